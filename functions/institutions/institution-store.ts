@@ -1,0 +1,73 @@
+/** DynamoDB adapter of InstitutionStore (core table; see docs/data-model.md). */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Institution } from '../../schemas/institution.ts';
+import { auditItem } from '../shared/audit.ts';
+import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import type { InstitutionStore } from './institutions.ts';
+
+export const institutionKey = (uscc: string) => ({ pk: `INST#${uscc}`, sk: 'PROFILE' });
+
+const stripKeys = (item: Record<string, unknown>): Institution => {
+  const { pk, sk, entity, gsi2pk, gsi2sk, ...rest } = item;
+  return rest as Institution;
+};
+
+export function dynamoInstitutionStore(documents: DynamoDBDocumentClient, tableName: string): InstitutionStore {
+  return {
+    async create(institution, caller) {
+      const key = institutionKey(institution.uscc);
+      try {
+        await documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...key,
+                    entity: 'institution',
+                    gsi2pk: `PROV#${institution.provinceCode}#INST`,
+                    gsi2sk: institution.uscc,
+                    ...institution,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: auditItem({ pk: key.pk, action: 'institution.registered', caller, at: institution.createdAt, changes: institution }),
+                },
+              },
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+          return false;
+        }
+        throw error;
+      }
+    },
+    async get(uscc) {
+      const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: institutionKey(uscc) }));
+      return Item ? stripKeys(Item) : undefined;
+    },
+    async listByProvince(provinceCode, page) {
+      const listing = `institutions:${provinceCode}`;
+      const { Items = [], LastEvaluatedKey } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': `PROV#${provinceCode}#INST` },
+          Limit: page.limit,
+          ExclusiveStartKey: decodeCursor(listing, page.cursor),
+        }),
+      );
+      return { items: Items.map(stripKeys), nextCursor: encodeCursor(listing, LastEvaluatedKey) };
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/** Wires the mail use-cases to DynamoDB, S3 (large attachments) and the configured transport. */
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { documents, s3, ses } from '../shared/clients.ts';
+import { config } from '../shared/config.ts';
+import type { MailDeps, MailItem } from './mail-outbox.ts';
+import { dynamoMailStore } from './mail-store.ts';
+import { type Mailer, outboxMailer, sesMailer } from './mailer.ts';
+
+export function configuredMailer(): Mailer {
+  const mail = config.mail();
+  return mail.transport === 'outbox' ? outboxMailer(mail.outboxDir) : sesMailer(ses);
+}
+
+async function attachmentsOf(item: MailItem) {
+  return Promise.all(
+    (item.attachments ?? []).map(async (a) => {
+      let content: Buffer;
+      if (a.contentBase64 !== undefined) content = Buffer.from(a.contentBase64, 'base64');
+      else if (a.s3Key) {
+        const object = await s3.send(new GetObjectCommand({ Bucket: config.bucketName('reports'), Key: a.s3Key }));
+        content = Buffer.from(await object.Body!.transformToByteArray());
+      } else throw new Error(`attachment ${a.filename} has neither content nor an S3 key`);
+      return { filename: a.filename, contentType: a.contentType, content, cid: a.cid };
+    }),
+  );
+}
+
+export function mailDeps(): MailDeps {
+  const mailer = configuredMailer();
+  const from = config.mail().from;
+  return {
+    store: dynamoMailStore(documents, config.tableName('core')),
+    now: () => new Date(),
+    send: async (item) => mailer.send({ ...item, id: item.mailId, from, attachmentsContent: await attachmentsOf(item) }),
+  };
+}

@@ -1,0 +1,90 @@
+/** DynamoDB adapter of MailOutboxStore. Pending items carry gsi3 (MAIL#pending, due time) so the retry job finds them. */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { leaseSeconds, type MailItem, type MailOutboxStore } from './mail-outbox.ts';
+
+const key = (mailId: string) => ({ pk: `MAIL#${mailId}`, sk: 'MAIL' });
+const pending = 'MAIL#pending';
+
+function toItem(record: Record<string, unknown>): MailItem {
+  const { pk, sk, entity, gsi3pk, gsi3sk, leaseUntil, ...rest } = record;
+  return rest as unknown as MailItem;
+}
+
+export function dynamoMailStore(documents: DynamoDBDocumentClient, tableName: string): MailOutboxStore {
+  return {
+    async put(item) {
+      await documents.send(
+        new PutCommand({
+          TableName: tableName,
+          // Due for the retry job only if the stream consumer has not sent it within one lease.
+          Item: { ...key(item.mailId), entity: 'mail', gsi3pk: pending, gsi3sk: new Date(Date.parse(item.queuedAt) + leaseSeconds * 1000).toISOString(), ...item },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+    async get(mailId) {
+      const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: key(mailId), ConsistentRead: true }));
+      return Item ? toItem(Item) : undefined;
+    },
+    async claim(mailId, now, leaseUntil) {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(mailId),
+            UpdateExpression: 'SET #status = :sending, leaseUntil = :lease, gsi3sk = :lease',
+            ConditionExpression: 'attribute_exists(pk) AND #status <> :sent AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':sending': 'sending', ':sent': 'sent', ':lease': leaseUntil, ':now': now },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+    async markSent(mailId, at, messageId) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key(mailId),
+          UpdateExpression: 'SET #status = :sent, sentAt = :at, messageId = :mid REMOVE leaseUntil, gsi3pk, gsi3sk, lastError',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sent': 'sent', ':at': at, ':mid': messageId },
+        }),
+      );
+    },
+    async markFailed(mailId, error, attempts, retryAt) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key(mailId),
+          UpdateExpression: retryAt
+            ? 'SET #status = :failed, lastError = :error, attempts = :attempts, gsi3sk = :retryAt REMOVE leaseUntil'
+            : 'SET #status = :failed, lastError = :error, attempts = :attempts REMOVE leaseUntil, gsi3pk, gsi3sk',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':failed': 'failed',
+            ':error': error.slice(0, 1000),
+            ':attempts': attempts,
+            ...(retryAt ? { ':retryAt': retryAt } : {}),
+          },
+        }),
+      );
+    },
+    async due(now, limit) {
+      const { Items = [] } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :pending AND gsi3sk <= :now',
+          ExpressionAttributeValues: { ':pending': pending, ':now': now },
+          Limit: limit,
+        }),
+      );
+      return Items.map(toItem);
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * The one middy chain behind every HTTP route: Powertools logging, envelope and request parsing with
+ * the Powertools parser (zod schemas from the route declaration), the caller from the JWT claims, the
+ * role check from the same declaration, and the mapping of domain errors to the shared error shape.
+ * A handler file is then one line: `export const handler = httpRoute('POST /v1/x', useCaseCall)`.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { type RouteDeclaration, routes } from '../../infra/resources.ts';
+import type { ErrorBody } from '../../schemas/errors.ts';
+import type { Caller } from '../../schemas/roles.ts';
+import { callerFromClaims } from './caller.ts';
+import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from './errors.ts';
+import { logger } from './powertools.ts';
+
+type Routes = (typeof routes)[number];
+export type RouteKey = `${Routes['method']} ${Routes['path']}`;
+type RouteOf<K extends RouteKey> = Extract<Routes, { method: K extends `${infer M} ${string}` ? M : never; path: K extends `${string} ${infer P}` ? P : never }>;
+type Part<R, P extends 'body' | 'query' | 'params'> = R extends { request: { [K in P]: infer S } }
+  ? S extends z.ZodType
+    ? z.output<S>
+    : undefined
+  : undefined;
+
+export interface HttpRequest<R> {
+  caller: R extends { roles: 'public' } ? Caller | undefined : Caller;
+  body: Part<R, 'body'>;
+  query: Part<R, 'query'>;
+  params: Part<R, 'params'> extends undefined ? Record<string, string> : Part<R, 'params'>;
+  headers: Record<string, string | undefined>;
+  requestId: string;
+}
+
+export type HttpResponse =
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { status: number; binaryBase64: string; contentType: string; headers?: Record<string, string> }
+  | { status: number; text: string; contentType: string; headers?: Record<string, string> };
+
+export function findRoute(key: string): RouteDeclaration {
+  const route = (routes as readonly RouteDeclaration[]).find((r) => `${r.method} ${r.path}` === key);
+  if (!route) throw new Error(`No route "${key}" in infra/resources.ts`);
+  return route;
+}
+
+function requestSchema(route: RouteDeclaration) {
+  const shape: Record<string, z.ZodType> = {};
+  if (route.request?.body) shape.body = JSONStringified(route.request.body as z.ZodType);
+  if (route.request?.query) shape.queryStringParameters = route.request.query.optional();
+  if (route.request?.params) shape.pathParameters = route.request.params;
+  return APIGatewayProxyEventV2Schema.extend(shape);
+}
+
+export function errorResponse(status: number, code: string, message: string, details?: unknown) {
+  const body: ErrorBody = { error: { code, message, ...(details === undefined ? {} : { details }) } };
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(body),
+  } satisfies APIGatewayProxyStructuredResultV2;
+}
+
+function toResult(response: HttpResponse): APIGatewayProxyStructuredResultV2 {
+  if ('binaryBase64' in response) {
+    return {
+      statusCode: response.status,
+      headers: { 'content-type': response.contentType, ...response.headers },
+      body: response.binaryBase64,
+      isBase64Encoded: true,
+    };
+  }
+  if ('text' in response) {
+    return { statusCode: response.status, headers: { 'content-type': response.contentType, ...response.headers }, body: response.text };
+  }
+  return {
+    statusCode: response.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...response.headers },
+    body: response.body === undefined ? '' : JSON.stringify(response.body),
+  };
+}
+
+/** Turns zod issues into `details` that name the field, the problem and the value's path. */
+export function issuesToDetails(error: z.ZodError, prefixToDrop: string[] = []) {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String);
+    const trimmed = prefixToDrop.includes(path[0] ?? '') ? path.slice(1) : path;
+    const where = path[0] === 'body' ? 'body' : path[0] === 'queryStringParameters' ? 'query' : path[0] === 'pathParameters' ? 'path' : 'request';
+    return { in: where, field: trimmed.join('.') || '(whole)', message: issue.message };
+  });
+}
+
+export function httpRoute<K extends RouteKey>(
+  key: K,
+  run: (request: HttpRequest<RouteOf<K>>) => Promise<HttpResponse>,
+) {
+  const route = findRoute(key);
+  const schema = requestSchema(route);
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({
+      onError: async (request) => {
+        const error = request.error;
+        if (error instanceof DomainError) {
+          if (error.statusCode >= 500) logger.error('request failed', { error });
+          request.response = errorResponse(error.statusCode, error.code, error.message, error.details);
+          return;
+        }
+        logger.error('unhandled error', { error });
+        request.response = errorResponse(
+          500,
+          'INTERNAL',
+          `Something went wrong on our side. Retry in a minute; if it keeps failing, give the operators this request id: ${request.context.awsRequestId}.`,
+        );
+      },
+    })
+    .use(parser({ schema, safeParse: true }) as unknown as middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>)
+    .handler(async (parsed: unknown, context: Context) => {
+      const result = parsed as { success: true; data: z.output<typeof schema> } | { success: false; error: unknown; originalEvent: APIGatewayProxyEventV2 };
+      const event = (result.success ? result.data : result.originalEvent) as unknown as APIGatewayProxyEventV2 & {
+        requestContext: { authorizer?: { jwt?: { claims?: Record<string, unknown> } } };
+      };
+      const claims = event.requestContext.authorizer?.jwt?.claims;
+      let caller: Caller | undefined;
+      if (route.roles !== 'public') {
+        caller = callerFromClaims(claims);
+        const allowed = route.roles;
+        if (!caller.roles.some((role) => allowed.includes(role))) {
+          throw new ForbiddenError(`Your role (${caller.roles.join(', ')}) may not call ${key}; it is open to: ${allowed.join(', ')}.`);
+        }
+      } else if (claims) {
+        caller = callerFromClaims(claims);
+      }
+      if (!result.success) {
+        const error = (result.error as { cause?: unknown }).cause ?? result.error;
+        if (error instanceof z.ZodError) {
+          const details = issuesToDetails(error, ['body', 'queryStringParameters', 'pathParameters']);
+          const bodyUnreadable = error.issues.some((i) => i.path[0] === 'body' && i.message.toLowerCase().includes('json'));
+          throw new ValidationError(
+            bodyUnreadable
+              ? 'The request body is not valid JSON: send a JSON object with content-type application/json.'
+              : `The request is not valid: fix ${details.map((d) => `${d.in} ${d.field}`).join(', ')} and send it again.`,
+            details,
+          );
+        }
+        throw new ValidationError('The request could not be read: check the body is JSON and the parameters match the API description at /v1/openapi.json.');
+      }
+      if (!caller && route.roles !== 'public') throw new UnauthorizedError('Send "Authorization: Bearer <ID token>".');
+      const data = result.data as Record<string, unknown>;
+      const response = await run({
+        caller: caller as never,
+        body: data.body as never,
+        query: (data.queryStringParameters ?? (route.request?.query ? route.request.query.parse({}) : undefined)) as never,
+        params: (data.pathParameters ?? {}) as never,
+        headers: event.headers ?? {},
+        requestId: context.awsRequestId,
+      });
+      return toResult(response);
+    });
+}

@@ -1,0 +1,38 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { GetScheduleGroupCommand } from '@aws-sdk/client-scheduler';
+import { StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import { configuredMailer } from '../mail/mail-deps.ts';
+import { dynamodb, s3, scheduler, sfn } from '../shared/clients.ts';
+import { config } from '../shared/config.ts';
+import { httpRoute } from '../shared/http.ts';
+import { checkHealth } from './health.ts';
+
+const mailer = configuredMailer();
+
+export const handler = httpRoute('GET /health', async () => {
+  const health = await checkHealth({
+    dynamodb: async () => {
+      const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: config.tableName('core') }));
+      if (Table?.TableStatus !== 'ACTIVE') throw new Error(`core table is ${Table?.TableStatus}`);
+      return undefined;
+    },
+    s3: async () => {
+      await s3.send(new HeadBucketCommand({ Bucket: config.bucketName('drop') }));
+      return undefined;
+    },
+    stepFunctions: async () => {
+      // Runs the system-probe workflow: a real execution with a DynamoDB and an S3 round trip.
+      const run = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn: config.workflowArn('system-probe'), input: '{}' }));
+      if (run.status !== 'SUCCEEDED') throw new Error(`system-probe ${run.status}: ${run.error ?? ''} ${run.cause ?? ''}`.trim());
+      return undefined;
+    },
+    scheduler: async () => {
+      const group = await scheduler.send(new GetScheduleGroupCommand({ Name: config.scheduleGroup() }));
+      if (group.State !== 'ACTIVE') throw new Error(`schedule group ${group.Name} is ${group.State}`);
+      return undefined;
+    },
+    mail: () => mailer.probe(),
+  });
+  return { status: health.status === 'ok' ? 200 : 503, body: health, headers: { 'cache-control': 'no-store' } };
+});

@@ -1,0 +1,62 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route table and the zod schemas: a route declared in
+ * infra/resources.ts appears here by construction.
+ */
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import type { z } from 'zod';
+import { type RouteDeclaration, routes } from '../../infra/resources.ts';
+import { roleLabels } from '../../schemas/roles.ts';
+
+let cached: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
+
+export function openApiDocument(serverUrl?: string) {
+  if (cached && !serverUrl) return cached;
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Cognito ID token (locally: `npm run token -- --role <role> ...`). Roles come from cognito:groups.',
+  });
+  for (const route of routes as readonly RouteDeclaration[]) {
+    const roles = route.roles === 'public' ? 'public' : route.roles.map((r) => roleLabels[r]).join('; ');
+    registry.registerPath({
+      method: route.method.toLowerCase() as 'get',
+      path: route.path,
+      summary: route.summary,
+      description: `Allowed: ${roles}.`,
+      tags: route.tags,
+      ...(route.roles === 'public' ? {} : { security: [{ [bearer.name]: [] }] }),
+      request: {
+        ...(route.request?.params ? { params: route.request.params } : {}),
+        ...(route.request?.query ? { query: route.request.query } : {}),
+        ...(route.request?.body ? { body: { content: { 'application/json': { schema: route.request.body as z.ZodType } } } } : {}),
+      },
+      responses: Object.fromEntries(
+        Object.entries(route.responses).map(([status, response]) => [
+          status,
+          {
+            description: response.description,
+            ...(response.schema
+              ? { content: { [response.contentType ?? 'application/json']: { schema: response.schema } } }
+              : response.contentType
+                ? { content: { [response.contentType]: { schema: { type: 'string' as const } } } }
+                : {}),
+          },
+        ]),
+      ),
+    });
+  }
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Patent revitalization API (专利转化运用)',
+      version: '1',
+      description:
+        'Backend of the national programme to revitalize universities\' stock of patents. Errors share one shape: {"error": {"code", "message", "details"}}.',
+    },
+    servers: serverUrl ? [{ url: serverUrl }] : [],
+  });
+  if (!serverUrl) cached = document;
+  return document;
+}

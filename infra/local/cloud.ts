@@ -1,0 +1,284 @@
+/**
+ * The embedded local cloud: every stand-in of ARCHITECTURE.md started, wired from infra/resources.ts,
+ * and stopped again in order. `npm start` and the integration tests both run it.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import {
+  type BucketName,
+  bucketNotifications,
+  buckets,
+  envNames,
+  type FunctionName,
+  functions,
+  scheduleGroupName,
+  schedules,
+  type StreamConsumerDeclaration,
+  streamConsumers,
+  type TableName,
+  tables,
+  type WorkflowName,
+  workflows,
+} from '../resources.ts';
+import { createApiServer } from './api-gateway.ts';
+import { createControlServer } from './control-server.ts';
+import { createTables, startDynamoDbLocal, waitForDynamoDb } from './dynamodb-local.ts';
+import { LocalCloudError } from './errors.ts';
+import { DevIssuer } from './issuer.ts';
+import { LambdaRuntime } from './lambda-runtime.ts';
+import { freePort, listenOrExplain } from './ports.ts';
+import { startLocalS3 } from './s3-local.ts';
+import { LocalScheduler } from './scheduler.ts';
+import { LocalStepFunctions } from './step-functions.ts';
+import { StreamsPoller } from './streams.ts';
+
+export interface LocalCloudOptions {
+  port?: number;
+  /** Keep DynamoDB in memory and S3 in a temporary folder (fast; nothing survives a stop). */
+  inMemory?: boolean;
+  dataDir?: string;
+  root?: string;
+  log?: (line: string) => void;
+}
+
+export interface LocalCloud {
+  apiUrl: string;
+  controlUrl: string;
+  endpoints: { dynamodb: string; s3: string; stepFunctions: string; scheduler: string };
+  dataDir: string;
+  outboxDir: string;
+  stage: string;
+  region: string;
+  tableName: (name: TableName) => string;
+  bucketName: (name: BucketName) => string;
+  workflowArn: (name: WorkflowName) => string;
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+const stage = 'local';
+const region = 'us-east-1';
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolveClose) => {
+    server.close(() => resolveClose());
+    server.closeAllConnections();
+  });
+}
+
+function checkDataDir(dataDir: string) {
+  const stateFile = join(dataDir, 'local-cloud.json');
+  if (!existsSync(stateFile)) return;
+  let state: { pid?: number };
+  try {
+    state = JSON.parse(readFileSync(stateFile, 'utf8')) as { pid?: number };
+  } catch {
+    throw new LocalCloudError(`${stateFile} is corrupt: delete it (rm ${stateFile}) and start again; your data in ${dataDir} is kept.`);
+  }
+  if (state.pid && state.pid !== process.pid) {
+    try {
+      process.kill(state.pid, 0);
+      throw new LocalCloudError(`Another local cloud (pid ${state.pid}) is using ${dataDir}: stop it first (kill ${state.pid}), or start this one with --in-memory.`);
+    } catch (error) {
+      if (error instanceof LocalCloudError) throw error;
+      // the process is gone: a stale file from a crash, safe to reuse
+    }
+  }
+}
+
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const started = performance.now();
+  const root = options.root ?? resolve(import.meta.dirname, '../..');
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dataDir = resolve(options.dataDir ?? join(root, '.data'));
+  mkdirSync(dataDir, { recursive: true });
+  checkDataDir(dataDir);
+  const scratch = options.inMemory ? mkdtempSync(join(tmpdir(), 'patents-local-')) : undefined;
+  const outboxDir = join(dataDir, 'outbox');
+
+  const physical = {
+    table: (name: string) => `patents-${stage}-${name}`,
+    bucket: (name: string) => `patents-${stage}-${name}`,
+  };
+  const [ddbPort, s3Port, controlPort] = [await freePort(), await freePort(), await freePort()];
+  const apiPort = options.port ?? 3000;
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const controlUrl = `http://127.0.0.1:${controlPort}`;
+  const endpoints = {
+    dynamodb: `http://127.0.0.1:${ddbPort}`,
+    s3: `http://127.0.0.1:${s3Port}`,
+    stepFunctions: controlUrl,
+    scheduler: controlUrl,
+  };
+
+  const issuer = await DevIssuer.create(`${apiUrl}/local-issuer`, options.inMemory ? undefined : join(dataDir, 'dev-issuer-key.json'));
+
+  // What the CDK stack sets on each function, plus the standard SDK endpoint variables.
+  Object.assign(process.env, {
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: 'S3RVER', // s3rver's fixed account; DynamoDB Local accepts any key
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
+    AWS_ENDPOINT_URL_SFN: endpoints.stepFunctions,
+    AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler,
+    S3_FORCE_PATH_STYLE: 'true',
+    STAGE: stage,
+    SCHEDULE_GROUP: scheduleGroupName(stage),
+    MAIL_TRANSPORT: 'outbox',
+    MAIL_OUTBOX_DIR: outboxDir,
+    MAIL_FROM: process.env.MAIL_FROM ?? 'noreply@patents.local',
+    POWERTOOLS_SERVICE_NAME: 'patents',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_DEV: 'false',
+  });
+  for (const name of Object.keys(tables) as TableName[]) process.env[envNames.table(name)] = physical.table(name);
+  for (const name of Object.keys(buckets) as BucketName[]) process.env[envNames.bucket(name)] = physical.bucket(name);
+
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error) => log(`stop: ${(error as Error).message}`));
+    stops.length = 0;
+  };
+
+  try {
+    const ddbDir = scratch ? undefined : join(dataDir, 'dynamodb');
+    const java = await startDynamoDbLocal({ port: ddbPort, dataDir: ddbDir });
+    stops.push(
+      () =>
+        new Promise<void>((done) => {
+          if (java.exitCode !== null) return done();
+          java.once('exit', () => done());
+          java.kill('SIGTERM');
+          setTimeout(() => java.kill('SIGKILL'), 5000).unref();
+        }),
+    );
+    const dynamodb = new DynamoDBClient({ endpoint: endpoints.dynamodb, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await waitForDynamoDb(dynamodb, ddbDir);
+    await createTables(dynamodb, tables, physical.table);
+
+    const s3 = await startLocalS3({
+      port: s3Port,
+      directory: scratch ? join(scratch, 's3') : join(dataDir, 's3'),
+      buckets: Object.keys(buckets).map(physical.bucket),
+    });
+    stops.push(() => s3.close());
+
+    const runtime = new LambdaRuntime(root, stage);
+    const sfn = new LocalStepFunctions({ root, stage, region, runtime, log });
+    for (const name of Object.keys(workflows) as WorkflowName[]) process.env[envNames.workflow(name)] = sfn.arn(name);
+    await runtime.warm();
+    stops.push(() => sfn.drain());
+
+    // S3 -> Lambda is an asynchronous invoke: Lambda retries a failed event twice.
+    const pendingEvents = new Set<Promise<void>>();
+    s3.onObjectCreated((bucket, event) => {
+      const key = decodeURIComponent(event.Records[0]!.s3.object.key.replace(/\+/g, ' '));
+      for (const notification of bucketNotifications) {
+        if (physical.bucket(notification.bucket) !== bucket || !key.startsWith(notification.prefix)) continue;
+        const delivery = (async () => {
+          for (let attempt = 1; attempt <= 3; attempt++) {
+            try {
+              await runtime.invoke(notification.function as FunctionName, event);
+              return;
+            } catch (error) {
+              log(`${notification.function} failed on s3://${bucket}/${key} (attempt ${attempt}/3): ${(error as Error).message}`);
+              await new Promise((r) => setTimeout(r, 200 * attempt));
+            }
+          }
+        })();
+        pendingEvents.add(delivery);
+        void delivery.finally(() => pendingEvents.delete(delivery));
+      }
+    });
+    stops.push(async () => {
+      await Promise.allSettled([...pendingEvents]);
+    });
+
+    const streams = new DynamoDBStreamsClient({ endpoint: endpoints.dynamodb, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const pollers = (Object.keys(tables) as TableName[])
+      .map((table) => ({ table, consumers: (streamConsumers as readonly StreamConsumerDeclaration[]).filter((c) => c.table === table) }))
+      .filter((t) => t.consumers.length > 0)
+      .map(
+        ({ table, consumers }) =>
+          new StreamsPoller({
+            dynamodb,
+            streams,
+            tableName: physical.table(table),
+            consumers,
+            runtime,
+            checkpointFile: scratch ? undefined : join(dataDir, `stream-checkpoint-${table}.json`),
+            log,
+          }),
+      );
+    for (const poller of pollers) poller.start();
+    stops.push(async () => {
+      await Promise.all(pollers.map((p) => p.stop()));
+    });
+
+    const scheduler = new LocalScheduler(async (name, declaration) => {
+      const target = declaration.target;
+      if ('function' in target) return runtime.invoke(target.function, {});
+      const execution = sfn.start(sfn.arn(target.workflow), JSON.stringify({ schedule: name, firedAt: new Date().toISOString() }));
+      await execution.done;
+      if (execution.status !== 'SUCCEEDED') throw new Error(`${target.workflow} ${execution.status}: ${execution.cause ?? ''}`);
+      return { executionArn: execution.executionArn, output: execution.output ? JSON.parse(execution.output) : undefined };
+    }, log);
+    scheduler.start();
+    stops.push(() => scheduler.stop());
+
+    const control = createControlServer({
+      sfn,
+      scheduler,
+      issuer,
+      scheduleGroup: scheduleGroupName(stage),
+      region,
+      status: () => ({
+        pid: process.pid,
+        apiUrl,
+        endpoints,
+        schedules: Object.keys(schedules).map((name) => ({ name, next: scheduler.next(name as never) })),
+        scheduleRuns: scheduler.runs.slice(-20),
+        streamRecordsDelivered: pollers.reduce((n, p) => n + p.delivered, 0),
+        executions: sfn.executions.size,
+      }),
+    });
+    await listenOrExplain(control, controlPort, 'local control plane');
+    stops.push(() => closeServer(control));
+
+    const api = createApiServer({ runtime, issuer, log });
+    await listenOrExplain(api, apiPort, 'local API', `PORT=${apiPort + 1} npm start`);
+    stops.push(() => closeServer(api));
+
+    const stateFile = join(dataDir, 'local-cloud.json');
+    writeFileSync(stateFile, JSON.stringify({ pid: process.pid, apiUrl, controlUrl, endpoints, functions: Object.keys(functions) }, null, 2));
+    stops.unshift(async () => rmSync(stateFile, { force: true }));
+    if (scratch) stops.unshift(async () => rmSync(scratch, { recursive: true, force: true }));
+
+    return {
+      apiUrl,
+      controlUrl,
+      endpoints,
+      dataDir,
+      outboxDir,
+      stage,
+      region,
+      tableName: (name) => physical.table(name),
+      bucketName: (name) => physical.bucket(name),
+      workflowArn: (name) => sfn.arn(name),
+      startupMs: Math.round(performance.now() - started),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    throw error;
+  }
+}

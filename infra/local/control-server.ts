@@ -1,0 +1,138 @@
+/**
+ * The local control plane, on its own port: the Step Functions API (AWS JSON 1.0 protocol, the
+ * operations the system and its tests use), EventBridge Scheduler's GetScheduleGroup (REST JSON), and
+ * /_local/ endpoints for the CLIs (mint a dev token, fire a schedule now, status).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { roleSchema } from '../../schemas/roles.ts';
+import type { DevIssuer } from './issuer.ts';
+import type { LocalScheduler } from './scheduler.ts';
+import { type Execution, type LocalStepFunctions, SfnError } from './step-functions.ts';
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+function json(res: ServerResponse, status: number, body: unknown, contentType = 'application/json') {
+  res.writeHead(status, { 'content-type': contentType });
+  res.end(JSON.stringify(body));
+}
+
+function describeExecution(e: Execution) {
+  return {
+    executionArn: e.executionArn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    status: e.status,
+    startDate: e.startDate,
+    ...(e.stopDate ? { stopDate: e.stopDate } : {}),
+    input: e.input,
+    ...(e.output !== undefined ? { output: e.output } : {}),
+    ...(e.error !== undefined ? { error: e.error, cause: e.cause } : {}),
+  };
+}
+
+export function createControlServer(options: {
+  sfn: LocalStepFunctions;
+  scheduler: LocalScheduler;
+  issuer: DevIssuer;
+  scheduleGroup: string;
+  region: string;
+  status: () => unknown;
+}): Server {
+  const { sfn } = options;
+  const operations: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
+    StartExecution: async (body) => {
+      const e = sfn.start(String(body.stateMachineArn), body.input as string | undefined, body.name as string | undefined);
+      return { executionArn: e.executionArn, startDate: e.startDate };
+    },
+    StartSyncExecution: async (body) => {
+      const e = sfn.start(String(body.stateMachineArn), body.input as string | undefined, body.name as string | undefined);
+      await e.done;
+      return describeExecution(e);
+    },
+    DescribeExecution: async (body) => describeExecution(sfn.describe(String(body.executionArn))),
+    GetExecutionHistory: async (body) => {
+      const e = sfn.describe(String(body.executionArn));
+      const events = body.reverseOrder ? [...e.events].reverse() : e.events;
+      return { events };
+    },
+    ListExecutions: async (body) => ({
+      executions: [...sfn.executions.values()]
+        .filter((e) => e.stateMachineArn === body.stateMachineArn && (!body.statusFilter || e.status === body.statusFilter))
+        .reverse()
+        .slice(0, Number(body.maxResults ?? 100))
+        .map((e) => ({ executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status, startDate: e.startDate, stopDate: e.stopDate })),
+    }),
+    ListStateMachines: async () => ({
+      stateMachines: sfn.list().map((m) => ({ stateMachineArn: m.arn, name: `patents-${m.name}`, type: m.declaration.type, creationDate: sfn.createdAt })),
+    }),
+    DescribeStateMachine: async (body) => {
+      const arn = String(body.stateMachineArn);
+      const m = sfn.describeMachine(arn);
+      return { stateMachineArn: arn, name: m.name, status: 'ACTIVE', definition: m.definition, roleArn: 'arn:aws:iam::000000000000:role/local', type: m.declaration.type, creationDate: sfn.createdAt };
+    },
+  };
+
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const target = req.headers['x-amz-target'];
+      if (req.method === 'POST' && typeof target === 'string' && target.startsWith('AWSStepFunctions.')) {
+        const operation = operations[target.slice('AWSStepFunctions.'.length)];
+        if (!operation) return json(res, 400, { __type: 'UnknownOperationException', message: `${target} is not emulated locally` }, 'application/x-amz-json-1.0');
+        try {
+          return json(res, 200, await operation(await readJson(req)), 'application/x-amz-json-1.0');
+        } catch (error) {
+          if (error instanceof SfnError) return json(res, 400, { __type: error.type, message: error.message }, 'application/x-amz-json-1.0');
+          throw error;
+        }
+      }
+      const group = /^\/schedule-groups\/([^/]+)$/.exec(url.pathname);
+      if (req.method === 'GET' && group) {
+        const name = decodeURIComponent(group[1]!);
+        if (name !== options.scheduleGroup) {
+          res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException' });
+          return res.end(JSON.stringify({ Message: `Schedule group ${name} does not exist.` }));
+        }
+        return json(res, 200, {
+          Arn: `arn:aws:scheduler:${options.region}:000000000000:schedule-group/${name}`,
+          Name: name,
+          State: 'ACTIVE',
+          CreationDate: options.scheduler.createdAt,
+          LastModificationDate: options.scheduler.createdAt,
+        });
+      }
+      if (req.method === 'POST' && url.pathname === '/_local/token') {
+        const body = await readJson(req);
+        const parsed = roleSchema.safeParse(body.role);
+        if (!parsed.success) return json(res, 400, { error: `role must be one of ${roleSchema.options.join(', ')}` });
+        const token = await options.issuer.sign({
+          roles: [parsed.data],
+          org: body.org as string | undefined,
+          province: body.province as string | undefined,
+          email: body.email as string | undefined,
+          name: body.name as string | undefined,
+          sub: body.sub as string | undefined,
+          expiresIn: body.expiresIn as string | undefined,
+        });
+        return json(res, 200, { token });
+      }
+      const fire = /^\/_local\/schedules\/([^/]+)\/fire$/.exec(url.pathname);
+      if (req.method === 'POST' && fire) {
+        try {
+          return json(res, 200, await options.scheduler.fire(decodeURIComponent(fire[1]!)));
+        } catch (error) {
+          return json(res, 404, { error: (error as Error).message });
+        }
+      }
+      if (req.method === 'GET' && url.pathname === '/_local/status') return json(res, 200, options.status());
+      json(res, 404, { error: `nothing at ${req.method} ${url.pathname}` });
+    } catch (error) {
+      json(res, 500, { __type: 'InternalFailure', message: (error as Error).message });
+    }
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * s3rver as the local S3, its buckets created from infra/resources.ts, and its object-created
+ * events turned into the S3 notification events AWS would send (URL-encoded keys, a well-formed ARN).
+ */
+import { mkdirSync } from 'node:fs';
+import type { S3Event } from 'aws-lambda';
+import S3rver from 's3rver';
+
+export interface LocalS3 {
+  port: number;
+  close(): Promise<void>;
+  onObjectCreated(listener: (bucket: string, event: S3Event) => void): void;
+}
+
+let sequence = 0;
+
+/** What AWS puts in an S3 notification: keys URL-encoded with '+' for spaces, ARN without spaces. */
+export function toAwsS3Event(raw: S3Event): S3Event {
+  return {
+    Records: raw.Records.map((record) => ({
+      ...record,
+      awsRegion: process.env.AWS_REGION ?? record.awsRegion,
+      s3: {
+        ...record.s3,
+        bucket: { ...record.s3.bucket, arn: `arn:aws:s3:::${record.s3.bucket.name}` },
+        object: {
+          ...record.s3.object,
+          key: encodeURIComponent(record.s3.object.key).replace(/%20/g, '+').replace(/%2F/g, '/'),
+          sequencer: `${record.s3.object.sequencer}${String(++sequence).padStart(8, '0')}`,
+        },
+      },
+    })),
+  };
+}
+
+export async function startLocalS3(options: { port: number; directory: string; buckets: string[] }): Promise<LocalS3> {
+  mkdirSync(options.directory, { recursive: true });
+  const server = new S3rver({
+    port: options.port,
+    address: '127.0.0.1',
+    silent: true,
+    directory: options.directory,
+    allowMismatchedSignatures: true,
+    vhostBuckets: false,
+    configureBuckets: options.buckets.map((name) => ({ name, configs: [] })),
+  });
+  await server.run();
+  const listeners: Array<(bucket: string, event: S3Event) => void> = [];
+  (server as unknown as import('node:events').EventEmitter).on('event', (raw: S3Event) => {
+    const event = toAwsS3Event(raw);
+    const record = event.Records[0];
+    if (!record?.eventName.startsWith('ObjectCreated:')) return;
+    for (const listener of listeners) listener(record.s3.bucket.name, event);
+  });
+  return {
+    port: options.port,
+    close: () => server.close(),
+    onObjectCreated: (listener) => listeners.push(listener),
+  };
+}

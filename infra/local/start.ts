@@ -1,0 +1,54 @@
+/**
+ * npm start: the whole system on this machine. Options:
+ *   --in-memory   DynamoDB in memory and S3 in a temporary folder (fast; nothing kept)
+ *   --no-demo     do not load the demo data into an empty store
+ *   PORT=3000     port of the local API
+ * Ctrl-C stops every stand-in (DynamoDB Local's JVM included) and waits for work in flight.
+ */
+import { startLocalCloud } from './cloud.ts';
+import { loadDemo } from './demo.ts';
+import { LocalCloudError } from './errors.ts';
+
+const args = new Set(process.argv.slice(2));
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+  console.error(`PORT=${process.env.PORT} is not a port number: use e.g. PORT=3000 npm start.`);
+  process.exit(1);
+}
+
+try {
+  const cloud = await startLocalCloud({ port, inMemory: args.has('--in-memory'), log: (line) => console.log(line) });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local cloud...`);
+    await cloud.stop();
+    console.log('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  const demo = args.has('--no-demo') ? 'skipped (--no-demo)' : await loadDemo(cloud);
+  console.log(
+    [
+      '',
+      `Local cloud ready in ${(cloud.startupMs / 1000).toFixed(1)} s (${args.has('--in-memory') ? 'in memory' : `data in ${cloud.dataDir}`})`,
+      `  API          ${cloud.apiUrl}   (docs: ${cloud.apiUrl}/docs, health: ${cloud.apiUrl}/health)`,
+      `  DynamoDB     ${cloud.endpoints.dynamodb}`,
+      `  S3           ${cloud.endpoints.s3}   (buckets ${cloud.bucketName('drop')}, ${cloud.bucketName('reports')})`,
+      `  StepFunc/Sch ${cloud.endpoints.stepFunctions}`,
+      `  Mail outbox  ${cloud.outboxDir}`,
+      `  Demo data    ${demo}`,
+      '  Token:       npm run token -- --role national-admin',
+      '  Stop:        Ctrl-C',
+      '',
+    ].join('\n'),
+  );
+} catch (error) {
+  if (error instanceof LocalCloudError) {
+    console.error(`npm start: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}

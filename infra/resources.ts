@@ -1,0 +1,365 @@
+/**
+ * Every resource of the system, declared once. The CDK stacks (infra/stacks) and the embedded local
+ * cloud (infra/local) both read this file, and test/infra/declarations.test.ts fails if either one
+ * drifts from it. Add a table, bucket, function, route, workflow or schedule here, not in a stack.
+ */
+import { z } from 'zod';
+import { errorBodySchema } from '../schemas/errors.ts';
+import { healthSchema } from '../schemas/health.ts';
+import { institutionPageSchema, institutionSchema, registerInstitutionSchema } from '../schemas/institution.ts';
+import { queuedMailSchema, sendTestMailSchema } from '../schemas/mail.ts';
+import { pageQuerySchema } from '../schemas/pagination.ts';
+import type { Role } from '../schemas/roles.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+// ---------------------------------------------------------------------------------------------
+
+export interface KeyDeclaration {
+  partitionKey: string;
+  sortKey?: string;
+}
+export interface TableDeclaration extends KeyDeclaration {
+  description: string;
+  globalIndexes: Array<{ name: string } & KeyDeclaration>;
+  stream?: 'NEW_AND_OLD_IMAGES' | 'NEW_IMAGE';
+  ttlAttribute?: string;
+}
+
+/**
+ * core: one table for the domain entities (single-table design, see docs/data-model.md).
+ *   gsi1 "by owner": institution / enterprise / expert -> its items, sorted
+ *   gsi2 "by province + status": province admins' lists and feeds
+ *   gsi3 "by status + due date": deadlines and sweeps (sparse: only items with a deadline)
+ * metrics: quarterly counters, written by the stream consumer; separate so that counter writes never
+ *   feed the core stream back into itself.
+ * idempotency: Powertools idempotency records (TTL-expired).
+ */
+export const tables = {
+  core: {
+    description: 'Domain entities: institutions, patents, jobs, evaluations, deals, audit entries, mail outbox',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    globalIndexes: [
+      { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+      { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+      { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    ],
+    stream: 'NEW_AND_OLD_IMAGES',
+    ttlAttribute: 'expiresAt',
+  },
+  metrics: {
+    description: 'Quarterly counters per province / institution, maintained from the core stream',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    globalIndexes: [],
+  },
+  idempotency: {
+    description: 'Powertools idempotency records',
+    partitionKey: 'id',
+    globalIndexes: [],
+    ttlAttribute: 'expiration',
+  },
+} as const satisfies Record<string, TableDeclaration>;
+export type TableName = keyof typeof tables;
+
+// ---------------------------------------------------------------------------------------------
+// Buckets
+// ---------------------------------------------------------------------------------------------
+
+export interface BucketDeclaration {
+  description: string;
+  /** Objects under these prefixes expire after the given number of days. */
+  expireAfterDays: Record<string, number>;
+  /** Browsers upload with presigned PUTs: CORS for PUT from any origin (the URL is the credential). */
+  browserUploads: boolean;
+}
+
+export const buckets = {
+  drop: {
+    description: 'Batch files dropped by institutions (inbox/<USCC>/...) and the error reports of their jobs',
+    expireAfterDays: { 'inbox/': 90, 'errors/': 90 },
+    browserUploads: true,
+  },
+  reports: {
+    description: 'Quarterly reports (HTML, XLSX, PNG) and large mail attachments',
+    expireAfterDays: { 'tmp/': 7 },
+    browserUploads: false,
+  },
+} as const satisfies Record<string, BucketDeclaration>;
+export type BucketName = keyof typeof buckets;
+
+// ---------------------------------------------------------------------------------------------
+// Functions: one Lambda each, with the resources it may touch (least privilege in AWS)
+// ---------------------------------------------------------------------------------------------
+
+export type Access = 'read' | 'write' | 'readWrite';
+export interface FunctionDeclaration {
+  /** Module exporting `handler`, relative to the repository root. */
+  entry: string;
+  description: string;
+  timeoutSeconds?: number;
+  memoryMb?: number;
+  tables?: Partial<Record<TableName, Access>>;
+  buckets?: Partial<Record<BucketName, Access>>;
+  /** Workflows this function may start (StartExecution / StartSyncExecution) or describe. */
+  workflows?: WorkflowName[];
+  /** Needs to send email (SES v2 SendEmail). */
+  sendsMail?: boolean;
+  /** Needs to read schedule groups (health). */
+  readsSchedules?: boolean;
+}
+
+export const functions = {
+  health: {
+    entry: 'functions/system/health.handler.ts',
+    description: 'GET /health: checks every component the system depends on',
+    tables: { core: 'read' },
+    buckets: { drop: 'read' },
+    workflows: ['system-probe'],
+    readsSchedules: true,
+    sendsMail: true,
+  },
+  openapi: {
+    entry: 'functions/system/openapi.handler.ts',
+    description: 'GET /v1/openapi.json: the API description generated from the route table',
+  },
+  probeStore: {
+    entry: 'functions/system/probe-store.handler.ts',
+    description: 'Workflow task: writes, reads back and deletes a probe item',
+    tables: { core: 'readWrite' },
+  },
+  probeObjectStore: {
+    entry: 'functions/system/probe-object-store.handler.ts',
+    description: 'Workflow task: writes, reads back and deletes a probe object',
+    buckets: { reports: 'readWrite' },
+  },
+  registerInstitution: {
+    entry: 'functions/institutions/register-institution.handler.ts',
+    description: 'POST /v1/institutions: an admin registers an institution',
+    tables: { core: 'readWrite' },
+  },
+  getInstitution: {
+    entry: 'functions/institutions/get-institution.handler.ts',
+    description: 'GET /v1/institutions/{uscc}',
+    tables: { core: 'read' },
+  },
+  listInstitutions: {
+    entry: 'functions/institutions/list-institutions.handler.ts',
+    description: 'GET /v1/institutions: by province, paginated',
+    tables: { core: 'read' },
+  },
+  receiveUpload: {
+    entry: 'functions/uploads/receive-upload.handler.ts',
+    description: 'S3 object created under inbox/<USCC>/: opens a batch job for the file (once per object version)',
+    tables: { core: 'readWrite' },
+    buckets: { drop: 'read' },
+  },
+  queueTestMail: {
+    entry: 'functions/mail/queue-test-mail.handler.ts',
+    description: 'POST /v1/admin/mail:test: queues a test email so an operator can check delivery',
+    tables: { core: 'readWrite' },
+  },
+  dispatchMail: {
+    entry: 'functions/mail/dispatch-mail.handler.ts',
+    description: 'Core stream consumer: sends queued emails (SES in AWS, .eml outbox locally)',
+    tables: { core: 'readWrite' },
+    buckets: { reports: 'read' },
+    sendsMail: true,
+    timeoutSeconds: 60,
+  },
+  retryMail: {
+    entry: 'functions/mail/retry-mail.handler.ts',
+    description: 'Schedule: re-sends emails whose delivery failed',
+    tables: { core: 'readWrite' },
+    buckets: { reports: 'read' },
+    sendsMail: true,
+    timeoutSeconds: 300,
+  },
+} as const satisfies Record<string, FunctionDeclaration>;
+export type FunctionName = keyof typeof functions;
+
+// ---------------------------------------------------------------------------------------------
+// HTTP routes
+// ---------------------------------------------------------------------------------------------
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export interface RouteDeclaration {
+  method: HttpMethod;
+  /** API Gateway path syntax: /v1/things/{id} */
+  path: string;
+  function: FunctionName;
+  /** 'public' routes skip the JWT authorizer; otherwise the roles that may call. */
+  roles: 'public' | readonly Role[];
+  summary: string;
+  tags: string[];
+  request?: {
+    params?: z.ZodObject;
+    query?: z.ZodObject;
+    body?: z.ZodType;
+  };
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+}
+
+const adminRoles = ['province-admin', 'national-admin'] as const;
+const errors = {
+  400: { description: 'Invalid request: see error.details', schema: errorBodySchema },
+  401: { description: 'Missing or invalid bearer token', schema: errorBodySchema },
+  403: { description: 'Your role may not call this route', schema: errorBodySchema },
+} as const;
+
+export const routes = [
+  {
+    method: 'GET',
+    path: '/health',
+    function: 'health',
+    roles: 'public',
+    summary: 'Health of every component (DynamoDB, S3, Step Functions, scheduler, mail)',
+    tags: ['system'],
+    responses: {
+      200: { description: 'All components up', schema: healthSchema },
+      503: { description: 'At least one component down', schema: healthSchema },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/openapi.json',
+    function: 'openapi',
+    roles: 'public',
+    summary: 'This API description (OpenAPI 3.1)',
+    tags: ['system'],
+    responses: { 200: { description: 'OpenAPI document', contentType: 'application/json' } },
+  },
+  {
+    method: 'POST',
+    path: '/v1/institutions',
+    function: 'registerInstitution',
+    roles: adminRoles,
+    summary: 'Register an institution (province admins: in their own province only)',
+    tags: ['institutions'],
+    request: { body: registerInstitutionSchema },
+    responses: {
+      201: { description: 'Registered', schema: institutionSchema },
+      ...errors,
+      409: { description: 'Already registered', schema: errorBodySchema },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/institutions',
+    function: 'listInstitutions',
+    roles: adminRoles,
+    summary: 'List institutions of a province (province admins: their own), paginated',
+    tags: ['institutions'],
+    request: { query: pageQuerySchema.extend({ province: z.string().optional().meta({ description: 'GB/T 2260 code; national admins must name one, province admins get their own' }) }) },
+    responses: { 200: { description: 'A page of institutions', schema: institutionPageSchema }, ...errors },
+  },
+  {
+    method: 'GET',
+    path: '/v1/institutions/{uscc}',
+    function: 'getInstitution',
+    roles: ['institution', ...adminRoles],
+    summary: 'One institution (institutions: only their own)',
+    tags: ['institutions'],
+    request: { params: z.object({ uscc: z.string().min(1).max(40) }) },
+    responses: {
+      200: { description: 'The institution', schema: institutionSchema },
+      ...errors,
+      404: { description: 'No such institution in your scope', schema: errorBodySchema },
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/admin/mail:test',
+    function: 'queueTestMail',
+    roles: ['national-admin'],
+    summary: 'Queue a test email to check mail delivery end to end',
+    tags: ['system'],
+    request: { body: sendTestMailSchema },
+    responses: { 202: { description: 'Queued', schema: queuedMailSchema }, ...errors },
+  },
+] as const satisfies readonly RouteDeclaration[];
+
+// ---------------------------------------------------------------------------------------------
+// Events: S3 object-created notifications and DynamoDB stream consumers
+// ---------------------------------------------------------------------------------------------
+
+export interface BucketNotificationDeclaration {
+  bucket: BucketName;
+  prefix: string;
+  function: FunctionName;
+}
+export const bucketNotifications = [
+  { bucket: 'drop', prefix: 'inbox/', function: 'receiveUpload' },
+] as const satisfies readonly BucketNotificationDeclaration[];
+
+export interface StreamConsumerDeclaration {
+  table: TableName;
+  function: FunctionName;
+  /** Lambda event filter pattern on the stream record (EventBridge pattern syntax, exact values). */
+  filterPattern: Record<string, unknown>;
+  batchSize: number;
+  /** Attempts of a failing batch before it is set aside (Lambda retryAttempts). */
+  retryAttempts: number;
+}
+export const streamConsumers = [
+  {
+    table: 'core',
+    function: 'dispatchMail',
+    filterPattern: { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['mail'] } } } },
+    batchSize: 10,
+    retryAttempts: 3,
+  },
+] as const satisfies readonly StreamConsumerDeclaration[];
+
+// ---------------------------------------------------------------------------------------------
+// Workflows: ASL files in workflows/, each Task's Lambda named by a substitution variable
+// ---------------------------------------------------------------------------------------------
+
+export interface WorkflowDeclaration {
+  file: string;
+  description: string;
+  type: 'EXPRESS' | 'STANDARD';
+  /** Substitution variable used in the ASL (as "${Name}") -> the function behind it. */
+  tasks: Record<string, FunctionName>;
+}
+export const workflows = {
+  'system-probe': {
+    file: 'workflows/system-probe.asl.json',
+    description: 'Runs one write/read/delete round trip against DynamoDB and S3 in parallel (health check)',
+    type: 'EXPRESS',
+    tasks: { ProbeStoreFunction: 'probeStore', ProbeObjectStoreFunction: 'probeObjectStore' },
+  },
+} as const satisfies Record<string, WorkflowDeclaration>;
+export type WorkflowName = 'system-probe';
+
+// ---------------------------------------------------------------------------------------------
+// Schedules (EventBridge Scheduler in AWS, croner locally): same cron, same time zone
+// ---------------------------------------------------------------------------------------------
+
+export interface ScheduleDeclaration {
+  description: string;
+  /** EventBridge Scheduler cron: cron(minutes hours day-of-month month day-of-week year). */
+  cron: string;
+  timezone: string;
+  target: { function: FunctionName } | { workflow: WorkflowName };
+}
+export const schedules = {
+  'mail-retry': {
+    description: 'Re-sends emails whose delivery failed (every 15 minutes)',
+    cron: 'cron(0/15 * * * ? *)',
+    timezone: 'Asia/Shanghai',
+    target: { function: 'retryMail' },
+  },
+} as const satisfies Record<string, ScheduleDeclaration>;
+export type ScheduleName = keyof typeof schedules;
+
+/** Name of the EventBridge Scheduler group holding this system's schedules. */
+export const scheduleGroupName = (stage: string) => `patents-${stage}`;
+
+/** Environment variable names through which functions learn their resources. */
+export const envNames = {
+  table: (name: TableName) => `TABLE_${name.toUpperCase()}`,
+  bucket: (name: BucketName) => `BUCKET_${name.toUpperCase()}`,
+  workflow: (name: WorkflowName) => `WORKFLOW_${name.toUpperCase().replace(/-/g, '_')}_ARN`,
+} as const;

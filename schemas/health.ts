@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+export const componentNames = ['dynamodb', 's3', 'stepFunctions', 'scheduler', 'mail'] as const;
+export type ComponentName = (typeof componentNames)[number];
+
+export const componentStatusSchema = z.object({
+  status: z.enum(['up', 'down']),
+  detail: z.string().optional(),
+  latencyMs: z.number().optional(),
+});
+
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    components: z.record(z.enum(componentNames), componentStatusSchema),
+  })
+  .meta({ id: 'Health' });
+export type Health = z.infer<typeof healthSchema>;

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { provinceCodeSchema } from './codes/provinces.ts';
+import { checkUscc } from './codes/uscc.ts';
+
+/** Unified social credit code: shape and alphabet are enforced; a checksum failure is only a warning. */
+export const usccSchema = z
+  .string()
+  .transform((value, ctx) => {
+    const result = checkUscc(value);
+    if (!result.ok) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `统一社会信用代码无效 / invalid unified social credit code: ${result.reason}; enter the 18-character code printed on the organization's registration certificate`,
+      });
+      return z.NEVER;
+    }
+    return result.code;
+  })
+  .meta({ description: 'Unified social credit code (GB 32100-2015), 18 characters', example: '12100000400000624D' });
+
+export const institutionKinds = ['university', 'research-institute', 'hospital'] as const;
+
+export const registerInstitutionSchema = z
+  .object({
+    uscc: usccSchema,
+    name: z.string().trim().min(2).max(200).meta({ example: '清华大学' }),
+    provinceCode: provinceCodeSchema,
+    kind: z.enum(institutionKinds).meta({ description: 'university 高校, research-institute 科研机构, hospital 医院' }),
+    contactEmail: z.email().optional(),
+  })
+  .meta({ id: 'RegisterInstitution' });
+export type RegisterInstitution = z.infer<typeof registerInstitutionSchema>;
+
+export const institutionSchema = z
+  .object({
+    uscc: z.string(),
+    name: z.string(),
+    provinceCode: z.string(),
+    provinceName: z.string(),
+    kind: z.enum(institutionKinds),
+    contactEmail: z.string().optional(),
+    usccChecksumValid: z.boolean().meta({ description: 'false when the code fails the GB 32100 checksum (kept, with a warning)' }),
+    createdAt: z.iso.datetime(),
+    createdBy: z.string(),
+    updatedAt: z.iso.datetime(),
+    version: z.number().int().positive(),
+  })
+  .meta({ id: 'Institution' });
+export type Institution = z.infer<typeof institutionSchema>;
+
+export const institutionPageSchema = z
+  .object({
+    items: z.array(institutionSchema),
+    nextCursor: z.string().optional().meta({ description: 'Pass as ?cursor= to get the next page; absent on the last page' }),
+  })
+  .meta({ id: 'InstitutionPage' });
