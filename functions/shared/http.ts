@@ -83,13 +83,15 @@ function toResult(response: HttpResponse): APIGatewayProxyStructuredResultV2 {
   };
 }
 
-/** Turns zod issues into `details` that name the field, the problem and the value's path. */
-export function issuesToDetails(error: z.ZodError, prefixToDrop: string[] = []) {
-  return error.issues.map((issue) => {
-    const path = issue.path.map(String);
-    const trimmed = prefixToDrop.includes(path[0] ?? '') ? path.slice(1) : path;
-    const where = path[0] === 'body' ? 'body' : path[0] === 'queryStringParameters' ? 'query' : path[0] === 'pathParameters' ? 'path' : 'request';
-    return { in: where, field: trimmed.join('.') || '(whole)', message: issue.message };
+type Issue = { message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> };
+
+/** Turns schema issues (zod or Standard Schema) into `details` that name where, which field and what is wrong. */
+export function issuesToDetails(issues: readonly Issue[]) {
+  return issues.map((issue) => {
+    const path = (issue.path ?? []).map((p) => String(typeof p === 'object' && p !== null && 'key' in p ? p.key : p));
+    const where = ({ body: 'body', queryStringParameters: 'query', pathParameters: 'path' } as Record<string, string>)[path[0] ?? ''];
+    const field = (where ? path.slice(1) : path).join('.') || '(whole)';
+    return { in: where ?? 'request', field, message: issue.message };
   });
 }
 
@@ -135,18 +137,18 @@ export function httpRoute<K extends RouteKey>(
         caller = callerFromClaims(claims);
       }
       if (!result.success) {
-        const error = (result.error as { cause?: unknown }).cause ?? result.error;
-        if (error instanceof z.ZodError) {
-          const details = issuesToDetails(error, ['body', 'queryStringParameters', 'pathParameters']);
-          const bodyUnreadable = error.issues.some((i) => i.path[0] === 'body' && i.message.toLowerCase().includes('json'));
-          throw new ValidationError(
-            bodyUnreadable
-              ? 'The request body is not valid JSON: send a JSON object with content-type application/json.'
-              : `The request is not valid: fix ${details.map((d) => `${d.in} ${d.field}`).join(', ')} and send it again.`,
-            details,
-          );
-        }
-        throw new ValidationError('The request could not be read: check the body is JSON and the parameters match the API description at /v1/openapi.json.');
+        const cause = (result.error as { cause?: unknown }).cause;
+        const issues: Issue[] = Array.isArray(cause) ? cause : cause instanceof z.ZodError ? cause.issues : [];
+        const details = issuesToDetails(issues);
+        const bodyUnreadable = details.some((d) => d.in === 'body' && d.field === '(whole)' && /json/i.test(d.message));
+        throw new ValidationError(
+          bodyUnreadable
+            ? 'The request body is not valid JSON: send a JSON object with content-type application/json.'
+            : details.length
+              ? `The request is not valid: fix ${details.map((d) => `${d.in} ${d.field}`).join(', ')} and send it again.`
+              : 'The request could not be read: check the body is JSON and the parameters match the API description at /v1/openapi.json.',
+          details.length ? details : undefined,
+        );
       }
       if (!caller && route.roles !== 'public') throw new UnauthorizedError('Send "Authorization: Bearer <ID token>".');
       const data = result.data as Record<string, unknown>;

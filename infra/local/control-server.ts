@@ -68,7 +68,7 @@ export function createControlServer(options: {
         .map((e) => ({ executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status, startDate: e.startDate, stopDate: e.stopDate })),
     }),
     ListStateMachines: async () => ({
-      stateMachines: sfn.list().map((m) => ({ stateMachineArn: m.arn, name: `patents-${m.name}`, type: m.declaration.type, creationDate: sfn.createdAt })),
+      stateMachines: sfn.list().map((m) => ({ stateMachineArn: m.arn, name: m.arn.split(':').pop(), type: m.declaration.type, creationDate: sfn.createdAt })),
     }),
     DescribeStateMachine: async (body) => {
       const arn = String(body.stateMachineArn);

@@ -3,6 +3,7 @@
  *   --in-memory   DynamoDB in memory and S3 in a temporary folder (fast; nothing kept)
  *   --no-demo     do not load the demo data into an empty store
  *   PORT=3000     port of the local API
+ *   DATA_DIR=.data  where DynamoDB, S3, the outbox and the dev issuer's key are kept
  * Ctrl-C stops every stand-in (DynamoDB Local's JVM included) and waits for work in flight.
  */
 import { startLocalCloud } from './cloud.ts';
@@ -17,7 +18,12 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
 }
 
 try {
-  const cloud = await startLocalCloud({ port, inMemory: args.has('--in-memory'), log: (line) => console.log(line) });
+  const cloud = await startLocalCloud({
+    port,
+    inMemory: args.has('--in-memory'),
+    dataDir: process.env.DATA_DIR,
+    log: (line) => console.log(line),
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

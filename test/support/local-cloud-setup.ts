@@ -1,0 +1,74 @@
+/**
+ * Integration global setup: starts the real local cloud (`npm start` exactly as a user runs it, in
+ * memory, on free ports, with its own data folder) once for the run, and stops it with SIGINT after.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort } from '../../infra/local/ports.ts';
+
+export interface CloudInfo {
+  apiUrl: string;
+  controlUrl: string;
+  endpoints: { dynamodb: string; s3: string; stepFunctions: string; scheduler: string };
+  dataDir: string;
+  pid: number;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    cloud: CloudInfo;
+  }
+}
+
+export const root = resolve(import.meta.dirname, '../..');
+
+export function startCli(env: Record<string, string>, args: string[] = ['--in-memory', '--no-demo']): ChildProcess {
+  return spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', 'infra/local/start.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export async function waitForCloud(child: ChildProcess, dataDir: string, timeoutMs = 60_000): Promise<CloudInfo> {
+  let output = '';
+  child.stdout?.on('data', (c) => {
+    output += c;
+  });
+  child.stderr?.on('data', (c) => {
+    output += c;
+  });
+  const stateFile = join(dataDir, 'local-cloud.json');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`local cloud exited (${child.exitCode}): ${output}`);
+    if (existsSync(stateFile) && output.includes('Local cloud ready')) {
+      const state = JSON.parse(readFileSync(stateFile, 'utf8')) as Omit<CloudInfo, 'dataDir'>;
+      return { ...state, dataDir };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`local cloud not ready within ${timeoutMs} ms: ${output}`);
+}
+
+export async function stopCli(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  child.kill('SIGINT');
+  return exited;
+}
+
+export default async function setup(project: TestProject) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'patents-it-'));
+  const port = await freePort();
+  const child = startCli({ PORT: String(port), DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR' });
+  const cloud = await waitForCloud(child, dataDir);
+  project.provide('cloud', cloud);
+  return async () => {
+    await stopCli(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

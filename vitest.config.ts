@@ -1,0 +1,41 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three layers (npm test runs all):
+ *   unit         no network: use-cases with in-memory ports, adapters with aws-sdk-client-mock
+ *   infra        the CDK stacks through Template.fromStack, and declarations vs. synthesized templates
+ *   integration  the real local stand-ins over their wire protocols, started for the run on free ports
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          setupFiles: ['test/support/setup-unit.ts'],
+          env: { POWERTOOLS_DEV: 'false', POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_TRACE_ENABLED: 'false', POWERTOOLS_METRICS_DISABLED: 'true' },
+        },
+      },
+      {
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/support/local-cloud-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
+          // The suites share one local cloud; run the files one after another so timings stay honest.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
