@@ -6,7 +6,11 @@
 import { z } from 'zod';
 import { errorBodySchema } from '../schemas/errors.ts';
 import { healthSchema } from '../schemas/health.ts';
-import { institutionPageSchema, institutionSchema, registerInstitutionSchema } from '../schemas/institution.ts';
+import {
+  institutionPageSchema,
+  institutionSchema,
+  registerInstitutionSchema,
+} from '../schemas/institution.ts';
 import { queuedMailSchema, sendTestMailSchema } from '../schemas/mail.ts';
 import { pageQuerySchema } from '../schemas/pagination.ts';
 import type { Role } from '../schemas/roles.ts';
@@ -37,7 +41,8 @@ export interface TableDeclaration extends KeyDeclaration {
  */
 export const tables = {
   core: {
-    description: 'Domain entities: institutions, patents, jobs, evaluations, deals, audit entries, mail outbox',
+    description:
+      'Domain entities: institutions, patents, jobs, evaluations, deals, audit entries, mail outbox',
     partitionKey: 'pk',
     sortKey: 'sk',
     globalIndexes: [
@@ -151,7 +156,8 @@ export const functions = {
   },
   receiveUpload: {
     entry: 'functions/uploads/receive-upload.handler.ts',
-    description: 'S3 object created under inbox/<USCC>/: opens a batch job for the file (once per object version)',
+    description:
+      'S3 object created under inbox/<USCC>/: opens a batch job for the file (once per object version)',
     tables: { core: 'readWrite' },
     buckets: { drop: 'read' },
   },
@@ -251,7 +257,13 @@ export const routes = [
     roles: adminRoles,
     summary: 'List institutions of a province (province admins: their own), paginated',
     tags: ['institutions'],
-    request: { query: pageQuerySchema.extend({ province: z.string().optional().meta({ description: 'GB/T 2260 code; national admins must name one, province admins get their own' }) }) },
+    request: {
+      query: pageQuerySchema.extend({
+        province: z.string().optional().meta({
+          description: 'GB/T 2260 code; national admins must name one, province admins get their own',
+        }),
+      }),
+    },
     responses: { 200: { description: 'A page of institutions', schema: institutionPageSchema }, ...errors },
   },
   {

@@ -5,7 +5,9 @@ export const errorBodySchema = z
   .object({
     error: z.object({
       code: z.string().meta({ example: 'VALIDATION_FAILED' }),
-      message: z.string().meta({ example: 'The request body is not valid: fix the fields listed in details.' }),
+      message: z
+        .string()
+        .meta({ example: 'The request body is not valid: fix the fields listed in details.' }),
       details: z.unknown().optional(),
     }),
   })

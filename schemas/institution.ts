@@ -16,7 +16,10 @@ export const usccSchema = z
     }
     return result.code;
   })
-  .meta({ description: 'Unified social credit code (GB 32100-2015), 18 characters', example: '12100000400000624D' });
+  .meta({
+    description: 'Unified social credit code (GB 32100-2015), 18 characters',
+    example: '12100000400000624D',
+  });
 
 export const institutionKinds = ['university', 'research-institute', 'hospital'] as const;
 
@@ -25,7 +28,9 @@ export const registerInstitutionSchema = z
     uscc: usccSchema,
     name: z.string().trim().min(2).max(200).meta({ example: '清华大学' }),
     provinceCode: provinceCodeSchema,
-    kind: z.enum(institutionKinds).meta({ description: 'university 高校, research-institute 科研机构, hospital 医院' }),
+    kind: z
+      .enum(institutionKinds)
+      .meta({ description: 'university 高校, research-institute 科研机构, hospital 医院' }),
     contactEmail: z.email().optional(),
   })
   .meta({ id: 'RegisterInstitution' });
@@ -39,7 +44,9 @@ export const institutionSchema = z
     provinceName: z.string(),
     kind: z.enum(institutionKinds),
     contactEmail: z.string().optional(),
-    usccChecksumValid: z.boolean().meta({ description: 'false when the code fails the GB 32100 checksum (kept, with a warning)' }),
+    usccChecksumValid: z
+      .boolean()
+      .meta({ description: 'false when the code fails the GB 32100 checksum (kept, with a warning)' }),
     createdAt: z.iso.datetime(),
     createdBy: z.string(),
     updatedAt: z.iso.datetime(),
@@ -51,6 +58,9 @@ export type Institution = z.infer<typeof institutionSchema>;
 export const institutionPageSchema = z
   .object({
     items: z.array(institutionSchema),
-    nextCursor: z.string().optional().meta({ description: 'Pass as ?cursor= to get the next page; absent on the last page' }),
+    nextCursor: z
+      .string()
+      .optional()
+      .meta({ description: 'Pass as ?cursor= to get the next page; absent on the last page' }),
   })
   .meta({ id: 'InstitutionPage' });

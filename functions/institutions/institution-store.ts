@@ -1,6 +1,11 @@
 /** DynamoDB adapter of InstitutionStore (core table; see docs/data-model.md). */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Institution } from '../../schemas/institution.ts';
 import { auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
@@ -13,7 +18,10 @@ const stripKeys = (item: Record<string, unknown>): Institution => {
   return rest as Institution;
 };
 
-export function dynamoInstitutionStore(documents: DynamoDBDocumentClient, tableName: string): InstitutionStore {
+export function dynamoInstitutionStore(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): InstitutionStore {
   return {
     async create(institution, caller) {
       const key = institutionKey(institution.uscc);
@@ -37,7 +45,13 @@ export function dynamoInstitutionStore(documents: DynamoDBDocumentClient, tableN
               {
                 Put: {
                   TableName: tableName,
-                  Item: auditItem({ pk: key.pk, action: 'institution.registered', caller, at: institution.createdAt, changes: institution }),
+                  Item: auditItem({
+                    pk: key.pk,
+                    action: 'institution.registered',
+                    caller,
+                    at: institution.createdAt,
+                    changes: institution,
+                  }),
                 },
               },
             ],
@@ -45,14 +59,19 @@ export function dynamoInstitutionStore(documents: DynamoDBDocumentClient, tableN
         );
         return true;
       } catch (error) {
-        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+        if (
+          error instanceof TransactionCanceledException &&
+          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+        ) {
           return false;
         }
         throw error;
       }
     },
     async get(uscc) {
-      const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: institutionKey(uscc) }));
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: institutionKey(uscc) }),
+      );
       return Item ? stripKeys(Item) : undefined;
     },
     async listByProvince(provinceCode, page) {

@@ -13,7 +13,10 @@ export interface InstitutionStore {
   /** Creates the institution and its audit entry atomically; false if it already exists. */
   create(institution: Institution, caller: Caller): Promise<boolean>;
   get(uscc: string): Promise<Institution | undefined>;
-  listByProvince(provinceCode: string, page: { limit: number; cursor?: string }): Promise<{ items: Institution[]; nextCursor?: string }>;
+  listByProvince(
+    provinceCode: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ items: Institution[]; nextCursor?: string }>;
 }
 
 const isNational = (caller: Caller) => caller.roles.includes('national-admin');
@@ -25,7 +28,9 @@ export async function registerInstitution(
 ): Promise<{ institution: Institution; warnings: string[] }> {
   if (!isNational(caller)) {
     if (!caller.provinceCode) {
-      throw new ForbiddenError('Your account has no province (custom:province): ask the national administrators to set it.');
+      throw new ForbiddenError(
+        'Your account has no province (custom:province): ask the national administrators to set it.',
+      );
     }
     if (caller.provinceCode !== input.provinceCode) {
       throw new ForbiddenError(
@@ -46,20 +51,31 @@ export async function registerInstitution(
   };
   const created = await deps.store.create(institution, caller);
   if (!created) {
-    throw new ConflictError(`Institution ${input.uscc} is already registered: read it with GET /v1/institutions/${input.uscc}.`);
+    throw new ConflictError(
+      `Institution ${input.uscc} is already registered: read it with GET /v1/institutions/${input.uscc}.`,
+    );
   }
   const warnings = usccChecksumValid
     ? []
-    : [`统一社会信用代码校验位不符 / the check character of ${input.uscc} does not match GB 32100; it was kept, but please verify the code`];
+    : [
+        `统一社会信用代码校验位不符 / the check character of ${input.uscc} does not match GB 32100; it was kept, but please verify the code`,
+      ];
   return { institution, warnings };
 }
 
-export async function getInstitution(deps: { store: InstitutionStore }, caller: Caller, uscc: string): Promise<Institution> {
+export async function getInstitution(
+  deps: { store: InstitutionStore },
+  caller: Caller,
+  uscc: string,
+): Promise<Institution> {
   const institution = await deps.store.get(uscc);
-  const notFound = new NotFoundError(`No institution ${uscc} in your scope: check the code, or ask your province administrator.`);
+  const notFound = new NotFoundError(
+    `No institution ${uscc} in your scope: check the code, or ask your province administrator.`,
+  );
   if (!institution) throw notFound;
   if (isNational(caller)) return institution;
-  if (caller.roles.includes('province-admin') && caller.provinceCode === institution.provinceCode) return institution;
+  if (caller.roles.includes('province-admin') && caller.provinceCode === institution.provinceCode)
+    return institution;
   if (caller.roles.includes('institution') && caller.orgUscc === institution.uscc) return institution;
   throw notFound;
 }
@@ -79,7 +95,9 @@ export async function listInstitutions(
     );
   }
   if (!isNational(caller) && query.province && query.province !== province) {
-    throw new ForbiddenError(`You administer province ${province}; you cannot list province ${query.province}.`);
+    throw new ForbiddenError(
+      `You administer province ${province}; you cannot list province ${query.province}.`,
+    );
   }
   return deps.store.listByProvince(province, { limit: query.limit, cursor: query.cursor });
 }

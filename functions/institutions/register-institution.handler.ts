@@ -16,6 +16,9 @@ export const handler = httpRoute('POST /v1/institutions', async ({ caller, body 
   return {
     status: 201,
     body: institution,
-    headers: { location: `/v1/institutions/${institution.uscc}`, ...(warnings.length ? { 'x-warnings': encodeURIComponent(warnings.join('; ')) } : {}) },
+    headers: {
+      location: `/v1/institutions/${institution.uscc}`,
+      ...(warnings.length ? { 'x-warnings': encodeURIComponent(warnings.join('; ')) } : {}),
+    },
   };
 });

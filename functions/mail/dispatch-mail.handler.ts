@@ -6,8 +6,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../shared/powertools.ts';
-import { deliverMail, type MailItem } from './mail-outbox.ts';
 import { mailDeps } from './mail-deps.ts';
+import { deliverMail, type MailItem } from './mail-outbox.ts';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 const deps = mailDeps();

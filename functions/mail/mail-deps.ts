@@ -17,7 +17,9 @@ async function attachmentsOf(item: MailItem) {
       let content: Buffer;
       if (a.contentBase64 !== undefined) content = Buffer.from(a.contentBase64, 'base64');
       else if (a.s3Key) {
-        const object = await s3.send(new GetObjectCommand({ Bucket: config.bucketName('reports'), Key: a.s3Key }));
+        const object = await s3.send(
+          new GetObjectCommand({ Bucket: config.bucketName('reports'), Key: a.s3Key }),
+        );
         content = Buffer.from(await object.Body!.transformToByteArray());
       } else throw new Error(`attachment ${a.filename} has neither content nor an S3 key`);
       return { filename: a.filename, contentType: a.contentType, content, cid: a.cid };
@@ -31,6 +33,7 @@ export function mailDeps(): MailDeps {
   return {
     store: dynamoMailStore(documents, config.tableName('core')),
     now: () => new Date(),
-    send: async (item) => mailer.send({ ...item, id: item.mailId, from, attachmentsContent: await attachmentsOf(item) }),
+    send: async (item) =>
+      mailer.send({ ...item, id: item.mailId, from, attachmentsContent: await attachmentsOf(item) }),
   };
 }

@@ -41,7 +41,10 @@ export function newMailItem(message: MailMessage, now: Date): MailItem {
   return { ...message, mailId: randomUUID(), status: 'queued', attempts: 0, queuedAt: now.toISOString() };
 }
 
-export async function queueMail(deps: Pick<MailDeps, 'store' | 'now'>, message: MailMessage): Promise<MailItem> {
+export async function queueMail(
+  deps: Pick<MailDeps, 'store' | 'now'>,
+  message: MailMessage,
+): Promise<MailItem> {
   const item = newMailItem(message, deps.now());
   await deps.store.put(item);
   return item;
@@ -63,8 +66,16 @@ export async function deliverMail(deps: MailDeps, item: MailItem): Promise<'sent
     await deps.store.markSent(item.mailId, deps.now().toISOString(), messageId);
     return 'sent';
   } catch (error) {
-    const retryAt = attempts < maxAttempts ? new Date(now.getTime() + retryDelayMinutes(attempts) * 60_000).toISOString() : undefined;
-    await deps.store.markFailed(item.mailId, error instanceof Error ? error.message : String(error), attempts, retryAt);
+    const retryAt =
+      attempts < maxAttempts
+        ? new Date(now.getTime() + retryDelayMinutes(attempts) * 60_000).toISOString()
+        : undefined;
+    await deps.store.markFailed(
+      item.mailId,
+      error instanceof Error ? error.message : String(error),
+      attempts,
+      retryAt,
+    );
     return 'failed';
   }
 }

@@ -1,6 +1,12 @@
 /** DynamoDB adapter of MailOutboxStore. Pending items carry gsi3 (MAIL#pending, due time) so the retry job finds them. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { leaseSeconds, type MailItem, type MailOutboxStore } from './mail-outbox.ts';
 
 const key = (mailId: string) => ({ pk: `MAIL#${mailId}`, sk: 'MAIL' });
@@ -18,13 +24,21 @@ export function dynamoMailStore(documents: DynamoDBDocumentClient, tableName: st
         new PutCommand({
           TableName: tableName,
           // Due for the retry job only if the stream consumer has not sent it within one lease.
-          Item: { ...key(item.mailId), entity: 'mail', gsi3pk: pending, gsi3sk: new Date(Date.parse(item.queuedAt) + leaseSeconds * 1000).toISOString(), ...item },
+          Item: {
+            ...key(item.mailId),
+            entity: 'mail',
+            gsi3pk: pending,
+            gsi3sk: new Date(Date.parse(item.queuedAt) + leaseSeconds * 1000).toISOString(),
+            ...item,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
     },
     async get(mailId) {
-      const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: key(mailId), ConsistentRead: true }));
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: key(mailId), ConsistentRead: true }),
+      );
       return Item ? toItem(Item) : undefined;
     },
     async claim(mailId, now, leaseUntil) {
@@ -34,9 +48,15 @@ export function dynamoMailStore(documents: DynamoDBDocumentClient, tableName: st
             TableName: tableName,
             Key: key(mailId),
             UpdateExpression: 'SET #status = :sending, leaseUntil = :lease, gsi3sk = :lease',
-            ConditionExpression: 'attribute_exists(pk) AND #status <> :sent AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+            ConditionExpression:
+              'attribute_exists(pk) AND #status <> :sent AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':sending': 'sending', ':sent': 'sent', ':lease': leaseUntil, ':now': now },
+            ExpressionAttributeValues: {
+              ':sending': 'sending',
+              ':sent': 'sent',
+              ':lease': leaseUntil,
+              ':now': now,
+            },
           }),
         );
         return true;
@@ -50,7 +70,8 @@ export function dynamoMailStore(documents: DynamoDBDocumentClient, tableName: st
         new UpdateCommand({
           TableName: tableName,
           Key: key(mailId),
-          UpdateExpression: 'SET #status = :sent, sentAt = :at, messageId = :mid REMOVE leaseUntil, gsi3pk, gsi3sk, lastError',
+          UpdateExpression:
+            'SET #status = :sent, sentAt = :at, messageId = :mid REMOVE leaseUntil, gsi3pk, gsi3sk, lastError',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sent': 'sent', ':at': at, ':mid': messageId },
         }),

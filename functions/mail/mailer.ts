@@ -4,12 +4,18 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetAccountCommand, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { GetAccountCommand, type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import nodemailer from 'nodemailer';
 import type { MailMessage } from '../../schemas/mail.ts';
 
 export interface Mailer {
-  send(message: MailMessage & { from: string; id: string; attachmentsContent: Array<{ filename: string; contentType: string; content: Buffer; cid?: string }> }): Promise<{ messageId: string }>;
+  send(
+    message: MailMessage & {
+      from: string;
+      id: string;
+      attachmentsContent: Array<{ filename: string; contentType: string; content: Buffer; cid?: string }>;
+    },
+  ): Promise<{ messageId: string }>;
   probe(): Promise<string>;
 }
 
@@ -23,7 +29,9 @@ export function sesMailer(ses: SESv2Client): Mailer {
     async probe() {
       const account = await ses.send(new GetAccountCommand({}));
       if (!account.SendingEnabled) throw new Error('SES sending is disabled for this account');
-      return account.ProductionAccessEnabled ? 'SES production access' : 'SES sandbox: only verified recipients receive mail';
+      return account.ProductionAccessEnabled
+        ? 'SES production access'
+        : 'SES sandbox: only verified recipients receive mail';
     },
   };
 }
@@ -55,6 +63,11 @@ function compose(message: Parameters<Mailer['send']>[0]) {
     text: message.text,
     html: message.html,
     messageId: `<${message.id}@patents.local>`,
-    attachments: message.attachmentsContent.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content, cid: a.cid })),
+    attachments: message.attachmentsContent.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: a.content,
+      cid: a.cid,
+    })),
   };
 }

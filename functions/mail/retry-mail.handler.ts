@@ -2,8 +2,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../shared/powertools.ts';
-import { retryDueMail } from './mail-outbox.ts';
 import { mailDeps } from './mail-deps.ts';
+import { retryDueMail } from './mail-outbox.ts';
 
 const deps = mailDeps();
 

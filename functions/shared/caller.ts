@@ -19,7 +19,9 @@ function listClaim(value: unknown): string[] {
 
 export function callerFromClaims(claims: Record<string, unknown> | undefined): Caller {
   if (!claims || typeof claims.sub !== 'string') {
-    throw new UnauthorizedError('No verified identity on this request: send "Authorization: Bearer <ID token>".');
+    throw new UnauthorizedError(
+      'No verified identity on this request: send "Authorization: Bearer <ID token>".',
+    );
   }
   const roles = listClaim(claims['cognito:groups']).flatMap((group) => {
     const parsed = roleSchema.safeParse(group);
@@ -30,7 +32,8 @@ export function callerFromClaims(claims: Record<string, unknown> | undefined): C
       'Your account is in no role group: ask an administrator to add you to one of institution, enterprise, expert, province-admin, national-admin.',
     );
   }
-  const text = (key: string) => (typeof claims[key] === 'string' && claims[key] !== '' ? (claims[key] as string) : undefined);
+  const text = (key: string) =>
+    typeof claims[key] === 'string' && claims[key] !== '' ? (claims[key] as string) : undefined;
   return {
     sub: claims.sub,
     roles,

@@ -23,6 +23,8 @@ export const s3 = tracer.captureAWSv3Client(
   }),
 );
 // StartSyncExecution goes to the sync- host prefix in AWS; a custom endpoint (local) has none.
-export const sfn = tracer.captureAWSv3Client(new SFNClient({ disableHostPrefix: Boolean(process.env.AWS_ENDPOINT_URL_SFN) }));
+export const sfn = tracer.captureAWSv3Client(
+  new SFNClient({ disableHostPrefix: Boolean(process.env.AWS_ENDPOINT_URL_SFN) }),
+);
 export const scheduler = tracer.captureAWSv3Client(new SchedulerClient({}));
 export const ses = tracer.captureAWSv3Client(new SESv2Client({}));

@@ -4,7 +4,9 @@ import { type BucketName, envNames, type TableName, type WorkflowName } from '..
 function required(name: string): string {
   const value = process.env[name];
   if (!value) {
-    throw new Error(`Environment variable ${name} is not set: declare the resource for this function in infra/resources.ts`);
+    throw new Error(
+      `Environment variable ${name} is not set: declare the resource for this function in infra/resources.ts`,
+    );
   }
   return value;
 }

@@ -14,12 +14,16 @@ export function encodeCursor(listing: string, lastKey: Key | undefined): string 
 export function decodeCursor(listing: string, cursor: string | undefined): Key | undefined {
   if (!cursor) return undefined;
   try {
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { l?: unknown; k?: unknown };
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      l?: unknown;
+      k?: unknown;
+    };
     if (decoded.l === listing && decoded.k && typeof decoded.k === 'object') return decoded.k as Key;
   } catch {
     // fall through to the error below
   }
-  throw new ValidationError('This cursor does not belong to this listing (or was changed): request the first page again without "cursor".', [
-    { in: 'query', field: 'cursor', message: 'unknown cursor' },
-  ]);
+  throw new ValidationError(
+    'This cursor does not belong to this listing (or was changed): request the first page again without "cursor".',
+    [{ in: 'query', field: 'cursor', message: 'unknown cursor' }],
+  );
 }

@@ -20,7 +20,10 @@ import { logger } from './powertools.ts';
 
 type Routes = (typeof routes)[number];
 export type RouteKey = `${Routes['method']} ${Routes['path']}`;
-type RouteOf<K extends RouteKey> = Extract<Routes, { method: K extends `${infer M} ${string}` ? M : never; path: K extends `${string} ${infer P}` ? P : never }>;
+type RouteOf<K extends RouteKey> = Extract<
+  Routes,
+  { method: K extends `${infer M} ${string}` ? M : never; path: K extends `${string} ${infer P}` ? P : never }
+>;
 type Part<R, P extends 'body' | 'query' | 'params'> = R extends { request: { [K in P]: infer S } }
   ? S extends z.ZodType
     ? z.output<S>
@@ -74,7 +77,11 @@ function toResult(response: HttpResponse): APIGatewayProxyStructuredResultV2 {
     };
   }
   if ('text' in response) {
-    return { statusCode: response.status, headers: { 'content-type': response.contentType, ...response.headers }, body: response.text };
+    return {
+      statusCode: response.status,
+      headers: { 'content-type': response.contentType, ...response.headers },
+      body: response.text,
+    };
   }
   return {
     statusCode: response.status,
@@ -88,8 +95,12 @@ type Issue = { message: string; path?: ReadonlyArray<PropertyKey | { key: Proper
 /** Turns schema issues (zod or Standard Schema) into `details` that name where, which field and what is wrong. */
 export function issuesToDetails(issues: readonly Issue[]) {
   return issues.map((issue) => {
-    const path = (issue.path ?? []).map((p) => String(typeof p === 'object' && p !== null && 'key' in p ? p.key : p));
-    const where = ({ body: 'body', queryStringParameters: 'query', pathParameters: 'path' } as Record<string, string>)[path[0] ?? ''];
+    const path = (issue.path ?? []).map((p) =>
+      String(typeof p === 'object' && p !== null && 'key' in p ? p.key : p),
+    );
+    const where = (
+      { body: 'body', queryStringParameters: 'query', pathParameters: 'path' } as Record<string, string>
+    )[path[0] ?? ''];
     const field = (where ? path.slice(1) : path).join('.') || '(whole)';
     return { in: where ?? 'request', field, message: issue.message };
   });
@@ -119,10 +130,21 @@ export function httpRoute<K extends RouteKey>(
         );
       },
     })
-    .use(parser({ schema, safeParse: true }) as unknown as middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>)
+    .use(
+      parser({ schema, safeParse: true }) as unknown as middy.MiddlewareObj<
+        APIGatewayProxyEventV2,
+        APIGatewayProxyStructuredResultV2,
+        Error,
+        Context
+      >,
+    )
     .handler(async (parsed: unknown, context: Context) => {
-      const result = parsed as { success: true; data: z.output<typeof schema> } | { success: false; error: unknown; originalEvent: APIGatewayProxyEventV2 };
-      const event = (result.success ? result.data : result.originalEvent) as unknown as APIGatewayProxyEventV2 & {
+      const result = parsed as
+        | { success: true; data: z.output<typeof schema> }
+        | { success: false; error: unknown; originalEvent: APIGatewayProxyEventV2 };
+      const event = (result.success
+        ? result.data
+        : result.originalEvent) as unknown as APIGatewayProxyEventV2 & {
         requestContext: { authorizer?: { jwt?: { claims?: Record<string, unknown> } } };
       };
       const claims = event.requestContext.authorizer?.jwt?.claims;
@@ -131,16 +153,24 @@ export function httpRoute<K extends RouteKey>(
         caller = callerFromClaims(claims);
         const allowed = route.roles;
         if (!caller.roles.some((role) => allowed.includes(role))) {
-          throw new ForbiddenError(`Your role (${caller.roles.join(', ')}) may not call ${key}; it is open to: ${allowed.join(', ')}.`);
+          throw new ForbiddenError(
+            `Your role (${caller.roles.join(', ')}) may not call ${key}; it is open to: ${allowed.join(', ')}.`,
+          );
         }
       } else if (claims) {
         caller = callerFromClaims(claims);
       }
       if (!result.success) {
         const cause = (result.error as { cause?: unknown }).cause;
-        const issues: Issue[] = Array.isArray(cause) ? cause : cause instanceof z.ZodError ? cause.issues : [];
+        const issues: Issue[] = Array.isArray(cause)
+          ? cause
+          : cause instanceof z.ZodError
+            ? cause.issues
+            : [];
         const details = issuesToDetails(issues);
-        const bodyUnreadable = details.some((d) => d.in === 'body' && d.field === '(whole)' && /json/i.test(d.message));
+        const bodyUnreadable = details.some(
+          (d) => d.in === 'body' && d.field === '(whole)' && /json/i.test(d.message),
+        );
         throw new ValidationError(
           bodyUnreadable
             ? 'The request body is not valid JSON: send a JSON object with content-type application/json.'
@@ -150,12 +180,14 @@ export function httpRoute<K extends RouteKey>(
           details.length ? details : undefined,
         );
       }
-      if (!caller && route.roles !== 'public') throw new UnauthorizedError('Send "Authorization: Bearer <ID token>".');
+      if (!caller && route.roles !== 'public')
+        throw new UnauthorizedError('Send "Authorization: Bearer <ID token>".');
       const data = result.data as Record<string, unknown>;
       const response = await run({
         caller: caller as never,
         body: data.body as never,
-        query: (data.queryStringParameters ?? (route.request?.query ? route.request.query.parse({}) : undefined)) as never,
+        query: (data.queryStringParameters ??
+          (route.request?.query ? route.request.query.parse({}) : undefined)) as never,
         params: (data.pathParameters ?? {}) as never,
         headers: event.headers ?? {},
         requestId: context.awsRequestId,

@@ -7,4 +7,7 @@ const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'patents';
 
 export const logger = new Logger({ serviceName });
 export const tracer = new Tracer({ serviceName, enabled: process.env.POWERTOOLS_TRACE_ENABLED !== 'false' });
-export const metrics = new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Patents' });
+export const metrics = new Metrics({
+  serviceName,
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Patents',
+});

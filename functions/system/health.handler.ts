@@ -13,7 +13,9 @@ const mailer = configuredMailer();
 export const handler = httpRoute('GET /health', async () => {
   const health = await checkHealth({
     dynamodb: async () => {
-      const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: config.tableName('core') }));
+      const { Table } = await dynamodb.send(
+        new DescribeTableCommand({ TableName: config.tableName('core') }),
+      );
       if (Table?.TableStatus !== 'ACTIVE') throw new Error(`core table is ${Table?.TableStatus}`);
       return undefined;
     },
@@ -23,8 +25,11 @@ export const handler = httpRoute('GET /health', async () => {
     },
     stepFunctions: async () => {
       // Runs the system-probe workflow: a real execution with a DynamoDB and an S3 round trip.
-      const run = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn: config.workflowArn('system-probe'), input: '{}' }));
-      if (run.status !== 'SUCCEEDED') throw new Error(`system-probe ${run.status}: ${run.error ?? ''} ${run.cause ?? ''}`.trim());
+      const run = await sfn.send(
+        new StartSyncExecutionCommand({ stateMachineArn: config.workflowArn('system-probe'), input: '{}' }),
+      );
+      if (run.status !== 'SUCCEEDED')
+        throw new Error(`system-probe ${run.status}: ${run.error ?? ''} ${run.cause ?? ''}`.trim());
       return undefined;
     },
     scheduler: async () => {
@@ -34,5 +39,9 @@ export const handler = httpRoute('GET /health', async () => {
     },
     mail: () => mailer.probe(),
   });
-  return { status: health.status === 'ok' ? 200 : 503, body: health, headers: { 'cache-control': 'no-store' } };
+  return {
+    status: health.status === 'ok' ? 200 : 503,
+    body: health,
+    headers: { 'cache-control': 'no-store' },
+  };
 });

@@ -10,12 +10,24 @@ export async function checkHealth(probes: Record<ComponentName, Probe>, timeoutM
       try {
         const detail = await Promise.race([
           probes[name](),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref(),
+          ),
         ]);
-        return [name, { status: 'up' as const, latencyMs: Math.round(performance.now() - started), ...(detail ? { detail } : {}) }] as const;
+        return [
+          name,
+          {
+            status: 'up' as const,
+            latencyMs: Math.round(performance.now() - started),
+            ...(detail ? { detail } : {}),
+          },
+        ] as const;
       } catch (error) {
         const detail = error instanceof Error ? error.message : String(error);
-        return [name, { status: 'down' as const, latencyMs: Math.round(performance.now() - started), detail }] as const;
+        return [
+          name,
+          { status: 'down' as const, latencyMs: Math.round(performance.now() - started), detail },
+        ] as const;
       }
     }),
   );

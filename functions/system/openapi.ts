@@ -16,7 +16,8 @@ export function openApiDocument(serverUrl?: string) {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'Cognito ID token (locally: `npm run token -- --role <role> ...`). Roles come from cognito:groups.',
+    description:
+      'Cognito ID token (locally: `npm run token -- --role <role> ...`). Roles come from cognito:groups.',
   });
   for (const route of routes as readonly RouteDeclaration[]) {
     const roles = route.roles === 'public' ? 'public' : route.roles.map((r) => roleLabels[r]).join('; ');
@@ -30,7 +31,9 @@ export function openApiDocument(serverUrl?: string) {
       request: {
         ...(route.request?.params ? { params: route.request.params } : {}),
         ...(route.request?.query ? { query: route.request.query } : {}),
-        ...(route.request?.body ? { body: { content: { 'application/json': { schema: route.request.body as z.ZodType } } } } : {}),
+        ...(route.request?.body
+          ? { body: { content: { 'application/json': { schema: route.request.body as z.ZodType } } } }
+          : {}),
       },
       responses: Object.fromEntries(
         Object.entries(route.responses).map(([status, response]) => [

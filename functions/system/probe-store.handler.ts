@@ -8,7 +8,12 @@ export const handler = async () => {
   const TableName = config.tableName('core');
   const Key = { pk: `PROBE#${randomUUID()}`, sk: 'PROBE' };
   const started = Date.now();
-  await documents.send(new PutCommand({ TableName, Item: { ...Key, entity: 'probe', expiresAt: Math.floor(started / 1000) + 3600 } }));
+  await documents.send(
+    new PutCommand({
+      TableName,
+      Item: { ...Key, entity: 'probe', expiresAt: Math.floor(started / 1000) + 3600 },
+    }),
+  );
   const { Item } = await documents.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
   await documents.send(new DeleteCommand({ TableName, Key }));
   if (!Item) throw new Error('probe item was written but could not be read back');

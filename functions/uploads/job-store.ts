@@ -11,7 +11,13 @@ export function dynamoJobStore(documents: DynamoDBDocumentClient, tableName: str
         await documents.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...jobKey(job.jobId), entity: 'job', gsi1pk: `INST#${job.institutionUscc}#JOB`, gsi1sk: `${job.createdAt}#${job.jobId}`, ...job },
+            Item: {
+              ...jobKey(job.jobId),
+              entity: 'job',
+              gsi1pk: `INST#${job.institutionUscc}#JOB`,
+              gsi1sk: `${job.createdAt}#${job.jobId}`,
+              ...job,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );

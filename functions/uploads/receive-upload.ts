@@ -32,10 +32,16 @@ export interface JobStore {
   createIfAbsent(job: BatchJobQueued): Promise<boolean>;
 }
 
-export type UploadOutcome = { outcome: 'queued' | 'duplicate'; jobId: string } | { outcome: 'ignored'; reason: string };
+export type UploadOutcome =
+  | { outcome: 'queued' | 'duplicate'; jobId: string }
+  | { outcome: 'ignored'; reason: string };
 
 export function jobIdFor(object: UploadedObject): string {
-  const identity = [object.bucket, object.key, object.versionId ?? object.sequencer ?? object.eTag ?? object.eventTime].join('\n');
+  const identity = [
+    object.bucket,
+    object.key,
+    object.versionId ?? object.sequencer ?? object.eTag ?? object.eventTime,
+  ].join('\n');
   return createHash('sha256').update(identity).digest('hex').slice(0, 24);
 }
 
@@ -46,10 +52,16 @@ export function institutionOfKey(key: string): string | undefined {
   return check.ok ? check.code : undefined;
 }
 
-export async function receiveUpload(deps: { jobs: JobStore; now: () => Date }, object: UploadedObject): Promise<UploadOutcome> {
+export async function receiveUpload(
+  deps: { jobs: JobStore; now: () => Date },
+  object: UploadedObject,
+): Promise<UploadOutcome> {
   const institutionUscc = institutionOfKey(object.key);
   if (!institutionUscc) {
-    return { outcome: 'ignored', reason: `key ${object.key} is not inbox/<unified social credit code>/<file>` };
+    return {
+      outcome: 'ignored',
+      reason: `key ${object.key} is not inbox/<unified social credit code>/<file>`,
+    };
   }
   const jobId = jobIdFor(object);
   const created = await deps.jobs.createIfAbsent({

@@ -31,13 +31,16 @@ export function compileRoutes(list: readonly RouteDeclaration[]): CompiledRoute[
     const source = route.path
       .split('/')
       .map((segment) =>
-        segment.replace(/\{(\w+)(\+?)\}|([^{}]+)/g, (_, name: string | undefined, greedy: string, literal: string | undefined) => {
-          if (name) {
-            names.push(name);
-            return greedy ? '(.+)' : '([^/]+)';
-          }
-          return (literal ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        }),
+        segment.replace(
+          /\{(\w+)(\+?)\}|([^{}]+)/g,
+          (_, name: string | undefined, greedy: string, literal: string | undefined) => {
+            if (name) {
+              names.push(name);
+              return greedy ? '(.+)' : '([^/]+)';
+            }
+            return (literal ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          },
+        ),
       )
       .join('/');
     return { route, pattern: new RegExp(`^${source}$`), names };
@@ -48,16 +51,25 @@ function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2) {
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
-  const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  const body =
+    result.body === undefined
+      ? Buffer.alloc(0)
+      : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   res.writeHead(result.statusCode ?? 200, headers);
   res.end(body);
 }
 
 /** A function may return a plain value: API Gateway then answers 200 with it as JSON. */
 function normalizeResult(result: unknown): APIGatewayProxyStructuredResultV2 {
-  if (result && typeof result === 'object' && 'statusCode' in result) return result as APIGatewayProxyStructuredResultV2;
-  if (typeof result === 'string') return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: result };
-  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result ?? null) };
+  if (result && typeof result === 'object' && 'statusCode' in result)
+    return result as APIGatewayProxyStructuredResultV2;
+  if (typeof result === 'string')
+    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: result };
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(result ?? null),
+  };
 }
 
 function apiGatewayTime(date: Date): string {
@@ -80,8 +92,12 @@ export function buildEvent(
     headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
-  const cookies = req.headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
+  const cookies = req.headers.cookie
+    ?.split(';')
+    .map((c) => c.trim())
+    .filter(Boolean);
   const contentType = headers['content-type'] ?? '';
   const isText = body.length === 0 || textTypes.test(contentType) || contentType === '';
   const now = new Date();
@@ -137,7 +153,8 @@ async function serveDocs(path: string, res: ServerResponse): Promise<boolean> {
     return true;
   }
   if (!path.startsWith('/docs/')) return false;
-  const file = path === '/docs/' ? 'index.html' : normalize(path.slice('/docs/'.length)).replace(/^(\.\.[/\\])+/, '');
+  const file =
+    path === '/docs/' ? 'index.html' : normalize(path.slice('/docs/'.length)).replace(/^(\.\.[/\\])+/, '');
   if (file === 'swagger-initializer.js') {
     res.writeHead(200, { 'content-type': 'text/javascript' });
     res.end(
@@ -147,7 +164,13 @@ async function serveDocs(path: string, res: ServerResponse): Promise<boolean> {
   }
   try {
     const content = await readFile(join(swaggerDir, file));
-    const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.map': 'application/json' };
+    const types: Record<string, string> = {
+      '.html': 'text/html',
+      '.js': 'text/javascript',
+      '.css': 'text/css',
+      '.png': 'image/png',
+      '.map': 'application/json',
+    };
     res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
     res.end(content);
   } catch {
@@ -156,7 +179,11 @@ async function serveDocs(path: string, res: ServerResponse): Promise<boolean> {
   return true;
 }
 
-export function createApiServer(options: { runtime: LambdaRuntime; issuer: DevIssuer; log: (line: string) => void }): Server {
+export function createApiServer(options: {
+  runtime: LambdaRuntime;
+  issuer: DevIssuer;
+  log: (line: string) => void;
+}): Server {
   const compiled = compileRoutes(routes as readonly RouteDeclaration[]);
   return createServer(async (req, res) => {
     const started = performance.now();
@@ -166,7 +193,11 @@ export function createApiServer(options: { runtime: LambdaRuntime; issuer: DevIs
     try {
       if (method === 'GET' && (await serveDocs(url.pathname, res))) return;
       if (method === 'GET' && url.pathname === '/.well-known/jwks.json') {
-        send(res, { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(options.issuer.jwks) });
+        send(res, {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(options.issuer.jwks),
+        });
         return;
       }
       if (method === 'OPTIONS') {
@@ -188,14 +219,24 @@ export function createApiServer(options: { runtime: LambdaRuntime; issuer: DevIs
       if (!match) {
         const result =
           candidates.length > 0
-            ? errorResponse(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${decodedPath}; allowed: ${candidates.map((c) => c.route.method).join(', ')}.`)
-            : errorResponse(404, 'NOT_FOUND', `No route ${method} ${decodedPath}: see the API description at /v1/openapi.json or /docs.`);
+            ? errorResponse(
+                405,
+                'METHOD_NOT_ALLOWED',
+                `${method} is not allowed on ${decodedPath}; allowed: ${candidates.map((c) => c.route.method).join(', ')}.`,
+              )
+            : errorResponse(
+                404,
+                'NOT_FOUND',
+                `No route ${method} ${decodedPath}: see the API description at /v1/openapi.json or /docs.`,
+              );
         status = result.statusCode;
         send(res, result);
         return;
       }
       const values = match.pattern.exec(decodedPath)!.slice(1);
-      const pathParameters = Object.fromEntries(match.names.map((name, i) => [name, decodeURIComponent(values[i]!)]));
+      const pathParameters = Object.fromEntries(
+        match.names.map((name, i) => [name, decodeURIComponent(values[i]!)]),
+      );
       let claims: Record<string, string> | undefined;
       if (match.route.roles !== 'public') {
         const header = req.headers.authorization ?? '';
@@ -222,7 +263,14 @@ export function createApiServer(options: { runtime: LambdaRuntime; issuer: DevIs
       const body = await readBody(req);
       if (!body) {
         status = 413;
-        send(res, errorResponse(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${maxBodyBytes / 1024 / 1024} MB: upload large files with POST /v1/uploads instead.`));
+        send(
+          res,
+          errorResponse(
+            413,
+            'PAYLOAD_TOO_LARGE',
+            `Request bodies are limited to ${maxBodyBytes / 1024 / 1024} MB: upload large files with POST /v1/uploads instead.`,
+          ),
+        );
         return;
       }
       const event = buildEvent(req, body, match.route, pathParameters, claims);
@@ -232,7 +280,15 @@ export function createApiServer(options: { runtime: LambdaRuntime; issuer: DevIs
     } catch (error) {
       status = 500;
       options.log(`error serving ${method} ${url.pathname}: ${(error as Error).stack ?? error}`);
-      if (!res.headersSent) send(res, errorResponse(500, 'INTERNAL', 'The local function failed: see the npm start console for the stack trace.'));
+      if (!res.headersSent)
+        send(
+          res,
+          errorResponse(
+            500,
+            'INTERNAL',
+            'The local function failed: see the npm start console for the stack trace.',
+          ),
+        );
     } finally {
       options.log(`${method} ${url.pathname} ${status} ${Math.round(performance.now() - started)}ms`);
     }

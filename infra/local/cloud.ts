@@ -15,9 +15,9 @@ import {
   envNames,
   type FunctionName,
   functions,
+  type StreamConsumerDeclaration,
   scheduleGroupName,
   schedules,
-  type StreamConsumerDeclaration,
   streamConsumers,
   type TableName,
   tables,
@@ -77,12 +77,16 @@ function checkDataDir(dataDir: string) {
   try {
     state = JSON.parse(readFileSync(stateFile, 'utf8')) as { pid?: number };
   } catch {
-    throw new LocalCloudError(`${stateFile} is corrupt: delete it (rm ${stateFile}) and start again; your data in ${dataDir} is kept.`);
+    throw new LocalCloudError(
+      `${stateFile} is corrupt: delete it (rm ${stateFile}) and start again; your data in ${dataDir} is kept.`,
+    );
   }
   if (state.pid && state.pid !== process.pid) {
     try {
       process.kill(state.pid, 0);
-      throw new LocalCloudError(`Another local cloud (pid ${state.pid}) is using ${dataDir}: stop it first (kill ${state.pid}), or start this one with --in-memory.`);
+      throw new LocalCloudError(
+        `Another local cloud (pid ${state.pid}) is using ${dataDir}: stop it first (kill ${state.pid}), or start this one with --in-memory.`,
+      );
     } catch (error) {
       if (error instanceof LocalCloudError) throw error;
       // the process is gone: a stale file from a crash, safe to reuse
@@ -115,7 +119,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     scheduler: controlUrl,
   };
 
-  const issuer = await DevIssuer.create(`${apiUrl}/local-issuer`, options.inMemory ? undefined : join(dataDir, 'dev-issuer-key.json'));
+  const issuer = await DevIssuer.create(
+    `${apiUrl}/local-issuer`,
+    options.inMemory ? undefined : join(dataDir, 'dev-issuer-key.json'),
+  );
 
   // What the CDK stack sets on each function, plus the standard SDK endpoint variables.
   Object.assign(process.env, {
@@ -139,12 +146,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_DEV: 'false',
   });
-  for (const name of Object.keys(tables) as TableName[]) process.env[envNames.table(name)] = physical.table(name);
-  for (const name of Object.keys(buckets) as BucketName[]) process.env[envNames.bucket(name)] = physical.bucket(name);
+  for (const name of Object.keys(tables) as TableName[])
+    process.env[envNames.table(name)] = physical.table(name);
+  for (const name of Object.keys(buckets) as BucketName[])
+    process.env[envNames.bucket(name)] = physical.bucket(name);
 
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((error) => log(`stop: ${(error as Error).message}`));
+    for (const stop of stops.reverse())
+      await stop().catch((error) => log(`stop: ${(error as Error).message}`));
     stops.length = 0;
   };
 
@@ -160,7 +170,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           setTimeout(() => java.kill('SIGKILL'), 5000).unref();
         }),
     );
-    const dynamodb = new DynamoDBClient({ endpoint: endpoints.dynamodb, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const dynamodb = new DynamoDBClient({
+      endpoint: endpoints.dynamodb,
+      region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     await waitForDynamoDb(dynamodb, ddbDir);
     await createTables(dynamodb, tables, physical.table);
 
@@ -173,7 +187,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     const runtime = new LambdaRuntime(root, stage);
     const sfn = new LocalStepFunctions({ root, stage, region, runtime, log });
-    for (const name of Object.keys(workflows) as WorkflowName[]) process.env[envNames.workflow(name)] = sfn.arn(name);
+    for (const name of Object.keys(workflows) as WorkflowName[])
+      process.env[envNames.workflow(name)] = sfn.arn(name);
     await runtime.warm();
     stops.push(() => sfn.drain());
 
@@ -189,7 +204,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
               await runtime.invoke(notification.function as FunctionName, event);
               return;
             } catch (error) {
-              log(`${notification.function} failed on s3://${bucket}/${key} (attempt ${attempt}/3): ${(error as Error).message}`);
+              log(
+                `${notification.function} failed on s3://${bucket}/${key} (attempt ${attempt}/3): ${(error as Error).message}`,
+              );
               await new Promise((r) => setTimeout(r, 200 * attempt));
             }
           }
@@ -202,9 +219,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await Promise.allSettled([...pendingEvents]);
     });
 
-    const streams = new DynamoDBStreamsClient({ endpoint: endpoints.dynamodb, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const streams = new DynamoDBStreamsClient({
+      endpoint: endpoints.dynamodb,
+      region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     const pollers = (Object.keys(tables) as TableName[])
-      .map((table) => ({ table, consumers: (streamConsumers as readonly StreamConsumerDeclaration[]).filter((c) => c.table === table) }))
+      .map((table) => ({
+        table,
+        consumers: (streamConsumers as readonly StreamConsumerDeclaration[]).filter((c) => c.table === table),
+      }))
       .filter((t) => t.consumers.length > 0)
       .map(
         ({ table, consumers }) =>
@@ -226,10 +250,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const scheduler = new LocalScheduler(async (name, declaration) => {
       const target = declaration.target;
       if ('function' in target) return runtime.invoke(target.function, {});
-      const execution = sfn.start(sfn.arn(target.workflow), JSON.stringify({ schedule: name, firedAt: new Date().toISOString() }));
+      const execution = sfn.start(
+        sfn.arn(target.workflow),
+        JSON.stringify({ schedule: name, firedAt: new Date().toISOString() }),
+      );
       await execution.done;
-      if (execution.status !== 'SUCCEEDED') throw new Error(`${target.workflow} ${execution.status}: ${execution.cause ?? ''}`);
-      return { executionArn: execution.executionArn, output: execution.output ? JSON.parse(execution.output) : undefined };
+      if (execution.status !== 'SUCCEEDED')
+        throw new Error(`${target.workflow} ${execution.status}: ${execution.cause ?? ''}`);
+      return {
+        executionArn: execution.executionArn,
+        output: execution.output ? JSON.parse(execution.output) : undefined,
+      };
     }, log);
     scheduler.start();
     stops.push(() => scheduler.stop());
@@ -258,7 +289,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     stops.push(() => closeServer(api));
 
     const stateFile = join(dataDir, 'local-cloud.json');
-    writeFileSync(stateFile, JSON.stringify({ pid: process.pid, apiUrl, controlUrl, endpoints, functions: Object.keys(functions) }, null, 2));
+    writeFileSync(
+      stateFile,
+      JSON.stringify(
+        { pid: process.pid, apiUrl, controlUrl, endpoints, functions: Object.keys(functions) },
+        null,
+        2,
+      ),
+    );
     stops.unshift(async () => rmSync(stateFile, { force: true }));
     if (scratch) stops.unshift(async () => rmSync(scratch, { recursive: true, force: true }));
 

@@ -46,11 +46,19 @@ export function createControlServer(options: {
   const { sfn } = options;
   const operations: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
     StartExecution: async (body) => {
-      const e = sfn.start(String(body.stateMachineArn), body.input as string | undefined, body.name as string | undefined);
+      const e = sfn.start(
+        String(body.stateMachineArn),
+        body.input as string | undefined,
+        body.name as string | undefined,
+      );
       return { executionArn: e.executionArn, startDate: e.startDate };
     },
     StartSyncExecution: async (body) => {
-      const e = sfn.start(String(body.stateMachineArn), body.input as string | undefined, body.name as string | undefined);
+      const e = sfn.start(
+        String(body.stateMachineArn),
+        body.input as string | undefined,
+        body.name as string | undefined,
+      );
       await e.done;
       return describeExecution(e);
     },
@@ -62,18 +70,42 @@ export function createControlServer(options: {
     },
     ListExecutions: async (body) => ({
       executions: [...sfn.executions.values()]
-        .filter((e) => e.stateMachineArn === body.stateMachineArn && (!body.statusFilter || e.status === body.statusFilter))
+        .filter(
+          (e) =>
+            e.stateMachineArn === body.stateMachineArn &&
+            (!body.statusFilter || e.status === body.statusFilter),
+        )
         .reverse()
         .slice(0, Number(body.maxResults ?? 100))
-        .map((e) => ({ executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status, startDate: e.startDate, stopDate: e.stopDate })),
+        .map((e) => ({
+          executionArn: e.executionArn,
+          stateMachineArn: e.stateMachineArn,
+          name: e.name,
+          status: e.status,
+          startDate: e.startDate,
+          stopDate: e.stopDate,
+        })),
     }),
     ListStateMachines: async () => ({
-      stateMachines: sfn.list().map((m) => ({ stateMachineArn: m.arn, name: m.arn.split(':').pop(), type: m.declaration.type, creationDate: sfn.createdAt })),
+      stateMachines: sfn.list().map((m) => ({
+        stateMachineArn: m.arn,
+        name: m.arn.split(':').pop(),
+        type: m.declaration.type,
+        creationDate: sfn.createdAt,
+      })),
     }),
     DescribeStateMachine: async (body) => {
       const arn = String(body.stateMachineArn);
       const m = sfn.describeMachine(arn);
-      return { stateMachineArn: arn, name: m.name, status: 'ACTIVE', definition: m.definition, roleArn: 'arn:aws:iam::000000000000:role/local', type: m.declaration.type, creationDate: sfn.createdAt };
+      return {
+        stateMachineArn: arn,
+        name: m.name,
+        status: 'ACTIVE',
+        definition: m.definition,
+        roleArn: 'arn:aws:iam::000000000000:role/local',
+        type: m.declaration.type,
+        creationDate: sfn.createdAt,
+      };
     },
   };
 
@@ -83,11 +115,23 @@ export function createControlServer(options: {
       const target = req.headers['x-amz-target'];
       if (req.method === 'POST' && typeof target === 'string' && target.startsWith('AWSStepFunctions.')) {
         const operation = operations[target.slice('AWSStepFunctions.'.length)];
-        if (!operation) return json(res, 400, { __type: 'UnknownOperationException', message: `${target} is not emulated locally` }, 'application/x-amz-json-1.0');
+        if (!operation)
+          return json(
+            res,
+            400,
+            { __type: 'UnknownOperationException', message: `${target} is not emulated locally` },
+            'application/x-amz-json-1.0',
+          );
         try {
           return json(res, 200, await operation(await readJson(req)), 'application/x-amz-json-1.0');
         } catch (error) {
-          if (error instanceof SfnError) return json(res, 400, { __type: error.type, message: error.message }, 'application/x-amz-json-1.0');
+          if (error instanceof SfnError)
+            return json(
+              res,
+              400,
+              { __type: error.type, message: error.message },
+              'application/x-amz-json-1.0',
+            );
           throw error;
         }
       }
@@ -95,7 +139,10 @@ export function createControlServer(options: {
       if (req.method === 'GET' && group) {
         const name = decodeURIComponent(group[1]!);
         if (name !== options.scheduleGroup) {
-          res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException' });
+          res.writeHead(404, {
+            'content-type': 'application/json',
+            'x-amzn-errortype': 'ResourceNotFoundException',
+          });
           return res.end(JSON.stringify({ Message: `Schedule group ${name} does not exist.` }));
         }
         return json(res, 200, {
@@ -109,7 +156,8 @@ export function createControlServer(options: {
       if (req.method === 'POST' && url.pathname === '/_local/token') {
         const body = await readJson(req);
         const parsed = roleSchema.safeParse(body.role);
-        if (!parsed.success) return json(res, 400, { error: `role must be one of ${roleSchema.options.join(', ')}` });
+        if (!parsed.success)
+          return json(res, 400, { error: `role must be one of ${roleSchema.options.join(', ')}` });
         const token = await options.issuer.sign({
           roles: [parsed.data],
           org: body.org as string | undefined,

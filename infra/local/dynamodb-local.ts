@@ -25,7 +25,9 @@ export function checkJava(): void {
   }
   const version = /version "(\d+)/.exec(`${result.stderr}${result.stdout}`)?.[1];
   if (version && Number(version) < 17) {
-    throw new LocalCloudError(`DynamoDB Local needs Java 17 or newer, found Java ${version}: install a newer JRE and run npm start again.`);
+    throw new LocalCloudError(
+      `DynamoDB Local needs Java 17 or newer, found Java ${version}: install a newer JRE and run npm start again.`,
+    );
   }
 }
 
@@ -42,11 +44,16 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   });
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) =>
-      reject(new LocalCloudError(`DynamoDB Local stopped at start-up (exit ${code}): ${output.trim().split('\n').slice(-3).join(' | ')}`)),
+      reject(
+        new LocalCloudError(
+          `DynamoDB Local stopped at start-up (exit ${code}): ${output.trim().split('\n').slice(-3).join(' | ')}`,
+        ),
+      ),
     ),
   );
   const ready = new Promise<void>((resolve) => {
-    const check = () => (output.includes('CorsParams') || output.includes('Port:') ? resolve() : setTimeout(check, 50));
+    const check = () =>
+      output.includes('CorsParams') || output.includes('Port:') ? resolve() : setTimeout(check, 50);
     check();
   });
   await Promise.race([ready, exited]);
@@ -54,7 +61,11 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   return child;
 }
 
-export async function waitForDynamoDb(client: DynamoDBClient, dataDir: string | undefined, timeoutMs = 20_000): Promise<void> {
+export async function waitForDynamoDb(
+  client: DynamoDBClient,
+  dataDir: string | undefined,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -64,7 +75,8 @@ export async function waitForDynamoDb(client: DynamoDBClient, dataDir: string | 
     } catch (error) {
       lastError = error;
       const name = (error as { name?: string }).name ?? '';
-      if (dataDir && /Internal|Serialization|SQLite|corrupt/i.test(`${name} ${(error as Error).message}`)) break;
+      if (dataDir && /Internal|Serialization|SQLite|corrupt/i.test(`${name} ${(error as Error).message}`))
+        break;
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -73,10 +85,16 @@ export async function waitForDynamoDb(client: DynamoDBClient, dataDir: string | 
       `The local database in ${dataDir} cannot be read (${(lastError as Error)?.message ?? 'no answer'}): it may be corrupt. Move it away (mv ${dataDir} ${dataDir}.broken) and start again, or run npm start -- --in-memory.`,
     );
   }
-  throw new LocalCloudError(`DynamoDB Local did not answer within ${timeoutMs / 1000} s: ${(lastError as Error)?.message}`);
+  throw new LocalCloudError(
+    `DynamoDB Local did not answer within ${timeoutMs / 1000} s: ${(lastError as Error)?.message}`,
+  );
 }
 
-export async function createTables(client: DynamoDBClient, tables: Record<string, TableDeclaration>, physicalName: (name: string) => string) {
+export async function createTables(
+  client: DynamoDBClient,
+  tables: Record<string, TableDeclaration>,
+  physicalName: (name: string) => string,
+) {
   for (const [name, table] of Object.entries(tables)) {
     const TableName = physicalName(name);
     try {
@@ -89,7 +107,10 @@ export async function createTables(client: DynamoDBClient, tables: Record<string
         );
       }
     }
-    const keyAttributes = [table, ...table.globalIndexes].flatMap((k) => [k.partitionKey, ...(k.sortKey ? [k.sortKey] : [])]);
+    const keyAttributes = [table, ...table.globalIndexes].flatMap((k) => [
+      k.partitionKey,
+      ...(k.sortKey ? [k.sortKey] : []),
+    ]);
     const keySchema = (k: { partitionKey: string; sortKey?: string }) => [
       { AttributeName: k.partitionKey, KeyType: 'HASH' as const },
       ...(k.sortKey ? [{ AttributeName: k.sortKey, KeyType: 'RANGE' as const }] : []),
@@ -98,7 +119,10 @@ export async function createTables(client: DynamoDBClient, tables: Record<string
       new CreateTableCommand({
         TableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [...new Set(keyAttributes)].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+        AttributeDefinitions: [...new Set(keyAttributes)].map((AttributeName) => ({
+          AttributeName,
+          AttributeType: 'S',
+        })),
         KeySchema: keySchema(table),
         ...(table.globalIndexes.length
           ? {
@@ -109,12 +133,17 @@ export async function createTables(client: DynamoDBClient, tables: Record<string
               })),
             }
           : {}),
-        ...(table.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } } : {}),
+        ...(table.stream
+          ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } }
+          : {}),
       }),
     );
     if (table.ttlAttribute) {
       await client.send(
-        new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true } }),
+        new UpdateTimeToLiveCommand({
+          TableName,
+          TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+        }),
       );
     }
   }

@@ -73,7 +73,10 @@ export class DevIssuer {
 
   /** Verifies like the HTTP API JWT authorizer; returns the claims or throws. */
   async verify(token: string): Promise<Record<string, unknown>> {
-    const { payload } = await jwtVerify(token, createLocalJWKSet(this.jwks), { issuer: this.issuer, audience: localAudience });
+    const { payload } = await jwtVerify(token, createLocalJWKSet(this.jwks), {
+      issuer: this.issuer,
+      audience: localAudience,
+    });
     return payload as Record<string, unknown>;
   }
 }
@@ -84,6 +87,9 @@ export class DevIssuer {
  */
 export function claimsAsApiGatewayPassesThem(claims: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(claims).map(([key, value]) => [key, Array.isArray(value) ? `[${value.join(' ')}]` : String(value)]),
+    Object.entries(claims).map(([key, value]) => [
+      key,
+      Array.isArray(value) ? `[${value.join(' ')}]` : String(value),
+    ]),
   );
 }

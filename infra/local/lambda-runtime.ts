@@ -20,10 +20,13 @@ export class LambdaRuntime {
     let handler = this.loaded.get(name);
     if (!handler) {
       const declaration: FunctionDeclaration = functions[name];
-      handler = import(pathToFileURL(`${this.root}/${declaration.entry}`).href).then((module: { handler?: Handler }) => {
-        if (typeof module.handler !== 'function') throw new Error(`${declaration.entry} exports no handler`);
-        return module.handler;
-      });
+      handler = import(pathToFileURL(`${this.root}/${declaration.entry}`).href).then(
+        (module: { handler?: Handler }) => {
+          if (typeof module.handler !== 'function')
+            throw new Error(`${declaration.entry} exports no handler`);
+          return module.handler;
+        },
+      );
       this.loaded.set(name, handler);
     }
     return handler;
@@ -59,7 +62,10 @@ export class LambdaRuntime {
       return await Promise.race([
         handler(event, context),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`Task timed out after ${timeoutMs / 1000} seconds (${name})`)), timeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`Task timed out after ${timeoutMs / 1000} seconds (${name})`)),
+            timeoutMs,
+          );
         }),
       ]);
     } finally {

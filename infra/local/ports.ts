@@ -15,7 +15,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function listenOrExplain(server: import('node:http').Server, port: number, what: string, envHint?: string): Promise<number> {
+export function listenOrExplain(
+  server: import('node:http').Server,
+  port: number,
+  what: string,
+  envHint?: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {

@@ -33,7 +33,11 @@ export function toAwsS3Event(raw: S3Event): S3Event {
   };
 }
 
-export async function startLocalS3(options: { port: number; directory: string; buckets: string[] }): Promise<LocalS3> {
+export async function startLocalS3(options: {
+  port: number;
+  directory: string;
+  buckets: string[];
+}): Promise<LocalS3> {
   mkdirSync(options.directory, { recursive: true });
   const server = new S3rver({
     port: options.port,

@@ -13,7 +13,8 @@ export function toCronerPattern(awsCron: string): string {
   const match = /^cron\((.+)\)$/.exec(awsCron.trim());
   if (!match) throw new Error(`${awsCron} is not an EventBridge cron(...) expression`);
   const fields = match[1]!.trim().split(/\s+/);
-  if (fields.length !== 6) throw new Error(`${awsCron} must have 6 fields: minutes hours day-of-month month day-of-week year`);
+  if (fields.length !== 6)
+    throw new Error(`${awsCron} must have 6 fields: minutes hours day-of-month month day-of-week year`);
   const [minute, hour, dayOfMonth, month, dayOfWeek] = fields as [string, string, string, string, string];
   const dow = dayOfWeek.replace(/\b([1-7])\b/g, (d) => String(Number(d) - 1));
   return [minute, hour, dayOfMonth === '?' ? '*' : dayOfMonth, month, dow === '?' ? '*' : dow].join(' ');
@@ -40,11 +41,17 @@ export class LocalScheduler {
   ) {}
 
   start(): void {
-    for (const [name, declaration] of Object.entries(schedules) as Array<[ScheduleName, ScheduleDeclaration]>) {
+    for (const [name, declaration] of Object.entries(schedules) as Array<
+      [ScheduleName, ScheduleDeclaration]
+    >) {
       this.jobs.push(
-        new Cron(toCronerPattern(declaration.cron), { timezone: declaration.timezone, name, protect: true, sloppyRanges: true }, async () => {
-          await this.fire(name).catch(() => undefined);
-        }),
+        new Cron(
+          toCronerPattern(declaration.cron),
+          { timezone: declaration.timezone, name, protect: true, sloppyRanges: true },
+          async () => {
+            await this.fire(name).catch(() => undefined);
+          },
+        ),
       );
     }
   }

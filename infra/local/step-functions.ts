@@ -43,7 +43,8 @@ export class SfnError extends Error {
   }
 }
 
-const lambdaArn = (region: string, stage: string, fn: string) => `arn:aws:lambda:${region}:000000000000:function:patents-${stage}-${fn}`;
+const lambdaArn = (region: string, stage: string, fn: string) =>
+  `arn:aws:lambda:${region}:000000000000:function:patents-${stage}-${fn}`;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -53,14 +54,19 @@ export function substitute(text: string, values: Record<string, string>): string
 }
 
 /** Every Task state of a definition, nested ones (Parallel branches, Map iterators) included. */
-export function taskStates(definition: { States: Record<string, Json> }): Array<{ name: string; state: Record<string, Json> }> {
+export function taskStates(definition: {
+  States: Record<string, Json>;
+}): Array<{ name: string; state: Record<string, Json> }> {
   const found: Array<{ name: string; state: Record<string, Json> }> = [];
   const walk = (states: Record<string, Json>) => {
     for (const [name, raw] of Object.entries(states)) {
       const state = raw as Record<string, Json>;
       if (state.Type === 'Task') found.push({ name, state });
-      for (const branch of (state.Branches as Array<{ States: Record<string, Json> }> | undefined) ?? []) walk(branch.States);
-      const iterator = (state.ItemProcessor ?? state.Iterator) as { States: Record<string, Json> } | undefined;
+      for (const branch of (state.Branches as Array<{ States: Record<string, Json> }> | undefined) ?? [])
+        walk(branch.States);
+      const iterator = (state.ItemProcessor ?? state.Iterator) as
+        | { States: Record<string, Json> }
+        | undefined;
       if (iterator) walk(iterator.States);
     }
   };
@@ -70,19 +76,39 @@ export function taskStates(definition: { States: Record<string, Json> }): Array<
 
 export class LocalStepFunctions {
   readonly executions = new Map<string, Execution>();
-  private readonly machines = new Map<string, { name: string; declaration: WorkflowDeclaration; definition: string; machine: StateMachine; handlers: Record<string, (input: Json) => Promise<Json>> }>();
+  private readonly machines = new Map<
+    string,
+    {
+      name: string;
+      declaration: WorkflowDeclaration;
+      definition: string;
+      machine: StateMachine;
+      handlers: Record<string, (input: Json) => Promise<Json>>;
+    }
+  >();
   readonly createdAt = Date.now() / 1000;
 
   constructor(
-    private readonly options: { root: string; stage: string; region: string; runtime: LambdaRuntime; log: (line: string) => void },
+    private readonly options: {
+      root: string;
+      stage: string;
+      region: string;
+      runtime: LambdaRuntime;
+      log: (line: string) => void;
+    },
   ) {
     for (const [name, declaration] of Object.entries(workflows) as Array<[string, WorkflowDeclaration]>) {
       const arns = Object.fromEntries(
-        Object.entries(declaration.tasks).map(([variable, fn]) => [variable, lambdaArn(options.region, options.stage, fn)]),
+        Object.entries(declaration.tasks).map(([variable, fn]) => [
+          variable,
+          lambdaArn(options.region, options.stage, fn),
+        ]),
       );
       const definition = substitute(readFileSync(join(options.root, declaration.file), 'utf8'), arns);
       const parsed = JSON.parse(definition) as { States: Record<string, Json> };
-      const byArn = new Map(Object.entries(declaration.tasks).map(([variable, fn]) => [arns[variable]!, fn as FunctionName]));
+      const byArn = new Map(
+        Object.entries(declaration.tasks).map(([variable, fn]) => [arns[variable]!, fn as FunctionName]),
+      );
       const handlers: Record<string, (input: Json) => Promise<Json>> = {};
       for (const { name: stateName, state } of taskStates(parsed)) {
         const parameters = (state.Parameters ?? {}) as Record<string, Json>;
@@ -93,14 +119,18 @@ export class LocalStepFunctions {
           // lambda:invoke hands the function Parameters.Payload and answers { Payload, StatusCode }.
           const payload = viaInvoke ? ((input as Record<string, Json>).Payload ?? {}) : input;
           const result = (await options.runtime.invoke(fn, payload)) as Json;
-          return viaInvoke ? { ExecutedVersion: '$LATEST', Payload: result ?? null, StatusCode: 200 } : result;
+          return viaInvoke
+            ? { ExecutedVersion: '$LATEST', Payload: result ?? null, StatusCode: 200 }
+            : result;
         };
       }
       this.machines.set(this.arn(name), {
         name,
         declaration,
         definition,
-        machine: new StateMachine(parsed as never, { validationOptions: { checkPaths: true, checkArn: false } }),
+        machine: new StateMachine(parsed as never, {
+          validationOptions: { checkPaths: true, checkArn: false },
+        }),
         handlers,
       });
     }
@@ -132,7 +162,10 @@ export class LocalStepFunctions {
     try {
       input = JSON.parse(inputText) as Json;
     } catch {
-      throw new SfnError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not valid JSON');
+      throw new SfnError(
+        'InvalidExecutionInput',
+        'Invalid State Machine Execution Input: the input is not valid JSON',
+      );
     }
     const execution: Execution = {
       executionArn,
@@ -147,42 +180,77 @@ export class LocalStepFunctions {
     const run = machine.machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: machine.handlers as never },
       context: {
-        Execution: { Id: executionArn, Name: name, Input: input, StartTime: new Date().toISOString(), RoleArn: 'arn:aws:iam::000000000000:role/local' },
+        Execution: {
+          Id: executionArn,
+          Name: name,
+          Input: input,
+          StartTime: new Date().toISOString(),
+          RoleArn: 'arn:aws:iam::000000000000:role/local',
+        },
         StateMachine: { Id: stateMachineArn, Name: `patents-${this.options.stage}-${machine.name}` },
       } as never,
     });
     execution.done = (async () => {
       const record = (type: string, details: Record<string, unknown>) => {
         const id = execution.events.length + 1;
-        execution.events.push({ id, previousEventId: id - 1, timestamp: Date.now() / 1000, type, ...details });
+        execution.events.push({
+          id,
+          previousEventId: id - 1,
+          timestamp: Date.now() / 1000,
+          type,
+          ...details,
+        });
       };
       const collect = (async () => {
         for await (const event of run.eventLogs) {
-          const e = event as unknown as Record<string, unknown> & { type: string; state?: { name: string; type: string; input?: unknown; output?: unknown } };
+          const e = event as unknown as Record<string, unknown> & {
+            type: string;
+            state?: { name: string; type: string; input?: unknown; output?: unknown };
+          };
           switch (e.type) {
             case 'ExecutionStarted':
-              record('ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(e.input), roleArn: 'arn:aws:iam::000000000000:role/local' } });
+              record('ExecutionStarted', {
+                executionStartedEventDetails: {
+                  input: JSON.stringify(e.input),
+                  roleArn: 'arn:aws:iam::000000000000:role/local',
+                },
+              });
               break;
             case 'ExecutionSucceeded':
-              record('ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(e.output) } });
+              record('ExecutionSucceeded', {
+                executionSucceededEventDetails: { output: JSON.stringify(e.output) },
+              });
               break;
             case 'ExecutionFailed':
-              record('ExecutionFailed', { executionFailedEventDetails: { error: e.Error, cause: String(e.Cause ?? '') } });
+              record('ExecutionFailed', {
+                executionFailedEventDetails: { error: e.Error, cause: String(e.Cause ?? '') },
+              });
               break;
             case 'ExecutionTerminated':
               record('ExecutionAborted', {});
               break;
             case 'StateEntered':
-              record(`${e.state!.type}StateEntered`, { stateEnteredEventDetails: { name: e.state!.name, input: JSON.stringify(e.state!.input) } });
+              record(`${e.state!.type}StateEntered`, {
+                stateEnteredEventDetails: { name: e.state!.name, input: JSON.stringify(e.state!.input) },
+              });
               break;
             case 'StateExited':
-              record(`${e.state!.type}StateExited`, { stateExitedEventDetails: { name: e.state!.name, output: JSON.stringify(e.state!.output) } });
+              record(`${e.state!.type}StateExited`, {
+                stateExitedEventDetails: { name: e.state!.name, output: JSON.stringify(e.state!.output) },
+              });
               break;
             case 'StateFailed':
-              record(`${e.state!.type === 'Task' ? 'Task' : e.state!.type}Failed`, { failedEventDetails: { name: e.state!.name, error: e.Error, cause: String(e.Cause ?? '') } });
+              record(`${e.state!.type === 'Task' ? 'Task' : e.state!.type}Failed`, {
+                failedEventDetails: { name: e.state!.name, error: e.Error, cause: String(e.Cause ?? '') },
+              });
               break;
             case 'StateRetried':
-              record('StateRetried', { retriedEventDetails: { name: e.state!.name, attempt: (e.retry as { attempt: number }).attempt } });
+              record('StateRetried', {
+                retriedEventDetails: {
+                  name: e.state!.name,
+                  attempt: (e.retry as { attempt: number }).attempt,
+                },
+              });
               break;
             case 'StateCaught':
               record('StateCaught', { caughtEventDetails: { name: e.state!.name } });
@@ -203,7 +271,8 @@ export class LocalStepFunctions {
       }
       await collect.catch(() => undefined);
       execution.stopDate = Date.now() / 1000;
-      if (execution.status === 'FAILED') this.options.log(`workflow ${machine.name} ${name} FAILED: ${execution.error}: ${execution.cause}`);
+      if (execution.status === 'FAILED')
+        this.options.log(`workflow ${machine.name} ${name} FAILED: ${execution.error}: ${execution.cause}`);
     })();
     this.executions.set(executionArn, execution);
     if (this.executions.size > 1000) this.executions.delete(this.executions.keys().next().value!);
@@ -212,7 +281,8 @@ export class LocalStepFunctions {
 
   describe(executionArn: string): Execution {
     const execution = this.executions.get(executionArn);
-    if (!execution) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    if (!execution)
+      throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return execution;
   }
 

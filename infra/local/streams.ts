@@ -22,7 +22,9 @@ export function matchesPattern(pattern: unknown, value: unknown): boolean {
   if (Array.isArray(pattern)) return pattern.some((accepted) => accepted === value);
   if (pattern && typeof pattern === 'object') {
     if (!value || typeof value !== 'object') return false;
-    return Object.entries(pattern).every(([key, sub]) => matchesPattern(sub, (value as Record<string, unknown>)[key]));
+    return Object.entries(pattern).every(([key, sub]) =>
+      matchesPattern(sub, (value as Record<string, unknown>)[key]),
+    );
   }
   return pattern === value;
 }
@@ -67,7 +69,8 @@ export class StreamsPoller {
         try {
           await this.pollOnce();
         } catch (error) {
-          if (!this.stopped) this.options.log(`stream poll of ${this.options.tableName} failed: ${(error as Error).message}`);
+          if (!this.stopped)
+            this.options.log(`stream poll of ${this.options.tableName} failed: ${(error as Error).message}`);
         }
         await new Promise((r) => setTimeout(r, this.options.intervalMs ?? 200));
       }
@@ -80,10 +83,14 @@ export class StreamsPoller {
   }
 
   private async pollOnce(): Promise<void> {
-    const { Table } = await this.options.dynamodb.send(new DescribeTableCommand({ TableName: this.options.tableName }));
+    const { Table } = await this.options.dynamodb.send(
+      new DescribeTableCommand({ TableName: this.options.tableName }),
+    );
     const streamArn = Table?.LatestStreamArn;
     if (!streamArn) return;
-    const { StreamDescription } = await this.options.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    const { StreamDescription } = await this.options.streams.send(
+      new DescribeStreamCommand({ StreamArn: streamArn }),
+    );
     for (const shard of StreamDescription?.Shards ?? []) {
       const shardId = shard.ShardId!;
       const cursor = this.shards.get(shardId) ?? {};
@@ -94,33 +101,45 @@ export class StreamsPoller {
           new GetShardIteratorCommand({
             StreamArn: streamArn,
             ShardId: shardId,
-            ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+            ...(after
+              ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+              : { ShardIteratorType: 'TRIM_HORIZON' }),
           }),
         );
         cursor.iterator = ShardIterator;
       }
       if (!cursor.iterator) continue;
-      const { Records = [], NextShardIterator } = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: cursor.iterator, Limit: 1000 }));
+      const { Records = [], NextShardIterator } = await this.options.streams.send(
+        new GetRecordsCommand({ ShardIterator: cursor.iterator, Limit: 1000 }),
+      );
       if (Records.length) await this.deliver(streamArn, Records);
       cursor.iterator = NextShardIterator;
       const last = Records.at(-1)?.dynamodb?.SequenceNumber;
       if (last) {
         this.checkpoint[shardId] = last;
-        if (this.options.checkpointFile) writeFileSync(this.options.checkpointFile, JSON.stringify(this.checkpoint));
+        if (this.options.checkpointFile)
+          writeFileSync(this.options.checkpointFile, JSON.stringify(this.checkpoint));
       }
     }
     this.lastPollAt = new Date().toISOString();
   }
 
   private async deliver(streamArn: string, records: StreamRecord[]): Promise<void> {
-    const lambdaRecords = records.map((r) => ({ ...r, eventSourceARN: streamArn, eventSource: 'aws:dynamodb', awsRegion: process.env.AWS_REGION }));
+    const lambdaRecords = records.map((r) => ({
+      ...r,
+      eventSourceARN: streamArn,
+      eventSource: 'aws:dynamodb',
+      awsRegion: process.env.AWS_REGION,
+    }));
     for (const consumer of this.options.consumers) {
       const matching = lambdaRecords.filter((record) => matchesPattern(consumer.filterPattern, record));
       for (let i = 0; i < matching.length; i += consumer.batchSize) {
         let batch = matching.slice(i, i + consumer.batchSize);
         for (let attempt = 0; attempt <= consumer.retryAttempts && batch.length; attempt++) {
           try {
-            const response = (await this.options.runtime.invoke(consumer.function, { Records: batch } as unknown as DynamoDBStreamEvent)) as
+            const response = (await this.options.runtime.invoke(consumer.function, {
+              Records: batch,
+            } as unknown as DynamoDBStreamEvent)) as
               | { batchItemFailures?: Array<{ itemIdentifier: string }> }
               | undefined;
             const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
@@ -129,10 +148,15 @@ export class StreamsPoller {
             const firstFailed = batch.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
             batch = firstFailed < 0 ? [] : batch.slice(firstFailed);
           } catch (error) {
-            this.options.log(`stream consumer ${consumer.function} failed (attempt ${attempt + 1}): ${(error as Error).message}`);
+            this.options.log(
+              `stream consumer ${consumer.function} failed (attempt ${attempt + 1}): ${(error as Error).message}`,
+            );
           }
         }
-        if (batch.length) this.options.log(`stream consumer ${consumer.function} gave up on ${batch.length} record(s) after ${consumer.retryAttempts + 1} attempts`);
+        if (batch.length)
+          this.options.log(
+            `stream consumer ${consumer.function} gave up on ${batch.length} record(s) after ${consumer.retryAttempts + 1} attempts`,
+          );
       }
     }
   }

@@ -3,14 +3,24 @@ import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { api, clients, tableName, token } from './helpers.ts';
 
-const institution = { uscc: '12100000400000624D', name: '鉴权测试大学', provinceCode: '110000', kind: 'university' };
+const institution = {
+  uscc: '12100000400000624D',
+  name: '鉴权测试大学',
+  provinceCode: '110000',
+  kind: 'university',
+};
 
 describe('authentication and authorization at the local API', () => {
   it('401 without a token, and nothing is written', async () => {
     const { status, json } = await api('/v1/institutions', { method: 'POST', body: institution });
     expect(status).toBe(401);
     expect(json.error.message).toMatch(/Authorization: Bearer/);
-    const { Item } = await clients().documents.send(new GetCommand({ TableName: tableName('core'), Key: { pk: `INST#${institution.uscc}`, sk: 'PROFILE' } }));
+    const { Item } = await clients().documents.send(
+      new GetCommand({
+        TableName: tableName('core'),
+        Key: { pk: `INST#${institution.uscc}`, sk: 'PROFILE' },
+      }),
+    );
     expect(Item).toBeUndefined();
   });
 
@@ -41,11 +51,20 @@ describe('authentication and authorization at the local API', () => {
 
   it('403 for a role the route does not allow, and nothing is written', async () => {
     const enterprise = await token('enterprise', { org: '91110000802100433B' });
-    const { status, json } = await api('/v1/institutions', { method: 'POST', body: institution, token: enterprise });
+    const { status, json } = await api('/v1/institutions', {
+      method: 'POST',
+      body: institution,
+      token: enterprise,
+    });
     expect(status).toBe(403);
     expect(json.error.code).toBe('FORBIDDEN');
     expect(json.error.message).toContain('province-admin, national-admin');
-    const { Item } = await clients().documents.send(new GetCommand({ TableName: tableName('core'), Key: { pk: `INST#${institution.uscc}`, sk: 'PROFILE' } }));
+    const { Item } = await clients().documents.send(
+      new GetCommand({
+        TableName: tableName('core'),
+        Key: { pk: `INST#${institution.uscc}`, sk: 'PROFILE' },
+      }),
+    );
     expect(Item).toBeUndefined();
   });
 });

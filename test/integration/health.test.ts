@@ -15,7 +15,9 @@ describe('GET /health on the local cloud', () => {
     const { status, json } = await api('/v1/openapi.json');
     expect(status).toBe(200);
     expect(json.openapi).toBe('3.1.0');
-    expect(Object.keys(json.paths)).toEqual(expect.arrayContaining(['/health', '/v1/institutions', '/v1/institutions/{uscc}']));
+    expect(Object.keys(json.paths)).toEqual(
+      expect.arrayContaining(['/health', '/v1/institutions', '/v1/institutions/{uscc}']),
+    );
     const docs = await api('/docs/');
     expect(docs.status).toBe(200);
     expect(docs.text).toContain('swagger-ui');

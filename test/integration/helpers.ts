@@ -15,18 +15,35 @@ export function clients() {
   return {
     dynamodb,
     documents: DynamoDBDocumentClient.from(dynamodb),
-    s3: new S3Client({ endpoint: endpoints.s3, region: 'us-east-1', credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' }),
-    sfn: new SFNClient({ endpoint: endpoints.stepFunctions, region: 'us-east-1', credentials, disableHostPrefix: true }),
+    s3: new S3Client({
+      endpoint: endpoints.s3,
+      region: 'us-east-1',
+      credentials,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    }),
+    sfn: new SFNClient({
+      endpoint: endpoints.stepFunctions,
+      region: 'us-east-1',
+      credentials,
+      disableHostPrefix: true,
+    }),
   };
 }
 
 export async function token(role: string, extra: Record<string, string> = {}): Promise<string> {
-  const response = await fetch(`${cloud().controlUrl}/_local/token`, { method: 'POST', body: JSON.stringify({ role, ...extra }) });
+  const response = await fetch(`${cloud().controlUrl}/_local/token`, {
+    method: 'POST',
+    body: JSON.stringify({ role, ...extra }),
+  });
   if (!response.ok) throw new Error(`token: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { token: string }).token;
 }
 
-export async function api(path: string, options: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {}) {
+export async function api(
+  path: string,
+  options: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {},
+) {
   const response = await fetch(`${cloud().apiUrl}${path}`, {
     method: options.method ?? 'GET',
     headers: {
@@ -34,7 +51,12 @@ export async function api(path: string, options: { method?: string; body?: unkno
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...options.headers,
     },
-    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
   });
   const text = await response.text();
   let json: unknown;
@@ -43,11 +65,16 @@ export async function api(path: string, options: { method?: string; body?: unkno
   } catch {
     json = undefined;
   }
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field in the tests
   return { status: response.status, headers: response.headers, json: json as Record<string, any>, text };
 }
 
 /** Polls until check returns a value (not undefined) or the time runs out. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -16,7 +16,9 @@ describe('an API write lands in DynamoDB Local and reads back', () => {
     expect(created.json).toMatchObject({ uscc, provinceName: '上海市', version: 1, usccChecksumValid: true });
 
     const { documents } = clients();
-    const { Item } = await documents.send(new GetCommand({ TableName: tableName('core'), Key: { pk: `INST#${uscc}`, sk: 'PROFILE' } }));
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName('core'), Key: { pk: `INST#${uscc}`, sk: 'PROFILE' } }),
+    );
     expect(Item).toMatchObject({ entity: 'institution', name: '集成测试大学', gsi2pk: 'PROV#310000#INST' });
     const audit = await documents.send(
       new QueryCommand({
@@ -26,7 +28,11 @@ describe('an API write lands in DynamoDB Local and reads back', () => {
       }),
     );
     expect(audit.Items).toHaveLength(1);
-    expect(audit.Items![0]).toMatchObject({ action: 'institution.registered', actor: expect.any(String), actorRoles: ['province-admin'] });
+    expect(audit.Items![0]).toMatchObject({
+      action: 'institution.registered',
+      actor: expect.any(String),
+      actorRoles: ['province-admin'],
+    });
 
     const read = await api(`/v1/institutions/${uscc}`, { token: admin });
     expect(read.status).toBe(200);
@@ -34,9 +40,15 @@ describe('an API write lands in DynamoDB Local and reads back', () => {
 
     const own = await api(`/v1/institutions/${uscc}`, { token: await token('institution', { org: uscc }) });
     expect(own.status).toBe(200);
-    const other = await api(`/v1/institutions/${uscc}`, { token: await token('institution', { org: withUsccCheck('12310000MB0000002') }) });
+    const other = await api(`/v1/institutions/${uscc}`, {
+      token: await token('institution', { org: withUsccCheck('12310000MB0000002') }),
+    });
     expect(other.status).toBe(404);
-    const twice = await api('/v1/institutions', { method: 'POST', token: admin, body: { uscc, name: '集成测试大学', provinceCode: '310000', kind: 'university' } });
+    const twice = await api('/v1/institutions', {
+      method: 'POST',
+      token: admin,
+      body: { uscc, name: '集成测试大学', provinceCode: '310000', kind: 'university' },
+    });
     expect(twice.status).toBe(409);
   });
 
@@ -60,16 +72,28 @@ describe('an API write lands in DynamoDB Local and reads back', () => {
     const admin = await token('national-admin');
     for (const n of [11, 12, 13]) {
       const uscc = withUsccCheck(`12440000MB00000${n}`);
-      expect((await api('/v1/institutions', { method: 'POST', token: admin, body: { uscc, name: `分页大学${n}`, provinceCode: '440000', kind: 'university' } })).status).toBe(201);
+      expect(
+        (
+          await api('/v1/institutions', {
+            method: 'POST',
+            token: admin,
+            body: { uscc, name: `分页大学${n}`, provinceCode: '440000', kind: 'university' },
+          })
+        ).status,
+      ).toBe(201);
     }
     const first = await api('/v1/institutions?province=440000&limit=2', { token: admin });
     expect(first.json.items).toHaveLength(2);
     expect(first.json.nextCursor).toEqual(expect.any(String));
-    const second = await api(`/v1/institutions?province=440000&limit=2&cursor=${first.json.nextCursor}`, { token: admin });
+    const second = await api(`/v1/institutions?province=440000&limit=2&cursor=${first.json.nextCursor}`, {
+      token: admin,
+    });
     expect(second.json.items).toHaveLength(1);
     const all = [...first.json.items, ...second.json.items].map((i: { uscc: string }) => i.uscc);
     expect(new Set(all).size).toBe(3);
-    const foreign = await api(`/v1/institutions?province=110000&cursor=${first.json.nextCursor}`, { token: admin });
+    const foreign = await api(`/v1/institutions?province=110000&cursor=${first.json.nextCursor}`, {
+      token: admin,
+    });
     expect(foreign.status).toBe(400);
   });
 });

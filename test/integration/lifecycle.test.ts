@@ -80,9 +80,14 @@ describe('npm start lifecycle', () => {
 
   it('a port in use gets one line naming the port and what to do', async () => {
     const blocker = createServer();
-    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)),
+    );
     try {
-      const { code, output } = await runToExit({ PORT: String(port), DATA_DIR: tempDir() }, ['--in-memory', '--no-demo']);
+      const { code, output } = await runToExit({ PORT: String(port), DATA_DIR: tempDir() }, [
+        '--in-memory',
+        '--no-demo',
+      ]);
       expect(code).toBe(1);
       const last = output.split('\n').at(-1)!;
       expect(last).toContain(`Port ${port}`);
@@ -108,8 +113,13 @@ describe('npm start lifecycle', () => {
   });
 
   it('missing Java gets one line that says how to install it', async () => {
-    const { code, output } = await runToExit({ PORT: String(await freePort()), DATA_DIR: tempDir(), PATH: '/nonexistent' }, ['--in-memory', '--no-demo']);
+    const { code, output } = await runToExit(
+      { PORT: String(await freePort()), DATA_DIR: tempDir(), PATH: '/nonexistent' },
+      ['--in-memory', '--no-demo'],
+    );
     expect(code).toBe(1);
-    expect(output.split('\n').at(-1)).toMatch(/Java 17\+ is needed .* apt-get install -y default-jre-headless/);
+    expect(output.split('\n').at(-1)).toMatch(
+      /Java 17\+ is needed .* apt-get install -y default-jre-headless/,
+    );
   });
 });

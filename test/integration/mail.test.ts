@@ -7,17 +7,25 @@ import { api, clients, cloud, eventually, tableName, token } from './helpers.ts'
 
 async function emlFor(mailId: string) {
   const outbox = join(cloud().dataDir, 'outbox');
-  return eventually(async () => {
-    const files = await readdir(outbox).catch(() => [] as string[]);
-    const file = files.find((f) => f.includes(mailId) && f.endsWith('.eml'));
-    return file ? simpleParser(await readFile(join(outbox, file))) : undefined;
-  }, 20_000, `the .eml of ${mailId}`);
+  return eventually(
+    async () => {
+      const files = await readdir(outbox).catch(() => [] as string[]);
+      const file = files.find((f) => f.includes(mailId) && f.endsWith('.eml'));
+      return file ? simpleParser(await readFile(join(outbox, file))) : undefined;
+    },
+    20_000,
+    `the .eml of ${mailId}`,
+  );
 }
 
 describe('mail: stream consumer and outbox', () => {
   it('a queued email reaches dispatchMail through the core stream and lands in the outbox as a parseable .eml', async () => {
     const admin = await token('national-admin', { email: 'ops@example.org' });
-    const queued = await api('/v1/admin/mail:test', { method: 'POST', token: admin, body: { to: 'recipient@example.org' } });
+    const queued = await api('/v1/admin/mail:test', {
+      method: 'POST',
+      token: admin,
+      body: { to: 'recipient@example.org' },
+    });
     expect(queued.status, queued.text).toBe(202);
     const mailId = queued.json.mailId as string;
     const mail = await emlFor(mailId);
@@ -26,7 +34,9 @@ describe('mail: stream consumer and outbox', () => {
     expect(mail.text).toContain('This is a test email');
     expect(mail.html).toContain('<p>');
     const stored = await eventually(async () => {
-      const { Item } = await clients().documents.send(new GetCommand({ TableName: tableName('core'), Key: { pk: `MAIL#${mailId}`, sk: 'MAIL' } }));
+      const { Item } = await clients().documents.send(
+        new GetCommand({ TableName: tableName('core'), Key: { pk: `MAIL#${mailId}`, sk: 'MAIL' } }),
+      );
       return Item?.status === 'sent' ? Item : undefined;
     });
     expect(stored).toMatchObject({ attempts: 0, messageId: expect.stringContaining(mailId) });
@@ -61,13 +71,17 @@ describe('schedules', () => {
         },
       }),
     );
-    const response = await fetch(`${cloud().controlUrl}/_local/schedules/mail-retry/fire`, { method: 'POST' });
+    const response = await fetch(`${cloud().controlUrl}/_local/schedules/mail-retry/fire`, {
+      method: 'POST',
+    });
     const run = (await response.json()) as { ok: boolean; result: { sent: number } };
     expect(run.ok).toBe(true);
     expect(run.result.sent).toBeGreaterThanOrEqual(1);
     const mail = await emlFor(mailId);
     expect(mail.subject).toBe('retried');
-    const { Item } = await clients().documents.send(new GetCommand({ TableName: tableName('core'), Key: { pk: `MAIL#${mailId}`, sk: 'MAIL' } }));
+    const { Item } = await clients().documents.send(
+      new GetCommand({ TableName: tableName('core'), Key: { pk: `MAIL#${mailId}`, sk: 'MAIL' } }),
+    );
     expect(Item).toMatchObject({ status: 'sent', attempts: 1 });
   });
 

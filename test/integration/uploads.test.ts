@@ -9,20 +9,38 @@ describe('an object dropped into the drop bucket', () => {
     const { s3, documents } = clients();
     const uscc = withUsccCheck('12110000MB0000099');
     const key = `inbox/${uscc}/盘点 2026.csv`;
-    await s3.send(new PutObjectCommand({ Bucket: bucketName('drop'), Key: key, Body: '申请号,专利名称\n', ContentType: 'text/csv' }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucketName('drop'),
+        Key: key,
+        Body: '申请号,专利名称\n',
+        ContentType: 'text/csv',
+      }),
+    );
     // The handler parses the event with S3Schema (parser middleware, throws on mismatch): a job exists only if it passed.
-    const jobs = await eventually(async () => {
-      const { Items = [] } = await documents.send(
-        new QueryCommand({
-          TableName: tableName('core'),
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': `INST#${uscc}#JOB` },
-        }),
-      );
-      return Items.length ? Items : undefined;
-    }, 15_000, 'the batch job');
+    const jobs = await eventually(
+      async () => {
+        const { Items = [] } = await documents.send(
+          new QueryCommand({
+            TableName: tableName('core'),
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': `INST#${uscc}#JOB` },
+          }),
+        );
+        return Items.length ? Items : undefined;
+      },
+      15_000,
+      'the batch job',
+    );
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ status: 'queued', key, fileName: '盘点 2026.csv', institutionUscc: uscc, bucket: bucketName('drop'), sizeBytes: Buffer.byteLength('申请号,专利名称\n') });
+    expect(jobs[0]).toMatchObject({
+      status: 'queued',
+      key,
+      fileName: '盘点 2026.csv',
+      institutionUscc: uscc,
+      bucket: bucketName('drop'),
+      sizeBytes: Buffer.byteLength('申请号,专利名称\n'),
+    });
   });
 });

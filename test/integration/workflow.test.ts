@@ -1,4 +1,9 @@
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListStateMachinesCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListStateMachinesCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { clients, eventually } from './helpers.ts';
 
@@ -8,7 +13,12 @@ describe('workflows/system-probe.asl.json on the local Step Functions', () => {
     const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
     const probe = stateMachines.find((m) => m.stateMachineArn?.endsWith('-system-probe'));
     expect(probe?.type).toBe('EXPRESS');
-    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: probe!.stateMachineArn, input: JSON.stringify({ from: 'test' }) }));
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: probe!.stateMachineArn,
+        input: JSON.stringify({ from: 'test' }),
+      }),
+    );
     const done = await eventually(async () => {
       const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       return execution.status === 'RUNNING' ? undefined : execution;
@@ -25,7 +35,10 @@ describe('workflows/system-probe.asl.json on the local Step Functions', () => {
     expect(types[0]).toBe('ExecutionStarted');
     expect(types.at(-1)).toBe('ExecutionSucceeded');
     expect(types).toContain('ParallelStateEntered');
-    const taskNames = events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name).sort();
+    const taskNames = events
+      .filter((e) => e.type === 'TaskStateEntered')
+      .map((e) => e.stateEnteredEventDetails?.name)
+      .sort();
     expect(taskNames).toEqual(['ProbeObjectStore', 'ProbeStore']);
     expect(types.filter((t) => t === 'TaskStateExited')).toHaveLength(2);
   });

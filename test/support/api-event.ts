@@ -25,14 +25,22 @@ export function apiEvent(options: {
       ...(options.claims ? { authorizer: { jwt: { claims: options.claims, scopes: null } } } : {}),
       domainName: 'api.example.org',
       domainPrefix: 'api',
-      http: { method: options.method, path: options.path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'vitest' },
+      http: {
+        method: options.method,
+        path: options.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '192.0.2.1',
+        userAgent: 'vitest',
+      },
       requestId: 'request-1',
       routeKey,
       stage: '$default',
       time: '25/Nov/2026:10:00:00 +0000',
       timeEpoch: 1795600800000,
     },
-    ...(options.body === undefined ? {} : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+    ...(options.body === undefined
+      ? {}
+      : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
     isBase64Encoded: false,
   } as APIGatewayProxyEventV2;
 }

@@ -25,15 +25,26 @@ declare module 'vitest' {
 
 export const root = resolve(import.meta.dirname, '../..');
 
-export function startCli(env: Record<string, string>, args: string[] = ['--in-memory', '--no-demo']): ChildProcess {
-  return spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', 'infra/local/start.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function startCli(
+  env: Record<string, string>,
+  args: string[] = ['--in-memory', '--no-demo'],
+): ChildProcess {
+  return spawn(
+    process.execPath,
+    ['--openssl-legacy-provider', '--import', 'tsx', 'infra/local/start.ts', ...args],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
 }
 
-export async function waitForCloud(child: ChildProcess, dataDir: string, timeoutMs = 60_000): Promise<CloudInfo> {
+export async function waitForCloud(
+  child: ChildProcess,
+  dataDir: string,
+  timeoutMs = 60_000,
+): Promise<CloudInfo> {
   let output = '';
   child.stdout?.on('data', (c) => {
     output += c;

@@ -4,11 +4,15 @@ import { post, runningCloud } from './running-cloud.ts';
 
 const name = process.argv[2];
 if (!name || !(name in schedules)) {
-  console.error(`Usage: npm run job -- <schedule-name>; the schedules are: ${Object.keys(schedules).join(', ')}.`);
+  console.error(
+    `Usage: npm run job -- <schedule-name>; the schedules are: ${Object.keys(schedules).join(', ')}.`,
+  );
   process.exit(1);
 }
 const cloud = runningCloud();
-const run = (await post(`${cloud.controlUrl}/_local/schedules/${encodeURIComponent(name)}/fire`, { args: process.argv.slice(3) })) as {
+const run = (await post(`${cloud.controlUrl}/_local/schedules/${encodeURIComponent(name)}/fire`, {
+  args: process.argv.slice(3),
+})) as {
   ok: boolean;
   error?: string;
 };

@@ -19,7 +19,9 @@ const { values } = parseArgs({
 });
 
 if (!values.role || !(roles as readonly string[]).includes(values.role)) {
-  console.error(`Usage: npm run token -- --role <${roles.join('|')}> [--org <USCC>] [--province <GB/T 2260 code>] [--email <address>]`);
+  console.error(
+    `Usage: npm run token -- --role <${roles.join('|')}> [--org <USCC>] [--province <GB/T 2260 code>] [--email <address>]`,
+  );
   process.exit(1);
 }
 if (values.role === 'province-admin' && !values.province) {

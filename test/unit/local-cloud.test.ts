@@ -1,0 +1,167 @@
+/** Pieces of the local cloud that must behave as AWS does, tested without starting it. */
+import type { IncomingMessage } from 'node:http';
+import { APIGatewayProxyEventV2Schema, S3Schema } from '@aws-lambda-powertools/parser/schemas';
+import { Cron } from 'croner';
+import { describe, expect, it } from 'vitest';
+import { callerFromClaims } from '../../functions/shared/caller.ts';
+import { buildEvent, compileRoutes } from '../../infra/local/api-gateway.ts';
+import { claimsAsApiGatewayPassesThem } from '../../infra/local/issuer.ts';
+import { toAwsS3Event } from '../../infra/local/s3-local.ts';
+import { toCronerPattern } from '../../infra/local/scheduler.ts';
+import { substitute, taskStates } from '../../infra/local/step-functions.ts';
+import { matchesPattern } from '../../infra/local/streams.ts';
+import { type RouteDeclaration, routes } from '../../infra/resources.ts';
+
+const request = (url: string, headers: Record<string, string> = {}) =>
+  ({
+    url,
+    headers: { host: 'localhost:3000', ...headers },
+    httpVersion: '1.1',
+    socket: { remoteAddress: '::ffff:127.0.0.1' },
+  }) as unknown as IncomingMessage;
+
+describe('local API Gateway', () => {
+  const compiled = compileRoutes(routes as readonly RouteDeclaration[]);
+  const match = (method: string, path: string) =>
+    compiled.find((c) => c.route.method === method && c.pattern.test(path));
+
+  it('matches declared paths with parameters and literal colons', () => {
+    expect(match('GET', '/v1/institutions/12100000400000624D')?.route.function).toBe('getInstitution');
+    expect(match('POST', '/v1/admin/mail:test')?.route.function).toBe('queueTestMail');
+    expect(match('GET', '/v1/institutions/a/b')).toBeUndefined();
+  });
+
+  it('builds payload 2.0 events that Powertools APIGatewayProxyEventV2Schema accepts', () => {
+    const route = match('GET', '/v1/institutions/x')!.route;
+    const event = buildEvent(
+      request('/v1/institutions/x?a=1&a=2&b=3', { 'content-type': 'application/json', cookie: 'c=1; d=2' }),
+      Buffer.from('{"k":1}'),
+      route,
+      { uscc: 'x' },
+      { sub: 's', 'cognito:groups': '[institution]' },
+    );
+    expect(APIGatewayProxyEventV2Schema.safeParse(event).success).toBe(true);
+    expect(event).toMatchObject({
+      routeKey: 'GET /v1/institutions/{uscc}',
+      rawPath: '/v1/institutions/x',
+      rawQueryString: 'a=1&a=2&b=3',
+      queryStringParameters: { a: '1,2', b: '3' },
+      cookies: ['c=1', 'd=2'],
+      pathParameters: { uscc: 'x' },
+      body: '{"k":1}',
+      isBase64Encoded: false,
+      requestContext: {
+        stage: '$default',
+        http: { method: 'GET', sourceIp: '127.0.0.1' },
+        authorizer: { jwt: { claims: { sub: 's' } } },
+      },
+    });
+    expect(event.headers.cookie).toBeUndefined();
+  });
+
+  it('base64-encodes binary bodies as API Gateway does', () => {
+    const route = match('POST', '/v1/institutions')!.route;
+    const event = buildEvent(
+      request('/v1/institutions', { 'content-type': 'application/octet-stream' }),
+      Buffer.from([0, 1, 2]),
+      route,
+      {},
+      undefined,
+    );
+    expect(event).toMatchObject({ body: 'AAEC', isBase64Encoded: true });
+  });
+
+  it('passes list claims as API Gateway does ("[a b]"), and the handler side reads them back', () => {
+    const claims = claimsAsApiGatewayPassesThem({
+      sub: 'u',
+      'cognito:groups': ['institution', 'expert'],
+      'custom:uscc': '12100000400000624D',
+      exp: 1,
+    });
+    expect(claims['cognito:groups']).toBe('[institution expert]');
+    expect(claims.exp).toBe('1');
+    expect(callerFromClaims(claims)).toMatchObject({
+      roles: ['institution', 'expert'],
+      orgUscc: '12100000400000624D',
+    });
+    expect(() => callerFromClaims({ sub: 'u', 'cognito:groups': '[admins]' })).toThrow(/no role group/);
+  });
+});
+
+describe('local S3 events', () => {
+  it('are made AWS-shaped: URL-encoded key, ARN without spaces, unique sequencer; S3Schema accepts them', () => {
+    const raw = {
+      Records: [
+        {
+          eventVersion: '2.0',
+          eventSource: 'aws:s3',
+          awsRegion: 'us-east-1',
+          eventTime: '2026-11-25T00:00:00.000Z',
+          eventName: 'ObjectCreated:Put',
+          userIdentity: { principalId: 'AWS:X' },
+          requestParameters: { sourceIPAddress: '127.0.0.1' },
+          responseElements: { 'x-amz-request-id': 'R', 'x-amz-id-2': 'I' },
+          s3: {
+            s3SchemaVersion: '1.0',
+            configurationId: 'c',
+            bucket: { name: 'drop', ownerIdentity: { principalId: 'P' }, arn: 'arn:aws:s3: : :drop' },
+            object: { key: 'inbox/X/盘点 1.csv', size: 3, eTag: 'e', sequencer: '18F' },
+          },
+        },
+      ],
+    };
+    const a = toAwsS3Event(raw as never);
+    const b = toAwsS3Event(raw as never);
+    expect(a.Records[0]!.s3.bucket.arn).toBe('arn:aws:s3:::drop');
+    expect(a.Records[0]!.s3.object.key).toBe('inbox/X/%E7%9B%98%E7%82%B9+1.csv');
+    expect(a.Records[0]!.s3.object.sequencer).not.toBe(b.Records[0]!.s3.object.sequencer);
+    expect(S3Schema.safeParse(a).success).toBe(true);
+  });
+});
+
+describe('local scheduler', () => {
+  it('converts EventBridge cron to croner and fires at the same instants', () => {
+    expect(toCronerPattern('cron(0/15 * * * ? *)')).toBe('0/15 * * * *');
+    expect(toCronerPattern('cron(0 1 1 1,4,7,10 ? *)')).toBe('0 1 1 1,4,7,10 *');
+    expect(toCronerPattern('cron(0 2 ? * 2 *)')).toBe('0 2 * * 1'); // AWS 2 = Monday
+    expect(() => toCronerPattern('rate(5 minutes)')).toThrow(/cron/);
+    const quarterly = new Cron(toCronerPattern('cron(0 1 1 1,4,7,10 ? *)'), {
+      timezone: 'Asia/Shanghai',
+      paused: true,
+    });
+    expect(quarterly.nextRun(new Date('2026-11-25T00:00:00Z'))?.toISOString()).toBe(
+      '2026-12-31T17:00:00.000Z',
+    ); // 2027-01-01 01:00 +08:00
+    quarterly.stop();
+  });
+});
+
+describe('local stream filters', () => {
+  it('match like Lambda event filtering: nested objects, lists of accepted values', () => {
+    const pattern = { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['mail'] } } } };
+    expect(
+      matchesPattern(pattern, { eventName: 'INSERT', dynamodb: { NewImage: { entity: { S: 'mail' } } } }),
+    ).toBe(true);
+    expect(
+      matchesPattern(pattern, { eventName: 'MODIFY', dynamodb: { NewImage: { entity: { S: 'mail' } } } }),
+    ).toBe(false);
+    expect(
+      matchesPattern(pattern, { eventName: 'INSERT', dynamodb: { NewImage: { entity: { S: 'audit' } } } }),
+    ).toBe(false);
+    expect(matchesPattern(pattern, { eventName: 'INSERT', dynamodb: {} })).toBe(false);
+  });
+});
+
+describe('local Step Functions definitions', () => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: ASL substitution syntax, not a template
+  it('substitutes ${Var} as DefinitionSubstitutions does and finds nested Task states', () => {
+    const text = substitute(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ASL substitution syntax, not a template
+      '{"States":{"P":{"Type":"Parallel","Branches":[{"States":{"T":{"Type":"Task","Parameters":{"FunctionName":"${Fn}"}}}}]}}}',
+      { Fn: 'arn:fn' },
+    );
+    const tasks = taskStates(JSON.parse(text));
+    expect(tasks.map((t) => t.name)).toEqual(['T']);
+    expect(tasks[0]!.state.Parameters).toEqual({ FunctionName: 'arn:fn' });
+  });
+});
