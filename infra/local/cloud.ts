@@ -161,6 +161,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   try {
     const ddbDir = scratch ? undefined : join(dataDir, 'dynamodb');
     const java = await startDynamoDbLocal({ port: ddbPort, dataDir: ddbDir });
+    // Last resort: whatever ends this process (a crash included), the JVM goes with it.
+    const killJava = () => java.exitCode === null && java.kill('SIGKILL');
+    process.once('exit', killJava);
     stops.push(
       () =>
         new Promise<void>((done) => {

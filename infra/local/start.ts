@@ -17,25 +17,42 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   process.exit(1);
 }
 
+// Signals are taken from the first moment: a Ctrl-C while starting stops what has started so far.
+let cloud: Awaited<ReturnType<typeof startLocalCloud>> | undefined;
+let stopping: string | undefined;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = signal;
+  if (!cloud) return; // still starting: stopped as soon as the start returns
+  console.log(`\n${signal}: stopping the local cloud...`);
+  await cloud.stop();
+  console.log('stopped.');
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
 try {
-  const cloud = await startLocalCloud({
+  cloud = await startLocalCloud({
     port,
     inMemory: args.has('--in-memory'),
     dataDir: process.env.DATA_DIR,
     log: (line) => console.log(line),
   });
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the local cloud...`);
-    await cloud.stop();
-    console.log('stopped.');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  const demo = args.has('--no-demo') ? 'skipped (--no-demo)' : await loadDemo(cloud);
+  if (stopping) {
+    const signal = stopping;
+    stopping = undefined;
+    await stop(signal);
+  }
+  let demo = 'skipped (--no-demo)';
+  if (!args.has('--no-demo')) {
+    try {
+      demo = await loadDemo(cloud);
+    } catch (error) {
+      if (stopping) await new Promise(() => undefined); // Ctrl-C during the demo load: stop() ends the process
+      demo = `not loaded: ${(error as Error).message}`;
+    }
+  }
   console.log(
     [
       '',

@@ -3,7 +3,7 @@
  * folder and a missing Java each get one line that says what to do.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +76,27 @@ describe('npm start lifecycle', () => {
     await waitForCloud(again, dataDir);
     expect(output).toMatch(/Demo data\s+kept/);
     expect(await stopCli(again)).toBe(0);
+  });
+
+  it('a Ctrl-C while starting or while the demo loads also leaves nothing behind', async () => {
+    for (const when of ['starting', 'loading demo']) {
+      const dataDir = tempDir();
+      const child = startCli({ PORT: String(await freePort()), DATA_DIR: dataDir }, []);
+      const seen = new Set<number>();
+      const deadline = Date.now() + 30_000;
+      // Interrupt once the JVM is up (starting) or once the API is serving (the demo loads right after).
+      for (;;) {
+        for (const pid of descendants(child.pid!)) seen.add(pid);
+        const apiUp = existsSync(join(dataDir, 'local-cloud.json'));
+        if ((when === 'starting' && seen.size > 0 && !apiUp) || (when === 'loading demo' && apiUp)) break;
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`never reached "${when}"`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const code = await stopCli(child);
+      expect(code, when).not.toBeNull();
+      await new Promise((r) => setTimeout(r, 500));
+      expect([...seen].filter(alive), when).toEqual([]);
+    }
   });
 
   it('a port in use gets one line naming the port and what to do', async () => {
