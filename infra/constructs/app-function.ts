@@ -1,0 +1,193 @@
+/**
+ * The one Lambda construct of the system: Node.js 24 on arm64, an ESM bundle built by esbuild, X-Ray
+ * tracing, its own log group with a retention, Powertools settings in the environment, and a role
+ * that starts empty. Access to a resource is given only through the `bind...` / `allow...` helpers,
+ * each of which sets the environment variable the function reads (functions/shared/config.ts),
+ * grants the least IAM it needs and acknowledges, with the reason, the cdk-nag findings it causes.
+ */
+import { Arn, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import {
+  type Access,
+  type BucketName,
+  envNames,
+  type FunctionDeclaration,
+  type TableName,
+  tables,
+  type WorkflowName,
+} from '../resources.ts';
+import { acknowledgeWildcardAction, acknowledgeWildcardResource } from './nag.ts';
+import { repoPath, repoRoot } from './repo-path.ts';
+
+export interface AppFunctionProps {
+  declaration: FunctionDeclaration;
+  stage: string;
+  /** Keep the log group when the stack is deleted (every stage but 'dev'). */
+  retainLogs: boolean;
+}
+
+/** ESM bundles have no `require`; CommonJS dependencies inside them still call it. */
+const requireBanner =
+  "import { createRequire as __patentsCreateRequire } from 'node:module'; const require = __patentsCreateRequire(import.meta.url);";
+
+export class AppFunction extends Construct {
+  readonly lambda: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    super(scope, id);
+    const { declaration, stage } = props;
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    // An own role instead of AWSLambdaBasicExecutionRole: it may write to its log group only.
+    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    this.logGroup.grantWrite(this.role);
+
+    const logLevel = stage === 'dev' ? 'DEBUG' : 'INFO';
+    this.lambda = new NodejsFunction(this, 'Function', {
+      entry: repoPath(declaration.entry),
+      handler: 'handler',
+      projectRoot: repoRoot,
+      depsLockFilePath: repoPath('package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      description: declaration.description.slice(0, 256),
+      memorySize: declaration.memoryMb ?? 512,
+      timeout: Duration.seconds(declaration.timeoutSeconds ?? 10),
+      tracing: Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      // JSON logging turns on Lambda's log-level filter; keep it equal to the Powertools level.
+      applicationLogLevelV2: ApplicationLogLevel[logLevel],
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        banner: requireBanner,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        charset: Charset.UTF8,
+      },
+      environment: {
+        STAGE: stage,
+        POWERTOOLS_SERVICE_NAME: 'patents',
+        POWERTOOLS_METRICS_NAMESPACE: 'Patents',
+        POWERTOOLS_LOG_LEVEL: logLevel,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+    // Active tracing adds xray:PutTraceSegments / PutTelemetryRecords, which have no resource type.
+    acknowledgeWildcardResource(
+      this.role,
+      '*',
+      '',
+      'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions (Resource "*" is required).',
+    );
+  }
+
+  /** Lets the function read and/or write one table; it learns the table name from `TABLE_<NAME>`. */
+  bindTable({ table, name, access }: { table: ITableV2; name: TableName; access: Access }): void {
+    this.lambda.addEnvironment(envNames.table(name), table.tableName);
+    if (access === 'read') table.grantReadData(this.lambda);
+    else if (access === 'write') table.grantWriteData(this.lambda);
+    else table.grantReadWriteData(this.lambda);
+    if (tables[name].globalIndexes.length > 0) {
+      acknowledgeWildcardResource(
+        this.role,
+        table.tableArn,
+        '/index/*',
+        `Queries on the GSIs (${tables[name].globalIndexes.map((index) => index.name).join(', ')}) of the ${name} table: grant*Data covers its indexes as <table>/index/*.`,
+      );
+    }
+  }
+
+  /** Lets the function read and/or write one bucket; it learns the bucket name from `BUCKET_<NAME>`. */
+  bindBucket({ bucket, name, access }: { bucket: IBucket; name: BucketName; access: Access }): void {
+    this.lambda.addEnvironment(envNames.bucket(name), bucket.bucketName);
+    const why = `objects of the ${name} bucket are addressed by key under prefixes decided at run time`;
+    const actions: Record<Access, string[]> = {
+      read: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
+      write: ['s3:DeleteObject*', 's3:Abort*'],
+      readWrite: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'],
+    };
+    if (access === 'read') bucket.grantRead(this.lambda);
+    else if (access === 'write') bucket.grantWrite(this.lambda);
+    else bucket.grantReadWrite(this.lambda);
+    for (const action of actions[access]) {
+      acknowledgeWildcardAction(
+        this.role,
+        action,
+        `CDK's bucket.grant${capitalize(access)} action group (${action} covers object versions, tags and ACL reads of that family only); ${why}.`,
+      );
+    }
+    acknowledgeWildcardResource(
+      this.role,
+      bucket.bucketArn,
+      '/*',
+      `Object-level permissions on the ${name} bucket: ${why}.`,
+    );
+  }
+
+  /** Lets the function start (also synchronously) and describe one workflow: `WORKFLOW_<NAME>_ARN`. */
+  allowStartWorkflow({ stateMachine, name }: { stateMachine: IStateMachine; name: WorkflowName }): void {
+    this.lambda.addEnvironment(envNames.workflow(name), stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(this.lambda);
+    stateMachine.grantStartSyncExecution(this.lambda);
+    stateMachine.grantExecution(this.lambda, 'states:DescribeExecution');
+    // The same ARN as StateMachine.grantExecution builds: <executions of this state machine>:*
+    const executions = Stack.of(stateMachine).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: Arn.split(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    acknowledgeWildcardResource(
+      this.role,
+      executions,
+      ':*',
+      `DescribeExecution on the executions of the ${name} workflow only: execution names are generated per run.`,
+    );
+  }
+
+  /** Lets the function send email from the SES identity of the system, as `from`. */
+  allowSendMail({ identity, from }: { identity: IEmailIdentity; from: string }): void {
+    this.lambda.addEnvironment('MAIL_TRANSPORT', 'ses');
+    this.lambda.addEnvironment('MAIL_FROM', from);
+    identity.grantSendEmail(this.lambda);
+    // The mail probe of /health reads the account's sending status; GetAccount has no resource type.
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
+    acknowledgeWildcardResource(
+      this.role,
+      '*',
+      '',
+      'ses:GetAccount (sending quota and status) supports no resource-level permissions.',
+    );
+  }
+
+  /** Lets the function read the schedule group of the system (health): `SCHEDULE_GROUP`. */
+  allowReadSchedules({ group }: { group: IScheduleGroup }): void {
+    this.lambda.addEnvironment('SCHEDULE_GROUP', group.scheduleGroupName);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['scheduler:GetScheduleGroup'], resources: [group.scheduleGroupArn] }),
+    );
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

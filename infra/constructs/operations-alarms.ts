@@ -1,0 +1,80 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { acknowledge } from './nag.ts';
+
+export interface OperationsAlarmsProps {
+  /** Operator address subscribed to the alarm topic (context `alarmEmail`); none: subscribe later. */
+  email?: string;
+}
+
+/**
+ * One SNS topic for everything an operator must look at: dead letters, function errors, API 5xx,
+ * failed workflow executions. Nothing that fails in this system may fail silently.
+ */
+export class OperationsAlarms extends Construct {
+  readonly topic: Topic;
+
+  constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
+    super(scope, id);
+    this.topic = new Topic(this, 'Topic', { displayName: 'Patents alarms', enforceSSL: true });
+    acknowledge(
+      this.topic,
+      'SNS2',
+      'Alarm notifications carry only alarm names and states, no personal data; CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, and a customer key only for this is not worth its cost.',
+    );
+    if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
+  }
+
+  watchDeadLetters(queue: IQueue, what: string): void {
+    this.alarm(
+      `${queue.node.id}Alarm`,
+      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      `${what}: messages in the dead-letter queue`,
+    );
+  }
+
+  watchFunction(fn: IFunction, name: string): void {
+    this.alarm(
+      `${name}ErrorsAlarm`,
+      fn.metricErrors({ period: Duration.minutes(5) }),
+      `${name}: function errors`,
+    );
+  }
+
+  watchApi(api: IHttpApi): void {
+    this.alarm(
+      'ApiServerErrorsAlarm',
+      api.metricServerError({ period: Duration.minutes(5) }),
+      'HTTP API: 5xx responses',
+      5,
+    );
+  }
+
+  watchWorkflow(stateMachine: IStateMachine, name: string): void {
+    this.alarm(
+      `${name}FailedAlarm`,
+      stateMachine.metricFailed({ period: Duration.minutes(5) }),
+      `${name}: failed executions`,
+    );
+  }
+
+  private alarm(id: string, metric: Metric, description: string, threshold = 1): void {
+    const alarm = new Alarm(this, id.replace(/[^A-Za-z0-9]/g, ''), {
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    alarm.addAlarmAction(new SnsAction(this.topic));
+  }
+}

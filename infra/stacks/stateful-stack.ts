@@ -1,0 +1,286 @@
+/**
+ * Everything that holds data and must outlive a redeploy of the code: the DynamoDB tables, the S3
+ * buckets, the Cognito user pool (accounts, passwords, MFA secrets, group memberships) and the SES
+ * identity (its DKIM tokens are published in DNS once). Outside 'dev' all of it is retained on stack
+ * deletion and the tables and user pool are deletion-protected.
+ *
+ * The stateless stack reaches these resources only through the exports listed in `exportNames`:
+ * explicit, stable names (they survive construct refactors, unlike generated ones) that also read
+ * well in the cdk-nag acknowledgements of the grants made on them.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  HttpMethods,
+  type LifecycleRule,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import type { Construct } from 'constructs';
+import { roleLabels, roles } from '../../schemas/roles.ts';
+import { acknowledge } from '../constructs/nag.ts';
+import {
+  type BucketDeclaration,
+  type BucketName,
+  buckets,
+  type TableDeclaration,
+  type TableName,
+  tables,
+} from '../resources.ts';
+
+export interface StatefulStackProps extends StackProps {
+  stage: string;
+  /** Domain verified in SES for sending (context `mailDomain`). */
+  mailDomain: string;
+}
+
+/** Names of the exports through which the stateless stack imports this stack's resources. */
+export const exportNames = (stage: string) => ({
+  tableArn: (name: TableName) => `patents-${stage}-table-${name}-arn`,
+  tableStreamArn: (name: TableName) => `patents-${stage}-table-${name}-stream-arn`,
+  bucketArn: (name: BucketName) => `patents-${stage}-bucket-${name}-arn`,
+  bucketName: (name: BucketName) => `patents-${stage}-bucket-${name}-name`,
+  userPoolId: `patents-${stage}-user-pool-id`,
+  userPoolClientId: `patents-${stage}-user-pool-client-id`,
+});
+export type ExportNames = ReturnType<typeof exportNames>;
+
+/** Only 'dev' may lose its data when the stack is deleted. */
+export const keepsData = (stage: string) => stage !== 'dev';
+
+export class StatefulStack extends Stack {
+  readonly stage: string;
+  readonly exportNames: ExportNames;
+  readonly tables: Record<TableName, TableV2>;
+  readonly buckets: Record<BucketName, Bucket>;
+  readonly accessLogsBucket: Bucket;
+  readonly userPool: UserPool;
+  readonly userPoolClient: UserPoolClient;
+  readonly mailIdentity: EmailIdentity;
+  readonly mailDomain: string;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    this.stage = props.stage;
+    this.mailDomain = props.mailDomain;
+    this.exportNames = exportNames(props.stage);
+    const retain = keepsData(props.stage);
+    const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.tables = mapEntries(tables, (name, declaration) => this.table(name, declaration, retain));
+
+    this.accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // China's Cybersecurity Law asks for network logs to be kept at least six months.
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
+      removalPolicy,
+      autoDeleteObjects: !retain,
+    });
+    acknowledge(
+      this.accessLogsBucket,
+      'S1',
+      'This is the server-access-log bucket of the data buckets; logging it into itself would loop.',
+    );
+
+    this.buckets = mapEntries(buckets, (name, declaration) => this.bucket(name, declaration, retain));
+
+    this.userPool = new UserPool(this, 'UserPool', {
+      userPoolName: `patents-${props.stage}`,
+      // Accounts are created by administrators (institutions, enterprises, experts, admins), never self-registered.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      standardAttributes: {
+        email: { required: true, mutable: true },
+        fullname: { required: false, mutable: true },
+      },
+      customAttributes: {
+        // Unified social credit code (GB 32100) of the user's organization.
+        uscc: new StringAttribute({ minLen: 18, maxLen: 18, mutable: true }),
+        // GB/T 2260 province code of the user's organization or administration.
+        province: new StringAttribute({ minLen: 6, maxLen: 6, mutable: true }),
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: retain,
+      removalPolicy,
+    });
+    acknowledge(
+      this.userPool,
+      'COG2',
+      'MFA is optional at pool level: thousands of institution staff are invited by administrators and enrol TOTP themselves; threat protection (PLUS plan, full function) adds adaptive MFA on risky sign-ins.',
+    );
+    for (const [precedence, role] of roles.entries()) {
+      new CfnUserPoolGroup(this, `Group-${role}`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: role,
+        description: roleLabels[role],
+        precedence,
+      });
+    }
+    this.userPoolClient = this.userPool.addClient('WebClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+
+    this.mailIdentity = new EmailIdentity(this, 'MailIdentity', {
+      identity: Identity.domain(props.mailDomain),
+    });
+    this.mailIdentity.applyRemovalPolicy(removalPolicy);
+    for (const n of [1, 2, 3] as const) {
+      const record = this.mailIdentity[`dkimDnsTokenName${n}`];
+      new CfnOutput(this, `MailDkimRecord${n}`, {
+        description: `Publish in DNS to verify ${props.mailDomain} for SES: CNAME ${n} of 3`,
+        value: `${record} CNAME ${this.mailIdentity[`dkimDnsTokenValue${n}`]}`,
+      });
+    }
+
+    this.exportAll();
+  }
+
+  private table(name: TableName, declaration: TableDeclaration, retain: boolean): TableV2 {
+    const key = (attribute: string) => ({ name: attribute, type: AttributeType.STRING });
+    return new TableV2(this, `${capitalize(name)}Table`, {
+      partitionKey: key(declaration.partitionKey),
+      sortKey: declaration.sortKey ? key(declaration.sortKey) : undefined,
+      globalSecondaryIndexes: declaration.globalIndexes.map((index) => ({
+        indexName: index.name,
+        partitionKey: key(index.partitionKey),
+        sortKey: index.sortKey ? key(index.sortKey) : undefined,
+      })),
+      dynamoStream: declaration.stream ? StreamViewType[declaration.stream] : undefined,
+      timeToLiveAttribute: declaration.ttlAttribute,
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryptionV2.awsManagedKey(),
+      deletionProtection: retain,
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+  }
+
+  private bucket(name: BucketName, declaration: BucketDeclaration, retain: boolean): Bucket {
+    const expiring: LifecycleRule[] = Object.entries(declaration.expireAfterDays).map(([prefix, days]) => ({
+      id: `expire-${prefix.replace(/\W+/g, '')}`,
+      prefix,
+      expiration: Duration.days(days),
+    }));
+    return new Bucket(this, `${capitalize(name)}Bucket`, {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [
+        ...expiring,
+        {
+          id: 'housekeeping',
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+          noncurrentVersionExpiration: Duration.days(30),
+          expiredObjectDeleteMarker: true,
+        },
+      ],
+      cors: declaration.browserUploads
+        ? [
+            {
+              // The presigned URL is the credential, so any origin may PUT with it.
+              allowedMethods: [HttpMethods.PUT],
+              allowedOrigins: ['*'],
+              allowedHeaders: ['*'],
+              exposedHeaders: ['ETag'],
+              maxAge: 3600,
+            },
+          ]
+        : undefined,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: `${name}/`,
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      autoDeleteObjects: !retain,
+    });
+  }
+
+  /** Exports (and outputs) what the stateless stack and the operators need. */
+  private exportAll(): void {
+    const names = this.exportNames;
+    const output = (id: string, value: string, exportName: string, description: string) =>
+      new CfnOutput(this, id, { value, exportName, description });
+    for (const [name, table] of Object.entries(this.tables) as Array<[TableName, TableV2]>) {
+      output(`${capitalize(name)}TableArn`, table.tableArn, names.tableArn(name), tables[name].description);
+      if ((tables[name] as TableDeclaration).stream && table.tableStreamArn) {
+        output(
+          `${capitalize(name)}TableStreamArn`,
+          table.tableStreamArn,
+          names.tableStreamArn(name),
+          `Stream of the ${name} table`,
+        );
+      }
+    }
+    for (const [name, bucket] of Object.entries(this.buckets) as Array<[BucketName, Bucket]>) {
+      output(
+        `${capitalize(name)}BucketName`,
+        bucket.bucketName,
+        names.bucketName(name),
+        buckets[name].description,
+      );
+      output(
+        `${capitalize(name)}BucketArn`,
+        bucket.bucketArn,
+        names.bucketArn(name),
+        `ARN of the ${name} bucket`,
+      );
+    }
+    output('UserPoolId', this.userPool.userPoolId, names.userPoolId, 'Cognito user pool of all roles');
+    output(
+      'UserPoolClientId',
+      this.userPoolClient.userPoolClientId,
+      names.userPoolClientId,
+      'Cognito client of the web front end (SRP)',
+    );
+  }
+}
+
+function capitalize(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+function mapEntries<K extends string, V, R>(
+  record: Record<K, V>,
+  map: (key: K, value: V) => R,
+): Record<K, R> {
+  return Object.fromEntries(
+    Object.entries(record).map(([key, value]) => [key, map(key as K, value as V)]),
+  ) as Record<K, R>;
+}

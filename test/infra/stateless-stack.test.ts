@@ -1,0 +1,436 @@
+/**
+ * The stateless stack: each declared function with its runtime defaults and exactly the access it
+ * declares, each route behind the JWT authorizer unless public, the workflows with their task
+ * functions substituted, the schedules, the stream consumers, the S3 notifications and their
+ * dead-letter queues. Bundling is skipped ('aws:cdk:bundling-stacks': []) so the suite is fast.
+ */
+import { readFileSync } from 'node:fs';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build-app.ts';
+import { repoPath } from '../../infra/constructs/repo-path.ts';
+import {
+  type Access,
+  type BucketName,
+  bucketNotifications,
+  buckets,
+  envNames,
+  type FunctionDeclaration,
+  type FunctionName,
+  functions,
+  routes,
+  type ScheduleDeclaration,
+  scheduleGroupName,
+  schedules,
+  streamConsumers,
+  type TableName,
+  tables,
+  type WorkflowDeclaration,
+  type WorkflowName,
+  workflows,
+} from '../../infra/resources.ts';
+import { exportNames } from '../../infra/stacks/stateful-stack.ts';
+
+/** Synthesized CloudFormation JSON, navigated freely by the assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: template JSON has no static type
+type TemplateJson = Record<string, any>;
+
+const context = (stage: string) => ({
+  'aws:cdk:bundling-stacks': [],
+  stage,
+  mailFrom: 'noreply@patents.example.cn',
+  mailDomain: 'patents.example.cn',
+});
+
+const stage = 'test';
+const { stateless } = buildApp(context(stage));
+const template = Template.fromStack(stateless);
+const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: TemplateJson }>;
+const names = exportNames(stage);
+const importOf = (exportName: string) => ({ 'Fn::ImportValue': exportName });
+
+const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+  Stack.of(stateless).resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
+const functionId = (name: FunctionName) => logicalId(stateless.functions[name].lambda);
+const roleId = (name: FunctionName) => logicalId(stateless.functions[name].role);
+
+const functionEntries = Object.entries(functions) as Array<[FunctionName, FunctionDeclaration]>;
+const workflowEntries = Object.entries(workflows) as Array<[WorkflowName, WorkflowDeclaration]>;
+const scheduleEntries = Object.entries(schedules) as Array<[string, ScheduleDeclaration]>;
+
+/** Every (action, resource) pair the role of a function is allowed, resources as JSON. */
+function allowedPairs(name: FunctionName): Array<{ action: string; resource: string }> {
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy')
+    .filter((r) => JSON.stringify(r.Properties.Roles).includes(`"${roleId(name)}"`))
+    .flatMap(
+      (r) =>
+        r.Properties.PolicyDocument.Statement as Array<{
+          Effect: string;
+          Action: string | string[];
+          Resource: unknown;
+        }>,
+    )
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) =>
+      [s.Action]
+        .flat()
+        .flatMap((action) =>
+          [s.Resource].flat().map((resource) => ({ action, resource: JSON.stringify(resource) })),
+        ),
+    );
+}
+const actionsOn = (name: FunctionName, resourceFragment: string) =>
+  allowedPairs(name)
+    .filter((p) => p.resource.includes(resourceFragment))
+    .map((p) => p.action);
+
+describe('StatelessStack', () => {
+  it('passes cdk-nag (AwsSolutions) with no unacknowledged finding, in dev and in prod', () => {
+    for (const s of ['dev', 'prod']) {
+      const { app } = buildApp(context(s));
+      expect(() => app.synth()).not.toThrow();
+    }
+  });
+
+  describe.each(functionEntries)('function %s', (name, declaration) => {
+    it('runs Node.js 24 on arm64 with active tracing, its own log group and the Powertools settings', () => {
+      const fn = resources[functionId(name)]!;
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        MemorySize: declaration.memoryMb ?? 512,
+        Timeout: declaration.timeoutSeconds ?? 10,
+        Environment: {
+          Variables: expect.objectContaining({
+            STAGE: stage,
+            POWERTOOLS_SERVICE_NAME: 'patents',
+            POWERTOOLS_METRICS_NAMESPACE: 'Patents',
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+            NODE_OPTIONS: '--enable-source-maps',
+          }),
+        },
+      });
+      const logGroupId = logicalId(stateless.functions[name].logGroup);
+      expect(fn.Properties.LoggingConfig).toEqual({
+        LogFormat: 'JSON',
+        ApplicationLogLevel: 'INFO',
+        LogGroup: { Ref: logGroupId },
+      });
+      expect(resources[logGroupId]!.Properties.RetentionInDays).toBe(30);
+      expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': [roleId(name), 'Arn'] });
+    });
+
+    it('gets exactly the environment variables of the resources it declares', () => {
+      const expected = [
+        'STAGE',
+        'POWERTOOLS_SERVICE_NAME',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'POWERTOOLS_LOG_LEVEL',
+        'NODE_OPTIONS',
+        ...Object.keys(declaration.tables ?? {}).map((t) => envNames.table(t as TableName)),
+        ...Object.keys(declaration.buckets ?? {}).map((b) => envNames.bucket(b as BucketName)),
+        ...(declaration.workflows ?? []).map((w) => envNames.workflow(w)),
+        ...(declaration.sendsMail ? ['MAIL_TRANSPORT', 'MAIL_FROM'] : []),
+        ...(declaration.readsSchedules ? ['SCHEDULE_GROUP'] : []),
+      ];
+      const variables = resources[functionId(name)]!.Properties.Environment.Variables;
+      expect(Object.keys(variables).sort()).toEqual(expected.sort());
+      if (declaration.sendsMail)
+        expect(variables).toMatchObject({ MAIL_TRANSPORT: 'ses', MAIL_FROM: 'noreply@patents.example.cn' });
+      if (declaration.readsSchedules) expect(variables.SCHEDULE_GROUP).toBe(scheduleGroupName(stage));
+    });
+
+    it('may write only to its own log group, not through AWSLambdaBasicExecutionRole', () => {
+      const role = resources[roleId(name)]!;
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: roleId(name) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Resource: { 'Fn::GetAtt': [logicalId(stateless.functions[name].logGroup), 'Arn'] },
+            }),
+          ]),
+        },
+      });
+    });
+
+    const tableAccess = Object.entries(tables).map(
+      ([table]) => [table, declaration.tables?.[table as TableName]] as const,
+    );
+    it.each(tableAccess)('has on table %s exactly the declared access (%s)', (table, access?: Access) => {
+      const actions = actionsOn(name, names.tableArn(table as TableName));
+      const reads = actions.includes('dynamodb:GetItem') && actions.includes('dynamodb:Query');
+      const writes = actions.includes('dynamodb:PutItem') && actions.includes('dynamodb:DeleteItem');
+      expect({ reads, writes }).toEqual({
+        reads: access === 'read' || access === 'readWrite',
+        writes: access === 'write' || access === 'readWrite',
+      });
+      if (access) {
+        template.hasResourceProperties('AWS::IAM::Policy', {
+          Roles: [{ Ref: roleId(name) }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Action: Match.arrayWith([access === 'write' ? 'dynamodb:PutItem' : 'dynamodb:GetItem']),
+                Resource: Match.arrayWith([importOf(names.tableArn(table as TableName))]),
+              }),
+            ]),
+          },
+        });
+      }
+    });
+
+    const bucketAccess = Object.entries(buckets).map(
+      ([bucket]) => [bucket, declaration.buckets?.[bucket as BucketName]] as const,
+    );
+    it.each(bucketAccess)('has on bucket %s exactly the declared access (%s)', (bucket, access?: Access) => {
+      const actions = actionsOn(name, names.bucketArn(bucket as BucketName));
+      expect({ reads: actions.includes('s3:GetObject*'), writes: actions.includes('s3:PutObject') }).toEqual({
+        reads: access === 'read' || access === 'readWrite',
+        writes: access === 'write' || access === 'readWrite',
+      });
+    });
+
+    it(`may send mail only if declared (${Boolean(declaration.sendsMail)})`, () => {
+      const sends = allowedPairs(name).some(
+        (p) => p.action === 'ses:SendEmail' && p.resource.includes(':identity/patents.example.cn'),
+      );
+      expect(sends).toBe(Boolean(declaration.sendsMail));
+    });
+
+    it('may start exactly the workflows it declares', () => {
+      const startable = workflowEntries
+        .filter(([workflow]) =>
+          actionsOn(name, `"${logicalId(stateless.workflows[workflow])}"`).includes(
+            'states:StartSyncExecution',
+          ),
+        )
+        .map(([workflow]) => workflow);
+      expect(startable).toEqual(declaration.workflows ?? []);
+    });
+
+    it(`may read the schedule group only if declared (${Boolean(declaration.readsSchedules)})`, () => {
+      expect(allowedPairs(name).some((p) => p.action === 'scheduler:GetScheduleGroup')).toBe(
+        Boolean(declaration.readsSchedules),
+      );
+    });
+  });
+
+  describe('HTTP API', () => {
+    const authorizerId = Object.entries(resources).find(
+      ([, r]) => r.Type === 'AWS::ApiGatewayV2::Authorizer',
+    )![0];
+
+    it('verifies Cognito JWTs: issuer is the user pool, audience its client', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: {
+          Audience: [importOf(names.userPoolClientId)],
+          Issuer: {
+            'Fn::Join': ['', Match.arrayWith(['https://cognito-idp.', importOf(names.userPoolId)])],
+          },
+        },
+      });
+    });
+
+    it('has exactly the declared routes', () => {
+      template.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+    });
+
+    it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', (routeKey, route) => {
+      const [, resource] = Object.entries(resources).find(
+        ([, r]) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey === routeKey,
+      )!;
+      if (route.roles === 'public') {
+        expect(resource.Properties.AuthorizationType).toBe('NONE');
+        expect(resource.Properties.AuthorizerId).toBeUndefined();
+      } else {
+        expect(resource.Properties.AuthorizationType).toBe('JWT');
+        expect(resource.Properties.AuthorizerId).toEqual({ Ref: authorizerId });
+      }
+      const integrationId = resource.Properties.Target['Fn::Join'][1][1].Ref as string;
+      expect(resources[integrationId]!.Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [functionId(route.function), 'Arn'] },
+      });
+    });
+
+    it('logs every request and throttles the stage', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: {
+          ThrottlingBurstLimit: Match.anyValue(),
+          ThrottlingRateLimit: Match.anyValue(),
+        },
+        AccessLogSettings: {
+          DestinationArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+          Format: Match.stringLikeRegexp('routeKey'),
+        },
+      });
+      expect(Object.keys(template.toJSON().Outputs)).toContain('ApiUrl');
+    });
+  });
+
+  describe('workflows', () => {
+    it('has exactly the declared state machines', () => {
+      template.resourceCountIs('AWS::StepFunctions::StateMachine', workflowEntries.length);
+    });
+
+    it.each(workflowEntries)(
+      '%s runs the ASL file with its task functions substituted',
+      (name, declaration) => {
+        const machine = resources[logicalId(stateless.workflows[name])]!;
+        expect(machine.Properties.StateMachineType).toBe(declaration.type);
+        const definition = machine.Properties.DefinitionString as string;
+        expect(JSON.parse(definition)).toEqual(JSON.parse(readFileSync(repoPath(declaration.file), 'utf8')));
+        for (const variable of Object.keys(declaration.tasks))
+          expect(definition).toContain(`"\${${variable}}"`);
+        expect(machine.Properties.DefinitionSubstitutions).toEqual(
+          Object.fromEntries(
+            Object.entries(declaration.tasks).map(([variable, fn]) => [
+              variable,
+              { 'Fn::GetAtt': [functionId(fn), 'Arn'] },
+            ]),
+          ),
+        );
+        expect(machine.Properties.LoggingConfiguration).toMatchObject({
+          Level: 'ALL',
+          IncludeExecutionData: true,
+        });
+        expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+        const roleLogicalId = machine.Properties.RoleArn['Fn::GetAtt'][0] as string;
+        for (const fn of Object.values(declaration.tasks)) {
+          template.hasResourceProperties('AWS::IAM::Policy', {
+            Roles: [{ Ref: roleLogicalId }],
+            PolicyDocument: {
+              Statement: Match.arrayWith([
+                Match.objectLike({
+                  Action: 'lambda:InvokeFunction',
+                  Resource: Match.arrayWith([{ 'Fn::GetAtt': [functionId(fn), 'Arn'] }]),
+                }),
+              ]),
+            },
+          });
+        }
+      },
+    );
+  });
+
+  describe('schedules', () => {
+    it('live in the stage schedule group', () => {
+      template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: scheduleGroupName(stage) });
+      template.resourceCountIs('AWS::Scheduler::Schedule', scheduleEntries.length);
+    });
+
+    it.each(scheduleEntries)(
+      '%s fires on the declared cron and time zone, with retries and a dead-letter queue',
+      (_, declaration) => {
+        const targetArn =
+          'function' in declaration.target
+            ? { 'Fn::GetAtt': [functionId(declaration.target.function), 'Arn'] }
+            : { Ref: logicalId(stateless.workflows[declaration.target.workflow]) };
+        template.hasResourceProperties('AWS::Scheduler::Schedule', {
+          GroupName: scheduleGroupName(stage),
+          ScheduleExpression: declaration.cron,
+          ScheduleExpressionTimezone: declaration.timezone,
+          State: 'ENABLED',
+          Target: {
+            Arn: targetArn,
+            RoleArn: Match.anyValue(),
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
+            RetryPolicy: {
+              MaximumRetryAttempts: Match.anyValue(),
+              MaximumEventAgeInSeconds: Match.anyValue(),
+            },
+          },
+        });
+      },
+    );
+  });
+
+  describe('events', () => {
+    it.each(streamConsumers.map((c) => [c.function, c] as const))(
+      '%s consumes its table stream, filtered, with partial-batch failures and a dead-letter queue',
+      (_, consumer) => {
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          FunctionName: { Ref: functionId(consumer.function) },
+          EventSourceArn: importOf(names.tableStreamArn(consumer.table)),
+          StartingPosition: 'TRIM_HORIZON',
+          BatchSize: consumer.batchSize,
+          MaximumRetryAttempts: consumer.retryAttempts,
+          BisectBatchOnFunctionError: true,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          FilterCriteria: { Filters: [{ Pattern: JSON.stringify(consumer.filterPattern) }] },
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } },
+        });
+        expect(actionsOn(consumer.function, names.tableStreamArn(consumer.table))).toEqual(
+          expect.arrayContaining([
+            'dynamodb:DescribeStream',
+            'dynamodb:GetRecords',
+            'dynamodb:GetShardIterator',
+          ]),
+        );
+      },
+    );
+
+    it.each(bucketNotifications.map((n) => [`${n.bucket}/${n.prefix}`, n] as const))(
+      'objects created under %s invoke their function, whose failures are kept',
+      (_, notification) => {
+        template.hasResourceProperties('Custom::S3BucketNotifications', {
+          BucketName: importOf(names.bucketName(notification.bucket)),
+          NotificationConfiguration: {
+            LambdaFunctionConfigurations: Match.arrayWith([
+              {
+                Events: ['s3:ObjectCreated:*'],
+                Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: notification.prefix }] } },
+                LambdaFunctionArn: { 'Fn::GetAtt': [functionId(notification.function), 'Arn'] },
+              },
+            ]),
+          },
+        });
+        template.hasResourceProperties('AWS::Lambda::Permission', {
+          Action: 'lambda:InvokeFunction',
+          Principal: 's3.amazonaws.com',
+          FunctionName: { 'Fn::GetAtt': [functionId(notification.function), 'Arn'] },
+          SourceArn: importOf(names.bucketArn(notification.bucket)),
+        });
+        template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+          FunctionName: { Ref: functionId(notification.function) },
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } },
+        });
+      },
+    );
+
+    it('keeps dead letters encrypted, TLS-only and watched by an alarm', () => {
+      const queues = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue');
+      expect(queues.length).toBeGreaterThan(0);
+      for (const [id, queue] of queues) {
+        expect(queue.Properties).toMatchObject({
+          SqsManagedSseEnabled: true,
+          MessageRetentionPeriod: 14 * 24 * 3600,
+        });
+        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: id }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            ]),
+          },
+        });
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }],
+        });
+      }
+    });
+  });
+});
