@@ -115,6 +115,9 @@ export interface FunctionDeclaration {
   readsSchedules?: boolean;
 }
 
+/** Defaults for every function, in AWS and locally, unless its declaration says otherwise. */
+export const functionDefaults = { timeoutSeconds: 10, memoryMb: 512 } as const;
+
 export const functions = {
   health: {
     entry: 'functions/system/health.handler.ts',
@@ -344,6 +347,12 @@ export const workflows = {
   },
 } as const satisfies Record<string, WorkflowDeclaration>;
 export type WorkflowName = 'system-probe';
+/** WorkflowName is written out (functions refer to it before `workflows` exists); this fails to compile if they drift. */
+export const workflowNamesMatch: [WorkflowName] extends [keyof typeof workflows]
+  ? [keyof typeof workflows] extends [WorkflowName]
+    ? true
+    : never
+  : never = true;
 
 // ---------------------------------------------------------------------------------------------
 // Schedules (EventBridge Scheduler in AWS, croner locally): same cron, same time zone

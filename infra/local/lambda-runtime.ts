@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { type FunctionDeclaration, type FunctionName, functions } from '../resources.ts';
+import { type FunctionDeclaration, type FunctionName, functionDefaults, functions } from '../resources.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -40,7 +40,7 @@ export class LambdaRuntime {
   async invoke(name: FunctionName, event: unknown): Promise<unknown> {
     const declaration: FunctionDeclaration = functions[name];
     const handler = await this.load(name);
-    const timeoutMs = (declaration.timeoutSeconds ?? 29) * 1000;
+    const timeoutMs = (declaration.timeoutSeconds ?? functionDefaults.timeoutSeconds) * 1000;
     const deadline = Date.now() + timeoutMs;
     const functionName = `patents-${this.stage}-${name}`;
     const context: Context = {
@@ -48,7 +48,7 @@ export class LambdaRuntime {
       functionName,
       functionVersion: '$LATEST',
       invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION}:000000000000:function:${functionName}`,
-      memoryLimitInMB: String(declaration.memoryMb ?? 1024),
+      memoryLimitInMB: String(declaration.memoryMb ?? functionDefaults.memoryMb),
       awsRequestId: randomUUID(),
       logGroupName: `/aws/lambda/${functionName}`,
       logStreamName: `local/${new Date().toISOString().slice(0, 10)}`,
