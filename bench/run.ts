@@ -1,0 +1,32 @@
+/**
+ * npm run bench -- <name> [...]: runs the named benchmarks and writes bench/results/<name>.json.
+ * Benchmarks measure speed and memory; tests never do. Names: startup.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchStartup } from './startup.ts';
+
+const benches: Record<string, () => Promise<Record<string, unknown>>> = { startup: benchStartup };
+
+const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const selected = names.length ? names : Object.keys(benches);
+const unknown = selected.filter((n) => !benches[n]);
+if (unknown.length) {
+  console.error(
+    `Unknown benchmark ${unknown.join(', ')}: the benchmarks are ${Object.keys(benches).join(', ')}.`,
+  );
+  process.exit(1);
+}
+const dir = join(import.meta.dirname, 'results');
+mkdirSync(dir, { recursive: true });
+for (const name of selected) {
+  console.log(`bench ${name}...`);
+  const result = {
+    name,
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    ...(await benches[name]!()),
+  };
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+}
