@@ -1,0 +1,207 @@
+/**
+ * Reads a dropped batch file as a stream of rows, whatever office saved it: CSV in UTF-8 (with or
+ * without BOM) or GB18030/GBK, or XLSX. Never holds the whole file in memory. The format is told by
+ * the bytes, not the file name; the encoding by the BOM, else by whether the prefix is valid UTF-8
+ * (an incomplete trailing sequence trimmed), else GB18030 (LIBRARIES.md: chardet guesses wrong on
+ * short Chinese text). Row numbers are the ones a user sees in Excel (the header is usually row 1).
+ */
+import { isUtf8 } from 'node:buffer';
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+
+export type TableFormat = { format: 'xlsx' } | { format: 'csv'; encoding: 'utf-8' | 'gb18030' };
+
+/** A file that cannot be read as a table at all: nothing from it is stored. */
+export class UnreadableFileError extends Error {
+  constructor(
+    readonly code: 'EMPTY_FILE' | 'NOT_A_TABLE' | 'LEGACY_XLS' | 'NO_HEADER' | 'FILE_TOO_LARGE',
+    readonly messageZh: string,
+    readonly messageEn: string,
+  ) {
+    super(messageEn);
+    this.name = 'UnreadableFileError';
+  }
+}
+
+export interface TableRow {
+  /** Row number as shown by a spreadsheet program (1-based, header included). */
+  rowNumber: number;
+  cells: string[];
+}
+
+const prefixBytes = 64 * 1024;
+
+/** Trims an incomplete UTF-8 sequence at the end of a prefix cut from a longer file. */
+function trimIncompleteUtf8(prefix: Buffer): Buffer {
+  let end = prefix.length;
+  for (let back = 1; back <= 3 && end - back >= 0; back++) {
+    const byte = prefix[end - back]!;
+    if ((byte & 0xc0) === 0x80) continue; // continuation byte
+    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    if (need > back) end -= back;
+    break;
+  }
+  return prefix.subarray(0, end);
+}
+
+export function sniffFormat(prefix: Buffer, complete: boolean): TableFormat {
+  if (prefix.length === 0) {
+    throw new UnreadableFileError(
+      'EMPTY_FILE',
+      '文件为空：请上传填写好的盘点模板',
+      'The file is empty: upload the filled-in inventory template',
+    );
+  }
+  if (prefix.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return { format: 'xlsx' };
+  if (prefix.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
+    throw new UnreadableFileError(
+      'LEGACY_XLS',
+      '不支持旧版 Excel 97-2003（.xls）文件：请在 Excel 中“另存为” .xlsx 或 CSV 后重新上传',
+      'Excel 97-2003 (.xls) files are not supported: use "Save as" .xlsx or CSV in Excel and upload again',
+    );
+  }
+  if (prefix.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])))
+    return { format: 'csv', encoding: 'utf-8' };
+  const notText = () =>
+    new UnreadableFileError(
+      'NOT_A_TABLE',
+      '无法读取该文件：它既不是 CSV 文本也不是 XLSX 表格。请用 Excel 打开后另存为 .xlsx 或 CSV（UTF-8）再上传',
+      'This file is neither CSV text nor an XLSX workbook: open it in Excel, save it as .xlsx or CSV (UTF-8) and upload again',
+    );
+  // UTF-16 and binary files carry NUL bytes; no text table does.
+  if (prefix.includes(0)) throw notText();
+  const sample = complete ? prefix : trimIncompleteUtf8(prefix);
+  if (isUtf8(sample)) return { format: 'csv', encoding: 'utf-8' };
+  const decoded = iconv.decode(sample, 'gb18030');
+  const suspicious = decoded.match(/[\u0000-\u0008\u000e-\u001f\u007f\ufffd]/g)?.length ?? 0;
+  if (suspicious > Math.max(8, decoded.length / 200)) throw notText();
+  return { format: 'csv', encoding: 'gb18030' };
+}
+
+/** Reads up to `size` bytes from the start of a stream, and gives back a stream of the whole. */
+async function peek(
+  source: Readable,
+  size: number,
+): Promise<{ prefix: Buffer; complete: boolean; whole: Readable }> {
+  const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const chunks: Buffer[] = [];
+  let length = 0;
+  let complete = false;
+  while (length < size) {
+    const next = await iterator.next();
+    if (next.done) {
+      complete = true;
+      break;
+    }
+    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    chunks.push(chunk);
+    length += chunk.length;
+  }
+  const head = Buffer.concat(chunks);
+  const whole = Readable.from(
+    (async function* () {
+      yield head;
+      if (complete) return;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    })(),
+    { objectMode: false },
+  );
+  return { prefix: head.subarray(0, size), complete, whole };
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) {
+    // exceljs gives date cells as UTC midnight of the shown date.
+    return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
+  }
+  if (typeof value === 'object') {
+    const v = value as {
+      richText?: Array<{ text: string }>;
+      text?: unknown;
+      result?: unknown;
+      error?: string;
+      formula?: string;
+    };
+    if (v.richText) return v.richText.map((part) => part.text).join('');
+    // A formula cell: its cached result, never the formula evaluated by us.
+    if ('result' in v || 'formula' in v) return cellText(v.result);
+    if (v.error) return v.error;
+    if (v.text !== undefined) return cellText(v.text);
+    return '';
+  }
+  return String(value);
+}
+
+async function* csvRows(whole: Readable, encoding: 'utf-8' | 'gb18030'): AsyncGenerator<TableRow> {
+  const text = encoding === 'utf-8' ? whole : whole.pipe(iconv.decodeStream('gb18030'));
+  const parser = text.pipe(
+    parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }),
+  );
+  let rowNumber = 0;
+  for await (const record of parser as AsyncIterable<string[]>) {
+    rowNumber++;
+    yield { rowNumber, cells: record };
+  }
+}
+
+async function* xlsxRows(whole: Readable): AsyncGenerator<TableRow> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(whole, {
+    entries: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache', // needed to tell date cells from numbers
+    worksheets: 'emit',
+  });
+  for await (const worksheet of reader) {
+    for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
+      const values = row.values as unknown[];
+      const cells: string[] = [];
+      for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
+      yield { rowNumber: row.number, cells };
+    }
+    return; // the first worksheet is the template
+  }
+}
+
+/** Every row of the first table in the file, header row included, in order. */
+export async function* readTableRows(source: Readable): AsyncGenerator<TableRow, void, undefined> {
+  const { prefix, complete, whole } = await peek(source, prefixBytes);
+  const format = sniffFormat(prefix, complete);
+  if (format.format === 'xlsx') {
+    try {
+      yield* xlsxRows(whole);
+    } catch (error) {
+      if (error instanceof UnreadableFileError) throw error;
+      throw new UnreadableFileError(
+        'NOT_A_TABLE',
+        `无法读取该 XLSX 文件（${(error as Error).message}）：请用 Excel 打开后重新保存为 .xlsx 再上传`,
+        `This XLSX file could not be read (${(error as Error).message}): open it in Excel, save it again as .xlsx and upload again`,
+      );
+    }
+  } else {
+    yield* csvRows(whole, format.encoding);
+  }
+}
+
+/**
+ * Finds the header among the first rows: a title row, or a row of merged group headers, may stand
+ * above it. The streaming XLSX reader leaves the cells under a vertically merged header empty, so an
+ * empty cell takes the header of the row above. The row naming the most known columns wins.
+ */
+export function chooseHeader(
+  firstRows: TableRow[],
+  isKnownHeader: (header: string) => boolean,
+): { rowNumber: number; headers: string[] } | undefined {
+  let best: { rowNumber: number; headers: string[]; known: number } | undefined;
+  let above: string[] = [];
+  for (const row of firstRows.slice(0, 6)) {
+    const headers = row.cells.map((cell, i) => (cell.trim() === '' ? (above[i] ?? '') : cell).trim());
+    const known = headers.filter(isKnownHeader).length;
+    if (known > 0 && (!best || known > best.known)) best = { rowNumber: row.rowNumber, headers, known };
+    above = headers;
+  }
+  return best && { rowNumber: best.rowNumber, headers: best.headers };
+}
