@@ -1,0 +1,909 @@
+/**
+ * Validation of one row of the standard inventory template into a base-pool patent record. Pure: no I/O,
+ * no clock (the caller passes today's date). Every issue names the row, the column, the value and the fix,
+ * in Chinese and English. Text is stored as given: a cell starting with = + - @ stays text and is never
+ * evaluated (whoever writes a spreadsheet or CSV from it must escape it there).
+ */
+import { z } from 'zod';
+import { checkApplicationNumber, type PatentTypeCode } from '../codes/application-number.ts';
+import {
+  inferStrategicIndustries,
+  parseIpcList,
+  parseLocarnoList,
+  resolveIndustry,
+  resolveStrategicIndustry,
+} from '../codes/ipc.ts';
+import { toHalfWidth } from '../codes/uscc.ts';
+import {
+  type ConversionIntent,
+  columnByHeader,
+  columnByKey,
+  conversionIntentOptions,
+  conversionIntentValues,
+  type EnumOption,
+  findOption,
+  implementationStatusOptions,
+  implementationStatusValues,
+  inventoryColumns,
+  legalStatusOptions,
+  legalStatusValues,
+  patentTypeOptions,
+  patentTypeValues,
+  selfAssessedValueOptions,
+  selfAssessedValueValues,
+  type TemplateColumn,
+  yesNoOptions,
+} from './template.ts';
+
+/** toHalfWidth, skipped for the common case of a string without full-width characters. */
+const halfWidth = (value: string) => (/[\u3000\uff01-\uff5e]/.test(value) ? toHalfWidth(value) : value);
+
+// ------------------------------------------------------------------------------------------ schema
+
+/** The last day of the stock the Work Plan inventories; later grants are incremental stock. */
+export const stockCutoffDate = '2023-12-31';
+/** The Chinese patent system started on 1 April 1985. */
+export const earliestPatentDate = '1985-04-01';
+
+export const strategicIndustryAssignmentSchema = z.object({
+  code: z.string().meta({ description: 'Strategic emerging industry code (2018), e.g. 1.5', example: '1.5' }),
+  name: z.string().meta({ example: '人工智能' }),
+  inferred: z
+    .boolean()
+    .meta({ description: 'true when inferred from the IPC codes, not given by the institution' }),
+  via: z.string().optional().meta({
+    description: 'For inferred ones: the CNIPA 2021 concordance pattern that matched',
+    example: 'G06N3*',
+  }),
+});
+export type StrategicIndustryAssignment = z.infer<typeof strategicIndustryAssignmentSchema>;
+
+const text = (max: number) => z.string().min(1).max(max);
+
+export const inventoryRecordSchema = z
+  .object({
+    applicationNumber: z
+      .string()
+      .regex(/^(\d{12}|\d{8})\.[\dX]$/)
+      .meta({
+        description: 'Normalized application number with verified check character',
+        example: '202010123456.2',
+      }),
+    title: text(300).meta({ example: '一种基于深度学习的图像去噪方法' }),
+    patentType: z.enum(patentTypeValues),
+    applicationDate: z.iso.date(),
+    grantDate: z.iso
+      .date()
+      .optional()
+      .meta({ description: 'Absent only while the legal status is pending (审中)' }),
+    legalStatus: z.enum(legalStatusValues),
+    inventors: z.array(text(100)).min(1),
+    department: text(200),
+    publiclyFunded: z.boolean().meta({ description: '是否属于财政资助科研项目形成专利' }),
+    implementationStatus: z.enum(implementationStatusValues),
+    implementationAmountWan: z
+      .number()
+      .nonnegative()
+      .optional()
+      .meta({ description: 'Implementation amount in units of 10,000 CNY (万元)' }),
+    conversionIntents: z
+      .array(z.enum(conversionIntentValues))
+      .meta({ description: "Acceptable conversion methods; empty: not stated yet; ['none']: 暂无" }),
+    feeStandard: text(500).optional(),
+    trl: z.number().int().min(1).max(9).optional().meta({ description: 'Technology readiness level 1-9' }),
+    selfAssessedValue: z.enum(selfAssessedValueValues).optional(),
+    applicationScenarios: text(2000).optional(),
+    industrializationProspect: text(2000).optional(),
+    productsAndAdvantages: text(2000).optional(),
+    industryCode: z
+      .string()
+      .optional()
+      .meta({ description: 'GB/T 4754-2017 national economic industry code', example: '3911' }),
+    strategicIndustries: z.array(strategicIndustryAssignmentSchema),
+    classifications: z
+      .array(z.string())
+      .min(1)
+      .meta({
+        description: 'IPC codes (inventions, utility models) or Locarno classes (designs)',
+        example: ['G06T 5/00'],
+      }),
+    intendedPartners: text(500).optional(),
+    contactName: text(100).optional(),
+    contactInfo: text(200).optional(),
+    incrementalStock: z
+      .boolean()
+      .meta({ description: `true when granted after ${stockCutoffDate} (joins the inventory as it comes)` }),
+  })
+  .meta({ id: 'InventoryRecord', description: 'A patent as recorded by the inventory template (base pool)' });
+export type InventoryRecord = z.infer<typeof inventoryRecordSchema>;
+
+// ---------------------------------------------------------------------------------------- issues
+
+export type RowIssueCode =
+  | 'REQUIRED'
+  | 'TOO_LONG'
+  | 'APPLICATION_NUMBER_INVALID'
+  | 'APPLICATION_NUMBER_CHECK'
+  | 'PATENT_TYPE_MISMATCH'
+  | 'INVALID_DATE'
+  | 'DATE_TOO_EARLY'
+  | 'DATE_IN_FUTURE'
+  | 'GRANT_BEFORE_APPLICATION'
+  | 'INVALID_VALUE'
+  | 'EXCLUSIVE_VALUE'
+  | 'INVALID_INTEGER'
+  | 'OUT_OF_RANGE'
+  | 'INVALID_NUMBER'
+  | 'INVALID_IPC'
+  | 'INVALID_LOCARNO'
+  | 'WRONG_CLASSIFICATION_SCHEME'
+  | 'UNKNOWN_INDUSTRY'
+  | 'UNKNOWN_STRATEGIC_INDUSTRY'
+  // warnings
+  | 'APPLICATION_YEAR_MISMATCH'
+  | 'PENDING_WITH_GRANT_DATE'
+  | 'AMOUNT_WITHOUT_IMPLEMENTATION'
+  | 'INDUSTRY_NAME_MISMATCH'
+  | 'STRATEGIC_THIRD_LEVEL'
+  | 'STRATEGIC_NAME_MISMATCH';
+
+export interface RowIssue {
+  row: number;
+  /** The Chinese template header. */
+  column: string;
+  /** The cell as given, cut to 200 characters. */
+  value: string;
+  code: RowIssueCode;
+  messageZh: string;
+  messageEn: string;
+}
+
+export interface RowContext {
+  /** YYYY-MM-DD, in China time: dates after it are in the future. */
+  today: string;
+}
+
+export interface RowResult {
+  patent?: InventoryRecord;
+  errors: RowIssue[];
+  warnings: RowIssue[];
+}
+
+const reportValueLength = 200;
+const columnOrder = (header: string) => inventoryColumns.findIndex((column) => column.zh === header);
+const messageValueLength = 60;
+
+function cut(value: string, max: number): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+}
+
+interface Wording {
+  zh: string;
+  en: string;
+}
+
+class RowIssues {
+  readonly errors: RowIssue[] = [];
+  readonly warnings: RowIssue[] = [];
+  constructor(private readonly row: number) {}
+
+  /** Errors and warnings in template column order (stable within a column). */
+  sorted(): { errors: RowIssue[]; warnings: RowIssue[] } {
+    const byColumn = (a: RowIssue, b: RowIssue) => columnOrder(a.column) - columnOrder(b.column);
+    return { errors: [...this.errors].sort(byColumn), warnings: [...this.warnings].sort(byColumn) };
+  }
+
+  error(column: TemplateColumn, value: string, code: RowIssueCode, problem: Wording, fix: Wording): void {
+    this.errors.push(this.issue(column, value, code, problem, fix));
+  }
+
+  warn(column: TemplateColumn, value: string, code: RowIssueCode, problem: Wording, fix: Wording): void {
+    this.warnings.push(this.issue(column, value, code, problem, fix));
+  }
+
+  private issue(column: TemplateColumn, value: string, code: RowIssueCode, problem: Wording, fix: Wording) {
+    const shown = cut(value, messageValueLength);
+    // TOO_LONG states the length itself.
+    const noted = value.length > messageValueLength && code !== 'TOO_LONG';
+    const lengthNote = noted ? `（共 ${value.length} 字）` : '';
+    const lengthNoteEn = noted ? ` (${value.length} characters)` : '';
+    const zhSubject = value === '' ? `「${column.zh}」` : `「${column.zh}」的值「${shown}」${lengthNote}`;
+    const enSubject = value === '' ? '' : ` value "${shown}"${lengthNoteEn}`;
+    return {
+      row: this.row,
+      column: column.zh,
+      value: cut(value, reportValueLength),
+      code,
+      messageZh: `第 ${this.row} 行${zhSubject}${problem.zh}：${fix.zh}`,
+      messageEn: `Row ${this.row}, column ${column.zh} (${column.en}):${enSubject} ${problem.en}; ${fix.en}`,
+    };
+  }
+}
+
+// -------------------------------------------------------------------------------------- parsing
+
+/** Placeholders people type into cells they mean to leave empty; only honoured in non-text columns. */
+const placeholders = new Set(['-', '--', '—', '/', 'n/a', 'na', '无', '暂无', 'null']);
+const isPlaceholder = (value: string) => placeholders.has(halfWidth(value).trim().toLowerCase());
+
+const col = (key: string): TemplateColumn => {
+  const column = columnByKey(key);
+  if (!column) throw new Error(`template has no column ${key}`);
+  return column;
+};
+const columns = {
+  applicationNumber: col('applicationNumber'),
+  title: col('title'),
+  patentType: col('patentType'),
+  applicationDate: col('applicationDate'),
+  grantDate: col('grantDate'),
+  legalStatus: col('legalStatus'),
+  inventors: col('inventors'),
+  department: col('department'),
+  publiclyFunded: col('publiclyFunded'),
+  implementationStatus: col('implementationStatus'),
+  implementationAmountWan: col('implementationAmountWan'),
+  conversionIntents: col('conversionIntents'),
+  feeStandard: col('feeStandard'),
+  trl: col('trl'),
+  selfAssessedValue: col('selfAssessedValue'),
+  applicationScenarios: col('applicationScenarios'),
+  industrializationProspect: col('industrializationProspect'),
+  productsAndAdvantages: col('productsAndAdvantages'),
+  industryCode: col('industryCode'),
+  strategicIndustries: col('strategicIndustries'),
+  classifications: col('classifications'),
+  intendedPartners: col('intendedPartners'),
+  contactName: col('contactName'),
+  contactInfo: col('contactInfo'),
+};
+
+const allowedList = (options: readonly EnumOption[]): Wording => ({
+  zh: options.map((option) => option.zh).join('、'),
+  en: options.map((option) => `${option.zh} (${option.en})`).join(', '),
+});
+
+const patentTypeZh: Readonly<Record<PatentTypeCode, string>> = {
+  invention: '发明',
+  'utility-model': '实用新型',
+  design: '外观设计',
+};
+
+const isoDatePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function isoDate(year: number, month: number, day: number): string | undefined {
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    return undefined;
+  }
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** Excel's 1900 date system counts days from 1899-12-30 (the phantom 1900-02-29 makes this exact from 61). */
+const excelEpoch = Date.UTC(1899, 11, 30);
+
+/**
+ * YYYY-MM-DD, YYYY/M/D, YYYY.M.D, YYYY年M月D日, YYYYMMDD, a trailing time of day, or an Excel serial
+ * number (a date cell read without its format). Returns the ISO date or undefined.
+ */
+export function parseTemplateDate(value: string): string | undefined {
+  const text = halfWidth(value).trim();
+  let match =
+    /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(
+      text,
+    );
+  match ??= /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$/.exec(text);
+  match ??= /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+  if (match) return isoDate(Number(match[1]), Number(match[2]), Number(match[3]));
+  const serial = /^(\d{1,5})(?:\.\d+)?$/.exec(text);
+  if (serial) {
+    const days = Number(serial[1]);
+    if (days < 61) return undefined;
+    return new Date(excelEpoch + days * 86_400_000).toISOString().slice(0, 10);
+  }
+  return undefined;
+}
+
+/** Splits a multi-value cell on ； ; 、 , ， and line breaks; trims; drops empties and repeats. */
+function splitList(value: string, separators = /[;；,，、\n\r]+/): string[] {
+  const parts = value
+    .split(separators)
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  return [...new Set(parts)];
+}
+
+// ---------------------------------------------------------------------------------- validation
+
+/**
+ * Validates one template row. `raw` is keyed by the file's headers (Chinese, English alias or another
+ * known spelling) or by record keys; unknown keys are ignored (the header check reports them).
+ * `rowNumber` is the row as the user sees it in the spreadsheet.
+ */
+export function validateInventoryRow(
+  raw: Readonly<Record<string, string>>,
+  rowNumber: number,
+  context: RowContext,
+): RowResult {
+  if (!isoDatePattern.test(context.today) || parseTemplateDate(context.today) !== context.today) {
+    throw new Error(`context.today must be a YYYY-MM-DD date, got "${context.today}"`);
+  }
+  const issues = new RowIssues(rowNumber);
+  const cells = new Map<string, string>();
+  for (const [header, value] of Object.entries(raw)) {
+    const column = columnByHeader(header) ?? columnByKey(header);
+    if (!column) continue;
+    const cell = typeof value === 'string' ? value.trim() : value == null ? '' : String(value).trim();
+    if (!cells.get(column.key)) cells.set(column.key, cell);
+  }
+
+  /** The trimmed cell, '' when empty, undefined when too long (already reported). */
+  const cell = (column: TemplateColumn): string | undefined => {
+    const value = cells.get(column.key) ?? '';
+    if (value.length > column.maxLength) {
+      issues.error(
+        column,
+        value,
+        'TOO_LONG',
+        {
+          zh: `过长（${value.length} 字，上限 ${column.maxLength} 字）`,
+          en: `is too long (${value.length} characters, the limit is ${column.maxLength})`,
+        },
+        {
+          zh: `请缩短到 ${column.maxLength} 字以内`,
+          en: `shorten it to at most ${column.maxLength} characters`,
+        },
+      );
+      return undefined;
+    }
+    if (value === '' && column.required) {
+      issues.error(
+        column,
+        value,
+        'REQUIRED',
+        { zh: '未填写', en: 'is empty' },
+        {
+          zh: `此列为必填项，请填写（${column.help.zh}）`,
+          en: `this column is required (${column.help.en})`,
+        },
+      );
+    }
+    return value;
+  };
+  /** As `cell`, but placeholders such as '-' or '无' count as empty (typed, optional columns only). */
+  const typedCell = (column: TemplateColumn): string | undefined => {
+    const value = cells.get(column.key) ?? '';
+    if (!column.required && isPlaceholder(value)) return '';
+    return cell(column);
+  };
+
+  const enumCell = <V extends string>(
+    column: TemplateColumn,
+    options: readonly EnumOption<V>[],
+  ): V | undefined => {
+    const value = cell(column);
+    if (!value) return undefined;
+    const option = findOption(options, value);
+    if (option) return option.value;
+    if (!column.required && isPlaceholder(value)) return undefined;
+    const list = allowedList(options);
+    issues.error(
+      column,
+      value,
+      'INVALID_VALUE',
+      { zh: '不是允许的值', en: 'is not one of the allowed values' },
+      { zh: `请填写以下之一：${list.zh}`, en: `use one of: ${list.en}` },
+    );
+    return undefined;
+  };
+
+  const textCell = (column: TemplateColumn): string | undefined => {
+    const value = cell(column);
+    return value ? value : undefined;
+  };
+
+  // ---- application number and patent type
+  const applicationValue = cell(columns.applicationNumber);
+  const number = applicationValue ? checkApplicationNumber(applicationValue) : undefined;
+  if (number && !number.ok && applicationValue) {
+    const isCheck = number.failure === 'check' || number.failure === 'missing-check';
+    issues.error(
+      columns.applicationNumber,
+      applicationValue,
+      isCheck ? 'APPLICATION_NUMBER_CHECK' : 'APPLICATION_NUMBER_INVALID',
+      { zh: number.reasonZh, en: number.reason },
+      isCheck
+        ? {
+            zh: '请核对申请号（以专利证书或国家知识产权局登记为准）',
+            en: 'check the application number against the certificate or the CNIPA register',
+          }
+        : {
+            zh: '请按专利证书填写申请号，如 202010123456.2',
+            en: 'enter the application number as on the certificate, e.g. 202010123456.2',
+          },
+    );
+  }
+  const numberOk = number?.ok ? number : undefined;
+
+  let patentType = enumCell(columns.patentType, patentTypeOptions);
+  const patentTypeValue = cells.get(columns.patentType.key) ?? '';
+  if (patentTypeValue === '' && numberOk) {
+    // The REQUIRED error is already there; point at the value the number implies.
+    const last = issues.errors.at(-1);
+    if (last?.code === 'REQUIRED' && last.column === columns.patentType.zh) {
+      last.messageZh += `；按申请号应为「${patentTypeZh[numberOk.patentType]}」`;
+      last.messageEn += `; the application number says ${patentTypeZh[numberOk.patentType]} (${numberOk.patentType})`;
+    }
+  }
+  if (patentType && numberOk && patentType !== numberOk.patentType) {
+    const expected = patentTypeZh[numberOk.patentType];
+    issues.error(
+      columns.patentType,
+      patentTypeValue,
+      'PATENT_TYPE_MISMATCH',
+      {
+        zh: `与申请号 ${numberOk.normalized} 的类型位 ${numberOk.typeDigit}（${expected}）不符`,
+        en: `does not match type digit ${numberOk.typeDigit} (${numberOk.patentType}) of application number ${numberOk.normalized}`,
+      },
+      {
+        zh: `请改为「${expected}」或核对申请号`,
+        en: `change it to ${expected} (${numberOk.patentType}) or check the application number`,
+      },
+    );
+    patentType = undefined;
+  }
+  const effectiveType: PatentTypeCode | undefined = patentType ?? numberOk?.patentType;
+
+  // ---- dates
+  const dateCell = (column: TemplateColumn): string | undefined => {
+    const value = typedCell(column);
+    if (!value) return undefined;
+    const date = parseTemplateDate(value);
+    if (!date) {
+      issues.error(
+        column,
+        value,
+        'INVALID_DATE',
+        { zh: '不是有效日期', en: 'is not a valid date' },
+        {
+          zh: '请填写真实存在的日期，如 2020-03-18、2020/3/18 或 2020年3月18日',
+          en: 'enter a real calendar date such as 2020-03-18, 2020/3/18 or 2020年3月18日',
+        },
+      );
+      return undefined;
+    }
+    if (date < earliestPatentDate) {
+      issues.error(
+        column,
+        value,
+        'DATE_TOO_EARLY',
+        {
+          zh: `（${date}）早于 1985 年 4 月 1 日专利法施行日`,
+          en: `(${date}) is before 1985-04-01, when Chinese patent law took effect`,
+        },
+        { zh: '请核对日期', en: 'check the date' },
+      );
+      return undefined;
+    }
+    if (date > context.today) {
+      issues.error(
+        column,
+        value,
+        'DATE_IN_FUTURE',
+        { zh: `（${date}）晚于今天（${context.today}）`, en: `(${date}) is after today (${context.today})` },
+        { zh: '请核对日期，不能填写将来的日期', en: 'check the date; it cannot be in the future' },
+      );
+      return undefined;
+    }
+    return date;
+  };
+  const applicationDate = dateCell(columns.applicationDate);
+  const legalStatus = enumCell(columns.legalStatus, legalStatusOptions);
+  const grantValue = cells.get(columns.grantDate.key) ?? '';
+  let grantDate: string | undefined;
+  if (legalStatus === 'pending' && (grantValue === '' || isPlaceholder(grantValue))) {
+    grantDate = undefined; // a pending application has no grant date yet
+  } else if (grantValue === '' && legalStatus !== 'pending') {
+    cell(columns.grantDate); // reports REQUIRED
+  } else {
+    grantDate = dateCell(columns.grantDate);
+  }
+  if (grantDate && legalStatus === 'pending') {
+    issues.warn(
+      columns.grantDate,
+      grantValue,
+      'PENDING_WITH_GRANT_DATE',
+      { zh: '已填写，但法律状态为「审中」', en: 'is filled in, but the legal status is 审中 (pending)' },
+      { zh: '请核对法律状态或授权日', en: 'check the legal status or the grant date' },
+    );
+  }
+  if (grantDate && applicationDate && grantDate < applicationDate) {
+    issues.error(
+      columns.grantDate,
+      grantValue,
+      'GRANT_BEFORE_APPLICATION',
+      {
+        zh: `（${grantDate}）早于申请日 ${applicationDate}`,
+        en: `(${grantDate}) is before the application date ${applicationDate}`,
+      },
+      { zh: '请核对申请日和授权日', en: 'check the application and grant dates' },
+    );
+    grantDate = undefined;
+  }
+  if (applicationDate && numberOk && !numberOk.pct && Number(applicationDate.slice(0, 4)) !== numberOk.year) {
+    issues.warn(
+      columns.applicationDate,
+      cells.get(columns.applicationDate.key) ?? '',
+      'APPLICATION_YEAR_MISMATCH',
+      {
+        zh: `的年份与申请号 ${numberOk.normalized} 中的年份 ${numberOk.year} 不一致`,
+        en: `is not in year ${numberOk.year}, the year in application number ${numberOk.normalized}`,
+      },
+      { zh: '请核对申请日或申请号', en: 'check the application date or number' },
+    );
+  }
+
+  // ---- people and organization
+  const title = textCell(columns.title);
+  const inventorsValue = cell(columns.inventors);
+  const inventors = inventorsValue ? splitList(inventorsValue) : [];
+  const longName = inventors.find((name) => name.length > 100);
+  if (longName) {
+    issues.error(
+      columns.inventors,
+      inventorsValue ?? '',
+      'TOO_LONG',
+      { zh: `中有超过 100 字的姓名`, en: 'holds a name longer than 100 characters' },
+      { zh: '多名发明人请用“；”或“、”分隔', en: 'separate several inventors with ； or 、' },
+    );
+  }
+  const department = textCell(columns.department);
+  const funded = enumCell(columns.publiclyFunded, yesNoOptions);
+
+  // ---- implementation and intents
+  const implementationStatus = enumCell(columns.implementationStatus, implementationStatusOptions);
+  const amountValue = typedCell(columns.implementationAmountWan);
+  let implementationAmountWan: number | undefined;
+  if (amountValue) {
+    const normalized = halfWidth(amountValue)
+      .replace(/[,\s]/g, '')
+      .replace(/(万元|万)$/, '');
+    if (/^\d+(\.\d+)?$/.test(normalized)) {
+      implementationAmountWan = Number(normalized);
+    } else {
+      issues.error(
+        columns.implementationAmountWan,
+        amountValue,
+        'INVALID_NUMBER',
+        { zh: '不是不小于 0 的数字', en: 'is not a number of at least 0' },
+        {
+          zh: '请以万元为单位填写数字，如 50 或 12.5；未实施可留空',
+          en: 'enter a number in units of 10,000 CNY such as 50 or 12.5; leave it empty when not implemented',
+        },
+      );
+    }
+  }
+  if (implementationAmountWan && implementationAmountWan > 0 && implementationStatus === 'not-implemented') {
+    issues.warn(
+      columns.implementationAmountWan,
+      amountValue ?? '',
+      'AMOUNT_WITHOUT_IMPLEMENTATION',
+      {
+        zh: '已填写，但实施状态为「未实施」',
+        en: 'is filled in, but the implementation status is 未实施 (not implemented)',
+      },
+      { zh: '请核对实施状态或实施金额', en: 'check the implementation status or the amount' },
+    );
+  }
+
+  const intentsValue = cell(columns.conversionIntents);
+  const conversionIntents: ConversionIntent[] = [];
+  if (intentsValue) {
+    const unknown: string[] = [];
+    for (const part of splitList(halfWidth(intentsValue), /[;,、\n\r/|]+/)) {
+      const option = findOption(conversionIntentOptions, part);
+      if (!option) unknown.push(part);
+      else if (!conversionIntents.includes(option.value)) conversionIntents.push(option.value);
+    }
+    const list = allowedList(conversionIntentOptions);
+    if (unknown.length > 0) {
+      issues.error(
+        columns.conversionIntents,
+        intentsValue,
+        'INVALID_VALUE',
+        {
+          zh: `中的「${unknown.join('、')}」不是允许的值`,
+          en: `holds ${unknown.map((part) => `"${part}"`).join(', ')}, which ${unknown.length > 1 ? 'are' : 'is'} not allowed`,
+        },
+        {
+          zh: `请从以下值中选择一个或多个，用“；”分隔：${list.zh}`,
+          en: `use one or more of ${list.en}, separated by ；`,
+        },
+      );
+    } else if (conversionIntents.includes('none') && conversionIntents.length > 1) {
+      issues.error(
+        columns.conversionIntents,
+        intentsValue,
+        'EXCLUSIVE_VALUE',
+        { zh: '同时包含「暂无」和其他转化方式', en: 'combines 暂无 (none) with other conversion methods' },
+        { zh: '请只填「暂无」，或删去「暂无」', en: 'either keep only 暂无 or remove it' },
+      );
+    }
+  }
+  const feeStandard = textCell(columns.feeStandard);
+
+  // ---- self-assessment
+  const trlValue = typedCell(columns.trl);
+  let trl: number | undefined;
+  if (trlValue) {
+    const normalized = halfWidth(trlValue).replace(/\s+/g, '').replace(/^TRL/i, '').replace(/级$/, '');
+    if (!/^\d+(\.0+)?$/.test(normalized)) {
+      issues.error(
+        columns.trl,
+        trlValue,
+        'INVALID_INTEGER',
+        { zh: '不是整数', en: 'is not a whole number' },
+        { zh: '请填写 1 至 9 的整数', en: 'enter a whole number from 1 to 9' },
+      );
+    } else if (Number(normalized) < 1 || Number(normalized) > 9) {
+      issues.error(
+        columns.trl,
+        trlValue,
+        'OUT_OF_RANGE',
+        { zh: '超出 1 至 9 的范围', en: 'is outside 1 to 9' },
+        { zh: '技术成熟度请填写 1 至 9 的整数', en: 'technology readiness levels run from 1 to 9' },
+      );
+    } else {
+      trl = Number(normalized);
+    }
+  }
+  const selfAssessedValue = enumCell(columns.selfAssessedValue, selfAssessedValueOptions);
+  const applicationScenarios = textCell(columns.applicationScenarios);
+  const industrializationProspect = textCell(columns.industrializationProspect);
+  const productsAndAdvantages = textCell(columns.productsAndAdvantages);
+
+  // ---- classifications
+  const classificationValue = cell(columns.classifications);
+  let classifications: string[] = [];
+  if (classificationValue) {
+    classifications = validateClassifications(classificationValue, effectiveType, issues);
+  }
+
+  // ---- industries
+  const industryValue = typedCell(columns.industryCode);
+  let industryCode: string | undefined;
+  if (industryValue) {
+    const resolved = resolveIndustry(industryValue);
+    if (!resolved) {
+      issues.error(
+        columns.industryCode,
+        industryValue,
+        'UNKNOWN_INDUSTRY',
+        {
+          zh: '不是 GB/T 4754-2017 国民经济行业代码或名称',
+          en: 'is not a GB/T 4754-2017 industry code or name',
+        },
+        {
+          zh: '请填写门类字母加代码，如 C3911（计算机整机制造），或留空',
+          en: 'enter a code such as C3911 (计算机整机制造) or leave the cell empty',
+        },
+      );
+    } else {
+      industryCode = resolved.industry.code;
+      if (resolved.nameMismatch) {
+        issues.warn(
+          columns.industryCode,
+          industryValue,
+          'INDUSTRY_NAME_MISMATCH',
+          {
+            zh: `中的名称与代码 ${industryCode}（${resolved.industry.name}）不符`,
+            en: `names something other than code ${industryCode} (${resolved.industry.name})`,
+          },
+          { zh: '已按代码保存，请核对', en: 'stored by its code; please check' },
+        );
+      }
+    }
+  }
+
+  const strategicValue = typedCell(columns.strategicIndustries);
+  const strategicIndustries: StrategicIndustryAssignment[] = [];
+  if (strategicValue) {
+    const parts = splitStrategic(strategicValue);
+    for (const part of parts) {
+      const resolved = resolveStrategicIndustry(part);
+      if (!resolved) {
+        const single = parts.length === 1;
+        issues.error(
+          columns.strategicIndustries,
+          strategicValue,
+          'UNKNOWN_STRATEGIC_INDUSTRY',
+          {
+            zh: `${single ? '' : `中的「${part}」`}不是战略性新兴产业分类（2018）的代码或名称`,
+            en: `${single ? 'is' : `holds "${part}", which is`} not a code or name of the 2018 strategic emerging industry classification`,
+          },
+          {
+            zh: '请填写如 1.5 或「人工智能」的代码或名称（1 至 9 大类、1.1 至 9.2 小类），或留空由系统按 IPC 推断',
+            en: 'enter a code or name such as 1.5 or 人工智能 (categories 1-9, 1.1-9.2), or leave it empty to infer it from the IPC codes',
+          },
+        );
+        continue;
+      }
+      if (resolved.fromThirdLevel) {
+        issues.warn(
+          columns.strategicIndustries,
+          strategicValue,
+          'STRATEGIC_THIRD_LEVEL',
+          {
+            zh: `中的三级代码 ${resolved.fromThirdLevel} 按其二级类 ${resolved.industry.code}（${resolved.industry.name}）保存`,
+            en: `third-level code ${resolved.fromThirdLevel} is stored as its second-level category ${resolved.industry.code} (${resolved.industry.name})`,
+          },
+          { zh: '无需处理', en: 'nothing to do' },
+        );
+      }
+      if (resolved.nameMismatch) {
+        issues.warn(
+          columns.strategicIndustries,
+          strategicValue,
+          'STRATEGIC_NAME_MISMATCH',
+          {
+            zh: `中的名称「${resolved.nameMismatch}」与代码 ${resolved.industry.code}（${resolved.industry.name}）不符`,
+            en: `name "${resolved.nameMismatch}" does not match code ${resolved.industry.code} (${resolved.industry.name})`,
+          },
+          { zh: '已按代码保存，请核对', en: 'stored by its code; please check' },
+        );
+      }
+      if (!strategicIndustries.some((entry) => entry.code === resolved.industry.code)) {
+        strategicIndustries.push({
+          code: resolved.industry.code,
+          name: resolved.industry.name,
+          inferred: false,
+        });
+      }
+    }
+  } else if (classifications.length > 0 && effectiveType !== 'design') {
+    for (const inferred of inferStrategicIndustries(classifications)) {
+      strategicIndustries.push({
+        code: inferred.code,
+        name: inferred.name,
+        inferred: true,
+        via: inferred.via,
+      });
+    }
+  }
+
+  // ---- contacts
+  const intendedPartners = textCell(columns.intendedPartners);
+  const contactName = textCell(columns.contactName);
+  const contactInfo = textCell(columns.contactInfo);
+
+  if (issues.errors.length > 0) return issues.sorted();
+
+  const candidate = {
+    applicationNumber: numberOk?.normalized,
+    title,
+    patentType,
+    applicationDate,
+    grantDate,
+    legalStatus,
+    inventors,
+    department,
+    publiclyFunded: funded === undefined ? undefined : funded === 'yes',
+    implementationStatus,
+    implementationAmountWan,
+    conversionIntents,
+    feeStandard,
+    trl,
+    selfAssessedValue,
+    applicationScenarios,
+    industrializationProspect,
+    productsAndAdvantages,
+    industryCode,
+    strategicIndustries,
+    classifications,
+    intendedPartners,
+    contactName,
+    contactInfo,
+    incrementalStock: grantDate !== undefined && grantDate > stockCutoffDate,
+  };
+  const parsed = inventoryRecordSchema.safeParse(
+    Object.fromEntries(Object.entries(candidate).filter(([, value]) => value !== undefined)),
+  );
+  if (!parsed.success) {
+    // Unreachable when the checks above are complete; reported rather than thrown so no row is lost.
+    for (const problem of parsed.error.issues) {
+      const column = columnByKey(String(problem.path[0])) ?? columns.applicationNumber;
+      issues.error(
+        column,
+        cells.get(column.key) ?? '',
+        'INVALID_VALUE',
+        { zh: `无法保存（${problem.message}）`, en: `cannot be stored (${problem.message})` },
+        { zh: '请核对该值', en: 'check the value' },
+      );
+    }
+    return issues.sorted();
+  }
+  return { patent: parsed.data, ...issues.sorted() };
+}
+
+/** Strategic industry names contain 、 (互联网与云计算、大数据服务), so 、 splits only when that resolves. */
+function splitStrategic(value: string): string[] {
+  const parts: string[] = [];
+  for (const part of splitList(halfWidth(value), /[;,\n\r]+/)) {
+    if (resolveStrategicIndustry(part) || !part.includes('、')) parts.push(part);
+    else parts.push(...splitList(part, /、/));
+  }
+  return parts;
+}
+
+function validateClassifications(
+  value: string,
+  patentType: PatentTypeCode | undefined,
+  issues: RowIssues,
+): string[] {
+  const column = columns.classifications;
+  const looksLocarno = /LOC|^\s*\d{1,2}\s*[-.－]\s*\d{2}\b/i.test(halfWidth(value));
+  const wantsLocarno = patentType === 'design' || (patentType === undefined && looksLocarno);
+  if (wantsLocarno) {
+    const locarno = parseLocarnoList(value);
+    if (locarno.invalid.length === 0 && locarno.codes.length > 0) return locarno.codes;
+    const ipc = parseIpcList(value);
+    if (ipc.invalid.length === 0 && ipc.codes.length > 0) {
+      issues.error(
+        column,
+        value,
+        'WRONG_CLASSIFICATION_SCHEME',
+        {
+          zh: '是 IPC 分类号，而外观设计使用洛迦诺分类',
+          en: 'holds IPC codes, but designs are classified by Locarno',
+        },
+        { zh: '请填写洛迦诺分类号，如 06-04', en: 'enter Locarno classes such as 06-04' },
+      );
+      return [];
+    }
+    issues.error(
+      column,
+      value,
+      'INVALID_LOCARNO',
+      {
+        zh: `中有无效的洛迦诺分类号：${locarno.invalid.map((item) => item.reasonZh).join('；')}`,
+        en: `holds invalid Locarno classes: ${locarno.invalid.map((item) => item.reason).join('; ')}`,
+      },
+      {
+        zh: '请填写如 06-04 或 LOC(14) Cl.06-04 的洛迦诺分类号（大类 01 至 32），多个用“；”分隔',
+        en: 'enter Locarno classes such as 06-04 or LOC(14) Cl.06-04 (classes 01 to 32), several separated by ；',
+      },
+    );
+    return [];
+  }
+  const ipc = parseIpcList(value);
+  if (ipc.invalid.length === 0 && ipc.codes.length > 0) return ipc.codes;
+  const locarno = parseLocarnoList(value);
+  if (locarno.invalid.length === 0 && locarno.codes.length > 0) {
+    issues.error(
+      column,
+      value,
+      'WRONG_CLASSIFICATION_SCHEME',
+      {
+        zh: '是洛迦诺分类号，而发明和实用新型使用 IPC 分类',
+        en: 'holds Locarno classes, but inventions and utility models are classified by IPC',
+      },
+      { zh: '请填写 IPC 分类号，如 H01S 3/00', en: 'enter IPC codes such as H01S 3/00' },
+    );
+    return [];
+  }
+  issues.error(
+    column,
+    value,
+    'INVALID_IPC',
+    {
+      zh: `中有无效的 IPC 分类号：${ipc.invalid.map((item) => item.reasonZh).join('；')}`,
+      en: `holds invalid IPC codes: ${ipc.invalid.map((item) => item.reason).join('; ')}`,
+    },
+    {
+      zh: '请填写如 H01S 3/00、G06F 16/27 的 IPC 分类号（A 至 H 部），多个用“；”分隔',
+      en: 'enter IPC codes such as H01S 3/00 or G06F 16/27 (sections A to H), several separated by ；',
+    },
+  );
+  return [];
+}
