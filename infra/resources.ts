@@ -4,6 +4,7 @@
  * drifts from it. Add a table, bucket, function, route, workflow or schedule here, not in a stack.
  */
 import { z } from 'zod';
+import { batchJobSchema } from '../schemas/batch-job.ts';
 import { errorBodySchema } from '../schemas/errors.ts';
 import { healthSchema } from '../schemas/health.ts';
 import {
@@ -14,6 +15,7 @@ import {
 import { queuedMailSchema, sendTestMailSchema } from '../schemas/mail.ts';
 import { pageQuerySchema } from '../schemas/pagination.ts';
 import type { Role } from '../schemas/roles.ts';
+import { createUploadSchema, uploadCreatedSchema } from '../schemas/upload.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Tables
@@ -158,11 +160,43 @@ export const functions = {
     tables: { core: 'read' },
   },
   receiveUpload: {
-    entry: 'functions/uploads/receive-upload.handler.ts',
+    entry: 'functions/intake/receive-upload.handler.ts',
     description:
-      'S3 object created under inbox/<USCC>/: opens a batch job for the file (once per object version)',
+      'S3 object created under inbox/<USCC>/: opens a batch job (once per object), starts batch-ingest',
     tables: { core: 'readWrite' },
     buckets: { drop: 'read' },
+    workflows: ['batch-ingest'],
+  },
+  ingestBatchFile: {
+    entry: 'functions/intake/ingest-batch-file.handler.ts',
+    description:
+      'batch-ingest task: streams the file, validates and writes its rows, stores the error report',
+    tables: { core: 'readWrite' },
+    buckets: { drop: 'readWrite' },
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
+  failBatchJob: {
+    entry: 'functions/intake/fail-batch-job.handler.ts',
+    description: 'batch-ingest task: records on the job why it failed',
+    tables: { core: 'readWrite' },
+  },
+  createUpload: {
+    entry: 'functions/intake/create-upload.handler.ts',
+    description: 'POST /v1/uploads: announces a batch file and returns a presigned PUT link and the job id',
+    tables: { core: 'readWrite' },
+    buckets: { drop: 'write' },
+  },
+  getJob: {
+    entry: 'functions/intake/get-job.handler.ts',
+    description: 'GET /v1/jobs/{jobId}: status, progress and error report link of a batch job',
+    tables: { core: 'read' },
+    buckets: { drop: 'read' },
+  },
+  getInventoryTemplate: {
+    entry: 'functions/templates/get-inventory-template.handler.ts',
+    description: 'GET /v1/templates/{file}: the standard inventory template (XLSX with dropdowns, or CSV)',
+    memoryMb: 1024,
   },
   queueTestMail: {
     entry: 'functions/mail/queue-test-mail.handler.ts',
@@ -285,6 +319,44 @@ export const routes = [
   },
   {
     method: 'POST',
+    path: '/v1/uploads',
+    function: 'createUpload',
+    roles: ['institution'],
+    summary: 'Announce an inventory file: returns a presigned PUT link (15 minutes) and the job id to follow',
+    tags: ['intake'],
+    request: { body: createUploadSchema },
+    responses: { 201: { description: 'PUT the file to uploadUrl', schema: uploadCreatedSchema }, ...errors },
+  },
+  {
+    method: 'GET',
+    path: '/v1/jobs/{jobId}',
+    function: 'getJob',
+    roles: ['institution', ...adminRoles],
+    summary: 'A batch job: status, row counts while it runs, error report link',
+    tags: ['intake'],
+    request: { params: z.object({ jobId: z.string().min(1).max(64) }) },
+    responses: {
+      200: { description: 'The job', schema: batchJobSchema },
+      ...errors,
+      404: { description: 'No such job in your scope', schema: errorBodySchema },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/templates/{file}',
+    function: 'getInventoryTemplate',
+    roles: ['institution', 'enterprise', 'expert', ...adminRoles],
+    summary:
+      'The standard inventory template: inventory.xlsx (dropdowns, instructions) or inventory.csv (UTF-8 with BOM)',
+    tags: ['intake'],
+    request: { params: z.object({ file: z.enum(['inventory.xlsx', 'inventory.csv']) }) },
+    responses: {
+      200: { description: 'The template file', contentType: 'application/octet-stream' },
+      ...errors,
+    },
+  },
+  {
+    method: 'POST',
     path: '/v1/admin/mail:test',
     function: 'queueTestMail',
     roles: ['national-admin'],
@@ -345,8 +417,16 @@ export const workflows = {
     type: 'EXPRESS',
     tasks: { ProbeStoreFunction: 'probeStore', ProbeObjectStoreFunction: 'probeObjectStore' },
   },
+  'batch-ingest': {
+    file: 'workflows/batch-ingest.asl.json',
+    description: 'One uploaded inventory file: ingest it (progress on the job), or record why it failed',
+    // Standard: a large file may take longer than Express allows, and the job id as execution name
+    // makes a second start of the same job a no-op. Uploads are few, so the open-execution cap is far.
+    type: 'STANDARD',
+    tasks: { IngestBatchFileFunction: 'ingestBatchFile', FailBatchJobFunction: 'failBatchJob' },
+  },
 } as const satisfies Record<string, WorkflowDeclaration>;
-export type WorkflowName = 'system-probe';
+export type WorkflowName = 'system-probe' | 'batch-ingest';
 /** WorkflowName is written out (functions refer to it before `workflows` exists); this fails to compile if they drift. */
 export const workflowNamesMatch: [WorkflowName] extends [keyof typeof workflows]
   ? [keyof typeof workflows] extends [WorkflowName]

@@ -16,7 +16,13 @@ export type TableFormat = { format: 'xlsx' } | { format: 'csv'; encoding: 'utf-8
 /** A file that cannot be read as a table at all: nothing from it is stored. */
 export class UnreadableFileError extends Error {
   constructor(
-    readonly code: 'EMPTY_FILE' | 'NOT_A_TABLE' | 'LEGACY_XLS' | 'NO_HEADER' | 'FILE_TOO_LARGE',
+    readonly code:
+      | 'EMPTY_FILE'
+      | 'NOT_A_TABLE'
+      | 'LEGACY_XLS'
+      | 'NO_HEADER'
+      | 'BAD_HEADERS'
+      | 'FILE_TOO_LARGE',
     readonly messageZh: string,
     readonly messageEn: string,
   ) {

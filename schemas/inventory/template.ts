@@ -290,7 +290,7 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     allowed: allowed(implementationStatusOptions),
     options: implementationStatusOptions,
     maxLength: 20,
-    example: '未实施',
+    example: '许可实施',
     help: {
       zh: '未实施、自行实施、许可实施、转让实施、作价入股或产业化',
       en: 'not implemented, self-implemented, licensed, assigned, equity or industrialized',

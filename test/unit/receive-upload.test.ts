@@ -4,7 +4,7 @@ import {
   institutionOfKey,
   type JobStore,
   receiveUpload,
-} from '../../functions/uploads/receive-upload.ts';
+} from '../../functions/intake/receive-upload.ts';
 
 function memoryJobs(): JobStore & { jobs: Map<string, BatchJobQueued> } {
   const jobs = new Map<string, BatchJobQueued>();

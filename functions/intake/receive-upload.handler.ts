@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { documents } from '../shared/clients.ts';
 import { config } from '../shared/config.ts';
 import { logger } from '../shared/powertools.ts';
+import { startIngest } from './intake-deps.ts';
 import { dynamoJobStore } from './job-store.ts';
 import { receiveUpload } from './receive-upload.ts';
 
@@ -19,7 +20,7 @@ export const handler = middy()
     const outcomes = [];
     for (const record of event.Records) {
       const outcome = await receiveUpload(
-        { jobs, now: () => new Date() },
+        { jobs, now: () => new Date(), startIngest },
         {
           bucket: record.s3.bucket.name,
           // S3 event keys are URL-encoded with '+' for spaces.

@@ -30,6 +30,14 @@ export interface BatchJobQueued {
 export interface JobStore {
   /** Creates the job unless it exists; returns false for a duplicate. */
   createIfAbsent(job: BatchJobQueued): Promise<boolean>;
+  /**
+   * A job announced by POST /v1/uploads receives its object: records the object's identity once.
+   * 'received' the first time, 'duplicate' for the same object again, 'other' for another object.
+   */
+  attachObject?(
+    jobId: string,
+    object: { sequencer: string; sizeBytes: number; fileName: string },
+  ): Promise<'received' | 'duplicate' | 'other' | 'absent'>;
 }
 
 export type UploadOutcome =
@@ -52,8 +60,11 @@ export function institutionOfKey(key: string): string | undefined {
   return check.ok ? check.code : undefined;
 }
 
+/** Keys made by POST /v1/uploads carry the job id: inbox/<USCC>/<jobId>/<file>. */
+export const announcedJobId = (key: string) => /^inbox\/[^/]+\/([0-9a-f]{24})\/[^/]+$/.exec(key)?.[1];
+
 export async function receiveUpload(
-  deps: { jobs: JobStore; now: () => Date },
+  deps: { jobs: JobStore; now: () => Date; startIngest?: (jobId: string) => Promise<void> },
   object: UploadedObject,
 ): Promise<UploadOutcome> {
   const institutionUscc = institutionOfKey(object.key);
@@ -62,6 +73,20 @@ export async function receiveUpload(
       outcome: 'ignored',
       reason: `key ${object.key} is not inbox/<unified social credit code>/<file>`,
     };
+  }
+  const announced = announcedJobId(object.key);
+  if (announced && deps.jobs.attachObject) {
+    const attached = await deps.jobs.attachObject(announced, {
+      sequencer: object.sequencer ?? object.versionId ?? object.eTag ?? object.eventTime,
+      sizeBytes: object.size,
+      fileName: object.key.split('/').pop() ?? object.key,
+    });
+    if (attached === 'duplicate') return { outcome: 'duplicate', jobId: announced };
+    if (attached === 'received') {
+      await deps.startIngest?.(announced);
+      return { outcome: 'queued', jobId: announced };
+    }
+    // 'other' (a second file PUT to the same link) or 'absent': a job of its own, as for a direct drop.
   }
   const jobId = jobIdFor(object);
   const created = await deps.jobs.createIfAbsent({
@@ -74,5 +99,6 @@ export async function receiveUpload(
     status: 'queued',
     createdAt: deps.now().toISOString(),
   });
+  if (created) await deps.startIngest?.(jobId);
   return { outcome: created ? 'queued' : 'duplicate', jobId };
 }

@@ -1,0 +1,11 @@
+import { config } from '../shared/config.ts';
+import { httpRoute } from '../shared/http.ts';
+import { jobs, presignPut } from './intake-deps.ts';
+import { createUpload } from './uploads.ts';
+
+const deps = { jobs: jobs(), presignPut, bucket: config.bucketName('drop'), now: () => new Date() };
+
+export const handler = httpRoute('POST /v1/uploads', async ({ caller, body }) => ({
+  status: 201,
+  body: await createUpload(deps, caller, body),
+}));

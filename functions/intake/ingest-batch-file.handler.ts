@@ -1,0 +1,21 @@
+/** batch-ingest workflow task: ingests the job's file (see ingest-file.ts). */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { logger } from '../shared/powertools.ts';
+import { ingestBatchFile } from './ingest-file.ts';
+import { institutions, jobs, openObject, patentWriter, putErrorReport } from './intake-deps.ts';
+
+const deps = {
+  jobs: jobs(),
+  patents: patentWriter(),
+  institutions: institutions(),
+  openObject,
+  putErrorReport,
+  now: () => new Date(),
+};
+
+export const handler = middy(async (event: { jobId: string; executionId: string }) => {
+  const result = await ingestBatchFile(deps, event.jobId, event.executionId);
+  logger.info('batch file ingested', { ...result });
+  return result;
+}).use(injectLambdaContext(logger));

@@ -1,0 +1,52 @@
+/** Wires the intake use-cases to DynamoDB, S3 and Step Functions. */
+
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
+import { dynamoPatentWriter } from '../patents/patent-store.ts';
+import { documents, s3, sfn } from '../shared/clients.ts';
+import { config } from '../shared/config.ts';
+import { dynamoJobStore } from './job-store.ts';
+
+export const jobs = () => dynamoJobStore(documents, config.tableName('core'));
+export const institutions = () => dynamoInstitutionStore(documents, config.tableName('core'));
+export const patentWriter = () => dynamoPatentWriter(documents, config.tableName('core'));
+
+export async function openObject(bucket: string, key: string): Promise<Readable> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return object.Body as Readable;
+}
+
+export async function putErrorReport(key: string, body: string): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: config.bucketName('drop'),
+      Key: key,
+      Body: body,
+      ContentType: 'text/csv; charset=utf-8',
+    }),
+  );
+}
+
+export const presignGet = (bucket: string, key: string, expiresIn: number) =>
+  getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+
+export const presignPut = (bucket: string, key: string, _contentType: string, expiresIn: number) =>
+  getSignedUrl(s3, new PutObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+
+/** One execution per job: the job id is the execution name, so a repeated start is a no-op. */
+export async function startIngest(jobId: string): Promise<void> {
+  try {
+    await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: config.workflowArn('batch-ingest'),
+        name: jobId,
+        input: JSON.stringify({ jobId }),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+  }
+}

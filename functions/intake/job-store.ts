@@ -1,0 +1,184 @@
+/** DynamoDB adapter of the batch-job record: created once per object, claimed once, progress, outcome. */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { IngestCounts } from './ingest.ts';
+import type { BatchJobQueued, JobStore } from './receive-upload.ts';
+
+export const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' });
+
+export interface StoredJob extends Omit<BatchJobQueued, 'status'> {
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  rowsTotal?: number;
+  rowsAccepted?: number;
+  rowsRejected?: number;
+  rowsUnchanged?: number;
+  bytesRead?: number;
+  errorReportKey?: string;
+  failure?: { code: string; messageZh: string; messageEn: string };
+  warnings?: string[];
+  startedAt?: string;
+  finishedAt?: string;
+  claimedBy?: string;
+}
+
+export interface BatchJobStore extends JobStore {
+  get(jobId: string): Promise<StoredJob | undefined>;
+  /** queued -> running; also takes back a running job from the same execution (a retried task). */
+  claim(jobId: string, executionId: string, at: string): Promise<StoredJob | undefined>;
+  progress(jobId: string, counts: IngestCounts, bytesRead: number): Promise<void>;
+  succeed(
+    jobId: string,
+    counts: IngestCounts,
+    errorReportKey: string | undefined,
+    warnings: string[],
+    at: string,
+  ): Promise<void>;
+  fail(
+    jobId: string,
+    failure: { code: string; messageZh: string; messageEn: string },
+    at: string,
+  ): Promise<void>;
+}
+
+const countValues = (counts: IngestCounts) => ({
+  ':total': counts.rowsTotal,
+  ':accepted': counts.rowsAccepted,
+  ':rejected': counts.rowsRejected,
+  ':unchanged': counts.rowsUnchanged,
+});
+const setCounts =
+  'rowsTotal = :total, rowsAccepted = :accepted, rowsRejected = :rejected, rowsUnchanged = :unchanged';
+
+export function dynamoJobStore(documents: DynamoDBDocumentClient, tableName: string): BatchJobStore {
+  return {
+    async createIfAbsent(job) {
+      try {
+        await documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...jobKey(job.jobId),
+              entity: 'job',
+              gsi1pk: `INST#${job.institutionUscc}#JOB`,
+              gsi1sk: `${job.createdAt}#${job.jobId}`,
+              rowsTotal: 0,
+              rowsAccepted: 0,
+              rowsRejected: 0,
+              rowsUnchanged: 0,
+              bytesRead: 0,
+              ...job,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+    async attachObject(jobId, object) {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: jobKey(jobId),
+            UpdateExpression: 'SET sequencer = :seq, sizeBytes = :size, fileName = :name',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sequencer)',
+            ExpressionAttributeValues: {
+              ':seq': object.sequencer,
+              ':size': object.sizeBytes,
+              ':name': object.fileName,
+            },
+          }),
+        );
+        return 'received';
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const { Item } = await documents.send(
+          new GetCommand({ TableName: tableName, Key: jobKey(jobId), ConsistentRead: true }),
+        );
+        if (!Item) return 'absent';
+        return Item.sequencer === object.sequencer ? 'duplicate' : 'other';
+      }
+    },
+    async get(jobId) {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: jobKey(jobId), ConsistentRead: true }),
+      );
+      return Item as StoredJob | undefined;
+    },
+    async claim(jobId, executionId, at) {
+      try {
+        const { Attributes } = await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: jobKey(jobId),
+            UpdateExpression:
+              'SET #status = :running, startedAt = if_not_exists(startedAt, :at), claimedBy = :exec',
+            ConditionExpression:
+              'attribute_exists(pk) AND (#status = :queued OR (#status = :running AND claimedBy = :exec))',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':running': 'running',
+              ':queued': 'queued',
+              ':at': at,
+              ':exec': executionId,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return Attributes as StoredJob;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return undefined;
+        throw error;
+      }
+    },
+    async progress(jobId, counts, bytesRead) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: jobKey(jobId),
+          UpdateExpression: `SET ${setCounts}, bytesRead = :bytes`,
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ...countValues(counts), ':bytes': bytesRead, ':running': 'running' },
+        }),
+      );
+    },
+    async succeed(jobId, counts, errorReportKey, warnings, at) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: jobKey(jobId),
+          UpdateExpression: `SET #status = :succeeded, ${setCounts}, bytesRead = sizeBytes, finishedAt = :at, warnings = :warnings${errorReportKey ? ', errorReportKey = :report' : ''}`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ...countValues(counts),
+            ':succeeded': 'succeeded',
+            ':at': at,
+            ':warnings': warnings,
+            ...(errorReportKey ? { ':report': errorReportKey } : {}),
+          },
+        }),
+      );
+    },
+    async fail(jobId, failure, at) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: jobKey(jobId),
+          UpdateExpression: 'SET #status = :failed, failure = :failure, finishedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND #status <> :succeeded',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':failed': 'failed',
+            ':failure': failure,
+            ':at': at,
+            ':succeeded': 'succeeded',
+          },
+        }),
+      );
+    },
+  };
+}

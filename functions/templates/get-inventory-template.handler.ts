@@ -1,0 +1,67 @@
+import { NotFoundError } from '../shared/errors.ts';
+import { type HttpResponse, httpRoute } from '../shared/http.ts';
+import { renderInventoryTemplateCsv, renderInventoryTemplateXlsx } from './inventory-template.ts';
+
+/** RFC 8187 value: percent-encodes everything but attr-chars (encodeURIComponent leaves ! ' ( ) * alone). */
+const encodeRfc8187 = (name: string) =>
+  encodeURIComponent(name).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** The Chinese name for browsers that read filename*, an ASCII one for those that do not. */
+const attachment = (name: string, asciiName: string) =>
+  `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeRfc8187(name)}`;
+
+interface TemplateFile {
+  render: () => Promise<HttpResponse>;
+}
+
+/** Rendered once per container: the template only changes with a deployment. */
+const once = <T>(make: () => Promise<T>) => {
+  let cached: Promise<T> | undefined;
+  return () => {
+    cached ??= make().catch((error: unknown) => {
+      cached = undefined;
+      throw error;
+    });
+    return cached;
+  };
+};
+
+const xlsx = once(async () => (await renderInventoryTemplateXlsx()).toString('base64'));
+const csv = once(async () => renderInventoryTemplateCsv());
+const caching = { 'cache-control': 'private, max-age=3600' };
+
+const files: Readonly<Record<string, TemplateFile>> = {
+  'inventory.xlsx': {
+    render: async () => ({
+      status: 200,
+      binaryBase64: await xlsx(),
+      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      headers: {
+        'content-disposition': attachment('专利盘点模板.xlsx', 'patent-inventory-template.xlsx'),
+        ...caching,
+      },
+    }),
+  },
+  'inventory.csv': {
+    render: async () => ({
+      status: 200,
+      text: await csv(),
+      contentType: 'text/csv; charset=utf-8',
+      headers: {
+        'content-disposition': attachment('专利盘点模板.csv', 'patent-inventory-template.csv'),
+        ...caching,
+      },
+    }),
+  },
+};
+
+export const handler = httpRoute('GET /v1/templates/{file}', async ({ params }) => {
+  const name: string = params.file;
+  const file = Object.hasOwn(files, name) ? files[name] : undefined;
+  if (!file) {
+    throw new NotFoundError(
+      `There is no template "${name}". Available: ${Object.keys(files).join(', ')} (GET /v1/templates/inventory.xlsx).`,
+    );
+  }
+  return file.render();
+});
