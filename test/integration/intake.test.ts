@@ -1,0 +1,207 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { parse } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { demoInventoryRows, templateHeaders, toCsv } from '../../infra/local/demo-patents.ts';
+import { withUsccCheck } from '../../schemas/codes/uscc.ts';
+import { api, bucketName, clients, eventually, tableName, token } from './helpers.ts';
+
+const uscc = withUsccCheck('12110000MB0000301');
+const other = withUsccCheck('12110000MB0000302');
+
+async function waitForJob(jobId: string, bearer: string) {
+  return eventually(
+    async () => {
+      const { status, json } = await api(`/v1/jobs/${jobId}`, { token: bearer });
+      return status === 200 && ['succeeded', 'failed'].includes(json.status) ? json : undefined;
+    },
+    30_000,
+    `job ${jobId}`,
+  );
+}
+
+async function uploadViaLink(bearer: string, fileName: string, body: Buffer) {
+  const created = await api('/v1/uploads', {
+    method: 'POST',
+    token: bearer,
+    body: { fileName, sizeBytes: body.length },
+  });
+  expect(created.status, created.text).toBe(201);
+  expect(created.json.key).toMatch(new RegExp(`^inbox/${uscc}/[0-9a-f]{24}/`));
+  const put = await fetch(created.json.uploadUrl, { method: 'PUT', body });
+  expect(put.status).toBe(200);
+  return created.json.jobId as string;
+}
+
+describe('inventory intake through uploads and S3 drops', () => {
+  let institution: string;
+  beforeAll(async () => {
+    const admin = await token('national-admin');
+    for (const [code, name] of [
+      [uscc, '导入测试大学'],
+      [other, '另一所大学'],
+    ]) {
+      const r = await api('/v1/institutions', {
+        method: 'POST',
+        token: admin,
+        body: { uscc: code, name, provinceCode: '110000', kind: 'university' },
+      });
+      expect(r.status, r.text).toBe(201);
+    }
+    institution = await token('institution', { org: uscc });
+  });
+
+  it('a GBK CSV through a presigned upload: good rows stored, bad rows reported with row, column and reason', async () => {
+    const rows = demoInventoryRows(20, { seed: 11, serialBase: 3000 });
+    rows[4]![templateHeaders.indexOf('申请号')] =
+      rows[4]![0]!.slice(0, -1) + (rows[4]![0]!.endsWith('1') ? '2' : '1'); // check character off by one
+    rows[7]![templateHeaders.indexOf('申请日')] = '2020-13-45';
+    rows[9]![templateHeaders.indexOf('专利名称')] = '=HYPERLINK("http://evil.example","点我")';
+    rows.push([...rows[2]!]); // the same application number twice in one file
+    const jobId = await uploadViaLink(institution, '盘点.csv', iconv.encode(toCsv(rows), 'gbk'));
+    const job = await waitForJob(jobId, institution);
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      rowsTotal: 21,
+      rowsAccepted: 18,
+      rowsRejected: 3,
+      rowsUnchanged: 0,
+      progress: 1,
+    });
+
+    const bytes = Buffer.from(await (await fetch(job.errorReportUrl)).arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // BOM: Excel opens it as UTF-8
+    const lines = parse(bytes, { columns: true, bom: true }) as Array<Record<string, string>>;
+    const errors = lines.filter((l) => l['级别 level'] === '错误 error');
+    expect(errors.map((e) => [e['行号 row'], e['列 column'], e['代码 code']])).toEqual([
+      ['6', '申请号', 'APPLICATION_NUMBER_CHECK'],
+      ['9', '申请日', 'INVALID_DATE'],
+      ['22', '申请号', 'DUPLICATE_IN_FILE'],
+    ]);
+    expect(errors[0]!['说明 message (zh)']).toContain('第 6 行');
+
+    const formulaRow = rows[9]![0]!.replace(/^(ZL|CN)/, '');
+    const { Item } = await clients().documents.send(
+      new GetCommand({ TableName: tableName('core'), Key: { pk: `PAT#${formulaRow}`, sk: 'PATENT' } }),
+    );
+    expect(Item).toMatchObject({
+      title: '=HYPERLINK("http://evil.example","点我")',
+      institutionUscc: uscc,
+      provinceCode: '110000',
+      version: 1,
+      sourceJobId: jobId,
+    });
+  });
+
+  it('the same file dropped again straight into S3 changes nothing; a changed row updates with a new version', async () => {
+    const rows = demoInventoryRows(10, { seed: 12, serialBase: 4000 });
+    const first = await uploadViaLink(institution, 'a.csv', Buffer.from(toCsv(rows)));
+    expect(await waitForJob(first, institution)).toMatchObject({ status: 'succeeded', rowsAccepted: 10 });
+
+    rows[3]![templateHeaders.indexOf('技术成熟度')] =
+      rows[3]![templateHeaders.indexOf('技术成熟度')] === '9' ? '8' : '9';
+    await clients().s3.send(
+      new PutObjectCommand({
+        Bucket: bucketName('drop'),
+        Key: `inbox/${uscc}/direct-drop.csv`,
+        Body: toCsv(rows),
+      }),
+    );
+    const second = await eventually(
+      async () => {
+        const listing = await clients().documents.send(
+          new GetCommand({ TableName: tableName('core'), Key: { pk: `PAT#${rows[3]![0]}`, sk: 'PATENT' } }),
+        );
+        return listing.Item?.version === 2 ? listing.Item : undefined;
+      },
+      30_000,
+      'the updated patent',
+    );
+    expect(second.trl).toBe(Number(rows[3]![templateHeaders.indexOf('技术成熟度')]));
+    const dropJob = await eventually(
+      async () => {
+        const { Items = [] } = await clients().documents.send(
+          new QueryCommand({
+            TableName: tableName('core'),
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': `INST#${uscc}#JOB` },
+          }),
+        );
+        const job = Items.find((j) => j.fileName === 'direct-drop.csv');
+        return job?.status === 'succeeded' ? job : undefined;
+      },
+      30_000,
+      'the direct-drop job',
+    );
+    expect(dropJob).toMatchObject({ rowsTotal: 10, rowsAccepted: 1, rowsUnchanged: 9, rowsRejected: 0 });
+  });
+
+  it('a row for a patent of another institution is refused for that row only', async () => {
+    const rows = demoInventoryRows(3, { seed: 13, serialBase: 5000 });
+    const jobA = await uploadViaLink(institution, 'mine.csv', Buffer.from(toCsv(rows)));
+    expect(await waitForJob(jobA, institution)).toMatchObject({ rowsAccepted: 3 });
+    const otherToken = await token('institution', { org: other });
+    const created = await api('/v1/uploads', {
+      method: 'POST',
+      token: otherToken,
+      body: { fileName: 'theirs.csv' },
+    });
+    await fetch(created.json.uploadUrl, {
+      method: 'PUT',
+      body: toCsv([rows[1]!, ...demoInventoryRows(1, { seed: 14, serialBase: 5100 })]),
+    });
+    const job = await waitForJob(created.json.jobId, otherToken);
+    expect(job).toMatchObject({ status: 'succeeded', rowsAccepted: 1, rowsRejected: 1 });
+    // The other institution cannot read the first one's job (404, so ids do not leak).
+    expect((await api(`/v1/jobs/${jobA}`, { token: otherToken })).status).toBe(404);
+  });
+
+  it('a file with unknown and missing headers fails as a whole, naming the expected columns, and stores nothing', async () => {
+    const jobId = await uploadViaLink(
+      institution,
+      'wrong.csv',
+      Buffer.from('申请号码,名称\n202010123456.2,x\n'),
+    );
+    const job = await waitForJob(jobId, institution);
+    expect(job.status).toBe('failed');
+    expect(job.failure.code).toBe('BAD_HEADERS');
+    expect(job.failure.messageEn).toContain('Missing required columns');
+    expect(job.failure.messageEn).toContain('申请号码');
+    expect(job.failure.messageZh).toContain('专利名称');
+  });
+
+  it('an empty file and a binary renamed .csv fail with what to do', async () => {
+    const empty = await waitForJob(
+      await uploadViaLink(institution, 'empty.csv', Buffer.alloc(0)),
+      institution,
+    );
+    expect(empty).toMatchObject({ status: 'failed', failure: { code: 'EMPTY_FILE' } });
+    const binary = await waitForJob(
+      await uploadViaLink(
+        institution,
+        'photo.csv',
+        Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)),
+      ),
+      institution,
+    );
+    expect(binary).toMatchObject({ status: 'failed', failure: { code: 'NOT_A_TABLE' } });
+    expect(binary.failure.messageEn).toContain('save it as .xlsx or CSV');
+  });
+
+  it('serves the template downloads', async () => {
+    const xlsx = await fetch(`${(await import('./helpers.ts')).cloud().apiUrl}/v1/templates/inventory.xlsx`, {
+      headers: { authorization: `Bearer ${institution}` },
+    });
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    expect(
+      Buffer.from(await xlsx.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
+    const csv = await api('/v1/templates/inventory.csv', { token: institution });
+    expect(csv.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(templateHeaders.join(','));
+  });
+});
