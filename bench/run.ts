@@ -1,12 +1,16 @@
 /**
  * npm run bench -- <name> [...]: runs the named benchmarks and writes bench/results/<name>.json.
- * Benchmarks measure speed and memory; tests never do. Names: startup.
+ * Benchmarks measure speed and memory; tests never do. Names: startup, ingest.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchIngest } from './ingest.ts';
 import { benchStartup } from './startup.ts';
 
-const benches: Record<string, () => Promise<Record<string, unknown>>> = { startup: benchStartup };
+const benches: Record<string, () => Promise<Record<string, unknown>>> = {
+  startup: benchStartup,
+  ingest: benchIngest,
+};
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const selected = names.length ? names : Object.keys(benches);

@@ -88,6 +88,8 @@ export async function ingestBatchFile(
         today: chinaToday(deps.now()),
         concurrency: deps.concurrency,
         onProgress: (counts) => deps.jobs.progress(jobId, counts, bytesRead),
+        onProgressError: (error) =>
+          console.warn(`job ${jobId}: progress not recorded: ${(error as Error).message}`),
       },
       { uscc: institution.uscc, provinceCode: institution.provinceCode },
       actor,

@@ -55,6 +55,7 @@ export interface IngestDeps {
   today: string;
   /** Called with the running totals while the file is read (at most every `progressEveryMs`). */
   onProgress?: (counts: IngestCounts) => Promise<void>;
+  onProgressError?: (error: unknown) => void;
   batchSize?: number;
   concurrency?: number;
   progressEveryMs?: number;
@@ -190,8 +191,8 @@ export async function ingestRecords(
   headers: string[],
   jobId?: string,
 ): Promise<IngestResult> {
-  const batchSize = deps.batchSize ?? 50;
-  const pool = new Pool(deps.concurrency ?? 8);
+  const batchSize = deps.batchSize ?? 100;
+  const pool = new Pool(deps.concurrency ?? 12);
   const counts: IngestCounts = {
     rowsTotal: 0,
     rowsAccepted: 0,
@@ -212,7 +213,10 @@ export async function ingestRecords(
     if (!force && now - lastProgress < (deps.progressEveryMs ?? 1000)) return;
     lastProgress = now;
     const snapshot = { ...counts };
-    progressChain = progressChain.then(() => deps.onProgress!(snapshot));
+    // Progress is best effort: a failed update must not stop (or crash) the intake itself.
+    progressChain = progressChain
+      .then(() => deps.onProgress!(snapshot))
+      .catch((error) => deps.onProgressError?.(error));
   };
   const reject = (error: ErrorRow) => {
     errors.push(error);

@@ -1,12 +1,13 @@
 /**
- * DynamoDB adapter of PatentWriter (and the patent reads). A batch is classified with one BatchGet,
- * then written with one TransactWriteItems whose conditions guarantee that a patent is created only
- * once, never written over another institution's, and updated only from the version that was read.
- * If the transaction is cancelled (a concurrent write), each row is retried alone and told apart.
+ * DynamoDB adapter of PatentWriter (and the patent reads): see writeBatch for how a batch of rows is
+ * classified (one consistent BatchGet) and written.
  */
+
+import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   TransactWriteCommand,
@@ -29,6 +30,7 @@ interface Stored {
   institutionUscc: string;
   contentHash: string;
   version: number;
+  writeToken?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -48,7 +50,7 @@ export function dynamoPatentWriter(
           RequestItems: {
             [tableName]: {
               Keys: keys,
-              ProjectionExpression: 'pk, institutionUscc, contentHash, version',
+              ProjectionExpression: 'pk, institutionUscc, contentHash, version, writeToken',
               ConsistentRead: true,
             },
           },
@@ -62,39 +64,35 @@ export function dynamoPatentWriter(
     return found;
   }
 
-  function createItem(
+  function newItem(
     patent: PatentToWrite,
     owner: Owner,
     actor: Pick<Caller, 'sub'>,
     jobId: string | undefined,
     at: string,
-  ): TransactItem {
+    writeToken: string,
+  ) {
     const number = patent.record.applicationNumber;
     return {
-      Put: {
-        TableName: tableName,
-        Item: {
-          ...patentKey(number),
-          entity: 'patent',
-          gsi1pk: `INST#${owner.uscc}#PAT`,
-          gsi1sk: number,
-          gsi2pk: `PROV#${owner.provinceCode}#PAT`,
-          gsi2sk: `${owner.uscc}#${number}`,
-          ...patent.record,
-          institutionUscc: owner.uscc,
-          provinceCode: owner.provinceCode,
-          poolStatus: 'base',
-          reviewStatus: 'draft',
-          contentHash: patent.contentHash,
-          version: 1,
-          createdAt: at,
-          createdBy: actor.sub,
-          updatedAt: at,
-          updatedBy: actor.sub,
-          ...(jobId ? { sourceJobId: jobId } : {}),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
+      ...patentKey(number),
+      entity: 'patent',
+      gsi1pk: `INST#${owner.uscc}#PAT`,
+      gsi1sk: number,
+      gsi2pk: `PROV#${owner.provinceCode}#PAT`,
+      gsi2sk: `${owner.uscc}#${number}`,
+      ...patent.record,
+      institutionUscc: owner.uscc,
+      provinceCode: owner.provinceCode,
+      poolStatus: 'base',
+      reviewStatus: 'draft',
+      contentHash: patent.contentHash,
+      version: 1,
+      createdAt: at,
+      createdBy: actor.sub,
+      updatedAt: at,
+      updatedBy: actor.sub,
+      ...(jobId ? { sourceJobId: jobId } : {}),
+      writeToken,
     };
   }
 
@@ -156,11 +154,28 @@ export function dynamoPatentWriter(
     ];
   }
 
+  async function putAll(items: Array<Record<string, unknown>>): Promise<void> {
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length; attempt++) {
+        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+        if (attempt > 10)
+          throw new Error(`DynamoDB left ${requests.length} writes unprocessed after retries`);
+        const { UnprocessedItems } = await documents.send(
+          new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
+        );
+        requests = (UnprocessedItems?.[tableName] ?? []) as typeof requests;
+      }
+    }
+  }
+
   /**
-   * Classifies and writes one batch. When the transaction is cancelled, the rows whose own condition
-   * failed lost a race: an update is then reported (never re-applied over the other change) and a
-   * create is told apart by reading what is there now; the other rows were only cancelled with them
-   * and are written again.
+   * Classifies and writes one batch. New patents (absent in a consistent read just before) are
+   * written with BatchWriteItem, unprocessed items retried, then read back: a patent that another
+   * upload wrote in the same moment carries its write token, not ours, and the row is reported,
+   * never counted as stored. Updates go through a transaction conditioned on the version that was
+   * read (plus the audit entry): an update that lost a race is reported, never re-applied over the
+   * other change; rows that were only cancelled with it are written again.
    */
   async function writeBatch(
     batch: PatentToWrite[],
@@ -171,49 +186,51 @@ export function dynamoPatentWriter(
   ): Promise<WriteOutcome[]> {
     const stored = await readStored(batch.map((p) => p.record.applicationNumber));
     const at = now().toISOString();
+    const writeToken = randomUUID();
     const outcomes: WriteOutcome[] = [];
+    const creates: PatentToWrite[] = [];
     const items: TransactItem[] = [];
-    const written: Array<{ patent: PatentToWrite; outcome: 'created' | 'updated'; items: number[] }> = [];
+    const updates: Array<{ patent: PatentToWrite; items: number[] }> = [];
     for (const patent of batch) {
       const current = stored.get(patentKey(patent.record.applicationNumber).pk);
-      if (!current) {
-        written.push({ patent, outcome: 'created', items: [items.length] });
-        items.push(createItem(patent, owner, actor, jobId, at));
-      } else if (current.institutionUscc !== owner.uscc)
+      if (!current) creates.push(patent);
+      else if (current.institutionUscc !== owner.uscc)
         outcomes.push({ row: patent.row, outcome: 'owned-by-another' });
       else if (current.contentHash === patent.contentHash)
         outcomes.push({ row: patent.row, outcome: 'unchanged' });
       else {
-        written.push({ patent, outcome: 'updated', items: [items.length, items.length + 1] });
+        updates.push({ patent, items: [items.length, items.length + 1] });
         items.push(...updateItems(patent, current, owner, actor, jobId, at));
+      }
+    }
+    if (creates.length) {
+      await putAll(creates.map((p) => newItem(p, owner, actor, jobId, at, writeToken)));
+      const after = await readStored(creates.map((p) => p.record.applicationNumber));
+      for (const patent of creates) {
+        const now = after.get(patentKey(patent.record.applicationNumber).pk);
+        outcomes.push({
+          row: patent.row,
+          outcome:
+            now?.writeToken === writeToken
+              ? 'created'
+              : now?.institutionUscc === owner.uscc
+                ? 'changed-concurrently'
+                : 'owned-by-another',
+        });
       }
     }
     if (items.length === 0) return outcomes;
     try {
       await documents.send(new TransactWriteCommand({ TransactItems: items }));
-      return [...outcomes, ...written.map((w) => ({ row: w.patent.row, outcome: w.outcome }))];
+      return [...outcomes, ...updates.map((u) => ({ row: u.patent.row, outcome: 'updated' as const }))];
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
-      const lost = (w: (typeof written)[number]) =>
-        w.items.some((i) => reasons[i]?.Code === 'ConditionalCheckFailed');
-      const innocent = written.filter((w) => !lost(w)).map((w) => w.patent);
-      for (const w of written.filter(lost)) {
-        if (w.outcome === 'updated') {
-          outcomes.push({ row: w.patent.row, outcome: 'changed-concurrently' });
-          continue;
-        }
-        const now = (await readStored([w.patent.record.applicationNumber])).values().next().value;
-        outcomes.push({
-          row: w.patent.row,
-          outcome:
-            now?.institutionUscc !== owner.uscc
-              ? 'owned-by-another'
-              : now.contentHash === w.patent.contentHash
-                ? 'unchanged'
-                : 'changed-concurrently',
-        });
-      }
+      const lost = (u: (typeof updates)[number]) =>
+        u.items.some((i) => reasons[i]?.Code === 'ConditionalCheckFailed');
+      for (const u of updates.filter(lost))
+        outcomes.push({ row: u.patent.row, outcome: 'changed-concurrently' });
+      const innocent = updates.filter((u) => !lost(u)).map((u) => u.patent);
       if (innocent.length === 0) return outcomes;
       if (depth >= 3)
         return [

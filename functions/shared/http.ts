@@ -12,9 +12,9 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { type RouteDeclaration, routes } from '../../infra/resources.ts';
-import type { ErrorBody } from '../../schemas/errors.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { callerFromClaims } from './caller.ts';
+import { errorResponse } from './error-response.ts';
 import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from './errors.ts';
 import { logger } from './powertools.ts';
 
@@ -56,15 +56,6 @@ function requestSchema(route: RouteDeclaration) {
   if (route.request?.query) shape.queryStringParameters = route.request.query.optional();
   if (route.request?.params) shape.pathParameters = route.request.params;
   return APIGatewayProxyEventV2Schema.extend(shape);
-}
-
-export function errorResponse(status: number, code: string, message: string, details?: unknown) {
-  const body: ErrorBody = { error: { code, message, ...(details === undefined ? {} : { details }) } };
-  return {
-    statusCode: status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: JSON.stringify(body),
-  } satisfies APIGatewayProxyStructuredResultV2;
 }
 
 function toResult(response: HttpResponse): APIGatewayProxyStructuredResultV2 {
@@ -195,3 +186,5 @@ export function httpRoute<K extends RouteKey>(
       return toResult(response);
     });
 }
+
+export { errorResponse };

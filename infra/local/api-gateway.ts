@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from 'node:module';
 import { extname, join, normalize } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { errorResponse } from '../../functions/shared/http.ts';
+import { errorResponse } from '../../functions/shared/error-response.ts';
 import { type RouteDeclaration, routes } from '../resources.ts';
 import { claimsAsApiGatewayPassesThem, type DevIssuer } from './issuer.ts';
 import type { LambdaRuntime } from './lambda-runtime.ts';
