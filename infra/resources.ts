@@ -14,6 +14,14 @@ import {
 } from '../schemas/institution.ts';
 import { queuedMailSchema, sendTestMailSchema } from '../schemas/mail.ts';
 import { pageQuerySchema } from '../schemas/pagination.ts';
+import {
+  patentBatchInputSchema,
+  patentBatchResultSchema,
+  patentRowInputSchema,
+  patentWriteResultSchema,
+  reviewActionSchema,
+  selfAssessmentInputSchema,
+} from '../schemas/patent-input.ts';
 import type { Role } from '../schemas/roles.ts';
 import { createUploadSchema, uploadCreatedSchema } from '../schemas/upload.ts';
 
@@ -198,6 +206,28 @@ export const functions = {
     description: 'GET /v1/templates/{file}: the standard inventory template (XLSX with dropdowns, or CSV)',
     memoryMb: 1024,
   },
+  registerPatent: {
+    entry: 'functions/patents/register-patent.handler.ts',
+    description: 'POST /v1/patents: one inventory row as JSON, through the intake use-case',
+    tables: { core: 'readWrite' },
+  },
+  registerPatentsBatch: {
+    entry: 'functions/patents/register-patents-batch.handler.ts',
+    description: 'POST /v1/patents:batch: up to 1,000 inventory rows as JSON',
+    tables: { core: 'readWrite' },
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  submitSelfAssessment: {
+    entry: 'functions/patents/submit-self-assessment.handler.ts',
+    description: 'PUT /v1/patents/{applicationNumber}/self-assessment: edit the self-assessment of a draft',
+    tables: { core: 'readWrite' },
+  },
+  reviewInventory: {
+    entry: 'functions/patents/review-inventory.handler.ts',
+    description: 'POST /v1/patents/{applicationNumber}/review: submit, approve (screening) or return',
+    tables: { core: 'readWrite' },
+  },
   queueTestMail: {
     entry: 'functions/mail/queue-test-mail.handler.ts',
     description: 'POST /v1/admin/mail:test: queues a test email so an operator can check delivery',
@@ -353,6 +383,78 @@ export const routes = [
     responses: {
       200: { description: 'The template file', contentType: 'application/octet-stream' },
       ...errors,
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/patents',
+    function: 'registerPatent',
+    roles: ['institution'],
+    summary: 'Add or update one patent of your institution (the inventory template as JSON)',
+    tags: ['patents'],
+    request: { body: patentRowInputSchema },
+    responses: {
+      201: { description: 'Created', schema: patentWriteResultSchema },
+      200: { description: 'Updated, or unchanged', schema: patentWriteResultSchema },
+      ...errors,
+      409: {
+        description: 'Registered by another institution, or changed meanwhile',
+        schema: errorBodySchema,
+      },
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/patents:batch',
+    function: 'registerPatentsBatch',
+    roles: ['institution'],
+    summary: 'Add or update up to 1,000 patents; every row is stored or listed in errors',
+    tags: ['patents'],
+    request: { body: patentBatchInputSchema },
+    responses: {
+      200: { description: 'Row counts and the rejected rows', schema: patentBatchResultSchema },
+      ...errors,
+      413: { description: 'More than 1,000 rows: use POST /v1/uploads', schema: errorBodySchema },
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/patents/{applicationNumber}/self-assessment',
+    function: 'submitSelfAssessment',
+    roles: ['institution'],
+    summary:
+      'Edit the self-assessment (TRL, value, scenarios, prospect, intents ...) while draft or returned',
+    tags: ['patents'],
+    request: {
+      params: z.object({ applicationNumber: z.string().min(8).max(40) }),
+      body: selfAssessmentInputSchema,
+    },
+    responses: {
+      200: { description: 'The patent after the change' },
+      ...errors,
+      404: { description: 'No such patent of your institution', schema: errorBodySchema },
+      409: {
+        description: 'Not editable in its review state, or changed since you read it',
+        schema: errorBodySchema,
+      },
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/patents/{applicationNumber}/review',
+    function: 'reviewInventory',
+    roles: ['institution'],
+    summary: 'Review: submit (department user), approve or return with a comment (institution-level user)',
+    tags: ['patents'],
+    request: { params: z.object({ applicationNumber: z.string().min(8).max(40) }), body: reviewActionSchema },
+    responses: {
+      200: { description: 'The patent after the transition (on approval: screened into a pool)' },
+      ...errors,
+      404: { description: 'No such patent of your institution', schema: errorBodySchema },
+      409: {
+        description: 'Not allowed in the current review state (names the allowed actions)',
+        schema: errorBodySchema,
+      },
     },
   },
   {

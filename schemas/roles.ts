@@ -21,6 +21,8 @@ export const callerSchema = z.object({
   orgUscc: z.string().optional(),
   /** GB/T 2260 province code (custom:province). */
   provinceCode: z.string().optional(),
+  /** Department (院系) of an institution user (custom:department); absent for institution-level users. */
+  department: z.string().optional(),
   email: z.string().optional(),
   name: z.string().optional(),
 });

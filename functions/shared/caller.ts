@@ -39,6 +39,7 @@ export function callerFromClaims(claims: Record<string, unknown> | undefined): C
     roles,
     orgUscc: text('custom:uscc'),
     provinceCode: text('custom:province'),
+    department: text('custom:department'),
     email: text('email'),
     name: text('name'),
   };

@@ -15,6 +15,7 @@ export interface TokenRequest {
   roles: Role[];
   org?: string;
   province?: string;
+  department?: string;
   email?: string;
   name?: string;
   sub?: string;
@@ -56,6 +57,7 @@ export class DevIssuer {
       'cognito:username': request.email ?? sub,
       ...(request.org ? { 'custom:uscc': request.org } : {}),
       ...(request.province ? { 'custom:province': request.province } : {}),
+      ...(request.department ? { 'custom:department': request.department } : {}),
       ...(request.email ? { email: request.email, email_verified: true } : {}),
       ...(request.name ? { name: request.name } : {}),
       token_use: 'id',

@@ -116,6 +116,8 @@ export class StatefulStack extends Stack {
         uscc: new StringAttribute({ minLen: 18, maxLen: 18, mutable: true }),
         // GB/T 2260 province code of the user's organization or administration.
         province: new StringAttribute({ minLen: 6, maxLen: 6, mutable: true }),
+        // Department (院系) of an institution user who submits self-assessments; absent for reviewers.
+        department: new StringAttribute({ minLen: 1, maxLen: 100, mutable: true }),
       },
       passwordPolicy: {
         minLength: 12,

@@ -1,5 +1,5 @@
 /**
- * npm run token -- --role <role> [--org <USCC>] [--province <code>] [--email <address>] [--name <name>]
+ * npm run token -- --role <role> [--org <USCC>] [--province <code>] [--department <院系>] [--email <address>] [--name <name>]
  * Prints a bearer token (Cognito-shaped ID token) for the local API, signed by the local dev issuer.
  */
 import { parseArgs } from 'node:util';
@@ -11,6 +11,7 @@ const { values } = parseArgs({
     role: { type: 'string' },
     org: { type: 'string' },
     province: { type: 'string' },
+    department: { type: 'string' },
     email: { type: 'string' },
     name: { type: 'string' },
     sub: { type: 'string' },
@@ -37,6 +38,7 @@ const { token } = (await post(`${cloud.controlUrl}/_local/token`, {
   role: values.role,
   org: values.org,
   province: values.province,
+  department: values.department,
   email: values.email,
   name: values.name,
   sub: values.sub,

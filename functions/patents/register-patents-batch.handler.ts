@@ -1,0 +1,19 @@
+import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
+import { chinaToday } from '../intake/ingest-file.ts';
+import { documents } from '../shared/clients.ts';
+import { config } from '../shared/config.ts';
+import { httpRoute } from '../shared/http.ts';
+import { dynamoPatentWriter } from './patent-store.ts';
+import { registerPatents } from './register-patents.ts';
+
+const patents = dynamoPatentWriter(documents, config.tableName('core'));
+const institutions = dynamoInstitutionStore(documents, config.tableName('core'));
+
+export const handler = httpRoute('POST /v1/patents:batch', async ({ caller, body }) => {
+  const {
+    rowsCreated: _c,
+    rowsUpdated: _u,
+    ...result
+  } = await registerPatents({ patents, institutions, today: chinaToday(new Date()) }, caller, body.rows);
+  return { status: 200, body: result };
+});

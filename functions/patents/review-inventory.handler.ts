@@ -1,0 +1,21 @@
+import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
+import { documents } from '../shared/clients.ts';
+import { config } from '../shared/config.ts';
+import { httpRoute } from '../shared/http.ts';
+import { reviewInventory } from './inventory-review.ts';
+import { dynamoReviewStore } from './review-store.ts';
+
+const store = dynamoReviewStore(documents, config.tableName('core'));
+
+export const handler = httpRoute(
+  'POST /v1/patents/{applicationNumber}/review',
+  async ({ caller, params, body }) => ({
+    status: 200,
+    body: await reviewInventory(
+      { store, now: () => new Date() },
+      caller,
+      normalizeApplicationNumber(params.applicationNumber),
+      body,
+    ),
+  }),
+);
