@@ -1,8 +1,12 @@
 /**
- * Demo data for a newcomer: loaded through the real API on an empty store (skipped when data exists
- * or with --no-demo), so that what they see is what the system does.
+ * Demo data for a newcomer, loaded through the real API and the real upload path on an empty store
+ * (skipped when data exists, or with --no-demo): 3 institutions in 2 provinces, about 200 patents
+ * uploaded as the inventory template (one CSV in GB18030, as Chinese offices save them, and XLSX-free
+ * UTF-8 CSVs), a few self-assessments submitted, approved (into the conversion pool) or returned.
  */
+import iconv from 'iconv-lite';
 import type { LocalCloud } from './cloud.ts';
+import { demoInventoryRows, toCsv } from './demo-patents.ts';
 
 export const demoInstitutions = [
   {
@@ -10,18 +14,21 @@ export const demoInstitutions = [
     name: '示范理工大学 Demo University of Technology',
     provinceCode: '110000',
     kind: 'university',
+    rows: 90,
   },
   {
     uscc: '121100004000018521',
     name: '示范医学科学院 Demo Academy of Medical Sciences',
     provinceCode: '110000',
     kind: 'research-institute',
+    rows: 50,
   },
   {
     uscc: '123100004250061179',
     name: '示范海事大学 Demo Maritime University',
     provinceCode: '310000',
     kind: 'university',
+    rows: 60,
   },
 ] as const;
 
@@ -33,27 +40,70 @@ async function tokenFor(cloud: LocalCloud, role: string, extra: Record<string, s
   return ((await response.json()) as { token: string }).token;
 }
 
+async function call(cloud: LocalCloud, token: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${cloud.apiUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok)
+    throw new Error(`demo: ${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
 export async function loadDemo(cloud: LocalCloud): Promise<string> {
   const admin = await tokenFor(cloud, 'national-admin', {
     email: 'admin@patents.local',
     name: 'Demo national admin',
   });
-  const headers = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
-  const existing = await fetch(`${cloud.apiUrl}/v1/institutions?province=110000&limit=1`, { headers });
-  const page = (await existing.json()) as { items?: unknown[] };
-  if (page.items?.length) return 'kept (the store already holds data)';
-  let created = 0;
-  for (const institution of demoInstitutions) {
-    const response = await fetch(`${cloud.apiUrl}/v1/institutions`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(institution),
+  const existing = await call(cloud, admin, 'GET', '/v1/institutions?province=110000&limit=1');
+  if ((existing.items as unknown[] | undefined)?.length) return 'kept (the store already holds data)';
+  let patents = 0;
+  let reviewed = 0;
+  for (const [i, institution] of demoInstitutions.entries()) {
+    const { rows, ...registration } = institution;
+    await call(cloud, admin, 'POST', '/v1/institutions', registration);
+    const staff = await tokenFor(cloud, 'institution', { org: institution.uscc });
+    const csv = toCsv(demoInventoryRows(rows, { seed: 100 + i, serialBase: 10_000 * (i + 1) }));
+    const file = i === 0 ? iconv.encode(csv, 'gb18030') : Buffer.from(csv);
+    const upload = await call(cloud, staff, 'POST', '/v1/uploads', {
+      fileName: `${institution.name.split(' ')[0]}-专利盘点.csv`,
+      sizeBytes: file.length,
     });
-    if (response.status === 201) created++;
-    else
-      throw new Error(
-        `demo: registering ${institution.name} answered ${response.status}: ${await response.text()}`,
-      );
+    const put = await fetch(upload.uploadUrl as string, { method: 'PUT', body: file });
+    if (!put.ok) throw new Error(`demo: upload answered ${put.status}`);
+    let job: Record<string, unknown> = {};
+    for (let wait = 0; wait < 300; wait++) {
+      job = await call(cloud, staff, 'GET', `/v1/jobs/${upload.jobId}`);
+      if (job.status === 'succeeded' || job.status === 'failed') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (job.status !== 'succeeded')
+      throw new Error(`demo: the upload job ended ${job.status}: ${JSON.stringify(job.failure ?? {})}`);
+    patents += job.rowsAccepted as number;
+
+    // A few reviews, so that every review state shows up.
+    const department = await tokenFor(cloud, 'institution', { org: institution.uscc, department: '科研院' });
+    const reviewer = await tokenFor(cloud, 'institution', { org: institution.uscc });
+    const numbers = demoInventoryRows(8, { seed: 100 + i, serialBase: 10_000 * (i + 1) }).map((r) => r[0]!);
+    for (const [n, number] of numbers.entries()) {
+      await call(cloud, department, 'PUT', `/v1/patents/${number}/self-assessment`, {
+        applicationScenarios: '示范应用场景',
+      });
+      if (n >= 6) continue; // two stay drafts
+      await call(cloud, department, 'POST', `/v1/patents/${number}/review`, { action: 'submit' });
+      if (n < 4) await call(cloud, reviewer, 'POST', `/v1/patents/${number}/review`, { action: 'approve' });
+      else if (n === 4)
+        await call(cloud, reviewer, 'POST', `/v1/patents/${number}/review`, {
+          action: 'return',
+          comment: '请补充产业化前景',
+        });
+      reviewed++;
+    }
   }
-  return `${created} institutions in 2 provinces`;
+  return `${demoInstitutions.length} institutions in 2 provinces, ${patents} patents uploaded, ${reviewed} in review`;
 }
