@@ -15,6 +15,14 @@ import {
 import { queuedMailSchema, sendTestMailSchema } from '../schemas/mail.ts';
 import { pageQuerySchema } from '../schemas/pagination.ts';
 import {
+  coverageQuerySchema,
+  coverageSchema,
+  patentListQuerySchema,
+  patentPageSchema,
+  patentParamsSchema,
+  patentViewSchema,
+} from '../schemas/patent.ts';
+import {
   patentBatchInputSchema,
   patentBatchResultSchema,
   patentRowInputSchema,
@@ -228,6 +236,24 @@ export const functions = {
     description: 'POST /v1/patents/{applicationNumber}/review: submit, approve (screening) or return',
     tables: { core: 'readWrite' },
   },
+  listPatents: {
+    entry: 'functions/patents/list-patents.handler.ts',
+    description: 'GET /v1/patents: patents in the caller scope, filtered, with an opaque cursor',
+    tables: { core: 'read' },
+  },
+  getPatent: {
+    entry: 'functions/patents/get-patent.handler.ts',
+    description:
+      'GET /v1/patents/{applicationNumber}: one patent in the caller scope (public view for enterprises and experts)',
+    tables: { core: 'read' },
+  },
+  getInventoryCoverage: {
+    entry: 'functions/patents/get-coverage.handler.ts',
+    description:
+      'GET /v1/inventory/coverage: inventoried / total and the conversion pool against the Work Plan deadlines',
+    tables: { core: 'read' },
+    timeoutSeconds: 60,
+  },
   queueTestMail: {
     entry: 'functions/mail/queue-test-mail.handler.ts',
     description: 'POST /v1/admin/mail:test: queues a test email so an operator can check delivery',
@@ -384,6 +410,42 @@ export const routes = [
       200: { description: 'The template file', contentType: 'application/octet-stream' },
       ...errors,
     },
+  },
+  {
+    method: 'GET',
+    path: '/v1/patents',
+    function: 'listPatents',
+    roles: ['institution', 'enterprise', 'expert', ...adminRoles],
+    summary:
+      'Patents in your scope, filtered, in a stable order with an opaque cursor (enterprises and experts: the conversion pool, public fields)',
+    tags: ['patents'],
+    request: { query: patentListQuerySchema },
+    responses: { 200: { description: 'A page of patents', schema: patentPageSchema }, ...errors },
+  },
+  {
+    method: 'GET',
+    path: '/v1/patents/{applicationNumber}',
+    function: 'getPatent',
+    roles: ['institution', 'enterprise', 'expert', ...adminRoles],
+    summary:
+      'One patent (ZL / CN prefixes accepted); enterprises and experts: conversion-pool patents, public fields',
+    tags: ['patents'],
+    request: { params: patentParamsSchema },
+    responses: {
+      200: { description: 'The patent (full or public view)', schema: patentViewSchema },
+      ...errors,
+      404: { description: 'No such patent in your scope', schema: errorBodySchema },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/inventory/coverage',
+    function: 'getInventoryCoverage',
+    roles: ['institution', ...adminRoles],
+    summary: 'Inventory coverage (inventoried / total, conversion pool) against the Work Plan deadlines',
+    tags: ['inventory'],
+    request: { query: coverageQuerySchema },
+    responses: { 200: { description: 'Coverage in your scope', schema: coverageSchema }, ...errors },
   },
   {
     method: 'POST',

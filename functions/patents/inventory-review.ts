@@ -6,12 +6,12 @@
  * way the `inventoried` event is recorded for the pipeline, in the same transaction as the change.
  * Department users carry custom:department in their token; institution-level users do not.
  */
+
+import type { ReviewStatus } from '../../schemas/patent.ts';
 import type { SelfAssessmentInput } from '../../schemas/patent-input.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 
-export const reviewStatuses = ['draft', 'submitted', 'returned', 'approved'] as const;
-export type ReviewStatus = (typeof reviewStatuses)[number];
 export type ReviewAction = 'submit' | 'approve' | 'return';
 
 /** The review as a transition table: action -> the states it leaves from -> the state it leads to. */

@@ -1,0 +1,12 @@
+import { documents } from '../shared/clients.ts';
+import { config } from '../shared/config.ts';
+import { httpRoute } from '../shared/http.ts';
+import { getPatent } from './patent-queries.ts';
+import { dynamoPatentQueryStore } from './patent-query-store.ts';
+
+const patents = dynamoPatentQueryStore(documents, config.tableName('core'));
+
+export const handler = httpRoute('GET /v1/patents/{applicationNumber}', async ({ caller, params }) => ({
+  status: 200,
+  body: await getPatent({ patents }, caller, params.applicationNumber),
+}));

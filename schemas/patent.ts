@@ -1,0 +1,228 @@
+/**
+ * Patents as the API returns them: the full view (the owning institution and the administrators), the
+ * public view (enterprises and experts: no contacts, no amounts, no prices, no bookkeeping), the list
+ * query and page, and inventory coverage. The public projection is declared here once
+ * (publicPatentSchema / toPublicPatent) and is a whitelist, so a field added to patents later stays
+ * private until someone adds it here on purpose.
+ */
+import { z } from 'zod';
+import { provinceCodeSchema } from './codes/provinces.ts';
+import { usccSchema } from './institution.ts';
+import { inventoryRecordSchema } from './inventory/patent-row.ts';
+import { conversionIntentValues, patentTypeValues } from './inventory/template.ts';
+import { pageQuerySchema } from './pagination.ts';
+
+export const poolStatusValues = ['base', 'conversion'] as const;
+export type PoolStatus = (typeof poolStatusValues)[number];
+export const reviewStatusValues = ['draft', 'submitted', 'returned', 'approved'] as const;
+export type ReviewStatus = (typeof reviewStatusValues)[number];
+
+export const patentSchema = inventoryRecordSchema
+  .extend({
+    institutionUscc: z.string().meta({ description: 'The owning institution (unified social credit code)' }),
+    provinceCode: z.string().meta({ description: "GB/T 2260 code of the institution's province" }),
+    poolStatus: z.enum(poolStatusValues).meta({
+      description: 'base: 存量专利基础库; conversion: 专利转化资源库 (screened in on approval)',
+    }),
+    reviewStatus: z.enum(reviewStatusValues).meta({
+      description: 'Inventory review: draft -> submitted -> approved (or returned with a comment)',
+    }),
+    reviewComment: z.string().optional().meta({ description: 'The last comment of a reviewer (returns)' }),
+    inventoriedAt: z.iso
+      .datetime()
+      .optional()
+      .meta({ description: 'When the inventory was approved (and the patent screened)' }),
+    contentHash: z.string().meta({ description: 'Hash of the recorded fields (unchanged re-uploads)' }),
+    version: z.number().int().positive().meta({ description: 'Incremented by every change' }),
+    createdAt: z.iso.datetime(),
+    createdBy: z.string(),
+    updatedAt: z.iso.datetime(),
+    updatedBy: z.string(),
+    sourceJobId: z.string().optional().meta({ description: 'The batch job that last wrote it, if any' }),
+  })
+  .meta({
+    id: 'Patent',
+    description: 'A patent, full view (the owning institution and the administrators of its scope)',
+  });
+export type Patent = z.infer<typeof patentSchema>;
+
+export const publicPatentSchema = patentSchema
+  .pick({
+    applicationNumber: true,
+    title: true,
+    patentType: true,
+    applicationDate: true,
+    grantDate: true,
+    legalStatus: true,
+    inventors: true,
+    department: true,
+    publiclyFunded: true,
+    implementationStatus: true,
+    conversionIntents: true,
+    trl: true,
+    selfAssessedValue: true,
+    applicationScenarios: true,
+    industrializationProspect: true,
+    productsAndAdvantages: true,
+    industryCode: true,
+    strategicIndustries: true,
+    classifications: true,
+    incrementalStock: true,
+    institutionUscc: true,
+    provinceCode: true,
+    poolStatus: true,
+    updatedAt: true,
+  })
+  .meta({
+    id: 'PublicPatent',
+    description:
+      'A conversion-pool patent as enterprises and experts see it: no contacts, amounts, fee standard, intended partners or bookkeeping',
+  });
+export type PublicPatent = z.infer<typeof publicPatentSchema>;
+
+/** The fields of the public view, in declaration order. */
+export const publicPatentFields = Object.keys(publicPatentSchema.shape) as Array<keyof PublicPatent>;
+
+/** The public view of a stored patent: only the whitelisted fields that are present. */
+export function toPublicPatent(patent: Readonly<Record<string, unknown>>): PublicPatent {
+  const view: Record<string, unknown> = {};
+  for (const field of publicPatentFields) if (patent[field] !== undefined) view[field] = patent[field];
+  return view as PublicPatent;
+}
+
+/** Storage attributes that are never part of any view (keys, index keys, the write-race token). */
+const storageOnlyFields = new Set([
+  'pk',
+  'sk',
+  'entity',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'writeToken',
+]);
+
+/** The full view of a stored patent: everything but the storage-only attributes. */
+export function toFullPatent(patent: Readonly<Record<string, unknown>>): Patent {
+  return Object.fromEntries(
+    Object.entries(patent).filter(([field]) => !storageOnlyFields.has(field)),
+  ) as Patent;
+}
+
+export const patentViewSchema = z
+  .union([patentSchema, publicPatentSchema])
+  .meta({ id: 'PatentView', description: 'Full view, or the public view for enterprises and experts' });
+
+export const patentPageSchema = z
+  .object({
+    items: z.array(patentViewSchema),
+    nextCursor: z.string().optional().meta({
+      description:
+        'Pass as ?cursor= for the next page; absent on the last page. A page may hold fewer than `limit` items (even none) while nextCursor is present: each request reads a bounded share of the store, so keep following it.',
+    }),
+  })
+  .meta({ id: 'PatentPage' });
+export type PatentPage = z.infer<typeof patentPageSchema>;
+
+export const patentParamsSchema = z.object({
+  applicationNumber: z.string().min(1).max(40).meta({
+    description: 'Application number; ZL / CN prefixes, spaces and full-width characters are accepted',
+    example: '202010123456.2',
+  }),
+});
+
+export const patentListQuerySchema = pageQuerySchema
+  .extend({
+    institution: usccSchema.optional().meta({
+      description:
+        "Institution (USCC). Institution users get their own; province admins: one of their province's",
+    }),
+    province: provinceCodeSchema.optional().meta({
+      description: 'GB/T 2260 province code. Province admins get their own',
+      example: '110000',
+    }),
+    poolStatus: z.enum(poolStatusValues).optional().meta({
+      description: 'Enterprises and experts see the conversion pool only',
+    }),
+    reviewStatus: z.enum(reviewStatusValues).optional(),
+    patentType: z.enum(patentTypeValues).optional(),
+    trlMin: z.coerce.number().int().min(1).max(9).optional().meta({ description: 'Lowest TRL (1-9)' }),
+    trlMax: z.coerce.number().int().min(1).max(9).optional().meta({ description: 'Highest TRL (1-9)' }),
+    intent: z.enum(conversionIntentValues).optional().meta({ description: 'One conversion intent' }),
+    industry: z.string().trim().min(1).max(5).optional().meta({
+      description:
+        'GB/T 4754-2017 code prefix: a section letter (C), division (39), group (391) or class (3911)',
+      example: '39',
+    }),
+    strategicIndustry: z
+      .string()
+      .trim()
+      .regex(/^\d(\.\d{1,2})?$/, 'must be a strategic emerging industry code such as 1 or 1.5')
+      .optional()
+      .meta({ description: 'Strategic emerging industry (2018) code prefix: 1 or 1.5', example: '1' }),
+    grantedYear: z.coerce.number().int().min(1985).max(2100).optional().meta({ example: 2021 }),
+  })
+  .meta({
+    id: 'PatentListQuery',
+    description:
+      'Sorted by province, then institution, then application number (stable). Without province and institution, national admins, enterprises and experts walk the provinces in code order.',
+  });
+export type PatentListQuery = z.output<typeof patentListQuerySchema>;
+
+export const coverageScopes = ['institution', 'province', 'national'] as const;
+export type CoverageScope = (typeof coverageScopes)[number];
+
+export const coverageQuerySchema = z
+  .object({
+    scope: z.enum(coverageScopes).optional().meta({
+      description:
+        "Defaults to the caller's own: institution users institution, province admins province, national admins national",
+    }),
+    province: provinceCodeSchema.optional().meta({ description: 'For scope=province (national admins)' }),
+    institution: usccSchema.optional().meta({ description: 'For scope=institution (admins)' }),
+  })
+  .meta({ id: 'CoverageQuery' });
+export type CoverageQuery = z.output<typeof coverageQuerySchema>;
+
+const coverageFigures = {
+  total: z.number().int().nonnegative().meta({ description: 'Patents recorded' }),
+  inventoried: z.number().int().nonnegative().meta({ description: 'Patents whose inventory is approved' }),
+  inConversionPool: z.number().int().nonnegative().meta({ description: 'Patents in the conversion pool' }),
+  coverage: z
+    .number()
+    .min(0)
+    .max(1)
+    .meta({ description: 'inventoried / total, 4 decimals; 0 while nothing is recorded' }),
+};
+
+export const coveragePartSchema = z
+  .object({ code: z.string().meta({ description: 'Institution USCC or province code' }), ...coverageFigures })
+  .meta({ id: 'CoveragePart' });
+
+export const coverageSchema = z
+  .object({
+    scope: z.enum(coverageScopes),
+    institutionUscc: z.string().optional(),
+    provinceCode: z.string().optional(),
+    ...coverageFigures,
+    asOf: z.iso.date().meta({ description: 'Today in China (Asia/Shanghai)' }),
+    deadlines: z
+      .array(
+        z.object({
+          date: z.iso.date(),
+          target: z.number().min(0).max(1).meta({ description: 'Share of the stock to be inventoried' }),
+          description: z.string(),
+          passed: z.boolean().meta({ description: 'true once the day is over' }),
+          met: z
+            .boolean()
+            .meta({ description: "Today's coverage reaches the target (false while total is 0)" }),
+        }),
+      )
+      .meta({ description: 'Work Plan inventory deadlines for ordinary institutions' }),
+    byInstitution: z.array(coveragePartSchema).optional().meta({ description: 'scope=province' }),
+    byProvince: z.array(coveragePartSchema).optional().meta({ description: 'scope=national' }),
+  })
+  .meta({ id: 'InventoryCoverage' });
+export type Coverage = z.infer<typeof coverageSchema>;
