@@ -128,3 +128,64 @@ describe('patents as JSON, and the inventory review', () => {
     ).toBe(404);
   });
 });
+
+describe('reading patents', () => {
+  it('an institution lists its own, a province admin its province, an enterprise only the conversion pool in public view', async () => {
+    const uscc2 = withUsccCheck('12320000MB0000501');
+    const admin = await token('national-admin');
+    await api('/v1/institutions', {
+      method: 'POST',
+      token: admin,
+      body: { uscc: uscc2, name: '查询测试大学', provinceCode: '320000', kind: 'university' },
+    });
+    const staff = await token('institution', { org: uscc2 });
+    const rows = demoInventoryRows(6, { seed: 31, serialBase: 7000 }).map(row);
+    rows[0]!['转化意愿'] = '许可';
+    expect(
+      (await api('/v1/patents:batch', { method: 'POST', token: staff, body: { rows } })).json.rowsAccepted,
+    ).toBe(6);
+    const number = rows[0]!['申请号'] as string;
+    await api(`/v1/patents/${number}/review`, {
+      method: 'POST',
+      token: await token('institution', { org: uscc2, department: 'd' }),
+      body: { action: 'submit' },
+    });
+    await api(`/v1/patents/${number}/review`, { method: 'POST', token: staff, body: { action: 'approve' } });
+
+    const page1 = await api('/v1/patents?limit=4', { token: staff });
+    expect(page1.status, page1.text).toBe(200);
+    expect(page1.json.items).toHaveLength(4);
+    const page2 = await api(`/v1/patents?limit=4&cursor=${encodeURIComponent(page1.json.nextCursor)}`, {
+      token: staff,
+    });
+    const all = [...page1.json.items, ...page2.json.items].map(
+      (p: { applicationNumber: string }) => p.applicationNumber,
+    );
+    expect(all).toEqual([...all].sort());
+    expect(new Set(all).size).toBe(6);
+
+    const province = await api('/v1/patents?poolStatus=conversion', {
+      token: await token('province-admin', { province: '320000' }),
+    });
+    expect(province.json.items.map((p: { applicationNumber: string }) => p.applicationNumber)).toEqual([
+      number,
+    ]);
+    const elsewhere = await api(`/v1/patents/${number}`, {
+      token: await token('province-admin', { province: '110000' }),
+    });
+    expect(elsewhere.status).toBe(404);
+
+    const enterprise = await token('enterprise', { org: '91320000MA0000001A' });
+    const publicView = await api(`/v1/patents/ZL${number}`, { token: enterprise });
+    expect(publicView.status, publicView.text).toBe(200);
+    expect(publicView.json.contactInfo).toBeUndefined();
+    expect(publicView.json.implementationAmountWan).toBeUndefined();
+    expect(publicView.json.title).toBe(rows[0]!['专利名称']);
+    const notInPool = await api(`/v1/patents/${rows[1]!['申请号']}`, { token: enterprise });
+    expect(notInPool.status).toBe(404);
+
+    const coverage = await api('/v1/inventory/coverage', { token: staff });
+    expect(coverage.status, coverage.text).toBe(200);
+    expect(coverage.json).toMatchObject({ total: 6, inventoried: 1, inConversionPool: 1 });
+  });
+});
