@@ -1,0 +1,164 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { contentHash, ingestTable, type PatentWriter } from '../../functions/intake/ingest.ts';
+import { type IngestFileDeps, ingestBatchFile, maxFileBytes } from '../../functions/intake/ingest-file.ts';
+import type { StoredJob } from '../../functions/intake/job-store.ts';
+import { readTableRows } from '../../functions/intake/read-table.ts';
+import { demoInventoryRows, templateHeaders, toCsv } from '../../infra/local/demo-patents.ts';
+
+/** An in-memory writer with the adapter's outcomes: created, unchanged, updated, owned by another. */
+function memoryWriter(preexisting: Record<string, { owner: string; hash: string }> = {}) {
+  const stored = new Map(Object.entries(preexisting));
+  const writer: PatentWriter = {
+    async writeBatch(batch, owner) {
+      return batch.map((p) => {
+        const current = stored.get(p.record.applicationNumber);
+        if (!current) {
+          stored.set(p.record.applicationNumber, { owner: owner.uscc, hash: p.contentHash });
+          return { row: p.row, outcome: 'created' as const };
+        }
+        if (current.owner !== owner.uscc) return { row: p.row, outcome: 'owned-by-another' as const };
+        if (current.hash === p.contentHash) return { row: p.row, outcome: 'unchanged' as const };
+        current.hash = p.contentHash;
+        return { row: p.row, outcome: 'updated' as const };
+      });
+    },
+  };
+  return { writer, stored };
+}
+
+const owner = { uscc: '12100000400000624D', provinceCode: '110000' };
+const actor = { sub: 'u', roles: ['institution' as const] };
+const rowsOf = (csv: string) => readTableRows(Readable.from([Buffer.from(csv)]));
+
+describe('ingestTable', () => {
+  it('every row ends stored or reported; a second run of the same file changes nothing', async () => {
+    const data = demoInventoryRows(300, { seed: 3 });
+    data[17]![templateHeaders.indexOf('技术成熟度')] = '0';
+    data.push([...data[5]!]);
+    const { writer, stored } = memoryWriter();
+    const first = await ingestTable(
+      { patents: writer, today: '2026-11-25', batchSize: 7, concurrency: 3 },
+      owner,
+      actor,
+      rowsOf(toCsv(data)),
+    );
+    expect(first).toMatchObject({ rowsTotal: 301, rowsAccepted: 299, rowsRejected: 2, rowsCreated: 299 });
+    expect(first.errors.map((e) => [e.row, e.code])).toEqual([
+      [19, 'OUT_OF_RANGE'],
+      [302, 'DUPLICATE_IN_FILE'],
+    ]);
+    expect(first.rowsAccepted + first.rowsRejected + first.rowsUnchanged).toBe(first.rowsTotal);
+    expect(stored.size).toBe(299);
+    const second = await ingestTable(
+      { patents: writer, today: '2026-11-25' },
+      owner,
+      actor,
+      rowsOf(toCsv(data)),
+    );
+    expect(second).toMatchObject({ rowsAccepted: 0, rowsUnchanged: 299, rowsRejected: 2 });
+  });
+
+  it('reports progress while it runs, with running totals', async () => {
+    const seen: number[] = [];
+    await ingestTable(
+      {
+        patents: memoryWriter().writer,
+        today: '2026-11-25',
+        batchSize: 10,
+        progressEveryMs: 0,
+        onProgress: async (c) => void seen.push(c.rowsTotal),
+      },
+      owner,
+      actor,
+      rowsOf(toCsv(demoInventoryRows(50, { seed: 4 }))),
+    );
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen.at(-1)).toBe(50);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+  });
+
+  it('a progress update that fails does not stop the intake', async () => {
+    const result = await ingestTable(
+      {
+        patents: memoryWriter().writer,
+        today: '2026-11-25',
+        progressEveryMs: 0,
+        onProgress: async () => Promise.reject(new Error('throttled')),
+      },
+      owner,
+      actor,
+      rowsOf(toCsv(demoInventoryRows(20, { seed: 5 }))),
+    );
+    expect(result.rowsAccepted).toBe(20);
+  });
+
+  it('the content hash ignores key order and undefined fields', () => {
+    const a = { title: 'x', trl: 3, inventors: ['a'] } as never;
+    const b = { inventors: ['a'], trl: 3, title: 'x', feeStandard: undefined } as never;
+    expect(contentHash(a)).toBe(contentHash(b));
+  });
+});
+
+describe('ingestBatchFile', () => {
+  const job = (overrides: Partial<StoredJob> = {}): StoredJob => ({
+    jobId: 'j1',
+    institutionUscc: owner.uscc,
+    bucket: 'drop',
+    key: 'inbox/x/y.csv',
+    fileName: 'y.csv',
+    sizeBytes: 100,
+    status: 'running',
+    createdAt: '2026-11-25T00:00:00Z',
+    ...overrides,
+  });
+  const deps = (stored: StoredJob | undefined, registered = true) => {
+    const failures: unknown[] = [];
+    const d: IngestFileDeps = {
+      jobs: {
+        claim: async () => stored,
+        fail: async (_id, failure) => void failures.push(failure),
+        succeed: async () => undefined,
+        progress: async () => undefined,
+        get: async () => stored,
+        createIfAbsent: async () => true,
+      },
+      patents: memoryWriter().writer,
+      institutions: {
+        get: async () => (registered ? ({ uscc: owner.uscc, provinceCode: '110000' } as never) : undefined),
+      },
+      openObject: async () => Readable.from([Buffer.from(toCsv(demoInventoryRows(3)))]),
+      putErrorReport: async () => undefined,
+      now: () => new Date('2026-11-25T00:00:00Z'),
+    };
+    return { d, failures };
+  };
+
+  it('a file over the size limit fails, naming the limit, and nothing is read', async () => {
+    const { d, failures } = deps(job({ sizeBytes: maxFileBytes + 1 }));
+    d.openObject = async () => {
+      throw new Error('must not be read');
+    };
+    expect(await ingestBatchFile(d, 'j1', 'exec')).toMatchObject({
+      status: 'failed',
+      code: 'FILE_TOO_LARGE',
+    });
+    expect(failures[0]).toMatchObject({ messageEn: expect.stringContaining('limit of 100.0 MB') });
+  });
+
+  it('an unregistered institution fails with what to do', async () => {
+    const { d, failures } = deps(job(), false);
+    expect(await ingestBatchFile(d, 'j1', 'exec')).toMatchObject({
+      status: 'failed',
+      code: 'INSTITUTION_NOT_REGISTERED',
+    });
+    expect(failures[0]).toMatchObject({
+      messageEn: expect.stringContaining('ask your province administrator'),
+    });
+  });
+
+  it('a job already taken or done is skipped (a duplicate start changes nothing)', async () => {
+    const { d } = deps(undefined);
+    expect(await ingestBatchFile(d, 'j1', 'exec')).toMatchObject({ status: 'skipped' });
+  });
+});
