@@ -1,6 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoInventoryRows, templateHeaders, toCsv } from '../../infra/local/demo-patents.ts';
@@ -188,6 +189,23 @@ describe('inventory intake through uploads and S3 drops', () => {
     );
     expect(binary).toMatchObject({ status: 'failed', failure: { code: 'NOT_A_TABLE' } });
     expect(binary.failure.messageEn).toContain('save it as .xlsx or CSV');
+  });
+
+  it('an XLSX with a title row and merged header cells is read from its real header row', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('盘点');
+    sheet.addRow(['导入测试大学 2026 年存量专利盘点表']);
+    sheet.mergeCells(1, 1, 1, templateHeaders.length);
+    sheet.addRow(templateHeaders);
+    for (const cells of demoInventoryRows(12, { seed: 15, serialBase: 5200 })) sheet.addRow(cells);
+    const jobId = await uploadViaLink(institution, '盘点.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()));
+    expect(await waitForJob(jobId, institution)).toMatchObject({ status: 'succeeded', rowsTotal: 12, rowsAccepted: 12, rowsRejected: 0 });
+  });
+
+  it('an announced upload over the size limit is refused before any byte is sent', async () => {
+    const response = await api('/v1/uploads', { method: 'POST', token: institution, body: { fileName: 'huge.xlsx', sizeBytes: 200 * 1024 * 1024 } });
+    expect(response.status).toBe(400);
+    expect(response.json.error.message).toContain('100 MB');
   });
 
   it('serves the template downloads', async () => {
