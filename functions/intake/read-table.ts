@@ -81,7 +81,13 @@ export function sniffFormat(prefix: Buffer, complete: boolean): TableFormat {
   const sample = complete ? prefix : trimIncompleteUtf8(prefix);
   if (isUtf8(sample)) return { format: 'csv', encoding: 'utf-8' };
   const decoded = iconv.decode(sample, 'gb18030');
-  const suspicious = decoded.match(/[\u0000-\u0008\u000e-\u001f\u007f\ufffd]/g)?.length ?? 0;
+  // Control characters (other than tab and line breaks) and replacement characters betray binary data.
+  let suspicious = 0;
+  for (const char of decoded) {
+    const code = char.charCodeAt(0);
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f || code === 0xfffd)
+      suspicious++;
+  }
   if (suspicious > Math.max(8, decoded.length / 200)) throw notText();
   return { format: 'csv', encoding: 'gb18030' };
 }

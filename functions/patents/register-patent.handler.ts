@@ -17,7 +17,7 @@ export const handler = httpRoute('POST /v1/patents', async ({ caller, body }) =>
     body,
   );
   const number = normalizeApplicationNumber(
-    String(body.applicationNumber ?? body['申请号'] ?? body.application_number ?? ''),
+    String(body.applicationNumber ?? body.申请号 ?? body.application_number ?? ''),
   );
   return {
     status: outcome === 'created' ? 201 : 200,

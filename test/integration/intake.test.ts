@@ -198,12 +198,25 @@ describe('inventory intake through uploads and S3 drops', () => {
     sheet.mergeCells(1, 1, 1, templateHeaders.length);
     sheet.addRow(templateHeaders);
     for (const cells of demoInventoryRows(12, { seed: 15, serialBase: 5200 })) sheet.addRow(cells);
-    const jobId = await uploadViaLink(institution, '盘点.xlsx', Buffer.from(await workbook.xlsx.writeBuffer()));
-    expect(await waitForJob(jobId, institution)).toMatchObject({ status: 'succeeded', rowsTotal: 12, rowsAccepted: 12, rowsRejected: 0 });
+    const jobId = await uploadViaLink(
+      institution,
+      '盘点.xlsx',
+      Buffer.from(await workbook.xlsx.writeBuffer()),
+    );
+    expect(await waitForJob(jobId, institution)).toMatchObject({
+      status: 'succeeded',
+      rowsTotal: 12,
+      rowsAccepted: 12,
+      rowsRejected: 0,
+    });
   });
 
   it('an announced upload over the size limit is refused before any byte is sent', async () => {
-    const response = await api('/v1/uploads', { method: 'POST', token: institution, body: { fileName: 'huge.xlsx', sizeBytes: 200 * 1024 * 1024 } });
+    const response = await api('/v1/uploads', {
+      method: 'POST',
+      token: institution,
+      body: { fileName: 'huge.xlsx', sizeBytes: 200 * 1024 * 1024 },
+    });
     expect(response.status).toBe(400);
     expect(response.json.error.message).toContain('100 MB');
   });

@@ -42,7 +42,7 @@ describe('patents as JSON, and the inventory review', () => {
 
   it('POST /v1/patents:batch stores the good rows and lists the bad ones; over 1,000 rows is 413 pointing to uploads', async () => {
     const rows = demoInventoryRows(5, { seed: 22, serialBase: 6100 }).map(row);
-    rows[2]!['申请日'] = 'yesterday';
+    rows[2]!.申请日 = 'yesterday';
     const result = await api('/v1/patents:batch', { method: 'POST', token: staff, body: { rows } });
     expect(result.status, result.text).toBe(200);
     expect(result.json).toMatchObject({ rowsTotal: 5, rowsAccepted: 4, rowsRejected: 1 });
@@ -140,11 +140,11 @@ describe('reading patents', () => {
     });
     const staff = await token('institution', { org: uscc2 });
     const rows = demoInventoryRows(6, { seed: 31, serialBase: 7000 }).map(row);
-    rows[0]!['转化意愿'] = '许可';
+    rows[0]!.转化意愿 = '许可';
     expect(
       (await api('/v1/patents:batch', { method: 'POST', token: staff, body: { rows } })).json.rowsAccepted,
     ).toBe(6);
-    const number = rows[0]!['申请号'] as string;
+    const number = rows[0]!.申请号 as string;
     await api(`/v1/patents/${number}/review`, {
       method: 'POST',
       token: await token('institution', { org: uscc2, department: 'd' }),
@@ -180,8 +180,8 @@ describe('reading patents', () => {
     expect(publicView.status, publicView.text).toBe(200);
     expect(publicView.json.contactInfo).toBeUndefined();
     expect(publicView.json.implementationAmountWan).toBeUndefined();
-    expect(publicView.json.title).toBe(rows[0]!['专利名称']);
-    const notInPool = await api(`/v1/patents/${rows[1]!['申请号']}`, { token: enterprise });
+    expect(publicView.json.title).toBe(rows[0]!.专利名称);
+    const notInPool = await api(`/v1/patents/${rows[1]!.申请号}`, { token: enterprise });
     expect(notInPool.status).toBe(404);
 
     const coverage = await api('/v1/inventory/coverage', { token: staff });
