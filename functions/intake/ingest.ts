@@ -192,7 +192,7 @@ export async function ingestRecords(
   jobId?: string,
 ): Promise<IngestResult> {
   const batchSize = deps.batchSize ?? 100;
-  const pool = new Pool(deps.concurrency ?? 12);
+  const pool = new Pool(deps.concurrency ?? 16);
   const counts: IngestCounts = {
     rowsTotal: 0,
     rowsAccepted: 0,
