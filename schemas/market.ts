@@ -1,0 +1,132 @@
+/** Enterprises and experts of the market evaluation (Work Plan step 2, 市场评价). */
+import { z } from 'zod';
+import { provinceCodeSchema } from './codes/provinces.ts';
+import { usccSchema } from './institution.ts';
+
+export const enterpriseTypes = [
+  'ip-advantage',
+  'specialized-sme',
+  'high-tech',
+  'state-owned',
+  'other',
+] as const;
+export const enterpriseTypeLabels: Record<(typeof enterpriseTypes)[number], string> = {
+  'ip-advantage': '知识产权优势示范企业',
+  'specialized-sme': '专精特新中小企业',
+  'high-tech': '高新技术企业',
+  'state-owned': '国有企业/中央企业',
+  other: '其他',
+};
+export const enterpriseStatuses = ['pending', 'verified', 'rejected'] as const;
+
+const industryCodes = z
+  .array(z.string().trim().min(1).max(5))
+  .max(50)
+  .default([])
+  .meta({ description: 'GB/T 4754-2017 codes at any level (C, 39, 391, 3911)', example: ['3911', '38'] });
+const strategicCodes = z
+  .array(
+    z
+      .string()
+      .trim()
+      .regex(/^\d(\.\d{1,2})?$/),
+  )
+  .max(49)
+  .default([])
+  .meta({ description: 'Strategic emerging industries 2018, level 1 or 2 (1, 1.1)', example: ['1.2'] });
+const ipcInterests = z
+  .array(z.string().trim().min(3).max(16))
+  .max(50)
+  .default([])
+  .meta({
+    description: 'IPC prefixes: class (H01), subclass (H01M) or main group (H01M 4)',
+    example: ['H01M', 'G06F 16'],
+  });
+
+export const interestsSchema = z.object({ industryCodes, strategicIndustries: strategicCodes, ipcInterests });
+
+export const registerEnterpriseSchema = z
+  .object({
+    uscc: usccSchema,
+    name: z.string().trim().min(2).max(200),
+    provinceCode: provinceCodeSchema,
+    types: z.array(z.enum(enterpriseTypes)).min(1).max(5),
+    ...interestsSchema.shape,
+    contact: z.object({
+      name: z.string().trim().min(1).max(50),
+      phone: z.string().trim().max(30).optional(),
+      email: z.email().optional(),
+    }),
+  })
+  .refine((e) => e.industryCodes.length + e.strategicIndustries.length + e.ipcInterests.length > 0, {
+    message:
+      'name at least one industry code, strategic industry or IPC prefix: they decide which patents are pushed to you',
+    path: ['industryCodes'],
+  })
+  .meta({ id: 'RegisterEnterprise' });
+export type RegisterEnterprise = z.infer<typeof registerEnterpriseSchema>;
+
+export const enterpriseSchema = z
+  .object({
+    uscc: z.string(),
+    name: z.string(),
+    provinceCode: z.string(),
+    types: z.array(z.enum(enterpriseTypes)),
+    industryCodes: z.array(z.string()),
+    strategicIndustries: z.array(z.string()),
+    ipcInterests: z.array(z.string()),
+    contact: z.object({ name: z.string(), phone: z.string().optional(), email: z.string().optional() }),
+    status: z.enum(enterpriseStatuses),
+    rejectionReason: z.string().optional(),
+    usccChecksumValid: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Enterprise' });
+export type Enterprise = z.infer<typeof enterpriseSchema>;
+
+export const verifyEnterpriseSchema = z
+  .object({
+    decision: z.enum(['verified', 'rejected']),
+    reason: z
+      .string()
+      .trim()
+      .max(1000)
+      .optional()
+      .meta({ description: 'Required when rejecting: what the enterprise must fix' }),
+  })
+  .meta({ id: 'VerifyEnterprise' });
+
+export const registerExpertSchema = z
+  .object({
+    name: z.string().trim().min(1).max(50),
+    title: z.string().trim().min(1).max(100).meta({ example: '教授级高级工程师' }),
+    affiliationUscc: usccSchema.meta({
+      description: 'Organization the expert works for: never asked to evaluate its patents',
+    }),
+    provinceCode: provinceCodeSchema,
+    ...interestsSchema.shape,
+    email: z.email().optional(),
+  })
+  .meta({ id: 'RegisterExpert' });
+export type RegisterExpert = z.infer<typeof registerExpertSchema>;
+
+export const expertSchema = z
+  .object({
+    expertId: z.string(),
+    name: z.string(),
+    title: z.string(),
+    affiliationUscc: z.string(),
+    provinceCode: z.string(),
+    industryCodes: z.array(z.string()),
+    strategicIndustries: z.array(z.string()),
+    ipcInterests: z.array(z.string()),
+    email: z.string().optional(),
+    active: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Expert' });
+export type Expert = z.infer<typeof expertSchema>;
