@@ -13,6 +13,14 @@ import {
   registerInstitutionSchema,
 } from '../schemas/institution.ts';
 import { queuedMailSchema, sendTestMailSchema } from '../schemas/mail.ts';
+import {
+  enterpriseSchema,
+  enterpriseStatuses,
+  expertSchema,
+  registerEnterpriseSchema,
+  registerExpertSchema,
+  verifyEnterpriseSchema,
+} from '../schemas/market.ts';
 import { pageQuerySchema } from '../schemas/pagination.ts';
 import {
   coverageQuerySchema,
@@ -253,6 +261,49 @@ export const functions = {
       'GET /v1/inventory/coverage: inventoried / total and the conversion pool against the Work Plan deadlines',
     tables: { core: 'read' },
     timeoutSeconds: 60,
+  },
+  registerEnterprise: {
+    entry: 'functions/market/register-enterprise.handler.ts',
+    description:
+      'POST /v1/enterprises: an enterprise registers itself (or an admin registers one of its province)',
+    tables: { core: 'readWrite' },
+  },
+  getEnterprise: {
+    entry: 'functions/market/get-enterprise.handler.ts',
+    description: 'GET /v1/enterprises/{uscc}',
+    tables: { core: 'read' },
+  },
+  listEnterprises: {
+    entry: 'functions/market/list-enterprises.handler.ts',
+    description: 'GET /v1/enterprises: the enterprises of a province by status (e.g. pending verification)',
+    tables: { core: 'read' },
+  },
+  decideEnterprise: {
+    entry: 'functions/market/decide-enterprise.handler.ts',
+    description:
+      'POST /v1/enterprises/{uscc}/verification: verify (indexes it for matching) or reject with a reason',
+    tables: { core: 'readWrite' },
+  },
+  registerExpert: {
+    entry: 'functions/market/register-expert.handler.ts',
+    description: 'PUT /v1/experts/me: the profile of an expert and fields (indexed for matching)',
+    tables: { core: 'readWrite' },
+  },
+  matchOnInventoried: {
+    entry: 'functions/market/match-on-inventoried.handler.ts',
+    description:
+      'Core stream consumer: a patent entering the conversion pool is matched and pushed to evaluators',
+    tables: { core: 'readWrite' },
+  },
+  rematch: {
+    entry: 'functions/market/rematch.handler.ts',
+    description: 'POST /v1/patents/{applicationNumber}/matching: match and push again',
+    tables: { core: 'readWrite' },
+  },
+  listInbox: {
+    entry: 'functions/market/list-inbox.handler.ts',
+    description: 'GET /v1/inbox: the evaluation requests of an enterprise or expert',
+    tables: { core: 'read' },
   },
   queueTestMail: {
     entry: 'functions/mail/queue-test-mail.handler.ts',
@@ -521,6 +572,106 @@ export const routes = [
   },
   {
     method: 'POST',
+    path: '/v1/enterprises',
+    function: 'registerEnterprise',
+    roles: ['enterprise', ...adminRoles],
+    summary: 'Register an enterprise (itself, or by an admin of its province); it waits for verification',
+    tags: ['market'],
+    request: { body: registerEnterpriseSchema },
+    responses: {
+      201: { description: 'Registered, pending verification', schema: enterpriseSchema },
+      ...errors,
+      409: { description: 'Already registered', schema: errorBodySchema },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/enterprises',
+    function: 'listEnterprises',
+    roles: adminRoles,
+    summary: "A province's enterprises by status (province admins: their own), paginated",
+    tags: ['market'],
+    request: {
+      query: pageQuerySchema.extend({
+        province: z.string().optional(),
+        status: z.enum(enterpriseStatuses).default('pending'),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'A page of enterprises',
+        schema: z.object({ items: z.array(enterpriseSchema), nextCursor: z.string().optional() }),
+      },
+      ...errors,
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/enterprises/{uscc}',
+    function: 'getEnterprise',
+    roles: ['enterprise', ...adminRoles],
+    summary: 'One enterprise (enterprises: only themselves)',
+    tags: ['market'],
+    request: { params: z.object({ uscc: z.string().min(1).max(40) }) },
+    responses: {
+      200: { description: 'The enterprise', schema: enterpriseSchema },
+      ...errors,
+      404: { description: 'Not in your scope', schema: errorBodySchema },
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/enterprises/{uscc}/verification',
+    function: 'decideEnterprise',
+    roles: adminRoles,
+    summary: 'Verify a pending enterprise (it then receives pushes) or reject it with a reason',
+    tags: ['market'],
+    request: { params: z.object({ uscc: z.string().min(1).max(40) }), body: verifyEnterpriseSchema },
+    responses: {
+      200: { description: 'The decision', schema: enterpriseSchema },
+      ...errors,
+      404: { description: 'Not in your province', schema: errorBodySchema },
+      409: { description: 'Not pending', schema: errorBodySchema },
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/experts/me',
+    function: 'registerExpert',
+    roles: ['expert'],
+    summary: 'Your expert profile: title, affiliation (never asked about its patents), fields',
+    tags: ['market'],
+    request: { body: registerExpertSchema },
+    responses: { 200: { description: 'The profile', schema: expertSchema }, ...errors },
+  },
+  {
+    method: 'POST',
+    path: '/v1/patents/{applicationNumber}/matching',
+    function: 'rematch',
+    roles: ['institution', ...adminRoles],
+    summary: 'Match a conversion-pool patent again and push it to evaluators who do not have it yet',
+    tags: ['market'],
+    request: { params: z.object({ applicationNumber: z.string().min(8).max(40) }) },
+    responses: {
+      200: { description: 'Counts: candidates, matches, pushed, already pushed, capped' },
+      ...errors,
+      404: { description: 'Not in your scope', schema: errorBodySchema },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/inbox',
+    function: 'listInbox',
+    roles: ['enterprise', 'expert'],
+    summary: 'Your evaluation requests, newest first, with why each patent was matched',
+    tags: ['market'],
+    request: {
+      query: pageQuerySchema.extend({ status: z.enum(['pending', 'declined', 'evaluated']).optional() }),
+    },
+    responses: { 200: { description: 'A page of requests' }, ...errors },
+  },
+  {
+    method: 'POST',
     path: '/v1/admin/mail:test',
     function: 'queueTestMail',
     roles: ['national-admin'],
@@ -558,6 +709,22 @@ export const streamConsumers = [
     table: 'core',
     function: 'dispatchMail',
     filterPattern: { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['mail'] } } } },
+    batchSize: 10,
+    retryAttempts: 3,
+  },
+  {
+    table: 'core',
+    function: 'matchOnInventoried',
+    filterPattern: {
+      eventName: ['INSERT'],
+      dynamodb: {
+        NewImage: {
+          entity: { S: ['pipeline-event'] },
+          type: { S: ['inventoried'] },
+          poolStatus: { S: ['conversion'] },
+        },
+      },
+    },
     batchSize: 10,
     retryAttempts: 3,
   },

@@ -14,7 +14,7 @@ export function clients() {
   const dynamodb = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: 'us-east-1', credentials });
   return {
     dynamodb,
-    documents: DynamoDBDocumentClient.from(dynamodb),
+    documents: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
     s3: new S3Client({
       endpoint: endpoints.s3,
       region: 'us-east-1',

@@ -1,0 +1,221 @@
+/**
+ * DynamoDB adapter of EvaluatorStore. Profiles: ENT#<uscc> / EXP#<id>, sk PROFILE, listed per province
+ * on gsi2 (PROV#<code>#ENT, <status>#<uscc>). The matching index: one partition per key
+ * (IDX#IND#3911, IDX#IPC#H01M4 ...), one item per evaluator, carrying what scoring needs.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Enterprise, Expert } from '../../schemas/market.ts';
+import { auditItem } from '../shared/audit.ts';
+import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import type { EvaluatorStore } from './evaluators.ts';
+
+const enterpriseKey = (uscc: string) => ({ pk: `ENT#${uscc}`, sk: 'PROFILE' });
+const expertKey = (id: string) => ({ pk: `EXP#${id}`, sk: 'PROFILE' });
+const strip = <T>(item: Record<string, unknown>) => {
+  const { pk, sk, entity, gsi2pk, gsi2sk, ...rest } = item;
+  return rest as T;
+};
+
+export function dynamoEvaluatorStore(documents: DynamoDBDocumentClient, tableName: string): EvaluatorStore {
+  async function writeAll(requests: Array<Record<string, unknown>>) {
+    for (let i = 0; i < requests.length; i += 25) {
+      let chunk = requests.slice(i, i + 25);
+      for (let attempt = 0; chunk.length; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const { UnprocessedItems } = await documents.send(
+          new BatchWriteCommand({ RequestItems: { [tableName]: chunk as never } }),
+        );
+        chunk = (UnprocessedItems?.[tableName] ?? []) as typeof chunk;
+      }
+    }
+  }
+  const enterpriseItem = (e: Enterprise) => ({
+    ...enterpriseKey(e.uscc),
+    entity: 'enterprise',
+    gsi2pk: `PROV#${e.provinceCode}#ENT`,
+    gsi2sk: `${e.status}#${e.uscc}`,
+    ...e,
+  });
+
+  return {
+    async getEnterprise(uscc) {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: enterpriseKey(uscc), ConsistentRead: true }),
+      );
+      return Item ? strip<Enterprise>(Item) : undefined;
+    },
+    async saveEnterprise(enterprise, expectedVersion, caller) {
+      try {
+        await documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: enterpriseItem(enterprise),
+                  ConditionExpression:
+                    expectedVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :v',
+                  ...(expectedVersion === undefined
+                    ? {}
+                    : { ExpressionAttributeValues: { ':v': expectedVersion } }),
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: auditItem({
+                    pk: `ENT#${enterprise.uscc}`,
+                    action: 'enterprise.registered',
+                    caller,
+                    at: enterprise.updatedAt,
+                    changes: enterprise,
+                  }),
+                },
+              },
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) return false;
+        throw error;
+      }
+    },
+    async decideEnterprise(enterprise, indexKeys, caller) {
+      try {
+        await documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: enterpriseItem(enterprise),
+                  ConditionExpression: 'version = :v',
+                  ExpressionAttributeValues: { ':v': enterprise.version - 1 },
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: auditItem({
+                    pk: `ENT#${enterprise.uscc}`,
+                    action: `enterprise.${enterprise.status}`,
+                    caller,
+                    at: enterprise.updatedAt,
+                    changes: { status: enterprise.status, reason: enterprise.rejectionReason },
+                  }),
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) return false;
+        throw error;
+      }
+      // Index entries after the decision (an enterprise has up to ~150 keys: more than a transaction holds);
+      // writing them again is harmless, so a retry of a failed verification completes the index.
+      await writeAll(
+        indexKeys.map((key) => ({
+          PutRequest: {
+            Item: {
+              pk: `IDX#${key}`,
+              sk: `ENT#${enterprise.uscc}`,
+              entity: 'match-index',
+              kind: 'enterprise',
+              id: enterprise.uscc,
+              name: enterprise.name,
+              provinceCode: enterprise.provinceCode,
+            },
+          },
+        })),
+      );
+      return true;
+    },
+    async listEnterprises(provinceCode, status, page) {
+      const listing = `enterprises:${provinceCode}:${status}`;
+      const { Items = [], LastEvaluatedKey } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :status)',
+          ExpressionAttributeValues: { ':pk': `PROV#${provinceCode}#ENT`, ':status': `${status}#` },
+          Limit: page.limit,
+          ExclusiveStartKey: decodeCursor(listing, page.cursor),
+        }),
+      );
+      return {
+        items: Items.map((i) => strip<Enterprise>(i)),
+        nextCursor: encodeCursor(listing, LastEvaluatedKey),
+      };
+    },
+    async getExpert(expertId) {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: expertKey(expertId), ConsistentRead: true }),
+      );
+      return Item ? strip<Expert>(Item) : undefined;
+    },
+    async saveExpert(expert, previousKeys, keys, caller) {
+      try {
+        await documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...expertKey(expert.expertId),
+              entity: 'expert',
+              gsi2pk: `PROV#${expert.provinceCode}#EXP`,
+              gsi2sk: expert.expertId,
+              ...expert,
+            },
+            ConditionExpression: expert.version === 1 ? 'attribute_not_exists(pk)' : 'version = :v',
+            ...(expert.version === 1 ? {} : { ExpressionAttributeValues: { ':v': expert.version - 1 } }),
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException)
+          throw new Error('expert profile changed meanwhile');
+        throw error;
+      }
+      await documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: auditItem({
+            pk: `EXP#${expert.expertId}`,
+            action: 'expert.saved',
+            caller,
+            at: expert.updatedAt,
+            changes: expert,
+          }),
+        }),
+      );
+      const removed = previousKeys.filter((k) => !keys.includes(k));
+      await writeAll([
+        ...removed.map((key) => ({
+          DeleteRequest: { Key: { pk: `IDX#${key}`, sk: `EXP#${expert.expertId}` } },
+        })),
+        ...keys.map((key) => ({
+          PutRequest: {
+            Item: {
+              pk: `IDX#${key}`,
+              sk: `EXP#${expert.expertId}`,
+              entity: 'match-index',
+              kind: 'expert',
+              id: expert.expertId,
+              name: expert.name,
+              provinceCode: expert.provinceCode,
+              affiliationUscc: expert.affiliationUscc,
+            },
+          },
+        })),
+      ]);
+    },
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * The evaluators: enterprises register themselves and are verified by the admin of their province
+ * (pending -> verified | rejected, with a reason; a rejected enterprise may register again); only
+ * verified enterprises are in the matching index. Experts (users of the expert group, vetted when
+ * their account is made) register their profile and are indexed at once.
+ */
+import type { Enterprise, Expert, RegisterEnterprise, RegisterExpert } from '../../schemas/market.ts';
+import type { Caller } from '../../schemas/roles.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { interestKeys } from './matching.ts';
+
+export interface EvaluatorStore {
+  getEnterprise(uscc: string): Promise<Enterprise | undefined>;
+  /** Creates, or replaces a rejected registration (version check); false if it changed meanwhile. */
+  saveEnterprise(
+    enterprise: Enterprise,
+    expectedVersion: number | undefined,
+    caller: Caller,
+  ): Promise<boolean>;
+  /** Sets the decision (version check) and, when verified, lists the enterprise under its index keys. */
+  decideEnterprise(enterprise: Enterprise, indexKeys: string[], caller: Caller): Promise<boolean>;
+  listEnterprises(
+    provinceCode: string,
+    status: Enterprise['status'],
+    page: { limit: number; cursor?: string },
+  ): Promise<{ items: Enterprise[]; nextCursor?: string }>;
+  getExpert(expertId: string): Promise<Expert | undefined>;
+  /** Saves the profile and replaces its index entries (old keys removed, new ones added). */
+  saveExpert(expert: Expert, previousKeys: string[], keys: string[], caller: Caller): Promise<void>;
+}
+
+export interface EvaluatorDeps {
+  store: EvaluatorStore;
+  now: () => Date;
+}
+
+const isNational = (caller: Caller) => caller.roles.includes('national-admin');
+
+export async function registerEnterprise(
+  deps: EvaluatorDeps,
+  caller: Caller,
+  input: RegisterEnterprise & { usccChecksumValid?: boolean },
+) {
+  const selfRegistering = caller.roles.includes('enterprise');
+  if (selfRegistering && caller.orgUscc !== input.uscc) {
+    throw new ForbiddenError(
+      `Your account belongs to ${caller.orgUscc ?? 'no organization'}: an enterprise registers itself only, not ${input.uscc}.`,
+    );
+  }
+  if (!selfRegistering && !isNational(caller) && caller.provinceCode !== input.provinceCode) {
+    throw new ForbiddenError(
+      `You administer province ${caller.provinceCode}: register enterprises of that province only.`,
+    );
+  }
+  const existing = await deps.store.getEnterprise(input.uscc);
+  if (existing && existing.status !== 'rejected') {
+    throw new ConflictError(
+      `Enterprise ${input.uscc} is already registered (${existing.status}): read it with GET /v1/enterprises/${input.uscc}.`,
+    );
+  }
+  const at = deps.now().toISOString();
+  const { usccChecksumValid = true, ...fields } = input;
+  const enterprise: Enterprise = {
+    ...fields,
+    status: 'pending',
+    usccChecksumValid,
+    createdAt: existing?.createdAt ?? at,
+    updatedAt: at,
+    version: (existing?.version ?? 0) + 1,
+  };
+  if (!(await deps.store.saveEnterprise(enterprise, existing?.version, caller))) {
+    throw new ConflictError(
+      `Enterprise ${input.uscc} was registered by someone else at the same moment: read it and try again.`,
+    );
+  }
+  return enterprise;
+}
+
+function mayAdminister(caller: Caller, enterprise: Enterprise) {
+  return (
+    isNational(caller) ||
+    (caller.roles.includes('province-admin') && caller.provinceCode === enterprise.provinceCode)
+  );
+}
+
+export async function getEnterprise(deps: EvaluatorDeps, caller: Caller, uscc: string) {
+  const enterprise = await deps.store.getEnterprise(uscc);
+  const own = caller.roles.includes('enterprise') && caller.orgUscc === uscc;
+  if (!enterprise || !(own || mayAdminister(caller, enterprise))) {
+    throw new NotFoundError(`No enterprise ${uscc} in your scope: check the code.`);
+  }
+  return enterprise;
+}
+
+export async function decideEnterprise(
+  deps: EvaluatorDeps,
+  caller: Caller,
+  uscc: string,
+  decision: { decision: 'verified' | 'rejected'; reason?: string },
+) {
+  const enterprise = await deps.store.getEnterprise(uscc);
+  if (!enterprise || !mayAdminister(caller, enterprise))
+    throw new NotFoundError(`No enterprise ${uscc} in your province: check the code.`);
+  if (enterprise.status !== 'pending') {
+    throw new ConflictError(
+      `Enterprise ${uscc} is ${enterprise.status}; only a pending registration can be verified or rejected.`,
+      {
+        currentState: enterprise.status,
+        allowed: ['pending'],
+      },
+    );
+  }
+  if (decision.decision === 'rejected' && !decision.reason) {
+    throw new ValidationError(
+      'Say why the registration is rejected, so the enterprise can fix it: add "reason".',
+      [{ in: 'body', field: 'reason', message: 'required when rejecting' }],
+    );
+  }
+  const decided: Enterprise = {
+    ...enterprise,
+    status: decision.decision,
+    ...(decision.reason ? { rejectionReason: decision.reason } : {}),
+    updatedAt: deps.now().toISOString(),
+    version: enterprise.version + 1,
+  };
+  const keys = decision.decision === 'verified' ? interestKeys(enterprise) : [];
+  if (!(await deps.store.decideEnterprise(decided, keys, caller))) {
+    throw new ConflictError(`Enterprise ${uscc} changed while you decided: read it again.`);
+  }
+  return decided;
+}
+
+export async function listEnterprises(
+  deps: EvaluatorDeps,
+  caller: Caller,
+  query: { province?: string; status: Enterprise['status']; limit: number; cursor?: string },
+) {
+  const province = isNational(caller) ? query.province : caller.provinceCode;
+  if (!province)
+    throw new ValidationError('Name the province: add ?province=<GB/T 2260 code>.', [
+      { in: 'query', field: 'province', message: 'required' },
+    ]);
+  if (!isNational(caller) && query.province && query.province !== province) {
+    throw new ForbiddenError(
+      `You administer province ${province}; you cannot list province ${query.province}.`,
+    );
+  }
+  return deps.store.listEnterprises(province, query.status, query);
+}
+
+export async function registerExpert(deps: EvaluatorDeps, caller: Caller, input: RegisterExpert) {
+  const existing = await deps.store.getExpert(caller.sub);
+  const at = deps.now().toISOString();
+  const expert: Expert = {
+    expertId: caller.sub,
+    ...input,
+    active: true,
+    createdAt: existing?.createdAt ?? at,
+    updatedAt: at,
+    version: (existing?.version ?? 0) + 1,
+  };
+  await deps.store.saveExpert(expert, existing ? interestKeys(existing) : [], interestKeys(expert), caller);
+  return expert;
+}

@@ -1,0 +1,140 @@
+/** DynamoDB adapter of PushStore: index lookups, requests with the per-day cap, the evaluation window. */
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { patentKey } from '../patents/patent-store.ts';
+import type { Candidate } from './matching.ts';
+import type { PatentSummary, PushStore } from './push.ts';
+
+/** Evaluators read per index key at most: a broad key (IPC class, industry section) is capped. */
+export const maxCandidatesPerKey = 5000;
+
+export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: string): PushStore {
+  return {
+    async patent(applicationNumber) {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: patentKey(applicationNumber) }),
+      );
+      return Item as PatentSummary | undefined;
+    },
+    async candidates(keys) {
+      const lists = await Promise.all(
+        keys.map(async (key) => {
+          const found: Candidate[] = [];
+          let start: Record<string, unknown> | undefined;
+          do {
+            const page = await documents.send(
+              new QueryCommand({
+                TableName: tableName,
+                KeyConditionExpression: 'pk = :pk',
+                ExpressionAttributeValues: { ':pk': `IDX#${key}` },
+                ProjectionExpression: 'kind, id, #n, provinceCode, affiliationUscc',
+                ExpressionAttributeNames: { '#n': 'name' },
+                ExclusiveStartKey: start,
+              }),
+            );
+            for (const item of page.Items ?? []) found.push({ ...(item as Omit<Candidate, 'key'>), key });
+            start = page.LastEvaluatedKey;
+          } while (start && found.length < maxCandidatesPerKey);
+          return found;
+        }),
+      );
+      return lists.flat();
+    },
+    async push(patent, match, day, capPerDay, at) {
+      const inbox = `INBOX#${match.kind}#${match.id}`;
+      try {
+        await documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    pk: `PAT#${patent.applicationNumber}`,
+                    sk: `REQ#${match.kind}#${match.id}`,
+                    entity: 'evaluation-request',
+                    gsi1pk: inbox,
+                    gsi1sk: `${at}#${patent.applicationNumber}`,
+                    applicationNumber: patent.applicationNumber,
+                    evaluatorKind: match.kind,
+                    evaluatorId: match.id,
+                    status: 'pending',
+                    score: match.score,
+                    reasons: match.reasons,
+                    explanationZh: match.explanationZh,
+                    explanationEn: match.explanationEn,
+                    // The public fields an inbox shows, copied at push time.
+                    patent: {
+                      title: patent.title,
+                      patentType: patent.patentType,
+                      provinceCode: patent.provinceCode,
+                      industryCode: patent.industryCode,
+                      strategicIndustries: patent.strategicIndustries,
+                      classifications: patent.classifications,
+                      trl: patent.trl,
+                      conversionIntents: patent.conversionIntents,
+                    },
+                    createdAt: at,
+                    pushDay: day,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: { pk: `PUSHES#${match.kind}#${match.id}`, sk: day },
+                  UpdateExpression: 'ADD pushes :one SET entity = :entity, expiresAt = :expires',
+                  ConditionExpression: 'attribute_not_exists(pushes) OR pushes < :cap',
+                  ExpressionAttributeValues: {
+                    ':one': 1,
+                    ':cap': capPerDay,
+                    ':entity': 'push-counter',
+                    ':expires': Math.floor(Date.parse(at) / 1000) + 3 * 86400,
+                  },
+                },
+              },
+            ],
+          }),
+        );
+        return 'pushed';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [request, counter] = error.CancellationReasons ?? [];
+        if (request?.Code === 'ConditionalCheckFailed') return 'exists';
+        if (counter?.Code === 'ConditionalCheckFailed') return 'capped';
+        throw error;
+      }
+    },
+    async openWindow(applicationNumber, openedAt, deadline) {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: patentKey(applicationNumber),
+            UpdateExpression:
+              'SET evaluationOpenedAt = :at, evaluationDeadline = :deadline, evaluationStatus = :open, gsi3pk = :due, gsi3sk = :dueKey',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(evaluationOpenedAt)',
+            ExpressionAttributeValues: {
+              ':at': openedAt,
+              ':deadline': deadline,
+              ':open': 'open',
+              ':due': 'DUE#evaluation-window',
+              ':dueKey': `${deadline}#${applicationNumber}`,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+  };
+}

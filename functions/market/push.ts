@@ -1,0 +1,85 @@
+/**
+ * Matching and push: when a patent enters the conversion pool (the `inventoried` event) or an
+ * institution asks for a re-match, its evaluators are found and scored (matching.ts) and each match
+ * becomes an evaluation request in the evaluator's inbox, at most `capPerDay` new requests per
+ * evaluator per day so that nobody is flooded. Pushing the same patent again changes nothing for
+ * evaluators who already have its request. The first push opens the patent's evaluation window.
+ */
+import {
+  type Candidate,
+  type Match,
+  type PatentForMatching,
+  patentMatchKeys,
+  scoreCandidates,
+} from './matching.ts';
+
+export interface MarketSettings {
+  maxEnterprises: number;
+  maxExperts: number;
+  capPerDay: number;
+  windowDays: number;
+}
+
+/** Configurable through the environment (see docs/market.md); these are the defaults. */
+export function marketSettings(env: Record<string, string | undefined> = process.env): MarketSettings {
+  const number = (name: string, fallback: number) => {
+    const value = Number(env[name]);
+    return Number.isInteger(value) && value > 0 ? value : fallback;
+  };
+  return {
+    maxEnterprises: number('MATCH_MAX_ENTERPRISES', 20),
+    maxExperts: number('MATCH_MAX_EXPERTS', 5),
+    capPerDay: number('PUSH_CAP_PER_DAY', 20),
+    windowDays: number('EVALUATION_WINDOW_DAYS', 60),
+  };
+}
+
+export interface PatentSummary extends PatentForMatching {
+  title: string;
+  patentType: string;
+  trl?: number;
+  conversionIntents: string[];
+  poolStatus: string;
+}
+
+export interface PushStore {
+  patent(applicationNumber: string): Promise<PatentSummary | undefined>;
+  candidates(keys: string[]): Promise<Candidate[]>;
+  /** Creates the request unless the evaluator has it; 'capped' when the evaluator's day is full. */
+  push(
+    patent: PatentSummary,
+    match: Match,
+    day: string,
+    capPerDay: number,
+    at: string,
+  ): Promise<'pushed' | 'exists' | 'capped'>;
+  /** Opens the evaluation window unless it is open already. */
+  openWindow(applicationNumber: string, openedAt: string, deadline: string): Promise<boolean>;
+}
+
+export async function matchAndPush(
+  deps: { store: PushStore; now: () => Date; settings: MarketSettings },
+  applicationNumber: string,
+) {
+  const patent = await deps.store.patent(applicationNumber);
+  if (!patent || patent.poolStatus !== 'conversion')
+    return { applicationNumber, skipped: 'not in the conversion pool' as const };
+  const keys = patentMatchKeys(patent);
+  const candidates = await deps.store.candidates(keys.map((k) => k.key));
+  const matches = scoreCandidates(patent, keys, candidates, deps.settings);
+  const now = deps.now();
+  const at = now.toISOString();
+  const day = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10); // China's calendar day
+  const outcome = { pushed: 0, exists: 0, capped: 0 };
+  for (const match of matches)
+    outcome[await deps.store.push(patent, match, day, deps.settings.capPerDay, at)]++;
+  const deadline = new Date(now.getTime() + deps.settings.windowDays * 86_400_000).toISOString();
+  const opened = outcome.pushed > 0 ? await deps.store.openWindow(applicationNumber, at, deadline) : false;
+  return {
+    applicationNumber,
+    candidates: candidates.length,
+    matches: matches.length,
+    ...outcome,
+    windowOpened: opened,
+  };
+}

@@ -1,0 +1,10 @@
+import { httpRoute } from '../shared/http.ts';
+import { registerExpert } from './evaluators.ts';
+import { evaluatorDeps } from './market-deps.ts';
+
+const deps = evaluatorDeps();
+
+export const handler = httpRoute('PUT /v1/experts/me', async ({ caller, body }) => ({
+  status: 200,
+  body: await registerExpert(deps, caller, body),
+}));
