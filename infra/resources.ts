@@ -305,6 +305,12 @@ export const functions = {
     description: 'GET /v1/inbox: the evaluation requests of an enterprise or expert',
     tables: { core: 'read' },
   },
+  sendDigests: {
+    entry: 'functions/market/send-digests.handler.ts',
+    description: 'Schedule: the daily digest of new evaluation requests, one email per evaluator',
+    tables: { core: 'readWrite' },
+    timeoutSeconds: 300,
+  },
   queueTestMail: {
     entry: 'functions/mail/queue-test-mail.handler.ts',
     description: 'POST /v1/admin/mail:test: queues a test email so an operator can check delivery',
@@ -782,6 +788,13 @@ export const schedules = {
     cron: 'cron(0/15 * * * ? *)',
     timezone: 'Asia/Shanghai',
     target: { function: 'retryMail' },
+  },
+  'evaluation-digest': {
+    description:
+      "Daily digest of yesterday's new evaluation requests to each enterprise and expert (08:00 China time)",
+    cron: 'cron(0 8 * * ? *)',
+    timezone: 'Asia/Shanghai',
+    target: { function: 'sendDigests' },
   },
 } as const satisfies Record<string, ScheduleDeclaration>;
 export type ScheduleName = keyof typeof schedules;

@@ -90,13 +90,19 @@ export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: st
                 Update: {
                   TableName: tableName,
                   Key: { pk: `PUSHES#${match.kind}#${match.id}`, sk: day },
-                  UpdateExpression: 'ADD pushes :one SET entity = :entity, expiresAt = :expires',
+                  // Also listed on gsi3 under the day, so the daily digest finds who got new requests.
+                  UpdateExpression:
+                    'ADD pushes :one SET entity = :entity, expiresAt = :expires, gsi3pk = :digest, gsi3sk = :evaluator, evaluatorKind = :kind, evaluatorId = :id',
                   ConditionExpression: 'attribute_not_exists(pushes) OR pushes < :cap',
                   ExpressionAttributeValues: {
                     ':one': 1,
                     ':cap': capPerDay,
                     ':entity': 'push-counter',
-                    ':expires': Math.floor(Date.parse(at) / 1000) + 3 * 86400,
+                    ':expires': Math.floor(Date.parse(at) / 1000) + 7 * 86400,
+                    ':digest': `DIGEST#${day}`,
+                    ':evaluator': `${match.kind}#${match.id}`,
+                    ':kind': match.kind,
+                    ':id': match.id,
                   },
                 },
               },

@@ -250,9 +250,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await Promise.all(pollers.map((p) => p.stop()));
     });
 
-    const scheduler = new LocalScheduler(async (name, declaration) => {
+    const scheduler = new LocalScheduler(async (name, declaration, payload) => {
       const target = declaration.target;
-      if ('function' in target) return runtime.invoke(target.function, {});
+      if ('function' in target) return runtime.invoke(target.function, payload ?? {});
       const execution = sfn.start(
         sfn.arn(target.workflow),
         JSON.stringify({ schedule: name, firedAt: new Date().toISOString() }),

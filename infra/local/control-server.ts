@@ -173,7 +173,15 @@ export function createControlServer(options: {
       const fire = /^\/_local\/schedules\/([^/]+)\/fire$/.exec(url.pathname);
       if (req.method === 'POST' && fire) {
         try {
-          return json(res, 200, await options.scheduler.fire(decodeURIComponent(fire[1]!)));
+          const body = await readJson(req);
+          return json(
+            res,
+            200,
+            await options.scheduler.fire(
+              decodeURIComponent(fire[1]!),
+              body.payload as Record<string, unknown> | undefined,
+            ),
+          );
         } catch (error) {
           return json(res, 404, { error: (error as Error).message });
         }

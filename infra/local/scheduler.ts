@@ -36,7 +36,11 @@ export class LocalScheduler {
   private readonly running = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly run: (name: ScheduleName, declaration: ScheduleDeclaration) => Promise<unknown>,
+    private readonly run: (
+      name: ScheduleName,
+      declaration: ScheduleDeclaration,
+      payload?: Record<string, unknown>,
+    ) => Promise<unknown>,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -60,7 +64,8 @@ export class LocalScheduler {
     return this.jobs.find((job) => job.name === name)?.nextRun() ?? null;
   }
 
-  async fire(name: string): Promise<ScheduleRun> {
+  /** Runs a schedule's target now; `payload` (from npm run job -- name --key value) is its input. */
+  async fire(name: string, payload?: Record<string, unknown>): Promise<ScheduleRun> {
     const declaration = (schedules as Record<string, ScheduleDeclaration>)[name];
     if (!declaration) {
       throw new Error(`No schedule "${name}": the schedules are ${Object.keys(schedules).join(', ')}.`);
@@ -68,7 +73,7 @@ export class LocalScheduler {
     const entry: ScheduleRun = { name: name as ScheduleName, startedAt: new Date().toISOString() };
     this.runs.push(entry);
     if (this.runs.length > 200) this.runs.shift();
-    const task = this.run(name as ScheduleName, declaration);
+    const task = this.run(name as ScheduleName, declaration, payload);
     this.running.add(task);
     try {
       entry.result = await task;

@@ -1,10 +1,13 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Match } from '../../functions/market/matching.ts';
 import type { PatentSummary } from '../../functions/market/push.ts';
 import { dynamoPushStore } from '../../functions/market/push-store.ts';
 import { demoInventoryRows, templateHeaders } from '../../infra/local/demo-patents.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, clients, eventually, tableName, token } from './helpers.ts';
+import { api, clients, cloud, eventually, tableName, token } from './helpers.ts';
 
 const institution = withUsccCheck('12440000MB0000601');
 const enterpriseA = withUsccCheck('91440300MA0000601');
@@ -171,6 +174,38 @@ describe('market evaluation: registry, matching and push', () => {
 
     const again = await api(`/v1/patents/${number}/matching`, { method: 'POST', token: staff });
     expect(again.json).toMatchObject({ pushed: 0, exists: 2 });
+  });
+
+  it('the daily digest emails each evaluator its new requests once', async () => {
+    const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const fire = async () =>
+      (await (
+        await fetch(`${cloud().controlUrl}/_local/schedules/evaluation-digest/fire`, {
+          method: 'POST',
+          body: JSON.stringify({ payload: { day } }),
+        })
+      ).json()) as {
+        ok: boolean;
+        result: { sent: number; withoutEmail: number };
+      };
+    const first = await fire();
+    expect(first.ok).toBe(true);
+    expect(first.result.sent).toBeGreaterThanOrEqual(1); // enterprise A has a contact email
+    const mail = await eventually(
+      async () => {
+        const files = await readdir(join(cloud().dataDir, 'outbox')).catch(() => [] as string[]);
+        for (const file of files.filter((f) => f.endsWith('.eml'))) {
+          const parsed = await simpleParser(await readFile(join(cloud().dataDir, 'outbox', file)));
+          if (parsed.to && 'text' in parsed.to && parsed.to.text === 'li@example.com') return parsed;
+        }
+        return undefined;
+      },
+      20_000,
+      'the digest email',
+    );
+    expect(mail.subject).toContain('待评价专利 1 件');
+    expect(mail.html).toContain('国民经济行业 384');
+    expect((await fire()).result.sent).toBe(0); // sent once
   });
 
   it('pushes to one evaluator are capped per day (here 20)', async () => {

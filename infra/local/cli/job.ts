@@ -1,4 +1,7 @@
-/** npm run job -- <schedule-name>: fires a schedule of the running local cloud now and prints the run. */
+/**
+ * npm run job -- <schedule-name> [--key value ...]: fires a schedule of the running local cloud now and
+ * prints the run; `--key value` pairs become the job's input (e.g. npm run job -- evaluation-digest --day 2026-11-24).
+ */
 import { schedules } from '../../resources.ts';
 import { post, runningCloud } from './running-cloud.ts';
 
@@ -9,9 +12,21 @@ if (!name || !(name in schedules)) {
   );
   process.exit(1);
 }
+const payload: Record<string, string | boolean> = {};
+const rest = process.argv.slice(3);
+for (let i = 0; i < rest.length; i++) {
+  const key = /^--(.+)$/.exec(rest[i]!)?.[1];
+  if (!key) continue;
+  const value = rest[i + 1];
+  if (value === undefined || value.startsWith('--')) payload[key] = true;
+  else {
+    payload[key] = value;
+    i++;
+  }
+}
 const cloud = runningCloud();
 const run = (await post(`${cloud.controlUrl}/_local/schedules/${encodeURIComponent(name)}/fire`, {
-  args: process.argv.slice(3),
+  payload,
 })) as {
   ok: boolean;
   error?: string;

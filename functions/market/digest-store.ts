@@ -1,0 +1,105 @@
+/** DynamoDB adapter of DigestStore: the day's push counters on gsi3, the inbox on gsi1, the mail outbox. */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { leaseSeconds, newMailItem } from '../mail/mail-outbox.ts';
+import type { DigestRequest, DigestStore } from './digest.ts';
+
+export function dynamoDigestStore(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  now: () => Date = () => new Date(),
+): DigestStore {
+  return {
+    async pending(day) {
+      const found: Array<{ kind: 'enterprise' | 'expert'; id: string }> = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'gsi3',
+            KeyConditionExpression: 'gsi3pk = :day',
+            FilterExpression: 'attribute_not_exists(digestSentAt)',
+            ExpressionAttributeValues: { ':day': `DIGEST#${day}` },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) found.push({ kind: item.evaluatorKind, id: item.evaluatorId });
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return found;
+    },
+    async requests(kind, id, day) {
+      const { Items = [] } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :inbox',
+          FilterExpression: 'pushDay = :day',
+          ExpressionAttributeValues: { ':inbox': `INBOX#${kind}#${id}`, ':day': day },
+          ScanIndexForward: false,
+        }),
+      );
+      return Items as DigestRequest[];
+    },
+    async emailOf(kind, id) {
+      const { Item } = await documents.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: kind === 'enterprise' ? `ENT#${id}` : `EXP#${id}`, sk: 'PROFILE' },
+        }),
+      );
+      if (!Item) return undefined;
+      return kind === 'enterprise'
+        ? { email: Item.contact?.email, name: Item.name }
+        : { email: Item.email, name: Item.name };
+    },
+    async sendOnce(kind, id, day, message) {
+      const at = now();
+      const mail = message ? newMailItem(message, at) : undefined;
+      try {
+        await documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: { pk: `PUSHES#${kind}#${id}`, sk: day },
+                  UpdateExpression: 'SET digestSentAt = :at',
+                  ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(digestSentAt)',
+                  ExpressionAttributeValues: { ':at': at.toISOString() },
+                },
+              },
+              ...(mail
+                ? [
+                    {
+                      Put: {
+                        TableName: tableName,
+                        Item: {
+                          pk: `MAIL#${mail.mailId}`,
+                          sk: 'MAIL',
+                          entity: 'mail',
+                          gsi3pk: 'MAIL#pending',
+                          gsi3sk: new Date(at.getTime() + leaseSeconds * 1000).toISOString(),
+                          ...mail,
+                        },
+                      },
+                    },
+                  ]
+                : []),
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) return false;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/** Schedule evaluation-digest (daily, 08:00 China time): yesterday's new evaluation requests, one email per evaluator. */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { documents } from '../shared/clients.ts';
+import { config } from '../shared/config.ts';
+import { logger } from '../shared/powertools.ts';
+import { sendDailyDigests } from './digest.ts';
+import { dynamoDigestStore } from './digest-store.ts';
+
+const store = dynamoDigestStore(documents, config.tableName('core'));
+
+export const handler = middy(async (event: { day?: string } = {}) => {
+  const outcome = await sendDailyDigests(
+    {
+      store,
+      now: () => new Date(),
+      inboxUrl: process.env.PORTAL_INBOX_URL ?? 'https://patents.example.org/inbox',
+    },
+    event.day,
+  );
+  logger.info('evaluation digests', outcome);
+  return outcome;
+}).use(injectLambdaContext(logger));
