@@ -5,8 +5,78 @@
  * UTF-8 CSVs), a few self-assessments submitted, approved (into the conversion pool) or returned.
  */
 import iconv from 'iconv-lite';
+import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import type { LocalCloud } from './cloud.ts';
 import { demoInventoryRows, toCsv } from './demo-patents.ts';
+
+export const demoEnterprises = [
+  {
+    uscc: '91110108MA0000001',
+    name: '示范电池科技有限公司',
+    provinceCode: '110000',
+    types: ['high-tech'],
+    industryCodes: ['384'],
+    ipcInterests: ['H01M'],
+    email: 'battery@example.com',
+  },
+  {
+    uscc: '91310115MA0000002',
+    name: '示范生物医药股份有限公司',
+    provinceCode: '310000',
+    types: ['specialized-sme', 'high-tech'],
+    industryCodes: ['27'],
+    ipcInterests: ['A61K', 'A61P'],
+    email: 'pharma@example.com',
+  },
+  {
+    uscc: '91110000MA0000003',
+    name: '示范通信设备集团有限公司',
+    provinceCode: '110000',
+    types: ['state-owned'],
+    industryCodes: ['392'],
+    ipcInterests: ['H01Q', 'H04W'],
+    email: 'telecom@example.com',
+  },
+  {
+    uscc: '91310000MA0000004',
+    name: '示范智能装备有限公司',
+    provinceCode: '310000',
+    types: ['ip-advantage'],
+    industryCodes: ['396', '65'],
+    ipcInterests: ['G05D', 'G06T'],
+    email: 'robots@example.com',
+  },
+  {
+    uscc: '91110000MA0000005',
+    name: '示范环保科技有限公司',
+    provinceCode: '110000',
+    types: ['other'],
+    industryCodes: ['359'],
+    ipcInterests: ['C02F'],
+    email: 'water@example.com',
+  },
+] as const;
+
+export const demoExperts = [
+  {
+    sub: 'demo-expert-materials',
+    name: '陈教授',
+    title: '教授',
+    affiliationUscc: '12310000425000001',
+    provinceCode: '310000',
+    industryCodes: ['38', '32'],
+    ipcInterests: ['H01M', 'C22C'],
+  },
+  {
+    sub: 'demo-expert-medicine',
+    name: '刘研究员',
+    title: '研究员',
+    affiliationUscc: '12100000400000624',
+    provinceCode: '110000',
+    industryCodes: ['27'],
+    ipcInterests: ['A61K'],
+  },
+] as const;
 
 export const demoInstitutions = [
   {
@@ -62,6 +132,26 @@ export async function loadDemo(cloud: LocalCloud): Promise<string> {
   });
   const existing = await call(cloud, admin, 'GET', '/v1/institutions?province=110000&limit=1');
   if ((existing.items as unknown[] | undefined)?.length) return 'kept (the store already holds data)';
+  // Evaluators first, so that approvals below are matched and pushed to them.
+  for (const { email, uscc, ...enterprise } of demoEnterprises) {
+    const code = withUsccCheck(uscc);
+    const own = await tokenFor(cloud, 'enterprise', { org: code });
+    await call(cloud, own, 'POST', '/v1/enterprises', {
+      ...enterprise,
+      uscc: code,
+      contact: { name: '联系人', email },
+    });
+    const provinceAdmin = await tokenFor(cloud, 'province-admin', { province: enterprise.provinceCode });
+    await call(cloud, provinceAdmin, 'POST', `/v1/enterprises/${code}/verification`, {
+      decision: 'verified',
+    });
+  }
+  for (const { sub, affiliationUscc, ...expert } of demoExperts) {
+    await call(cloud, await tokenFor(cloud, 'expert', { sub }), 'PUT', '/v1/experts/me', {
+      ...expert,
+      affiliationUscc: withUsccCheck(affiliationUscc),
+    });
+  }
   let patents = 0;
   let reviewed = 0;
   for (const [i, institution] of demoInstitutions.entries()) {
@@ -105,5 +195,5 @@ export async function loadDemo(cloud: LocalCloud): Promise<string> {
       reviewed++;
     }
   }
-  return `${demoInstitutions.length} institutions in 2 provinces, ${patents} patents uploaded, ${reviewed} in review`;
+  return `${demoInstitutions.length} institutions in 2 provinces, ${patents} patents uploaded, ${reviewed} in review, ${demoEnterprises.length} verified enterprises, ${demoExperts.length} experts`;
 }
