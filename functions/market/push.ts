@@ -40,6 +40,7 @@ export interface PatentSummary extends PatentForMatching {
   trl?: number;
   conversionIntents: string[];
   poolStatus: string;
+  evaluationStatus?: 'open' | 'closed';
 }
 
 export interface PushStore {

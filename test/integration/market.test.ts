@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Match } from '../../functions/market/matching.ts';
@@ -174,6 +175,108 @@ describe('market evaluation: registry, matching and push', () => {
 
     const again = await api(`/v1/patents/${number}/matching`, { method: 'POST', token: staff });
     expect(again.json).toMatchObject({ pushed: 0, exists: 2 });
+
+    // Evaluations: the matched enterprise and expert, then the quorum closes the window.
+    const evaluation = {
+      industrializationProspect: 4,
+      maturityTrl: 6,
+      improvementNeeds: { categories: ['pilot-scale-up'], text: '需要中试验证' },
+      cooperationIntents: ['license', 'pilot'],
+      reasonCodes: [],
+      consentToShareIdentity: false,
+    };
+    const put = await api(`/v1/patents/${number}/evaluations/mine`, {
+      method: 'PUT',
+      token: enterpriseToken,
+      body: evaluation,
+    });
+    expect(put.status, put.text).toBe(201);
+    expect(
+      (
+        await api(`/v1/patents/${number}/evaluations/mine`, {
+          method: 'PUT',
+          token: enterpriseToken,
+          body: { ...evaluation, industrializationProspect: 6 },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await api(`/v1/patents/${number}/evaluations/mine`, {
+          method: 'PUT',
+          token: await token('enterprise', { org: enterpriseB }),
+          body: evaluation,
+        })
+      ).status,
+    ).toBe(403);
+    const seen = await api(`/v1/patents/${number}/evaluations`, { token: staff });
+    expect(seen.status, seen.text).toBe(200);
+    expect(seen.text).not.toContain('示范电池有限公司'); // no consent: identity hidden
+    const consent = await api(`/v1/patents/${number}/evaluations/mine`, {
+      method: 'PUT',
+      token: enterpriseToken,
+      body: { ...evaluation, consentToShareIdentity: true },
+    });
+    expect(consent.status, consent.text).toBe(200);
+    expect((await api(`/v1/patents/${number}/evaluations`, { token: staff })).text).toContain(
+      '示范电池有限公司',
+    );
+    expect((await api(`/v1/patents/${number}/evaluations`, { token: enterpriseToken })).status).toBe(404);
+    expect(
+      (
+        await api(`/v1/patents/${number}/evaluations/mine`, {
+          method: 'PUT',
+          token: await token('expert', { sub: 'expert-free' }),
+          body: evaluation,
+        })
+      ).status,
+    ).toBe(201);
+    const enterpriseC = withUsccCheck('91440300MA0000603');
+    const cToken = await token('enterprise', { org: enterpriseC });
+    await api('/v1/enterprises', {
+      method: 'POST',
+      token: cToken,
+      body: {
+        uscc: enterpriseC,
+        name: '第三电池有限公司',
+        provinceCode: '440000',
+        types: ['other'],
+        industryCodes: ['27'],
+        contact: { name: '赵' },
+      },
+    });
+    await api(`/v1/enterprises/${enterpriseC}/verification`, {
+      method: 'POST',
+      token: admin,
+      body: { decision: 'verified' },
+    });
+    expect(
+      (
+        await api(`/v1/patents/${number}/evaluations/mine`, {
+          method: 'PUT',
+          token: cToken,
+          body: evaluation,
+        })
+      ).status,
+    ).toBe(201); // unmatched but verified
+    const { Item } = await clients().documents.send(
+      new GetCommand({ TableName: tableName('core'), Key: { pk: `PAT#${number}`, sk: 'PATENT' } }),
+    );
+    expect(Item).toMatchObject({ evaluationStatus: 'closed', evaluationClosedReason: 'quorum' });
+    const closedEvents = await clients().documents.send(
+      new QueryCommand({
+        TableName: tableName('core'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+        ExpressionAttributeValues: { ':pk': `PAT#${number}`, ':e': 'EVENT#' },
+      }),
+    );
+    expect(closedEvents.Items!.filter((e) => e.type === 'evaluationClosed')).toHaveLength(1);
+    const late = await api(`/v1/patents/${number}/evaluations/mine`, {
+      method: 'PUT',
+      token: enterpriseToken,
+      body: evaluation,
+    });
+    expect(late.status).toBe(409);
   });
 
   it('the daily digest emails each evaluator its new requests once', async () => {

@@ -1,0 +1,13 @@
+import { httpRoute } from '../shared/http.ts';
+import { evaluationDeps } from './evaluation-deps.ts';
+import { declineRequest } from './evaluations.ts';
+
+const deps = evaluationDeps();
+
+export const handler = httpRoute(
+  'POST /v1/inbox/{applicationNumber}/decline',
+  async ({ caller, params, body }) => ({
+    status: 200,
+    body: await declineRequest(deps, caller, params.applicationNumber, body),
+  }),
+);

@@ -1,0 +1,335 @@
+/**
+ * DynamoDB adapter of EvaluationStore (core table). Evaluations and requests live in the patent's
+ * partition; every change is one transaction with its audit entry (and, for a closing window, its
+ * pipeline event), conditioned on what was read. Enterprise and expert profiles are read through the
+ * market's evaluator store.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { dynamoEvaluatorStore } from '../market/evaluator-store.ts';
+import { patentKey } from '../patents/patent-store.ts';
+import { auditItem } from '../shared/audit.ts';
+import {
+  type EvaluatedPatent,
+  type EvaluationRequest,
+  type EvaluationStore,
+  type EvaluatorRef,
+  type StoredEvaluation,
+  windowActor,
+} from './ports.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export const evaluationKey = (applicationNumber: string, evaluator: EvaluatorRef) => ({
+  pk: `PAT#${applicationNumber}`,
+  sk: `EVAL#${evaluator.kind}#${evaluator.id}`,
+});
+export const requestKey = (applicationNumber: string, evaluator: EvaluatorRef) => ({
+  pk: `PAT#${applicationNumber}`,
+  sk: `REQ#${evaluator.kind}#${evaluator.id}`,
+});
+export const dueWindowPartition = 'DUE#evaluation-window';
+/** The sort key of a pipeline event: one per patent version, so a replayed transition cannot add a second. */
+export const eventSortKey = (version: number, type: string) =>
+  `EVENT#${String(version).padStart(6, '0')}#${type}`;
+
+const patentFields = [
+  'applicationNumber',
+  'institutionUscc',
+  'provinceCode',
+  'poolStatus',
+  'version',
+  'evaluationStatus',
+  'evaluationOpenedAt',
+  'evaluationDeadline',
+  'evaluationClosedAt',
+  'evaluationClosedReason',
+] as const;
+
+function strip<T>(item: Record<string, unknown>): T {
+  const { pk, sk, entity, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, ...rest } = item;
+  return rest as T;
+}
+
+export function evaluationItem(evaluation: StoredEvaluation) {
+  return {
+    ...evaluationKey(evaluation.applicationNumber, {
+      kind: evaluation.evaluatorKind,
+      id: evaluation.evaluatorId,
+    }),
+    entity: 'evaluation',
+    // By owner: an institution's feedback in time order (e.g. a weekly summary of new evaluations).
+    gsi1pk: `INST#${evaluation.institutionUscc}#EVAL`,
+    gsi1sk: `${evaluation.updatedAt}#${evaluation.applicationNumber}#${evaluation.evaluatorKind}#${evaluation.evaluatorId}`,
+    ...evaluation,
+  };
+}
+
+export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableName: string): EvaluationStore {
+  const evaluators = dynamoEvaluatorStore(documents, tableName);
+  const get = async (Key: Record<string, string>) =>
+    (await documents.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }))).Item;
+
+  return {
+    async patent(applicationNumber) {
+      const { Item } = await documents.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: patentKey(applicationNumber),
+          ConsistentRead: true,
+          ProjectionExpression: patentFields.map((_, i) => `#p${i}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(patentFields.map((f, i) => [`#p${i}`, f])),
+        }),
+      );
+      return Item as EvaluatedPatent | undefined;
+    },
+    async enterprise(uscc) {
+      return evaluators.getEnterprise(uscc);
+    },
+    async expert(expertId) {
+      return evaluators.getExpert(expertId);
+    },
+    async request(applicationNumber, evaluator) {
+      const item = await get(requestKey(applicationNumber, evaluator));
+      return item ? strip<EvaluationRequest>(item) : undefined;
+    },
+    async evaluation(applicationNumber, evaluator) {
+      const item = await get(evaluationKey(applicationNumber, evaluator));
+      return item ? strip<StoredEvaluation>(item) : undefined;
+    },
+    async evaluations(applicationNumber) {
+      const found: StoredEvaluation[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :eval)',
+            ExpressionAttributeValues: { ':pk': `PAT#${applicationNumber}`, ':eval': 'EVAL#' },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) found.push(strip<StoredEvaluation>(item));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return found;
+    },
+    async saveEvaluation(evaluation, write, caller, at) {
+      const number = evaluation.applicationNumber;
+      const evaluator = { kind: evaluation.evaluatorKind, id: evaluation.evaluatorId };
+      const patent: TransactItem = write.openWindow
+        ? {
+            Update: {
+              TableName: tableName,
+              Key: patentKey(number),
+              UpdateExpression:
+                'SET evaluationOpenedAt = :at, evaluationDeadline = :deadline, evaluationStatus = :open, gsi3pk = :due, gsi3sk = :dueKey',
+              ConditionExpression: 'poolStatus = :conversion AND attribute_not_exists(evaluationStatus)',
+              ExpressionAttributeValues: {
+                ':at': write.openWindow.openedAt,
+                ':deadline': write.openWindow.deadline,
+                ':open': 'open',
+                ':due': dueWindowPartition,
+                ':dueKey': `${write.openWindow.deadline}#${number}`,
+                ':conversion': 'conversion',
+              },
+            },
+          }
+        : {
+            ConditionCheck: {
+              TableName: tableName,
+              Key: patentKey(number),
+              ConditionExpression:
+                'poolStatus = :conversion AND evaluationStatus = :open AND evaluationDeadline > :now',
+              ExpressionAttributeValues: { ':conversion': 'conversion', ':open': 'open', ':now': at },
+            },
+          };
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: tableName,
+            Item: evaluationItem(evaluation),
+            ...(write.previousVersion === undefined
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: 'version = :previous',
+                  ExpressionAttributeValues: { ':previous': write.previousVersion },
+                }),
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: auditItem({
+              pk: `PAT#${number}`,
+              action: write.audit.action,
+              caller,
+              at,
+              changes: write.audit.changes,
+            }),
+          },
+        },
+        patent,
+      ];
+      if (write.markRequestEvaluated) {
+        items.push({
+          Update: {
+            TableName: tableName,
+            Key: requestKey(number, evaluator),
+            UpdateExpression: 'SET #status = :evaluated, evaluatedAt = :at',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':evaluated': 'evaluated', ':at': at },
+          },
+        });
+      }
+      try {
+        await documents.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'saved';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [evaluationReason] = error.CancellationReasons ?? [];
+        return evaluationReason?.Code === 'ConditionalCheckFailed' ? 'stale' : 'retry';
+      }
+    },
+    async declineRequest(applicationNumber, evaluator, decline, caller) {
+      try {
+        await documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: requestKey(applicationNumber, evaluator),
+                  UpdateExpression: `SET #status = :declined, declinedAt = :at${decline.reason ? ', declineReason = :reason' : ''}`,
+                  ConditionExpression: '#status = :pending',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: {
+                    ':declined': 'declined',
+                    ':pending': 'pending',
+                    ':at': decline.at,
+                    ...(decline.reason ? { ':reason': decline.reason } : {}),
+                  },
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: auditItem({
+                    pk: `PAT#${applicationNumber}`,
+                    action: 'evaluation-request.declined',
+                    caller,
+                    at: decline.at,
+                    changes: {
+                      evaluatorKind: evaluator.kind,
+                      evaluatorId: evaluator.id,
+                      from: 'pending',
+                      status: 'declined',
+                      ...(decline.reason ? { reason: decline.reason } : {}),
+                    },
+                  }),
+                },
+              },
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) return false;
+        throw error;
+      }
+    },
+    async closeWindow(patent, close) {
+      const key = patentKey(patent.applicationNumber);
+      const next = patent.version + 1;
+      try {
+        await documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: key,
+                  UpdateExpression:
+                    'SET evaluationStatus = :closed, evaluationClosedAt = :at, evaluationClosedReason = :reason, evaluationAggregate = :aggregate, version = :next, updatedAt = :at, updatedBy = :by REMOVE gsi3pk, gsi3sk',
+                  ConditionExpression: 'evaluationStatus = :open AND version = :version',
+                  ExpressionAttributeValues: {
+                    ':closed': 'closed',
+                    ':open': 'open',
+                    ':at': close.at,
+                    ':reason': close.reason,
+                    ':aggregate': close.aggregate,
+                    ':version': patent.version,
+                    ':next': next,
+                    ':by': windowActor.sub,
+                  },
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: auditItem({
+                    pk: key.pk,
+                    action: 'patent.evaluation-window-closed',
+                    caller: windowActor,
+                    at: close.at,
+                    changes: { evaluationStatus: 'closed', reason: close.reason, aggregate: close.aggregate },
+                  }),
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    pk: key.pk,
+                    sk: eventSortKey(next, 'evaluationClosed'),
+                    entity: 'pipeline-event',
+                    type: 'evaluationClosed',
+                    at: close.at,
+                    applicationNumber: patent.applicationNumber,
+                    institutionUscc: patent.institutionUscc,
+                    provinceCode: patent.provinceCode,
+                    reason: close.reason,
+                    ...(patent.evaluationOpenedAt ? { openedAt: patent.evaluationOpenedAt } : {}),
+                    ...(patent.evaluationDeadline ? { deadline: patent.evaluationDeadline } : {}),
+                    aggregate: close.aggregate,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) return false;
+        throw error;
+      }
+    },
+    async dueWindows(now, cursor) {
+      const page = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi3',
+          // gsi3sk is <deadline>#<applicationNumber>: every deadline up to `now` sorts before `now#~`.
+          KeyConditionExpression: 'gsi3pk = :due AND gsi3sk <= :bound',
+          ExpressionAttributeValues: { ':due': dueWindowPartition, ':bound': `${now}#~` },
+          ProjectionExpression: 'applicationNumber',
+          Limit: 100,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      return {
+        applicationNumbers: (page.Items ?? []).map((i) => i.applicationNumber as string),
+        ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
+      };
+    },
+  };
+}

@@ -1,0 +1,394 @@
+/**
+ * Market evaluations (issue 4, items 4 and 5): an enterprise or expert evaluates a conversion-pool
+ * patent (one evaluation per evaluator and patent, replaced by a later PUT, versioned); a matched
+ * evaluator may decline its request instead; the institution (and the administrators of its scope)
+ * read all evaluations with an aggregate, evaluators only their own. An enterprise's identity is shown
+ * only while its current evaluation consents; an expert is shown by title unless it consents.
+ *
+ * Who may evaluate: a matched evaluator (the patent was pushed to it: a request exists), or a verified
+ * enterprise that found the patent in the pool itself. Never the patent's own institution (an enterprise
+ * whose code is the institution's, an expert affiliated with it): conflict of interest.
+ */
+import { randomUUID } from 'node:crypto';
+import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
+import type {
+  DeclinedRequest,
+  DeclineRequest,
+  EvaluationInput,
+  EvaluationWindow,
+  MyEvaluation,
+  PatentEvaluation,
+  PatentEvaluations,
+} from '../../schemas/evaluation.ts';
+import type { Caller } from '../../schemas/roles.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { aggregateEvaluations } from './aggregate.ts';
+import type {
+  EvaluatedPatent,
+  EvaluationDeps,
+  EvaluationRequest,
+  EvaluatorRef,
+  StoredEvaluation,
+} from './ports.ts';
+import { closeEvaluationWindow, windowClosedError, windowView } from './window.ts';
+
+const applicationNumberPattern = /^(\d{12}|\d{8})\.[\dX]$/;
+
+/** The normalized application number of a path parameter (ZL / CN prefixes, full-width digits accepted). */
+export function patentNumber(raw: string): string {
+  const number = normalizeApplicationNumber(raw);
+  if (!applicationNumberPattern.test(number)) {
+    throw new ValidationError(
+      `"${raw}" is not a patent application number: use the form 202010123456.2 (12 digits, '.', check character; ZL or CN prefixes are fine).`,
+      [{ in: 'path', field: 'applicationNumber', message: 'not an application number' }],
+    );
+  }
+  return number;
+}
+
+/** The evaluator a caller speaks for: its enterprise (custom:uscc) or the expert itself. */
+export function evaluatorOf(caller: Caller): EvaluatorRef {
+  if (caller.roles.includes('enterprise')) {
+    if (!caller.orgUscc)
+      throw new ForbiddenError(
+        'Your enterprise account names no organization (custom:uscc): ask your administrator.',
+      );
+    return { kind: 'enterprise', id: caller.orgUscc };
+  }
+  if (caller.roles.includes('expert')) return { kind: 'expert', id: caller.sub };
+  throw new ForbiddenError('Evaluations are given by enterprises and experts.');
+}
+
+const unique = <T>(values: readonly T[]) => [...new Set(values)];
+
+function evaluationFields(e: StoredEvaluation) {
+  return {
+    industrializationProspect: e.industrializationProspect,
+    maturityTrl: e.maturityTrl,
+    improvementNeeds: {
+      categories: e.improvementNeeds.categories,
+      ...(e.improvementNeeds.text ? { text: e.improvementNeeds.text } : {}),
+    },
+    cooperationIntents: e.cooperationIntents,
+    ...(e.priceExpectation ? { priceExpectation: e.priceExpectation } : {}),
+    reasonCodes: e.reasonCodes,
+    ...(e.comment ? { comment: e.comment } : {}),
+  };
+}
+
+function myView(e: StoredEvaluation, window: EvaluationWindow): MyEvaluation {
+  return {
+    evaluationId: e.evaluationId,
+    applicationNumber: e.applicationNumber,
+    evaluatorKind: e.evaluatorKind,
+    matched: e.matched,
+    ...evaluationFields(e),
+    consentToShareIdentity: e.consentToShareIdentity,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+    version: e.version,
+    window,
+  };
+}
+
+/** 403 unless the evaluator may evaluate this patent at all (conflict of interest, verification). */
+async function checkEvaluator(deps: EvaluationDeps, evaluator: EvaluatorRef, patent: EvaluatedPatent) {
+  const conflict = (who: string) =>
+    new ForbiddenError(
+      `Patent ${patent.applicationNumber} belongs to ${who} (${patent.institutionUscc}): it is evaluated by others only (conflict of interest).`,
+      { reason: 'conflict-of-interest' },
+    );
+  if (evaluator.kind === 'enterprise') {
+    if (evaluator.id === patent.institutionUscc) throw conflict('your own organization');
+    const enterprise = await deps.store.enterprise(evaluator.id);
+    if (!enterprise) {
+      throw new ForbiddenError(
+        `Your enterprise ${evaluator.id} is not registered: register with POST /v1/enterprises; once the administrator of your province verifies it, you can evaluate.`,
+        { reason: 'enterprise-not-verified', status: 'unregistered' },
+      );
+    }
+    if (enterprise.status === 'pending') {
+      throw new ForbiddenError(
+        `Your enterprise ${evaluator.id} is still pending verification by the administrator of province ${enterprise.provinceCode}: only verified enterprises evaluate.`,
+        { reason: 'enterprise-not-verified', status: 'pending' },
+      );
+    }
+    if (enterprise.status !== 'verified') {
+      throw new ForbiddenError(
+        `The registration of your enterprise ${evaluator.id} was rejected${enterprise.rejectionReason ? `: ${enterprise.rejectionReason}` : ''}. Correct it and register again (POST /v1/enterprises); only verified enterprises evaluate.`,
+        {
+          reason: 'enterprise-not-verified',
+          status: enterprise.status,
+          ...(enterprise.rejectionReason ? { rejectionReason: enterprise.rejectionReason } : {}),
+        },
+      );
+    }
+    return;
+  }
+  const expert = await deps.store.expert(evaluator.id);
+  if (!expert) {
+    throw new ForbiddenError(
+      'Register your expert profile first (PUT /v1/experts/me): its affiliation decides conflicts of interest.',
+      { reason: 'expert-not-registered' },
+    );
+  }
+  if (expert.affiliationUscc === patent.institutionUscc) throw conflict('the organization you work for');
+  if (expert.active === false) {
+    throw new ForbiddenError('Your expert profile is inactive: ask your administrator to reactivate it.', {
+      reason: 'expert-inactive',
+    });
+  }
+}
+
+/** PUT /v1/patents/{applicationNumber}/evaluations/mine */
+export async function submitEvaluation(
+  deps: EvaluationDeps,
+  caller: Caller,
+  applicationNumber: string,
+  input: EvaluationInput,
+): Promise<{ created: boolean; evaluation: MyEvaluation }> {
+  const number = patentNumber(applicationNumber);
+  const evaluator = evaluatorOf(caller);
+  const notInPool = () =>
+    new NotFoundError(
+      `No patent ${number} in the conversion pool: only patents screened into the pool are evaluated (GET /v1/patents lists them, GET /v1/inbox your requests).`,
+    );
+  let patent = await deps.store.patent(number);
+  if (patent?.poolStatus !== 'conversion') throw notInPool();
+  await checkEvaluator(deps, evaluator, patent);
+  const request = await deps.store.request(number, evaluator);
+  if (evaluator.kind === 'expert' && !request) {
+    throw new ForbiddenError(
+      `Experts evaluate the patents pushed to them: ${number} is not in your inbox (GET /v1/inbox lists your requests).`,
+      { reason: 'not-requested' },
+    );
+  }
+  const { expectedVersion, consentToShareIdentity, ...fields } = input;
+  for (let attempt = 0; ; attempt++) {
+    const now = deps.now();
+    const closed = windowClosedError(patent, now);
+    if (closed) throw closed;
+    const existing = await deps.store.evaluation(number, evaluator);
+    if (expectedVersion !== undefined && expectedVersion !== existing?.version) {
+      throw new ConflictError(
+        existing
+          ? `Your evaluation of ${number} changed since you read it (version ${expectedVersion}, now ${existing.version}): read it again (GET .../evaluations/mine) and send your change again.`
+          : `You have no evaluation of ${number} yet: send it without expectedVersion.`,
+        { currentVersion: existing?.version ?? null },
+      );
+    }
+    const at = now.toISOString();
+    const evaluation: StoredEvaluation = {
+      evaluationId: existing?.evaluationId ?? (deps.newId ?? randomUUID)(),
+      applicationNumber: number,
+      institutionUscc: patent.institutionUscc,
+      provinceCode: patent.provinceCode,
+      evaluatorKind: evaluator.kind,
+      evaluatorId: evaluator.id,
+      matched: Boolean(request) || Boolean(existing?.matched),
+      industrializationProspect: fields.industrializationProspect,
+      maturityTrl: fields.maturityTrl,
+      improvementNeeds: {
+        categories: unique(fields.improvementNeeds.categories),
+        ...(fields.improvementNeeds.text ? { text: fields.improvementNeeds.text } : {}),
+      },
+      cooperationIntents: unique(fields.cooperationIntents),
+      ...(fields.priceExpectation ? { priceExpectation: fields.priceExpectation } : {}),
+      reasonCodes: unique(fields.reasonCodes),
+      ...(fields.comment ? { comment: fields.comment } : {}),
+      consentToShareIdentity,
+      createdAt: existing?.createdAt ?? at,
+      updatedAt: at,
+      version: (existing?.version ?? 0) + 1,
+    };
+    const openWindow =
+      patent.evaluationStatus === undefined
+        ? {
+            openedAt: at,
+            deadline: new Date(now.getTime() + deps.settings.windowDays * 86_400_000).toISOString(),
+          }
+        : undefined;
+    const outcome = await deps.store.saveEvaluation(
+      evaluation,
+      {
+        previousVersion: existing?.version,
+        markRequestEvaluated: Boolean(request),
+        openWindow,
+        audit: {
+          action: existing ? 'evaluation.updated' : 'evaluation.submitted',
+          changes: {
+            evaluatorKind: evaluator.kind,
+            evaluatorId: evaluator.id,
+            ...evaluationFields(evaluation),
+            consentToShareIdentity,
+            version: evaluation.version,
+          },
+        },
+      },
+      caller,
+      at,
+    );
+    if (outcome === 'saved') {
+      const known: EvaluationWindow = openWindow
+        ? { status: 'open', openedAt: openWindow.openedAt, deadline: openWindow.deadline }
+        : windowView(patent);
+      const closing = await closeEvaluationWindow(deps, number, 'quorum');
+      return { created: !existing, evaluation: myView(evaluation, closing.window ?? known) };
+    }
+    if (outcome === 'stale') {
+      throw new ConflictError(
+        `Your evaluation of ${number} was changed at the same moment (another session of yours?): read it again (GET .../evaluations/mine) and send your change again.`,
+      );
+    }
+    if (attempt >= 2) {
+      throw new ConflictError(
+        `Patent ${number} changed while your evaluation was saved: send it again in a moment.`,
+      );
+    }
+    patent = await deps.store.patent(number);
+    if (patent?.poolStatus !== 'conversion') throw notInPool();
+  }
+}
+
+/** GET /v1/patents/{applicationNumber}/evaluations/mine: the caller's own evaluation, 404 if none. */
+export async function getMyEvaluation(
+  deps: EvaluationDeps,
+  caller: Caller,
+  applicationNumber: string,
+): Promise<MyEvaluation> {
+  const number = patentNumber(applicationNumber);
+  const evaluator = evaluatorOf(caller);
+  const evaluation = await deps.store.evaluation(number, evaluator);
+  if (!evaluation) {
+    throw new NotFoundError(
+      `You have not evaluated patent ${number}: send your evaluation with PUT /v1/patents/${number}/evaluations/mine.`,
+    );
+  }
+  const patent = await deps.store.patent(number);
+  return myView(evaluation, patent ? windowView(patent) : { status: 'none' });
+}
+
+async function institutionView(deps: EvaluationDeps, e: StoredEvaluation): Promise<PatentEvaluation> {
+  const base: PatentEvaluation = {
+    evaluationId: e.evaluationId,
+    evaluatorKind: e.evaluatorKind,
+    matched: e.matched,
+    identityShared: false,
+    ...evaluationFields(e),
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+    version: e.version,
+  };
+  if (e.evaluatorKind === 'enterprise') {
+    // The consent of the CURRENT evaluation decides: withdrawing it hides the identity again.
+    if (!e.consentToShareIdentity) return base;
+    const enterprise = await deps.store.enterprise(e.evaluatorId);
+    if (!enterprise) return base;
+    const { name, phone, email } = enterprise.contact;
+    return {
+      ...base,
+      identityShared: true,
+      enterprise: {
+        uscc: enterprise.uscc,
+        name: enterprise.name,
+        contact: { name, ...(phone ? { phone } : {}), ...(email ? { email } : {}) },
+      },
+    };
+  }
+  const expert = await deps.store.expert(e.evaluatorId);
+  const title = expert?.title ?? '专家';
+  if (!e.consentToShareIdentity || !expert) return { ...base, expert: { title } };
+  return {
+    ...base,
+    identityShared: true,
+    expert: {
+      title,
+      name: expert.name,
+      affiliationUscc: expert.affiliationUscc,
+      ...(expert.email ? { email: expert.email } : {}),
+    },
+  };
+}
+
+/**
+ * GET /v1/patents/{applicationNumber}/evaluations: the owning institution, the admin of its province
+ * and national admins. Anyone else (enterprises and experts included) gets a 404: an evaluator reads
+ * only its own evaluation (.../evaluations/mine), never another's.
+ */
+export async function listEvaluations(
+  deps: EvaluationDeps,
+  caller: Caller,
+  applicationNumber: string,
+): Promise<PatentEvaluations> {
+  const number = patentNumber(applicationNumber);
+  const patent = await deps.store.patent(number);
+  const inScope =
+    patent &&
+    (caller.roles.includes('national-admin') ||
+      (caller.roles.includes('province-admin') && caller.provinceCode === patent.provinceCode) ||
+      (caller.roles.includes('institution') && caller.orgUscc === patent.institutionUscc));
+  if (!inScope) {
+    const evaluatorOnly = caller.roles.every((r) => r === 'enterprise' || r === 'expert');
+    throw new NotFoundError(
+      evaluatorOnly
+        ? `The evaluations of patent ${number} are shown to its institution; yours is at GET /v1/patents/${number}/evaluations/mine.`
+        : `No patent ${number} in your scope: check the application number (GET /v1/patents lists yours).`,
+    );
+  }
+  const evaluations = (await deps.store.evaluations(number)).sort(
+    (a, b) => a.createdAt.localeCompare(b.createdAt) || a.evaluationId.localeCompare(b.evaluationId),
+  );
+  return {
+    applicationNumber: number,
+    window: windowView(patent),
+    aggregate: aggregateEvaluations(evaluations),
+    items: await Promise.all(evaluations.map((e) => institutionView(deps, e))),
+  };
+}
+
+function requestView(r: EvaluationRequest): DeclinedRequest {
+  return {
+    applicationNumber: r.applicationNumber,
+    status: r.status,
+    ...(r.declinedAt ? { declinedAt: r.declinedAt } : {}),
+    ...(r.declineReason ? { declineReason: r.declineReason } : {}),
+  };
+}
+
+/** POST /v1/inbox/{applicationNumber}/decline: pending -> declined (declining twice changes nothing). */
+export async function declineRequest(
+  deps: EvaluationDeps,
+  caller: Caller,
+  applicationNumber: string,
+  input: DeclineRequest,
+): Promise<DeclinedRequest> {
+  const number = patentNumber(applicationNumber);
+  const evaluator = evaluatorOf(caller);
+  const notInInbox = new NotFoundError(
+    `No evaluation request for patent ${number} in your inbox: GET /v1/inbox lists yours.`,
+  );
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const request = await deps.store.request(number, evaluator);
+    if (!request) throw notInInbox;
+    if (request.status === 'declined') return requestView(request);
+    if (request.status === 'evaluated') {
+      throw new ConflictError(
+        `You have evaluated patent ${number} already, so its request cannot be declined; change your evaluation with PUT /v1/patents/${number}/evaluations/mine instead.`,
+        { currentState: 'evaluated', allowed: ['pending'] },
+      );
+    }
+    const at = deps.now().toISOString();
+    const reason = input.reason || undefined;
+    if (await deps.store.declineRequest(number, evaluator, { reason, at }, caller)) {
+      return requestView({
+        ...request,
+        status: 'declined',
+        declinedAt: at,
+        ...(reason ? { declineReason: reason } : {}),
+      });
+    }
+  }
+  throw new ConflictError(
+    `The request for patent ${number} changed at the same moment: read your inbox again.`,
+  );
+}

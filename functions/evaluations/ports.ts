@@ -1,0 +1,173 @@
+/**
+ * The ports of the evaluation use-cases (evaluations.ts, window.ts) and their settings. The DynamoDB
+ * adapter is evaluation-store.ts; the unit tests use an in-memory one.
+ *
+ * Items (core table, the patent's partition, so that a patent's evaluations are one Query):
+ *   evaluation          pk PAT#<n>  sk EVAL#<kind>#<id>   gsi1 INST#<uscc>#EVAL / <updatedAt>#<n>#<kind>#<id>
+ *   evaluation request  pk PAT#<n>  sk REQ#<kind>#<id>    (written by the push, status changed here)
+ *   window              on the patent item: evaluationStatus, evaluationOpenedAt, evaluationDeadline,
+ *                       evaluationClosedAt, evaluationClosedReason, evaluationAggregate; gsi3
+ *                       DUE#evaluation-window / <deadline>#<n> while open
+ *   pipeline event      pk PAT#<n>  sk EVENT#<version>#evaluationClosed
+ */
+
+import type {
+  CooperationIntent,
+  EvaluationAggregate,
+  EvaluatorKind,
+  ImprovementCategory,
+  ReasonCode,
+  WindowCloseReason,
+} from '../../schemas/evaluation.ts';
+import type { Enterprise, Expert } from '../../schemas/market.ts';
+import type { Caller } from '../../schemas/roles.ts';
+import { marketSettings } from '../market/push.ts';
+
+export interface EvaluatedPatent {
+  applicationNumber: string;
+  institutionUscc: string;
+  provinceCode: string;
+  poolStatus: string;
+  version: number;
+  evaluationStatus?: 'open' | 'closed';
+  evaluationOpenedAt?: string;
+  evaluationDeadline?: string;
+  evaluationClosedAt?: string;
+  evaluationClosedReason?: WindowCloseReason;
+}
+
+export interface EvaluatorRef {
+  kind: EvaluatorKind;
+  /** Enterprises: their USCC; experts: their user id (sub). */
+  id: string;
+}
+
+export interface StoredEvaluation {
+  evaluationId: string;
+  applicationNumber: string;
+  institutionUscc: string;
+  provinceCode: string;
+  evaluatorKind: EvaluatorKind;
+  evaluatorId: string;
+  matched: boolean;
+  industrializationProspect: number;
+  maturityTrl: number;
+  improvementNeeds: { categories: ImprovementCategory[]; text?: string };
+  cooperationIntents: CooperationIntent[];
+  priceExpectation?: { minWan: number; maxWan: number };
+  reasonCodes: ReasonCode[];
+  comment?: string;
+  consentToShareIdentity: boolean;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface EvaluationRequest {
+  applicationNumber: string;
+  evaluatorKind: EvaluatorKind;
+  evaluatorId: string;
+  status: 'pending' | 'declined' | 'evaluated';
+  declinedAt?: string;
+  declineReason?: string;
+  evaluatedAt?: string;
+}
+
+export type EnterpriseProfile = Pick<
+  Enterprise,
+  'uscc' | 'name' | 'provinceCode' | 'status' | 'rejectionReason' | 'contact'
+>;
+export type ExpertProfile = Pick<
+  Expert,
+  'expertId' | 'name' | 'title' | 'affiliationUscc' | 'email' | 'active'
+>;
+
+export interface SaveEvaluation {
+  /** The version read; undefined for a first evaluation. */
+  previousVersion?: number;
+  /** Sets the evaluator's request to evaluated (it exists). */
+  markRequestEvaluated: boolean;
+  /** Opens the window with this evaluation (the patent has none); otherwise it must be open and before its deadline. */
+  openWindow?: { openedAt: string; deadline: string };
+  audit: { action: string; changes: Record<string, unknown> };
+}
+
+/** saved; stale: the evaluation changed since it was read; retry: the patent or request moved on. */
+export type SaveOutcome = 'saved' | 'stale' | 'retry';
+
+export interface WindowClose {
+  at: string;
+  reason: WindowCloseReason;
+  aggregate: EvaluationAggregate;
+}
+
+export interface EvaluationStore {
+  /** Consistent read of the patent's fields that evaluations need. */
+  patent(applicationNumber: string): Promise<EvaluatedPatent | undefined>;
+  enterprise(uscc: string): Promise<EnterpriseProfile | undefined>;
+  expert(expertId: string): Promise<ExpertProfile | undefined>;
+  request(applicationNumber: string, evaluator: EvaluatorRef): Promise<EvaluationRequest | undefined>;
+  evaluation(applicationNumber: string, evaluator: EvaluatorRef): Promise<StoredEvaluation | undefined>;
+  /** Every current evaluation of the patent (consistent). */
+  evaluations(applicationNumber: string): Promise<StoredEvaluation[]>;
+  /** The evaluation, its audit entry and the request status in one transaction, conditioned on the window. */
+  saveEvaluation(
+    evaluation: StoredEvaluation,
+    write: SaveEvaluation,
+    caller: Pick<Caller, 'sub' | 'roles'>,
+    at: string,
+  ): Promise<SaveOutcome>;
+  /** pending -> declined with its audit entry; false when the request is no longer pending. */
+  declineRequest(
+    applicationNumber: string,
+    evaluator: EvaluatorRef,
+    decline: { reason?: string; at: string },
+    caller: Pick<Caller, 'sub' | 'roles'>,
+  ): Promise<boolean>;
+  /**
+   * open -> closed at `patent.version` (version + 1): the aggregate on the patent, the due-index
+   * entry removed, an audit entry and the `evaluationClosed` pipeline event, in one transaction.
+   * false when the patent is no longer open at that version.
+   */
+  closeWindow(patent: EvaluatedPatent, close: WindowClose): Promise<boolean>;
+  /** Patents whose window is due (deadline <= `now`), a page at a time. */
+  dueWindows(
+    now: string,
+    cursor?: Record<string, unknown>,
+  ): Promise<{ applicationNumbers: string[]; next?: Record<string, unknown> }>;
+}
+
+export interface EvaluationSettings {
+  /** Evaluations that close the window early. */
+  quorum: number;
+  /** Of which at least this many from enterprises. */
+  quorumEnterprises: number;
+  /** Window length when an evaluation opens it (the push uses the same EVALUATION_WINDOW_DAYS). */
+  windowDays: number;
+}
+
+/** EVALUATION_QUORUM (default 3), EVALUATION_QUORUM_ENTERPRISES (default 1), EVALUATION_WINDOW_DAYS (60). */
+export function evaluationSettings(
+  env: Record<string, string | undefined> = process.env,
+): EvaluationSettings {
+  const number = (name: string, fallback: number, min: number) => {
+    const raw = env[name];
+    const value = raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw);
+    return Number.isInteger(value) && value >= min ? value : fallback;
+  };
+  return {
+    quorum: number('EVALUATION_QUORUM', 3, 1),
+    quorumEnterprises: number('EVALUATION_QUORUM_ENTERPRISES', 1, 0),
+    windowDays: marketSettings(env).windowDays,
+  };
+}
+
+export interface EvaluationDeps {
+  store: EvaluationStore;
+  now: () => Date;
+  settings: EvaluationSettings;
+  newId?: () => string;
+}
+
+/** The actor of the window's own transitions (quorum or deadline), in audit entries. */
+export const windowActor = { sub: 'system:evaluation-window', roles: ['system'] };

@@ -1,0 +1,272 @@
+/** The DynamoDB adapter of the evaluations, with the document client mocked (aws-sdk-client-mock). */
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { aggregateEvaluations } from '../../functions/evaluations/aggregate.ts';
+import { dynamoEvaluationStore } from '../../functions/evaluations/evaluation-store.ts';
+import type { EvaluatedPatent, StoredEvaluation } from '../../functions/evaluations/ports.ts';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+const table = 'unit-core';
+const store = dynamoEvaluationStore(documents, table);
+const NUMBER = '202010123456.2';
+const ENT = '91110000802100433B';
+const caller = { sub: 'ent-user', roles: ['enterprise' as const] };
+const at = '2026-03-01T02:00:00.000Z';
+
+beforeEach(() => ddb.reset());
+
+const cancelled = (...codes: string[]) =>
+  new TransactionCanceledException({
+    message: 'cancelled',
+    $metadata: {},
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+const sentTransaction = (i = 0) =>
+  ddb.commandCalls(TransactWriteCommand)[i]!.args[0].input as TransactWriteCommandInput;
+
+const evaluation: StoredEvaluation = {
+  evaluationId: 'e-1',
+  applicationNumber: NUMBER,
+  institutionUscc: '12100000400000624D',
+  provinceCode: '110000',
+  evaluatorKind: 'enterprise',
+  evaluatorId: ENT,
+  matched: true,
+  industrializationProspect: 4,
+  maturityTrl: 6,
+  improvementNeeds: { categories: ['pilot-scale-up'] },
+  cooperationIntents: ['license'],
+  reasonCodes: [],
+  consentToShareIdentity: false,
+  createdAt: at,
+  updatedAt: at,
+  version: 1,
+};
+const audit = { action: 'evaluation.submitted', changes: { industrializationProspect: 4 } };
+
+describe('dynamoEvaluationStore.saveEvaluation', () => {
+  it('one transaction: the evaluation (new: must not exist), its audit entry, the window check, the request set to evaluated', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    await expect(
+      store.saveEvaluation(evaluation, { markRequestEvaluated: true, audit }, caller, at),
+    ).resolves.toBe('saved');
+    const [put, auditPut, check, request] = sentTransaction().TransactItems!;
+    expect(put!.Put).toMatchObject({
+      TableName: table,
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: {
+        pk: `PAT#${NUMBER}`,
+        sk: `EVAL#enterprise#${ENT}`,
+        entity: 'evaluation',
+        gsi1pk: 'INST#12100000400000624D#EVAL',
+        gsi1sk: `${at}#${NUMBER}#enterprise#${ENT}`,
+        version: 1,
+        industrializationProspect: 4,
+      },
+    });
+    expect(auditPut!.Put!.Item).toMatchObject({
+      pk: `PAT#${NUMBER}`,
+      entity: 'audit',
+      action: 'evaluation.submitted',
+      actor: 'ent-user',
+    });
+    expect(check!.ConditionCheck).toMatchObject({
+      Key: { pk: `PAT#${NUMBER}`, sk: 'PATENT' },
+      ConditionExpression:
+        'poolStatus = :conversion AND evaluationStatus = :open AND evaluationDeadline > :now',
+      ExpressionAttributeValues: { ':conversion': 'conversion', ':open': 'open', ':now': at },
+    });
+    expect(request!.Update).toMatchObject({
+      Key: { pk: `PAT#${NUMBER}`, sk: `REQ#enterprise#${ENT}` },
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':evaluated': 'evaluated', ':at': at },
+    });
+  });
+
+  it('an update is conditioned on the version read; a first evaluation without a window opens it (gsi3 due entry)', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    await store.saveEvaluation(
+      { ...evaluation, version: 3 },
+      { previousVersion: 2, markRequestEvaluated: false, audit },
+      caller,
+      at,
+    );
+    expect(sentTransaction().TransactItems).toHaveLength(3);
+    expect(sentTransaction().TransactItems![0]!.Put).toMatchObject({
+      ConditionExpression: 'version = :previous',
+      ExpressionAttributeValues: { ':previous': 2 },
+    });
+    await store.saveEvaluation(
+      evaluation,
+      {
+        markRequestEvaluated: false,
+        openWindow: { openedAt: at, deadline: '2026-04-30T02:00:00.000Z' },
+        audit,
+      },
+      caller,
+      at,
+    );
+    expect(sentTransaction(1).TransactItems![2]!.Update).toMatchObject({
+      Key: { pk: `PAT#${NUMBER}`, sk: 'PATENT' },
+      ConditionExpression: 'poolStatus = :conversion AND attribute_not_exists(evaluationStatus)',
+      ExpressionAttributeValues: {
+        ':open': 'open',
+        ':due': 'DUE#evaluation-window',
+        ':dueKey': `2026-04-30T02:00:00.000Z#${NUMBER}`,
+      },
+    });
+  });
+
+  it('a failed condition on the evaluation is stale; on the patent (window closed meanwhile) a retry', async () => {
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('ConditionalCheckFailed', 'None', 'None'))
+      .rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed'))
+      .rejectsOnce(new Error('network'));
+    await expect(
+      store.saveEvaluation(evaluation, { markRequestEvaluated: false, audit }, caller, at),
+    ).resolves.toBe('stale');
+    await expect(
+      store.saveEvaluation(evaluation, { markRequestEvaluated: false, audit }, caller, at),
+    ).resolves.toBe('retry');
+    await expect(
+      store.saveEvaluation(evaluation, { markRequestEvaluated: false, audit }, caller, at),
+    ).rejects.toThrow('network');
+  });
+});
+
+describe('dynamoEvaluationStore.closeWindow', () => {
+  const patent: EvaluatedPatent = {
+    applicationNumber: NUMBER,
+    institutionUscc: '12100000400000624D',
+    provinceCode: '110000',
+    poolStatus: 'conversion',
+    version: 7,
+    evaluationStatus: 'open',
+    evaluationOpenedAt: '2026-01-01T00:00:00.000Z',
+    evaluationDeadline: '2026-03-02T00:00:00.000Z',
+  };
+  const aggregate = aggregateEvaluations([evaluation]);
+
+  it('open -> closed at the version read, the aggregate stored, gsi3 removed, audit and the evaluationClosed event in one transaction', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    await expect(store.closeWindow(patent, { at, reason: 'deadline', aggregate })).resolves.toBe(true);
+    const [update, auditPut, event] = sentTransaction().TransactItems!;
+    expect(update!.Update!.UpdateExpression).toMatch(/REMOVE gsi3pk, gsi3sk$/);
+    expect(update!.Update).toMatchObject({
+      Key: { pk: `PAT#${NUMBER}`, sk: 'PATENT' },
+      ConditionExpression: 'evaluationStatus = :open AND version = :version',
+      ExpressionAttributeValues: {
+        ':closed': 'closed',
+        ':reason': 'deadline',
+        ':aggregate': aggregate,
+        ':version': 7,
+        ':next': 8,
+      },
+    });
+    expect(auditPut!.Put!.Item).toMatchObject({
+      action: 'patent.evaluation-window-closed',
+      actor: 'system:evaluation-window',
+    });
+    expect(event!.Put).toMatchObject({
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: {
+        pk: `PAT#${NUMBER}`,
+        sk: 'EVENT#000008#evaluationClosed',
+        entity: 'pipeline-event',
+        type: 'evaluationClosed',
+        reason: 'deadline',
+        aggregate,
+        institutionUscc: '12100000400000624D',
+        deadline: '2026-03-02T00:00:00.000Z',
+      },
+    });
+  });
+
+  it('false when the window is no longer open at that version (the use-case re-reads)', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None'));
+    await expect(store.closeWindow(patent, { at, reason: 'quorum', aggregate })).resolves.toBe(false);
+  });
+});
+
+describe('dynamoEvaluationStore reads', () => {
+  it('dueWindows queries gsi3 DUE#evaluation-window up to now, a page at a time', async () => {
+    ddb.on(QueryCommand).resolves({
+      Items: [{ applicationNumber: NUMBER }],
+      LastEvaluatedKey: { pk: `PAT#${NUMBER}`, sk: 'PATENT', gsi3pk: 'DUE#evaluation-window', gsi3sk: 'x' },
+    });
+    const page = await store.dueWindows(at);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :due AND gsi3sk <= :bound',
+      ExpressionAttributeValues: { ':due': 'DUE#evaluation-window', ':bound': `${at}#~` },
+    });
+    expect(page).toEqual({
+      applicationNumbers: [NUMBER],
+      next: { pk: `PAT#${NUMBER}`, sk: 'PATENT', gsi3pk: 'DUE#evaluation-window', gsi3sk: 'x' },
+    });
+    // Every deadline up to now (same instant included) sorts under the bound, later ones above it.
+    expect(`${at}#${NUMBER}` <= `${at}#~`).toBe(true);
+    expect(`2026-03-01T02:00:00.001Z#${NUMBER}` <= `${at}#~`).toBe(false);
+  });
+
+  it('evaluations: a consistent Query of EVAL# in the patent partition, every page, keys stripped', async () => {
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({
+        Items: [
+          { pk: `PAT#${NUMBER}`, sk: `EVAL#enterprise#${ENT}`, gsi1pk: 'x', gsi1sk: 'y', ...evaluation },
+        ],
+        LastEvaluatedKey: { pk: `PAT#${NUMBER}`, sk: `EVAL#enterprise#${ENT}` },
+      })
+      .resolvesOnce({ Items: [{ ...evaluation, evaluatorKind: 'expert', evaluatorId: 'exp-1' }] });
+    const found = await store.evaluations(NUMBER);
+    expect(found).toHaveLength(2);
+    expect(found[0]).toEqual(evaluation);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :eval)',
+      ExpressionAttributeValues: { ':pk': `PAT#${NUMBER}`, ':eval': 'EVAL#' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('patent: a consistent read of the fields evaluations need', async () => {
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: { applicationNumber: NUMBER, poolStatus: 'conversion', version: 2 } });
+    await expect(store.patent(NUMBER)).resolves.toMatchObject({ poolStatus: 'conversion' });
+    const input = ddb.commandCalls(GetCommand)[0]!.args[0].input;
+    expect(input).toMatchObject({ Key: { pk: `PAT#${NUMBER}`, sk: 'PATENT' }, ConsistentRead: true });
+    expect(Object.values(input.ExpressionAttributeNames!)).toEqual(
+      expect.arrayContaining(['poolStatus', 'version', 'evaluationStatus', 'evaluationDeadline']),
+    );
+  });
+});
+
+describe('dynamoEvaluationStore.declineRequest', () => {
+  it('pending -> declined with the reason and an audit entry; false when not pending', async () => {
+    ddb.on(TransactWriteCommand).resolvesOnce({}).rejectsOnce(cancelled('ConditionalCheckFailed', 'None'));
+    await expect(
+      store.declineRequest(NUMBER, { kind: 'expert', id: 'exp-1' }, { reason: '不熟悉', at }, caller),
+    ).resolves.toBe(true);
+    const [update, auditPut] = sentTransaction().TransactItems!;
+    expect(update!.Update).toMatchObject({
+      Key: { pk: `PAT#${NUMBER}`, sk: 'REQ#expert#exp-1' },
+      ConditionExpression: '#status = :pending',
+      ExpressionAttributeValues: { ':declined': 'declined', ':reason': '不熟悉' },
+    });
+    expect(auditPut!.Put!.Item).toMatchObject({ action: 'evaluation-request.declined' });
+    await expect(store.declineRequest(NUMBER, { kind: 'expert', id: 'exp-1' }, { at }, caller)).resolves.toBe(
+      false,
+    );
+  });
+});
