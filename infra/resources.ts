@@ -347,6 +347,12 @@ export const functions = {
     tables: { core: 'readWrite' },
     timeoutSeconds: 900,
   },
+  sendWeeklyFeedback: {
+    entry: 'functions/evaluations/send-weekly-feedback.handler.ts',
+    description: 'Schedule: the weekly summary of new evaluations to each institution',
+    tables: { core: 'readWrite' },
+    timeoutSeconds: 900,
+  },
   queueTestMail: {
     entry: 'functions/mail/queue-test-mail.handler.ts',
     description: 'POST /v1/admin/mail:test: queues a test email so an operator can check delivery',
@@ -901,6 +907,12 @@ export const schedules = {
     cron: 'cron(30 2 * * ? *)',
     timezone: 'Asia/Shanghai',
     target: { function: 'closeEvaluationWindows' },
+  },
+  'weekly-feedback': {
+    description: 'Weekly summary of new evaluations to each institution (Mondays, 09:00 China time)',
+    cron: 'cron(0 9 ? * MON *)',
+    timezone: 'Asia/Shanghai',
+    target: { function: 'sendWeeklyFeedback' },
   },
   'evaluation-digest': {
     description:

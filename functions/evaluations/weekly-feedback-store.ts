@@ -1,0 +1,94 @@
+/** DynamoDB adapter of FeedbackStore: institutions per province (gsi2), evaluations per institution by time (gsi1). */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { provinceNames } from '../../schemas/codes/provinces.ts';
+import { leaseSeconds, newMailItem } from '../mail/mail-outbox.ts';
+import type { FeedbackEvaluation, FeedbackStore } from './weekly-feedback.ts';
+
+export function dynamoFeedbackStore(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  now: () => Date = () => new Date(),
+): FeedbackStore {
+  async function* queryAll(input: ConstructorParameters<typeof QueryCommand>[0]) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await documents.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      yield* page.Items ?? [];
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+  return {
+    async *institutions() {
+      for (const code of provinceNames.keys()) {
+        for await (const item of queryAll({
+          TableName: tableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': `PROV#${code}#INST` },
+        })) {
+          yield {
+            uscc: item.uscc as string,
+            name: item.name as string,
+            contactEmail: item.contactEmail as string | undefined,
+          };
+        }
+      }
+    },
+    async evaluationsSince(uscc, since) {
+      const found: FeedbackEvaluation[] = [];
+      for await (const item of queryAll({
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
+        ExpressionAttributeValues: { ':pk': `INST#${uscc}#EVAL`, ':since': since },
+      })) {
+        found.push(item as FeedbackEvaluation);
+      }
+      return found;
+    },
+    async sendOnce(uscc, week, message) {
+      const at = now();
+      const mail = newMailItem(message, at);
+      try {
+        await documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    pk: `FEEDBACK#${uscc}`,
+                    sk: week,
+                    entity: 'feedback-sent',
+                    mailId: mail.mailId,
+                    at: at.toISOString(),
+                    expiresAt: Math.floor(at.getTime() / 1000) + 60 * 86400,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    pk: `MAIL#${mail.mailId}`,
+                    sk: 'MAIL',
+                    entity: 'mail',
+                    gsi3pk: 'MAIL#pending',
+                    gsi3sk: new Date(at.getTime() + leaseSeconds * 1000).toISOString(),
+                    ...mail,
+                  },
+                },
+              },
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) return false;
+        throw error;
+      }
+    },
+  };
+}
