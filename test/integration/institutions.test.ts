@@ -71,21 +71,21 @@ describe('an API write lands in DynamoDB Local and reads back', () => {
   it('paginates a province listing with an opaque cursor', async () => {
     const admin = await token('national-admin');
     for (const n of [11, 12, 13]) {
-      const uscc = withUsccCheck(`12440000MB00000${n}`);
+      const uscc = withUsccCheck(`12460000MB00000${n}`);
       expect(
         (
           await api('/v1/institutions', {
             method: 'POST',
             token: admin,
-            body: { uscc, name: `分页大学${n}`, provinceCode: '440000', kind: 'university' },
+            body: { uscc, name: `分页大学${n}`, provinceCode: '460000', kind: 'university' },
           })
         ).status,
       ).toBe(201);
     }
-    const first = await api('/v1/institutions?province=440000&limit=2', { token: admin });
+    const first = await api('/v1/institutions?province=460000&limit=2', { token: admin });
     expect(first.json.items).toHaveLength(2);
     expect(first.json.nextCursor).toEqual(expect.any(String));
-    const second = await api(`/v1/institutions?province=440000&limit=2&cursor=${first.json.nextCursor}`, {
+    const second = await api(`/v1/institutions?province=460000&limit=2&cursor=${first.json.nextCursor}`, {
       token: admin,
     });
     expect(second.json.items).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import { bucketName, clients, eventually, tableName } from './helpers.ts';
@@ -35,12 +35,26 @@ describe('an object dropped into the drop bucket', () => {
     );
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({
-      status: 'queued',
       key,
       fileName: '盘点 2026.csv',
       institutionUscc: uscc,
       bucket: bucketName('drop'),
       sizeBytes: Buffer.byteLength('申请号,专利名称\n'),
+    });
+    // This institution is not registered: the started ingest ends the job, saying what to do.
+    const ended = await eventually(
+      async () => {
+        const { Item } = await documents.send(
+          new GetCommand({ TableName: tableName('core'), Key: { pk: `JOB#${jobs[0]!.jobId}`, sk: 'JOB' } }),
+        );
+        return Item?.status === 'failed' ? Item : undefined;
+      },
+      15_000,
+      'the job to end',
+    );
+    expect(ended.failure).toMatchObject({
+      code: 'INSTITUTION_NOT_REGISTERED',
+      messageEn: expect.stringContaining('ask your province administrator'),
     });
   });
 });
