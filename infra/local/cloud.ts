@@ -100,7 +100,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = resolve(options.dataDir ?? join(root, '.data'));
   mkdirSync(dataDir, { recursive: true });
-  checkDataDir(dataDir);
+  // An in-memory cloud keeps no data in the folder, so it may run beside another one (benchmarks, tests).
+  if (!options.inMemory) checkDataDir(dataDir);
   const scratch = options.inMemory ? mkdtempSync(join(tmpdir(), 'patents-local-')) : undefined;
   const outboxDir = join(dataDir, 'outbox');
 
@@ -300,7 +301,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         2,
       ),
     );
-    stops.unshift(async () => rmSync(stateFile, { force: true }));
+    stops.unshift(async () => {
+      // Only our own state file: another (in-memory) cloud may have written its own since.
+      try {
+        if ((JSON.parse(readFileSync(stateFile, 'utf8')) as { pid?: number }).pid === process.pid) rmSync(stateFile, { force: true });
+      } catch {
+        // already gone
+      }
+    });
     if (scratch) stops.unshift(async () => rmSync(scratch, { recursive: true, force: true }));
 
     return {

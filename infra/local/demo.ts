@@ -195,5 +195,34 @@ export async function loadDemo(cloud: LocalCloud): Promise<string> {
       reviewed++;
     }
   }
-  return `${demoInstitutions.length} institutions in 2 provinces, ${patents} patents uploaded, ${reviewed} in review, ${demoEnterprises.length} verified enterprises, ${demoExperts.length} experts`;
+  // A few evaluations, so that feedback and aggregates show: every demo evaluator answers its first requests.
+  let evaluations = 0;
+  const evaluators = [
+    ...demoEnterprises.map((e) => ({ role: 'enterprise', extra: { org: withUsccCheck(e.uscc) } })),
+    ...demoExperts.map((e) => ({ role: 'expert', extra: { sub: e.sub } })),
+  ];
+  for (const [i, evaluator] of evaluators.entries()) {
+    const own = await tokenFor(cloud, evaluator.role, evaluator.extra);
+    let inbox: { items?: Array<{ applicationNumber: string }> } = {};
+    for (let wait = 0; wait < 50 && !inbox.items?.length; wait++) {
+      inbox = (await call(cloud, own, 'GET', '/v1/inbox?limit=2')) as typeof inbox;
+      if (!inbox.items?.length) await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const request of inbox.items ?? []) {
+      const answer = await fetch(`${cloud.apiUrl}/v1/patents/${request.applicationNumber}/evaluations/mine`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${own}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          industrializationProspect: 3 + (i % 3),
+          maturityTrl: 5 + (i % 3),
+          improvementNeeds: { categories: ['pilot-scale-up'], text: '需要中试放大验证' },
+          cooperationIntents: i % 2 ? ['license', 'further-contact'] : ['joint-rnd'],
+          reasonCodes: i % 3 === 0 ? ['commercial-route-unclear'] : [],
+          consentToShareIdentity: i % 2 === 0,
+        }),
+      });
+      if (answer.ok) evaluations++;
+    }
+  }
+  return `${demoInstitutions.length} institutions in 2 provinces, ${patents} patents uploaded, ${reviewed} in review, ${demoEnterprises.length} verified enterprises, ${demoExperts.length} experts, ${evaluations} evaluations`;
 }
