@@ -1,15 +1,17 @@
 /**
  * npm run bench -- <name> [...]: runs the named benchmarks and writes bench/results/<name>.json.
- * Benchmarks measure speed and memory; tests never do. Names: startup, ingest.
+ * Benchmarks measure speed and memory; tests never do. Names: startup, ingest, matching.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchIngest } from './ingest.ts';
+import { benchMatching } from './matching.ts';
 import { benchStartup } from './startup.ts';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   startup: benchStartup,
   ingest: benchIngest,
+  matching: benchMatching,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -45,6 +45,7 @@ import {
   reviewActionSchema,
   selfAssessmentInputSchema,
 } from '../schemas/patent-input.ts';
+import { poolExportQuerySchema, poolFeedQuerySchema, poolPageSchema } from '../schemas/pool.ts';
 import type { Role } from '../schemas/roles.ts';
 import { createUploadSchema, uploadCreatedSchema } from '../schemas/upload.ts';
 
@@ -352,6 +353,20 @@ export const functions = {
     description: 'Schedule: the weekly summary of new evaluations to each institution',
     tables: { core: 'readWrite' },
     timeoutSeconds: 900,
+  },
+  getPoolFeed: {
+    entry: 'functions/pool/get-pool-feed.handler.ts',
+    description:
+      'GET /v1/pool: the conversion-pool patents of a province changed since a time, with their evaluation state (cursor feed)',
+    tables: { core: 'read' },
+    timeoutSeconds: 29,
+  },
+  exportPool: {
+    entry: 'functions/pool/export-pool.handler.ts',
+    description: 'GET /v1/pool/export.xlsx: the conversion pool of a province as a spreadsheet (bounded)',
+    tables: { core: 'read' },
+    timeoutSeconds: 29,
+    memoryMb: 1024,
   },
   queueTestMail: {
     entry: 'functions/mail/queue-test-mail.handler.ts',
@@ -787,6 +802,35 @@ export const routes = [
       ...errors,
       404: { description: 'No request for this patent in your inbox', schema: errorBodySchema },
       409: { description: 'Already evaluated', schema: errorBodySchema },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/pool',
+    function: 'getPoolFeed',
+    roles: adminRoles,
+    summary:
+      "A province's conversion pool changed since a time, with evaluation state and aggregates: a cursor feed for syncing (province admins: their own province)",
+    tags: ['pool'],
+    request: { query: poolFeedQuerySchema },
+    responses: { 200: { description: 'A page of the feed', schema: poolPageSchema }, ...errors },
+  },
+  {
+    method: 'GET',
+    path: '/v1/pool/export.xlsx',
+    function: 'exportPool',
+    roles: adminRoles,
+    summary:
+      "A province's conversion pool as XLSX, Chinese and English headers (province admins: their own province); large pools: GET /v1/pool",
+    tags: ['pool'],
+    request: { query: poolExportQuerySchema },
+    responses: {
+      200: {
+        description: 'The spreadsheet',
+        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+      ...errors,
+      413: { description: 'Too large for one file: use GET /v1/pool', schema: errorBodySchema },
     },
   },
   {

@@ -189,7 +189,9 @@ export function scoreCandidates(
     const id = `${candidate.kind}#${candidate.id}`;
     const entry = grouped.get(id) ?? { candidate, best: new Map<Facet, MatchKey>() };
     const current = entry.best.get(key.facet);
-    if (!current || current.weight < key.weight) entry.best.set(key.facet, key);
+    // Most specific wins; between equally specific keys the first in key order, so input order never matters.
+    if (!current || current.weight < key.weight || (current.weight === key.weight && key.key < current.key))
+      entry.best.set(key.facet, key);
     grouped.set(id, entry);
   }
   const bonus = options.sameProvinceBonus ?? 1;

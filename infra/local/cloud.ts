@@ -304,7 +304,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     stops.unshift(async () => {
       // Only our own state file: another (in-memory) cloud may have written its own since.
       try {
-        if ((JSON.parse(readFileSync(stateFile, 'utf8')) as { pid?: number }).pid === process.pid) rmSync(stateFile, { force: true });
+        if ((JSON.parse(readFileSync(stateFile, 'utf8')) as { pid?: number }).pid === process.pid)
+          rmSync(stateFile, { force: true });
       } catch {
         // already gone
       }
