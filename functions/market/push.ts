@@ -8,6 +8,7 @@
 import {
   type Candidate,
   type Match,
+  type MatchKey,
   type PatentForMatching,
   patentMatchKeys,
   scoreCandidates,
@@ -58,6 +59,29 @@ export interface PushStore {
   openWindow(applicationNumber: string, openedAt: string, deadline: string): Promise<boolean>;
 }
 
+/** Keys at least this specific are always read: industry class/group, strategic level 2, IPC main group/subclass. */
+export const specificWeight = 3;
+
+/**
+ * Progressive widening: the patent's specific fields first; the broad ones (industry division and
+ * section, strategic level 1, IPC class) only when the specific ones found too few evaluators to
+ * choose from. A broad partition can hold thousands of evaluators; reading it only when needed keeps
+ * the cost per patent from growing with the registry.
+ */
+export async function findCandidates(
+  store: Pick<PushStore, 'candidates'>,
+  keys: MatchKey[],
+  settings: MarketSettings,
+): Promise<Candidate[]> {
+  const specific = keys.filter((k) => k.weight >= specificWeight).map((k) => k.key);
+  const broad = keys.filter((k) => k.weight < specificWeight).map((k) => k.key);
+  const found = specific.length ? await store.candidates(specific) : [];
+  const distinct = new Set(found.map((c) => `${c.kind}#${c.id}`)).size;
+  const enough = 3 * (settings.maxEnterprises + settings.maxExperts);
+  if (distinct >= enough || broad.length === 0) return found;
+  return [...found, ...(await store.candidates(broad))];
+}
+
 export async function matchAndPush(
   deps: { store: PushStore; now: () => Date; settings: MarketSettings },
   applicationNumber: string,
@@ -66,7 +90,7 @@ export async function matchAndPush(
   if (!patent || patent.poolStatus !== 'conversion')
     return { applicationNumber, skipped: 'not in the conversion pool' as const };
   const keys = patentMatchKeys(patent);
-  const candidates = await deps.store.candidates(keys.map((k) => k.key));
+  const candidates = await findCandidates(deps.store, keys, deps.settings);
   const matches = scoreCandidates(patent, keys, candidates, deps.settings);
   const now = deps.now();
   const at = now.toISOString();

@@ -7,6 +7,7 @@ import {
   patentMatchKeys,
   scoreCandidates,
 } from '../../functions/market/matching.ts';
+import { findCandidates } from '../../functions/market/push.ts';
 
 const patent = {
   applicationNumber: '202010123456.2',
@@ -116,5 +117,48 @@ describe('scoring', () => {
         },
       ),
     );
+  });
+});
+
+describe('progressive widening', () => {
+  const settings = { maxEnterprises: 2, maxExperts: 1, capPerDay: 20, windowDays: 60 };
+  const keys = patentMatchKeys(patent);
+  const storeWith = (perKey: (key: string) => number) => {
+    const read: string[] = [];
+    return {
+      read,
+      store: {
+        async candidates(list: string[]) {
+          read.push(...list);
+          return list.flatMap((key) =>
+            Array.from({ length: perKey(key) }, (_, i) => ({
+              kind: 'enterprise' as const,
+              id: `${key}-${i}`,
+              name: 'x',
+              provinceCode: '110000',
+              key,
+            })),
+          );
+        },
+      },
+    };
+  };
+
+  it('reads only the specific keys when they give enough evaluators to choose from', async () => {
+    const { store, read } = storeWith(() => 5);
+    await findCandidates(store, keys, settings);
+    expect(read.sort()).toEqual(
+      keys
+        .filter((k) => k.weight >= 3)
+        .map((k) => k.key)
+        .sort(),
+    );
+  });
+
+  it('widens to the broad keys when the specific ones find too few', async () => {
+    const { store, read } = storeWith((key) => (key === 'IND#C' ? 100 : 0));
+    const found = await findCandidates(store, keys, settings);
+    expect(read).toContain('IND#C');
+    expect(found).toHaveLength(100);
   });
 });
