@@ -33,6 +33,7 @@ import { interestKeys } from '../functions/market/matching.ts';
 import { marketSettings, matchAndPush, type PushStore } from '../functions/market/push.ts';
 import { dynamoPushStore, maxCandidatesPerKey } from '../functions/market/push-store.ts';
 import { startLocalCloud } from '../infra/local/cloud.ts';
+import { random } from '../infra/local/demo-patents.ts';
 import { freePort } from '../infra/local/ports.ts';
 import { tables } from '../infra/resources.ts';
 import { withApplicationCheck } from '../schemas/codes/application-number.ts';
@@ -64,18 +65,6 @@ const settings = {
 };
 
 // ----------------------------------------------------------------------------------- generation
-
-/** mulberry32: a small, seedable PRNG (reproducible data, not cryptography). */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Draws indexes 0..n-1 with weight 1/(rank+1)^s: a few popular, a long tail. */
 function zipf(n: number, s: number, next: () => number) {

@@ -2,7 +2,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
-import { leaseSeconds, newMailItem } from '../mail/mail-outbox.ts';
+import { newMailItem } from '../mail/mail-outbox.ts';
+import { mailOutboxItem } from '../mail/mail-store.ts';
 import type { FeedbackEvaluation, FeedbackStore } from './weekly-feedback.ts';
 
 export function dynamoFeedbackStore(
@@ -71,14 +72,7 @@ export function dynamoFeedbackStore(
               {
                 Put: {
                   TableName: tableName,
-                  Item: {
-                    pk: `MAIL#${mail.mailId}`,
-                    sk: 'MAIL',
-                    entity: 'mail',
-                    gsi3pk: 'MAIL#pending',
-                    gsi3sk: new Date(at.getTime() + leaseSeconds * 1000).toISOString(),
-                    ...mail,
-                  },
+                  Item: mailOutboxItem(mail),
                 },
               },
             ],

@@ -17,20 +17,28 @@ function toItem(record: Record<string, unknown>): MailItem {
   return rest as unknown as MailItem;
 }
 
+/**
+ * The outbox item of a queued email, for a Put of its own or inside another transaction (a change and
+ * the email it causes, together). Due for the retry job only if the stream consumer has not sent it
+ * within one lease.
+ */
+export function mailOutboxItem(item: MailItem) {
+  return {
+    ...key(item.mailId),
+    entity: 'mail',
+    gsi3pk: pending,
+    gsi3sk: new Date(Date.parse(item.queuedAt) + leaseSeconds * 1000).toISOString(),
+    ...item,
+  };
+}
+
 export function dynamoMailStore(documents: DynamoDBDocumentClient, tableName: string): MailOutboxStore {
   return {
     async put(item) {
       await documents.send(
         new PutCommand({
           TableName: tableName,
-          // Due for the retry job only if the stream consumer has not sent it within one lease.
-          Item: {
-            ...key(item.mailId),
-            entity: 'mail',
-            gsi3pk: pending,
-            gsi3sk: new Date(Date.parse(item.queuedAt) + leaseSeconds * 1000).toISOString(),
-            ...item,
-          },
+          Item: mailOutboxItem(item),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

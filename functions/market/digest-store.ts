@@ -6,7 +6,8 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { leaseSeconds, newMailItem } from '../mail/mail-outbox.ts';
+import { newMailItem } from '../mail/mail-outbox.ts';
+import { mailOutboxItem } from '../mail/mail-store.ts';
 import type { DigestRequest, DigestStore } from './digest.ts';
 
 export function dynamoDigestStore(
@@ -80,14 +81,7 @@ export function dynamoDigestStore(
                     {
                       Put: {
                         TableName: tableName,
-                        Item: {
-                          pk: `MAIL#${mail.mailId}`,
-                          sk: 'MAIL',
-                          entity: 'mail',
-                          gsi3pk: 'MAIL#pending',
-                          gsi3sk: new Date(at.getTime() + leaseSeconds * 1000).toISOString(),
-                          ...mail,
-                        },
+                        Item: mailOutboxItem(mail),
                       },
                     },
                   ]

@@ -9,7 +9,7 @@ import { inventoryColumns } from '../../schemas/inventory/template.ts';
 export const templateHeaders = inventoryColumns.map((c) => c.zh);
 
 /** mulberry32: a small, seedable PRNG (reproducible data, not cryptography). */
-function random(seed: number) {
+export function random(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
