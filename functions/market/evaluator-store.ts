@@ -45,6 +45,51 @@ export function dynamoEvaluatorStore(documents: DynamoDBDocumentClient, tableNam
     ...e,
   });
 
+  /** The profile (created, or replaced from `expectedVersion`) and its audit entry, in one transaction. */
+  async function putEnterprise(
+    enterprise: Enterprise,
+    expectedVersion: number | undefined,
+    action: string,
+    changes: Record<string, unknown>,
+    caller: Parameters<EvaluatorStore['saveEnterprise']>[2],
+  ): Promise<boolean> {
+    try {
+      await documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: enterpriseItem(enterprise),
+                ConditionExpression:
+                  expectedVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :v',
+                ...(expectedVersion === undefined
+                  ? {}
+                  : { ExpressionAttributeValues: { ':v': expectedVersion } }),
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: auditItem({
+                  pk: `ENT#${enterprise.uscc}`,
+                  action,
+                  caller,
+                  at: enterprise.updatedAt,
+                  changes,
+                }),
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
+  }
+
   return {
     async getEnterprise(uscc) {
       const { Item } = await documents.send(
@@ -53,74 +98,17 @@ export function dynamoEvaluatorStore(documents: DynamoDBDocumentClient, tableNam
       return Item ? strip<Enterprise>(Item) : undefined;
     },
     async saveEnterprise(enterprise, expectedVersion, caller) {
-      try {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: enterpriseItem(enterprise),
-                  ConditionExpression:
-                    expectedVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :v',
-                  ...(expectedVersion === undefined
-                    ? {}
-                    : { ExpressionAttributeValues: { ':v': expectedVersion } }),
-                },
-              },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: auditItem({
-                    pk: `ENT#${enterprise.uscc}`,
-                    action: 'enterprise.registered',
-                    caller,
-                    at: enterprise.updatedAt,
-                    changes: enterprise,
-                  }),
-                },
-              },
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof TransactionCanceledException) return false;
-        throw error;
-      }
+      return putEnterprise(enterprise, expectedVersion, 'enterprise.registered', enterprise, caller);
     },
     async decideEnterprise(enterprise, indexKeys, caller) {
-      try {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: enterpriseItem(enterprise),
-                  ConditionExpression: 'version = :v',
-                  ExpressionAttributeValues: { ':v': enterprise.version - 1 },
-                },
-              },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: auditItem({
-                    pk: `ENT#${enterprise.uscc}`,
-                    action: `enterprise.${enterprise.status}`,
-                    caller,
-                    at: enterprise.updatedAt,
-                    changes: { status: enterprise.status, reason: enterprise.rejectionReason },
-                  }),
-                },
-              },
-            ],
-          }),
-        );
-      } catch (error) {
-        if (error instanceof TransactionCanceledException) return false;
-        throw error;
-      }
+      const decided = await putEnterprise(
+        enterprise,
+        enterprise.version - 1,
+        `enterprise.${enterprise.status}`,
+        { status: enterprise.status, reason: enterprise.rejectionReason },
+        caller,
+      );
+      if (!decided) return false;
       // Index entries after the decision (an enterprise has up to ~150 keys: more than a transaction holds);
       // writing them again is harmless, so a retry of a failed verification completes the index.
       await writeAll(
