@@ -84,7 +84,7 @@ export async function ingestBatchFile(
   try {
     const result = await ingestTable(
       {
-        patents: deps.patents,
+        writer: deps.patents,
         today: chinaToday(deps.now()),
         concurrency: deps.concurrency,
         onProgress: (counts) => deps.jobs.progress(jobId, counts, bytesRead),

@@ -2,7 +2,8 @@
  * The one intake use-case behind every path (file upload, S3 drop, JSON batch, single JSON patent):
  * header mapping, row validation, duplicates within the file, then writes in batches with bounded
  * concurrency. Every row ends either stored (created / updated / unchanged) or in the error list.
- * Plain TypeScript over ports: tested without AWS.
+ * What a table holds (its template, validation, identity and writer) is a `TableKind`; the
+ * inventory of patents is the first kind. Plain TypeScript over ports: tested without AWS.
  */
 import { createHash } from 'node:crypto';
 import type { ErrorRow } from '../../schemas/batch-job.ts';
@@ -20,9 +21,9 @@ export interface Owner {
   provinceCode: string;
 }
 
-export interface PatentToWrite {
+export interface RowToWrite<R> {
   row: number;
-  record: InventoryRecord;
+  record: R;
   contentHash: string;
 }
 
@@ -30,15 +31,35 @@ export type WriteOutcome =
   | { row: number; outcome: 'created' | 'updated' | 'unchanged' }
   | { row: number; outcome: 'owned-by-another' | 'changed-concurrently' };
 
-export interface PatentWriter {
-  /** Writes one batch (distinct application numbers) for one institution; an outcome per row. */
+export interface RowWriter<R> {
+  /** Writes one batch (distinct keys) for one owner; an outcome per row. */
   writeBatch(
-    batch: PatentToWrite[],
+    batch: RowToWrite<R>[],
     owner: Owner,
     actor: Pick<Caller, 'sub' | 'roles'>,
     jobId: string | undefined,
   ): Promise<WriteOutcome[]>;
 }
+
+/** What one kind of table holds: its template, how a row is validated and identified, what a refusal says. */
+export interface TableKind<R> {
+  /** The column that identifies a row: a second row with the same key in one file is refused. */
+  keyColumn: string;
+  /** The template's Chinese headers, listed when no header row is found. */
+  headersZh: readonly string[];
+  isKnownHeader(header: string): boolean;
+  headerIssues(headers: readonly string[]): Array<{ messageZh: string; messageEn: string }>;
+  validate(
+    raw: Record<string, string>,
+    row: number,
+    today: string,
+  ): { record?: R; errors: RowIssue[]; warnings: RowIssue[] };
+  keyOf(record: R): string;
+  refusal(row: number, key: string, outcome: 'owned-by-another' | 'changed-concurrently'): ErrorRow;
+}
+
+export type PatentToWrite = RowToWrite<InventoryRecord>;
+export type PatentWriter = RowWriter<InventoryRecord>;
 
 export interface IngestCounts {
   rowsTotal: number;
@@ -49,8 +70,10 @@ export interface IngestCounts {
   rowsUpdated: number;
 }
 
-export interface IngestDeps {
-  patents: PatentWriter;
+export interface IngestDeps<R = InventoryRecord> {
+  writer: RowWriter<R>;
+  /** The kind of table (default: the patent inventory). */
+  kind?: TableKind<R>;
   /** Today in China (YYYY-MM-DD): grant dates after it are refused. */
   today: string;
   /** Called with the running totals while the file is read (at most every `progressEveryMs`). */
@@ -69,7 +92,7 @@ export interface IngestResult extends IngestCounts {
 const applicationColumn = inventoryColumns.find((c) => c.key === 'applicationNumber')!.zh;
 
 /** A stable hash of what the file says about a patent: equal hashes mean nothing changed. */
-export function contentHash(record: InventoryRecord): string {
+export function contentHash(record: object): string {
   const canonical = (value: unknown): unknown =>
     Array.isArray(value)
       ? value.map(canonical)
@@ -96,7 +119,7 @@ const toErrorRow = (issue: RowIssue): ErrorRow => ({
   messageEn: issue.messageEn,
 });
 
-const writeFailure = (
+const inventoryRefusal = (
   row: number,
   value: string,
   outcome: 'owned-by-another' | 'changed-concurrently',
@@ -118,6 +141,20 @@ const writeFailure = (
         messageZh: `第 ${row} 行：专利 ${value} 在导入期间被他人修改，为避免覆盖，本行未导入。请核对后重新上传本行`,
         messageEn: `Row ${row}: patent ${value} was changed by someone else while this file was imported; to avoid overwriting that change this row was not applied. Check it and upload the row again`,
       };
+
+/** The patent inventory (standard inventory template, 盘点模板). */
+export const inventoryKind: TableKind<InventoryRecord> = {
+  keyColumn: applicationColumn,
+  headersZh: inventoryColumns.map((c) => c.zh),
+  isKnownHeader: (header) => columnByHeader(header) !== undefined,
+  headerIssues: (headers) => mapHeaders(headers).issues,
+  validate: (raw, row, today) => {
+    const result = validateInventoryRow(raw, row, { today });
+    return { record: result.patent, errors: result.errors, warnings: result.warnings };
+  },
+  keyOf: (record) => record.applicationNumber,
+  refusal: (row, key, outcome) => inventoryRefusal(row, key, outcome),
+};
 
 /** Runs tasks with at most `limit` in flight; the first failure stops the intake. */
 class Pool {
@@ -145,8 +182,8 @@ class Pool {
  * Ingests the rows of a table (header first). Throws UnreadableFileError when the header cannot be
  * used (missing, unknown or duplicate columns: the message lists the expected ones); then nothing is stored.
  */
-export async function ingestTable(
-  deps: IngestDeps,
+export async function ingestTable<R = InventoryRecord>(
+  deps: IngestDeps<R>,
   owner: Owner,
   actor: Pick<Caller, 'sub' | 'roles'>,
   rows: AsyncIterable<TableRow>,
@@ -159,15 +196,16 @@ export async function ingestTable(
     if (next.done) break;
     firstRows.push(next.value);
   }
-  const header = chooseHeader(firstRows, (h) => columnByHeader(h) !== undefined);
+  const kind = (deps.kind ?? inventoryKind) as TableKind<R>;
+  const header = chooseHeader(firstRows, (h) => kind.isKnownHeader(h));
   if (!header) {
     throw new UnreadableFileError(
       'NO_HEADER',
-      `未找到表头：前几行中没有任何标准模板的列名。请使用标准盘点模板（列名如：${inventoryColumns.map((c) => c.zh).join('、')}）`,
-      `No header found: none of the first rows names a template column. Use the standard inventory template (columns such as ${inventoryColumns.map((c) => c.zh).join(', ')})`,
+      `未找到表头：前几行中没有任何标准模板的列名。请使用标准模板（列名如：${kind.headersZh.join('、')}）`,
+      `No header found: none of the first rows names a template column. Use the standard template (columns such as ${kind.headersZh.join(', ')})`,
     );
   }
-  const { issues } = mapHeaders(header.headers.filter((h) => h !== ''));
+  const issues = kind.headerIssues(header.headers.filter((h) => h !== ''));
   if (issues.length) {
     throw new UnreadableFileError(
       'BAD_HEADERS',
@@ -183,14 +221,15 @@ export async function ingestTable(
 }
 
 /** Ingests rows given as cells under known headers (the table path and the JSON paths share it). */
-export async function ingestRecords(
-  deps: IngestDeps,
+export async function ingestRecords<R = InventoryRecord>(
+  deps: IngestDeps<R>,
   owner: Owner,
   actor: Pick<Caller, 'sub' | 'roles'>,
   rows: AsyncIterable<TableRow>,
   headers: string[],
   jobId?: string,
 ): Promise<IngestResult> {
+  const kind = (deps.kind ?? inventoryKind) as TableKind<R>;
   const batchSize = deps.batchSize ?? 100;
   const pool = new Pool(deps.concurrency ?? 16);
   const counts: IngestCounts = {
@@ -204,7 +243,7 @@ export async function ingestRecords(
   const errors: ErrorRow[] = [];
   const warnings: ErrorRow[] = [];
   const firstRowOf = new Map<string, number>();
-  let batch: PatentToWrite[] = [];
+  let batch: RowToWrite<R>[] = [];
   let lastProgress = 0;
   let progressChain = Promise.resolve();
   const reportProgress = (force = false) => {
@@ -227,9 +266,8 @@ export async function ingestRecords(
     const current = batch;
     batch = [];
     await pool.add(async () => {
-      const outcomes = await deps.patents.writeBatch(current, owner, actor, jobId);
+      const outcomes = await deps.writer.writeBatch(current, owner, actor, jobId);
       const byRow = new Map(current.map((p) => [p.row, p]));
-      const rejectedRows = new Set<number>();
       for (const result of outcomes) {
         switch (result.outcome) {
           case 'created':
@@ -243,12 +281,11 @@ export async function ingestRecords(
           case 'unchanged':
             counts.rowsUnchanged++;
             break;
-          default:
+          default: {
             counts.rowsRejected++;
-            rejectedRows.add(result.row);
-            reject(
-              writeFailure(result.row, byRow.get(result.row)?.record.applicationNumber ?? '', result.outcome),
-            );
+            const refused = byRow.get(result.row);
+            reject(kind.refusal(result.row, refused ? kind.keyOf(refused.record) : '', result.outcome));
+          }
         }
       }
       if (outcomes.length !== current.length)
@@ -264,30 +301,34 @@ export async function ingestRecords(
     headers.forEach((h, i) => {
       if (h !== '') raw[h] = row.cells[i] ?? '';
     });
-    const result = validateInventoryRow(raw, row.rowNumber, { today: deps.today });
+    const result = kind.validate(raw, row.rowNumber, deps.today);
     warnings.push(...result.warnings.map(toErrorRow));
-    if (!result.patent || result.errors.length) {
+    if (!result.record || result.errors.length) {
       counts.rowsRejected++;
       for (const issue of result.errors) reject(toErrorRow(issue));
       reportProgress();
       continue;
     }
-    const number = result.patent.applicationNumber;
+    const number = kind.keyOf(result.record);
     const first = firstRowOf.get(number);
     if (first !== undefined) {
       counts.rowsRejected++;
       reject({
         row: row.rowNumber,
-        column: applicationColumn,
+        column: kind.keyColumn,
         value: number,
         code: 'DUPLICATE_IN_FILE',
-        messageZh: `第 ${row.rowNumber} 行：申请号 ${number} 与第 ${first} 行重复，本行未导入。请删除重复行或合并两行的内容`,
-        messageEn: `Row ${row.rowNumber}: application number ${number} repeats row ${first}; this row was not imported. Delete the duplicate or merge the two rows`,
+        messageZh: `第 ${row.rowNumber} 行：${kind.keyColumn} ${number} 与第 ${first} 行重复，本行未导入。请删除重复行或合并两行的内容`,
+        messageEn: `Row ${row.rowNumber}: ${kind.keyColumn} ${number} repeats row ${first}; this row was not imported. Delete the duplicate or merge the two rows`,
       });
       continue;
     }
     firstRowOf.set(number, row.rowNumber);
-    batch.push({ row: row.rowNumber, record: result.patent, contentHash: contentHash(result.patent) });
+    batch.push({
+      row: row.rowNumber,
+      record: result.record,
+      contentHash: contentHash(result.record as object),
+    });
     if (batch.length >= batchSize) await flush();
   }
   await flush();

@@ -58,7 +58,7 @@ export async function registerPatents(
       yield { rowNumber: i + 1, cells: headers.map((h) => cellText(row[h])) };
   })();
   return ingestRecords(
-    { patents: deps.patents, today: deps.today, concurrency: 4 },
+    { writer: deps.patents, today: deps.today, concurrency: 4 },
     owner,
     caller,
     tableRows,

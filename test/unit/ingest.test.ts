@@ -38,7 +38,7 @@ describe('ingestTable', () => {
     data.push([...data[5]!]);
     const { writer, stored } = memoryWriter();
     const first = await ingestTable(
-      { patents: writer, today: '2026-11-25', batchSize: 7, concurrency: 3 },
+      { writer, today: '2026-11-25', batchSize: 7, concurrency: 3 },
       owner,
       actor,
       rowsOf(toCsv(data)),
@@ -50,12 +50,7 @@ describe('ingestTable', () => {
     ]);
     expect(first.rowsAccepted + first.rowsRejected + first.rowsUnchanged).toBe(first.rowsTotal);
     expect(stored.size).toBe(299);
-    const second = await ingestTable(
-      { patents: writer, today: '2026-11-25' },
-      owner,
-      actor,
-      rowsOf(toCsv(data)),
-    );
+    const second = await ingestTable({ writer, today: '2026-11-25' }, owner, actor, rowsOf(toCsv(data)));
     expect(second).toMatchObject({ rowsAccepted: 0, rowsUnchanged: 299, rowsRejected: 2 });
   });
 
@@ -63,7 +58,7 @@ describe('ingestTable', () => {
     const seen: number[] = [];
     await ingestTable(
       {
-        patents: memoryWriter().writer,
+        writer: memoryWriter().writer,
         today: '2026-11-25',
         batchSize: 10,
         progressEveryMs: 0,
@@ -81,7 +76,7 @@ describe('ingestTable', () => {
   it('a progress update that fails does not stop the intake', async () => {
     const result = await ingestTable(
       {
-        patents: memoryWriter().writer,
+        writer: memoryWriter().writer,
         today: '2026-11-25',
         progressEveryMs: 0,
         onProgress: async () => Promise.reject(new Error('throttled')),
