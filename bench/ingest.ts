@@ -8,11 +8,12 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalCloud } from '../infra/local/cloud.ts';
 import { demoInventoryRows, templateHeaders, toCsv } from '../infra/local/demo-patents.ts';
+import { createTables } from '../infra/local/dynamodb-local.ts';
 import { freePort } from '../infra/local/ports.ts';
 import { tables } from '../infra/resources.ts';
 import { withUsccCheck } from '../schemas/codes/uscc.ts';
@@ -88,27 +89,7 @@ export async function benchIngest() {
     // The ceiling: raw BatchWriteItem of items shaped like the patents the ingest writes, into a fresh
     // table with the same keys and indexes in the same DynamoDB Local, so both start from the same state.
     const ceilingTable = `${table}-ceiling`;
-    const declared = tables.core;
-    const keys = (k: { partitionKey: string; sortKey?: string }) => [
-      { AttributeName: k.partitionKey, KeyType: 'HASH' as const },
-      ...(k.sortKey ? [{ AttributeName: k.sortKey, KeyType: 'RANGE' as const }] : []),
-    ];
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: ceilingTable,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'].map(
-          (AttributeName) => ({ AttributeName, AttributeType: 'S' }),
-        ),
-        KeySchema: keys(declared),
-        GlobalSecondaryIndexes: declared.globalIndexes.map((i) => ({
-          IndexName: i.name,
-          KeySchema: keys(i),
-          Projection: { ProjectionType: 'ALL' },
-        })),
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }),
-    );
+    await createTables(dynamodb, { [ceilingTable]: tables.core }, (name) => name);
     const sample = (
       await documents.send(
         new GetCommand({

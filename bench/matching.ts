@@ -27,13 +27,14 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { interestKeys } from '../functions/market/matching.ts';
 import { marketSettings, matchAndPush, type PushStore } from '../functions/market/push.ts';
 import { dynamoPushStore, maxCandidatesPerKey } from '../functions/market/push-store.ts';
 import { startLocalCloud } from '../infra/local/cloud.ts';
 import { random } from '../infra/local/demo-patents.ts';
+import { createTables } from '../infra/local/dynamodb-local.ts';
 import { freePort } from '../infra/local/ports.ts';
 import { tables } from '../infra/resources.ts';
 import { withApplicationCheck } from '../schemas/codes/application-number.ts';
@@ -290,27 +291,9 @@ function patents(w: World, count: number, serialBase: number, seed: number) {
 
 // -------------------------------------------------------------------------------------- loading
 
+/** A table shaped like core (keys, indexes), without a stream: nothing consumes it here. */
 async function createBenchTable(dynamodb: DynamoDBClient, name: string) {
-  const declared = tables.core;
-  const keys = (k: { partitionKey: string; sortKey?: string }) => [
-    { AttributeName: k.partitionKey, KeyType: 'HASH' as const },
-    ...(k.sortKey ? [{ AttributeName: k.sortKey, KeyType: 'RANGE' as const }] : []),
-  ];
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'].map(
-        (AttributeName) => ({ AttributeName, AttributeType: 'S' as const }),
-      ),
-      KeySchema: keys(declared),
-      GlobalSecondaryIndexes: declared.globalIndexes.map((i) => ({
-        IndexName: i.name,
-        KeySchema: keys(i),
-        Projection: { ProjectionType: 'ALL' },
-      })),
-    }),
-  );
+  await createTables(dynamodb, { [name]: { ...tables.core, stream: undefined } }, (table) => table);
 }
 
 /** BatchWriteItem, 25 items per request, 8 requests in flight, unprocessed items retried. */
