@@ -1,0 +1,239 @@
+/**
+ * A patent's lifecycle through the four steps of the Work Plan, as one typed transition table.
+ *
+ * The state lives on the patent item (`lifecycle`, with `version`); every change of it goes through
+ * `nextLifecycle` and is written with a condition on the version, so an illegal transition is refused
+ * with the current state and the allowed next ones, and two concurrent transitions never both win.
+ * docs/pipeline.md draws the table.
+ */
+import { z } from 'zod';
+
+export const lifecycleStates = [
+  /** Recorded by the institution, inventory not approved yet (draft / submitted / returned). */
+  'registered',
+  /** Inventoried, kept in the base pool (存量专利基础库). */
+  'base-pool',
+  /** Inventoried and screened into the conversion pool (专利转化资源库), waiting for matching. */
+  'conversion-pool',
+  /** Matched: evaluation requests pushed, the evaluation window open. */
+  'under-evaluation',
+  /** The evaluation window closed (quorum or deadline); tiering follows. */
+  'evaluated',
+  /** Promoted, high value: matched with investors, pledge financing, insurance, listing services. */
+  'high-value',
+  /** Promoted, high value in a key (strategic emerging) industry: patent pool nomination. */
+  'key-industry-pool',
+  /** Declared for open licensing (开放许可, Patent Law art. 50-52). */
+  'open-license',
+  /** Listed in the pool (ordinary tier, or a promotion that expired). */
+  'listed',
+  /** The institution is negotiating with an enterprise. */
+  'in-negotiation',
+  /** Transferred by assignment (转让), registration pending. */
+  'assigned',
+  /** Transferred by license (许可), contract filing pending. */
+  'licensed',
+  /** Contributed as equity (作价入股), registration pending. */
+  'equity',
+  /** Assignment registered / license contract filed. */
+  'filed',
+  /** The enterprise filed a patent-intensive product (专利密集型产品备案). */
+  'industrialized',
+  /** Withdrawn from the pools by the institution (terminal). */
+  'withdrawn',
+  /** The patent right lapsed or expired (terminal). */
+  'expired',
+] as const;
+export type LifecycleState = (typeof lifecycleStates)[number];
+export const lifecycleStateSchema = z.enum(lifecycleStates).meta({
+  id: 'LifecycleState',
+  description: 'Where the patent is in the pipeline (see docs/pipeline.md)',
+});
+
+/** The events that move a patent; each names the pipeline stage that handles it. */
+export const lifecycleEvents = [
+  'inventoried',
+  'matched',
+  'evaluationClosed',
+  'tiered',
+  'openLicenseDeclared',
+  'openLicenseWithdrawn',
+  'negotiationOpened',
+  'dealRecorded',
+  'filingConfirmed',
+  'productFiled',
+  'promotionExpired',
+  'withdrawn',
+  'expired',
+] as const;
+export type LifecycleEvent = (typeof lifecycleEvents)[number];
+export const lifecycleEventSchema = z.enum(lifecycleEvents);
+
+/** What decides the target state when one event can lead to several. */
+export interface TransitionContext {
+  /** inventoried: screened into the conversion pool or kept in the base pool. */
+  pool?: 'base' | 'conversion';
+  /** tiered: the tier computed from the evaluations. */
+  tier?: 'high-value' | 'key-industry' | 'broad-applicability' | 'ordinary';
+  /** dealRecorded: the kind of deal. */
+  dealKind?: 'assignment' | 'license' | 'equity';
+}
+
+const promoted = ['high-value', 'key-industry-pool', 'open-license', 'listed'] as const;
+/** States in which a patent is still the institution's to transfer. */
+const transferable = [
+  'base-pool',
+  'conversion-pool',
+  'under-evaluation',
+  'evaluated',
+  ...promoted,
+  'in-negotiation',
+] as const satisfies readonly LifecycleState[];
+/** Transferred, with non-exclusive licenses still possible alongside. */
+const transferred = ['assigned', 'licensed', 'equity', 'filed', 'industrialized'] as const;
+const live = lifecycleStates.filter((state) => state !== 'withdrawn' && state !== 'expired');
+
+export interface TransitionRule {
+  from: readonly LifecycleState[];
+  /** The target, or how it follows from the context (undefined: the context lacks what decides it). */
+  to: LifecycleState | ((from: LifecycleState, context: TransitionContext) => LifecycleState | undefined);
+  description: string;
+}
+
+const tierState = {
+  'high-value': 'high-value',
+  'key-industry': 'key-industry-pool',
+  'broad-applicability': 'listed',
+  ordinary: 'listed',
+} as const satisfies Record<NonNullable<TransitionContext['tier']>, LifecycleState>;
+const dealState = { assignment: 'assigned', license: 'licensed', equity: 'equity' } as const satisfies Record<
+  NonNullable<TransitionContext['dealKind']>,
+  LifecycleState
+>;
+
+export const transitionTable = {
+  inventoried: {
+    from: ['registered'],
+    to: (_from, { pool }) =>
+      pool === 'conversion' ? 'conversion-pool' : pool === 'base' ? 'base-pool' : undefined,
+    description: 'Inventory approved: screened into the conversion pool or kept in the base pool',
+  },
+  matched: {
+    from: ['conversion-pool', 'evaluated', 'listed'],
+    to: 'under-evaluation',
+    description: 'Evaluation requests pushed to matched enterprises and experts; the window opens',
+  },
+  evaluationClosed: {
+    from: ['under-evaluation'],
+    to: 'evaluated',
+    description: 'The evaluation window closed: quorum reached or deadline passed',
+  },
+  tiered: {
+    from: ['evaluated'],
+    to: (_from, { tier }) => (tier ? tierState[tier] : undefined),
+    description: 'Tiering by the evaluations: high value, key-industry pool, or listed',
+  },
+  openLicenseDeclared: {
+    from: ['base-pool', 'conversion-pool', 'evaluated', 'high-value', 'key-industry-pool', 'listed'],
+    to: 'open-license',
+    description: 'The institution declared an open license',
+  },
+  openLicenseWithdrawn: {
+    from: ['open-license'],
+    to: 'listed',
+    description: 'The open license was withdrawn (licenses already granted stay)',
+  },
+  negotiationOpened: {
+    from: ['conversion-pool', 'evaluated', ...promoted],
+    to: 'in-negotiation',
+    description: 'The institution records that it negotiates with an enterprise',
+  },
+  dealRecorded: {
+    // A further (non-exclusive) license or a later assignment is possible after a first transfer;
+    // exclusivity is checked by the deal rules, not here.
+    from: [...transferable, ...transferred],
+    to: (from, { dealKind }) => {
+      if (!dealKind) return undefined;
+      if (dealKind === 'license' && (from === 'filed' || from === 'industrialized' || from === 'assigned'))
+        return from;
+      if (dealKind === 'license' && from === 'equity') return from;
+      return dealState[dealKind];
+    },
+    description: 'A deal was recorded: assignment, license or equity; the registration / filing clock starts',
+  },
+  filingConfirmed: {
+    from: ['assigned', 'licensed', 'equity', 'filed', 'industrialized'],
+    to: (from) => (from === 'industrialized' ? 'industrialized' : 'filed'),
+    description: 'The assignment registration or the license contract filing was recorded',
+  },
+  productFiled: {
+    from: transferred,
+    to: 'industrialized',
+    description: 'A patent-intensive product using the patent was filed',
+  },
+  promotionExpired: {
+    from: ['high-value', 'key-industry-pool'],
+    to: 'listed',
+    description: 'The promotion window passed without a deal',
+  },
+  withdrawn: {
+    from: ['registered', 'base-pool', 'conversion-pool', 'under-evaluation', 'evaluated', ...promoted],
+    to: 'withdrawn',
+    description: 'The institution withdrew the patent from the pools',
+  },
+  expired: {
+    from: live,
+    to: 'expired',
+    description: 'The patent right lapsed or expired',
+  },
+} as const satisfies Record<LifecycleEvent, TransitionRule>;
+
+export type TransitionOutcome =
+  | { ok: true; from: LifecycleState; to: LifecycleState; event: LifecycleEvent }
+  | {
+      ok: false;
+      from: LifecycleState;
+      event: LifecycleEvent;
+      /** Events that are allowed from the current state, with the state each leads to (when fixed). */
+      allowed: Array<{ event: LifecycleEvent; to?: LifecycleState }>;
+      reason: string;
+    };
+
+/** Events allowed from a state (and their target when it does not depend on the context). */
+export function allowedFrom(state: LifecycleState): Array<{ event: LifecycleEvent; to?: LifecycleState }> {
+  return lifecycleEvents
+    .filter((event) => (transitionTable[event].from as readonly LifecycleState[]).includes(state))
+    .map((event) => {
+      const { to } = transitionTable[event] as TransitionRule;
+      return typeof to === 'string' ? { event, to } : { event };
+    });
+}
+
+/** The state after `event` from `from`, or why not (with the allowed events). Pure. */
+export function nextLifecycle(
+  from: LifecycleState,
+  event: LifecycleEvent,
+  context: TransitionContext = {},
+): TransitionOutcome {
+  const rule = transitionTable[event] as TransitionRule;
+  if (!rule.from.includes(from)) {
+    return {
+      ok: false,
+      from,
+      event,
+      allowed: allowedFrom(from),
+      reason: `A patent in state "${from}" cannot take the event "${event}"`,
+    };
+  }
+  const to = typeof rule.to === 'string' ? rule.to : rule.to(from, context);
+  if (!to) {
+    return {
+      ok: false,
+      from,
+      event,
+      allowed: allowedFrom(from),
+      reason: `The event "${event}" needs ${event === 'inventoried' ? 'the pool' : event === 'tiered' ? 'the tier' : 'the deal kind'} to decide the next state`,
+    };
+  }
+  return { ok: true, from, to, event };
+}
