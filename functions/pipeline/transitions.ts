@@ -1,0 +1,205 @@
+/**
+ * Lifecycle transitions of patents, written the one way every caller uses: a conditional update of the
+ * patent on its version, its audit entry, the pipeline event (which the stream routes to the pipeline
+ * workflow) and an "applied" marker of the event id, all in one transaction. A caller that changes
+ * something else at the same time (a deal, a filing) adds its own items to the same transaction.
+ *
+ * - illegal transition: IllegalTransitionError (409) naming the current state and the allowed events;
+ * - two concurrent transitions: the version condition lets one win, the other gets a conflict;
+ * - the same event id twice: the marker condition fails, the caller learns it was already applied and
+ *   nothing changes twice.
+ */
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type LifecycleEvent,
+  type LifecycleState,
+  nextLifecycle,
+  type TransitionContext,
+} from '../../schemas/lifecycle.ts';
+import { auditItem } from '../shared/audit.ts';
+import { ConflictError } from '../shared/errors.ts';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export class IllegalTransitionError extends ConflictError {
+  override readonly code = 'ILLEGAL_TRANSITION';
+}
+
+/** The fields of a patent item a transition reads. */
+export interface TransitionSubject {
+  applicationNumber: string;
+  version: number;
+  lifecycle?: LifecycleState;
+  reviewStatus?: string;
+  poolStatus?: string;
+  evaluationStatus?: string;
+}
+
+export interface TransitionRequest {
+  event: LifecycleEvent;
+  context?: TransitionContext;
+  /** Unique per event occurrence (e.g. `deal#<id>`, the stream event's id): replays are detected by it. */
+  eventId: string;
+  actor: { sub: string; roles: string[] };
+  /** The Step Functions execution that ran the transition, if any (shown in the history). */
+  executionArn?: string;
+  /** More attributes to set on the patent in the same update (e.g. the tier and its inputs). */
+  set?: Record<string, unknown>;
+  /** Attributes to remove from the patent in the same update. */
+  remove?: string[];
+  /** Carried on the pipeline event and the audit entry. */
+  details?: Record<string, unknown>;
+}
+
+export const patentPk = (applicationNumber: string) => `PAT#${applicationNumber}`;
+export const appliedMarkerKey = (applicationNumber: string, eventId: string) => ({
+  pk: patentPk(applicationNumber),
+  sk: `APPLIED#${eventId}`,
+});
+
+/**
+ * The lifecycle of a patent item. Items written before the lifecycle attribute existed are read from
+ * their review, pool and evaluation status.
+ */
+export function currentLifecycle(patent: TransitionSubject): LifecycleState {
+  if (patent.lifecycle) return patent.lifecycle;
+  if (patent.reviewStatus !== 'approved') return 'registered';
+  if (patent.poolStatus !== 'conversion') return 'base-pool';
+  if (patent.evaluationStatus === 'open') return 'under-evaluation';
+  if (patent.evaluationStatus === 'closed') return 'evaluated';
+  return 'conversion-pool';
+}
+
+/** Plans a transition: the next state, or IllegalTransitionError with the allowed events. Pure. */
+export function planTransition(
+  patent: TransitionSubject,
+  request: Pick<TransitionRequest, 'event' | 'context'>,
+) {
+  const from = currentLifecycle(patent);
+  const outcome = nextLifecycle(from, request.event, request.context);
+  if (!outcome.ok) {
+    throw new IllegalTransitionError(
+      `${outcome.reason} (patent ${patent.applicationNumber}). Allowed now: ${
+        outcome.allowed.map((a) => a.event).join(', ') || 'nothing (final state)'
+      }.`,
+      {
+        applicationNumber: patent.applicationNumber,
+        current: from,
+        event: request.event,
+        allowed: outcome.allowed,
+      },
+    );
+  }
+  return outcome;
+}
+
+/**
+ * The transaction items of one transition (4 items: patent update, audit, event, marker). Throws
+ * IllegalTransitionError when the table does not allow it.
+ */
+export function transitionWrites(
+  tableName: string,
+  patent: TransitionSubject,
+  request: TransitionRequest,
+  at: string,
+): TransactItem[] {
+  const { from, to } = planTransition(patent, request);
+  const pk = patentPk(patent.applicationNumber);
+  const nextVersion = patent.version + 1;
+  const names: Record<string, string> = { '#lifecycle': 'lifecycle' };
+  const values: Record<string, unknown> = {
+    ':version': patent.version,
+    ':next': nextVersion,
+    ':to': to,
+    ':at': at,
+    ':by': request.actor.sub,
+    ':event': request.event,
+  };
+  const sets = [
+    'version = :next',
+    '#lifecycle = :to',
+    'lifecycleChangedAt = :at',
+    'lifecycleEvent = :event',
+    'updatedAt = :at',
+    'updatedBy = :by',
+  ];
+  Object.entries(request.set ?? {}).forEach(([field, value], i) => {
+    names[`#s${i}`] = field;
+    values[`:s${i}`] = value;
+    sets.push(`#s${i} = :s${i}`);
+  });
+  const removes = (request.remove ?? []).map((field, i) => {
+    names[`#r${i}`] = field;
+    return `#r${i}`;
+  });
+  const details = request.details ?? {};
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: { pk, sk: 'PATENT' },
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        Item: auditItem({
+          pk,
+          action: `lifecycle.${request.event}`,
+          caller: request.actor,
+          at,
+          changes: { lifecycle: { from, to }, eventId: request.eventId, ...details },
+          executionArn: request.executionArn,
+        }),
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        // One event per transition: the version makes the key.
+        Item: {
+          pk,
+          sk: `EVENT#${String(nextVersion).padStart(6, '0')}#${request.event}`,
+          entity: 'pipeline-event',
+          type: request.event,
+          eventId: request.eventId,
+          from,
+          to,
+          at,
+          actor: request.actor.sub,
+          ...(request.executionArn ? { executionArn: request.executionArn } : {}),
+          ...details,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...appliedMarkerKey(patent.applicationNumber, request.eventId), entity: 'applied-event', at },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+}
+
+/**
+ * Reads why a transaction with transition items was cancelled: 'duplicate' when the applied marker of
+ * `markerIndex` already existed (the event was applied before), 'conflict' when a version condition
+ * failed (someone else changed the patent first), undefined for anything else.
+ */
+export function cancellationCause(
+  error: unknown,
+  markerIndexes: number[],
+  patentIndexes: number[],
+): 'duplicate' | 'conflict' | undefined {
+  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+  if (!reasons) return undefined;
+  if (markerIndexes.some((i) => reasons[i]?.Code === 'ConditionalCheckFailed')) return 'duplicate';
+  if (patentIndexes.some((i) => reasons[i]?.Code === 'ConditionalCheckFailed')) return 'conflict';
+  return undefined;
+}
