@@ -17,12 +17,14 @@ import {
   type TransitionContext,
 } from '../../schemas/lifecycle.ts';
 import { auditItem } from '../shared/audit.ts';
-import { ConflictError } from '../shared/errors.ts';
+import { DomainError } from '../shared/errors.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-export class IllegalTransitionError extends ConflictError {
-  override readonly code = 'ILLEGAL_TRANSITION';
+/** 409 naming the current state and the allowed events (details: current, event, allowed). */
+export class IllegalTransitionError extends DomainError {
+  readonly statusCode = 409;
+  readonly code = 'ILLEGAL_TRANSITION';
 }
 
 /** The fields of a patent item a transition reads. */
