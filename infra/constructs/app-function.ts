@@ -180,6 +180,19 @@ export class AppFunction extends Construct {
     );
   }
 
+  /** Lets the function list the members of the user pool's groups (admin directory): `USER_POOL_ID`. */
+  allowReadUserDirectory({ userPoolId }: { userPoolId: string }): void {
+    this.lambda.addEnvironment('USER_POOL_ID', userPoolId);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['cognito-idp:ListUsersInGroup'],
+        resources: [
+          Stack.of(this).formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: userPoolId }),
+        ],
+      }),
+    );
+  }
+
   /** Lets the function read the schedule group of the system (health): `SCHEDULE_GROUP`. */
   allowReadSchedules({ group }: { group: IScheduleGroup }): void {
     this.lambda.addEnvironment('SCHEDULE_GROUP', group.scheduleGroupName);

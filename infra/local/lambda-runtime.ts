@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { type FunctionDeclaration, type FunctionName, functionDefaults, functions } from '../resources.ts';
+import { devUsers } from './dev-users.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -14,7 +15,10 @@ export class LambdaRuntime {
   constructor(
     private readonly root: string,
     private readonly stage: string,
-  ) {}
+  ) {
+    // The local user directory (functions/shared/directory.ts): what Cognito's groups are in AWS.
+    process.env.DEV_USERS ??= JSON.stringify(devUsers);
+  }
 
   private load(name: FunctionName): Promise<Handler> {
     let handler = this.loaded.get(name);

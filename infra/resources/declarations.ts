@@ -41,6 +41,8 @@ export interface FunctionDeclaration {
   sendsMail?: boolean;
   /** Needs to read schedule groups (health). */
   readsSchedules?: boolean;
+  /** Lists the admin groups of the user pool (cognito-idp:ListUsersInGroup; env USER_POOL_ID). */
+  readsUserDirectory?: boolean;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -119,6 +119,8 @@ export class StatelessStack extends Stack {
       }
       if (declaration.sendsMail) fn.allowSendMail({ identity: mailIdentity, from: props.mailFrom });
       if (declaration.readsSchedules) fn.allowReadSchedules({ group: this.scheduleGroup });
+      if (declaration.readsUserDirectory)
+        fn.allowReadUserDirectory({ userPoolId: Fn.importValue(names.userPoolId) });
       alarms.watchFunction(fn.lambda, pascal(name));
       return fn;
     });

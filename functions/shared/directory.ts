@@ -1,0 +1,193 @@
+/**
+ * The administrator directory: who the province and national administrators are, their email and
+ * province, and whether they opted out of the quarterly report emails.
+ *
+ * - In AWS the administrators are the members of the Cognito groups `province-admin` and
+ *   `national-admin` of the user pool (ListUsersInGroup; attributes email, name, custom:province).
+ *   The function learns the pool from `USER_POOL_ID` (declaration flag `readsUserDirectory`).
+ * - Locally they are the declared dev users (infra/local/dev-users.ts), handed to the functions as
+ *   JSON in `DEV_USERS` by the local Lambda runtime.
+ * - The opt-out flag is an item of the core table (`ADMIN#<sub>` / `REPORT_PREFERENCES`), written by
+ *   `PUT /v1/admins/me/report-preferences` with its audit entry: the same in AWS and locally, no
+ *   Cognito schema change (custom attributes can never be removed once added) and no
+ *   AdminUpdateUserAttributes permission for the API.
+ */
+import {
+  type CognitoIdentityProviderClient,
+  ListUsersInGroupCommand,
+  type UserType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+
+export const adminGroups = ['national-admin', 'province-admin'] as const;
+export type AdminGroup = (typeof adminGroups)[number];
+
+export interface DirectoryUser {
+  sub: string;
+  email?: string;
+  name?: string;
+  role: AdminGroup;
+  provinceCode?: string;
+}
+export interface DirectoryAdmin extends DirectoryUser {
+  reportsOptOut: boolean;
+}
+
+export interface AdminDirectory {
+  /** National and province admins; with provinceCode, the admins of that province only (province-admin). */
+  listAdmins(filter?: { provinceCode?: string }): Promise<DirectoryAdmin[]>;
+}
+
+/** Where the admin accounts come from (Cognito or the dev user list). */
+export interface AdminUserSource {
+  listAdminUsers(): Promise<DirectoryUser[]>;
+}
+
+/** Which of these admins opted out of the report emails. */
+export interface ReportOptOuts {
+  optedOut(subs: string[]): Promise<Set<string>>;
+}
+
+export function adminDirectory(source: AdminUserSource, optOuts: ReportOptOuts): AdminDirectory {
+  return {
+    async listAdmins(filter = {}) {
+      const users = (await source.listAdminUsers()).filter(
+        (u) =>
+          filter.provinceCode === undefined ||
+          (u.role === 'province-admin' && u.provinceCode === filter.provinceCode),
+      );
+      const out = await optOuts.optedOut([...new Set(users.map((u) => u.sub))]);
+      return users.map((u) => ({ ...u, reportsOptOut: out.has(u.sub) }));
+    },
+  };
+}
+
+function attribute(user: UserType, name: string): string | undefined {
+  const value = user.Attributes?.find((a) => a.Name === name)?.Value;
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Members of both admin groups of a Cognito user pool; disabled accounts are left out. */
+export function cognitoAdminUsers(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+): AdminUserSource {
+  return {
+    async listAdminUsers() {
+      const found: DirectoryUser[] = [];
+      for (const group of adminGroups) {
+        let token: string | undefined;
+        do {
+          const page = await client.send(
+            new ListUsersInGroupCommand({
+              UserPoolId: userPoolId,
+              GroupName: group,
+              Limit: 60,
+              NextToken: token,
+            }),
+          );
+          for (const user of page.Users ?? []) {
+            if (user.Enabled === false) continue;
+            const sub = attribute(user, 'sub') ?? user.Username;
+            if (!sub) continue;
+            found.push({
+              sub,
+              role: group,
+              email: attribute(user, 'email'),
+              name: attribute(user, 'name'),
+              provinceCode: attribute(user, 'custom:province'),
+            });
+          }
+          token = page.NextToken;
+        } while (token);
+      }
+      return found;
+    },
+  };
+}
+
+/** A declared dev user (infra/local/dev-users.ts), as handed to functions in DEV_USERS. */
+export interface DevUser {
+  sub: string;
+  role: string;
+  email?: string;
+  name?: string;
+  province?: string;
+}
+
+export function localAdminUsers(users: readonly DevUser[]): AdminUserSource {
+  return {
+    async listAdminUsers() {
+      return users.flatMap((u) =>
+        (adminGroups as readonly string[]).includes(u.role)
+          ? [
+              {
+                sub: u.sub,
+                role: u.role as AdminGroup,
+                email: u.email,
+                name: u.name,
+                provinceCode: u.province,
+              },
+            ]
+          : [],
+      );
+    },
+  };
+}
+
+export const reportPreferencesKey = (sub: string) => ({ pk: `ADMIN#${sub}`, sk: 'REPORT_PREFERENCES' });
+
+export function dynamoReportOptOuts(documents: DynamoDBDocumentClient, tableName: string): ReportOptOuts {
+  return {
+    async optedOut(subs) {
+      const out = new Set<string>();
+      for (let i = 0; i < subs.length; i += 100) {
+        let keys: Array<Record<string, unknown>> | undefined = subs
+          .slice(i, i + 100)
+          .map((sub) => reportPreferencesKey(sub));
+        for (let attempt = 0; keys?.length && attempt < 8; attempt++) {
+          if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+          const result: BatchGetCommandOutput = await documents.send(
+            new BatchGetCommand({
+              RequestItems: { [tableName]: { Keys: keys, ProjectionExpression: 'pk, reportsOptOut' } },
+            }),
+          );
+          for (const item of result.Responses?.[tableName] ?? []) {
+            if (item.reportsOptOut === true) out.add(String(item.pk).slice('ADMIN#'.length));
+          }
+          keys = result.UnprocessedKeys?.[tableName]?.Keys;
+        }
+        if (keys?.length) throw new Error(`report preferences: ${keys.length} keys left unprocessed`);
+      }
+      return out;
+    },
+  };
+}
+
+/** Parses DEV_USERS (set by the local Lambda runtime); undefined when it is not set. */
+export function devUsersFromEnv(env: NodeJS.ProcessEnv = process.env): DevUser[] | undefined {
+  if (!env.DEV_USERS) return undefined;
+  const parsed = JSON.parse(env.DEV_USERS) as unknown;
+  if (!Array.isArray(parsed)) throw new Error('DEV_USERS must be a JSON array of dev users');
+  return parsed as DevUser[];
+}
+
+/**
+ * The source this function is configured for: Cognito when USER_POOL_ID is set (AWS), else the dev
+ * user list (local). Neither: the declaration lacks `readsUserDirectory`.
+ */
+export async function configuredAdminUsers(env: NodeJS.ProcessEnv = process.env): Promise<AdminUserSource> {
+  if (env.USER_POOL_ID) {
+    const { CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
+    return cognitoAdminUsers(new CognitoIdentityProviderClient({}), env.USER_POOL_ID);
+  }
+  const dev = devUsersFromEnv(env);
+  if (dev) return localAdminUsers(dev);
+  throw new Error(
+    'No user directory: set readsUserDirectory on this function in infra/resources (USER_POOL_ID), or run it in the local cloud (DEV_USERS)',
+  );
+}
