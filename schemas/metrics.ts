@@ -1,0 +1,552 @@
+/**
+ * Quarterly monitoring metrics (Work Plan, 监测评价): the quarter type, the metric definitions (one
+ * place: docs/metrics.md is generated from `metricDefinitions` and a unit test fails when it is stale)
+ * and the computed figures of one quarter for one scope, which the quarterly report renders.
+ *
+ * Quarters are calendar quarters in China time (Asia/Shanghai, UTC+8 all year): `2025Q4` runs from
+ * 2025-10-01 00:00 to 2025-12-31 24:00 China time.
+ */
+import { z } from 'zod';
+
+// ------------------------------------------------------------------------------------------ quarter
+
+export type Quarter = `${number}Q${1 | 2 | 3 | 4}`;
+export const quarterPattern = /^(\d{4})Q([1-4])$/;
+const chinaOffsetMs = 8 * 3_600_000;
+
+/** The calendar date (YYYY-MM-DD) of an instant in China. */
+export function chinaDate(at: Date | string): string {
+  const time = typeof at === 'string' ? Date.parse(at) : at.getTime();
+  return new Date(time + chinaOffsetMs).toISOString().slice(0, 10);
+}
+
+/** The quarter of an instant (ISO date-time or Date) in China; a bare YYYY-MM-DD is taken as a China date. */
+export function quarterOf(at: Date | string): Quarter {
+  const date = typeof at === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(at) ? at : chinaDate(at);
+  const month = Number(date.slice(5, 7));
+  return `${Number(date.slice(0, 4))}Q${Math.ceil(month / 3) as 1 | 2 | 3 | 4}` as Quarter;
+}
+
+export function quarterParts(quarter: Quarter): { year: number; q: 1 | 2 | 3 | 4 } {
+  const match = quarterPattern.exec(quarter);
+  if (!match) throw new Error(`not a quarter: ${quarter}`);
+  return { year: Number(match[1]), q: Number(match[2]) as 1 | 2 | 3 | 4 };
+}
+
+/** Quarters since year 0 (a total order): 2025Q1 -> 8100. */
+export const quarterIndex = (quarter: Quarter) => {
+  const { year, q } = quarterParts(quarter);
+  return year * 4 + (q - 1);
+};
+export const quarterFromIndex = (index: number): Quarter =>
+  `${Math.floor(index / 4)}Q${((index % 4) + 1) as 1 | 2 | 3 | 4}` as Quarter;
+export const addQuarters = (quarter: Quarter, n: number): Quarter =>
+  quarterFromIndex(quarterIndex(quarter) + n);
+export const previousQuarter = (quarter: Quarter): Quarter => addQuarters(quarter, -1);
+export const sameQuarterLastYear = (quarter: Quarter): Quarter => addQuarters(quarter, -4);
+export const compareQuarters = (a: Quarter, b: Quarter) => quarterIndex(a) - quarterIndex(b);
+/** The quarters from `from` to `to`, both included (empty when from > to). */
+export function quartersBetween(from: Quarter, to: Quarter): Quarter[] {
+  const out: Quarter[] = [];
+  for (let i = quarterIndex(from); i <= quarterIndex(to); i++) out.push(quarterFromIndex(i));
+  return out;
+}
+
+/**
+ * The first and last China date of a quarter, and the UTC instants it spans (start included, end
+ * excluded).
+ */
+export function quarterBounds(quarter: Quarter): {
+  firstDay: string;
+  lastDay: string;
+  start: string;
+  endExclusive: string;
+} {
+  const { year, q } = quarterParts(quarter);
+  const startMonth = (q - 1) * 3;
+  const startUtc = Date.UTC(year, startMonth, 1) - chinaOffsetMs;
+  const endUtc = Date.UTC(year, startMonth + 3, 1) - chinaOffsetMs;
+  return {
+    firstDay: new Date(Date.UTC(year, startMonth, 1)).toISOString().slice(0, 10),
+    lastDay: new Date(Date.UTC(year, startMonth + 3, 0)).toISOString().slice(0, 10),
+    start: new Date(startUtc).toISOString(),
+    endExclusive: new Date(endUtc).toISOString(),
+  };
+}
+
+/** The last quarter that has ended at `now` (what the quarterly schedule reports on). */
+export const lastEndedQuarter = (now: Date): Quarter => previousQuarter(quarterOf(now));
+
+/**
+ * Checks a quarter string: the form YYYYQn with n 1-4, and not in the future (the current quarter is
+ * accepted, with the figures so far). The messages say what to send instead, in Chinese and English.
+ */
+export function checkQuarter(
+  value: string,
+  now: Date = new Date(),
+): { ok: true; quarter: Quarter } | { ok: false; message: string } {
+  const text = value.trim().toUpperCase();
+  const match = quarterPattern.exec(text);
+  if (!match) {
+    const loose = /^(\d{4})Q(\d+)$/.exec(text);
+    const hint = loose
+      ? `a year has quarters 1-4 only (${loose[1]}Q${loose[2]} does not exist)`
+      : 'use the form YYYYQn, e.g. 2025Q4';
+    return {
+      ok: false,
+      message: `季度 "${value}" 无效：请使用 YYYYQn 格式（n 为 1-4），如 2025Q4 / "${value}" is not a quarter: ${hint}; send e.g. 2025Q4.`,
+    };
+  }
+  const quarter = text as Quarter;
+  const current = quarterOf(now);
+  if (compareQuarters(quarter, current) > 0) {
+    return {
+      ok: false,
+      message: `季度 ${quarter} 尚未开始（当前为 ${current}）/ ${quarter} has not started yet (China time it is ${current}): ask for ${current} or an earlier quarter.`,
+    };
+  }
+  return { ok: true, quarter };
+}
+
+/** A quarter in a request (path or query): the form and "not in the future" are checked (400). */
+export const quarterSchema = z
+  .string()
+  .transform((value, context) => {
+    const checked = checkQuarter(value);
+    if (!checked.ok) {
+      context.addIssue({ code: 'custom', message: checked.message });
+      return z.NEVER;
+    }
+    return checked.quarter;
+  })
+  .meta({
+    description: 'Calendar quarter in China time, YYYYQn (n 1-4); not in the future',
+    example: '2025Q4',
+  });
+
+// ------------------------------------------------------------------------------------------- scope
+
+export const metricScopeLevels = ['national', 'province', 'institution'] as const;
+export type MetricScopeLevel = (typeof metricScopeLevels)[number];
+
+export const metricScopeSchema = z.discriminatedUnion('level', [
+  z.object({ level: z.literal('national') }),
+  z.object({ level: z.literal('province'), provinceCode: z.string() }),
+  z.object({ level: z.literal('institution'), provinceCode: z.string(), institutionUscc: z.string() }),
+]);
+export type MetricScope = z.infer<typeof metricScopeSchema>;
+
+// -------------------------------------------------------------------------------------- definitions
+
+/** Units: patents or events counted, 10,000 CNY (万元), a share 0-1, days. */
+export const metricUnits = ['count', 'wan-cny', 'ratio', 'days'] as const;
+export type MetricUnit = (typeof metricUnits)[number];
+/**
+ * flow: events in the quarter (by the China date of the event); stock: the state at the end of the
+ * quarter; ratio: stock / stock at the end of the quarter; median: over the events of the quarter.
+ */
+export const metricKinds = ['flow', 'stock', 'ratio', 'median'] as const;
+export type MetricKind = (typeof metricKinds)[number];
+
+export interface MetricDefinition {
+  id: string;
+  zh: string;
+  en: string;
+  unit: MetricUnit;
+  kind: MetricKind;
+  scopes: readonly MetricScopeLevel[];
+  /** How it is counted, precisely enough to recount it by hand. */
+  counting: string;
+}
+
+const allScopes = metricScopeLevels;
+
+/**
+ * The metrics of the quarterly report, in report order. "Valid" = legal status 有效 and the patent
+ * neither withdrawn nor expired in the pipeline. Flow events are the pipeline events of the patents
+ * (functions/pipeline/transitions.ts), counted in the quarter of their time in China.
+ */
+export const metricDefinitions = [
+  {
+    id: 'assignmentRegistrations',
+    zh: '转让登记',
+    en: 'assignment registrations',
+    unit: 'count',
+    kind: 'flow',
+    scopes: allScopes,
+    counting:
+      'filingConfirmed pipeline events of a patent transferred by assignment (from the state assigned, or with dealKind assignment)',
+  },
+  {
+    id: 'licenseFilings',
+    zh: '许可合同备案',
+    en: 'license-contract filings',
+    unit: 'count',
+    kind: 'flow',
+    scopes: allScopes,
+    counting:
+      'filingConfirmed pipeline events of a license (from the state licensed, or with dealKind license)',
+  },
+  {
+    id: 'licenseFilingsExclusive',
+    zh: '许可合同备案（独占）',
+    en: 'license-contract filings: exclusive',
+    unit: 'count',
+    kind: 'flow',
+    scopes: allScopes,
+    counting: 'licenseFilings with licenseType exclusive (独占许可)',
+  },
+  {
+    id: 'licenseFilingsSole',
+    zh: '许可合同备案（排他）',
+    en: 'license-contract filings: sole',
+    unit: 'count',
+    kind: 'flow',
+    scopes: allScopes,
+    counting: 'licenseFilings with licenseType sole (排他许可)',
+  },
+  {
+    id: 'licenseFilingsOrdinary',
+    zh: '许可合同备案（普通）',
+    en: 'license-contract filings: ordinary',
+    unit: 'count',
+    kind: 'flow',
+    scopes: allScopes,
+    counting: 'licenseFilings with licenseType ordinary (普通许可), or no license type recorded',
+  },
+  {
+    id: 'licenseFilingsOpen',
+    zh: '许可合同备案（开放许可）',
+    en: 'license-contract filings: open license',
+    unit: 'count',
+    kind: 'flow',
+    scopes: allScopes,
+    counting: 'licenseFilings with licenseType open (开放许可实施)',
+  },
+  {
+    id: 'openLicenseDeclarations',
+    zh: '开放许可声明',
+    en: 'open-license declarations',
+    unit: 'count',
+    kind: 'flow',
+    scopes: allScopes,
+    counting: 'openLicenseDeclared pipeline events',
+  },
+  {
+    id: 'openLicensesTaken',
+    zh: '开放许可达成',
+    en: 'open licenses taken',
+    unit: 'count',
+    kind: 'flow',
+    scopes: allScopes,
+    counting:
+      'dealRecorded events of a license under an open license (licenseType open, openLicense true, or from the state open-license)',
+  },
+  {
+    id: 'equityDeals',
+    zh: '作价入股',
+    en: 'equity deals',
+    unit: 'count',
+    kind: 'flow',
+    scopes: allScopes,
+    counting: 'dealRecorded events with dealKind equity',
+  },
+  {
+    id: 'deals',
+    zh: '转化交易数',
+    en: 'deals',
+    unit: 'count',
+    kind: 'flow',
+    scopes: allScopes,
+    counting: 'dealRecorded events (assignment, license, equity)',
+  },
+  {
+    id: 'dealValueWan',
+    zh: '合同金额（万元）',
+    en: 'contract value (10,000 CNY)',
+    unit: 'wan-cny',
+    kind: 'flow',
+    scopes: allScopes,
+    counting: 'sum of the contract value (amountWan) of the dealRecorded events; deals without a value add 0',
+  },
+  {
+    id: 'productFilings',
+    zh: '专利密集型产品备案',
+    en: 'patent-product filings',
+    unit: 'count',
+    kind: 'flow',
+    scopes: allScopes,
+    counting: 'productFiled pipeline events',
+  },
+  {
+    id: 'newlyInventoried',
+    zh: '新增盘点入库',
+    en: 'newly inventoried',
+    unit: 'count',
+    kind: 'flow',
+    scopes: allScopes,
+    counting: 'patents whose inventory was approved (inventoriedAt) in the quarter',
+  },
+  {
+    id: 'recordedPatents',
+    zh: '存量专利（已登记）',
+    en: 'patents recorded',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting:
+      'patent items recorded by the institutions (any review or legal status), the stock to inventory',
+  },
+  {
+    id: 'validPatents',
+    zh: '有效专利',
+    en: 'valid patents',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting: 'recorded patents with legal status valid, neither withdrawn nor expired',
+  },
+  {
+    id: 'inventoriedPatents',
+    zh: '已盘点入库',
+    en: 'inventoried',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting: 'recorded patents whose inventory review is approved',
+  },
+  {
+    id: 'conversionPool',
+    zh: '转化资源库规模',
+    en: 'conversion-pool size',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting:
+      'patents screened into the conversion pool (poolStatus conversion), neither withdrawn nor expired',
+  },
+  {
+    id: 'implementedPatents',
+    zh: '已实施专利',
+    en: 'implemented patents',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting:
+      'valid patents with an implementation status other than not-implemented, or transferred in the pipeline (assigned, licensed, equity, filed, industrialized)',
+  },
+  {
+    id: 'industrializedPatents',
+    zh: '已产业化专利',
+    en: 'industrialized patents',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting:
+      'valid patents with implementation status industrialized or in the pipeline state industrialized',
+  },
+  {
+    id: 'evaluatedPoolPatents',
+    zh: '已评价的转化资源库专利',
+    en: 'pool patents evaluated',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting: 'conversionPool patents with at least one evaluation (an evaluation item exists)',
+  },
+  {
+    id: 'fiveYearRulePatents',
+    zh: '财政资助授权满五年未实施专利',
+    en: 'publicly funded, granted over 5 years, never implemented',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting:
+      'valid, publicly funded patents not implemented whose grant date is at least 5 years before the last day of the quarter (grant quarter <= quarter - 20)',
+  },
+  {
+    id: 'implementationRate',
+    zh: '专利实施率',
+    en: 'implementation rate',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting: 'implementedPatents / validPatents (null while there is no valid patent)',
+  },
+  {
+    id: 'industrializationRate',
+    zh: '专利产业化率',
+    en: 'industrialization rate',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting: 'industrializedPatents / validPatents (null while there is no valid patent)',
+  },
+  {
+    id: 'inventoryCoverage',
+    zh: '盘点覆盖率',
+    en: 'inventory coverage',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting:
+      'inventoriedPatents / recordedPatents, against the Work Plan deadlines (30% by 2024-06-30, 100% by 2024-12-31 for ordinary institutions)',
+  },
+  {
+    id: 'evaluationCoverage',
+    zh: '评价覆盖率',
+    en: 'evaluation coverage',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting: 'evaluatedPoolPatents / conversionPool (null while the pool is empty)',
+  },
+  {
+    id: 'medianDaysToFirstEvaluation',
+    zh: '盘点至首次评价天数（中位数）',
+    en: 'median days from inventory to first evaluation',
+    unit: 'days',
+    kind: 'median',
+    scopes: allScopes,
+    counting:
+      'over the patents first evaluated in the quarter: China days from inventoriedAt to the first evaluation (histogram: exact to 60 days, then 7-day and 30-day buckets; the median is the lower bound of its bucket)',
+  },
+  {
+    id: 'medianDaysToDeal',
+    zh: '盘点至交易天数（中位数）',
+    en: 'median days from inventory to deal',
+    unit: 'days',
+    kind: 'median',
+    scopes: allScopes,
+    counting:
+      'over the patents with their first deal in the quarter: China days from inventoriedAt to the first dealRecorded event (same histogram)',
+  },
+] as const satisfies readonly MetricDefinition[];
+
+export type MetricId = (typeof metricDefinitions)[number]['id'];
+export const metricIds = metricDefinitions.map((definition) => definition.id) as MetricId[];
+export const metricIdSchema = z.enum(metricIds as [MetricId, ...MetricId[]]);
+export const metricById = new Map<MetricId, MetricDefinition>(
+  metricDefinitions.map((definition) => [definition.id, definition]),
+);
+
+/**
+ * Work Plan inventory deadlines (国知局 2023, 进度安排) for ordinary institutions. National IP pilot
+ * and demonstration universities owed 100% by June 2024; institutions do not record that status.
+ */
+export const inventoryDeadlines = [
+  {
+    date: '2024-06-30',
+    targetPercent: 30,
+    description:
+      '2024年6月底前，其他高校和科研机构完成30%以上存量专利盘点入库 / 30% inventoried by 2024-06-30',
+  },
+  {
+    date: '2024-12-31',
+    targetPercent: 100,
+    description: '2024年底前，完成全部存量专利盘点入库 / all stock inventoried by 2024-12-31',
+  },
+] as const;
+
+/** Patents granted this many quarters (5 years) before the end of a quarter fall under the 5-year rule. */
+export const fiveYearRuleQuarters = 20;
+
+// ----------------------------------------------------------------------------------------- figures
+
+export const figureSchema = z
+  .object({
+    value: z.number().nullable().meta({
+      description: 'The value in the quarter; null where undefined (a ratio over 0, a median of no events)',
+    }),
+    previousQuarter: z.number().nullable().optional().meta({ description: 'The value one quarter earlier' }),
+    previousYear: z.number().nullable().optional().meta({ description: 'The same quarter one year earlier' }),
+    deltaQoQ: z.number().nullable().optional().meta({ description: 'value - previousQuarter' }),
+    deltaYoY: z.number().nullable().optional().meta({ description: 'value - previousYear' }),
+  })
+  .meta({ id: 'MetricFigure' });
+export type Figure = z.infer<typeof figureSchema>;
+
+/** Every metric of one scope in one quarter. */
+export const figuresSchema = z.record(metricIdSchema, figureSchema);
+export type Figures = Record<MetricId, Figure>;
+
+/** A row of the province or institution table: the values of the quarter only. */
+export const figureRowSchema = z
+  .object({
+    code: z.string().meta({ description: 'Province code or institution USCC' }),
+    name: z.string().optional().meta({ description: 'Province or institution name, when known' }),
+    provinceCode: z.string().optional().meta({ description: 'Institution rows: its province' }),
+    values: z.record(metricIdSchema, z.number().nullable()),
+    previousQuarterValues: z.record(metricIdSchema, z.number().nullable()).optional(),
+  })
+  .meta({ id: 'MetricFigureRow' });
+export type FigureRow = z.infer<typeof figureRowSchema>;
+
+export const deadlineComplianceSchema = z
+  .object({
+    date: z.iso.date(),
+    target: z.number().min(0).max(1),
+    description: z.string(),
+    passed: z.boolean().meta({ description: 'The deadline is on or before the last day of the quarter' }),
+    coverage: z.number().nullable().meta({ description: 'Inventory coverage of the scope at quarter end' }),
+    met: z
+      .boolean()
+      .meta({ description: 'The coverage of the scope reaches the target (false when nothing recorded)' }),
+    institutionsMeeting: z.number().int().nonnegative().meta({
+      description: 'Institutions (with patents recorded) whose own coverage reaches the target',
+    }),
+    institutionsBehind: z.array(z.string()).meta({
+      description: 'USCCs of institutions below the target, lowest coverage first (at most 50)',
+    }),
+    institutionsBehindCount: z.number().int().nonnegative(),
+  })
+  .meta({ id: 'DeadlineCompliance' });
+export type DeadlineCompliance = z.infer<typeof deadlineComplianceSchema>;
+
+export const anomalyCodes = [
+  'NO_DATA',
+  'BEHIND_DEADLINE',
+  'DEALS_DROPPED',
+  'STOCK_DECREASED',
+  'FIVE_YEAR_RULE',
+  'RECONCILIATION_DIFFERENCE',
+] as const;
+export const anomalySchema = z
+  .object({
+    code: z.enum(anomalyCodes),
+    scope: z.string().meta({ description: 'national, a province code or an institution USCC' }),
+    metric: metricIdSchema.optional(),
+    message: z.string().meta({ description: 'Chinese / English, for the report' }),
+  })
+  .meta({ id: 'MetricAnomaly' });
+export type Anomaly = z.infer<typeof anomalySchema>;
+
+export const quarterFiguresSchema = z
+  .object({
+    quarter: z.string().regex(quarterPattern),
+    scope: metricScopeSchema,
+    /** The quarter's first and last day in China. */
+    period: z.object({ firstDay: z.iso.date(), lastDay: z.iso.date() }),
+    complete: z.boolean().meta({ description: 'false while the quarter is still running (figures so far)' }),
+    hasData: z.boolean().meta({
+      description:
+        'false when nothing was recorded in the scope by the end of the quarter: the report says so',
+    }),
+    figures: figuresSchema,
+    provinces: z
+      .array(figureRowSchema)
+      .optional()
+      .meta({ description: 'National scope: one row per province with data' }),
+    institutions: z
+      .array(figureRowSchema)
+      .optional()
+      .meta({ description: 'National and province scope: one row per institution with data' }),
+    deadlineCompliance: z.array(deadlineComplianceSchema),
+    anomalies: z.array(anomalySchema),
+    computedAt: z.iso.datetime(),
+  })
+  .meta({
+    id: 'QuarterFigures',
+    description: 'The figures of one quarter for one scope, with QoQ and YoY deltas',
+  });
+export type QuarterFigures = z.infer<typeof quarterFiguresSchema>;
