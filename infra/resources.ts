@@ -28,6 +28,7 @@ import { mailFunctions, mailRoutes, mailSchedules, mailStreamConsumers } from '.
 import { marketFunctions, marketRoutes, marketSchedules, marketStreamConsumers } from './resources/market.ts';
 import { patentsFunctions, patentsRoutes } from './resources/patents.ts';
 import { poolFunctions, poolRoutes } from './resources/pool.ts';
+import { promotionFunctions, promotionSchedules, promotionWorkflows } from './resources/promotion.ts';
 import { systemFunctions, systemRoutes, systemWorkflows } from './resources/system.ts';
 
 export type * from './resources/declarations.ts';
@@ -110,6 +111,7 @@ export const functions = {
   ...evaluationsFunctions,
   ...poolFunctions,
   ...mailFunctions,
+  ...promotionFunctions,
 } as const satisfies Record<string, FunctionDeclaration>;
 export type FunctionName = keyof typeof functions;
 
@@ -136,9 +138,10 @@ export const streamConsumers = [
 export const workflows = {
   ...systemWorkflows,
   ...intakeWorkflows,
+  ...promotionWorkflows,
 } as const satisfies Record<string, WorkflowDeclaration>;
 /** Written out: function declarations name the workflows they start, before `workflows` exists. */
-export type WorkflowName = 'system-probe' | 'batch-ingest';
+export type WorkflowName = 'system-probe' | 'batch-ingest' | 'deadline-sweep';
 /** Fails to compile when WorkflowName and the declared workflows drift apart. */
 export const workflowNamesMatch: [WorkflowName] extends [keyof typeof workflows]
   ? [keyof typeof workflows] extends [WorkflowName]
@@ -150,6 +153,7 @@ export const schedules = {
   ...marketSchedules,
   ...evaluationsSchedules,
   ...mailSchedules,
+  ...promotionSchedules,
 } as const satisfies Record<string, ScheduleDeclaration>;
 export type ScheduleName = keyof typeof schedules;
 

@@ -43,7 +43,7 @@ export const evaluationsFunctions = {
   closeEvaluationWindows: {
     entry: 'functions/evaluations/close-evaluation-windows.handler.ts',
     description:
-      'Schedule: closes the evaluation windows past their deadline (aggregate, evaluationClosed event)',
+      'Deadline sweep task (workflow deadline-sweep): closes the evaluation windows past their deadline (aggregate, evaluationClosed event)',
     tables: { core: 'readWrite' },
     timeoutSeconds: 900,
   },
@@ -130,12 +130,6 @@ export const evaluationsRoutes = [
 ] as const satisfies readonly RouteDeclaration[];
 
 export const evaluationsSchedules = {
-  'evaluation-windows': {
-    description: 'Closes the evaluation windows whose deadline has passed (daily, 02:30 China time)',
-    cron: 'cron(30 2 * * ? *)',
-    timezone: 'Asia/Shanghai',
-    target: { function: 'closeEvaluationWindows' },
-  },
   'weekly-feedback': {
     description: 'Weekly summary of new evaluations to each institution (Mondays, 09:00 China time)',
     cron: 'cron(0 9 ? * MON *)',

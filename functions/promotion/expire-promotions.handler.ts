@@ -1,0 +1,41 @@
+/**
+ * Deadline sweep task `ExpirePromotions`: one bounded round of promotions past their window ->
+ * `promotionExpired` (listed). Input: the previous round's output (`totals`, `cursor`, `rounds`) or
+ * nothing; output: running totals and `more` (the workflow loops while more remain). Items that fail
+ * are retried by the workflow, then recorded: the task fails with SweepItemsFailed naming them.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { logger } from '../shared/powertools.ts';
+import { type ExpirySweepInput, expirePromotions } from './promotion.ts';
+import { promotionDeps } from './promotion-deps.ts';
+
+const deps = promotionDeps();
+
+export class SweepItemsFailed extends Error {
+  override name = 'SweepItemsFailed';
+}
+
+export const handler = middy(async (input: ExpirySweepInput | undefined, context: Context) => {
+  const output = await expirePromotions(
+    { ...deps, shouldStop: () => context.getRemainingTimeInMillis() < 30_000 },
+    {
+      ...(input?.totals ? { totals: input.totals } : {}),
+      ...(input?.cursor ? { cursor: input.cursor } : {}),
+      ...(input?.rounds ? { rounds: input.rounds } : {}),
+    },
+  );
+  logger.info('promotions swept', { ...output.totals, more: output.more, rounds: output.rounds });
+  if (output.failures.length) {
+    throw new SweepItemsFailed(
+      JSON.stringify({
+        message: `${output.failures.length} promotion(s) could not be expired: repair them, the next sweep retries`,
+        totals: output.totals,
+        failures: output.failures.slice(0, 20),
+      }),
+    );
+  }
+  const { failures: _, ...rest } = output;
+  return rest;
+}).use(injectLambdaContext(logger));
