@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamoEvaluatorStore } from '../market/evaluator-store.ts';
 import { patentKey } from '../patents/patent-store.ts';
+import { transitionWrites } from '../pipeline/transitions.ts';
 import { auditItem } from '../shared/audit.ts';
 import {
   type EvaluatedPatent,
@@ -50,6 +51,8 @@ const patentFields = [
   'evaluationDeadline',
   'evaluationClosedAt',
   'evaluationClosedReason',
+  'lifecycle',
+  'reviewStatus',
 ] as const;
 
 function strip<T>(item: Record<string, unknown>): T {
@@ -124,33 +127,52 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
     async saveEvaluation(evaluation, write, caller, at) {
       const number = evaluation.applicationNumber;
       const evaluator = { kind: evaluation.evaluatorKind, id: evaluation.evaluatorId };
-      const patent: TransactItem = write.openWindow
-        ? {
-            Update: {
-              TableName: tableName,
-              Key: patentKey(number),
-              UpdateExpression:
-                'SET evaluationOpenedAt = :at, evaluationDeadline = :deadline, evaluationStatus = :open, gsi3pk = :due, gsi3sk = :dueKey',
-              ConditionExpression: 'poolStatus = :conversion AND attribute_not_exists(evaluationStatus)',
-              ExpressionAttributeValues: {
-                ':at': write.openWindow.openedAt,
-                ':deadline': write.openWindow.deadline,
-                ':open': 'open',
-                ':due': dueWindowPartition,
-                ':dueKey': `${write.openWindow.deadline}#${number}`,
-                ':conversion': 'conversion',
+      // The first evaluation opens the window when nothing was pushed: the `matched` transition (by the
+      // system, so that the history does not name the evaluator), conditioned on the version read.
+      const patentItems: TransactItem[] = write.openWindow
+        ? transitionWrites(
+            tableName,
+            write.openWindow.patent,
+            {
+              event: 'matched',
+              eventId: `matched:${number}:first-evaluation`,
+              actor: windowActor,
+              set: {
+                evaluationOpenedAt: write.openWindow.openedAt,
+                evaluationDeadline: write.openWindow.deadline,
+                evaluationStatus: 'open',
+                gsi3pk: dueWindowPartition,
+                gsi3sk: `${write.openWindow.deadline}#${number}`,
+              },
+              details: { deadline: write.openWindow.deadline, openedBy: 'first-evaluation' },
+            },
+            at,
+          ).map((item, i) =>
+            // The patent must still be in the conversion pool without a window (as before the transition).
+            i === 0 && item.Update
+              ? {
+                  Update: {
+                    ...item.Update,
+                    ConditionExpression: `${item.Update.ConditionExpression} AND poolStatus = :conversion AND attribute_not_exists(evaluationStatus)`,
+                    ExpressionAttributeValues: {
+                      ...item.Update.ExpressionAttributeValues,
+                      ':conversion': 'conversion',
+                    },
+                  },
+                }
+              : item,
+          )
+        : [
+            {
+              ConditionCheck: {
+                TableName: tableName,
+                Key: patentKey(number),
+                ConditionExpression:
+                  'poolStatus = :conversion AND evaluationStatus = :open AND evaluationDeadline > :now',
+                ExpressionAttributeValues: { ':conversion': 'conversion', ':open': 'open', ':now': at },
               },
             },
-          }
-        : {
-            ConditionCheck: {
-              TableName: tableName,
-              Key: patentKey(number),
-              ConditionExpression:
-                'poolStatus = :conversion AND evaluationStatus = :open AND evaluationDeadline > :now',
-              ExpressionAttributeValues: { ':conversion': 'conversion', ':open': 'open', ':now': at },
-            },
-          };
+          ];
       const items: TransactItem[] = [
         {
           Put: {
@@ -176,7 +198,7 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
             }),
           },
         },
-        patent,
+        ...patentItems,
       ];
       if (write.markRequestEvaluated) {
         items.push({
@@ -247,66 +269,36 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
       }
     },
     async closeWindow(patent, close) {
-      const key = patentKey(patent.applicationNumber);
-      const next = patent.version + 1;
+      const items = transitionWrites(
+        tableName,
+        patent,
+        {
+          event: 'evaluationClosed',
+          // One window per patent opening: closing it twice (quorum racing the sweep) closes once.
+          eventId: `evaluationClosed:${patent.applicationNumber}:${patent.evaluationOpenedAt ?? 'window'}`,
+          actor: windowActor,
+          set: {
+            evaluationStatus: 'closed',
+            evaluationClosedAt: close.at,
+            evaluationClosedReason: close.reason,
+            evaluationAggregate: close.aggregate,
+          },
+          remove: ['gsi3pk', 'gsi3sk'],
+          details: {
+            reason: close.reason,
+            ...(patent.evaluationOpenedAt ? { openedAt: patent.evaluationOpenedAt } : {}),
+            ...(patent.evaluationDeadline ? { deadline: patent.evaluationDeadline } : {}),
+            aggregate: close.aggregate,
+          },
+        },
+        close.at,
+      );
+      // Still open at the version read (as before the transition).
+      const update = items[0]!.Update!;
+      update.ConditionExpression = `${update.ConditionExpression} AND evaluationStatus = :open`;
+      update.ExpressionAttributeValues = { ...update.ExpressionAttributeValues, ':open': 'open' };
       try {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: key,
-                  UpdateExpression:
-                    'SET evaluationStatus = :closed, evaluationClosedAt = :at, evaluationClosedReason = :reason, evaluationAggregate = :aggregate, version = :next, updatedAt = :at, updatedBy = :by REMOVE gsi3pk, gsi3sk',
-                  ConditionExpression: 'evaluationStatus = :open AND version = :version',
-                  ExpressionAttributeValues: {
-                    ':closed': 'closed',
-                    ':open': 'open',
-                    ':at': close.at,
-                    ':reason': close.reason,
-                    ':aggregate': close.aggregate,
-                    ':version': patent.version,
-                    ':next': next,
-                    ':by': windowActor.sub,
-                  },
-                },
-              },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: auditItem({
-                    pk: key.pk,
-                    action: 'patent.evaluation-window-closed',
-                    caller: windowActor,
-                    at: close.at,
-                    changes: { evaluationStatus: 'closed', reason: close.reason, aggregate: close.aggregate },
-                  }),
-                },
-              },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    pk: key.pk,
-                    sk: eventSortKey(next, 'evaluationClosed'),
-                    entity: 'pipeline-event',
-                    type: 'evaluationClosed',
-                    at: close.at,
-                    applicationNumber: patent.applicationNumber,
-                    institutionUscc: patent.institutionUscc,
-                    provinceCode: patent.provinceCode,
-                    reason: close.reason,
-                    ...(patent.evaluationOpenedAt ? { openedAt: patent.evaluationOpenedAt } : {}),
-                    ...(patent.evaluationDeadline ? { deadline: patent.evaluationDeadline } : {}),
-                    aggregate: close.aggregate,
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-            ],
-          }),
-        );
+        await documents.send(new TransactWriteCommand({ TransactItems: items }));
         return true;
       } catch (error) {
         if (error instanceof TransactionCanceledException) return false;

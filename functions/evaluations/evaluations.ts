@@ -148,13 +148,60 @@ export async function submitEvaluation(
   input: EvaluationInput,
 ): Promise<{ created: boolean; evaluation: MyEvaluation }> {
   const number = patentNumber(applicationNumber);
-  const evaluator = evaluatorOf(caller);
+  return submitEvaluationAs(deps, caller, evaluatorOf(caller), number, input);
+}
+
+const sameEvaluation = (e: StoredEvaluation, input: EvaluationInput) =>
+  JSON.stringify([
+    e.industrializationProspect,
+    e.maturityTrl,
+    [...e.improvementNeeds.categories].sort(),
+    e.improvementNeeds.text ?? '',
+    [...e.cooperationIntents].sort(),
+    e.priceExpectation ?? null,
+    [...e.reasonCodes].sort(),
+    e.comment ?? '',
+    e.consentToShareIdentity,
+  ]) ===
+  JSON.stringify([
+    input.industrializationProspect,
+    input.maturityTrl,
+    unique(input.improvementNeeds.categories).sort(),
+    input.improvementNeeds.text || '',
+    unique(input.cooperationIntents).sort(),
+    input.priceExpectation ?? null,
+    unique(input.reasonCodes).sort(),
+    input.comment || '',
+    input.consentToShareIdentity,
+  ]);
+
+/**
+ * The evaluation of `evaluator`, sent by `caller`: the evaluator itself (submitEvaluation), or a
+ * province administrator feeding back an evaluation collected offline (bulk evaluation template,
+ * functions/intake/evaluation-kind.ts) with `provinceCode` set: patents of other provinces are then
+ * not found. `skipUnchanged`: an evaluation identical to the stored one is not written again
+ * (`unchanged: true`). Same rules either way: pool membership, conflict of interest, verification,
+ * experts only on request, one evaluation per evaluator and patent (versioned), the window.
+ */
+export async function submitEvaluationAs(
+  deps: EvaluationDeps,
+  caller: Caller,
+  evaluator: EvaluatorRef,
+  applicationNumber: string,
+  input: EvaluationInput,
+  options: { provinceCode?: string; skipUnchanged?: boolean } = {},
+): Promise<{ created: boolean; unchanged?: boolean; evaluation: MyEvaluation }> {
+  const number = patentNumber(applicationNumber);
   const notInPool = () =>
     new NotFoundError(
-      `No patent ${number} in the conversion pool: only patents screened into the pool are evaluated (GET /v1/patents lists them, GET /v1/inbox your requests).`,
+      options.provinceCode
+        ? `No patent ${number} in the conversion pool of province ${options.provinceCode}: only the pool patents of your province are evaluated here (GET /v1/patents?poolStatus=conversion lists them).`
+        : `No patent ${number} in the conversion pool: only patents screened into the pool are evaluated (GET /v1/patents lists them, GET /v1/inbox your requests).`,
     );
+  const inScope = (p: EvaluatedPatent | undefined): p is EvaluatedPatent =>
+    p?.poolStatus === 'conversion' && (!options.provinceCode || p.provinceCode === options.provinceCode);
   let patent = await deps.store.patent(number);
-  if (patent?.poolStatus !== 'conversion') throw notInPool();
+  if (!inScope(patent)) throw notInPool();
   await checkEvaluator(deps, evaluator, patent);
   const request = await deps.store.request(number, evaluator);
   if (evaluator.kind === 'expert' && !request) {
@@ -166,9 +213,11 @@ export async function submitEvaluation(
   const { expectedVersion, consentToShareIdentity, ...fields } = input;
   for (let attempt = 0; ; attempt++) {
     const now = deps.now();
+    const existing = await deps.store.evaluation(number, evaluator);
+    if (options.skipUnchanged && existing && expectedVersion === undefined && sameEvaluation(existing, input))
+      return { created: false, unchanged: true, evaluation: myView(existing, windowView(patent)) };
     const closed = windowClosedError(patent, now);
     if (closed) throw closed;
-    const existing = await deps.store.evaluation(number, evaluator);
     if (expectedVersion !== undefined && expectedVersion !== existing?.version) {
       throw new ConflictError(
         existing
@@ -206,6 +255,7 @@ export async function submitEvaluation(
         ? {
             openedAt: at,
             deadline: new Date(now.getTime() + deps.settings.windowDays * 86_400_000).toISOString(),
+            patent,
           }
         : undefined;
     const outcome = await deps.store.saveEvaluation(
@@ -246,7 +296,7 @@ export async function submitEvaluation(
       );
     }
     patent = await deps.store.patent(number);
-    if (patent?.poolStatus !== 'conversion') throw notInPool();
+    if (!inScope(patent)) throw notInPool();
   }
 }
 

@@ -8,7 +8,9 @@
  *   window              on the patent item: evaluationStatus, evaluationOpenedAt, evaluationDeadline,
  *                       evaluationClosedAt, evaluationClosedReason, evaluationAggregate; gsi3
  *                       DUE#evaluation-window / <deadline>#<n> while open
- *   pipeline event      pk PAT#<n>  sk EVENT#<version>#evaluationClosed
+ *   lifecycle           opening the window is the `matched` transition when the first evaluation
+ *                       opens it, closing it the `evaluationClosed` transition
+ *                       (functions/pipeline/transitions.ts: audit, pipeline event, applied marker)
  */
 
 import type {
@@ -19,6 +21,7 @@ import type {
   ReasonCode,
   WindowCloseReason,
 } from '../../schemas/evaluation.ts';
+import type { LifecycleState } from '../../schemas/lifecycle.ts';
 import type { Enterprise, Expert } from '../../schemas/market.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { marketSettings } from '../market/push.ts';
@@ -34,6 +37,8 @@ export interface EvaluatedPatent {
   evaluationDeadline?: string;
   evaluationClosedAt?: string;
   evaluationClosedReason?: WindowCloseReason;
+  /** The pipeline state (schemas/lifecycle.ts); absent on items written before it existed. */
+  lifecycle?: LifecycleState;
 }
 
 export interface EvaluatorRef {
@@ -88,7 +93,7 @@ export interface SaveEvaluation {
   /** Sets the evaluator's request to evaluated (it exists). */
   markRequestEvaluated: boolean;
   /** Opens the window with this evaluation (the patent has none); otherwise it must be open and before its deadline. */
-  openWindow?: { openedAt: string; deadline: string };
+  openWindow?: { openedAt: string; deadline: string; patent: EvaluatedPatent };
   audit: { action: string; changes: Record<string, unknown> };
 }
 

@@ -1,13 +1,13 @@
 /** DynamoDB adapter of PushStore: index lookups, requests with the per-day cap, the evaluation window. */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { patentKey } from '../patents/patent-store.ts';
+import { cancellationCause, transitionWrites } from '../pipeline/transitions.ts';
 import type { Candidate } from './matching.ts';
 import type { PatentSummary, PushStore } from './push.ts';
 
@@ -118,28 +118,33 @@ export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: st
         throw error;
       }
     },
-    async openWindow(applicationNumber, openedAt, deadline) {
+    async openWindow(patent, window, trigger) {
+      const items = transitionWrites(
+        tableName,
+        patent,
+        {
+          event: 'matched',
+          eventId: trigger.eventId,
+          actor: trigger.actor,
+          ...(trigger.executionArn ? { executionArn: trigger.executionArn } : {}),
+          set: {
+            evaluationOpenedAt: window.openedAt,
+            evaluationDeadline: window.deadline,
+            evaluationStatus: 'open',
+            gsi3pk: 'DUE#evaluation-window',
+            gsi3sk: `${window.deadline}#${patent.applicationNumber}`,
+          },
+          details: { deadline: window.deadline },
+        },
+        window.openedAt,
+      );
       try {
-        await documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: patentKey(applicationNumber),
-            UpdateExpression:
-              'SET evaluationOpenedAt = :at, evaluationDeadline = :deadline, evaluationStatus = :open, gsi3pk = :due, gsi3sk = :dueKey',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(evaluationOpenedAt)',
-            ExpressionAttributeValues: {
-              ':at': openedAt,
-              ':deadline': deadline,
-              ':open': 'open',
-              ':due': 'DUE#evaluation-window',
-              ':dueKey': `${deadline}#${applicationNumber}`,
-            },
-          }),
-        );
-        return true;
+        await documents.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'opened';
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
+        const cause = cancellationCause(error, [3], [0]);
+        if (!cause) throw error;
+        return cause;
       }
     },
   };

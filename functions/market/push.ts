@@ -3,8 +3,12 @@
  * institution asks for a re-match, its evaluators are found and scored (matching.ts) and each match
  * becomes an evaluation request in the evaluator's inbox, at most `capPerDay` new requests per
  * evaluator per day so that nobody is flooded. Pushing the same patent again changes nothing for
- * evaluators who already have its request. The first push opens the patent's evaluation window.
+ * evaluators who already have its request. The first push opens the patent's evaluation window: the
+ * `matched` lifecycle transition (functions/pipeline/transitions.ts), whose event id comes from the
+ * trigger (the pipeline event), so a replayed trigger opens nothing twice.
  */
+import { allowedFrom, type LifecycleState } from '../../schemas/lifecycle.ts';
+import { currentLifecycle } from '../pipeline/transitions.ts';
 import {
   type Candidate,
   type Match,
@@ -42,6 +46,17 @@ export interface PatentSummary extends PatentForMatching {
   conversionIntents: string[];
   poolStatus: string;
   evaluationStatus?: 'open' | 'closed';
+  evaluationOpenedAt?: string;
+  version: number;
+  lifecycle?: LifecycleState;
+  reviewStatus?: string;
+}
+
+/** What caused a match: its event id makes the `matched` transition idempotent. */
+export interface MatchTrigger {
+  eventId: string;
+  actor: { sub: string; roles: string[] };
+  executionArn?: string;
 }
 
 export interface PushStore {
@@ -55,8 +70,15 @@ export interface PushStore {
     capPerDay: number,
     at: string,
   ): Promise<'pushed' | 'exists' | 'capped'>;
-  /** Opens the evaluation window unless it is open already. */
-  openWindow(applicationNumber: string, openedAt: string, deadline: string): Promise<boolean>;
+  /**
+   * Opens the evaluation window: the `matched` transition at the patent's version. duplicate: the
+   * trigger was applied before; conflict: the patent changed since it was read.
+   */
+  openWindow(
+    patent: PatentSummary,
+    window: { openedAt: string; deadline: string },
+    trigger: MatchTrigger,
+  ): Promise<'opened' | 'duplicate' | 'conflict'>;
 }
 
 /** Keys at least this specific are always read: industry class/group, strategic level 2, IPC main group/subclass. */
@@ -82,13 +104,21 @@ export async function findCandidates(
   return [...found, ...(await store.candidates(broad))];
 }
 
+/** Lifecycle states in which a patent is matched and pushed (re-matching an open window included). */
+export function matchable(state: LifecycleState): boolean {
+  return state === 'under-evaluation' || allowedFrom(state).some((a) => a.event === 'matched');
+}
+
 export async function matchAndPush(
   deps: { store: PushStore; now: () => Date; settings: MarketSettings },
   applicationNumber: string,
+  trigger?: MatchTrigger,
 ) {
   const patent = await deps.store.patent(applicationNumber);
   if (!patent || patent.poolStatus !== 'conversion')
     return { applicationNumber, skipped: 'not in the conversion pool' as const };
+  const state = currentLifecycle(patent);
+  if (!matchable(state)) return { applicationNumber, skipped: `not matched in state ${state}` };
   const keys = patentMatchKeys(patent);
   const candidates = await findCandidates(deps.store, keys, deps.settings);
   const matches = scoreCandidates(patent, keys, candidates, deps.settings);
@@ -99,7 +129,28 @@ export async function matchAndPush(
   for (const match of matches)
     outcome[await deps.store.push(patent, match, day, deps.settings.capPerDay, at)]++;
   const deadline = new Date(now.getTime() + deps.settings.windowDays * 86_400_000).toISOString();
-  const opened = outcome.pushed > 0 ? await deps.store.openWindow(applicationNumber, at, deadline) : false;
+  // Requests exist (new or from an earlier run that stopped before this point): the window opens once.
+  let opened = false;
+  let current: PatentSummary | undefined = patent;
+  for (let attempt = 0; attempt < 3 && outcome.pushed + outcome.exists > 0; attempt++) {
+    if (attempt > 0) current = await deps.store.patent(applicationNumber);
+    if (!current || current.evaluationOpenedAt) break;
+    if (!allowedFrom(currentLifecycle(current)).some((a) => a.event === 'matched')) break;
+    const result = await deps.store.openWindow(
+      current,
+      { openedAt: at, deadline },
+      trigger ?? {
+        eventId: `matched:${applicationNumber}:${at}`,
+        actor: { sub: 'system:matching', roles: [] },
+      },
+    );
+    if (result !== 'conflict') {
+      opened = result === 'opened';
+      break;
+    }
+    if (attempt === 2)
+      throw new Error(`Patent ${applicationNumber} kept changing while its evaluation window was opened`);
+  }
   return {
     applicationNumber,
     candidates: candidates.length,

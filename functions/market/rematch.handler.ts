@@ -17,6 +17,13 @@ export const handler = httpRoute(
         (caller.roles.includes('province-admin') && caller.provinceCode === patent.provinceCode) ||
         (caller.roles.includes('institution') && caller.orgUscc === patent.institutionUscc));
     if (!inScope) throw new NotFoundError(`No patent ${number} in your scope: check the application number.`);
-    return { status: 200, body: await matchAndPush(deps, number) };
+    const at = new Date().toISOString();
+    return {
+      status: 200,
+      body: await matchAndPush(deps, number, {
+        eventId: `matched:${number}:rematch:${at}`,
+        actor: { sub: caller.sub, roles: caller.roles },
+      }),
+    };
   },
 );

@@ -7,9 +7,11 @@
  * Department users carry custom:department in their token; institution-level users do not.
  */
 
+import type { LifecycleState, TransitionContext } from '../../schemas/lifecycle.ts';
 import type { ReviewStatus } from '../../schemas/patent.ts';
 import type { SelfAssessmentInput } from '../../schemas/patent-input.ts';
 import type { Caller } from '../../schemas/roles.ts';
+import { planTransition } from '../pipeline/transitions.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 
 export type ReviewAction = 'submit' | 'approve' | 'return';
@@ -30,26 +32,31 @@ export interface ReviewedPatent {
   legalStatus: string;
   conversionIntents: string[];
   version: number;
+  provinceCode?: string;
+  /** The pipeline state (schemas/lifecycle.ts); absent on items written before it existed. */
+  lifecycle?: LifecycleState;
 }
 
 export interface ReviewChange {
   set: Record<string, unknown>;
   remove?: string[];
   audit: { action: string; changes: Record<string, unknown> };
-  /** A pipeline event recorded with the change (same transaction). */
-  event?: { type: 'inventoried'; payload: Record<string, unknown> };
+  /**
+   * A lifecycle transition made with the change (functions/pipeline/transitions.ts: same transaction,
+   * its own audit entry, pipeline event and applied marker replace `audit`).
+   */
+  transition?: {
+    event: 'inventoried';
+    context: TransitionContext;
+    eventId: string;
+    details: Record<string, unknown>;
+  };
 }
 
 export interface ReviewStore {
   get(applicationNumber: string): Promise<ReviewedPatent | undefined>;
-  /** Applies the change if the version is still `version`; false when it moved on. */
-  apply(
-    applicationNumber: string,
-    version: number,
-    change: ReviewChange,
-    caller: Caller,
-    at: string,
-  ): Promise<boolean>;
+  /** Applies the change if the patent's version is still the one read; false when it moved on. */
+  apply(patent: ReviewedPatent, change: ReviewChange, caller: Caller, at: string): Promise<boolean>;
 }
 
 export interface ReviewDeps {
@@ -85,12 +92,20 @@ async function applyOrConflict(
   change: ReviewChange,
 ) {
   const at = deps.now().toISOString();
-  if (!(await deps.store.apply(patent.applicationNumber, patent.version, change, caller, at))) {
+  if (!(await deps.store.apply(patent, change, caller, at))) {
     throw new ConflictError(
       `Patent ${patent.applicationNumber} was changed by someone else at the same moment: read it again and repeat your change.`,
     );
   }
-  return { ...patent, ...change.set, version: patent.version + 1 } as ReviewedPatent;
+  const lifecycle = change.transition
+    ? planTransition(patent, { event: change.transition.event, context: change.transition.context }).to
+    : patent.lifecycle;
+  return {
+    ...patent,
+    ...change.set,
+    ...(lifecycle ? { lifecycle } : {}),
+    version: patent.version + 1,
+  } as ReviewedPatent;
 }
 
 export async function submitSelfAssessment(
@@ -169,19 +184,24 @@ export async function reviewInventory(
   }
   const set: Record<string, unknown> = { reviewStatus: transition.to };
   if (request.comment) set.reviewComment = request.comment;
-  let event: ReviewChange['event'];
+  let lifecycleChange: ReviewChange['transition'];
   if (request.action === 'approve') {
     const pool = screen(patent);
     set.poolStatus = pool;
     set.inventoriedAt = deps.now().toISOString();
-    event = {
-      type: 'inventoried',
-      payload: { applicationNumber, institutionUscc: patent.institutionUscc, poolStatus: pool },
+    lifecycleChange = {
+      event: 'inventoried',
+      context: { pool },
+      // Approval is final: one inventoried event per patent.
+      eventId: `inventoried:${applicationNumber}`,
+      details: { poolStatus: pool, reviewAction: 'approve', reviewFrom: patent.reviewStatus },
     };
+    // An approval the lifecycle does not allow (e.g. a withdrawn patent) is a 409 naming the allowed events.
+    planTransition(patent, { event: 'inventoried', context: { pool } });
   }
   return applyOrConflict(deps, caller, patent, {
     set,
     audit: { action: `patent.review.${request.action}`, changes: { from: patent.reviewStatus, ...set } },
-    event,
+    transition: lifecycleChange,
   });
 }

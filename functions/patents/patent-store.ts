@@ -85,6 +85,8 @@ export function dynamoPatentWriter(
       provinceCode: owner.provinceCode,
       poolStatus: 'base',
       reviewStatus: 'draft',
+      // The first state of the pipeline (schemas/lifecycle.ts); inventory approval moves it on.
+      lifecycle: 'registered',
       contentHash: patent.contentHash,
       version: 1,
       createdAt: at,

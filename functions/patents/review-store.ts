@@ -1,6 +1,10 @@
-/** DynamoDB adapter of ReviewStore: one transaction for the change, its audit entry and its pipeline event. */
+/**
+ * DynamoDB adapter of ReviewStore: one transaction for the change and its audit entry, or, for an
+ * approval, the `inventoried` lifecycle transition (functions/pipeline/transitions.ts) carrying the change.
+ */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { transitionWrites } from '../pipeline/transitions.ts';
 import { auditItem } from '../shared/audit.ts';
 import type { ReviewedPatent, ReviewStore } from './inventory-review.ts';
 import { patentKey } from './patent-store.ts';
@@ -13,8 +17,32 @@ export function dynamoReviewStore(documents: DynamoDBDocumentClient, tableName: 
       );
       return Item as ReviewedPatent | undefined;
     },
-    async apply(applicationNumber, version, change, caller, at) {
+    async apply(patent, change, caller, at) {
+      const { applicationNumber, version } = patent;
       const key = patentKey(applicationNumber);
+      if (change.transition) {
+        const items = transitionWrites(
+          tableName,
+          patent,
+          {
+            event: change.transition.event,
+            context: change.transition.context,
+            eventId: change.transition.eventId,
+            actor: caller,
+            set: change.set,
+            remove: change.remove,
+            details: change.transition.details,
+          },
+          at,
+        );
+        try {
+          await documents.send(new TransactWriteCommand({ TransactItems: items }));
+          return true;
+        } catch (error) {
+          if (error instanceof TransactionCanceledException) return false;
+          throw error;
+        }
+      }
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {
         ':version': version,
@@ -58,25 +86,6 @@ export function dynamoReviewStore(documents: DynamoDBDocumentClient, tableName: 
                   }),
                 },
               },
-              ...(change.event
-                ? [
-                    {
-                      Put: {
-                        TableName: tableName,
-                        // One event per transition: the version makes the key, so a replay cannot add a second.
-                        Item: {
-                          pk: key.pk,
-                          sk: `EVENT#${String(version + 1).padStart(6, '0')}#${change.event.type}`,
-                          entity: 'pipeline-event',
-                          type: change.event.type,
-                          at,
-                          ...change.event.payload,
-                        },
-                        ConditionExpression: 'attribute_not_exists(pk)',
-                      },
-                    },
-                  ]
-                : []),
             ],
           }),
         );

@@ -31,6 +31,9 @@ export class IllegalTransitionError extends DomainError {
 export interface TransitionSubject {
   applicationNumber: string;
   version: number;
+  /** Copied onto the pipeline event (routing, failure lists by province). */
+  institutionUscc?: string;
+  provinceCode?: string;
   lifecycle?: LifecycleState;
   reviewStatus?: string;
   poolStatus?: string;
@@ -49,9 +52,21 @@ export interface TransitionRequest {
   set?: Record<string, unknown>;
   /** Attributes to remove from the patent in the same update. */
   remove?: string[];
-  /** Carried on the pipeline event and the audit entry. */
+  /** Carried on the pipeline event (as `details`) and the audit entry. */
   details?: Record<string, unknown>;
 }
+
+/** Attributes a transition sets itself: `set` and `remove` may not name them. */
+const reservedFields = new Set([
+  'pk',
+  'sk',
+  'version',
+  'lifecycle',
+  'lifecycleChangedAt',
+  'lifecycleEvent',
+  'updatedAt',
+  'updatedBy',
+]);
 
 export const patentPk = (applicationNumber: string) => `PAT#${applicationNumber}`;
 export const appliedMarkerKey = (applicationNumber: string, eventId: string) => ({
@@ -106,6 +121,13 @@ export function transitionWrites(
   at: string,
 ): TransactItem[] {
   const { from, to } = planTransition(patent, request);
+  const clash = [...Object.keys(request.set ?? {}), ...(request.remove ?? [])].filter((f) =>
+    reservedFields.has(f),
+  );
+  if (clash.length)
+    throw new Error(
+      `transitionWrites: set/remove may not name ${clash.join(', ')} (the transition sets them)`,
+    );
   const pk = patentPk(patent.applicationNumber);
   const nextVersion = patent.version + 1;
   const names: Record<string, string> = { '#lifecycle': 'lifecycle' };
@@ -154,7 +176,15 @@ export function transitionWrites(
           action: `lifecycle.${request.event}`,
           caller: request.actor,
           at,
-          changes: { lifecycle: { from, to }, eventId: request.eventId, ...details },
+          changes: {
+            lifecycle: { from, to },
+            event: request.event,
+            eventId: request.eventId,
+            version: nextVersion,
+            ...(request.set ? { set: request.set } : {}),
+            ...(request.remove?.length ? { removed: request.remove } : {}),
+            ...(request.details ? { details } : {}),
+          },
           executionArn: request.executionArn,
         }),
       },
@@ -169,12 +199,16 @@ export function transitionWrites(
           entity: 'pipeline-event',
           type: request.event,
           eventId: request.eventId,
+          applicationNumber: patent.applicationNumber,
+          ...(patent.institutionUscc ? { institutionUscc: patent.institutionUscc } : {}),
+          ...(patent.provinceCode ? { provinceCode: patent.provinceCode } : {}),
+          version: nextVersion,
           from,
           to,
           at,
           actor: request.actor.sub,
           ...(request.executionArn ? { executionArn: request.executionArn } : {}),
-          ...details,
+          details,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },

@@ -330,6 +330,7 @@ describe('market evaluation: registry, matching and push', () => {
         patentType: 'invention',
         conversionIntents: [],
         poolStatus: 'conversion',
+        version: 1,
         institutionUscc: institution,
         provinceCode: '440000',
         strategicIndustries: [],

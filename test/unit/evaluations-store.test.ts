@@ -109,21 +109,46 @@ describe('dynamoEvaluationStore.saveEvaluation', () => {
       evaluation,
       {
         markRequestEvaluated: false,
-        openWindow: { openedAt: at, deadline: '2026-04-30T02:00:00.000Z' },
+        openWindow: {
+          openedAt: at,
+          deadline: '2026-04-30T02:00:00.000Z',
+          patent: {
+            applicationNumber: NUMBER,
+            institutionUscc: '12100000400000624D',
+            provinceCode: '110000',
+            poolStatus: 'conversion',
+            version: 4,
+            lifecycle: 'conversion-pool',
+          },
+        },
         audit,
       },
       caller,
       at,
     );
-    expect(sentTransaction(1).TransactItems![2]!.Update).toMatchObject({
+    // The evaluation, its audit entry, then the `matched` transition (patent, audit, event, marker).
+    const items = sentTransaction(1).TransactItems!;
+    expect(items).toHaveLength(6);
+    expect(items[2]!.Update).toMatchObject({
       Key: { pk: `PAT#${NUMBER}`, sk: 'PATENT' },
-      ConditionExpression: 'poolStatus = :conversion AND attribute_not_exists(evaluationStatus)',
+      ConditionExpression:
+        'version = :version AND poolStatus = :conversion AND attribute_not_exists(evaluationStatus)',
       ExpressionAttributeValues: {
-        ':open': 'open',
-        ':due': 'DUE#evaluation-window',
-        ':dueKey': `2026-04-30T02:00:00.000Z#${NUMBER}`,
+        ':version': 4,
+        ':next': 5,
+        ':to': 'under-evaluation',
+        ':conversion': 'conversion',
       },
     });
+    expect(Object.values(items[2]!.Update!.ExpressionAttributeValues!)).toEqual(
+      expect.arrayContaining(['open', 'DUE#evaluation-window', `2026-04-30T02:00:00.000Z#${NUMBER}`]),
+    );
+    expect(items[3]!.Put!.Item).toMatchObject({
+      action: 'lifecycle.matched',
+      actor: 'system:evaluation-window',
+    });
+    expect(items[4]!.Put!.Item).toMatchObject({ sk: 'EVENT#000005#matched', type: 'matched' });
+    expect(items[5]!.Put!.Item).toMatchObject({ sk: `APPLIED#matched:${NUMBER}:first-evaluation` });
   });
 
   it('a failed condition on the evaluation is stale; on the patent (window closed meanwhile) a retry', async () => {
@@ -151,31 +176,31 @@ describe('dynamoEvaluationStore.closeWindow', () => {
     provinceCode: '110000',
     poolStatus: 'conversion',
     version: 7,
+    lifecycle: 'under-evaluation',
     evaluationStatus: 'open',
     evaluationOpenedAt: '2026-01-01T00:00:00.000Z',
     evaluationDeadline: '2026-03-02T00:00:00.000Z',
   };
   const aggregate = aggregateEvaluations([evaluation]);
 
-  it('open -> closed at the version read, the aggregate stored, gsi3 removed, audit and the evaluationClosed event in one transaction', async () => {
+  it('open -> closed at the version read (the evaluationClosed transition): the aggregate stored, gsi3 removed, audit, event and marker in one transaction', async () => {
     ddb.on(TransactWriteCommand).resolves({});
     await expect(store.closeWindow(patent, { at, reason: 'deadline', aggregate })).resolves.toBe(true);
-    const [update, auditPut, event] = sentTransaction().TransactItems!;
-    expect(update!.Update!.UpdateExpression).toMatch(/REMOVE gsi3pk, gsi3sk$/);
+    const [update, auditPut, event, marker] = sentTransaction().TransactItems!;
+    expect(update!.Update!.UpdateExpression).toMatch(/REMOVE #r0, #r1$/);
+    expect(update!.Update!.ExpressionAttributeNames).toMatchObject({ '#r0': 'gsi3pk', '#r1': 'gsi3sk' });
     expect(update!.Update).toMatchObject({
       Key: { pk: `PAT#${NUMBER}`, sk: 'PATENT' },
-      ConditionExpression: 'evaluationStatus = :open AND version = :version',
-      ExpressionAttributeValues: {
-        ':closed': 'closed',
-        ':reason': 'deadline',
-        ':aggregate': aggregate,
-        ':version': 7,
-        ':next': 8,
-      },
+      ConditionExpression: 'version = :version AND evaluationStatus = :open',
+      ExpressionAttributeValues: { ':open': 'open', ':version': 7, ':next': 8, ':to': 'evaluated' },
     });
+    expect(Object.values(update!.Update!.ExpressionAttributeValues!)).toEqual(
+      expect.arrayContaining(['closed', 'deadline', aggregate]),
+    );
     expect(auditPut!.Put!.Item).toMatchObject({
-      action: 'patent.evaluation-window-closed',
+      action: 'lifecycle.evaluationClosed',
       actor: 'system:evaluation-window',
+      changes: { lifecycle: { from: 'under-evaluation', to: 'evaluated' } },
     });
     expect(event!.Put).toMatchObject({
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -184,11 +209,12 @@ describe('dynamoEvaluationStore.closeWindow', () => {
         sk: 'EVENT#000008#evaluationClosed',
         entity: 'pipeline-event',
         type: 'evaluationClosed',
-        reason: 'deadline',
-        aggregate,
         institutionUscc: '12100000400000624D',
-        deadline: '2026-03-02T00:00:00.000Z',
+        details: { reason: 'deadline', aggregate, deadline: '2026-03-02T00:00:00.000Z' },
       },
+    });
+    expect(marker!.Put!.Item).toMatchObject({
+      sk: `APPLIED#evaluationClosed:${NUMBER}:2026-01-01T00:00:00.000Z`,
     });
   });
 

@@ -36,8 +36,8 @@ function memoryStore(patent: Partial<ReviewedPatent> = {}) {
     async get(n) {
       return n === item.applicationNumber ? { ...item } : undefined;
     },
-    async apply(_n, version, change) {
-      if (version !== item.version) return false;
+    async apply(read, change) {
+      if (read.version !== item.version) return false;
       Object.assign(item, change.set, { version: item.version + 1 });
       changes.push(change);
       return true;
@@ -54,9 +54,11 @@ describe('inventory review', () => {
     expect(item.reviewStatus).toBe('submitted');
     await reviewInventory({ store, now }, reviewer, item.applicationNumber, { action: 'approve' });
     expect(item).toMatchObject({ reviewStatus: 'approved', poolStatus: 'conversion', version: 3 });
-    expect(changes[1]!.event).toEqual({
-      type: 'inventoried',
-      payload: { applicationNumber: item.applicationNumber, institutionUscc: uscc, poolStatus: 'conversion' },
+    expect(changes[1]!.transition).toEqual({
+      event: 'inventoried',
+      context: { pool: 'conversion' },
+      eventId: `inventoried:${item.applicationNumber}`,
+      details: { poolStatus: 'conversion', reviewAction: 'approve', reviewFrom: 'submitted' },
     });
   });
 
@@ -90,6 +92,20 @@ describe('inventory review', () => {
     }).catch((e) => e);
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.details).toEqual({ currentState: 'draft', allowedActions: ['submit'] });
+    expect(item.version).toBe(1);
+  });
+
+  it('an approval the lifecycle does not allow (withdrawn) is a 409 ILLEGAL_TRANSITION, and nothing changes', async () => {
+    const { store, item, changes } = memoryStore({ reviewStatus: 'submitted', lifecycle: 'withdrawn' });
+    const error = await reviewInventory({ store, now }, reviewer, item.applicationNumber, {
+      action: 'approve',
+    }).catch((e) => e);
+    expect(error).toMatchObject({
+      statusCode: 409,
+      code: 'ILLEGAL_TRANSITION',
+      details: { current: 'withdrawn', event: 'inventoried', allowed: [] },
+    });
+    expect(changes).toEqual([]);
     expect(item.version).toBe(1);
   });
 

@@ -1,0 +1,59 @@
+/** DynamoDB adapter of HistoryStore: the patent's owner, and its lifecycle audit entries (pk PAT#<n>, sk AUDIT#<at>#<id>). */
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import type { HistoryStore, StoredAudit } from './history.ts';
+import { patentPk } from './transitions.ts';
+
+export function dynamoHistoryStore(documents: DynamoDBDocumentClient, tableName: string): HistoryStore {
+  return {
+    async owner(applicationNumber) {
+      const { Item } = await documents.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: patentPk(applicationNumber), sk: 'PATENT' },
+          ProjectionExpression: 'institutionUscc, provinceCode',
+        }),
+      );
+      return Item as { institutionUscc: string; provinceCode: string } | undefined;
+    },
+    async transitions(applicationNumber, page) {
+      const listing = `history:${applicationNumber}`;
+      let start = decodeCursor(listing, page.cursor);
+      const items: Array<StoredAudit & { pk: string; sk: string }> = [];
+      // The filter applies after Limit: read on until the page is full or the partition ends.
+      do {
+        const result = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+            FilterExpression: 'begins_with(#action, :lifecycle)',
+            ExpressionAttributeNames: { '#action': 'action' },
+            ExpressionAttributeValues: {
+              ':pk': patentPk(applicationNumber),
+              ':audit': 'AUDIT#',
+              ':lifecycle': 'lifecycle.',
+            },
+            Limit: Math.max(page.limit, 25),
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of result.Items ?? []) items.push(item as StoredAudit & { pk: string; sk: string });
+        start = result.LastEvaluatedKey;
+      } while (start && items.length < page.limit);
+      const taken = items.slice(0, page.limit);
+      const last = taken.at(-1);
+      const more = items.length > page.limit || Boolean(start);
+      const nextCursor = more && last ? encodeCursor(listing, { pk: last.pk, sk: last.sk }) : undefined;
+      return {
+        items: taken.map(({ action, actor, at, changes, executionArn }) => ({
+          action,
+          actor,
+          at,
+          ...(changes ? { changes } : {}),
+          ...(executionArn ? { executionArn } : {}),
+        })),
+        ...(nextCursor ? { nextCursor } : {}),
+      };
+    },
+  };
+}
