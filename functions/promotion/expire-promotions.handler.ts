@@ -17,9 +17,23 @@ export class SweepItemsFailed extends Error {
   override name = 'SweepItemsFailed';
 }
 
-export const handler = middy(async (input: ExpirySweepInput | undefined, context: Context) => {
+/** Execution input of the sweep (or the previous round's output): optional smaller rounds, for tests and drills. */
+export interface ExpireRoundInput extends ExpirySweepInput {
+  limits?: { pageSize?: number; maxPages?: number };
+}
+
+const bounded = (value: unknown, max: number, fallback: number) =>
+  Number.isInteger(value) && (value as number) >= 1 ? Math.min(value as number, max) : fallback;
+
+export const handler = middy(async (input: ExpireRoundInput | undefined, context: Context) => {
+  const limits = input?.limits;
   const output = await expirePromotions(
-    { ...deps, shouldStop: () => context.getRemainingTimeInMillis() < 30_000 },
+    {
+      ...deps,
+      shouldStop: () => context.getRemainingTimeInMillis() < 30_000,
+      pageSize: bounded(limits?.pageSize, 100, 100),
+      maxPages: bounded(limits?.maxPages, 50, 10),
+    },
     {
       ...(input?.totals ? { totals: input.totals } : {}),
       ...(input?.cursor ? { cursor: input.cursor } : {}),
@@ -37,5 +51,6 @@ export const handler = middy(async (input: ExpirySweepInput | undefined, context
     );
   }
   const { failures: _, ...rest } = output;
-  return rest;
+  // The next round (the workflow passes this output back) keeps the same limits.
+  return { ...rest, ...(limits ? { limits } : {}) };
 }).use(injectLambdaContext(logger));
