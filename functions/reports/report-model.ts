@@ -1,0 +1,145 @@
+/**
+ * From the computed figures of a scope (schemas/metrics.ts, QuarterFigures) to the report model the
+ * renderers read: labels, formats, the headline figures with their deltas, deadline compliance, the
+ * province and institution tables, the top and bottom institutions, anomalies and the chart series.
+ */
+import { provinceNames } from '../../schemas/codes/provinces.ts';
+import {
+  type FigureRow,
+  type MetricId,
+  type MetricUnit,
+  metricDefinitions,
+  type QuarterFigures,
+} from '../../schemas/metrics.ts';
+import type { MetricFormat, ReportModel, ReportRow } from '../../schemas/report.ts';
+
+const formats: Record<MetricUnit, MetricFormat> = {
+  count: 'count',
+  'wan-cny': 'money',
+  ratio: 'ratio',
+  days: 'days',
+};
+
+/** The figures of the email's first table, in this order. */
+export const headlineMetrics: readonly MetricId[] = [
+  'deals',
+  'dealValueWan',
+  'assignmentRegistrations',
+  'licenseFilings',
+  'openLicenseDeclarations',
+  'openLicensesTaken',
+  'equityDeals',
+  'productFilings',
+  'implementationRate',
+  'industrializationRate',
+  'inventoryCoverage',
+  'conversionPool',
+  'evaluationCoverage',
+  'medianDaysToFirstEvaluation',
+  'medianDaysToDeal',
+  'fiveYearRulePatents',
+];
+
+/** Institutions are ranked by implementation rate (实施率), then deals; top and bottom five. */
+export const rankingMetric: MetricId = 'implementationRate';
+export const rankingSize = 5;
+/** Province reports chart at most this many institutions (most deals and filings first). */
+export const chartInstitutions = 15;
+
+const label = (id: MetricId) => {
+  const d = metricDefinitions.find((m) => m.id === id)!;
+  return `${d.zh} ${d.en}`;
+};
+
+export function scopeCode(figures: Pick<QuarterFigures, 'scope'>): string {
+  return figures.scope.level === 'national' ? 'national' : figures.scope.provinceCode;
+}
+
+export function scopeName(scope: string): string {
+  return scope === 'national' ? '全国 National' : `${provinceNames.get(scope) ?? scope} ${scope}`;
+}
+
+const filings = (row: Pick<FigureRow, 'values'>) =>
+  (row.values.assignmentRegistrations ?? 0) + (row.values.licenseFilings ?? 0);
+
+function toRow(row: FigureRow, kind: 'province' | 'institution'): ReportRow {
+  return {
+    code: row.code,
+    name: row.name ?? (kind === 'province' ? (provinceNames.get(row.code) ?? row.code) : row.code),
+    ...(row.provinceCode ? { provinceCode: row.provinceCode } : {}),
+    values: { ...row.values },
+  };
+}
+
+export function buildReportModel(figures: QuarterFigures, generatedAt: string): ReportModel {
+  const scope = scopeCode(figures);
+  const provinces = (figures.provinces ?? []).map((r) => toRow(r, 'province'));
+  const institutions = (figures.institutions ?? []).map((r) => toRow(r, 'institution'));
+
+  const ranked = institutions
+    .filter((r) => typeof r.values[rankingMetric] === 'number')
+    .sort(
+      (a, b) =>
+        b.values[rankingMetric]! - a.values[rankingMetric]! ||
+        (b.values.deals ?? 0) - (a.values.deals ?? 0) ||
+        a.code.localeCompare(b.code),
+    );
+  const top = ranked.slice(0, rankingSize);
+  const bottom = ranked.slice(Math.max(rankingSize, ranked.length - rankingSize)).reverse();
+
+  const chartRows =
+    scope === 'national'
+      ? [...provinces].sort((a, b) => a.code.localeCompare(b.code))
+      : [...institutions]
+          .sort(
+            (a, b) =>
+              (b.values.deals ?? 0) + filings(b) - ((a.values.deals ?? 0) + filings(a)) ||
+              a.code.localeCompare(b.code),
+          )
+          .slice(0, chartInstitutions);
+
+  return {
+    quarter: figures.quarter,
+    scope,
+    scopeName: scopeName(scope),
+    generatedAt,
+    hasData: figures.hasData,
+    columns: metricDefinitions.map((d) => ({ key: d.id, label: `${d.zh} ${d.en}`, format: formats[d.unit] })),
+    headline: headlineMetrics.map((id) => {
+      const d = metricDefinitions.find((m) => m.id === id)!;
+      const figure = figures.figures[id];
+      return {
+        key: id,
+        label: label(id),
+        format: formats[d.unit],
+        value: figure?.value ?? null,
+        qoq: figure?.deltaQoQ ?? null,
+        yoy: figure?.deltaYoY ?? null,
+      };
+    }),
+    compliance: figures.deadlineCompliance.map((c) => ({
+      label: c.description,
+      dueDate: c.date,
+      target: c.target,
+      actual: c.coverage,
+      institutionsBehind: c.passed ? c.institutionsBehindCount : 0,
+    })),
+    provinces,
+    institutions,
+    ranking: { key: rankingMetric, label: label(rankingMetric), top, bottom },
+    anomalies: figures.anomalies.map((a) => a.message),
+    chart: {
+      title:
+        scope === 'national'
+          ? `各省交易与备案 Deals and filings per province ${figures.quarter}`
+          : `各机构交易与备案 Deals and filings per institution ${figures.quarter}`,
+      categories: chartRows.map((r) =>
+        scope === 'national' ? (provinceNames.get(r.code) ?? r.name) : r.name,
+      ),
+      series: [
+        { name: '交易 Deals', values: chartRows.map((r) => r.values.deals ?? 0) },
+        { name: '转让与许可备案 Filings', values: chartRows.map(filings) },
+      ],
+    },
+  };
+}

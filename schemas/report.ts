@@ -1,0 +1,142 @@
+/**
+ * The quarterly report: what the renderers read (the report model, built from a scope's computed
+ * figures), what the API answers (the list, one report with its figures and links), the run request
+ * and the admins' report preferences. Quarter strings are validated by schemas/metrics.ts.
+ */
+import { z } from 'zod';
+
+/** 'national' or a GB/T 2260 province code. */
+export const reportScopeSchema = z
+  .string()
+  .regex(/^(national|\d{6})$/)
+  .meta({ description: "'national' or a GB/T 2260 province code", example: '110000' });
+
+export const metricFormats = ['count', 'ratio', 'money', 'days'] as const;
+export type MetricFormat = (typeof metricFormats)[number];
+
+export const reportColumnSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  format: z.enum(metricFormats),
+});
+export type ReportColumn = z.infer<typeof reportColumnSchema>;
+
+const value = z.number().nullable();
+
+export const headlineFigureSchema = reportColumnSchema.extend({
+  value,
+  /** Change against the previous quarter (absolute; percentage points for ratios); null when unknown. */
+  qoq: value,
+  /** Change against the same quarter a year before. */
+  yoy: value,
+});
+export type HeadlineFigure = z.infer<typeof headlineFigureSchema>;
+
+export const complianceRowSchema = z.object({
+  label: z.string(),
+  dueDate: z.string(),
+  /** Required inventory coverage (0..1). */
+  target: z.number(),
+  /** Coverage reached at the end of the quarter (0..1), null when the scope has no stock. */
+  actual: value,
+  /** Institutions of the scope below the target (when the deadline has passed). */
+  institutionsBehind: z.number().int(),
+});
+export type ComplianceRow = z.infer<typeof complianceRowSchema>;
+
+export const reportRowSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  provinceCode: z.string().optional(),
+  values: z.record(z.string(), value),
+});
+export type ReportRow = z.infer<typeof reportRowSchema>;
+
+/** Everything a rendering needs, in the words of the reader (labels, formats, deltas). */
+export const reportModelSchema = z.object({
+  quarter: z.string(),
+  scope: reportScopeSchema,
+  scopeName: z.string(),
+  generatedAt: z.string(),
+  /** False: nothing was recorded in this scope for this quarter; the report says so. */
+  hasData: z.boolean(),
+  columns: z.array(reportColumnSchema),
+  headline: z.array(headlineFigureSchema),
+  compliance: z.array(complianceRowSchema),
+  provinces: z.array(reportRowSchema),
+  institutions: z.array(reportRowSchema),
+  ranking: z.object({
+    key: z.string(),
+    label: z.string(),
+    top: z.array(reportRowSchema),
+    bottom: z.array(reportRowSchema),
+  }),
+  anomalies: z.array(z.string()),
+  /** The two series of the chart: per province (national) or per institution (province). */
+  chart: z.object({
+    title: z.string(),
+    categories: z.array(z.string()),
+    series: z.array(z.object({ name: z.string(), values: z.array(z.number()) })),
+  }),
+});
+export type ReportModel = z.infer<typeof reportModelSchema>;
+
+// --- API -------------------------------------------------------------------------------------------
+
+export const reportLinksSchema = z.object({
+  html: z.url().meta({ description: 'Presigned GET link to the HTML report (15 minutes)' }),
+  xlsx: z.url().meta({ description: 'Presigned GET link to the XLSX workbook (15 minutes)' }),
+  png: z.url().meta({ description: 'Presigned GET link to the chart (15 minutes)' }),
+});
+
+export const reportSummarySchema = z
+  .object({
+    quarter: z.string().meta({ example: '2025Q4' }),
+    scope: reportScopeSchema,
+    scopeName: z.string(),
+    generatedAt: z.iso.datetime(),
+    hasData: z.boolean(),
+    sentTo: z.number().int().meta({ description: 'Admins this scope was emailed to (all runs)' }),
+  })
+  .meta({ id: 'ReportSummary' });
+export type ReportSummary = z.infer<typeof reportSummarySchema>;
+
+export const reportPageSchema = z
+  .object({ items: z.array(reportSummarySchema), nextCursor: z.string().optional() })
+  .meta({ id: 'ReportPage' });
+
+export const reportDetailSchema = reportSummarySchema
+  .extend({
+    figures: z.unknown().meta({ description: 'The computed figures of the scope (QuarterFigures)' }),
+    links: reportLinksSchema,
+  })
+  .meta({ id: 'Report' });
+
+export const reportQuerySchema = z.object({
+  scope: reportScopeSchema.optional().meta({
+    description: "National admins: 'national' (default) or a province code; province admins get their own",
+  }),
+});
+
+export const runReportSchema = z
+  .object({
+    resend: z.boolean().default(false).meta({
+      description: 'Email the admins again even if this quarter was already sent to them',
+    }),
+  })
+  .meta({ id: 'RunReport' });
+
+export const reportRunStartedSchema = z
+  .object({
+    quarter: z.string(),
+    resend: z.boolean(),
+    executionArn: z.string().meta({ description: 'The quarterly-report workflow execution' }),
+  })
+  .meta({ id: 'ReportRunStarted' });
+
+export const reportPreferencesSchema = z
+  .object({
+    reportsOptOut: z.boolean().meta({ description: 'true: no quarterly report emails to you' }),
+  })
+  .meta({ id: 'ReportPreferences' });
+export type ReportPreferences = z.infer<typeof reportPreferencesSchema>;

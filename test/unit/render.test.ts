@@ -1,0 +1,174 @@
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { outboxMailer } from '../../functions/mail/mailer.ts';
+import { neutralizeCell } from '../../functions/reports/neutralize.ts';
+import { renderChartPng, renderChartSvg } from '../../functions/reports/render-chart.ts';
+import { renderHtml } from '../../functions/reports/render-html.ts';
+import { renderXlsx } from '../../functions/reports/render-xlsx.ts';
+import { chartCid, reportMailContent, reportMailMessage } from '../../functions/reports/report-mail.ts';
+import { buildReportModel } from '../../functions/reports/report-model.ts';
+import { hyperlinkName, nationalFigures, provinceFigures } from './report.fixtures.ts';
+
+const at = '2026-01-01T01:00:00.000Z';
+const national = buildReportModel(nationalFigures(), at);
+const empty = buildReportModel(nationalFigures('2025Q4', false), at);
+
+describe('neutralizeCell', () => {
+  it('prefixes text that a spreadsheet would read as a formula, and nothing else', () => {
+    for (const text of ['=1+1', '+86 10', '-5', '@SUM(A1)', '\t=1', '\r=1', hyperlinkName])
+      expect(neutralizeCell(text)).toBe(`'${text}`);
+    for (const text of ['清华大学', 'a=b', '', "'quoted", '1+1']) expect(neutralizeCell(text)).toBe(text);
+  });
+});
+
+describe('HTML report', () => {
+  const html = renderHtml(national, { chartSrc: `cid:${chartCid}` });
+
+  it('has headline figures with QoQ and YoY deltas, compliance, top and bottom institutions, anomalies', () => {
+    expect(html).toContain('转化交易数 deals');
+    expect(html).toMatch(/>12<\/td><td style="[^"]*color:#1a7f37;">\+12<\/td><td style="[^"]*">\+11</);
+    expect(html).toContain('42%');
+    expect(html).toContain('350.5 万元');
+    expect(html).toContain('Inventory deadline compliance');
+    expect(html).toContain('Top institutions');
+    expect(html).toContain('Bottom institutions');
+    expect(html).toContain('清华大学');
+    expect(html).toContain('deals dropped by half');
+    expect(html).toContain(`<img src="cid:${chartCid}"`);
+  });
+
+  it('is mail-client safe: no script, no style block, inline styles, names escaped', () => {
+    expect(html).not.toMatch(/<script|<style|<link|javascript:/i);
+    expect(html).toContain('&lt;b&gt;北京&lt;/b&gt;理工');
+    expect(html).not.toContain('<b>北京</b>');
+    expect(html).toMatch(/<table role="presentation" style="/);
+  });
+
+  it('a quarter with no data renders a report that says so (no chart, no ranking)', () => {
+    const page = renderHtml(empty, { chartSrc: `cid:${chartCid}` });
+    expect(page).toContain('No data was recorded in this scope for 2025Q4');
+    expect(page).not.toContain('<img');
+    expect(page).not.toContain('Top institutions');
+    expect(page).toContain('Headline figures');
+  });
+});
+
+describe('XLSX report', () => {
+  it('has the national, provinces and institutions sheets; formula-like names stay text', async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await renderXlsx(national)) as never);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([
+      '全国 national',
+      '各省 provinces',
+      '机构 institutions',
+    ]);
+
+    const nationalSheet = workbook.getWorksheet('全国 national')!;
+    expect(nationalSheet.getCell('A2').value).toBe('转化交易数 deals');
+    expect(nationalSheet.getCell('B2').value).toBe(12);
+    expect(nationalSheet.getCell('C2').value).toBe(12);
+
+    const provinces = workbook.getWorksheet('各省 provinces')!;
+    expect(provinces.getCell('B2').value).toBe('北京市');
+
+    const institutions = workbook.getWorksheet('机构 institutions')!;
+    const names = institutions.getColumn(2).values.slice(2) as unknown[];
+    expect(names).toContain(`'${hyperlinkName}`);
+    expect(names).toContain("'+Plus 研究院");
+    expect(names).toContain("'-Minus 大学");
+    expect(names).toContain("'@At 科学院");
+    expect(names).toContain('清华大学');
+    institutions.eachRow((row) =>
+      row.eachCell((cell) => {
+        expect(cell.type).not.toBe(ExcelJS.ValueType.Formula);
+        if (typeof cell.value === 'string') expect(cell.value).not.toMatch(/^[=+\-@]/);
+      }),
+    );
+  });
+
+  it('a quarter with no data: the workbook says so', async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await renderXlsx(empty)) as never);
+    const values = workbook.getWorksheet('全国 national')!.getColumn(1).values as unknown[];
+    expect(values.some((v) => typeof v === 'string' && v.includes('No data was recorded'))).toBe(true);
+    expect(workbook.getWorksheet('机构 institutions')!.rowCount).toBe(1);
+  });
+});
+
+describe('chart PNG', () => {
+  it('renders without a browser: an 800x420 PNG', () => {
+    const png = renderChartPng(national.chart);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(800);
+    expect(png.readUInt32BE(20)).toBe(420);
+  });
+
+  it('draws Chinese labels with the CJK font: different characters give different pixels', () => {
+    const chart = (label: string) => ({ ...national.chart, categories: [label, '上海市'] });
+    expect(renderChartSvg(chart('北京市'))).toContain('北京市');
+    const beijing = renderChartPng(chart('北京市'));
+    const tianjin = renderChartPng(chart('天津市'));
+    expect(beijing.equals(tianjin)).toBe(false);
+    // A missing glyph would be the same .notdef box for both; same text gives the same image.
+    expect(beijing.equals(renderChartPng(chart('北京市')))).toBe(true);
+  });
+
+  it('province reports chart their institutions', () => {
+    const model = buildReportModel(provinceFigures('110000'), at);
+    expect(model.scopeName).toBe('北京市 110000');
+    expect(model.chart.categories[0]).toBe('清华大学');
+    expect(model.chart.series[0]!.values[0]).toBe(7);
+  });
+});
+
+describe('report email MIME', () => {
+  it('has the HTML body, the XLSX attachment and the PNG inline by cid', async () => {
+    const outbox = await mkdtemp(join(tmpdir(), 'report-mime-'));
+    const content = reportMailContent(national);
+    const message = reportMailMessage(content, 'admin@example.org');
+    expect(message.attachments.map((a) => a.s3Key)).toEqual([
+      'reports/2025Q4/national.xlsx',
+      'reports/2025Q4/national.png',
+    ]);
+    const files: Record<string, Buffer> = {
+      'reports/2025Q4/national.xlsx': await renderXlsx(national),
+      'reports/2025Q4/national.png': renderChartPng(national.chart),
+    };
+    await outboxMailer(outbox).send({
+      ...message,
+      id: 'mime-test',
+      from: 'noreply@example.org',
+      attachmentsContent: message.attachments.map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: files[a.s3Key!]!,
+        cid: a.cid,
+      })),
+    });
+    const [file] = (await readdir(outbox)).filter((f) => f.endsWith('.eml'));
+    const parsed = await simpleParser(await readFile(join(outbox, file!)), { keepCidLinks: true });
+    expect(parsed.subject).toContain('2025Q4');
+    expect(parsed.html).toContain(`cid:${chartCid}`);
+    expect(parsed.text).toContain('转化交易数 deals: 12');
+    const xlsx = parsed.attachments.find(
+      (a) => a.contentType === 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    const png = parsed.attachments.find((a) => a.contentType === 'image/png');
+    expect(xlsx?.filename).toBe('专利季度报告-2025Q4-national.xlsx');
+    expect(xlsx?.content.equals(files['reports/2025Q4/national.xlsx']!)).toBe(true);
+    expect(png?.cid).toBe(chartCid);
+    expect(png?.related).toBe(true);
+  });
+
+  it('no data: no chart part', () => {
+    const message = reportMailMessage(reportMailContent(empty), 'admin@example.org');
+    expect(message.attachments.map((a) => a.contentType)).toEqual([
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    ]);
+    expect(message.subject).toContain('no data');
+  });
+});
