@@ -1,0 +1,228 @@
+/**
+ * Property: random sequences of operations on patents (register, approve into the base or conversion
+ * pool, evaluate, deal, filing, product, open license, implementation change, withdraw / expire, legal
+ * status change) with stream redeliveries, applied through the stream use-case, leave counters equal to
+ * the full recompute over the final items; the quarter logs of gauge changes add up to the gauges now;
+ * the 5-year-rule list equals the recomputed one.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { itemId, keyOfItemId } from '../../functions/metrics/counters.ts';
+import { MemoryMetricsStore } from '../../functions/metrics/memory-store.ts';
+import { compareCounters, PartitionGrouper, RecomputeAccumulator } from '../../functions/metrics/recompute.ts';
+import { applyStreamRecord, type StreamRecordInput } from '../../functions/metrics/stream-apply.ts';
+
+const institutions = [
+  { uscc: '12100000400000624D', provinceCode: '110000' },
+  { uscc: '121000004000006000', provinceCode: '110000' },
+  { uscc: '12310000425006117A', provinceCode: '310000' },
+];
+const numbers = ['202010000001.1', '202010000002.2', '202010000003.3', '202010000004.4', '201510000005.5'];
+
+type Op =
+  | { kind: 'register'; p: number; inst: number; legal: string; funded: boolean; impl: string; grant: string | null }
+  | { kind: 'approve'; p: number; pool: 'base' | 'conversion' }
+  | { kind: 'evaluate'; p: number; evaluator: number }
+  | { kind: 'deal'; p: number; dealKind: 'assignment' | 'license' | 'equity'; amount: number; licenseType: string }
+  | { kind: 'filing'; p: number; licenseType: string }
+  | { kind: 'product'; p: number }
+  | { kind: 'openLicense'; p: number }
+  | { kind: 'implementation'; p: number; impl: string }
+  | { kind: 'legal'; p: number; legal: string }
+  | { kind: 'end'; p: number; how: 'withdrawn' | 'expired' }
+  | { kind: 'redeliver'; back: number };
+
+const p = fc.integer({ min: 0, max: numbers.length - 1 });
+const impl = fc.constantFrom('not-implemented', 'self-implemented', 'licensed', 'industrialized');
+const legal = fc.constantFrom('valid', 'valid', 'pending', 'lapsed');
+const licenseType = fc.constantFrom('exclusive', 'sole', 'ordinary', 'open');
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({
+    kind: fc.constant('register' as const),
+    p,
+    inst: fc.integer({ min: 0, max: institutions.length - 1 }),
+    legal,
+    funded: fc.boolean(),
+    impl,
+    grant: fc.constantFrom('2016-05-04', '2019-11-30', '2021-03-01', null),
+  }),
+  fc.record({ kind: fc.constant('approve' as const), p, pool: fc.constantFrom('base' as const, 'conversion' as const) }),
+  fc.record({ kind: fc.constant('evaluate' as const), p, evaluator: fc.integer({ min: 0, max: 2 }) }),
+  fc.record({
+    kind: fc.constant('deal' as const),
+    p,
+    dealKind: fc.constantFrom('assignment' as const, 'license' as const, 'equity' as const),
+    amount: fc.constantFrom(0, 12.5, 300),
+    licenseType,
+  }),
+  fc.record({ kind: fc.constant('filing' as const), p, licenseType }),
+  fc.record({ kind: fc.constant('product' as const), p }),
+  fc.record({ kind: fc.constant('openLicense' as const), p }),
+  fc.record({ kind: fc.constant('implementation' as const), p, impl }),
+  fc.record({ kind: fc.constant('legal' as const), p, legal }),
+  fc.record({ kind: fc.constant('end' as const), p, how: fc.constantFrom('withdrawn' as const, 'expired' as const) }),
+  fc.record({ kind: fc.constant('redeliver' as const), back: fc.integer({ min: 1, max: 8 }) }),
+);
+
+/** A tiny core table that emits stream records with OLD and NEW images. */
+class Core {
+  readonly items = new Map<string, Record<string, unknown>>();
+  readonly records: StreamRecordInput[] = [];
+  private seq = 1000;
+
+  put(item: Record<string, unknown>) {
+    const id = itemId(item as { pk: string; sk: string });
+    const old = this.items.get(id);
+    this.items.set(id, structuredClone(item));
+    this.records.push({
+      eventName: old ? 'MODIFY' : 'INSERT',
+      sequenceNumber: String(this.seq++),
+      ...(old ? { oldImage: structuredClone(old) } : {}),
+      newImage: structuredClone(item),
+    });
+  }
+  patent(number: string) {
+    return this.items.get(`PAT#${number}|PATENT`);
+  }
+}
+
+function run(ops: Op[], startDay: number) {
+  const core = new Core();
+  const store = new MemoryMetricsStore((n) => core.patent(n));
+  const deliveries: StreamRecordInput[] = [];
+  let time = Date.parse('2024-01-01T00:00:00Z') + startDay * 86_400_000;
+  let delivered = 0;
+  const tick = () => {
+    time += 17 * 3_600_000 * 9; // about a week: operations spread over quarters
+    return new Date(time).toISOString();
+  };
+  for (const o of ops) {
+    if (o.kind === 'redeliver') {
+      const record = core.records[core.records.length - o.back];
+      if (record) deliveries.push(record);
+      continue;
+    }
+    const number = numbers[o.p]!;
+    const at = tick();
+    const patent = core.patent(number);
+    if (o.kind === 'register') {
+      const institution = institutions[o.inst]!;
+      if (patent && patent.institutionUscc !== institution.uscc) continue; // registered by another
+      core.put({
+        ...(patent ?? { pk: `PAT#${number}`, sk: 'PATENT', entity: 'patent', applicationNumber: number, version: 0 }),
+        institutionUscc: institution.uscc,
+        provinceCode: institution.provinceCode,
+        title: `专利 ${number}`,
+        legalStatus: o.legal,
+        publiclyFunded: o.funded,
+        implementationStatus: o.impl,
+        ...(o.grant ? { grantDate: o.grant } : {}),
+        reviewStatus: patent?.reviewStatus ?? 'draft',
+        poolStatus: patent?.poolStatus ?? 'base',
+        version: ((patent?.version as number) ?? 0) + 1,
+        updatedAt: at,
+      });
+    } else if (!patent) {
+      continue;
+    } else if (o.kind === 'approve') {
+      if (patent.reviewStatus === 'approved') continue;
+      core.put({
+        ...patent,
+        reviewStatus: 'approved',
+        poolStatus: o.pool,
+        lifecycle: o.pool === 'conversion' ? 'conversion-pool' : 'base-pool',
+        inventoriedAt: at,
+        version: (patent.version as number) + 1,
+        updatedAt: at,
+      });
+    } else if (o.kind === 'evaluate') {
+      const key = `PAT#${number}|EVAL#expert#e${o.evaluator}`;
+      const existing = core.items.get(key);
+      core.put({
+        ...(existing ?? { pk: `PAT#${number}`, sk: `EVAL#expert#e${o.evaluator}`, entity: 'evaluation', createdAt: at }),
+        applicationNumber: number,
+        updatedAt: at,
+        version: ((existing?.version as number) ?? 0) + 1,
+      });
+    } else if (o.kind === 'implementation' || o.kind === 'legal') {
+      core.put({
+        ...patent,
+        ...(o.kind === 'implementation' ? { implementationStatus: o.impl } : { legalStatus: o.legal }),
+        version: (patent.version as number) + 1,
+        updatedAt: at,
+      });
+    } else {
+      const to = {
+        deal: o.kind === 'deal' ? { assignment: 'assigned', license: 'licensed', equity: 'equity' }[o.dealKind] : '',
+        filing: 'filed',
+        product: 'industrialized',
+        openLicense: 'open-license',
+        end: o.kind === 'end' ? o.how : '',
+      }[o.kind];
+      const type = {
+        deal: 'dealRecorded',
+        filing: 'filingConfirmed',
+        product: 'productFiled',
+        openLicense: 'openLicenseDeclared',
+        end: o.kind === 'end' ? o.how : '',
+      }[o.kind];
+      const version = (patent.version as number) + 1;
+      const from = patent.lifecycle ?? 'registered';
+      core.put({ ...patent, lifecycle: to, version, updatedAt: at });
+      core.put({
+        pk: `PAT#${number}`,
+        sk: `EVENT#${String(version).padStart(6, '0')}#${type}`,
+        entity: 'pipeline-event',
+        type,
+        from,
+        to,
+        at,
+        ...(o.kind === 'deal' ? { dealKind: o.dealKind, amountWan: o.amount, licenseType: o.licenseType } : {}),
+        ...(o.kind === 'filing' ? { licenseType: o.licenseType } : {}),
+      });
+    }
+    // Deliver what is new so far, in order (the redeliveries interleave).
+    while (delivered < core.records.length) deliveries.push(core.records[delivered++]!);
+  }
+  return { core, store, deliveries, now: new Date(time) };
+}
+
+function recompute(core: Core) {
+  const accumulator = new RecomputeAccumulator();
+  const grouper = new PartitionGrouper(accumulator);
+  for (const id of [...core.items.keys()].sort()) grouper.push(core.items.get(id)!);
+  grouper.flush();
+  return accumulator;
+}
+
+describe('metrics counters (property)', () => {
+  it('stream-applied counters equal the recompute over the final items, whatever the redeliveries', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 60 }), fc.integer({ min: 0, max: 400 }), async (ops, startDay) => {
+        const { core, store, deliveries, now } = run(ops, startDay);
+        for (const record of deliveries) await applyStreamRecord(store, record, now);
+        const recomputed = recompute(core);
+        expect(compareCounters(store.counters, recomputed.counters)).toEqual([]);
+        // The quarter logs of gauge changes add up to the gauges now.
+        const summed = new Map<string, Record<string, number>>();
+        for (const [id, counters] of store.counters) {
+          const { pk, sk } = keyOfItemId(id);
+          if (!pk.startsWith('Q#')) continue;
+          const nowId = `NOW#${pk.slice(pk.indexOf('#PROV#') + 1)}|${sk}`;
+          const into = summed.get(nowId) ?? {};
+          for (const [attribute, amount] of Object.entries(counters))
+            if (attribute.startsWith('g.')) into[attribute] = (into[attribute] ?? 0) + amount;
+          summed.set(nowId, into);
+        }
+        for (const [id, counters] of store.counters) {
+          if (!id.startsWith('NOW#')) continue;
+          const logged = Object.fromEntries(Object.entries(summed.get(id) ?? {}).filter(([, v]) => v !== 0));
+          expect(logged).toEqual(counters);
+        }
+        const listed = [...new Set([...store.funded.values()].map((entry) => entry.applicationNumber))].sort();
+        expect(listed).toEqual(recomputed.funded.map((entry) => entry.applicationNumber).sort());
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
