@@ -3,6 +3,14 @@ import { z } from 'zod';
 export const jobStatuses = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type JobStatus = (typeof jobStatuses)[number];
 
+/**
+ * What a batch file holds: the patent inventory of an institution (standard inventory template), or,
+ * from a province administrator, enterprises to register verified (enterprise registration template)
+ * or evaluations collected offline (evaluation feedback template).
+ */
+export const batchKinds = ['inventory', 'enterprises', 'evaluations'] as const;
+export type BatchKind = (typeof batchKinds)[number];
+
 /** A row that was not stored, as the error report (CSV) and the batch API list it. */
 export const errorRowSchema = z
   .object({
@@ -22,13 +30,24 @@ export const batchJobSchema = z
   .object({
     jobId: z.string(),
     status: z.enum(jobStatuses),
-    institutionUscc: z.string(),
+    kind: z.enum(batchKinds).meta({
+      description:
+        'inventory (patents of an institution), enterprises (bulk registration) or evaluations (offline feedback) of a province',
+    }),
+    institutionUscc: z.string().optional().meta({ description: 'inventory jobs: the institution' }),
+    provinceCode: z
+      .string()
+      .optional()
+      .meta({ description: 'enterprises and evaluations jobs: the province they were uploaded for' }),
     fileName: z.string(),
     sizeBytes: z.number().int(),
     rowsTotal: z.number().int().meta({ description: 'Data rows read so far (all of them once finished)' }),
-    rowsAccepted: z.number().int().meta({ description: 'Rows that created or updated a patent' }),
+    rowsAccepted: z
+      .number()
+      .int()
+      .meta({ description: 'Rows that created or updated a patent, an enterprise or an evaluation' }),
     rowsRejected: z.number().int().meta({ description: 'Rows listed in the error report' }),
-    rowsUnchanged: z.number().int().meta({ description: 'Rows identical to the stored patent' }),
+    rowsUnchanged: z.number().int().meta({ description: 'Rows identical to what is stored' }),
     progress: z.number().min(0).max(1).meta({ description: 'Share of the file read, 0-1' }),
     errorReportUrl: z
       .string()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { batchKinds } from './batch-job.ts';
 
 export const createUploadSchema = z
   .object({
@@ -9,6 +10,10 @@ export const createUploadSchema = z
       .nonnegative()
       .optional()
       .meta({ description: 'Size of the file, to be told early when it is too large' }),
+    kind: z.enum(batchKinds).default('inventory').meta({
+      description:
+        'inventory (institutions; default), enterprises or evaluations (province administrators, and national administrators whose account names a province)',
+    }),
   })
   .meta({ id: 'CreateUpload' });
 

@@ -1,13 +1,23 @@
-/** batch-ingest workflow task: ingests the job's file (see ingest-file.ts). */
+/** batch-ingest task: ingests the job's file (see ingest-file.ts), whatever its kind. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../shared/powertools.ts';
 import { ingestBatchFile } from './ingest-file.ts';
-import { institutions, jobs, openObject, patentWriter, putErrorReport } from './intake-deps.ts';
+import {
+  enterpriseRowWriter,
+  evaluationRowWriter,
+  institutions,
+  jobs,
+  openObject,
+  patentWriter,
+  putErrorReport,
+} from './intake-deps.ts';
 
 const deps = {
   jobs: jobs(),
   patents: patentWriter(),
+  enterprises: enterpriseRowWriter(),
+  evaluations: evaluationRowWriter(),
   institutions: institutions(),
   openObject,
   putErrorReport,

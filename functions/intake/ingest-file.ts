@@ -1,15 +1,22 @@
 /**
- * Ingests one batch job's file end to end: claim the job (once), check the institution and the size,
- * stream the rows through the intake use-case while the job shows progress, store the error report,
- * and record the outcome. A file that cannot be used at all ends the job as failed, with the reason
- * and what to do; nothing of it is stored.
+ * Ingests one batch job's file end to end: claim the job (once), check the owner (the institution of
+ * an inventory, the province of enterprises or evaluations) and the size, stream the rows through the
+ * intake use-case with the job's kind (table kind and writer) while the job shows progress, store the
+ * error report, and record the outcome. A file that cannot be used at all ends the job as failed, with
+ * the reason and what to do; nothing of it is stored.
  */
 
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
+import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { Institution } from '../../schemas/institution.ts';
+import type { EnterpriseRecord } from '../../schemas/market-templates/enterprise.ts';
+import type { EvaluationRecord } from '../../schemas/market-templates/evaluation.ts';
+import type { Role } from '../../schemas/roles.ts';
+import { enterpriseKind } from './enterprise-kind.ts';
 import { renderErrorReport } from './error-report.ts';
-import { ingestTable, type PatentWriter } from './ingest.ts';
+import { evaluationKind } from './evaluation-kind.ts';
+import { type IngestDeps, ingestTable, type Owner, type PatentWriter, type RowWriter } from './ingest.ts';
 import type { BatchJobStore } from './job-store.ts';
 import { readTableRows, UnreadableFileError } from './read-table.ts';
 
@@ -18,6 +25,9 @@ export const maxFileBytes = 100 * 1024 * 1024;
 export interface IngestFileDeps {
   jobs: BatchJobStore;
   patents: PatentWriter;
+  /** The writers of the province kinds (registry and evaluation use-cases). */
+  enterprises?: RowWriter<EnterpriseRecord>;
+  evaluations?: RowWriter<EvaluationRecord>;
   institutions: { get(uscc: string): Promise<Institution | undefined> };
   openObject(bucket: string, key: string): Promise<Readable>;
   putErrorReport(key: string, body: string): Promise<void>;
@@ -56,13 +66,28 @@ export async function ingestBatchFile(
     await deps.jobs.fail(jobId, { code, messageZh, messageEn }, deps.now().toISOString());
     return { jobId, status: 'failed', code };
   };
-  const institution = await deps.institutions.get(job.institutionUscc);
-  if (!institution) {
-    return fail(
-      'INSTITUTION_NOT_REGISTERED',
-      `单位 ${job.institutionUscc} 尚未在系统中登记：请联系省级管理员登记后重新上传`,
-      `Institution ${job.institutionUscc} is not registered: ask your province administrator to register it, then upload again`,
-    );
+  const kind = job.kind ?? 'inventory';
+  let owner: Owner;
+  if (kind === 'inventory') {
+    const institution = job.institutionUscc ? await deps.institutions.get(job.institutionUscc) : undefined;
+    if (!institution) {
+      return fail(
+        'INSTITUTION_NOT_REGISTERED',
+        `单位 ${job.institutionUscc} 尚未在系统中登记：请联系省级管理员登记后重新上传`,
+        `Institution ${job.institutionUscc} is not registered: ask your province administrator to register it, then upload again`,
+      );
+    }
+    owner = { uscc: institution.uscc, provinceCode: institution.provinceCode };
+  } else {
+    if (!job.provinceCode || !provinceNames.has(job.provinceCode)) {
+      return fail(
+        'UNKNOWN_PROVINCE',
+        `文件路径中的省份代码 ${job.provinceCode} 不是 GB/T 2260 省级代码：请放在 inbox-${kind}/<省级代码>/ 下重新上传`,
+        `Province ${job.provinceCode} in the file's path is not a GB/T 2260 province code: upload it again under inbox-${kind}/<province code>/`,
+      );
+    }
+    // Province files have no institution: the owner is the province.
+    owner = { uscc: '', provinceCode: job.provinceCode };
   }
   if (job.sizeBytes > maxFileBytes) {
     const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
@@ -80,22 +105,62 @@ export async function ingestBatchFile(
     },
   });
   const body = (await deps.openObject(job.bucket, job.key)).pipe(counter);
-  const actor = { sub: `upload:${jobId}`, roles: ['institution' as const] };
+  // Inventory rows are written as the upload; a province file as its uploader (or, dropped straight
+  // into the bucket, as the upload acting for the province administrator of the prefix).
+  const actor: { sub: string; roles: Role[] } =
+    kind === 'inventory'
+      ? { sub: `upload:${jobId}`, roles: ['institution'] }
+      : (job.uploadedBy ?? { sub: `upload:${jobId}`, roles: ['province-admin'] });
+  const common = {
+    today: chinaToday(deps.now()),
+    onProgress: (counts: Parameters<NonNullable<IngestDeps['onProgress']>>[0]) =>
+      deps.jobs.progress(jobId, counts, bytesRead),
+    onProgressError: (error: unknown) =>
+      console.warn(`job ${jobId}: progress not recorded: ${(error as Error).message}`),
+  };
+  const writerOf = <R>(writer: RowWriter<R> | undefined): RowWriter<R> => {
+    if (!writer) throw new Error(`batch-ingest has no writer for ${kind} files`);
+    return writer;
+  };
   try {
-    const result = await ingestTable(
-      {
-        writer: deps.patents,
-        today: chinaToday(deps.now()),
-        concurrency: deps.concurrency,
-        onProgress: (counts) => deps.jobs.progress(jobId, counts, bytesRead),
-        onProgressError: (error) =>
-          console.warn(`job ${jobId}: progress not recorded: ${(error as Error).message}`),
-      },
-      { uscc: institution.uscc, provinceCode: institution.provinceCode },
-      actor,
-      readTableRows(body),
-      jobId,
-    );
+    const rows = readTableRows(body);
+    const result =
+      kind === 'enterprises'
+        ? await ingestTable(
+            {
+              ...common,
+              kind: enterpriseKind,
+              writer: writerOf(deps.enterprises),
+              batchSize: 25,
+              concurrency: 4,
+            },
+            owner,
+            actor,
+            rows,
+            jobId,
+          )
+        : kind === 'evaluations'
+          ? await ingestTable(
+              {
+                ...common,
+                kind: evaluationKind,
+                writer: writerOf(deps.evaluations),
+                // One row after the other: evaluations of one patent share its window.
+                batchSize: 25,
+                concurrency: 1,
+              },
+              owner,
+              actor,
+              rows,
+              jobId,
+            )
+          : await ingestTable(
+              { ...common, writer: deps.patents, concurrency: deps.concurrency },
+              owner,
+              actor,
+              rows,
+              jobId,
+            );
     let reportKey: string | undefined;
     if (result.errors.length || result.warnings.length) {
       reportKey = `errors/${jobId}.csv`;

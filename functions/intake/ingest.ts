@@ -2,8 +2,9 @@
  * The one intake use-case behind every path (file upload, S3 drop, JSON batch, single JSON patent):
  * header mapping, row validation, duplicates within the file, then writes in batches with bounded
  * concurrency. Every row ends either stored (created / updated / unchanged) or in the error list.
- * What a table holds (its template, validation, identity and writer) is a `TableKind`; the
- * inventory of patents is the first kind. Plain TypeScript over ports: tested without AWS.
+ * What a table holds (its template, validation, identity and writer) is a `TableKind`: the
+ * inventory of patents (`inventoryKind`, below), the enterprises and the evaluations a province
+ * administrator registers in bulk (enterprise-kind.ts, evaluation-kind.ts). Plain TypeScript over ports: tested without AWS.
  */
 import { createHash } from 'node:crypto';
 import type { ErrorRow } from '../../schemas/batch-job.ts';
@@ -29,7 +30,17 @@ export interface RowToWrite<R> {
 
 export type WriteOutcome =
   | { row: number; outcome: 'created' | 'updated' | 'unchanged' }
-  | { row: number; outcome: 'owned-by-another' | 'changed-concurrently' };
+  | { row: number; outcome: 'owned-by-another' | 'changed-concurrently' }
+  /** The use-case behind the writer refused the row (e.g. an evaluation outside the window): its reason. */
+  | {
+      row: number;
+      outcome: 'refused';
+      column: string;
+      value: string;
+      code: string;
+      messageZh: string;
+      messageEn: string;
+    };
 
 export interface RowWriter<R> {
   /** Writes one batch (distinct keys) for one owner; an outcome per row. */
@@ -49,11 +60,13 @@ export interface TableKind<R> {
   headersZh: readonly string[];
   isKnownHeader(header: string): boolean;
   headerIssues(headers: readonly string[]): Array<{ messageZh: string; messageEn: string }>;
+  /** `owner` is whom the file is ingested for (an institution, or a province for the market kinds). */
   validate(
     raw: Record<string, string>,
     row: number,
     today: string,
-  ): { record?: R; errors: RowIssue[]; warnings: RowIssue[] };
+    owner: Owner,
+  ): { record?: R; errors: ErrorRow[]; warnings: ErrorRow[] };
   keyOf(record: R): string;
   refusal(row: number, key: string, outcome: 'owned-by-another' | 'changed-concurrently'): ErrorRow;
 }
@@ -110,7 +123,7 @@ export function contentHash(record: object): string {
     .slice(0, 32);
 }
 
-const toErrorRow = (issue: RowIssue): ErrorRow => ({
+const toErrorRow = (issue: RowIssue | ErrorRow): ErrorRow => ({
   row: issue.row,
   column: issue.column,
   value: issue.value,
@@ -281,6 +294,12 @@ export async function ingestRecords<R = InventoryRecord>(
           case 'unchanged':
             counts.rowsUnchanged++;
             break;
+          case 'refused': {
+            counts.rowsRejected++;
+            const { outcome: _, ...error } = result;
+            reject(error);
+            break;
+          }
           default: {
             counts.rowsRejected++;
             const refused = byRow.get(result.row);
@@ -301,7 +320,7 @@ export async function ingestRecords<R = InventoryRecord>(
     headers.forEach((h, i) => {
       if (h !== '') raw[h] = row.cells[i] ?? '';
     });
-    const result = kind.validate(raw, row.rowNumber, deps.today);
+    const result = kind.validate(raw, row.rowNumber, deps.today, owner);
     warnings.push(...result.warnings.map(toErrorRow));
     if (!result.record || result.errors.length) {
       counts.rowsRejected++;

@@ -4,15 +4,23 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { evaluationDeps } from '../evaluations/evaluation-deps.ts';
 import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
+import { evaluatorDeps } from '../market/market-deps.ts';
 import { dynamoPatentWriter } from '../patents/patent-store.ts';
 import { documents, s3, sfn } from '../shared/clients.ts';
 import { config } from '../shared/config.ts';
+import { enterpriseWriter } from './enterprise-kind.ts';
+import { evaluationWriter } from './evaluation-kind.ts';
 import { dynamoJobStore } from './job-store.ts';
 
 export const jobs = () => dynamoJobStore(documents, config.tableName('core'));
 export const institutions = () => dynamoInstitutionStore(documents, config.tableName('core'));
 export const patentWriter = () => dynamoPatentWriter(documents, config.tableName('core'));
+/** Bulk enterprise registration: the registry's use-case over its store. */
+export const enterpriseRowWriter = () => enterpriseWriter(evaluatorDeps());
+/** Bulk evaluation feedback: the evaluation use-case over its store and settings. */
+export const evaluationRowWriter = () => evaluationWriter(evaluationDeps());
 
 export async function openObject(bucket: string, key: string): Promise<Readable> {
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

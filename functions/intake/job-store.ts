@@ -59,7 +59,10 @@ export function dynamoJobStore(documents: DynamoDBDocumentClient, tableName: str
             Item: {
               ...jobKey(job.jobId),
               entity: 'job',
-              gsi1pk: `INST#${job.institutionUscc}#JOB`,
+              // An institution's jobs, or a province's enterprise and evaluation jobs.
+              gsi1pk: job.institutionUscc
+                ? `INST#${job.institutionUscc}#JOB`
+                : `PROV#${job.provinceCode}#JOB`,
               gsi1sk: `${job.createdAt}#${job.jobId}`,
               rowsTotal: 0,
               rowsAccepted: 0,

@@ -1,4 +1,8 @@
-/** GET /v1/jobs/{jobId}: a job's status and progress, in the caller's scope (404 outside it). */
+/**
+ * GET /v1/jobs/{jobId}: a job's status and progress, in the caller's scope (404 outside it). Inventory
+ * jobs: the institution, the administrator of its province, national administrators. Enterprises and
+ * evaluations jobs: the administrator of their province and national administrators.
+ */
 import type { BatchJob } from '../../schemas/batch-job.ts';
 import type { Institution } from '../../schemas/institution.ts';
 import type { Caller } from '../../schemas/roles.ts';
@@ -17,18 +21,23 @@ export async function getJobView(deps: JobViewDeps, caller: Caller, jobId: strin
   );
   const job = await deps.jobs.get(jobId);
   if (!job) throw notFound;
+  const kind = job.kind ?? 'inventory';
+  const provinceAdmin = caller.roles.includes('province-admin') && caller.provinceCode !== undefined;
   const mayRead =
     caller.roles.includes('national-admin') ||
-    (caller.roles.includes('institution') && caller.orgUscc === job.institutionUscc) ||
-    (caller.roles.includes('province-admin') &&
-      caller.provinceCode !== undefined &&
-      (await deps.institutions.get(job.institutionUscc))?.provinceCode === caller.provinceCode);
+    (job.institutionUscc !== undefined
+      ? (caller.roles.includes('institution') && caller.orgUscc === job.institutionUscc) ||
+        (provinceAdmin &&
+          (await deps.institutions.get(job.institutionUscc))?.provinceCode === caller.provinceCode)
+      : provinceAdmin && job.provinceCode === caller.provinceCode);
   if (!mayRead) throw notFound;
   const size = job.sizeBytes || 0;
   return {
     jobId: job.jobId,
     status: job.status,
-    institutionUscc: job.institutionUscc,
+    kind,
+    ...(job.institutionUscc ? { institutionUscc: job.institutionUscc } : {}),
+    ...(job.provinceCode ? { provinceCode: job.provinceCode } : {}),
     fileName: job.fileName,
     sizeBytes: size,
     rowsTotal: job.rowsTotal ?? 0,

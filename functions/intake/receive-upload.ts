@@ -1,10 +1,15 @@
 /**
- * An object created under inbox/<USCC>/ opens one batch job. The job id is derived from the
- * object's identity (bucket, key, version or sequencer), so a duplicate delivery of the same S3
- * event finds the job already there and changes nothing.
+ * An object created under inbox/<USCC>/ (an institution's inventory), inbox-enterprises/<province>/
+ * or inbox-evaluations/<province>/ (a province's bulk enterprise registration or evaluation feedback)
+ * opens one batch job of that kind. The job id is derived from the object's identity (bucket, key,
+ * version or sequencer), so a duplicate delivery of the same S3 event finds the job already there and
+ * changes nothing.
  */
 import { createHash } from 'node:crypto';
+import type { BatchKind } from '../../schemas/batch-job.ts';
+import { provinceNames } from '../../schemas/codes/provinces.ts';
 import { checkUscc } from '../../schemas/codes/uscc.ts';
+import type { Role } from '../../schemas/roles.ts';
 
 export interface UploadedObject {
   bucket: string;
@@ -18,7 +23,14 @@ export interface UploadedObject {
 
 export interface BatchJobQueued {
   jobId: string;
-  institutionUscc: string;
+  /** Absent on jobs made before kinds existed: inventory. */
+  kind?: BatchKind;
+  /** Inventory jobs: the institution the file is for. */
+  institutionUscc?: string;
+  /** Enterprises and evaluations jobs: the province the file is for. */
+  provinceCode?: string;
+  /** Who announced the upload (POST /v1/uploads); absent for files dropped straight into the bucket. */
+  uploadedBy?: { sub: string; roles: Role[] };
   bucket: string;
   key: string;
   fileName: string;
@@ -53,25 +65,48 @@ export function jobIdFor(object: UploadedObject): string {
   return createHash('sha256').update(identity).digest('hex').slice(0, 24);
 }
 
-export function institutionOfKey(key: string): string | undefined {
-  const match = /^inbox\/([^/]+)\/.+/.exec(key);
+/** The key prefix of each kind's files in the drop bucket; the next segment names the owner. */
+export const kindPrefixes: Readonly<Record<BatchKind, string>> = {
+  inventory: 'inbox/',
+  enterprises: 'inbox-enterprises/',
+  evaluations: 'inbox-evaluations/',
+};
+
+export type KeyOwner =
+  | { kind: 'inventory'; institutionUscc: string }
+  | { kind: 'enterprises' | 'evaluations'; provinceCode: string };
+
+/** The kind and owner a key names: inbox/<USCC>/..., inbox-enterprises/<province>/..., inbox-evaluations/<province>/... */
+export function ownerOfKey(key: string): KeyOwner | undefined {
+  const match = /^(inbox|inbox-enterprises|inbox-evaluations)\/([^/]+)\/.+/.exec(key);
   if (!match) return undefined;
-  const check = checkUscc(decodeURIComponent(match[1]!));
-  return check.ok ? check.code : undefined;
+  const owner = decodeURIComponent(match[2]!).trim();
+  if (match[1] === 'inbox') {
+    const check = checkUscc(owner);
+    return check.ok ? { kind: 'inventory', institutionUscc: check.code } : undefined;
+  }
+  if (!provinceNames.has(owner)) return undefined;
+  return { kind: match[1] === 'inbox-enterprises' ? 'enterprises' : 'evaluations', provinceCode: owner };
 }
 
-/** Keys made by POST /v1/uploads carry the job id: inbox/<USCC>/<jobId>/<file>. */
-export const announcedJobId = (key: string) => /^inbox\/[^/]+\/([0-9a-f]{24})\/[^/]+$/.exec(key)?.[1];
+export function institutionOfKey(key: string): string | undefined {
+  const owner = ownerOfKey(key);
+  return owner?.kind === 'inventory' ? owner.institutionUscc : undefined;
+}
+
+/** Keys made by POST /v1/uploads carry the job id: <prefix><owner>/<jobId>/<file>. */
+export const announcedJobId = (key: string) =>
+  /^(?:inbox|inbox-enterprises|inbox-evaluations)\/[^/]+\/([0-9a-f]{24})\/[^/]+$/.exec(key)?.[1];
 
 export async function receiveUpload(
   deps: { jobs: JobStore; now: () => Date; startIngest?: (jobId: string) => Promise<void> },
   object: UploadedObject,
 ): Promise<UploadOutcome> {
-  const institutionUscc = institutionOfKey(object.key);
-  if (!institutionUscc) {
+  const owner = ownerOfKey(object.key);
+  if (!owner) {
     return {
       outcome: 'ignored',
-      reason: `key ${object.key} is not inbox/<unified social credit code>/<file>`,
+      reason: `key ${object.key} is not inbox/<unified social credit code>/<file>, inbox-enterprises/<province code>/<file> or inbox-evaluations/<province code>/<file>`,
     };
   }
   const announced = announcedJobId(object.key);
@@ -91,7 +126,7 @@ export async function receiveUpload(
   const jobId = jobIdFor(object);
   const created = await deps.jobs.createIfAbsent({
     jobId,
-    institutionUscc,
+    ...owner,
     bucket: object.bucket,
     key: object.key,
     fileName: object.key.split('/').pop() ?? object.key,

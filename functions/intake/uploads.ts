@@ -1,13 +1,15 @@
 /**
- * POST /v1/uploads: an institution announces a file; it gets a presigned PUT link under
- * inbox/<its USCC>/<jobId>/ and the job id whose progress it can follow. The job waits (queued) until
- * the object arrives; a direct drop under inbox/<USCC>/ needs no announcement.
+ * POST /v1/uploads: an institution announces an inventory file, a province administrator a file of
+ * enterprises or evaluations; it gets a presigned PUT link under <prefix of the kind>/<its USCC or
+ * province>/<jobId>/ and the job id whose progress it can follow. The job waits (queued) until the
+ * object arrives; a direct drop under the prefix needs no announcement.
  */
 import { randomBytes } from 'node:crypto';
+import type { BatchKind } from '../../schemas/batch-job.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { ForbiddenError, ValidationError } from '../shared/errors.ts';
 import { maxFileBytes } from './ingest-file.ts';
-import type { BatchJobQueued, JobStore } from './receive-upload.ts';
+import { type BatchJobQueued, type JobStore, kindPrefixes } from './receive-upload.ts';
 
 export const uploadLinkSeconds = 15 * 60;
 
@@ -20,21 +22,46 @@ export interface CreateUploadDeps {
 
 const allowedExtensions = /\.(csv|xlsx)$/i;
 
+/** The template a kind's file follows (GET /v1/templates/<name>.xlsx). */
+export const templateOfKind: Readonly<Record<BatchKind, string>> = {
+  inventory: 'inventory',
+  enterprises: 'enterprises',
+  evaluations: 'evaluation',
+};
+
+/** Whom the caller may upload a file of `kind` for: its institution, or its province. */
+function ownerFor(caller: Caller, kind: BatchKind): { institutionUscc: string } | { provinceCode: string } {
+  if (kind === 'inventory') {
+    const uscc = caller.roles.includes('institution') ? caller.orgUscc : undefined;
+    if (!uscc) {
+      throw new ForbiddenError(
+        'Only institution users upload inventory files, and your account names no institution (custom:uscc): ask your administrator.',
+      );
+    }
+    return { institutionUscc: uscc };
+  }
+  const administers = caller.roles.includes('province-admin') || caller.roles.includes('national-admin');
+  if (!administers || !caller.provinceCode) {
+    throw new ForbiddenError(
+      administers
+        ? `Files of ${kind} are uploaded for one province, and your account names none (custom:province): ask for an account with a province.`
+        : `Only province administrators upload ${kind === 'enterprises' ? 'enterprise registrations' : 'evaluation feedback'} in bulk; enterprises register themselves with POST /v1/enterprises, evaluators use PUT /v1/patents/{applicationNumber}/evaluations/mine.`,
+    );
+  }
+  return { provinceCode: caller.provinceCode };
+}
+
 export async function createUpload(
   deps: CreateUploadDeps,
   caller: Caller,
-  request: { fileName: string; sizeBytes?: number },
+  request: { fileName: string; sizeBytes?: number; kind?: BatchKind },
 ) {
-  const uscc = caller.roles.includes('institution') ? caller.orgUscc : undefined;
-  if (!uscc) {
-    throw new ForbiddenError(
-      'Only institution users upload inventory files, and your account names no institution (custom:uscc): ask your administrator.',
-    );
-  }
+  const kind = request.kind ?? 'inventory';
+  const owner = ownerFor(caller, kind);
   const fileName = request.fileName.replace(/[\\/]/g, '_').trim();
   if (!allowedExtensions.test(fileName)) {
     throw new ValidationError(
-      'Upload the inventory as .xlsx or .csv (download the template from /v1/templates/inventory.xlsx).',
+      `Upload the file as .xlsx or .csv (download the template from /v1/templates/${templateOfKind[kind]}.xlsx).`,
       [{ in: 'body', field: 'fileName', message: 'must end in .xlsx or .csv' }],
     );
   }
@@ -45,13 +72,16 @@ export async function createUpload(
     );
   }
   const jobId = randomBytes(12).toString('hex');
-  const key = `inbox/${uscc}/${jobId}/${fileName}`;
+  const ownerSegment = 'institutionUscc' in owner ? owner.institutionUscc : owner.provinceCode;
+  const key = `${kindPrefixes[kind]}${ownerSegment}/${jobId}/${fileName}`;
   const contentType = fileName.toLowerCase().endsWith('.csv')
     ? 'text/csv'
     : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
   const job: BatchJobQueued = {
     jobId,
-    institutionUscc: uscc,
+    kind,
+    ...owner,
+    uploadedBy: { sub: caller.sub, roles: caller.roles },
     bucket: deps.bucket,
     key,
     fileName,

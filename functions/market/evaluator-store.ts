@@ -15,7 +15,7 @@ import {
 import type { Enterprise, Expert } from '../../schemas/market.ts';
 import { auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import type { EvaluatorStore } from './evaluators.ts';
+import type { BulkEnterpriseStore, EvaluatorStore } from './evaluators.ts';
 
 const enterpriseKey = (uscc: string) => ({ pk: `ENT#${uscc}`, sk: 'PROFILE' });
 const expertKey = (id: string) => ({ pk: `EXP#${id}`, sk: 'PROFILE' });
@@ -24,7 +24,10 @@ const strip = <T>(item: Record<string, unknown>) => {
   return rest as T;
 };
 
-export function dynamoEvaluatorStore(documents: DynamoDBDocumentClient, tableName: string): EvaluatorStore {
+export function dynamoEvaluatorStore(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): EvaluatorStore & BulkEnterpriseStore {
   async function writeAll(requests: Array<Record<string, unknown>>) {
     for (let i = 0; i < requests.length; i += 25) {
       let chunk = requests.slice(i, i + 25);
@@ -126,6 +129,38 @@ export function dynamoEvaluatorStore(documents: DynamoDBDocumentClient, tableNam
           },
         })),
       );
+      return true;
+    },
+    async saveVerifiedEnterprise(enterprise, expectedVersion, previousKeys, keys, caller) {
+      const saved = await putEnterprise(
+        enterprise,
+        expectedVersion,
+        'enterprise.bulk-verified',
+        { ...enterprise, source: 'bulk registration by the province administrator' },
+        caller,
+      );
+      if (!saved) return false;
+      // As in decideEnterprise: the index after the profile (too many keys for the transaction);
+      // writing them again is harmless, so a retried row completes the index.
+      const removed = previousKeys.filter((key) => !keys.includes(key));
+      await writeAll([
+        ...removed.map((key) => ({
+          DeleteRequest: { Key: { pk: `IDX#${key}`, sk: `ENT#${enterprise.uscc}` } },
+        })),
+        ...keys.map((key) => ({
+          PutRequest: {
+            Item: {
+              pk: `IDX#${key}`,
+              sk: `ENT#${enterprise.uscc}`,
+              entity: 'match-index',
+              kind: 'enterprise',
+              id: enterprise.uscc,
+              name: enterprise.name,
+              provinceCode: enterprise.provinceCode,
+            },
+          },
+        })),
+      ]);
       return true;
     },
     async listEnterprises(provinceCode, status, page) {

@@ -162,3 +162,88 @@ export async function registerExpert(deps: EvaluatorDeps, caller: Caller, input:
   await deps.store.saveExpert(expert, existing ? interestKeys(existing) : [], interestKeys(expert), caller);
   return expert;
 }
+
+// ------------------------------------------------------------------ bulk registration (intake)
+
+/** What a province administrator's bulk registration needs of the store (dynamoEvaluatorStore has it). */
+export interface BulkEnterpriseStore {
+  getEnterprise(uscc: string): Promise<Enterprise | undefined>;
+  /**
+   * Saves the enterprise as verified (created when `expectedVersion` is undefined, else replacing that
+   * version) with its audit entry in one transaction, then replaces its matching-index entries
+   * (`previousKeys` not in `keys` removed, `keys` written). false if the enterprise changed meanwhile.
+   */
+  saveVerifiedEnterprise(
+    enterprise: Enterprise,
+    expectedVersion: number | undefined,
+    previousKeys: string[],
+    keys: string[],
+    caller: Caller,
+  ): Promise<boolean>;
+}
+
+export type BulkRegistrationOutcome =
+  | 'created'
+  | 'updated'
+  | 'unchanged'
+  | 'other-province'
+  | 'changed-concurrently';
+
+const registrationContent = (e: RegisterEnterprise | Enterprise) =>
+  JSON.stringify([
+    e.name,
+    e.provinceCode,
+    [...e.types].sort(),
+    [...e.industryCodes].sort(),
+    [...e.strategicIndustries].sort(),
+    [...e.ipcInterests].sort(),
+    e.contact.name,
+    e.contact.phone ?? '',
+    e.contact.email ?? '',
+  ]);
+
+/**
+ * A province administrator registers an enterprise of its province from a bulk file: registered and
+ * verified at once (the administrator is the one who verifies), and indexed for matching. A pending or
+ * rejected registration of the same enterprise is replaced by the administrator's row and verified; a
+ * verified one is updated (its index keys replaced) or left unchanged. An enterprise registered in
+ * another province is not touched ('other-province').
+ */
+export async function registerEnterpriseVerified(
+  deps: { store: BulkEnterpriseStore; now: () => Date },
+  caller: Caller,
+  input: RegisterEnterprise & { usccChecksumValid?: boolean },
+): Promise<BulkRegistrationOutcome> {
+  const administers =
+    isNational(caller) ||
+    (caller.roles.includes('province-admin') && caller.provinceCode === input.provinceCode);
+  if (!administers) {
+    throw new ForbiddenError(
+      `Only the administrator of province ${input.provinceCode} registers its enterprises in bulk.`,
+    );
+  }
+  const existing = await deps.store.getEnterprise(input.uscc);
+  if (existing && existing.provinceCode !== input.provinceCode) return 'other-province';
+  if (existing?.status === 'verified' && registrationContent(existing) === registrationContent(input))
+    return 'unchanged';
+  const at = deps.now().toISOString();
+  const { usccChecksumValid = true, ...fields } = input;
+  const enterprise: Enterprise = {
+    ...fields,
+    status: 'verified',
+    usccChecksumValid,
+    createdAt: existing?.createdAt ?? at,
+    updatedAt: at,
+    version: (existing?.version ?? 0) + 1,
+  };
+  const previousKeys = existing?.status === 'verified' ? interestKeys(existing) : [];
+  const saved = await deps.store.saveVerifiedEnterprise(
+    enterprise,
+    existing?.version,
+    previousKeys,
+    interestKeys(enterprise),
+    caller,
+  );
+  if (!saved) return 'changed-concurrently';
+  return existing ? 'updated' : 'created';
+}

@@ -1,6 +1,13 @@
 import { NotFoundError } from '../shared/errors.ts';
 import { type HttpResponse, httpRoute } from '../shared/http.ts';
-import { renderInventoryTemplateCsv, renderInventoryTemplateXlsx } from './inventory-template.ts';
+import {
+  enterprisesDocument,
+  evaluationDocument,
+  inventoryDocument,
+  renderTemplateCsv,
+  renderTemplateXlsx,
+  type TemplateDocument,
+} from './inventory-template.ts';
 
 /** RFC 8187 value: percent-encodes everything but attr-chars (encodeURIComponent leaves ! ' ( ) * alone). */
 const encodeRfc8187 = (name: string) =>
@@ -26,33 +33,45 @@ const once = <T>(make: () => Promise<T>) => {
   };
 };
 
-const xlsx = once(async () => (await renderInventoryTemplateXlsx()).toString('base64'));
-const csv = once(async () => renderInventoryTemplateCsv());
 const caching = { 'cache-control': 'private, max-age=3600' };
 
+/** The XLSX and CSV files of one template, rendered once per container. */
+function templateFiles(name: string, document: TemplateDocument): Record<string, TemplateFile> {
+  const xlsx = once(async () => (await renderTemplateXlsx(document)).toString('base64'));
+  const csv = once(async () => renderTemplateCsv(document.columns));
+  return {
+    [`${name}.xlsx`]: {
+      render: async () => ({
+        status: 200,
+        binaryBase64: await xlsx(),
+        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        headers: {
+          'content-disposition': attachment(
+            `${document.fileName.zh}.xlsx`,
+            `${document.fileName.ascii}.xlsx`,
+          ),
+          ...caching,
+        },
+      }),
+    },
+    [`${name}.csv`]: {
+      render: async () => ({
+        status: 200,
+        text: await csv(),
+        contentType: 'text/csv; charset=utf-8',
+        headers: {
+          'content-disposition': attachment(`${document.fileName.zh}.csv`, `${document.fileName.ascii}.csv`),
+          ...caching,
+        },
+      }),
+    },
+  };
+}
+
 const files: Readonly<Record<string, TemplateFile>> = {
-  'inventory.xlsx': {
-    render: async () => ({
-      status: 200,
-      binaryBase64: await xlsx(),
-      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      headers: {
-        'content-disposition': attachment('专利盘点模板.xlsx', 'patent-inventory-template.xlsx'),
-        ...caching,
-      },
-    }),
-  },
-  'inventory.csv': {
-    render: async () => ({
-      status: 200,
-      text: await csv(),
-      contentType: 'text/csv; charset=utf-8',
-      headers: {
-        'content-disposition': attachment('专利盘点模板.csv', 'patent-inventory-template.csv'),
-        ...caching,
-      },
-    }),
-  },
+  ...templateFiles('inventory', inventoryDocument),
+  ...templateFiles('enterprises', enterprisesDocument),
+  ...templateFiles('evaluation', evaluationDocument),
 };
 
 export const handler = httpRoute('GET /v1/templates/{file}', async ({ params }) => {

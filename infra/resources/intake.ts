@@ -17,7 +17,7 @@ export const intakeFunctions = {
   receiveUpload: {
     entry: 'functions/intake/receive-upload.handler.ts',
     description:
-      'S3 object created under inbox/<USCC>/: opens a batch job (once per object), starts batch-ingest',
+      'S3 object created under inbox/<USCC>/, inbox-enterprises/<province>/ or inbox-evaluations/<province>/: opens a batch job of that kind (once per object), starts batch-ingest',
     tables: { core: 'readWrite' },
     buckets: { drop: 'read' },
     workflows: ['batch-ingest'],
@@ -25,7 +25,7 @@ export const intakeFunctions = {
   ingestBatchFile: {
     entry: 'functions/intake/ingest-batch-file.handler.ts',
     description:
-      'batch-ingest task: streams the file, validates and writes its rows, stores the error report',
+      'batch-ingest task: streams the file, validates and writes its rows (patents, enterprises or evaluations), stores the error report',
     tables: { core: 'readWrite' },
     buckets: { drop: 'readWrite' },
     timeoutSeconds: 900,
@@ -38,7 +38,8 @@ export const intakeFunctions = {
   },
   createUpload: {
     entry: 'functions/intake/create-upload.handler.ts',
-    description: 'POST /v1/uploads: announces a batch file and returns a presigned PUT link and the job id',
+    description:
+      'POST /v1/uploads: announces a batch file (inventory, enterprises or evaluations) and returns a presigned PUT link and the job id',
     tables: { core: 'readWrite' },
     buckets: { drop: 'write' },
   },
@@ -50,7 +51,8 @@ export const intakeFunctions = {
   },
   getInventoryTemplate: {
     entry: 'functions/templates/get-inventory-template.handler.ts',
-    description: 'GET /v1/templates/{file}: the standard inventory template (XLSX with dropdowns, or CSV)',
+    description:
+      'GET /v1/templates/{file}: the inventory, enterprise registration and evaluation feedback templates (XLSX with dropdowns, or CSV)',
     memoryMb: 1024,
   },
 } as const satisfies Record<string, FunctionDeclaration>;
@@ -60,8 +62,9 @@ export const intakeRoutes = [
     method: 'POST',
     path: '/v1/uploads',
     function: 'createUpload',
-    roles: ['institution'],
-    summary: 'Announce an inventory file: returns a presigned PUT link (15 minutes) and the job id to follow',
+    roles: ['institution', ...adminRoles],
+    summary:
+      'Announce a batch file: an inventory (institutions), or enterprises / evaluations of a province (province administrators); returns a presigned PUT link (15 minutes) and the job id to follow',
     tags: ['intake'],
     request: { body: createUploadSchema },
     responses: {
@@ -89,9 +92,20 @@ export const intakeRoutes = [
     function: 'getInventoryTemplate',
     roles: ['institution', 'enterprise', 'expert', ...adminRoles],
     summary:
-      'The standard inventory template: inventory.xlsx (dropdowns, instructions) or inventory.csv (UTF-8 with BOM)',
+      'A standard template: inventory, enterprises (bulk registration) or evaluation (feedback), as .xlsx (dropdowns, instructions) or .csv (UTF-8 with BOM)',
     tags: ['intake'],
-    request: { params: z.object({ file: z.enum(['inventory.xlsx', 'inventory.csv']) }) },
+    request: {
+      params: z.object({
+        file: z.enum([
+          'inventory.xlsx',
+          'inventory.csv',
+          'enterprises.xlsx',
+          'enterprises.csv',
+          'evaluation.xlsx',
+          'evaluation.csv',
+        ]),
+      }),
+    },
     responses: {
       200: { description: 'The template file', contentType: 'application/octet-stream' },
       ...routeErrors,
@@ -101,12 +115,15 @@ export const intakeRoutes = [
 
 export const intakeBucketNotifications = [
   { bucket: 'drop', prefix: 'inbox/', function: 'receiveUpload' },
+  { bucket: 'drop', prefix: 'inbox-enterprises/', function: 'receiveUpload' },
+  { bucket: 'drop', prefix: 'inbox-evaluations/', function: 'receiveUpload' },
 ] as const satisfies readonly BucketNotificationDeclaration[];
 
 export const intakeWorkflows = {
   'batch-ingest': {
     file: 'workflows/batch-ingest.asl.json',
-    description: 'One uploaded inventory file: ingest it (progress on the job), or record why it failed',
+    description:
+      'One uploaded batch file (inventory, enterprises or evaluations): ingest it (progress on the job), or record why it failed',
     // Standard: a large file may take longer than Express allows, and the job id as execution name
     // makes a second start of the same job a no-op. Uploads are few, so the open-execution cap is far.
     type: 'STANDARD',

@@ -1,5 +1,6 @@
 /**
- * THE standard inventory template (专利盘点模板), declared once. Its ordered columns drive header mapping
+ * THE standard inventory template (专利盘点模板), declared once, and `defineTemplate`, the header helpers
+ * over any template's columns (the market templates of schemas/market-templates/ use it too). Its ordered columns drive header mapping
  * for CSV/XLSX uploads, row validation (patent-row.ts), the downloadable templates (with data-validation
  * lists for the enumerations) and the OpenAPI document. Headers may be given in Chinese or as the English
  * alias; allowed values in Chinese or English.
@@ -20,7 +21,9 @@ export type ColumnType =
   | 'applicationNumber'
   | 'classification'
   | 'industry'
-  | 'strategicIndustry';
+  | 'strategicIndustry'
+  | 'uscc'
+  | 'ipcPrefix';
 
 /** One allowed value: what is stored (`value`), its Chinese form and English alias, other spellings. */
 export interface EnumOption<V extends string = string> {
@@ -502,33 +505,6 @@ export function normalizeHeader(header: string): string {
     .toLowerCase();
 }
 
-const columnsByHeader = new Map<string, TemplateColumn>();
-for (const column of inventoryColumns) {
-  for (const header of [column.zh, column.en, column.key, ...(column.aliases ?? [])]) {
-    const normalized = normalizeHeader(header);
-    const existing = columnsByHeader.get(normalized);
-    if (existing && existing !== column) {
-      throw new Error(`template header "${header}" is claimed by ${existing.key} and ${column.key}`);
-    }
-    columnsByHeader.set(normalized, column);
-  }
-}
-
-/** Files repeat their headers on every row: remember the answers (bounded, headers are few). */
-const headerCache = new Map<string, TemplateColumn | null>();
-
-export function columnByHeader(header: string): TemplateColumn | undefined {
-  const cached = headerCache.get(header);
-  if (cached !== undefined) return cached ?? undefined;
-  const column = columnsByHeader.get(normalizeHeader(header));
-  if (headerCache.size < 1000) headerCache.set(header, column ?? null);
-  return column;
-}
-
-export function columnByKey(key: string): TemplateColumn | undefined {
-  return inventoryColumns.find((column) => column.key === key);
-}
-
 export interface HeaderIssue {
   code: 'MISSING_HEADERS' | 'UNKNOWN_HEADERS' | 'DUPLICATE_HEADERS';
   /** The headers concerned: Chinese template headers for missing ones, the file's own for the others. */
@@ -537,64 +513,137 @@ export interface HeaderIssue {
   messageEn: string;
 }
 
+/** A template's header helpers over its own columns (see `defineTemplate`). */
+export interface Template {
+  /** How messages name it: 标准盘点模板 / the standard inventory template. */
+  name: { zh: string; en: string };
+  columns: readonly TemplateColumn[];
+  /** The column a header names: Chinese header, English alias, key or another accepted spelling. */
+  columnByHeader(header: string): TemplateColumn | undefined;
+  columnByKey(key: string): TemplateColumn | undefined;
+  /** Required template columns that no header of the file names. */
+  missingRequiredHeaders(headers: readonly string[]): HeaderIssue | undefined;
+  /** Headers of the file that are not template columns (blank headers are ignored). */
+  unknownHeaders(headers: readonly string[]): HeaderIssue | undefined;
+  /** Template columns named by more than one header of the file (e.g. both 申请号 and application_number). */
+  duplicateHeaders(headers: readonly string[]): HeaderIssue | undefined;
+  /** Maps a file's headers to template columns, with every header problem found. */
+  mapHeaders(headers: readonly string[]): {
+    columns: Array<TemplateColumn | undefined>;
+    issues: HeaderIssue[];
+  };
+}
+
 const expectedList = (columns: readonly TemplateColumn[]) =>
   columns.map((column) => `${column.zh} (${column.en})`).join(', ');
 const expectedListZh = (columns: readonly TemplateColumn[]) => columns.map((column) => column.zh).join('、');
-const requiredColumns = inventoryColumns.filter((column) => column.required);
 
-/** Required template columns that no header of the file names. */
-export function missingRequiredHeaders(headers: readonly string[]): HeaderIssue | undefined {
-  const present = new Set(headers.map(columnByHeader));
-  const missing = requiredColumns.filter((column) => !present.has(column));
-  if (missing.length === 0) return undefined;
-  return {
-    code: 'MISSING_HEADERS',
-    headers: missing.map((column) => column.zh),
-    messageZh: `缺少必填列：${expectedListZh(missing)}。必填列为：${expectedListZh(requiredColumns)}；全部列为：${expectedListZh(inventoryColumns)}。请下载标准盘点模板核对表头`,
-    messageEn: `Missing required columns: ${expectedList(missing)}. Required columns: ${expectedList(requiredColumns)}; all columns: ${expectedList(inventoryColumns)}. Download the standard inventory template and compare the headers`,
-  };
-}
-
-/** Headers of the file that are not template columns (blank headers are ignored). */
-export function unknownHeaders(headers: readonly string[]): HeaderIssue | undefined {
-  const unknown = headers.filter((header) => normalizeHeader(header) !== '' && !columnByHeader(header));
-  if (unknown.length === 0) return undefined;
-  return {
-    code: 'UNKNOWN_HEADERS',
-    headers: unknown,
-    messageZh: `无法识别的列：${unknown.join('、')}。可用的列为：${expectedListZh(inventoryColumns)}（也可使用英文列名）`,
-    messageEn: `Unknown columns: ${unknown.join(', ')}. Expected columns: ${expectedList(inventoryColumns)} (Chinese header or English alias)`,
-  };
-}
-
-/** Template columns named by more than one header of the file (e.g. both 申请号 and application_number). */
-export function duplicateHeaders(headers: readonly string[]): HeaderIssue | undefined {
-  const seen = new Map<TemplateColumn, string[]>();
-  for (const header of headers) {
-    const column = columnByHeader(header);
-    if (column) seen.set(column, [...(seen.get(column) ?? []), header]);
+/**
+ * The header helpers of one template (inventory, enterprises, evaluations), over its ordered columns.
+ * Throws at load time when two columns claim the same header spelling.
+ */
+export function defineTemplate(
+  name: { zh: string; en: string },
+  columns: readonly TemplateColumn[],
+): Template {
+  const columnsByHeader = new Map<string, TemplateColumn>();
+  for (const column of columns) {
+    for (const header of [column.zh, column.en, column.key, ...(column.aliases ?? [])]) {
+      const normalized = normalizeHeader(header);
+      const existing = columnsByHeader.get(normalized);
+      if (existing && existing !== column) {
+        throw new Error(`template header "${header}" is claimed by ${existing.key} and ${column.key}`);
+      }
+      columnsByHeader.set(normalized, column);
+    }
   }
-  const duplicates = [...seen.entries()].filter(([, names]) => names.length > 1);
-  if (duplicates.length === 0) return undefined;
-  const listed = duplicates.map(([column, names]) => `${column.zh}: ${names.join(' / ')}`);
+
+  /** Files repeat their headers on every row: remember the answers (bounded, headers are few). */
+  const headerCache = new Map<string, TemplateColumn | null>();
+
+  function columnByHeader(header: string): TemplateColumn | undefined {
+    const cached = headerCache.get(header);
+    if (cached !== undefined) return cached ?? undefined;
+    const column = columnsByHeader.get(normalizeHeader(header));
+    if (headerCache.size < 1000) headerCache.set(header, column ?? null);
+    return column;
+  }
+
+  const byKey = new Map(columns.map((column) => [column.key, column]));
+  const requiredColumns = columns.filter((column) => column.required);
+
+  function missingRequiredHeaders(headers: readonly string[]): HeaderIssue | undefined {
+    const present = new Set(headers.map(columnByHeader));
+    const missing = requiredColumns.filter((column) => !present.has(column));
+    if (missing.length === 0) return undefined;
+    return {
+      code: 'MISSING_HEADERS',
+      headers: missing.map((column) => column.zh),
+      messageZh: `缺少必填列：${expectedListZh(missing)}。必填列为：${expectedListZh(requiredColumns)}；全部列为：${expectedListZh(columns)}。请下载${name.zh}核对表头`,
+      messageEn: `Missing required columns: ${expectedList(missing)}. Required columns: ${expectedList(requiredColumns)}; all columns: ${expectedList(columns)}. Download the ${name.en} and compare the headers`,
+    };
+  }
+
+  function unknownHeaders(headers: readonly string[]): HeaderIssue | undefined {
+    const unknown = headers.filter((header) => normalizeHeader(header) !== '' && !columnByHeader(header));
+    if (unknown.length === 0) return undefined;
+    return {
+      code: 'UNKNOWN_HEADERS',
+      headers: unknown,
+      messageZh: `无法识别的列：${unknown.join('、')}。可用的列为：${expectedListZh(columns)}（也可使用英文列名）`,
+      messageEn: `Unknown columns: ${unknown.join(', ')}. Expected columns: ${expectedList(columns)} (Chinese header or English alias)`,
+    };
+  }
+
+  function duplicateHeaders(headers: readonly string[]): HeaderIssue | undefined {
+    const seen = new Map<TemplateColumn, string[]>();
+    for (const header of headers) {
+      const column = columnByHeader(header);
+      if (column) seen.set(column, [...(seen.get(column) ?? []), header]);
+    }
+    const duplicates = [...seen.entries()].filter(([, names]) => names.length > 1);
+    if (duplicates.length === 0) return undefined;
+    const listed = duplicates.map(([column, names]) => `${column.zh}: ${names.join(' / ')}`);
+    return {
+      code: 'DUPLICATE_HEADERS',
+      headers: duplicates.flatMap(([, names]) => names),
+      messageZh: `以下列出现了多次：${listed.join('；')}。每列只能出现一次，请删除重复的列`,
+      messageEn: `These columns appear more than once: ${listed.join('; ')}. Keep each column once`,
+    };
+  }
+
   return {
-    code: 'DUPLICATE_HEADERS',
-    headers: duplicates.flatMap(([, names]) => names),
-    messageZh: `以下列出现了多次：${listed.join('；')}。每列只能出现一次，请删除重复的列`,
-    messageEn: `These columns appear more than once: ${listed.join('; ')}. Keep each column once`,
+    name,
+    columns,
+    columnByHeader,
+    columnByKey: (key) => byKey.get(key),
+    missingRequiredHeaders,
+    unknownHeaders,
+    duplicateHeaders,
+    mapHeaders(headers) {
+      const issues = [
+        missingRequiredHeaders(headers),
+        unknownHeaders(headers),
+        duplicateHeaders(headers),
+      ].filter((issue): issue is HeaderIssue => issue !== undefined);
+      return { columns: headers.map(columnByHeader), issues };
+    },
   };
 }
 
-/** Maps a file's headers to template columns, with every header problem found. */
-export function mapHeaders(headers: readonly string[]): {
-  columns: Array<TemplateColumn | undefined>;
-  issues: HeaderIssue[];
-} {
-  const issues = [missingRequiredHeaders(headers), unknownHeaders(headers), duplicateHeaders(headers)].filter(
-    (issue): issue is HeaderIssue => issue !== undefined,
-  );
-  return { columns: headers.map(columnByHeader), issues };
-}
+/** The inventory template's header helpers. */
+export const inventoryTemplate = defineTemplate(
+  { zh: '标准盘点模板', en: 'standard inventory template' },
+  inventoryColumns,
+);
+export const {
+  columnByHeader,
+  columnByKey,
+  missingRequiredHeaders,
+  unknownHeaders,
+  duplicateHeaders,
+  mapHeaders,
+} = inventoryTemplate;
 
 // ---------------------------------------------------------------------------------- value lookup
 
