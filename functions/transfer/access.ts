@@ -1,0 +1,65 @@
+/** Who may see and change what in the transfer area (docs/transfer.md, "Access"). */
+import { createHash } from 'node:crypto';
+import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
+import type { Deal } from '../../schemas/deal.ts';
+import type { Caller } from '../../schemas/roles.ts';
+import { DomainError, ForbiddenError, ValidationError } from '../shared/errors.ts';
+import type { Refusal } from './rules.ts';
+
+/** A licensing rule refused the request (409): the code names the rule, the message what to do. */
+export class LicensingRefusedError extends DomainError {
+  readonly statusCode = 409;
+  readonly code: string;
+  constructor(refusal: Refusal, others: Refusal[] = []) {
+    super(
+      others.length
+        ? `${refusal.message} (${others.length} more patents refused: see details)`
+        : refusal.message,
+      others.length
+        ? { ...refusal.details, refusals: [refusal, ...others].map((r) => r.details) }
+        : refusal.details,
+    );
+    this.code = refusal.code;
+  }
+}
+
+export const isAdmin = (caller: Caller) =>
+  caller.roles.includes('national-admin') || caller.roles.includes('province-admin');
+
+/** A deal is visible to its institution, its enterprise, the admins of its province and national admins. */
+export function canSeeDeal(
+  caller: Caller,
+  deal: Pick<Deal, 'institutionUscc' | 'enterprise' | 'provinceCode'>,
+) {
+  if (caller.roles.includes('national-admin')) return true;
+  if (caller.roles.includes('province-admin') && caller.provinceCode === deal.provinceCode) return true;
+  if (caller.roles.includes('institution') && caller.orgUscc === deal.institutionUscc) return true;
+  if (caller.roles.includes('enterprise') && caller.orgUscc === deal.enterprise.uscc) return true;
+  return false;
+}
+
+/** The organization of an institution or enterprise user, or 403 saying the token lacks it. */
+export function ownOrganization(caller: Caller, role: 'institution' | 'enterprise'): string {
+  if (!caller.orgUscc) {
+    throw new ForbiddenError(
+      `Your ${role} account carries no organization code (custom:uscc): ask your administrator to set it, then sign in again.`,
+    );
+  }
+  return caller.orgUscc;
+}
+
+/** Normalized, distinct application numbers, or 400 naming the repeated one. */
+export function distinctNumbers(numbers: string[], field = 'applicationNumbers'): string[] {
+  const normalized = numbers.map(normalizeApplicationNumber);
+  normalized.forEach((n, i) => {
+    if (normalized.indexOf(n) !== i) {
+      throw new ValidationError(`Patent ${n} is listed twice: name each patent once.`, [
+        { in: 'body', field: `${field}.${i}`, message: `repeats ${n}` },
+      ]);
+    }
+  });
+  return normalized;
+}
+
+export const hashOf = (value: unknown) =>
+  createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 22);

@@ -1,0 +1,422 @@
+/**
+ * Deals: record (POST /v1/deals), read, list, and the registration / filing (PUT /v1/deals/{id}/filing).
+ * A deal, its party link, its audit entry and the dealRecorded transition of every patent are one
+ * transaction: either the deal exists and every patent moved on, or nothing was written.
+ */
+import {
+  contractValueFen,
+  type Deal,
+  type DealInput,
+  type DealListQuery,
+  type FilingInput,
+  maxPortfolioPatents,
+} from '../../schemas/deal.ts';
+import type { TransitionContext } from '../../schemas/lifecycle.ts';
+import type { Caller } from '../../schemas/roles.ts';
+import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
+import { auditItem } from '../shared/audit.ts';
+import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import {
+  canSeeDeal,
+  distinctNumbers,
+  hashOf,
+  isAdmin,
+  LicensingRefusedError,
+  ownOrganization,
+} from './access.ts';
+import type { TransferDeps, TransferPatent } from './ports.ts';
+import { addMonths, chinaDate, dealRefusal, type Refusal, transferSettings } from './rules.ts';
+import { dealKey } from './transfer-store.ts';
+
+/** The deal as stored: the view plus the hash of the request that created it (idempotency). */
+export type StoredDeal = Deal & { requestHash?: string };
+export const toDealView = ({ requestHash, ...deal }: StoredDeal): Deal => deal;
+
+const implementationByKind = { assignment: 'assigned', license: 'licensed', equity: 'equity' } as const;
+
+/** The patents of a deal, each the institution's own (404 otherwise, without saying whose it is). */
+export async function ownPatents(
+  deps: TransferDeps,
+  numbers: string[],
+  institutionUscc: string,
+): Promise<TransferPatent[]> {
+  const found = await deps.store.patents(numbers);
+  const missing = numbers.filter((n) => found.get(n)?.institutionUscc !== institutionUscc);
+  if (missing.length) {
+    throw new NotFoundError(
+      `No patent ${missing.join(', ')} among the patents of institution ${institutionUscc}: check the application numbers (list your patents with GET /v1/patents).`,
+      { applicationNumbers: missing },
+    );
+  }
+  return numbers.map((n) => found.get(n)!);
+}
+
+/** Plans every transition first, so that one illegal patent refuses the whole portfolio before any write. */
+export function planAll(patents: TransferPatent[], event: Parameters<typeof planTransition>[1]) {
+  for (const patent of patents) planTransition(patent, event);
+}
+
+export function refuseIfAny(refusals: Refusal[]) {
+  if (refusals.length) throw new LicensingRefusedError(refusals[0]!, refusals.slice(1));
+}
+
+/** The items of a deal and the dealRecorded transitions of its patents (shared with open licenses). */
+export function dealWrites(
+  tableName: string,
+  deal: StoredDeal,
+  patents: TransferPatent[],
+  caller: Pick<Caller, 'sub' | 'roles'>,
+): {
+  items: TransactItem[];
+  shape: { recordIndexes: number[]; markerIndexes: number[]; patentIndexes: number[] };
+} {
+  const { pk, sk } = dealKey(deal.dealId);
+  const sortKey = `${deal.createdAt}#${deal.dealId}`;
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          pk,
+          sk,
+          entity: 'deal',
+          ...deal,
+          gsi1pk: `INST#${deal.institutionUscc}#DEAL`,
+          gsi1sk: sortKey,
+          gsi2pk: `PROV#${deal.provinceCode}#DEAL`,
+          gsi2sk: sortKey,
+          gsi3pk: 'DUE#filing',
+          gsi3sk: `${deal.filingDueDate}#${deal.dealId}`,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          pk,
+          sk: `PARTY#ENT#${deal.enterprise.uscc}`,
+          entity: 'deal-party',
+          dealId: deal.dealId,
+          kind: deal.kind,
+          applicationNumbers: deal.applicationNumbers,
+          gsi1pk: `ENT#${deal.enterprise.uscc}#DEAL`,
+          gsi1sk: sortKey,
+        },
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        Item: auditItem({
+          pk,
+          action: 'deal.recorded',
+          caller,
+          at: deal.createdAt,
+          changes: { deal: toDealView(deal) },
+        }),
+      },
+    },
+  ];
+  const context: TransitionContext = { dealKind: deal.kind };
+  const shape = { recordIndexes: [0], markerIndexes: [] as number[], patentIndexes: [] as number[] };
+  for (const patent of patents) {
+    const set: Record<string, unknown> = {};
+    if (patent.implementationStatus !== 'industrialized') {
+      set.implementationStatus = implementationByKind[deal.kind];
+    }
+    if (deal.licenseType === 'exclusive' || deal.licenseType === 'sole') {
+      set.exclusiveGrant = {
+        dealId: deal.dealId,
+        licenseType: deal.licenseType,
+        enterpriseUscc: deal.enterprise.uscc,
+        ...(deal.endDate ? { endDate: deal.endDate } : {}),
+      };
+    }
+    if (deal.kind === 'assignment' || deal.kind === 'equity') {
+      set.patenteeChange = {
+        dealId: deal.dealId,
+        kind: deal.kind,
+        enterpriseUscc: deal.enterprise.uscc,
+        effectiveDate: deal.effectiveDate,
+      };
+    }
+    shape.patentIndexes.push(items.length);
+    shape.markerIndexes.push(items.length + 3);
+    items.push(
+      ...transitionWrites(
+        tableName,
+        patent,
+        {
+          event: 'dealRecorded',
+          context,
+          eventId: `deal#${deal.dealId}`,
+          actor: caller,
+          set,
+          details: {
+            dealId: deal.dealId,
+            dealKind: deal.kind,
+            ...(deal.licenseType ? { licenseType: deal.licenseType } : {}),
+            enterpriseUscc: deal.enterprise.uscc,
+          },
+        },
+        deal.createdAt,
+      ),
+    );
+  }
+  return { items, shape };
+}
+
+/** Records a new deal, or returns the one an earlier identical request recorded. */
+export async function createDeal(
+  deps: TransferDeps,
+  caller: Caller,
+  input: DealInput,
+  idempotencyKey?: string,
+): Promise<{ created: boolean; deal: Deal }> {
+  let institutionUscc: string;
+  if (caller.roles.includes('institution') && !isAdmin(caller)) {
+    institutionUscc = ownOrganization(caller, 'institution');
+    if (input.institutionUscc && input.institutionUscc !== institutionUscc) {
+      throw new ForbiddenError(
+        `You record deals of your own institution (${institutionUscc}) only: leave institutionUscc out or set it to your own.`,
+      );
+    }
+  } else {
+    if (!input.institutionUscc) {
+      throw new ValidationError('Name the patentee institution (institutionUscc) you record this deal for.', [
+        { in: 'body', field: 'institutionUscc', message: 'required for admins' },
+      ]);
+    }
+    institutionUscc = input.institutionUscc;
+  }
+  if (input.enterprise.uscc === institutionUscc) {
+    throw new ValidationError('The enterprise must be another organization than the institution.', [
+      { in: 'body', field: 'enterprise.uscc', message: 'is the institution itself' },
+    ]);
+  }
+  const numbers = distinctNumbers(input.applicationNumbers);
+  const institution = await deps.store.institution(institutionUscc);
+  if (caller.roles.includes('province-admin') && !caller.roles.includes('national-admin')) {
+    if (!institution || institution.provinceCode !== caller.provinceCode) {
+      throw new NotFoundError(
+        `No institution ${institutionUscc} in your province: check the code, or ask the admins of its province.`,
+      );
+    }
+  }
+
+  const key = idempotencyKey ?? input.clientReference;
+  const requestHash = hashOf({ institutionUscc, ...input, applicationNumbers: numbers });
+  const dealId = key ? `d-${hashOf(['deal', institutionUscc, key])}` : deps.ids();
+  const replay = async () => {
+    const existing = (await deps.store.deal(dealId)) as StoredDeal | undefined;
+    if (!existing) return undefined;
+    if (existing.requestHash !== requestHash) {
+      throw new ConflictError(
+        `The reference "${key}" already recorded deal ${dealId} with other contents: use a new Idempotency-Key / clientReference for a new deal, or read the existing one with GET /v1/deals/${dealId}.`,
+        { dealId },
+      );
+    }
+    return { created: false, deal: toDealView(existing) };
+  };
+  if (key) {
+    const existing = await replay();
+    if (existing) return existing;
+  }
+
+  const patents = await ownPatents(deps, numbers, institutionUscc);
+  refuseIfAny(patents.flatMap((patent) => dealRefusal(patent, input) ?? []));
+  planAll(patents, { event: 'dealRecorded', context: { dealKind: input.kind } });
+
+  const createdAt = deps.now().toISOString();
+  const deal: StoredDeal = {
+    dealId,
+    kind: input.kind,
+    ...(input.licenseType ? { licenseType: input.licenseType } : {}),
+    applicationNumbers: numbers,
+    institutionUscc,
+    ...(institution?.name ? { institutionName: institution.name } : {}),
+    provinceCode: institution?.provinceCode ?? patents[0]!.provinceCode,
+    enterprise: input.enterprise,
+    priceTerms: input.priceTerms,
+    contractValueFen: contractValueFen(input.priceTerms),
+    effectiveDate: input.effectiveDate,
+    ...(input.endDate ? { endDate: input.endDate } : {}),
+    ...(input.clientReference ? { clientReference: input.clientReference } : {}),
+    ...(input.notes ? { notes: input.notes } : {}),
+    origin: 'recorded',
+    filingKind: input.kind === 'license' ? 'license-filing' : 'assignment-registration',
+    filingStatus: 'pending',
+    filingDueDate: addMonths(input.effectiveDate, transferSettings.filingMonths),
+    createdAt,
+    createdBy: caller.sub,
+    version: 1,
+    requestHash,
+  };
+  const { items, shape } = dealWrites(deps.store.tableName, deal, patents, caller);
+  if ((await deps.store.transact(items, shape)) === 'duplicate') {
+    const existing = await replay();
+    if (existing) return existing;
+    throw new ConflictError(
+      'This deal was being recorded at the same moment: read it with GET /v1/deals and retry if absent.',
+    );
+  }
+  return { created: true, deal: toDealView(deal) };
+}
+
+async function dealInScope(deps: TransferDeps, caller: Caller, dealId: string): Promise<StoredDeal> {
+  const deal = (await deps.store.deal(dealId)) as StoredDeal | undefined;
+  if (!deal || !canSeeDeal(caller, deal)) {
+    throw new NotFoundError(
+      `No deal ${dealId} in your scope: check the id, or list your deals with GET /v1/deals.`,
+    );
+  }
+  return deal;
+}
+
+export async function getDeal(deps: TransferDeps, caller: Caller, dealId: string): Promise<Deal> {
+  return toDealView(await dealInScope(deps, caller, dealId));
+}
+
+export async function listDeals(deps: TransferDeps, caller: Caller, query: DealListQuery) {
+  const filter = { kind: query.kind, filingStatus: query.filingStatus };
+  let listing: Parameters<TransferDeps['store']['listDeals']>[0];
+  const admin = isAdmin(caller);
+  if (admin && (query.institution || query.enterprise)) {
+    listing = query.institution
+      ? { by: 'institution', uscc: query.institution }
+      : { by: 'enterprise', uscc: query.enterprise! };
+  } else if (admin) {
+    const province = caller.roles.includes('national-admin') ? query.province : caller.provinceCode;
+    if (!province) {
+      throw new ValidationError(
+        'Name the province (?province=110000), an institution or an enterprise to list.',
+        [{ in: 'query', field: 'province', message: 'required for national admins' }],
+      );
+    }
+    listing = { by: 'province', code: province };
+  } else if (caller.roles.includes('institution')) {
+    listing = { by: 'institution', uscc: ownOrganization(caller, 'institution') };
+  } else {
+    listing = { by: 'enterprise', uscc: ownOrganization(caller, 'enterprise') };
+  }
+  if (caller.roles.includes('province-admin') && !caller.roles.includes('national-admin') && query.province) {
+    if (query.province !== caller.provinceCode) {
+      throw new ForbiddenError(`You see the deals of your province (${caller.provinceCode}) only.`);
+    }
+  }
+  const name = `deals:${JSON.stringify(listing)}:${query.kind ?? ''}:${query.filingStatus ?? ''}`;
+  const page = await deps.store.listDeals(listing, filter, query.limit, decodeCursor(name, query.cursor));
+  // Admins naming an institution or enterprise outside their province see nothing of it.
+  const items = page.items.filter((deal) => canSeeDeal(caller, deal)).map(toDealView);
+  return { items, ...(page.lastKey ? { nextCursor: encodeCursor(name, page.lastKey) } : {}) };
+}
+
+/** PUT /v1/deals/{id}/filing: the registration / filing number and date; the patents become filed. */
+export async function recordFiling(
+  deps: TransferDeps,
+  caller: Caller,
+  dealId: string,
+  filing: FilingInput,
+): Promise<{ changed: boolean; deal: Deal }> {
+  const deal = await dealInScope(deps, caller, dealId);
+  if (
+    !isAdmin(caller) &&
+    !(caller.roles.includes('institution') && caller.orgUscc === deal.institutionUscc)
+  ) {
+    throw new ForbiddenError(
+      'The institution (patentee) or an admin of its province records the registration / filing: ask the institution to record it.',
+    );
+  }
+  if (deal.filing) {
+    if (deal.filing.number === filing.number && deal.filing.date === filing.date) {
+      return { changed: false, deal: toDealView(deal) };
+    }
+    throw new ConflictError(
+      `Deal ${dealId} already has the ${deal.filingKind} ${deal.filing.number} of ${deal.filing.date}: a correction goes through the admins of province ${deal.provinceCode}.`,
+      { filing: deal.filing },
+    );
+  }
+  if (filing.date < deal.effectiveDate) {
+    throw new ValidationError(
+      `The filing date ${filing.date} is before the deal's effective date ${deal.effectiveDate}: a contract is registered or filed after it takes effect; check the date on the notice.`,
+      [{ in: 'body', field: 'date', message: `before the effective date ${deal.effectiveDate}` }],
+    );
+  }
+  const now = deps.now();
+  if (filing.date > chinaDate(now)) {
+    throw new ValidationError(
+      `The filing date ${filing.date} is in the future: enter the date on the notice.`,
+      [{ in: 'body', field: 'date', message: 'in the future' }],
+    );
+  }
+  const patents = await ownPatents(deps, deal.applicationNumbers, deal.institutionUscc);
+  planAll(patents, { event: 'filingConfirmed' });
+  const at = now.toISOString();
+  const recorded = { ...filing, recordedAt: at, recordedBy: caller.sub };
+  const { pk, sk } = dealKey(dealId);
+  const items: TransactItem[] = [
+    {
+      Update: {
+        TableName: deps.store.tableName,
+        Key: { pk, sk },
+        UpdateExpression:
+          'SET filing = :filing, filingStatus = :filed, version = :next, updatedAt = :at REMOVE gsi3pk, gsi3sk',
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: {
+          ':filing': recorded,
+          ':filed': 'filed',
+          ':next': deal.version + 1,
+          ':version': deal.version,
+          ':at': at,
+        },
+      },
+    },
+    {
+      Put: {
+        TableName: deps.store.tableName,
+        Item: auditItem({
+          pk,
+          action: 'deal.filed',
+          caller,
+          at,
+          changes: { filing: recorded, filingStatus: { from: deal.filingStatus, to: 'filed' } },
+        }),
+      },
+    },
+  ];
+  const shape = {
+    recordIndexes: [] as number[],
+    markerIndexes: [] as number[],
+    patentIndexes: [] as number[],
+  };
+  for (const patent of patents) {
+    shape.patentIndexes.push(items.length);
+    shape.markerIndexes.push(items.length + 3);
+    items.push(
+      ...transitionWrites(
+        deps.store.tableName,
+        patent,
+        {
+          event: 'filingConfirmed',
+          eventId: `filing#${dealId}`,
+          actor: caller,
+          details: { dealId, filingKind: deal.filingKind, filingNumber: filing.number },
+        },
+        at,
+      ),
+    );
+  }
+  if ((await deps.store.transact(items, shape)) === 'duplicate') {
+    const again = await dealInScope(deps, caller, dealId);
+    return { changed: false, deal: toDealView(again) };
+  }
+  return {
+    changed: true,
+    deal: toDealView({ ...deal, filing: recorded, filingStatus: 'filed', version: deal.version + 1 }),
+  };
+}
+
+export { maxPortfolioPatents };

@@ -1,0 +1,40 @@
+/**
+ * deadline-sweep task (or run alone with `npm run job`): flags registrations / filings past their due
+ * date and emails the institution and its province admins. Input `{ now?: ISO time }`; output the counts.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { logger } from '../shared/powertools.ts';
+import { flagOverdueFilings } from './overdue.ts';
+import { provinceAdminDirectory, transferDeps } from './transfer-deps.ts';
+
+const deps = transferDeps();
+
+export const handler = middy(async (event: { now?: string } | null | undefined, context: Context) => {
+  const directory = await provinceAdminDirectory();
+  const outcome = await flagOverdueFilings(
+    { ...deps, directory },
+    {
+      now: typeof event?.now === 'string' ? event.now : undefined,
+      shouldStop: () => context.getRemainingTimeInMillis() < 60_000,
+    },
+  );
+  logger.info('overdue filings flagged', { ...outcome, failed: outcome.failed.length });
+  if (outcome.failed.length) {
+    // Fail so that the workflow's Retry / the alarms see it; flagging is conditional, a retry is safe.
+    throw new Error(
+      `${outcome.failed.length} overdue deals could not be flagged, e.g. ${outcome.failed
+        .slice(0, 5)
+        .map((f) => `${f.dealId}: ${f.error}`)
+        .join('; ')}`,
+    );
+  }
+  return {
+    due: outcome.due,
+    flagged: outcome.flagged,
+    skipped: outcome.skipped,
+    mailed: outcome.mailed,
+    withoutRecipient: outcome.withoutRecipient.length,
+  };
+}).use(injectLambdaContext(logger));

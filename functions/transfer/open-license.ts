@@ -1,0 +1,290 @@
+/**
+ * Open licensing (开放许可, Patent Law art. 50-52, Implementing Regulations art. 85): declaration,
+ * withdrawal, and an enterprise taking a license by written notice and payment. The declaration lives
+ * on the patent item (`openLicense`), written with the openLicenseDeclared / openLicenseWithdrawn
+ * transition; a license taken is an ordinary `open` license deal with the usual filing clock.
+ */
+
+import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
+import type { Deal } from '../../schemas/deal.ts';
+import { priceTermIssues } from '../../schemas/deal.ts';
+import type { OpenLicense, OpenLicenseDeclaration, TakeOpenLicense } from '../../schemas/open-license.ts';
+import type { Caller } from '../../schemas/roles.ts';
+import { planTransition, transitionWrites } from '../pipeline/transitions.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { hashOf, isAdmin, LicensingRefusedError, ownOrganization } from './access.ts';
+import { dealWrites, type StoredDeal, toDealView } from './deals.ts';
+import type { TransferDeps, TransferPatent } from './ports.ts';
+import {
+  addMonths,
+  chinaDate,
+  dealRefusal,
+  declarationRefusal,
+  needsEvaluationReport,
+  transferSettings,
+} from './rules.ts';
+
+type WithHash = TransferPatent & { openLicenseHash?: string };
+
+/** The patent of the patentee institution (institution users) or of the admin's province; 404 otherwise. */
+async function patenteePatent(deps: TransferDeps, caller: Caller, input: string): Promise<WithHash> {
+  const n = normalizeApplicationNumber(input);
+  const patent = (await deps.store.patents([n])).get(n) as WithHash | undefined;
+  const visible =
+    patent !== undefined &&
+    (caller.roles.includes('national-admin') ||
+      (caller.roles.includes('province-admin') && caller.provinceCode === patent.provinceCode) ||
+      (caller.roles.includes('institution') && caller.orgUscc === patent.institutionUscc));
+  if (!visible) {
+    throw new NotFoundError(
+      `No patent ${n} among your patents: check the application number (list them with GET /v1/patents).`,
+    );
+  }
+  return patent;
+}
+
+export async function declareOpenLicense(
+  deps: TransferDeps,
+  caller: Caller,
+  applicationNumber: string,
+  input: OpenLicenseDeclaration,
+): Promise<{ changed: boolean; openLicense: OpenLicense }> {
+  const patent = await patenteePatent(deps, caller, applicationNumber);
+  const n = patent.applicationNumber;
+  const requestHash = hashOf(input);
+  if (patent.openLicense?.status === 'active') {
+    if (patent.openLicenseHash === requestHash) return { changed: false, openLicense: patent.openLicense };
+    throw new ConflictError(
+      `Patent ${n} is already under an open license (until ${patent.openLicense.endDate}): withdraw it first (POST /v1/patents/${n}/open-license/withdrawal) to declare other terms.`,
+      { openLicense: patent.openLicense },
+    );
+  }
+  if (needsEvaluationReport(patent.patentType) && !input.evaluationReportRef) {
+    throw new ValidationError(
+      `Patent ${n} is a ${patent.patentType === 'design' ? 'design' : 'utility model'}: an open license of it needs a patent evaluation report (专利权评价报告, Implementing Regulations art. 85). Request the report from CNIPA and give its number as evaluationReportRef.`,
+      [{ in: 'body', field: 'evaluationReportRef', message: `required for a ${patent.patentType}` }],
+    );
+  }
+  const termIssues = priceTermIssues(input.feeStandard, {
+    effectiveDate: input.startDate,
+    endDate: input.endDate,
+  });
+  if (termIssues.length) {
+    throw new ValidationError(
+      `The fee standard is not valid: ${termIssues.map((i) => i.message).join('; ')}.`,
+      termIssues.map((i) => ({
+        in: 'body',
+        field: ['feeStandard', ...i.path].join('.'),
+        message: i.message,
+      })),
+    );
+  }
+  const refusal = declarationRefusal(patent, input.startDate);
+  if (refusal) throw new LicensingRefusedError(refusal);
+  planTransition(patent, { event: 'openLicenseDeclared' });
+
+  const at = deps.now().toISOString();
+  const institution = await deps.store.institution(patent.institutionUscc);
+  const openLicense: OpenLicense = {
+    status: 'active',
+    applicationNumber: n,
+    ...(patent.patentType ? { patentType: patent.patentType } : {}),
+    ...(patent.title ? { title: patent.title } : {}),
+    patenteeUscc: patent.institutionUscc,
+    ...(institution?.name ? { patenteeName: institution.name } : {}),
+    feeStandard: input.feeStandard,
+    paymentMethod: input.paymentMethod,
+    startDate: input.startDate,
+    endDate: input.endDate,
+    ...(input.evaluationReportRef ? { evaluationReportRef: input.evaluationReportRef } : {}),
+    ...(input.contact ? { contact: input.contact } : {}),
+    declaredAt: at,
+    declaredBy: caller.sub,
+  };
+  const items = transitionWrites(
+    deps.store.tableName,
+    patent,
+    {
+      event: 'openLicenseDeclared',
+      eventId: `open-license#${requestHash}#${patent.version}`,
+      actor: caller,
+      set: { openLicense, openLicenseHash: requestHash },
+      details: { startDate: input.startDate, endDate: input.endDate, feeType: input.feeStandard.type },
+    },
+    at,
+  );
+  const outcome = await deps.store.transact(items, {
+    recordIndexes: [],
+    markerIndexes: [3],
+    patentIndexes: [0],
+  });
+  // The same declaration sent twice at the same moment: the first one recorded it.
+  if (outcome === 'duplicate') return { changed: false, openLicense };
+  return { changed: true, openLicense };
+}
+
+export async function withdrawOpenLicense(
+  deps: TransferDeps,
+  caller: Caller,
+  applicationNumber: string,
+  reason: string,
+): Promise<{ changed: boolean; openLicense: OpenLicense }> {
+  const patent = await patenteePatent(deps, caller, applicationNumber);
+  const n = patent.applicationNumber;
+  const current = patent.openLicense;
+  if (!current) {
+    throw new ConflictError(`Patent ${n} has no open license to withdraw.`);
+  }
+  if (current.status === 'withdrawn') {
+    if (current.withdrawalReason === reason) return { changed: false, openLicense: current };
+    throw new ConflictError(
+      `The open license of patent ${n} was withdrawn on ${current.withdrawnAt?.slice(0, 10)}.`,
+      {
+        openLicense: current,
+      },
+    );
+  }
+  planTransition(patent, { event: 'openLicenseWithdrawn' });
+  const at = deps.now().toISOString();
+  const openLicense: OpenLicense = {
+    ...current,
+    status: 'withdrawn',
+    withdrawnAt: at,
+    withdrawalReason: reason,
+  };
+  const items = transitionWrites(
+    deps.store.tableName,
+    patent,
+    {
+      event: 'openLicenseWithdrawn',
+      eventId: `open-license-withdrawal#${current.declaredAt}`,
+      actor: caller,
+      set: { openLicense },
+      details: { reason },
+    },
+    at,
+  );
+  const outcome = await deps.store.transact(items, {
+    recordIndexes: [],
+    markerIndexes: [3],
+    patentIndexes: [0],
+  });
+  if (outcome === 'duplicate') return { changed: false, openLicense };
+  return { changed: true, openLicense };
+}
+
+/** An enterprise takes the open license: written notice + payment -> an ordinary `open` license deal. */
+export async function takeOpenLicense(
+  deps: TransferDeps,
+  caller: Caller,
+  applicationNumber: string,
+  input: TakeOpenLicense,
+): Promise<{ created: boolean; deal: Deal }> {
+  const enterpriseUscc = ownOrganization(caller, 'enterprise');
+  const n = normalizeApplicationNumber(applicationNumber);
+  const patent = (await deps.store.patents([n])).get(n);
+  const open = patent?.openLicense;
+  if (!patent || open?.status !== 'active') {
+    throw new NotFoundError(
+      `Patent ${n} is not under an open license: check the number in the list of openly licensed patents, or negotiate a license with its patentee.`,
+    );
+  }
+  const enterprise = await deps.store.enterprise(enterpriseUscc);
+  if (!enterprise) {
+    throw new ForbiddenError(
+      'Register your enterprise first (POST /v1/enterprises): the license is recorded for a registered enterprise.',
+    );
+  }
+  const today = chinaDate(deps.now());
+  const field = (name: string, message: string) => [{ in: 'body', field: name, message }];
+  if (input.noticeDate < open.startDate || input.noticeDate > open.endDate) {
+    throw new ValidationError(
+      `The notice date ${input.noticeDate} is outside the open license term ${open.startDate} - ${open.endDate}: a license is taken during the term.`,
+      field('noticeDate', 'outside the open license term'),
+    );
+  }
+  if (input.noticeDate > today || input.payment.paidOn > today) {
+    throw new ValidationError(
+      'The notice and the payment are recorded once made: dates cannot be in the future.',
+      [
+        ...(input.noticeDate > today ? field('noticeDate', 'in the future') : []),
+        ...(input.payment.paidOn > today ? field('payment.paidOn', 'in the future') : []),
+      ],
+    );
+  }
+  const due =
+    open.feeStandard.type === 'lump-sum'
+      ? open.feeStandard.amountFen
+      : open.feeStandard.type === 'upfront-royalty'
+        ? open.feeStandard.upfrontFen
+        : 0;
+  if (input.payment.amountFen < due) {
+    throw new ValidationError(
+      `The open license asks for ${(due / 100).toFixed(2)} CNY on taking it (${open.feeStandard.type}); the payment records ${(input.payment.amountFen / 100).toFixed(2)} CNY: pay the difference and record the full payment.`,
+      field('payment.amountFen', `less than ${due} fen`),
+    );
+  }
+  const refusal = dealRefusal(patent, {
+    kind: 'license',
+    licenseType: 'open',
+    effectiveDate: input.noticeDate,
+  });
+  if (refusal) throw new LicensingRefusedError(refusal);
+
+  const dealId = `o-${hashOf(['open', n, enterpriseUscc, input.payment.reference])}`;
+  const requestHash = hashOf({ n, ...input });
+  const existing = (await deps.store.deal(dealId)) as StoredDeal | undefined;
+  if (existing) {
+    if (existing.requestHash !== requestHash) {
+      throw new ConflictError(
+        `The payment reference ${input.payment.reference} already recorded license ${dealId} with other details.`,
+        { dealId },
+      );
+    }
+    return { created: false, deal: toDealView(existing) };
+  }
+  planTransition(patent, { event: 'dealRecorded', context: { dealKind: 'license' } });
+  // Effective once both the notice and the payment are made (art. 51): the later of the two dates.
+  const effectiveDate = [input.noticeDate, input.payment.paidOn].sort()[1]!;
+  const institution = await deps.store.institution(patent.institutionUscc);
+  const createdAt = deps.now().toISOString();
+  const deal: StoredDeal = {
+    dealId,
+    kind: 'license',
+    licenseType: 'open',
+    applicationNumbers: [n],
+    institutionUscc: patent.institutionUscc,
+    ...(institution?.name ? { institutionName: institution.name } : {}),
+    provinceCode: institution?.provinceCode ?? patent.provinceCode,
+    enterprise: { uscc: enterpriseUscc, name: enterprise.name ?? enterpriseUscc },
+    priceTerms: open.feeStandard,
+    contractValueFen: input.payment.amountFen,
+    effectiveDate,
+    endDate: open.endDate,
+    origin: 'open-license',
+    payment: input.payment,
+    filingKind: 'license-filing',
+    filingStatus: 'pending',
+    filingDueDate: addMonths(effectiveDate, transferSettings.filingMonths),
+    createdAt,
+    createdBy: caller.sub,
+    version: 1,
+    requestHash,
+  };
+  const { items, shape } = dealWrites(deps.store.tableName, deal, [patent], caller);
+  if ((await deps.store.transact(items, shape)) === 'duplicate') {
+    const again = (await deps.store.deal(dealId)) as StoredDeal | undefined;
+    if (again) return { created: false, deal: toDealView(again) };
+  }
+  return { created: true, deal: toDealView(deal) };
+}
+
+/** Used by the route that reads an open license (any signed-in user: the declaration is public). */
+export async function getOpenLicense(deps: TransferDeps, applicationNumber: string): Promise<OpenLicense> {
+  const n = normalizeApplicationNumber(applicationNumber);
+  const open = (await deps.store.patents([n])).get(n)?.openLicense;
+  if (!open) throw new NotFoundError(`Patent ${n} has no open license declaration.`);
+  return open;
+}
+
+export { isAdmin };

@@ -1,0 +1,156 @@
+/**
+ * Overdue registrations / filings (task `flagOverdueFilings`, run by the deadline sweep): every deal
+ * whose filing is still pending after its due date is flagged overdue once (conditional on the status
+ * still being pending), with its audit entry and one email to the institution and the admins of its
+ * province, all in one transaction. A flagged deal leaves the DUE#filing index (it moves to
+ * OVERDUE#filing), so the next sweep does not read it again; recording the filing removes it.
+ */
+import type { Deal } from '../../schemas/deal.ts';
+import type { MailMessage } from '../../schemas/mail.ts';
+import { newMailItem } from '../mail/mail-outbox.ts';
+import { mailOutboxItem } from '../mail/mail-store.ts';
+import type { TransactItem } from '../pipeline/transitions.ts';
+import { auditItem } from '../shared/audit.ts';
+import { ConflictError } from '../shared/errors.ts';
+import type { TransferDeps } from './ports.ts';
+import { chinaDate } from './rules.ts';
+import { dealKey } from './transfer-store.ts';
+
+export interface OverdueOutcome {
+  /** Deals past their due date read from the index. */
+  due: number;
+  flagged: number;
+  /** Flagged or filed by someone else in the meantime. */
+  skipped: number;
+  /** Emails queued (one per flagged deal with at least one address). */
+  mailed: number;
+  /** Flagged deals for which nobody had an email address (institution contact and province admins). */
+  withoutRecipient: string[];
+  failed: Array<{ dealId: string; error: string }>;
+}
+
+const kindZh = { assignment: '转让登记', license: '许可合同备案', equity: '作价入股（转让登记）' } as const;
+
+export function overdueMail(deal: Deal, to: string[], today: string): MailMessage {
+  const what = deal.filingKind === 'license-filing' ? 'license contract filing' : 'assignment registration';
+  const lines = [
+    `交易 ${deal.dealId}（${kindZh[deal.kind]}）应于 ${deal.filingDueDate} 前办理，截至 ${today} 尚未登记备案。`,
+    `Deal ${deal.dealId}: the ${what} was due by ${deal.filingDueDate} and is still not recorded (${today}).`,
+    '',
+    `机构 / Institution: ${deal.institutionName ?? ''} ${deal.institutionUscc}`,
+    `企业 / Enterprise: ${deal.enterprise.name} ${deal.enterprise.uscc}`,
+    `专利 / Patents: ${deal.applicationNumbers.join(', ')}`,
+    `生效日 / Effective: ${deal.effectiveDate}`,
+    '',
+    `请尽快向国家知识产权局办理并录入登记/备案号：PUT /v1/deals/${deal.dealId}/filing`,
+    `Please file it with CNIPA and record the number and date: PUT /v1/deals/${deal.dealId}/filing`,
+  ];
+  return {
+    to,
+    subject: `逾期未备案 / Filing overdue: deal ${deal.dealId} (${deal.applicationNumbers.length} patent${deal.applicationNumbers.length > 1 ? 's' : ''})`,
+    text: lines.join('\n'),
+    attachments: [],
+  };
+}
+
+export async function flagOverdueFilings(
+  deps: TransferDeps,
+  input: { now?: string; limit?: number; shouldStop?: () => boolean } = {},
+): Promise<OverdueOutcome> {
+  const now = input.now ? new Date(input.now) : deps.now();
+  const today = chinaDate(now);
+  const at = now.toISOString();
+  const outcome: OverdueOutcome = {
+    due: 0,
+    flagged: 0,
+    skipped: 0,
+    mailed: 0,
+    withoutRecipient: [],
+    failed: [],
+  };
+  const adminEmails = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (;;) {
+    // Flagged deals leave the index, so each round reads the next ones; failures are skipped by `seen`.
+    const deals = (await deps.store.dueFilings(today, input.limit ?? 100)).filter((d) => !seen.has(d.dealId));
+    if (deals.length === 0) break;
+    for (const deal of deals) {
+      seen.add(deal.dealId);
+      outcome.due++;
+      if (deal.filingStatus !== 'pending' || deal.filingDueDate >= today) {
+        outcome.skipped++;
+        continue;
+      }
+      try {
+        const institution = await deps.store.institution(deal.institutionUscc);
+        if (!adminEmails.has(deal.provinceCode)) {
+          adminEmails.set(
+            deal.provinceCode,
+            (await deps.directory?.provinceAdminEmails(deal.provinceCode)) ?? [],
+          );
+        }
+        const to = [
+          ...new Set([
+            ...(institution?.contactEmail ? [institution.contactEmail] : []),
+            ...adminEmails.get(deal.provinceCode)!,
+          ]),
+        ];
+        const { pk, sk } = dealKey(deal.dealId);
+        const items: TransactItem[] = [
+          {
+            Update: {
+              TableName: deps.store.tableName,
+              Key: { pk, sk },
+              UpdateExpression:
+                'SET filingStatus = :overdue, overdueFlaggedAt = :at, gsi3pk = :flagged, version = version + :one, updatedAt = :at',
+              ConditionExpression: 'filingStatus = :pending',
+              ExpressionAttributeValues: {
+                ':overdue': 'overdue',
+                ':pending': 'pending',
+                ':at': at,
+                ':flagged': 'OVERDUE#filing',
+                ':one': 1,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: deps.store.tableName,
+              Item: auditItem({
+                pk,
+                action: 'deal.filingOverdue',
+                caller: { sub: 'system:deadline-sweep', roles: [] },
+                at,
+                changes: {
+                  filingStatus: { from: 'pending', to: 'overdue' },
+                  dueDate: deal.filingDueDate,
+                  notified: to,
+                },
+              }),
+            },
+          },
+        ];
+        if (to.length)
+          items.push({
+            Put: {
+              TableName: deps.store.tableName,
+              Item: mailOutboxItem(newMailItem(overdueMail(deal, to, today), now)),
+            },
+          });
+        await deps.store.transact(items, { recordIndexes: [], markerIndexes: [], patentIndexes: [] });
+        outcome.flagged++;
+        if (to.length) outcome.mailed++;
+        else outcome.withoutRecipient.push(deal.dealId);
+      } catch (error) {
+        if (error instanceof ConflictError) {
+          // Filed or flagged at the same moment: nothing left to do for it.
+          outcome.skipped++;
+        } else {
+          outcome.failed.push({ dealId: deal.dealId, error: (error as Error).message });
+        }
+      }
+      if (input.shouldStop?.()) return outcome;
+    }
+  }
+  return outcome;
+}

@@ -1,0 +1,122 @@
+/**
+ * The licensing rules a deal or an open-license declaration must pass, as pure functions over what the
+ * patent item records (docs/transfer.md, "Rules"):
+ *
+ * 1. While an open license is active (Patent Law art. 50-52: 开放许可期间不得就该专利给予独占或者排他许可),
+ *    exclusive and sole licenses are refused.
+ * 2. An exclusive (独占) or sole (排他) license in force excludes any further license to a third party
+ *    and an open-license declaration, until its end date: that is what exclusive and sole mean.
+ * 3. Once a patent was assigned (转让) or contributed as equity (作价入股), the institution is no longer
+ *    the patentee: it records no further deal and declares no open license on it.
+ * Assignments and equity contributions are not refused because of licenses in force: licenses granted
+ * before survive a change of patentee.
+ */
+import type { DealKind, LicenseType } from '../../schemas/deal.ts';
+import type { OpenLicense } from '../../schemas/open-license.ts';
+
+export interface ExclusiveGrant {
+  dealId: string;
+  licenseType: 'exclusive' | 'sole';
+  enterpriseUscc: string;
+  endDate?: string;
+}
+export interface PatenteeChange {
+  dealId: string;
+  kind: 'assignment' | 'equity';
+  enterpriseUscc: string;
+  effectiveDate: string;
+}
+
+/** What the rules read on a patent item (written by the transfer transactions through the transition `set`). */
+export interface LicensingState {
+  applicationNumber: string;
+  openLicense?: OpenLicense;
+  exclusiveGrant?: ExclusiveGrant;
+  patenteeChange?: PatenteeChange;
+}
+
+export interface Refusal {
+  code: 'OPEN_LICENSE_ACTIVE' | 'EXCLUSIVE_LICENSE_IN_FORCE' | 'PATENTEE_CHANGED';
+  message: string;
+  details: Record<string, unknown>;
+}
+
+const inForce = (grant: ExclusiveGrant | undefined, on: string) =>
+  grant !== undefined && (grant.endDate === undefined || grant.endDate >= on);
+
+/** Why a new deal on this patent is refused, or undefined when the rules allow it. */
+export function dealRefusal(
+  patent: LicensingState,
+  deal: { kind: DealKind; licenseType?: LicenseType; effectiveDate: string },
+): Refusal | undefined {
+  const n = patent.applicationNumber;
+  if (patent.patenteeChange) {
+    const change = patent.patenteeChange;
+    return {
+      code: 'PATENTEE_CHANGED',
+      message: `专利 ${n} 已${change.kind === 'assignment' ? '转让' : '作价入股'}（交易 ${change.dealId}），机构不再是专利权人 / Patent ${n} was ${change.kind === 'assignment' ? 'assigned' : 'contributed as equity'} in deal ${change.dealId}: the institution is no longer the patentee and cannot record another deal on it. Remove it from this deal.`,
+      details: { applicationNumber: n, ...change },
+    };
+  }
+  if (
+    deal.kind === 'license' &&
+    (deal.licenseType === 'exclusive' || deal.licenseType === 'sole') &&
+    patent.openLicense?.status === 'active'
+  ) {
+    return {
+      code: 'OPEN_LICENSE_ACTIVE',
+      message: `专利 ${n} 处于开放许可期间，不得给予独占或排他许可 / Patent ${n} is under an open license (declared ${patent.openLicense.declaredAt.slice(0, 10)}, until ${patent.openLicense.endDate}): exclusive and sole licenses are not allowed while it is open (Patent Law art. 50-52). Record an ordinary license, or withdraw the open license first (POST /v1/patents/${n}/open-license/withdrawal).`,
+      details: {
+        applicationNumber: n,
+        licenseType: deal.licenseType,
+        openLicense: { startDate: patent.openLicense.startDate, endDate: patent.openLicense.endDate },
+      },
+    };
+  }
+  if (deal.kind === 'license' && inForce(patent.exclusiveGrant, deal.effectiveDate)) {
+    const grant = patent.exclusiveGrant!;
+    return {
+      code: 'EXCLUSIVE_LICENSE_IN_FORCE',
+      message: `专利 ${n} 已有${grant.licenseType === 'exclusive' ? '独占' : '排他'}许可（交易 ${grant.dealId}）在有效期内 / Patent ${n} has a${grant.licenseType === 'exclusive' ? 'n exclusive' : ' sole'} license in force (deal ${grant.dealId}${grant.endDate ? `, until ${grant.endDate}` : ''}): no further license can be granted before it ends. Start the new license after ${grant.endDate ?? 'its end'}, or record an assignment instead.`,
+      details: { applicationNumber: n, exclusiveGrant: grant },
+    };
+  }
+  return undefined;
+}
+
+/** Why an open-license declaration on this patent is refused (state rules; the report rule is checked apart). */
+export function declarationRefusal(patent: LicensingState, startDate: string): Refusal | undefined {
+  const n = patent.applicationNumber;
+  if (patent.patenteeChange) return dealRefusal(patent, { kind: 'license', effectiveDate: startDate });
+  if (inForce(patent.exclusiveGrant, startDate)) {
+    const grant = patent.exclusiveGrant!;
+    return {
+      code: 'EXCLUSIVE_LICENSE_IN_FORCE',
+      message: `专利 ${n} 有独占或排他许可在有效期内，不能开放许可 / Patent ${n} has a ${grant.licenseType} license in force (deal ${grant.dealId}${grant.endDate ? `, until ${grant.endDate}` : ''}): it cannot be offered to everyone. Declare the open license to start after ${grant.endDate ?? 'that license ends'}.`,
+      details: { applicationNumber: n, exclusiveGrant: grant },
+    };
+  }
+  return undefined;
+}
+
+/** Utility models and designs need a patent evaluation report (专利权评价报告) before an open license. */
+export const needsEvaluationReport = (patentType: string | undefined) =>
+  patentType === 'utility-model' || patentType === 'design';
+
+/** The calendar date `months` after `date` (YYYY-MM-DD), clamped to the month's last day (11-30 + 3 -> 02-28). */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const total = y * 12 + (m - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+/** Today in China (Asia/Shanghai, UTC+8, no daylight saving) as YYYY-MM-DD. */
+export const chinaDate = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+export const transferSettings = {
+  /** Registration / filing within this many months of the effective date (许可合同备案: 3 months). */
+  filingMonths: 3,
+};

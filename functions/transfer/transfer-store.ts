@@ -1,0 +1,220 @@
+/** DynamoDB adapter of TransferStore (see ports.ts for the items and keys). */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Deal } from '../../schemas/deal.ts';
+import type { Product } from '../../schemas/product.ts';
+import { cancellationCause } from '../pipeline/transitions.ts';
+import { ConflictError } from '../shared/errors.ts';
+import type { DealLink, TransferPatent, TransferStore } from './ports.ts';
+
+const storageFields = new Set([
+  'pk',
+  'sk',
+  'entity',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+]);
+const strip = <T>(item: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(item).filter(([field]) => !storageFields.has(field))) as T;
+export const dealKey = (dealId: string) => ({ pk: `DEAL#${dealId}`, sk: 'DEAL' });
+export const productKey = (productId: string) => ({ pk: `PRODUCT#${productId}`, sk: 'PRODUCT' });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName: string): TransferStore {
+  async function batchGet(keys: Array<Record<string, string>>) {
+    const found: Record<string, unknown>[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending = keys.slice(i, i + 100);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+        const response = await documents.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        found.push(...(response.Responses?.[tableName] ?? []));
+        pending = (response.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof pending;
+      }
+    }
+    return found;
+  }
+  async function get(key: Record<string, string>) {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+    );
+    return Item;
+  }
+  async function query(input: {
+    index: string;
+    pk: string;
+    limit: number;
+    start?: Record<string, unknown>;
+    filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+  }) {
+    const response = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: input.index,
+        KeyConditionExpression: `${input.index}pk = :pk`,
+        ExpressionAttributeValues: { ':pk': input.pk, ...(input.filter?.values ?? {}) },
+        ...(input.filter
+          ? { FilterExpression: input.filter.expression, ExpressionAttributeNames: input.filter.names }
+          : {}),
+        ScanIndexForward: false,
+        Limit: input.limit,
+        ExclusiveStartKey: input.start,
+      }),
+    );
+    return { items: response.Items ?? [], lastKey: response.LastEvaluatedKey };
+  }
+
+  return {
+    tableName,
+    async patents(numbers) {
+      const items = await batchGet(numbers.map((n) => ({ pk: `PAT#${n}`, sk: 'PATENT' })));
+      return new Map(
+        items.map((item) => [item.applicationNumber as string, item as unknown as TransferPatent]),
+      );
+    },
+    async institution(uscc) {
+      const item = await get({ pk: `INST#${uscc}`, sk: 'PROFILE' });
+      return item
+        ? {
+            uscc,
+            name: item.name as string | undefined,
+            provinceCode: item.provinceCode as string | undefined,
+            contactEmail: item.contactEmail as string | undefined,
+          }
+        : undefined;
+    },
+    async enterprise(uscc) {
+      const item = await get({ pk: `ENT#${uscc}`, sk: 'PROFILE' });
+      return item
+        ? {
+            uscc,
+            name: item.name as string | undefined,
+            provinceCode: item.provinceCode as string | undefined,
+            status: item.status as string | undefined,
+          }
+        : undefined;
+    },
+    async deal(dealId) {
+      const item = await get(dealKey(dealId));
+      return item ? strip<Deal>(item) : undefined;
+    },
+    async deals(ids) {
+      const items = await batchGet(ids.map(dealKey));
+      const byId = new Map(items.map((item) => [item.dealId as string, strip<Deal>(item)]));
+      return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+    },
+    async listDeals(listing, filter, limit, start) {
+      const conditions: string[] = [];
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      if (filter.kind) {
+        conditions.push('#kind = :kind');
+        names['#kind'] = 'kind';
+        values[':kind'] = filter.kind;
+      }
+      if (filter.filingStatus) {
+        conditions.push('filingStatus = :filingStatus');
+        values[':filingStatus'] = filter.filingStatus;
+      }
+      const filterExpression = conditions.length
+        ? { expression: conditions.join(' AND '), names, values }
+        : undefined;
+      if (listing.by === 'enterprise') {
+        const page = await query({ index: 'gsi1', pk: `ENT#${listing.uscc}#DEAL`, limit, start });
+        let items = await this.deals(page.items.map((link) => link.dealId as string));
+        if (filter.kind) items = items.filter((deal) => deal.kind === filter.kind);
+        if (filter.filingStatus) items = items.filter((deal) => deal.filingStatus === filter.filingStatus);
+        return { items, lastKey: page.lastKey };
+      }
+      const page = await query({
+        index: listing.by === 'institution' ? 'gsi1' : 'gsi2',
+        pk: listing.by === 'institution' ? `INST#${listing.uscc}#DEAL` : `PROV#${listing.code}#DEAL`,
+        limit,
+        start,
+        filter: filterExpression,
+      });
+      return { items: page.items.map((item) => strip<Deal>(item)), lastKey: page.lastKey };
+    },
+    async enterpriseLinks(uscc) {
+      const links: DealLink[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await query({ index: 'gsi1', pk: `ENT#${uscc}#DEAL`, limit: 500, start });
+        for (const item of page.items) {
+          links.push({
+            dealId: item.dealId as string,
+            kind: item.kind as DealLink['kind'],
+            applicationNumbers: item.applicationNumbers as string[],
+          });
+        }
+        start = page.lastKey;
+      } while (start);
+      return links;
+    },
+    async product(productId) {
+      const item = await get(productKey(productId));
+      return item ? strip<Product>(item) : undefined;
+    },
+    async listProducts(listing, limit, start) {
+      const page = await query({
+        index: listing.by === 'enterprise' ? 'gsi1' : 'gsi2',
+        pk: listing.by === 'enterprise' ? `ENT#${listing.uscc}#PRODUCT` : `PROV#${listing.code}#PRODUCT`,
+        limit,
+        start,
+      });
+      return { items: page.items.map((item) => strip<Product>(item)), lastKey: page.lastKey };
+    },
+    async dueFilings(beforeDate, limit) {
+      const response = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :before',
+          ExpressionAttributeValues: { ':pk': 'DUE#filing', ':before': beforeDate },
+          Limit: limit,
+        }),
+      );
+      // The index is eventually consistent: read each deal again before acting on it.
+      return this.deals((response.Items ?? []).map((item) => item.dealId as string));
+    },
+    async transact(items, shape) {
+      try {
+        await documents.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'done';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        const cause = cancellationCause(
+          error,
+          [...shape.recordIndexes, ...shape.markerIndexes],
+          shape.patentIndexes,
+        );
+        if (cause === 'duplicate') return 'duplicate';
+        if (cause === 'conflict' || reasons.some((r) => r.Code === 'TransactionConflict')) {
+          throw new ConflictError(
+            'A patent of this request (or the record itself) was changed at the same moment by someone else: read it again and retry the request.',
+          );
+        }
+        if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
+          throw new ConflictError(
+            'The record changed since it was read (for example a filing recorded or a deal flagged at the same time): read it again and retry.',
+          );
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Open licensing (开放许可, Patent Law art. 50-52, Implementing Regulations art. 85): the patentee
+ * declares the patent open to anyone on published terms; an enterprise takes a license by written
+ * notice and payment. Stored on the patent item as `openLicense`; docs/transfer.md has the rules.
+ */
+import { z } from 'zod';
+import { freeTermsSchema, lumpSumTermsSchema, upfrontRoyaltyTermsSchema } from './deal.ts';
+
+const date = (description: string) =>
+  z.iso.date('must be a date YYYY-MM-DD').meta({ description, example: '2026-03-01' });
+
+export const openLicenseFeeSchema = z
+  .discriminatedUnion('type', [lumpSumTermsSchema, upfrontRoyaltyTermsSchema, freeTermsSchema])
+  .meta({
+    id: 'OpenLicenseFee',
+    description:
+      'The fee standard every licensee pays (许可使用费支付方式、标准): a fixed fee per license, upfront + royalty, or free; amounts in fen',
+  });
+export type OpenLicenseFee = z.infer<typeof openLicenseFeeSchema>;
+
+export const openLicenseDeclarationSchema = z
+  .object({
+    feeStandard: openLicenseFeeSchema,
+    paymentMethod: z.string().trim().min(2).max(500).meta({
+      description: 'How and when licensees pay (支付方式): account, schedule, invoice',
+      example: '许可生效后 30 日内一次性汇入专利权人账户 / within 30 days to the patentee account',
+    }),
+    startDate: date('First day of the open license term'),
+    endDate: date('Last day of the open license term (after the start)'),
+    evaluationReportRef: z.string().trim().min(1).max(100).optional().meta({
+      description:
+        'Utility models and designs: the number of the patent evaluation report (专利权评价报告), required for them',
+      example: 'PJ2026000123',
+    }),
+    contact: z.string().trim().max(200).optional().meta({ description: 'Contact for licensees' }),
+  })
+  .superRefine((declaration, ctx) => {
+    if (declaration.endDate <= declaration.startDate) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endDate'],
+        message: `the end date ${declaration.endDate} must be after the start date ${declaration.startDate}`,
+      });
+    }
+  })
+  .meta({ id: 'OpenLicenseDeclaration' });
+export type OpenLicenseDeclaration = z.output<typeof openLicenseDeclarationSchema>;
+
+export const openLicenseSchema = z
+  .object({
+    status: z.enum(['active', 'withdrawn']),
+    applicationNumber: z.string(),
+    patentType: z.string().optional(),
+    title: z.string().optional(),
+    patenteeUscc: z.string(),
+    patenteeName: z.string().optional(),
+    feeStandard: openLicenseFeeSchema,
+    paymentMethod: z.string(),
+    startDate: z.string(),
+    endDate: z.string(),
+    evaluationReportRef: z.string().optional(),
+    contact: z.string().optional(),
+    declaredAt: z.string(),
+    declaredBy: z.string(),
+    withdrawnAt: z.string().optional(),
+    withdrawalReason: z.string().optional(),
+  })
+  .meta({ id: 'OpenLicense' });
+export type OpenLicense = z.infer<typeof openLicenseSchema>;
+
+export const openLicenseWithdrawalSchema = z
+  .object({
+    reason: z
+      .string()
+      .trim()
+      .min(2)
+      .max(1000)
+      .meta({ example: '拟独占许可给合作企业 / exclusive license planned' }),
+  })
+  .meta({ id: 'OpenLicenseWithdrawal' });
+
+export const takeOpenLicenseSchema = z
+  .object({
+    noticeDate: date('The day the written notice (书面通知) was sent to the patentee'),
+    payment: z
+      .object({
+        amountFen: z.number().int().min(0).meta({ description: 'Amount paid, in fen' }),
+        paidOn: date('Payment date'),
+        reference: z.string().trim().min(1).max(100).meta({
+          description: 'Bank / payment reference: the same reference twice records one license',
+          example: 'TX20260301-0042',
+        }),
+      })
+      .meta({ description: 'The payment record (the upfront fee or the fixed fee of the standard)' }),
+  })
+  .meta({ id: 'TakeOpenLicense' });
+export type TakeOpenLicense = z.output<typeof takeOpenLicenseSchema>;
