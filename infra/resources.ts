@@ -37,6 +37,7 @@ import { poolFunctions, poolRoutes } from './resources/pool.ts';
 import { promotionFunctions, promotionSchedules, promotionWorkflows } from './resources/promotion.ts';
 import { systemFunctions, systemRoutes, systemWorkflows } from './resources/system.ts';
 import { transferFunctions, transferRoutes } from './resources/transfer.ts';
+import { transferFunctions, transferRoutes } from './resources/transfer.ts';
 
 export type * from './resources/declarations.ts';
 export { adminRoles, routeErrors } from './resources/declarations.ts';
@@ -120,6 +121,7 @@ export const functions = {
   ...poolFunctions,
   ...mailFunctions,
   ...promotionFunctions,
+  ...transferFunctions,
   ...pipelineFunctions,
   ...transferFunctions,
 } as const satisfies Record<string, FunctionDeclaration>;
@@ -134,6 +136,7 @@ export const routes = [
   ...evaluationsRoutes,
   ...poolRoutes,
   ...mailRoutes,
+  ...transferRoutes,
   ...pipelineRoutes,
   ...transferRoutes,
 ] as const satisfies readonly RouteDeclaration[];
