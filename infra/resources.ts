@@ -27,9 +27,16 @@ import {
 import { mailFunctions, mailRoutes, mailSchedules, mailStreamConsumers } from './resources/mail.ts';
 import { marketFunctions, marketRoutes, marketSchedules, marketStreamConsumers } from './resources/market.ts';
 import { patentsFunctions, patentsRoutes } from './resources/patents.ts';
+import {
+  pipelineFunctions,
+  pipelineRoutes,
+  pipelineStreamConsumers,
+  pipelineWorkflows,
+} from './resources/pipeline.ts';
 import { poolFunctions, poolRoutes } from './resources/pool.ts';
 import { promotionFunctions, promotionSchedules, promotionWorkflows } from './resources/promotion.ts';
 import { systemFunctions, systemRoutes, systemWorkflows } from './resources/system.ts';
+import { transferFunctions, transferRoutes } from './resources/transfer.ts';
 
 export type * from './resources/declarations.ts';
 export { adminRoles, routeErrors } from './resources/declarations.ts';
@@ -113,6 +120,8 @@ export const functions = {
   ...poolFunctions,
   ...mailFunctions,
   ...promotionFunctions,
+  ...pipelineFunctions,
+  ...transferFunctions,
 } as const satisfies Record<string, FunctionDeclaration>;
 export type FunctionName = keyof typeof functions;
 
@@ -125,6 +134,8 @@ export const routes = [
   ...evaluationsRoutes,
   ...poolRoutes,
   ...mailRoutes,
+  ...pipelineRoutes,
+  ...transferRoutes,
 ] as const satisfies readonly RouteDeclaration[];
 
 export const bucketNotifications = [
@@ -134,15 +145,17 @@ export const bucketNotifications = [
 export const streamConsumers = [
   ...marketStreamConsumers,
   ...mailStreamConsumers,
+  ...pipelineStreamConsumers,
 ] as const satisfies readonly StreamConsumerDeclaration[];
 
 export const workflows = {
   ...systemWorkflows,
   ...intakeWorkflows,
   ...promotionWorkflows,
+  ...pipelineWorkflows,
 } as const satisfies Record<string, WorkflowDeclaration>;
 /** Written out: function declarations name the workflows they start, before `workflows` exists. */
-export type WorkflowName = 'system-probe' | 'batch-ingest' | 'deadline-sweep';
+export type WorkflowName = 'system-probe' | 'batch-ingest' | 'deadline-sweep' | 'patent-pipeline';
 /** Fails to compile when WorkflowName and the declared workflows drift apart. */
 export const workflowNamesMatch: [WorkflowName] extends [keyof typeof workflows]
   ? [keyof typeof workflows] extends [WorkflowName]
