@@ -32,6 +32,7 @@ export const promotionWorkflows = {
     tasks: {
       CloseEvaluationWindowsFunction: 'closeEvaluationWindows',
       ExpirePromotionsFunction: 'expirePromotions',
+      FlagOverdueFilingsFunction: 'flagOverdueFilings',
     },
   },
 } as const satisfies Record<string, WorkflowDeclaration>;

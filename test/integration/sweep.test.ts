@@ -112,6 +112,7 @@ describe('deadline-sweep workflow on the local cloud', () => {
     expect(output.promotions.counts.expired).toBeGreaterThanOrEqual(2);
     expect(output.promotions.counts.stale).toBeGreaterThanOrEqual(1);
     expect(output.promotions.rounds).toBeGreaterThanOrEqual(3);
+    expect(output.overdueFilings).toMatchObject({ branch: 'overdueFilings', ok: true, rounds: 1 });
 
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('ExecutionStarted');
@@ -127,6 +128,8 @@ describe('deadline-sweep workflow on the local cloud', () => {
         'EvaluationWindowsDone',
         'MorePromotions',
         'PromotionsComplete',
+        'FlagOverdueFilings',
+        'OverdueFilingsDone',
         'Summarize',
       ]),
     );

@@ -10,11 +10,12 @@ import { LocalStepFunctions } from '../../infra/local/step-functions.ts';
 
 type Script = (fn: string, payload: Record<string, unknown>) => unknown;
 
-function sweep(script: Script) {
+function sweep(script: Script, handlesFilings = false) {
   const calls: Array<{ fn: string; payload: Record<string, unknown> }> = [];
   const runtime = {
     invoke: async (fn: string, payload: unknown) => {
       calls.push({ fn, payload: payload as Record<string, unknown> });
+      if (fn === 'flagOverdueFilings' && !handlesFilings) return filingsRound(1, undefined);
       return script(fn, payload as Record<string, unknown>);
     },
   } as unknown as LambdaRuntime;
@@ -42,6 +43,14 @@ function sweep(script: Script) {
   };
 }
 
+const filingsRound = (flagged: number, complete: boolean | undefined) => ({
+  due: flagged + 1,
+  flagged,
+  skipped: 1,
+  mailed: flagged,
+  withoutRecipient: 0,
+  ...(complete === undefined ? {} : { complete }),
+});
 const windowsPage = (closed: number, complete: boolean) => ({
   closed,
   alreadyClosed: 1,
@@ -77,6 +86,12 @@ describe('deadline-sweep workflow paths', () => {
         complete: true,
       },
       promotions: { branch: 'promotions', ok: true, counts: { expired: 2 }, rounds: 1, complete: true },
+      overdueFilings: {
+        branch: 'overdueFilings',
+        ok: true,
+        counts: { due: 2, flagged: 1, skipped: 1, mailed: 1, withoutRecipient: 0 },
+        rounds: 1,
+      },
     });
     expect(run.output.firedAt).toEqual(expect.any(String));
     expect(run.types[0]).toBe('ExecutionStarted');
@@ -92,6 +107,11 @@ describe('deadline-sweep workflow paths', () => {
         'MorePromotions',
         'PromotionsDone',
         'PromotionsComplete',
+        'StartFilings',
+        'FlagOverdueFilings',
+        'AddFilingCounts',
+        'MoreFilings',
+        'OverdueFilingsDone',
         'Summarize',
       ]),
     );
@@ -150,6 +170,27 @@ describe('deadline-sweep workflow paths', () => {
     expect(run.types).toContain('StateRetried');
     expect(run.types).toContain('StateCaught');
     expect(run.states).toContain('EvaluationWindowsFailed');
+  }, 20_000);
+
+  it('overdue filings: loops while the task says complete=false, and records its failure', async () => {
+    let filingCalls = 0;
+    const s = sweep((fn, payload) => {
+      if (fn === 'closeEvaluationWindows') return windowsPage(0, true);
+      if (fn === 'expirePromotions') return promotionsRound(payload, 0, false);
+      return filingsRound(2, ++filingCalls >= 2);
+    }, true);
+    const run = await s.run();
+    expect(run.output.overdueFilings).toMatchObject({ ok: true, rounds: 2, counts: { flagged: 4, due: 6 } });
+    const failing = sweep((fn, payload) => {
+      if (fn === 'closeEvaluationWindows') return windowsPage(0, true);
+      if (fn === 'expirePromotions') return promotionsRound(payload, 0, false);
+      throw new Error('1 overdue deals could not be flagged');
+    }, true);
+    const failed = await failing.run();
+    expect(failed.status).toBe('SUCCEEDED');
+    expect(failed.output.overdueFilings).toMatchObject({ branch: 'overdueFilings', ok: false });
+    expect(failed.states).toContain('OverdueFilingsFailed');
+    expect(failed.output.promotions).toMatchObject({ ok: true });
   }, 20_000);
 
   it('the promotions branch failing is recorded the same way', async () => {
