@@ -27,6 +27,12 @@ import {
 import { mailFunctions, mailRoutes, mailSchedules, mailStreamConsumers } from './resources/mail.ts';
 import { marketFunctions, marketRoutes, marketSchedules, marketStreamConsumers } from './resources/market.ts';
 import { patentsFunctions, patentsRoutes } from './resources/patents.ts';
+import {
+  pipelineFunctions,
+  pipelineRoutes,
+  pipelineStreamConsumers,
+  pipelineWorkflows,
+} from './resources/pipeline.ts';
 import { poolFunctions, poolRoutes } from './resources/pool.ts';
 import { promotionFunctions, promotionSchedules, promotionWorkflows } from './resources/promotion.ts';
 import { systemFunctions, systemRoutes, systemWorkflows } from './resources/system.ts';
@@ -114,6 +120,7 @@ export const functions = {
   ...poolFunctions,
   ...mailFunctions,
   ...promotionFunctions,
+  ...pipelineFunctions,
   ...transferFunctions,
 } as const satisfies Record<string, FunctionDeclaration>;
 export type FunctionName = keyof typeof functions;
@@ -127,6 +134,7 @@ export const routes = [
   ...evaluationsRoutes,
   ...poolRoutes,
   ...mailRoutes,
+  ...pipelineRoutes,
   ...transferRoutes,
 ] as const satisfies readonly RouteDeclaration[];
 
@@ -137,15 +145,17 @@ export const bucketNotifications = [
 export const streamConsumers = [
   ...marketStreamConsumers,
   ...mailStreamConsumers,
+  ...pipelineStreamConsumers,
 ] as const satisfies readonly StreamConsumerDeclaration[];
 
 export const workflows = {
   ...systemWorkflows,
   ...intakeWorkflows,
   ...promotionWorkflows,
+  ...pipelineWorkflows,
 } as const satisfies Record<string, WorkflowDeclaration>;
 /** Written out: function declarations name the workflows they start, before `workflows` exists. */
-export type WorkflowName = 'system-probe' | 'batch-ingest' | 'deadline-sweep';
+export type WorkflowName = 'system-probe' | 'batch-ingest' | 'deadline-sweep' | 'patent-pipeline';
 /** Fails to compile when WorkflowName and the declared workflows drift apart. */
 export const workflowNamesMatch: [WorkflowName] extends [keyof typeof workflows]
   ? [keyof typeof workflows] extends [WorkflowName]

@@ -69,12 +69,16 @@ export const lifecycleEvents = [
 export type LifecycleEvent = (typeof lifecycleEvents)[number];
 export const lifecycleEventSchema = z.enum(lifecycleEvents);
 
+/** The tiers of tiered promotion (the rules: functions/promotion/tiering-rules.ts). */
+export const tierValues = ['high-value', 'key-industry', 'broad-applicability', 'ordinary'] as const;
+export type Tier = (typeof tierValues)[number];
+
 /** What decides the target state when one event can lead to several. */
 export interface TransitionContext {
   /** inventoried: screened into the conversion pool or kept in the base pool. */
   pool?: 'base' | 'conversion';
   /** tiered: the tier computed from the evaluations. */
-  tier?: 'high-value' | 'key-industry' | 'broad-applicability' | 'ordinary';
+  tier?: Tier;
   /** dealRecorded: the kind of deal. */
   dealKind?: 'assignment' | 'license' | 'equity';
 }

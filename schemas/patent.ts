@@ -10,6 +10,7 @@ import { provinceCodeSchema } from './codes/provinces.ts';
 import { usccSchema } from './institution.ts';
 import { inventoryRecordSchema } from './inventory/patent-row.ts';
 import { conversionIntentValues, patentTypeValues } from './inventory/template.ts';
+import { lifecycleEventSchema, lifecycleStateSchema, tierValues } from './lifecycle.ts';
 import { pageQuerySchema } from './pagination.ts';
 
 export const poolStatusValues = ['base', 'conversion'] as const;
@@ -32,6 +33,25 @@ export const patentSchema = inventoryRecordSchema
       .datetime()
       .optional()
       .meta({ description: 'When the inventory was approved (and the patent screened)' }),
+    lifecycle: lifecycleStateSchema.optional().meta({
+      description:
+        'Where the patent is in the pipeline (docs/pipeline.md; absent on patents recorded before it existed)',
+    }),
+    lifecycleEvent: lifecycleEventSchema.optional().meta({ description: 'The event of the last transition' }),
+    lifecycleChangedAt: z.iso
+      .datetime()
+      .optional()
+      .meta({ description: 'When the last transition happened' }),
+    tier: z.enum(tierValues).optional().meta({
+      description: 'Tiered promotion after the evaluation (the inputs that decided it: tierInputs)',
+    }),
+    tierInputs: z.record(z.string(), z.unknown()).optional().meta({
+      description: 'The inputs that decided the tier (aggregate prospect, cooperation intent, fields)',
+    }),
+    tieredAt: z.iso.datetime().optional(),
+    promotionDueAt: z.iso.datetime().optional().meta({
+      description: 'End of the promotion window (high value, key-industry pool): then listed',
+    }),
     contentHash: z.string().meta({ description: 'Hash of the recorded fields (unchanged re-uploads)' }),
     version: z.number().int().positive().meta({ description: 'Incremented by every change' }),
     createdAt: z.iso.datetime(),
@@ -71,6 +91,8 @@ export const publicPatentSchema = patentSchema
     institutionUscc: true,
     provinceCode: true,
     poolStatus: true,
+    lifecycle: true,
+    tier: true,
     updatedAt: true,
   })
   .meta({

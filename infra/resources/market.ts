@@ -48,12 +48,6 @@ export const marketFunctions = {
     description: 'PUT /v1/experts/me: the profile of an expert and fields (indexed for matching)',
     tables: { core: 'readWrite' },
   },
-  matchOnInventoried: {
-    entry: 'functions/market/match-on-inventoried.handler.ts',
-    description:
-      'Core stream consumer: a patent entering the conversion pool is matched and pushed to evaluators',
-    tables: { core: 'readWrite' },
-  },
   rematch: {
     entry: 'functions/market/rematch.handler.ts',
     description: 'POST /v1/patents/{applicationNumber}/matching: match and push again',
@@ -175,24 +169,8 @@ export const marketRoutes = [
   },
 ] as const satisfies readonly RouteDeclaration[];
 
-export const marketStreamConsumers = [
-  {
-    table: 'core',
-    function: 'matchOnInventoried',
-    filterPattern: {
-      eventName: ['INSERT'],
-      dynamodb: {
-        NewImage: {
-          entity: { S: ['pipeline-event'] },
-          type: { S: ['inventoried'] },
-          poolStatus: { S: ['conversion'] },
-        },
-      },
-    },
-    batchSize: 10,
-    retryAttempts: 3,
-  },
-] as const satisfies readonly StreamConsumerDeclaration[];
+/** The matching that followed `inventoried` runs in the patent pipeline now (infra/resources/pipeline.ts). */
+export const marketStreamConsumers = [] as const satisfies readonly StreamConsumerDeclaration[];
 
 export const marketSchedules = {
   'evaluation-digest': {

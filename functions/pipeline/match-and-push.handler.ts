@@ -1,0 +1,25 @@
+/**
+ * Pipeline task `MatchAndPush` (stage of `inventoried` into the conversion pool): finds and scores the
+ * patent's evaluators, pushes the requests and opens the evaluation window, which is the `matched`
+ * transition with the event id `matched:<inventoried event id>` and this execution's ARN. A replay
+ * pushes nothing new and opens nothing twice.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { pushDeps } from '../market/market-deps.ts';
+import { matchAndPush } from '../market/push.ts';
+import { logger } from '../shared/powertools.ts';
+import { taskInput } from './task.ts';
+
+const deps = pushDeps();
+
+export const handler = middy(async (payload: unknown) => {
+  const { event, executionArn } = taskInput(payload, 'MatchAndPush', ['inventoried']);
+  const result = await matchAndPush(deps, event.applicationNumber, {
+    eventId: `matched:${event.eventId}`,
+    actor: { sub: 'system:pipeline', roles: [] },
+    ...(executionArn ? { executionArn } : {}),
+  });
+  logger.info('matched and pushed', { ...result, eventId: event.eventId });
+  return { eventId: event.eventId, ...result };
+}).use(injectLambdaContext(logger));

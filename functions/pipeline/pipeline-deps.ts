@@ -1,0 +1,84 @@
+/** Wires the pipeline use-cases to DynamoDB and Step Functions. */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { institutionKey } from '../institutions/institution-store.ts';
+import { newMailItem } from '../mail/mail-outbox.ts';
+import { mailOutboxItem } from '../mail/mail-store.ts';
+import { documents, sfn } from '../shared/clients.ts';
+import { config } from '../shared/config.ts';
+import { dynamoFailureStore } from './failure-store.ts';
+import type { FailureDeps } from './failures.ts';
+import { dynamoHistoryStore } from './history-store.ts';
+import type { NotifyStore } from './notify.ts';
+import type { ExecutionStarter } from './start.ts';
+import { patentPk } from './transitions.ts';
+
+/** StartExecution of the patent-pipeline workflow. */
+export const sfnStarter = (): ExecutionStarter => ({
+  async start(name, input) {
+    try {
+      const { executionArn } = await sfn.send(
+        new StartExecutionCommand({ stateMachineArn: config.workflowArn('patent-pipeline'), name, input }),
+      );
+      return { ...(executionArn ? { executionArn } : {}) };
+    } catch (error) {
+      if (error instanceof ExecutionAlreadyExists) return { exists: true };
+      throw error;
+    }
+  },
+});
+
+export const failureDeps = (): FailureDeps => ({
+  store: dynamoFailureStore(documents, config.tableName('core')),
+  starter: sfnStarter(),
+  now: () => new Date(),
+});
+
+export const historyDeps = () => ({ store: dynamoHistoryStore(documents, config.tableName('core')) });
+
+export function dynamoNotifyStore(tableName: string): NotifyStore {
+  return {
+    async institution(uscc) {
+      const { Item } = await documents.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: institutionKey(uscc),
+          ProjectionExpression: '#n, contactEmail',
+          ExpressionAttributeNames: { '#n': 'name' },
+        }),
+      );
+      return Item as { name: string; contactEmail?: string } | undefined;
+    },
+    async patentTitle(applicationNumber) {
+      const { Item } = await documents.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: patentPk(applicationNumber), sk: 'PATENT' },
+          ProjectionExpression: 'title',
+        }),
+      );
+      return Item?.title as string | undefined;
+    },
+    async queue(mailId, message, at) {
+      try {
+        await documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: mailOutboxItem({ ...newMailItem(message, new Date(at)), mailId }),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+export const notifyDeps = () => ({
+  store: dynamoNotifyStore(config.tableName('core')),
+  now: () => new Date(),
+});

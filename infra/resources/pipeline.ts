@@ -1,0 +1,151 @@
+/**
+ * The patent pipeline (issue 5): the workflow that runs each stage on its pipeline event, the stream
+ * consumer that starts it, its tasks, the admins' failure list and retry, and a patent's history.
+ * Joined with the other areas in infra/resources.ts. See docs/pipeline.md.
+ */
+
+import { pipelineHandledEvents } from '../../functions/pipeline/events.ts';
+import { errorBodySchema } from '../../schemas/errors.ts';
+import { pageQuerySchema } from '../../schemas/pagination.ts';
+import { patentParamsSchema } from '../../schemas/patent.ts';
+import {
+  historyPageSchema,
+  pipelineFailurePageSchema,
+  pipelineFailuresQuerySchema,
+  retryFailureParamsSchema,
+  retryResultSchema,
+} from '../../schemas/pipeline.ts';
+import {
+  adminRoles,
+  type FunctionDeclaration,
+  type RouteDeclaration,
+  routeErrors,
+  type StreamConsumerDeclaration,
+  type WorkflowDeclaration,
+} from './declarations.ts';
+
+export const pipelineFunctions = {
+  startPipeline: {
+    entry: 'functions/pipeline/start-pipeline.handler.ts',
+    description: 'Core stream consumer: one patent-pipeline execution per new pipeline event it handles',
+    workflows: ['patent-pipeline'],
+  },
+  pipelineMatchAndPush: {
+    entry: 'functions/pipeline/match-and-push.handler.ts',
+    description:
+      'Pipeline task (inventoried into the conversion pool): match, push evaluation requests, open the window (matched)',
+    tables: { core: 'readWrite' },
+    timeoutSeconds: 60,
+  },
+  pipelineNotify: {
+    entry: 'functions/pipeline/notify-transition.handler.ts',
+    description:
+      'Pipeline task (dealRecorded, filingConfirmed, productFiled): emails the institution what was recorded and what is due',
+    tables: { core: 'readWrite' },
+  },
+  recordPipelineFailure: {
+    entry: 'functions/pipeline/record-failure.handler.ts',
+    description:
+      "Pipeline task (every stage's Catch): records the failed event for the admins' list and retry",
+    tables: { core: 'readWrite' },
+  },
+  listPipelineFailures: {
+    entry: 'functions/pipeline/list-failures.handler.ts',
+    description: 'GET /v1/pipeline/failures: failed pipeline events (national: all, province admins: theirs)',
+    tables: { core: 'read' },
+  },
+  retryPipelineFailure: {
+    entry: 'functions/pipeline/retry-failure.handler.ts',
+    description: 'POST /v1/pipeline/failures/{eventId}/retry: starts the pipeline again with the same event',
+    tables: { core: 'readWrite' },
+    workflows: ['patent-pipeline'],
+  },
+  getPatentHistory: {
+    entry: 'functions/pipeline/get-history.handler.ts',
+    description: 'GET /v1/patents/{applicationNumber}/history: the lifecycle transitions of a patent',
+    tables: { core: 'read' },
+  },
+} as const satisfies Record<string, FunctionDeclaration>;
+
+export const pipelineRoutes = [
+  {
+    method: 'GET',
+    path: '/v1/pipeline/failures',
+    function: 'listPipelineFailures',
+    roles: adminRoles,
+    summary:
+      'Pipeline events whose stage failed after its retries, newest first (province admins: their province)',
+    tags: ['pipeline'],
+    request: { query: pipelineFailuresQuerySchema },
+    responses: {
+      200: { description: 'A page of failures', schema: pipelineFailurePageSchema },
+      ...routeErrors,
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/pipeline/failures/{eventId}/retry',
+    function: 'retryPipelineFailure',
+    roles: adminRoles,
+    summary:
+      'Run the failed stage again with the same event (a second retry of the same failure starts nothing new)',
+    tags: ['pipeline'],
+    request: { params: retryFailureParamsSchema },
+    responses: {
+      202: { description: 'A new execution was started', schema: retryResultSchema },
+      200: { description: 'Already retried: the execution started then', schema: retryResultSchema },
+      ...routeErrors,
+      404: { description: 'No such failure in your scope', schema: errorBodySchema },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/patents/{applicationNumber}/history',
+    function: 'getPatentHistory',
+    roles: ['institution', 'enterprise', 'expert', ...adminRoles],
+    summary:
+      'Every lifecycle transition of a patent, oldest first: time, actor, event, states, the execution that ran it (its institution and the admins of its scope; others 404)',
+    tags: ['pipeline'],
+    request: { params: patentParamsSchema, query: pageQuerySchema },
+    responses: {
+      200: { description: 'A page of the history', schema: historyPageSchema },
+      ...routeErrors,
+      404: { description: 'No such patent in your scope', schema: errorBodySchema },
+    },
+  },
+] as const satisfies readonly RouteDeclaration[];
+
+export const pipelineStreamConsumers = [
+  {
+    table: 'core',
+    function: 'startPipeline',
+    filterPattern: {
+      eventName: ['INSERT'],
+      dynamodb: {
+        NewImage: {
+          entity: { S: ['pipeline-event'] },
+          type: { S: [...pipelineHandledEvents] },
+        },
+      },
+    },
+    batchSize: 10,
+    retryAttempts: 3,
+  },
+] as const satisfies readonly StreamConsumerDeclaration[];
+
+export const pipelineWorkflows = {
+  'patent-pipeline': {
+    file: 'workflows/patent-pipeline.asl.json',
+    description:
+      "One pipeline event: that stage's tasks (match and push, tiering, notification) with retries, or the recorded failure",
+    // Express: short executions, one per event, and no cap on open executions (the national pool holds
+    // 676,000+ patents). Idempotency comes from the applied markers, not from execution names.
+    type: 'EXPRESS',
+    tasks: {
+      MatchAndPushFunction: 'pipelineMatchAndPush',
+      TierPatentFunction: 'tierPatent',
+      NotifyTransitionFunction: 'pipelineNotify',
+      RecordFailureFunction: 'recordPipelineFailure',
+    },
+  },
+} as const satisfies Record<string, WorkflowDeclaration>;
