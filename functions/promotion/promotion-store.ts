@@ -13,7 +13,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamoEvaluationStore } from '../evaluations/evaluation-store.ts';
 import { institutionKey } from '../institutions/institution-store.ts';
-import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import { appliedMarkerKey, cancellationCause, patentPk, transitionWrites } from '../pipeline/transitions.ts';
 import { duePromotionPartition, type PromotedPatent, type PromotionStore } from './promotion.ts';
@@ -81,7 +80,13 @@ export function dynamoPromotionStore(documents: DynamoDBDocumentClient, tableNam
     async transition(patent, request, at, mail) {
       const items = transitionWrites(tableName, patent, request, at);
       if (mail)
-        items.push({ Put: { TableName: tableName, Item: mailOutboxItem(newMailItem(mail, new Date(at))) } });
+        items.push({
+          Put: {
+            TableName: tableName,
+            Item: mailOutboxItem(mail),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
       try {
         await documents.send(new TransactWriteCommand({ TransactItems: items }));
         return 'applied';

@@ -17,6 +17,7 @@ import type { LifecycleState } from '../../schemas/lifecycle.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import { aggregateEvaluations } from '../evaluations/aggregate.ts';
 import type { StoredEvaluation } from '../evaluations/ports.ts';
+import { type MailItem, newMailItem } from '../mail/mail-outbox.ts';
 import { escapeHtml } from '../market/digest.ts';
 import { currentLifecycle, type TransitionRequest } from '../pipeline/transitions.ts';
 import {
@@ -76,7 +77,7 @@ export interface PromotionStore {
     patent: PromotedPatent,
     request: TransitionRequest,
     at: string,
-    mail?: MailMessage,
+    mail?: MailItem,
   ): Promise<WriteOutcome>;
   /** Promotions due (promotionDueAt <= now), a page at a time (gsi3 DUE#promotion). */
   duePromotions(
@@ -288,19 +289,23 @@ export async function tierPatent(deps: PromotionDeps, input: TierInput): Promise
       .map((e) => enterprises.get(e.evaluatorId)?.name)
       .filter((name): name is string => Boolean(name));
     const mail = institution?.contactEmail
-      ? {
-          ...renderTierMail({
-            institutionName: institution.name,
-            patent,
-            decision,
-            aggregate,
-            providers,
-            ...(promotionDueAt ? { promotionDueAt } : {}),
-            consentingEnterprises: consenting,
-          }),
-          to: [institution.contactEmail],
-        }
+      ? newMailItem(
+          {
+            ...renderTierMail({
+              institutionName: institution.name,
+              patent,
+              decision,
+              aggregate,
+              providers,
+              ...(promotionDueAt ? { promotionDueAt } : {}),
+              consentingEnterprises: consenting,
+            }),
+            to: [institution.contactEmail],
+          },
+          now,
+        )
       : undefined;
+    if (mail) set.tierMailId = mail.mailId;
     const request: TransitionRequest = {
       event: 'tiered',
       context: { tier: decision.tier },
@@ -317,6 +322,7 @@ export async function tierPatent(deps: PromotionDeps, input: TierInput): Promise
         tierRulesVersion: set.tierRulesVersion,
         openLicenseProposed: decision.openLicenseProposal,
         causedBy: input.eventId,
+        ...(mail ? { mailId: mail.mailId } : {}),
       },
     };
     const outcome = await deps.store.transition(patent, request, at, mail);

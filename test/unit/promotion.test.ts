@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateEvaluations } from '../../functions/evaluations/aggregate.ts';
 import type { StoredEvaluation } from '../../functions/evaluations/ports.ts';
+import type { MailItem } from '../../functions/mail/mail-outbox.ts';
 import { planTransition } from '../../functions/pipeline/transitions.ts';
 import {
   expirePromotions,
@@ -17,7 +18,6 @@ import {
 } from '../../functions/promotion/promotion.ts';
 import { demoServiceProviders } from '../../functions/promotion/service-providers.ts';
 import { decideTier, defaultTieringRules, rulesVersion } from '../../functions/promotion/tiering-rules.ts';
-import type { MailMessage } from '../../schemas/mail.ts';
 
 const INSTITUTION = '12100000400000624D';
 
@@ -53,7 +53,7 @@ function memoryStore() {
   const patents = new Map<string, PromotedPatent & Record<string, unknown>>();
   const evaluations = new Map<string, StoredEvaluation[]>();
   const markers = new Set<string>();
-  const mails: MailMessage[] = [];
+  const mails: MailItem[] = [];
   const events: Array<{ n: string; event: string; eventId: string }> = [];
   let interfere = 0;
   const store: PromotionStore = {
