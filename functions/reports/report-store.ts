@@ -1,0 +1,261 @@
+/**
+ * DynamoDB and S3 adapters of the report ports. Items (docs/data-model.md, "Quarterly reports"):
+ *   REPORT#<quarter> / SCOPE#<scope>        the report of a scope (gsi1 REPORTS#<scope> by quarter,
+ *                                           gsi2 REPORTS by quarter#scope)
+ *   REPORT#<quarter> / SENT#<scope>#<sub>   sent marker: this admin got this scope's report (run, mail)
+ *   REPORT#<quarter> / RUN                  the last run: execution, resend, failed scopes
+ *   REPORT#<quarter> / AUDIT#...            audit entry of each recording
+ *   ADMIN#<sub> / REPORT_PREFERENCES        an admin's opt-out flag (+ AUDIT#... in the same partition)
+ */
+
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { Caller } from '../../schemas/roles.ts';
+import { newMailItem } from '../mail/mail-outbox.ts';
+import { mailOutboxItem } from '../mail/mail-store.ts';
+import { auditItem } from '../shared/audit.ts';
+import { reportPreferencesKey } from '../shared/directory.ts';
+import type { ReportFiles, ReportRecord, ReportStore, SentMarker } from './reports.ts';
+
+export const reportPk = (quarter: string) => `REPORT#${quarter}`;
+const scopeSk = (scope: string) => `SCOPE#${scope}`;
+const sentSk = (scope: string, sub: string) => `SENT#${scope}#${sub}`;
+/** Who records reports: the workflow, not a person. */
+export const reportSystemActor = { sub: 'system:quarterly-report', roles: ['system'] };
+
+export function s3ReportFiles(
+  s3: S3Client,
+  bucket: string,
+): ReportFiles & { presign(key: string): Promise<string> } {
+  return {
+    async put(key, body, contentType) {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    },
+    async get(key) {
+      try {
+        const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return Buffer.from(await object.Body!.transformToByteArray());
+      } catch (error) {
+        if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw error;
+      }
+    },
+    presign(key) {
+      return getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: 900 });
+    },
+  };
+}
+
+export interface StoredReport extends ReportRecord {}
+
+export interface ReportReads {
+  get(quarter: string, scope: string): Promise<StoredReport | undefined>;
+  /** Newest quarter first; one scope (gsi1) or every scope (gsi2). */
+  list(
+    scope: string | undefined,
+    limit: number,
+    startKey: Record<string, unknown> | undefined,
+  ): Promise<{ items: StoredReport[]; lastKey?: Record<string, unknown> }>;
+  putPreferences(caller: Caller, reportsOptOut: boolean, at: string): Promise<void>;
+  getPreferences(sub: string): Promise<{ reportsOptOut: boolean }>;
+}
+
+function toRecord(item: Record<string, unknown>): StoredReport {
+  const { pk, sk, entity, gsi1pk, gsi1sk, gsi2pk, gsi2sk, ...rest } = item;
+  return rest as unknown as StoredReport;
+}
+
+export function dynamoReportStore(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  now: () => Date = () => new Date(),
+): ReportStore & ReportReads {
+  return {
+    async sentMarkers(quarter, scope) {
+      const markers = new Map<string, SentMarker>();
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sent)',
+            ExpressionAttributeValues: { ':pk': reportPk(quarter), ':sent': `SENT#${scope}#` },
+            ExclusiveStartKey: start,
+            ConsistentRead: true,
+          }),
+        );
+        for (const item of page.Items ?? [])
+          markers.set(String(item.sub), {
+            sub: String(item.sub),
+            runId: String(item.runId),
+            mailId: String(item.mailId),
+          });
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return markers;
+    },
+
+    async queueReportMail({ quarter, scope, sub, runId, resend, message }) {
+      const at = now();
+      const mail = newMailItem(message, at);
+      try {
+        await documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    pk: reportPk(quarter),
+                    sk: sentSk(scope, sub),
+                    entity: 'report-sent',
+                    quarter,
+                    scope,
+                    sub,
+                    runId,
+                    mailId: mail.mailId,
+                    to: message.to[0],
+                    at: at.toISOString(),
+                  },
+                  // Another run of this quarter may have sent it meanwhile; a resend run sends once per run.
+                  ...(resend
+                    ? {
+                        ConditionExpression: 'attribute_not_exists(pk) OR runId <> :run',
+                        ExpressionAttributeValues: { ':run': runId },
+                      }
+                    : { ConditionExpression: 'attribute_not_exists(pk)' }),
+                },
+              },
+              { Put: { TableName: tableName, Item: mailOutboxItem(mail) } },
+            ],
+          }),
+        );
+        return { mailId: mail.mailId, queued: true };
+      } catch (error) {
+        if (
+          error instanceof TransactionCanceledException &&
+          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+        )
+          return { mailId: mail.mailId, queued: false };
+        throw error;
+      }
+    },
+
+    async recordReport({ quarter, runId, resend, records, failures, at }) {
+      const items: Array<Record<string, unknown>> = records.map((r) => ({
+        pk: reportPk(quarter),
+        sk: scopeSk(r.scope),
+        entity: 'report',
+        gsi1pk: `REPORTS#${r.scope}`,
+        gsi1sk: quarter,
+        gsi2pk: 'REPORTS',
+        gsi2sk: `${quarter}#${r.scope}`,
+        ...r,
+      }));
+      items.push({
+        pk: reportPk(quarter),
+        sk: 'RUN',
+        entity: 'report-run',
+        quarter,
+        runId,
+        resend,
+        at,
+        scopes: records.map((r) => r.scope),
+        failures,
+      });
+      items.push(
+        auditItem({
+          pk: reportPk(quarter),
+          action: 'report.recorded',
+          caller: reportSystemActor,
+          at,
+          changes: {
+            scopes: records.length,
+            failedScopes: failures.map((f) => f.scope),
+            resend,
+            queued: records.reduce((n, r) => n + r.recipients.filter((x) => x.status === 'queued').length, 0),
+          },
+          executionArn: runId,
+        }),
+      );
+      // Every scope record replaced at once with the run and its audit entry (at most 100 items).
+      for (let i = 0; i < items.length; i += 100) {
+        await documents.send(
+          new TransactWriteCommand({
+            TransactItems: items.slice(i, i + 100).map((Item) => ({ Put: { TableName: tableName, Item } })),
+          }),
+        );
+      }
+    },
+
+    async get(quarter, scope) {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { pk: reportPk(quarter), sk: scopeSk(scope) } }),
+      );
+      return Item ? toRecord(Item) : undefined;
+    },
+
+    async list(scope, limit, startKey) {
+      const input: QueryCommandInput = scope
+        ? {
+            TableName: tableName,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': `REPORTS#${scope}` },
+          }
+        : {
+            TableName: tableName,
+            IndexName: 'gsi2',
+            KeyConditionExpression: 'gsi2pk = :pk',
+            ExpressionAttributeValues: { ':pk': 'REPORTS' },
+          };
+      const page = await documents.send(
+        new QueryCommand({ ...input, ScanIndexForward: false, Limit: limit, ExclusiveStartKey: startKey }),
+      );
+      return { items: (page.Items ?? []).map(toRecord), lastKey: page.LastEvaluatedKey };
+    },
+
+    async putPreferences(caller, reportsOptOut, at) {
+      const key = reportPreferencesKey(caller.sub);
+      await documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: { ...key, entity: 'report-preferences', sub: caller.sub, reportsOptOut, updatedAt: at },
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: auditItem({
+                  pk: key.pk,
+                  action: 'report-preferences.updated',
+                  caller,
+                  at,
+                  changes: { reportsOptOut },
+                }),
+              },
+            },
+          ],
+        }),
+      );
+    },
+
+    async getPreferences(sub) {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: reportPreferencesKey(sub) }),
+      );
+      return { reportsOptOut: Item?.reportsOptOut === true };
+    },
+  };
+}
