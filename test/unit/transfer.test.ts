@@ -1,0 +1,426 @@
+/** Transfer use-cases over an in-memory store: scope, licensing rules, atomic portfolios, idempotency, filing, products. */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { IllegalTransitionError, type TransactItem } from '../../functions/pipeline/transitions.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../functions/shared/errors.ts';
+import { createDeal, getDeal, listDeals, recordFiling } from '../../functions/transfer/deals.ts';
+import {
+  declareOpenLicense,
+  takeOpenLicense,
+  withdrawOpenLicense,
+} from '../../functions/transfer/open-license.ts';
+import { flagOverdueFilings } from '../../functions/transfer/overdue.ts';
+import type { TransferDeps, TransferPatent, TransferStore } from '../../functions/transfer/ports.ts';
+import { createProduct } from '../../functions/transfer/products.ts';
+import { dealRefusal } from '../../functions/transfer/rules.ts';
+import type { Deal, DealInput } from '../../schemas/deal.ts';
+import type { Product } from '../../schemas/product.ts';
+import type { Caller } from '../../schemas/roles.ts';
+import { beijingAdmin, institutionUser, shanghaiAdmin } from '../support/callers.ts';
+
+const INST = '12100000400000624D';
+const OTHER_INST = '12100000400001186K';
+const ENT = '91110000802100433B';
+const A = '202010123456.2';
+const B = '202110234567.X';
+const C = '201910000001.5';
+const enterprise: Caller = { sub: 'ent-user', roles: ['enterprise'], orgUscc: ENT };
+
+/** Keeps the adapter's conditions that matter here: record Puts once, patent versions, applied markers. */
+function memoryStore() {
+  const patents = new Map<string, TransferPatent>();
+  const deals = new Map<string, Deal>();
+  const products = new Map<string, Product>();
+  const links: Array<{ uscc: string; dealId: string; kind: Deal['kind']; applicationNumbers: string[] }> = [];
+  const markers = new Set<string>();
+  const transactions: TransactItem[][] = [];
+  const store: TransferStore = {
+    tableName: 'core',
+    async patents(numbers) {
+      return new Map(
+        numbers.flatMap((n) => (patents.has(n) ? [[n, structuredClone(patents.get(n)!)] as const] : [])),
+      );
+    },
+    async institution(uscc) {
+      return { uscc, name: `机构 ${uscc}`, provinceCode: '110000', contactEmail: 'tto@example.edu.cn' };
+    },
+    async enterprise(uscc) {
+      return uscc === ENT
+        ? { uscc, name: '北京某某科技有限公司', provinceCode: '110000', status: 'verified' }
+        : undefined;
+    },
+    async deal(id) {
+      return deals.get(id);
+    },
+    async deals(ids) {
+      return ids.flatMap((id) => (deals.has(id) ? [deals.get(id)!] : []));
+    },
+    async listDeals(listing, filter) {
+      const items = [...deals.values()].filter(
+        (d) =>
+          (listing.by === 'institution'
+            ? d.institutionUscc === listing.uscc
+            : listing.by === 'enterprise'
+              ? d.enterprise.uscc === listing.uscc
+              : d.provinceCode === listing.code) &&
+          (!filter.kind || d.kind === filter.kind),
+      );
+      return { items };
+    },
+    async enterpriseLinks(uscc) {
+      return links.filter((l) => l.uscc === uscc);
+    },
+    async product(id) {
+      return products.get(id);
+    },
+    async listProducts() {
+      return { items: [...products.values()] };
+    },
+    async dueFilings(before) {
+      return [...deals.values()].filter((d) => d.filingStatus === 'pending' && d.filingDueDate < before);
+    },
+    async transact(items) {
+      for (const item of items) {
+        const put = item.Put;
+        if (put?.ConditionExpression === 'attribute_not_exists(pk)') {
+          const key = `${put.Item!.pk}|${put.Item!.sk}`;
+          if ((put.Item!.entity === 'deal' && deals.has(put.Item!.dealId)) || markers.has(key))
+            return 'duplicate';
+        }
+        const update = item.Update;
+        if (update && String(update.Key!.pk).startsWith('PAT#')) {
+          const patent = patents.get(String(update.Key!.pk).slice(4))!;
+          if (patent.version !== update.ExpressionAttributeValues![':version']) {
+            throw new ConflictError('changed meanwhile');
+          }
+        }
+      }
+      transactions.push(items);
+      for (const item of items) {
+        const put = item.Put;
+        if (put?.Item!.entity === 'deal') {
+          const { pk, sk, entity, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, ...deal } = put.Item!;
+          deals.set(deal.dealId as string, deal as unknown as Deal);
+        }
+        if (put?.Item!.entity === 'deal-party') {
+          links.push({
+            uscc: String(put.Item!.sk).slice('PARTY#ENT#'.length),
+            dealId: put.Item!.dealId,
+            kind: put.Item!.kind,
+            applicationNumbers: put.Item!.applicationNumbers,
+          });
+        }
+        if (put?.Item!.entity === 'product')
+          products.set(put.Item!.productId, put.Item as unknown as Product);
+        if (put?.Item!.entity === 'applied-event') markers.add(`${put.Item!.pk}|${put.Item!.sk}`);
+        const update = item.Update;
+        if (update && String(update.Key!.pk).startsWith('PAT#')) {
+          const patent = patents.get(String(update.Key!.pk).slice(4))!;
+          const values = update.ExpressionAttributeValues!;
+          const names = update.ExpressionAttributeNames!;
+          patent.version = values[':next'];
+          patent.lifecycle = values[':to'];
+          for (const [alias, field] of Object.entries(names)) {
+            if (alias.startsWith('#s'))
+              (patent as unknown as Record<string, unknown>)[field] = values[`:s${alias.slice(2)}`];
+          }
+        }
+        if (update && String(update.Key!.pk).startsWith('DEAL#')) {
+          const deal = deals.get(String(update.Key!.pk).slice(5))!;
+          const values = update.ExpressionAttributeValues!;
+          if (values[':filing'])
+            Object.assign(deal, {
+              filing: values[':filing'],
+              filingStatus: 'filed',
+              version: values[':next'],
+            });
+          if (values[':overdue'])
+            Object.assign(deal, { filingStatus: 'overdue', overdueFlaggedAt: values[':at'] });
+        }
+      }
+      return 'done';
+    },
+  };
+  return { store, patents, deals, transactions };
+}
+
+let mem: ReturnType<typeof memoryStore>;
+let deps: TransferDeps;
+let counter = 0;
+const addPatent = (n: string, extra: Partial<TransferPatent> = {}) =>
+  mem.patents.set(n, {
+    applicationNumber: n,
+    institutionUscc: INST,
+    provinceCode: '110000',
+    version: 3,
+    lifecycle: 'listed',
+    patentType: 'invention',
+    ...extra,
+  });
+beforeEach(() => {
+  mem = memoryStore();
+  deps = { store: mem.store, now: () => new Date('2026-06-10T02:00:00Z'), ids: () => `d-${++counter}` };
+  addPatent(A);
+  addPatent(B);
+});
+
+const license = (extra: Partial<DealInput> = {}): DealInput => ({
+  kind: 'license',
+  licenseType: 'ordinary',
+  applicationNumbers: [A],
+  enterprise: { uscc: ENT, name: '北京某某科技有限公司' },
+  priceTerms: { type: 'lump-sum', amountFen: 100_000_00 },
+  effectiveDate: '2026-03-01',
+  endDate: '2031-02-28',
+  ...extra,
+});
+const inst = institutionUser(INST);
+
+describe('deals', () => {
+  it('records a deal: patents move on, the filing clock starts 3 months after the effective date', async () => {
+    const { created, deal } = await createDeal(deps, inst, license({ applicationNumbers: [A, B] }));
+    expect(created).toBe(true);
+    expect(deal).toMatchObject({
+      filingKind: 'license-filing',
+      filingStatus: 'pending',
+      filingDueDate: '2026-06-01',
+      provinceCode: '110000',
+    });
+    expect(mem.patents.get(A)).toMatchObject({
+      lifecycle: 'licensed',
+      version: 4,
+      implementationStatus: 'licensed',
+    });
+    const items = mem.transactions[0]!;
+    expect(items).toHaveLength(3 + 2 * 4);
+    expect(items[0]!.Put!.Item).toMatchObject({ gsi3pk: 'DUE#filing', gsi3sk: `2026-06-01#${deal.dealId}` });
+  });
+
+  it("another institution's patent: 404 without saying whose, nothing written", async () => {
+    addPatent(C, { institutionUscc: OTHER_INST });
+    const error = await createDeal(deps, inst, license({ applicationNumbers: [A, C] })).catch((e) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error.message).not.toContain(OTHER_INST);
+    expect(error.details).toEqual({ applicationNumbers: [C] });
+    expect(mem.transactions).toHaveLength(0);
+  });
+
+  it('an exclusive license on an openly licensed patent: 409 OPEN_LICENSE_ACTIVE; ordinary is fine', async () => {
+    await declareOpenLicense(deps, inst, A, {
+      feeStandard: { type: 'lump-sum', amountFen: 10_000_00 },
+      paymentMethod: '一次性支付',
+      startDate: '2026-01-01',
+      endDate: '2028-12-31',
+    });
+    expect(mem.patents.get(A)!.lifecycle).toBe('open-license');
+    const error = await createDeal(deps, inst, license({ licenseType: 'exclusive' })).catch((e) => e);
+    expect(error.statusCode).toBe(409);
+    expect(error.code).toBe('OPEN_LICENSE_ACTIVE');
+    expect(error.message).toContain('open-license/withdrawal');
+    expect((await createDeal(deps, inst, license())).created).toBe(true);
+  });
+
+  it('an exclusive license in force refuses further licenses until it ends; an assignment ends further deals', async () => {
+    await createDeal(deps, inst, license({ licenseType: 'exclusive' }));
+    const error = await createDeal(deps, inst, license({ effectiveDate: '2027-01-01' })).catch((e) => e);
+    expect(error.code).toBe('EXCLUSIVE_LICENSE_IN_FORCE');
+    expect(
+      (await createDeal(deps, inst, license({ effectiveDate: '2031-03-01', endDate: '2032-01-01' }))).created,
+    ).toBe(true);
+    await createDeal(
+      deps,
+      inst,
+      license({ kind: 'assignment', licenseType: undefined, applicationNumbers: [B], endDate: undefined }),
+    );
+    const after = await createDeal(deps, inst, license({ applicationNumbers: [B] })).catch((e) => e);
+    expect(after.code).toBe('PATENTEE_CHANGED');
+  });
+
+  it('a portfolio with one illegal patent records nothing (409 ILLEGAL_TRANSITION with the allowed events)', async () => {
+    addPatent(C, { lifecycle: 'withdrawn' });
+    const error = await createDeal(deps, inst, license({ applicationNumbers: [A, B, C] })).catch((e) => e);
+    expect(error).toBeInstanceOf(IllegalTransitionError);
+    expect(error.details).toMatchObject({ applicationNumber: C, current: 'withdrawn', allowed: [] });
+    expect(mem.transactions).toHaveLength(0);
+    expect(mem.patents.get(A)!.lifecycle).toBe('listed');
+  });
+
+  it('the same request twice (Idempotency-Key) records one deal; the key with other contents is 409', async () => {
+    const first = await createDeal(deps, inst, license(), 'key-1');
+    const second = await createDeal(deps, inst, license(), 'key-1');
+    expect(second).toEqual({ created: false, deal: first.deal });
+    expect(mem.deals.size).toBe(1);
+    expect(mem.transactions).toHaveLength(1);
+    await expect(createDeal(deps, inst, license({ notes: 'changed' }), 'key-1')).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+  });
+
+  it('institutions record their own deals; admins name the institution, within their province', async () => {
+    await expect(createDeal(deps, inst, license({ institutionUscc: OTHER_INST }))).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(createDeal(deps, beijingAdmin, license())).rejects.toBeInstanceOf(ValidationError);
+    await expect(createDeal(deps, shanghaiAdmin, license({ institutionUscc: INST }))).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    const { deal } = await createDeal(deps, beijingAdmin, license({ institutionUscc: INST }));
+    expect(deal.createdBy).toBe('bj-admin');
+  });
+
+  it('deals are seen by their parties and the admins of their province only', async () => {
+    const { deal } = await createDeal(deps, inst, license());
+    expect(await getDeal(deps, enterprise, deal.dealId)).toEqual(deal);
+    await expect(getDeal(deps, institutionUser(OTHER_INST), deal.dealId)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(getDeal(deps, shanghaiAdmin, deal.dealId)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await listDeals(deps, enterprise, { limit: 25 })).items).toHaveLength(1);
+    expect((await listDeals(deps, beijingAdmin, { limit: 25, kind: 'assignment' })).items).toHaveLength(0);
+  });
+});
+
+describe('filing', () => {
+  it('a filing date before the effective date is 400 naming the date; a good one files the patents once', async () => {
+    const { deal } = await createDeal(deps, inst, license());
+    const early = await recordFiling(deps, inst, deal.dealId, { number: 'F-1', date: '2026-02-28' }).catch(
+      (e) => e,
+    );
+    expect(early).toBeInstanceOf(ValidationError);
+    expect(early.details).toEqual([
+      { in: 'body', field: 'date', message: 'before the effective date 2026-03-01' },
+    ]);
+    const filed = await recordFiling(deps, inst, deal.dealId, { number: 'F-1', date: '2026-05-20' });
+    expect(filed.changed).toBe(true);
+    expect(filed.deal.filingStatus).toBe('filed');
+    expect(mem.patents.get(A)!.lifecycle).toBe('filed');
+    const again = await recordFiling(deps, inst, deal.dealId, { number: 'F-1', date: '2026-05-20' });
+    expect(again.changed).toBe(false);
+    await expect(
+      recordFiling(deps, inst, deal.dealId, { number: 'F-2', date: '2026-05-20' }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      recordFiling(deps, enterprise, deal.dealId, { number: 'F-1', date: '2026-05-20' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('the sweep flags each overdue filing once and emails the institution and the province admins', async () => {
+    const { deal } = await createDeal(deps, inst, license());
+    const directory = { provinceAdminEmails: async () => ['bj@example.gov.cn'] };
+    const outcome = await flagOverdueFilings({ ...deps, directory }, { now: '2026-06-02T00:00:00Z' });
+    expect(outcome).toMatchObject({ due: 1, flagged: 1, mailed: 1 });
+    const mail = mem.transactions.at(-1)!.find((item) => item.Put?.Item!.entity === 'mail')!.Put!.Item!;
+    expect(mail.to).toEqual(['tto@example.edu.cn', 'bj@example.gov.cn']);
+    expect(mail.text).toContain(`PUT /v1/deals/${deal.dealId}/filing`);
+    expect(mem.deals.get(deal.dealId)!.filingStatus).toBe('overdue');
+    expect(await flagOverdueFilings({ ...deps, directory }, { now: '2026-06-03T00:00:00Z' })).toMatchObject({
+      due: 0,
+      flagged: 0,
+    });
+    // Not yet due: the due date itself is still in time (China time).
+    const other = await createDeal(
+      deps,
+      inst,
+      license({ applicationNumbers: [B], effectiveDate: '2026-04-01' }),
+    );
+    expect(await flagOverdueFilings({ ...deps, directory }, { now: '2026-06-30T15:00:00Z' })).toMatchObject({
+      flagged: 0,
+    });
+    expect(mem.deals.get(other.deal.dealId)!.filingStatus).toBe('pending');
+  });
+});
+
+describe('open licensing', () => {
+  const declaration = {
+    feeStandard: { type: 'lump-sum' as const, amountFen: 10_000_00 },
+    paymentMethod: '一次性支付',
+    startDate: '2026-01-01',
+    endDate: '2028-12-31',
+  };
+
+  it('utility models and designs need an evaluation report reference', async () => {
+    addPatent(C, { patentType: 'utility-model' });
+    const error = await declareOpenLicense(deps, inst, C, declaration).catch((e) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.details[0].field).toBe('evaluationReportRef');
+    const ok = await declareOpenLicense(deps, inst, C, {
+      ...declaration,
+      evaluationReportRef: 'PJ2026000123',
+    });
+    expect(ok.openLicense.status).toBe('active');
+  });
+
+  it('an enterprise takes it by notice + payment: an open license deal; withdrawal keeps the licenses granted', async () => {
+    await declareOpenLicense(deps, inst, A, declaration);
+    const short = await takeOpenLicense(deps, enterprise, A, {
+      noticeDate: '2026-05-01',
+      payment: { amountFen: 5_000_00, paidOn: '2026-05-02', reference: 'TX-1' },
+    }).catch((e) => e);
+    expect(short.details[0].field).toBe('payment.amountFen');
+    const taken = await takeOpenLicense(deps, enterprise, A, {
+      noticeDate: '2026-05-01',
+      payment: { amountFen: 10_000_00, paidOn: '2026-05-02', reference: 'TX-1' },
+    });
+    expect(taken.deal).toMatchObject({
+      kind: 'license',
+      licenseType: 'open',
+      origin: 'open-license',
+      effectiveDate: '2026-05-02',
+      filingDueDate: '2026-08-02',
+    });
+    const again = await takeOpenLicense(deps, enterprise, A, {
+      noticeDate: '2026-05-01',
+      payment: { amountFen: 10_000_00, paidOn: '2026-05-02', reference: 'TX-1' },
+    });
+    expect(again.created).toBe(false);
+    expect(
+      dealRefusal(mem.patents.get(A)!, { kind: 'license', licenseType: 'sole', effectiveDate: '2026-07-01' })
+        ?.code,
+    ).toBe('OPEN_LICENSE_ACTIVE');
+    expect(mem.deals.get(taken.deal.dealId)!.filingStatus).toBe('pending');
+  });
+
+  it('withdrawal from the open-license state goes back to listed with the reason; the deals stay', async () => {
+    await declareOpenLicense(deps, inst, A, declaration);
+    const { openLicense } = await withdrawOpenLicense(deps, inst, A, '拟独占许可');
+    expect(openLicense).toMatchObject({ status: 'withdrawn', withdrawalReason: '拟独占许可' });
+    expect(mem.patents.get(A)!.lifecycle).toBe('listed');
+    expect((await createDeal(deps, inst, license({ licenseType: 'exclusive' }))).created).toBe(true);
+  });
+});
+
+describe('products', () => {
+  const product = {
+    name: '激光器',
+    applicationNumbers: [A],
+    filingNumber: 'CPF-1',
+    filingDate: '2026-06-01',
+  };
+  it('needs a deal on each patent (403 naming it); then the patents are industrialized, once per filing number', async () => {
+    const refused = await createProduct(deps, enterprise, product).catch((e) => e);
+    expect(refused).toBeInstanceOf(ForbiddenError);
+    expect(refused.details).toEqual({ applicationNumbers: [A] });
+    await createDeal(deps, inst, license());
+    const { created } = await createProduct(deps, enterprise, product);
+    expect(created).toBe(true);
+    expect(mem.patents.get(A)).toMatchObject({
+      lifecycle: 'industrialized',
+      implementationStatus: 'industrialized',
+    });
+    expect((await createProduct(deps, enterprise, product)).created).toBe(false);
+  });
+
+  it('a patent that cannot take productFiled is 409 with the allowed events', async () => {
+    await createDeal(deps, inst, license());
+    mem.patents.get(A)!.lifecycle = 'expired';
+    const error = await createProduct(deps, enterprise, { ...product, filingNumber: 'CPF-2' }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(IllegalTransitionError);
+    expect(error.details).toMatchObject({ current: 'expired', event: 'productFiled', allowed: [] });
+  });
+});
