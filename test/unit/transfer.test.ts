@@ -102,11 +102,11 @@ function memoryStore() {
       transactions.push(items);
       for (const item of items) {
         const put = item.Put;
-        if (put?.Item!.entity === 'deal') {
+        if (put?.Item?.entity === 'deal') {
           const { pk, sk, entity, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, ...deal } = put.Item!;
           deals.set(deal.dealId as string, deal as unknown as Deal);
         }
-        if (put?.Item!.entity === 'deal-party') {
+        if (put?.Item?.entity === 'deal-party') {
           links.push({
             uscc: String(put.Item!.sk).slice('PARTY#ENT#'.length),
             dealId: put.Item!.dealId,
@@ -114,9 +114,9 @@ function memoryStore() {
             applicationNumbers: put.Item!.applicationNumbers,
           });
         }
-        if (put?.Item!.entity === 'product')
+        if (put?.Item?.entity === 'product')
           products.set(put.Item!.productId, put.Item as unknown as Product);
-        if (put?.Item!.entity === 'applied-event') markers.add(`${put.Item!.pk}|${put.Item!.sk}`);
+        if (put?.Item?.entity === 'applied-event') markers.add(`${put.Item!.pk}|${put.Item!.sk}`);
         const update = item.Update;
         if (update && String(update.Key!.pk).startsWith('PAT#')) {
           const patent = patents.get(String(update.Key!.pk).slice(4))!;
@@ -313,7 +313,7 @@ describe('filing', () => {
     const directory = { provinceAdminEmails: async () => ['bj@example.gov.cn'] };
     const outcome = await flagOverdueFilings({ ...deps, directory }, { now: '2026-06-02T00:00:00Z' });
     expect(outcome).toMatchObject({ due: 1, flagged: 1, mailed: 1 });
-    const mail = mem.transactions.at(-1)!.find((item) => item.Put?.Item!.entity === 'mail')!.Put!.Item!;
+    const mail = mem.transactions.at(-1)!.find((item) => item.Put?.Item?.entity === 'mail')!.Put!.Item!;
     expect(mail.to).toEqual(['tto@example.edu.cn', 'bj@example.gov.cn']);
     expect(mail.text).toContain(`PUT /v1/deals/${deal.dealId}/filing`);
     expect(mem.deals.get(deal.dealId)!.filingStatus).toBe('overdue');
