@@ -152,6 +152,57 @@ describe('ingestBatchFile', () => {
     });
   });
 
+  it('dispatches on the kind: an enterprises job is read with the enterprise template, for its province, as its uploader', async () => {
+    const { d } = deps(
+      job({
+        kind: 'enterprises',
+        institutionUscc: undefined,
+        provinceCode: '440000',
+        uploadedBy: { sub: 'gd-admin', roles: ['province-admin'] },
+      }),
+    );
+    const seen: Array<{ uscc: string; province: string; actor: string }> = [];
+    d.enterprises = {
+      async writeBatch(batch, owner, actor) {
+        for (const p of batch)
+          seen.push({ uscc: p.record.uscc, province: owner.provinceCode, actor: actor.sub });
+        return batch.map((p) => ({ row: p.row, outcome: 'created' as const }));
+      },
+    };
+    d.patents = {
+      writeBatch: async () => {
+        throw new Error('not an inventory');
+      },
+    };
+    const uscc = '91440300MA5F1BQQ5D';
+    d.openObject = async () =>
+      Readable.from([
+        Buffer.from(
+          `统一社会信用代码,企业名称,所在省份,企业类型,关注的IPC分类,联系人\n${uscc},示范有限公司,广东,高新技术企业,H01M,李\n${uscc.slice(0, 17)}X,外省有限公司,北京,其他,H01M,张\n`,
+        ),
+      ]);
+    expect(await ingestBatchFile(d, 'j1', 'exec')).toMatchObject({
+      status: 'succeeded',
+      rowsTotal: 2,
+      rowsAccepted: 1,
+      rowsRejected: 1,
+    });
+    expect(seen).toEqual([{ uscc, province: '440000', actor: 'gd-admin' }]);
+  });
+
+  it('a province job without a province (or with an unknown one) fails with what to do', async () => {
+    const { d, failures } = deps(
+      job({ kind: 'evaluations', institutionUscc: undefined, provinceCode: '999999' }),
+    );
+    expect(await ingestBatchFile(d, 'j1', 'exec')).toMatchObject({
+      status: 'failed',
+      code: 'UNKNOWN_PROVINCE',
+    });
+    expect(failures[0]).toMatchObject({
+      messageEn: expect.stringContaining('inbox-evaluations/<province code>/'),
+    });
+  });
+
   it('a job already taken or done is skipped (a duplicate start changes nothing)', async () => {
     const { d } = deps(undefined);
     expect(await ingestBatchFile(d, 'j1', 'exec')).toMatchObject({ status: 'skipped' });

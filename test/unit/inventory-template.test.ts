@@ -4,15 +4,27 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readTableRows, type TableRow } from '../../functions/intake/read-table.ts';
 import {
+  enterprisesDocument,
+  evaluationDocument,
   instructionsSheetName,
   listsSheetName,
   renderInventoryTemplateCsv,
   renderInventoryTemplateXlsx,
+  renderTemplateCsv,
+  renderTemplateXlsx,
   requiredHeaderFill,
   templateSheetName,
 } from '../../functions/templates/inventory-template.ts';
 import { validateInventoryRow } from '../../schemas/inventory/patent-row.ts';
-import { inventoryColumns, type TemplateColumn } from '../../schemas/inventory/template.ts';
+import {
+  columnByHeader,
+  defineTemplate,
+  inventoryColumns,
+  inventoryTemplate,
+  type TemplateColumn,
+} from '../../schemas/inventory/template.ts';
+import { validateEnterpriseRow } from '../../schemas/market-templates/enterprise.ts';
+import { validateEvaluationRow } from '../../schemas/market-templates/evaluation.ts';
 
 const today = { today: '2026-11-20' };
 const zhHeaders = inventoryColumns.map((column) => column.zh);
@@ -263,5 +275,85 @@ describe('the inventory template as CSV', () => {
     const text = renderInventoryTemplateCsv(tricky);
     expect(text.split('\r\n')[1]).toBe('"a,b","say ""hi""","two\nlines"');
     expect((parse(text, { bom: true }) as string[][])[1]).toEqual(['a,b', 'say "hi"', 'two\nlines']);
+  });
+});
+
+describe('defineTemplate', () => {
+  it('gives each template its own headers; the inventory exports are its helpers', () => {
+    expect(columnByHeader).toBe(inventoryTemplate.columnByHeader);
+    const small = defineTemplate({ zh: '小模板', en: 'small template' }, [
+      { ...inventoryColumns[0]!, aliases: [] },
+      { ...inventoryColumns[1]!, aliases: [], required: false },
+    ]);
+    expect(small.columnByHeader('Application_Number')?.key).toBe('applicationNumber');
+    expect(small.columnByHeader('专利号')).toBeUndefined(); // an inventory alias, not this template's
+    expect(small.mapHeaders(['专利名称', '备注']).issues.map((i) => [i.code, i.headers])).toEqual([
+      ['MISSING_HEADERS', ['申请号']],
+      ['UNKNOWN_HEADERS', ['备注']],
+    ]);
+    expect(small.missingRequiredHeaders([])?.messageZh).toContain('请下载小模板核对表头');
+    expect(() =>
+      defineTemplate({ zh: 'x', en: 'x' }, [
+        inventoryColumns[0]!,
+        { ...inventoryColumns[1]!, aliases: ['专利号'] },
+      ]),
+    ).toThrow(/claimed by applicationNumber and title/);
+  });
+});
+
+describe('the enterprise and evaluation templates', () => {
+  for (const [name, document, validate] of [
+    [
+      'enterprises',
+      enterprisesDocument,
+      (raw: Record<string, string>) => validateEnterpriseRow(raw, 2, {}).errors,
+    ],
+    ['evaluation', evaluationDocument, (raw: Record<string, string>) => validateEvaluationRow(raw, 2).errors],
+  ] as const) {
+    it(`${name}.xlsx: headers, an example row that validates, dropdowns for the single choices, instructions`, async () => {
+      const workbook = await load(await renderTemplateXlsx(document));
+      expect(workbook.worksheets.map((ws) => ws.name).slice(0, 2)).toEqual([
+        document.sheetName,
+        instructionsSheetName,
+      ]);
+      const sheet = workbook.getWorksheet(document.sheetName)!;
+      const headers = document.columns.map((c) => c.zh);
+      expect(headers.map((_, i) => cellText(sheet.getRow(1).getCell(i + 1)))).toEqual(headers);
+      const raw = Object.fromEntries(headers.map((h, i) => [h, cellText(sheet.getRow(2).getCell(i + 1))]));
+      expect(validate(raw)).toEqual([]);
+      const model = validations(sheet);
+      document.columns.forEach((column, i) => {
+        const letter = sheet.getColumn(i + 1).letter;
+        const validation = model[`${letter}2`];
+        if (column.options && !column.multiple) expect(validation?.type, column.zh).toBe('list');
+        if (column.type === 'integer') expect(validation?.type, column.zh).toBe('whole');
+      });
+      const instructions = workbook.getWorksheet(instructionsSheetName)!;
+      expect(cellText(instructions.getRow(1).getCell(1))).toBe(document.instructionsTitle);
+      // The example row read back through the intake's reader is the same row.
+      const rows: TableRow[] = [];
+      for await (const row of readTableRows(
+        Readable.from([Buffer.from(renderTemplateCsv(document.columns))]),
+      ))
+        rows.push(row);
+      expect(rows[0]!.cells).toEqual(headers);
+      expect(validate(Object.fromEntries(headers.map((h, i) => [h, rows[1]!.cells[i]!])))).toEqual([]);
+    });
+  }
+
+  it('the evaluation template offers the prospect 1-5 and the province list as dropdowns', async () => {
+    const workbook = await load(await renderTemplateXlsx(evaluationDocument));
+    const sheet = workbook.getWorksheet(evaluationDocument.sheetName)!;
+    const prospect = evaluationDocument.columns.findIndex((c) => c.key === 'industrializationProspect') + 1;
+    expect(validations(sheet)[`${sheet.getColumn(prospect).letter}2`]).toMatchObject({
+      type: 'whole',
+      operator: 'between',
+      formulae: [1, 5],
+    });
+    const enterprises = await load(await renderTemplateXlsx(enterprisesDocument));
+    const entSheet = enterprises.getWorksheet(enterprisesDocument.sheetName)!;
+    const province = enterprisesDocument.columns.findIndex((c) => c.key === 'provinceCode') + 1;
+    const list = validations(entSheet)[`${entSheet.getColumn(province).letter}2`];
+    expect(String(list?.formulae?.[0])).toContain('广东省');
   });
 });
