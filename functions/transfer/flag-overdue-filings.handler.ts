@@ -11,30 +11,33 @@ import { provinceAdminDirectory, transferDeps } from './transfer-deps.ts';
 
 const deps = transferDeps();
 
-export const handler = middy(async (event: { now?: string } | null | undefined, context: Context) => {
-  const directory = await provinceAdminDirectory();
-  const outcome = await flagOverdueFilings(
-    { ...deps, directory },
-    {
-      now: typeof event?.now === 'string' ? event.now : undefined,
-      shouldStop: () => context.getRemainingTimeInMillis() < 60_000,
-    },
-  );
-  logger.info('overdue filings flagged', { ...outcome, failed: outcome.failed.length });
-  if (outcome.failed.length) {
-    // Fail so that the workflow's Retry / the alarms see it; flagging is conditional, a retry is safe.
-    throw new Error(
-      `${outcome.failed.length} overdue deals could not be flagged, e.g. ${outcome.failed
-        .slice(0, 5)
-        .map((f) => `${f.dealId}: ${f.error}`)
-        .join('; ')}`,
+export const handler = middy(
+  async (event: { now?: string; rounds?: number } | null | undefined, context: Context) => {
+    const directory = await provinceAdminDirectory();
+    const outcome = await flagOverdueFilings(
+      { ...deps, directory },
+      {
+        now: typeof event?.now === 'string' ? event.now : undefined,
+        shouldStop: () => context.getRemainingTimeInMillis() < 60_000,
+      },
     );
-  }
-  return {
-    due: outcome.due,
-    flagged: outcome.flagged,
-    skipped: outcome.skipped,
-    mailed: outcome.mailed,
-    withoutRecipient: outcome.withoutRecipient.length,
-  };
-}).use(injectLambdaContext(logger));
+    logger.info('overdue filings flagged', { ...outcome, failed: outcome.failed.length });
+    if (outcome.failed.length) {
+      // Fail so that the workflow's Retry / the alarms see it; flagging is conditional, a retry is safe.
+      throw new Error(
+        `${outcome.failed.length} overdue deals could not be flagged, e.g. ${outcome.failed
+          .slice(0, 5)
+          .map((f) => `${f.dealId}: ${f.error}`)
+          .join('; ')}`,
+      );
+    }
+    return {
+      due: outcome.due,
+      flagged: outcome.flagged,
+      skipped: outcome.skipped,
+      mailed: outcome.mailed,
+      withoutRecipient: outcome.withoutRecipient.length,
+      complete: outcome.complete,
+    };
+  },
+).use(injectLambdaContext(logger));

@@ -27,6 +27,8 @@ export interface OverdueOutcome {
   /** Flagged deals for which nobody had an email address (institution contact and province admins). */
   withoutRecipient: string[];
   failed: Array<{ dealId: string; error: string }>;
+  /** false when the time budget ran out with deals possibly left (the sweep calls again). */
+  complete: boolean;
 }
 
 const kindZh = { assignment: '转让登记', license: '许可合同备案', equity: '作价入股（转让登记）' } as const;
@@ -67,6 +69,7 @@ export async function flagOverdueFilings(
     mailed: 0,
     withoutRecipient: [],
     failed: [],
+    complete: true,
   };
   const adminEmails = new Map<string, string[]>();
   const seen = new Set<string>();
@@ -149,7 +152,7 @@ export async function flagOverdueFilings(
           outcome.failed.push({ dealId: deal.dealId, error: (error as Error).message });
         }
       }
-      if (input.shouldStop?.()) return outcome;
+      if (input.shouldStop?.()) return { ...outcome, complete: false };
     }
   }
   return outcome;
