@@ -37,6 +37,12 @@ import { poolFunctions, poolRoutes } from './resources/pool.ts';
 import { promotionFunctions, promotionSchedules, promotionWorkflows } from './resources/promotion.ts';
 import { systemFunctions, systemRoutes, systemWorkflows } from './resources/system.ts';
 import { transferFunctions, transferRoutes } from './resources/transfer.ts';
+import {
+  metricsFunctions,
+  metricsRoutes,
+  metricsSchedules,
+  metricsStreamConsumers,
+} from './resources/metrics.ts';
 
 export type * from './resources/declarations.ts';
 export { adminRoles, routeErrors } from './resources/declarations.ts';
@@ -122,6 +128,7 @@ export const functions = {
   ...promotionFunctions,
   ...pipelineFunctions,
   ...transferFunctions,
+  ...metricsFunctions,
 } as const satisfies Record<string, FunctionDeclaration>;
 export type FunctionName = keyof typeof functions;
 
@@ -136,6 +143,7 @@ export const routes = [
   ...mailRoutes,
   ...pipelineRoutes,
   ...transferRoutes,
+  ...metricsRoutes,
 ] as const satisfies readonly RouteDeclaration[];
 
 export const bucketNotifications = [
@@ -146,6 +154,7 @@ export const streamConsumers = [
   ...marketStreamConsumers,
   ...mailStreamConsumers,
   ...pipelineStreamConsumers,
+  ...metricsStreamConsumers,
 ] as const satisfies readonly StreamConsumerDeclaration[];
 
 export const workflows = {
@@ -168,6 +177,7 @@ export const schedules = {
   ...evaluationsSchedules,
   ...mailSchedules,
   ...promotionSchedules,
+  ...metricsSchedules,
 } as const satisfies Record<string, ScheduleDeclaration>;
 export type ScheduleName = keyof typeof schedules;
 

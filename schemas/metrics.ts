@@ -550,3 +550,33 @@ export const quarterFiguresSchema = z
     description: 'The figures of one quarter for one scope, with QoQ and YoY deltas',
   });
 export type QuarterFigures = z.infer<typeof quarterFiguresSchema>;
+
+// ---------------------------------------------------------------------------------- reconciliation
+
+export const reconciliationSchema = z
+  .object({
+    runId: z.string(),
+    at: z.iso.datetime(),
+    quarter: z.string().meta({ description: 'The quarter in which gauge corrections are logged' }),
+    patents: z.number().int().nonnegative(),
+    items: z.number().int().nonnegative().meta({ description: 'Core items scanned' }),
+    durationMs: z.number().nonnegative(),
+    differenceCount: z.number().int().nonnegative(),
+    provinces: z.array(z.string()).meta({ description: 'Provinces with a difference' }),
+    differences: z
+      .array(
+        z.object({
+          pk: z.string(),
+          sk: z.string(),
+          attribute: z.string(),
+          stored: z.number(),
+          recomputed: z.number(),
+        }),
+      )
+      .meta({ description: 'The first 200 differences' }),
+    corrected: z.boolean().meta({ description: 'The stored counters were set to the recomputed values' }),
+  })
+  .meta({ id: 'MetricsReconciliation' });
+export const reconciliationListSchema = z
+  .object({ items: z.array(reconciliationSchema) })
+  .meta({ id: 'MetricsReconciliationList' });

@@ -25,7 +25,8 @@ export const quarterKey = (quarter: Quarter, provinceCode: string, uscc: string)
   sk: `INST#${uscc}`,
 });
 export const nowPartition = (provinceCode: string) => `NOW#PROV#${provinceCode}`;
-export const quarterPartition = (quarter: Quarter, provinceCode: string) => `Q#${quarter}#PROV#${provinceCode}`;
+export const quarterPartition = (quarter: Quarter, provinceCode: string) =>
+  `Q#${quarter}#PROV#${provinceCode}`;
 /** The metrics consumer's copy of what it last counted for a patent (and the markers of its events). */
 export const shadowKey = (applicationNumber: string) => ({ pk: `PAT#${applicationNumber}`, sk: 'SHADOW' });
 export const eventMarkerKey = (applicationNumber: string, eventSk: string) => ({
@@ -33,7 +34,12 @@ export const eventMarkerKey = (applicationNumber: string, eventSk: string) => ({
   sk: `SEEN#${eventSk}`,
 });
 /** The 5-year-rule list: one item per institution partition and one per province partition. */
-export const fundedListKeys = (entry: { provinceCode: string; institutionUscc: string; grantDate: string; applicationNumber: string }) => [
+export const fundedListKeys = (entry: {
+  provinceCode: string;
+  institutionUscc: string;
+  grantDate: string;
+  applicationNumber: string;
+}) => [
   { pk: `FU#INST#${entry.institutionUscc}`, sk: `${entry.grantDate}#${entry.applicationNumber}` },
   {
     pk: `FU#PROV#${entry.provinceCode}`,
@@ -96,8 +102,12 @@ export function dayBucket(days: number): number {
 }
 
 /** The lower median of a histogram (bucket lower bound -> count): the bucket of the ceil(n/2)-th day count. */
-export function histogramMedian(histogram: ReadonlyMap<number, number> | Record<number, number>): number | null {
-  const entries = (histogram instanceof Map ? [...histogram] : Object.entries(histogram).map(([k, v]) => [Number(k), v]))
+export function histogramMedian(
+  histogram: ReadonlyMap<number, number> | Record<number, number>,
+): number | null {
+  const entries = (
+    histogram instanceof Map ? [...histogram] : Object.entries(histogram).map(([k, v]) => [Number(k), v])
+  )
     .filter(([, count]) => (count as number) > 0)
     .sort(([a], [b]) => (a as number) - (b as number)) as Array<[number, number]>;
   const total = entries.reduce((sum, [, count]) => sum + count, 0);
@@ -295,7 +305,9 @@ const licenseTypeFlow = {
 } as const satisfies Record<string, Flow>;
 
 /** The flows of one pipeline event (an immutable item), in the quarter of its time. */
-export function eventFlows(event: Record<string, unknown>): { quarter: Quarter; counters: Record<string, number> } | undefined {
+export function eventFlows(
+  event: Record<string, unknown>,
+): { quarter: Quarter; counters: Record<string, number> } | undefined {
   const at = event.at;
   if (typeof at !== 'string') return undefined;
   const counters: Record<string, number> = {};
@@ -320,7 +332,10 @@ export function eventFlows(event: Record<string, unknown>): { quarter: Quarter; 
       else {
         count('licenseFilings');
         const licenseType = eventField(event, 'licenseType');
-        count(licenseTypeFlow[(licenseType as keyof typeof licenseTypeFlow) ?? 'ordinary'] ?? 'licenseFilingsOrdinary');
+        count(
+          licenseTypeFlow[(licenseType as keyof typeof licenseTypeFlow) ?? 'ordinary'] ??
+            'licenseFilingsOrdinary',
+        );
       }
       break;
     }

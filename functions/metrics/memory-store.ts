@@ -13,7 +13,10 @@ export class MemoryMetricsStore implements MetricsWriteStore {
   readonly funded = new Map<string, FundedEntry>();
   commits = 0;
 
-  constructor(private readonly core: (applicationNumber: string) => Record<string, unknown> | undefined = () => undefined) {}
+  constructor(
+    private readonly core: (applicationNumber: string) => Record<string, unknown> | undefined = () =>
+      undefined,
+  ) {}
 
   async getShadow(applicationNumber: string) {
     const shadow = this.shadows.get(applicationNumber);
@@ -33,8 +36,10 @@ export class MemoryMetricsStore implements MetricsWriteStore {
     this.shadows.set(change.applicationNumber, structuredClone(change.shadow));
     if (change.eventSk !== undefined) this.markers.add(`${change.applicationNumber}|${change.eventSk}`);
     applyDelta(this.counters, change.delta);
-    for (const entry of change.funded.remove) for (const key of fundedListKeys(entry)) this.funded.delete(itemId(key));
-    for (const entry of change.funded.put) for (const key of fundedListKeys(entry)) this.funded.set(itemId(key), entry);
+    for (const entry of change.funded.remove)
+      for (const key of fundedListKeys(entry)) this.funded.delete(itemId(key));
+    for (const entry of change.funded.put)
+      for (const key of fundedListKeys(entry)) this.funded.set(itemId(key), entry);
     this.commits += 1;
     return 'committed' as const;
   }

@@ -53,7 +53,8 @@ export class RecomputeAccumulator {
     const flows: Array<NonNullable<ReturnType<typeof eventFlows>>> = [];
     for (const item of items) {
       if (isEvaluationItem(item) && typeof item.createdAt === 'string') {
-        if (!dates.firstEvaluatedAt || item.createdAt < dates.firstEvaluatedAt) dates.firstEvaluatedAt = item.createdAt;
+        if (!dates.firstEvaluatedAt || item.createdAt < dates.firstEvaluatedAt)
+          dates.firstEvaluatedAt = item.createdAt;
       } else if (isPipelineEventItem(item)) {
         if (item.type === 'dealRecorded' && typeof item.at === 'string') {
           if (!dates.firstDealAt || item.at < dates.firstDealAt) dates.firstDealAt = item.at;
@@ -67,7 +68,8 @@ export class RecomputeAccumulator {
     for (const flow of flows) {
       contribution.quarters[flow.quarter] ??= {};
       const into = contribution.quarters[flow.quarter]!;
-      for (const [attribute, amount] of Object.entries(flow.counters)) into[attribute] = (into[attribute] ?? 0) + amount;
+      for (const [attribute, amount] of Object.entries(flow.counters))
+        into[attribute] = (into[attribute] ?? 0) + amount;
     }
     // Gauges go to NOW only: the quarter of change is not recomputable (see above).
     const { scope } = contribution;
@@ -135,7 +137,8 @@ export function compareCounters(stored: CounterMap, recomputed: CounterMap): Cou
       if (!isRecomputable(id, attribute)) continue;
       const s = a[attribute] ?? 0;
       const r = b[attribute] ?? 0;
-      if (Math.abs(s - r) > 1e-6) differences.push({ ...keyOfItemId(id), attribute, stored: s, recomputed: r });
+      if (Math.abs(s - r) > 1e-6)
+        differences.push({ ...keyOfItemId(id), attribute, stored: s, recomputed: r });
     }
   }
   return differences;
@@ -162,4 +165,3 @@ export function corrections(differences: CounterDifference[], currentQuarter: Qu
   }
   return delta;
 }
-

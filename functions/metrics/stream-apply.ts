@@ -76,13 +76,7 @@ export interface StreamRecordInput {
   newImage?: Record<string, unknown>;
 }
 
-export type ApplyOutcome =
-  | 'applied'
-  | 'unchanged'
-  | 'stale'
-  | 'duplicate'
-  | 'ignored'
-  | 'unknown-patent';
+export type ApplyOutcome = 'applied' | 'unchanged' | 'stale' | 'duplicate' | 'ignored' | 'unknown-patent';
 
 export const streamPosition = (version: unknown, sequenceNumber: string) =>
   `${String(typeof version === 'number' ? version : 0).padStart(10, '0')}#${sequenceNumber.padStart(40, '0')}`;
@@ -90,10 +84,15 @@ export const streamPosition = (version: unknown, sequenceNumber: string) =>
 const numberOf = (item: Record<string, unknown>) =>
   typeof item.applicationNumber === 'string' ? item.applicationNumber : String(item.pk).slice('PAT#'.length);
 
-const contributionOf = (projection: PatentProjection | undefined, dates: PatentDates): Contribution | undefined =>
-  projection ? patentContribution({ ...projection, ...dates }) : undefined;
+const contributionOf = (
+  projection: PatentProjection | undefined,
+  dates: PatentDates,
+): Contribution | undefined => (projection ? patentContribution({ ...projection, ...dates }) : undefined);
 
-export function fundedEntry(projection: PatentProjection | undefined, dates: PatentDates): FundedEntry | undefined {
+export function fundedEntry(
+  projection: PatentProjection | undefined,
+  dates: PatentDates,
+): FundedEntry | undefined {
   if (!projection) return undefined;
   const p = { ...projection, ...dates };
   if (!isFundedUnimplemented(p)) return undefined;
@@ -147,7 +146,11 @@ async function applyPatentRecord(store: MetricsWriteStore, record: StreamRecordI
     const before = record.oldImage ? projectPatent(record.oldImage) : undefined;
     const after = record.newImage ? projectPatent(record.newImage) : undefined;
     const changedAt = (record.newImage?.updatedAt as string | undefined) ?? now.toISOString();
-    const delta = contributionDelta(contributionOf(before, dates), contributionOf(after, dates), quarterOf(changedAt));
+    const delta = contributionDelta(
+      contributionOf(before, dates),
+      contributionOf(after, dates),
+      quarterOf(changedAt),
+    );
     const outcome = await store.commit({
       applicationNumber,
       expectedRev: shadow?.rev,
@@ -161,19 +164,26 @@ async function applyPatentRecord(store: MetricsWriteStore, record: StreamRecordI
       delta,
       funded: fundedChanges(fundedEntry(before, dates), fundedEntry(after, dates)),
     });
-    if (outcome === 'committed') return Object.keys(delta).length ? ('applied' as const) : ('unchanged' as const);
+    if (outcome === 'committed')
+      return Object.keys(delta).length ? ('applied' as const) : ('unchanged' as const);
   }
-  throw new Error(`metrics: patent ${applicationNumber} kept changing during ${maxAttempts} attempts; retry the record`);
+  throw new Error(
+    `metrics: patent ${applicationNumber} kept changing during ${maxAttempts} attempts; retry the record`,
+  );
 }
 
 /** A new first-evaluation or first-deal date (a minimum), and/or the flows of a pipeline event. */
 async function applyDatedRecord(
   store: MetricsWriteStore,
   applicationNumber: string,
-  change: { date?: { field: keyof PatentDates; at: string }; event?: { sk: string; quarter: Quarter; counters: Record<string, number> } },
+  change: {
+    date?: { field: keyof PatentDates; at: string };
+    event?: { sk: string; quarter: Quarter; counters: Record<string, number> };
+  },
 ) {
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    const shadow = (await store.getShadow(applicationNumber)) ?? (await startShadow(store, applicationNumber));
+    const shadow =
+      (await store.getShadow(applicationNumber)) ?? (await startShadow(store, applicationNumber));
     if (!shadow) return 'unknown-patent' as const;
     const dates = { ...shadow.dates };
     const { date } = change;
@@ -208,13 +218,18 @@ async function applyDatedRecord(
       expectedRev: shadow.rev === 0 ? undefined : shadow.rev,
       shadow: { ...shadow, dates, rev: shadow.rev + 1 },
       delta,
-      funded: fundedChanges(fundedEntry(shadow.projection, shadow.dates), fundedEntry(shadow.projection, dates)),
+      funded: fundedChanges(
+        fundedEntry(shadow.projection, shadow.dates),
+        fundedEntry(shadow.projection, dates),
+      ),
       ...(change.event ? { eventSk: change.event.sk } : {}),
     });
     if (outcome === 'duplicate') return 'duplicate' as const;
     if (outcome === 'committed') return 'applied' as const;
   }
-  throw new Error(`metrics: patent ${applicationNumber} kept changing during ${maxAttempts} attempts; retry the record`);
+  throw new Error(
+    `metrics: patent ${applicationNumber} kept changing during ${maxAttempts} attempts; retry the record`,
+  );
 }
 
 /** Applies one core stream record to the counters. Records of other items are ignored. */
@@ -227,7 +242,9 @@ export async function applyStreamRecord(
   if (!image) return 'ignored';
   if (isPatentItem(image)) return applyPatentRecord(store, record, now);
   if (isEvaluationItem(image) && record.newImage && typeof image.createdAt === 'string') {
-    return applyDatedRecord(store, numberOf(image), { date: { field: 'firstEvaluatedAt', at: image.createdAt } });
+    return applyDatedRecord(store, numberOf(image), {
+      date: { field: 'firstEvaluatedAt', at: image.createdAt },
+    });
   }
   if (isPipelineEventItem(image) && record.eventName === 'INSERT') {
     const flows = eventFlows(image);

@@ -1,13 +1,18 @@
 import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
+import { dynamoMetricsReadPort } from '../metrics/metrics-store.ts';
 import { documents } from '../shared/clients.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
 import { getCoverage } from './patent-queries.ts';
-import { dynamoCoverageCounter } from './patent-query-store.ts';
+import { metricsCoverageCounter } from './patent-query-store.ts';
 
+const institutions = dynamoInstitutionStore(documents, config.tableName('core'));
 const deps = {
-  counter: dynamoCoverageCounter(documents, config.tableName('core')),
-  institutions: dynamoInstitutionStore(documents, config.tableName('core')),
+  counter: metricsCoverageCounter(
+    dynamoMetricsReadPort(documents, config.tableName('metrics')),
+    institutions,
+  ),
+  institutions,
   now: () => new Date(),
 };
 

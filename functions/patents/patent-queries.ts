@@ -15,6 +15,7 @@ import { normalizeApplicationNumber } from '../../schemas/codes/application-numb
 import { industries, industryByCode, strategicIndustryByCode } from '../../schemas/codes/ipc.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { ConversionIntent, PatentType } from '../../schemas/inventory/template.ts';
+import { inventoryDeadlines } from '../../schemas/metrics.ts';
 import {
   type Coverage,
   type CoverageQuery,
@@ -84,9 +85,8 @@ export interface CoverageCounts {
 }
 
 /**
- * Counts behind GET /v1/inventory/coverage. Today's adapter counts by reading the indexes (the whole
- * partition each time); at national scale these become counters in the metrics table maintained from
- * the core stream (issue 6), behind this same port.
+ * Counts behind GET /v1/inventory/coverage. The adapter (metricsCoverageCounter) reads the counters
+ * the core stream maintains in the metrics table (functions/metrics), never the patents.
  */
 export interface CoverageCounter {
   institution(uscc: string): Promise<CoverageCounts>;
@@ -391,24 +391,8 @@ export async function getPatent(
 
 // --------------------------------------------------------------------------------------- coverage
 
-/**
- * Work Plan (国知局 2023, 进度安排): ordinary institutions inventory 30% of their stock by the end of
- * June 2024 and all of it by the end of 2024. (National IP pilot and demonstration universities owed
- * 100% by June 2024; institutions do not record that status yet, so the ordinary deadlines apply.)
- */
-export const inventoryDeadlines = [
-  {
-    date: '2024-06-30',
-    targetPercent: 30,
-    description:
-      '2024年6月底前，其他高校和科研机构完成30%以上存量专利盘点入库 / 30% inventoried by 2024-06-30',
-  },
-  {
-    date: '2024-12-31',
-    targetPercent: 100,
-    description: '2024年底前，完成全部存量专利盘点入库 / all stock inventoried by 2024-12-31',
-  },
-] as const;
+/** The Work Plan inventory deadlines (one definition, with the metrics: schemas/metrics.ts). */
+export { inventoryDeadlines };
 
 export interface CoverageDeps {
   counter: CoverageCounter;
@@ -445,7 +429,7 @@ function requireParam(value: string | undefined, field: 'province' | 'institutio
  * GET /v1/inventory/coverage: inventoried (review approved) / total and the conversion pool, for one
  * institution, one province (with each institution) or the nation (with each province), against the
  * Work Plan deadlines. The scope defaults to the caller's own. National scope sums every province
- * (today by reading them, later from the stream-maintained counters: see CoverageCounter).
+ * (from the stream-maintained counters: see CoverageCounter).
  */
 export async function getCoverage(
   deps: CoverageDeps,

@@ -1,11 +1,13 @@
 /**
- * DynamoDB adapters of PatentQueryStore and CoverageCounter (core table, see docs/data-model.md):
+ * DynamoDB adapters of PatentQueryStore (core table, see docs/data-model.md) and CoverageCounter (the
+ * metrics table's counters):
  * an institution's patents are gsi1 `INST#<USCC>#PAT` sorted by application number; a province's are
  * gsi2 `PROV#<code>#PAT` sorted by `<USCC>#<application number>`. Both indexes project all attributes.
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { strategicIndustries } from '../../schemas/codes/ipc.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
+import type { MetricsReadPort } from '../metrics/figures.ts';
 import { ValidationError } from '../shared/errors.ts';
 import {
   type CoverageCounter,
@@ -164,11 +166,12 @@ export function dynamoPatentQueryStore(
 
 const zero = (): CoverageCounts => ({ total: 0, inventoried: 0, inConversionPool: 0 });
 
-function add(counts: CoverageCounts, item: { reviewStatus?: unknown; poolStatus?: unknown }) {
-  counts.total += 1;
-  if (item.reviewStatus === 'approved') counts.inventoried += 1;
-  if (item.poolStatus === 'conversion') counts.inConversionPool += 1;
-}
+/** Coverage figures of one counter item of the metrics table (the gauges now). */
+const countsOf = (counters: Record<string, number> | undefined): CoverageCounts => ({
+  total: counters?.['g.recorded'] ?? 0,
+  inventoried: counters?.['g.inventoried'] ?? 0,
+  inConversionPool: counters?.['g.pool'] ?? 0,
+});
 
 function addAll(into: CoverageCounts, counts: CoverageCounts) {
   into.total += counts.total;
@@ -177,62 +180,32 @@ function addAll(into: CoverageCounts, counts: CoverageCounts) {
 }
 
 /**
- * Counts by reading a partition to its end with a projection of just the attributes counted (the read
- * cost is that of the whole items all the same). Good for an institution or a province today; the
- * national figure reads every province, which is what the stream-maintained counters replace (issue 6).
+ * Coverage from the counters the core stream maintains in the metrics table (functions/metrics): an
+ * institution is one item, a province one Query of its institutions' items, the nation one Query per
+ * province; no patent is read. The counters follow the patents within seconds (the stream).
  */
-export function dynamoCoverageCounter(
-  documents: DynamoDBDocumentClient,
-  tableName: string,
+export function metricsCoverageCounter(
+  counters: Pick<MetricsReadPort, 'provinceItems' | 'institutionItem'>,
+  institutions: { get(uscc: string): Promise<{ provinceCode: string } | undefined> },
   options: { concurrency?: number } = {},
 ): CoverageCounter {
-  async function each(
-    partition: PatentPartition,
-    attributes: string[],
-    visit: (item: Record<string, unknown>) => void,
-  ): Promise<void> {
-    const index = indexes[partition.index];
-    const names: Record<string, string> = { '#pk': index.pk };
-    for (const attribute of attributes) names[`#${attribute}`] = attribute;
-    let startKey: StoreKey | undefined;
-    do {
-      const { Items = [], LastEvaluatedKey } = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#pk = :pk',
-          ProjectionExpression: attributes.map((attribute) => `#${attribute}`).join(', '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':pk': partitionKeyValue(partition) },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of Items) visit(item);
-      startKey = LastEvaluatedKey;
-    } while (startKey);
-  }
-
   async function province(provinceCode: string) {
     const counts = zero();
     const byInstitution: Record<string, CoverageCounts> = {};
-    await each(
-      { index: 'province', provinceCode },
-      ['institutionUscc', 'reviewStatus', 'poolStatus'],
-      (item) => {
-        add(counts, item);
-        const uscc = String(item.institutionUscc);
-        byInstitution[uscc] ??= zero();
-        add(byInstitution[uscc], item);
-      },
-    );
+    for (const row of await counters.provinceItems(provinceCode, 'now')) {
+      const figures = countsOf(row.counters);
+      if (figures.total === 0 && figures.inventoried === 0 && figures.inConversionPool === 0) continue;
+      byInstitution[row.institutionUscc] = figures;
+      addAll(counts, figures);
+    }
     return { ...counts, byInstitution };
   }
 
   return {
     async institution(uscc) {
-      const counts = zero();
-      await each({ index: 'institution', uscc }, ['reviewStatus', 'poolStatus'], (item) => add(counts, item));
-      return counts;
+      const institution = await institutions.get(uscc);
+      if (!institution) return zero();
+      return countsOf((await counters.institutionItem(institution.provinceCode, uscc, 'now'))?.counters);
     },
     province,
     async national() {
@@ -248,7 +221,7 @@ export function dynamoCoverageCounter(
           addAll(counts, figures);
         }
       };
-      await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+      await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
       return { ...counts, byProvince };
     },
   };

@@ -57,8 +57,8 @@ export const patentsFunctions = {
   getInventoryCoverage: {
     entry: 'functions/patents/get-coverage.handler.ts',
     description:
-      'GET /v1/inventory/coverage: inventoried / total and the conversion pool against the Work Plan deadlines',
-    tables: { core: 'read' },
+      'GET /v1/inventory/coverage: inventoried / total and the conversion pool against the Work Plan deadlines (metrics counters)',
+    tables: { core: 'read', metrics: 'read' },
     timeoutSeconds: 60,
   },
 } as const satisfies Record<string, FunctionDeclaration>;

@@ -9,7 +9,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { itemId, keyOfItemId } from '../../functions/metrics/counters.ts';
 import { MemoryMetricsStore } from '../../functions/metrics/memory-store.ts';
-import { compareCounters, PartitionGrouper, RecomputeAccumulator } from '../../functions/metrics/recompute.ts';
+import {
+  compareCounters,
+  PartitionGrouper,
+  RecomputeAccumulator,
+} from '../../functions/metrics/recompute.ts';
 import { applyStreamRecord, type StreamRecordInput } from '../../functions/metrics/stream-apply.ts';
 
 const institutions = [
@@ -20,10 +24,24 @@ const institutions = [
 const numbers = ['202010000001.1', '202010000002.2', '202010000003.3', '202010000004.4', '201510000005.5'];
 
 type Op =
-  | { kind: 'register'; p: number; inst: number; legal: string; funded: boolean; impl: string; grant: string | null }
+  | {
+      kind: 'register';
+      p: number;
+      inst: number;
+      legal: string;
+      funded: boolean;
+      impl: string;
+      grant: string | null;
+    }
   | { kind: 'approve'; p: number; pool: 'base' | 'conversion' }
   | { kind: 'evaluate'; p: number; evaluator: number }
-  | { kind: 'deal'; p: number; dealKind: 'assignment' | 'license' | 'equity'; amount: number; licenseType: string }
+  | {
+      kind: 'deal';
+      p: number;
+      dealKind: 'assignment' | 'license' | 'equity';
+      amount: number;
+      licenseType: string;
+    }
   | { kind: 'filing'; p: number; licenseType: string }
   | { kind: 'product'; p: number }
   | { kind: 'openLicense'; p: number }
@@ -46,7 +64,11 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     impl,
     grant: fc.constantFrom('2016-05-04', '2019-11-30', '2021-03-01', null),
   }),
-  fc.record({ kind: fc.constant('approve' as const), p, pool: fc.constantFrom('base' as const, 'conversion' as const) }),
+  fc.record({
+    kind: fc.constant('approve' as const),
+    p,
+    pool: fc.constantFrom('base' as const, 'conversion' as const),
+  }),
   fc.record({ kind: fc.constant('evaluate' as const), p, evaluator: fc.integer({ min: 0, max: 2 }) }),
   fc.record({
     kind: fc.constant('deal' as const),
@@ -60,7 +82,11 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('openLicense' as const), p }),
   fc.record({ kind: fc.constant('implementation' as const), p, impl }),
   fc.record({ kind: fc.constant('legal' as const), p, legal }),
-  fc.record({ kind: fc.constant('end' as const), p, how: fc.constantFrom('withdrawn' as const, 'expired' as const) }),
+  fc.record({
+    kind: fc.constant('end' as const),
+    p,
+    how: fc.constantFrom('withdrawn' as const, 'expired' as const),
+  }),
   fc.record({ kind: fc.constant('redeliver' as const), back: fc.integer({ min: 1, max: 8 }) }),
 );
 
@@ -109,7 +135,13 @@ function run(ops: Op[], startDay: number) {
       const institution = institutions[o.inst]!;
       if (patent && patent.institutionUscc !== institution.uscc) continue; // registered by another
       core.put({
-        ...(patent ?? { pk: `PAT#${number}`, sk: 'PATENT', entity: 'patent', applicationNumber: number, version: 0 }),
+        ...(patent ?? {
+          pk: `PAT#${number}`,
+          sk: 'PATENT',
+          entity: 'patent',
+          applicationNumber: number,
+          version: 0,
+        }),
         institutionUscc: institution.uscc,
         provinceCode: institution.provinceCode,
         title: `专利 ${number}`,
@@ -139,7 +171,12 @@ function run(ops: Op[], startDay: number) {
       const key = `PAT#${number}|EVAL#expert#e${o.evaluator}`;
       const existing = core.items.get(key);
       core.put({
-        ...(existing ?? { pk: `PAT#${number}`, sk: `EVAL#expert#e${o.evaluator}`, entity: 'evaluation', createdAt: at }),
+        ...(existing ?? {
+          pk: `PAT#${number}`,
+          sk: `EVAL#expert#e${o.evaluator}`,
+          entity: 'evaluation',
+          createdAt: at,
+        }),
         applicationNumber: number,
         updatedAt: at,
         version: ((existing?.version as number) ?? 0) + 1,
@@ -153,7 +190,10 @@ function run(ops: Op[], startDay: number) {
       });
     } else {
       const to = {
-        deal: o.kind === 'deal' ? { assignment: 'assigned', license: 'licensed', equity: 'equity' }[o.dealKind] : '',
+        deal:
+          o.kind === 'deal'
+            ? { assignment: 'assigned', license: 'licensed', equity: 'equity' }[o.dealKind]
+            : '',
         filing: 'filed',
         product: 'industrialized',
         openLicense: 'open-license',
@@ -177,7 +217,9 @@ function run(ops: Op[], startDay: number) {
         from,
         to,
         at,
-        ...(o.kind === 'deal' ? { dealKind: o.dealKind, amountWan: o.amount, licenseType: o.licenseType } : {}),
+        ...(o.kind === 'deal'
+          ? { dealKind: o.dealKind, amountWan: o.amount, licenseType: o.licenseType }
+          : {}),
         ...(o.kind === 'filing' ? { licenseType: o.licenseType } : {}),
       });
     }
@@ -198,30 +240,38 @@ function recompute(core: Core) {
 describe('metrics counters (property)', () => {
   it('stream-applied counters equal the recompute over the final items, whatever the redeliveries', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 60 }), fc.integer({ min: 0, max: 400 }), async (ops, startDay) => {
-        const { core, store, deliveries, now } = run(ops, startDay);
-        for (const record of deliveries) await applyStreamRecord(store, record, now);
-        const recomputed = recompute(core);
-        expect(compareCounters(store.counters, recomputed.counters)).toEqual([]);
-        // The quarter logs of gauge changes add up to the gauges now.
-        const summed = new Map<string, Record<string, number>>();
-        for (const [id, counters] of store.counters) {
-          const { pk, sk } = keyOfItemId(id);
-          if (!pk.startsWith('Q#')) continue;
-          const nowId = `NOW#${pk.slice(pk.indexOf('#PROV#') + 1)}|${sk}`;
-          const into = summed.get(nowId) ?? {};
-          for (const [attribute, amount] of Object.entries(counters))
-            if (attribute.startsWith('g.')) into[attribute] = (into[attribute] ?? 0) + amount;
-          summed.set(nowId, into);
-        }
-        for (const [id, counters] of store.counters) {
-          if (!id.startsWith('NOW#')) continue;
-          const logged = Object.fromEntries(Object.entries(summed.get(id) ?? {}).filter(([, v]) => v !== 0));
-          expect(logged).toEqual(counters);
-        }
-        const listed = [...new Set([...store.funded.values()].map((entry) => entry.applicationNumber))].sort();
-        expect(listed).toEqual(recomputed.funded.map((entry) => entry.applicationNumber).sort());
-      }),
+      fc.asyncProperty(
+        fc.array(op, { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 0, max: 400 }),
+        async (ops, startDay) => {
+          const { core, store, deliveries, now } = run(ops, startDay);
+          for (const record of deliveries) await applyStreamRecord(store, record, now);
+          const recomputed = recompute(core);
+          expect(compareCounters(store.counters, recomputed.counters)).toEqual([]);
+          // The quarter logs of gauge changes add up to the gauges now.
+          const summed = new Map<string, Record<string, number>>();
+          for (const [id, counters] of store.counters) {
+            const { pk, sk } = keyOfItemId(id);
+            if (!pk.startsWith('Q#')) continue;
+            const nowId = `NOW#${pk.slice(pk.indexOf('#PROV#') + 1)}|${sk}`;
+            const into = summed.get(nowId) ?? {};
+            for (const [attribute, amount] of Object.entries(counters))
+              if (attribute.startsWith('g.')) into[attribute] = (into[attribute] ?? 0) + amount;
+            summed.set(nowId, into);
+          }
+          for (const [id, counters] of store.counters) {
+            if (!id.startsWith('NOW#')) continue;
+            const logged = Object.fromEntries(
+              Object.entries(summed.get(id) ?? {}).filter(([, v]) => v !== 0),
+            );
+            expect(logged).toEqual(counters);
+          }
+          const listed = [
+            ...new Set([...store.funded.values()].map((entry) => entry.applicationNumber)),
+          ].sort();
+          expect(listed).toEqual(recomputed.funded.map((entry) => entry.applicationNumber).sort());
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -3,10 +3,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { dynamoMetricsReadPort } from '../../functions/metrics/metrics-store.ts';
 import { listingReads, listPatents } from '../../functions/patents/patent-queries.ts';
 import {
-  dynamoCoverageCounter,
   dynamoPatentQueryStore,
+  metricsCoverageCounter,
   patentFilterExpression,
 } from '../../functions/patents/patent-query-store.ts';
 import { ValidationError } from '../../functions/shared/errors.ts';
@@ -261,43 +262,39 @@ describe('listPatents over DynamoDB: the continuation loop', () => {
   });
 });
 
-describe('dynamoCoverageCounter', () => {
-  const counter = dynamoCoverageCounter(documents, table, { concurrency: 2 });
-  const counted = (reviewStatus: string, poolStatus: string, institutionUscc = A) => ({
-    reviewStatus,
-    poolStatus,
-    institutionUscc,
+describe('metricsCoverageCounter (counters of the metrics table)', () => {
+  const B = '121100004000018521';
+  const port = dynamoMetricsReadPort(documents, 'unit-metrics');
+  const withProvince = { get: async (uscc: string) => (uscc === A ? { provinceCode: '110000' } : undefined) };
+  const counter = metricsCoverageCounter(port, withProvince, { concurrency: 2 });
+  const row = (uscc: string, recorded: number, inventoried: number, pool: number) => ({
+    pk: 'NOW#PROV#110000',
+    sk: `INST#${uscc}`,
+    'g.recorded': recorded,
+    'g.inventoried': inventoried,
+    'g.pool': pool,
+    'g.valid': recorded,
   });
 
-  it('reads an institution to the end through gsi1, projecting only the counted attributes', async () => {
+  it('an institution is one item of its province, no patent read', async () => {
+    ddb.on(GetCommand).resolves({ Item: row(A, 3, 2, 1) });
+    await expect(counter.institution(A)).resolves.toEqual({ total: 3, inventoried: 2, inConversionPool: 1 });
+    expect(ddb.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({
+      TableName: 'unit-metrics',
+      Key: { pk: 'NOW#PROV#110000', sk: `INST#${A}` },
+    });
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+    await expect(counter.institution(B)).resolves.toEqual({ total: 0, inventoried: 0, inConversionPool: 0 });
+  });
+
+  it('a province sums its institutions from one partition (every page)', async () => {
     ddb
       .on(QueryCommand)
       .resolvesOnce({
-        Items: [counted('approved', 'conversion'), counted('draft', 'base')],
-        LastEvaluatedKey: gsi1Key(item(A, 2)),
+        Items: [row(A, 1, 1, 1)],
+        LastEvaluatedKey: { pk: 'NOW#PROV#110000', sk: `INST#${A}` },
       })
-      .resolvesOnce({ Items: [counted('approved', 'base')] });
-    await expect(counter.institution(A)).resolves.toEqual({ total: 3, inventoried: 2, inConversionPool: 1 });
-    const calls = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
-    expect(calls[0]).toMatchObject({
-      IndexName: 'gsi1',
-      KeyConditionExpression: '#pk = :pk',
-      ProjectionExpression: '#reviewStatus, #poolStatus',
-      ExpressionAttributeValues: { ':pk': `INST#${A}#PAT` },
-    });
-    expect(calls[0]!.Limit).toBeUndefined();
-    expect(calls[1]!.ExclusiveStartKey).toEqual(gsi1Key(item(A, 2)));
-  });
-
-  it('sums a province per institution through gsi2', async () => {
-    const B = '121100004000018521';
-    ddb.on(QueryCommand).resolves({
-      Items: [
-        counted('approved', 'conversion'),
-        counted('submitted', 'base', B),
-        counted('approved', 'base', B),
-      ],
-    });
+      .resolvesOnce({ Items: [row(B, 2, 1, 0)] });
     await expect(counter.province('110000')).resolves.toEqual({
       total: 3,
       inventoried: 2,
@@ -307,18 +304,19 @@ describe('dynamoCoverageCounter', () => {
         [B]: { total: 2, inventoried: 1, inConversionPool: 0 },
       },
     });
-    expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({
-      IndexName: 'gsi2',
-      ProjectionExpression: '#institutionUscc, #reviewStatus, #poolStatus',
-      ExpressionAttributeValues: { ':pk': 'PROV#110000#PAT' },
+    const calls = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(calls[0]).toMatchObject({
+      TableName: 'unit-metrics',
+      ExpressionAttributeValues: { ':pk': 'NOW#PROV#110000' },
     });
+    expect(calls[1]!.ExclusiveStartKey).toEqual({ pk: 'NOW#PROV#110000', sk: `INST#${A}` });
   });
 
   it('national: every province once, summed', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
     ddb
-      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'PROV#310000#PAT' } })
-      .resolves({ Items: [counted('approved', 'base'), counted('draft', 'base')] });
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'NOW#PROV#310000' } })
+      .resolves({ Items: [{ ...row(A, 2, 1, 0), pk: 'NOW#PROV#310000' }] });
     const result = await counter.national();
     expect(ddb).toHaveReceivedCommandTimes(QueryCommand, provinceNames.size);
     expect(result).toMatchObject({ total: 2, inventoried: 1, inConversionPool: 0 });

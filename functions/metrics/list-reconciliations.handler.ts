@@ -1,0 +1,12 @@
+import { documents } from '../shared/clients.ts';
+import { config } from '../shared/config.ts';
+import { httpRoute } from '../shared/http.ts';
+import { listReconciliations } from './metrics-store.ts';
+
+const table = config.tableName('metrics');
+
+export const handler = httpRoute('GET /v1/metrics/reconciliation', async () => ({
+  status: 200,
+  body: { items: await listReconciliations(documents, table, 10) },
+  headers: { 'cache-control': 'no-store' },
+}));

@@ -1,0 +1,345 @@
+/**
+ * DynamoDB adapters of the metrics ports (metrics table, see docs/data-model.md "Metrics"): the
+ * stream consumer's write store (shadow + counters + list + marker in one transaction), the read port of
+ * the figures (Query per province partition), the reconciliation records and the parallel Scan of core.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Quarter } from '../../schemas/metrics.ts';
+import {
+  type CounterDelta,
+  eventMarkerKey,
+  fundedListKeys,
+  keyOfItemId,
+  nowPartition,
+  quarterPartition,
+  shadowKey,
+} from './counters.ts';
+import type { CounterRow, MetricsReadPort } from './figures.ts';
+import type { CounterMap } from './recompute.ts';
+import type { MetricsCommit, MetricsWriteStore, Shadow } from './stream-apply.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** An Update that ADDs increments to a counter item (creating it). */
+export function counterUpdate(
+  tableName: string,
+  id: string,
+  increments: Record<string, number>,
+): TransactItem['Update'] {
+  const names: Record<string, string> = {};
+  const values: Record<string, number> = {};
+  const adds = Object.entries(increments).map(([attribute, amount], i) => {
+    names[`#a${i}`] = attribute;
+    values[`:a${i}`] = amount;
+    return `#a${i} :a${i}`;
+  });
+  return {
+    TableName: tableName,
+    Key: keyOfItemId(id),
+    UpdateExpression: `ADD ${adds.join(', ')}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+export function dynamoMetricsWriteStore(
+  documents: DynamoDBDocumentClient,
+  tables: { metrics: string; core: string },
+): MetricsWriteStore {
+  return {
+    async getShadow(applicationNumber) {
+      const { Item } = await documents.send(
+        new GetCommand({
+          TableName: tables.metrics,
+          Key: shadowKey(applicationNumber),
+          ConsistentRead: true,
+        }),
+      );
+      if (!Item) return undefined;
+      const { pk, sk, ...shadow } = Item;
+      return shadow as Shadow;
+    },
+
+    async getCorePatent(applicationNumber) {
+      const { Item } = await documents.send(
+        new GetCommand({
+          TableName: tables.core,
+          Key: { pk: `PAT#${applicationNumber}`, sk: 'PATENT' },
+          ConsistentRead: true,
+        }),
+      );
+      return Item;
+    },
+
+    async commit(change: MetricsCommit) {
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: tables.metrics,
+            Item: { ...shadowKey(change.applicationNumber), entity: 'metrics-shadow', ...change.shadow },
+            ...(change.expectedRev === undefined
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: 'rev = :rev',
+                  ExpressionAttributeValues: { ':rev': change.expectedRev },
+                }),
+          },
+        },
+      ];
+      const markerIndex = change.eventSk === undefined ? -1 : items.length;
+      if (change.eventSk !== undefined) {
+        items.push({
+          Put: {
+            TableName: tables.metrics,
+            Item: { ...eventMarkerKey(change.applicationNumber, change.eventSk), entity: 'metrics-seen' },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      }
+      for (const [id, increments] of Object.entries(change.delta)) {
+        if (Object.keys(increments).length)
+          items.push({ Update: counterUpdate(tables.metrics, id, increments) });
+      }
+      for (const entry of change.funded.remove)
+        for (const key of fundedListKeys(entry))
+          items.push({ Delete: { TableName: tables.metrics, Key: key } });
+      for (const entry of change.funded.put)
+        for (const key of fundedListKeys(entry))
+          items.push({
+            Put: { TableName: tables.metrics, Item: { ...key, entity: 'funded-unimplemented', ...entry } },
+          });
+      try {
+        await documents.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'committed';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        if (markerIndex >= 0 && reasons[markerIndex]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+        // The shadow changed meanwhile, or a transaction conflict: read again and retry.
+        return 'conflict';
+      }
+    },
+  };
+}
+
+const quarterOrNow = (provinceCode: string, item: 'now' | Quarter) =>
+  item === 'now' ? nowPartition(provinceCode) : quarterPartition(item, provinceCode);
+
+function toRow(provinceCode: string, item: Record<string, unknown>): CounterRow {
+  const counters: Record<string, number> = {};
+  for (const [attribute, value] of Object.entries(item))
+    if (typeof value === 'number' && /^[gfh]\./.test(attribute)) counters[attribute] = value;
+  return { provinceCode, institutionUscc: String(item.sk).slice('INST#'.length), counters };
+}
+
+/** Reads counter partitions (every page) and the last reconciliation. */
+export function dynamoMetricsReadPort(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  extras: { institutionNames?: (provinceCode: string) => Promise<Map<string, string>> } = {},
+): MetricsReadPort {
+  return {
+    async provinceItems(provinceCode, item) {
+      const rows: CounterRow[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const { Items = [], LastEvaluatedKey } = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': quarterOrNow(provinceCode, item) },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        for (const row of Items) rows.push(toRow(provinceCode, row));
+        startKey = LastEvaluatedKey;
+      } while (startKey);
+      return rows;
+    },
+    async institutionItem(provinceCode, uscc, item) {
+      const { Item } = await documents.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { pk: quarterOrNow(provinceCode, item), sk: `INST#${uscc}` },
+        }),
+      );
+      return Item ? toRow(provinceCode, Item) : undefined;
+    },
+    ...(extras.institutionNames ? { institutionNames: extras.institutionNames } : {}),
+    async lastReconciliation() {
+      const record = await latestReconciliation(documents, tableName);
+      return record
+        ? { at: record.at, differences: record.differenceCount, provinces: record.provinces }
+        : undefined;
+    },
+  };
+}
+
+// -------------------------------------------------------------------------------- reconciliation
+
+export interface ReconciliationRecord {
+  runId: string;
+  at: string;
+  quarter: string;
+  patents: number;
+  items: number;
+  durationMs: number;
+  differenceCount: number;
+  provinces: string[];
+  /** The first 200 differences (stored, recomputed) for the operators. */
+  differences: Array<{ pk: string; sk: string; attribute: string; stored: number; recomputed: number }>;
+  corrected: boolean;
+}
+
+export const reconciliationPartition = 'RECONCILIATION';
+
+export async function saveReconciliation(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  record: ReconciliationRecord,
+) {
+  await documents.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        pk: reconciliationPartition,
+        sk: `${record.at}#${record.runId}`,
+        entity: 'reconciliation',
+        ...record,
+      },
+    }),
+  );
+}
+
+export async function latestReconciliation(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<ReconciliationRecord | undefined> {
+  const { Items = [] } = await documents.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': reconciliationPartition },
+      ScanIndexForward: false,
+      Limit: 1,
+    }),
+  );
+  const item = Items[0];
+  if (!item) return undefined;
+  const { pk, sk, entity, ...record } = item;
+  return record as ReconciliationRecord;
+}
+
+export async function listReconciliations(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  limit: number,
+) {
+  const { Items = [] } = await documents.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': reconciliationPartition },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return Items.map(({ pk, sk, entity, ...record }) => record as ReconciliationRecord);
+}
+
+// ------------------------------------------------------------------------------------- scanning
+
+/** Scans one segment of a table page by page (parallel scans run one per segment). */
+export async function scanSegment(
+  documents: DynamoDBDocumentClient,
+  input: {
+    tableName: string;
+    segment: number;
+    totalSegments: number;
+    filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
+    projection?: string;
+  },
+  visit: (items: Record<string, unknown>[]) => void,
+): Promise<void> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const { Items = [], LastEvaluatedKey } = await documents.send(
+      new ScanCommand({
+        TableName: input.tableName,
+        Segment: input.segment,
+        TotalSegments: input.totalSegments,
+        ...(input.filter
+          ? {
+              FilterExpression: input.filter.expression,
+              ...(input.filter.names ? { ExpressionAttributeNames: input.filter.names } : {}),
+              ...(input.filter.values ? { ExpressionAttributeValues: input.filter.values } : {}),
+            }
+          : {}),
+        ...(input.projection ? { ProjectionExpression: input.projection } : {}),
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    visit(Items);
+    startKey = LastEvaluatedKey;
+  } while (startKey);
+}
+
+/** Every counter item (NOW and Q partitions) of the metrics table, by a parallel Scan. */
+export async function readAllCounters(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  totalSegments: number,
+): Promise<CounterMap> {
+  const counters: CounterMap = new Map();
+  await Promise.all(
+    Array.from({ length: totalSegments }, (_, segment) =>
+      scanSegment(
+        documents,
+        {
+          tableName,
+          segment,
+          totalSegments,
+          filter: {
+            expression: 'begins_with(pk, :now) OR begins_with(pk, :q)',
+            values: { ':now': 'NOW#', ':q': 'Q#' },
+          },
+        },
+        (items) => {
+          for (const item of items) {
+            const row = toRow('', item);
+            counters.set(`${item.pk}|${item.sk}`, row.counters);
+          }
+        },
+      ),
+    ),
+  );
+  return counters;
+}
+
+/** Applies increments outside a transaction (corrections of the recompute), one Update per item. */
+export async function applyIncrements(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  delta: CounterDelta,
+) {
+  const entries = Object.entries(delta).filter(([, increments]) => Object.keys(increments).length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < entries.length) {
+        const [id, increments] = entries[next++]!;
+        await documents.send(new UpdateCommand(counterUpdate(tableName, id, increments)!));
+      }
+    }),
+  );
+}

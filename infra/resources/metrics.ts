@@ -1,0 +1,70 @@
+/** Metrics: counters maintained from the core stream, the weekly recompute, reconciliation records. Joined with the other areas in infra/resources.ts. */
+
+import { reconciliationListSchema } from '../../schemas/metrics.ts';
+import {
+  type FunctionDeclaration,
+  type RouteDeclaration,
+  routeErrors,
+  type ScheduleDeclaration,
+  type StreamConsumerDeclaration,
+} from './declarations.ts';
+
+export const metricsFunctions = {
+  applyCoreStreamToMetrics: {
+    entry: 'functions/metrics/apply-core-stream.handler.ts',
+    description:
+      'Core stream consumer (patents, evaluations, pipeline events): quarterly counters in the metrics table, once per patent version',
+    tables: { core: 'read', metrics: 'readWrite' },
+    timeoutSeconds: 60,
+  },
+  recomputeMetrics: {
+    entry: 'functions/metrics/recompute-metrics.handler.ts',
+    description:
+      'Schedule metrics-recompute: rebuilds the counters from a parallel Scan of core, corrects and records the differences',
+    tables: { core: 'read', metrics: 'readWrite' },
+    timeoutSeconds: 900,
+    memoryMb: 3008,
+  },
+  listReconciliations: {
+    entry: 'functions/metrics/list-reconciliations.handler.ts',
+    description: 'GET /v1/metrics/reconciliation: the last recompute runs and the differences they found',
+    tables: { metrics: 'read' },
+  },
+} as const satisfies Record<string, FunctionDeclaration>;
+
+export const metricsRoutes = [
+  {
+    method: 'GET',
+    path: '/v1/metrics/reconciliation',
+    function: 'listReconciliations',
+    roles: ['national-admin'],
+    summary:
+      'The last recompute runs of the metrics counters (newest first) and the differences each corrected',
+    tags: ['metrics'],
+    responses: {
+      200: { description: 'Reconciliation runs', schema: reconciliationListSchema },
+      ...routeErrors,
+    },
+  },
+] as const satisfies readonly RouteDeclaration[];
+
+export const metricsStreamConsumers = [
+  {
+    table: 'core',
+    function: 'applyCoreStreamToMetrics',
+    // Patent items are never deleted, so the new image always names the entity.
+    filterPattern: { dynamodb: { NewImage: { entity: { S: ['patent', 'evaluation', 'pipeline-event'] } } } },
+    batchSize: 100,
+    retryAttempts: 10,
+  },
+] as const satisfies readonly StreamConsumerDeclaration[];
+
+export const metricsSchedules = {
+  'metrics-recompute': {
+    description:
+      'Weekly full recompute of the metrics counters from core; differences are corrected and recorded (Sundays 03:00 China time)',
+    cron: 'cron(0 3 ? * SUN *)',
+    timezone: 'Asia/Shanghai',
+    target: { function: 'recomputeMetrics' },
+  },
+} as const satisfies Record<string, ScheduleDeclaration>;
