@@ -26,6 +26,12 @@ import {
 } from './resources/intake.ts';
 import { mailFunctions, mailRoutes, mailSchedules, mailStreamConsumers } from './resources/mail.ts';
 import { marketFunctions, marketRoutes, marketSchedules, marketStreamConsumers } from './resources/market.ts';
+import {
+  metricsFunctions,
+  metricsRoutes,
+  metricsSchedules,
+  metricsStreamConsumers,
+} from './resources/metrics.ts';
 import { patentsFunctions, patentsRoutes } from './resources/patents.ts';
 import {
   pipelineFunctions,
@@ -35,14 +41,9 @@ import {
 } from './resources/pipeline.ts';
 import { poolFunctions, poolRoutes } from './resources/pool.ts';
 import { promotionFunctions, promotionSchedules, promotionWorkflows } from './resources/promotion.ts';
+import { reportsFunctions, reportsRoutes, reportsSchedules, reportsWorkflows } from './resources/reports.ts';
 import { systemFunctions, systemRoutes, systemWorkflows } from './resources/system.ts';
 import { transferFunctions, transferRoutes } from './resources/transfer.ts';
-import {
-  metricsFunctions,
-  metricsRoutes,
-  metricsSchedules,
-  metricsStreamConsumers,
-} from './resources/metrics.ts';
 
 export type * from './resources/declarations.ts';
 export { adminRoles, routeErrors } from './resources/declarations.ts';
@@ -129,6 +130,7 @@ export const functions = {
   ...pipelineFunctions,
   ...transferFunctions,
   ...metricsFunctions,
+  ...reportsFunctions,
 } as const satisfies Record<string, FunctionDeclaration>;
 export type FunctionName = keyof typeof functions;
 
@@ -144,6 +146,7 @@ export const routes = [
   ...pipelineRoutes,
   ...transferRoutes,
   ...metricsRoutes,
+  ...reportsRoutes,
 ] as const satisfies readonly RouteDeclaration[];
 
 export const bucketNotifications = [
@@ -162,9 +165,15 @@ export const workflows = {
   ...intakeWorkflows,
   ...promotionWorkflows,
   ...pipelineWorkflows,
+  ...reportsWorkflows,
 } as const satisfies Record<string, WorkflowDeclaration>;
 /** Written out: function declarations name the workflows they start, before `workflows` exists. */
-export type WorkflowName = 'system-probe' | 'batch-ingest' | 'deadline-sweep' | 'patent-pipeline';
+export type WorkflowName =
+  | 'system-probe'
+  | 'batch-ingest'
+  | 'deadline-sweep'
+  | 'patent-pipeline'
+  | 'quarterly-report';
 /** Fails to compile when WorkflowName and the declared workflows drift apart. */
 export const workflowNamesMatch: [WorkflowName] extends [keyof typeof workflows]
   ? [keyof typeof workflows] extends [WorkflowName]
@@ -178,6 +187,7 @@ export const schedules = {
   ...mailSchedules,
   ...promotionSchedules,
   ...metricsSchedules,
+  ...reportsSchedules,
 } as const satisfies Record<string, ScheduleDeclaration>;
 export type ScheduleName = keyof typeof schedules;
 

@@ -83,6 +83,7 @@ export class AppFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         charset: Charset.UTF8,
+        ...nativeBundling(declaration),
       },
       environment: {
         STAGE: stage,
@@ -187,7 +188,11 @@ export class AppFunction extends Construct {
       new PolicyStatement({
         actions: ['cognito-idp:ListUsersInGroup'],
         resources: [
-          Stack.of(this).formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: userPoolId }),
+          Stack.of(this).formatArn({
+            service: 'cognito-idp',
+            resource: 'userpool',
+            resourceName: userPoolId,
+          }),
         ],
       }),
     );
@@ -200,6 +205,30 @@ export class AppFunction extends Construct {
       new PolicyStatement({ actions: ['scheduler:GetScheduleGroup'], resources: [group.scheduleGroupArn] }),
     );
   }
+}
+
+/**
+ * Native npm modules (declaration.nodeModules) are left out of the esbuild bundle and installed into
+ * its node_modules; an .npmrc in the bundle folder makes that install fetch the linux arm64 (glibc)
+ * binaries of their optional dependencies, whatever machine builds. declaration.bundleFiles are
+ * copied beside index.mjs.
+ */
+function nativeBundling(declaration: FunctionDeclaration) {
+  const modules = [...(declaration.nodeModules ?? [])];
+  const files = [...(declaration.bundleFiles ?? [])];
+  if (modules.length === 0 && files.length === 0) return {};
+  return {
+    ...(modules.length ? { nodeModules: modules } : {}),
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: (_input: string, output: string) =>
+        modules.length ? [`printf 'os=linux\\ncpu=arm64\\nlibc=glibc\\n' > "${output}/.npmrc"`] : [],
+      afterBundling: (input: string, output: string) => [
+        ...files.map((file) => `cp "${input}/${file}" "${output}/"`),
+        ...(modules.length ? [`rm -f "${output}/.npmrc"`] : []),
+      ],
+    },
+  };
 }
 
 function capitalize(text: string): string {

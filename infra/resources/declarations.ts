@@ -43,6 +43,13 @@ export interface FunctionDeclaration {
   readsSchedules?: boolean;
   /** Lists the admin groups of the user pool (cognito-idp:ListUsersInGroup; env USER_POOL_ID). */
   readsUserDirectory?: boolean;
+  /**
+   * npm packages with native binaries, which esbuild cannot bundle: installed into the bundle's
+   * node_modules for linux arm64 (the Lambda architecture), whatever machine builds it.
+   */
+  nodeModules?: readonly string[];
+  /** Repository files copied beside the bundle's index.mjs (e.g. a font), found via import.meta.url. */
+  bundleFiles?: readonly string[];
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -136,6 +136,7 @@ describe('StatelessStack', () => {
         ...(declaration.workflows ?? []).map((w) => envNames.workflow(w)),
         ...(declaration.sendsMail ? ['MAIL_TRANSPORT', 'MAIL_FROM'] : []),
         ...(declaration.readsSchedules ? ['SCHEDULE_GROUP'] : []),
+        ...(declaration.readsUserDirectory ? ['USER_POOL_ID'] : []),
       ];
       const variables = resources[functionId(name)]!.Properties.Environment.Variables;
       expect(Object.keys(variables).sort()).toEqual(expected.sort());
@@ -219,6 +220,13 @@ describe('StatelessStack', () => {
       expect(allowedPairs(name).some((p) => p.action === 'scheduler:GetScheduleGroup')).toBe(
         Boolean(declaration.readsSchedules),
       );
+    });
+
+    it(`may list the user pool's groups only if declared (${Boolean(declaration.readsUserDirectory)})`, () => {
+      const pairs = allowedPairs(name).filter((p) => p.action.startsWith('cognito-idp:'));
+      if (!declaration.readsUserDirectory) return expect(pairs).toEqual([]);
+      expect(pairs.map((p) => p.action)).toEqual(['cognito-idp:ListUsersInGroup']);
+      expect(pairs[0]!.resource).toContain(':userpool/');
     });
   });
 

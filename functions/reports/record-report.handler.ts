@@ -1,0 +1,14 @@
+/** quarterly-report task: records REPORT#<quarter> (every scope, its files and recipients) and the run. */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { logger } from '../shared/powertools.ts';
+import { reportStore } from './report-deps.ts';
+import { recordRun } from './reports.ts';
+
+const deps = { store: reportStore(), now: () => new Date() };
+
+export const handler = middy(async (event: Parameters<typeof recordRun>[1]) => {
+  const summary = await recordRun(deps, event);
+  logger.info('report recorded', { ...summary });
+  return summary;
+}).use(injectLambdaContext(logger));

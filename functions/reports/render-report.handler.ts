@@ -1,0 +1,12 @@
+/** quarterly-report task: renders a scope's HTML, XLSX, chart PNG and email body into the reports bucket. */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { logger } from '../shared/powertools.ts';
+import { reportFiles } from './report-deps.ts';
+import { renderScope } from './reports.ts';
+
+const deps = { files: reportFiles(), now: () => new Date() };
+
+export const handler = middy(async (event: { quarter: string; scope: string }) =>
+  renderScope(deps, event),
+).use(injectLambdaContext(logger));

@@ -1,0 +1,78 @@
+/** Wires the report use-cases to DynamoDB, S3, Step Functions, the user directory and the metrics counters. */
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Quarter } from '../../schemas/metrics.ts';
+import { computeQuarterFigures } from '../metrics/figures.ts';
+import { dynamoMetricsReadPort } from '../metrics/metrics-store.ts';
+import { documents, s3, sfn } from '../shared/clients.ts';
+import { config } from '../shared/config.ts';
+import { adminDirectory, configuredAdminUsers, dynamoReportOptOuts } from '../shared/directory.ts';
+import type { ReportApiDeps } from './report-api.ts';
+import { dynamoReportStore, s3ReportFiles } from './report-store.ts';
+
+export const reportFiles = () => s3ReportFiles(s3, config.bucketName('reports'));
+export const reportStore = () => dynamoReportStore(documents, config.tableName('core'));
+
+/** Institution names of a province (gsi2 PROV#<code>#INST), for the report's institution rows. */
+export function institutionNames(client: DynamoDBDocumentClient, tableName: string) {
+  return async (provinceCode: string) => {
+    const names = new Map<string, string>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': `PROV#${provinceCode}#INST` },
+          ProjectionExpression: 'uscc, #name',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) names.set(String(item.uscc), String(item.name));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return names;
+  };
+}
+
+export function computeFigures() {
+  const port = dynamoMetricsReadPort(documents, config.tableName('metrics'), {
+    institutionNames: institutionNames(documents, config.tableName('core')),
+  });
+  return (quarter: Quarter, scope: string) =>
+    computeQuarterFigures(
+      port,
+      quarter,
+      scope === 'national' ? { level: 'national' } : { level: 'province', provinceCode: scope },
+    );
+}
+
+export async function emailDeps() {
+  return {
+    files: reportFiles(),
+    store: reportStore(),
+    directory: adminDirectory(
+      await configuredAdminUsers(),
+      dynamoReportOptOuts(documents, config.tableName('core')),
+    ),
+  };
+}
+
+/** Starts the quarterly-report workflow; the execution name says which quarter and when. */
+export async function startReportRun(input: { quarter?: Quarter; resend: boolean }) {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: config.workflowArn('quarterly-report'),
+      name: `${input.quarter ?? 'last-quarter'}-${input.resend ? 'resend-' : ''}${stamp}`,
+      input: JSON.stringify(input.quarter ? input : { resend: input.resend }),
+    }),
+  );
+  return { executionArn: executionArn! };
+}
+
+export function apiDeps(): Pick<ReportApiDeps, 'reads' | 'files'> {
+  return { reads: reportStore(), files: reportFiles() };
+}
