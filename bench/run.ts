@@ -1,17 +1,19 @@
 /**
  * npm run bench -- <name> [...]: runs the named benchmarks and writes bench/results/<name>.json.
- * Benchmarks measure speed and memory; tests never do. Names: startup, ingest, matching.
+ * Benchmarks measure speed and memory; tests never do. Names: startup, ingest, matching, pipeline.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchIngest } from './ingest.ts';
 import { benchMatching } from './matching.ts';
+import { benchPipeline } from './pipeline.ts';
 import { benchStartup } from './startup.ts';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   startup: benchStartup,
   ingest: benchIngest,
   matching: benchMatching,
+  pipeline: benchPipeline,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
