@@ -5,7 +5,7 @@
  * redelivered record starts nothing new; where they are not (Express in AWS) the tasks' applied markers
  * make the second execution change nothing.
  */
-import { executionName, type PipelineEvent, pipelineHandledEvents, stageOf } from './events.ts';
+import { executionName, type PipelineEvent, pipelineHandledEvents } from './events.ts';
 
 export interface ExecutionStarter {
   /** Starts the pipeline with this input; 'exists' when an execution of that name ran already. */
@@ -21,7 +21,8 @@ export async function startPipeline(
   event: PipelineEvent,
   retry = 0,
 ): Promise<StartOutcome> {
-  if (!(pipelineHandledEvents as readonly string[]).includes(event.type) || !stageOf(event))
+  // The workflow's Choice decides what runs (e.g. nothing for a patent kept in the base pool).
+  if (!(pipelineHandledEvents as readonly string[]).includes(event.type))
     return { eventId: event.eventId, started: false, reason: 'not-handled' };
   const result = await deps.starter.start(executionName(event, retry), JSON.stringify({ event }));
   if (result.exists) return { eventId: event.eventId, started: false, reason: 'already-started' };

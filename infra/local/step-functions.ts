@@ -265,9 +265,15 @@ export class LocalStepFunctions {
         execution.status = 'SUCCEEDED';
         execution.output = JSON.stringify(output);
       } catch (error) {
+        // The runner wraps the failure in ExecutionError; AWS reports the failure itself (a Fail
+        // state's Error and Cause, or the uncaught task error).
+        const failure =
+          error instanceof Error && error.name === 'ExecutionError' && error.cause instanceof Error
+            ? error.cause
+            : (error as Error);
         execution.status = 'FAILED';
-        execution.error = (error as { name?: string }).name ?? 'Error';
-        execution.cause = (error as Error).message;
+        execution.error = failure?.name ?? 'Error';
+        execution.cause = failure?.message;
       }
       await collect.catch(() => undefined);
       execution.stopDate = Date.now() / 1000;
