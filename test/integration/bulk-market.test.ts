@@ -12,7 +12,7 @@ import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoInventoryRows, templateHeaders } from '../../infra/local/demo-patents.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, bucketName, clients, eventually, tableName, token } from './helpers.ts';
+import { api, bucketName, clients, cloud, eventually, tableName, token } from './helpers.ts';
 
 const province = '530000';
 const institution = withUsccCheck('12530000MB0000901');
@@ -171,6 +171,21 @@ describe('a province administrator registers enterprises and feeds back evaluati
       );
       expect(inbox.items[0]).toMatchObject({ applicationNumber: number, status: 'pending' });
     }
+  });
+
+  it('serves the enterprise and evaluation templates from their declarations', async () => {
+    const xlsx = await fetch(`${cloud().apiUrl}/v1/templates/evaluation.xlsx`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-disposition')).toContain('evaluation-feedback-template.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await xlsx.arrayBuffer());
+    expect(workbook.worksheets[0]!.getRow(1).getCell(3).value).toBe('评价方标识');
+    const enterprisesCsv = await api('/v1/templates/enterprises.csv', { token: admin });
+    expect(enterprisesCsv.status).toBe(200);
+    expect(enterprisesCsv.text).toMatch(/^\uFEFF?统一社会信用代码,企业名称,所在省份,企业类型/);
+    expect((await api('/v1/templates/experts.xlsx', { token: admin })).status).toBe(400);
   });
 
   it('institution users cannot upload enterprises or evaluations (403); province administrators no inventory', async () => {
