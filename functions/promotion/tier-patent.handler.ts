@@ -5,27 +5,19 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { taskInput } from '../pipeline/task.ts';
 import { logger } from '../shared/powertools.ts';
 import { tierPatent } from './promotion.ts';
 import { promotionDeps } from './promotion-deps.ts';
 
 const deps = promotionDeps();
 
-export interface TierPatentPayload {
-  event: { eventId: string; type: string; applicationNumber: string };
-  executionArn?: string;
-}
-
-export const handler = middy(async (payload: TierPatentPayload) => {
-  const { event } = payload;
-  if (event?.type !== 'evaluationClosed' || !event.applicationNumber || !event.eventId)
-    throw new Error(
-      `tierPatent handles evaluationClosed events with applicationNumber and eventId; got ${JSON.stringify(event)}`,
-    );
+export const handler = middy(async (payload: unknown) => {
+  const { event, executionArn } = taskInput(payload, 'tierPatent', ['evaluationClosed']);
   const result = await tierPatent(deps, {
     applicationNumber: event.applicationNumber,
     eventId: event.eventId,
-    ...(payload.executionArn ? { executionArn: payload.executionArn } : {}),
+    ...(executionArn ? { executionArn } : {}),
   });
   logger.info('patent tiered', { ...result });
   return result;
