@@ -1,0 +1,222 @@
+/**
+ * Demo deals, filings, an open license and a product, through the real API, on top of the demo of
+ * infra/local/demo.ts (run after `loadDemo`, which registers the institutions, enterprises and approves
+ * a few patents per institution). The shapes follow DOMAIN.md's realistic deals: an exclusive license
+ * with upfront fee and tiered sales royalty, an ordinary license with upfront fee + 1% royalty (filed,
+ * then industrialized by a product), an open license taken by an enterprise, and an assignment whose
+ * registration is overdue (the deadline sweep flags it and emails the institution and its admin).
+ *
+ * Call: `await loadTransferDemo(cloud)` after `await loadDemo(cloud)` (in infra/local/demo.ts or the CLI);
+ * it returns a one-line summary. Every request carries an idempotency key or a unique reference, so a
+ * second call changes nothing and answers the same summary.
+ */
+import { withUsccCheck } from '../../schemas/codes/uscc.ts';
+import type { LocalCloud } from './cloud.ts';
+import { demoEnterprises, demoInstitutions } from './demo.ts';
+
+async function tokenFor(
+  cloud: Pick<LocalCloud, 'controlUrl'>,
+  role: string,
+  extra: Record<string, string> = {},
+) {
+  const response = await fetch(`${cloud.controlUrl}/_local/token`, {
+    method: 'POST',
+    body: JSON.stringify({ role, ...extra }),
+  });
+  return ((await response.json()) as { token: string }).token;
+}
+
+async function call(
+  cloud: Pick<LocalCloud, 'apiUrl'>,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(`${cloud.apiUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: demo responses are read field by field
+  const json = (await response.json().catch(() => ({}))) as Record<string, any>;
+  if (!response.ok) {
+    throw new Error(`demo transfer: ${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
+  }
+  return json;
+}
+
+const transferable = new Set([
+  'base-pool',
+  'conversion-pool',
+  'under-evaluation',
+  'evaluated',
+  'high-value',
+  'key-industry-pool',
+  'listed',
+  'in-negotiation',
+]);
+
+/** Loads the demo deals; `options.today` (YYYY-MM-DD) dates them (default: today). */
+export async function loadTransferDemo(
+  cloud: Pick<LocalCloud, 'apiUrl' | 'controlUrl'>,
+  options: { today?: string } = {},
+): Promise<string> {
+  const today = options.today ?? new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const year = Number(today.slice(0, 4));
+  const university = demoInstitutions[0];
+  const institution = await tokenFor(cloud, 'institution', {
+    org: university.uscc,
+    province: university.provinceCode,
+  });
+  const page = await call(cloud, institution, 'GET', `/v1/patents?institution=${university.uscc}&limit=100`);
+  const candidates = (
+    page.items as Array<{ applicationNumber: string; lifecycle?: string; patentType?: string }>
+  )
+    .filter((p) => p.lifecycle && transferable.has(p.lifecycle))
+    .sort((a, b) => a.applicationNumber.localeCompare(b.applicationNumber));
+  const [exclusive, ordinary, open, assigned] = candidates;
+  if (!exclusive) return 'no transferable demo patent (load the demo first): nothing recorded';
+  const battery = demoEnterprises[0];
+  const water = demoEnterprises[4];
+  const batteryUscc = withUsccCheck(battery.uscc);
+  const waterUscc = withUsccCheck(water.uscc);
+  const effective = `${year - 1}-03-01`;
+  const deals: string[] = [];
+  const lines: string[] = [];
+
+  // Peking University shape: exclusive license, upfront 2.3 million CNY + tiered royalties on sales.
+  const first = await call(
+    cloud,
+    institution,
+    'POST',
+    '/v1/deals',
+    {
+      kind: 'license',
+      licenseType: 'exclusive',
+      applicationNumbers: [exclusive.applicationNumber],
+      enterprise: { uscc: batteryUscc, name: battery.name },
+      priceTerms: {
+        type: 'upfront-royalty',
+        upfrontFen: 230_000_000,
+        royalty: {
+          basis: 'sales',
+          tiers: [
+            { fromFen: 0, toFen: 10_000_000_000, ratePercent: 3 },
+            { fromFen: 10_000_000_000, ratePercent: 2 },
+          ],
+        },
+      },
+      effectiveDate: effective,
+      endDate: `${year + 9}-02-28`,
+    },
+    { 'Idempotency-Key': 'demo-exclusive-license' },
+  );
+  deals.push(first.dealId);
+  await call(cloud, institution, 'PUT', `/v1/deals/${first.dealId}/filing`, {
+    number: `${year - 1}99000${exclusive.applicationNumber.slice(-6, -2)}`,
+    date: `${year - 1}-04-15`,
+  });
+  lines.push('exclusive license (filed)');
+
+  if (ordinary) {
+    // Zhongshan Hospital shape: upfront fee plus a 1% sales royalty; filed, then a product.
+    const second = await call(
+      cloud,
+      institution,
+      'POST',
+      '/v1/deals',
+      {
+        kind: 'license',
+        licenseType: 'ordinary',
+        applicationNumbers: [ordinary.applicationNumber],
+        enterprise: { uscc: batteryUscc, name: battery.name },
+        priceTerms: {
+          type: 'upfront-royalty',
+          upfrontFen: 50_000_000,
+          royalty: { basis: 'sales', tiers: [{ fromFen: 0, ratePercent: 1 }] },
+        },
+        effectiveDate: effective,
+        endDate: `${year + 4}-02-28`,
+      },
+      { 'Idempotency-Key': 'demo-ordinary-license' },
+    );
+    deals.push(second.dealId);
+    await call(cloud, institution, 'PUT', `/v1/deals/${second.dealId}/filing`, {
+      number: `${year - 1}99001${ordinary.applicationNumber.slice(-6, -2)}`,
+      date: `${year - 1}-05-20`,
+    });
+    const enterprise = await tokenFor(cloud, 'enterprise', {
+      org: batteryUscc,
+      province: battery.provinceCode,
+    });
+    await call(cloud, enterprise, 'POST', '/v1/products', {
+      name: '示范高能量密度动力电池',
+      applicationNumbers: [ordinary.applicationNumber],
+      filingNumber: `CPF-DEMO-${year - 1}-0001`,
+      filingDate: `${year - 1}-11-01`,
+    });
+    lines.push('ordinary license (filed, product filed)');
+  }
+
+  if (open) {
+    // Open license (upfront 20,000 CNY + 1% royalty), taken by another enterprise.
+    await call(cloud, institution, 'POST', `/v1/patents/${open.applicationNumber}/open-license`, {
+      feeStandard: {
+        type: 'upfront-royalty',
+        upfrontFen: 2_000_000,
+        royalty: { basis: 'sales', tiers: [{ fromFen: 0, ratePercent: 1 }] },
+      },
+      paymentMethod: '许可生效后 30 日内支付入门费，提成按年度结算 / upfront within 30 days, royalty yearly',
+      startDate: `${year - 1}-01-01`,
+      endDate: `${year + 2}-12-31`,
+      ...(open.patentType && open.patentType !== 'invention' ? { evaluationReportRef: 'PJ-DEMO-0001' } : {}),
+    });
+    const taker = await tokenFor(cloud, 'enterprise', { org: waterUscc, province: water.provinceCode });
+    const taken = await call(
+      cloud,
+      taker,
+      'POST',
+      `/v1/patents/${open.applicationNumber}/open-license/licenses`,
+      {
+        noticeDate: `${year - 1}-06-01`,
+        payment: { amountFen: 2_000_000, paidOn: `${year - 1}-06-03`, reference: 'DEMO-OPEN-0001' },
+      },
+    );
+    deals.push(taken.dealId);
+    lines.push('open license declared and taken (filing pending, overdue)');
+  }
+
+  if (assigned) {
+    // An assignment whose registration was never recorded: the deadline sweep flags it overdue.
+    const fourth = await call(
+      cloud,
+      institution,
+      'POST',
+      '/v1/deals',
+      {
+        kind: 'assignment',
+        applicationNumbers: [assigned.applicationNumber],
+        enterprise: { uscc: waterUscc, name: water.name },
+        priceTerms: {
+          type: 'installments',
+          totalFen: 120_000_000,
+          installments: [
+            { dueDate: `${year - 1}-02-01`, amountFen: 60_000_000 },
+            { dueDate: `${year}-02-01`, amountFen: 60_000_000 },
+          ],
+        },
+        effectiveDate: `${year - 1}-02-01`,
+      },
+      { 'Idempotency-Key': 'demo-assignment' },
+    );
+    deals.push(fourth.dealId);
+    lines.push('assignment in installments (registration overdue)');
+  }
+  return `${deals.length} deals: ${lines.join('; ')}`;
+}
