@@ -32,6 +32,7 @@ import {
   metricsSchedules,
   metricsStreamConsumers,
 } from './resources/metrics.ts';
+import { monitoringFunctions, monitoringRoutes, monitoringSchedules } from './resources/monitoring.ts';
 import { patentsFunctions, patentsRoutes } from './resources/patents.ts';
 import {
   pipelineFunctions,
@@ -130,6 +131,7 @@ export const functions = {
   ...pipelineFunctions,
   ...transferFunctions,
   ...metricsFunctions,
+  ...monitoringFunctions,
   ...reportsFunctions,
 } as const satisfies Record<string, FunctionDeclaration>;
 export type FunctionName = keyof typeof functions;
@@ -146,6 +148,7 @@ export const routes = [
   ...pipelineRoutes,
   ...transferRoutes,
   ...metricsRoutes,
+  ...monitoringRoutes,
   ...reportsRoutes,
 ] as const satisfies readonly RouteDeclaration[];
 
@@ -187,6 +190,7 @@ export const schedules = {
   ...mailSchedules,
   ...promotionSchedules,
   ...metricsSchedules,
+  ...monitoringSchedules,
   ...reportsSchedules,
 } as const satisfies Record<string, ScheduleDeclaration>;
 export type ScheduleName = keyof typeof schedules;

@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoInventoryRows, templateHeaders } from '../../infra/local/demo-patents.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, clients, tableName, token } from './helpers.ts';
+import { api, clients, eventually, tableName, token } from './helpers.ts';
 
 const uscc = withUsccCheck('12310000MB0000401');
 const row = (cells: string[]) => Object.fromEntries(templateHeaders.map((h, i) => [h, cells[i]!]));
@@ -184,8 +184,17 @@ describe('reading patents', () => {
     const notInPool = await api(`/v1/patents/${rows[1]!.申请号}`, { token: enterprise });
     expect(notInPool.status).toBe(404);
 
-    const coverage = await api('/v1/inventory/coverage', { token: staff });
-    expect(coverage.status, coverage.text).toBe(200);
+    // Coverage reads the metrics counters, which follow the patents through the core stream.
+    const coverage = await eventually(
+      async () => {
+        const response = await api('/v1/inventory/coverage', { token: staff });
+        return response.status === 200 && response.json.total === 6 && response.json.inventoried === 1
+          ? response
+          : undefined;
+      },
+      20_000,
+      'the counters to count the 6 patents',
+    );
     expect(coverage.json).toMatchObject({ total: 6, inventoried: 1, inConversionPool: 1 });
   });
 });

@@ -1,0 +1,48 @@
+/**
+ * Schedule spot-checks (01:30 China time on the first day of each quarter): samples every institution's
+ * inventoried patents for the quarter that starts; idempotent per quarter and institution.
+ * Input (npm run job -- spot-checks --quarter 2025Q4 --rate 0.05 --min 1 --max 20 --province 110000).
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { checkQuarter, quarterOf } from '../../schemas/metrics.ts';
+import { spotCheckSampleSchema } from '../../schemas/monitoring.ts';
+import { logger } from '../shared/powertools.ts';
+import { assignSpotChecks } from './monitoring.ts';
+import { spotCheckDeps } from './monitoring-deps.ts';
+
+const deps = spotCheckDeps();
+
+interface Input {
+  quarter?: string;
+  rate?: string | number;
+  min?: string | number;
+  max?: string | number;
+  province?: string | number;
+}
+
+export const handler = middy(async (input: Input = {}) => {
+  const now = deps.now();
+  const checked = input.quarter
+    ? checkQuarter(String(input.quarter), now)
+    : { ok: true as const, quarter: quarterOf(now) };
+  if (!checked.ok) throw new Error(checked.message);
+  const hasSample = input.rate !== undefined || input.min !== undefined || input.max !== undefined;
+  const sample = hasSample
+    ? spotCheckSampleSchema.parse({
+        ...(input.rate !== undefined ? { rate: Number(input.rate) } : {}),
+        ...(input.min !== undefined ? { min: Number(input.min) } : {}),
+        ...(input.max !== undefined ? { max: Number(input.max) } : {}),
+      })
+    : undefined;
+  const outcome = await assignSpotChecks(
+    {
+      ...deps,
+      ...(sample ? { sample } : {}),
+      ...(input.province ? { provinces: [String(input.province)] } : {}),
+    },
+    checked.quarter,
+  );
+  logger.info('spot checks assigned', outcome);
+  return outcome;
+}).use(injectLambdaContext(logger));

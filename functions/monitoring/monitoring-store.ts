@@ -1,0 +1,316 @@
+/**
+ * DynamoDB adapters of the monitoring ports (docs/data-model.md, "Monitoring"):
+ * - spot checks live in core: `SPOT#<quarter>#PROV#<code>` / `CHECK#<USCC>#<number>`, with the sample
+ *   record of each institution (`INST#<USCC>`, the per-quarter idempotency marker) and the audit
+ *   entries in the same partition; a province's checks of a quarter are one Query;
+ * - sample settings of an institution: core `INST#<USCC>` / `MONITORING`;
+ * - the 5-year-rule list is kept in the metrics table by the metrics stream consumer:
+ *   `FU#INST#<USCC>` / `<grant date>#<number>` and `FU#PROV#<code>` / `<grant date>#<USCC>#<number>`,
+ *   read with `sk < <cutoff date>$` (grant date on or before the cutoff).
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Quarter } from '../../schemas/metrics.ts';
+import type { SpotCheck, SpotCheckSample } from '../../schemas/monitoring.ts';
+import { newMailItem } from '../mail/mail-outbox.ts';
+import { mailOutboxItem } from '../mail/mail-store.ts';
+import { auditItem } from '../shared/audit.ts';
+import type { FundedListStore, MonitoredInstitution, SpotCheckStore } from './monitoring.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export const spotCheckPartition = (quarter: Quarter | string, provinceCode: string) =>
+  `SPOT#${quarter}#PROV#${provinceCode}`;
+const checkSk = (uscc: string, applicationNumber: string) => `CHECK#${uscc}#${applicationNumber}`;
+
+const toCheck = (item: Record<string, unknown>): SpotCheck => {
+  const { pk, sk, entity, ...check } = item;
+  return check as SpotCheck;
+};
+
+const toInstitution = (item: Record<string, unknown>): MonitoredInstitution => ({
+  uscc: String(item.uscc),
+  name: String(item.name),
+  provinceCode: String(item.provinceCode),
+  ...(typeof item.contactEmail === 'string' && item.contactEmail ? { contactEmail: item.contactEmail } : {}),
+});
+
+async function queryAll(
+  documents: DynamoDBDocumentClient,
+  input: ConstructorParameters<typeof QueryCommand>[0],
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const { Items = [], LastEvaluatedKey } = await documents.send(
+      new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+    );
+    items.push(...Items);
+    startKey = LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableName: string): SpotCheckStore {
+  return {
+    async institutions(provinceCode) {
+      const items = await queryAll(documents, {
+        TableName: tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': `PROV#${provinceCode}#INST` },
+      });
+      return items.map(toInstitution);
+    },
+
+    async institution(uscc) {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { pk: `INST#${uscc}`, sk: 'PROFILE' } }),
+      );
+      return Item ? toInstitution(Item) : undefined;
+    },
+
+    async inventoried(uscc) {
+      const items = await queryAll(documents, {
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        FilterExpression: 'reviewStatus = :approved',
+        ProjectionExpression: 'applicationNumber, title',
+        ExpressionAttributeValues: { ':pk': `INST#${uscc}#PAT`, ':approved': 'approved' },
+      });
+      return items.map((item) => ({
+        applicationNumber: String(item.applicationNumber),
+        ...(typeof item.title === 'string' ? { title: item.title } : {}),
+      }));
+    },
+
+    async sampleSettings(uscc) {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { pk: `INST#${uscc}`, sk: 'MONITORING' } }),
+      );
+      return Item?.spotCheckSample as SpotCheckSample | undefined;
+    },
+
+    async saveSampleSettings(uscc, sample, caller, at) {
+      await documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  pk: `INST#${uscc}`,
+                  sk: 'MONITORING',
+                  entity: 'monitoring-settings',
+                  spotCheckSample: sample,
+                  updatedAt: at,
+                  updatedBy: caller.sub,
+                },
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: auditItem({
+                  pk: `INST#${uscc}`,
+                  action: 'monitoring.spotCheckSample',
+                  caller,
+                  at,
+                  changes: { spotCheckSample: sample },
+                }),
+              },
+            },
+          ],
+        }),
+      );
+    },
+
+    async assign(quarter, institution, checks, population, at) {
+      const pk = spotCheckPartition(quarter, institution.provinceCode);
+      const system = { sub: 'system:spot-checks', roles: ['system'] };
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              pk,
+              sk: `INST#${institution.uscc}`,
+              entity: 'spot-check-sample',
+              quarter,
+              institutionUscc: institution.uscc,
+              population,
+              size: checks.length,
+              at,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...checks.map(
+          (check): TransactItem => ({
+            Put: {
+              TableName: tableName,
+              Item: {
+                pk,
+                sk: checkSk(check.institutionUscc, check.applicationNumber),
+                entity: 'spot-check',
+                ...check,
+              },
+            },
+          }),
+        ),
+        {
+          Put: {
+            TableName: tableName,
+            Item: auditItem({
+              pk,
+              action: 'monitoring.spotChecksAssigned',
+              caller: system,
+              at,
+              changes: {
+                institutionUscc: institution.uscc,
+                population,
+                sampled: checks.map((c) => c.applicationNumber),
+              },
+            }),
+          },
+        },
+      ];
+      try {
+        await documents.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'created';
+      } catch (error) {
+        if (
+          error instanceof TransactionCanceledException &&
+          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+        )
+          return 'exists';
+        throw error;
+      }
+    },
+
+    async list(quarter, provinceCode, filter, startKey, limit) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {
+        ':pk': spotCheckPartition(quarter, provinceCode),
+        ':prefix': filter.institution ? `CHECK#${filter.institution}#` : 'CHECK#',
+      };
+      if (filter.status) {
+        names['#status'] = 'status';
+        values[':status'] = filter.status;
+      }
+      // Reads until the page is full or the partition ends (the status filter applies after the read).
+      const items: SpotCheck[] = [];
+      let lastKey = startKey;
+      do {
+        const { Items = [], LastEvaluatedKey } = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ...(filter.status
+              ? { FilterExpression: '#status = :status', ExpressionAttributeNames: names }
+              : {}),
+            ExpressionAttributeValues: values,
+            Limit: limit - items.length,
+            ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
+          }),
+        );
+        items.push(...Items.map(toCheck));
+        lastKey = LastEvaluatedKey;
+      } while (lastKey && items.length < limit);
+      return { items, ...(lastKey ? { lastKey } : {}) };
+    },
+
+    async get(id) {
+      const { Item } = await documents.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: {
+            pk: spotCheckPartition(id.quarter, id.provinceCode),
+            sk: checkSk(id.institutionUscc, id.applicationNumber),
+          },
+          ConsistentRead: true,
+        }),
+      );
+      return Item?.entity === 'spot-check' ? toCheck(Item) : undefined;
+    },
+
+    async decide(before, after, caller, mail) {
+      const pk = spotCheckPartition(before.quarter, before.provinceCode);
+      const mailItem = mail
+        ? newMailItem({ ...mail, attachments: [] }, new Date(after.reviewedAt ?? Date.now()))
+        : undefined;
+      const stored = { ...after, ...(mailItem ? { mailId: mailItem.mailId } : {}) };
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              pk,
+              sk: checkSk(before.institutionUscc, before.applicationNumber),
+              entity: 'spot-check',
+              ...stored,
+            },
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': before.version },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: auditItem({
+              pk,
+              action: 'monitoring.spotCheckVerdict',
+              caller,
+              at: after.reviewedAt ?? new Date().toISOString(),
+              changes: {
+                id: before.id,
+                status: { from: before.status, to: after.status },
+                ...(after.comment ? { comment: after.comment } : {}),
+                ...(mailItem ? { mailId: mailItem.mailId } : {}),
+                ...(after.mailSkipped ? { mailSkipped: after.mailSkipped } : {}),
+              },
+            }),
+          },
+        },
+        ...(mailItem ? [{ Put: { TableName: tableName, Item: mailOutboxItem(mailItem) } }] : []),
+      ];
+      try {
+        await documents.send(new TransactWriteCommand({ TransactItems: items }));
+        return 'saved';
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) return 'conflict';
+        throw error;
+      }
+    },
+  };
+}
+
+export function dynamoFundedListStore(
+  documents: DynamoDBDocumentClient,
+  metricsTable: string,
+): FundedListStore {
+  return {
+    async page(partition, grantedOnOrBefore, startKey, limit) {
+      const pk =
+        'institution' in partition ? `FU#INST#${partition.institution}` : `FU#PROV#${partition.province}`;
+      const { Items = [], LastEvaluatedKey } = await documents.send(
+        new QueryCommand({
+          TableName: metricsTable,
+          // '$' follows '#': every sort key starting with a date up to the cutoff.
+          KeyConditionExpression: 'pk = :pk AND sk < :until',
+          ExpressionAttributeValues: { ':pk': pk, ':until': `${grantedOnOrBefore}$` },
+          Limit: limit,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      return { items: Items, ...(LastEvaluatedKey ? { lastKey: LastEvaluatedKey } : {}) };
+    },
+  };
+}

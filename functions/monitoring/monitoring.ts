@@ -1,0 +1,405 @@
+/**
+ * Monitoring flags, as use-cases over ports:
+ * - random spot checks (随机抽查): each quarter a reproducible sample of every institution's inventoried
+ *   patents is assigned to its province's administrators, who give a verdict (ok / needs correction
+ *   with a comment, emailed to the institution through the outbox);
+ * - the 5-year rule: publicly funded patents granted over 5 years ago and never implemented, listed
+ *   per institution or province (the list is kept by the metrics stream consumer).
+ * Scope: province admins see their province only (404 for another: ids do not leak); national admins
+ * name the province; institution users see their own institution's 5-year list.
+ */
+import { createHash } from 'node:crypto';
+import { provinceNames } from '../../schemas/codes/provinces.ts';
+import { chinaDate, type Quarter } from '../../schemas/metrics.ts';
+import {
+  defaultSpotCheckSample,
+  type SpotCheck,
+  type SpotCheckListQuery,
+  type SpotCheckSample,
+  type SpotCheckVerdict,
+  type UnimplementedFundedQuery,
+} from '../../schemas/monitoring.ts';
+import type { Caller } from '../../schemas/roles.ts';
+import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
+
+// ------------------------------------------------------------------------------------------ sample
+
+/** How many of `population` inventoried patents are checked: rate, at least min (if any), at most max. */
+export function sampleSize(population: number, sample: SpotCheckSample): number {
+  if (population <= 0) return 0;
+  const wanted = Math.max(sample.min, Math.ceil(population * sample.rate));
+  return Math.min(population, sample.max, wanted);
+}
+
+/**
+ * The sample: the `size` patents with the smallest sha256(quarter#uscc#number). Reproducible (the seed
+ * is the quarter and the institution), independent of the order patents are read in, and a larger
+ * sample of the same quarter contains the smaller one.
+ */
+export function pickSample(
+  quarter: Quarter,
+  uscc: string,
+  numbers: readonly string[],
+  size: number,
+): string[] {
+  const rank = (number: string) => createHash('sha256').update(`${quarter}#${uscc}#${number}`).digest('hex');
+  return [...new Set(numbers)]
+    .map((number) => ({ number, rank: rank(number) }))
+    .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0))
+    .slice(0, size)
+    .map((entry) => entry.number);
+}
+
+export const spotCheckId = (
+  check: Pick<SpotCheck, 'quarter' | 'provinceCode' | 'institutionUscc' | 'applicationNumber'>,
+) => `${check.quarter}.${check.provinceCode}.${check.institutionUscc}.${check.applicationNumber}`;
+
+export function parseSpotCheckId(id: string) {
+  const match = /^(\d{4}Q[1-4])\.(\d{6})\.([0-9A-Z]{18})\.((?:\d{12}|\d{8})\.[\dX])$/.exec(id);
+  if (!match) return undefined;
+  return {
+    quarter: match[1] as Quarter,
+    provinceCode: match[2]!,
+    institutionUscc: match[3]!,
+    applicationNumber: match[4]!,
+  };
+}
+
+// ------------------------------------------------------------------------------------------- ports
+
+export interface MonitoredInstitution {
+  uscc: string;
+  name: string;
+  provinceCode: string;
+  contactEmail?: string;
+}
+
+export interface SpotCheckStore {
+  institutions(provinceCode: string): Promise<MonitoredInstitution[]>;
+  institution(uscc: string): Promise<MonitoredInstitution | undefined>;
+  /** The inventoried (review approved) patents of an institution. */
+  inventoried(uscc: string): Promise<Array<{ applicationNumber: string; title?: string }>>;
+  /** The institution's own sample settings, if an admin set them. */
+  sampleSettings(uscc: string): Promise<SpotCheckSample | undefined>;
+  saveSampleSettings(uscc: string, sample: SpotCheckSample, caller: Caller, at: string): Promise<void>;
+  /** Writes the sample of one institution for a quarter; 'exists' when the quarter was sampled before. */
+  assign(
+    quarter: Quarter,
+    institution: MonitoredInstitution,
+    checks: SpotCheck[],
+    population: number,
+    at: string,
+  ): Promise<'created' | 'exists'>;
+  list(
+    quarter: Quarter,
+    provinceCode: string,
+    filter: { institution?: string; status?: string },
+    startKey: Record<string, unknown> | undefined,
+    limit: number,
+  ): Promise<{ items: SpotCheck[]; lastKey?: Record<string, unknown> }>;
+  get(id: ReturnType<typeof parseSpotCheckId> & {}): Promise<SpotCheck | undefined>;
+  /** Conditional on the version read; with the audit entry and the mail (if any) in one transaction. */
+  decide(
+    before: SpotCheck,
+    after: SpotCheck,
+    caller: Caller,
+    mail: { to: string[]; subject: string; text: string } | undefined,
+  ): Promise<'saved' | 'conflict'>;
+}
+
+// ------------------------------------------------------------------------------------------ access
+
+type Scope =
+  | { kind: 'national' }
+  | { kind: 'province'; provinceCode: string }
+  | { kind: 'institution'; uscc: string };
+
+function scopeOf(caller: Caller, allowInstitution: boolean): Scope {
+  if (caller.roles.includes('national-admin')) return { kind: 'national' };
+  if (caller.roles.includes('province-admin')) {
+    if (!caller.provinceCode)
+      throw new ForbiddenError(
+        'Your account has no province (custom:province): ask the national administrators to set it.',
+      );
+    return { kind: 'province', provinceCode: caller.provinceCode };
+  }
+  if (allowInstitution && caller.roles.includes('institution')) {
+    if (!caller.orgUscc)
+      throw new ForbiddenError(
+        'Your account has no institution (custom:uscc): ask your province administrator to set it.',
+      );
+    return { kind: 'institution', uscc: caller.orgUscc };
+  }
+  throw new ForbiddenError(
+    'Monitoring is for the administrators (and institutions for their own 5-year list).',
+  );
+}
+
+const otherProvince = (provinceCode: string) =>
+  new NotFoundError(
+    `Nothing of province ${provinceCode} is in your scope: you administer one province; drop "province" or use your own.`,
+  );
+
+// ------------------------------------------------------------------------------------- spot checks
+
+export interface AssignDeps {
+  store: SpotCheckStore;
+  now: () => Date;
+  /** Default sample when an institution has no settings of its own. */
+  sample?: SpotCheckSample;
+  /** Provinces to sample (default: all). */
+  provinces?: string[];
+}
+
+/** Samples every institution for the quarter; institutions sampled before in the quarter are left as they are. */
+export async function assignSpotChecks(deps: AssignDeps, quarter: Quarter) {
+  const at = deps.now().toISOString();
+  const outcome = { quarter, institutions: 0, sampled: 0, alreadySampled: 0, checks: 0, withoutInventory: 0 };
+  for (const provinceCode of deps.provinces ?? [...provinceNames.keys()].sort()) {
+    for (const institution of await deps.store.institutions(provinceCode)) {
+      outcome.institutions += 1;
+      const patents = await deps.store.inventoried(institution.uscc);
+      const sample =
+        (await deps.store.sampleSettings(institution.uscc)) ?? deps.sample ?? defaultSpotCheckSample;
+      const size = sampleSize(patents.length, sample);
+      if (size === 0) {
+        outcome.withoutInventory += 1;
+        continue;
+      }
+      const titles = new Map(patents.map((p) => [p.applicationNumber, p.title]));
+      const picked = pickSample(
+        quarter,
+        institution.uscc,
+        patents.map((p) => p.applicationNumber),
+        size,
+      );
+      const checks: SpotCheck[] = picked.map((applicationNumber) => {
+        const check = { quarter, provinceCode, institutionUscc: institution.uscc, applicationNumber };
+        const title = titles.get(applicationNumber);
+        return {
+          id: spotCheckId(check),
+          ...check,
+          ...(title ? { title } : {}),
+          status: 'pending',
+          assignedAt: at,
+          version: 1,
+        };
+      });
+      const written = await deps.store.assign(quarter, institution, checks, patents.length, at);
+      if (written === 'exists') outcome.alreadySampled += 1;
+      else {
+        outcome.sampled += 1;
+        outcome.checks += checks.length;
+      }
+    }
+  }
+  return outcome;
+}
+
+/** GET /v1/monitoring/spot-checks: the quarter's checks of a province (the caller's own for province admins). */
+export async function listSpotChecks(store: SpotCheckStore, caller: Caller, query: SpotCheckListQuery) {
+  const scope = scopeOf(caller, false);
+  let provinceCode: string;
+  if (scope.kind === 'province') {
+    if (query.province !== undefined && query.province !== scope.provinceCode)
+      throw otherProvince(query.province);
+    provinceCode = scope.provinceCode;
+  } else {
+    if (query.province === undefined)
+      throw new ValidationError('Name the province whose spot checks you want: add &province=110000.', [
+        { in: 'query', field: 'province', message: 'required for national administrators' },
+      ]);
+    provinceCode = query.province;
+  }
+  const quarter = query.quarter as Quarter;
+  const filter = {
+    ...(query.institution ? { institution: query.institution } : {}),
+    ...(query.status ? { status: query.status } : {}),
+  };
+  const listing = `spot-checks:${quarter}:${provinceCode}:${filter.institution ?? ''}:${filter.status ?? ''}`;
+  const page = await store.list(
+    quarter,
+    provinceCode,
+    filter,
+    decodeCursor(listing, query.cursor),
+    query.limit,
+  );
+  const nextCursor = encodeCursor(listing, page.lastKey);
+  return { items: page.items, ...(nextCursor ? { nextCursor } : {}) };
+}
+
+/** PUT /v1/monitoring/spot-checks/{id}: the verdict; needs-correction emails the comment to the institution. */
+export async function decideSpotCheck(
+  deps: { store: SpotCheckStore; now: () => Date },
+  caller: Caller,
+  id: string,
+  body: SpotCheckVerdict,
+): Promise<SpotCheck> {
+  const scope = scopeOf(caller, false);
+  const parts = parseSpotCheckId(id);
+  const notFound = new NotFoundError(
+    `No spot check ${id} in your scope: list them with GET /v1/monitoring/spot-checks?quarter=...`,
+  );
+  if (!parts) throw notFound;
+  if (scope.kind === 'province' && parts.provinceCode !== scope.provinceCode) throw notFound;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const before = await deps.store.get(parts);
+    if (!before) throw notFound;
+    const comment = body.comment || undefined;
+    if (before.status === body.verdict && before.comment === comment) return before;
+    const at = deps.now().toISOString();
+    let mail: { to: string[]; subject: string; text: string } | undefined;
+    let mailSkipped: string | undefined;
+    if (body.verdict === 'needs-correction') {
+      const institution = await deps.store.institution(before.institutionUscc);
+      if (institution?.contactEmail) {
+        mail = {
+          to: [institution.contactEmail],
+          subject: `专利盘点抽查需更正 / Inventory spot check: correction needed (${before.applicationNumber}, ${before.quarter})`,
+          text: [
+            `${institution.name}：`,
+            '',
+            `省级管理部门在 ${before.quarter} 随机抽查中发现专利 ${before.applicationNumber}${before.title ? `（${before.title}）` : ''} 的盘点信息需要更正：`,
+            comment ?? '',
+            '',
+            '请更正后重新提交盘点（PUT /v1/patents/{applicationNumber}/self-assessment 或重新上传盘点表）。',
+            '',
+            `The province administrators checked patent ${before.applicationNumber} in the ${before.quarter} spot check and ask for a correction:`,
+            comment ?? '',
+            '',
+            'Please correct the inventory record and submit it again.',
+          ].join('\n'),
+        };
+      } else {
+        mailSkipped = 'no-contact-email';
+      }
+    }
+    const after: SpotCheck = {
+      ...before,
+      status: body.verdict,
+      ...(comment !== undefined ? { comment } : {}),
+      reviewedAt: at,
+      reviewedBy: caller.sub,
+      version: before.version + 1,
+      ...(mailSkipped ? { mailSkipped } : {}),
+    };
+    if (comment === undefined) delete after.comment;
+    if (!mailSkipped) delete after.mailSkipped;
+    delete after.mailId;
+    const saved = await deps.store.decide(before, after, caller, mail);
+    if (saved === 'saved') return (await deps.store.get(parts)) ?? after;
+  }
+  throw new Error(`spot check ${id} kept changing; try again`);
+}
+
+/** PUT /v1/monitoring/spot-check-settings/{uscc}: the sample size of one institution (admins of its province). */
+export async function setSampleSettings(
+  deps: { store: SpotCheckStore; now: () => Date },
+  caller: Caller,
+  uscc: string,
+  sample: SpotCheckSample,
+) {
+  const scope = scopeOf(caller, false);
+  const institution = await deps.store.institution(uscc);
+  if (!institution || (scope.kind === 'province' && institution.provinceCode !== scope.provinceCode)) {
+    throw new NotFoundError(`No institution ${uscc} in your scope: list them with GET /v1/institutions.`);
+  }
+  await deps.store.saveSampleSettings(uscc, sample, caller, deps.now().toISOString());
+  return { institutionUscc: uscc, ...sample };
+}
+
+// ------------------------------------------------------------------------------------ 5-year rule
+
+export interface FundedListStore {
+  /** One page of a watch-list partition with grant dates on or before `grantedOnOrBefore`. */
+  page(
+    partition: { institution: string } | { province: string },
+    grantedOnOrBefore: string,
+    startKey: Record<string, unknown> | undefined,
+    limit: number,
+  ): Promise<{ items: Array<Record<string, unknown>>; lastKey?: Record<string, unknown> }>;
+}
+
+/** The China date five years before `today` (29 February goes to 28 February). */
+export function fiveYearsBefore(today: string): string {
+  const year = Number(today.slice(0, 4)) - 5;
+  let monthDay = today.slice(5);
+  if (monthDay === '02-29') monthDay = '02-28';
+  return `${year}-${monthDay}`;
+}
+
+const wholeYearsBetween = (from: string, to: string) => {
+  let years = Number(to.slice(0, 4)) - Number(from.slice(0, 4));
+  if (to.slice(5) < from.slice(5)) years -= 1;
+  return years;
+};
+
+/** GET /v1/monitoring/unimplemented-funded: the 5-year-rule list of one institution or province, paginated. */
+export async function listUnimplementedFunded(
+  deps: { list: FundedListStore; institutions: Pick<SpotCheckStore, 'institution'>; now: () => Date },
+  caller: Caller,
+  query: UnimplementedFundedQuery,
+) {
+  const scope = scopeOf(caller, true);
+  let partition: { institution: string } | { province: string };
+  if (scope.kind === 'institution') {
+    if (query.institution !== undefined && query.institution !== scope.uscc)
+      throw new NotFoundError(
+        `You see your institution ${scope.uscc} only: drop "institution" or use ${scope.uscc}.`,
+      );
+    if (query.province !== undefined)
+      throw new ValidationError('Institutions list their own patents: drop "province".', [
+        { in: 'query', field: 'province', message: 'not for institutions' },
+      ]);
+    partition = { institution: scope.uscc };
+  } else {
+    if (scope.kind === 'province' && query.province !== undefined && query.province !== scope.provinceCode)
+      throw otherProvince(query.province);
+    const province = scope.kind === 'province' ? scope.provinceCode : query.province;
+    if (query.institution !== undefined) {
+      const institution = await deps.institutions.institution(query.institution);
+      if (!institution || (province !== undefined && institution.provinceCode !== province)) {
+        throw new NotFoundError(
+          `No institution ${query.institution} in ${province ? `province ${province}` : 'the register'}: list them with GET /v1/institutions.`,
+        );
+      }
+      partition = { institution: query.institution };
+    } else if (province !== undefined) {
+      partition = { province };
+    } else {
+      throw new ValidationError(
+        'Name a province or an institution: add &province=110000 or &institution=<USCC>.',
+        [
+          {
+            in: 'query',
+            field: 'province',
+            message: 'province or institution required for national administrators',
+          },
+        ],
+      );
+    }
+  }
+  const today = chinaDate(deps.now());
+  const cutoff = fiveYearsBefore(today);
+  const listing = `unimplemented-funded:${'institution' in partition ? `i:${partition.institution}` : `p:${partition.province}`}`;
+  const page = await deps.list.page(partition, cutoff, decodeCursor(listing, query.cursor), query.limit);
+  const nextCursor = encodeCursor(listing, page.lastKey);
+  return {
+    items: page.items.map((item) => ({
+      applicationNumber: String(item.applicationNumber),
+      ...(item.title !== undefined ? { title: String(item.title) } : {}),
+      institutionUscc: String(item.institutionUscc),
+      provinceCode: String(item.provinceCode),
+      grantDate: String(item.grantDate),
+      yearsSinceGrant: wholeYearsBetween(String(item.grantDate), today),
+      ...(item.implementationStatus !== undefined
+        ? { implementationStatus: String(item.implementationStatus) }
+        : {}),
+      ...(item.lifecycle !== undefined ? { lifecycle: String(item.lifecycle) } : {}),
+    })),
+    asOf: today,
+    grantedOnOrBefore: cutoff,
+    ...(nextCursor ? { nextCursor } : {}),
+  };
+}

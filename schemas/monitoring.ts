@@ -1,0 +1,134 @@
+/**
+ * Monitoring flags (Work Plan, 监测评价): random spot checks of inventory quality (随机抽查) and the
+ * 5-year rule (publicly funded patents granted over 5 years ago and never implemented).
+ */
+import { z } from 'zod';
+import { provinceCodeSchema } from './codes/provinces.ts';
+import { usccSchema } from './institution.ts';
+import { quarterSchema } from './metrics.ts';
+import { pageQuerySchema } from './pagination.ts';
+
+// ------------------------------------------------------------------------------------- spot checks
+
+/** Sample size per institution: rate of its inventoried patents, at least min (when it has any), at most max. */
+export const spotCheckSampleSchema = z
+  .object({
+    rate: z.number().min(0).max(1).default(0.02),
+    min: z.number().int().min(0).max(1000).default(1),
+    max: z.number().int().min(1).max(1000).default(20),
+  })
+  .refine((sample) => sample.min <= sample.max, { message: 'min must not be above max' })
+  .meta({
+    id: 'SpotCheckSample',
+    description: 'How many inventoried patents of an institution are checked per quarter',
+  });
+export type SpotCheckSample = z.output<typeof spotCheckSampleSchema>;
+export const defaultSpotCheckSample: SpotCheckSample = { rate: 0.02, min: 1, max: 20 };
+
+export const spotCheckVerdicts = ['ok', 'needs-correction'] as const;
+export const spotCheckStatuses = ['pending', ...spotCheckVerdicts] as const;
+export type SpotCheckStatus = (typeof spotCheckStatuses)[number];
+
+export const spotCheckSchema = z
+  .object({
+    id: z
+      .string()
+      .meta({
+        description: '<quarter>.<province>.<USCC>.<application number>',
+        example: '2025Q4.110000.12100000400000624D.202010123456.2',
+      }),
+    quarter: z.string(),
+    provinceCode: z.string(),
+    institutionUscc: z.string(),
+    applicationNumber: z.string(),
+    title: z.string().optional(),
+    status: z.enum(spotCheckStatuses),
+    comment: z
+      .string()
+      .optional()
+      .meta({ description: 'The reviewer comment (sent to the institution on needs-correction)' }),
+    assignedAt: z.iso.datetime(),
+    reviewedAt: z.iso.datetime().optional(),
+    reviewedBy: z.string().optional(),
+    mailId: z.string().optional().meta({ description: 'The email to the institution, when one was queued' }),
+    mailSkipped: z
+      .string()
+      .optional()
+      .meta({ description: 'Why no email went out (e.g. the institution has no contact email)' }),
+    version: z.number().int().positive(),
+  })
+  .meta({ id: 'SpotCheck' });
+export type SpotCheck = z.infer<typeof spotCheckSchema>;
+
+export const spotCheckListQuerySchema = pageQuerySchema
+  .extend({
+    quarter: quarterSchema,
+    province: provinceCodeSchema
+      .optional()
+      .meta({ description: 'National admins: the province (required); province admins: their own' }),
+    institution: usccSchema.optional(),
+    status: z.enum(spotCheckStatuses).optional(),
+  })
+  .meta({ id: 'SpotCheckListQuery' });
+export type SpotCheckListQuery = z.output<typeof spotCheckListQuerySchema>;
+
+export const spotCheckPageSchema = z
+  .object({ items: z.array(spotCheckSchema), nextCursor: z.string().optional() })
+  .meta({ id: 'SpotCheckPage' });
+
+export const spotCheckVerdictSchema = z
+  .object({
+    verdict: z.enum(spotCheckVerdicts),
+    comment: z
+      .string()
+      .trim()
+      .max(2000)
+      .optional()
+      .meta({ description: 'Required with needs-correction: what to correct' }),
+  })
+  .refine((body) => body.verdict === 'ok' || (body.comment !== undefined && body.comment.length > 0), {
+    message: 'needs-correction needs a comment that tells the institution what to correct',
+    path: ['comment'],
+  })
+  .meta({ id: 'SpotCheckVerdict' });
+export type SpotCheckVerdict = z.output<typeof spotCheckVerdictSchema>;
+
+export const spotCheckParamsSchema = z.object({ id: z.string().min(10).max(120) });
+
+export const spotCheckSettingsSchema = spotCheckSampleSchema;
+
+// ------------------------------------------------------------------------------------ 5-year rule
+
+export const unimplementedFundedQuerySchema = pageQuerySchema
+  .extend({
+    institution: usccSchema
+      .optional()
+      .meta({ description: 'One institution (institution users: their own)' }),
+    province: provinceCodeSchema
+      .optional()
+      .meta({ description: 'One province (province admins: their own)' }),
+  })
+  .meta({ id: 'UnimplementedFundedQuery' });
+export type UnimplementedFundedQuery = z.output<typeof unimplementedFundedQuerySchema>;
+
+export const unimplementedFundedSchema = z
+  .object({
+    applicationNumber: z.string(),
+    title: z.string().optional(),
+    institutionUscc: z.string(),
+    provinceCode: z.string(),
+    grantDate: z.iso.date(),
+    yearsSinceGrant: z.number().meta({ description: 'Whole years since the grant date (China date)' }),
+    implementationStatus: z.string().optional(),
+    lifecycle: z.string().optional(),
+  })
+  .meta({ id: 'UnimplementedFundedPatent' });
+
+export const unimplementedFundedPageSchema = z
+  .object({
+    items: z.array(unimplementedFundedSchema),
+    asOf: z.iso.date().meta({ description: 'Today in China: granted on or before asOf minus 5 years' }),
+    grantedOnOrBefore: z.iso.date(),
+    nextCursor: z.string().optional(),
+  })
+  .meta({ id: 'UnimplementedFundedPage' });
