@@ -281,7 +281,12 @@ describe('a province administrator registers enterprises and feeds back evaluati
       new PutObjectCommand({
         Bucket: bucketName('drop'),
         Key: `inbox-enterprises/${province}/直接放入.csv`,
-        Body: csv([enterpriseHeaders, [E5, '直接放入有限公司', '云南省', '其他', '3841', '', '钱', '']]),
+        Body: csv([
+          enterpriseHeaders,
+          [E5, '直接放入有限公司', '云南省', '其他', '3841', '', '钱', ''],
+          // E2 changes its technology interest: its old index entry goes, the new one comes.
+          [E2, '昆明储能科技有限公司', '云南', '其他', '', 'H02J', '赵经理', ''],
+        ]),
       }),
     );
     const jobs = await eventually(
@@ -301,7 +306,19 @@ describe('a province administrator registers enterprises and feeds back evaluati
       'the dropped job',
     );
     const job = await waitForJob(jobs.jobId, admin);
-    expect(job).toMatchObject({ status: 'succeeded', kind: 'enterprises', rowsAccepted: 1 });
+    expect(job).toMatchObject({ status: 'succeeded', kind: 'enterprises', rowsAccepted: 2 });
     expect((await api(`/v1/enterprises/${E5}`, { token: admin })).json.status).toBe('verified');
+    const indexed = async (key: string) =>
+      (
+        await documents.send(
+          new QueryCommand({
+            TableName: tableName('core'),
+            KeyConditionExpression: 'pk = :pk AND sk = :sk',
+            ExpressionAttributeValues: { ':pk': `IDX#${key}`, ':sk': `ENT#${E2}` },
+          }),
+        )
+      ).Items?.length;
+    expect(await indexed('IPC#H01M4')).toBe(0);
+    expect(await indexed('IPC#H02J')).toBe(1);
   });
 });
