@@ -39,6 +39,13 @@ export const devUsers: readonly DevUser[] = [
   },
   { sub: 'dev-admin-440000-noemail', role: 'province-admin', province: '440000', name: '广东省 (no email)' },
   {
+    sub: 'dev-admin-620000',
+    role: 'province-admin',
+    province: '620000',
+    email: 'gansu-admin@patents.local',
+    name: '甘肃省知识产权局',
+  },
+  {
     sub: 'dev-admin-650000',
     role: 'province-admin',
     province: '650000',
