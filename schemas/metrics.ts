@@ -175,7 +175,7 @@ export const metricDefinitions = [
     kind: 'flow',
     scopes: allScopes,
     counting:
-      'filingConfirmed pipeline events of a patent transferred by assignment (from the state assigned, or with dealKind assignment)',
+      'filingConfirmed pipeline events of a patent assigned or contributed as equity (the right passes to the company): from the state assigned or equity, or with dealKind assignment / equity',
   },
   {
     id: 'licenseFilings',

@@ -31,12 +31,10 @@ export type SpotCheckStatus = (typeof spotCheckStatuses)[number];
 
 export const spotCheckSchema = z
   .object({
-    id: z
-      .string()
-      .meta({
-        description: '<quarter>.<province>.<USCC>.<application number>',
-        example: '2025Q4.110000.12100000400000624D.202010123456.2',
-      }),
+    id: z.string().meta({
+      description: '<quarter>.<province>.<USCC>.<application number>',
+      example: '2025Q4.110000.12100000400000624D.202010123456.2',
+    }),
     quarter: z.string(),
     provinceCode: z.string(),
     institutionUscc: z.string(),

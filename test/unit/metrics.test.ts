@@ -1,0 +1,516 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  dayBucket,
+  eventFlows,
+  histogramMedian,
+  keyOfItemId,
+  patentDelta,
+} from '../../functions/metrics/counters.ts';
+import { computeQuarterFigures, type MetricsReadPort } from '../../functions/metrics/figures.ts';
+import { MemoryMetricsStore } from '../../functions/metrics/memory-store.ts';
+import { renderMetricsDoc } from '../../functions/metrics/metrics-doc.ts';
+import {
+  compareCounters,
+  corrections,
+  PartitionGrouper,
+  RecomputeAccumulator,
+} from '../../functions/metrics/recompute.ts';
+import { recomputeMetrics } from '../../functions/metrics/recompute-job.ts';
+import { applyStreamRecord, type StreamRecordInput } from '../../functions/metrics/stream-apply.ts';
+import { ValidationError } from '../../functions/shared/errors.ts';
+import { type Quarter, quarterFiguresSchema } from '../../schemas/metrics.ts';
+
+const A = '12100000400000624D';
+const B = '12310000425006117A';
+
+const patent = (number: string, fields: Record<string, unknown> = {}) => ({
+  pk: `PAT#${number}`,
+  sk: 'PATENT',
+  entity: 'patent',
+  applicationNumber: number,
+  institutionUscc: A,
+  provinceCode: '110000',
+  title: `专利 ${number}`,
+  legalStatus: 'valid',
+  reviewStatus: 'draft',
+  poolStatus: 'base',
+  implementationStatus: 'not-implemented',
+  publiclyFunded: false,
+  grantDate: '2022-01-10',
+  version: 1,
+  updatedAt: '2025-10-05T02:00:00.000Z',
+  ...fields,
+});
+
+describe('the delta function (NEW vs OLD image of a patent)', () => {
+  it('a new patent adds recorded and valid now and in the quarter of the change', () => {
+    expect(patentDelta(undefined, patent('202010000001.1'))).toEqual({
+      [`NOW#PROV#110000|INST#${A}`]: { 'g.recorded': 1, 'g.valid': 1 },
+      [`Q#2025Q4#PROV#110000|INST#${A}`]: { 'g.recorded': 1, 'g.valid': 1 },
+    });
+  });
+
+  it('approval into the conversion pool: inventoried, pool, and the newly-inventoried flow of its quarter', () => {
+    const before = patent('202010000001.1');
+    const after = patent('202010000001.1', {
+      reviewStatus: 'approved',
+      poolStatus: 'conversion',
+      lifecycle: 'conversion-pool',
+      inventoriedAt: '2025-09-30T17:00:00.000Z', // 2025-10-01 in China
+      version: 2,
+      updatedAt: '2025-09-30T17:00:00.000Z',
+    });
+    expect(patentDelta(before, after)).toEqual({
+      [`NOW#PROV#110000|INST#${A}`]: { 'g.inventoried': 1, 'g.pool': 1 },
+      [`Q#2025Q4#PROV#110000|INST#${A}`]: { 'g.inventoried': 1, 'g.pool': 1, 'f.newlyInventoried': 1 },
+    });
+  });
+
+  it('an unchanged image changes nothing; a withdrawal leaves recorded but not valid or pool', () => {
+    const p = patent('202010000001.1', { poolStatus: 'conversion', reviewStatus: 'approved' });
+    expect(patentDelta(p, { ...p, version: 2 })).toEqual({});
+    const withdrawn = { ...p, lifecycle: 'withdrawn', updatedAt: '2026-01-03T00:00:00.000Z' };
+    expect(patentDelta(p, withdrawn)).toEqual({
+      [`NOW#PROV#110000|INST#${A}`]: { 'g.valid': -1, 'g.pool': -1 },
+      [`Q#2026Q1#PROV#110000|INST#${A}`]: { 'g.valid': -1, 'g.pool': -1 },
+    });
+  });
+
+  it('publicly funded and not implemented: counted by grant quarter until implemented', () => {
+    const funded = patent('201510000005.5', { publiclyFunded: true, grantDate: '2016-05-04' });
+    const delta = patentDelta(undefined, funded);
+    expect(delta[`NOW#PROV#110000|INST#${A}`]).toMatchObject({ 'g.fu.2016Q2': 1 });
+    const implemented = { ...funded, implementationStatus: 'licensed', version: 2 };
+    expect(patentDelta(funded, implemented)[`NOW#PROV#110000|INST#${A}`]).toEqual({
+      'g.implemented': 1,
+      'g.fu.2016Q2': -1,
+    });
+  });
+
+  it('industrialized implies implemented; a deal state counts as implemented', () => {
+    const p = patent('202010000001.1');
+    expect(
+      patentDelta(p, { ...p, implementationStatus: 'industrialized' })[`NOW#PROV#110000|INST#${A}`],
+    ).toEqual({
+      'g.implemented': 1,
+      'g.industrialized': 1,
+    });
+    expect(patentDelta(p, { ...p, lifecycle: 'licensed' })[`NOW#PROV#110000|INST#${A}`]).toEqual({
+      'g.implemented': 1,
+    });
+  });
+});
+
+describe('pipeline event flows', () => {
+  it('deals: count, value, equity, open licenses taken', () => {
+    expect(
+      eventFlows({
+        type: 'dealRecorded',
+        at: '2025-11-01T00:00:00Z',
+        dealKind: 'equity',
+        amountWan: 10500,
+        from: 'listed',
+        to: 'equity',
+      }),
+    ).toEqual({ quarter: '2025Q4', counters: { 'f.deals': 1, 'f.dealValueWan': 10500, 'f.equityDeals': 1 } });
+    expect(
+      eventFlows({ type: 'dealRecorded', at: '2025-11-01T00:00:00Z', from: 'open-license', to: 'licensed' })
+        ?.counters,
+    ).toEqual({ 'f.deals': 1, 'f.openLicensesTaken': 1 });
+  });
+
+  it('filings: assignment registrations and license filings by type', () => {
+    expect(
+      eventFlows({ type: 'filingConfirmed', at: '2025-11-01T00:00:00Z', from: 'assigned', to: 'filed' })
+        ?.counters,
+    ).toEqual({
+      'f.assignmentRegistrations': 1,
+    });
+    expect(
+      eventFlows({
+        type: 'filingConfirmed',
+        at: '2025-11-01T00:00:00Z',
+        from: 'licensed',
+        to: 'filed',
+        licenseType: 'exclusive',
+      })?.counters,
+    ).toEqual({ 'f.licenseFilings': 1, 'f.licenseFilingsExclusive': 1 });
+    expect(
+      eventFlows({ type: 'filingConfirmed', at: '2025-11-01T00:00:00Z', from: 'licensed' })?.counters,
+    ).toEqual({
+      'f.licenseFilings': 1,
+      'f.licenseFilingsOrdinary': 1,
+    });
+    expect(eventFlows({ type: 'productFiled', at: '2025-11-01T00:00:00Z' })?.counters).toEqual({
+      'f.productFilings': 1,
+    });
+    expect(eventFlows({ type: 'matched', at: '2025-11-01T00:00:00Z' })).toBeUndefined();
+  });
+});
+
+describe('histograms and medians', () => {
+  it('buckets are exact to 60 days, then 7 and 30 days wide, bounded', () => {
+    expect([0, 13, 60, 61, 67, 68, 364, 365, 394, 395, 5000].map(dayBucket)).toEqual([
+      0, 13, 60, 61, 61, 68, 362, 365, 365, 395, 1095,
+    ]);
+  });
+
+  it('the median is the lower median, from the buckets', () => {
+    expect(histogramMedian(new Map())).toBeNull();
+    expect(histogramMedian(new Map([[5, 1]]))).toBe(5);
+    expect(
+      histogramMedian(
+        new Map([
+          [3, 1],
+          [10, 1],
+        ]),
+      ),
+    ).toBe(3);
+    expect(
+      histogramMedian(
+        new Map([
+          [3, 1],
+          [10, 2],
+          [40, 1],
+        ]),
+      ),
+    ).toBe(10);
+    expect(histogramMedian({ 61: 3, 2: 1 })).toBe(61);
+  });
+});
+
+// --------------------------------------------------------------------------------- stream use-case
+
+let seq = 100;
+const record = (
+  eventName: StreamRecordInput['eventName'],
+  newImage?: Record<string, unknown>,
+  oldImage?: Record<string, unknown>,
+): StreamRecordInput => ({
+  eventName,
+  sequenceNumber: String(seq++),
+  ...(newImage ? { newImage } : {}),
+  ...(oldImage ? { oldImage } : {}),
+});
+
+describe('applyStreamRecord', () => {
+  it('a redelivered patent record and a duplicate event change nothing twice', async () => {
+    const core = new Map<string, Record<string, unknown>>();
+    const store = new MemoryMetricsStore((n) => core.get(n));
+    const p1 = patent('202010000001.1');
+    const insert = record('INSERT', p1);
+    expect(await applyStreamRecord(store, insert)).toBe('applied');
+    expect(await applyStreamRecord(store, insert)).toBe('stale');
+    const p2 = { ...p1, lifecycle: 'licensed', version: 2 };
+    const modify = record('MODIFY', p2, p1);
+    const deal = record('INSERT', {
+      pk: 'PAT#202010000001.1',
+      sk: 'EVENT#000002#dealRecorded',
+      entity: 'pipeline-event',
+      type: 'dealRecorded',
+      at: '2025-11-01T00:00:00.000Z',
+      dealKind: 'license',
+      amountWan: 230,
+    });
+    expect(await applyStreamRecord(store, modify)).toBe('applied');
+    expect(await applyStreamRecord(store, deal)).toBe('applied');
+    const snapshot = structuredClone([...store.counters]);
+    expect(await applyStreamRecord(store, deal)).toBe('duplicate');
+    expect(await applyStreamRecord(store, modify)).toBe('stale');
+    expect(await applyStreamRecord(store, insert)).toBe('stale');
+    expect([...store.counters]).toEqual(snapshot);
+    expect(store.counters.get(`Q#2025Q4#PROV#110000|INST#${A}`)).toMatchObject({
+      'f.deals': 1,
+      'f.dealValueWan': 230,
+    });
+  });
+
+  it('the first evaluation moves evaluated and the days histogram once; a later one changes nothing', async () => {
+    const store = new MemoryMetricsStore();
+    const p = patent('202010000002.2', {
+      reviewStatus: 'approved',
+      poolStatus: 'conversion',
+      inventoriedAt: '2025-10-01T02:00:00.000Z',
+    });
+    await applyStreamRecord(store, record('INSERT', p));
+    const evaluation = (id: string, createdAt: string) =>
+      record('INSERT', {
+        pk: p.pk,
+        sk: `EVAL#expert#${id}`,
+        entity: 'evaluation',
+        applicationNumber: p.applicationNumber,
+        createdAt,
+      });
+    expect(await applyStreamRecord(store, evaluation('e2', '2025-10-13T02:00:00.000Z'))).toBe('applied');
+    expect(await applyStreamRecord(store, evaluation('e1', '2025-10-11T02:00:00.000Z'))).toBe('applied');
+    expect(await applyStreamRecord(store, evaluation('e3', '2025-10-20T02:00:00.000Z'))).toBe('unchanged');
+    const quarter = store.counters.get(`Q#2025Q4#PROV#110000|INST#${A}`)!;
+    expect(quarter['g.evaluated']).toBe(1);
+    expect(quarter['h.ttfe.10']).toBe(1);
+    expect(quarter['h.ttfe.12']).toBeUndefined();
+  });
+
+  it('an evaluation of a patent the consumer has not seen starts its shadow from core', async () => {
+    const p = patent('202010000003.3', { poolStatus: 'conversion', reviewStatus: 'approved', version: 4 });
+    const store = new MemoryMetricsStore((n) => (n === p.applicationNumber ? p : undefined));
+    await applyStreamRecord(
+      store,
+      record('INSERT', {
+        pk: p.pk,
+        sk: 'EVAL#enterprise#x',
+        entity: 'evaluation',
+        applicationNumber: p.applicationNumber,
+        createdAt: '2025-10-20T00:00:00Z',
+      }),
+    );
+    expect(store.shadows.get(p.applicationNumber)?.dates.firstEvaluatedAt).toBe('2025-10-20T00:00:00Z');
+    expect(
+      await applyStreamRecord(
+        store,
+        record('INSERT', {
+          pk: 'PAT#202099999999.9',
+          sk: 'EVAL#expert#y',
+          entity: 'evaluation',
+          createdAt: '2025-10-20T00:00:00Z',
+        }),
+      ),
+    ).toBe('unknown-patent');
+  });
+
+  it('other items are ignored', async () => {
+    const store = new MemoryMetricsStore();
+    expect(
+      await applyStreamRecord(store, record('INSERT', { pk: 'MAIL#1', sk: 'MAIL', entity: 'mail' })),
+    ).toBe('ignored');
+    expect(store.commits).toBe(0);
+  });
+});
+
+// ------------------------------------------------------------------------------------- recompute
+
+describe('recompute and reconciliation', () => {
+  const items = [
+    patent('202010000001.1', {
+      reviewStatus: 'approved',
+      poolStatus: 'conversion',
+      inventoriedAt: '2025-10-02T00:00:00Z',
+    }),
+    {
+      pk: 'PAT#202010000001.1',
+      sk: 'EVENT#000003#productFiled',
+      entity: 'pipeline-event',
+      type: 'productFiled',
+      at: '2025-12-01T00:00:00Z',
+    },
+    patent('202010000004.4', { institutionUscc: B, provinceCode: '310000' }),
+  ];
+
+  it('rebuilds gauges and flows; compares only what it can rebuild; corrections log gauge changes in the current quarter', () => {
+    const accumulator = new RecomputeAccumulator();
+    const grouper = new PartitionGrouper(accumulator);
+    for (const item of items) grouper.push(item);
+    grouper.flush();
+    expect(accumulator.patents).toBe(2);
+    const stored = new Map([
+      [`NOW#PROV#110000|INST#${A}`, { 'g.recorded': 1, 'g.valid': 1, 'g.inventoried': 1, 'g.pool': 0 }],
+      [`Q#2025Q4#PROV#110000|INST#${A}`, { 'f.newlyInventoried': 1, 'f.productFilings': 1, 'g.recorded': 7 }],
+    ]);
+    const differences = compareCounters(stored, accumulator.counters);
+    expect(differences).toEqual([
+      { pk: 'NOW#PROV#110000', sk: `INST#${A}`, attribute: 'g.pool', stored: 0, recomputed: 1 },
+      { pk: 'NOW#PROV#310000', sk: `INST#${B}`, attribute: 'g.recorded', stored: 0, recomputed: 1 },
+      { pk: 'NOW#PROV#310000', sk: `INST#${B}`, attribute: 'g.valid', stored: 0, recomputed: 1 },
+    ]);
+    expect(corrections(differences, '2026Q1')).toEqual({
+      [`NOW#PROV#110000|INST#${A}`]: { 'g.pool': 1 },
+      [`Q#2026Q1#PROV#110000|INST#${A}`]: { 'g.pool': 1 },
+      [`NOW#PROV#310000|INST#${B}`]: { 'g.recorded': 1, 'g.valid': 1 },
+      [`Q#2026Q1#PROV#310000|INST#${B}`]: { 'g.recorded': 1, 'g.valid': 1 },
+    });
+  });
+
+  it('a partition split by the scan is refused rather than counted twice', () => {
+    const grouper = new PartitionGrouper(new RecomputeAccumulator());
+    grouper.push(items[0]!);
+    grouper.push(items[2]!);
+    expect(() => grouper.push(items[1]!)).toThrow(/not returned together/);
+  });
+
+  it('the job scans the segments, corrects, and records the differences', async () => {
+    const saved: unknown[] = [];
+    let applied: unknown;
+    const record = await recomputeMetrics(
+      {
+        scanCore: async (segment, total, visit) =>
+          visit(items.filter((_, i) => i % total === segment || (segment === 0 && i === 1))),
+        readCounters: async () => new Map(),
+        applyCorrections: async (delta) => {
+          applied = delta;
+        },
+        saveReconciliation: async (r) => {
+          saved.push(r);
+        },
+        now: () => new Date('2026-01-04T19:00:00Z'),
+      },
+      { totalSegments: 1, correct: true },
+    );
+    expect(record).toMatchObject({
+      patents: 2,
+      corrected: true,
+      quarter: '2026Q1',
+      provinces: ['110000', '310000'],
+    });
+    expect(record.differenceCount).toBeGreaterThan(0);
+    expect(saved).toHaveLength(1);
+    expect(Object.keys(applied as object)).toContain(`Q#2025Q4#PROV#110000|INST#${A}`);
+  });
+});
+
+// --------------------------------------------------------------------------------------- figures
+
+function memoryReadPort(store: MemoryMetricsStore): MetricsReadPort {
+  const rows = (pk: string) =>
+    [...store.counters]
+      .filter(([id]) => keyOfItemId(id).pk === pk)
+      .map(([id, counters]) => ({
+        provinceCode: pk.slice(pk.indexOf('PROV#') + 5),
+        institutionUscc: keyOfItemId(id).sk.slice(5),
+        counters,
+      }));
+  const pkOf = (province: string, item: 'now' | Quarter) =>
+    item === 'now' ? `NOW#PROV#${province}` : `Q#${item}#PROV#${province}`;
+  return {
+    provinceItems: async (province, item) => rows(pkOf(province, item)),
+    institutionItem: async (province, uscc, item) =>
+      rows(pkOf(province, item)).find((r) => r.institutionUscc === uscc),
+    institutionNames: async () => new Map([[A, '清华大学']]),
+  };
+}
+
+describe('computeQuarterFigures', () => {
+  const now = new Date('2026-02-01T00:00:00Z');
+
+  it('a scope with no data: hasData false and a NO_DATA anomaly, not a crash', async () => {
+    const figures = await computeQuarterFigures(
+      memoryReadPort(new MemoryMetricsStore()),
+      '2025Q4',
+      { level: 'province', provinceCode: '650000' },
+      { now },
+    );
+    expect(figures.hasData).toBe(false);
+    expect(figures.anomalies.map((a) => a.code)).toEqual(['NO_DATA']);
+    expect(figures.figures.implementationRate.value).toBeNull();
+    expect(figures.figures.deals).toMatchObject({ value: 0, previousQuarter: 0, deltaQoQ: 0 });
+    expect(quarterFiguresSchema.safeParse(figures).success).toBe(true);
+  });
+
+  it('refuses a future quarter (400)', async () => {
+    await expect(
+      computeQuarterFigures(
+        memoryReadPort(new MemoryMetricsStore()),
+        '2026Q2',
+        { level: 'national' },
+        { now },
+      ),
+    ).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('stock at the end of each quarter from the change logs, flows of the quarter, QoQ and YoY deltas', async () => {
+    const store = new MemoryMetricsStore();
+    const p = (n: string, at: string, extra: Record<string, unknown> = {}) =>
+      patent(n, { updatedAt: at, ...extra });
+    // 2024Q4: two patents recorded; 2025Q3: one more; 2025Q4: one approved; 2026Q1 (current): one more recorded.
+    const a1 = p('202010000001.1', '2024-11-01T00:00:00Z');
+    const a2 = p('202010000002.2', '2024-11-02T00:00:00Z', { publiclyFunded: true, grantDate: '2019-06-01' });
+    const a3 = p('202010000003.3', '2025-08-01T00:00:00Z');
+    for (const item of [a1, a2, a3]) await applyStreamRecord(store, record('INSERT', item), now);
+    const a1approved = {
+      ...a1,
+      reviewStatus: 'approved',
+      poolStatus: 'conversion',
+      inventoriedAt: '2025-11-01T00:00:00Z',
+      version: 2,
+      updatedAt: '2025-11-01T00:00:00Z',
+    };
+    await applyStreamRecord(store, record('MODIFY', a1approved, a1), now);
+    await applyStreamRecord(
+      store,
+      record('INSERT', {
+        pk: a1.pk,
+        sk: 'EVENT#000003#dealRecorded',
+        entity: 'pipeline-event',
+        type: 'dealRecorded',
+        at: '2025-12-01T00:00:00Z',
+        dealKind: 'assignment',
+        amountWan: 100,
+      }),
+      now,
+    );
+    await applyStreamRecord(
+      store,
+      record('INSERT', {
+        ...p('202010000004.4', '2026-01-20T00:00:00Z'),
+        institutionUscc: B,
+        provinceCode: '310000',
+      }),
+      now,
+    );
+
+    const national = await computeQuarterFigures(
+      memoryReadPort(store),
+      '2025Q4',
+      { level: 'national' },
+      { now },
+    );
+    expect(national.hasData).toBe(true);
+    expect(national.complete).toBe(true);
+    expect(national.figures.recordedPatents).toMatchObject({
+      value: 3,
+      previousQuarter: 3,
+      previousYear: 2,
+      deltaQoQ: 0,
+      deltaYoY: 1,
+    });
+    expect(national.figures.inventoriedPatents).toMatchObject({ value: 1, previousQuarter: 0 });
+    expect(national.figures.inventoryCoverage.value).toBe(0.3333);
+    expect(national.figures.deals).toMatchObject({ value: 1, previousQuarter: 0, deltaQoQ: 1 });
+    expect(national.figures.dealValueWan.value).toBe(100);
+    expect(national.figures.medianDaysToDeal.value).toBe(30);
+    expect(national.figures.newlyInventoried.value).toBe(1);
+    // Granted 2019-06-01 (2019Q2): over 5 years before the end of 2025Q4, not yet at the end of 2024Q1.
+    expect(national.figures.fiveYearRulePatents).toMatchObject({ value: 1, previousYear: 1 });
+    expect(national.provinces?.map((row) => row.code)).toEqual(['110000']);
+    expect(national.institutions?.[0]).toMatchObject({ code: A, name: '清华大学', provinceCode: '110000' });
+    expect(national.deadlineCompliance[0]).toMatchObject({ passed: true, met: true, institutionsMeeting: 1 });
+    expect(national.deadlineCompliance[1]).toMatchObject({
+      passed: true,
+      met: false,
+      institutionsBehind: [A],
+    });
+    expect(national.anomalies.map((a) => a.code)).toEqual(['BEHIND_DEADLINE', 'FIVE_YEAR_RULE']);
+    expect(quarterFiguresSchema.safeParse(national).success).toBe(true);
+
+    const current = await computeQuarterFigures(
+      memoryReadPort(store),
+      '2026Q1',
+      { level: 'national' },
+      { now },
+    );
+    expect(current.complete).toBe(false);
+    expect(current.figures.recordedPatents.value).toBe(4);
+    const institution = await computeQuarterFigures(
+      memoryReadPort(store),
+      '2025Q4',
+      { level: 'institution', provinceCode: '310000', institutionUscc: B },
+      { now },
+    );
+    expect(institution.hasData).toBe(false);
+  });
+});
+
+describe('docs/metrics.md', () => {
+  it('is generated from the definitions (npx tsx functions/metrics/metrics-doc.ts)', () => {
+    expect(readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8')).toBe(renderMetricsDoc());
+  });
+});
