@@ -2,7 +2,7 @@
  * The declared dev users of the local cloud: the administrators the local user directory knows
  * (functions/shared/directory.ts reads them from DEV_USERS, which the local Lambda runtime sets).
  * In AWS the same role comes from the Cognito groups of the user pool. Mint a token for one of them
- * with `npm run token -- <role> --sub <sub> --province <code> --email <email>`.
+ * with `npm run token -- --role <role> --sub <sub> --province <code> --email <email>`.
  *
  * One province admin has no email on purpose: the quarterly report skips and records them.
  */
