@@ -51,16 +51,8 @@ async function call(
   return json;
 }
 
-const transferable = new Set([
-  'base-pool',
-  'conversion-pool',
-  'under-evaluation',
-  'evaluated',
-  'high-value',
-  'key-industry-pool',
-  'listed',
-  'in-negotiation',
-]);
+/** Inventoried and still the institution's (a second run finds the same patents, transferred by the first). */
+const settled = new Set(['registered', 'withdrawn', 'expired']);
 
 /** Loads the demo deals; `options.today` (YYYY-MM-DD) dates them (default: today). */
 export async function loadTransferDemo(
@@ -78,10 +70,10 @@ export async function loadTransferDemo(
   const candidates = (
     page.items as Array<{ applicationNumber: string; lifecycle?: string; patentType?: string }>
   )
-    .filter((p) => p.lifecycle && transferable.has(p.lifecycle))
+    .filter((p) => p.lifecycle && !settled.has(p.lifecycle))
     .sort((a, b) => a.applicationNumber.localeCompare(b.applicationNumber));
   const [exclusive, ordinary, open, assigned] = candidates;
-  if (!exclusive) return 'no transferable demo patent (load the demo first): nothing recorded';
+  if (!exclusive) return 'no inventoried demo patent (load the demo first): nothing recorded';
   const battery = demoEnterprises[0];
   const water = demoEnterprises[4];
   const batteryUscc = withUsccCheck(battery.uscc);
