@@ -45,7 +45,8 @@ function metricRows(model: ReportModel, rows: ReportRow[], withProvince: boolean
 export async function renderXlsx(model: ReportModel): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'patent-revitalization';
-  workbook.created = new Date(model.generatedAt);
+  const created = new Date(model.generatedAt);
+  if (!Number.isNaN(created.getTime())) workbook.created = created;
 
   const national = addSheet(
     workbook,

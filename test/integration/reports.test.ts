@@ -6,7 +6,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import { simpleParser } from 'mailparser';
@@ -206,6 +210,12 @@ describe('quarterly report', () => {
     expect(guangdong!.recipients).toEqual(
       expect.arrayContaining([{ sub: 'dev-admin-440000-noemail', status: 'no-email' }]),
     );
+    // A province with no data at all (no test writes Qinghai): a report that says so, no chart in the mail.
+    const { Item: qinghai } = await documents.send(
+      new GetCommand({ TableName: tableName('core'), Key: { pk: `REPORT#${quarter}`, sk: 'SCOPE#630000' } }),
+    );
+    expect(qinghai).toMatchObject({ hasData: false, scopeName: '青海省 630000', recipients: [] });
+    expect((await object(`reports/${quarter}/630000.html`)).toString()).toContain('No data was recorded');
     const audit = await documents.send(
       new QueryCommand({
         TableName: tableName('core'),
@@ -216,6 +226,18 @@ describe('quarterly report', () => {
     expect(audit.Items?.some((a) => a.action === 'report.recorded' && a.executionArn === firstRun)).toBe(
       true,
     );
+  });
+
+  it('an invalid run input ends in RunRejected, on the execution history', async () => {
+    const { sfn } = clients();
+    const arn = firstRun.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1');
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify({ quarter: '2025Q5' }) }),
+    );
+    const execution = await waitForExecution(executionArn!);
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'InvalidReportRun' });
+    expect(execution.cause).toContain('2025Q5');
+    expect(await statesEntered(executionArn!)).toEqual(['Prepare', 'RunRejected']);
   });
 
   it('the API: figures and presigned links in scope; another province is 404; lists are scoped', async () => {
