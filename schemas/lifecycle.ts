@@ -95,6 +95,8 @@ const transferable = [
 ] as const satisfies readonly LifecycleState[];
 /** Transferred, with non-exclusive licenses still possible alongside. */
 const transferred = ['assigned', 'licensed', 'equity', 'filed', 'industrialized'] as const;
+/** Transferred states in which the patent is (also) licensed: an open license may be declared alongside. */
+const licensedStates = ['licensed', 'filed', 'industrialized'] as const satisfies readonly LifecycleState[];
 const live = lifecycleStates.filter((state) => state !== 'withdrawn' && state !== 'expired');
 
 export interface TransitionRule {
@@ -138,13 +140,24 @@ export const transitionTable = {
     description: 'Tiering by the evaluations: high value, key-industry pool, or listed',
   },
   openLicenseDeclared: {
-    from: ['base-pool', 'conversion-pool', 'evaluated', 'high-value', 'key-industry-pool', 'listed'],
-    to: 'open-license',
+    // A patent with ordinary licenses may be declared open too: it keeps its transferred state (the
+    // open license itself is recorded on the patent, functions/transfer/).
+    from: [
+      'base-pool',
+      'conversion-pool',
+      'evaluated',
+      'high-value',
+      'key-industry-pool',
+      'listed',
+      ...licensedStates,
+    ],
+    to: (from) => ((licensedStates as readonly LifecycleState[]).includes(from) ? from : 'open-license'),
     description: 'The institution declared an open license',
   },
   openLicenseWithdrawn: {
-    from: ['open-license'],
-    to: 'listed',
+    // The patentee may withdraw at any time (art. 51), also after licenses were taken under it.
+    from: ['open-license', ...licensedStates],
+    to: (from) => (from === 'open-license' ? 'listed' : from),
     description: 'The open license was withdrawn (licenses already granted stay)',
   },
   negotiationOpened: {
@@ -158,20 +171,24 @@ export const transitionTable = {
     from: [...transferable, ...transferred],
     to: (from, { dealKind }) => {
       if (!dealKind) return undefined;
-      if (dealKind === 'license' && (from === 'filed' || from === 'industrialized' || from === 'assigned'))
+      // A further license keeps the state; so does a license taken under an open license.
+      if (
+        dealKind === 'license' &&
+        (['filed', 'industrialized', 'assigned', 'equity', 'open-license'] as LifecycleState[]).includes(from)
+      )
         return from;
-      if (dealKind === 'license' && from === 'equity') return from;
       return dealState[dealKind];
     },
     description: 'A deal was recorded: assignment, license or equity; the registration / filing clock starts',
   },
   filingConfirmed: {
-    from: ['assigned', 'licensed', 'equity', 'filed', 'industrialized'],
-    to: (from) => (from === 'industrialized' ? 'industrialized' : 'filed'),
+    // From open-license: the filing of a license taken under the open license (the state stays).
+    from: ['assigned', 'licensed', 'equity', 'filed', 'industrialized', 'open-license'],
+    to: (from) => (from === 'industrialized' || from === 'open-license' ? from : 'filed'),
     description: 'The assignment registration or the license contract filing was recorded',
   },
   productFiled: {
-    from: transferred,
+    from: [...transferred, 'open-license'],
     to: 'industrialized',
     description: 'A patent-intensive product using the patent was filed',
   },
