@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { freeTermsSchema, lumpSumTermsSchema, upfrontRoyaltyTermsSchema } from './deal.ts';
+import { pageQuerySchema } from './pagination.ts';
 
 const date = (description: string) =>
   z.iso.date('must be a date YYYY-MM-DD').meta({ description, example: '2026-03-01' });
@@ -95,3 +96,23 @@ export const takeOpenLicenseSchema = z
   })
   .meta({ id: 'TakeOpenLicense' });
 export type TakeOpenLicense = z.output<typeof takeOpenLicenseSchema>;
+
+export const openLicenseListQuerySchema = pageQuerySchema
+  .extend({
+    province: z.string().trim().length(6).optional().meta({
+      description: 'GB/T 2260 province code of the patentee; all provinces when left out',
+      example: '110000',
+    }),
+  })
+  .meta({ id: 'OpenLicenseListQuery' });
+
+export const openLicensePageSchema = z
+  .object({
+    items: z.array(openLicenseSchema.extend({ provinceCode: z.string() })),
+    nextCursor: z.string().optional().meta({ description: 'Pass as ?cursor= for the next page' }),
+  })
+  .meta({
+    id: 'OpenLicensePage',
+    description:
+      'Active open licenses, by province and declaration time; a page may hold fewer than limit items while nextCursor is present (ended terms are left out)',
+  });

@@ -10,7 +10,8 @@ import type { Deal } from '../../schemas/deal.ts';
 import { priceTermIssues } from '../../schemas/deal.ts';
 import type { OpenLicense, OpenLicenseDeclaration, TakeOpenLicense } from '../../schemas/open-license.ts';
 import type { Caller } from '../../schemas/roles.ts';
-import { planTransition, transitionWrites } from '../pipeline/transitions.ts';
+import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
+import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { hashOf, isAdmin, LicensingRefusedError, ownOrganization } from './access.ts';
 import { dealWrites, type StoredDeal, toDealView } from './deals.ts';
@@ -101,7 +102,7 @@ export async function declareOpenLicense(
     declaredAt: at,
     declaredBy: caller.sub,
   };
-  const items = transitionWrites(
+  const items: TransactItem[] = transitionWrites(
     deps.store.tableName,
     patent,
     {
@@ -113,6 +114,9 @@ export async function declareOpenLicense(
     },
     at,
   );
+  items.push({
+    Put: { TableName: deps.store.tableName, Item: openLicenseListingItem(openLicense, patent.provinceCode) },
+  });
   const outcome = await deps.store.transact(items, {
     recordIndexes: [],
     markerIndexes: [3],
@@ -152,7 +156,7 @@ export async function withdrawOpenLicense(
     withdrawnAt: at,
     withdrawalReason: reason,
   };
-  const items = transitionWrites(
+  const items: TransactItem[] = transitionWrites(
     deps.store.tableName,
     patent,
     {
@@ -164,6 +168,7 @@ export async function withdrawOpenLicense(
     },
     at,
   );
+  items.push({ Delete: { TableName: deps.store.tableName, Key: openLicenseListingKey(n) } });
   const outcome = await deps.store.transact(items, {
     recordIndexes: [],
     markerIndexes: [3],
@@ -277,6 +282,42 @@ export async function takeOpenLicense(
     if (again) return { created: false, deal: toDealView(again) };
   }
   return { created: true, deal: toDealView(deal) };
+}
+
+export const openLicenseListingKey = (n: string) => ({ pk: `OPENLIC#${n}`, sk: 'OPENLIC' });
+
+/**
+ * The public listing entry of an active open license (one partition of gsi2, `OPENLIC`, sorted by
+ * province and declaration time): written with the declaration, deleted with the withdrawal.
+ */
+export function openLicenseListingItem(openLicense: OpenLicense, provinceCode: string) {
+  return {
+    ...openLicenseListingKey(openLicense.applicationNumber),
+    entity: 'open-license-listing',
+    ...openLicense,
+    provinceCode,
+    gsi2pk: 'OPENLIC',
+    gsi2sk: `${provinceCode}#${openLicense.declaredAt}#${openLicense.applicationNumber}`,
+  };
+}
+
+/** GET /v1/open-licenses: the active open licenses (of a province), for enterprises looking for one. */
+export async function listOpenLicenses(
+  deps: TransferDeps,
+  query: { province?: string; limit: number; cursor?: string },
+) {
+  const name = `open-licenses:${query.province ?? ''}`;
+  const today = chinaDate(deps.now());
+  const page = await deps.store.listOpenLicenses(
+    query.province,
+    query.limit,
+    decodeCursor(name, query.cursor),
+  );
+  return {
+    // A term that ended is not offered any more (the entry stays until withdrawn or swept).
+    items: page.items.filter((entry) => entry.endDate >= today),
+    ...(page.lastKey ? { nextCursor: encodeCursor(name, page.lastKey) } : {}),
+  };
 }
 
 /** Used by the route that reads an open license (any signed-in user: the declaration is public). */

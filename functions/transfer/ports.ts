@@ -8,9 +8,11 @@
  *                                                      gsi3 DUE#filing / <filingDueDate>#<id> while pending
  *   deal party link pk DEAL#<id>     sk PARTY#ENT#<uscc> gsi1 ENT#<uscc>#DEAL / <createdAt>#<id>
  *   product         pk PRODUCT#<id>  sk PRODUCT        gsi1 ENT#<uscc>#PRODUCT, gsi2 PROV#<code>#PRODUCT
+ *   open license    pk OPENLIC#<n>   sk OPENLIC        gsi2 OPENLIC / <province>#<declaredAt>#<n> while active
  *   on the patent   openLicense, exclusiveGrant, patenteeChange, implementationStatus (through transitions)
  */
 import type { Deal, DealKind } from '../../schemas/deal.ts';
+import type { OpenLicense } from '../../schemas/open-license.ts';
 import type { Product } from '../../schemas/product.ts';
 import type { TransactItem, TransitionSubject } from '../pipeline/transitions.ts';
 import type { LicensingState } from './rules.ts';
@@ -80,6 +82,12 @@ export interface TransferStore {
     limit: number,
     start?: Record<string, unknown>,
   ): Promise<Page<Product>>;
+  /** Active open licenses (listing entries), of one province or all, by province and declaration time. */
+  listOpenLicenses(
+    provinceCode: string | undefined,
+    limit: number,
+    start?: Record<string, unknown>,
+  ): Promise<Page<OpenLicense & { provinceCode: string }>>;
   /** Deals whose filing is due before `date` and still pending (gsi3 DUE#filing). */
   dueFilings(beforeDate: string, limit: number): Promise<Deal[]>;
   /**

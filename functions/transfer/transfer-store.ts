@@ -177,6 +177,27 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
       });
       return { items: page.items.map((item) => strip<Product>(item)), lastKey: page.lastKey };
     },
+    async listOpenLicenses(provinceCode, limit, start) {
+      const response = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: provinceCode
+            ? 'gsi2pk = :pk AND begins_with(gsi2sk, :province)'
+            : 'gsi2pk = :pk',
+          ExpressionAttributeValues: {
+            ':pk': 'OPENLIC',
+            ...(provinceCode ? { ':province': `${provinceCode}#` } : {}),
+          },
+          Limit: limit,
+          ExclusiveStartKey: start,
+        }),
+      );
+      return {
+        items: (response.Items ?? []).map((item) => strip(item)),
+        lastKey: response.LastEvaluatedKey,
+      };
+    },
     async dueFilings(beforeDate, limit) {
       const response = await documents.send(
         new QueryCommand({

@@ -14,6 +14,8 @@ import {
 import { errorBodySchema } from '../../schemas/errors.ts';
 import {
   openLicenseDeclarationSchema,
+  openLicenseListQuerySchema,
+  openLicensePageSchema,
   openLicenseSchema,
   openLicenseWithdrawalSchema,
   takeOpenLicenseSchema,
@@ -59,6 +61,11 @@ export const transferFunctions = {
   getOpenLicense: {
     entry: 'functions/transfer/get-open-license.handler.ts',
     description: 'GET /v1/patents/{applicationNumber}/open-license: the open license declaration of a patent',
+    tables: { core: 'read' },
+  },
+  listOpenLicenses: {
+    entry: 'functions/transfer/list-open-licenses.handler.ts',
+    description: 'GET /v1/open-licenses: the active open licenses (of a province), for enterprises',
     tables: { core: 'read' },
   },
   withdrawOpenLicense: {
@@ -198,6 +205,20 @@ export const transferRoutes = [
       200: { description: 'The declaration (active or withdrawn)', schema: openLicenseSchema },
       ...routeErrors,
       404: { description: 'No open license declared on this patent', schema: errorBodySchema },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/open-licenses',
+    function: 'listOpenLicenses',
+    roles: ['institution', 'enterprise', 'expert', ...adminRoles],
+    summary:
+      'The active open licenses (开放许可), by province: anyone may take one on its published terms (enterprises: POST .../open-license/licenses)',
+    tags: ['transfer'],
+    request: { query: openLicenseListQuerySchema },
+    responses: {
+      200: { description: 'A page of open licenses', schema: openLicensePageSchema },
+      ...routeErrors,
     },
   },
   {

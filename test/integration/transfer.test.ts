@@ -415,12 +415,17 @@ describe('open licensing and products', () => {
     ]);
   });
 
-  it('withdrawal with a reason goes back to listed', async () => {
+  it('withdrawal with a reason goes back to listed and leaves the public listing', async () => {
     await api(`/v1/patents/${number(9)}/open-license`, {
       method: 'POST',
       token: institution,
       body: declaration,
     });
+    const offered = async () =>
+      (await api(`/v1/open-licenses?province=${PROVINCE}&limit=100`, { token: enterprise })).json.items.map(
+        (l: { applicationNumber: string }) => l.applicationNumber,
+      );
+    expect(await offered()).toContain(number(9));
     const withdrawn = await api(`/v1/patents/${number(9)}/open-license/withdrawal`, {
       method: 'POST',
       token: institution,
@@ -428,6 +433,7 @@ describe('open licensing and products', () => {
     });
     expect(withdrawn.status, withdrawn.text).toBe(200);
     expect(withdrawn.json).toMatchObject({ status: 'withdrawn', withdrawalReason: '拟独占许可给合作企业' });
+    expect(await offered()).not.toContain(number(9));
     expect(await read(`PAT#${number(9)}`, 'PATENT')).toMatchObject({ lifecycle: 'listed' });
   });
 

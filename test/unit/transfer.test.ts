@@ -10,6 +10,7 @@ import {
 import { createDeal, getDeal, listDeals, recordFiling } from '../../functions/transfer/deals.ts';
 import {
   declareOpenLicense,
+  listOpenLicenses,
   takeOpenLicense,
   withdrawOpenLicense,
 } from '../../functions/transfer/open-license.ts';
@@ -37,6 +38,7 @@ function memoryStore() {
   const products = new Map<string, Product>();
   const links: Array<{ uscc: string; dealId: string; kind: Deal['kind']; applicationNumbers: string[] }> = [];
   const markers = new Set<string>();
+  const listings = new Map<string, Record<string, unknown>>();
   const transactions: TransactItem[][] = [];
   const store: TransferStore = {
     tableName: 'core',
@@ -80,6 +82,10 @@ function memoryStore() {
     async listProducts() {
       return { items: [...products.values()] };
     },
+    async listOpenLicenses(province) {
+      const items = [...listings.values()].filter((l) => !province || l.provinceCode === province);
+      return { items: items as never };
+    },
     async dueFilings(before) {
       return [...deals.values()].filter((d) => d.filingStatus === 'pending' && d.filingDueDate < before);
     },
@@ -117,6 +123,8 @@ function memoryStore() {
         if (put?.Item?.entity === 'product')
           products.set(put.Item!.productId, put.Item as unknown as Product);
         if (put?.Item?.entity === 'applied-event') markers.add(`${put.Item!.pk}|${put.Item!.sk}`);
+        if (put?.Item?.entity === 'open-license-listing') listings.set(put.Item.pk, put.Item);
+        if (item.Delete) listings.delete(String(item.Delete.Key!.pk));
         const update = item.Update;
         if (update && String(update.Key!.pk).startsWith('PAT#')) {
           const patent = patents.get(String(update.Key!.pk).slice(4))!;
@@ -386,7 +394,12 @@ describe('open licensing', () => {
 
   it('withdrawal from the open-license state goes back to listed with the reason; the deals stay', async () => {
     await declareOpenLicense(deps, inst, A, declaration);
+    expect(
+      (await listOpenLicenses(deps, { province: '110000', limit: 25 })).items.map((l) => l.applicationNumber),
+    ).toEqual([A]);
+    expect((await listOpenLicenses(deps, { province: '310000', limit: 25 })).items).toEqual([]);
     const { openLicense } = await withdrawOpenLicense(deps, inst, A, '拟独占许可');
+    expect((await listOpenLicenses(deps, { limit: 25 })).items).toEqual([]);
     expect(openLicense).toMatchObject({ status: 'withdrawn', withdrawalReason: '拟独占许可' });
     expect(mem.patents.get(A)!.lifecycle).toBe('listed');
     expect((await createDeal(deps, inst, license({ licenseType: 'exclusive' }))).created).toBe(true);
