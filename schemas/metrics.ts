@@ -163,8 +163,9 @@ const allScopes = metricScopeLevels;
 
 /**
  * The metrics of the quarterly report, in report order. "Valid" = legal status 有效 and the patent
- * neither withdrawn nor expired in the pipeline. Flow events are the pipeline events of the patents
- * (functions/pipeline/transitions.ts), counted in the quarter of their time in China.
+ * neither withdrawn nor expired in the pipeline. Flows are counted from the deal and product items of
+ * functions/transfer (one per deal or product) and the pipeline events of the patents, in the quarter
+ * of their date in China.
  */
 export const metricDefinitions = [
   {
@@ -175,7 +176,7 @@ export const metricDefinitions = [
     kind: 'flow',
     scopes: allScopes,
     counting:
-      'filingConfirmed pipeline events of a patent assigned or contributed as equity (the right passes to the company): from the state assigned or equity, or with dealKind assignment / equity',
+      'deals of kind assignment or equity (the right passes to the company) whose registration was recorded (filingStatus filed), in the quarter of the filing date; one per deal',
   },
   {
     id: 'licenseFilings',
@@ -185,7 +186,7 @@ export const metricDefinitions = [
     kind: 'flow',
     scopes: allScopes,
     counting:
-      'filingConfirmed pipeline events of a license (from the state licensed, or with dealKind license)',
+      'license deals whose contract filing was recorded (filingStatus filed), in the quarter of the filing date; one per deal',
   },
   {
     id: 'licenseFilingsExclusive',
@@ -194,7 +195,7 @@ export const metricDefinitions = [
     unit: 'count',
     kind: 'flow',
     scopes: allScopes,
-    counting: 'licenseFilings with licenseType exclusive (独占许可)',
+    counting: 'licenseFilings of licenseType exclusive (独占许可)',
   },
   {
     id: 'licenseFilingsSole',
@@ -203,7 +204,7 @@ export const metricDefinitions = [
     unit: 'count',
     kind: 'flow',
     scopes: allScopes,
-    counting: 'licenseFilings with licenseType sole (排他许可)',
+    counting: 'licenseFilings of licenseType sole (排他许可)',
   },
   {
     id: 'licenseFilingsOrdinary',
@@ -212,7 +213,7 @@ export const metricDefinitions = [
     unit: 'count',
     kind: 'flow',
     scopes: allScopes,
-    counting: 'licenseFilings with licenseType ordinary (普通许可), or no license type recorded',
+    counting: 'licenseFilings of licenseType ordinary (普通许可), or without a license type',
   },
   {
     id: 'licenseFilingsOpen',
@@ -221,7 +222,7 @@ export const metricDefinitions = [
     unit: 'count',
     kind: 'flow',
     scopes: allScopes,
-    counting: 'licenseFilings with licenseType open (开放许可实施)',
+    counting: 'licenseFilings of licenseType open (licenses taken under an open license)',
   },
   {
     id: 'openLicenseDeclarations',
@@ -230,7 +231,7 @@ export const metricDefinitions = [
     unit: 'count',
     kind: 'flow',
     scopes: allScopes,
-    counting: 'openLicenseDeclared pipeline events',
+    counting: 'openLicenseDeclared pipeline events (one per patent declared)',
   },
   {
     id: 'openLicensesTaken',
@@ -240,7 +241,7 @@ export const metricDefinitions = [
     kind: 'flow',
     scopes: allScopes,
     counting:
-      'dealRecorded events of a license under an open license (licenseType open, openLicense true, or from the state open-license)',
+      'license deals taken under an open license (origin open-license or licenseType open), in the quarter recorded',
   },
   {
     id: 'equityDeals',
@@ -249,7 +250,7 @@ export const metricDefinitions = [
     unit: 'count',
     kind: 'flow',
     scopes: allScopes,
-    counting: 'dealRecorded events with dealKind equity',
+    counting: 'deals of kind equity (作价入股), in the quarter recorded',
   },
   {
     id: 'deals',
@@ -258,7 +259,8 @@ export const metricDefinitions = [
     unit: 'count',
     kind: 'flow',
     scopes: allScopes,
-    counting: 'dealRecorded events (assignment, license, equity)',
+    counting:
+      'deal items (assignment, license, equity; one per deal whatever its number of patents), in the quarter recorded (createdAt)',
   },
   {
     id: 'dealValueWan',
@@ -267,7 +269,8 @@ export const metricDefinitions = [
     unit: 'wan-cny',
     kind: 'flow',
     scopes: allScopes,
-    counting: 'sum of the contract value (amountWan) of the dealRecorded events; deals without a value add 0',
+    counting:
+      "sum of the deals' fixed contract value (contractValueFen / 1,000,000), in the quarter recorded",
   },
   {
     id: 'productFilings',
@@ -276,7 +279,8 @@ export const metricDefinitions = [
     unit: 'count',
     kind: 'flow',
     scopes: allScopes,
-    counting: 'productFiled pipeline events',
+    counting:
+      'product items (专利密集型产品备案), in the quarter of their filing date; a product using patents of several institutions counts for each',
   },
   {
     id: 'newlyInventoried',

@@ -27,8 +27,14 @@ export const quarterKey = (quarter: Quarter, provinceCode: string, uscc: string)
 export const nowPartition = (provinceCode: string) => `NOW#PROV#${provinceCode}`;
 export const quarterPartition = (quarter: Quarter, provinceCode: string) =>
   `Q#${quarter}#PROV#${provinceCode}`;
-/** The metrics consumer's copy of what it last counted for a patent (and the markers of its events). */
-export const shadowKey = (applicationNumber: string) => ({ pk: `PAT#${applicationNumber}`, sk: 'SHADOW' });
+/**
+ * The metrics consumer's copy of what it last counted for a patent (an application number) or for a
+ * deal or product (`DEAL#<id>`, `PRODUCT#<id>`); patents' event markers share their partition.
+ */
+export const shadowKey = (subject: string) => ({
+  pk: subject.includes('#') ? subject : `PAT#${subject}`,
+  sk: 'SHADOW',
+});
 export const eventMarkerKey = (applicationNumber: string, eventSk: string) => ({
   pk: `PAT#${applicationNumber}`,
   sk: `SEEN#${eventSk}`,
@@ -264,38 +270,10 @@ export function patentContribution(p: PatentProjection): Contribution {
   return contribution;
 }
 
-/** Reads a field of a pipeline event: on the item (transition details) or in its `context`. */
-function eventField(event: Record<string, unknown>, field: string): unknown {
-  if (event[field] !== undefined) return event[field];
-  const context = event.context as Record<string, unknown> | undefined;
-  return context?.[field];
-}
-
-const dealKindOf = (event: Record<string, unknown>): string | undefined => {
-  const kind = eventField(event, 'dealKind') ?? eventField(event, 'kind');
-  if (typeof kind === 'string') return kind;
-  const to = event.to;
-  if (event.type === 'dealRecorded' && to !== event.from) {
-    if (to === 'assigned') return 'assignment';
-    if (to === 'licensed') return 'license';
-    if (to === 'equity') return 'equity';
-  }
-  if (event.type === 'filingConfirmed') {
-    if (event.from === 'assigned') return 'assignment';
-    if (event.from === 'equity') return 'equity';
-    return 'license';
-  }
-  return event.type === 'dealRecorded' ? 'license' : undefined;
-};
-
-/** The contract value of a deal event in 10,000 CNY (0 when none is recorded). */
-function dealValueWan(event: Record<string, unknown>): number {
-  for (const field of ['amountWan', 'contractValueWan', 'valueWan']) {
-    const value = eventField(event, field);
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  }
-  return 0;
-}
+export const isDealItem = (item: Record<string, unknown> | undefined) =>
+  !!item && item.entity === 'deal' && item.sk === 'DEAL' && String(item.pk).startsWith('DEAL#');
+export const isProductItem = (item: Record<string, unknown> | undefined) =>
+  !!item && item.entity === 'product' && item.sk === 'PRODUCT' && String(item.pk).startsWith('PRODUCT#');
 
 const licenseTypeFlow = {
   exclusive: 'licenseFilingsExclusive',
@@ -304,51 +282,93 @@ const licenseTypeFlow = {
   open: 'licenseFilingsOpen',
 } as const satisfies Record<string, Flow>;
 
-/** The flows of one pipeline event (an immutable item), in the quarter of its time. */
+/** Fen (1/100 CNY) to 10,000 CNY (万元). */
+const fenToWan = (fen: number) => fen / 1_000_000;
+
+/**
+ * What a deal item (functions/transfer: one per deal, whatever the number of patents) counts: the deal
+ * in the quarter it was recorded (count, contract value, equity, open license taken), and its
+ * registration / filing in the quarter of the filing date once filed.
+ */
+export function dealContribution(deal: Record<string, unknown>): Contribution | undefined {
+  if (typeof deal.provinceCode !== 'string' || typeof deal.institutionUscc !== 'string') return undefined;
+  const contribution: Contribution = {
+    scope: { provinceCode: deal.provinceCode, institutionUscc: deal.institutionUscc },
+    gauges: {},
+    quarters: {},
+  };
+  if (typeof deal.createdAt === 'string') {
+    const q = quarterOf(deal.createdAt);
+    addQuarter(contribution, q, flowAttribute('deals'), 1);
+    const value = deal.contractValueFen;
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0)
+      addQuarter(contribution, q, flowAttribute('dealValueWan'), fenToWan(value));
+    if (deal.kind === 'equity') addQuarter(contribution, q, flowAttribute('equityDeals'), 1);
+    if (deal.kind === 'license' && (deal.origin === 'open-license' || deal.licenseType === 'open'))
+      addQuarter(contribution, q, flowAttribute('openLicensesTaken'), 1);
+  }
+  const filing = deal.filing as { date?: unknown } | undefined;
+  if (deal.filingStatus === 'filed' && typeof filing?.date === 'string') {
+    const q = quarterOf(filing.date);
+    if (
+      deal.filingKind === 'assignment-registration' ||
+      deal.kind === 'assignment' ||
+      deal.kind === 'equity'
+    ) {
+      addQuarter(contribution, q, flowAttribute('assignmentRegistrations'), 1);
+    } else {
+      addQuarter(contribution, q, flowAttribute('licenseFilings'), 1);
+      const type = (deal.licenseType as keyof typeof licenseTypeFlow | undefined) ?? 'ordinary';
+      addQuarter(contribution, q, flowAttribute(licenseTypeFlow[type] ?? 'licenseFilingsOrdinary'), 1);
+    }
+  }
+  return contribution;
+}
+
+/**
+ * What a product filing (专利密集型产品备案) counts: one filing, in the quarter of its filing date, for
+ * each institution whose patents it uses (a product of two institutions counts for both).
+ */
+export function productContributions(product: Record<string, unknown>): Contribution[] {
+  if (typeof product.provinceCode !== 'string') return [];
+  const date = typeof product.filingDate === 'string' ? product.filingDate : product.createdAt;
+  if (typeof date !== 'string') return [];
+  const institutions = Array.isArray(product.institutionUsccs) ? (product.institutionUsccs as string[]) : [];
+  return [...new Set(institutions)].map((uscc) => {
+    const contribution: Contribution = {
+      scope: { provinceCode: product.provinceCode as string, institutionUscc: uscc },
+      gauges: {},
+      quarters: {},
+    };
+    addQuarter(contribution, quarterOf(date), flowAttribute('productFilings'), 1);
+    return contribution;
+  });
+}
+
+/** The contributions of a deal or product item (empty for anything else). */
+export function recordContributions(item: Record<string, unknown> | undefined): Contribution[] {
+  if (!item) return [];
+  if (isDealItem(item)) {
+    const contribution = dealContribution(item);
+    return contribution ? [contribution] : [];
+  }
+  if (isProductItem(item)) return productContributions(item);
+  return [];
+}
+
+/**
+ * The flows of one pipeline event (an immutable item), in the quarter of its time: open-license
+ * declarations (per patent). Deals, filings and products are counted from their own items (one per
+ * deal or product, whatever the number of patents), not from the per-patent events.
+ */
 export function eventFlows(
   event: Record<string, unknown>,
 ): { quarter: Quarter; counters: Record<string, number> } | undefined {
-  const at = event.at;
-  if (typeof at !== 'string') return undefined;
-  const counters: Record<string, number> = {};
-  const count = (flow: Flow, amount = 1) => addTo(counters, flowAttribute(flow), amount);
-  switch (event.type) {
-    case 'dealRecorded': {
-      const kind = dealKindOf(event);
-      count('deals');
-      count('dealValueWan', dealValueWan(event));
-      if (kind === 'equity') count('equityDeals');
-      const licenseType = eventField(event, 'licenseType');
-      if (
-        kind === 'license' &&
-        (licenseType === 'open' || eventField(event, 'openLicense') === true || event.from === 'open-license')
-      )
-        count('openLicensesTaken');
-      break;
-    }
-    case 'filingConfirmed': {
-      const kind = dealKindOf(event);
-      if (kind === 'assignment' || kind === 'equity') count('assignmentRegistrations');
-      else {
-        count('licenseFilings');
-        const licenseType = eventField(event, 'licenseType');
-        count(
-          licenseTypeFlow[(licenseType as keyof typeof licenseTypeFlow) ?? 'ordinary'] ??
-            'licenseFilingsOrdinary',
-        );
-      }
-      break;
-    }
-    case 'openLicenseDeclared':
-      count('openLicenseDeclarations');
-      break;
-    case 'productFiled':
-      count('productFilings');
-      break;
-    default:
-      return undefined;
+  if (typeof event.at !== 'string') return undefined;
+  if (event.type === 'openLicenseDeclared') {
+    return { quarter: quarterOf(event.at), counters: { [flowAttribute('openLicenseDeclarations')]: 1 } };
   }
-  return { quarter: quarterOf(at), counters };
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------- deltas
@@ -386,13 +406,15 @@ function addContribution(delta: CounterDelta, c: Contribution, sign: 1 | -1, cha
  * change (`changeQuarter`) as well as in NOW. Pure; zero increments are left out.
  */
 export function contributionDelta(
-  before: Contribution | undefined,
-  after: Contribution | undefined,
+  before: Contribution | readonly Contribution[] | undefined,
+  after: Contribution | readonly Contribution[] | undefined,
   changeQuarter: Quarter,
 ): CounterDelta {
   const delta: CounterDelta = {};
-  if (before) addContribution(delta, before, -1, changeQuarter);
-  if (after) addContribution(delta, after, 1, changeQuarter);
+  const list = (c: Contribution | readonly Contribution[] | undefined) =>
+    c === undefined ? [] : Array.isArray(c) ? c : [c as Contribution];
+  for (const c of list(before)) addContribution(delta, c, -1, changeQuarter);
+  for (const c of list(after)) addContribution(delta, c, 1, changeQuarter);
   for (const [id, counters] of Object.entries(delta)) {
     for (const [attribute, amount] of Object.entries(counters)) {
       // Sums of contract values are decimals: round away binary noise.

@@ -10,10 +10,18 @@ import { recomputeMetrics } from './recompute-job.ts';
 const core = config.tableName('core');
 const metrics = config.tableName('metrics');
 
-/** Patent partitions only; the attributes the counters read. */
+/** Patent, deal and product partitions; the items the counters read. */
 export const coreScanFilter = {
-  expression: 'begins_with(pk, :pat) AND (sk = :patent OR begins_with(sk, :eval) OR begins_with(sk, :event))',
-  values: { ':pat': 'PAT#', ':patent': 'PATENT', ':eval': 'EVAL#', ':event': 'EVENT#' },
+  expression:
+    '(begins_with(pk, :pat) AND (sk = :patent OR begins_with(sk, :eval) OR begins_with(sk, :event))) OR sk = :deal OR sk = :product',
+  values: {
+    ':pat': 'PAT#',
+    ':patent': 'PATENT',
+    ':eval': 'EVAL#',
+    ':event': 'EVENT#',
+    ':deal': 'DEAL',
+    ':product': 'PRODUCT',
+  },
 };
 
 export const handler = middy(

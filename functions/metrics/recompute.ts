@@ -14,14 +14,17 @@ import {
   type CounterDelta,
   contributionDelta,
   eventFlows,
+  isDealItem,
   isEvaluationItem,
   isPatentItem,
   isPipelineEventItem,
+  isProductItem,
   itemId,
   keyOfItemId,
   patentContribution,
   projectPatent,
   quarterKey,
+  recordContributions,
 } from './counters.ts';
 import { type FundedEntry, fundedEntry, type PatentDates } from './stream-apply.ts';
 
@@ -43,9 +46,14 @@ export class RecomputeAccumulator {
     }
   }
 
-  /** All core items of one `PAT#<number>` partition (others are ignored). */
+  /** All core items of one partition: `PAT#<number>`, `DEAL#<id>` or `PRODUCT#<id>` (others are ignored). */
   addPartition(items: ReadonlyArray<Record<string, unknown>>): void {
     this.items += items.length;
+    const record = items.find((item) => isDealItem(item) || isProductItem(item));
+    if (record) {
+      this.add(contributionDelta(undefined, recordContributions(record), '0Q1' as Quarter));
+      return;
+    }
     const patent = items.find(isPatentItem);
     if (!patent) return;
     this.patents += 1;

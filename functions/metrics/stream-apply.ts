@@ -7,6 +7,7 @@
  *   increments are written in the same transaction as the shadow, on the condition that the shadow is
  *   still the one read (`rev`). A redelivered or older record has a position <= the shadow's and
  *   changes nothing; a concurrent writer makes the condition fail and the record is read again.
+ * - a deal or product item is counted the same way, by its own shadow (`DEAL#<id>` / `SHADOW`);
  * - an evaluation item moves the patent's first-evaluation date (a minimum: applying it twice is
  *   applying it once); a pipeline event is counted with a marker item `SEEN#<event sk>` written on the
  *   condition that it does not exist, in the same transaction as its counters.
@@ -17,13 +18,16 @@ import {
   type CounterDelta,
   contributionDelta,
   eventFlows,
+  isDealItem,
   isEvaluationItem,
   isFundedUnimplemented,
   isPatentItem,
   isPipelineEventItem,
+  isProductItem,
   type PatentProjection,
   patentContribution,
   projectPatent,
+  recordContributions,
 } from './counters.ts';
 
 export type PatentDates = Pick<PatentProjection, 'firstEvaluatedAt' | 'firstDealAt'>;
@@ -172,6 +176,32 @@ async function applyPatentRecord(store: MetricsWriteStore, record: StreamRecordI
   );
 }
 
+/** A deal or product item (`DEAL#<id>`, `PRODUCT#<id>`): OLD -> NEW contributions, once per version. */
+async function applyItemRecord(store: MetricsWriteStore, record: StreamRecordInput, now: Date) {
+  const image = (record.newImage ?? record.oldImage)!;
+  const subject = String(image.pk);
+  const position = streamPosition(image.version, record.sequenceNumber);
+  for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    const shadow = await store.getShadow(subject);
+    if (shadow && shadow.position >= position) return 'stale' as const;
+    const delta = contributionDelta(
+      recordContributions(record.oldImage),
+      recordContributions(record.newImage),
+      quarterOf(now),
+    );
+    const outcome = await store.commit({
+      applicationNumber: subject,
+      expectedRev: shadow?.rev,
+      shadow: { applicationNumber: subject, dates: {}, position, rev: (shadow?.rev ?? 0) + 1 },
+      delta,
+      funded: { put: [], remove: [] },
+    });
+    if (outcome === 'committed')
+      return Object.keys(delta).length ? ('applied' as const) : ('unchanged' as const);
+  }
+  throw new Error(`metrics: ${subject} kept changing during ${maxAttempts} attempts; retry the record`);
+}
+
 /** A new first-evaluation or first-deal date (a minimum), and/or the flows of a pipeline event. */
 async function applyDatedRecord(
   store: MetricsWriteStore,
@@ -241,6 +271,7 @@ export async function applyStreamRecord(
   const image = record.newImage ?? record.oldImage;
   if (!image) return 'ignored';
   if (isPatentItem(image)) return applyPatentRecord(store, record, now);
+  if (isDealItem(image) || isProductItem(image)) return applyItemRecord(store, record, now);
   if (isEvaluationItem(image) && record.newImage && typeof image.createdAt === 'string') {
     return applyDatedRecord(store, numberOf(image), {
       date: { field: 'firstEvaluatedAt', at: image.createdAt },

@@ -13,7 +13,7 @@ export const metricsFunctions = {
   applyCoreStreamToMetrics: {
     entry: 'functions/metrics/apply-core-stream.handler.ts',
     description:
-      'Core stream consumer (patents, evaluations, pipeline events): quarterly counters in the metrics table, once per patent version',
+      'Core stream consumer (patents, evaluations, pipeline events, deals, products): quarterly counters in the metrics table, once per item version',
     tables: { core: 'read', metrics: 'readWrite' },
     timeoutSeconds: 60,
   },
@@ -52,8 +52,12 @@ export const metricsStreamConsumers = [
   {
     table: 'core',
     function: 'applyCoreStreamToMetrics',
-    // Patent items are never deleted, so the new image always names the entity.
-    filterPattern: { dynamodb: { NewImage: { entity: { S: ['patent', 'evaluation', 'pipeline-event'] } } } },
+    // Patents, deals and products are never deleted, so the new image always names the entity.
+    filterPattern: {
+      dynamodb: {
+        NewImage: { entity: { S: ['patent', 'evaluation', 'pipeline-event', 'deal', 'product'] } },
+      },
+    },
     batchSize: 100,
     retryAttempts: 10,
   },

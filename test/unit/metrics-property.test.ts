@@ -1,7 +1,7 @@
 /**
  * Property: random sequences of operations on patents (register, approve into the base or conversion
  * pool, evaluate, deal, filing, product, open license, implementation change, withdraw / expire, legal
- * status change) with stream redeliveries, applied through the stream use-case, leave counters equal to
+ * status change) with stream redeliveries, the deal and product items of functions/transfer included, applied through the stream use-case, leave counters equal to
  * the full recompute over the final items; the quarter logs of gauge changes add up to the gauges now;
  * the 5-year-rule list equals the recomputed one.
  */
@@ -118,6 +118,8 @@ function run(ops: Op[], startDay: number) {
   const deliveries: StreamRecordInput[] = [];
   let time = Date.parse('2024-01-01T00:00:00Z') + startDay * 86_400_000;
   let delivered = 0;
+  let dealCount = 0;
+  const openDeals = new Map<string, string>();
   const tick = () => {
     time += 17 * 3_600_000 * 9; // about a week: operations spread over quarters
     return new Date(time).toISOString();
@@ -217,11 +219,52 @@ function run(ops: Op[], startDay: number) {
         from,
         to,
         at,
-        ...(o.kind === 'deal'
-          ? { dealKind: o.dealKind, amountWan: o.amount, licenseType: o.licenseType }
-          : {}),
-        ...(o.kind === 'filing' ? { licenseType: o.licenseType } : {}),
       });
+      const scope = { institutionUscc: patent.institutionUscc, provinceCode: patent.provinceCode };
+      if (o.kind === 'deal') {
+        dealCount += 1;
+        const dealId = `d${dealCount}`;
+        openDeals.set(number, dealId);
+        core.put({
+          pk: `DEAL#${dealId}`,
+          sk: 'DEAL',
+          entity: 'deal',
+          dealId,
+          kind: o.dealKind,
+          ...(o.dealKind === 'license' ? { licenseType: o.licenseType } : {}),
+          ...(o.dealKind === 'license' && o.licenseType === 'open'
+            ? { origin: 'open-license' }
+            : { origin: 'recorded' }),
+          ...scope,
+          contractValueFen: Math.round(o.amount * 1_000_000),
+          filingKind: o.dealKind === 'license' ? 'license-filing' : 'assignment-registration',
+          filingStatus: 'pending',
+          createdAt: at,
+          version: 1,
+        });
+      } else if (o.kind === 'filing') {
+        const dealId = openDeals.get(number);
+        const stored = dealId ? core.items.get(`DEAL#${dealId}|DEAL`) : undefined;
+        if (stored && stored.filingStatus !== 'filed') {
+          core.put({
+            ...stored,
+            filingStatus: 'filed',
+            filing: { date: at.slice(0, 10) },
+            version: (stored.version as number) + 1,
+          });
+        }
+      } else if (o.kind === 'product') {
+        dealCount += 1;
+        core.put({
+          pk: `PRODUCT#p${dealCount}`,
+          sk: 'PRODUCT',
+          entity: 'product',
+          provinceCode: patent.provinceCode,
+          institutionUsccs: [patent.institutionUscc],
+          filingDate: at.slice(0, 10),
+          createdAt: at,
+        });
+      }
     }
     // Deliver what is new so far, in order (the redeliveries interleave).
     while (delivered < core.records.length) deliveries.push(core.records[delivered++]!);

@@ -6,6 +6,7 @@ import {
   histogramMedian,
   keyOfItemId,
   patentDelta,
+  recordContributions,
 } from '../../functions/metrics/counters.ts';
 import { computeQuarterFigures, type MetricsReadPort } from '../../functions/metrics/figures.ts';
 import { MemoryMetricsStore } from '../../functions/metrics/memory-store.ts';
@@ -102,50 +103,83 @@ describe('the delta function (NEW vs OLD image of a patent)', () => {
   });
 });
 
-describe('pipeline event flows', () => {
-  it('deals: count, value, equity, open licenses taken', () => {
+const deal = (fields: Record<string, unknown> = {}) => ({
+  pk: 'DEAL#d-1',
+  sk: 'DEAL',
+  entity: 'deal',
+  dealId: 'd-1',
+  kind: 'license',
+  licenseType: 'exclusive',
+  applicationNumbers: ['202010000001.1', '202010000002.2'],
+  institutionUscc: A,
+  provinceCode: '110000',
+  contractValueFen: 230_000_000, // 2.3 million CNY = 230 万元
+  origin: 'recorded',
+  filingKind: 'license-filing',
+  filingStatus: 'pending',
+  createdAt: '2025-11-01T00:00:00.000Z',
+  version: 1,
+  ...fields,
+});
+
+describe('deal, product and pipeline-event flows', () => {
+  it('a deal counts once (whatever its patents), with its value in 万元, in the quarter it was recorded', () => {
+    expect(recordContributions(deal())).toEqual([
+      {
+        scope: { provinceCode: '110000', institutionUscc: A },
+        gauges: {},
+        quarters: { '2025Q4': { 'f.deals': 1, 'f.dealValueWan': 230 } },
+      },
+    ]);
     expect(
-      eventFlows({
-        type: 'dealRecorded',
-        at: '2025-11-01T00:00:00Z',
-        dealKind: 'equity',
-        amountWan: 10500,
-        from: 'listed',
-        to: 'equity',
-      }),
-    ).toEqual({ quarter: '2025Q4', counters: { 'f.deals': 1, 'f.dealValueWan': 10500, 'f.equityDeals': 1 } });
+      recordContributions(deal({ kind: 'equity', licenseType: undefined }))[0]!.quarters['2025Q4'],
+    ).toMatchObject({
+      'f.equityDeals': 1,
+    });
     expect(
-      eventFlows({ type: 'dealRecorded', at: '2025-11-01T00:00:00Z', from: 'open-license', to: 'licensed' })
-        ?.counters,
-    ).toEqual({ 'f.deals': 1, 'f.openLicensesTaken': 1 });
+      recordContributions(deal({ origin: 'open-license', licenseType: 'open' }))[0]!.quarters['2025Q4'],
+    ).toMatchObject({
+      'f.openLicensesTaken': 1,
+    });
   });
 
-  it('filings: assignment registrations and license filings by type', () => {
-    expect(
-      eventFlows({ type: 'filingConfirmed', at: '2025-11-01T00:00:00Z', from: 'assigned', to: 'filed' })
-        ?.counters,
-    ).toEqual({
+  it('the filing counts in the quarter of its date: license filings by type, assignment registrations', () => {
+    const filed = deal({ filingStatus: 'filed', filing: { date: '2026-01-15', number: 'X1' }, version: 2 });
+    expect(recordContributions(filed)[0]!.quarters['2026Q1']).toEqual({
+      'f.licenseFilings': 1,
+      'f.licenseFilingsExclusive': 1,
+    });
+    const assignment = deal({
+      kind: 'assignment',
+      licenseType: undefined,
+      filingKind: 'assignment-registration',
+      filingStatus: 'filed',
+      filing: { date: '2025-12-01' },
+    });
+    expect(recordContributions(assignment)[0]!.quarters['2025Q4']).toMatchObject({
       'f.assignmentRegistrations': 1,
     });
-    expect(
-      eventFlows({
-        type: 'filingConfirmed',
-        at: '2025-11-01T00:00:00Z',
-        from: 'licensed',
-        to: 'filed',
-        licenseType: 'exclusive',
-      })?.counters,
-    ).toEqual({ 'f.licenseFilings': 1, 'f.licenseFilingsExclusive': 1 });
-    expect(
-      eventFlows({ type: 'filingConfirmed', at: '2025-11-01T00:00:00Z', from: 'licensed' })?.counters,
-    ).toEqual({
-      'f.licenseFilings': 1,
-      'f.licenseFilingsOrdinary': 1,
+  });
+
+  it('a product filing counts for each institution of its patents; open-license declarations per patent event', () => {
+    const product = {
+      pk: 'PRODUCT#p1',
+      sk: 'PRODUCT',
+      entity: 'product',
+      provinceCode: '110000',
+      institutionUsccs: [A, B],
+      filingDate: '2025-12-30',
+      createdAt: '2026-01-02T00:00:00Z',
+    };
+    expect(recordContributions(product).map((c) => [c.scope.institutionUscc, c.quarters])).toEqual([
+      [A, { '2025Q4': { 'f.productFilings': 1 } }],
+      [B, { '2025Q4': { 'f.productFilings': 1 } }],
+    ]);
+    expect(eventFlows({ type: 'openLicenseDeclared', at: '2025-11-01T00:00:00Z' })).toEqual({
+      quarter: '2025Q4',
+      counters: { 'f.openLicenseDeclarations': 1 },
     });
-    expect(eventFlows({ type: 'productFiled', at: '2025-11-01T00:00:00Z' })?.counters).toEqual({
-      'f.productFilings': 1,
-    });
-    expect(eventFlows({ type: 'matched', at: '2025-11-01T00:00:00Z' })).toBeUndefined();
+    expect(eventFlows({ type: 'dealRecorded', at: '2025-11-01T00:00:00Z' })).toBeUndefined();
   });
 });
 
@@ -204,25 +238,36 @@ describe('applyStreamRecord', () => {
     expect(await applyStreamRecord(store, insert)).toBe('stale');
     const p2 = { ...p1, lifecycle: 'licensed', version: 2 };
     const modify = record('MODIFY', p2, p1);
-    const deal = record('INSERT', {
+    const dealInsert = record('INSERT', deal());
+    const dealEvent = record('INSERT', {
       pk: 'PAT#202010000001.1',
-      sk: 'EVENT#000002#dealRecorded',
+      sk: 'EVENT#000002#openLicenseDeclared',
       entity: 'pipeline-event',
-      type: 'dealRecorded',
+      type: 'openLicenseDeclared',
       at: '2025-11-01T00:00:00.000Z',
-      dealKind: 'license',
-      amountWan: 230,
     });
+    const filing = record(
+      'MODIFY',
+      deal({ filingStatus: 'filed', filing: { date: '2025-12-01' }, version: 2 }),
+      deal(),
+    );
     expect(await applyStreamRecord(store, modify)).toBe('applied');
-    expect(await applyStreamRecord(store, deal)).toBe('applied');
+    expect(await applyStreamRecord(store, dealInsert)).toBe('applied');
+    expect(await applyStreamRecord(store, dealEvent)).toBe('applied');
+    expect(await applyStreamRecord(store, filing)).toBe('applied');
     const snapshot = structuredClone([...store.counters]);
-    expect(await applyStreamRecord(store, deal)).toBe('duplicate');
+    expect(await applyStreamRecord(store, dealEvent)).toBe('duplicate');
+    expect(await applyStreamRecord(store, dealInsert)).toBe('stale');
+    expect(await applyStreamRecord(store, filing)).toBe('stale');
     expect(await applyStreamRecord(store, modify)).toBe('stale');
     expect(await applyStreamRecord(store, insert)).toBe('stale');
     expect([...store.counters]).toEqual(snapshot);
     expect(store.counters.get(`Q#2025Q4#PROV#110000|INST#${A}`)).toMatchObject({
       'f.deals': 1,
       'f.dealValueWan': 230,
+      'f.licenseFilings': 1,
+      'f.licenseFilingsExclusive': 1,
+      'f.openLicenseDeclarations': 1,
     });
   });
 
@@ -298,9 +343,9 @@ describe('recompute and reconciliation', () => {
     }),
     {
       pk: 'PAT#202010000001.1',
-      sk: 'EVENT#000003#productFiled',
+      sk: 'EVENT#000003#openLicenseDeclared',
       entity: 'pipeline-event',
-      type: 'productFiled',
+      type: 'openLicenseDeclared',
       at: '2025-12-01T00:00:00Z',
     },
     patent('202010000004.4', { institutionUscc: B, provinceCode: '310000' }),
@@ -312,9 +357,12 @@ describe('recompute and reconciliation', () => {
     for (const item of items) grouper.push(item);
     grouper.flush();
     expect(accumulator.patents).toBe(2);
-    const stored = new Map([
+    const stored = new Map<string, Record<string, number>>([
       [`NOW#PROV#110000|INST#${A}`, { 'g.recorded': 1, 'g.valid': 1, 'g.inventoried': 1, 'g.pool': 0 }],
-      [`Q#2025Q4#PROV#110000|INST#${A}`, { 'f.newlyInventoried': 1, 'f.productFilings': 1, 'g.recorded': 7 }],
+      [
+        `Q#2025Q4#PROV#110000|INST#${A}`,
+        { 'f.newlyInventoried': 1, 'f.openLicenseDeclarations': 1, 'g.recorded': 7 },
+      ],
     ]);
     const differences = compareCounters(stored, accumulator.counters);
     expect(differences).toEqual([
@@ -442,9 +490,15 @@ describe('computeQuarterFigures', () => {
         entity: 'pipeline-event',
         type: 'dealRecorded',
         at: '2025-12-01T00:00:00Z',
-        dealKind: 'assignment',
-        amountWan: 100,
       }),
+      now,
+    );
+    await applyStreamRecord(
+      store,
+      record(
+        'INSERT',
+        deal({ kind: 'assignment', contractValueFen: 100_000_000, createdAt: '2025-12-01T00:00:00Z' }),
+      ),
       now,
     );
     await applyStreamRecord(
