@@ -478,6 +478,21 @@ describe('open licensing and products', () => {
     );
     const mine = await api('/v1/products', { token: enterprise });
     expect(mine.json.items.map((p: { productId: string }) => p.productId)).toEqual([filed.json.productId]);
+    // The patentee withdraws the open license: the license taken and the product stay.
+    const withdrawn = await api(`/v1/patents/${number(10)}/open-license/withdrawal`, {
+      method: 'POST',
+      token: institution,
+      body: { reason: '转为独占许可谈判' },
+    });
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    expect(await read(`PAT#${number(10)}`, 'PATENT')).toMatchObject({
+      lifecycle: 'industrialized',
+      openLicense: { status: 'withdrawn' },
+    });
+    expect((await api(`/v1/deals/${taken.json.dealId}`, { token: enterprise })).json).toMatchObject({
+      licenseType: 'open',
+      filingStatus: 'pending',
+    });
   });
 
   it('a product on a patent the enterprise holds no deal on: 403 naming it', async () => {

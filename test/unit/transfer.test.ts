@@ -131,8 +131,8 @@ function memoryStore() {
           const values = update.ExpressionAttributeValues!;
           const names = update.ExpressionAttributeNames!;
           patent.version = values[':next'];
-          patent.lifecycle = values[':to'];
-          for (const [alias, field] of Object.entries(names)) {
+          if (values[':to']) patent.lifecycle = values[':to'];
+          for (const [alias, field] of Object.entries(names ?? {})) {
             if (alias.startsWith('#s'))
               (patent as unknown as Record<string, unknown>)[field] = values[`:s${alias.slice(2)}`];
           }
@@ -390,6 +390,17 @@ describe('open licensing', () => {
         ?.code,
     ).toBe('OPEN_LICENSE_ACTIVE');
     expect(mem.deals.get(taken.deal.dealId)!.filingStatus).toBe('pending');
+    // A license taken under the open license keeps the patent open; the patentee may still withdraw.
+    expect(mem.patents.get(A)!.lifecycle).toBe('open-license');
+    const withdrawn = await withdrawOpenLicense(deps, inst, A, '转为独占许可谈判');
+    expect(withdrawn).toMatchObject({ changed: true, openLicense: { status: 'withdrawn' } });
+    expect(mem.patents.get(A)!.openLicense).toMatchObject({
+      status: 'withdrawn',
+      withdrawalReason: '转为独占许可谈判',
+    });
+    expect((await listOpenLicenses(deps, { limit: 25 })).items).toEqual([]);
+    expect(mem.deals.get(taken.deal.dealId)).toMatchObject({ licenseType: 'open', filingStatus: 'pending' });
+    expect((await withdrawOpenLicense(deps, inst, A, '转为独占许可谈判')).changed).toBe(false);
   });
 
   it('withdrawal from the open-license state goes back to listed with the reason; the deals stay', async () => {
