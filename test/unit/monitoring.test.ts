@@ -1,0 +1,243 @@
+import { describe, expect, it } from 'vitest';
+import {
+  assignSpotChecks,
+  decideSpotCheck,
+  type FundedListStore,
+  fiveYearsBefore,
+  listSpotChecks,
+  listUnimplementedFunded,
+  type MonitoredInstitution,
+  parseSpotCheckId,
+  pickSample,
+  type SpotCheckStore,
+  sampleSize,
+  spotCheckId,
+} from '../../functions/monitoring/monitoring.ts';
+import { NotFoundError, ValidationError } from '../../functions/shared/errors.ts';
+import type { Quarter } from '../../schemas/metrics.ts';
+import { defaultSpotCheckSample, type SpotCheck, spotCheckVerdictSchema } from '../../schemas/monitoring.ts';
+import type { Caller } from '../../schemas/roles.ts';
+
+const A = '12100000400000624D';
+const B = '12310000425006117A';
+const numbers = Array.from({ length: 120 }, (_, i) => `2020${String(10000000 + i)}.${i % 10}`);
+
+class MemoryStore implements SpotCheckStore {
+  checks = new Map<string, SpotCheck>();
+  samples = new Set<string>();
+  mails: Array<{ to: string[]; subject: string; text: string }> = [];
+  institutionsList: MonitoredInstitution[] = [
+    { uscc: A, name: '清华大学', provinceCode: '110000', contactEmail: 'kjc@example.edu.cn' },
+    { uscc: B, name: '复旦大学', provinceCode: '310000' },
+  ];
+  async institutions(provinceCode: string) {
+    return this.institutionsList.filter((i) => i.provinceCode === provinceCode);
+  }
+  async institution(uscc: string) {
+    return this.institutionsList.find((i) => i.uscc === uscc);
+  }
+  async inventoried(uscc: string) {
+    return (uscc === A ? numbers : numbers.slice(0, 3)).map((applicationNumber) => ({ applicationNumber }));
+  }
+  async sampleSettings(uscc: string) {
+    return uscc === B ? { rate: 1, min: 1, max: 2 } : undefined;
+  }
+  async saveSampleSettings() {}
+  async assign(quarter: Quarter, institution: MonitoredInstitution, checks: SpotCheck[]) {
+    const key = `${quarter}|${institution.uscc}`;
+    if (this.samples.has(key)) return 'exists' as const;
+    this.samples.add(key);
+    for (const check of checks) this.checks.set(check.id, check);
+    return 'created' as const;
+  }
+  async list(quarter: Quarter, provinceCode: string, filter: { institution?: string; status?: string }) {
+    const items = [...this.checks.values()].filter(
+      (c) =>
+        c.quarter === quarter &&
+        c.provinceCode === provinceCode &&
+        (!filter.institution || c.institutionUscc === filter.institution) &&
+        (!filter.status || c.status === filter.status),
+    );
+    return { items };
+  }
+  async get(id: NonNullable<ReturnType<typeof parseSpotCheckId>>) {
+    return this.checks.get(spotCheckId(id));
+  }
+  async decide(
+    before: SpotCheck,
+    after: SpotCheck,
+    _caller: Caller,
+    mail?: { to: string[]; subject: string; text: string },
+  ) {
+    if (this.checks.get(before.id)?.version !== before.version) return 'conflict' as const;
+    this.checks.set(after.id, after);
+    if (mail) this.mails.push(mail);
+    return 'saved' as const;
+  }
+}
+
+const beijing: Caller = { sub: 'admin-bj', roles: ['province-admin'], provinceCode: '110000' };
+const shanghai: Caller = { sub: 'admin-sh', roles: ['province-admin'], provinceCode: '310000' };
+const national: Caller = { sub: 'nat', roles: ['national-admin'] };
+const now = () => new Date('2025-10-01T01:30:00+08:00');
+
+describe('spot-check samples', () => {
+  it('size: 2% of the inventoried, at least 1, at most 20, never more than there are', () => {
+    expect(sampleSize(0, defaultSpotCheckSample)).toBe(0);
+    expect(sampleSize(3, defaultSpotCheckSample)).toBe(1);
+    expect(sampleSize(120, defaultSpotCheckSample)).toBe(3);
+    expect(sampleSize(30_000, defaultSpotCheckSample)).toBe(20);
+    expect(sampleSize(2, { rate: 1, min: 5, max: 10 })).toBe(2);
+  });
+
+  it('reproducible per quarter and institution, independent of order, nested as it grows', () => {
+    const first = pickSample('2025Q4', A, numbers, 5);
+    expect(pickSample('2025Q4', A, [...numbers].reverse(), 5)).toEqual(first);
+    expect(pickSample('2025Q4', A, numbers, 8).slice(0, 5)).toEqual(first);
+    expect(pickSample('2026Q1', A, numbers, 5)).not.toEqual(first);
+    expect(pickSample('2025Q4', B, numbers, 5)).not.toEqual(first);
+  });
+
+  it('the job samples each institution once per quarter (its own settings first)', async () => {
+    const store = new MemoryStore();
+    const deps = { store, now, provinces: ['110000', '310000'] };
+    expect(await assignSpotChecks(deps, '2025Q4')).toMatchObject({ institutions: 2, sampled: 2, checks: 5 });
+    expect(await assignSpotChecks(deps, '2025Q4')).toMatchObject({
+      sampled: 0,
+      alreadySampled: 2,
+      checks: 0,
+    });
+    expect([...store.checks.values()].filter((c) => c.institutionUscc === B)).toHaveLength(2);
+    const id = [...store.checks.keys()][0]!;
+    expect(parseSpotCheckId(id)).toMatchObject({
+      quarter: '2025Q4',
+      provinceCode: '110000',
+      institutionUscc: A,
+    });
+  });
+});
+
+describe('spot-check listing and verdicts', () => {
+  async function prepared() {
+    const store = new MemoryStore();
+    await assignSpotChecks({ store, now, provinces: ['110000', '310000'] }, '2025Q4');
+    return store;
+  }
+
+  it('a province admin lists its own province; another province is 404; national admins name one', async () => {
+    const store = await prepared();
+    const page = await listSpotChecks(store, beijing, { quarter: '2025Q4', limit: 25 } as never);
+    expect(page.items).toHaveLength(3);
+    await expect(
+      listSpotChecks(store, beijing, { quarter: '2025Q4', province: '310000', limit: 25 } as never),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      listSpotChecks(store, national, { quarter: '2025Q4', limit: 25 } as never),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect(
+      (await listSpotChecks(store, national, { quarter: '2025Q4', province: '310000', limit: 25 } as never))
+        .items,
+    ).toHaveLength(2);
+  });
+
+  it('needs-correction sends the comment to the institution once; ok sends nothing; another province is 404', async () => {
+    const store = await prepared();
+    const check = [...store.checks.values()].find((c) => c.institutionUscc === A)!;
+    const decided = await decideSpotCheck({ store, now }, beijing, check.id, {
+      verdict: 'needs-correction',
+      comment: '发明人与证书不一致',
+    });
+    expect(decided).toMatchObject({
+      status: 'needs-correction',
+      comment: '发明人与证书不一致',
+      version: 2,
+      reviewedBy: 'admin-bj',
+    });
+    expect(store.mails).toHaveLength(1);
+    expect(store.mails[0]!.to).toEqual(['kjc@example.edu.cn']);
+    expect(store.mails[0]!.text).toContain('发明人与证书不一致');
+    // The same verdict again changes nothing and sends nothing.
+    await decideSpotCheck({ store, now }, beijing, check.id, {
+      verdict: 'needs-correction',
+      comment: '发明人与证书不一致',
+    });
+    expect(store.mails).toHaveLength(1);
+    expect((await decideSpotCheck({ store, now }, beijing, check.id, { verdict: 'ok' })).status).toBe('ok');
+    expect(store.mails).toHaveLength(1);
+    await expect(
+      decideSpotCheck({ store, now }, shanghai, check.id, { verdict: 'ok' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      decideSpotCheck({ store, now }, beijing, 'nonsense', { verdict: 'ok' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('an institution without a contact email: the verdict is saved and says why no email went out', async () => {
+    const store = await prepared();
+    const check = [...store.checks.values()].find((c) => c.institutionUscc === B)!;
+    const decided = await decideSpotCheck({ store, now }, shanghai, check.id, {
+      verdict: 'needs-correction',
+      comment: '请补充',
+    });
+    expect(decided).toMatchObject({ status: 'needs-correction', mailSkipped: 'no-contact-email' });
+    expect(store.mails).toHaveLength(0);
+  });
+
+  it('needs-correction requires a comment (400)', () => {
+    expect(spotCheckVerdictSchema.safeParse({ verdict: 'needs-correction' }).success).toBe(false);
+    expect(spotCheckVerdictSchema.safeParse({ verdict: 'ok' }).success).toBe(true);
+  });
+});
+
+describe('the 5-year-rule list', () => {
+  const calls: Array<{ partition: unknown; cutoff: string }> = [];
+  const list: FundedListStore = {
+    async page(partition, grantedOnOrBefore) {
+      calls.push({ partition, cutoff: grantedOnOrBefore });
+      return {
+        items: [
+          {
+            applicationNumber: '201510000005.5',
+            institutionUscc: A,
+            provinceCode: '110000',
+            grantDate: '2016-05-04',
+          },
+        ],
+      };
+    },
+  };
+  const deps = { list, institutions: new MemoryStore(), now: () => new Date('2026-02-10T00:00:00Z') };
+
+  it('cutoff: today in China minus 5 years (29 February -> 28 February)', () => {
+    expect(fiveYearsBefore('2026-02-10')).toBe('2021-02-10');
+    expect(fiveYearsBefore('2024-02-29')).toBe('2019-02-28');
+  });
+
+  it('scoped: institution users their own, province admins their province, another province 404', async () => {
+    const own = await listUnimplementedFunded(deps, { sub: 'u', roles: ['institution'], orgUscc: A }, {
+      limit: 25,
+    } as never);
+    expect(own).toMatchObject({ asOf: '2026-02-10', grantedOnOrBefore: '2021-02-10' });
+    expect(own.items[0]).toMatchObject({ applicationNumber: '201510000005.5', yearsSinceGrant: 9 });
+    expect(calls.at(-1)).toEqual({ partition: { institution: A }, cutoff: '2021-02-10' });
+    await listUnimplementedFunded(deps, beijing, { limit: 25 } as never);
+    expect(calls.at(-1)!.partition).toEqual({ province: '110000' });
+    await expect(
+      listUnimplementedFunded(deps, beijing, { province: '310000', limit: 25 } as never),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      listUnimplementedFunded(deps, beijing, { institution: B, limit: 25 } as never),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      listUnimplementedFunded(deps, { sub: 'u', roles: ['institution'], orgUscc: A }, {
+        institution: B,
+        limit: 25,
+      } as never),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(listUnimplementedFunded(deps, national, { limit: 25 } as never)).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await listUnimplementedFunded(deps, national, { institution: B, limit: 25 } as never);
+    expect(calls.at(-1)!.partition).toEqual({ institution: B });
+  });
+});
