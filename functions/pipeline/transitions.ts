@@ -34,6 +34,8 @@ export interface TransitionSubject {
   /** Copied onto the pipeline event (routing, failure lists by province). */
   institutionUscc?: string;
   provinceCode?: string;
+  /** The deadline index entry, if any: a promotion's is removed when the patent leaves its promoted state. */
+  gsi3pk?: string;
   lifecycle?: LifecycleState;
   reviewStatus?: string;
   poolStatus?: string;
@@ -129,6 +131,16 @@ export function transitionWrites(
       `transitionWrites: set/remove may not name ${clash.join(', ')} (the transition sets them)`,
     );
   const pk = patentPk(patent.applicationNumber);
+  // Leaving a promotion (deal, negotiation, open license, withdrawal, expiry): its deadline entry goes,
+  // unless the caller sets the index itself (e.g. the filing deadline of a deal).
+  const promotionEnds =
+    patent.gsi3pk === 'DUE#promotion' &&
+    (from === 'high-value' || from === 'key-industry-pool') &&
+    to !== from &&
+    ![...Object.keys(request.set ?? {}), ...(request.remove ?? [])].some(
+      (f) => f === 'gsi3pk' || f === 'gsi3sk',
+    );
+  const removeFields = [...(request.remove ?? []), ...(promotionEnds ? ['gsi3pk', 'gsi3sk'] : [])];
   const nextVersion = patent.version + 1;
   const names: Record<string, string> = { '#lifecycle': 'lifecycle' };
   const values: Record<string, unknown> = {
@@ -152,7 +164,7 @@ export function transitionWrites(
     values[`:s${i}`] = value;
     sets.push(`#s${i} = :s${i}`);
   });
-  const removes = (request.remove ?? []).map((field, i) => {
+  const removes = removeFields.map((field, i) => {
     names[`#r${i}`] = field;
     return `#r${i}`;
   });
@@ -182,7 +194,7 @@ export function transitionWrites(
             eventId: request.eventId,
             version: nextVersion,
             ...(request.set ? { set: request.set } : {}),
-            ...(request.remove?.length ? { removed: request.remove } : {}),
+            ...(removeFields.length ? { removed: removeFields } : {}),
             ...(request.details ? { details } : {}),
           },
           executionArn: request.executionArn,

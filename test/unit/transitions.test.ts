@@ -116,6 +116,40 @@ describe('transitionWrites', () => {
     });
   });
 
+  it("leaving a promotion removes its deadline entry (5c's sweep), unless the caller sets the index itself", () => {
+    const promoted = { ...patent, lifecycle: 'high-value' as const, gsi3pk: 'DUE#promotion' };
+    const [update] = transitionWrites('core', promoted, { event: 'withdrawn', eventId: 'w', actor }, at);
+    expect(update!.Update!.UpdateExpression).toMatch(/REMOVE #r0, #r1$/);
+    expect(update!.Update!.ExpressionAttributeNames).toMatchObject({ '#r0': 'gsi3pk', '#r1': 'gsi3sk' });
+    const [withFiling] = transitionWrites(
+      'core',
+      promoted,
+      {
+        event: 'dealRecorded',
+        context: { dealKind: 'license' },
+        eventId: 'd',
+        actor,
+        set: { gsi3pk: 'DUE#filing', gsi3sk: 'x' },
+      },
+      at,
+    );
+    expect(withFiling!.Update!.UpdateExpression).not.toContain('REMOVE');
+    const [other] = transitionWrites(
+      'core',
+      { ...promoted, gsi3pk: 'DUE#evaluation-window', lifecycle: 'high-value' },
+      { event: 'withdrawn', eventId: 'w', actor },
+      at,
+    );
+    expect(other!.Update!.UpdateExpression).not.toContain('REMOVE');
+    const [expiry] = transitionWrites(
+      'core',
+      promoted,
+      { event: 'promotionExpired', eventId: 'p', actor },
+      at,
+    );
+    expect(expiry!.Update!.UpdateExpression).toMatch(/REMOVE #r0, #r1$/);
+  });
+
   it('refuses to let set/remove name the attributes the transition owns', () => {
     expect(() =>
       transitionWrites('core', patent, { event: 'withdrawn', eventId: 'w', actor, set: { version: 9 } }, at),
