@@ -4,6 +4,7 @@
  * and the admins' report preferences. Quarter strings are validated by schemas/metrics.ts.
  */
 import { z } from 'zod';
+import { quarterFiguresSchema } from './metrics.ts';
 
 /** 'national' or a GB/T 2260 province code. */
 export const reportScopeSchema = z
@@ -107,7 +108,9 @@ export const reportPageSchema = z
 
 export const reportDetailSchema = reportSummarySchema
   .extend({
-    figures: z.unknown().meta({ description: 'The computed figures of the scope (QuarterFigures)' }),
+    figures: quarterFiguresSchema.nullable().meta({
+      description: 'The computed figures of the scope (null if the stored file is missing)',
+    }),
     links: reportLinksSchema,
   })
   .meta({ id: 'Report' });
