@@ -278,6 +278,25 @@ describe('deals', () => {
   });
 });
 
+describe('deal listing', () => {
+  it('pages with a cursor bound to its listing', async () => {
+    const first = await api('/v1/deals?limit=1', { token: institution });
+    expect(first.status).toBe(200);
+    expect(first.json.items).toHaveLength(1);
+    expect(first.json.nextCursor).toBeTruthy();
+    const second = await api(`/v1/deals?limit=1&cursor=${first.json.nextCursor}`, { token: institution });
+    expect(second.json.items).toHaveLength(1);
+    expect(second.json.items[0].dealId).not.toBe(first.json.items[0].dealId);
+    // newest first
+    expect(second.json.items[0].createdAt <= first.json.items[0].createdAt).toBe(true);
+    const elsewhere = await api(`/v1/deals?limit=1&kind=equity&cursor=${first.json.nextCursor}`, {
+      token: institution,
+    });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.json.error.details[0].field).toBe('cursor');
+  });
+});
+
 describe('filing', () => {
   it('a filing date before the effective date is 400; the filing files the patents and leaves the due index', async () => {
     const created = await api('/v1/deals', {
