@@ -31,7 +31,7 @@ function rankingTable(model: ReportModel, rows: ReportRow[], caption: string): s
         `<tr><td style="${num}">${i + 1}</td><td style="${cell}">${e(row.name)}</td><td style="${num}">${e(formatValue(row.values[model.ranking.key], format))}</td></tr>`,
     )
     .join('');
-  return `<h2 style="${h2}">${e(caption)}</h2><table role="presentation" style="${table}"><tr><th style="${head}">#</th><th style="${head}">机构 Institution</th><th style="${head}">${e(model.ranking.label)}</th></tr>${body}</table>`;
+  return `<h2 style="${h2}">${e(caption)}</h2><table style="${table}"><tr><th style="${head}">#</th><th style="${head}">机构 Institution</th><th style="${head}">${e(model.ranking.label)}</th></tr>${body}</table>`;
 }
 
 /**
@@ -59,7 +59,7 @@ export function renderHtml(model: ReportModel, options: { chartSrc?: string } = 
     .join('');
   parts.push(
     `<h2 style="${h2}">主要指标 Headline figures</h2>`,
-    `<table role="presentation" style="${table}"><tr><th style="${head}">指标 Metric</th><th style="${head}">本季度 Quarter</th><th style="${head}">环比 QoQ</th><th style="${head}">同比 YoY</th></tr>${headRows}</table>`,
+    `<table style="${table}"><tr><th style="${head}">指标 Metric</th><th style="${head}">本季度 Quarter</th><th style="${head}">环比 QoQ</th><th style="${head}">同比 YoY</th></tr>${headRows}</table>`,
   );
 
   if (model.compliance.length > 0) {
@@ -71,7 +71,7 @@ export function renderHtml(model: ReportModel, options: { chartSrc?: string } = 
       .join('');
     parts.push(
       `<h2 style="${h2}">盘点进度 Inventory deadline compliance</h2>`,
-      `<table role="presentation" style="${table}"><tr><th style="${head}">要求 Requirement</th><th style="${head}">期限 Due</th><th style="${head}">目标 Target</th><th style="${head}">实际 Actual</th><th style="${head}">未达标机构 Institutions behind</th></tr>${rows}</table>`,
+      `<table style="${table}"><tr><th style="${head}">要求 Requirement</th><th style="${head}">期限 Due</th><th style="${head}">目标 Target</th><th style="${head}">实际 Actual</th><th style="${head}">未达标机构 Institutions behind</th></tr>${rows}</table>`,
     );
   }
 

@@ -238,6 +238,14 @@ describe('quarterly report', () => {
     expect(execution).toMatchObject({ status: 'FAILED', error: 'InvalidReportRun' });
     expect(execution.cause).toContain('2025Q5');
     expect(await statesEntered(executionArn!)).toEqual(['Prepare', 'RunRejected']);
+    // npm run job -- quarterly-report --quarter 2025Q5: refused before any workflow starts.
+    const fired = await fetch(`${cloud().controlUrl}/_local/schedules/quarterly-report/fire`, {
+      method: 'POST',
+      body: JSON.stringify({ payload: { quarter: '2025Q5' } }),
+    });
+    const run = (await fired.json()) as { ok: boolean; error: string };
+    expect(run.ok).toBe(false);
+    expect(run.error).toContain('2025Q5');
   });
 
   it('the API: figures and presigned links in scope; another province is 404; lists are scoped', async () => {
