@@ -64,6 +64,10 @@ export const historyEntrySchema = z
     version: z.number().int().optional().meta({ description: 'The patent version the change produced' }),
     eventId: z.string().optional(),
     executionArn: z.string().optional().meta({ description: 'The pipeline execution that ran it, if any' }),
+    startedExecutionArn: z
+      .string()
+      .optional()
+      .meta({ description: "The pipeline execution this transition's event started, if any" }),
     details: z.record(z.string(), z.unknown()).optional(),
   })
   .meta({ id: 'HistoryEntry', description: 'One change of a patent, oldest first' });

@@ -34,6 +34,10 @@ export const pipelineHandledEvents = [
   'productFiled',
 ] as const satisfies readonly LifecycleEvent[];
 
+/** The sort key of the event's item (one per patent version). */
+export const eventSortKey = (event: Pick<PipelineEvent, 'version' | 'type'>) =>
+  `EVENT#${String(event.version).padStart(6, '0')}#${event.type}`;
+
 /** The stage (task state of workflows/patent-pipeline.asl.json) that handles an event, if any. */
 export function stageOf(event: Pick<PipelineEvent, 'type' | 'to'>): string | undefined {
   switch (event.type) {
@@ -65,6 +69,7 @@ const own = new Set([
   'at',
   'actor',
   'executionArn',
+  'startedExecutionArn',
   'details',
 ]);
 

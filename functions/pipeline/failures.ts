@@ -10,7 +10,7 @@ import type { PipelineFailure } from '../../schemas/pipeline.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { type PipelineEvent, stageOf } from './events.ts';
-import { type ExecutionStarter, startPipeline } from './start.ts';
+import { type ExecutionStarter, type StartRecorder, startPipeline } from './start.ts';
 
 export interface StoredFailure extends PipelineFailure {
   event: PipelineEvent;
@@ -36,6 +36,7 @@ export interface FailureStore {
 export interface FailureDeps {
   store: FailureStore;
   starter: ExecutionStarter;
+  recorder?: StartRecorder;
   now: () => Date;
 }
 

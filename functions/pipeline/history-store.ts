@@ -41,17 +41,40 @@ export function dynamoHistoryStore(documents: DynamoDBDocumentClient, tableName:
         start = result.LastEvaluatedKey;
       } while (start && items.length < page.limit);
       const taken = items.slice(0, page.limit);
+      // The executions the page's events started (noted on the event items by startPipeline).
+      const started = new Map<string, string>();
+      if (taken.length) {
+        let eventStart: Record<string, unknown> | undefined;
+        do {
+          const events = await documents.send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
+              ExpressionAttributeValues: { ':pk': patentPk(applicationNumber), ':event': 'EVENT#' },
+              ProjectionExpression: 'eventId, startedExecutionArn',
+              ExclusiveStartKey: eventStart,
+            }),
+          );
+          for (const e of events.Items ?? [])
+            if (e.startedExecutionArn) started.set(e.eventId as string, e.startedExecutionArn as string);
+          eventStart = events.LastEvaluatedKey;
+        } while (eventStart);
+      }
       const last = taken.at(-1);
       const more = items.length > page.limit || Boolean(start);
       const nextCursor = more && last ? encodeCursor(listing, { pk: last.pk, sk: last.sk }) : undefined;
       return {
-        items: taken.map(({ action, actor, at, changes, executionArn }) => ({
-          action,
-          actor,
-          at,
-          ...(changes ? { changes } : {}),
-          ...(executionArn ? { executionArn } : {}),
-        })),
+        items: taken.map(({ action, actor, at, changes, executionArn }) => {
+          const startedExecutionArn = started.get(changes?.eventId as string);
+          return {
+            action,
+            actor,
+            at,
+            ...(changes ? { changes } : {}),
+            ...(executionArn ? { executionArn } : {}),
+            ...(startedExecutionArn ? { startedExecutionArn } : {}),
+          };
+        }),
         ...(nextCursor ? { nextCursor } : {}),
       };
     },

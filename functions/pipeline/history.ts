@@ -18,11 +18,13 @@ export interface StoredAudit {
   at: string;
   changes?: Record<string, unknown>;
   executionArn?: string;
+  /** The pipeline execution the transition's event started, if any. */
+  startedExecutionArn?: string;
 }
 
 export interface HistoryStore {
   owner(applicationNumber: string): Promise<{ institutionUscc: string; provinceCode: string } | undefined>;
-  /** Lifecycle audit entries of the patent, oldest first, a page at a time. */
+  /** Lifecycle audit entries of the patent, oldest first, a page at a time (with the executions their events started). */
   transitions(
     applicationNumber: string,
     page: { limit: number; cursor?: string },
@@ -51,6 +53,7 @@ export function historyEntry(audit: StoredAudit): HistoryEntry {
     ...(typeof changes.version === 'number' ? { version: changes.version } : {}),
     ...(typeof changes.eventId === 'string' ? { eventId: changes.eventId } : {}),
     ...(audit.executionArn ? { executionArn: audit.executionArn } : {}),
+    ...(audit.startedExecutionArn ? { startedExecutionArn: audit.startedExecutionArn } : {}),
     ...(details ? { details } : {}),
   };
 }

@@ -1,17 +1,18 @@
 /** Wires the pipeline use-cases to DynamoDB and Step Functions. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { institutionKey } from '../institutions/institution-store.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import { documents, sfn } from '../shared/clients.ts';
 import { config } from '../shared/config.ts';
+import { eventSortKey } from './events.ts';
 import { dynamoFailureStore } from './failure-store.ts';
 import type { FailureDeps } from './failures.ts';
 import { dynamoHistoryStore } from './history-store.ts';
 import type { NotifyStore } from './notify.ts';
-import type { ExecutionStarter } from './start.ts';
+import type { ExecutionStarter, StartRecorder } from './start.ts';
 import { patentPk } from './transitions.ts';
 
 /** StartExecution of the patent-pipeline workflow. */
@@ -29,9 +30,29 @@ export const sfnStarter = (): ExecutionStarter => ({
   },
 });
 
+/** Notes the started execution on the event item (the history shows it beside the transition). */
+export const dynamoStartRecorder = (tableName: string): StartRecorder => ({
+  async noteStarted(event, executionArn) {
+    try {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: patentPk(event.applicationNumber), sk: eventSortKey(event) },
+          UpdateExpression: 'SET startedExecutionArn = :arn',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':arn': executionArn },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  },
+});
+
 export const failureDeps = (): FailureDeps => ({
   store: dynamoFailureStore(documents, config.tableName('core')),
   starter: sfnStarter(),
+  recorder: dynamoStartRecorder(config.tableName('core')),
   now: () => new Date(),
 });
 

@@ -9,13 +9,14 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { config } from '../shared/config.ts';
 import { logger } from '../shared/powertools.ts';
 import { pipelineEventFromItem } from './events.ts';
-import { sfnStarter } from './pipeline-deps.ts';
+import { dynamoStartRecorder, sfnStarter } from './pipeline-deps.ts';
 import { startPipeline } from './start.ts';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
-const deps = { starter: sfnStarter() };
+const deps = { starter: sfnStarter(), recorder: dynamoStartRecorder(config.tableName('core')) };
 
 async function recordHandler(record: DynamoDBRecord) {
   const item = unmarshall(record.dynamodb?.NewImage as Record<string, AttributeValue>);

@@ -12,12 +12,17 @@ export interface ExecutionStarter {
   start(name: string, input: string): Promise<{ executionArn?: string; exists?: boolean }>;
 }
 
+/** Notes on the pipeline event item which execution it started (shown in the patent history). */
+export interface StartRecorder {
+  noteStarted(event: PipelineEvent, executionArn: string): Promise<void>;
+}
+
 export type StartOutcome =
   | { eventId: string; started: true; executionArn?: string }
   | { eventId: string; started: false; reason: 'not-handled' | 'already-started' };
 
 export async function startPipeline(
-  deps: { starter: ExecutionStarter },
+  deps: { starter: ExecutionStarter; recorder?: StartRecorder },
   event: PipelineEvent,
   retry = 0,
 ): Promise<StartOutcome> {
@@ -26,6 +31,7 @@ export async function startPipeline(
     return { eventId: event.eventId, started: false, reason: 'not-handled' };
   const result = await deps.starter.start(executionName(event, retry), JSON.stringify({ event }));
   if (result.exists) return { eventId: event.eventId, started: false, reason: 'already-started' };
+  if (result.executionArn && deps.recorder) await deps.recorder.noteStarted(event, result.executionArn);
   return {
     eventId: event.eventId,
     started: true,

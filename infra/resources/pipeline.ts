@@ -27,7 +27,9 @@ import {
 export const pipelineFunctions = {
   startPipeline: {
     entry: 'functions/pipeline/start-pipeline.handler.ts',
-    description: 'Core stream consumer: one patent-pipeline execution per new pipeline event it handles',
+    description:
+      'Core stream consumer: one patent-pipeline execution per new pipeline event it handles (noted on the event)',
+    tables: { core: 'readWrite' },
     workflows: ['patent-pipeline'],
   },
   pipelineMatchAndPush: {

@@ -217,7 +217,9 @@ describe('the patent pipeline', () => {
         executionArn: execution.executionArn,
       }),
     ]);
+    // Approval happened in the API; the execution it started is shown beside it.
     expect(history.json.items[0].executionArn).toBeUndefined();
+    expect(history.json.items[0].startedExecutionArn).toBe(execution.executionArn);
     const firstPage = await api(`/v1/patents/${number}/history?limit=1`, { token: provinceAdmin });
     expect(firstPage.json.items).toEqual([expect.objectContaining({ event: 'inventoried' })]);
     const secondPage = await api(

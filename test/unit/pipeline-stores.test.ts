@@ -126,16 +126,23 @@ describe('dynamoHistoryStore', () => {
     action: 'lifecycle.matched',
     actor: 'a',
     at: `2026-11-25T10:00:0${i}.000Z`,
-    changes: { event: 'matched' },
+    changes: { event: 'matched', eventId: `e${i}` },
   });
 
   it('reads lifecycle audit entries only, on until the page is full, with a cursor at the last entry returned', async () => {
     ddb
       .on(QueryCommand)
       .resolvesOnce({ Items: [audit(1)], LastEvaluatedKey: { pk: 'x', sk: 'y' } })
-      .resolvesOnce({ Items: [audit(2), audit(3)], LastEvaluatedKey: { pk: 'x', sk: 'z' } });
+      .resolvesOnce({ Items: [audit(2), audit(3)], LastEvaluatedKey: { pk: 'x', sk: 'z' } })
+      .resolvesOnce({ Items: [{ eventId: 'e1', startedExecutionArn: 'arn:started' }, { eventId: 'e9' }] });
     const page = await store.transitions(NUMBER, { limit: 2 });
     expect(page.items.map((i) => i.at)).toEqual(['2026-11-25T10:00:01.000Z', '2026-11-25T10:00:02.000Z']);
+    // The execution each transition's event started, from the event items.
+    expect(page.items.map((i) => i.startedExecutionArn)).toEqual(['arn:started', undefined]);
+    expect(ddb.commandCalls(QueryCommand)[2]!.args[0].input).toMatchObject({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
+      ExpressionAttributeValues: { ':pk': `PAT#${NUMBER}`, ':event': 'EVENT#' },
+    });
     expect(page.items[0]).not.toHaveProperty('pk');
     const first = ddb.commandCalls(QueryCommand)[0]!.args[0].input;
     expect(first).toMatchObject({

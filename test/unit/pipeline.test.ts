@@ -122,9 +122,18 @@ describe('pipeline events', () => {
 });
 
 describe('startPipeline', () => {
-  it('one execution per handled event, named by it; the same event again starts nothing; others are not handled', async () => {
+  it('one execution per handled event, named by it and noted on the event; the same event again starts nothing; others are not handled', async () => {
     const starter = recordingStarter();
-    await expect(startPipeline({ starter }, event)).resolves.toMatchObject({ started: true });
+    const noted: Array<[string, string]> = [];
+    const recorder = {
+      async noteStarted(e: PipelineEvent, arn: string) {
+        noted.push([e.eventId, arn]);
+      },
+    };
+    await expect(startPipeline({ starter, recorder }, event)).resolves.toMatchObject({ started: true });
+    expect(noted).toEqual([
+      [event.eventId, `arn:aws:states:r:1:express:patent-pipeline:${executionName(event)}:x`],
+    ]);
     expect(starter.calls).toEqual([{ name: executionName(event), input: JSON.stringify({ event }) }]);
     await expect(startPipeline({ starter }, event)).resolves.toMatchObject({
       started: false,
@@ -273,6 +282,7 @@ describe('patent history', () => {
           {
             action: 'lifecycle.inventoried',
             actor: 'reviewer',
+            startedExecutionArn: 'arn:started',
             at: '2026-11-25T09:00:00.000Z',
             changes: {
               lifecycle: { from: 'registered', to: 'conversion-pool' },
@@ -315,6 +325,7 @@ describe('patent history', () => {
             to: 'conversion-pool',
             version: 3,
             eventId: 'i',
+            startedExecutionArn: 'arn:started',
           },
           expect.objectContaining({ event: 'matched', executionArn: 'arn:exec', details: { deadline: 'd' } }),
         ],
