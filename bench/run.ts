@@ -1,12 +1,13 @@
 /**
  * npm run bench -- <name> [...]: runs the named benchmarks and writes bench/results/<name>.json.
- * Benchmarks measure speed and memory; tests never do. Names: startup, ingest, matching, pipeline.
+ * Benchmarks measure speed and memory; tests never do. Names: startup, ingest, matching, pipeline, report.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchIngest } from './ingest.ts';
 import { benchMatching } from './matching.ts';
 import { benchPipeline } from './pipeline.ts';
+import { benchReport } from './report.ts';
 import { benchStartup } from './startup.ts';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   ingest: benchIngest,
   matching: benchMatching,
   pipeline: benchPipeline,
+  report: benchReport,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

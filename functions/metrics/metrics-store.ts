@@ -259,6 +259,20 @@ export async function listReconciliations(
 
 // ------------------------------------------------------------------------------------- scanning
 
+/** Patent, deal and product partitions; the items the counters read. */
+export const coreScanFilter = {
+  expression:
+    '(begins_with(pk, :pat) AND (sk = :patent OR begins_with(sk, :eval) OR begins_with(sk, :event))) OR sk = :deal OR sk = :product',
+  values: {
+    ':pat': 'PAT#',
+    ':patent': 'PATENT',
+    ':eval': 'EVAL#',
+    ':event': 'EVENT#',
+    ':deal': 'DEAL',
+    ':product': 'PRODUCT',
+  },
+};
+
 /** Scans one segment of a table page by page (parallel scans run one per segment). */
 export async function scanSegment(
   documents: DynamoDBDocumentClient,

@@ -4,25 +4,17 @@ import middy from '@middy/core';
 import { documents } from '../shared/clients.ts';
 import { config } from '../shared/config.ts';
 import { logger } from '../shared/powertools.ts';
-import { applyIncrements, readAllCounters, saveReconciliation, scanSegment } from './metrics-store.ts';
+import {
+  applyIncrements,
+  coreScanFilter,
+  readAllCounters,
+  saveReconciliation,
+  scanSegment,
+} from './metrics-store.ts';
 import { recomputeMetrics } from './recompute-job.ts';
 
 const core = config.tableName('core');
 const metrics = config.tableName('metrics');
-
-/** Patent, deal and product partitions; the items the counters read. */
-export const coreScanFilter = {
-  expression:
-    '(begins_with(pk, :pat) AND (sk = :patent OR begins_with(sk, :eval) OR begins_with(sk, :event))) OR sk = :deal OR sk = :product',
-  values: {
-    ':pat': 'PAT#',
-    ':patent': 'PATENT',
-    ':eval': 'EVAL#',
-    ':event': 'EVENT#',
-    ':deal': 'DEAL',
-    ':product': 'PRODUCT',
-  },
-};
 
 export const handler = middy(
   async (event: { dryRun?: boolean | string; segments?: number | string } = {}) => {
