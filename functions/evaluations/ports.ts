@@ -39,6 +39,8 @@ export interface EvaluatedPatent {
   evaluationClosedReason?: WindowCloseReason;
   /** The pipeline state (schemas/lifecycle.ts); absent on items written before it existed. */
   lifecycle?: LifecycleState;
+  /** Read with it: the lifecycle of items written before it existed derives from it. */
+  reviewStatus?: string;
 }
 
 export interface EvaluatorRef {

@@ -6,6 +6,8 @@
  * in the same transaction: closing twice, or a quorum close racing the deadline sweep, closes once.
  */
 import type { EvaluationWindow, WindowCloseReason } from '../../schemas/evaluation.ts';
+import { nextLifecycle } from '../../schemas/lifecycle.ts';
+import { currentLifecycle } from '../pipeline/transitions.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { aggregateEvaluations, quorumReached } from './aggregate.ts';
 import type { EvaluatedPatent, EvaluationDeps } from './ports.ts';
@@ -66,6 +68,9 @@ export async function closeEvaluationWindow(
     const window = windowView(patent);
     if (patent.evaluationStatus === 'closed') return { outcome: 'already-closed', window };
     if (patent.evaluationStatus !== 'open') return { outcome: 'not-open', window };
+    // The patent left the evaluation (withdrawn, transferred ...): its window is not closed as an evaluation.
+    if (!nextLifecycle(currentLifecycle(patent), 'evaluationClosed').ok)
+      return { outcome: 'not-open', window };
     const now = deps.now();
     if (
       reason === 'deadline' &&

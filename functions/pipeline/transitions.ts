@@ -58,6 +58,13 @@ export interface TransitionRequest {
   details?: Record<string, unknown>;
 }
 
+/** The deadline index partition (gsi3pk) that belongs to a state, removed when the patent leaves it. */
+const stateDeadlines: Partial<Record<LifecycleState, string>> = {
+  'high-value': 'DUE#promotion',
+  'key-industry-pool': 'DUE#promotion',
+  'under-evaluation': 'DUE#evaluation-window',
+};
+
 /** Attributes a transition sets itself: `set` and `remove` may not name them. */
 const reservedFields = new Set([
   'pk',
@@ -131,16 +138,17 @@ export function transitionWrites(
       `transitionWrites: set/remove may not name ${clash.join(', ')} (the transition sets them)`,
     );
   const pk = patentPk(patent.applicationNumber);
-  // Leaving a promotion (deal, negotiation, open license, withdrawal, expiry): its deadline entry goes,
-  // unless the caller sets the index itself (e.g. the filing deadline of a deal).
-  const promotionEnds =
-    patent.gsi3pk === 'DUE#promotion' &&
-    (from === 'high-value' || from === 'key-industry-pool') &&
+  // Leaving a state with a deadline (a promotion's window, an evaluation window) by another way than its
+  // own end: the deadline entry goes, unless the caller sets the index itself (e.g. a deal's filing
+  // deadline) or removes it (closing the window).
+  const leavesDeadline =
+    patent.gsi3pk !== undefined &&
+    stateDeadlines[from] === patent.gsi3pk &&
     to !== from &&
     ![...Object.keys(request.set ?? {}), ...(request.remove ?? [])].some(
       (f) => f === 'gsi3pk' || f === 'gsi3sk',
     );
-  const removeFields = [...(request.remove ?? []), ...(promotionEnds ? ['gsi3pk', 'gsi3sk'] : [])];
+  const removeFields = [...(request.remove ?? []), ...(leavesDeadline ? ['gsi3pk', 'gsi3sk'] : [])];
   const nextVersion = patent.version + 1;
   const names: Record<string, string> = { '#lifecycle': 'lifecycle' };
   const values: Record<string, unknown> = {

@@ -178,6 +178,7 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
       institutionUscc: INSTITUTION,
       provinceCode: '110000',
       poolStatus: 'conversion',
+      reviewStatus: 'approved',
       version: 4,
       evaluationStatus: 'open',
       evaluationOpenedAt: '2026-02-01T00:00:00.000Z',
@@ -594,6 +595,13 @@ describe('the evaluation window: deadline', () => {
     expect((await closeEvaluationWindow(w.deps, NUMBER, 'deadline')).outcome).toBe('not-due');
     expect((await closeEvaluationWindow(w.deps, NUMBER, 'quorum')).outcome).toBe('not-due');
     expect((await closeEvaluationWindow(w.deps, '202210000001.5', 'deadline')).outcome).toBe('not-open');
+    expect(w.events).toHaveLength(0);
+  });
+
+  it('a window of a patent that left the evaluation (withdrawn) is not closed as an evaluation', async () => {
+    const w = world({ now: '2026-04-03T00:00:00.000Z' });
+    w.patents.set(NUMBER, { ...w.patents.get(NUMBER)!, lifecycle: 'withdrawn' });
+    expect((await closeEvaluationWindow(w.deps, NUMBER, 'deadline')).outcome).toBe('not-open');
     expect(w.events).toHaveLength(0);
   });
 

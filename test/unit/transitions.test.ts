@@ -116,7 +116,7 @@ describe('transitionWrites', () => {
     });
   });
 
-  it("leaving a promotion removes its deadline entry (5c's sweep), unless the caller sets the index itself", () => {
+  it("leaving a promotion or an evaluation removes its deadline entry (5c's sweep), unless the caller sets the index itself", () => {
     const promoted = { ...patent, lifecycle: 'high-value' as const, gsi3pk: 'DUE#promotion' };
     const [update] = transitionWrites('core', promoted, { event: 'withdrawn', eventId: 'w', actor }, at);
     expect(update!.Update!.UpdateExpression).toMatch(/REMOVE #r0, #r1$/);
