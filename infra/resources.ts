@@ -198,6 +198,10 @@ export type ScheduleName = keyof typeof schedules;
 /** Name of the EventBridge Scheduler group holding this system's schedules. */
 export const scheduleGroupName = (stage: string) => `patents-${stage}`;
 
+/** Name of a workflow's state machine in AWS (fixed, so functions can be granted it by name). */
+export const workflowStateMachineName = (stage: string, workflow: WorkflowName) =>
+  `patents-${stage}-${workflow}`;
+
 /** Environment variable names through which functions learn their resources. */
 export const envNames = {
   table: (name: TableName) => `TABLE_${name.toUpperCase()}`,

@@ -5,7 +5,7 @@
  * each of which sets the environment variable the function reads (functions/shared/config.ts),
  * grants the least IAM it needs and acknowledges, with the reason, the cdk-nag findings it causes.
  */
-import { Arn, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -14,7 +14,6 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
-import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   type Access,
@@ -25,6 +24,7 @@ import {
   type TableName,
   tables,
   type WorkflowName,
+  workflowStateMachineName,
 } from '../resources.ts';
 import { acknowledgeWildcardAction, acknowledgeWildcardResource } from './nag.ts';
 import { repoPath, repoRoot } from './repo-path.ts';
@@ -146,21 +146,36 @@ export class AppFunction extends Construct {
   }
 
   /** Lets the function start (also synchronously) and describe one workflow: `WORKFLOW_<NAME>_ARN`. */
-  allowStartWorkflow({ stateMachine, name }: { stateMachine: IStateMachine; name: WorkflowName }): void {
-    this.lambda.addEnvironment(envNames.workflow(name), stateMachine.stateMachineArn);
-    stateMachine.grantStartExecution(this.lambda);
-    stateMachine.grantStartSyncExecution(this.lambda);
-    stateMachine.grantExecution(this.lambda, 'states:DescribeExecution');
-    // The same ARN as StateMachine.grantExecution builds: <executions of this state machine>:*
-    const executions = Stack.of(stateMachine).formatArn({
+  allowStartWorkflow({ name, stage }: { name: WorkflowName; stage: string }): void {
+    // By name, not by reference: workflows live in the parent stack and call functions of the area
+    // stacks, so a reference back would be a cycle between the stacks.
+    const stack = Stack.of(this);
+    const stateMachineName = workflowStateMachineName(stage, name);
+    const stateMachineArn = stack.formatArn({
       service: 'states',
-      resource: 'execution',
-      resourceName: Arn.split(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName,
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
+    const executionsOf = stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.lambda.addEnvironment(envNames.workflow(name), stateMachineArn);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['states:StartExecution', 'states:StartSyncExecution'],
+        resources: [stateMachineArn],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [`${executionsOf}:*`] }),
+    );
     acknowledgeWildcardResource(
       this.role,
-      executions,
+      executionsOf,
       ':*',
       `DescribeExecution on the executions of the ${name} workflow only: execution names are generated per run.`,
     );

@@ -33,16 +33,19 @@ export class OperationsAlarms extends Construct {
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
   }
 
-  watchDeadLetters(queue: IQueue, what: string): void {
+  /** `scope`: where the alarm is created (a nested stack keeps its own alarms); the topic stays here. */
+  watchDeadLetters(queue: IQueue, what: string, scope: Construct = this): void {
     this.alarm(
+      scope,
       `${queue.node.id}Alarm`,
       queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
       `${what}: messages in the dead-letter queue`,
     );
   }
 
-  watchFunction(fn: IFunction, name: string): void {
+  watchFunction(fn: IFunction, name: string, scope: Construct = this): void {
     this.alarm(
+      scope,
       `${name}ErrorsAlarm`,
       fn.metricErrors({ period: Duration.minutes(5) }),
       `${name}: function errors`,
@@ -51,6 +54,7 @@ export class OperationsAlarms extends Construct {
 
   watchApi(api: IHttpApi): void {
     this.alarm(
+      this,
       'ApiServerErrorsAlarm',
       api.metricServerError({ period: Duration.minutes(5) }),
       'HTTP API: 5xx responses',
@@ -60,14 +64,15 @@ export class OperationsAlarms extends Construct {
 
   watchWorkflow(stateMachine: IStateMachine, name: string): void {
     this.alarm(
+      this,
       `${name}FailedAlarm`,
       stateMachine.metricFailed({ period: Duration.minutes(5) }),
       `${name}: failed executions`,
     );
   }
 
-  private alarm(id: string, metric: Metric, description: string, threshold = 1): void {
-    const alarm = new Alarm(this, id.replace(/[^A-Za-z0-9]/g, ''), {
+  private alarm(scope: Construct, id: string, metric: Metric, description: string, threshold = 1): void {
+    const alarm = new Alarm(scope, id.replace(/[^A-Za-z0-9]/g, ''), {
       metric,
       threshold,
       evaluationPeriods: 1,

@@ -1,8 +1,10 @@
 /**
- * The code and its wiring, all derived from infra/resources.ts: one AppFunction per declared function
- * (bound to exactly the resources it declares), the HTTP API and its routes, the S3 notifications,
- * the stream consumers, the workflows, the schedules and the alarms. Nothing here holds data, so the
- * stack can be deleted and redeployed at will; the stateful resources are imported by export name.
+ * The code and its wiring, all derived from infra/resources.ts. The functions live in one nested
+ * stack per area (infra/stacks/area-stack.ts: each AppFunction bound to exactly the resources it
+ * declares, its alarms, dead letters and stream consumers); this parent holds what they share: the
+ * HTTP API and its routes, the S3 notifications, the workflows, the schedules and the alarm topic.
+ * The parent sees a function only through its area's named ARN output. Nothing here holds data, so
+ * the stack can be deleted and redeployed at will; the stateful resources are imported by export name.
  */
 import { readFileSync } from 'node:fs';
 import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
@@ -19,20 +21,16 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { type ITableV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Schedule, ScheduleExpression, ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
-import { EmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { AppFunction } from '../constructs/app-function.ts';
+import type { AppFunction } from '../constructs/app-function.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { acknowledge, acknowledgeWildcardResource } from '../constructs/nag.ts';
 import { OperationsAlarms } from '../constructs/operations-alarms.ts';
@@ -48,11 +46,12 @@ import {
   scheduleGroupName,
   schedules,
   streamConsumers,
-  tables,
   type WorkflowDeclaration,
   type WorkflowName,
+  workflowStateMachineName,
   workflows,
 } from '../resources.ts';
+import { AreaStack, areaOf, entriesOf, pascal } from './area-stack.ts';
 import { type ExportNames, keepsData } from './stateful-stack.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -70,6 +69,7 @@ const apiThrottle = { rateLimit: 200, burstLimit: 400 };
 
 export class StatelessStack extends Stack {
   readonly functions: Record<FunctionName, AppFunction>;
+  readonly areas: Record<string, AreaStack>;
   readonly workflows: Record<WorkflowName, StateMachine>;
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
@@ -82,16 +82,8 @@ export class StatelessStack extends Stack {
     const retain = keepsData(stage);
     const logsRemovalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
-    // --- the stateful resources, imported by export name ---------------------------------------
-    const tableRefs = mapEntries(
-      tables,
-      (name, declaration): ITableV2 =>
-        TableV2.fromTableAttributes(this, `${pascal(name)}Table`, {
-          tableArn: Fn.importValue(names.tableArn(name)),
-          tableStreamArn: 'stream' in declaration ? Fn.importValue(names.tableStreamArn(name)) : undefined,
-          grantIndexPermissions: declaration.globalIndexes.length > 0,
-        }),
-    );
+    // The buckets whose notifications live here (on the imported bucket, so that the stateful stack
+    // never references a function).
     const bucketRefs = mapEntries(
       buckets,
       (name): IBucket =>
@@ -100,7 +92,6 @@ export class StatelessStack extends Stack {
           bucketName: Fn.importValue(names.bucketName(name)),
         }),
     );
-    const mailIdentity = EmailIdentity.fromEmailIdentityName(this, 'MailIdentity', props.stateful.mailDomain);
     const alarms = new OperationsAlarms(this, 'Alarms', { email: props.alarmEmail });
 
     this.scheduleGroup = new ScheduleGroup(this, 'ScheduleGroup', {
@@ -108,22 +99,39 @@ export class StatelessStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    // --- functions, bound to what they declare --------------------------------------------------
-    this.functions = mapEntries(functions, (name, declaration: FunctionDeclaration) => {
-      const fn = new AppFunction(this, pascal(name), { declaration, stage, retainLogs: retain });
-      for (const [table, access] of entriesOf(declaration.tables ?? {})) {
-        fn.bindTable({ table: tableRefs[table], name: table, access });
-      }
-      for (const [bucket, access] of entriesOf(declaration.buckets ?? {})) {
-        fn.bindBucket({ bucket: bucketRefs[bucket], name: bucket, access });
-      }
-      if (declaration.sendsMail) fn.allowSendMail({ identity: mailIdentity, from: props.mailFrom });
-      if (declaration.readsSchedules) fn.allowReadSchedules({ group: this.scheduleGroup });
-      if (declaration.readsUserDirectory)
-        fn.allowReadUserDirectory({ userPoolId: Fn.importValue(names.userPoolId) });
-      alarms.watchFunction(fn.lambda, pascal(name));
-      return fn;
-    });
+    // --- functions: one nested stack per area (functions/<area>/), bound to what they declare ---
+    const invokedAsynchronously = new Set<FunctionName>([
+      ...bucketNotifications.map((n) => n.function),
+      ...Object.values(schedules as Record<string, ScheduleDeclaration>).flatMap((s) =>
+        'function' in s.target ? [s.target.function] : [],
+      ),
+    ]);
+    const byArea = new Map<string, Array<[FunctionName, FunctionDeclaration]>>();
+    for (const [name, declaration] of entriesOf(functions as Record<FunctionName, FunctionDeclaration>)) {
+      const area = areaOf(declaration);
+      byArea.set(area, [...(byArea.get(area) ?? []), [name, declaration]]);
+    }
+    this.areas = {};
+    const appFunctions: Partial<Record<FunctionName, AppFunction>> = {};
+    for (const [area, areaFunctions] of byArea) {
+      const members = new Set(areaFunctions.map(([name]) => name));
+      const nested = new AreaStack(this, `${pascal(area)}Area`, {
+        description: `Patent revitalization (${stage}): functions of the ${area} area`,
+        stage,
+        retainLogs: retain,
+        exportNames: names,
+        mailFrom: props.mailFrom,
+        mailDomain: props.stateful.mailDomain,
+        alarms,
+        scheduleGroup: this.scheduleGroup,
+        functions: areaFunctions,
+        invokedAsynchronously,
+        streamConsumers: streamConsumers.filter((c) => members.has(c.function)),
+      });
+      this.areas[area] = nested;
+      Object.assign(appFunctions, nested.functions);
+    }
+    this.functions = appFunctions as Record<FunctionName, AppFunction>;
 
     // --- workflows --------------------------------------------------------------------------------
     this.workflows = mapEntries(workflows, (name, declaration) =>
@@ -131,11 +139,6 @@ export class StatelessStack extends Stack {
     );
     for (const [name, stateMachine] of entriesOf(this.workflows))
       alarms.watchWorkflow(stateMachine, pascal(name));
-    for (const [name, declaration] of entriesOf(functions as Record<FunctionName, FunctionDeclaration>)) {
-      for (const workflow of declaration.workflows ?? []) {
-        this.functions[name].allowStartWorkflow({ stateMachine: this.workflows[workflow], name: workflow });
-      }
-    }
 
     // --- HTTP API -------------------------------------------------------------------------------
     const userPoolId = Fn.importValue(names.userPoolId);
@@ -195,7 +198,7 @@ export class StatelessStack extends Stack {
       if (!integration) {
         integration = new HttpLambdaIntegration(
           `${pascal(route.function)}Integration`,
-          this.functions[route.function].lambda,
+          this.functionRef(route.function),
         );
         integrations.set(route.function, integration);
       }
@@ -220,53 +223,11 @@ export class StatelessStack extends Stack {
     for (const notification of bucketNotifications) {
       bucketRefs[notification.bucket].addEventNotification(
         EventType.OBJECT_CREATED,
-        new LambdaDestination(this.functions[notification.function].lambda),
+        new LambdaDestination(this.functionRef(notification.function)),
         { prefix: notification.prefix },
       );
     }
     this.acknowledgeBucketNotificationsHandler();
-
-    // --- async invocations (S3 events, scheduler): failures go to a dead-letter queue -------------
-    const invokedAsynchronously = new Set<FunctionName>([
-      ...bucketNotifications.map((n) => n.function),
-      ...Object.values(schedules as Record<string, ScheduleDeclaration>).flatMap((s) =>
-        'function' in s.target ? [s.target.function] : [],
-      ),
-    ]);
-    for (const name of invokedAsynchronously) {
-      const deadLetters = new DeadLetterQueue(this, `${pascal(name)}AsyncDeadLetters`);
-      this.functions[name].lambda.configureAsyncInvoke({
-        onFailure: new SqsDestination(deadLetters),
-        retryAttempts: 2,
-      });
-      alarms.watchDeadLetters(deadLetters, `${name} (async invocations)`);
-    }
-
-    // --- DynamoDB stream consumers ----------------------------------------------------------------
-    for (const consumer of streamConsumers) {
-      const deadLetters = new DeadLetterQueue(this, `${pascal(consumer.function)}StreamDeadLetters`);
-      const fn = this.functions[consumer.function];
-      fn.lambda.addEventSource(
-        new DynamoEventSource(tableRefs[consumer.table], {
-          startingPosition: StartingPosition.TRIM_HORIZON,
-          batchSize: consumer.batchSize,
-          retryAttempts: consumer.retryAttempts,
-          bisectBatchOnError: true,
-          reportBatchItemFailures: true,
-          filters: [
-            FilterCriteria.filter(structuredClone(consumer.filterPattern) as Record<string, unknown>),
-          ],
-          onFailure: new SqsDlq(deadLetters),
-        }),
-      );
-      acknowledgeWildcardResource(
-        fn.role,
-        '*',
-        '',
-        'dynamodb:ListStreams (granted with stream reads) supports no resource-level permissions.',
-      );
-      alarms.watchDeadLetters(deadLetters, `${consumer.function} (${consumer.table} stream)`);
-    }
 
     // --- schedules --------------------------------------------------------------------------------
     for (const [name, declaration] of entriesOf(schedules as Record<string, ScheduleDeclaration>)) {
@@ -285,13 +246,13 @@ export class StatelessStack extends Stack {
       };
       let target: LambdaInvoke | StepFunctionsStartExecution;
       if ('function' in declaration.target) {
-        const fn = this.functions[declaration.target.function];
-        target = new LambdaInvoke(fn.lambda, delivery);
+        const fn = this.functionRef(declaration.target.function);
+        target = new LambdaInvoke(fn, delivery);
         acknowledgeWildcardResource(
           role,
-          fn.lambda.functionArn,
+          fn.functionArn,
           ':*',
-          `lambda:InvokeFunction on the versions and aliases of ${fn.node.id}, the target of schedule ${name} (CDK grantInvoke).`,
+          `lambda:InvokeFunction on the versions and aliases of ${declaration.target.function}, the target of schedule ${name} (CDK grantInvoke).`,
         );
       } else {
         target = new StepFunctionsStartExecution(this.workflows[declaration.target.workflow], delivery);
@@ -326,25 +287,26 @@ export class StatelessStack extends Stack {
       removalPolicy,
     });
     const taskFunctions = entriesOf(declaration.tasks).map(
-      ([variable, fn]) => [variable, this.functions[fn]] as const,
+      ([variable, fn]) => [variable, fn, this.functionRef(fn)] as const,
     );
     const stateMachine = new StateMachine(this, `${pascal(name)}Workflow`, {
+      stateMachineName: workflowStateMachineName(stage, name),
       stateMachineType: StateMachineType[declaration.type],
       // Inline (not an S3 asset) so that the template, cdk diff and the tests show the definition.
       definitionBody: DefinitionBody.fromString(readFileSync(repoPath(declaration.file), 'utf8')),
       definitionSubstitutions: Object.fromEntries(
-        taskFunctions.map(([variable, fn]) => [variable, fn.lambda.functionArn]),
+        taskFunctions.map(([variable, , fn]) => [variable, fn.functionArn]),
       ),
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
-    for (const [, fn] of taskFunctions) {
-      fn.lambda.grantInvoke(stateMachine);
+    for (const [, fnName, fn] of taskFunctions) {
+      fn.grantInvoke(stateMachine);
       acknowledgeWildcardResource(
         stateMachine.role,
-        fn.lambda.functionArn,
+        fn.functionArn,
         ':*',
-        `lambda:InvokeFunction on the versions and aliases of ${fn.node.id}, a task of the ${name} workflow (CDK grantInvoke).`,
+        `lambda:InvokeFunction on the versions and aliases of ${fnName}, a task of the ${name} workflow (CDK grantInvoke).`,
       );
     }
     acknowledgeWildcardResource(
@@ -354,6 +316,21 @@ export class StatelessStack extends Stack {
       'Step Functions log delivery (logs:CreateLogDelivery, PutResourcePolicy, DescribeLogGroups ...) and X-Ray tracing (xray:PutTraceSegments ...) support no resource-level permissions.',
     );
     return stateMachine;
+  }
+
+  private readonly functionRefs = new Map<FunctionName, IFunction>();
+  /** A function of an area stack as the parent sees it: its ARN through the area's named output. */
+  private functionRef(name: FunctionName): IFunction {
+    let ref = this.functionRefs.get(name);
+    if (!ref) {
+      const area = this.areas[areaOf(functions[name] as FunctionDeclaration)]!;
+      ref = LambdaFunction.fromFunctionAttributes(this, `${pascal(name)}Ref`, {
+        functionArn: area.functionArn(name),
+        sameEnvironment: true,
+      });
+      this.functionRefs.set(name, ref);
+    }
+    return ref;
   }
 
   /** The singleton Lambda that CDK uses to configure notifications on imported buckets. */
@@ -371,16 +348,6 @@ export class StatelessStack extends Stack {
       'CDK-provided handler: s3:PutBucketNotification is granted on "*" by CDK; it only runs during deployment.',
     );
   }
-}
-
-function pascal(name: string): string {
-  return name
-    .replace(/(^|[-_])(\w)/g, (_, __, c: string) => c.toUpperCase())
-    .replace(/^\w/, (c) => c.toUpperCase());
-}
-
-function entriesOf<K extends string, V>(record: Partial<Record<K, V>>): Array<[K, V]> {
-  return Object.entries(record) as Array<[K, V]>;
 }
 
 function mapEntries<K extends string, V, R>(

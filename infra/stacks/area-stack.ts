@@ -1,0 +1,153 @@
+/**
+ * The functions of one area (one folder of functions/) in a nested stack: each AppFunction bound to
+ * exactly what it declares, its error alarm, the dead-letter queue of its asynchronous invocations and
+ * its DynamoDB stream consumers. A CloudFormation stack holds at most 500 resources; one stack per
+ * area keeps every stack far below that while the system grows, and the parent stateless stack keeps
+ * what is shared (API, workflows, schedules, notifications, alarm topic).
+ */
+import { CfnOutput, Fn, NestedStack, type NestedStackProps, Token } from 'aws-cdk-lib';
+import { type ITableV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { EmailIdentity } from 'aws-cdk-lib/aws-ses';
+import type { Construct } from 'constructs';
+import { AppFunction } from '../constructs/app-function.ts';
+import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
+import { acknowledgeWildcardResource } from '../constructs/nag.ts';
+import type { OperationsAlarms } from '../constructs/operations-alarms.ts';
+import {
+  buckets,
+  type FunctionDeclaration,
+  type FunctionName,
+  type StreamConsumerDeclaration,
+  type TableDeclaration,
+  type TableName,
+  tables,
+} from '../resources.ts';
+import type { ExportNames } from './stateful-stack.ts';
+
+export interface AreaStackProps extends NestedStackProps {
+  stage: string;
+  retainLogs: boolean;
+  exportNames: ExportNames;
+  mailFrom: string;
+  mailDomain: string;
+  alarms: OperationsAlarms;
+  scheduleGroup: IScheduleGroup;
+  /** The functions of this area. */
+  functions: Array<[FunctionName, FunctionDeclaration]>;
+  /** Functions invoked asynchronously (S3 events, schedules): their failures go to a dead-letter queue. */
+  invokedAsynchronously: ReadonlySet<FunctionName>;
+  /** Stream consumers among this area's functions. */
+  streamConsumers: readonly StreamConsumerDeclaration[];
+}
+
+/** The area of a function: the folder of functions/ its entry lives in. */
+export const areaOf = (declaration: FunctionDeclaration) => declaration.entry.split('/')[1]!;
+
+export class AreaStack extends NestedStack {
+  readonly functions: Partial<Record<FunctionName, AppFunction>> = {};
+  private readonly arnOutputs = new Map<FunctionName, CfnOutput>();
+
+  /**
+   * The ARN of one of this area's functions, for the parent stack, through an output of a fixed name,
+   * so that it renders the same in the template and in the cdk-nag acknowledgements of the parent.
+   */
+  functionArn(name: FunctionName): string {
+    const output = this.arnOutputs.get(name);
+    if (!output) throw new Error(`Function ${name} is not in this area`);
+    const outputName = this.resolve(output.logicalId) as string;
+    return Token.asString(this.nestedStackResource!.getAtt(`Outputs.${outputName}`));
+  }
+
+  constructor(scope: Construct, id: string, props: AreaStackProps) {
+    super(scope, id, props);
+    const names = props.exportNames;
+    // The stateful resources, imported by export name here (not passed in), so that nothing of the
+    // parent flows into this stack but the alarm topic and the schedule group.
+    const tableRefs = {} as Record<TableName, ITableV2>;
+    for (const [name, declaration] of entriesOf<TableName, TableDeclaration>(tables)) {
+      tableRefs[name] = TableV2.fromTableAttributes(this, `${pascal(name)}Table`, {
+        tableArn: Fn.importValue(names.tableArn(name)),
+        tableStreamArn: declaration.stream ? Fn.importValue(names.tableStreamArn(name)) : undefined,
+        grantIndexPermissions: declaration.globalIndexes.length > 0,
+      });
+    }
+    const bucketRefs = {} as Record<keyof typeof buckets, IBucket>;
+    for (const name of Object.keys(buckets) as Array<keyof typeof buckets>) {
+      bucketRefs[name] = Bucket.fromBucketAttributes(this, `${pascal(name)}Bucket`, {
+        bucketArn: Fn.importValue(names.bucketArn(name)),
+        bucketName: Fn.importValue(names.bucketName(name)),
+      });
+    }
+    const mailIdentity = EmailIdentity.fromEmailIdentityName(this, 'MailIdentity', props.mailDomain);
+
+    for (const [name, declaration] of props.functions) {
+      const fn = new AppFunction(this, pascal(name), {
+        declaration,
+        stage: props.stage,
+        retainLogs: props.retainLogs,
+      });
+      for (const [table, access] of entriesOf(declaration.tables ?? {})) {
+        fn.bindTable({ table: tableRefs[table], name: table, access });
+      }
+      for (const [bucket, access] of entriesOf(declaration.buckets ?? {})) {
+        fn.bindBucket({ bucket: bucketRefs[bucket], name: bucket, access });
+      }
+      if (declaration.sendsMail) fn.allowSendMail({ identity: mailIdentity, from: props.mailFrom });
+      if (declaration.readsSchedules) fn.allowReadSchedules({ group: props.scheduleGroup });
+      if (declaration.readsUserDirectory)
+        fn.allowReadUserDirectory({ userPoolId: Fn.importValue(names.userPoolId) });
+      for (const workflow of declaration.workflows ?? []) {
+        fn.allowStartWorkflow({ name: workflow, stage: props.stage });
+      }
+      props.alarms.watchFunction(fn.lambda, pascal(name), this);
+
+      if (props.invokedAsynchronously.has(name)) {
+        const deadLetters = new DeadLetterQueue(this, `${pascal(name)}AsyncDeadLetters`);
+        fn.lambda.configureAsyncInvoke({ onFailure: new SqsDestination(deadLetters), retryAttempts: 2 });
+        props.alarms.watchDeadLetters(deadLetters, `${name} (async invocations)`, this);
+      }
+      this.functions[name] = fn;
+      this.arnOutputs.set(name, new CfnOutput(this, `${pascal(name)}Arn`, { value: fn.lambda.functionArn }));
+    }
+
+    for (const consumer of props.streamConsumers) {
+      const fn = this.functions[consumer.function]!;
+      const deadLetters = new DeadLetterQueue(this, `${pascal(consumer.function)}StreamDeadLetters`);
+      fn.lambda.addEventSource(
+        new DynamoEventSource(tableRefs[consumer.table], {
+          startingPosition: StartingPosition.TRIM_HORIZON,
+          batchSize: consumer.batchSize,
+          retryAttempts: consumer.retryAttempts,
+          bisectBatchOnError: true,
+          reportBatchItemFailures: true,
+          filters: [
+            FilterCriteria.filter(structuredClone(consumer.filterPattern) as Record<string, unknown>),
+          ],
+          onFailure: new SqsDlq(deadLetters),
+        }),
+      );
+      acknowledgeWildcardResource(
+        fn.role,
+        '*',
+        '',
+        'dynamodb:ListStreams (granted with stream reads) supports no resource-level permissions.',
+      );
+      props.alarms.watchDeadLetters(deadLetters, `${consumer.function} (${consumer.table} stream)`, this);
+    }
+  }
+}
+
+export function pascal(name: string): string {
+  return name
+    .replace(/(^|[-_])(\w)/g, (_, __, c: string) => c.toUpperCase())
+    .replace(/^\w/, (c) => c.toUpperCase());
+}
+
+export function entriesOf<K extends string, V>(record: Partial<Record<K, V>>): Array<[K, V]> {
+  return Object.entries(record) as Array<[K, V]>;
+}
