@@ -280,6 +280,8 @@ function patents(w: World, count: number, serialBase: number, seed: number) {
       classifications: codes,
       poolStatus: 'conversion',
       reviewStatus: 'approved',
+      lifecycle: 'conversion-pool',
+      version: 1,
       applicationScenarios: '可应用于相关行业的产品升级与工艺改进，已在实验室完成验证。',
       productsAndAdvantages: '相对现有技术，能耗降低约 20%，良品率提高，成本可控。',
       inventors: ['张伟', '李娜', '王强'],
