@@ -8,6 +8,7 @@ import iconv from 'iconv-lite';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import type { LocalCloud } from './cloud.ts';
 import { demoInventoryRows, toCsv } from './demo-patents.ts';
+import { loadTransferDemo } from './demo-transfer.ts';
 
 export const demoEnterprises = [
   {
@@ -224,5 +225,7 @@ export async function loadDemo(cloud: LocalCloud): Promise<string> {
       if (answer.ok) evaluations++;
     }
   }
-  return `${demoInstitutions.length} institutions in 2 provinces, ${patents} patents uploaded, ${reviewed} in review, ${demoEnterprises.length} verified enterprises, ${demoExperts.length} experts, ${evaluations} evaluations`;
+  // Transfers on some of the approved patents: deals, a filing, an open license, a product.
+  const transfers = await loadTransferDemo(cloud);
+  return `${demoInstitutions.length} institutions in 2 provinces, ${patents} patents uploaded, ${reviewed} in review, ${demoEnterprises.length} verified enterprises, ${demoExperts.length} experts, ${evaluations} evaluations; ${transfers}`;
 }
