@@ -315,6 +315,7 @@ export async function benchPipeline(): Promise<Record<string, unknown>> {
         national,
       );
     }
+    console.error(`  setup: ${numbers.length} patents registered, submitting them for review`);
     for (const n of numbers)
       await call(
         'reviewInventory',
@@ -471,6 +472,7 @@ export async function benchPipeline(): Promise<Record<string, unknown>> {
     counting = true;
     const started = performance.now();
     const queue = numbers.map((n, i) => [n, i] as const);
+    let done = 0;
     await Promise.all(
       Array.from({ length: settings.concurrency }, async () => {
         for (let item = queue.shift(); item; item = queue.shift()) {
@@ -479,6 +481,10 @@ export async function benchPipeline(): Promise<Record<string, unknown>> {
           } catch (error) {
             failures.push(`${item[0]}: ${(error as Error).message}`);
           }
+          if (++done % 500 === 0)
+            console.error(
+              `  ${done} / ${settings.patents} patents, ${round((performance.now() - started) / 1000, 0)} s`,
+            );
         }
       }),
     );
