@@ -20,6 +20,7 @@
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dayBucket } from '../functions/metrics/counters.ts';
 import { computeQuarterFigures } from '../functions/metrics/figures.ts';
 import {
   coreScanFilter,
@@ -47,6 +48,7 @@ const settings = {
   institutions: env('BENCH_INSTITUTIONS', 3_000),
   small: env('BENCH_PATENTS_SMALL', 15_000),
   large: env('BENCH_PATENTS_LARGE', 1_500_000),
+  huge: env('BENCH_PATENTS_HUGE', 15_000_000),
   runs: env('BENCH_RUNS', 3),
   recomputePatents: env('BENCH_RECOMPUTE_PATENTS', 100_000),
   segments: env('BENCH_SEGMENTS', 8),
@@ -92,9 +94,7 @@ function institutionItems(
 ): Array<Record<string, unknown>> {
   const share = (f: number) => Math.round(n * f * (0.8 + 0.4 * next()));
   const sk = `INST#${uscc}`;
-  const now: Record<string, unknown> = {
-    pk: `NOW#PROV#${provinceCode}`,
-    sk,
+  const targets: Record<string, number> = {
     'g.recorded': n,
     'g.valid': share(0.9),
     'g.inventoried': share(0.7),
@@ -107,57 +107,73 @@ function institutionItems(
   const grantQuarters = Math.min(40, funded);
   for (let g = 0; g < grantQuarters; g++) {
     const year = 2010 + Math.floor(g / 4);
-    now[`g.fu.${year}Q${(g % 4) + 1}`] = Math.max(1, Math.round(funded / grantQuarters));
+    targets[`g.fu.${year}Q${(g % 4) + 1}`] = Math.max(1, Math.round(funded / grantQuarters));
   }
-  const items = [now];
-  const perQuarter = (f: number) => Math.max(0, Math.round((n * f * (0.5 + next())) / quarters.length));
-  for (const quarter of quarters) {
-    const item: Record<string, unknown> = {
-      pk: `Q#${quarter}#PROV#${provinceCode}`,
-      sk,
-      // Every institution records something every quarter (both states have the same items).
-      'g.recorded': Math.max(1, perQuarter(0.2)),
-    };
-    const set = (attribute: string, value: number) => {
-      if (value !== 0) item[attribute] = value;
-    };
-    set('g.inventoried', perQuarter(0.7));
-    set('g.pool', perQuarter(0.45));
-    set('g.valid', perQuarter(0.15));
-    set('g.implemented', perQuarter(0.05));
-    set('g.evaluated', perQuarter(0.3));
-    set('f.newlyInventoried', perQuarter(0.7));
-    const deals = perQuarter(0.05);
-    set('f.deals', deals);
-    set('f.dealValueWan', Math.round(deals * 80 * next() * 100) / 100);
-    set('f.equityDeals', perQuarter(0.004));
-    set('f.licenseFilings', perQuarter(0.03));
-    set('f.licenseFilingsOrdinary', perQuarter(0.02));
-    set('f.licenseFilingsExclusive', perQuarter(0.01));
-    set('f.assignmentRegistrations', perQuarter(0.015));
-    set('f.openLicenseDeclarations', perQuarter(0.02));
-    set('f.openLicensesTaken', perQuarter(0.005));
-    set('f.productFilings', perQuarter(0.003));
+  /** An integer total spread at random over the quarters. */
+  const spread = (total: number) => {
+    const counts = quarters.map(() => 0);
+    for (let k = 0; k < total; k++) counts[Math.floor(next() * quarters.length)]! += 1;
+    return counts;
+  };
+  const quarterItems = quarters.map(
+    (quarter) => ({ pk: `Q#${quarter}#PROV#${provinceCode}`, sk }) as Record<string, unknown>,
+  );
+  const put = (attribute: string, counts: number[]) =>
+    counts.forEach((count, i) => {
+      if (count !== 0) quarterItems[i]![attribute] = count;
+    });
+  // The gauges changed during the quarters since 2024Q1 by part of what they are now (the rest is older).
+  for (const [attribute, fraction] of [
+    ['g.recorded', 0.3],
+    ['g.valid', 0.25],
+    ['g.inventoried', 0.8],
+    ['g.pool', 0.8],
+    ['g.implemented', 0.3],
+    ['g.evaluated', 0.9],
+  ] as const) {
+    const counts = spread(Math.round(targets[attribute]! * fraction));
+    put(attribute, counts);
+    if (attribute === 'g.inventoried') put('f.newlyInventoried', counts);
+  }
+  const flowsPerYear = (f: number) => spread(Math.round((n * f * quarters.length) / 4));
+  const dealCounts = flowsPerYear(0.02);
+  put('f.deals', dealCounts);
+  put(
+    'f.dealValueWan',
+    dealCounts.map((count) => Math.round(count * 80 * next() * 100) / 100),
+  );
+  put('f.equityDeals', flowsPerYear(0.002));
+  const exclusive = flowsPerYear(0.004);
+  const ordinary = flowsPerYear(0.008);
+  put('f.licenseFilingsExclusive', exclusive);
+  put('f.licenseFilingsOrdinary', ordinary);
+  put(
+    'f.licenseFilings',
+    exclusive.map((count, i) => count + ordinary[i]!),
+  );
+  put('f.assignmentRegistrations', flowsPerYear(0.006));
+  put('f.openLicenseDeclarations', flowsPerYear(0.01));
+  put('f.openLicensesTaken', flowsPerYear(0.002));
+  put('f.productFilings', flowsPerYear(0.001));
+  const items: Array<Record<string, unknown>> = [{ pk: `NOW#PROV#${provinceCode}`, sk, ...targets }];
+  quarterItems.forEach((item, i) => {
+    const firstEvaluations = (item['g.evaluated'] as number | undefined) ?? 0;
+    const deals = dealCounts[i]!;
     for (const [histogram, count] of [
-      ['ttfe', perQuarter(0.3)],
+      ['ttfe', firstEvaluations],
       ['ttd', deals],
     ] as const) {
       // Bounded: at most as many buckets as there are (131), however many patents.
       for (let k = 0; k < Math.min(count, 60); k++) {
         const days = Math.floor(next() * (histogram === 'ttfe' ? 90 : 900));
-        const bucket =
-          days <= 60
-            ? days
-            : days < 365
-              ? 61 + Math.floor((days - 61) / 7) * 7
-              : 365 + Math.floor((days - 365) / 30) * 30;
-        const attribute = `h.${histogram}.${bucket}`;
+        const attribute = `h.${histogram}.${dayBucket(days)}`;
         item[attribute] =
           ((item[attribute] as number | undefined) ?? 0) + Math.max(1, Math.round(count / 60));
       }
     }
-    items.push(item);
-  }
+    // A quarter without any change of the institution has no item.
+    if (Object.keys(item).length > 2) items.push(item);
+  });
   return items;
 }
 
@@ -309,12 +325,12 @@ export async function benchReport(): Promise<Record<string, unknown>> {
     const quarters = quartersBetween('2024Q1', current);
     const reportQuarter = quartersBetween('2024Q1', current).at(-2)!;
     const w = world(settings.institutions);
-    const states = { small: settings.small, large: settings.large } as const;
+    const states = { small: settings.small, large: settings.large, huge: settings.huge } as const;
     const tableOf = (state: keyof typeof states) => `bench-metrics-${state}`;
     const load: Record<string, unknown> = {};
     for (const state of Object.keys(states) as Array<keyof typeof states>) {
       await createTables(dynamodb, { [tableOf(state)]: tables.metrics }, (t) => t);
-      const next = random(state === 'small' ? 15 : 1500);
+      const next = random(states[state] % 100_003);
       const items = w.institutions.flatMap((institution, i) =>
         institutionItems(
           institution.uscc,
@@ -337,14 +353,13 @@ export async function benchReport(): Promise<Record<string, unknown>> {
     }
 
     // Warm-up, then alternate.
-    await reportRun(documents, tableOf('small'), reportQuarter, now);
-    await reportRun(documents, tableOf('large'), reportQuarter, now);
-    const runs = {
-      small: [] as Awaited<ReturnType<typeof reportRun>>[],
-      large: [] as Awaited<ReturnType<typeof reportRun>>[],
-    };
+    for (const state of Object.keys(states) as Array<keyof typeof states>)
+      await reportRun(documents, tableOf(state), reportQuarter, now);
+    type Run = Awaited<ReturnType<typeof reportRun>>;
+    const runs: Record<keyof typeof states, Run[]> = { small: [], large: [], huge: [] };
     for (let r = 0; r < settings.runs; r++) {
-      const order = r % 2 === 0 ? (['large', 'small'] as const) : (['small', 'large'] as const);
+      const order =
+        r % 2 === 0 ? (['large', 'huge', 'small'] as const) : (['small', 'huge', 'large'] as const);
       for (const state of order)
         runs[state].push(await reportRun(documents, tableOf(state), reportQuarter, now));
     }
@@ -358,6 +373,7 @@ export async function benchReport(): Promise<Record<string, unknown>> {
     });
     const small = summary('small');
     const large = summary('large');
+    const huge = summary('huge');
 
     // Recompute vs raw Scan of one core-shaped table.
     const coreTable = 'bench-core';
@@ -419,8 +435,10 @@ export async function benchReport(): Promise<Record<string, unknown>> {
       runs: settings.runs,
       ratio: round(large.totalMs / small.totalMs, 3),
       nationalRatio: round(large.nationalMs / small.nationalMs, 3),
+      ratio15MTo1500k: round(huge.totalMs / large.totalMs, 3),
       patents15k: small,
       patents1500k: large,
+      patents15M: huge,
       recompute: {
         coreItems: coreItems.length,
         patents,
