@@ -2,7 +2,7 @@
  * Metrics counters on the local cloud: registrations, an approval and a deal move the counters through
  * the core stream (streams poller -> applyCoreStreamToMetrics); a duplicate delivery of the same
  * records changes nothing; coverage and the figures read them; the recompute finds no difference in
- * this province. Own province 650000 and institution.
+ * this province. Own province 150000 (no other test file uses it) and institution.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +14,8 @@ import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import { quarterOf } from '../../schemas/metrics.ts';
 import { api, clients, cloud, eventually, tableName, token } from './helpers.ts';
 
-const province = '650000';
-const uscc = withUsccCheck('12650000MB0000661');
+const province = '150000';
+const uscc = withUsccCheck('12150000MB0000661');
 const row = (cells: string[]) => Object.fromEntries(templateHeaders.map((h, i) => [h, cells[i]!]));
 const nowKey = { pk: `NOW#PROV#${province}`, sk: `INST#${uscc}` };
 
