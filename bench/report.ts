@@ -11,6 +11,9 @@
  * patents up to a bound (histogram buckets, grant quarters of the 5-year-rule gauges). Institution sizes
  * are skewed (Zipf 0.8), provinces too. The two states live in two tables of one DynamoDB Local; the
  * report runs alternate between them (warm-up first), and the median of the runs is reported.
+ * After loading, the quarter close (functions/metrics/quarter-close.ts, as the recompute job runs it)
+ * writes the snapshots of the last five ended quarters; the report of the last ended quarter Q then reads
+ * the snapshots of Q, Q - 1 and Q - 4 only (3 items per institution + 3 per province, in both states).
  *
  * Recompute. BENCH_RECOMPUTE_PATENTS (default 100,000) patents of ~1 KB with, for a third of them, an
  * evaluation and for some a pipeline event, plus deals: the recompute (dry run: no corrections, one
@@ -25,10 +28,12 @@ import { computeQuarterFigures } from '../functions/metrics/figures.ts';
 import {
   coreScanFilter,
   dynamoMetricsReadPort,
+  dynamoQuarterClosePorts,
   readAllCounters,
   saveReconciliation,
   scanSegment,
 } from '../functions/metrics/metrics-store.ts';
+import { closeQuarters } from '../functions/metrics/quarter-close.ts';
 import { recomputeMetrics } from '../functions/metrics/recompute-job.ts';
 import { random } from '../infra/local/demo-patents.ts';
 import { createTables, startDynamoDbLocal, waitForDynamoDb } from '../infra/local/dynamodb-local.ts';
@@ -37,7 +42,13 @@ import { tables } from '../infra/resources.ts';
 import { withApplicationCheck } from '../schemas/codes/application-number.ts';
 import { provinceNames } from '../schemas/codes/provinces.ts';
 import { withUsccCheck } from '../schemas/codes/uscc.ts';
-import { type Quarter, quarterOf, quartersBetween } from '../schemas/metrics.ts';
+import {
+  previousQuarter,
+  type Quarter,
+  quarterOf,
+  quartersBetween,
+  sameQuarterLastYear,
+} from '../schemas/metrics.ts';
 
 const env = (name: string, fallback: number) => {
   const value = Number(process.env[name]);
@@ -343,11 +354,35 @@ export async function benchReport(): Promise<Record<string, unknown>> {
       const started = performance.now();
       await writeAll(documents, tableOf(state), items);
       const bytes = items.reduce((sum, item) => sum + JSON.stringify(item).length, 0);
+      const loadSeconds = round((performance.now() - started) / 1000);
+      const closeStarted = performance.now();
+      const closed = await closeQuarters({
+        ...dynamoQuarterClosePorts(documents, tableOf(state)),
+        now: () => now,
+      });
+      const closeSeconds = round((performance.now() - closeStarted) / 1000);
+      // What the report of the last ended quarter reads: the snapshots of Q, Q - 1, Q - 4.
+      const reader = dynamoMetricsReadPort(documents, tableOf(state));
+      let snapshotItems = 0;
+      let snapshotBytes = 0;
+      for (const x of [reportQuarter, previousQuarter(reportQuarter), sameQuarterLastYear(reportQuarter)])
+        for (const code of mainland) {
+          const snapshot = await reader.snapshotItems!(code, x);
+          snapshotItems += snapshot.rows.length + 1;
+          snapshotBytes +=
+            snapshot.rows.reduce((sum, row) => sum + JSON.stringify(row.counters).length, 0) +
+            JSON.stringify(snapshot.histograms).length;
+        }
       load[state] = {
         patents: states[state],
         counterItems: items.length,
         meanItemBytes: Math.round(bytes / items.length),
-        loadSeconds: round((performance.now() - started) / 1000),
+        loadSeconds,
+        closedQuarters: closed.quarters,
+        snapshotsWritten: closed.snapshots,
+        closeSeconds,
+        reportItemsRead: snapshotItems,
+        reportMeanItemBytes: Math.round(snapshotBytes / snapshotItems),
       };
       console.log(`loaded ${state}: ${items.length} counter items`);
     }
@@ -450,7 +485,7 @@ export async function benchReport(): Promise<Record<string, unknown>> {
         rawScanSeconds: round(rawScanSeconds, 2),
         recomputeSeconds: round(recomputeSeconds, 2),
       },
-      note: `Counter items written directly (what a report reads): per institution NOW + one item per quarter 2024Q1-${current}, in both states. computeQuarterFigures national + ${mainland.length} provinces, median of ${settings.runs} alternating runs after a warm-up, on DynamoDB Local (one JVM, 2 cores shared). Recompute: a ${settings.recomputePatents}-patent core table (about ${coreItems.length} items with evaluations, events and deals), recompute (dry run) vs raw parallel Scan, ${settings.segments} segments, best of 2.`,
+      note: `Counter items written directly: per institution NOW + one item per quarter 2024Q1-${current} (a quarter without change has no item), then the quarter close of the last five ended quarters (snapshots: what the report reads). computeQuarterFigures national + ${mainland.length} provinces, median of ${settings.runs} alternating runs after a warm-up, on DynamoDB Local (one JVM, 2 cores shared). Recompute: a ${settings.recomputePatents}-patent core table (about ${coreItems.length} items with evaluations, events and deals), recompute (dry run) vs raw parallel Scan, ${settings.segments} segments, best of 2.`,
     };
   } finally {
     child.kill();

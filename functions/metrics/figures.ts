@@ -4,8 +4,14 @@
  * a province costs O(its institutions) items per quarter read, the nation O(provinces + institutions);
  * patents are never read. The quarterly report (functions/reports) renders the result.
  *
- * Stock at the end of quarter X = the gauges now - the gauge changes logged in the quarters after X,
- * so a report reads the NOW items and the quarter items from X - 4 up to the current quarter.
+ * A closed quarter X (functions/metrics/quarter-close.ts) has one snapshot item per institution
+ * (`S#<X>#PROV#<code>` / `INST#<USCC>`: stock at the end of X, flows of X, the institution's medians)
+ * and one per province (`PROV`: the merged histograms of X): the report of Q reads exactly the snapshots
+ * of Q, Q - 1 and Q - 4, a fixed number of bounded items per institution whatever the activity.
+ * A quarter not closed yet (the current one, or a past one before its close ran) is derived from the
+ * counters: stock at the end of X = the gauges now - the gauge changes logged in the quarters after X,
+ * so it reads the NOW items and the quarter items from X up to the current quarter. Both give the same
+ * figures (test/unit/metrics-property.test.ts).
  */
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import {
@@ -30,7 +36,7 @@ import {
   sameQuarterLastYear,
 } from '../../schemas/metrics.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
-import { fundedGaugePrefix, histogramMedian } from './counters.ts';
+import { flows, fundedGaugePrefix, gauges, histogramMedian, histograms } from './counters.ts';
 
 // ------------------------------------------------------------------------------------------ ports
 
@@ -47,7 +53,20 @@ export interface ReconciliationSummary {
   provinces: string[];
 }
 
+/** A quarter's snapshot items of one province (or one institution of it). */
+export interface QuarterSnapshot {
+  /** false: the quarter is not closed for this province (no `PROV` item): derive it from the counters. */
+  closed: boolean;
+  rows: CounterRow[];
+  /** The province's merged histograms of the quarter (`h.<histogram>.<bucket>`). */
+  histograms: Record<string, number>;
+}
+
 export interface MetricsReadPort {
+  /** The snapshot items of a closed quarter (`S#<quarter>#PROV#<code>`); optional. */
+  snapshotItems?(provinceCode: string, quarter: Quarter): Promise<QuarterSnapshot>;
+  /** One institution's snapshot of a closed quarter (and whether the province's quarter is closed). */
+  institutionSnapshot?(provinceCode: string, uscc: string, quarter: Quarter): Promise<QuarterSnapshot>;
   /** The counter items of one province: the gauges now ('now') or one quarter's item. */
   provinceItems(provinceCode: string, item: 'now' | Quarter): Promise<CounterRow[]>;
   /** One institution's item, if any. */
@@ -60,23 +79,87 @@ export interface MetricsReadPort {
 
 // ------------------------------------------------------------------------------------- raw figures
 
-interface Raw {
+export interface Raw {
   gauges: Record<string, number>;
   flows: Record<string, number>;
   histograms: { ttfe: Map<number, number>; ttd: Map<number, number> };
+  /** From a snapshot: the 5-year-rule count at the end of the quarter (instead of the `fu.` gauges). */
+  fiveYear?: number;
+  /** From a snapshot: the institution's medians (its histograms are in the province item). */
+  medians?: { ttfe: number | null; ttd: number | null };
 }
-const emptyRaw = (): Raw => ({ gauges: {}, flows: {}, histograms: { ttfe: new Map(), ttd: new Map() } });
+export const emptyRaw = (): Raw => ({
+  gauges: {},
+  flows: {},
+  histograms: { ttfe: new Map(), ttd: new Map() },
+});
 
+/** Sums gauges, flows and 5-year counts (histograms are merged separately: addHistograms). */
 function addRaw(into: Raw, from: Raw) {
   for (const [k, v] of Object.entries(from.gauges)) into.gauges[k] = (into.gauges[k] ?? 0) + v;
   for (const [k, v] of Object.entries(from.flows)) into.flows[k] = (into.flows[k] ?? 0) + v;
+  if (from.fiveYear !== undefined) into.fiveYear = (into.fiveYear ?? 0) + from.fiveYear;
+}
+
+function addHistograms(into: Raw, from: Raw['histograms']) {
   for (const name of ['ttfe', 'ttd'] as const)
-    for (const [k, v] of from.histograms[name])
-      into.histograms[name].set(k, (into.histograms[name].get(k) ?? 0) + v);
+    for (const [k, v] of from[name]) into.histograms[name].set(k, (into.histograms[name].get(k) ?? 0) + v);
+}
+
+/** `h.<histogram>.<bucket>` attributes -> histograms. */
+export function histogramsOf(counters: Record<string, number>): Raw['histograms'] {
+  const result: Raw['histograms'] = { ttfe: new Map(), ttd: new Map() };
+  for (const [attribute, value] of Object.entries(counters)) {
+    if (!attribute.startsWith('h.')) continue;
+    const [, name, bucket] = attribute.split('.');
+    if (name === 'ttfe' || name === 'ttd') result[name].set(Number(bucket), value);
+  }
+  return result;
+}
+
+/** A snapshot item's counters -> the institution's raw figures at the end of / during its quarter. */
+export function rawFromSnapshot(counters: Record<string, number>): Raw {
+  const raw = emptyRaw();
+  raw.fiveYear = counters['s.fiveYear'] ?? 0;
+  raw.medians = { ttfe: counters['m.ttfe'] ?? null, ttd: counters['m.ttd'] ?? null };
+  for (const [attribute, value] of Object.entries(counters)) {
+    if (attribute.startsWith('g.')) raw.gauges[attribute.slice(2)] = value;
+    else if (attribute.startsWith('f.')) raw.flows[attribute.slice(2)] = value;
+  }
+  return raw;
+}
+
+/** Five-year-rule patents at the end of X from the `fu.<grant quarter>` gauges. */
+function fiveYearOf(gauges: Record<string, number>, x: Quarter): number {
+  let fiveYear = 0;
+  const limit = quarterIndex(x) - fiveYearRuleQuarters;
+  for (const [name, value] of Object.entries(gauges)) {
+    if (!name.startsWith(fundedGaugePrefix)) continue;
+    const grantQuarter = name.slice(fundedGaugePrefix.length) as Quarter;
+    if (quarterIndex(grantQuarter) <= limit) fiveYear += value;
+  }
+  return fiveYear;
+}
+
+/**
+ * A derived raw (rawAt) -> the attributes of its snapshot item: every gauge and flow (zeros included:
+ * a fixed set), the 5-year count and the medians (left out while null).
+ */
+export function snapshotCounters(raw: Raw, x: Quarter): Record<string, number> {
+  const counters: Record<string, number> = {};
+  for (const gauge of gauges) counters[`g.${gauge}`] = raw.gauges[gauge] ?? 0;
+  for (const flow of flows) counters[`f.${flow}`] = raw.flows[flow] ?? 0;
+  for (const [name, value] of Object.entries(raw.flows)) counters[`f.${name}`] = value;
+  counters['s.fiveYear'] = fiveYearOf(raw.gauges, x);
+  for (const name of histograms) {
+    const median = histogramMedian(raw.histograms[name]);
+    if (median !== null) counters[`m.${name}`] = median;
+  }
+  return counters;
 }
 
 /** One institution at the end of quarter X (stock) and during X (flows, histograms). */
-function rawAt(
+export function rawAt(
   now: Record<string, number>,
   quarterItems: Map<Quarter, Record<string, number>>,
   x: Quarter,
@@ -90,13 +173,10 @@ function rawAt(
       if (attribute.startsWith('g.'))
         raw.gauges[attribute.slice(2)] = (raw.gauges[attribute.slice(2)] ?? 0) - value;
   }
-  for (const [attribute, value] of Object.entries(quarterItems.get(x) ?? {})) {
+  const item = quarterItems.get(x) ?? {};
+  for (const [attribute, value] of Object.entries(item))
     if (attribute.startsWith('f.')) raw.flows[attribute.slice(2)] = value;
-    else if (attribute.startsWith('h.')) {
-      const [, name, bucket] = attribute.split('.');
-      if (name === 'ttfe' || name === 'ttd') raw.histograms[name].set(Number(bucket), value);
-    }
-  }
+  raw.histograms = histogramsOf(item);
   return raw;
 }
 
@@ -108,13 +188,8 @@ const ratio = (numerator: number, denominator: number) =>
 export function metricValues(raw: Raw, x: Quarter): Record<MetricId, number | null> {
   const g = (name: string) => raw.gauges[name] ?? 0;
   const f = (name: string) => raw.flows[name] ?? 0;
-  let fiveYear = 0;
-  const limit = quarterIndex(x) - fiveYearRuleQuarters;
-  for (const [name, value] of Object.entries(raw.gauges)) {
-    if (!name.startsWith(fundedGaugePrefix)) continue;
-    const grantQuarter = name.slice(fundedGaugePrefix.length) as Quarter;
-    if (quarterIndex(grantQuarter) <= limit) fiveYear += value;
-  }
+  // Derived raws carry `fu.` gauges, snapshot raws the count: a sum of both kinds carries both.
+  const fiveYear = fiveYearOf(raw.gauges, x) + (raw.fiveYear ?? 0);
   const values: Record<MetricId, number | null> = {
     assignmentRegistrations: f('assignmentRegistrations'),
     licenseFilings: f('licenseFilings'),
@@ -141,8 +216,8 @@ export function metricValues(raw: Raw, x: Quarter): Record<MetricId, number | nu
     industrializationRate: ratio(g('industrialized'), g('valid')),
     inventoryCoverage: ratio(g('inventoried'), g('recorded')),
     evaluationCoverage: ratio(g('evaluated'), g('pool')),
-    medianDaysToFirstEvaluation: histogramMedian(raw.histograms.ttfe),
-    medianDaysToDeal: histogramMedian(raw.histograms.ttd),
+    medianDaysToFirstEvaluation: raw.medians ? raw.medians.ttfe : histogramMedian(raw.histograms.ttfe),
+    medianDaysToDeal: raw.medians ? raw.medians.ttd : histogramMedian(raw.histograms.ttd),
   };
   return values;
 }
@@ -216,13 +291,41 @@ export async function computeQuarterFigures(
   }
   const prev = previousQuarter(quarter);
   const year = sameQuarterLastYear(quarter);
-  const quarters = quartersBetween(year, current);
   const provinces = scope.level === 'national' ? [...provinceNames.keys()].sort() : [scope.provinceCode];
 
-  // Reads: per province, the NOW items and one item set per quarter from year to current.
-  const reads = provinces.flatMap((code) => (['now', ...quarters] as const).map((item) => ({ code, item })));
   const concurrency = options.concurrency ?? 16;
-  const results = await pool(reads, concurrency, async ({ code, item }) => {
+  const targets = { q: quarter, prev, year } as const;
+  const whens = ['q', 'prev', 'year'] as const;
+  type When = (typeof whens)[number];
+
+  // 1. The snapshots of the closed quarters (every quarter before the current one may be closed).
+  const snapshotReads = provinces.flatMap((code) =>
+    whens.filter((when) => compareQuarters(targets[when], current) < 0).map((when) => ({ code, when })),
+  );
+  const snapshotPort =
+    scope.level === 'institution'
+      ? port.institutionSnapshot &&
+        ((code: string, x: Quarter) => port.institutionSnapshot!(code, scope.institutionUscc, x))
+      : port.snapshotItems && ((code: string, x: Quarter) => port.snapshotItems!(code, x));
+  const snapshots = snapshotPort
+    ? await pool(snapshotReads, concurrency, async ({ code, when }) => ({
+        code,
+        when,
+        snapshot: await snapshotPort(code, targets[when]),
+      }))
+    : [];
+  const closed = new Map<string, QuarterSnapshot>();
+  for (const { code, when, snapshot } of snapshots)
+    if (snapshot.closed) closed.set(`${code}|${when}`, snapshot);
+
+  // 2. The rest is derived from the counters: NOW and the quarter items from the earliest such X on.
+  const derivedReads = provinces.flatMap((code) => {
+    const open = whens.filter((when) => !closed.has(`${code}|${when}`)).map((when) => targets[when]);
+    if (!open.length) return [];
+    const from = open.reduce((a, b) => (compareQuarters(a, b) <= 0 ? a : b));
+    return (['now', ...quartersBetween(from, current)] as const).map((item) => ({ code, item }));
+  });
+  const results = await pool(derivedReads, concurrency, async ({ code, item }) => {
     if (scope.level === 'institution') {
       const row = await port.institutionItem(code, scope.institutionUscc, item);
       return { item, rows: row ? [row] : [] };
@@ -246,16 +349,38 @@ export async function computeQuarterFigures(
       byInstitution.set(key, entry);
     }
   }
-  const institutions: InstitutionState[] = [...byInstitution.entries()]
-    .map(([uscc, entry]) => ({
+  const states = new Map<string, InstitutionState>();
+  const stateOf = (uscc: string, provinceCode: string) => {
+    const state = states.get(uscc) ?? {
       uscc,
-      provinceCode: entry.provinceCode,
-      at: {
-        q: rawAt(entry.now, entry.quarters, quarter, current),
-        prev: rawAt(entry.now, entry.quarters, prev, current),
-        year: rawAt(entry.now, entry.quarters, year, current),
-      },
-    }))
+      provinceCode,
+      at: { q: emptyRaw(), prev: emptyRaw(), year: emptyRaw() },
+    };
+    states.set(uscc, state);
+    return state;
+  };
+  // Histograms per province and quarter: of every institution (medians of the aggregates).
+  const provinceHistograms = new Map<string, Raw['histograms']>();
+  for (const [uscc, entry] of byInstitution) {
+    for (const when of whens) {
+      if (closed.has(`${entry.provinceCode}|${when}`)) continue;
+      const raw = rawAt(entry.now, entry.quarters, targets[when], current);
+      stateOf(uscc, entry.provinceCode).at[when] = raw;
+      const merged = provinceHistograms.get(`${entry.provinceCode}|${when}`) ?? {
+        ttfe: new Map(),
+        ttd: new Map(),
+      };
+      addHistograms({ ...emptyRaw(), histograms: merged }, raw.histograms);
+      provinceHistograms.set(`${entry.provinceCode}|${when}`, merged);
+    }
+  }
+  for (const [key, snapshot] of closed) {
+    const when = key.slice(key.indexOf('|') + 1) as When;
+    for (const row of snapshot.rows)
+      stateOf(row.institutionUscc, row.provinceCode).at[when] = rawFromSnapshot(row.counters);
+    provinceHistograms.set(key, histogramsOf(snapshot.histograms));
+  }
+  const institutions: InstitutionState[] = [...states.values()]
     .filter((state) => hasAnything(state.at.q) || hasAnything(state.at.prev) || hasAnything(state.at.year))
     .sort((a, b) => (a.provinceCode + a.uscc < b.provinceCode + b.uscc ? -1 : 1));
 
@@ -263,11 +388,22 @@ export async function computeQuarterFigures(
   const byProvince = new Map<string, { q: Raw; prev: Raw; year: Raw }>();
   for (const state of institutions) {
     const p = byProvince.get(state.provinceCode) ?? { q: emptyRaw(), prev: emptyRaw(), year: emptyRaw() };
-    for (const when of ['q', 'prev', 'year'] as const) {
+    for (const when of whens) {
       addRaw(total[when], state.at[when]);
       addRaw(p[when], state.at[when]);
     }
     byProvince.set(state.provinceCode, p);
+  }
+  for (const [key, merged] of provinceHistograms) {
+    const [code, when] = key.split('|') as [string, When];
+    addHistograms(total[when], merged);
+    const p = byProvince.get(code);
+    if (p) addHistograms(p[when], merged);
+  }
+  if (scope.level === 'institution') {
+    // A closed quarter carries the institution's medians (its histograms are not in the snapshot).
+    const state = states.get(scope.institutionUscc);
+    for (const when of whens) if (state?.at[when].medians) total[when].medians = state.at[when].medians;
   }
 
   const values = metricValues(total.q, quarter);

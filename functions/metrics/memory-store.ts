@@ -2,7 +2,10 @@
  * In-memory MetricsWriteStore with the DynamoDB adapter's semantics (conditional shadow, event marker,
  * all-or-nothing commit): unit and property tests run the stream use-case through it.
  */
-import { applyDelta, fundedListKeys, itemId } from './counters.ts';
+import type { Quarter } from '../../schemas/metrics.ts';
+import { applyDelta, fundedListKeys, itemId, keyOfItemId } from './counters.ts';
+import type { CounterRow, MetricsReadPort, QuarterSnapshot } from './figures.ts';
+import { type QuarterClosePorts, snapshotPartition, snapshotProvinceSk } from './quarter-close.ts';
 import type { CounterMap } from './recompute.ts';
 import type { FundedEntry, MetricsCommit, MetricsWriteStore, Shadow } from './stream-apply.ts';
 
@@ -11,6 +14,8 @@ export class MemoryMetricsStore implements MetricsWriteStore {
   readonly shadows = new Map<string, Shadow>();
   readonly markers = new Set<string>();
   readonly funded = new Map<string, FundedEntry>();
+  /** Quarter-close snapshots (`S#<quarter>#PROV#<code>|<sk>`), apart from the counters. */
+  readonly snapshots = new Map<string, Record<string, number>>();
   commits = 0;
 
   constructor(
@@ -43,4 +48,56 @@ export class MemoryMetricsStore implements MetricsWriteStore {
     this.commits += 1;
     return 'committed' as const;
   }
+}
+
+const rowsOf = (items: Map<string, Record<string, number>>, pk: string): CounterRow[] =>
+  [...items]
+    .filter(([id]) => keyOfItemId(id).pk === pk && keyOfItemId(id).sk.startsWith('INST#'))
+    .map(([id, counters]) => ({
+      provinceCode: pk.slice(pk.indexOf('PROV#') + 5),
+      institutionUscc: keyOfItemId(id).sk.slice(5),
+      counters: { ...counters },
+    }));
+
+function snapshotOf(store: MemoryMetricsStore, provinceCode: string, quarter: Quarter): QuarterSnapshot {
+  const pk = snapshotPartition(quarter, provinceCode);
+  const province = store.snapshots.get(`${pk}|${snapshotProvinceSk}`);
+  return province
+    ? { closed: true, rows: rowsOf(store.snapshots, pk), histograms: { ...province } }
+    : { closed: false, rows: [], histograms: {} };
+}
+
+/** The figures' read port over a memory store (counters and snapshots). */
+export function memoryMetricsReadPort(
+  store: MemoryMetricsStore,
+  extras: Pick<MetricsReadPort, 'institutionNames' | 'lastReconciliation'> = {},
+): MetricsReadPort {
+  const pkOf = (province: string, item: 'now' | Quarter) =>
+    item === 'now' ? `NOW#PROV#${province}` : `Q#${item}#PROV#${province}`;
+  return {
+    provinceItems: async (province, item) => rowsOf(store.counters, pkOf(province, item)),
+    institutionItem: async (province, uscc, item) =>
+      rowsOf(store.counters, pkOf(province, item)).find((r) => r.institutionUscc === uscc),
+    snapshotItems: async (province, quarter) => snapshotOf(store, province, quarter),
+    institutionSnapshot: async (province, uscc, quarter) => {
+      const snapshot = snapshotOf(store, province, quarter);
+      return { ...snapshot, rows: snapshot.rows.filter((r) => r.institutionUscc === uscc), histograms: {} };
+    },
+    ...extras,
+  };
+}
+
+/** The quarter-close ports over a memory store (a close replaces the province's snapshot). */
+export function memoryQuarterClosePorts(store: MemoryMetricsStore, now: () => Date): QuarterClosePorts {
+  return {
+    read: memoryMetricsReadPort(store),
+    async writeSnapshot(quarter, provinceCode, institutions, province) {
+      const pk = snapshotPartition(quarter, provinceCode);
+      for (const id of [...store.snapshots.keys()]) if (keyOfItemId(id).pk === pk) store.snapshots.delete(id);
+      for (const row of institutions)
+        store.snapshots.set(`${pk}|INST#${row.institutionUscc}`, { ...row.counters });
+      store.snapshots.set(`${pk}|${snapshotProvinceSk}`, { ...province.histograms });
+    },
+    now,
+  };
 }

@@ -46,6 +46,16 @@ where either side is null).
 Scopes: every metric exists for the nation, each province and each institution; a province is the sum
 of its institutions, the nation the sum of the provinces.
 
+## Closed quarters
+
+Once a quarter has ended, the quarter close writes its snapshot: per institution the stock at the end
+of the quarter, its flows and medians, per province the merged histograms. The report of a closed
+quarter Q reads the snapshots of Q, Q-1 and Q-4 only: a fixed number of bounded items per institution,
+however many patents and events there are. A quarter not closed yet (the current one) is derived from
+the counters, with the same result. The close runs with the metrics recompute (weekly, the last five
+ended quarters, so flows recorded late are taken in). Layout and measured cost:
+[data-model.md](data-model.md#metrics), bench/results/report.json.
+
 ## Definitions
 
 | id | 中文 | English | kind | unit | how it is counted |

@@ -5,6 +5,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -24,7 +25,8 @@ import {
   quarterPartition,
   shadowKey,
 } from './counters.ts';
-import type { CounterRow, MetricsReadPort } from './figures.ts';
+import type { CounterRow, MetricsReadPort, QuarterSnapshot } from './figures.ts';
+import { type QuarterClosePorts, snapshotPartition, snapshotProvinceSk } from './quarter-close.ts';
 import type { CounterMap } from './recompute.ts';
 import type { MetricsCommit, MetricsWriteStore, Shadow } from './stream-apply.ts';
 
@@ -138,11 +140,45 @@ const quarterOrNow = (provinceCode: string, item: 'now' | Quarter) =>
 function toRow(provinceCode: string, item: Record<string, unknown>): CounterRow {
   const counters: Record<string, number> = {};
   for (const [attribute, value] of Object.entries(item))
-    if (typeof value === 'number' && /^[gfh]\./.test(attribute)) counters[attribute] = value;
+    if (typeof value === 'number' && /^[gfhms]\./.test(attribute)) counters[attribute] = value;
   return { provinceCode, institutionUscc: String(item.sk).slice('INST#'.length), counters };
 }
 
-/** Reads counter partitions (every page) and the last reconciliation. */
+/** Every item of one partition (every page). */
+async function queryPartition(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  pk: string,
+  projection?: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const { Items = [], LastEvaluatedKey } = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ...(projection ? { ProjectionExpression: projection } : {}),
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...Items);
+    startKey = LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+function snapshotFrom(provinceCode: string, items: Record<string, unknown>[]): QuarterSnapshot {
+  const province = items.find((item) => item.sk === snapshotProvinceSk);
+  return {
+    closed: province !== undefined,
+    rows: items.filter((item) => item.sk !== snapshotProvinceSk).map((item) => toRow(provinceCode, item)),
+    histograms: province ? toRow(provinceCode, province).counters : {},
+  };
+}
+
+/** Reads counter partitions (every page), the quarter snapshots and the last reconciliation. */
 export function dynamoMetricsReadPort(
   documents: DynamoDBDocumentClient,
   tableName: string,
@@ -166,6 +202,28 @@ export function dynamoMetricsReadPort(
       } while (startKey);
       return rows;
     },
+    async snapshotItems(provinceCode, quarter) {
+      return snapshotFrom(
+        provinceCode,
+        await queryPartition(documents, tableName, snapshotPartition(quarter, provinceCode)),
+      );
+    },
+    async institutionSnapshot(provinceCode, uscc, quarter) {
+      const pk = snapshotPartition(quarter, provinceCode);
+      const [institution, province] = await Promise.all(
+        [`INST#${uscc}`, snapshotProvinceSk].map((sk) =>
+          documents.send(
+            new GetCommand({
+              TableName: tableName,
+              Key: { pk, sk },
+              ...(sk === snapshotProvinceSk ? { ProjectionExpression: 'pk, sk' } : {}),
+            }),
+          ),
+        ),
+      );
+      const items = [institution!.Item, province!.Item].filter((item) => item !== undefined);
+      return { ...snapshotFrom(provinceCode, items), histograms: {} };
+    },
     async institutionItem(provinceCode, uscc, item) {
       const { Item } = await documents.send(
         new GetCommand({
@@ -183,6 +241,57 @@ export function dynamoMetricsReadPort(
         : undefined;
     },
   };
+}
+
+/** The quarter-close ports over the metrics table: a close replaces the province's snapshot items. */
+export function dynamoQuarterClosePorts(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): QuarterClosePorts {
+  return {
+    read: dynamoMetricsReadPort(documents, tableName),
+    async writeSnapshot(quarter, provinceCode, institutions, province) {
+      const pk = snapshotPartition(quarter, provinceCode);
+      const written = new Set(institutions.map((row) => `INST#${row.institutionUscc}`));
+      const stale = (await queryPartition(documents, tableName, pk, 'pk, sk'))
+        .map((item) => String(item.sk))
+        .filter((sk) => sk !== snapshotProvinceSk && !written.has(sk));
+      // Institutions first, the PROV item (the 'closed' mark) last.
+      const requests = [
+        ...stale.map((sk) => ({ DeleteRequest: { Key: { pk, sk } } })),
+        ...institutions.map((row) => ({
+          PutRequest: { Item: { pk, sk: `INST#${row.institutionUscc}`, ...row.counters } },
+        })),
+      ];
+      await batchWrite(documents, tableName, requests);
+      await batchWrite(documents, tableName, [
+        {
+          PutRequest: {
+            Item: { pk, sk: snapshotProvinceSk, ...province.histograms, closedAt: province.closedAt },
+          },
+        },
+      ]);
+    },
+    now: () => new Date(),
+  };
+}
+
+type WriteRequest = {
+  PutRequest?: { Item: Record<string, unknown> };
+  DeleteRequest?: { Key: Record<string, unknown> };
+};
+
+async function batchWrite(documents: DynamoDBDocumentClient, tableName: string, requests: WriteRequest[]) {
+  for (let i = 0; i < requests.length; i += 25) {
+    let pending = requests.slice(i, i + 25);
+    for (let attempt = 0; pending.length; attempt++) {
+      if (attempt) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+      const { UnprocessedItems } = await documents.send(
+        new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
+      );
+      pending = (UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
+    }
+  }
 }
 
 // -------------------------------------------------------------------------------- reconciliation

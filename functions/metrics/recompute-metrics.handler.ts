@@ -1,23 +1,57 @@
-/** Schedule metrics-recompute (weekly): rebuild the counters from core, correct and record the differences. */
+/**
+ * Schedule metrics-recompute (weekly): rebuild the counters from core, correct and record the differences,
+ * then close the last five ended quarters again (quarter-close.ts: the snapshots the reports read).
+ * Payload `{ closeOnly: true }` only closes (run it when a quarter has ended, before its report), the
+ * last five ended quarters or `quarters` (ended ones, YYYYQn), every province or `provinces`;
+ * `{ dryRun: true }` neither corrects nor closes.
+ */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { provinceNames } from '../../schemas/codes/provinces.ts';
+import { type Quarter, quarterPattern } from '../../schemas/metrics.ts';
 import { documents } from '../shared/clients.ts';
 import { config } from '../shared/config.ts';
 import { logger } from '../shared/powertools.ts';
 import {
   applyIncrements,
   coreScanFilter,
+  dynamoQuarterClosePorts,
   readAllCounters,
   saveReconciliation,
   scanSegment,
 } from './metrics-store.ts';
+import { closeQuarters } from './quarter-close.ts';
 import { recomputeMetrics } from './recompute-job.ts';
 
 const core = config.tableName('core');
 const metrics = config.tableName('metrics');
 
 export const handler = middy(
-  async (event: { dryRun?: boolean | string; segments?: number | string } = {}) => {
+  async (
+    event: {
+      dryRun?: boolean | string;
+      segments?: number | string;
+      closeOnly?: boolean | string;
+      quarters?: string[];
+      provinces?: string[];
+    } = {},
+  ) => {
+    const dryRun = event.dryRun === true || event.dryRun === 'true';
+    const close = () => closeQuarters(dynamoQuarterClosePorts(documents, metrics));
+    if (event.closeOnly === true || event.closeOnly === 'true') {
+      for (const quarter of event.quarters ?? [])
+        if (!quarterPattern.test(quarter))
+          throw new Error(`quarters: ${quarter} is not YYYYQn (e.g. 2025Q4)`);
+      for (const code of event.provinces ?? [])
+        if (!provinceNames.has(code))
+          throw new Error(`provinces: ${code} is not a province code (e.g. 110000)`);
+      const closed = await closeQuarters(dynamoQuarterClosePorts(documents, metrics), {
+        ...(event.quarters ? { quarters: event.quarters as Quarter[] } : {}),
+        ...(event.provinces ? { provinces: event.provinces } : {}),
+      });
+      logger.info('metrics quarters closed', closed);
+      return { closed };
+    }
     const record = await recomputeMetrics(
       {
         scanCore: (segment, totalSegments, visit) =>
@@ -29,9 +63,10 @@ export const handler = middy(
       },
       {
         totalSegments: Math.min(64, Math.max(1, Number(event.segments ?? 8))),
-        correct: !(event.dryRun === true || event.dryRun === 'true'),
+        correct: !dryRun,
       },
     );
+    const closed = dryRun ? undefined : await close();
     const { differences, ...summary } = record;
     if (record.differenceCount)
       logger.warn('metrics reconciliation found differences', {
@@ -39,6 +74,6 @@ export const handler = middy(
         first: differences.slice(0, 20),
       });
     else logger.info('metrics reconciliation: counters match', summary);
-    return summary;
+    return { ...summary, ...(closed ? { closed } : {}) };
   },
 ).use(injectLambdaContext(logger));

@@ -2,7 +2,8 @@
  * Metrics counters on the local cloud: registrations, an approval and a deal move the counters through
  * the core stream (streams poller -> applyCoreStreamToMetrics); a duplicate delivery of the same
  * records changes nothing; coverage and the figures read them; the recompute finds no difference in
- * this province. Own province 150000 (no other test file uses it) and institution.
+ * this province; the quarter close writes the snapshots the report of a closed quarter reads, with the
+ * figures derived from the counters. Own province 150000 (no other test file uses it) and institution.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { dynamoMetricsReadPort, dynamoMetricsWriteStore } from '../../functions/
 import { applyStreamRecord } from '../../functions/metrics/stream-apply.ts';
 import { demoInventoryRows, templateHeaders } from '../../infra/local/demo-patents.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { quarterOf } from '../../schemas/metrics.ts';
+import { previousQuarter, quarterOf } from '../../schemas/metrics.ts';
 import { api, clients, cloud, eventually, tableName, token } from './helpers.ts';
 
 const province = '150000';
@@ -209,5 +210,36 @@ describe('metrics counters from the core stream', () => {
       token: await token('province-admin', { province }),
     });
     expect(province_.status).toBe(403);
+  });
+
+  it('the quarter close writes the snapshots of the province; the report of the closed quarter reads them', async () => {
+    const quarter = previousQuarter(quarterOf(new Date()));
+    const port = dynamoMetricsReadPort(clients().documents, tableName('metrics'));
+    const { snapshotItems, institutionSnapshot, ...derived } = port;
+    const scope = { level: 'province' as const, provinceCode: province };
+    const expected = await computeQuarterFigures(derived, quarter, scope);
+    // Only this province and quarter: other test files' counters stay derived.
+    const fired = await fetch(`${cloud().controlUrl}/_local/schedules/metrics-recompute/fire`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ payload: { closeOnly: true, quarters: [quarter], provinces: [province] } }),
+    });
+    const run = (await fired.json()) as { ok: boolean; result?: { closed: { snapshots: number } } };
+    expect(run.ok, JSON.stringify(run)).toBe(true);
+    expect(run.result!.closed.snapshots).toBe(1);
+    // Everything was recorded in the current quarter: nothing at the end of the previous one.
+    expect(await counters({ pk: `S#${quarter}#PROV#${province}`, sk: `INST#${uscc}` })).toMatchObject({
+      'g.recorded': 0,
+      'f.deals': 0,
+      's.fiveYear': 0,
+    });
+    expect(await counters({ pk: `S#${quarter}#PROV#${province}`, sk: 'PROV' })).toHaveProperty('closedAt');
+    const snapshot = await port.snapshotItems!(province, quarter);
+    expect(snapshot.closed).toBe(true);
+    const actual = await computeQuarterFigures(port, quarter, scope);
+    expect({ ...actual, computedAt: '' }).toEqual({ ...expected, computedAt: '' });
+    // The current quarter reads the closed previous quarter as its previous value.
+    const current = await computeQuarterFigures(port, quarterOf(new Date()), scope);
+    expect(current.figures.recordedPatents).toMatchObject({ value: 3, previousQuarter: 0, deltaQoQ: 3 });
   });
 });

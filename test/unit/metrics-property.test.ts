@@ -3,18 +3,26 @@
  * pool, evaluate, deal, filing, product, open license, implementation change, withdraw / expire, legal
  * status change) with stream redeliveries, the deal and product items of functions/transfer included, applied through the stream use-case, leave counters equal to
  * the full recompute over the final items; the quarter logs of gauge changes add up to the gauges now;
- * the 5-year-rule list equals the recomputed one.
+ * the 5-year-rule list equals the recomputed one; the figures of a closed quarter (quarter-close
+ * snapshots) equal the figures derived from the counters, with any mix of closed and open quarters.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { itemId, keyOfItemId } from '../../functions/metrics/counters.ts';
-import { MemoryMetricsStore } from '../../functions/metrics/memory-store.ts';
+import { computeQuarterFigures, type MetricsReadPort } from '../../functions/metrics/figures.ts';
+import {
+  MemoryMetricsStore,
+  memoryMetricsReadPort,
+  memoryQuarterClosePorts,
+} from '../../functions/metrics/memory-store.ts';
+import { closeProvinceQuarter } from '../../functions/metrics/quarter-close.ts';
 import {
   compareCounters,
   PartitionGrouper,
   RecomputeAccumulator,
 } from '../../functions/metrics/recompute.ts';
 import { applyStreamRecord, type StreamRecordInput } from '../../functions/metrics/stream-apply.ts';
+import { type MetricScope, type Quarter, quarterOf, quartersBetween } from '../../schemas/metrics.ts';
 
 const institutions = [
   { uscc: '12100000400000624D', provinceCode: '110000' },
@@ -316,6 +324,63 @@ describe('metrics counters (property)', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('a closed quarter gives the figures derived from the counters (snapshots vs NOW - later changes)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(op, { minLength: 10, maxLength: 60 }),
+        fc.integer({ min: 0, max: 400 }),
+        fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }),
+        fc.integer({ min: 0, max: 200 }),
+        async (ops, startDay, closes, laterDays) => {
+          const applied = run(ops, startDay);
+          for (const record of applied.deliveries)
+            await applyStreamRecord(applied.store, record, applied.now);
+          const { store } = applied;
+          // Reports some time after the last operation: its quarter may have ended.
+          const now = new Date(applied.now.getTime() + laterDays * 86_400_000);
+          const current = quarterOf(now);
+          const logged = [...store.counters.keys()]
+            .map((id) => keyOfItemId(id).pk)
+            .filter((pk) => pk.startsWith('Q#'))
+            .map((pk) => pk.split('#')[1] as Quarter)
+            .sort();
+          const first = quartersBetween('2023Q1', logged[0] ?? current).at(-2) ?? current;
+          const quarters = quartersBetween(first, current);
+          const { snapshotItems, institutionSnapshot, ...derivedOnly } = memoryMetricsReadPort(store);
+          const derived: MetricsReadPort = derivedOnly;
+          const expected = new Map<string, unknown>();
+          const scopes: MetricScope[] = [
+            { level: 'national' },
+            { level: 'province', provinceCode: '110000' },
+            { level: 'institution', provinceCode: '110000', institutionUscc: institutions[0]!.uscc },
+            { level: 'institution', provinceCode: '310000', institutionUscc: institutions[2]!.uscc },
+          ];
+          for (const quarter of quarters)
+            for (const scope of scopes)
+              expected.set(
+                `${quarter}|${JSON.stringify(scope)}`,
+                await computeQuarterFigures(derived, quarter, scope, { now, concurrency: 1 }),
+              );
+          // Close some of the ended quarters (a random mix) in the provinces with data.
+          const ports = memoryQuarterClosePorts(store, () => now);
+          for (const [i, quarter] of quarters.slice(0, -1).entries())
+            if (closes[i % closes.length])
+              for (const code of ['110000', '310000', '650000'])
+                await closeProvinceQuarter(ports, code, quarter);
+          const closed = memoryMetricsReadPort(store);
+          for (const quarter of quarters)
+            for (const scope of scopes) {
+              const actual = await computeQuarterFigures(closed, quarter, scope, { now, concurrency: 1 });
+              expect(actual, `${quarter} ${JSON.stringify(scope)}`).toEqual(
+                expected.get(`${quarter}|${JSON.stringify(scope)}`),
+              );
+            }
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 });

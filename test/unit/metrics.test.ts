@@ -9,8 +9,13 @@ import {
   recordContributions,
 } from '../../functions/metrics/counters.ts';
 import { computeQuarterFigures, type MetricsReadPort } from '../../functions/metrics/figures.ts';
-import { MemoryMetricsStore } from '../../functions/metrics/memory-store.ts';
+import {
+  MemoryMetricsStore,
+  memoryMetricsReadPort,
+  memoryQuarterClosePorts,
+} from '../../functions/metrics/memory-store.ts';
 import { renderMetricsDoc } from '../../functions/metrics/metrics-doc.ts';
+import { closeProvinceQuarter, closeQuarters } from '../../functions/metrics/quarter-close.ts';
 import {
   compareCounters,
   corrections,
@@ -560,6 +565,126 @@ describe('computeQuarterFigures', () => {
       { now },
     );
     expect(institution.hasData).toBe(false);
+  });
+});
+
+describe('quarter close (snapshots)', () => {
+  const now = new Date('2026-02-01T00:00:00Z');
+  const A2 = '121000004000006000';
+
+  async function state() {
+    const store = new MemoryMetricsStore();
+    const p = (n: string, at: string, extra: Record<string, unknown> = {}) =>
+      patent(n, { updatedAt: at, ...extra });
+    // Granted 2020-12-15 (2020Q4): under the 5-year rule at the end of 2025Q4, not at the end of 2025Q3.
+    const a1 = p('202010000001.1', '2024-11-01T00:00:00Z', { publiclyFunded: true, grantDate: '2020-12-15' });
+    const b1 = p('202010000002.2', '2024-11-02T00:00:00Z', { institutionUscc: A2 });
+    const c1 = p('202010000003.3', '2025-08-01T00:00:00Z', { institutionUscc: B, provinceCode: '310000' });
+    for (const item of [a1, b1, c1]) await applyStreamRecord(store, record('INSERT', item), now);
+    // Both institutions of 110000 approved and dealt in 2025Q4: their histograms merge in the province.
+    for (const [item, days] of [
+      [a1, 30],
+      [b1, 30],
+    ] as const) {
+      const approved = {
+        ...item,
+        reviewStatus: 'approved',
+        poolStatus: 'conversion',
+        inventoriedAt: '2025-10-01T00:00:00Z',
+        version: 2,
+        updatedAt: '2025-10-01T00:00:00Z',
+      };
+      await applyStreamRecord(store, record('MODIFY', approved, item), now);
+      await applyStreamRecord(
+        store,
+        record('INSERT', {
+          pk: item.pk,
+          sk: 'EVENT#000003#dealRecorded',
+          entity: 'pipeline-event',
+          type: 'dealRecorded',
+          at: new Date(Date.parse('2025-10-01T00:00:00Z') + days * 86_400_000).toISOString(),
+        }),
+        now,
+      );
+    }
+    // 2026Q1 (current): c1 withdrawn-like change, the stock of 2025Q4 must not see it.
+    await applyStreamRecord(
+      store,
+      record('MODIFY', { ...c1, legalStatus: 'lapsed', version: 2, updatedAt: '2026-01-10T00:00:00Z' }, c1),
+      now,
+    );
+    return store;
+  }
+
+  const scopes = [
+    { level: 'national' },
+    { level: 'province', provinceCode: '110000' },
+    { level: 'institution', provinceCode: '110000', institutionUscc: A },
+  ] as const;
+
+  it('the report of a closed quarter reads only the snapshots, and gives the figures derived from the counters', async () => {
+    const store = await state();
+    const { snapshotItems, institutionSnapshot, ...derivedOnly } = memoryMetricsReadPort(store);
+    const expected = [];
+    for (const scope of scopes)
+      expected.push(await computeQuarterFigures(derivedOnly, '2025Q4', scope, { now }));
+    expect(expected[0]!.figures.fiveYearRulePatents).toMatchObject({ value: 1, previousQuarter: 0 });
+    expect(expected[1]!.figures.medianDaysToDeal.value).toBe(30);
+
+    const closed = await closeQuarters(memoryQuarterClosePorts(store, () => now));
+    expect(closed.quarters).toEqual(['2024Q4', '2025Q1', '2025Q2', '2025Q3', '2025Q4']);
+    expect(store.snapshots.get(`S#2025Q4#PROV#110000|INST#${A}`)).toMatchObject({
+      'g.recorded': 1,
+      'g.inventoried': 1,
+      'f.newlyInventoried': 1,
+      'f.deals': 0,
+      's.fiveYear': 1,
+      'm.ttd': 30,
+    });
+    expect(store.snapshots.get('S#2025Q4#PROV#110000|PROV')).toEqual({ 'h.ttd.30': 2 });
+    // Stock at the end of 2025Q4: the lapse of 2026Q1 is not in it.
+    expect(store.snapshots.get(`S#2025Q4#PROV#310000|INST#${B}`)).toMatchObject({ 'g.valid': 1 });
+    expect(store.snapshots.get('S#2025Q4#PROV#650000|PROV')).toEqual({});
+
+    const port = memoryMetricsReadPort(store);
+    const counterReads: string[] = [];
+    const spied = {
+      ...port,
+      provinceItems: (code: string, item: 'now' | Quarter) => {
+        counterReads.push(`${code} ${item}`);
+        return port.provinceItems(code, item);
+      },
+      institutionItem: (code: string, uscc: string, item: 'now' | Quarter) => {
+        counterReads.push(`${code} ${uscc} ${item}`);
+        return port.institutionItem(code, uscc, item);
+      },
+    };
+    for (const [i, scope] of scopes.entries())
+      expect(await computeQuarterFigures(spied, '2025Q4', scope, { now })).toEqual(expected[i]);
+    expect(counterReads).toEqual([]);
+  });
+
+  it('a quarter not closed (or not ended) is derived from the counters; a close replaces the snapshot', async () => {
+    const store = await state();
+    await expect(
+      closeProvinceQuarter(
+        memoryQuarterClosePorts(store, () => now),
+        '110000',
+        '2026Q1',
+      ),
+    ).rejects.toThrow(/has not ended/);
+    // Only 2025Q4 closed: Q - 1 and Q - 4 are derived, the figures are the same.
+    const { snapshotItems, institutionSnapshot, ...derivedOnly } = memoryMetricsReadPort(store);
+    const expected = await computeQuarterFigures(derivedOnly, '2025Q4', { level: 'national' }, { now });
+    const ports = memoryQuarterClosePorts(store, () => now);
+    for (const code of ['110000', '310000']) await closeProvinceQuarter(ports, code, '2025Q4');
+    expect(
+      await computeQuarterFigures(memoryMetricsReadPort(store), '2025Q4', { level: 'national' }, { now }),
+    ).toEqual(expected);
+    // A stale snapshot row (an institution no longer seen) goes at the next close.
+    store.snapshots.set('S#2025Q4#PROV#110000|INST#121000004000009999', { 'g.recorded': 5 });
+    await closeProvinceQuarter(ports, '110000', '2025Q4');
+    expect(store.snapshots.has('S#2025Q4#PROV#110000|INST#121000004000009999')).toBe(false);
   });
 });
 
