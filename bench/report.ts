@@ -29,6 +29,8 @@ import {
   coreScanFilter,
   dynamoMetricsReadPort,
   dynamoQuarterClosePorts,
+  encodeHistograms,
+  encodeSnapshot,
   readAllCounters,
   saveReconciliation,
   scanSegment,
@@ -369,9 +371,14 @@ export async function benchReport(): Promise<Record<string, unknown>> {
         for (const code of mainland) {
           const snapshot = await reader.snapshotItems!(code, x);
           snapshotItems += snapshot.rows.length + 1;
+          // Stored size (key + compact value), as metrics-store.ts writes it.
           snapshotBytes +=
-            snapshot.rows.reduce((sum, row) => sum + JSON.stringify(row.counters).length, 0) +
-            JSON.stringify(snapshot.histograms).length;
+            snapshot.rows.reduce(
+              (sum, row) =>
+                sum +
+                JSON.stringify({ pk: code, sk: row.institutionUscc, v: encodeSnapshot(row.counters) }).length,
+              0,
+            ) + JSON.stringify({ pk: code, sk: 'PROV', h: encodeHistograms(snapshot.histograms) }).length;
         }
       load[state] = {
         patents: states[state],

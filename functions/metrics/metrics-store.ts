@@ -26,7 +26,12 @@ import {
   shadowKey,
 } from './counters.ts';
 import type { CounterRow, MetricsReadPort, QuarterSnapshot } from './figures.ts';
-import { type QuarterClosePorts, snapshotPartition, snapshotProvinceSk } from './quarter-close.ts';
+import {
+  type QuarterClosePorts,
+  snapshotAttributes,
+  snapshotPartition,
+  snapshotProvinceSk,
+} from './quarter-close.ts';
 import type { CounterMap } from './recompute.ts';
 import type { MetricsCommit, MetricsWriteStore, Shadow } from './stream-apply.ts';
 
@@ -169,12 +174,63 @@ async function queryPartition(
   return items;
 }
 
+/**
+ * Snapshot items are stored compact, as one string `v` of numbers in a fixed order (snapshotAttributes:
+ * gauges, flows, 5-year count, medians; empty for a null median), then any other `name=value`; the
+ * province item's histograms as `h` = `<histogram>.<bucket>:<count>,...`. Same content, fewer bytes.
+ */
+export function encodeSnapshot(counters: Record<string, number>): string {
+  const fixed = snapshotAttributes.map((attribute) =>
+    counters[attribute] === undefined ? '' : String(counters[attribute]),
+  );
+  const known = new Set(snapshotAttributes);
+  const extra = Object.entries(counters)
+    .filter(([attribute]) => !known.has(attribute))
+    .map(([attribute, value]) => `${attribute}=${value}`);
+  return [...fixed, ...extra].join(',');
+}
+
+export function decodeSnapshot(v: string): Record<string, number> {
+  const counters: Record<string, number> = {};
+  v.split(',').forEach((part, i) => {
+    if (i < snapshotAttributes.length) {
+      if (part !== '') counters[snapshotAttributes[i]!] = Number(part);
+    } else {
+      const at = part.indexOf('=');
+      counters[part.slice(0, at)] = Number(part.slice(at + 1));
+    }
+  });
+  return counters;
+}
+
+export const encodeHistograms = (histograms: Record<string, number>) =>
+  Object.entries(histograms)
+    .map(([attribute, count]) => `${attribute.slice(2)}:${count}`)
+    .join(',');
+
+export const decodeHistograms = (h: string): Record<string, number> =>
+  Object.fromEntries(
+    h
+      .split(',')
+      .filter(Boolean)
+      .map((part) => {
+        const at = part.lastIndexOf(':');
+        return [`h.${part.slice(0, at)}`, Number(part.slice(at + 1))];
+      }),
+  );
+
 function snapshotFrom(provinceCode: string, items: Record<string, unknown>[]): QuarterSnapshot {
   const province = items.find((item) => item.sk === snapshotProvinceSk);
   return {
     closed: province !== undefined,
-    rows: items.filter((item) => item.sk !== snapshotProvinceSk).map((item) => toRow(provinceCode, item)),
-    histograms: province ? toRow(provinceCode, province).counters : {},
+    rows: items
+      .filter((item) => item.sk !== snapshotProvinceSk)
+      .map((item) => ({
+        provinceCode,
+        institutionUscc: String(item.sk).slice('INST#'.length),
+        counters: decodeSnapshot(String(item.v ?? '')),
+      })),
+    histograms: typeof province?.h === 'string' ? decodeHistograms(province.h) : {},
   };
 }
 
@@ -260,14 +316,19 @@ export function dynamoQuarterClosePorts(
       const requests = [
         ...stale.map((sk) => ({ DeleteRequest: { Key: { pk, sk } } })),
         ...institutions.map((row) => ({
-          PutRequest: { Item: { pk, sk: `INST#${row.institutionUscc}`, ...row.counters } },
+          PutRequest: { Item: { pk, sk: `INST#${row.institutionUscc}`, v: encodeSnapshot(row.counters) } },
         })),
       ];
       await batchWrite(documents, tableName, requests);
       await batchWrite(documents, tableName, [
         {
           PutRequest: {
-            Item: { pk, sk: snapshotProvinceSk, ...province.histograms, closedAt: province.closedAt },
+            Item: {
+              pk,
+              sk: snapshotProvinceSk,
+              h: encodeHistograms(province.histograms),
+              closedAt: province.closedAt,
+            },
           },
         },
       ]);

@@ -6,6 +6,7 @@
  *   the 5-year-rule count at the end of X (`s.fiveYear`) and its medians of X (`m.ttfe`, `m.ttd`);
  * - `S#<X>#PROV#<code>` / `PROV`: the province's merged histograms of X (`h.<histogram>.<bucket>`, at
  *   most 131 buckets each) and `closedAt`; its presence says the quarter is closed for the province.
+ * In DynamoDB both are stored compact (one string each, metrics-store.ts encodeSnapshot).
  * The snapshot is derived from the exactly-once counters the same way the report derives an open
  * quarter (rawAt), so a closed and an open quarter give the same figures. Closing again overwrites
  * (idempotent): the recompute closes the last five ended quarters after its corrections, so flows
@@ -19,11 +20,19 @@ import {
   quarterOf,
   quartersBetween,
 } from '../../schemas/metrics.ts';
+import { flows, gauges, histograms } from './counters.ts';
 import { type CounterRow, type MetricsReadPort, rawAt, snapshotCounters } from './figures.ts';
 
 export const snapshotPartition = (quarter: Quarter, provinceCode: string) =>
   `S#${quarter}#PROV#${provinceCode}`;
 export const snapshotProvinceSk = 'PROV';
+/** The fixed attributes of an institution's snapshot, in their stored order (metrics-store.ts). */
+export const snapshotAttributes: readonly string[] = [
+  ...gauges.map((gauge) => `g.${gauge}`),
+  ...flows.map((flow) => `f.${flow}`),
+  's.fiveYear',
+  ...histograms.map((name) => `m.${name}`),
+];
 
 export interface QuarterClosePorts {
   read: Pick<MetricsReadPort, 'provinceItems'>;
@@ -61,16 +70,19 @@ export async function closeProvinceQuarter(
     for (const row of await ports.read.provinceItems(provinceCode, q))
       entry(row.institutionUscc).quarters.set(q, row.counters);
   const rows: CounterRow[] = [];
-  const histograms: Record<string, number> = {};
+  const merged: Record<string, number> = {};
   for (const [uscc, { now, quarters }] of [...entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const raw = rawAt(now, quarters, quarter, current);
     rows.push({ provinceCode, institutionUscc: uscc, counters: snapshotCounters(raw, quarter) });
     for (const name of ['ttfe', 'ttd'] as const)
       for (const [bucket, count] of raw.histograms[name])
-        histograms[`h.${name}.${bucket}`] = (histograms[`h.${name}.${bucket}`] ?? 0) + count;
+        merged[`h.${name}.${bucket}`] = (merged[`h.${name}.${bucket}`] ?? 0) + count;
   }
-  for (const [attribute, count] of Object.entries(histograms)) if (count === 0) delete histograms[attribute];
-  await ports.writeSnapshot(quarter, provinceCode, rows, { histograms, closedAt: ports.now().toISOString() });
+  for (const [attribute, count] of Object.entries(merged)) if (count === 0) delete merged[attribute];
+  await ports.writeSnapshot(quarter, provinceCode, rows, {
+    histograms: merged,
+    closedAt: ports.now().toISOString(),
+  });
   return rows.length;
 }
 

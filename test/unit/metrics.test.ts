@@ -15,6 +15,12 @@ import {
   memoryQuarterClosePorts,
 } from '../../functions/metrics/memory-store.ts';
 import { renderMetricsDoc } from '../../functions/metrics/metrics-doc.ts';
+import {
+  decodeHistograms,
+  decodeSnapshot,
+  encodeHistograms,
+  encodeSnapshot,
+} from '../../functions/metrics/metrics-store.ts';
 import { closeProvinceQuarter, closeQuarters } from '../../functions/metrics/quarter-close.ts';
 import {
   compareCounters,
@@ -615,6 +621,24 @@ describe('quarter close (snapshots)', () => {
     );
     return store;
   }
+
+  it('the stored form of a snapshot (one string) decodes to the same counters', () => {
+    const counters = {
+      'g.recorded': 120,
+      'g.valid': 0,
+      'f.dealValueWan': 12.35,
+      'f.deals': 3,
+      's.fiveYear': 2,
+      'm.ttd': 61,
+      'f.somethingNew': 4,
+    };
+    const v = encodeSnapshot(counters);
+    expect(v.length).toBeLessThan(JSON.stringify(counters).length);
+    expect(decodeSnapshot(v)).toEqual(counters);
+    const histograms = { 'h.ttfe.0': 3, 'h.ttd.1095': 1 };
+    expect(decodeHistograms(encodeHistograms(histograms))).toEqual(histograms);
+    expect(decodeHistograms(encodeHistograms({}))).toEqual({});
+  });
 
   const scopes = [
     { level: 'national' },
