@@ -73,7 +73,8 @@ export class LocalScheduler {
     const entry: ScheduleRun = { name: name as ScheduleName, startedAt: new Date().toISOString() };
     this.runs.push(entry);
     if (this.runs.length > 200) this.runs.shift();
-    const task = this.run(name as ScheduleName, declaration, payload);
+    const input = declaration.input || payload ? { ...declaration.input, ...payload } : undefined;
+    const task = this.run(name as ScheduleName, declaration, input);
     this.running.add(task);
     try {
       entry.result = await task;

@@ -107,4 +107,6 @@ export interface ScheduleDeclaration {
   cron: string;
   timezone: string;
   target: { function: FunctionName } | { workflow: WorkflowName };
+  /** Fixed input of the target (JSON); locally, `npm run job -- <name> --key value` pairs override it. */
+  input?: Record<string, unknown>;
 }

@@ -71,4 +71,12 @@ export const metricsSchedules = {
     timezone: 'Asia/Shanghai',
     target: { function: 'recomputeMetrics' },
   },
+  'metrics-quarter-close': {
+    description:
+      'Closes the quarter just ended: per-institution and per-province snapshots the quarterly report reads (00:30 China time on the first day of each quarter, before the report at 01:00)',
+    cron: 'cron(30 0 1 1,4,7,10 ? *)',
+    timezone: 'Asia/Shanghai',
+    target: { function: 'recomputeMetrics' },
+    input: { closeOnly: true },
+  },
 } as const satisfies Record<string, ScheduleDeclaration>;

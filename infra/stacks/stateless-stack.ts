@@ -26,7 +26,7 @@ import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lamb
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { Schedule, ScheduleExpression, ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -243,6 +243,7 @@ export class StatelessStack extends Stack {
         deadLetterQueue: deadLetters,
         retryAttempts: 3,
         maxEventAge: Duration.hours(1),
+        ...(declaration.input ? { input: ScheduleTargetInput.fromObject(declaration.input) } : {}),
       };
       let target: LambdaInvoke | StepFunctionsStartExecution;
       if ('function' in declaration.target) {

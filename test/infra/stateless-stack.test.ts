@@ -379,6 +379,7 @@ describe('StatelessStack', () => {
           State: 'ENABLED',
           Target: {
             Arn: targetArn,
+            ...(declaration.input ? { Input: JSON.stringify(declaration.input) } : {}),
             RoleArn: Match.anyValue(),
             DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
             RetryPolicy: {

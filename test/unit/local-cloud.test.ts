@@ -7,7 +7,7 @@ import { callerFromClaims } from '../../functions/shared/caller.ts';
 import { buildEvent, compileRoutes } from '../../infra/local/api-gateway.ts';
 import { claimsAsApiGatewayPassesThem } from '../../infra/local/issuer.ts';
 import { toAwsS3Event } from '../../infra/local/s3-local.ts';
-import { toCronerPattern } from '../../infra/local/scheduler.ts';
+import { LocalScheduler, toCronerPattern } from '../../infra/local/scheduler.ts';
 import { substitute, taskStates } from '../../infra/local/step-functions.ts';
 import { matchesPattern } from '../../infra/local/streams.ts';
 import { type RouteDeclaration, routes } from '../../infra/resources.ts';
@@ -120,6 +120,18 @@ describe('local S3 events', () => {
 });
 
 describe('local scheduler', () => {
+  it("passes a schedule's declared input to its target, with the job's pairs over it", async () => {
+    const inputs: unknown[] = [];
+    const scheduler = new LocalScheduler(
+      async (_name, _declaration, payload) => inputs.push(payload),
+      () => undefined,
+    );
+    await scheduler.fire('metrics-quarter-close');
+    await scheduler.fire('metrics-quarter-close', { quarters: ['2025Q4'] });
+    await scheduler.fire('mail-retry');
+    expect(inputs).toEqual([{ closeOnly: true }, { closeOnly: true, quarters: ['2025Q4'] }, undefined]);
+  });
+
   it('converts EventBridge cron to croner and fires at the same instants', () => {
     expect(toCronerPattern('cron(0/15 * * * ? *)')).toBe('0/15 * * * *');
     expect(toCronerPattern('cron(0 1 1 1,4,7,10 ? *)')).toBe('0 1 1 1,4,7,10 *');
