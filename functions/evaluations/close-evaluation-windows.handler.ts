@@ -1,4 +1,4 @@
-/** Scheduled (evaluation-windows, daily): closes the evaluation windows whose deadline has passed. */
+/** deadline-sweep task (daily): closes the evaluation windows whose deadline has passed. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
