@@ -16,6 +16,7 @@ import {
 import { toHalfWidth } from '../codes/uscc.ts';
 import {
   type ConversionIntent,
+  cellChecks,
   columnByHeader,
   columnByKey,
   conversionIntentOptions,
@@ -342,33 +343,10 @@ export function validateInventoryRow(
   const cell = (column: TemplateColumn): string | undefined => {
     const value = cells.get(column.key) ?? '';
     if (value.length > column.maxLength) {
-      issues.error(
-        column,
-        value,
-        'TOO_LONG',
-        {
-          zh: `过长（${value.length} 字，上限 ${column.maxLength} 字）`,
-          en: `is too long (${value.length} characters, the limit is ${column.maxLength})`,
-        },
-        {
-          zh: `请缩短到 ${column.maxLength} 字以内`,
-          en: `shorten it to at most ${column.maxLength} characters`,
-        },
-      );
+      issues.error(column, value, ...cellChecks.tooLong(column, value));
       return undefined;
     }
-    if (value === '' && column.required) {
-      issues.error(
-        column,
-        value,
-        'REQUIRED',
-        { zh: '未填写', en: 'is empty' },
-        {
-          zh: `此列为必填项，请填写（${column.help.zh}）`,
-          en: `this column is required (${column.help.en})`,
-        },
-      );
-    }
+    if (value === '' && column.required) issues.error(column, value, ...cellChecks.required(column));
     return value;
   };
   /** As `cell`, but placeholders such as '-' or '无' count as empty (typed, optional columns only). */

@@ -498,6 +498,31 @@ export const inventoryColumns: readonly TemplateColumn[] = [
 // ---------------------------------------------------------------------------------- header lookup
 
 /** Trimmed, lower case, ASCII (full-width folded), no spaces, no BOM, no '*' required markers. */
+/** The two checks every template cell gets, worded once: too long, and required but empty (zh + en). */
+export const cellChecks = {
+  tooLong: (column: TemplateColumn, value: string) =>
+    [
+      'TOO_LONG',
+      {
+        zh: `过长（${value.length} 字，上限 ${column.maxLength} 字）`,
+        en: `is too long (${value.length} characters, the limit is ${column.maxLength})`,
+      },
+      {
+        zh: `请缩短到 ${column.maxLength} 字以内`,
+        en: `shorten it to at most ${column.maxLength} characters`,
+      },
+    ] as const,
+  required: (column: TemplateColumn) =>
+    [
+      'REQUIRED',
+      { zh: '未填写', en: 'is empty' },
+      {
+        zh: `此列为必填项，请填写（${column.help.zh}）`,
+        en: `this column is required (${column.help.en})`,
+      },
+    ] as const,
+};
+
 export function normalizeHeader(header: string): string {
   return halfWidth(header)
     .replace(/[\s\u00a0\u200b\ufeff]+/g, '')

@@ -7,7 +7,13 @@
  */
 import type { ErrorRow } from '../batch-job.ts';
 import { toHalfWidth } from '../codes/uscc.ts';
-import { type EnumOption, findOption, type Template, type TemplateColumn } from '../inventory/template.ts';
+import {
+  cellChecks,
+  type EnumOption,
+  findOption,
+  type Template,
+  type TemplateColumn,
+} from '../inventory/template.ts';
 
 export interface Wording {
   zh: string;
@@ -100,33 +106,10 @@ export class RowCells {
     const column = this.column(key);
     const value = this.raw(key);
     if (value.length > column.maxLength) {
-      this.error(
-        key,
-        value,
-        'TOO_LONG',
-        {
-          zh: `过长（${value.length} 字，上限 ${column.maxLength} 字）`,
-          en: `is too long (${value.length} characters, the limit is ${column.maxLength})`,
-        },
-        {
-          zh: `请缩短到 ${column.maxLength} 字以内`,
-          en: `shorten it to at most ${column.maxLength} characters`,
-        },
-      );
+      this.error(key, value, ...cellChecks.tooLong(column, value));
       return undefined;
     }
-    if (value === '' && column.required) {
-      this.error(
-        key,
-        value,
-        'REQUIRED',
-        { zh: '未填写', en: 'is empty' },
-        {
-          zh: `此列为必填项，请填写（${column.help.zh}）`,
-          en: `this column is required (${column.help.en})`,
-        },
-      );
-    }
+    if (value === '' && column.required) this.error(key, value, ...cellChecks.required(column));
     return value;
   }
 
