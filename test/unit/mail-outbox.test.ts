@@ -1,53 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-  deliverMail,
-  type MailItem,
-  type MailOutboxStore,
-  maxAttempts,
-  newMailItem,
-  retryDueMail,
-} from '../../functions/mail/mail-outbox.ts';
-
-/** An in-memory outbox with the same claim semantics as the DynamoDB adapter. */
-function memoryOutbox() {
-  const items = new Map<string, MailItem & { leaseUntil?: string; dueAt?: string }>();
-  const store: MailOutboxStore = {
-    async put(item) {
-      items.set(item.mailId, { ...item });
-    },
-    async get(id) {
-      return items.get(id);
-    },
-    async claim(id, now, leaseUntil) {
-      const item = items.get(id);
-      if (!item || item.status === 'sent' || (item.leaseUntil && item.leaseUntil >= now)) return false;
-      Object.assign(item, { status: 'sending', leaseUntil, dueAt: leaseUntil });
-      return true;
-    },
-    async markSent(id, at, messageId) {
-      Object.assign(items.get(id)!, {
-        status: 'sent',
-        sentAt: at,
-        messageId,
-        leaseUntil: undefined,
-        dueAt: undefined,
-      });
-    },
-    async markFailed(id, error, attempts, retryAt) {
-      Object.assign(items.get(id)!, {
-        status: 'failed',
-        lastError: error,
-        attempts,
-        leaseUntil: undefined,
-        dueAt: retryAt,
-      });
-    },
-    async due(now) {
-      return [...items.values()].filter((i) => i.dueAt && i.dueAt <= now);
-    },
-  };
-  return { store, items };
-}
+import { deliverMail, maxAttempts, newMailItem, retryDueMail } from '../../functions/mail/mail-outbox.ts';
+import { memoryOutbox } from '../support/memory-outbox.ts';
 
 const message = { to: ['a@example.org'], subject: 's', text: 't', attachments: [] };
 

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  deliverMail,
-  type MailItem,
-  type MailOutboxStore,
-  newMailItem,
-  retryDueMail,
-} from '../../functions/mail/mail-outbox.ts';
+import { deliverMail, type MailItem, newMailItem, retryDueMail } from '../../functions/mail/mail-outbox.ts';
 import { getReport, listReports, runReport } from '../../functions/reports/report-api.ts';
 import { reportKeys } from '../../functions/reports/report-mail.ts';
 import type { ReportReads, StoredReport } from '../../functions/reports/report-store.ts';
@@ -26,6 +20,7 @@ import { NotFoundError } from '../../functions/shared/errors.ts';
 import { devUsers } from '../../infra/local/dev-users.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import { beijingAdmin, nationalAdmin, shanghaiAdmin } from '../support/callers.ts';
+import { memoryOutbox } from '../support/memory-outbox.ts';
 import { nationalFigures, provinceFigures } from './report.fixtures.ts';
 
 function memoryFiles(): ReportFiles & { data: Map<string, Buffer>; presign(key: string): Promise<string> } {
@@ -226,42 +221,7 @@ describe('emailScope', () => {
   });
 
   it('sending failing for one recipient: the others are sent, the failure recorded on its mail, mail-retry sends it', async () => {
-    const items = new Map<string, MailItem & { leaseUntil?: string; dueAt?: string }>();
-    const outbox: MailOutboxStore = {
-      async put(item) {
-        items.set(item.mailId, { ...item });
-      },
-      async get(id) {
-        return items.get(id);
-      },
-      async claim(id, at, leaseUntil) {
-        const item = items.get(id);
-        if (!item || item.status === 'sent' || (item.leaseUntil && item.leaseUntil >= at)) return false;
-        Object.assign(item, { status: 'sending', leaseUntil, dueAt: leaseUntil });
-        return true;
-      },
-      async markSent(id, at, messageId) {
-        Object.assign(items.get(id)!, {
-          status: 'sent',
-          sentAt: at,
-          messageId,
-          leaseUntil: undefined,
-          dueAt: undefined,
-        });
-      },
-      async markFailed(id, error, attempts, retryAt) {
-        Object.assign(items.get(id)!, {
-          status: 'failed',
-          lastError: error,
-          attempts,
-          leaseUntil: undefined,
-          dueAt: retryAt,
-        });
-      },
-      async due(at) {
-        return [...items.values()].filter((i) => i.dueAt !== undefined && i.dueAt <= at);
-      },
-    };
+    const { store: outbox, items } = memoryOutbox();
     const files = memoryFiles();
     await rendered(files, 'national');
     const { store, queued } = memoryStore();
