@@ -15,12 +15,14 @@ import {
 } from '../codes/ipc.ts';
 import { toHalfWidth } from '../codes/uscc.ts';
 import {
+  allowedWording,
   type ConversionIntent,
   cellChecks,
   columnByHeader,
   columnByKey,
   conversionIntentOptions,
   conversionIntentValues,
+  describeCellIssue,
   type EnumOption,
   findOption,
   implementationStatusOptions,
@@ -33,6 +35,7 @@ import {
   selfAssessedValueOptions,
   selfAssessedValueValues,
   type TemplateColumn,
+  type Wording,
   yesNoOptions,
 } from './template.ts';
 
@@ -170,18 +173,7 @@ export interface RowResult {
   warnings: RowIssue[];
 }
 
-const reportValueLength = 200;
 const columnOrder = (header: string) => inventoryColumns.findIndex((column) => column.zh === header);
-const messageValueLength = 60;
-
-function cut(value: string, max: number): string {
-  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
-}
-
-interface Wording {
-  zh: string;
-  en: string;
-}
 
 class RowIssues {
   readonly errors: RowIssue[] = [];
@@ -195,29 +187,11 @@ class RowIssues {
   }
 
   error(column: TemplateColumn, value: string, code: RowIssueCode, problem: Wording, fix: Wording): void {
-    this.errors.push(this.issue(column, value, code, problem, fix));
+    this.errors.push(describeCellIssue(this.row, column, value, code, problem, fix));
   }
 
   warn(column: TemplateColumn, value: string, code: RowIssueCode, problem: Wording, fix: Wording): void {
-    this.warnings.push(this.issue(column, value, code, problem, fix));
-  }
-
-  private issue(column: TemplateColumn, value: string, code: RowIssueCode, problem: Wording, fix: Wording) {
-    const shown = cut(value, messageValueLength);
-    // TOO_LONG states the length itself.
-    const noted = value.length > messageValueLength && code !== 'TOO_LONG';
-    const lengthNote = noted ? `（共 ${value.length} 字）` : '';
-    const lengthNoteEn = noted ? ` (${value.length} characters)` : '';
-    const zhSubject = value === '' ? `「${column.zh}」` : `「${column.zh}」的值「${shown}」${lengthNote}`;
-    const enSubject = value === '' ? '' : ` value "${shown}"${lengthNoteEn}`;
-    return {
-      row: this.row,
-      column: column.zh,
-      value: cut(value, reportValueLength),
-      code,
-      messageZh: `第 ${this.row} 行${zhSubject}${problem.zh}：${fix.zh}`,
-      messageEn: `Row ${this.row}, column ${column.zh} (${column.en}):${enSubject} ${problem.en}; ${fix.en}`,
-    };
+    this.warnings.push(describeCellIssue(this.row, column, value, code, problem, fix));
   }
 }
 
@@ -258,11 +232,6 @@ const columns = {
   contactName: col('contactName'),
   contactInfo: col('contactInfo'),
 };
-
-const allowedList = (options: readonly EnumOption[]): Wording => ({
-  zh: options.map((option) => option.zh).join('、'),
-  en: options.map((option) => `${option.zh} (${option.en})`).join(', '),
-});
 
 const patentTypeZh: Readonly<Record<PatentTypeCode, string>> = {
   invention: '发明',
@@ -365,7 +334,7 @@ export function validateInventoryRow(
     const option = findOption(options, value);
     if (option) return option.value;
     if (!column.required && isPlaceholder(value)) return undefined;
-    const list = allowedList(options);
+    const list = allowedWording(options);
     issues.error(
       column,
       value,
@@ -584,7 +553,7 @@ export function validateInventoryRow(
       if (!option) unknown.push(part);
       else if (!conversionIntents.includes(option.value)) conversionIntents.push(option.value);
     }
-    const list = allowedList(conversionIntentOptions);
+    const list = allowedWording(conversionIntentOptions);
     if (unknown.length > 0) {
       issues.error(
         columns.conversionIntents,

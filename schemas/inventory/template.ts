@@ -498,6 +498,51 @@ export const inventoryColumns: readonly TemplateColumn[] = [
 // ---------------------------------------------------------------------------------- header lookup
 
 /** Trimmed, lower case, ASCII (full-width folded), no spaces, no BOM, no '*' required markers. */
+/** A message part in both languages. */
+export interface Wording {
+  zh: string;
+  en: string;
+}
+
+/** The options of an enumerated column, listed for a message. */
+export const allowedWording = (options: readonly EnumOption[]): Wording => ({
+  zh: options.map((option) => option.zh).join('、'),
+  en: options.map((option) => `${option.zh} (${option.en})`).join(', '),
+});
+
+const reportValueLength = 200;
+const messageValueLength = 60;
+const cut = (value: string, max: number) => (value.length <= max ? value : `${value.slice(0, max - 1)}…`);
+
+/**
+ * One problem of one cell as the error report shows it, for every template: row, column, the value
+ * (cut), a code, and a message in zh and en saying what is wrong and what to do.
+ */
+export function describeCellIssue<C extends string>(
+  row: number,
+  column: TemplateColumn,
+  value: string,
+  code: C,
+  problem: Wording,
+  fix: Wording,
+) {
+  const shown = cut(value, messageValueLength);
+  // TOO_LONG states the length itself.
+  const noted = value.length > messageValueLength && code !== 'TOO_LONG';
+  const lengthNote = noted ? `（共 ${value.length} 字）` : '';
+  const lengthNoteEn = noted ? ` (${value.length} characters)` : '';
+  const zhSubject = value === '' ? `「${column.zh}」` : `「${column.zh}」的值「${shown}」${lengthNote}`;
+  const enSubject = value === '' ? '' : ` value "${shown}"${lengthNoteEn}`;
+  return {
+    row,
+    column: column.zh,
+    value: cut(value, reportValueLength),
+    code,
+    messageZh: `第 ${row} 行${zhSubject}${problem.zh}：${fix.zh}`,
+    messageEn: `Row ${row}, column ${column.zh} (${column.en}):${enSubject} ${problem.en}; ${fix.en}`,
+  };
+}
+
 /** The two checks every template cell gets, worded once: too long, and required but empty (zh + en). */
 export const cellChecks = {
   tooLong: (column: TemplateColumn, value: string) =>

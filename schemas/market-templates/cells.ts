@@ -3,27 +3,23 @@
  * (Chinese, English alias or another accepted spelling, via the template's `columnByHeader`), with
  * length and required checks, enumerations (several values where the column allows), numbers in
  * range and yes/no. Every problem names the row (as Excel numbers it), the column, the value and the
- * fix, in Chinese and English, worded like the inventory's (schemas/inventory/patent-row.ts).
+ * fix, in Chinese and English, worded by the same describeCellIssue as the inventory's.
  */
 import type { ErrorRow } from '../batch-job.ts';
 import { toHalfWidth } from '../codes/uscc.ts';
+
 import {
+  allowedWording,
   cellChecks,
+  describeCellIssue,
   type EnumOption,
   findOption,
   type Template,
   type TemplateColumn,
+  type Wording,
 } from '../inventory/template.ts';
 
-export interface Wording {
-  zh: string;
-  en: string;
-}
-
 const halfWidth = (value: string) => (/[\u3000\uff01-\uff5e]/.test(value) ? toHalfWidth(value) : value);
-const reportValueLength = 200;
-const messageValueLength = 60;
-const cut = (value: string, max: number) => (value.length <= max ? value : `${value.slice(0, max - 1)}…`);
 
 /** Placeholders people type into cells they mean to leave empty; honoured in optional typed columns. */
 const placeholders = new Set(['-', '--', '—', '/', 'n/a', 'na', '无', 'null']);
@@ -40,11 +36,6 @@ export function splitCell(value: string, separators = /[;；,，、\n\r]+/): str
     ),
   ];
 }
-
-export const allowedWording = (options: readonly EnumOption[]): Wording => ({
-  zh: options.map((option) => option.zh).join('、'),
-  en: options.map((option) => `${option.zh} (${option.en})`).join(', '),
-});
 
 /** One row's cells and the problems found in them. */
 export class RowCells {
@@ -77,28 +68,11 @@ export class RowCells {
   }
 
   error(key: string, value: string, code: string, problem: Wording, fix: Wording): void {
-    this.errors.push(this.issue(this.column(key), value, code, problem, fix));
+    this.errors.push(describeCellIssue(this.row, this.column(key), value, code, problem, fix));
   }
 
   warn(key: string, value: string, code: string, problem: Wording, fix: Wording): void {
-    this.warnings.push(this.issue(this.column(key), value, code, problem, fix));
-  }
-
-  private issue(column: TemplateColumn, value: string, code: string, problem: Wording, fix: Wording) {
-    const shown = cut(value, messageValueLength);
-    const noted = value.length > messageValueLength && code !== 'TOO_LONG';
-    const lengthNote = noted ? `（共 ${value.length} 字）` : '';
-    const lengthNoteEn = noted ? ` (${value.length} characters)` : '';
-    const zhSubject = value === '' ? `「${column.zh}」` : `「${column.zh}」的值「${shown}」${lengthNote}`;
-    const enSubject = value === '' ? '' : ` value "${shown}"${lengthNoteEn}`;
-    return {
-      row: this.row,
-      column: column.zh,
-      value: cut(value, reportValueLength),
-      code,
-      messageZh: `第 ${this.row} 行${zhSubject}${problem.zh}：${fix.zh}`,
-      messageEn: `Row ${this.row}, column ${column.zh} (${column.en}):${enSubject} ${problem.en}; ${fix.en}`,
-    };
+    this.warnings.push(describeCellIssue(this.row, this.column(key), value, code, problem, fix));
   }
 
   /** The trimmed cell, '' when empty, undefined when too long (reported); an empty required cell is reported. */
