@@ -24,6 +24,34 @@ const strip = <T>(item: Record<string, unknown>) => {
   return rest as T;
 };
 
+/** What scoring reads of a verified enterprise, copied into each of its index entries. */
+const enterpriseEntry = (enterprise: { uscc: string; name: string; provinceCode: string }) => ({
+  kind: 'enterprise',
+  id: enterprise.uscc,
+  name: enterprise.name,
+  provinceCode: enterprise.provinceCode,
+});
+
+/**
+ * The matching-index writes of one evaluator (sort key `ENT#<uscc>` / `EXP#<id>`): deletes for the keys
+ * it no longer has, puts for its keys. Writing an entry again is harmless, so a retry completes the index.
+ */
+function indexWrites(
+  sk: string,
+  entry: Record<string, unknown>,
+  keys: string[],
+  previousKeys: string[] = [],
+) {
+  return [
+    ...previousKeys
+      .filter((key) => !keys.includes(key))
+      .map((key) => ({ DeleteRequest: { Key: { pk: `IDX#${key}`, sk } } })),
+    ...keys.map((key) => ({
+      PutRequest: { Item: { pk: `IDX#${key}`, sk, entity: 'match-index', ...entry } },
+    })),
+  ];
+}
+
 export function dynamoEvaluatorStore(
   documents: DynamoDBDocumentClient,
   tableName: string,
@@ -114,21 +142,7 @@ export function dynamoEvaluatorStore(
       if (!decided) return false;
       // Index entries after the decision (an enterprise has up to ~150 keys: more than a transaction holds);
       // writing them again is harmless, so a retry of a failed verification completes the index.
-      await writeAll(
-        indexKeys.map((key) => ({
-          PutRequest: {
-            Item: {
-              pk: `IDX#${key}`,
-              sk: `ENT#${enterprise.uscc}`,
-              entity: 'match-index',
-              kind: 'enterprise',
-              id: enterprise.uscc,
-              name: enterprise.name,
-              provinceCode: enterprise.provinceCode,
-            },
-          },
-        })),
-      );
+      await writeAll(indexWrites(`ENT#${enterprise.uscc}`, enterpriseEntry(enterprise), indexKeys));
       return true;
     },
     async saveVerifiedEnterprise(enterprise, expectedVersion, previousKeys, keys, caller) {
@@ -142,25 +156,7 @@ export function dynamoEvaluatorStore(
       if (!saved) return false;
       // As in decideEnterprise: the index after the profile (too many keys for the transaction);
       // writing them again is harmless, so a retried row completes the index.
-      const removed = previousKeys.filter((key) => !keys.includes(key));
-      await writeAll([
-        ...removed.map((key) => ({
-          DeleteRequest: { Key: { pk: `IDX#${key}`, sk: `ENT#${enterprise.uscc}` } },
-        })),
-        ...keys.map((key) => ({
-          PutRequest: {
-            Item: {
-              pk: `IDX#${key}`,
-              sk: `ENT#${enterprise.uscc}`,
-              entity: 'match-index',
-              kind: 'enterprise',
-              id: enterprise.uscc,
-              name: enterprise.name,
-              provinceCode: enterprise.provinceCode,
-            },
-          },
-        })),
-      ]);
+      await writeAll(indexWrites(`ENT#${enterprise.uscc}`, enterpriseEntry(enterprise), keys, previousKeys));
       return true;
     },
     async listEnterprises(provinceCode, status, page) {
@@ -219,26 +215,20 @@ export function dynamoEvaluatorStore(
           }),
         }),
       );
-      const removed = previousKeys.filter((k) => !keys.includes(k));
-      await writeAll([
-        ...removed.map((key) => ({
-          DeleteRequest: { Key: { pk: `IDX#${key}`, sk: `EXP#${expert.expertId}` } },
-        })),
-        ...keys.map((key) => ({
-          PutRequest: {
-            Item: {
-              pk: `IDX#${key}`,
-              sk: `EXP#${expert.expertId}`,
-              entity: 'match-index',
-              kind: 'expert',
-              id: expert.expertId,
-              name: expert.name,
-              provinceCode: expert.provinceCode,
-              affiliationUscc: expert.affiliationUscc,
-            },
+      await writeAll(
+        indexWrites(
+          `EXP#${expert.expertId}`,
+          {
+            kind: 'expert',
+            id: expert.expertId,
+            name: expert.name,
+            provinceCode: expert.provinceCode,
+            affiliationUscc: expert.affiliationUscc,
           },
-        })),
-      ]);
+          keys,
+          previousKeys,
+        ),
+      );
     },
   };
 }
