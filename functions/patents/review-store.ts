@@ -4,7 +4,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { transitionWrites } from '../pipeline/transitions.ts';
+import { transitionWrites, versionedUpdate } from '../pipeline/transitions.ts';
 import { auditItem } from '../shared/audit.ts';
 import type { ReviewedPatent, ReviewStore } from './inventory-review.ts';
 import { patentKey } from './patent-store.ts';
@@ -43,37 +43,11 @@ export function dynamoReviewStore(documents: DynamoDBDocumentClient, tableName: 
           throw error;
         }
       }
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {
-        ':version': version,
-        ':next': version + 1,
-        ':at': at,
-        ':by': caller.sub,
-      };
-      const sets = ['version = :next', 'updatedAt = :at', 'updatedBy = :by'];
-      Object.entries(change.set).forEach(([field, value], i) => {
-        names[`#s${i}`] = field;
-        values[`:s${i}`] = value;
-        sets.push(`#s${i} = :s${i}`);
-      });
-      const removes = (change.remove ?? []).map((field, i) => {
-        names[`#r${i}`] = field;
-        return `#r${i}`;
-      });
       try {
         await documents.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: key,
-                  UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-                  ConditionExpression: 'version = :version',
-                  ExpressionAttributeNames: names,
-                  ExpressionAttributeValues: values,
-                },
-              },
+              versionedUpdate(tableName, key, { version, by: caller.sub, at }, change),
               {
                 Put: {
                   TableName: tableName,

@@ -123,6 +123,52 @@ export function planTransition(
  * The transaction items of one transition (4 items: patent update, audit, event, marker). Throws
  * IllegalTransitionError when the table does not allow it.
  */
+/**
+ * The conditional update of an item on its `version` (the next one set, `updatedAt` / `updatedBy` with
+ * it), with the caller's `set` and `remove`; `own` adds expressions of the writer's own (a transition's
+ * lifecycle fields). Shared by transitions and the other versioned patent changes (the review).
+ */
+export function versionedUpdate(
+  tableName: string,
+  key: { pk: string; sk: string },
+  { version, by, at }: { version: number; by: string; at: string },
+  change: { set?: Record<string, unknown>; remove?: string[] },
+  own: { sets: string[]; names: Record<string, string>; values: Record<string, unknown> } = {
+    sets: [],
+    names: {},
+    values: {},
+  },
+): TransactItem {
+  const names: Record<string, string> = { ...own.names };
+  const values: Record<string, unknown> = {
+    ':version': version,
+    ':next': version + 1,
+    ':at': at,
+    ':by': by,
+    ...own.values,
+  };
+  const sets = ['version = :next', ...own.sets, 'updatedAt = :at', 'updatedBy = :by'];
+  Object.entries(change.set ?? {}).forEach(([field, value], i) => {
+    names[`#s${i}`] = field;
+    values[`:s${i}`] = value;
+    sets.push(`#s${i} = :s${i}`);
+  });
+  const removes = (change.remove ?? []).map((field, i) => {
+    names[`#r${i}`] = field;
+    return `#r${i}`;
+  });
+  return {
+    Update: {
+      TableName: tableName,
+      Key: key,
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ConditionExpression: 'version = :version',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
 export function transitionWrites(
   tableName: string,
   patent: TransitionSubject,
@@ -150,44 +196,19 @@ export function transitionWrites(
     );
   const removeFields = [...(request.remove ?? []), ...(leavesDeadline ? ['gsi3pk', 'gsi3sk'] : [])];
   const nextVersion = patent.version + 1;
-  const names: Record<string, string> = { '#lifecycle': 'lifecycle' };
-  const values: Record<string, unknown> = {
-    ':version': patent.version,
-    ':next': nextVersion,
-    ':to': to,
-    ':at': at,
-    ':by': request.actor.sub,
-    ':event': request.event,
-  };
-  const sets = [
-    'version = :next',
-    '#lifecycle = :to',
-    'lifecycleChangedAt = :at',
-    'lifecycleEvent = :event',
-    'updatedAt = :at',
-    'updatedBy = :by',
-  ];
-  Object.entries(request.set ?? {}).forEach(([field, value], i) => {
-    names[`#s${i}`] = field;
-    values[`:s${i}`] = value;
-    sets.push(`#s${i} = :s${i}`);
-  });
-  const removes = removeFields.map((field, i) => {
-    names[`#r${i}`] = field;
-    return `#r${i}`;
-  });
   const details = request.details ?? {};
   return [
-    {
-      Update: {
-        TableName: tableName,
-        Key: { pk, sk: 'PATENT' },
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: 'version = :version',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+    versionedUpdate(
+      tableName,
+      { pk, sk: 'PATENT' },
+      { version: patent.version, by: request.actor.sub, at },
+      { set: request.set, remove: removeFields },
+      {
+        sets: ['#lifecycle = :to', 'lifecycleChangedAt = :at', 'lifecycleEvent = :event'],
+        names: { '#lifecycle': 'lifecycle' },
+        values: { ':to': to, ':event': request.event },
       },
-    },
+    ),
     {
       Put: {
         TableName: tableName,
