@@ -33,6 +33,9 @@ async function recordHandler(record: DynamoDBRecord) {
   logger.debug('metrics record', { outcome, keys: record.dynamodb?.Keys });
 }
 
+// In order, one record at a time: the records of a batch mostly increment the same few counter items
+// (an institution's, a province's), so in parallel their transactions conflict with each other; and a
+// shard's records are in order, which the shadows rely on to find nothing stale.
 export const handler = middy(async (event: DynamoDBStreamEvent, context: Context) =>
-  processPartialResponse(event, recordHandler, processor, { context }),
+  processPartialResponse(event, recordHandler, processor, { context, processInParallel: false }),
 ).use(injectLambdaContext(logger));
