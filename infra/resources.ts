@@ -6,46 +6,35 @@
  * Add a resource there, not in a stack.
  */
 
+import type { BucketName, TableName, WorkflowName } from '../schemas/resource-names.ts';
+import { routes as apiRoutes } from '../schemas/routes/index.ts';
 import type {
   BucketDeclaration,
   BucketNotificationDeclaration,
+  DeployedRoute,
   FunctionDeclaration,
-  RouteDeclaration,
   ScheduleDeclaration,
   StreamConsumerDeclaration,
   TableDeclaration,
   WorkflowDeclaration,
 } from './resources/declarations.ts';
-import { evaluationsFunctions, evaluationsRoutes, evaluationsSchedules } from './resources/evaluations.ts';
-import { institutionsFunctions, institutionsRoutes } from './resources/institutions.ts';
-import {
-  intakeBucketNotifications,
-  intakeFunctions,
-  intakeRoutes,
-  intakeWorkflows,
-} from './resources/intake.ts';
-import { mailFunctions, mailRoutes, mailSchedules, mailStreamConsumers } from './resources/mail.ts';
-import { marketFunctions, marketRoutes, marketSchedules, marketStreamConsumers } from './resources/market.ts';
-import {
-  metricsFunctions,
-  metricsRoutes,
-  metricsSchedules,
-  metricsStreamConsumers,
-} from './resources/metrics.ts';
-import { monitoringFunctions, monitoringRoutes, monitoringSchedules } from './resources/monitoring.ts';
-import { patentsFunctions, patentsRoutes } from './resources/patents.ts';
-import {
-  pipelineFunctions,
-  pipelineRoutes,
-  pipelineStreamConsumers,
-  pipelineWorkflows,
-} from './resources/pipeline.ts';
-import { poolFunctions, poolRoutes } from './resources/pool.ts';
+import { evaluationsFunctions, evaluationsSchedules } from './resources/evaluations.ts';
+import { institutionsFunctions } from './resources/institutions.ts';
+import { intakeBucketNotifications, intakeFunctions, intakeWorkflows } from './resources/intake.ts';
+import { mailFunctions, mailSchedules, mailStreamConsumers } from './resources/mail.ts';
+import { marketFunctions, marketSchedules, marketStreamConsumers } from './resources/market.ts';
+import { metricsFunctions, metricsSchedules, metricsStreamConsumers } from './resources/metrics.ts';
+import { monitoringFunctions, monitoringSchedules } from './resources/monitoring.ts';
+import { patentsFunctions } from './resources/patents.ts';
+import { pipelineFunctions, pipelineStreamConsumers, pipelineWorkflows } from './resources/pipeline.ts';
+import { poolFunctions } from './resources/pool.ts';
 import { promotionFunctions, promotionSchedules, promotionWorkflows } from './resources/promotion.ts';
-import { reportsFunctions, reportsRoutes, reportsSchedules, reportsWorkflows } from './resources/reports.ts';
-import { systemFunctions, systemRoutes, systemWorkflows } from './resources/system.ts';
-import { transferFunctions, transferRoutes } from './resources/transfer.ts';
+import { reportsFunctions, reportsSchedules, reportsWorkflows } from './resources/reports.ts';
+import { systemFunctions, systemWorkflows } from './resources/system.ts';
+import { transferFunctions } from './resources/transfer.ts';
 
+export type { BucketName, TableName, WorkflowName } from '../schemas/resource-names.ts';
+export { envNames, scheduleGroupName, workflowStateMachineName } from '../schemas/resource-names.ts';
 export type * from './resources/declarations.ts';
 export { adminRoles, routeErrors } from './resources/declarations.ts';
 
@@ -89,7 +78,12 @@ export const tables = {
     ttlAttribute: 'expiration',
   },
 } as const satisfies Record<string, TableDeclaration>;
-export type TableName = keyof typeof tables;
+/** Fails to compile when the table names (schemas/resource-names.ts) and the declared tables drift apart. */
+export const tableNamesMatch: [TableName] extends [keyof typeof tables]
+  ? [keyof typeof tables] extends [TableName]
+    ? true
+    : never
+  : never = true;
 
 // ---------------------------------------------------------------------------------------------
 // Buckets
@@ -108,7 +102,11 @@ export const buckets = {
     browserUploads: false,
   },
 } as const satisfies Record<string, BucketDeclaration>;
-export type BucketName = keyof typeof buckets;
+export const bucketNamesMatch: [BucketName] extends [keyof typeof buckets]
+  ? [keyof typeof buckets] extends [BucketName]
+    ? true
+    : never
+  : never = true;
 
 // ---------------------------------------------------------------------------------------------
 // Areas joined: functions (one Lambda each, with the resources it may touch), HTTP routes, S3
@@ -136,21 +134,8 @@ export const functions = {
 } as const satisfies Record<string, FunctionDeclaration>;
 export type FunctionName = keyof typeof functions;
 
-export const routes = [
-  ...systemRoutes,
-  ...institutionsRoutes,
-  ...intakeRoutes,
-  ...patentsRoutes,
-  ...marketRoutes,
-  ...evaluationsRoutes,
-  ...poolRoutes,
-  ...mailRoutes,
-  ...pipelineRoutes,
-  ...transferRoutes,
-  ...metricsRoutes,
-  ...monitoringRoutes,
-  ...reportsRoutes,
-] as const satisfies readonly RouteDeclaration[];
+/** Every HTTP route (schemas/routes/), each behind one declared function. */
+export const routes = apiRoutes satisfies readonly DeployedRoute[];
 
 export const bucketNotifications = [
   ...intakeBucketNotifications,
@@ -170,14 +155,7 @@ export const workflows = {
   ...pipelineWorkflows,
   ...reportsWorkflows,
 } as const satisfies Record<string, WorkflowDeclaration>;
-/** Written out: function declarations name the workflows they start, before `workflows` exists. */
-export type WorkflowName =
-  | 'system-probe'
-  | 'batch-ingest'
-  | 'deadline-sweep'
-  | 'patent-pipeline'
-  | 'quarterly-report';
-/** Fails to compile when WorkflowName and the declared workflows drift apart. */
+/** Fails to compile when the workflow names (schemas/resource-names.ts) and the declared workflows drift apart. */
 export const workflowNamesMatch: [WorkflowName] extends [keyof typeof workflows]
   ? [keyof typeof workflows] extends [WorkflowName]
     ? true
@@ -194,17 +172,3 @@ export const schedules = {
   ...reportsSchedules,
 } as const satisfies Record<string, ScheduleDeclaration>;
 export type ScheduleName = keyof typeof schedules;
-
-/** Name of the EventBridge Scheduler group holding this system's schedules. */
-export const scheduleGroupName = (stage: string) => `patents-${stage}`;
-
-/** Name of a workflow's state machine in AWS (fixed, so functions can be granted it by name). */
-export const workflowStateMachineName = (stage: string, workflow: WorkflowName) =>
-  `patents-${stage}-${workflow}`;
-
-/** Environment variable names through which functions learn their resources. */
-export const envNames = {
-  table: (name: TableName) => `TABLE_${name.toUpperCase()}`,
-  bucket: (name: BucketName) => `BUCKET_${name.toUpperCase()}`,
-  workflow: (name: WorkflowName) => `WORKFLOW_${name.toUpperCase().replace(/-/g, '_')}_ARN`,
-} as const;

@@ -1,13 +1,11 @@
+import { declineRequestRoute } from '../../schemas/routes/evaluations.ts';
 import { httpRoute } from '../shared/http.ts';
 import { evaluationDeps } from './evaluation-deps.ts';
 import { declineRequest } from './evaluations.ts';
 
 const deps = evaluationDeps();
 
-export const handler = httpRoute(
-  'POST /v1/inbox/{applicationNumber}/decline',
-  async ({ caller, params, body }) => ({
-    status: 200,
-    body: await declineRequest(deps, caller, params.applicationNumber, body),
-  }),
-);
+export const handler = httpRoute(declineRequestRoute, async ({ caller, params, body }) => ({
+  status: 200,
+  body: await declineRequest(deps, caller, params.applicationNumber, body),
+}));

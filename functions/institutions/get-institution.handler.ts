@@ -1,3 +1,4 @@
+import { getInstitutionRoute } from '../../schemas/routes/institutions.ts';
 import { documents } from '../shared/clients.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
@@ -6,7 +7,7 @@ import { getInstitution } from './institutions.ts';
 
 const store = dynamoInstitutionStore(documents, config.tableName('core'));
 
-export const handler = httpRoute('GET /v1/institutions/{uscc}', async ({ caller, params }) => ({
+export const handler = httpRoute(getInstitutionRoute, async ({ caller, params }) => ({
   status: 200,
   body: await getInstitution({ store }, caller, params.uscc),
 }));

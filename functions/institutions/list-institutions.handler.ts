@@ -1,3 +1,4 @@
+import { listInstitutionsRoute } from '../../schemas/routes/institutions.ts';
 import { documents } from '../shared/clients.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
@@ -6,7 +7,7 @@ import { listInstitutions } from './institutions.ts';
 
 const store = dynamoInstitutionStore(documents, config.tableName('core'));
 
-export const handler = httpRoute('GET /v1/institutions', async ({ caller, query }) => ({
+export const handler = httpRoute(listInstitutionsRoute, async ({ caller, query }) => ({
   status: 200,
   body: await listInstitutions({ store }, caller, query),
 }));

@@ -1,4 +1,5 @@
 import { checkUscc } from '../../schemas/codes/uscc.ts';
+import { registerInstitutionRoute } from '../../schemas/routes/institutions.ts';
 import { documents } from '../shared/clients.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
@@ -7,7 +8,7 @@ import { registerInstitution } from './institutions.ts';
 
 const store = dynamoInstitutionStore(documents, config.tableName('core'));
 
-export const handler = httpRoute('POST /v1/institutions', async ({ caller, body }) => {
+export const handler = httpRoute(registerInstitutionRoute, async ({ caller, body }) => {
   const check = checkUscc(body.uscc);
   const { institution, warnings } = await registerInstitution({ store, now: () => new Date() }, caller, {
     ...body,

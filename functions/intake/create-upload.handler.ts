@@ -1,3 +1,4 @@
+import { createUploadRoute } from '../../schemas/routes/intake.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
 import { jobs, presignPut } from './intake-deps.ts';
@@ -5,7 +6,7 @@ import { createUpload } from './uploads.ts';
 
 const deps = { jobs: jobs(), presignPut, bucket: config.bucketName('drop'), now: () => new Date() };
 
-export const handler = httpRoute('POST /v1/uploads', async ({ caller, body }) => ({
+export const handler = httpRoute(createUploadRoute, async ({ caller, body }) => ({
   status: 201,
   body: await createUpload(deps, caller, body),
 }));

@@ -1,3 +1,4 @@
+import { queueTestMailRoute } from '../../schemas/routes/mail.ts';
 import { documents } from '../shared/clients.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
@@ -6,7 +7,7 @@ import { dynamoMailStore } from './mail-store.ts';
 
 const store = dynamoMailStore(documents, config.tableName('core'));
 
-export const handler = httpRoute('POST /v1/admin/mail:test', async ({ body, caller }) => {
+export const handler = httpRoute(queueTestMailRoute, async ({ body, caller }) => {
   const stage = config.stage();
   const item = await queueMail(
     { store, now: () => new Date() },

@@ -1,4 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { listInboxRoute } from '../../schemas/routes/market.ts';
 import { documents } from '../shared/clients.ts';
 import { config } from '../shared/config.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
@@ -29,7 +30,7 @@ const store: InboxStore = {
   },
 };
 
-export const handler = httpRoute('GET /v1/inbox', async ({ caller, query }) => ({
+export const handler = httpRoute(listInboxRoute, async ({ caller, query }) => ({
   status: 200,
   body: await listInbox({ store }, caller, query),
 }));

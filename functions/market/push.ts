@@ -115,7 +115,7 @@ export async function matchAndPush(
   trigger?: MatchTrigger,
 ) {
   const patent = await deps.store.patent(applicationNumber);
-  if (!patent || patent.poolStatus !== 'conversion')
+  if (patent?.poolStatus !== 'conversion')
     return { applicationNumber, skipped: 'not in the conversion pool' as const };
   const state = currentLifecycle(patent);
   if (!matchable(state)) return { applicationNumber, skipped: `not matched in state ${state}` };

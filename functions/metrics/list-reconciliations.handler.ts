@@ -1,3 +1,4 @@
+import { listReconciliationsRoute } from '../../schemas/routes/metrics.ts';
 import { documents } from '../shared/clients.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
@@ -5,7 +6,7 @@ import { listReconciliations } from './metrics-store.ts';
 
 const table = config.tableName('metrics');
 
-export const handler = httpRoute('GET /v1/metrics/reconciliation', async () => ({
+export const handler = httpRoute(listReconciliationsRoute, async () => ({
   status: 200,
   body: { items: await listReconciliations(documents, table, 10) },
   headers: { 'cache-control': 'no-store' },

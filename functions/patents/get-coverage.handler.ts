@@ -1,3 +1,4 @@
+import { getInventoryCoverageRoute } from '../../schemas/routes/patents.ts';
 import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
 import { dynamoMetricsReadPort } from '../metrics/metrics-store.ts';
 import { documents } from '../shared/clients.ts';
@@ -16,7 +17,7 @@ const deps = {
   now: () => new Date(),
 };
 
-export const handler = httpRoute('GET /v1/inventory/coverage', async ({ caller, query }) => ({
+export const handler = httpRoute(getInventoryCoverageRoute, async ({ caller, query }) => ({
   status: 200,
   body: await getCoverage(deps, caller, query),
   headers: { 'cache-control': 'no-store' },

@@ -1,3 +1,4 @@
+import { getPatentRoute } from '../../schemas/routes/patents.ts';
 import { documents } from '../shared/clients.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
@@ -6,7 +7,7 @@ import { dynamoPatentQueryStore } from './patent-query-store.ts';
 
 const patents = dynamoPatentQueryStore(documents, config.tableName('core'));
 
-export const handler = httpRoute('GET /v1/patents/{applicationNumber}', async ({ caller, params }) => ({
+export const handler = httpRoute(getPatentRoute, async ({ caller, params }) => ({
   status: 200,
   body: await getPatent({ patents }, caller, params.applicationNumber),
 }));

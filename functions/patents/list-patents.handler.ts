@@ -1,3 +1,4 @@
+import { listPatentsRoute } from '../../schemas/routes/patents.ts';
 import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
 import { documents } from '../shared/clients.ts';
 import { config } from '../shared/config.ts';
@@ -10,7 +11,7 @@ const deps = {
   institutions: dynamoInstitutionStore(documents, config.tableName('core')),
 };
 
-export const handler = httpRoute('GET /v1/patents', async ({ caller, query }) => ({
+export const handler = httpRoute(listPatentsRoute, async ({ caller, query }) => ({
   status: 200,
   body: await listPatents(deps, caller, query),
 }));

@@ -1,4 +1,5 @@
 import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
+import { registerPatentRoute } from '../../schemas/routes/patents.ts';
 import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
 import { chinaToday } from '../intake/ingest-file.ts';
 import { documents } from '../shared/clients.ts';
@@ -10,7 +11,7 @@ import { registerPatent } from './register-patents.ts';
 const patents = dynamoPatentWriter(documents, config.tableName('core'));
 const institutions = dynamoInstitutionStore(documents, config.tableName('core'));
 
-export const handler = httpRoute('POST /v1/patents', async ({ caller, body }) => {
+export const handler = httpRoute(registerPatentRoute, async ({ caller, body }) => {
   const { outcome, warnings } = await registerPatent(
     { patents, institutions, today: chinaToday(new Date()) },
     caller,

@@ -1,3 +1,4 @@
+import { registerPatentsBatchRoute } from '../../schemas/routes/patents.ts';
 import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
 import { chinaToday } from '../intake/ingest-file.ts';
 import { documents } from '../shared/clients.ts';
@@ -9,7 +10,7 @@ import { registerPatents } from './register-patents.ts';
 const patents = dynamoPatentWriter(documents, config.tableName('core'));
 const institutions = dynamoInstitutionStore(documents, config.tableName('core'));
 
-export const handler = httpRoute('POST /v1/patents:batch', async ({ caller, body }) => {
+export const handler = httpRoute(registerPatentsBatchRoute, async ({ caller, body }) => {
   const {
     rowsCreated: _c,
     rowsUpdated: _u,

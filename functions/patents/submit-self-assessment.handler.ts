@@ -1,4 +1,5 @@
 import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
+import { submitSelfAssessmentRoute } from '../../schemas/routes/patents.ts';
 import { documents } from '../shared/clients.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
@@ -7,15 +8,12 @@ import { dynamoReviewStore } from './review-store.ts';
 
 const store = dynamoReviewStore(documents, config.tableName('core'));
 
-export const handler = httpRoute(
-  'PUT /v1/patents/{applicationNumber}/self-assessment',
-  async ({ caller, params, body }) => ({
-    status: 200,
-    body: await submitSelfAssessment(
-      { store, now: () => new Date() },
-      caller,
-      normalizeApplicationNumber(params.applicationNumber),
-      body,
-    ),
-  }),
-);
+export const handler = httpRoute(submitSelfAssessmentRoute, async ({ caller, params, body }) => ({
+  status: 200,
+  body: await submitSelfAssessment(
+    { store, now: () => new Date() },
+    caller,
+    normalizeApplicationNumber(params.applicationNumber),
+    body,
+  ),
+}));

@@ -1,3 +1,4 @@
+import { exportPoolRoute } from '../../schemas/routes/pool.ts';
 import { httpRoute } from '../shared/http.ts';
 import { poolDeps } from './pool-deps.ts';
 import { exportPool } from './pool-export.ts';
@@ -8,7 +9,7 @@ const deps = poolDeps();
 const encodeRfc8187 = (name: string) =>
   encodeURIComponent(name).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-export const handler = httpRoute('GET /v1/pool/export.xlsx', async ({ caller, query }) => {
+export const handler = httpRoute(exportPoolRoute, async ({ caller, query }) => {
   const file = await exportPool(deps, caller, query);
   return {
     status: 200,

@@ -1,28 +1,45 @@
 /**
- * The report chart as a PNG, without a browser: ECharts server-side rendering to SVG, then resvg to
- * PNG. resvg draws text only with the fonts it is given: Noto Sans SC (TTF, from the npm package
- * @expo-google-fonts/noto-sans-sc) so that Chinese labels are not boxes. In the Lambda bundle the
- * font file sits beside index.mjs (copied by the AppFunction bundling, declaration `bundleFiles`);
- * elsewhere it is resolved in node_modules. No system fonts are read: the PNG is the same everywhere.
+ * The report chart as a PNG, without a browser: ECharts server-side rendering to SVG, then resvg (its
+ * WebAssembly build: no native binary, so the same bundle runs on any Lambda architecture and the
+ * synth needs no install step) to PNG. resvg draws text only with the fonts it is given: Noto Sans SC
+ * (TTF, from the npm package @expo-google-fonts/noto-sans-sc) so that Chinese labels are not boxes.
+ * Only the renderReport function imports this module. In its bundle the font and the .wasm sit beside
+ * index.mjs (copied by the AppFunction bundling, declaration `bundleFiles`) and are read on the first
+ * chart, not at init; elsewhere they are resolved in node_modules. No system fonts are read: the PNG is
+ * the same everywhere.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Resvg } from '@resvg/resvg-js';
+import { initWasm, Resvg } from '@resvg/resvg-wasm';
 import * as echarts from 'echarts';
 import type { ReportModel } from '../../schemas/report.ts';
 
 export const chartFontPackagePath = '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf';
+export const resvgWasmPackagePath = '@resvg/resvg-wasm/index_bg.wasm';
 export const chartFontFamily = 'Noto Sans SC';
 
-let fontFile: string | undefined;
+/** A file copied beside the bundle, else the same file in node_modules (tests, the local cloud). */
+function assetPath(packagePath: string): string {
+  const besideBundle = fileURLToPath(new URL(`./${packagePath.split('/').at(-1)}`, import.meta.url));
+  return existsSync(besideBundle) ? besideBundle : createRequire(import.meta.url).resolve(packagePath);
+}
+
 export function chartFontFile(): string {
-  if (fontFile) return fontFile;
-  const besideBundle = fileURLToPath(new URL('./NotoSansSC_400Regular.ttf', import.meta.url));
-  fontFile = existsSync(besideBundle)
-    ? besideBundle
-    : createRequire(import.meta.url).resolve(chartFontPackagePath);
-  return fontFile;
+  return assetPath(chartFontPackagePath);
+}
+
+let ready: Promise<{ font: Uint8Array }> | undefined;
+/** Compiles the WebAssembly module and reads the font once per process, on the first chart. */
+function renderer(): Promise<{ font: Uint8Array }> {
+  ready ??= (async () => {
+    await initWasm(readFileSync(assetPath(resvgWasmPackagePath)));
+    return { font: new Uint8Array(readFileSync(chartFontFile())) };
+  })().catch((error: unknown) => {
+    ready = undefined;
+    throw error;
+  });
+  return ready;
 }
 
 export const chartSize = { width: 800, height: 420 } as const;
@@ -53,11 +70,21 @@ export function renderChartSvg(chart: ReportModel['chart']): string {
   }
 }
 
-export function renderChartPng(chart: ReportModel['chart']): Buffer {
+export async function renderChartPng(chart: ReportModel['chart']): Promise<Buffer> {
+  const { font } = await renderer();
   const svg = renderChartSvg(chart);
   const resvg = new Resvg(svg, {
     background: '#ffffff',
-    font: { fontFiles: [chartFontFile()], loadSystemFonts: false, defaultFontFamily: chartFontFamily },
+    font: { fontBuffers: [font], loadSystemFonts: false, defaultFontFamily: chartFontFamily },
   });
-  return Buffer.from(resvg.render().asPng());
+  try {
+    const image = resvg.render();
+    try {
+      return Buffer.from(image.asPng());
+    } finally {
+      image.free();
+    }
+  } finally {
+    resvg.free();
+  }
 }

@@ -2,8 +2,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../shared/powertools.ts';
+import { renderScope } from './render-scope.ts';
 import { reportFiles } from './report-deps.ts';
-import { renderScope } from './reports.ts';
 
 const deps = { files: reportFiles(), now: () => new Date() };
 

@@ -1,8 +1,9 @@
+import { runReportRoute } from '../../schemas/routes/reports.ts';
 import { httpRoute } from '../shared/http.ts';
 import { runReport } from './report-api.ts';
 import { startReportRun } from './report-deps.ts';
 
-export const handler = httpRoute('POST /v1/reports/{quarter}/run', async ({ params, body }) => ({
+export const handler = httpRoute(runReportRoute, async ({ params, body }) => ({
   status: 202,
   body: await runReport({ startRun: startReportRun }, params.quarter, body),
 }));

@@ -1,5 +1,10 @@
 /** Resource names and settings, read from the environment the stack (or the local cloud) sets. */
-import { type BucketName, envNames, type TableName, type WorkflowName } from '../../infra/resources.ts';
+import {
+  type BucketName,
+  envNames,
+  type TableName,
+  type WorkflowName,
+} from '../../schemas/resource-names.ts';
 
 function required(name: string): string {
   const value = process.env[name];

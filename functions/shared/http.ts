@@ -2,7 +2,8 @@
  * The one middy chain behind every HTTP route: Powertools logging, envelope and request parsing with
  * the Powertools parser (zod schemas from the route declaration), the caller from the JWT claims, the
  * role check from the same declaration, and the mapping of domain errors to the shared error shape.
- * A handler file is then one line: `export const handler = httpRoute('POST /v1/x', useCaseCall)`.
+ * A handler file is then one line: `export const handler = httpRoute(registerThingRoute, useCaseCall)`,
+ * with the route imported from schemas/routes/<area>.ts: the bundle carries that route's schemas only.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
@@ -11,19 +12,13 @@ import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/sche
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
-import { type RouteDeclaration, routes } from '../../infra/resources.ts';
 import type { Caller } from '../../schemas/roles.ts';
+import type { RouteDeclaration } from '../../schemas/routes/route.ts';
 import { callerFromClaims } from './caller.ts';
 import { errorResponse } from './error-response.ts';
 import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from './errors.ts';
 import { logger } from './powertools.ts';
 
-type Routes = (typeof routes)[number];
-export type RouteKey = `${Routes['method']} ${Routes['path']}`;
-type RouteOf<K extends RouteKey> = Extract<
-  Routes,
-  { method: K extends `${infer M} ${string}` ? M : never; path: K extends `${string} ${infer P}` ? P : never }
->;
 type Part<R, P extends 'body' | 'query' | 'params'> = R extends { request: { [K in P]: infer S } }
   ? S extends z.ZodType
     ? z.output<S>
@@ -43,12 +38,6 @@ export type HttpResponse =
   | { status: number; body?: unknown; headers?: Record<string, string> }
   | { status: number; binaryBase64: string; contentType: string; headers?: Record<string, string> }
   | { status: number; text: string; contentType: string; headers?: Record<string, string> };
-
-export function findRoute(key: string): RouteDeclaration {
-  const route = (routes as readonly RouteDeclaration[]).find((r) => `${r.method} ${r.path}` === key);
-  if (!route) throw new Error(`No route "${key}" in infra/resources.ts`);
-  return route;
-}
 
 function requestSchema(route: RouteDeclaration) {
   const shape: Record<string, z.ZodType> = {};
@@ -97,11 +86,11 @@ export function issuesToDetails(issues: readonly Issue[]) {
   });
 }
 
-export function httpRoute<K extends RouteKey>(
-  key: K,
-  run: (request: HttpRequest<RouteOf<K>>) => Promise<HttpResponse>,
+export function httpRoute<const R extends RouteDeclaration>(
+  route: R,
+  run: (request: HttpRequest<R>) => Promise<HttpResponse>,
 ) {
-  const route = findRoute(key);
+  const key = `${route.method} ${route.path}`;
   const schema = requestSchema(route);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -2,6 +2,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetScheduleGroupCommand } from '@aws-sdk/client-scheduler';
 import { StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import { healthRoute } from '../../schemas/routes/system.ts';
 import { configuredMailer } from '../mail/mail-deps.ts';
 import { dynamodb, s3, scheduler, sfn } from '../shared/clients.ts';
 import { config } from '../shared/config.ts';
@@ -10,7 +11,7 @@ import { checkHealth } from './health.ts';
 
 const mailer = configuredMailer();
 
-export const handler = httpRoute('GET /health', async () => {
+export const handler = httpRoute(healthRoute, async () => {
   const health = await checkHealth({
     dynamodb: async () => {
       const { Table } = await dynamodb.send(

@@ -1,3 +1,4 @@
+import { getInventoryTemplateRoute } from '../../schemas/routes/intake.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { type HttpResponse, httpRoute } from '../shared/http.ts';
 import {
@@ -74,7 +75,7 @@ const files: Readonly<Record<string, TemplateFile>> = {
   ...templateFiles('evaluation', evaluationDocument),
 };
 
-export const handler = httpRoute('GET /v1/templates/{file}', async ({ params }) => {
+export const handler = httpRoute(getInventoryTemplateRoute, async ({ params }) => {
   const name: string = params.file;
   const file = Object.hasOwn(files, name) ? files[name] : undefined;
   if (!file) {

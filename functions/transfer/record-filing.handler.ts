@@ -1,10 +1,11 @@
+import { recordFilingRoute } from '../../schemas/routes/transfer.ts';
 import { httpRoute } from '../shared/http.ts';
 import { recordFiling } from './deals.ts';
 import { transferDeps } from './transfer-deps.ts';
 
 const deps = transferDeps();
 
-export const handler = httpRoute('PUT /v1/deals/{dealId}/filing', async ({ caller, params, body }) => ({
+export const handler = httpRoute(recordFilingRoute, async ({ caller, params, body }) => ({
   status: 200,
   body: (await recordFiling(deps, caller, params.dealId, body)).deal,
 }));

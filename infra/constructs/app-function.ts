@@ -222,26 +222,16 @@ export class AppFunction extends Construct {
   }
 }
 
-/**
- * Native npm modules (declaration.nodeModules) are left out of the esbuild bundle and installed into
- * its node_modules; an .npmrc in the bundle folder makes that install fetch the linux arm64 (glibc)
- * binaries of their optional dependencies, whatever machine builds. declaration.bundleFiles are
- * copied beside index.mjs.
- */
+/** declaration.bundleFiles are copied beside index.mjs (offline: no install step in the asset folder). */
 function nativeBundling(declaration: FunctionDeclaration) {
-  const modules = [...(declaration.nodeModules ?? [])];
   const files = [...(declaration.bundleFiles ?? [])];
-  if (modules.length === 0 && files.length === 0) return {};
+  if (files.length === 0) return {};
   return {
-    ...(modules.length ? { nodeModules: modules } : {}),
     commandHooks: {
       beforeBundling: () => [],
-      beforeInstall: (_input: string, output: string) =>
-        modules.length ? [`printf 'os=linux\\ncpu=arm64\\nlibc=glibc\\n' > "${output}/.npmrc"`] : [],
-      afterBundling: (input: string, output: string) => [
-        ...files.map((file) => `cp "${input}/${file}" "${output}/"`),
-        ...(modules.length ? [`rm -f "${output}/.npmrc"`] : []),
-      ],
+      beforeInstall: () => [],
+      afterBundling: (input: string, output: string) =>
+        files.map((file) => `cp "${input}/${file}" "${output}/"`),
     },
   };
 }

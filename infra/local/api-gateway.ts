@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { extname, join, normalize } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { errorResponse } from '../../functions/shared/error-response.ts';
-import { type RouteDeclaration, routes } from '../resources.ts';
+import { type DeployedRoute, routes } from '../resources.ts';
 import { claimsAsApiGatewayPassesThem, type DevIssuer } from './issuer.ts';
 import type { LambdaRuntime } from './lambda-runtime.ts';
 
@@ -20,12 +20,12 @@ const textTypes = /^(application\/(json|xml|x-www-form-urlencoded|.*\+json|.*\+x
 const swaggerDir = join(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'), '..');
 
 interface CompiledRoute {
-  route: RouteDeclaration;
+  route: DeployedRoute;
   pattern: RegExp;
   names: string[];
 }
 
-export function compileRoutes(list: readonly RouteDeclaration[]): CompiledRoute[] {
+export function compileRoutes(list: readonly DeployedRoute[]): CompiledRoute[] {
   return list.map((route) => {
     const names: string[] = [];
     const source = route.path
@@ -81,7 +81,7 @@ function apiGatewayTime(date: Date): string {
 export function buildEvent(
   req: IncomingMessage,
   body: Buffer,
-  route: RouteDeclaration,
+  route: DeployedRoute,
   pathParameters: Record<string, string>,
   claims: Record<string, string> | undefined,
 ): APIGatewayProxyEventV2 {
@@ -184,7 +184,7 @@ export function createApiServer(options: {
   issuer: DevIssuer;
   log: (line: string) => void;
 }): Server {
-  const compiled = compileRoutes(routes as readonly RouteDeclaration[]);
+  const compiled = compileRoutes(routes as readonly DeployedRoute[]);
   return createServer(async (req, res) => {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');

@@ -2,9 +2,7 @@
  * The shapes of the declarations in infra/resources.ts and infra/resources/<area>.ts, and the pieces
  * the route declarations of several areas share.
  */
-import type { z } from 'zod';
-import { errorBodySchema } from '../../schemas/errors.ts';
-import type { Role } from '../../schemas/roles.ts';
+import type { RouteDeclaration } from '../../schemas/routes/route.ts';
 import type { BucketName, FunctionName, TableName, WorkflowName } from '../resources.ts';
 
 export interface KeyDeclaration {
@@ -44,39 +42,17 @@ export interface FunctionDeclaration {
   /** Lists the admin groups of the user pool (cognito-idp:ListUsersInGroup; env USER_POOL_ID). */
   readsUserDirectory?: boolean;
   /**
-   * npm packages with native binaries, which esbuild cannot bundle: installed into the bundle's
-   * node_modules for linux arm64 (the Lambda architecture), whatever machine builds it.
+   * Repository files copied beside the bundle's index.mjs (a font, a .wasm), found via import.meta.url.
+   * There is deliberately no way to install npm packages into a bundle: that would need the registry at
+   * synth time. Native modules are replaced by their WebAssembly builds.
    */
-  nodeModules?: readonly string[];
-  /** Repository files copied beside the bundle's index.mjs (e.g. a font), found via import.meta.url. */
   bundleFiles?: readonly string[];
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export interface RouteDeclaration {
-  method: HttpMethod;
-  /** API Gateway path syntax: /v1/things/{id} */
-  path: string;
-  function: FunctionName;
-  /** 'public' routes skip the JWT authorizer; otherwise the roles that may call. */
-  roles: 'public' | readonly Role[];
-  summary: string;
-  tags: string[];
-  request?: {
-    params?: z.ZodObject;
-    query?: z.ZodObject;
-    body?: z.ZodType;
-  };
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
-}
-
-export const adminRoles = ['province-admin', 'national-admin'] as const;
-/** Responses every authenticated route may give. */
-export const routeErrors = {
-  400: { description: 'Invalid request: see error.details', schema: errorBodySchema },
-  401: { description: 'Missing or invalid bearer token', schema: errorBodySchema },
-  403: { description: 'Your role may not call this route', schema: errorBodySchema },
-} as const;
+export type { HttpMethod, RouteDeclaration } from '../../schemas/routes/route.ts';
+export { adminRoles, routeErrors } from '../../schemas/routes/route.ts';
+/** A route with its function checked against the declared functions. */
+export type DeployedRoute = RouteDeclaration & { function: FunctionName };
 
 export interface BucketNotificationDeclaration {
   bucket: BucketName;

@@ -1,16 +1,9 @@
 /** Intake: uploads, batch jobs, the batch-ingest workflow, template downloads. Joined with the other areas in infra/resources.ts. */
 
-import { z } from 'zod';
-import { batchJobSchema } from '../../schemas/batch-job.ts';
-import { errorBodySchema } from '../../schemas/errors.ts';
-import { createUploadSchema, uploadCreatedSchema } from '../../schemas/upload.ts';
-import {
-  adminRoles,
-  type BucketNotificationDeclaration,
-  type FunctionDeclaration,
-  type RouteDeclaration,
-  routeErrors,
-  type WorkflowDeclaration,
+import type {
+  BucketNotificationDeclaration,
+  FunctionDeclaration,
+  WorkflowDeclaration,
 } from './declarations.ts';
 
 export const intakeFunctions = {
@@ -56,62 +49,6 @@ export const intakeFunctions = {
     memoryMb: 1024,
   },
 } as const satisfies Record<string, FunctionDeclaration>;
-
-export const intakeRoutes = [
-  {
-    method: 'POST',
-    path: '/v1/uploads',
-    function: 'createUpload',
-    roles: ['institution', ...adminRoles],
-    summary:
-      'Announce a batch file: an inventory (institutions), or enterprises / evaluations of a province (province administrators); returns a presigned PUT link (15 minutes) and the job id to follow',
-    tags: ['intake'],
-    request: { body: createUploadSchema },
-    responses: {
-      201: { description: 'PUT the file to uploadUrl', schema: uploadCreatedSchema },
-      ...routeErrors,
-    },
-  },
-  {
-    method: 'GET',
-    path: '/v1/jobs/{jobId}',
-    function: 'getJob',
-    roles: ['institution', ...adminRoles],
-    summary: 'A batch job: status, row counts while it runs, error report link',
-    tags: ['intake'],
-    request: { params: z.object({ jobId: z.string().min(1).max(64) }) },
-    responses: {
-      200: { description: 'The job', schema: batchJobSchema },
-      ...routeErrors,
-      404: { description: 'No such job in your scope', schema: errorBodySchema },
-    },
-  },
-  {
-    method: 'GET',
-    path: '/v1/templates/{file}',
-    function: 'getInventoryTemplate',
-    roles: ['institution', 'enterprise', 'expert', ...adminRoles],
-    summary:
-      'A standard template: inventory, enterprises (bulk registration) or evaluation (feedback), as .xlsx (dropdowns, instructions) or .csv (UTF-8 with BOM)',
-    tags: ['intake'],
-    request: {
-      params: z.object({
-        file: z.enum([
-          'inventory.xlsx',
-          'inventory.csv',
-          'enterprises.xlsx',
-          'enterprises.csv',
-          'evaluation.xlsx',
-          'evaluation.csv',
-        ]),
-      }),
-    },
-    responses: {
-      200: { description: 'The template file', contentType: 'application/octet-stream' },
-      ...routeErrors,
-    },
-  },
-] as const satisfies readonly RouteDeclaration[];
 
 export const intakeBucketNotifications = [
   { bucket: 'drop', prefix: 'inbox/', function: 'receiveUpload' },

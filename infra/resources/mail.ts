@@ -1,13 +1,4 @@
-/** Mail outbox: test mail, dispatch, retry. Joined with the other areas in infra/resources.ts. */
-
-import { queuedMailSchema, sendTestMailSchema } from '../../schemas/mail.ts';
-import {
-  type FunctionDeclaration,
-  type RouteDeclaration,
-  routeErrors,
-  type ScheduleDeclaration,
-  type StreamConsumerDeclaration,
-} from './declarations.ts';
+import type { FunctionDeclaration, ScheduleDeclaration, StreamConsumerDeclaration } from './declarations.ts';
 
 export const mailFunctions = {
   queueTestMail: {
@@ -32,19 +23,6 @@ export const mailFunctions = {
     timeoutSeconds: 300,
   },
 } as const satisfies Record<string, FunctionDeclaration>;
-
-export const mailRoutes = [
-  {
-    method: 'POST',
-    path: '/v1/admin/mail:test',
-    function: 'queueTestMail',
-    roles: ['national-admin'],
-    summary: 'Queue a test email to check mail delivery end to end',
-    tags: ['system'],
-    request: { body: sendTestMailSchema },
-    responses: { 202: { description: 'Queued', schema: queuedMailSchema }, ...routeErrors },
-  },
-] as const satisfies readonly RouteDeclaration[];
 
 export const mailStreamConsumers = [
   {

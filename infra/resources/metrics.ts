@@ -1,13 +1,4 @@
-/** Metrics: counters maintained from the core stream, the weekly recompute, reconciliation records. Joined with the other areas in infra/resources.ts. */
-
-import { reconciliationListSchema } from '../../schemas/metrics.ts';
-import {
-  type FunctionDeclaration,
-  type RouteDeclaration,
-  routeErrors,
-  type ScheduleDeclaration,
-  type StreamConsumerDeclaration,
-} from './declarations.ts';
+import type { FunctionDeclaration, ScheduleDeclaration, StreamConsumerDeclaration } from './declarations.ts';
 
 export const metricsFunctions = {
   applyCoreStreamToMetrics: {
@@ -31,22 +22,6 @@ export const metricsFunctions = {
     tables: { metrics: 'read' },
   },
 } as const satisfies Record<string, FunctionDeclaration>;
-
-export const metricsRoutes = [
-  {
-    method: 'GET',
-    path: '/v1/metrics/reconciliation',
-    function: 'listReconciliations',
-    roles: ['national-admin'],
-    summary:
-      'The last recompute runs of the metrics counters (newest first) and the differences each corrected',
-    tags: ['metrics'],
-    responses: {
-      200: { description: 'Reconciliation runs', schema: reconciliationListSchema },
-      ...routeErrors,
-    },
-  },
-] as const satisfies readonly RouteDeclaration[];
 
 export const metricsStreamConsumers = [
   {

@@ -1,8 +1,6 @@
 /** Conversion pool: the province feed and export. Joined with the other areas in infra/resources.ts. */
 
-import { errorBodySchema } from '../../schemas/errors.ts';
-import { poolExportQuerySchema, poolFeedQuerySchema, poolPageSchema } from '../../schemas/pool.ts';
-import { adminRoles, type FunctionDeclaration, type RouteDeclaration, routeErrors } from './declarations.ts';
+import type { FunctionDeclaration } from './declarations.ts';
 
 export const poolFunctions = {
   getPoolFeed: {
@@ -20,35 +18,3 @@ export const poolFunctions = {
     memoryMb: 1024,
   },
 } as const satisfies Record<string, FunctionDeclaration>;
-
-export const poolRoutes = [
-  {
-    method: 'GET',
-    path: '/v1/pool',
-    function: 'getPoolFeed',
-    roles: adminRoles,
-    summary:
-      "A province's conversion pool changed since a time, with evaluation state and aggregates: a cursor feed for syncing (province admins: their own province)",
-    tags: ['pool'],
-    request: { query: poolFeedQuerySchema },
-    responses: { 200: { description: 'A page of the feed', schema: poolPageSchema }, ...routeErrors },
-  },
-  {
-    method: 'GET',
-    path: '/v1/pool/export.xlsx',
-    function: 'exportPool',
-    roles: adminRoles,
-    summary:
-      "A province's conversion pool as XLSX, Chinese and English headers (province admins: their own province); large pools: GET /v1/pool",
-    tags: ['pool'],
-    request: { query: poolExportQuerySchema },
-    responses: {
-      200: {
-        description: 'The spreadsheet',
-        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      },
-      ...routeErrors,
-      413: { description: 'Too large for one file: use GET /v1/pool', schema: errorBodySchema },
-    },
-  },
-] as const satisfies readonly RouteDeclaration[];

@@ -1,30 +1,16 @@
 /** Quarterly reports: the workflow, its tasks and schedule, the report API, admins' report preferences. Joined with the other areas in infra/resources.ts. */
 
-import { z } from 'zod';
-import { errorBodySchema } from '../../schemas/errors.ts';
-import { quarterSchema } from '../../schemas/metrics.ts';
-import { pageQuerySchema } from '../../schemas/pagination.ts';
-import {
-  reportDetailSchema,
-  reportPageSchema,
-  reportPreferencesSchema,
-  reportQuerySchema,
-  reportRunStartedSchema,
-  runReportSchema,
-} from '../../schemas/report.ts';
-import {
-  adminRoles,
-  type FunctionDeclaration,
-  type RouteDeclaration,
-  routeErrors,
-  type ScheduleDeclaration,
-  type WorkflowDeclaration,
-} from './declarations.ts';
+import type { FunctionDeclaration, ScheduleDeclaration, WorkflowDeclaration } from './declarations.ts';
 
-/** The chart renderer's native binary (installed for linux arm64) and its CJK font (copied beside the bundle). */
+/**
+ * The chart renderer's WebAssembly module and its CJK font, copied beside the bundle's index.mjs and
+ * read on the first chart (functions/reports/render-chart.ts), not bundled into it.
+ */
 const chartBundling = {
-  nodeModules: ['@resvg/resvg-js'],
-  bundleFiles: ['node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'],
+  bundleFiles: [
+    'node_modules/@resvg/resvg-wasm/index_bg.wasm',
+    'node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
+  ],
 } as const;
 
 export const reportsFunctions = {
@@ -93,67 +79,6 @@ export const reportsFunctions = {
     tables: { core: 'readWrite' },
   },
 } as const satisfies Record<string, FunctionDeclaration>;
-
-const quarterParams = z.object({ quarter: quarterSchema });
-const notInScope = { description: 'No such report in your scope', schema: errorBodySchema };
-
-export const reportsRoutes = [
-  {
-    method: 'GET',
-    path: '/v1/reports',
-    function: 'listReports',
-    roles: adminRoles,
-    summary:
-      'Quarterly reports in your scope, newest first (national admins: every scope, or ?scope=; province admins: their province)',
-    tags: ['reports'],
-    request: { query: pageQuerySchema.extend(reportQuerySchema.shape) },
-    responses: {
-      200: { description: 'A page of reports', schema: reportPageSchema },
-      ...routeErrors,
-      404: notInScope,
-    },
-  },
-  {
-    method: 'GET',
-    path: '/v1/reports/{quarter}',
-    function: 'getReport',
-    roles: adminRoles,
-    summary:
-      "One quarter's report: the computed figures and presigned links (15 minutes) to the HTML, XLSX and chart",
-    tags: ['reports'],
-    request: { params: quarterParams, query: reportQuerySchema },
-    responses: {
-      200: { description: 'The report', schema: reportDetailSchema },
-      ...routeErrors,
-      404: notInScope,
-    },
-  },
-  {
-    // API Gateway path parameters fill whole segments: `{quarter}:run` cannot be one, so the action is /run.
-    method: 'POST',
-    path: '/v1/reports/{quarter}/run',
-    function: 'runReport',
-    roles: ['national-admin'],
-    summary:
-      'Produce (or replace) the report of a quarter now and email it; admins already sent this quarter are skipped unless resend is true',
-    tags: ['reports'],
-    request: { params: quarterParams, body: runReportSchema },
-    responses: {
-      202: { description: 'The workflow started', schema: reportRunStartedSchema },
-      ...routeErrors,
-    },
-  },
-  {
-    method: 'PUT',
-    path: '/v1/admins/me/report-preferences',
-    function: 'putReportPreferences',
-    roles: adminRoles,
-    summary: 'Opt out of (reportsOptOut true) or back into the quarterly report emails',
-    tags: ['reports'],
-    request: { body: reportPreferencesSchema },
-    responses: { 200: { description: 'Saved', schema: reportPreferencesSchema }, ...routeErrors },
-  },
-] as const satisfies readonly RouteDeclaration[];
 
 export const reportsWorkflows = {
   'quarterly-report': {

@@ -1,7 +1,4 @@
-/** System: health check, API description, the probe workflow. Joined with the other areas in infra/resources.ts. */
-
-import { healthSchema } from '../../schemas/health.ts';
-import type { FunctionDeclaration, RouteDeclaration, WorkflowDeclaration } from './declarations.ts';
+import type { FunctionDeclaration, WorkflowDeclaration } from './declarations.ts';
 
 export const systemFunctions = {
   health: {
@@ -28,30 +25,6 @@ export const systemFunctions = {
     buckets: { reports: 'readWrite' },
   },
 } as const satisfies Record<string, FunctionDeclaration>;
-
-export const systemRoutes = [
-  {
-    method: 'GET',
-    path: '/health',
-    function: 'health',
-    roles: 'public',
-    summary: 'Health of every component (DynamoDB, S3, Step Functions, scheduler, mail)',
-    tags: ['system'],
-    responses: {
-      200: { description: 'All components up', schema: healthSchema },
-      503: { description: 'At least one component down', schema: healthSchema },
-    },
-  },
-  {
-    method: 'GET',
-    path: '/v1/openapi.json',
-    function: 'openapi',
-    roles: 'public',
-    summary: 'This API description (OpenAPI 3.1)',
-    tags: ['system'],
-    responses: { 200: { description: 'OpenAPI document', contentType: 'application/json' } },
-  },
-] as const satisfies readonly RouteDeclaration[];
 
 export const systemWorkflows = {
   'system-probe': {

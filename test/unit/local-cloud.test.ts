@@ -10,7 +10,7 @@ import { toAwsS3Event } from '../../infra/local/s3-local.ts';
 import { LocalScheduler, toCronerPattern } from '../../infra/local/scheduler.ts';
 import { substitute, taskStates } from '../../infra/local/step-functions.ts';
 import { matchesPattern } from '../../infra/local/streams.ts';
-import { type RouteDeclaration, routes } from '../../infra/resources.ts';
+import { type DeployedRoute, routes } from '../../infra/resources.ts';
 
 const request = (url: string, headers: Record<string, string> = {}) =>
   ({
@@ -21,7 +21,7 @@ const request = (url: string, headers: Record<string, string> = {}) =>
   }) as unknown as IncomingMessage;
 
 describe('local API Gateway', () => {
-  const compiled = compileRoutes(routes as readonly RouteDeclaration[]);
+  const compiled = compileRoutes(routes as readonly DeployedRoute[]);
   const match = (method: string, path: string) =>
     compiled.find((c) => c.route.method === method && c.pattern.test(path));
 

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../functions/system/openapi.ts';
 import { routes } from '../../infra/resources.ts';
+import { openApiDocument } from '../../schemas/routes/openapi.ts';
 
 describe('the OpenAPI document', () => {
   const document = openApiDocument();
@@ -28,5 +29,10 @@ describe('the OpenAPI document', () => {
     };
     expect(body.content['application/json']!.schema.$ref).toBe('#/components/schemas/RegisterInstitution');
     expect(document.components?.schemas?.Error).toBeDefined();
+  });
+
+  it('is committed as docs/openapi.json, the file GET /v1/openapi.json serves (run `npm run openapi` when this fails)', () => {
+    const committed = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(document)));
   });
 });

@@ -100,21 +100,21 @@ describe('XLSX report', () => {
 });
 
 describe('chart PNG', () => {
-  it('renders without a browser: an 800x420 PNG', () => {
-    const png = renderChartPng(national.chart);
+  it('renders without a browser: an 800x420 PNG', async () => {
+    const png = await renderChartPng(national.chart);
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(png.readUInt32BE(16)).toBe(800);
     expect(png.readUInt32BE(20)).toBe(420);
   });
 
-  it('draws Chinese labels with the CJK font: different characters give different pixels', () => {
+  it('draws Chinese labels with the CJK font: different characters give different pixels', async () => {
     const chart = (label: string) => ({ ...national.chart, categories: [label, '上海市'] });
     expect(renderChartSvg(chart('北京市'))).toContain('北京市');
-    const beijing = renderChartPng(chart('北京市'));
-    const tianjin = renderChartPng(chart('天津市'));
+    const beijing = await renderChartPng(chart('北京市'));
+    const tianjin = await renderChartPng(chart('天津市'));
     expect(beijing.equals(tianjin)).toBe(false);
     // A missing glyph would be the same .notdef box for both; same text gives the same image.
-    expect(beijing.equals(renderChartPng(chart('北京市')))).toBe(true);
+    expect(beijing.equals(await renderChartPng(chart('北京市')))).toBe(true);
   });
 
   it('province reports chart their institutions', () => {
@@ -136,7 +136,7 @@ describe('report email MIME', () => {
     ]);
     const files: Record<string, Buffer> = {
       'reports/2025Q4/national.xlsx': await renderXlsx(national),
-      'reports/2025Q4/national.png': renderChartPng(national.chart),
+      'reports/2025Q4/national.png': await renderChartPng(national.chart),
     };
     await outboxMailer(outbox).send({
       ...message,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deliverMail, type MailItem, newMailItem, retryDueMail } from '../../functions/mail/mail-outbox.ts';
+import { renderScope } from '../../functions/reports/render-scope.ts';
 import { getReport, listReports, runReport } from '../../functions/reports/report-api.ts';
 import { reportKeys } from '../../functions/reports/report-mail.ts';
 import type { ReportReads, StoredReport } from '../../functions/reports/report-store.ts';
@@ -12,7 +13,6 @@ import {
   type ReportFiles,
   type ReportStore,
   recordRun,
-  renderScope,
   type SentMarker,
 } from '../../functions/reports/reports.ts';
 import { adminDirectory, localAdminUsers } from '../../functions/shared/directory.ts';

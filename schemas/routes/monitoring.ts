@@ -1,0 +1,83 @@
+/** Monitoring: the HTTP routes of the area (method, path, roles, request and response schemas). Each handler imports only its own route; schemas/routes/index.ts joins them for the stacks, the local API and OpenAPI. */
+import { z } from 'zod';
+import { errorBodySchema } from '../errors.ts';
+import { usccSchema } from '../institution.ts';
+import {
+  spotCheckListQuerySchema,
+  spotCheckPageSchema,
+  spotCheckParamsSchema,
+  spotCheckSampleSchema,
+  spotCheckSchema,
+  spotCheckVerdictSchema,
+  unimplementedFundedPageSchema,
+  unimplementedFundedQuerySchema,
+} from '../monitoring.ts';
+import { adminRoles, type RouteDeclaration, routeErrors } from './route.ts';
+export const listSpotChecksRoute = {
+  method: 'GET',
+  path: '/v1/monitoring/spot-checks',
+  function: 'listSpotChecks',
+  roles: adminRoles,
+  summary: "A quarter's spot checks of your province (national admins: name the province), paginated",
+  tags: ['monitoring'],
+  request: { query: spotCheckListQuerySchema },
+  responses: {
+    200: { description: 'A page of spot checks', schema: spotCheckPageSchema },
+    ...routeErrors,
+    404: { description: 'Another province than yours', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
+export const decideSpotCheckRoute = {
+  method: 'PUT',
+  path: '/v1/monitoring/spot-checks/{id}',
+  function: 'decideSpotCheck',
+  roles: adminRoles,
+  summary:
+    'Give the verdict of a spot check: ok, or needs-correction with a comment emailed to the institution',
+  tags: ['monitoring'],
+  request: { params: spotCheckParamsSchema, body: spotCheckVerdictSchema },
+  responses: {
+    200: { description: 'The spot check after the verdict', schema: spotCheckSchema },
+    ...routeErrors,
+    404: { description: 'No such spot check in your province', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
+export const setSpotCheckSampleRoute = {
+  method: 'PUT',
+  path: '/v1/monitoring/spot-check-settings/{uscc}',
+  function: 'setSpotCheckSample',
+  roles: adminRoles,
+  summary: 'Set how many inventoried patents of an institution are spot-checked per quarter (rate, min, max)',
+  tags: ['monitoring'],
+  request: { params: z.object({ uscc: usccSchema }), body: spotCheckSampleSchema },
+  responses: {
+    200: { description: 'The settings' },
+    ...routeErrors,
+    404: { description: 'No such institution in your province', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
+export const listUnimplementedFundedRoute = {
+  method: 'GET',
+  path: '/v1/monitoring/unimplemented-funded',
+  function: 'listUnimplementedFunded',
+  roles: ['institution', ...adminRoles],
+  summary:
+    'Publicly funded patents granted over 5 years ago and never implemented (the 5-year rule), per institution or province, paginated',
+  tags: ['monitoring'],
+  request: { query: unimplementedFundedQuerySchema },
+  responses: {
+    200: { description: 'A page of patents, oldest grant first', schema: unimplementedFundedPageSchema },
+    ...routeErrors,
+    404: { description: 'An institution or province outside your scope', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
+export const monitoringRoutes = [
+  listSpotChecksRoute,
+  decideSpotCheckRoute,
+  setSpotCheckSampleRoute,
+  listUnimplementedFundedRoute,
+] as const;
