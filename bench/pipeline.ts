@@ -122,7 +122,7 @@ export async function benchPipeline(): Promise<Record<string, unknown>> {
     const bench = DynamoDBDocumentClient.from(admin);
 
     // ------------------------------------------------------------------ counting
-    const { dynamodb } = await import('../functions/shared/clients.ts');
+    const { dynamodb } = await import('../functions/shared/clients/dynamodb.ts');
     const capacity = { read: 0, write: 0, calls: 0 };
     const readOps = new Set([
       'GetItemCommand',

@@ -8,7 +8,7 @@
  * Dates: calendar dates `YYYY-MM-DD` (China time); a bound named `to...` is exclusive: the next tier
  * starts at it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { usccSchema } from './institution.ts';
 import { pageQuerySchema } from './pagination.ts';
 

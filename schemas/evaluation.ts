@@ -4,7 +4,7 @@
  * closes the evaluation window. The reason codes are the clusters industry feedback falls into on
  * matchmaking platforms (DOMAIN.md, licensing facts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const improvementCategories = [
   'pilot-scale-up',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const componentNames = ['dynamodb', 's3', 'stepFunctions', 'scheduler', 'mail'] as const;
 export type ComponentName = (typeof componentNames)[number];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { provinceCodeSchema } from './codes/provinces.ts';
 import { checkUscc } from './codes/uscc.ts';
 

@@ -6,7 +6,7 @@
  * with the current state and the allowed next ones, and two concurrent transitions never both win.
  * docs/pipeline.md draws the table.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const lifecycleStates = [
   /** Recorded by the institution, inventory not approved yet (draft / submitted / returned). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An email waiting in the transactional outbox (a row in the core table, sent by the stream consumer). */
 export const mailAttachmentSchema = z.object({

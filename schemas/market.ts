@@ -1,5 +1,5 @@
 /** Enterprises and experts of the market evaluation (Work Plan step 2, 市场评价). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { provinceCodeSchema } from './codes/provinces.ts';
 import { usccSchema } from './institution.ts';
 

@@ -6,7 +6,7 @@
  * Quarters are calendar quarters in China time (Asia/Shanghai, UTC+8 all year): `2025Q4` runs from
  * 2025-10-01 00:00 to 2025-12-31 24:00 China time.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 // ------------------------------------------------------------------------------------------ quarter
 

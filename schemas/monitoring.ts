@@ -2,7 +2,7 @@
  * Monitoring flags (Work Plan, 监测评价): random spot checks of inventory quality (随机抽查) and the
  * 5-year rule (publicly funded patents granted over 5 years ago and never implemented).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { provinceCodeSchema } from './codes/provinces.ts';
 import { usccSchema } from './institution.ts';
 import { quarterSchema } from './metrics.ts';

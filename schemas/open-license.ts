@@ -3,7 +3,7 @@
  * declares the patent open to anyone on published terms; an enterprise takes a license by written
  * notice and payment. Stored on the patent item as `openLicense`; docs/transfer.md has the rules.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { freeTermsSchema, lumpSumTermsSchema, upfrontRoyaltyTermsSchema } from './deal.ts';
 import { pageQuerySchema } from './pagination.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorRowSchema } from './batch-job.ts';
 import { conversionIntentValues, inventoryColumns, selfAssessedValueValues } from './inventory/template.ts';
 

@@ -5,10 +5,10 @@
  * (publicPatentSchema / toPublicPatent) and is a whitelist, so a field added to patents later stays
  * private until someone adds it here on purpose.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { provinceCodeSchema } from './codes/provinces.ts';
 import { usccSchema } from './institution.ts';
-import { inventoryRecordSchema } from './inventory/patent-row.ts';
+import { inventoryRecordSchema } from './inventory/record.ts';
 import { conversionIntentValues, patentTypeValues } from './inventory/template.ts';
 import { lifecycleEventSchema, lifecycleStateSchema, tierValues } from './lifecycle.ts';
 import { pageQuerySchema } from './pagination.ts';

@@ -2,7 +2,7 @@
  * The pipeline's API shapes: recorded failures (admin list and retry) and a patent's history
  * (GET /v1/patents/{applicationNumber}/history). See docs/pipeline.md.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { lifecycleEventSchema, lifecycleStateSchema } from './lifecycle.ts';
 import { pageQuerySchema } from './pagination.ts';
 

@@ -4,7 +4,7 @@
  * (publicPatentSchema: the same whitelist enterprises and experts see) plus where its market
  * evaluation stands.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { provinceCodeSchema } from './codes/provinces.ts';
 import { evaluationAggregateSchema } from './evaluation.ts';
 import { publicPatentSchema } from './patent.ts';

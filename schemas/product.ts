@@ -1,5 +1,5 @@
 /** Patent-intensive products (专利密集型产品备案) filed by enterprises that hold a deal on the patents. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { maxPortfolioPatents } from './deal.ts';
 import { pageQuerySchema } from './pagination.ts';
 

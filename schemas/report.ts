@@ -3,7 +3,7 @@
  * figures), what the API answers (the list, one report with its figures and links), the run request
  * and the admins' report preferences. Quarter strings are validated by schemas/metrics.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { quarterFiguresSchema } from './metrics.ts';
 
 /** 'national' or a GB/T 2260 province code. */

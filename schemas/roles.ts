@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The login roles, one Cognito group each. */
 export const roles = ['institution', 'enterprise', 'expert', 'province-admin', 'national-admin'] as const;

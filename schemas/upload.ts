@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { batchKinds } from './batch-job.ts';
 
 export const createUploadSchema = z

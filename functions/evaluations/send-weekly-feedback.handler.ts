@@ -1,7 +1,7 @@
 /** Schedule weekly-feedback (Mondays, 09:00 China time): each institution's new evaluations of the week, once. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { logger } from '../shared/powertools.ts';
 import { sendWeeklyFeedback } from './weekly-feedback.ts';

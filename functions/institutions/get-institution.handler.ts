@@ -1,5 +1,5 @@
 import { getInstitutionRoute } from '../../schemas/routes/institutions.ts';
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
 import { dynamoInstitutionStore } from './institution-store.ts';

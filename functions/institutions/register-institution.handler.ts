@@ -1,6 +1,6 @@
 import { checkUscc } from '../../schemas/codes/uscc.ts';
 import { registerInstitutionRoute } from '../../schemas/routes/institutions.ts';
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
 import { dynamoInstitutionStore } from './institution-store.ts';

@@ -1,6 +1,8 @@
 /** Wires the mail use-cases to DynamoDB, S3 (large attachments) and the configured transport. */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { documents, s3, ses } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
+import { s3 } from '../shared/clients/s3.ts';
+import { ses } from '../shared/clients/ses.ts';
 import { config } from '../shared/config.ts';
 import type { MailDeps, MailItem } from './mail-outbox.ts';
 import { dynamoMailStore } from './mail-store.ts';

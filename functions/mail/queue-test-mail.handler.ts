@@ -1,5 +1,5 @@
 import { queueTestMailRoute } from '../../schemas/routes/mail.ts';
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
 import { queueMail } from './mail-outbox.ts';

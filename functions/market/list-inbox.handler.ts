@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { listInboxRoute } from '../../schemas/routes/market.ts';
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { httpRoute } from '../shared/http.ts';

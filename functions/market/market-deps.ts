@@ -1,5 +1,5 @@
 /** Wires the market use-cases to DynamoDB. */
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { dynamoEvaluatorStore } from './evaluator-store.ts';
 import { marketSettings } from './push.ts';

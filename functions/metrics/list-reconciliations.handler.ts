@@ -1,5 +1,5 @@
 import { listReconciliationsRoute } from '../../schemas/routes/metrics.ts';
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
 import { listReconciliations } from './metrics-store.ts';

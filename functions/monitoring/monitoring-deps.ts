@@ -1,4 +1,4 @@
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { dynamoFundedListStore, dynamoSpotCheckStore } from './monitoring-store.ts';
 

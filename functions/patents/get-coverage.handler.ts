@@ -1,7 +1,7 @@
 import { getInventoryCoverageRoute } from '../../schemas/routes/patents.ts';
 import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
 import { dynamoMetricsReadPort } from '../metrics/metrics-store.ts';
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
 import { getCoverage } from './patent-queries.ts';

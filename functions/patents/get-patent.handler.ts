@@ -1,5 +1,5 @@
 import { getPatentRoute } from '../../schemas/routes/patents.ts';
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
 import { getPatent } from './patent-queries.ts';

@@ -13,7 +13,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { inventoryRecordSchema } from '../../schemas/inventory/patent-row.ts';
+import { inventoryRecordSchema } from '../../schemas/inventory/record.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import type { Owner, PatentToWrite, PatentWriter, WriteOutcome } from '../intake/ingest.ts';
 import { auditItem } from '../shared/audit.ts';

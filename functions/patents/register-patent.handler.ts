@@ -2,7 +2,7 @@ import { normalizeApplicationNumber } from '../../schemas/codes/application-numb
 import { registerPatentRoute } from '../../schemas/routes/patents.ts';
 import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
 import { chinaToday } from '../intake/ingest-file.ts';
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
 import { dynamoPatentWriter } from './patent-store.ts';

@@ -1,7 +1,7 @@
 import { registerPatentsBatchRoute } from '../../schemas/routes/patents.ts';
 import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
 import { chinaToday } from '../intake/ingest-file.ts';
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
 import { dynamoPatentWriter } from './patent-store.ts';

@@ -1,6 +1,6 @@
 import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
 import { submitSelfAssessmentRoute } from '../../schemas/routes/patents.ts';
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
 import { submitSelfAssessment } from './inventory-review.ts';

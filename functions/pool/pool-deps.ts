@@ -1,5 +1,5 @@
 /** Wires the pool use-cases to DynamoDB. */
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { dynamoPoolStore } from './pool-store.ts';
 

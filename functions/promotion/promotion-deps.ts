@@ -1,5 +1,5 @@
 /** Wires the promotion use-cases to DynamoDB and the environment's tiering rules and providers. */
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import type { PromotionDeps } from './promotion.ts';
 import { dynamoPromotionStore } from './promotion-store.ts';

@@ -4,7 +4,9 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { Quarter } from '../../schemas/metrics.ts';
 import { computeQuarterFigures } from '../metrics/figures.ts';
 import { dynamoMetricsReadPort } from '../metrics/metrics-store.ts';
-import { documents, s3, sfn } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
+import { s3 } from '../shared/clients/s3.ts';
+import { sfn } from '../shared/clients/sfn.ts';
 import { config } from '../shared/config.ts';
 import { adminDirectory, configuredAdminUsers, dynamoReportOptOuts } from '../shared/directory.ts';
 import type { ReportApiDeps } from './report-api.ts';

@@ -6,17 +6,16 @@
  * with the route imported from schemas/routes/<area>.ts: the bundle carries that route's schemas only.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Caller } from '../../schemas/roles.ts';
 import type { RouteDeclaration } from '../../schemas/routes/route.ts';
 import { callerFromClaims } from './caller.ts';
 import { errorResponse } from './error-response.ts';
 import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from './errors.ts';
+import { httpApiEventSchema, jsonBody } from './http-event.ts';
 import { logger } from './powertools.ts';
 
 type Part<R, P extends 'body' | 'query' | 'params'> = R extends { request: { [K in P]: infer S } }
@@ -41,10 +40,10 @@ export type HttpResponse =
 
 function requestSchema(route: RouteDeclaration) {
   const shape: Record<string, z.ZodType> = {};
-  if (route.request?.body) shape.body = JSONStringified(route.request.body as z.ZodType);
+  if (route.request?.body) shape.body = jsonBody(route.request.body as z.ZodType);
   if (route.request?.query) shape.queryStringParameters = route.request.query.optional();
   if (route.request?.params) shape.pathParameters = route.request.params;
-  return APIGatewayProxyEventV2Schema.extend(shape);
+  return httpApiEventSchema.extend(shape);
 }
 
 function toResult(response: HttpResponse): APIGatewayProxyStructuredResultV2 {

@@ -1,7 +1,7 @@
 /** system-probe task: a put, a get and a delete of one small object. */
 import { randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3 } from '../shared/clients.ts';
+import { s3 } from '../shared/clients/s3.ts';
 import { config } from '../shared/config.ts';
 
 export const handler = async () => {

@@ -1,7 +1,7 @@
 /** system-probe task: a write, a consistent read and a delete of one short-lived item. */
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 
 export const handler = async () => {

@@ -1,6 +1,6 @@
 /** Wires the transfer use-cases to DynamoDB, the clock and (for the overdue sweep) the admin directory. */
 import { randomUUID } from 'node:crypto';
-import { documents } from '../shared/clients.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { adminDirectory, configuredAdminUsers, dynamoReportOptOuts } from '../shared/directory.ts';
 import type { AdminDirectory, TransferDeps } from './ports.ts';

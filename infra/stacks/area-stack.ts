@@ -14,6 +14,7 @@ import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { EmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
+import { pascal } from '../cloud-assembly.ts';
 import { AppFunction } from '../constructs/app-function.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { acknowledgeWildcardResource } from '../constructs/nag.ts';
@@ -140,12 +141,6 @@ export class AreaStack extends NestedStack {
       props.alarms.watchDeadLetters(deadLetters, `${consumer.function} (${consumer.table} stream)`, this);
     }
   }
-}
-
-export function pascal(name: string): string {
-  return name
-    .replace(/(^|[-_])(\w)/g, (_, __, c: string) => c.toUpperCase())
-    .replace(/^\w/, (c) => c.toUpperCase());
 }
 
 export function entriesOf<K extends string, V>(record: Partial<Record<K, V>>): Array<[K, V]> {

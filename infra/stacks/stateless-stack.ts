@@ -30,6 +30,7 @@ import { Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from
 import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { pascal } from '../cloud-assembly.ts';
 import type { AppFunction } from '../constructs/app-function.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { acknowledge, acknowledgeWildcardResource } from '../constructs/nag.ts';
@@ -51,7 +52,7 @@ import {
   workflowStateMachineName,
   workflows,
 } from '../resources.ts';
-import { AreaStack, areaOf, entriesOf, pascal } from './area-stack.ts';
+import { AreaStack, areaOf, entriesOf } from './area-stack.ts';
 import { type ExportNames, keepsData } from './stateful-stack.ts';
 
 export interface StatelessStackProps extends StackProps {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { provinceRows } from './provinces.generated.ts';
 
 export const provinceNames: ReadonlyMap<string, string> = new Map(provinceRows);

@@ -1,5 +1,5 @@
 /** Market: the HTTP routes of the area (method, path, roles, request and response schemas). Each handler imports only its own route; schemas/routes/index.ts joins them for the stacks, the local API and OpenAPI. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorBodySchema } from '../errors.ts';
 import {
   enterpriseSchema,

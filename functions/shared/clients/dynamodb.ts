@@ -1,0 +1,13 @@
+/**
+ * The DynamoDB clients, created once per container at module scope. One module per service, so that a
+ * bundle carries only the SDK clients its function uses. Endpoints come from the standard
+ * AWS_ENDPOINT_URL_<SERVICE> variables, which the local cloud sets to its stand-ins.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tracer } from '../powertools.ts';
+
+export const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
+export const documents = DynamoDBDocumentClient.from(dynamodb, {
+  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+});
