@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
  *   unit         no network: use-cases with in-memory ports, adapters with aws-sdk-client-mock
  *   infra        the CDK stacks through Template.fromStack, and declarations vs. synthesized templates
  *   integration  the real local stand-ins over their wire protocols, started for the run on free ports
+ *   aws          the AWS artefacts: one full `cdk synth` with bundling, cfn-lint over the templates,
+ *                the bundles' sizes and their init with exactly their template's environment
  */
 export default defineConfig({
   test: {
@@ -40,6 +42,15 @@ export default defineConfig({
           hookTimeout: 90_000,
           // The suites share one local cloud; run the files one after another so timings stay honest.
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'aws',
+          include: ['test/aws/**/*.test.ts'],
+          globalSetup: ['test/support/full-synth-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
         },
       },
     ],

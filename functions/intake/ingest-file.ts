@@ -19,8 +19,9 @@ import { evaluationKind } from './evaluation-kind.ts';
 import { type IngestDeps, ingestTable, type Owner, type PatentWriter, type RowWriter } from './ingest.ts';
 import type { BatchJobStore } from './job-store.ts';
 import { readTableRows, UnreadableFileError } from './read-table.ts';
+import { maxFileBytes } from './table.ts';
 
-export const maxFileBytes = 100 * 1024 * 1024;
+export { maxFileBytes } from './table.ts';
 
 export interface IngestFileDeps {
   jobs: BatchJobStore;

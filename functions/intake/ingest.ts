@@ -15,7 +15,7 @@ import {
 } from '../../schemas/inventory/patent-row.ts';
 import { columnByHeader, inventoryColumns, mapHeaders } from '../../schemas/inventory/template.ts';
 import type { Caller } from '../../schemas/roles.ts';
-import { chooseHeader, type TableRow, UnreadableFileError } from './read-table.ts';
+import { chooseHeader, type TableRow, UnreadableFileError } from './table.ts';
 
 export interface Owner {
   uscc: string;

@@ -7,35 +7,12 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
+import { TextDecoderStream } from 'node:stream/web';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
+import { type TableRow, UnreadableFileError } from './table.ts';
 
 export type TableFormat = { format: 'xlsx' } | { format: 'csv'; encoding: 'utf-8' | 'gb18030' };
-
-/** A file that cannot be read as a table at all: nothing from it is stored. */
-export class UnreadableFileError extends Error {
-  constructor(
-    readonly code:
-      | 'EMPTY_FILE'
-      | 'NOT_A_TABLE'
-      | 'LEGACY_XLS'
-      | 'NO_HEADER'
-      | 'BAD_HEADERS'
-      | 'FILE_TOO_LARGE',
-    readonly messageZh: string,
-    readonly messageEn: string,
-  ) {
-    super(messageEn);
-    this.name = 'UnreadableFileError';
-  }
-}
-
-export interface TableRow {
-  /** Row number as shown by a spreadsheet program (1-based, header included). */
-  rowNumber: number;
-  cells: string[];
-}
 
 const prefixBytes = 64 * 1024;
 
@@ -80,7 +57,7 @@ export function sniffFormat(prefix: Buffer, complete: boolean): TableFormat {
   if (prefix.includes(0)) throw notText();
   const sample = complete ? prefix : trimIncompleteUtf8(prefix);
   if (isUtf8(sample)) return { format: 'csv', encoding: 'utf-8' };
-  const decoded = iconv.decode(sample, 'gb18030');
+  const decoded = new TextDecoder('gb18030').decode(sample);
   // Control characters (other than tab and line breaks) and replacement characters betray binary data.
   let suspicious = 0;
   for (const char of decoded) {
@@ -148,7 +125,11 @@ function cellText(value: unknown): string {
 }
 
 async function* csvRows(whole: Readable, encoding: 'utf-8' | 'gb18030'): AsyncGenerator<TableRow> {
-  const text = encoding === 'utf-8' ? whole : whole.pipe(iconv.decodeStream('gb18030'));
+  // Node's own GB18030 decoder (full ICU), streaming: characters split across chunks stay whole.
+  const text =
+    encoding === 'utf-8'
+      ? whole
+      : Readable.fromWeb(Readable.toWeb(whole).pipeThrough(new TextDecoderStream('gb18030')) as never);
   const parser = text.pipe(
     parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }),
   );
@@ -198,22 +179,4 @@ export async function* readTableRows(source: Readable): AsyncGenerator<TableRow,
   }
 }
 
-/**
- * Finds the header among the first rows: a title row, or a row of merged group headers, may stand
- * above it. The streaming XLSX reader leaves the cells under a vertically merged header empty, so an
- * empty cell takes the header of the row above. The row naming the most known columns wins.
- */
-export function chooseHeader(
-  firstRows: TableRow[],
-  isKnownHeader: (header: string) => boolean,
-): { rowNumber: number; headers: string[] } | undefined {
-  let best: { rowNumber: number; headers: string[]; known: number } | undefined;
-  let above: string[] = [];
-  for (const row of firstRows.slice(0, 6)) {
-    const headers = row.cells.map((cell, i) => (cell.trim() === '' ? (above[i] ?? '') : cell).trim());
-    const known = headers.filter(isKnownHeader).length;
-    if (known > 0 && (!best || known > best.known)) best = { rowNumber: row.rowNumber, headers, known };
-    above = headers;
-  }
-  return best && { rowNumber: best.rowNumber, headers: best.headers };
-}
+export { chooseHeader, type TableRow, UnreadableFileError } from './table.ts';

@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type { BatchKind } from '../../schemas/batch-job.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { ForbiddenError, ValidationError } from '../shared/errors.ts';
-import { maxFileBytes } from './ingest-file.ts';
 import { type BatchJobQueued, type JobStore, kindPrefixes } from './receive-upload.ts';
+import { maxFileBytes } from './table.ts';
 
 export const uploadLinkSeconds = 15 * 60;
 

@@ -6,7 +6,7 @@
 import type { Institution } from '../../schemas/institution.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { type IngestResult, ingestRecords, type PatentWriter } from '../intake/ingest.ts';
-import type { TableRow } from '../intake/read-table.ts';
+import type { TableRow } from '../intake/table.ts';
 import { ConflictError, ForbiddenError, PayloadTooLargeError, ValidationError } from '../shared/errors.ts';
 
 export const maxBatchRows = 1000;
