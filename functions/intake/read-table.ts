@@ -15,6 +15,7 @@ import type ExcelJS from 'exceljs';
 import WorkbookReaderModule from 'exceljs/lib/stream/xlsx/workbook-reader.js';
 
 const WorkbookReader = WorkbookReaderModule as unknown as typeof ExcelJS.stream.xlsx.WorkbookReader;
+
 import { type TableRow, UnreadableFileError } from './table.ts';
 
 export type TableFormat = { format: 'xlsx' } | { format: 'csv'; encoding: 'utf-8' | 'gb18030' };

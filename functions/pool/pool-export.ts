@@ -1,16 +1,3 @@
-/**
- * GET /v1/pool/export.xlsx: a province's conversion pool as one spreadsheet, for the province office
- * (the Work Plan's push by province, for people rather than machines). Pure over the PoolStore port.
- *
- * Rows stream into exceljs' WorkbookWriter as the province is read, so memory holds the compressed file,
- * not the patents. The file travels back through Lambda as base64, whose synchronous response is capped
- * at 6 MB: the export stops with 413 beyond exportLimits.maxRows rows or exportLimits.maxBytes bytes of
- * XLSX or exportLimits.maxMs of reading (whichever comes first), and points to the feed, which has no
- * such limit.
- */
-import { PassThrough } from 'node:stream';
-import { finished } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
 import { industryByCode } from '../../schemas/codes/ipc.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import { cooperationIntentLabels, improvementCategoryLabels } from '../../schemas/evaluation.ts';
@@ -20,6 +7,7 @@ import type { PoolExportQuery, PoolPatent } from '../../schemas/pool.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { neutralizeFormula } from '../intake/error-report.ts';
 import { PayloadTooLargeError } from '../shared/errors.ts';
+import { workbookInMemory } from '../shared/xlsx-writer.ts';
 import { type PoolStore, poolProvince, type StoreKey, toPoolPatent } from './pool-feed.ts';
 
 export const poolSheetName = '专利转化资源库';
@@ -177,20 +165,7 @@ export async function exportPool(
   const province = poolProvince(caller, query.province);
   const limits = deps.limits ?? exportLimits;
   const started = deps.now().getTime();
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  const sink = new PassThrough();
-  sink.on('data', (chunk: Buffer) => {
-    chunks.push(chunk);
-    bytes += chunk.length;
-  });
-  const done = finished(sink);
-  done.catch(() => undefined); // awaited below; an abandoned export must not leave a stray rejection
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: sink,
-    useStyles: true,
-    useSharedStrings: false,
-  });
+  const { workbook, bytes, done } = workbookInMemory();
   workbook.creator = 'patent-revitalization';
   workbook.created = deps.now();
   const sheet = workbook.addWorksheet(poolSheetName, { views: [{ state: 'frozen', ySplit: 2 }] });
@@ -214,22 +189,21 @@ export async function exportPool(
       sheet.addRow(exportColumns.map((column) => safe(column.value(view)))).commit();
     }
     // Compressed bytes arrive as the zip fills: stop early rather than build what cannot be sent.
-    if (bytes > limits.maxBytes) throw tooLarge(`over ${limits.maxBytes} bytes of XLSX`, province);
+    if (bytes() > limits.maxBytes) throw tooLarge(`over ${limits.maxBytes} bytes of XLSX`, province);
     startKey = page.lastKey;
     if (startKey && deps.now().getTime() - started > limits.maxMs)
       throw tooLarge(`not read within ${limits.maxMs / 1000} s`, province);
   } while (startKey);
   sheet.commit();
-  await workbook.commit();
-  await done;
-  if (bytes > limits.maxBytes) throw tooLarge(`over ${limits.maxBytes} bytes of XLSX`, province);
+  const xlsx = await done();
+  if (bytes() > limits.maxBytes) throw tooLarge(`over ${limits.maxBytes} bytes of XLSX`, province);
 
   const date = new Date(deps.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10); // China's day
   const provinceName = provinceNames.get(province) ?? province;
   return {
     fileName: `专利转化资源库-${provinceName}-${date}.xlsx`,
     asciiFileName: `conversion-pool-${province}-${date}.xlsx`,
-    xlsx: Buffer.concat(chunks),
+    xlsx,
     rows,
   };
 }

@@ -3,8 +3,9 @@
  * and 机构 institutions (one column per metric). Every text cell goes through neutralizeCell: an
  * institution named "=HYPERLINK(...)" stays text in any spreadsheet.
  */
-import ExcelJS from 'exceljs';
+
 import type { MetricFormat, ReportModel, ReportRow } from '../../schemas/report.ts';
+import { type WorkbookWriter, workbookInMemory } from '../shared/xlsx-writer.ts';
 import { neutralizeCell } from './neutralize.ts';
 
 const numberFormats: Record<MetricFormat, string> = {
@@ -17,20 +18,32 @@ const numberFormats: Record<MetricFormat, string> = {
 type Cell = string | number | null;
 const text = (value: string): Cell => neutralizeCell(value);
 
-function addSheet(
-  workbook: ExcelJS.Workbook,
+type Column = { header: string; width: number; format?: MetricFormat };
+
+/** A sheet written row by row (the streaming writer): frozen header, bold, number formats per column. */
+function writeSheet(
+  workbook: WorkbookWriter,
   name: string,
-  columns: Array<{ header: string; width: number; format?: MetricFormat }>,
+  columns: Column[],
   rows: Cell[][],
+  rowFormats: Array<MetricFormat | undefined> = [],
 ) {
   const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns.map((c) => ({ header: neutralizeCell(c.header), width: c.width }));
-  sheet.getRow(1).font = { bold: true };
-  for (const row of rows) sheet.addRow(row);
-  columns.forEach((c, i) => {
-    if (c.format) sheet.getColumn(i + 1).numFmt = numberFormats[c.format];
+  sheet.columns = columns.map((c) => ({
+    width: c.width,
+    ...(c.format ? { style: { numFmt: numberFormats[c.format] } } : {}),
+  }));
+  const header = sheet.addRow(columns.map((c) => neutralizeCell(c.header)));
+  header.font = { bold: true };
+  header.commit();
+  rows.forEach((values, i) => {
+    const row = sheet.addRow(values);
+    const format = rowFormats[i];
+    // A headline row's figures take that metric's format (columns 2-4 of the national sheet).
+    if (format) for (const col of [2, 3, 4]) row.getCell(col).numFmt = numberFormats[format];
+    row.commit();
   });
-  return sheet;
+  sheet.commit();
 }
 
 function metricRows(model: ReportModel, rows: ReportRow[], withProvince: boolean): Cell[][] {
@@ -43,12 +56,12 @@ function metricRows(model: ReportModel, rows: ReportRow[], withProvince: boolean
 }
 
 export async function renderXlsx(model: ReportModel): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const { workbook, done } = workbookInMemory({ useSharedStrings: true });
   workbook.creator = 'patent-revitalization';
   const created = new Date(model.generatedAt);
   if (!Number.isNaN(created.getTime())) workbook.created = created;
 
-  const national = addSheet(
+  writeSheet(
     workbook,
     '全国 national',
     [
@@ -57,25 +70,24 @@ export async function renderXlsx(model: ReportModel): Promise<Buffer> {
       { header: '环比 QoQ', width: 14 },
       { header: '同比 YoY', width: 14 },
     ],
-    model.headline.map((f) => [text(f.label), f.value, f.qoq, f.yoy]),
+    [
+      ...model.headline.map((f): Cell[] => [text(f.label), f.value, f.qoq, f.yoy]),
+      [],
+      [text(`${model.quarter} · ${model.scopeName}`)],
+      ...(model.hasData ? [] : [[text('本季度无数据 No data was recorded in this scope for this quarter')]]),
+      ...model.anomalies.map((anomaly) => [text(anomaly)]),
+    ],
+    model.headline.map((f) => f.format),
   );
-  model.headline.forEach((f, i) => {
-    for (const col of [2, 3, 4]) national.getCell(i + 2, col).numFmt = numberFormats[f.format];
-  });
-  national.addRow([]);
-  national.addRow([text(`${model.quarter} · ${model.scopeName}`)]);
-  if (!model.hasData)
-    national.addRow([text('本季度无数据 No data was recorded in this scope for this quarter')]);
-  for (const anomaly of model.anomalies) national.addRow([text(anomaly)]);
 
   const metricColumns = model.columns.map((c) => ({ header: c.label, width: 18, format: c.format }));
-  addSheet(
+  writeSheet(
     workbook,
     '各省 provinces',
     [{ header: '代码 Code', width: 10 }, { header: '省份 Province', width: 20 }, ...metricColumns],
     metricRows(model, model.provinces, false),
   );
-  addSheet(
+  writeSheet(
     workbook,
     '机构 institutions',
     [
@@ -86,5 +98,5 @@ export async function renderXlsx(model: ReportModel): Promise<Buffer> {
     ],
     metricRows(model, model.institutions, true),
   );
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return done();
 }

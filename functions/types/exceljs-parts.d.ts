@@ -3,3 +3,7 @@ declare module 'exceljs/lib/stream/xlsx/workbook-reader.js' {
   const WorkbookReader: unknown;
   export default WorkbookReader;
 }
+declare module 'exceljs/lib/stream/xlsx/workbook-writer.js' {
+  const WorkbookWriter: unknown;
+  export default WorkbookWriter;
+}
