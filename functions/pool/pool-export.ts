@@ -1,4 +1,4 @@
-import { industryByCode } from '../../schemas/codes/ipc.ts';
+import { industryByCode } from '../../schemas/codes/industries.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import { cooperationIntentLabels, improvementCategoryLabels } from '../../schemas/evaluation.ts';
 import { inventoryColumns } from '../../schemas/inventory/template.ts';

@@ -8,11 +8,20 @@
  *   exports a `handler` function: a module that reads an undeclared variable at init fails here, not
  *   on AWS.
  */
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { synthesizedFunctions } from '../../infra/cloud-assembly.ts';
 import { type FunctionName, functions, routes } from '../../infra/resources.ts';
-import { bundleBudgets, importBundle, templateEnvironment } from '../support/aws-artefacts.ts';
+import {
+  bundleBudgets,
+  importBundle,
+  lambdaTaskCopy,
+  templateEnvironment,
+} from '../support/aws-artefacts.ts';
+
+const projectRoot = resolve(import.meta.dirname, '../..');
 
 const KB = 1024;
 
@@ -49,8 +58,12 @@ describe('the Lambda bundles of the full synth', () => {
     );
     expect(
       sizes
-        .filter((s) => s.http && s.kb > bundleBudgets.httpMaxKb)
+        .filter((s) => s.http && s.kb > (overBudgetHttp[s.name] ?? bundleBudgets.httpMaxKb))
         .map((s) => `${s.name} ${s.kb.toFixed(0)} KB`),
+    ).toEqual([]);
+    // A function leaves the ratchet as soon as it fits the budget.
+    expect(
+      sizes.filter((s) => overBudgetHttp[s.name] && s.kb <= bundleBudgets.httpMaxKb).map((s) => s.name),
     ).toEqual([]);
     expect(
       sizes
@@ -61,10 +74,18 @@ describe('the Lambda bundles of the full synth', () => {
   });
 
   it('initialize with exactly the environment their template gives them: 0 init failures', async () => {
-    const results = await inBatches(found, 4, async (fn) => ({
-      name: fn.name,
-      ...(await importBundle(fn.bundleFile, { ...templateEnvironment(fn), AWS_REGION: 'us-east-1' })),
-    }));
-    expect(results.filter((r) => !r.ok).map((r) => `${r.name}: ${r.output}`)).toEqual([]);
+    const root = mkdtempSync(join(tmpdir(), 'lambda-task-'));
+    try {
+      const results = await inBatches(found, 4, async (fn) => ({
+        name: fn.name,
+        ...(await importBundle(lambdaTaskCopy(root, projectRoot, fn.name, fn.bundleFile), {
+          ...templateEnvironment(fn),
+          AWS_REGION: 'us-east-1',
+        })),
+      }));
+      expect(results.filter((r) => !r.ok).map((r) => `${r.name}: ${r.output}`)).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

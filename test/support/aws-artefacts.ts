@@ -1,5 +1,7 @@
 /** Helpers of the AWS-artefact checks (test/aws) and the bundles benchmark: cfn-lint, bundle init in a child process. */
 import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SynthesizedFunction } from '../../infra/cloud-assembly.ts';
 
@@ -24,6 +26,15 @@ export function cfnLint(files: string[], region: string): CfnLintMatch[] {
 }
 
 export const bundleBudgets = { httpMaxKb: 800, httpMedianKb: 400, otherMaxKb: 1536 } as const;
+/**
+ * HTTP functions still over the 800 KB budget, with the ceiling they may not pass (a ratchet, lowered as
+ * they shrink; issue 10 stays open until this is empty): both write XLSX with exceljs (~450 KB even as
+ * the streaming writer alone). The template download could serve a workbook rendered at synth time.
+ */
+export const overBudgetHttp: Readonly<Record<string, number>> = {
+  exportPool: 900,
+  getInventoryTemplate: 1400,
+};
 
 /** Stand-in strings for CloudFormation intrinsics, as the deployed values would be strings. */
 export function resolveIntrinsic(value: unknown): string {
@@ -78,4 +89,23 @@ export function importBundle(file: string, env: Record<string, string>, timeoutM
       done({ ok: code === 0, output: output.slice(-2000) });
     });
   });
+}
+
+/**
+ * A folder laid out as the Lambda Node.js runtime sees a function: the bundle's index.mjs copied into a
+ * task folder of its own, and beside it only the AWS SDK v3 (`@aws-sdk/*`), which the runtime provides
+ * and the bundles leave external (NodejsFunction's default). Any other package a bundle fails to carry
+ * cannot be found, as on AWS. (The runtime's SDK version differs from the one installed here.)
+ */
+export function lambdaTaskCopy(root: string, projectRoot: string, name: string, bundleFile: string): string {
+  const sdk = join(root, 'node_modules', '@aws-sdk');
+  if (!existsSync(sdk)) {
+    mkdirSync(join(root, 'node_modules'), { recursive: true });
+    symlinkSync(join(projectRoot, 'node_modules', '@aws-sdk'), sdk, 'dir');
+  }
+  const task = join(root, name);
+  mkdirSync(task, { recursive: true });
+  const file = join(task, 'index.mjs');
+  copyFileSync(bundleFile, file);
+  return file;
 }

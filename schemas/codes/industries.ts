@@ -1,0 +1,71 @@
+/**
+ * The GB/T 4754-2017 national economic industries (国民经济行业分类, with amendment No. 1 of 2019):
+ * lookups by code and by name. A module of its own (re-exported by ./ipc.ts) so that code that only
+ * names industries does not carry the IPC concordance tables.
+ */
+import { industryRows } from './industries.generated.ts';
+import { toHalfWidth } from './uscc.ts';
+
+const halfWidth = (value: string) => (/[\u3000\uff01-\uff5e]/.test(value) ? toHalfWidth(value) : value);
+
+export type IndustryLevel = 'section' | 'division' | 'group' | 'class';
+
+export interface Industry {
+  /** `C` (section), `39` (division), `391` (group) or `3911` (class). */
+  code: string;
+  level: IndustryLevel;
+  name: string;
+  parent?: string;
+  /** The section letter the code belongs to. */
+  section: string;
+  /** The name before amendment No. 1 (2019), where it differs (9231 and 9232 changed meaning). */
+  nameUnamended?: string;
+}
+
+const levelNames: readonly IndustryLevel[] = ['section', 'division', 'group', 'class'];
+
+export const industries: readonly Industry[] = (() => {
+  const sectionOf = new Map<string, string>();
+  return industryRows.map(([code, level, name, parent, nameUnamended]) => {
+    const section = level === 1 ? code : (sectionOf.get(parent) ?? parent);
+    sectionOf.set(code, section);
+    const industry: Industry = { code, level: levelNames[level - 1]!, name, section };
+    if (parent) industry.parent = parent;
+    if (nameUnamended) industry.nameUnamended = nameUnamended;
+    return industry;
+  });
+})();
+const industryMap = new Map(industries.map((industry) => [industry.code, industry]));
+const industryByName = new Map<string, Industry>();
+for (const industry of industries) industryByName.set(industry.name, industry); // the deepest level wins
+
+/** `3911`, `C3911` (section letter must fit), `39`, `C`; case, spaces and full-width forms tolerated. */
+export function industryByCode(code: string): Industry | undefined {
+  const text = halfWidth(code).replace(/\s+/g, '').toUpperCase();
+  const match = /^([A-T])?(\d{2,4})?$/.exec(text);
+  if (!match || text === '') return undefined;
+  const [, letter, digits] = match;
+  if (digits === undefined) return industryMap.get(letter!);
+  const industry = industryMap.get(digits);
+  if (!industry || (letter !== undefined && letter !== industry.section)) return undefined;
+  return industry;
+}
+
+/**
+ * A cell value naming a national economic industry: code (`3911`, `C3911`), code and name
+ * (`3911 计算机整机制造`) or the exact name. `nameMismatch` holds a given name that is not the code's.
+ */
+export function resolveIndustry(value: string): { industry: Industry; nameMismatch?: string } | undefined {
+  const text = halfWidth(value).replace(/\s+/g, ' ').trim();
+  const match = /^([A-Ta-t]?\d{2,4}|[A-Ta-t])(?![\dA-Za-z])\s*[-:：]?\s*(.*)$/.exec(text);
+  if (!match) {
+    const industry = industryByName.get(text.replace(/\s+/g, ''));
+    return industry ? { industry } : undefined;
+  }
+  const industry = industryByCode(match[1]!);
+  if (!industry) return undefined;
+  const name = match[2]!.replace(/\s+/g, '');
+  return name === '' || name === industry.name || name === industry.nameUnamended
+    ? { industry }
+    : { industry, nameMismatch: name };
+}
