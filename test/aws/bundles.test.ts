@@ -14,6 +14,9 @@ import { join, resolve } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { synthesizedFunctions } from '../../infra/cloud-assembly.ts';
 import { type FunctionName, functions, routes } from '../../infra/resources.ts';
+
+  overBudgetHttp,
+
 import {
   bundleBudgets,
   importBundle,
