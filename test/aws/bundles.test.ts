@@ -15,12 +15,11 @@ import { describe, expect, inject, it } from 'vitest';
 import { synthesizedFunctions } from '../../infra/cloud-assembly.ts';
 import { type FunctionName, functions, routes } from '../../infra/resources.ts';
 
-  overBudgetHttp,
-
 import {
   bundleBudgets,
   importBundle,
   lambdaTaskCopy,
+  overBudgetHttp,
   templateEnvironment,
 } from '../support/aws-artefacts.ts';
 
