@@ -1,9 +1,10 @@
 /**
  * npm run bench -- <name> [...]: runs the named benchmarks and writes bench/results/<name>.json.
- * Benchmarks measure speed and memory; tests never do. Names: startup, ingest, matching, pipeline, report.
+ * Benchmarks measure speed and memory; tests never do. Names: startup, bundles, ingest, matching, pipeline, report.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchBundles } from './bundles.ts';
 import { benchIngest } from './ingest.ts';
 import { benchMatching } from './matching.ts';
 import { benchPipeline } from './pipeline.ts';
@@ -12,6 +13,7 @@ import { benchStartup } from './startup.ts';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   startup: benchStartup,
+  bundles: benchBundles,
   ingest: benchIngest,
   matching: benchMatching,
   pipeline: benchPipeline,

@@ -1,0 +1,144 @@
+/**
+ * npm run bench -- bundles: per Lambda bundle of the full synth (cdk.out, or BENCH_SYNTH_DIR), its size
+ * and the median time to import it (module load + init, in a fresh Node process, laid out as the Lambda
+ * runtime sees it: the bundle alone beside the AWS SDK), against a bare handler that only creates a
+ * DynamoDB DocumentClient, bundled with the same esbuild options; the two are measured alternately, side
+ * by side. Goal: ratio <= 1.5 for every HTTP function. Also measures the cost of source maps at init
+ * (NODE_OPTIONS=--enable-source-maps with the .map beside the bundle vs without) on a sample.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { synthesizedFunctions } from '../infra/cloud-assembly.ts';
+import { type FunctionName, routes } from '../infra/resources.ts';
+import { lambdaTaskCopy, templateEnvironment } from '../test/support/aws-artefacts.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
+
+/** Milliseconds to import `file` in a fresh process with `env` (module load and init, not Node's start). */
+function importMs(file: string, env: Record<string, string>): Promise<number> {
+  const probe = `const t = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(file).href)}); if (typeof m.handler !== 'function') throw new Error('no handler'); console.log(performance.now() - t);`;
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', probe], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+    });
+    child.stderr.on('data', (c) => {
+      out += c;
+    });
+    child.on('exit', (code) => (code === 0 ? done(Number(out.trim())) : fail(new Error(`${file}: ${out}`))));
+  });
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+export async function benchBundles(): Promise<Record<string, unknown>> {
+  const synthDir = resolve(process.env.BENCH_SYNTH_DIR ?? join(root, 'cdk.out'));
+  const found = synthesizedFunctions(synthDir);
+  const http = new Set<FunctionName>(routes.map((r) => r.function));
+  const task = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
+  try {
+    // The bare handler, bundled as AppFunction bundles (ESM, minified, node24, SDK external).
+    const bareSource = join(task, 'bare.ts');
+    writeFileSync(
+      bareSource,
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nimport { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';\nconst documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));\nexport const handler = async () => ({ ok: Boolean(documents) });\n",
+    );
+    const bareBundle = join(task, 'bare-bundle.mjs');
+    await build({
+      entryPoints: [bareSource],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      minify: true,
+      external: ['@aws-sdk/*'],
+      outfile: bareBundle,
+      nodePaths: [join(root, 'node_modules')],
+      logLevel: 'error',
+    });
+    const bare = lambdaTaskCopy(task, root, '_bare', bareBundle);
+    const baseEnv: Record<string, string> = { AWS_REGION: 'us-east-1' };
+
+    const rows: Array<Record<string, unknown>> = [];
+    for (const fn of found) {
+      const file = lambdaTaskCopy(task, root, fn.name, fn.bundleFile);
+      const env = { ...templateEnvironment(fn), ...baseEnv };
+      // Source maps stay out of this comparison: NODE_OPTIONS of the template is what AWS runs.
+      const times: number[] = [];
+      const bareTimes: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        bareTimes.push(await importMs(bare, { ...baseEnv, NODE_OPTIONS: env.NODE_OPTIONS ?? '' }));
+        times.push(await importMs(file, env));
+      }
+      const row = {
+        function: fn.name,
+        http: http.has(fn.name),
+        bundleKb: round1(statSync(fn.bundleFile).size / 1024),
+        importMs: round1(median(times)),
+        bareImportMs: round1(median(bareTimes)),
+        ratio: Math.round((median(times) / median(bareTimes)) * 100) / 100,
+      };
+      rows.push(row);
+      console.log(JSON.stringify(row));
+    }
+
+    // Source maps: the same bundles with and without --enable-source-maps (the .map beside them).
+    const sample = found.filter((fn) => existsSync(`${fn.bundleFile}.map`)).slice(0, 8);
+    const sourceMaps = [];
+    for (const fn of sample) {
+      const file = lambdaTaskCopy(task, root, `${fn.name}-map`, fn.bundleFile);
+      copyFileSync(`${fn.bundleFile}.map`, `${file}.map`);
+      const env = { ...templateEnvironment(fn), ...baseEnv };
+      const withMaps: number[] = [];
+      const without: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        withMaps.push(await importMs(file, { ...env, NODE_OPTIONS: '--enable-source-maps' }));
+        without.push(await importMs(file, { ...env, NODE_OPTIONS: '' }));
+      }
+      sourceMaps.push({
+        function: fn.name,
+        mapKb: round1(statSync(`${fn.bundleFile}.map`).size / 1024),
+        withSourceMapsMs: round1(median(withMaps)),
+        withoutMs: round1(median(without)),
+      });
+    }
+
+    const httpRows = rows.filter((r) => r.http);
+    const ratios = httpRows.map((r) => r.ratio as number);
+    return {
+      synthDir,
+      rounds,
+      method:
+        'median of rounds; each function and the bare handler imported alternately in fresh processes, bundle alone beside the AWS SDK',
+      functions: rows.length,
+      http: {
+        count: httpRows.length,
+        medianBundleKb: median(httpRows.map((r) => r.bundleKb as number)),
+        maxRatio: Math.max(...ratios),
+        medianRatio: median(ratios),
+        overGoal: httpRows.filter((r) => (r.ratio as number) > 1.5).map((r) => `${r.function} ${r.ratio}`),
+      },
+      largest: [...rows]
+        .sort((a, b) => (b.bundleKb as number) - (a.bundleKb as number))
+        .slice(0, 5)
+        .map((r) => `${r.function} ${r.bundleKb} KB`),
+      sourceMaps,
+      rows,
+    };
+  } finally {
+    rmSync(task, { recursive: true, force: true });
+  }
+}
