@@ -41,6 +41,7 @@ import {
   buckets,
   type FunctionDeclaration,
   type FunctionName,
+  functionDefaults,
   functions,
   routes,
   type ScheduleDeclaration,
@@ -67,6 +68,29 @@ export interface StatelessStackProps extends StackProps {
 
 /** API Gateway throttling of the whole stage (per-account limits apply on top). */
 const apiThrottle = { rateLimit: 200, burstLimit: 400 };
+
+/**
+ * An HTTP API waits at most 30 s for a Lambda integration (a hard limit), then answers 503 while the
+ * function runs on, billed, and its result is lost. A function behind a route must end before that.
+ */
+export const maxRouteTimeoutSeconds = 29;
+
+/** Throws, naming every offender, when a function behind a route may run longer than the API waits. */
+export function assertRouteTimeouts(
+  deployedRoutes: ReadonlyArray<{ method: string; path: string; function: string }>,
+  declarations: Readonly<Record<string, FunctionDeclaration>>,
+): void {
+  const offenders = deployedRoutes.flatMap((route) => {
+    const timeout = declarations[route.function]?.timeoutSeconds ?? functionDefaults.timeoutSeconds;
+    return timeout > maxRouteTimeoutSeconds
+      ? [`${route.method} ${route.path} -> ${route.function} (timeoutSeconds ${timeout})`]
+      : [];
+  });
+  if (offenders.length > 0)
+    throw new Error(
+      `A function behind an HTTP API route must time out within ${maxRouteTimeoutSeconds} s (the HTTP API integration limit is 30 s); move longer work to a workflow or an asynchronous job: ${offenders.join('; ')}`,
+    );
+}
 
 export class StatelessStack extends Stack {
   readonly functions: Record<FunctionName, AppFunction>;
@@ -193,6 +217,7 @@ export class StatelessStack extends Stack {
       },
     });
     alarms.watchApi(this.api);
+    assertRouteTimeouts(routes, functions as Record<FunctionName, FunctionDeclaration>);
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const route of routes) {
       let integration = integrations.get(route.function);

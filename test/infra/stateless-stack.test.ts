@@ -31,6 +31,7 @@ import {
   workflows,
 } from '../../infra/resources.ts';
 import type { AreaStack } from '../../infra/stacks/area-stack.ts';
+import { assertRouteTimeouts, maxRouteTimeoutSeconds } from '../../infra/stacks/stateless-stack.ts';
 import { exportNames } from '../../infra/stacks/stateful-stack.ts';
 
 /** Synthesized CloudFormation JSON, navigated freely by the assertions. */
@@ -298,6 +299,36 @@ describe('StatelessStack', () => {
         PayloadFormatVersion: '2.0',
         IntegrationUri: arnRef(route.function),
       });
+    });
+
+    it('gives every function behind a route at most 29 s: the HTTP API waits 30 s for an integration', () => {
+      const tooSlow = routes
+        .map((route) => ({
+          route: `${route.method} ${route.path}`,
+          timeout: resourcesOf(route.function)[functionId(route.function)]!.Properties.Timeout as number,
+        }))
+        .filter((r) => r.timeout > maxRouteTimeoutSeconds);
+      expect(tooSlow).toEqual([]);
+      expect(maxRouteTimeoutSeconds).toBe(29);
+    });
+
+    it('refuses to synthesize a route whose function may run longer than the API waits', () => {
+      const declarations = {
+        slow: { entry: 'functions/x/slow.handler.ts', description: 'slow', timeoutSeconds: 60 },
+        fast: { entry: 'functions/x/fast.handler.ts', description: 'fast' },
+      };
+      expect(() =>
+        assertRouteTimeouts(
+          [
+            { method: 'GET', path: '/v1/slow', function: 'slow' },
+            { method: 'GET', path: '/v1/fast', function: 'fast' },
+          ],
+          declarations,
+        ),
+      ).toThrow(/within 29 s.*GET \/v1\/slow -> slow \(timeoutSeconds 60\)$/);
+      expect(() =>
+        assertRouteTimeouts([{ method: 'GET', path: '/v1/fast', function: 'fast' }], declarations),
+      ).not.toThrow();
     });
 
     it('logs every request and throttles the stage', () => {
