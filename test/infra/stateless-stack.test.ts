@@ -31,8 +31,8 @@ import {
   workflows,
 } from '../../infra/resources.ts';
 import type { AreaStack } from '../../infra/stacks/area-stack.ts';
-import { assertRouteTimeouts, maxRouteTimeoutSeconds } from '../../infra/stacks/stateless-stack.ts';
 import { exportNames } from '../../infra/stacks/stateful-stack.ts';
+import { assertRouteTimeouts, maxRouteTimeoutSeconds } from '../../infra/stacks/stateless-stack.ts';
 
 /** Synthesized CloudFormation JSON, navigated freely by the assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: template JSON has no static type
