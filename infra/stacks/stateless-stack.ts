@@ -308,8 +308,10 @@ export class StatelessStack extends Stack {
     removalPolicy: RemovalPolicy,
   ): StateMachine {
     const logGroup = new LogGroup(this, `${pascal(name)}WorkflowLogs`, {
-      // The /aws/vendedlogs/ prefix keeps CloudWatch Logs resource policies small (AWS guidance).
-      logGroupName: `/aws/vendedlogs/states/patents-${stage}-${name}`,
+      // The /aws/vendedlogs/ prefix keeps CloudWatch Logs resource policies small (AWS guidance). The
+      // name ends with the id of this stack's deployment (the UUID of AWS::StackId): a retained group
+      // of an earlier, deleted stack keeps its name and no longer makes the create of this one fail.
+      logGroupName: `/aws/vendedlogs/states/patents-${stage}-${name}-${this.deploymentId}`,
       retention: RetentionDays.ONE_MONTH,
       removalPolicy,
     });
@@ -343,6 +345,11 @@ export class StatelessStack extends Stack {
       'Step Functions log delivery (logs:CreateLogDelivery, PutResourcePolicy, DescribeLogGroups ...) and X-Ray tracing (xray:PutTraceSegments ...) support no resource-level permissions.',
     );
     return stateMachine;
+  }
+
+  /** The UUID of this stack's deployment (last part of AWS::StackId): new when the stack is re-created. */
+  private get deploymentId(): string {
+    return Fn.select(2, Fn.split('/', this.stackId));
   }
 
   private readonly functionRefs = new Map<FunctionName, IFunction>();

@@ -348,6 +348,48 @@ describe('StatelessStack', () => {
     });
   });
 
+  describe('log groups', () => {
+    const logGroups = [template, ...areaTemplates.values()].flatMap((stackTemplate) =>
+      Object.entries(
+        stackTemplate.toJSON().Resources as Record<
+          string,
+          { Type: string; DeletionPolicy?: string; Properties: TemplateJson }
+        >,
+      ).filter(([, r]) => r.Type === 'AWS::Logs::LogGroup'),
+    );
+
+    it('are retained outside dev with a retention, and never under a fixed name (a retained group of that name would make the next create fail)', () => {
+      expect(logGroups.length).toBeGreaterThan(Object.keys(functions).length);
+      const fixedNames = logGroups
+        .filter(([, r]) => r.Properties.LogGroupName !== undefined)
+        .map(([id, r]) => ({ id, name: JSON.stringify(r.Properties.LogGroupName) }))
+        .filter(({ name }) => !name.includes('AWS::StackId'));
+      expect(fixedNames).toEqual([]);
+      for (const [, r] of logGroups) {
+        expect(r.DeletionPolicy).toBe('Retain');
+        expect(r.Properties.RetentionInDays).toBeGreaterThan(0);
+      }
+    });
+
+    it.each(workflowEntries)(
+      '%s logs to /aws/vendedlogs/states/, suffixed with the stack deployment id',
+      (name) => {
+        const machine = resources[logicalId(stateless.workflows[name])]!;
+        const groupId = machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup
+          .LogGroupArn['Fn::GetAtt'][0] as string;
+        expect(resources[groupId]!.Properties.LogGroupName).toEqual({
+          'Fn::Join': [
+            '',
+            [
+              `/aws/vendedlogs/states/patents-${stage}-${name}-`,
+              { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
+            ],
+          ],
+        });
+      },
+    );
+  });
+
   describe('workflows', () => {
     it('has exactly the declared state machines', () => {
       template.resourceCountIs('AWS::StepFunctions::StateMachine', workflowEntries.length);
