@@ -126,9 +126,9 @@ export class AreaStack extends NestedStack {
           retryAttempts: consumer.retryAttempts,
           bisectBatchOnError: true,
           reportBatchItemFailures: true,
-          filters: [
-            FilterCriteria.filter(structuredClone(consumer.filterPattern) as Record<string, unknown>),
-          ],
+          filters: consumer.filterPatterns.map((pattern) =>
+            FilterCriteria.filter(structuredClone(pattern) as Record<string, unknown>),
+          ),
           onFailure: new SqsDlq(deadLetters),
         }),
       );

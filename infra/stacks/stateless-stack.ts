@@ -92,6 +92,22 @@ export function assertRouteTimeouts(
     );
 }
 
+/**
+ * DynamoDB Streams advises at most two simultaneous readers per shard (more are throttled, adding
+ * latency). The system uses one per stream, which fans out in process; a second stays free.
+ */
+export const maxReadersPerStream = 2;
+
+/** Throws when a table's stream has more readers than DynamoDB Streams advises. */
+export function assertStreamReaders(consumers: ReadonlyArray<{ table: string; function: string }>): void {
+  const byTable = Map.groupBy(consumers, (c) => c.table);
+  for (const [table, readers] of byTable)
+    if (readers.length > maxReadersPerStream)
+      throw new Error(
+        `The ${table} table's stream has ${readers.length} readers (${readers.map((r) => r.function).join(', ')}); DynamoDB Streams advises at most ${maxReadersPerStream} per shard: fan out from one reader (functions/streams/)`,
+      );
+}
+
 export class StatelessStack extends Stack {
   readonly functions: Record<FunctionName, AppFunction>;
   readonly areas: Record<string, AreaStack>;
@@ -124,6 +140,7 @@ export class StatelessStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    assertStreamReaders(streamConsumers);
     // --- functions: one nested stack per area (functions/<area>/), bound to what they declare ---
     const invokedAsynchronously = new Set<FunctionName>([
       ...bucketNotifications.map((n) => n.function),

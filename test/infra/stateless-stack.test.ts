@@ -32,7 +32,11 @@ import {
 } from '../../infra/resources.ts';
 import type { AreaStack } from '../../infra/stacks/area-stack.ts';
 import { exportNames } from '../../infra/stacks/stateful-stack.ts';
-import { assertRouteTimeouts, maxRouteTimeoutSeconds } from '../../infra/stacks/stateless-stack.ts';
+import {
+  assertRouteTimeouts,
+  assertStreamReaders,
+  maxRouteTimeoutSeconds,
+} from '../../infra/stacks/stateless-stack.ts';
 
 /** Synthesized CloudFormation JSON, navigated freely by the assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: template JSON has no static type
@@ -477,7 +481,9 @@ describe('StatelessStack', () => {
           MaximumRetryAttempts: consumer.retryAttempts,
           BisectBatchOnFunctionError: true,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
-          FilterCriteria: { Filters: [{ Pattern: JSON.stringify(consumer.filterPattern) }] },
+          FilterCriteria: {
+            Filters: consumer.filterPatterns.map((pattern) => ({ Pattern: JSON.stringify(pattern) })),
+          },
           DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } },
         });
         expect(actionsOn(consumer.function, names.tableStreamArn(consumer.table))).toEqual(
@@ -489,6 +495,24 @@ describe('StatelessStack', () => {
         );
       },
     );
+
+    it('reads each table stream with one function (DynamoDB Streams advises at most two readers per shard)', () => {
+      const mappings = [template, ...areaTemplates.values()].flatMap((t) =>
+        Object.values(t.toJSON().Resources as Record<string, { Type: string; Properties: TemplateJson }>)
+          .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping')
+          .map((r) => JSON.stringify(r.Properties.EventSourceArn)),
+      );
+      expect(mappings).toEqual([JSON.stringify(importOf(names.tableStreamArn('core')))]);
+      expect(streamConsumers.map((c) => c.function)).toEqual(['fanOutCoreStream']);
+    });
+
+    it('refuses to synthesize more than two readers of one stream', () => {
+      const reader = (fn: string) => ({ table: 'core', function: fn });
+      expect(() => assertStreamReaders([reader('a'), reader('b')])).not.toThrow();
+      expect(() => assertStreamReaders([reader('a'), reader('b'), reader('c')])).toThrow(
+        /core table's stream has 3 readers \(a, b, c\); DynamoDB Streams advises at most 2/,
+      );
+    });
 
     it.each(bucketNotifications.map((n) => [`${n.bucket}/${n.prefix}`, n] as const))(
       'objects created under %s invoke their function, whose failures are kept',
