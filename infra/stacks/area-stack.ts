@@ -139,6 +139,7 @@ export class AreaStack extends NestedStack {
         'dynamodb:ListStreams (granted with stream reads) supports no resource-level permissions.',
       );
       props.alarms.watchDeadLetters(deadLetters, `${consumer.function} (${consumer.table} stream)`, this);
+      props.alarms.watchStreamReader(fn.lambda, pascal(consumer.function), this);
     }
   }
 }

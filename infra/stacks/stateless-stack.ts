@@ -134,6 +134,7 @@ export class StatelessStack extends Stack {
         }),
     );
     const alarms = new OperationsAlarms(this, 'Alarms', { email: props.alarmEmail });
+    alarms.watchAccountThrottles();
 
     this.scheduleGroup = new ScheduleGroup(this, 'ScheduleGroup', {
       scheduleGroupName: scheduleGroupName(stage),

@@ -316,6 +316,29 @@ describe('StatelessStack', () => {
       expect(maxRouteTimeoutSeconds).toBe(29);
     });
 
+    it('answers the public GET /health with a function that may touch nothing (no writes, no AWS calls)', () => {
+      const health = routes.find((r) => r.method === 'GET' && r.path === '/health')!;
+      expect(health.roles).toBe('public');
+      const declaration = functions[health.function] as FunctionDeclaration;
+      expect(declaration).not.toHaveProperty('tables');
+      expect(declaration).not.toHaveProperty('buckets');
+      expect(declaration).not.toHaveProperty('workflows');
+      expect(declaration.sendsMail ?? false).toBe(false);
+      expect(declaration.readsSchedules ?? false).toBe(false);
+      const actions = allowedPairs(health.function).map((p) => p.action);
+      expect(actions.filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
+    });
+
+    it('keeps the deep probe (workflow round trip, table, bucket, scheduler, mail) behind GET /v1/admin/health, national admins only', () => {
+      const deep = routes.find((r) => r.method === 'GET' && r.path === '/v1/admin/health')!;
+      expect(deep.roles).toEqual(['national-admin']);
+      expect((functions[deep.function] as FunctionDeclaration).workflows).toEqual(['system-probe']);
+      const [, resource] = Object.entries(resources).find(
+        ([, r]) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey === 'GET /v1/admin/health',
+      )!;
+      expect(resource.Properties.AuthorizationType).toBe('JWT');
+    });
+
     it('refuses to synthesize a route whose function may run longer than the API waits', () => {
       const declarations = {
         slow: { entry: 'functions/x/slow.handler.ts', description: 'slow', timeoutSeconds: 60 },
@@ -349,6 +372,42 @@ describe('StatelessStack', () => {
         },
       });
       expect(Object.keys(template.toJSON().Outputs)).toContain('ApiUrl');
+    });
+  });
+
+  describe('alarms', () => {
+    const alarmsOf = (t: Template) =>
+      Object.values(
+        t.toJSON().Resources as Record<string, { Type: string; Properties: TemplateJson }>,
+      ).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    const all = [template, ...areaTemplates.values()].flatMap(alarmsOf);
+
+    it('alarm on throttled Lambda invocations (account-wide: no function has reserved concurrency)', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Throttles',
+        Statistic: 'Sum',
+        Threshold: 1,
+        AlarmActions: [Match.anyValue()],
+      });
+      expect(all.filter((a) => a.Properties.MetricName === 'Throttles')).toHaveLength(1);
+      template.resourcePropertiesCountIs(
+        'AWS::Lambda::Function',
+        { ReservedConcurrentExecutions: Match.anyValue() },
+        0,
+      );
+      for (const t of areaTemplates.values())
+        t.resourcePropertiesCountIs(
+          'AWS::Lambda::Function',
+          { ReservedConcurrentExecutions: Match.anyValue() },
+          0,
+        );
+    });
+
+    it('are counted in docs/operations.md (each costs about $0.10 a month)', () => {
+      const doc = readFileSync(repoPath('docs/operations.md'), 'utf8');
+      expect(doc).toContain(`${all.length} alarms`);
+      for (const alarm of all) expect(alarm.Properties.AlarmActions).toHaveLength(1);
     });
   });
 
@@ -504,6 +563,18 @@ describe('StatelessStack', () => {
       );
       expect(mappings).toEqual([JSON.stringify(importOf(names.tableStreamArn('core')))]);
       expect(streamConsumers.map((c) => c.function)).toEqual(['fanOutCoreStream']);
+    });
+
+    it('alarms when a stream reader falls 5 minutes behind (IteratorAge)', () => {
+      for (const consumer of streamConsumers)
+        templateOf(consumer.function).hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Lambda',
+          MetricName: 'IteratorAge',
+          Statistic: 'Maximum',
+          Threshold: 300_000,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(consumer.function) } }],
+          AlarmActions: [Match.anyValue()],
+        });
     });
 
     it('refuses to synthesize more than two readers of one stream', () => {
