@@ -21,15 +21,16 @@ import type {
 import { evaluationsFunctions, evaluationsSchedules } from './resources/evaluations.ts';
 import { institutionsFunctions } from './resources/institutions.ts';
 import { intakeBucketNotifications, intakeFunctions, intakeWorkflows } from './resources/intake.ts';
-import { mailFunctions, mailSchedules, mailStreamConsumers } from './resources/mail.ts';
-import { marketFunctions, marketSchedules, marketStreamConsumers } from './resources/market.ts';
-import { metricsFunctions, metricsSchedules, metricsStreamConsumers } from './resources/metrics.ts';
+import { mailFunctions, mailSchedules } from './resources/mail.ts';
+import { marketFunctions, marketSchedules } from './resources/market.ts';
+import { metricsFunctions, metricsSchedules } from './resources/metrics.ts';
 import { monitoringFunctions, monitoringSchedules } from './resources/monitoring.ts';
 import { patentsFunctions } from './resources/patents.ts';
-import { pipelineFunctions, pipelineStreamConsumers, pipelineWorkflows } from './resources/pipeline.ts';
+import { pipelineFunctions, pipelineWorkflows } from './resources/pipeline.ts';
 import { poolFunctions } from './resources/pool.ts';
 import { promotionFunctions, promotionSchedules, promotionWorkflows } from './resources/promotion.ts';
 import { reportsFunctions, reportsSchedules, reportsWorkflows } from './resources/reports.ts';
+import { streamsFunctions, streamsStreamConsumers } from './resources/streams.ts';
 import { systemFunctions, systemWorkflows } from './resources/system.ts';
 import { transferFunctions } from './resources/transfer.ts';
 
@@ -131,6 +132,7 @@ export const functions = {
   ...metricsFunctions,
   ...monitoringFunctions,
   ...reportsFunctions,
+  ...streamsFunctions,
 } as const satisfies Record<string, FunctionDeclaration>;
 export type FunctionName = keyof typeof functions;
 
@@ -141,11 +143,12 @@ export const bucketNotifications = [
   ...intakeBucketNotifications,
 ] as const satisfies readonly BucketNotificationDeclaration[];
 
+/**
+ * The readers of the table streams: one per stream (DynamoDB Streams advises at most two readers per
+ * shard; the stateless stack refuses more), which hands each record to the consumers in process.
+ */
 export const streamConsumers = [
-  ...marketStreamConsumers,
-  ...mailStreamConsumers,
-  ...pipelineStreamConsumers,
-  ...metricsStreamConsumers,
+  ...streamsStreamConsumers,
 ] as const satisfies readonly StreamConsumerDeclaration[];
 
 export const workflows = {

@@ -186,7 +186,7 @@ export class AppFunction extends Construct {
     this.lambda.addEnvironment('MAIL_TRANSPORT', 'ses');
     this.lambda.addEnvironment('MAIL_FROM', from);
     identity.grantSendEmail(this.lambda);
-    // The mail probe of /health reads the account's sending status; GetAccount has no resource type.
+    // The mail probe of /v1/admin/health reads the account's sending status; GetAccount has no resource type.
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
     acknowledgeWildcardResource(
       this.role,

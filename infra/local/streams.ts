@@ -1,6 +1,7 @@
 /**
- * Polls DynamoDB Local's streams and hands the records to the stream consumers of
- * infra/resources.ts, as Lambda's event source mapping does: filtered by the declared pattern, in
+ * Polls DynamoDB Local's streams and hands the records to the stream readers of infra/resources.ts
+ * (one per stream, as deployed: the core stream's fanOutCoreStream), as Lambda's event source mapping
+ * does: filtered by the declared pattern, in
  * batches, retried on failure (and on partial batch failure) up to the declared attempts. The last
  * processed sequence number per shard is checkpointed in .data/ so a restart resumes where it stopped.
  */
@@ -14,20 +15,12 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { matchesFilter } from '../../functions/streams/core-stream-filters.ts';
 import type { StreamConsumerDeclaration } from '../resources.ts';
 import type { LambdaRuntime } from './lambda-runtime.ts';
 
-/** EventBridge-style pattern match: objects nest, arrays list accepted exact values. */
-export function matchesPattern(pattern: unknown, value: unknown): boolean {
-  if (Array.isArray(pattern)) return pattern.some((accepted) => accepted === value);
-  if (pattern && typeof pattern === 'object') {
-    if (!value || typeof value !== 'object') return false;
-    return Object.entries(pattern).every(([key, sub]) =>
-      matchesPattern(sub, (value as Record<string, unknown>)[key]),
-    );
-  }
-  return pattern === value;
-}
+/** EventBridge-style pattern match: objects nest, arrays list accepted exact values (the reader applies the same). */
+export const matchesPattern = matchesFilter;
 
 interface ShardCursor {
   iterator?: string;
@@ -132,7 +125,9 @@ export class StreamsPoller {
       awsRegion: process.env.AWS_REGION,
     }));
     for (const consumer of this.options.consumers) {
-      const matching = lambdaRecords.filter((record) => matchesPattern(consumer.filterPattern, record));
+      const matching = lambdaRecords.filter((record) =>
+        consumer.filterPatterns.some((pattern) => matchesPattern(pattern, record)),
+      );
       for (let i = 0; i < matching.length; i += consumer.batchSize) {
         let batch = matching.slice(i, i + consumer.batchSize);
         for (let attempt = 0; attempt <= consumer.retryAttempts && batch.length; attempt++) {

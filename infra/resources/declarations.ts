@@ -62,8 +62,11 @@ export interface BucketNotificationDeclaration {
 export interface StreamConsumerDeclaration {
   table: TableName;
   function: FunctionName;
-  /** Lambda event filter pattern on the stream record (EventBridge pattern syntax, exact values). */
-  filterPattern: Record<string, unknown>;
+  /**
+   * Lambda event filter patterns on the stream record (EventBridge pattern syntax, exact values): the
+   * reader is invoked for a record that matches any of them (at most 5, the Lambda limit).
+   */
+  filterPatterns: ReadonlyArray<Record<string, unknown>>;
   batchSize: number;
   /** Attempts of a failing batch before it is set aside (Lambda retryAttempts). */
   retryAttempts: number;

@@ -126,9 +126,9 @@ export class AreaStack extends NestedStack {
           retryAttempts: consumer.retryAttempts,
           bisectBatchOnError: true,
           reportBatchItemFailures: true,
-          filters: [
-            FilterCriteria.filter(structuredClone(consumer.filterPattern) as Record<string, unknown>),
-          ],
+          filters: consumer.filterPatterns.map((pattern) =>
+            FilterCriteria.filter(structuredClone(pattern) as Record<string, unknown>),
+          ),
           onFailure: new SqsDlq(deadLetters),
         }),
       );
@@ -139,6 +139,7 @@ export class AreaStack extends NestedStack {
         'dynamodb:ListStreams (granted with stream reads) supports no resource-level permissions.',
       );
       props.alarms.watchDeadLetters(deadLetters, `${consumer.function} (${consumer.table} stream)`, this);
+      props.alarms.watchStreamReader(fn.lambda, pascal(consumer.function), this);
     }
   }
 }

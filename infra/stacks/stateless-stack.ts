@@ -41,6 +41,7 @@ import {
   buckets,
   type FunctionDeclaration,
   type FunctionName,
+  functionDefaults,
   functions,
   routes,
   type ScheduleDeclaration,
@@ -68,6 +69,47 @@ export interface StatelessStackProps extends StackProps {
 /** API Gateway throttling of the whole stage (per-account limits apply on top). */
 const apiThrottle = { rateLimit: 200, burstLimit: 400 };
 
+/**
+ * An HTTP API waits at most 30 s for a Lambda integration (a hard limit), then answers 503 while the
+ * function runs on, billed, and its result is lost. A function behind a route must end before that.
+ */
+export const maxRouteTimeoutSeconds = 29;
+
+/** Throws, naming every offender, when a function behind a route may run longer than the API waits. */
+export function assertRouteTimeouts(
+  deployedRoutes: ReadonlyArray<{ method: string; path: string; function: string }>,
+  declarations: Readonly<Record<string, FunctionDeclaration>>,
+): void {
+  const offenders = deployedRoutes.flatMap((route) => {
+    const timeout = declarations[route.function]?.timeoutSeconds ?? functionDefaults.timeoutSeconds;
+    return timeout > maxRouteTimeoutSeconds
+      ? [`${route.method} ${route.path} -> ${route.function} (timeoutSeconds ${timeout})`]
+      : [];
+  });
+  if (offenders.length > 0)
+    throw new Error(
+      `A function behind an HTTP API route must time out within ${maxRouteTimeoutSeconds} s (the HTTP API integration limit is 30 s); move longer work to a workflow or an asynchronous job: ${offenders.join('; ')}`,
+    );
+}
+
+/**
+ * DynamoDB Streams advises at most two simultaneous readers per shard (more are throttled, adding
+ * latency). The system uses one per stream, which fans out in process; a second stays free.
+ */
+export const maxReadersPerStream = 2;
+
+/** Throws when a table's stream has more readers than DynamoDB Streams advises. */
+export function assertStreamReaders(consumers: ReadonlyArray<{ table: string; function: string }>): void {
+  // No Map.groupBy: `cdk synth` may run the app on the machine's Node 20.
+  const byTable = new Map<string, Array<{ table: string; function: string }>>();
+  for (const c of consumers) byTable.set(c.table, [...(byTable.get(c.table) ?? []), c]);
+  for (const [table, readers] of byTable)
+    if (readers.length > maxReadersPerStream)
+      throw new Error(
+        `The ${table} table's stream has ${readers.length} readers (${readers.map((r) => r.function).join(', ')}); DynamoDB Streams advises at most ${maxReadersPerStream} per shard: fan out from one reader (functions/streams/)`,
+      );
+}
+
 export class StatelessStack extends Stack {
   readonly functions: Record<FunctionName, AppFunction>;
   readonly areas: Record<string, AreaStack>;
@@ -94,12 +136,14 @@ export class StatelessStack extends Stack {
         }),
     );
     const alarms = new OperationsAlarms(this, 'Alarms', { email: props.alarmEmail });
+    alarms.watchAccountThrottles();
 
     this.scheduleGroup = new ScheduleGroup(this, 'ScheduleGroup', {
       scheduleGroupName: scheduleGroupName(stage),
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    assertStreamReaders(streamConsumers);
     // --- functions: one nested stack per area (functions/<area>/), bound to what they declare ---
     const invokedAsynchronously = new Set<FunctionName>([
       ...bucketNotifications.map((n) => n.function),
@@ -193,6 +237,7 @@ export class StatelessStack extends Stack {
       },
     });
     alarms.watchApi(this.api);
+    assertRouteTimeouts(routes, functions as Record<FunctionName, FunctionDeclaration>);
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const route of routes) {
       let integration = integrations.get(route.function);
@@ -283,8 +328,10 @@ export class StatelessStack extends Stack {
     removalPolicy: RemovalPolicy,
   ): StateMachine {
     const logGroup = new LogGroup(this, `${pascal(name)}WorkflowLogs`, {
-      // The /aws/vendedlogs/ prefix keeps CloudWatch Logs resource policies small (AWS guidance).
-      logGroupName: `/aws/vendedlogs/states/patents-${stage}-${name}`,
+      // The /aws/vendedlogs/ prefix keeps CloudWatch Logs resource policies small (AWS guidance). The
+      // name ends with the id of this stack's deployment (the UUID of AWS::StackId): a retained group
+      // of an earlier, deleted stack keeps its name and no longer makes the create of this one fail.
+      logGroupName: `/aws/vendedlogs/states/patents-${stage}-${name}-${this.deploymentId}`,
       retention: RetentionDays.ONE_MONTH,
       removalPolicy,
     });
@@ -318,6 +365,11 @@ export class StatelessStack extends Stack {
       'Step Functions log delivery (logs:CreateLogDelivery, PutResourcePolicy, DescribeLogGroups ...) and X-Ray tracing (xray:PutTraceSegments ...) support no resource-level permissions.',
     );
     return stateMachine;
+  }
+
+  /** The UUID of this stack's deployment (last part of AWS::StackId): new when the stack is re-created. */
+  private get deploymentId(): string {
+    return Fn.select(2, Fn.split('/', this.stackId));
   }
 
   private readonly functionRefs = new Map<FunctionName, IFunction>();
