@@ -69,6 +69,14 @@ export interface StreamConsumerDeclaration {
   retryAttempts: number;
 }
 
+/**
+ * Substitution variables every workflow definition may use besides its task variables: the partition
+ * (aws, aws-cn ...), so that no definition holds a literal `arn:aws:`.
+ */
+export const workflowVariables = { partition: 'Partition' } as const;
+/** The one Task resource of the definitions: the Lambda invoke integration, in the deployment's partition. */
+export const lambdaInvokeResource = 'arn:${Partition}:states:::lambda:invoke';
+
 export interface WorkflowDeclaration {
   file: string;
   description: string;
