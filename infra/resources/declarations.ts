@@ -75,7 +75,7 @@ export interface StreamConsumerDeclaration {
  */
 export const workflowVariables = { partition: 'Partition' } as const;
 /** The one Task resource of the definitions: the Lambda invoke integration, in the deployment's partition. */
-export const lambdaInvokeResource = 'arn:${Partition}:states:::lambda:invoke';
+export const lambdaInvokeResource = `arn:\${${workflowVariables.partition}}:states:::lambda:invoke`;
 
 export interface WorkflowDeclaration {
   file: string;

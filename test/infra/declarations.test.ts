@@ -155,11 +155,11 @@ describe.each(workflowEntries)('workflow %s', (_, declaration) => {
     expect([...used].sort()).toEqual(Object.keys(declaration.tasks).sort());
   });
 
-  it('holds no literal partition (arn:aws:): ARNs take ${Partition}', () => {
+  it('holds no literal partition (arn:aws:): ARNs take the partition variable', () => {
     expect(text).not.toMatch(/arn:aws[a-z-]*:/);
   });
 
-  it('invokes Lambda functions only through arn:${Partition}:states:::lambda:invoke, named by a declared variable', () => {
+  it('invokes Lambda functions only through lambdaInvokeResource (lambda:invoke in the partition), named by a declared variable', () => {
     const tasks = tasksOf(definition);
     expect(tasks.length).toBeGreaterThan(0);
     for (const [name, task] of tasks) {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { type PipelineEvent, pipelineHandledEvents, stageOf } from '../../functions/pipeline/events.ts';
+import { lambdaInvokeResource } from '../../infra/resources/declarations.ts';
 import { pipelineWorkflows } from '../../infra/resources/pipeline.ts';
 
 const text = readFileSync('workflows/patent-pipeline.asl.json', 'utf8');
@@ -79,7 +80,7 @@ describe('patent-pipeline workflow', () => {
   it('keeps to JSONPath (the local runner ignores JSONata) and retries and catches every stage task', () => {
     expect(text).not.toMatch(/"QueryLanguage"|"Assign"|\{%/);
     for (const [name, state] of taskStates) {
-      expect(state.Resource, name).toBe('arn:${Partition}:states:::lambda:invoke');
+      expect(state.Resource, name).toBe(lambdaInvokeResource);
       if (name === 'RecordFailure') continue;
       expect(state.Retry, name).toEqual([
         { ErrorEquals: ['IllegalTransitionError'], MaxAttempts: 0 },
