@@ -38,6 +38,7 @@ export { envNames, scheduleGroupName, workflowStateMachineName } from '../schema
 export type * from './resources/declarations.ts';
 export {
   adminRoles,
+  lambdaInvokeArn,
   lambdaInvokeResource,
   routeErrors,
   workflowVariables,

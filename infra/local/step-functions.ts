@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import {
   type FunctionName,
-  lambdaInvokeResource,
+  lambdaInvokeArn,
   type WorkflowDeclaration,
   workflows,
   workflowVariables,
@@ -112,7 +112,7 @@ export class LocalStepFunctions {
       );
       const definition = substitute(readFileSync(join(options.root, declaration.file), 'utf8'), {
         ...arns,
-        [workflowVariables.partition]: 'aws',
+        [workflowVariables.lambdaInvoke]: lambdaInvokeArn('aws'),
       });
       const parsed = JSON.parse(definition) as { States: Record<string, Json> };
       const byArn = new Map(
@@ -123,8 +123,7 @@ export class LocalStepFunctions {
         const parameters = (state.Parameters ?? {}) as Record<string, Json>;
         const fn = byArn.get(String(parameters.FunctionName ?? state.Resource));
         if (!fn) throw new Error(`${declaration.file}: task state ${stateName} names no declared function`);
-        const viaInvoke =
-          state.Resource === substitute(lambdaInvokeResource, { [workflowVariables.partition]: 'aws' });
+        const viaInvoke = state.Resource === lambdaInvokeArn('aws');
         handlers[stateName] = async (input: Json) => {
           // lambda:invoke hands the function Parameters.Payload and answers { Payload, StatusCode }.
           const payload = viaInvoke ? ((input as Record<string, Json>).Payload ?? {}) : input;

@@ -43,6 +43,7 @@ import {
   type FunctionDeclaration,
   type FunctionName,
   functions,
+  lambdaInvokeArn,
   routes,
   type ScheduleDeclaration,
   scheduleGroupName,
@@ -52,6 +53,7 @@ import {
   type WorkflowName,
   workflowStateMachineName,
   workflows,
+  workflowVariables,
 } from '../resources.ts';
 import { AreaStack, areaOf, entriesOf } from './area-stack.ts';
 import { type ExportNames, keepsData } from './stateful-stack.ts';
@@ -298,10 +300,10 @@ export class StatelessStack extends Stack {
       stateMachineType: StateMachineType[declaration.type],
       // Inline (not an S3 asset) so that the template, cdk diff and the tests show the definition.
       definitionBody: DefinitionBody.fromString(readFileSync(repoPath(declaration.file), 'utf8')),
-      // ${Partition}: the service integrations' ARNs (arn:${Partition}:states:::lambda:invoke) are
-      // aws-cn in AWS China; the definitions hold no literal partition.
+      // The Lambda invoke integration in this stack's partition (aws-cn in AWS China): the definitions
+      // hold no literal partition.
       definitionSubstitutions: {
-        Partition: Aws.PARTITION,
+        [workflowVariables.lambdaInvoke]: lambdaInvokeArn(Aws.PARTITION),
         ...Object.fromEntries(taskFunctions.map(([variable, , fn]) => [variable, fn.functionArn])),
       },
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },

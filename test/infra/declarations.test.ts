@@ -151,7 +151,7 @@ describe.each(workflowEntries)('workflow %s', (_, declaration) => {
 
   it('uses exactly the declared task variables', () => {
     const used = new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]));
-    used.delete(workflowVariables.partition);
+    used.delete(workflowVariables.lambdaInvoke);
     expect([...used].sort()).toEqual(Object.keys(declaration.tasks).sort());
   });
 

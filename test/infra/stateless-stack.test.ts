@@ -334,7 +334,7 @@ describe('StatelessStack', () => {
         for (const variable of Object.keys(declaration.tasks))
           expect(definition).toContain(`"\${${variable}}"`);
         expect(machine.Properties.DefinitionSubstitutions).toEqual({
-          Partition: { Ref: 'AWS::Partition' },
+          LambdaInvoke: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:::lambda:invoke']] },
           ...Object.fromEntries(
             Object.entries(declaration.tasks).map(([variable, fn]) => [variable, arnRef(fn)]),
           ),
