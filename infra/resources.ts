@@ -37,7 +37,13 @@ import { transferFunctions } from './resources/transfer.ts';
 export type { BucketName, TableName, WorkflowName } from '../schemas/resource-names.ts';
 export { envNames, scheduleGroupName, workflowStateMachineName } from '../schemas/resource-names.ts';
 export type * from './resources/declarations.ts';
-export { adminRoles, routeErrors } from './resources/declarations.ts';
+export {
+  adminRoles,
+  lambdaInvokeArn,
+  lambdaInvokeResource,
+  routeErrors,
+  workflowVariables,
+} from './resources/declarations.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Tables

@@ -13,8 +13,11 @@ import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-no
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { identityEnvNames, mailEnvNames } from '../../schemas/resource-names.ts';
+import type { IdentityChoice } from '../deployment.ts';
 import {
   type Access,
   type BucketName,
@@ -34,7 +37,14 @@ export interface AppFunctionProps {
   stage: string;
   /** Keep the log group when the stack is deleted (every stage but 'dev'). */
   retainLogs: boolean;
+  /** Who signs the bearer tokens: the handlers read the claims accordingly (functions/shared/caller.ts). */
+  identity: IdentityChoice;
 }
+
+/** How email leaves (deployment choice `mail`): SES v2 from a domain identity, or an SMTP relay. */
+export type MailSender =
+  | { transport: 'ses'; identity: IEmailIdentity; from: string }
+  | { transport: 'smtp'; secret: ISecret; from: string };
 
 /** ESM bundles have no `require`; CommonJS dependencies inside them still call it. */
 const requireBanner =
@@ -91,6 +101,7 @@ export class AppFunction extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: 'Patents',
         POWERTOOLS_LOG_LEVEL: logLevel,
         NODE_OPTIONS: '--enable-source-maps',
+        ...identityEnvironment(props.identity),
       },
     });
     // Active tracing adds xray:PutTraceSegments / PutTelemetryRecords, which have no resource type.
@@ -181,11 +192,20 @@ export class AppFunction extends Construct {
     );
   }
 
-  /** Lets the function send email from the SES identity of the system, as `from`. */
-  allowSendMail({ identity, from }: { identity: IEmailIdentity; from: string }): void {
-    this.lambda.addEnvironment('MAIL_TRANSPORT', 'ses');
-    this.lambda.addEnvironment('MAIL_FROM', from);
-    identity.grantSendEmail(this.lambda);
+  /**
+   * Lets the function send email as `from`: through SES v2 from the system's domain identity, or
+   * through the SMTP relay whose credentials it reads at cold start from the secret (its ARN only is
+   * in the environment, never the credentials).
+   */
+  allowSendMail(sender: MailSender): void {
+    this.lambda.addEnvironment(mailEnvNames.transport, sender.transport);
+    this.lambda.addEnvironment(mailEnvNames.from, sender.from);
+    if (sender.transport === 'smtp') {
+      this.lambda.addEnvironment(mailEnvNames.smtpSecretArn, sender.secret.secretArn);
+      sender.secret.grantRead(this.lambda);
+      return;
+    }
+    sender.identity.grantSendEmail(this.lambda);
     // The mail probe of /v1/admin/health reads the account's sending status; GetAccount has no resource type.
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
     acknowledgeWildcardResource(
@@ -196,8 +216,20 @@ export class AppFunction extends Construct {
     );
   }
 
-  /** Lets the function list the members of the user pool's groups (admin directory): `USER_POOL_ID`. */
-  allowReadUserDirectory({ userPoolId }: { userPoolId: string }): void {
+  /**
+   * Lets the function list the administrators (admin directory). Cognito: the members of the user
+   * pool's admin groups (`USER_POOL_ID`, cognito-idp:ListUsersInGroup). A generic OIDC issuer has no
+   * directory API: the administrators who registered their profile with the API, read from the core
+   * table (`USER_DIRECTORY=registered`; the function must bind the core table).
+   */
+  allowReadUserDirectory(
+    directory: { source: 'cognito'; userPoolId: string } | { source: 'registered' },
+  ): void {
+    if (directory.source === 'registered') {
+      this.lambda.addEnvironment('USER_DIRECTORY', 'registered');
+      return;
+    }
+    const { userPoolId } = directory;
     this.lambda.addEnvironment('USER_POOL_ID', userPoolId);
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -220,6 +252,18 @@ export class AppFunction extends Construct {
       new PolicyStatement({ actions: ['scheduler:GetScheduleGroup'], resources: [group.scheduleGroupArn] }),
     );
   }
+}
+
+/** IDENTITY_PROVIDER and, for a generic OIDC issuer, the claim names (CLAIM_*). */
+function identityEnvironment(identity: IdentityChoice): Record<string, string> {
+  if (identity.provider === 'cognito') return { [identityEnvNames.provider]: 'cognito' };
+  return {
+    [identityEnvNames.provider]: 'oidc',
+    [identityEnvNames.claimGroups]: identity.claims.groups,
+    [identityEnvNames.claimUscc]: identity.claims.uscc,
+    [identityEnvNames.claimProvince]: identity.claims.province,
+    [identityEnvNames.claimDepartment]: identity.claims.department,
+  };
 }
 
 /** declaration.bundleFiles are copied beside index.mjs (offline: no install step in the asset folder). */

@@ -12,6 +12,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { pascal } from '../cloud-assembly.ts';
@@ -19,6 +20,7 @@ import { AppFunction } from '../constructs/app-function.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { acknowledgeWildcardResource } from '../constructs/nag.ts';
 import type { OperationsAlarms } from '../constructs/operations-alarms.ts';
+import type { Deployment } from '../deployment.ts';
 import {
   buckets,
   type FunctionDeclaration,
@@ -34,8 +36,8 @@ export interface AreaStackProps extends NestedStackProps {
   stage: string;
   retainLogs: boolean;
   exportNames: ExportNames;
-  mailFrom: string;
-  mailDomain: string;
+  /** The deployment choices: identity provider (claim names for the handlers), mail transport. */
+  deployment: Deployment;
   alarms: OperationsAlarms;
   scheduleGroup: IScheduleGroup;
   /** The functions of this area. */
@@ -84,13 +86,30 @@ export class AreaStack extends NestedStack {
         bucketName: Fn.importValue(names.bucketName(name)),
       });
     }
-    const mailIdentity = EmailIdentity.fromEmailIdentityName(this, 'MailIdentity', props.mailDomain);
+    const { identity, mail, mailFrom } = props.deployment;
+    // SES: the domain identity by name (owned by the stateful stack of one stage, or created outside
+    // the stacks); SMTP: the credentials secret exported by the stateful stack.
+    const mailSender =
+      mail.transport === 'ses'
+        ? {
+            transport: 'ses' as const,
+            identity: EmailIdentity.fromEmailIdentityName(this, 'MailIdentity', mail.mailDomain),
+            from: mailFrom,
+          }
+        : {
+            transport: 'smtp' as const,
+            secret: Secret.fromSecretAttributes(this, 'SmtpSecret', {
+              secretCompleteArn: Fn.importValue(names.smtpSecretArn),
+            }),
+            from: mailFrom,
+          };
 
     for (const [name, declaration] of props.functions) {
       const fn = new AppFunction(this, pascal(name), {
         declaration,
         stage: props.stage,
         retainLogs: props.retainLogs,
+        identity,
       });
       for (const [table, access] of entriesOf(declaration.tables ?? {})) {
         fn.bindTable({ table: tableRefs[table], name: table, access });
@@ -98,10 +117,14 @@ export class AreaStack extends NestedStack {
       for (const [bucket, access] of entriesOf(declaration.buckets ?? {})) {
         fn.bindBucket({ bucket: bucketRefs[bucket], name: bucket, access });
       }
-      if (declaration.sendsMail) fn.allowSendMail({ identity: mailIdentity, from: props.mailFrom });
+      if (declaration.sendsMail) fn.allowSendMail(mailSender);
       if (declaration.readsSchedules) fn.allowReadSchedules({ group: props.scheduleGroup });
       if (declaration.readsUserDirectory)
-        fn.allowReadUserDirectory({ userPoolId: Fn.importValue(names.userPoolId) });
+        fn.allowReadUserDirectory(
+          identity.provider === 'cognito'
+            ? { source: 'cognito', userPoolId: Fn.importValue(names.userPoolId) }
+            : { source: 'registered' },
+        );
       for (const workflow of declaration.workflows ?? []) {
         fn.allowStartWorkflow({ name: workflow, stage: props.stage });
       }

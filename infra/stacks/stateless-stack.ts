@@ -7,7 +7,7 @@
  * the stack can be deleted and redeployed at will; the stateful resources are imported by export name.
  */
 import { readFileSync } from 'node:fs';
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -36,6 +36,7 @@ import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { acknowledge, acknowledgeWildcardResource } from '../constructs/nag.ts';
 import { OperationsAlarms } from '../constructs/operations-alarms.ts';
 import { repoPath } from '../constructs/repo-path.ts';
+import type { Deployment } from '../deployment.ts';
 import {
   bucketNotifications,
   buckets,
@@ -43,6 +44,7 @@ import {
   type FunctionName,
   functionDefaults,
   functions,
+  lambdaInvokeArn,
   routes,
   type ScheduleDeclaration,
   scheduleGroupName,
@@ -52,18 +54,16 @@ import {
   type WorkflowName,
   workflowStateMachineName,
   workflows,
+  workflowVariables,
 } from '../resources.ts';
 import { AreaStack, areaOf, entriesOf } from './area-stack.ts';
 import { type ExportNames, keepsData } from './stateful-stack.ts';
 
 export interface StatelessStackProps extends StackProps {
-  stage: string;
-  /** Sender address of every email (context `mailFrom`), in `stateful.mailDomain`. */
-  mailFrom: string;
-  /** Operator address for alarms (context `alarmEmail`). */
-  alarmEmail?: string;
-  /** What this stack uses of the stateful stack: its export names and the SES identity domain. */
-  stateful: { exportNames: ExportNames; mailDomain: string };
+  /** The deployment choices (infra/deployment.ts): stage, identity provider, mail transport, alarm email. */
+  deployment: Deployment;
+  /** What this stack uses of the stateful stack: its export names. */
+  stateful: { exportNames: ExportNames };
 }
 
 /** API Gateway throttling of the whole stage (per-account limits apply on top). */
@@ -120,7 +120,8 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const { stage } = props;
+    const { deployment } = props;
+    const { stage } = deployment;
     const names = props.stateful.exportNames;
     const retain = keepsData(stage);
     const logsRemovalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
@@ -135,7 +136,7 @@ export class StatelessStack extends Stack {
           bucketName: Fn.importValue(names.bucketName(name)),
         }),
     );
-    const alarms = new OperationsAlarms(this, 'Alarms', { email: props.alarmEmail });
+    const alarms = new OperationsAlarms(this, 'Alarms', { email: deployment.alarmEmail });
     alarms.watchAccountThrottles();
 
     this.scheduleGroup = new ScheduleGroup(this, 'ScheduleGroup', {
@@ -165,8 +166,7 @@ export class StatelessStack extends Stack {
         stage,
         retainLogs: retain,
         exportNames: names,
-        mailFrom: props.mailFrom,
-        mailDomain: props.stateful.mailDomain,
+        deployment,
         alarms,
         scheduleGroup: this.scheduleGroup,
         functions: areaFunctions,
@@ -186,15 +186,19 @@ export class StatelessStack extends Stack {
       alarms.watchWorkflow(stateMachine, pascal(name));
 
     // --- HTTP API -------------------------------------------------------------------------------
-    const userPoolId = Fn.importValue(names.userPoolId);
-    const authorizer = new HttpJwtAuthorizer(
-      'CognitoAuthorizer',
-      `https://cognito-idp.${this.region}.${this.urlSuffix}/${userPoolId}`,
-      {
-        authorizerName: 'cognito',
-        jwtAudience: [Fn.importValue(names.userPoolClientId)],
-      },
-    );
+    const identity = deployment.identity;
+    const authorizer =
+      identity.provider === 'cognito'
+        ? new HttpJwtAuthorizer(
+            'CognitoAuthorizer',
+            `https://cognito-idp.${this.region}.${this.urlSuffix}/${Fn.importValue(names.userPoolId)}`,
+            { authorizerName: 'cognito', jwtAudience: [Fn.importValue(names.userPoolClientId)] },
+          )
+        : // API Gateway reads <issuer>/.well-known/openid-configuration for the JWKS and checks iss, aud, exp.
+          new HttpJwtAuthorizer('OidcAuthorizer', identity.issuer, {
+            authorizerName: 'oidc',
+            jwtAudience: identity.audience,
+          });
     this.api = new HttpApi(this, 'Api', {
       apiName: `patents-${stage}`,
       description: `Patent revitalization API (${stage})`,
@@ -343,9 +347,12 @@ export class StatelessStack extends Stack {
       stateMachineType: StateMachineType[declaration.type],
       // Inline (not an S3 asset) so that the template, cdk diff and the tests show the definition.
       definitionBody: DefinitionBody.fromString(readFileSync(repoPath(declaration.file), 'utf8')),
-      definitionSubstitutions: Object.fromEntries(
-        taskFunctions.map(([variable, , fn]) => [variable, fn.functionArn]),
-      ),
+      // The Lambda invoke integration in this stack's partition (aws-cn in AWS China): the definitions
+      // hold no literal partition.
+      definitionSubstitutions: {
+        [workflowVariables.lambdaInvoke]: lambdaInvokeArn(Aws.PARTITION),
+        ...Object.fromEntries(taskFunctions.map(([variable, , fn]) => [variable, fn.functionArn])),
+      },
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });

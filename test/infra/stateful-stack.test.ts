@@ -191,7 +191,7 @@ describe('StatefulStack', () => {
       for (const role of roles) {
         dev.template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
           GroupName: role,
-          UserPoolId: { Ref: dev.resource(dev.stateful.userPool).logicalId },
+          UserPoolId: { Ref: dev.resource(dev.stateful.userPool!).logicalId },
         });
       }
     });
@@ -239,15 +239,22 @@ describe('StatefulStack', () => {
     });
 
     it('is deletion-protected and retained outside dev', () => {
-      const pool = prod.resource(prod.stateful.userPool);
+      const pool = prod.resource(prod.stateful.userPool!);
       expect(pool.DeletionPolicy).toBe('Retain');
       expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
     });
   });
 
-  it('verifies the mail domain in SES and outputs its DKIM records', () => {
-    dev.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'patents.example.cn' });
-    expect(Object.keys(dev.template.toJSON().Outputs)).toEqual(
+  it('leaves the SES domain identity alone unless asked: one identity per domain and account, shared by the stages', () => {
+    dev.template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    expect(Object.keys(dev.template.toJSON().Outputs)).not.toContain('MailDkimRecord1');
+  });
+
+  it('with createMailIdentity=true, verifies the mail domain in SES and outputs its DKIM records', () => {
+    const { stateful } = buildApp({ ...context('dev'), createMailIdentity: 'true' });
+    const template = Template.fromStack(stateful);
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'patents.example.cn' });
+    expect(Object.keys(template.toJSON().Outputs)).toEqual(
       expect.arrayContaining(['MailDkimRecord1', 'MailDkimRecord2', 'MailDkimRecord3']),
     );
   });

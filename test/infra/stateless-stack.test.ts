@@ -170,6 +170,7 @@ describe('StatelessStack', () => {
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_LOG_LEVEL',
         'NODE_OPTIONS',
+        'IDENTITY_PROVIDER',
         ...Object.keys(declaration.tables ?? {}).map((t) => envNames.table(t as TableName)),
         ...Object.keys(declaration.buckets ?? {}).map((b) => envNames.bucket(b as BucketName)),
         ...(declaration.workflows ?? []).map((w) => envNames.workflow(w)),
@@ -182,6 +183,7 @@ describe('StatelessStack', () => {
       if (declaration.sendsMail)
         expect(variables).toMatchObject({ MAIL_TRANSPORT: 'ses', MAIL_FROM: 'noreply@patents.example.cn' });
       if (declaration.readsSchedules) expect(variables.SCHEDULE_GROUP).toBe(scheduleGroupName(stage));
+      expect(variables.IDENTITY_PROVIDER).toBe('cognito');
     });
 
     it('may write only to its own log group, not through AWSLambdaBasicExecutionRole', () => {
@@ -467,11 +469,12 @@ describe('StatelessStack', () => {
         expect(JSON.parse(definition)).toEqual(JSON.parse(readFileSync(repoPath(declaration.file), 'utf8')));
         for (const variable of Object.keys(declaration.tasks))
           expect(definition).toContain(`"\${${variable}}"`);
-        expect(machine.Properties.DefinitionSubstitutions).toEqual(
-          Object.fromEntries(
+        expect(machine.Properties.DefinitionSubstitutions).toEqual({
+          LambdaInvoke: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:::lambda:invoke']] },
+          ...Object.fromEntries(
             Object.entries(declaration.tasks).map(([variable, fn]) => [variable, arnRef(fn)]),
           ),
-        );
+        });
         expect(machine.Properties.LoggingConfiguration).toMatchObject({
           Level: 'ALL',
           IncludeExecutionData: true,
