@@ -12,6 +12,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import {
   AccountRecovery,
   CfnUserPoolGroup,
+  ClientAttributes,
   FeaturePlan,
   Mfa,
   StandardThreatProtectionMode,
@@ -107,6 +108,8 @@ export class StatefulStack extends Stack {
       signInAliases: { email: true },
       signInCaseSensitive: false,
       autoVerify: { email: true },
+      // A changed email stays unverified, and the old one keeps signing in, until the user confirms the code.
+      keepOriginal: { email: true },
       standardAttributes: {
         email: { required: true, mutable: true },
         fullname: { required: false, mutable: true },
@@ -157,6 +160,11 @@ export class StatefulStack extends Stack {
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
+      // Tenancy lives in custom:uscc / custom:province / custom:department and group membership: only
+      // administrators set them (AdminUpdateUserAttributes). Without this list CDK lets the client write
+      // every attribute, so a signed-in user could move itself into another institution with
+      // UpdateUserAttributes. Email must stay writable because the pool requires it.
+      writeAttributes: webClientWriteAttributes(),
     });
 
     this.mailIdentity = new EmailIdentity(this, 'MailIdentity', {
@@ -272,6 +280,11 @@ export class StatefulStack extends Stack {
       'Cognito client of the web front end (SRP)',
     );
   }
+}
+
+/** The only attributes users may change about themselves: their name and (re-verified) email. */
+export function webClientWriteAttributes(): ClientAttributes {
+  return new ClientAttributes().withStandardAttributes({ fullname: true, email: true });
 }
 
 function capitalize(name: string): string {

@@ -238,6 +238,22 @@ describe('StatefulStack', () => {
       });
     });
 
+    it('lets users write only their name and email, never their tenancy (custom:uscc, custom:province, custom:department)', () => {
+      const clients = dev.template.findResources('AWS::Cognito::UserPoolClient');
+      const writable = Object.values(clients).map(
+        (client) => (client as { Properties: { WriteAttributes?: string[] } }).Properties.WriteAttributes,
+      );
+      expect(writable.length).toBeGreaterThan(0);
+      for (const attributes of writable) {
+        // Absent WriteAttributes means every attribute is writable.
+        expect(attributes).toBeDefined();
+        expect([...(attributes ?? [])].sort()).toEqual(['email', 'name']);
+      }
+      dev.template.hasResourceProperties('AWS::Cognito::UserPool', {
+        UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+      });
+    });
+
     it('is deletion-protected and retained outside dev', () => {
       const pool = prod.resource(prod.stateful.userPool);
       expect(pool.DeletionPolicy).toBe('Retain');
