@@ -29,6 +29,7 @@ import {
   type LifecycleRule,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { roleLabels, roles } from '../../schemas/roles.ts';
@@ -56,6 +57,7 @@ export const exportNames = (stage: string) => ({
   bucketName: (name: BucketName) => `patents-${stage}-bucket-${name}-name`,
   userPoolId: `patents-${stage}-user-pool-id`,
   userPoolClientId: `patents-${stage}-user-pool-client-id`,
+  cursorSigningSecretArn: `patents-${stage}-cursor-signing-secret-arn`,
 });
 export type ExportNames = ReturnType<typeof exportNames>;
 
@@ -72,6 +74,7 @@ export class StatefulStack extends Stack {
   readonly userPoolClient: UserPoolClient;
   readonly mailIdentity: EmailIdentity;
   readonly mailDomain: string;
+  readonly cursorSigningSecret: Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -166,6 +169,19 @@ export class StatefulStack extends Stack {
       // UpdateUserAttributes. Email must stay writable because the pool requires it.
       writeAttributes: webClientWriteAttributes(),
     });
+
+    // The HMAC key of list cursors (functions/shared/cursor.ts): here, because replacing it invalidates
+    // every cursor in flight (clients restart from the first page, which is safe but visible).
+    this.cursorSigningSecret = new Secret(this, 'CursorSigningSecret', {
+      description: `Patent revitalization (${props.stage}): HMAC-SHA256 key that signs list cursors`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    acknowledge(
+      this.cursorSigningSecret,
+      'SMG4',
+      'The cursor signing key protects only pagination positions (no data, no access): a rotation would just send clients back to the first page; rotate by hand if it leaks.',
+    );
 
     this.mailIdentity = new EmailIdentity(this, 'MailIdentity', {
       identity: Identity.domain(props.mailDomain),
@@ -278,6 +294,12 @@ export class StatefulStack extends Stack {
       this.userPoolClient.userPoolClientId,
       names.userPoolClientId,
       'Cognito client of the web front end (SRP)',
+    );
+    output(
+      'CursorSigningSecretArn',
+      this.cursorSigningSecret.secretArn,
+      names.cursorSigningSecretArn,
+      'Secret with the HMAC key of list cursors',
     );
   }
 }

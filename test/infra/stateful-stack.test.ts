@@ -261,6 +261,16 @@ describe('StatefulStack', () => {
     });
   });
 
+  it('keeps the cursor signing key in a generated secret (retained outside dev) and exports its ARN', () => {
+    prod.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+    });
+    expect(prod.resource(prod.stateful.cursorSigningSecret).DeletionPolicy).toBe('Retain');
+    expect(JSON.stringify(prod.template.toJSON().Outputs)).toContain(
+      exportNames('prod').cursorSigningSecretArn,
+    );
+  });
+
   it('verifies the mail domain in SES and outputs its DKIM records', () => {
     dev.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'patents.example.cn' });
     expect(Object.keys(dev.template.toJSON().Outputs)).toEqual(
