@@ -13,6 +13,7 @@ import type { SelfAssessmentInput } from '../../schemas/patent-input.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { planTransition } from '../pipeline/transitions.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { inventoryEditableIn } from './field-ownership.ts';
 
 export type ReviewAction = 'submit' | 'approve' | 'return';
 
@@ -22,7 +23,8 @@ export const reviewTransitions: Record<ReviewAction, { from: readonly ReviewStat
   approve: { from: ['submitted'], to: 'approved' },
   return: { from: ['submitted'], to: 'returned' },
 };
-const editableIn: readonly ReviewStatus[] = ['draft', 'returned'];
+// One rule for every path that changes inventory fields (functions/patents/field-ownership.ts).
+const editableIn = inventoryEditableIn;
 
 export interface ReviewedPatent {
   applicationNumber: string;

@@ -14,10 +14,27 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { inventoryRecordSchema } from '../../schemas/inventory/record.ts';
+import { inventoryColumns } from '../../schemas/inventory/template.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import type { Owner, PatentToWrite, PatentWriter, WriteOutcome } from '../intake/ingest.ts';
 import { auditItem } from '../shared/audit.ts';
 import { forEachLimited, withThrottlingRetry } from '../shared/dynamo-retry.ts';
+import {
+  inventoryEditable,
+  inventoryEditableIn,
+  inventoryLockedMessage,
+  transitionOwnedRecordFields,
+} from './field-ownership.ts';
+
+const applicationColumnZh = inventoryColumns.find((c) => c.key === 'applicationNumber')!.zh;
+const lockedRow = (row: number, applicationNumber: string, reviewStatus: string) => {
+  const message = inventoryLockedMessage(applicationNumber, reviewStatus);
+  return {
+    code: message.code,
+    messageZh: `第 ${row} 行：${message.messageZh}`,
+    messageEn: `Row ${row}: ${message.messageEn}`,
+  };
+};
 
 /** Conditional creates in flight per batch (a file runs several batches at once: see ingest.ts). */
 const createConcurrency = 8;
@@ -28,12 +45,19 @@ export const patentKey = (applicationNumber: string) => ({ pk: `PAT#${applicatio
 const recordFields = Object.keys(inventoryRecordSchema.shape) as Array<
   keyof typeof inventoryRecordSchema.shape
 >;
+/** What an upload may change on a stored patent: the record without the transition-owned fields. */
+const inventoryFields = recordFields.filter(
+  (field) => !(transitionOwnedRecordFields as readonly string[]).includes(field),
+);
+const inventoryChanges = (patent: PatentToWrite) =>
+  Object.fromEntries(inventoryFields.map((field) => [field, patent.record[field]]));
 
 interface Stored {
   pk: string;
   institutionUscc: string;
   contentHash: string;
   version: number;
+  reviewStatus?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -53,7 +77,7 @@ export function dynamoPatentWriter(
           RequestItems: {
             [tableName]: {
               Keys: keys,
-              ProjectionExpression: 'pk, institutionUscc, contentHash, version',
+              ProjectionExpression: 'pk, institutionUscc, contentHash, version, reviewStatus',
               ConsistentRead: true,
             },
           },
@@ -118,7 +142,10 @@ export function dynamoPatentWriter(
     };
     const sets = ['contentHash = :hash', 'version = :next', 'updatedAt = :at', 'updatedBy = :by'];
     const removes: string[] = [];
-    recordFields.forEach((field, i) => {
+    inventoryEditableIn.forEach((state, i) => {
+      values[`:editable${i}`] = state;
+    });
+    inventoryFields.forEach((field, i) => {
       names[`#f${i}`] = field;
       const value = patent.record[field];
       if (value === undefined) removes.push(`#f${i}`);
@@ -137,7 +164,8 @@ export function dynamoPatentWriter(
           TableName: tableName,
           Key: patentKey(patent.record.applicationNumber),
           UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: 'version = :version AND institutionUscc = :owner',
+          // The review may have moved on since the read: then the row is reported, not applied.
+          ConditionExpression: `version = :version AND institutionUscc = :owner AND (attribute_not_exists(reviewStatus) OR reviewStatus IN (${inventoryEditableIn.map((_, i) => `:editable${i}`).join(', ')}))`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
@@ -150,7 +178,11 @@ export function dynamoPatentWriter(
             action: 'patent.updated-from-inventory',
             caller: actor,
             at,
-            changes: { ...patent.record, fromVersion: stored.version, ...(jobId ? { jobId } : {}) },
+            changes: {
+              ...inventoryChanges(patent),
+              fromVersion: stored.version,
+              ...(jobId ? { jobId } : {}),
+            },
           }),
         },
       },
@@ -211,6 +243,14 @@ export function dynamoPatentWriter(
         outcomes.push({ row: patent.row, outcome: 'owned-by-another' });
       else if (current.contentHash === patent.contentHash)
         outcomes.push({ row: patent.row, outcome: 'unchanged' });
+      else if (!inventoryEditable(current.reviewStatus))
+        outcomes.push({
+          row: patent.row,
+          outcome: 'refused',
+          column: applicationColumnZh,
+          value: patent.record.applicationNumber,
+          ...lockedRow(patent.row, patent.record.applicationNumber, current.reviewStatus!),
+        });
       else {
         updates.push({ patent, items: [items.length, items.length + 1] });
         items.push(...updateItems(patent, current, owner, actor, jobId, at));
