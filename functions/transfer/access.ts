@@ -38,6 +38,18 @@ export function canSeeDeal(
   return false;
 }
 
+/**
+ * Deals, filings and open licenses bind the whole institution: a department (院系) user, whose token
+ * carries custom:department, prepares its department's inventory but may not act for the institution.
+ */
+export function requireInstitutionLevel(caller: Caller, what: string): void {
+  if (caller.roles.includes('institution') && !isAdmin(caller) && caller.department !== undefined) {
+    throw new ForbiddenError(
+      `Only institution-level users (technology transfer office) may ${what}; your account is scoped to the department ${caller.department}.`,
+    );
+  }
+}
+
 /** The organization of an institution or enterprise user, or 403 saying the token lacks it. */
 export function ownOrganization(caller: Caller, role: 'institution' | 'enterprise'): string {
   if (!caller.orgUscc) {

@@ -24,6 +24,7 @@ import {
   isAdmin,
   LicensingRefusedError,
   ownOrganization,
+  requireInstitutionLevel,
 } from './access.ts';
 import type { TransferDeps, TransferPatent } from './ports.ts';
 import { addMonths, chinaDate, dealRefusal, type Refusal, transferSettings } from './rules.ts';
@@ -176,6 +177,7 @@ export async function createDeal(
   input: DealInput,
   idempotencyKey?: string,
 ): Promise<{ created: boolean; deal: Deal }> {
+  requireInstitutionLevel(caller, 'record deals');
   let institutionUscc: string;
   if (caller.roles.includes('institution') && !isAdmin(caller)) {
     institutionUscc = ownOrganization(caller, 'institution');
@@ -321,6 +323,7 @@ export async function recordFiling(
   dealId: string,
   filing: FilingInput,
 ): Promise<{ changed: boolean; deal: Deal }> {
+  requireInstitutionLevel(caller, 'record filings');
   const deal = await dealInScope(deps, caller, dealId);
   if (
     !isAdmin(caller) &&

@@ -13,7 +13,13 @@ import type { Caller } from '../../schemas/roles.ts';
 import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
-import { hashOf, isAdmin, LicensingRefusedError, ownOrganization } from './access.ts';
+import {
+  hashOf,
+  isAdmin,
+  LicensingRefusedError,
+  ownOrganization,
+  requireInstitutionLevel,
+} from './access.ts';
 import { dealWrites, type StoredDeal, toDealView } from './deals.ts';
 import type { TransferDeps, TransferPatent } from './ports.ts';
 import {
@@ -50,6 +56,7 @@ export async function declareOpenLicense(
   applicationNumber: string,
   input: OpenLicenseDeclaration,
 ): Promise<{ changed: boolean; openLicense: OpenLicense }> {
+  requireInstitutionLevel(caller, 'declare open licenses');
   const patent = await patenteePatent(deps, caller, applicationNumber);
   const n = patent.applicationNumber;
   const requestHash = hashOf(input);
@@ -133,6 +140,7 @@ export async function withdrawOpenLicense(
   applicationNumber: string,
   reason: string,
 ): Promise<{ changed: boolean; openLicense: OpenLicense }> {
+  requireInstitutionLevel(caller, 'withdraw open licenses');
   const patent = await patenteePatent(deps, caller, applicationNumber);
   const n = patent.applicationNumber;
   const current = patent.openLicense;

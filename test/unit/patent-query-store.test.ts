@@ -12,7 +12,6 @@ import {
   patentFilterExpression,
 } from '../../functions/patents/patent-query-store.ts';
 import { InvalidCursorError } from '../../functions/shared/cursor.ts';
-import { ValidationError } from '../../functions/shared/errors.ts';
 import { withApplicationCheck } from '../../schemas/codes/application-number.ts';
 import { strategicIndustries } from '../../schemas/codes/ipc.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';

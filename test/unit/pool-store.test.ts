@@ -7,7 +7,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { poolFeed } from '../../functions/pool/pool-feed.ts';
 import { dynamoPoolStore, poolFilter } from '../../functions/pool/pool-store.ts';
 import { InvalidCursorError } from '../../functions/shared/cursor.ts';
-import { ValidationError } from '../../functions/shared/errors.ts';
 import { poolFeedQuerySchema } from '../../schemas/pool.ts';
 import { beijingAdmin } from '../support/callers.ts';
 

@@ -188,6 +188,24 @@ const license = (extra: Partial<DealInput> = {}): DealInput => ({
 });
 const inst = institutionUser(INST);
 
+describe('department users do not act for the institution', () => {
+  const departmentUser: Caller = { ...institutionUser(INST), department: '材料学院' };
+  it('may not record a deal or a filing, nor declare an open license (403), and nothing is written', async () => {
+    for (const attempt of [
+      createDeal(deps, departmentUser, license()),
+      recordFiling(deps, departmentUser, 'any-deal', {
+        filingReference: 'x',
+        filedOn: '2026-04-01',
+      } as never),
+      declareOpenLicense(deps, departmentUser, A, {} as never),
+    ]) {
+      const error = await attempt.catch((e) => e);
+      expect(error).toBeInstanceOf(ForbiddenError);
+      expect(error.message).toContain('institution-level');
+    }
+  });
+});
+
 describe('deals', () => {
   it('records a deal: patents move on, the filing clock starts 3 months after the effective date', async () => {
     const { created, deal } = await createDeal(deps, inst, license({ applicationNumbers: [A, B] }));
