@@ -25,6 +25,7 @@ import {
   LicensingRefusedError,
   ownOrganization,
   requireInstitutionLevel,
+  requireVerifiedEnterprise,
 } from './access.ts';
 import type { TransferDeps, TransferPatent } from './ports.ts';
 import { addMonths, chinaDate, dealRefusal, type Refusal, transferSettings } from './rules.ts';
@@ -194,6 +195,7 @@ export async function createDeal(
     }
     institutionUscc = input.institutionUscc;
   }
+  await requireVerifiedEnterprise(deps, input.enterprise.uscc, 'be a party to a deal');
   if (input.enterprise.uscc === institutionUscc) {
     throw new ValidationError('The enterprise must be another organization than the institution.', [
       { in: 'body', field: 'enterprise.uscc', message: 'is the institution itself' },

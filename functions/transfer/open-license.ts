@@ -12,13 +12,14 @@ import type { OpenLicense, OpenLicenseDeclaration, TakeOpenLicense } from '../..
 import type { Caller } from '../../schemas/roles.ts';
 import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
   hashOf,
   isAdmin,
   LicensingRefusedError,
   ownOrganization,
   requireInstitutionLevel,
+  requireVerifiedEnterprise,
 } from './access.ts';
 import { dealWrites, type StoredDeal, toDealView } from './deals.ts';
 import type { TransferDeps, TransferPatent } from './ports.ts';
@@ -202,12 +203,8 @@ export async function takeOpenLicense(
       `Patent ${n} is not under an open license: check the number in the list of openly licensed patents, or negotiate a license with its patentee.`,
     );
   }
-  const enterprise = await deps.store.enterprise(enterpriseUscc);
-  if (!enterprise) {
-    throw new ForbiddenError(
-      'Register your enterprise first (POST /v1/enterprises): the license is recorded for a registered enterprise.',
-    );
-  }
+  await requireVerifiedEnterprise(deps, enterpriseUscc, 'take an open license');
+  const enterprise = (await deps.store.enterprise(enterpriseUscc))!;
   const today = chinaDate(deps.now());
   const field = (name: string, message: string) => [{ in: 'body', field: name, message }];
   if (input.noticeDate < open.startDate || input.noticeDate > open.endDate) {
