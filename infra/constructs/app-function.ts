@@ -245,6 +245,17 @@ export class AppFunction extends Construct {
     );
   }
 
+  /**
+   * Lets a function that lists sign and check its cursors: it reads the key once per cold start from
+   * the secret named by `CURSOR_SIGNING_SECRET_ARN` (GetSecretValue on that secret only).
+   */
+  allowCursorSigning({ secretArn }: { secretArn: string }): void {
+    this.lambda.addEnvironment('CURSOR_SIGNING_SECRET_ARN', secretArn);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }),
+    );
+  }
+
   /** Lets the function read the schedule group of the system (health): `SCHEDULE_GROUP`. */
   allowReadSchedules({ group }: { group: IScheduleGroup }): void {
     this.lambda.addEnvironment('SCHEDULE_GROUP', group.scheduleGroupName);

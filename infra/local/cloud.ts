@@ -146,6 +146,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_DEV: 'false',
+    // Signs list cursors (functions/shared/cursor.ts); on AWS a Secrets Manager secret. New per start.
+    CURSOR_SIGNING_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'),
   });
   for (const name of Object.keys(tables) as TableName[])
     process.env[envNames.table(name)] = physical.table(name);

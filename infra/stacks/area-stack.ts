@@ -15,6 +15,7 @@ import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
+import { type RouteDeclaration, takesCursor } from '../../schemas/routes/route.ts';
 import { pascal } from '../cloud-assembly.ts';
 import { AppFunction } from '../constructs/app-function.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
@@ -25,6 +26,7 @@ import {
   buckets,
   type FunctionDeclaration,
   type FunctionName,
+  routes,
   type StreamConsumerDeclaration,
   type TableDeclaration,
   type TableName,
@@ -104,6 +106,11 @@ export class AreaStack extends NestedStack {
             from: mailFrom,
           };
 
+    // Every function behind a list route signs its cursors with the key of the stateful stack's secret.
+    const listingFunctions = new Set<string>(
+      (routes as readonly RouteDeclaration[]).filter(takesCursor).map((route) => route.function),
+    );
+    const cursorSigningSecretArn = Fn.importValue(names.cursorSigningSecretArn);
     for (const [name, declaration] of props.functions) {
       const fn = new AppFunction(this, pascal(name), {
         declaration,
@@ -118,6 +125,7 @@ export class AreaStack extends NestedStack {
         fn.bindBucket({ bucket: bucketRefs[bucket], name: bucket, access });
       }
       if (declaration.sendsMail) fn.allowSendMail(mailSender);
+      if (listingFunctions.has(name)) fn.allowCursorSigning({ secretArn: cursorSigningSecretArn });
       if (declaration.readsSchedules) fn.allowReadSchedules({ group: props.scheduleGroup });
       if (declaration.readsUserDirectory)
         fn.allowReadUserDirectory(

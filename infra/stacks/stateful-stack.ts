@@ -15,6 +15,7 @@ import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps
 import {
   AccountRecovery,
   CfnUserPoolGroup,
+  ClientAttributes,
   FeaturePlan,
   Mfa,
   StandardThreatProtectionMode,
@@ -59,6 +60,7 @@ export const exportNames = (stage: string) => ({
   userPoolId: `patents-${stage}-user-pool-id`,
   userPoolClientId: `patents-${stage}-user-pool-client-id`,
   smtpSecretArn: `patents-${stage}-smtp-secret-arn`,
+  cursorSigningSecretArn: `patents-${stage}-cursor-signing-secret-arn`,
 });
 export type ExportNames = ReturnType<typeof exportNames>;
 
@@ -79,6 +81,7 @@ export class StatefulStack extends Stack {
   /** With `mail=smtp` only: created here unless `smtpSecretArn` names an existing one. */
   readonly smtpSecret?: ISecret;
   readonly deployment: Deployment;
+  readonly cursorSigningSecret: Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -118,6 +121,8 @@ export class StatefulStack extends Stack {
         signInAliases: { email: true },
         signInCaseSensitive: false,
         autoVerify: { email: true },
+        // A changed email stays unverified, and the old one keeps signing in, until the user confirms the code.
+        keepOriginal: { email: true },
         standardAttributes: {
           email: { required: true, mutable: true },
           fullname: { required: false, mutable: true },
@@ -168,9 +173,27 @@ export class StatefulStack extends Stack {
         accessTokenValidity: Duration.hours(1),
         idTokenValidity: Duration.hours(1),
         refreshTokenValidity: Duration.days(30),
+        // Tenancy lives in custom:uscc / custom:province / custom:department and group membership: only
+        // administrators set them (AdminUpdateUserAttributes). Without this list CDK lets the client write
+        // every attribute, so a signed-in user could move itself into another institution with
+        // UpdateUserAttributes. Email must stay writable because the pool requires it.
+        writeAttributes: webClientWriteAttributes(),
       });
       this.userPool = userPool;
     }
+
+    // The HMAC key of list cursors (functions/shared/cursor.ts): here, because replacing it invalidates
+    // every cursor in flight (clients restart from the first page, which is safe but visible).
+    this.cursorSigningSecret = new Secret(this, 'CursorSigningSecret', {
+      description: `Patent revitalization (${stage}): HMAC-SHA256 key that signs list cursors`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    acknowledge(
+      this.cursorSigningSecret,
+      'SMG4',
+      'The cursor signing key protects only pagination positions (no data, no access): a rotation would just send clients back to the first page; rotate by hand if it leaks.',
+    );
 
     const mail = deployment.mail;
     if (mail.transport === 'ses' && mail.createMailIdentity) {
@@ -324,7 +347,18 @@ export class StatefulStack extends Stack {
         'Secrets Manager secret with the SMTP relay credentials (JSON host, port, secure, user, password)',
       );
     }
+    output(
+      'CursorSigningSecretArn',
+      this.cursorSigningSecret.secretArn,
+      names.cursorSigningSecretArn,
+      'Secret with the HMAC key of list cursors',
+    );
   }
+}
+
+/** The only attributes users may change about themselves: their name and (re-verified) email. */
+export function webClientWriteAttributes(): ClientAttributes {
+  return new ClientAttributes().withStandardAttributes({ fullname: true, email: true });
 }
 
 function capitalize(name: string): string {

@@ -238,11 +238,37 @@ describe('StatefulStack', () => {
       });
     });
 
+    it('lets users write only their name and email, never their tenancy (custom:uscc, custom:province, custom:department)', () => {
+      const clients = dev.template.findResources('AWS::Cognito::UserPoolClient');
+      const writable = Object.values(clients).map(
+        (client) => (client as { Properties: { WriteAttributes?: string[] } }).Properties.WriteAttributes,
+      );
+      expect(writable.length).toBeGreaterThan(0);
+      for (const attributes of writable) {
+        // Absent WriteAttributes means every attribute is writable.
+        expect(attributes).toBeDefined();
+        expect([...(attributes ?? [])].sort()).toEqual(['email', 'name']);
+      }
+      dev.template.hasResourceProperties('AWS::Cognito::UserPool', {
+        UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+      });
+    });
+
     it('is deletion-protected and retained outside dev', () => {
       const pool = prod.resource(prod.stateful.userPool!);
       expect(pool.DeletionPolicy).toBe('Retain');
       expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
     });
+  });
+
+  it('keeps the cursor signing key in a generated secret (retained outside dev) and exports its ARN', () => {
+    prod.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+    });
+    expect(prod.resource(prod.stateful.cursorSigningSecret).DeletionPolicy).toBe('Retain');
+    expect(JSON.stringify(prod.template.toJSON().Outputs)).toContain(
+      exportNames('prod').cursorSigningSecretArn,
+    );
   });
 
   it('leaves the SES domain identity alone unless asked: one identity per domain and account, shared by the stages', () => {

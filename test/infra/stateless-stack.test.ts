@@ -37,6 +37,7 @@ import {
   assertStreamReaders,
   maxRouteTimeoutSeconds,
 } from '../../infra/stacks/stateless-stack.ts';
+import { type RouteDeclaration, takesCursor } from '../../schemas/routes/route.ts';
 
 /** Synthesized CloudFormation JSON, navigated freely by the assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: template JSON has no static type
@@ -77,6 +78,10 @@ const arnRef = (name: FunctionName) => ({
   ],
 });
 
+/** Functions behind a list route: they sign cursors with the key in the stateful stack's secret. */
+const listingFunctions = new Set<string>(
+  (routes as readonly RouteDeclaration[]).filter(takesCursor).map((route) => route.function),
+);
 const functionEntries = Object.entries(functions) as Array<[FunctionName, FunctionDeclaration]>;
 const workflowEntries = Object.entries(workflows) as Array<[WorkflowName, WorkflowDeclaration]>;
 const scheduleEntries = Object.entries(schedules) as Array<[string, ScheduleDeclaration]>;
@@ -177,6 +182,7 @@ describe('StatelessStack', () => {
         ...(declaration.sendsMail ? ['MAIL_TRANSPORT', 'MAIL_FROM'] : []),
         ...(declaration.readsSchedules ? ['SCHEDULE_GROUP'] : []),
         ...(declaration.readsUserDirectory ? ['USER_POOL_ID'] : []),
+        ...(listingFunctions.has(name) ? ['CURSOR_SIGNING_SECRET_ARN'] : []),
       ];
       const variables = resourcesOf(name)[functionId(name)]!.Properties.Environment.Variables;
       expect(Object.keys(variables).sort()).toEqual(expected.sort());
@@ -184,6 +190,17 @@ describe('StatelessStack', () => {
         expect(variables).toMatchObject({ MAIL_TRANSPORT: 'ses', MAIL_FROM: 'noreply@patents.example.cn' });
       if (declaration.readsSchedules) expect(variables.SCHEDULE_GROUP).toBe(scheduleGroupName(stage));
       expect(variables.IDENTITY_PROVIDER).toBe('cognito');
+    });
+
+    it('reads the cursor signing secret (GetSecretValue only) if and only if it lists', () => {
+      const secret = JSON.stringify(importOf(names.cursorSigningSecretArn));
+      const onSecret = allowedPairs(name).filter((p) => p.resource === secret);
+      expect(onSecret.map((p) => p.action)).toEqual(
+        listingFunctions.has(name) ? ['secretsmanager:GetSecretValue'] : [],
+      );
+      const variables = resourcesOf(name)[functionId(name)]!.Properties.Environment.Variables;
+      if (listingFunctions.has(name))
+        expect(variables.CURSOR_SIGNING_SECRET_ARN).toEqual(importOf(names.cursorSigningSecretArn));
     });
 
     it('may write only to its own log group, not through AWSLambdaBasicExecutionRole', () => {
