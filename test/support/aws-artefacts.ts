@@ -28,11 +28,14 @@ export function cfnLint(files: string[], region: string): CfnLintMatch[] {
 export const bundleBudgets = { httpMaxKb: 800, httpMedianKb: 400, otherMaxKb: 1536 } as const;
 /**
  * HTTP functions still over the 800 KB budget, with the ceiling they may not pass (a ratchet, lowered as
- * they shrink; issue 10 stays open until this is empty): both write XLSX with exceljs (~450 KB even as
- * the streaming writer alone). The template download could serve a workbook rendered at synth time.
+ * they shrink; issue 10 stays open until this is empty): exportPool and getInventoryTemplate write XLSX
+ * with exceljs (~450 KB even as the streaming writer alone; the template download could serve a
+ * workbook rendered at synth time). health (GET /v1/admin/health, national admins, called by hand)
+ * carries nodemailer and the Secrets Manager client for the SMTP relay probe of AWS China.
  */
 export const overBudgetHttp: Readonly<Record<string, number>> = {
   exportPool: 900,
+  health: 880,
   getInventoryTemplate: 1400,
 };
 
