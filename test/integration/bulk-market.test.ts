@@ -141,6 +141,8 @@ describe('a province administrator registers enterprises and feeds back evaluati
       [templateHeaders.indexOf('IPC/洛迦诺分类')]: 'H01M 4/525',
       [templateHeaders.indexOf('转化意愿')]: '许可',
       [templateHeaders.indexOf('专利类型')]: '发明',
+      // The department user below submits: the patent is its department's.
+      [templateHeaders.indexOf('所属院系')]: 'd',
     });
     const patent = await api('/v1/patents', {
       method: 'POST',

@@ -55,7 +55,7 @@ async function pipelineSets(applicationNumber: string, reviewStatus: string) {
 
 describe('field ownership of patents on re-upload', () => {
   it('an approved patent: the row is refused (INVENTORY_LOCKED), title and industrialized status stay', async () => {
-    const cells = demoInventoryRows(1, { seed: 91, serialBase: 9100 })[0]!;
+    const cells = demoInventoryRows(1, { seed: 93, serialBase: 9300 })[0]!;
     const number = cells[0]!;
     cells[column('实施状态')] = '未实施';
     expect(await upload(cells)).toMatchObject({ rowsCreated: 1 });
@@ -77,7 +77,7 @@ describe('field ownership of patents on re-upload', () => {
   });
 
   it('a returned patent: inventory fields change, the implementation status owned by transitions does not', async () => {
-    const cells = demoInventoryRows(1, { seed: 92, serialBase: 9200 })[0]!;
+    const cells = demoInventoryRows(1, { seed: 94, serialBase: 9400 })[0]!;
     const number = cells[0]!;
     cells[column('实施状态')] = '未实施';
     expect(await upload(cells)).toMatchObject({ rowsCreated: 1 });

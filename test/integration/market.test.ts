@@ -125,8 +125,9 @@ describe('market evaluation: registry, matching and push', () => {
       [templateHeaders.indexOf('IPC/洛迦诺分类')]: 'H01M 4/525',
       [templateHeaders.indexOf('转化意愿')]: '许可',
       [templateHeaders.indexOf('专利类型')]: '发明',
+      // The department user below submits: the patent is its department's.
+      [templateHeaders.indexOf('所属院系')]: 'd',
     });
-    cells[0] = cells[0]!.slice(0, 4) === '2012' ? cells[0]! : cells[0]!;
     const staff = await token('institution', { org: institution });
     const created = await api('/v1/patents', { method: 'POST', token: staff, body: row(cells) });
     expect(created.status, created.text).toBe(201);

@@ -45,6 +45,8 @@ describe('metrics counters from the core stream', () => {
     for (const cells of demoInventoryRows(3, { seed: 65, serialBase: 6500 })) {
       cells[templateHeaders.indexOf('实施状态')] = '未实施';
       cells[templateHeaders.indexOf('实施金额（万元）')] = '';
+      // The department user submits: the patents are its department's.
+      cells[templateHeaders.indexOf('所属院系')] = '材料学院';
       const created = await api('/v1/patents', { method: 'POST', token: staff, body: row(cells) });
       expect(created.status, created.text).toBe(201);
       numbers.push(cells[0]!);

@@ -47,6 +47,8 @@ async function submittedPatent(cells: Record<string, string> = {}): Promise<stri
     'IPC/洛迦诺分类': 'A61B 5/02',
     转化意愿: '许可',
     专利类型: '发明',
+    // The department user submits: the patent is its department's.
+    所属院系: '材料学院',
     ...cells,
   };
   for (const [header, value] of Object.entries(values)) row0[templateHeaders.indexOf(header)] = value;
