@@ -2,8 +2,7 @@
  * The one Lambda construct of the system: Node.js 24 on arm64, an ESM bundle built by esbuild, X-Ray
  * tracing, its own log group with a retention, Powertools settings in the environment, and a role
  * that starts empty. Access to a resource is given only through the `bind...` / `allow...` helpers,
- * each of which sets the environment variable the function reads (functions/shared/config.ts),
- * grants the least IAM it needs and acknowledges, with the reason, the cdk-nag findings it causes.
+ * each of which grants the least IAM it needs and acknowledges, with the reason, the cdk-nag findings it causes.
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -15,10 +14,10 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { type DeploymentNames, functionEnvironment } from '../resources/environment.ts';
 import {
   type Access,
   type BucketName,
-  envNames,
   type FunctionDeclaration,
   functionDefaults,
   type TableName,
@@ -34,6 +33,8 @@ export interface AppFunctionProps {
   stage: string;
   /** Keep the log group when the stack is deleted (every stage but 'dev'). */
   retainLogs: boolean;
+  /** Where the declared resources are: the environment comes from functionEnvironment (shared with the local cloud). */
+  names: Omit<DeploymentNames, 'stage' | 'logLevel'>;
 }
 
 /** ESM bundles have no `require`; CommonJS dependencies inside them still call it. */
@@ -85,13 +86,8 @@ export class AppFunction extends Construct {
         charset: Charset.UTF8,
         ...nativeBundling(declaration),
       },
-      environment: {
-        STAGE: stage,
-        POWERTOOLS_SERVICE_NAME: 'patents',
-        POWERTOOLS_METRICS_NAMESPACE: 'Patents',
-        POWERTOOLS_LOG_LEVEL: logLevel,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      // Every variable, the resources' names included, from the one function the local cloud uses too.
+      environment: functionEnvironment(declaration, { ...props.names, stage, logLevel }),
     });
     // Active tracing adds xray:PutTraceSegments / PutTelemetryRecords, which have no resource type.
     acknowledgeWildcardResource(
@@ -104,7 +100,6 @@ export class AppFunction extends Construct {
 
   /** Lets the function read and/or write one table; it learns the table name from `TABLE_<NAME>`. */
   bindTable({ table, name, access }: { table: ITableV2; name: TableName; access: Access }): void {
-    this.lambda.addEnvironment(envNames.table(name), table.tableName);
     if (access === 'read') table.grantReadData(this.lambda);
     else if (access === 'write') table.grantWriteData(this.lambda);
     else table.grantReadWriteData(this.lambda);
@@ -120,7 +115,6 @@ export class AppFunction extends Construct {
 
   /** Lets the function read and/or write one bucket; it learns the bucket name from `BUCKET_<NAME>`. */
   bindBucket({ bucket, name, access }: { bucket: IBucket; name: BucketName; access: Access }): void {
-    this.lambda.addEnvironment(envNames.bucket(name), bucket.bucketName);
     const why = `objects of the ${name} bucket are addressed by key under prefixes decided at run time`;
     const actions: Record<Access, string[]> = {
       read: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
@@ -151,19 +145,13 @@ export class AppFunction extends Construct {
     // stacks, so a reference back would be a cycle between the stacks.
     const stack = Stack.of(this);
     const stateMachineName = workflowStateMachineName(stage, name);
-    const stateMachineArn = stack.formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: stateMachineName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    const stateMachineArn = workflowArn(stack, stage, name);
     const executionsOf = stack.formatArn({
       service: 'states',
       resource: 'execution',
       resourceName: stateMachineName,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    this.lambda.addEnvironment(envNames.workflow(name), stateMachineArn);
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['states:StartExecution', 'states:StartSyncExecution'],
@@ -182,9 +170,7 @@ export class AppFunction extends Construct {
   }
 
   /** Lets the function send email from the SES identity of the system, as `from`. */
-  allowSendMail({ identity, from }: { identity: IEmailIdentity; from: string }): void {
-    this.lambda.addEnvironment('MAIL_TRANSPORT', 'ses');
-    this.lambda.addEnvironment('MAIL_FROM', from);
+  allowSendMail({ identity }: { identity: IEmailIdentity }): void {
     identity.grantSendEmail(this.lambda);
     // The mail probe of /health reads the account's sending status; GetAccount has no resource type.
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
@@ -198,7 +184,6 @@ export class AppFunction extends Construct {
 
   /** Lets the function list the members of the user pool's groups (admin directory): `USER_POOL_ID`. */
   allowReadUserDirectory({ userPoolId }: { userPoolId: string }): void {
-    this.lambda.addEnvironment('USER_POOL_ID', userPoolId);
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['cognito-idp:ListUsersInGroup'],
@@ -215,11 +200,20 @@ export class AppFunction extends Construct {
 
   /** Lets the function read the schedule group of the system (health): `SCHEDULE_GROUP`. */
   allowReadSchedules({ group }: { group: IScheduleGroup }): void {
-    this.lambda.addEnvironment('SCHEDULE_GROUP', group.scheduleGroupName);
     this.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['scheduler:GetScheduleGroup'], resources: [group.scheduleGroupArn] }),
     );
   }
+}
+
+/** The ARN of a workflow's state machine, by its fixed name (see allowStartWorkflow). */
+export function workflowArn(stack: Stack, stage: string, name: WorkflowName): string {
+  return stack.formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: workflowStateMachineName(stage, name),
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
 
 /** declaration.bundleFiles are copied beside index.mjs (offline: no install step in the asset folder). */

@@ -180,7 +180,7 @@ async function serveDocs(path: string, res: ServerResponse): Promise<boolean> {
 }
 
 export function createApiServer(options: {
-  runtime: LambdaRuntime;
+  runtime: Pick<LambdaRuntime, 'invoke'>;
   issuer: DevIssuer;
   log: (line: string) => void;
 }): Server {

@@ -48,7 +48,7 @@ export class StreamsPoller {
       streams: DynamoDBStreamsClient;
       tableName: string;
       consumers: StreamConsumerDeclaration[];
-      runtime: LambdaRuntime;
+      runtime: Pick<LambdaRuntime, 'invoke'>;
       checkpointFile?: string;
       intervalMs?: number;
       log: (line: string) => void;

@@ -15,7 +15,7 @@ import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { EmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { pascal } from '../cloud-assembly.ts';
-import { AppFunction } from '../constructs/app-function.ts';
+import { AppFunction, workflowArn } from '../constructs/app-function.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { acknowledgeWildcardResource } from '../constructs/nag.ts';
 import type { OperationsAlarms } from '../constructs/operations-alarms.ts';
@@ -91,6 +91,14 @@ export class AreaStack extends NestedStack {
         declaration,
         stage: props.stage,
         retainLogs: props.retainLogs,
+        names: {
+          table: (table) => tableRefs[table].tableName,
+          bucket: (bucket) => bucketRefs[bucket].bucketName,
+          workflowArn: (workflow) => workflowArn(this, props.stage, workflow),
+          scheduleGroup: props.scheduleGroup.scheduleGroupName,
+          mail: { transport: 'ses', from: props.mailFrom },
+          directory: { userPoolId: Fn.importValue(names.userPoolId) },
+        },
       });
       for (const [table, access] of entriesOf(declaration.tables ?? {})) {
         fn.bindTable({ table: tableRefs[table], name: table, access });
@@ -98,7 +106,7 @@ export class AreaStack extends NestedStack {
       for (const [bucket, access] of entriesOf(declaration.buckets ?? {})) {
         fn.bindBucket({ bucket: bucketRefs[bucket], name: bucket, access });
       }
-      if (declaration.sendsMail) fn.allowSendMail({ identity: mailIdentity, from: props.mailFrom });
+      if (declaration.sendsMail) fn.allowSendMail({ identity: mailIdentity });
       if (declaration.readsSchedules) fn.allowReadSchedules({ group: props.scheduleGroup });
       if (declaration.readsUserDirectory)
         fn.allowReadUserDirectory({ userPoolId: Fn.importValue(names.userPoolId) });
