@@ -20,7 +20,7 @@ import {
   type WorkflowName,
 } from '../resources.ts';
 
-const keyPrefix = 'LOCALFN-';
+const keyPrefix = 'LOCALFN'; // DynamoDB Local accepts letters and digits only
 /** The access key id a function's worker signs with: it names the function. */
 export const functionAccessKey = (name: FunctionName) => `${keyPrefix}${name}`;
 

@@ -244,7 +244,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         ),
         AWS_ACCESS_KEY_ID: functionAccessKey(name),
         AWS_SECRET_ACCESS_KEY: 'S3RVER',
-        AWS_SESSION_TOKEN: 'local',
         TZ: 'UTC',
         // The local endpoints, and the local-only switches (no X-Ray daemon, no CloudWatch EMF).
         AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ddbGatePort}`,
