@@ -202,6 +202,15 @@ export class LambdaRuntime {
     const declaration: FunctionDeclaration = functions[name];
     const timeoutMs = (declaration.timeoutSeconds ?? functionDefaults.timeoutSeconds) * 1000;
     const worker = this.worker(name);
+    // Init is not part of the invocation's timeout (Lambda bounds it separately, by 10 s; locally the
+    // sources are compiled by tsx on first load, so init gets 60 s here).
+    let initTimer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      worker.ready,
+      new Promise<never>((_, reject) => {
+        initTimer = setTimeout(() => reject(new Error(`${name}: init took more than 60 s`)), 60_000);
+      }),
+    ]).finally(() => clearTimeout(initTimer));
     const deadline = Date.now() + timeoutMs;
     const functionName = `patents-${this.options.stage}-${name}`;
     let timer: NodeJS.Timeout | undefined;
@@ -212,8 +221,6 @@ export class LambdaRuntime {
       );
     });
     try {
-      // Init counts against the first invocation's timeout, as in Lambda.
-      await Promise.race([worker.ready, timedOut]);
       const invocation = worker.invoke(event, {
         callbackWaitsForEmptyEventLoop: false,
         functionName,
