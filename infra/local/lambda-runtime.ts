@@ -58,6 +58,9 @@ class FunctionWorker {
       workerData: {
         moduleUrl: pathToFileURL(code.file).href,
         handlerName: code.handlerName,
+        ...(code.typescript
+          ? {}
+          : { runtimeSdkFrom: pathToFileURL(join(import.meta.dirname, '../../package.json')).href }),
       } satisfies WorkerInput,
       // This worker module is plain enough for Node's own type stripping; bundles run without tsx.
       execArgv: code.typescript ? ['--import', tsxLoader()] : [],

@@ -5,6 +5,7 @@
  * each invocation the parent (infra/local/lambda-runtime.ts) posts. A failure of the module's init is
  * reported as Lambda reports an init error: every invocation fails with it.
  */
+import { registerHooks } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 
@@ -12,6 +13,11 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
 export interface WorkerInput {
   moduleUrl: string;
   handlerName: string;
+  /**
+   * Bundles leave `@aws-sdk/*` external: Lambda's Node.js runtime provides the SDK. Locally it is
+   * resolved from this package (the project's package.json URL), as the runtime's copy would be.
+   */
+  runtimeSdkFrom?: string;
 }
 export interface InvokeMessage {
   id: number;
@@ -35,7 +41,14 @@ const serialize = (error: unknown): SerializedError =>
     : { name: 'Error', message: String(error) };
 
 const port = parentPort!;
-const { moduleUrl, handlerName } = workerData as WorkerInput;
+const { moduleUrl, handlerName, runtimeSdkFrom } = workerData as WorkerInput;
+if (runtimeSdkFrom)
+  registerHooks({
+    resolve: (specifier, context, next) =>
+      specifier.startsWith('@aws-sdk/')
+        ? next(specifier, { ...context, parentURL: runtimeSdkFrom })
+        : next(specifier, context),
+  });
 let handler: Handler;
 try {
   const module = (await import(moduleUrl)) as Record<string, unknown>;
