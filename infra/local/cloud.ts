@@ -2,7 +2,15 @@
  * The embedded local cloud: every stand-in of ARCHITECTURE.md started, wired from infra/resources.ts,
  * and stopped again in order. `npm start` and the integration tests both run it.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -195,10 +203,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     // (infra/local/access.ts); Step Functions, Scheduler, SES and Cognito through the control plane.
     const logicalTable = new Map((Object.keys(tables) as TableName[]).map((t) => [physical.table(t), t]));
     const logicalBucket = new Map((Object.keys(buckets) as BucketName[]).map((b) => [physical.bucket(b), b]));
-    const onRefusal = (caller: FunctionName, refusal: Refusal) =>
-      log(
-        `AccessDenied: ${caller} is not granted ${refusal.action} on ${refusal.resource} (infra/resources)`,
-      );
+    // Each refusal is logged and kept in <data>/access-denied.log (a grant missing from infra/resources).
+    const onRefusal = (caller: FunctionName, refusal: Refusal) => {
+      const line = `AccessDenied: ${caller} is not granted ${refusal.action} on ${refusal.resource} (infra/resources)`;
+      log(line);
+      appendFileSync(join(dataDir, 'access-denied.log'), `${new Date().toISOString()} ${line}\n`);
+    };
     const [ddbGatePort, s3GatePort] = [await freePort(), await freePort()];
     const ddbGate = createDynamoGate({
       target: endpoints.dynamodb,
