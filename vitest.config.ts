@@ -22,6 +22,7 @@ export default defineConfig({
             POWERTOOLS_LOG_LEVEL: 'SILENT',
             POWERTOOLS_TRACE_ENABLED: 'false',
             POWERTOOLS_METRICS_DISABLED: 'true',
+            CURSOR_SIGNING_KEY: 'unit-tests-cursor-signing-key-of-32-bytes-or-more',
           },
         },
       },

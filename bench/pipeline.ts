@@ -540,9 +540,10 @@ export async function benchPipeline(): Promise<Record<string, unknown>> {
         gbSeconds: (v.ms / 1000) * (memoryMb / 1024),
       };
     });
-    // startPipeline (the stream consumer): one invocation per handled event (upper bound), ~50 ms each.
+    // The pipeline start in the core stream reader (fanOutCoreStream): one invocation per handled event
+    // (upper bound: the reader takes batches), ~50 ms each.
     const startMemory =
-      (functions.startPipeline as { memoryMb?: number }).memoryMb ?? functionDefaults.memoryMb;
+      (functions.fanOutCoreStream as { memoryMb?: number }).memoryMb ?? functionDefaults.memoryMb;
     const startGbSeconds = handledEvents * 0.05 * (startMemory / 1024);
     // Mail dispatch (not run here): one invocation (~200 ms) and two 1-WRU updates per queued email.
     const mailGbSeconds = mails * 0.2 * (functionDefaults.memoryMb / 1024);

@@ -1,6 +1,7 @@
 /**
  * Start-up of the local cloud as a user meets it: `npm start`'s entry point spawned cold, timed until
- * GET /health answers 200 with every component up, then until it has stopped after SIGINT.
+ * GET /health (public liveness) answers 200, then until it has stopped after SIGINT. Until issue 10
+ * /health probed every component; the deep probe is now GET /v1/admin/health (national admins).
  * Runs in memory and on disk (a fresh data folder, then a restart on the same folder).
  */
 import { type ChildProcess, spawn } from 'node:child_process';

@@ -2,11 +2,12 @@
  * Builds the CDK app: a stateful and a stateless stack per stage, checked by cdk-nag (AwsSolutions)
  * on every synth. infra/app.ts runs it for the CLI; the infra tests call it with their own context.
  *
- * Context: `stage` (default 'dev'), `mailFrom` (sender address), `mailDomain` (SES identity domain,
- * the domain of `mailFrom` or a parent of it), optional `alarmEmail`.
+ * Context: the deployment choices of infra/deployment.ts (stage, region, identity provider, mail
+ * transport ...), validated there.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { type Deployment, deploymentFromContext } from './deployment.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 import { StatelessStack } from './stacks/stateless-stack.ts';
 
@@ -14,6 +15,7 @@ export interface BuiltApp {
   app: App;
   stateful: StatefulStack;
   stateless: StatelessStack;
+  deployment: Deployment;
 }
 
 /** Feature flags this app relies on (new-project defaults of aws-cdk-lib). */
@@ -25,48 +27,28 @@ const featureFlags = {
 
 export function buildApp(context?: Record<string, unknown>): BuiltApp {
   const app = new App({ context: { ...featureFlags, ...context } });
-  const stage = contextValue(app, 'stage') ?? 'dev';
-  if (!/^[a-z][a-z0-9-]{0,15}$/.test(stage)) {
-    throw new Error(`Context "stage" must be lowercase letters, digits and dashes (max 16), got "${stage}"`);
-  }
-  const mailFrom = requiredContext(app, 'mailFrom');
-  const mailDomain = requiredContext(app, 'mailDomain');
-  const senderDomain = mailFrom.split('@')[1]?.toLowerCase() ?? '';
-  if (senderDomain !== mailDomain.toLowerCase() && !senderDomain.endsWith(`.${mailDomain.toLowerCase()}`)) {
-    throw new Error(
-      `Context "mailFrom" (${mailFrom}) must be an address in the SES identity domain "${mailDomain}"`,
-    );
-  }
+  const deployment = deploymentFromContext(app.node);
+  const { stage } = deployment;
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
   const stateful = new StatefulStack(app, `Patents-${stage}-Stateful`, {
-    stage,
-    mailDomain,
-    description: `Patent revitalization (${stage}): tables, buckets, user pool, mail identity`,
+    deployment,
+    env: deployment.env,
+    description: `Patent revitalization (${stage}): tables, buckets, ${
+      deployment.identity.provider === 'cognito' ? 'user pool, ' : ''
+    }mail ${deployment.mail.transport === 'smtp' ? 'SMTP secret' : 'identity'}`,
     terminationProtection: stage !== 'dev',
   });
   const stateless = new StatelessStack(app, `Patents-${stage}-Stateless`, {
-    stage,
-    mailFrom,
-    alarmEmail: contextValue(app, 'alarmEmail'),
+    deployment,
+    env: deployment.env,
     stateful,
     description: `Patent revitalization (${stage}): functions, API, workflows, schedules`,
   });
   stateless.addStackDependency(
     stateful,
-    'imports the tables, buckets and user pool exported by the stateful stack',
+    'imports the tables, buckets, user pool and mail secret exported by the stateful stack',
   );
-  return { app, stateful, stateless };
-}
-
-function contextValue(app: App, key: string): string | undefined {
-  const value: unknown = app.node.tryGetContext(key);
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-function requiredContext(app: App, key: string): string {
-  const value = contextValue(app, key);
-  if (!value) throw new Error(`Context "${key}" is required (cdk.json or -c ${key}=...)`);
-  return value;
+  return { app, stateful, stateless, deployment };
 }

@@ -8,6 +8,7 @@
 
 import type { BucketName, TableName, WorkflowName } from '../schemas/resource-names.ts';
 import { routes as apiRoutes } from '../schemas/routes/index.ts';
+import { type RouteDeclaration, takesCursor } from '../schemas/routes/route.ts';
 import type {
   BucketDeclaration,
   BucketNotificationDeclaration,
@@ -18,25 +19,33 @@ import type {
   TableDeclaration,
   WorkflowDeclaration,
 } from './resources/declarations.ts';
+import type { FunctionTraits } from './resources/environment.ts';
 import { evaluationsFunctions, evaluationsSchedules } from './resources/evaluations.ts';
 import { institutionsFunctions } from './resources/institutions.ts';
 import { intakeBucketNotifications, intakeFunctions, intakeWorkflows } from './resources/intake.ts';
-import { mailFunctions, mailSchedules, mailStreamConsumers } from './resources/mail.ts';
-import { marketFunctions, marketSchedules, marketStreamConsumers } from './resources/market.ts';
-import { metricsFunctions, metricsSchedules, metricsStreamConsumers } from './resources/metrics.ts';
+import { mailFunctions, mailSchedules } from './resources/mail.ts';
+import { marketFunctions, marketSchedules } from './resources/market.ts';
+import { metricsFunctions, metricsSchedules } from './resources/metrics.ts';
 import { monitoringFunctions, monitoringSchedules } from './resources/monitoring.ts';
 import { patentsFunctions } from './resources/patents.ts';
-import { pipelineFunctions, pipelineStreamConsumers, pipelineWorkflows } from './resources/pipeline.ts';
+import { pipelineFunctions, pipelineWorkflows } from './resources/pipeline.ts';
 import { poolFunctions } from './resources/pool.ts';
 import { promotionFunctions, promotionSchedules, promotionWorkflows } from './resources/promotion.ts';
 import { reportsFunctions, reportsSchedules, reportsWorkflows } from './resources/reports.ts';
+import { streamsFunctions, streamsStreamConsumers } from './resources/streams.ts';
 import { systemFunctions, systemWorkflows } from './resources/system.ts';
 import { transferFunctions } from './resources/transfer.ts';
 
 export type { BucketName, TableName, WorkflowName } from '../schemas/resource-names.ts';
 export { envNames, scheduleGroupName, workflowStateMachineName } from '../schemas/resource-names.ts';
 export type * from './resources/declarations.ts';
-export { adminRoles, routeErrors } from './resources/declarations.ts';
+export {
+  adminRoles,
+  lambdaInvokeArn,
+  lambdaInvokeResource,
+  routeErrors,
+  workflowVariables,
+} from './resources/declarations.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Tables
@@ -131,6 +140,7 @@ export const functions = {
   ...metricsFunctions,
   ...monitoringFunctions,
   ...reportsFunctions,
+  ...streamsFunctions,
 } as const satisfies Record<string, FunctionDeclaration>;
 export type FunctionName = keyof typeof functions;
 
@@ -141,11 +151,12 @@ export const bucketNotifications = [
   ...intakeBucketNotifications,
 ] as const satisfies readonly BucketNotificationDeclaration[];
 
+/**
+ * The readers of the table streams: one per stream (DynamoDB Streams advises at most two readers per
+ * shard; the stateless stack refuses more), which hands each record to the consumers in process.
+ */
 export const streamConsumers = [
-  ...marketStreamConsumers,
-  ...mailStreamConsumers,
-  ...pipelineStreamConsumers,
-  ...metricsStreamConsumers,
+  ...streamsStreamConsumers,
 ] as const satisfies readonly StreamConsumerDeclaration[];
 
 export const workflows = {
@@ -172,3 +183,13 @@ export const schedules = {
   ...reportsSchedules,
 } as const satisfies Record<string, ScheduleDeclaration>;
 export type ScheduleName = keyof typeof schedules;
+
+/** Functions behind a route that takes a cursor: they sign and check cursors (functions/shared/cursor.ts). */
+const cursorSigningFunctions: ReadonlySet<string> = new Set(
+  (routes as readonly RouteDeclaration[]).filter(takesCursor).map((route) => route.function),
+);
+
+/** What a function does beyond its declaration (functionEnvironment, AppFunction). */
+export function functionTraits(name: string): FunctionTraits {
+  return { signsCursors: cursorSigningFunctions.has(name) };
+}

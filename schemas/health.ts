@@ -16,3 +16,7 @@ export const healthSchema = z
   })
   .meta({ id: 'Health' });
 export type Health = z.infer<typeof healthSchema>;
+
+/** The public liveness answer: the API and a function answer; nothing else is touched. */
+export const livenessSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Liveness' });
+export type Liveness = z.infer<typeof livenessSchema>;

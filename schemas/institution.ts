@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { provinceCodeSchema } from './codes/provinces.ts';
 import { checkUscc } from './codes/uscc.ts';
+import { singleLineText } from './text.ts';
 
 /** Unified social credit code: shape and alphabet are enforced; a checksum failure is only a warning. */
 export const usccSchema = z
@@ -26,7 +27,7 @@ export const institutionKinds = ['university', 'research-institute', 'hospital']
 export const registerInstitutionSchema = z
   .object({
     uscc: usccSchema,
-    name: z.string().trim().min(2).max(200).meta({ example: '清华大学' }),
+    name: singleLineText(2, 200).meta({ example: '清华大学' }),
     provinceCode: provinceCodeSchema,
     kind: z
       .enum(institutionKinds)

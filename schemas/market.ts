@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { provinceCodeSchema } from './codes/provinces.ts';
 import { usccSchema } from './institution.ts';
+import { singleLineText } from './text.ts';
 
 export const enterpriseTypes = [
   'ip-advantage',
@@ -48,12 +49,12 @@ export const interestsSchema = z.object({ industryCodes, strategicIndustries: st
 export const registerEnterpriseSchema = z
   .object({
     uscc: usccSchema,
-    name: z.string().trim().min(2).max(200),
+    name: singleLineText(2, 200),
     provinceCode: provinceCodeSchema,
     types: z.array(z.enum(enterpriseTypes)).min(1).max(5),
     ...interestsSchema.shape,
     contact: z.object({
-      name: z.string().trim().min(1).max(50),
+      name: singleLineText(1, 50),
       phone: z.string().trim().max(30).optional(),
       email: z.email().optional(),
     }),
@@ -100,8 +101,8 @@ export const verifyEnterpriseSchema = z
 
 export const registerExpertSchema = z
   .object({
-    name: z.string().trim().min(1).max(50),
-    title: z.string().trim().min(1).max(100).meta({ example: '教授级高级工程师' }),
+    name: singleLineText(1, 50),
+    title: singleLineText(1, 100).meta({ example: '教授级高级工程师' }),
     affiliationUscc: usccSchema.meta({
       description: 'Organization the expert works for: never asked to evaluate its patents',
     }),

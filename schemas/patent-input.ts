@@ -45,6 +45,12 @@ export const patentBatchResultSchema = z
     rowsUnchanged: z.number().int(),
     errors: z.array(errorRowSchema).meta({ description: 'Rejected rows; row = position in `rows`, from 1' }),
     warnings: z.array(errorRowSchema),
+    errorsNotListed: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'Error rows beyond the first 10,000 listed in `errors` (counted, not listed)' }),
+    warningsNotListed: z.number().int().optional(),
   })
   .meta({ id: 'PatentBatchResult' });
 

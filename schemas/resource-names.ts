@@ -30,3 +30,41 @@ export const scheduleGroupName = (stage: string) => `patents-${stage}`;
 /** Name of a workflow's state machine (fixed, so functions can be granted it by name). */
 export const workflowStateMachineName = (stage: string, workflow: WorkflowName) =>
   `patents-${stage}-${workflow}`;
+
+/**
+ * Identity provider settings the stack hands every function (the deployment choice `identity`):
+ * which provider signed the tokens and, for a generic OIDC issuer, which claims carry the role
+ * groups and the tenancy attributes. Unset: Cognito (and the local dev issuer, which mints
+ * Cognito-shaped ID tokens).
+ */
+export const identityEnvNames = {
+  provider: 'IDENTITY_PROVIDER',
+  claimGroups: 'CLAIM_GROUPS',
+  claimUscc: 'CLAIM_USCC',
+  claimProvince: 'CLAIM_PROVINCE',
+  claimDepartment: 'CLAIM_DEPARTMENT',
+} as const;
+export const identityProviders = ['cognito', 'oidc'] as const;
+export type IdentityProviderKind = (typeof identityProviders)[number];
+
+/** Claim names of the caller's roles and tenancy. */
+export interface ClaimNames {
+  groups: string;
+  uscc: string;
+  province: string;
+  department: string;
+}
+/** Where a Cognito ID token carries them (groups and custom attributes of the user pool). */
+export const cognitoClaimNames: ClaimNames = {
+  groups: 'cognito:groups',
+  uscc: 'custom:uscc',
+  province: 'custom:province',
+  department: 'custom:department',
+};
+
+/** Mail transport settings (the deployment choice `mail`): SES v2, or SMTP with a Secrets Manager secret. */
+export const mailEnvNames = {
+  transport: 'MAIL_TRANSPORT',
+  from: 'MAIL_FROM',
+  smtpSecretArn: 'MAIL_SMTP_SECRET_ARN',
+} as const;

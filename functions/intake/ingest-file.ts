@@ -167,9 +167,15 @@ export async function ingestBatchFile(
       reportKey = `errors/${jobId}.csv`;
       await deps.putErrorReport(reportKey, renderErrorReport(result.errors, result.warnings));
     }
-    const warnings = result.warnings.length
-      ? [`${result.warnings.length} warning(s): see the error report`]
-      : [];
+    const warningCount = result.warnings.length + (result.warningsNotListed ?? 0);
+    const warnings = [
+      ...(warningCount ? [`${warningCount} warning(s): see the error report`] : []),
+      ...(result.errorsNotListed || result.warningsNotListed
+        ? [
+            `The error report lists the first ${result.errors.length} error and ${result.warnings.length} warning rows; ${result.errorsNotListed ?? 0} error and ${result.warningsNotListed ?? 0} warning rows after them are counted but not listed: fix the listed ones and upload again`,
+          ]
+        : []),
+    ];
     await deps.jobs.succeed(jobId, result, reportKey, warnings, deps.now().toISOString());
     return {
       jobId,

@@ -95,11 +95,40 @@ export interface IngestDeps<R = InventoryRecord> {
   batchSize?: number;
   concurrency?: number;
   progressEveryMs?: number;
+  /** Error (and warning) rows listed per job, the first by row number; counts stay exact. Default 10,000. */
+  maxListedRows?: number;
 }
 
 export interface IngestResult extends IngestCounts {
+  /** The first `maxListedRows` error rows by row number. */
   errors: ErrorRow[];
   warnings: ErrorRow[];
+  /** Error and warning rows beyond the listed ones (a file of a million bad rows lists the first 10,000). */
+  errorsNotListed?: number;
+  warningsNotListed?: number;
+}
+
+/**
+ * Keeps the first `limit` rows by row number while rows arrive out of order (batches finish in any
+ * order): memory stays O(limit), and what is dropped is only ever counted.
+ */
+class FirstRows {
+  private rows: ErrorRow[] = [];
+  dropped = 0;
+  constructor(private readonly limit: number) {}
+  push(...rows: ErrorRow[]) {
+    this.rows.push(...rows);
+    if (this.rows.length > 2 * this.limit) this.trim();
+  }
+  private trim() {
+    this.rows.sort((a, b) => a.row - b.row);
+    this.dropped += Math.max(0, this.rows.length - this.limit);
+    this.rows.length = Math.min(this.rows.length, this.limit);
+  }
+  result(): ErrorRow[] {
+    this.trim();
+    return this.rows;
+  }
 }
 
 const applicationColumn = inventoryColumns.find((c) => c.key === 'applicationNumber')!.zh;
@@ -253,8 +282,8 @@ export async function ingestRecords<R = InventoryRecord>(
     rowsCreated: 0,
     rowsUpdated: 0,
   };
-  const errors: ErrorRow[] = [];
-  const warnings: ErrorRow[] = [];
+  const errors = new FirstRows(deps.maxListedRows ?? 10_000);
+  const warnings = new FirstRows(deps.maxListedRows ?? 10_000);
   const firstRowOf = new Map<string, number>();
   let batch: RowToWrite<R>[] = [];
   let lastProgress = 0;
@@ -354,6 +383,13 @@ export async function ingestRecords<R = InventoryRecord>(
   await pool.drain();
   reportProgress(true);
   await progressChain;
-  errors.sort((a, b) => a.row - b.row);
-  return { ...counts, errors, warnings };
+  const listedErrors = errors.result();
+  const listedWarnings = warnings.result();
+  return {
+    ...counts,
+    errors: listedErrors,
+    warnings: listedWarnings,
+    ...(errors.dropped ? { errorsNotListed: errors.dropped } : {}),
+    ...(warnings.dropped ? { warningsNotListed: warnings.dropped } : {}),
+  };
 }

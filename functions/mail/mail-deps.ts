@@ -2,15 +2,23 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { s3 } from '../shared/clients/s3.ts';
+import { secrets } from '../shared/clients/secrets.ts';
 import { ses } from '../shared/clients/ses.ts';
 import { config } from '../shared/config.ts';
 import type { MailDeps, MailItem } from './mail-outbox.ts';
 import { dynamoMailStore } from './mail-store.ts';
-import { type Mailer, outboxMailer, sesMailer } from './mailer.ts';
+import { type Mailer, outboxMailer, sesMailer, smtpMailer, smtpSettingsFromSecret } from './mailer.ts';
 
+/** The transport the stack configured (MAIL_TRANSPORT); for SMTP the secret is read now, at cold start. */
 export function configuredMailer(): Mailer {
   const mail = config.mail();
-  return mail.transport === 'outbox' ? outboxMailer(mail.outboxDir) : sesMailer(ses);
+  if (mail.transport === 'outbox') return outboxMailer(mail.outboxDir);
+  if (mail.transport === 'smtp') {
+    if (!mail.smtpSecretArn)
+      throw new Error('MAIL_TRANSPORT is smtp but MAIL_SMTP_SECRET_ARN is not set: deploy with -c mail=smtp');
+    return smtpMailer(smtpSettingsFromSecret(secrets, mail.smtpSecretArn));
+  }
+  return sesMailer(ses);
 }
 
 async function attachmentsOf(item: MailItem) {

@@ -13,6 +13,7 @@ import type { SelfAssessmentInput } from '../../schemas/patent-input.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { planTransition } from '../pipeline/transitions.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { inventoryEditableIn } from './field-ownership.ts';
 
 export type ReviewAction = 'submit' | 'approve' | 'return';
 
@@ -22,7 +23,8 @@ export const reviewTransitions: Record<ReviewAction, { from: readonly ReviewStat
   approve: { from: ['submitted'], to: 'approved' },
   return: { from: ['submitted'], to: 'returned' },
 };
-const editableIn: readonly ReviewStatus[] = ['draft', 'returned'];
+// One rule for every path that changes inventory fields (functions/patents/field-ownership.ts).
+const editableIn = inventoryEditableIn;
 
 export interface ReviewedPatent {
   applicationNumber: string;
@@ -32,6 +34,8 @@ export interface ReviewedPatent {
   legalStatus: string;
   conversionIntents: string[];
   version: number;
+  /** The department (院系) the inventory names: department users act on their own only. */
+  department?: string;
   provinceCode?: string;
   /** The pipeline state (schemas/lifecycle.ts); absent on items written before it existed. */
   lifecycle?: LifecycleState;
@@ -66,7 +70,13 @@ export interface ReviewDeps {
 
 async function ownPatent(deps: ReviewDeps, caller: Caller, applicationNumber: string) {
   const patent = await deps.store.get(applicationNumber);
-  if (!patent || !caller.roles.includes('institution') || caller.orgUscc !== patent.institutionUscc) {
+  // A department user's scope is its department's patents: another department's are as absent (404).
+  if (
+    !patent ||
+    !caller.roles.includes('institution') ||
+    caller.orgUscc !== patent.institutionUscc ||
+    (caller.department !== undefined && caller.department !== patent.department)
+  ) {
     throw new NotFoundError(
       `No patent ${applicationNumber} of your institution: check the application number (GET /v1/patents lists yours).`,
     );

@@ -31,7 +31,7 @@ import {
 } from '../../schemas/patent.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import type { InstitutionStore } from '../institutions/institutions.ts';
-import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { decodeCursor, encodeCursor, InvalidCursorError } from '../shared/cursor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 
 // ------------------------------------------------------------------------------------------ ports
@@ -302,10 +302,7 @@ function startPosition(plan: ListingPlan, cursor: string | undefined) {
   const index = plan.partitions.findIndex((partition) => partitionId(partition) === decoded.p);
   const key = decoded.k;
   if (index < 0 || !(key === null || (typeof key === 'object' && !Array.isArray(key)))) {
-    throw new ValidationError(
-      'This cursor does not belong to this listing (or was changed): request the first page again without "cursor".',
-      [{ in: 'query', field: 'cursor', message: 'unknown cursor' }],
-    );
+    throw new InvalidCursorError();
   }
   return { index, startKey: (key ?? undefined) as StoreKey | undefined };
 }

@@ -4,11 +4,12 @@
  * an institution's patents are gsi1 `INST#<USCC>#PAT` sorted by application number; a province's are
  * gsi2 `PROV#<code>#PAT` sorted by `<USCC>#<application number>`. Both indexes project all attributes.
  */
+
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { strategicIndustries } from '../../schemas/codes/ipc.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { MetricsReadPort } from '../metrics/figures.ts';
-import { ValidationError } from '../shared/errors.ts';
+import { InvalidCursorError } from '../shared/cursor.ts';
 import {
   type CoverageCounter,
   type CoverageCounts,
@@ -109,10 +110,7 @@ function checkStartKey(partition: PatentPartition, key: StoreKey): void {
     key.sk === 'PATENT' &&
     String(key.pk).startsWith('PAT#');
   if (!ok) {
-    throw new ValidationError(
-      'This cursor does not belong to this listing (or was changed): request the first page again without "cursor".',
-      [{ in: 'query', field: 'cursor', message: 'unknown cursor' }],
-    );
+    throw new InvalidCursorError();
   }
 }
 

@@ -3,20 +3,41 @@
  * classified (one consistent BatchGet) and written.
  */
 
-import { randomUUID } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { inventoryRecordSchema } from '../../schemas/inventory/record.ts';
+import { inventoryColumns } from '../../schemas/inventory/template.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import type { Owner, PatentToWrite, PatentWriter, WriteOutcome } from '../intake/ingest.ts';
 import { auditItem } from '../shared/audit.ts';
+import { forEachLimited, withThrottlingRetry } from '../shared/dynamo-retry.ts';
+import {
+  inventoryEditable,
+  inventoryEditableIn,
+  inventoryLockedMessage,
+  transitionOwnedRecordFields,
+} from './field-ownership.ts';
+
+const applicationColumnZh = inventoryColumns.find((c) => c.key === 'applicationNumber')!.zh;
+const lockedRow = (row: number, applicationNumber: string, reviewStatus: string) => {
+  const message = inventoryLockedMessage(applicationNumber, reviewStatus);
+  return {
+    code: message.code,
+    messageZh: `第 ${row} 行：${message.messageZh}`,
+    messageEn: `Row ${row}: ${message.messageEn}`,
+  };
+};
+
+/** Conditional creates in flight per batch (a file runs several batches at once: see ingest.ts). */
+const createConcurrency = 8;
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -24,13 +45,19 @@ export const patentKey = (applicationNumber: string) => ({ pk: `PAT#${applicatio
 const recordFields = Object.keys(inventoryRecordSchema.shape) as Array<
   keyof typeof inventoryRecordSchema.shape
 >;
+/** What an upload may change on a stored patent: the record without the transition-owned fields. */
+const inventoryFields = recordFields.filter(
+  (field) => !(transitionOwnedRecordFields as readonly string[]).includes(field),
+);
+const inventoryChanges = (patent: PatentToWrite) =>
+  Object.fromEntries(inventoryFields.map((field) => [field, patent.record[field]]));
 
 interface Stored {
   pk: string;
   institutionUscc: string;
   contentHash: string;
   version: number;
-  writeToken?: string;
+  reviewStatus?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,7 +77,7 @@ export function dynamoPatentWriter(
           RequestItems: {
             [tableName]: {
               Keys: keys,
-              ProjectionExpression: 'pk, institutionUscc, contentHash, version, writeToken',
+              ProjectionExpression: 'pk, institutionUscc, contentHash, version, reviewStatus',
               ConsistentRead: true,
             },
           },
@@ -70,7 +97,6 @@ export function dynamoPatentWriter(
     actor: Pick<Caller, 'sub'>,
     jobId: string | undefined,
     at: string,
-    writeToken: string,
   ) {
     const number = patent.record.applicationNumber;
     return {
@@ -94,7 +120,6 @@ export function dynamoPatentWriter(
       updatedAt: at,
       updatedBy: actor.sub,
       ...(jobId ? { sourceJobId: jobId } : {}),
-      writeToken,
     };
   }
 
@@ -117,7 +142,10 @@ export function dynamoPatentWriter(
     };
     const sets = ['contentHash = :hash', 'version = :next', 'updatedAt = :at', 'updatedBy = :by'];
     const removes: string[] = [];
-    recordFields.forEach((field, i) => {
+    inventoryEditableIn.forEach((state, i) => {
+      values[`:editable${i}`] = state;
+    });
+    inventoryFields.forEach((field, i) => {
       names[`#f${i}`] = field;
       const value = patent.record[field];
       if (value === undefined) removes.push(`#f${i}`);
@@ -136,7 +164,8 @@ export function dynamoPatentWriter(
           TableName: tableName,
           Key: patentKey(patent.record.applicationNumber),
           UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: 'version = :version AND institutionUscc = :owner',
+          // The review may have moved on since the read: then the row is reported, not applied.
+          ConditionExpression: `version = :version AND institutionUscc = :owner AND (attribute_not_exists(reviewStatus) OR reviewStatus IN (${inventoryEditableIn.map((_, i) => `:editable${i}`).join(', ')}))`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
@@ -149,33 +178,48 @@ export function dynamoPatentWriter(
             action: 'patent.updated-from-inventory',
             caller: actor,
             at,
-            changes: { ...patent.record, fromVersion: stored.version, ...(jobId ? { jobId } : {}) },
+            changes: {
+              ...inventoryChanges(patent),
+              fromVersion: stored.version,
+              ...(jobId ? { jobId } : {}),
+            },
           }),
         },
       },
     ];
   }
 
-  async function putAll(items: Array<Record<string, unknown>>): Promise<void> {
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length; attempt++) {
-        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-        if (attempt > 10)
-          throw new Error(`DynamoDB left ${requests.length} writes unprocessed after retries`);
-        const { UnprocessedItems } = await documents.send(
-          new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
-        );
-        requests = (UnprocessedItems?.[tableName] ?? []) as typeof requests;
-      }
+  /**
+   * Creates one patent only if no item has its key (`attribute_not_exists(pk)`): whoever wrote it
+   * first keeps it. Answers the owner found when the condition failed (read in the same request
+   * with ReturnValuesOnConditionCheckFailure), so the loser is told who won without a second read.
+   */
+  async function createIfAbsent(item: Record<string, unknown>): Promise<'created' | { ownerUscc: unknown }> {
+    try {
+      await withThrottlingRetry(() =>
+        documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      );
+      return 'created';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = error.Item ? unmarshall(error.Item) : undefined;
+      return { ownerUscc: existing?.institutionUscc };
     }
   }
 
   /**
    * Classifies and writes one batch. New patents (absent in a consistent read just before) are
-   * written with BatchWriteItem, unprocessed items retried, then read back: a patent that another
-   * upload wrote in the same moment carries its write token, not ours, and the row is reported,
-   * never counted as stored. Updates go through a transaction conditioned on the version that was
+   * created with conditional PutItems (`createCreates` in flight at most): when another upload wrote
+   * the same number in the meantime, the condition fails and the row is reported as owned by
+   * another institution (or, for our own institution, classified again as an update), never counted
+   * as created and never written over the other one. Updates go through a transaction conditioned on the version that was
    * read (plus the audit entry): an update that lost a race is reported, never re-applied over the
    * other change; rows that were only cancelled with it are written again.
    */
@@ -188,7 +232,6 @@ export function dynamoPatentWriter(
   ): Promise<WriteOutcome[]> {
     const stored = await readStored(batch.map((p) => p.record.applicationNumber));
     const at = now().toISOString();
-    const writeToken = randomUUID();
     const outcomes: WriteOutcome[] = [];
     const creates: PatentToWrite[] = [];
     const items: TransactItem[] = [];
@@ -200,27 +243,30 @@ export function dynamoPatentWriter(
         outcomes.push({ row: patent.row, outcome: 'owned-by-another' });
       else if (current.contentHash === patent.contentHash)
         outcomes.push({ row: patent.row, outcome: 'unchanged' });
+      else if (!inventoryEditable(current.reviewStatus))
+        outcomes.push({
+          row: patent.row,
+          outcome: 'refused',
+          column: applicationColumnZh,
+          value: patent.record.applicationNumber,
+          ...lockedRow(patent.row, patent.record.applicationNumber, current.reviewStatus!),
+        });
       else {
         updates.push({ patent, items: [items.length, items.length + 1] });
         items.push(...updateItems(patent, current, owner, actor, jobId, at));
       }
     }
-    if (creates.length) {
-      await putAll(creates.map((p) => newItem(p, owner, actor, jobId, at, writeToken)));
-      const after = await readStored(creates.map((p) => p.record.applicationNumber));
-      for (const patent of creates) {
-        const now = after.get(patentKey(patent.record.applicationNumber).pk);
-        outcomes.push({
-          row: patent.row,
-          outcome:
-            now?.writeToken === writeToken
-              ? 'created'
-              : now?.institutionUscc === owner.uscc
-                ? 'changed-concurrently'
-                : 'owned-by-another',
-        });
-      }
-    }
+    const raced: PatentToWrite[] = [];
+    await forEachLimited(creates, createConcurrency, async (patent) => {
+      const result = await createIfAbsent(newItem(patent, owner, actor, jobId, at));
+      if (result === 'created') outcomes.push({ row: patent.row, outcome: 'created' });
+      else if (result.ownerUscc !== owner.uscc)
+        outcomes.push({ row: patent.row, outcome: 'owned-by-another' });
+      // Our own institution created it a moment ago (another upload): compare and update like any stored patent.
+      else if (depth < 3) raced.push(patent);
+      else outcomes.push({ row: patent.row, outcome: 'changed-concurrently' });
+    });
+    if (raced.length) outcomes.push(...(await writeBatch(raced, owner, actor, jobId, depth + 1)));
     if (items.length === 0) return outcomes;
     try {
       await documents.send(new TransactWriteCommand({ TransactItems: items }));

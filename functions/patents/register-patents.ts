@@ -66,7 +66,10 @@ export async function registerPatents(
   );
 }
 
-/** One patent: 400 with the row's problems, 409 when it belongs to another institution or changed meanwhile. */
+/**
+ * One patent: 400 with the row's problems; 409 when it belongs to another institution, changed
+ * meanwhile, or its review no longer allows inventory changes (submitted / approved).
+ */
 export async function registerPatent(
   deps: RegisterPatentsDeps,
   caller: Caller,
@@ -83,7 +86,11 @@ export async function registerPatent(
       message: e.messageEn,
       messageZh: e.messageZh,
     }));
-    if (error.code === 'OWNED_BY_ANOTHER_INSTITUTION' || error.code === 'CHANGED_CONCURRENTLY') {
+    if (
+      error.code === 'OWNED_BY_ANOTHER_INSTITUTION' ||
+      error.code === 'CHANGED_CONCURRENTLY' ||
+      error.code === 'INVENTORY_LOCKED'
+    ) {
       throw new ConflictError(error.messageEn.replace(/^Row 1: /, ''), details);
     }
     throw new ValidationError(

@@ -27,7 +27,7 @@ import type { EvaluationAggregate } from '../../schemas/evaluation.ts';
 import { toPublicPatent } from '../../schemas/patent.ts';
 import type { EvaluationStatus, PoolFeedQuery, PoolPage, PoolPatent } from '../../schemas/pool.ts';
 import { type Caller, roles } from '../../schemas/roles.ts';
-import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { decodeCursor, encodeCursor, InvalidCursorError } from '../shared/cursor.ts';
 import { ForbiddenError, ValidationError } from '../shared/errors.ts';
 
 // ------------------------------------------------------------------------------------------ ports
@@ -145,11 +145,7 @@ function normalizeSince(since: string | undefined): string | undefined {
   return new Date(time).toISOString();
 }
 
-const badCursor = () =>
-  new ValidationError(
-    'This cursor does not belong to this feed (or was changed): request the first page again without "cursor", with the same province and since.',
-    [{ in: 'query', field: 'cursor', message: 'unknown cursor' }],
-  );
+const badCursor = () => new InvalidCursorError('feed');
 
 /**
  * GET /v1/pool. Reads province pages until `limit` patents are collected, the partition ends, or the
@@ -161,7 +157,7 @@ export async function poolFeed(deps: PoolFeedDeps, caller: Caller, query: PoolFe
   const province = poolProvince(caller, query.province);
   const since = normalizeSince(query.since);
   const listing = `pool:${province}:${since ?? '*'}`;
-  const decoded = decodeCursor(listing, query.cursor);
+  const decoded = decodeCursor(listing, query.cursor, 'feed');
   let startKey: StoreKey | undefined;
   let walkStarted: string;
   if (decoded) {

@@ -4,9 +4,10 @@
  * Only the attributes a pool view shows are fetched (the read units are those of whole items all the
  * same: a projection saves transfer and memory, not cost).
  */
+
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { publicPatentFields } from '../../schemas/patent.ts';
-import { ValidationError } from '../shared/errors.ts';
+import { InvalidCursorError } from '../shared/cursor.ts';
 import type { PoolStore, StoredPoolPatent, StoreKey } from './pool-feed.ts';
 
 const keyAttributes = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
@@ -38,10 +39,7 @@ function checkStartKey(provinceCode: string, key: StoreKey): void {
     key.sk === 'PATENT' &&
     String(key.pk).startsWith('PAT#');
   if (!ok) {
-    throw new ValidationError(
-      'This cursor does not belong to this feed (or was changed): request the first page again without "cursor".',
-      [{ in: 'query', field: 'cursor', message: 'unknown cursor' }],
-    );
+    throw new InvalidCursorError('feed');
   }
 }
 

@@ -22,7 +22,7 @@ import type { Caller } from '../../schemas/roles.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import { auditItem } from '../shared/audit.ts';
-import { reportPreferencesKey } from '../shared/directory.ts';
+import { registeredAdminProfile, reportPreferencesKey } from '../shared/directory.ts';
 import type { ReportFiles, ReportRecord, ReportStore, SentMarker } from './reports.ts';
 
 export const reportPk = (quarter: string) => `REPORT#${quarter}`;
@@ -231,7 +231,16 @@ export function dynamoReportStore(
             {
               Put: {
                 TableName: tableName,
-                Item: { ...key, entity: 'report-preferences', sub: caller.sub, reportsOptOut, updatedAt: at },
+                Item: {
+                  ...key,
+                  entity: 'report-preferences',
+                  sub: caller.sub,
+                  reportsOptOut,
+                  updatedAt: at,
+                  // The admin's profile as the token states it: the admin directory of a deployment
+                  // whose OIDC issuer offers no directory API (USER_DIRECTORY=registered).
+                  ...registeredAdminProfile(caller),
+                },
               },
             },
             {

@@ -2,6 +2,7 @@
 import {
   type BucketName,
   envNames,
+  mailEnvNames,
   type TableName,
   type WorkflowName,
 } from '../../schemas/resource-names.ts';
@@ -23,9 +24,11 @@ export const config = {
   workflowArn: (name: WorkflowName) => required(envNames.workflow(name)),
   scheduleGroup: () => required('SCHEDULE_GROUP'),
   mail: () => ({
-    transport: (process.env.MAIL_TRANSPORT ?? 'ses') as 'ses' | 'outbox',
+    transport: (process.env[mailEnvNames.transport] ?? 'ses') as 'ses' | 'smtp' | 'outbox',
     outboxDir: process.env.MAIL_OUTBOX_DIR ?? '.data/outbox',
-    from: process.env.MAIL_FROM ?? 'noreply@example.org',
+    from: process.env[mailEnvNames.from] ?? 'noreply@example.org',
+    /** With smtp: the secret holding the relay's settings (read at cold start, never in env). */
+    smtpSecretArn: process.env[mailEnvNames.smtpSecretArn],
   }),
   /** s3rver (local) needs path-style URLs; AWS uses virtual-hosted style. */
   s3ForcePathStyle: () => process.env.S3_FORCE_PATH_STYLE === 'true',

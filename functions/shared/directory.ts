@@ -5,6 +5,10 @@
  * - In AWS the administrators are the members of the Cognito groups `province-admin` and
  *   `national-admin` of the user pool (ListUsersInGroup; attributes email, name, custom:province).
  *   The function learns the pool from `USER_POOL_ID` (declaration flag `readsUserDirectory`).
+ * - With a generic OIDC issuer (deployment choice `identity=oidc`; AWS China has no Cognito user
+ *   pools) there is no directory API: the administrators are those who registered their profile with
+ *   `PUT /v1/admins/me/report-preferences` (email, name, role, province from their token), listed from
+ *   the sparse index gsi1 = `ADMINS` of the core table (`USER_DIRECTORY=registered`).
  * - Locally they are the declared dev users (infra/local/dev-users.ts), handed to the functions as
  *   JSON in `DEV_USERS` by the local Lambda runtime.
  * - The opt-out flag is an item of the core table (`ADMIN#<sub>` / `REPORT_PREFERENCES`), written by
@@ -21,7 +25,9 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
+  QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Caller } from '../../schemas/roles.ts';
 
 export const adminGroups = ['national-admin', 'province-admin'] as const;
 export type AdminGroup = (typeof adminGroups)[number];
@@ -110,6 +116,59 @@ export function cognitoAdminUsers(
   };
 }
 
+/** gsi1 partition of the registered administrators' profiles (a sparse index: admins only). */
+export const registeredAdminsPartition = 'ADMINS';
+
+/**
+ * The directory attributes of an admin's preferences item: its profile from the token and the gsi1
+ * keys that list it. Nothing for a caller in no admin role.
+ */
+export function registeredAdminProfile(caller: Caller): Record<string, string> {
+  const role = adminGroups.find((group) => (caller.roles as readonly string[]).includes(group));
+  if (!role) return {};
+  return {
+    gsi1pk: registeredAdminsPartition,
+    gsi1sk: caller.sub,
+    role,
+    ...(caller.email ? { email: caller.email } : {}),
+    ...(caller.name ? { name: caller.name } : {}),
+    ...(caller.provinceCode ? { provinceCode: caller.provinceCode } : {}),
+  };
+}
+
+/** The administrators who registered their profile (see registeredAdminProfile). */
+export function registeredAdminUsers(documents: DynamoDBDocumentClient, tableName: string): AdminUserSource {
+  return {
+    async listAdminUsers() {
+      const found: DirectoryUser[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': registeredAdminsPartition },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          if (!(adminGroups as readonly string[]).includes(String(item.role))) continue;
+          found.push({
+            sub: String(item.sub),
+            role: item.role as AdminGroup,
+            email: typeof item.email === 'string' ? item.email : undefined,
+            name: typeof item.name === 'string' ? item.name : undefined,
+            provinceCode: typeof item.provinceCode === 'string' ? item.provinceCode : undefined,
+          });
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return found;
+    },
+  };
+}
+
 /** A declared dev user (infra/local/dev-users.ts), as handed to functions in DEV_USERS. */
 export interface DevUser {
   sub: string;
@@ -177,10 +236,16 @@ export function devUsersFromEnv(env: NodeJS.ProcessEnv = process.env): DevUser[]
 }
 
 /**
- * The source this function is configured for: Cognito when USER_POOL_ID is set (AWS), else the dev
- * user list (local). Neither: the declaration lacks `readsUserDirectory`.
+ * The source this function is configured for: Cognito when USER_POOL_ID is set (AWS), the registered
+ * admins with USER_DIRECTORY=registered (AWS with an OIDC issuer), else the dev user list (local).
+ * None: the declaration lacks `readsUserDirectory`.
  */
 export async function configuredAdminUsers(env: NodeJS.ProcessEnv = process.env): Promise<AdminUserSource> {
+  if (env.USER_DIRECTORY === 'registered') {
+    const { documents } = await import('./clients/dynamodb.ts');
+    const { config } = await import('./config.ts');
+    return registeredAdminUsers(documents, config.tableName('core'));
+  }
   if (env.USER_POOL_ID) {
     const { CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
     return cognitoAdminUsers(new CognitoIdentityProviderClient({}), env.USER_POOL_ID);

@@ -11,8 +11,9 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import type { Caller } from '../../schemas/roles.ts';
-import type { RouteDeclaration } from '../../schemas/routes/route.ts';
+import { type RouteDeclaration, takesCursor } from '../../schemas/routes/route.ts';
 import { callerFromClaims } from './caller.ts';
+import { loadCursorSigningKey } from './cursor.ts';
 import { errorResponse } from './error-response.ts';
 import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from './errors.ts';
 import { httpApiEventSchema, jsonBody } from './http-event.ts';
@@ -91,6 +92,7 @@ export function httpRoute<const R extends RouteDeclaration>(
 ) {
   const key = `${route.method} ${route.path}`;
   const schema = requestSchema(route);
+  const signsCursors = takesCursor(route);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
@@ -118,6 +120,8 @@ export function httpRoute<const R extends RouteDeclaration>(
       >,
     )
     .handler(async (parsed: unknown, context: Context) => {
+      // Cached after the first request (cold start): Secrets Manager on AWS, the environment locally.
+      if (signsCursors) await loadCursorSigningKey();
       const result = parsed as
         | { success: true; data: z.output<typeof schema> }
         | { success: false; error: unknown; originalEvent: APIGatewayProxyEventV2 };

@@ -2,7 +2,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetScheduleGroupCommand } from '@aws-sdk/client-scheduler';
 import { StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
-import { healthRoute } from '../../schemas/routes/system.ts';
+import { adminHealthRoute } from '../../schemas/routes/system.ts';
 import { configuredMailer } from '../mail/mail-deps.ts';
 import { dynamodb } from '../shared/clients/dynamodb.ts';
 import { s3 } from '../shared/clients/s3.ts';
@@ -14,7 +14,8 @@ import { checkHealth } from './health.ts';
 
 const mailer = configuredMailer();
 
-export const handler = httpRoute(healthRoute, async () => {
+/** GET /v1/admin/health (national admins): every component probed, with a real write/read round trip. */
+export const handler = httpRoute(adminHealthRoute, async () => {
   const health = await checkHealth({
     dynamodb: async () => {
       const { Table } = await dynamodb.send(

@@ -38,6 +38,41 @@ export function canSeeDeal(
   return false;
 }
 
+/**
+ * Only an enterprise that a province administrator verified is a party to a deal, takes an open
+ * license or files a product: a pending or rejected registration is not yet (or no longer) one.
+ */
+export async function requireVerifiedEnterprise(
+  deps: { store: { enterprise(uscc: string): Promise<{ status?: string } | undefined> } },
+  uscc: string,
+  what: string,
+): Promise<void> {
+  const enterprise = await deps.store.enterprise(uscc);
+  if (!enterprise) {
+    throw new ForbiddenError(
+      `Enterprise ${uscc} is not registered: register it (POST /v1/enterprises) and have the province administrator verify it before it can ${what}.`,
+    );
+  }
+  if (enterprise.status !== 'verified') {
+    throw new ForbiddenError(
+      `Enterprise ${uscc} is ${enterprise.status ?? 'not verified'}: only enterprises verified by their province administrator can ${what}.`,
+      { enterpriseStatus: enterprise.status ?? null },
+    );
+  }
+}
+
+/**
+ * Deals, filings and open licenses bind the whole institution: a department (院系) user, whose token
+ * carries custom:department, prepares its department's inventory but may not act for the institution.
+ */
+export function requireInstitutionLevel(caller: Caller, what: string): void {
+  if (caller.roles.includes('institution') && !isAdmin(caller) && caller.department !== undefined) {
+    throw new ForbiddenError(
+      `Only institution-level users (technology transfer office) may ${what}; your account is scoped to the department ${caller.department}.`,
+    );
+  }
+}
+
 /** The organization of an institution or enterprise user, or 403 saying the token lacks it. */
 export function ownOrganization(caller: Caller, role: 'institution' | 'enterprise'): string {
   if (!caller.orgUscc) {

@@ -24,6 +24,8 @@ import {
   isAdmin,
   LicensingRefusedError,
   ownOrganization,
+  requireInstitutionLevel,
+  requireVerifiedEnterprise,
 } from './access.ts';
 import type { TransferDeps, TransferPatent } from './ports.ts';
 import { addMonths, chinaDate, dealRefusal, type Refusal, transferSettings } from './rules.ts';
@@ -176,6 +178,7 @@ export async function createDeal(
   input: DealInput,
   idempotencyKey?: string,
 ): Promise<{ created: boolean; deal: Deal }> {
+  requireInstitutionLevel(caller, 'record deals');
   let institutionUscc: string;
   if (caller.roles.includes('institution') && !isAdmin(caller)) {
     institutionUscc = ownOrganization(caller, 'institution');
@@ -192,6 +195,7 @@ export async function createDeal(
     }
     institutionUscc = input.institutionUscc;
   }
+  await requireVerifiedEnterprise(deps, input.enterprise.uscc, 'be a party to a deal');
   if (input.enterprise.uscc === institutionUscc) {
     throw new ValidationError('The enterprise must be another organization than the institution.', [
       { in: 'body', field: 'enterprise.uscc', message: 'is the institution itself' },
@@ -321,6 +325,7 @@ export async function recordFiling(
   dealId: string,
   filing: FilingInput,
 ): Promise<{ changed: boolean; deal: Deal }> {
+  requireInstitutionLevel(caller, 'record filings');
   const deal = await dealInScope(deps, caller, dealId);
   if (
     !isAdmin(caller) &&

@@ -12,8 +12,15 @@ import type { OpenLicense, OpenLicenseDeclaration, TakeOpenLicense } from '../..
 import type { Caller } from '../../schemas/roles.ts';
 import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
-import { hashOf, isAdmin, LicensingRefusedError, ownOrganization } from './access.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import {
+  hashOf,
+  isAdmin,
+  LicensingRefusedError,
+  ownOrganization,
+  requireInstitutionLevel,
+  requireVerifiedEnterprise,
+} from './access.ts';
 import { dealWrites, type StoredDeal, toDealView } from './deals.ts';
 import type { TransferDeps, TransferPatent } from './ports.ts';
 import {
@@ -50,6 +57,7 @@ export async function declareOpenLicense(
   applicationNumber: string,
   input: OpenLicenseDeclaration,
 ): Promise<{ changed: boolean; openLicense: OpenLicense }> {
+  requireInstitutionLevel(caller, 'declare open licenses');
   const patent = await patenteePatent(deps, caller, applicationNumber);
   const n = patent.applicationNumber;
   const requestHash = hashOf(input);
@@ -133,6 +141,7 @@ export async function withdrawOpenLicense(
   applicationNumber: string,
   reason: string,
 ): Promise<{ changed: boolean; openLicense: OpenLicense }> {
+  requireInstitutionLevel(caller, 'withdraw open licenses');
   const patent = await patenteePatent(deps, caller, applicationNumber);
   const n = patent.applicationNumber;
   const current = patent.openLicense;
@@ -194,12 +203,8 @@ export async function takeOpenLicense(
       `Patent ${n} is not under an open license: check the number in the list of openly licensed patents, or negotiate a license with its patentee.`,
     );
   }
-  const enterprise = await deps.store.enterprise(enterpriseUscc);
-  if (!enterprise) {
-    throw new ForbiddenError(
-      'Register your enterprise first (POST /v1/enterprises): the license is recorded for a registered enterprise.',
-    );
-  }
+  await requireVerifiedEnterprise(deps, enterpriseUscc, 'take an open license');
+  const enterprise = (await deps.store.enterprise(enterpriseUscc))!;
   const today = chinaDate(deps.now());
   const field = (name: string, message: string) => [{ in: 'body', field: name, message }];
   if (input.noticeDate < open.startDate || input.noticeDate > open.endDate) {

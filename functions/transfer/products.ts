@@ -10,7 +10,7 @@ import { planTransition, type TransactItem, transitionWrites } from '../pipeline
 import { auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
-import { distinctNumbers, hashOf, isAdmin, ownOrganization } from './access.ts';
+import { distinctNumbers, hashOf, isAdmin, ownOrganization, requireVerifiedEnterprise } from './access.ts';
 import type { TransferDeps } from './ports.ts';
 import { chinaDate } from './rules.ts';
 import { productKey } from './transfer-store.ts';
@@ -24,6 +24,7 @@ export async function createProduct(
   input: ProductInput,
 ): Promise<{ created: boolean; product: Product }> {
   const enterpriseUscc = ownOrganization(caller, 'enterprise');
+  await requireVerifiedEnterprise(deps, enterpriseUscc, 'file a patent-intensive product');
   const numbers = distinctNumbers(input.applicationNumbers);
   if (input.filingDate > chinaDate(deps.now())) {
     throw new ValidationError(

@@ -12,9 +12,10 @@ import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-no
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { type DeploymentNames, functionEnvironment } from '../resources/environment.ts';
+import { type DeploymentNames, type FunctionTraits, functionEnvironment } from '../resources/environment.ts';
 import {
   type Access,
   type BucketName,
@@ -35,7 +36,13 @@ export interface AppFunctionProps {
   retainLogs: boolean;
   /** Where the declared resources are: the environment comes from functionEnvironment (shared with the local cloud). */
   names: Omit<DeploymentNames, 'stage' | 'logLevel'>;
+  traits: FunctionTraits;
 }
+
+/** How email leaves (deployment choice `mail`): SES v2 from a domain identity, or an SMTP relay. */
+export type MailSender =
+  | { transport: 'ses'; identity: IEmailIdentity; from: string }
+  | { transport: 'smtp'; secret: ISecret; from: string };
 
 /** ESM bundles have no `require`; CommonJS dependencies inside them still call it. */
 const requireBanner =
@@ -87,7 +94,7 @@ export class AppFunction extends Construct {
         ...nativeBundling(declaration),
       },
       // Every variable, the resources' names included, from the one function the local cloud uses too.
-      environment: functionEnvironment(declaration, { ...props.names, stage, logLevel }),
+      environment: functionEnvironment(declaration, { ...props.names, stage, logLevel }, props.traits),
     });
     // Active tracing adds xray:PutTraceSegments / PutTelemetryRecords, which have no resource type.
     acknowledgeWildcardResource(
@@ -169,10 +176,18 @@ export class AppFunction extends Construct {
     );
   }
 
-  /** Lets the function send email from the SES identity of the system, as `from`. */
-  allowSendMail({ identity }: { identity: IEmailIdentity }): void {
-    identity.grantSendEmail(this.lambda);
-    // The mail probe of /health reads the account's sending status; GetAccount has no resource type.
+  /**
+   * Lets the function send email as `from` (MAIL_* come from functionEnvironment): through SES v2 from
+   * the system's domain identity, or through the SMTP relay whose credentials it reads at cold start
+   * from the secret (its ARN only is in the environment, never the credentials).
+   */
+  allowSendMail(sender: MailSender): void {
+    if (sender.transport === 'smtp') {
+      sender.secret.grantRead(this.lambda);
+      return;
+    }
+    sender.identity.grantSendEmail(this.lambda);
+    // The mail probe of /v1/admin/health reads the account's sending status; GetAccount has no resource type.
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
     acknowledgeWildcardResource(
       this.role,
@@ -182,8 +197,17 @@ export class AppFunction extends Construct {
     );
   }
 
-  /** Lets the function list the members of the user pool's groups (admin directory): `USER_POOL_ID`. */
-  allowReadUserDirectory({ userPoolId }: { userPoolId: string }): void {
+  /**
+   * Lets the function list the administrators (admin directory). Cognito: the members of the user
+   * pool's admin groups (`USER_POOL_ID`, cognito-idp:ListUsersInGroup). A generic OIDC issuer has no
+   * directory API: the administrators who registered their profile with the API, read from the core
+   * table (`USER_DIRECTORY=registered`; the function must bind the core table): nothing to grant.
+   */
+  allowReadUserDirectory(
+    directory: { source: 'cognito'; userPoolId: string } | { source: 'registered' },
+  ): void {
+    if (directory.source === 'registered') return;
+    const { userPoolId } = directory;
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['cognito-idp:ListUsersInGroup'],
@@ -195,6 +219,16 @@ export class AppFunction extends Construct {
           }),
         ],
       }),
+    );
+  }
+
+  /**
+   * Lets a function that lists sign and check its cursors: it reads the key once per cold start from
+   * the secret named by `CURSOR_SIGNING_SECRET_ARN` (set by functionEnvironment; GetSecretValue on that secret only).
+   */
+  allowCursorSigning({ secretArn }: { secretArn: string }): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }),
     );
   }
 

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -17,7 +17,7 @@ export interface OperationsAlarmsProps {
 
 /**
  * One SNS topic for everything an operator must look at: dead letters, function errors, API 5xx,
- * failed workflow executions. Nothing that fails in this system may fail silently.
+ * failed workflow executions, stream readers falling behind, throttled functions. Nothing that fails in this system may fail silently.
  */
 export class OperationsAlarms extends Construct {
   readonly topic: Topic;
@@ -49,6 +49,37 @@ export class OperationsAlarms extends Construct {
       `${name}ErrorsAlarm`,
       fn.metricErrors({ period: Duration.minutes(5) }),
       `${name}: function errors`,
+    );
+  }
+
+  /**
+   * A stream reader falling behind: the age of the newest record it has read. DynamoDB keeps stream
+   * records 24 hours; 5 minutes behind means the reader is failing, throttled or too slow.
+   */
+  watchStreamReader(fn: IFunction, name: string, scope: Construct = this): void {
+    this.alarm(
+      scope,
+      `${name}IteratorAgeAlarm`,
+      fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) }),
+      `${name}: stream records waiting more than 5 minutes (IteratorAge)`,
+      5 * 60 * 1000,
+    );
+  }
+
+  /**
+   * Throttled Lambda invocations, all functions of the account and Region (AWS/Lambda Throttles with no
+   * dimension). No function has reserved concurrency, so a function is throttled only when the account's
+   * concurrency is exhausted, and then all of them are: one alarm sees it for every function at the
+   * cost of one ($0.10 a month), where one per function would cost one per function. It also counts other
+   * workloads of the account, which would be throttled alike. A function that ever gets reserved
+   * concurrency needs its own Throttles alarm.
+   */
+  watchAccountThrottles(): void {
+    this.alarm(
+      this,
+      'LambdaThrottlesAlarm',
+      LambdaFunction.metricAllThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+      'Lambda: throttled invocations in this account and Region (concurrency exhausted)',
     );
   }
 

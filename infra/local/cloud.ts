@@ -26,6 +26,7 @@ import {
   type FunctionName,
   functionDefaults,
   functions,
+  functionTraits,
   type StreamConsumerDeclaration,
   scheduleGroupName,
   schedules,
@@ -237,7 +238,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       workflowArn,
       scheduleGroup: scheduleGroupName(stage),
       mail: { transport: 'outbox', from: mailFrom, outboxDir },
+      identity: { provider: 'cognito' },
       directory: { devUsers: JSON.stringify(devUsers) },
+      // Signs list cursors (functions/shared/cursor.ts); on AWS a Secrets Manager secret. New per start.
+      cursorSigning: { key: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url') },
     };
     const runtime = new LambdaRuntime({
       root,
@@ -267,7 +271,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         POWERTOOLS_METRICS_DISABLED: 'true',
         POWERTOOLS_DEV: 'false',
         // The declared environment: exactly what the CDK construct sets.
-        ...functionEnvironment(functions[name], names),
+        ...functionEnvironment(functions[name], names, functionTraits(name)),
       }),
     });
     const sfn = new LocalStepFunctions({ root, stage, region, runtime, log });

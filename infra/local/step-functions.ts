@@ -8,7 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { type FunctionName, type WorkflowDeclaration, workflows } from '../resources.ts';
+import {
+  type FunctionName,
+  lambdaInvokeArn,
+  type WorkflowDeclaration,
+  workflows,
+  workflowVariables,
+} from '../resources.ts';
 import type { LambdaRuntime } from './lambda-runtime.ts';
 
 export interface HistoryEvent {
@@ -107,7 +113,10 @@ export class LocalStepFunctions {
           lambdaArn(options.region, options.stage, fn),
         ]),
       );
-      const definition = substitute(readFileSync(join(options.root, declaration.file), 'utf8'), arns);
+      const definition = substitute(readFileSync(join(options.root, declaration.file), 'utf8'), {
+        ...arns,
+        [workflowVariables.lambdaInvoke]: lambdaInvokeArn('aws'),
+      });
       const parsed = JSON.parse(definition) as { States: Record<string, Json> };
       const byArn = new Map(
         Object.entries(declaration.tasks).map(([variable, fn]) => [arns[variable]!, fn as FunctionName]),
@@ -122,7 +131,7 @@ export class LocalStepFunctions {
         // Lambda task is bounded by its function's declared timeout alone (LambdaRuntime.invoke).
         if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined)
           state.TimeoutSeconds = maxTimerSeconds;
-        const viaInvoke = state.Resource === 'arn:aws:states:::lambda:invoke';
+        const viaInvoke = state.Resource === lambdaInvokeArn('aws');
         handlers[stateName] = async (input: Json) => {
           // lambda:invoke hands the function Parameters.Payload and answers { Payload, StatusCode }.
           const payload = viaInvoke ? ((input as Record<string, Json>).Payload ?? {}) : input;

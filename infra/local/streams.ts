@@ -1,6 +1,7 @@
 /**
- * Polls DynamoDB Local's streams and hands the records to the stream consumers of
- * infra/resources.ts, as Lambda's event source mapping does: filtered by the declared pattern, in
+ * Polls DynamoDB Local's streams and hands the records to the stream readers of infra/resources.ts
+ * (one per stream, as deployed: the core stream's fanOutCoreStream), as Lambda's event source mapping
+ * does: filtered by the declared pattern, in
  * batches, retried on failure (and on partial batch failure) up to the declared attempts. The last
  * processed sequence number per shard is checkpointed in .data/ so a restart resumes where it stopped.
  */
@@ -107,7 +108,9 @@ export class StreamsPoller {
     },
   ) {
     for (const consumer of options.consumers) {
-      const why = unsupportedFilter(consumer.filterPattern);
+      const why = consumer.filterPatterns
+        .map((pattern) => unsupportedFilter(pattern))
+        .find((reason) => reason !== undefined);
       if (why)
         throw new LocalCloudError(
           `The stream filter of ${consumer.function} (infra/resources) cannot be evaluated locally: ${why}. Extend infra/local/streams.ts or change the filter.`,
@@ -191,7 +194,9 @@ export class StreamsPoller {
       awsRegion: process.env.AWS_REGION,
     }));
     for (const consumer of this.options.consumers) {
-      const matching = lambdaRecords.filter((record) => matchesPattern(consumer.filterPattern, record));
+      const matching = lambdaRecords.filter((record) =>
+        consumer.filterPatterns.some((pattern) => matchesPattern(pattern, record)),
+      );
       for (let i = 0; i < matching.length; i += consumer.batchSize) {
         let batch = matching.slice(i, i + consumer.batchSize);
         for (let attempt = 0; attempt <= consumer.retryAttempts && batch.length; attempt++) {

@@ -62,12 +62,28 @@ export interface BucketNotificationDeclaration {
 export interface StreamConsumerDeclaration {
   table: TableName;
   function: FunctionName;
-  /** Lambda event filter pattern on the stream record (EventBridge pattern syntax, exact values). */
-  filterPattern: Record<string, unknown>;
+  /**
+   * Lambda event filter patterns on the stream record (EventBridge pattern syntax, exact values): the
+   * reader is invoked for a record that matches any of them (at most 5, the Lambda limit).
+   */
+  filterPatterns: ReadonlyArray<Record<string, unknown>>;
   batchSize: number;
   /** Attempts of a failing batch before it is set aside (Lambda retryAttempts). */
   retryAttempts: number;
 }
+
+/**
+ * Substitution variables every workflow definition may use besides its task variables. The Lambda
+ * invoke integration's ARN depends on the partition (arn:aws:states:::lambda:invoke, arn:aws-cn:... in
+ * AWS China), so the definitions name it by a variable and hold no literal `arn:aws:`. A whole-string
+ * variable, not `arn:${Partition}:...`: cfn-lint checks Task resources against `^arn:aws:` unless the
+ * value is exactly a declared substitution.
+ */
+export const workflowVariables = { lambdaInvoke: 'LambdaInvoke' } as const;
+/** The one Task resource of the definitions: the Lambda invoke integration, in the deployment's partition. */
+export const lambdaInvokeResource = `\${${workflowVariables.lambdaInvoke}}`;
+/** What the variable stands for in a partition. */
+export const lambdaInvokeArn = (partition: string) => `arn:${partition}:states:::lambda:invoke`;
 
 export interface WorkflowDeclaration {
   file: string;

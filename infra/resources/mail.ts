@@ -1,18 +1,12 @@
-import type { FunctionDeclaration, ScheduleDeclaration, StreamConsumerDeclaration } from './declarations.ts';
+import type { FunctionDeclaration, ScheduleDeclaration } from './declarations.ts';
+
+/** Queued emails are sent by the one core stream reader (infra/resources/streams.ts). */
 
 export const mailFunctions = {
   queueTestMail: {
     entry: 'functions/mail/queue-test-mail.handler.ts',
     description: 'POST /v1/admin/mail:test: queues a test email so an operator can check delivery',
     tables: { core: 'readWrite' },
-  },
-  dispatchMail: {
-    entry: 'functions/mail/dispatch-mail.handler.ts',
-    description: 'Core stream consumer: sends queued emails (SES in AWS, .eml outbox locally)',
-    tables: { core: 'readWrite' },
-    buckets: { reports: 'read' },
-    sendsMail: true,
-    timeoutSeconds: 60,
   },
   retryMail: {
     entry: 'functions/mail/retry-mail.handler.ts',
@@ -23,16 +17,6 @@ export const mailFunctions = {
     timeoutSeconds: 300,
   },
 } as const satisfies Record<string, FunctionDeclaration>;
-
-export const mailStreamConsumers = [
-  {
-    table: 'core',
-    function: 'dispatchMail',
-    filterPattern: { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['mail'] } } } },
-    batchSize: 10,
-    retryAttempts: 3,
-  },
-] as const satisfies readonly StreamConsumerDeclaration[];
 
 export const mailSchedules = {
   'mail-retry': {

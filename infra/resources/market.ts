@@ -1,6 +1,6 @@
 /** Market: enterprise and expert pools, matching, push and inbox. Joined with the other areas in infra/resources.ts. */
 
-import type { FunctionDeclaration, ScheduleDeclaration, StreamConsumerDeclaration } from './declarations.ts';
+import type { FunctionDeclaration, ScheduleDeclaration } from './declarations.ts';
 
 export const marketFunctions = {
   registerEnterprise: {
@@ -47,9 +47,6 @@ export const marketFunctions = {
     timeoutSeconds: 300,
   },
 } as const satisfies Record<string, FunctionDeclaration>;
-
-/** The matching that followed `inventoried` runs in the patent pipeline now (infra/resources/pipeline.ts). */
-export const marketStreamConsumers = [] as const satisfies readonly StreamConsumerDeclaration[];
 
 export const marketSchedules = {
   'evaluation-digest': {

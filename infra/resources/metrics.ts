@@ -1,13 +1,8 @@
-import type { FunctionDeclaration, ScheduleDeclaration, StreamConsumerDeclaration } from './declarations.ts';
+import type { FunctionDeclaration, ScheduleDeclaration } from './declarations.ts';
+
+/** The counters are maintained by the one core stream reader (infra/resources/streams.ts). */
 
 export const metricsFunctions = {
-  applyCoreStreamToMetrics: {
-    entry: 'functions/metrics/apply-core-stream.handler.ts',
-    description:
-      'Core stream consumer (patents, evaluations, pipeline events, deals, products): quarterly counters in the metrics table, once per item version',
-    tables: { core: 'read', metrics: 'readWrite' },
-    timeoutSeconds: 60,
-  },
   recomputeMetrics: {
     entry: 'functions/metrics/recompute-metrics.handler.ts',
     description:
@@ -22,21 +17,6 @@ export const metricsFunctions = {
     tables: { metrics: 'read' },
   },
 } as const satisfies Record<string, FunctionDeclaration>;
-
-export const metricsStreamConsumers = [
-  {
-    table: 'core',
-    function: 'applyCoreStreamToMetrics',
-    // Patents, deals and products are never deleted, so the new image always names the entity.
-    filterPattern: {
-      dynamodb: {
-        NewImage: { entity: { S: ['patent', 'evaluation', 'pipeline-event', 'deal', 'product'] } },
-      },
-    },
-    batchSize: 100,
-    retryAttempts: 10,
-  },
-] as const satisfies readonly StreamConsumerDeclaration[];
 
 export const metricsSchedules = {
   'metrics-recompute': {

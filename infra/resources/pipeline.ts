@@ -1,20 +1,12 @@
 /**
- * The patent pipeline (issue 5): the workflow that runs each stage on its pipeline event, the stream
- * consumer that starts it, its tasks, the admins' failure list and retry, and a patent's history.
+ * The patent pipeline (issue 5): the workflow that runs each stage on its pipeline event (started by
+ * the one core stream reader, infra/resources/streams.ts), its tasks, the admins' failure list and retry, and a patent's history.
  * Joined with the other areas in infra/resources.ts. See docs/pipeline.md.
  */
 
-import { pipelineHandledEvents } from '../../functions/pipeline/events.ts';
-import type { FunctionDeclaration, StreamConsumerDeclaration, WorkflowDeclaration } from './declarations.ts';
+import type { FunctionDeclaration, WorkflowDeclaration } from './declarations.ts';
 
 export const pipelineFunctions = {
-  startPipeline: {
-    entry: 'functions/pipeline/start-pipeline.handler.ts',
-    description:
-      'Core stream consumer: one patent-pipeline execution per new pipeline event it handles (noted on the event)',
-    tables: { core: 'readWrite' },
-    workflows: ['patent-pipeline'],
-  },
   pipelineMatchAndPush: {
     entry: 'functions/pipeline/match-and-push.handler.ts',
     description:
@@ -51,24 +43,6 @@ export const pipelineFunctions = {
     tables: { core: 'read' },
   },
 } as const satisfies Record<string, FunctionDeclaration>;
-
-export const pipelineStreamConsumers = [
-  {
-    table: 'core',
-    function: 'startPipeline',
-    filterPattern: {
-      eventName: ['INSERT'],
-      dynamodb: {
-        NewImage: {
-          entity: { S: ['pipeline-event'] },
-          type: { S: [...pipelineHandledEvents] },
-        },
-      },
-    },
-    batchSize: 10,
-    retryAttempts: 3,
-  },
-] as const satisfies readonly StreamConsumerDeclaration[];
 
 export const pipelineWorkflows = {
   'patent-pipeline': {

@@ -1,9 +1,15 @@
 import type { FunctionDeclaration, WorkflowDeclaration } from './declarations.ts';
 
 export const systemFunctions = {
+  liveness: {
+    entry: 'functions/system/liveness.handler.ts',
+    description: 'GET /health (public): liveness only, no AWS call and no write',
+    memoryMb: 256,
+  },
   health: {
     entry: 'functions/system/health.handler.ts',
-    description: 'GET /health: checks every component the system depends on',
+    description:
+      'GET /v1/admin/health (national admins): checks every component the system depends on, with a write/read round trip',
     tables: { core: 'read' },
     buckets: { drop: 'read' },
     workflows: ['system-probe'],

@@ -12,6 +12,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { pascal } from '../cloud-assembly.ts';
@@ -19,10 +20,12 @@ import { AppFunction, workflowArn } from '../constructs/app-function.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { acknowledgeWildcardResource } from '../constructs/nag.ts';
 import type { OperationsAlarms } from '../constructs/operations-alarms.ts';
+import type { Deployment } from '../deployment.ts';
 import {
   buckets,
   type FunctionDeclaration,
   type FunctionName,
+  functionTraits,
   type StreamConsumerDeclaration,
   type TableDeclaration,
   type TableName,
@@ -34,8 +37,8 @@ export interface AreaStackProps extends NestedStackProps {
   stage: string;
   retainLogs: boolean;
   exportNames: ExportNames;
-  mailFrom: string;
-  mailDomain: string;
+  /** The deployment choices: identity provider (claim names for the handlers), mail transport. */
+  deployment: Deployment;
   alarms: OperationsAlarms;
   scheduleGroup: IScheduleGroup;
   /** The functions of this area. */
@@ -84,8 +87,26 @@ export class AreaStack extends NestedStack {
         bucketName: Fn.importValue(names.bucketName(name)),
       });
     }
-    const mailIdentity = EmailIdentity.fromEmailIdentityName(this, 'MailIdentity', props.mailDomain);
+    const { identity, mail, mailFrom } = props.deployment;
+    // SES: the domain identity by name (owned by the stateful stack of one stage, or created outside
+    // the stacks); SMTP: the credentials secret exported by the stateful stack.
+    const mailSender =
+      mail.transport === 'ses'
+        ? {
+            transport: 'ses' as const,
+            identity: EmailIdentity.fromEmailIdentityName(this, 'MailIdentity', mail.mailDomain),
+            from: mailFrom,
+          }
+        : {
+            transport: 'smtp' as const,
+            secret: Secret.fromSecretAttributes(this, 'SmtpSecret', {
+              secretCompleteArn: Fn.importValue(names.smtpSecretArn),
+            }),
+            from: mailFrom,
+          };
 
+    // Every function behind a list route signs its cursors with the key of the stateful stack's secret.
+    const cursorSigningSecretArn = Fn.importValue(names.cursorSigningSecretArn);
     for (const [name, declaration] of props.functions) {
       const fn = new AppFunction(this, pascal(name), {
         declaration,
@@ -96,9 +117,18 @@ export class AreaStack extends NestedStack {
           bucket: (bucket) => bucketRefs[bucket].bucketName,
           workflowArn: (workflow) => workflowArn(this, props.stage, workflow),
           scheduleGroup: props.scheduleGroup.scheduleGroupName,
-          mail: { transport: 'ses', from: props.mailFrom },
-          directory: { userPoolId: Fn.importValue(names.userPoolId) },
+          identity,
+          mail:
+            mailSender.transport === 'ses'
+              ? { transport: 'ses', from: mailFrom }
+              : { transport: 'smtp', from: mailFrom, smtpSecretArn: mailSender.secret.secretArn },
+          directory:
+            identity.provider === 'cognito'
+              ? { userPoolId: Fn.importValue(names.userPoolId) }
+              : { registered: true },
+          cursorSigning: { secretArn: cursorSigningSecretArn },
         },
+        traits: functionTraits(name),
       });
       for (const [table, access] of entriesOf(declaration.tables ?? {})) {
         fn.bindTable({ table: tableRefs[table], name: table, access });
@@ -106,10 +136,15 @@ export class AreaStack extends NestedStack {
       for (const [bucket, access] of entriesOf(declaration.buckets ?? {})) {
         fn.bindBucket({ bucket: bucketRefs[bucket], name: bucket, access });
       }
-      if (declaration.sendsMail) fn.allowSendMail({ identity: mailIdentity });
+      if (declaration.sendsMail) fn.allowSendMail(mailSender);
+      if (functionTraits(name).signsCursors) fn.allowCursorSigning({ secretArn: cursorSigningSecretArn });
       if (declaration.readsSchedules) fn.allowReadSchedules({ group: props.scheduleGroup });
       if (declaration.readsUserDirectory)
-        fn.allowReadUserDirectory({ userPoolId: Fn.importValue(names.userPoolId) });
+        fn.allowReadUserDirectory(
+          identity.provider === 'cognito'
+            ? { source: 'cognito', userPoolId: Fn.importValue(names.userPoolId) }
+            : { source: 'registered' },
+        );
       for (const workflow of declaration.workflows ?? []) {
         fn.allowStartWorkflow({ name: workflow, stage: props.stage });
       }
@@ -134,9 +169,9 @@ export class AreaStack extends NestedStack {
           retryAttempts: consumer.retryAttempts,
           bisectBatchOnError: true,
           reportBatchItemFailures: true,
-          filters: [
-            FilterCriteria.filter(structuredClone(consumer.filterPattern) as Record<string, unknown>),
-          ],
+          filters: consumer.filterPatterns.map((pattern) =>
+            FilterCriteria.filter(structuredClone(pattern) as Record<string, unknown>),
+          ),
           onFailure: new SqsDlq(deadLetters),
         }),
       );
@@ -147,6 +182,7 @@ export class AreaStack extends NestedStack {
         'dynamodb:ListStreams (granted with stream reads) supports no resource-level permissions.',
       );
       props.alarms.watchDeadLetters(deadLetters, `${consumer.function} (${consumer.table} stream)`, this);
+      props.alarms.watchStreamReader(fn.lambda, pascal(consumer.function), this);
     }
   }
 }

@@ -1,17 +1,21 @@
 /**
  * Everything that holds data and must outlive a redeploy of the code: the DynamoDB tables, the S3
- * buckets, the Cognito user pool (accounts, passwords, MFA secrets, group memberships) and the SES
- * identity (its DKIM tokens are published in DNS once). Outside 'dev' all of it is retained on stack
- * deletion and the tables and user pool are deletion-protected.
+ * buckets, and by deployment choice (infra/deployment.ts) the Cognito user pool (accounts, passwords,
+ * MFA secrets, group memberships; none with `identity=oidc`), the SES domain identity (its DKIM tokens
+ * are published in DNS once; only with `createMailIdentity=true`: one identity per domain and account,
+ * so a second stage in the same account would collide) or the SMTP credentials secret (`mail=smtp`).
+ * Outside 'dev' all of it is retained on stack deletion and the tables and user pool are
+ * deletion-protected.
  *
  * The stateless stack reaches these resources only through the exports listed in `exportNames`:
  * explicit, stable names (they survive construct refactors, unlike generated ones) that also read
  * well in the cdk-nag acknowledgements of the grants made on them.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   CfnUserPoolGroup,
+  ClientAttributes,
   FeaturePlan,
   Mfa,
   StandardThreatProtectionMode,
@@ -28,10 +32,12 @@ import {
   type LifecycleRule,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { roleLabels, roles } from '../../schemas/roles.ts';
 import { acknowledge } from '../constructs/nag.ts';
+import type { Deployment } from '../deployment.ts';
 import {
   type BucketDeclaration,
   type BucketName,
@@ -42,9 +48,7 @@ import {
 } from '../resources.ts';
 
 export interface StatefulStackProps extends StackProps {
-  stage: string;
-  /** Domain verified in SES for sending (context `mailDomain`). */
-  mailDomain: string;
+  deployment: Deployment;
 }
 
 /** Names of the exports through which the stateless stack imports this stack's resources. */
@@ -55,6 +59,8 @@ export const exportNames = (stage: string) => ({
   bucketName: (name: BucketName) => `patents-${stage}-bucket-${name}-name`,
   userPoolId: `patents-${stage}-user-pool-id`,
   userPoolClientId: `patents-${stage}-user-pool-client-id`,
+  smtpSecretArn: `patents-${stage}-smtp-secret-arn`,
+  cursorSigningSecretArn: `patents-${stage}-cursor-signing-secret-arn`,
 });
 export type ExportNames = ReturnType<typeof exportNames>;
 
@@ -67,17 +73,24 @@ export class StatefulStack extends Stack {
   readonly tables: Record<TableName, TableV2>;
   readonly buckets: Record<BucketName, Bucket>;
   readonly accessLogsBucket: Bucket;
-  readonly userPool: UserPool;
-  readonly userPoolClient: UserPoolClient;
-  readonly mailIdentity: EmailIdentity;
-  readonly mailDomain: string;
+  /** With `identity=cognito` only. */
+  readonly userPool?: UserPool;
+  readonly userPoolClient?: UserPoolClient;
+  /** With `mail=ses` and `createMailIdentity=true` only. */
+  readonly mailIdentity?: EmailIdentity;
+  /** With `mail=smtp` only: created here unless `smtpSecretArn` names an existing one. */
+  readonly smtpSecret?: ISecret;
+  readonly deployment: Deployment;
+  readonly cursorSigningSecret: Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
-    this.stage = props.stage;
-    this.mailDomain = props.mailDomain;
-    this.exportNames = exportNames(props.stage);
-    const retain = keepsData(props.stage);
+    const { deployment } = props;
+    const stage = deployment.stage;
+    this.stage = stage;
+    this.deployment = deployment;
+    this.exportNames = exportNames(stage);
+    const retain = keepsData(stage);
     const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     this.tables = mapEntries(tables, (name, declaration) => this.table(name, declaration, retain));
@@ -100,75 +113,128 @@ export class StatefulStack extends Stack {
 
     this.buckets = mapEntries(buckets, (name, declaration) => this.bucket(name, declaration, retain));
 
-    this.userPool = new UserPool(this, 'UserPool', {
-      userPoolName: `patents-${props.stage}`,
-      // Accounts are created by administrators (institutions, enterprises, experts, admins), never self-registered.
-      selfSignUpEnabled: false,
-      signInAliases: { email: true },
-      signInCaseSensitive: false,
-      autoVerify: { email: true },
-      standardAttributes: {
-        email: { required: true, mutable: true },
-        fullname: { required: false, mutable: true },
-      },
-      customAttributes: {
-        // Unified social credit code (GB 32100) of the user's organization.
-        uscc: new StringAttribute({ minLen: 18, maxLen: 18, mutable: true }),
-        // GB/T 2260 province code of the user's organization or administration.
-        province: new StringAttribute({ minLen: 6, maxLen: 6, mutable: true }),
-        // Department (院系) of an institution user who submits self-assessments; absent for reviewers.
-        department: new StringAttribute({ minLen: 1, maxLen: 100, mutable: true }),
-      },
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-      mfa: Mfa.OPTIONAL,
-      mfaSecondFactor: { otp: true, sms: false },
-      accountRecovery: AccountRecovery.EMAIL_ONLY,
-      featurePlan: FeaturePlan.PLUS,
-      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
-      deletionProtection: retain,
+    if (deployment.identity.provider === 'cognito') {
+      const userPool = new UserPool(this, 'UserPool', {
+        userPoolName: `patents-${stage}`,
+        // Accounts are created by administrators (institutions, enterprises, experts, admins), never self-registered.
+        selfSignUpEnabled: false,
+        signInAliases: { email: true },
+        signInCaseSensitive: false,
+        autoVerify: { email: true },
+        // A changed email stays unverified, and the old one keeps signing in, until the user confirms the code.
+        keepOriginal: { email: true },
+        standardAttributes: {
+          email: { required: true, mutable: true },
+          fullname: { required: false, mutable: true },
+        },
+        customAttributes: {
+          // Unified social credit code (GB 32100) of the user's organization.
+          uscc: new StringAttribute({ minLen: 18, maxLen: 18, mutable: true }),
+          // GB/T 2260 province code of the user's organization or administration.
+          province: new StringAttribute({ minLen: 6, maxLen: 6, mutable: true }),
+          // Department (院系) of an institution user who submits self-assessments; absent for reviewers.
+          department: new StringAttribute({ minLen: 1, maxLen: 100, mutable: true }),
+        },
+        passwordPolicy: {
+          minLength: 12,
+          requireLowercase: true,
+          requireUppercase: true,
+          requireDigits: true,
+          requireSymbols: true,
+          tempPasswordValidity: Duration.days(3),
+        },
+        mfa: Mfa.OPTIONAL,
+        mfaSecondFactor: { otp: true, sms: false },
+        accountRecovery: AccountRecovery.EMAIL_ONLY,
+        featurePlan: FeaturePlan.PLUS,
+        standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+        deletionProtection: retain,
+        removalPolicy,
+      });
+      acknowledge(
+        userPool,
+        'COG2',
+        'MFA is optional at pool level: thousands of institution staff are invited by administrators and enrol TOTP themselves; threat protection (PLUS plan, full function) adds adaptive MFA on risky sign-ins.',
+      );
+      for (const [precedence, role] of roles.entries()) {
+        new CfnUserPoolGroup(this, `Group-${role}`, {
+          userPoolId: userPool.userPoolId,
+          groupName: role,
+          description: roleLabels[role],
+          precedence,
+        });
+      }
+      this.userPoolClient = userPool.addClient('WebClient', {
+        generateSecret: false,
+        authFlows: { userSrp: true },
+        disableOAuth: true,
+        preventUserExistenceErrors: true,
+        enableTokenRevocation: true,
+        accessTokenValidity: Duration.hours(1),
+        idTokenValidity: Duration.hours(1),
+        refreshTokenValidity: Duration.days(30),
+        // Tenancy lives in custom:uscc / custom:province / custom:department and group membership: only
+        // administrators set them (AdminUpdateUserAttributes). Without this list CDK lets the client write
+        // every attribute, so a signed-in user could move itself into another institution with
+        // UpdateUserAttributes. Email must stay writable because the pool requires it.
+        writeAttributes: webClientWriteAttributes(),
+      });
+      this.userPool = userPool;
+    }
+
+    // The HMAC key of list cursors (functions/shared/cursor.ts): here, because replacing it invalidates
+    // every cursor in flight (clients restart from the first page, which is safe but visible).
+    this.cursorSigningSecret = new Secret(this, 'CursorSigningSecret', {
+      description: `Patent revitalization (${stage}): HMAC-SHA256 key that signs list cursors`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy,
     });
     acknowledge(
-      this.userPool,
-      'COG2',
-      'MFA is optional at pool level: thousands of institution staff are invited by administrators and enrol TOTP themselves; threat protection (PLUS plan, full function) adds adaptive MFA on risky sign-ins.',
+      this.cursorSigningSecret,
+      'SMG4',
+      'The cursor signing key protects only pagination positions (no data, no access): a rotation would just send clients back to the first page; rotate by hand if it leaks.',
     );
-    for (const [precedence, role] of roles.entries()) {
-      new CfnUserPoolGroup(this, `Group-${role}`, {
-        userPoolId: this.userPool.userPoolId,
-        groupName: role,
-        description: roleLabels[role],
-        precedence,
-      });
-    }
-    this.userPoolClient = this.userPool.addClient('WebClient', {
-      generateSecret: false,
-      authFlows: { userSrp: true },
-      disableOAuth: true,
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(30),
-    });
 
-    this.mailIdentity = new EmailIdentity(this, 'MailIdentity', {
-      identity: Identity.domain(props.mailDomain),
-    });
-    this.mailIdentity.applyRemovalPolicy(removalPolicy);
-    for (const n of [1, 2, 3] as const) {
-      const record = this.mailIdentity[`dkimDnsTokenName${n}`];
-      new CfnOutput(this, `MailDkimRecord${n}`, {
-        description: `Publish in DNS to verify ${props.mailDomain} for SES: CNAME ${n} of 3`,
-        value: `${record} CNAME ${this.mailIdentity[`dkimDnsTokenValue${n}`]}`,
+    const mail = deployment.mail;
+    if (mail.transport === 'ses' && mail.createMailIdentity) {
+      const mailIdentity = new EmailIdentity(this, 'MailIdentity', {
+        identity: Identity.domain(mail.mailDomain),
       });
+      mailIdentity.applyRemovalPolicy(removalPolicy);
+      for (const n of [1, 2, 3] as const) {
+        const record = mailIdentity[`dkimDnsTokenName${n}`];
+        new CfnOutput(this, `MailDkimRecord${n}`, {
+          description: `Publish in DNS to verify ${mail.mailDomain} for SES: CNAME ${n} of 3`,
+          value: `${record} CNAME ${mailIdentity[`dkimDnsTokenValue${n}`]}`,
+        });
+      }
+      this.mailIdentity = mailIdentity;
+    }
+    if (mail.transport === 'smtp') {
+      if (mail.smtpSecretArn) {
+        this.smtpSecret = Secret.fromSecretCompleteArn(this, 'SmtpSecret', mail.smtpSecretArn);
+      } else {
+        // Created with placeholder values; the operator puts the relay's real ones in after the first
+        // deploy (README, "Deploy to AWS China"). Never in the template, never in an environment variable.
+        const secret = new Secret(this, 'SmtpSecret', {
+          secretName: `patents-${stage}/smtp`,
+          description: `SMTP relay of patents-${stage}: JSON {host, port, secure, user, password}`,
+          secretObjectValue: {
+            host: SecretValue.unsafePlainText('smtp.example.org'),
+            port: SecretValue.unsafePlainText('465'),
+            secure: SecretValue.unsafePlainText('true'),
+            user: SecretValue.unsafePlainText('set-me'),
+            password: SecretValue.unsafePlainText('set-me'),
+          },
+          removalPolicy,
+        });
+        acknowledge(
+          secret,
+          'SMG4',
+          'SMTP relay credentials are issued by the mail provider and rotated there; the operator puts the new password into this secret (no Lambda rotation possible).',
+        );
+        this.smtpSecret = secret;
+      }
     }
 
     this.exportAll();
@@ -264,14 +330,35 @@ export class StatefulStack extends Stack {
         `ARN of the ${name} bucket`,
       );
     }
-    output('UserPoolId', this.userPool.userPoolId, names.userPoolId, 'Cognito user pool of all roles');
+    if (this.userPool && this.userPoolClient) {
+      output('UserPoolId', this.userPool.userPoolId, names.userPoolId, 'Cognito user pool of all roles');
+      output(
+        'UserPoolClientId',
+        this.userPoolClient.userPoolClientId,
+        names.userPoolClientId,
+        'Cognito client of the web front end (SRP)',
+      );
+    }
+    if (this.smtpSecret) {
+      output(
+        'SmtpSecretArn',
+        this.smtpSecret.secretArn,
+        names.smtpSecretArn,
+        'Secrets Manager secret with the SMTP relay credentials (JSON host, port, secure, user, password)',
+      );
+    }
     output(
-      'UserPoolClientId',
-      this.userPoolClient.userPoolClientId,
-      names.userPoolClientId,
-      'Cognito client of the web front end (SRP)',
+      'CursorSigningSecretArn',
+      this.cursorSigningSecret.secretArn,
+      names.cursorSigningSecretArn,
+      'Secret with the HMAC key of list cursors',
     );
   }
+}
+
+/** The only attributes users may change about themselves: their name and (re-verified) email. */
+export function webClientWriteAttributes(): ClientAttributes {
+  return new ClientAttributes().withStandardAttributes({ fullname: true, email: true });
 }
 
 function capitalize(name: string): string {

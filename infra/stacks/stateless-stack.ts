@@ -8,7 +8,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -37,13 +37,16 @@ import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { acknowledge, acknowledgeWildcardResource } from '../constructs/nag.ts';
 import { OperationsAlarms } from '../constructs/operations-alarms.ts';
 import { repoPath } from '../constructs/repo-path.ts';
+import type { Deployment } from '../deployment.ts';
 import { apiCors } from '../resources/cors.ts';
 import {
   bucketNotifications,
   buckets,
   type FunctionDeclaration,
   type FunctionName,
+  functionDefaults,
   functions,
+  lambdaInvokeArn,
   routes,
   type ScheduleDeclaration,
   scheduleGroupName,
@@ -53,22 +56,61 @@ import {
   type WorkflowName,
   workflowStateMachineName,
   workflows,
+  workflowVariables,
 } from '../resources.ts';
 import { AreaStack, areaOf, entriesOf } from './area-stack.ts';
 import { type ExportNames, keepsData } from './stateful-stack.ts';
 
 export interface StatelessStackProps extends StackProps {
-  stage: string;
-  /** Sender address of every email (context `mailFrom`), in `stateful.mailDomain`. */
-  mailFrom: string;
-  /** Operator address for alarms (context `alarmEmail`). */
-  alarmEmail?: string;
-  /** What this stack uses of the stateful stack: its export names and the SES identity domain. */
-  stateful: { exportNames: ExportNames; mailDomain: string };
+  /** The deployment choices (infra/deployment.ts): stage, identity provider, mail transport, alarm email. */
+  deployment: Deployment;
+  /** What this stack uses of the stateful stack: its export names. */
+  stateful: { exportNames: ExportNames };
 }
 
 /** API Gateway throttling of the whole stage (per-account limits apply on top). */
 const apiThrottle = { rateLimit: 200, burstLimit: 400 };
+
+/**
+ * An HTTP API waits at most 30 s for a Lambda integration (a hard limit), then answers 503 while the
+ * function runs on, billed, and its result is lost. A function behind a route must end before that.
+ */
+export const maxRouteTimeoutSeconds = 29;
+
+/** Throws, naming every offender, when a function behind a route may run longer than the API waits. */
+export function assertRouteTimeouts(
+  deployedRoutes: ReadonlyArray<{ method: string; path: string; function: string }>,
+  declarations: Readonly<Record<string, FunctionDeclaration>>,
+): void {
+  const offenders = deployedRoutes.flatMap((route) => {
+    const timeout = declarations[route.function]?.timeoutSeconds ?? functionDefaults.timeoutSeconds;
+    return timeout > maxRouteTimeoutSeconds
+      ? [`${route.method} ${route.path} -> ${route.function} (timeoutSeconds ${timeout})`]
+      : [];
+  });
+  if (offenders.length > 0)
+    throw new Error(
+      `A function behind an HTTP API route must time out within ${maxRouteTimeoutSeconds} s (the HTTP API integration limit is 30 s); move longer work to a workflow or an asynchronous job: ${offenders.join('; ')}`,
+    );
+}
+
+/**
+ * DynamoDB Streams advises at most two simultaneous readers per shard (more are throttled, adding
+ * latency). The system uses one per stream, which fans out in process; a second stays free.
+ */
+export const maxReadersPerStream = 2;
+
+/** Throws when a table's stream has more readers than DynamoDB Streams advises. */
+export function assertStreamReaders(consumers: ReadonlyArray<{ table: string; function: string }>): void {
+  // No Map.groupBy: `cdk synth` may run the app on the machine's Node 20.
+  const byTable = new Map<string, Array<{ table: string; function: string }>>();
+  for (const c of consumers) byTable.set(c.table, [...(byTable.get(c.table) ?? []), c]);
+  for (const [table, readers] of byTable)
+    if (readers.length > maxReadersPerStream)
+      throw new Error(
+        `The ${table} table's stream has ${readers.length} readers (${readers.map((r) => r.function).join(', ')}); DynamoDB Streams advises at most ${maxReadersPerStream} per shard: fan out from one reader (functions/streams/)`,
+      );
+}
 
 export class StatelessStack extends Stack {
   readonly functions: Record<FunctionName, AppFunction>;
@@ -80,7 +122,8 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const { stage } = props;
+    const { deployment } = props;
+    const { stage } = deployment;
     const names = props.stateful.exportNames;
     const retain = keepsData(stage);
     const logsRemovalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
@@ -95,13 +138,15 @@ export class StatelessStack extends Stack {
           bucketName: Fn.importValue(names.bucketName(name)),
         }),
     );
-    const alarms = new OperationsAlarms(this, 'Alarms', { email: props.alarmEmail });
+    const alarms = new OperationsAlarms(this, 'Alarms', { email: deployment.alarmEmail });
+    alarms.watchAccountThrottles();
 
     this.scheduleGroup = new ScheduleGroup(this, 'ScheduleGroup', {
       scheduleGroupName: scheduleGroupName(stage),
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    assertStreamReaders(streamConsumers);
     // --- functions: one nested stack per area (functions/<area>/), bound to what they declare ---
     const invokedAsynchronously = new Set<FunctionName>([
       ...bucketNotifications.map((n) => n.function),
@@ -123,8 +168,7 @@ export class StatelessStack extends Stack {
         stage,
         retainLogs: retain,
         exportNames: names,
-        mailFrom: props.mailFrom,
-        mailDomain: props.stateful.mailDomain,
+        deployment,
         alarms,
         scheduleGroup: this.scheduleGroup,
         functions: areaFunctions,
@@ -144,15 +188,19 @@ export class StatelessStack extends Stack {
       alarms.watchWorkflow(stateMachine, pascal(name));
 
     // --- HTTP API -------------------------------------------------------------------------------
-    const userPoolId = Fn.importValue(names.userPoolId);
-    const authorizer = new HttpJwtAuthorizer(
-      'CognitoAuthorizer',
-      `https://cognito-idp.${this.region}.${this.urlSuffix}/${userPoolId}`,
-      {
-        authorizerName: 'cognito',
-        jwtAudience: [Fn.importValue(names.userPoolClientId)],
-      },
-    );
+    const identity = deployment.identity;
+    const authorizer =
+      identity.provider === 'cognito'
+        ? new HttpJwtAuthorizer(
+            'CognitoAuthorizer',
+            `https://cognito-idp.${this.region}.${this.urlSuffix}/${Fn.importValue(names.userPoolId)}`,
+            { authorizerName: 'cognito', jwtAudience: [Fn.importValue(names.userPoolClientId)] },
+          )
+        : // API Gateway reads <issuer>/.well-known/openid-configuration for the JWKS and checks iss, aud, exp.
+          new HttpJwtAuthorizer('OidcAuthorizer', identity.issuer, {
+            authorizerName: 'oidc',
+            jwtAudience: identity.audience,
+          });
     this.api = new HttpApi(this, 'Api', {
       apiName: `patents-${stage}`,
       description: `Patent revitalization API (${stage})`,
@@ -195,6 +243,7 @@ export class StatelessStack extends Stack {
       },
     });
     alarms.watchApi(this.api);
+    assertRouteTimeouts(routes, functions as Record<FunctionName, FunctionDeclaration>);
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const route of routes) {
       let integration = integrations.get(route.function);
@@ -285,8 +334,10 @@ export class StatelessStack extends Stack {
     removalPolicy: RemovalPolicy,
   ): StateMachine {
     const logGroup = new LogGroup(this, `${pascal(name)}WorkflowLogs`, {
-      // The /aws/vendedlogs/ prefix keeps CloudWatch Logs resource policies small (AWS guidance).
-      logGroupName: `/aws/vendedlogs/states/patents-${stage}-${name}`,
+      // The /aws/vendedlogs/ prefix keeps CloudWatch Logs resource policies small (AWS guidance). The
+      // name ends with the id of this stack's deployment (the UUID of AWS::StackId): a retained group
+      // of an earlier, deleted stack keeps its name and no longer makes the create of this one fail.
+      logGroupName: `/aws/vendedlogs/states/patents-${stage}-${name}-${this.deploymentId}`,
       retention: RetentionDays.ONE_MONTH,
       removalPolicy,
     });
@@ -298,9 +349,12 @@ export class StatelessStack extends Stack {
       stateMachineType: StateMachineType[declaration.type],
       // Inline (not an S3 asset) so that the template, cdk diff and the tests show the definition.
       definitionBody: DefinitionBody.fromString(readFileSync(repoPath(declaration.file), 'utf8')),
-      definitionSubstitutions: Object.fromEntries(
-        taskFunctions.map(([variable, , fn]) => [variable, fn.functionArn]),
-      ),
+      // The Lambda invoke integration in this stack's partition (aws-cn in AWS China): the definitions
+      // hold no literal partition.
+      definitionSubstitutions: {
+        [workflowVariables.lambdaInvoke]: lambdaInvokeArn(Aws.PARTITION),
+        ...Object.fromEntries(taskFunctions.map(([variable, , fn]) => [variable, fn.functionArn])),
+      },
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
@@ -320,6 +374,11 @@ export class StatelessStack extends Stack {
       'Step Functions log delivery (logs:CreateLogDelivery, PutResourcePolicy, DescribeLogGroups ...) and X-Ray tracing (xray:PutTraceSegments ...) support no resource-level permissions.',
     );
     return stateMachine;
+  }
+
+  /** The UUID of this stack's deployment (last part of AWS::StackId): new when the stack is re-created. */
+  private get deploymentId(): string {
+    return Fn.select(2, Fn.split('/', this.stackId));
   }
 
   private readonly functionRefs = new Map<FunctionName, IFunction>();

@@ -657,11 +657,12 @@ export function defineTemplate(
   function unknownHeaders(headers: readonly string[]): HeaderIssue | undefined {
     const unknown = headers.filter((header) => normalizeHeader(header) !== '' && !columnByHeader(header));
     if (unknown.length === 0) return undefined;
+    const listed = boundedList(unknown);
     return {
       code: 'UNKNOWN_HEADERS',
-      headers: unknown,
-      messageZh: `无法识别的列：${unknown.join('、')}。可用的列为：${expectedListZh(columns)}（也可使用英文列名）`,
-      messageEn: `Unknown columns: ${unknown.join(', ')}. Expected columns: ${expectedList(columns)} (Chinese header or English alias)`,
+      headers: unknown.slice(0, maxListedHeaders),
+      messageZh: `无法识别的列：${listed.zh}。可用的列为：${expectedListZh(columns)}（也可使用英文列名）`,
+      messageEn: `Unknown columns: ${listed.en}. Expected columns: ${expectedList(columns)} (Chinese header or English alias)`,
     };
   }
 
@@ -673,12 +674,16 @@ export function defineTemplate(
     }
     const duplicates = [...seen.entries()].filter(([, names]) => names.length > 1);
     if (duplicates.length === 0) return undefined;
-    const listed = duplicates.map(([column, names]) => `${column.zh}: ${names.join(' / ')}`);
+    const listed = boundedList(
+      duplicates.map(([column, names]) => `${column.zh}: ${boundedList(names, ' / ', ' / ').en}`),
+      '；',
+      '; ',
+    );
     return {
       code: 'DUPLICATE_HEADERS',
-      headers: duplicates.flatMap(([, names]) => names),
-      messageZh: `以下列出现了多次：${listed.join('；')}。每列只能出现一次，请删除重复的列`,
-      messageEn: `These columns appear more than once: ${listed.join('; ')}. Keep each column once`,
+      headers: duplicates.flatMap(([, names]) => names).slice(0, maxListedHeaders),
+      messageZh: `以下列出现了多次：${listed.zh}。每列只能出现一次，请删除重复的列`,
+      messageEn: `These columns appear more than once: ${listed.en}. Keep each column once`,
     };
   }
 
@@ -737,4 +742,22 @@ export function findOption<V extends string>(
     optionIndex.set(options, index);
   }
   return index.get(foldValue(value)) as EnumOption<V> | undefined;
+}
+
+/**
+ * A hostile header row (a million columns, or a header of a megabyte) must not produce a message
+ * that no job item (DynamoDB: 400 KB) or response can hold: name the first few, cut long ones, and
+ * say how many more there are.
+ */
+export const maxListedHeaders = 20;
+const maxHeaderChars = 40;
+export function boundedList(items: readonly string[], separatorZh = '、', separatorEn = ', ') {
+  const shown = items
+    .slice(0, maxListedHeaders)
+    .map((item) => (item.length > maxHeaderChars ? `${item.slice(0, maxHeaderChars)}…` : item));
+  const more = items.length - shown.length;
+  return {
+    zh: `${shown.join(separatorZh)}${more > 0 ? `${separatorZh}……（另有 ${more} 个未列出）` : ''}`,
+    en: `${shown.join(separatorEn)}${more > 0 ? `${separatorEn}… (and ${more} more not listed)` : ''}`,
+  };
 }

@@ -17,7 +17,7 @@ export function openApiDocument() {
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description:
-      'Cognito ID token (locally: `npm run token -- --role <role> ...`). Roles come from cognito:groups.',
+      'ID token, never an access token (Cognito: token_use "id"; locally: `npm run token -- --role <role> ...`). Roles come from cognito:groups, or from the claim the deployment names for an OIDC issuer.',
   });
   for (const route of routes as readonly RouteDeclaration[]) {
     const roles = route.roles === 'public' ? 'public' : route.roles.map((r) => roleLabels[r]).join('; ');

@@ -26,6 +26,11 @@ export interface RouteDeclaration {
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
 }
 
+/** A list route: its query takes an opaque `cursor` (its function signs cursors: functions/shared/cursor.ts). */
+export function takesCursor(route: Pick<RouteDeclaration, 'request'>): boolean {
+  return route.request?.query?.shape.cursor !== undefined;
+}
+
 export const adminRoles = ['province-admin', 'national-admin'] as const;
 /** Responses every authenticated route may give. */
 export const routeErrors = {

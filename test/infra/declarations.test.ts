@@ -14,6 +14,7 @@ import {
   buckets,
   type FunctionDeclaration,
   functions,
+  lambdaInvokeResource,
   routes,
   type ScheduleDeclaration,
   schedules,
@@ -21,6 +22,7 @@ import {
   tables,
   type WorkflowDeclaration,
   workflows,
+  workflowVariables,
 } from '../../infra/resources.ts';
 
 /** Synthesized CloudFormation JSON, navigated freely by the assertions. */
@@ -149,14 +151,19 @@ describe.each(workflowEntries)('workflow %s', (_, declaration) => {
 
   it('uses exactly the declared task variables', () => {
     const used = new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]));
+    used.delete(workflowVariables.lambdaInvoke);
     expect([...used].sort()).toEqual(Object.keys(declaration.tasks).sort());
   });
 
-  it('invokes Lambda functions only through arn:aws:states:::lambda:invoke, named by a declared variable', () => {
+  it('holds no literal partition (arn:aws:): ARNs take the partition variable', () => {
+    expect(text).not.toMatch(/arn:aws[a-z-]*:/);
+  });
+
+  it('invokes Lambda functions only through lambdaInvokeResource (lambda:invoke in the partition), named by a declared variable', () => {
     const tasks = tasksOf(definition);
     expect(tasks.length).toBeGreaterThan(0);
     for (const [name, task] of tasks) {
-      expect(task.Resource, name).toBe('arn:aws:states:::lambda:invoke');
+      expect(task.Resource, name).toBe(lambdaInvokeResource);
       const functionName = task.Parameters?.FunctionName as string;
       expect(
         Object.keys(declaration.tasks).map((v) => `\${${v}}`),

@@ -191,7 +191,7 @@ describe('StatefulStack', () => {
       for (const role of roles) {
         dev.template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
           GroupName: role,
-          UserPoolId: { Ref: dev.resource(dev.stateful.userPool).logicalId },
+          UserPoolId: { Ref: dev.resource(dev.stateful.userPool!).logicalId },
         });
       }
     });
@@ -238,16 +238,49 @@ describe('StatefulStack', () => {
       });
     });
 
+    it('lets users write only their name and email, never their tenancy (custom:uscc, custom:province, custom:department)', () => {
+      const clients = dev.template.findResources('AWS::Cognito::UserPoolClient');
+      const writable = Object.values(clients).map(
+        (client) => (client as { Properties: { WriteAttributes?: string[] } }).Properties.WriteAttributes,
+      );
+      expect(writable.length).toBeGreaterThan(0);
+      for (const attributes of writable) {
+        // Absent WriteAttributes means every attribute is writable.
+        expect(attributes).toBeDefined();
+        expect([...(attributes ?? [])].sort()).toEqual(['email', 'name']);
+      }
+      dev.template.hasResourceProperties('AWS::Cognito::UserPool', {
+        UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+      });
+    });
+
     it('is deletion-protected and retained outside dev', () => {
-      const pool = prod.resource(prod.stateful.userPool);
+      const pool = prod.resource(prod.stateful.userPool!);
       expect(pool.DeletionPolicy).toBe('Retain');
       expect(pool.Properties.DeletionProtection).toBe('ACTIVE');
     });
   });
 
-  it('verifies the mail domain in SES and outputs its DKIM records', () => {
-    dev.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'patents.example.cn' });
-    expect(Object.keys(dev.template.toJSON().Outputs)).toEqual(
+  it('keeps the cursor signing key in a generated secret (retained outside dev) and exports its ARN', () => {
+    prod.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+    });
+    expect(prod.resource(prod.stateful.cursorSigningSecret).DeletionPolicy).toBe('Retain');
+    expect(JSON.stringify(prod.template.toJSON().Outputs)).toContain(
+      exportNames('prod').cursorSigningSecretArn,
+    );
+  });
+
+  it('leaves the SES domain identity alone unless asked: one identity per domain and account, shared by the stages', () => {
+    dev.template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    expect(Object.keys(dev.template.toJSON().Outputs)).not.toContain('MailDkimRecord1');
+  });
+
+  it('with createMailIdentity=true, verifies the mail domain in SES and outputs its DKIM records', () => {
+    const { stateful } = buildApp({ ...context('dev'), createMailIdentity: 'true' });
+    const template = Template.fromStack(stateful);
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'patents.example.cn' });
+    expect(Object.keys(template.toJSON().Outputs)).toEqual(
       expect.arrayContaining(['MailDkimRecord1', 'MailDkimRecord2', 'MailDkimRecord3']),
     );
   });

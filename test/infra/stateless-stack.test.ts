@@ -32,6 +32,12 @@ import {
 } from '../../infra/resources.ts';
 import type { AreaStack } from '../../infra/stacks/area-stack.ts';
 import { exportNames } from '../../infra/stacks/stateful-stack.ts';
+import {
+  assertRouteTimeouts,
+  assertStreamReaders,
+  maxRouteTimeoutSeconds,
+} from '../../infra/stacks/stateless-stack.ts';
+import { type RouteDeclaration, takesCursor } from '../../schemas/routes/route.ts';
 
 /** Synthesized CloudFormation JSON, navigated freely by the assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: template JSON has no static type
@@ -72,6 +78,10 @@ const arnRef = (name: FunctionName) => ({
   ],
 });
 
+/** Functions behind a list route: they sign cursors with the key in the stateful stack's secret. */
+const listingFunctions = new Set<string>(
+  (routes as readonly RouteDeclaration[]).filter(takesCursor).map((route) => route.function),
+);
 const functionEntries = Object.entries(functions) as Array<[FunctionName, FunctionDeclaration]>;
 const workflowEntries = Object.entries(workflows) as Array<[WorkflowName, WorkflowDeclaration]>;
 const scheduleEntries = Object.entries(schedules) as Array<[string, ScheduleDeclaration]>;
@@ -165,18 +175,32 @@ describe('StatelessStack', () => {
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_LOG_LEVEL',
         'NODE_OPTIONS',
+        'IDENTITY_PROVIDER',
         ...Object.keys(declaration.tables ?? {}).map((t) => envNames.table(t as TableName)),
         ...Object.keys(declaration.buckets ?? {}).map((b) => envNames.bucket(b as BucketName)),
         ...(declaration.workflows ?? []).map((w) => envNames.workflow(w)),
         ...(declaration.sendsMail ? ['MAIL_TRANSPORT', 'MAIL_FROM'] : []),
         ...(declaration.readsSchedules ? ['SCHEDULE_GROUP'] : []),
         ...(declaration.readsUserDirectory ? ['USER_POOL_ID'] : []),
+        ...(listingFunctions.has(name) ? ['CURSOR_SIGNING_SECRET_ARN'] : []),
       ];
       const variables = resourcesOf(name)[functionId(name)]!.Properties.Environment.Variables;
       expect(Object.keys(variables).sort()).toEqual(expected.sort());
       if (declaration.sendsMail)
         expect(variables).toMatchObject({ MAIL_TRANSPORT: 'ses', MAIL_FROM: 'noreply@patents.example.cn' });
       if (declaration.readsSchedules) expect(variables.SCHEDULE_GROUP).toBe(scheduleGroupName(stage));
+      expect(variables.IDENTITY_PROVIDER).toBe('cognito');
+    });
+
+    it('reads the cursor signing secret (GetSecretValue only) if and only if it lists', () => {
+      const secret = JSON.stringify(importOf(names.cursorSigningSecretArn));
+      const onSecret = allowedPairs(name).filter((p) => p.resource === secret);
+      expect(onSecret.map((p) => p.action)).toEqual(
+        listingFunctions.has(name) ? ['secretsmanager:GetSecretValue'] : [],
+      );
+      const variables = resourcesOf(name)[functionId(name)]!.Properties.Environment.Variables;
+      if (listingFunctions.has(name))
+        expect(variables.CURSOR_SIGNING_SECRET_ARN).toEqual(importOf(names.cursorSigningSecretArn));
     });
 
     it('may write only to its own log group, not through AWSLambdaBasicExecutionRole', () => {
@@ -300,6 +324,59 @@ describe('StatelessStack', () => {
       });
     });
 
+    it('gives every function behind a route at most 29 s: the HTTP API waits 30 s for an integration', () => {
+      const tooSlow = routes
+        .map((route) => ({
+          route: `${route.method} ${route.path}`,
+          timeout: resourcesOf(route.function)[functionId(route.function)]!.Properties.Timeout as number,
+        }))
+        .filter((r) => r.timeout > maxRouteTimeoutSeconds);
+      expect(tooSlow).toEqual([]);
+      expect(maxRouteTimeoutSeconds).toBe(29);
+    });
+
+    it('answers the public GET /health with a function that may touch nothing (no writes, no AWS calls)', () => {
+      const health = routes.find((r) => r.method === 'GET' && r.path === '/health')!;
+      expect(health.roles).toBe('public');
+      const declaration = functions[health.function] as FunctionDeclaration;
+      expect(declaration).not.toHaveProperty('tables');
+      expect(declaration).not.toHaveProperty('buckets');
+      expect(declaration).not.toHaveProperty('workflows');
+      expect(declaration.sendsMail ?? false).toBe(false);
+      expect(declaration.readsSchedules ?? false).toBe(false);
+      const actions = allowedPairs(health.function).map((p) => p.action);
+      expect(actions.filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);
+    });
+
+    it('keeps the deep probe (workflow round trip, table, bucket, scheduler, mail) behind GET /v1/admin/health, national admins only', () => {
+      const deep = routes.find((r) => r.method === 'GET' && r.path === '/v1/admin/health')!;
+      expect(deep.roles).toEqual(['national-admin']);
+      expect((functions[deep.function] as FunctionDeclaration).workflows).toEqual(['system-probe']);
+      const [, resource] = Object.entries(resources).find(
+        ([, r]) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey === 'GET /v1/admin/health',
+      )!;
+      expect(resource.Properties.AuthorizationType).toBe('JWT');
+    });
+
+    it('refuses to synthesize a route whose function may run longer than the API waits', () => {
+      const declarations = {
+        slow: { entry: 'functions/x/slow.handler.ts', description: 'slow', timeoutSeconds: 60 },
+        fast: { entry: 'functions/x/fast.handler.ts', description: 'fast' },
+      };
+      expect(() =>
+        assertRouteTimeouts(
+          [
+            { method: 'GET', path: '/v1/slow', function: 'slow' },
+            { method: 'GET', path: '/v1/fast', function: 'fast' },
+          ],
+          declarations,
+        ),
+      ).toThrow(/within 29 s.*GET \/v1\/slow -> slow \(timeoutSeconds 60\)$/);
+      expect(() =>
+        assertRouteTimeouts([{ method: 'GET', path: '/v1/fast', function: 'fast' }], declarations),
+      ).not.toThrow();
+    });
+
     it('logs every request and throttles the stage', () => {
       template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         StageName: '$default',
@@ -317,6 +394,84 @@ describe('StatelessStack', () => {
     });
   });
 
+  describe('alarms', () => {
+    const alarmsOf = (t: Template) =>
+      Object.values(
+        t.toJSON().Resources as Record<string, { Type: string; Properties: TemplateJson }>,
+      ).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    const all = [template, ...areaTemplates.values()].flatMap(alarmsOf);
+
+    it('alarm on throttled Lambda invocations (account-wide: no function has reserved concurrency)', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Throttles',
+        Statistic: 'Sum',
+        Threshold: 1,
+        AlarmActions: [Match.anyValue()],
+      });
+      expect(all.filter((a) => a.Properties.MetricName === 'Throttles')).toHaveLength(1);
+      template.resourcePropertiesCountIs(
+        'AWS::Lambda::Function',
+        { ReservedConcurrentExecutions: Match.anyValue() },
+        0,
+      );
+      for (const t of areaTemplates.values())
+        t.resourcePropertiesCountIs(
+          'AWS::Lambda::Function',
+          { ReservedConcurrentExecutions: Match.anyValue() },
+          0,
+        );
+    });
+
+    it('are counted in docs/operations.md (each costs about $0.10 a month)', () => {
+      const doc = readFileSync(repoPath('docs/operations.md'), 'utf8');
+      expect(doc).toContain(`${all.length} alarms`);
+      for (const alarm of all) expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    });
+  });
+
+  describe('log groups', () => {
+    const logGroups = [template, ...areaTemplates.values()].flatMap((stackTemplate) =>
+      Object.entries(
+        stackTemplate.toJSON().Resources as Record<
+          string,
+          { Type: string; DeletionPolicy?: string; Properties: TemplateJson }
+        >,
+      ).filter(([, r]) => r.Type === 'AWS::Logs::LogGroup'),
+    );
+
+    it('are retained outside dev with a retention, and never under a fixed name (a retained group of that name would make the next create fail)', () => {
+      expect(logGroups.length).toBeGreaterThan(Object.keys(functions).length);
+      const fixedNames = logGroups
+        .filter(([, r]) => r.Properties.LogGroupName !== undefined)
+        .map(([id, r]) => ({ id, name: JSON.stringify(r.Properties.LogGroupName) }))
+        .filter(({ name }) => !name.includes('AWS::StackId'));
+      expect(fixedNames).toEqual([]);
+      for (const [, r] of logGroups) {
+        expect(r.DeletionPolicy).toBe('Retain');
+        expect(r.Properties.RetentionInDays).toBeGreaterThan(0);
+      }
+    });
+
+    it.each(workflowEntries)(
+      '%s logs to /aws/vendedlogs/states/, suffixed with the stack deployment id',
+      (name) => {
+        const machine = resources[logicalId(stateless.workflows[name])]!;
+        const groupId = machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup
+          .LogGroupArn['Fn::GetAtt'][0] as string;
+        expect(resources[groupId]!.Properties.LogGroupName).toEqual({
+          'Fn::Join': [
+            '',
+            [
+              `/aws/vendedlogs/states/patents-${stage}-${name}-`,
+              { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
+            ],
+          ],
+        });
+      },
+    );
+  });
+
   describe('workflows', () => {
     it('has exactly the declared state machines', () => {
       template.resourceCountIs('AWS::StepFunctions::StateMachine', workflowEntries.length);
@@ -331,11 +486,12 @@ describe('StatelessStack', () => {
         expect(JSON.parse(definition)).toEqual(JSON.parse(readFileSync(repoPath(declaration.file), 'utf8')));
         for (const variable of Object.keys(declaration.tasks))
           expect(definition).toContain(`"\${${variable}}"`);
-        expect(machine.Properties.DefinitionSubstitutions).toEqual(
-          Object.fromEntries(
+        expect(machine.Properties.DefinitionSubstitutions).toEqual({
+          LambdaInvoke: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:::lambda:invoke']] },
+          ...Object.fromEntries(
             Object.entries(declaration.tasks).map(([variable, fn]) => [variable, arnRef(fn)]),
           ),
-        );
+        });
         expect(machine.Properties.LoggingConfiguration).toMatchObject({
           Level: 'ALL',
           IncludeExecutionData: true,
@@ -404,7 +560,9 @@ describe('StatelessStack', () => {
           MaximumRetryAttempts: consumer.retryAttempts,
           BisectBatchOnFunctionError: true,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
-          FilterCriteria: { Filters: [{ Pattern: JSON.stringify(consumer.filterPattern) }] },
+          FilterCriteria: {
+            Filters: consumer.filterPatterns.map((pattern) => ({ Pattern: JSON.stringify(pattern) })),
+          },
           DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } } },
         });
         expect(actionsOn(consumer.function, names.tableStreamArn(consumer.table))).toEqual(
@@ -416,6 +574,36 @@ describe('StatelessStack', () => {
         );
       },
     );
+
+    it('reads each table stream with one function (DynamoDB Streams advises at most two readers per shard)', () => {
+      const mappings = [template, ...areaTemplates.values()].flatMap((t) =>
+        Object.values(t.toJSON().Resources as Record<string, { Type: string; Properties: TemplateJson }>)
+          .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping')
+          .map((r) => JSON.stringify(r.Properties.EventSourceArn)),
+      );
+      expect(mappings).toEqual([JSON.stringify(importOf(names.tableStreamArn('core')))]);
+      expect(streamConsumers.map((c) => c.function)).toEqual(['fanOutCoreStream']);
+    });
+
+    it('alarms when a stream reader falls 5 minutes behind (IteratorAge)', () => {
+      for (const consumer of streamConsumers)
+        templateOf(consumer.function).hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Lambda',
+          MetricName: 'IteratorAge',
+          Statistic: 'Maximum',
+          Threshold: 300_000,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(consumer.function) } }],
+          AlarmActions: [Match.anyValue()],
+        });
+    });
+
+    it('refuses to synthesize more than two readers of one stream', () => {
+      const reader = (fn: string) => ({ table: 'core', function: fn });
+      expect(() => assertStreamReaders([reader('a'), reader('b')])).not.toThrow();
+      expect(() => assertStreamReaders([reader('a'), reader('b'), reader('c')])).toThrow(
+        /core table's stream has 3 readers \(a, b, c\); DynamoDB Streams advises at most 2/,
+      );
+    });
 
     it.each(bucketNotifications.map((n) => [`${n.bucket}/${n.prefix}`, n] as const))(
       'objects created under %s invoke their function, whose failures are kept',

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { api } from './helpers.ts';
+import { api, token } from './helpers.ts';
 
-describe('GET /health on the local cloud', () => {
-  it('answers 200 with every component up', async () => {
+describe('GET /health and GET /v1/admin/health on the local cloud', () => {
+  it('answers the public liveness check without touching any component', async () => {
     const { status, json } = await api('/health');
+    expect(status).toBe(200);
+    expect(json).toEqual({ status: 'ok' });
+  });
+
+  it('answers the deep probe to national admins only, with every component up', async () => {
+    expect((await api('/v1/admin/health')).status).toBe(401);
+    expect((await api('/v1/admin/health', { token: await token('province-admin') })).status).toBe(403);
+    const { status, json } = await api('/v1/admin/health', { token: await token('national-admin') });
     expect(status).toBe(200);
     expect(json.status).toBe('ok');
     for (const component of ['dynamodb', 's3', 'stepFunctions', 'scheduler', 'mail']) {

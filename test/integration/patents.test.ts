@@ -59,6 +59,8 @@ describe('patents as JSON, and the inventory review', () => {
   it('self-assessment, submit, approve: the patent enters the conversion pool and the inventoried event is recorded once', async () => {
     const cells = demoInventoryRows(1, { seed: 23, serialBase: 6200 })[0]!;
     cells[templateHeaders.indexOf('转化意愿')] = '许可';
+    // A department user acts only on its own department's patents.
+    cells[templateHeaders.indexOf('所属院系')] = '材料学院';
     const number = cells[0]!;
     expect((await api('/v1/patents', { method: 'POST', token: staff, body: row(cells) })).status).toBe(201);
     const edited = await api(`/v1/patents/ZL${number}/self-assessment`, {
@@ -150,6 +152,7 @@ describe('reading patents', () => {
     const staff = await token('institution', { org: uscc2 });
     const rows = demoInventoryRows(6, { seed: 31, serialBase: 7000 }).map(row);
     rows[0]!.转化意愿 = '许可';
+    rows[0]!.所属院系 = 'd';
     expect(
       (await api('/v1/patents:batch', { method: 'POST', token: staff, body: { rows } })).json.rowsAccepted,
     ).toBe(6);

@@ -8,6 +8,7 @@ export function apiEvent(options: {
   body?: unknown;
   query?: Record<string, string>;
   pathParameters?: Record<string, string>;
+  /** The authorizer's claims; a Cognito ID token's `token_use: id` is added unless given. */
   claims?: Record<string, string>;
 }): APIGatewayProxyEventV2 {
   const routeKey = options.routeKey ?? `${options.method} ${options.path}`;
@@ -22,7 +23,9 @@ export function apiEvent(options: {
     requestContext: {
       accountId: '123456789012',
       apiId: 'api-id',
-      ...(options.claims ? { authorizer: { jwt: { claims: options.claims, scopes: null } } } : {}),
+      ...(options.claims
+        ? { authorizer: { jwt: { claims: { token_use: 'id', ...options.claims }, scopes: null } } }
+        : {}),
       domainName: 'api.example.org',
       domainPrefix: 'api',
       http: {

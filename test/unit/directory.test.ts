@@ -3,7 +3,7 @@ import {
   ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +13,8 @@ import {
   devUsersFromEnv,
   dynamoReportOptOuts,
   localAdminUsers,
+  registeredAdminProfile,
+  registeredAdminUsers,
 } from '../../functions/shared/directory.ts';
 import { devUsers } from '../../infra/local/dev-users.ts';
 
@@ -107,5 +109,45 @@ describe('admin directory', () => {
     expect((await local.listAdminUsers()).length).toBe(devUsers.length);
     expect(devUsersFromEnv({})).toBeUndefined();
     await expect(configuredAdminUsers({})).rejects.toThrow(/readsUserDirectory/);
+  });
+});
+
+describe('registered admin users (identity=oidc: no directory API)', () => {
+  it('an admin registering preferences is given a profile in gsi1 ADMINS; others are not', () => {
+    expect(
+      registeredAdminProfile({
+        sub: 's-1',
+        roles: ['province-admin'],
+        email: 'p@example.cn',
+        name: '省管理员',
+        provinceCode: '110000',
+      }),
+    ).toEqual({
+      gsi1pk: 'ADMINS',
+      gsi1sk: 's-1',
+      role: 'province-admin',
+      email: 'p@example.cn',
+      name: '省管理员',
+      provinceCode: '110000',
+    });
+    expect(registeredAdminProfile({ sub: 'e', roles: ['enterprise'] })).toEqual({});
+  });
+
+  it('lists the registered admins across pages', async () => {
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({
+        Items: [{ sub: 'n-1', role: 'national-admin', email: 'n@example.cn' }],
+        LastEvaluatedKey: { pk: 'x' },
+      })
+      .resolvesOnce({ Items: [{ sub: 'p-1', role: 'province-admin', provinceCode: '310000' }] });
+    await expect(registeredAdminUsers(documents, 'core').listAdminUsers()).resolves.toEqual([
+      { sub: 'n-1', role: 'national-admin', email: 'n@example.cn', name: undefined, provinceCode: undefined },
+      { sub: 'p-1', role: 'province-admin', email: undefined, name: undefined, provinceCode: '310000' },
+    ]);
+    expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({
+      IndexName: 'gsi1',
+      ExpressionAttributeValues: { ':pk': 'ADMINS' },
+    });
   });
 });

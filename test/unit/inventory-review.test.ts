@@ -29,6 +29,7 @@ function memoryStore(patent: Partial<ReviewedPatent> = {}) {
     legalStatus: 'valid',
     conversionIntents: ['license'],
     version: 1,
+    department: '化学学院',
     ...patent,
   };
   const changes: ReviewChange[] = [];
@@ -46,6 +47,25 @@ function memoryStore(patent: Partial<ReviewedPatent> = {}) {
   return { store, item, changes };
 }
 const now = () => new Date('2026-11-25T00:00:00Z');
+
+describe('department scope', () => {
+  it('a department user cannot edit, submit or even see another department’s patent of its institution (404), nor review any', async () => {
+    const { store, item, changes } = memoryStore({ department: '材料学院' });
+    await expect(
+      submitSelfAssessment({ store, now }, department, item.applicationNumber, { trl: 5 }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      reviewInventory({ store, now }, department, item.applicationNumber, { action: 'submit' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(changes).toHaveLength(0);
+    // Its own department's patent: allowed.
+    const own = memoryStore({ department: '化学学院' });
+    await reviewInventory({ store: own.store, now }, department, own.item.applicationNumber, {
+      action: 'submit',
+    });
+    expect(own.changes).toHaveLength(1);
+  });
+});
 
 describe('inventory review', () => {
   it('draft -> submitted (department) -> approved (reviewer): screened into the conversion pool, inventoried event recorded', async () => {

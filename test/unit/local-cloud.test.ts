@@ -76,6 +76,7 @@ describe('local API Gateway', () => {
       sub: 'u',
       'cognito:groups': ['institution', 'expert'],
       'custom:uscc': '12100000400000624D',
+      token_use: 'id',
       exp: 1,
     });
     expect(claims['cognito:groups']).toBe('[institution expert]');
@@ -84,7 +85,9 @@ describe('local API Gateway', () => {
       roles: ['institution', 'expert'],
       orgUscc: '12100000400000624D',
     });
-    expect(() => callerFromClaims({ sub: 'u', 'cognito:groups': '[admins]' })).toThrow(/no role group/);
+    expect(() => callerFromClaims({ sub: 'u', 'cognito:groups': '[admins]', token_use: 'id' })).toThrow(
+      /no role group/,
+    );
   });
 });
 

@@ -32,7 +32,9 @@ const names: DeploymentNames = {
   workflowArn: (w) => `arn:aws:states:us-east-1:000000000000:stateMachine:patents-local-${w}`,
   scheduleGroup: 'patents-local',
   mail: { transport: 'outbox', from: 'noreply@patents.local', outboxDir: '/tmp/outbox' },
+  identity: { provider: 'cognito' },
   directory: { devUsers: '[]' },
+  cursorSigning: { key: 'k'.repeat(43) },
 };
 const logical = (physical: string) => physical.replace(/^patents-local-/, '') as never;
 
@@ -219,7 +221,7 @@ describe('Step Functions as AWS answers it', () => {
     const allowed = await call(
       'StartExecution',
       { stateMachineArn: pipeline, input: '{}' },
-      signedBy('startPipeline'),
+      signedBy('fanOutCoreStream'),
     );
     expect(allowed.status).toBe(200);
   });
@@ -265,8 +267,8 @@ describe('stream filters the emulation cannot evaluate are refused', () => {
           consumers: [
             {
               table: 'core',
-              function: 'startPipeline',
-              filterPattern: pattern,
+              function: 'fanOutCoreStream',
+              filterPatterns: [pattern],
               batchSize: 1,
               retryAttempts: 0,
             },
@@ -279,6 +281,7 @@ describe('stream filters the emulation cannot evaluate are refused', () => {
 
   it('the declared filters are all supported', async () => {
     const { streamConsumers } = await import('../../infra/resources.ts');
-    for (const consumer of streamConsumers) expect(unsupportedFilter(consumer.filterPattern)).toBeUndefined();
+    for (const consumer of streamConsumers)
+      for (const pattern of consumer.filterPatterns) expect(unsupportedFilter(pattern)).toBeUndefined();
   });
 });

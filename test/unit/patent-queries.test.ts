@@ -11,6 +11,7 @@ import {
   type PatentQueryStore,
   type StoredPatent,
 } from '../../functions/patents/patent-queries.ts';
+import { InvalidCursorError } from '../../functions/shared/cursor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../functions/shared/errors.ts';
 import { withApplicationCheck } from '../../schemas/codes/application-number.ts';
 import type { Institution } from '../../schemas/institution.ts';
@@ -410,13 +411,13 @@ describe('listPatents pagination', () => {
         nationalAdmin,
         query({ limit: 2, patentType: 'invention', cursor: first.nextCursor }),
       ),
-    ).rejects.toBeInstanceOf(ValidationError);
+    ).rejects.toBeInstanceOf(InvalidCursorError);
     await expect(
       listPatents(deps(), beijingAdmin, query({ limit: 2, patentType: 'design', cursor: first.nextCursor })),
     ).rejects.toThrow(/request the first page again/);
     await expect(
       listPatents(deps(), nationalAdmin, query({ cursor: 'not-a-cursor' })),
-    ).rejects.toBeInstanceOf(ValidationError);
+    ).rejects.toBeInstanceOf(InvalidCursorError);
     // the same listing with another page size is fine
     await expect(
       listPatents(deps(), nationalAdmin, query({ limit: 5, patentType: 'design', cursor: first.nextCursor })),

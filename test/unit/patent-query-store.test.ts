@@ -1,4 +1,5 @@
 /** The DynamoDB adapters of the patent queries, with the document client mocked (aws-sdk-client-mock). */
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -10,7 +11,7 @@ import {
   metricsCoverageCounter,
   patentFilterExpression,
 } from '../../functions/patents/patent-query-store.ts';
-import { ValidationError } from '../../functions/shared/errors.ts';
+import { InvalidCursorError } from '../../functions/shared/cursor.ts';
 import { withApplicationCheck } from '../../schemas/codes/application-number.ts';
 import { strategicIndustries } from '../../schemas/codes/ipc.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
@@ -52,7 +53,10 @@ function item(uscc: string, serial: number, fields: Record<string, unknown> = {}
 }
 const gsi1Key = (i: ReturnType<typeof item>) => ({ pk: i.pk, sk: i.sk, gsi1pk: i.gsi1pk, gsi1sk: i.gsi1sk });
 const gsi2Key = (i: ReturnType<typeof item>) => ({ pk: i.pk, sk: i.sk, gsi2pk: i.gsi2pk, gsi2sk: i.gsi2sk });
-const decode = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+// A cursor is `<base64url JSON key>.<HMAC>`; `encode` makes an unsigned one, as a forger would.
+const decode = (cursor: string) => ({
+  k: JSON.parse(Buffer.from(cursor.split('.')[0]!, 'base64url').toString('utf8')),
+});
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
 describe('dynamoPatentQueryStore.get', () => {
@@ -144,11 +148,11 @@ describe('dynamoPatentQueryStore.readPage', () => {
     const store = dynamoPatentQueryStore(documents, table);
     const foreign = gsi1Key(item('121100004000018521', 1));
     await expect(store.readPage({ index: 'institution', uscc: A }, {}, foreign, 200)).rejects.toBeInstanceOf(
-      ValidationError,
+      InvalidCursorError,
     );
     await expect(
       store.readPage({ index: 'institution', uscc: A }, {}, { ...gsi1Key(item(A, 1)), extra: 'x' }, 200),
-    ).rejects.toBeInstanceOf(ValidationError);
+    ).rejects.toBeInstanceOf(InvalidCursorError);
     expect(ddb.calls()).toHaveLength(0);
   });
 });
@@ -257,7 +261,7 @@ describe('listPatents over DynamoDB: the continuation loop', () => {
     ddb.reset();
     await expect(
       listPatents(deps, institutionUser(A), { limit: 1, cursor: encode(decoded) }),
-    ).rejects.toBeInstanceOf(ValidationError);
+    ).rejects.toBeInstanceOf(InvalidCursorError);
     expect(ddb.calls()).toHaveLength(0);
   });
 });

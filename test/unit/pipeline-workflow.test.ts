@@ -8,10 +8,15 @@ import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { type PipelineEvent, pipelineHandledEvents, stageOf } from '../../functions/pipeline/events.ts';
+import { substitute } from '../../infra/local/step-functions.ts';
+import { lambdaInvokeArn, workflowVariables } from '../../infra/resources/declarations.ts';
 import { pipelineWorkflows } from '../../infra/resources/pipeline.ts';
 
 const text = readFileSync('workflows/patent-pipeline.asl.json', 'utf8');
-const definition = JSON.parse(text) as { States: Record<string, Record<string, unknown>> };
+// As deployed in the aws partition: the invoke integration's variable substituted.
+const definition = JSON.parse(
+  substitute(text, { [workflowVariables.lambdaInvoke]: lambdaInvokeArn('aws') }),
+) as { States: Record<string, Record<string, unknown>> };
 const taskStates = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task');
 
 const event = (type: PipelineEvent['type'], to: PipelineEvent['to']): PipelineEvent => ({
@@ -79,7 +84,7 @@ describe('patent-pipeline workflow', () => {
   it('keeps to JSONPath (the local runner ignores JSONata) and retries and catches every stage task', () => {
     expect(text).not.toMatch(/"QueryLanguage"|"Assign"|\{%/);
     for (const [name, state] of taskStates) {
-      expect(state.Resource, name).toBe('arn:aws:states:::lambda:invoke');
+      expect(state.Resource, name).toBe(lambdaInvokeArn('aws'));
       if (name === 'RecordFailure') continue;
       expect(state.Retry, name).toEqual([
         { ErrorEquals: ['IllegalTransitionError'], MaxAttempts: 0 },
@@ -95,8 +100,11 @@ describe('patent-pipeline workflow', () => {
         { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
       ]);
     }
-    // Every ${Variable} is a declared task function, and every declared one is used.
-    const variables = [...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]).sort();
+    // Every ${Variable} but the invoke integration is a declared task function, and every declared one is used.
+    const variables = [...text.matchAll(/\$\{(\w+)\}/g)]
+      .map((m) => m[1])
+      .filter((v) => v !== 'LambdaInvoke')
+      .sort();
     expect(variables).toEqual(Object.keys(pipelineWorkflows['patent-pipeline'].tasks).sort());
   });
 

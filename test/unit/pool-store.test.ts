@@ -1,11 +1,12 @@
 /** The DynamoDB adapter of the pool feed, with the document client mocked (aws-sdk-client-mock). */
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { poolFeed } from '../../functions/pool/pool-feed.ts';
 import { dynamoPoolStore, poolFilter } from '../../functions/pool/pool-store.ts';
-import { ValidationError } from '../../functions/shared/errors.ts';
+import { InvalidCursorError } from '../../functions/shared/cursor.ts';
 import { poolFeedQuerySchema } from '../../schemas/pool.ts';
 import { beijingAdmin } from '../support/callers.ts';
 
@@ -72,10 +73,10 @@ describe('dynamoPoolStore.readPage', () => {
   it('a start key of another partition, or with extra attributes, is refused before any read', async () => {
     const store = dynamoPoolStore(documents, table);
     const other = { ...keyOf(item(1)), gsi2pk: 'PROV#310000#PAT' };
-    await expect(store.readPage('110000', undefined, other, 10)).rejects.toBeInstanceOf(ValidationError);
+    await expect(store.readPage('110000', undefined, other, 10)).rejects.toBeInstanceOf(InvalidCursorError);
     await expect(
       store.readPage('110000', undefined, { ...keyOf(item(1)), extra: 'x' }, 10),
-    ).rejects.toBeInstanceOf(ValidationError);
+    ).rejects.toBeInstanceOf(InvalidCursorError);
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
   });
 

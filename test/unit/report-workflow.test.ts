@@ -5,8 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
+import { substitute } from '../../infra/local/step-functions.ts';
+import { lambdaInvokeArn, workflowVariables } from '../../infra/resources/declarations.ts';
 
-const definition = JSON.parse(readFileSync('workflows/quarterly-report.asl.json', 'utf8'));
+// As deployed in the aws partition: the invoke integration's variable substituted.
+const definition = JSON.parse(
+  substitute(readFileSync('workflows/quarterly-report.asl.json', 'utf8'), {
+    [workflowVariables.lambdaInvoke]: lambdaInvokeArn('aws'),
+  }),
+);
 const scopes = ['110000', '310000', '440000'];
 
 type Handler = (input: Record<string, unknown>) => Promise<unknown>;

@@ -30,6 +30,8 @@ const A = '202010123456.2';
 const B = '202110234567.X';
 const C = '201910000001.5';
 const enterprise: Caller = { sub: 'ent-user', roles: ['enterprise'], orgUscc: ENT };
+/** The registration status of ENT (a province administrator's decision). */
+let enterpriseStatus = 'verified';
 
 /** Keeps the adapter's conditions that matter here: record Puts once, patent versions, applied markers. */
 function memoryStore() {
@@ -52,7 +54,7 @@ function memoryStore() {
     },
     async enterprise(uscc) {
       return uscc === ENT
-        ? { uscc, name: '北京某某科技有限公司', provinceCode: '110000', status: 'verified' }
+        ? { uscc, name: '北京某某科技有限公司', provinceCode: '110000', status: enterpriseStatus }
         : undefined;
     },
     async deal(id) {
@@ -187,6 +189,54 @@ const license = (extra: Partial<DealInput> = {}): DealInput => ({
   ...extra,
 });
 const inst = institutionUser(INST);
+
+describe('only verified enterprises are parties', () => {
+  it('a rejected or pending enterprise cannot be party to a deal, take an open license or file a product (403)', async () => {
+    await declareOpenLicense(deps, inst, A, {
+      feeStandard: { type: 'lump-sum' as const, amountFen: 10_000_00 },
+      paymentMethod: '一次性支付',
+      startDate: '2026-01-01',
+      endDate: '2028-12-31',
+    });
+    for (const status of ['rejected', 'pending']) {
+      enterpriseStatus = status;
+      try {
+        for (const attempt of [
+          createDeal(deps, inst, license()),
+          takeOpenLicense(deps, enterprise, A, {
+            noticeDate: '2026-05-01',
+            payment: { amountFen: 10_000_00, paidOn: '2026-05-02', reference: 'TX-9' },
+          }),
+          createProduct(deps, enterprise, {} as never),
+        ]) {
+          const error = await attempt.catch((e) => e);
+          expect(error, status).toBeInstanceOf(ForbiddenError);
+          expect(error.message).toContain(status);
+        }
+      } finally {
+        enterpriseStatus = 'verified';
+      }
+    }
+  });
+});
+
+describe('department users do not act for the institution', () => {
+  const departmentUser: Caller = { ...institutionUser(INST), department: '材料学院' };
+  it('may not record a deal or a filing, nor declare an open license (403), and nothing is written', async () => {
+    for (const attempt of [
+      createDeal(deps, departmentUser, license()),
+      recordFiling(deps, departmentUser, 'any-deal', {
+        filingReference: 'x',
+        filedOn: '2026-04-01',
+      } as never),
+      declareOpenLicense(deps, departmentUser, A, {} as never),
+    ]) {
+      const error = await attempt.catch((e) => e);
+      expect(error).toBeInstanceOf(ForbiddenError);
+      expect(error.message).toContain('institution-level');
+    }
+  });
+});
 
 describe('deals', () => {
   it('records a deal: patents move on, the filing clock starts 3 months after the effective date', async () => {

@@ -1,0 +1,58 @@
+/**
+ * Writes item by item (conditional PutItem) need two things BatchWriteItem gave for free: bounded
+ * parallelism and patience with throttling. The SDK retries throttling a few times itself; a large
+ * upload against a cold on-demand table can outlast that, so throttled requests are retried here
+ * with exponential backoff and full jitter before the error is let through.
+ */
+
+const throttlingErrors = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+]);
+
+export function isThrottling(error: unknown): boolean {
+  return error instanceof Error && throttlingErrors.has(error.name);
+}
+
+export interface RetryOptions {
+  attempts?: number;
+  baseMs?: number;
+  maxMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function withThrottlingRetry<T>(send: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const attempts = options.attempts ?? 8;
+  const sleep = options.sleep ?? wait;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!isThrottling(error) || attempt >= attempts) throw error;
+      const cap = Math.min(options.maxMs ?? 2000, (options.baseMs ?? 50) * 2 ** (attempt - 1));
+      await sleep(Math.random() * cap);
+    }
+  }
+}
+
+/** Runs `task` over `items` with at most `limit` in flight; the first failure is thrown after the others settle. */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await task(item);
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}

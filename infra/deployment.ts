@@ -1,0 +1,200 @@
+/**
+ * The deployment choices, read once from CDK context (cdk.json or `-c key=value`) and validated with
+ * errors that say what to pass. Everything that differs between AWS global regions and AWS China
+ * (cn-north-1 / cn-northwest-1, partition aws-cn) is decided here and nowhere else:
+ *
+ * | key | values | meaning |
+ * |---|---|---|
+ * | `stage` | `dev` (default), lowercase letters, digits, dashes | in every physical name |
+ * | `region`, `account` | optional | pin the stacks to an environment (else environment-agnostic) |
+ * | `identity` | `cognito` (default) or `oidc` | who signs the API's bearer tokens |
+ * | `oidcIssuer`, `oidcAudience` | with `identity=oidc` | the issuer URL (https) and the audience(s), comma-separated |
+ * | `claimGroups`, `claimUscc`, `claimProvince`, `claimDepartment` | with `identity=oidc` | claim names of the role groups and tenancy (default: Cognito's names) |
+ * | `mail` | `ses` (default) or `smtp` | how email leaves |
+ * | `mailFrom` | address | sender of every email |
+ * | `mailDomain` | domain | with `mail=ses`: the SES identity domain of `mailFrom` |
+ * | `createMailIdentity` | `false` (default) or `true` | with `mail=ses`: let this stage's stack own the SES domain identity |
+ * | `smtpSecretArn` | optional | with `mail=smtp`: an existing secret; else the stack creates `patents-<stage>/smtp` |
+ * | `alarmEmail` | optional | subscribe this address to the alarms topic |
+ *
+ * Cognito user pools and SES do not exist in AWS China: a stack pinned to a China region refuses
+ * `identity=cognito` and `mail=ses` at synth time instead of failing at deploy time.
+ */
+import type { Node } from 'constructs';
+import {
+  type ClaimNames,
+  cognitoClaimNames,
+  type IdentityProviderKind,
+  identityProviders,
+} from '../schemas/resource-names.ts';
+
+export type IdentityChoice =
+  | { provider: 'cognito' }
+  | { provider: 'oidc'; issuer: string; audience: string[]; claims: ClaimNames };
+
+export type MailChoice =
+  | { transport: 'ses'; mailDomain: string; createMailIdentity: boolean }
+  | { transport: 'smtp'; smtpSecretArn?: string };
+
+export interface Deployment {
+  stage: string;
+  /** The stacks' environment when `region` / `account` are given. */
+  env?: { region?: string; account?: string };
+  identity: IdentityChoice;
+  mail: MailChoice;
+  mailFrom: string;
+  alarmEmail?: string;
+}
+
+export const mailTransports = ['ses', 'smtp'] as const;
+
+/** Regions of the aws-cn partition (no Cognito user pools, no SES). */
+export const isChinaRegion = (region: string | undefined) => region?.startsWith('cn-') ?? false;
+
+/** Thrown for a wrong or missing context value: the message names the key and what to pass. */
+export class DeploymentContextError extends Error {}
+
+export function deploymentFromContext(node: Node): Deployment {
+  const value = (key: string): string | undefined => {
+    const raw: unknown = node.tryGetContext(key);
+    if (raw === undefined || raw === null || raw === '') return undefined;
+    if (typeof raw === 'boolean' || typeof raw === 'number') return String(raw);
+    if (typeof raw !== 'string') throw new DeploymentContextError(`Context "${key}" must be a string`);
+    return raw.trim();
+  };
+  const required = (key: string, why: string): string => {
+    const found = value(key);
+    if (!found) throw new DeploymentContextError(`Context "${key}" is required ${why} (-c ${key}=...)`);
+    return found;
+  };
+  const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+    const found = value(key) ?? fallback;
+    if (!(allowed as readonly string[]).includes(found))
+      throw new DeploymentContextError(
+        `Context "${key}" must be one of ${allowed.join(', ')}, got "${found}"`,
+      );
+    return found as T;
+  };
+  const flag = (key: string): boolean => {
+    const found = value(key) ?? 'false';
+    if (found !== 'true' && found !== 'false')
+      throw new DeploymentContextError(`Context "${key}" must be true or false, got "${found}"`);
+    return found === 'true';
+  };
+
+  const stage = value('stage') ?? 'dev';
+  if (!/^[a-z][a-z0-9-]{0,15}$/.test(stage)) {
+    throw new DeploymentContextError(
+      `Context "stage" must be lowercase letters, digits and dashes (max 16), got "${stage}"`,
+    );
+  }
+  const region = value('region');
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+    throw new DeploymentContextError(
+      `Context "region" must be a region name such as cn-north-1, got "${region}"`,
+    );
+  const account = value('account');
+  if (account !== undefined && !/^\d{12}$/.test(account))
+    throw new DeploymentContextError(`Context "account" must be a 12-digit account id, got "${account}"`);
+  const china = isChinaRegion(region);
+
+  const provider = oneOf<IdentityProviderKind>('identity', identityProviders, 'cognito');
+  let identity: IdentityChoice;
+  if (provider === 'cognito') {
+    if (china)
+      throw new DeploymentContextError(
+        `Cognito user pools do not exist in ${region} (AWS China): deploy with -c identity=oidc -c oidcIssuer=https://... -c oidcAudience=...`,
+      );
+    for (const key of [
+      'oidcIssuer',
+      'oidcAudience',
+      'claimGroups',
+      'claimUscc',
+      'claimProvince',
+      'claimDepartment',
+    ])
+      if (value(key) !== undefined)
+        throw new DeploymentContextError(
+          `Context "${key}" applies to -c identity=oidc only (identity is cognito)`,
+        );
+    identity = { provider };
+  } else {
+    const issuer = required('oidcIssuer', 'with identity=oidc: the token issuer URL (the iss claim)');
+    let url: URL;
+    try {
+      url = new URL(issuer);
+    } catch {
+      throw new DeploymentContextError(`Context "oidcIssuer" must be a URL, got "${issuer}"`);
+    }
+    if (url.protocol !== 'https:')
+      throw new DeploymentContextError(
+        `Context "oidcIssuer" must be an https URL (API Gateway fetches its JWKS over https), got "${issuer}"`,
+      );
+    const audience = required(
+      'oidcAudience',
+      'with identity=oidc: the client id(s) the tokens are issued to (aud)',
+    )
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
+    const claimName = (key: string, fallback: string) => {
+      const name = value(key) ?? fallback;
+      if (/\s/.test(name))
+        throw new DeploymentContextError(`Context "${key}" must be a claim name, got "${name}"`);
+      return name;
+    };
+    identity = {
+      provider,
+      issuer: issuer.replace(/\/+$/, ''),
+      audience,
+      claims: {
+        groups: claimName('claimGroups', cognitoClaimNames.groups),
+        uscc: claimName('claimUscc', cognitoClaimNames.uscc),
+        province: claimName('claimProvince', cognitoClaimNames.province),
+        department: claimName('claimDepartment', cognitoClaimNames.department),
+      },
+    };
+  }
+
+  const mailFrom = required('mailFrom', ': the sender address of every email');
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(mailFrom))
+    throw new DeploymentContextError(`Context "mailFrom" must be an email address, got "${mailFrom}"`);
+  const transport = oneOf('mail', mailTransports, 'ses');
+  let mail: MailChoice;
+  if (transport === 'ses') {
+    if (china)
+      throw new DeploymentContextError(
+        `SES does not exist in ${region} (AWS China): deploy with -c mail=smtp (an SMTP relay; credentials in Secrets Manager)`,
+      );
+    if (value('smtpSecretArn') !== undefined)
+      throw new DeploymentContextError('Context "smtpSecretArn" applies to -c mail=smtp only (mail is ses)');
+    const mailDomain = required('mailDomain', 'with mail=ses: the SES identity domain of mailFrom');
+    const senderDomain = mailFrom.split('@')[1]!.toLowerCase();
+    if (senderDomain !== mailDomain.toLowerCase() && !senderDomain.endsWith(`.${mailDomain.toLowerCase()}`)) {
+      throw new DeploymentContextError(
+        `Context "mailFrom" (${mailFrom}) must be an address in the SES identity domain "${mailDomain}"`,
+      );
+    }
+    mail = { transport, mailDomain, createMailIdentity: flag('createMailIdentity') };
+  } else {
+    if (flag('createMailIdentity'))
+      throw new DeploymentContextError(
+        'Context "createMailIdentity" applies to -c mail=ses only (mail is smtp)',
+      );
+    const smtpSecretArn = value('smtpSecretArn');
+    if (smtpSecretArn !== undefined && !/^arn:aws(-cn|-us-gov)?:secretsmanager:/.test(smtpSecretArn))
+      throw new DeploymentContextError(
+        `Context "smtpSecretArn" must be the full ARN of a Secrets Manager secret, got "${smtpSecretArn}"`,
+      );
+    mail = { transport, ...(smtpSecretArn ? { smtpSecretArn } : {}) };
+  }
+
+  return {
+    stage,
+    ...(region || account ? { env: { ...(region ? { region } : {}), ...(account ? { account } : {}) } } : {}),
+    identity,
+    mail,
+    mailFrom,
+    ...(value('alarmEmail') ? { alarmEmail: value('alarmEmail') } : {}),
+  };
+}

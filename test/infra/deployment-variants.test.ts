@@ -1,0 +1,150 @@
+/**
+ * The deployment variants (infra/deployment.ts), each synthesized through the App with its context
+ * (no bundling) and linted with cfn-lint for the Region it is meant for: 0 errors. AWS China
+ * (cn-north-1: no Cognito user pools, no SES) with a generic OIDC issuer and SMTP mail; the default
+ * (Cognito, SES) in us-east-1. No template of any variant holds a literal `arn:aws:` partition.
+ */
+import { readFileSync } from 'node:fs';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build-app.ts';
+import { templateFiles } from '../../infra/cloud-assembly.ts';
+import { cfnLint } from '../support/aws-artefacts.ts';
+
+const base = {
+  'aws:cdk:bundling-stacks': [],
+  mailFrom: 'noreply@patents.example.cn',
+  mailDomain: 'patents.example.cn',
+};
+const china = {
+  ...base,
+  stage: 'prod',
+  region: 'cn-north-1',
+  identity: 'oidc',
+  oidcIssuer: 'https://idp.example.cn/realms/patents',
+  oidcAudience: 'patents-web',
+  claimGroups: 'groups',
+  claimUscc: 'uscc',
+  claimProvince: 'province',
+  claimDepartment: 'department',
+  mail: 'smtp',
+};
+const global = { ...base, region: 'us-east-1' };
+
+function synth(context: Record<string, unknown>) {
+  const built = buildApp(context);
+  const files = templateFiles(built.app.synth().directory);
+  return { ...built, files };
+}
+
+function lintErrors(files: string[], region: string) {
+  return cfnLint(files, region)
+    .filter((m) => m.Level === 'Error')
+    .map((e) => `${e.Rule.Id} ${e.Filename}:${e.Location.Path.join('/')} ${e.Message}`);
+}
+
+describe.each([
+  ['AWS China: cn-north-1, identity=oidc, mail=smtp', china, 'cn-north-1'],
+  ['AWS global (default): us-east-1, identity=cognito, mail=ses', global, 'us-east-1'],
+] as const)('%s', (_, context, region) => {
+  const { files } = synth(context);
+
+  it('passes cfn-lint for its Region with 0 errors', () => {
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    expect(lintErrors(files, region)).toEqual([]);
+  }, 120_000);
+
+  it('holds no literal arn:aws: partition in any template (ARNs use AWS::Partition)', () => {
+    for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toMatch(/arn:aws[a-z-]*:/);
+  });
+});
+
+describe('the AWS China variant', () => {
+  const { stateful, stateless, files } = synth(china);
+  const statefulTemplate = Template.fromStack(stateful);
+  const statelessTemplate = Template.fromStack(stateless);
+
+  it('has no Cognito and no SES resource, and an SMTP secret instead', () => {
+    const types = new Set(
+      files.flatMap((f) =>
+        Object.values(
+          (JSON.parse(readFileSync(f, 'utf8')) as { Resources?: Record<string, { Type: string }> })
+            .Resources ?? {},
+        ).map((r) => r.Type),
+      ),
+    );
+    expect([...types].filter((t) => /Cognito|SES/.test(t))).toEqual([]);
+    statefulTemplate.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'patents-prod/smtp' });
+  });
+
+  it('authorizes with the OIDC issuer and audience', () => {
+    statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: {
+        Issuer: 'https://idp.example.cn/realms/patents',
+        Audience: ['patents-web'],
+      },
+    });
+  });
+
+  it('tells every function the provider and claim names; mail functions read the secret, never the credentials', () => {
+    const functions = files.flatMap((f) =>
+      Object.values(
+        (
+          JSON.parse(readFileSync(f, 'utf8')) as {
+            Resources?: Record<
+              string,
+              { Type: string; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }
+            >;
+          }
+        ).Resources ?? {},
+      ).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables?.STAGE),
+    );
+    expect(functions.length).toBeGreaterThan(50);
+    for (const fn of functions) {
+      const env = fn.Properties!.Environment!.Variables!;
+      expect(env).toMatchObject({
+        IDENTITY_PROVIDER: 'oidc',
+        CLAIM_GROUPS: 'groups',
+        CLAIM_USCC: 'uscc',
+        CLAIM_PROVINCE: 'province',
+        CLAIM_DEPARTMENT: 'department',
+      });
+      if (env.MAIL_TRANSPORT) {
+        expect(env.MAIL_TRANSPORT).toBe('smtp');
+        expect(env.MAIL_SMTP_SECRET_ARN).toBeDefined();
+        expect(JSON.stringify(env)).not.toMatch(/password/i);
+      }
+      expect(env.USER_POOL_ID).toBeUndefined();
+    }
+  });
+});
+
+describe('the deployment choices refuse what cannot work, with the key to change', () => {
+  it('Cognito or SES in AWS China', () => {
+    expect(() =>
+      buildApp({ ...china, identity: 'cognito', oidcIssuer: undefined, oidcAudience: undefined }),
+    ).toThrow(/Cognito user pools do not exist in cn-north-1/);
+    expect(() => buildApp({ ...china, mail: 'ses' })).toThrow(
+      /SES does not exist in cn-north-1.*-c mail=smtp/,
+    );
+  });
+
+  it('oidc without an https issuer or an audience; unknown values', () => {
+    expect(() => buildApp({ ...global, identity: 'oidc', oidcAudience: 'a' })).toThrow(
+      /"oidcIssuer" is required/,
+    );
+    expect(() =>
+      buildApp({ ...global, identity: 'oidc', oidcIssuer: 'http://idp.example.org', oidcAudience: 'a' }),
+    ).toThrow(/https/);
+    expect(() => buildApp({ ...global, identity: 'oidc', oidcIssuer: 'https://idp.example.org' })).toThrow(
+      /"oidcAudience" is required/,
+    );
+    expect(() => buildApp({ ...global, identity: 'saml' })).toThrow(
+      /"identity" must be one of cognito, oidc/,
+    );
+    expect(() => buildApp({ ...global, mail: 'pigeon' })).toThrow(/"mail" must be one of ses, smtp/);
+    expect(() => buildApp({ ...global, createMailIdentity: 'yes' })).toThrow(/true or false/);
+    expect(() => buildApp({ ...global, claimGroups: 'groups' })).toThrow(/identity=oidc only/);
+  });
+});

@@ -1,0 +1,65 @@
+/** A hostile header row gives a bounded BAD_HEADERS message: the job item that stores it stays far below 400 KB. */
+import { describe, expect, it } from 'vitest';
+import { ingestTable } from '../../functions/intake/ingest.ts';
+import type { TableRow } from '../../functions/intake/table.ts';
+import { UnreadableFileError } from '../../functions/intake/table.ts';
+import { templateHeaders } from '../../infra/local/demo-patents.ts';
+
+const owner = { uscc: '12100000400000624D', provinceCode: '110000' };
+const actor = { sub: 'staff', roles: ['institution' as const] };
+const writer = {
+  writeBatch: async () => {
+    throw new Error('nothing may be written');
+  },
+};
+
+async function badHeaders(header: string[]) {
+  async function* rows(): AsyncGenerator<TableRow> {
+    yield { rowNumber: 1, cells: header };
+  }
+  return ingestTable({ writer, today: '2026-12-05' }, owner, actor, rows()).catch((e) => e);
+}
+
+describe('hostile header rows', () => {
+  it('a million unknown columns: BAD_HEADERS naming 20 of them and how many more, in a few KB', async () => {
+    const header = [...templateHeaders, ...Array.from({ length: 1_000_000 }, (_, i) => `列${i}`)];
+    const error = await badHeaders(header);
+    expect(error).toBeInstanceOf(UnreadableFileError);
+    expect(error.code).toBe('BAD_HEADERS');
+    expect(error.messageEn).toContain('列0, 列1');
+    expect(error.messageEn).toContain('and 999980 more not listed');
+    expect(error.messageZh).toContain('另有 999980 个未列出');
+    expect(Buffer.byteLength(error.messageEn) + Buffer.byteLength(error.messageZh)).toBeLessThan(16_000);
+  });
+
+  it('huge header names are cut, and duplicated columns are bounded too', async () => {
+    const long = `X${'很'.repeat(300_000)}`;
+    const duplicates = Array.from({ length: 5000 }, () => templateHeaders[1]!);
+    const error = await badHeaders([...templateHeaders, long, ...duplicates]);
+    expect(error.code).toBe('BAD_HEADERS');
+    expect(Buffer.byteLength(error.messageEn) + Buffer.byteLength(error.messageZh)).toBeLessThan(16_000);
+    expect(error.messageEn).toContain('…');
+  });
+});
+
+describe('error rows per job', () => {
+  it('lists the first N rows by row number and counts the rest exactly', async () => {
+    const bad = templateHeaders.map(() => 'x');
+    async function* rows(): AsyncGenerator<TableRow> {
+      yield { rowNumber: 1, cells: [...templateHeaders] };
+      for (let i = 0; i < 5000; i++) yield { rowNumber: i + 2, cells: bad };
+    }
+    const result = await ingestTable(
+      { writer, today: '2026-12-05', maxListedRows: 100 },
+      owner,
+      actor,
+      rows(),
+    );
+    expect(result.rowsRejected).toBe(5000);
+    expect(result.errors).toHaveLength(100);
+    expect(result.errors[0]!.row).toBe(2);
+    expect(result.errors.every((e, i) => i === 0 || e.row >= result.errors[i - 1]!.row)).toBe(true);
+    expect(result.errorsNotListed).toBeGreaterThan(0);
+    expect(result.errors.length + result.errorsNotListed!).toBeGreaterThanOrEqual(5000);
+  });
+});
