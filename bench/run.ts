@@ -1,9 +1,10 @@
 /**
  * npm run bench -- <name> [...]: runs the named benchmarks and writes bench/results/<name>.json.
- * Benchmarks measure speed and memory; tests never do. Names: startup, bundles, ingest, matching, pipeline, report.
+ * Benchmarks measure speed and memory; tests never do. Names: startup, api, bundles, ingest, matching, pipeline, report.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchApi } from './api.ts';
 import { benchBundles } from './bundles.ts';
 import { benchIngest } from './ingest.ts';
 import { benchMatching } from './matching.ts';
@@ -13,6 +14,7 @@ import { benchStartup } from './startup.ts';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   startup: benchStartup,
+  api: benchApi,
   bundles: benchBundles,
   ingest: benchIngest,
   matching: benchMatching,

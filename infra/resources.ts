@@ -8,6 +8,7 @@
 
 import type { BucketName, TableName, WorkflowName } from '../schemas/resource-names.ts';
 import { routes as apiRoutes } from '../schemas/routes/index.ts';
+import { type RouteDeclaration, takesCursor } from '../schemas/routes/route.ts';
 import type {
   BucketDeclaration,
   BucketNotificationDeclaration,
@@ -18,6 +19,7 @@ import type {
   TableDeclaration,
   WorkflowDeclaration,
 } from './resources/declarations.ts';
+import type { FunctionTraits } from './resources/environment.ts';
 import { evaluationsFunctions, evaluationsSchedules } from './resources/evaluations.ts';
 import { institutionsFunctions } from './resources/institutions.ts';
 import { intakeBucketNotifications, intakeFunctions, intakeWorkflows } from './resources/intake.ts';
@@ -181,3 +183,13 @@ export const schedules = {
   ...reportsSchedules,
 } as const satisfies Record<string, ScheduleDeclaration>;
 export type ScheduleName = keyof typeof schedules;
+
+/** Functions behind a route that takes a cursor: they sign and check cursors (functions/shared/cursor.ts). */
+const cursorSigningFunctions: ReadonlySet<string> = new Set(
+  (routes as readonly RouteDeclaration[]).filter(takesCursor).map((route) => route.function),
+);
+
+/** What a function does beyond its declaration (functionEnvironment, AppFunction). */
+export function functionTraits(name: string): FunctionTraits {
+  return { signsCursors: cursorSigningFunctions.has(name) };
+}

@@ -2,8 +2,7 @@
  * The one Lambda construct of the system: Node.js 24 on arm64, an ESM bundle built by esbuild, X-Ray
  * tracing, its own log group with a retention, Powertools settings in the environment, and a role
  * that starts empty. Access to a resource is given only through the `bind...` / `allow...` helpers,
- * each of which sets the environment variable the function reads (functions/shared/config.ts),
- * grants the least IAM it needs and acknowledges, with the reason, the cdk-nag findings it causes.
+ * each of which grants the least IAM it needs and acknowledges, with the reason, the cdk-nag findings it causes.
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -16,12 +15,10 @@ import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { identityEnvNames, mailEnvNames } from '../../schemas/resource-names.ts';
-import type { IdentityChoice } from '../deployment.ts';
+import { type DeploymentNames, type FunctionTraits, functionEnvironment } from '../resources/environment.ts';
 import {
   type Access,
   type BucketName,
-  envNames,
   type FunctionDeclaration,
   functionDefaults,
   type TableName,
@@ -37,8 +34,9 @@ export interface AppFunctionProps {
   stage: string;
   /** Keep the log group when the stack is deleted (every stage but 'dev'). */
   retainLogs: boolean;
-  /** Who signs the bearer tokens: the handlers read the claims accordingly (functions/shared/caller.ts). */
-  identity: IdentityChoice;
+  /** Where the declared resources are: the environment comes from functionEnvironment (shared with the local cloud). */
+  names: Omit<DeploymentNames, 'stage' | 'logLevel'>;
+  traits: FunctionTraits;
 }
 
 /** How email leaves (deployment choice `mail`): SES v2 from a domain identity, or an SMTP relay. */
@@ -95,14 +93,8 @@ export class AppFunction extends Construct {
         charset: Charset.UTF8,
         ...nativeBundling(declaration),
       },
-      environment: {
-        STAGE: stage,
-        POWERTOOLS_SERVICE_NAME: 'patents',
-        POWERTOOLS_METRICS_NAMESPACE: 'Patents',
-        POWERTOOLS_LOG_LEVEL: logLevel,
-        NODE_OPTIONS: '--enable-source-maps',
-        ...identityEnvironment(props.identity),
-      },
+      // Every variable, the resources' names included, from the one function the local cloud uses too.
+      environment: functionEnvironment(declaration, { ...props.names, stage, logLevel }, props.traits),
     });
     // Active tracing adds xray:PutTraceSegments / PutTelemetryRecords, which have no resource type.
     acknowledgeWildcardResource(
@@ -115,7 +107,6 @@ export class AppFunction extends Construct {
 
   /** Lets the function read and/or write one table; it learns the table name from `TABLE_<NAME>`. */
   bindTable({ table, name, access }: { table: ITableV2; name: TableName; access: Access }): void {
-    this.lambda.addEnvironment(envNames.table(name), table.tableName);
     if (access === 'read') table.grantReadData(this.lambda);
     else if (access === 'write') table.grantWriteData(this.lambda);
     else table.grantReadWriteData(this.lambda);
@@ -131,7 +122,6 @@ export class AppFunction extends Construct {
 
   /** Lets the function read and/or write one bucket; it learns the bucket name from `BUCKET_<NAME>`. */
   bindBucket({ bucket, name, access }: { bucket: IBucket; name: BucketName; access: Access }): void {
-    this.lambda.addEnvironment(envNames.bucket(name), bucket.bucketName);
     const why = `objects of the ${name} bucket are addressed by key under prefixes decided at run time`;
     const actions: Record<Access, string[]> = {
       read: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
@@ -162,19 +152,13 @@ export class AppFunction extends Construct {
     // stacks, so a reference back would be a cycle between the stacks.
     const stack = Stack.of(this);
     const stateMachineName = workflowStateMachineName(stage, name);
-    const stateMachineArn = stack.formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: stateMachineName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    const stateMachineArn = workflowArn(stack, stage, name);
     const executionsOf = stack.formatArn({
       service: 'states',
       resource: 'execution',
       resourceName: stateMachineName,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    this.lambda.addEnvironment(envNames.workflow(name), stateMachineArn);
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['states:StartExecution', 'states:StartSyncExecution'],
@@ -193,15 +177,12 @@ export class AppFunction extends Construct {
   }
 
   /**
-   * Lets the function send email as `from`: through SES v2 from the system's domain identity, or
-   * through the SMTP relay whose credentials it reads at cold start from the secret (its ARN only is
-   * in the environment, never the credentials).
+   * Lets the function send email as `from` (MAIL_* come from functionEnvironment): through SES v2 from
+   * the system's domain identity, or through the SMTP relay whose credentials it reads at cold start
+   * from the secret (its ARN only is in the environment, never the credentials).
    */
   allowSendMail(sender: MailSender): void {
-    this.lambda.addEnvironment(mailEnvNames.transport, sender.transport);
-    this.lambda.addEnvironment(mailEnvNames.from, sender.from);
     if (sender.transport === 'smtp') {
-      this.lambda.addEnvironment(mailEnvNames.smtpSecretArn, sender.secret.secretArn);
       sender.secret.grantRead(this.lambda);
       return;
     }
@@ -220,17 +201,13 @@ export class AppFunction extends Construct {
    * Lets the function list the administrators (admin directory). Cognito: the members of the user
    * pool's admin groups (`USER_POOL_ID`, cognito-idp:ListUsersInGroup). A generic OIDC issuer has no
    * directory API: the administrators who registered their profile with the API, read from the core
-   * table (`USER_DIRECTORY=registered`; the function must bind the core table).
+   * table (`USER_DIRECTORY=registered`; the function must bind the core table): nothing to grant.
    */
   allowReadUserDirectory(
     directory: { source: 'cognito'; userPoolId: string } | { source: 'registered' },
   ): void {
-    if (directory.source === 'registered') {
-      this.lambda.addEnvironment('USER_DIRECTORY', 'registered');
-      return;
-    }
+    if (directory.source === 'registered') return;
     const { userPoolId } = directory;
-    this.lambda.addEnvironment('USER_POOL_ID', userPoolId);
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['cognito-idp:ListUsersInGroup'],
@@ -247,10 +224,9 @@ export class AppFunction extends Construct {
 
   /**
    * Lets a function that lists sign and check its cursors: it reads the key once per cold start from
-   * the secret named by `CURSOR_SIGNING_SECRET_ARN` (GetSecretValue on that secret only).
+   * the secret named by `CURSOR_SIGNING_SECRET_ARN` (set by functionEnvironment; GetSecretValue on that secret only).
    */
   allowCursorSigning({ secretArn }: { secretArn: string }): void {
-    this.lambda.addEnvironment('CURSOR_SIGNING_SECRET_ARN', secretArn);
     this.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }),
     );
@@ -258,23 +234,20 @@ export class AppFunction extends Construct {
 
   /** Lets the function read the schedule group of the system (health): `SCHEDULE_GROUP`. */
   allowReadSchedules({ group }: { group: IScheduleGroup }): void {
-    this.lambda.addEnvironment('SCHEDULE_GROUP', group.scheduleGroupName);
     this.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['scheduler:GetScheduleGroup'], resources: [group.scheduleGroupArn] }),
     );
   }
 }
 
-/** IDENTITY_PROVIDER and, for a generic OIDC issuer, the claim names (CLAIM_*). */
-function identityEnvironment(identity: IdentityChoice): Record<string, string> {
-  if (identity.provider === 'cognito') return { [identityEnvNames.provider]: 'cognito' };
-  return {
-    [identityEnvNames.provider]: 'oidc',
-    [identityEnvNames.claimGroups]: identity.claims.groups,
-    [identityEnvNames.claimUscc]: identity.claims.uscc,
-    [identityEnvNames.claimProvince]: identity.claims.province,
-    [identityEnvNames.claimDepartment]: identity.claims.department,
-  };
+/** The ARN of a workflow's state machine, by its fixed name (see allowStartWorkflow). */
+export function workflowArn(stack: Stack, stage: string, name: WorkflowName): string {
+  return stack.formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: workflowStateMachineName(stage, name),
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
 
 /** declaration.bundleFiles are copied beside index.mjs (offline: no install step in the asset folder). */

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { extname, join, normalize } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { errorResponse } from '../../functions/shared/error-response.ts';
+import { apiCors } from '../resources/cors.ts';
 import { type DeployedRoute, routes } from '../resources.ts';
 import { claimsAsApiGatewayPassesThem, type DevIssuer } from './issuer.ts';
 import type { LambdaRuntime } from './lambda-runtime.ts';
@@ -45,6 +46,40 @@ export function compileRoutes(list: readonly DeployedRoute[]): CompiledRoute[] {
       .join('/');
     return { route, pattern: new RegExp(`^${source}$`), names };
   });
+}
+
+/** A route's specificity per segment, as API Gateway ranks routes: literal 0, {param} 1, {proxy+} 2. */
+function specificity(path: string): number[] {
+  return path
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => (/^\{\w+\+\}$/.test(segment) ? 2 : segment.includes('{') ? 1 : 0));
+}
+
+/** Orders routes as API Gateway matches them: the most specific route first, not the first declared. */
+export function byPrecedence<T extends { route: DeployedRoute }>(list: T[]): T[] {
+  return [...list].sort((a, b) => {
+    const [x, y] = [specificity(a.route.path), specificity(b.route.path)];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+    return y.length - x.length;
+  });
+}
+
+/** The route API Gateway would choose for a request, or the routes of the path (for a 405). */
+export function matchRoute(compiled: CompiledRoute[], method: string, path: string) {
+  const candidates = compiled.filter((c) => c.pattern.test(path));
+  return { match: candidates.find((c) => c.route.method === method), candidates };
+}
+
+/** API Gateway's answer to a CORS preflight, from the declaration the CDK HTTP API uses too. */
+export function preflightHeaders(origin: string | undefined): Record<string, string> {
+  const anyOrigin = (apiCors.allowOrigins as readonly string[]).includes('*');
+  return {
+    'access-control-allow-origin': anyOrigin ? '*' : (origin ?? ''),
+    'access-control-allow-methods': apiCors.allowMethods.join(','),
+    'access-control-allow-headers': apiCors.allowHeaders.join(','),
+    'access-control-max-age': String(apiCors.maxAgeSeconds),
+  };
 }
 
 function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2) {
@@ -180,11 +215,11 @@ async function serveDocs(path: string, res: ServerResponse): Promise<boolean> {
 }
 
 export function createApiServer(options: {
-  runtime: LambdaRuntime;
+  runtime: Pick<LambdaRuntime, 'invoke'>;
   issuer: DevIssuer;
   log: (line: string) => void;
 }): Server {
-  const compiled = compileRoutes(routes as readonly DeployedRoute[]);
+  const compiled = byPrecedence(compileRoutes(routes as readonly DeployedRoute[]));
   return createServer(async (req, res) => {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -202,20 +237,11 @@ export function createApiServer(options: {
       }
       if (method === 'OPTIONS') {
         status = 204;
-        send(res, {
-          statusCode: 204,
-          headers: {
-            'access-control-allow-origin': req.headers.origin ?? '*',
-            'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
-            'access-control-allow-headers': 'authorization,content-type',
-            'access-control-max-age': '3600',
-          },
-        });
+        send(res, { statusCode: 204, headers: preflightHeaders(req.headers.origin) });
         return;
       }
       const decodedPath = url.pathname;
-      const candidates = compiled.filter((c) => c.pattern.test(decodedPath));
-      const match = candidates.find((c) => c.route.method === method);
+      const { match, candidates } = matchRoute(compiled, method, decodedPath);
       if (!match) {
         const result =
           candidates.length > 0

@@ -2,19 +2,31 @@
  * The embedded local cloud: every stand-in of ARCHITECTURE.md started, wired from infra/resources.ts,
  * and stopped again in order. `npm start` and the integration tests both run it.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { synthesizedFunctions } from '../cloud-assembly.ts';
+import { type DeploymentNames, functionEnvironment } from '../resources/environment.ts';
 import {
   type BucketName,
   bucketNotifications,
   buckets,
-  envNames,
+  type FunctionDeclaration,
   type FunctionName,
+  functionDefaults,
   functions,
+  functionTraits,
   type StreamConsumerDeclaration,
   scheduleGroupName,
   schedules,
@@ -22,10 +34,12 @@ import {
   type TableName,
   tables,
   type WorkflowName,
-  workflows,
+  workflowStateMachineName,
 } from '../resources.ts';
+import { createDynamoGate, createS3Gate, functionAccessKey, type Refusal } from './access.ts';
 import { createApiServer } from './api-gateway.ts';
 import { createControlServer } from './control-server.ts';
+import { devUsers } from './dev-users.ts';
 import { createTables, startDynamoDbLocal, waitForDynamoDb } from './dynamodb-local.ts';
 import { LocalCloudError } from './errors.ts';
 import { DevIssuer } from './issuer.ts';
@@ -43,6 +57,8 @@ export interface LocalCloudOptions {
   dataDir?: string;
   root?: string;
   log?: (line: string) => void;
+  /** Run the synthesized Lambda bundles of this cloud assembly folder (cdk.out) instead of the sources. */
+  bundles?: string;
 }
 
 export interface LocalCloud {
@@ -68,6 +84,22 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolveClose());
     server.closeAllConnections();
   });
+}
+
+/** Each function's synthesized bundle (--bundles): its index.mjs and handler export, from the templates. */
+export function bundleMap(outDir: string): Map<FunctionName, { file: string; handlerName: string }> {
+  const found = new Map(
+    synthesizedFunctions(outDir).map((f) => [
+      f.name,
+      { file: f.bundleFile, handlerName: f.handler.split('.').slice(1).join('.') || 'handler' },
+    ]),
+  );
+  const missing = (Object.keys(functions) as FunctionName[]).filter((name) => !found.has(name));
+  if (missing.length)
+    throw new LocalCloudError(
+      `${outDir} has no bundle for ${missing.join(', ')}: synthesize again (npx cdk synth) after adding functions.`,
+    );
+  return found;
 }
 
 function checkDataDir(dataDir: string) {
@@ -125,34 +157,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     options.inMemory ? undefined : join(dataDir, 'dev-issuer-key.json'),
   );
 
-  // What the CDK stack sets on each function, plus the standard SDK endpoint variables.
-  Object.assign(process.env, {
-    AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: 'S3RVER', // s3rver's fixed account; DynamoDB Local accepts any key
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
-    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodb,
-    AWS_ENDPOINT_URL_S3: endpoints.s3,
-    AWS_ENDPOINT_URL_SFN: endpoints.stepFunctions,
-    AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler,
-    S3_FORCE_PATH_STYLE: 'true',
-    STAGE: stage,
-    SCHEDULE_GROUP: scheduleGroupName(stage),
-    MAIL_TRANSPORT: 'outbox',
-    MAIL_OUTBOX_DIR: outboxDir,
-    MAIL_FROM: process.env.MAIL_FROM ?? 'noreply@patents.local',
-    POWERTOOLS_SERVICE_NAME: 'patents',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    POWERTOOLS_DEV: 'false',
-    // Signs list cursors (functions/shared/cursor.ts); on AWS a Secrets Manager secret. New per start.
-    CURSOR_SIGNING_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'),
-  });
-  for (const name of Object.keys(tables) as TableName[])
-    process.env[envNames.table(name)] = physical.table(name);
-  for (const name of Object.keys(buckets) as BucketName[])
-    process.env[envNames.bucket(name)] = physical.bucket(name);
+  // The host process (stream poller, S3 events, CLIs) only needs the region; functions get their own
+  // environment in their workers (functionEnvironment below).
+  process.env.AWS_REGION = region;
+  const mailFrom = process.env.MAIL_FROM ?? 'noreply@patents.local';
+  const logLevel = process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN';
 
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -191,11 +200,83 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     stops.push(() => s3.close());
 
-    const runtime = new LambdaRuntime(root, stage);
+    // Functions reach DynamoDB and S3 through gates that check each call against their grants
+    // (infra/local/access.ts); Step Functions, Scheduler, SES and Cognito through the control plane.
+    const logicalTable = new Map((Object.keys(tables) as TableName[]).map((t) => [physical.table(t), t]));
+    const logicalBucket = new Map((Object.keys(buckets) as BucketName[]).map((b) => [physical.bucket(b), b]));
+    // Each refusal is logged and kept in <data>/access-denied.log (a grant missing from infra/resources).
+    const onRefusal = (caller: FunctionName, refusal: Refusal) => {
+      const line = `AccessDenied: ${caller} is not granted ${refusal.action} on ${refusal.resource} (infra/resources)`;
+      log(line);
+      appendFileSync(join(dataDir, 'access-denied.log'), `${new Date().toISOString()} ${line}\n`);
+    };
+    const [ddbGatePort, s3GatePort] = [await freePort(), await freePort()];
+    const ddbGate = createDynamoGate({
+      target: endpoints.dynamodb,
+      stage,
+      logicalTable: (name) => logicalTable.get(name),
+      onRefusal,
+    });
+    await listenOrExplain(ddbGate, ddbGatePort, 'local DynamoDB gate');
+    stops.push(() => closeServer(ddbGate));
+    const s3Gate = createS3Gate({
+      target: endpoints.s3,
+      logicalBucket: (name) => logicalBucket.get(name),
+      onRefusal,
+    });
+    await listenOrExplain(s3Gate, s3GatePort, 'local S3 gate');
+    stops.push(() => closeServer(s3Gate));
+    for (const name of Object.keys(functions) as FunctionName[]) s3.allowAccessKey(functionAccessKey(name));
+
+    const workflowArn = (name: WorkflowName) =>
+      `arn:aws:states:${region}:000000000000:stateMachine:${workflowStateMachineName(stage, name)}`;
+    const names: DeploymentNames = {
+      stage,
+      logLevel,
+      table: physical.table,
+      bucket: physical.bucket,
+      workflowArn,
+      scheduleGroup: scheduleGroupName(stage),
+      mail: { transport: 'outbox', from: mailFrom, outboxDir },
+      identity: { provider: 'cognito' },
+      directory: { devUsers: JSON.stringify(devUsers) },
+      // Signs list cursors (functions/shared/cursor.ts); on AWS a Secrets Manager secret. New per start.
+      cursorSigning: { key: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url') },
+    };
+    const runtime = new LambdaRuntime({
+      root,
+      stage,
+      region,
+      bundles: options.bundles ? bundleMap(options.bundles) : undefined,
+      environment: (name) => ({
+        // What Lambda's runtime sets in every environment (credentials naming the function: access.ts).
+        AWS_REGION: region,
+        AWS_DEFAULT_REGION: region,
+        AWS_LAMBDA_FUNCTION_NAME: `patents-${stage}-${name}`,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(
+          (functions[name] as FunctionDeclaration).memoryMb ?? functionDefaults.memoryMb,
+        ),
+        AWS_ACCESS_KEY_ID: functionAccessKey(name),
+        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+        TZ: 'UTC',
+        // The local endpoints, and the local-only switches (no X-Ray daemon, no CloudWatch EMF).
+        AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ddbGatePort}`,
+        AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3GatePort}`,
+        AWS_ENDPOINT_URL_SFN: controlUrl,
+        AWS_ENDPOINT_URL_SCHEDULER: controlUrl,
+        AWS_ENDPOINT_URL_SESV2: controlUrl,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: controlUrl,
+        S3_FORCE_PATH_STYLE: 'true',
+        POWERTOOLS_TRACE_ENABLED: 'false',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        POWERTOOLS_DEV: 'false',
+        // The declared environment: exactly what the CDK construct sets.
+        ...functionEnvironment(functions[name], names, functionTraits(name)),
+      }),
+    });
     const sfn = new LocalStepFunctions({ root, stage, region, runtime, log });
-    for (const name of Object.keys(workflows) as WorkflowName[])
-      process.env[envNames.workflow(name)] = sfn.arn(name);
     await runtime.warm();
+    stops.push(() => runtime.stop());
     stops.push(() => sfn.drain());
 
     // S3 -> Lambda is an asynchronous invoke: Lambda retries a failed event twice.
@@ -277,6 +358,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       issuer,
       scheduleGroup: scheduleGroupName(stage),
       region,
+      stage,
       status: () => ({
         pid: process.pid,
         apiUrl,

@@ -5,6 +5,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { roleSchema } from '../../schemas/roles.ts';
+import { type FunctionDeclaration, type FunctionName, functions, type WorkflowName } from '../resources.ts';
+import { callerOf, checkStepFunctions, refusalMessage } from './access.ts';
 import type { DevIssuer } from './issuer.ts';
 import type { LocalScheduler } from './scheduler.ts';
 import { type Execution, type LocalStepFunctions, SfnError } from './step-functions.ts';
@@ -41,9 +43,41 @@ export function createControlServer(options: {
   issuer: DevIssuer;
   scheduleGroup: string;
   region: string;
+  stage: string;
   status: () => unknown;
 }): Server {
   const { sfn } = options;
+  /** The workflow of a state machine or execution ARN (Standard `:execution:` or Express `:express:`). */
+  const workflowOf = (arn: string): WorkflowName | undefined => {
+    const match = /:(?:stateMachine|execution|express):([^:]+)/.exec(arn);
+    return sfn.list().find((m) => m.arn.endsWith(`:stateMachine:${match?.[1]}`))?.name as
+      | WorkflowName
+      | undefined;
+  };
+  const typeOf = (arn: string) => {
+    const workflow = workflowOf(arn);
+    return workflow ? sfn.list().find((m) => m.name === workflow)!.declaration.type : undefined;
+  };
+  /** What AWS answers for the operations Express workflows do not have (they keep no history). */
+  const refuseExpress = (operation: string, body: Record<string, unknown>) => {
+    const arn = String(body.executionArn ?? body.stateMachineArn ?? '');
+    const type = typeOf(arn);
+    if (operation === 'ListExecutions' && type === 'EXPRESS')
+      throw new SfnError(
+        'StateMachineTypeNotSupported',
+        'This operation is not supported by this type of state machine: EXPRESS',
+      );
+    if (
+      (operation === 'DescribeExecution' || operation === 'GetExecutionHistory') &&
+      arn.includes(':express:')
+    )
+      throw new SfnError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: express'`);
+    if (operation === 'StartSyncExecution' && type === 'STANDARD')
+      throw new SfnError(
+        'StateMachineTypeNotSupported',
+        'This operation is not supported by this type of state machine: STANDARD',
+      );
+  };
   const operations: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
     StartExecution: async (body) => {
       const e = sfn.start(
@@ -123,7 +157,14 @@ export function createControlServer(options: {
             'application/x-amz-json-1.0',
           );
         try {
-          return json(res, 200, await operation(await readJson(req)), 'application/x-amz-json-1.0');
+          const name = target.slice('AWSStepFunctions.'.length);
+          const body = await readJson(req);
+          refuseExpress(name, body);
+          const caller = callerOf(req.headers, url);
+          const refusal = caller && checkStepFunctions(functions[caller], name, body, workflowOf);
+          if (caller && refusal)
+            throw new SfnError('AccessDeniedException', refusalMessage(caller, options.stage, refusal));
+          return json(res, 200, await operation(body), 'application/x-amz-json-1.0');
         } catch (error) {
           if (error instanceof SfnError)
             return json(
@@ -135,9 +176,28 @@ export function createControlServer(options: {
           throw error;
         }
       }
+      // AWS services functions reach only through their grants: SES v2 and Cognito are never granted
+      // locally (mail goes to the outbox, the directory is DEV_USERS), so any call to them is refused.
+      const caller: FunctionName | undefined = callerOf(req.headers, url);
+      const denied = (action: string, resource: string) => {
+        res.writeHead(req.url?.startsWith('/v2/email') || url.pathname.startsWith('/schedule') ? 403 : 400, {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'AccessDeniedException',
+        });
+        const message = caller
+          ? refusalMessage(caller, options.stage, { action, resource })
+          : `not authorized to perform: ${action}`;
+        return res.end(JSON.stringify({ __type: 'AccessDeniedException', message, Message: message }));
+      };
+      if (url.pathname.startsWith('/v2/email')) return denied('ses:SendEmail', '*');
+      if (typeof target === 'string' && target.startsWith('AWSCognitoIdentityProviderService.'))
+        return denied(`cognito-idp:${target.split('.')[1]}`, '*');
       const group = /^\/schedule-groups\/([^/]+)$/.exec(url.pathname);
       if (req.method === 'GET' && group) {
         const name = decodeURIComponent(group[1]!);
+        const groupArn = `arn:aws:scheduler:${options.region}:000000000000:schedule-group/${name}`;
+        if (caller && !(functions[caller] as FunctionDeclaration).readsSchedules)
+          return denied('scheduler:GetScheduleGroup', groupArn);
         if (name !== options.scheduleGroup) {
           res.writeHead(404, {
             'content-type': 'application/json',

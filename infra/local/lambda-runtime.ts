@@ -1,79 +1,257 @@
 /**
- * Runs the functions of infra/resources.ts in this process, as Lambda would: the module's `handler`
- * export, called with the event and a Lambda-shaped context, bounded by the declared timeout.
+ * Runs the functions of infra/resources.ts as Lambda would: each in its own execution environment (a
+ * worker thread, infra/local/lambda-worker.ts) whose process.env holds only what that function gets
+ * in AWS (infra/resources/environment.ts, given by the local cloud), its module's `handler` called with
+ * the event and a Lambda-shaped context, bounded by the declared timeout and memory. Workers are kept
+ * warm in a least-recently-used set (LOCAL_WARM_FUNCTIONS, default 24); a timed-out environment is
+ * discarded, as Lambda discards it.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Context } from 'aws-lambda';
+import { Worker } from 'node:worker_threads';
 import { type FunctionDeclaration, type FunctionName, functionDefaults, functions } from '../resources.ts';
-import { devUsers } from './dev-users.ts';
+import type { InvokeMessage, SerializedError, WorkerInput, WorkerReply } from './lambda-worker.ts';
 
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
+/** Where a function's code is: its source module (default), or its synthesized bundle (--bundles). */
+export interface FunctionCode {
+  file: string;
+  handlerName: string;
+  /** Sources are TypeScript: the worker loads them through tsx, as `npm start` does. */
+  typescript: boolean;
+}
+
+export interface LambdaRuntimeOptions {
+  root: string;
+  stage: string;
+  region: string;
+  /** The whole environment of a function's worker: its declared variables and what Lambda itself sets. */
+  environment: (name: FunctionName) => Record<string, string>;
+  /** Per function, the bundle to run instead of the source. */
+  bundles?: ReadonlyMap<FunctionName, { file: string; handlerName: string }>;
+  /** Warm workers kept at most (LOCAL_WARM_FUNCTIONS, default 24). */
+  maxWarm?: number;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+class FunctionWorker {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  readonly pending = new Map<number, Pending>();
+  retired = false;
+  private next = 0;
+
+  constructor(
+    readonly name: FunctionName,
+    code: FunctionCode,
+    env: Record<string, string>,
+    memoryMb: number,
+    private readonly onGone: (worker: FunctionWorker) => void,
+  ) {
+    this.worker = new Worker(new URL('./lambda-worker.ts', import.meta.url), {
+      env,
+      workerData: {
+        moduleUrl: pathToFileURL(code.file).href,
+        handlerName: code.handlerName,
+        ...(code.typescript
+          ? {}
+          : { runtimeSdkFrom: pathToFileURL(join(import.meta.dirname, '../../package.json')).href }),
+      } satisfies WorkerInput,
+      // This worker module is plain enough for Node's own type stripping; bundles run without tsx.
+      execArgv: code.typescript ? ['--import', tsxLoader()] : [],
+      // Lambda's memory setting bounds the heap of the environment.
+      resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+      name: `lambda:${name}`,
+    });
+    this.worker.unref();
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.worker.on('message', (reply: WorkerReply) => {
+        if (reply.type === 'ready') return resolve();
+        if (reply.type === 'initError') {
+          reject(
+            toError(reply.error, `${name} failed at init (as Lambda reports Runtime.ImportModuleError): `),
+          );
+          return this.retire();
+        }
+        const pending = this.pending.get(reply.id);
+        if (!pending) return;
+        this.pending.delete(reply.id);
+        if (reply.type === 'result') pending.resolve(reply.result);
+        else pending.reject(toError(reply.error));
+        if (this.retired && this.pending.size === 0) void this.worker.terminate();
+      });
+      this.worker.on('error', (error) => {
+        reject(error);
+        for (const pending of this.pending.values()) pending.reject(error);
+        this.pending.clear();
+        this.retire();
+      });
+      this.worker.on('exit', () => {
+        reject(new Error(`${name}: its execution environment exited`));
+        for (const pending of this.pending.values())
+          pending.reject(new Error(`${name}: its execution environment was stopped`));
+        this.pending.clear();
+        this.retired = true;
+        this.onGone(this);
+      });
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  invoke(event: unknown, context: InvokeMessage['context']): Promise<unknown> {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, event, context } satisfies InvokeMessage);
+    });
+  }
+
+  /** Drops the invocation (it timed out): the environment takes no more work and ends when idle. */
+  abandon(id: number) {
+    this.pending.delete(id);
+    this.retire();
+  }
+
+  lastId(): number {
+    return this.next - 1;
+  }
+
+  retire() {
+    if (!this.retired) {
+      this.retired = true;
+      this.onGone(this);
+    }
+    if (this.pending.size === 0) void this.worker.terminate();
+  }
+}
+
+function toError(serialized: SerializedError, prefix = ''): Error {
+  const error = new Error(`${prefix}${serialized.message}`);
+  error.name = serialized.name;
+  if (serialized.stack) error.stack = serialized.stack;
+  return error;
+}
+
+let tsxUrl: string | undefined;
+function tsxLoader(): string {
+  tsxUrl ??= pathToFileURL(join(import.meta.dirname, '../../node_modules/tsx/dist/loader.mjs')).href;
+  return tsxUrl;
+}
 
 export class LambdaRuntime {
-  private readonly loaded = new Map<string, Promise<Handler>>();
-  constructor(
-    private readonly root: string,
-    private readonly stage: string,
-  ) {
-    // The local user directory (functions/shared/directory.ts): what Cognito's groups are in AWS.
-    process.env.DEV_USERS ??= JSON.stringify(devUsers);
+  private readonly warmWorkers = new Map<FunctionName, FunctionWorker>();
+  private readonly all = new Set<FunctionWorker>();
+  private readonly maxWarm: number;
+  started = 0;
+
+  constructor(private readonly options: LambdaRuntimeOptions) {
+    this.maxWarm = Math.max(1, options.maxWarm ?? (Number(process.env.LOCAL_WARM_FUNCTIONS) || 24));
   }
 
-  private load(name: FunctionName): Promise<Handler> {
-    let handler = this.loaded.get(name);
-    if (!handler) {
-      const declaration: FunctionDeclaration = functions[name];
-      handler = import(pathToFileURL(`${this.root}/${declaration.entry}`).href).then(
-        (module: { handler?: Handler }) => {
-          if (typeof module.handler !== 'function')
-            throw new Error(`${declaration.entry} exports no handler`);
-          return module.handler;
-        },
-      );
-      this.loaded.set(name, handler);
-    }
-    return handler;
+  code(name: FunctionName): FunctionCode {
+    const bundle = this.options.bundles?.get(name);
+    if (bundle) return { ...bundle, typescript: false };
+    return { file: join(this.options.root, functions[name].entry), handlerName: 'handler', typescript: true };
   }
 
-  /** Loads every handler now, so that a broken module fails the start, not the first request. */
+  /** Checks that every function's code is there, so that a missing module fails the start. */
   async warm(): Promise<void> {
-    await Promise.all((Object.keys(functions) as FunctionName[]).map((name) => this.load(name)));
+    const missing = (Object.keys(functions) as FunctionName[])
+      .map((name) => this.code(name).file)
+      .filter((file) => !existsSync(file));
+    if (missing.length) throw new Error(`function code missing: ${missing.join(', ')}`);
+  }
+
+  /** The warm workers, least recently used first (for tests and status). */
+  warmFunctions(): FunctionName[] {
+    return [...this.warmWorkers.keys()];
+  }
+
+  private worker(name: FunctionName): FunctionWorker {
+    let worker = this.warmWorkers.get(name);
+    if (worker) {
+      this.warmWorkers.delete(name);
+      this.warmWorkers.set(name, worker);
+      return worker;
+    }
+    const declaration: FunctionDeclaration = functions[name];
+    worker = new FunctionWorker(
+      name,
+      this.code(name),
+      this.options.environment(name),
+      declaration.memoryMb ?? functionDefaults.memoryMb,
+      (gone) => {
+        if (this.warmWorkers.get(name) === gone) this.warmWorkers.delete(name);
+      },
+    );
+    this.all.add(worker);
+    worker.worker.once('exit', () => this.all.delete(worker!));
+    this.started++;
+    this.warmWorkers.set(name, worker);
+    // Beyond the bound, the least recently used idle environments go.
+    for (const [other, candidate] of this.warmWorkers) {
+      if (this.warmWorkers.size <= this.maxWarm) break;
+      if (other !== name && candidate.pending.size === 0) candidate.retire();
+    }
+    return worker;
   }
 
   async invoke(name: FunctionName, event: unknown): Promise<unknown> {
     const declaration: FunctionDeclaration = functions[name];
-    const handler = await this.load(name);
     const timeoutMs = (declaration.timeoutSeconds ?? functionDefaults.timeoutSeconds) * 1000;
+    const worker = this.worker(name);
+    // Init is not part of the invocation's timeout (Lambda bounds it separately, by 10 s; locally the
+    // sources are compiled by tsx on first load, so init gets 60 s here).
+    let initTimer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      worker.ready,
+      new Promise<never>((_, reject) => {
+        initTimer = setTimeout(() => reject(new Error(`${name}: init took more than 60 s`)), 60_000);
+      }),
+    ]).finally(() => clearTimeout(initTimer));
     const deadline = Date.now() + timeoutMs;
-    const functionName = `patents-${this.stage}-${name}`;
-    const context: Context = {
-      callbackWaitsForEmptyEventLoop: false,
-      functionName,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION}:000000000000:function:${functionName}`,
-      memoryLimitInMB: String(declaration.memoryMb ?? functionDefaults.memoryMb),
-      awsRequestId: randomUUID(),
-      logGroupName: `/aws/lambda/${functionName}`,
-      logStreamName: `local/${new Date().toISOString().slice(0, 10)}`,
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-      done: () => undefined,
-      fail: () => undefined,
-      succeed: () => undefined,
-    };
+    const functionName = `patents-${this.options.stage}-${name}`;
     let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Task timed out after ${timeoutMs / 1000} seconds (${name})`)),
+        timeoutMs,
+      );
+    });
     try {
-      return await Promise.race([
-        handler(event, context),
-        new Promise((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`Task timed out after ${timeoutMs / 1000} seconds (${name})`)),
-            timeoutMs,
-          );
-        }),
-      ]);
+      const invocation = worker.invoke(event, {
+        callbackWaitsForEmptyEventLoop: false,
+        functionName,
+        functionVersion: '$LATEST',
+        invokedFunctionArn: `arn:aws:lambda:${this.options.region}:000000000000:function:${functionName}`,
+        memoryLimitInMB: String(declaration.memoryMb ?? functionDefaults.memoryMb),
+        awsRequestId: randomUUID(),
+        logGroupName: `/aws/lambda/${functionName}`,
+        logStreamName: `local/${new Date().toISOString().slice(0, 10)}`,
+        deadline,
+      });
+      const id = worker.lastId();
+      return await Promise.race([invocation, timedOut]).catch((error: Error) => {
+        if (error.message.startsWith('Task timed out')) worker.abandon(id);
+        throw error;
+      });
+    } catch (error) {
+      if ((error as Error).message.startsWith('Task timed out')) worker.retire();
+      throw error;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Ends every execution environment (on stop). */
+  async stop(): Promise<void> {
+    const workers = [...this.all];
+    this.warmWorkers.clear();
+    await Promise.all(workers.map((w) => w.worker.terminate()));
   }
 }

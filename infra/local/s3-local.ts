@@ -3,6 +3,7 @@
  * events turned into the S3 notification events AWS would send (URL-encoded keys, a well-formed ARN).
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
 
@@ -10,7 +11,14 @@ export interface LocalS3 {
   port: number;
   close(): Promise<void>;
   onObjectCreated(listener: (bucket: string, event: S3Event) => void): void;
+  /** Lets s3rver accept requests signed with this access key id (a function's: infra/local/access.ts). */
+  allowAccessKey(accessKeyId: string): void;
 }
+
+/** s3rver knows one account (S3RVER); the functions' own keys are added to it. */
+const s3rverAccounts = createRequire(import.meta.url)('s3rver/lib/models/account.js') as {
+  DUMMY_ACCOUNT: { createKeyPair(accessKeyId: string, secretAccessKey: string): void };
+};
 
 let sequence = 0;
 
@@ -60,5 +68,6 @@ export async function startLocalS3(options: {
     port: options.port,
     close: () => server.close(),
     onObjectCreated: (listener) => listeners.push(listener),
+    allowAccessKey: (accessKeyId) => s3rverAccounts.DUMMY_ACCOUNT.createKeyPair(accessKeyId, 'S3RVER'),
   };
 }

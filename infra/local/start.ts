@@ -2,15 +2,26 @@
  * npm start: the whole system on this machine. Options:
  *   --in-memory   DynamoDB in memory and S3 in a temporary folder (fast; nothing kept)
  *   --no-demo     do not load the demo data into an empty store
+ *   --bundles [dir]  run the synthesized Lambda bundles of a cloud assembly (default cdk.out)
+ *                 instead of the sources (docs/local-cloud.md)
  *   PORT=3000     port of the local API
  *   DATA_DIR=.data  where DynamoDB, S3, the outbox and the dev issuer's key are kept
  * Ctrl-C stops every stand-in (DynamoDB Local's JVM included) and waits for work in flight.
  */
+import { resolve } from 'node:path';
 import { startLocalCloud } from './cloud.ts';
 import { loadDemo } from './demo.ts';
 import { LocalCloudError } from './errors.ts';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const bundlesAt = argv.indexOf('--bundles');
+const bundles =
+  bundlesAt < 0
+    ? undefined
+    : argv[bundlesAt + 1] && !argv[bundlesAt + 1]!.startsWith('--')
+      ? argv[bundlesAt + 1]
+      : 'cdk.out';
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   console.error(`PORT=${process.env.PORT} is not a port number: use e.g. PORT=3000 npm start.`);
@@ -37,6 +48,7 @@ try {
     port,
     inMemory: args.has('--in-memory'),
     dataDir: process.env.DATA_DIR,
+    bundles: bundles ? resolve(bundles) : undefined,
     log: (line) => console.log(line),
   });
   if (stopping) {

@@ -52,6 +52,9 @@ export class SfnError extends Error {
 const lambdaArn = (region: string, stage: string, fn: string) =>
   `arn:aws:lambda:${region}:000000000000:function:patents-${stage}-${fn}`;
 
+/** setTimeout's maximum (2^31 - 1 ms), in whole seconds. */
+export const maxTimerSeconds = Math.floor((2 ** 31 - 1) / 1000);
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Replaces ${Var} as CloudFormation's DefinitionSubstitutions does. */
@@ -99,7 +102,7 @@ export class LocalStepFunctions {
       root: string;
       stage: string;
       region: string;
-      runtime: LambdaRuntime;
+      runtime: Pick<LambdaRuntime, 'invoke'>;
       log: (line: string) => void;
     },
   ) {
@@ -123,6 +126,11 @@ export class LocalStepFunctions {
         const parameters = (state.Parameters ?? {}) as Record<string, Json>;
         const fn = byArn.get(String(parameters.FunctionName ?? state.Resource));
         if (!fn) throw new Error(`${declaration.file}: task state ${stateName} names no declared function`);
+        // AWS bounds a Task only by its own TimeoutSeconds (default 99999999 s), aws-local-stepfunctions
+        // by a default of 60 s: lift that default (to Node's timer maximum, 24.8 days) so that each
+        // Lambda task is bounded by its function's declared timeout alone (LambdaRuntime.invoke).
+        if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined)
+          state.TimeoutSeconds = maxTimerSeconds;
         const viaInvoke = state.Resource === lambdaInvokeArn('aws');
         handlers[stateName] = async (input: Json) => {
           // lambda:invoke hands the function Parameters.Payload and answers { Payload, StatusCode }.
@@ -161,7 +169,11 @@ export class LocalStepFunctions {
 
   start(stateMachineArn: string, inputText = '{}', name: string = randomUUID()): Execution {
     const machine = this.describeMachine(stateMachineArn);
-    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    // Express executions have their own ARN form (and no history or listing in AWS: control-server.ts).
+    const executionArn =
+      machine.declaration.type === 'EXPRESS'
+        ? `${stateMachineArn.replace(':stateMachine:', ':express:')}:${name}:${randomUUID()}`
+        : `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     const existing = this.executions.get(executionArn);
     if (existing) {
       if (existing.input === inputText) return existing;

@@ -15,12 +15,72 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { matchesFilter } from '../../functions/streams/core-stream-filters.ts';
 import type { StreamConsumerDeclaration } from '../resources.ts';
+import { LocalCloudError } from './errors.ts';
 import type { LambdaRuntime } from './lambda-runtime.ts';
 
-/** EventBridge-style pattern match: objects nest, arrays list accepted exact values (the reader applies the same). */
-export const matchesPattern = matchesFilter;
+/**
+ * The filter-pattern operators this emulation evaluates as Lambda does: exact values (strings, numbers,
+ * booleans, null), `prefix`, `exists` and `anything-but` (of exact values). Anything else is refused
+ * when the local cloud starts (`unsupportedFilter`), never silently ignored.
+ */
+const operators = new Set(['prefix', 'exists', 'anything-but']);
+
+/** Why the emulation cannot evaluate a pattern (a path and the reason), or undefined when it can. */
+export function unsupportedFilter(pattern: unknown, path = '$'): string | undefined {
+  if (Array.isArray(pattern)) {
+    if (pattern.length === 0) return `${path}: an empty list matches nothing`;
+    for (const accepted of pattern) {
+      if (accepted === null || ['string', 'number', 'boolean'].includes(typeof accepted)) continue;
+      if (typeof accepted !== 'object' || Array.isArray(accepted))
+        return `${path}: unsupported value ${JSON.stringify(accepted)}`;
+      const keys = Object.keys(accepted);
+      const [operator] = keys;
+      if (keys.length !== 1 || !operator || !operators.has(operator))
+        return `${path}: the operator ${JSON.stringify(accepted)} is not emulated locally (supported: exact values, ${[...operators].join(', ')})`;
+      const value = (accepted as Record<string, unknown>)[operator];
+      if (operator === 'prefix' && typeof value !== 'string') return `${path}: prefix takes a string`;
+      if (operator === 'exists' && typeof value !== 'boolean') return `${path}: exists takes true or false`;
+      if (
+        operator === 'anything-but' &&
+        !(Array.isArray(value) ? value : [value]).every((v) => ['string', 'number'].includes(typeof v))
+      )
+        return `${path}: anything-but takes exact values only locally`;
+    }
+    return undefined;
+  }
+  if (pattern && typeof pattern === 'object') {
+    for (const [key, sub] of Object.entries(pattern)) {
+      const why = unsupportedFilter(sub, `${path}.${key}`);
+      if (why) return why;
+    }
+    return undefined;
+  }
+  return `${path}: a pattern leaf must be a list of accepted values, not ${JSON.stringify(pattern)}`;
+}
+
+function acceptsOne(accepted: unknown, value: unknown): boolean {
+  if (accepted === null || typeof accepted !== 'object') return accepted === value;
+  const [[operator, argument]] = Object.entries(accepted as Record<string, unknown>) as [[string, unknown]];
+  if (operator === 'exists') return argument ? value !== undefined : value === undefined;
+  if (value === undefined) return false;
+  if (operator === 'prefix') return typeof value === 'string' && value.startsWith(argument as string);
+  if (operator === 'anything-but') return !(Array.isArray(argument) ? argument : [argument]).includes(value);
+  return false;
+}
+
+/** EventBridge-style pattern match: objects nest, lists give the accepted values (or operators). */
+export function matchesPattern(pattern: unknown, value: unknown): boolean {
+  if (Array.isArray(pattern)) return pattern.some((accepted) => acceptsOne(accepted, value));
+  if (pattern && typeof pattern === 'object') {
+    if (!value || typeof value !== 'object')
+      return Object.values(pattern).every((sub) => matchesPattern(sub, undefined));
+    return Object.entries(pattern).every(([key, sub]) =>
+      matchesPattern(sub, (value as Record<string, unknown>)[key]),
+    );
+  }
+  return pattern === value;
+}
 
 interface ShardCursor {
   iterator?: string;
@@ -41,12 +101,21 @@ export class StreamsPoller {
       streams: DynamoDBStreamsClient;
       tableName: string;
       consumers: StreamConsumerDeclaration[];
-      runtime: LambdaRuntime;
+      runtime: Pick<LambdaRuntime, 'invoke'>;
       checkpointFile?: string;
       intervalMs?: number;
       log: (line: string) => void;
     },
   ) {
+    for (const consumer of options.consumers) {
+      const why = consumer.filterPatterns
+        .map((pattern) => unsupportedFilter(pattern))
+        .find((reason) => reason !== undefined);
+      if (why)
+        throw new LocalCloudError(
+          `The stream filter of ${consumer.function} (infra/resources) cannot be evaluated locally: ${why}. Extend infra/local/streams.ts or change the filter.`,
+        );
+    }
     if (options.checkpointFile && existsSync(options.checkpointFile)) {
       try {
         this.checkpoint = JSON.parse(readFileSync(options.checkpointFile, 'utf8')) as Record<string, string>;

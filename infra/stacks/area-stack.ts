@@ -15,9 +15,8 @@ import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
-import { type RouteDeclaration, takesCursor } from '../../schemas/routes/route.ts';
 import { pascal } from '../cloud-assembly.ts';
-import { AppFunction } from '../constructs/app-function.ts';
+import { AppFunction, workflowArn } from '../constructs/app-function.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { acknowledgeWildcardResource } from '../constructs/nag.ts';
 import type { OperationsAlarms } from '../constructs/operations-alarms.ts';
@@ -26,7 +25,7 @@ import {
   buckets,
   type FunctionDeclaration,
   type FunctionName,
-  routes,
+  functionTraits,
   type StreamConsumerDeclaration,
   type TableDeclaration,
   type TableName,
@@ -107,16 +106,29 @@ export class AreaStack extends NestedStack {
           };
 
     // Every function behind a list route signs its cursors with the key of the stateful stack's secret.
-    const listingFunctions = new Set<string>(
-      (routes as readonly RouteDeclaration[]).filter(takesCursor).map((route) => route.function),
-    );
     const cursorSigningSecretArn = Fn.importValue(names.cursorSigningSecretArn);
     for (const [name, declaration] of props.functions) {
       const fn = new AppFunction(this, pascal(name), {
         declaration,
         stage: props.stage,
         retainLogs: props.retainLogs,
-        identity,
+        names: {
+          table: (table) => tableRefs[table].tableName,
+          bucket: (bucket) => bucketRefs[bucket].bucketName,
+          workflowArn: (workflow) => workflowArn(this, props.stage, workflow),
+          scheduleGroup: props.scheduleGroup.scheduleGroupName,
+          identity,
+          mail:
+            mailSender.transport === 'ses'
+              ? { transport: 'ses', from: mailFrom }
+              : { transport: 'smtp', from: mailFrom, smtpSecretArn: mailSender.secret.secretArn },
+          directory:
+            identity.provider === 'cognito'
+              ? { userPoolId: Fn.importValue(names.userPoolId) }
+              : { registered: true },
+          cursorSigning: { secretArn: cursorSigningSecretArn },
+        },
+        traits: functionTraits(name),
       });
       for (const [table, access] of entriesOf(declaration.tables ?? {})) {
         fn.bindTable({ table: tableRefs[table], name: table, access });
@@ -125,7 +137,7 @@ export class AreaStack extends NestedStack {
         fn.bindBucket({ bucket: bucketRefs[bucket], name: bucket, access });
       }
       if (declaration.sendsMail) fn.allowSendMail(mailSender);
-      if (listingFunctions.has(name)) fn.allowCursorSigning({ secretArn: cursorSigningSecretArn });
+      if (functionTraits(name).signsCursors) fn.allowCursorSigning({ secretArn: cursorSigningSecretArn });
       if (declaration.readsSchedules) fn.allowReadSchedules({ group: props.scheduleGroup });
       if (declaration.readsUserDirectory)
         fn.allowReadUserDirectory(

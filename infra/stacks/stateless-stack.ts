@@ -6,6 +6,7 @@
  * The parent sees a function only through its area's named ARN output. Nothing here holds data, so
  * the stack can be deleted and redeployed at will; the stateful resources are imported by export name.
  */
+
 import { readFileSync } from 'node:fs';
 import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -37,6 +38,7 @@ import { acknowledge, acknowledgeWildcardResource } from '../constructs/nag.ts';
 import { OperationsAlarms } from '../constructs/operations-alarms.ts';
 import { repoPath } from '../constructs/repo-path.ts';
 import type { Deployment } from '../deployment.ts';
+import { apiCors } from '../resources/cors.ts';
 import {
   bucketNotifications,
   buckets,
@@ -203,12 +205,12 @@ export class StatelessStack extends Stack {
       apiName: `patents-${stage}`,
       description: `Patent revitalization API (${stage})`,
       createDefaultStage: false,
-      // Bearer tokens, no cookies: any origin may call, the token is the credential.
+      // infra/resources/cors.ts: the local API answers preflights from the same declaration.
       corsPreflight: {
-        allowOrigins: ['*'],
-        allowMethods: [CorsHttpMethod.ANY],
-        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
-        maxAge: Duration.hours(1),
+        allowOrigins: [...apiCors.allowOrigins],
+        allowMethods: apiCors.allowMethods.map(() => CorsHttpMethod.ANY),
+        allowHeaders: [...apiCors.allowHeaders],
+        maxAge: Duration.seconds(apiCors.maxAgeSeconds),
       },
     });
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {

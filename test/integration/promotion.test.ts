@@ -7,12 +7,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  ListStateMachinesCommand,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { ListStateMachinesCommand, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
@@ -181,30 +176,21 @@ describe('tiering on the local cloud', () => {
       from: 'evaluated',
       to: 'high-value',
     });
-    expect(tiered.executionArn).toEqual(expect.any(String));
-    const { events: history = [] } = await sfn.send(
-      new GetExecutionHistoryCommand({ executionArn: tiered.executionArn }),
-    );
-    const names = history
-      .filter((e) => e.type === 'TaskStateEntered')
-      .map((e) => e.stateEnteredEventDetails?.name);
-    expect(names).toContain('TierPatent');
-    expect(history.at(-1)?.type).toBe('ExecutionSucceeded');
+    // The pipeline is Express: no execution history in AWS (nor locally). The tiered event above, recorded
+    // by the TierPatent task with the execution's ARN, and the email are the record of the run.
+    expect(tiered.executionArn).toContain(':express:');
 
     // replay the evaluationClosed event: duplicate, nothing changes, no second email
     const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
     const pipeline = stateMachines.find((m) => m.stateMachineArn?.endsWith('-patent-pipeline'))!;
-    const { executionArn } = await sfn.send(
-      new StartExecutionCommand({
+    // Express: run synchronously (AWS has no DescribeExecution for Express executions).
+    const replay = await sfn.send(
+      new StartSyncExecutionCommand({
         stateMachineArn: pipeline.stateMachineArn,
         name: `replay-${Date.now()}`,
         input: JSON.stringify({ event: pipelineEventFromItem(closed) }),
       }),
     );
-    const replay = await eventually(async () => {
-      const e = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      return e.status === 'RUNNING' ? undefined : e;
-    });
     expect(replay.status).toBe('SUCCEEDED');
     expect(replay.output).toContain('duplicate');
     const after = await read();
