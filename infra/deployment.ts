@@ -16,16 +16,27 @@
  * | `createMailIdentity` | `false` (default) or `true` | with `mail=ses`: let this stage's stack own the SES domain identity |
  * | `smtpSecretArn` | optional | with `mail=smtp`: an existing secret; else the stack creates `patents-<stage>/smtp` |
  * | `alarmEmail` | optional | subscribe this address to the alarms topic |
+ * | `portalUrl` | https URL | the web portal, for links in emails (default in cdk.json: an example) |
+ * | `tieringRules` | JSON object (string or cdk.json object) | overrides of the tiering rules (functions/promotion/tiering-rules.ts) |
+ * | `promotionWindowDays` | whole number >= 1 | days a tiered patent stays promoted |
+ * | `serviceProviders` | JSON array (string or cdk.json array) | the agreed service providers (functions/promotion/service-providers.ts) |
+ * | `matchMaxEnterprises`, `matchMaxExperts`, `pushCapPerDay`, `evaluationWindowDays`, `evaluationQuorum`, `evaluationQuorumEnterprises` | whole numbers | matching, push and evaluation (docs/market.md) |
  *
  * Cognito user pools and SES do not exist in AWS China: a stack pinned to a China region refuses
  * `identity=cognito` and `mail=ses` at synth time instead of failing at deploy time.
  */
 import type { Node } from 'constructs';
+import { serviceProviders } from '../functions/promotion/service-providers.ts';
+import { tieringRules } from '../functions/promotion/tiering-rules.ts';
 import {
   type ClaimNames,
   cognitoClaimNames,
   type IdentityProviderKind,
   identityProviders,
+  type SettingName,
+  settingEnvNames,
+  settingNames,
+  wholeNumberSettings,
 } from '../schemas/resource-names.ts';
 
 export type IdentityChoice =
@@ -44,6 +55,8 @@ export interface Deployment {
   mail: MailChoice;
   mailFrom: string;
   alarmEmail?: string;
+  /** Programme settings handed to the functions that read them (functionEnvironment). */
+  settings: Partial<Record<SettingName, string>>;
 }
 
 export const mailTransports = ['ses', 'smtp'] as const;
@@ -196,5 +209,51 @@ export function deploymentFromContext(node: Node): Deployment {
     mail,
     mailFrom,
     ...(value('alarmEmail') ? { alarmEmail: value('alarmEmail') } : {}),
+    settings: settingsFromContext(node),
   };
+}
+
+/**
+ * The programme settings, checked at synth time by the same parsers the functions use, so that a
+ * wrong value fails `cdk synth` with the functions' own message instead of every cold start.
+ */
+function settingsFromContext(node: Node): Partial<Record<SettingName, string>> {
+  const settings: Partial<Record<SettingName, string>> = {};
+  for (const key of settingNames) {
+    const raw: unknown = node.tryGetContext(key);
+    if (raw === undefined || raw === null || raw === '') continue;
+    // cdk.json may hold the JSON settings as objects; -c gives strings.
+    settings[key] = typeof raw === 'object' ? JSON.stringify(raw) : String(raw).trim();
+  }
+  if (settings.portalUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(settings.portalUrl);
+    } catch {
+      url = undefined;
+    }
+    if (url?.protocol !== 'https:')
+      throw new DeploymentContextError(
+        `Context "portalUrl" must be the https URL of the web portal, got "${settings.portalUrl}"`,
+      );
+  }
+  for (const [key, least] of Object.entries(wholeNumberSettings) as Array<[SettingName, number]>) {
+    const given = settings[key];
+    if (given !== undefined && !(/^\d+$/.test(given) && Number(given) >= least))
+      throw new DeploymentContextError(
+        `Context "${key}" must be a whole number >= ${least} (${settingEnvNames[key]}), got "${given}"`,
+      );
+  }
+  const env = Object.fromEntries(
+    Object.entries(settings).map(([key, value]) => [settingEnvNames[key as SettingName], value]),
+  );
+  try {
+    tieringRules(env);
+    serviceProviders(env);
+  } catch (error) {
+    throw new DeploymentContextError(
+      `Context tieringRules / promotionWindowDays / serviceProviders: ${(error as Error).message}`,
+    );
+  }
+  return settings;
 }

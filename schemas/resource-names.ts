@@ -24,6 +24,51 @@ export const envNames = {
   workflow: (name: WorkflowName) => `WORKFLOW_${name.toUpperCase().replace(/-/g, '_')}_ARN`,
 } as const;
 
+/**
+ * Programme settings a deployment may give (CDK context, README "Configuration"), as the environment
+ * variables of the functions that declare them (FunctionDeclaration.settings). Unset: the function's
+ * documented default (the Work Plan's tiering rules, the demo service providers, the example portal).
+ */
+export const settingEnvNames = {
+  /** Partial JSON over the default tiering rules (functions/promotion/tiering-rules.ts). */
+  tieringRules: 'TIERING_RULES',
+  /** Days a tiered patent stays promoted (functions/promotion/tiering-rules.ts). */
+  promotionWindowDays: 'PROMOTION_WINDOW_DAYS',
+  /** JSON array of the agreed service providers (functions/promotion/service-providers.ts). */
+  serviceProviders: 'SERVICE_PROVIDERS',
+  /** The web portal's base URL, for links in emails. */
+  portalUrl: 'PORTAL_URL',
+  /** Matching and push (functions/market/push.ts, docs/market.md). */
+  matchMaxEnterprises: 'MATCH_MAX_ENTERPRISES',
+  matchMaxExperts: 'MATCH_MAX_EXPERTS',
+  pushCapPerDay: 'PUSH_CAP_PER_DAY',
+  evaluationWindowDays: 'EVALUATION_WINDOW_DAYS',
+  /** Evaluation quorum (functions/evaluations/ports.ts). */
+  evaluationQuorum: 'EVALUATION_QUORUM',
+  evaluationQuorumEnterprises: 'EVALUATION_QUORUM_ENTERPRISES',
+} as const;
+export type SettingName = keyof typeof settingEnvNames;
+export const settingNames = Object.keys(settingEnvNames) as SettingName[];
+
+/** The settings each reader module reads: a function that bundles the module declares them all. */
+export const settingGroups = {
+  market: ['matchMaxEnterprises', 'matchMaxExperts', 'pushCapPerDay', 'evaluationWindowDays'],
+  evaluation: ['evaluationQuorum', 'evaluationQuorumEnterprises', 'evaluationWindowDays'],
+  promotion: ['tieringRules', 'promotionWindowDays', 'serviceProviders'],
+  portal: ['portalUrl'],
+} as const satisfies Record<string, readonly SettingName[]>;
+
+/** Whole-number settings and their least value (the rest are JSON or a URL). */
+export const wholeNumberSettings = {
+  promotionWindowDays: 1,
+  matchMaxEnterprises: 1,
+  matchMaxExperts: 1,
+  pushCapPerDay: 1,
+  evaluationWindowDays: 1,
+  evaluationQuorum: 1,
+  evaluationQuorumEnterprises: 0,
+} as const satisfies Partial<Record<SettingName, number>>;
+
 /** Name of the EventBridge Scheduler group holding this system's schedules. */
 export const scheduleGroupName = (stage: string) => `patents-${stage}`;
 
@@ -68,3 +113,8 @@ export const mailEnvNames = {
   from: 'MAIL_FROM',
   smtpSecretArn: 'MAIL_SMTP_SECRET_ARN',
 } as const;
+
+/** The settings of the reader modules a function bundles (its declaration's `settings`). */
+export function settingsOf(...groups: Array<keyof typeof settingGroups>): SettingName[] {
+  return [...new Set(groups.flatMap((group) => settingGroups[group]))];
+}

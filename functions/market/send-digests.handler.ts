@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
+import { portalLink } from '../shared/portal.ts';
 import { logger } from '../shared/powertools.ts';
 import { sendDailyDigests } from './digest.ts';
 import { dynamoDigestStore } from './digest-store.ts';
@@ -14,7 +15,7 @@ export const handler = middy(async (event: { day?: string } = {}) => {
     {
       store,
       now: () => new Date(),
-      inboxUrl: process.env.PORTAL_INBOX_URL ?? 'https://patents.example.org/inbox',
+      inboxUrl: portalLink('inbox'),
     },
     event.day,
   );

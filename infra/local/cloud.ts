@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { type SettingName, settingEnvNames, settingNames } from '../../schemas/resource-names.ts';
 import { synthesizedFunctions } from '../cloud-assembly.ts';
 import { type DeploymentNames, functionEnvironment } from '../resources/environment.ts';
 import {
@@ -242,6 +243,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       directory: { devUsers: JSON.stringify(devUsers) },
       // Signs list cursors (functions/shared/cursor.ts); on AWS a Secrets Manager secret. New per start.
       cursorSigning: { key: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url') },
+      // Programme settings: from the environment of `npm start` (e.g. TIERING_RULES='{...}' npm start).
+      settings: localSettings(),
     };
     const runtime = new LambdaRuntime({
       root,
@@ -415,4 +418,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     if (scratch) rmSync(scratch, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** The programme settings given to `npm start` as environment variables (README "Configuration"). */
+function localSettings(): Partial<Record<SettingName, string>> {
+  const settings: Partial<Record<SettingName, string>> = {};
+  for (const name of settingNames) {
+    const value = process.env[settingEnvNames[name]];
+    if (value?.trim()) settings[name] = value;
+  }
+  return settings;
 }

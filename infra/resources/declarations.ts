@@ -2,6 +2,7 @@
  * The shapes of the declarations in infra/resources.ts and infra/resources/<area>.ts, and the pieces
  * the route declarations of several areas share.
  */
+import type { SettingName } from '../../schemas/resource-names.ts';
 import type { RouteDeclaration } from '../../schemas/routes/route.ts';
 import type { BucketName, FunctionName, TableName, WorkflowName } from '../resources.ts';
 
@@ -41,6 +42,8 @@ export interface FunctionDeclaration {
   readsSchedules?: boolean;
   /** Lists the admin groups of the user pool (cognito-idp:ListUsersInGroup; env USER_POOL_ID). */
   readsUserDirectory?: boolean;
+  /** Programme settings it reads (deployment context -> its environment; schemas/resource-names.ts). */
+  settings?: readonly SettingName[];
   /**
    * Repository files copied beside the bundle's index.mjs (a font, a .wasm), found via import.meta.url.
    * There is deliberately no way to install npm packages into a bundle: that would need the registry at

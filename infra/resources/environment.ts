@@ -10,6 +10,8 @@ import {
   envNames,
   identityEnvNames,
   mailEnvNames,
+  type SettingName,
+  settingEnvNames,
   type TableName,
   type WorkflowName,
 } from '../../schemas/resource-names.ts';
@@ -41,6 +43,8 @@ export interface DeploymentNames {
   directory: { userPoolId: string } | { registered: true } | { devUsers: string };
   /** The HMAC key of list cursors (functions/shared/cursor.ts): AWS: its secret; locally: the key itself. */
   cursorSigning: { secretArn: string } | { key: string };
+  /** The programme settings given to this deployment (unset ones keep the functions' defaults). */
+  settings: Partial<Record<SettingName, string>>;
 }
 
 /** What a function does beyond its declaration's resources. */
@@ -80,6 +84,10 @@ export function functionEnvironment(
     if ('userPoolId' in directory) environment.USER_POOL_ID = directory.userPoolId;
     else if ('registered' in directory) environment.USER_DIRECTORY = 'registered';
     else environment.DEV_USERS = directory.devUsers;
+  }
+  for (const setting of declaration.settings ?? []) {
+    const value = names.settings[setting];
+    if (value !== undefined) environment[settingEnvNames[setting]] = value;
   }
   if (traits.signsCursors) {
     const cursor = names.cursorSigning;

@@ -1,5 +1,6 @@
 /** Evaluations: submitting, reading, evaluation windows, weekly feedback. Joined with the other areas in infra/resources.ts. */
 
+import { settingsOf } from '../../schemas/resource-names.ts';
 import type { FunctionDeclaration, ScheduleDeclaration } from './declarations.ts';
 
 export const evaluationsFunctions = {
@@ -8,22 +9,26 @@ export const evaluationsFunctions = {
     description:
       'PUT /v1/patents/{applicationNumber}/evaluations/mine: an enterprise or expert evaluates a conversion-pool patent (closes the window on quorum)',
     tables: { core: 'readWrite' },
+    settings: settingsOf('market', 'evaluation'),
   },
   getMyEvaluation: {
     entry: 'functions/evaluations/get-my-evaluation.handler.ts',
     description: 'GET /v1/patents/{applicationNumber}/evaluations/mine: the own evaluation of the caller',
     tables: { core: 'read' },
+    settings: settingsOf('market', 'evaluation'),
   },
   listEvaluations: {
     entry: 'functions/evaluations/list-evaluations.handler.ts',
     description:
       'GET /v1/patents/{applicationNumber}/evaluations: every evaluation and the aggregate (institution, admins)',
     tables: { core: 'read' },
+    settings: settingsOf('market', 'evaluation'),
   },
   declineRequest: {
     entry: 'functions/evaluations/decline-request.handler.ts',
     description: 'POST /v1/inbox/{applicationNumber}/decline: a matched evaluator declines its request',
     tables: { core: 'readWrite' },
+    settings: settingsOf('market', 'evaluation'),
   },
   closeEvaluationWindows: {
     entry: 'functions/evaluations/close-evaluation-windows.handler.ts',
@@ -31,6 +36,7 @@ export const evaluationsFunctions = {
       'Deadline sweep task (workflow deadline-sweep): closes the evaluation windows past their deadline (aggregate, evaluationClosed event)',
     tables: { core: 'readWrite' },
     timeoutSeconds: 900,
+    settings: settingsOf('market', 'evaluation'),
   },
   sendWeeklyFeedback: {
     entry: 'functions/evaluations/send-weekly-feedback.handler.ts',

@@ -1,5 +1,6 @@
 /** Intake: uploads, batch jobs, the batch-ingest workflow, template downloads. Joined with the other areas in infra/resources.ts. */
 
+import { settingsOf } from '../../schemas/resource-names.ts';
 import type {
   BucketNotificationDeclaration,
   FunctionDeclaration,
@@ -14,6 +15,7 @@ export const intakeFunctions = {
     tables: { core: 'readWrite' },
     buckets: { drop: 'read' },
     workflows: ['batch-ingest'],
+    settings: settingsOf('market', 'evaluation'),
   },
   ingestBatchFile: {
     entry: 'functions/intake/ingest-batch-file.handler.ts',
@@ -23,11 +25,13 @@ export const intakeFunctions = {
     buckets: { drop: 'readWrite' },
     timeoutSeconds: 900,
     memoryMb: 1024,
+    settings: settingsOf('market', 'evaluation'),
   },
   failBatchJob: {
     entry: 'functions/intake/fail-batch-job.handler.ts',
     description: 'batch-ingest task: records on the job why it failed',
     tables: { core: 'readWrite' },
+    settings: settingsOf('market', 'evaluation'),
   },
   createUpload: {
     entry: 'functions/intake/create-upload.handler.ts',
@@ -35,12 +39,14 @@ export const intakeFunctions = {
       'POST /v1/uploads: announces a batch file (inventory, enterprises or evaluations) and returns a presigned PUT link and the job id',
     tables: { core: 'readWrite' },
     buckets: { drop: 'write' },
+    settings: settingsOf('market', 'evaluation'),
   },
   getJob: {
     entry: 'functions/intake/get-job.handler.ts',
     description: 'GET /v1/jobs/{jobId}: status, progress and error report link of a batch job',
     tables: { core: 'read' },
     buckets: { drop: 'read' },
+    settings: settingsOf('market', 'evaluation'),
   },
   getInventoryTemplate: {
     entry: 'functions/templates/get-inventory-template.handler.ts',

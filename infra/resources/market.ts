@@ -1,5 +1,6 @@
 /** Market: enterprise and expert pools, matching, push and inbox. Joined with the other areas in infra/resources.ts. */
 
+import { settingsOf } from '../../schemas/resource-names.ts';
 import type { FunctionDeclaration, ScheduleDeclaration } from './declarations.ts';
 
 export const marketFunctions = {
@@ -8,32 +9,38 @@ export const marketFunctions = {
     description:
       'POST /v1/enterprises: an enterprise registers itself (or an admin registers one of its province)',
     tables: { core: 'readWrite' },
+    settings: settingsOf('market'),
   },
   getEnterprise: {
     entry: 'functions/market/get-enterprise.handler.ts',
     description: 'GET /v1/enterprises/{uscc}',
     tables: { core: 'read' },
+    settings: settingsOf('market'),
   },
   listEnterprises: {
     entry: 'functions/market/list-enterprises.handler.ts',
     description: 'GET /v1/enterprises: the enterprises of a province by status (e.g. pending verification)',
     tables: { core: 'read' },
+    settings: settingsOf('market'),
   },
   decideEnterprise: {
     entry: 'functions/market/decide-enterprise.handler.ts',
     description:
       'POST /v1/enterprises/{uscc}/verification: verify (indexes it for matching) or reject with a reason',
     tables: { core: 'readWrite' },
+    settings: settingsOf('market'),
   },
   registerExpert: {
     entry: 'functions/market/register-expert.handler.ts',
     description: 'PUT /v1/experts/me: the profile of an expert and fields (indexed for matching)',
     tables: { core: 'readWrite' },
+    settings: settingsOf('market'),
   },
   rematch: {
     entry: 'functions/market/rematch.handler.ts',
     description: 'POST /v1/patents/{applicationNumber}/matching: match and push again',
     tables: { core: 'readWrite' },
+    settings: settingsOf('market'),
   },
   listInbox: {
     entry: 'functions/market/list-inbox.handler.ts',
@@ -45,6 +52,7 @@ export const marketFunctions = {
     description: 'Schedule: the daily digest of new evaluation requests, one email per evaluator',
     tables: { core: 'readWrite' },
     timeoutSeconds: 300,
+    settings: settingsOf('portal'),
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

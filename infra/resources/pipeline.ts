@@ -4,6 +4,7 @@
  * Joined with the other areas in infra/resources.ts. See docs/pipeline.md.
  */
 
+import { settingsOf } from '../../schemas/resource-names.ts';
 import type { FunctionDeclaration, WorkflowDeclaration } from './declarations.ts';
 
 export const pipelineFunctions = {
@@ -13,6 +14,7 @@ export const pipelineFunctions = {
       'Pipeline task (inventoried into the conversion pool): match, push evaluation requests, open the window (matched)',
     tables: { core: 'readWrite' },
     timeoutSeconds: 60,
+    settings: settingsOf('market'),
   },
   pipelineNotify: {
     entry: 'functions/pipeline/notify-transition.handler.ts',

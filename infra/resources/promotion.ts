@@ -3,6 +3,7 @@
  * promotion expiry, the daily deadline-sweep workflow and its schedule. Joined with the other areas in
  * infra/resources.ts. Tiering rules: functions/promotion/tiering-rules.ts (docs/pipeline.md).
  */
+import { settingsOf } from '../../schemas/resource-names.ts';
 import type { FunctionDeclaration, ScheduleDeclaration, WorkflowDeclaration } from './declarations.ts';
 
 export const promotionFunctions = {
@@ -11,6 +12,7 @@ export const promotionFunctions = {
     description:
       'Pipeline task (evaluationClosed): tiers the evaluated patent by the tiering rules, records tier and inputs (tiered), emails the institution the outcome and feedback',
     tables: { core: 'readWrite' },
+    settings: settingsOf('market', 'evaluation', 'promotion'),
   },
   expirePromotions: {
     entry: 'functions/promotion/expire-promotions.handler.ts',
@@ -18,6 +20,7 @@ export const promotionFunctions = {
       'Deadline sweep task: promotions past their window (gsi3 DUE#promotion) -> promotionExpired (listed), in bounded rounds',
     tables: { core: 'readWrite' },
     timeoutSeconds: 300,
+    settings: settingsOf('market', 'evaluation', 'promotion'),
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

@@ -127,6 +127,7 @@ export class AreaStack extends NestedStack {
               ? { userPoolId: Fn.importValue(names.userPoolId) }
               : { registered: true },
           cursorSigning: { secretArn: cursorSigningSecretArn },
+          settings: props.deployment.settings,
         },
         traits: functionTraits(name),
       });

@@ -148,3 +148,56 @@ describe('the deployment choices refuse what cannot work, with the key to change
     expect(() => buildApp({ ...global, claimGroups: 'groups' })).toThrow(/identity=oidc only/);
   });
 });
+
+describe('programme settings reach exactly the functions that read them', () => {
+  const settings = {
+    portalUrl: 'https://patents.example.cn/portal',
+    tieringRules: { highValue: { minProspectMean: 4.2 } },
+    promotionWindowDays: '120',
+  };
+  const { files } = synth({ ...global, ...settings });
+  const variablesByDescription = new Map<string, Record<string, string>>();
+  for (const file of files) {
+    const template = JSON.parse(readFileSync(file, 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
+    for (const resource of Object.values(template.Resources))
+      if (resource.Type === 'AWS::Lambda::Function')
+        variablesByDescription.set(
+          String(resource.Properties.Description),
+          (resource.Properties.Environment as { Variables?: Record<string, string> } | undefined)
+            ?.Variables ?? {},
+        );
+  }
+  const withVariable = (name: string) =>
+    [...variablesByDescription].filter(([, variables]) => name in variables).map(([d]) => d);
+
+  it('tiering rules and the promotion window: the tiering task and the promotion expiry only', () => {
+    expect(withVariable('TIERING_RULES')).toHaveLength(2);
+    expect(withVariable('PROMOTION_WINDOW_DAYS')).toEqual(withVariable('TIERING_RULES'));
+    for (const description of withVariable('TIERING_RULES')) {
+      expect(description).toMatch(/tier|promotion/i);
+      const variables = variablesByDescription.get(description)!;
+      expect(JSON.parse(variables.TIERING_RULES!)).toEqual(settings.tieringRules);
+      expect(variables.PROMOTION_WINDOW_DAYS).toBe('120');
+    }
+    // Not given: the functions keep their defaults (no variable at all).
+    expect(withVariable('SERVICE_PROVIDERS')).toEqual([]);
+  });
+
+  it('the portal URL: the digest that links to it', () => {
+    expect(withVariable('PORTAL_URL')).toHaveLength(1);
+    expect(withVariable('PORTAL_URL')[0]).toMatch(/digest/);
+  });
+
+  it('a wrong value fails the synth with the setting to fix', () => {
+    expect(() => buildApp({ ...global, portalUrl: 'http://portal.example.cn' })).toThrow(
+      /"portalUrl" must be the https URL/,
+    );
+    expect(() => buildApp({ ...global, tieringRules: '{not json' })).toThrow(
+      /TIERING_RULES is not valid JSON/,
+    );
+    expect(() => buildApp({ ...global, promotionWindowDays: '0' })).toThrow(/PROMOTION_WINDOW_DAYS/);
+    expect(() => buildApp({ ...global, serviceProviders: '[{"id":"x"}]' })).toThrow(/SERVICE_PROVIDERS\[0\]/);
+  });
+});

@@ -35,6 +35,7 @@ const names: DeploymentNames = {
   identity: { provider: 'cognito' },
   directory: { devUsers: '[]' },
   cursorSigning: { key: 'k'.repeat(43) },
+  settings: {},
 };
 const logical = (physical: string) => physical.replace(/^patents-local-/, '') as never;
 
