@@ -17,6 +17,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           setupFiles: ['test/support/setup-unit.ts'],
+          // Some unit tests run a workflow in aws-local-stepfunctions or parse a million-column header:
+          // a few seconds alone, more on a loaded machine. A bound on hangs, not a speed check.
+          testTimeout: 20_000,
           env: {
             POWERTOOLS_DEV: 'false',
             POWERTOOLS_LOG_LEVEL: 'SILENT',

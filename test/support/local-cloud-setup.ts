@@ -72,14 +72,27 @@ export async function stopCli(child: ChildProcess): Promise<number | null> {
   return exited;
 }
 
-export default async function setup(project: TestProject) {
+/**
+ * Starts `npm start` in memory on free ports with its own data folder and provides it as `cloud`;
+ * with `bundles`, running that cloud assembly's synthesized Lambda bundles instead of the sources.
+ * Returns the teardown (SIGINT, then the data folder removed).
+ */
+export async function provideCloud(project: TestProject, bundles?: string): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'patents-it-'));
   const port = await freePort();
-  const child = startCli({ PORT: String(port), DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR' });
-  const cloud = await waitForCloud(child, dataDir);
+  const child = startCli({ PORT: String(port), DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'ERROR' }, [
+    '--in-memory',
+    '--no-demo',
+    ...(bundles ? ['--bundles', bundles] : []),
+  ]);
+  const cloud = await waitForCloud(child, dataDir, 120_000);
   project.provide('cloud', cloud);
   return async () => {
     await stopCli(child);
     rmSync(dataDir, { recursive: true, force: true });
   };
+}
+
+export default function setup(project: TestProject) {
+  return provideCloud(project);
 }
