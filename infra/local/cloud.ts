@@ -44,6 +44,7 @@ import { createTables, startDynamoDbLocal, waitForDynamoDb } from './dynamodb-lo
 import { LocalCloudError } from './errors.ts';
 import { DevIssuer } from './issuer.ts';
 import { LambdaRuntime } from './lambda-runtime.ts';
+import { LocalLogs } from './logs.ts';
 import { freePort, listenOrExplain } from './ports.ts';
 import { startLocalS3 } from './s3-local.ts';
 import { LocalScheduler } from './scheduler.ts';
@@ -64,7 +65,7 @@ export interface LocalCloudOptions {
 export interface LocalCloud {
   apiUrl: string;
   controlUrl: string;
-  endpoints: { dynamodb: string; s3: string; stepFunctions: string; scheduler: string };
+  endpoints: { dynamodb: string; s3: string; stepFunctions: string; scheduler: string; logs: string };
   dataDir: string;
   outboxDir: string;
   stage: string;
@@ -150,6 +151,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     s3: `http://127.0.0.1:${s3Port}`,
     stepFunctions: controlUrl,
     scheduler: controlUrl,
+    logs: controlUrl,
   };
 
   const issuer = await DevIssuer.create(
@@ -274,7 +276,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         ...functionEnvironment(functions[name], names, functionTraits(name)),
       }),
     });
-    const sfn = new LocalStepFunctions({ root, stage, region, runtime, log });
+    // The state machines' log groups (CloudWatch Logs, in memory and bounded: logs.ts).
+    const logs = new LocalLogs();
+    const sfn = new LocalStepFunctions({ root, stage, region, runtime, log, logs });
     await runtime.warm();
     stops.push(() => runtime.stop());
     stops.push(() => sfn.drain());
@@ -354,6 +358,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     const control = createControlServer({
       sfn,
+      logs,
       scheduler,
       issuer,
       scheduleGroup: scheduleGroupName(stage),
