@@ -372,6 +372,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         scheduleRuns: scheduler.runs.slice(-20),
         streamRecordsDelivered: pollers.reduce((n, p) => n + p.delivered, 0),
         executions: sfn.executions.size,
+        workersStarted: runtime.started,
+        warm: runtime.warmFunctions(),
       }),
     });
     await listenOrExplain(control, controlPort, 'local control plane');

@@ -8,6 +8,7 @@
  *   DATA_DIR=.data  where DynamoDB, S3, the outbox and the dev issuer's key are kept
  * Ctrl-C stops every stand-in (DynamoDB Local's JVM included) and waits for work in flight.
  */
+import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { startLocalCloud } from './cloud.ts';
 import { loadDemo } from './demo.ts';
@@ -28,6 +29,31 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   process.exit(1);
 }
 
+/**
+ * Ends the child processes still there once the cloud has stopped. The only ones are tsx's esbuild
+ * services (started when a function's source is compiled for the first time, by the module hooks
+ * thread, which no API reaches): left alone they notice that this process is gone only at their next
+ * ping, about a second later, so a Ctrl-C would leave them running for a while.
+ */
+function endChildren() {
+  let children: number[] = [];
+  try {
+    children = execFileSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return; // none (pgrep answers 1), or no pgrep
+  }
+  for (const pid of children) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 // Signals are taken from the first moment: a Ctrl-C while starting stops what has started so far.
 let cloud: Awaited<ReturnType<typeof startLocalCloud>> | undefined;
 let stopping: string | undefined;
@@ -37,6 +63,7 @@ const stop = async (signal: string) => {
   if (!cloud) return; // still starting: stopped as soon as the start returns
   console.log(`\n${signal}: stopping the local cloud...`);
   await cloud.stop();
+  endChildren();
   console.log('stopped.');
   process.exit(0);
 };
