@@ -2,6 +2,8 @@
  * The embedded local cloud: every stand-in of ARCHITECTURE.md started, wired from infra/resources.ts,
  * and stopped again in order. `npm start` and the integration tests both run it.
  */
+
+import type { ChildProcess } from 'node:child_process';
 import {
   appendFileSync,
   existsSync,
@@ -42,9 +44,10 @@ import { createApiServer } from './api-gateway.ts';
 import { createControlServer } from './control-server.ts';
 import { devUsers } from './dev-users.ts';
 import { createTables, startDynamoDbLocal, waitForDynamoDb } from './dynamodb-local.ts';
-import { LocalCloudError } from './errors.ts';
+import { LocalCloudError, StartStopped } from './errors.ts';
 import { DevIssuer } from './issuer.ts';
 import { LambdaRuntime } from './lambda-runtime.ts';
+import { LocalLogs } from './logs.ts';
 import { freePort, listenOrExplain } from './ports.ts';
 import { startLocalS3 } from './s3-local.ts';
 import { LocalScheduler } from './scheduler.ts';
@@ -60,12 +63,14 @@ export interface LocalCloudOptions {
   log?: (line: string) => void;
   /** Run the synthesized Lambda bundles of this cloud assembly folder (cdk.out) instead of the sources. */
   bundles?: string;
+  /** Stops the start (Ctrl-C while starting): what has started is stopped, the start throws StartStopped. */
+  signal?: AbortSignal;
 }
 
 export interface LocalCloud {
   apiUrl: string;
   controlUrl: string;
-  endpoints: { dynamodb: string; s3: string; stepFunctions: string; scheduler: string };
+  endpoints: { dynamodb: string; s3: string; stepFunctions: string; scheduler: string; logs: string };
   dataDir: string;
   outboxDir: string;
   stage: string;
@@ -129,6 +134,18 @@ function checkDataDir(dataDir: string) {
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const started = performance.now();
+  // A stop while starting ends the wait of the phase under way (DynamoDB Local's readiness above all).
+  const { signal } = options;
+  const interrupted = new Promise<never>((_, reject) => {
+    if (!signal) return;
+    if (signal.aborted) reject(new StartStopped());
+    else signal.addEventListener('abort', () => reject(new StartStopped()), { once: true });
+  });
+  interrupted.catch(() => undefined);
+  const phase = <T>(work: Promise<T>): Promise<T> => {
+    if (signal?.aborted) throw new StartStopped();
+    return signal ? Promise.race([work, interrupted]) : work;
+  };
   const root = options.root ?? resolve(import.meta.dirname, '../..');
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = resolve(options.dataDir ?? join(root, '.data'));
@@ -151,6 +168,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     s3: `http://127.0.0.1:${s3Port}`,
     stepFunctions: controlUrl,
     scheduler: controlUrl,
+    logs: controlUrl,
   };
 
   const issuer = await DevIssuer.create(
@@ -173,26 +191,31 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   try {
     const ddbDir = scratch ? undefined : join(dataDir, 'dynamodb');
-    const java = await startDynamoDbLocal({ port: ddbPort, dataDir: ddbDir });
-    // Last resort: whatever ends this process (a crash included), the JVM goes with it.
-    const killJava = () => java.exitCode === null && java.kill('SIGKILL');
-    process.once('exit', killJava);
-    stops.push(
-      () =>
-        new Promise<void>((done) => {
-          if (java.exitCode !== null) return done();
-          java.once('exit', () => done());
-          java.kill('SIGTERM');
-          setTimeout(() => java.kill('SIGKILL'), 5000).unref();
-        }),
-    );
+    // The JVM is stopped with the rest from the moment it is spawned (a Ctrl-C while it boots too).
+    const onSpawn = (java: ChildProcess) => {
+      // Last resort: whatever ends this process (a crash included), the JVM goes with it.
+      const killJava = () => java.exitCode === null && java.kill('SIGKILL');
+      process.once('exit', killJava);
+      stops.push(
+        () =>
+          new Promise<void>((done) => {
+            if (java.exitCode !== null) return done();
+            java.once('exit', () => done());
+            java.kill('SIGTERM');
+            setTimeout(() => java.kill('SIGKILL'), 5000).unref();
+          }),
+      );
+    };
+    const javaReady = startDynamoDbLocal({ port: ddbPort, dataDir: ddbDir, onSpawn });
+    javaReady.catch(() => undefined); // a stop while it boots ends it: that exit is no error
+    await phase(javaReady);
     const dynamodb = new DynamoDBClient({
       endpoint: endpoints.dynamodb,
       region,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
-    await waitForDynamoDb(dynamodb, ddbDir);
-    await createTables(dynamodb, tables, physical.table);
+    await phase(waitForDynamoDb(dynamodb, ddbDir));
+    await phase(createTables(dynamodb, tables, physical.table));
 
     const s3 = await startLocalS3({
       port: s3Port,
@@ -200,6 +223,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       buckets: Object.keys(buckets).map(physical.bucket),
     });
     stops.push(() => s3.close());
+    await phase(Promise.resolve());
 
     // Functions reach DynamoDB and S3 through gates that check each call against their grants
     // (infra/local/access.ts); Step Functions, Scheduler, SES and Cognito through the control plane.
@@ -277,8 +301,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         ...functionEnvironment(functions[name], names, functionTraits(name)),
       }),
     });
-    const sfn = new LocalStepFunctions({ root, stage, region, runtime, log });
-    await runtime.warm();
+    // The state machines' log groups (CloudWatch Logs, in memory and bounded: logs.ts).
+    const logs = new LocalLogs();
+    const sfn = new LocalStepFunctions({ root, stage, region, runtime, log, logs });
+    await phase(runtime.warm());
     stops.push(() => runtime.stop());
     stops.push(() => sfn.drain());
 
@@ -355,8 +381,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     scheduler.start();
     stops.push(() => scheduler.stop());
 
+    await phase(Promise.resolve());
     const control = createControlServer({
       sfn,
+      logs,
       scheduler,
       issuer,
       scheduleGroup: scheduleGroupName(stage),
@@ -370,6 +398,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         scheduleRuns: scheduler.runs.slice(-20),
         streamRecordsDelivered: pollers.reduce((n, p) => n + p.delivered, 0),
         executions: sfn.executions.size,
+        workersStarted: runtime.started,
+        warm: runtime.warmFunctions(),
       }),
     });
     await listenOrExplain(control, controlPort, 'local control plane');

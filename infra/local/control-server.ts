@@ -1,13 +1,15 @@
 /**
  * The local control plane, on its own port: the Step Functions API (AWS JSON 1.0 protocol, the
- * operations the system and its tests use), EventBridge Scheduler's GetScheduleGroup (REST JSON), and
- * /_local/ endpoints for the CLIs (mint a dev token, fire a schedule now, status).
+ * operations the system and its tests use), CloudWatch Logs' FilterLogEvents on the state machines' log
+ * groups (AWS JSON 1.1), EventBridge Scheduler's GetScheduleGroup (REST JSON), and /_local/ endpoints
+ * for the CLIs (mint a dev token, fire a schedule now, status).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { roleSchema } from '../../schemas/roles.ts';
 import { type FunctionDeclaration, type FunctionName, functions, type WorkflowName } from '../resources.ts';
 import { callerOf, checkStepFunctions, refusalMessage } from './access.ts';
 import type { DevIssuer } from './issuer.ts';
+import { type LocalLogs, LogsError } from './logs.ts';
 import type { LocalScheduler } from './scheduler.ts';
 import { type Execution, type LocalStepFunctions, SfnError } from './step-functions.ts';
 
@@ -39,6 +41,7 @@ function describeExecution(e: Execution) {
 
 export function createControlServer(options: {
   sfn: LocalStepFunctions;
+  logs: LocalLogs;
   scheduler: LocalScheduler;
   issuer: DevIssuer;
   scheduleGroup: string;
@@ -139,6 +142,11 @@ export function createControlServer(options: {
         roleArn: 'arn:aws:iam::000000000000:role/local',
         type: m.declaration.type,
         creationDate: sfn.createdAt,
+        loggingConfiguration: {
+          level: 'ALL',
+          includeExecutionData: true,
+          destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: sfn.logGroupArn(m.name) } }],
+        },
       };
     },
   };
@@ -173,6 +181,29 @@ export function createControlServer(options: {
               { __type: error.type, message: error.message },
               'application/x-amz-json-1.0',
             );
+          throw error;
+        }
+      }
+      if (req.method === 'POST' && typeof target === 'string' && target.startsWith('Logs_20140328.')) {
+        const reply = (status: number, body: unknown) =>
+          json(res, status, body, 'application/x-amz-json-1.1');
+        const caller = callerOf(req.headers, url);
+        const name = target.slice('Logs_20140328.'.length);
+        // No function is granted logs:FilterLogEvents (infra/resources): reading logs is for people and tests.
+        if (caller)
+          return reply(400, {
+            __type: 'AccessDeniedException',
+            message: refusalMessage(caller, options.stage, { action: `logs:${name}`, resource: '*' }),
+          });
+        if (name !== 'FilterLogEvents')
+          return reply(400, {
+            __type: 'UnknownOperationException',
+            message: `${target} is not emulated locally`,
+          });
+        try {
+          return reply(200, options.logs.filter(await readJson(req)));
+        } catch (error) {
+          if (error instanceof LogsError) return reply(400, { __type: error.type, message: error.message });
           throw error;
         }
       }

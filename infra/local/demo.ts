@@ -7,7 +7,7 @@
 import iconv from 'iconv-lite';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import type { LocalCloud } from './cloud.ts';
-import { demoInventoryRows, toCsv } from './demo-patents.ts';
+import { demoInventoryRows, templateHeaders, toCsv } from './demo-patents.ts';
 import { loadTransferDemo } from './demo-transfer.ts';
 
 export const demoEnterprises = [
@@ -177,11 +177,17 @@ export async function loadDemo(cloud: LocalCloud): Promise<string> {
       throw new Error(`demo: the upload job ended ${job.status}: ${JSON.stringify(job.failure ?? {})}`);
     patents += job.rowsAccepted as number;
 
-    // A few reviews, so that every review state shows up.
-    const department = await tokenFor(cloud, 'institution', { org: institution.uscc, department: '科研院' });
+    // A few reviews, so that every review state shows up: each by a user of the patent's own
+    // department (院系), the only department users who may act on it.
     const reviewer = await tokenFor(cloud, 'institution', { org: institution.uscc });
-    const numbers = demoInventoryRows(8, { seed: 100 + i, serialBase: 10_000 * (i + 1) }).map((r) => r[0]!);
-    for (const [n, number] of numbers.entries()) {
+    const departmentColumn = templateHeaders.indexOf('所属院系');
+    const reviewed8 = demoInventoryRows(8, { seed: 100 + i, serialBase: 10_000 * (i + 1) });
+    for (const [n, row] of reviewed8.entries()) {
+      const number = row[0]!;
+      const department = await tokenFor(cloud, 'institution', {
+        org: institution.uscc,
+        department: row[departmentColumn]!,
+      });
       await call(cloud, department, 'PUT', `/v1/patents/${number}/self-assessment`, {
         applicationScenarios: '示范应用场景',
       });

@@ -31,10 +31,16 @@ export function checkJava(): void {
   }
 }
 
-export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<ChildProcess> {
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dataDir?: string;
+  /** Called with the JVM as soon as it is spawned, before it is ready (so that a stop can end it). */
+  onSpawn?: (child: ChildProcess) => void;
+}): Promise<ChildProcess> {
   checkJava();
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child = spawn({ port: options.port, sharedDb: true, path: options.dataDir ?? null, stdio: 'pipe' });
+  options.onSpawn?.(child);
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output = (output + chunk).slice(-4000);

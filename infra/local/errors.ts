@@ -2,3 +2,10 @@
 export class LocalCloudError extends Error {
   override name = 'LocalCloudError';
 }
+
+/** The start was stopped (Ctrl-C) before it finished: what had started is stopped again. */
+export class StartStopped extends Error {
+  constructor() {
+    super('stopped while starting');
+  }
+}

@@ -8,10 +8,11 @@
  *   DATA_DIR=.data  where DynamoDB, S3, the outbox and the dev issuer's key are kept
  * Ctrl-C stops every stand-in (DynamoDB Local's JVM included) and waits for work in flight.
  */
+import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { startLocalCloud } from './cloud.ts';
 import { loadDemo } from './demo.ts';
-import { LocalCloudError } from './errors.ts';
+import { LocalCloudError, StartStopped } from './errors.ts';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -28,15 +29,50 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   process.exit(1);
 }
 
+/**
+ * Ends the child processes still there once the cloud has stopped. The only ones are tsx's esbuild
+ * services (started when a source is compiled for the first time, by the module hooks thread, which
+ * no API reaches): left alone they notice that this process is gone only at their next ping, about a
+ * second later. Waits (at most 2 s) until they are gone, reaped by the thread that started them.
+ */
+async function endChildren() {
+  let children: number[] = [];
+  try {
+    children = execFileSync('pgrep', ['-P', String(process.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return; // none (pgrep answers 1), or no pgrep
+  }
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const pid of children) if (alive(pid)) process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 2000;
+  while (children.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
 // Signals are taken from the first moment: a Ctrl-C while starting stops what has started so far.
 let cloud: Awaited<ReturnType<typeof startLocalCloud>> | undefined;
 let stopping: string | undefined;
+const starting = new AbortController();
 const stop = async (signal: string) => {
   if (stopping) return;
   stopping = signal;
-  if (!cloud) return; // still starting: stopped as soon as the start returns
+  if (!cloud) {
+    // Still starting: the start stops what it has started and throws StartStopped (below).
+    console.log(`\n${signal}: stopping the local cloud while it starts...`);
+    return starting.abort();
+  }
   console.log(`\n${signal}: stopping the local cloud...`);
   await cloud.stop();
+  await endChildren();
   console.log('stopped.');
   process.exit(0);
 };
@@ -50,6 +86,7 @@ try {
     dataDir: process.env.DATA_DIR,
     bundles: bundles ? resolve(bundles) : undefined,
     log: (line) => console.log(line),
+    signal: starting.signal,
   });
   if (stopping) {
     const signal = stopping;
@@ -81,6 +118,11 @@ try {
     ].join('\n'),
   );
 } catch (error) {
+  if (error instanceof StartStopped) {
+    await endChildren();
+    console.log('stopped.');
+    process.exit(0);
+  }
   if (error instanceof LocalCloudError) {
     console.error(`npm start: ${error.message}`);
     process.exit(1);

@@ -2,7 +2,10 @@
  * Local Step Functions: runs the very files in workflows/ with aws-local-stepfunctions, each Task's
  * Lambda bound to the same handler the CDK stack deploys behind it, and keeps each execution's
  * event history in the shape GetExecutionHistory returns. Executions are kept in memory (the last
- * 1,000): as in AWS, lasting state belongs in DynamoDB, never in an execution.
+ * 1,000): as in AWS, lasting state belongs in DynamoDB, never in an execution. As the stack configures
+ * every state machine (`logs: { level: ALL, includeExecutionData: true }`), every history event is
+ * also written to the state machine's log group (infra/local/logs.ts) in the shape Step Functions
+ * writes to CloudWatch Logs: for Express workflows, the only record of what an execution did.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -16,6 +19,7 @@ import {
   workflowVariables,
 } from '../resources.ts';
 import type { LambdaRuntime } from './lambda-runtime.ts';
+import type { LocalLogs } from './logs.ts';
 
 export interface HistoryEvent {
   id: number;
@@ -51,6 +55,34 @@ export class SfnError extends Error {
 
 const lambdaArn = (region: string, stage: string, fn: string) =>
   `arn:aws:lambda:${region}:000000000000:function:patents-${stage}-${fn}`;
+
+/** CloudWatch Logs keeps at most 248 KB of an input or output of a history event (inputDetails.truncated). */
+const maxLoggedPayload = 248 * 1024;
+
+/**
+ * A history event as Step Functions writes it to CloudWatch Logs (level ALL, includeExecutionData):
+ * ids and times as strings, the one `…EventDetails` object as `details`, with inputDetails/outputDetails.
+ */
+export function logRecord(event: HistoryEvent, executionArn: string): Record<string, unknown> {
+  const { id, previousEventId, timestamp, type, ...rest } = event;
+  const details: Record<string, unknown> = { ...((Object.values(rest)[0] as object | undefined) ?? {}) };
+  for (const field of ['input', 'output'] as const) {
+    const value = details[field];
+    if (typeof value !== 'string') continue;
+    const truncated = Buffer.byteLength(value) > maxLoggedPayload;
+    details[field] = truncated ? Buffer.from(value).subarray(0, maxLoggedPayload).toString('utf8') : value;
+    details[`${field}Details`] = { truncated };
+  }
+  return {
+    id: String(id),
+    type,
+    details,
+    previous_event_id: String(previousEventId),
+    event_timestamp: String(Math.round(timestamp * 1000)),
+    execution_arn: executionArn,
+    redrive_count: '0',
+  };
+}
 
 /** setTimeout's maximum (2^31 - 1 ms), in whole seconds. */
 export const maxTimerSeconds = Math.floor((2 ** 31 - 1) / 1000);
@@ -104,6 +136,8 @@ export class LocalStepFunctions {
       region: string;
       runtime: Pick<LambdaRuntime, 'invoke'>;
       log: (line: string) => void;
+      /** Where the history events go (the state machines' log groups); none: not logged. */
+      logs?: LocalLogs;
     },
   ) {
     for (const [name, declaration] of Object.entries(workflows) as Array<[string, WorkflowDeclaration]>) {
@@ -150,7 +184,17 @@ export class LocalStepFunctions {
         }),
         handlers,
       });
+      options.logs?.createGroup(this.logGroupName(name));
     }
+  }
+
+  /** The state machine's log group (the stack names it so, ending with its deployment's id). */
+  logGroupName(workflow: string): string {
+    return `/aws/vendedlogs/states/patents-${this.options.stage}-${workflow}-local`;
+  }
+
+  logGroupArn(workflow: string): string {
+    return `arn:aws:logs:${this.options.region}:000000000000:log-group:${this.logGroupName(workflow)}:*`;
   }
 
   arn(workflow: string): string {
@@ -211,16 +255,26 @@ export class LocalStepFunctions {
         StateMachine: { Id: stateMachineArn, Name: `patents-${this.options.stage}-${machine.name}` },
       } as never,
     });
+    const logGroup = this.logGroupName(machine.name);
+    const minute = new Date().toISOString().slice(0, 16).replace(/[T:]/g, '-');
+    const logStream = `states/patents-${this.options.stage}-${machine.name}/${minute}/${randomUUID().slice(0, 8)}`;
     execution.done = (async () => {
       const record = (type: string, details: Record<string, unknown>) => {
         const id = execution.events.length + 1;
-        execution.events.push({
+        const event: HistoryEvent = {
           id,
           previousEventId: id - 1,
           timestamp: Date.now() / 1000,
           type,
           ...details,
-        });
+        };
+        execution.events.push(event);
+        this.options.logs?.put(
+          logGroup,
+          logStream,
+          Math.round(event.timestamp * 1000),
+          JSON.stringify(logRecord(event, executionArn)),
+        );
       };
       const collect = (async () => {
         for await (const event of run.eventLogs) {

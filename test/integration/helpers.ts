@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 
@@ -82,4 +82,134 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * A history event as Step Functions writes it to a state machine's CloudWatch Logs log group (the
+ * stack logs every event with its execution data): for Express workflows the only record AWS keeps.
+ */
+export interface LoggedEvent {
+  id: string;
+  type: string;
+  // biome-ignore lint/suspicious/noExplicitAny: event details differ by type; asserted field by field
+  details: Record<string, any>;
+  previous_event_id: string;
+  event_timestamp: string;
+  execution_arn: string;
+  redrive_count: string;
+}
+
+/** An execution as its log shows it: the fields DescribeExecution would give, and its history. */
+export interface LoggedExecution {
+  executionArn: string;
+  name: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+  startDate: number;
+  input?: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  events: LoggedEvent[];
+}
+
+/** The log group a state machine logs to, from its logging configuration (DescribeStateMachine). */
+export async function logGroupOf(stateMachineArn: string): Promise<string> {
+  const { loggingConfiguration } = await clients().sfn.send(
+    new DescribeStateMachineCommand({ stateMachineArn }),
+  );
+  const arn = loggingConfiguration?.destinations?.[0]?.cloudWatchLogsLogGroup?.logGroupArn;
+  const name = arn && /:log-group:(.+?)(?::\*)?$/.exec(arn)?.[1];
+  if (!name) throw new Error(`${stateMachineArn} logs to no log group`);
+  return name;
+}
+
+/** CloudWatch Logs FilterLogEvents (every page) on the local cloud's logs endpoint. */
+export async function filterLogEvents(
+  logGroupName: string,
+  filterPattern?: string,
+): Promise<Array<{ message: string; timestamp: number; logStreamName: string }>> {
+  const found: Array<{ message: string; timestamp: number; logStreamName: string }> = [];
+  let nextToken: string | undefined;
+  do {
+    const response = await fetch(cloud().endpoints.logs, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'Logs_20140328.FilterLogEvents',
+      },
+      body: JSON.stringify({ logGroupName, filterPattern, nextToken }),
+    });
+    const page = (await response.json()) as {
+      events?: typeof found;
+      nextToken?: string;
+      __type?: string;
+      message?: string;
+    };
+    if (!response.ok) throw new Error(`FilterLogEvents: ${page.__type}: ${page.message}`);
+    found.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return found;
+}
+
+const terminal: Record<string, LoggedExecution['status']> = {
+  ExecutionSucceeded: 'SUCCEEDED',
+  ExecutionFailed: 'FAILED',
+  ExecutionAborted: 'ABORTED',
+  ExecutionTimedOut: 'TIMED_OUT',
+};
+
+/** The executions a log group holds whose ARN matches the pattern (`*` wildcards), oldest first. */
+export async function loggedExecutions(logGroupName: string, executionArnPattern: string) {
+  const byArn = new Map<string, LoggedEvent[]>();
+  for (const { message } of await filterLogEvents(
+    logGroupName,
+    `{ $.execution_arn = ${JSON.stringify(executionArnPattern)} }`,
+  )) {
+    const event = JSON.parse(message) as LoggedEvent;
+    byArn.set(event.execution_arn, [...(byArn.get(event.execution_arn) ?? []), event]);
+  }
+  return [...byArn.entries()]
+    .map(([executionArn, unordered]): LoggedExecution => {
+      const events = unordered.sort((a, b) => Number(a.id) - Number(b.id));
+      const started = events.find((e) => e.type === 'ExecutionStarted');
+      const end = events.find((e) => terminal[e.type]);
+      // Express: arn:…:express:<state machine>:<name>:<id>; Standard: arn:…:execution:<state machine>:<name>
+      const name = executionArn.split(':')[7]!;
+      return {
+        executionArn,
+        name,
+        status: end ? terminal[end.type]! : 'RUNNING',
+        startDate: Number(started?.event_timestamp ?? events[0]!.event_timestamp),
+        input: started?.details.input,
+        output: end?.details.output,
+        error: end?.details.error,
+        cause: end?.details.cause,
+        events,
+      };
+    })
+    .sort((a, b) => a.startDate - b.startDate);
+}
+
+/**
+ * Waits until the log of an execution shows its end: the execution by its ARN, or the newest one of
+ * that name (as ListExecutions answered, newest first). Returns it with its history in order.
+ */
+export async function loggedRun(
+  stateMachineArn: string,
+  which: { executionArn: string } | { name: string },
+  timeoutMs = 30_000,
+): Promise<LoggedExecution> {
+  const logGroupName = await logGroupOf(stateMachineArn);
+  const machine = stateMachineArn.split(':').pop()!;
+  const pattern = 'executionArn' in which ? which.executionArn : `*:${machine}:${which.name}:*`;
+  const what = 'executionArn' in which ? which.executionArn : `the execution ${which.name}`;
+  return eventually(
+    async () => {
+      const run = (await loggedExecutions(logGroupName, pattern)).at(-1);
+      return run && run.status !== 'RUNNING' ? run : undefined;
+    },
+    timeoutMs,
+    `the end of ${what} in ${logGroupName}`,
+  );
 }

@@ -1,6 +1,7 @@
 /**
- * npm start as a user meets it: Ctrl-C leaves no process behind; a port in use, a corrupt data
- * folder and a missing Java each get one line that says what to do.
+ * npm start as a user meets it: Ctrl-C leaves no process behind (also while starting or loading the
+ * demo) and the data is kept for the next start; a port in use, a corrupt data folder and a missing
+ * Java each get one line that says what to do.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/ports.ts';
+import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import { startCli, stopCli, waitForCloud } from '../support/local-cloud-setup.ts';
 
 const dirs: string[] = [];
@@ -41,6 +43,14 @@ const alive = (pid: number) => {
   }
 };
 
+async function localToken(controlUrl: string): Promise<string> {
+  const response = await fetch(`${controlUrl}/_local/token`, {
+    method: 'POST',
+    body: JSON.stringify({ role: 'national-admin' }),
+  });
+  return ((await response.json()) as { token: string }).token;
+}
+
 async function runToExit(env: Record<string, string>, args: string[] = ['--no-demo']) {
   const child = startCli(env, args);
   let output = '';
@@ -57,24 +67,46 @@ async function runToExit(env: Record<string, string>, args: string[] = ['--no-de
 describe('npm start lifecycle', () => {
   it('stops every child process on Ctrl-C and keeps the data for the next start', async () => {
     const dataDir = tempDir();
-    const child = startCli({ PORT: String(await freePort()), DATA_DIR: dataDir }, []);
+    // The first start loads no demo: its load (some twenty functions, each a cold execution environment
+    // of its own, as in Lambda) is not what this test is about. One write through the API is the data
+    // that must survive; the test below interrupts a demo load.
+    const child = startCli({ PORT: String(await freePort()), DATA_DIR: dataDir }, ['--no-demo']);
     const info = await waitForCloud(child, dataDir);
     const health = await fetch(`${info.apiUrl}/health`);
     expect(health.status).toBe(200);
+    const admin = await localToken(info.controlUrl);
+    const uscc = withUsccCheck('12110000MB0000901');
+    const registered = await fetch(`${info.apiUrl}/v1/institutions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        uscc,
+        name: '生命周期测试大学',
+        provinceCode: '110000',
+        kind: 'university',
+        contactEmail: 'tt@lifecycle.example.edu.cn',
+      }),
+    });
+    expect(registered.status, await registered.text()).toBe(201);
     const spawned = descendants(child.pid!);
     expect(spawned.length).toBeGreaterThan(0); // DynamoDB Local's JVM at least
     expect(await stopCli(child)).toBe(0);
     await new Promise((r) => setTimeout(r, 500));
     expect(spawned.filter(alive)).toEqual([]);
 
-    // The demo data loaded on the first start is still there after a restart.
+    // The data written before is still there after a restart, and the demo leaves a store with data alone.
     const again = startCli({ PORT: String(await freePort()), DATA_DIR: dataDir }, []);
     let output = '';
     again.stdout?.on('data', (c) => {
       output += c;
     });
-    await waitForCloud(again, dataDir);
+    const restarted = await waitForCloud(again, dataDir);
     expect(output).toMatch(/Demo data\s+kept/);
+    const read = await fetch(`${restarted.apiUrl}/v1/institutions/${uscc}`, {
+      headers: { authorization: `Bearer ${await localToken(restarted.controlUrl)}` },
+    });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ uscc, name: '生命周期测试大学' });
     expect(await stopCli(again)).toBe(0);
   });
 

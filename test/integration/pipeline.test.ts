@@ -3,22 +3,18 @@
  * its event history asserted (MatchAndPush, NothingToDo, TierPatent, NotifyTransition, the recorded
  * failure), replays that change nothing, concurrent transitions, the illegal transition, the admins'
  * failure list and retry, and the patent history. Province 650000, serials 97xx: this file's own.
+ * The pipeline is an Express workflow: as in AWS, its executions and histories are read from its
+ * CloudWatch Logs log group (level ALL, with execution data), never from ListExecutions,
+ * DescribeExecution or GetExecutionHistory, which refuse Express executions.
  */
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
-  ListExecutionsCommand,
-  ListStateMachinesCommand,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { ListStateMachinesCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { executionName } from '../../functions/pipeline/events.ts';
 import { cancellationCause, transitionWrites } from '../../functions/pipeline/transitions.ts';
 import { demoInventoryRows, templateHeaders } from '../../infra/local/demo-patents.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, clients, eventually, tableName, token } from './helpers.ts';
+import { api, clients, type LoggedEvent, loggedRun, tableName, token } from './helpers.ts';
 
 const province = '650000';
 const institution = withUsccCheck('12650000MB0000701');
@@ -47,7 +43,7 @@ async function submittedPatent(cells: Record<string, string> = {}): Promise<stri
     'IPC/洛迦诺分类': 'A61B 5/02',
     转化意愿: '许可',
     专利类型: '发明',
-    // The department user submits: the patent is its department's.
+    // The department user below (材料学院) acts on its own department's patents only.
     所属院系: '材料学院',
     ...cells,
   };
@@ -86,45 +82,17 @@ async function partition(number: string, prefix: string) {
   return Items;
 }
 
-/** The finished execution whose name starts with `prefix` (the one started by the stream). */
-async function finishedExecution(prefix: string, timeoutMs = 30_000) {
-  const { sfn } = clients();
-  const arn = await eventually(
-    async () => {
-      const { executions = [] } = await sfn.send(
-        new ListExecutionsCommand({ stateMachineArn: machineArn, maxResults: 1000 }),
-      );
-      return executions.find((e) => e.name === prefix)?.executionArn;
-    },
-    timeoutMs,
-    `the execution ${prefix}`,
-  );
-  return finished(arn, timeoutMs);
-}
+/** The finished execution named `name` (the one started by the stream), with its logged history. */
+const finishedExecution = (name: string, timeoutMs = 30_000) => loggedRun(machineArn, { name }, timeoutMs);
+const finished = (executionArn: string, timeoutMs = 30_000) =>
+  loggedRun(machineArn, { executionArn }, timeoutMs);
 
-async function finished(executionArn: string, timeoutMs = 30_000) {
-  const { sfn } = clients();
-  return eventually(
-    async () => {
-      const e = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      return e.status === 'RUNNING' ? undefined : e;
-    },
-    timeoutMs,
-    `the end of ${executionArn}`,
-  );
-}
-
-async function historyOf(executionArn: string): Promise<HistoryEvent[]> {
-  const { events = [] } = await clients().sfn.send(new GetExecutionHistoryCommand({ executionArn }));
-  return events;
-}
-const entered = (events: HistoryEvent[]) =>
-  events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
-const taskOutput = (events: HistoryEvent[], state: string) => {
-  const exited = events.find(
-    (e) => e.type === 'TaskStateExited' && e.stateExitedEventDetails?.name === state,
-  );
-  return JSON.parse(exited!.stateExitedEventDetails!.output!).result.output;
+const entered = (events: LoggedEvent[]) =>
+  events.filter((e) => e.type.endsWith('StateEntered')).map((e) => e.details.name);
+const taskOutput = (events: LoggedEvent[], state: string) => {
+  const exited = events.find((e) => e.type === 'TaskStateExited' && e.details.name === state);
+  expect(exited?.details.outputDetails).toEqual({ truncated: false });
+  return JSON.parse(exited!.details.output).result.output;
 };
 
 async function inventoriedName(number: string) {
@@ -188,7 +156,7 @@ describe('the patent pipeline', () => {
 
     const execution = await finishedExecution(await inventoriedName(number));
     expect(execution.status, execution.cause).toBe('SUCCEEDED');
-    const events = await historyOf(execution.executionArn!);
+    const { events } = execution;
     expect(entered(events)).toEqual(['Route', 'MatchAndPush', 'Done']);
     expect(events.at(-1)!.type).toBe('ExecutionSucceeded');
     const matched = taskOutput(events, 'MatchAndPush');
@@ -242,7 +210,8 @@ describe('the patent pipeline', () => {
     );
     const replay = await finished(replayArn!);
     expect(replay.status).toBe('SUCCEEDED');
-    expect(taskOutput(await historyOf(replayArn!), 'MatchAndPush')).toMatchObject({
+    expect(replay.input).toBe(execution.input);
+    expect(taskOutput(replay.events, 'MatchAndPush')).toMatchObject({
       pushed: 0,
       exists: matched.pushed,
       windowOpened: false,
@@ -280,7 +249,7 @@ describe('the patent pipeline', () => {
       executionName({ applicationNumber: number, version: closed!.version, type: 'evaluationClosed' }),
     );
     expect(execution.status, execution.cause).toBe('SUCCEEDED');
-    const events = await historyOf(execution.executionArn!);
+    const { events } = execution;
     expect(entered(events)).toEqual(['Route', 'TierPatent', 'Done']);
     const patent = await patentItem(number);
     expect(['high-value', 'key-industry-pool', 'listed']).toContain(patent.lifecycle);
@@ -304,7 +273,7 @@ describe('the patent pipeline', () => {
     expect(approved.json).toMatchObject({ lifecycle: 'base-pool', poolStatus: 'base' });
     const execution = await finishedExecution(await inventoriedName(number));
     expect(execution.status).toBe('SUCCEEDED');
-    expect(entered(await historyOf(execution.executionArn!))).toEqual(['Route', 'NothingToDo']);
+    expect(entered(execution.events)).toEqual(['Route', 'NothingToDo']);
     expect(await patentItem(number)).toMatchObject({ lifecycle: 'base-pool', version: 3 });
   });
 
@@ -334,7 +303,7 @@ describe('the patent pipeline', () => {
       executionName({ applicationNumber: number, version: patent.version + 1, type: 'dealRecorded' }),
     );
     expect(execution.status, execution.cause).toBe('SUCCEEDED');
-    const events = await historyOf(execution.executionArn!);
+    const { events } = execution;
     expect(entered(events)).toEqual(['Route', 'NotifyTransition', 'Done']);
     expect(taskOutput(events, 'NotifyTransition')).toMatchObject({ outcome: 'queued' });
     const { Item: mail } = await clients().documents.send(
@@ -350,8 +319,9 @@ describe('the patent pipeline', () => {
         input: execution.input,
       }),
     );
-    expect((await finished(executionArn!)).status).toBe('SUCCEEDED');
-    expect(taskOutput(await historyOf(executionArn!), 'NotifyTransition')).toMatchObject({
+    const again = await finished(executionArn!);
+    expect(again.status).toBe('SUCCEEDED');
+    expect(taskOutput(again.events, 'NotifyTransition')).toMatchObject({
       outcome: 'already-queued',
     });
     expect(await patentItem(number)).toMatchObject({ lifecycle: 'licensed', version: patent.version + 1 });
@@ -373,10 +343,10 @@ describe('the patent pipeline', () => {
     const execution = await finishedExecution(name, 40_000);
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('PipelineStageFailed');
-    const events = await historyOf(execution.executionArn!);
+    const { events } = execution;
     expect(entered(events)).toEqual(['Route', 'MatchAndPush', 'RecordFailure', 'PipelineFailed']);
     expect(events.filter((e) => e.type === 'TaskFailed')).toHaveLength(4);
-    expect(events.filter((e) => (e.type as string) === 'StateRetried')).toHaveLength(3);
+    expect(events.filter((e) => e.type === 'StateRetried')).toHaveLength(3);
     expect(events.at(-1)!.type).toBe('ExecutionFailed');
 
     // Consistent: approved and in the conversion pool, no window, no request, no matched event.
@@ -430,7 +400,7 @@ describe('the patent pipeline', () => {
     expect(again.json).toEqual({ eventId, executionArn: retried.json.executionArn, alreadyRetried: true });
     const rerun = await finished(retried.json.executionArn);
     expect(rerun.status, rerun.cause).toBe('SUCCEEDED');
-    expect(entered(await historyOf(rerun.executionArn!))).toEqual(['Route', 'MatchAndPush', 'Done']);
+    expect(entered(rerun.events)).toEqual(['Route', 'MatchAndPush', 'Done']);
     expect(await patentItem(number)).toMatchObject({ lifecycle: 'under-evaluation', version: 4 });
     const after = await api('/v1/pipeline/failures', { token: provinceAdmin });
     expect(after.json.items.map((f: { eventId: string }) => f.eventId)).not.toContain(eventId);

@@ -12,7 +12,7 @@ import { freePort } from '../../infra/local/ports.ts';
 export interface CloudInfo {
   apiUrl: string;
   controlUrl: string;
-  endpoints: { dynamodb: string; s3: string; stepFunctions: string; scheduler: string };
+  endpoints: { dynamodb: string; s3: string; stepFunctions: string; scheduler: string; logs: string };
   dataDir: string;
   pid: number;
 }

@@ -18,6 +18,7 @@ import {
 import { byPrecedence, compileRoutes, matchRoute, preflightHeaders } from '../../infra/local/api-gateway.ts';
 import { createControlServer } from '../../infra/local/control-server.ts';
 import { LambdaRuntime } from '../../infra/local/lambda-runtime.ts';
+import { LocalLogs, parseFilterPattern } from '../../infra/local/logs.ts';
 import { LocalStepFunctions, maxTimerSeconds, taskStates } from '../../infra/local/step-functions.ts';
 import { StreamsPoller, unsupportedFilter } from '../../infra/local/streams.ts';
 import { apiCors } from '../../infra/resources/cors.ts';
@@ -169,18 +170,22 @@ describe('each SDK call is checked against the grants', () => {
 });
 
 describe('Step Functions as AWS answers it', () => {
+  const logs = new LocalLogs();
   let url: string;
   let control: Server;
+  let sfn: LocalStepFunctions;
   beforeAll(async () => {
-    const sfn = new LocalStepFunctions({
+    sfn = new LocalStepFunctions({
       root: join(import.meta.dirname, '../..'),
       stage: 'local',
       region: 'us-east-1',
-      runtime: { invoke: async () => ({}) },
+      runtime: { invoke: async () => ({ probes: [] }) },
       log: () => undefined,
+      logs,
     });
     control = createControlServer({
       sfn,
+      logs,
       scheduler: { createdAt: 0 } as never,
       issuer: {} as never,
       scheduleGroup: 'patents-local',
@@ -225,6 +230,92 @@ describe('Step Functions as AWS answers it', () => {
       signedBy('fanOutCoreStream'),
     );
     expect(allowed.status).toBe(200);
+  });
+
+  it('every history event goes to the log group DescribeStateMachine names, as Step Functions logs it', async () => {
+    const probe = 'arn:aws:states:us-east-1:000000000000:stateMachine:patents-local-system-probe';
+    const described = await call('DescribeStateMachine', { stateMachineArn: probe });
+    const { loggingConfiguration } = described.body as unknown as {
+      loggingConfiguration: {
+        level: string;
+        includeExecutionData: boolean;
+        destinations: Array<{ cloudWatchLogsLogGroup: { logGroupArn: string } }>;
+      };
+    };
+    expect(loggingConfiguration).toMatchObject({ level: 'ALL', includeExecutionData: true });
+    const logGroupName = /:log-group:(.+):\*$/.exec(
+      loggingConfiguration.destinations[0]!.cloudWatchLogsLogGroup.logGroupArn,
+    )![1]!;
+    expect(logGroupName).toBe('/aws/vendedlogs/states/patents-local-system-probe-local');
+    const execution = sfn.start(probe, '{"from":"unit"}', 'logged');
+    await execution.done;
+    const filter = async (body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'x-amz-target': 'Logs_20140328.FilterLogEvents', ...headers },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const { body } = await filter({
+      logGroupName,
+      filterPattern: `{ $.execution_arn = "*:logged:*" }`,
+    });
+    const events = (body.events as Array<{ message: string; logStreamName: string }>).map(
+      (e) => JSON.parse(e.message) as Record<string, unknown>,
+    );
+    expect(events.length).toBe(execution.events.length);
+    expect(events[0]).toEqual({
+      id: '1',
+      type: 'ExecutionStarted',
+      details: {
+        input: '{"from":"unit"}',
+        inputDetails: { truncated: false },
+        roleArn: 'arn:aws:iam::000000000000:role/local',
+      },
+      previous_event_id: '0',
+      event_timestamp: expect.stringMatching(/^\d{13}$/),
+      execution_arn: execution.executionArn,
+      redrive_count: '0',
+    });
+    expect(events.at(-1)).toMatchObject({
+      type: 'ExecutionSucceeded',
+      details: { output: execution.output, outputDetails: { truncated: false } },
+    });
+    expect(events.filter((e) => String(e.type).endsWith('StateEntered'))[0]).toMatchObject({
+      details: { name: expect.any(String), input: expect.any(String) },
+    });
+    expect((body.events as Array<{ logStreamName: string }>)[0]!.logStreamName).toMatch(
+      /^states\/patents-local-system-probe\/\d{4}-\d{2}-\d{2}-\d{2}-\d{2}\//,
+    );
+    // Pages, other patterns, and what AWS refuses.
+    const page = await filter({ logGroupName, limit: 2 });
+    expect((page.body.events as unknown[]).length).toBe(2);
+    const rest = await filter({ logGroupName, nextToken: page.body.nextToken });
+    expect((rest.body.events as unknown[]).length).toBe(execution.events.length - 2);
+    const ends = await filter({ logGroupName, filterPattern: '{ $.type = "Execution*" && $.id != "1" }' });
+    expect((ends.body.events as Array<{ message: string }>).map((e) => JSON.parse(e.message).type)).toEqual([
+      'ExecutionSucceeded',
+    ]);
+    expect((await filter({ logGroupName: '/aws/none' })).body.__type).toBe('ResourceNotFoundException');
+    expect((await filter({ logGroupName, filterPattern: 'ERROR' })).body.__type).toBe(
+      'InvalidParameterException',
+    );
+    expect((await filter({ logGroupName }, signedBy('fanOutCoreStream'))).body.__type).toBe(
+      'AccessDeniedException',
+    );
+  });
+
+  it('a log group keeps its newest events, within its bounds', () => {
+    const small = new LocalLogs({ maxEvents: 3, maxBytes: 1000 });
+    small.createGroup('g');
+    for (let i = 1; i <= 5; i++) small.put('g', 's', i, JSON.stringify({ i }));
+    expect(small.filter({ logGroupName: 'g' }).events.map((e) => JSON.parse(e.message).i)).toEqual([3, 4, 5]);
+    small.put('g', 's', 6, 'x'.repeat(995));
+    expect(small.filter({ logGroupName: 'g' }).events).toHaveLength(1);
+    expect(parseFilterPattern('{ $.details.name = "Route" }')).toEqual([
+      { path: ['details', 'name'], negate: false, value: 'Route' },
+    ]);
   });
 
   it('no emulator default bounds a Task (AWS has none): the function timeout does', () => {
