@@ -4,18 +4,12 @@
  * pipeline event), conditioned on what was read. Enterprise and expert profiles are read through the
  * market's evaluator store.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoEvaluatorStore } from '../market/evaluator-store.ts';
 import { patentKey } from '../patents/patent-store.ts';
 import { transitionWrites } from '../pipeline/transitions.ts';
 import { auditItem } from '../shared/audit.ts';
+import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import {
   type EvaluatedPatent,
   type EvaluationRequest,
@@ -24,8 +18,6 @@ import {
   type StoredEvaluation,
   windowActor,
 } from './ports.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export const evaluationKey = (applicationNumber: string, evaluator: EvaluatorRef) => ({
   pk: `PAT#${applicationNumber}`,
@@ -212,61 +204,58 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
           },
         });
       }
-      try {
-        await documents.send(new TransactWriteCommand({ TransactItems: items }));
-        return 'saved';
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const [evaluationReason] = error.CancellationReasons ?? [];
-        return evaluationReason?.Code === 'ConditionalCheckFailed' ? 'stale' : 'retry';
-      }
+      const outcome = await transact(documents, items, {
+        what: `the evaluation of patent ${number}`,
+        // The evaluation itself changed (item 0), or the patent or the request moved on (re-read).
+        conditionFailed: (failed) => (failed.includes(0) ? 'stale' : 'retry'),
+      });
+      return outcome === 'committed' ? 'saved' : outcome;
     },
     async declineRequest(applicationNumber, evaluator, decline, caller) {
-      try {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: requestKey(applicationNumber, evaluator),
-                  UpdateExpression: `SET #status = :declined, declinedAt = :at${decline.reason ? ', declineReason = :reason' : ''}`,
-                  ConditionExpression: '#status = :pending',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: {
-                    ':declined': 'declined',
-                    ':pending': 'pending',
-                    ':at': decline.at,
-                    ...(decline.reason ? { ':reason': decline.reason } : {}),
-                  },
-                },
+      const outcome = await transact(
+        documents,
+        [
+          {
+            Update: {
+              TableName: tableName,
+              Key: requestKey(applicationNumber, evaluator),
+              UpdateExpression: `SET #status = :declined, declinedAt = :at${decline.reason ? ', declineReason = :reason' : ''}`,
+              ConditionExpression: '#status = :pending',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':declined': 'declined',
+                ':pending': 'pending',
+                ':at': decline.at,
+                ...(decline.reason ? { ':reason': decline.reason } : {}),
               },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: auditItem({
-                    pk: `PAT#${applicationNumber}`,
-                    action: 'evaluation-request.declined',
-                    caller,
-                    at: decline.at,
-                    changes: {
-                      evaluatorKind: evaluator.kind,
-                      evaluatorId: evaluator.id,
-                      from: 'pending',
-                      status: 'declined',
-                      ...(decline.reason ? { reason: decline.reason } : {}),
-                    },
-                  }),
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: auditItem({
+                pk: `PAT#${applicationNumber}`,
+                action: 'evaluation-request.declined',
+                caller,
+                at: decline.at,
+                changes: {
+                  evaluatorKind: evaluator.kind,
+                  evaluatorId: evaluator.id,
+                  from: 'pending',
+                  status: 'declined',
+                  ...(decline.reason ? { reason: decline.reason } : {}),
                 },
-              },
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof TransactionCanceledException) return false;
-        throw error;
-      }
+              }),
+            },
+          },
+        ],
+        {
+          what: `the declined evaluation request of ${evaluator.kind} ${evaluator.id} for patent ${applicationNumber}`,
+          // The request is no longer pending.
+          conditionFailed: (failed) => (failed.includes(0) ? 'not-pending' : undefined),
+        },
+      );
+      return outcome === 'committed';
     },
     async closeWindow(patent, close) {
       const items = transitionWrites(
@@ -297,13 +286,12 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
       const update = items[0]!.Update!;
       update.ConditionExpression = `${update.ConditionExpression} AND evaluationStatus = :open`;
       update.ExpressionAttributeValues = { ...update.ExpressionAttributeValues, ':open': 'open' };
-      try {
-        await documents.send(new TransactWriteCommand({ TransactItems: items }));
-        return true;
-      } catch (error) {
-        if (error instanceof TransactionCanceledException) return false;
-        throw error;
-      }
+      const outcome = await transact(documents, items, {
+        what: `the closed evaluation window of patent ${patent.applicationNumber}`,
+        // Not open at that version any more (patent, next event), or closed before (applied marker).
+        conditionFailed: () => 'closed-or-changed',
+      });
+      return outcome === 'committed';
     },
     async dueWindows(now, cursor) {
       const page = await documents.send(

@@ -1,13 +1,8 @@
 /** DynamoDB adapter of DigestStore: the day's push counters on gsi3, the inbox on gsi1, the mail outbox. */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
+import { transact } from '../shared/dynamo/transact.ts';
 import type { DigestRequest, DigestStore } from './digest.ts';
 
 export function dynamoDigestStore(
@@ -63,37 +58,36 @@ export function dynamoDigestStore(
     async sendOnce(kind, id, day, message) {
       const at = now();
       const mail = message ? newMailItem(message, at) : undefined;
-      try {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: { pk: `PUSHES#${kind}#${id}`, sk: day },
-                  UpdateExpression: 'SET digestSentAt = :at',
-                  ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(digestSentAt)',
-                  ExpressionAttributeValues: { ':at': at.toISOString() },
+      const outcome = await transact(
+        documents,
+        [
+          {
+            Update: {
+              TableName: tableName,
+              Key: { pk: `PUSHES#${kind}#${id}`, sk: day },
+              UpdateExpression: 'SET digestSentAt = :at',
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(digestSentAt)',
+              ExpressionAttributeValues: { ':at': at.toISOString() },
+            },
+          },
+          ...(mail
+            ? [
+                {
+                  Put: {
+                    TableName: tableName,
+                    Item: mailOutboxItem(mail),
+                  },
                 },
-              },
-              ...(mail
-                ? [
-                    {
-                      Put: {
-                        TableName: tableName,
-                        Item: mailOutboxItem(mail),
-                      },
-                    },
-                  ]
-                : []),
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof TransactionCanceledException) return false;
-        throw error;
-      }
+              ]
+            : []),
+        ],
+        {
+          what: `the ${day} market digest of ${kind} ${id}`,
+          // The day's counter has digestSentAt already (or no pushes at all): nothing to send.
+          conditionFailed: (failed) => (failed.includes(0) ? 'sent-before' : undefined),
+        },
+      );
+      return outcome === 'committed';
     },
   };
 }

@@ -3,18 +3,18 @@
  * on gsi2 (PROV#<code>#ENT, <status>#<uscc>). The matching index: one partition per key
  * (IDX#IND#3911, IDX#IPC#H01M4 ...), one item per evaluator, carrying what scoring needs.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
-  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Enterprise, Expert } from '../../schemas/market.ts';
 import { auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { transact } from '../shared/dynamo/transact.ts';
 import type { BulkEnterpriseStore, EvaluatorStore } from './evaluators.ts';
 
 const enterpriseKey = (uscc: string) => ({ pk: `ENT#${uscc}`, sk: 'PROFILE' });
@@ -84,41 +84,39 @@ export function dynamoEvaluatorStore(
     changes: Record<string, unknown>,
     caller: Parameters<EvaluatorStore['saveEnterprise']>[2],
   ): Promise<boolean> {
-    try {
-      await documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: enterpriseItem(enterprise),
-                ConditionExpression:
-                  expectedVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :v',
-                ...(expectedVersion === undefined
-                  ? {}
-                  : { ExpressionAttributeValues: { ':v': expectedVersion } }),
-              },
-            },
-            {
-              Put: {
-                TableName: tableName,
-                Item: auditItem({
-                  pk: `ENT#${enterprise.uscc}`,
-                  action,
-                  caller,
-                  at: enterprise.updatedAt,
-                  changes,
-                }),
-              },
-            },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
-      throw error;
-    }
+    const outcome = await transact(
+      documents,
+      [
+        {
+          Put: {
+            TableName: tableName,
+            Item: enterpriseItem(enterprise),
+            ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :v',
+            ...(expectedVersion === undefined
+              ? {}
+              : { ExpressionAttributeValues: { ':v': expectedVersion } }),
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: auditItem({
+              pk: `ENT#${enterprise.uscc}`,
+              action,
+              caller,
+              at: enterprise.updatedAt,
+              changes,
+            }),
+          },
+        },
+      ],
+      {
+        what: `the enterprise profile of ${enterprise.uscc}`,
+        // Registered already, or changed since it was read (version).
+        conditionFailed: (failed) => (failed.includes(0) ? 'changed' : undefined),
+      },
+    );
+    return outcome === 'committed';
   }
 
   return {

@@ -18,7 +18,7 @@ import { inventoryColumns } from '../../schemas/inventory/template.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import type { Owner, PatentToWrite, PatentWriter, WriteOutcome } from '../intake/ingest.ts';
 import { auditItem } from '../shared/audit.ts';
-import { forEachLimited, withThrottlingRetry } from '../shared/dynamo-retry.ts';
+import { forEachLimited, withThrottlingRetry } from '../shared/dynamo/throttling.ts';
 import {
   inventoryEditable,
   inventoryEditableIn,
