@@ -48,7 +48,11 @@ describe('transact', () => {
   it('ConditionalCheckFailed: the caller answers for the failed item indexes, without a retry', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
     const seen: number[][] = [];
-    await expect(run((failed) => (seen.push([...failed]), 'exists'))).resolves.toBe('exists');
+    const answer = (failed: readonly number[]) => {
+      seen.push([...failed]);
+      return 'exists';
+    };
+    await expect(run(answer)).resolves.toBe('exists');
     expect(seen).toEqual([[1]]);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });

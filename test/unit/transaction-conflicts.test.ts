@@ -74,8 +74,7 @@ const writes: Array<{ name: string; write: () => Promise<unknown>; items: number
   },
   {
     name: 'enterprise registration (saveEnterprise)',
-    write: () =>
-      dynamoEvaluatorStore(documents, table).saveEnterprise(enterprise, undefined, caller),
+    write: () => dynamoEvaluatorStore(documents, table).saveEnterprise(enterprise, undefined, caller),
     items: 2,
     doneIndex: 0,
   },
