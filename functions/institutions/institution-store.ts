@@ -1,14 +1,9 @@
 /** DynamoDB adapter of InstitutionStore (core table; see docs/data-model.md). */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Institution } from '../../schemas/institution.ts';
 import { auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { transact } from '../shared/dynamo/transact.ts';
 import type { InstitutionStore } from './institutions.ts';
 
 export const institutionKey = (uscc: string) => ({ pk: `INST#${uscc}`, sk: 'PROFILE' });
@@ -25,48 +20,42 @@ export function dynamoInstitutionStore(
   return {
     async create(institution, caller) {
       const key = institutionKey(institution.uscc);
-      try {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    ...key,
-                    entity: 'institution',
-                    gsi2pk: `PROV#${institution.provinceCode}#INST`,
-                    gsi2sk: institution.uscc,
-                    ...institution,
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
+      return (
+        (await transact(
+          documents,
+          [
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  ...key,
+                  entity: 'institution',
+                  gsi2pk: `PROV#${institution.provinceCode}#INST`,
+                  gsi2sk: institution.uscc,
+                  ...institution,
                 },
+                ConditionExpression: 'attribute_not_exists(pk)',
               },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: auditItem({
-                    pk: key.pk,
-                    action: 'institution.registered',
-                    caller,
-                    at: institution.createdAt,
-                    changes: institution,
-                  }),
-                },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: auditItem({
+                  pk: key.pk,
+                  action: 'institution.registered',
+                  caller,
+                  at: institution.createdAt,
+                  changes: institution,
+                }),
               },
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (
-          error instanceof TransactionCanceledException &&
-          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-        ) {
-          return false;
-        }
-        throw error;
-      }
+            },
+          ],
+          {
+            what: `the institution ${institution.uscc}`,
+            conditionFailed: (failed) => (failed.includes(0) ? 'exists' : undefined),
+          },
+        )) === 'committed'
+      );
     },
     async get(uscc) {
       const { Item } = await documents.send(

@@ -3,7 +3,6 @@
  * stream consumer's write store (shadow + counters + list + marker in one transaction), the read port of
  * the figures (Query per province partition), the reconciliation records and the parallel Scan of core.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
@@ -11,11 +10,10 @@ import {
   PutCommand,
   QueryCommand,
   ScanCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Quarter } from '../../schemas/metrics.ts';
+import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import {
   type CounterDelta,
   eventMarkerKey,
@@ -34,8 +32,6 @@ import {
 } from './quarter-close.ts';
 import type { CounterMap } from './recompute.ts';
 import type { MetricsCommit, MetricsWriteStore, Shadow } from './stream-apply.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** An Update that ADDs increments to a counter item (creating it). */
 export function counterUpdate(
@@ -125,16 +121,11 @@ export function dynamoMetricsWriteStore(
           items.push({
             Put: { TableName: tables.metrics, Item: { ...key, entity: 'funded-unimplemented', ...entry } },
           });
-      try {
-        await documents.send(new TransactWriteCommand({ TransactItems: items }));
-        return 'committed';
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        if (markerIndex >= 0 && reasons[markerIndex]?.Code === 'ConditionalCheckFailed') return 'duplicate';
-        // The shadow changed meanwhile, or a transaction conflict: read again and retry.
-        return 'conflict';
-      }
+      return transact(documents, items, {
+        what: `the metrics of patent ${change.applicationNumber}`,
+        conditionFailed: (failed) =>
+          markerIndex >= 0 && failed.includes(markerIndex) ? 'duplicate' : 'conflict',
+      });
     },
   };
 }

@@ -8,22 +8,14 @@
  *   `FU#INST#<USCC>` / `<grant date>#<number>` and `FU#PROV#<code>` / `<grant date>#<USCC>#<number>`,
  *   read with `sk < <cutoff date>$` (grant date on or before the cutoff).
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Quarter } from '../../schemas/metrics.ts';
 import type { SpotCheck, SpotCheckSample } from '../../schemas/monitoring.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import { auditItem } from '../shared/audit.ts';
+import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import type { FundedListStore, MonitoredInstitution, SpotCheckStore } from './monitoring.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export const spotCheckPartition = (quarter: Quarter | string, provinceCode: string) =>
   `SPOT#${quarter}#PROV#${provinceCode}`;
@@ -99,36 +91,36 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
     },
 
     async saveSampleSettings(uscc, sample, caller, at) {
-      await documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: {
-                  pk: `INST#${uscc}`,
-                  sk: 'MONITORING',
-                  entity: 'monitoring-settings',
-                  spotCheckSample: sample,
-                  updatedAt: at,
-                  updatedBy: caller.sub,
-                },
+      await transact(
+        documents,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                pk: `INST#${uscc}`,
+                sk: 'MONITORING',
+                entity: 'monitoring-settings',
+                spotCheckSample: sample,
+                updatedAt: at,
+                updatedBy: caller.sub,
               },
             },
-            {
-              Put: {
-                TableName: tableName,
-                Item: auditItem({
-                  pk: `INST#${uscc}`,
-                  action: 'monitoring.spotCheckSample',
-                  caller,
-                  at,
-                  changes: { spotCheckSample: sample },
-                }),
-              },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: auditItem({
+                pk: `INST#${uscc}`,
+                action: 'monitoring.spotCheckSample',
+                caller,
+                at,
+                changes: { spotCheckSample: sample },
+              }),
             },
-          ],
-        }),
+          },
+        ],
+        { what: `the spot-check sample settings of ${uscc}` },
       );
     },
 
@@ -182,17 +174,11 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
           },
         },
       ];
-      try {
-        await documents.send(new TransactWriteCommand({ TransactItems: items }));
-        return 'created';
-      } catch (error) {
-        if (
-          error instanceof TransactionCanceledException &&
-          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-        )
-          return 'exists';
-        throw error;
-      }
+      const outcome = await transact(documents, items, {
+        what: `the ${quarter} spot checks of ${institution.uscc}`,
+        conditionFailed: (failed) => (failed.includes(0) ? 'exists' : undefined),
+      });
+      return outcome === 'committed' ? 'created' : outcome;
     },
 
     async list(quarter, provinceCode, filter, startKey, limit) {
@@ -281,13 +267,11 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
         },
         ...(mailItem ? [{ Put: { TableName: tableName, Item: mailOutboxItem(mailItem) } }] : []),
       ];
-      try {
-        await documents.send(new TransactWriteCommand({ TransactItems: items }));
-        return 'saved';
-      } catch (error) {
-        if (error instanceof TransactionCanceledException) return 'conflict';
-        throw error;
-      }
+      const outcome = await transact(documents, items, {
+        what: `the spot check review of ${before.applicationNumber}`,
+        conditionFailed: () => 'conflict' as const,
+      });
+      return outcome === 'committed' ? 'saved' : outcome;
     },
   };
 }

@@ -1,15 +1,14 @@
 /** DynamoDB adapter of TransferStore (see ports.ts for the items and keys). */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
-  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Deal } from '../../schemas/deal.ts';
 import type { Product } from '../../schemas/product.ts';
-import { cancellationCause } from '../pipeline/transitions.ts';
+import { transitionCause } from '../pipeline/transitions.ts';
+import { transact as transactWrite } from '../shared/dynamo/transact.ts';
 import { ConflictError } from '../shared/errors.ts';
 import type { DealLink, TransferPatent, TransferStore } from './ports.ts';
 
@@ -212,30 +211,19 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
       return this.deals((response.Items ?? []).map((item) => item.dealId as string));
     },
     async transact(items, shape) {
-      try {
-        await documents.send(new TransactWriteCommand({ TransactItems: items }));
-        return 'done';
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        const cause = cancellationCause(
-          error,
-          [...shape.recordIndexes, ...shape.markerIndexes],
-          shape.patentIndexes,
-        );
-        if (cause === 'duplicate') return 'duplicate';
-        if (cause === 'conflict' || reasons.some((r) => r.Code === 'TransactionConflict')) {
-          throw new ConflictError(
-            'A patent of this request (or the record itself) was changed at the same moment by someone else: read it again and retry the request.',
-          );
-        }
-        if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
-          throw new ConflictError(
-            'The record changed since it was read (for example a filing recorded or a deal flagged at the same time): read it again and retry.',
-          );
-        }
-        throw error;
-      }
+      const outcome = await transactWrite(documents, items, {
+        what: 'the deal record and its patents',
+        conditionFailed: (failed) =>
+          transitionCause(failed, [...shape.recordIndexes, ...shape.markerIndexes], shape.patentIndexes) ??
+          'record-changed',
+      });
+      if (outcome === 'committed') return 'done';
+      if (outcome === 'duplicate') return 'duplicate';
+      throw new ConflictError(
+        outcome === 'conflict'
+          ? 'A patent of this request was changed at the same moment by someone else: read it again and retry the request.'
+          : 'The record changed since it was read (for example a filing recorded or a deal flagged at the same time): read it again and retry.',
+      );
     },
   };
 }

@@ -7,7 +7,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConflictError } from '../../functions/shared/errors.ts';
 import { dynamoTransferStore } from '../../functions/transfer/transfer-store.ts';
 
@@ -38,8 +38,16 @@ describe('transfer store: transactions', () => {
     expect(await store.transact([], shape)).toBe('duplicate');
     ddb.on(TransactWriteCommand).rejects(cancelled(none, none, none, failed, none, none, none));
     await expect(store.transact([], shape)).rejects.toBeInstanceOf(ConflictError);
+    // A conflict on any item is sent again (functions/shared/dynamo/transact.ts), then surfaces as a 503.
+    vi.spyOn(Math, 'random').mockReturnValue(0);
     ddb.on(TransactWriteCommand).rejects(cancelled(none, 'TransactionConflict', none));
-    await expect(store.transact([], shape)).rejects.toThrow(/retry/);
+    await expect(store.transact([], shape)).rejects.toMatchObject({ statusCode: 503 });
+    vi.restoreAllMocks();
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled(none, 'TransactionConflict', none))
+      .resolves({});
+    expect(await store.transact([], shape)).toBe('done');
     ddb.on(TransactWriteCommand).rejects(new Error('network down'));
     await expect(store.transact([], shape)).rejects.toThrow('network down');
   });
