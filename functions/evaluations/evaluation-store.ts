@@ -9,6 +9,7 @@ import { dynamoEvaluatorStore } from '../market/evaluator-store.ts';
 import { patentKey } from '../patents/patent-store.ts';
 import { transitionWrites } from '../pipeline/transitions.ts';
 import { auditItem } from '../shared/audit.ts';
+import { stripStorage } from '../shared/dynamo/strip.ts';
 import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import {
   type EvaluatedPatent,
@@ -46,11 +47,6 @@ const patentFields = [
   'lifecycle',
   'reviewStatus',
 ] as const;
-
-function strip<T>(item: Record<string, unknown>): T {
-  const { pk, sk, entity, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, ...rest } = item;
-  return rest as T;
-}
 
 export function evaluationItem(evaluation: StoredEvaluation) {
   return {
@@ -92,11 +88,11 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
     },
     async request(applicationNumber, evaluator) {
       const item = await get(requestKey(applicationNumber, evaluator));
-      return item ? strip<EvaluationRequest>(item) : undefined;
+      return item ? stripStorage<EvaluationRequest>(item) : undefined;
     },
     async evaluation(applicationNumber, evaluator) {
       const item = await get(evaluationKey(applicationNumber, evaluator));
-      return item ? strip<StoredEvaluation>(item) : undefined;
+      return item ? stripStorage<StoredEvaluation>(item) : undefined;
     },
     async evaluations(applicationNumber) {
       const found: StoredEvaluation[] = [];
@@ -111,7 +107,7 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
             ExclusiveStartKey: start,
           }),
         );
-        for (const item of page.Items ?? []) found.push(strip<StoredEvaluation>(item));
+        for (const item of page.Items ?? []) found.push(stripStorage<StoredEvaluation>(item));
         start = page.LastEvaluatedKey;
       } while (start);
       return found;

@@ -3,15 +3,13 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/
 import type { Institution } from '../../schemas/institution.ts';
 import { auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { stripStorage } from '../shared/dynamo/strip.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import type { InstitutionStore } from './institutions.ts';
 
 export const institutionKey = (uscc: string) => ({ pk: `INST#${uscc}`, sk: 'PROFILE' });
 
-const stripKeys = (item: Record<string, unknown>): Institution => {
-  const { pk, sk, entity, gsi2pk, gsi2sk, ...rest } = item;
-  return rest as Institution;
-};
+const stripKeys = (item: Record<string, unknown>) => stripStorage<Institution>(item);
 
 export function dynamoInstitutionStore(
   documents: DynamoDBDocumentClient,

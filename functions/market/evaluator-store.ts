@@ -4,25 +4,17 @@
  * (IDX#IND#3911, IDX#IPC#H01M4 ...), one item per evaluator, carrying what scoring needs.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Enterprise, Expert } from '../../schemas/market.ts';
 import { auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { batchWriteAll, type WriteRequest } from '../shared/dynamo/batch.ts';
+import { stripStorage } from '../shared/dynamo/strip.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import type { BulkEnterpriseStore, EvaluatorStore } from './evaluators.ts';
 
 const enterpriseKey = (uscc: string) => ({ pk: `ENT#${uscc}`, sk: 'PROFILE' });
 const expertKey = (id: string) => ({ pk: `EXP#${id}`, sk: 'PROFILE' });
-const strip = <T>(item: Record<string, unknown>) => {
-  const { pk, sk, entity, gsi2pk, gsi2sk, ...rest } = item;
-  return rest as T;
-};
 
 /** What scoring reads of a verified enterprise, copied into each of its index entries. */
 const enterpriseEntry = (enterprise: { uscc: string; name: string; provinceCode: string }) => ({
@@ -56,18 +48,7 @@ export function dynamoEvaluatorStore(
   documents: DynamoDBDocumentClient,
   tableName: string,
 ): EvaluatorStore & BulkEnterpriseStore {
-  async function writeAll(requests: Array<Record<string, unknown>>) {
-    for (let i = 0; i < requests.length; i += 25) {
-      let chunk = requests.slice(i, i + 25);
-      for (let attempt = 0; chunk.length; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const { UnprocessedItems } = await documents.send(
-          new BatchWriteCommand({ RequestItems: { [tableName]: chunk as never } }),
-        );
-        chunk = (UnprocessedItems?.[tableName] ?? []) as typeof chunk;
-      }
-    }
-  }
+  const writeAll = (requests: WriteRequest[]) => batchWriteAll(documents, tableName, requests);
   const enterpriseItem = (e: Enterprise) => ({
     ...enterpriseKey(e.uscc),
     entity: 'enterprise',
@@ -124,7 +105,7 @@ export function dynamoEvaluatorStore(
       const { Item } = await documents.send(
         new GetCommand({ TableName: tableName, Key: enterpriseKey(uscc), ConsistentRead: true }),
       );
-      return Item ? strip<Enterprise>(Item) : undefined;
+      return Item ? stripStorage<Enterprise>(Item) : undefined;
     },
     async saveEnterprise(enterprise, expectedVersion, caller) {
       return putEnterprise(enterprise, expectedVersion, 'enterprise.registered', enterprise, caller);
@@ -170,7 +151,7 @@ export function dynamoEvaluatorStore(
         }),
       );
       return {
-        items: Items.map((i) => strip<Enterprise>(i)),
+        items: Items.map((i) => stripStorage<Enterprise>(i)),
         nextCursor: encodeCursor(listing, LastEvaluatedKey),
       };
     },
@@ -178,7 +159,7 @@ export function dynamoEvaluatorStore(
       const { Item } = await documents.send(
         new GetCommand({ TableName: tableName, Key: expertKey(expertId), ConsistentRead: true }),
       );
-      return Item ? strip<Expert>(Item) : undefined;
+      return Item ? stripStorage<Expert>(Item) : undefined;
     },
     async saveExpert(expert, previousKeys, keys, caller) {
       try {

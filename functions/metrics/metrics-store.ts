@@ -4,7 +4,6 @@
  * the figures (Query per province partition), the reconciliation records and the parallel Scan of core.
  */
 import {
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -13,6 +12,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Quarter } from '../../schemas/metrics.ts';
+import { batchWriteAll } from '../shared/dynamo/batch.ts';
 import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import {
   type CounterDelta,
@@ -310,8 +310,8 @@ export function dynamoQuarterClosePorts(
           PutRequest: { Item: { pk, sk: `INST#${row.institutionUscc}`, v: encodeSnapshot(row.counters) } },
         })),
       ];
-      await batchWrite(documents, tableName, requests);
-      await batchWrite(documents, tableName, [
+      await batchWriteAll(documents, tableName, requests);
+      await batchWriteAll(documents, tableName, [
         {
           PutRequest: {
             Item: {
@@ -326,24 +326,6 @@ export function dynamoQuarterClosePorts(
     },
     now: () => new Date(),
   };
-}
-
-type WriteRequest = {
-  PutRequest?: { Item: Record<string, unknown> };
-  DeleteRequest?: { Key: Record<string, unknown> };
-};
-
-async function batchWrite(documents: DynamoDBDocumentClient, tableName: string, requests: WriteRequest[]) {
-  for (let i = 0; i < requests.length; i += 25) {
-    let pending = requests.slice(i, i + 25);
-    for (let attempt = 0; pending.length; attempt++) {
-      if (attempt) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-      const { UnprocessedItems } = await documents.send(
-        new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
-      );
-      pending = (UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
-    }
-  }
 }
 
 // -------------------------------------------------------------------------------- reconciliation

@@ -1,51 +1,20 @@
 /** DynamoDB adapter of TransferStore (see ports.ts for the items and keys). */
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deal } from '../../schemas/deal.ts';
 import type { Product } from '../../schemas/product.ts';
 import { transitionCause } from '../pipeline/transitions.ts';
+import { batchGetAll } from '../shared/dynamo/batch.ts';
+import { stripStorage } from '../shared/dynamo/strip.ts';
 import { transact as transactWrite } from '../shared/dynamo/transact.ts';
 import { ConflictError } from '../shared/errors.ts';
 import type { DealLink, TransferPatent, TransferStore } from './ports.ts';
 
-const storageFields = new Set([
-  'pk',
-  'sk',
-  'entity',
-  'gsi1pk',
-  'gsi1sk',
-  'gsi2pk',
-  'gsi2sk',
-  'gsi3pk',
-  'gsi3sk',
-]);
-const strip = <T>(item: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(item).filter(([field]) => !storageFields.has(field))) as T;
 export const dealKey = (dealId: string) => ({ pk: `DEAL#${dealId}`, sk: 'DEAL' });
 export const productKey = (productId: string) => ({ pk: `PRODUCT#${productId}`, sk: 'PRODUCT' });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName: string): TransferStore {
-  async function batchGet(keys: Array<Record<string, string>>) {
-    const found: Record<string, unknown>[] = [];
-    for (let i = 0; i < keys.length; i += 100) {
-      let pending = keys.slice(i, i + 100);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-        const response = await documents.send(
-          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        found.push(...(response.Responses?.[tableName] ?? []));
-        pending = (response.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof pending;
-      }
-    }
-    return found;
-  }
+  const batchGet = (keys: Array<Record<string, string>>) =>
+    batchGetAll(documents, tableName, keys, { consistentRead: true });
   async function get(key: Record<string, string>) {
     const { Item } = await documents.send(
       new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
@@ -108,11 +77,11 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
     },
     async deal(dealId) {
       const item = await get(dealKey(dealId));
-      return item ? strip<Deal>(item) : undefined;
+      return item ? stripStorage<Deal>(item) : undefined;
     },
     async deals(ids) {
       const items = await batchGet(ids.map(dealKey));
-      const byId = new Map(items.map((item) => [item.dealId as string, strip<Deal>(item)]));
+      const byId = new Map(items.map((item) => [item.dealId as string, stripStorage<Deal>(item)]));
       return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
     },
     async listDeals(listing, filter, limit, start) {
@@ -145,7 +114,7 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
         start,
         filter: filterExpression,
       });
-      return { items: page.items.map((item) => strip<Deal>(item)), lastKey: page.lastKey };
+      return { items: page.items.map((item) => stripStorage<Deal>(item)), lastKey: page.lastKey };
     },
     async enterpriseLinks(uscc) {
       const links: DealLink[] = [];
@@ -165,7 +134,7 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
     },
     async product(productId) {
       const item = await get(productKey(productId));
-      return item ? strip<Product>(item) : undefined;
+      return item ? stripStorage<Product>(item) : undefined;
     },
     async listProducts(listing, limit, start) {
       const page = await query({
@@ -174,7 +143,7 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
         limit,
         start,
       });
-      return { items: page.items.map((item) => strip<Product>(item)), lastKey: page.lastKey };
+      return { items: page.items.map((item) => stripStorage<Product>(item)), lastKey: page.lastKey };
     },
     async listOpenLicenses(provinceCode, limit, start) {
       const response = await documents.send(
@@ -193,7 +162,7 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
         }),
       );
       return {
-        items: (response.Items ?? []).map((item) => strip(item)),
+        items: (response.Items ?? []).map((item) => stripStorage(item)),
         lastKey: response.LastEvaluatedKey,
       };
     },
