@@ -9,6 +9,7 @@ import { dynamoEvaluatorStore } from '../market/evaluator-store.ts';
 import { patentKey } from '../patents/patent-store.ts';
 import { transitionWrites } from '../pipeline/transitions.ts';
 import { auditItem } from '../shared/audit.ts';
+import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
 import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import {
@@ -20,18 +21,11 @@ import {
   windowActor,
 } from './ports.ts';
 
-export const evaluationKey = (applicationNumber: string, evaluator: EvaluatorRef) => ({
-  pk: `PAT#${applicationNumber}`,
-  sk: `EVAL#${evaluator.kind}#${evaluator.id}`,
-});
-export const requestKey = (applicationNumber: string, evaluator: EvaluatorRef) => ({
-  pk: `PAT#${applicationNumber}`,
-  sk: `REQ#${evaluator.kind}#${evaluator.id}`,
-});
-export const dueWindowPartition = 'DUE#evaluation-window';
+export const evaluationKey = keys.evaluation;
+export const requestKey = keys.evaluationRequest;
+export const dueWindowPartition = indexes.dueEvaluationWindow;
 /** The sort key of a pipeline event: one per patent version, so a replayed transition cannot add a second. */
-export const eventSortKey = (version: number, type: string) =>
-  `EVENT#${String(version).padStart(6, '0')}#${type}`;
+export const eventSortKey = keys.pipelineEventSk;
 
 const patentFields = [
   'applicationNumber',
@@ -56,7 +50,7 @@ export function evaluationItem(evaluation: StoredEvaluation) {
     }),
     entity: 'evaluation',
     // By owner: an institution's feedback in time order (e.g. a weekly summary of new evaluations).
-    gsi1pk: `INST#${evaluation.institutionUscc}#EVAL`,
+    gsi1pk: indexes.institutionEvaluations(evaluation.institutionUscc),
     gsi1sk: `${evaluation.updatedAt}#${evaluation.applicationNumber}#${evaluation.evaluatorKind}#${evaluation.evaluatorId}`,
     ...evaluation,
   };
@@ -102,7 +96,10 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
           new QueryCommand({
             TableName: tableName,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :eval)',
-            ExpressionAttributeValues: { ':pk': `PAT#${applicationNumber}`, ':eval': 'EVAL#' },
+            ExpressionAttributeValues: {
+              ':pk': keys.patentPk(applicationNumber),
+              ':eval': prefixes.evaluation,
+            },
             ConsistentRead: true,
             ExclusiveStartKey: start,
           }),
@@ -178,7 +175,7 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
           Put: {
             TableName: tableName,
             Item: auditItem({
-              pk: `PAT#${number}`,
+              pk: keys.patentPk(number),
               action: write.audit.action,
               caller,
               at,
@@ -230,7 +227,7 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
             Put: {
               TableName: tableName,
               Item: auditItem({
-                pk: `PAT#${applicationNumber}`,
+                pk: keys.patentPk(applicationNumber),
                 action: 'evaluation-request.declined',
                 caller,
                 at: decline.at,

@@ -3,6 +3,7 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
+import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import type { FeedbackEvaluation, FeedbackStore } from './weekly-feedback.ts';
 
@@ -26,7 +27,7 @@ export function dynamoFeedbackStore(
           TableName: tableName,
           IndexName: 'gsi2',
           KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': `PROV#${code}#INST` },
+          ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(code) },
         })) {
           yield {
             uscc: item.uscc as string,
@@ -42,7 +43,7 @@ export function dynamoFeedbackStore(
         TableName: tableName,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
-        ExpressionAttributeValues: { ':pk': `INST#${uscc}#EVAL`, ':since': since },
+        ExpressionAttributeValues: { ':pk': indexes.institutionEvaluations(uscc), ':since': since },
       })) {
         found.push(item as FeedbackEvaluation);
       }
@@ -58,8 +59,7 @@ export function dynamoFeedbackStore(
             Put: {
               TableName: tableName,
               Item: {
-                pk: `FEEDBACK#${uscc}`,
-                sk: week,
+                ...keys.feedbackSent(uscc, week),
                 entity: 'feedback-sent',
                 mailId: mail.mailId,
                 at: at.toISOString(),

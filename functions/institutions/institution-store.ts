@@ -3,11 +3,12 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/
 import type { Institution } from '../../schemas/institution.ts';
 import { auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import type { InstitutionStore } from './institutions.ts';
 
-export const institutionKey = (uscc: string) => ({ pk: `INST#${uscc}`, sk: 'PROFILE' });
+export const institutionKey = keys.institution;
 
 const stripKeys = (item: Record<string, unknown>) => stripStorage<Institution>(item);
 
@@ -28,7 +29,7 @@ export function dynamoInstitutionStore(
                 Item: {
                   ...key,
                   entity: 'institution',
-                  gsi2pk: `PROV#${institution.provinceCode}#INST`,
+                  gsi2pk: indexes.provinceInstitutions(institution.provinceCode),
                   gsi2sk: institution.uscc,
                   ...institution,
                 },
@@ -68,7 +69,7 @@ export function dynamoInstitutionStore(
           TableName: tableName,
           IndexName: 'gsi2',
           KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': `PROV#${provinceCode}#INST` },
+          ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
           Limit: page.limit,
           ExclusiveStartKey: decodeCursor(listing, page.cursor),
         }),

@@ -2,6 +2,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
+import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import type { DigestRequest, DigestStore } from './digest.ts';
 
@@ -21,7 +22,7 @@ export function dynamoDigestStore(
             IndexName: 'gsi3',
             KeyConditionExpression: 'gsi3pk = :day',
             FilterExpression: 'attribute_not_exists(digestSentAt)',
-            ExpressionAttributeValues: { ':day': `DIGEST#${day}` },
+            ExpressionAttributeValues: { ':day': indexes.digestDay(day) },
             ExclusiveStartKey: start,
           }),
         );
@@ -37,7 +38,7 @@ export function dynamoDigestStore(
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :inbox',
           FilterExpression: 'pushDay = :day',
-          ExpressionAttributeValues: { ':inbox': `INBOX#${kind}#${id}`, ':day': day },
+          ExpressionAttributeValues: { ':inbox': indexes.inbox({ kind, id }), ':day': day },
           ScanIndexForward: false,
         }),
       );
@@ -47,7 +48,7 @@ export function dynamoDigestStore(
       const { Item } = await documents.send(
         new GetCommand({
           TableName: tableName,
-          Key: { pk: kind === 'enterprise' ? `ENT#${id}` : `EXP#${id}`, sk: 'PROFILE' },
+          Key: keys.evaluatorProfile({ kind, id }),
         }),
       );
       if (!Item) return undefined;
@@ -64,7 +65,7 @@ export function dynamoDigestStore(
           {
             Update: {
               TableName: tableName,
-              Key: { pk: `PUSHES#${kind}#${id}`, sk: day },
+              Key: keys.pushCounter({ kind, id }, day),
               UpdateExpression: 'SET digestSentAt = :at',
               ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(digestSentAt)',
               ExpressionAttributeValues: { ':at': at.toISOString() },

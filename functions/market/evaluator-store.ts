@@ -9,12 +9,13 @@ import type { Enterprise, Expert } from '../../schemas/market.ts';
 import { auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { batchWriteAll, type WriteRequest } from '../shared/dynamo/batch.ts';
+import { indexes, keys as tableKeys } from '../shared/dynamo/keys.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import type { BulkEnterpriseStore, EvaluatorStore } from './evaluators.ts';
 
-const enterpriseKey = (uscc: string) => ({ pk: `ENT#${uscc}`, sk: 'PROFILE' });
-const expertKey = (id: string) => ({ pk: `EXP#${id}`, sk: 'PROFILE' });
+const enterpriseKey = tableKeys.enterprise;
+const expertKey = tableKeys.expert;
 
 /** What scoring reads of a verified enterprise, copied into each of its index entries. */
 const enterpriseEntry = (enterprise: { uscc: string; name: string; provinceCode: string }) => ({
@@ -37,9 +38,9 @@ function indexWrites(
   return [
     ...previousKeys
       .filter((key) => !keys.includes(key))
-      .map((key) => ({ DeleteRequest: { Key: { pk: `IDX#${key}`, sk } } })),
+      .map((key) => ({ DeleteRequest: { Key: { pk: tableKeys.matchIndexPk(key), sk } } })),
     ...keys.map((key) => ({
-      PutRequest: { Item: { pk: `IDX#${key}`, sk, entity: 'match-index', ...entry } },
+      PutRequest: { Item: { pk: tableKeys.matchIndexPk(key), sk, entity: 'match-index', ...entry } },
     })),
   ];
 }
@@ -52,7 +53,7 @@ export function dynamoEvaluatorStore(
   const enterpriseItem = (e: Enterprise) => ({
     ...enterpriseKey(e.uscc),
     entity: 'enterprise',
-    gsi2pk: `PROV#${e.provinceCode}#ENT`,
+    gsi2pk: indexes.provinceEnterprises(e.provinceCode),
     gsi2sk: `${e.status}#${e.uscc}`,
     ...e,
   });
@@ -82,7 +83,7 @@ export function dynamoEvaluatorStore(
           Put: {
             TableName: tableName,
             Item: auditItem({
-              pk: `ENT#${enterprise.uscc}`,
+              pk: tableKeys.enterprisePk(enterprise.uscc),
               action,
               caller,
               at: enterprise.updatedAt,
@@ -121,7 +122,9 @@ export function dynamoEvaluatorStore(
       if (!decided) return false;
       // Index entries after the decision (an enterprise has up to ~150 keys: more than a transaction holds);
       // writing them again is harmless, so a retry of a failed verification completes the index.
-      await writeAll(indexWrites(`ENT#${enterprise.uscc}`, enterpriseEntry(enterprise), indexKeys));
+      await writeAll(
+        indexWrites(tableKeys.enterprisePk(enterprise.uscc), enterpriseEntry(enterprise), indexKeys),
+      );
       return true;
     },
     async saveVerifiedEnterprise(enterprise, expectedVersion, previousKeys, keys, caller) {
@@ -135,7 +138,9 @@ export function dynamoEvaluatorStore(
       if (!saved) return false;
       // As in decideEnterprise: the index after the profile (too many keys for the transaction);
       // writing them again is harmless, so a retried row completes the index.
-      await writeAll(indexWrites(`ENT#${enterprise.uscc}`, enterpriseEntry(enterprise), keys, previousKeys));
+      await writeAll(
+        indexWrites(tableKeys.enterprisePk(enterprise.uscc), enterpriseEntry(enterprise), keys, previousKeys),
+      );
       return true;
     },
     async listEnterprises(provinceCode, status, page) {
@@ -145,7 +150,10 @@ export function dynamoEvaluatorStore(
           TableName: tableName,
           IndexName: 'gsi2',
           KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :status)',
-          ExpressionAttributeValues: { ':pk': `PROV#${provinceCode}#ENT`, ':status': `${status}#` },
+          ExpressionAttributeValues: {
+            ':pk': indexes.provinceEnterprises(provinceCode),
+            ':status': `${status}#`,
+          },
           Limit: page.limit,
           ExclusiveStartKey: decodeCursor(listing, page.cursor),
         }),
@@ -169,7 +177,7 @@ export function dynamoEvaluatorStore(
             Item: {
               ...expertKey(expert.expertId),
               entity: 'expert',
-              gsi2pk: `PROV#${expert.provinceCode}#EXP`,
+              gsi2pk: indexes.provinceExperts(expert.provinceCode),
               gsi2sk: expert.expertId,
               ...expert,
             },
@@ -186,7 +194,7 @@ export function dynamoEvaluatorStore(
         new PutCommand({
           TableName: tableName,
           Item: auditItem({
-            pk: `EXP#${expert.expertId}`,
+            pk: tableKeys.expertPk(expert.expertId),
             action: 'expert.saved',
             caller,
             at: expert.updatedAt,
@@ -196,7 +204,7 @@ export function dynamoEvaluatorStore(
       );
       await writeAll(
         indexWrites(
-          `EXP#${expert.expertId}`,
+          tableKeys.expertPk(expert.expertId),
           {
             kind: 'expert',
             id: expert.expertId,

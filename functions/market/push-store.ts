@@ -2,6 +2,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { patentKey } from '../patents/patent-store.ts';
 import { transitionCause, transitionWrites } from '../pipeline/transitions.ts';
+import { indexes, keys as tableKeys } from '../shared/dynamo/keys.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import type { Candidate } from './matching.ts';
 import type { PatentSummary, PushStore } from './push.ts';
@@ -27,7 +28,7 @@ export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: st
               new QueryCommand({
                 TableName: tableName,
                 KeyConditionExpression: 'pk = :pk',
-                ExpressionAttributeValues: { ':pk': `IDX#${key}` },
+                ExpressionAttributeValues: { ':pk': tableKeys.matchIndexPk(key) },
                 ProjectionExpression: 'kind, id, #n, provinceCode, affiliationUscc',
                 ExpressionAttributeNames: { '#n': 'name' },
                 ExclusiveStartKey: start,
@@ -42,7 +43,7 @@ export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: st
       return lists.flat();
     },
     async push(patent, match, day, capPerDay, at) {
-      const inbox = `INBOX#${match.kind}#${match.id}`;
+      const inbox = indexes.inbox(match);
       const outcome = await transact(
         documents,
         [
@@ -50,8 +51,7 @@ export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: st
             Put: {
               TableName: tableName,
               Item: {
-                pk: `PAT#${patent.applicationNumber}`,
-                sk: `REQ#${match.kind}#${match.id}`,
+                ...tableKeys.evaluationRequest(patent.applicationNumber, match),
                 entity: 'evaluation-request',
                 gsi1pk: inbox,
                 gsi1sk: `${at}#${patent.applicationNumber}`,
@@ -83,7 +83,7 @@ export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: st
           {
             Update: {
               TableName: tableName,
-              Key: { pk: `PUSHES#${match.kind}#${match.id}`, sk: day },
+              Key: tableKeys.pushCounter(match, day),
               // Also listed on gsi3 under the day, so the daily digest finds who got new requests.
               UpdateExpression:
                 'ADD pushes :one SET entity = :entity, expiresAt = :expires, gsi3pk = :digest, gsi3sk = :evaluator, evaluatorKind = :kind, evaluatorId = :id',
@@ -93,7 +93,7 @@ export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: st
                 ':cap': capPerDay,
                 ':entity': 'push-counter',
                 ':expires': Math.floor(Date.parse(at) / 1000) + 7 * 86400,
-                ':digest': `DIGEST#${day}`,
+                ':digest': indexes.digestDay(day),
                 ':evaluator': `${match.kind}#${match.id}`,
                 ':kind': match.kind,
                 ':id': match.id,
@@ -123,7 +123,7 @@ export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: st
             evaluationOpenedAt: window.openedAt,
             evaluationDeadline: window.deadline,
             evaluationStatus: 'open',
-            gsi3pk: 'DUE#evaluation-window',
+            gsi3pk: indexes.dueEvaluationWindow,
             gsi3sk: `${window.deadline}#${patent.applicationNumber}`,
           },
           details: { deadline: window.deadline },

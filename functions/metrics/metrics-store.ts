@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Quarter } from '../../schemas/metrics.ts';
 import { batchWriteAll } from '../shared/dynamo/batch.ts';
+import { keys, prefixes } from '../shared/dynamo/keys.ts';
 import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import {
   type CounterDelta,
@@ -77,7 +78,7 @@ export function dynamoMetricsWriteStore(
       const { Item } = await documents.send(
         new GetCommand({
           TableName: tables.core,
-          Key: { pk: `PAT#${applicationNumber}`, sk: 'PATENT' },
+          Key: keys.patent(applicationNumber),
           ConsistentRead: true,
         }),
       );
@@ -407,10 +408,10 @@ export const coreScanFilter = {
   expression:
     '(begins_with(pk, :pat) AND (sk = :patent OR begins_with(sk, :eval) OR begins_with(sk, :event))) OR sk = :deal OR sk = :product',
   values: {
-    ':pat': 'PAT#',
+    ':pat': prefixes.patent,
     ':patent': 'PATENT',
-    ':eval': 'EVAL#',
-    ':event': 'EVENT#',
+    ':eval': prefixes.evaluation,
+    ':event': prefixes.pipelineEvent,
     ':deal': 'DEAL',
     ':product': 'PRODUCT',
   },

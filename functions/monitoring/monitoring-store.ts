@@ -14,12 +14,13 @@ import type { SpotCheck, SpotCheckSample } from '../../schemas/monitoring.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import { auditItem } from '../shared/audit.ts';
+import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
 import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import type { FundedListStore, MonitoredInstitution, SpotCheckStore } from './monitoring.ts';
 
 export const spotCheckPartition = (quarter: Quarter | string, provinceCode: string) =>
-  `SPOT#${quarter}#PROV#${provinceCode}`;
-const checkSk = (uscc: string, applicationNumber: string) => `CHECK#${uscc}#${applicationNumber}`;
+  keys.spotCheckPk(quarter, provinceCode);
+const checkSk = keys.spotCheckSk;
 
 const toCheck = (item: Record<string, unknown>): SpotCheck => {
   const { pk, sk, entity, ...check } = item;
@@ -56,14 +57,14 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
         TableName: tableName,
         IndexName: 'gsi2',
         KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': `PROV#${provinceCode}#INST` },
+        ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
       });
       return items.map(toInstitution);
     },
 
     async institution(uscc) {
       const { Item } = await documents.send(
-        new GetCommand({ TableName: tableName, Key: { pk: `INST#${uscc}`, sk: 'PROFILE' } }),
+        new GetCommand({ TableName: tableName, Key: keys.institution(uscc) }),
       );
       return Item ? toInstitution(Item) : undefined;
     },
@@ -75,7 +76,7 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
         KeyConditionExpression: 'gsi1pk = :pk',
         FilterExpression: 'reviewStatus = :approved',
         ProjectionExpression: 'applicationNumber, title',
-        ExpressionAttributeValues: { ':pk': `INST#${uscc}#PAT`, ':approved': 'approved' },
+        ExpressionAttributeValues: { ':pk': indexes.institutionPatents(uscc), ':approved': 'approved' },
       });
       return items.map((item) => ({
         applicationNumber: String(item.applicationNumber),
@@ -85,7 +86,7 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
 
     async sampleSettings(uscc) {
       const { Item } = await documents.send(
-        new GetCommand({ TableName: tableName, Key: { pk: `INST#${uscc}`, sk: 'MONITORING' } }),
+        new GetCommand({ TableName: tableName, Key: keys.institutionMonitoring(uscc) }),
       );
       return Item?.spotCheckSample as SpotCheckSample | undefined;
     },
@@ -98,8 +99,7 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
             Put: {
               TableName: tableName,
               Item: {
-                pk: `INST#${uscc}`,
-                sk: 'MONITORING',
+                ...keys.institutionMonitoring(uscc),
                 entity: 'monitoring-settings',
                 spotCheckSample: sample,
                 updatedAt: at,
@@ -111,7 +111,7 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
             Put: {
               TableName: tableName,
               Item: auditItem({
-                pk: `INST#${uscc}`,
+                pk: keys.institutionPk(uscc),
                 action: 'monitoring.spotCheckSample',
                 caller,
                 at,
@@ -133,7 +133,7 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
             TableName: tableName,
             Item: {
               pk,
-              sk: `INST#${institution.uscc}`,
+              sk: keys.spotCheckInstitutionSk(institution.uscc),
               entity: 'spot-check-sample',
               quarter,
               institutionUscc: institution.uscc,
@@ -185,7 +185,7 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {
         ':pk': spotCheckPartition(quarter, provinceCode),
-        ':prefix': filter.institution ? `CHECK#${filter.institution}#` : 'CHECK#',
+        ':prefix': filter.institution ? prefixes.spotCheckOf(filter.institution) : prefixes.spotCheck,
       };
       if (filter.status) {
         names['#status'] = 'status';

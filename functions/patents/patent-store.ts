@@ -12,6 +12,7 @@ import type { Caller } from '../../schemas/roles.ts';
 import type { Owner, PatentToWrite, PatentWriter, WriteOutcome } from '../intake/ingest.ts';
 import { auditItem } from '../shared/audit.ts';
 import { batchGetAll } from '../shared/dynamo/batch.ts';
+import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { forEachLimited, withThrottlingRetry } from '../shared/dynamo/throttling.ts';
 import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import {
@@ -34,7 +35,7 @@ const lockedRow = (row: number, applicationNumber: string, reviewStatus: string)
 /** Conditional creates in flight per batch (a file runs several batches at once: see ingest.ts). */
 const createConcurrency = 8;
 
-export const patentKey = (applicationNumber: string) => ({ pk: `PAT#${applicationNumber}`, sk: 'PATENT' });
+export const patentKey = keys.patent;
 const recordFields = Object.keys(inventoryRecordSchema.shape) as Array<
   keyof typeof inventoryRecordSchema.shape
 >;
@@ -77,9 +78,9 @@ export function dynamoPatentWriter(
     return {
       ...patentKey(number),
       entity: 'patent',
-      gsi1pk: `INST#${owner.uscc}#PAT`,
+      gsi1pk: indexes.institutionPatents(owner.uscc),
       gsi1sk: number,
-      gsi2pk: `PROV#${owner.provinceCode}#PAT`,
+      gsi2pk: indexes.provincePatents(owner.provinceCode),
       gsi2sk: `${owner.uscc}#${number}`,
       ...patent.record,
       institutionUscc: owner.uscc,

@@ -16,6 +16,7 @@ import {
   type TransitionContext,
 } from '../../schemas/lifecycle.ts';
 import { auditItem } from '../shared/audit.ts';
+import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { conditionFailures, type TransactItem } from '../shared/dynamo/transact.ts';
 import { DomainError } from '../shared/errors.ts';
 
@@ -60,9 +61,9 @@ export interface TransitionRequest {
 
 /** The deadline index partition (gsi3pk) that belongs to a state, removed when the patent leaves it. */
 const stateDeadlines: Partial<Record<LifecycleState, string>> = {
-  'high-value': 'DUE#promotion',
-  'key-industry-pool': 'DUE#promotion',
-  'under-evaluation': 'DUE#evaluation-window',
+  'high-value': indexes.duePromotion,
+  'key-industry-pool': indexes.duePromotion,
+  'under-evaluation': indexes.dueEvaluationWindow,
 };
 
 /** Attributes a transition sets itself: `set` and `remove` may not name them. */
@@ -77,11 +78,8 @@ const reservedFields = new Set([
   'updatedBy',
 ]);
 
-export const patentPk = (applicationNumber: string) => `PAT#${applicationNumber}`;
-export const appliedMarkerKey = (applicationNumber: string, eventId: string) => ({
-  pk: patentPk(applicationNumber),
-  sk: `APPLIED#${eventId}`,
-});
+export const patentPk = keys.patentPk;
+export const appliedMarkerKey = keys.appliedEvent;
 
 /**
  * The lifecycle of a patent item. Items written before the lifecycle attribute existed are read from
@@ -236,7 +234,7 @@ export function transitionWrites(
         // One event per transition: the version makes the key.
         Item: {
           pk,
-          sk: `EVENT#${String(nextVersion).padStart(6, '0')}#${request.event}`,
+          sk: keys.pipelineEventSk(nextVersion, request.event),
           entity: 'pipeline-event',
           type: request.event,
           eventId: request.eventId,

@@ -9,10 +9,11 @@ import { dynamoEvaluationStore } from '../evaluations/evaluation-store.ts';
 import { institutionKey } from '../institutions/institution-store.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import { appliedMarkerKey, patentPk, transitionCause, transitionWrites } from '../pipeline/transitions.ts';
+import { keys } from '../shared/dynamo/keys.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import { duePromotionPartition, type PromotedPatent, type PromotionStore } from './promotion.ts';
 
-const enterpriseKey = (uscc: string) => ({ pk: `ENT#${uscc}`, sk: 'PROFILE' });
+const enterpriseKey = keys.enterprise;
 
 export function dynamoPromotionStore(documents: DynamoDBDocumentClient, tableName: string): PromotionStore {
   const evaluations = dynamoEvaluationStore(documents, tableName);

@@ -21,12 +21,13 @@ import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import { auditItem } from '../shared/audit.ts';
 import { registeredAdminProfile, reportPreferencesKey } from '../shared/directory.ts';
+import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import type { ReportFiles, ReportRecord, ReportStore, SentMarker } from './reports.ts';
 
-export const reportPk = (quarter: string) => `REPORT#${quarter}`;
-const scopeSk = (scope: string) => `SCOPE#${scope}`;
-const sentSk = (scope: string, sub: string) => `SENT#${scope}#${sub}`;
+export const reportPk = keys.reportPk;
+const scopeSk = keys.reportScopeSk;
+const sentSk = keys.reportSentSk;
 /** Who records reports: the workflow, not a person. */
 export const reportSystemActor = { sub: 'system:quarterly-report', roles: ['system'] };
 
@@ -86,7 +87,7 @@ export function dynamoReportStore(
           new QueryCommand({
             TableName: tableName,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sent)',
-            ExpressionAttributeValues: { ':pk': reportPk(quarter), ':sent': `SENT#${scope}#` },
+            ExpressionAttributeValues: { ':pk': reportPk(quarter), ':sent': prefixes.reportSentOf(scope) },
             ExclusiveStartKey: start,
             ConsistentRead: true,
           }),
@@ -147,9 +148,9 @@ export function dynamoReportStore(
         pk: reportPk(quarter),
         sk: scopeSk(r.scope),
         entity: 'report',
-        gsi1pk: `REPORTS#${r.scope}`,
+        gsi1pk: indexes.reportsOfScope(r.scope),
         gsi1sk: quarter,
-        gsi2pk: 'REPORTS',
+        gsi2pk: indexes.reports,
         gsi2sk: `${quarter}#${r.scope}`,
         ...r,
       }));
@@ -202,13 +203,13 @@ export function dynamoReportStore(
             TableName: tableName,
             IndexName: 'gsi1',
             KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': `REPORTS#${scope}` },
+            ExpressionAttributeValues: { ':pk': indexes.reportsOfScope(scope) },
           }
         : {
             TableName: tableName,
             IndexName: 'gsi2',
             KeyConditionExpression: 'gsi2pk = :pk',
-            ExpressionAttributeValues: { ':pk': 'REPORTS' },
+            ExpressionAttributeValues: { ':pk': indexes.reports },
           };
       const page = await documents.send(
         new QueryCommand({ ...input, ScanIndexForward: false, Limit: limit, ExclusiveStartKey: startKey }),

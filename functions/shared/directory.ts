@@ -24,6 +24,7 @@ import {
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Caller } from '../../schemas/roles.ts';
 import { batchGetAll } from './dynamo/batch.ts';
+import { keys, prefixes } from './dynamo/keys.ts';
 
 export const adminGroups = ['national-admin', 'province-admin'] as const;
 export type AdminGroup = (typeof adminGroups)[number];
@@ -194,7 +195,7 @@ export function localAdminUsers(users: readonly DevUser[]): AdminUserSource {
   };
 }
 
-export const reportPreferencesKey = (sub: string) => ({ pk: `ADMIN#${sub}`, sk: 'REPORT_PREFERENCES' });
+export const reportPreferencesKey = keys.reportPreferences;
 
 export function dynamoReportOptOuts(documents: DynamoDBDocumentClient, tableName: string): ReportOptOuts {
   return {
@@ -204,7 +205,7 @@ export function dynamoReportOptOuts(documents: DynamoDBDocumentClient, tableName
       });
       const out = new Set<string>();
       for (const item of items)
-        if (item.reportsOptOut === true) out.add(String(item.pk).slice('ADMIN#'.length));
+        if (item.reportsOptOut === true) out.add(String(item.pk).slice(prefixes.admin.length));
       return out;
     },
   };

@@ -4,13 +4,14 @@ import type { Deal } from '../../schemas/deal.ts';
 import type { Product } from '../../schemas/product.ts';
 import { transitionCause } from '../pipeline/transitions.ts';
 import { batchGetAll } from '../shared/dynamo/batch.ts';
+import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
 import { transact as transactWrite } from '../shared/dynamo/transact.ts';
 import { ConflictError } from '../shared/errors.ts';
 import type { DealLink, TransferPatent, TransferStore } from './ports.ts';
 
-export const dealKey = (dealId: string) => ({ pk: `DEAL#${dealId}`, sk: 'DEAL' });
-export const productKey = (productId: string) => ({ pk: `PRODUCT#${productId}`, sk: 'PRODUCT' });
+export const dealKey = keys.deal;
+export const productKey = keys.product;
 
 export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName: string): TransferStore {
   const batchGet = (keys: Array<Record<string, string>>) =>
@@ -48,13 +49,13 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
   return {
     tableName,
     async patents(numbers) {
-      const items = await batchGet(numbers.map((n) => ({ pk: `PAT#${n}`, sk: 'PATENT' })));
+      const items = await batchGet(numbers.map(keys.patent));
       return new Map(
         items.map((item) => [item.applicationNumber as string, item as unknown as TransferPatent]),
       );
     },
     async institution(uscc) {
-      const item = await get({ pk: `INST#${uscc}`, sk: 'PROFILE' });
+      const item = await get(keys.institution(uscc));
       return item
         ? {
             uscc,
@@ -65,7 +66,7 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
         : undefined;
     },
     async enterprise(uscc) {
-      const item = await get({ pk: `ENT#${uscc}`, sk: 'PROFILE' });
+      const item = await get(keys.enterprise(uscc));
       return item
         ? {
             uscc,
@@ -101,7 +102,7 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
         ? { expression: conditions.join(' AND '), names, values }
         : undefined;
       if (listing.by === 'enterprise') {
-        const page = await query({ index: 'gsi1', pk: `ENT#${listing.uscc}#DEAL`, limit, start });
+        const page = await query({ index: 'gsi1', pk: indexes.enterpriseDeals(listing.uscc), limit, start });
         let items = await this.deals(page.items.map((link) => link.dealId as string));
         if (filter.kind) items = items.filter((deal) => deal.kind === filter.kind);
         if (filter.filingStatus) items = items.filter((deal) => deal.filingStatus === filter.filingStatus);
@@ -109,7 +110,10 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
       }
       const page = await query({
         index: listing.by === 'institution' ? 'gsi1' : 'gsi2',
-        pk: listing.by === 'institution' ? `INST#${listing.uscc}#DEAL` : `PROV#${listing.code}#DEAL`,
+        pk:
+          listing.by === 'institution'
+            ? indexes.institutionDeals(listing.uscc)
+            : indexes.provinceDeals(listing.code),
         limit,
         start,
         filter: filterExpression,
@@ -120,7 +124,7 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
       const links: DealLink[] = [];
       let start: Record<string, unknown> | undefined;
       do {
-        const page = await query({ index: 'gsi1', pk: `ENT#${uscc}#DEAL`, limit: 500, start });
+        const page = await query({ index: 'gsi1', pk: indexes.enterpriseDeals(uscc), limit: 500, start });
         for (const item of page.items) {
           links.push({
             dealId: item.dealId as string,
@@ -139,7 +143,10 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
     async listProducts(listing, limit, start) {
       const page = await query({
         index: listing.by === 'enterprise' ? 'gsi1' : 'gsi2',
-        pk: listing.by === 'enterprise' ? `ENT#${listing.uscc}#PRODUCT` : `PROV#${listing.code}#PRODUCT`,
+        pk:
+          listing.by === 'enterprise'
+            ? indexes.enterpriseProducts(listing.uscc)
+            : indexes.provinceProducts(listing.code),
         limit,
         start,
       });
@@ -154,7 +161,7 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
             ? 'gsi2pk = :pk AND begins_with(gsi2sk, :province)'
             : 'gsi2pk = :pk',
           ExpressionAttributeValues: {
-            ':pk': 'OPENLIC',
+            ':pk': indexes.openLicenses,
             ...(provinceCode ? { ':province': `${provinceCode}#` } : {}),
           },
           Limit: limit,
@@ -172,7 +179,7 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
           TableName: tableName,
           IndexName: 'gsi3',
           KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :before',
-          ExpressionAttributeValues: { ':pk': 'DUE#filing', ':before': beforeDate },
+          ExpressionAttributeValues: { ':pk': indexes.dueFiling, ':before': beforeDate },
           Limit: limit,
         }),
       );

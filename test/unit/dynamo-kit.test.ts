@@ -9,6 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { batchGetAll, batchWriteAll } from '../../functions/shared/dynamo/batch.ts';
+import { applicationNumberOf, indexes, keys } from '../../functions/shared/dynamo/keys.ts';
 import { stripStorage } from '../../functions/shared/dynamo/strip.ts';
 import { TransactionRefusedError, transact } from '../../functions/shared/dynamo/transact.ts';
 import { ServiceUnavailableError } from '../../functions/shared/errors.ts';
@@ -191,5 +192,22 @@ describe('stripStorage', () => {
         version: 2,
       }),
     ).toEqual({ applicationNumber: '1', gsiNote: 'kept', version: 2 });
+  });
+});
+
+describe('keys', () => {
+  it('builds the stored key shapes (items already written depend on them)', () => {
+    expect(keys.patent('2020101234562')).toEqual({ pk: 'PAT#2020101234562', sk: 'PATENT' });
+    expect(keys.institution('U1')).toEqual({ pk: 'INST#U1', sk: 'PROFILE' });
+    expect(keys.evaluatorProfile({ kind: 'expert', id: 'e1' })).toEqual({ pk: 'EXP#e1', sk: 'PROFILE' });
+    expect(keys.evaluatorProfile({ kind: 'enterprise', id: 'U2' })).toEqual({ pk: 'ENT#U2', sk: 'PROFILE' });
+    expect(keys.pipelineEventSk(8, 'evaluationClosed')).toBe('EVENT#000008#evaluationClosed');
+    expect(keys.pushCounter({ kind: 'expert', id: 'e1' }, '2026-03-02')).toEqual({
+      pk: 'PUSHES#expert#e1',
+      sk: '2026-03-02',
+    });
+    expect(indexes.institutionPatents('U1')).toBe('INST#U1#PAT');
+    expect(indexes.inbox({ kind: 'enterprise', id: 'U2' })).toBe('INBOX#enterprise#U2');
+    expect(applicationNumberOf(keys.patent('123').pk)).toBe('123');
   });
 });
