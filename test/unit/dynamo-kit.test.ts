@@ -1,5 +1,5 @@
 /** The DynamoDB kit (functions/shared/dynamo/), with the document client mocked (aws-sdk-client-mock). */
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -13,6 +13,7 @@ import { applicationNumberOf, indexes, keys } from '../../functions/shared/dynam
 import { stripStorage } from '../../functions/shared/dynamo/strip.ts';
 import { TransactionRefusedError, transact } from '../../functions/shared/dynamo/transact.ts';
 import { ServiceUnavailableError } from '../../functions/shared/errors.ts';
+import { cancelled } from '../support/dynamo-cancellations.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
@@ -26,12 +27,6 @@ beforeEach(() => {
   waits.length = 0;
 });
 
-const cancelled = (...codes: string[]) =>
-  new TransactionCanceledException({
-    message: 'cancelled',
-    $metadata: {},
-    CancellationReasons: codes.map((Code) => ({ Code, Message: `${Code} here` })),
-  });
 const items = [
   { Put: { TableName: table, Item: { pk: 'A', sk: 'A' }, ConditionExpression: 'attribute_not_exists(pk)' } },
   { Put: { TableName: table, Item: { pk: 'B', sk: 'B' } } },

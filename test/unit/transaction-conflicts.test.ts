@@ -5,7 +5,7 @@
  * digest, a review or an evaluation decision. Now only a ConditionalCheckFailed on the item that proves
  * "already done" means that; a conflict is sent again, and when it persists it surfaces as a 503.
  */
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -15,6 +15,7 @@ import { dynamoDigestStore } from '../../functions/market/digest-store.ts';
 import { dynamoEvaluatorStore } from '../../functions/market/evaluator-store.ts';
 import { dynamoReviewStore } from '../../functions/patents/review-store.ts';
 import type { Enterprise } from '../../schemas/market.ts';
+import { cancelled } from '../support/dynamo-cancellations.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
@@ -25,13 +26,6 @@ const caller = { sub: 'reviewer', roles: ['institution' as const] };
 const NUMBER = '202010123456.2';
 const USCC = '12100000400000624D';
 const mail = { to: ['ops@example.org'], subject: '周报', text: '...', attachments: [] };
-
-const cancelled = (...codes: string[]) =>
-  new TransactionCanceledException({
-    message: 'cancelled',
-    $metadata: {},
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
 
 const reviewed = {
   applicationNumber: NUMBER,

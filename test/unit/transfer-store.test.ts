@@ -1,5 +1,5 @@
 /** The DynamoDB adapter of the transfer use-cases, with the document client mocked (aws-sdk-client-mock). */
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConflictError } from '../../functions/shared/errors.ts';
 import { dynamoTransferStore } from '../../functions/transfer/transfer-store.ts';
+import { cancelled } from '../support/dynamo-cancellations.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
@@ -17,12 +18,6 @@ const table = 'unit-core';
 const store = dynamoTransferStore(documents, table);
 beforeEach(() => ddb.reset());
 
-const cancelled = (...codes: string[]) =>
-  new TransactionCanceledException({
-    message: 'cancelled',
-    $metadata: {},
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
 // deal Put, party link, audit, then one transition: patent update, audit, event, marker
 const shape = { recordIndexes: [0], markerIndexes: [6], patentIndexes: [3] };
 const none = 'None';
