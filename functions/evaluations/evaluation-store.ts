@@ -16,7 +16,6 @@ import {
   type EvaluatedPatent,
   type EvaluationRequest,
   type EvaluationStore,
-  type EvaluatorRef,
   type StoredEvaluation,
   windowActor,
 } from './ports.ts';

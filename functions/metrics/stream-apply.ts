@@ -13,7 +13,7 @@
  *   condition that it does not exist, in the same transaction as its counters.
  */
 import { type Quarter, quarterOf } from '../../schemas/metrics.ts';
-import { applicationNumberOf, keys } from '../shared/dynamo/keys.ts';
+import { applicationNumberOf } from '../shared/dynamo/keys.ts';
 import {
   type Contribution,
   type CounterDelta,

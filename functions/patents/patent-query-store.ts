@@ -10,7 +10,7 @@ import { strategicIndustries } from '../../schemas/codes/ipc.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { MetricsReadPort } from '../metrics/figures.ts';
 import { InvalidCursorError } from '../shared/cursor.ts';
-import { indexes as indexPartitions, keys, prefixes } from '../shared/dynamo/keys.ts';
+import { indexes as indexPartitions, prefixes } from '../shared/dynamo/keys.ts';
 import {
   type CoverageCounter,
   type CoverageCounts,

@@ -8,7 +8,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { publicPatentFields } from '../../schemas/patent.ts';
 import { InvalidCursorError } from '../shared/cursor.ts';
-import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
+import { indexes, prefixes } from '../shared/dynamo/keys.ts';
 import type { PoolStore, StoredPoolPatent, StoreKey } from './pool-feed.ts';
 
 const keyAttributes = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
