@@ -4,41 +4,27 @@
  * pipeline event), conditioned on what was read. Enterprise and expert profiles are read through the
  * market's evaluator store.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoEvaluatorStore } from '../market/evaluator-store.ts';
 import { patentKey } from '../patents/patent-store.ts';
 import { transitionWrites } from '../pipeline/transitions.ts';
 import { auditItem } from '../shared/audit.ts';
+import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
+import { stripStorage } from '../shared/dynamo/strip.ts';
+import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import {
   type EvaluatedPatent,
   type EvaluationRequest,
   type EvaluationStore,
-  type EvaluatorRef,
   type StoredEvaluation,
   windowActor,
 } from './ports.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-export const evaluationKey = (applicationNumber: string, evaluator: EvaluatorRef) => ({
-  pk: `PAT#${applicationNumber}`,
-  sk: `EVAL#${evaluator.kind}#${evaluator.id}`,
-});
-export const requestKey = (applicationNumber: string, evaluator: EvaluatorRef) => ({
-  pk: `PAT#${applicationNumber}`,
-  sk: `REQ#${evaluator.kind}#${evaluator.id}`,
-});
-export const dueWindowPartition = 'DUE#evaluation-window';
+export const evaluationKey = keys.evaluation;
+export const requestKey = keys.evaluationRequest;
+export const dueWindowPartition = indexes.dueEvaluationWindow;
 /** The sort key of a pipeline event: one per patent version, so a replayed transition cannot add a second. */
-export const eventSortKey = (version: number, type: string) =>
-  `EVENT#${String(version).padStart(6, '0')}#${type}`;
+export const eventSortKey = keys.pipelineEventSk;
 
 const patentFields = [
   'applicationNumber',
@@ -55,11 +41,6 @@ const patentFields = [
   'reviewStatus',
 ] as const;
 
-function strip<T>(item: Record<string, unknown>): T {
-  const { pk, sk, entity, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, ...rest } = item;
-  return rest as T;
-}
-
 export function evaluationItem(evaluation: StoredEvaluation) {
   return {
     ...evaluationKey(evaluation.applicationNumber, {
@@ -68,7 +49,7 @@ export function evaluationItem(evaluation: StoredEvaluation) {
     }),
     entity: 'evaluation',
     // By owner: an institution's feedback in time order (e.g. a weekly summary of new evaluations).
-    gsi1pk: `INST#${evaluation.institutionUscc}#EVAL`,
+    gsi1pk: indexes.institutionEvaluations(evaluation.institutionUscc),
     gsi1sk: `${evaluation.updatedAt}#${evaluation.applicationNumber}#${evaluation.evaluatorKind}#${evaluation.evaluatorId}`,
     ...evaluation,
   };
@@ -100,11 +81,11 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
     },
     async request(applicationNumber, evaluator) {
       const item = await get(requestKey(applicationNumber, evaluator));
-      return item ? strip<EvaluationRequest>(item) : undefined;
+      return item ? stripStorage<EvaluationRequest>(item) : undefined;
     },
     async evaluation(applicationNumber, evaluator) {
       const item = await get(evaluationKey(applicationNumber, evaluator));
-      return item ? strip<StoredEvaluation>(item) : undefined;
+      return item ? stripStorage<StoredEvaluation>(item) : undefined;
     },
     async evaluations(applicationNumber) {
       const found: StoredEvaluation[] = [];
@@ -114,12 +95,15 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
           new QueryCommand({
             TableName: tableName,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :eval)',
-            ExpressionAttributeValues: { ':pk': `PAT#${applicationNumber}`, ':eval': 'EVAL#' },
+            ExpressionAttributeValues: {
+              ':pk': keys.patentPk(applicationNumber),
+              ':eval': prefixes.evaluation,
+            },
             ConsistentRead: true,
             ExclusiveStartKey: start,
           }),
         );
-        for (const item of page.Items ?? []) found.push(strip<StoredEvaluation>(item));
+        for (const item of page.Items ?? []) found.push(stripStorage<StoredEvaluation>(item));
         start = page.LastEvaluatedKey;
       } while (start);
       return found;
@@ -190,7 +174,7 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
           Put: {
             TableName: tableName,
             Item: auditItem({
-              pk: `PAT#${number}`,
+              pk: keys.patentPk(number),
               action: write.audit.action,
               caller,
               at,
@@ -212,61 +196,58 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
           },
         });
       }
-      try {
-        await documents.send(new TransactWriteCommand({ TransactItems: items }));
-        return 'saved';
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const [evaluationReason] = error.CancellationReasons ?? [];
-        return evaluationReason?.Code === 'ConditionalCheckFailed' ? 'stale' : 'retry';
-      }
+      const outcome = await transact(documents, items, {
+        what: `the evaluation of patent ${number}`,
+        // The evaluation itself changed (item 0), or the patent or the request moved on (re-read).
+        conditionFailed: (failed) => (failed.includes(0) ? 'stale' : 'retry'),
+      });
+      return outcome === 'committed' ? 'saved' : outcome;
     },
     async declineRequest(applicationNumber, evaluator, decline, caller) {
-      try {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: requestKey(applicationNumber, evaluator),
-                  UpdateExpression: `SET #status = :declined, declinedAt = :at${decline.reason ? ', declineReason = :reason' : ''}`,
-                  ConditionExpression: '#status = :pending',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: {
-                    ':declined': 'declined',
-                    ':pending': 'pending',
-                    ':at': decline.at,
-                    ...(decline.reason ? { ':reason': decline.reason } : {}),
-                  },
-                },
+      const outcome = await transact(
+        documents,
+        [
+          {
+            Update: {
+              TableName: tableName,
+              Key: requestKey(applicationNumber, evaluator),
+              UpdateExpression: `SET #status = :declined, declinedAt = :at${decline.reason ? ', declineReason = :reason' : ''}`,
+              ConditionExpression: '#status = :pending',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':declined': 'declined',
+                ':pending': 'pending',
+                ':at': decline.at,
+                ...(decline.reason ? { ':reason': decline.reason } : {}),
               },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: auditItem({
-                    pk: `PAT#${applicationNumber}`,
-                    action: 'evaluation-request.declined',
-                    caller,
-                    at: decline.at,
-                    changes: {
-                      evaluatorKind: evaluator.kind,
-                      evaluatorId: evaluator.id,
-                      from: 'pending',
-                      status: 'declined',
-                      ...(decline.reason ? { reason: decline.reason } : {}),
-                    },
-                  }),
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: auditItem({
+                pk: keys.patentPk(applicationNumber),
+                action: 'evaluation-request.declined',
+                caller,
+                at: decline.at,
+                changes: {
+                  evaluatorKind: evaluator.kind,
+                  evaluatorId: evaluator.id,
+                  from: 'pending',
+                  status: 'declined',
+                  ...(decline.reason ? { reason: decline.reason } : {}),
                 },
-              },
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof TransactionCanceledException) return false;
-        throw error;
-      }
+              }),
+            },
+          },
+        ],
+        {
+          what: `the declined evaluation request of ${evaluator.kind} ${evaluator.id} for patent ${applicationNumber}`,
+          // The request is no longer pending.
+          conditionFailed: (failed) => (failed.includes(0) ? 'not-pending' : undefined),
+        },
+      );
+      return outcome === 'committed';
     },
     async closeWindow(patent, close) {
       const items = transitionWrites(
@@ -297,13 +278,12 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
       const update = items[0]!.Update!;
       update.ConditionExpression = `${update.ConditionExpression} AND evaluationStatus = :open`;
       update.ExpressionAttributeValues = { ...update.ExpressionAttributeValues, ':open': 'open' };
-      try {
-        await documents.send(new TransactWriteCommand({ TransactItems: items }));
-        return true;
-      } catch (error) {
-        if (error instanceof TransactionCanceledException) return false;
-        throw error;
-      }
+      const outcome = await transact(documents, items, {
+        what: `the closed evaluation window of patent ${patent.applicationNumber}`,
+        // Not open at that version any more (patent, next event), or closed before (applied marker).
+        conditionFailed: () => 'closed-or-changed',
+      });
+      return outcome === 'committed';
     },
     async dueWindows(now, cursor) {
       const page = await documents.send(

@@ -1,9 +1,10 @@
 /** DynamoDB adapter of FeedbackStore: institutions per province (gsi2), evaluations per institution by time (gsi1). */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
+import { indexes, keys } from '../shared/dynamo/keys.ts';
+import { transact } from '../shared/dynamo/transact.ts';
 import type { FeedbackEvaluation, FeedbackStore } from './weekly-feedback.ts';
 
 export function dynamoFeedbackStore(
@@ -26,7 +27,7 @@ export function dynamoFeedbackStore(
           TableName: tableName,
           IndexName: 'gsi2',
           KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': `PROV#${code}#INST` },
+          ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(code) },
         })) {
           yield {
             uscc: item.uscc as string,
@@ -42,7 +43,7 @@ export function dynamoFeedbackStore(
         TableName: tableName,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
-        ExpressionAttributeValues: { ':pk': `INST#${uscc}#EVAL`, ':since': since },
+        ExpressionAttributeValues: { ':pk': indexes.institutionEvaluations(uscc), ':since': since },
       })) {
         found.push(item as FeedbackEvaluation);
       }
@@ -51,38 +52,36 @@ export function dynamoFeedbackStore(
     async sendOnce(uscc, week, message) {
       const at = now();
       const mail = newMailItem(message, at);
-      try {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    pk: `FEEDBACK#${uscc}`,
-                    sk: week,
-                    entity: 'feedback-sent',
-                    mailId: mail.mailId,
-                    at: at.toISOString(),
-                    expiresAt: Math.floor(at.getTime() / 1000) + 60 * 86400,
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
+      const outcome = await transact(
+        documents,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...keys.feedbackSent(uscc, week),
+                entity: 'feedback-sent',
+                mailId: mail.mailId,
+                at: at.toISOString(),
+                expiresAt: Math.floor(at.getTime() / 1000) + 60 * 86400,
               },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: mailOutboxItem(mail),
-                },
-              },
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof TransactionCanceledException) return false;
-        throw error;
-      }
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: mailOutboxItem(mail),
+            },
+          },
+        ],
+        {
+          what: `the weekly feedback mail of ${uscc} for ${week}`,
+          // The sent marker of the week exists: this week's mail went out already.
+          conditionFailed: (failed) => (failed.includes(0) ? 'sent-before' : undefined),
+        },
+      );
+      return outcome === 'committed';
     },
   };
 }

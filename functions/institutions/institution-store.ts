@@ -1,22 +1,16 @@
 /** DynamoDB adapter of InstitutionStore (core table; see docs/data-model.md). */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Institution } from '../../schemas/institution.ts';
 import { auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { indexes, keys } from '../shared/dynamo/keys.ts';
+import { stripStorage } from '../shared/dynamo/strip.ts';
+import { transact } from '../shared/dynamo/transact.ts';
 import type { InstitutionStore } from './institutions.ts';
 
-export const institutionKey = (uscc: string) => ({ pk: `INST#${uscc}`, sk: 'PROFILE' });
+export const institutionKey = keys.institution;
 
-const stripKeys = (item: Record<string, unknown>): Institution => {
-  const { pk, sk, entity, gsi2pk, gsi2sk, ...rest } = item;
-  return rest as Institution;
-};
+const stripKeys = (item: Record<string, unknown>) => stripStorage<Institution>(item);
 
 export function dynamoInstitutionStore(
   documents: DynamoDBDocumentClient,
@@ -25,48 +19,42 @@ export function dynamoInstitutionStore(
   return {
     async create(institution, caller) {
       const key = institutionKey(institution.uscc);
-      try {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    ...key,
-                    entity: 'institution',
-                    gsi2pk: `PROV#${institution.provinceCode}#INST`,
-                    gsi2sk: institution.uscc,
-                    ...institution,
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
+      return (
+        (await transact(
+          documents,
+          [
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  ...key,
+                  entity: 'institution',
+                  gsi2pk: indexes.provinceInstitutions(institution.provinceCode),
+                  gsi2sk: institution.uscc,
+                  ...institution,
                 },
+                ConditionExpression: 'attribute_not_exists(pk)',
               },
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: auditItem({
-                    pk: key.pk,
-                    action: 'institution.registered',
-                    caller,
-                    at: institution.createdAt,
-                    changes: institution,
-                  }),
-                },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: auditItem({
+                  pk: key.pk,
+                  action: 'institution.registered',
+                  caller,
+                  at: institution.createdAt,
+                  changes: institution,
+                }),
               },
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (
-          error instanceof TransactionCanceledException &&
-          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-        ) {
-          return false;
-        }
-        throw error;
-      }
+            },
+          ],
+          {
+            what: `the institution ${institution.uscc}`,
+            conditionFailed: (failed) => (failed.includes(0) ? 'exists' : undefined),
+          },
+        )) === 'committed'
+      );
     },
     async get(uscc) {
       const { Item } = await documents.send(
@@ -81,7 +69,7 @@ export function dynamoInstitutionStore(
           TableName: tableName,
           IndexName: 'gsi2',
           KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': `PROV#${provinceCode}#INST` },
+          ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
           Limit: page.limit,
           ExclusiveStartKey: decodeCursor(listing, page.cursor),
         }),

@@ -1,10 +1,11 @@
 /** DynamoDB adapter of the batch-job record: created once per object, claimed once, progress, outcome. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { indexes, keys } from '../shared/dynamo/keys.ts';
 import type { IngestCounts } from './ingest.ts';
 import type { BatchJobQueued, JobStore } from './receive-upload.ts';
 
-export const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' });
+export const jobKey = keys.job;
 
 export interface StoredJob extends Omit<BatchJobQueued, 'status'> {
   status: 'queued' | 'running' | 'succeeded' | 'failed';
@@ -61,8 +62,9 @@ export function dynamoJobStore(documents: DynamoDBDocumentClient, tableName: str
               entity: 'job',
               // An institution's jobs, or a province's enterprise and evaluation jobs.
               gsi1pk: job.institutionUscc
-                ? `INST#${job.institutionUscc}#JOB`
-                : `PROV#${job.provinceCode}#JOB`,
+                ? indexes.institutionJobs(job.institutionUscc)
+                : // A job without an institution (enterprise, evaluation uploads) has a province.
+                  indexes.provinceJobs(job.provinceCode as string),
               gsi1sk: `${job.createdAt}#${job.jobId}`,
               rowsTotal: 0,
               rowsAccepted: 0,

@@ -7,10 +7,11 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { leaseSeconds, type MailItem, type MailOutboxStore } from './mail-outbox.ts';
 
-const key = (mailId: string) => ({ pk: `MAIL#${mailId}`, sk: 'MAIL' });
-const pending = 'MAIL#pending';
+const key = keys.mail;
+const pending = indexes.pendingMail;
 
 function toItem(record: Record<string, unknown>): MailItem {
   const { pk, sk, entity, gsi3pk, gsi3sk, leaseUntil, ...rest } = record;

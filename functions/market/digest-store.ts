@@ -1,13 +1,9 @@
 /** DynamoDB adapter of DigestStore: the day's push counters on gsi3, the inbox on gsi1, the mail outbox. */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
+import { indexes, keys } from '../shared/dynamo/keys.ts';
+import { transact } from '../shared/dynamo/transact.ts';
 import type { DigestRequest, DigestStore } from './digest.ts';
 
 export function dynamoDigestStore(
@@ -26,7 +22,7 @@ export function dynamoDigestStore(
             IndexName: 'gsi3',
             KeyConditionExpression: 'gsi3pk = :day',
             FilterExpression: 'attribute_not_exists(digestSentAt)',
-            ExpressionAttributeValues: { ':day': `DIGEST#${day}` },
+            ExpressionAttributeValues: { ':day': indexes.digestDay(day) },
             ExclusiveStartKey: start,
           }),
         );
@@ -42,7 +38,7 @@ export function dynamoDigestStore(
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :inbox',
           FilterExpression: 'pushDay = :day',
-          ExpressionAttributeValues: { ':inbox': `INBOX#${kind}#${id}`, ':day': day },
+          ExpressionAttributeValues: { ':inbox': indexes.inbox({ kind, id }), ':day': day },
           ScanIndexForward: false,
         }),
       );
@@ -52,7 +48,7 @@ export function dynamoDigestStore(
       const { Item } = await documents.send(
         new GetCommand({
           TableName: tableName,
-          Key: { pk: kind === 'enterprise' ? `ENT#${id}` : `EXP#${id}`, sk: 'PROFILE' },
+          Key: keys.evaluatorProfile({ kind, id }),
         }),
       );
       if (!Item) return undefined;
@@ -63,37 +59,36 @@ export function dynamoDigestStore(
     async sendOnce(kind, id, day, message) {
       const at = now();
       const mail = message ? newMailItem(message, at) : undefined;
-      try {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: { pk: `PUSHES#${kind}#${id}`, sk: day },
-                  UpdateExpression: 'SET digestSentAt = :at',
-                  ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(digestSentAt)',
-                  ExpressionAttributeValues: { ':at': at.toISOString() },
+      const outcome = await transact(
+        documents,
+        [
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.pushCounter({ kind, id }, day),
+              UpdateExpression: 'SET digestSentAt = :at',
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(digestSentAt)',
+              ExpressionAttributeValues: { ':at': at.toISOString() },
+            },
+          },
+          ...(mail
+            ? [
+                {
+                  Put: {
+                    TableName: tableName,
+                    Item: mailOutboxItem(mail),
+                  },
                 },
-              },
-              ...(mail
-                ? [
-                    {
-                      Put: {
-                        TableName: tableName,
-                        Item: mailOutboxItem(mail),
-                      },
-                    },
-                  ]
-                : []),
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof TransactionCanceledException) return false;
-        throw error;
-      }
+              ]
+            : []),
+        ],
+        {
+          what: `the ${day} market digest of ${kind} ${id}`,
+          // The day's counter has digestSentAt already (or no pushes at all): nothing to send.
+          conditionFailed: (failed) => (failed.includes(0) ? 'sent-before' : undefined),
+        },
+      );
+      return outcome === 'committed';
     },
   };
 }

@@ -3,26 +3,19 @@
  * on gsi2 (PROV#<code>#ENT, <status>#<uscc>). The matching index: one partition per key
  * (IDX#IND#3911, IDX#IPC#H01M4 ...), one item per evaluator, carrying what scoring needs.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Enterprise, Expert } from '../../schemas/market.ts';
 import { auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { batchWriteAll, type WriteRequest } from '../shared/dynamo/batch.ts';
+import { indexes, keys as tableKeys } from '../shared/dynamo/keys.ts';
+import { stripStorage } from '../shared/dynamo/strip.ts';
+import { transact } from '../shared/dynamo/transact.ts';
 import type { BulkEnterpriseStore, EvaluatorStore } from './evaluators.ts';
 
-const enterpriseKey = (uscc: string) => ({ pk: `ENT#${uscc}`, sk: 'PROFILE' });
-const expertKey = (id: string) => ({ pk: `EXP#${id}`, sk: 'PROFILE' });
-const strip = <T>(item: Record<string, unknown>) => {
-  const { pk, sk, entity, gsi2pk, gsi2sk, ...rest } = item;
-  return rest as T;
-};
+const enterpriseKey = tableKeys.enterprise;
+const expertKey = tableKeys.expert;
 
 /** What scoring reads of a verified enterprise, copied into each of its index entries. */
 const enterpriseEntry = (enterprise: { uscc: string; name: string; provinceCode: string }) => ({
@@ -45,9 +38,9 @@ function indexWrites(
   return [
     ...previousKeys
       .filter((key) => !keys.includes(key))
-      .map((key) => ({ DeleteRequest: { Key: { pk: `IDX#${key}`, sk } } })),
+      .map((key) => ({ DeleteRequest: { Key: { pk: tableKeys.matchIndexPk(key), sk } } })),
     ...keys.map((key) => ({
-      PutRequest: { Item: { pk: `IDX#${key}`, sk, entity: 'match-index', ...entry } },
+      PutRequest: { Item: { pk: tableKeys.matchIndexPk(key), sk, entity: 'match-index', ...entry } },
     })),
   ];
 }
@@ -56,22 +49,11 @@ export function dynamoEvaluatorStore(
   documents: DynamoDBDocumentClient,
   tableName: string,
 ): EvaluatorStore & BulkEnterpriseStore {
-  async function writeAll(requests: Array<Record<string, unknown>>) {
-    for (let i = 0; i < requests.length; i += 25) {
-      let chunk = requests.slice(i, i + 25);
-      for (let attempt = 0; chunk.length; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-        const { UnprocessedItems } = await documents.send(
-          new BatchWriteCommand({ RequestItems: { [tableName]: chunk as never } }),
-        );
-        chunk = (UnprocessedItems?.[tableName] ?? []) as typeof chunk;
-      }
-    }
-  }
+  const writeAll = (requests: WriteRequest[]) => batchWriteAll(documents, tableName, requests);
   const enterpriseItem = (e: Enterprise) => ({
     ...enterpriseKey(e.uscc),
     entity: 'enterprise',
-    gsi2pk: `PROV#${e.provinceCode}#ENT`,
+    gsi2pk: indexes.provinceEnterprises(e.provinceCode),
     gsi2sk: `${e.status}#${e.uscc}`,
     ...e,
   });
@@ -84,41 +66,39 @@ export function dynamoEvaluatorStore(
     changes: Record<string, unknown>,
     caller: Parameters<EvaluatorStore['saveEnterprise']>[2],
   ): Promise<boolean> {
-    try {
-      await documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: enterpriseItem(enterprise),
-                ConditionExpression:
-                  expectedVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :v',
-                ...(expectedVersion === undefined
-                  ? {}
-                  : { ExpressionAttributeValues: { ':v': expectedVersion } }),
-              },
-            },
-            {
-              Put: {
-                TableName: tableName,
-                Item: auditItem({
-                  pk: `ENT#${enterprise.uscc}`,
-                  action,
-                  caller,
-                  at: enterprise.updatedAt,
-                  changes,
-                }),
-              },
-            },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
-      throw error;
-    }
+    const outcome = await transact(
+      documents,
+      [
+        {
+          Put: {
+            TableName: tableName,
+            Item: enterpriseItem(enterprise),
+            ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :v',
+            ...(expectedVersion === undefined
+              ? {}
+              : { ExpressionAttributeValues: { ':v': expectedVersion } }),
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: auditItem({
+              pk: tableKeys.enterprisePk(enterprise.uscc),
+              action,
+              caller,
+              at: enterprise.updatedAt,
+              changes,
+            }),
+          },
+        },
+      ],
+      {
+        what: `the enterprise profile of ${enterprise.uscc}`,
+        // Registered already, or changed since it was read (version).
+        conditionFailed: (failed) => (failed.includes(0) ? 'changed' : undefined),
+      },
+    );
+    return outcome === 'committed';
   }
 
   return {
@@ -126,7 +106,7 @@ export function dynamoEvaluatorStore(
       const { Item } = await documents.send(
         new GetCommand({ TableName: tableName, Key: enterpriseKey(uscc), ConsistentRead: true }),
       );
-      return Item ? strip<Enterprise>(Item) : undefined;
+      return Item ? stripStorage<Enterprise>(Item) : undefined;
     },
     async saveEnterprise(enterprise, expectedVersion, caller) {
       return putEnterprise(enterprise, expectedVersion, 'enterprise.registered', enterprise, caller);
@@ -142,7 +122,9 @@ export function dynamoEvaluatorStore(
       if (!decided) return false;
       // Index entries after the decision (an enterprise has up to ~150 keys: more than a transaction holds);
       // writing them again is harmless, so a retry of a failed verification completes the index.
-      await writeAll(indexWrites(`ENT#${enterprise.uscc}`, enterpriseEntry(enterprise), indexKeys));
+      await writeAll(
+        indexWrites(tableKeys.enterprisePk(enterprise.uscc), enterpriseEntry(enterprise), indexKeys),
+      );
       return true;
     },
     async saveVerifiedEnterprise(enterprise, expectedVersion, previousKeys, keys, caller) {
@@ -156,7 +138,9 @@ export function dynamoEvaluatorStore(
       if (!saved) return false;
       // As in decideEnterprise: the index after the profile (too many keys for the transaction);
       // writing them again is harmless, so a retried row completes the index.
-      await writeAll(indexWrites(`ENT#${enterprise.uscc}`, enterpriseEntry(enterprise), keys, previousKeys));
+      await writeAll(
+        indexWrites(tableKeys.enterprisePk(enterprise.uscc), enterpriseEntry(enterprise), keys, previousKeys),
+      );
       return true;
     },
     async listEnterprises(provinceCode, status, page) {
@@ -166,13 +150,16 @@ export function dynamoEvaluatorStore(
           TableName: tableName,
           IndexName: 'gsi2',
           KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :status)',
-          ExpressionAttributeValues: { ':pk': `PROV#${provinceCode}#ENT`, ':status': `${status}#` },
+          ExpressionAttributeValues: {
+            ':pk': indexes.provinceEnterprises(provinceCode),
+            ':status': `${status}#`,
+          },
           Limit: page.limit,
           ExclusiveStartKey: decodeCursor(listing, page.cursor),
         }),
       );
       return {
-        items: Items.map((i) => strip<Enterprise>(i)),
+        items: Items.map((i) => stripStorage<Enterprise>(i)),
         nextCursor: encodeCursor(listing, LastEvaluatedKey),
       };
     },
@@ -180,7 +167,7 @@ export function dynamoEvaluatorStore(
       const { Item } = await documents.send(
         new GetCommand({ TableName: tableName, Key: expertKey(expertId), ConsistentRead: true }),
       );
-      return Item ? strip<Expert>(Item) : undefined;
+      return Item ? stripStorage<Expert>(Item) : undefined;
     },
     async saveExpert(expert, previousKeys, keys, caller) {
       try {
@@ -190,7 +177,7 @@ export function dynamoEvaluatorStore(
             Item: {
               ...expertKey(expert.expertId),
               entity: 'expert',
-              gsi2pk: `PROV#${expert.provinceCode}#EXP`,
+              gsi2pk: indexes.provinceExperts(expert.provinceCode),
               gsi2sk: expert.expertId,
               ...expert,
             },
@@ -207,7 +194,7 @@ export function dynamoEvaluatorStore(
         new PutCommand({
           TableName: tableName,
           Item: auditItem({
-            pk: `EXP#${expert.expertId}`,
+            pk: tableKeys.expertPk(expert.expertId),
             action: 'expert.saved',
             caller,
             at: expert.updatedAt,
@@ -217,7 +204,7 @@ export function dynamoEvaluatorStore(
       );
       await writeAll(
         indexWrites(
-          `EXP#${expert.expertId}`,
+          tableKeys.expertPk(expert.expertId),
           {
             kind: 'expert',
             id: expert.expertId,

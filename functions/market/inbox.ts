@@ -1,5 +1,6 @@
 /** GET /v1/inbox: an enterprise's or expert's evaluation requests, newest first, filterable, paginated. */
 import type { Caller } from '../../schemas/roles.ts';
+import { indexes } from '../shared/dynamo/keys.ts';
 import { ForbiddenError } from '../shared/errors.ts';
 
 export interface InboxStore {
@@ -15,9 +16,9 @@ export function inboxOf(caller: Caller): string {
       throw new ForbiddenError(
         'Your enterprise account names no organization (custom:uscc): ask your administrator.',
       );
-    return `INBOX#enterprise#${caller.orgUscc}`;
+    return indexes.inbox({ kind: 'enterprise', id: caller.orgUscc });
   }
-  if (caller.roles.includes('expert')) return `INBOX#expert#${caller.sub}`;
+  if (caller.roles.includes('expert')) return indexes.inbox({ kind: 'expert', id: caller.sub });
   throw new ForbiddenError('The inbox is for enterprises and experts.');
 }
 

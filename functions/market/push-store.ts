@@ -1,13 +1,9 @@
 /** DynamoDB adapter of PushStore: index lookups, requests with the per-day cap, the evaluation window. */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { patentKey } from '../patents/patent-store.ts';
-import { cancellationCause, transitionWrites } from '../pipeline/transitions.ts';
+import { transitionCause, transitionWrites } from '../pipeline/transitions.ts';
+import { indexes, keys as tableKeys } from '../shared/dynamo/keys.ts';
+import { transact } from '../shared/dynamo/transact.ts';
 import type { Candidate } from './matching.ts';
 import type { PatentSummary, PushStore } from './push.ts';
 
@@ -32,7 +28,7 @@ export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: st
               new QueryCommand({
                 TableName: tableName,
                 KeyConditionExpression: 'pk = :pk',
-                ExpressionAttributeValues: { ':pk': `IDX#${key}` },
+                ExpressionAttributeValues: { ':pk': tableKeys.matchIndexPk(key) },
                 ProjectionExpression: 'kind, id, #n, provinceCode, affiliationUscc',
                 ExpressionAttributeNames: { '#n': 'name' },
                 ExclusiveStartKey: start,
@@ -47,76 +43,72 @@ export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: st
       return lists.flat();
     },
     async push(patent, match, day, capPerDay, at) {
-      const inbox = `INBOX#${match.kind}#${match.id}`;
-      try {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    pk: `PAT#${patent.applicationNumber}`,
-                    sk: `REQ#${match.kind}#${match.id}`,
-                    entity: 'evaluation-request',
-                    gsi1pk: inbox,
-                    gsi1sk: `${at}#${patent.applicationNumber}`,
-                    applicationNumber: patent.applicationNumber,
-                    evaluatorKind: match.kind,
-                    evaluatorId: match.id,
-                    status: 'pending',
-                    score: match.score,
-                    reasons: match.reasons,
-                    explanationZh: match.explanationZh,
-                    explanationEn: match.explanationEn,
-                    // The public fields an inbox shows, copied at push time.
-                    patent: {
-                      title: patent.title,
-                      patentType: patent.patentType,
-                      provinceCode: patent.provinceCode,
-                      industryCode: patent.industryCode,
-                      strategicIndustries: patent.strategicIndustries,
-                      classifications: patent.classifications,
-                      trl: patent.trl,
-                      conversionIntents: patent.conversionIntents,
-                    },
-                    createdAt: at,
-                    pushDay: day,
-                  },
-                  ConditionExpression: 'attribute_not_exists(pk)',
+      const inbox = indexes.inbox(match);
+      const outcome = await transact(
+        documents,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...tableKeys.evaluationRequest(patent.applicationNumber, match),
+                entity: 'evaluation-request',
+                gsi1pk: inbox,
+                gsi1sk: `${at}#${patent.applicationNumber}`,
+                applicationNumber: patent.applicationNumber,
+                evaluatorKind: match.kind,
+                evaluatorId: match.id,
+                status: 'pending',
+                score: match.score,
+                reasons: match.reasons,
+                explanationZh: match.explanationZh,
+                explanationEn: match.explanationEn,
+                // The public fields an inbox shows, copied at push time.
+                patent: {
+                  title: patent.title,
+                  patentType: patent.patentType,
+                  provinceCode: patent.provinceCode,
+                  industryCode: patent.industryCode,
+                  strategicIndustries: patent.strategicIndustries,
+                  classifications: patent.classifications,
+                  trl: patent.trl,
+                  conversionIntents: patent.conversionIntents,
                 },
+                createdAt: at,
+                pushDay: day,
               },
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: { pk: `PUSHES#${match.kind}#${match.id}`, sk: day },
-                  // Also listed on gsi3 under the day, so the daily digest finds who got new requests.
-                  UpdateExpression:
-                    'ADD pushes :one SET entity = :entity, expiresAt = :expires, gsi3pk = :digest, gsi3sk = :evaluator, evaluatorKind = :kind, evaluatorId = :id',
-                  ConditionExpression: 'attribute_not_exists(pushes) OR pushes < :cap',
-                  ExpressionAttributeValues: {
-                    ':one': 1,
-                    ':cap': capPerDay,
-                    ':entity': 'push-counter',
-                    ':expires': Math.floor(Date.parse(at) / 1000) + 7 * 86400,
-                    ':digest': `DIGEST#${day}`,
-                    ':evaluator': `${match.kind}#${match.id}`,
-                    ':kind': match.kind,
-                    ':id': match.id,
-                  },
-                },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: tableName,
+              Key: tableKeys.pushCounter(match, day),
+              // Also listed on gsi3 under the day, so the daily digest finds who got new requests.
+              UpdateExpression:
+                'ADD pushes :one SET entity = :entity, expiresAt = :expires, gsi3pk = :digest, gsi3sk = :evaluator, evaluatorKind = :kind, evaluatorId = :id',
+              ConditionExpression: 'attribute_not_exists(pushes) OR pushes < :cap',
+              ExpressionAttributeValues: {
+                ':one': 1,
+                ':cap': capPerDay,
+                ':entity': 'push-counter',
+                ':expires': Math.floor(Date.parse(at) / 1000) + 7 * 86400,
+                ':digest': indexes.digestDay(day),
+                ':evaluator': `${match.kind}#${match.id}`,
+                ':kind': match.kind,
+                ':id': match.id,
               },
-            ],
-          }),
-        );
-        return 'pushed';
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const [request, counter] = error.CancellationReasons ?? [];
-        if (request?.Code === 'ConditionalCheckFailed') return 'exists';
-        if (counter?.Code === 'ConditionalCheckFailed') return 'capped';
-        throw error;
-      }
+            },
+          },
+        ],
+        {
+          what: `the evaluation request of ${match.kind} ${match.id} for patent ${patent.applicationNumber}`,
+          // The request exists already (item 0), or the evaluator's day is full (item 1, the counter).
+          conditionFailed: (failed) =>
+            failed.includes(0) ? 'exists' : failed.includes(1) ? 'capped' : undefined,
+        },
+      );
+      return outcome === 'committed' ? 'pushed' : outcome;
     },
     async openWindow(patent, window, trigger) {
       const items = transitionWrites(
@@ -131,21 +123,18 @@ export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: st
             evaluationOpenedAt: window.openedAt,
             evaluationDeadline: window.deadline,
             evaluationStatus: 'open',
-            gsi3pk: 'DUE#evaluation-window',
+            gsi3pk: indexes.dueEvaluationWindow,
             gsi3sk: `${window.deadline}#${patent.applicationNumber}`,
           },
           details: { deadline: window.deadline },
         },
         window.openedAt,
       );
-      try {
-        await documents.send(new TransactWriteCommand({ TransactItems: items }));
-        return 'opened';
-      } catch (error) {
-        const cause = cancellationCause(error, [3], [0]);
-        if (!cause) throw error;
-        return cause;
-      }
+      const outcome = await transact(documents, items, {
+        what: `the evaluation window of patent ${patent.applicationNumber}`,
+        conditionFailed: (failed) => transitionCause(failed, [3], [0]),
+      });
+      return outcome === 'committed' ? 'opened' : outcome;
     },
   };
 }

@@ -13,6 +13,7 @@
  */
 import type { LifecycleState } from '../../schemas/lifecycle.ts';
 import { chinaDate, type Quarter, quarterOf } from '../../schemas/metrics.ts';
+import { prefixes } from '../shared/dynamo/keys.ts';
 
 // ------------------------------------------------------------------------------------------ keys
 
@@ -171,11 +172,17 @@ const patentFields = [
 ] as const;
 
 export const isPatentItem = (item: Record<string, unknown> | undefined) =>
-  !!item && item.sk === 'PATENT' && typeof item.pk === 'string' && item.pk.startsWith('PAT#');
+  !!item && item.sk === 'PATENT' && typeof item.pk === 'string' && item.pk.startsWith(prefixes.patent);
 export const isEvaluationItem = (item: Record<string, unknown> | undefined) =>
-  !!item && item.entity === 'evaluation' && typeof item.sk === 'string' && item.sk.startsWith('EVAL#');
+  !!item &&
+  item.entity === 'evaluation' &&
+  typeof item.sk === 'string' &&
+  item.sk.startsWith(prefixes.evaluation);
 export const isPipelineEventItem = (item: Record<string, unknown> | undefined) =>
-  !!item && item.entity === 'pipeline-event' && typeof item.sk === 'string' && item.sk.startsWith('EVENT#');
+  !!item &&
+  item.entity === 'pipeline-event' &&
+  typeof item.sk === 'string' &&
+  item.sk.startsWith(prefixes.pipelineEvent);
 
 /** The patent fields of a patent item image (the dates from other items are the caller's). */
 export function projectPatent(
@@ -271,9 +278,12 @@ export function patentContribution(p: PatentProjection): Contribution {
 }
 
 export const isDealItem = (item: Record<string, unknown> | undefined) =>
-  !!item && item.entity === 'deal' && item.sk === 'DEAL' && String(item.pk).startsWith('DEAL#');
+  !!item && item.entity === 'deal' && item.sk === 'DEAL' && String(item.pk).startsWith(prefixes.deal);
 export const isProductItem = (item: Record<string, unknown> | undefined) =>
-  !!item && item.entity === 'product' && item.sk === 'PRODUCT' && String(item.pk).startsWith('PRODUCT#');
+  !!item &&
+  item.entity === 'product' &&
+  item.sk === 'PRODUCT' &&
+  String(item.pk).startsWith(prefixes.product);
 
 const licenseTypeFlow = {
   exclusive: 'licenseFilingsExclusive',

@@ -3,19 +3,18 @@
  * stream consumer's write store (shadow + counters + list + marker in one transaction), the read port of
  * the figures (Query per province partition), the reconciliation records and the parallel Scan of core.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   ScanCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Quarter } from '../../schemas/metrics.ts';
+import { batchWriteAll } from '../shared/dynamo/batch.ts';
+import { keys, prefixes } from '../shared/dynamo/keys.ts';
+import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import {
   type CounterDelta,
   eventMarkerKey,
@@ -34,8 +33,6 @@ import {
 } from './quarter-close.ts';
 import type { CounterMap } from './recompute.ts';
 import type { MetricsCommit, MetricsWriteStore, Shadow } from './stream-apply.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** An Update that ADDs increments to a counter item (creating it). */
 export function counterUpdate(
@@ -81,7 +78,7 @@ export function dynamoMetricsWriteStore(
       const { Item } = await documents.send(
         new GetCommand({
           TableName: tables.core,
-          Key: { pk: `PAT#${applicationNumber}`, sk: 'PATENT' },
+          Key: keys.patent(applicationNumber),
           ConsistentRead: true,
         }),
       );
@@ -125,16 +122,11 @@ export function dynamoMetricsWriteStore(
           items.push({
             Put: { TableName: tables.metrics, Item: { ...key, entity: 'funded-unimplemented', ...entry } },
           });
-      try {
-        await documents.send(new TransactWriteCommand({ TransactItems: items }));
-        return 'committed';
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        if (markerIndex >= 0 && reasons[markerIndex]?.Code === 'ConditionalCheckFailed') return 'duplicate';
-        // The shadow changed meanwhile, or a transaction conflict: read again and retry.
-        return 'conflict';
-      }
+      return transact(documents, items, {
+        what: `the metrics of patent ${change.applicationNumber}`,
+        conditionFailed: (failed) =>
+          markerIndex >= 0 && failed.includes(markerIndex) ? 'duplicate' : 'conflict',
+      });
     },
   };
 }
@@ -319,8 +311,8 @@ export function dynamoQuarterClosePorts(
           PutRequest: { Item: { pk, sk: `INST#${row.institutionUscc}`, v: encodeSnapshot(row.counters) } },
         })),
       ];
-      await batchWrite(documents, tableName, requests);
-      await batchWrite(documents, tableName, [
+      await batchWriteAll(documents, tableName, requests);
+      await batchWriteAll(documents, tableName, [
         {
           PutRequest: {
             Item: {
@@ -335,24 +327,6 @@ export function dynamoQuarterClosePorts(
     },
     now: () => new Date(),
   };
-}
-
-type WriteRequest = {
-  PutRequest?: { Item: Record<string, unknown> };
-  DeleteRequest?: { Key: Record<string, unknown> };
-};
-
-async function batchWrite(documents: DynamoDBDocumentClient, tableName: string, requests: WriteRequest[]) {
-  for (let i = 0; i < requests.length; i += 25) {
-    let pending = requests.slice(i, i + 25);
-    for (let attempt = 0; pending.length; attempt++) {
-      if (attempt) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-      const { UnprocessedItems } = await documents.send(
-        new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
-      );
-      pending = (UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
-    }
-  }
 }
 
 // -------------------------------------------------------------------------------- reconciliation
@@ -434,10 +408,10 @@ export const coreScanFilter = {
   expression:
     '(begins_with(pk, :pat) AND (sk = :patent OR begins_with(sk, :eval) OR begins_with(sk, :event))) OR sk = :deal OR sk = :product',
   values: {
-    ':pat': 'PAT#',
+    ':pat': prefixes.patent,
     ':patent': 'PATENT',
-    ':eval': 'EVAL#',
-    ':event': 'EVENT#',
+    ':eval': prefixes.evaluation,
+    ':event': prefixes.pipelineEvent,
     ':deal': 'DEAL',
     ':product': 'PRODUCT',
   },

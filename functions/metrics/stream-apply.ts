@@ -13,6 +13,7 @@
  *   condition that it does not exist, in the same transaction as its counters.
  */
 import { type Quarter, quarterOf } from '../../schemas/metrics.ts';
+import { applicationNumberOf } from '../shared/dynamo/keys.ts';
 import {
   type Contribution,
   type CounterDelta,
@@ -86,7 +87,7 @@ export const streamPosition = (version: unknown, sequenceNumber: string) =>
   `${String(typeof version === 'number' ? version : 0).padStart(10, '0')}#${sequenceNumber.padStart(40, '0')}`;
 
 const numberOf = (item: Record<string, unknown>) =>
-  typeof item.applicationNumber === 'string' ? item.applicationNumber : String(item.pk).slice('PAT#'.length);
+  typeof item.applicationNumber === 'string' ? item.applicationNumber : applicationNumberOf(String(item.pk));
 
 const contributionOf = (
   projection: PatentProjection | undefined,

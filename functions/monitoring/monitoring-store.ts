@@ -8,26 +8,19 @@
  *   `FU#INST#<USCC>` / `<grant date>#<number>` and `FU#PROV#<code>` / `<grant date>#<USCC>#<number>`,
  *   read with `sk < <cutoff date>$` (grant date on or before the cutoff).
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Quarter } from '../../schemas/metrics.ts';
 import type { SpotCheck, SpotCheckSample } from '../../schemas/monitoring.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import { auditItem } from '../shared/audit.ts';
+import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
+import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import type { FundedListStore, MonitoredInstitution, SpotCheckStore } from './monitoring.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
 export const spotCheckPartition = (quarter: Quarter | string, provinceCode: string) =>
-  `SPOT#${quarter}#PROV#${provinceCode}`;
-const checkSk = (uscc: string, applicationNumber: string) => `CHECK#${uscc}#${applicationNumber}`;
+  keys.spotCheckPk(quarter, provinceCode);
+const checkSk = keys.spotCheckSk;
 
 const toCheck = (item: Record<string, unknown>): SpotCheck => {
   const { pk, sk, entity, ...check } = item;
@@ -64,14 +57,14 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
         TableName: tableName,
         IndexName: 'gsi2',
         KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': `PROV#${provinceCode}#INST` },
+        ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
       });
       return items.map(toInstitution);
     },
 
     async institution(uscc) {
       const { Item } = await documents.send(
-        new GetCommand({ TableName: tableName, Key: { pk: `INST#${uscc}`, sk: 'PROFILE' } }),
+        new GetCommand({ TableName: tableName, Key: keys.institution(uscc) }),
       );
       return Item ? toInstitution(Item) : undefined;
     },
@@ -83,7 +76,7 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
         KeyConditionExpression: 'gsi1pk = :pk',
         FilterExpression: 'reviewStatus = :approved',
         ProjectionExpression: 'applicationNumber, title',
-        ExpressionAttributeValues: { ':pk': `INST#${uscc}#PAT`, ':approved': 'approved' },
+        ExpressionAttributeValues: { ':pk': indexes.institutionPatents(uscc), ':approved': 'approved' },
       });
       return items.map((item) => ({
         applicationNumber: String(item.applicationNumber),
@@ -93,42 +86,41 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
 
     async sampleSettings(uscc) {
       const { Item } = await documents.send(
-        new GetCommand({ TableName: tableName, Key: { pk: `INST#${uscc}`, sk: 'MONITORING' } }),
+        new GetCommand({ TableName: tableName, Key: keys.institutionMonitoring(uscc) }),
       );
       return Item?.spotCheckSample as SpotCheckSample | undefined;
     },
 
     async saveSampleSettings(uscc, sample, caller, at) {
-      await documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: {
-                  pk: `INST#${uscc}`,
-                  sk: 'MONITORING',
-                  entity: 'monitoring-settings',
-                  spotCheckSample: sample,
-                  updatedAt: at,
-                  updatedBy: caller.sub,
-                },
+      await transact(
+        documents,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...keys.institutionMonitoring(uscc),
+                entity: 'monitoring-settings',
+                spotCheckSample: sample,
+                updatedAt: at,
+                updatedBy: caller.sub,
               },
             },
-            {
-              Put: {
-                TableName: tableName,
-                Item: auditItem({
-                  pk: `INST#${uscc}`,
-                  action: 'monitoring.spotCheckSample',
-                  caller,
-                  at,
-                  changes: { spotCheckSample: sample },
-                }),
-              },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: auditItem({
+                pk: keys.institutionPk(uscc),
+                action: 'monitoring.spotCheckSample',
+                caller,
+                at,
+                changes: { spotCheckSample: sample },
+              }),
             },
-          ],
-        }),
+          },
+        ],
+        { what: `the spot-check sample settings of ${uscc}` },
       );
     },
 
@@ -141,7 +133,7 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
             TableName: tableName,
             Item: {
               pk,
-              sk: `INST#${institution.uscc}`,
+              sk: keys.spotCheckInstitutionSk(institution.uscc),
               entity: 'spot-check-sample',
               quarter,
               institutionUscc: institution.uscc,
@@ -182,24 +174,18 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
           },
         },
       ];
-      try {
-        await documents.send(new TransactWriteCommand({ TransactItems: items }));
-        return 'created';
-      } catch (error) {
-        if (
-          error instanceof TransactionCanceledException &&
-          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-        )
-          return 'exists';
-        throw error;
-      }
+      const outcome = await transact(documents, items, {
+        what: `the ${quarter} spot checks of ${institution.uscc}`,
+        conditionFailed: (failed) => (failed.includes(0) ? 'exists' : undefined),
+      });
+      return outcome === 'committed' ? 'created' : outcome;
     },
 
     async list(quarter, provinceCode, filter, startKey, limit) {
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {
         ':pk': spotCheckPartition(quarter, provinceCode),
-        ':prefix': filter.institution ? `CHECK#${filter.institution}#` : 'CHECK#',
+        ':prefix': filter.institution ? prefixes.spotCheckOf(filter.institution) : prefixes.spotCheck,
       };
       if (filter.status) {
         names['#status'] = 'status';
@@ -281,13 +267,11 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
         },
         ...(mailItem ? [{ Put: { TableName: tableName, Item: mailOutboxItem(mailItem) } }] : []),
       ];
-      try {
-        await documents.send(new TransactWriteCommand({ TransactItems: items }));
-        return 'saved';
-      } catch (error) {
-        if (error instanceof TransactionCanceledException) return 'conflict';
-        throw error;
-      }
+      const outcome = await transact(documents, items, {
+        what: `the spot check review of ${before.applicationNumber}`,
+        conditionFailed: () => 'conflict' as const,
+      });
+      return outcome === 'committed' ? 'saved' : outcome;
     },
   };
 }

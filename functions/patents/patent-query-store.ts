@@ -10,6 +10,7 @@ import { strategicIndustries } from '../../schemas/codes/ipc.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { MetricsReadPort } from '../metrics/figures.ts';
 import { InvalidCursorError } from '../shared/cursor.ts';
+import { indexes as indexPartitions, prefixes } from '../shared/dynamo/keys.ts';
 import {
   type CoverageCounter,
   type CoverageCounts,
@@ -28,7 +29,9 @@ const indexes = {
 } as const;
 
 export const partitionKeyValue = (partition: PatentPartition) =>
-  partition.index === 'institution' ? `INST#${partition.uscc}#PAT` : `PROV#${partition.provinceCode}#PAT`;
+  partition.index === 'institution'
+    ? indexPartitions.institutionPatents(partition.uscc)
+    : indexPartitions.provincePatents(partition.provinceCode);
 
 /**
  * A patent lists each strategic industry once, so at most as many entries as there are codes: the
@@ -108,7 +111,7 @@ function checkStartKey(partition: PatentPartition, key: StoreKey): void {
     expected.every((attribute) => typeof key[attribute] === 'string') &&
     key[index.pk] === partitionKeyValue(partition) &&
     key.sk === 'PATENT' &&
-    String(key.pk).startsWith('PAT#');
+    String(key.pk).startsWith(prefixes.patent);
   if (!ok) {
     throw new InvalidCursorError();
   }

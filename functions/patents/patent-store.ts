@@ -3,22 +3,18 @@
  * classified (one consistent BatchGet) and written.
  */
 
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { inventoryRecordSchema } from '../../schemas/inventory/record.ts';
 import { inventoryColumns } from '../../schemas/inventory/template.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import type { Owner, PatentToWrite, PatentWriter, WriteOutcome } from '../intake/ingest.ts';
 import { auditItem } from '../shared/audit.ts';
-import { forEachLimited, withThrottlingRetry } from '../shared/dynamo-retry.ts';
+import { batchGetAll } from '../shared/dynamo/batch.ts';
+import { indexes, keys } from '../shared/dynamo/keys.ts';
+import { forEachLimited, withThrottlingRetry } from '../shared/dynamo/throttling.ts';
+import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import {
   inventoryEditable,
   inventoryEditableIn,
@@ -39,9 +35,7 @@ const lockedRow = (row: number, applicationNumber: string, reviewStatus: string)
 /** Conditional creates in flight per batch (a file runs several batches at once: see ingest.ts). */
 const createConcurrency = 8;
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-export const patentKey = (applicationNumber: string) => ({ pk: `PAT#${applicationNumber}`, sk: 'PATENT' });
+export const patentKey = keys.patent;
 const recordFields = Object.keys(inventoryRecordSchema.shape) as Array<
   keyof typeof inventoryRecordSchema.shape
 >;
@@ -60,35 +54,17 @@ interface Stored {
   reviewStatus?: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export function dynamoPatentWriter(
   documents: DynamoDBDocumentClient,
   tableName: string,
   now: () => Date = () => new Date(),
 ): PatentWriter {
   async function readStored(numbers: string[]): Promise<Map<string, Stored>> {
-    const found = new Map<string, Stored>();
-    let keys = numbers.map(patentKey);
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-      const response = await documents.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName]: {
-              Keys: keys,
-              ProjectionExpression: 'pk, institutionUscc, contentHash, version, reviewStatus',
-              ConsistentRead: true,
-            },
-          },
-        }),
-      );
-      for (const item of response.Responses?.[tableName] ?? []) found.set(item.pk as string, item as Stored);
-      keys = (response.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof keys;
-      if (attempt > 8 && keys.length)
-        throw new Error(`DynamoDB left ${keys.length} keys unprocessed after retries`);
-    }
-    return found;
+    const items = await batchGetAll(documents, tableName, numbers.map(patentKey), {
+      projection: 'pk, institutionUscc, contentHash, version, reviewStatus',
+      consistentRead: true,
+    });
+    return new Map(items.map((item) => [item.pk as string, item as unknown as Stored]));
   }
 
   function newItem(
@@ -102,9 +78,9 @@ export function dynamoPatentWriter(
     return {
       ...patentKey(number),
       entity: 'patent',
-      gsi1pk: `INST#${owner.uscc}#PAT`,
+      gsi1pk: indexes.institutionPatents(owner.uscc),
       gsi1sk: number,
-      gsi2pk: `PROV#${owner.provinceCode}#PAT`,
+      gsi2pk: indexes.provincePatents(owner.provinceCode),
       gsi2sk: `${owner.uscc}#${number}`,
       ...patent.record,
       institutionUscc: owner.uscc,
@@ -268,26 +244,25 @@ export function dynamoPatentWriter(
     });
     if (raced.length) outcomes.push(...(await writeBatch(raced, owner, actor, jobId, depth + 1)));
     if (items.length === 0) return outcomes;
-    try {
-      await documents.send(new TransactWriteCommand({ TransactItems: items }));
+    const written = await transact(documents, items, {
+      what: `${updates.length} changed patents of the upload`,
+      // Which patents changed since they were read (their version or hash condition failed).
+      conditionFailed: (failed) => ({ failed }),
+    });
+    if (written === 'committed')
       return [...outcomes, ...updates.map((u) => ({ row: u.patent.row, outcome: 'updated' as const }))];
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      const lost = (u: (typeof updates)[number]) =>
-        u.items.some((i) => reasons[i]?.Code === 'ConditionalCheckFailed');
-      for (const u of updates.filter(lost))
-        outcomes.push({ row: u.patent.row, outcome: 'changed-concurrently' });
-      const innocent = updates.filter((u) => !lost(u)).map((u) => u.patent);
-      if (innocent.length === 0) return outcomes;
-      if (depth >= 3)
-        return [
-          ...outcomes,
-          ...innocent.map((p) => ({ row: p.row, outcome: 'changed-concurrently' as const })),
-        ];
-      await sleep(20 * 2 ** depth);
-      return [...outcomes, ...(await writeBatch(innocent, owner, actor, jobId, depth + 1))];
-    }
+    const lost = (u: (typeof updates)[number]) => u.items.some((i) => written.failed.includes(i));
+    for (const u of updates.filter(lost))
+      outcomes.push({ row: u.patent.row, outcome: 'changed-concurrently' });
+    const innocent = updates.filter((u) => !lost(u)).map((u) => u.patent);
+    if (innocent.length === 0) return outcomes;
+    if (depth >= 3)
+      return [
+        ...outcomes,
+        ...innocent.map((p) => ({ row: p.row, outcome: 'changed-concurrently' as const })),
+      ];
+    // Cancelled for the others' sake: read again and write what is still to write.
+    return [...outcomes, ...(await writeBatch(innocent, owner, actor, jobId, depth + 1))];
   }
 
   return { writeBatch: (batch, owner, actor, jobId) => writeBatch(batch, owner, actor, jobId) };

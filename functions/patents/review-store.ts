@@ -2,12 +2,15 @@
  * DynamoDB adapter of ReviewStore: one transaction for the change and its audit entry, or, for an
  * approval, the `inventoried` lifecycle transition (functions/pipeline/transitions.ts) carrying the change.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { transitionWrites, versionedUpdate } from '../pipeline/transitions.ts';
 import { auditItem } from '../shared/audit.ts';
+import { transact } from '../shared/dynamo/transact.ts';
 import type { ReviewedPatent, ReviewStore } from './inventory-review.ts';
 import { patentKey } from './patent-store.ts';
+
+/** Any failed condition (the patent's version, its next event, the applied marker): it changed meanwhile. */
+const changedMeanwhile = () => 'changed' as const;
 
 export function dynamoReviewStore(documents: DynamoDBDocumentClient, tableName: string): ReviewStore {
   return {
@@ -20,6 +23,7 @@ export function dynamoReviewStore(documents: DynamoDBDocumentClient, tableName: 
     async apply(patent, change, caller, at) {
       const { applicationNumber, version } = patent;
       const key = patentKey(applicationNumber);
+      const what = `the review of patent ${applicationNumber}`;
       if (change.transition) {
         const items = transitionWrites(
           tableName,
@@ -35,39 +39,30 @@ export function dynamoReviewStore(documents: DynamoDBDocumentClient, tableName: 
           },
           at,
         );
-        try {
-          await documents.send(new TransactWriteCommand({ TransactItems: items }));
-          return true;
-        } catch (error) {
-          if (error instanceof TransactionCanceledException) return false;
-          throw error;
-        }
-      }
-      try {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              versionedUpdate(tableName, key, { version, by: caller.sub, at }, change),
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: auditItem({
-                    pk: key.pk,
-                    action: change.audit.action,
-                    caller,
-                    at,
-                    changes: change.audit.changes,
-                  }),
-                },
-              },
-            ],
-          }),
+        return (
+          (await transact(documents, items, { what, conditionFailed: changedMeanwhile })) === 'committed'
         );
-        return true;
-      } catch (error) {
-        if (error instanceof TransactionCanceledException) return false;
-        throw error;
       }
+      const outcome = await transact(
+        documents,
+        [
+          versionedUpdate(tableName, key, { version, by: caller.sub, at }, change),
+          {
+            Put: {
+              TableName: tableName,
+              Item: auditItem({
+                pk: key.pk,
+                action: change.audit.action,
+                caller,
+                at,
+                changes: change.audit.changes,
+              }),
+            },
+          },
+        ],
+        { what, conditionFailed: changedMeanwhile },
+      );
+      return outcome === 'committed';
     },
   };
 }

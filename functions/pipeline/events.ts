@@ -3,6 +3,7 @@
  * that transitionWrites puts, passed to every task as `{ event, executionArn }`.
  */
 import type { LifecycleEvent, LifecycleState } from '../../schemas/lifecycle.ts';
+import { keys } from '../shared/dynamo/keys.ts';
 
 export interface PipelineEvent {
   eventId: string;
@@ -36,7 +37,7 @@ export const pipelineHandledEvents = [
 
 /** The sort key of the event's item (one per patent version). */
 export const eventSortKey = (event: Pick<PipelineEvent, 'version' | 'type'>) =>
-  `EVENT#${String(event.version).padStart(6, '0')}#${event.type}`;
+  keys.pipelineEventSk(event.version, event.type);
 
 /** The stage (task state of workflows/patent-pipeline.asl.json) that handles an event, if any. */
 export function stageOf(event: Pick<PipelineEvent, 'type' | 'to'>): string | undefined {

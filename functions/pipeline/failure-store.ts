@@ -8,11 +8,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { indexes } from '../shared/dynamo/keys.ts';
 import type { FailureStore, StoredFailure } from './failures.ts';
 
 export const failureKey = (eventId: string) => ({ pk: `PIPELINE-FAILURE#${eventId}`, sk: 'FAILURE' });
-export const failedPartition = 'PIPELINE#failed';
-export const provinceFailedPartition = (provinceCode: string) => `PROV#${provinceCode}#PIPELINE-FAILURE`;
+export const failedPartition = indexes.pipelineFailures;
+export const provinceFailedPartition = indexes.provincePipelineFailures;
 
 function toFailure(item: Record<string, unknown>): StoredFailure {
   const { pk, sk, entity, gsi2pk, gsi2sk, gsi3pk, gsi3sk, ...rest } = item;

@@ -1,6 +1,7 @@
 /** DynamoDB adapter of HistoryStore: the patent's owner, and its lifecycle audit entries (pk PAT#<n>, sk AUDIT#<at>#<id>). */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { prefixes } from '../shared/dynamo/keys.ts';
 import type { HistoryStore, StoredAudit } from './history.ts';
 import { patentPk } from './transitions.ts';
 
@@ -30,7 +31,7 @@ export function dynamoHistoryStore(documents: DynamoDBDocumentClient, tableName:
             ExpressionAttributeNames: { '#action': 'action' },
             ExpressionAttributeValues: {
               ':pk': patentPk(applicationNumber),
-              ':audit': 'AUDIT#',
+              ':audit': prefixes.audit,
               ':lifecycle': 'lifecycle.',
             },
             Limit: Math.max(page.limit, 25),
@@ -50,7 +51,10 @@ export function dynamoHistoryStore(documents: DynamoDBDocumentClient, tableName:
             new QueryCommand({
               TableName: tableName,
               KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
-              ExpressionAttributeValues: { ':pk': patentPk(applicationNumber), ':event': 'EVENT#' },
+              ExpressionAttributeValues: {
+                ':pk': patentPk(applicationNumber),
+                ':event': prefixes.pipelineEvent,
+              },
               ProjectionExpression: 'eventId, startedExecutionArn',
               ExclusiveStartKey: eventStart,
             }),

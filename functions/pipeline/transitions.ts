@@ -9,7 +9,6 @@
  * - the same event id twice: the marker condition fails, the caller learns it was already applied and
  *   nothing changes twice.
  */
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
   type LifecycleEvent,
   type LifecycleState,
@@ -17,9 +16,11 @@ import {
   type TransitionContext,
 } from '../../schemas/lifecycle.ts';
 import { auditItem } from '../shared/audit.ts';
+import { indexes, keys } from '../shared/dynamo/keys.ts';
+import { conditionFailures, type TransactItem } from '../shared/dynamo/transact.ts';
 import { DomainError } from '../shared/errors.ts';
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type { TransactItem };
 
 /** 409 naming the current state and the allowed events (details: current, event, allowed). */
 export class IllegalTransitionError extends DomainError {
@@ -60,9 +61,9 @@ export interface TransitionRequest {
 
 /** The deadline index partition (gsi3pk) that belongs to a state, removed when the patent leaves it. */
 const stateDeadlines: Partial<Record<LifecycleState, string>> = {
-  'high-value': 'DUE#promotion',
-  'key-industry-pool': 'DUE#promotion',
-  'under-evaluation': 'DUE#evaluation-window',
+  'high-value': indexes.duePromotion,
+  'key-industry-pool': indexes.duePromotion,
+  'under-evaluation': indexes.dueEvaluationWindow,
 };
 
 /** Attributes a transition sets itself: `set` and `remove` may not name them. */
@@ -77,11 +78,8 @@ const reservedFields = new Set([
   'updatedBy',
 ]);
 
-export const patentPk = (applicationNumber: string) => `PAT#${applicationNumber}`;
-export const appliedMarkerKey = (applicationNumber: string, eventId: string) => ({
-  pk: patentPk(applicationNumber),
-  sk: `APPLIED#${eventId}`,
-});
+export const patentPk = keys.patentPk;
+export const appliedMarkerKey = keys.appliedEvent;
 
 /**
  * The lifecycle of a patent item. Items written before the lifecycle attribute existed are read from
@@ -236,7 +234,7 @@ export function transitionWrites(
         // One event per transition: the version makes the key.
         Item: {
           pk,
-          sk: `EVENT#${String(nextVersion).padStart(6, '0')}#${request.event}`,
+          sk: keys.pipelineEventSk(nextVersion, request.event),
           entity: 'pipeline-event',
           type: request.event,
           eventId: request.eventId,
@@ -265,18 +263,26 @@ export function transitionWrites(
 }
 
 /**
- * Reads why a transaction with transition items was cancelled: 'duplicate' when the applied marker of
- * `markerIndex` already existed (the event was applied before), 'conflict' when a version condition
- * failed (someone else changed the patent first), undefined for anything else.
+ * What failed conditions of a transaction with transition items mean: 'duplicate' when an applied marker
+ * (or the caller's own record) of `markerIndexes` already existed (the event was applied before),
+ * 'conflict' when a version condition of `patentIndexes` failed (someone else changed the patent
+ * first), undefined for anything else. The answer `transact` (functions/shared/dynamo) asks for.
  */
+export function transitionCause(
+  failed: readonly number[],
+  markerIndexes: readonly number[],
+  patentIndexes: readonly number[],
+): 'duplicate' | 'conflict' | undefined {
+  if (markerIndexes.some((i) => failed.includes(i))) return 'duplicate';
+  if (patentIndexes.some((i) => failed.includes(i))) return 'conflict';
+  return undefined;
+}
+
+/** transitionCause read from a TransactionCanceledException. */
 export function cancellationCause(
   error: unknown,
   markerIndexes: number[],
   patentIndexes: number[],
 ): 'duplicate' | 'conflict' | undefined {
-  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-  if (!reasons) return undefined;
-  if (markerIndexes.some((i) => reasons[i]?.Code === 'ConditionalCheckFailed')) return 'duplicate';
-  if (patentIndexes.some((i) => reasons[i]?.Code === 'ConditionalCheckFailed')) return 'conflict';
-  return undefined;
+  return transitionCause(conditionFailures(error), markerIndexes, patentIndexes);
 }

@@ -8,6 +8,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { publicPatentFields } from '../../schemas/patent.ts';
 import { InvalidCursorError } from '../shared/cursor.ts';
+import { indexes, prefixes } from '../shared/dynamo/keys.ts';
 import type { PoolStore, StoredPoolPatent, StoreKey } from './pool-feed.ts';
 
 const keyAttributes = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
@@ -18,7 +19,7 @@ const viewAttributes = [
   'evaluationAggregate',
 ] as const;
 
-export const provincePartition = (provinceCode: string) => `PROV#${provinceCode}#PAT`;
+export const provincePartition = indexes.provincePatents;
 
 /** Aliases for every attribute: several of them (name, status ...) are DynamoDB reserved words. */
 const projection = (() => {
@@ -37,7 +38,7 @@ function checkStartKey(provinceCode: string, key: StoreKey): void {
     keyAttributes.every((attribute) => typeof key[attribute] === 'string') &&
     key.gsi2pk === provincePartition(provinceCode) &&
     key.sk === 'PATENT' &&
-    String(key.pk).startsWith('PAT#');
+    String(key.pk).startsWith(prefixes.patent);
   if (!ok) {
     throw new InvalidCursorError('feed');
   }

@@ -1,23 +1,19 @@
 /**
  * DynamoDB adapter of PromotionStore (core table). Transitions are transitionWrites' four items, plus
- * the queued email in the same transaction; a cancelled transaction is told apart by cancellationCause
+ * the queued email in the same transaction; a cancelled transaction is told apart by transitionCause
  * (applied marker: duplicate; version: conflict).
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoEvaluationStore } from '../evaluations/evaluation-store.ts';
 import { institutionKey } from '../institutions/institution-store.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
-import { appliedMarkerKey, cancellationCause, patentPk, transitionWrites } from '../pipeline/transitions.ts';
+import { appliedMarkerKey, patentPk, transitionCause, transitionWrites } from '../pipeline/transitions.ts';
+import { keys } from '../shared/dynamo/keys.ts';
+import { transact } from '../shared/dynamo/transact.ts';
 import { duePromotionPartition, type PromotedPatent, type PromotionStore } from './promotion.ts';
 
-const enterpriseKey = (uscc: string) => ({ pk: `ENT#${uscc}`, sk: 'PROFILE' });
+const enterpriseKey = keys.enterprise;
 
 export function dynamoPromotionStore(documents: DynamoDBDocumentClient, tableName: string): PromotionStore {
   const evaluations = dynamoEvaluationStore(documents, tableName);
@@ -87,15 +83,11 @@ export function dynamoPromotionStore(documents: DynamoDBDocumentClient, tableNam
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         });
-      try {
-        await documents.send(new TransactWriteCommand({ TransactItems: items }));
-        return 'applied';
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const cause = cancellationCause(error, [3], [0]);
-        if (!cause) throw error;
-        return cause;
-      }
+      const outcome = await transact(documents, items, {
+        what: `the ${request.event} transition of patent ${patent.applicationNumber}`,
+        conditionFailed: (failed) => transitionCause(failed, [3], [0]),
+      });
+      return outcome === 'committed' ? 'applied' : outcome;
     },
     async duePromotions(now, limit, cursor) {
       const page = await documents.send(

@@ -20,6 +20,7 @@ import type { StoredEvaluation } from '../evaluations/ports.ts';
 import { type MailItem, newMailItem } from '../mail/mail-outbox.ts';
 import { escapeHtml } from '../market/digest.ts';
 import { currentLifecycle, type TransitionRequest } from '../pipeline/transitions.ts';
+import { indexes } from '../shared/dynamo/keys.ts';
 import {
   matchProviders,
   type ProviderMatch,
@@ -37,7 +38,7 @@ import {
 } from './tiering-rules.ts';
 
 export const promotionActor = { sub: 'system:promotion', roles: ['system'] };
-export const duePromotionPartition = 'DUE#promotion';
+export const duePromotionPartition = indexes.duePromotion;
 
 export interface PromotedPatent {
   applicationNumber: string;

@@ -9,6 +9,7 @@ import { s3 } from '../shared/clients/s3.ts';
 import { sfn } from '../shared/clients/sfn.ts';
 import { config } from '../shared/config.ts';
 import { adminDirectory, configuredAdminUsers, dynamoReportOptOuts } from '../shared/directory.ts';
+import { indexes } from '../shared/dynamo/keys.ts';
 import type { ReportApiDeps } from './report-api.ts';
 import { dynamoReportStore, s3ReportFiles } from './report-store.ts';
 
@@ -26,7 +27,7 @@ export function institutionNames(client: DynamoDBDocumentClient, tableName: stri
           TableName: tableName,
           IndexName: 'gsi2',
           KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': `PROV#${provinceCode}#INST` },
+          ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
           ProjectionExpression: 'uscc, #name',
           ExpressionAttributeNames: { '#name': 'name' },
           ExclusiveStartKey: start,

@@ -8,14 +8,12 @@
  *   ADMIN#<sub> / REPORT_PREFERENCES        an admin's opt-out flag (+ AUDIT#... in the same partition)
  */
 
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
-  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Caller } from '../../schemas/roles.ts';
@@ -23,11 +21,13 @@ import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import { auditItem } from '../shared/audit.ts';
 import { registeredAdminProfile, reportPreferencesKey } from '../shared/directory.ts';
+import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
+import { transact } from '../shared/dynamo/transact.ts';
 import type { ReportFiles, ReportRecord, ReportStore, SentMarker } from './reports.ts';
 
-export const reportPk = (quarter: string) => `REPORT#${quarter}`;
-const scopeSk = (scope: string) => `SCOPE#${scope}`;
-const sentSk = (scope: string, sub: string) => `SENT#${scope}#${sub}`;
+export const reportPk = keys.reportPk;
+const scopeSk = keys.reportScopeSk;
+const sentSk = keys.reportSentSk;
 /** Who records reports: the workflow, not a person. */
 export const reportSystemActor = { sub: 'system:quarterly-report', roles: ['system'] };
 
@@ -87,7 +87,7 @@ export function dynamoReportStore(
           new QueryCommand({
             TableName: tableName,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sent)',
-            ExpressionAttributeValues: { ':pk': reportPk(quarter), ':sent': `SENT#${scope}#` },
+            ExpressionAttributeValues: { ':pk': reportPk(quarter), ':sent': prefixes.reportSentOf(scope) },
             ExclusiveStartKey: start,
             ConsistentRead: true,
           }),
@@ -106,47 +106,41 @@ export function dynamoReportStore(
     async queueReportMail({ quarter, scope, sub, runId, resend, message }) {
       const at = now();
       const mail = newMailItem(message, at);
-      try {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: {
-                    pk: reportPk(quarter),
-                    sk: sentSk(scope, sub),
-                    entity: 'report-sent',
-                    quarter,
-                    scope,
-                    sub,
-                    runId,
-                    mailId: mail.mailId,
-                    to: message.to[0],
-                    at: at.toISOString(),
-                  },
-                  // Another run of this quarter may have sent it meanwhile; a resend run sends once per run.
-                  ...(resend
-                    ? {
-                        ConditionExpression: 'attribute_not_exists(pk) OR runId <> :run',
-                        ExpressionAttributeValues: { ':run': runId },
-                      }
-                    : { ConditionExpression: 'attribute_not_exists(pk)' }),
-                },
+      const outcome = await transact(
+        documents,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                pk: reportPk(quarter),
+                sk: sentSk(scope, sub),
+                entity: 'report-sent',
+                quarter,
+                scope,
+                sub,
+                runId,
+                mailId: mail.mailId,
+                to: message.to[0],
+                at: at.toISOString(),
               },
-              { Put: { TableName: tableName, Item: mailOutboxItem(mail) } },
-            ],
-          }),
-        );
-        return { mailId: mail.mailId, queued: true };
-      } catch (error) {
-        if (
-          error instanceof TransactionCanceledException &&
-          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-        )
-          return { mailId: mail.mailId, queued: false };
-        throw error;
-      }
+              // Another run of this quarter may have sent it meanwhile; a resend run sends once per run.
+              ...(resend
+                ? {
+                    ConditionExpression: 'attribute_not_exists(pk) OR runId <> :run',
+                    ExpressionAttributeValues: { ':run': runId },
+                  }
+                : { ConditionExpression: 'attribute_not_exists(pk)' }),
+            },
+          },
+          { Put: { TableName: tableName, Item: mailOutboxItem(mail) } },
+        ],
+        {
+          what: `the ${quarter} report mail of ${scope} to ${sub}`,
+          conditionFailed: (failed) => (failed.includes(0) ? 'sent-before' : undefined),
+        },
+      );
+      return { mailId: mail.mailId, queued: outcome === 'committed' };
     },
 
     async recordReport({ quarter, runId, resend, records, failures, at }) {
@@ -154,9 +148,9 @@ export function dynamoReportStore(
         pk: reportPk(quarter),
         sk: scopeSk(r.scope),
         entity: 'report',
-        gsi1pk: `REPORTS#${r.scope}`,
+        gsi1pk: indexes.reportsOfScope(r.scope),
         gsi1sk: quarter,
-        gsi2pk: 'REPORTS',
+        gsi2pk: indexes.reports,
         gsi2sk: `${quarter}#${r.scope}`,
         ...r,
       }));
@@ -188,10 +182,10 @@ export function dynamoReportStore(
       );
       // Every scope record replaced at once with the run and its audit entry (at most 100 items).
       for (let i = 0; i < items.length; i += 100) {
-        await documents.send(
-          new TransactWriteCommand({
-            TransactItems: items.slice(i, i + 100).map((Item) => ({ Put: { TableName: tableName, Item } })),
-          }),
+        await transact(
+          documents,
+          items.slice(i, i + 100).map((Item) => ({ Put: { TableName: tableName, Item } })),
+          { what: `the ${quarter} report records` },
         );
       }
     },
@@ -209,13 +203,13 @@ export function dynamoReportStore(
             TableName: tableName,
             IndexName: 'gsi1',
             KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': `REPORTS#${scope}` },
+            ExpressionAttributeValues: { ':pk': indexes.reportsOfScope(scope) },
           }
         : {
             TableName: tableName,
             IndexName: 'gsi2',
             KeyConditionExpression: 'gsi2pk = :pk',
-            ExpressionAttributeValues: { ':pk': 'REPORTS' },
+            ExpressionAttributeValues: { ':pk': indexes.reports },
           };
       const page = await documents.send(
         new QueryCommand({ ...input, ScanIndexForward: false, Limit: limit, ExclusiveStartKey: startKey }),
@@ -225,38 +219,38 @@ export function dynamoReportStore(
 
     async putPreferences(caller, reportsOptOut, at) {
       const key = reportPreferencesKey(caller.sub);
-      await documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: {
-                  ...key,
-                  entity: 'report-preferences',
-                  sub: caller.sub,
-                  reportsOptOut,
-                  updatedAt: at,
-                  // The admin's profile as the token states it: the admin directory of a deployment
-                  // whose OIDC issuer offers no directory API (USER_DIRECTORY=registered).
-                  ...registeredAdminProfile(caller),
-                },
+      await transact(
+        documents,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...key,
+                entity: 'report-preferences',
+                sub: caller.sub,
+                reportsOptOut,
+                updatedAt: at,
+                // The admin's profile as the token states it: the admin directory of a deployment
+                // whose OIDC issuer offers no directory API (USER_DIRECTORY=registered).
+                ...registeredAdminProfile(caller),
               },
             },
-            {
-              Put: {
-                TableName: tableName,
-                Item: auditItem({
-                  pk: key.pk,
-                  action: 'report-preferences.updated',
-                  caller,
-                  at,
-                  changes: { reportsOptOut },
-                }),
-              },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: auditItem({
+                pk: key.pk,
+                action: 'report-preferences.updated',
+                caller,
+                at,
+                changes: { reportsOptOut },
+              }),
             },
-          ],
-        }),
+          },
+        ],
+        { what: 'your report preferences' },
       );
     },
 

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../../schemas/roles.ts';
+import { keys } from './dynamo/keys.ts';
 
 export interface AuditInput {
   pk: string;
@@ -17,7 +18,7 @@ export interface AuditInput {
 export function auditItem(input: AuditInput) {
   return {
     pk: input.pk,
-    sk: `AUDIT#${input.at}#${randomUUID()}`,
+    sk: keys.auditSk(input.at, randomUUID()),
     entity: 'audit',
     action: input.action,
     actor: input.caller.sub,

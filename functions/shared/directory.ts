@@ -21,13 +21,10 @@ import {
   ListUsersInGroupCommand,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Caller } from '../../schemas/roles.ts';
+import { batchGetAll } from './dynamo/batch.ts';
+import { keys, prefixes } from './dynamo/keys.ts';
 
 export const adminGroups = ['national-admin', 'province-admin'] as const;
 export type AdminGroup = (typeof adminGroups)[number];
@@ -198,30 +195,17 @@ export function localAdminUsers(users: readonly DevUser[]): AdminUserSource {
   };
 }
 
-export const reportPreferencesKey = (sub: string) => ({ pk: `ADMIN#${sub}`, sk: 'REPORT_PREFERENCES' });
+export const reportPreferencesKey = keys.reportPreferences;
 
 export function dynamoReportOptOuts(documents: DynamoDBDocumentClient, tableName: string): ReportOptOuts {
   return {
     async optedOut(subs) {
+      const items = await batchGetAll(documents, tableName, subs.map(reportPreferencesKey), {
+        projection: 'pk, reportsOptOut',
+      });
       const out = new Set<string>();
-      for (let i = 0; i < subs.length; i += 100) {
-        let keys: Array<Record<string, unknown>> | undefined = subs
-          .slice(i, i + 100)
-          .map((sub) => reportPreferencesKey(sub));
-        for (let attempt = 0; keys?.length && attempt < 8; attempt++) {
-          if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-          const result: BatchGetCommandOutput = await documents.send(
-            new BatchGetCommand({
-              RequestItems: { [tableName]: { Keys: keys, ProjectionExpression: 'pk, reportsOptOut' } },
-            }),
-          );
-          for (const item of result.Responses?.[tableName] ?? []) {
-            if (item.reportsOptOut === true) out.add(String(item.pk).slice('ADMIN#'.length));
-          }
-          keys = result.UnprocessedKeys?.[tableName]?.Keys;
-        }
-        if (keys?.length) throw new Error(`report preferences: ${keys.length} keys left unprocessed`);
-      }
+      for (const item of items)
+        if (item.reportsOptOut === true) out.add(String(item.pk).slice(prefixes.admin.length));
       return out;
     },
   };

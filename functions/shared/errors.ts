@@ -39,3 +39,12 @@ export class PayloadTooLargeError extends DomainError {
   readonly statusCode = 413;
   readonly code = 'PAYLOAD_TOO_LARGE';
 }
+/**
+ * A write that could not be made now (the items were busy with other writes, or the table throttled it,
+ * longer than the retries waited): nothing was written, the same request can simply be sent again.
+ */
+export class ServiceUnavailableError extends DomainError {
+  readonly statusCode = 503;
+  readonly code = 'BUSY_RETRY_LATER';
+  readonly retryable = true;
+}

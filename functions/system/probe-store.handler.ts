@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
+import { keys } from '../shared/dynamo/keys.ts';
 
 export const handler = async () => {
   const TableName = config.tableName('core');
-  const Key = { pk: `PROBE#${randomUUID()}`, sk: 'PROBE' };
+  const Key = keys.probe(randomUUID());
   const started = Date.now();
   await documents.send(
     new PutCommand({

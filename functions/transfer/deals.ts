@@ -16,6 +16,7 @@ import type { Caller } from '../../schemas/roles.ts';
 import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
 import { auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
   canSeeDeal,
@@ -84,11 +85,11 @@ export function dealWrites(
           sk,
           entity: 'deal',
           ...deal,
-          gsi1pk: `INST#${deal.institutionUscc}#DEAL`,
+          gsi1pk: indexes.institutionDeals(deal.institutionUscc),
           gsi1sk: sortKey,
-          gsi2pk: `PROV#${deal.provinceCode}#DEAL`,
+          gsi2pk: indexes.provinceDeals(deal.provinceCode),
           gsi2sk: sortKey,
-          gsi3pk: 'DUE#filing',
+          gsi3pk: indexes.dueFiling,
           gsi3sk: `${deal.filingDueDate}#${deal.dealId}`,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
@@ -99,12 +100,12 @@ export function dealWrites(
         TableName: tableName,
         Item: {
           pk,
-          sk: `PARTY#ENT#${deal.enterprise.uscc}`,
+          sk: keys.dealPartySk(deal.enterprise.uscc),
           entity: 'deal-party',
           dealId: deal.dealId,
           kind: deal.kind,
           applicationNumbers: deal.applicationNumbers,
-          gsi1pk: `ENT#${deal.enterprise.uscc}#DEAL`,
+          gsi1pk: indexes.enterpriseDeals(deal.enterprise.uscc),
           gsi1sk: sortKey,
         },
       },

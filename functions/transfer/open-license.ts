@@ -12,6 +12,7 @@ import type { OpenLicense, OpenLicenseDeclaration, TakeOpenLicense } from '../..
 import type { Caller } from '../../schemas/roles.ts';
 import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { keys } from '../shared/dynamo/keys.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
   hashOf,
@@ -289,7 +290,7 @@ export async function takeOpenLicense(
   return { created: true, deal: toDealView(deal) };
 }
 
-export const openLicenseListingKey = (n: string) => ({ pk: `OPENLIC#${n}`, sk: 'OPENLIC' });
+export const openLicenseListingKey = keys.openLicenseListing;
 
 /**
  * The public listing entry of an active open license (one partition of gsi2, `OPENLIC`, sorted by

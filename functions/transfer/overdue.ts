@@ -11,6 +11,7 @@ import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import type { TransactItem } from '../pipeline/transitions.ts';
 import { auditItem } from '../shared/audit.ts';
+import { indexes } from '../shared/dynamo/keys.ts';
 import { ConflictError } from '../shared/errors.ts';
 import type { TransferDeps } from './ports.ts';
 import { chinaDate } from './rules.ts';
@@ -111,7 +112,7 @@ export async function flagOverdueFilings(
                 ':overdue': 'overdue',
                 ':pending': 'pending',
                 ':at': at,
-                ':flagged': 'OVERDUE#filing',
+                ':flagged': indexes.overdueFiling,
                 ':one': 1,
               },
             },

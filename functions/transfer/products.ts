@@ -9,6 +9,7 @@ import type { Caller } from '../../schemas/roles.ts';
 import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
 import { auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { indexes } from '../shared/dynamo/keys.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { distinctNumbers, hashOf, isAdmin, ownOrganization, requireVerifiedEnterprise } from './access.ts';
 import type { TransferDeps } from './ports.ts';
@@ -96,9 +97,9 @@ export async function createProduct(
           sk,
           entity: 'product',
           ...product,
-          gsi1pk: `ENT#${enterpriseUscc}#PRODUCT`,
+          gsi1pk: indexes.enterpriseProducts(enterpriseUscc),
           gsi1sk: sortKey,
-          gsi2pk: `PROV#${product.provinceCode}#PRODUCT`,
+          gsi2pk: indexes.provinceProducts(product.provinceCode),
           gsi2sk: sortKey,
         },
         ConditionExpression: 'attribute_not_exists(pk)',

@@ -1,52 +1,21 @@
 /** DynamoDB adapter of TransferStore (see ports.ts for the items and keys). */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deal } from '../../schemas/deal.ts';
 import type { Product } from '../../schemas/product.ts';
-import { cancellationCause } from '../pipeline/transitions.ts';
+import { transitionCause } from '../pipeline/transitions.ts';
+import { batchGetAll } from '../shared/dynamo/batch.ts';
+import { indexes, keys } from '../shared/dynamo/keys.ts';
+import { stripStorage } from '../shared/dynamo/strip.ts';
+import { transact as transactWrite } from '../shared/dynamo/transact.ts';
 import { ConflictError } from '../shared/errors.ts';
 import type { DealLink, TransferPatent, TransferStore } from './ports.ts';
 
-const storageFields = new Set([
-  'pk',
-  'sk',
-  'entity',
-  'gsi1pk',
-  'gsi1sk',
-  'gsi2pk',
-  'gsi2sk',
-  'gsi3pk',
-  'gsi3sk',
-]);
-const strip = <T>(item: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(item).filter(([field]) => !storageFields.has(field))) as T;
-export const dealKey = (dealId: string) => ({ pk: `DEAL#${dealId}`, sk: 'DEAL' });
-export const productKey = (productId: string) => ({ pk: `PRODUCT#${productId}`, sk: 'PRODUCT' });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const dealKey = keys.deal;
+export const productKey = keys.product;
 
 export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName: string): TransferStore {
-  async function batchGet(keys: Array<Record<string, string>>) {
-    const found: Record<string, unknown>[] = [];
-    for (let i = 0; i < keys.length; i += 100) {
-      let pending = keys.slice(i, i + 100);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-        const response = await documents.send(
-          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        found.push(...(response.Responses?.[tableName] ?? []));
-        pending = (response.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof pending;
-      }
-    }
-    return found;
-  }
+  const batchGet = (keys: Array<Record<string, string>>) =>
+    batchGetAll(documents, tableName, keys, { consistentRead: true });
   async function get(key: Record<string, string>) {
     const { Item } = await documents.send(
       new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
@@ -80,13 +49,13 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
   return {
     tableName,
     async patents(numbers) {
-      const items = await batchGet(numbers.map((n) => ({ pk: `PAT#${n}`, sk: 'PATENT' })));
+      const items = await batchGet(numbers.map(keys.patent));
       return new Map(
         items.map((item) => [item.applicationNumber as string, item as unknown as TransferPatent]),
       );
     },
     async institution(uscc) {
-      const item = await get({ pk: `INST#${uscc}`, sk: 'PROFILE' });
+      const item = await get(keys.institution(uscc));
       return item
         ? {
             uscc,
@@ -97,7 +66,7 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
         : undefined;
     },
     async enterprise(uscc) {
-      const item = await get({ pk: `ENT#${uscc}`, sk: 'PROFILE' });
+      const item = await get(keys.enterprise(uscc));
       return item
         ? {
             uscc,
@@ -109,11 +78,11 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
     },
     async deal(dealId) {
       const item = await get(dealKey(dealId));
-      return item ? strip<Deal>(item) : undefined;
+      return item ? stripStorage<Deal>(item) : undefined;
     },
     async deals(ids) {
       const items = await batchGet(ids.map(dealKey));
-      const byId = new Map(items.map((item) => [item.dealId as string, strip<Deal>(item)]));
+      const byId = new Map(items.map((item) => [item.dealId as string, stripStorage<Deal>(item)]));
       return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
     },
     async listDeals(listing, filter, limit, start) {
@@ -133,7 +102,7 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
         ? { expression: conditions.join(' AND '), names, values }
         : undefined;
       if (listing.by === 'enterprise') {
-        const page = await query({ index: 'gsi1', pk: `ENT#${listing.uscc}#DEAL`, limit, start });
+        const page = await query({ index: 'gsi1', pk: indexes.enterpriseDeals(listing.uscc), limit, start });
         let items = await this.deals(page.items.map((link) => link.dealId as string));
         if (filter.kind) items = items.filter((deal) => deal.kind === filter.kind);
         if (filter.filingStatus) items = items.filter((deal) => deal.filingStatus === filter.filingStatus);
@@ -141,18 +110,21 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
       }
       const page = await query({
         index: listing.by === 'institution' ? 'gsi1' : 'gsi2',
-        pk: listing.by === 'institution' ? `INST#${listing.uscc}#DEAL` : `PROV#${listing.code}#DEAL`,
+        pk:
+          listing.by === 'institution'
+            ? indexes.institutionDeals(listing.uscc)
+            : indexes.provinceDeals(listing.code),
         limit,
         start,
         filter: filterExpression,
       });
-      return { items: page.items.map((item) => strip<Deal>(item)), lastKey: page.lastKey };
+      return { items: page.items.map((item) => stripStorage<Deal>(item)), lastKey: page.lastKey };
     },
     async enterpriseLinks(uscc) {
       const links: DealLink[] = [];
       let start: Record<string, unknown> | undefined;
       do {
-        const page = await query({ index: 'gsi1', pk: `ENT#${uscc}#DEAL`, limit: 500, start });
+        const page = await query({ index: 'gsi1', pk: indexes.enterpriseDeals(uscc), limit: 500, start });
         for (const item of page.items) {
           links.push({
             dealId: item.dealId as string,
@@ -166,16 +138,19 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
     },
     async product(productId) {
       const item = await get(productKey(productId));
-      return item ? strip<Product>(item) : undefined;
+      return item ? stripStorage<Product>(item) : undefined;
     },
     async listProducts(listing, limit, start) {
       const page = await query({
         index: listing.by === 'enterprise' ? 'gsi1' : 'gsi2',
-        pk: listing.by === 'enterprise' ? `ENT#${listing.uscc}#PRODUCT` : `PROV#${listing.code}#PRODUCT`,
+        pk:
+          listing.by === 'enterprise'
+            ? indexes.enterpriseProducts(listing.uscc)
+            : indexes.provinceProducts(listing.code),
         limit,
         start,
       });
-      return { items: page.items.map((item) => strip<Product>(item)), lastKey: page.lastKey };
+      return { items: page.items.map((item) => stripStorage<Product>(item)), lastKey: page.lastKey };
     },
     async listOpenLicenses(provinceCode, limit, start) {
       const response = await documents.send(
@@ -186,7 +161,7 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
             ? 'gsi2pk = :pk AND begins_with(gsi2sk, :province)'
             : 'gsi2pk = :pk',
           ExpressionAttributeValues: {
-            ':pk': 'OPENLIC',
+            ':pk': indexes.openLicenses,
             ...(provinceCode ? { ':province': `${provinceCode}#` } : {}),
           },
           Limit: limit,
@@ -194,7 +169,7 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
         }),
       );
       return {
-        items: (response.Items ?? []).map((item) => strip(item)),
+        items: (response.Items ?? []).map((item) => stripStorage(item)),
         lastKey: response.LastEvaluatedKey,
       };
     },
@@ -204,7 +179,7 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
           TableName: tableName,
           IndexName: 'gsi3',
           KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :before',
-          ExpressionAttributeValues: { ':pk': 'DUE#filing', ':before': beforeDate },
+          ExpressionAttributeValues: { ':pk': indexes.dueFiling, ':before': beforeDate },
           Limit: limit,
         }),
       );
@@ -212,30 +187,19 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
       return this.deals((response.Items ?? []).map((item) => item.dealId as string));
     },
     async transact(items, shape) {
-      try {
-        await documents.send(new TransactWriteCommand({ TransactItems: items }));
-        return 'done';
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        const cause = cancellationCause(
-          error,
-          [...shape.recordIndexes, ...shape.markerIndexes],
-          shape.patentIndexes,
-        );
-        if (cause === 'duplicate') return 'duplicate';
-        if (cause === 'conflict' || reasons.some((r) => r.Code === 'TransactionConflict')) {
-          throw new ConflictError(
-            'A patent of this request (or the record itself) was changed at the same moment by someone else: read it again and retry the request.',
-          );
-        }
-        if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
-          throw new ConflictError(
-            'The record changed since it was read (for example a filing recorded or a deal flagged at the same time): read it again and retry.',
-          );
-        }
-        throw error;
-      }
+      const outcome = await transactWrite(documents, items, {
+        what: 'the deal record and its patents',
+        conditionFailed: (failed) =>
+          transitionCause(failed, [...shape.recordIndexes, ...shape.markerIndexes], shape.patentIndexes) ??
+          'record-changed',
+      });
+      if (outcome === 'committed') return 'done';
+      if (outcome === 'duplicate') return 'duplicate';
+      throw new ConflictError(
+        outcome === 'conflict'
+          ? 'A patent of this request was changed at the same moment by someone else: read it again and retry the request.'
+          : 'The record changed since it was read (for example a filing recorded or a deal flagged at the same time): read it again and retry.',
+      );
     },
   };
 }

@@ -1,5 +1,5 @@
 /** The DynamoDB adapter of the evaluations, with the document client mocked (aws-sdk-client-mock). */
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -12,6 +12,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { aggregateEvaluations } from '../../functions/evaluations/aggregate.ts';
 import { dynamoEvaluationStore } from '../../functions/evaluations/evaluation-store.ts';
 import type { EvaluatedPatent, StoredEvaluation } from '../../functions/evaluations/ports.ts';
+import { cancelled } from '../support/dynamo-cancellations.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
@@ -24,12 +25,6 @@ const at = '2026-03-01T02:00:00.000Z';
 
 beforeEach(() => ddb.reset());
 
-const cancelled = (...codes: string[]) =>
-  new TransactionCanceledException({
-    message: 'cancelled',
-    $metadata: {},
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
 const sentTransaction = (i = 0) =>
   ddb.commandCalls(TransactWriteCommand)[i]!.args[0].input as TransactWriteCommandInput;
 

@@ -1,9 +1,5 @@
 /** The DynamoDB adapters of the pipeline (failures, history, the matched window opening), document client mocked. */
-import {
-  ConditionalCheckFailedException,
-  DynamoDBClient,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -20,6 +16,7 @@ import { dynamoPushStore } from '../../functions/market/push-store.ts';
 import { dynamoFailureStore, failureKey } from '../../functions/pipeline/failure-store.ts';
 import type { StoredFailure } from '../../functions/pipeline/failures.ts';
 import { dynamoHistoryStore } from '../../functions/pipeline/history-store.ts';
+import { cancelled } from '../support/dynamo-cancellations.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
@@ -172,12 +169,6 @@ describe('dynamoPushStore.openWindow: the matched transition', () => {
     actor: { sub: 'system:pipeline', roles: [] },
     executionArn: 'arn:e',
   };
-  const cancelled = (...codes: string[]) =>
-    new TransactionCanceledException({
-      message: 'c',
-      $metadata: {},
-      CancellationReasons: codes.map((Code) => ({ Code })),
-    });
 
   it('window fields and the due index set with the transition; duplicate and conflict told apart', async () => {
     ddb

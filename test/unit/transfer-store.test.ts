@@ -1,5 +1,5 @@
 /** The DynamoDB adapter of the transfer use-cases, with the document client mocked (aws-sdk-client-mock). */
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
@@ -7,9 +7,10 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConflictError } from '../../functions/shared/errors.ts';
 import { dynamoTransferStore } from '../../functions/transfer/transfer-store.ts';
+import { cancelled } from '../support/dynamo-cancellations.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
@@ -17,12 +18,6 @@ const table = 'unit-core';
 const store = dynamoTransferStore(documents, table);
 beforeEach(() => ddb.reset());
 
-const cancelled = (...codes: string[]) =>
-  new TransactionCanceledException({
-    message: 'cancelled',
-    $metadata: {},
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
 // deal Put, party link, audit, then one transition: patent update, audit, event, marker
 const shape = { recordIndexes: [0], markerIndexes: [6], patentIndexes: [3] };
 const none = 'None';
@@ -38,8 +33,16 @@ describe('transfer store: transactions', () => {
     expect(await store.transact([], shape)).toBe('duplicate');
     ddb.on(TransactWriteCommand).rejects(cancelled(none, none, none, failed, none, none, none));
     await expect(store.transact([], shape)).rejects.toBeInstanceOf(ConflictError);
+    // A conflict on any item is sent again (functions/shared/dynamo/transact.ts), then surfaces as a 503.
+    vi.spyOn(Math, 'random').mockReturnValue(0);
     ddb.on(TransactWriteCommand).rejects(cancelled(none, 'TransactionConflict', none));
-    await expect(store.transact([], shape)).rejects.toThrow(/retry/);
+    await expect(store.transact([], shape)).rejects.toMatchObject({ statusCode: 503 });
+    vi.restoreAllMocks();
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled(none, 'TransactionConflict', none))
+      .resolves({});
+    expect(await store.transact([], shape)).toBe('done');
     ddb.on(TransactWriteCommand).rejects(new Error('network down'));
     await expect(store.transact([], shape)).rejects.toThrow('network down');
   });

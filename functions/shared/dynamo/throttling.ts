@@ -4,6 +4,7 @@
  * upload against a cold on-demand table can outlast that, so throttled requests are retried here
  * with exponential backoff and full jitter before the error is let through.
  */
+import { type BackoffOptions, backoff } from './backoff.ts';
 
 const throttlingErrors = new Set([
   'ProvisionedThroughputExceededException',
@@ -16,25 +17,17 @@ export function isThrottling(error: unknown): boolean {
   return error instanceof Error && throttlingErrors.has(error.name);
 }
 
-export interface RetryOptions {
-  attempts?: number;
-  baseMs?: number;
-  maxMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-}
-
-const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export async function withThrottlingRetry<T>(send: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function withThrottlingRetry<T>(
+  send: () => Promise<T>,
+  options: BackoffOptions = {},
+): Promise<T> {
   const attempts = options.attempts ?? 8;
-  const sleep = options.sleep ?? wait;
   for (let attempt = 1; ; attempt++) {
     try {
       return await send();
     } catch (error) {
       if (!isThrottling(error) || attempt >= attempts) throw error;
-      const cap = Math.min(options.maxMs ?? 2000, (options.baseMs ?? 50) * 2 ** (attempt - 1));
-      await sleep(Math.random() * cap);
+      await backoff(attempt, options);
     }
   }
 }

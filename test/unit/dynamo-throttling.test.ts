@@ -1,7 +1,7 @@
 /** Backoff on throttling for item-by-item writes (functions/shared/dynamo-retry.ts). */
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { forEachLimited, withThrottlingRetry } from '../../functions/shared/dynamo-retry.ts';
+import { forEachLimited, withThrottlingRetry } from '../../functions/shared/dynamo/throttling.ts';
 
 const throttled = () => new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
 

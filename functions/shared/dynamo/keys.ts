@@ -1,0 +1,130 @@
+/**
+ * Every key of the core table, built in one place: an item's key (`keys`), the partitions of the
+ * secondary indexes (`indexes`) and the sort-key prefixes queries begin with (`prefixes`). A store never
+ * writes `PAT#`-style literals itself, so a key's shape can be read (and changed) here.
+ *
+ * The metrics table's counter keys live with their encoding in functions/metrics/counters.ts.
+ */
+
+/** Who evaluates: an enterprise (by USCC) or an expert (by id). */
+export interface EvaluatorKey {
+  kind: string;
+  id: string;
+}
+
+const patentPk = (applicationNumber: string) => `PAT#${applicationNumber}`;
+const institutionPk = (uscc: string) => `INST#${uscc}`;
+const enterprisePk = (uscc: string) => `ENT#${uscc}`;
+const expertPk = (expertId: string) => `EXP#${expertId}`;
+
+export const keys = {
+  patentPk,
+  patent: (applicationNumber: string) => ({ pk: patentPk(applicationNumber), sk: 'PATENT' }),
+  /** Marks a lifecycle event id as applied to the patent (replays are refused by its condition). */
+  appliedEvent: (applicationNumber: string, eventId: string) => ({
+    pk: patentPk(applicationNumber),
+    sk: `APPLIED#${eventId}`,
+  }),
+  /** The sort key of a pipeline event: one per patent version, so a replayed transition cannot add a second. */
+  pipelineEventSk: (version: number, type: string) => `EVENT#${String(version).padStart(6, '0')}#${type}`,
+  evaluation: (applicationNumber: string, evaluator: EvaluatorKey) => ({
+    pk: patentPk(applicationNumber),
+    sk: `EVAL#${evaluator.kind}#${evaluator.id}`,
+  }),
+  evaluationRequest: (applicationNumber: string, evaluator: EvaluatorKey) => ({
+    pk: patentPk(applicationNumber),
+    sk: `REQ#${evaluator.kind}#${evaluator.id}`,
+  }),
+  institutionPk,
+  institution: (uscc: string) => ({ pk: institutionPk(uscc), sk: 'PROFILE' }),
+  /** An institution's spot-check sample settings. */
+  institutionMonitoring: (uscc: string) => ({ pk: institutionPk(uscc), sk: 'MONITORING' }),
+  enterprisePk,
+  enterprise: (uscc: string) => ({ pk: enterprisePk(uscc), sk: 'PROFILE' }),
+  expertPk,
+  expert: (expertId: string) => ({ pk: expertPk(expertId), sk: 'PROFILE' }),
+  evaluatorProfile: (evaluator: EvaluatorKey) =>
+    evaluator.kind === 'enterprise' ? keys.enterprise(evaluator.id) : keys.expert(evaluator.id),
+  /** One evaluator's entry under one matching-index key (e.g. `IPC#H01M`): sort key `ENT#<uscc>` / `EXP#<id>`. */
+  matchIndexPk: (interestKey: string) => `IDX#${interestKey}`,
+  /** An evaluator's pushes of one day (the per-day cap, the digest's marker). */
+  pushCounter: (evaluator: EvaluatorKey, day: string) => ({
+    pk: `PUSHES#${evaluator.kind}#${evaluator.id}`,
+    sk: day,
+  }),
+  /** The weekly feedback mail of an institution was sent (one per week). */
+  feedbackSent: (uscc: string, week: string) => ({ pk: `FEEDBACK#${uscc}`, sk: week }),
+  deal: (dealId: string) => ({ pk: `DEAL#${dealId}`, sk: 'DEAL' }),
+  /** A deal's link item in its enterprise's partition of gsi1. */
+  dealPartySk: (enterpriseUscc: string) => `PARTY#${enterprisePk(enterpriseUscc)}`,
+  product: (productId: string) => ({ pk: `PRODUCT#${productId}`, sk: 'PRODUCT' }),
+  openLicenseListing: (applicationNumber: string) => ({
+    pk: `OPENLIC#${applicationNumber}`,
+    sk: 'OPENLIC',
+  }),
+  job: (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' }),
+  mail: (mailId: string) => ({ pk: `MAIL#${mailId}`, sk: 'MAIL' }),
+  adminPk: (sub: string) => `ADMIN#${sub}`,
+  reportPreferences: (sub: string) => ({ pk: keys.adminPk(sub), sk: 'REPORT_PREFERENCES' }),
+  reportPk: (quarter: string) => `REPORT#${quarter}`,
+  reportScopeSk: (scope: string) => `SCOPE#${scope}`,
+  reportSentSk: (scope: string, sub: string) => `SENT#${scope}#${sub}`,
+  spotCheckPk: (quarter: string, provinceCode: string) => `SPOT#${quarter}#PROV#${provinceCode}`,
+  spotCheckSk: (uscc: string, applicationNumber: string) => `CHECK#${uscc}#${applicationNumber}`,
+  /** The per-quarter spot-check marker of an institution, in the quarter's spot-check partition. */
+  spotCheckInstitutionSk: institutionPk,
+  probe: (id: string) => ({ pk: `PROBE#${id}`, sk: 'PROBE' }),
+  auditSk: (at: string, id: string) => `AUDIT#${at}#${id}`,
+};
+
+/** Partition values of the secondary indexes. */
+export const indexes = {
+  institutionPatents: (uscc: string) => `${institutionPk(uscc)}#PAT`,
+  provincePatents: (provinceCode: string) => `PROV#${provinceCode}#PAT`,
+  provinceInstitutions: (provinceCode: string) => `PROV#${provinceCode}#INST`,
+  provinceEnterprises: (provinceCode: string) => `PROV#${provinceCode}#ENT`,
+  provinceExperts: (provinceCode: string) => `PROV#${provinceCode}#EXP`,
+  institutionEvaluations: (uscc: string) => `${institutionPk(uscc)}#EVAL`,
+  institutionJobs: (uscc: string) => `${institutionPk(uscc)}#JOB`,
+  provinceJobs: (provinceCode: string) => `PROV#${provinceCode}#JOB`,
+  institutionDeals: (uscc: string) => `${institutionPk(uscc)}#DEAL`,
+  enterpriseDeals: (uscc: string) => `${enterprisePk(uscc)}#DEAL`,
+  provinceDeals: (provinceCode: string) => `PROV#${provinceCode}#DEAL`,
+  enterpriseProducts: (uscc: string) => `${enterprisePk(uscc)}#PRODUCT`,
+  provinceProducts: (provinceCode: string) => `PROV#${provinceCode}#PRODUCT`,
+  provincePipelineFailures: (provinceCode: string) => `PROV#${provinceCode}#PIPELINE-FAILURE`,
+  pipelineFailures: 'PIPELINE#failed',
+  /** Deadlines (gsi3): the promotion window, the evaluation window, the filing deadline of a deal. */
+  duePromotion: 'DUE#promotion',
+  dueEvaluationWindow: 'DUE#evaluation-window',
+  dueFiling: 'DUE#filing',
+  overdueFiling: 'OVERDUE#filing',
+  openLicenses: 'OPENLIC',
+  pendingMail: 'MAIL#pending',
+  /** An evaluator's inbox of evaluation requests (gsi1). */
+  inbox: (evaluator: EvaluatorKey) => `INBOX#${evaluator.kind}#${evaluator.id}`,
+  /** Evaluators with pushes on a day (gsi3), for the daily digest. */
+  digestDay: (day: string) => `DIGEST#${day}`,
+  reportsOfScope: (scope: string) => `REPORTS#${scope}`,
+  reports: 'REPORTS',
+};
+
+/** Sort-key and partition prefixes that queries and stream filters begin with. */
+export const prefixes = {
+  patent: 'PAT#',
+  institution: 'INST#',
+  admin: 'ADMIN#',
+  audit: 'AUDIT#',
+  evaluation: 'EVAL#',
+  pipelineEvent: 'EVENT#',
+  spotCheck: 'CHECK#',
+  spotCheckOf: (uscc: string) => `CHECK#${uscc}#`,
+  reportSentOf: (scope: string) => `SENT#${scope}#`,
+  deal: 'DEAL#',
+  product: 'PRODUCT#',
+};
+
+/** The application number of a patent partition key (`PAT#<number>`). */
+export const applicationNumberOf = (pk: string) => pk.slice(prefixes.patent.length);
+/** The USCC of an institution key (`INST#<uscc>`). */
+export const institutionUsccOf = (key: string) => key.slice(prefixes.institution.length);
