@@ -16,6 +16,7 @@
  * | `createMailIdentity` | `false` (default) or `true` | with `mail=ses`: let this stage's stack own the SES domain identity |
  * | `smtpSecretArn` | optional | with `mail=smtp`: an existing secret; else the stack creates `patents-<stage>/smtp` |
  * | `alarmEmail` | optional | subscribe this address to the alarms topic |
+ * | `inboxWriterArns` | optional, comma-separated IAM role / user ARNs | integrations that may drop files under the `inbox` prefixes of the drop bucket besides `POST /v1/uploads` (everyone else is denied by the bucket policy) |
  *
  * Cognito user pools and SES do not exist in AWS China: a stack pinned to a China region refuses
  * `identity=cognito` and `mail=ses` at synth time instead of failing at deploy time.
@@ -44,6 +45,8 @@ export interface Deployment {
   mail: MailChoice;
   mailFrom: string;
   alarmEmail?: string;
+  /** Principals (role / user ARNs) allowed to drop files under the inbox prefixes directly, besides the upload function. */
+  inboxWriterArns: string[];
 }
 
 export const mailTransports = ['ses', 'smtp'] as const;
@@ -189,6 +192,16 @@ export function deploymentFromContext(node: Node): Deployment {
     mail = { transport, ...(smtpSecretArn ? { smtpSecretArn } : {}) };
   }
 
+  const inboxWriterArns = (value('inboxWriterArns') ?? '')
+    .split(',')
+    .map((arn) => arn.trim())
+    .filter(Boolean);
+  for (const arn of inboxWriterArns)
+    if (!/^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/.test(arn))
+      throw new DeploymentContextError(
+        `Context "inboxWriterArns" must list IAM role or user ARNs (arn:aws-cn:iam::123456789012:role/name), comma-separated, got "${arn}"`,
+      );
+
   return {
     stage,
     ...(region || account ? { env: { ...(region ? { region } : {}), ...(account ? { account } : {}) } } : {}),
@@ -196,5 +209,6 @@ export function deploymentFromContext(node: Node): Deployment {
     mail,
     mailFrom,
     ...(value('alarmEmail') ? { alarmEmail: value('alarmEmail') } : {}),
+    inboxWriterArns,
   };
 }

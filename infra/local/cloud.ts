@@ -36,7 +36,13 @@ import {
   type WorkflowName,
   workflowStateMachineName,
 } from '../resources.ts';
-import { createDynamoGate, createS3Gate, functionAccessKey, type Refusal } from './access.ts';
+import {
+  createDynamoGate,
+  createS3Gate,
+  functionAccessKey,
+  functionOfAccessKey,
+  type Refusal,
+} from './access.ts';
 import { createApiServer } from './api-gateway.ts';
 import { createControlServer } from './control-server.ts';
 import { devUsers } from './dev-users.ts';
@@ -45,7 +51,7 @@ import { LocalCloudError } from './errors.ts';
 import { DevIssuer } from './issuer.ts';
 import { LambdaRuntime } from './lambda-runtime.ts';
 import { freePort, listenOrExplain } from './ports.ts';
-import { startLocalS3 } from './s3-local.ts';
+import { localS3AccessKey, localS3Secret, startLocalS3 } from './s3-local.ts';
 import { LocalScheduler } from './scheduler.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 import { StreamsPoller } from './streams.ts';
@@ -222,6 +228,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const s3Gate = createS3Gate({
       target: endpoints.s3,
       logicalBucket: (name) => logicalBucket.get(name),
+      // s3rver's own key and the functions' keys (allowed just below) all have its one secret.
+      secretOf: (accessKeyId) =>
+        accessKeyId === localS3AccessKey || functionOfAccessKey(accessKeyId) ? localS3Secret : undefined,
       onRefusal,
     });
     await listenOrExplain(s3Gate, s3GatePort, 'local S3 gate');
@@ -257,7 +266,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           (functions[name] as FunctionDeclaration).memoryMb ?? functionDefaults.memoryMb,
         ),
         AWS_ACCESS_KEY_ID: functionAccessKey(name),
-        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+        AWS_SECRET_ACCESS_KEY: localS3Secret,
         TZ: 'UTC',
         // The local endpoints, and the local-only switches (no X-Ray daemon, no CloudWatch EMF).
         AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ddbGatePort}`,

@@ -25,7 +25,9 @@ import {
   buckets,
   type FunctionDeclaration,
   type FunctionName,
+  functionRoleName,
   functionTraits,
+  namedRoleFunctions,
   type StreamConsumerDeclaration,
   type TableDeclaration,
   type TableName,
@@ -129,6 +131,7 @@ export class AreaStack extends NestedStack {
           cursorSigning: { secretArn: cursorSigningSecretArn },
         },
         traits: functionTraits(name),
+        ...(namedRoleFunctions.has(name) ? { roleName: functionRoleName(props.stage, name) } : {}),
       });
       for (const [table, access] of entriesOf(declaration.tables ?? {})) {
         fn.bindTable({ table: tableRefs[table], name: table, access });
