@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { batchKinds } from './batch-job.ts';
+import { answerKeySchema } from './storage.ts';
 
 export const createUploadSchema = z
   .object({
@@ -26,7 +27,7 @@ export const uploadCreatedSchema = z
       description:
         'POST the form here: every entry of `fields` first, then the file as the field `file` (last)',
     }),
-    fields: z.record(z.string(), z.string()).meta({
+    fields: z.record(answerKeySchema, z.string()).meta({
       description:
         'Form fields to send unchanged before the file (key, Content-Type, policy, signature ...). The signed policy binds the key, the content type and the size: S3 refuses another file type, a file over maxBytes, or a link used after 15 minutes',
     }),
