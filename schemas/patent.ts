@@ -74,7 +74,8 @@ export const publicPatentSchema = patentSchema
     applicationDate: true,
     grantDate: true,
     legalStatus: true,
-    inventors: true,
+    // Not inventors: enterprises and experts see no inventor names (personal data; the institution
+    // is the party to talk to).
     department: true,
     publiclyFunded: true,
     implementationStatus: true,
@@ -98,7 +99,7 @@ export const publicPatentSchema = patentSchema
   .meta({
     id: 'PublicPatent',
     description:
-      'A conversion-pool patent as enterprises and experts see it: no contacts, amounts, fee standard, intended partners or bookkeeping',
+      'A conversion-pool patent as enterprises and experts see it: no inventors, contacts, amounts, fee standard, intended partners or bookkeeping',
   });
 export type PublicPatent = z.infer<typeof publicPatentSchema>;
 
