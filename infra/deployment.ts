@@ -21,6 +21,7 @@
  * | `promotionWindowDays` | whole number >= 1 | days a tiered patent stays promoted |
  * | `serviceProviders` | JSON array (string or cdk.json array) | the agreed service providers (functions/promotion/service-providers.ts) |
  * | `matchMaxEnterprises`, `matchMaxExperts`, `pushCapPerDay`, `evaluationWindowDays`, `evaluationQuorum`, `evaluationQuorumEnterprises` | whole numbers | matching, push and evaluation (docs/market.md) |
+ * | `inboxWriterArns` | optional, comma-separated IAM role / user ARNs | integrations that may drop files under the `inbox` prefixes of the drop bucket besides `POST /v1/uploads` (everyone else is denied by the bucket policy) |
  *
  * Cognito user pools and SES do not exist in AWS China: a stack pinned to a China region refuses
  * `identity=cognito` and `mail=ses` at synth time instead of failing at deploy time.
@@ -57,6 +58,8 @@ export interface Deployment {
   alarmEmail?: string;
   /** Programme settings handed to the functions that read them (functionEnvironment). */
   settings: Partial<Record<SettingName, string>>;
+  /** Principals (role / user ARNs) allowed to drop files under the inbox prefixes directly, besides the upload function. */
+  inboxWriterArns: string[];
 }
 
 export const mailTransports = ['ses', 'smtp'] as const;
@@ -202,6 +205,16 @@ export function deploymentFromContext(node: Node): Deployment {
     mail = { transport, ...(smtpSecretArn ? { smtpSecretArn } : {}) };
   }
 
+  const inboxWriterArns = (value('inboxWriterArns') ?? '')
+    .split(',')
+    .map((arn) => arn.trim())
+    .filter(Boolean);
+  for (const arn of inboxWriterArns)
+    if (!/^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/.test(arn))
+      throw new DeploymentContextError(
+        `Context "inboxWriterArns" must list IAM role or user ARNs (arn:aws-cn:iam::123456789012:role/name), comma-separated, got "${arn}"`,
+      );
+
   return {
     stage,
     ...(region || account ? { env: { ...(region ? { region } : {}), ...(account ? { account } : {}) } } : {}),
@@ -210,6 +223,7 @@ export function deploymentFromContext(node: Node): Deployment {
     mailFrom,
     ...(value('alarmEmail') ? { alarmEmail: value('alarmEmail') } : {}),
     settings: settingsFromContext(node),
+    inboxWriterArns,
   };
 }
 

@@ -104,6 +104,10 @@ export const buckets = {
       'Batch files dropped by institutions (inbox/<USCC>/...) and province administrators (inbox-enterprises/<province>/..., inbox-evaluations/<province>/...) and the error reports of their jobs',
     expireAfterDays: { 'inbox/': 90, 'inbox-enterprises/': 90, 'inbox-evaluations/': 90, 'errors/': 90 },
     browserUploads: true,
+    // inbox/, inbox-enterprises/, inbox-evaluations/: the presigned POSTs of POST /v1/uploads (signed by
+    // createUpload's role) and the declared integrations; never another function (ingestBatchFile
+    // writes errors/ only) or another principal of the account.
+    writeProtected: { prefix: 'inbox', writers: ['createUpload'] },
   },
   reports: {
     description: 'Quarterly reports (HTML, XLSX, PNG) and large mail attachments',
@@ -111,6 +115,16 @@ export const buckets = {
     browserUploads: false,
   },
 } as const satisfies Record<string, BucketDeclaration>;
+
+/** The fixed name of a function's role, for the bucket policies that name it (see writeProtected). */
+export const functionRoleName = (stage: string, name: FunctionName) => `patents-${stage}-${name}`;
+
+/** Functions whose role a bucket policy names: they get the fixed role name. */
+export const namedRoleFunctions: ReadonlySet<FunctionName> = new Set(
+  Object.values(buckets as Record<BucketName, BucketDeclaration>).flatMap(
+    (bucket) => bucket.writeProtected?.writers ?? [],
+  ),
+);
 export const bucketNamesMatch: [BucketName] extends [keyof typeof buckets]
   ? [keyof typeof buckets] extends [BucketName]
     ? true

@@ -11,6 +11,7 @@
 import * as z from 'zod';
 import { usccSchema } from './institution.ts';
 import { pageQuerySchema } from './pagination.ts';
+import { singleLineText } from './text.ts';
 
 export const maxPortfolioPatents = 20;
 
@@ -347,7 +348,7 @@ export const dealInputSchema = z
     enterprise: z
       .object({
         uscc: usccSchema,
-        name: z.string().trim().min(2).max(200).meta({ example: '北京某某科技有限公司' }),
+        name: singleLineText(2, 200).meta({ example: '北京某某科技有限公司' }),
       })
       .meta({ description: 'The assignee / licensee / company receiving the contribution' }),
     priceTerms: priceTermsSchema,
@@ -470,6 +471,7 @@ export const dealSchema = z
     overdueFlaggedAt: z.string().optional(),
     createdAt: z.string(),
     createdBy: z.string(),
+    updatedAt: z.string().optional().meta({ description: 'The last change (filing, overdue flag)' }),
     version: z.number().int(),
   })
   .meta({ id: 'Deal' });

@@ -131,3 +131,67 @@ export const expertSchema = z
   })
   .meta({ id: 'Expert' });
 export type Expert = z.infer<typeof expertSchema>;
+
+/** POST /v1/patents/{n}/matching: what one matching run did. */
+export const rematchResultSchema = z
+  .union([
+    z.object({
+      applicationNumber: z.string(),
+      candidates: z.number().int(),
+      matches: z.number().int(),
+      pushed: z.number().int().meta({ description: 'New evaluation requests' }),
+      exists: z.number().int().meta({ description: 'Evaluators who already had the patent' }),
+      capped: z.number().int().meta({ description: 'Not pushed today: the evaluator reached the daily cap' }),
+      windowOpened: z.boolean(),
+    }),
+    z.object({
+      applicationNumber: z.string(),
+      skipped: z.string().meta({ description: 'Why nothing was matched' }),
+    }),
+  ])
+  .meta({ id: 'RematchResult' });
+
+/** One evaluation request in an enterprise's or expert's inbox. */
+export const inboxRequestSchema = z
+  .object({
+    applicationNumber: z.string(),
+    evaluatorKind: z.enum(['enterprise', 'expert']),
+    evaluatorId: z.string().meta({ description: 'You: your organization (USCC) or your expert account' }),
+    status: z.enum(['pending', 'declined', 'evaluated']),
+    score: z.number(),
+    reasons: z.array(
+      z.object({ facet: z.string(), key: z.string(), labelZh: z.string(), labelEn: z.string() }),
+    ),
+    explanationZh: z.string(),
+    explanationEn: z.string(),
+    patent: z
+      .object({
+        title: z.string().optional(),
+        patentType: z.string().optional(),
+        provinceCode: z.string().optional(),
+        industryCode: z.string().optional(),
+        strategicIndustries: z
+          .array(
+            z.object({
+              code: z.string(),
+              name: z.string().optional(),
+              inferred: z.boolean().optional(),
+              via: z.string().optional(),
+            }),
+          )
+          .optional(),
+        classifications: z.array(z.string()).optional(),
+        trl: z.number().optional(),
+        conversionIntents: z.array(z.string()).optional(),
+      })
+      .meta({ description: 'The public fields of the patent, as at the push' }),
+    createdAt: z.string(),
+    evaluatedAt: z.string().optional(),
+    declinedAt: z.string().optional(),
+    declineReason: z.string().optional(),
+  })
+  .meta({ id: 'InboxRequest' });
+
+export const inboxPageSchema = z
+  .object({ items: z.array(inboxRequestSchema), nextCursor: z.string().optional() })
+  .meta({ id: 'InboxPage' });

@@ -570,8 +570,10 @@ export const reconciliationSchema = z
     differences: z
       .array(
         z.object({
-          pk: z.string(),
-          sk: z.string(),
+          counterPartition: z
+            .string()
+            .meta({ description: 'The counter item: its partition (province, quarter ...)' }),
+          counterKey: z.string().meta({ description: 'The counter item: its key within the partition' }),
           attribute: z.string(),
           stored: z.number(),
           recomputed: z.number(),

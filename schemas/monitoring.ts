@@ -23,6 +23,9 @@ export const spotCheckSampleSchema = z
     description: 'How many inventoried patents of an institution are checked per quarter',
   });
 export type SpotCheckSample = z.output<typeof spotCheckSampleSchema>;
+export const institutionSpotCheckSampleSchema = z
+  .object({ institutionUscc: z.string(), rate: z.number(), min: z.number().int(), max: z.number().int() })
+  .meta({ id: 'InstitutionSpotCheckSample' });
 export const defaultSpotCheckSample: SpotCheckSample = { rate: 0.02, min: 1, max: 20 };
 
 export const spotCheckVerdicts = ['ok', 'needs-correction'] as const;

@@ -62,7 +62,10 @@ export const openLicenseSchema = z
     evaluationReportRef: z.string().optional(),
     contact: z.string().optional(),
     declaredAt: z.string(),
-    declaredBy: z.string(),
+    declaredBy: z.string().meta({
+      description: 'The declaring organization and role (never an account id)',
+      example: '清华大学（机构管理员 / institution administrator）',
+    }),
     withdrawnAt: z.string().optional(),
     withdrawalReason: z.string().optional(),
   })

@@ -12,6 +12,7 @@ import { inventoryRecordSchema } from './inventory/record.ts';
 import { conversionIntentValues, patentTypeValues } from './inventory/template.ts';
 import { lifecycleEventSchema, lifecycleStateSchema, tierValues } from './lifecycle.ts';
 import { pageQuerySchema } from './pagination.ts';
+import { answerKeySchema, isStorageAttribute } from './storage.ts';
 
 export const poolStatusValues = ['base', 'conversion'] as const;
 export type PoolStatus = (typeof poolStatusValues)[number];
@@ -45,14 +46,13 @@ export const patentSchema = inventoryRecordSchema
     tier: z.enum(tierValues).optional().meta({
       description: 'Tiered promotion after the evaluation (the inputs that decided it: tierInputs)',
     }),
-    tierInputs: z.record(z.string(), z.unknown()).optional().meta({
+    tierInputs: z.record(answerKeySchema, z.unknown()).optional().meta({
       description: 'The inputs that decided the tier (aggregate prospect, cooperation intent, fields)',
     }),
     tieredAt: z.iso.datetime().optional(),
     promotionDueAt: z.iso.datetime().optional().meta({
       description: 'End of the promotion window (high value, key-industry pool): then listed',
     }),
-    contentHash: z.string().meta({ description: 'Hash of the recorded fields (unchanged re-uploads)' }),
     version: z.number().int().positive().meta({ description: 'Incremented by every change' }),
     createdAt: z.iso.datetime(),
     createdBy: z.string(),
@@ -74,7 +74,8 @@ export const publicPatentSchema = patentSchema
     applicationDate: true,
     grantDate: true,
     legalStatus: true,
-    inventors: true,
+    // Not inventors: enterprises and experts see no inventor names (personal data; the institution
+    // is the party to talk to).
     department: true,
     publiclyFunded: true,
     implementationStatus: true,
@@ -98,7 +99,7 @@ export const publicPatentSchema = patentSchema
   .meta({
     id: 'PublicPatent',
     description:
-      'A conversion-pool patent as enterprises and experts see it: no contacts, amounts, fee standard, intended partners or bookkeeping',
+      'A conversion-pool patent as enterprises and experts see it: no inventors, contacts, amounts, fee standard, intended partners or bookkeeping',
   });
 export type PublicPatent = z.infer<typeof publicPatentSchema>;
 
@@ -112,25 +113,9 @@ export function toPublicPatent(patent: Readonly<Record<string, unknown>>): Publi
   return view as PublicPatent;
 }
 
-/** Storage attributes that are never part of any view (keys, index keys, the write-race token). */
-const storageOnlyFields = new Set([
-  'pk',
-  'sk',
-  'entity',
-  'gsi1pk',
-  'gsi1sk',
-  'gsi2pk',
-  'gsi2sk',
-  'gsi3pk',
-  'gsi3sk',
-  'writeToken',
-]);
-
-/** The full view of a stored patent: everything but the storage-only attributes. */
+/** The full view of a stored patent: everything but the storage attributes (schemas/storage.ts). */
 export function toFullPatent(patent: Readonly<Record<string, unknown>>): Patent {
-  return Object.fromEntries(
-    Object.entries(patent).filter(([field]) => !storageOnlyFields.has(field)),
-  ) as Patent;
+  return Object.fromEntries(Object.entries(patent).filter(([field]) => !isStorageAttribute(field))) as Patent;
 }
 
 export const patentViewSchema = z

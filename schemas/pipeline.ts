@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { lifecycleEventSchema, lifecycleStateSchema } from './lifecycle.ts';
 import { pageQuerySchema } from './pagination.ts';
+import { answerKeySchema } from './storage.ts';
 
 export const pipelineFailureStatuses = ['failed', 'retried'] as const;
 
@@ -68,7 +69,7 @@ export const historyEntrySchema = z
       .string()
       .optional()
       .meta({ description: "The pipeline execution this transition's event started, if any" }),
-    details: z.record(z.string(), z.unknown()).optional(),
+    details: z.record(answerKeySchema, z.unknown()).optional(),
   })
   .meta({ id: 'HistoryEntry', description: 'One change of a patent, oldest first' });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;

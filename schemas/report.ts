@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { quarterFiguresSchema } from './metrics.ts';
+import { answerKeySchema } from './storage.ts';
 
 /** 'national' or a GB/T 2260 province code. */
 export const reportScopeSchema = z
@@ -49,7 +50,7 @@ export const reportRowSchema = z.object({
   code: z.string(),
   name: z.string(),
   provinceCode: z.string().optional(),
-  values: z.record(z.string(), value),
+  values: z.record(answerKeySchema, value),
 });
 export type ReportRow = z.infer<typeof reportRowSchema>;
 

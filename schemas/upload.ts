@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { batchKinds } from './batch-job.ts';
+import { answerKeySchema } from './storage.ts';
 
 export const createUploadSchema = z
   .object({
@@ -19,10 +20,26 @@ export const createUploadSchema = z
 
 export const uploadCreatedSchema = z
   .object({
-    uploadUrl: z.string().meta({ description: 'PUT the file here (presigned, valid 15 minutes)' }),
+    method: z
+      .literal('POST')
+      .meta({ description: 'Send the file as an HTML-form POST (multipart/form-data)' }),
+    url: z.string().meta({
+      description:
+        'POST the form here: every entry of `fields` first, then the file as the field `file` (last)',
+    }),
+    fields: z.record(answerKeySchema, z.string()).meta({
+      description:
+        'Form fields to send unchanged before the file (key, Content-Type, policy, signature ...). The signed policy binds the key, the content type and the size: S3 refuses another file type, a file over maxBytes, or a link used after 15 minutes',
+    }),
     key: z.string().meta({ example: 'inbox/12100000400000624D/3f9c.../2026年专利盘点.xlsx' }),
     jobId: z.string().meta({ description: 'Follow the import with GET /v1/jobs/{jobId}' }),
-    contentType: z.string(),
+    contentType: z
+      .string()
+      .meta({ description: 'The only Content-Type the policy accepts (also in fields)' }),
+    maxBytes: z
+      .number()
+      .int()
+      .meta({ description: 'The largest file the policy accepts (content-length-range)' }),
     expiresInSeconds: z.number().int(),
   })
   .meta({ id: 'UploadCreated' });

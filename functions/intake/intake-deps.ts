@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { evaluationDeps } from '../evaluations/evaluation-deps.ts';
 import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
@@ -15,6 +16,7 @@ import { config } from '../shared/config.ts';
 import { enterpriseWriter } from './enterprise-kind.ts';
 import { evaluationWriter } from './evaluation-kind.ts';
 import { dynamoJobStore } from './job-store.ts';
+import type { PresignedPost, UploadPolicy } from './uploads.ts';
 
 export const jobs = () => dynamoJobStore(documents, config.tableName('core'));
 export const institutions = () => dynamoInstitutionStore(documents, config.tableName('core'));
@@ -43,8 +45,23 @@ export async function putErrorReport(key: string, body: string): Promise<void> {
 export const presignGet = (bucket: string, key: string, expiresIn: number) =>
   getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
 
-export const presignPut = (bucket: string, key: string, _contentType: string, expiresIn: number) =>
-  getSignedUrl(s3, new PutObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+/**
+ * A presigned POST whose policy binds the exact key (the SDK adds `{"key": key}` and the bucket),
+ * the Content-Type and the size: S3 answers EntityTooLarge / AccessDenied to anything else.
+ */
+export async function presignPost(policy: UploadPolicy): Promise<PresignedPost> {
+  const { url, fields } = await createPresignedPost(s3, {
+    Bucket: policy.bucket,
+    Key: policy.key,
+    Conditions: [
+      ['content-length-range', policy.minBytes, policy.maxBytes],
+      ['eq', '$Content-Type', policy.contentType],
+    ],
+    Fields: { 'Content-Type': policy.contentType },
+    Expires: policy.expiresSeconds,
+  });
+  return { url, fields };
+}
 
 /** One execution per job: the job id is the execution name, so a repeated start is a no-op. */
 export async function startIngest(jobId: string): Promise<void> {

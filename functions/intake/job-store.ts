@@ -9,6 +9,8 @@ export const jobKey = keys.job;
 
 export interface StoredJob extends Omit<BatchJobQueued, 'status'> {
   status: 'queued' | 'running' | 'succeeded' | 'failed';
+  /** Who stored the file of an announced job (S3 event userIdentity.principalId). */
+  storedBy?: { principalId: string };
   rowsTotal?: number;
   rowsAccepted?: number;
   rowsRejected?: number;
@@ -88,12 +90,20 @@ export function dynamoJobStore(documents: DynamoDBDocumentClient, tableName: str
           new UpdateCommand({
             TableName: tableName,
             Key: jobKey(jobId),
-            UpdateExpression: 'SET sequencer = :seq, sizeBytes = :size, fileName = :name',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(sequencer)',
+            UpdateExpression: `SET sequencer = :seq, sizeBytes = :size, fileName = :name${
+              object.principalId ? ', storedBy = :principal' : ''
+            }`,
+            // The job's own key (owner, kind, file) and a job still waiting for its file.
+            ConditionExpression:
+              'attribute_exists(pk) AND #key = :key AND #status = :queued AND attribute_not_exists(sequencer)',
+            ExpressionAttributeNames: { '#key': 'key', '#status': 'status' },
             ExpressionAttributeValues: {
               ':seq': object.sequencer,
               ':size': object.sizeBytes,
               ':name': object.fileName,
+              ':key': object.key,
+              ':queued': 'queued',
+              ...(object.principalId ? { ':principal': { principalId: object.principalId } } : {}),
             },
           }),
         );
@@ -104,6 +114,7 @@ export function dynamoJobStore(documents: DynamoDBDocumentClient, tableName: str
           new GetCommand({ TableName: tableName, Key: jobKey(jobId), ConsistentRead: true }),
         );
         if (!Item) return 'absent';
+        if (Item.key !== object.key) return 'foreign';
         return Item.sequencer === object.sequencer ? 'duplicate' : 'other';
       }
     },

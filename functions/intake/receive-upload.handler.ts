@@ -30,9 +30,16 @@ export const handler = middy()
           versionId: record.s3.object.versionId,
           sequencer: record.s3.object.sequencer,
           eventTime: String(record.eventTime),
+          principalId: record.userIdentity?.principalId,
         },
       );
-      logger.info('upload received', { key: record.s3.object.key, ...outcome });
+      if (outcome.outcome === 'refused')
+        logger.warn('upload refused', {
+          key: record.s3.object.key,
+          principalId: record.userIdentity?.principalId,
+          ...outcome,
+        });
+      else logger.info('upload received', { key: record.s3.object.key, ...outcome });
       outcomes.push(outcome);
     }
     return { outcomes };

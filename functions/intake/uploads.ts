@@ -1,8 +1,11 @@
 /**
  * POST /v1/uploads: an institution announces an inventory file, a province administrator a file of
- * enterprises or evaluations; it gets a presigned PUT link under <prefix of the kind>/<its USCC or
- * province>/<jobId>/ and the job id whose progress it can follow. The job waits (queued) until the
- * object arrives; a direct drop under the prefix needs no announcement.
+ * enterprises or evaluations; it gets a presigned POST (url + form fields) for exactly the key
+ * <prefix of the kind>/<its USCC or province>/<jobId>/<file>, and the job id whose progress it can
+ * follow. The POST policy binds the key, the content type and the size (content-length-range up to
+ * maxFileBytes): S3 itself refuses a larger file or another type, where a presigned PUT bound
+ * neither. The job waits (queued) until the object arrives; a direct drop under the prefix needs no
+ * announcement.
  */
 import { randomBytes } from 'node:crypto';
 import type { BatchKind } from '../../schemas/batch-job.ts';
@@ -13,9 +16,25 @@ import { maxFileBytes } from './table.ts';
 
 export const uploadLinkSeconds = 15 * 60;
 
+/** What the signed POST policy must bind: the exact key, the content type, the size range. */
+export interface UploadPolicy {
+  bucket: string;
+  key: string;
+  contentType: string;
+  minBytes: number;
+  maxBytes: number;
+  expiresSeconds: number;
+}
+
+/** A presigned POST: the form's action URL and the fields to send before the file. */
+export interface PresignedPost {
+  url: string;
+  fields: Record<string, string>;
+}
+
 export interface CreateUploadDeps {
   jobs: JobStore;
-  presignPut(bucket: string, key: string, contentType: string, expiresSeconds: number): Promise<string>;
+  presignPost(policy: UploadPolicy): Promise<PresignedPost>;
   bucket: string;
   now: () => Date;
 }
@@ -90,6 +109,22 @@ export async function createUpload(
     createdAt: deps.now().toISOString(),
   };
   await deps.jobs.createIfAbsent(job);
-  const uploadUrl = await deps.presignPut(deps.bucket, key, contentType, uploadLinkSeconds);
-  return { uploadUrl, key, jobId, contentType, expiresInSeconds: uploadLinkSeconds };
+  const { url, fields } = await deps.presignPost({
+    bucket: deps.bucket,
+    key,
+    contentType,
+    minBytes: 0,
+    maxBytes: maxFileBytes,
+    expiresSeconds: uploadLinkSeconds,
+  });
+  return {
+    method: 'POST' as const,
+    url,
+    fields,
+    key,
+    jobId,
+    contentType,
+    maxBytes: maxFileBytes,
+    expiresInSeconds: uploadLinkSeconds,
+  };
 }

@@ -398,7 +398,18 @@ export async function listReconciliations(
       Limit: limit,
     }),
   );
-  return Items.map(({ pk, sk, entity, ...record }) => record as ReconciliationRecord);
+  // The API names a counter by what it counts (partition and key), never by storage attribute names.
+  return Items.map(({ pk, sk, entity, ...record }) => {
+    const { differences = [], ...rest } = record as ReconciliationRecord;
+    return {
+      ...rest,
+      differences: differences.map(({ pk: counterPartition, sk: counterKey, ...difference }) => ({
+        counterPartition,
+        counterKey,
+        ...difference,
+      })),
+    };
+  });
 }
 
 // ------------------------------------------------------------------------------------- scanning

@@ -8,7 +8,7 @@
  */
 
 import type { LifecycleState, TransitionContext } from '../../schemas/lifecycle.ts';
-import type { ReviewStatus } from '../../schemas/patent.ts';
+import { type ReviewStatus, toFullPatent } from '../../schemas/patent.ts';
 import type { SelfAssessmentInput } from '../../schemas/patent-input.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { planTransition } from '../pipeline/transitions.ts';
@@ -110,12 +110,18 @@ async function applyOrConflict(
   const lifecycle = change.transition
     ? planTransition(patent, { event: change.transition.event, context: change.transition.context }).to
     : patent.lifecycle;
-  return {
-    ...patent,
+  // The full view: never the stored item's keys, index keys, write token or content hash.
+  const kept = Object.fromEntries(
+    Object.entries(patent).filter(([field]) => !(change.remove ?? []).includes(field)),
+  );
+  return toFullPatent({
+    ...kept,
     ...change.set,
     ...(lifecycle ? { lifecycle } : {}),
     version: patent.version + 1,
-  } as ReviewedPatent;
+    updatedAt: at,
+    updatedBy: caller.sub,
+  }) as unknown as ReviewedPatent;
 }
 
 export async function submitSelfAssessment(

@@ -18,6 +18,7 @@ import { errorResponse } from './error-response.ts';
 import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from './errors.ts';
 import { httpApiEventSchema, jsonBody } from './http-event.ts';
 import { logger } from './powertools.ts';
+import { parseResponseBody, responseSchemaMode } from './response.ts';
 
 type Part<R, P extends 'body' | 'query' | 'params'> = R extends { request: { [K in P]: infer S } }
   ? S extends z.ZodType
@@ -175,8 +176,38 @@ export function httpRoute<const R extends RouteDeclaration>(
         headers: event.headers ?? {},
         requestId: context.awsRequestId,
       });
-      return toResult(response);
+      return toResult(checkedResponse(route, key, response));
     });
+}
+
+/**
+ * A 2xx JSON answer leaves only as its route's response schema reads it (functions/shared/response.ts):
+ * undeclared keys fail the request in strict mode (tests, local cloud) and are stripped and logged on
+ * AWS; an answer that does not match its schema, or a route without one, is a 500, never sent.
+ */
+function checkedResponse(route: RouteDeclaration, key: string, response: HttpResponse): HttpResponse {
+  if ('binaryBase64' in response || 'text' in response || response.body === undefined) return response;
+  if (response.status < 200 || response.status >= 300) return response;
+  const schema = route.responses[response.status]?.schema;
+  if (!schema)
+    throw new Error(
+      `${key} answered ${response.status} with a JSON body but declares no response schema for it`,
+    );
+  const parsed = parseResponseBody(schema as z.ZodType, response.body);
+  if (!parsed.ok)
+    throw new Error(
+      `${key} answered ${response.status} outside its response schema: ${parsed.issues.slice(0, 10).join('; ')}`,
+    );
+  const undeclared = [...new Set([...parsed.undeclared, ...parsed.storage])];
+  if (undeclared.length) {
+    const names = undeclared.slice(0, 20);
+    if (responseSchemaMode() === 'strict')
+      throw new Error(
+        `${key} answered ${response.status} with keys its response schema does not declare: ${names.join(', ')}`,
+      );
+    logger.warn('undeclared response keys removed', { route: key, status: response.status, keys: names });
+  }
+  return { ...response, body: parsed.body };
 }
 
 export { errorResponse };

@@ -13,6 +13,7 @@ import {
 } from '../../schemas/deal.ts';
 import type { TransitionContext } from '../../schemas/lifecycle.ts';
 import type { Caller } from '../../schemas/roles.ts';
+import { isStorageAttribute } from '../../schemas/storage.ts';
 import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
 import { auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
@@ -34,7 +35,9 @@ import { dealKey } from './transfer-store.ts';
 
 /** The deal as stored: the view plus the hash of the request that created it (idempotency). */
 export type StoredDeal = Deal & { requestHash?: string };
-export const toDealView = ({ requestHash, ...deal }: StoredDeal): Deal => deal;
+/** The API view of a stored deal: no request hash, no keys, index keys or item type (found by the strict response check). */
+export const toDealView = ({ requestHash, ...deal }: StoredDeal): Deal =>
+  Object.fromEntries(Object.entries(deal).filter(([field]) => !isStorageAttribute(field))) as Deal;
 
 const implementationByKind = { assignment: 'assigned', license: 'licensed', equity: 'equity' } as const;
 

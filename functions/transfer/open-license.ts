@@ -109,7 +109,8 @@ export async function declareOpenLicense(
     ...(input.evaluationReportRef ? { evaluationReportRef: input.evaluationReportRef } : {}),
     ...(input.contact ? { contact: input.contact } : {}),
     declaredAt: at,
-    declaredBy: caller.sub,
+    // Who declared it, as the public may read it: the organization and the role, never a Cognito sub.
+    declaredBy: `${institution?.name ?? patent.institutionUscc}（机构管理员 / institution administrator）`,
   };
   const items: TransactItem[] = transitionWrites(
     deps.store.tableName,

@@ -37,6 +37,8 @@ export interface AppFunctionProps {
   /** Where the declared resources are: the environment comes from functionEnvironment (shared with the local cloud). */
   names: Omit<DeploymentNames, 'stage' | 'logLevel'>;
   traits: FunctionTraits;
+  /** A fixed role name, for functions a bucket policy names (infra/resources.ts, writeProtected). */
+  roleName?: string;
 }
 
 /** How email leaves (deployment choice `mail`): SES v2 from a domain identity, or an SMTP relay. */
@@ -62,7 +64,10 @@ export class AppFunction extends Construct {
       removalPolicy: props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     // An own role instead of AWSLambdaBasicExecutionRole: it may write to its log group only.
-    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      ...(props.roleName ? { roleName: props.roleName } : {}),
+    });
     this.logGroup.grantWrite(this.role);
 
     const logLevel = stage === 'dev' ? 'DEBUG' : 'INFO';

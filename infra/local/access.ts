@@ -12,17 +12,27 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import {
   type Access,
+  type BucketDeclaration,
   type BucketName,
+  buckets,
   type FunctionDeclaration,
   type FunctionName,
   functions,
   type TableName,
   type WorkflowName,
 } from '../resources.ts';
+import { checkPostPolicy, type PostForm, readPostForm } from './s3-post-policy.ts';
 
 const keyPrefix = 'LOCALFN'; // DynamoDB Local accepts letters and digits only
 /** The access key id a function's worker signs with: it names the function. */
 export const functionAccessKey = (name: FunctionName) => `${keyPrefix}${name}`;
+
+/** The function an access key id names, if any. */
+export function functionOfAccessKey(accessKeyId: string): FunctionName | undefined {
+  if (!accessKeyId.startsWith(keyPrefix)) return undefined;
+  const name = accessKeyId.slice(keyPrefix.length);
+  return name in functions ? (name as FunctionName) : undefined;
+}
 
 /** The function a signed request comes from (Authorization header or presigned query), if any. */
 export function callerOf(headers: IncomingMessage['headers'], url: URL): FunctionName | undefined {
@@ -32,14 +42,14 @@ export function callerOf(headers: IncomingMessage['headers'], url: URL): Functio
     url.searchParams.get('X-Amz-Credential')?.split('/')[0] ??
     url.searchParams.get('AWSAccessKeyId') ??
     undefined;
-  if (!credential?.startsWith(keyPrefix)) return undefined;
-  const name = credential.slice(keyPrefix.length);
-  return name in functions ? (name as FunctionName) : undefined;
+  return credential ? functionOfAccessKey(credential) : undefined;
 }
 
 export interface Refusal {
   action: string;
   resource: string;
+  /** Refused by a resource policy's explicit Deny, not for a missing grant. */
+  explicitDeny?: boolean;
 }
 
 const patterns = (list: string[]) =>
@@ -163,8 +173,18 @@ export function checkS3(
   for (const { action, bucket, key } of s3Requirements(method, url, headers)) {
     const logical = logicalBucket(bucket);
     const access = logical ? declaration.buckets?.[logical] : undefined;
-    if (!access || !allows(s3Actions[access], action))
-      return { action, resource: `arn:aws:s3:::${bucket}${key ? `/${key}` : ''}` };
+    const resource = `arn:aws:s3:::${bucket}${key ? `/${key}` : ''}`;
+    if (!access || !allows(s3Actions[access], action)) return { action, resource };
+    // The bucket policy's Deny (infra/stacks/stateful-stack.ts): under a write-protected prefix only
+    // the declared writers put objects, whatever their grants.
+    const guarded = logical ? (buckets[logical] as BucketDeclaration).writeProtected : undefined;
+    if (
+      guarded &&
+      action === 's3:PutObject' &&
+      key.startsWith(guarded.prefix) &&
+      !guarded.writers.some((writer) => functions[writer] === declaration)
+    )
+      return { action, resource, explicitDeny: true };
   }
   return undefined;
 }
@@ -189,7 +209,11 @@ export function checkStepFunctions(
 }
 
 export function refusalMessage(caller: FunctionName, stage: string, refusal: Refusal): string {
-  return `User: arn:aws:sts::000000000000:assumed-role/patents-${stage}-${caller}-role/patents-${stage}-${caller} is not authorized to perform: ${refusal.action} on resource: ${refusal.resource} because no identity-based policy allows the ${refusal.action} action`;
+  return `User: arn:aws:sts::000000000000:assumed-role/patents-${stage}-${caller}-role/patents-${stage}-${caller} is not authorized to perform: ${refusal.action} on resource: ${refusal.resource} ${
+    refusal.explicitDeny
+      ? 'with an explicit deny in a resource-based policy'
+      : `because no identity-based policy allows the ${refusal.action} action`
+  }`;
 }
 
 function readAll(req: IncomingMessage): Promise<Buffer> {
@@ -265,15 +289,80 @@ export function createDynamoGate(options: {
   });
 }
 
-/** The endpoint a function's S3 client (and its presigned URLs) talk to: checks, then forwards to s3rver. */
+const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** POST to a bucket (not an object) with a form body: S3's POST Object (browser-based upload). */
+const isFormPost = (req: IncomingMessage, url: URL) =>
+  req.method === 'POST' &&
+  /^\/[^/]+\/?$/.test(url.pathname) &&
+  /^multipart\/form-data/i.test(String(req.headers['content-type'] ?? ''));
+
+/**
+ * The endpoint a function's S3 client (and its presigned URLs and POST forms) talk to: checks, then
+ * forwards to s3rver. A POST form upload is checked against its signed policy (s3-post-policy.ts),
+ * which s3rver ignores, and against its signer's grants.
+ */
 export function createS3Gate(options: {
   target: string;
   logicalBucket: (physical: string) => BucketName | undefined;
+  /** The secret of an access key id, to verify POST policy signatures (s3rver's keys share one). */
+  secretOf: (accessKeyId: string) => string | undefined;
   onRefusal?: (caller: FunctionName, refusal: Refusal) => void;
 }): Server {
   const target = new URL(options.target);
-  return createServer((req, res) => {
+  const deny = (req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string) => {
+    const requestId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
+    res.writeHead(status, { 'content-type': 'application/xml', 'x-amz-request-id': requestId });
+    req.resume();
+    res.end(
+      req.method === 'HEAD'
+        ? undefined
+        : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><RequestId>${requestId}</RequestId><HostId>local</HostId></Error>`,
+    );
+  };
+  return createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (isFormPost(req, url)) {
+      // A browser-style POST upload: the credential and the policy are in the form, not the URL.
+      const [, bucket = ''] = url.pathname.split('/');
+      const body = await readAll(req);
+      let form: PostForm;
+      try {
+        form = await readPostForm(String(req.headers['content-type']), body);
+      } catch {
+        deny(
+          req,
+          res,
+          400,
+          'MalformedPOSTRequest',
+          'The body of your POST request is not well-formed multipart/form-data.',
+        );
+        return;
+      }
+      const checked = checkPostPolicy(bucket, form, { now: new Date(), secretOf: options.secretOf });
+      if ('code' in checked) {
+        deny(req, res, checked.status, checked.code, checked.message);
+        return;
+      }
+      const signer = functionOfAccessKey(checked.accessKeyId);
+      if (signer) {
+        // Presigned uploads act with their signer's grants, as in AWS.
+        const refusal = checkS3(
+          functions[signer],
+          'PUT',
+          new URL(`/${bucket}/${encodeURIComponent(checked.key)}`, url),
+          {},
+          options.logicalBucket,
+        );
+        if (refusal) {
+          options.onRefusal?.(signer, refusal);
+          deny(req, res, 403, 'AccessDenied', 'Access Denied');
+          return;
+        }
+      }
+      forward(req, res, target, body);
+      return;
+    }
     const caller = callerOf(req.headers, url);
     if (caller) {
       const refusal = checkS3(
@@ -285,14 +374,7 @@ export function createS3Gate(options: {
       );
       if (refusal) {
         options.onRefusal?.(caller, refusal);
-        const requestId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
-        res.writeHead(403, { 'content-type': 'application/xml', 'x-amz-request-id': requestId });
-        req.resume();
-        res.end(
-          req.method === 'HEAD'
-            ? undefined
-            : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>${requestId}</RequestId><HostId>local</HostId></Error>`,
-        );
+        deny(req, res, 403, 'AccessDenied', 'Access Denied');
         return;
       }
     }

@@ -9,6 +9,7 @@ import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import type { LocalCloud } from './cloud.ts';
 import { demoInventoryRows, templateHeaders, toCsv } from './demo-patents.ts';
 import { loadTransferDemo } from './demo-transfer.ts';
+import { postUpload } from './post-upload.ts';
 
 export const demoEnterprises = [
   {
@@ -165,8 +166,8 @@ export async function loadDemo(cloud: LocalCloud): Promise<string> {
       fileName: `${institution.name.split(' ')[0]}-专利盘点.csv`,
       sizeBytes: file.length,
     });
-    const put = await fetch(upload.uploadUrl as string, { method: 'PUT', body: file });
-    if (!put.ok) throw new Error(`demo: upload answered ${put.status}`);
+    const posted = await postUpload(upload, file);
+    if (posted.status !== 204) throw new Error(`demo: upload answered ${posted.status}: ${posted.text}`);
     let job: Record<string, unknown> = {};
     for (let wait = 0; wait < 300; wait++) {
       job = await call(cloud, staff, 'GET', `/v1/jobs/${upload.jobId}`);

@@ -15,6 +15,10 @@ export interface LocalS3 {
   allowAccessKey(accessKeyId: string): void;
 }
 
+/** s3rver's one account: access key id and secret (any client of the local cloud may use them). */
+export const localS3AccessKey = 'S3RVER';
+export const localS3Secret = 'S3RVER';
+
 /** s3rver knows one account (S3RVER); the functions' own keys are added to it. */
 const s3rverAccounts = createRequire(import.meta.url)('s3rver/lib/models/account.js') as {
   DUMMY_ACCOUNT: { createKeyPair(accessKeyId: string, secretAccessKey: string): void };
@@ -68,6 +72,6 @@ export async function startLocalS3(options: {
     port: options.port,
     close: () => server.close(),
     onObjectCreated: (listener) => listeners.push(listener),
-    allowAccessKey: (accessKeyId) => s3rverAccounts.DUMMY_ACCOUNT.createKeyPair(accessKeyId, 'S3RVER'),
+    allowAccessKey: (accessKeyId) => s3rverAccounts.DUMMY_ACCOUNT.createKeyPair(accessKeyId, localS3Secret),
   };
 }

@@ -21,8 +21,14 @@ export interface BucketDeclaration {
   description: string;
   /** Objects under these prefixes expire after the given number of days. */
   expireAfterDays: Record<string, number>;
-  /** Browsers upload with presigned PUTs: CORS for PUT from any origin (the URL is the credential). */
+  /** Browsers upload with presigned POSTs: CORS for POST from any origin (the signed policy is the credential). */
   browserUploads: boolean;
+  /**
+   * Keys starting with `prefix` may be written (s3:PutObject, which also covers copies and multipart
+   * uploads) only by these functions' roles and the deployment's declared integration principals
+   * (`inboxWriterArns`): a bucket-policy Deny for every other principal, however broad its IAM grants.
+   */
+  writeProtected?: { prefix: string; writers: readonly FunctionName[] };
 }
 
 export type Access = 'read' | 'write' | 'readWrite';

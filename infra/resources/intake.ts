@@ -36,7 +36,7 @@ export const intakeFunctions = {
   createUpload: {
     entry: 'functions/intake/create-upload.handler.ts',
     description:
-      'POST /v1/uploads: announces a batch file (inventory, enterprises or evaluations) and returns a presigned PUT link and the job id',
+      'POST /v1/uploads: announces a batch file (inventory, enterprises or evaluations) and returns a presigned POST (policy: key, content type, size) and the job id',
     tables: { core: 'readWrite' },
     buckets: { drop: 'write' },
     settings: settingsOf('market', 'evaluation'),

@@ -25,7 +25,9 @@ import {
   buckets,
   type FunctionDeclaration,
   type FunctionName,
+  functionRoleName,
   functionTraits,
+  namedRoleFunctions,
   type StreamConsumerDeclaration,
   type TableDeclaration,
   type TableName,
@@ -130,6 +132,7 @@ export class AreaStack extends NestedStack {
           settings: props.deployment.settings,
         },
         traits: functionTraits(name),
+        ...(namedRoleFunctions.has(name) ? { roleName: functionRoleName(props.stage, name) } : {}),
       });
       for (const [table, access] of entriesOf(declaration.tables ?? {})) {
         fn.bindTable({ table: tableRefs[table], name: table, access });

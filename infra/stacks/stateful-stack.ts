@@ -24,6 +24,7 @@ import {
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   BlockPublicAccess,
   Bucket,
@@ -42,6 +43,7 @@ import {
   type BucketDeclaration,
   type BucketName,
   buckets,
+  functionRoleName,
   type TableDeclaration,
   type TableName,
   tables,
@@ -266,7 +268,7 @@ export class StatefulStack extends Stack {
       prefix,
       expiration: Duration.days(days),
     }));
-    return new Bucket(this, `${capitalize(name)}Bucket`, {
+    const bucket = new Bucket(this, `${capitalize(name)}Bucket`, {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       encryption: BucketEncryption.S3_MANAGED,
@@ -284,8 +286,8 @@ export class StatefulStack extends Stack {
       cors: declaration.browserUploads
         ? [
             {
-              // The presigned URL is the credential, so any origin may PUT with it.
-              allowedMethods: [HttpMethods.PUT],
+              // The presigned POST (signed policy) is the credential, so any origin may POST with it.
+              allowedMethods: [HttpMethods.POST],
               allowedOrigins: ['*'],
               allowedHeaders: ['*'],
               exposedHeaders: ['ETag'],
@@ -298,6 +300,34 @@ export class StatefulStack extends Stack {
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       autoDeleteObjects: !retain,
     });
+    const protectedPrefix = (declaration as BucketDeclaration).writeProtected;
+    if (protectedPrefix) {
+      // A Deny beats every Allow: no other role or user of the account writes there, whatever its
+      // IAM policy says. The writers' roles have fixed names (functionRoleName), so this stack names
+      // them without depending on the stateless stack.
+      const writers = [
+        ...protectedPrefix.writers.map((writer) =>
+          this.formatArn({
+            service: 'iam',
+            region: '',
+            resource: 'role',
+            resourceName: functionRoleName(this.stage, writer),
+          }),
+        ),
+        ...this.deployment.inboxWriterArns,
+      ];
+      bucket.addToResourcePolicy(
+        new PolicyStatement({
+          sid: `OnlyDeclaredWritersUnder${capitalize(protectedPrefix.prefix.replace(/\W+/g, ''))}`,
+          effect: Effect.DENY,
+          principals: [new AnyPrincipal()],
+          actions: ['s3:PutObject'],
+          resources: [bucket.arnForObjects(`${protectedPrefix.prefix}*`)],
+          conditions: { ArnNotLike: { 'aws:PrincipalArn': writers } },
+        }),
+      );
+    }
+    return bucket;
   }
 
   /** Exports (and outputs) what the stateless stack and the operators need. */

@@ -10,11 +10,14 @@ export const createUploadRoute = {
   function: 'createUpload',
   roles: ['institution', ...adminRoles],
   summary:
-    'Announce a batch file: an inventory (institutions), or enterprises / evaluations of a province (province administrators); returns a presigned PUT link (15 minutes) and the job id to follow',
+    'Announce a batch file: an inventory (institutions), or enterprises / evaluations of a province (province administrators); returns a presigned POST (url + form fields, 15 minutes; the policy binds key, content type and size) and the job id to follow',
   tags: ['intake'],
   request: { body: createUploadSchema },
   responses: {
-    201: { description: 'PUT the file to uploadUrl', schema: uploadCreatedSchema },
+    201: {
+      description: 'POST the file as multipart/form-data to url, with fields first and the file last',
+      schema: uploadCreatedSchema,
+    },
     ...routeErrors,
   },
 } as const satisfies RouteDeclaration;

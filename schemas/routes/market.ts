@@ -5,8 +5,10 @@ import {
   enterpriseSchema,
   enterpriseStatuses,
   expertSchema,
+  inboxPageSchema,
   registerEnterpriseSchema,
   registerExpertSchema,
+  rematchResultSchema,
   verifyEnterpriseSchema,
 } from '../market.ts';
 import { pageQuerySchema } from '../pagination.ts';
@@ -99,7 +101,10 @@ export const rematchRoute = {
   tags: ['market'],
   request: { params: z.object({ applicationNumber: z.string().min(8).max(40) }) },
   responses: {
-    200: { description: 'Counts: candidates, matches, pushed, already pushed, capped' },
+    200: {
+      description: 'Counts: candidates, matches, pushed, already pushed, capped',
+      schema: rematchResultSchema,
+    },
     ...routeErrors,
     404: { description: 'Not in your scope', schema: errorBodySchema },
   },
@@ -115,7 +120,7 @@ export const listInboxRoute = {
   request: {
     query: pageQuerySchema.extend({ status: z.enum(['pending', 'declined', 'evaluated']).optional() }),
   },
-  responses: { 200: { description: 'A page of requests' }, ...routeErrors },
+  responses: { 200: { description: 'A page of requests', schema: inboxPageSchema }, ...routeErrors },
 } as const satisfies RouteDeclaration;
 
 export const marketRoutes = [

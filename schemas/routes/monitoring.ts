@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { errorBodySchema } from '../errors.ts';
 import { usccSchema } from '../institution.ts';
 import {
+  institutionSpotCheckSampleSchema,
   spotCheckListQuerySchema,
   spotCheckPageSchema,
   spotCheckParamsSchema,
@@ -53,7 +54,7 @@ export const setSpotCheckSampleRoute = {
   tags: ['monitoring'],
   request: { params: z.object({ uscc: usccSchema }), body: spotCheckSampleSchema },
   responses: {
-    200: { description: 'The settings' },
+    200: { description: 'The settings', schema: institutionSpotCheckSampleSchema },
     ...routeErrors,
     404: { description: 'No such institution in your province', schema: errorBodySchema },
   },

@@ -7,6 +7,7 @@ import {
   patentListQuerySchema,
   patentPageSchema,
   patentParamsSchema,
+  patentSchema,
   patentViewSchema,
 } from '../patent.ts';
 import {
@@ -103,7 +104,7 @@ export const submitSelfAssessmentRoute = {
     body: selfAssessmentInputSchema,
   },
   responses: {
-    200: { description: 'The patent after the change' },
+    200: { description: 'The patent after the change', schema: patentSchema },
     ...routeErrors,
     404: { description: 'No such patent of your institution', schema: errorBodySchema },
     409: {
@@ -122,7 +123,10 @@ export const reviewInventoryRoute = {
   tags: ['patents'],
   request: { params: z.object({ applicationNumber: z.string().min(8).max(40) }), body: reviewActionSchema },
   responses: {
-    200: { description: 'The patent after the transition (on approval: screened into a pool)' },
+    200: {
+      description: 'The patent after the transition (on approval: screened into a pool)',
+      schema: patentSchema,
+    },
     ...routeErrors,
     404: { description: 'No such patent of your institution', schema: errorBodySchema },
     409: {

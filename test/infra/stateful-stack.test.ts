@@ -19,6 +19,9 @@ import {
 import { exportNames } from '../../infra/stacks/stateful-stack.ts';
 import { roles } from '../../schemas/roles.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: template JSON has no static type
+type TemplateJson = Record<string, any>;
+
 const context = (stage: string) => ({
   'aws:cdk:bundling-stacks': [],
   stage,
@@ -170,10 +173,10 @@ describe('StatefulStack', () => {
       );
     });
 
-    it(`allows browser PUTs with CORS only if declared (${declaration.browserUploads})`, () => {
+    it(`allows browser form POSTs (presigned POST) with CORS only if declared (${declaration.browserUploads})`, () => {
       const cors = dev.resource(dev.stateful.buckets[name]).Properties.CorsConfiguration;
       if (declaration.browserUploads) {
-        expect(cors.CorsRules).toEqual([expect.objectContaining({ AllowedMethods: ['PUT'] })]);
+        expect(cors.CorsRules).toEqual([expect.objectContaining({ AllowedMethods: ['POST'] })]);
       } else {
         expect(cors).toBeUndefined();
       }
@@ -182,6 +185,65 @@ describe('StatefulStack', () => {
     it('is retained outside dev', () => {
       expect(prod.resource(prod.stateful.buckets[name]).DeletionPolicy).toBe('Retain');
       expect(dev.resource(dev.stateful.buckets[name]).DeletionPolicy).toBe('Delete');
+    });
+  });
+
+  describe('drop bucket policy: only the upload role and declared integrations write under inbox*', () => {
+    const statementsOf = (template: Template) =>
+      Object.values(template.toJSON().Resources as Record<string, { Type: string; Properties: TemplateJson }>)
+        .filter((r) => r.Type === 'AWS::S3::BucketPolicy')
+        .flatMap((r) => r.Properties.PolicyDocument.Statement as TemplateJson[]);
+    const denyOf = (template: Template) =>
+      statementsOf(template).find((st) => st.Effect === 'Deny' && st.Action === 's3:PutObject');
+    const roleArn = (stage: string, fn: string) => ({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':iam::',
+          { Ref: 'AWS::AccountId' },
+          `:role/patents-${stage}-${fn}`,
+        ],
+      ],
+    });
+
+    it('denies s3:PutObject under inbox* to every principal but the createUpload role', () => {
+      const deny = denyOf(dev.template);
+      expect(deny).toMatchObject({
+        Principal: { AWS: '*' },
+        Resource: {
+          'Fn::Join': [
+            '',
+            [{ 'Fn::GetAtt': [dev.resource(dev.stateful.buckets.drop).logicalId, 'Arn'] }, '/inbox*'],
+          ],
+        },
+        Condition: { ArnNotLike: { 'aws:PrincipalArn': [roleArn('dev', 'createUpload')] } },
+      });
+      // The reports bucket has no such statement.
+      expect(
+        statementsOf(dev.template).filter((st) => st.Effect === 'Deny' && st.Action === 's3:PutObject'),
+      ).toHaveLength(1);
+    });
+
+    it('adds the declared integration principals (inboxWriterArns) and refuses what is not an IAM ARN', () => {
+      const integration = 'arn:aws-cn:iam::123456789012:role/university-sftp';
+      const { stateful } = buildApp({ ...context('prod'), inboxWriterArns: ` ${integration} ` });
+      expect(denyOf(Template.fromStack(stateful))?.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
+        roleArn('prod', 'createUpload'),
+        integration,
+      ]);
+      expect(() => buildApp({ ...context('prod'), inboxWriterArns: '*' })).toThrow(/inboxWriterArns/);
+    });
+
+    it('the named writer is the upload function role of the stateless stack (fixed name)', () => {
+      const { stateless } = buildApp(context('dev'));
+      const role = Stack.of(stateless.functions.createUpload.role).resolve(
+        (stateless.functions.createUpload.role.node.defaultChild as CfnElement & { roleName?: string })
+          .roleName,
+      );
+      expect(role).toBe('patents-dev-createUpload');
+      expect(buckets.drop.writeProtected.writers).toEqual(['createUpload']);
     });
   });
 

@@ -12,7 +12,7 @@ import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoInventoryRows, templateHeaders } from '../../infra/local/demo-patents.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, bucketName, clients, cloud, eventually, tableName, token } from './helpers.ts';
+import { api, bucketName, clients, cloud, eventually, postUpload, tableName, token } from './helpers.ts';
 
 const province = '530000';
 const institution = withUsccCheck('12530000MB0000901');
@@ -41,8 +41,8 @@ async function upload(bearer: string, kind: string, fileName: string, body: Buff
   });
   expect(created.status, created.text).toBe(201);
   expect(created.json.key).toMatch(new RegExp(`^inbox-${kind}/${province}/[0-9a-f]{24}/`));
-  const put = await fetch(created.json.uploadUrl, { method: 'PUT', body });
-  expect(put.status).toBe(200);
+  const posted = await postUpload(created.json, body);
+  expect(posted.status, posted.text).toBe(204);
   return created.json.jobId as string;
 }
 

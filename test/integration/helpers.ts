@@ -4,6 +4,8 @@ import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 
+export { postUpload } from '../../infra/local/post-upload.ts';
+
 export const cloud = () => inject('cloud');
 export const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 export const tableName = (name: string) => `patents-local-${name}`;

@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
@@ -6,7 +6,7 @@ import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoInventoryRows, templateHeaders, toCsv } from '../../infra/local/demo-patents.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, bucketName, clients, eventually, tableName, token } from './helpers.ts';
+import { api, bucketName, clients, eventually, postUpload, tableName, token } from './helpers.ts';
 
 const uscc = withUsccCheck('12110000MB0000301');
 const other = withUsccCheck('12110000MB0000302');
@@ -30,8 +30,8 @@ async function uploadViaLink(bearer: string, fileName: string, body: Buffer) {
   });
   expect(created.status, created.text).toBe(201);
   expect(created.json.key).toMatch(new RegExp(`^inbox/${uscc}/[0-9a-f]{24}/`));
-  const put = await fetch(created.json.uploadUrl, { method: 'PUT', body });
-  expect(put.status).toBe(200);
+  const posted = await postUpload(created.json, body);
+  expect(posted.status, posted.text).toBe(204);
   return created.json.jobId as string;
 }
 
@@ -139,6 +139,91 @@ describe('inventory intake through uploads and S3 drops', () => {
     expect(dropJob).toMatchObject({ rowsTotal: 10, rowsAccepted: 1, rowsUnchanged: 9, rowsRejected: 0 });
   });
 
+  it('the presigned POST binds key and content type: S3 refuses another type or another key', async () => {
+    const created = await api('/v1/uploads', {
+      method: 'POST',
+      token: institution,
+      body: { fileName: 'bound.csv' },
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json).toMatchObject({
+      method: 'POST',
+      contentType: 'text/csv',
+      maxBytes: 100 * 1024 * 1024,
+    });
+    expect(created.json.fields).toMatchObject({ key: created.json.key, 'Content-Type': 'text/csv' });
+    const file = Buffer.from(toCsv(demoInventoryRows(1, { seed: 16, serialBase: 5300 })));
+    const html = await postUpload(
+      { url: created.json.url, fields: { ...created.json.fields, 'Content-Type': 'text/html' } },
+      file,
+    );
+    expect(html.status).toBe(403);
+    expect(html.text).toContain('Policy Condition failed');
+    const elsewhere = await postUpload(
+      {
+        url: created.json.url,
+        fields: { ...created.json.fields, key: `inbox/${other}/${created.json.jobId}/bound.csv` },
+      },
+      file,
+    );
+    expect(elsewhere.status).toBe(403);
+    const { Contents = [] } = await clients().s3.send(
+      new ListObjectsV2Command({
+        Bucket: bucketName('drop'),
+        Prefix: `inbox/${other}/${created.json.jobId}/`,
+      }),
+    );
+    expect(Contents).toEqual([]);
+    expect((await api(`/v1/jobs/${created.json.jobId}`, { token: institution })).json.status).toBe('queued');
+  });
+
+  it("a drop under inbox/<C>/<A's jobId>/ is refused with the reason, never attached to A's job", async () => {
+    const created = await api('/v1/uploads', {
+      method: 'POST',
+      token: institution,
+      body: { fileName: 'awaited.csv' },
+    });
+    expect(created.status, created.text).toBe(201);
+    const jobId = created.json.jobId as string;
+    await clients().s3.send(
+      new PutObjectCommand({
+        Bucket: bucketName('drop'),
+        Key: `inbox/${other}/${jobId}/awaited.csv`,
+        Body: toCsv(demoInventoryRows(2, { seed: 17, serialBase: 5400 })),
+      }),
+    );
+    const refused = await eventually(
+      async () => {
+        const { Items = [] } = await clients().documents.send(
+          new QueryCommand({
+            TableName: tableName('core'),
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': `INST#${other}#JOB` },
+          }),
+        );
+        return Items.find((j) => j.key === `inbox/${other}/${jobId}/awaited.csv`);
+      },
+      30_000,
+      'the refused drop',
+    );
+    expect(refused).toMatchObject({
+      status: 'failed',
+      failure: { code: 'NOT_THE_ANNOUNCED_UPLOAD', messageEn: expect.stringContaining('POST /v1/uploads') },
+      droppedBy: { principalId: expect.any(String) },
+    });
+    expect(refused.jobId).not.toBe(jobId);
+    const mine = await api(`/v1/jobs/${jobId}`, { token: institution });
+    expect(mine.json).toMatchObject({ status: 'queued', sizeBytes: 0, institutionUscc: uscc });
+    // A's own file, sent with the form, is still A's job.
+    const posted = await postUpload(
+      created.json,
+      Buffer.from(toCsv(demoInventoryRows(1, { seed: 18, serialBase: 5500 }))),
+    );
+    expect(posted.status, posted.text).toBe(204);
+    expect(await waitForJob(jobId, institution)).toMatchObject({ status: 'succeeded', rowsAccepted: 1 });
+  });
+
   it('a row for a patent of another institution is refused for that row only', async () => {
     const rows = demoInventoryRows(3, { seed: 13, serialBase: 5000 });
     const jobA = await uploadViaLink(institution, 'mine.csv', Buffer.from(toCsv(rows)));
@@ -149,10 +234,10 @@ describe('inventory intake through uploads and S3 drops', () => {
       token: otherToken,
       body: { fileName: 'theirs.csv' },
     });
-    await fetch(created.json.uploadUrl, {
-      method: 'PUT',
-      body: toCsv([rows[1]!, ...demoInventoryRows(1, { seed: 14, serialBase: 5100 })]),
-    });
+    await postUpload(
+      created.json,
+      Buffer.from(toCsv([rows[1]!, ...demoInventoryRows(1, { seed: 14, serialBase: 5100 })])),
+    );
     const job = await waitForJob(created.json.jobId, otherToken);
     expect(job).toMatchObject({ status: 'succeeded', rowsAccepted: 1, rowsRejected: 1 });
     // The other institution cannot read the first one's job (404, so ids do not leak).

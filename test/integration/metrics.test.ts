@@ -204,7 +204,8 @@ describe('metrics counters from the core stream', () => {
     const latest = reconciliation.json.items[0];
     expect(latest.corrected).toBe(false);
     expect(latest.provinces).toContain(province);
-    const here = latest.differences.filter((d: { sk: string }) => d.sk === `INST#${uscc}`);
+    expect(Object.keys(latest.differences[0] ?? {})).not.toContain('pk');
+    const here = latest.differences.filter((d: { counterKey: string }) => d.counterKey === `INST#${uscc}`);
     for (const difference of here) {
       expect(difference).toMatchObject({ attribute: 'f.openLicenseDeclarations', stored: 1, recomputed: 0 });
     }

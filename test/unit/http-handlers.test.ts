@@ -102,7 +102,24 @@ describe('POST /v1/institutions', () => {
 describe('GET /v1/institutions and /v1/institutions/{uscc}', () => {
   it('lists through gsi2 with the page size and returns an opaque cursor', async () => {
     ddb.on(QueryCommand).resolves({
-      Items: [{ pk: 'INST#1', sk: 'PROFILE', uscc: '1', name: 'n' }],
+      Items: [
+        {
+          pk: 'INST#1',
+          sk: 'PROFILE',
+          gsi2pk: 'PROV#110000#INST',
+          gsi2sk: '1',
+          uscc: '1',
+          name: 'n',
+          provinceCode: '110000',
+          provinceName: '北京市',
+          kind: 'university',
+          usccChecksumValid: false,
+          createdAt: '2026-11-25T00:00:00.000Z',
+          createdBy: 'admin',
+          updatedAt: '2026-11-25T00:00:00.000Z',
+          version: 1,
+        },
+      ],
       LastEvaluatedKey: { pk: 'INST#1', sk: 'PROFILE', gsi2pk: 'PROV#110000#INST', gsi2sk: '1' },
     });
     const result = await listInstitutions(
@@ -121,7 +138,9 @@ describe('GET /v1/institutions and /v1/institutions/{uscc}', () => {
       ExpressionAttributeValues: { ':pk': 'PROV#110000#INST' },
     });
     const page = parse(result);
-    expect(page.items).toEqual([{ uscc: '1', name: 'n' }]);
+    expect(page.items).toEqual([expect.objectContaining({ uscc: '1', name: 'n' })]);
+    // Keys and index keys of the stored item never leave.
+    expect(Object.keys(page.items[0]).filter((k) => /^(pk|sk|gsi)/.test(k))).toEqual([]);
     expect(page.nextCursor).toEqual(expect.any(String));
   });
 

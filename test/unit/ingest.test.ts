@@ -117,6 +117,7 @@ describe('ingestBatchFile', () => {
         progress: async () => undefined,
         get: async () => stored,
         createIfAbsent: async () => true,
+        attachObject: async () => 'absent',
       },
       patents: memoryWriter().writer,
       institutions: {

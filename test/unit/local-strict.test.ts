@@ -135,6 +135,28 @@ describe('each SDK call is checked against the grants', () => {
     expect(checkS3(functions.getReport, 'PUT', url, {}, logical)).toMatchObject({ action: 's3:PutObject' });
   });
 
+  it("the drop bucket policy: under inbox* only createUpload writes, whatever the others' grants", () => {
+    const inbox = new URL('http://s3/patents-local-drop/inbox/12100000400000624D/x.csv');
+    const errors = new URL('http://s3/patents-local-drop/errors/j1.csv');
+    // ingestBatchFile has readWrite on the bucket (for errors/) but is denied under inbox*.
+    expect(checkS3(functions.ingestBatchFile, 'PUT', errors, {}, logical)).toBeUndefined();
+    expect(checkS3(functions.ingestBatchFile, 'PUT', inbox, {}, logical)).toMatchObject({
+      action: 's3:PutObject',
+      explicitDeny: true,
+    });
+    expect(
+      checkS3(
+        functions.ingestBatchFile,
+        'PUT',
+        new URL('http://s3/patents-local-drop/inbox-enterprises/440000/x.csv'),
+        {},
+        logical,
+      ),
+    ).toMatchObject({ explicitDeny: true });
+    expect(checkS3(functions.ingestBatchFile, 'GET', inbox, {}, logical)).toBeUndefined();
+    expect(checkS3(functions.createUpload, 'PUT', inbox, {}, logical)).toBeUndefined();
+  });
+
   it('the DynamoDB gate answers AccessDeniedException (400 JSON) as DynamoDB does', async () => {
     const gate = createDynamoGate({ target: 'http://127.0.0.1:9', stage: 'local', logicalTable: logical });
     try {
@@ -153,7 +175,11 @@ describe('each SDK call is checked against the grants', () => {
   });
 
   it('the S3 gate answers AccessDenied (403 XML), presigned URLs included', async () => {
-    const gate = createS3Gate({ target: 'http://127.0.0.1:9', logicalBucket: logical });
+    const gate = createS3Gate({
+      target: 'http://127.0.0.1:9',
+      logicalBucket: logical,
+      secretOf: () => 'S3RVER',
+    });
     try {
       const credential = encodeURIComponent(
         `${functionAccessKey('listReports')}/20261205/us-east-1/s3/aws4_request`,

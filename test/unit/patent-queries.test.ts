@@ -34,6 +34,7 @@ const provinceOf: Record<string, string> = { [A]: '110000', [B]: '110000', [C]: 
 const expert: Caller = { sub: 'expert-1', roles: ['expert'] };
 
 const privateFields = [
+  'inventors',
   'contactName',
   'contactInfo',
   'implementationAmountWan',

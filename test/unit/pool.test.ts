@@ -80,6 +80,7 @@ function poolItem(
 }
 
 const privateFields = [
+  'inventors',
   'implementationAmountWan',
   'feeStandard',
   'intendedPartners',
@@ -499,7 +500,9 @@ describe('GET /v1/pool/export.xlsx', () => {
       rows.find((row) => row[0] === items[i]!.applicationNumber)![header.indexOf(zh)];
     expect(at(0, '专利名称')).toBe('\'=HYPERLINK("http://evil.example","点击")');
     expect(at(1, '所属院系')).toBe("'+cmd|calc");
-    expect(at(1, '发明人')).toBe("'@SUM(1)；-2+3");
+    // The export holds the public fields: no inventor names (issue 11, defect 9e).
+    expect(header).not.toContain('发明人');
+    expect(JSON.stringify(rows)).not.toContain('@SUM(1)');
     expect(at(2, '应用场景')).toBe("'\tHidden");
     let formulas = 0;
     sheet.eachRow((row) =>

@@ -3,23 +3,43 @@ import type { StoredJob } from '../../functions/intake/job-store.ts';
 import { getJobView } from '../../functions/intake/jobs.ts';
 import {
   type BatchJobQueued,
+  type BatchJobRefused,
   institutionOfKey,
   type JobStore,
   ownerOfKey,
   receiveUpload,
 } from '../../functions/intake/receive-upload.ts';
-import { createUpload } from '../../functions/intake/uploads.ts';
+import { createUpload, type UploadPolicy } from '../../functions/intake/uploads.ts';
 import { ForbiddenError, NotFoundError } from '../../functions/shared/errors.ts';
 import type { Caller } from '../../schemas/roles.ts';
 
-function memoryJobs(): JobStore & { jobs: Map<string, BatchJobQueued> } {
-  const jobs = new Map<string, BatchJobQueued>();
+type MemoryJob = (BatchJobQueued | BatchJobRefused) & {
+  sequencer?: string;
+  storedBy?: { principalId: string };
+};
+
+/** The job store's contract in memory, attach condition included (functions/intake/job-store.ts). */
+function memoryJobs(): JobStore & { jobs: Map<string, MemoryJob> } {
+  const jobs = new Map<string, MemoryJob>();
   return {
     jobs,
     async createIfAbsent(job) {
       if (jobs.has(job.jobId)) return false;
       jobs.set(job.jobId, job);
       return true;
+    },
+    async attachObject(jobId, object) {
+      const job = jobs.get(jobId);
+      if (!job) return 'absent';
+      if (job.key !== object.key) return 'foreign';
+      if (job.status !== 'queued' || job.sequencer !== undefined)
+        return job.sequencer === object.sequencer ? 'duplicate' : 'other';
+      Object.assign(job, {
+        sequencer: object.sequencer,
+        sizeBytes: object.sizeBytes,
+        ...(object.principalId ? { storedBy: { principalId: object.principalId } } : {}),
+      });
+      return 'received';
     },
   };
 }
@@ -75,6 +95,89 @@ describe('receiveUpload', () => {
   });
 });
 
+describe("a drop's key must match its announced owner and job", () => {
+  const uscc = '12100000400000624D';
+  const intruder = '12100000400000625B';
+  const institution: Caller = { sub: 'a-sub', roles: ['institution'], orgUscc: uscc };
+  const presignPost = async (policy: UploadPolicy) => ({ url: 'u', fields: { key: policy.key } });
+
+  it("a file under inbox/<C>/<A's jobId>/ is refused with the reason, recorded for C, and A's job waits on", async () => {
+    const jobs = memoryJobs();
+    const started: string[] = [];
+    const deps = { jobs, now, startIngest: async (id: string) => void started.push(id) };
+    const announced = await createUpload({ jobs, presignPost, bucket: 'drop', now }, institution, {
+      fileName: '盘点.csv',
+    });
+    const key = `inbox/${intruder}/${announced.jobId}/盘点.csv`;
+    const outcome = await receiveUpload(deps, { ...object, key, principalId: 'AWS:AROAINTRUDER:c' });
+    expect(outcome).toMatchObject({
+      outcome: 'refused',
+      reason: expect.stringContaining('POST /v1/uploads'),
+    });
+    const refusedId = (outcome as { jobId: string }).jobId;
+    expect(refusedId).not.toBe(announced.jobId);
+    expect(jobs.jobs.get(refusedId)).toMatchObject({
+      institutionUscc: intruder,
+      key,
+      status: 'failed',
+      failure: { code: 'NOT_THE_ANNOUNCED_UPLOAD' },
+      droppedBy: { principalId: 'AWS:AROAINTRUDER:c' },
+    });
+    expect(jobs.jobs.get(announced.jobId)).toMatchObject({ status: 'queued', institutionUscc: uscc });
+    expect(jobs.jobs.get(announced.jobId)!.sequencer).toBeUndefined();
+    expect(started).toEqual([]);
+    // The same event again changes nothing; A's own file still becomes A's job.
+    expect(await receiveUpload(deps, { ...object, key })).toEqual({ outcome: 'duplicate', jobId: refusedId });
+    expect(
+      await receiveUpload(deps, {
+        ...object,
+        key: announced.key,
+        sequencer: '1',
+        principalId: 'AWS:AROAUPLOAD:a',
+      }),
+    ).toEqual({ outcome: 'queued', jobId: announced.jobId });
+    expect(jobs.jobs.get(announced.jobId)).toMatchObject({ storedBy: { principalId: 'AWS:AROAUPLOAD:a' } });
+    expect(started).toEqual([announced.jobId]);
+  });
+
+  it('the same owner under another kind or another file name is not the announced job either', async () => {
+    const jobs = memoryJobs();
+    const announced = await createUpload({ jobs, presignPost, bucket: 'drop', now }, institution, {
+      fileName: '盘点.csv',
+    });
+    const otherFile = await receiveUpload(
+      { jobs, now },
+      { ...object, key: `inbox/${uscc}/${announced.jobId}/另一个.csv` },
+    );
+    expect(otherFile).toMatchObject({ outcome: 'refused' });
+    const otherKind = await receiveUpload(
+      { jobs, now },
+      { ...object, key: `inbox-enterprises/440000/${announced.jobId}/盘点.csv`, sequencer: '2' },
+    );
+    expect(otherKind).toMatchObject({ outcome: 'refused' });
+    expect(jobs.jobs.get(announced.jobId)).toMatchObject({ status: 'queued' });
+  });
+
+  it('a job that no longer waits takes no file: a second file to the same key is a job of its own', async () => {
+    const jobs = memoryJobs();
+    const announced = await createUpload({ jobs, presignPost, bucket: 'drop', now }, institution, {
+      fileName: '盘点.csv',
+    });
+    jobs.jobs.get(announced.jobId)!.status = 'failed' as never;
+    const outcome = await receiveUpload({ jobs, now }, { ...object, key: announced.key });
+    expect(outcome).toMatchObject({ outcome: 'queued' });
+    expect((outcome as { jobId: string }).jobId).not.toBe(announced.jobId);
+  });
+
+  it('a direct drop records who stored it', async () => {
+    const jobs = memoryJobs();
+    const outcome = await receiveUpload({ jobs, now }, { ...object, principalId: 'AWS:AROAINTEGRATION:x' });
+    expect(jobs.jobs.get((outcome as { jobId: string }).jobId)).toMatchObject({
+      droppedBy: { principalId: 'AWS:AROAINTEGRATION:x' },
+    });
+  });
+});
+
 describe('batch kinds', () => {
   it('the key prefix names the kind and its owner: an institution, or a province', () => {
     expect(ownerOfKey('inbox/12100000400000624D/x.csv')).toEqual({
@@ -114,13 +217,17 @@ describe('batch kinds', () => {
 });
 
 describe('POST /v1/uploads by kind', () => {
+  const policies: UploadPolicy[] = [];
   const deps = () => {
     const jobs = memoryJobs();
     return {
       jobs,
       deps: {
         jobs,
-        presignPut: async (_b: string, key: string) => `https://s3.local/${key}`,
+        presignPost: async (policy: UploadPolicy) => {
+          policies.push(policy);
+          return { url: `https://s3.local/${policy.bucket}`, fields: { key: policy.key } };
+        },
         bucket: 'drop',
         now,
       },
@@ -162,6 +269,34 @@ describe('POST /v1/uploads by kind', () => {
     expect((await createUpload(d, institution, { fileName: 'p.xlsx' })).key).toMatch(
       /^inbox\/12100000400000624D\//,
     );
+  });
+
+  it('the upload is a presigned POST whose policy binds the exact key, the content type and the size', async () => {
+    const { deps: d } = deps();
+    policies.length = 0;
+    const csv = await createUpload(d, institution, { fileName: '盘点.csv', sizeBytes: 1000 });
+    expect(csv).toMatchObject({ method: 'POST', url: 'https://s3.local/drop', contentType: 'text/csv' });
+    expect(csv.fields).toMatchObject({ key: csv.key });
+    expect(policies).toEqual([
+      {
+        bucket: 'drop',
+        key: csv.key,
+        contentType: 'text/csv',
+        minBytes: 0,
+        maxBytes: 100 * 1024 * 1024,
+        expiresSeconds: 900,
+      },
+    ]);
+    const xlsx = await createUpload(d, institution, { fileName: '盘点.XLSX' });
+    expect(policies[1]).toMatchObject({
+      key: xlsx.key,
+      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    });
+    // A 5 GB announcement is refused before any link is signed.
+    await expect(
+      createUpload(d, institution, { fileName: 'big.csv', sizeBytes: 5 * 1024 ** 3 }),
+    ).rejects.toThrow(/100 MB limit/);
+    expect(policies).toHaveLength(2);
   });
 
   it('GET /v1/jobs/{id}: a province job is read by its province administrator and national administrators only', async () => {

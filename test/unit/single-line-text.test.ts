@@ -1,5 +1,6 @@
 /** Names refuse line breaks and control characters (schemas/text.ts), in every registration schema. */
 import { describe, expect, it } from 'vitest';
+import { dealInputSchema } from '../../schemas/deal.ts';
 import { registerInstitutionSchema } from '../../schemas/institution.ts';
 import { registerEnterpriseSchema, registerExpertSchema } from '../../schemas/market.ts';
 import { singleLineText } from '../../schemas/text.ts';
@@ -29,6 +30,7 @@ describe('singleLineText', () => {
       [registerEnterpriseSchema, ['name']],
       [registerEnterpriseSchema, ['contact', 'name']],
       [registerExpertSchema, ['name']],
+      [dealInputSchema, ['enterprise', 'name']],
     ] as const) {
       const shape = (schema as unknown as { shape: Record<string, { shape?: Record<string, unknown> }> })
         .shape;

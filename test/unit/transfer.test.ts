@@ -410,6 +410,9 @@ describe('open licensing', () => {
       evaluationReportRef: 'PJ2026000123',
     });
     expect(ok.openLicense.status).toBe('active');
+    // The public declaration names the organization and role, not the declarer's Cognito sub.
+    expect(ok.openLicense.declaredBy).not.toContain(inst.sub);
+    expect(ok.openLicense.declaredBy).toMatch(/institution administrator/);
   });
 
   it('an enterprise takes it by notice + payment: an open license deal; withdrawal keeps the licenses granted', async () => {
