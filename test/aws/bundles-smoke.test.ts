@@ -11,7 +11,7 @@ import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoInventoryRows, templateHeaders, toCsv } from '../../infra/local/demo-patents.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, clients, eventually, token } from '../integration/helpers.ts';
+import { api, clients, eventually, postUpload, token } from '../integration/helpers.ts';
 
 const province = '630000';
 const institution = withUsccCheck('12630000MB0000901');
@@ -51,7 +51,8 @@ describe('the synthesized bundles on the local cloud', () => {
       body: { fileName: '盘点.csv', sizeBytes: body.length },
     });
     expect(created.status, created.text).toBe(201);
-    expect((await fetch(created.json.uploadUrl, { method: 'PUT', body })).status).toBe(200);
+    const posted = await postUpload(created.json, body, '盘点.csv');
+    expect(posted.status, posted.text).toBe(204);
     const job = await eventually(
       async () => {
         const { status, json } = await api(`/v1/jobs/${created.json.jobId}`, { token: staff });
