@@ -120,6 +120,9 @@ const bodyArbitrary = (route: RouteDeclaration) =>
     fc.string({ unit: 'binary', maxLength: 200 }),
   );
 
+/** Percent-encodes any string: lone surrogates (which encodeURIComponent refuses) become U+FFFD; raw bad sequences are in rawSegment. */
+const encode = (value: string) => encodeURIComponent(value.replace(/\p{Cs}/gu, '\ufffd'));
+
 const rawSegment = fc.constantFrom(
   '..',
   '%2e%2e',
@@ -138,7 +141,7 @@ const rawSegment = fc.constantFrom(
 );
 const pathSegment = fc.oneof(
   rawSegment,
-  hostileString.filter((s) => s.length > 0 && s.length <= 4_000).map(encodeURIComponent),
+  hostileString.filter((s) => s.length > 0 && s.length <= 4_000).map(encode),
 );
 
 const queryArbitrary = (route: RouteDeclaration) =>
@@ -154,10 +157,9 @@ const queryArbitrary = (route: RouteDeclaration) =>
     )
     .map(([object, raw]) => {
       const parts = Object.entries(object).map(
-        ([k, v]) =>
-          `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v))}`,
+        ([k, v]) => `${encode(k)}=${encode(typeof v === 'string' ? v : JSON.stringify(v))}`,
       );
-      for (const [k, v] of raw) parts.push(`${encodeURIComponent(k)}=${v}`);
+      for (const [k, v] of raw) parts.push(`${encode(k)}=${v}`);
       return parts.length ? `?${parts.join('&')}` : '';
     });
 
