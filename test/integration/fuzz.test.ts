@@ -300,7 +300,7 @@ describe(`fuzz: ${runs} hostile requests per route (seed ${seed})`, () => {
                 text = await response.text();
               } catch (error) {
                 failures.push(
-                  `${route.method} ${request.path.slice(0, 300)}: no answer (${(error as Error).message})`,
+                  `${route.method} ${request.path.slice(0, 300)}: no answer (${(error as Error).message}: ${String((error as { cause?: unknown }).cause)})`,
                 );
                 return;
               }
