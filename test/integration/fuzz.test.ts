@@ -62,7 +62,8 @@ const hostileString = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ minLength: 1000, maxLength: 20_000 }),
-  fc.constantFrom('2026Q1', '2026-03-01', '110000', INST, ENT, '202010123456.9', 'ZL202010123456.9'),
+  // 2026Q5, not a real quarter: a valid one would start the quarterly report (mail to every admin).
+  fc.constantFrom('2026Q5', '2026-03-01', '110000', INST, ENT, '202010123456.9', 'ZL202010123456.9'),
 );
 const hostileNumber = fc.oneof(
   fc.constantFrom(0, -0, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 5e-324, -1, 0.5),
@@ -277,6 +278,7 @@ describe(`fuzz: ${runs} hostile requests per route (seed ${seed})`, () => {
     const counts = new Map<number, number>();
     let sent = 0;
     let declaredServerAnswers = 0;
+    let resent = 0;
     const started = Date.now();
     await Promise.all(
       routes.map(async (route, index) => {
@@ -288,13 +290,21 @@ describe(`fuzz: ${runs} hostile requests per route (seed ${seed})`, () => {
               let status: number;
               let text: string;
               try {
-                const response = await fetch(`${cloud().apiUrl}${request.path}`, {
-                  method: route.method,
-                  headers: {
-                    ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
-                    ...(request.body === undefined ? {} : { 'content-type': request.contentType }),
-                  },
-                  body: request.body,
+                const send = () =>
+                  fetch(`${cloud().apiUrl}${request.path}`, {
+                    method: route.method,
+                    headers: {
+                      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+                      ...(request.body === undefined ? {} : { 'content-type': request.contentType }),
+                    },
+                    body: request.body,
+                  });
+                // A kept-alive socket the server closed as idle just as it was reused: the request never
+                // reached the server, so it is sent once more (counted); a second failure is reported.
+                const response = await send().catch((error: { cause?: { code?: string } }) => {
+                  if (error.cause?.code !== 'UND_ERR_SOCKET') throw error;
+                  resent++;
+                  return send();
                 });
                 status = response.status;
                 text = await response.text();
@@ -325,7 +335,7 @@ describe(`fuzz: ${runs} hostile requests per route (seed ${seed})`, () => {
       }),
     );
     console.info(
-      `fuzz: ${sent} requests over ${routes.length} routes (${runs} each, seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...counts].sort()))}, declared 5xx answers ${declaredServerAnswers}`,
+      `fuzz: ${sent} requests over ${routes.length} routes (${runs} each, seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...counts].sort()))}, declared 5xx answers ${declaredServerAnswers}, resent after a closed idle socket ${resent}`,
     );
     for (const failure of failures.slice(0, 50)) console.info(`FUZZ ${failure}`);
     expect(failures).toEqual([]);
