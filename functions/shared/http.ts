@@ -87,6 +87,23 @@ export function issuesToDetails(issues: readonly Issue[]) {
   });
 }
 
+/**
+ * The query of a request without a query string: the route's defaults, or 400 naming the required
+ * parameters (API Gateway leaves queryStringParameters out entirely, so the schema never saw them).
+ */
+function emptyQuery(route: RouteDeclaration): unknown {
+  if (!route.request?.query) return undefined;
+  const parsed = route.request.query.safeParse({});
+  if (parsed.success) return parsed.data;
+  const details = issuesToDetails(
+    parsed.error.issues.map((issue) => ({ ...issue, path: ['queryStringParameters', ...issue.path] })),
+  );
+  throw new ValidationError(
+    `The request is not valid: add ${details.map((d) => `${d.in} ${d.field}`).join(', ')} and send it again.`,
+    details,
+  );
+}
+
 export function httpRoute<const R extends RouteDeclaration>(
   route: R,
   run: (request: HttpRequest<R>) => Promise<HttpResponse>,
@@ -170,8 +187,7 @@ export function httpRoute<const R extends RouteDeclaration>(
       const response = await run({
         caller: caller as never,
         body: data.body as never,
-        query: (data.queryStringParameters ??
-          (route.request?.query ? route.request.query.parse({}) : undefined)) as never,
+        query: (data.queryStringParameters ?? emptyQuery(route)) as never,
         params: (data.pathParameters ?? {}) as never,
         headers: event.headers ?? {},
         requestId: context.awsRequestId,

@@ -48,6 +48,20 @@ export function compileRoutes(list: readonly DeployedRoute[]): CompiledRoute[] {
   });
 }
 
+/**
+ * Path parameters percent-decoded, as API Gateway's HTTP API hands them to the function; undefined
+ * when a segment is not valid percent-encoded UTF-8 (a bare "%", "%ZZ", an overlong or surrogate
+ * sequence): the local API answers 400 and no function sees an undecodable parameter.
+ */
+export function decodePathParameters(names: string[], values: string[]): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(values[i]!)]));
+  } catch (error) {
+    if (error instanceof URIError) return undefined;
+    throw error;
+  }
+}
+
 /** A route's specificity per segment, as API Gateway ranks routes: literal 0, {param} 1, {proxy+} 2. */
 function specificity(path: string): number[] {
   return path
@@ -260,9 +274,19 @@ export function createApiServer(options: {
         return;
       }
       const values = match.pattern.exec(decodedPath)!.slice(1);
-      const pathParameters = Object.fromEntries(
-        match.names.map((name, i) => [name, decodeURIComponent(values[i]!)]),
-      );
+      const pathParameters = decodePathParameters(match.names, values);
+      if (!pathParameters) {
+        status = 400;
+        send(
+          res,
+          errorResponse(
+            400,
+            'BAD_REQUEST',
+            'The path is not valid percent-encoded UTF-8: encode each path segment with encodeURIComponent and send it again.',
+          ),
+        );
+        return;
+      }
       let claims: Record<string, string> | undefined;
       if (match.route.roles !== 'public') {
         const header = req.headers.authorization ?? '';

@@ -3,6 +3,7 @@
  * events turned into the S3 notification events AWS would send (URL-encoded keys, a well-formed ARN).
  */
 import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
@@ -45,6 +46,28 @@ export function toAwsS3Event(raw: S3Event): S3Event {
   };
 }
 
+interface S3rverFiles {
+  getResourcePath(bucket: string, key: string, resource: string): string;
+}
+
+/**
+ * s3rver deletes an object's three files and then removes the directories its key left empty. A PUT
+ * under the same prefix at that moment has made the directory and is opening its file: the open fails
+ * with ENOENT as an unhandled stream error, and the whole local cloud exits (found by the fuzz suite:
+ * concurrent deep health probes write and delete tmp/probe/<uuid> in the reports bucket). Empty
+ * directories list as nothing (s3rver lists files), so they are simply left in place.
+ */
+export function keepDirectoriesOnDelete(server: S3rver): void {
+  const store = (server as unknown as { store: S3rverFiles & { deleteObject: unknown } }).store;
+  store.deleteObject = async (bucket: string, key: string) => {
+    await Promise.all(
+      ['object', 'object.md5', 'metadata.json'].map((resource) =>
+        rm(store.getResourcePath(bucket, key, resource), { force: true }),
+      ),
+    );
+  };
+}
+
 export async function startLocalS3(options: {
   port: number;
   directory: string;
@@ -60,6 +83,7 @@ export async function startLocalS3(options: {
     vhostBuckets: false,
     configureBuckets: options.buckets.map((name) => ({ name, configs: [] })),
   });
+  keepDirectoriesOnDelete(server);
   await server.run();
   const listeners: Array<(bucket: string, event: S3Event) => void> = [];
   (server as unknown as import('node:events').EventEmitter).on('event', (raw: S3Event) => {

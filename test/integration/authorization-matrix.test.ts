@@ -1,0 +1,1075 @@
+/**
+ * The authorization matrix: every route of the route table x every kind of caller x the tenant the
+ * request aims at, each cell with the status it must get. Roles come from each route's declared
+ * `roles` (a caller whose role is not listed: 403; no, expired or forged token: 401); the tenant rules
+ * (own institution / other department / foreign institution / foreign province ...) are the
+ * `matrix` table below, one entry per route. A route without an entry fails the suite.
+ *
+ * Refused writes must change nothing: each write case names the item it aims at, read back from
+ * DynamoDB before and after the refused request.
+ *
+ * Fixtures are made once through the API: institutions A and B in province 210000 and C in 220000,
+ * patents of A in two departments, B's and C's, a verified and a pending enterprise, deals.
+ * Serials 95xx, provinces 210000 / 220000: no other integration file uses them.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { SignJWT } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { demoInventoryRows, templateHeaders } from '../../infra/local/demo-patents.ts';
+import { withUsccCheck } from '../../schemas/codes/uscc.ts';
+import { errorBodySchema } from '../../schemas/errors.ts';
+import { routes } from '../../schemas/routes/index.ts';
+import { api, clients, tableName, token } from './helpers.ts';
+
+const P1 = '210000'; // 辽宁省
+const P2 = '220000'; // 吉林省
+const A = withUsccCheck('12210000MATRX0001');
+const B = withUsccCheck('12210000MATRX0002');
+const C = withUsccCheck('12220000MATRX0003');
+const E1 = withUsccCheck('91210000MATRX0004'); // verified, P1
+const E2 = withUsccCheck('91210000MATRX0005'); // pending, P1
+const E3 = withUsccCheck('91220000MATRX0006'); // verified, P2
+const E4 = withUsccCheck('91210000MATRX0007'); // pending, P1: target of verification
+const E5 = withUsccCheck('91220000MATRX0008'); // pending, P2: target of verification
+const D1 = '材料科学与工程学院';
+const D2 = '化学学院';
+
+/** The callers of every cell. Roles: which declared role each one holds (undefined: no valid token). */
+const callers = [
+  'none',
+  'expired',
+  'forged',
+  'inst',
+  'dept',
+  'ent',
+  'entPending',
+  'expert',
+  'padmin',
+  'nadmin',
+] as const;
+type CallerName = (typeof callers)[number];
+const callerRole: Record<CallerName, string | undefined> = {
+  none: undefined,
+  expired: undefined,
+  forged: undefined,
+  inst: 'institution',
+  dept: 'institution',
+  ent: 'enterprise',
+  entPending: 'enterprise',
+  expert: 'expert',
+  padmin: 'province-admin',
+  nadmin: 'national-admin',
+};
+type AllowedCaller = Exclude<CallerName, 'none' | 'expired' | 'forged'>;
+
+/**
+ * ok: the request passed authorization: a read gets 2xx, a write 2xx or 409 (a state conflict: an
+ * earlier allowed cell moved the item on). 404 "hidden": a tenant the caller may not see.
+ */
+type Outcome = 'ok' | 'scoped' | 400 | 401 | 403 | 404 | 409 | 503;
+type Expected = Outcome | readonly Outcome[];
+
+interface Fixtures {
+  pool: Record<'own' | 'otherDept' | 'foreignInst' | 'foreignProv', string>;
+  /** Licensed by a deal (an open license may be declared alongside). */
+  licensed: Record<'own' | 'otherDept' | 'foreignInst' | 'foreignProv', string>;
+  selfAssessment: Record<'own' | 'otherDept' | 'foreignInst' | 'foreignProv', string>;
+  review: Record<'own' | 'otherDept' | 'foreignInst' | 'foreignProv', string>;
+  forDeals: Record<'inst' | 'padmin' | 'nadmin', string>;
+  dealPatent: string;
+  dealA: string;
+  dealC: string;
+  jobA: string;
+  jobC: string;
+}
+
+interface Case {
+  /** The tenant relation (a column of the table): own, otherDept, foreignInst, foreignProv, E1 ... */
+  target: string;
+  path: string;
+  body?: object | ((caller: AllowedCaller) => unknown);
+  /** The item a write aims at: read back to prove a refused request changed nothing. */
+  item?: { table?: string; pk: string; sk: string };
+  /** The item must stay unchanged even though the request itself is answered 2xx (a batch row refused). */
+  unchanged?: boolean;
+  /** 'scoped' cells: 2xx, and none of these (another tenant's codes, numbers, ids) in the answer. */
+  hidden?: string[];
+}
+interface Entry {
+  cases: (f: Fixtures) => Case[];
+  /** Per allowed caller, per target: the outcome. Callers whose role the route does not list get 403. */
+  expect: Partial<Record<AllowedCaller, Record<string, Expected>>>;
+}
+
+const foreignPatents = (f: Fixtures) => [
+  f.pool.foreignInst,
+  f.pool.foreignProv,
+  f.selfAssessment.foreignInst,
+  f.selfAssessment.foreignProv,
+];
+const patentItem = (n: string) => ({ pk: `PAT#${n}`, sk: 'PATENT' });
+const one = (outcome: Expected) => ({ '-': outcome });
+const patentTargets = ['own', 'otherDept', 'foreignInst', 'foreignProv'] as const;
+const patentCases =
+  (pick: (f: Fixtures) => Record<(typeof patentTargets)[number], string>, suffix = '', body?: Case['body']) =>
+  (f: Fixtures): Case[] =>
+    patentTargets.map((target) => ({
+      target,
+      path: `/v1/patents/${pick(f)[target]}${suffix}`,
+      body,
+      item: patentItem(pick(f)[target]),
+    }));
+/** own, otherDept, foreignInst, foreignProv in that order. */
+const p = (own: Outcome, otherDept: Outcome, foreignInst: Outcome, foreignProv: Outcome) => ({
+  own,
+  otherDept,
+  foreignInst,
+  foreignProv,
+});
+/** Institution users see their institution, province admins their province, national admins all. */
+const institutionScoped = {
+  inst: p('ok', 'ok', 404, 404),
+  dept: p('ok', 'ok', 404, 404),
+  padmin: p('ok', 'ok', 'ok', 404),
+  nadmin: p('ok', 'ok', 'ok', 'ok'),
+};
+const poolPublic = p('ok', 'ok', 'ok', 'ok');
+const provinceQuery =
+  (path: string, sep = '?') =>
+  () => [
+    { target: 'ownProv', path: `${path}${sep}province=${P1}` },
+    { target: 'foreignProv', path: `${path}${sep}province=${P2}` },
+  ];
+const adminsByProvince = {
+  padmin: { ownProv: 'ok', foreignProv: 403 },
+  nadmin: { ownProv: 'ok', foreignProv: 'ok' },
+} as const;
+
+let counter = 0;
+const fresh = () => String(++counter).padStart(3, '0');
+
+const enterpriseBody = (uscc: string, provinceCode: string) => ({
+  uscc,
+  name: `矩阵测试企业${uscc.slice(-4)}`,
+  provinceCode,
+  types: ['high-tech'],
+  industryCodes: ['0511'],
+  ipcInterests: ['B63B'],
+  contact: { name: '王经理', email: 'wang@example.com' },
+});
+const licenseBody = (numbers: string[], institutionUscc?: string, enterprise = E1) => ({
+  kind: 'license',
+  licenseType: 'ordinary',
+  applicationNumbers: numbers,
+  ...(institutionUscc ? { institutionUscc } : {}),
+  enterprise: { uscc: enterprise, name: `矩阵测试企业${enterprise.slice(-4)}` },
+  priceTerms: { type: 'lump-sum', amountFen: 1_000_000 },
+  effectiveDate: '2026-03-01',
+  endDate: '2030-02-28',
+});
+const declaration = {
+  feeStandard: { type: 'lump-sum', amountFen: 500_000 },
+  paymentMethod: '许可生效后 30 日内一次性支付',
+  startDate: '2026-01-01',
+  endDate: '2028-12-31',
+};
+const evaluation = {
+  industrializationProspect: 3,
+  maturityTrl: 5,
+  improvementNeeds: { categories: ['pilot-scale-up'], text: '需要中试' },
+  cooperationIntents: ['license'],
+  reasonCodes: [],
+  consentToShareIdentity: false,
+};
+
+/** One entry per route, in the order the matrix runs them (writes after the reads they would disturb). */
+const matrix: Record<string, Entry> = {
+  'GET /health': { cases: () => [{ target: '-', path: '/health' }], expect: {} },
+  'GET /v1/openapi.json': { cases: () => [{ target: '-', path: '/v1/openapi.json' }], expect: {} },
+  'GET /v1/admin/health': {
+    cases: () => [{ target: '-', path: '/v1/admin/health' }],
+    // 503 is the probe's own answer when a local component is slow under load: past the role gate.
+    expect: { nadmin: one(['ok', 503]) },
+  },
+  'GET /v1/institutions': {
+    cases: provinceQuery('/v1/institutions'),
+    expect: adminsByProvince,
+  },
+  'GET /v1/institutions/{uscc}': {
+    cases: () => [
+      { target: 'own', path: `/v1/institutions/${A}` },
+      { target: 'foreignInst', path: `/v1/institutions/${B}` },
+      { target: 'foreignProv', path: `/v1/institutions/${C}` },
+    ],
+    expect: {
+      inst: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+      dept: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+      padmin: { own: 'ok', foreignInst: 'ok', foreignProv: 404 },
+      nadmin: { own: 'ok', foreignInst: 'ok', foreignProv: 'ok' },
+    },
+  },
+  'GET /v1/jobs/{jobId}': {
+    cases: (f) => [
+      { target: 'own', path: `/v1/jobs/${f.jobA}` },
+      { target: 'foreignProv', path: `/v1/jobs/${f.jobC}` },
+    ],
+    expect: {
+      inst: { own: 'ok', foreignProv: 404 },
+      dept: { own: 'ok', foreignProv: 404 },
+      padmin: { own: 'ok', foreignProv: 404 },
+      nadmin: { own: 'ok', foreignProv: 'ok' },
+    },
+  },
+  'GET /v1/templates/{file}': {
+    cases: () => [{ target: '-', path: '/v1/templates/inventory.csv' }],
+    expect: {
+      inst: one('ok'),
+      dept: one('ok'),
+      ent: one('ok'),
+      entPending: one('ok'),
+      expert: one('ok'),
+      padmin: one('ok'),
+      nadmin: one('ok'),
+    },
+  },
+  'GET /v1/patents': {
+    cases: (f) => [
+      { target: '-', path: '/v1/patents', hidden: foreignPatents(f) },
+      { target: 'foreignInst', path: `/v1/patents?institution=${B}`, hidden: foreignPatents(f) },
+      // Institutions always list their own: the province filter cannot widen that.
+      { target: 'foreignProv', path: `/v1/patents?province=${P2}`, hidden: foreignPatents(f) },
+    ],
+    expect: {
+      inst: { '-': 'scoped', foreignInst: 403, foreignProv: 'scoped' },
+      dept: { '-': 'scoped', foreignInst: 403, foreignProv: 'scoped' },
+      ent: { '-': 'ok', foreignInst: 'ok', foreignProv: 'ok' },
+      entPending: { '-': 'ok', foreignInst: 'ok', foreignProv: 'ok' },
+      expert: { '-': 'ok', foreignInst: 'ok', foreignProv: 'ok' },
+      padmin: { '-': 'ok', foreignInst: 'ok', foreignProv: 403 },
+      nadmin: { '-': 'ok', foreignInst: 'ok', foreignProv: 'ok' },
+    },
+  },
+  'GET /v1/patents/{applicationNumber}': {
+    cases: patentCases((f) => f.pool),
+    expect: { ...institutionScoped, ent: poolPublic, entPending: poolPublic, expert: poolPublic },
+  },
+  'GET /v1/patents/{applicationNumber}/history': {
+    cases: patentCases((f) => f.pool, '/history'),
+    expect: {
+      ...institutionScoped,
+      ent: p(404, 404, 404, 404),
+      entPending: p(404, 404, 404, 404),
+      expert: p(404, 404, 404, 404),
+    },
+  },
+  'GET /v1/patents/{applicationNumber}/evaluations': {
+    cases: patentCases((f) => f.pool, '/evaluations'),
+    expect: {
+      ...institutionScoped,
+      ent: p(404, 404, 404, 404),
+      entPending: p(404, 404, 404, 404),
+      expert: p(404, 404, 404, 404),
+    },
+  },
+  'GET /v1/inventory/coverage': {
+    cases: () => [
+      { target: '-', path: '/v1/inventory/coverage' },
+      { target: 'foreignInst', path: `/v1/inventory/coverage?scope=institution&institution=${B}` },
+      { target: 'foreignProv', path: `/v1/inventory/coverage?scope=province&province=${P2}` },
+    ],
+    expect: {
+      inst: { '-': 'ok', foreignInst: 403, foreignProv: 403 },
+      dept: { '-': 'ok', foreignInst: 403, foreignProv: 403 },
+      padmin: { '-': 'ok', foreignInst: 'ok', foreignProv: 403 },
+      nadmin: { '-': 'ok', foreignInst: 'ok', foreignProv: 'ok' },
+    },
+  },
+  'GET /v1/enterprises': { cases: provinceQuery('/v1/enterprises'), expect: adminsByProvince },
+  'GET /v1/enterprises/{uscc}': {
+    cases: () => [
+      { target: 'E1', path: `/v1/enterprises/${E1}` },
+      { target: 'E2', path: `/v1/enterprises/${E2}` },
+      { target: 'E3', path: `/v1/enterprises/${E3}` },
+    ],
+    expect: {
+      ent: { E1: 'ok', E2: 404, E3: 404 },
+      entPending: { E1: 404, E2: 'ok', E3: 404 },
+      padmin: { E1: 'ok', E2: 'ok', E3: 404 },
+      nadmin: { E1: 'ok', E2: 'ok', E3: 'ok' },
+    },
+  },
+  'GET /v1/inbox': {
+    cases: () => [{ target: '-', path: '/v1/inbox' }],
+    expect: { ent: one('ok'), entPending: one('ok'), expert: one('ok') },
+  },
+  'GET /v1/pool': { cases: provinceQuery('/v1/pool'), expect: adminsByProvince },
+  'GET /v1/pool/export.xlsx': { cases: provinceQuery('/v1/pool/export.xlsx'), expect: adminsByProvince },
+  'GET /v1/pipeline/failures': { cases: provinceQuery('/v1/pipeline/failures'), expect: adminsByProvince },
+  'GET /v1/deals': {
+    // Institutions and enterprises always list their own deals: the filters cannot widen that.
+    cases: (f) => [
+      { target: '-', path: '/v1/deals', hidden: [f.dealC] },
+      { target: 'foreignInst', path: `/v1/deals?institution=${C}`, hidden: [f.dealC] },
+      { target: 'foreignProv', path: `/v1/deals?province=${P2}`, hidden: [f.dealC] },
+    ],
+    expect: {
+      inst: { '-': 'scoped', foreignInst: 'scoped', foreignProv: 'scoped' },
+      dept: { '-': 'scoped', foreignInst: 'scoped', foreignProv: 'scoped' },
+      ent: { '-': 'scoped', foreignInst: 'scoped', foreignProv: 'scoped' },
+      entPending: { '-': 'scoped', foreignInst: 'scoped', foreignProv: 'scoped' },
+      padmin: { '-': 'scoped', foreignInst: 'scoped', foreignProv: 403 },
+      // National admins name a province, an institution or an enterprise.
+      nadmin: { '-': 400, foreignInst: 'ok', foreignProv: 'ok' },
+    },
+  },
+  'GET /v1/deals/{dealId}': {
+    cases: (f) => [
+      { target: 'own', path: `/v1/deals/${f.dealA}` },
+      { target: 'foreignProv', path: `/v1/deals/${f.dealC}` },
+    ],
+    expect: {
+      inst: { own: 'ok', foreignProv: 404 },
+      dept: { own: 'ok', foreignProv: 404 },
+      ent: { own: 'ok', foreignProv: 404 },
+      entPending: { own: 404, foreignProv: 404 },
+      padmin: { own: 'ok', foreignProv: 404 },
+      nadmin: { own: 'ok', foreignProv: 'ok' },
+    },
+  },
+  'GET /v1/open-licenses': {
+    cases: provinceQuery('/v1/open-licenses'),
+    expect: Object.fromEntries(
+      (['inst', 'dept', 'ent', 'entPending', 'expert', 'padmin', 'nadmin'] as const).map((c) => [
+        c,
+        { ownProv: 'ok', foreignProv: 'ok' },
+      ]),
+    ),
+  },
+  'GET /v1/products': {
+    // Enterprises list their own products whatever they filter; province admins see their province's.
+    cases: () => [
+      { target: '-', path: '/v1/products', hidden: [E3] },
+      { target: 'foreignProv', path: `/v1/products?province=${P2}`, hidden: [E3] },
+      { target: 'foreignEnt', path: `/v1/products?enterprise=${E3}`, hidden: [E3] },
+    ],
+    expect: {
+      ent: { '-': 'scoped', foreignProv: 'scoped', foreignEnt: 'scoped' },
+      entPending: { '-': 'scoped', foreignProv: 'scoped', foreignEnt: 'scoped' },
+      padmin: { '-': 'scoped', foreignProv: 403, foreignEnt: 'scoped' },
+      nadmin: { '-': 400, foreignProv: 'ok', foreignEnt: 'ok' },
+    },
+  },
+  'GET /v1/metrics/reconciliation': {
+    cases: () => [{ target: '-', path: '/v1/metrics/reconciliation' }],
+    expect: { nadmin: one('ok') },
+  },
+  'GET /v1/monitoring/spot-checks': {
+    cases: () => [
+      { target: 'ownProv', path: `/v1/monitoring/spot-checks?quarter=2026Q1&province=${P1}` },
+      { target: 'foreignProv', path: `/v1/monitoring/spot-checks?quarter=2026Q1&province=${P2}` },
+    ],
+    expect: { padmin: { ownProv: 'ok', foreignProv: 404 }, nadmin: { ownProv: 'ok', foreignProv: 'ok' } },
+  },
+  'GET /v1/monitoring/unimplemented-funded': {
+    cases: () => [
+      { target: '-', path: '/v1/monitoring/unimplemented-funded' },
+      { target: 'foreignInst', path: `/v1/monitoring/unimplemented-funded?institution=${B}` },
+      { target: 'foreignProv', path: `/v1/monitoring/unimplemented-funded?province=${P2}` },
+    ],
+    expect: {
+      // Institutions list their own patents: naming a province is a mistake (400), another institution 404.
+      inst: { '-': 'ok', foreignInst: 404, foreignProv: 400 },
+      dept: { '-': 'ok', foreignInst: 404, foreignProv: 400 },
+      padmin: { '-': 'ok', foreignInst: 'ok', foreignProv: 404 },
+      // National admins name the province or institution.
+      nadmin: { '-': 400, foreignInst: 'ok', foreignProv: 'ok' },
+    },
+  },
+  'GET /v1/reports': {
+    cases: () => [
+      { target: 'ownProv', path: `/v1/reports?scope=${P1}` },
+      { target: 'foreignProv', path: `/v1/reports?scope=${P2}` },
+      { target: 'national', path: '/v1/reports?scope=national' },
+    ],
+    expect: {
+      padmin: { ownProv: 'ok', foreignProv: 404, national: 404 },
+      nadmin: { ownProv: 'ok', foreignProv: 'ok', national: 'ok' },
+    },
+  },
+  'GET /v1/reports/{quarter}': {
+    // No report exists for 2019Q1 (before the programme): only the scope decides 404 vs 404, so
+    // the cell still proves the role gate (403 for other roles, 401 without a token).
+    cases: () => [
+      { target: 'ownProv', path: `/v1/reports/2019Q1?scope=${P1}` },
+      { target: 'foreignProv', path: `/v1/reports/2019Q1?scope=${P2}` },
+    ],
+    expect: { padmin: { ownProv: 404, foreignProv: 404 }, nadmin: { ownProv: 404, foreignProv: 404 } },
+  },
+
+  // ----- writes -----
+  'POST /v1/institutions': {
+    cases: () => [
+      {
+        target: 'ownProv',
+        path: '/v1/institutions',
+        body: () => ({
+          uscc: withUsccCheck(`12210000MATRX1${fresh()}`),
+          name: '矩阵新大学',
+          provinceCode: P1,
+          kind: 'university',
+        }),
+      },
+      {
+        target: 'foreignProv',
+        path: '/v1/institutions',
+        body: () => ({
+          uscc: withUsccCheck(`12220000MATRX1${fresh()}`),
+          name: '矩阵新大学',
+          provinceCode: P2,
+          kind: 'university',
+        }),
+      },
+    ],
+    expect: { padmin: { ownProv: 'ok', foreignProv: 403 }, nadmin: { ownProv: 'ok', foreignProv: 'ok' } },
+  },
+  'POST /v1/uploads': {
+    cases: () => [{ target: '-', path: '/v1/uploads', body: { fileName: 'inventory.csv', sizeBytes: 100 } }],
+    // Inventories are the institutions' own: administrators announce enterprises or evaluations files.
+    expect: { inst: one('ok'), dept: one('ok'), padmin: one(403), nadmin: one(403) },
+  },
+  'POST /v1/patents': {
+    cases: (f) => [
+      { target: 'own', path: '/v1/patents', body: () => newRow(D1) },
+      {
+        target: 'foreignInst',
+        path: '/v1/patents',
+        body: () => rowOf(f.pool.foreignInst),
+        item: patentItem(f.pool.foreignInst),
+      },
+      {
+        target: 'foreignProv',
+        path: '/v1/patents',
+        body: () => rowOf(f.pool.foreignProv),
+        item: patentItem(f.pool.foreignProv),
+      },
+    ],
+    expect: {
+      inst: { own: 'ok', foreignInst: 409, foreignProv: 409 },
+      dept: { own: 'ok', foreignInst: 409, foreignProv: 409 },
+    },
+  },
+  'POST /v1/patents:batch': {
+    cases: (f) => [
+      { target: 'own', path: '/v1/patents:batch', body: () => ({ rows: [newRow(D1)] }) },
+      {
+        target: 'foreign',
+        path: '/v1/patents:batch',
+        body: () => ({ rows: [rowOf(f.pool.foreignInst), rowOf(f.pool.foreignProv)] }),
+        item: patentItem(f.pool.foreignProv),
+        unchanged: true,
+      },
+    ],
+    // A batch answers 200 and lists refused rows; the foreign patents must stay unchanged (checked).
+    expect: { inst: { own: 'ok', foreign: 'ok' }, dept: { own: 'ok', foreign: 'ok' } },
+  },
+  'PUT /v1/patents/{applicationNumber}/self-assessment': {
+    cases: patentCases((f) => f.selfAssessment, '/self-assessment', { trl: 6 }),
+    expect: { inst: p('ok', 'ok', 404, 404), dept: p('ok', 404, 404, 404) },
+  },
+  'POST /v1/patents/{applicationNumber}/review': {
+    cases: patentCases((f) => f.review, '/review', { action: 'submit' }),
+    // Submitting is for department users (403 for the institution level), each on its department's.
+    expect: { inst: p(403, 403, 404, 404), dept: p('ok', 404, 404, 404) },
+  },
+  'POST /v1/enterprises': {
+    cases: () => [
+      {
+        target: 'self',
+        path: '/v1/enterprises',
+        body: (c) => enterpriseBody(c === 'entPending' ? E2 : E1, P1),
+      },
+      {
+        target: 'otherOwnProv',
+        path: '/v1/enterprises',
+        body: () => enterpriseBody(withUsccCheck(`91210000MATRX2${fresh()}`), P1),
+      },
+      {
+        target: 'otherForeignProv',
+        path: '/v1/enterprises',
+        body: () => enterpriseBody(withUsccCheck(`91220000MATRX2${fresh()}`), P2),
+      },
+    ],
+    expect: {
+      ent: { self: 409, otherOwnProv: 403, otherForeignProv: 403 },
+      entPending: { self: 409, otherOwnProv: 403, otherForeignProv: 403 },
+      padmin: { self: 409, otherOwnProv: 'ok', otherForeignProv: 403 },
+      nadmin: { self: 409, otherOwnProv: 'ok', otherForeignProv: 'ok' },
+    },
+  },
+  'POST /v1/enterprises/{uscc}/verification': {
+    cases: () => [
+      {
+        target: 'ownProv',
+        path: `/v1/enterprises/${E4}/verification`,
+        body: { decision: 'verified' },
+        item: { pk: `ENT#${E4}`, sk: 'PROFILE' },
+      },
+      {
+        target: 'foreignProv',
+        path: `/v1/enterprises/${E5}/verification`,
+        body: { decision: 'verified' },
+        item: { pk: `ENT#${E5}`, sk: 'PROFILE' },
+      },
+    ],
+    expect: { padmin: { ownProv: 'ok', foreignProv: 404 }, nadmin: { ownProv: 409, foreignProv: 'ok' } },
+  },
+  'PUT /v1/experts/me': {
+    cases: () => [
+      {
+        target: '-',
+        path: '/v1/experts/me',
+        body: {
+          name: '赵专家',
+          title: '教授',
+          affiliationUscc: withUsccCheck('12110000MATRX9001'),
+          provinceCode: P1,
+          ipcInterests: ['B63B'],
+        },
+      },
+    ],
+    expect: { expert: one('ok') },
+  },
+  'POST /v1/patents/{applicationNumber}/matching': {
+    cases: patentCases((f) => f.pool, '/matching'),
+    expect: institutionScoped,
+  },
+  'PUT /v1/patents/{applicationNumber}/evaluations/mine': {
+    cases: patentCases((f) => f.pool, '/evaluations/mine', evaluation),
+    // A verified enterprise evaluates what it finds in the pool; a pending one and an expert
+    // without a request are refused.
+    expect: { ent: poolPublic, entPending: p(403, 403, 403, 403), expert: p(403, 403, 403, 403) },
+  },
+  'GET /v1/patents/{applicationNumber}/evaluations/mine': {
+    cases: patentCases((f) => f.pool, '/evaluations/mine'),
+    expect: { ent: poolPublic, entPending: p(404, 404, 404, 404), expert: p(404, 404, 404, 404) },
+  },
+  'POST /v1/inbox/{applicationNumber}/decline': {
+    // Nothing was pushed to these callers (their interests match no fixture): no request to decline.
+    cases: (f) =>
+      patentTargets.map((target) => ({
+        target,
+        path: `/v1/inbox/${f.pool[target]}/decline`,
+        body: { reason: '不感兴趣' },
+      })),
+    expect: { ent: p(404, 404, 404, 404), entPending: p(404, 404, 404, 404), expert: p(404, 404, 404, 404) },
+  },
+  'POST /v1/deals': {
+    cases: (f) => [
+      {
+        target: 'own',
+        path: '/v1/deals',
+        body: (c) =>
+          licenseBody(
+            [f.forDeals[c === 'padmin' || c === 'nadmin' ? c : 'inst']],
+            c === 'padmin' || c === 'nadmin' ? A : undefined,
+          ),
+      },
+      {
+        target: 'foreignInst',
+        path: '/v1/deals',
+        body: (c) => licenseBody([f.pool.foreignInst], c === 'padmin' || c === 'nadmin' ? A : undefined),
+        item: patentItem(f.pool.foreignInst),
+      },
+      {
+        target: 'foreignProv',
+        path: '/v1/deals',
+        body: (c) => licenseBody([f.pool.foreignProv], c === 'padmin' ? C : c === 'nadmin' ? A : undefined),
+        item: patentItem(f.pool.foreignProv),
+      },
+    ],
+    expect: {
+      inst: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+      dept: { own: 403, foreignInst: 403, foreignProv: 403 },
+      padmin: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+      nadmin: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+    },
+  },
+  'PUT /v1/deals/{dealId}/filing': {
+    cases: (f) => [
+      {
+        target: 'own',
+        path: `/v1/deals/${f.dealA}/filing`,
+        body: { number: 'MATRIX-A-1', date: '2026-03-15' },
+        item: { pk: `DEAL#${f.dealA}`, sk: 'DEAL' },
+      },
+      {
+        target: 'foreignProv',
+        path: `/v1/deals/${f.dealC}/filing`,
+        body: { number: 'MATRIX-C-1', date: '2026-03-15' },
+        item: { pk: `DEAL#${f.dealC}`, sk: 'DEAL' },
+      },
+    ],
+    expect: {
+      inst: { own: 'ok', foreignProv: 404 },
+      dept: { own: 403, foreignProv: 403 },
+      padmin: { own: 'ok', foreignProv: 404 },
+      nadmin: { own: 'ok', foreignProv: 'ok' },
+    },
+  },
+  'POST /v1/patents/{applicationNumber}/open-license': {
+    cases: patentCases((f) => f.licensed, '/open-license', declaration),
+    expect: { ...institutionScoped, dept: p(403, 403, 403, 403) },
+  },
+  'GET /v1/patents/{applicationNumber}/open-license': {
+    cases: patentCases((f) => f.licensed, '/open-license'),
+    expect: Object.fromEntries(
+      (['inst', 'dept', 'ent', 'entPending', 'expert', 'padmin', 'nadmin'] as const).map((c) => [
+        c,
+        poolPublic,
+      ]),
+    ),
+  },
+  'POST /v1/patents/{applicationNumber}/open-license/licenses': {
+    cases: (f) =>
+      patentTargets.map((target) => ({
+        target,
+        path: `/v1/patents/${f.licensed[target]}/open-license/licenses`,
+        body: () => ({
+          noticeDate: '2026-02-01',
+          payment: { amountFen: 500_000, paidOn: '2026-02-03', reference: `MATRIX-${fresh()}` },
+        }),
+        item: patentItem(f.licensed[target]),
+      })),
+    expect: { ent: poolPublic, entPending: p(403, 403, 403, 403) },
+  },
+  'POST /v1/patents/{applicationNumber}/open-license/withdrawal': {
+    cases: patentCases((f) => f.licensed, '/open-license/withdrawal', { reason: '矩阵测试撤回' }),
+    expect: { ...institutionScoped, dept: p(403, 403, 403, 403) },
+  },
+  'POST /v1/products': {
+    cases: (f) => [
+      {
+        target: 'held',
+        path: '/v1/products',
+        body: () => ({
+          name: '矩阵产品',
+          applicationNumbers: [f.dealPatent],
+          filingNumber: 'MATRIX-PF-1',
+          filingDate: '2026-04-01',
+        }),
+        item: patentItem(f.dealPatent),
+      },
+      {
+        target: 'notHeld',
+        path: '/v1/products',
+        body: () => ({
+          name: '矩阵产品',
+          applicationNumbers: [f.pool.foreignProv],
+          filingNumber: `MATRIX-PF-${fresh()}`,
+          filingDate: '2026-04-01',
+        }),
+        item: patentItem(f.pool.foreignProv),
+      },
+    ],
+    expect: { ent: { held: 'ok', notHeld: 403 }, entPending: { held: 403, notHeld: 403 } },
+  },
+  'POST /v1/pipeline/failures/{eventId}/retry': {
+    // No failure exists: every caller the route admits is told so (404); the others 403 / 401.
+    cases: () => [{ target: '-', path: '/v1/pipeline/failures/EVT%23none/retry' }],
+    expect: { padmin: one(404), nadmin: one(404) },
+  },
+  'PUT /v1/monitoring/spot-checks/{id}': {
+    cases: () => [
+      { target: '-', path: `/v1/monitoring/spot-checks/2026Q1~${A}~2020100000001`, body: { verdict: 'ok' } },
+    ],
+    expect: { padmin: one(404), nadmin: one(404) },
+  },
+  'PUT /v1/monitoring/spot-check-settings/{uscc}': {
+    cases: () => [
+      { target: 'own', path: `/v1/monitoring/spot-check-settings/${A}`, body: { rate: 0.05 } },
+      { target: 'foreignProv', path: `/v1/monitoring/spot-check-settings/${C}`, body: { rate: 0.5 } },
+    ],
+    expect: { padmin: { own: 'ok', foreignProv: 404 }, nadmin: { own: 'ok', foreignProv: 'ok' } },
+  },
+  'PUT /v1/admins/me/report-preferences': {
+    cases: () => [{ target: '-', path: '/v1/admins/me/report-preferences', body: { reportsOptOut: false } }],
+    expect: { padmin: one('ok'), nadmin: one('ok') },
+  },
+  'POST /v1/admin/mail:test': {
+    cases: () => [{ target: '-', path: '/v1/admin/mail:test', body: { to: 'matrix@example.com' } }],
+    expect: { nadmin: one('ok') },
+  },
+  'POST /v1/reports/{quarter}/run': {
+    // Only the role gate: the allowed call is a bad quarter (400), so no report run disturbs others.
+    cases: () => [{ target: '-', path: '/v1/reports/1999-Q5/run', body: {} }],
+    expect: { nadmin: one(400) },
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------------------------
+
+const rowsByNumber = new Map<string, Record<string, string>>();
+const inventionRows = demoInventoryRows(120, { seed: 95, serialBase: 9500 }).filter((r) => r[2] === '发明');
+let nextRow = 0;
+function newRow(department: string): Record<string, string> {
+  const cells = inventionRows[nextRow++];
+  if (!cells) throw new Error('matrix fixtures ran out of demo rows: raise the count in demoInventoryRows');
+  const row = Object.fromEntries(templateHeaders.map((h, i) => [h, cells[i]!]));
+  row.所属院系 = department;
+  row.转化意愿 = '许可';
+  rowsByNumber.set(row.申请号!, row);
+  return row;
+}
+const rowOf = (number: string) => ({ ...rowsByNumber.get(number)!, 专利名称: '篡改的名称' });
+
+const tokens = {} as Record<CallerName, string | undefined>;
+const fixtures = {} as Fixtures;
+
+async function must(response: Awaited<ReturnType<typeof api>>, status: number, what: string) {
+  if (response.status !== status) throw new Error(`fixture ${what}: ${response.status} ${response.text}`);
+  return response.json;
+}
+
+async function registerPatent(inst: string, department: string, pool: boolean): Promise<string> {
+  const row = newRow(department);
+  const created = await must(
+    await api('/v1/patents', { method: 'POST', token: inst, body: row }),
+    201,
+    'patent',
+  );
+  const number = created.applicationNumber as string;
+  if (pool) {
+    const org = JSON.parse(Buffer.from(inst.split('.')[1]!, 'base64url').toString())['custom:uscc'];
+    const departmentToken = await token('institution', { org, department });
+    await must(
+      await api(`/v1/patents/${number}/review`, {
+        method: 'POST',
+        token: departmentToken,
+        body: { action: 'submit' },
+      }),
+      200,
+      'submit',
+    );
+    await must(
+      await api(`/v1/patents/${number}/review`, { method: 'POST', token: inst, body: { action: 'approve' } }),
+      200,
+      'approve',
+    );
+  }
+  return number;
+}
+
+async function forged(): Promise<string> {
+  return new SignJWT({ 'cognito:groups': ['national-admin'], token_use: 'id' })
+    .setProtectedHeader({ alg: 'HS256', kid: 'x' })
+    .setIssuer('http://evil.example')
+    .setAudience('patents-local-client')
+    .setSubject('mallory')
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode('a-secret-that-is-long-enough-for-hs256!!'));
+}
+
+async function readItem(item: NonNullable<Case['item']>) {
+  const { Item } = await clients().documents.send(
+    new GetCommand({
+      TableName: tableName(item.table ?? 'core'),
+      Key: { pk: item.pk, sk: item.sk },
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
+}
+
+beforeAll(async () => {
+  const national = await token('national-admin');
+  const admin1 = await token('province-admin', { province: P1 });
+  for (const [uscc, provinceCode] of [
+    [A, P1],
+    [B, P1],
+    [C, P2],
+  ] as const) {
+    await must(
+      await api('/v1/institutions', {
+        method: 'POST',
+        token: national,
+        body: {
+          uscc,
+          name: `矩阵测试大学${uscc.slice(-5)}`,
+          provinceCode,
+          kind: 'university',
+          contactEmail: 'tto@example.edu.cn',
+        },
+      }),
+      201,
+      'institution',
+    );
+  }
+  for (const [uscc, provinceCode] of [
+    [E1, P1],
+    [E2, P1],
+    [E3, P2],
+    [E4, P1],
+    [E5, P2],
+  ] as const) {
+    await must(
+      await api('/v1/enterprises', {
+        method: 'POST',
+        token: await token('enterprise', { org: uscc, province: provinceCode }),
+        body: enterpriseBody(uscc, provinceCode),
+      }),
+      201,
+      'enterprise',
+    );
+  }
+  await must(
+    await api(`/v1/enterprises/${E1}/verification`, {
+      method: 'POST',
+      token: admin1,
+      body: { decision: 'verified' },
+    }),
+    200,
+    'verify E1',
+  );
+  await must(
+    await api(`/v1/enterprises/${E3}/verification`, {
+      method: 'POST',
+      token: national,
+      body: { decision: 'verified' },
+    }),
+    200,
+    'verify E3',
+  );
+
+  const instA = await token('institution', { org: A, province: P1 });
+  const instB = await token('institution', { org: B, province: P1 });
+  const instC = await token('institution', { org: C, province: P2 });
+  fixtures.pool = {
+    own: await registerPatent(instA, D1, true),
+    otherDept: await registerPatent(instA, D2, true),
+    foreignInst: await registerPatent(instB, D1, true),
+    foreignProv: await registerPatent(instC, D1, true),
+  };
+  fixtures.selfAssessment = {
+    own: await registerPatent(instA, D1, false),
+    otherDept: await registerPatent(instA, D2, false),
+    foreignInst: await registerPatent(instB, D1, false),
+    foreignProv: await registerPatent(instC, D1, false),
+  };
+  fixtures.review = {
+    own: await registerPatent(instA, D1, false),
+    otherDept: await registerPatent(instA, D2, false),
+    foreignInst: fixtures.selfAssessment.foreignInst,
+    foreignProv: fixtures.selfAssessment.foreignProv,
+  };
+  fixtures.forDeals = {
+    inst: await registerPatent(instA, D1, true),
+    padmin: await registerPatent(instA, D1, true),
+    nadmin: await registerPatent(instA, D2, true),
+  };
+  fixtures.dealPatent = await registerPatent(instA, D1, true);
+  const dealCPatent = await registerPatent(instC, D1, true);
+  fixtures.dealA = (
+    await must(
+      await api('/v1/deals', { method: 'POST', token: instA, body: licenseBody([fixtures.dealPatent]) }),
+      201,
+      'deal A',
+    )
+  ).dealId;
+  fixtures.dealC = (
+    await must(
+      await api('/v1/deals', { method: 'POST', token: national, body: licenseBody([dealCPatent], C, E3) }),
+      201,
+      'deal C',
+    )
+  ).dealId;
+  const licensed = async (inst: string, department: string, uscc: string, enterprise: string) => {
+    const number = await registerPatent(inst, department, true);
+    const body = licenseBody([number], uscc, enterprise);
+    await must(await api('/v1/deals', { method: 'POST', token: national, body }), 201, 'licensed');
+    return number;
+  };
+  fixtures.licensed = {
+    own: await licensed(instA, D1, A, E1),
+    otherDept: await licensed(instA, D2, A, E1),
+    foreignInst: await licensed(instB, D1, B, E1),
+    foreignProv: await licensed(instC, D1, C, E3),
+  };
+  const upload = { fileName: 'inventory.csv', sizeBytes: 100 };
+  fixtures.jobA = (
+    await must(await api('/v1/uploads', { method: 'POST', token: instA, body: upload }), 201, 'upload A')
+  ).jobId;
+  fixtures.jobC = (
+    await must(await api('/v1/uploads', { method: 'POST', token: instC, body: upload }), 201, 'upload C')
+  ).jobId;
+
+  const expired = await token('national-admin', { expiresIn: '1s' });
+  Object.assign(tokens, {
+    none: undefined,
+    expired,
+    forged: await forged(),
+    inst: instA,
+    dept: await token('institution', { org: A, province: P1, department: D1 }),
+    ent: await token('enterprise', { org: E1, province: P1 }),
+    entPending: await token('enterprise', { org: E2, province: P1 }),
+    expert: await token('expert', { sub: 'matrix-expert' }),
+    padmin: admin1,
+    nadmin: national,
+  });
+  // The expired token must be past its expiry before the first cell.
+  await new Promise((r) => setTimeout(r, 1100));
+}, 180_000);
+
+// ---------------------------------------------------------------------------------------------
+// The matrix
+// ---------------------------------------------------------------------------------------------
+
+/** Runs at most `n` of the functions given at once. */
+function limiter(n: number) {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((r) => queue.push(r));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
+
+interface Cell {
+  route: string;
+  caller: CallerName;
+  target: string;
+  expected: Expected;
+  status: number;
+  text: string;
+  hidden: string[];
+}
+
+function expectedFor(
+  route: (typeof routes)[number],
+  entry: Entry,
+  caller: CallerName,
+  target: string,
+): Expected {
+  const role = callerRole[caller];
+  if (route.roles === 'public') return 'ok';
+  if (!role) return 401;
+  if (!(route.roles as readonly string[]).includes(role)) return 403;
+  const outcome = entry.expect[caller as AllowedCaller]?.[target];
+  if (outcome === undefined) {
+    throw new Error(
+      `${route.method} ${route.path}: no matrix expectation for caller ${caller} on target ${target}: add it to the matrix table in test/integration/authorization-matrix.test.ts`,
+    );
+  }
+  return outcome;
+}
+
+function matches(cell: Cell, write: boolean): boolean {
+  const { expected, status } = cell;
+  if (Array.isArray(expected)) return expected.some((e) => matches({ ...cell, expected: e }, write));
+  if (expected === 'ok') return (status >= 200 && status < 300) || (write && status === 409);
+  if (expected === 'scoped')
+    return status >= 200 && status < 300 && !cell.hidden.some((marker) => cell.text.includes(marker));
+  return status === expected;
+}
+
+describe('authorization matrix: every route x every caller x every tenant relation', () => {
+  it('has an entry for every route of the route table, and none for a route that does not exist', () => {
+    const declared = routes.map((r) => `${r.method} ${r.path}`);
+    expect(
+      declared.filter((k) => !(k in matrix)),
+      'routes without matrix expectations',
+    ).toEqual([]);
+    expect(
+      Object.keys(matrix).filter((k) => !declared.includes(k)),
+      'matrix entries of no route',
+    ).toEqual([]);
+  });
+
+  it('gives each cell its status, and refused writes change nothing', async () => {
+    const cells: Cell[] = [];
+    const unchangedFailures: string[] = [];
+    const pending: Promise<void>[] = [];
+    const limit = limiter(6);
+    for (const [key, entry] of Object.entries(matrix)) {
+      const route = routes.find((r) => `${r.method} ${r.path}` === key);
+      if (!route) continue; // reported by the test above
+      const write = route.method !== 'GET';
+      const run = async (c: Case, caller: CallerName) => {
+        const expected = expectedFor(route, entry, caller, c.target);
+        const body =
+          typeof c.body === 'function'
+            ? (c.body as (x: AllowedCaller) => unknown)(caller as AllowedCaller)
+            : c.body;
+        const guarded = write && c.item !== undefined && (expected !== 'ok' || c.unchanged === true);
+        const before = guarded ? await readItem(c.item!) : undefined;
+        const response = await api(c.path, {
+          method: route.method,
+          token: tokens[caller],
+          body: write ? (body ?? {}) : undefined,
+        });
+        cells.push({
+          route: key,
+          caller,
+          target: c.target,
+          expected,
+          status: response.status,
+          text: response.text,
+          hidden: c.hidden ?? [],
+        });
+        if (
+          response.status >= 400 &&
+          response.status < 500 &&
+          !errorBodySchema.safeParse(response.json).success
+        ) {
+          unchangedFailures.push(
+            `${key} ${caller} ${c.target}: ${response.status} without the error body shape: ${response.text.slice(0, 200)}`,
+          );
+        }
+        if (guarded) {
+          const after = await readItem(c.item!);
+          if (JSON.stringify(after) !== JSON.stringify(before)) {
+            unchangedFailures.push(`${key} ${caller} ${c.target}: a refused write changed ${c.item?.pk}`);
+          }
+        }
+      };
+      const cases = entry.cases(fixtures);
+      if (write) {
+        await Promise.all(pending.splice(0)); // reads before this write have finished
+        for (const c of cases) for (const caller of callers) await run(c, caller);
+      } else {
+        // Reads change nothing: run them a few at a time, up to the next write.
+        for (const c of cases) for (const caller of callers) pending.push(limit(() => run(c, caller)));
+      }
+    }
+    await Promise.all(pending);
+    const wrong = cells.filter((c) => !matches(c, c.route.split(' ')[0] !== 'GET'));
+    const leaks = wrong.filter((c) => c.status >= 200 && c.status < 300);
+    // Allowed writes answered 409 (an earlier allowed cell moved the item on): listed, so that a
+    // write that never succeeds shows up here.
+    const conflicts = cells.filter((c) => c.expected === 'ok' && c.status === 409);
+    console.info(
+      `allowed writes answered 409: ${conflicts.map((c) => `${c.route} as ${c.caller} on ${c.target}`).join('; ') || 'none'}`,
+    );
+    for (const c of wrong)
+      console.info(
+        `WRONG ${c.route} as ${c.caller} on ${c.target}: expected ${c.expected}, got ${c.status} ${c.text.slice(0, 200)}`,
+      );
+    console.info(
+      `authorization matrix: ${cells.length} requests, ${wrong.length} wrong cells, ${leaks.length} leaks`,
+    );
+    expect(
+      wrong.map(
+        (c) =>
+          `${c.route} as ${c.caller} on ${c.target}: expected ${c.expected}, got ${c.status} ${c.text.slice(0, 300)}`,
+      ),
+    ).toEqual([]);
+    expect(unchangedFailures).toEqual([]);
+  }, 600_000);
+});
