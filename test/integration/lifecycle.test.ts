@@ -64,7 +64,9 @@ async function runToExit(env: Record<string, string>, args: string[] = ['--no-de
   return { code, output: output.trim() };
 }
 
-describe('npm start lifecycle', () => {
+// Each test starts `npm start` (a JVM, DynamoDB Local, s3rver) once or twice and stops it: a bound on
+// hangs, not a speed check (start-up is measured by `npm run bench -- startup`).
+describe('npm start lifecycle', { timeout: 180_000 }, () => {
   it('stops every child process on Ctrl-C and keeps the data for the next start', async () => {
     const dataDir = tempDir();
     // The first start loads no demo: its load (some twenty functions, each a cold execution environment
