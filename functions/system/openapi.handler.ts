@@ -9,8 +9,12 @@ import { httpRoute } from '../shared/http.ts';
  */
 export const handler = httpRoute(openapiRoute, async ({ headers }) => ({
   status: 200,
-  body: headers.host
-    ? { ...document, servers: [{ url: `${headers['x-forwarded-proto'] ?? 'https'}://${headers.host}` }] }
-    : document,
+  // A document, not an answer shaped by a response schema: sent as text (application/json).
+  text: JSON.stringify(
+    headers.host
+      ? { ...document, servers: [{ url: `${headers['x-forwarded-proto'] ?? 'https'}://${headers.host}` }] }
+      : document,
+  ),
+  contentType: 'application/json',
   headers: { 'cache-control': 'public, max-age=300' },
 }));

@@ -338,7 +338,12 @@ describe('the patent pipeline', () => {
         ExpressionAttributeValues: { ':broken': 5 },
       }),
     );
-    expect((await approve(number)).status).toBe(200);
+    // The approval is committed; its answer, the patent parsed by its response schema, cannot be
+    // rendered from the corrupt item: a 500 with a request id, never the corrupt data.
+    const approved = await approve(number);
+    expect(approved.status, approved.text).toBe(500);
+    expect(approved.json.error.code).toBe('INTERNAL');
+    expect(await patentItem(number)).toMatchObject({ reviewStatus: 'approved' });
     const name = await inventoriedName(number);
     const execution = await finishedExecution(name, 40_000);
     expect(execution.status).toBe('FAILED');
