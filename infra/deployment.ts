@@ -21,6 +21,7 @@
  * | `promotionWindowDays` | whole number >= 1 | days a tiered patent stays promoted |
  * | `serviceProviders` | JSON array (string or cdk.json array) | the agreed service providers (functions/promotion/service-providers.ts) |
  * | `matchMaxEnterprises`, `matchMaxExperts`, `pushCapPerDay`, `evaluationWindowDays`, `evaluationQuorum`, `evaluationQuorumEnterprises` | whole numbers | matching, push and evaluation (docs/market.md) |
+ * | `sdkTracing` | `false` (default) or `true` | X-Ray subsegments for every AWS SDK call and handler (Powertools Tracer): ~30-50 ms more per cold start (docs/bundles.md); invocations are traced by Lambda either way |
  * | `inboxWriterArns` | optional, comma-separated IAM role / user ARNs | integrations that may drop files under the `inbox` prefixes of the drop bucket besides `POST /v1/uploads` (everyone else is denied by the bucket policy) |
  *
  * Cognito user pools and SES do not exist in AWS China: a stack pinned to a China region refuses
@@ -58,6 +59,8 @@ export interface Deployment {
   alarmEmail?: string;
   /** Programme settings handed to the functions that read them (functionEnvironment). */
   settings: Partial<Record<SettingName, string>>;
+  /** Load the Powertools Tracer in every function: SDK call subsegments, at a cold-start cost. */
+  sdkTracing: boolean;
   /** Principals (role / user ARNs) allowed to drop files under the inbox prefixes directly, besides the upload function. */
   inboxWriterArns: string[];
 }
@@ -223,6 +226,7 @@ export function deploymentFromContext(node: Node): Deployment {
     mailFrom,
     ...(value('alarmEmail') ? { alarmEmail: value('alarmEmail') } : {}),
     settings: settingsFromContext(node),
+    sdkTracing: flag('sdkTracing'),
     inboxWriterArns,
   };
 }

@@ -17,7 +17,7 @@ import { loadCursorSigningKey } from './cursor.ts';
 import { errorResponse } from './error-response.ts';
 import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from './errors.ts';
 import { httpApiEventSchema, jsonBody } from './http-event.ts';
-import { logger } from './powertools.ts';
+import { logger, tracerMiddleware } from './powertools.ts';
 import { parseResponseBody, responseSchemaMode } from './response.ts';
 
 type Part<R, P extends 'body' | 'query' | 'params'> = R extends { request: { [K in P]: infer S } }
@@ -112,6 +112,7 @@ export function httpRoute<const R extends RouteDeclaration>(
   const schema = requestSchema(route);
   const signsCursors = takesCursor(route);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(tracerMiddleware ? [tracerMiddleware] : [])
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
       onError: async (request) => {

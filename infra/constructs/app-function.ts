@@ -96,6 +96,9 @@ export class AppFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         charset: Charset.UTF8,
+        // The tracing switch is fixed per deployment: baked in, esbuild drops the Powertools Tracer and
+        // the X-Ray SDK from every bundle of a deployment without SDK tracing (functions/shared/powertools.ts).
+        define: { 'process.env.POWERTOOLS_TRACE_ENABLED': JSON.stringify(String(props.names.sdkTracing)) },
         ...nativeBundling(declaration),
       },
       // Every variable, the resources' names included, from the one function the local cloud uses too.

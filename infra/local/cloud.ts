@@ -278,6 +278,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       cursorSigning: { key: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url') },
       // Programme settings: from the environment of `npm start` (e.g. TIERING_RULES='{...}' npm start).
       settings: localSettings(),
+      // No X-Ray daemon locally.
+      sdkTracing: false,
     };
     const runtime = new LambdaRuntime({
       root,
@@ -303,7 +305,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         AWS_ENDPOINT_URL_SESV2: controlUrl,
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: controlUrl,
         S3_FORCE_PATH_STYLE: 'true',
-        POWERTOOLS_TRACE_ENABLED: 'false',
         POWERTOOLS_METRICS_DISABLED: 'true',
         POWERTOOLS_DEV: 'false',
         // An answer with keys its route's response schema does not declare is a 500 locally (a bug

@@ -43,6 +43,8 @@ export interface DeploymentNames {
   directory: { userPoolId: string } | { registered: true } | { devUsers: string };
   /** The HMAC key of list cursors (functions/shared/cursor.ts): AWS: its secret; locally: the key itself. */
   cursorSigning: { secretArn: string } | { key: string };
+  /** Powertools Tracer on (SDK call subsegments; `sdkTracing` in infra/deployment.ts). */
+  sdkTracing: boolean;
   /** The programme settings given to this deployment (unset ones keep the functions' defaults). */
   settings: Partial<Record<SettingName, string>>;
 }
@@ -63,6 +65,7 @@ export function functionEnvironment(
     POWERTOOLS_SERVICE_NAME: 'patents',
     POWERTOOLS_METRICS_NAMESPACE: 'Patents',
     POWERTOOLS_LOG_LEVEL: names.logLevel,
+    POWERTOOLS_TRACE_ENABLED: String(names.sdkTracing),
     NODE_OPTIONS: '--enable-source-maps',
     ...identityEnvironment(names.identity),
   };

@@ -130,6 +130,7 @@ export class AreaStack extends NestedStack {
               : { registered: true },
           cursorSigning: { secretArn: cursorSigningSecretArn },
           settings: props.deployment.settings,
+          sdkTracing: props.deployment.sdkTracing,
         },
         traits: functionTraits(name),
         ...(namedRoleFunctions.has(name) ? { roleName: functionRoleName(props.stage, name) } : {}),

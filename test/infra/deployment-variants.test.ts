@@ -120,6 +120,35 @@ describe('the AWS China variant', () => {
   });
 });
 
+describe('SDK tracing (the Powertools Tracer) is a deployment choice', () => {
+  const tracingOf = (context: Record<string, unknown>) =>
+    new Set(
+      synth(context).files.flatMap((f) =>
+        Object.values(
+          (
+            JSON.parse(readFileSync(f, 'utf8')) as {
+              Resources?: Record<
+                string,
+                { Type: string; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }
+              >;
+            }
+          ).Resources ?? {},
+        )
+          .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Environment?.Variables?.STAGE)
+          .map((r) => r.Properties!.Environment!.Variables!.POWERTOOLS_TRACE_ENABLED),
+      ),
+    );
+
+  it('off by default, on for every function with -c sdkTracing=true', () => {
+    expect(tracingOf(global)).toEqual(new Set(['false']));
+    expect(tracingOf({ ...global, sdkTracing: 'true' })).toEqual(new Set(['true']));
+  });
+
+  it('refuses anything but true or false', () => {
+    expect(() => buildApp({ ...global, sdkTracing: 'yes' })).toThrow(/"sdkTracing" must be true or false/);
+  });
+});
+
 describe('the deployment choices refuse what cannot work, with the key to change', () => {
   it('Cognito or SES in AWS China', () => {
     expect(() =>

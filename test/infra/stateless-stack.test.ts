@@ -154,6 +154,8 @@ describe('StatelessStack', () => {
             POWERTOOLS_SERVICE_NAME: 'patents',
             POWERTOOLS_METRICS_NAMESPACE: 'Patents',
             POWERTOOLS_LOG_LEVEL: 'INFO',
+            // The Powertools Tracer is a deployment choice (sdkTracing), off by default.
+            POWERTOOLS_TRACE_ENABLED: 'false',
             NODE_OPTIONS: '--enable-source-maps',
           }),
         },
@@ -174,6 +176,7 @@ describe('StatelessStack', () => {
         'POWERTOOLS_SERVICE_NAME',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_LOG_LEVEL',
+        'POWERTOOLS_TRACE_ENABLED',
         'NODE_OPTIONS',
         'IDENTITY_PROVIDER',
         ...Object.keys(declaration.tables ?? {}).map((t) => envNames.table(t as TableName)),

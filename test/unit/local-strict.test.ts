@@ -37,6 +37,7 @@ const names: DeploymentNames = {
   directory: { devUsers: '[]' },
   cursorSigning: { key: 'k'.repeat(43) },
   settings: {},
+  sdkTracing: false,
 };
 const logical = (physical: string) => physical.replace(/^patents-local-/, '') as never;
 

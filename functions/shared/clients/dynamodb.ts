@@ -5,9 +5,9 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tracer } from '../powertools.ts';
+import { traced } from '../powertools.ts';
 
-export const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
+export const dynamodb = traced(new DynamoDBClient({}));
 export const documents = DynamoDBDocumentClient.from(dynamodb, {
   marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
 });

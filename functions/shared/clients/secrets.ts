@@ -1,5 +1,5 @@
 /** The Secrets Manager client, created once per container (see ./dynamodb.ts). */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { tracer } from '../powertools.ts';
+import { traced } from '../powertools.ts';
 
-export const secrets = tracer.captureAWSv3Client(new SecretsManagerClient({}));
+export const secrets = traced(new SecretsManagerClient({}));

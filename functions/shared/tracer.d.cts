@@ -1,0 +1,2 @@
+export { Tracer } from '@aws-lambda-powertools/tracer';
+export { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
