@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetAccountCommand, type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import nodemailer from 'nodemailer';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MailMessage } from '../../schemas/mail.ts';
 
 export interface Mailer {

@@ -1,14 +1,8 @@
 import { getInventoryTemplateRoute } from '../../schemas/routes/intake.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { type HttpResponse, httpRoute } from '../shared/http.ts';
-import {
-  enterprisesDocument,
-  evaluationDocument,
-  inventoryDocument,
-  renderTemplateCsv,
-  renderTemplateXlsx,
-  type TemplateDocument,
-} from './inventory-template.ts';
+import { renderedWorkbooks } from './rendered-workbooks.generated.ts';
+import { renderTemplateCsv, type TemplateDocument, templateDocuments } from './template-documents.ts';
 
 /** RFC 8187 value: percent-encodes everything but attr-chars (encodeURIComponent leaves ! ' ( ) * alone). */
 const encodeRfc8187 = (name: string) =>
@@ -19,32 +13,22 @@ const attachment = (name: string, asciiName: string) =>
   `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeRfc8187(name)}`;
 
 interface TemplateFile {
-  render: () => Promise<HttpResponse>;
+  render: () => HttpResponse;
 }
-
-/** Rendered once per container: the template only changes with a deployment. */
-const once = <T>(make: () => Promise<T>) => {
-  let cached: Promise<T> | undefined;
-  return () => {
-    cached ??= make().catch((error: unknown) => {
-      cached = undefined;
-      throw error;
-    });
-    return cached;
-  };
-};
 
 const caching = { 'cache-control': 'private, max-age=3600' };
 
-/** The XLSX and CSV files of one template, rendered once per container. */
-function templateFiles(name: string, document: TemplateDocument): Record<string, TemplateFile> {
-  const xlsx = once(async () => (await renderTemplateXlsx(document)).toString('base64'));
-  const csv = once(async () => renderTemplateCsv(document.columns));
+/** The XLSX (rendered at build time) and CSV files of one template. */
+function templateFiles(
+  name: keyof typeof templateDocuments,
+  document: TemplateDocument,
+): Record<string, TemplateFile> {
+  const csv = renderTemplateCsv(document.columns);
   return {
     [`${name}.xlsx`]: {
-      render: async () => ({
+      render: () => ({
         status: 200,
-        binaryBase64: await xlsx(),
+        binaryBase64: renderedWorkbooks[name],
         contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         headers: {
           'content-disposition': attachment(
@@ -56,9 +40,9 @@ function templateFiles(name: string, document: TemplateDocument): Record<string,
       }),
     },
     [`${name}.csv`]: {
-      render: async () => ({
+      render: () => ({
         status: 200,
-        text: await csv(),
+        text: csv,
         contentType: 'text/csv; charset=utf-8',
         headers: {
           'content-disposition': attachment(`${document.fileName.zh}.csv`, `${document.fileName.ascii}.csv`),
@@ -69,11 +53,12 @@ function templateFiles(name: string, document: TemplateDocument): Record<string,
   };
 }
 
-const files: Readonly<Record<string, TemplateFile>> = {
-  ...templateFiles('inventory', inventoryDocument),
-  ...templateFiles('enterprises', enterprisesDocument),
-  ...templateFiles('evaluation', evaluationDocument),
-};
+const files: Readonly<Record<string, TemplateFile>> = Object.assign(
+  {},
+  ...Object.entries(templateDocuments).map(([name, document]) =>
+    templateFiles(name as keyof typeof templateDocuments, document),
+  ),
+);
 
 export const handler = httpRoute(getInventoryTemplateRoute, async ({ params }) => {
   const name: string = params.file;

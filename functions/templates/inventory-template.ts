@@ -1,105 +1,15 @@
 /**
- * The downloadable templates as XLSX and CSV: the standard inventory template (专利盘点模板), the
- * enterprise registration template and the evaluation feedback template. Pure: no AWS, no clock beyond
- * exceljs' own workbook timestamps. Everything is derived from the declared columns
+ * The downloadable templates as XLSX workbooks (documents and CSV: ./template-documents.ts). Pure: no
+ * AWS, no clock beyond exceljs' own workbook timestamps. Run at build time (`npm run codes` writes
+ * ./rendered-workbooks.generated.ts), not in a Lambda. Everything is derived from the declared columns
  * (schemas/inventory/template.ts, schemas/market-templates/): headers, order, required marks, examples,
  * help, dropdown lists, number ranges, text formats and the instructions sheet. Add a column there and
  * it appears here.
  */
 import ExcelJS from 'exceljs';
 import { type ColumnType, inventoryColumns, type TemplateColumn } from '../../schemas/inventory/template.ts';
-import { enterpriseColumns } from '../../schemas/market-templates/enterprise.ts';
-import { evaluationColumns } from '../../schemas/market-templates/evaluation.ts';
+import { inventoryDocument, type TemplateDocument } from './template-documents.ts';
 
-export const templateSheetName = '盘点模板';
-
-/** One downloadable template: its columns and the words around them. */
-export interface TemplateDocument {
-  columns: readonly TemplateColumn[];
-  /** The data sheet (the first sheet: uploads read it). */
-  sheetName: string;
-  /** Workbook title and the instructions sheet's heading. */
-  title: string;
-  instructionsTitle: string;
-  /** Instructions, each in Chinese and English. */
-  notes: ReadonlyArray<readonly [zh: string, en: string]>;
-  /** Download names: Chinese (filename*) and ASCII. */
-  fileName: { zh: string; ascii: string };
-}
-
-const sharedNotes = (sheetName: string, what: { zh: string; en: string }) =>
-  [
-    [
-      `在「${sheetName}」工作表第 2 行起每行填写一${what.zh}。第 2 行为示例，上传前请删除或改为真实数据。`,
-      `Fill in one ${what.en} per row on sheet "${sheetName}" from row 2. Row 2 is an example: delete or overwrite it before uploading.`,
-    ],
-    [
-      '请勿修改第 1 行表头；红色表头为必填列，鼠标悬停在表头上可查看说明。表头也可使用英文列名。',
-      'Keep the headers in row 1; red headers are required. Hover over a header for help. The English aliases below are accepted as headers too.',
-    ],
-  ] as const;
-
-export const inventoryDocument: TemplateDocument = {
-  columns: inventoryColumns,
-  sheetName: templateSheetName,
-  title: '专利盘点模板 Patent inventory template',
-  instructionsTitle: '专利盘点模板填写说明 / How to fill in the patent inventory template',
-  notes: [
-    ...sharedNotes(templateSheetName, { zh: '件专利', en: 'patent' }),
-    [
-      '申请号、日期和分类号等列已设为文本格式，避免 Excel 把申请号变成科学计数法或改写日期，请勿更改这些列的格式。',
-      'Application number, date and code columns are formatted as text so that Excel does not turn application numbers into scientific notation or rewrite dates: keep that format.',
-    ],
-    [
-      '多个值（发明人、转化意愿、分类号等）用“；”分隔。可上传 XLSX 文件，或 UTF-8/GBK 编码的 CSV 文件。',
-      'Separate several values (inventors, conversion intents, classifications…) with ；. Upload the XLSX file, or a CSV file in UTF-8 or GBK.',
-    ],
-  ],
-  fileName: { zh: '专利盘点模板', ascii: 'patent-inventory-template' },
-};
-
-const enterpriseSheet = '企业登记';
-export const enterprisesDocument: TemplateDocument = {
-  columns: enterpriseColumns,
-  sheetName: enterpriseSheet,
-  title: '企业批量登记模板 Enterprise registration template',
-  instructionsTitle: '企业批量登记模板填写说明 / How to fill in the enterprise registration template',
-  notes: [
-    ...sharedNotes(enterpriseSheet, { zh: '家企业', en: 'enterprise' }),
-    [
-      '由省级管理员上传（POST /v1/uploads，kind=enterprises）：所列企业须在本省，导入即视为审核通过，并按行业、战新分类和 IPC 接收专利推送。其他省份的行不会导入，并在错误报告中列出。',
-      'Uploaded by a province administrator (POST /v1/uploads, kind=enterprises): the enterprises must be of your province; they are verified on import and receive patent pushes by industry, strategic industry and IPC. Rows of another province are not imported and are listed in the error report.',
-    ],
-    [
-      '行业、战新分类和 IPC 至少填一项；多个值用“；”分隔。可上传 XLSX 文件，或 UTF-8/GBK 编码的 CSV 文件。',
-      'Give at least one industry, strategic industry or IPC prefix; separate several values with ；. Upload the XLSX file, or a CSV file in UTF-8 or GBK.',
-    ],
-  ],
-  fileName: { zh: '企业批量登记模板', ascii: 'enterprise-registration-template' },
-};
-
-const evaluationSheet = '评价反馈';
-export const evaluationDocument: TemplateDocument = {
-  columns: evaluationColumns,
-  sheetName: evaluationSheet,
-  title: '专利评价反馈模板 Evaluation feedback template',
-  instructionsTitle: '专利评价反馈模板填写说明 / How to fill in the evaluation feedback template',
-  notes: [
-    ...sharedNotes(evaluationSheet, {
-      zh: '条评价（一个评价方对一件专利）',
-      en: 'evaluation (one evaluator, one patent)',
-    }),
-    [
-      '由省级管理员上传（POST /v1/uploads，kind=evaluations），反馈线下收集的评价：专利须在本省转化池中，评价方须为已审核企业或收到推送的专家，且不能评价本单位的专利；评价窗口关闭后不再接受。同一评价方对同一专利再次上传即更新（保留版本）。',
-      "Uploaded by a province administrator (POST /v1/uploads, kind=evaluations) to feed back evaluations collected offline: the patent must be in your province's conversion pool, the evaluator a verified enterprise or an expert the patent was pushed to, never of the patent's own organization; nothing is accepted after the window closes. Uploading the same evaluator and patent again updates the evaluation (versioned).",
-    ],
-    [
-      '申请号和评价方标识已设为文本格式；多个值用“；”分隔。可上传 XLSX 文件，或 UTF-8/GBK 编码的 CSV 文件。',
-      'Application number and evaluator id are formatted as text; separate several values with ；. Upload the XLSX file, or a CSV file in UTF-8 or GBK.',
-    ],
-  ],
-  fileName: { zh: '专利评价反馈模板', ascii: 'evaluation-feedback-template' },
-};
 export const instructionsSheetName = '填写说明 Instructions';
 /** Hidden sheet holding dropdown values too long (or too comma-laden) for an inline list. */
 export const listsSheetName = '可选值 Lists';
@@ -460,25 +370,4 @@ export async function renderInventoryTemplateXlsx(
   columns: readonly TemplateColumn[] = inventoryColumns,
 ): Promise<Buffer> {
   return renderTemplateXlsx({ ...inventoryDocument, columns });
-}
-
-// ------------------------------------------------------------------------------------------- CSV
-
-/** RFC 4180: quote a field holding a comma, quote, CR or LF, doubling the quotes. */
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/**
- * The standard inventory template as CSV: UTF-8 with BOM (so that Excel reads the Chinese), the header
- * row and the example row, CRLF line ends. `columns` is for tests; callers use the default.
- */
-export function renderInventoryTemplateCsv(columns: readonly TemplateColumn[] = inventoryColumns): string {
-  return renderTemplateCsv(columns);
-}
-
-/** Any template as CSV (UTF-8 with BOM, header and example rows, CRLF). */
-export function renderTemplateCsv(columns: readonly TemplateColumn[]): string {
-  const lines = [columns.map((column) => column.zh), columns.map((column) => column.example)];
-  return `\uFEFF${lines.map((line) => `${line.map(csvField).join(',')}\r\n`).join('')}`;
 }

@@ -5,7 +5,7 @@
  * test/unit/openapi.test.ts fails when the committed file is stale.
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { roleLabels } from '../roles.ts';
 import { routes } from './index.ts';
 import type { RouteDeclaration } from './route.ts';

@@ -3,7 +3,7 @@
  * deployment (API Gateway route, authorizer, OpenAPI) read. Dependency-light on purpose: a Lambda
  * bundle that imports its own route carries this file and its route's schemas, nothing else.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { errorBodySchema } from '../errors.ts';
 import type { Role } from '../roles.ts';
 

@@ -4,17 +4,19 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readTableRows, type TableRow } from '../../functions/intake/read-table.ts';
 import {
-  enterprisesDocument,
-  evaluationDocument,
   instructionsSheetName,
   listsSheetName,
-  renderInventoryTemplateCsv,
   renderInventoryTemplateXlsx,
-  renderTemplateCsv,
   renderTemplateXlsx,
   requiredHeaderFill,
-  templateSheetName,
 } from '../../functions/templates/inventory-template.ts';
+import {
+  enterprisesDocument,
+  evaluationDocument,
+  renderInventoryTemplateCsv,
+  renderTemplateCsv,
+  templateSheetName,
+} from '../../functions/templates/template-documents.ts';
 import { validateInventoryRow } from '../../schemas/inventory/patent-row.ts';
 import {
   columnByHeader,
