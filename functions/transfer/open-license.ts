@@ -35,6 +35,24 @@ import {
 
 type WithHash = TransferPatent & { openLicenseHash?: string };
 
+/** The form of `declaredBy` since it names the declarer: `<organization>（<role>）`. */
+const organizationAndRole = /（[^（）]+）$/;
+
+/**
+ * An open license as anyone may read it. Declarations recorded before `declaredBy` named the
+ * organization and role kept the declarer's Cognito sub there, and stored data still has some: such a
+ * `declaredBy` is shown as the patentee with an unknown role, never the sub (the sub stays in the audit
+ * entry of the declaration). Every read of a declaration goes through here, and a withdrawal stores
+ * the mapped value, so the old form leaves the data as licenses are withdrawn.
+ */
+export function publicOpenLicense(openLicense: OpenLicense): OpenLicense {
+  if (organizationAndRole.test(openLicense.declaredBy)) return openLicense;
+  return {
+    ...openLicense,
+    declaredBy: `${openLicense.patenteeName ?? openLicense.patenteeUscc}（角色未知 / unknown role）`,
+  };
+}
+
 /** The patent of the patentee institution (institution users) or of the admin's province; 404 otherwise. */
 async function patenteePatent(deps: TransferDeps, caller: Caller, input: string): Promise<WithHash> {
   const n = normalizeApplicationNumber(input);
@@ -63,7 +81,8 @@ export async function declareOpenLicense(
   const n = patent.applicationNumber;
   const requestHash = hashOf(input);
   if (patent.openLicense?.status === 'active') {
-    if (patent.openLicenseHash === requestHash) return { changed: false, openLicense: patent.openLicense };
+    if (patent.openLicenseHash === requestHash)
+      return { changed: false, openLicense: publicOpenLicense(patent.openLicense) };
     throw new ConflictError(
       `Patent ${n} is already under an open license (until ${patent.openLicense.endDate}): withdraw it first (POST /v1/patents/${n}/open-license/withdrawal) to declare other terms.`,
       { openLicense: patent.openLicense },
@@ -146,7 +165,7 @@ export async function withdrawOpenLicense(
   requireInstitutionLevel(caller, 'withdraw open licenses');
   const patent = await patenteePatent(deps, caller, applicationNumber);
   const n = patent.applicationNumber;
-  const current = patent.openLicense;
+  const current = patent.openLicense && publicOpenLicense(patent.openLicense);
   if (!current) {
     throw new ConflictError(`Patent ${n} has no open license to withdraw.`);
   }
@@ -322,7 +341,7 @@ export async function listOpenLicenses(
   );
   return {
     // A term that ended is not offered any more (the entry stays until withdrawn or swept).
-    items: page.items.filter((entry) => entry.endDate >= today),
+    items: page.items.filter((entry) => entry.endDate >= today).map(publicOpenLicense),
     ...(page.lastKey ? { nextCursor: encodeCursor(name, page.lastKey) } : {}),
   };
 }
@@ -332,7 +351,7 @@ export async function getOpenLicense(deps: TransferDeps, applicationNumber: stri
   const n = normalizeApplicationNumber(applicationNumber);
   const open = (await deps.store.patents([n])).get(n)?.openLicense;
   if (!open) throw new NotFoundError(`Patent ${n} has no open license declaration.`);
-  return open;
+  return publicOpenLicense(open);
 }
 
 export { isAdmin };
