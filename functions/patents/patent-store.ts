@@ -172,9 +172,10 @@ export function dynamoPatentWriter(
   /**
    * Creates new patents, `createsPerTransaction` to a transaction: each patent only if no item has its
    * key (`attribute_not_exists(pk)`), with its `patent.registered` audit entry, so that no patent exists
-   * without the entry that says who created it. Answers the patents created and those to classify
-   * again: when another upload wrote one of the numbers in the meantime its condition fails and the
-   * whole transaction is cancelled (nothing of it written); the caller reads them again.
+   * without the entry that says who created it. When another upload wrote some of the numbers in the
+   * meantime, their conditions fail and the transaction is cancelled (nothing of it written): those
+   * rows are answered to be read and classified again, the others are sent again at once without them
+   * (each round removes at least one row, so this ends).
    */
   async function createAll(
     patents: PatentToWrite[],
@@ -189,33 +190,42 @@ export function dynamoPatentWriter(
     const created: PatentToWrite[] = [];
     const again: PatentToWrite[] = [];
     await forEachLimited(chunks, createConcurrency, async (chunk) => {
-      const items = chunk.flatMap((patent): TransactItem[] => {
-        const item = newItem(patent, owner, actor, jobId, at);
-        return [
-          { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-          {
-            Put: {
-              TableName: tableName,
-              Item: auditItem({
-                kind: 'created',
-                pk: item.pk,
-                action: 'patent.registered',
-                caller: actor,
-                at,
-                after: item,
-                version: 1,
-                ...(jobId ? { context: { jobId } } : {}),
-              }),
+      let pending = chunk;
+      while (pending.length) {
+        const items = pending.flatMap((patent): TransactItem[] => {
+          const item = newItem(patent, owner, actor, jobId, at);
+          return [
+            { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: tableName,
+                Item: auditItem({
+                  kind: 'created',
+                  pk: item.pk,
+                  action: 'patent.registered',
+                  caller: actor,
+                  at,
+                  after: item,
+                  version: 1,
+                  ...(jobId ? { context: { jobId } } : {}),
+                }),
+              },
             },
-          },
-        ];
-      });
-      const written = await transact(documents, items, {
-        what: `${chunk.length} new patents of the upload`,
-        // A patent written by someone else since the read (only patent items carry a condition).
-        conditionFailed: (failed) => (failed.every((i) => i % 2 === 0) ? 'taken' : undefined),
-      });
-      (written === 'committed' ? created : again).push(...chunk);
+          ];
+        });
+        const written = await transact(documents, items, {
+          what: `${pending.length} new patents of the upload`,
+          // Patents written by someone else since the read (only the patent items, at even indexes, carry a condition).
+          conditionFailed: (failed) => (failed.every((i) => i % 2 === 0) ? { failed } : undefined),
+        });
+        if (written === 'committed') {
+          created.push(...pending);
+          return;
+        }
+        const taken = new Set(written.failed.map((i) => i / 2));
+        again.push(...pending.filter((_, i) => taken.has(i)));
+        pending = pending.filter((_, i) => !taken.has(i));
+      }
     });
     return { created, again };
   }
