@@ -9,6 +9,7 @@
  */
 import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
 import type { LifecycleEvent, LifecycleState } from '../../schemas/lifecycle.ts';
+import { type OpenLicense, publicOpenLicense } from '../../schemas/open-license.ts';
 import type { HistoryEntry } from '../../schemas/pipeline.ts';
 import { type Caller, type Role, roleLabels } from '../../schemas/roles.ts';
 import { isStorageAttribute } from '../../schemas/storage.ts';
@@ -84,7 +85,9 @@ function fieldChanges(changes: Record<string, unknown>): HistoryEntry['changes']
   const out: NonNullable<HistoryEntry['changes']> = {};
   for (const [field, change] of Object.entries(changes)) {
     if (isStorageAttribute(field) || !change || typeof change !== 'object') continue;
-    const { before, after } = change as { before?: unknown; after?: unknown };
+    let { before, after } = change as { before?: unknown; after?: unknown };
+    // A declaration recorded before `declaredBy` named the organization holds a Cognito sub there.
+    if (field === 'openLicense') [before, after] = [before, after].map(shownDeclaration);
     out[field] = {
       ...(before !== undefined ? { before } : {}),
       ...(after !== undefined ? { after } : {}),
@@ -92,6 +95,11 @@ function fieldChanges(changes: Record<string, unknown>): HistoryEntry['changes']
   }
   return out;
 }
+
+const shownDeclaration = (value: unknown) =>
+  value && typeof value === 'object' && typeof (value as OpenLicense).declaredBy === 'string'
+    ? publicOpenLicense(value as OpenLicense)
+    : value;
 
 export function historyEntry(audit: StoredAudit): HistoryEntry {
   const changes = audit.changes ?? {};

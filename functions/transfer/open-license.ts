@@ -8,7 +8,12 @@
 import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
 import type { Deal } from '../../schemas/deal.ts';
 import { priceTermIssues } from '../../schemas/deal.ts';
-import type { OpenLicense, OpenLicenseDeclaration, TakeOpenLicense } from '../../schemas/open-license.ts';
+import {
+  type OpenLicense,
+  type OpenLicenseDeclaration,
+  publicOpenLicense,
+  type TakeOpenLicense,
+} from '../../schemas/open-license.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
@@ -34,24 +39,6 @@ import {
 } from './rules.ts';
 
 type WithHash = TransferPatent & { openLicenseHash?: string };
-
-/** The form of `declaredBy` since it names the declarer: `<organization>（<role>）`. */
-const organizationAndRole = /（[^（）]+）$/;
-
-/**
- * An open license as anyone may read it. Declarations recorded before `declaredBy` named the
- * organization and role kept the declarer's Cognito sub there, and stored data still has some: such a
- * `declaredBy` is shown as the patentee with an unknown role, never the sub (the sub stays in the audit
- * entry of the declaration). Every read of a declaration goes through here, and a withdrawal stores
- * the mapped value, so the old form leaves the data as licenses are withdrawn.
- */
-export function publicOpenLicense(openLicense: OpenLicense): OpenLicense {
-  if (organizationAndRole.test(openLicense.declaredBy)) return openLicense;
-  return {
-    ...openLicense,
-    declaredBy: `${openLicense.patenteeName ?? openLicense.patenteeUscc}（角色未知 / unknown role）`,
-  };
-}
 
 /** The patent of the patentee institution (institution users) or of the admin's province; 404 otherwise. */
 async function patenteePatent(deps: TransferDeps, caller: Caller, input: string): Promise<WithHash> {
@@ -354,4 +341,4 @@ export async function getOpenLicense(deps: TransferDeps, applicationNumber: stri
   return publicOpenLicense(open);
 }
 
-export { isAdmin };
+export { isAdmin, publicOpenLicense };

@@ -321,6 +321,11 @@ describe('patent history', () => {
               lifecycle: { before: 'under-evaluation', after: 'open-license' },
               openLicenseHash: { after: 'h' },
               gsi3pk: { before: 'DUE#evaluation-window' },
+              // A declaration of before `declaredBy` named the organization: the sub is never shown.
+              openLicense: {
+                before: { patenteeUscc: USCC, patenteeName: '某大学', declaredBy: 'decl-sub-77aa' },
+                after: { patenteeUscc: USCC, declaredBy: '某大学（机构管理员 / institution administrator）' },
+              },
             },
           },
         ],
@@ -370,6 +375,14 @@ describe('patent history', () => {
             changes: {
               lifecycle: { before: 'under-evaluation', after: 'open-license' },
               openLicenseHash: { after: 'h' },
+              openLicense: {
+                before: {
+                  patenteeUscc: USCC,
+                  patenteeName: '某大学',
+                  declaredBy: '某大学（角色未知 / unknown role）',
+                },
+                after: { patenteeUscc: USCC, declaredBy: '某大学（机构管理员 / institution administrator）' },
+              },
             },
             details: { startDate: '2027-01-01' },
           },
