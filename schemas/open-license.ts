@@ -72,6 +72,25 @@ export const openLicenseSchema = z
   .meta({ id: 'OpenLicense' });
 export type OpenLicense = z.infer<typeof openLicenseSchema>;
 
+/** The form of `declaredBy` since it names the declarer: `<organization>（<role>）`. */
+const organizationAndRole = /（[^（）]+）$/;
+
+/**
+ * An open license as anyone may read it. Declarations recorded before `declaredBy` named the
+ * organization and role kept the declarer's Cognito sub there, and stored data still has some: such a
+ * `declaredBy` is shown as the patentee with an unknown role, never the sub (the sub stays in the audit
+ * entry of the declaration). Every read of a declaration goes through here (the patent history's
+ * before / after included), and a withdrawal stores the mapped value, so the old form leaves the data
+ * as licenses are withdrawn.
+ */
+export function publicOpenLicense(openLicense: OpenLicense): OpenLicense {
+  if (organizationAndRole.test(openLicense.declaredBy)) return openLicense;
+  return {
+    ...openLicense,
+    declaredBy: `${openLicense.patenteeName ?? openLicense.patenteeUscc}（角色未知 / unknown role）`,
+  };
+}
+
 export const openLicenseWithdrawalSchema = z
   .object({
     reason: z

@@ -57,13 +57,31 @@ export const retryResultSchema = z.object({
 export const historyEntrySchema = z
   .object({
     at: z.iso.datetime(),
-    actor: z.string().meta({ description: "Who made the change (user id, or 'system:...' for jobs)" }),
+    actor: z.string().meta({
+      description:
+        "Who made the change: the organization and role ('<organization>（<role>）'), never an account id; 'system:...' for jobs",
+      example: '91110000400000000X（高校/科研机构 institution）',
+    }),
+    actorRole: z
+      .string()
+      .meta({ description: "The actor's role (institution, province-admin ...), 'system' or 'unknown'" }),
+    actorOrganization: z
+      .string()
+      .optional()
+      .meta({ description: 'The USCC of the organization the actor spoke for, or its province' }),
     action: z.string().meta({ description: 'lifecycle.<event>, or the audited action (admins only)' }),
     event: lifecycleEventSchema.optional(),
     from: lifecycleStateSchema.optional(),
     to: lifecycleStateSchema.optional(),
     version: z.number().int().optional().meta({ description: 'The patent version the change produced' }),
     eventId: z.string().optional(),
+    changes: z
+      .record(answerKeySchema, z.object({ before: z.unknown().optional(), after: z.unknown().optional() }))
+      .optional()
+      .meta({
+        description:
+          'The fields the transition changed: lifecycle and the fields it set, each { before, after } (before absent: the field did not exist; after absent: removed). Absent on entries recorded before values were audited.',
+      }),
     executionArn: z.string().optional().meta({ description: 'The pipeline execution that ran it, if any' }),
     startedExecutionArn: z
       .string()

@@ -26,21 +26,6 @@ export const dueWindowPartition = indexes.dueEvaluationWindow;
 /** The sort key of a pipeline event: one per patent version, so a replayed transition cannot add a second. */
 export const eventSortKey = keys.pipelineEventSk;
 
-const patentFields = [
-  'applicationNumber',
-  'institutionUscc',
-  'provinceCode',
-  'poolStatus',
-  'version',
-  'evaluationStatus',
-  'evaluationOpenedAt',
-  'evaluationDeadline',
-  'evaluationClosedAt',
-  'evaluationClosedReason',
-  'lifecycle',
-  'reviewStatus',
-] as const;
-
 export function evaluationItem(evaluation: StoredEvaluation) {
   return {
     ...evaluationKey(evaluation.applicationNumber, {
@@ -63,13 +48,9 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
   return {
     async patent(applicationNumber) {
       const { Item } = await documents.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: patentKey(applicationNumber),
-          ConsistentRead: true,
-          ProjectionExpression: patentFields.map((_, i) => `#p${i}`).join(', '),
-          ExpressionAttributeNames: Object.fromEntries(patentFields.map((f, i) => [`#p${i}`, f])),
-        }),
+        // The whole item (a projection costs the same read units): the window's transitions are
+        // conditioned on this version and take the `before` of their audit entries from it.
+        new GetCommand({ TableName: tableName, Key: patentKey(applicationNumber), ConsistentRead: true }),
       );
       return Item as EvaluatedPatent | undefined;
     },
@@ -162,23 +143,29 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
           Put: {
             TableName: tableName,
             Item: evaluationItem(evaluation),
-            ...(write.previousVersion === undefined
+            ...(write.previous === undefined
               ? { ConditionExpression: 'attribute_not_exists(pk)' }
               : {
                   ConditionExpression: 'version = :previous',
-                  ExpressionAttributeValues: { ':previous': write.previousVersion },
+                  ExpressionAttributeValues: { ':previous': write.previous.version },
                 }),
           },
         },
         {
           Put: {
             TableName: tableName,
+            // In the patent's partition, as the evaluation item: the patent's history is one Query.
             Item: auditItem({
+              ...(write.previous
+                ? { kind: 'updated', before: write.previous, replaces: true }
+                : { kind: 'created' as const }),
               pk: keys.patentPk(number),
               action: write.audit.action,
               caller,
               at,
-              changes: write.audit.changes,
+              after: evaluation,
+              version: evaluation.version,
+              context: write.audit.context,
             }),
           },
         },
@@ -226,17 +213,19 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
             Put: {
               TableName: tableName,
               Item: auditItem({
+                kind: 'updated',
                 pk: keys.patentPk(applicationNumber),
                 action: 'evaluation-request.declined',
                 caller,
                 at: decline.at,
-                changes: {
-                  evaluatorKind: evaluator.kind,
-                  evaluatorId: evaluator.id,
-                  from: 'pending',
+                // What the condition fixes: the request was pending (and a pending request was never declined).
+                before: { status: 'pending' },
+                after: {
                   status: 'declined',
-                  ...(decline.reason ? { reason: decline.reason } : {}),
+                  declinedAt: decline.at,
+                  ...(decline.reason ? { declineReason: decline.reason } : {}),
                 },
+                context: { evaluatorKind: evaluator.kind, evaluatorId: evaluator.id },
               }),
             },
           },

@@ -261,18 +261,12 @@ export async function submitEvaluationAs(
     const outcome = await deps.store.saveEvaluation(
       evaluation,
       {
-        previousVersion: existing?.version,
+        previous: existing,
         markRequestEvaluated: Boolean(request),
         openWindow,
         audit: {
           action: existing ? 'evaluation.updated' : 'evaluation.submitted',
-          changes: {
-            evaluatorKind: evaluator.kind,
-            evaluatorId: evaluator.id,
-            ...evaluationFields(evaluation),
-            consentToShareIdentity,
-            version: evaluation.version,
-          },
+          context: { evaluatorKind: evaluator.kind, evaluatorId: evaluator.id },
         },
       },
       caller,

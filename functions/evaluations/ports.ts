@@ -90,13 +90,17 @@ export type ExpertProfile = Pick<
 >;
 
 export interface SaveEvaluation {
-  /** The version read; undefined for a first evaluation. */
-  previousVersion?: number;
+  /**
+   * The evaluation as read; undefined for a first evaluation. The write is conditioned on its version,
+   * and its fields are the `before` of the audit entry.
+   */
+  previous?: StoredEvaluation;
   /** Sets the evaluator's request to evaluated (it exists). */
   markRequestEvaluated: boolean;
   /** Opens the window with this evaluation (the patent has none); otherwise it must be open and before its deadline. */
   openWindow?: { openedAt: string; deadline: string; patent: EvaluatedPatent };
-  audit: { action: string; changes: Record<string, unknown> };
+  /** The audit entry's action and context (created / updated with before and after: the store's). */
+  audit: { action: string; context: Record<string, unknown> };
 }
 
 /** saved; stale: the evaluation changed since it was read; retry: the patent or request moved on. */

@@ -40,11 +40,12 @@ export function dynamoInstitutionStore(
               Put: {
                 TableName: tableName,
                 Item: auditItem({
+                  kind: 'created',
                   pk: key.pk,
                   action: 'institution.registered',
                   caller,
                   at: institution.createdAt,
-                  changes: institution,
+                  after: institution,
                 }),
               },
             },

@@ -108,10 +108,14 @@ export async function ingestBatchFile(
   const body = (await deps.openObject(job.bucket, job.key)).pipe(counter);
   // Inventory rows are written as the upload; a province file as its uploader (or, dropped straight
   // into the bucket, as the upload acting for the province administrator of the prefix).
-  const actor: { sub: string; roles: Role[] } =
+  // The organization it speaks for goes with it (audit entries name organization and role).
+  const actor: { sub: string; roles: Role[]; orgUscc?: string; provinceCode?: string } =
     kind === 'inventory'
-      ? { sub: `upload:${jobId}`, roles: ['institution'] }
-      : (job.uploadedBy ?? { sub: `upload:${jobId}`, roles: ['province-admin'] });
+      ? { sub: `upload:${jobId}`, roles: ['institution'], orgUscc: job.institutionUscc }
+      : {
+          ...(job.uploadedBy ?? { sub: `upload:${jobId}`, roles: ['province-admin'] }),
+          ...(job.provinceCode ? { provinceCode: job.provinceCode } : {}),
+        };
   const common = {
     today: chinaToday(deps.now()),
     onProgress: (counts: Parameters<NonNullable<IngestDeps['onProgress']>>[0]) =>

@@ -1,7 +1,9 @@
 /** DynamoDB adapter of the batch-job record: created once per object, claimed once, progress, outcome. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { auditItem } from '../shared/audit.ts';
 import { indexes, keys } from '../shared/dynamo/keys.ts';
+import { transact } from '../shared/dynamo/transact.ts';
 import type { IngestCounts } from './ingest.ts';
 import type { BatchJobQueued, JobStore } from './receive-upload.ts';
 
@@ -54,35 +56,61 @@ const setCounts =
 
 export function dynamoJobStore(documents: DynamoDBDocumentClient, tableName: string): BatchJobStore {
   return {
+    /** The job and its `job.created` audit entry, in one transaction; false when the job exists. */
     async createIfAbsent(job) {
-      try {
-        await documents.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...jobKey(job.jobId),
-              entity: 'job',
-              // An institution's jobs, or a province's enterprise and evaluation jobs.
-              gsi1pk: job.institutionUscc
-                ? indexes.institutionJobs(job.institutionUscc)
-                : // A job without an institution (enterprise, evaluation uploads) has a province.
-                  indexes.provinceJobs(job.provinceCode as string),
-              gsi1sk: `${job.createdAt}#${job.jobId}`,
-              rowsTotal: 0,
-              rowsAccepted: 0,
-              rowsRejected: 0,
-              rowsUnchanged: 0,
-              bytesRead: 0,
-              ...job,
+      const key = jobKey(job.jobId);
+      const outcome = await transact(
+        documents,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...key,
+                entity: 'job',
+                // An institution's jobs, or a province's enterprise and evaluation jobs.
+                gsi1pk: job.institutionUscc
+                  ? indexes.institutionJobs(job.institutionUscc)
+                  : // A job without an institution (enterprise, evaluation uploads) has a province.
+                    indexes.provinceJobs(job.provinceCode as string),
+                gsi1sk: `${job.createdAt}#${job.jobId}`,
+                rowsTotal: 0,
+                rowsAccepted: 0,
+                rowsRejected: 0,
+                rowsUnchanged: 0,
+                bytesRead: 0,
+                ...job,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: auditItem({
+                kind: 'created',
+                pk: key.pk,
+                action: 'job.created',
+                // Who announced the upload; a file dropped straight into the bucket is received by the system.
+                caller: job.uploadedBy
+                  ? {
+                      ...job.uploadedBy,
+                      ...(job.institutionUscc ? { orgUscc: job.institutionUscc } : {}),
+                      ...(job.provinceCode ? { provinceCode: job.provinceCode } : {}),
+                    }
+                  : { sub: 'system:receive-upload', roles: [] },
+                at: job.createdAt,
+                after: job,
+              }),
+            },
+          },
+        ],
+        {
+          what: `the batch job ${job.jobId}`,
+          conditionFailed: (failed) => (failed.includes(0) ? 'exists' : undefined),
+        },
+      );
+      return outcome === 'committed';
     },
     async attachObject(jobId, object) {
       try {

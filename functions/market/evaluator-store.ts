@@ -3,8 +3,7 @@
  * on gsi2 (PROV#<code>#ENT, <status>#<uscc>). The matching index: one partition per key
  * (IDX#IND#3911, IDX#IPC#H01M4 ...), one item per evaluator, carrying what scoring needs.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Enterprise, Expert } from '../../schemas/market.ts';
 import { auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
@@ -58,13 +57,16 @@ export function dynamoEvaluatorStore(
     ...e,
   });
 
-  /** The profile (created, or replaced from `expectedVersion`) and its audit entry, in one transaction. */
+  /**
+   * The profile (created, or replacing `previous`, conditioned on its version) and its audit entry, in
+   * one transaction: `created` with the profile, or `updated` with before / after of the fields changed.
+   */
   async function putEnterprise(
     enterprise: Enterprise,
-    expectedVersion: number | undefined,
+    previous: Enterprise | undefined,
     action: string,
-    changes: Record<string, unknown>,
     caller: Parameters<EvaluatorStore['saveEnterprise']>[2],
+    context?: Record<string, unknown>,
   ): Promise<boolean> {
     const outcome = await transact(
       documents,
@@ -73,21 +75,24 @@ export function dynamoEvaluatorStore(
           Put: {
             TableName: tableName,
             Item: enterpriseItem(enterprise),
-            ConditionExpression: expectedVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :v',
-            ...(expectedVersion === undefined
-              ? {}
-              : { ExpressionAttributeValues: { ':v': expectedVersion } }),
+            ConditionExpression: previous === undefined ? 'attribute_not_exists(pk)' : 'version = :v',
+            ...(previous === undefined ? {} : { ExpressionAttributeValues: { ':v': previous.version } }),
           },
         },
         {
           Put: {
             TableName: tableName,
             Item: auditItem({
+              ...(previous
+                ? { kind: 'updated', before: previous, replaces: true }
+                : { kind: 'created' as const }),
               pk: tableKeys.enterprisePk(enterprise.uscc),
               action,
               caller,
               at: enterprise.updatedAt,
-              changes,
+              after: enterprise,
+              version: enterprise.version,
+              ...(context ? { context } : {}),
             }),
           },
         },
@@ -108,17 +113,11 @@ export function dynamoEvaluatorStore(
       );
       return Item ? stripStorage<Enterprise>(Item) : undefined;
     },
-    async saveEnterprise(enterprise, expectedVersion, caller) {
-      return putEnterprise(enterprise, expectedVersion, 'enterprise.registered', enterprise, caller);
+    async saveEnterprise(enterprise, previous, caller) {
+      return putEnterprise(enterprise, previous, 'enterprise.registered', caller);
     },
-    async decideEnterprise(enterprise, indexKeys, caller) {
-      const decided = await putEnterprise(
-        enterprise,
-        enterprise.version - 1,
-        `enterprise.${enterprise.status}`,
-        { status: enterprise.status, reason: enterprise.rejectionReason },
-        caller,
-      );
+    async decideEnterprise(enterprise, previous, indexKeys, caller) {
+      const decided = await putEnterprise(enterprise, previous, `enterprise.${enterprise.status}`, caller);
       if (!decided) return false;
       // Index entries after the decision (an enterprise has up to ~150 keys: more than a transaction holds);
       // writing them again is harmless, so a retry of a failed verification completes the index.
@@ -127,14 +126,10 @@ export function dynamoEvaluatorStore(
       );
       return true;
     },
-    async saveVerifiedEnterprise(enterprise, expectedVersion, previousKeys, keys, caller) {
-      const saved = await putEnterprise(
-        enterprise,
-        expectedVersion,
-        'enterprise.bulk-verified',
-        { ...enterprise, source: 'bulk registration by the province administrator' },
-        caller,
-      );
+    async saveVerifiedEnterprise(enterprise, previous, previousKeys, keys, caller) {
+      const saved = await putEnterprise(enterprise, previous, 'enterprise.bulk-verified', caller, {
+        source: 'bulk registration by the province administrator',
+      });
       if (!saved) return false;
       // As in decideEnterprise: the index after the profile (too many keys for the transaction);
       // writing them again is harmless, so a retried row completes the index.
@@ -169,39 +164,48 @@ export function dynamoEvaluatorStore(
       );
       return Item ? stripStorage<Expert>(Item) : undefined;
     },
-    async saveExpert(expert, previousKeys, keys, caller) {
-      try {
-        await documents.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...expertKey(expert.expertId),
-              entity: 'expert',
-              gsi2pk: indexes.provinceExperts(expert.provinceCode),
-              gsi2sk: expert.expertId,
-              ...expert,
+    async saveExpert(expert, previous, previousKeys, keys, caller) {
+      const pk = tableKeys.expertPk(expert.expertId);
+      const outcome = await transact(
+        documents,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...expertKey(expert.expertId),
+                entity: 'expert',
+                gsi2pk: indexes.provinceExperts(expert.provinceCode),
+                gsi2sk: expert.expertId,
+                ...expert,
+              },
+              ConditionExpression: previous === undefined ? 'attribute_not_exists(pk)' : 'version = :v',
+              ...(previous === undefined ? {} : { ExpressionAttributeValues: { ':v': previous.version } }),
             },
-            ConditionExpression: expert.version === 1 ? 'attribute_not_exists(pk)' : 'version = :v',
-            ...(expert.version === 1 ? {} : { ExpressionAttributeValues: { ':v': expert.version - 1 } }),
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException)
-          throw new Error('expert profile changed meanwhile');
-        throw error;
-      }
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: auditItem({
-            pk: tableKeys.expertPk(expert.expertId),
-            action: 'expert.saved',
-            caller,
-            at: expert.updatedAt,
-            changes: expert,
-          }),
-        }),
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: auditItem({
+                ...(previous
+                  ? { kind: 'updated', before: previous, replaces: true }
+                  : { kind: 'created' as const }),
+                pk,
+                action: 'expert.saved',
+                caller,
+                at: expert.updatedAt,
+                after: expert,
+                version: expert.version,
+              }),
+            },
+          },
+        ],
+        {
+          what: `the expert profile of ${expert.expertId}`,
+          conditionFailed: (failed) => (failed.includes(0) ? 'changed' : undefined),
+        },
       );
+      if (outcome !== 'committed') throw new Error('expert profile changed meanwhile');
       await writeAll(
         indexWrites(
           tableKeys.expertPk(expert.expertId),

@@ -12,21 +12,38 @@ import { interestKeys } from './matching.ts';
 export interface EvaluatorStore {
   getEnterprise(uscc: string): Promise<Enterprise | undefined>;
   /** Creates, or replaces a rejected registration (version check); false if it changed meanwhile. */
-  saveEnterprise(
+  /**
+   * Creates the profile, or replaces `previous` (the profile as read: the write is conditioned on its
+   * version, and its fields are the audit entry's `before`); false when it changed meanwhile.
+   */
+  saveEnterprise(enterprise: Enterprise, previous: Enterprise | undefined, caller: Caller): Promise<boolean>;
+  /**
+   * Sets the decision on `previous` (the profile as read, version check) and, when verified, lists the
+   * enterprise under its index keys.
+   */
+  decideEnterprise(
     enterprise: Enterprise,
-    expectedVersion: number | undefined,
+    previous: Enterprise,
+    indexKeys: string[],
     caller: Caller,
   ): Promise<boolean>;
-  /** Sets the decision (version check) and, when verified, lists the enterprise under its index keys. */
-  decideEnterprise(enterprise: Enterprise, indexKeys: string[], caller: Caller): Promise<boolean>;
   listEnterprises(
     provinceCode: string,
     status: Enterprise['status'],
     page: { limit: number; cursor?: string },
   ): Promise<{ items: Enterprise[]; nextCursor?: string }>;
   getExpert(expertId: string): Promise<Expert | undefined>;
-  /** Saves the profile and replaces its index entries (old keys removed, new ones added). */
-  saveExpert(expert: Expert, previousKeys: string[], keys: string[], caller: Caller): Promise<void>;
+  /**
+   * Saves the profile (created, or replacing `previous`, the profile as read: conditioned on its
+   * version) with its audit entry, and replaces its index entries (old keys removed, new ones added).
+   */
+  saveExpert(
+    expert: Expert,
+    previous: Expert | undefined,
+    previousKeys: string[],
+    keys: string[],
+    caller: Caller,
+  ): Promise<void>;
 }
 
 export interface EvaluatorDeps {
@@ -68,7 +85,7 @@ export async function registerEnterprise(
     updatedAt: at,
     version: (existing?.version ?? 0) + 1,
   };
-  if (!(await deps.store.saveEnterprise(enterprise, existing?.version, caller))) {
+  if (!(await deps.store.saveEnterprise(enterprise, existing, caller))) {
     throw new ConflictError(
       `Enterprise ${input.uscc} was registered by someone else at the same moment: read it and try again.`,
     );
@@ -124,7 +141,7 @@ export async function decideEnterprise(
     version: enterprise.version + 1,
   };
   const keys = decision.decision === 'verified' ? interestKeys(enterprise) : [];
-  if (!(await deps.store.decideEnterprise(decided, keys, caller))) {
+  if (!(await deps.store.decideEnterprise(decided, enterprise, keys, caller))) {
     throw new ConflictError(`Enterprise ${uscc} changed while you decided: read it again.`);
   }
   return decided;
@@ -159,7 +176,13 @@ export async function registerExpert(deps: EvaluatorDeps, caller: Caller, input:
     updatedAt: at,
     version: (existing?.version ?? 0) + 1,
   };
-  await deps.store.saveExpert(expert, existing ? interestKeys(existing) : [], interestKeys(expert), caller);
+  await deps.store.saveExpert(
+    expert,
+    existing,
+    existing ? interestKeys(existing) : [],
+    interestKeys(expert),
+    caller,
+  );
   return expert;
 }
 
@@ -173,9 +196,10 @@ export interface BulkEnterpriseStore {
    * version) with its audit entry in one transaction, then replaces its matching-index entries
    * (`previousKeys` not in `keys` removed, `keys` written). false if the enterprise changed meanwhile.
    */
+  /** As saveEnterprise (`previous`: the profile as read), and the index entries. */
   saveVerifiedEnterprise(
     enterprise: Enterprise,
-    expectedVersion: number | undefined,
+    previous: Enterprise | undefined,
     previousKeys: string[],
     keys: string[],
     caller: Caller,
@@ -239,7 +263,7 @@ export async function registerEnterpriseVerified(
   const previousKeys = existing?.status === 'verified' ? interestKeys(existing) : [];
   const saved = await deps.store.saveVerifiedEnterprise(
     enterprise,
-    existing?.version,
+    existing,
     previousKeys,
     interestKeys(enterprise),
     caller,

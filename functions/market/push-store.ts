@@ -2,6 +2,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { patentKey } from '../patents/patent-store.ts';
 import { transitionCause, transitionWrites } from '../pipeline/transitions.ts';
+import { auditItem } from '../shared/audit.ts';
 import { indexes, keys as tableKeys } from '../shared/dynamo/keys.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import type { Candidate } from './matching.ts';
@@ -44,42 +45,37 @@ export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: st
     },
     async push(patent, match, day, capPerDay, at) {
       const inbox = indexes.inbox(match);
+      const request = {
+        ...tableKeys.evaluationRequest(patent.applicationNumber, match),
+        entity: 'evaluation-request',
+        gsi1pk: inbox,
+        gsi1sk: `${at}#${patent.applicationNumber}`,
+        applicationNumber: patent.applicationNumber,
+        evaluatorKind: match.kind,
+        evaluatorId: match.id,
+        status: 'pending',
+        score: match.score,
+        reasons: match.reasons,
+        explanationZh: match.explanationZh,
+        explanationEn: match.explanationEn,
+        // The public fields an inbox shows, copied at push time.
+        patent: {
+          title: patent.title,
+          patentType: patent.patentType,
+          provinceCode: patent.provinceCode,
+          industryCode: patent.industryCode,
+          strategicIndustries: patent.strategicIndustries,
+          classifications: patent.classifications,
+          trl: patent.trl,
+          conversionIntents: patent.conversionIntents,
+        },
+        createdAt: at,
+        pushDay: day,
+      };
       const outcome = await transact(
         documents,
         [
-          {
-            Put: {
-              TableName: tableName,
-              Item: {
-                ...tableKeys.evaluationRequest(patent.applicationNumber, match),
-                entity: 'evaluation-request',
-                gsi1pk: inbox,
-                gsi1sk: `${at}#${patent.applicationNumber}`,
-                applicationNumber: patent.applicationNumber,
-                evaluatorKind: match.kind,
-                evaluatorId: match.id,
-                status: 'pending',
-                score: match.score,
-                reasons: match.reasons,
-                explanationZh: match.explanationZh,
-                explanationEn: match.explanationEn,
-                // The public fields an inbox shows, copied at push time.
-                patent: {
-                  title: patent.title,
-                  patentType: patent.patentType,
-                  provinceCode: patent.provinceCode,
-                  industryCode: patent.industryCode,
-                  strategicIndustries: patent.strategicIndustries,
-                  classifications: patent.classifications,
-                  trl: patent.trl,
-                  conversionIntents: patent.conversionIntents,
-                },
-                createdAt: at,
-                pushDay: day,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          { Put: { TableName: tableName, Item: request, ConditionExpression: 'attribute_not_exists(pk)' } },
           {
             Update: {
               TableName: tableName,
@@ -98,6 +94,20 @@ export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: st
                 ':kind': match.kind,
                 ':id': match.id,
               },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              // In the patent's partition, as the request: made by the matching, not by a person.
+              Item: auditItem({
+                kind: 'created',
+                pk: request.pk,
+                action: 'evaluation-request.created',
+                caller: { sub: 'system:matching', roles: [] },
+                at,
+                after: request,
+              }),
             },
           },
         ],

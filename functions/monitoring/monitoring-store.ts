@@ -91,37 +91,63 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
       return Item?.spotCheckSample as SpotCheckSample | undefined;
     },
 
+    /**
+     * Replaces the settings (the last writer wins) conditioned on the item read just before (its
+     * `version`; items written before it had one: on having none), so that the audit entry's `before`
+     * is the value replaced: when another admin saved in between, it is read and written again.
+     */
     async saveSampleSettings(uscc, sample, caller, at) {
-      await transact(
-        documents,
-        [
-          {
-            Put: {
-              TableName: tableName,
-              Item: {
-                ...keys.institutionMonitoring(uscc),
-                entity: 'monitoring-settings',
-                spotCheckSample: sample,
-                updatedAt: at,
-                updatedBy: caller.sub,
+      const key = keys.institutionMonitoring(uscc);
+      for (let attempt = 1; ; attempt++) {
+        const { Item: read } = await documents.send(
+          new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+        );
+        const version = typeof read?.version === 'number' ? read.version : undefined;
+        const outcome = await transact(
+          documents,
+          [
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  ...key,
+                  entity: 'monitoring-settings',
+                  spotCheckSample: sample,
+                  version: (version ?? 0) + 1,
+                  updatedAt: at,
+                  updatedBy: caller.sub,
+                },
+                ...(read === undefined
+                  ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                  : version === undefined
+                    ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(version)' }
+                    : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': version } }),
               },
             },
-          },
-          {
-            Put: {
-              TableName: tableName,
-              Item: auditItem({
-                pk: keys.institutionPk(uscc),
-                action: 'monitoring.spotCheckSample',
-                caller,
-                at,
-                changes: { spotCheckSample: sample },
-              }),
+            {
+              Put: {
+                TableName: tableName,
+                Item: auditItem({
+                  ...(read
+                    ? { kind: 'updated', before: read, replaces: true }
+                    : { kind: 'created' as const }),
+                  pk: keys.institutionPk(uscc),
+                  action: 'monitoring.spotCheckSample',
+                  caller,
+                  at,
+                  after: { spotCheckSample: sample },
+                  version: (version ?? 0) + 1,
+                }),
+              },
             },
+          ],
+          {
+            what: `the spot-check sample settings of ${uscc}`,
+            conditionFailed: (failed) => (failed.includes(0) && attempt < 5 ? 'again' : undefined),
           },
-        ],
-        { what: `the spot-check sample settings of ${uscc}` },
-      );
+        );
+        if (outcome === 'committed') return;
+      }
     },
 
     async assign(quarter, institution, checks, population, at) {
@@ -160,14 +186,17 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
         {
           Put: {
             TableName: tableName,
+            // One entry for the sample and its checks (created together, in this transaction).
             Item: auditItem({
+              kind: 'created',
               pk,
               action: 'monitoring.spotChecksAssigned',
               caller: system,
               at,
-              changes: {
+              after: {
                 institutionUscc: institution.uscc,
                 population,
+                size: checks.length,
                 sampled: checks.map((c) => c.applicationNumber),
               },
             }),
@@ -251,17 +280,17 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
           Put: {
             TableName: tableName,
             Item: auditItem({
+              kind: 'updated',
               pk,
               action: 'monitoring.spotCheckVerdict',
               caller,
               at: after.reviewedAt ?? new Date().toISOString(),
-              changes: {
-                id: before.id,
-                status: { from: before.status, to: after.status },
-                ...(after.comment ? { comment: after.comment } : {}),
-                ...(mailItem ? { mailId: mailItem.mailId } : {}),
-                ...(after.mailSkipped ? { mailSkipped: after.mailSkipped } : {}),
-              },
+              // The check as read: the write is conditioned on its version.
+              before,
+              after: stored,
+              replaces: true,
+              version: after.version,
+              context: { id: before.id },
             }),
           },
         },

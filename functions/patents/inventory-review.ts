@@ -44,7 +44,11 @@ export interface ReviewedPatent {
 export interface ReviewChange {
   set: Record<string, unknown>;
   remove?: string[];
-  audit: { action: string; changes: Record<string, unknown> };
+  /**
+   * The audit entry's action (the store writes `before` / `after` of the fields in `set` and `remove`,
+   * from the patent as read: the change is conditioned on its version).
+   */
+  audit: { action: string };
   /**
    * A lifecycle transition made with the change (functions/pipeline/transitions.ts: same transaction,
    * its own audit entry, pipeline event and applied marker replace `audit`).
@@ -150,7 +154,7 @@ export async function submitSelfAssessment(
     throw new ValidationError('Send at least one self-assessment field to change.');
   return applyOrConflict(deps, caller, patent, {
     set,
-    audit: { action: 'patent.self-assessment-edited', changes: set },
+    audit: { action: 'patent.self-assessment-edited' },
   });
 }
 
@@ -217,7 +221,7 @@ export async function reviewInventory(
   }
   return applyOrConflict(deps, caller, patent, {
     set,
-    audit: { action: `patent.review.${request.action}`, changes: { from: patent.reviewStatus, ...set } },
+    audit: { action: `patent.review.${request.action}` },
     transition: lifecycleChange,
   });
 }

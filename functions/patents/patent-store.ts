@@ -3,17 +3,14 @@
  * classified (one consistent BatchGet) and written.
  */
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { inventoryRecordSchema } from '../../schemas/inventory/record.ts';
 import { inventoryColumns } from '../../schemas/inventory/template.ts';
-import type { Caller } from '../../schemas/roles.ts';
 import type { Owner, PatentToWrite, PatentWriter, WriteOutcome } from '../intake/ingest.ts';
-import { auditItem } from '../shared/audit.ts';
+import { type AuditActor, auditItem } from '../shared/audit.ts';
 import { batchGetAll } from '../shared/dynamo/batch.ts';
 import { indexes, keys } from '../shared/dynamo/keys.ts';
-import { forEachLimited, withThrottlingRetry } from '../shared/dynamo/throttling.ts';
+import { forEachLimited } from '../shared/dynamo/throttling.ts';
 import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import {
   inventoryEditable,
@@ -32,8 +29,13 @@ const lockedRow = (row: number, applicationNumber: string, reviewStatus: string)
   };
 };
 
-/** Conditional creates in flight per batch (a file runs several batches at once: see ingest.ts). */
-const createConcurrency = 8;
+/**
+ * New patents per transaction (each is two items, the patent and its `patent.registered` audit entry:
+ * 25 patents make 50 items, half the transaction limit, and keep a transaction far below its 4 MB), and
+ * such transactions in flight per batch (a file runs several batches at once: see ingest.ts).
+ */
+const createsPerTransaction = 25;
+const createConcurrency = 4;
 
 export const patentKey = keys.patent;
 const recordFields = Object.keys(inventoryRecordSchema.shape) as Array<
@@ -46,7 +48,8 @@ const inventoryFields = recordFields.filter(
 const inventoryChanges = (patent: PatentToWrite) =>
   Object.fromEntries(inventoryFields.map((field) => [field, patent.record[field]]));
 
-interface Stored {
+/** The stored patent, whole: the audit entry of an update takes its `before` values from it. */
+interface Stored extends Record<string, unknown> {
   pk: string;
   institutionUscc: string;
   contentHash: string;
@@ -60,8 +63,9 @@ export function dynamoPatentWriter(
   now: () => Date = () => new Date(),
 ): PatentWriter {
   async function readStored(numbers: string[]): Promise<Map<string, Stored>> {
+    // The whole item (a projection costs the same read units): an update is conditioned on this
+    // version, so its fields are the `before` of the update's audit entry.
     const items = await batchGetAll(documents, tableName, numbers.map(patentKey), {
-      projection: 'pk, institutionUscc, contentHash, version, reviewStatus',
       consistentRead: true,
     });
     return new Map(items.map((item) => [item.pk as string, item as unknown as Stored]));
@@ -70,7 +74,7 @@ export function dynamoPatentWriter(
   function newItem(
     patent: PatentToWrite,
     owner: Owner,
-    actor: Pick<Caller, 'sub'>,
+    actor: AuditActor,
     jobId: string | undefined,
     at: string,
   ) {
@@ -103,7 +107,7 @@ export function dynamoPatentWriter(
     patent: PatentToWrite,
     stored: Stored,
     owner: Owner,
-    actor: Pick<Caller, 'sub' | 'roles'>,
+    actor: AuditActor,
     jobId: string | undefined,
     at: string,
   ): TransactItem[] {
@@ -150,15 +154,15 @@ export function dynamoPatentWriter(
         Put: {
           TableName: tableName,
           Item: auditItem({
+            kind: 'updated',
             pk: stored.pk,
             action: 'patent.updated-from-inventory',
             caller: actor,
             at,
-            changes: {
-              ...inventoryChanges(patent),
-              fromVersion: stored.version,
-              ...(jobId ? { jobId } : {}),
-            },
+            before: stored,
+            after: inventoryChanges(patent),
+            version: stored.version + 1,
+            ...(jobId ? { context: { jobId } } : {}),
           }),
         },
       },
@@ -166,43 +170,79 @@ export function dynamoPatentWriter(
   }
 
   /**
-   * Creates one patent only if no item has its key (`attribute_not_exists(pk)`): whoever wrote it
-   * first keeps it. Answers the owner found when the condition failed (read in the same request
-   * with ReturnValuesOnConditionCheckFailure), so the loser is told who won without a second read.
+   * Creates new patents, `createsPerTransaction` to a transaction: each patent only if no item has its
+   * key (`attribute_not_exists(pk)`), with its `patent.registered` audit entry, so that no patent exists
+   * without the entry that says who created it. When another upload wrote some of the numbers in the
+   * meantime, their conditions fail and the transaction is cancelled (nothing of it written): those
+   * rows are answered to be read and classified again, the others are sent again at once without them
+   * (each round removes at least one row, so this ends).
    */
-  async function createIfAbsent(item: Record<string, unknown>): Promise<'created' | { ownerUscc: unknown }> {
-    try {
-      await withThrottlingRetry(() =>
-        documents.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(pk)',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        ),
-      );
-      return 'created';
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const existing = error.Item ? unmarshall(error.Item) : undefined;
-      return { ownerUscc: existing?.institutionUscc };
-    }
+  async function createAll(
+    patents: PatentToWrite[],
+    owner: Owner,
+    actor: AuditActor,
+    jobId: string | undefined,
+    at: string,
+  ): Promise<{ created: PatentToWrite[]; again: PatentToWrite[] }> {
+    const chunks: PatentToWrite[][] = [];
+    for (let i = 0; i < patents.length; i += createsPerTransaction)
+      chunks.push(patents.slice(i, i + createsPerTransaction));
+    const created: PatentToWrite[] = [];
+    const again: PatentToWrite[] = [];
+    await forEachLimited(chunks, createConcurrency, async (chunk) => {
+      let pending = chunk;
+      while (pending.length) {
+        const items = pending.flatMap((patent): TransactItem[] => {
+          const item = newItem(patent, owner, actor, jobId, at);
+          return [
+            { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: tableName,
+                Item: auditItem({
+                  kind: 'created',
+                  pk: item.pk,
+                  action: 'patent.registered',
+                  caller: actor,
+                  at,
+                  after: item,
+                  version: 1,
+                  ...(jobId ? { context: { jobId } } : {}),
+                }),
+              },
+            },
+          ];
+        });
+        const written = await transact(documents, items, {
+          what: `${pending.length} new patents of the upload`,
+          // Patents written by someone else since the read (only the patent items, at even indexes, carry a condition).
+          conditionFailed: (failed) => (failed.every((i) => i % 2 === 0) ? { failed } : undefined),
+        });
+        if (written === 'committed') {
+          created.push(...pending);
+          return;
+        }
+        const taken = new Set(written.failed.map((i) => i / 2));
+        again.push(...pending.filter((_, i) => taken.has(i)));
+        pending = pending.filter((_, i) => !taken.has(i));
+      }
+    });
+    return { created, again };
   }
 
   /**
    * Classifies and writes one batch. New patents (absent in a consistent read just before) are
-   * created with conditional PutItems (`createCreates` in flight at most): when another upload wrote
-   * the same number in the meantime, the condition fails and the row is reported as owned by
-   * another institution (or, for our own institution, classified again as an update), never counted
-   * as created and never written over the other one. Updates go through a transaction conditioned on the version that was
+   * created by createAll: when another upload wrote one of the numbers in the meantime, the
+   * transaction is cancelled and its rows are read and classified again (owned by another
+   * institution, unchanged, or an update), never counted as created and never written over the other
+   * one. Updates go through a transaction conditioned on the version that was
    * read (plus the audit entry): an update that lost a race is reported, never re-applied over the
    * other change; rows that were only cancelled with it are written again.
    */
   async function writeBatch(
     batch: PatentToWrite[],
     owner: Owner,
-    actor: Pick<Caller, 'sub' | 'roles'>,
+    actor: AuditActor,
     jobId: string | undefined,
     depth = 0,
   ): Promise<WriteOutcome[]> {
@@ -232,17 +272,15 @@ export function dynamoPatentWriter(
         items.push(...updateItems(patent, current, owner, actor, jobId, at));
       }
     }
-    const raced: PatentToWrite[] = [];
-    await forEachLimited(creates, createConcurrency, async (patent) => {
-      const result = await createIfAbsent(newItem(patent, owner, actor, jobId, at));
-      if (result === 'created') outcomes.push({ row: patent.row, outcome: 'created' });
-      else if (result.ownerUscc !== owner.uscc)
-        outcomes.push({ row: patent.row, outcome: 'owned-by-another' });
-      // Our own institution created it a moment ago (another upload): compare and update like any stored patent.
-      else if (depth < 3) raced.push(patent);
-      else outcomes.push({ row: patent.row, outcome: 'changed-concurrently' });
-    });
-    if (raced.length) outcomes.push(...(await writeBatch(raced, owner, actor, jobId, depth + 1)));
+    const { created, again } = await createAll(creates, owner, actor, jobId, at);
+    for (const patent of created) outcomes.push({ row: patent.row, outcome: 'created' });
+    // Another upload created one of them a moment ago: read and classify them again.
+    if (again.length)
+      outcomes.push(
+        ...(depth < 3
+          ? await writeBatch(again, owner, actor, jobId, depth + 1)
+          : again.map((p) => ({ row: p.row, outcome: 'changed-concurrently' as const }))),
+      );
     if (items.length === 0) return outcomes;
     const written = await transact(documents, items, {
       what: `${updates.length} changed patents of the upload`,

@@ -51,11 +51,16 @@ export function dynamoReviewStore(documents: DynamoDBDocumentClient, tableName: 
             Put: {
               TableName: tableName,
               Item: auditItem({
+                kind: 'updated',
                 pk: key.pk,
                 action: change.audit.action,
                 caller,
                 at,
-                changes: change.audit.changes,
+                // The patent as read: the update is conditioned on its version.
+                before: patent,
+                after: change.set,
+                removed: change.remove,
+                version: version + 1,
               }),
             },
           },

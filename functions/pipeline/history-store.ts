@@ -20,7 +20,7 @@ export function dynamoHistoryStore(documents: DynamoDBDocumentClient, tableName:
     async transitions(applicationNumber, page) {
       const listing = `history:${applicationNumber}`;
       let start = decodeCursor(listing, page.cursor);
-      const items: Array<StoredAudit & { pk: string; sk: string }> = [];
+      const items: Array<StoredAudit & { pk: string; sk: string; entity?: string }> = [];
       // The filter applies after Limit: read on until the page is full or the partition ends.
       do {
         const result = await documents.send(
@@ -38,7 +38,8 @@ export function dynamoHistoryStore(documents: DynamoDBDocumentClient, tableName:
             ExclusiveStartKey: start,
           }),
         );
-        for (const item of result.Items ?? []) items.push(item as StoredAudit & { pk: string; sk: string });
+        for (const item of result.Items ?? [])
+          items.push(item as StoredAudit & { pk: string; sk: string; entity?: string });
         start = result.LastEvaluatedKey;
       } while (start && items.length < page.limit);
       const taken = items.slice(0, page.limit);
@@ -68,16 +69,11 @@ export function dynamoHistoryStore(documents: DynamoDBDocumentClient, tableName:
       const more = items.length > page.limit || Boolean(start);
       const nextCursor = more && last ? encodeCursor(listing, { pk: last.pk, sk: last.sk }) : undefined;
       return {
-        items: taken.map(({ action, actor, at, changes, executionArn }) => {
-          const startedExecutionArn = started.get(changes?.eventId as string);
-          return {
-            action,
-            actor,
-            at,
-            ...(changes ? { changes } : {}),
-            ...(executionArn ? { executionArn } : {}),
-            ...(startedExecutionArn ? { startedExecutionArn } : {}),
-          };
+        // Only the audited attributes leave: the keys and the entity tag stay here.
+        items: taken.map(({ pk: _pk, sk: _sk, entity: _entity, ...audit }) => {
+          const eventId = (audit.context?.eventId ?? audit.changes?.eventId) as string | undefined;
+          const startedExecutionArn = eventId ? started.get(eventId) : undefined;
+          return { ...audit, ...(startedExecutionArn ? { startedExecutionArn } : {}) };
         }),
         ...(nextCursor ? { nextCursor } : {}),
       };

@@ -1,6 +1,7 @@
 /**
  * GET /v1/patents/{applicationNumber}/history: every lifecycle transition of a patent, oldest first,
- * with its time, actor, event and the execution that ran it, read from the audit entries written in
+ * with its time, who (organization and role, never the account id), event, the fields it changed
+ * (before / after) and the execution that ran it, read from the audit entries written in
  * the same transaction as each transition (functions/pipeline/transitions.ts). Scope as for GET
  * /v1/patents/{n}: the owning institution and the admins of its scope; enterprises, experts and
  * everybody else get 404. Only lifecycle entries are shown: the other audit entries (evaluations,
@@ -8,15 +9,28 @@
  */
 import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
 import type { LifecycleEvent, LifecycleState } from '../../schemas/lifecycle.ts';
+import { type OpenLicense, publicOpenLicense } from '../../schemas/open-license.ts';
 import type { HistoryEntry } from '../../schemas/pipeline.ts';
-import type { Caller } from '../../schemas/roles.ts';
+import { type Caller, type Role, roleLabels } from '../../schemas/roles.ts';
+import { isStorageAttribute } from '../../schemas/storage.ts';
 import { NotFoundError } from '../shared/errors.ts';
 
+/**
+ * An audit entry as stored (functions/shared/audit.ts). Entries written before the before/after shape
+ * carry `changes: { lifecycle: { from, to }, event, eventId, version, set?, details? }` and no `kind`,
+ * `context` or actor organization: both are read.
+ */
 export interface StoredAudit {
   action: string;
   actor: string;
+  actorRoles?: string[];
+  actorOrg?: string;
+  actorProvince?: string;
   at: string;
+  kind?: string;
   changes?: Record<string, unknown>;
+  context?: Record<string, unknown>;
+  version?: number;
   executionArn?: string;
   /** The pipeline execution the transition's event started, if any. */
   startedExecutionArn?: string;
@@ -37,21 +51,80 @@ export function inScope(caller: Caller, owner: { institutionUscc: string; provin
   return caller.roles.includes('institution') && caller.orgUscc === owner.institutionUscc;
 }
 
+const unknownRole = '角色未知 / unknown role';
+const unknownOrganization = '机构未知 / unknown organization';
+
+/**
+ * Who made a change, as history shows it: the organization and the role, never the account id (a
+ * Cognito sub is personal data and means nothing to the reader). System actors (`system:...`) and
+ * uploads (`upload:<jobId>`) are shown by their name. Entries written before the organization was
+ * recorded show the role (or `unknown role`) and `unknown organization`.
+ */
+export function historyActor(
+  audit: Pick<StoredAudit, 'actor' | 'actorRoles' | 'actorOrg' | 'actorProvince'>,
+): Pick<HistoryEntry, 'actor' | 'actorRole' | 'actorOrganization'> {
+  if (audit.actor.startsWith('system:') || audit.actor.startsWith('upload:'))
+    return { actor: audit.actor, actorRole: 'system' };
+  const role = audit.actorRoles?.find((r): r is Role => r in roleLabels);
+  const organization =
+    audit.actorOrg ??
+    (audit.actorProvince
+      ? `省 ${audit.actorProvince} / province ${audit.actorProvince}`
+      : role === 'national-admin'
+        ? '国家知识产权局 / CNIPA'
+        : undefined);
+  return {
+    actor: `${organization ?? unknownOrganization}（${role ? roleLabels[role] : unknownRole}）`,
+    actorRole: role ?? 'unknown',
+    ...(organization ? { actorOrganization: organization } : {}),
+  };
+}
+
+/** `{ before, after }` of each changed field (storage attributes left out), for entries that have them. */
+function fieldChanges(changes: Record<string, unknown>): HistoryEntry['changes'] {
+  const out: NonNullable<HistoryEntry['changes']> = {};
+  for (const [field, change] of Object.entries(changes)) {
+    if (isStorageAttribute(field) || !change || typeof change !== 'object') continue;
+    let { before, after } = change as { before?: unknown; after?: unknown };
+    // A declaration recorded before `declaredBy` named the organization holds a Cognito sub there.
+    if (field === 'openLicense') [before, after] = [before, after].map(shownDeclaration);
+    out[field] = {
+      ...(before !== undefined ? { before } : {}),
+      ...(after !== undefined ? { after } : {}),
+    };
+  }
+  return out;
+}
+
+const shownDeclaration = (value: unknown) =>
+  value && typeof value === 'object' && typeof (value as OpenLicense).declaredBy === 'string'
+    ? publicOpenLicense(value as OpenLicense)
+    : value;
+
 export function historyEntry(audit: StoredAudit): HistoryEntry {
   const changes = audit.changes ?? {};
-  const lifecycle = changes.lifecycle as { from?: LifecycleState; to?: LifecycleState } | undefined;
-  const details = changes.details as Record<string, unknown> | undefined;
+  // Entries with `kind` keep the event in `context` and each field as { before, after }.
+  const shaped = audit.kind !== undefined;
+  const context = (shaped ? audit.context : changes) ?? {};
+  const lifecycle = changes.lifecycle as
+    | { from?: LifecycleState; to?: LifecycleState; before?: LifecycleState; after?: LifecycleState }
+    | undefined;
+  const from = lifecycle?.before ?? lifecycle?.from;
+  const to = lifecycle?.after ?? lifecycle?.to;
+  const version = shaped ? audit.version : context.version;
+  const details = context.details as Record<string, unknown> | undefined;
   return {
     at: audit.at,
-    actor: audit.actor,
+    ...historyActor(audit),
     action: audit.action,
     event:
-      (changes.event as LifecycleEvent | undefined) ??
+      (context.event as LifecycleEvent | undefined) ??
       (audit.action.slice('lifecycle.'.length) as LifecycleEvent),
-    ...(lifecycle?.from ? { from: lifecycle.from } : {}),
-    ...(lifecycle?.to ? { to: lifecycle.to } : {}),
-    ...(typeof changes.version === 'number' ? { version: changes.version } : {}),
-    ...(typeof changes.eventId === 'string' ? { eventId: changes.eventId } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+    ...(typeof version === 'number' ? { version } : {}),
+    ...(typeof context.eventId === 'string' ? { eventId: context.eventId } : {}),
+    ...(shaped ? { changes: fieldChanges(changes) } : {}),
     ...(audit.executionArn ? { executionArn: audit.executionArn } : {}),
     ...(audit.startedExecutionArn ? { startedExecutionArn: audit.startedExecutionArn } : {}),
     ...(details ? { details } : {}),

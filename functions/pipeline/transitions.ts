@@ -15,7 +15,7 @@ import {
   nextLifecycle,
   type TransitionContext,
 } from '../../schemas/lifecycle.ts';
-import { auditItem } from '../shared/audit.ts';
+import { type AuditActor, auditItem } from '../shared/audit.ts';
 import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { conditionFailures, type TransactItem } from '../shared/dynamo/transact.ts';
 import { DomainError } from '../shared/errors.ts';
@@ -28,7 +28,11 @@ export class IllegalTransitionError extends DomainError {
   readonly code = 'ILLEGAL_TRANSITION';
 }
 
-/** The fields of a patent item a transition reads. */
+/**
+ * The fields of a patent item a transition reads. The audit entry takes the `before` of the fields the
+ * transition sets from this object: read the whole item (no projection), so that a field absent here
+ * really was absent.
+ */
 export interface TransitionSubject {
   applicationNumber: string;
   version: number;
@@ -48,7 +52,7 @@ export interface TransitionRequest {
   context?: TransitionContext;
   /** Unique per event occurrence (e.g. `deal#<id>`, the stream event's id): replays are detected by it. */
   eventId: string;
-  actor: { sub: string; roles: string[] };
+  actor: AuditActor;
   /** The Step Functions execution that ran the transition, if any (shown in the history). */
   executionArn?: string;
   /** More attributes to set on the patent in the same update (e.g. the tier and its inputs). */
@@ -211,17 +215,21 @@ export function transitionWrites(
       Put: {
         TableName: tableName,
         Item: auditItem({
+          kind: 'transition',
           pk,
           action: `lifecycle.${request.event}`,
           caller: request.actor,
           at,
-          changes: {
-            lifecycle: { from, to },
+          from,
+          to,
+          // The patent as read: the update is conditioned on its version, so these are the replaced values.
+          before: patent,
+          after: request.set ?? {},
+          removed: removeFields,
+          version: nextVersion,
+          context: {
             event: request.event,
             eventId: request.eventId,
-            version: nextVersion,
-            ...(request.set ? { set: request.set } : {}),
-            ...(removeFields.length ? { removed: removeFields } : {}),
             ...(request.details ? { details } : {}),
           },
           executionArn: request.executionArn,

@@ -35,23 +35,9 @@ export function dynamoPromotionStore(documents: DynamoDBDocumentClient, tableNam
     ).Item;
   return {
     async patent(applicationNumber) {
-      return (await get({ pk: patentPk(applicationNumber), sk: 'PATENT' }, [
-        'applicationNumber',
-        'title',
-        'version',
-        'lifecycle',
-        'reviewStatus',
-        'poolStatus',
-        'evaluationStatus',
-        'patentType',
-        'strategicIndustries',
-        'institutionUscc',
-        'provinceCode',
-        'evaluationAggregate',
-        'tier',
-        'promotionDueAt',
-        'gsi3pk',
-      ])) as PromotedPatent | undefined;
+      // The whole item (a projection costs the same read units): the tiering transition is conditioned
+      // on this version and takes the `before` of its audit entry from it.
+      return (await get({ pk: patentPk(applicationNumber), sk: 'PATENT' })) as PromotedPatent | undefined;
     },
     evaluations: (applicationNumber) => evaluations.evaluations(applicationNumber),
     async enterprise(uscc) {

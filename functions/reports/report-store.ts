@@ -166,12 +166,15 @@ export function dynamoReportStore(
         failures,
       });
       items.push(
+        // Each run records itself anew (the scope records and RUN replaced): a `created` entry per run,
+        // whose predecessor's values are in the predecessor's own entry.
         auditItem({
+          kind: 'created',
           pk: reportPk(quarter),
           action: 'report.recorded',
           caller: reportSystemActor,
           at,
-          changes: {
+          after: {
             scopes: records.length,
             failedScopes: failures.map((f) => f.scope),
             resend,
@@ -217,41 +220,64 @@ export function dynamoReportStore(
       return { items: (page.Items ?? []).map(toRecord), lastKey: page.LastEvaluatedKey };
     },
 
+    /**
+     * Replaces the admin's preferences conditioned on the item read just before (its `version`; items
+     * written before it had one: on having none), so that the audit entry's `before` is the value
+     * replaced; a write in between (the same admin, twice at once) is read and written again.
+     */
     async putPreferences(caller, reportsOptOut, at) {
       const key = reportPreferencesKey(caller.sub);
-      await transact(
-        documents,
-        [
-          {
-            Put: {
-              TableName: tableName,
-              Item: {
-                ...key,
-                entity: 'report-preferences',
-                sub: caller.sub,
-                reportsOptOut,
-                updatedAt: at,
-                // The admin's profile as the token states it: the admin directory of a deployment
-                // whose OIDC issuer offers no directory API (USER_DIRECTORY=registered).
-                ...registeredAdminProfile(caller),
+      for (let attempt = 1; ; attempt++) {
+        const { Item: read } = await documents.send(
+          new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+        );
+        const version = typeof read?.version === 'number' ? read.version : undefined;
+        const outcome = await transact(
+          documents,
+          [
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  ...key,
+                  entity: 'report-preferences',
+                  sub: caller.sub,
+                  reportsOptOut,
+                  version: (version ?? 0) + 1,
+                  updatedAt: at,
+                  // The admin's profile as the token states it: the admin directory of a deployment
+                  // whose OIDC issuer offers no directory API (USER_DIRECTORY=registered).
+                  ...registeredAdminProfile(caller),
+                },
+                ...(read === undefined
+                  ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                  : version === undefined
+                    ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(version)' }
+                    : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': version } }),
               },
             },
-          },
-          {
-            Put: {
-              TableName: tableName,
-              Item: auditItem({
-                pk: key.pk,
-                action: 'report-preferences.updated',
-                caller,
-                at,
-                changes: { reportsOptOut },
-              }),
+            {
+              Put: {
+                TableName: tableName,
+                Item: auditItem({
+                  ...(read ? { kind: 'updated', before: read } : { kind: 'created' as const }),
+                  pk: key.pk,
+                  action: 'report-preferences.updated',
+                  caller,
+                  at,
+                  after: { reportsOptOut },
+                  version: (version ?? 0) + 1,
+                }),
+              },
             },
+          ],
+          {
+            what: 'your report preferences',
+            conditionFailed: (failed) => (failed.includes(0) && attempt < 5 ? 'again' : undefined),
           },
-        ],
-        { what: 'your report preferences' },
-      );
+        );
+        if (outcome === 'committed') return;
+      }
     },
 
     async getPreferences(sub) {

@@ -15,7 +15,7 @@ import type { TransitionContext } from '../../schemas/lifecycle.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { isStorageAttribute } from '../../schemas/storage.ts';
 import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
-import { auditItem } from '../shared/audit.ts';
+import { type AuditActor, auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
@@ -72,7 +72,7 @@ export function dealWrites(
   tableName: string,
   deal: StoredDeal,
   patents: TransferPatent[],
-  caller: Pick<Caller, 'sub' | 'roles'>,
+  caller: AuditActor,
 ): {
   items: TransactItem[];
   shape: { recordIndexes: number[]; markerIndexes: number[]; patentIndexes: number[] };
@@ -117,11 +117,13 @@ export function dealWrites(
       Put: {
         TableName: tableName,
         Item: auditItem({
+          kind: 'created',
           pk,
           action: 'deal.recorded',
           caller,
           at: deal.createdAt,
-          changes: { deal: toDealView(deal) },
+          after: deal,
+          version: deal.version,
         }),
       },
     },
@@ -387,11 +389,15 @@ export async function recordFiling(
       Put: {
         TableName: deps.store.tableName,
         Item: auditItem({
+          kind: 'updated',
           pk,
           action: 'deal.filed',
           caller,
           at,
-          changes: { filing: recorded, filingStatus: { from: deal.filingStatus, to: 'filed' } },
+          // The deal as read: the update is conditioned on its version.
+          before: deal,
+          after: { filing: recorded, filingStatus: 'filed' },
+          version: deal.version + 1,
         }),
       },
     },

@@ -8,7 +8,12 @@
 import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
 import type { Deal } from '../../schemas/deal.ts';
 import { priceTermIssues } from '../../schemas/deal.ts';
-import type { OpenLicense, OpenLicenseDeclaration, TakeOpenLicense } from '../../schemas/open-license.ts';
+import {
+  type OpenLicense,
+  type OpenLicenseDeclaration,
+  publicOpenLicense,
+  type TakeOpenLicense,
+} from '../../schemas/open-license.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
@@ -63,7 +68,8 @@ export async function declareOpenLicense(
   const n = patent.applicationNumber;
   const requestHash = hashOf(input);
   if (patent.openLicense?.status === 'active') {
-    if (patent.openLicenseHash === requestHash) return { changed: false, openLicense: patent.openLicense };
+    if (patent.openLicenseHash === requestHash)
+      return { changed: false, openLicense: publicOpenLicense(patent.openLicense) };
     throw new ConflictError(
       `Patent ${n} is already under an open license (until ${patent.openLicense.endDate}): withdraw it first (POST /v1/patents/${n}/open-license/withdrawal) to declare other terms.`,
       { openLicense: patent.openLicense },
@@ -146,7 +152,7 @@ export async function withdrawOpenLicense(
   requireInstitutionLevel(caller, 'withdraw open licenses');
   const patent = await patenteePatent(deps, caller, applicationNumber);
   const n = patent.applicationNumber;
-  const current = patent.openLicense;
+  const current = patent.openLicense && publicOpenLicense(patent.openLicense);
   if (!current) {
     throw new ConflictError(`Patent ${n} has no open license to withdraw.`);
   }
@@ -322,7 +328,7 @@ export async function listOpenLicenses(
   );
   return {
     // A term that ended is not offered any more (the entry stays until withdrawn or swept).
-    items: page.items.filter((entry) => entry.endDate >= today),
+    items: page.items.filter((entry) => entry.endDate >= today).map(publicOpenLicense),
     ...(page.lastKey ? { nextCursor: encodeCursor(name, page.lastKey) } : {}),
   };
 }
@@ -332,7 +338,7 @@ export async function getOpenLicense(deps: TransferDeps, applicationNumber: stri
   const n = normalizeApplicationNumber(applicationNumber);
   const open = (await deps.store.patents([n])).get(n)?.openLicense;
   if (!open) throw new NotFoundError(`Patent ${n} has no open license declaration.`);
-  return open;
+  return publicOpenLicense(open);
 }
 
-export { isAdmin };
+export { isAdmin, publicOpenLicense };

@@ -121,15 +121,15 @@ export async function flagOverdueFilings(
             Put: {
               TableName: deps.store.tableName,
               Item: auditItem({
+                kind: 'updated',
                 pk,
                 action: 'deal.filingOverdue',
                 caller: { sub: 'system:deadline-sweep', roles: [] },
                 at,
-                changes: {
-                  filingStatus: { from: 'pending', to: 'overdue' },
-                  dueDate: deal.filingDueDate,
-                  notified: to,
-                },
+                // What the condition fixes: the filing was pending (a pending filing was never flagged).
+                before: { filingStatus: 'pending' },
+                after: { filingStatus: 'overdue', overdueFlaggedAt: at },
+                context: { dueDate: deal.filingDueDate, notified: to },
               }),
             },
           },

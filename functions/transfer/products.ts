@@ -109,11 +109,12 @@ export async function createProduct(
       Put: {
         TableName: table,
         Item: auditItem({
+          kind: 'created',
           pk,
           action: 'product.filed',
           caller,
           at: createdAt,
-          changes: { product: toView(product) },
+          after: product,
         }),
       },
     },

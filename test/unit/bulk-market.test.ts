@@ -333,7 +333,7 @@ function memoryEvaluations(now: Date) {
         kind: evaluation.evaluatorKind,
         id: evaluation.evaluatorId,
       });
-      if (evaluations.get(k)?.version !== write.previousVersion) return 'stale';
+      if (evaluations.get(k)?.version !== write.previous?.version) return 'stale';
       const patent = patents.get(evaluation.applicationNumber)!;
       if (write.openWindow) {
         if (patent.evaluationStatus !== undefined) return 'retry';

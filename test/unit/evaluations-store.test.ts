@@ -46,7 +46,7 @@ const evaluation: StoredEvaluation = {
   updatedAt: at,
   version: 1,
 };
-const audit = { action: 'evaluation.submitted', changes: { industrializationProspect: 4 } };
+const audit = { action: 'evaluation.submitted', context: { evaluatorKind: 'enterprise', evaluatorId: ENT } };
 
 describe('dynamoEvaluationStore.saveEvaluation', () => {
   it('one transaction: the evaluation (new: must not exist), its audit entry, the window check, the request set to evaluated', async () => {
@@ -91,7 +91,11 @@ describe('dynamoEvaluationStore.saveEvaluation', () => {
     ddb.on(TransactWriteCommand).resolves({});
     await store.saveEvaluation(
       { ...evaluation, version: 3 },
-      { previousVersion: 2, markRequestEvaluated: false, audit },
+      {
+        previous: { ...evaluation, version: 2, industrializationProspect: 3, comment: '再看看' },
+        markRequestEvaluated: false,
+        audit: { ...audit, action: 'evaluation.updated' },
+      },
       caller,
       at,
     );
@@ -100,6 +104,18 @@ describe('dynamoEvaluationStore.saveEvaluation', () => {
       ConditionExpression: 'version = :previous',
       ExpressionAttributeValues: { ':previous': 2 },
     });
+    // The update's audit entry: before (the evaluation read, whose version conditions the write) and
+    // after, of exactly the fields that changed.
+    expect(sentTransaction().TransactItems![1]!.Put!.Item).toMatchObject({
+      kind: 'updated',
+      action: 'evaluation.updated',
+      version: 3,
+      changes: { industrializationProspect: { before: 3, after: 4 }, comment: { before: '再看看' } },
+    });
+    expect(Object.keys(sentTransaction().TransactItems![1]!.Put!.Item!.changes)).toEqual([
+      'industrializationProspect',
+      'comment',
+    ]);
     await store.saveEvaluation(
       evaluation,
       {
@@ -195,7 +211,11 @@ describe('dynamoEvaluationStore.closeWindow', () => {
     expect(auditPut!.Put!.Item).toMatchObject({
       action: 'lifecycle.evaluationClosed',
       actor: 'system:evaluation-window',
-      changes: { lifecycle: { from: 'under-evaluation', to: 'evaluated' } },
+      changes: {
+        lifecycle: { before: 'under-evaluation', after: 'evaluated' },
+        evaluationStatus: { before: 'open', after: 'closed' },
+        evaluationClosedReason: { after: 'deadline' },
+      },
     });
     expect(event!.Put).toMatchObject({
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -260,16 +280,14 @@ describe('dynamoEvaluationStore reads', () => {
     });
   });
 
-  it('patent: a consistent read of the fields evaluations need', async () => {
+  it('patent: a consistent read of the whole item (the `before` of its transitions)', async () => {
     ddb
       .on(GetCommand)
       .resolves({ Item: { applicationNumber: NUMBER, poolStatus: 'conversion', version: 2 } });
     await expect(store.patent(NUMBER)).resolves.toMatchObject({ poolStatus: 'conversion' });
     const input = ddb.commandCalls(GetCommand)[0]!.args[0].input;
     expect(input).toMatchObject({ Key: { pk: `PAT#${NUMBER}`, sk: 'PATENT' }, ConsistentRead: true });
-    expect(Object.values(input.ExpressionAttributeNames!)).toEqual(
-      expect.arrayContaining(['poolStatus', 'version', 'evaluationStatus', 'evaluationDeadline']),
-    );
+    expect(input).not.toHaveProperty('ProjectionExpression');
   });
 });
 

@@ -23,6 +23,7 @@ import {
   closeEvaluationWindow,
   windowClosedError,
 } from '../../functions/evaluations/window.ts';
+import { type AuditEntry, auditItem } from '../../functions/shared/audit.ts';
 import {
   ConflictError,
   ForbiddenError,
@@ -70,7 +71,7 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
   const experts = new Map<string, ExpertProfile>();
   const requests = new Map<string, EvaluationRequest>();
   const evaluations = new Map<string, StoredEvaluation>();
-  const audits: Array<{ pk: string; action: string; actor: string; changes: Record<string, unknown> }> = [];
+  const audits: AuditEntry[] = [];
   const events: Array<{ sk: string; type: string; reason: string; aggregate: unknown }> = [];
   const due = () =>
     [...patents.values()].filter((p) => p.evaluationStatus === 'open' && p.evaluationDeadline !== undefined);
@@ -103,7 +104,7 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
         kind: evaluation.evaluatorKind,
         id: evaluation.evaluatorId,
       });
-      if (evaluations.get(k)?.version !== write.previousVersion) return 'stale';
+      if (evaluations.get(k)?.version !== write.previous?.version) return 'stale';
       const patent = patents.get(evaluation.applicationNumber);
       if (patent?.poolStatus !== 'conversion') return 'retry';
       if (write.openWindow) {
@@ -115,7 +116,21 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
         });
       } else if (patent.evaluationStatus !== 'open' || !(patent.evaluationDeadline! > at)) return 'retry';
       evaluations.set(k, structuredClone(evaluation));
-      audits.push({ pk: `PAT#${evaluation.applicationNumber}`, ...write.audit, actor: caller.sub });
+      // As the store: created, or updated with before / after from the evaluation read.
+      audits.push(
+        auditItem({
+          ...(write.previous
+            ? { kind: 'updated', before: write.previous, replaces: true }
+            : { kind: 'created' as const }),
+          pk: `PAT#${evaluation.applicationNumber}`,
+          action: write.audit.action,
+          caller,
+          at,
+          after: evaluation,
+          version: evaluation.version,
+          context: write.audit.context,
+        }),
+      );
       const request = requests.get(k);
       if (write.markRequestEvaluated && request)
         Object.assign(request, { status: 'evaluated', evaluatedAt: at });
@@ -129,7 +144,17 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
         declinedAt: decline.at,
         ...(decline.reason ? { declineReason: decline.reason } : {}),
       });
-      audits.push({ pk: `PAT#${n}`, action: 'evaluation-request.declined', actor: caller.sub, changes: {} });
+      audits.push(
+        auditItem({
+          kind: 'updated',
+          pk: `PAT#${n}`,
+          action: 'evaluation-request.declined',
+          caller,
+          at: decline.at,
+          before: { status: 'pending' },
+          after: { status: 'declined', declinedAt: decline.at },
+        }),
+      );
       return true;
     },
     async closeWindow(read, close) {
@@ -142,12 +167,19 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
         evaluationAggregate: close.aggregate,
         version: patent.version + 1,
       });
-      audits.push({
-        pk: `PAT#${patent.applicationNumber}`,
-        action: 'patent.evaluation-window-closed',
-        actor: 'system:evaluation-window',
-        changes: { reason: close.reason },
-      });
+      audits.push(
+        auditItem({
+          kind: 'transition',
+          pk: `PAT#${patent.applicationNumber}`,
+          action: 'lifecycle.evaluationClosed',
+          caller: { sub: 'system:evaluation-window', roles: [] },
+          at: close.at,
+          from: 'under-evaluation',
+          to: 'evaluated',
+          before: read,
+          after: { evaluationStatus: 'closed', evaluationClosedReason: close.reason },
+        }),
+      );
       events.push({
         sk: `EVENT#${String(patent.version).padStart(6, '0')}#evaluationClosed`,
         type: 'evaluationClosed',
@@ -306,9 +338,10 @@ describe('PUT .../evaluations/mine', () => {
     expect(w.audits).toEqual([
       expect.objectContaining({
         pk: `PAT#${NUMBER}`,
+        kind: 'created',
         action: 'evaluation.submitted',
         actor: entA.sub,
-        changes: expect.objectContaining({ evaluatorId: ENT_A, industrializationProspect: 4 }),
+        after: expect.objectContaining({ evaluatorId: ENT_A, industrializationProspect: 4 }),
       }),
     ]);
   });
@@ -419,6 +452,19 @@ describe('PUT .../evaluations/mine', () => {
     expect(second.evaluation).not.toHaveProperty('comment');
     expect(second.evaluation).not.toHaveProperty('priceExpectation');
     expect(w.audits.map((a) => a.action)).toEqual(['evaluation.submitted', 'evaluation.updated']);
+    // The update's entry: exactly the fields that changed, each with the value replaced.
+    expect(w.audits[1]).toMatchObject({
+      kind: 'updated',
+      version: 2,
+      changes: {
+        industrializationProspect: { before: 4, after: 2 },
+        reasonCodes: { after: ['too-early-stage'] },
+        // Replaced without them: removed.
+        comment: { before: '有兴趣' },
+        priceExpectation: { before: { minWan: 50, maxWan: 80 } },
+      },
+    });
+    expect(w.audits[1]!.changes).not.toHaveProperty('evaluationId');
 
     const stale = await submitEvaluation(w.deps, entA, NUMBER, input({ expectedVersion: 1 })).catch((e) => e);
     expect(stale).toBeInstanceOf(ConflictError);

@@ -23,13 +23,13 @@ function memoryStore() {
     async getEnterprise(uscc) {
       return enterprises.get(uscc);
     },
-    async saveEnterprise(e, expected) {
-      if ((enterprises.get(e.uscc)?.version ?? undefined) !== expected) return false;
+    async saveEnterprise(e, previous) {
+      if (enterprises.get(e.uscc)?.version !== previous?.version) return false;
       enterprises.set(e.uscc, e);
       return true;
     },
-    async decideEnterprise(e, keys) {
-      if (enterprises.get(e.uscc)?.version !== e.version - 1) return false;
+    async decideEnterprise(e, previous, keys) {
+      if (enterprises.get(e.uscc)?.version !== previous.version) return false;
       enterprises.set(e.uscc, e);
       for (const key of keys) index.set(key, new Set([...(index.get(key) ?? []), `ENT#${e.uscc}`]));
       return true;
@@ -40,9 +40,9 @@ function memoryStore() {
     async getExpert(id) {
       return experts.get(id);
     },
-    async saveExpert(expert, previous, keys) {
+    async saveExpert(expert, _previous, previousKeys, keys) {
       experts.set(expert.expertId, expert);
-      for (const key of previous) index.get(key)?.delete(`EXP#${expert.expertId}`);
+      for (const key of previousKeys) index.get(key)?.delete(`EXP#${expert.expertId}`);
       for (const key of keys) index.set(key, new Set([...(index.get(key) ?? []), `EXP#${expert.expertId}`]));
     },
   };

@@ -24,6 +24,7 @@ import { type HistoryStore, patentHistory } from '../../functions/pipeline/histo
 import { type NotifyStore, notifyMailId, notifyTransition } from '../../functions/pipeline/notify.ts';
 import { type ExecutionStarter, startPipeline } from '../../functions/pipeline/start.ts';
 import { transitionWrites } from '../../functions/pipeline/transitions.ts';
+import { historyPageSchema } from '../../schemas/pipeline.ts';
 import type { Caller } from '../../schemas/roles.ts';
 
 const NUMBER = '202010123456.2';
@@ -279,9 +280,11 @@ describe('patent history', () => {
     async transitions() {
       return {
         items: [
+          // Recorded before before/after and the actor's organization: the old shape, a Cognito sub.
           {
             action: 'lifecycle.inventoried',
-            actor: 'reviewer',
+            actor: 'reviewer-sub-0c1d',
+            actorRoles: ['institution'],
             startedExecutionArn: 'arn:started',
             at: '2026-11-25T09:00:00.000Z',
             changes: {
@@ -304,6 +307,27 @@ describe('patent history', () => {
               details: { deadline: 'd' },
             },
           },
+          // The shape of functions/shared/audit.ts: before / after, the organization of the actor.
+          {
+            kind: 'transition',
+            action: 'lifecycle.openLicenseDeclared',
+            actor: 'admin-sub-9f2e',
+            actorRoles: ['province-admin'],
+            actorProvince: '110000',
+            at: '2026-11-26T09:00:00.000Z',
+            version: 5,
+            context: { event: 'openLicenseDeclared', eventId: 'o', details: { startDate: '2027-01-01' } },
+            changes: {
+              lifecycle: { before: 'under-evaluation', after: 'open-license' },
+              openLicenseHash: { after: 'h' },
+              gsi3pk: { before: 'DUE#evaluation-window' },
+              // A declaration of before `declaredBy` named the organization: the sub is never shown.
+              openLicense: {
+                before: { patenteeUscc: USCC, patenteeName: '某大学', declaredBy: 'decl-sub-77aa' },
+                after: { patenteeUscc: USCC, declaredBy: '某大学（机构管理员 / institution administrator）' },
+              },
+            },
+          },
         ],
         nextCursor: 'next',
       };
@@ -318,7 +342,9 @@ describe('patent history', () => {
         items: [
           {
             at: '2026-11-25T09:00:00.000Z',
-            actor: 'reviewer',
+            // The role the entry recorded, never the sub; the organization was not recorded then.
+            actor: '机构未知 / unknown organization（高校/科研机构 institution）',
+            actorRole: 'institution',
             action: 'lifecycle.inventoried',
             event: 'inventoried',
             from: 'registered',
@@ -327,10 +353,44 @@ describe('patent history', () => {
             eventId: 'i',
             startedExecutionArn: 'arn:started',
           },
-          expect.objectContaining({ event: 'matched', executionArn: 'arn:exec', details: { deadline: 'd' } }),
+          expect.objectContaining({
+            actor: 'system:pipeline',
+            actorRole: 'system',
+            event: 'matched',
+            executionArn: 'arn:exec',
+            details: { deadline: 'd' },
+          }),
+          {
+            at: '2026-11-26T09:00:00.000Z',
+            actor: '省 110000 / province 110000（省级知识产权局 province admin）',
+            actorRole: 'province-admin',
+            actorOrganization: '省 110000 / province 110000',
+            action: 'lifecycle.openLicenseDeclared',
+            event: 'openLicenseDeclared',
+            from: 'under-evaluation',
+            to: 'open-license',
+            version: 5,
+            eventId: 'o',
+            // Storage attributes (the deadline index) never leave.
+            changes: {
+              lifecycle: { before: 'under-evaluation', after: 'open-license' },
+              openLicenseHash: { after: 'h' },
+              openLicense: {
+                before: {
+                  patenteeUscc: USCC,
+                  patenteeName: '某大学',
+                  declaredBy: '某大学（角色未知 / unknown role）',
+                },
+                after: { patenteeUscc: USCC, declaredBy: '某大学（机构管理员 / institution administrator）' },
+              },
+            },
+            details: { startDate: '2027-01-01' },
+          },
         ],
         nextCursor: 'next',
       });
+      expect(JSON.stringify(page)).not.toMatch(/sub-/);
+      expect(historyPageSchema.safeParse(page).success).toBe(true);
     }
     for (const caller of [stranger, shanghaiAdmin, enterprise, { sub: 'x', roles: ['expert'] } as Caller])
       await expect(patentHistory({ store }, caller, NUMBER, { limit: 25 })).rejects.toMatchObject({

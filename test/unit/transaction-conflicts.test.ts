@@ -77,7 +77,7 @@ const writes: Array<{ name: string; write: () => Promise<unknown>; items: number
     write: () =>
       dynamoReviewStore(documents, table).apply(
         reviewed,
-        { set: { reviewStatus: 'returned' }, audit: { action: 'patent.review.return', changes: {} } },
+        { set: { reviewStatus: 'returned' }, audit: { action: 'patent.review.return' } },
         caller,
         at,
       ),
@@ -91,7 +91,7 @@ const writes: Array<{ name: string; write: () => Promise<unknown>; items: number
         reviewed,
         {
           set: { reviewStatus: 'approved' },
-          audit: { action: 'patent.review.approve', changes: {} },
+          audit: { action: 'patent.review.approve' },
           transition: { event: 'inventoried', context: { pool: 'base' }, eventId: 'review#1', details: {} },
         },
         caller,

@@ -10,7 +10,9 @@ import {
 import { createDeal, getDeal, listDeals, recordFiling } from '../../functions/transfer/deals.ts';
 import {
   declareOpenLicense,
+  getOpenLicense,
   listOpenLicenses,
+  publicOpenLicense,
   takeOpenLicense,
   withdrawOpenLicense,
 } from '../../functions/transfer/open-license.ts';
@@ -413,6 +415,38 @@ describe('open licensing', () => {
     // The public declaration names the organization and role, not the declarer's Cognito sub.
     expect(ok.openLicense.declaredBy).not.toContain(inst.sub);
     expect(ok.openLicense.declaredBy).toMatch(/institution administrator/);
+  });
+
+  it('a declaration stored with a Cognito sub in declaredBy (before it named the organization) is read as the patentee with an unknown role, never the sub', async () => {
+    const sub = '3f6c2a1e-9b0d-4c6e-8a47-2d1f0e9c5b7a';
+    const old = {
+      status: 'active' as const,
+      applicationNumber: A,
+      patentType: 'invention',
+      patenteeUscc: INST,
+      patenteeName: '清华大学',
+      feeStandard: declaration.feeStandard,
+      paymentMethod: declaration.paymentMethod,
+      startDate: declaration.startDate,
+      endDate: declaration.endDate,
+      declaredAt: '2026-01-05T02:00:00.000Z',
+      declaredBy: sub,
+    };
+    addPatent(A, { lifecycle: 'open-license', openLicense: old } as Partial<TransferPatent>);
+    const shown = '清华大学（角色未知 / unknown role）';
+    expect(publicOpenLicense(old).declaredBy).toBe(shown);
+    // Without a patentee name: its code.
+    expect(publicOpenLicense({ ...old, patenteeName: undefined }).declaredBy).toBe(
+      `${INST}（角色未知 / unknown role）`,
+    );
+    // The current form is kept as it is.
+    const current = { ...old, declaredBy: '清华大学（机构管理员 / institution administrator）' };
+    expect(publicOpenLicense(current)).toEqual(current);
+    expect((await getOpenLicense(deps, A)).declaredBy).toBe(shown);
+    // The withdrawal stores (and answers) the mapped value: the sub leaves the data.
+    const withdrawn = await withdrawOpenLicense(deps, inst, A, '转为独占许可谈判');
+    expect(withdrawn.openLicense.declaredBy).toBe(shown);
+    expect(JSON.stringify(mem.patents.get(A))).not.toContain(sub);
   });
 
   it('an enterprise takes it by notice + payment: an open license deal; withdrawal keeps the licenses granted', async () => {

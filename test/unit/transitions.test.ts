@@ -23,7 +23,8 @@ describe('transitionWrites', () => {
   it('4 items: the patent conditioned on its version, the audit entry, the pipeline event, the applied marker', () => {
     const items = transitionWrites(
       'core',
-      patent,
+      // The whole item as read: the audit entry's before values come from it.
+      { ...patent, reviewComment: '请补充', evaluationStatus: undefined } as typeof patent,
       {
         event: 'matched',
         eventId: 'matched:inventoried:202010123456.2',
@@ -64,15 +65,19 @@ describe('transitionWrites', () => {
       actor: 'system:pipeline',
       at,
       executionArn: 'arn:aws:states:x:1:execution:m:e',
-      changes: {
-        lifecycle: { from: 'conversion-pool', to: 'under-evaluation' },
+      kind: 'transition',
+      version: 5,
+      context: {
         event: 'matched',
         eventId: 'matched:inventoried:202010123456.2',
-        version: 5,
-        set: { evaluationStatus: 'open' },
-        removed: ['reviewComment'],
         details: { deadline: '2027-01-24T10:00:00.000Z' },
       },
+    });
+    // Before (the patent as read, whose version conditions the update) and after, of what changed.
+    expect(audit!.Put!.Item!.changes).toEqual({
+      lifecycle: { before: 'conversion-pool', after: 'under-evaluation' },
+      evaluationStatus: { after: 'open' },
+      reviewComment: { before: '请补充' },
     });
     expect(event!.Put).toMatchObject({
       ConditionExpression: 'attribute_not_exists(pk)',
