@@ -124,7 +124,7 @@ export class FaultInjector {
   /** Whether (and how) to fault this call; counts it. */
   decide(service: FaultService, operation: string): FaultKind | undefined {
     const config = this.config;
-    if (!config || !config.services.includes(service)) return undefined;
+    if (!config?.services.includes(service)) return undefined;
     if (
       config.operations &&
       !config.operations.includes(operation) &&
@@ -219,7 +219,7 @@ export function splitBatch(
   const entries: Array<{ table: string; index: number }> = [];
   for (const [table, value] of Object.entries(requestItems)) {
     const list = operation === 'BatchWriteItem' ? (value as unknown[]) : ((value as Body).Keys as unknown[]);
-    list.forEach((_, index) => entries.push({ table, index }));
+    for (let index = 0; index < list.length; index++) entries.push({ table, index });
   }
   // Each entry stays unprocessed with even odds; at least one does.
   const left = new Set(entries.filter(() => random() < 0.5).map((e) => `${e.table}\u0000${e.index}`));
