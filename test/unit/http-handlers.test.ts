@@ -67,12 +67,18 @@ describe('POST /v1/institutions', () => {
     expect(parse(result).error.code).toBe('CONFLICT');
   });
 
-  it('maps throttling that outlasted the SDK retries to 503 BUSY_RETRY_LATER (send again), not 500', async () => {
+  it('maps throttling that outlasted the retries to 503 BUSY_RETRY_LATER (send again), not 500', async () => {
     ddb
-      .on(TransactWriteCommand)
+      .on(GetCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
-    const result = await registerInstitution(
-      apiEvent({ method: 'POST', path: '/v1/institutions', body, claims: admin }),
+    const result = await getInstitution(
+      apiEvent({
+        method: 'GET',
+        path: '/v1/institutions/12100000400000624D',
+        routeKey: 'GET /v1/institutions/{uscc}',
+        pathParameters: { uscc: '12100000400000624D' },
+        claims: admin,
+      }),
       lambdaContext(),
     );
     expect(result).toMatchObject({ statusCode: 503 });

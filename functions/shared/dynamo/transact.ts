@@ -11,7 +11,8 @@
  *   (503, retryable): a conflict is never silently read as "already done".
  * - anything else (ValidationError, ItemCollectionSizeLimitExceeded, ...): surfaced.
  *
- * Throttling of the call itself (not of an item) is retried by the SDK's own retry strategy.
+ * Throttling of the call itself (not of an item) is retried by the SDK's own retry strategy, then with
+ * the kit's longer backoff (withThrottlingRetry): a busy moment is waited out, not answered 503 at once.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -21,6 +22,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ServiceUnavailableError } from '../errors.ts';
 import { type BackoffOptions, backoff } from './backoff.ts';
+import { withThrottlingRetry } from './throttling.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -80,7 +82,9 @@ export async function transact<Answer = never>(
   const attempts = options.attempts ?? 6;
   for (let attempt = 1; ; attempt++) {
     try {
-      await documents.send(new TransactWriteCommand({ TransactItems: items }));
+      await withThrottlingRetry(() => documents.send(new TransactWriteCommand({ TransactItems: items })), {
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+      });
       return 'committed';
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
