@@ -52,6 +52,7 @@ interface Stored {
   contentHash: string;
   version: number;
   reviewStatus?: string;
+  sourceJobId?: string;
 }
 
 export function dynamoPatentWriter(
@@ -61,7 +62,7 @@ export function dynamoPatentWriter(
 ): PatentWriter {
   async function readStored(numbers: string[]): Promise<Map<string, Stored>> {
     const items = await batchGetAll(documents, tableName, numbers.map(patentKey), {
-      projection: 'pk, institutionUscc, contentHash, version, reviewStatus',
+      projection: 'pk, institutionUscc, contentHash, version, reviewStatus, sourceJobId',
       consistentRead: true,
     });
     return new Map(items.map((item) => [item.pk as string, item as unknown as Stored]));
@@ -218,7 +219,17 @@ export function dynamoPatentWriter(
       else if (current.institutionUscc !== owner.uscc)
         outcomes.push({ row: patent.row, outcome: 'owned-by-another' });
       else if (current.contentHash === patent.contentHash)
-        outcomes.push({ row: patent.row, outcome: 'unchanged' });
+        outcomes.push({
+          row: patent.row,
+          // This very job wrote it already: its task is run again (Step Functions retries a failed
+          // ingest from the start), and the row counts as what that first run did, not as unchanged.
+          outcome:
+            jobId && current.sourceJobId === jobId
+              ? current.version === 1
+                ? 'created'
+                : 'updated'
+              : 'unchanged',
+        });
       else if (!inventoryEditable(current.reviewStatus))
         outcomes.push({
           row: patent.row,
