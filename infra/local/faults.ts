@@ -26,6 +26,8 @@ export interface FaultConfig {
   seed?: number;
   /** Default both. */
   services?: FaultService[];
+  /** A share per service instead of `share` (e.g. `{ s3: 0.35 }`: S3 calls are few, a test may want more of them faulted). */
+  shares?: Partial<Record<FaultService, number>>;
   /** Only these operations (e.g. `PutItem`, `TransactWriteItems`, `s3:GetObject`); default all. */
   operations?: string[];
   /** Default all three; an operation with none of its kinds allowed is never faulted. */
@@ -44,7 +46,7 @@ export interface FaultCounts {
 export interface FaultState {
   enabled: boolean;
   config?: Required<Pick<FaultConfig, 'share' | 'seed' | 'services' | 'kinds'>> &
-    Pick<FaultConfig, 'operations'>;
+    Pick<FaultConfig, 'operations' | 'shares'>;
   counts: FaultCounts;
 }
 
@@ -72,7 +74,8 @@ const emptyCounts = (): FaultCounts => ({ eligible: 0, injected: 0, byKind: {}, 
 
 export class FaultInjector {
   private config: FaultState['config'];
-  private random: () => number = Math.random;
+  /** One PRNG stream per service: S3's few calls get the same decisions whatever DynamoDB does meanwhile. */
+  private random: Record<FaultService, () => number> = { dynamodb: Math.random, s3: Math.random };
   private counts = emptyCounts();
 
   constructor(config?: FaultConfig) {
@@ -82,8 +85,9 @@ export class FaultInjector {
   /** Switches faults on (share > 0) with new counters, or off (share 0). Throws on an invalid config. */
   configure(config: FaultConfig): FaultState {
     const share = Number(config.share);
-    if (!Number.isFinite(share) || share < 0 || share > 1)
-      throw new RangeError(`share must be a number from 0 to 1 (e.g. 0.2), not ${config.share}`);
+    for (const value of [config.share, ...Object.values(config.shares ?? {})])
+      if (!Number.isFinite(Number(value)) || Number(value) < 0 || Number(value) > 1)
+        throw new RangeError(`a share is a number from 0 to 1 (e.g. 0.2), not ${value}`);
     const services = config.services ?? ['dynamodb', 's3'];
     for (const s of services)
       if (s !== 'dynamodb' && s !== 's3') throw new RangeError(`services are dynamodb and s3, not ${s}`);
@@ -102,8 +106,9 @@ export class FaultInjector {
       services,
       kinds,
       ...(config.operations?.length ? { operations: config.operations } : {}),
+      ...(config.shares ? { shares: config.shares } : {}),
     };
-    this.random = mulberry32(seed);
+    this.random = { dynamodb: mulberry32(seed), s3: mulberry32(seed ^ 0x5bd1e995) };
     return this.state();
   }
 
@@ -134,8 +139,9 @@ export class FaultInjector {
     const kinds = kindsFor(service, operation).filter((k) => config.kinds.includes(k));
     if (kinds.length === 0) return undefined;
     this.counts.eligible++;
-    if (this.random() >= config.share) return undefined;
-    const kind = kinds[Math.floor(this.random() * kinds.length)]!;
+    const random = this.random[service];
+    if (random() >= (config.shares?.[service] ?? config.share)) return undefined;
+    const kind = kinds[Math.floor(random() * kinds.length)]!;
     this.counts.injected++;
     this.counts.byKind[kind] = (this.counts.byKind[kind] ?? 0) + 1;
     const key = `${service}:${operation}:${kind}`;
@@ -144,8 +150,8 @@ export class FaultInjector {
   }
 
   /** A number in [0, 1) from the run's PRNG (which items of a batch stay unprocessed, ...). */
-  next(): number {
-    return this.random();
+  next(service: FaultService = 'dynamodb'): number {
+    return this.random[service]();
   }
 }
 
