@@ -11,8 +11,7 @@
  *   (503, retryable): a conflict is never silently read as "already done".
  * - anything else (ValidationError, ItemCollectionSizeLimitExceeded, ...): surfaced.
  *
- * Throttling of the call itself (not of an item) is retried by the SDK's own retry strategy, then with
- * the kit's longer backoff (withThrottlingRetry): a busy moment is waited out, not answered 503 at once.
+ * Throttling of the call itself (not of an item) is retried by the SDK's own retry strategy.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -22,7 +21,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ServiceUnavailableError } from '../errors.ts';
 import { type BackoffOptions, backoff } from './backoff.ts';
-import { withThrottlingRetry } from './throttling.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -82,9 +80,7 @@ export async function transact<Answer = never>(
   const attempts = options.attempts ?? 6;
   for (let attempt = 1; ; attempt++) {
     try {
-      await withThrottlingRetry(() => documents.send(new TransactWriteCommand({ TransactItems: items })), {
-        ...(options.sleep ? { sleep: options.sleep } : {}),
-      });
+      await documents.send(new TransactWriteCommand({ TransactItems: items }));
       return 'committed';
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
