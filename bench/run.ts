@@ -1,11 +1,12 @@
 /**
  * npm run bench -- <name> [...]: runs the named benchmarks and writes bench/results/<name>.json.
- * Benchmarks measure speed and memory; tests never do. Names: startup, api, bundles, ingest, matching, pipeline, report.
+ * Benchmarks measure speed and memory; tests never do. Names: startup, api, bundles, ingest, chaos, matching, pipeline, report.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchApi } from './api.ts';
 import { benchBundles } from './bundles.ts';
+import { benchChaos } from './chaos.ts';
 import { benchIngest } from './ingest.ts';
 import { benchMatching } from './matching.ts';
 import { benchPipeline } from './pipeline.ts';
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   api: benchApi,
   bundles: benchBundles,
   ingest: benchIngest,
+  chaos: benchChaos,
   matching: benchMatching,
   pipeline: benchPipeline,
   report: benchReport,

@@ -155,7 +155,13 @@ export async function receiveUpload(
       fileName,
       ...(object.principalId ? { principalId: object.principalId } : {}),
     });
-    if (attached === 'duplicate') return { outcome: 'duplicate', jobId: announced };
+    if (attached === 'duplicate') {
+      // Redelivered: the first delivery may have failed between recording the file and starting the
+      // ingest (S3 retries the event then). Starting again is a no-op when it did start: the job id
+      // names the execution (startIngest), and a job runs once (its claim).
+      await deps.startIngest?.(announced);
+      return { outcome: 'duplicate', jobId: announced };
+    }
     if (attached === 'received') {
       await deps.startIngest?.(announced);
       return { outcome: 'queued', jobId: announced };
@@ -197,6 +203,7 @@ export async function receiveUpload(
     status: 'queued',
     createdAt: deps.now().toISOString(),
   });
-  if (created) await deps.startIngest?.(jobId);
+  // Also for a duplicate: see the announced case above.
+  await deps.startIngest?.(jobId);
   return { outcome: created ? 'queued' : 'duplicate', jobId };
 }

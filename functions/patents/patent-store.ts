@@ -55,6 +55,7 @@ interface Stored extends Record<string, unknown> {
   contentHash: string;
   version: number;
   reviewStatus?: string;
+  sourceJobId?: string;
 }
 
 export function dynamoPatentWriter(
@@ -258,7 +259,17 @@ export function dynamoPatentWriter(
       else if (current.institutionUscc !== owner.uscc)
         outcomes.push({ row: patent.row, outcome: 'owned-by-another' });
       else if (current.contentHash === patent.contentHash)
-        outcomes.push({ row: patent.row, outcome: 'unchanged' });
+        outcomes.push({
+          row: patent.row,
+          // This very job wrote it already: its task is run again (Step Functions retries a failed
+          // ingest from the start), and the row counts as what that first run did, not as unchanged.
+          outcome:
+            jobId && current.sourceJobId === jobId
+              ? current.version === 1
+                ? 'created'
+                : 'updated'
+              : 'unchanged',
+        });
       else if (!inventoryEditable(current.reviewStatus))
         outcomes.push({
           row: patent.row,

@@ -14,6 +14,7 @@ import type { Caller } from '../../schemas/roles.ts';
 import { type RouteDeclaration, takesCursor } from '../../schemas/routes/route.ts';
 import { callerFromClaims } from './caller.ts';
 import { loadCursorSigningKey } from './cursor.ts';
+import { isThrottling } from './dynamo/throttling.ts';
 import { errorResponse } from './error-response.ts';
 import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from './errors.ts';
 import { httpApiEventSchema, jsonBody } from './http-event.ts';
@@ -120,6 +121,17 @@ export function httpRoute<const R extends RouteDeclaration>(
         if (error instanceof DomainError) {
           if (error.statusCode >= 500) logger.error('request failed', { error });
           request.response = errorResponse(error.statusCode, error.code, error.message, error.details);
+          return;
+        }
+        if (isThrottling(error)) {
+          // DynamoDB or S3 throttled this request longer than the SDK's retries waited: a busy moment,
+          // not a defect: answered as the retryable 503 the API documents, never as a 500.
+          logger.warn('request throttled', { error });
+          request.response = errorResponse(
+            503,
+            'BUSY_RETRY_LATER',
+            'The service is busy at this moment (its data store throttled the request): send the same request again in a few seconds.',
+          );
           return;
         }
         logger.error('unhandled error', { error });

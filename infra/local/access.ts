@@ -21,6 +21,17 @@ import {
   type TableName,
   type WorkflowName,
 } from '../resources.ts';
+import {
+  allUnprocessed,
+  dynamoThrottle,
+  type FaultInjector,
+  mergeUnprocessed,
+  s3Operation,
+  s3SlowDown,
+  splitBatch,
+  transactionConflict,
+  type WireAnswer,
+} from './faults.ts';
 import { checkPostPolicy, type PostForm, readPostForm } from './s3-post-policy.ts';
 
 const keyPrefix = 'LOCALFN'; // DynamoDB Local accepts letters and digits only
@@ -247,6 +258,63 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, body?: 
   else req.pipe(upstream);
 }
 
+function answer(res: ServerResponse, wire: WireAnswer) {
+  res.writeHead(wire.status, wire.headers);
+  res.end(wire.body || undefined);
+}
+
+/**
+ * Sends `body` (a changed request body: its length and checksum headers are set again) on and lets
+ * `rewrite` change DynamoDB's JSON answer before it is sent back (no CRC32 of the original answer).
+ */
+function forwardRewritten(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: URL,
+  body: Buffer,
+  rewrite: (answer: Body) => Body,
+) {
+  const { 'accept-encoding': _encoding, 'transfer-encoding': _chunked, ...headers } = req.headers;
+  const upstream = request(
+    {
+      host: target.hostname,
+      port: target.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...headers, 'content-length': String(body.length) },
+    },
+    (reply) => {
+      const chunks: Buffer[] = [];
+      reply.on('data', (c: Buffer) => chunks.push(c));
+      reply.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const status = reply.statusCode ?? 502;
+        const {
+          'content-length': _length,
+          'transfer-encoding': _chunked,
+          'x-amz-crc32': _crc,
+          ...replyHeaders
+        } = reply.headers;
+        let out = text;
+        if (status === 200) {
+          try {
+            out = JSON.stringify(rewrite(JSON.parse(text) as Body));
+          } catch {
+            // not JSON: sent back as it came
+          }
+        }
+        res.writeHead(status, { ...replyHeaders, 'content-length': Buffer.byteLength(out) });
+        res.end(out);
+      });
+    },
+  );
+  upstream.on('error', (error) => {
+    if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+    res.end(`local endpoint unreachable: ${error.message}`);
+  });
+  upstream.end(body);
+}
+
 /**
  * The endpoint a function's DynamoDB client talks to: checks each call, forwards the allowed ones to
  * DynamoDB Local unchanged. Calls not signed by a function pass.
@@ -256,6 +324,8 @@ export function createDynamoGate(options: {
   stage: string;
   logicalTable: (physical: string) => TableName | undefined;
   onRefusal?: (caller: FunctionName, refusal: Refusal) => void;
+  /** Faults answered for a share of the functions' calls (faults.ts), after the access check. */
+  faults?: FaultInjector;
 }): Server {
   const target = new URL(options.target);
   return createServer(async (req, res) => {
@@ -284,6 +354,22 @@ export function createDynamoGate(options: {
         );
         return;
       }
+      // Only calls signed in the header by a function's SDK (faults.ts).
+      const kind = req.headers.authorization ? options.faults?.decide('dynamodb', operation) : undefined;
+      if (kind) {
+        const random = () => options.faults!.next();
+        const requestId = randomUUID();
+        if (kind === 'conflict') return answer(res, transactionConflict(parsed, random, requestId));
+        if (kind === 'unprocessed' && (operation === 'BatchWriteItem' || operation === 'BatchGetItem')) {
+          const split = splitBatch(operation, parsed, random);
+          if (!split.forward)
+            return answer(res, allUnprocessed(operation, parsed, split.unprocessed, requestId));
+          return forwardRewritten(req, res, target, Buffer.from(JSON.stringify(split.forward)), (reply) =>
+            mergeUnprocessed(operation, reply, split.unprocessed),
+          );
+        }
+        return answer(res, dynamoThrottle(operation, random, requestId));
+      }
     }
     forward(req, res, target, body);
   });
@@ -308,6 +394,8 @@ export function createS3Gate(options: {
   /** The secret of an access key id, to verify POST policy signatures (s3rver's keys share one). */
   secretOf: (accessKeyId: string) => string | undefined;
   onRefusal?: (caller: FunctionName, refusal: Refusal) => void;
+  /** Faults answered for a share of the functions' own calls (not presigned URLs or forms): faults.ts. */
+  faults?: FaultInjector;
 }): Server {
   const target = new URL(options.target);
   const deny = (req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string) => {
@@ -375,6 +463,12 @@ export function createS3Gate(options: {
       if (refusal) {
         options.onRefusal?.(caller, refusal);
         deny(req, res, 403, 'AccessDenied', 'Access Denied');
+        return;
+      }
+      if (req.headers.authorization && options.faults?.decide('s3', s3Operation(req.method ?? 'GET', url))) {
+        // The body (a PutObject's) is read to its end first, so the client sees the answer, not a reset.
+        req.on('end', () => answer(res, s3SlowDown(req.method ?? 'GET')));
+        req.resume();
         return;
       }
     }

@@ -51,6 +51,7 @@ import { createControlServer } from './control-server.ts';
 import { devUsers } from './dev-users.ts';
 import { createTables, startDynamoDbLocal, waitForDynamoDb } from './dynamodb-local.ts';
 import { LocalCloudError, StartStopped } from './errors.ts';
+import { type FaultConfig, FaultInjector } from './faults.ts';
 import { DevIssuer } from './issuer.ts';
 import { LambdaRuntime } from './lambda-runtime.ts';
 import { LocalLogs } from './logs.ts';
@@ -71,6 +72,8 @@ export interface LocalCloudOptions {
   bundles?: string;
   /** Stops the start (Ctrl-C while starting): what has started is stopped, the start throws StartStopped. */
   signal?: AbortSignal;
+  /** Faults injected into the functions' DynamoDB and S3 calls from the start (faults.ts; also /_local/faults). */
+  faults?: FaultConfig;
 }
 
 export interface LocalCloud {
@@ -85,6 +88,8 @@ export interface LocalCloud {
   bucketName: (name: BucketName) => string;
   workflowArn: (name: WorkflowName) => string;
   startupMs: number;
+  /** Fault injection into the functions' DynamoDB and S3 calls (faults.ts); off unless configured. */
+  faults: FaultInjector;
   stop(): Promise<void>;
 }
 
@@ -188,6 +193,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const mailFrom = process.env.MAIL_FROM ?? 'noreply@patents.local';
   const logLevel = process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN';
 
+  const faults = new FaultInjector(options.faults);
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.reverse())
@@ -247,6 +253,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       stage,
       logicalTable: (name) => logicalTable.get(name),
       onRefusal,
+      faults,
     });
     await listenOrExplain(ddbGate, ddbGatePort, 'local DynamoDB gate');
     stops.push(() => closeServer(ddbGate));
@@ -257,6 +264,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       secretOf: (accessKeyId) =>
         accessKeyId === localS3AccessKey || functionOfAccessKey(accessKeyId) ? localS3Secret : undefined,
       onRefusal,
+      faults,
     });
     await listenOrExplain(s3Gate, s3GatePort, 'local S3 gate');
     stops.push(() => closeServer(s3Gate));
@@ -403,6 +411,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       scheduleGroup: scheduleGroupName(stage),
       region,
       stage,
+      faults,
       status: () => ({
         pid: process.pid,
         apiUrl,
@@ -454,6 +463,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       bucketName: (name) => physical.bucket(name),
       workflowArn: (name) => sfn.arn(name),
       startupMs: Math.round(performance.now() - started),
+      faults,
       stop: stopAll,
     };
   } catch (error) {

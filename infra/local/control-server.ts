@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { roleSchema } from '../../schemas/roles.ts';
 import { type FunctionDeclaration, type FunctionName, functions, type WorkflowName } from '../resources.ts';
 import { callerOf, checkStepFunctions, refusalMessage } from './access.ts';
+import type { FaultConfig, FaultInjector } from './faults.ts';
 import type { DevIssuer } from './issuer.ts';
 import { type LocalLogs, LogsError } from './logs.ts';
 import type { LocalScheduler } from './scheduler.ts';
@@ -48,6 +49,8 @@ export function createControlServer(options: {
   region: string;
   stage: string;
   status: () => unknown;
+  /** The fault injection of the DynamoDB and S3 gates (faults.ts): /_local/faults. */
+  faults?: FaultInjector;
 }): Server {
   const { sfn } = options;
   /** The workflow of a state machine or execution ARN (Standard `:execution:` or Express `:express:`). */
@@ -278,6 +281,19 @@ export function createControlServer(options: {
         }
       }
       if (req.method === 'GET' && url.pathname === '/_local/status') return json(res, 200, options.status());
+      // Fault injection (docs/local-cloud.md): POST a config to switch it on with new counters (share 0:
+      // off), GET the counters, DELETE to switch it off (the counters of the run are answered).
+      if (url.pathname === '/_local/faults' && options.faults && !caller) {
+        if (req.method === 'GET') return json(res, 200, options.faults.state());
+        if (req.method === 'DELETE') return json(res, 200, options.faults.disable());
+        if (req.method === 'POST') {
+          try {
+            return json(res, 200, options.faults.configure((await readJson(req)) as unknown as FaultConfig));
+          } catch (error) {
+            return json(res, 400, { error: (error as Error).message });
+          }
+        }
+      }
       json(res, 404, { error: `nothing at ${req.method} ${url.pathname}` });
     } catch (error) {
       json(res, 500, { __type: 'InternalFailure', message: (error as Error).message });

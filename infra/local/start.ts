@@ -4,6 +4,8 @@
  *   --no-demo     do not load the demo data into an empty store
  *   --bundles [dir]  run the synthesized Lambda bundles of a cloud assembly (default cdk.out)
  *                 instead of the sources (docs/local-cloud.md)
+ *   --faults <share>[:seed]  answer that share (0..1) of the functions' DynamoDB and S3 calls with
+ *                 throttling, transaction conflicts and unprocessed batch items (docs/local-cloud.md)
  *   PORT=3000     port of the local API
  *   DATA_DIR=.data  where DynamoDB, S3, the outbox and the dev issuer's key are kept
  * Ctrl-C stops every stand-in (DynamoDB Local's JVM included) and waits for work in flight.
@@ -23,6 +25,14 @@ const bundles =
     : argv[bundlesAt + 1] && !argv[bundlesAt + 1]!.startsWith('--')
       ? argv[bundlesAt + 1]
       : 'cdk.out';
+const faultsAt = argv.indexOf('--faults');
+const [faultShare, faultSeed] = (faultsAt < 0 ? '' : (argv[faultsAt + 1] ?? '')).split(':');
+if (faultsAt >= 0 && !(Number(faultShare) > 0 && Number(faultShare) <= 1)) {
+  console.error(
+    `--faults takes the share of calls to fault, from 0 to 1 (e.g. --faults 0.2 or 0.2:7 with a seed).`,
+  );
+  process.exit(1);
+}
 const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   console.error(`PORT=${process.env.PORT} is not a port number: use e.g. PORT=3000 npm start.`);
@@ -87,6 +97,9 @@ try {
     bundles: bundles ? resolve(bundles) : undefined,
     log: (line) => console.log(line),
     signal: starting.signal,
+    ...(faultsAt >= 0
+      ? { faults: { share: Number(faultShare), ...(faultSeed ? { seed: Number(faultSeed) } : {}) } }
+      : {}),
   });
   if (stopping) {
     const signal = stopping;
@@ -111,6 +124,11 @@ try {
       `  S3           ${cloud.endpoints.s3}   (buckets ${cloud.bucketName('drop')}, ${cloud.bucketName('reports')})`,
       `  StepFunc/Sch ${cloud.endpoints.stepFunctions}`,
       `  Mail outbox  ${cloud.outboxDir}`,
+      ...(cloud.faults.state().enabled
+        ? [
+            `  Faults       ${faultShare} of the functions' DynamoDB and S3 calls (GET ${cloud.controlUrl}/_local/faults)`,
+          ]
+        : []),
       `  Demo data    ${demo}`,
       '  Token:       npm run token -- --role national-admin',
       '  Stop:        Ctrl-C',

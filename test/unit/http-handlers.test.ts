@@ -1,5 +1,8 @@
 /** The shared middy chain through real handlers, with the DynamoDB client mocked (aws-sdk-client-mock). */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -62,6 +65,27 @@ describe('POST /v1/institutions', () => {
     );
     expect(result).toMatchObject({ statusCode: 409 });
     expect(parse(result).error.code).toBe('CONFLICT');
+  });
+
+  it('maps throttling that outlasted the retries to 503 BUSY_RETRY_LATER (send again), not 500', async () => {
+    ddb
+      .on(GetCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
+    const result = await getInstitution(
+      apiEvent({
+        method: 'GET',
+        path: '/v1/institutions/12100000400000624D',
+        routeKey: 'GET /v1/institutions/{uscc}',
+        pathParameters: { uscc: '12100000400000624D' },
+        claims: admin,
+      }),
+      lambdaContext(),
+    );
+    expect(result).toMatchObject({ statusCode: 503 });
+    expect(parse(result).error).toMatchObject({
+      code: 'BUSY_RETRY_LATER',
+      message: expect.stringContaining('send the same request again'),
+    });
   });
 
   it('403 for a role the route does not allow, before anything is read or written', async () => {

@@ -77,6 +77,22 @@ describe('receiveUpload', () => {
     expect(jobs.jobs.size).toBe(1);
   });
 
+  it('a redelivered event starts the ingest again (a no-op if it started): a crash between recording the job and starting it never leaves the job queued', async () => {
+    const jobs = memoryJobs();
+    let failStart = true;
+    const started: string[] = [];
+    const startIngest = async (id: string) => {
+      if (failStart) throw new Error('the function ended before the start');
+      started.push(id);
+    };
+    await expect(receiveUpload({ jobs, now, startIngest }, object)).rejects.toThrow(/before the start/);
+    failStart = false;
+    const again = await receiveUpload({ jobs, now, startIngest }, { ...object });
+    expect(again).toMatchObject({ outcome: 'duplicate' });
+    expect(started).toEqual([(again as { jobId: string }).jobId]);
+    expect(jobs.jobs.size).toBe(1);
+  });
+
   it('a new upload of the same key (new sequencer) is a new job', async () => {
     const jobs = memoryJobs();
     await receiveUpload({ jobs, now }, object);

@@ -11,6 +11,8 @@ const throttlingErrors = new Set([
   'ThrottlingException',
   'RequestLimitExceeded',
   'TooManyRequestsException',
+  // S3's answer to a request rate it does not take (503).
+  'SlowDown',
 ]);
 
 export function isThrottling(error: unknown): boolean {

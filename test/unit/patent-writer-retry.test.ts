@@ -1,0 +1,51 @@
+/**
+ * A batch-ingest task that Step Functions runs again (it failed after writing part of the file) reads
+ * the file from the start: the rows the same job already wrote count as what that first run did
+ * (created / updated), so the job's counts stay exact; rows another job wrote are unchanged.
+ */
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { dynamoPatentWriter } from '../../functions/patents/patent-store.ts';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const owner = { uscc: '12100000400000624D', provinceCode: '110000' };
+const actor = { sub: 'upload:job-1', roles: ['institution' as const] };
+const patent = (row: number, applicationNumber: string) => ({
+  row,
+  record: { applicationNumber } as never,
+  contentHash: `hash-${applicationNumber}`,
+});
+const stored = (applicationNumber: string, version: number, sourceJobId: string) => ({
+  pk: `PAT#${applicationNumber}`,
+  institutionUscc: owner.uscc,
+  contentHash: `hash-${applicationNumber}`,
+  version,
+  sourceJobId,
+});
+
+beforeEach(() => ddb.reset());
+
+describe('dynamoPatentWriter on a re-run of the same job', () => {
+  it('counts the rows this job wrote as created / updated, the rows of another job as unchanged', async () => {
+    ddb.on(BatchGetCommand).resolves({
+      Responses: {
+        core: [stored('A', 1, 'job-1'), stored('B', 3, 'job-1'), stored('C', 1, 'job-0')],
+      },
+    });
+    const writer = dynamoPatentWriter(ddb as unknown as DynamoDBDocumentClient, 'core');
+    const outcomes = await writer.writeBatch(
+      [patent(2, 'A'), patent(3, 'B'), patent(4, 'C')],
+      owner,
+      actor,
+      'job-1',
+    );
+    expect(outcomes.sort((a, b) => a.row - b.row)).toEqual([
+      { row: 2, outcome: 'created' },
+      { row: 3, outcome: 'updated' },
+      { row: 4, outcome: 'unchanged' },
+    ]);
+    // Nothing is written again.
+    expect(ddb.calls()).toHaveLength(1);
+  });
+});
