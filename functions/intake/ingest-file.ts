@@ -169,6 +169,7 @@ export async function ingestBatchFile(
     }
     const warningCount = result.warnings.length + (result.warningsNotListed ?? 0);
     const warnings = [
+      ...(result.headerWarnings ?? []),
       ...(warningCount ? [`${warningCount} warning(s): see the error report`] : []),
       ...(result.errorsNotListed || result.warningsNotListed
         ? [
