@@ -129,6 +129,10 @@ export const implementationStatusValues = [
   'industrialized',
 ] as const;
 export type ImplementationStatus = (typeof implementationStatusValues)[number];
+/** The statuses the implementation rate (实施率) counts as implemented: all but 未实施, 已实施 (manner not given) included. */
+export const implementedStatuses: readonly ImplementationStatus[] = implementationStatusValues.filter(
+  (status) => status !== 'not-implemented',
+);
 export const implementationStatusOptions: readonly EnumOption<ImplementationStatus>[] = [
   {
     value: 'not-implemented',
