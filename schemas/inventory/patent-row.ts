@@ -503,7 +503,7 @@ export function validateInventoryRow(
   const title = textCell(columns.title);
   // A file without an inventor column stores the patent without inventors (the job warns once).
   const inventorsValue = absent(columns.inventors) ? '' : cell(columns.inventors);
-  const inventors = inventorsValue ? splitList(inventorsValue) : [];
+  const inventors = inventorsValue ? splitList(inventorsValue, /[;；,，、/\n\r]+/) : [];
   const longName = inventors.find((name) => name.length > 100);
   if (longName) {
     issues.error(

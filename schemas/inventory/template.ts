@@ -229,6 +229,8 @@ export const inventoryColumns: readonly TemplateColumn[] = [
       'patent_number',
       'patent_no',
       'patent_application_number',
+      'sqh',
+      'zlh',
     ],
     type: 'applicationNumber',
     required: true,
@@ -254,6 +256,8 @@ export const inventoryColumns: readonly TemplateColumn[] = [
       'invention_title',
       'patent_name',
       'name_of_invention',
+      'zlmc',
+      'fmmc',
     ],
     type: 'text',
     required: true,
@@ -275,6 +279,7 @@ export const inventoryColumns: readonly TemplateColumn[] = [
       'type',
       'kind',
       'patent_kind',
+      'zllx',
     ],
     type: 'enum',
     required: true,
@@ -291,7 +296,15 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'applicationDate',
     zh: '申请日',
     en: 'application_date',
-    aliases: ['申请日期', '专利申请日', '申请时间', 'applicationDate', 'filing_date', 'date_of_application'],
+    aliases: [
+      '申请日期',
+      '专利申请日',
+      '申请时间',
+      'applicationDate',
+      'filing_date',
+      'date_of_application',
+      'sqrq',
+    ],
     type: 'date',
     required: true,
     maxLength: 30,
@@ -327,7 +340,7 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'legalStatus',
     zh: '法律状态',
     en: 'legal_status',
-    aliases: ['当前法律状态', '专利状态', '法律状态信息', 'legalStatus', 'status', 'patent_status'],
+    aliases: ['当前法律状态', '专利状态', '法律状态信息', 'legalStatus', 'status', 'patent_status', 'flzt'],
     type: 'enum',
     required: true,
     allowed: allowed(legalStatusOptions),
@@ -351,6 +364,7 @@ export const inventoryColumns: readonly TemplateColumn[] = [
       '发明人姓名',
       'inventor',
       'inventor_names',
+      'fmr',
     ],
     type: 'text',
     multiple: true,
@@ -379,6 +393,7 @@ export const inventoryColumns: readonly TemplateColumn[] = [
       'school',
       'college',
       'faculty',
+      'ssyx',
     ],
     type: 'text',
     required: true,
@@ -423,6 +438,8 @@ export const inventoryColumns: readonly TemplateColumn[] = [
       '实施与转化情况',
       'implementationStatus',
       'implementation',
+      'sszt',
+      'ssqk',
     ],
     type: 'enum',
     required: true,
@@ -510,6 +527,7 @@ export const inventoryColumns: readonly TemplateColumn[] = [
       'TRL',
       'technology_readiness_level',
       'technology_readiness',
+      'jscsd',
     ],
     type: 'integer',
     required: false,
@@ -660,7 +678,7 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'contactInfo',
     zh: '联系方式',
     en: 'contact_info',
-    aliases: ['联系电话', '电话', '邮箱', 'contactInfo'],
+    aliases: ['联系电话', '电话', '邮箱', 'contactInfo', 'email', 'phone'],
     type: 'text',
     required: false,
     maxLength: 200,
@@ -758,6 +776,8 @@ export function normalizeHeader(header: string): string {
  */
 export function looseHeader(header: string): string {
   const normalized = normalizeHeader(header);
+  // Most headers hold none of what is dropped below: skip the regular expressions.
+  if (!/[()[\]【】〔〕<>《》:：的之_\-.·/\\#'"“”‘’*※★]/.test(normalized)) return normalized;
   const loose = normalized
     .replace(/\([^()]*\)|\[[^[\]]*\]|【[^【】]*】|〔[^〔〕]*〕|<[^<>]*>|《|》/g, '')
     .replace(/(.)[:：].*$/, '$1')
@@ -915,8 +935,24 @@ export function defineTemplate(
       if (stripped && loose.replace(trailingNote, '').length >= 2)
         match = { column: stripped.column, rank: 2 };
     }
+    if (!match) match = mixedMatch(loose);
     if (headerCache.size < 1000) headerCache.set(header, match ?? null);
     return match;
+  }
+
+  /**
+   * A bilingual header (申请号 Application No., 技术成熟度TRL): its Chinese and its Latin part, each
+   * looked up; one naming a column and the other naming none or the same column.
+   */
+  function mixedMatch(loose: string): HeaderMatch | undefined {
+    const chinese = loose.replace(/[a-z0-9]+/g, '');
+    const latin = loose.replace(/[^a-z0-9]/g, '');
+    if (chinese.length < 2 || latin.length < 2) return undefined;
+    const a = columnsByHeader.get(chinese)?.column;
+    const b = columnsByHeader.get(latin)?.column;
+    if (a && b && a !== b) return undefined;
+    const column = a ?? b;
+    return column && { column, rank: 1 };
   }
 
   function columnByHeader(header: string): TemplateColumn | undefined {
@@ -942,24 +978,30 @@ export function defineTemplate(
   }
 
   function resolveHeaders(headers: readonly string[]): HeaderResolution {
-    const matches = headers.map((header) =>
-      normalizeHeader(header) === '' ? undefined : matchHeader(header),
-    );
+    const blank = headers.map((header) => normalizeHeader(header) === '');
+    const matches = headers.map((header, i) => (blank[i] ? undefined : matchHeader(header)));
     const chosen = new Map<TemplateColumn, number>();
+    const named = new Map<TemplateColumn, number[]>();
     matches.forEach((match, i) => {
       if (!match) return;
+      const indices = named.get(match.column);
+      if (indices) indices.push(i);
+      else named.set(match.column, [i]);
       const current = chosen.get(match.column);
       if (current === undefined || match.rank < matches[current]!.rank) chosen.set(match.column, i);
     });
     const resolved: Array<TemplateColumn | undefined> = headers.map(() => undefined);
     for (const [column, i] of chosen) resolved[i] = column;
-    const duplicates: HeaderResolution['duplicates'] = [];
+    const duplicates: Array<HeaderResolution['duplicates'][number] & { at: number }> = [];
     for (const [column, used] of chosen) {
-      const ignored = headers.filter((_, i) => i !== used && matches[i]?.column === column);
-      if (ignored.length) duplicates.push({ column, used: headers[used]!, ignored });
+      const ignored = named
+        .get(column)!
+        .filter((i) => i !== used)
+        .map((i) => headers[i]!);
+      if (ignored.length) duplicates.push({ column, used: headers[used]!, ignored, at: used });
     }
-    duplicates.sort((a, b) => headers.indexOf(a.used) - headers.indexOf(b.used));
-    const unknown = headers.filter((header, i) => !matches[i] && normalizeHeader(header) !== '');
+    duplicates.sort((a, b) => a.at - b.at);
+    const unknown = headers.filter((_, i) => matches[i] === undefined && !blank[i]);
     const proposals: HeaderProposal[] = [];
     for (const header of unknown.slice(0, maxComparedHeaders)) {
       if (proposals.length >= maxListedHeaders) break;
@@ -971,7 +1013,7 @@ export function defineTemplate(
       columns: resolved,
       unknown,
       proposals,
-      duplicates,
+      duplicates: duplicates.map(({ at: _, ...duplicate }) => duplicate),
       missing: columns.filter((column) => !chosen.has(column)),
     };
   }
