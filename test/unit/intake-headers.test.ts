@@ -138,6 +138,28 @@ describe('header recognition', () => {
     expect(reading.headers).toEqual(['', ...english.slice(1)]);
   });
 
+  it('pinyin initials and bilingual headers', () => {
+    expect(keysOf(['SQH', 'zlmc', 'ZLLX', 'sqrq', 'FLZT', 'fmr', 'ssyx', 'jscsd'])).toEqual([
+      'applicationNumber',
+      'title',
+      'patentType',
+      'applicationDate',
+      'legalStatus',
+      'inventors',
+      'department',
+      'trl',
+    ]);
+    expect(
+      keysOf(['申请号 Application No.', '专利名称/Title', '技术成熟度TRL', '申请日 date', '联系人 email']),
+    ).toEqual([
+      'applicationNumber',
+      'title',
+      'trl',
+      'applicationDate',
+      undefined, // 联系人 and email name two different columns: not guessed
+    ]);
+  });
+
   it('two columns for one field: the most direct header is read, the other ignored, both named', () => {
     expect(keysOf(['专利号', '申请号'])).toEqual([undefined, 'applicationNumber']);
     expect(keysOf(['院系', '部门'])).toEqual(['department', undefined]);
@@ -184,6 +206,45 @@ describe('header recognition', () => {
     // The row is refused for its missing required values, not the file for its headers.
     expect(result.errors.map((e) => e.code)).toContain('REQUIRED');
     expect(result.headerWarnings?.join('\n')).toContain('序号, 备注');
+  });
+});
+
+describe('files as offices save them', () => {
+  it('a WPS CSV in GB18030 with a trailing empty column on every line', async () => {
+    const [row] = demoInventoryRows(1, { seed: 21 });
+    const csv = `${templateHeaders.join(',')},\r\n${row!.map((v) => (/[,"]/.test(v) ? `"${v}"` : v)).join(',')},\r\n`;
+    const written: InventoryRecord[] = [];
+    const result = await ingestTable(
+      { writer: memoryWriter(written), today },
+      owner,
+      actor,
+      readTableRows(Readable.from([iconv.encode(csv, 'gb18030')])),
+    );
+    expect(result).toMatchObject({ rowsTotal: 1, rowsAccepted: 1, rowsRejected: 0 });
+    expect(result.headerWarnings).toBeUndefined();
+  });
+
+  it('an XLSX whose first sheet is 填表说明: the sheet naming template columns is read', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('填表说明').addRow(['请按以下要求填写：申请号请设为文本格式']);
+    const sheet = workbook.addWorksheet('专利清单');
+    sheet.addRow(templateHeaders);
+    for (const row of demoInventoryRows(3, { seed: 22 })) sheet.addRow(row);
+    const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
+    const isTableSheet = (first: TableRow[]) =>
+      first.some((row) => row.cells.some((cell) => resolveHeaders([cell]).columns[0] !== undefined));
+    const written: InventoryRecord[] = [];
+    const result = await ingestTable(
+      { writer: memoryWriter(written), today },
+      owner,
+      actor,
+      readTableRows(Readable.from([bytes]), { isTableSheet }),
+    );
+    expect(result).toMatchObject({ rowsTotal: 3, rowsAccepted: 3 });
+    // Without the option, the first sheet: no header there.
+    await expect(
+      ingestTable({ writer: memoryWriter([]), today }, owner, actor, readTableRows(Readable.from([bytes]))),
+    ).rejects.toMatchObject({ code: 'NO_HEADER' });
   });
 });
 
