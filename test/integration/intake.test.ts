@@ -285,7 +285,9 @@ describe('inventory intake through uploads and S3 drops', () => {
       institution,
     );
     expect(job).toMatchObject({ status: 'succeeded', rowsAccepted: 1, rowsRejected: 0 });
-    expect(job.warnings.join('\n')).toContain('Ignored 1 column(s) that are not in the inventory template: 序号');
+    expect(job.warnings.join('\n')).toContain(
+      'Ignored 1 column(s) that are not in the inventory template: 序号',
+    );
     expect(job.warnings.join('\n')).toContain('no 发明人 (inventors) column');
     expect(job.warnings.join('\n')).toContain('1 warning(s)');
   });
