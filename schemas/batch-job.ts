@@ -15,9 +15,10 @@ export type BatchKind = (typeof batchKinds)[number];
 export const errorRowSchema = z
   .object({
     row: z.number().int().meta({ description: 'Row number as shown in Excel (the header is row 1)' }),
-    column: z
-      .string()
-      .meta({ description: 'Template column (Chinese header); empty for whole-row problems' }),
+    column: z.string().meta({
+      description:
+        "The column as the file names it (its own header; for JSON rows the template's Chinese header); empty for whole-row problems",
+    }),
     value: z.string().meta({ description: 'The cell as given, cut to 200 characters' }),
     code: z.string(),
     messageZh: z.string(),

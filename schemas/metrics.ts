@@ -337,7 +337,7 @@ export const metricDefinitions = [
     kind: 'stock',
     scopes: allScopes,
     counting:
-      'valid patents with an implementation status other than not-implemented, or transferred in the pipeline (assigned, licensed, equity, filed, industrialized)',
+      'valid patents with an implementation status other than not-implemented (implemented, manner not given, included), or transferred in the pipeline (assigned, licensed, equity, filed, industrialized)',
   },
   {
     id: 'industrializedPatents',

@@ -16,9 +16,16 @@ import type { Role } from '../../schemas/roles.ts';
 import { enterpriseKind } from './enterprise-kind.ts';
 import { renderErrorReport } from './error-report.ts';
 import { evaluationKind } from './evaluation-kind.ts';
-import { type IngestDeps, ingestTable, type Owner, type PatentWriter, type RowWriter } from './ingest.ts';
+import {
+  type IngestDeps,
+  ingestTable,
+  inventoryKind,
+  type Owner,
+  type PatentWriter,
+  type RowWriter,
+} from './ingest.ts';
 import type { BatchJobStore } from './job-store.ts';
-import { readTableRows, UnreadableFileError } from './read-table.ts';
+import { chooseHeader, readTableRows, UnreadableFileError } from './read-table.ts';
 import { maxFileBytes } from './table.ts';
 
 export { maxFileBytes } from './table.ts';
@@ -128,7 +135,12 @@ export async function ingestBatchFile(
     return writer;
   };
   try {
-    const rows = readTableRows(body);
+    const tableKind =
+      kind === 'enterprises' ? enterpriseKind : kind === 'evaluations' ? evaluationKind : inventoryKind;
+    // An XLSX whose first sheet is 填表说明: the first sheet naming template columns holds the table.
+    const rows = readTableRows(body, {
+      isTableSheet: (firstRows) => chooseHeader(firstRows, (h) => tableKind.isKnownHeader(h)) !== undefined,
+    });
     const result =
       kind === 'enterprises'
         ? await ingestTable(
@@ -173,6 +185,7 @@ export async function ingestBatchFile(
     }
     const warningCount = result.warnings.length + (result.warningsNotListed ?? 0);
     const warnings = [
+      ...(result.headerWarnings ?? []),
       ...(warningCount ? [`${warningCount} warning(s): see the error report`] : []),
       ...(result.errorsNotListed || result.warningsNotListed
         ? [

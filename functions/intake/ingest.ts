@@ -15,6 +15,7 @@ import {
 } from '../../schemas/inventory/patent-row.ts';
 import { columnByHeader, inventoryColumns, mapHeaders } from '../../schemas/inventory/template.ts';
 import type { Caller } from '../../schemas/roles.ts';
+import { readInventoryHeaders } from './headers.ts';
 import { chooseHeader, type TableRow, UnreadableFileError } from './table.ts';
 
 export interface Owner {
@@ -60,6 +61,12 @@ export interface TableKind<R> {
   headersZh: readonly string[];
   isKnownHeader(header: string): boolean;
   headerIssues(headers: readonly string[]): Array<{ messageZh: string; messageEn: string }>;
+  /**
+   * When given, the header row never refuses the file by itself (./headers.ts): the headers to read
+   * rows by ('' for ignored columns), warnings for the job, a refusal only when the key column is
+   * missing, and the validation to use for this file's rows. Else `headerIssues` refuses the file.
+   */
+  resolveHeaders?(headers: readonly string[]): HeaderReading<R>;
   /** `owner` is whom the file is ingested for (an institution, or a province for the market kinds). */
   validate(
     raw: Record<string, string>,
@@ -69,6 +76,14 @@ export interface TableKind<R> {
   ): { record?: R; errors: ErrorRow[]; warnings: ErrorRow[] };
   keyOf(record: R): string;
   refusal(row: number, key: string, outcome: 'owned-by-another' | 'changed-concurrently'): ErrorRow;
+}
+
+/** What a kind makes of a file's header row (`TableKind.resolveHeaders`). */
+export interface HeaderReading<R> {
+  headers: string[];
+  warnings: string[];
+  refusal?: { messageZh: string; messageEn: string };
+  validate?: TableKind<R>['validate'];
 }
 
 export type PatentToWrite = RowToWrite<InventoryRecord>;
@@ -106,6 +121,8 @@ export interface IngestResult extends IngestCounts {
   /** Error and warning rows beyond the listed ones (a file of a million bad rows lists the first 10,000). */
   errorsNotListed?: number;
   warningsNotListed?: number;
+  /** What the header row gave (ignored, proposed, duplicate and missing columns), bounded, for the job. */
+  headerWarnings?: string[];
 }
 
 /**
@@ -190,6 +207,7 @@ export const inventoryKind: TableKind<InventoryRecord> = {
   headersZh: inventoryColumns.map((c) => c.zh),
   isKnownHeader: (header) => columnByHeader(header) !== undefined,
   headerIssues: (headers) => mapHeaders(headers).issues,
+  resolveHeaders: (headers) => readInventoryHeaders(headers),
   validate: (raw, row, today) => {
     const result = validateInventoryRow(raw, row, { today });
     return { record: result.patent, errors: result.errors, warnings: result.warnings };
@@ -220,9 +238,13 @@ class Pool {
   }
 }
 
+/** How many first rows may hold the header (title rows, merged group headers and blank lines above it). */
+const headerSearchRows = 10;
+
 /**
  * Ingests the rows of a table (header first). Throws UnreadableFileError when the header cannot be
- * used (missing, unknown or duplicate columns: the message lists the expected ones); then nothing is stored.
+ * used (for the inventory: no key column; for the other kinds: missing, unknown or duplicate
+ * columns; the message lists the expected ones); then nothing is stored.
  */
 export async function ingestTable<R = InventoryRecord>(
   deps: IngestDeps<R>,
@@ -233,7 +255,7 @@ export async function ingestTable<R = InventoryRecord>(
 ): Promise<IngestResult> {
   const iterator = rows[Symbol.asyncIterator]();
   const firstRows: TableRow[] = [];
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < headerSearchRows; i++) {
     const next = await iterator.next();
     if (next.done) break;
     firstRows.push(next.value);
@@ -247,19 +269,37 @@ export async function ingestTable<R = InventoryRecord>(
       `No header found: none of the first rows names a template column. Use the standard template (columns such as ${kind.headersZh.join(', ')})`,
     );
   }
-  const issues = kind.headerIssues(header.headers.filter((h) => h !== ''));
-  if (issues.length) {
-    throw new UnreadableFileError(
-      'BAD_HEADERS',
-      `${issues.map((i) => i.messageZh).join('；')}。文件未导入任何数据`,
-      `${issues.map((i) => i.messageEn).join('; ')}. Nothing from this file was stored`,
-    );
+  let headers = header.headers;
+  let headerWarnings: string[] = [];
+  let fileKind = kind;
+  const reading = kind.resolveHeaders?.(headers);
+  if (reading) {
+    if (reading.refusal) {
+      throw new UnreadableFileError(
+        'BAD_HEADERS',
+        `${reading.refusal.messageZh}。文件未导入任何数据`,
+        `${reading.refusal.messageEn}. Nothing from this file was stored`,
+      );
+    }
+    headers = reading.headers;
+    headerWarnings = reading.warnings;
+    if (reading.validate) fileKind = { ...kind, validate: reading.validate };
+  } else {
+    const issues = kind.headerIssues(headers.filter((h) => h !== ''));
+    if (issues.length) {
+      throw new UnreadableFileError(
+        'BAD_HEADERS',
+        `${issues.map((i) => i.messageZh).join('；')}。文件未导入任何数据`,
+        `${issues.map((i) => i.messageEn).join('; ')}. Nothing from this file was stored`,
+      );
+    }
   }
   const remaining = (async function* () {
     for (const row of firstRows) if (row.rowNumber > header.rowNumber) yield row;
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
   })();
-  return ingestRecords(deps, owner, actor, remaining, header.headers, jobId);
+  const result = await ingestRecords({ ...deps, kind: fileKind }, owner, actor, remaining, headers, jobId);
+  return headerWarnings.length ? { ...result, headerWarnings } : result;
 }
 
 /** Ingests rows given as cells under known headers (the table path and the JSON paths share it). */

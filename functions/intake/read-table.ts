@@ -146,7 +146,19 @@ async function* csvRows(whole: Readable, encoding: 'utf-8' | 'gb18030'): AsyncGe
   }
 }
 
-async function* xlsxRows(whole: Readable): AsyncGenerator<TableRow> {
+/** Options of `readTableRows`. */
+export interface ReadTableOptions {
+  /**
+   * XLSX: whether a worksheet, given its first rows, holds the table (e.g. one of them names template
+   * columns). The first that does is read; when none does, the first. Default: the first worksheet.
+   */
+  isTableSheet?: (firstRows: TableRow[]) => boolean;
+}
+
+/** Rows of a worksheet inspected before deciding whether it holds the table. */
+const sheetProbeRows = 10;
+
+async function* xlsxRows(whole: Readable, options: ReadTableOptions): AsyncGenerator<TableRow> {
   const reader = new WorkbookReader(whole, {
     entries: 'emit',
     sharedStrings: 'cache',
@@ -154,24 +166,54 @@ async function* xlsxRows(whole: Readable): AsyncGenerator<TableRow> {
     styles: 'cache', // needed to tell date cells from numbers
     worksheets: 'emit',
   });
+  const toRow = (row: ExcelJS.Row): TableRow => {
+    const values = row.values as unknown[];
+    const cells: string[] = [];
+    for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
+    return { rowNumber: row.number, cells };
+  };
+  let firstSheetRows: TableRow[] | undefined;
   for await (const worksheet of reader) {
-    for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
-      const values = row.values as unknown[];
-      const cells: string[] = [];
-      for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]));
-      yield { rowNumber: row.number, cells };
+    const rows = (worksheet as AsyncIterable<ExcelJS.Row>)[Symbol.asyncIterator]();
+    if (!options.isTableSheet) {
+      // The first worksheet is the template.
+      for (let next = await rows.next(); !next.done; next = await rows.next()) yield toRow(next.value);
+      return;
     }
-    return; // the first worksheet is the template
+    const probe: TableRow[] = [];
+    let done = false;
+    while (probe.length < sheetProbeRows) {
+      const next = await rows.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      probe.push(toRow(next.value));
+    }
+    if (options.isTableSheet(probe)) {
+      yield* probe;
+      if (!done)
+        for (let next = await rows.next(); !next.done; next = await rows.next()) yield toRow(next.value);
+      return;
+    }
+    firstSheetRows ??= probe;
+    // Another sheet (说明, 填表须知 ...): read past it, streaming, and look at the next one.
+    if (!done) for (let next = await rows.next(); !next.done; next = await rows.next());
   }
+  // No sheet holds the table: the first one's rows, for the header check to explain.
+  if (firstSheetRows) yield* firstSheetRows;
 }
 
-/** Every row of the first table in the file, header row included, in order. */
-export async function* readTableRows(source: Readable): AsyncGenerator<TableRow, void, undefined> {
+/** Every row of the table in the file (the first worksheet, or the one `isTableSheet` picks), header row included, in order. */
+export async function* readTableRows(
+  source: Readable,
+  options: ReadTableOptions = {},
+): AsyncGenerator<TableRow, void, undefined> {
   const { prefix, complete, whole } = await peek(source, prefixBytes);
   const format = sniffFormat(prefix, complete);
   if (format.format === 'xlsx') {
     try {
-      yield* xlsxRows(whole);
+      yield* xlsxRows(whole, options);
     } catch (error) {
       if (error instanceof UnreadableFileError) throw error;
       throw new UnreadableFileError(

@@ -42,7 +42,7 @@ export function chooseHeader(
 ): { rowNumber: number; headers: string[] } | undefined {
   let best: { rowNumber: number; headers: string[]; known: number } | undefined;
   let above: string[] = [];
-  for (const row of firstRows.slice(0, 6)) {
+  for (const row of firstRows.slice(0, 10)) {
     const headers = row.cells.map((cell, i) => (cell.trim() === '' ? (above[i] ?? '') : cell).trim());
     const known = headers.filter(isKnownHeader).length;
     if (known > 0 && (!best || known > best.known)) best = { rowNumber: row.rowNumber, headers, known };

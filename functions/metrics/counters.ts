@@ -11,6 +11,7 @@
  *   histogram buckets of day counts (`h.<histogram>.<bucket>`) and the net change of every gauge in the
  *   quarter (`g.<gauge>`), so the stock at the end of quarter Q is NOW - the changes of later quarters.
  */
+import { implementedStatuses } from '../../schemas/inventory/template.ts';
 import type { LifecycleState } from '../../schemas/lifecycle.ts';
 import { chinaDate, type Quarter, quarterOf } from '../../schemas/metrics.ts';
 import { prefixes } from '../shared/dynamo/keys.ts';
@@ -211,7 +212,7 @@ export function isValid(p: PatentProjection) {
 export function isImplemented(p: PatentProjection) {
   return (
     isValid(p) &&
-    ((p.implementationStatus !== undefined && p.implementationStatus !== 'not-implemented') ||
+    ((implementedStatuses as readonly string[]).includes(p.implementationStatus ?? '') ||
       transferredStates.includes(p.lifecycle ?? ''))
   );
 }

@@ -1,4 +1,8 @@
-import { checkApplicationNumber, type PatentTypeCode } from '../codes/application-number.ts';
+import {
+  applicationCheckCharacter,
+  checkApplicationNumber,
+  type PatentTypeCode,
+} from '../codes/application-number.ts';
 import {
   inferStrategicIndustries,
   parseIpcList,
@@ -17,6 +21,7 @@ import {
   describeCellIssue,
   type EnumOption,
   findOption,
+  type ImplementationStatus,
   implementationStatusOptions,
   inventoryColumns,
   legalStatusOptions,
@@ -75,7 +80,9 @@ export type RowIssueCode =
   | 'AMOUNT_WITHOUT_IMPLEMENTATION'
   | 'INDUSTRY_NAME_MISMATCH'
   | 'STRATEGIC_THIRD_LEVEL'
-  | 'STRATEGIC_NAME_MISMATCH';
+  | 'STRATEGIC_NAME_MISMATCH'
+  | 'APPLICATION_NUMBER_CHECK_RESTORED'
+  | 'IMPLEMENTATION_MANNER_MISSING';
 
 export interface RowIssue {
   row: number;
@@ -91,6 +98,13 @@ export interface RowIssue {
 export interface RowContext {
   /** YYYY-MM-DD, in China time: dates after it are in the future. */
   today: string;
+  /**
+   * A file's row (not a JSON body): issues name the column by the file's own header, and the
+   * columns the file does not have at all (keys) are read as follows: no 发明人 column stores the
+   * patent without inventors, no 专利类型 column takes the type from the application number; any
+   * other required column missing is refused per row (the job's warnings say the column is missing).
+   */
+  file?: { absentColumns: ReadonlySet<string> };
 }
 
 export interface RowResult {
@@ -99,25 +113,53 @@ export interface RowResult {
   warnings: RowIssue[];
 }
 
-const columnOrder = (header: string) => inventoryColumns.findIndex((column) => column.zh === header);
+const columnOrder = (key: string) => inventoryColumns.findIndex((column) => column.key === key);
 
 class RowIssues {
-  readonly errors: RowIssue[] = [];
-  readonly warnings: RowIssue[] = [];
-  constructor(private readonly row: number) {}
+  private readonly errorList: Array<{ order: number; issue: RowIssue }> = [];
+  private readonly warningList: Array<{ order: number; issue: RowIssue }> = [];
+  /** `shownAs`: the header the file gave a column (issues name it), when it differs from the template's. */
+  constructor(
+    private readonly row: number,
+    private readonly shownAs: ReadonlyMap<string, string> = new Map(),
+  ) {}
+
+  get errors(): readonly RowIssue[] {
+    return this.errorList.map((entry) => entry.issue);
+  }
 
   /** Errors and warnings in template column order (stable within a column). */
   sorted(): { errors: RowIssue[]; warnings: RowIssue[] } {
-    const byColumn = (a: RowIssue, b: RowIssue) => columnOrder(a.column) - columnOrder(b.column);
-    return { errors: [...this.errors].sort(byColumn), warnings: [...this.warnings].sort(byColumn) };
+    const byColumn = (a: { order: number }, b: { order: number }) => a.order - b.order;
+    return {
+      errors: [...this.errorList].sort(byColumn).map((entry) => entry.issue),
+      warnings: [...this.warningList].sort(byColumn).map((entry) => entry.issue),
+    };
   }
 
-  error(column: TemplateColumn, value: string, code: RowIssueCode, problem: Wording, fix: Wording): void {
-    this.errors.push(describeCellIssue(this.row, column, value, code, problem, fix));
+  private describe(
+    column: TemplateColumn,
+    value: string,
+    code: RowIssueCode,
+    problem: Wording,
+    fix: Wording,
+  ) {
+    const header = this.shownAs.get(column.key);
+    const shown = header && header !== column.zh ? { ...column, zh: header } : column;
+    return {
+      order: columnOrder(column.key),
+      issue: describeCellIssue(this.row, shown, value, code, problem, fix),
+    };
+  }
+
+  error(column: TemplateColumn, value: string, code: RowIssueCode, problem: Wording, fix: Wording): RowIssue {
+    const entry = this.describe(column, value, code, problem, fix);
+    this.errorList.push(entry);
+    return entry.issue;
   }
 
   warn(column: TemplateColumn, value: string, code: RowIssueCode, problem: Wording, fix: Wording): void {
-    this.warnings.push(describeCellIssue(this.row, column, value, code, problem, fix));
+    this.warningList.push(this.describe(column, value, code, problem, fix));
   }
 }
 
@@ -184,12 +226,12 @@ const excelEpoch = Date.UTC(1899, 11, 30);
  * number (a date cell read without its format). Returns the ISO date or undefined.
  */
 export function parseTemplateDate(value: string): string | undefined {
-  const text = halfWidth(value).trim();
+  const text = value.normalize('NFKC').trim();
   let match =
     /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(
       text,
     );
-  match ??= /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$/.exec(text);
+  match ??= /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$/.exec(text);
   match ??= /^(\d{4})(\d{2})(\d{2})$/.exec(text);
   if (match) return isoDate(Number(match[1]), Number(match[2]), Number(match[3]));
   const serial = /^(\d{1,5})(?:\.\d+)?$/.exec(text);
@@ -225,14 +267,19 @@ export function validateInventoryRow(
   if (!isoDatePattern.test(context.today) || parseTemplateDate(context.today) !== context.today) {
     throw new Error(`context.today must be a YYYY-MM-DD date, got "${context.today}"`);
   }
-  const issues = new RowIssues(rowNumber);
   const cells = new Map<string, string>();
+  const shownAs = new Map<string, string>();
   for (const [header, value] of Object.entries(raw)) {
     const column = columnByHeader(header) ?? columnByKey(header);
     if (!column) continue;
     const cell = typeof value === 'string' ? value.trim() : value == null ? '' : String(value).trim();
-    if (!cells.get(column.key)) cells.set(column.key, cell);
+    if (!cells.get(column.key)) {
+      cells.set(column.key, cell);
+      if (context.file) shownAs.set(column.key, header);
+    }
   }
+  const issues = new RowIssues(rowNumber, shownAs);
+  const absent = (column: TemplateColumn) => context.file?.absentColumns.has(column.key) === true;
 
   /** The trimmed cell, '' when empty, undefined when too long (already reported). */
   const cell = (column: TemplateColumn): string | undefined => {
@@ -241,7 +288,20 @@ export function validateInventoryRow(
       issues.error(column, value, ...cellChecks.tooLong(column, value));
       return undefined;
     }
-    if (value === '' && column.required) issues.error(column, value, ...cellChecks.required(column));
+    if (value === '' && column.required && absent(column)) {
+      issues.error(
+        column,
+        value,
+        'REQUIRED',
+        { zh: '缺失：文件中没有这一列', en: 'is missing: the file has no such column' },
+        {
+          zh: `请在文件中增加「${column.zh}」列（${column.help.zh}）`,
+          en: `add a column ${column.zh} (${column.en}) to the file (${column.help.en})`,
+        },
+      );
+    } else if (value === '' && column.required) {
+      issues.error(column, value, ...cellChecks.required(column));
+    }
     return value;
   };
   /** As `cell`, but placeholders such as '-' or '无' count as empty (typed, optional columns only). */
@@ -278,7 +338,26 @@ export function validateInventoryRow(
 
   // ---- application number and patent type
   const applicationValue = cell(columns.applicationNumber);
-  const number = applicationValue ? checkApplicationNumber(applicationValue) : undefined;
+  let number = applicationValue ? checkApplicationNumber(applicationValue) : undefined;
+  if (applicationValue && number && !number.ok && number.failure === 'missing-check') {
+    const restored = restoreLostCheckZero(applicationValue);
+    if (restored) {
+      number = restored;
+      issues.warn(
+        columns.applicationNumber,
+        applicationValue,
+        'APPLICATION_NUMBER_CHECK_RESTORED',
+        {
+          zh: `没有校验位；按校验算法其校验位为 0（Excel 把申请号当作数字时会丢掉末尾的“.0”），已按 ${restored.normalized} 保存`,
+          en: `has no check character; the check algorithm gives 0 (Excel drops a final ".0" when it takes the number for a number), so it was stored as ${restored.normalized}`,
+        },
+        {
+          zh: '请核对申请号，并把该列设为文本格式后填写完整的申请号',
+          en: 'check the number, and format the column as text with the full number',
+        },
+      );
+    }
+  }
   if (number && !number.ok && applicationValue) {
     const isCheck = number.failure === 'check' || number.failure === 'missing-check';
     issues.error(
@@ -299,7 +378,10 @@ export function validateInventoryRow(
   }
   const numberOk = number?.ok ? number : undefined;
 
-  let patentType = enumCell(columns.patentType, patentTypeOptions);
+  // A file without a type column: the type digit of the application number says it.
+  let patentType = absent(columns.patentType)
+    ? numberOk?.patentType
+    : enumCell(columns.patentType, patentTypeOptions);
   const patentTypeValue = cells.get(columns.patentType.key) ?? '';
   if (patentTypeValue === '' && numberOk) {
     // The REQUIRED error is already there; point at the value the number implies.
@@ -419,8 +501,9 @@ export function validateInventoryRow(
 
   // ---- people and organization
   const title = textCell(columns.title);
-  const inventorsValue = cell(columns.inventors);
-  const inventors = inventorsValue ? splitList(inventorsValue) : [];
+  // A file without an inventor column stores the patent without inventors (the job warns once).
+  const inventorsValue = absent(columns.inventors) ? '' : cell(columns.inventors);
+  const inventors = inventorsValue ? splitList(inventorsValue, /[;；,，、/\n\r]+/) : [];
   const longName = inventors.find((name) => name.length > 100);
   if (longName) {
     issues.error(
@@ -435,15 +518,32 @@ export function validateInventoryRow(
   const funded = enumCell(columns.publiclyFunded, yesNoOptions);
 
   // ---- implementation and intents
-  const implementationStatus = enumCell(columns.implementationStatus, implementationStatusOptions);
+  const implementationValue = cells.get(columns.implementationStatus.key) ?? '';
+  const implementationManner = implementedManner(implementationValue);
+  const implementationStatus =
+    implementationManner ?? enumCell(columns.implementationStatus, implementationStatusOptions);
+  if (implementationStatus === 'implemented') {
+    issues.warn(
+      columns.implementationStatus,
+      implementationValue,
+      'IMPLEMENTATION_MANNER_MISSING',
+      {
+        zh: '表示已实施，但未写明实施方式；已按「已实施」保存，计入实施率',
+        en: 'says implemented without the manner; stored as 已实施 (implemented) and counted as implemented',
+      },
+      {
+        zh: '请写明实施方式：自行实施、许可实施、转让实施、作价入股或产业化',
+        en: 'give the manner: 自行实施 (self-implemented), 许可实施 (licensed), 转让实施 (assigned), 作价入股 (equity) or 产业化 (industrialized)',
+      },
+    );
+  }
   const amountValue = typedCell(columns.implementationAmountWan);
   let implementationAmountWan: number | undefined;
   if (amountValue) {
-    const normalized = halfWidth(amountValue)
-      .replace(/[,\s]/g, '')
-      .replace(/(万元|万)$/, '');
-    if (/^\d+(\.\d+)?$/.test(normalized)) {
-      implementationAmountWan = Number(normalized);
+    const amountHeader = shownAs.get(columns.implementationAmountWan.key) ?? '';
+    const amount = parseAmountWan(amountValue, amountHeader);
+    if (amount !== undefined) {
+      implementationAmountWan = amount;
     } else {
       issues.error(
         columns.implementationAmountWan,
@@ -451,8 +551,8 @@ export function validateInventoryRow(
         'INVALID_NUMBER',
         { zh: '不是不小于 0 的数字', en: 'is not a number of at least 0' },
         {
-          zh: '请以万元为单位填写数字，如 50 或 12.5；未实施可留空',
-          en: 'enter a number in units of 10,000 CNY such as 50 or 12.5; leave it empty when not implemented',
+          zh: '请以万元为单位填写数字，如 50 或 12.5（也可写 50万元 或 500000元）；未实施可留空',
+          en: 'enter a number in units of 10,000 CNY such as 50 or 12.5 (or 50万元, or 500000元); leave it empty when not implemented',
         },
       );
     }
@@ -510,14 +610,17 @@ export function validateInventoryRow(
   const trlValue = typedCell(columns.trl);
   let trl: number | undefined;
   if (trlValue) {
-    const normalized = halfWidth(trlValue).replace(/\s+/g, '').replace(/^TRL/i, '').replace(/级$/, '');
-    if (!/^\d+(\.0+)?$/.test(normalized)) {
+    const normalized = parseTrl(trlValue);
+    if (normalized === undefined) {
       issues.error(
         columns.trl,
         trlValue,
         'INVALID_INTEGER',
-        { zh: '不是整数', en: 'is not a whole number' },
-        { zh: '请填写 1 至 9 的整数', en: 'enter a whole number from 1 to 9' },
+        { zh: '不是技术成熟度等级', en: 'is not a technology readiness level' },
+        {
+          zh: '请填写 1 至 9 的整数（也可写 七、7级、第七级 或 TRL7）',
+          en: 'enter a whole number from 1 to 9 (七, 7级, 第七级 or TRL7 are read too)',
+        },
       );
     } else if (Number(normalized) < 1 || Number(normalized) > 9) {
       issues.error(
@@ -697,6 +800,79 @@ export function validateInventoryRow(
     return issues.sorted();
   }
   return { patent: parsed.data, ...issues.sorted() };
+}
+
+const chineseDigits: Readonly<Record<string, string>> = {
+  零: '0',
+  〇: '0',
+  一: '1',
+  二: '2',
+  两: '2',
+  三: '3',
+  四: '4',
+  五: '5',
+  六: '6',
+  七: '7',
+  八: '8',
+  九: '9',
+  十: '10',
+};
+
+/**
+ * A technology readiness level as people write it: 7, 7.0, 七, 七级, 7级, 第七级, 第7级, TRL7, TRL-7,
+ * TRL 7, TRL七级. The number as a string of digits ('' ranges are the caller's), or undefined.
+ */
+export function parseTrl(value: string): string | undefined {
+  let text = value.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
+  text = text
+    .replace(/^TRL[-:_.]?/, '')
+    .replace(/^第/, '')
+    .replace(/[级層层]$/, '');
+  text = text.replace(/^[零〇一二两三四五六七八九十]$/, (digit) => chineseDigits[digit]!);
+  const match = /^(\d+)(?:\.0+)?$/.exec(text);
+  return match ? String(Number(match[1])) : undefined;
+}
+
+/**
+ * An amount in units of 10,000 CNY (万元) as people write it: 50, 12.5, 1,200, 50万元, 50万, ¥500,000元,
+ * 人民币50万元, 1.2亿元. A bare number is in 万元 unless the header says 元 (实施金额（元）).
+ */
+export function parseAmountWan(value: string, header = ''): number | undefined {
+  const text = value
+    .normalize('NFKC')
+    .replace(/[,\s]/g, '')
+    .replace(/^(人民币|RMB|CNY|¥|￥)/i, '')
+    .replace(/(人民币|RMB|CNY)$/i, '');
+  const match = /^(\d+(?:\.\d+)?)(万元|万|元|亿元|亿)?$/.exec(text);
+  if (!match) return undefined;
+  const amount = Number(match[1]);
+  const headerUnit = /\((元|人民币元)\)|(?<!万)元$/.test(header.normalize('NFKC')) ? '元' : '万元';
+  const unit = match[2] ?? headerUnit;
+  const wan = unit.startsWith('亿') ? amount * 10_000 : unit === '元' ? amount / 10_000 : amount;
+  return Math.round(wan * 1e6) / 1e6;
+}
+
+/** 已实施 with the manner in the same cell (已实施（许可）, 已实施-转让): that manner; else undefined. */
+function implementedManner(value: string): ImplementationStatus | undefined {
+  const text = value.normalize('NFKC').trim();
+  const match = /^已?实施\s*[(:：\-—,，、/]\s*([^()]+?)\s*\)?$/.exec(text);
+  if (!match) return undefined;
+  const option = findOption(implementationStatusOptions, match[1]!);
+  return option && option.value !== 'implemented' && option.value !== 'not-implemented'
+    ? option.value
+    : undefined;
+}
+
+/**
+ * A 12- or 8-digit number without its check character whose check character is 0: what Excel
+ * makes of `202010123456.0` typed as a number. Any other missing check character stays an error
+ * (the digits could be mistyped, and no spreadsheet drops a 2).
+ */
+function restoreLostCheckZero(value: string) {
+  const digits = value.normalize('NFKC').replace(/\s+/g, '');
+  if (!/^(\d{12}|\d{8})$/.test(digits) || applicationCheckCharacter(digits) !== '0') return undefined;
+  const restored = checkApplicationNumber(`${digits}.0`);
+  return restored.ok ? restored : undefined;
 }
 
 /** Strategic industry names contain 、 (互联网与云计算、大数据服务), so 、 splits only when that resolves. */

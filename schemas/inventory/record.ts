@@ -49,7 +49,9 @@ export const inventoryRecordSchema = z
       .optional()
       .meta({ description: 'Absent only while the legal status is pending (审中)' }),
     legalStatus: z.enum(legalStatusValues),
-    inventors: z.array(text(100)).min(1),
+    inventors: z
+      .array(text(100))
+      .meta({ description: 'Empty only when the uploaded file had no inventor column (发明人)' }),
     department: text(200),
     publiclyFunded: z.boolean().meta({ description: '是否属于财政资助科研项目形成专利' }),
     implementationStatus: z.enum(implementationStatusValues),

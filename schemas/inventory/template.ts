@@ -5,10 +5,6 @@
  * lists for the enumerations) and the OpenAPI document. Headers may be given in Chinese or as the English
  * alias; allowed values in Chinese or English.
  */
-import { toHalfWidth } from '../codes/uscc.ts';
-
-/** toHalfWidth, skipped for the common case of a string without full-width characters. */
-const halfWidth = (value: string) => (/[\u3000\uff01-\uff5e]/.test(value) ? toHalfWidth(value) : value);
 
 export type ColumnType =
   | 'text'
@@ -62,14 +58,24 @@ export interface TemplateColumn {
 export const patentTypeValues = ['invention', 'utility-model', 'design'] as const;
 export type PatentType = (typeof patentTypeValues)[number];
 export const patentTypeOptions: readonly EnumOption<PatentType>[] = [
-  { value: 'invention', zh: '发明', en: 'invention', synonyms: ['发明专利'] },
+  {
+    value: 'invention',
+    zh: '发明',
+    en: 'invention',
+    synonyms: ['发明专利', '发明申请', 'invention patent', 'PCT发明'],
+  },
   {
     value: 'utility-model',
     zh: '实用新型',
     en: 'utility model',
-    synonyms: ['实用新型专利', 'utility-model'],
+    synonyms: ['实用新型专利', '新型', 'utility-model', 'utility model patent', 'utility'],
   },
-  { value: 'design', zh: '外观设计', en: 'design', synonyms: ['外观设计专利', '外观'] },
+  {
+    value: 'design',
+    zh: '外观设计',
+    en: 'design',
+    synonyms: ['外观设计专利', '外观', '外观专利', 'design patent', 'industrial design'],
+  },
 ];
 
 export const legalStatusValues = [
@@ -83,17 +89,39 @@ export const legalStatusValues = [
 ] as const;
 export type LegalStatus = (typeof legalStatusValues)[number];
 export const legalStatusOptions: readonly EnumOption<LegalStatus>[] = [
-  { value: 'valid', zh: '有效', en: 'valid', synonyms: ['有权', '授权', '专利权维持', 'in force'] },
-  { value: 'pending', zh: '审中', en: 'pending', synonyms: ['在审', '实审', '审查中'] },
-  { value: 'terminated', zh: '权利终止', en: 'terminated', synonyms: ['未缴年费专利权终止', '专利权终止'] },
-  { value: 'abandoned', zh: '放弃', en: 'abandoned', synonyms: ['主动放弃'] },
-  { value: 'invalidated', zh: '无效', en: 'invalidated', synonyms: ['被宣告无效', '宣告无效'] },
+  {
+    value: 'valid',
+    zh: '有效',
+    en: 'valid',
+    synonyms: ['有权', '授权', '已授权', '专利权维持', '维持', '有效专利', 'in force', 'granted', 'active'],
+  },
+  {
+    value: 'pending',
+    zh: '审中',
+    en: 'pending',
+    synonyms: ['在审', '实审', '实质审查', '审查中', '申请中', '公开', '已公开', 'under examination'],
+  },
+  {
+    value: 'terminated',
+    zh: '权利终止',
+    en: 'terminated',
+    synonyms: ['未缴年费专利权终止', '未缴年费终止', '专利权终止', '终止', 'lapsed for non-payment'],
+  },
+  { value: 'abandoned', zh: '放弃', en: 'abandoned', synonyms: ['主动放弃', '视为放弃', '放弃专利权'] },
+  {
+    value: 'invalidated',
+    zh: '无效',
+    en: 'invalidated',
+    synonyms: ['被宣告无效', '宣告无效', '全部无效', '专利权无效'],
+  },
   { value: 'expired', zh: '届满', en: 'expired', synonyms: ['期限届满', '专利权届满'] },
   { value: 'lapsed', zh: '失效', en: 'lapsed', synonyms: ['其他失效'] },
 ];
 
 export const implementationStatusValues = [
   'not-implemented',
+  /** 已实施: implemented, the manner not given (counted as implemented; the row asks for the manner). */
+  'implemented',
   'self-implemented',
   'licensed',
   'assigned',
@@ -101,12 +129,37 @@ export const implementationStatusValues = [
   'industrialized',
 ] as const;
 export type ImplementationStatus = (typeof implementationStatusValues)[number];
+/** The statuses the implementation rate (实施率) counts as implemented: all but 未实施, 已实施 (manner not given) included. */
+export const implementedStatuses: readonly ImplementationStatus[] = implementationStatusValues.filter(
+  (status) => status !== 'not-implemented',
+);
 export const implementationStatusOptions: readonly EnumOption<ImplementationStatus>[] = [
-  { value: 'not-implemented', zh: '未实施', en: 'not implemented', synonyms: ['not-implemented'] },
-  { value: 'self-implemented', zh: '自行实施', en: 'self-implemented', synonyms: ['self implemented'] },
-  { value: 'licensed', zh: '许可实施', en: 'licensed', synonyms: ['已许可'] },
-  { value: 'assigned', zh: '转让实施', en: 'assigned', synonyms: ['已转让'] },
-  { value: 'equity', zh: '作价入股', en: 'equity', synonyms: ['作价投资', '已作价入股'] },
+  {
+    value: 'not-implemented',
+    zh: '未实施',
+    en: 'not implemented',
+    synonyms: ['not-implemented', '尚未实施', '没有实施', '未转化', '否', 'no'],
+  },
+  {
+    value: 'implemented',
+    zh: '已实施',
+    en: 'implemented',
+    synonyms: ['实施', '已转化', '是', 'yes'],
+  },
+  {
+    value: 'self-implemented',
+    zh: '自行实施',
+    en: 'self-implemented',
+    synonyms: ['self implemented', '自主实施', '自行应用', '自用'],
+  },
+  {
+    value: 'licensed',
+    zh: '许可实施',
+    en: 'licensed',
+    synonyms: ['已许可', '许可', '普通许可', '独占许可', '排他许可', '开放许可', '许可使用'],
+  },
+  { value: 'assigned', zh: '转让实施', en: 'assigned', synonyms: ['已转让', '转让'] },
+  { value: 'equity', zh: '作价入股', en: 'equity', synonyms: ['作价投资', '已作价入股', '入股'] },
   { value: 'industrialized', zh: '产业化', en: 'industrialized', synonyms: ['已产业化', '产业化实施'] },
 ];
 
@@ -148,8 +201,8 @@ export const selfAssessedValueOptions: readonly EnumOption<SelfAssessedValue>[] 
 ];
 
 export const yesNoOptions: readonly EnumOption<'yes' | 'no'>[] = [
-  { value: 'yes', zh: '是', en: 'yes', synonyms: ['y', 'true', '1', '√'] },
-  { value: 'no', zh: '否', en: 'no', synonyms: ['n', 'false', '0', '×'] },
+  { value: 'yes', zh: '是', en: 'yes', synonyms: ['y', 'true', '1', '√', '✓', '✔', '有', '对'] },
+  { value: 'no', zh: '否', en: 'no', synonyms: ['n', 'false', '0', '×', '✗', '✘', '无', '不是'] },
 ];
 
 const allowed = (options: readonly EnumOption[]) => options.map((option) => option.zh);
@@ -163,7 +216,22 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'applicationNumber',
     zh: '申请号',
     en: 'application_number',
-    aliases: ['专利号', '申请号/专利号', 'applicationNumber', 'patent_number'],
+    aliases: [
+      '专利申请号',
+      '专利号',
+      'ZL号',
+      '申请号/专利号',
+      '专利申请号/专利号',
+      '申请专利号',
+      'applicationNumber',
+      'application_no',
+      'app_no',
+      'patent_number',
+      'patent_no',
+      'patent_application_number',
+      'sqh',
+      'zlh',
+    ],
     type: 'applicationNumber',
     required: true,
     maxLength: 40,
@@ -177,7 +245,20 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'title',
     zh: '专利名称',
     en: 'title',
-    aliases: ['名称', '发明名称', '专利题名'],
+    aliases: [
+      '名称',
+      '发明名称',
+      '专利题名',
+      '题名',
+      '发明创造名称',
+      '专利申请名称',
+      'patent_title',
+      'invention_title',
+      'patent_name',
+      'name_of_invention',
+      'zlmc',
+      'fmmc',
+    ],
     type: 'text',
     required: true,
     maxLength: 300,
@@ -188,7 +269,18 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'patentType',
     zh: '专利类型',
     en: 'patent_type',
-    aliases: ['类型', 'patentType'],
+    aliases: [
+      '类型',
+      '专利类别',
+      '专利类型名称',
+      '专利种类',
+      '类别',
+      'patentType',
+      'type',
+      'kind',
+      'patent_kind',
+      'zllx',
+    ],
     type: 'enum',
     required: true,
     allowed: allowed(patentTypeOptions),
@@ -204,7 +296,15 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'applicationDate',
     zh: '申请日',
     en: 'application_date',
-    aliases: ['申请日期', 'applicationDate'],
+    aliases: [
+      '申请日期',
+      '专利申请日',
+      '申请时间',
+      'applicationDate',
+      'filing_date',
+      'date_of_application',
+      'sqrq',
+    ],
     type: 'date',
     required: true,
     maxLength: 30,
@@ -218,7 +318,15 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'grantDate',
     zh: '授权日',
     en: 'grant_date',
-    aliases: ['授权公告日', '授权日期', 'grantDate'],
+    aliases: [
+      '授权公告日',
+      '授权日期',
+      '授权公告日期',
+      '授权时间',
+      'grantDate',
+      'date_of_grant',
+      'issue_date',
+    ],
     type: 'date',
     required: true,
     maxLength: 30,
@@ -232,7 +340,7 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'legalStatus',
     zh: '法律状态',
     en: 'legal_status',
-    aliases: ['专利状态', 'legalStatus'],
+    aliases: ['当前法律状态', '专利状态', '法律状态信息', 'legalStatus', 'status', 'patent_status', 'flzt'],
     type: 'enum',
     required: true,
     allowed: allowed(legalStatusOptions),
@@ -248,7 +356,16 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'inventors',
     zh: '发明人',
     en: 'inventors',
-    aliases: ['发明人（设计人）', '设计人'],
+    aliases: [
+      '发明人（设计人）',
+      '设计人',
+      '发明人/设计人',
+      '全部发明人',
+      '发明人姓名',
+      'inventor',
+      'inventor_names',
+      'fmr',
+    ],
     type: 'text',
     multiple: true,
     required: true,
@@ -260,7 +377,24 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'department',
     zh: '所属院系',
     en: 'department',
-    aliases: ['部门', '院系', '所属单位', '所属部门', '学院'],
+    aliases: [
+      '第一发明人所在单位',
+      '第一发明人所在院系',
+      '第一发明人单位',
+      '部门',
+      '院系',
+      '所属单位',
+      '所属部门',
+      '所在院系',
+      '所在单位',
+      '所属学院',
+      '学院',
+      '二级单位',
+      'school',
+      'college',
+      'faculty',
+      'ssyx',
+    ],
     type: 'text',
     required: true,
     maxLength: 200,
@@ -271,7 +405,16 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'publiclyFunded',
     zh: '是否属于财政资助科研项目形成专利',
     en: 'publicly_funded',
-    aliases: ['是否财政资助', '财政资助', 'publiclyFunded'],
+    aliases: [
+      '是否财政资助',
+      '财政资助',
+      '是否为财政资助科研项目形成专利',
+      '是否财政资助项目',
+      '是否属于财政资助项目',
+      'publiclyFunded',
+      'public_funding',
+      'government_funded',
+    ],
     type: 'boolean',
     required: true,
     allowed: allowed(yesNoOptions),
@@ -287,7 +430,17 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'implementationStatus',
     zh: '实施状态',
     en: 'implementation_status',
-    aliases: ['实施情况', '是否实施', 'implementationStatus'],
+    aliases: [
+      '实施情况',
+      '是否实施',
+      '实施现状',
+      '转化实施情况',
+      '实施与转化情况',
+      'implementationStatus',
+      'implementation',
+      'sszt',
+      'ssqk',
+    ],
     type: 'enum',
     required: true,
     allowed: allowed(implementationStatusOptions),
@@ -295,15 +448,22 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     maxLength: 20,
     example: '许可实施',
     help: {
-      zh: '未实施、自行实施、许可实施、转让实施、作价入股或产业化',
-      en: 'not implemented, self-implemented, licensed, assigned, equity or industrialized',
+      zh: '未实施、已实施（方式未定）、自行实施、许可实施、转让实施、作价入股或产业化；已实施时请写明方式',
+      en: 'not implemented, implemented (manner not given), self-implemented, licensed, assigned, equity or industrialized; when implemented, give the manner',
     },
   },
   {
     key: 'implementationAmountWan',
     zh: '实施金额（万元）',
     en: 'implementation_amount_10k_cny',
-    aliases: ['实施金额', '转化金额（万元）', '合同金额（万元）'],
+    aliases: [
+      '实施金额',
+      '转化金额（万元）',
+      '合同金额（万元）',
+      '实施金额（元）',
+      'implementation_amount',
+      'amount',
+    ],
     type: 'decimal',
     required: false,
     min: 0,
@@ -318,7 +478,17 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'conversionIntents',
     zh: '转化意愿',
     en: 'conversion_intent',
-    aliases: ['转化方式', '可接受的转化方式', '转化意向', 'conversionIntents'],
+    aliases: [
+      '转化方式意向',
+      '转化方式',
+      '可接受的转化方式',
+      '转化意向',
+      '意向转化方式',
+      '拟转化方式',
+      'conversionIntents',
+      'conversion_intents',
+      'conversion_method',
+    ],
     type: 'enumList',
     multiple: true,
     required: false,
@@ -349,7 +519,16 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'trl',
     zh: '技术成熟度',
     en: 'trl',
-    aliases: ['技术成熟度（TRL）', '技术就绪度', 'TRL'],
+    aliases: [
+      '技术成熟度（TRL）',
+      '技术就绪度',
+      '技术就绪水平',
+      '技术成熟度等级',
+      'TRL',
+      'technology_readiness_level',
+      'technology_readiness',
+      'jscsd',
+    ],
     type: 'integer',
     required: false,
     min: 1,
@@ -375,7 +554,15 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'applicationScenarios',
     zh: '应用场景',
     en: 'application_scenarios',
-    aliases: ['applicationScenarios'],
+    aliases: [
+      '应用领域',
+      '应用范围',
+      '适用领域',
+      '适用范围',
+      'applicationScenarios',
+      'application_field',
+      'application_areas',
+    ],
     type: 'text',
     required: false,
     maxLength: longText,
@@ -442,12 +629,17 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     en: 'classification',
     aliases: [
       'IPC',
+      'IPC主分类号',
       'IPC分类号',
+      '国际专利分类号',
+      '主分类',
       'IPC分类',
       '分类号',
       '主分类号',
       '洛迦诺分类',
       'ipc_codes',
+      'ipc_classification',
+      'main_ipc',
       'classifications',
     ],
     type: 'classification',
@@ -486,7 +678,7 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     key: 'contactInfo',
     zh: '联系方式',
     en: 'contact_info',
-    aliases: ['联系电话', '电话', '邮箱', 'contactInfo'],
+    aliases: ['联系电话', '电话', '邮箱', 'contactInfo', 'email', 'phone'],
     type: 'text',
     required: false,
     maxLength: 200,
@@ -568,12 +760,101 @@ export const cellChecks = {
     ] as const,
 };
 
+/** Trimmed, lower case, NFKC (full-width folded to ASCII), no spaces, no BOM, no '*' required markers. */
 export function normalizeHeader(header: string): string {
-  return halfWidth(header)
+  return header
+    .normalize('NFKC')
     .replace(/[\s\u00a0\u200b\ufeff]+/g, '')
-    .replace(/^\*+|\*+$/g, '')
+    .replace(/^[*※★]+|[*※★]+$/g, '')
     .toLowerCase();
 }
+
+/**
+ * The looser form headers are matched by (docs/intake.md): `normalizeHeader`, then without what
+ * brackets hold (技术成熟度（TRL）, 申请号（必填）), without a note after a colon (申请号：请设为文本),
+ * without 的/之, and without the separators of English headers (Application No. = applicationno).
+ */
+export function looseHeader(header: string): string {
+  const normalized = normalizeHeader(header);
+  // Most headers hold none of what is dropped below: skip the regular expressions.
+  if (!/[()[\]【】〔〕<>《》:：的之_\-.·/\\#'"“”‘’*※★]/.test(normalized)) return normalized;
+  const loose = normalized
+    .replace(/\([^()]*\)|\[[^[\]]*\]|【[^【】]*】|〔[^〔〕]*〕|<[^<>]*>|《|》/g, '')
+    .replace(/(.)[:：].*$/, '$1')
+    .replace(/[的之]/g, '')
+    .replace(/[_\-.·/\\#'"“”‘’]/g, '')
+    .replace(/^[*※★]+|[*※★]+$/g, '');
+  return loose === '' ? normalized : loose;
+}
+
+/** A trailing note word (申请号注, 实施情况说明): matched as the header before it, ranked after exact matches. */
+const trailingNote = /(?:注|说明|备注)$/;
+
+/** The column a header names and how directly: 0 template header, 1 synonym, 2 synonym once a trailing note word is dropped. */
+export interface HeaderMatch {
+  column: TemplateColumn;
+  rank: 0 | 1 | 2;
+}
+
+/** A header of the file that names no column but looks like one: proposed, never mapped. */
+export interface HeaderProposal {
+  header: string;
+  column: TemplateColumn;
+  /** The spelling it resembles. */
+  like: string;
+}
+
+/** How a file's header row is read (see `Template.resolveHeaders`). */
+export interface HeaderResolution {
+  /** Per column of the file: the template column it fills, undefined when ignored. */
+  columns: Array<TemplateColumn | undefined>;
+  /** Non-empty headers that name no column (ignored), in file order. */
+  unknown: string[];
+  /** Unknown headers that resemble a column (at most `maxListedHeaders`). */
+  proposals: HeaderProposal[];
+  /** Columns named by several headers: the one used, the ones ignored. */
+  duplicates: Array<{ column: TemplateColumn; used: string; ignored: string[] }>;
+  /** Template columns no header names. */
+  missing: TemplateColumn[];
+}
+
+/** Restricted Damerau-Levenshtein (optimal string alignment) distance. */
+function editDistance(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    rows.push([i]);
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        rows[0]![j] = j;
+        continue;
+      }
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = best;
+    }
+  }
+  return rows[a.length]![b.length]!;
+}
+
+/**
+ * How much an unknown header looks like a known spelling (both loose forms), 0-1: one holding the
+ * other (2 characters at least), else 1 - edit distance / length.
+ */
+export function headerSimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  const shorter = Math.min(a.length, b.length);
+  if (shorter >= 2 && (a.includes(b) || b.includes(a))) return 0.8;
+  if (shorter < 3) return 0;
+  return 1 - editDistance(a, b) / Math.max(a.length, b.length);
+}
+
+/** Below this similarity an unknown header is only listed as ignored. */
+export const proposalThreshold = 0.75;
+/** Only so many unknown headers, each so long at most, are compared (a hostile row has a million). */
+const maxComparedHeaders = 200;
+const maxComparedLength = 40;
 
 export interface HeaderIssue {
   code: 'MISSING_HEADERS' | 'UNKNOWN_HEADERS' | 'DUPLICATE_HEADERS';
@@ -597,6 +878,15 @@ export interface Template {
   unknownHeaders(headers: readonly string[]): HeaderIssue | undefined;
   /** Template columns named by more than one header of the file (e.g. both 申请号 and application_number). */
   duplicateHeaders(headers: readonly string[]): HeaderIssue | undefined;
+  /** As `columnByHeader`, with how directly the header names it. */
+  matchHeader(header: string): HeaderMatch | undefined;
+  /** A column an unknown header resembles, to propose (never to map). */
+  proposeColumn(header: string): { column: TemplateColumn; like: string } | undefined;
+  /**
+   * Reads a file's header row without refusing it: each column mapped or ignored, the unknown ones
+   * (with proposals), the duplicates (the most direct match is used, then the leftmost), the missing ones.
+   */
+  resolveHeaders(headers: readonly string[]): HeaderResolution;
   /** Maps a file's headers to template columns, with every header problem found. */
   mapHeaders(headers: readonly string[]): {
     columns: Array<TemplateColumn | undefined>;
@@ -616,27 +906,116 @@ export function defineTemplate(
   name: { zh: string; en: string },
   columns: readonly TemplateColumn[],
 ): Template {
-  const columnsByHeader = new Map<string, TemplateColumn>();
+  /** Loose header spelling -> column, and whether it is the column's own header (zh, en or key). */
+  const columnsByHeader = new Map<string, { column: TemplateColumn; canonical: boolean }>();
   for (const column of columns) {
-    for (const header of [column.zh, column.en, column.key, ...(column.aliases ?? [])]) {
-      const normalized = normalizeHeader(header);
-      const existing = columnsByHeader.get(normalized);
-      if (existing && existing !== column) {
-        throw new Error(`template header "${header}" is claimed by ${existing.key} and ${column.key}`);
+    const own = [column.zh, column.en, column.key];
+    for (const header of [...own, ...(column.aliases ?? [])]) {
+      const loose = looseHeader(header);
+      const existing = columnsByHeader.get(loose);
+      if (existing && existing.column !== column) {
+        throw new Error(`template header "${header}" is claimed by ${existing.column.key} and ${column.key}`);
       }
-      columnsByHeader.set(normalized, column);
+      if (!existing?.canonical) columnsByHeader.set(loose, { column, canonical: own.includes(header) });
     }
   }
+  const spellings = [...columnsByHeader.entries()];
 
   /** Files repeat their headers on every row: remember the answers (bounded, headers are few). */
-  const headerCache = new Map<string, TemplateColumn | null>();
+  const headerCache = new Map<string, HeaderMatch | null>();
 
-  function columnByHeader(header: string): TemplateColumn | undefined {
+  function matchHeader(header: string): HeaderMatch | undefined {
     const cached = headerCache.get(header);
     if (cached !== undefined) return cached ?? undefined;
-    const column = columnsByHeader.get(normalizeHeader(header));
-    if (headerCache.size < 1000) headerCache.set(header, column ?? null);
-    return column;
+    const loose = looseHeader(header);
+    const direct = columnsByHeader.get(loose);
+    let match: HeaderMatch | undefined = direct && { column: direct.column, rank: direct.canonical ? 0 : 1 };
+    if (!match && trailingNote.test(loose)) {
+      const stripped = columnsByHeader.get(loose.replace(trailingNote, ''));
+      if (stripped && loose.replace(trailingNote, '').length >= 2)
+        match = { column: stripped.column, rank: 2 };
+    }
+    if (!match) match = mixedMatch(loose);
+    if (headerCache.size < 1000) headerCache.set(header, match ?? null);
+    return match;
+  }
+
+  /**
+   * A bilingual header (申请号 Application No., 技术成熟度TRL): its Chinese and its Latin part, each
+   * looked up; one naming a column and the other naming none or the same column.
+   */
+  function mixedMatch(loose: string): HeaderMatch | undefined {
+    const chinese = loose.replace(/[a-z0-9]+/g, '');
+    const latin = loose.replace(/[^a-z0-9]/g, '');
+    if (chinese.length < 2 || latin.length < 2) return undefined;
+    const a = columnsByHeader.get(chinese)?.column;
+    const b = columnsByHeader.get(latin)?.column;
+    if (a && b && a !== b) return undefined;
+    const column = a ?? b;
+    return column && { column, rank: 1 };
+  }
+
+  function columnByHeader(header: string): TemplateColumn | undefined {
+    return matchHeader(header)?.column;
+  }
+
+  function proposeColumn(header: string): { column: TemplateColumn; like: string } | undefined {
+    const loose = looseHeader(header);
+    if (loose.length < 2 || loose.length > maxComparedLength) return undefined;
+    let best: { column: TemplateColumn; like: string; score: number } | undefined;
+    for (const [spelling, { column }] of spellings) {
+      const score = headerSimilarity(loose, spelling);
+      if (score >= proposalThreshold && (!best || score > best.score))
+        best = { column, like: spelling, score };
+    }
+    if (!best) return undefined;
+    // Name the column by its own header, and the spelling it resembles as written in the template.
+    const like =
+      [best.column.zh, best.column.en, ...(best.column.aliases ?? [])].find(
+        (name) => looseHeader(name) === best.like,
+      ) ?? best.column.zh;
+    return { column: best.column, like };
+  }
+
+  function resolveHeaders(headers: readonly string[]): HeaderResolution {
+    const blank = headers.map((header) => normalizeHeader(header) === '');
+    const matches = headers.map((header, i) => (blank[i] ? undefined : matchHeader(header)));
+    const chosen = new Map<TemplateColumn, number>();
+    const named = new Map<TemplateColumn, number[]>();
+    matches.forEach((match, i) => {
+      if (!match) return;
+      const indices = named.get(match.column);
+      if (indices) indices.push(i);
+      else named.set(match.column, [i]);
+      const current = chosen.get(match.column);
+      if (current === undefined || match.rank < matches[current]!.rank) chosen.set(match.column, i);
+    });
+    const resolved: Array<TemplateColumn | undefined> = headers.map(() => undefined);
+    for (const [column, i] of chosen) resolved[i] = column;
+    const duplicates: Array<HeaderResolution['duplicates'][number] & { at: number }> = [];
+    for (const [column, used] of chosen) {
+      const ignored = named
+        .get(column)!
+        .filter((i) => i !== used)
+        .map((i) => headers[i]!);
+      if (ignored.length) duplicates.push({ column, used: headers[used]!, ignored, at: used });
+    }
+    duplicates.sort((a, b) => a.at - b.at);
+    const unknown = headers.filter((_, i) => matches[i] === undefined && !blank[i]);
+    const proposals: HeaderProposal[] = [];
+    for (const header of unknown.slice(0, maxComparedHeaders)) {
+      if (proposals.length >= maxListedHeaders) break;
+      const proposal = proposeColumn(header);
+      // A column the file already gives is not proposed again (实施情况说明 next to 实施情况).
+      if (proposal && !chosen.has(proposal.column)) proposals.push({ header, ...proposal });
+    }
+    return {
+      columns: resolved,
+      unknown,
+      proposals,
+      duplicates: duplicates.map(({ at: _, ...duplicate }) => duplicate),
+      missing: columns.filter((column) => !chosen.has(column)),
+    };
   }
 
   const byKey = new Map(columns.map((column) => [column.key, column]));
@@ -691,6 +1070,9 @@ export function defineTemplate(
     name,
     columns,
     columnByHeader,
+    matchHeader,
+    proposeColumn,
+    resolveHeaders,
     columnByKey: (key) => byKey.get(key),
     missingRequiredHeaders,
     unknownHeaders,
@@ -714,6 +1096,7 @@ export const inventoryTemplate = defineTemplate(
 export const {
   columnByHeader,
   columnByKey,
+  resolveHeaders,
   missingRequiredHeaders,
   unknownHeaders,
   duplicateHeaders,
@@ -722,7 +1105,7 @@ export const {
 
 // ---------------------------------------------------------------------------------- value lookup
 
-const foldValue = (value: string) => halfWidth(value).replace(/\s+/g, ' ').trim().toLowerCase();
+const foldValue = (value: string) => value.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
 
 const optionIndex = new WeakMap<readonly EnumOption[], Map<string, EnumOption>>();
 

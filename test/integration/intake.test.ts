@@ -244,7 +244,7 @@ describe('inventory intake through uploads and S3 drops', () => {
     expect((await api(`/v1/jobs/${jobA}`, { token: otherToken })).status).toBe(404);
   });
 
-  it('a file with unknown and missing headers fails as a whole, naming the expected columns, and stores nothing', async () => {
+  it('a file without an application number column fails as a whole, naming the accepted names and the look-alike, and stores nothing', async () => {
     const jobId = await uploadViaLink(
       institution,
       'wrong.csv',
@@ -253,9 +253,43 @@ describe('inventory intake through uploads and S3 drops', () => {
     const job = await waitForJob(jobId, institution);
     expect(job.status).toBe('failed');
     expect(job.failure.code).toBe('BAD_HEADERS');
-    expect(job.failure.messageEn).toContain('Missing required columns');
-    expect(job.failure.messageEn).toContain('申请号码');
-    expect(job.failure.messageZh).toContain('专利名称');
+    expect(job.failure.messageEn).toContain('No application number column');
+    expect(job.failure.messageEn).toContain('column 申请号码 looks like it');
+    expect(job.failure.messageZh).toContain('专利申请号');
+  });
+
+  it("an office's own export (序号, its own headers, no 发明人) goes in, the header notes on the job", async () => {
+    const [row] = demoInventoryRows(1, { seed: 15, serialBase: 5200 });
+    const at = (header: string) => row![templateHeaders.indexOf(header)]!;
+    const csv = [
+      '某某大学专利盘点表',
+      '',
+      '序号,专利申请号,发明名称,专利类别,申请日期,授权公告日,当前法律状态,第一发明人所在单位,是否财政资助,实施情况,技术成熟度,IPC主分类号',
+      [
+        '1',
+        `ZL${at('申请号')}`,
+        at('专利名称'),
+        `${at('专利类型')}专利`,
+        at('申请日').replace(/-/g, '.'),
+        at('授权日'),
+        '专利权维持',
+        at('所属院系'),
+        '√',
+        '已实施',
+        '七级',
+        `"${at('IPC/洛迦诺分类')}"`,
+      ].join(','),
+    ].join('\n');
+    const job = await waitForJob(
+      await uploadViaLink(institution, 'office.csv', iconv.encode(csv, 'gbk')),
+      institution,
+    );
+    expect(job).toMatchObject({ status: 'succeeded', rowsAccepted: 1, rowsRejected: 0 });
+    expect(job.warnings.join('\n')).toContain(
+      'Ignored 1 column(s) that are not in the inventory template: 序号',
+    );
+    expect(job.warnings.join('\n')).toContain('no 发明人 (inventors) column');
+    expect(job.warnings.join('\n')).toContain('1 warning(s)');
   });
 
   it('an empty file and a binary renamed .csv fail with what to do', async () => {

@@ -95,6 +95,7 @@ describe('the standard inventory template', () => {
     expect(allowed('patentType')).toEqual(['发明', '实用新型', '外观设计']);
     expect(allowed('implementationStatus')).toEqual([
       '未实施',
+      '已实施',
       '自行实施',
       '许可实施',
       '转让实施',
@@ -144,9 +145,10 @@ describe('the standard inventory template', () => {
 
   it('unknown headers: the message names them and lists the expected ones; blank headers are ignored', () => {
     expect(unknownHeaders([...Object.keys(validRow), '', '  '])).toBeUndefined();
-    const issue = unknownHeaders(['申请号', '备注', 'Patent No']);
-    expect(issue?.headers).toEqual(['备注', 'Patent No']);
-    expect(issue?.messageZh).toContain('无法识别的列：备注、Patent No');
+    // 'Patent No' is a synonym of 申请号 since issue 12.
+    const issue = unknownHeaders(['申请号', '备注', 'Patent Holder']);
+    expect(issue?.headers).toEqual(['备注', 'Patent Holder']);
+    expect(issue?.messageZh).toContain('无法识别的列：备注、Patent Holder');
     expect(issue?.messageZh).toContain('联系方式');
     expect(issue?.messageEn).toContain('Expected columns: 申请号 (application_number), 专利名称 (title)');
   });
