@@ -203,6 +203,9 @@ export const inventoryKind: TableKind<InventoryRecord> = {
   refusal: (row, key, outcome) => inventoryRefusal(row, key, outcome),
 };
 
+/** Batches written at once by one intake (default of `IngestDeps.concurrency`). */
+export const batchesInFlight = 16;
+
 /** Runs tasks with at most `limit` in flight; the first failure stops the intake. */
 class Pool {
   private readonly running = new Set<Promise<void>>();
@@ -278,7 +281,7 @@ export async function ingestRecords<R = InventoryRecord>(
 ): Promise<IngestResult> {
   const kind = (deps.kind ?? inventoryKind) as TableKind<R>;
   const batchSize = deps.batchSize ?? 100;
-  const pool = new Pool(deps.concurrency ?? 16);
+  const pool = new Pool(deps.concurrency ?? batchesInFlight);
   const counts: IngestCounts = {
     rowsTotal: 0,
     rowsAccepted: 0,

@@ -33,7 +33,8 @@ const lockedRow = (row: number, applicationNumber: string, reviewStatus: string)
 };
 
 /** Conditional creates in flight per batch (a file runs several batches at once: see ingest.ts). */
-const createConcurrency = 8;
+export const writesInFlightPerBatch = 8;
+const createConcurrency = writesInFlightPerBatch;
 
 export const patentKey = keys.patent;
 const recordFields = Object.keys(inventoryRecordSchema.shape) as Array<
@@ -54,11 +55,26 @@ interface Stored {
   reviewStatus?: string;
 }
 
+/** Jobs remembered by one writer (a container ingests one file at a time; the bound is a backstop). */
+const rememberedJobs = 64;
+
 export function dynamoPatentWriter(
   documents: DynamoDBDocumentClient,
   tableName: string,
   now: () => Date = () => new Date(),
 ): PatentWriter {
+  /**
+   * Jobs whose last classified batch held only new patents (uscc#jobId). Their next batches skip the
+   * classification read: every row is created conditionally at once, and a row whose create fails
+   * is classified from the item the failed condition returns (or read again), exactly as after a read.
+   */
+  const allNewJobs = new Map<string, boolean>();
+  const remember = (job: string, allNew: boolean) => {
+    allNewJobs.delete(job);
+    allNewJobs.set(job, allNew);
+    if (allNewJobs.size > rememberedJobs) allNewJobs.delete(allNewJobs.keys().next().value as string);
+  };
+
   async function readStored(numbers: string[]): Promise<Map<string, Stored>> {
     const items = await batchGetAll(documents, tableName, numbers.map(patentKey), {
       projection: 'pk, institutionUscc, contentHash, version, reviewStatus',
@@ -191,11 +207,13 @@ export function dynamoPatentWriter(
   }
 
   /**
-   * Classifies and writes one batch. New patents (absent in a consistent read just before) are
-   * created with conditional PutItems (`createCreates` in flight at most): when another upload wrote
-   * the same number in the meantime, the condition fails and the row is reported as owned by
-   * another institution (or, for our own institution, classified again as an update), never counted
-   * as created and never written over the other one. Updates go through a transaction conditioned on the version that was
+   * Classifies and writes one batch. New patents (absent in a consistent read just before, or every
+   * row of a job whose last read batch found only new patents) are created with conditional PutItems
+   * (`writesInFlightPerBatch` at most): when the number exists (another upload wrote it meanwhile, or
+   * it was stored before a batch that did not read), the condition fails and the row is reported as
+   * owned by another institution (the owner comes back with the failed condition) or, for our own
+   * institution or an owner not returned, read and classified again; never counted as created and
+   * never written over the other one. Updates go through a transaction conditioned on the version that was
    * read (plus the audit entry): an update that lost a race is reported, never re-applied over the
    * other change; rows that were only cancelled with it are written again.
    */
@@ -206,7 +224,15 @@ export function dynamoPatentWriter(
     jobId: string | undefined,
     depth = 0,
   ): Promise<WriteOutcome[]> {
-    const stored = await readStored(batch.map((p) => p.record.applicationNumber));
+    const job = jobId === undefined ? undefined : `${owner.uscc}#${jobId}`;
+    // A file of new patents (the first upload of an inventory) writes without reading first; the
+    // conditions keep it exactly as safe. Re-uploads (stored rows found) keep reading first, since a
+    // failed conditional create costs a write.
+    const optimistic = depth === 0 && job !== undefined && allNewJobs.get(job) === true;
+    const stored = optimistic
+      ? new Map<string, Stored>()
+      : await readStored(batch.map((p) => p.record.applicationNumber));
+    if (job !== undefined && !optimistic && depth === 0) remember(job, stored.size === 0);
     const at = now().toISOString();
     const outcomes: WriteOutcome[] = [];
     const creates: PatentToWrite[] = [];
@@ -233,15 +259,19 @@ export function dynamoPatentWriter(
       }
     }
     const raced: PatentToWrite[] = [];
+    let existed = 0;
     await forEachLimited(creates, createConcurrency, async (patent) => {
       const result = await createIfAbsent(newItem(patent, owner, actor, jobId, at));
+      if (result !== 'created') existed++;
       if (result === 'created') outcomes.push({ row: patent.row, outcome: 'created' });
-      else if (result.ownerUscc !== owner.uscc)
+      else if (result.ownerUscc !== undefined && result.ownerUscc !== owner.uscc)
         outcomes.push({ row: patent.row, outcome: 'owned-by-another' });
-      // Our own institution created it a moment ago (another upload): compare and update like any stored patent.
+      // Our own institution has it (created a moment ago by another upload, or stored before a batch
+      // that did not read first): compare and update like any stored patent.
       else if (depth < 3) raced.push(patent);
       else outcomes.push({ row: patent.row, outcome: 'changed-concurrently' });
     });
+    if (optimistic && existed > 0) remember(job!, false);
     if (raced.length) outcomes.push(...(await writeBatch(raced, owner, actor, jobId, depth + 1)));
     if (items.length === 0) return outcomes;
     const written = await transact(documents, items, {
