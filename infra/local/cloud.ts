@@ -16,6 +16,7 @@ import {
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { HeapInfo } from 'node:v8';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { type SettingName, settingEnvNames, settingNames } from '../../schemas/resource-names.ts';
@@ -85,6 +86,8 @@ export interface LocalCloud {
   bucketName: (name: BucketName) => string;
   workflowArn: (name: WorkflowName) => string;
   startupMs: number;
+  /** The V8 heap of a function's warm worker (benches), undefined when it has none. */
+  functionHeap(name: FunctionName): Promise<HeapInfo | undefined>;
   stop(): Promise<void>;
 }
 
@@ -453,6 +456,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       bucketName: (name) => physical.bucket(name),
       workflowArn: (name) => sfn.arn(name),
       startupMs: Math.round(performance.now() - started),
+      functionHeap: (name) => runtime.heapStatistics(name),
       stop: stopAll,
     };
   } catch (error) {
