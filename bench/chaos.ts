@@ -14,7 +14,7 @@ import { demoInventoryRows, toCsv } from '../infra/local/demo-patents.ts';
 import type { FaultCounts } from '../infra/local/faults.ts';
 import { freePort } from '../infra/local/ports.ts';
 import { withUsccCheck } from '../schemas/codes/uscc.ts';
-import { countPatents, ingestFile, registerBenchInstitution, writeIngestFile } from './ingest.ts';
+import { countPatents, ingestFile, registerBenchInstitution, writeIngestFile } from './ingest-path.ts';
 
 const rows = Number(process.env.BENCH_ROWS ?? 50_000);
 const share = Number(process.env.BENCH_FAULT_SHARE ?? 0.2);

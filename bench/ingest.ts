@@ -1,17 +1,42 @@
 /**
- * Ingest: a generated 50,000-row template file (3 bad rows) through the whole path on the local cloud
- * in memory: S3 object -> receiveUpload -> batch-ingest workflow -> DynamoDB Local, until the job
- * says succeeded. Against it, the raw BatchWriteItem ceiling of the same store in the same run: items
- * of the same shape and size, 25 per request, 8 requests in flight.
+ * Ingest, in one run on the local cloud in memory (DynamoDB Local's JVM, s3rver, the functions in
+ * worker threads of this process):
+ *
+ * (a) the whole path: a generated 50,000-row template file (3 bad rows) as an S3 object ->
+ *     receiveUpload -> batch-ingest workflow -> ingestBatchFile -> DynamoDB Local, until the job says
+ *     succeeded;
+ * (b) the safe-write ceiling: exactly the write requests the patent writer issues for the rows of the
+ *     same file (recorded by running the writer over a recording client that answers every
+ *     classification read "absent": conditional PutItems today, TransactWriteItems if creates become
+ *     transactions), replayed straight at a fresh same-shaped table of the same DynamoDB Local with the
+ *     same SDK client settings and as many requests in flight as the path allows;
+ * (c) raw BatchWriteItem of the same items (no condition), 25 per request, 8 requests in flight;
+ * (d) a file of 50,000 junk rows (every row refused, 14 errors a row, a ~300 MB error report streamed
+ *     to S3).
+ *
+ * The ceilings run first into fresh tables that are deleted afterwards, so the path does not profit
+ * from a JVM that has done less work. Memory: the functions share this process, so its RSS covers the
+ * API, s3rver, the workflow runner and every worker; the peaks are sampled during (a) and (d), along
+ * with the V8 heap (used + external) of the ingestBatchFile worker, the part attributable to the ingest.
  */
 
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createInterface } from 'node:readline';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { type LocalCloud, startLocalCloud } from '../infra/local/cloud.ts';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { batchesInFlight, ingestTable } from '../functions/intake/ingest.ts';
+import { readTableRows } from '../functions/intake/read-table.ts';
+import { dynamoPatentWriter, writesInFlightPerBatch } from '../functions/patents/patent-store.ts';
+import { startLocalCloud } from '../infra/local/cloud.ts';
 import { demoInventoryRows, templateHeaders, toCsv } from '../infra/local/demo-patents.ts';
 import { createTables } from '../infra/local/dynamodb-local.ts';
 import { freePort } from '../infra/local/ports.ts';
@@ -19,133 +44,132 @@ import { tables } from '../infra/resources.ts';
 import { withUsccCheck } from '../schemas/codes/uscc.ts';
 
 const rows = Number(process.env.BENCH_ROWS ?? 50_000);
-
-/** A clients' view of the local cloud as the benchmarks use it (not a function: never faulted). */
-export function benchClients(cloud: LocalCloud) {
-  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-  const dynamodb = new DynamoDBClient({
-    endpoint: cloud.endpoints.dynamodb,
-    region: cloud.region,
-    credentials,
-  });
-  return {
-    dynamodb,
-    documents: DynamoDBDocumentClient.from(dynamodb),
-    s3: new S3Client({
-      endpoint: cloud.endpoints.s3,
-      region: cloud.region,
-      credentials,
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-    }),
-  };
-}
-
-/** Registers a benchmark institution (province 110000) through the API. */
-export async function registerBenchInstitution(cloud: LocalCloud, uscc: string, name: string) {
-  const token = (
-    (await (
-      await fetch(`${cloud.controlUrl}/_local/token`, {
-        method: 'POST',
-        body: JSON.stringify({ role: 'national-admin' }),
-      })
-    ).json()) as { token: string }
-  ).token;
-  const response = await fetch(`${cloud.apiUrl}/v1/institutions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ uscc, name, provinceCode: '110000', kind: 'university' }),
-  });
-  if (response.status !== 201)
-    throw new Error(`register ${uscc}: ${response.status} ${await response.text()}`);
-}
-
-/**
- * Drops a file into the institution's inbox (S3 object -> receiveUpload -> batch-ingest workflow) and
- * waits for its job to end: the job and the seconds from the drop to its end.
- */
-export async function ingestFile(cloud: LocalCloud, uscc: string, name: string, file: string) {
-  const { s3, documents } = benchClients(cloud);
-  const started = performance.now();
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: cloud.bucketName('drop'),
-      Key: `inbox/${uscc}/${name}`,
-      Body: readFileSync(file),
-    }),
+const junkRows = Number(process.env.BENCH_JUNK_ROWS ?? 50_000);
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const benchStarted = performance.now();
+/** Progress on stderr: the phase, the time so far and the process RSS. */
+const phase = (what: string) =>
+  console.error(
+    `ingest bench: ${what} (${((performance.now() - benchStarted) / 1000).toFixed(0)} s, RSS ${mb(process.memoryUsage.rss())} MB)`,
   );
-  for (;;) {
-    const { Items = [] } = await documents.send(
-      new QueryCommand({
-        TableName: cloud.tableName('core'),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': `INST#${uscc}#JOB` },
-      }),
-    );
-    const job = Items.find((j) => j.fileName === name);
-    if (job && (job.status === 'succeeded' || job.status === 'failed'))
-      return { job, seconds: (performance.now() - started) / 1000 };
-    await new Promise((r) => setTimeout(r, 100));
+
+/** The largest value `read` answers while `during` runs, sampled every 100 ms. */
+async function peakDuring<T>(
+  read: () => Promise<number | undefined>,
+  during: Promise<T>,
+): Promise<{ result: T; peak: number }> {
+  let peak = 0;
+  let done = false;
+  const sampler = (async () => {
+    while (!done) {
+      peak = Math.max(peak, (await read()) ?? 0);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  try {
+    return { result: await during, peak };
+  } finally {
+    done = true;
+    await sampler;
   }
 }
 
-/**
- * The benchmark's template file of `rows` rows, 3 of them bad (a check character, a TRL of 12, a 30
- * February), generated to disk in slices so that its data does not sit in memory. `serialBase` keeps
- * the application numbers of two files apart.
- */
-export function writeIngestFile(file: string, rows: number, serialBase = 100_000) {
-  const number = templateHeaders.indexOf('申请号');
-  const bad = new Map<number, (row: string[]) => void>([
-    [10, (r) => (r[number] = `${r[number]!.slice(0, -1)}${r[number]!.endsWith('1') ? '2' : '1'}`)],
-    [Math.floor(rows / 2), (r) => (r[templateHeaders.indexOf('技术成熟度')] = '12')],
-    [rows - 5, (r) => (r[templateHeaders.indexOf('申请日')] = '2020-02-30')],
-  ]);
-  writeFileSync(file, toCsv([]));
-  for (let from = 0; from < rows; from += 5000) {
-    const slice = demoInventoryRows(Math.min(5000, rows - from), {
-      seed: 5 + from,
-      serialBase: serialBase + from,
-    });
-    for (const [i, row] of slice.entries()) bad.get(from + i)?.(row);
-    appendFileSync(file, toCsv(slice).split('\r\n').slice(1).join('\r\n'));
+/** Runs `task` for every line of a file with `limit` in flight. */
+async function replayLines(file: string, limit: number, task: (line: string) => Promise<void>) {
+  const inFlight = new Set<Promise<void>>();
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    if (!line) continue;
+    while (inFlight.size >= limit) await Promise.race(inFlight);
+    const p: Promise<void> = task(line).finally(() => inFlight.delete(p));
+    inFlight.add(p);
   }
-  return { badRows: bad.size };
-}
-
-/** The patents an institution has stored (its gsi1 partition, counted). */
-export async function countPatents(cloud: LocalCloud, uscc: string): Promise<number> {
-  const { documents } = benchClients(cloud);
-  let count = 0;
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(
-      new QueryCommand({
-        TableName: cloud.tableName('core'),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': `INST#${uscc}#PAT` },
-        Select: 'COUNT',
-        ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
-      }),
-    );
-    count += page.Count ?? 0;
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return count;
+  await Promise.all(inFlight);
 }
 
 export async function benchIngest() {
   const scratch = mkdtempSync(join(tmpdir(), 'patents-bench-ingest-'));
   const cloud = await startLocalCloud({ inMemory: true, port: await freePort(), log: () => undefined });
   try {
-    const { dynamodb, documents } = benchClients(cloud);
+    const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+    const dynamodb = new DynamoDBClient({
+      endpoint: cloud.endpoints.dynamodb,
+      region: cloud.region,
+      credentials,
+    });
+    // The functions' client settings (functions/shared/clients/dynamodb.ts): the SDK's default agent.
+    const documents = DynamoDBDocumentClient.from(dynamodb, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    });
+    const s3 = new S3Client({
+      endpoint: cloud.endpoints.s3,
+      region: cloud.region,
+      credentials,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
     const table = cloud.tableName('core');
-    const uscc = withUsccCheck('12110000MB0009999');
-    await registerBenchInstitution(cloud, uscc, '基准测试大学');
-    const ingest = (name: string, file: string) => ingestFile(cloud, uscc, name, file);
+    const token = (
+      (await (
+        await fetch(`${cloud.controlUrl}/_local/token`, {
+          method: 'POST',
+          body: JSON.stringify({ role: 'national-admin' }),
+        })
+      ).json()) as { token: string }
+    ).token;
+    const owner = { uscc: withUsccCheck('12110000MB0009999'), provinceCode: '110000' };
+    const uscc = owner.uscc;
+    await fetch(`${cloud.apiUrl}/v1/institutions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ uscc, name: '基准测试大学', provinceCode: '110000', kind: 'university' }),
+    });
 
+    const ingest = async (name: string, file: string) => {
+      const started = performance.now();
+      const { size } = statSync(file);
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: cloud.bucketName('drop'),
+          Key: `inbox/${uscc}/${name}`,
+          Body: createReadStream(file),
+          ContentLength: size,
+        }),
+      );
+      for (;;) {
+        const { Items = [] } = await documents.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': `INST#${uscc}#JOB` },
+          }),
+        );
+        const job = Items.find((j) => j.fileName === name);
+        if (job && (job.status === 'succeeded' || job.status === 'failed'))
+          return { job, seconds: (performance.now() - started) / 1000 };
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    /** The whole path with the peaks of the process RSS and of the ingest worker's heap. */
+    const measured = async (name: string, file: string) => {
+      const worker = peakDuring(
+        async () => {
+          const heap = await cloud.functionHeap('ingestBatchFile');
+          return heap ? heap.used_heap_size + heap.external_memory : undefined;
+        },
+        ingest(name, file),
+      );
+      const before = process.memoryUsage.rss();
+      const rss = await peakDuring(async () => process.memoryUsage.rss(), worker);
+      return {
+        ...rss.result.result,
+        peakRss: rss.peak,
+        rssGrowth: rss.peak - before,
+        peakWorkerHeap: rss.result.peak,
+      };
+    };
+
+    phase('local cloud started');
     // Warm the JVM's JIT and the handlers first: the first seconds of DynamoDB Local are slow.
     const warmup = join(scratch, 'warmup.csv');
     writeFileSync(warmup, toCsv(demoInventoryRows(3000, { seed: 99, serialBase: 9_000_000 })));
@@ -153,70 +177,179 @@ export async function benchIngest() {
     if (warm.job.status !== 'succeeded' || warm.job.rowsAccepted !== 3000)
       throw new Error(`warm-up ingest: ${JSON.stringify(warm.job)}`);
 
-    // The ceiling: raw BatchWriteItem of items shaped like the patents the ingest writes, into a fresh
-    // table with the same keys and indexes in the same DynamoDB Local, so both start from the same state.
-    const ceilingTable = `${table}-ceiling`;
-    await createTables(dynamodb, { [ceilingTable]: tables.core }, (name) => name);
-    const sample = (
-      await documents.send(
-        new GetCommand({
-          TableName: table,
-          Key: {
-            pk: `PAT#${demoInventoryRows(1, { seed: 99, serialBase: 9_000_000 })[0]![0]}`,
-            sk: 'PATENT',
-          },
-        }),
-      )
-    ).Item!;
-    const ceilingStarted = performance.now();
-    let next = 0;
-    const worker = async () => {
-      while (next < rows) {
-        const from = next;
-        next += 25;
-        let requests = Array.from({ length: Math.min(25, rows - from) }, (_, i) => ({
-          PutRequest: {
-            Item: {
-              ...sample,
-              pk: `BENCH#${from + i}`,
-              gsi1pk: `BENCH#${from + i}`,
-              gsi2pk: `BENCH#${from + i}`,
-            },
-          },
-        }));
-        while (requests.length) {
-          const { UnprocessedItems } = await documents.send(
-            new BatchWriteCommand({ RequestItems: { [table]: requests } }),
-          );
-          requests = (UnprocessedItems?.[table] ?? []) as typeof requests;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, worker));
-    const ceilingRowsPerSecond = rows / ((performance.now() - ceilingStarted) / 1000);
-
+    phase('warmed up');
     // The file is generated to disk in slices, so the benchmark's own data does not sit in memory.
     const file = join(scratch, 'bench.csv');
-    writeIngestFile(file, rows);
-    const { job, seconds } = await ingest('bench.csv', file);
-    const rowsPerSecond = rows / seconds;
+    const number = templateHeaders.indexOf('申请号');
+    const bad = new Map<number, (row: string[]) => void>([
+      [10, (r) => (r[number] = `${r[number]!.slice(0, -1)}${r[number]!.endsWith('1') ? '2' : '1'}`)],
+      [Math.floor(rows / 2), (r) => (r[templateHeaders.indexOf('技术成熟度')] = '12')],
+      [rows - 5, (r) => (r[templateHeaders.indexOf('申请日')] = '2020-02-30')],
+    ]);
+    {
+      const out = createWriteStream(file);
+      out.write(toCsv([]));
+      for (let from = 0; from < rows; from += 5000) {
+        const slice = demoInventoryRows(Math.min(5000, rows - from), {
+          seed: 5 + from,
+          serialBase: 100_000 + from,
+        });
+        for (const [i, row] of slice.entries()) bad.get(from + i)?.(row);
+        out.write(toCsv(slice).split('\r\n').slice(1).join('\r\n'));
+      }
+      await new Promise((r) => out.end(r));
+    }
+
+    phase('file written');
+    // (b) Record what the patent writer sends for these rows when every number is new: one request
+    // per line (JSON), to disk, so that the replay holds nothing but the requests in flight.
+    const recorded = join(scratch, 'writes.jsonl');
+    let recordedRequests = 0;
+    {
+      const out = createWriteStream(recorded);
+      const recorder = {
+        async send(command: { constructor: { name: string }; input: Record<string, unknown> }) {
+          const kind = command.constructor.name;
+          if (kind === 'BatchGetCommand') return { Responses: { [table]: [] } };
+          if (kind !== 'PutCommand' && kind !== 'TransactWriteCommand')
+            throw new Error(`the ceiling does not know how to replay ${kind}`);
+          recordedRequests++;
+          out.write(`${JSON.stringify({ kind, input: command.input })}\n`);
+          return {};
+        },
+      } as unknown as DynamoDBDocumentClient;
+      const result = await ingestTable(
+        { writer: dynamoPatentWriter(recorder, table), today: new Date().toISOString().slice(0, 10) },
+        owner,
+        { sub: 'upload:bench', roles: ['institution'] },
+        readTableRows(createReadStream(file)),
+        'bench',
+      );
+      await new Promise((r) => out.end(r));
+      if (result.rowsCreated !== rows - 3) throw new Error(`recording: ${JSON.stringify(result)}`);
+    }
+    const concurrency = batchesInFlight * writesInFlightPerBatch;
+    const freshTable = async (suffix: string) => {
+      const name = `${table}-${suffix}`;
+      await createTables(dynamodb, { [name]: tables.core }, (n) => n);
+      return name;
+    };
+    const retarget = (line: string, to: string) =>
+      line.replaceAll(`"TableName":"${table}"`, `"TableName":"${to}"`);
+
+    phase('writes recorded');
+    const safeTable = await freshTable('safe-ceiling');
+    const safeStarted = performance.now();
+    await replayLines(recorded, concurrency, async (line) => {
+      const { kind, input } = JSON.parse(retarget(line, safeTable));
+      if (kind === 'PutCommand') await documents.send(new PutCommand(input));
+      else await documents.send(new TransactWriteCommand(input));
+    });
+    const safeRowsPerSecond = (rows - 3) / ((performance.now() - safeStarted) / 1000);
+    await dynamodb.send(new DeleteTableCommand({ TableName: safeTable }));
+
+    phase('safe ceiling done');
+    // (c) Raw BatchWriteItem of the same items, unconditional.
+    const rawTable = await freshTable('raw-ceiling');
+    const rawStarted = performance.now();
+    {
+      let chunk: Array<{ PutRequest: { Item: Record<string, unknown> } }> = [];
+      const send = async (requests: typeof chunk) => {
+        while (requests.length) {
+          const { UnprocessedItems } = await documents.send(
+            new BatchWriteCommand({ RequestItems: { [rawTable]: requests } }),
+          );
+          requests = (UnprocessedItems?.[rawTable] ?? []) as typeof requests;
+        }
+      };
+      const inFlight = new Set<Promise<void>>();
+      const flush = async () => {
+        while (inFlight.size >= 8) await Promise.race(inFlight);
+        const p: Promise<void> = send(chunk).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+        chunk = [];
+      };
+      for await (const line of createInterface({ input: createReadStream(recorded), crlfDelay: Infinity })) {
+        if (!line) continue;
+        const { kind, input } = JSON.parse(line);
+        const items =
+          kind === 'PutCommand'
+            ? [input.Item]
+            : input.TransactItems.flatMap((t: { Put?: { Item: unknown } }) => (t.Put ? [t.Put.Item] : []));
+        for (const Item of items) chunk.push({ PutRequest: { Item } });
+        if (chunk.length >= 25) await flush();
+      }
+      if (chunk.length) await flush();
+      await Promise.all(inFlight);
+    }
+    const rawRowsPerSecond = (rows - 3) / ((performance.now() - rawStarted) / 1000);
+    await dynamodb.send(new DeleteTableCommand({ TableName: rawTable }));
+
+    phase('raw ceiling done');
+    // (a) The whole path.
+    const path = await measured('bench.csv', file);
+    const rowsPerSecond = rows / path.seconds;
+
+    phase('whole path done');
+    // (d) Junk rows: every row refused with an error per column.
+    const junkFile = join(scratch, 'junk.csv');
+    {
+      const out = createWriteStream(junkFile);
+      out.write(toCsv([]));
+      for (let i = 0; i < junkRows; i++)
+        out.write(`${templateHeaders.map((_h, c) => (c === 0 ? `junk${i}` : 'x')).join(',')}\r\n`);
+      await new Promise((r) => out.end(r));
+    }
+    const junk = await measured('junk.csv', junkFile);
+
+    phase('junk file done');
+    const goals = { safeRatio: 0.8, rawRatio: 0.55, peakRssMb: 512, junkPeakRssMb: 512 };
+    const safeRatio = rowsPerSecond / safeRowsPerSecond;
+    const rawRatio = rowsPerSecond / rawRowsPerSecond;
     return {
       rows,
       fileMb: Number((statSync(file).size / 1024 / 1024).toFixed(1)),
-      seconds: Number(seconds.toFixed(2)),
+      seconds: Number(path.seconds.toFixed(2)),
       rowsPerSecond: Math.round(rowsPerSecond),
-      ceilingRowsPerSecond: Math.round(ceilingRowsPerSecond),
-      ratio: Number((rowsPerSecond / ceilingRowsPerSecond).toFixed(3)),
-      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-      job: {
-        status: job.status,
-        rowsTotal: job.rowsTotal,
-        rowsAccepted: job.rowsAccepted,
-        rowsRejected: job.rowsRejected,
-        rowsUnchanged: job.rowsUnchanged,
+      safeCeiling: {
+        rowsPerSecond: Math.round(safeRowsPerSecond),
+        requests: recordedRequests,
+        kinds: 'the writer’s own requests (conditional PutItem per new patent)',
+        inFlight: concurrency,
       },
-      goals: { ratio: 0.8, peakRssMb: 512 },
-      note: 'peakRssMb is the Node process (API, handlers, s3rver, workflow runner); DynamoDB Local runs in its own JVM',
+      rawCeiling: { rowsPerSecond: Math.round(rawRowsPerSecond), itemsPerRequest: 25, requestsInFlight: 8 },
+      safeRatio: Number(safeRatio.toFixed(3)),
+      rawRatio: Number(rawRatio.toFixed(3)),
+      peakRssMb: mb(path.peakRss),
+      rssGrowthMb: mb(path.rssGrowth),
+      ingestWorkerPeakHeapMb: mb(path.peakWorkerHeap),
+      job: {
+        status: path.job.status,
+        rowsTotal: path.job.rowsTotal,
+        rowsAccepted: path.job.rowsAccepted,
+        rowsRejected: path.job.rowsRejected,
+        rowsUnchanged: path.job.rowsUnchanged,
+      },
+      junk: {
+        rows: junkRows,
+        fileMb: Number((statSync(junkFile).size / 1024 / 1024).toFixed(1)),
+        seconds: Number(junk.seconds.toFixed(2)),
+        status: junk.job.status,
+        rowsRejected: junk.job.rowsRejected,
+        errorCount: junk.job.errorCount,
+        peakRssMb: mb(junk.peakRss),
+        rssGrowthMb: mb(junk.rssGrowth),
+        ingestWorkerPeakHeapMb: mb(junk.peakWorkerHeap),
+      },
+      processMaxRssMb: mb(process.resourceUsage().maxRSS * 1024),
+      goals,
+      met: {
+        safeRatio: safeRatio >= goals.safeRatio,
+        rawRatio: rawRatio >= goals.rawRatio,
+        peakRssMb: path.peakRss / 1024 / 1024 <= goals.peakRssMb,
+        junkPeakRssMb: junk.peakRss / 1024 / 1024 <= goals.junkPeakRssMb,
+      },
+      note: 'peakRssMb: the Node process sampled every 100 ms during the ingest (API, s3rver, workflow runner and every function worker share it; DynamoDB Local is its own JVM). rssGrowthMb: the peak less the RSS when the upload started. ingestWorkerPeakHeapMb: V8 heap used + external memory of the ingestBatchFile worker thread, the part attributable to the ingest (a Lambda of its own would add the runtime, ~50 MB). processMaxRssMb: the high-water mark of the whole run (includes the ceilings).',
     };
   } finally {
     await cloud.stop();

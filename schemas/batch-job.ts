@@ -50,10 +50,20 @@ export const batchJobSchema = z
     rowsRejected: z.number().int().meta({ description: 'Rows listed in the error report' }),
     rowsUnchanged: z.number().int().meta({ description: 'Rows identical to what is stored' }),
     progress: z.number().min(0).max(1).meta({ description: 'Share of the file read, 0-1' }),
-    errorReportUrl: z
-      .string()
+    errorReportUrl: z.string().optional().meta({
+      description:
+        'Presigned link to the error report CSV (valid 1 hour): every error and warning row, with row, column, value, code and what to do',
+    }),
+    errorCount: z
+      .number()
+      .int()
       .optional()
-      .meta({ description: 'Presigned link to the error report CSV (valid 1 hour)' }),
+      .meta({ description: 'Error lines in the report, exactly (a row may have several)' }),
+    warningCount: z.number().int().optional().meta({ description: 'Warning lines in the report, exactly' }),
+    firstErrors: z
+      .array(errorRowSchema)
+      .optional()
+      .meta({ description: 'The first error rows by row number (at most 20); the report lists them all' }),
     failure: z
       .object({ code: z.string(), messageZh: z.string(), messageEn: z.string() })
       .optional()

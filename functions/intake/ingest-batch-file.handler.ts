@@ -5,12 +5,12 @@ import { logger } from '../shared/powertools.ts';
 import { ingestBatchFile } from './ingest-file.ts';
 import {
   enterpriseRowWriter,
+  errorReports,
   evaluationRowWriter,
   institutions,
   jobs,
   openObject,
   patentWriter,
-  putErrorReport,
 } from './intake-deps.ts';
 
 const deps = {
@@ -20,7 +20,7 @@ const deps = {
   evaluations: evaluationRowWriter(),
   institutions: institutions(),
   openObject,
-  putErrorReport,
+  errorReports: errorReports(),
   now: () => new Date(),
 };
 

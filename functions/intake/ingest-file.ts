@@ -1,8 +1,8 @@
 /**
  * Ingests one batch job's file end to end: claim the job (once), check the owner (the institution of
  * an inventory, the province of enterprises or evaluations) and the size, stream the rows through the
- * intake use-case with the job's kind (table kind and writer) while the job shows progress, store the
- * error report, and record the outcome. A file that cannot be used at all ends the job as failed, with
+ * intake use-case with the job's kind (table kind and writer) while the job shows progress and the
+ * error report is streamed to S3, and record the outcome (exact counts, the first errors, the report). A file that cannot be used at all ends the job as failed, with
  * the reason and what to do; nothing of it is stored.
  */
 
@@ -14,7 +14,7 @@ import type { EnterpriseRecord } from '../../schemas/market-templates/enterprise
 import type { EvaluationRecord } from '../../schemas/market-templates/evaluation.ts';
 import type { Role } from '../../schemas/roles.ts';
 import { enterpriseKind } from './enterprise-kind.ts';
-import { renderErrorReport } from './error-report.ts';
+import { ErrorReportStream, type ReportObjectStore } from './error-report.ts';
 import { evaluationKind } from './evaluation-kind.ts';
 import {
   type IngestDeps,
@@ -38,10 +38,16 @@ export interface IngestFileDeps {
   evaluations?: RowWriter<EvaluationRecord>;
   institutions: { get(uscc: string): Promise<Institution | undefined> };
   openObject(bucket: string, key: string): Promise<Readable>;
-  putErrorReport(key: string, body: string): Promise<void>;
+  /** Where error reports are streamed (`errors/<jobId>.csv` in the drop bucket). */
+  errorReports: ReportObjectStore;
   now: () => Date;
   concurrency?: number;
+  /** Bytes per uploaded part of the error report (default 8 MiB). */
+  reportPartBytes?: number;
 }
+
+/** Error rows kept on the job item itself (the first by row number); the report lists them all. */
+export const errorsOnJob = 20;
 
 export type IngestFileResult =
   | {
@@ -123,8 +129,15 @@ export async function ingestBatchFile(
           ...(job.uploadedBy ?? { sub: `upload:${jobId}`, roles: ['province-admin'] }),
           ...(job.provinceCode ? { provinceCode: job.provinceCode } : {}),
         };
+  // Every error and warning row goes to the report as it is found; the job keeps the first few.
+  const report = new ErrorReportStream(deps.errorReports, `errors/${jobId}.csv`, {
+    partBytes: deps.reportPartBytes,
+  });
   const common = {
     today: chinaToday(deps.now()),
+    maxListedRows: errorsOnJob,
+    report: (level: 'error' | 'warning', rows: Parameters<ErrorReportStream['add']>[1]) =>
+      report.add(level, rows),
     onProgress: (counts: Parameters<NonNullable<IngestDeps['onProgress']>>[0]) =>
       deps.jobs.progress(jobId, counts, bytesRead),
     onProgressError: (error: unknown) =>
@@ -178,22 +191,22 @@ export async function ingestBatchFile(
               rows,
               jobId,
             );
-    let reportKey: string | undefined;
-    if (result.errors.length || result.warnings.length) {
-      reportKey = `errors/${jobId}.csv`;
-      await deps.putErrorReport(reportKey, renderErrorReport(result.errors, result.warnings));
-    }
+    const reportKey = await report.close();
+    const errorCount = result.errors.length + (result.errorsNotListed ?? 0);
     const warningCount = result.warnings.length + (result.warningsNotListed ?? 0);
     const warnings = [
       ...(result.headerWarnings ?? []),
-      ...(warningCount ? [`${warningCount} warning(s): see the error report`] : []),
-      ...(result.errorsNotListed || result.warningsNotListed
-        ? [
-            `The error report lists the first ${result.errors.length} error and ${result.warnings.length} warning rows; ${result.errorsNotListed ?? 0} error and ${result.warningsNotListed ?? 0} warning rows after them are counted but not listed: fix the listed ones and upload again`,
-          ]
+      ...(warningCount
+        ? [`${warningCount} warning(s): see the error report, fix them if they are mistakes`]
         : []),
     ];
-    await deps.jobs.succeed(jobId, result, reportKey, warnings, deps.now().toISOString());
+    await deps.jobs.succeed(
+      jobId,
+      result,
+      reportKey ? { key: reportKey, errorCount, warningCount, firstErrors: result.errors } : undefined,
+      warnings,
+      deps.now().toISOString(),
+    );
     return {
       jobId,
       status: 'succeeded',
@@ -203,6 +216,11 @@ export async function ingestBatchFile(
       rowsUnchanged: result.rowsUnchanged,
     };
   } catch (error) {
+    await report
+      .abort()
+      .catch((reason) =>
+        console.warn(`job ${jobId}: error report upload not aborted: ${(reason as Error).message}`),
+      );
     if (error instanceof UnreadableFileError) return fail(error.code, error.messageZh, error.messageEn);
     throw error;
   } finally {

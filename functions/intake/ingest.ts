@@ -112,6 +112,11 @@ export interface IngestDeps<R = InventoryRecord> {
   progressEveryMs?: number;
   /** Error (and warning) rows listed per job, the first by row number; counts stay exact. Default 10,000. */
   maxListedRows?: number;
+  /**
+   * Receives every error and warning row as it is found (the streamed error report), whatever
+   * `maxListedRows` lists. A returned promise is awaited before more rows are read (backpressure).
+   */
+  report?: (level: 'error' | 'warning', rows: readonly ErrorRow[]) => Promise<void> | undefined;
 }
 
 export interface IngestResult extends IngestCounts {
@@ -216,6 +221,9 @@ export const inventoryKind: TableKind<InventoryRecord> = {
   refusal: (row, key, outcome) => inventoryRefusal(row, key, outcome),
 };
 
+/** Batches written at once by one intake (default of `IngestDeps.concurrency`). */
+export const batchesInFlight = 16;
+
 /** Runs tasks with at most `limit` in flight; the first failure stops the intake. */
 class Pool {
   private readonly running = new Set<Promise<void>>();
@@ -313,7 +321,7 @@ export async function ingestRecords<R = InventoryRecord>(
 ): Promise<IngestResult> {
   const kind = (deps.kind ?? inventoryKind) as TableKind<R>;
   const batchSize = deps.batchSize ?? 100;
-  const pool = new Pool(deps.concurrency ?? 16);
+  const pool = new Pool(deps.concurrency ?? batchesInFlight);
   const counts: IngestCounts = {
     rowsTotal: 0,
     rowsAccepted: 0,
@@ -341,6 +349,7 @@ export async function ingestRecords<R = InventoryRecord>(
   };
   const reject = (error: ErrorRow) => {
     errors.push(error);
+    return deps.report?.('error', [error]);
   };
 
   const flush = async () => {
@@ -366,13 +375,13 @@ export async function ingestRecords<R = InventoryRecord>(
           case 'refused': {
             counts.rowsRejected++;
             const { outcome: _, ...error } = result;
-            reject(error);
+            await reject(error);
             break;
           }
           default: {
             counts.rowsRejected++;
             const refused = byRow.get(result.row);
-            reject(kind.refusal(result.row, refused ? kind.keyOf(refused.record) : '', result.outcome));
+            await reject(kind.refusal(result.row, refused ? kind.keyOf(refused.record) : '', result.outcome));
           }
         }
       }
@@ -390,10 +399,16 @@ export async function ingestRecords<R = InventoryRecord>(
       if (h !== '') raw[h] = row.cells[i] ?? '';
     });
     const result = kind.validate(raw, row.rowNumber, deps.today, owner);
-    warnings.push(...result.warnings.map(toErrorRow));
+    if (result.warnings.length) {
+      const listed = result.warnings.map(toErrorRow);
+      warnings.push(...listed);
+      await deps.report?.('warning', listed);
+    }
     if (!result.record || result.errors.length) {
       counts.rowsRejected++;
-      for (const issue of result.errors) reject(toErrorRow(issue));
+      const listed = result.errors.map(toErrorRow);
+      errors.push(...listed);
+      await deps.report?.('error', listed);
       reportProgress();
       continue;
     }
@@ -401,7 +416,7 @@ export async function ingestRecords<R = InventoryRecord>(
     const first = firstRowOf.get(number);
     if (first !== undefined) {
       counts.rowsRejected++;
-      reject({
+      await reject({
         row: row.rowNumber,
         column: kind.keyColumn,
         value: number,

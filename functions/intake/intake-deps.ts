@@ -1,7 +1,14 @@
 /** Wires the intake use-cases to DynamoDB, S3 and Step Functions. */
 
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -14,6 +21,7 @@ import { s3 } from '../shared/clients/s3.ts';
 import { sfn } from '../shared/clients/sfn.ts';
 import { config } from '../shared/config.ts';
 import { enterpriseWriter } from './enterprise-kind.ts';
+import type { ReportObjectStore } from './error-report.ts';
 import { evaluationWriter } from './evaluation-kind.ts';
 import { dynamoJobStore } from './job-store.ts';
 import type { PresignedPost, UploadPolicy } from './uploads.ts';
@@ -31,16 +39,41 @@ export async function openObject(bucket: string, key: string): Promise<Readable>
   return object.Body as Readable;
 }
 
-export async function putErrorReport(key: string, body: string): Promise<void> {
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: config.bucketName('drop'),
-      Key: key,
-      Body: body,
-      ContentType: 'text/csv; charset=utf-8',
-    }),
-  );
-}
+const reportContentType = 'text/csv; charset=utf-8';
+
+/** Error reports go to the drop bucket (errors/<jobId>.csv): one PutObject, or a multipart upload. */
+export const errorReports = (): ReportObjectStore => {
+  const Bucket = config.bucketName('drop');
+  return {
+    async put(Key, Body) {
+      await s3.send(new PutObjectCommand({ Bucket, Key, Body, ContentType: reportContentType }));
+    },
+    async startMultipart(Key) {
+      const { UploadId } = await s3.send(
+        new CreateMultipartUploadCommand({ Bucket, Key, ContentType: reportContentType }),
+      );
+      return {
+        async uploadPart(PartNumber, Body) {
+          const { ETag } = await s3.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber, Body }));
+          return ETag as string;
+        },
+        async complete(parts) {
+          await s3.send(
+            new CompleteMultipartUploadCommand({
+              Bucket,
+              Key,
+              UploadId,
+              MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+            }),
+          );
+        },
+        async abort() {
+          await s3.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }));
+        },
+      };
+    },
+  };
+};
 
 export const presignGet = (bucket: string, key: string, expiresIn: number) =>
   getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });

@@ -1,6 +1,7 @@
 /** DynamoDB adapter of the batch-job record: created once per object, claimed once, progress, outcome. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ErrorRow } from '../../schemas/batch-job.ts';
 import { auditItem } from '../shared/audit.ts';
 import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { transact } from '../shared/dynamo/transact.ts';
@@ -19,6 +20,11 @@ export interface StoredJob extends Omit<BatchJobQueued, 'status'> {
   rowsUnchanged?: number;
   bytesRead?: number;
   errorReportKey?: string;
+  /** Error and warning rows of the report, exactly (the report lists them all). */
+  errorCount?: number;
+  warningCount?: number;
+  /** The first error rows by row number (at most `errorsOnJob`). */
+  firstErrors?: ErrorRow[];
   failure?: { code: string; messageZh: string; messageEn: string };
   warnings?: string[];
   startedAt?: string;
@@ -34,7 +40,7 @@ export interface BatchJobStore extends JobStore {
   succeed(
     jobId: string,
     counts: IngestCounts,
-    errorReportKey: string | undefined,
+    report: JobReport | undefined,
     warnings: string[],
     at: string,
   ): Promise<void>;
@@ -43,6 +49,14 @@ export interface BatchJobStore extends JobStore {
     failure: { code: string; messageZh: string; messageEn: string },
     at: string,
   ): Promise<void>;
+}
+
+/** The job's error report: its key, exact counts of its lines, and the first error rows. */
+export interface JobReport {
+  key: string;
+  errorCount: number;
+  warningCount: number;
+  firstErrors: ErrorRow[];
 }
 
 const countValues = (counts: IngestCounts) => ({
@@ -190,19 +204,26 @@ export function dynamoJobStore(documents: DynamoDBDocumentClient, tableName: str
         }),
       );
     },
-    async succeed(jobId, counts, errorReportKey, warnings, at) {
+    async succeed(jobId, counts, report, warnings, at) {
       await documents.send(
         new UpdateCommand({
           TableName: tableName,
           Key: jobKey(jobId),
-          UpdateExpression: `SET #status = :succeeded, ${setCounts}, bytesRead = sizeBytes, finishedAt = :at, warnings = :warnings${errorReportKey ? ', errorReportKey = :report' : ''}`,
+          UpdateExpression: `SET #status = :succeeded, ${setCounts}, bytesRead = sizeBytes, finishedAt = :at, warnings = :warnings${report ? ', errorReportKey = :report, errorCount = :errors, warningCount = :warningCount, firstErrors = :first' : ''}`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ...countValues(counts),
             ':succeeded': 'succeeded',
             ':at': at,
             ':warnings': warnings,
-            ...(errorReportKey ? { ':report': errorReportKey } : {}),
+            ...(report
+              ? {
+                  ':report': report.key,
+                  ':errors': report.errorCount,
+                  ':warningCount': report.warningCount,
+                  ':first': report.firstErrors,
+                }
+              : {}),
           },
         }),
       );

@@ -48,6 +48,9 @@ export async function getJobView(deps: JobViewDeps, caller: Caller, jobId: strin
     ...(job.errorReportKey
       ? { errorReportUrl: await deps.presignGet(job.bucket, job.errorReportKey, 3600) }
       : {}),
+    ...(job.errorCount !== undefined ? { errorCount: job.errorCount } : {}),
+    ...(job.warningCount !== undefined ? { warningCount: job.warningCount } : {}),
+    ...(job.firstErrors ? { firstErrors: job.firstErrors } : {}),
     ...(job.failure ? { failure: job.failure } : {}),
     warnings: job.warnings ?? [],
     createdAt: job.createdAt,

@@ -36,6 +36,8 @@ const lockedRow = (row: number, applicationNumber: string, reviewStatus: string)
  */
 const createsPerTransaction = 25;
 const createConcurrency = 4;
+/** Create transactions in flight per batch (the ingest bench replays the writer's requests at this). */
+export const writesInFlightPerBatch = createConcurrency;
 
 export const patentKey = keys.patent;
 const recordFields = Object.keys(inventoryRecordSchema.shape) as Array<

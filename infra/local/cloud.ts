@@ -16,6 +16,7 @@ import {
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { HeapInfo } from 'node:v8';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { type SettingName, settingEnvNames, settingNames } from '../../schemas/resource-names.ts';
@@ -90,6 +91,8 @@ export interface LocalCloud {
   startupMs: number;
   /** Fault injection into the functions' DynamoDB and S3 calls (faults.ts); off unless configured. */
   faults: FaultInjector;
+  /** The V8 heap of a function's warm worker (benches), undefined when it has none. */
+  functionHeap(name: FunctionName): Promise<HeapInfo | undefined>;
   stop(): Promise<void>;
 }
 
@@ -464,6 +467,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       workflowArn: (name) => sfn.arn(name),
       startupMs: Math.round(performance.now() - started),
       faults,
+      functionHeap: (name) => runtime.heapStatistics(name),
       stop: stopAll,
     };
   } catch (error) {

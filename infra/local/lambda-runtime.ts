@@ -167,6 +167,15 @@ export class LambdaRuntime {
     if (missing.length) throw new Error(`function code missing: ${missing.join(', ')}`);
   }
 
+  /**
+   * The V8 heap of a function's warm execution environment (its worker thread), or undefined when none
+   * is warm: what benches attribute to one function, since every worker shares the process's RSS.
+   */
+  async heapStatistics(name: FunctionName) {
+    const worker = this.warmWorkers.get(name);
+    return worker && !worker.retired ? worker.worker.getHeapStatistics() : undefined;
+  }
+
   /** The warm workers, least recently used first (for tests and status). */
   warmFunctions(): FunctionName[] {
     return [...this.warmWorkers.keys()];

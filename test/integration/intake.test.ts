@@ -95,6 +95,22 @@ describe('inventory intake through uploads and S3 drops', () => {
     });
   });
 
+  it('a file of junk rows: the whole report is streamed to S3 in parts by the ingest function, the job keeps exact counts and the first errors', async () => {
+    const junk = Array.from({ length: 1600 }, (_, i) =>
+      templateHeaders.map((_h, c) => (c === 0 ? `junk${i}` : 'x')),
+    );
+    const jobId = await uploadViaLink(institution, 'junk.csv', Buffer.from(toCsv(junk)));
+    const job = await waitForJob(jobId, institution);
+    expect(job).toMatchObject({ status: 'succeeded', rowsTotal: 1600, rowsRejected: 1600, rowsAccepted: 0 });
+    expect(job.firstErrors).toHaveLength(20);
+    expect(job.firstErrors[0]).toMatchObject({ row: 2, messageEn: expect.stringMatching(/^Row 2\b/) });
+    const bytes = Buffer.from(await (await fetch(job.errorReportUrl)).arrayBuffer());
+    expect(bytes.length).toBeGreaterThan(8 * 1024 * 1024); // more than one part of 8 MiB
+    const lines = parse(bytes, { columns: true, bom: true }) as Array<Record<string, string>>;
+    expect(lines).toHaveLength(job.errorCount + (job.warningCount ?? 0));
+    expect(new Set(lines.map((l) => l['行号 row'])).size).toBe(1600);
+  }, 90_000);
+
   it('the same file dropped again straight into S3 changes nothing; a changed row updates with a new version', async () => {
     const rows = demoInventoryRows(10, { seed: 12, serialBase: 4000 });
     const first = await uploadViaLink(institution, 'a.csv', Buffer.from(toCsv(rows)));

@@ -146,4 +146,55 @@ describe('patent ownership under concurrent creation', () => {
     expect(stored.size).toBe(numbers.length);
     expectOneOwnerEach(numbers, stored, toldA, toldC);
   });
+
+  it('a file whose first batches were all new writes later batches without reading first, and stays as safe: another institution keeps its patents, stored ones are compared and updated', async () => {
+    const { documents } = clients();
+    const rows = demoInventoryRows(60, { seed: 73, serialBase: 7600 });
+    const numbers = rows.map((r) => r[0]!);
+    const trl = templateHeaders.indexOf('技术成熟度');
+    await ingest(documents, institutionA, actorA, rows.slice(30, 40));
+    await ingest(documents, institutionC, actorC, [
+      ...rows.slice(20, 30),
+      ...rows.slice(50, 55).map((r) => r.map((cell, i) => (i === trl ? (cell === '9' ? '8' : '9') : cell))),
+    ]);
+    const read = new Set<string>();
+    const counting = {
+      send: (command: { constructor: { name: string }; input: unknown }) => {
+        if (command.constructor.name === 'BatchGetCommand')
+          for (const key of JSON.stringify(command.input).match(/PAT#[0-9.X]+/g) ?? [])
+            read.add(key.slice(4));
+        return documents.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const result = await ingestRecords(
+      { writer: dynamoPatentWriter(counting, table), today, batchSize: 10, concurrency: 1 },
+      institutionC,
+      actorC,
+      tableRows(rows),
+      [...templateHeaders],
+      'job-optimistic',
+    );
+    // Batches: 1 read (all new), 2 not read, 3 not read (C's own: read after the failed creates,
+    // unchanged), 4 read (A's), 5 read (all new), 6 not read (50-54 C's own: read after the failed
+    // creates, updated; 55-59 created).
+    expect(numbers.flatMap((n, i) => (read.has(n) ? [i] : []))).toEqual(
+      numbers.flatMap((_, i) => ((i >= 10 && i < 20) || i >= 55 ? [] : [i])),
+    );
+    expect(result).toMatchObject({
+      rowsTotal: 60,
+      rowsCreated: 35,
+      rowsUnchanged: 10,
+      rowsUpdated: 5,
+      rowsRejected: 10,
+    });
+    expect(result.errors.map((e) => [e.row, e.code])).toEqual(
+      numbers.slice(30, 40).map((_, i) => [32 + i, 'OWNED_BY_ANOTHER_INSTITUTION']),
+    );
+    const stored = await owners(documents, numbers);
+    for (const [i, number] of numbers.entries())
+      expect([number, stored.get(number)]).toEqual([
+        number,
+        i >= 30 && i < 40 ? institutionA.uscc : institutionC.uscc,
+      ]);
+  });
 });

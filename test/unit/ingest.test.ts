@@ -124,11 +124,54 @@ describe('ingestBatchFile', () => {
         get: async () => (registered ? ({ uscc: owner.uscc, provinceCode: '110000' } as never) : undefined),
       },
       openObject: async () => Readable.from([Buffer.from(toCsv(demoInventoryRows(3)))]),
-      putErrorReport: async () => undefined,
+      errorReports: {
+        put: async () => undefined,
+        startMultipart: async () => {
+          throw new Error('no multipart report expected');
+        },
+      },
       now: () => new Date('2026-11-25T00:00:00Z'),
     };
     return { d, failures };
   };
+
+  it('streams every error row to the report, and the job keeps exact counts and the first errors', async () => {
+    const { d } = deps(job());
+    let succeeded: unknown[] = [];
+    d.jobs.succeed = async (...args) => {
+      succeeded = args;
+    };
+    const parts: Buffer[] = [];
+    let object: Buffer | undefined;
+    d.errorReports = {
+      put: async () => {
+        throw new Error('a report of many parts is not one PutObject');
+      },
+      startMultipart: async () => ({
+        uploadPart: async (n, body) => {
+          parts.push(body);
+          return `e${n}`;
+        },
+        complete: async () => {
+          object = Buffer.concat(parts);
+        },
+        abort: async () => undefined,
+      }),
+    };
+    d.reportPartBytes = 16 * 1024;
+    const data = demoInventoryRows(500, { seed: 8 });
+    for (const row of data) row[templateHeaders.indexOf('技术成熟度')] = '12';
+    d.openObject = async () => Readable.from([Buffer.from(toCsv(data))]);
+    expect(await ingestBatchFile(d, 'j1', 'exec')).toMatchObject({ status: 'succeeded', rowsRejected: 500 });
+    const [, , report] = succeeded as [string, unknown, Record<string, unknown>];
+    expect(report).toMatchObject({ key: 'errors/j1.csv', errorCount: 500 });
+    expect((report.firstErrors as Array<{ row: number }>).map((e) => e.row)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 2),
+    );
+    expect(parts.length).toBeGreaterThan(3);
+    const text = object!.toString('utf8');
+    expect(text.split('\r\n').filter((l) => l.includes('错误 error'))).toHaveLength(500);
+  });
 
   it('a file over the size limit fails, naming the limit, and nothing is read', async () => {
     const { d, failures } = deps(job({ sizeBytes: maxFileBytes + 1 }));
