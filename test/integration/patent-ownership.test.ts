@@ -147,7 +147,7 @@ describe('patent ownership under concurrent creation', () => {
     expectOneOwnerEach(numbers, stored, toldA, toldC);
   });
 
-  it('a file whose first batches were all new writes later batches without reading first, and stays as safe: another institution keeps its patents, stored ones are compared and updated', async () => {
+  it("a file mixing new numbers, its own stored ones and another institution's, in batches: another institution keeps its patents, stored ones are compared and updated", async () => {
     const { documents } = clients();
     const rows = demoInventoryRows(60, { seed: 73, serialBase: 7600 });
     const numbers = rows.map((r) => r[0]!);
@@ -157,28 +157,13 @@ describe('patent ownership under concurrent creation', () => {
       ...rows.slice(20, 30),
       ...rows.slice(50, 55).map((r) => r.map((cell, i) => (i === trl ? (cell === '9' ? '8' : '9') : cell))),
     ]);
-    const read = new Set<string>();
-    const counting = {
-      send: (command: { constructor: { name: string }; input: unknown }) => {
-        if (command.constructor.name === 'BatchGetCommand')
-          for (const key of JSON.stringify(command.input).match(/PAT#[0-9.X]+/g) ?? [])
-            read.add(key.slice(4));
-        return documents.send(command as never);
-      },
-    } as unknown as DynamoDBDocumentClient;
     const result = await ingestRecords(
-      { writer: dynamoPatentWriter(counting, table), today, batchSize: 10, concurrency: 1 },
+      { writer: dynamoPatentWriter(documents, table), today, batchSize: 10, concurrency: 1 },
       institutionC,
       actorC,
       tableRows(rows),
       [...templateHeaders],
       'job-optimistic',
-    );
-    // Batches: 1 read (all new), 2 not read, 3 not read (C's own: read after the failed creates,
-    // unchanged), 4 read (A's), 5 read (all new), 6 not read (50-54 C's own: read after the failed
-    // creates, updated; 55-59 created).
-    expect(numbers.flatMap((n, i) => (read.has(n) ? [i] : []))).toEqual(
-      numbers.flatMap((_, i) => ((i >= 10 && i < 20) || i >= 55 ? [] : [i])),
     );
     expect(result).toMatchObject({
       rowsTotal: 60,
