@@ -1,6 +1,6 @@
 /** DynamoDB adapter of the batch-job record: created once per object, claimed once, progress, outcome. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ErrorRow } from '../../schemas/batch-job.ts';
 import { auditItem } from '../shared/audit.ts';
 import { indexes, keys } from '../shared/dynamo/keys.ts';
