@@ -163,9 +163,13 @@ describe('20 % injected faults: nothing lost, nothing duplicated', () => {
       (a) => a.action === 'patent.self-assessment-edited',
     );
     expect(audits).toHaveLength(successes.length);
-    expect(
-      audits.map((a) => (a.changes as { applicationScenarios: string }).applicationScenarios).sort(),
-    ).toEqual(successes.map((a) => `场景 ${a.i}`).sort());
+    const scenarios = audits.map(
+      (a) => (a.changes as { applicationScenarios: { before: string; after: string } }).applicationScenarios,
+    );
+    expect(scenarios.map((c) => c.after).sort()).toEqual(successes.map((a) => `场景 ${a.i}`).sort());
+    // Each entry's before is the value the previous success left (the version it was conditioned on).
+    const afters = new Set(scenarios.map((c) => c.after));
+    expect(scenarios.filter((c) => !afters.has(c.before))).toHaveLength(1);
   }, 120_000);
 
   it('a pipeline run (submit, approve, match, evaluate, tier) ends tiered with one event and one audit entry per transition', async () => {
@@ -220,7 +224,8 @@ describe('20 % injected faults: nothing lost, nothing duplicated', () => {
     expect(matched.status, matched.cause).toBe('SUCCEEDED');
     await event('matched');
     const requests = await partition(number, 'REQ#');
-    expect(requests.map((r) => r.evaluatorId).sort()).toEqual([...enterprises].sort());
+    // Enterprises registered by other files of the shared cloud may match this patent too.
+    expect(requests.map((r) => r.evaluatorId)).toEqual(expect.arrayContaining([...enterprises]));
 
     for (const uscc of enterprises) {
       const put = await send(`/v1/patents/${number}/evaluations/mine`, {

@@ -46,8 +46,8 @@ function memoryEnterprises(initial: Enterprise[] = []) {
       const e = enterprises.get(uscc);
       return e ? structuredClone(e) : undefined;
     },
-    async saveVerifiedEnterprise(enterprise, expectedVersion, previousKeys, keys, caller) {
-      if (enterprises.get(enterprise.uscc)?.version !== expectedVersion) return false;
+    async saveVerifiedEnterprise(enterprise, previous, previousKeys, keys, caller) {
+      if (enterprises.get(enterprise.uscc)?.version !== previous?.version) return false;
       enterprises.set(enterprise.uscc, structuredClone(enterprise));
       audits.push({ uscc: enterprise.uscc, actor: caller.sub });
       for (const key of previousKeys) index.get(key)?.delete(enterprise.uscc);
