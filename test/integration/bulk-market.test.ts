@@ -49,12 +49,14 @@ async function upload(bearer: string, kind: string, fileName: string, body: Buff
 async function errorReport(url: string) {
   const bytes = Buffer.from(await (await fetch(url)).arrayBuffer());
   const lines = parse(bytes, { columns: true, bom: true }) as Array<Record<string, string>>;
-  return lines
-    .filter((l) => l['级别 level'] === '错误 error')
-    .map((l) => [l['行号 row'], l['列 column'], l['代码 code']])
-    // The report is streamed in the order rows are found (checks at read time before those at write
-    // time, docs/intake.md): compare by row.
-    .sort((a, b) => Number(a[0]) - Number(b[0]));
+  return (
+    lines
+      .filter((l) => l['级别 level'] === '错误 error')
+      .map((l) => [l['行号 row'], l['列 column'], l['代码 code']])
+      // The report is streamed in the order rows are found (checks at read time before those at write
+      // time, docs/intake.md): compare by row.
+      .sort((a, b) => Number(a[0]) - Number(b[0]))
+  );
 }
 
 const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
