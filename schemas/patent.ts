@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import { provinceCodeSchema } from './codes/provinces.ts';
+import { evaluationAggregateSchema, windowCloseReasons } from './evaluation.ts';
 import { usccSchema } from './institution.ts';
 import { inventoryRecordSchema } from './inventory/record.ts';
 import { conversionIntentValues, patentTypeValues } from './inventory/template.ts';
@@ -53,6 +54,17 @@ export const patentSchema = inventoryRecordSchema
     promotionDueAt: z.iso.datetime().optional().meta({
       description: 'End of the promotion window (high value, key-industry pool): then listed',
     }),
+    evaluationStatus: z.enum(['open', 'closed']).optional().meta({
+      description: 'The market-evaluation window (docs/market.md): open while evaluators may answer',
+    }),
+    evaluationOpenedAt: z.iso.datetime().optional(),
+    evaluationDeadline: z.iso
+      .datetime()
+      .optional()
+      .meta({ description: 'When the window closes at the latest' }),
+    evaluationClosedAt: z.iso.datetime().optional(),
+    evaluationClosedReason: z.enum(windowCloseReasons).optional(),
+    evaluationAggregate: evaluationAggregateSchema.optional(),
     version: z.number().int().positive().meta({ description: 'Incremented by every change' }),
     createdAt: z.iso.datetime(),
     createdBy: z.string(),
