@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { pageQuerySchema } from './pagination.ts';
 
 export const jobStatuses = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type JobStatus = (typeof jobStatuses)[number];
@@ -75,3 +76,31 @@ export const batchJobSchema = z
   })
   .meta({ id: 'BatchJob' });
 export type BatchJob = z.infer<typeof batchJobSchema>;
+
+/** GET /v1/jobs: the jobs of one institution or of one province's administrators, newest first. */
+export const jobsQuerySchema = pageQuerySchema
+  .extend({
+    institution: z.string().trim().min(1).max(32).optional().meta({
+      description:
+        "The institution's unified social credit code: its inventory jobs (institution users: their own, the default; province admins: an institution of their province; national admins: any)",
+    }),
+    province: z.string().trim().min(1).max(6).optional().meta({
+      description:
+        "A province's enterprises and evaluations jobs (province admins: their own, the default without institution; national admins: name one, or an institution)",
+    }),
+    status: z.enum(jobStatuses).optional().meta({ description: 'Only jobs in this status' }),
+    kind: z.enum(batchKinds).optional().meta({ description: 'Only jobs of this kind' }),
+  })
+  .meta({ id: 'JobsQuery' });
+export type JobsQuery = z.infer<typeof jobsQuerySchema>;
+
+export const batchJobPageSchema = z
+  .object({
+    items: z.array(batchJobSchema),
+    nextCursor: z
+      .string()
+      .optional()
+      .meta({ description: 'Present when more jobs may follow: pass it as cursor, with the same filters' }),
+  })
+  .meta({ id: 'BatchJobPage' });
+export type BatchJobPage = z.infer<typeof batchJobPageSchema>;

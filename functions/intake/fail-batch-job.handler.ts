@@ -2,21 +2,17 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../shared/powertools.ts';
-import { jobs } from './intake-deps.ts';
+import { institutions, jobs } from './intake-deps.ts';
+import { recordJobFailure } from './job-mail.ts';
 
-const store = jobs();
+const deps = { jobs: jobs(), institutions: institutions(), now: () => new Date() };
 
 export const handler = middy(async (event: { jobId: string; error?: { Error?: string; Cause?: string } }) => {
   logger.error('batch ingest failed', { jobId: event.jobId, error: event.error });
-  await store.fail(
-    event.jobId,
-    {
-      code: 'INTERNAL_ERROR',
-      messageZh:
-        '处理文件时发生系统错误，已记录。请稍后重新上传同一文件（已导入的行不会重复导入）；如仍失败，请将任务编号告知运维人员',
-      messageEn: `The system failed while processing the file (${event.error?.Error ?? 'error'}); it was logged. Upload the same file again later (rows already stored are not stored twice); if it fails again, give the operators the job id`,
-    },
-    new Date().toISOString(),
-  );
-  return { jobId: event.jobId, status: 'failed' };
+  return recordJobFailure(deps, event.jobId, {
+    code: 'INTERNAL_ERROR',
+    messageZh:
+      '处理文件时发生系统错误，已记录。请稍后重新上传同一文件（已导入的行不会重复导入）；如仍失败，请将任务编号告知运维人员',
+    messageEn: `The system failed while processing the file (${event.error?.Error ?? 'error'}); it was logged. Upload the same file again later (rows already stored are not stored twice); if it fails again, give the operators the job id`,
+  });
 }).use(injectLambdaContext(logger));

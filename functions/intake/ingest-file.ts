@@ -8,11 +8,13 @@
 
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
+import { chinaDate } from '../../schemas/china-date.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { Institution } from '../../schemas/institution.ts';
 import type { EnterpriseRecord } from '../../schemas/market-templates/enterprise.ts';
 import type { EvaluationRecord } from '../../schemas/market-templates/evaluation.ts';
 import type { Role } from '../../schemas/roles.ts';
+import { newMailItem } from '../mail/mail-outbox.ts';
 import { enterpriseKind } from './enterprise-kind.ts';
 import { ErrorReportStream, type ReportObjectStore } from './error-report.ts';
 import { evaluationKind } from './evaluation-kind.ts';
@@ -24,6 +26,7 @@ import {
   type PatentWriter,
   type RowWriter,
 } from './ingest.ts';
+import { type JobEnd, jobEndMail, jobMailId } from './job-mail.ts';
 import type { BatchJobStore } from './job-store.ts';
 import { chooseHeader, readTableRows, UnreadableFileError } from './read-table.ts';
 import { maxFileBytes } from './table.ts';
@@ -61,9 +64,6 @@ export type IngestFileResult =
   | { jobId: string; status: 'failed'; code: string }
   | { jobId: string; status: 'skipped'; reason: string };
 
-/** Today's date in China (UTC+8), as the inventory rules count days. */
-export const chinaToday = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-
 export async function ingestBatchFile(
   deps: IngestFileDeps,
   jobId: string,
@@ -76,14 +76,25 @@ export async function ingestBatchFile(
       status: 'skipped',
       reason: 'the job is not queued (already done, or taken by another run)',
     };
+  const kind = job.kind ?? 'inventory';
+  // An inventory's institution is told by email when its job fails or leaves rows out (job-mail.ts).
+  const institution =
+    kind === 'inventory' && job.institutionUscc
+      ? await deps.institutions.get(job.institutionUscc)
+      : undefined;
+  const endMail = (outcome: JobEnd['outcome']) => {
+    const message = institution
+      ? jobEndMail({ jobId, fileName: job.fileName, institution, outcome })
+      : undefined;
+    return message ? { ...newMailItem(message, deps.now()), mailId: jobMailId(jobId) } : undefined;
+  };
   const fail = async (code: string, messageZh: string, messageEn: string): Promise<IngestFileResult> => {
-    await deps.jobs.fail(jobId, { code, messageZh, messageEn }, deps.now().toISOString());
+    const failure = { code, messageZh, messageEn };
+    await deps.jobs.fail(jobId, failure, deps.now().toISOString(), endMail({ status: 'failed', failure }));
     return { jobId, status: 'failed', code };
   };
-  const kind = job.kind ?? 'inventory';
   let owner: Owner;
   if (kind === 'inventory') {
-    const institution = job.institutionUscc ? await deps.institutions.get(job.institutionUscc) : undefined;
     if (!institution) {
       return fail(
         'INSTITUTION_NOT_REGISTERED',
@@ -134,7 +145,7 @@ export async function ingestBatchFile(
     partBytes: deps.reportPartBytes,
   });
   const common = {
-    today: chinaToday(deps.now()),
+    today: chinaDate(deps.now()),
     maxListedRows: errorsOnJob,
     report: (level: 'error' | 'warning', rows: Parameters<ErrorReportStream['add']>[1]) =>
       report.add(level, rows),
@@ -200,13 +211,31 @@ export async function ingestBatchFile(
         ? [`${warningCount} warning(s): see the error report, fix them if they are mistakes`]
         : []),
     ];
-    await deps.jobs.succeed(
+    const ended = await deps.jobs.succeed(
       jobId,
       result,
       reportKey ? { key: reportKey, errorCount, warningCount, firstErrors: result.errors } : undefined,
       warnings,
       deps.now().toISOString(),
+      {
+        executionId,
+        mail: endMail({
+          status: 'succeeded',
+          rowsTotal: result.rowsTotal,
+          rowsAccepted: result.rowsAccepted,
+          rowsRejected: result.rowsRejected,
+          rowsUnchanged: result.rowsUnchanged,
+          errorCount,
+          firstErrors: result.errors,
+        }),
+      },
     );
+    if (!ended) {
+      // Another run ended the job while this one read the file (the workflow timed this task out and
+      // failed the job): the job keeps that outcome; the rows this run stored stay (idempotent writes).
+      console.warn(`job ${jobId}: ended by another run while execution ${executionId} ingested it`);
+      return { jobId, status: 'skipped', reason: 'the job was ended by another run meanwhile' };
+    }
     return {
       jobId,
       status: 'succeeded',

@@ -1,11 +1,15 @@
 /** DynamoDB adapter of the batch-job record: created once per object, claimed once, progress, outcome. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ErrorRow } from '../../schemas/batch-job.ts';
+import type { MailItem } from '../mail/mail-outbox.ts';
+import { mailOutboxItem } from '../mail/mail-store.ts';
 import { auditItem } from '../shared/audit.ts';
+import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { indexes, keys } from '../shared/dynamo/keys.ts';
-import { transact } from '../shared/dynamo/transact.ts';
+import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import type { IngestCounts } from './ingest.ts';
+import type { JobListStore } from './jobs.ts';
 import type { BatchJobQueued, JobStore } from './receive-upload.ts';
 
 export const jobKey = keys.job;
@@ -37,18 +41,26 @@ export interface BatchJobStore extends JobStore {
   /** queued -> running; also takes back a running job from the same execution (a retried task). */
   claim(jobId: string, executionId: string, at: string): Promise<StoredJob | undefined>;
   progress(jobId: string, counts: IngestCounts, bytesRead: number): Promise<void>;
+  /**
+   * running -> succeeded, only if this execution still holds the job (a job failed meanwhile, e.g. by
+   * the workflow's timeout, stays failed: no job ends "succeeded" with a failure); the end-of-job email
+   * goes in the same transaction. False when the job was no longer this execution's.
+   */
   succeed(
     jobId: string,
     counts: IngestCounts,
     report: JobReport | undefined,
     warnings: string[],
     at: string,
-  ): Promise<void>;
+    end: { executionId: string; mail?: MailItem },
+  ): Promise<boolean>;
+  /** -> failed, unless it succeeded; the end-of-job email in the same transaction. False when it had succeeded. */
   fail(
     jobId: string,
     failure: { code: string; messageZh: string; messageEn: string },
     at: string,
-  ): Promise<void>;
+    mail?: MailItem,
+  ): Promise<boolean>;
 }
 
 /** The job's error report: its key, exact counts of its lines, and the first error rows. */
@@ -68,7 +80,35 @@ const countValues = (counts: IngestCounts) => ({
 const setCounts =
   'rowsTotal = :total, rowsAccepted = :accepted, rowsRejected = :rejected, rowsUnchanged = :unchanged';
 
-export function dynamoJobStore(documents: DynamoDBDocumentClient, tableName: string): BatchJobStore {
+export function dynamoJobStore(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): BatchJobStore & JobListStore {
+  /** The job's final write and its email (if any), together; false when the job's condition failed. */
+  const endJob = async (jobId: string, update: TransactItem, mail: MailItem | undefined, to: string) => {
+    const outcome = await transact(
+      documents,
+      [
+        update,
+        ...(mail
+          ? [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: mailOutboxItem(mail),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ]
+          : []),
+      ],
+      {
+        what: `the end (${to}) of batch job ${jobId}`,
+        conditionFailed: (failed) => (failed.includes(0) ? 'not-ours' : undefined),
+      },
+    );
+    return outcome === 'committed';
+  };
   return {
     /** The job and its `job.created` audit entry, in one transaction; false when the job exists. */
     async createIfAbsent(job) {
@@ -166,6 +206,52 @@ export function dynamoJobStore(documents: DynamoDBDocumentClient, tableName: str
       );
       return Item as StoredJob | undefined;
     },
+    async list(listing, filter, page) {
+      const partition =
+        'institutionUscc' in listing
+          ? indexes.institutionJobs(listing.institutionUscc)
+          : indexes.provinceJobs(listing.provinceCode);
+      // The cursor is bound to the partition and the filters: it continues this listing only.
+      const name = `jobs:${partition}:${filter.status ?? '*'}:${filter.kind ?? '*'}`;
+      const conditions: string[] = [];
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':p': partition };
+      if (filter.status) {
+        conditions.push('#status = :status');
+        names['#status'] = 'status';
+        values[':status'] = filter.status;
+      }
+      if (filter.kind) {
+        // Jobs made before kinds existed carry none: they are inventory jobs.
+        conditions.push(
+          filter.kind === 'inventory' ? '(attribute_not_exists(#kind) OR #kind = :kind)' : '#kind = :kind',
+        );
+        names['#kind'] = 'kind';
+        values[':kind'] = filter.kind;
+      }
+      const result = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :p',
+          ...(conditions.length > 0
+            ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }
+            : {}),
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: page.limit,
+          ExclusiveStartKey: decodeCursor(name, page.cursor, 'job listing'),
+        }),
+      );
+      const nextCursor = encodeCursor(name, result.LastEvaluatedKey);
+      return {
+        items: (result.Items ?? []).map((item) => {
+          const { pk, sk, entity, gsi1pk, gsi1sk, ...job } = item;
+          return job as StoredJob;
+        }),
+        ...(nextCursor ? { nextCursor } : {}),
+      };
+    },
     async claim(jobId, executionId, at) {
       try {
         const { Attributes } = await documents.send(
@@ -204,16 +290,19 @@ export function dynamoJobStore(documents: DynamoDBDocumentClient, tableName: str
         }),
       );
     },
-    async succeed(jobId, counts, report, warnings, at) {
-      await documents.send(
-        new UpdateCommand({
+    async succeed(jobId, counts, report, warnings, at, end) {
+      const update: TransactItem = {
+        Update: {
           TableName: tableName,
           Key: jobKey(jobId),
           UpdateExpression: `SET #status = :succeeded, ${setCounts}, bytesRead = sizeBytes, finishedAt = :at, warnings = :warnings${report ? ', errorReportKey = :report, errorCount = :errors, warningCount = :warningCount, firstErrors = :first' : ''}`,
+          ConditionExpression: '#status = :running AND claimedBy = :exec',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ...countValues(counts),
             ':succeeded': 'succeeded',
+            ':running': 'running',
+            ':exec': end.executionId,
             ':at': at,
             ':warnings': warnings,
             ...(report
@@ -225,12 +314,13 @@ export function dynamoJobStore(documents: DynamoDBDocumentClient, tableName: str
                 }
               : {}),
           },
-        }),
-      );
+        },
+      };
+      return endJob(jobId, update, end.mail, 'succeeded');
     },
-    async fail(jobId, failure, at) {
-      await documents.send(
-        new UpdateCommand({
+    async fail(jobId, failure, at, mail) {
+      const update: TransactItem = {
+        Update: {
           TableName: tableName,
           Key: jobKey(jobId),
           UpdateExpression: 'SET #status = :failed, failure = :failure, finishedAt = :at',
@@ -242,8 +332,9 @@ export function dynamoJobStore(documents: DynamoDBDocumentClient, tableName: str
             ':at': at,
             ':succeeded': 'succeeded',
           },
-        }),
-      );
+        },
+      };
+      return endJob(jobId, update, mail, 'failed');
     },
   };
 }

@@ -2,15 +2,32 @@
  * GET /v1/jobs/{jobId}: a job's status and progress, in the caller's scope (404 outside it). Inventory
  * jobs: the institution, the administrator of its province, national administrators. Enterprises and
  * evaluations jobs: the administrator of their province and national administrators.
+ *
+ * GET /v1/jobs: the same scope as a listing, newest first. A listing is one partition: an
+ * institution's jobs (gsi1 INST#<uscc>#JOB, files dropped straight into the bucket included) or a
+ * province's enterprises and evaluations jobs (gsi1 PROV#<code>#JOB).
  */
-import type { BatchJob } from '../../schemas/batch-job.ts';
+import type { BatchJob, BatchKind, JobStatus, JobsQuery } from '../../schemas/batch-job.ts';
 import type { Institution } from '../../schemas/institution.ts';
 import type { Caller } from '../../schemas/roles.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import type { StoredJob } from './job-store.ts';
 
+/** Whose jobs a listing reads. */
+export type JobListing = { institutionUscc: string } | { provinceCode: string };
+
+export interface JobListStore {
+  get(jobId: string): Promise<StoredJob | undefined>;
+  /** One owner's jobs, newest first, only those matching the filter. */
+  list(
+    listing: JobListing,
+    filter: { status?: JobStatus; kind?: BatchKind },
+    page: { limit: number; cursor?: string },
+  ): Promise<{ items: StoredJob[]; nextCursor?: string }>;
+}
+
 export interface JobViewDeps {
-  jobs: { get(jobId: string): Promise<StoredJob | undefined> };
+  jobs: Pick<JobListStore, 'get'>;
   institutions: { get(uscc: string): Promise<Institution | undefined> };
   presignGet(bucket: string, key: string, expiresSeconds: number): Promise<string>;
 }
@@ -21,7 +38,6 @@ export async function getJobView(deps: JobViewDeps, caller: Caller, jobId: strin
   );
   const job = await deps.jobs.get(jobId);
   if (!job) throw notFound;
-  const kind = job.kind ?? 'inventory';
   const provinceAdmin = caller.roles.includes('province-admin') && caller.provinceCode !== undefined;
   const mayRead =
     caller.roles.includes('national-admin') ||
@@ -31,6 +47,12 @@ export async function getJobView(deps: JobViewDeps, caller: Caller, jobId: strin
           (await deps.institutions.get(job.institutionUscc))?.provinceCode === caller.provinceCode)
       : provinceAdmin && job.provinceCode === caller.provinceCode);
   if (!mayRead) throw notFound;
+  return jobView(deps, job);
+}
+
+/** The job as the API shows it; the error report as a presigned link valid one hour. */
+async function jobView(deps: Pick<JobViewDeps, 'presignGet'>, job: StoredJob): Promise<BatchJob> {
+  const kind = job.kind ?? 'inventory';
   const size = job.sizeBytes || 0;
   return {
     jobId: job.jobId,
@@ -56,5 +78,72 @@ export async function getJobView(deps: JobViewDeps, caller: Caller, jobId: strin
     createdAt: job.createdAt,
     ...(job.startedAt ? { startedAt: job.startedAt } : {}),
     ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}),
+  };
+}
+
+export interface JobListDeps extends Omit<JobViewDeps, 'jobs'> {
+  jobs: Pick<JobListStore, 'list'>;
+}
+
+/** Which partition the caller may list, from the query; 404 for another tenant's, as for one job. */
+async function listingOf(
+  deps: Pick<JobViewDeps, 'institutions'>,
+  caller: Caller,
+  query: Pick<JobsQuery, 'institution' | 'province'>,
+): Promise<JobListing> {
+  const national = caller.roles.includes('national-admin');
+  const provinceAdmin = caller.roles.includes('province-admin');
+  if (query.institution && query.province)
+    throw new ValidationError(
+      'Name either institution (its inventory jobs) or province (its enterprises and evaluations jobs), not both.',
+      [{ in: 'query', field: 'province', message: 'leave out province when institution is given' }],
+    );
+  const notFound = (what: string) =>
+    new NotFoundError(
+      `No ${what} in your scope: check the code, or leave the filter out to list your own jobs.`,
+    );
+  if (query.institution) {
+    const uscc = query.institution.toUpperCase();
+    if (national) return { institutionUscc: uscc };
+    if (caller.roles.includes('institution') && caller.orgUscc === uscc) return { institutionUscc: uscc };
+    if (provinceAdmin && caller.provinceCode !== undefined) {
+      const institution = await deps.institutions.get(uscc);
+      if (institution?.provinceCode === caller.provinceCode) return { institutionUscc: uscc };
+    }
+    throw notFound(`institution ${uscc}`);
+  }
+  if (query.province) {
+    if (national || (provinceAdmin && caller.provinceCode === query.province))
+      return { provinceCode: query.province };
+    throw notFound(`province ${query.province}`);
+  }
+  if (caller.roles.includes('institution') && caller.orgUscc) return { institutionUscc: caller.orgUscc };
+  if (provinceAdmin) {
+    if (!caller.provinceCode)
+      throw new ForbiddenError(
+        'Your account has no province (custom:province): ask the national administrators to set it.',
+      );
+    return { provinceCode: caller.provinceCode };
+  }
+  throw new ValidationError(
+    'National administrators list the jobs of one institution or one province: add institution=<USCC> or province=<code> to the query.',
+    [{ in: 'query', field: 'institution', message: 'name an institution or a province' }],
+  );
+}
+
+export async function listJobs(
+  deps: JobListDeps,
+  caller: Caller,
+  query: JobsQuery,
+): Promise<{ items: BatchJob[]; nextCursor?: string }> {
+  const listing = await listingOf(deps, caller, query);
+  const page = await deps.jobs.list(
+    listing,
+    { ...(query.status ? { status: query.status } : {}), ...(query.kind ? { kind: query.kind } : {}) },
+    { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
+  );
+  return {
+    items: await Promise.all(page.items.map((job) => jobView(deps, job))),
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
   };
 }

@@ -1,7 +1,7 @@
+import { chinaDate } from '../../schemas/china-date.ts';
 import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
 import { registerPatentRoute } from '../../schemas/routes/patents.ts';
 import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
-import { chinaToday } from '../intake/ingest-file.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
@@ -13,7 +13,7 @@ const institutions = dynamoInstitutionStore(documents, config.tableName('core'))
 
 export const handler = httpRoute(registerPatentRoute, async ({ caller, body }) => {
   const { outcome, warnings } = await registerPatent(
-    { patents, institutions, today: chinaToday(new Date()) },
+    { patents, institutions, today: chinaDate(new Date()) },
     caller,
     body,
   );

@@ -1,6 +1,6 @@
+import { chinaDate } from '../../schemas/china-date.ts';
 import { registerPatentsBatchRoute } from '../../schemas/routes/patents.ts';
 import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
-import { chinaToday } from '../intake/ingest-file.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
@@ -15,6 +15,6 @@ export const handler = httpRoute(registerPatentsBatchRoute, async ({ caller, bod
     rowsCreated: _c,
     rowsUpdated: _u,
     ...result
-  } = await registerPatents({ patents, institutions, today: chinaToday(new Date()) }, caller, body.rows);
+  } = await registerPatents({ patents, institutions, today: chinaDate(new Date()) }, caller, body.rows);
   return { status: 200, body: result };
 });

@@ -25,13 +25,13 @@ export const intakeFunctions = {
     buckets: { drop: 'readWrite' },
     timeoutSeconds: 900,
     memoryMb: 1024,
-    settings: settingsOf('market', 'evaluation'),
+    settings: settingsOf('market', 'evaluation', 'portal'),
   },
   failBatchJob: {
     entry: 'functions/intake/fail-batch-job.handler.ts',
     description: 'batch-ingest task: records on the job why it failed',
     tables: { core: 'readWrite' },
-    settings: settingsOf('market', 'evaluation'),
+    settings: settingsOf('market', 'evaluation', 'portal'),
   },
   createUpload: {
     entry: 'functions/intake/create-upload.handler.ts',
@@ -39,6 +39,14 @@ export const intakeFunctions = {
       'POST /v1/uploads: announces a batch file (inventory, enterprises or evaluations) and returns a presigned POST (policy: key, content type, size) and the job id',
     tables: { core: 'readWrite' },
     buckets: { drop: 'write' },
+    settings: settingsOf('market', 'evaluation'),
+  },
+  listJobs: {
+    entry: 'functions/intake/list-jobs.handler.ts',
+    description:
+      "GET /v1/jobs: an institution's or a province's batch jobs, newest first, by status and kind (direct drops included)",
+    tables: { core: 'read' },
+    buckets: { drop: 'read' },
     settings: settingsOf('market', 'evaluation'),
   },
   getJob: {

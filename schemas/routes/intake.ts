@@ -1,6 +1,6 @@
 /** Intake: the HTTP routes of the area (method, path, roles, request and response schemas). Each handler imports only its own route; schemas/routes/index.ts joins them for the stacks, the local API and OpenAPI. */
 import * as z from 'zod';
-import { batchJobSchema } from '../batch-job.ts';
+import { batchJobPageSchema, batchJobSchema, jobsQuerySchema } from '../batch-job.ts';
 import { errorBodySchema } from '../errors.ts';
 import { createUploadSchema, uploadCreatedSchema } from '../upload.ts';
 import { adminRoles, type RouteDeclaration, routeErrors } from './route.ts';
@@ -37,6 +37,22 @@ export const getJobRoute = {
   },
 } as const satisfies RouteDeclaration;
 
+export const listJobsRoute = {
+  method: 'GET',
+  path: '/v1/jobs',
+  function: 'listJobs',
+  roles: ['institution', ...adminRoles],
+  summary:
+    "Batch jobs, newest first, with filters by status and kind: an institution's inventory jobs (uploads and files dropped straight into the bucket) or a province's enterprises and evaluations jobs",
+  tags: ['intake'],
+  request: { query: jobsQuerySchema },
+  responses: {
+    200: { description: 'A page of jobs', schema: batchJobPageSchema },
+    ...routeErrors,
+    404: { description: 'No such institution or province in your scope', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
 export const getInventoryTemplateRoute = {
   method: 'GET',
   path: '/v1/templates/{file}',
@@ -63,4 +79,9 @@ export const getInventoryTemplateRoute = {
   },
 } as const satisfies RouteDeclaration;
 
-export const intakeRoutes = [createUploadRoute, getJobRoute, getInventoryTemplateRoute] as const;
+export const intakeRoutes = [
+  createUploadRoute,
+  listJobsRoute,
+  getJobRoute,
+  getInventoryTemplateRoute,
+] as const;

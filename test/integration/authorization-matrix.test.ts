@@ -208,6 +208,20 @@ const matrix: Record<string, Entry> = {
       nadmin: { own: 'ok', foreignInst: 'ok', foreignProv: 'ok' },
     },
   },
+  'GET /v1/jobs': {
+    cases: () => [
+      { target: 'own', path: `/v1/jobs?institution=${A}` },
+      { target: 'foreignInst', path: `/v1/jobs?institution=${B}` },
+      { target: 'foreignProv', path: `/v1/jobs?institution=${C}` },
+      { target: 'ownProvince', path: `/v1/jobs?province=${P1}` },
+    ],
+    expect: {
+      inst: { own: 'ok', foreignInst: 404, foreignProv: 404, ownProvince: 404 },
+      dept: { own: 'ok', foreignInst: 404, foreignProv: 404, ownProvince: 404 },
+      padmin: { own: 'ok', foreignInst: 'ok', foreignProv: 404, ownProvince: 'ok' },
+      nadmin: { own: 'ok', foreignInst: 'ok', foreignProv: 'ok', ownProvince: 'ok' },
+    },
+  },
   'GET /v1/jobs/{jobId}': {
     cases: (f) => [
       { target: 'own', path: `/v1/jobs/${f.jobA}` },

@@ -112,8 +112,11 @@ describe('ingestBatchFile', () => {
     const d: IngestFileDeps = {
       jobs: {
         claim: async () => stored,
-        fail: async (_id, failure) => void failures.push(failure),
-        succeed: async () => undefined,
+        fail: async (_id, failure) => {
+          failures.push(failure);
+          return true;
+        },
+        succeed: async () => true,
         progress: async () => undefined,
         get: async () => stored,
         createIfAbsent: async () => true,
@@ -140,6 +143,7 @@ describe('ingestBatchFile', () => {
     let succeeded: unknown[] = [];
     d.jobs.succeed = async (...args) => {
       succeeded = args;
+      return true;
     };
     const parts: Buffer[] = [];
     let object: Buffer | undefined;
@@ -250,5 +254,89 @@ describe('ingestBatchFile', () => {
   it('a job already taken or done is skipped (a duplicate start changes nothing)', async () => {
     const { d } = deps(undefined);
     expect(await ingestBatchFile(d, 'j1', 'exec')).toMatchObject({ status: 'skipped' });
+  });
+
+  it('a job failed meanwhile (the workflow timed the task out) is not turned into a success', async () => {
+    const { d } = deps(job());
+    let endedAs: { executionId: string } | undefined;
+    d.jobs.succeed = async (_id, _counts, _report, _warnings, _at, end) => {
+      endedAs = end;
+      return false;
+    };
+    expect(await ingestBatchFile(d, 'j1', 'exec-7')).toMatchObject({
+      status: 'skipped',
+      reason: expect.stringContaining('ended by another run'),
+    });
+    expect(endedAs?.executionId).toBe('exec-7');
+  });
+
+  it("rows left out: the institution's contact gets one email in the job's final write, naming rows and reasons", async () => {
+    const { d } = deps(job());
+    d.institutions = {
+      get: async () =>
+        ({
+          uscc: owner.uscc,
+          provinceCode: '110000',
+          name: '测试大学',
+          contactEmail: 'tto@example.edu.cn',
+        }) as never,
+    };
+    const data = demoInventoryRows(30, { seed: 3 });
+    for (const row of data.slice(0, 12)) row[templateHeaders.indexOf('技术成熟度')] = '12';
+    d.openObject = async () => Readable.from([Buffer.from(toCsv(data))]);
+    let mail: { mailId: string; to: string[]; subject: string; text: string } | undefined;
+    d.jobs.succeed = async (_id, _counts, _report, _warnings, _at, end) => {
+      mail = end.mail;
+      return true;
+    };
+    expect(await ingestBatchFile(d, 'j1', 'exec')).toMatchObject({ status: 'succeeded', rowsRejected: 12 });
+    expect(mail).toMatchObject({ mailId: 'job-j1', to: ['tto@example.edu.cn'] });
+    expect(mail?.subject).toContain('12');
+    expect(mail?.text).toContain('第 2 行 / row 2 [技术成熟度]');
+    expect(mail?.text).toContain('2 more error(s) in the report');
+    expect(mail?.text).toContain('GET /v1/jobs/j1');
+  });
+
+  it('a clean job sends nothing; a failed one tells why; no contact, no email', async () => {
+    const withContact = {
+      uscc: owner.uscc,
+      provinceCode: '110000',
+      name: '测试大学',
+      contactEmail: 'tto@example.edu.cn',
+    };
+    const clean = deps(job());
+    clean.d.institutions = { get: async () => withContact as never };
+    let cleanMail: unknown = 'unset';
+    clean.d.jobs.succeed = async (_id, _counts, _report, _warnings, _at, end) => {
+      cleanMail = end.mail;
+      return true;
+    };
+    expect(await ingestBatchFile(clean.d, 'j1', 'exec')).toMatchObject({
+      status: 'succeeded',
+      rowsRejected: 0,
+    });
+    expect(cleanMail).toBeUndefined();
+
+    const tooLarge = deps(job({ sizeBytes: maxFileBytes + 1 }));
+    tooLarge.d.institutions = { get: async () => withContact as never };
+    const mails: unknown[] = [];
+    tooLarge.d.jobs.fail = async (_id, _failure, _at, mail) => {
+      mails.push(mail);
+      return true;
+    };
+    await ingestBatchFile(tooLarge.d, 'j1', 'exec');
+    expect(mails[0]).toMatchObject({
+      mailId: 'job-j1',
+      text: expect.stringContaining('split it into several files'),
+    });
+
+    const noContact = deps(job({ sizeBytes: maxFileBytes + 1 }));
+    const none: unknown[] = [];
+    noContact.d.jobs.fail = async (_id, _failure, _at, mail) => {
+      none.push(mail);
+      return true;
+    };
+    await ingestBatchFile(noContact.d, 'j1', 'exec');
+    expect(none).toEqual([undefined]);
   });
 });
