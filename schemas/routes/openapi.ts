@@ -65,7 +65,17 @@ export function openApiDocument() {
     // it with that deployment's absolute address, taken from the request as the API received it.
     servers: [{ url: '/', description: 'The deployment serving this document' }],
   });
-  return withoutPrefilledFilters(document);
+  return withTitles(withoutPrefilledFilters(document));
+}
+
+/**
+ * Each named schema carries its name as title, so that Swagger UI labels the members of a union
+ * (PatentView: Patent | PublicPatent; the fee terms) by name instead of bare "any" / "object".
+ */
+function withTitles(document: Document): Document {
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {}))
+    if (typeof schema === 'object' && !('$ref' in schema) && schema.title === undefined) schema.title = name;
+  return document;
 }
 
 type Document = ReturnType<OpenApiGeneratorV31['generateDocument']>;

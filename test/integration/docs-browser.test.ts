@@ -3,7 +3,8 @@
  * (never `npx playwright install`: .ci/run installs the `chromium` package when it is missing). It
  * opens /docs on the local system, authorizes with a dev token and executes GET /v1/patents.
  * Caught when written: every Execute failed (the document's only server was https:// while the local
- * API speaks http), and GET /v1/patents answered 500 on the demo data (undeclared transfer fields).
+ * API speaks http), GET /v1/patents answered 500 on the demo data (undeclared transfer fields), and
+ * unions showed no member names.
  */
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
@@ -67,5 +68,20 @@ describe('the docs page (/docs) in Chromium', () => {
       `${cloud().apiUrl}/v1/patents?limit=25`,
     );
     expect(await operation.locator('.curl-command').textContent()).toContain('Authorization: Bearer');
+  });
+
+  it("shows a union by its members' names (GET /v1/patents/{applicationNumber}: Patent or PublicPatent)", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${cloud().apiUrl}/docs`);
+    const operation = page.locator('#operations-patents-getPatent');
+    await operation.locator('.opblock-summary').click();
+    await operation.getByRole('tab', { name: 'Schema' }).first().click();
+    await operation.getByText('Any of').first().click();
+    const schema = operation.locator('.json-schema-2020-12').first();
+    await schema.getByText('PublicPatent').waitFor();
+    const text = (await schema.textContent()) ?? '';
+    expect(text).toContain('#0 Patent');
+    expect(text).toContain('#1 PublicPatent');
+    expect(text).not.toContain('any');
   });
 });

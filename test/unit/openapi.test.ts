@@ -68,6 +68,14 @@ describe('the OpenAPI document', () => {
     expect(document.components?.schemas?.Error).toBeDefined();
   });
 
+  it('titles every named schema, so Swagger UI names the members of a union', () => {
+    const schemas = document.components?.schemas ?? {};
+    expect((schemas.PatentView as { anyOf: unknown[] }).anyOf).toHaveLength(2);
+    expect((schemas.Patent as { title?: string }).title).toBe('Patent');
+    expect((schemas.PublicPatent as { title?: string }).title).toBe('PublicPatent');
+    expect(Object.entries(schemas).filter(([, schema]) => !('title' in schema))).toEqual([]);
+  });
+
   it('is served with the address the request came to: http from the local API, https on AWS', async () => {
     const served = async (headers: Record<string, string>) => {
       const event = apiEvent({ method: 'GET', path: '/v1/openapi.json' });
