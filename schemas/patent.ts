@@ -12,6 +12,7 @@ import { usccSchema } from './institution.ts';
 import { inventoryRecordSchema } from './inventory/record.ts';
 import { conversionIntentValues, patentTypeValues } from './inventory/template.ts';
 import { lifecycleEventSchema, lifecycleStateSchema, tierValues } from './lifecycle.ts';
+import { openLicenseSchema, publicOpenLicense } from './open-license.ts';
 import { pageQuerySchema } from './pagination.ts';
 import { answerKeySchema, isStorageAttribute } from './storage.ts';
 
@@ -65,6 +66,37 @@ export const patentSchema = inventoryRecordSchema
     evaluationClosedAt: z.iso.datetime().optional(),
     evaluationClosedReason: z.enum(windowCloseReasons).optional(),
     evaluationAggregate: evaluationAggregateSchema.optional(),
+    // Written by the transfer transactions (functions/transfer/deals.ts, open-license.ts) and read by
+    // the licensing rules (functions/transfer/rules.ts): GET /v1/patents answered 500 for such a patent
+    // while these were undeclared.
+    openLicense: openLicenseSchema.optional().meta({
+      description:
+        'The open license declared on the patent (开放许可, Patent Law art. 50-52), active or withdrawn',
+    }),
+    exclusiveGrant: z
+      .object({
+        dealId: z.string(),
+        licenseType: z.enum(['exclusive', 'sole']),
+        enterpriseUscc: z.string(),
+        endDate: z.string().optional(),
+      })
+      .optional()
+      .meta({
+        description:
+          'An exclusive (独占) or sole (排他) license recorded on the patent: no further license or open license until its end date',
+      }),
+    patenteeChange: z
+      .object({
+        dealId: z.string(),
+        kind: z.enum(['assignment', 'equity']),
+        enterpriseUscc: z.string(),
+        effectiveDate: z.string(),
+      })
+      .optional()
+      .meta({
+        description:
+          'The assignment (转让) or equity contribution (作价入股) that made the enterprise the patentee: no further deal by the institution',
+      }),
     version: z.number().int().positive().meta({ description: 'Incremented by every change' }),
     createdAt: z.iso.datetime(),
     createdBy: z.string(),
@@ -127,8 +159,15 @@ export function toPublicPatent(patent: Readonly<Record<string, unknown>>): Publi
 
 /** The full view of a stored patent: everything but the storage attributes (schemas/storage.ts). */
 export function toFullPatent(patent: Readonly<Record<string, unknown>>): Patent {
-  return Object.fromEntries(Object.entries(patent).filter(([field]) => !isStorageAttribute(field))) as Patent;
+  const view = Object.fromEntries(
+    Object.entries(patent).filter(([field]) => !isStorageAttribute(field) && !bookkeeping.has(field)),
+  ) as Patent;
+  // Every read of an open license goes through publicOpenLicense (schemas/open-license.ts).
+  return view.openLicense ? { ...view, openLicense: publicOpenLicense(view.openLicense) } : view;
 }
+
+/** Kept on the item for the writers only: the hash of the last open-license declaration (its replay check). */
+const bookkeeping = new Set(['openLicenseHash']);
 
 export const patentViewSchema = z
   .union([patentSchema, publicPatentSchema])

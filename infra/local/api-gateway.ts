@@ -140,6 +140,17 @@ export function buildEvent(
     if (value === undefined || name === 'cookie') continue;
     headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
+  // API Gateway adds these to every request it forwards (https and 443 there); the local API speaks
+  // plain http on its own port, and says so, so that answers naming their own address (the OpenAPI
+  // document's server) name one a client can reach.
+  const sourceIp = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+  headers['x-forwarded-for'] = headers['x-forwarded-for']
+    ? `${headers['x-forwarded-for']}, ${sourceIp}`
+    : sourceIp;
+  headers['x-forwarded-proto'] = 'http';
+  headers['x-forwarded-port'] = String(
+    req.socket.localPort ?? new URL(`http://${headers.host ?? 'localhost'}`).port ?? '80',
+  );
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams)
     query[name] = name in query ? `${query[name]},${value}` : value;
@@ -169,7 +180,7 @@ export function buildEvent(
         method: route.method,
         path: url.pathname,
         protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        sourceIp,
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),
@@ -340,7 +351,10 @@ export function createApiServer(options: {
           ),
         );
     } finally {
-      options.log(`${method} ${url.pathname} ${status} ${Math.round(performance.now() - started)}ms`);
+      // The status the client got: once a response is sent (docs files, redirects included) it is the
+      // one written, whatever path sent it.
+      const sent = res.headersSent ? res.statusCode : status;
+      options.log(`${method} ${url.pathname} ${sent} ${Math.round(performance.now() - started)}ms`);
     }
   });
 }

@@ -86,6 +86,8 @@ export const demoInstitutions = [
     name: '示范理工大学 Demo University of Technology',
     provinceCode: '110000',
     kind: 'university',
+    // The technology transfer office: receives the weekly evaluation feedback (npm run job -- weekly-feedback).
+    contactEmail: 'tto@demo-university.example.edu.cn',
     rows: 90,
   },
   {
@@ -93,6 +95,7 @@ export const demoInstitutions = [
     name: '示范医学科学院 Demo Academy of Medical Sciences',
     provinceCode: '110000',
     kind: 'research-institute',
+    contactEmail: 'tto@demo-academy.example.org.cn',
     rows: 50,
   },
   {
@@ -100,6 +103,7 @@ export const demoInstitutions = [
     name: '示范海事大学 Demo Maritime University',
     provinceCode: '310000',
     kind: 'university',
+    contactEmail: 'tto@demo-maritime.example.edu.cn',
     rows: 60,
   },
 ] as const;

@@ -24,10 +24,13 @@ export function openApiDocument() {
     registry.registerPath({
       method: route.method.toLowerCase() as 'get',
       path: route.path,
+      // Stable and unique: the function behind the route (one function per route, infra/resources.ts).
+      operationId: route.function,
       summary: route.summary,
       description: `Allowed: ${roles}.`,
       tags: route.tags,
-      ...(route.roles === 'public' ? {} : { security: [{ [bearer.name]: [] }] }),
+      // Public routes say so (an empty requirement), so clients and linters do not expect a token.
+      security: route.roles === 'public' ? [] : [{ [bearer.name]: [] }],
       request: {
         ...(route.request?.params ? { params: route.request.params } : {}),
         ...(route.request?.query ? { query: route.request.query } : {}),
@@ -58,7 +61,53 @@ export function openApiDocument() {
       description:
         'Backend of the national programme to revitalize universities\' stock of patents. Errors share one shape: {"error": {"code", "message", "details"}}.',
     },
-    servers: [],
+    // Relative: the document describes whichever deployment serves it. GET /v1/openapi.json replaces
+    // it with that deployment's absolute address, taken from the request as the API received it.
+    servers: [{ url: '/', description: 'The deployment serving this document' }],
   });
+  return withTitles(withoutPrefilledFilters(document));
+}
+
+/**
+ * Each named schema carries its name as title, so that Swagger UI labels the members of a union
+ * (PatentView: Patent | PublicPatent; the fee terms) by name instead of bare "any" / "object".
+ */
+function withTitles(document: Document): Document {
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {}))
+    if (typeof schema === 'object' && !('$ref' in schema) && schema.title === undefined) schema.title = name;
+  return document;
+}
+
+type Document = ReturnType<OpenApiGeneratorV31['generateDocument']>;
+interface QueryParameter {
+  in: string;
+  required?: boolean;
+  description?: string;
+  example?: unknown;
+  examples?: unknown;
+  schema?: { example?: unknown; examples?: unknown };
+}
+
+/**
+ * Swagger UI fills every parameter's input with its example, so "Try it out" on GET /v1/patents sent
+ * example filters nobody chose and answered a silently filtered list. An optional query parameter
+ * keeps its example in its description only ("e.g. ..."); required ones and bodies keep theirs.
+ */
+function withoutPrefilledFilters(document: Document): Document {
+  for (const item of Object.values(document.paths ?? {}))
+    for (const operation of Object.values(item ?? {})) {
+      const parameters = (operation as { parameters?: QueryParameter[] }).parameters ?? [];
+      for (const parameter of parameters) {
+        if (parameter.in !== 'query' || parameter.required) continue;
+        const example = parameter.example ?? parameter.schema?.example;
+        delete parameter.example;
+        delete parameter.examples;
+        delete parameter.schema?.example;
+        delete parameter.schema?.examples;
+        if (example === undefined) continue;
+        const hint = `e.g. ${typeof example === 'string' ? example : JSON.stringify(example)}`;
+        parameter.description = parameter.description ? `${parameter.description} (${hint})` : hint;
+      }
+    }
   return document;
 }

@@ -1,10 +1,13 @@
 /** Pieces of the local cloud that must behave as AWS does, tested without starting it. */
 import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
 import { APIGatewayProxyEventV2Schema, S3Schema } from '@aws-lambda-powertools/parser/schemas';
 import { Cron } from 'croner';
 import { describe, expect, it } from 'vitest';
 import { callerFromClaims } from '../../functions/shared/caller.ts';
-import { buildEvent, compileRoutes } from '../../infra/local/api-gateway.ts';
+import { buildEvent, compileRoutes, createApiServer } from '../../infra/local/api-gateway.ts';
+import { stateFile } from '../../infra/local/cli/running-cloud.ts';
 import { claimsAsApiGatewayPassesThem } from '../../infra/local/issuer.ts';
 import { toAwsS3Event } from '../../infra/local/s3-local.ts';
 import { LocalScheduler, toCronerPattern } from '../../infra/local/scheduler.ts';
@@ -57,6 +60,8 @@ describe('local API Gateway', () => {
       },
     });
     expect(event.headers.cookie).toBeUndefined();
+    // As API Gateway forwards them (https/443 there): the local API speaks http.
+    expect(event.headers).toMatchObject({ 'x-forwarded-proto': 'http', 'x-forwarded-for': '127.0.0.1' });
   });
 
   it('base64-encodes binary bodies as API Gateway does', () => {
@@ -178,5 +183,42 @@ describe('local Step Functions definitions', () => {
     const tasks = taskStates(JSON.parse(text));
     expect(tasks.map((t) => t.name)).toEqual(['T']);
     expect(tasks[0]!.state.Parameters).toEqual({ FunctionName: 'arn:fn' });
+  });
+});
+
+describe('npm run token / npm run job find the running cloud', () => {
+  const root = resolve(import.meta.dirname, '../..');
+  it('by an absolute DATA_DIR as it is, a relative one from the project folder (as npm start resolves it)', () => {
+    expect(stateFile('/tmp/patents-x')).toBe('/tmp/patents-x/local-cloud.json');
+    expect(stateFile('other')).toBe(join(root, 'other', 'local-cloud.json'));
+    expect(stateFile(undefined)).toBe(join(root, '.data', 'local-cloud.json'));
+  });
+});
+
+describe('the local API console log', () => {
+  it('logs the status the client got, for docs files and redirects as for routes (was 500 for every /docs file)', async () => {
+    const lines: string[] = [];
+    const server = createApiServer({
+      runtime: { invoke: async () => ({ status: 'ok' }) },
+      issuer: {} as never,
+      log: (line) => lines.push(line),
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const statuses = [];
+      for (const path of ['/docs', '/docs/', '/docs/swagger-initializer.js', '/docs/nothing.js', '/health'])
+        statuses.push((await fetch(`${base}${path}`, { redirect: 'manual' })).status);
+      expect(statuses).toEqual([302, 200, 200, 404, 200]);
+      expect(lines.map((line) => line.split(' ').slice(0, 3).join(' '))).toEqual([
+        'GET /docs 302',
+        'GET /docs/ 200',
+        'GET /docs/swagger-initializer.js 200',
+        'GET /docs/nothing.js 404',
+        'GET /health 200',
+      ]);
+    } finally {
+      server.close();
+    }
   });
 });

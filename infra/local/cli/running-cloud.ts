@@ -1,16 +1,20 @@
 /** Finds the running local cloud (npm start) through the state file it writes under .data/. */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+
+/**
+ * The state file of the cloud `npm start` runs with the same DATA_DIR: an absolute DATA_DIR as it is,
+ * a relative one from the project folder (where npm runs every script, as npm start resolves it).
+ */
+export function stateFile(dataDir = process.env.DATA_DIR): string {
+  return resolve(import.meta.dirname, '../../..', dataDir ?? '.data', 'local-cloud.json');
+}
 
 export function runningCloud(): { apiUrl: string; controlUrl: string } {
-  const file = join(
-    resolve(import.meta.dirname, '../../..'),
-    process.env.DATA_DIR ?? '.data',
-    'local-cloud.json',
-  );
+  const file = stateFile();
   if (!existsSync(file)) {
     console.error(
-      'The local cloud is not running: start it with npm start (in another terminal), then run this again.',
+      `The local cloud is not running (no ${file}): start it with npm start (in another terminal, with the same DATA_DIR), then run this again.`,
     );
     process.exit(1);
   }
