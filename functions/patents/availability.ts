@@ -14,6 +14,7 @@
  *   existed.
  */
 import type { LifecycleState } from '../../schemas/lifecycle.ts';
+import { DomainError } from '../shared/errors.ts';
 
 /** Designs filed from this day have the 15-year term of the 2020 revision (in force 2021-06-01). */
 export const designFifteenYearsFrom = '2021-06-01';
@@ -173,4 +174,29 @@ export function unavailability(patent: AvailabilitySubject, day: string): Unavai
     };
   }
   return undefined;
+}
+
+/** 409 PATENT_NOT_AVAILABLE: the patent is not on offer (details: reason, until); the message says what to do. */
+export class PatentNotAvailableError extends DomainError {
+  readonly statusCode = 409;
+  readonly code = 'PATENT_NOT_AVAILABLE';
+}
+
+/** The refusal of an act on a patent that is not on offer (evaluating, matching ...), or undefined. */
+export function notAvailableError(
+  patent: AvailabilitySubject,
+  day: string,
+  act: { en: string; next: string },
+): PatentNotAvailableError | undefined {
+  const gone = unavailability(patent, day);
+  if (!gone) return undefined;
+  return new PatentNotAvailableError(
+    `${gone.messageEn}, so it is ${act.en}. ${gone.until ? `It may be offered again after ${gone.until}; meanwhile ` : ''}${act.next}`,
+    {
+      applicationNumber: patent.applicationNumber,
+      reason: gone.reason,
+      messageZh: gone.messageZh,
+      ...(gone.until ? { until: gone.until } : {}),
+    },
+  );
 }
