@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { inventoryRecordSchema } from '../../schemas/inventory/record.ts';
 import { inventoryColumns } from '../../schemas/inventory/template.ts';
+import { terminalStates } from '../../schemas/lifecycle.ts';
 import type { Owner, PatentToWrite, PatentWriter, WriteOutcome } from '../intake/ingest.ts';
 import { type TransitionSubject, transitionWrites, versionedUpdate } from '../pipeline/transitions.ts';
 import { type AuditActor, auditItem } from '../shared/audit.ts';
@@ -31,6 +32,13 @@ const lockedRow = (row: number, applicationNumber: string, reviewStatus: string)
     messageEn: `Row ${row}: ${message.messageEn}`,
   };
 };
+
+/** The row of a patent that left the pipeline by an exit: final, its status is not changed by upload. */
+const exitedRow = (row: number, applicationNumber: string, lifecycle: string) => ({
+  code: 'INVENTORY_LOCKED',
+  messageZh: `第 ${row} 行：专利 ${applicationNumber} 已退出转化流程（${lifecycle}），不再通过导入修改，本行未导入：如登记有误，请联系省级管理员更正`,
+  messageEn: `Row ${row}: patent ${applicationNumber} left the pipeline (${lifecycle}, final) and is not changed by upload, so this row was not applied: if that was recorded in error, ask your province administrator for a correction`,
+});
 
 /**
  * New patents per transaction (each is two items, the patent and its `patent.registered` audit entry:
@@ -375,12 +383,17 @@ export function dynamoPatentWriter(
               : 'unchanged',
         });
       else if (!inventoryEditable(current.reviewStatus)) {
+        // A patent that left by an exit (withdrawn, lapsed, expired) takes no new status: final.
+        const exited = (terminalStates as readonly string[]).includes(String(current.lifecycle));
         const status =
-          current.reviewStatus === 'approved'
+          current.reviewStatus === 'approved' && !exited
             ? statusChangeItems(patent, current, actor, jobId, at)
             : undefined;
+        const statusDiffers = statusFields.some(
+          (field) => !isDeepStrictEqual(current[field] ?? undefined, patent.record[field] ?? undefined),
+        );
         if (status) statusChanges.push({ patent, ...status });
-        else if (lockedChanges(current, patent).length === 0)
+        else if (lockedChanges(current, patent).length === 0 && !statusDiffers)
           // Only what the stored item does not keep differs (e.g. derived fields): nothing to change.
           outcomes.push({ row: patent.row, outcome: 'unchanged' });
         else
@@ -389,7 +402,9 @@ export function dynamoPatentWriter(
             outcome: 'refused',
             column: applicationColumnZh,
             value: patent.record.applicationNumber,
-            ...lockedRow(patent.row, patent.record.applicationNumber, current.reviewStatus!),
+            ...(exited
+              ? exitedRow(patent.row, patent.record.applicationNumber, String(current.lifecycle))
+              : lockedRow(patent.row, patent.record.applicationNumber, current.reviewStatus!)),
           });
       } else {
         updates.push({ patent, items: [items.length, items.length + 1] });
