@@ -390,7 +390,11 @@ export function dynamoPatentWriter(
             ? statusChangeItems(patent, current, actor, jobId, at)
             : undefined;
         const statusDiffers = statusFields.some(
-          (field) => !isDeepStrictEqual(current[field] ?? undefined, patent.record[field] ?? undefined),
+          (field) =>
+            !isDeepStrictEqual(
+              current[field] ?? undefined,
+              patent.record[field as keyof typeof patent.record] ?? undefined,
+            ),
         );
         if (status) statusChanges.push({ patent, ...status });
         else if (lockedChanges(current, patent).length === 0 && !statusDiffers)
