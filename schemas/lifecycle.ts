@@ -39,10 +39,19 @@ export const lifecycleStates = [
   'filed',
   /** The enterprise filed a patent-intensive product (专利密集型产品备案). */
   'industrialized',
-  /** Withdrawn from the pools by the institution (terminal). */
+  /** Withdrawn from the pools by the institution, with its reason (terminal). */
   'withdrawn',
-  /** The patent right lapsed or expired (terminal). */
+  /**
+   * The patent right ended at its statutory term (terminal): 专利法 art. 42, counted from the filing
+   * date (functions/patents/availability.ts).
+   */
   'expired',
+  /**
+   * The patent right ended before its term, as the legal status says (terminal): 权利终止 / 未缴年费终止
+   * (annual fee not paid, 专利法 art. 44 (1)), 放弃 (surrendered, art. 44 (2)), 无效 (declared invalid,
+   * art. 45-47), or another 失效.
+   */
+  'lapsed',
 ] as const;
 export type LifecycleState = (typeof lifecycleStates)[number];
 export const lifecycleStateSchema = z.enum(lifecycleStates).meta({
@@ -65,6 +74,8 @@ export const lifecycleEvents = [
   'promotionExpired',
   'withdrawn',
   'expired',
+  'lapsed',
+  'rescreened',
 ] as const;
 export type LifecycleEvent = (typeof lifecycleEvents)[number];
 export const lifecycleEventSchema = z.enum(lifecycleEvents);
@@ -75,7 +86,7 @@ export type Tier = (typeof tierValues)[number];
 
 /** What decides the target state when one event can lead to several. */
 export interface TransitionContext {
-  /** inventoried: screened into the conversion pool or kept in the base pool. */
+  /** inventoried, rescreened: screened into the conversion pool or kept in (moved to) the base pool. */
   pool?: 'base' | 'conversion';
   /** tiered: the tier computed from the evaluations. */
   tier?: Tier;
@@ -97,7 +108,21 @@ const transferable = [
 const transferred = ['assigned', 'licensed', 'equity', 'filed', 'industrialized'] as const;
 /** Transferred states in which the patent is (also) licensed: an open license may be declared alongside. */
 const licensedStates = ['licensed', 'filed', 'industrialized'] as const satisfies readonly LifecycleState[];
-const live = lifecycleStates.filter((state) => state !== 'withdrawn' && state !== 'expired');
+/** The final states: a patent that left the pipeline by one of its exits. */
+export const terminalStates = ['withdrawn', 'expired', 'lapsed'] as const satisfies readonly LifecycleState[];
+const live = lifecycleStates.filter(
+  (state) => !(terminalStates as readonly LifecycleState[]).includes(state),
+);
+/** Approved and still the institution's to offer, not transferred: where a change of intent or status re-screens. */
+const screenable = [
+  'base-pool',
+  'conversion-pool',
+  'under-evaluation',
+  'evaluated',
+  'high-value',
+  'key-industry-pool',
+  'listed',
+] as const satisfies readonly LifecycleState[];
 
 export interface TransitionRule {
   from: readonly LifecycleState[];
@@ -198,14 +223,31 @@ export const transitionTable = {
     description: 'The promotion window passed without a deal',
   },
   withdrawn: {
-    from: ['registered', 'base-pool', 'conversion-pool', 'under-evaluation', 'evaluated', ...promoted],
+    from: ['registered', ...transferable],
     to: 'withdrawn',
-    description: 'The institution withdrew the patent from the pools',
+    description: 'The institution withdrew the patent from the pools, giving its reason',
   },
   expired: {
     from: live,
     to: 'expired',
-    description: 'The patent right lapsed or expired',
+    description: 'The statutory term ended (专利法 art. 42), found by the daily sweep',
+  },
+  lapsed: {
+    from: live,
+    to: 'lapsed',
+    description: 'The legal status says the right ended before its term (权利终止, 未缴年费终止, 放弃, 无效)',
+  },
+  rescreened: {
+    // The screening of the inventory approval again, after the institution changed the conversion
+    // intent (or the legal status) of an approved patent: out of the conversion pool, or into it.
+    from: screenable,
+    to: (from, { pool }) =>
+      pool === 'base' && from !== 'base-pool'
+        ? 'base-pool'
+        : pool === 'conversion' && from === 'base-pool'
+          ? 'conversion-pool'
+          : undefined,
+    description: 'An approved patent screened again after its intent or legal status changed',
   },
 } as const satisfies Record<LifecycleEvent, TransitionRule>;
 
@@ -253,7 +295,10 @@ export function nextLifecycle(
       from,
       event,
       allowed: allowedFrom(from),
-      reason: `The event "${event}" needs ${event === 'inventoried' ? 'the pool' : event === 'tiered' ? 'the tier' : 'the deal kind'} to decide the next state`,
+      reason:
+        event === 'rescreened'
+          ? `The event "rescreened" needs the other pool than the one the patent is in (now "${from}") to decide the next state`
+          : `The event "${event}" needs ${event === 'inventoried' ? 'the pool' : event === 'tiered' ? 'the tier' : 'the deal kind'} to decide the next state`,
     };
   }
   return { ok: true, from, to, event };

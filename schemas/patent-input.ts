@@ -54,6 +54,22 @@ export const patentBatchResultSchema = z
   })
   .meta({ id: 'PatentBatchResult' });
 
+export const withdrawalInputSchema = z
+  .object({
+    reason: z.string().trim().min(2).max(500).meta({
+      description: 'Why the institution withdraws the patent (shown in its history and the province feed)',
+      example: '拟由学校自行实施',
+    }),
+    expectedVersion: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: 'The version you read; 409 if the patent changed since' }),
+  })
+  .meta({ id: 'WithdrawalInput' });
+export type WithdrawalInput = z.infer<typeof withdrawalInputSchema>;
+
 export const reviewActionSchema = z
   .object({
     action: z.enum(['submit', 'approve', 'return']).meta({

@@ -18,6 +18,9 @@ import { answerKeySchema, isStorageAttribute } from './storage.ts';
 
 export const poolStatusValues = ['base', 'conversion'] as const;
 export type PoolStatus = (typeof poolStatusValues)[number];
+/** Why a patent left the conversion pool by an exit (functions/patents/exits.ts). */
+export const poolRemovalReasons = ['withdrawn', 'lapsed', 'expired', 'rescreened'] as const;
+
 export const reviewStatusValues = ['draft', 'submitted', 'returned', 'approved'] as const;
 export type ReviewStatus = (typeof reviewStatusValues)[number];
 
@@ -41,6 +44,27 @@ export const patentSchema = inventoryRecordSchema
         'Where the patent is in the pipeline (docs/pipeline.md; absent on patents recorded before it existed)',
     }),
     lifecycleEvent: lifecycleEventSchema.optional().meta({ description: 'The event of the last transition' }),
+    withdrawalReason: z
+      .string()
+      .optional()
+      .meta({ description: 'Why the institution withdrew the patent (lifecycle withdrawn)' }),
+    withdrawnAt: z.iso.datetime().optional(),
+    legalStatusChangedAt: z.iso.datetime().optional().meta({
+      description: 'When a new legal status was recorded on the approved patent (a lapse, a re-screening)',
+    }),
+    termEndsOn: z.iso.date().optional().meta({
+      description: 'The last day of the statutory term (专利法 art. 42), set when the sweep found it expired',
+    }),
+    poolRemoval: z
+      .object({
+        reason: z.enum(poolRemovalReasons),
+        at: z.iso.datetime(),
+      })
+      .optional()
+      .meta({
+        description:
+          'Why and when the patent left the conversion pool by an exit (the province feed sends a tombstone)',
+      }),
     lifecycleChangedAt: z.iso
       .datetime()
       .optional()

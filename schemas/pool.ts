@@ -29,6 +29,40 @@ export const poolPatentSchema = publicPatentSchema
   });
 export type PoolPatent = z.infer<typeof poolPatentSchema>;
 
+/** Why a patent is no longer in the province's conversion pool (functions/patents/availability.ts, exits.ts). */
+export const poolRemovedReasons = [
+  'withdrawn',
+  'lapsed',
+  'expired',
+  'rescreened',
+  'assigned',
+  'equity',
+  'exclusive-license',
+  'sole-license',
+] as const;
+
+export const poolTombstoneSchema = z
+  .object({
+    applicationNumber: z.string().meta({ example: '202010123456.2' }),
+    removed: z.literal(true).meta({ description: 'Delete (or mark) this patent in your copy of the pool' }),
+    removedReason: z.enum(poolRemovedReasons).meta({
+      description:
+        'withdrawn by the institution; lapsed (权利终止, 放弃, 无效); expired (statutory term, 专利法 art. 42); rescreened out (intent 暂无 or status not 有效); assigned or contributed as equity; under an exclusive or sole license',
+    }),
+    removedAt: z.iso
+      .datetime()
+      .meta({ description: 'When it left the pool (or the last change, for a transfer)' }),
+    until: z.iso.date().optional().meta({
+      description: 'An exclusive or sole license: its end date, after which it may be offered again',
+    }),
+  })
+  .meta({
+    id: 'PoolTombstone',
+    description:
+      'A patent that left the conversion pool: a province copy removes it (upsert by applicationNumber)',
+  });
+export type PoolTombstone = z.infer<typeof poolTombstoneSchema>;
+
 /** A feed page can be larger than a list page: it is read by machines that sync a whole province. */
 export const poolFeedLimit = { default: 100, max: 500 } as const;
 
@@ -61,14 +95,16 @@ export type PoolFeedQuery = z.output<typeof poolFeedQuerySchema>;
 
 export const poolPageSchema = z
   .object({
-    items: z.array(poolPatentSchema),
+    items: z.array(z.union([poolPatentSchema, poolTombstoneSchema])).meta({
+      description: 'Patents of the pool, and tombstones (removed: true) of patents that left it',
+    }),
     nextCursor: z.string().optional().meta({
       description:
         'Pass as ?cursor= (with the same province and since) for the next page; absent once the walk is complete. A page may hold fewer than `limit` items, even none, while nextCursor is present: each request reads a bounded share of the province, so keep following it.',
     }),
     nextSince: z.iso.datetime().meta({
       description:
-        'When the walk is complete, pass this as ?since= on the next sync: every change from then on is delivered (a few minutes before this walk began, so a change may come twice: upsert by applicationNumber). Patents that left the pool are not listed.',
+        'When the walk is complete, pass this as ?since= on the next sync: every change from then on is delivered (a few minutes before this walk began, so a change may come twice: upsert by applicationNumber). Patents that left the pool come as tombstones (removed: true, with the reason).',
     }),
   })
   .meta({ id: 'PoolPage' });

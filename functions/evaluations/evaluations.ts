@@ -9,6 +9,7 @@
  * enterprise that found the patent in the pool itself. Never the patent's own institution (an enterprise
  * whose code is the institution's, an expert affiliated with it): conflict of interest.
  */
+
 import { randomUUID } from 'node:crypto';
 import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
 import type {
@@ -21,6 +22,7 @@ import type {
   PatentEvaluations,
 } from '../../schemas/evaluation.ts';
 import type { Caller } from '../../schemas/roles.ts';
+import { notAvailableError } from '../patents/availability.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { aggregateEvaluations } from './aggregate.ts';
 import type {
@@ -58,6 +60,9 @@ export function evaluatorOf(caller: Caller): EvaluatorRef {
   if (caller.roles.includes('expert')) return { kind: 'expert', id: caller.sub };
   throw new ForbiddenError('Evaluations are given by enterprises and experts.');
 }
+
+/** China's calendar day (UTC+8) of a time. */
+const chinaDay = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 const unique = <T>(values: readonly T[]) => [...new Set(values)];
 
@@ -202,6 +207,12 @@ export async function submitEvaluationAs(
     p?.poolStatus === 'conversion' && (!options.provinceCode || p.provinceCode === options.provinceCode);
   let patent = await deps.store.patent(number);
   if (!inScope(patent)) throw notInPool();
+  // Withdrawn, lapsed, expired, assigned, under an exclusive or sole license: no longer evaluated.
+  const unavailable = notAvailableError(patent, chinaDay(deps.now()), {
+    en: 'no longer evaluated',
+    next: 'look for other patents of the conversion pool (GET /v1/patents?poolStatus=conversion) or your inbox (GET /v1/inbox).',
+  });
+  if (unavailable) throw unavailable;
   await checkEvaluator(deps, evaluator, patent);
   const request = await deps.store.request(number, evaluator);
   if (evaluator.kind === 'expert' && !request) {

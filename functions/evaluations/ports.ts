@@ -25,8 +25,10 @@ import type { LifecycleState } from '../../schemas/lifecycle.ts';
 import type { Enterprise, Expert } from '../../schemas/market.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { marketSettings } from '../market/push.ts';
+import type { AvailabilitySubject } from '../patents/availability.ts';
 
-export interface EvaluatedPatent {
+/** The patent as read whole: the availability rules (functions/patents/availability.ts) read it too. */
+export interface EvaluatedPatent extends Omit<AvailabilitySubject, 'applicationNumber' | 'lifecycle'> {
   applicationNumber: string;
   institutionUscc: string;
   provinceCode: string;

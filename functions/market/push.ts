@@ -8,6 +8,7 @@
  * trigger (the pipeline event), so a replayed trigger opens nothing twice.
  */
 import { allowedFrom, type LifecycleState } from '../../schemas/lifecycle.ts';
+import { type AvailabilitySubject, unavailability } from '../patents/availability.ts';
 import { currentLifecycle } from '../pipeline/transitions.ts';
 import {
   type Candidate,
@@ -39,7 +40,9 @@ export function marketSettings(env: Record<string, string | undefined> = process
   };
 }
 
-export interface PatentSummary extends PatentForMatching {
+export interface PatentSummary
+  extends PatentForMatching,
+    Omit<AvailabilitySubject, 'applicationNumber' | 'lifecycle' | 'patentType'> {
   title: string;
   patentType: string;
   trl?: number;
@@ -119,10 +122,13 @@ export async function matchAndPush(
     return { applicationNumber, skipped: 'not in the conversion pool' as const };
   const state = currentLifecycle(patent);
   if (!matchable(state)) return { applicationNumber, skipped: `not matched in state ${state}` };
+  // Never pushed when not on offer (lapsed, expired, assigned, under an exclusive or sole license ...).
+  const now = deps.now();
+  const gone = unavailability(patent, new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10));
+  if (gone) return { applicationNumber, skipped: `not available: ${gone.reason}` };
   const keys = patentMatchKeys(patent);
   const candidates = await findCandidates(deps.store, keys, deps.settings);
   const matches = scoreCandidates(patent, keys, candidates, deps.settings);
-  const now = deps.now();
   const at = now.toISOString();
   const day = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10); // China's calendar day
   const outcome = { pushed: 0, exists: 0, capped: 0 };

@@ -12,7 +12,7 @@
  *   quarter (`g.<gauge>`), so the stock at the end of quarter Q is NOW - the changes of later quarters.
  */
 import { implementedStatuses } from '../../schemas/inventory/template.ts';
-import type { LifecycleState } from '../../schemas/lifecycle.ts';
+import { type LifecycleState, terminalStates } from '../../schemas/lifecycle.ts';
 import { chinaDate, type Quarter, quarterOf } from '../../schemas/metrics.ts';
 import { prefixes } from '../shared/dynamo/keys.ts';
 
@@ -197,7 +197,7 @@ export function projectPatent(
   return projection as unknown as PatentProjection;
 }
 
-const gone: readonly string[] = ['withdrawn', 'expired'] satisfies LifecycleState[];
+const gone: readonly string[] = terminalStates;
 const transferredStates: readonly string[] = [
   'assigned',
   'licensed',

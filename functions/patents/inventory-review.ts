@@ -54,7 +54,8 @@ export interface ReviewChange {
    * its own audit entry, pipeline event and applied marker replace `audit`).
    */
   transition?: {
-    event: 'inventoried';
+    /** inventoried (approval), withdrawn (functions/patents/exits.ts). */
+    event: 'inventoried' | 'withdrawn';
     context: TransitionContext;
     eventId: string;
     details: Record<string, unknown>;

@@ -3,15 +3,19 @@
  * classified (one consistent BatchGet) and written.
  */
 
+import { isDeepStrictEqual } from 'node:util';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { inventoryRecordSchema } from '../../schemas/inventory/record.ts';
 import { inventoryColumns } from '../../schemas/inventory/template.ts';
+import { terminalStates } from '../../schemas/lifecycle.ts';
 import type { Owner, PatentToWrite, PatentWriter, WriteOutcome } from '../intake/ingest.ts';
+import { type TransitionSubject, transitionWrites, versionedUpdate } from '../pipeline/transitions.ts';
 import { type AuditActor, auditItem } from '../shared/audit.ts';
 import { batchGetAll } from '../shared/dynamo/batch.ts';
 import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { forEachLimited } from '../shared/dynamo/throttling.ts';
 import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
+import { planStatusChange, type StatusSubject } from './exits.ts';
 import {
   inventoryEditable,
   inventoryEditableIn,
@@ -28,6 +32,13 @@ const lockedRow = (row: number, applicationNumber: string, reviewStatus: string)
     messageEn: `Row ${row}: ${message.messageEn}`,
   };
 };
+
+/** The row of a patent that left the pipeline by an exit: final, its status is not changed by upload. */
+const exitedRow = (row: number, applicationNumber: string, lifecycle: string) => ({
+  code: 'INVENTORY_LOCKED',
+  messageZh: `第 ${row} 行：专利 ${applicationNumber} 已退出转化流程（${lifecycle}），不再通过导入修改，本行未导入：如登记有误，请联系省级管理员更正`,
+  messageEn: `Row ${row}: patent ${applicationNumber} left the pipeline (${lifecycle}, final) and is not changed by upload, so this row was not applied: if that was recorded in error, ask your province administrator for a correction`,
+});
 
 /**
  * New patents per transaction (each is two items, the patent and its `patent.registered` audit entry:
@@ -49,6 +60,16 @@ const inventoryFields = recordFields.filter(
 );
 const inventoryChanges = (patent: PatentToWrite) =>
   Object.fromEntries(inventoryFields.map((field) => [field, patent.record[field]]));
+/** What a row may still change on an approved patent: the facts, not the inventory (functions/patents/exits.ts). */
+const statusFields: readonly string[] = ['legalStatus', 'conversionIntents'];
+const columnZh = (field: string) => inventoryColumns.find((c) => c.key === field)?.zh ?? field;
+/** The inventory fields, other than the status fields, in which the row differs from the stored patent. */
+const lockedChanges = (stored: Stored, patent: PatentToWrite) =>
+  inventoryFields.filter(
+    (field) =>
+      !statusFields.includes(field) &&
+      !isDeepStrictEqual(stored[field] ?? undefined, patent.record[field] ?? undefined),
+  );
 
 /** The stored patent, whole: the audit entry of an update takes its `before` values from it. */
 interface Stored extends Record<string, unknown> {
@@ -173,6 +194,77 @@ export function dynamoPatentWriter(
   }
 
   /**
+   * A new legal status or conversion intent on an approved patent (its inventory is locked, these are
+   * facts): the lapse or expiry exit, the re-screening, or the two fields alone (functions/patents/exits.ts),
+   * conditioned on the version read, with the transition's (or the update's) audit entry. The row's
+   * content hash is kept only when nothing else of it differs, so that the locked differences are
+   * reported again next time. undefined: neither field changed.
+   */
+  function statusChangeItems(
+    patent: PatentToWrite,
+    stored: Stored,
+    actor: AuditActor,
+    jobId: string | undefined,
+    at: string,
+  ): { items: TransactItem[]; locked: string[] } | undefined {
+    const change = planStatusChange(stored as unknown as StatusSubject, patent.record, at);
+    if (!change) return undefined;
+    const locked = lockedChanges(stored, patent);
+    const set = {
+      ...change.set,
+      ...(locked.length === 0 ? { contentHash: patent.contentHash } : {}),
+      ...(jobId ? { sourceJobId: jobId } : {}),
+    };
+    if (change.transition) {
+      const { event, context, eventId, details } = change.transition;
+      return {
+        locked,
+        items: transitionWrites(
+          tableName,
+          stored as unknown as TransitionSubject,
+          {
+            event,
+            ...(context ? { context } : {}),
+            eventId,
+            actor,
+            set,
+            remove: change.remove,
+            details: { ...details, ...(jobId ? { jobId } : {}) },
+          },
+          at,
+        ),
+      };
+    }
+    return {
+      locked,
+      items: [
+        versionedUpdate(
+          tableName,
+          patentKey(patent.record.applicationNumber),
+          { version: stored.version, by: actor.sub, at },
+          { set, remove: change.remove },
+        ),
+        {
+          Put: {
+            TableName: tableName,
+            Item: auditItem({
+              kind: 'updated',
+              pk: stored.pk,
+              action: 'patent.status-updated-from-inventory',
+              caller: actor,
+              at,
+              before: stored,
+              after: set,
+              version: stored.version + 1,
+              ...(jobId ? { context: { jobId } } : {}),
+            }),
+          },
+        },
+      ],
+    };
+  }
+
+  /**
    * Creates new patents, `createsPerTransaction` to a transaction: each patent only if no item has its
    * key (`attribute_not_exists(pk)`), with its `patent.registered` audit entry, so that no patent exists
    * without the entry that says who created it. When another upload wrote some of the numbers in the
@@ -233,6 +325,22 @@ export function dynamoPatentWriter(
     return { created, again };
   }
 
+  /** A written status change: updated, or, when the row also changed locked fields, refused for those. */
+  function statusOutcome(update: { patent: PatentToWrite; locked: string[] }): WriteOutcome {
+    if (update.locked.length === 0) return { row: update.patent.row, outcome: 'updated' };
+    const n = update.patent.record.applicationNumber;
+    const names = update.locked.map(columnZh);
+    return {
+      row: update.patent.row,
+      outcome: 'refused',
+      column: names[0]!,
+      value: n,
+      code: 'INVENTORY_LOCKED',
+      messageZh: `第 ${update.patent.row} 行：专利 ${n} 的法律状态和转化意愿已更新；其他字段（${names.join('、')}）在盘点审核通过后不能通过导入修改，未导入：如需更正请联系省级管理员`,
+      messageEn: `Row ${update.patent.row}: the legal status and conversion intents of patent ${n} were recorded; its other fields (${update.locked.join(', ')}) are an approved inventory and are not changed by upload, so they were not applied: ask your province administrator for a correction`,
+    };
+  }
+
   /**
    * Classifies and writes one batch. New patents (absent in a consistent read just before) are
    * created by createAll: when another upload wrote one of the numbers in the meantime, the
@@ -255,6 +363,8 @@ export function dynamoPatentWriter(
     const creates: PatentToWrite[] = [];
     const items: TransactItem[] = [];
     const updates: Array<{ patent: PatentToWrite; items: number[] }> = [];
+    /** Status changes of approved patents: rare, each its own transaction (a transition is 4 items). */
+    const statusChanges: Array<{ patent: PatentToWrite; items: TransactItem[]; locked: string[] }> = [];
     for (const patent of batch) {
       const current = stored.get(patentKey(patent.record.applicationNumber).pk);
       if (!current) creates.push(patent);
@@ -272,20 +382,52 @@ export function dynamoPatentWriter(
                 : 'updated'
               : 'unchanged',
         });
-      else if (!inventoryEditable(current.reviewStatus))
-        outcomes.push({
-          row: patent.row,
-          outcome: 'refused',
-          column: applicationColumnZh,
-          value: patent.record.applicationNumber,
-          ...lockedRow(patent.row, patent.record.applicationNumber, current.reviewStatus!),
-        });
-      else {
+      else if (!inventoryEditable(current.reviewStatus)) {
+        // A patent that left by an exit (withdrawn, lapsed, expired) takes no new status: final.
+        const exited = (terminalStates as readonly string[]).includes(String(current.lifecycle));
+        const status =
+          current.reviewStatus === 'approved' && !exited
+            ? statusChangeItems(patent, current, actor, jobId, at)
+            : undefined;
+        const statusDiffers = statusFields.some(
+          (field) =>
+            !isDeepStrictEqual(
+              current[field] ?? undefined,
+              patent.record[field as keyof typeof patent.record] ?? undefined,
+            ),
+        );
+        if (status) statusChanges.push({ patent, ...status });
+        else if (lockedChanges(current, patent).length === 0 && !statusDiffers)
+          // Only what the stored item does not keep differs (e.g. derived fields): nothing to change.
+          outcomes.push({ row: patent.row, outcome: 'unchanged' });
+        else
+          outcomes.push({
+            row: patent.row,
+            outcome: 'refused',
+            column: applicationColumnZh,
+            value: patent.record.applicationNumber,
+            ...(exited
+              ? exitedRow(patent.row, patent.record.applicationNumber, String(current.lifecycle))
+              : lockedRow(patent.row, patent.record.applicationNumber, current.reviewStatus!)),
+          });
+      } else {
         updates.push({ patent, items: [items.length, items.length + 1] });
         items.push(...updateItems(patent, current, owner, actor, jobId, at));
       }
     }
     const { created, again } = await createAll(creates, owner, actor, jobId, at);
+    await forEachLimited(statusChanges, createConcurrency, async (change) => {
+      const written = await transact(documents, change.items, {
+        what: `the new legal status of patent ${change.patent.record.applicationNumber}`,
+        // The version moved on since the read (or the exit was applied meanwhile): reported, not re-applied.
+        conditionFailed: () => 'changed' as const,
+      });
+      outcomes.push(
+        written === 'committed'
+          ? statusOutcome(change)
+          : { row: change.patent.row, outcome: 'changed-concurrently' },
+      );
+    });
     for (const patent of created) outcomes.push({ row: patent.row, outcome: 'created' });
     // Another upload created one of them a moment ago: read and classify them again.
     if (again.length)

@@ -29,6 +29,7 @@ export interface PipelineTaskInput {
 /** The events the workflow has a stage for; the stream consumer starts executions for these only. */
 export const pipelineHandledEvents = [
   'inventoried',
+  'rescreened',
   'evaluationClosed',
   'dealRecorded',
   'filingConfirmed',
@@ -43,6 +44,7 @@ export const eventSortKey = (event: Pick<PipelineEvent, 'version' | 'type'>) =>
 export function stageOf(event: Pick<PipelineEvent, 'type' | 'to'>): string | undefined {
   switch (event.type) {
     case 'inventoried':
+    case 'rescreened':
       return event.to === 'conversion-pool' ? 'MatchAndPush' : undefined;
     case 'evaluationClosed':
       return 'TierPatent';

@@ -1,5 +1,5 @@
 /**
- * Pipeline task `MatchAndPush` (stage of `inventoried` into the conversion pool): finds and scores the
+ * Pipeline task `MatchAndPush` (stage of `inventoried`, or `rescreened`, into the conversion pool): finds and scores the
  * patent's evaluators, pushes the requests and opens the evaluation window, which is the `matched`
  * transition with the event id `matched:<inventoried event id>` and this execution's ARN. A replay
  * pushes nothing new and opens nothing twice.
@@ -14,7 +14,7 @@ import { taskInput } from './task.ts';
 const deps = pushDeps();
 
 export const handler = middy(async (payload: unknown) => {
-  const { event, executionArn } = taskInput(payload, 'MatchAndPush', ['inventoried']);
+  const { event, executionArn } = taskInput(payload, 'MatchAndPush', ['inventoried', 'rescreened']);
   const result = await matchAndPush(deps, event.applicationNumber, {
     eventId: `matched:${event.eventId}`,
     actor: { sub: 'system:pipeline', roles: [] },

@@ -8,7 +8,7 @@ import type { Caller } from '../../schemas/roles.ts';
 import { neutralizeFormula } from '../intake/error-report.ts';
 import { PayloadTooLargeError } from '../shared/errors.ts';
 import { workbookInMemory } from '../shared/xlsx-writer.ts';
-import { type PoolStore, poolProvince, type StoreKey, toPoolPatent } from './pool-feed.ts';
+import { type PoolStore, poolProvince, removal, type StoreKey, toPoolPatent } from './pool-feed.ts';
 
 export const poolSheetName = '专利转化资源库';
 
@@ -180,9 +180,12 @@ export async function exportPool(
 
   let rows = 0;
   let startKey: StoreKey | undefined;
+  const today = new Date(deps.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
   do {
     const page = await deps.pool.readPage(province, undefined, startKey, limits.readLimit);
     for (const { patent } of page.items) {
+      // A patent that left the pool (withdrawn, lapsed, transferred ...) is not in the spreadsheet.
+      if (removal(patent, today)) continue;
       rows += 1;
       if (rows > limits.maxRows) throw tooLarge(`more than ${limits.maxRows} patents`, province);
       const view = toPoolPatent(patent);

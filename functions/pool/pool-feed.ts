@@ -14,7 +14,10 @@
  * minus syncMargin. A consumer that finished a walk passes it as `since` next time, so a change made
  * while the walk ran (behind the cursor), a late index update or a function clock slightly behind are
  * all delivered on the next sync; a few patents may come twice (consumers upsert by application
- * number). Patents that leave the pool are not in the feed (it is filtered on poolStatus).
+ * number). A patent that leaves the pool comes once more, as a tombstone (`removed: true` and the
+ * reason): by an exit (withdrawn, lapsed, expired, rescreened: `poolRemoval` on the item, read by the
+ * filter) or by a transfer that takes it off the market (assigned, equity, an exclusive or sole license
+ * in force: the availability rules, functions/patents/availability.ts), so that a province copy stays true.
  *
  * Cost: a sync reads the whole province partition whatever `since` says (read units for every patent,
  * base pool included). Fine for a daily sync; if frequent syncs of large provinces get expensive, the
@@ -25,8 +28,15 @@
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { EvaluationAggregate } from '../../schemas/evaluation.ts';
 import { toPublicPatent } from '../../schemas/patent.ts';
-import type { EvaluationStatus, PoolFeedQuery, PoolPage, PoolPatent } from '../../schemas/pool.ts';
+import type {
+  EvaluationStatus,
+  PoolFeedQuery,
+  PoolPage,
+  PoolPatent,
+  PoolTombstone,
+} from '../../schemas/pool.ts';
 import { type Caller, roles } from '../../schemas/roles.ts';
+import { type AvailabilitySubject, unavailability } from '../patents/availability.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../shared/cursor.ts';
 import { ForbiddenError, ValidationError } from '../shared/errors.ts';
 
@@ -119,6 +129,34 @@ export function toPoolPatent(patent: Readonly<StoredPoolPatent>): PoolPatent {
   return view;
 }
 
+/**
+ * The tombstone of a patent read from the province partition that is no longer in the pool, or
+ * undefined when it is: its recorded exit (`poolRemoval`), else the availability rules on `day`.
+ */
+export function removal(patent: Readonly<StoredPoolPatent>, day: string): PoolTombstone | undefined {
+  const exit = patent.poolRemoval as { reason: PoolTombstone['removedReason']; at: string } | undefined;
+  if (exit && typeof exit === 'object')
+    return {
+      applicationNumber: patent.applicationNumber,
+      removed: true,
+      removedReason: exit.reason,
+      removedAt: exit.at,
+    };
+  const gone = unavailability(patent as unknown as AvailabilitySubject, day);
+  if (gone && gone.reason !== 'not-granted')
+    return {
+      applicationNumber: patent.applicationNumber,
+      removed: true,
+      removedReason: gone.reason,
+      removedAt: patent.updatedAt,
+      ...(gone.until ? { until: gone.until } : {}),
+    };
+  // Read by the filter because it carries a removal, yet back in the pool: a plain pool patent.
+  return undefined;
+}
+
+const chinaDay = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
 // ------------------------------------------------------------------------------------------- feed
 
 /** What one request may read: at most maxReads reads of readLimit items each (before the filter). */
@@ -183,5 +221,8 @@ export async function poolFeed(deps: PoolFeedDeps, caller: Caller, query: PoolFe
   }
   const nextSince = new Date(Date.parse(walkStarted) - syncMarginMs).toISOString();
   const nextCursor = done ? undefined : encodeCursor(listing, { k: startKey ?? null, t: walkStarted });
-  return { items: found.map(toPoolPatent), ...(nextCursor ? { nextCursor } : {}), nextSince };
+  // The day of the walk's start (no further clock read: every page of a walk judges by the same day).
+  const day = chinaDay(new Date(walkStarted));
+  const items = found.map((patent) => removal(patent, day) ?? toPoolPatent(patent));
+  return { items, ...(nextCursor ? { nextCursor } : {}), nextSince };
 }

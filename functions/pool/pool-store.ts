@@ -17,6 +17,11 @@ const viewAttributes = [
   'evaluationStatus',
   'evaluationDeadline',
   'evaluationAggregate',
+  // What decides a tombstone (functions/pool/pool-feed.ts `removal`).
+  'poolRemoval',
+  'withdrawalReason',
+  'exclusiveGrant',
+  'patenteeChange',
 ] as const;
 
 export const provincePartition = indexes.provincePatents;
@@ -44,10 +49,16 @@ function checkStartKey(provinceCode: string, key: StoreKey): void {
   }
 }
 
+/** The conversion pool, and the patents that left it by an exit (their tombstones), changed since `since`. */
 export function poolFilter(since: string | undefined) {
+  const pool = '(#pool = :pool OR attribute_exists(#removal))';
   return {
-    expression: since === undefined ? '#pool = :pool' : '#pool = :pool AND #updated >= :since',
-    names: { '#pool': 'poolStatus', ...(since === undefined ? {} : { '#updated': 'updatedAt' }) },
+    expression: since === undefined ? pool : `${pool} AND #updated >= :since`,
+    names: {
+      '#pool': 'poolStatus',
+      '#removal': 'poolRemoval',
+      ...(since === undefined ? {} : { '#updated': 'updatedAt' }),
+    },
     values: { ':pool': 'conversion', ...(since === undefined ? {} : { ':since': since }) },
   };
 }

@@ -30,7 +30,7 @@ import {
   requireVerifiedEnterprise,
 } from './access.ts';
 import type { TransferDeps, TransferPatent } from './ports.ts';
-import { addMonths, chinaDate, dealRefusal, type Refusal, transferSettings } from './rules.ts';
+import { addMonths, chinaDate, dealRefusal, legalRefusal, type Refusal, transferSettings } from './rules.ts';
 import { dealKey } from './transfer-store.ts';
 
 /** The deal as stored: the view plus the hash of the request that created it (idempotency). */
@@ -237,7 +237,24 @@ export async function createDeal(
   }
 
   const patents = await ownPatents(deps, numbers, institutionUscc);
-  refuseIfAny(patents.flatMap((patent) => dealRefusal(patent, input) ?? []));
+  const today = chinaDate(deps.now());
+  refuseIfAny(
+    patents.flatMap(
+      (patent) =>
+        legalRefusal(
+          patent,
+          {
+            what: 'deal',
+            kind: input.kind,
+            effectiveDate: input.effectiveDate,
+            ...(input.endDate ? { endDate: input.endDate } : {}),
+          },
+          today,
+        ) ??
+        dealRefusal(patent, input) ??
+        [],
+    ),
+  );
   planAll(patents, { event: 'dealRecorded', context: { dealKind: input.kind } });
 
   const createdAt = deps.now().toISOString();
@@ -364,6 +381,13 @@ export async function recordFiling(
     );
   }
   const patents = await ownPatents(deps, deal.applicationNumbers, deal.institutionUscc);
+  // A license of a right that lapsed is not filed (专利法 art. 44-47); an assignment of a pending
+  // application is registered all the same.
+  refuseIfAny(
+    patents.flatMap(
+      (patent) => legalRefusal(patent, { what: 'filing', kind: deal.kind }, chinaDate(now)) ?? [],
+    ),
+  );
   planAll(patents, { event: 'filingConfirmed' });
   const at = now.toISOString();
   const recorded = { ...filing, recordedAt: at, recordedBy: caller.sub };

@@ -1,5 +1,5 @@
 /**
- * Open licensing (开放许可, Patent Law art. 50-52, Implementing Regulations art. 85): declaration,
+ * Open licensing (开放许可, Patent Law art. 50-52; Implementing Regulations (2023) art. 85-88): declaration,
  * withdrawal, and an enterprise taking a license by written notice and payment. The declaration lives
  * on the patent item (`openLicense`), written with the openLicenseDeclared / openLicenseWithdrawn
  * transition; a license taken is an ordinary `open` license deal with the usual filing clock.
@@ -34,6 +34,7 @@ import {
   chinaDate,
   dealRefusal,
   declarationRefusal,
+  legalRefusal,
   needsEvaluationReport,
   transferSettings,
 } from './rules.ts';
@@ -77,7 +78,7 @@ export async function declareOpenLicense(
   }
   if (needsEvaluationReport(patent.patentType) && !input.evaluationReportRef) {
     throw new ValidationError(
-      `Patent ${n} is a ${patent.patentType === 'design' ? 'design' : 'utility model'}: an open license of it needs a patent evaluation report (专利权评价报告, Implementing Regulations art. 85). Request the report from CNIPA and give its number as evaluationReportRef.`,
+      `Patent ${n} is a ${patent.patentType === 'design' ? 'design' : 'utility model'}: an open license of it needs a patent evaluation report (专利权评价报告, Patent Law art. 50). Request the report from CNIPA and give its number as evaluationReportRef.`,
       [{ in: 'body', field: 'evaluationReportRef', message: `required for a ${patent.patentType}` }],
     );
   }
@@ -95,7 +96,12 @@ export async function declareOpenLicense(
       })),
     );
   }
-  const refusal = declarationRefusal(patent, input.startDate);
+  const refusal =
+    legalRefusal(
+      patent,
+      { what: 'open-license', effectiveDate: input.startDate, endDate: input.endDate },
+      chinaDate(deps.now()),
+    ) ?? declarationRefusal(patent, input.startDate);
   if (refusal) throw new LicensingRefusedError(refusal);
   planTransition(patent, { event: 'openLicenseDeclared' });
 
@@ -242,11 +248,18 @@ export async function takeOpenLicense(
       field('payment.amountFen', `less than ${due} fen`),
     );
   }
-  const refusal = dealRefusal(patent, {
-    kind: 'license',
-    licenseType: 'open',
-    effectiveDate: input.noticeDate,
-  });
+  // The right must still be in force: an open license on a patent that lapsed since is not taken.
+  const refusal =
+    legalRefusal(
+      patent,
+      { what: 'open-license-take', kind: 'license', effectiveDate: input.noticeDate },
+      today,
+    ) ??
+    dealRefusal(patent, {
+      kind: 'license',
+      licenseType: 'open',
+      effectiveDate: input.noticeDate,
+    });
   if (refusal) throw new LicensingRefusedError(refusal);
 
   const dealId = `o-${hashOf(['open', n, enterpriseUscc, input.payment.reference])}`;

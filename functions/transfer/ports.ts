@@ -23,6 +23,9 @@ export interface TransferPatent extends TransitionSubject, LicensingState {
   patentType?: string;
   title?: string;
   implementationStatus?: string;
+  /** Read by the legal checks (rules.ts `legalRefusal`: in force, term). */
+  applicationDate?: string;
+  legalStatus?: string;
 }
 
 export interface InstitutionProfile {

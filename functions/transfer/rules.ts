@@ -10,9 +10,16 @@
  *    the patentee: it records no further deal and declares no open license on it.
  * Assignments and equity contributions are not refused because of licenses in force: licenses granted
  * before survive a change of patentee.
+ * 4. The right must be in force (`legalRefusal`): no license, open license or filing on a patent that
+ *    lapsed (权利终止 / 未缴年费终止, 放弃: 专利法 art. 44; 无效: art. 45-47) or whose term ended (art. 42),
+ *    and no agreement running past the end of the term: a license (or an open license) whose end date
+ *    lies after the last day of the statutory term is refused, as a right cannot be licensed for a time
+ *    it does not exist. A pending application (审中) may be assigned or contributed (the right to the
+ *    application, art. 10), not licensed.
  */
 import type { DealKind, LicenseType } from '../../schemas/deal.ts';
 import type { OpenLicense } from '../../schemas/open-license.ts';
+import { type AvailabilitySubject, notInForce, statutoryTerm } from '../patents/availability.ts';
 
 export interface ExclusiveGrant {
   dealId: string;
@@ -36,7 +43,12 @@ export interface LicensingState {
 }
 
 export interface Refusal {
-  code: 'OPEN_LICENSE_ACTIVE' | 'EXCLUSIVE_LICENSE_IN_FORCE' | 'PATENTEE_CHANGED';
+  code:
+    | 'OPEN_LICENSE_ACTIVE'
+    | 'EXCLUSIVE_LICENSE_IN_FORCE'
+    | 'PATENTEE_CHANGED'
+    | 'PATENT_NOT_IN_FORCE'
+    | 'TERM_ENDS_BEFORE_AGREEMENT';
   message: string;
   details: Record<string, unknown>;
 }
@@ -94,6 +106,49 @@ export function declarationRefusal(patent: LicensingState, startDate: string): R
       code: 'EXCLUSIVE_LICENSE_IN_FORCE',
       message: `专利 ${n} 有独占或排他许可在有效期内，不能开放许可 / Patent ${n} has a ${grant.licenseType} license in force (deal ${grant.dealId}${grant.endDate ? `, until ${grant.endDate}` : ''}): it cannot be offered to everyone. Declare the open license to start after ${grant.endDate ?? 'that license ends'}.`,
       details: { applicationNumber: n, exclusiveGrant: grant },
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Why a transfer act on this patent is refused in law (rule 4), or undefined: the right is not in force
+ * on `today` (or, for a deal, on its effective date), or the agreement ends after the term does.
+ * `act`: what is done, for the message (a deal of a kind, an open license, a filing).
+ */
+export function legalRefusal(
+  patent: AvailabilitySubject,
+  act: {
+    what: 'deal' | 'open-license' | 'open-license-take' | 'filing';
+    kind?: DealKind;
+    effectiveDate?: string;
+    endDate?: string;
+  },
+  today: string,
+): Refusal | undefined {
+  const n = patent.applicationNumber;
+  const onDay = act.effectiveDate && act.effectiveDate > today ? act.effectiveDate : today;
+  const gone = notInForce(patent, onDay);
+  const pendingAssignable =
+    gone?.reason === 'not-granted' && (act.kind === 'assignment' || act.kind === 'equity');
+  if (gone && !pendingAssignable) {
+    const next =
+      gone.reason === 'not-granted'
+        ? 'Record the license once the patent is granted (an application may be assigned meanwhile).'
+        : 'A right that ended cannot be transferred or licensed: remove the patent from this act; if the legal status is wrong, correct it first (re-upload the inventory row with its current status).';
+    return {
+      code: 'PATENT_NOT_IN_FORCE',
+      message: `${gone.messageZh} / ${gone.messageEn}${onDay !== today ? ` on ${onDay}` : ''}. ${next}`,
+      details: { applicationNumber: n, reason: gone.reason, legalStatus: patent.legalStatus ?? null },
+    };
+  }
+  const term = statutoryTerm(patent.patentType, patent.applicationDate);
+  if (term && act.endDate && act.endDate > term.endsOn) {
+    const what = act.what === 'open-license' ? '开放许可期限' : '合同期限';
+    return {
+      code: 'TERM_ENDS_BEFORE_AGREEMENT',
+      message: `专利 ${n} 的保护期限至 ${term.endsOn} 届满，${what}（至 ${act.endDate}）不得超过专利权期限 / The term of patent ${n} ends on ${term.endsOn} (${term.basis}), before this ${act.what === 'open-license' ? 'open license' : 'agreement'} ends (${act.endDate}): set the end date on or before ${term.endsOn}.`,
+      details: { applicationNumber: n, termEndsOn: term.endsOn, endDate: act.endDate, basis: term.basis },
     };
   }
   return undefined;

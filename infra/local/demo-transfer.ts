@@ -10,7 +10,9 @@
  * it returns a one-line summary. Every request carries an idempotency key or a unique reference, so a
  * second call changes nothing and answers the same summary.
  */
+import { notInForce, statutoryTerm } from '../../functions/patents/availability.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
+import type { LifecycleState } from '../../schemas/lifecycle.ts';
 import type { LocalCloud } from './cloud.ts';
 import { demoEnterprises, demoInstitutions } from './demo.ts';
 
@@ -52,7 +54,7 @@ async function call(
 }
 
 /** Inventoried and still the institution's (a second run finds the same patents, transferred by the first). */
-const settled = new Set(['registered', 'withdrawn', 'expired']);
+const settled = new Set(['registered', 'withdrawn', 'expired', 'lapsed']);
 
 /** Loads the demo deals; `options.today` (YYYY-MM-DD) dates them (default: today). */
 export async function loadTransferDemo(
@@ -67,11 +69,29 @@ export async function loadTransferDemo(
     province: university.provinceCode,
   });
   const page = await call(cloud, institution, 'GET', `/v1/patents?institution=${university.uscc}&limit=100`);
-  const candidates = (
-    page.items as Array<{ applicationNumber: string; lifecycle?: string; patentType?: string }>
-  )
-    .filter((p) => p.lifecycle && !settled.has(p.lifecycle))
+  type Listed = {
+    applicationNumber: string;
+    lifecycle?: LifecycleState;
+    patentType?: string;
+    applicationDate?: string;
+    legalStatus?: string;
+  };
+  // In force today, and for at least three more years (the deals below end within the term, as the
+  // legal checks require: docs/transfer.md).
+  const candidates = (page.items as Listed[])
+    .filter(
+      (p) =>
+        p.lifecycle &&
+        !settled.has(p.lifecycle) &&
+        !notInForce(p, today) &&
+        (statutoryTerm(p.patentType, p.applicationDate)?.endsOn ?? '') > `${year + 3}-01-01`,
+    )
     .sort((a, b) => a.applicationNumber.localeCompare(b.applicationNumber));
+  /** The planned end date, or the last day of the patent's term when that comes first. */
+  const endWithin = (patent: Listed, planned: string) => {
+    const endsOn = statutoryTerm(patent.patentType, patent.applicationDate)?.endsOn;
+    return endsOn && endsOn < planned ? endsOn : planned;
+  };
   const [exclusive, ordinary, open, assigned] = candidates;
   if (!exclusive) return 'no inventoried demo patent (load the demo first): nothing recorded';
   const battery = demoEnterprises[0];
@@ -105,7 +125,7 @@ export async function loadTransferDemo(
         },
       },
       effectiveDate: effective,
-      endDate: `${year + 9}-02-28`,
+      endDate: endWithin(exclusive, `${year + 9}-02-28`),
     },
     { 'Idempotency-Key': 'demo-exclusive-license' },
   );
@@ -134,7 +154,7 @@ export async function loadTransferDemo(
           royalty: { basis: 'sales', tiers: [{ fromFen: 0, ratePercent: 1 }] },
         },
         effectiveDate: effective,
-        endDate: `${year + 4}-02-28`,
+        endDate: endWithin(ordinary, `${year + 4}-02-28`),
       },
       { 'Idempotency-Key': 'demo-ordinary-license' },
     );

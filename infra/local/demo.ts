@@ -7,6 +7,7 @@
 import iconv from 'iconv-lite';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import type { LocalCloud } from './cloud.ts';
+import { loadExitsDemo } from './demo-exits.ts';
 import { demoInventoryRows, templateHeaders, toCsv } from './demo-patents.ts';
 import { loadTransferDemo } from './demo-transfer.ts';
 import { postUpload } from './post-upload.ts';
@@ -238,5 +239,7 @@ export async function loadDemo(cloud: LocalCloud): Promise<string> {
   }
   // Transfers on some of the approved patents: deals, a filing, an open license, a product.
   const transfers = await loadTransferDemo(cloud);
-  return `${demoInstitutions.length} institutions in 2 provinces, ${patents} patents uploaded, ${reviewed} in review, ${demoEnterprises.length} verified enterprises, ${demoExperts.length} experts, ${evaluations} evaluations; ${transfers}`;
+  // One patent leaving the pool by each exit, and the sweep that expires those past their term.
+  const exits = await loadExitsDemo(cloud);
+  return `${demoInstitutions.length} institutions in 2 provinces, ${patents} patents uploaded, ${reviewed} in review, ${demoEnterprises.length} verified enterprises, ${demoExperts.length} experts, ${evaluations} evaluations; ${transfers}; ${exits}`;
 }

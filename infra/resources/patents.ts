@@ -25,6 +25,12 @@ export const patentsFunctions = {
     description: 'POST /v1/patents/{applicationNumber}/review: submit, approve (screening) or return',
     tables: { core: 'readWrite' },
   },
+  withdrawPatent: {
+    entry: 'functions/patents/withdraw-patent.handler.ts',
+    description:
+      'POST /v1/patents/{applicationNumber}/withdrawal: the institution withdraws a patent, with a reason',
+    tables: { core: 'readWrite' },
+  },
   listPatents: {
     entry: 'functions/patents/list-patents.handler.ts',
     description: 'GET /v1/patents: patents in the caller scope, filtered, with an opaque cursor',

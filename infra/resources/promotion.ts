@@ -22,13 +22,20 @@ export const promotionFunctions = {
     timeoutSeconds: 300,
     settings: settingsOf('market', 'evaluation', 'promotion'),
   },
+  expirePatents: {
+    entry: 'functions/patents/expire-patents.handler.ts',
+    description:
+      'Deadline sweep task: patents past their statutory term (专利法 art. 42) -> expired (final), in bounded rounds of a filtered Scan',
+    tables: { core: 'readWrite' },
+    timeoutSeconds: 300,
+  },
 } as const satisfies Record<string, FunctionDeclaration>;
 
 export const promotionWorkflows = {
   'deadline-sweep': {
     file: 'workflows/deadline-sweep.asl.json',
     description:
-      'Daily: closes evaluation windows past their deadline, expires promotions past their window, flags overdue filings; counts per branch',
+      'Daily: closes evaluation windows past their deadline, expires promotions past their window, flags overdue filings, expires patents past their statutory term; counts per branch',
     // Standard: a sweep of a large backlog may run longer than the 5 minutes Express allows; one
     // execution a day costs next to nothing.
     type: 'STANDARD',
@@ -36,6 +43,7 @@ export const promotionWorkflows = {
       CloseEvaluationWindowsFunction: 'closeEvaluationWindows',
       ExpirePromotionsFunction: 'expirePromotions',
       FlagOverdueFilingsFunction: 'flagOverdueFilings',
+      ExpirePatentsFunction: 'expirePatents',
     },
   },
 } as const satisfies Record<string, WorkflowDeclaration>;

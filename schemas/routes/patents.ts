@@ -17,6 +17,7 @@ import {
   patentWriteResultSchema,
   reviewActionSchema,
   selfAssessmentInputSchema,
+  withdrawalInputSchema,
 } from '../patent-input.ts';
 import { adminRoles, type RouteDeclaration, routeErrors } from './route.ts';
 export const listPatentsRoute = {
@@ -136,6 +137,30 @@ export const reviewInventoryRoute = {
   },
 } as const satisfies RouteDeclaration;
 
+export const withdrawPatentRoute = {
+  method: 'POST',
+  path: '/v1/patents/{applicationNumber}/withdrawal',
+  function: 'withdrawPatent',
+  roles: ['institution'],
+  summary:
+    'Withdraw the patent from the pools, with a reason (institution-level users; final: lifecycle withdrawn)',
+  tags: ['patents'],
+  request: {
+    params: z.object({ applicationNumber: z.string().min(8).max(40) }),
+    body: withdrawalInputSchema,
+  },
+  responses: {
+    200: { description: 'The patent after the withdrawal', schema: patentSchema },
+    ...routeErrors,
+    404: { description: 'No such patent of your institution', schema: errorBodySchema },
+    409: {
+      description:
+        'Not allowed in its state (transferred, already final: ILLEGAL_TRANSITION names the allowed events), an active open license to withdraw first, or changed since you read it',
+      schema: errorBodySchema,
+    },
+  },
+} as const satisfies RouteDeclaration;
+
 export const patentsRoutes = [
   listPatentsRoute,
   getPatentRoute,
@@ -144,4 +169,5 @@ export const patentsRoutes = [
   registerPatentsBatchRoute,
   submitSelfAssessmentRoute,
   reviewInventoryRoute,
+  withdrawPatentRoute,
 ] as const;

@@ -75,6 +75,8 @@ interface Fixtures {
   licensed: Record<'own' | 'otherDept' | 'foreignInst' | 'foreignProv', string>;
   selfAssessment: Record<'own' | 'otherDept' | 'foreignInst' | 'foreignProv', string>;
   review: Record<'own' | 'otherDept' | 'foreignInst' | 'foreignProv', string>;
+  /** Drafts of their own: a withdrawal is final, no other cell may meet them withdrawn. */
+  withdrawal: Record<'own' | 'otherDept' | 'foreignInst' | 'foreignProv', string>;
   forDeals: Record<'inst' | 'padmin' | 'nadmin', string>;
   dealPatent: string;
   dealA: string;
@@ -495,6 +497,12 @@ const matrix: Record<string, Entry> = {
     // Submitting is for department users (403 for the institution level), each on its department's.
     expect: { inst: p(403, 403, 404, 404), dept: p('ok', 404, 404, 404) },
   },
+  'POST /v1/patents/{applicationNumber}/withdrawal': {
+    cases: patentCases((f) => f.withdrawal, '/withdrawal', { reason: '矩阵测试：拟自行实施' }),
+    // Institution-level users withdraw (any department's); department users are refused (403 on
+    // their own, 404 on another department's, as for the review).
+    expect: { inst: p('ok', 'ok', 404, 404), dept: p(403, 404, 404, 404) },
+  },
   'POST /v1/enterprises': {
     cases: () => [
       {
@@ -872,6 +880,12 @@ beforeAll(async () => {
     foreignProv: await registerPatent(instC, D1, false),
   };
   fixtures.review = {
+    own: await registerPatent(instA, D1, false),
+    otherDept: await registerPatent(instA, D2, false),
+    foreignInst: fixtures.selfAssessment.foreignInst,
+    foreignProv: fixtures.selfAssessment.foreignProv,
+  };
+  fixtures.withdrawal = {
     own: await registerPatent(instA, D1, false),
     otherDept: await registerPatent(instA, D2, false),
     foreignInst: fixtures.selfAssessment.foreignInst,

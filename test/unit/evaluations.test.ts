@@ -352,6 +352,28 @@ describe('PUT .../evaluations/mine', () => {
     expect(evaluation).toMatchObject({ matched: false, version: 1 });
   });
 
+  it('a patent no longer on offer is not evaluated: 409 PATENT_NOT_AVAILABLE saying why and until when', async () => {
+    const w = world();
+    w.patents.set(NUMBER, {
+      ...w.patents.get(NUMBER)!,
+      lifecycle: 'licensed',
+      exclusiveGrant: { dealId: 'd-9', licenseType: 'exclusive', endDate: '2035-12-31' },
+    });
+    const error = await submitEvaluation(w.deps, entB, NUMBER, input()).catch((e) => e);
+    expect(error).toMatchObject({
+      statusCode: 409,
+      code: 'PATENT_NOT_AVAILABLE',
+      details: { reason: 'exclusive-license', until: '2035-12-31' },
+    });
+    expect(error.message).toContain('after 2035-12-31');
+    w.patents.set(NUMBER, { ...w.patents.get(NUMBER)!, exclusiveGrant: undefined, lifecycle: 'lapsed' });
+    await expect(submitEvaluation(w.deps, entA, NUMBER, input())).rejects.toMatchObject({
+      code: 'PATENT_NOT_AVAILABLE',
+      details: { reason: 'lapsed' },
+    });
+    expect(await w.deps.store.evaluation(NUMBER, { kind: 'enterprise', id: ENT_B })).toBeUndefined();
+  });
+
   it('a patent not in the pool (or unknown) is 404', async () => {
     const w = world();
     w.addPatent(OTHER_NUMBER, { poolStatus: 'base', evaluationStatus: undefined });

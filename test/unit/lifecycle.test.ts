@@ -9,11 +9,12 @@ import {
   lifecycleStates,
   nextLifecycle,
   type TransitionContext,
+  terminalStates,
   tierValues,
   transitionTable,
 } from '../../schemas/lifecycle.ts';
 
-const terminal: LifecycleState[] = ['withdrawn', 'expired'];
+const terminal: LifecycleState[] = [...terminalStates];
 const contextArb: fc.Arbitrary<TransitionContext> = fc.record(
   {
     pool: fc.constantFrom('base', 'conversion'),
@@ -140,8 +141,52 @@ describe('lifecycle transition table', () => {
       for (const next of successors(queue.shift()!)) if (!seen.has(next)) seen.add(next) && queue.push(next);
     }
     expect([...seen].sort()).toEqual([...lifecycleStates].sort());
-    for (const state of lifecycleStates.filter((s) => !terminal.includes(s)))
+    for (const state of lifecycleStates.filter((s) => !terminal.includes(s))) {
       expect(successors(state)).toContain('expired');
+      expect(successors(state)).toContain('lapsed');
+    }
+  });
+
+  it('every exit: withdrawal before a transfer, lapse and expiry from every live state, each final', () => {
+    expect(terminal.sort()).toEqual(['expired', 'lapsed', 'withdrawn']);
+    for (const state of ['registered', 'listed', 'in-negotiation', 'under-evaluation'] as const)
+      expect(nextLifecycle(state, 'withdrawn')).toMatchObject({ ok: true, to: 'withdrawn' });
+    // Transferred: the institution is bound by the contract, it does not withdraw the patent.
+    for (const state of ['assigned', 'licensed', 'filed', 'industrialized'] as const)
+      expect(nextLifecycle(state, 'withdrawn')).toMatchObject({ ok: false });
+    for (const state of ['registered', 'licensed', 'industrialized', 'open-license'] as const) {
+      expect(nextLifecycle(state, 'lapsed')).toMatchObject({ ok: true, to: 'lapsed' });
+      expect(nextLifecycle(state, 'expired')).toMatchObject({ ok: true, to: 'expired' });
+    }
+    for (const state of terminal)
+      for (const event of ['withdrawn', 'lapsed', 'expired', 'rescreened'] as const)
+        expect(nextLifecycle(state, event, { pool: 'base' })).toMatchObject({ ok: false, allowed: [] });
+  });
+
+  it('rescreened moves an approved patent to the other pool only, and needs to know which', () => {
+    for (const state of [
+      'conversion-pool',
+      'under-evaluation',
+      'evaluated',
+      'high-value',
+      'listed',
+    ] as const) {
+      expect(nextLifecycle(state, 'rescreened', { pool: 'base' })).toMatchObject({
+        ok: true,
+        to: 'base-pool',
+      });
+      expect(nextLifecycle(state, 'rescreened', { pool: 'conversion' })).toMatchObject({
+        ok: false,
+        reason: expect.stringContaining('the other pool'),
+      });
+    }
+    expect(nextLifecycle('base-pool', 'rescreened', { pool: 'conversion' })).toMatchObject({
+      ok: true,
+      to: 'conversion-pool',
+    });
+    expect(nextLifecycle('base-pool', 'rescreened', { pool: 'base' })).toMatchObject({ ok: false });
+    expect(nextLifecycle('registered', 'rescreened', { pool: 'base' })).toMatchObject({ ok: false });
+    expect(nextLifecycle('licensed', 'rescreened', { pool: 'base' })).toMatchObject({ ok: false });
   });
 
   it('docs/pipeline.md lists every state and every event of the table', () => {

@@ -112,6 +112,8 @@ describe('patent-pipeline workflow', () => {
     const cases: Array<[PipelineEvent, string | undefined]> = [
       [event('inventoried', 'conversion-pool'), 'MatchAndPush'],
       [event('inventoried', 'base-pool'), undefined],
+      [event('rescreened', 'conversion-pool'), 'MatchAndPush'],
+      [event('rescreened', 'base-pool'), undefined],
       [event('evaluationClosed', 'evaluated'), 'TierPatent'],
       [event('dealRecorded', 'licensed'), 'NotifyTransition'],
       [event('filingConfirmed', 'filed'), 'NotifyTransition'],

@@ -561,4 +561,23 @@ describe('matchAndPush opens the window as the matched transition', () => {
       expect(requests.size).toBe(0);
     }
   });
+
+  it('a patent in a matchable state but not on offer (lapsed status, past its term, exclusively licensed) is not pushed', async () => {
+    const cases: Array<[Partial<PatentSummary>, string]> = [
+      [{ legalStatus: 'terminated' }, 'lapsed'],
+      [{ applicationDate: '1990-01-01' }, 'expired'],
+      [
+        { exclusiveGrant: { dealId: 'd-1', licenseType: 'exclusive', endDate: '2099-12-31' } },
+        'exclusive-license',
+      ],
+    ];
+    for (const [fields, reason] of cases) {
+      const { store, requests, opened } = fakePushStore({ ...patent, ...fields } as PatentSummary, []);
+      await expect(matchAndPush({ store, now, settings }, NUMBER, trigger)).resolves.toMatchObject({
+        skipped: `not available: ${reason}`,
+      });
+      expect(requests.size).toBe(0);
+      expect(opened).toHaveLength(0);
+    }
+  });
 });

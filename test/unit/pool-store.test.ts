@@ -43,7 +43,7 @@ describe('dynamoPoolStore.readPage', () => {
       TableName: table,
       IndexName: 'gsi2',
       KeyConditionExpression: '#pk = :pk',
-      FilterExpression: '#pool = :pool AND #updated >= :since',
+      FilterExpression: '(#pool = :pool OR attribute_exists(#removal)) AND #updated >= :since',
       Limit: 500,
     });
     expect(input.ExpressionAttributeValues).toEqual({
@@ -52,7 +52,15 @@ describe('dynamoPoolStore.readPage', () => {
       ':since': '2024-05-01T00:00:00.000Z',
     });
     const projected = Object.values(input.ExpressionAttributeNames ?? {});
-    for (const attribute of ['applicationNumber', 'evaluationAggregate', 'evaluationStatus', 'gsi2sk'])
+    for (const attribute of [
+      'applicationNumber',
+      'evaluationAggregate',
+      'evaluationStatus',
+      'gsi2sk',
+      'poolRemoval',
+      'exclusiveGrant',
+      'patenteeChange',
+    ])
       expect(projected).toContain(attribute);
     for (const attribute of ['contactName', 'contactInfo', 'feeStandard'])
       expect(projected).not.toContain(attribute);
@@ -62,10 +70,10 @@ describe('dynamoPoolStore.readPage', () => {
     expect(page.lastKey).toEqual(keyOf(item(1)));
   });
 
-  it('without since, filters on the pool only', () => {
+  it('without since, filters on the pool and the patents that left it (their tombstones)', () => {
     expect(poolFilter(undefined)).toEqual({
-      expression: '#pool = :pool',
-      names: { '#pool': 'poolStatus' },
+      expression: '(#pool = :pool OR attribute_exists(#removal))',
+      names: { '#pool': 'poolStatus', '#removal': 'poolRemoval' },
       values: { ':pool': 'conversion' },
     });
   });

@@ -18,7 +18,7 @@ import { InvalidCursorError } from '../../functions/shared/cursor.ts';
 import { ForbiddenError, PayloadTooLargeError, ValidationError } from '../../functions/shared/errors.ts';
 import { withApplicationCheck } from '../../schemas/codes/application-number.ts';
 import { publicPatentFields } from '../../schemas/patent.ts';
-import { type PoolFeedQuery, poolFeedQuerySchema } from '../../schemas/pool.ts';
+import { type PoolFeedQuery, poolFeedQuerySchema, poolPageSchema } from '../../schemas/pool.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import {
   beijingAdmin,
@@ -112,8 +112,11 @@ function memoryPoolStore(items: Array<StoredPoolPatent & { gsi2sk: string }>) {
         .sort((a, b) => (a.gsi2sk < b.gsi2sk ? -1 : a.gsi2sk > b.gsi2sk ? 1 : 0));
       const from = startKey ? partition.findIndex((item) => item.gsi2sk > String(startKey.gsi2sk)) : 0;
       const examined = from < 0 ? [] : partition.slice(from, from + readLimit);
+      // The store's filter (pool-store.ts poolFilter): the pool, and the patents that left it by an exit.
       const matching = examined.filter(
-        (item) => item.poolStatus === 'conversion' && (since === undefined || item.updatedAt >= since),
+        (item) =>
+          (item.poolStatus === 'conversion' || item.poolRemoval !== undefined) &&
+          (since === undefined || item.updatedAt >= since),
       );
       return {
         items: matching.map((item) => ({ patent: structuredClone(item), key: keyOf(item) })),
@@ -196,7 +199,9 @@ describe('GET /v1/pool: who may read which province', () => {
   it('a province admin gets its own province by default, and may name it', async () => {
     const page = await poolFeed(deps(store), beijingAdmin, query({ limit: '100' }));
     expect(page.items.length).toBe(expected(fixture(), '110000').length);
-    expect(new Set(page.items.map((i) => i.provinceCode))).toEqual(new Set(['110000']));
+    expect(new Set(page.items.map((i) => ('provinceCode' in i ? i.provinceCode : 'tombstone')))).toEqual(
+      new Set(['110000']),
+    );
     const named = await poolFeed(deps(store), shanghaiAdmin, query({ province: '310000' }));
     expect(named.items.map((i) => i.applicationNumber)).toEqual(expected(fixture(), '310000'));
   });
@@ -262,7 +267,7 @@ describe('GET /v1/pool: what a patent shows', () => {
     const byNumber = (i: number) =>
       page.items.find((p) => p.applicationNumber === items[i]!.applicationNumber);
     const [plain, closed, open] = [byNumber(0), byNumber(1), byNumber(2)];
-    expect(plain!.evaluationStatus).toBe('none');
+    expect(plain).toMatchObject({ evaluationStatus: 'none' });
     expect(plain).not.toHaveProperty('evaluationAggregate');
     expect(closed).toMatchObject({ evaluationStatus: 'closed', evaluationAggregate: aggregate });
     expect(open).toMatchObject({ evaluationStatus: 'open', evaluationDeadline: '2024-09-01T00:00:00.000Z' });
@@ -554,5 +559,64 @@ describe('GET /v1/pool/export.xlsx', () => {
     const empty = await exportPool(exportDeps(memoryPoolStore([]).store), shanghaiAdmin, {});
     expect(empty.rows).toBe(0);
     expect((await readWorkbook(empty.xlsx)).rows).toHaveLength(2);
+  });
+});
+
+// ------------------------------------------------------------------------------------- tombstones
+
+describe('GET /v1/pool: patents that left the pool come as tombstones', () => {
+  const at = '2024-06-20T10:00:00.000Z';
+  const items = [
+    poolItem(A, 101),
+    poolItem(A, 102, {
+      poolStatus: 'conversion',
+      lifecycle: 'lapsed',
+      legalStatus: 'terminated',
+      poolRemoval: { reason: 'lapsed', at },
+    }),
+    poolItem(A, 103, { poolStatus: 'base', poolRemoval: { reason: 'rescreened', at } }),
+    poolItem(A, 104, {
+      lifecycle: 'licensed',
+      exclusiveGrant: { dealId: 'd-1', licenseType: 'exclusive', enterpriseUscc: C, endDate: '2035-12-31' },
+    }),
+    poolItem(A, 105, { patenteeChange: { dealId: 'd-2', kind: 'assignment' } }),
+    // Screened out, then in again: its removal is gone, it is a pool patent.
+    poolItem(A, 106, { poolStatus: 'base' }),
+  ];
+
+  it('each with its reason and when; the patents still on offer as before; a base-pool patent not at all', async () => {
+    const { store } = memoryPoolStore(items);
+    const page = await poolFeed(deps(store), beijingAdmin, query());
+    const byNumber = new Map(page.items.map((item) => [item.applicationNumber, item]));
+    expect(byNumber.get(items[0]!.applicationNumber)).toMatchObject({ title: items[0]!.title });
+    expect(byNumber.get(items[0]!.applicationNumber)).not.toHaveProperty('removed');
+    expect(byNumber.get(items[1]!.applicationNumber)).toEqual({
+      applicationNumber: items[1]!.applicationNumber,
+      removed: true,
+      removedReason: 'lapsed',
+      removedAt: at,
+    });
+    expect(byNumber.get(items[2]!.applicationNumber)).toMatchObject({ removedReason: 'rescreened' });
+    expect(byNumber.get(items[3]!.applicationNumber)).toEqual({
+      applicationNumber: items[3]!.applicationNumber,
+      removed: true,
+      removedReason: 'exclusive-license',
+      removedAt: items[3]!.updatedAt,
+      until: '2035-12-31',
+    });
+    expect(byNumber.get(items[4]!.applicationNumber)).toMatchObject({ removedReason: 'assigned' });
+    expect(byNumber.has(items[5]!.applicationNumber)).toBe(false);
+    // A tombstone carries nothing else of the patent.
+    expect(Object.keys(byNumber.get(items[1]!.applicationNumber)!).sort()).toEqual(
+      ['applicationNumber', 'removed', 'removedAt', 'removedReason'].sort(),
+    );
+    expect(poolPageSchema.safeParse(page).success).toBe(true);
+  });
+
+  it('the XLSX export lists the patents still on offer only', async () => {
+    const { store } = memoryPoolStore(items);
+    const limits = { maxRows: 20_000, maxBytes: 4_400_000, readLimit: 7, maxMs: 60_000 };
+    const file = await exportPool({ pool: store, now: () => now, limits }, beijingAdmin, {});
+    expect(file.rows).toBe(1);
   });
 });

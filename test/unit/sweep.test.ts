@@ -86,6 +86,7 @@ describe('deadline-sweep workflow paths', () => {
         complete: true,
       },
       promotions: { branch: 'promotions', ok: true, counts: { expired: 2 }, rounds: 1, complete: true },
+      patentTerms: { branch: 'patentTerms', ok: true, counts: { expired: 2 }, rounds: 1, complete: true },
       overdueFilings: {
         branch: 'overdueFilings',
         ok: true,
@@ -112,6 +113,10 @@ describe('deadline-sweep workflow paths', () => {
         'AddFilingCounts',
         'MoreFilings',
         'OverdueFilingsDone',
+        'ExpirePatents',
+        'MorePatentTerms',
+        'PatentTermsDone',
+        'PatentTermsComplete',
         'Summarize',
       ]),
     );
@@ -151,6 +156,8 @@ describe('deadline-sweep workflow paths', () => {
     });
     expect(run.output.promotions).toMatchObject({ rounds: 20, complete: false, counts: { expired: 20 } });
     expect(run.states).toContain('PromotionsRemaining');
+    expect(run.output.patentTerms).toMatchObject({ rounds: 20, complete: false, counts: { expired: 20 } });
+    expect(run.states).toContain('PatentTermsRemaining');
   });
 
   it('a branch failing after its retry is recorded; the other branch completes', async () => {
@@ -176,14 +183,14 @@ describe('deadline-sweep workflow paths', () => {
     let filingCalls = 0;
     const s = sweep((fn, payload) => {
       if (fn === 'closeEvaluationWindows') return windowsPage(0, true);
-      if (fn === 'expirePromotions') return promotionsRound(payload, 0, false);
+      if (fn === 'expirePromotions' || fn === 'expirePatents') return promotionsRound(payload, 0, false);
       return filingsRound(2, ++filingCalls >= 2);
     }, true);
     const run = await s.run();
     expect(run.output.overdueFilings).toMatchObject({ ok: true, rounds: 2, counts: { flagged: 4, due: 6 } });
     const failing = sweep((fn, payload) => {
       if (fn === 'closeEvaluationWindows') return windowsPage(0, true);
-      if (fn === 'expirePromotions') return promotionsRound(payload, 0, false);
+      if (fn === 'expirePromotions' || fn === 'expirePatents') return promotionsRound(payload, 0, false);
       throw new Error('1 overdue deals could not be flagged');
     }, true);
     const failed = await failing.run();
@@ -205,5 +212,12 @@ describe('deadline-sweep workflow paths', () => {
     expect(run.output.promotions).toMatchObject({ ok: false, error: 'SweepItemsFailed' });
     expect(run.output.evaluationWindows).toMatchObject({ ok: true, counts: { closed: 0 } });
     expect(run.states).toContain('PromotionsFailed');
+    // The patent-term expiry (the same script throws for it) is recorded the same way.
+    expect(run.output.patentTerms).toMatchObject({
+      branch: 'patentTerms',
+      ok: false,
+      error: 'SweepItemsFailed',
+    });
+    expect(run.states).toContain('PatentTermsFailed');
   }, 20_000);
 });

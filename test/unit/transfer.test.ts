@@ -19,7 +19,7 @@ import {
 import { flagOverdueFilings } from '../../functions/transfer/overdue.ts';
 import type { TransferDeps, TransferPatent, TransferStore } from '../../functions/transfer/ports.ts';
 import { createProduct } from '../../functions/transfer/products.ts';
-import { dealRefusal } from '../../functions/transfer/rules.ts';
+import { dealRefusal, legalRefusal } from '../../functions/transfer/rules.ts';
 import type { Deal, DealInput } from '../../schemas/deal.ts';
 import type { Product } from '../../schemas/product.ts';
 import type { Caller } from '../../schemas/roles.ts';
@@ -533,5 +533,82 @@ describe('products', () => {
     );
     expect(error).toBeInstanceOf(IllegalTransitionError);
     expect(error.details).toMatchObject({ current: 'expired', event: 'productFiled', allowed: [] });
+  });
+});
+
+describe('legal checks on every transfer act (rules.ts legalRefusal)', () => {
+  const patent = {
+    applicationNumber: '202010123456.2',
+    patentType: 'invention',
+    applicationDate: '2020-03-10',
+    legalStatus: 'valid',
+  };
+  const today = '2026-12-05';
+
+  it('a valid patent within its term: nothing refused', () => {
+    expect(
+      legalRefusal(
+        patent,
+        { what: 'deal', kind: 'license', effectiveDate: today, endDate: '2040-03-09' },
+        today,
+      ),
+    ).toBeUndefined();
+  });
+
+  it('a license on a 权利终止 patent is refused for every act, with what to do', () => {
+    const lapsed = { ...patent, legalStatus: 'terminated' };
+    for (const what of ['deal', 'open-license', 'open-license-take', 'filing'] as const) {
+      const refusal = legalRefusal(lapsed, { what, kind: 'license', endDate: '2030-01-01' }, today);
+      expect(refusal, what).toMatchObject({
+        code: 'PATENT_NOT_IN_FORCE',
+        details: { reason: 'lapsed', legalStatus: 'terminated' },
+      });
+      expect(refusal!.message).toContain('权利终止');
+      expect(refusal!.message).toContain('remove the patent');
+    }
+    // The lifecycle says so too, whatever the stored legal status.
+    expect(
+      legalRefusal({ ...patent, lifecycle: 'lapsed' }, { what: 'deal', kind: 'assignment' }, today),
+    ).toMatchObject({ code: 'PATENT_NOT_IN_FORCE' });
+  });
+
+  it('an agreement running past the statutory term is refused, naming the last day', () => {
+    const refusal = legalRefusal(
+      patent,
+      { what: 'open-license', effectiveDate: '2027-01-01', endDate: '2060-12-31' },
+      today,
+    );
+    expect(refusal).toMatchObject({
+      code: 'TERM_ENDS_BEFORE_AGREEMENT',
+      details: { termEndsOn: '2040-03-09', endDate: '2060-12-31' },
+    });
+    expect(refusal!.message).toContain('on or before 2040-03-09');
+    // Ending on the last day of the term is fine.
+    expect(
+      legalRefusal(patent, { what: 'deal', kind: 'license', endDate: '2040-03-09' }, today),
+    ).toBeUndefined();
+  });
+
+  it('expired by its term on the effective date: refused even if the record still says 有效', () => {
+    const old = { ...patent, patentType: 'utility-model', applicationDate: '2017-01-15' };
+    expect(
+      legalRefusal(old, { what: 'deal', kind: 'assignment', effectiveDate: '2027-02-01' }, today),
+    ).toMatchObject({ code: 'PATENT_NOT_IN_FORCE', details: { reason: 'expired' } });
+    expect(
+      legalRefusal(old, { what: 'deal', kind: 'assignment', effectiveDate: '2026-12-20' }, today),
+    ).toBeUndefined();
+  });
+
+  it('a pending application may be assigned or contributed, not licensed', () => {
+    const pending = { ...patent, legalStatus: 'pending' };
+    expect(legalRefusal(pending, { what: 'deal', kind: 'assignment' }, today)).toBeUndefined();
+    expect(legalRefusal(pending, { what: 'deal', kind: 'equity' }, today)).toBeUndefined();
+    expect(legalRefusal(pending, { what: 'deal', kind: 'license' }, today)).toMatchObject({
+      code: 'PATENT_NOT_IN_FORCE',
+      details: { reason: 'not-granted' },
+    });
+    expect(legalRefusal(pending, { what: 'open-license' }, today)).toMatchObject({
+      code: 'PATENT_NOT_IN_FORCE',
+    });
   });
 });
