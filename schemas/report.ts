@@ -37,12 +37,24 @@ export type HeadlineFigure = z.infer<typeof headlineFigureSchema>;
 export const complianceRowSchema = z.object({
   label: z.string(),
   dueDate: z.string(),
-  /** Required inventory coverage (0..1). */
-  target: z.number(),
-  /** Coverage reached at the end of the quarter (0..1), null when the scope has no stock. */
+  /** Who the deadline binds (国家知识产权示范高校 ...). */
+  category: z.string(),
+  /** The figure judged, as a label. */
+  measure: z.string(),
+  /** The Work Plan clause, quoted. */
+  clause: z.string(),
+  /** The share to reach (0..1); null where the Work Plan names no number. */
+  target: value,
+  /** The value at `at` (0..1), null when the scope has no stock. */
   actual: value,
-  /** Institutions of the scope below the target (when the deadline has passed). */
+  /** The date the value is taken at, and whether from that date's snapshot or computed. */
+  at: z.string(),
+  basis: z.enum(['snapshot', 'computed']),
+  /** met / behind / not judged (no number, category not recorded) / not due yet. */
+  verdict: z.enum(['met', 'behind', 'not-judged', 'not-due']),
+  /** Institutions of the scope below the target at the deadline. */
   institutionsBehind: z.number().int(),
+  note: z.string().optional(),
 });
 export type ComplianceRow = z.infer<typeof complianceRowSchema>;
 

@@ -5,6 +5,7 @@
  */
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import {
+  deadlineCategoryLabels,
   type FigureRow,
   type MetricId,
   type MetricUnit,
@@ -120,9 +121,16 @@ export function buildReportModel(figures: QuarterFigures, generatedAt: string): 
     compliance: figures.deadlineCompliance.map((c) => ({
       label: c.description,
       dueDate: c.date,
+      category: deadlineCategoryLabels[c.category],
+      measure: label(c.measure),
+      clause: c.clause,
       target: c.target,
       actual: c.coverage,
+      at: c.at,
+      basis: c.basis,
+      verdict: !c.passed ? 'not-due' : c.met === null ? 'not-judged' : c.met ? 'met' : 'behind',
       institutionsBehind: c.passed ? c.institutionsBehindCount : 0,
+      ...(c.note ? { note: c.note } : {}),
     })),
     provinces,
     institutions,

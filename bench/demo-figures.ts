@@ -1,0 +1,45 @@
+/**
+ * The demo's national figures of a quarter, as the quarterly report computes them: starts an in-memory
+ * local cloud, loads the demo (infra/local/demo.ts, deals dated today), waits until the metrics
+ * consumer has settled, then runs computeQuarterFigures on the metrics table and prints the headline
+ * figures as JSON. `node --import tsx bench/demo-figures.ts [quarter]` (default: the current quarter).
+ * Used to compare the figures before and after a change of the metric definitions (docs/metrics.md).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { computeQuarterFigures } from '../functions/metrics/figures.ts';
+import { dynamoMetricsReadPort } from '../functions/metrics/metrics-store.ts';
+import { institutionNames } from '../functions/reports/report-deps.ts';
+import { startLocalCloud } from '../infra/local/cloud.ts';
+import { loadDemo } from '../infra/local/demo.ts';
+import { type Quarter, quarterOf } from '../schemas/metrics.ts';
+
+const quarter = (process.argv[2] ?? quarterOf(new Date())) as Quarter;
+const cloud = await startLocalCloud({ inMemory: true, port: 3900 + (process.pid % 90), log: () => {} });
+try {
+  await loadDemo(cloud);
+  const documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: cloud.endpoints.dynamodb,
+      region: cloud.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+  const port = dynamoMetricsReadPort(documents, cloud.tableName('metrics'), {
+    institutionNames: institutionNames(documents, cloud.tableName('core')),
+  });
+  const compute = () => computeQuarterFigures(port, quarter, { level: 'national' });
+  let figures = await compute();
+  // The stream consumer counts asynchronously: wait until two reads 5 s apart agree.
+  for (let i = 0; i < 24; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const next = await compute();
+    const same = JSON.stringify(next.figures) === JSON.stringify(figures.figures);
+    figures = next;
+    if (same) break;
+  }
+  const pick = Object.fromEntries(Object.entries(figures.figures).map(([id, f]) => [id, f.value]));
+  console.log(JSON.stringify({ quarter, figures: pick, deadlines: figures.deadlineCompliance }, null, 2));
+} finally {
+  await cloud.stop();
+}
