@@ -66,14 +66,34 @@ export const reportRowSchema = z.object({
 });
 export type ReportRow = z.infer<typeof reportRowSchema>;
 
+/** A rate and its two parts: backed by a recorded transaction, and declared by the institution only. */
+export const evidenceRowSchema = z.object({
+  label: z.string(),
+  total: value,
+  evidenced: value,
+  declared: value,
+});
+export type EvidenceRow = z.infer<typeof evidenceRowSchema>;
+
 /** Everything a rendering needs, in the words of the reader (labels, formats, deltas). */
 export const reportModelSchema = z.object({
   quarter: z.string(),
   scope: reportScopeSchema,
   scopeName: z.string(),
   generatedAt: z.string(),
+  /** The quarter's first and last day (China). */
+  period: z.object({ firstDay: z.string(), lastDay: z.string() }),
+  /** false: the quarter is still running; the figures are those up to `cutOff`. */
+  complete: z.boolean(),
+  /** When the figures were computed (ISO); for a running quarter, the cut-off of its figures. */
+  cutOff: z.string(),
+  /** Implementation and industrialization rates split into evidenced and declared only. */
+  evidence: z.array(evidenceRowSchema),
+  /** How each metric is counted, with its source (schemas/metrics.ts), for the definitions sheet. */
+  definitions: z.array(z.object({ label: z.string(), counting: z.string() })),
   /** False: nothing was recorded in this scope for this quarter; the report says so. */
   hasData: z.boolean(),
+  /** The columns of the province and institution tables (a readable subset; the figures JSON has all). */
   columns: z.array(reportColumnSchema),
   headline: z.array(headlineFigureSchema),
   compliance: z.array(complianceRowSchema),
