@@ -858,6 +858,36 @@ describe('quarter close (snapshots)', () => {
     expect(counterReads).toEqual([]);
   });
 
+  it('bad input: a deadline date with no snapshot (its quarter never closed) is computed from the counters, and says so', async () => {
+    const store = await state();
+    // The report quarter and 2024Q4 are closed; 2024Q2 (the 30% deadline, 2024-06-30) is not.
+    await closeQuarters(
+      memoryQuarterClosePorts(store, () => now),
+      { quarters: ['2024Q4', '2025Q4'] },
+    );
+    const figures = await computeQuarterFigures(
+      memoryMetricsReadPort(store),
+      '2025Q4',
+      { level: 'national' },
+      { now },
+    );
+    const deadline = (id: string) => figures.deadlineCompliance.find((d) => d.id === id)!;
+    expect(deadline('all-complete')).toMatchObject({
+      at: '2024-12-31',
+      basis: 'snapshot',
+      coverage: 0,
+      met: false,
+    });
+    expect(deadline('all-complete').note).toBeUndefined();
+    expect(deadline('others-30')).toMatchObject({ at: '2024-06-30', basis: 'computed', met: false });
+    expect(deadline('others-30').note).toContain(
+      "no snapshot of 2024-06-30: computed from the counters' change log",
+    );
+    // A deadline between quarter ends is judged at the last quarter end before it, and says so.
+    expect(deadline('enterprise-evaluation-staged')).toMatchObject({ date: '2024-04-30', at: '2024-03-31' });
+    expect(deadline('enterprise-evaluation-staged').note).toContain('the last quarter end before 2024-04-30');
+  });
+
   it('a quarter not closed (or not ended) is derived from the counters; a close replaces the snapshot', async () => {
     const store = await state();
     await expect(
