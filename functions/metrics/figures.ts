@@ -610,6 +610,8 @@ function compliance(input: ComplianceInput): DeadlineCompliance[] {
       notes.push(
         `无该日快照，按计数器变更记录推算 / no snapshot of ${at}: computed from the counters' change log`,
       );
+    if (passed && value === null)
+      notes.push(`${at} 本范围尚无可计的存量 / nothing to measure in the scope at ${at}: not met`);
     if (unrecorded)
       notes.push(
         '机构未登记试点示范类别：显示全部机构，不作判定 / institutions do not record this category yet: all institutions shown, not judged',
