@@ -88,7 +88,11 @@ ${rows.join('\n')}
   盘点全覆盖): numerator and denominator over the valid stock granted by 2023-12-31; grants from
   2024-01-01 on (2024年及以后授权的专利，及时纳入盘点范围) are counted apart (\`incremental…\`).
 - A change of these definitions reaches stored counters by the metrics recompute (weekly, or
-  \`npm run job -- recompute-metrics\`), which also closes the last five quarters again.
+  \`npm run job -- metrics-recompute\`), which also closes the last five quarters again. The recompute
+  logs its corrections in its own quarter, so quarters before it keep what was counted then: after
+  this change was deployed, the new gauges (evidenced / declared, invention, stock by grant date) read
+  0 at earlier quarter ends, and deadlines dated before it show no value until the history is
+  rebuilt (not done: the change log of past quarters cannot be recovered from the final items).
 
 ## Work Plan deadlines
 
