@@ -432,6 +432,26 @@ export const metricDefinitions = [
       "implemented valid invention patents / validInventionPatents: CNIPA's survey headline (专利调查报告: 有效发明专利实施率 = 已实施的有效发明专利 / 有效发明专利), evidenced and declared together (null while there is no valid invention patent)",
   },
   {
+    id: 'utilityModelImplementationRate',
+    zh: '有效实用新型专利实施率',
+    en: 'implementation rate, utility models',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting:
+      'implemented valid utility-model patents / valid utility-model patents (专利调查报告, by patent type; null while there is none)',
+  },
+  {
+    id: 'designImplementationRate',
+    zh: '有效外观设计专利实施率',
+    en: 'implementation rate, designs',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting:
+      'implemented valid design patents / valid design patents (专利调查报告, by patent type; null while there is none)',
+  },
+  {
     id: 'implementationRate',
     zh: '有效专利实施率',
     en: 'implementation rate, all types',
@@ -468,6 +488,25 @@ export const metricDefinitions = [
     scopes: allScopes,
     counting:
       'industrialized valid invention patents / validInventionPatents (专利调查报告: 有效发明专利产业化率 = 已产业化的有效发明专利 / 有效发明专利; null while there is none)',
+  },
+  {
+    id: 'utilityModelIndustrializationRate',
+    zh: '有效实用新型专利产业化率',
+    en: 'industrialization rate, utility models',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting:
+      'industrialized valid utility-model patents / valid utility-model patents (null while there is none)',
+  },
+  {
+    id: 'designIndustrializationRate',
+    zh: '有效外观设计专利产业化率',
+    en: 'industrialization rate, designs',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting: 'industrialized valid design patents / valid design patents (null while there is none)',
   },
   {
     id: 'industrializationRate',

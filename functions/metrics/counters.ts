@@ -87,6 +87,12 @@ export const definitionGauges = [
   'baseInventoried',
   'incremental',
   'incrementalInventoried',
+  'validUtilityModel',
+  'implementedUtilityModel',
+  'industrializedUtilityModel',
+  'validDesign',
+  'implementedDesign',
+  'industrializedDesign',
 ] as const;
 export const gauges = [...legacyGauges, ...definitionGauges] as const;
 export type Gauge = (typeof gauges)[number];
@@ -358,6 +364,12 @@ const addQuarter = (contribution: Contribution, quarter: Quarter, attribute: str
   addTo(contribution.quarters[quarter], attribute, amount);
 };
 
+const typeNames: Record<string, string> = {
+  invention: 'Invention',
+  'utility-model': 'UtilityModel',
+  design: 'Design',
+};
+
 /**
  * The gauges of the rates (schemas/metrics.ts): the valid stock after assignments, by type (invention
  * apart), implementation and industrialization split into evidenced (a recorded transaction) and
@@ -366,10 +378,13 @@ const addQuarter = (contribution: Contribution, quarter: Quarter, attribute: str
  */
 function addDefinitionGauges(g: Record<string, number>, p: PatentProjection) {
   if (!isInStock(p)) return;
-  const invention = patentTypeOf(p) === 'invention';
+  const type = patentTypeOf(p);
+  const typeName = type ? typeNames[type] : undefined;
+  // Every gauge apart for inventions; the totals apart for utility models and designs too.
   const add = (gauge: Gauge, suffix = '') => {
     addTo(g, `${gaugeAttribute(gauge)}${suffix}`, 1);
-    if (invention) addTo(g, `${gaugeAttribute(`${gauge}Invention` as Gauge)}${suffix}`, 1);
+    if (typeName === 'Invention' || (typeName && (gauge === 'implemented' || gauge === 'industrialized')))
+      addTo(g, `${gaugeAttribute(`${gauge}${typeName}` as Gauge)}${suffix}`, 1);
   };
   const inventoried = p.reviewStatus === 'approved';
   if (isBaseStock(p)) {
@@ -379,7 +394,7 @@ function addDefinitionGauges(g: Record<string, number>, p: PatentProjection) {
     addTo(g, gaugeAttribute('incremental'), 1);
     if (inventoried) addTo(g, gaugeAttribute('incrementalInventoried'), 1);
   }
-  if (invention) addTo(g, gaugeAttribute('validInvention'), 1);
+  if (typeName) addTo(g, gaugeAttribute(`valid${typeName}` as Gauge), 1);
   const declared = (implementedStatuses as readonly string[]).includes(p.implementationStatus ?? '');
   const evidence = transactionEvidence(p);
   if (evidence) {

@@ -69,7 +69,7 @@ describe('the delta function (NEW vs OLD image of a patent)', () => {
       patentDelta(undefined, patent('202420000003.1', { grantDate: '2024-03-01' }))[
         `NOW#PROV#110000|INST#${A}`
       ],
-    ).toEqual({ 'g.recorded': 1, 'g.valid': 1, 'g.incremental': 1 });
+    ).toEqual({ 'g.recorded': 1, 'g.valid': 1, 'g.validUtilityModel': 1, 'g.incremental': 1 });
   });
 
   it('approval into the conversion pool: inventoried, pool, and the newly-inventoried flow of its quarter', () => {
@@ -165,12 +165,14 @@ describe('the delta function (NEW vs OLD image of a patent)', () => {
     // Ends on the last day of 2026Q2: in force at the end of 2026Q2, not at the end of 2026Q3.
     expect(patentDelta(p, licensed)[`NOW#PROV#110000|INST#${A}`]).toEqual({
       'g.implemented': 1,
+      'g.implementedUtilityModel': 1,
       'g.implementedEvidenced@2026Q3': 1,
       'g.implementedDeclared^2026Q3': 1,
     });
     const undeclared = { ...licensed, implementationStatus: 'not-implemented' };
     expect(patentDelta(p, undeclared)[`NOW#PROV#110000|INST#${A}`]).toEqual({
       'g.implemented@2026Q3': 1,
+      'g.implementedUtilityModel@2026Q3': 1,
       'g.implementedEvidenced@2026Q3': 1,
     });
   });
@@ -592,6 +594,9 @@ describe('computeQuarterFigures', () => {
     expect(q2.implementedDeclared.value).toBe(1);
     expect(q2.implementationRate.value).toBe(0.6667);
     expect(q2.inventionImplementationRate.value).toBe(0.5);
+    // By type: the one utility model is implemented (declared); no design.
+    expect(q2.utilityModelImplementationRate.value).toBe(1);
+    expect(q2.designImplementationRate.value).toBeNull();
     // Stock granted by 2023 vs later grants, apart.
     expect(q2.stockPatents.value).toBe(2);
     expect(q2.incrementalPatents.value).toBe(1);
