@@ -445,7 +445,8 @@ export async function computeQuarterFigures(
     provinceHistograms.set(key, histogramsOf(snapshot.histograms));
   }
   const institutions: InstitutionState[] = [...states.values()]
-    .filter((state) => ['q', 'prev', 'year'].some((when) => hasAnything(state.at[when]!)))
+    // Any quarter read: an institution with stock only at a deadline's date counts there too.
+    .filter((state) => whens.some((when) => hasAnything(state.at[when]!)))
     .sort((a, b) => (a.provinceCode + a.uscc < b.provinceCode + b.uscc ? -1 : 1));
 
   const total = emptyAt();
