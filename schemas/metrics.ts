@@ -162,8 +162,12 @@ export interface MetricDefinition {
 const allScopes = metricScopeLevels;
 
 /**
- * The metrics of the quarterly report, in report order. "Valid" = legal status 有效 and the patent
- * neither withdrawn nor expired in the pipeline. Flows are counted from the deal and product items of
+ * The metrics of the quarterly report, in report order. The rates follow CNIPA's 专利调查报告 (China
+ * Patent Survey Report): 有效专利实施率 = 已实施的有效专利 / 有效专利, 有效专利产业化率 = 已产业化的有效专利 /
+ * 有效专利, invention patents first (有效发明专利实施率 / 产业化率); declared statuses and recorded
+ * transactions are counted apart (…Evidenced / …Declared). Coverage follows the Work Plan (国知发运字
+ * 〔2024〕5号 二(一)1, 2023年底前授权的存量专利). "Valid" = legal status 有效, the patent neither withdrawn
+ * nor expired in the pipeline and still the institution's (not assigned away). Flows are counted from the deal and product items of
  * functions/transfer (one per deal or product) and the pipeline events of the patents, in the quarter
  * of their date in China.
  */
@@ -308,7 +312,18 @@ export const metricDefinitions = [
     unit: 'count',
     kind: 'stock',
     scopes: allScopes,
-    counting: 'recorded patents with legal status valid, neither withdrawn nor expired',
+    counting:
+      "the institution's valid patents (CNIPA 专利调查报告: 有效专利 = patents in force at the survey date): legal status valid, neither withdrawn nor expired, and still the institution's: a recorded assignment or equity deal (作价入股) takes the patent out of the assignor's stock (as recorded today; from its registration date once that is recorded)",
+  },
+  {
+    id: 'validInventionPatents',
+    zh: '有效发明专利',
+    en: 'valid invention patents',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting:
+      'validPatents of type invention (发明; the type as recorded, else the type digit of the application number, ZC 0006-2003)',
   },
   {
     id: 'inventoriedPatents',
@@ -317,7 +332,7 @@ export const metricDefinitions = [
     unit: 'count',
     kind: 'stock',
     scopes: allScopes,
-    counting: 'recorded patents whose inventory review is approved',
+    counting: 'recorded patents whose inventory review is approved (any legal status)',
   },
   {
     id: 'conversionPool',
@@ -331,23 +346,61 @@ export const metricDefinitions = [
   },
   {
     id: 'implementedPatents',
-    zh: '已实施专利',
-    en: 'implemented patents',
+    zh: '已实施有效专利',
+    en: 'implemented valid patents',
     unit: 'count',
     kind: 'stock',
     scopes: allScopes,
     counting:
-      'valid patents with an implementation status other than not-implemented (implemented, manner not given, included), or transferred in the pipeline (assigned, licensed, equity, filed, industrialized)',
+      'implementedEvidenced + implementedDeclared: validPatents implemented by the institution or by others (self-implemented, licensed, industrialized) at the end of the quarter',
+  },
+  {
+    id: 'implementedEvidenced',
+    zh: '已实施（交易佐证）',
+    en: 'implemented: evidenced',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting:
+      'validPatents with a recorded transaction in force at the end of the quarter: a license (lifecycle licensed or filed) until its end date (exclusive and sole licenses carry it on the patent; an ordinary license, whose end date the patent does not carry yet, counts while the patent stays licensed), or a patent-product filing (lifecycle industrialized)',
+  },
+  {
+    id: 'implementedDeclared',
+    zh: '已实施（仅自报）',
+    en: 'implemented: declared only',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting:
+      'validPatents whose implementation status says implemented (已实施, self-implemented, licensed, assigned, equity, industrialized: declared by the institution in its inventory) without a recorded transaction in force',
   },
   {
     id: 'industrializedPatents',
-    zh: '已产业化专利',
-    en: 'industrialized patents',
+    zh: '已产业化有效专利',
+    en: 'industrialized valid patents',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting: 'industrializedEvidenced + industrializedDeclared',
+  },
+  {
+    id: 'industrializedEvidenced',
+    zh: '已产业化（产品备案佐证）',
+    en: 'industrialized: evidenced',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting: 'validPatents with a patent-product filing (专利密集型产品备案; lifecycle industrialized)',
+  },
+  {
+    id: 'industrializedDeclared',
+    zh: '已产业化（仅自报）',
+    en: 'industrialized: declared only',
     unit: 'count',
     kind: 'stock',
     scopes: allScopes,
     counting:
-      'valid patents with implementation status industrialized or in the pipeline state industrialized',
+      'validPatents whose implementation status says industrialized (declared by the institution) without a product filing',
   },
   {
     id: 'evaluatedPoolPatents',
@@ -366,25 +419,141 @@ export const metricDefinitions = [
     kind: 'stock',
     scopes: allScopes,
     counting:
-      'valid, publicly funded patents not implemented whose grant date is at least 5 years before the last day of the quarter (grant quarter <= quarter - 20)',
+      'valid, publicly funded patents never implemented (no implemented status, no transaction) whose grant date is at least 5 years before the last day of the quarter (grant quarter <= quarter - 20)',
+  },
+  {
+    id: 'inventionImplementationRate',
+    zh: '有效发明专利实施率',
+    en: 'implementation rate, invention patents',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting:
+      "implemented valid invention patents / validInventionPatents: CNIPA's survey headline (专利调查报告: 有效发明专利实施率 = 已实施的有效发明专利 / 有效发明专利), evidenced and declared together (null while there is no valid invention patent)",
+  },
+  {
+    id: 'utilityModelImplementationRate',
+    zh: '有效实用新型专利实施率',
+    en: 'implementation rate, utility models',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting:
+      'implemented valid utility-model patents / valid utility-model patents (专利调查报告, by patent type; null while there is none)',
+  },
+  {
+    id: 'designImplementationRate',
+    zh: '有效外观设计专利实施率',
+    en: 'implementation rate, designs',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting:
+      'implemented valid design patents / valid design patents (专利调查报告, by patent type; null while there is none)',
   },
   {
     id: 'implementationRate',
-    zh: '专利实施率',
-    en: 'implementation rate',
+    zh: '有效专利实施率',
+    en: 'implementation rate, all types',
     unit: 'ratio',
     kind: 'ratio',
     scopes: allScopes,
-    counting: 'implementedPatents / validPatents (null while there is no valid patent)',
+    counting:
+      'implementedPatents / validPatents (专利调查报告: 有效专利实施率, all three types; null while there is no valid patent)',
+  },
+  {
+    id: 'implementationRateEvidenced',
+    zh: '有效专利实施率（交易佐证）',
+    en: 'implementation rate: evidenced',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting: 'implementedEvidenced / validPatents',
+  },
+  {
+    id: 'implementationRateDeclared',
+    zh: '有效专利实施率（仅自报）',
+    en: 'implementation rate: declared only',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting: 'implementedDeclared / validPatents (the two parts add up to implementationRate)',
+  },
+  {
+    id: 'inventionIndustrializationRate',
+    zh: '有效发明专利产业化率',
+    en: 'industrialization rate, invention patents',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting:
+      'industrialized valid invention patents / validInventionPatents (专利调查报告: 有效发明专利产业化率 = 已产业化的有效发明专利 / 有效发明专利; null while there is none)',
+  },
+  {
+    id: 'utilityModelIndustrializationRate',
+    zh: '有效实用新型专利产业化率',
+    en: 'industrialization rate, utility models',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting:
+      'industrialized valid utility-model patents / valid utility-model patents (null while there is none)',
+  },
+  {
+    id: 'designIndustrializationRate',
+    zh: '有效外观设计专利产业化率',
+    en: 'industrialization rate, designs',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting: 'industrialized valid design patents / valid design patents (null while there is none)',
   },
   {
     id: 'industrializationRate',
-    zh: '专利产业化率',
-    en: 'industrialization rate',
+    zh: '有效专利产业化率',
+    en: 'industrialization rate, all types',
     unit: 'ratio',
     kind: 'ratio',
     scopes: allScopes,
-    counting: 'industrializedPatents / validPatents (null while there is no valid patent)',
+    counting:
+      'industrializedPatents / validPatents (专利调查报告: 有效专利产业化率; null while there is no valid patent)',
+  },
+  {
+    id: 'industrializationRateEvidenced',
+    zh: '有效专利产业化率（产品备案佐证）',
+    en: 'industrialization rate: evidenced',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting: 'industrializedEvidenced / validPatents',
+  },
+  {
+    id: 'industrializationRateDeclared',
+    zh: '有效专利产业化率（仅自报）',
+    en: 'industrialization rate: declared only',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting: 'industrializedDeclared / validPatents (the two parts add up to industrializationRate)',
+  },
+  {
+    id: 'stockPatents',
+    zh: '盘点范围存量专利（2023年底前授权）',
+    en: 'stock to inventory (granted by 2023-12-31)',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting:
+      'validPatents granted by 2023-12-31 (Work Plan 二(一)1: 对本单位2023年底前授权的存量专利进行全面盘点; a patent without a grant date counts here)',
+  },
+  {
+    id: 'stockInventoried',
+    zh: '存量专利已盘点入库',
+    en: 'stock inventoried',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting: 'stockPatents whose inventory review is approved',
   },
   {
     id: 'inventoryCoverage',
@@ -394,7 +563,35 @@ export const metricDefinitions = [
     kind: 'ratio',
     scopes: allScopes,
     counting:
-      'inventoriedPatents / recordedPatents, against the Work Plan deadlines (30% by 2024-06-30, 100% by 2024-12-31 for ordinary institutions)',
+      'stockInventoried / stockPatents: numerator and denominator over the valid stock granted by 2023-12-31 (Work Plan 一: 未转化有效专利盘点全覆盖); later grants are shown apart (incrementalCoverage); null while the stock is empty',
+  },
+  {
+    id: 'incrementalPatents',
+    zh: '增量专利（2024年起授权）',
+    en: 'incremental patents (granted 2024 on)',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting:
+      'validPatents granted on or after 2024-01-01 (Work Plan 二(一)1: 2024年及以后授权的专利，及时纳入盘点范围)',
+  },
+  {
+    id: 'incrementalInventoried',
+    zh: '增量专利已盘点',
+    en: 'incremental inventoried',
+    unit: 'count',
+    kind: 'stock',
+    scopes: allScopes,
+    counting: 'incrementalPatents whose inventory review is approved',
+  },
+  {
+    id: 'incrementalCoverage',
+    zh: '增量专利盘点率',
+    en: 'incremental coverage',
+    unit: 'ratio',
+    kind: 'ratio',
+    scopes: allScopes,
+    counting: 'incrementalInventoried / incrementalPatents (no deadline: 及时纳入; null while there is none)',
   },
   {
     id: 'evaluationCoverage',
@@ -435,22 +632,127 @@ export const metricById = new Map<MetricId, MetricDefinition>(
 );
 
 /**
- * Work Plan inventory deadlines (国知局 2023, 进度安排) for ordinary institutions. National IP pilot
- * and demonstration universities owed 100% by June 2024; institutions do not record that status.
+ * The institution categories the Work Plan's deadlines name. Institutions do not record their
+ * pilot / demonstration status yet (issue 14, item 2): for those categories the figure of every
+ * institution of the scope is shown and not judged.
  */
-export const inventoryDeadlines = [
+export const deadlineCategories = ['demonstration', 'pilot-demonstration', 'other', 'all'] as const;
+export type DeadlineCategory = (typeof deadlineCategories)[number];
+export const deadlineCategoryLabels: Record<DeadlineCategory, string> = {
+  demonstration: '国家知识产权示范高校 national IP demonstration universities',
+  'pilot-demonstration': '国家知识产权试点示范高校 national IP pilot and demonstration universities',
+  other: '其他高校和科研机构 other universities and institutes',
+  all: '全国高校和科研机构 all universities and institutes',
+};
+/** Categories an institution cannot be placed in yet (no pilot / demonstration status recorded). */
+export const unrecordedCategories: readonly DeadlineCategory[] = ['demonstration', 'pilot-demonstration'];
+
+export interface WorkPlanDeadline {
+  id: string;
+  date: string;
+  category: DeadlineCategory;
+  /** The figure the deadline is judged on. */
+  measure: 'inventoryCoverage' | 'evaluationCoverage' | 'implementationRate';
+  /** Percent the figure must reach; null where the Work Plan names no number (阶段性成效, 基本完成, 明显提高). */
+  targetPercent: number | null;
+  requirement: string;
+  /** The clause of the Work Plan (国知发运字〔2024〕5号, /work/shared/reference/work-plan-zh.md), quoted. */
+  clause: string;
+}
+
+/**
+ * Every dated target of the Work Plan (国知发运字〔2024〕5号, 2024-01-26) the platform can measure, in date
+ * order. Not measured here: the contact lists (2024-02-05) and provincial plans (2024年2月底前), the
+ * expert pool (2024年4月底前) and the start of promotion (2024年6月底前, 全面启动推广): they are not
+ * recorded on the platform.
+ */
+export const workPlanDeadlines: readonly WorkPlanDeadline[] = [
   {
+    id: 'demonstration-staged',
+    date: '2024-03-31',
+    category: 'demonstration',
+    measure: 'inventoryCoverage',
+    targetPercent: null,
+    requirement: '盘点入库取得阶段性成效 / staged results in inventory',
+    clause: '二(一)3 进度安排：2024年3月底前，国家知识产权示范高校存量专利盘点入库工作应当取得阶段性成效',
+  },
+  {
+    id: 'enterprise-evaluation-staged',
+    date: '2024-04-30',
+    category: 'all',
+    measure: 'evaluationCoverage',
+    targetPercent: null,
+    requirement: '企业评价取得阶段性进展 / staged progress in enterprise evaluation',
+    clause:
+      '二(二)3 进度安排：2024年4月底前，完成专利评价专家库建设，各省（自治区、直辖市）可转化专利的企业评价工作取得阶段性进展',
+  },
+  {
+    id: 'pilot-demonstration-complete',
     date: '2024-06-30',
-    targetPercent: 30,
-    description:
-      '2024年6月底前，其他高校和科研机构完成30%以上存量专利盘点入库 / 30% inventoried by 2024-06-30',
+    category: 'pilot-demonstration',
+    measure: 'inventoryCoverage',
+    targetPercent: 100,
+    requirement: '完成全部存量专利盘点入库 / all stock inventoried',
+    clause: '二(一)3 进度安排：2024年6月底前，国家知识产权试点示范高校完成全部存量专利盘点入库',
   },
   {
-    date: '2024-12-31',
-    targetPercent: 100,
-    description: '2024年底前，完成全部存量专利盘点入库 / all stock inventoried by 2024-12-31',
+    id: 'others-30',
+    date: '2024-06-30',
+    category: 'other',
+    measure: 'inventoryCoverage',
+    targetPercent: 30,
+    requirement: '完成30%以上存量专利盘点入库 / 30% of the stock inventoried',
+    clause: '二(一)3 进度安排：2024年6月底前……其他高校和科研机构完成30%以上存量专利盘点入库',
   },
-] as const;
+  {
+    id: 'all-complete',
+    date: '2024-12-31',
+    category: 'all',
+    measure: 'inventoryCoverage',
+    targetPercent: 100,
+    requirement: '完成全部存量专利盘点入库（未转化有效专利盘点全覆盖）/ all stock inventoried',
+    clause:
+      '二(一)3 进度安排：2024年底前，全国高校和科研机构完成全部存量专利盘点入库；一 总体要求：力争2024年底前，实现全国高校和科研机构未转化有效专利盘点全覆盖',
+  },
+  {
+    id: 'enterprise-evaluation-complete',
+    date: '2024-12-31',
+    category: 'all',
+    measure: 'evaluationCoverage',
+    targetPercent: null,
+    requirement: '可转化专利的企业评价工作基本完成 / enterprise evaluation basically complete',
+    clause: '二(二)3 进度安排：2024年底，各地可转化专利的企业评价工作基本完成，并持续完善专利转化资源库',
+  },
+  {
+    id: 'goal-2025',
+    date: '2025-12-31',
+    category: 'all',
+    measure: 'implementationRate',
+    targetPercent: null,
+    requirement:
+      '加速转化一批高价值专利，专利产业化率和实施率明显提高（与2023年底相比）/ rates clearly higher than at the end of 2023',
+    clause: '一 总体要求：2025年底前，加速转化一批高价值专利……推动高校和科研机构专利产业化率和实施率明显提高',
+  },
+];
+
+/**
+ * The inventory deadlines that bind every institution (30% / 100%), for the coverage endpoint
+ * (functions/patents/patent-queries.ts): the numeric inventory targets of the categories an
+ * institution can be placed in today.
+ */
+export const inventoryDeadlines = workPlanDeadlines.flatMap((d) =>
+  d.measure === 'inventoryCoverage' && d.targetPercent !== null && !unrecordedCategories.includes(d.category)
+    ? [{ date: d.date, targetPercent: d.targetPercent, description: `${d.clause} / ${d.requirement}` }]
+    : [],
+);
+
+/** The quarter whose end is the last quarter end on or before a date (a deadline is judged there). */
+export function quarterEndingBy(date: string): Quarter {
+  const quarter = quarterOf(date);
+  return quarterBounds(quarter).lastDay === date ? quarter : previousQuarter(quarter);
+}
+/** The start the 2025 goal compares with: the end of 2023 (the stock date of the Work Plan). */
+export const goalBaselineQuarter = '2023Q4' as Quarter;
 
 /** Patents granted this many quarters (5 years) before the end of a quarter fall under the 5-year rule. */
 export const fiveYearRuleQuarters = 20;
@@ -488,21 +790,41 @@ export type FigureRow = z.infer<typeof figureRowSchema>;
 
 export const deadlineComplianceSchema = z
   .object({
+    id: z.string(),
     date: z.iso.date(),
-    target: z.number().min(0).max(1),
-    description: z.string(),
+    category: z.enum(deadlineCategories),
+    measure: metricIdSchema.meta({ description: 'The figure the deadline is judged on' }),
+    target: z.number().min(0).max(1).nullable().meta({
+      description:
+        'The share to reach; null where the Work Plan names no number (阶段性成效, 基本完成, 明显提高)',
+    }),
+    description: z.string().meta({ description: 'The requirement, Chinese / English' }),
+    clause: z.string().meta({ description: 'The Work Plan clause, quoted' }),
     passed: z.boolean().meta({ description: 'The deadline is on or before the last day of the quarter' }),
-    coverage: z.number().nullable().meta({ description: 'Inventory coverage of the scope at quarter end' }),
-    met: z
-      .boolean()
-      .meta({ description: 'The coverage of the scope reaches the target (false when nothing recorded)' }),
+    at: z.iso.date().meta({
+      description:
+        'The date the value is taken at: the last quarter end on or before the deadline once it has passed, else the end of the report quarter (progress so far)',
+    }),
+    basis: z.enum(['snapshot', 'computed']).meta({
+      description:
+        'snapshot: read from the closed quarter of that date; computed: derived from the counters and their change log (no snapshot of that date)',
+    }),
+    coverage: z.number().nullable().meta({ description: 'The value of the measure at `at`' }),
+    baseline: z.number().nullable().optional().meta({
+      description: 'The 2025 goal: the same measure at the end of 2023, to compare with',
+    }),
+    met: z.boolean().nullable().meta({
+      description:
+        'Whether the scope reaches the target at the deadline; null while not passed, without a numeric target, or for a category institutions do not record yet',
+    }),
     institutionsMeeting: z.number().int().nonnegative().meta({
-      description: 'Institutions (with patents recorded) whose own coverage reaches the target',
+      description: 'Institutions (with stock) whose own value at `at` reaches the target',
     }),
     institutionsBehind: z.array(z.string()).meta({
-      description: 'USCCs of institutions below the target, lowest coverage first (at most 50)',
+      description: 'USCCs of institutions below the target at `at`, lowest first (at most 50)',
     }),
     institutionsBehindCount: z.number().int().nonnegative(),
+    note: z.string().optional().meta({ description: 'How to read the row (basis, category not recorded)' }),
   })
   .meta({ id: 'DeadlineCompliance' });
 export type DeadlineCompliance = z.infer<typeof deadlineComplianceSchema>;

@@ -37,12 +37,24 @@ export type HeadlineFigure = z.infer<typeof headlineFigureSchema>;
 export const complianceRowSchema = z.object({
   label: z.string(),
   dueDate: z.string(),
-  /** Required inventory coverage (0..1). */
-  target: z.number(),
-  /** Coverage reached at the end of the quarter (0..1), null when the scope has no stock. */
+  /** Who the deadline binds (国家知识产权示范高校 ...). */
+  category: z.string(),
+  /** The figure judged, as a label. */
+  measure: z.string(),
+  /** The Work Plan clause, quoted. */
+  clause: z.string(),
+  /** The share to reach (0..1); null where the Work Plan names no number. */
+  target: value,
+  /** The value at `at` (0..1), null when the scope has no stock. */
   actual: value,
-  /** Institutions of the scope below the target (when the deadline has passed). */
+  /** The date the value is taken at, and whether from that date's snapshot or computed. */
+  at: z.string(),
+  basis: z.enum(['snapshot', 'computed']),
+  /** met / behind / not judged (no number, category not recorded) / not due yet. */
+  verdict: z.enum(['met', 'behind', 'not-judged', 'not-due']),
+  /** Institutions of the scope below the target at the deadline. */
   institutionsBehind: z.number().int(),
+  note: z.string().optional(),
 });
 export type ComplianceRow = z.infer<typeof complianceRowSchema>;
 
@@ -54,14 +66,34 @@ export const reportRowSchema = z.object({
 });
 export type ReportRow = z.infer<typeof reportRowSchema>;
 
+/** A rate and its two parts: backed by a recorded transaction, and declared by the institution only. */
+export const evidenceRowSchema = z.object({
+  label: z.string(),
+  total: value,
+  evidenced: value,
+  declared: value,
+});
+export type EvidenceRow = z.infer<typeof evidenceRowSchema>;
+
 /** Everything a rendering needs, in the words of the reader (labels, formats, deltas). */
 export const reportModelSchema = z.object({
   quarter: z.string(),
   scope: reportScopeSchema,
   scopeName: z.string(),
   generatedAt: z.string(),
+  /** The quarter's first and last day (China). */
+  period: z.object({ firstDay: z.string(), lastDay: z.string() }),
+  /** false: the quarter is still running; the figures are those up to `cutOff`. */
+  complete: z.boolean(),
+  /** When the figures were computed (ISO); for a running quarter, the cut-off of its figures. */
+  cutOff: z.string(),
+  /** Implementation and industrialization rates split into evidenced and declared only. */
+  evidence: z.array(evidenceRowSchema),
+  /** How each metric is counted, with its source (schemas/metrics.ts), for the definitions sheet. */
+  definitions: z.array(z.object({ label: z.string(), counting: z.string() })),
   /** False: nothing was recorded in this scope for this quarter; the report says so. */
   hasData: z.boolean(),
+  /** The columns of the province and institution tables (a readable subset; the figures JSON has all). */
   columns: z.array(reportColumnSchema),
   headline: z.array(headlineFigureSchema),
   compliance: z.array(complianceRowSchema),

@@ -57,7 +57,12 @@ export const fundedListKeys = (entry: {
 
 // --------------------------------------------------------------------------------------- gauges
 
-export const gauges = [
+/**
+ * The gauges of an institution. A snapshot stores them by position (metrics-store.ts encodeSnapshot):
+ * new gauges are appended, never inserted (snapshotAttributes in quarter-close.ts keeps the first seven
+ * where older snapshots have them). The definitions are in schemas/metrics.ts (metricDefinitions).
+ */
+export const legacyGauges = [
   'recorded',
   'valid',
   'inventoried',
@@ -66,7 +71,39 @@ export const gauges = [
   'industrialized',
   'evaluated',
 ] as const;
+export const definitionGauges = [
+  'validInvention',
+  'implementedInvention',
+  'industrializedInvention',
+  'implementedEvidenced',
+  'implementedEvidencedInvention',
+  'implementedDeclared',
+  'implementedDeclaredInvention',
+  'industrializedEvidenced',
+  'industrializedEvidencedInvention',
+  'industrializedDeclared',
+  'industrializedDeclaredInvention',
+  'base',
+  'baseInventoried',
+  'incremental',
+  'incrementalInventoried',
+  'validUtilityModel',
+  'implementedUtilityModel',
+  'industrializedUtilityModel',
+  'validDesign',
+  'implementedDesign',
+  'industrializedDesign',
+] as const;
+export const gauges = [...legacyGauges, ...definitionGauges] as const;
 export type Gauge = (typeof gauges)[number];
+/**
+ * A gauge that counts only for part of the time (a license in force until its end date): `<gauge>@<Q>`
+ * counts at the end of a quarter X while X is before Q (Q: the quarter of the first day the license
+ * is no longer in force), `<gauge>^<Q>` from the end of Q on. resolveGauges (figures.ts) folds them
+ * into the plain gauge for a quarter.
+ */
+export const untilMark = '@';
+export const fromMark = '^';
 /** Valid, publicly funded, not implemented: counted by grant quarter (the 5-year rule reads them). */
 export const fundedGaugePrefix = 'fu.';
 
@@ -151,6 +188,16 @@ export interface PatentProjection {
   publiclyFunded?: boolean;
   grantDate?: string;
   inventoriedAt?: string;
+  /** 发明 / 实用新型 / 外观设计, as recorded (else read from the application number: patentTypeOf). */
+  patentType?: string;
+  /**
+   * The date the patentee changed by a recorded assignment or equity deal (the patent item's
+   * patenteeChange.effectiveDate). Seam: when the assignment registration date (转让登记) is recorded,
+   * leftStockOn reads it instead.
+   */
+  patenteeChangedOn?: string;
+  /** The last day of a recorded exclusive or sole license (the patent item's exclusiveGrant.endDate). */
+  licenseEndDate?: string;
   /** The earliest evaluation item's createdAt. */
   firstEvaluatedAt?: string;
   /** The earliest dealRecorded pipeline event's time. */
@@ -170,6 +217,7 @@ const patentFields = [
   'publiclyFunded',
   'grantDate',
   'inventoriedAt',
+  'patentType',
 ] as const;
 
 export const isPatentItem = (item: Record<string, unknown> | undefined) =>
@@ -192,6 +240,12 @@ export function projectPatent(
 ): PatentProjection {
   const projection: Record<string, unknown> = {};
   for (const field of patentFields) if (image[field] !== undefined) projection[field] = image[field];
+  const change = image.patenteeChange as { effectiveDate?: unknown } | undefined;
+  if (change && typeof change === 'object')
+    projection.patenteeChangedOn =
+      typeof change.effectiveDate === 'string' ? change.effectiveDate : String(image.updatedAt ?? '');
+  const grant = image.exclusiveGrant as { endDate?: unknown } | undefined;
+  if (grant && typeof grant.endDate === 'string') projection.licenseEndDate = grant.endDate;
   if (dates.firstEvaluatedAt) projection.firstEvaluatedAt = dates.firstEvaluatedAt;
   if (dates.firstDealAt) projection.firstDealAt = dates.firstDealAt;
   return projection as unknown as PatentProjection;
@@ -224,6 +278,70 @@ export function isFundedUnimplemented(p: PatentProjection) {
   return isValid(p) && p.publiclyFunded === true && !!p.grantDate && !isImplemented(p);
 }
 
+/**
+ * The patent's type: as recorded, else from the application number (ZC 0006-2003: the digit after the
+ * 4-digit year, or the third digit of a pre-2004 8-digit number: 1 / 8 invention, 2 / 9 utility model,
+ * 3 design).
+ */
+export function patentTypeOf(
+  p: Pick<PatentProjection, 'patentType' | 'applicationNumber'>,
+): string | undefined {
+  if (p.patentType) return p.patentType;
+  const digits = p.applicationNumber.replace(/^(CN|ZL)/i, '').split('.')[0] ?? '';
+  const digit = digits.length >= 12 ? digits[4] : digits.length === 8 ? digits[2] : undefined;
+  return digit === '1' || digit === '8'
+    ? 'invention'
+    : digit === '2' || digit === '9'
+      ? 'utility-model'
+      : digit === '3'
+        ? 'design'
+        : undefined;
+}
+
+/**
+ * The day the patent left the institution's stock, if it did: a recorded assignment or equity deal
+ * (作价入股 transfers the right too) moves the patentee to the company, so the patent is no longer the
+ * institution's valid patent. Today the deal as recorded decides (its effective date, or a lifecycle
+ * still `assigned` / `equity`); once the registration date (转让登记, Patent Law art. 10: the
+ * assignment takes effect on registration) is recorded on the patent, this is the one place to read it.
+ */
+export function leftStockOn(p: PatentProjection): string | undefined {
+  if (p.patenteeChangedOn) return p.patenteeChangedOn;
+  if (p.lifecycle === 'assigned' || p.lifecycle === 'equity') return 'recorded';
+  return undefined;
+}
+
+/** 有效专利 of the institution: valid (legal status 有效, neither withdrawn nor expired) and still its own. */
+export function isInStock(p: PatentProjection) {
+  return isValid(p) && leftStockOn(p) === undefined;
+}
+
+/** Granted by 2023-12-31 (Work Plan 二(一)1: 对本单位2023年底前授权的存量专利进行全面盘点); no grant date: counted there. */
+export const stockGrantedBy = '2023-12-31';
+export const isBaseStock = (p: PatentProjection) =>
+  !p.grantDate || p.grantDate.slice(0, 10) <= stockGrantedBy;
+
+const licensedStates: readonly string[] = ['licensed', 'filed'] satisfies LifecycleState[];
+
+/** The quarter of the day after a date: the first quarter at whose end a license ending that day no longer counts. */
+function quarterAfter(date: string): Quarter {
+  const next = new Date(Date.parse(`${date.slice(0, 10)}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return quarterOf(next);
+}
+
+/**
+ * The evidence of implementation a recorded transaction gives (the patent stays the institution's):
+ * a product filing (lifecycle industrialized: permanent), or a license (lifecycle licensed / filed)
+ * in force: until the quarter after its end date when the patent carries it (exclusive and sole
+ * licenses), else open-ended (the patent item does not carry an ordinary license's end date yet).
+ */
+export function transactionEvidence(p: PatentProjection): { until?: Quarter } | undefined {
+  if (p.lifecycle === 'industrialized') return {};
+  if (licensedStates.includes(p.lifecycle ?? ''))
+    return p.licenseEndDate ? { until: quarterAfter(p.licenseEndDate) } : {};
+  return undefined;
+}
+
 // ---------------------------------------------------------------------------------- contributions
 
 export interface Scope {
@@ -246,6 +364,55 @@ const addQuarter = (contribution: Contribution, quarter: Quarter, attribute: str
   addTo(contribution.quarters[quarter], attribute, amount);
 };
 
+const typeNames: Record<string, string> = {
+  invention: 'Invention',
+  'utility-model': 'UtilityModel',
+  design: 'Design',
+};
+
+/**
+ * The gauges of the rates (schemas/metrics.ts): the valid stock after assignments, by type (invention
+ * apart), implementation and industrialization split into evidenced (a recorded transaction) and
+ * declared only (the self-declared status, no transaction in force), and the stock granted by
+ * 2023-12-31 apart from later grants (coverage).
+ */
+function addDefinitionGauges(g: Record<string, number>, p: PatentProjection) {
+  if (!isInStock(p)) return;
+  const type = patentTypeOf(p);
+  const typeName = type ? typeNames[type] : undefined;
+  // Every gauge apart for inventions; the totals apart for utility models and designs too.
+  const add = (gauge: Gauge, suffix = '') => {
+    addTo(g, `${gaugeAttribute(gauge)}${suffix}`, 1);
+    if (typeName === 'Invention' || (typeName && (gauge === 'implemented' || gauge === 'industrialized')))
+      addTo(g, `${gaugeAttribute(`${gauge}${typeName}` as Gauge)}${suffix}`, 1);
+  };
+  const inventoried = p.reviewStatus === 'approved';
+  if (isBaseStock(p)) {
+    addTo(g, gaugeAttribute('base'), 1);
+    if (inventoried) addTo(g, gaugeAttribute('baseInventoried'), 1);
+  } else {
+    addTo(g, gaugeAttribute('incremental'), 1);
+    if (inventoried) addTo(g, gaugeAttribute('incrementalInventoried'), 1);
+  }
+  if (typeName) addTo(g, gaugeAttribute(`valid${typeName}` as Gauge), 1);
+  const declared = (implementedStatuses as readonly string[]).includes(p.implementationStatus ?? '');
+  const evidence = transactionEvidence(p);
+  if (evidence) {
+    const until = evidence.until ? `${untilMark}${evidence.until}` : '';
+    add('implementedEvidenced', until);
+    // After the license ended, a declared status still counts (declared only).
+    if (declared && evidence.until) add('implementedDeclared', `${fromMark}${evidence.until}`);
+    add('implemented', declared ? '' : until);
+  } else if (declared) {
+    add('implementedDeclared');
+    add('implemented');
+  }
+  const productFiled = p.lifecycle === 'industrialized';
+  if (productFiled) add('industrializedEvidenced');
+  else if (p.implementationStatus === 'industrialized') add('industrializedDeclared');
+  if (productFiled || p.implementationStatus === 'industrialized') add('industrialized');
+}
+
 /** The gauges and dated counters of a patent (its projection). */
 export function patentContribution(p: PatentProjection): Contribution {
   const contribution: Contribution = {
@@ -255,13 +422,11 @@ export function patentContribution(p: PatentProjection): Contribution {
   };
   const g = contribution.gauges;
   addTo(g, gaugeAttribute('recorded'), 1);
-  if (isValid(p)) addTo(g, gaugeAttribute('valid'), 1);
+  if (isInStock(p)) addTo(g, gaugeAttribute('valid'), 1);
   const inventoried = p.reviewStatus === 'approved';
   if (inventoried) addTo(g, gaugeAttribute('inventoried'), 1);
   if (isInPool(p)) addTo(g, gaugeAttribute('pool'), 1);
-  if (isImplemented(p)) addTo(g, gaugeAttribute('implemented'), 1);
-  if (isValid(p) && (p.implementationStatus === 'industrialized' || p.lifecycle === 'industrialized'))
-    addTo(g, gaugeAttribute('industrialized'), 1);
+  addDefinitionGauges(g, p);
   if (isInPool(p) && p.firstEvaluatedAt) addTo(g, gaugeAttribute('evaluated'), 1);
   if (isFundedUnimplemented(p)) addTo(g, `g.${fundedGaugePrefix}${quarterOf(p.grantDate!)}`, 1);
   if (inventoried && p.inventoriedAt) {

@@ -22,7 +22,7 @@ import {
   type Figure,
   type FigureRow,
   fiveYearRuleQuarters,
-  inventoryDeadlines,
+  goalBaselineQuarter,
   type MetricId,
   type MetricScope,
   metricIds,
@@ -30,13 +30,24 @@ import {
   type Quarter,
   type QuarterFigures,
   quarterBounds,
+  quarterEndingBy,
   quarterIndex,
   quarterOf,
   quartersBetween,
   sameQuarterLastYear,
+  unrecordedCategories,
+  workPlanDeadlines,
 } from '../../schemas/metrics.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
-import { flows, fundedGaugePrefix, gauges, histogramMedian, histograms } from './counters.ts';
+import {
+  flows,
+  fromMark,
+  fundedGaugePrefix,
+  gauges,
+  histogramMedian,
+  histograms,
+  untilMark,
+} from './counters.ts';
 
 // ------------------------------------------------------------------------------------------ ports
 
@@ -142,12 +153,35 @@ function fiveYearOf(gauges: Record<string, number>, x: Quarter): number {
 }
 
 /**
+ * The gauges at the end of X: a time-bounded gauge (`<gauge>@<Q>`: until Q, `<gauge>^<Q>`: from Q on;
+ * counters.ts) is added to its gauge when it counts at the end of X. Resolved gauges resolve to
+ * themselves (a snapshot holds resolved gauges).
+ */
+export function resolveGauges(raw: Record<string, number>, x: Quarter): Record<string, number> {
+  const resolved: Record<string, number> = {};
+  const add = (name: string, value: number) => {
+    resolved[name] = (resolved[name] ?? 0) + value;
+  };
+  for (const [name, value] of Object.entries(raw)) {
+    const until = name.indexOf(untilMark);
+    const from = name.indexOf(fromMark);
+    if (until > 0) {
+      if (compareQuarters(x, name.slice(until + 1) as Quarter) < 0) add(name.slice(0, until), value);
+    } else if (from > 0) {
+      if (compareQuarters(x, name.slice(from + 1) as Quarter) >= 0) add(name.slice(0, from), value);
+    } else add(name, value);
+  }
+  return resolved;
+}
+
+/**
  * A derived raw (rawAt) -> the attributes of its snapshot item: every gauge and flow (zeros included:
  * a fixed set), the 5-year count and the medians (left out while null).
  */
 export function snapshotCounters(raw: Raw, x: Quarter): Record<string, number> {
   const counters: Record<string, number> = {};
-  for (const gauge of gauges) counters[`g.${gauge}`] = raw.gauges[gauge] ?? 0;
+  const resolved = resolveGauges(raw.gauges, x);
+  for (const gauge of gauges) counters[`g.${gauge}`] = resolved[gauge] ?? 0;
   for (const flow of flows) counters[`f.${flow}`] = raw.flows[flow] ?? 0;
   for (const [name, value] of Object.entries(raw.flows)) counters[`f.${name}`] = value;
   counters['s.fiveYear'] = fiveYearOf(raw.gauges, x);
@@ -186,7 +220,8 @@ const ratio = (numerator: number, denominator: number) =>
 
 /** Every metric's value from raw counters at the end of / during quarter X. */
 export function metricValues(raw: Raw, x: Quarter): Record<MetricId, number | null> {
-  const g = (name: string) => raw.gauges[name] ?? 0;
+  const resolved = resolveGauges(raw.gauges, x);
+  const g = (name: string) => resolved[name] ?? 0;
   const f = (name: string) => raw.flows[name] ?? 0;
   // Derived raws carry `fu.` gauges, snapshot raws the count: a sum of both kinds carries both.
   const fiveYear = fiveYearOf(raw.gauges, x) + (raw.fiveYear ?? 0);
@@ -206,15 +241,35 @@ export function metricValues(raw: Raw, x: Quarter): Record<MetricId, number | nu
     newlyInventoried: f('newlyInventoried'),
     recordedPatents: g('recorded'),
     validPatents: g('valid'),
+    validInventionPatents: g('validInvention'),
     inventoriedPatents: g('inventoried'),
     conversionPool: g('pool'),
     implementedPatents: g('implemented'),
+    implementedEvidenced: g('implementedEvidenced'),
+    implementedDeclared: g('implementedDeclared'),
     industrializedPatents: g('industrialized'),
+    industrializedEvidenced: g('industrializedEvidenced'),
+    industrializedDeclared: g('industrializedDeclared'),
     evaluatedPoolPatents: g('evaluated'),
     fiveYearRulePatents: fiveYear,
+    inventionImplementationRate: ratio(g('implementedInvention'), g('validInvention')),
+    utilityModelImplementationRate: ratio(g('implementedUtilityModel'), g('validUtilityModel')),
+    designImplementationRate: ratio(g('implementedDesign'), g('validDesign')),
     implementationRate: ratio(g('implemented'), g('valid')),
+    implementationRateEvidenced: ratio(g('implementedEvidenced'), g('valid')),
+    implementationRateDeclared: ratio(g('implementedDeclared'), g('valid')),
+    inventionIndustrializationRate: ratio(g('industrializedInvention'), g('validInvention')),
+    utilityModelIndustrializationRate: ratio(g('industrializedUtilityModel'), g('validUtilityModel')),
+    designIndustrializationRate: ratio(g('industrializedDesign'), g('validDesign')),
     industrializationRate: ratio(g('industrialized'), g('valid')),
-    inventoryCoverage: ratio(g('inventoried'), g('recorded')),
+    industrializationRateEvidenced: ratio(g('industrializedEvidenced'), g('valid')),
+    industrializationRateDeclared: ratio(g('industrializedDeclared'), g('valid')),
+    stockPatents: g('base'),
+    stockInventoried: g('baseInventoried'),
+    inventoryCoverage: ratio(g('baseInventoried'), g('base')),
+    incrementalPatents: g('incremental'),
+    incrementalInventoried: g('incrementalInventoried'),
+    incrementalCoverage: ratio(g('incrementalInventoried'), g('incremental')),
     evaluationCoverage: ratio(g('evaluated'), g('pool')),
     medianDaysToFirstEvaluation: raw.medians ? raw.medians.ttfe : histogramMedian(raw.histograms.ttfe),
     medianDaysToDeal: raw.medians ? raw.medians.ttd : histogramMedian(raw.histograms.ttd),
@@ -263,7 +318,8 @@ async function pool<T, R>(items: T[], concurrency: number, work: (item: T) => Pr
 interface InstitutionState {
   provinceCode: string;
   uscc: string;
-  at: { q: Raw; prev: Raw; year: Raw };
+  /** By when: q, prev, year, and `d:<quarter>` for the deadline dates. */
+  at: Record<string, Raw>;
 }
 
 /**
@@ -294,13 +350,25 @@ export async function computeQuarterFigures(
   const provinces = scope.level === 'national' ? [...provinceNames.keys()].sort() : [scope.provinceCode];
 
   const concurrency = options.concurrency ?? 16;
-  const targets = { q: quarter, prev, year } as const;
-  const whens = ['q', 'prev', 'year'] as const;
-  type When = (typeof whens)[number];
+  // The deadlines passed by the end of the quarter are judged at their date (the last quarter end on
+  // or before it): those quarters are read too, and the end of 2023 for the 2025 goal.
+  const lastDay = quarterBounds(quarter).lastDay;
+  const deadlineQuarters = new Set<Quarter>();
+  for (const deadline of workPlanDeadlines) {
+    if (deadline.date > lastDay) continue;
+    deadlineQuarters.add(quarterEndingBy(deadline.date));
+    if (deadline.id === 'goal-2025') deadlineQuarters.add(goalBaselineQuarter);
+  }
+  const targets: Record<string, Quarter> = { q: quarter, prev, year };
+  const targetOf = (when: string): Quarter => targets[when] as Quarter;
+  for (const x of deadlineQuarters) targets[`d:${x}`] = x;
+  const whens = Object.keys(targets);
+  type When = string;
+  const emptyAt = () => Object.fromEntries(whens.map((when) => [when, emptyRaw()])) as Record<string, Raw>;
 
   // 1. The snapshots of the closed quarters (every quarter before the current one may be closed).
   const snapshotReads = provinces.flatMap((code) =>
-    whens.filter((when) => compareQuarters(targets[when], current) < 0).map((when) => ({ code, when })),
+    whens.filter((when) => compareQuarters(targetOf(when), current) < 0).map((when) => ({ code, when })),
   );
   const snapshotPort =
     scope.level === 'institution'
@@ -311,7 +379,7 @@ export async function computeQuarterFigures(
     ? await pool(snapshotReads, concurrency, async ({ code, when }) => ({
         code,
         when,
-        snapshot: await snapshotPort(code, targets[when]),
+        snapshot: await snapshotPort(code, targetOf(when)),
       }))
     : [];
   const closed = new Map<string, QuarterSnapshot>();
@@ -320,7 +388,7 @@ export async function computeQuarterFigures(
 
   // 2. The rest is derived from the counters: NOW and the quarter items from the earliest such X on.
   const derivedReads = provinces.flatMap((code) => {
-    const open = whens.filter((when) => !closed.has(`${code}|${when}`)).map((when) => targets[when]);
+    const open = whens.filter((when) => !closed.has(`${code}|${when}`)).map((when) => targetOf(when));
     if (!open.length) return [];
     const from = open.reduce((a, b) => (compareQuarters(a, b) <= 0 ? a : b));
     return (['now', ...quartersBetween(from, current)] as const).map((item) => ({ code, item }));
@@ -351,11 +419,7 @@ export async function computeQuarterFigures(
   }
   const states = new Map<string, InstitutionState>();
   const stateOf = (uscc: string, provinceCode: string) => {
-    const state = states.get(uscc) ?? {
-      uscc,
-      provinceCode,
-      at: { q: emptyRaw(), prev: emptyRaw(), year: emptyRaw() },
-    };
+    const state = states.get(uscc) ?? { uscc, provinceCode, at: emptyAt() };
     states.set(uscc, state);
     return state;
   };
@@ -364,7 +428,7 @@ export async function computeQuarterFigures(
   for (const [uscc, entry] of byInstitution) {
     for (const when of whens) {
       if (closed.has(`${entry.provinceCode}|${when}`)) continue;
-      const raw = rawAt(entry.now, entry.quarters, targets[when], current);
+      const raw = rawAt(entry.now, entry.quarters, targetOf(when), current);
       stateOf(uscc, entry.provinceCode).at[when] = raw;
       const merged = provinceHistograms.get(`${entry.provinceCode}|${when}`) ?? {
         ttfe: new Map(),
@@ -381,34 +445,35 @@ export async function computeQuarterFigures(
     provinceHistograms.set(key, histogramsOf(snapshot.histograms));
   }
   const institutions: InstitutionState[] = [...states.values()]
-    .filter((state) => hasAnything(state.at.q) || hasAnything(state.at.prev) || hasAnything(state.at.year))
+    // Any quarter read: an institution with stock only at a deadline's date counts there too.
+    .filter((state) => whens.some((when) => hasAnything(state.at[when]!)))
     .sort((a, b) => (a.provinceCode + a.uscc < b.provinceCode + b.uscc ? -1 : 1));
 
-  const total = { q: emptyRaw(), prev: emptyRaw(), year: emptyRaw() };
-  const byProvince = new Map<string, { q: Raw; prev: Raw; year: Raw }>();
+  const total = emptyAt();
+  const byProvince = new Map<string, Record<string, Raw>>();
   for (const state of institutions) {
-    const p = byProvince.get(state.provinceCode) ?? { q: emptyRaw(), prev: emptyRaw(), year: emptyRaw() };
+    const p = byProvince.get(state.provinceCode) ?? emptyAt();
     for (const when of whens) {
-      addRaw(total[when], state.at[when]);
-      addRaw(p[when], state.at[when]);
+      addRaw(total[when]!, state.at[when]!);
+      addRaw(p[when]!, state.at[when]!);
     }
     byProvince.set(state.provinceCode, p);
   }
   for (const [key, merged] of provinceHistograms) {
     const [code, when] = key.split('|') as [string, When];
-    addHistograms(total[when], merged);
+    addHistograms(total[when]!, merged);
     const p = byProvince.get(code);
-    if (p) addHistograms(p[when], merged);
+    if (p) addHistograms(p[when]!, merged);
   }
   if (scope.level === 'institution') {
     // A closed quarter carries the institution's medians (its histograms are not in the snapshot).
     const state = states.get(scope.institutionUscc);
-    for (const when of whens) if (state?.at[when].medians) total[when].medians = state.at[when].medians;
+    for (const when of whens) if (state?.at[when]?.medians) total[when]!.medians = state.at[when]!.medians;
   }
 
-  const values = metricValues(total.q, quarter);
-  const previousValues = metricValues(total.prev, prev);
-  const yearValues = metricValues(total.year, year);
+  const values = metricValues(total.q!, quarter);
+  const previousValues = metricValues(total.prev!, prev);
+  const yearValues = metricValues(total.year!, year);
   const figures = Object.fromEntries(
     metricIds.map((id) => [id, figure(values[id], previousValues[id], yearValues[id])]),
   ) as Record<MetricId, Figure>;
@@ -423,16 +488,16 @@ export async function computeQuarterFigures(
     code: state.uscc,
     ...(names.has(state.uscc) ? { name: names.get(state.uscc) } : {}),
     provinceCode: state.provinceCode,
-    values: metricValues(state.at.q, quarter),
-    previousQuarterValues: metricValues(state.at.prev, prev),
+    values: metricValues(state.at.q!, quarter),
+    previousQuarterValues: metricValues(state.at.prev!, prev),
   }));
   const provinceRows: FigureRow[] = [...byProvince.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([code, raws]) => ({
       code,
       name: provinceNames.get(code),
-      values: metricValues(raws.q, quarter),
-      previousQuarterValues: metricValues(raws.prev, prev),
+      values: metricValues(raws.q!, quarter),
+      previousQuarterValues: metricValues(raws.prev!, prev),
     }));
 
   const scopeLabel =
@@ -442,8 +507,22 @@ export async function computeQuarterFigures(
         ? scope.provinceCode
         : scope.institutionUscc;
   const bounds = quarterBounds(quarter);
-  const hasData = hasAnything(total.q);
-  const deadlineCompliance = compliance(values.inventoryCoverage, total.q, institutionRows, bounds.lastDay);
+  const hasData = hasAnything(total.q!);
+  // A deadline's basis: the snapshot when the quarter of its date is closed for every province read.
+  const basisOf = (x: Quarter): 'snapshot' | 'computed' =>
+    provinces.every((code) => closed.has(`${code}|${x === quarter ? 'q' : `d:${x}`}`))
+      ? 'snapshot'
+      : 'computed';
+  const deadlineCompliance = compliance({
+    quarter,
+    lastDay: bounds.lastDay,
+    values,
+    valuesAt: (x) => metricValues(total[`d:${x}`]!, x),
+    institutionsAt: (x) =>
+      institutions.map((state) => ({ code: state.uscc, values: metricValues(state.at[`d:${x}`]!, x) })),
+    institutionsNow: institutionRows,
+    basisOf,
+  });
   const anomalies = hasData
     ? findAnomalies(
         scopeLabel,
@@ -479,36 +558,92 @@ export async function computeQuarterFigures(
   };
 }
 
-function compliance(
-  coverage: number | null,
-  raw: Raw,
-  rows: FigureRow[],
-  lastDay: string,
-): DeadlineCompliance[] {
-  return inventoryDeadlines.map((deadline) => {
-    const recorded = raw.gauges.recorded ?? 0;
-    const inventoried = raw.gauges.inventoried ?? 0;
-    const withPatents = rows.filter((row) => (row.values.recordedPatents ?? 0) > 0);
-    const meets = (row: FigureRow) =>
-      (row.values.inventoriedPatents ?? 0) * 100 >=
-      deadline.targetPercent * (row.values.recordedPatents ?? 0);
-    const behind = withPatents
-      .filter((row) => !meets(row))
-      .sort(
-        (a, b) =>
-          (a.values.inventoryCoverage ?? 0) - (b.values.inventoryCoverage ?? 0) || (a.code < b.code ? -1 : 1),
+interface ComplianceInput {
+  quarter: Quarter;
+  lastDay: string;
+  values: Record<MetricId, number | null>;
+  valuesAt: (x: Quarter) => Record<MetricId, number | null>;
+  institutionsAt: (x: Quarter) => Array<Pick<FigureRow, 'code' | 'values'>>;
+  institutionsNow: Array<Pick<FigureRow, 'code' | 'values'>>;
+  basisOf: (x: Quarter) => 'snapshot' | 'computed';
+}
+
+/** The stock a measure is a share of, for an institution row: it is judged only when it has one. */
+const denominators = {
+  inventoryCoverage: 'stockPatents',
+  evaluationCoverage: 'conversionPool',
+  implementationRate: 'validPatents',
+} as const satisfies Record<string, MetricId>;
+
+/**
+ * Every Work Plan deadline (schemas/metrics.ts workPlanDeadlines): a passed one is judged at its date
+ * (the last quarter end on or before it: the closed quarter's snapshot, else computed from the
+ * counters, said in `basis`); one still ahead shows the progress at the end of the report quarter.
+ */
+function compliance(input: ComplianceInput): DeadlineCompliance[] {
+  return workPlanDeadlines.map((deadline) => {
+    const passed = deadline.date <= input.lastDay;
+    const x = passed ? quarterEndingBy(deadline.date) : input.quarter;
+    const values = passed ? input.valuesAt(x) : input.values;
+    const rows = passed ? input.institutionsAt(x) : input.institutionsNow;
+    const value = values[deadline.measure];
+    const target = deadline.targetPercent === null ? null : deadline.targetPercent / 100;
+    const unrecorded = unrecordedCategories.includes(deadline.category);
+    const judged = target !== null && !unrecorded;
+    const withStock = rows.filter((row) => (row.values[denominators[deadline.measure]] ?? 0) > 0);
+    // Integer-safe comparison: ratios carry 4 decimals, targets whole percents.
+    const meets = (v: number | null | undefined) =>
+      target !== null && v !== null && v !== undefined && Math.round(v * 10_000) >= target * 10_000;
+    const behind = judged
+      ? withStock
+          .filter((row) => !meets(row.values[deadline.measure]))
+          .sort(
+            (a, b) =>
+              (a.values[deadline.measure] ?? 0) - (b.values[deadline.measure] ?? 0) ||
+              (a.code < b.code ? -1 : 1),
+          )
+      : [];
+    const at = passed ? quarterBounds(x).lastDay : input.lastDay;
+    const basis = input.basisOf(x);
+    const notes: string[] = [];
+    if (passed && at !== deadline.date)
+      notes.push(
+        `按 ${at}（期限前最后一个季末）计 / taken at ${at}, the last quarter end before ${deadline.date}`,
       );
+    if (!passed) notes.push(`期限未到，为截至 ${at} 的进度 / not due yet: progress at ${at}`);
+    if (passed && basis === 'computed')
+      notes.push(
+        `无该日快照，按计数器变更记录推算 / no snapshot of ${at}: computed from the counters' change log`,
+      );
+    if (passed && value === null)
+      notes.push(`${at} 本范围尚无可计的存量 / nothing to measure in the scope at ${at}: not met`);
+    if (unrecorded)
+      notes.push(
+        '机构未登记试点示范类别：显示全部机构，不作判定 / institutions do not record this category yet: all institutions shown, not judged',
+      );
+    if (target === null) notes.push('方案未给出数值目标 / the Work Plan names no number: not judged');
+    const baseline =
+      deadline.id === 'goal-2025' && passed
+        ? input.valuesAt(goalBaselineQuarter)[deadline.measure]
+        : undefined;
     return {
+      id: deadline.id,
       date: deadline.date,
-      target: deadline.targetPercent / 100,
-      description: deadline.description,
-      passed: deadline.date <= lastDay,
-      coverage,
-      // Integer comparison: 3 of 10 meets 30% exactly.
-      met: recorded > 0 && inventoried * 100 >= deadline.targetPercent * recorded,
-      institutionsMeeting: withPatents.length - behind.length,
+      category: deadline.category,
+      measure: deadline.measure,
+      target,
+      description: deadline.requirement,
+      clause: deadline.clause,
+      passed,
+      at,
+      basis,
+      coverage: value,
+      ...(baseline !== undefined ? { baseline } : {}),
+      met: passed && judged ? meets(value) : null,
+      institutionsMeeting: judged ? withStock.length - behind.length : 0,
       institutionsBehind: behind.slice(0, 50).map((row) => row.code),
       institutionsBehindCount: behind.length,
+      ...(notes.length ? { note: notes.join('; ') } : {}),
     };
   });
 }
@@ -524,12 +659,13 @@ function findAnomalies(
 ): Anomaly[] {
   const anomalies: Anomaly[] = [];
   for (const deadline of deadlines) {
-    if (deadline.passed && deadline.institutionsBehindCount > 0) {
+    if (deadline.passed && deadline.target !== null && deadline.institutionsBehindCount > 0) {
+      const percent = Math.round(deadline.target * 100);
       anomalies.push({
         code: 'BEHIND_DEADLINE',
         scope,
-        metric: 'inventoryCoverage',
-        message: `${deadline.institutionsBehindCount} 家单位未达到 ${deadline.date} 盘点目标 ${deadline.target * 100}% / ${deadline.institutionsBehindCount} institution(s) below the ${deadline.target * 100}% inventory target of ${deadline.date}.`,
+        metric: deadline.measure,
+        message: `${deadline.institutionsBehindCount} 家单位在 ${deadline.at} 未达到 ${deadline.date} 目标 ${percent}% / ${deadline.institutionsBehindCount} institution(s) were below the ${percent}% target of ${deadline.date} at ${deadline.at}: ask them to complete their inventory (institutionsBehind lists them).`,
       });
     }
   }

@@ -4,7 +4,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { fiveYearRuleQuarters, inventoryDeadlines, metricDefinitions } from '../../schemas/metrics.ts';
+import {
+  deadlineCategoryLabels,
+  fiveYearRuleQuarters,
+  metricDefinitions,
+  workPlanDeadlines,
+} from '../../schemas/metrics.ts';
 
 const units = {
   count: 'count',
@@ -50,7 +55,7 @@ of its institutions, the nation the sum of the provinces.
 
 Once a quarter has ended, the quarter close writes its snapshot: per institution the stock at the end
 of the quarter, its flows and medians, per province the merged histograms. The report of a closed
-quarter Q reads the snapshots of Q, Q-1 and Q-4 only: a fixed number of bounded items per institution,
+quarter Q reads the snapshots of Q, Q-1, Q-4 and of the deadline dates passed by Q only: a fixed number of bounded items per institution,
 however many patents and events there are. A quarter not closed yet (the current one) is derived from
 the counters, with the same result. The close runs with the metrics recompute (weekly, the last five
 ended quarters, so flows recorded late are taken in). Layout and measured cost:
@@ -62,15 +67,54 @@ ended quarters, so flows recorded late are taken in). Layout and measured cost:
 |---|---|---|---|---|---|
 ${rows.join('\n')}
 
-"Valid" means legal status 有效 and neither withdrawn nor expired in the pipeline.
+## Sources of the definitions
 
-## Work Plan deadlines (inventory coverage)
+- **专利调查报告** (CNIPA, China Patent Survey Report, yearly): 有效专利实施率 = 已实施的有效专利 / 有效专利
+  and 有效专利产业化率 = 已产业化的有效专利 / 有效专利, reported by patent type with invention patents
+  first (有效发明专利实施率, 有效发明专利产业化率). "Implemented" means used by the patentee or by
+  others (self-implementation, license, assignment, equity); "industrialized" means made into
+  products sold in volume. The survey asks patentees: its rates are declared. Here a declared status
+  and a recorded transaction are counted apart (\`…Evidenced\` vs \`…Declared\`, which add up to the
+  rate), so a reader sees how much rests on the institutions' word.
+- **Valid stock**: a patent in force (legal status 有效, neither withdrawn nor expired) that is still
+  the institution's. An assignment or equity deal (作价入股) moves the right to the company: the patent
+  leaves the assignor's stock. Today the recorded deal decides (its effective date); once the
+  registration date (转让登记, Patent Law art. 10) is recorded it will (functions/metrics/counters.ts
+  \`leftStockOn\`, the one place to change).
+- **Licenses count while in force**: an exclusive or sole license carries its end date on the patent
+  and counts at the end of a quarter while that date is not passed (\`<gauge>@<quarter>\` counters).
+  An ordinary license's end date is on the deal only: it counts while the patent stays licensed.
+- **Inventory coverage** (Work Plan 二(一)1: 对本单位2023年底前授权的存量专利进行全面盘点; 一: 未转化有效专利
+  盘点全覆盖): numerator and denominator over the valid stock granted by 2023-12-31; grants from
+  2024-01-01 on (2024年及以后授权的专利，及时纳入盘点范围) are counted apart (\`incremental…\`).
+- A change of these definitions reaches stored counters by the metrics recompute (weekly, or
+  \`npm run job -- metrics-recompute\`), which also closes the last five quarters again. The recompute
+  logs its corrections in its own quarter, so quarters before it keep what was counted then: after
+  this change was deployed, the new gauges (evidenced / declared, invention, stock by grant date) read
+  0 at earlier quarter ends, and deadlines dated before it show no value until the history is
+  rebuilt (not done: the change log of past quarters cannot be recovered from the final items).
 
-${inventoryDeadlines.map((d) => `- ${d.date}: ${d.targetPercent}% — ${d.description}`).join('\n')}
+## Work Plan deadlines
 
-The report states for each deadline whether it has passed by the end of the quarter, the coverage of
-the scope, whether it meets the target, how many institutions meet it and which are behind (lowest
-coverage first). The integer comparison \`inventoried × 100 >= target × recorded\` decides.
+Every dated target of the Work Plan (国知发运字〔2024〕5号) the platform can measure. A deadline is
+judged at its date: the value at the last quarter end on or before it, read from that quarter's
+snapshot when it is closed (\`basis: snapshot\`), else computed from the counters and their change
+log (\`basis: computed\`, said in the report). Before its date the report shows the progress at the
+end of the report quarter. Not measured here: contacts (2024-02-05) and provincial plans (2024年2月底前),
+the expert pool (2024年4月底前), the start of promotion (2024年6月底前): the platform does not record them.
+
+| date | binds | measure | target | clause |
+|---|---|---|---|---|
+${workPlanDeadlines
+  .map(
+    (d) =>
+      `| ${d.date} | ${deadlineCategoryLabels[d.category]} | \`${d.measure}\` | ${d.targetPercent === null ? `none (${d.requirement})` : `${d.targetPercent}%`} | ${d.clause} |`,
+  )
+  .join('\n')}
+
+Institutions do not record their pilot / demonstration status yet: those rows show the figure of all
+institutions of the scope and are not judged. A numeric target decides by \`value >= target\` on
+4-decimal shares; the report lists the institutions below it at the deadline (lowest first).
 
 ## The 5-year rule
 

@@ -2,7 +2,7 @@
  * Quarter close: the snapshot of a quarter X for every province, written once X has ended, so that a
  * report reads a fixed number of bounded items per institution (functions/metrics/figures.ts):
  * - `S#<X>#PROV#<code>` / `INST#<USCC>`: for every institution with a counter item (NOW or a quarter
- *   from X on), the stock at the end of X (`g.<gauge>`, all seven), the flows of X (`f.<flow>`, all),
+ *   from X on), the stock at the end of X (`g.<gauge>`, every gauge, licenses in force resolved at X), the flows of X (`f.<flow>`, all),
  *   the 5-year-rule count at the end of X (`s.fiveYear`) and its medians of X (`m.ttfe`, `m.ttd`);
  * - `S#<X>#PROV#<code>` / `PROV`: the province's merged histograms of X (`h.<histogram>.<bucket>`, at
  *   most 131 buckets each) and `closedAt`; its presence says the quarter is closed for the province.
@@ -20,18 +20,23 @@ import {
   quarterOf,
   quartersBetween,
 } from '../../schemas/metrics.ts';
-import { flows, gauges, histograms } from './counters.ts';
+import { definitionGauges, flows, histograms, legacyGauges } from './counters.ts';
 import { type CounterRow, type MetricsReadPort, rawAt, snapshotCounters } from './figures.ts';
 
 export const snapshotPartition = (quarter: Quarter, provinceCode: string) =>
   `S#${quarter}#PROV#${provinceCode}`;
 export const snapshotProvinceSk = 'PROV';
-/** The fixed attributes of an institution's snapshot, in their stored order (metrics-store.ts). */
+/**
+ * The fixed attributes of an institution's snapshot, in their stored order (metrics-store.ts): the
+ * gauges of the rates' definitions (issue 14) come last, so that snapshots written before them still
+ * decode (their absent gauges read as 0 until the recompute closes the quarters again).
+ */
 export const snapshotAttributes: readonly string[] = [
-  ...gauges.map((gauge) => `g.${gauge}`),
+  ...legacyGauges.map((gauge) => `g.${gauge}`),
   ...flows.map((flow) => `f.${flow}`),
   's.fiveYear',
   ...histograms.map((name) => `m.${name}`),
+  ...definitionGauges.map((gauge) => `g.${gauge}`),
 ];
 
 export interface QuarterClosePorts {

@@ -4,7 +4,7 @@
  * but the chart (an inline cid: part in the email, a data: URI in the stored page).
  */
 import type { ReportModel, ReportRow } from '../../schemas/report.ts';
-import { formatDelta, formatValue } from './format.ts';
+import { beijingTime, formatDelta, formatValue } from './format.ts';
 import { escapeHtml as e } from './neutralize.ts';
 
 const cell = 'padding:6px 10px;border:1px solid #d0d7de;font-size:13px;';
@@ -43,7 +43,10 @@ export function renderHtml(model: ReportModel, options: { chartSrc?: string } = 
   const parts: string[] = [];
   parts.push(
     `<h1 style="font-size:20px;margin:0 0 4px 0;color:#1f2328;">${e(title)}</h1>`,
-    `<p style="margin:0 0 16px 0;color:#57606a;font-size:12px;">生成于 Generated ${e(model.generatedAt)} · 范围 Scope: ${e(model.scopeName)}</p>`,
+    `<p style="margin:0 0 4px 0;color:#57606a;font-size:12px;">范围 Scope: ${e(model.scopeName)} · 统计期 Period ${e(model.period.firstDay)} – ${e(model.period.lastDay)} · 生成于 Generated ${e(beijingTime(model.generatedAt))} (UTC+8)</p>`,
+    model.complete
+      ? `<p style="margin:0 0 16px 0;color:#57606a;font-size:12px;">${e(model.quarter)} 已结束，数据完整 / quarter ended: complete</p>`
+      : `<p style="margin:8px 0 16px 0;padding:8px 12px;background:#fff8c5;border:1px solid #d4a72c;font-size:13px;"><b>本季度尚未结束，数据不完整</b>：数据截至 ${e(beijingTime(model.cutOff))}。<br>Quarter in progress: the figures are those up to ${e(beijingTime(model.cutOff))} (Beijing time) and will change until ${e(model.period.lastDay)}.</p>`,
   );
   if (!model.hasData) {
     parts.push(
@@ -62,18 +65,37 @@ export function renderHtml(model: ReportModel, options: { chartSrc?: string } = 
     `<table style="${table}"><tr><th style="${head}">指标 Metric</th><th style="${head}">本季度 Quarter</th><th style="${head}">环比 QoQ</th><th style="${head}">同比 YoY</th></tr>${headRows}</table>`,
   );
 
-  if (model.compliance.length > 0) {
-    const rows = model.compliance
-      .map(
-        (c) =>
-          `<tr><td style="${cell}">${e(c.label)}</td><td style="${cell}">${e(c.dueDate)}</td><td style="${num}">${e(formatValue(c.target, 'ratio'))}</td><td style="${num}">${e(formatValue(c.actual, 'ratio'))}</td><td style="${num}${c.institutionsBehind > 0 ? 'color:#cf222e;' : ''}">${c.institutionsBehind}</td></tr>`,
-      )
-      .join('');
-    parts.push(
-      `<h2 style="${h2}">盘点进度 Inventory deadline compliance</h2>`,
-      `<table style="${table}"><tr><th style="${head}">要求 Requirement</th><th style="${head}">期限 Due</th><th style="${head}">目标 Target</th><th style="${head}">实际 Actual</th><th style="${head}">未达标机构 Institutions behind</th></tr>${rows}</table>`,
-    );
-  }
+  const evidenceRows = model.evidence
+    .map(
+      (row) =>
+        `<tr><td style="${cell}">${e(row.label)}</td><td style="${num}">${e(formatValue(row.total, 'ratio'))}</td><td style="${num}">${e(formatValue(row.evidenced, 'ratio'))}</td><td style="${num}">${e(formatValue(row.declared, 'ratio'))}</td></tr>`,
+    )
+    .join('');
+  parts.push(
+    `<h2 style="${h2}">佐证与自报 Evidenced vs declared</h2>`,
+    `<p style="margin:0 0 8px 0;font-size:12px;color:#57606a;">交易佐证：有许可（在有效期内）或专利产品备案记录；仅自报：机构填报的实施状态，无交易记录。Evidenced: a license in force or a product filing is recorded; declared only: the institution's own status, no transaction recorded.</p>`,
+    `<table style="${table}"><tr><th style="${head}">指标 Rate</th><th style="${head}">合计 Total</th><th style="${head}">交易佐证 Evidenced</th><th style="${head}">仅自报 Declared only</th></tr>${evidenceRows}</table>`,
+  );
+
+  const verdicts = {
+    met: ['达标 met', '#1a7f37'],
+    behind: ['未达标 behind', '#cf222e'],
+    'not-judged': ['不判定 not judged', '#57606a'],
+    'not-due': ['未到期 not due', '#57606a'],
+  } as const;
+  const deadlineRows = model.compliance
+    .map((c) => {
+      const [verdict, color] = verdicts[c.verdict];
+      return `<tr><td style="${cell}white-space:nowrap;">${e(c.dueDate)}</td><td style="${cell}">${e(c.category)}</td><td style="${cell}">${e(c.label)}<br><span style="color:#57606a;font-size:11px;">${e(c.clause)}</span></td><td style="${num}">${e(formatValue(c.target, 'ratio'))}</td><td style="${num}">${e(formatValue(c.actual, 'ratio'))}<br><span style="color:#57606a;font-size:11px;">${e(c.at)} · ${c.basis === 'snapshot' ? '快照 snapshot' : '推算 computed'}</span></td><td style="${cell}color:${color};">${e(verdict)}</td><td style="${num}${c.institutionsBehind > 0 ? 'color:#cf222e;' : ''}">${c.institutionsBehind}</td></tr>`;
+    })
+    .join('');
+  parts.push(
+    `<h2 style="${h2}">工作方案期限 Work Plan deadlines</h2>`,
+    `<p style="margin:0 0 8px 0;font-size:12px;color:#57606a;">已到期的按期限当日（最后一个季末）取值；无该日快照时按计数器推算。Passed deadlines are judged at their date (the last quarter end on or before it), from that date's snapshot or computed from the counters.</p>`,
+    deadlineRows
+      ? `<table style="${table}"><tr><th style="${head}">期限 Due</th><th style="${head}">适用 Applies to</th><th style="${head}">要求与条款 Requirement, clause</th><th style="${head}">目标 Target</th><th style="${head}">实际 Actual</th><th style="${head}">判定 Verdict</th><th style="${head}">未达标机构 Behind</th></tr>${deadlineRows}</table>`
+      : '<p style="font-size:13px;margin:0;">无 None.</p>',
+  );
 
   if (options.chartSrc && model.hasData) {
     parts.push(
@@ -84,8 +106,11 @@ export function renderHtml(model: ReportModel, options: { chartSrc?: string } = 
 
   if (model.ranking.top.length > 0) {
     parts.push(rankingTable(model, model.ranking.top, `前列机构 Top institutions (${model.ranking.label})`));
+    // Never an empty table: with few institutions every one is in the top list already.
     parts.push(
-      rankingTable(model, model.ranking.bottom, `靠后机构 Bottom institutions (${model.ranking.label})`),
+      model.ranking.bottom.length > 0
+        ? rankingTable(model, model.ranking.bottom, `靠后机构 Bottom institutions (${model.ranking.label})`)
+        : `<h2 style="${h2}">靠后机构 Bottom institutions</h2><p style="font-size:13px;margin:0;">无：全部机构已列于上表 / none: every institution is in the table above.</p>`,
     );
   }
 
@@ -96,14 +121,21 @@ export function renderHtml(model: ReportModel, options: { chartSrc?: string } = 
       : '<p style="font-size:13px;margin:0;">未发现异常 None found.</p>',
   );
   parts.push(
-    '<p style="margin:24px 0 0 0;color:#57606a;font-size:12px;">明细见附件 XLSX（全国 / 各省 / 机构）。Details: the attached workbook (national / provinces / institutions). 不再接收季度报告：PUT /v1/admins/me/report-preferences {"reportsOptOut": true}.</p>',
+    '<p style="margin:24px 0 0 0;color:#57606a;font-size:12px;">明细与指标定义见附件 XLSX（概况 / 机构 / 期限 / 定义）；实施率、产业化率按国家知识产权局《专利调查报告》口径（有效专利，发明专利优先）。Details and the definitions with their sources: the attached workbook (overview, institutions, deadlines, definitions); the rates follow CNIPA\'s patent survey (valid patents, invention patents first). 不再接收季度报告：PUT /v1/admins/me/report-preferences {"reportsOptOut": true}.</p>',
   );
   return `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${e(title)}</title></head><body style="margin:0;padding:16px;font-family:'PingFang SC','Microsoft YaHei','Noto Sans SC',Arial,sans-serif;color:#1f2328;background:#ffffff;">${parts.join('\n')}</body></html>`;
 }
 
 /** The plain-text alternative of the email. */
 export function renderText(model: ReportModel): string {
-  const lines = [reportTitle(model), ''];
+  const lines = [
+    reportTitle(model),
+    `${model.period.firstDay} – ${model.period.lastDay} · generated ${beijingTime(model.generatedAt)} (UTC+8)`,
+    model.complete
+      ? `${model.quarter}: complete`
+      : `${model.quarter} in progress: figures up to ${beijingTime(model.cutOff)}, incomplete`,
+    '',
+  ];
   if (!model.hasData) lines.push(`No data was recorded in this scope for ${model.quarter}.`, '');
   for (const f of model.headline)
     lines.push(

@@ -1,12 +1,20 @@
 /**
- * The XLSX workbook of a report: sheets 全国 national (headline figures with deltas), 各省 provinces
- * and 机构 institutions (one column per metric). Every text cell goes through neutralizeCell: an
- * institution named "=HYPERLINK(...)" stays text in any spreadsheet.
+ * The XLSX workbook of a report, one sheet per part of its scope: the overview (headline figures with
+ * signed changes, evidenced vs declared rates, anomalies), the provinces (national report only), the
+ * institutions of the scope, the Work Plan deadlines and the definitions. Every sheet opens with the
+ * same title block (title, period, generated in Beijing time, complete or cut-off) and is set up to
+ * print: A4 landscape, fit to one page wide, the title block and header row repeated on every page,
+ * panes frozen under the header. An empty table says "无 None" instead of showing no rows.
+ * Every text cell goes through neutralizeCell: an institution named "=HYPERLINK(...)" stays text.
  */
 
+import type ExcelJS from 'exceljs';
+import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { MetricFormat, ReportModel, ReportRow } from '../../schemas/report.ts';
 import { type WorkbookWriter, workbookInMemory } from '../shared/xlsx-writer.ts';
+import { beijingTime } from './format.ts';
 import { neutralizeCell } from './neutralize.ts';
+import { reportTitle } from './render-html.ts';
 
 const numberFormats: Record<MetricFormat, string> = {
   count: '#,##0',
@@ -14,43 +22,139 @@ const numberFormats: Record<MetricFormat, string> = {
   money: '#,##0.00',
   days: '0.0',
 };
+/** Changes carry their sign (+4 / -1); a ratio's change is in percentage points (its value × 100). */
+const deltaFormats: Record<MetricFormat, string> = {
+  count: '+#,##0;-#,##0;0',
+  ratio: '+0.0" pp";-0.0" pp";0.0" pp"',
+  money: '+#,##0.00;-#,##0.00;0.00',
+  days: '+0.0;-0.0;0.0',
+};
 
 type Cell = string | number | null;
 const text = (value: string): Cell => neutralizeCell(value);
+const none = '无 None';
 
-type Column = { header: string; width: number; format?: MetricFormat };
+/** The rows above a table: title, period and generation time, completeness, a blank row. */
+const titleRows = 4;
 
-/** A sheet written row by row (the streaming writer): frozen header, bold, number formats per column. */
-function writeSheet(
-  workbook: WorkbookWriter,
-  name: string,
-  columns: Column[],
-  rows: Cell[][],
-  rowFormats: Array<MetricFormat | undefined> = [],
-) {
-  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns.map((c) => ({
+/** The sheet names of a report: per scope (Excel allows 31 characters, none of []:*?/\). */
+export function sheetNames(model: Pick<ReportModel, 'scope'>) {
+  const place =
+    model.scope === 'national' ? '全国' : (provinceNames.get(model.scope) ?? model.scope).slice(0, 10);
+  return {
+    overview: `${place} 概况 Overview`,
+    provinces: model.scope === 'national' ? '各省 Provinces' : undefined,
+    institutions: `${place} 机构 Institutions`,
+    deadlines: '期限 Deadlines',
+    definitions: '定义 Definitions',
+  };
+}
+
+/** The title of one sheet, as printed at its top: the report title and the sheet. */
+export function sheetTitle(model: ReportModel, sheet: string): string {
+  return `${reportTitle(model)} — ${sheet}`;
+}
+
+export function completenessLine(model: Pick<ReportModel, 'complete' | 'cutOff' | 'quarter'>): string {
+  return model.complete
+    ? `${model.quarter} 已结束，数据完整 / quarter ended: complete`
+    : `${model.quarter} 尚未结束：数据截至 ${beijingTime(model.cutOff)}，不完整 / quarter in progress: figures up to ${beijingTime(model.cutOff)} (Beijing time), incomplete`;
+}
+
+/** Lines a text takes in a wrapped column of this width (a CJK character is two columns wide). */
+function linesFor(value: string, width: number): number {
+  const columns = [...value].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
+  return Math.max(1, Math.ceil(columns / Math.max(1, width - 2)));
+}
+
+type Column = { header: string; width: number; format?: MetricFormat; wrap?: boolean };
+
+interface SheetSpec {
+  name: string;
+  columns: Column[];
+  rows: Cell[][];
+  /** Per row: the number formats of its columns from the second on (the overview's mixed rows). */
+  rowFormats?: Array<string[] | undefined>;
+  /** Frozen columns besides the header rows (the name columns of a table). */
+  frozenColumns?: number;
+  /** Print on one page (fit to height too): the overview. */
+  onePage?: boolean;
+}
+
+function writeSheet(workbook: WorkbookWriter, model: ReportModel, spec: SheetSpec) {
+  const headerRow = titleRows + 1;
+  const sheet = workbook.addWorksheet(spec.name, {
+    views: [{ state: 'frozen', ySplit: headerRow, xSplit: spec.frozenColumns ?? 0 }],
+    pageSetup: {
+      paperSize: 9, // A4
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: spec.onePage ? 1 : 0,
+      printTitlesRow: `1:${headerRow}`,
+      margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+    },
+    headerFooter: { oddFooter: `&L${spec.name}&R&P / &N` },
+  } as Partial<ExcelJS.AddWorksheetOptions>);
+  sheet.columns = spec.columns.map((c) => ({
     width: c.width,
-    ...(c.format ? { style: { numFmt: numberFormats[c.format] } } : {}),
+    style: {
+      ...(c.format ? { numFmt: numberFormats[c.format] } : {}),
+      ...(c.wrap ? { alignment: { wrapText: true, vertical: 'top' as const } } : {}),
+    },
   }));
-  const header = sheet.addRow(columns.map((c) => neutralizeCell(c.header)));
+  // The title block runs over the columns to its right: never wrapped, whatever its column's style.
+  const block = (value: string, font: Partial<ExcelJS.Font>) => {
+    const row = sheet.addRow([text(value)]);
+    row.getCell(1).alignment = { wrapText: false, vertical: 'top' };
+    row.getCell(1).font = font;
+    row.commit();
+  };
+  block(sheetTitle(model, spec.name), { bold: true, size: 14 });
+  block(
+    `统计期 Period ${model.period.firstDay} – ${model.period.lastDay} · 生成于 Generated ${beijingTime(model.generatedAt)} (UTC+8)`,
+    {},
+  );
+  block(completenessLine(model), model.complete ? {} : { bold: true, color: { argb: 'FF9A6700' } });
+  sheet.addRow([]).commit();
+  const header = sheet.addRow(spec.columns.map((c) => neutralizeCell(c.header)));
   header.font = { bold: true };
+  // Tall enough for the longest wrapped header.
+  header.height = Math.min(15 * Math.max(...spec.columns.map((c) => linesFor(c.header, c.width))) + 6, 130);
+  header.eachCell((cell) => {
+    cell.alignment = { wrapText: true, vertical: 'middle' };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF3F5F8' } };
+    cell.border = { bottom: { style: 'thin', color: { argb: 'FF8C959F' } } };
+  });
   header.commit();
+  const rows = spec.rows.length ? spec.rows : [[text(none)]];
   rows.forEach((values, i) => {
     const row = sheet.addRow(values);
-    const format = rowFormats[i];
-    // A headline row's figures take that metric's format (columns 2-4 of the national sheet).
-    if (format) for (const col of [2, 3, 4]) row.getCell(col).numFmt = numberFormats[format];
+    // Spreadsheets do not grow a row for wrapped text they did not lay out: set its height.
+    const lines = Math.max(
+      1,
+      ...spec.columns.map((c, col) =>
+        c.wrap && typeof values[col] === 'string' ? linesFor(values[col] as string, c.width) : 1,
+      ),
+    );
+    if (lines > 1) row.height = 15 * lines + 2;
+    spec.rowFormats?.[i]?.forEach((numFmt, col) => {
+      row.getCell(col + 2).numFmt = numFmt;
+    });
     row.commit();
   });
   sheet.commit();
 }
 
-function metricRows(model: ReportModel, rows: ReportRow[], withProvince: boolean): Cell[][] {
+/** A change in the unit its format shows: percentage points for ratios. */
+const delta = (value: number | null, format: MetricFormat): Cell =>
+  value === null ? '—' : format === 'ratio' ? Math.round(value * 1000) / 10 : value;
+
+function tableRows(model: ReportModel, rows: ReportRow[], withProvince: boolean): Cell[][] {
   return rows.map((row) => [
     text(row.code),
     text(row.name),
-    ...(withProvince ? [text(row.provinceCode ?? '')] : []),
+    ...(withProvince ? [text(provinceNames.get(row.provinceCode ?? '') ?? row.provinceCode ?? '')] : []),
     ...model.columns.map((c) => row.values[c.key] ?? null),
   ]);
 }
@@ -60,43 +164,118 @@ export async function renderXlsx(model: ReportModel): Promise<Buffer> {
   workbook.creator = 'patent-revitalization';
   const created = new Date(model.generatedAt);
   if (!Number.isNaN(created.getTime())) workbook.created = created;
+  const names = sheetNames(model);
 
-  writeSheet(
-    workbook,
-    '全国 national',
+  const overviewRows: Cell[][] = [
+    ...model.headline.map((f): Cell[] => [
+      text(f.label),
+      f.value ?? '—',
+      delta(f.qoq, f.format),
+      delta(f.yoy, f.format),
+    ]),
+    [],
     [
-      { header: '指标 Metric', width: 36 },
+      text('实施与产业化：佐证与自报 Evidenced vs declared'),
+      text('合计 Total'),
+      text('交易佐证 Evidenced'),
+      text('仅自报 Declared only'),
+    ],
+    ...model.evidence.map((e): Cell[] => [
+      text(e.label),
+      e.total ?? '—',
+      e.evidenced ?? '—',
+      e.declared ?? '—',
+    ]),
+    [],
+    [text('异常 Anomalies')],
+    ...(model.hasData ? [] : [[text('本季度无数据 No data was recorded in this scope for this quarter')]]),
+    ...(model.anomalies.length ? model.anomalies.map((anomaly) => [text(anomaly)]) : [[text(none)]]),
+  ];
+  writeSheet(workbook, model, {
+    name: names.overview,
+    columns: [
+      { header: '指标 Metric', width: 58, wrap: true },
       { header: '本季度 Quarter', width: 16 },
-      { header: '环比 QoQ', width: 14 },
-      { header: '同比 YoY', width: 14 },
+      { header: '环比 QoQ (pp for rates)', width: 16 },
+      { header: '同比 YoY (pp for rates)', width: 16 },
     ],
-    [
-      ...model.headline.map((f): Cell[] => [text(f.label), f.value, f.qoq, f.yoy]),
-      [],
-      [text(`${model.quarter} · ${model.scopeName}`)],
-      ...(model.hasData ? [] : [[text('本季度无数据 No data was recorded in this scope for this quarter')]]),
-      ...model.anomalies.map((anomaly) => [text(anomaly)]),
+    rows: overviewRows,
+    onePage: true,
+    rowFormats: [
+      ...model.headline.map((f) => [numberFormats[f.format], deltaFormats[f.format], deltaFormats[f.format]]),
+      undefined,
+      undefined,
+      // The evidence rows hold three ratios: a rate, its evidenced part and its declared part.
+      ...model.evidence.map(() => Array(3).fill(numberFormats.ratio)),
     ],
-    model.headline.map((f) => f.format),
-  );
+  });
 
-  const metricColumns = model.columns.map((c) => ({ header: c.label, width: 18, format: c.format }));
-  writeSheet(
-    workbook,
-    '各省 provinces',
-    [{ header: '代码 Code', width: 10 }, { header: '省份 Province', width: 20 }, ...metricColumns],
-    metricRows(model, model.provinces, false),
-  );
-  writeSheet(
-    workbook,
-    '机构 institutions',
-    [
-      { header: '统一社会信用代码 USCC', width: 22 },
-      { header: '机构 Institution', width: 36 },
-      { header: '省份 Province', width: 10 },
+  const metricColumns = model.columns.map((c) => ({ header: c.label, width: 12, format: c.format }));
+  if (names.provinces) {
+    writeSheet(workbook, model, {
+      name: names.provinces,
+      columns: [{ header: '代码 Code', width: 9 }, { header: '省份 Province', width: 14 }, ...metricColumns],
+      rows: tableRows(model, model.provinces, false),
+      frozenColumns: 2,
+    });
+  }
+  writeSheet(workbook, model, {
+    name: names.institutions,
+    columns: [
+      { header: '统一社会信用代码 USCC', width: 21 },
+      { header: '机构 Institution', width: 26, wrap: true },
+      ...(model.scope === 'national' ? [{ header: '省份 Province', width: 10 }] : []),
       ...metricColumns,
     ],
-    metricRows(model, model.institutions, true),
-  );
+    rows: tableRows(model, model.institutions, model.scope === 'national'),
+    frozenColumns: 2,
+  });
+
+  const verdicts = {
+    met: '达标 met',
+    behind: '未达标 behind',
+    'not-judged': '不判定 not judged',
+    'not-due': '未到期 not due',
+  } as const;
+  writeSheet(workbook, model, {
+    name: names.deadlines,
+    columns: [
+      { header: '期限 Due', width: 11 },
+      { header: '适用 Applies to', width: 22, wrap: true },
+      { header: '要求 Requirement', width: 26, wrap: true },
+      { header: '指标 Measure', width: 18, wrap: true },
+      { header: '目标 Target', width: 9, format: 'ratio' },
+      { header: '取值日 Value at', width: 11 },
+      { header: '实际 Actual', width: 9, format: 'ratio' },
+      { header: '判定 Verdict', width: 12 },
+      { header: '未达标机构 Institutions behind', width: 11 },
+      { header: '依据 Basis', width: 10 },
+      { header: '方案条款 Work Plan clause', width: 40, wrap: true },
+      { header: '说明 Note', width: 36, wrap: true },
+    ],
+    rows: model.compliance.map((c) => [
+      text(c.dueDate),
+      text(c.category),
+      text(c.label),
+      text(c.measure),
+      c.target ?? text('—'),
+      text(c.at),
+      c.actual ?? text('—'),
+      text(verdicts[c.verdict]),
+      c.institutionsBehind,
+      text(c.basis === 'snapshot' ? '快照 snapshot' : '推算 computed'),
+      text(c.clause),
+      text(c.note ?? ''),
+    ]),
+  });
+
+  writeSheet(workbook, model, {
+    name: names.definitions,
+    columns: [
+      { header: '指标 Metric', width: 36, wrap: true },
+      { header: '口径与来源 How it is counted, and its source', width: 110, wrap: true },
+    ],
+    rows: model.definitions.map((d) => [text(d.label), text(d.counting)]),
+  });
   return done();
 }

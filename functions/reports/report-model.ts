@@ -5,6 +5,7 @@
  */
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import {
+  deadlineCategoryLabels,
   type FigureRow,
   type MetricId,
   type MetricUnit,
@@ -20,24 +21,49 @@ const formats: Record<MetricUnit, MetricFormat> = {
   days: 'days',
 };
 
-/** The figures of the email's first table, in this order. */
+/**
+ * The figures of the email's first table, in this order: the Work Plan's quarterly figures first
+ * (转让登记, 许可合同备案, 实施率, 产业化率, 专利产品备案: 三(四) 加强监测评价), the rates as CNIPA's survey
+ * gives them (invention patents first), then coverage and the pipeline.
+ */
 export const headlineMetrics: readonly MetricId[] = [
-  'deals',
-  'dealValueWan',
   'assignmentRegistrations',
   'licenseFilings',
+  'productFilings',
+  'inventionImplementationRate',
+  'implementationRate',
+  'inventionIndustrializationRate',
+  'industrializationRate',
+  'validPatents',
+  'validInventionPatents',
+  'inventoryCoverage',
+  'incrementalCoverage',
+  'deals',
+  'dealValueWan',
   'openLicenseDeclarations',
   'openLicensesTaken',
   'equityDeals',
-  'productFilings',
-  'implementationRate',
-  'industrializationRate',
-  'inventoryCoverage',
   'conversionPool',
   'evaluationCoverage',
   'medianDaysToFirstEvaluation',
   'medianDaysToDeal',
   'fiveYearRulePatents',
+];
+
+/** The columns of the province and institution tables: what fits an A4 landscape page, readable. */
+export const tableMetrics: readonly MetricId[] = [
+  'validPatents',
+  'inventionImplementationRate',
+  'implementationRate',
+  'implementationRateEvidenced',
+  'implementationRateDeclared',
+  'industrializationRate',
+  'inventoryCoverage',
+  'incrementalCoverage',
+  'assignmentRegistrations',
+  'licenseFilings',
+  'productFilings',
+  'deals',
 ];
 
 /** Institutions are ranked by implementation rate (实施率), then deals; top and bottom five. */
@@ -46,8 +72,9 @@ export const rankingSize = 5;
 /** Province reports chart at most this many institutions (most deals and filings first). */
 export const chartInstitutions = 15;
 
+const definitionOf = (id: MetricId) => metricDefinitions.find((m) => m.id === id)!;
 const label = (id: MetricId) => {
-  const d = metricDefinitions.find((m) => m.id === id)!;
+  const d = definitionOf(id);
   return `${d.zh} ${d.en}`;
 };
 
@@ -103,8 +130,27 @@ export function buildReportModel(figures: QuarterFigures, generatedAt: string): 
     scope,
     scopeName: scopeName(scope),
     generatedAt,
+    period: figures.period,
+    complete: figures.complete,
+    cutOff: figures.computedAt,
     hasData: figures.hasData,
-    columns: metricDefinitions.map((d) => ({ key: d.id, label: `${d.zh} ${d.en}`, format: formats[d.unit] })),
+    columns: tableMetrics.map((id) => ({
+      key: id,
+      label: label(id),
+      format: formats[definitionOf(id).unit],
+    })),
+    evidence: (
+      [
+        ['有效专利实施率 Implementation rate', 'implementationRate'],
+        ['有效专利产业化率 Industrialization rate', 'industrializationRate'],
+      ] as const
+    ).map(([name, id]) => ({
+      label: name,
+      total: figures.figures[id]?.value ?? null,
+      evidenced: figures.figures[`${id}Evidenced`]?.value ?? null,
+      declared: figures.figures[`${id}Declared`]?.value ?? null,
+    })),
+    definitions: metricDefinitions.map((d) => ({ label: `${d.zh} ${d.en}`, counting: d.counting })),
     headline: headlineMetrics.map((id) => {
       const d = metricDefinitions.find((m) => m.id === id)!;
       const figure = figures.figures[id];
@@ -120,9 +166,16 @@ export function buildReportModel(figures: QuarterFigures, generatedAt: string): 
     compliance: figures.deadlineCompliance.map((c) => ({
       label: c.description,
       dueDate: c.date,
+      category: deadlineCategoryLabels[c.category],
+      measure: label(c.measure),
+      clause: c.clause,
       target: c.target,
       actual: c.coverage,
+      at: c.at,
+      basis: c.basis,
+      verdict: !c.passed ? 'not-due' : c.met === null ? 'not-judged' : c.met ? 'met' : 'behind',
       institutionsBehind: c.passed ? c.institutionsBehindCount : 0,
+      ...(c.note ? { note: c.note } : {}),
     })),
     provinces,
     institutions,

@@ -180,7 +180,14 @@ describe('quarterly report', () => {
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load((await object(`reports/${quarter}/${province}.xlsx`)) as never);
-    const names = workbook.getWorksheet('机构 institutions')!.getColumn(2).values.slice(2);
+    // Gansu's own sheets: no provinces sheet; its institutions below the title block (rows 1-5).
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual([
+      '甘肃省 概况 Overview',
+      '甘肃省 机构 Institutions',
+      '期限 Deadlines',
+      '定义 Definitions',
+    ]);
+    const names = workbook.getWorksheet('甘肃省 机构 Institutions')!.getColumn(2).values.slice(6);
     expect(names).toContain(`'${hyperlink}`);
     expect(names).toContain('兰州测试大学');
 

@@ -22,7 +22,13 @@ import {
   RecomputeAccumulator,
 } from '../../functions/metrics/recompute.ts';
 import { applyStreamRecord, type StreamRecordInput } from '../../functions/metrics/stream-apply.ts';
-import { type MetricScope, type Quarter, quarterOf, quartersBetween } from '../../schemas/metrics.ts';
+import {
+  type MetricScope,
+  type Quarter,
+  type QuarterFigures,
+  quarterOf,
+  quartersBetween,
+} from '../../schemas/metrics.ts';
 
 const institutions = [
   { uscc: '12100000400000624D', provinceCode: '110000' },
@@ -374,8 +380,13 @@ describe('metrics counters (property)', () => {
           for (const quarter of quarters)
             for (const scope of scopes) {
               const actual = await computeQuarterFigures(closed, quarter, scope, { now, concurrency: 1 });
-              expect(actual, `${quarter} ${JSON.stringify(scope)}`).toEqual(
-                expected.get(`${quarter}|${JSON.stringify(scope)}`),
+              // Same figures; only where a deadline's value was read from differs (snapshot vs computed).
+              const sameBasis = (figures: QuarterFigures) => ({
+                ...figures,
+                deadlineCompliance: figures.deadlineCompliance.map(({ basis, note, ...rest }) => rest),
+              });
+              expect(sameBasis(actual), `${quarter} ${JSON.stringify(scope)}`).toEqual(
+                sameBasis(expected.get(`${quarter}|${JSON.stringify(scope)}`) as QuarterFigures),
               );
             }
         },

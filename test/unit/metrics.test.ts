@@ -31,7 +31,7 @@ import {
 import { recomputeMetrics } from '../../functions/metrics/recompute-job.ts';
 import { applyStreamRecord, type StreamRecordInput } from '../../functions/metrics/stream-apply.ts';
 import { ValidationError } from '../../functions/shared/errors.ts';
-import { type Quarter, quarterFiguresSchema } from '../../schemas/metrics.ts';
+import { type Quarter, type QuarterFigures, quarterFiguresSchema } from '../../schemas/metrics.ts';
 
 const A = '12100000400000624D';
 const B = '12310000425006117A';
@@ -55,12 +55,21 @@ const patent = (number: string, fields: Record<string, unknown> = {}) => ({
   ...fields,
 });
 
+/** What a valid, not implemented invention patent granted before 2024 adds to the gauges. */
+const stockGauges = { 'g.valid': 1, 'g.validInvention': 1, 'g.base': 1 };
+
 describe('the delta function (NEW vs OLD image of a patent)', () => {
-  it('a new patent adds recorded and valid now and in the quarter of the change', () => {
+  it('a new patent adds recorded and valid (by type, in the stock granted by 2023) now and in the quarter of the change', () => {
     expect(patentDelta(undefined, patent('202010000001.1'))).toEqual({
-      [`NOW#PROV#110000|INST#${A}`]: { 'g.recorded': 1, 'g.valid': 1 },
-      [`Q#2025Q4#PROV#110000|INST#${A}`]: { 'g.recorded': 1, 'g.valid': 1 },
+      [`NOW#PROV#110000|INST#${A}`]: { 'g.recorded': 1, ...stockGauges },
+      [`Q#2025Q4#PROV#110000|INST#${A}`]: { 'g.recorded': 1, ...stockGauges },
     });
+    // A utility model granted in 2024: valid, not invention, incremental.
+    expect(
+      patentDelta(undefined, patent('202420000003.1', { grantDate: '2024-03-01' }))[
+        `NOW#PROV#110000|INST#${A}`
+      ],
+    ).toEqual({ 'g.recorded': 1, 'g.valid': 1, 'g.validUtilityModel': 1, 'g.incremental': 1 });
   });
 
   it('approval into the conversion pool: inventoried, pool, and the newly-inventoried flow of its quarter', () => {
@@ -73,9 +82,10 @@ describe('the delta function (NEW vs OLD image of a patent)', () => {
       version: 2,
       updatedAt: '2025-09-30T17:00:00.000Z',
     });
+    const gauges = { 'g.inventoried': 1, 'g.pool': 1, 'g.baseInventoried': 1 };
     expect(patentDelta(before, after)).toEqual({
-      [`NOW#PROV#110000|INST#${A}`]: { 'g.inventoried': 1, 'g.pool': 1 },
-      [`Q#2025Q4#PROV#110000|INST#${A}`]: { 'g.inventoried': 1, 'g.pool': 1, 'f.newlyInventoried': 1 },
+      [`NOW#PROV#110000|INST#${A}`]: gauges,
+      [`Q#2025Q4#PROV#110000|INST#${A}`]: { ...gauges, 'f.newlyInventoried': 1 },
     });
   });
 
@@ -83,9 +93,16 @@ describe('the delta function (NEW vs OLD image of a patent)', () => {
     const p = patent('202010000001.1', { poolStatus: 'conversion', reviewStatus: 'approved' });
     expect(patentDelta(p, { ...p, version: 2 })).toEqual({});
     const withdrawn = { ...p, lifecycle: 'withdrawn', updatedAt: '2026-01-03T00:00:00.000Z' };
+    const gone = {
+      'g.valid': -1,
+      'g.validInvention': -1,
+      'g.base': -1,
+      'g.baseInventoried': -1,
+      'g.pool': -1,
+    };
     expect(patentDelta(p, withdrawn)).toEqual({
-      [`NOW#PROV#110000|INST#${A}`]: { 'g.valid': -1, 'g.pool': -1 },
-      [`Q#2026Q1#PROV#110000|INST#${A}`]: { 'g.valid': -1, 'g.pool': -1 },
+      [`NOW#PROV#110000|INST#${A}`]: gone,
+      [`Q#2026Q1#PROV#110000|INST#${A}`]: gone,
     });
   });
 
@@ -96,21 +113,90 @@ describe('the delta function (NEW vs OLD image of a patent)', () => {
     const implemented = { ...funded, implementationStatus: 'licensed', version: 2 };
     expect(patentDelta(funded, implemented)[`NOW#PROV#110000|INST#${A}`]).toEqual({
       'g.implemented': 1,
+      'g.implementedInvention': 1,
+      'g.implementedDeclared': 1,
+      'g.implementedDeclaredInvention': 1,
       'g.fu.2016Q2': -1,
     });
   });
 
-  it('industrialized implies implemented; a deal state counts as implemented', () => {
+  it('a declared status counts as declared only; a recorded license or product filing as evidenced', () => {
     const p = patent('202010000001.1');
     expect(
       patentDelta(p, { ...p, implementationStatus: 'industrialized' })[`NOW#PROV#110000|INST#${A}`],
     ).toEqual({
       'g.implemented': 1,
+      'g.implementedInvention': 1,
+      'g.implementedDeclared': 1,
+      'g.implementedDeclaredInvention': 1,
       'g.industrialized': 1,
+      'g.industrializedInvention': 1,
+      'g.industrializedDeclared': 1,
+      'g.industrializedDeclaredInvention': 1,
     });
+    // An ordinary license (no end date on the patent): evidenced while the patent stays licensed.
     expect(patentDelta(p, { ...p, lifecycle: 'licensed' })[`NOW#PROV#110000|INST#${A}`]).toEqual({
       'g.implemented': 1,
+      'g.implementedInvention': 1,
+      'g.implementedEvidenced': 1,
+      'g.implementedEvidencedInvention': 1,
     });
+    // A product filing: industrialized, evidenced.
+    expect(patentDelta(p, { ...p, lifecycle: 'industrialized' })[`NOW#PROV#110000|INST#${A}`]).toEqual({
+      'g.implemented': 1,
+      'g.implementedInvention': 1,
+      'g.implementedEvidenced': 1,
+      'g.implementedEvidencedInvention': 1,
+      'g.industrialized': 1,
+      'g.industrializedInvention': 1,
+      'g.industrializedEvidenced': 1,
+      'g.industrializedEvidencedInvention': 1,
+    });
+  });
+
+  it('an exclusive license counts while in force: until the quarter after its end date; a declared status stays', () => {
+    const p = patent('202020000002.1'); // a utility model
+    const licensed = {
+      ...p,
+      lifecycle: 'licensed',
+      implementationStatus: 'licensed',
+      exclusiveGrant: { dealId: 'd-1', licenseType: 'exclusive', endDate: '2026-06-30' },
+    };
+    // Ends on the last day of 2026Q2: in force at the end of 2026Q2, not at the end of 2026Q3.
+    expect(patentDelta(p, licensed)[`NOW#PROV#110000|INST#${A}`]).toEqual({
+      'g.implemented': 1,
+      'g.implementedUtilityModel': 1,
+      'g.implementedEvidenced@2026Q3': 1,
+      'g.implementedDeclared^2026Q3': 1,
+    });
+    const undeclared = { ...licensed, implementationStatus: 'not-implemented' };
+    expect(patentDelta(p, undeclared)[`NOW#PROV#110000|INST#${A}`]).toEqual({
+      'g.implemented@2026Q3': 1,
+      'g.implementedUtilityModel@2026Q3': 1,
+      'g.implementedEvidenced@2026Q3': 1,
+    });
+  });
+
+  it('an assignment or equity deal takes the patent out of the assignor stock', () => {
+    const p = patent('202010000001.1', { implementationStatus: 'not-implemented' });
+    const assigned = {
+      ...p,
+      lifecycle: 'assigned',
+      implementationStatus: 'assigned',
+      patenteeChange: {
+        dealId: 'd-2',
+        kind: 'assignment',
+        enterpriseUscc: '91110108MA0000001',
+        effectiveDate: '2025-11-01',
+      },
+    };
+    expect(patentDelta(p, assigned)[`NOW#PROV#110000|INST#${A}`]).toEqual({
+      'g.valid': -1,
+      'g.validInvention': -1,
+      'g.base': -1,
+    });
+    // Still out once the registration is filed (lifecycle filed).
+    expect(patentDelta(assigned, { ...assigned, lifecycle: 'filed' })).toEqual({});
   });
 });
 
@@ -369,7 +455,10 @@ describe('recompute and reconciliation', () => {
     grouper.flush();
     expect(accumulator.patents).toBe(2);
     const stored = new Map<string, Record<string, number>>([
-      [`NOW#PROV#110000|INST#${A}`, { 'g.recorded': 1, 'g.valid': 1, 'g.inventoried': 1, 'g.pool': 0 }],
+      [
+        `NOW#PROV#110000|INST#${A}`,
+        { 'g.recorded': 1, ...stockGauges, 'g.baseInventoried': 1, 'g.inventoried': 1, 'g.pool': 0 },
+      ],
       [
         `Q#2025Q4#PROV#110000|INST#${A}`,
         { 'f.newlyInventoried': 1, 'f.openLicenseDeclarations': 1, 'g.recorded': 7 },
@@ -380,12 +469,14 @@ describe('recompute and reconciliation', () => {
       { pk: 'NOW#PROV#110000', sk: `INST#${A}`, attribute: 'g.pool', stored: 0, recomputed: 1 },
       { pk: 'NOW#PROV#310000', sk: `INST#${B}`, attribute: 'g.recorded', stored: 0, recomputed: 1 },
       { pk: 'NOW#PROV#310000', sk: `INST#${B}`, attribute: 'g.valid', stored: 0, recomputed: 1 },
+      { pk: 'NOW#PROV#310000', sk: `INST#${B}`, attribute: 'g.base', stored: 0, recomputed: 1 },
+      { pk: 'NOW#PROV#310000', sk: `INST#${B}`, attribute: 'g.validInvention', stored: 0, recomputed: 1 },
     ]);
     expect(corrections(differences, '2026Q1')).toEqual({
       [`NOW#PROV#110000|INST#${A}`]: { 'g.pool': 1 },
       [`Q#2026Q1#PROV#110000|INST#${A}`]: { 'g.pool': 1 },
-      [`NOW#PROV#310000|INST#${B}`]: { 'g.recorded': 1, 'g.valid': 1 },
-      [`Q#2026Q1#PROV#310000|INST#${B}`]: { 'g.recorded': 1, 'g.valid': 1 },
+      [`NOW#PROV#310000|INST#${B}`]: { 'g.recorded': 1, ...stockGauges },
+      [`Q#2026Q1#PROV#310000|INST#${B}`]: { 'g.recorded': 1, ...stockGauges },
     });
   });
 
@@ -475,6 +566,48 @@ describe('computeQuarterFigures', () => {
     ).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it('rates: a license counts as evidenced while in force, then the declared status only; an assigned patent leaves the stock', async () => {
+    const store = new MemoryMetricsStore();
+    const at = '2025-04-10T00:00:00Z';
+    const licensed = patent('202010000001.1', {
+      updatedAt: at,
+      lifecycle: 'licensed',
+      implementationStatus: 'licensed',
+      exclusiveGrant: { dealId: 'd-1', licenseType: 'exclusive', endDate: '2025-08-15' },
+    });
+    const declared = patent('202020000002.1', { updatedAt: at, implementationStatus: 'self-implemented' });
+    const assigned = patent('202010000003.3', {
+      updatedAt: at,
+      lifecycle: 'assigned',
+      patenteeChange: { dealId: 'd-2', kind: 'assignment', effectiveDate: '2025-04-01' },
+    });
+    const idle = patent('202010000004.4', { updatedAt: at, grantDate: '2024-05-01' });
+    for (const item of [licensed, declared, assigned, idle])
+      await applyStreamRecord(store, record('INSERT', item), now);
+    const at2 = async (quarter: Quarter) =>
+      (await computeQuarterFigures(memoryReadPort(store), quarter, { level: 'national' }, { now })).figures;
+    const q2 = await at2('2025Q2');
+    // Three valid patents of the institution (the assigned one left), two of them inventions.
+    expect(q2.validPatents.value).toBe(3);
+    expect(q2.validInventionPatents.value).toBe(2);
+    expect(q2.implementedEvidenced.value).toBe(1);
+    expect(q2.implementedDeclared.value).toBe(1);
+    expect(q2.implementationRate.value).toBe(0.6667);
+    expect(q2.inventionImplementationRate.value).toBe(0.5);
+    // By type: the one utility model is implemented (declared); no design.
+    expect(q2.utilityModelImplementationRate.value).toBe(1);
+    expect(q2.designImplementationRate.value).toBeNull();
+    // Stock granted by 2023 vs later grants, apart.
+    expect(q2.stockPatents.value).toBe(2);
+    expect(q2.incrementalPatents.value).toBe(1);
+    // The license ended on 2025-08-15: at the end of 2025Q3 only the declared status is left.
+    const q3 = await at2('2025Q3');
+    expect(q3.implementedEvidenced.value).toBe(0);
+    expect(q3.implementedDeclared.value).toBe(2);
+    expect(q3.implementationRateEvidenced.value).toBe(0);
+    expect(q3.implementationRateDeclared.value).toBe(0.6667);
+  });
+
   it('stock at the end of each quarter from the change logs, flows of the quarter, QoQ and YoY deltas', async () => {
     const store = new MemoryMetricsStore();
     const p = (n: string, at: string, extra: Record<string, unknown> = {}) =>
@@ -547,12 +680,38 @@ describe('computeQuarterFigures', () => {
     expect(national.figures.fiveYearRulePatents).toMatchObject({ value: 1, previousYear: 1 });
     expect(national.provinces?.map((row) => row.code)).toEqual(['110000']);
     expect(national.institutions?.[0]).toMatchObject({ code: A, name: '清华大学', provinceCode: '110000' });
-    expect(national.deadlineCompliance[0]).toMatchObject({ passed: true, met: true, institutionsMeeting: 1 });
-    expect(national.deadlineCompliance[1]).toMatchObject({
+    // Deadlines are judged at their dates, not with the report quarter's coverage (1/3 would meet 30%):
+    // at 2024-06-30 nothing was recorded; at 2024-12-31 two patents, none inventoried.
+    const deadline = (id: string) => national.deadlineCompliance.find((d) => d.id === id);
+    expect(deadline('others-30')).toMatchObject({
       passed: true,
+      at: '2024-06-30',
+      coverage: null,
+      met: false,
+      institutionsBehindCount: 0,
+    });
+    expect(deadline('all-complete')).toMatchObject({
+      passed: true,
+      at: '2024-12-31',
+      coverage: 0,
       met: false,
       institutionsBehind: [A],
+      // No snapshot of that date (this port has none): computed from the counters, and said so.
+      basis: 'computed',
+      note: expect.stringContaining('computed from the counters'),
     });
+    // A category institutions do not record yet: shown, not judged.
+    expect(deadline('pilot-demonstration-complete')).toMatchObject({ passed: true, met: null });
+    expect(deadline('goal-2025')).toMatchObject({ passed: true, at: '2025-12-31', baseline: null });
+    expect(national.deadlineCompliance.map((d) => d.date)).toEqual([
+      '2024-03-31',
+      '2024-04-30',
+      '2024-06-30',
+      '2024-06-30',
+      '2024-12-31',
+      '2024-12-31',
+      '2025-12-31',
+    ]);
     expect(national.anomalies.map((a) => a.code)).toEqual(['BEHIND_DEADLINE', 'FIVE_YEAR_RULE']);
     expect(quarterFiguresSchema.safeParse(national).success).toBe(true);
 
@@ -683,9 +842,55 @@ describe('quarter close (snapshots)', () => {
         return port.institutionItem(code, uscc, item);
       },
     };
-    for (const [i, scope] of scopes.entries())
-      expect(await computeQuarterFigures(spied, '2025Q4', scope, { now })).toEqual(expected[i]);
+    // The deadlines are judged at the ends of 2024Q1, 2024Q2 and 2024Q4 (the 2025 goal against 2023Q4):
+    // once those quarters are closed too, the report reads snapshots only.
+    await closeQuarters(
+      memoryQuarterClosePorts(store, () => now),
+      {
+        quarters: ['2023Q4', '2024Q1', '2024Q2'],
+      },
+    );
+    const sameBasis = (figures: QuarterFigures) => ({
+      ...figures,
+      deadlineCompliance: figures.deadlineCompliance.map(({ basis, note, ...rest }) => rest),
+    });
+    for (const [i, scope] of scopes.entries()) {
+      const figures = await computeQuarterFigures(spied, '2025Q4', scope, { now });
+      expect(sameBasis(figures)).toEqual(sameBasis(expected[i]!));
+      expect(figures.deadlineCompliance.map((d) => d.basis)).toEqual(Array(7).fill('snapshot'));
+      expect(expected[i]!.deadlineCompliance.map((d) => d.basis)).toEqual(Array(7).fill('computed'));
+    }
     expect(counterReads).toEqual([]);
+  });
+
+  it('bad input: a deadline date with no snapshot (its quarter never closed) is computed from the counters, and says so', async () => {
+    const store = await state();
+    // The report quarter and 2024Q4 are closed; 2024Q2 (the 30% deadline, 2024-06-30) is not.
+    await closeQuarters(
+      memoryQuarterClosePorts(store, () => now),
+      { quarters: ['2024Q4', '2025Q4'] },
+    );
+    const figures = await computeQuarterFigures(
+      memoryMetricsReadPort(store),
+      '2025Q4',
+      { level: 'national' },
+      { now },
+    );
+    const deadline = (id: string) => figures.deadlineCompliance.find((d) => d.id === id)!;
+    expect(deadline('all-complete')).toMatchObject({
+      at: '2024-12-31',
+      basis: 'snapshot',
+      coverage: 0,
+      met: false,
+    });
+    expect(deadline('all-complete').note).toBeUndefined();
+    expect(deadline('others-30')).toMatchObject({ at: '2024-06-30', basis: 'computed', met: false });
+    expect(deadline('others-30').note).toContain(
+      "no snapshot of 2024-06-30: computed from the counters' change log",
+    );
+    // A deadline between quarter ends is judged at the last quarter end before it, and says so.
+    expect(deadline('enterprise-evaluation-staged')).toMatchObject({ date: '2024-04-30', at: '2024-03-31' });
+    expect(deadline('enterprise-evaluation-staged').note).toContain('the last quarter end before 2024-04-30');
   });
 
   it('a quarter not closed (or not ended) is derived from the counters; a close replaces the snapshot', async () => {

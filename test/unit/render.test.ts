@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { outboxMailer } from '../../functions/mail/mailer.ts';
 import { neutralizeCell } from '../../functions/reports/neutralize.ts';
 import { renderChartPng, renderChartSvg } from '../../functions/reports/render-chart.ts';
-import { renderHtml } from '../../functions/reports/render-html.ts';
+import { renderHtml, renderText } from '../../functions/reports/render-html.ts';
 import { renderXlsx } from '../../functions/reports/render-xlsx.ts';
 import { chartCid, reportMailContent, reportMailMessage } from '../../functions/reports/report-mail.ts';
 import { buildReportModel } from '../../functions/reports/report-model.ts';
@@ -31,9 +31,16 @@ describe('HTML report', () => {
   it('has headline figures with QoQ and YoY deltas, compliance, top and bottom institutions, anomalies', () => {
     expect(html).toContain('转化交易数 deals');
     expect(html).toMatch(/>12<\/td><td style="[^"]*color:#1a7f37;">\+12<\/td><td style="[^"]*">\+11</);
-    expect(html).toContain('42%');
+    // Percentages always with one decimal.
+    expect(html).toContain('42.0%');
+    expect(html).not.toMatch(/>[\d,]+%</);
     expect(html).toContain('350.5 万元');
-    expect(html).toContain('Inventory deadline compliance');
+    expect(html).toContain('Work Plan deadlines');
+    expect(html).toContain('二(一)3 进度安排');
+    expect(html).toContain('Evidenced vs declared');
+    // Times in Beijing time: 01:00 UTC is 09:00 in Beijing.
+    expect(html).toContain('Generated 2026-01-01 09:00 北京时间');
+    expect(html).toContain('quarter ended: complete');
     expect(html).toContain('Top institutions');
     expect(html).toContain('Bottom institutions');
     expect(html).toContain('清华大学');
@@ -48,6 +55,26 @@ describe('HTML report', () => {
     expect(html).toMatch(/<table style="border-collapse:collapse/);
   });
 
+  it('a running quarter is marked incomplete with its cut-off', () => {
+    const running = buildReportModel(
+      { ...nationalFigures('2025Q4'), complete: false, computedAt: '2025-11-20T04:30:00.000Z' },
+      at,
+    );
+    expect(renderHtml(running)).toContain('figures are those up to 2025-11-20 12:30 北京时间');
+    expect(renderText(running)).toContain('in progress: figures up to 2025-11-20 12:30 北京时间');
+  });
+
+  it('never an empty table: few institutions give no bottom table but a line saying none', () => {
+    const few = buildReportModel(
+      { ...nationalFigures(), institutions: nationalFigures().institutions!.slice(0, 3) },
+      at,
+    );
+    expect(few.ranking.bottom).toEqual([]);
+    const page = renderHtml(few);
+    expect(page).toContain('none: every institution is in the table above');
+    expect(page).not.toContain('Bottom institutions (');
+  });
+
   it('a quarter with no data renders a report that says so (no chart, no ranking)', () => {
     const page = renderHtml(empty, { chartSrc: `cid:${chartCid}` });
     expect(page).toContain('No data was recorded in this scope for 2025Q4');
@@ -58,25 +85,44 @@ describe('HTML report', () => {
 });
 
 describe('XLSX report', () => {
-  it('has the national, provinces and institutions sheets; formula-like names stay text', async () => {
+  it('has the overview, provinces, institutions, deadlines and definitions sheets; formula-like names stay text', async () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load((await renderXlsx(national)) as never);
     expect(workbook.worksheets.map((s) => s.name)).toEqual([
-      '全国 national',
-      '各省 provinces',
-      '机构 institutions',
+      '全国 概况 Overview',
+      '各省 Provinces',
+      '全国 机构 Institutions',
+      '期限 Deadlines',
+      '定义 Definitions',
     ]);
 
-    const nationalSheet = workbook.getWorksheet('全国 national')!;
-    expect(nationalSheet.getCell('A2').value).toBe('转化交易数 deals');
-    expect(nationalSheet.getCell('B2').value).toBe(12);
-    expect(nationalSheet.getCell('C2').value).toBe(12);
+    const overview = workbook.getWorksheet('全国 概况 Overview')!;
+    // The title block, then the header on row 5 and the figures from row 6.
+    expect(overview.getCell('A1').value).toBe(
+      '专利转化运用季度报告 2025Q4 · 全国 National / Quarterly patent report — 全国 概况 Overview',
+    );
+    expect(overview.getCell('A5').value).toBe('指标 Metric');
+    expect(overview.getCell('A7').value).toBe('许可合同备案 license-contract filings');
+    expect(overview.getCell('B7').value).toBe(5);
+    expect(overview.getCell('C7').value).toBe(5);
+    // Signed changes; ratio changes in percentage points.
+    expect(overview.getCell('C7').numFmt).toBe('+#,##0;-#,##0;0');
+    expect(overview.getCell('A10').value).toBe('有效专利实施率 implementation rate, all types');
+    expect(overview.getCell('B10').numFmt).toBe('0.0%');
+    expect(overview.getCell('C10').value).toBe(42);
+    expect(overview.getCell('C10').numFmt).toBe('+0.0" pp";-0.0" pp";0.0" pp"');
+    // Frozen under the header; A4 landscape, one page wide, the title block and header on every page.
+    expect(overview.views[0]).toMatchObject({ state: 'frozen', ySplit: 5 });
+    expect(overview.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToWidth: 1 });
+    expect(overview.pageSetup.printTitlesRow).toBe('1:5');
+    const header = workbook.getWorksheet('各省 Provinces')!.getRow(5);
+    expect(header.getCell(3).alignment).toMatchObject({ wrapText: true });
 
-    const provinces = workbook.getWorksheet('各省 provinces')!;
-    expect(provinces.getCell('B2').value).toBe('北京市');
+    const provinces = workbook.getWorksheet('各省 Provinces')!;
+    expect(provinces.getCell('B6').value).toBe('北京市');
 
-    const institutions = workbook.getWorksheet('机构 institutions')!;
-    const names = institutions.getColumn(2).values.slice(2) as unknown[];
+    const institutions = workbook.getWorksheet('全国 机构 Institutions')!;
+    const names = institutions.getColumn(2).values.slice(6) as unknown[];
     expect(names).toContain(`'${hyperlinkName}`);
     expect(names).toContain("'+Plus 研究院");
     expect(names).toContain("'-Minus 大学");
@@ -90,12 +136,25 @@ describe('XLSX report', () => {
     );
   });
 
-  it('a quarter with no data: the workbook says so', async () => {
+  it('a province report: its own sheet names, no provinces sheet', async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await renderXlsx(buildReportModel(provinceFigures('110000'), at))) as never);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([
+      '北京市 概况 Overview',
+      '北京市 机构 Institutions',
+      '期限 Deadlines',
+      '定义 Definitions',
+    ]);
+  });
+
+  it('a quarter with no data: the workbook says so, and empty tables say none', async () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load((await renderXlsx(empty)) as never);
-    const values = workbook.getWorksheet('全国 national')!.getColumn(1).values as unknown[];
+    const values = workbook.getWorksheet('全国 概况 Overview')!.getColumn(1).values as unknown[];
     expect(values.some((v) => typeof v === 'string' && v.includes('No data was recorded'))).toBe(true);
-    expect(workbook.getWorksheet('机构 institutions')!.rowCount).toBe(1);
+    const institutions = workbook.getWorksheet('全国 机构 Institutions')!;
+    expect(institutions.rowCount).toBe(6);
+    expect(institutions.getCell('A6').value).toBe('无 None');
   });
 });
 

@@ -81,6 +81,12 @@ export function nationalFigures(quarter: Quarter = '2025Q4', hasData = true): Qu
     institutions: hasData ? institutionRows() : [],
     deadlineCompliance: [
       {
+        id: 'others-30',
+        category: 'other',
+        measure: 'inventoryCoverage',
+        clause: '二(一)3 进度安排：2024年6月底前……其他高校和科研机构完成30%以上存量专利盘点入库',
+        at: '2024-06-30',
+        basis: 'snapshot',
         date: '2024-06-30',
         target: 0.3,
         description: '30% inventoried by 2024-06-30',
@@ -92,6 +98,13 @@ export function nationalFigures(quarter: Quarter = '2025Q4', hasData = true): Qu
         institutionsBehindCount: 0,
       },
       {
+        id: 'all-complete',
+        category: 'all',
+        measure: 'inventoryCoverage',
+        clause: '二(一)3 进度安排：2024年底前，全国高校和科研机构完成全部存量专利盘点入库',
+        at: '2024-12-31',
+        basis: 'computed',
+        note: 'no snapshot of 2024-12-31: computed from the counters',
         date: '2024-12-31',
         target: 1,
         description: 'all stock inventoried by 2024-12-31',
