@@ -399,9 +399,22 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             runtime,
             checkpointFile: scratch ? undefined : join(dataDir, `stream-checkpoint-${table}.json`),
             log,
-            observers: table === 'core' ? [(records) => search.applyStreamRecords(records)] : [],
           }),
       );
+    // The search engine reads the core stream on its own (a second reader, as DynamoDB Streams allows):
+    // behind the functions' reader it would wait for their slowest batch (a workflow start) every time.
+    pollers.push(
+      new StreamsPoller({
+        dynamodb,
+        streams,
+        tableName: physical.table('core'),
+        consumers: [],
+        runtime,
+        checkpointFile: scratch ? undefined : join(dataDir, 'stream-checkpoint-core-search.json'),
+        log,
+        observers: [(records) => search.applyStreamRecords(records)],
+      }),
+    );
     for (const poller of pollers) poller.start();
     stops.push(async () => {
       await Promise.all(pollers.map((p) => p.stop()));
