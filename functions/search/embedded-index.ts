@@ -42,6 +42,8 @@ export const fieldWeights: Readonly<Record<SearchField, number>> = {
 const k1 = 1.2;
 const b = 0.75;
 const partWeight = 0.5;
+/** Below this IDF (a term in about 95 % of the patents) a term is not scored. */
+const minIdf = 0.05;
 export const synonymWeight = 0.7;
 const fieldCount = searchFieldValues.length;
 const tfBits = 5;
@@ -154,6 +156,13 @@ function compileFilters(filters: SearchFilters): Array<(entry: Entry) => FilterR
       patent.tier === tier ? { filter: 'tier', value: tier, matched: tier } : undefined,
     );
   return tests;
+}
+
+/** The scope test without building reasons (the hot loop of a search). */
+function isInScope(scope: SearchScope, patent: IndexedPatent): boolean {
+  if (scope.kind === 'available') return isAvailable(patent);
+  if (patent.institutionUscc !== scope.institutionUscc) return false;
+  return !scope.availableOnly || isAvailable(patent);
 }
 
 function inScope(scope: SearchScope, patent: IndexedPatent): FilterReason | undefined {
@@ -354,10 +363,46 @@ export class EmbeddedPatentIndex implements PatentSearchIndex, PatentIndexWriter
     return this.searchNow(request);
   }
 
+  /** The filters' and scope's reasons for a slot, or undefined when it does not pass them all. */
+  private admission(
+    slot: number,
+    scope: SearchScope,
+    filters: ReturnType<typeof compileFilters>,
+  ): FilterReason[] | undefined {
+    const entry = this.entries[slot];
+    if (!entry) return undefined;
+    const inside = inScope(scope, entry.patent);
+    if (!inside) return undefined;
+    const reasons = [inside];
+    for (const test of filters) {
+      const reason = test(entry);
+      if (!reason) return undefined;
+      reasons.push(reason);
+    }
+    return reasons;
+  }
+
+  /** The packed field frequencies of a term in a slot (postings are in slot order: binary search). */
+  private packedOf(termId: number, slot: number): number {
+    const list = this.postings[termId]!;
+    let low = 0;
+    let high = list.length / 2 - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const at = list[middle * 2]!;
+      if (at === slot) return list[middle * 2 + 1]!;
+      if (at < slot) low = middle + 1;
+      else high = middle - 1;
+    }
+    return 0;
+  }
+
   /** The search itself, synchronous (the bench times it without the event loop). */
   searchNow(request: PatentSearchRequest): PatentSearchAnswer {
     const normalized = normalizeText(request.text.slice(0, maxSearchQueryLength));
-    const { terms, words, expanded } = this.queryTerms(normalized);
+    const { terms: allTerms, words, expanded } = this.queryTerms(normalized);
+    // At most 31 terms: each slot keeps the terms it matched as bits of one integer.
+    const terms = allTerms.slice(0, 31);
     const answer = (hits: PatentSearchAnswer['hits'], total: number): PatentSearchAnswer => ({
       hits,
       total,
@@ -367,78 +412,88 @@ export class EmbeddedPatentIndex implements PatentSearchIndex, PatentIndexWriter
     if (!terms.length || this.live === 0) return answer([], 0);
 
     const filters = compileFilters(request.filters);
-    const admitted = new Map<number, FilterReason[] | null>();
-    const admit = (slot: number): FilterReason[] | null => {
-      let decision = admitted.get(slot);
-      if (decision !== undefined) return decision;
-      const entry = this.entries[slot];
-      decision = null;
-      if (entry) {
-        const scope = inScope(request.scope, entry.patent);
-        if (scope) {
-          const reasons = [scope];
-          for (const test of filters) {
-            const reason = test(entry);
-            if (!reason) {
-              reasons.length = 0;
-              break;
-            }
-            reasons.push(reason);
-          }
-          if (reasons.length) decision = reasons;
-        }
-      }
-      admitted.set(slot, decision);
-      return decision;
-    };
-
+    const size = this.entries.length;
+    /** 0: not decided, 1: admitted, 2: refused. */
+    const admitted = new Uint8Array(size);
+    const scores = new Float64Array(size);
+    const masks = new Int32Array(size);
+    const touched: number[] = [];
     const averages = this.totalLength.map((total) => (this.live ? total / this.live : 1) || 1);
-    const scores = new Map<number, number>();
-    /** Per slot: [query term index, score] pairs. */
-    const matched = new Map<number, Array<[number, number]>>();
-    terms.forEach((term, t) => {
+    const weights = searchFieldValues.map((field) => fieldWeights[field]);
+    const idfs = terms.map((term) => {
       const df = this.df[term.id]!;
-      if (df <= 0) return;
-      const idf = Math.log(1 + (this.live - df + 0.5) / (df + 0.5));
+      return df > 0 ? Math.log(1 + (this.live - df + 0.5) / (df + 0.5)) : 0;
+    });
+    const termScore = (t: number, slot: number, packed: number) => {
+      let weighted = 0;
+      for (let f = 0; f < fieldCount; f++) {
+        const tf = (packed >>> (f * tfBits)) & tfMax;
+        if (!tf) continue;
+        weighted += (weights[f]! * tf) / (1 - b + (b * this.lengths[f]![slot]!) / averages[f]!);
+      }
+      return terms[t]!.weight * idfs[t]! * ((weighted * (k1 + 1)) / (weighted + k1));
+    };
+    terms.forEach((term, t) => {
+      // A term in nearly every patent (解决, 问题 ...) changes no ranking: not worth reading its postings.
+      if (idfs[t]! < minIdf) return;
       const list = this.postings[term.id]!;
+      const bit = 1 << t;
       for (let i = 0; i < list.length; i += 2) {
         const slot = list[i]!;
-        if (!admit(slot)) continue;
-        const packed = list[i + 1]!;
-        let weighted = 0;
-        for (let f = 0; f < fieldCount; f++) {
-          const tf = (packed >>> (f * tfBits)) & tfMax;
-          if (!tf) continue;
-          const norm = 1 - b + (b * this.lengths[f]![slot]!) / averages[f]!;
-          weighted += (fieldWeights[searchFieldValues[f]!] * tf) / norm;
+        let state = admitted[slot]!;
+        if (state === 0) {
+          const entry = this.entries[slot];
+          state =
+            entry &&
+            isInScope(request.scope, entry.patent) &&
+            filters.every((test) => test(entry) !== undefined)
+              ? 1
+              : 2;
+          admitted[slot] = state;
         }
-        const score = term.weight * idf * ((weighted * (k1 + 1)) / (weighted + k1));
-        scores.set(slot, (scores.get(slot) ?? 0) + score);
-        const pairs = matched.get(slot);
-        if (pairs) pairs.push([t, score]);
-        else matched.set(slot, [[t, score]]);
+        if (state !== 1) continue;
+        if (masks[slot] === 0) touched.push(slot);
+        scores[slot]! += termScore(t, slot, list[i + 1]!);
+        masks[slot]! |= bit;
       }
     });
 
     // Coordination: the share of the query's words (a synonym counts for its word) a hit matched.
-    const concepts = new Set(
-      terms.filter((term) => term.weight === 1 || term.via).map((term) => term.concept),
-    );
-    const ranked = [...scores.entries()].map(([slot, score]) => {
-      const covered = new Set(matched.get(slot)!.map(([t]) => terms[t]!.concept));
-      const coordination = concepts.size > 1 ? (covered.size / concepts.size) ** 2 : 1;
-      return { slot, score: score * (0.5 + 0.5 * coordination) };
+    const conceptNames = [
+      ...new Set(terms.filter((term) => term.weight === 1 || term.via).map((term) => term.concept)),
+    ];
+    const conceptOf = terms.map((term) => conceptNames.indexOf(term.concept));
+    const ranked = touched.map((slot) => {
+      let covered = 0;
+      for (let t = 0; t < terms.length; t++)
+        if (masks[slot]! & (1 << t) && conceptOf[t]! >= 0) covered |= 1 << conceptOf[t]!;
+      let count = 0;
+      for (let c = covered; c; c &= c - 1) count++;
+      const coordination = conceptNames.length > 1 ? (count / conceptNames.length) ** 2 : 1;
+      return { slot, score: scores[slot]! * (0.5 + 0.5 * coordination) };
     });
-    ranked.sort(
-      (x, y) =>
-        y.score - x.score ||
-        this.entries[x.slot]!.patent.applicationNumber.localeCompare(
-          this.entries[y.slot]!.patent.applicationNumber,
-        ),
-    );
-    const page = ranked.slice(request.offset, request.offset + request.limit);
+    const numberOf = (slot: number) => this.entries[slot]!.patent.applicationNumber;
+    // Only the hits that can reach the page are sorted: those scoring at least the k-th best score.
+    const wanted = request.offset + request.limit;
+    let candidates = ranked;
+    if (ranked.length > wanted * 4) {
+      const best = Float64Array.from(ranked, (r) => -r.score).sort();
+      const threshold = -best[wanted - 1]!;
+      candidates = ranked.filter((r) => r.score >= threshold);
+    }
+    candidates.sort((x, y) => {
+      if (y.score !== x.score) return y.score - x.score;
+      return numberOf(x.slot) < numberOf(y.slot) ? -1 : 1;
+    });
+    const page = candidates.slice(request.offset, request.offset + request.limit);
     return answer(
-      page.map(({ slot, score }) => this.hit(slot, score, terms, matched.get(slot)!, admitted.get(slot)!)),
+      page.map(({ slot, score }) => {
+        const pairs: Array<[number, number]> = [];
+        terms.forEach((term, t) => {
+          if (masks[slot]! & (1 << t)) pairs.push([t, termScore(t, slot, this.packedOf(term.id, slot))]);
+        });
+        return this.hit(slot, score, terms, pairs, this.admission(slot, request.scope, filters)!);
+      }),
       ranked.length,
     );
   }
@@ -456,13 +511,7 @@ export class EmbeddedPatentIndex implements PatentSearchIndex, PatentIndexWriter
     const reasonTerms = pairs
       .map(([t, s]) => {
         const term = terms[t]!;
-        const list = this.postings[term.id]!;
-        let packed = 0;
-        for (let i = 0; i < list.length; i += 2)
-          if (list[i] === slot) {
-            packed = list[i + 1]!;
-            break;
-          }
+        const packed = this.packedOf(term.id, slot);
         const fields = searchFieldValues.filter((_, f) => ((packed >>> (f * tfBits)) & tfMax) > 0);
         return {
           term: term.term,
