@@ -604,7 +604,8 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     type: 'text',
     required: false,
     maxLength: abstractLength,
-    example: '本发明公开了一种基于深度学习的图像去噪方法，先估计噪声水平，再以卷积神经网络分块去噪，在低照度下保留细节。',
+    example:
+      '本发明公开了一种基于深度学习的图像去噪方法，先估计噪声水平，再以卷积神经网络分块去噪，在低照度下保留细节。',
     help: {
       zh: '专利说明书摘要（可照录公告文本），企业检索时按其中的词语查找',
       en: "The patent's abstract (as published); enterprises' searches look at its words",
