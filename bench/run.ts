@@ -1,6 +1,6 @@
 /**
  * npm run bench -- <name> [...]: runs the named benchmarks and writes bench/results/<name>.json.
- * Benchmarks measure speed and memory; tests never do. Names: startup, api, bundles, ingest, chaos, matching, pipeline, report.
+ * Benchmarks measure speed and memory; tests never do. Names: startup, api, bundles, ingest, chaos, matching, pipeline, report, search.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { benchIngest } from './ingest.ts';
 import { benchMatching } from './matching.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchReport } from './report.ts';
+import { benchSearch } from './search.ts';
 import { benchStartup } from './startup.ts';
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
@@ -22,6 +23,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   matching: benchMatching,
   pipeline: benchPipeline,
   report: benchReport,
+  search: benchSearch,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

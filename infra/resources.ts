@@ -32,6 +32,7 @@ import { pipelineFunctions, pipelineWorkflows } from './resources/pipeline.ts';
 import { poolFunctions } from './resources/pool.ts';
 import { promotionFunctions, promotionSchedules, promotionWorkflows } from './resources/promotion.ts';
 import { reportsFunctions, reportsSchedules, reportsWorkflows } from './resources/reports.ts';
+import { searchFunctions } from './resources/search.ts';
 import { streamsFunctions, streamsStreamConsumers } from './resources/streams.ts';
 import { systemFunctions, systemWorkflows } from './resources/system.ts';
 import { transferFunctions } from './resources/transfer.ts';
@@ -144,6 +145,7 @@ export const functions = {
   ...institutionsFunctions,
   ...intakeFunctions,
   ...patentsFunctions,
+  ...searchFunctions,
   ...marketFunctions,
   ...evaluationsFunctions,
   ...poolFunctions,

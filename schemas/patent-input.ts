@@ -98,6 +98,7 @@ export const selfAssessmentInputSchema = z
     applicationScenarios: z.string().max(2000).optional(),
     industrializationProspect: z.string().max(2000).optional(),
     productsAndAdvantages: z.string().max(2000).optional(),
+    abstract: z.string().max(1000).optional().meta({ description: "The patent's abstract (说明书摘要)" }),
     conversionIntents: z
       .array(z.enum(conversionIntentValues))
       .optional()

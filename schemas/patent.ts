@@ -153,6 +153,7 @@ export const publicPatentSchema = patentSchema
     applicationScenarios: true,
     industrializationProspect: true,
     productsAndAdvantages: true,
+    abstract: true,
     industryCode: true,
     strategicIndustries: true,
     classifications: true,

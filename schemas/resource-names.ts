@@ -118,3 +118,9 @@ export const mailEnvNames = {
 export function settingsOf(...groups: Array<keyof typeof settingGroups>): SettingName[] {
   return [...new Set(groups.flatMap((group) => settingGroups[group]))];
 }
+
+/**
+ * The search engine's endpoint (docs/search.md): set by the local cloud to its embedded engine; not set
+ * on AWS until the OpenSearch slice lands, and then GET /v1/search/patents answers 503 NOT_CONFIGURED.
+ */
+export const searchEnvNames = { endpoint: 'SEARCH_ENDPOINT' } as const;

@@ -48,3 +48,8 @@ export class ServiceUnavailableError extends DomainError {
   readonly code = 'BUSY_RETRY_LATER';
   readonly retryable = true;
 }
+/** A capability this deployment does not have (yet): not a defect, not worth retrying. */
+export class NotConfiguredError extends DomainError {
+  readonly statusCode = 503;
+  readonly code = 'NOT_CONFIGURED';
+}

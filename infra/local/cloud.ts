@@ -19,7 +19,12 @@ import { join, resolve } from 'node:path';
 import type { HeapInfo } from 'node:v8';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { type SettingName, settingEnvNames, settingNames } from '../../schemas/resource-names.ts';
+import {
+  type SettingName,
+  searchEnvNames,
+  settingEnvNames,
+  settingNames,
+} from '../../schemas/resource-names.ts';
 import { synthesizedFunctions } from '../cloud-assembly.ts';
 import { type DeploymentNames, functionEnvironment } from '../resources/environment.ts';
 import {
@@ -59,6 +64,7 @@ import { LocalLogs } from './logs.ts';
 import { freePort, listenOrExplain } from './ports.ts';
 import { localS3AccessKey, localS3Secret, startLocalS3 } from './s3-local.ts';
 import { LocalScheduler } from './scheduler.ts';
+import { LocalSearch } from './search.ts';
 import { LocalStepFunctions } from './step-functions.ts';
 import { StreamsPoller } from './streams.ts';
 
@@ -173,7 +179,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     table: (name: string) => `patents-${stage}-${name}`,
     bucket: (name: string) => `patents-${stage}-${name}`,
   };
-  const [ddbPort, s3Port, controlPort] = [await freePort(), await freePort(), await freePort()];
+  const [ddbPort, s3Port, controlPort, searchPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const apiPort = options.port ?? 3000;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const controlUrl = `http://127.0.0.1:${controlPort}`;
@@ -231,6 +242,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     await phase(waitForDynamoDb(dynamodb, ddbDir));
     await phase(createTables(dynamodb, tables, physical.table));
+
+    // The embedded search engine (search.ts): built from the store now, fed by the core stream below.
+    const search = new LocalSearch();
+    await phase(search.build(dynamodb, physical.table('core')));
+    const searchServer = search.server(log);
+    await listenOrExplain(searchServer, searchPort, 'local search engine');
+    stops.push(() => closeServer(searchServer));
 
     const s3 = await startLocalS3({
       port: s3Port,
@@ -315,6 +333,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         AWS_ENDPOINT_URL_SCHEDULER: controlUrl,
         AWS_ENDPOINT_URL_SESV2: controlUrl,
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: controlUrl,
+        [searchEnvNames.endpoint]: `http://127.0.0.1:${searchPort}`,
         S3_FORCE_PATH_STYLE: 'true',
         POWERTOOLS_METRICS_DISABLED: 'true',
         POWERTOOLS_DEV: 'false',
@@ -382,6 +401,20 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             log,
           }),
       );
+    // The search engine reads the core stream on its own (a second reader, as DynamoDB Streams allows):
+    // behind the functions' reader it would wait for their slowest batch (a workflow start) every time.
+    pollers.push(
+      new StreamsPoller({
+        dynamodb,
+        streams,
+        tableName: physical.table('core'),
+        consumers: [],
+        runtime,
+        checkpointFile: scratch ? undefined : join(dataDir, 'stream-checkpoint-core-search.json'),
+        log,
+        observers: [(records) => search.applyStreamRecords(records)],
+      }),
+    );
     for (const poller of pollers) poller.start();
     stops.push(async () => {
       await Promise.all(pollers.map((p) => p.stop()));
@@ -422,6 +455,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         schedules: Object.keys(schedules).map((name) => ({ name, next: scheduler.next(name as never) })),
         scheduleRuns: scheduler.runs.slice(-20),
         streamRecordsDelivered: pollers.reduce((n, p) => n + p.delivered, 0),
+        search: { patents: search.index.size, updates: search.updates, builtInMs: search.builtInMs },
         executions: sfn.executions.size,
         workersStarted: runtime.started,
         warm: runtime.warmFunctions(),

@@ -105,6 +105,8 @@ export class StreamsPoller {
       checkpointFile?: string;
       intervalMs?: number;
       log: (line: string) => void;
+      /** In-process readers of every batch, before the functions (the local search index: search.ts). */
+      observers?: Array<(records: readonly StreamRecord[]) => void>;
     },
   ) {
     for (const consumer of options.consumers) {
@@ -174,7 +176,16 @@ export class StreamsPoller {
       const { Records = [], NextShardIterator } = await this.options.streams.send(
         new GetRecordsCommand({ ShardIterator: cursor.iterator, Limit: 1000 }),
       );
-      if (Records.length) await this.deliver(streamArn, Records);
+      if (Records.length) {
+        for (const observe of this.options.observers ?? []) {
+          try {
+            observe(Records);
+          } catch (error) {
+            this.options.log(`stream observer failed: ${(error as Error).message}`);
+          }
+        }
+        await this.deliver(streamArn, Records);
+      }
       cursor.iterator = NextShardIterator;
       const last = Records.at(-1)?.dynamodb?.SequenceNumber;
       if (last) {

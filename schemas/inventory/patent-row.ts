@@ -193,6 +193,7 @@ const columns = {
   applicationScenarios: col('applicationScenarios'),
   industrializationProspect: col('industrializationProspect'),
   productsAndAdvantages: col('productsAndAdvantages'),
+  abstract: col('abstract'),
   industryCode: col('industryCode'),
   strategicIndustries: col('strategicIndustries'),
   classifications: col('classifications'),
@@ -638,6 +639,7 @@ export function validateInventoryRow(
   const applicationScenarios = textCell(columns.applicationScenarios);
   const industrializationProspect = textCell(columns.industrializationProspect);
   const productsAndAdvantages = textCell(columns.productsAndAdvantages);
+  const abstract = textCell(columns.abstract);
 
   // ---- classifications
   const classificationValue = cell(columns.classifications);
@@ -774,6 +776,7 @@ export function validateInventoryRow(
     applicationScenarios,
     industrializationProspect,
     productsAndAdvantages,
+    abstract,
     industryCode,
     strategicIndustries,
     classifications,

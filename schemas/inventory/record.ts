@@ -69,6 +69,9 @@ export const inventoryRecordSchema = z
     applicationScenarios: text(2000).optional(),
     industrializationProspect: text(2000).optional(),
     productsAndAdvantages: text(2000).optional(),
+    abstract: text(1000).optional().meta({
+      description: "The patent's abstract (说明书摘要), searched by GET /v1/search/patents",
+    }),
     industryCode: z
       .string()
       .optional()

@@ -210,6 +210,8 @@ const allowed = (options: readonly EnumOption[]) => options.map((option) => opti
 // ----------------------------------------------------------------------------------------- columns
 
 const longText = 2000;
+/** An abstract's text is at most 300 characters (专利法实施细则 2010, art. 23); room is left for formulas and notes. */
+const abstractLength = 1000;
 
 export const inventoryColumns: readonly TemplateColumn[] = [
   {
@@ -592,6 +594,21 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     help: {
       zh: '对应的产品、相对现有技术的优势和性能指标',
       en: 'Corresponding products, advantages over existing technology and performance figures',
+    },
+  },
+  {
+    key: 'abstract',
+    zh: '摘要',
+    en: 'abstract',
+    aliases: ['专利摘要', '摘要内容', '说明书摘要', '技术摘要', 'patent_abstract', 'summary'],
+    type: 'text',
+    required: false,
+    maxLength: abstractLength,
+    example:
+      '本发明公开了一种基于深度学习的图像去噪方法，先估计噪声水平，再以卷积神经网络分块去噪，在低照度下保留细节。',
+    help: {
+      zh: '专利说明书摘要（可照录公告文本），企业检索时按其中的词语查找',
+      en: "The patent's abstract (as published); enterprises' searches look at its words",
     },
   },
   {

@@ -10,6 +10,7 @@ import { patentsRoutes } from './patents.ts';
 import { pipelineRoutes } from './pipeline.ts';
 import { poolRoutes } from './pool.ts';
 import { reportsRoutes } from './reports.ts';
+import { searchRoutes } from './search.ts';
 import { systemRoutes } from './system.ts';
 import { transferRoutes } from './transfer.ts';
 
@@ -20,6 +21,7 @@ export const routes = [
   ...institutionsRoutes,
   ...intakeRoutes,
   ...patentsRoutes,
+  ...searchRoutes,
   ...marketRoutes,
   ...evaluationsRoutes,
   ...poolRoutes,

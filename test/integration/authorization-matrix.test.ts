@@ -265,6 +265,19 @@ const matrix: Record<string, Entry> = {
       nadmin: { '-': 'ok', foreignInst: 'ok', foreignProv: 'ok' },
     },
   },
+  'GET /v1/search/patents': {
+    // Institutions search their own patents only; everyone else the available ones (public view).
+    cases: (f) => [{ target: '-', path: '/v1/search/patents?q=图像去噪', hidden: foreignPatents(f) }],
+    expect: {
+      inst: one('scoped'),
+      dept: one('scoped'),
+      ent: one('ok'),
+      entPending: one('ok'),
+      expert: one('ok'),
+      padmin: one('ok'),
+      nadmin: one('ok'),
+    },
+  },
   'GET /v1/patents/{applicationNumber}': {
     cases: patentCases((f) => f.pool),
     expect: { ...institutionScoped, ent: poolPublic, entPending: poolPublic, expert: poolPublic },

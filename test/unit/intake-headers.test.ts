@@ -86,6 +86,7 @@ describe('header recognition', () => {
       trl: ['技术成熟度', 'TRL', 'trl', 'Technology Readiness Level'],
       applicationScenarios: ['应用领域', '应用场景', 'Application Scenarios'],
       inventors: ['发明人', '发明人（设计人）', 'Inventors'],
+      abstract: ['摘要', '专利摘要', '说明书摘要', 'Abstract', 'summary'],
     };
     for (const [key, headers] of Object.entries(cases)) {
       for (const header of headers) expect([header, keysOf([header])[0]]).toEqual([header, key]);

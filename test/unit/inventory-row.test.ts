@@ -40,6 +40,7 @@ const validRow: Record<string, string> = {
   应用场景: '医学影像设备的图像增强',
   产业化前景: '已有两家企业试用',
   对应产品与技术优势: '峰值信噪比提高 3 dB',
+  摘要: '本发明公开了一种图像去噪方法，先估计噪声水平，再分块去噪。',
   国民经济行业分类: 'C3911',
   战略性新兴产业分类: '',
   'IPC/洛迦诺分类': 'G06T 5/00；G06N3/08',
@@ -74,6 +75,8 @@ describe('the standard inventory template', () => {
       '应用场景',
       '产业化前景',
       '对应产品与技术优势',
+      // Not in the Work Plan's list: the abstract enterprises search (docs/search.md).
+      '摘要',
       '国民经济行业分类',
       '战略性新兴产业分类',
       'IPC/洛迦诺分类',
@@ -194,6 +197,7 @@ describe('validateInventoryRow: a good row', () => {
       applicationScenarios: '医学影像设备的图像增强',
       industrializationProspect: '已有两家企业试用',
       productsAndAdvantages: '峰值信噪比提高 3 dB',
+      abstract: '本发明公开了一种图像去噪方法，先估计噪声水平，再分块去噪。',
       industryCode: '3911',
       strategicIndustries: [
         { code: '1.5', name: '人工智能', inferred: true, via: 'G06N3/08' },

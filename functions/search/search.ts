@@ -1,0 +1,76 @@
+/**
+ * GET /v1/search/patents: the caller's scope, the query's words checked, the engine asked through its
+ * port, each hit answered in the caller's view. Plain TypeScript over the port, tested without AWS.
+ *
+ * Scope (docs/search.md): institution users search their institution's own patents, every field
+ * (`available=true` narrows to those available); enterprises, experts and administrators search the
+ * available patents of every institution (./availability.ts), in the public view (schemas/patent.ts).
+ */
+import { toFullPatent, toPublicPatent } from '../../schemas/patent.ts';
+import type { Caller } from '../../schemas/roles.ts';
+import { maxSearchDepth, type PatentSearchQuery, type PatentSearchResult } from '../../schemas/search.ts';
+import { ForbiddenError, ValidationError } from '../shared/errors.ts';
+import type { PatentSearchIndex, SearchScope } from './ports.ts';
+
+export interface SearchDeps {
+  index: PatentSearchIndex;
+}
+
+const example = 'e.g. ?q=锂电池 隔膜 or ?q=无人机 巡检';
+
+export function searchScope(caller: Caller, query: Pick<PatentSearchQuery, 'available'>): SearchScope {
+  if (caller.roles.includes('institution')) {
+    if (!caller.orgUscc)
+      throw new ForbiddenError(
+        'Your account has no institution (custom:uscc): ask your province administrator to set it.',
+      );
+    return {
+      kind: 'institution',
+      institutionUscc: caller.orgUscc,
+      availableOnly: query.available === 'true',
+    };
+  }
+  if (query.available === 'false')
+    throw new ValidationError(
+      'Enterprises, experts and administrators search the patents available for conversion only: drop available=false.',
+      [{ in: 'query', field: 'available', message: 'only true is allowed for your role' }],
+    );
+  return { kind: 'available' };
+}
+
+export async function searchPatents(
+  deps: SearchDeps,
+  caller: Caller,
+  query: PatentSearchQuery,
+): Promise<PatentSearchResult> {
+  const scope = searchScope(caller, query);
+  if (!/[\p{L}\p{N}]/u.test(query.q))
+    throw new ValidationError(
+      `The query has no words to search for (only punctuation, symbols or emoji): send words, ${example}.`,
+      [{ in: 'query', field: 'q', message: 'no letters or digits' }],
+    );
+  if (query.trlMin !== undefined && query.trlMax !== undefined && query.trlMin > query.trlMax)
+    throw new ValidationError(`trlMin (${query.trlMin}) is above trlMax (${query.trlMax}): swap them.`, [
+      { in: 'query', field: 'trlMin', message: 'above trlMax' },
+    ]);
+  const { q, limit, offset, available: _available, ...filters } = query;
+  const answer = await deps.index.search({
+    text: q,
+    filters,
+    scope,
+    limit: Math.min(limit, maxSearchDepth - offset),
+    offset,
+  });
+  if (!answer.terms.length)
+    throw new ValidationError(
+      `The query holds only common words (like 的, 一种, 方法) that every patent has: add what the technology does or is for, ${example}.`,
+      [{ in: 'query', field: 'q', message: 'only stop words' }],
+    );
+  const view = scope.kind === 'institution' ? toFullPatent : toPublicPatent;
+  return {
+    items: answer.hits.map((hit) => ({ ...hit, patent: view(hit.patent) })),
+    total: answer.total,
+    terms: answer.terms,
+    expandedTerms: answer.expandedTerms,
+  };
+}

@@ -1,0 +1,11 @@
+/** Search: the full-text search of patents (docs/search.md). Joined with the other areas in infra/resources.ts. */
+
+import type { FunctionDeclaration } from './declarations.ts';
+
+export const searchFunctions = {
+  searchPatents: {
+    entry: 'functions/search/search-patents.handler.ts',
+    description:
+      'GET /v1/search/patents: full-text search through the search port (locally the embedded engine; on AWS 503 until the OpenSearch slice)',
+  },
+} as const satisfies Record<string, FunctionDeclaration>;
