@@ -7,18 +7,12 @@
  * 2025-10-01 00:00 to 2025-12-31 24:00 China time.
  */
 import * as z from 'zod';
+import { chinaDate, chinaOffsetMs } from './china-date.ts';
 
 // ------------------------------------------------------------------------------------------ quarter
 
 export type Quarter = `${number}Q${1 | 2 | 3 | 4}`;
 export const quarterPattern = /^(\d{4})Q([1-4])$/;
-const chinaOffsetMs = 8 * 3_600_000;
-
-/** The calendar date (YYYY-MM-DD) of an instant in China. */
-export function chinaDate(at: Date | string): string {
-  const time = typeof at === 'string' ? Date.parse(at) : at.getTime();
-  return new Date(time + chinaOffsetMs).toISOString().slice(0, 10);
-}
 
 /** The quarter of an instant (ISO date-time or Date) in China; a bare YYYY-MM-DD is taken as a China date. */
 export function quarterOf(at: Date | string): Quarter {

@@ -11,6 +11,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
+import { chinaDate } from '../../schemas/china-date.ts';
 import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
 import type {
   DeclinedRequest,
@@ -62,7 +63,6 @@ export function evaluatorOf(caller: Caller): EvaluatorRef {
 }
 
 /** China's calendar day (UTC+8) of a time. */
-const chinaDay = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 const unique = <T>(values: readonly T[]) => [...new Set(values)];
 
@@ -208,7 +208,7 @@ export async function submitEvaluationAs(
   let patent = await deps.store.patent(number);
   if (!inScope(patent)) throw notInPool();
   // Withdrawn, lapsed, expired, assigned, under an exclusive or sole license: no longer evaluated.
-  const unavailable = notAvailableError(patent, chinaDay(deps.now()), {
+  const unavailable = notAvailableError(patent, chinaDate(deps.now()), {
     en: 'no longer evaluated',
     next: 'look for other patents of the conversion pool (GET /v1/patents?poolStatus=conversion) or your inbox (GET /v1/inbox).',
   });

@@ -5,17 +5,14 @@
  * open -> closed transition that stores the aggregate and records the `evaluationClosed` pipeline event
  * in the same transaction: closing twice, or a quorum close racing the deadline sweep, closes once.
  */
+
+import { chinaDate } from '../../schemas/china-date.ts';
 import type { EvaluationWindow, WindowCloseReason } from '../../schemas/evaluation.ts';
 import { nextLifecycle } from '../../schemas/lifecycle.ts';
 import { currentLifecycle } from '../pipeline/transitions.ts';
 import { ConflictError } from '../shared/errors.ts';
 import { aggregateEvaluations, quorumReached } from './aggregate.ts';
 import type { EvaluatedPatent, EvaluationDeps } from './ports.ts';
-
-/** The calendar day in China (Asia/Shanghai, no daylight saving) of an ISO instant. */
-export function chinaDate(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 export function windowView(patent: EvaluatedPatent): EvaluationWindow {
   return {

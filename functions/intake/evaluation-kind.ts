@@ -9,6 +9,7 @@
  */
 
 import type { ErrorRow } from '../../schemas/batch-job.ts';
+import { chinaDate } from '../../schemas/china-date.ts';
 import {
   type EvaluationRecord,
   evaluationColumns,
@@ -17,7 +18,6 @@ import {
 } from '../../schemas/market-templates/evaluation.ts';
 import { submitEvaluationAs } from '../evaluations/evaluations.ts';
 import type { EvaluationDeps } from '../evaluations/ports.ts';
-import { chinaDate } from '../evaluations/window.ts';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { provinceCaller } from './enterprise-kind.ts';
 import type { RowWriter, TableKind, WriteOutcome } from './ingest.ts';

@@ -11,9 +11,11 @@
  *   histogram buckets of day counts (`h.<histogram>.<bucket>`) and the net change of every gauge in the
  *   quarter (`g.<gauge>`), so the stock at the end of quarter Q is NOW - the changes of later quarters.
  */
+
+import { chinaDate } from '../../schemas/china-date.ts';
 import { implementedStatuses } from '../../schemas/inventory/template.ts';
 import { type LifecycleState, terminalStates } from '../../schemas/lifecycle.ts';
-import { chinaDate, type Quarter, quarterOf } from '../../schemas/metrics.ts';
+import { type Quarter, quarterOf } from '../../schemas/metrics.ts';
 import { prefixes } from '../shared/dynamo/keys.ts';
 
 // ------------------------------------------------------------------------------------------ keys

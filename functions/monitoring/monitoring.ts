@@ -9,8 +9,9 @@
  * name the province; institution users see their own institution's 5-year list.
  */
 import { createHash } from 'node:crypto';
+import { chinaDate } from '../../schemas/china-date.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
-import { chinaDate, type Quarter } from '../../schemas/metrics.ts';
+import type { Quarter } from '../../schemas/metrics.ts';
 import {
   defaultSpotCheckSample,
   type SpotCheck,

@@ -5,6 +5,8 @@
  * `poolRemoval`, the province feed's tombstone). One bounded round per call, the same contract as the
  * promotion expiry: running totals, a cursor and `more` while candidates remain.
  */
+
+import { chinaDate } from '../../schemas/china-date.ts';
 import { terminalStates } from '../../schemas/lifecycle.ts';
 import type { TransitionRequest, TransitionSubject } from '../pipeline/transitions.ts';
 import { currentLifecycle } from '../pipeline/transitions.ts';
@@ -64,7 +66,6 @@ export interface PatentExpiryInput {
 export const expiryActor: AuditActor = { sub: 'system:deadline-sweep', roles: [] };
 
 /** China's calendar day (UTC+8, no daylight saving) of a time. */
-const chinaDay = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** The filing date on or before which a patent may have reached the end of its term by `today`. */
 export function latestFilingThatMayHaveExpired(today: string): string {
@@ -75,7 +76,7 @@ export function latestFilingThatMayHaveExpired(today: string): string {
 export async function expirePatents(deps: PatentExpiryDeps, input: PatentExpiryInput = {}) {
   const now = deps.now();
   const at = now.toISOString();
-  const today = chinaDay(now);
+  const today = chinaDate(now);
   const totals: PatentExpiryTotals = {
     expired: 0,
     stale: 0,

@@ -11,6 +11,7 @@
  * filter that reaches outside the scope is refused with 403 naming the scope (the caller chose it).
  */
 import { createHash } from 'node:crypto';
+import { chinaDate } from '../../schemas/china-date.ts';
 import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
 import { industries, industryByCode, strategicIndustryByCode } from '../../schemas/codes/ipc.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
@@ -398,7 +399,6 @@ export interface CoverageDeps {
 }
 
 /** YYYY-MM-DD in China (UTC+8, no daylight saving). */
-const chinaDate = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 const ratio = (counts: CoverageCounts) =>
   counts.total === 0 ? 0 : Math.round((counts.inventoried / counts.total) * 10_000) / 10_000;

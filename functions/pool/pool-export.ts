@@ -1,3 +1,4 @@
+import { chinaDate } from '../../schemas/china-date.ts';
 import { industryByCode } from '../../schemas/codes/industries.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import { cooperationIntentLabels, improvementCategoryLabels } from '../../schemas/evaluation.ts';
@@ -180,7 +181,7 @@ export async function exportPool(
 
   let rows = 0;
   let startKey: StoreKey | undefined;
-  const today = new Date(deps.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const today = chinaDate(deps.now());
   do {
     const page = await deps.pool.readPage(province, undefined, startKey, limits.readLimit);
     for (const { patent } of page.items) {
@@ -201,7 +202,7 @@ export async function exportPool(
   const xlsx = await done();
   if (bytes() > limits.maxBytes) throw tooLarge(`over ${limits.maxBytes} bytes of XLSX`, province);
 
-  const date = new Date(deps.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10); // China's day
+  const date = chinaDate(deps.now());
   const provinceName = provinceNames.get(province) ?? province;
   return {
     fileName: `专利转化资源库-${provinceName}-${date}.xlsx`,

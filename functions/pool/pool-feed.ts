@@ -25,6 +25,7 @@
  * a `since` query read only what changed.
  */
 
+import { chinaDate } from '../../schemas/china-date.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { EvaluationAggregate } from '../../schemas/evaluation.ts';
 import { toPublicPatent } from '../../schemas/patent.ts';
@@ -155,8 +156,6 @@ export function removal(patent: Readonly<StoredPoolPatent>, day: string): PoolTo
   return undefined;
 }
 
-const chinaDay = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-
 // ------------------------------------------------------------------------------------------- feed
 
 /** What one request may read: at most maxReads reads of readLimit items each (before the filter). */
@@ -222,7 +221,7 @@ export async function poolFeed(deps: PoolFeedDeps, caller: Caller, query: PoolFe
   const nextSince = new Date(Date.parse(walkStarted) - syncMarginMs).toISOString();
   const nextCursor = done ? undefined : encodeCursor(listing, { k: startKey ?? null, t: walkStarted });
   // The day of the walk's start (no further clock read: every page of a walk judges by the same day).
-  const day = chinaDay(new Date(walkStarted));
+  const day = chinaDate(new Date(walkStarted));
   const items = found.map((patent) => removal(patent, day) ?? toPoolPatent(patent));
   return { items, ...(nextCursor ? { nextCursor } : {}), nextSince };
 }

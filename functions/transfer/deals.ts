@@ -3,6 +3,8 @@
  * A deal, its party link, its audit entry and the dealRecorded transition of every patent are one
  * transaction: either the deal exists and every patent moved on, or nothing was written.
  */
+
+import { chinaDate } from '../../schemas/china-date.ts';
 import {
   contractValueFen,
   type Deal,
@@ -30,7 +32,7 @@ import {
   requireVerifiedEnterprise,
 } from './access.ts';
 import type { TransferDeps, TransferPatent } from './ports.ts';
-import { addMonths, chinaDate, dealRefusal, legalRefusal, type Refusal, transferSettings } from './rules.ts';
+import { addMonths, dealRefusal, legalRefusal, type Refusal, transferSettings } from './rules.ts';
 import { dealKey } from './transfer-store.ts';
 
 /** The deal as stored: the view plus the hash of the request that created it (idempotency). */

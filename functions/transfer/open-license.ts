@@ -5,6 +5,7 @@
  * transition; a license taken is an ordinary `open` license deal with the usual filing clock.
  */
 
+import { chinaDate } from '../../schemas/china-date.ts';
 import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
 import type { Deal } from '../../schemas/deal.ts';
 import { priceTermIssues } from '../../schemas/deal.ts';
@@ -31,7 +32,6 @@ import { dealWrites, type StoredDeal, toDealView } from './deals.ts';
 import type { TransferDeps, TransferPatent } from './ports.ts';
 import {
   addMonths,
-  chinaDate,
   dealRefusal,
   declarationRefusal,
   legalRefusal,

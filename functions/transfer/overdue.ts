@@ -5,6 +5,8 @@
  * province, all in one transaction. A flagged deal leaves the DUE#filing index (it moves to
  * OVERDUE#filing), so the next sweep does not read it again; recording the filing removes it.
  */
+
+import { chinaDate } from '../../schemas/china-date.ts';
 import type { Deal } from '../../schemas/deal.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
@@ -14,7 +16,6 @@ import { auditItem } from '../shared/audit.ts';
 import { indexes } from '../shared/dynamo/keys.ts';
 import { ConflictError } from '../shared/errors.ts';
 import type { TransferDeps } from './ports.ts';
-import { chinaDate } from './rules.ts';
 import { dealKey } from './transfer-store.ts';
 
 export interface OverdueOutcome {

@@ -4,6 +4,7 @@
  * industrialized (productFiled) and their implementation status `industrialized` (counted by metrics).
  */
 
+import { chinaDate } from '../../schemas/china-date.ts';
 import type { Product, ProductInput, ProductListQuery } from '../../schemas/product.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
@@ -13,7 +14,6 @@ import { indexes } from '../shared/dynamo/keys.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { distinctNumbers, hashOf, isAdmin, ownOrganization, requireVerifiedEnterprise } from './access.ts';
 import type { TransferDeps } from './ports.ts';
-import { chinaDate } from './rules.ts';
 import { productKey } from './transfer-store.ts';
 
 type StoredProduct = Product & { requestHash?: string };

@@ -17,6 +17,7 @@
  *    it does not exist. A pending application (审中) may be assigned or contributed (the right to the
  *    application, art. 10), not licensed.
  */
+
 import type { DealKind, LicenseType } from '../../schemas/deal.ts';
 import type { OpenLicense } from '../../schemas/open-license.ts';
 import { type AvailabilitySubject, notInForce, statutoryTerm } from '../patents/availability.ts';
@@ -167,9 +168,6 @@ export function addMonths(date: string, months: number): string {
   const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
-
-/** Today in China (Asia/Shanghai, UTC+8, no daylight saving) as YYYY-MM-DD. */
-export const chinaDate = (now: Date) => new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 export const transferSettings = {
   /** Registration / filing within this many months of the effective date (许可合同备案: 3 months). */
