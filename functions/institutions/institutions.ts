@@ -7,6 +7,7 @@
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { Institution, RegisterInstitution } from '../../schemas/institution.ts';
 import type { Caller } from '../../schemas/roles.ts';
+import { actorLabel } from '../shared/audit.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 
 export interface InstitutionStore {
@@ -45,7 +46,7 @@ export async function registerInstitution(
     provinceName: provinceNames.get(input.provinceCode) ?? input.provinceCode,
     usccChecksumValid,
     createdAt: at,
-    createdBy: caller.sub,
+    createdBy: actorLabel(caller),
     updatedAt: at,
     version: 1,
   };

@@ -13,7 +13,7 @@ import type { Quarter } from '../../schemas/metrics.ts';
 import type { SpotCheck, SpotCheckSample } from '../../schemas/monitoring.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
-import { auditItem } from '../shared/audit.ts';
+import { actorLabel, auditItem } from '../shared/audit.ts';
 import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
 import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import type { FundedListStore, MonitoredInstitution, SpotCheckStore } from './monitoring.ts';
@@ -115,7 +115,7 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
                   spotCheckSample: sample,
                   version: (version ?? 0) + 1,
                   updatedAt: at,
-                  updatedBy: caller.sub,
+                  updatedBy: actorLabel(caller),
                 },
                 ...(read === undefined
                   ? { ConditionExpression: 'attribute_not_exists(pk)' }

@@ -21,6 +21,7 @@ import {
   type UnimplementedFundedQuery,
 } from '../../schemas/monitoring.ts';
 import type { Caller } from '../../schemas/roles.ts';
+import { actorLabel } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 
@@ -281,7 +282,7 @@ export async function decideSpotCheck(
       status: body.verdict,
       ...(comment !== undefined ? { comment } : {}),
       reviewedAt: at,
-      reviewedBy: caller.sub,
+      reviewedBy: actorLabel(caller),
       version: before.version + 1,
       ...(mailSkipped ? { mailSkipped } : {}),
     };

@@ -17,6 +17,7 @@ import { terminalStates } from '../../schemas/lifecycle.ts';
 import { type poolRemovalReasons, toFullPatent } from '../../schemas/patent.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { currentLifecycle, planTransition } from '../pipeline/transitions.ts';
+import { actorLabel } from '../shared/audit.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { isLapseStatus } from './availability.ts';
 import { type ReviewDeps, type ReviewedPatent, screen } from './inventory-review.ts';
@@ -215,6 +216,6 @@ export async function withdrawPatent(
     lifecycle: 'withdrawn',
     version: patent.version + 1,
     updatedAt: at,
-    updatedBy: caller.sub,
+    updatedBy: actorLabel(caller),
   });
 }

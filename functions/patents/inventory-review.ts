@@ -12,6 +12,7 @@ import { type ReviewStatus, toFullPatent } from '../../schemas/patent.ts';
 import type { SelfAssessmentInput } from '../../schemas/patent-input.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { planTransition } from '../pipeline/transitions.ts';
+import { actorLabel } from '../shared/audit.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { inventoryEditableIn } from './field-ownership.ts';
 
@@ -125,7 +126,7 @@ async function applyOrConflict(
     ...(lifecycle ? { lifecycle } : {}),
     version: patent.version + 1,
     updatedAt: at,
-    updatedBy: caller.sub,
+    updatedBy: actorLabel(caller),
   }) as unknown as ReviewedPatent;
 }
 

@@ -10,7 +10,7 @@ import { inventoryColumns } from '../../schemas/inventory/template.ts';
 import { terminalStates } from '../../schemas/lifecycle.ts';
 import type { Owner, PatentToWrite, PatentWriter, WriteOutcome } from '../intake/ingest.ts';
 import { type TransitionSubject, transitionWrites, versionedUpdate } from '../pipeline/transitions.ts';
-import { type AuditActor, auditItem } from '../shared/audit.ts';
+import { type AuditActor, actorLabel, auditItem } from '../shared/audit.ts';
 import { batchGetAll } from '../shared/dynamo/batch.ts';
 import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { forEachLimited } from '../shared/dynamo/throttling.ts';
@@ -120,9 +120,9 @@ export function dynamoPatentWriter(
       contentHash: patent.contentHash,
       version: 1,
       createdAt: at,
-      createdBy: actor.sub,
+      createdBy: actorLabel(actor),
       updatedAt: at,
-      updatedBy: actor.sub,
+      updatedBy: actorLabel(actor),
       ...(jobId ? { sourceJobId: jobId } : {}),
     };
   }
@@ -141,7 +141,7 @@ export function dynamoPatentWriter(
       ':version': stored.version,
       ':next': stored.version + 1,
       ':at': at,
-      ':by': actor.sub,
+      ':by': actorLabel(actor),
       ':owner': owner.uscc,
     };
     const sets = ['contentHash = :hash', 'version = :next', 'updatedAt = :at', 'updatedBy = :by'];
@@ -241,7 +241,7 @@ export function dynamoPatentWriter(
         versionedUpdate(
           tableName,
           patentKey(patent.record.applicationNumber),
-          { version: stored.version, by: actor.sub, at },
+          { version: stored.version, by: actorLabel(actor), at },
           { set, remove: change.remove },
         ),
         {

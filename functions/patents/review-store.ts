@@ -4,7 +4,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { transitionWrites, versionedUpdate } from '../pipeline/transitions.ts';
-import { auditItem } from '../shared/audit.ts';
+import { actorLabel, auditItem } from '../shared/audit.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import type { ReviewedPatent, ReviewStore } from './inventory-review.ts';
 import { patentKey } from './patent-store.ts';
@@ -46,7 +46,7 @@ export function dynamoReviewStore(documents: DynamoDBDocumentClient, tableName: 
       const outcome = await transact(
         documents,
         [
-          versionedUpdate(tableName, key, { version, by: caller.sub, at }, change),
+          versionedUpdate(tableName, key, { version, by: actorLabel(caller), at }, change),
           {
             Put: {
               TableName: tableName,

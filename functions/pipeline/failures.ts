@@ -8,6 +8,7 @@
  */
 import type { PipelineFailure } from '../../schemas/pipeline.ts';
 import type { Caller } from '../../schemas/roles.ts';
+import { actorLabel } from '../shared/audit.ts';
 import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { type PipelineEvent, stageOf } from './events.ts';
 import { type ExecutionStarter, type StartRecorder, startPipeline } from './start.ts';
@@ -112,7 +113,7 @@ export async function retryFailure(deps: FailureDeps, caller: Caller, eventId: s
     return { eventId, executionArn: failure.retryExecutionArn ?? '', alreadyRetried: true };
   }
   const at = deps.now().toISOString();
-  if (!(await deps.store.claimRetry(eventId, failure.failures, caller.sub, at))) {
+  if (!(await deps.store.claimRetry(eventId, failure.failures, actorLabel(caller), at))) {
     // Someone retried it at the same moment: answer with theirs.
     const now = await deps.store.get(eventId);
     return { eventId, executionArn: now?.retryExecutionArn ?? '', alreadyRetried: true };

@@ -11,8 +11,9 @@ import { normalizeApplicationNumber } from '../../schemas/codes/application-numb
 import type { LifecycleEvent, LifecycleState } from '../../schemas/lifecycle.ts';
 import { type OpenLicense, publicOpenLicense } from '../../schemas/open-license.ts';
 import type { HistoryEntry } from '../../schemas/pipeline.ts';
-import { type Caller, type Role, roleLabels } from '../../schemas/roles.ts';
+import type { Caller } from '../../schemas/roles.ts';
 import { isStorageAttribute } from '../../schemas/storage.ts';
+import { actorName } from '../shared/audit.ts';
 import { NotFoundError } from '../shared/errors.ts';
 
 /**
@@ -51,33 +52,17 @@ export function inScope(caller: Caller, owner: { institutionUscc: string; provin
   return caller.roles.includes('institution') && caller.orgUscc === owner.institutionUscc;
 }
 
-const unknownRole = '角色未知 / unknown role';
-const unknownOrganization = '机构未知 / unknown organization';
-
-/**
- * Who made a change, as history shows it: the organization and the role, never the account id (a
- * Cognito sub is personal data and means nothing to the reader). System actors (`system:...`) and
- * uploads (`upload:<jobId>`) are shown by their name. Entries written before the organization was
- * recorded show the role (or `unknown role`) and `unknown organization`.
- */
+/** Who made a change, as history shows it (`actorName`): the organization and the role, never the account id. */
 export function historyActor(
   audit: Pick<StoredAudit, 'actor' | 'actorRoles' | 'actorOrg' | 'actorProvince'>,
 ): Pick<HistoryEntry, 'actor' | 'actorRole' | 'actorOrganization'> {
-  if (audit.actor.startsWith('system:') || audit.actor.startsWith('upload:'))
-    return { actor: audit.actor, actorRole: 'system' };
-  const role = audit.actorRoles?.find((r): r is Role => r in roleLabels);
-  const organization =
-    audit.actorOrg ??
-    (audit.actorProvince
-      ? `省 ${audit.actorProvince} / province ${audit.actorProvince}`
-      : role === 'national-admin'
-        ? '国家知识产权局 / CNIPA'
-        : undefined);
-  return {
-    actor: `${organization ?? unknownOrganization}（${role ? roleLabels[role] : unknownRole}）`,
-    actorRole: role ?? 'unknown',
-    ...(organization ? { actorOrganization: organization } : {}),
-  };
+  const { label, role, organization } = actorName({
+    id: audit.actor,
+    roles: audit.actorRoles,
+    org: audit.actorOrg,
+    province: audit.actorProvince,
+  });
+  return { actor: label, actorRole: role, ...(organization ? { actorOrganization: organization } : {}) };
 }
 
 /** `{ before, after }` of each changed field (storage attributes left out), for entries that have them. */

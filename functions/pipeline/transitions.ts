@@ -15,7 +15,7 @@ import {
   nextLifecycle,
   type TransitionContext,
 } from '../../schemas/lifecycle.ts';
-import { type AuditActor, auditItem } from '../shared/audit.ts';
+import { type AuditActor, actorLabel, auditItem } from '../shared/audit.ts';
 import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { conditionFailures, type TransactItem } from '../shared/dynamo/transact.ts';
 import { DomainError } from '../shared/errors.ts';
@@ -203,7 +203,7 @@ export function transitionWrites(
     versionedUpdate(
       tableName,
       { pk, sk: 'PATENT' },
-      { version: patent.version, by: request.actor.sub, at },
+      { version: patent.version, by: actorLabel(request.actor), at },
       { set: request.set, remove: removeFields },
       {
         sets: ['#lifecycle = :to', 'lifecycleChangedAt = :at', 'lifecycleEvent = :event'],

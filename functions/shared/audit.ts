@@ -20,6 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
+import { type Role, roleLabels } from '../../schemas/roles.ts';
 import { keys } from './dynamo/keys.ts';
 import { isStorageAttribute } from './dynamo/strip.ts';
 
@@ -32,6 +33,50 @@ export interface AuditActor {
   orgUscc?: string;
   provinceCode?: string;
 }
+
+const unknownRole = '角色未知 / unknown role';
+const unknownOrganization = '机构未知 / unknown organization';
+
+/** How an actor is named wherever people read it: the organization and the role, never the account id. */
+export interface ActorName {
+  /** `'<organization>（<role>）'`, or the system actor's name (`system:...`, `upload:<jobId>`). */
+  label: string;
+  role: Role | 'system' | 'unknown';
+  organization?: string;
+}
+
+/**
+ * Names an actor by its organization and role. A Cognito sub is personal data and means nothing to the
+ * reader, so it stays in the audit entry (`actor`) and never in a field a view returns: `createdBy`,
+ * `updatedBy`, `recordedBy`, `reviewedBy` hold this label. System actors (`system:...`) and uploads
+ * (`upload:<jobId>`) keep their name. Without an organization: the province, CNIPA for national
+ * admins, else `unknown organization` (entries written before the organization was recorded).
+ */
+export function actorName(who: {
+  id: string;
+  roles?: readonly string[];
+  org?: string;
+  province?: string;
+}): ActorName {
+  if (who.id.startsWith('system:') || who.id.startsWith('upload:')) return { label: who.id, role: 'system' };
+  const role = who.roles?.find((r): r is Role => r in roleLabels);
+  const organization =
+    who.org ??
+    (who.province
+      ? `省 ${who.province} / province ${who.province}`
+      : role === 'national-admin'
+        ? '国家知识产权局 / CNIPA'
+        : undefined);
+  return {
+    label: `${organization ?? unknownOrganization}（${role ? roleLabels[role] : unknownRole}）`,
+    role: role ?? 'unknown',
+    ...(organization ? { organization } : {}),
+  };
+}
+
+/** The label of the caller behind a change, for `createdBy` / `updatedBy` and the like. */
+export const actorLabel = (actor: AuditActor): string =>
+  actorName({ id: actor.sub, roles: actor.roles, org: actor.orgUscc, province: actor.provinceCode }).label;
 
 /** One changed field: `before` absent = the field did not exist; `after` absent = it was removed. */
 export interface FieldChange {

@@ -17,7 +17,7 @@ import type { TransitionContext } from '../../schemas/lifecycle.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { isStorageAttribute } from '../../schemas/storage.ts';
 import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
-import { type AuditActor, auditItem } from '../shared/audit.ts';
+import { type AuditActor, actorLabel, auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
@@ -280,7 +280,7 @@ export async function createDeal(
     filingStatus: 'pending',
     filingDueDate: addMonths(input.effectiveDate, transferSettings.filingMonths),
     createdAt,
-    createdBy: caller.sub,
+    createdBy: actorLabel(caller),
     version: 1,
     requestHash,
   };
@@ -392,7 +392,7 @@ export async function recordFiling(
   );
   planAll(patents, { event: 'filingConfirmed' });
   const at = now.toISOString();
-  const recorded = { ...filing, recordedAt: at, recordedBy: caller.sub };
+  const recorded = { ...filing, recordedAt: at, recordedBy: actorLabel(caller) };
   const { pk, sk } = dealKey(dealId);
   const items: TransactItem[] = [
     {

@@ -17,6 +17,7 @@ import {
 } from '../../schemas/open-license.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
+import { actorLabel } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { keys } from '../shared/dynamo/keys.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
@@ -298,7 +299,7 @@ export async function takeOpenLicense(
     filingStatus: 'pending',
     filingDueDate: addMonths(effectiveDate, transferSettings.filingMonths),
     createdAt,
-    createdBy: caller.sub,
+    createdBy: actorLabel(caller),
     version: 1,
     requestHash,
   };

@@ -8,7 +8,7 @@ import { chinaDate } from '../../schemas/china-date.ts';
 import type { Product, ProductInput, ProductListQuery } from '../../schemas/product.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
-import { auditItem } from '../shared/audit.ts';
+import { actorLabel, auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { indexes } from '../shared/dynamo/keys.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
@@ -82,7 +82,7 @@ export async function createProduct(
     institutionUsccs: [...new Set(numbers.map((n) => patents.get(n)!.institutionUscc))],
     dealIds: [...new Set(numbers.map((n) => held.get(n)!))],
     createdAt,
-    createdBy: caller.sub,
+    createdBy: actorLabel(caller),
     requestHash,
   };
   const { pk, sk } = productKey(productId);

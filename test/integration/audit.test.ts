@@ -148,5 +148,31 @@ describe('audit entries of a patent (created, updated, transition)', () => {
     });
     expect(history.text).not.toContain(subOf(staff));
     expect(history.text).not.toMatch(/"(pk|sk|entity|gsi\dpk|gsi\dsk)"/);
+
+    // The patent itself names who created and last changed it the same way: the account ids stay in
+    // the audit entries, which only the audit trail reads.
+    const patent = await api(`/v1/patents/${number}`, { token: staff });
+    expect(patent.status, patent.text).toBe(200);
+    expect(patent.json).toMatchObject({
+      createdBy: `${uscc}（高校/科研机构 institution）`,
+      updatedBy: `${uscc}（高校/科研机构 institution）`,
+    });
+    expect(patent.text).not.toContain(subOf(staff));
+    expect(patent.text).not.toContain(subOf(department));
+  });
+
+  it('an institution registered by an admin names the admin by province and role, not by account', async () => {
+    const admin = await token('province-admin', { province: '340000' });
+    const other = withUsccCheck('12340000MB0000972');
+    const created = await api('/v1/institutions', {
+      method: 'POST',
+      token: admin,
+      body: { uscc: other, name: '审计测试学院', provinceCode: '340000', kind: 'university' },
+    });
+    expect(created.status, created.text).toBe(201);
+    const r = await api(`/v1/institutions/${other}`, { token: admin });
+    expect(r.status, r.text).toBe(200);
+    expect(r.json.createdBy).toBe('省 340000 / province 340000（省级知识产权局 province admin）');
+    expect(created.text + r.text).not.toContain(subOf(admin));
   });
 });

@@ -50,7 +50,8 @@ describe('registerInstitution', () => {
     expect(institution).toMatchObject({
       provinceName: '北京市',
       version: 1,
-      createdBy: 'bj-admin',
+      // The organization and role, never the account id (a Cognito sub is personal data).
+      createdBy: '省 110000 / province 110000（省级知识产权局 province admin）',
       createdAt: '2026-11-25T08:00:00.000Z',
     });
     expect(warnings).toEqual([]);

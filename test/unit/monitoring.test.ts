@@ -151,7 +151,7 @@ describe('spot-check listing and verdicts', () => {
       status: 'needs-correction',
       comment: '发明人与证书不一致',
       version: 2,
-      reviewedBy: 'admin-bj',
+      reviewedBy: '省 110000 / province 110000（省级知识产权局 province admin）',
     });
     expect(store.mails).toHaveLength(1);
     expect(store.mails[0]!.to).toEqual(['kjc@example.edu.cn']);

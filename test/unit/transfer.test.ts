@@ -329,7 +329,8 @@ describe('deals', () => {
       NotFoundError,
     );
     const { deal } = await createDeal(deps, beijingAdmin, license({ institutionUscc: INST }));
-    expect(deal.createdBy).toBe('bj-admin');
+    expect(deal.createdBy).toBe('省 110000 / province 110000（省级知识产权局 province admin）');
+    expect(JSON.stringify(deal)).not.toContain('bj-admin');
   });
 
   it('deals are seen by their parties and the admins of their province only', async () => {
