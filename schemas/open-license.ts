@@ -4,8 +4,8 @@
  * notice and payment. Stored on the patent item as `openLicense`; docs/transfer.md has the rules.
  */
 import * as z from 'zod';
-import { freeTermsSchema, lumpSumTermsSchema, upfrontRoyaltyTermsSchema } from './deal.ts';
 import { pageQuerySchema } from './pagination.ts';
+import { freeTermsSchema, lumpSumTermsSchema, upfrontRoyaltyTermsSchema } from './price-terms.ts';
 
 const date = (description: string) =>
   z.iso.date('must be a date YYYY-MM-DD').meta({ description, example: '2026-03-01' });

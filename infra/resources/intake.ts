@@ -20,7 +20,7 @@ export const intakeFunctions = {
   ingestBatchFile: {
     entry: 'functions/intake/ingest-batch-file.handler.ts',
     description:
-      'batch-ingest task: streams the file, validates and writes its rows (patents, enterprises or evaluations), stores the error report',
+      'batch-ingest task: streams the file, validates and writes its rows (patents, enterprises or evaluations), stores the error report, mails the uploader the outcome',
     tables: { core: 'readWrite' },
     buckets: { drop: 'readWrite' },
     timeoutSeconds: 900,
@@ -29,7 +29,7 @@ export const intakeFunctions = {
   },
   failBatchJob: {
     entry: 'functions/intake/fail-batch-job.handler.ts',
-    description: 'batch-ingest task: records on the job why it failed',
+    description: 'batch-ingest task: records on the job why it failed and mails the uploader the reason',
     tables: { core: 'readWrite' },
     settings: settingsOf('market', 'evaluation', 'portal'),
   },

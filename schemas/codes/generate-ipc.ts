@@ -119,23 +119,38 @@ export function renderStrategicIndustries(csv: string): string {
 
 const industryLevels: Readonly<Record<string, number>> = { section: 1, division: 2, group: 3, class: 4 };
 
+/**
+ * Rows `[code, name, nameUnamended?]`: the level and the parent follow from the code and the order
+ * (a letter is a section; a division follows its section; a group or a class is its code without the
+ * last digit), which this check proves for every row, so the bundles that name industries carry
+ * about 20 KB less.
+ */
 export function renderIndustries(csv: string): string {
+  let section = '';
   const lines = parseCsv(csv).map((row) => {
     const level = industryLevels[row.level!];
     if (level === undefined) throw new Error(`unknown industry level ${row.level} for ${row.code}`);
+    const code = row.code!;
+    const derivedLevel = /^[A-Z]$/.test(code) ? 1 : code.length;
+    if (level === 1) section = code;
+    const derivedParent = level === 1 ? '' : level === 2 ? section : code.slice(0, -1);
+    if (derivedLevel !== level || derivedParent !== (row.parent_code ?? '')) {
+      throw new Error(
+        `industry ${code}: level ${level} / parent ${row.parent_code} do not follow from the code and order`,
+      );
+    }
     const unamended =
       row.name_2017_unamended !== row.name && row.name_2017_unamended
         ? `, ${quote(row.name_2017_unamended)}`
         : '';
-    return `  [${quote(row.code!)}, ${level}, ${quote(row.name!)}, ${quote(row.parent_code ?? '')}${unamended}],`;
+    return `  [${quote(code)}, ${quote(row.name!)}${unamended}],`;
   });
   return [
     '// Generated from schemas/codes/data/industry-gbt4754-2017.csv by schemas/codes/generate-ipc.ts; do not edit.',
-    '// GB/T 4754-2017 with amendment No. 1 (2019). level 1 section (门类), 2 division (大类), 3 group (中类),',
-    '// 4 class (小类). The optional last element is the name before the 2019 amendment where it differs.',
-    'export const industryRows: ReadonlyArray<',
-    '  readonly [code: string, level: 1 | 2 | 3 | 4, name: string, parent: string, nameUnamended?: string]',
-    '> = [',
+    '// GB/T 4754-2017 with amendment No. 1 (2019): section (门类, a letter), division (大类, 2 digits, under the',
+    '// section above it), group (中类, 3) and class (小类, 4), each under its code without the last digit.',
+    '// The optional last element is the name before the 2019 amendment where it differs.',
+    'export const industryRows: ReadonlyArray<readonly [code: string, name: string, nameUnamended?: string]> = [',
     ...lines,
     '];',
     '',

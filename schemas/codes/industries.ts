@@ -25,11 +25,13 @@ export interface Industry {
 const levelNames: readonly IndustryLevel[] = ['section', 'division', 'group', 'class'];
 
 export const industries: readonly Industry[] = (() => {
-  const sectionOf = new Map<string, string>();
-  return industryRows.map(([code, level, name, parent, nameUnamended]) => {
-    const section = level === 1 ? code : (sectionOf.get(parent) ?? parent);
-    sectionOf.set(code, section);
+  // Level and parent follow from the code and the order (checked when the rows are generated).
+  let section = '';
+  return industryRows.map(([code, name, nameUnamended]) => {
+    const level = /^[A-Z]$/.test(code) ? 1 : code.length;
+    if (level === 1) section = code;
     const industry: Industry = { code, level: levelNames[level - 1]!, name, section };
+    const parent = level === 1 ? '' : level === 2 ? section : code.slice(0, -1);
     if (parent) industry.parent = parent;
     if (nameUnamended) industry.nameUnamended = nameUnamended;
     return industry;

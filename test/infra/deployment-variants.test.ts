@@ -214,9 +214,10 @@ describe('programme settings reach exactly the functions that read them', () => 
     expect(withVariable('SERVICE_PROVIDERS')).toEqual([]);
   });
 
-  it('the portal URL: the digest that links to it', () => {
-    expect(withVariable('PORTAL_URL')).toHaveLength(1);
-    expect(withVariable('PORTAL_URL')[0]).toMatch(/digest/);
+  it('the portal URL: the functions whose mail links to it (the digest, the end-of-job mail)', () => {
+    expect(withVariable('PORTAL_URL')).toHaveLength(3);
+    for (const description of withVariable('PORTAL_URL'))
+      expect(description).toMatch(/digest|mails the uploader/);
   });
 
   it('a wrong value fails the synth with the setting to fix', () => {
