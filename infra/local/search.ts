@@ -58,11 +58,18 @@ export class LocalSearch {
   }
 
   /** A batch of the core stream: new and changed patents indexed, removed ones dropped. */
-  applyStreamRecords(records: readonly StreamRecord[]): void {
+  applyStreamRecords(records: readonly StreamRecord[], log: (line: string) => void = console.error): void {
     for (const record of records) {
       const image = record.dynamodb?.NewImage ?? record.dynamodb?.OldImage;
       if (!image) continue;
-      const item = unmarshall(image as Parameters<typeof unmarshall>[0]);
+      let item: Item;
+      try {
+        item = unmarshall(image as Parameters<typeof unmarshall>[0]);
+      } catch (error) {
+        // One unreadable record costs its own update, never the rest of the batch.
+        log(`local search skipped ${JSON.stringify(record.dynamodb?.Keys)}: ${(error as Error).message}`);
+        continue;
+      }
       if (!isPatentItem(item)) continue;
       if (record.eventName === 'REMOVE') {
         this.index.remove(String(item.applicationNumber));

@@ -87,6 +87,43 @@ interface ShardCursor {
   lastSequence?: string;
 }
 
+/**
+ * DynamoDB Local's streams drop the type of an empty map: an item holding `{ "M": {} }` (written and
+ * read back as such) appears in its stream records as `{}`, which no reader can unmarshall ("No value
+ * defined"). DynamoDB's streams on AWS keep `{ "M": {} }`. Every other type has a non-empty value
+ * (an empty list is `{ "L": [] }`), so an empty attribute value can only be that map: restored here,
+ * at any depth, before observers and consumers see the record. Test: test/unit/local-streams.test.ts.
+ */
+type AttributeValue = { M?: AttributeMap; L?: AttributeValue[] } & Record<string, unknown>;
+type AttributeMap = Record<string, AttributeValue>;
+
+const restoredValue = (value: AttributeValue): AttributeValue => {
+  if (Object.keys(value).length === 0) return { M: {} };
+  if (value.M) return { M: restoreEmptyMaps(value.M) };
+  if (value.L) return { L: value.L.map(restoredValue) };
+  return value;
+};
+
+export function restoreEmptyMaps<T extends object>(image: T): T {
+  return Object.fromEntries(
+    Object.entries(image).map(([name, value]) => [name, restoredValue(value as AttributeValue)]),
+  ) as T;
+}
+
+/** A stream record with its images and keys as AWS would deliver them (`restoreEmptyMaps`). */
+export function asOnAws(record: StreamRecord): StreamRecord {
+  const images = record.dynamodb;
+  if (!images) return record;
+  return {
+    ...record,
+    dynamodb: {
+      ...images,
+      ...(images.NewImage ? { NewImage: restoreEmptyMaps(images.NewImage) } : {}),
+      ...(images.OldImage ? { OldImage: restoreEmptyMaps(images.OldImage) } : {}),
+    },
+  };
+}
+
 export class StreamsPoller {
   private stopped = false;
   private loop?: Promise<void>;
@@ -173,9 +210,11 @@ export class StreamsPoller {
         cursor.iterator = ShardIterator;
       }
       if (!cursor.iterator) continue;
-      const { Records = [], NextShardIterator } = await this.options.streams.send(
+      const page = await this.options.streams.send(
         new GetRecordsCommand({ ShardIterator: cursor.iterator, Limit: 1000 }),
       );
+      const { NextShardIterator } = page;
+      const Records = (page.Records ?? []).map(asOnAws);
       if (Records.length) {
         for (const observe of this.options.observers ?? []) {
           try {

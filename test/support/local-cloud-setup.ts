@@ -3,7 +3,7 @@
  * memory, on free ports, with its own data folder) once for the run, and stops it with SIGINT after.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -85,6 +85,12 @@ export async function provideCloud(project: TestProject, bundles?: string): Prom
     '--no-demo',
     ...(bundles ? ['--bundles', bundles] : []),
   ]);
+  // CLOUD_LOG=<file> keeps what the cloud prints (function errors at POWERTOOLS_LOG_LEVEL) for a failing run.
+  if (process.env.CLOUD_LOG) {
+    const log = createWriteStream(process.env.CLOUD_LOG);
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  }
   const cloud = await waitForCloud(child, dataDir, 120_000);
   project.provide('cloud', cloud);
   return async () => {
