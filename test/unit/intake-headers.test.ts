@@ -161,15 +161,28 @@ describe('header recognition', () => {
     ]);
   });
 
-  it('two columns for one field: the most direct header is read, the other ignored, both named', () => {
+  it('two columns for one field: the file is refused, naming both, and says what to do', async () => {
+    // resolveHeaders still tells which one is the more direct (a preview can propose it).
     expect(keysOf(['专利号', '申请号'])).toEqual([undefined, 'applicationNumber']);
     expect(keysOf(['院系', '部门'])).toEqual(['department', undefined]);
     const reading = readInventoryHeaders(['专利号', '申请号', '院系', '部门']);
-    expect(reading.refusal).toBeUndefined();
-    expect(reading.warnings.join('\n')).toContain(
-      'Columns 申请号 and 专利号 all mean 申请号 (application_number)',
+    expect(reading.headers).toEqual([]);
+    expect(reading.refusal?.messageEn).toContain('申请号 and 专利号 all map to 申请号 (application_number)');
+    expect(reading.refusal?.messageEn).toContain('院系 and 部门 all map to 所属院系');
+    expect(reading.refusal?.messageEn).toContain('delete or rename the extra columns, or name the column');
+    expect(reading.refusal?.messageZh).toContain('「申请号」和「专利号」都对应「申请号」');
+    expect(reading.refusal?.messageZh).toContain('请删除或改名其中多余的列，或在映射配置中指定');
+    // Through the intake: BAD_HEADERS, nothing written.
+    async function* rows(): AsyncGenerator<TableRow> {
+      yield { rowNumber: 1, cells: ['申请号', '专利名称', '第一发明人所在单位', '所属院系'] };
+      yield { rowNumber: 2, cells: ['202010123456.2', '一种方法', '计算机学院', '信息学院'] };
+    }
+    const refused = await ingestTable({ writer: memoryWriter([]), today }, owner, actor, rows()).catch(
+      (error: unknown) => error,
     );
-    expect(reading.warnings.join('\n')).toContain('Columns 院系 and 部门 all mean 所属院系');
+    expect(refused).toMatchObject({ code: 'BAD_HEADERS' });
+    expect((refused as Error).message).toContain('第一发明人所在单位');
+    expect((refused as Error).message).toContain('所属院系');
   });
 
   it('a header that only resembles a column is proposed, never mapped', () => {
