@@ -1,6 +1,6 @@
 /**
  * npm run bench -- <name> [...]: runs the named benchmarks and writes bench/results/<name>.json.
- * Benchmarks measure speed and memory; tests never do. Names: startup, api, bundles, ingest, chaos, matching, pipeline, report, search.
+ * Benchmarks measure speed and memory; tests never do. Names: startup, api, bundles, ingest, ingest-cpu, chaos, matching, pipeline, report, search.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { benchApi } from './api.ts';
 import { benchBundles } from './bundles.ts';
 import { benchChaos } from './chaos.ts';
 import { benchIngest } from './ingest.ts';
+import { benchIngestCpu } from './ingest-cpu.ts';
 import { benchMatching } from './matching.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchReport } from './report.ts';
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   api: benchApi,
   bundles: benchBundles,
   ingest: benchIngest,
+  'ingest-cpu': benchIngestCpu,
   chaos: benchChaos,
   matching: benchMatching,
   pipeline: benchPipeline,

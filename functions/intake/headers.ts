@@ -1,9 +1,9 @@
 /**
  * How an inventory file's header row is read (issue 12): never a reason to refuse the file, apart
- * from a missing key column (申请号). Each header is matched by the template's synonyms after
+ * from a missing key column (申请号) and two columns naming one field. Each header is matched by the template's synonyms after
  * normalization (schemas/inventory/template.ts `resolveHeaders`); what is not matched is ignored and
- * listed on the job, with a proposal when it resembles a column (never mapped silently); a column
- * named twice is read from its most direct header (then the leftmost) and the others are listed;
+ * listed on the job, with a proposal when it resembles a column (never mapped silently); two columns
+ * naming one field refuse the file, naming both (reading one would silently drop the other);
  * required columns the file lacks are listed, and the rows say what that means (patent-row.ts).
  * Every warning is bounded: a hostile header row of a million columns gives a few KB.
  */
@@ -14,8 +14,8 @@ import {
 } from '../../schemas/inventory/patent-row.ts';
 import {
   boundedList,
+  type HeaderResolution,
   inventoryTemplate,
-  maxListedHeaders,
   type TemplateColumn,
 } from '../../schemas/inventory/template.ts';
 import type { HeaderReading } from './ingest.ts';
@@ -29,6 +29,39 @@ const keySpellings = (column: TemplateColumn) =>
     0,
     8,
   );
+
+/** Fields listed in a duplicate-column refusal, and headers listed per field (a hostile row repeats one header 10,000 times). */
+const maxListedDuplicates = 5;
+const maxNamesPerDuplicate = 5;
+
+/**
+ * Two (or more) columns of the file map to one field: the file is refused, naming them, since
+ * reading either would silently drop the other's values. Bounded whatever the header row holds.
+ */
+function duplicateRefusal(duplicates: HeaderResolution['duplicates']): {
+  messageZh: string;
+  messageEn: string;
+} {
+  const groups = duplicates.slice(0, maxListedDuplicates).map((duplicate) => {
+    const headers = [duplicate.used, ...duplicate.ignored];
+    const shown = headers.slice(0, maxNamesPerDuplicate).map(quoted);
+    const more = headers.length - shown.length;
+    const column = name(duplicate.column);
+    return {
+      zh: `${shown.map((header) => `「${header}」`).join('和')}${more ? `等 ${headers.length} 列` : ''}都对应${column.zh}`,
+      en: `${shown.join(' and ')}${more ? ` (and ${more} more)` : ''} all map to ${column.en}`,
+    };
+  });
+  const moreFields = duplicates.length - groups.length;
+  return {
+    messageZh: `文件中有多列对应同一字段：${groups.map((group) => group.zh).join('；')}${
+      moreFields ? `；另有 ${moreFields} 个字段也出现多次` : ''
+    }。系统不会擅自只读取其中一列：请删除或改名其中多余的列，或在映射配置中指定读取哪一列，然后重新上传`,
+    messageEn: `Several columns of the file map to one field: ${groups.map((group) => group.en).join('; ')}${
+      moreFields ? `; ${moreFields} more field(s) are named more than once` : ''
+    }. Reading only one of them would silently drop the other: delete or rename the extra columns, or name the column to read in a mapping profile, then upload again`,
+  };
+}
 
 export function readInventoryHeaders(fileHeaders: readonly string[]): HeaderReading<InventoryRecord> {
   const resolution = inventoryTemplate.resolveHeaders(fileHeaders);
@@ -52,6 +85,10 @@ export function readInventoryHeaders(fileHeaders: readonly string[]): HeaderRead
     };
   }
 
+  if (resolution.duplicates.length) {
+    return { headers: [], warnings: [], refusal: duplicateRefusal(resolution.duplicates) };
+  }
+
   const warnings: string[] = [];
   const ignored = resolution.unknown.filter((header) => !proposalOf.has(header));
   if (ignored.length) {
@@ -64,13 +101,6 @@ export function readInventoryHeaders(fileHeaders: readonly string[]): HeaderRead
     const column = name(proposal.column);
     warnings.push(
       `列「${quoted(proposal.header)}」看起来是${column.zh}（相近列名「${proposal.like}」），但未自动对应，该列未导入：请将列名改为「${proposal.column.zh}」或在映射中指定 | Column ${quoted(proposal.header)} looks like ${column.en} (close to "${proposal.like}") but was not mapped, so it was not imported: rename it to ${proposal.column.zh} or map it`,
-    );
-  }
-  for (const duplicate of resolution.duplicates.slice(0, maxListedHeaders)) {
-    const column = name(duplicate.column);
-    const others = boundedList(duplicate.ignored);
-    warnings.push(
-      `列「${quoted(duplicate.used)}」和「${others.zh}」都对应${column.zh}：已读取「${quoted(duplicate.used)}」，忽略其余；请删除或改名重复的列 | Columns ${quoted(duplicate.used)} and ${others.en} all mean ${column.en}: ${quoted(duplicate.used)} was read and the others ignored; delete or rename the duplicates`,
     );
   }
   const missingRequired = resolution.missing.filter((column) => column.required);

@@ -47,7 +47,17 @@ export interface IngestFileDeps {
   concurrency?: number;
   /** Bytes per uploaded part of the error report (default 8 MiB). */
   reportPartBytes?: number;
+  /** Warning lines one job's report lists (default `maxReportedWarnings`). */
+  maxReportedWarnings?: number;
 }
+
+/**
+ * Warning lines one job's error report lists (about 300 bytes each: some 30 MB): a file whose every
+ * cell is converted (七级, 2024年3月5日, √ ...) must not make a report many times its own size. Error
+ * lines (refused rows) are all listed; the warnings past this are counted exactly on the job
+ * (`warningCount`) and the report's last line says how many were not listed.
+ */
+export const maxReportedWarnings = 100_000;
 
 /** Error rows kept on the job item itself (the first by row number); the report lists them all. */
 export const errorsOnJob = 20;
@@ -144,11 +154,21 @@ export async function ingestBatchFile(
   const report = new ErrorReportStream(deps.errorReports, `errors/${jobId}.csv`, {
     partBytes: deps.reportPartBytes,
   });
+  const warningRoom = deps.maxReportedWarnings ?? maxReportedWarnings;
+  let warningsNotReported = 0;
   const common = {
     today: chinaDate(deps.now()),
     maxListedRows: errorsOnJob,
-    report: (level: 'error' | 'warning', rows: Parameters<ErrorReportStream['add']>[1]) =>
-      report.add(level, rows),
+    report: (level: 'error' | 'warning', rows: Parameters<ErrorReportStream['add']>[1]) => {
+      if (level === 'warning') {
+        const room = Math.max(0, warningRoom - report.lines.warning);
+        if (rows.length > room) {
+          warningsNotReported += rows.length - room;
+          return report.add(level, rows.slice(0, room));
+        }
+      }
+      return report.add(level, rows);
+    },
     onProgress: (counts: Parameters<NonNullable<IngestDeps['onProgress']>>[0]) =>
       deps.jobs.progress(jobId, counts, bytesRead),
     onProgressError: (error: unknown) =>
@@ -202,13 +222,35 @@ export async function ingestBatchFile(
               rows,
               jobId,
             );
+    const notListed = warningsNotReported
+      ? {
+          zh: `另有 ${warningsNotReported} 条提示未列出：每个任务的报告最多列出 ${warningRoom} 条提示（错误全部列出）；请先按已列出的提示统一修改文件的写法`,
+          en: `${warningsNotReported} more warning(s) not listed: a job's report lists at most ${warningRoom} warnings (every error is listed); fix the wordings listed above throughout the file first`,
+        }
+      : undefined;
+    if (notListed) {
+      await report.add('warning', [
+        {
+          row: 0,
+          column: '',
+          value: '',
+          code: 'WARNINGS_NOT_LISTED',
+          messageZh: notListed.zh,
+          messageEn: notListed.en,
+        },
+      ]);
+    }
     const reportKey = await report.close();
     const errorCount = result.errors.length + (result.errorsNotListed ?? 0);
     const warningCount = result.warnings.length + (result.warningsNotListed ?? 0);
     const warnings = [
       ...(result.headerWarnings ?? []),
       ...(warningCount
-        ? [`${warningCount} warning(s): see the error report, fix them if they are mistakes`]
+        ? [
+            `${warningCount} warning(s): see the error report, fix them if they are mistakes${
+              notListed ? ` (it lists the first ${warningRoom})` : ''
+            }`,
+          ]
         : []),
     ];
     const ended = await deps.jobs.succeed(

@@ -64,7 +64,7 @@ export interface TableKind<R> {
   /**
    * When given, the header row never refuses the file by itself (./headers.ts): the headers to read
    * rows by ('' for ignored columns), warnings for the job, a refusal only when the key column is
-   * missing, and the validation to use for this file's rows. Else `headerIssues` refuses the file.
+   * missing or two columns name one field, and the validation to use for this file's rows. Else `headerIssues` refuses the file.
    */
   resolveHeaders?(headers: readonly string[]): HeaderReading<R>;
   /** `owner` is whom the file is ingested for (an institution, or a province for the market kinds). */

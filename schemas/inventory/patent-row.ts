@@ -82,7 +82,9 @@ export type RowIssueCode =
   | 'STRATEGIC_THIRD_LEVEL'
   | 'STRATEGIC_NAME_MISMATCH'
   | 'APPLICATION_NUMBER_CHECK_RESTORED'
-  | 'IMPLEMENTATION_MANNER_MISSING';
+  | 'IMPLEMENTATION_MANNER_MISSING'
+  /** A value read from another wording than the template's (七级, 2024年3月5日, √, 50万元): stored converted. */
+  | 'VALUE_CONVERTED';
 
 export interface RowIssue {
   row: number;
@@ -161,7 +163,38 @@ class RowIssues {
   warn(column: TemplateColumn, value: string, code: RowIssueCode, problem: Wording, fix: Wording): void {
     this.warningList.push(this.describe(column, value, code, problem, fix));
   }
+
+  /**
+   * A value that is not written as the template writes it but was read (see `isExact`): stored,
+   * with a warning naming the original and what was stored, so that no conversion is silent.
+   */
+  converted(column: TemplateColumn, value: string, stored: Wording, canonical: Wording): void {
+    this.warn(
+      column,
+      value,
+      'VALUE_CONVERTED',
+      { zh: `已按「${stored.zh}」保存`, en: `was stored as ${stored.en}` },
+      {
+        zh: `如有误请改正；模板的写法为${canonical.zh}`,
+        en: `correct it if that is wrong; the template writes ${canonical.en}`,
+      },
+    );
+  }
 }
+
+/**
+ * Exact: the cell is the template's own form, up to surrounding spaces, runs of spaces, letter case
+ * and character width (NFKC: ７ is 7, ＴＲＵＥ is true). Anything else that is read (another wording,
+ * a unit, another date notation, a synonym) is a conversion and warns (docs/intake.md).
+ */
+export const foldExact = (value: string) => value.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+const isExact = (value: string, ...forms: readonly string[]) =>
+  forms.some((form) => foldExact(form) === foldExact(value));
+const optionWording = (option: EnumOption): Wording => ({ zh: option.zh, en: `${option.zh} (${option.en})` });
+const canonicalOptions = (options: readonly EnumOption[]): Wording => {
+  const list = allowedWording(options);
+  return { zh: `以下之一：${list.zh}`, en: `one of ${list.en}` };
+};
 
 // -------------------------------------------------------------------------------------- parsing
 
@@ -319,7 +352,14 @@ export function validateInventoryRow(
     const value = cell(column);
     if (!value) return undefined;
     const option = findOption(options, value);
-    if (option) return option.value;
+    if (option) {
+      // 已实施 without its manner warns on its own (IMPLEMENTATION_MANNER_MISSING), naming what was stored.
+      const ownWarning = column === columns.implementationStatus && option.value === 'implemented';
+      if (!ownWarning && !isExact(value, option.zh, option.en, option.value)) {
+        issues.converted(column, value, optionWording(option), canonicalOptions(options));
+      }
+      return option.value;
+    }
     if (!column.required && isPlaceholder(value)) return undefined;
     const list = allowedWording(options);
     issues.error(
@@ -340,10 +380,12 @@ export function validateInventoryRow(
   // ---- application number and patent type
   const applicationValue = cell(columns.applicationNumber);
   let number = applicationValue ? checkApplicationNumber(applicationValue) : undefined;
+  let restoredCheck = false;
   if (applicationValue && number && !number.ok && number.failure === 'missing-check') {
     const restored = restoreLostCheckZero(applicationValue);
     if (restored) {
       number = restored;
+      restoredCheck = true;
       issues.warn(
         columns.applicationNumber,
         applicationValue,
@@ -378,6 +420,23 @@ export function validateInventoryRow(
     );
   }
   const numberOk = number?.ok ? number : undefined;
+  // A CN/ZL prefix and spaces are notation (the template allows them); a missing dot or 。 is read.
+  if (numberOk && applicationValue && !restoredCheck) {
+    const written = foldExact(applicationValue)
+      .replace(/\s+/g, '')
+      .replace(/^(zl|cn)/, '');
+    if (written !== numberOk.normalized.toLowerCase()) {
+      issues.converted(
+        columns.applicationNumber,
+        applicationValue,
+        { zh: numberOk.normalized, en: numberOk.normalized },
+        {
+          zh: '12 位数字加“.”和校验位，如 202010123456.2',
+          en: '12 digits, "." and the check character, e.g. 202010123456.2',
+        },
+      );
+    }
+  }
 
   // A file without a type column: the type digit of the application number says it.
   let patentType = absent(columns.patentType)
@@ -452,6 +511,14 @@ export function validateInventoryRow(
       );
       return undefined;
     }
+    if (!isExact(value, date)) {
+      issues.converted(
+        column,
+        value,
+        { zh: date, en: date },
+        { zh: '年-月-日，如 2020-03-18', en: 'year-month-day, e.g. 2020-03-18' },
+      );
+    }
     return date;
   };
   const applicationDate = dateCell(columns.applicationDate);
@@ -521,6 +588,14 @@ export function validateInventoryRow(
   // ---- implementation and intents
   const implementationValue = cells.get(columns.implementationStatus.key) ?? '';
   const implementationManner = implementedManner(implementationValue);
+  if (implementationManner) {
+    issues.converted(
+      columns.implementationStatus,
+      implementationValue,
+      optionWording(findOption(implementationStatusOptions, implementationManner)!),
+      canonicalOptions(implementationStatusOptions),
+    );
+  }
   const implementationStatus =
     implementationManner ?? enumCell(columns.implementationStatus, implementationStatusOptions);
   if (implementationStatus === 'implemented') {
@@ -545,6 +620,15 @@ export function validateInventoryRow(
     const amount = parseAmountWan(amountValue, amountHeader);
     if (amount !== undefined) {
       implementationAmountWan = amount;
+      const plain = foldExact(amountValue);
+      if (!/^\d+(\.\d+)?$/.test(plain) || Number(plain) !== amount) {
+        issues.converted(
+          columns.implementationAmountWan,
+          amountValue,
+          { zh: `${amount}（万元）`, en: `${amount} (in units of 10,000 CNY)` },
+          { zh: '以万元为单位的数字，如 50 或 12.5', en: 'a number in units of 10,000 CNY, e.g. 50 or 12.5' },
+        );
+      }
     } else {
       issues.error(
         columns.implementationAmountWan,
@@ -575,10 +659,27 @@ export function validateInventoryRow(
   const conversionIntents: ConversionIntent[] = [];
   if (intentsValue) {
     const unknown: string[] = [];
+    let inexact = false;
     for (const part of splitList(halfWidth(intentsValue), /[;,、\n\r/|]+/)) {
       const option = findOption(conversionIntentOptions, part);
       if (!option) unknown.push(part);
-      else if (!conversionIntents.includes(option.value)) conversionIntents.push(option.value);
+      else {
+        if (!isExact(part, option.zh, option.en, option.value)) inexact = true;
+        if (!conversionIntents.includes(option.value)) conversionIntents.push(option.value);
+      }
+    }
+    if (inexact && unknown.length === 0) {
+      issues.converted(
+        columns.conversionIntents,
+        intentsValue,
+        {
+          zh: conversionIntents.map((intent) => findOption(conversionIntentOptions, intent)!.zh).join('；'),
+          en: conversionIntents
+            .map((intent) => optionWording(findOption(conversionIntentOptions, intent)!).en)
+            .join('; '),
+        },
+        canonicalOptions(conversionIntentOptions),
+      );
     }
     const list = allowedWording(conversionIntentOptions);
     if (unknown.length > 0) {
@@ -633,6 +734,14 @@ export function validateInventoryRow(
       );
     } else {
       trl = Number(normalized);
+      if (!isExact(trlValue, normalized)) {
+        issues.converted(
+          columns.trl,
+          trlValue,
+          { zh: normalized, en: normalized },
+          { zh: '1 至 9 的整数，如 7', en: 'a whole number from 1 to 9, e.g. 7' },
+        );
+      }
     }
   }
   const selfAssessedValue = enumCell(columns.selfAssessedValue, selfAssessedValueOptions);
@@ -669,6 +778,22 @@ export function validateInventoryRow(
       );
     } else {
       industryCode = resolved.industry.code;
+      // Given by its name, or without its section letter: the code was looked up.
+      if (
+        !foldExact(industryValue)
+          .replace(/^[a-t](?=\d)/, '')
+          .startsWith(industryCode.toLowerCase())
+      ) {
+        issues.converted(
+          columns.industryCode,
+          industryValue,
+          {
+            zh: `${industryCode}（${resolved.industry.name}）`,
+            en: `${industryCode} (${resolved.industry.name})`,
+          },
+          { zh: '门类字母加代码，如 C3911', en: 'the section letter and code, e.g. C3911' },
+        );
+      }
       if (resolved.nameMismatch) {
         issues.warn(
           columns.industryCode,

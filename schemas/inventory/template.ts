@@ -312,8 +312,8 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     maxLength: 30,
     example: '2020-03-18',
     help: {
-      zh: '日期，如 2020-03-18、2020/3/18 或 2020年3月18日',
-      en: 'A date such as 2020-03-18, 2020/3/18 or 2020年3月18日',
+      zh: '日期，写作 2020-03-18（2020/3/18、2020年3月18日 也可读取，保存时提示已转换）',
+      en: 'A date written 2020-03-18 (2020/3/18 or 2020年3月18日 are read too, with a warning that they were converted)',
     },
   },
   {

@@ -177,6 +177,42 @@ describe('ingestBatchFile', () => {
     expect(text.split('\r\n').filter((l) => l.includes('错误 error'))).toHaveLength(500);
   });
 
+  it('every converted value is a warning on its row; the report lists a bounded number, the job counts them all', async () => {
+    const { d } = deps(job());
+    let succeeded: unknown[] = [];
+    d.jobs.succeed = async (...args) => {
+      succeeded = args;
+      return true;
+    };
+    let object = '';
+    d.errorReports = {
+      put: async (_key, body) => {
+        object = body.toString('utf8');
+      },
+      startMultipart: async () => {
+        throw new Error('a small report is one PutObject');
+      },
+    };
+    d.maxReportedWarnings = 100;
+    const data = demoInventoryRows(300, { seed: 9 });
+    for (const row of data) row[templateHeaders.indexOf('技术成熟度')] = '七级';
+    d.openObject = async () => Readable.from([Buffer.from(toCsv(data))]);
+    expect(await ingestBatchFile(d, 'j1', 'exec')).toMatchObject({
+      status: 'succeeded',
+      rowsAccepted: 300,
+      rowsRejected: 0,
+    });
+    const [, , report, warnings] = succeeded as [string, unknown, Record<string, unknown>, string[]];
+    expect(report).toMatchObject({ key: 'errors/j1.csv', errorCount: 0, warningCount: 300 });
+    expect(warnings.join('\n')).toContain('300 warning(s): see the error report');
+    expect(warnings.join('\n')).toContain('it lists the first 100');
+    const lines = object.split('\r\n').filter((line) => line.includes('提示 warning'));
+    expect(lines.filter((line) => line.includes('VALUE_CONVERTED'))).toHaveLength(100);
+    expect(lines[0]).toMatch(/^2,技术成熟度,七级,提示 warning,VALUE_CONVERTED,.*已按「7」保存/);
+    expect(lines.at(-1)).toContain('WARNINGS_NOT_LISTED');
+    expect(lines.at(-1)).toContain('200 more warning(s) not listed');
+  });
+
   it('a file over the size limit fails, naming the limit, and nothing is read', async () => {
     const { d, failures } = deps(job({ sizeBytes: maxFileBytes + 1 }));
     d.openObject = async () => {

@@ -161,15 +161,28 @@ describe('header recognition', () => {
     ]);
   });
 
-  it('two columns for one field: the most direct header is read, the other ignored, both named', () => {
+  it('two columns for one field: the file is refused, naming both, and says what to do', async () => {
+    // resolveHeaders still tells which one is the more direct (a preview can propose it).
     expect(keysOf(['专利号', '申请号'])).toEqual([undefined, 'applicationNumber']);
     expect(keysOf(['院系', '部门'])).toEqual(['department', undefined]);
     const reading = readInventoryHeaders(['专利号', '申请号', '院系', '部门']);
-    expect(reading.refusal).toBeUndefined();
-    expect(reading.warnings.join('\n')).toContain(
-      'Columns 申请号 and 专利号 all mean 申请号 (application_number)',
+    expect(reading.headers).toEqual([]);
+    expect(reading.refusal?.messageEn).toContain('申请号 and 专利号 all map to 申请号 (application_number)');
+    expect(reading.refusal?.messageEn).toContain('院系 and 部门 all map to 所属院系');
+    expect(reading.refusal?.messageEn).toContain('delete or rename the extra columns, or name the column');
+    expect(reading.refusal?.messageZh).toContain('「申请号」和「专利号」都对应「申请号」');
+    expect(reading.refusal?.messageZh).toContain('请删除或改名其中多余的列，或在映射配置中指定');
+    // Through the intake: BAD_HEADERS, nothing written.
+    async function* rows(): AsyncGenerator<TableRow> {
+      yield { rowNumber: 1, cells: ['申请号', '专利名称', '第一发明人所在单位', '所属院系'] };
+      yield { rowNumber: 2, cells: ['202010123456.2', '一种方法', '计算机学院', '信息学院'] };
+    }
+    const refused = await ingestTable({ writer: memoryWriter([]), today }, owner, actor, rows()).catch(
+      (error: unknown) => error,
     );
-    expect(reading.warnings.join('\n')).toContain('Columns 院系 and 部门 all mean 所属院系');
+    expect(refused).toMatchObject({ code: 'BAD_HEADERS' });
+    expect((refused as Error).message).toContain('第一发明人所在单位');
+    expect((refused as Error).message).toContain('所属院系');
   });
 
   it('a header that only resembles a column is proposed, never mapped', () => {
@@ -251,11 +264,11 @@ describe('files as offices save them', () => {
 
 // -------------------------------------------------------------------------------------- values
 
-/** A complete valid row in the office's own headers (no inventor column). */
+/** A complete valid row in the office's own headers (no inventor column), every value in the template's own wording. */
 const officeRow: Record<string, string> = {
   专利申请号: '202010123456.2',
   发明名称: '一种基于深度学习的图像去噪方法',
-  专利类别: '发明专利',
+  专利类别: '发明',
   申请日期: '2020-03-18',
   授权公告日: '2022-06-07',
   当前法律状态: '有效',
@@ -290,14 +303,34 @@ describe('values as people write them', () => {
     expect(result.patent).toMatchObject({ inventors: [], patentType: 'invention', trl: 6 });
   });
 
-  it.each(['7', '7.0', '七', '七级', 'TRL7', 'TRL-7', 'trl 7', '7级', '第七级', '第7级', 'ＴＲＬ７'])(
-    'TRL %s is 7, without a warning',
+  /** The one warning a converted cell gives: row, the file's column, the original value, what was stored. */
+  const expectConverted = (
+    result: ReturnType<typeof check>,
+    column: string,
+    value: string,
+    stored: string,
+    storedEn = stored,
+  ) => {
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toMatchObject([{ row: 9, column, value, code: 'VALUE_CONVERTED' }]);
+    expect(result.warnings[0]!.messageZh).toContain(`已按「${stored}」保存`);
+    expect(result.warnings[0]!.messageEn).toContain(`was stored as ${storedEn}`);
+  };
+
+  it.each(['7', '７', ' 7 '])('TRL %s is the template form: 7, no warning', (value) => {
+    const result = check({ 技术成熟度: value });
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.patent?.trl).toBe(7);
+  });
+
+  it.each(['7.0', '七', '七级', 'TRL7', 'TRL-7', 'trl 7', '7级', '第七级', '第7级', 'ＴＲＬ７'])(
+    'TRL %s is 7, with a warning naming the original and the stored value',
     (value) => {
       expect(parseTrl(value)).toBe('7');
       const result = check({ 技术成熟度: value });
-      expect(result.errors).toEqual([]);
-      expect(result.warnings).toEqual([]);
       expect(result.patent?.trl).toBe(7);
+      expectConverted(result, '技术成熟度', value, '7');
     },
   );
 
@@ -325,25 +358,36 @@ describe('values as people write them', () => {
     const result = check({ 是否财政资助: value });
     expect(result.errors).toEqual([]);
     expect(result.patent?.publiclyFunded).toBe(expected);
+    // The template's words (是/否, and the English yes/no) are exact; √, Y, 有 ... are conversions.
+    if (value === '是' || value === '否') expect(result.warnings).toEqual([]);
+    else expectConverted(result, '是否财政资助', value, expected ? '是' : '否');
   });
 
   it.each([
     ['未实施', 'not-implemented'],
     ['自行实施', 'self-implemented'],
     ['许可实施', 'licensed'],
-    ['许可', 'licensed'],
-    ['转让', 'assigned'],
-    ['已转让', 'assigned'],
     ['作价入股', 'equity'],
-    ['已产业化', 'industrialized'],
     ['产业化', 'industrialized'],
-    ['已实施（许可）', 'licensed'],
-    ['已实施-转让', 'assigned'],
-  ])('implementation %s', (value, expected) => {
+    ['Licensed', 'licensed'],
+  ])('implementation %s: the template wording, no warning', (value, expected) => {
     const result = check({ 实施情况: value });
     expect(result.errors).toEqual([]);
     expect(result.warnings).toEqual([]);
     expect(result.patent?.implementationStatus).toBe(expected);
+  });
+
+  it.each([
+    ['许可', 'licensed', '许可实施'],
+    ['转让', 'assigned', '转让实施'],
+    ['已转让', 'assigned', '转让实施'],
+    ['已产业化', 'industrialized', '产业化'],
+    ['已实施（许可）', 'licensed', '许可实施'],
+    ['已实施-转让', 'assigned', '转让实施'],
+  ])('implementation %s: read, with a warning', (value, expected, stored) => {
+    const result = check({ 实施情况: value });
+    expect(result.patent?.implementationStatus).toBe(expected);
+    expectConverted(result, '实施情况', value, stored);
   });
 
   it('已实施: a value of its own, counted as implemented, with a warning asking for the manner', () => {
@@ -374,10 +418,14 @@ describe('values as people write them', () => {
     ['2024-3-5', '2024-03-05'],
     ['20240305', '2024-03-05'],
     ['２０２４年３月５日', '2024-03-05'],
-  ])('grant date %s', (value, expected) => {
+  ])('grant date %s, with a warning', (value, expected) => {
     const result = check({ 授权公告日: value });
-    expect(result.errors).toEqual([]);
     expect(result.patent?.grantDate).toBe(expected);
+    expectConverted(result, '授权公告日', value, expected);
+  });
+
+  it('a date written as the template writes it (or a date cell) gives no warning', () => {
+    expect(check({ 授权公告日: '2024-03-05' }).warnings).toEqual([]);
   });
 
   it('amounts in 元 or 万元 with the unit in the cell, or in the header', () => {
@@ -397,20 +445,36 @@ describe('values as people write them', () => {
       fileContext,
     );
     expect(result.patent?.implementationAmountWan).toBe(80);
+    expectConverted(result, '转化金额（元）', '800000元', '80（万元）', '80 (in units of 10,000 CNY)');
+    // A bare number under a 元 header is converted too; a bare number of 万元 is exact.
+    const yuan = validateInventoryRow({ ...officeRow, '实施金额（元）': '500000' }, 9, fileContext);
+    expectConverted(yuan, '实施金额（元）', '500000', '50（万元）', '50 (in units');
+    const wan = validateInventoryRow({ ...officeRow, 实施金额: '12.5' }, 9, fileContext);
+    expect(wan.warnings).toEqual([]);
+    expect(wan.patent?.implementationAmountWan).toBe(12.5);
+    expectConverted(
+      validateInventoryRow({ ...officeRow, 实施金额: '50万元' }, 9, fileContext),
+      '实施金额',
+      '50万元',
+      '50（万元）',
+      '50 (in units',
+    );
   });
 
-  it.each([
-    'ZL202010123456.2',
-    'ZL 2020 1012 3456.2',
-    'CN202010123456.2',
-    '2020101234562',
-    '２０２０１０１２３４５６．２',
-    '202010123456。2',
-  ])('application number %s', (value) => {
+  it.each(['ZL202010123456.2', 'ZL 2020 1012 3456.2', 'CN202010123456.2', '２０２０１０１２３４５６．２'])(
+    'application number %s: the template allows the prefix and spaces, no warning',
+    (value) => {
+      const result = check({ 专利申请号: value });
+      expect(result.errors).toEqual([]);
+      expect(result.warnings).toEqual([]);
+      expect(result.patent?.applicationNumber).toBe('202010123456.2');
+    },
+  );
+
+  it.each(['2020101234562', '202010123456。2'])('application number %s: read, with a warning', (value) => {
     const result = check({ 专利申请号: value });
-    expect(result.errors).toEqual([]);
-    expect(result.warnings).toEqual([]);
     expect(result.patent?.applicationNumber).toBe('202010123456.2');
+    expectConverted(result, '专利申请号', value, '202010123456.2');
   });
 
   it('a number that lost its check 0 in Excel is restored with a warning; another missing check stays an error', () => {
@@ -440,6 +504,8 @@ describe('values as people write them', () => {
     const result = check({ 当前法律状态: value, 授权公告日: expected === 'pending' ? '' : '2022-06-07' });
     expect(result.errors).toEqual([]);
     expect(result.patent?.legalStatus).toBe(expected);
+    const exact = ['有效', '审中', '权利终止', '放弃', '无效'].includes(value);
+    expect(result.warnings.map((w) => w.code)).toEqual(exact ? [] : ['VALUE_CONVERTED']);
   });
 
   it.each([
@@ -458,6 +524,19 @@ describe('values as people write them', () => {
     });
     expect(result.errors).toEqual([]);
     expect(result.patent?.patentType).toBe(expected);
+    // 发明专利 is a synonym (converted, warned); Invention is the English alias (exact).
+    expect(result.warnings.map((w) => w.code)).toEqual(value === '发明专利' ? ['VALUE_CONVERTED'] : []);
+  });
+
+  it('conversion intents given by synonyms: one warning with what was stored', () => {
+    expect(check({ 转化方式意向: '转让；许可' }).warnings).toEqual([]);
+    expectConverted(
+      check({ 转化方式意向: '转让/独占许可' }),
+      '转化方式意向',
+      '转让/独占许可',
+      '转让；许可',
+      '转让 (assignment); 许可 (license)',
+    );
   });
 });
 
@@ -577,9 +656,27 @@ function expectOfficeResult(
   expect(warningCodes).toEqual(
     new Set([
       'IMPLEMENTATION_MANNER_MISSING',
+      'VALUE_CONVERTED',
       ...(exported.checkZero ? ['APPLICATION_NUMBER_CHECK_RESTORED'] : []),
     ]),
   );
+  // Every cell not in the template's wording is a warning on its row, naming the original value.
+  const converted = (column: string) =>
+    result.warnings.filter((w) => w.code === 'VALUE_CONVERTED' && w.column === column);
+  const trlCell = officeHeaders.indexOf('技术成熟度');
+  const fundedCell = officeHeaders.indexOf('是否财政资助');
+  expect(converted('技术成熟度').map((w) => [w.row, w.value])).toEqual(
+    exported.rows.flatMap((row, i) =>
+      i === 120 || ['7', '5'].includes(String(row[trlCell])) ? [] : [[lineOf(i), String(row[trlCell])]],
+    ),
+  );
+  expect(converted('是否财政资助')).toHaveLength(
+    exported.rows.filter((row) => !['是', '否'].includes(String(row[fundedCell]))).length,
+  );
+  expect(converted('技术成熟度')[0]).toMatchObject({ row: lineOf(0), value: '七级' });
+  expect(converted('技术成熟度')[0]!.messageZh).toContain('已按「7」保存');
+  for (const column of ['申请日期', '当前法律状态', '专利类别'])
+    expect(converted(column).length).toBeGreaterThan(0);
   expect(result.warnings.filter((w) => w.code === 'APPLICATION_NUMBER_CHECK_RESTORED')).toHaveLength(
     exported.checkZero,
   );
