@@ -20,6 +20,19 @@ function patent(fields: Partial<IndexedPatent> & { title: string }): IndexedPate
   serial += 1;
   return {
     applicationNumber: `2020101${String(serial).padStart(5, '0')}.X`,
+    patentType: 'invention',
+    applicationDate: '2020-03-05',
+    grantDate: '2022-06-07',
+    department: '材料学院',
+    implementationStatus: 'not-implemented',
+    conversionIntents: ['license'],
+    reviewStatus: 'approved',
+    publiclyFunded: false,
+    incrementalStock: false,
+    createdAt: '2024-05-01T08:00:00.000Z',
+    createdBy: '12100000400000624D（高校/科研机构 institution）',
+    updatedAt: '2024-05-01T08:00:00.000Z',
+    updatedBy: '12100000400000624D（高校/科研机构 institution）',
     poolStatus: 'conversion',
     legalStatus: 'valid',
     lifecycle: 'conversion-pool',
@@ -234,6 +247,23 @@ describe('searchPatents (GET /v1/search/patents)', () => {
       expect(item.patent).not.toHaveProperty('contactInfo');
       expect(item.patent).not.toHaveProperty('feeStandard');
     }
+  });
+
+  it('a stored patent its schema cannot read is left out and reported, not a 500 for every searcher', async () => {
+    const index = all();
+    const corrupt = patent({ title: '一种锂离子电池隔膜的涂覆装置', strategicIndustries: 5 as never });
+    index.upsert(corrupt);
+    const reported: Array<[string, string]> = [];
+    const onUnreadable = (number: string, issues: string) => reported.push([number, issues]);
+    const whole = await searchPatents({ index }, enterpriseUser, query('锂电池 隔膜'));
+    const result = await searchPatents({ index, onUnreadable }, enterpriseUser, query('锂电池 隔膜'));
+    expect(result.items.map((i) => i.patent.applicationNumber)).not.toContain(corrupt.applicationNumber);
+    expect(result.items.map((i) => i.patent.applicationNumber)).toContain(separator.applicationNumber);
+    expect(reported).toEqual([[corrupt.applicationNumber, expect.stringContaining('strategicIndustries')]]);
+    expect(result.total).toBe(whole.total);
+    index.remove(corrupt.applicationNumber);
+    const after = await searchPatents({ index }, enterpriseUser, query('锂电池 隔膜'));
+    expect(after.total).toBe(whole.total);
   });
 
   it('an institution gets its own patents in full, never another institution’s', async () => {
