@@ -104,7 +104,13 @@ export interface RowContext {
    * patent without inventors, no 专利类型 column takes the type from the application number; any
    * other required column missing is refused per row (the job's warnings say the column is missing).
    */
-  file?: { absentColumns: ReadonlySet<string> };
+  file?: {
+    absentColumns: ReadonlySet<string>;
+    /** The field a header fills by the institution's mapping profile (before the template's synonyms). */
+    fieldOf?: (header: string) => string | undefined;
+    /** The profile's meaning of a cell of a field (e.g. 已实施 -> licensed), read before the template's. */
+    valueMeaning?: (field: string, cell: string) => string | undefined;
+  };
 }
 
 export interface RowResult {
@@ -271,9 +277,12 @@ export function validateInventoryRow(
   const cells = new Map<string, string>();
   const shownAs = new Map<string, string>();
   for (const [header, value] of Object.entries(raw)) {
-    const column = columnByHeader(header) ?? columnByKey(header);
+    const mapped = context.file?.fieldOf?.(header);
+    const column =
+      (mapped ? columnByKey(mapped) : undefined) ?? columnByHeader(header) ?? columnByKey(header);
     if (!column) continue;
-    const cell = typeof value === 'string' ? value.trim() : value == null ? '' : String(value).trim();
+    const given = typeof value === 'string' ? value.trim() : value == null ? '' : String(value).trim();
+    const cell = (given && context.file?.valueMeaning?.(column.key, given)) || given;
     if (!cells.get(column.key)) {
       cells.set(column.key, cell);
       if (context.file) shownAs.set(column.key, header);
