@@ -266,6 +266,26 @@ function splitList(value: string, separators = /[;；,，、\n\r]+/): string[] {
  * known spelling) or by record keys; unknown keys are ignored (the header check reports them).
  * `rowNumber` is the row as the user sees it in the spreadsheet.
  */
+/**
+ * A cell as the institution's mapping profile reads it: the whole cell, or for a column of several
+ * values (转化意愿) each part, whose mapped parts are joined with ；. Unchanged when nothing is mapped.
+ */
+function profileMeaning(
+  column: TemplateColumn,
+  cell: string,
+  meaning: ((field: string, cell: string) => string | undefined) | undefined,
+): string {
+  if (!meaning) return cell;
+  const whole = meaning(column.key, cell);
+  if (whole || !column.multiple) return whole ?? cell;
+  const parts = cell
+    .split(/[;；,，、/|\n\r]+/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const mapped = parts.map((part) => meaning(column.key, part));
+  return mapped.some(Boolean) ? parts.map((part, i) => mapped[i] ?? part).join('；') : cell;
+}
+
 export function validateInventoryRow(
   raw: Readonly<Record<string, string>>,
   rowNumber: number,
@@ -282,7 +302,7 @@ export function validateInventoryRow(
       (mapped ? columnByKey(mapped) : undefined) ?? columnByHeader(header) ?? columnByKey(header);
     if (!column) continue;
     const given = typeof value === 'string' ? value.trim() : value == null ? '' : String(value).trim();
-    const cell = (given && context.file?.valueMeaning?.(column.key, given)) || given;
+    const cell = given ? profileMeaning(column, given, context.file?.valueMeaning) : given;
     if (!cells.get(column.key)) {
       cells.set(column.key, cell);
       if (context.file) shownAs.set(column.key, header);

@@ -6,8 +6,10 @@
  * and writes nothing, in bounded memory.
  */
 import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { mapInventoryHeaders, readInventoryHeaders } from '../../functions/intake/headers.ts';
+import { inventoryKindWith } from '../../functions/intake/ingest.ts';
 import { type IngestFileDeps, ingestBatchFile } from '../../functions/intake/ingest-file.ts';
 import type { StoredJob } from '../../functions/intake/job-store.ts';
 import {
@@ -19,7 +21,7 @@ import {
 import { previewTable } from '../../functions/intake/preview.ts';
 import { previewUpload } from '../../functions/intake/preview-upload.ts';
 import { readTableRows } from '../../functions/intake/read-table.ts';
-import type { TableRow } from '../../functions/intake/table.ts';
+import { chooseHeader, type TableRow } from '../../functions/intake/table.ts';
 import { createUpload } from '../../functions/intake/uploads.ts';
 import { demoInventoryRows, templateHeaders, toCsv } from '../../infra/local/demo-patents.ts';
 import {
@@ -95,6 +97,22 @@ describe('a profile read with the header row', () => {
     expect(result.record).toMatchObject({ implementationStatus: 'licensed' });
     // Without the profile the file has no key column, and 已实施 alone is the generic value.
     expect(readInventoryHeaders(ownHeaders).refusal).toBeDefined();
+  });
+
+  it('value mappings of a column of several values apply to each part (转化意愿)', () => {
+    const reading = readInventoryHeaders(templateHeaders, {
+      columns: [],
+      values: [
+        { field: 'conversionIntents', source: '打算许可', value: 'license' },
+        { field: 'conversionIntents', source: '想转让', value: 'assignment' },
+      ],
+    });
+    const row = demoInventoryRows(1, { seed: 32 })[0]!;
+    row[templateHeaders.indexOf('转化意愿')] = '打算许可、想转让';
+    const raw = Object.fromEntries(reading.headers.map((h, i) => [h, row[i]!]));
+    const result = reading.validate!(raw, 2, today, { uscc, provinceCode: '110000' });
+    expect(result.errors).toEqual([]);
+    expect(result.record?.conversionIntents).toEqual(['license', 'assignment']);
   });
 
   it('a profile naming a column the file lacks: listed as a warning, the rest of the file is read', () => {
@@ -412,6 +430,23 @@ describe('previewTable', () => {
     expect(preview.columnsNotListed).toBe(headers.length - 200);
     expect(JSON.stringify(preview).length).toBeLessThan(200_000);
     expect(preview.counts.rowsAccepted).toBe(2);
+  });
+
+  it("an XLSX whose first sheet is instructions: the sheet with the profile's headers is previewed", async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('填表说明').addRow(['请按本校格式填写']);
+    const sheet = workbook.addWorksheet('清单');
+    sheet.addRow(['本校专利清单（2024）']);
+    sheet.addRow(ownHeaders);
+    for (const cells of demoInventoryRows(6, { seed: 46, serialBase: 4600 })) sheet.addRow(cells);
+    const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
+    const profile = { columns: profileBody.columns, values: [] };
+    const kind = inventoryKindWith(profile);
+    const rows = readTableRows(Readable.from([buffer]), {
+      isTableSheet: (first) => chooseHeader(first, (h) => kind.isKnownHeader(h)) !== undefined,
+    });
+    const preview = await previewTable(rows, { today, profile, sampleRows: 1 });
+    expect(preview).toMatchObject({ headerRow: 2, counts: { rowsRead: 6, rowsAccepted: 6 } });
   });
 
   it('no header among the first rows: a refusal naming what to do', async () => {
