@@ -70,6 +70,10 @@ export const batchJobSchema = z
       .optional()
       .meta({ description: 'Why the whole file was refused (status failed)' }),
     warnings: z.array(z.string()).default([]),
+    profile: z.object({ name: z.string(), version: z.number().int().optional() }).optional().meta({
+      description:
+        "Inventory jobs: the mapping profile the file is read with (named at upload, else the institution's default); version: the version read, once the file is read",
+    }),
     createdAt: z.string(),
     startedAt: z.string().optional(),
     finishedAt: z.string().optional(),

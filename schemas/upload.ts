@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { batchKinds } from './batch-job.ts';
+import { profileNameSchema } from './mapping-profile.ts';
 import { answerKeySchema } from './storage.ts';
 
 export const createUploadSchema = z
@@ -14,6 +15,14 @@ export const createUploadSchema = z
     kind: z.enum(batchKinds).default('inventory').meta({
       description:
         'inventory (institutions; default), enterprises or evaluations (province administrators, and national administrators whose account names a province)',
+    }),
+    mode: z.enum(['import', 'preview']).default('import').meta({
+      description:
+        'import (default): the file is imported as a job; preview (inventory only): the file is only read, by POST /v1/uploads/{previewId}/preview, and nothing is imported (kept one day)',
+    }),
+    profile: profileNameSchema.optional().meta({
+      description:
+        'Inventory imports: the mapping profile of your institution to read the file with (it must exist); default: the profile "default" if you have one',
     }),
   })
   .meta({ id: 'CreateUpload' });
@@ -32,7 +41,14 @@ export const uploadCreatedSchema = z
         'Form fields to send unchanged before the file (key, Content-Type, policy, signature ...). The signed policy binds the key, the content type and the size: S3 refuses another file type, a file over maxBytes, or a link used after 15 minutes',
     }),
     key: z.string().meta({ example: 'inbox/12100000400000624D/3f9c.../2026年专利盘点.xlsx' }),
-    jobId: z.string().meta({ description: 'Follow the import with GET /v1/jobs/{jobId}' }),
+    jobId: z
+      .string()
+      .optional()
+      .meta({ description: 'Imports: follow the import with GET /v1/jobs/{jobId}' }),
+    previewId: z.string().optional().meta({
+      description: 'Previews: once the file is sent, read it with POST /v1/uploads/{previewId}/preview',
+    }),
+    previewPath: z.string().optional().meta({ example: '/v1/uploads/3f9c0a1b2c3d4e5f60718293/preview' }),
     contentType: z
       .string()
       .meta({ description: 'The only Content-Type the policy accepts (also in fields)' }),

@@ -6,6 +6,11 @@
  * naming one field refuse the file, naming both (reading one would silently drop the other);
  * required columns the file lacks are listed, and the rows say what that means (patent-row.ts).
  * Every warning is bounded: a hostile header row of a million columns gives a few KB.
+ *
+ * An institution's mapping profile (docs/intake.md, "Mapping profiles") is read first: a header it
+ * names fills its field (or is ignored) whatever the synonyms say, another header of the file naming
+ * the same field is ignored (listed), and the profile's value mappings are read before the template's
+ * synonyms. Headers the profile names that the file lacks are listed, never a refusal by themselves.
  */
 import {
   type InventoryRecord,
@@ -15,9 +20,14 @@ import {
 import {
   boundedList,
   type HeaderResolution,
+  headerSimilarity,
   inventoryTemplate,
+  looseHeader,
+  maxListedHeaders,
+  normalizeHeader,
   type TemplateColumn,
 } from '../../schemas/inventory/template.ts';
+import type { ProfileColumn, ProfileValue } from '../../schemas/mapping-profile.ts';
 import type { HeaderReading } from './ingest.ts';
 
 const name = (column: TemplateColumn) => ({ zh: `「${column.zh}」`, en: `${column.zh} (${column.en})` });
@@ -63,8 +73,177 @@ function duplicateRefusal(duplicates: HeaderResolution['duplicates']): {
   };
 }
 
-export function readInventoryHeaders(fileHeaders: readonly string[]): HeaderReading<InventoryRecord> {
-  const resolution = inventoryTemplate.resolveHeaders(fileHeaders);
+/** The mapping profile a file is read with (a saved profile, or one tried in a preview). */
+export interface ProfileInUse {
+  name?: string;
+  version?: number;
+  columns: readonly ProfileColumn[];
+  values: readonly ProfileValue[];
+}
+
+/** How one column of the file is read, and how sure the reading is. */
+export interface ColumnReading {
+  index: number;
+  header: string;
+  /** The field it fills; undefined: not imported. */
+  column?: TemplateColumn;
+  source: 'profile' | 'template' | 'synonym' | 'proposal' | 'duplicate' | 'ignored';
+  confidence: number;
+  /** For proposals and duplicates: the column it resembles or also names. */
+  like?: TemplateColumn;
+}
+
+export interface InventoryHeaderMapping {
+  readings: ColumnReading[];
+  resolution: HeaderResolution;
+  /** Headers the profile maps to a field that the file does not have. */
+  profileMissing: string[];
+  /** Header (as the file writes it) -> field, for the columns the profile maps. */
+  profileFields: Map<string, string>;
+  /**
+   * Fields two or more columns of the file name with nothing to choose between them: the file is
+   * refused (reading one would silently drop the other), unless a profile names the column to read.
+   */
+  conflicts: HeaderResolution['duplicates'];
+  /** Fields the profile reads from one column while other columns name them too (those are not read). */
+  overridden: HeaderResolution['duplicates'];
+}
+
+const rankConfidence = [1, 0.95, 0.85] as const;
+
+/** Reads a header row with the template's synonyms and, first, the profile's columns. */
+export function mapInventoryHeaders(
+  fileHeaders: readonly string[],
+  profile?: ProfileInUse,
+): InventoryHeaderMapping {
+  const byLoose = new Map((profile?.columns ?? []).map((c) => [looseHeader(c.header), c.field]));
+  const profiled = fileHeaders.map((header) =>
+    normalizeHeader(header) === '' || byLoose.size === 0 ? undefined : byLoose.get(looseHeader(header)),
+  );
+  const blanked = fileHeaders.map((header, i) => (profiled[i] !== undefined ? '' : header));
+  const resolution = inventoryTemplate.resolveHeaders(blanked);
+  const claimed = new Set(profiled.filter((field): field is string => !!field && field !== 'ignore'));
+  const columns = resolution.columns.slice();
+  const readings: ColumnReading[] = fileHeaders.map((header, index) => ({
+    index,
+    header,
+    source: 'ignored',
+    confidence: 0,
+  }));
+  const profileFields = new Map<string, string>();
+  const firstOfField = new Map<string, number>();
+  profiled.forEach((field, i) => {
+    if (field === undefined) return;
+    const column = field === 'ignore' ? undefined : inventoryTemplate.columnByKey(field);
+    columns[i] = column;
+    readings[i] = { ...readings[i]!, source: 'profile', confidence: 1, ...(column ? { column } : {}) };
+    if (column) {
+      profileFields.set(fileHeaders[i]!, column.key);
+      if (!firstOfField.has(column.key)) firstOfField.set(column.key, i);
+    }
+  });
+  const overridden = new Map<string, string[]>();
+  blanked.forEach((header, j) => {
+    if (header === '' || normalizeHeader(header) === '') return;
+    const match = inventoryTemplate.matchHeader(header);
+    if (!match) return;
+    if (claimed.has(match.column.key)) {
+      columns[j] = undefined;
+      overridden.set(match.column.key, [...(overridden.get(match.column.key) ?? []), header]);
+      readings[j] = {
+        ...readings[j]!,
+        source: 'duplicate',
+        confidence: rankConfidence[match.rank],
+        like: match.column,
+      };
+    } else if (columns[j]) {
+      readings[j] = {
+        ...readings[j]!,
+        column: match.column,
+        source: match.rank === 0 ? 'template' : 'synonym',
+        confidence: rankConfidence[match.rank],
+      };
+    } else {
+      readings[j] = {
+        ...readings[j]!,
+        source: 'duplicate',
+        confidence: rankConfidence[match.rank],
+        like: match.column,
+      };
+    }
+  });
+  const proposals = resolution.proposals.filter((proposal) => !claimed.has(proposal.column.key));
+  const proposalOf = new Map(proposals.map((proposal) => [proposal.header, proposal]));
+  readings.forEach((reading, i) => {
+    const proposal = reading.source === 'ignored' ? proposalOf.get(fileHeaders[i]!) : undefined;
+    if (proposal)
+      readings[i] = {
+        ...reading,
+        source: 'proposal',
+        like: proposal.column,
+        confidence:
+          Math.round(headerSimilarity(looseHeader(reading.header), looseHeader(proposal.like)) * 100) / 100,
+      };
+  });
+  const present = new Set(fileHeaders.map((header) => looseHeader(header)));
+  const profileMissing = (profile?.columns ?? [])
+    .filter((c) => c.field !== 'ignore' && !present.has(looseHeader(c.header)))
+    .map((c) => c.header);
+  const overriddenByProfile = [...overridden].map(([key, ignored]) => ({
+    column: inventoryTemplate.columnByKey(key)!,
+    used: fileHeaders[firstOfField.get(key)!]!,
+    ignored,
+  }));
+  // Two columns of the file the profile maps to one field (a header written twice) are a conflict as
+  // two synonyms are: the profile cannot say which one to read.
+  const profiledTwice = [...firstOfField].flatMap(([key, first]) => {
+    const others = fileHeaders.filter(
+      (_, i) => i !== first && columns[i]?.key === key && profiled[i] === key,
+    );
+    return others.length
+      ? [{ column: inventoryTemplate.columnByKey(key)!, used: fileHeaders[first]!, ignored: others }]
+      : [];
+  });
+  const conflicts = [
+    ...profiledTwice,
+    ...resolution.duplicates.filter((duplicate) => !claimed.has(duplicate.column.key)),
+  ];
+  return {
+    readings,
+    profileMissing,
+    profileFields,
+    conflicts,
+    overridden: overriddenByProfile,
+    resolution: {
+      columns,
+      unknown: resolution.unknown,
+      proposals,
+      duplicates: [...overriddenByProfile, ...conflicts],
+      missing: resolution.missing.filter((column) => !claimed.has(column.key)),
+    },
+  };
+}
+
+/** The profile's value mappings as a lookup: field + folded source value -> the value to read. */
+export function profileValues(profile: ProfileInUse | undefined) {
+  if (!profile?.values.length) return undefined;
+  const fold = (value: string) => value.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+  const map = new Map(profile.values.map((v) => [`${v.field}\n${fold(v.source)}`, v.value]));
+  return (field: string, cell: string) => map.get(`${field}\n${fold(cell)}`);
+}
+
+export function readInventoryHeaders(
+  fileHeaders: readonly string[],
+  profile?: ProfileInUse,
+): HeaderReading<InventoryRecord> {
+  const mapping = mapInventoryHeaders(fileHeaders, profile);
+  const { resolution } = mapping;
+  const profileName = profile?.name ? `「${profile.name}」` : '';
+  const profileWarnings = mapping.profileMissing.length
+    ? [
+        `映射方案${profileName}中的 ${mapping.profileMissing.length} 个列在文件中不存在：${boundedList(mapping.profileMissing).zh}；请确认上传的是该方案对应的导出文件，或更新映射方案 | The mapping profile${profile?.name ? ` ${profile.name}` : ''} names ${mapping.profileMissing.length} column(s) the file does not have: ${boundedList(mapping.profileMissing).en}; check that this is the export the profile was made for, or update the profile`,
+      ]
+    : [];
   const key = inventoryTemplate.columnByKey('applicationNumber')!;
   const proposalOf = new Map(resolution.proposals.map((proposal) => [proposal.header, proposal]));
 
@@ -73,7 +252,7 @@ export function readInventoryHeaders(fileHeaders: readonly string[]): HeaderRead
     const spellings = keySpellings(key);
     return {
       headers: [],
-      warnings: [],
+      warnings: profileWarnings,
       refusal: {
         messageZh: `未找到申请号列：文件必须有一列申请号（列名可为 ${spellings.join('、')}）${
           like ? `；列「${quoted(like.header)}」看起来是申请号，请将其改名为「${key.zh}」` : ''
@@ -85,11 +264,18 @@ export function readInventoryHeaders(fileHeaders: readonly string[]): HeaderRead
     };
   }
 
-  if (resolution.duplicates.length) {
-    return { headers: [], warnings: [], refusal: duplicateRefusal(resolution.duplicates) };
+  if (mapping.conflicts.length) {
+    return { headers: [], warnings: profileWarnings, refusal: duplicateRefusal(mapping.conflicts) };
   }
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...profileWarnings];
+  for (const overridden of mapping.overridden.slice(0, maxListedHeaders)) {
+    const column = name(overridden.column);
+    const others = boundedList(overridden.ignored);
+    warnings.push(
+      `映射方案${profileName}指定「${quoted(overridden.used)}」为${column.zh}，列「${others.zh}」未导入 | The mapping profile${profile?.name ? ` ${profile.name}` : ''} reads ${column.en} from ${quoted(overridden.used)}; column(s) ${others.en} were not imported`,
+    );
+  }
   const ignored = resolution.unknown.filter((header) => !proposalOf.has(header));
   if (ignored.length) {
     const listed = boundedList(ignored);
@@ -126,7 +312,14 @@ export function readInventoryHeaders(fileHeaders: readonly string[]): HeaderRead
   }
 
   const absentColumns = new Set(resolution.missing.map((column) => column.key));
-  const context = (today: string): RowContext => ({ today, file: { absentColumns } });
+  const valueMeaning = profileValues(profile);
+  const fieldOf = mapping.profileFields.size
+    ? (header: string) => mapping.profileFields.get(header)
+    : undefined;
+  const context = (today: string): RowContext => ({
+    today,
+    file: { absentColumns, ...(fieldOf ? { fieldOf } : {}), ...(valueMeaning ? { valueMeaning } : {}) },
+  });
   return {
     headers: fileHeaders.map((header, i) => (resolution.columns[i] ? header : '')),
     warnings,

@@ -12,6 +12,7 @@ import {
   openObject,
   patentWriter,
 } from './intake-deps.ts';
+import { profiles } from './profile-deps.ts';
 
 const deps = {
   jobs: jobs(),
@@ -19,6 +20,7 @@ const deps = {
   enterprises: enterpriseRowWriter(),
   evaluations: evaluationRowWriter(),
   institutions: institutions(),
+  profiles: profiles(),
   openObject,
   errorReports: errorReports(),
   now: () => new Date(),

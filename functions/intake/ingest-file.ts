@@ -11,6 +11,7 @@ import { Transform } from 'node:stream';
 import { chinaDate } from '../../schemas/china-date.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { Institution } from '../../schemas/institution.ts';
+import { defaultProfileName, type MappingProfile } from '../../schemas/mapping-profile.ts';
 import type { EnterpriseRecord } from '../../schemas/market-templates/enterprise.ts';
 import type { EvaluationRecord } from '../../schemas/market-templates/evaluation.ts';
 import type { Role } from '../../schemas/roles.ts';
@@ -21,13 +22,14 @@ import { evaluationKind } from './evaluation-kind.ts';
 import {
   type IngestDeps,
   ingestTable,
-  inventoryKind,
+  inventoryKindWith,
   type Owner,
   type PatentWriter,
   type RowWriter,
 } from './ingest.ts';
 import { type JobEnd, jobEndMail, jobMailId } from './job-mail.ts';
 import type { BatchJobStore } from './job-store.ts';
+import type { MappingProfileStore } from './mapping-profiles.ts';
 import { chooseHeader, readTableRows, UnreadableFileError } from './read-table.ts';
 import { maxFileBytes } from './table.ts';
 
@@ -40,6 +42,8 @@ export interface IngestFileDeps {
   enterprises?: RowWriter<EnterpriseRecord>;
   evaluations?: RowWriter<EvaluationRecord>;
   institutions: { get(uscc: string): Promise<Institution | undefined> };
+  /** Inventory files are read with the institution's mapping profile (the job's, else `default`). */
+  profiles?: Pick<MappingProfileStore, 'get'>;
   openObject(bucket: string, key: string): Promise<Readable>;
   /** Where error reports are streamed (`errors/<jobId>.csv` in the drop bucket). */
   errorReports: ReportObjectStore;
@@ -104,6 +108,7 @@ export async function ingestBatchFile(
     return { jobId, status: 'failed', code };
   };
   let owner: Owner;
+  let profile: MappingProfile | undefined;
   if (kind === 'inventory') {
     if (!institution) {
       return fail(
@@ -113,6 +118,18 @@ export async function ingestBatchFile(
       );
     }
     owner = { uscc: institution.uscc, provinceCode: institution.provinceCode };
+    if (deps.profiles) {
+      const named = job.profile?.name;
+      profile = await deps.profiles.get(institution.uscc, named ?? defaultProfileName);
+      if (named && !profile) {
+        return fail(
+          'PROFILE_NOT_FOUND',
+          `上传时指定的映射方案「${named}」已不存在：请重新保存该方案（PUT /v1/institutions/${institution.uscc}/mapping-profiles/${named}）后重新上传，或上传时不指定方案`,
+          `The mapping profile "${named}" named at upload no longer exists: save it again (PUT /v1/institutions/${institution.uscc}/mapping-profiles/${named}) and upload again, or upload without a profile`,
+        );
+      }
+      if (profile) await deps.jobs.noteProfile(jobId, { name: profile.name, version: profile.version });
+    }
   } else {
     if (!job.provinceCode || !provinceNames.has(job.provinceCode)) {
       return fail(
@@ -179,8 +196,9 @@ export async function ingestBatchFile(
     return writer;
   };
   try {
+    const readWith = inventoryKindWith(profile);
     const tableKind =
-      kind === 'enterprises' ? enterpriseKind : kind === 'evaluations' ? evaluationKind : inventoryKind;
+      kind === 'enterprises' ? enterpriseKind : kind === 'evaluations' ? evaluationKind : readWith;
     // An XLSX whose first sheet is 填表说明: the first sheet naming template columns holds the table.
     const rows = readTableRows(body, {
       isTableSheet: (firstRows) => chooseHeader(firstRows, (h) => tableKind.isKnownHeader(h)) !== undefined,
@@ -216,7 +234,7 @@ export async function ingestBatchFile(
               jobId,
             )
           : await ingestTable(
-              { ...common, writer: deps.patents, concurrency: deps.concurrency },
+              { ...common, kind: readWith, writer: deps.patents, concurrency: deps.concurrency },
               owner,
               actor,
               rows,

@@ -13,9 +13,14 @@ import {
   type RowIssue,
   validateInventoryRow,
 } from '../../schemas/inventory/patent-row.ts';
-import { columnByHeader, inventoryColumns, mapHeaders } from '../../schemas/inventory/template.ts';
+import {
+  columnByHeader,
+  inventoryColumns,
+  looseHeader,
+  mapHeaders,
+} from '../../schemas/inventory/template.ts';
 import type { Caller } from '../../schemas/roles.ts';
-import { readInventoryHeaders } from './headers.ts';
+import { type ProfileInUse, readInventoryHeaders } from './headers.ts';
 import { chooseHeader, type TableRow, UnreadableFileError } from './table.ts';
 
 export interface Owner {
@@ -220,6 +225,22 @@ export const inventoryKind: TableKind<InventoryRecord> = {
   keyOf: (record) => record.applicationNumber,
   refusal: (row, key, outcome) => inventoryRefusal(row, key, outcome),
 };
+
+/**
+ * The inventory read with an institution's mapping profile: the profile's headers count as known when
+ * looking for the header row, and are read before the template's synonyms (./headers.ts).
+ */
+export function inventoryKindWith(profile: ProfileInUse | undefined): TableKind<InventoryRecord> {
+  if (!profile) return inventoryKind;
+  const profiled = new Set(
+    profile.columns.filter((column) => column.field !== 'ignore').map((column) => looseHeader(column.header)),
+  );
+  return {
+    ...inventoryKind,
+    isKnownHeader: (header) => columnByHeader(header) !== undefined || profiled.has(looseHeader(header)),
+    resolveHeaders: (headers) => readInventoryHeaders(headers, profile),
+  };
+}
 
 /** Batches written at once by one intake (default of `IngestDeps.concurrency`). */
 export const batchesInFlight = 16;

@@ -41,6 +41,8 @@ export interface BatchJobStore extends JobStore {
   /** queued -> running; also takes back a running job from the same execution (a retried task). */
   claim(jobId: string, executionId: string, at: string): Promise<StoredJob | undefined>;
   progress(jobId: string, counts: IngestCounts, bytesRead: number): Promise<void>;
+  /** Records the mapping profile (name and version read) the running job reads its file with. */
+  noteProfile(jobId: string, profile: { name: string; version: number }): Promise<void>;
   /**
    * running -> succeeded, only if this execution still holds the job (a job failed meanwhile, e.g. by
    * the workflow's timeout, stays failed: no job ends "succeeded" with a failure); the end-of-job email
@@ -287,6 +289,17 @@ export function dynamoJobStore(
           ConditionExpression: '#status = :running',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ...countValues(counts), ':bytes': bytesRead, ':running': 'running' },
+        }),
+      );
+    },
+    async noteProfile(jobId, profile) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: jobKey(jobId),
+          UpdateExpression: 'SET profile = :profile',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':profile': profile },
         }),
       );
     },

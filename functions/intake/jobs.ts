@@ -75,6 +75,7 @@ async function jobView(deps: Pick<JobViewDeps, 'presignGet'>, job: StoredJob): P
     ...(job.firstErrors ? { firstErrors: job.firstErrors } : {}),
     ...(job.failure ? { failure: job.failure } : {}),
     warnings: job.warnings ?? [],
+    ...(job.profile ? { profile: job.profile } : {}),
     createdAt: job.createdAt,
     ...(job.startedAt ? { startedAt: job.startedAt } : {}),
     ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}),

@@ -47,6 +47,11 @@ export interface BatchJobQueued {
   sizeBytes: number;
   status: 'queued';
   createdAt: string;
+  /**
+   * Inventory jobs: the mapping profile the file is read with: the one the upload named, else (set
+   * when the file is read) `default` if the institution has it; `version` is the version read.
+   */
+  profile?: { name: string; version?: number };
 }
 
 /** A drop refused before any row was read: recorded as a job of the key's owner that failed. */

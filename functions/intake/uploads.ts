@@ -6,15 +6,25 @@
  * maxFileBytes): S3 itself refuses a larger file or another type, where a presigned PUT bound
  * neither. The job waits (queued) until the object arrives; a direct drop under the prefix needs no
  * announcement.
+ *
+ * An inventory upload may name the institution's mapping profile (`profile`): it must exist now, and
+ * the job records it (the version read is recorded when the file is read). With `mode: "preview"` the
+ * file goes to inbox-preview/<USCC>/<previewId>/<file> instead: no job, no notification, nothing
+ * imported; POST /v1/uploads/{previewId}/preview reads it (docs/intake.md, "Preview").
  */
 import { randomBytes } from 'node:crypto';
 import type { BatchKind } from '../../schemas/batch-job.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { ForbiddenError, ValidationError } from '../shared/errors.ts';
+import { type MappingProfileStore, profileForUpload } from './mapping-profiles.ts';
 import { type BatchJobQueued, type JobStore, kindPrefixes } from './receive-upload.ts';
 import { maxFileBytes } from './table.ts';
 
 export const uploadLinkSeconds = 15 * 60;
+
+/** Where preview files go: write-protected like inbox/ (the prefix starts with it), no S3 notification, kept one day. */
+export const previewPrefix = 'inbox-preview/';
+export const previewKeyPrefix = (uscc: string, previewId: string) => `${previewPrefix}${uscc}/${previewId}/`;
 
 /** What the signed POST policy must bind: the exact key, the content type, the size range. */
 export interface UploadPolicy {
@@ -37,6 +47,8 @@ export interface CreateUploadDeps {
   presignPost(policy: UploadPolicy): Promise<PresignedPost>;
   bucket: string;
   now: () => Date;
+  /** The institution's mapping profiles (an upload naming one). */
+  profiles?: Pick<MappingProfileStore, 'get'>;
 }
 
 const allowedExtensions = /\.(csv|xlsx)$/i;
@@ -70,13 +82,57 @@ function ownerFor(caller: Caller, kind: BatchKind): { institutionUscc: string } 
   return { provinceCode: caller.provinceCode };
 }
 
-export async function createUpload(
+export interface UploadRequest {
+  fileName: string;
+  sizeBytes?: number;
+  kind?: BatchKind;
+  mode?: 'import' | 'preview';
+  profile?: string;
+}
+type Announced = Awaited<ReturnType<typeof announce>>;
+type ImportAnnounced = Extract<Announced, { jobId: string }>;
+type PreviewAnnounced = Extract<Announced, { previewId: string }>;
+
+export function createUpload(
   deps: CreateUploadDeps,
   caller: Caller,
-  request: { fileName: string; sizeBytes?: number; kind?: BatchKind },
-) {
+  request: UploadRequest & { mode: 'preview' },
+): Promise<PreviewAnnounced>;
+export function createUpload(
+  deps: CreateUploadDeps,
+  caller: Caller,
+  request: UploadRequest & { mode?: 'import' },
+): Promise<ImportAnnounced>;
+export function createUpload(
+  deps: CreateUploadDeps,
+  caller: Caller,
+  request: UploadRequest,
+): Promise<Announced>;
+export function createUpload(deps: CreateUploadDeps, caller: Caller, request: UploadRequest) {
+  return announce(deps, caller, request);
+}
+
+async function announce(deps: CreateUploadDeps, caller: Caller, request: UploadRequest) {
   const kind = request.kind ?? 'inventory';
   const owner = ownerFor(caller, kind);
+  if (kind !== 'inventory' && (request.mode === 'preview' || request.profile !== undefined)) {
+    throw new ValidationError(
+      `Previews and mapping profiles are for inventory files; ${kind} files follow their template (/v1/templates/${templateOfKind[kind]}.xlsx): announce it without mode and profile.`,
+      [
+        {
+          in: 'body',
+          field: request.profile !== undefined ? 'profile' : 'mode',
+          message: 'inventory files only',
+        },
+      ],
+    );
+  }
+  if (request.mode === 'preview' && request.profile !== undefined) {
+    throw new ValidationError(
+      'A preview names its profile when it is read (POST /v1/uploads/{previewId}/preview with profile): announce the file without profile.',
+      [{ in: 'body', field: 'profile', message: 'not with mode preview' }],
+    );
+  }
   const fileName = request.fileName.replace(/[\\/]/g, '_').trim();
   if (!allowedExtensions.test(fileName)) {
     throw new ValidationError(
@@ -92,10 +148,39 @@ export async function createUpload(
   }
   const jobId = randomBytes(12).toString('hex');
   const ownerSegment = 'institutionUscc' in owner ? owner.institutionUscc : owner.provinceCode;
-  const key = `${kindPrefixes[kind]}${ownerSegment}/${jobId}/${fileName}`;
   const contentType = fileName.toLowerCase().endsWith('.csv')
     ? 'text/csv'
     : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const post = async (key: string) =>
+    deps.presignPost({
+      bucket: deps.bucket,
+      key,
+      contentType,
+      minBytes: 0,
+      maxBytes: maxFileBytes,
+      expiresSeconds: uploadLinkSeconds,
+    });
+  if (request.mode === 'preview') {
+    // Nothing to record: the key names the institution, and only its users find it (preview-upload.ts).
+    const key = `${previewKeyPrefix(ownerSegment, jobId)}${fileName}`;
+    const { url, fields } = await post(key);
+    return {
+      method: 'POST' as const,
+      url,
+      fields,
+      key,
+      previewId: jobId,
+      previewPath: `/v1/uploads/${jobId}/preview`,
+      contentType,
+      maxBytes: maxFileBytes,
+      expiresInSeconds: uploadLinkSeconds,
+    };
+  }
+  if (request.profile !== undefined) {
+    if (!deps.profiles) throw new Error('createUpload has no mapping profile store');
+    await profileForUpload(deps.profiles, ownerSegment, request.profile);
+  }
+  const key = `${kindPrefixes[kind]}${ownerSegment}/${jobId}/${fileName}`;
   const job: BatchJobQueued = {
     jobId,
     kind,
@@ -107,16 +192,10 @@ export async function createUpload(
     sizeBytes: request.sizeBytes ?? 0,
     status: 'queued',
     createdAt: deps.now().toISOString(),
+    ...(request.profile !== undefined ? { profile: { name: request.profile } } : {}),
   };
   await deps.jobs.createIfAbsent(job);
-  const { url, fields } = await deps.presignPost({
-    bucket: deps.bucket,
-    key,
-    contentType,
-    minBytes: 0,
-    maxBytes: maxFileBytes,
-    expiresSeconds: uploadLinkSeconds,
-  });
+  const { url, fields } = await post(key);
   return {
     method: 'POST' as const,
     url,

@@ -41,6 +41,32 @@ export const intakeFunctions = {
     buckets: { drop: 'write' },
     settings: settingsOf('market', 'evaluation'),
   },
+  previewUpload: {
+    entry: 'functions/intake/preview-upload.handler.ts',
+    description:
+      'POST /v1/uploads/{previewId}/preview: reads a preview file (inbox-preview/<USCC>/...) with a mapping profile and writes nothing: mapping, values, first rows, counts',
+    tables: { core: 'read' },
+    buckets: { drop: 'read' },
+    // Reads within a 20 s budget (then answers with what it has); the API waits 29 s.
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  putMappingProfile: {
+    entry: 'functions/intake/put-mapping-profile.handler.ts',
+    description:
+      "PUT /v1/institutions/{uscc}/mapping-profiles/{name}: saves an institution's mapping profile (versioned, audited)",
+    tables: { core: 'readWrite' },
+  },
+  getMappingProfile: {
+    entry: 'functions/intake/get-mapping-profile.handler.ts',
+    description: 'GET /v1/institutions/{uscc}/mapping-profiles/{name}: a mapping profile and its version',
+    tables: { core: 'read' },
+  },
+  listMappingProfiles: {
+    entry: 'functions/intake/list-mapping-profiles.handler.ts',
+    description: "GET /v1/institutions/{uscc}/mapping-profiles: an institution's mapping profiles",
+    tables: { core: 'read' },
+  },
   listJobs: {
     entry: 'functions/intake/list-jobs.handler.ts',
     description:

@@ -106,7 +106,13 @@ export interface RowContext {
    * patent without inventors, no 专利类型 column takes the type from the application number; any
    * other required column missing is refused per row (the job's warnings say the column is missing).
    */
-  file?: { absentColumns: ReadonlySet<string> };
+  file?: {
+    absentColumns: ReadonlySet<string>;
+    /** The field a header fills by the institution's mapping profile (before the template's synonyms). */
+    fieldOf?: (header: string) => string | undefined;
+    /** The profile's meaning of a cell of a field (e.g. 已实施 -> licensed), read before the template's. */
+    valueMeaning?: (field: string, cell: string) => string | undefined;
+  };
 }
 
 export interface RowResult {
@@ -293,6 +299,26 @@ function splitList(value: string, separators = /[;；,，、\n\r]+/): string[] {
  * known spelling) or by record keys; unknown keys are ignored (the header check reports them).
  * `rowNumber` is the row as the user sees it in the spreadsheet.
  */
+/**
+ * A cell as the institution's mapping profile reads it: the whole cell, or for a column of several
+ * values (转化意愿) each part, whose mapped parts are joined with ；. Unchanged when nothing is mapped.
+ */
+function profileMeaning(
+  column: TemplateColumn,
+  cell: string,
+  meaning: ((field: string, cell: string) => string | undefined) | undefined,
+): string {
+  if (!meaning) return cell;
+  const whole = meaning(column.key, cell);
+  if (whole || !column.multiple) return whole ?? cell;
+  const parts = cell
+    .split(/[;；,，、/|\n\r]+/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const mapped = parts.map((part) => meaning(column.key, part));
+  return mapped.some(Boolean) ? parts.map((part, i) => mapped[i] ?? part).join('；') : cell;
+}
+
 export function validateInventoryRow(
   raw: Readonly<Record<string, string>>,
   rowNumber: number,
@@ -304,9 +330,12 @@ export function validateInventoryRow(
   const cells = new Map<string, string>();
   const shownAs = new Map<string, string>();
   for (const [header, value] of Object.entries(raw)) {
-    const column = columnByHeader(header) ?? columnByKey(header);
+    const mapped = context.file?.fieldOf?.(header);
+    const column =
+      (mapped ? columnByKey(mapped) : undefined) ?? columnByHeader(header) ?? columnByKey(header);
     if (!column) continue;
-    const cell = typeof value === 'string' ? value.trim() : value == null ? '' : String(value).trim();
+    const given = typeof value === 'string' ? value.trim() : value == null ? '' : String(value).trim();
+    const cell = given ? profileMeaning(column, given, context.file?.valueMeaning) : given;
     if (!cells.get(column.key)) {
       cells.set(column.key, cell);
       if (context.file) shownAs.set(column.key, header);

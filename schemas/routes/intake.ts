@@ -2,6 +2,14 @@
 import * as z from 'zod';
 import { batchJobPageSchema, batchJobSchema, jobsQuerySchema } from '../batch-job.ts';
 import { errorBodySchema } from '../errors.ts';
+import {
+  mappingProfileListSchema,
+  mappingProfileParamsSchema,
+  mappingProfileSchema,
+  previewRequestSchema,
+  previewSchema,
+  putMappingProfileSchema,
+} from '../mapping-profile.ts';
 import { createUploadSchema, uploadCreatedSchema } from '../upload.ts';
 import { adminRoles, type RouteDeclaration, routeErrors } from './route.ts';
 export const createUploadRoute = {
@@ -79,8 +87,93 @@ export const getInventoryTemplateRoute = {
   },
 } as const satisfies RouteDeclaration;
 
+export const previewUploadRoute = {
+  method: 'POST',
+  path: '/v1/uploads/{previewId}/preview',
+  function: 'previewUpload',
+  roles: ['institution'],
+  summary:
+    'Read an inventory file sent with a preview upload (POST /v1/uploads, mode "preview") without importing it: header row, how each column is read (confidence, alternatives), the values that need a meaning, the first rows as they would be stored, counts of rows accepted / refused with the top reasons',
+  tags: ['intake'],
+  request: {
+    params: z.object({
+      previewId: z
+        .string()
+        .regex(/^[0-9a-f]{24}$/, 'the previewId POST /v1/uploads returned (24 hexadecimal characters)'),
+    }),
+    body: previewRequestSchema,
+  },
+  responses: {
+    200: {
+      description: 'The preview (refusal set when an import would refuse the whole file)',
+      schema: previewSchema,
+    },
+    ...routeErrors,
+    404: {
+      description: 'No such preview file of your institution, or no such profile',
+      schema: errorBodySchema,
+    },
+  },
+} as const satisfies RouteDeclaration;
+
+export const putMappingProfileRoute = {
+  method: 'PUT',
+  path: '/v1/institutions/{uscc}/mapping-profiles/{name}',
+  function: 'putMappingProfile',
+  roles: ['institution'],
+  summary:
+    "Save a mapping profile of your institution's inventory exports (columns: header -> field; values: source value -> value); create without expectedVersion, replace with the version read (expectedVersion or If-Match); name it at upload, or call it default for direct S3 drops",
+  tags: ['intake'],
+  request: { params: mappingProfileParamsSchema, body: putMappingProfileSchema },
+  responses: {
+    200: { description: 'Replaced (ETag: its new version)', schema: mappingProfileSchema },
+    201: { description: 'Created (ETag: "1")', schema: mappingProfileSchema },
+    ...routeErrors,
+    404: { description: 'No such institution in your scope', schema: errorBodySchema },
+    409: {
+      description:
+        'The profile exists (send expectedVersion), changed since you read it, or does not exist yet',
+      schema: errorBodySchema,
+    },
+  },
+} as const satisfies RouteDeclaration;
+
+export const getMappingProfileRoute = {
+  method: 'GET',
+  path: '/v1/institutions/{uscc}/mapping-profiles/{name}',
+  function: 'getMappingProfile',
+  roles: ['institution'],
+  summary: 'A mapping profile of your institution (ETag: its version, for If-Match)',
+  tags: ['intake'],
+  request: { params: mappingProfileParamsSchema },
+  responses: {
+    200: { description: 'The profile', schema: mappingProfileSchema },
+    ...routeErrors,
+    404: { description: 'No such profile, or no such institution in your scope', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
+export const listMappingProfilesRoute = {
+  method: 'GET',
+  path: '/v1/institutions/{uscc}/mapping-profiles',
+  function: 'listMappingProfiles',
+  roles: ['institution'],
+  summary: "Your institution's mapping profiles, by name (at most 50)",
+  tags: ['intake'],
+  request: { params: z.object({ uscc: z.string().trim().min(1).max(32) }) },
+  responses: {
+    200: { description: 'The profiles', schema: mappingProfileListSchema },
+    ...routeErrors,
+    404: { description: 'No such institution in your scope', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
 export const intakeRoutes = [
   createUploadRoute,
+  previewUploadRoute,
+  putMappingProfileRoute,
+  getMappingProfileRoute,
+  listMappingProfilesRoute,
   listJobsRoute,
   getJobRoute,
   getInventoryTemplateRoute,

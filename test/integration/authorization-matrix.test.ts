@@ -19,7 +19,7 @@ import { demoInventoryRows, templateHeaders } from '../../infra/local/demo-paten
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import { errorBodySchema } from '../../schemas/errors.ts';
 import { routes } from '../../schemas/routes/index.ts';
-import { api, clients, tableName, token } from './helpers.ts';
+import { api, clients, postUpload, tableName, token } from './helpers.ts';
 
 const P1 = '210000'; // 辽宁省
 const P2 = '220000'; // 吉林省
@@ -33,6 +33,9 @@ const E4 = withUsccCheck('91210000MATRX0007'); // pending, P1: target of verific
 const E5 = withUsccCheck('91220000MATRX0008'); // pending, P2: target of verification
 const D1 = '材料科学与工程学院';
 const D2 = '化学学院';
+
+/** A mapping profile A and C hold (fixtures), and that the matrix's writes send. */
+const matrixProfile = { columns: [{ header: '序号', field: 'ignore' }] };
 
 /** The callers of every cell. Roles: which declared role each one holds (undefined: no valid token). */
 const callers = [
@@ -83,6 +86,8 @@ interface Fixtures {
   dealC: string;
   jobA: string;
   jobC: string;
+  previewA: string;
+  previewC: string;
 }
 
 interface Case {
@@ -465,6 +470,58 @@ const matrix: Record<string, Entry> = {
     cases: () => [{ target: '-', path: '/v1/uploads', body: { fileName: 'inventory.csv', sizeBytes: 100 } }],
     // Inventories are the institutions' own: administrators announce enterprises or evaluations files.
     expect: { inst: one('ok'), dept: one('ok'), padmin: one(403), nadmin: one(403) },
+  },
+  'POST /v1/uploads/{previewId}/preview': {
+    cases: (f) => [
+      { target: 'own', path: `/v1/uploads/${f.previewA}/preview`, body: {} },
+      { target: 'foreignProv', path: `/v1/uploads/${f.previewC}/preview`, body: {} },
+    ],
+    // Previews are of inventories: the institution's own users, department users included.
+    expect: { inst: { own: 'ok', foreignProv: 404 }, dept: { own: 'ok', foreignProv: 404 } },
+  },
+  'PUT /v1/institutions/{uscc}/mapping-profiles/{name}': {
+    cases: () => [
+      { target: 'own', path: `/v1/institutions/${A}/mapping-profiles/matrix`, body: matrixProfile },
+      {
+        target: 'foreignInst',
+        path: `/v1/institutions/${B}/mapping-profiles/matrix`,
+        body: matrixProfile,
+        item: { pk: `INST#${B}`, sk: 'MAPPING#matrix' },
+      },
+      {
+        target: 'foreignProv',
+        path: `/v1/institutions/${C}/mapping-profiles/matrix`,
+        body: matrixProfile,
+        item: { pk: `INST#${C}`, sk: 'MAPPING#matrix' },
+      },
+    ],
+    // Institution-level users write their own; department users read only (403).
+    expect: {
+      inst: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+      dept: { own: 403, foreignInst: 404, foreignProv: 404 },
+    },
+  },
+  'GET /v1/institutions/{uscc}/mapping-profiles/{name}': {
+    cases: () => [
+      { target: 'own', path: `/v1/institutions/${A}/mapping-profiles/matrix` },
+      { target: 'foreignInst', path: `/v1/institutions/${B}/mapping-profiles/matrix` },
+      { target: 'foreignProv', path: `/v1/institutions/${C}/mapping-profiles/matrix` },
+    ],
+    expect: {
+      inst: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+      dept: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+    },
+  },
+  'GET /v1/institutions/{uscc}/mapping-profiles': {
+    cases: () => [
+      { target: 'own', path: `/v1/institutions/${A}/mapping-profiles` },
+      { target: 'foreignInst', path: `/v1/institutions/${B}/mapping-profiles` },
+      { target: 'foreignProv', path: `/v1/institutions/${C}/mapping-profiles` },
+    ],
+    expect: {
+      inst: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+      dept: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+    },
   },
   'POST /v1/patents': {
     cases: (f) => [
@@ -944,6 +1001,31 @@ beforeAll(async () => {
   fixtures.jobC = (
     await must(await api('/v1/uploads', { method: 'POST', token: instC, body: upload }), 201, 'upload C')
   ).jobId;
+  const preview = async (bearer: string, what: string) => {
+    const announced = await must(
+      await api('/v1/uploads', { method: 'POST', token: bearer, body: { ...upload, mode: 'preview' } }),
+      201,
+      what,
+    );
+    const file = Buffer.from(`${templateHeaders.join(',')}\n`);
+    expect((await postUpload(announced, file)).status, what).toBe(204);
+    return announced.previewId as string;
+  };
+  fixtures.previewA = await preview(instA, 'preview A');
+  fixtures.previewC = await preview(instC, 'preview C');
+  for (const [bearer, code] of [
+    [instA, A],
+    [instC, C],
+  ] as const)
+    await must(
+      await api(`/v1/institutions/${code}/mapping-profiles/matrix`, {
+        method: 'PUT',
+        token: bearer,
+        body: matrixProfile,
+      }),
+      201,
+      `profile of ${code}`,
+    );
 
   const expired = await token('national-admin', { expiresIn: '1s' });
   Object.assign(tokens, {

@@ -118,6 +118,7 @@ describe('ingestBatchFile', () => {
         },
         succeed: async () => true,
         progress: async () => undefined,
+        noteProfile: async () => undefined,
         get: async () => stored,
         createIfAbsent: async () => true,
         attachObject: async () => 'absent',

@@ -8,7 +8,8 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { readInventoryHeaders } from '../../functions/intake/headers.ts';
-import { ingestTable, type PatentWriter } from '../../functions/intake/ingest.ts';
+import { ingestTable, inventoryKindWith, type PatentWriter } from '../../functions/intake/ingest.ts';
+import { previewTable } from '../../functions/intake/preview.ts';
 import { readTableRows } from '../../functions/intake/read-table.ts';
 import type { TableRow } from '../../functions/intake/table.ts';
 import { isImplemented } from '../../functions/metrics/counters.ts';
@@ -711,5 +712,67 @@ describe('a real office export, 200 rows', () => {
     sheet.mergeCells('A1:N1');
     const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
     expectOfficeResult(await ingestBytes(bytes), exported);
+  });
+});
+
+describe('the same office with a saved mapping profile (part 3): the next export needs no decisions', () => {
+  const exported = officeExport();
+  const cell = (v: string | number | Date) => {
+    const text = String(v);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const bytes = () =>
+    iconv.encode(
+      `${officeLayout(exported.rows)
+        .map((line) => line.map(cell).join(','))
+        .join('\r\n')}\r\n`,
+      'gbk',
+    );
+  const decisions = (preview: Awaited<ReturnType<typeof previewTable>>) =>
+    preview.valueMappings.flatMap((mapping) =>
+      mapping.values
+        .filter((v) => v.status === 'ambiguous' || v.status === 'unknown')
+        .map((v) => `${mapping.field}:${v.source}`),
+    );
+
+  it('the preview asks for the decisions; with the profile made of them, none is left', async () => {
+    const first = await previewTable(readTableRows(Readable.from([bytes()])), { today, sampleRows: 3 });
+    expect(first).toMatchObject({
+      headerRow: 3,
+      counts: { rowsRead: 200, rowsAccepted: 198, rowsRefused: 2 },
+    });
+    expect(decisions(first).sort()).toEqual(['implementationStatus:不清楚', 'implementationStatus:已实施']);
+    expect(first.columns[0]).toMatchObject({ header: '序号', source: 'ignored' });
+
+    // The office's answers, saved once.
+    const profile = {
+      name: 'office',
+      version: 1,
+      columns: [{ header: '序号', field: 'ignore' as const }],
+      values: [
+        { field: 'implementationStatus' as const, source: '已实施', value: 'licensed' },
+        { field: 'implementationStatus' as const, source: '不清楚', value: 'not-implemented' },
+      ],
+    };
+    const second = await previewTable(readTableRows(Readable.from([bytes()])), {
+      today,
+      sampleRows: 3,
+      profile,
+    });
+    expect(decisions(second)).toEqual([]);
+    expect(second.counts).toMatchObject({ rowsAccepted: 199, rowsRefused: 1 });
+    expect(second.warnings.join('\n')).not.toContain('序号');
+
+    const written: InventoryRecord[] = [];
+    const result = await ingestTable(
+      { writer: memoryWriter(written), today, kind: inventoryKindWith(profile) },
+      owner,
+      actor,
+      readTableRows(Readable.from([bytes()])),
+    );
+    expect(result).toMatchObject({ rowsAccepted: 199, rowsRejected: 1 });
+    expect(result.errors.map((e) => e.code)).toEqual(['INVALID_INTEGER']); // 很高 is no TRL: the file must say
+    expect(result.warnings.filter((w) => w.code === 'IMPLEMENTATION_MANNER_MISSING')).toEqual([]);
+    expect(written.some((p) => p.implementationStatus === 'implemented')).toBe(false);
   });
 });

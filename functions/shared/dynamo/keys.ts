@@ -37,6 +37,8 @@ export const keys = {
   }),
   institutionPk,
   institution: (uscc: string) => ({ pk: institutionPk(uscc), sk: 'PROFILE' }),
+  /** An institution's mapping profile of inventory files (issue 12), by its name. */
+  mappingProfile: (uscc: string, name: string) => ({ pk: institutionPk(uscc), sk: `MAPPING#${name}` }),
   /** An institution's spot-check sample settings. */
   institutionMonitoring: (uscc: string) => ({ pk: institutionPk(uscc), sk: 'MONITORING' }),
   enterprisePk,
@@ -118,6 +120,7 @@ export const prefixes = {
   evaluation: 'EVAL#',
   pipelineEvent: 'EVENT#',
   spotCheck: 'CHECK#',
+  mappingProfile: 'MAPPING#',
   spotCheckOf: (uscc: string) => `CHECK#${uscc}#`,
   reportSentOf: (scope: string) => `SENT#${scope}#`,
   deal: 'DEAL#',

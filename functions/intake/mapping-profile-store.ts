@@ -1,0 +1,81 @@
+/** DynamoDB adapter of mapping profiles: core `INST#<USCC>` / `MAPPING#<name>`, audit entries in the same partition. */
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { MappingProfile } from '../../schemas/mapping-profile.ts';
+import { auditItem } from '../shared/audit.ts';
+import { keys, prefixes } from '../shared/dynamo/keys.ts';
+import { stripStorage } from '../shared/dynamo/strip.ts';
+import { transact } from '../shared/dynamo/transact.ts';
+import { type MappingProfileStore, maxProfilesPerInstitution } from './mapping-profiles.ts';
+
+/** The profile as the domain sees it: no storage attributes, no account id (audit entries name who). */
+function profileOf(item: Record<string, unknown>): MappingProfile {
+  const { updatedBy: _, ...profile } = stripStorage<MappingProfile & { updatedBy?: string }>(item);
+  return profile;
+}
+
+export function dynamoMappingProfileStore(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): MappingProfileStore {
+  return {
+    async get(uscc, name) {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: keys.mappingProfile(uscc, name), ConsistentRead: true }),
+      );
+      return Item ? profileOf(Item) : undefined;
+    },
+    async list(uscc) {
+      const { Items } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.institutionPk(uscc), ':prefix': prefixes.mappingProfile },
+          Limit: maxProfilesPerInstitution + 1,
+        }),
+      );
+      return (Items ?? []).map(profileOf);
+    },
+    async save(profile, before, caller, at) {
+      const key = keys.mappingProfile(profile.institutionUscc, profile.name);
+      const outcome = await transact(
+        documents,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...key, entity: 'mapping-profile', ...profile, updatedBy: caller.sub },
+              ...(before
+                ? {
+                    ConditionExpression: 'version = :v',
+                    ExpressionAttributeValues: { ':v': before.version },
+                  }
+                : { ConditionExpression: 'attribute_not_exists(pk)' }),
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: auditItem({
+                ...(before
+                  ? { kind: 'updated' as const, before, replaces: true }
+                  : { kind: 'created' as const }),
+                pk: key.pk,
+                action: before ? 'mappingProfile.updated' : 'mappingProfile.created',
+                caller,
+                at,
+                after: profile,
+                context: { profile: profile.name },
+                version: profile.version,
+              }),
+            },
+          },
+        ],
+        {
+          what: `the mapping profile "${profile.name}" of ${profile.institutionUscc}`,
+          conditionFailed: (failed) => (failed.includes(0) ? ('conflict' as const) : undefined),
+        },
+      );
+      return outcome === 'committed' ? 'saved' : 'conflict';
+    },
+  };
+}
