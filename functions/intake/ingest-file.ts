@@ -160,9 +160,15 @@ export async function ingestBatchFile(
   // Inventory rows are written as the upload; a province file as its uploader (or, dropped straight
   // into the bucket, as the upload acting for the province administrator of the prefix).
   // The organization it speaks for goes with it (audit entries name organization and role).
-  const actor: { sub: string; roles: Role[]; orgUscc?: string; provinceCode?: string } =
+  // A department user's upload stays a department user's: its rows are limited to that department.
+  const actor: { sub: string; roles: Role[]; orgUscc?: string; provinceCode?: string; department?: string } =
     kind === 'inventory'
-      ? { sub: `upload:${jobId}`, roles: ['institution'], orgUscc: job.institutionUscc }
+      ? {
+          sub: `upload:${jobId}`,
+          roles: ['institution'],
+          orgUscc: job.institutionUscc,
+          ...(job.uploadedBy?.department !== undefined ? { department: job.uploadedBy.department } : {}),
+        }
       : {
           ...(job.uploadedBy ?? { sub: `upload:${jobId}`, roles: ['province-admin'] }),
           ...(job.provinceCode ? { provinceCode: job.provinceCode } : {}),

@@ -48,12 +48,18 @@ export type WriteOutcome =
       messageEn: string;
     };
 
+/**
+ * Who writes the rows: the caller of a JSON route, or the upload acting for its announcer. A
+ * `department` (custom:department) limits the rows to that department's patents.
+ */
+export type IngestActor = Pick<Caller, 'sub' | 'roles'> & { department?: string };
+
 export interface RowWriter<R> {
   /** Writes one batch (distinct keys) for one owner; an outcome per row. */
   writeBatch(
     batch: RowToWrite<R>[],
     owner: Owner,
-    actor: Pick<Caller, 'sub' | 'roles'>,
+    actor: IngestActor,
     jobId: string | undefined,
   ): Promise<WriteOutcome[]>;
 }
@@ -80,6 +86,8 @@ export interface TableKind<R> {
     owner: Owner,
   ): { record?: R; errors: ErrorRow[]; warnings: ErrorRow[] };
   keyOf(record: R): string;
+  /** The department (院系) a row belongs to, for kinds that have one (the inventory). */
+  departmentOf?(record: R): string;
   refusal(row: number, key: string, outcome: 'owned-by-another' | 'changed-concurrently'): ErrorRow;
 }
 
@@ -211,6 +219,27 @@ const inventoryRefusal = (
         messageEn: `Row ${row}: patent ${value} was changed by someone else while this file was imported; to avoid overwriting that change this row was not applied. Check it and upload the row again`,
       };
 
+const departmentColumn = inventoryColumns.find((c) => c.key === 'department')!.zh;
+
+/**
+ * A department user's row for another department: department accounts register and update their
+ * own department's patents only (docs/security.md), as they edit and submit only those.
+ */
+export const otherDepartmentRow = (
+  row: number,
+  department: string,
+  yours: string,
+  /** In a preview: the row would not be imported. */
+  preview = false,
+): ErrorRow => ({
+  row,
+  column: departmentColumn,
+  value: department,
+  code: 'OTHER_DEPARTMENT',
+  messageZh: `第 ${row} 行：所属院系「${department}」不是您所在的院系（${yours}）：院系账号只能登记本院系的专利，本行${preview ? '不会导入' : '未导入'}。请更正所属院系，或请本单位校级账号导入此行`,
+  messageEn: `Row ${row}: department ${department} is not yours (${yours}): department accounts register their own department's patents only, so this row ${preview ? 'would not be' : 'was not'} imported. Correct the department, or ask an institution-level account of your institution to upload this row`,
+});
+
 /** The patent inventory (standard inventory template, 盘点模板). */
 export const inventoryKind: TableKind<InventoryRecord> = {
   keyColumn: applicationColumn,
@@ -223,6 +252,7 @@ export const inventoryKind: TableKind<InventoryRecord> = {
     return { record: result.patent, errors: result.errors, warnings: result.warnings };
   },
   keyOf: (record) => record.applicationNumber,
+  departmentOf: (record) => record.department,
   refusal: (row, key, outcome) => inventoryRefusal(row, key, outcome),
 };
 
@@ -278,7 +308,7 @@ const headerSearchRows = 10;
 export async function ingestTable<R = InventoryRecord>(
   deps: IngestDeps<R>,
   owner: Owner,
-  actor: Pick<Caller, 'sub' | 'roles'>,
+  actor: IngestActor,
   rows: AsyncIterable<TableRow>,
   jobId?: string,
 ): Promise<IngestResult> {
@@ -335,7 +365,7 @@ export async function ingestTable<R = InventoryRecord>(
 export async function ingestRecords<R = InventoryRecord>(
   deps: IngestDeps<R>,
   owner: Owner,
-  actor: Pick<Caller, 'sub' | 'roles'>,
+  actor: IngestActor,
   rows: AsyncIterable<TableRow>,
   headers: string[],
   jobId?: string,
@@ -434,6 +464,13 @@ export async function ingestRecords<R = InventoryRecord>(
       continue;
     }
     const number = kind.keyOf(result.record);
+    const rowDepartment = kind.departmentOf?.(result.record);
+    if (actor.department !== undefined && rowDepartment !== undefined && rowDepartment !== actor.department) {
+      counts.rowsRejected++;
+      await reject(otherDepartmentRow(row.rowNumber, rowDepartment, actor.department));
+      reportProgress();
+      continue;
+    }
     const first = firstRowOf.get(number);
     if (first !== undefined) {
       counts.rowsRejected++;

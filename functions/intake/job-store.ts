@@ -214,7 +214,7 @@ export function dynamoJobStore(
           ? indexes.institutionJobs(listing.institutionUscc)
           : indexes.provinceJobs(listing.provinceCode);
       // The cursor is bound to the partition and the filters: it continues this listing only.
-      const name = `jobs:${partition}:${filter.status ?? '*'}:${filter.kind ?? '*'}`;
+      const name = `jobs:${partition}:${filter.status ?? '*'}:${filter.kind ?? '*'}:${filter.department ?? '*'}`;
       const conditions: string[] = [];
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = { ':p': partition };
@@ -230,6 +230,12 @@ export function dynamoJobStore(
         );
         names['#kind'] = 'kind';
         values[':kind'] = filter.kind;
+      }
+      if (filter.department !== undefined) {
+        conditions.push('#uploadedBy.#department = :department');
+        names['#uploadedBy'] = 'uploadedBy';
+        names['#department'] = 'department';
+        values[':department'] = filter.department;
       }
       const result = await documents.send(
         new QueryCommand({

@@ -3,6 +3,8 @@
  * jobs: the institution, the administrator of its province, national administrators. Enterprises and
  * evaluations jobs: the administrator of their province and national administrators.
  *
+ * Department users (custom:department) see the uploads announced by users of their department only.
+ *
  * GET /v1/jobs: the same scope as a listing, newest first. A listing is one partition: an
  * institution's jobs (gsi1 INST#<uscc>#JOB, files dropped straight into the bucket included) or a
  * province's enterprises and evaluations jobs (gsi1 PROV#<code>#JOB).
@@ -18,10 +20,13 @@ export type JobListing = { institutionUscc: string } | { provinceCode: string };
 
 export interface JobListStore {
   get(jobId: string): Promise<StoredJob | undefined>;
-  /** One owner's jobs, newest first, only those matching the filter. */
+  /**
+   * One owner's jobs, newest first, only those matching the filter (`department`: only the uploads
+   * announced by users of that department).
+   */
   list(
     listing: JobListing,
-    filter: { status?: JobStatus; kind?: BatchKind },
+    filter: { status?: JobStatus; kind?: BatchKind; department?: string },
     page: { limit: number; cursor?: string },
   ): Promise<{ items: StoredJob[]; nextCursor?: string }>;
 }
@@ -42,7 +47,10 @@ export async function getJobView(deps: JobViewDeps, caller: Caller, jobId: strin
   const mayRead =
     caller.roles.includes('national-admin') ||
     (job.institutionUscc !== undefined
-      ? (caller.roles.includes('institution') && caller.orgUscc === job.institutionUscc) ||
+      ? (caller.roles.includes('institution') &&
+          caller.orgUscc === job.institutionUscc &&
+          // A department user's scope is its department's uploads (as for its patents).
+          (caller.department === undefined || job.uploadedBy?.department === caller.department)) ||
         (provinceAdmin &&
           (await deps.institutions.get(job.institutionUscc))?.provinceCode === caller.provinceCode)
       : provinceAdmin && job.provinceCode === caller.provinceCode);
@@ -140,7 +148,13 @@ export async function listJobs(
   const listing = await listingOf(deps, caller, query);
   const page = await deps.jobs.list(
     listing,
-    { ...(query.status ? { status: query.status } : {}), ...(query.kind ? { kind: query.kind } : {}) },
+    {
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.kind ? { kind: query.kind } : {}),
+      ...(caller.department !== undefined && caller.roles.includes('institution')
+        ? { department: caller.department }
+        : {}),
+    },
     { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
   );
   return {

@@ -57,6 +57,7 @@ export async function previewUpload(
     const preview = await previewTable(rows, {
       today: chinaDate(deps.now()),
       ...(profile ? { profile } : {}),
+      ...(caller.department !== undefined ? { department: caller.department } : {}),
       sampleRows: request.sampleRows,
       pastDeadline: () => deps.now().getTime() - started > budget,
     });

@@ -18,12 +18,14 @@ import {
 } from '../../schemas/inventory/template.ts';
 import type { UploadPreview } from '../../schemas/mapping-profile.ts';
 import { mapInventoryHeaders, type ProfileInUse, profileValues } from './headers.ts';
-import { inventoryKindWith } from './ingest.ts';
+import { inventoryKindWith, otherDepartmentRow } from './ingest.ts';
 import { chooseHeader, type TableRow, UnreadableFileError } from './table.ts';
 
 export interface PreviewOptions {
   today: string;
   profile?: ProfileInUse;
+  /** The department of a department user: rows of other departments would be refused (as on import). */
+  department?: string;
   /** First data rows shown as they would be stored. */
   sampleRows: number;
   /** Data rows validated; later rows are only counted (default 20,000). */
@@ -276,9 +278,12 @@ export async function previewTable(
       const result = validate(raw, row.rowNumber, options.today, owner);
       const errors = [...result.errors];
       if (result.record && errors.length === 0) {
-        const number = (result.record as InventoryRecord).applicationNumber;
+        const record = result.record as InventoryRecord;
+        const number = record.applicationNumber;
         const first = firstRowOf.get(number);
-        if (first !== undefined) {
+        if (options.department !== undefined && record.department !== options.department)
+          errors.push(otherDepartmentRow(row.rowNumber, record.department, options.department, true));
+        else if (first !== undefined) {
           errors.push({
             row: row.rowNumber,
             column: kind.keyColumn,

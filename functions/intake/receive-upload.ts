@@ -38,7 +38,7 @@ export interface BatchJobQueued {
   /** Enterprises and evaluations jobs: the province the file is for. */
   provinceCode?: string;
   /** Who announced the upload (POST /v1/uploads); absent for files dropped straight into the bucket. */
-  uploadedBy?: { sub: string; roles: Role[] };
+  uploadedBy?: { sub: string; roles: Role[]; department?: string };
   /** Who stored a file dropped straight into the bucket (S3 event userIdentity.principalId). */
   droppedBy?: { principalId: string };
   bucket: string;

@@ -185,7 +185,11 @@ async function announce(deps: CreateUploadDeps, caller: Caller, request: UploadR
     jobId,
     kind,
     ...owner,
-    uploadedBy: { sub: caller.sub, roles: caller.roles },
+    uploadedBy: {
+      sub: caller.sub,
+      roles: caller.roles,
+      ...(caller.department !== undefined ? { department: caller.department } : {}),
+    },
     bucket: deps.bucket,
     key,
     fileName,

@@ -370,6 +370,18 @@ export function dynamoPatentWriter(
       if (!current) creates.push(patent);
       else if (current.institutionUscc !== owner.uscc)
         outcomes.push({ row: patent.row, outcome: 'owned-by-another' });
+      else if (actor.department !== undefined && current.department !== actor.department)
+        // Another department's patent: a department account neither updates it nor moves it into its
+        // own department (the update is conditioned on the version read, so this holds under races).
+        outcomes.push({
+          row: patent.row,
+          outcome: 'refused',
+          column: applicationColumnZh,
+          value: patent.record.applicationNumber,
+          code: 'OTHER_DEPARTMENT',
+          messageZh: `第 ${patent.row} 行：专利 ${patent.record.applicationNumber} 属于「${String(current.department)}」，不是您所在的院系（${actor.department}），本行未导入。请本单位校级账号修改此专利`,
+          messageEn: `Row ${patent.row}: patent ${patent.record.applicationNumber} belongs to department ${String(current.department)}, not yours (${actor.department}), so this row was not applied. Ask an institution-level account of your institution to change it`,
+        });
       else if (current.contentHash === patent.contentHash)
         outcomes.push({
           row: patent.row,

@@ -93,6 +93,8 @@ export async function registerPatent(
     ) {
       throw new ConflictError(error.messageEn.replace(/^Row 1: /, ''), details);
     }
+    if (error.code === 'OTHER_DEPARTMENT')
+      throw new ForbiddenError(error.messageEn.replace(/^Row 1: /, ''), details);
     throw new ValidationError(
       `The patent is not valid: fix ${result.errors.map((e) => e.column).join(', ')} and send it again.`,
       details,

@@ -32,6 +32,8 @@ export interface AuditActor {
   roles: readonly string[];
   orgUscc?: string;
   provinceCode?: string;
+  /** The department (院系) of a department user: its writes are limited to that department. */
+  department?: string;
 }
 
 const unknownRole = '角色未知 / unknown role';

@@ -71,6 +71,11 @@ export const registerPatentRoute = {
     201: { description: 'Created', schema: patentWriteResultSchema },
     200: { description: 'Updated, or unchanged', schema: patentWriteResultSchema },
     ...routeErrors,
+    403: {
+      description:
+        'Your role may not call this route, or (department accounts) the patent or the row names another department',
+      schema: errorBodySchema,
+    },
     409: {
       description: 'Registered by another institution, or changed meanwhile',
       schema: errorBodySchema,

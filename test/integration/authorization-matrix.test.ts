@@ -85,6 +85,8 @@ interface Fixtures {
   dealA: string;
   dealC: string;
   jobA: string;
+  /** Announced by a department (D1) user of A. */
+  jobADept: string;
   jobC: string;
   previewA: string;
   previewC: string;
@@ -232,13 +234,15 @@ const matrix: Record<string, Entry> = {
   'GET /v1/jobs/{jobId}': {
     cases: (f) => [
       { target: 'own', path: `/v1/jobs/${f.jobA}` },
+      { target: 'ownDept', path: `/v1/jobs/${f.jobADept}` },
       { target: 'foreignProv', path: `/v1/jobs/${f.jobC}` },
     ],
+    // jobA was announced by an institution-level user: a department user reads its department's only.
     expect: {
-      inst: { own: 'ok', foreignProv: 404 },
-      dept: { own: 'ok', foreignProv: 404 },
-      padmin: { own: 'ok', foreignProv: 404 },
-      nadmin: { own: 'ok', foreignProv: 'ok' },
+      inst: { own: 'ok', ownDept: 'ok', foreignProv: 404 },
+      dept: { own: 404, ownDept: 'ok', foreignProv: 404 },
+      padmin: { own: 'ok', ownDept: 'ok', foreignProv: 404 },
+      nadmin: { own: 'ok', ownDept: 'ok', foreignProv: 'ok' },
     },
   },
   'GET /v1/templates/{file}': {
@@ -526,6 +530,13 @@ const matrix: Record<string, Entry> = {
   'POST /v1/patents': {
     cases: (f) => [
       { target: 'own', path: '/v1/patents', body: () => newRow(D1) },
+      { target: 'otherDept', path: '/v1/patents', body: () => newRow(D2) },
+      {
+        target: 'otherDeptPatent',
+        path: '/v1/patents',
+        body: () => rowOf(f.pool.otherDept),
+        item: patentItem(f.pool.otherDept),
+      },
       {
         target: 'foreignInst',
         path: '/v1/patents',
@@ -539,9 +550,10 @@ const matrix: Record<string, Entry> = {
         item: patentItem(f.pool.foreignProv),
       },
     ],
+    // Department users register and update their own department's patents only (403 with what to do).
     expect: {
-      inst: { own: 'ok', foreignInst: 409, foreignProv: 409 },
-      dept: { own: 'ok', foreignInst: 409, foreignProv: 409 },
+      inst: { own: 'ok', otherDept: 'ok', otherDeptPatent: 409, foreignInst: 409, foreignProv: 409 },
+      dept: { own: 'ok', otherDept: 403, otherDeptPatent: 403, foreignInst: 409, foreignProv: 409 },
     },
   },
   'POST /v1/patents:batch': {
@@ -554,9 +566,20 @@ const matrix: Record<string, Entry> = {
         item: patentItem(f.pool.foreignProv),
         unchanged: true,
       },
+      {
+        target: 'otherDept',
+        path: '/v1/patents:batch',
+        body: () => ({ rows: [rowOf(f.pool.otherDept)] }),
+        item: patentItem(f.pool.otherDept),
+        unchanged: true,
+      },
     ],
-    // A batch answers 200 and lists refused rows; the foreign patents must stay unchanged (checked).
-    expect: { inst: { own: 'ok', foreign: 'ok' }, dept: { own: 'ok', foreign: 'ok' } },
+    // A batch answers 200 and lists refused rows; the foreign patents and another department's
+    // (for a department user: OTHER_DEPARTMENT) must stay unchanged (checked).
+    expect: {
+      inst: { own: 'ok', foreign: 'ok', otherDept: 'ok' },
+      dept: { own: 'ok', foreign: 'ok', otherDept: 'ok' },
+    },
   },
   'PUT /v1/patents/{applicationNumber}/self-assessment': {
     cases: patentCases((f) => f.selfAssessment, '/self-assessment', { trl: 6 }),
@@ -997,6 +1020,17 @@ beforeAll(async () => {
   const upload = { fileName: 'inventory.csv', sizeBytes: 100 };
   fixtures.jobA = (
     await must(await api('/v1/uploads', { method: 'POST', token: instA, body: upload }), 201, 'upload A')
+  ).jobId;
+  fixtures.jobADept = (
+    await must(
+      await api('/v1/uploads', {
+        method: 'POST',
+        token: await token('institution', { org: A, province: P1, department: D1 }),
+        body: upload,
+      }),
+      201,
+      'upload A by a department user',
+    )
   ).jobId;
   fixtures.jobC = (
     await must(await api('/v1/uploads', { method: 'POST', token: instC, body: upload }), 201, 'upload C')

@@ -177,4 +177,56 @@ describe('GET /v1/jobs and end-of-job emails', () => {
     expect(mail.text).toContain('code: BAD_HEADERS');
     expect(mail.text).toContain('no row was stored');
   });
+
+  it("a department user's upload: its department's rows go in; another department's rows and patents are refused; it sees its own jobs only", async () => {
+    const staff = await token('institution', { org: uscc });
+    const materials = await token('institution', { org: uscc, department: '材料学院' });
+    const department = templateHeaders.indexOf('所属院系');
+    const [chemistry, ...rows] = demoInventoryRows(4, { seed: 68, serialBase: 6710 });
+    chemistry![department] = '化学学院';
+    const asJson = (cells: string[]) => Object.fromEntries(templateHeaders.map((h, i) => [h, cells[i]!]));
+    expect(
+      (await api('/v1/patents', { method: 'POST', token: staff, body: asJson(chemistry!) })).status,
+    ).toBe(201);
+
+    // One at a time: a row naming another department is 403 with what to do.
+    const direct = await api('/v1/patents', { method: 'POST', token: materials, body: asJson(chemistry!) });
+    expect(direct.status, direct.text).toBe(403);
+    expect(direct.json.error.message).toContain('department 化学学院 is not yours (材料学院)');
+
+    // A file: two rows of its own department, one of another, one re-labelling another's patent.
+    rows[0]![department] = '材料学院';
+    rows[1]![department] = '材料学院';
+    rows[2]![department] = '环境学院';
+    const relabelled = [...chemistry!];
+    relabelled[department] = '材料学院';
+    const body = Buffer.from(toCsv([...rows, relabelled]));
+    const created = await api('/v1/uploads', {
+      method: 'POST',
+      token: materials,
+      body: { fileName: '材料学院盘点.csv', sizeBytes: body.length },
+    });
+    expect(created.status, created.text).toBe(201);
+    expect((await postUpload(created.json, body)).status).toBe(204);
+    const job = await waitForJob(created.json.jobId, materials);
+    expect(job).toMatchObject({ status: 'succeeded', rowsAccepted: 2, rowsRejected: 2 });
+    expect(job.firstErrors.map((e: { code: string; row: number }) => [e.row, e.code])).toEqual([
+      [4, 'OTHER_DEPARTMENT'],
+      [5, 'OTHER_DEPARTMENT'],
+    ]);
+    const stored = await api(`/v1/patents/${chemistry![0]}`, { token: staff });
+    expect(stored.json.department).toBe('化学学院');
+    expect((await api(`/v1/patents/${rows[2]![0]}`, { token: staff })).status).toBe(404);
+
+    // Its jobs: its own upload only; the institution's other jobs are 404 to it.
+    const listed = await api('/v1/jobs', { token: materials });
+    expect(listed.json.items.map((j: { jobId: string }) => j.jobId)).toEqual([created.json.jobId]);
+    expect((await api(`/v1/jobs/${partJob}`, { token: materials })).status).toBe(404);
+    const all = await api('/v1/jobs', { token: staff });
+    expect(all.json.items.map((j: { jobId: string }) => j.jobId)).toEqual([
+      created.json.jobId,
+      dropJob,
+      partJob,
+    ]);
+  });
 });

@@ -54,6 +54,30 @@ describe('ingestTable', () => {
     expect(second).toMatchObject({ rowsAccepted: 0, rowsUnchanged: 299, rowsRejected: 2 });
   });
 
+  it("a department user's rows for another department are refused with row, column and what to do; its own go in", async () => {
+    const data = demoInventoryRows(4, { seed: 31 });
+    const department = templateHeaders.indexOf('所属院系');
+    data.forEach((cells, i) => {
+      cells[department] = i === 2 ? '化学学院' : '材料学院';
+    });
+    const { writer, stored } = memoryWriter();
+    const result = await ingestTable(
+      { writer, today: '2026-11-25' },
+      owner,
+      { ...actor, department: '材料学院' },
+      rowsOf(toCsv(data)),
+    );
+    expect(result).toMatchObject({ rowsTotal: 4, rowsCreated: 3, rowsRejected: 1 });
+    expect(result.errors).toEqual([
+      expect.objectContaining({ row: 4, column: '所属院系', value: '化学学院', code: 'OTHER_DEPARTMENT' }),
+    ]);
+    expect(result.errors[0]!.messageEn).toContain('ask an institution-level account');
+    expect(stored.has(data[2]![0]!)).toBe(false);
+    // An institution-level account registers any department's rows.
+    const all = await ingestTable({ writer, today: '2026-11-25' }, owner, actor, rowsOf(toCsv(data)));
+    expect(all).toMatchObject({ rowsCreated: 1, rowsUnchanged: 3, rowsRejected: 0 });
+  });
+
   it('reports progress while it runs, with running totals', async () => {
     const seen: number[] = [];
     await ingestTable(

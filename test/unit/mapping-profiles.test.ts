@@ -393,6 +393,19 @@ describe('previewTable', () => {
     ]);
   });
 
+  it("a department user's preview says which rows of other departments would be refused", async () => {
+    const rows = demoInventoryRows(5, { seed: 43, serialBase: 4300 });
+    rows.forEach((cells, i) => {
+      cells[templateHeaders.indexOf('所属院系')] = i === 1 ? '化学学院' : '材料学院';
+    });
+    const preview = await previewTable(rowsOf(toCsv(rows)), { today, sampleRows: 2, department: '材料学院' });
+    expect(preview.counts).toMatchObject({ rowsChecked: 5, rowsAccepted: 4, rowsRefused: 1 });
+    expect(preview.topRefusals.map((r) => r.code)).toEqual(['OTHER_DEPARTMENT']);
+    expect(preview.sampleRows[1]!.errors[0]!.messageEn).toContain('would not be imported');
+    const institutionLevel = await previewTable(rowsOf(toCsv(rows)), { today, sampleRows: 2 });
+    expect(institutionLevel.counts).toMatchObject({ rowsAccepted: 5, rowsRefused: 0 });
+  });
+
   it('with value mappings the decisions are made: 已实施 and 用了 read as the profile says', async () => {
     const preview = await previewTable(rowsOf(officeFile()), {
       today,

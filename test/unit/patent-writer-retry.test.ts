@@ -49,3 +49,25 @@ describe('dynamoPatentWriter on a re-run of the same job', () => {
     expect(ddb.calls()).toHaveLength(1);
   });
 });
+
+describe("dynamoPatentWriter for a department user's rows", () => {
+  it("refuses a row for another department's stored patent, whatever department the row names, and writes nothing", async () => {
+    ddb.on(BatchGetCommand).resolves({
+      Responses: { core: [{ ...stored('A', 2, 'job-0'), contentHash: 'older', department: '化学学院' }] },
+    });
+    const writer = dynamoPatentWriter(ddb as unknown as DynamoDBDocumentClient, 'core');
+    const outcomes = await writer.writeBatch(
+      [{ row: 7, record: { applicationNumber: 'A', department: '材料学院' } as never, contentHash: 'new' }],
+      owner,
+      { ...actor, department: '材料学院' },
+      'job-1',
+    );
+    expect(outcomes).toEqual([
+      expect.objectContaining({ row: 7, outcome: 'refused', code: 'OTHER_DEPARTMENT', value: 'A' }),
+    ]);
+    expect((outcomes[0] as { messageEn: string }).messageEn).toContain(
+      'belongs to department 化学学院, not yours (材料学院)',
+    );
+    expect(ddb.calls()).toHaveLength(1);
+  });
+});

@@ -347,4 +347,43 @@ describe('POST /v1/uploads by kind', () => {
     );
     await expect(getJobView(view, institution, 'j1')).rejects.toThrow(NotFoundError);
   });
+
+  it("GET /v1/jobs/{id}: a department user reads its department's uploads only; the institution level reads all", async () => {
+    const base = {
+      kind: 'inventory' as const,
+      institutionUscc: '12100000400000624D',
+      bucket: 'drop',
+      fileName: 'x.csv',
+      sizeBytes: 10,
+      status: 'succeeded' as const,
+      createdAt: '2026-11-25T00:00:00.000Z',
+    };
+    const jobs: Record<string, StoredJob> = {
+      mine: {
+        ...base,
+        jobId: 'mine',
+        key: 'inbox/12100000400000624D/mine/x.csv',
+        uploadedBy: { sub: 'm', roles: ['institution'], department: '材料学院' },
+      },
+      theirs: {
+        ...base,
+        jobId: 'theirs',
+        key: 'inbox/12100000400000624D/theirs/x.csv',
+        uploadedBy: { sub: 'c', roles: ['institution'], department: '化学学院' },
+      },
+      dropped: { ...base, jobId: 'dropped', key: 'inbox/12100000400000624D/x.csv' },
+    };
+    const view = {
+      jobs: { get: async (id: string) => jobs[id] },
+      institutions: { get: async () => undefined },
+      presignGet: async () => 'url',
+    };
+    const staff = { sub: 's', roles: ['institution' as const], orgUscc: '12100000400000624D' };
+    const materials = { ...staff, sub: 'm', department: '材料学院' };
+    expect((await getJobView(view, materials, 'mine')).jobId).toBe('mine');
+    await expect(getJobView(view, materials, 'theirs')).rejects.toThrow(NotFoundError);
+    await expect(getJobView(view, materials, 'dropped')).rejects.toThrow(NotFoundError);
+    for (const id of ['mine', 'theirs', 'dropped'])
+      expect((await getJobView(view, staff, id)).jobId).toBe(id);
+  });
 });
