@@ -7,6 +7,7 @@
  * renderer and the fonts shipped beside the report bundle). Qinghai (630000): no other file's province.
  */
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoInventoryRows, templateHeaders, toCsv } from '../../infra/local/demo-patents.ts';
@@ -150,5 +151,48 @@ describe('the synthesized bundles on the local cloud', () => {
     expect(JSON.parse(execution.output!)).toMatchObject({ quarter, failedScopes: 0 });
     const report = await api(`/v1/reports/${quarter}?scope=${province}`, { token: national });
     expect(report.status, report.text).toBe(200);
+  });
+
+  it('an XLSX file is previewed and ingested by the bundles (exceljs with the bundle aliases)', async () => {
+    const rows = demoInventoryRows(4, { seed: 97, serialBase: 9610 });
+    for (const cells of rows) cells[templateHeaders.indexOf('所属院系')] = department;
+    rows[3]![templateHeaders.indexOf('技术成熟度')] = '12';
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('盘点').addRows([templateHeaders, ...rows]);
+    const body = Buffer.from(await workbook.xlsx.writeBuffer());
+
+    const announced = await api('/v1/uploads', {
+      method: 'POST',
+      token: staff,
+      body: { fileName: '盘点.xlsx', mode: 'preview' },
+    });
+    expect(announced.status, announced.text).toBe(201);
+    expect((await postUpload(announced.json, body, '盘点.xlsx')).status).toBe(204);
+    const preview = await api(announced.json.previewPath, { method: 'POST', token: staff, body: {} });
+    expect(preview.status, preview.text).toBe(200);
+    expect(preview.json.counts).toMatchObject({
+      rowsRead: 4,
+      rowsAccepted: 3,
+      rowsRefused: 1,
+      complete: true,
+    });
+
+    const created = await api('/v1/uploads', {
+      method: 'POST',
+      token: staff,
+      body: { fileName: '盘点.xlsx', sizeBytes: body.length },
+    });
+    expect(created.status, created.text).toBe(201);
+    expect((await postUpload(created.json, body, '盘点.xlsx')).status).toBe(204);
+    const job = await eventually(
+      async () => {
+        const { status, json } = await api(`/v1/jobs/${created.json.jobId}`, { token: staff });
+        return status === 200 && ['succeeded', 'failed'].includes(json.status) ? json : undefined;
+      },
+      60_000,
+      'the XLSX upload job',
+    );
+    expect(job).toMatchObject({ status: 'succeeded', rowsTotal: 4, rowsAccepted: 3, rowsRejected: 1 });
+    expect((await api(`/v1/patents/${rows[0]![0]}`, { token: staff })).status).toBe(200);
   });
 });
