@@ -1,24 +1,13 @@
 /** Wires the intake use-cases to DynamoDB, S3 and Step Functions. */
 
 import type { Readable } from 'node:stream';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
-import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { evaluationDeps } from '../evaluations/evaluation-deps.ts';
 import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
 import { evaluatorDeps } from '../market/market-deps.ts';
 import { dynamoPatentWriter } from '../patents/patent-store.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
-import { s3 } from '../shared/clients/s3.ts';
-import { sfn } from '../shared/clients/sfn.ts';
+import { s3PresignedPost, s3RequestPresigner, s3Sdk } from '../shared/clients/s3.ts';
+import { sfnSdk } from '../shared/clients/sfn.ts';
 import { config } from '../shared/config.ts';
 import { enterpriseWriter } from './enterprise-kind.ts';
 import type { ReportObjectStore } from './error-report.ts';
@@ -35,7 +24,8 @@ export const enterpriseRowWriter = () => enterpriseWriter(evaluatorDeps());
 export const evaluationRowWriter = () => evaluationWriter(evaluationDeps());
 
 export async function openObject(bucket: string, key: string): Promise<Readable> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const { sdk, client } = await s3Sdk();
+  const object = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
   return object.Body as Readable;
 }
 
@@ -46,20 +36,24 @@ export const errorReports = (): ReportObjectStore => {
   const Bucket = config.bucketName('drop');
   return {
     async put(Key, Body) {
-      await s3.send(new PutObjectCommand({ Bucket, Key, Body, ContentType: reportContentType }));
+      const { sdk, client } = await s3Sdk();
+      await client.send(new sdk.PutObjectCommand({ Bucket, Key, Body, ContentType: reportContentType }));
     },
     async startMultipart(Key) {
-      const { UploadId } = await s3.send(
-        new CreateMultipartUploadCommand({ Bucket, Key, ContentType: reportContentType }),
+      const { sdk, client } = await s3Sdk();
+      const { UploadId } = await client.send(
+        new sdk.CreateMultipartUploadCommand({ Bucket, Key, ContentType: reportContentType }),
       );
       return {
         async uploadPart(PartNumber, Body) {
-          const { ETag } = await s3.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber, Body }));
+          const { ETag } = await client.send(
+            new sdk.UploadPartCommand({ Bucket, Key, UploadId, PartNumber, Body }),
+          );
           return ETag as string;
         },
         async complete(parts) {
-          await s3.send(
-            new CompleteMultipartUploadCommand({
+          await client.send(
+            new sdk.CompleteMultipartUploadCommand({
               Bucket,
               Key,
               UploadId,
@@ -68,22 +62,25 @@ export const errorReports = (): ReportObjectStore => {
           );
         },
         async abort() {
-          await s3.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }));
+          await client.send(new sdk.AbortMultipartUploadCommand({ Bucket, Key, UploadId }));
         },
       };
     },
   };
 };
 
-export const presignGet = (bucket: string, key: string, expiresIn: number) =>
-  getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+export async function presignGet(bucket: string, key: string, expiresIn: number): Promise<string> {
+  const [{ sdk, client }, { getSignedUrl }] = await Promise.all([s3Sdk(), s3RequestPresigner()]);
+  return getSignedUrl(client, new sdk.GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+}
 
 /**
  * A presigned POST whose policy binds the exact key (the SDK adds `{"key": key}` and the bucket),
  * the Content-Type and the size: S3 answers EntityTooLarge / AccessDenied to anything else.
  */
 export async function presignPost(policy: UploadPolicy): Promise<PresignedPost> {
-  const { url, fields } = await createPresignedPost(s3, {
+  const [{ client }, { createPresignedPost }] = await Promise.all([s3Sdk(), s3PresignedPost()]);
+  const { url, fields } = await createPresignedPost(client, {
     Bucket: policy.bucket,
     Key: policy.key,
     Conditions: [
@@ -98,15 +95,16 @@ export async function presignPost(policy: UploadPolicy): Promise<PresignedPost> 
 
 /** One execution per job: the job id is the execution name, so a repeated start is a no-op. */
 export async function startIngest(jobId: string): Promise<void> {
+  const { sdk, client } = await sfnSdk();
   try {
-    await sfn.send(
-      new StartExecutionCommand({
+    await client.send(
+      new sdk.StartExecutionCommand({
         stateMachineArn: config.workflowArn('batch-ingest'),
         name: jobId,
         input: JSON.stringify({ jobId }),
       }),
     );
   } catch (error) {
-    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    if (!(error instanceof sdk.ExecutionAlreadyExists)) throw error;
   }
 }

@@ -3,9 +3,8 @@
  * the market and evaluation writers and their settings): the profile and preview functions bundle this.
  */
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { documents } from '../shared/clients/dynamodb.ts';
-import { s3 } from '../shared/clients/s3.ts';
+import { s3Sdk } from '../shared/clients/s3.ts';
 import { config } from '../shared/config.ts';
 import { dynamoMappingProfileStore } from './mapping-profile-store.ts';
 
@@ -13,14 +12,16 @@ export const profiles = () => dynamoMappingProfileStore(documents, config.tableN
 
 /** The one object under a preview's prefix (inbox-preview/<USCC>/<previewId>/), if it was sent. */
 export async function findObject(bucket: string, prefix: string) {
-  const { Contents } = await s3.send(
-    new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }),
+  const { sdk, client } = await s3Sdk();
+  const { Contents } = await client.send(
+    new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }),
   );
   const object = Contents?.[0];
   return object?.Key ? { key: object.Key, size: object.Size ?? 0 } : undefined;
 }
 
 export async function openObject(bucket: string, key: string): Promise<Readable> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const { sdk, client } = await s3Sdk();
+  const object = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
   return object.Body as Readable;
 }

@@ -1,7 +1,6 @@
 /** Wires the mail use-cases to DynamoDB, S3 (large attachments) and the configured transport. */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { documents } from '../shared/clients/dynamodb.ts';
-import { s3 } from '../shared/clients/s3.ts';
+import { s3Sdk } from '../shared/clients/s3.ts';
 import { secrets } from '../shared/clients/secrets.ts';
 import { ses } from '../shared/clients/ses.ts';
 import { config } from '../shared/config.ts';
@@ -27,8 +26,9 @@ async function attachmentsOf(item: MailItem) {
       let content: Buffer;
       if (a.contentBase64 !== undefined) content = Buffer.from(a.contentBase64, 'base64');
       else if (a.s3Key) {
-        const object = await s3.send(
-          new GetObjectCommand({ Bucket: config.bucketName('reports'), Key: a.s3Key }),
+        const { sdk, client } = await s3Sdk();
+        const object = await client.send(
+          new sdk.GetObjectCommand({ Bucket: config.bucketName('reports'), Key: a.s3Key }),
         );
         content = Buffer.from(await object.Body!.transformToByteArray());
       } else throw new Error(`attachment ${a.filename} has neither content nor an S3 key`);

@@ -1,12 +1,11 @@
 /** Wires the pipeline use-cases to DynamoDB and Step Functions. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { institutionKey } from '../institutions/institution-store.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
-import { sfn } from '../shared/clients/sfn.ts';
+import { sfnSdk } from '../shared/clients/sfn.ts';
 import { config } from '../shared/config.ts';
 import { eventSortKey } from './events.ts';
 import { dynamoFailureStore } from './failure-store.ts';
@@ -19,13 +18,18 @@ import { patentPk } from './transitions.ts';
 /** StartExecution of the patent-pipeline workflow. */
 export const sfnStarter = (): ExecutionStarter => ({
   async start(name, input) {
+    const { sdk, client } = await sfnSdk();
     try {
-      const { executionArn } = await sfn.send(
-        new StartExecutionCommand({ stateMachineArn: config.workflowArn('patent-pipeline'), name, input }),
+      const { executionArn } = await client.send(
+        new sdk.StartExecutionCommand({
+          stateMachineArn: config.workflowArn('patent-pipeline'),
+          name,
+          input,
+        }),
       );
       return { ...(executionArn ? { executionArn } : {}) };
     } catch (error) {
-      if (error instanceof ExecutionAlreadyExists) return { exists: true };
+      if (error instanceof sdk.ExecutionAlreadyExists) return { exists: true };
       throw error;
     }
   },

@@ -1,19 +1,17 @@
 /** Wires the report use-cases to DynamoDB, S3, Step Functions, the user directory and the metrics counters. */
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Quarter } from '../../schemas/metrics.ts';
 import { computeQuarterFigures } from '../metrics/figures.ts';
 import { dynamoMetricsReadPort } from '../metrics/metrics-store.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
-import { s3 } from '../shared/clients/s3.ts';
-import { sfn } from '../shared/clients/sfn.ts';
+import { sfnSdk } from '../shared/clients/sfn.ts';
 import { config } from '../shared/config.ts';
 import { adminDirectory, configuredAdminUsers, dynamoReportOptOuts } from '../shared/directory.ts';
 import { indexes } from '../shared/dynamo/keys.ts';
 import type { ReportApiDeps } from './report-api.ts';
 import { dynamoReportStore, s3ReportFiles } from './report-store.ts';
 
-export const reportFiles = () => s3ReportFiles(s3, config.bucketName('reports'));
+export const reportFiles = () => s3ReportFiles(config.bucketName('reports'));
 export const reportStore = () => dynamoReportStore(documents, config.tableName('core'));
 
 /** Institution names of a province (gsi2 PROV#<code>#INST), for the report's institution rows. */
@@ -66,8 +64,9 @@ export async function emailDeps() {
 /** Starts the quarterly-report workflow; the execution name says which quarter and when. */
 export async function startReportRun(input: { quarter?: Quarter; resend: boolean }) {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const { executionArn } = await sfn.send(
-    new StartExecutionCommand({
+  const { sdk, client } = await sfnSdk();
+  const { executionArn } = await client.send(
+    new sdk.StartExecutionCommand({
       stateMachineArn: config.workflowArn('quarterly-report'),
       name: `${input.quarter ?? 'last-quarter'}-${input.resend ? 'resend-' : ''}${stamp}`,
       input: JSON.stringify(input.quarter ? input : { resend: input.resend }),

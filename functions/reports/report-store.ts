@@ -8,18 +8,17 @@
  *   ADMIN#<sub> / REPORT_PREFERENCES        an admin's opt-out flag (+ AUDIT#... in the same partition)
  */
 
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Caller } from '../../schemas/roles.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import { auditItem } from '../shared/audit.ts';
+import { s3RequestPresigner, s3Sdk } from '../shared/clients/s3.ts';
 import { registeredAdminProfile, reportPreferencesKey } from '../shared/directory.ts';
 import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
 import { transact } from '../shared/dynamo/transact.ts';
@@ -31,25 +30,29 @@ const sentSk = keys.reportSentSk;
 /** Who records reports: the workflow, not a person. */
 export const reportSystemActor = { sub: 'system:quarterly-report', roles: ['system'] };
 
-export function s3ReportFiles(
-  s3: S3Client,
-  bucket: string,
-): ReportFiles & { presign(key: string): Promise<string> } {
+/** Report files in S3; the SDK packages are loaded on first use (functions/shared/clients/s3.ts). */
+export function s3ReportFiles(bucket: string): ReportFiles & { presign(key: string): Promise<string> } {
   return {
     async put(key, body, contentType) {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+      const { sdk, client } = await s3Sdk();
+      await client.send(
+        new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+      );
     },
     async get(key) {
+      const { sdk, client } = await s3Sdk();
       try {
-        const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const object = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
         return Buffer.from(await object.Body!.transformToByteArray());
       } catch (error) {
-        if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+        if (error instanceof sdk.NoSuchKey || (error as { name?: string }).name === 'NoSuchKey')
+          return undefined;
         throw error;
       }
     },
-    presign(key) {
-      return getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: 900 });
+    async presign(key) {
+      const [{ sdk, client }, { getSignedUrl }] = await Promise.all([s3Sdk(), s3RequestPresigner()]);
+      return getSignedUrl(client, new sdk.GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: 900 });
     },
   };
 }

@@ -16,11 +16,7 @@
  *   Cognito schema change (custom attributes can never be removed once added) and no
  *   AdminUpdateUserAttributes permission for the API.
  */
-import {
-  type CognitoIdentityProviderClient,
-  ListUsersInGroupCommand,
-  type UserType,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient, UserType } from '@aws-sdk/client-cognito-identity-provider';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Caller } from '../../schemas/roles.ts';
 import { batchGetAll } from './dynamo/batch.ts';
@@ -81,6 +77,9 @@ export function cognitoAdminUsers(
 ): AdminUserSource {
   return {
     async listAdminUsers() {
+      // Loaded on first use (functions/shared/clients/lazy.ts): the report API functions read
+      // preferences without the directory.
+      const { ListUsersInGroupCommand } = await import('@aws-sdk/client-cognito-identity-provider');
       const found: DirectoryUser[] = [];
       for (const group of adminGroups) {
         let token: string | undefined;

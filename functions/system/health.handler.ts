@@ -1,13 +1,10 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { GetScheduleGroupCommand } from '@aws-sdk/client-scheduler';
-import { StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { adminHealthRoute } from '../../schemas/routes/system.ts';
 import { configuredMailer } from '../mail/mail-deps.ts';
 import { dynamodb } from '../shared/clients/dynamodb.ts';
-import { s3 } from '../shared/clients/s3.ts';
-import { scheduler } from '../shared/clients/scheduler.ts';
-import { sfn } from '../shared/clients/sfn.ts';
+import { s3Sdk } from '../shared/clients/s3.ts';
+import { schedulerSdk } from '../shared/clients/scheduler.ts';
+import { sfnSdk } from '../shared/clients/sfn.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
 import { checkHealth } from './health.ts';
@@ -25,20 +22,26 @@ export const handler = httpRoute(adminHealthRoute, async () => {
       return undefined;
     },
     s3: async () => {
-      await s3.send(new HeadBucketCommand({ Bucket: config.bucketName('drop') }));
+      const { sdk, client } = await s3Sdk();
+      await client.send(new sdk.HeadBucketCommand({ Bucket: config.bucketName('drop') }));
       return undefined;
     },
     stepFunctions: async () => {
       // Runs the system-probe workflow: a real execution with a DynamoDB and an S3 round trip.
-      const run = await sfn.send(
-        new StartSyncExecutionCommand({ stateMachineArn: config.workflowArn('system-probe'), input: '{}' }),
+      const { sdk, client } = await sfnSdk();
+      const run = await client.send(
+        new sdk.StartSyncExecutionCommand({
+          stateMachineArn: config.workflowArn('system-probe'),
+          input: '{}',
+        }),
       );
       if (run.status !== 'SUCCEEDED')
         throw new Error(`system-probe ${run.status}: ${run.error ?? ''} ${run.cause ?? ''}`.trim());
       return undefined;
     },
     scheduler: async () => {
-      const group = await scheduler.send(new GetScheduleGroupCommand({ Name: config.scheduleGroup() }));
+      const { sdk, client } = await schedulerSdk();
+      const group = await client.send(new sdk.GetScheduleGroupCommand({ Name: config.scheduleGroup() }));
       if (group.State !== 'ACTIVE') throw new Error(`schedule group ${group.Name} is ${group.State}`);
       return undefined;
     },

@@ -1,5 +1,8 @@
-/** The EventBridge Scheduler client, created once per container (see ./dynamodb.ts). */
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
+/** The EventBridge Scheduler SDK and its client, loaded on first use, once per container (./lazy.ts). */
 import { traced } from '../powertools.ts';
+import { onFirstUse } from './lazy.ts';
 
-export const scheduler = traced(new SchedulerClient({}));
+export const schedulerSdk = onFirstUse(async () => {
+  const sdk = await import('@aws-sdk/client-scheduler');
+  return { sdk, client: traced(new sdk.SchedulerClient({})) };
+});
