@@ -162,6 +162,19 @@ export function mayReadInstitution(caller: Caller, institution: Institution | un
   return caller.roles.includes('institution') && caller.orgUscc === institution.uscc;
 }
 
+/**
+ * True when the caller is a ministry admin whose ministry supervises the institution `uscc`: the
+ * scope check of the patent, history and job reads (one GetItem of the institution).
+ */
+export async function ministrySupervises(
+  institutions: Pick<InstitutionStore, 'get'>,
+  caller: Caller,
+  uscc: string | undefined,
+): Promise<boolean> {
+  if (!caller.roles.includes('ministry-admin') || !caller.ministry || uscc === undefined) return false;
+  return supervisedBy(await institutions.get(uscc), caller.ministry);
+}
+
 export async function getInstitution(
   deps: { store: Pick<InstitutionStore, 'get'> },
   caller: Caller,
