@@ -40,7 +40,7 @@ export const listInstitutionsRoute = {
       }),
       supervision: z.string().optional().meta({
         description:
-          'Only the institutions of one supervising group: a ministry (教育部, 科技部, 工业和信息化部, 农业农村部, 国家卫生健康委, 中国科学院), local (地方所属) or unassigned (none recorded yet). National admins may name a ministry without a province; local and unassigned need a province. Example: unassigned',
+          'Only the institutions of one supervising group: a ministry (教育部, 科技部, 工业和信息化部, 农业农村部, 国家卫生健康委, 中国科学院), local (地方所属) or unassigned (none recorded yet). National admins may name a ministry without a province; local and unassigned need a province (the filter applies after the page is read, so a page may hold fewer than limit: follow nextCursor). Example: unassigned',
       }),
     }),
   },
