@@ -325,7 +325,7 @@ export const coverageSchema = z
       .meta({ description: 'scope=national, scope=ministry' }),
     bySupervision: z.array(coveragePartSchema).optional().meta({
       description:
-        "scope=province: the province's institutions by supervising department (Work Plan 二、（一）2): each ministry, local (地方所属), unassigned (no department recorded yet)",
+        'scope=province and national: the institutions by supervising department (Work Plan 二、（一）2): each ministry, local (地方所属), unassigned (no department recorded yet)',
     }),
   })
   .meta({ id: 'InventoryCoverage' });

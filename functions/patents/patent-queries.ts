@@ -95,7 +95,13 @@ export interface CoverageCounts {
 export interface CoverageCounter {
   institution(uscc: string): Promise<CoverageCounts>;
   province(provinceCode: string): Promise<CoverageCounts & { byInstitution: Record<string, CoverageCounts> }>;
-  national(): Promise<CoverageCounts & { byProvince: Record<string, CoverageCounts> }>;
+  /** byInstitution, when given, lets the national coverage group by supervising department. */
+  national(): Promise<
+    CoverageCounts & {
+      byProvince: Record<string, CoverageCounts>;
+      byInstitution?: Record<string, CoverageCounts>;
+    }
+  >;
 }
 
 type InstitutionLookup = Pick<InstitutionStore, 'get'> & Partial<Pick<InstitutionStore, 'listByMinistry'>>;
@@ -469,6 +475,27 @@ function addCounts(into: CoverageCounts, counts: CoverageCounts) {
   into.inConversionPool += counts.inConversionPool;
 }
 
+/**
+ * The counts of `byInstitution` (institutions of `provinces`) by supervising department: each ministry,
+ * local (地方所属), and unassigned for an institution with no department recorded (registered before
+ * it existed, or not yet assigned) or not found.
+ */
+async function bySupervision(
+  deps: CoverageDeps,
+  provinces: readonly string[],
+  byInstitution: Record<string, CoverageCounts>,
+): Promise<Record<string, CoverageCounts>> {
+  const listed = await mapLimited(provinces, 8, (code) => provinceInstitutions(deps, code));
+  const groupOf = new Map(listed.flat().map((i) => [i.uscc, supervisionGroupOf(i)]));
+  const groups: Record<string, CoverageCounts> = {};
+  for (const [uscc, counts] of Object.entries(byInstitution)) {
+    const group = groupOf.get(uscc) ?? 'unassigned';
+    groups[group] ??= zeroCounts();
+    addCounts(groups[group], counts);
+  }
+  return groups;
+}
+
 /** Runs `fn` over `items`, `concurrency` at a time, answers in order. */
 async function mapLimited<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>) {
   const results: R[] = new Array(items.length);
@@ -567,23 +594,12 @@ export async function getCoverage(
       province = requireParam(query.province, 'province', '110000');
     }
     const counts = await deps.counter.province(province);
-    // By supervising department: an institution with counters but no department (registered before it
-    // was recorded, or not yet assigned) is reported under "unassigned".
-    const groupOf = new Map(
-      (await provinceInstitutions(deps, province)).map((i) => [i.uscc, supervisionGroupOf(i)]),
-    );
-    const bySupervision: Record<string, CoverageCounts> = {};
-    for (const [uscc, institutionCounts] of Object.entries(counts.byInstitution)) {
-      const group = groupOf.get(uscc) ?? 'unassigned';
-      bySupervision[group] ??= zeroCounts();
-      addCounts(bySupervision[group], institutionCounts);
-    }
     result = {
       scope,
       provinceCode: province,
       ...figures(counts),
       byInstitution: parts(counts.byInstitution),
-      bySupervision: parts(bySupervision),
+      bySupervision: parts(await bySupervision(deps, [province], counts.byInstitution)),
     };
   } else if (scope === 'ministry') {
     let ministry: string;
@@ -625,7 +641,17 @@ export async function getCoverage(
   } else {
     if (access.kind !== 'national') throw refuse('National coverage is for national administrators');
     const counts = await deps.counter.national();
-    result = { scope, ...figures(counts), byProvince: parts(counts.byProvince) };
+    const provincesWithData = Object.entries(counts.byProvince)
+      .filter(([, c]) => c.total > 0 || c.inventoried > 0 || c.inConversionPool > 0)
+      .map(([code]) => code);
+    result = {
+      scope,
+      ...figures(counts),
+      byProvince: parts(counts.byProvince),
+      ...(counts.byInstitution
+        ? { bySupervision: parts(await bySupervision(deps, provincesWithData, counts.byInstitution)) }
+        : {}),
+    };
   }
 
   const today = chinaDate(deps.now());

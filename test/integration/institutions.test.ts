@@ -1,7 +1,8 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { demoInventoryRows, templateHeaders } from '../../infra/local/demo-patents.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, clients, tableName, token } from './helpers.ts';
+import { api, clients, eventually, tableName, token } from './helpers.ts';
 
 describe('an API write lands in DynamoDB Local and reads back', () => {
   it('registers an institution: item, audit entry in the same partition, and GET returns it', async () => {
@@ -214,5 +215,27 @@ describe('the supervising structure (issue 14; Work Plan 二、（一）2-3)', (
     expect(
       (await api(`/v1/inventory/coverage?scope=province&province=${P}`, { token: ministry })).status,
     ).toBe(403);
+
+    // An unassigned institution's patents: its coverage is reported under "unassigned".
+    const orphan = withUsccCheck('12450000MB0000025');
+    expect((await register(orphan, P)).status).toBe(201);
+    const cells = demoInventoryRows(1, { seed: 45, serialBase: 4500 })[0]!;
+    const row = Object.fromEntries(templateHeaders.map((h, i) => [h, cells[i]!]));
+    const patent = await api('/v1/patents', {
+      method: 'POST',
+      token: await token('institution', { org: orphan, province: P }),
+      body: row,
+    });
+    expect(patent.status, patent.text).toBe(201);
+    const groups = await eventually(
+      async () => {
+        const answer = await api(`/v1/inventory/coverage?scope=province&province=${P}`, { token: admin });
+        const parts = answer.json?.bySupervision as Array<{ code: string; total: number }> | undefined;
+        return parts?.some((part) => part.code === 'unassigned') ? parts : undefined;
+      },
+      30_000,
+      'the unassigned institution in the province coverage',
+    );
+    expect(groups.find((part) => part.code === 'unassigned')?.total).toBe(1);
   });
 });

@@ -521,7 +521,11 @@ describe('getCoverage', () => {
       const inProvince = items.filter((p) => p.provinceCode === code);
       return { ...count(inProvince), byInstitution: groupBy(inProvince, (p) => p.institutionUscc) };
     },
-    national: async () => ({ ...count(items), byProvince: groupBy(items, (p) => p.provinceCode) }),
+    national: async () => ({
+      ...count(items),
+      byProvince: groupBy(items, (p) => p.provinceCode),
+      byInstitution: groupBy(items, (p) => p.institutionUscc),
+    }),
   });
   const at = (iso: string) => () => new Date(iso);
   const coverageDeps = (now = at('2024-08-01T00:00:00Z'), items = fixture) => ({
@@ -625,6 +629,11 @@ describe('getCoverage', () => {
     expect(national.byProvince?.map((part) => [part.code, part.total])).toEqual([
       ['110000', 40],
       ['310000', 19],
+    ]);
+    // A and C are 教育部直属 (two provinces), B has no department: "unassigned".
+    expect(national.bySupervision?.map((part) => [part.code, part.total])).toEqual([
+      ['unassigned', 17],
+      ['教育部', 23 + 19],
     ]);
     await expect(getCoverage(coverageDeps(), nationalAdmin, { scope: 'province' })).rejects.toThrow(
       /&province=110000/,
