@@ -9,7 +9,7 @@
  * | `region`, `account` | optional | pin the stacks to an environment (else environment-agnostic) |
  * | `identity` | `cognito` (default) or `oidc` | who signs the API's bearer tokens |
  * | `oidcIssuer`, `oidcAudience` | with `identity=oidc` | the issuer URL (https) and the audience(s), comma-separated |
- * | `claimGroups`, `claimUscc`, `claimProvince`, `claimDepartment` | with `identity=oidc` | claim names of the role groups and tenancy (default: Cognito's names) |
+ * | `claimGroups`, `claimUscc`, `claimProvince`, `claimDepartment`, `claimMinistry` | with `identity=oidc` | claim names of the role groups and tenancy (default: Cognito's names) |
  * | `mail` | `ses` (default) or `smtp` | how email leaves |
  * | `mailFrom` | address | sender of every email |
  * | `mailDomain` | domain | with `mail=ses`: the SES identity domain of `mailFrom` |
@@ -131,6 +131,7 @@ export function deploymentFromContext(node: Node): Deployment {
       'claimUscc',
       'claimProvince',
       'claimDepartment',
+      'claimMinistry',
     ])
       if (value(key) !== undefined)
         throw new DeploymentContextError(
@@ -171,6 +172,7 @@ export function deploymentFromContext(node: Node): Deployment {
         uscc: claimName('claimUscc', cognitoClaimNames.uscc),
         province: claimName('claimProvince', cognitoClaimNames.province),
         department: claimName('claimDepartment', cognitoClaimNames.department),
+        ministry: claimName('claimMinistry', cognitoClaimNames.ministry),
       },
     };
   }

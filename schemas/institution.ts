@@ -1,6 +1,13 @@
 import * as z from 'zod';
 import { provinceCodeSchema } from './codes/provinces.ts';
 import { checkUscc } from './codes/uscc.ts';
+import {
+  type PilotStatus,
+  pilotStatusSchema,
+  type Supervision,
+  supervisionInputSchema,
+  supervisionSchema,
+} from './supervision.ts';
 import { singleLineText } from './text.ts';
 
 /** Unified social credit code: shape and alphabet are enforced; a checksum failure is only a warning. */
@@ -33,8 +40,14 @@ export const registerInstitutionSchema = z
       .enum(institutionKinds)
       .meta({ description: 'university 高校, research-institute 科研机构, hospital 医院' }),
     contactEmail: z.email().optional(),
+    supervision: supervisionInputSchema.optional(),
+    pilotStatus: pilotStatusSchema.optional(),
   })
-  .meta({ id: 'RegisterInstitution' });
+  .meta({
+    id: 'RegisterInstitution',
+    description:
+      'supervision and pilotStatus may be left out (the institution is then "unassigned" until PATCH /v1/institutions/{uscc} sets them)',
+  });
 export type RegisterInstitution = z.infer<typeof registerInstitutionSchema>;
 
 export const institutionSchema = z
@@ -45,6 +58,8 @@ export const institutionSchema = z
     provinceName: z.string(),
     kind: z.enum(institutionKinds),
     contactEmail: z.string().optional(),
+    supervision: supervisionSchema.optional(),
+    pilotStatus: pilotStatusSchema.optional(),
     usccChecksumValid: z
       .boolean()
       .meta({ description: 'false when the code fails the GB 32100 checksum (kept, with a warning)' }),
@@ -55,6 +70,25 @@ export const institutionSchema = z
   })
   .meta({ id: 'Institution' });
 export type Institution = z.infer<typeof institutionSchema>;
+export type { PilotStatus, Supervision };
+
+/** PATCH /v1/institutions/{uscc}: the supervising department and the pilot / demonstration status. */
+export const updateInstitutionSchema = z
+  .object({
+    supervision: supervisionInputSchema.optional(),
+    pilotStatus: pilotStatusSchema.optional(),
+    version: z.number().int().positive().optional().meta({
+      description:
+        'The version you read (GET /v1/institutions/{uscc}): the update is refused (409) if the institution changed since. Leave it out to update whatever the version',
+    }),
+  })
+  .refine((value) => value.supervision !== undefined || value.pilotStatus !== undefined, {
+    message:
+      'Nothing to update: send supervision (e.g. {"department": "moe-direct"}) and/or pilotStatus (demonstration, pilot or none)',
+    path: ['supervision'],
+  })
+  .meta({ id: 'UpdateInstitution' });
+export type UpdateInstitution = z.infer<typeof updateInstitutionSchema>;
 
 export const institutionPageSchema = z
   .object({

@@ -262,14 +262,18 @@ export const patentListQuerySchema = pageQuerySchema
   });
 export type PatentListQuery = z.output<typeof patentListQuerySchema>;
 
-export const coverageScopes = ['institution', 'province', 'national'] as const;
+export const coverageScopes = ['institution', 'province', 'ministry', 'national'] as const;
 export type CoverageScope = (typeof coverageScopes)[number];
 
 export const coverageQuerySchema = z
   .object({
     scope: z.enum(coverageScopes).optional().meta({
       description:
-        "Defaults to the caller's own: institution users institution, province admins province, national admins national",
+        "Defaults to the caller's own: institution users institution, province admins province, ministry admins ministry, national admins national",
+    }),
+    ministry: z.string().optional().meta({
+      description:
+        'For scope=ministry (national admins; ministry admins get their own): 教育部, 科技部, 工业和信息化部, 农业农村部, 国家卫生健康委 or 中国科学院',
     }),
     province: provinceCodeSchema.optional().meta({ description: 'For scope=province (national admins)' }),
     institution: usccSchema.optional().meta({ description: 'For scope=institution (admins)' }),
@@ -289,7 +293,13 @@ const coverageFigures = {
 };
 
 export const coveragePartSchema = z
-  .object({ code: z.string().meta({ description: 'Institution USCC or province code' }), ...coverageFigures })
+  .object({
+    code: z.string().meta({
+      description:
+        'Institution USCC, province code, or supervision group (a ministry, local 地方所属, unassigned: none recorded)',
+    }),
+    ...coverageFigures,
+  })
   .meta({ id: 'CoveragePart' });
 
 export const coverageSchema = z
@@ -297,6 +307,7 @@ export const coverageSchema = z
     scope: z.enum(coverageScopes),
     institutionUscc: z.string().optional(),
     provinceCode: z.string().optional(),
+    ministry: z.string().optional().meta({ description: 'scope=ministry: the supervising ministry' }),
     ...coverageFigures,
     asOf: z.iso.date().meta({ description: 'Today in China (Asia/Shanghai)' }),
     deadlines: z
@@ -312,8 +323,18 @@ export const coverageSchema = z
         }),
       )
       .meta({ description: 'Work Plan inventory deadlines for ordinary institutions' }),
-    byInstitution: z.array(coveragePartSchema).optional().meta({ description: 'scope=province' }),
-    byProvince: z.array(coveragePartSchema).optional().meta({ description: 'scope=national' }),
+    byInstitution: z
+      .array(coveragePartSchema)
+      .optional()
+      .meta({ description: 'scope=province, scope=ministry' }),
+    byProvince: z
+      .array(coveragePartSchema)
+      .optional()
+      .meta({ description: 'scope=national, scope=ministry' }),
+    bySupervision: z.array(coveragePartSchema).optional().meta({
+      description:
+        'scope=province and national: the institutions by supervising department (Work Plan 二、（一）2): each ministry, local (地方所属), unassigned (no department recorded yet)',
+    }),
   })
   .meta({ id: 'InventoryCoverage' });
 export type Coverage = z.infer<typeof coverageSchema>;

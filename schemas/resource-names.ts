@@ -88,6 +88,7 @@ export const identityEnvNames = {
   claimUscc: 'CLAIM_USCC',
   claimProvince: 'CLAIM_PROVINCE',
   claimDepartment: 'CLAIM_DEPARTMENT',
+  claimMinistry: 'CLAIM_MINISTRY',
 } as const;
 export const identityProviders = ['cognito', 'oidc'] as const;
 export type IdentityProviderKind = (typeof identityProviders)[number];
@@ -98,6 +99,7 @@ export interface ClaimNames {
   uscc: string;
   province: string;
   department: string;
+  ministry: string;
 }
 /** Where a Cognito ID token carries them (groups and custom attributes of the user pool). */
 export const cognitoClaimNames: ClaimNames = {
@@ -105,6 +107,7 @@ export const cognitoClaimNames: ClaimNames = {
   uscc: 'custom:uscc',
   province: 'custom:province',
   department: 'custom:department',
+  ministry: 'custom:ministry',
 };
 
 /** Mail transport settings (the deployment choice `mail`): SES v2, or SMTP with a Secrets Manager secret. */

@@ -1,7 +1,8 @@
 /**
  * GET /v1/jobs/{jobId}: a job's status and progress, in the caller's scope (404 outside it). Inventory
  * jobs: the institution, the administrator of its province, national administrators. Enterprises and
- * evaluations jobs: the administrator of their province and national administrators.
+ * evaluations jobs: the administrator of their province and national administrators. A ministry admin
+ * reads the inventory jobs of the institutions its ministry supervises (never a province's jobs).
  *
  * Department users (custom:department) see the uploads announced by users of their department only.
  *
@@ -12,6 +13,7 @@
 import type { BatchJob, BatchKind, JobStatus, JobsQuery } from '../../schemas/batch-job.ts';
 import type { Institution } from '../../schemas/institution.ts';
 import type { Caller } from '../../schemas/roles.ts';
+import { supervisedBy } from '../../schemas/supervision.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import type { StoredJob } from './job-store.ts';
 
@@ -44,6 +46,7 @@ export async function getJobView(deps: JobViewDeps, caller: Caller, jobId: strin
   const job = await deps.jobs.get(jobId);
   if (!job) throw notFound;
   const provinceAdmin = caller.roles.includes('province-admin') && caller.provinceCode !== undefined;
+  const ministryAdmin = caller.roles.includes('ministry-admin') && caller.ministry !== undefined;
   const mayRead =
     caller.roles.includes('national-admin') ||
     (job.institutionUscc !== undefined
@@ -52,7 +55,8 @@ export async function getJobView(deps: JobViewDeps, caller: Caller, jobId: strin
           // A department user's scope is its department's uploads (as for its patents).
           (caller.department === undefined || job.uploadedBy?.department === caller.department)) ||
         (provinceAdmin &&
-          (await deps.institutions.get(job.institutionUscc))?.provinceCode === caller.provinceCode)
+          (await deps.institutions.get(job.institutionUscc))?.provinceCode === caller.provinceCode) ||
+        (ministryAdmin && supervisedBy(await deps.institutions.get(job.institutionUscc), caller.ministry!))
       : provinceAdmin && job.provinceCode === caller.provinceCode);
   if (!mayRead) throw notFound;
   return jobView(deps, job);
@@ -119,6 +123,9 @@ async function listingOf(
       const institution = await deps.institutions.get(uscc);
       if (institution?.provinceCode === caller.provinceCode) return { institutionUscc: uscc };
     }
+    if (caller.roles.includes('ministry-admin') && caller.ministry !== undefined) {
+      if (supervisedBy(await deps.institutions.get(uscc), caller.ministry)) return { institutionUscc: uscc };
+    }
     throw notFound(`institution ${uscc}`);
   }
   if (query.province) {
@@ -134,6 +141,11 @@ async function listingOf(
       );
     return { provinceCode: caller.provinceCode };
   }
+  if (caller.roles.includes('ministry-admin') && !national)
+    throw new ValidationError(
+      'Ministry administrators list the jobs of one institution their ministry supervises: add institution=<USCC> to the query (GET /v1/institutions lists them).',
+      [{ in: 'query', field: 'institution', message: 'name an institution' }],
+    );
   throw new ValidationError(
     'National administrators list the jobs of one institution or one province: add institution=<USCC> or province=<code> to the query.',
     [{ in: 'query', field: 'institution', message: 'name an institution or a province' }],

@@ -5,6 +5,8 @@
  * Who sees what (issue 3, item 7):
  * - national admin: every patent, full view;
  * - province admin: the patents of its province (custom:province), full view;
+ * - ministry admin: the patents of the institutions its ministry supervises (custom:ministry; Work Plan
+ *   二、（一）2: 教育部 ... 中国科学院 supervise their own institutions), in every province, full view;
  * - institution user: its own institution's patents (custom:uscc), full view;
  * - enterprise / expert: conversion-pool patents only, public view (schemas/patent.ts).
  * One patent outside the caller's scope is 404, never 403, so application numbers do not leak. A list
@@ -31,7 +33,8 @@ import {
   toPublicPatent,
 } from '../../schemas/patent.ts';
 import type { Caller } from '../../schemas/roles.ts';
-import type { InstitutionStore } from '../institutions/institutions.ts';
+import { supervisedBy, supervisingMinistries, supervisionGroupOf } from '../../schemas/supervision.ts';
+import { callerMinistry, type InstitutionStore } from '../institutions/institutions.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../shared/cursor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 
@@ -92,16 +95,40 @@ export interface CoverageCounts {
 export interface CoverageCounter {
   institution(uscc: string): Promise<CoverageCounts>;
   province(provinceCode: string): Promise<CoverageCounts & { byInstitution: Record<string, CoverageCounts> }>;
-  national(): Promise<CoverageCounts & { byProvince: Record<string, CoverageCounts> }>;
+  /** byInstitution, when given, lets the national coverage group by supervising department. */
+  national(): Promise<
+    CoverageCounts & {
+      byProvince: Record<string, CoverageCounts>;
+      byInstitution?: Record<string, CoverageCounts>;
+    }
+  >;
 }
 
-type InstitutionLookup = Pick<InstitutionStore, 'get'>;
+type InstitutionLookup = Pick<InstitutionStore, 'get'> & Partial<Pick<InstitutionStore, 'listByMinistry'>>;
+
+/** Every institution a ministry supervises (optionally in one province), by code: pages of 100. */
+export async function ministryInstitutions(
+  institutions: InstitutionLookup,
+  ministry: string,
+  provinceCode?: string,
+) {
+  if (!institutions.listByMinistry) throw new Error('the institutions port lists by ministry');
+  const all = [];
+  let cursor: string | undefined;
+  do {
+    const page = await institutions.listByMinistry(ministry, { limit: 100, cursor }, { provinceCode });
+    all.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
+}
 
 // ----------------------------------------------------------------------------------------- access
 
 type Access =
   | { kind: 'national' }
   | { kind: 'province'; provinceCode: string }
+  | { kind: 'ministry'; ministry: string }
   | { kind: 'institution'; uscc: string }
   | { kind: 'public' };
 
@@ -116,6 +143,7 @@ function accessOf(caller: Caller): Access {
     }
     return { kind: 'province', provinceCode: caller.provinceCode };
   }
+  if (caller.roles.includes('ministry-admin')) return { kind: 'ministry', ministry: callerMinistry(caller) };
   if (caller.roles.includes('institution')) {
     if (!caller.orgUscc) {
       throw new ForbiddenError(
@@ -126,6 +154,15 @@ function accessOf(caller: Caller): Access {
   }
   if (caller.roles.includes('enterprise') || caller.roles.includes('expert')) return { kind: 'public' };
   throw new ForbiddenError(`Your role (${caller.roles.join(', ')}) may not read patents.`);
+}
+
+async function assertSupervised(institutions: InstitutionLookup, uscc: string, ministry: string) {
+  if (!supervisedBy(await institutions.get(uscc), ministry)) {
+    // Same answer for "another ministry's" and "unknown".
+    throw new ForbiddenError(
+      `No institution ${uscc} is supervised by ${ministry}: list yours with GET /v1/institutions.`,
+    );
+  }
 }
 
 async function assertInProvince(institutions: InstitutionLookup, uscc: string, provinceCode: string) {
@@ -263,6 +300,9 @@ async function planListing(
       province = access.provinceCode;
       if (institution !== undefined) await assertInProvince(deps.institutions, institution, province);
       break;
+    case 'ministry':
+      if (institution !== undefined) await assertSupervised(deps.institutions, institution, access.ministry);
+      break;
     case 'public':
       if (filters.poolStatus !== undefined && filters.poolStatus !== 'conversion') {
         throw new ForbiddenError(
@@ -275,7 +315,13 @@ async function planListing(
       break;
   }
   let partitions: PatentPartition[];
-  if (institution !== undefined) {
+  if (access.kind === 'ministry' && institution === undefined) {
+    // The ministry's institutions one after the other (by code); a province narrows them.
+    partitions = (await ministryInstitutions(deps.institutions, access.ministry, province)).map((i) => ({
+      index: 'institution',
+      uscc: i.uscc,
+    }));
+  } else if (institution !== undefined) {
     partitions = [{ index: 'institution', uscc: institution }];
     if (province !== undefined) filters.provinceCode = province;
   } else if (province !== undefined) {
@@ -286,7 +332,13 @@ async function planListing(
   // The cursor is bound to the partitions and every filter (hashed, to keep cursors short).
   const signature = JSON.stringify({
     p:
-      institution !== undefined ? `inst:${institution}` : province !== undefined ? `prov:${province}` : 'all',
+      institution !== undefined
+        ? `inst:${institution}`
+        : access.kind === 'ministry'
+          ? `min:${access.ministry}:${province ?? ''}`
+          : province !== undefined
+            ? `prov:${province}`
+            : 'all',
     f: filters,
   });
   return {
@@ -355,7 +407,7 @@ const applicationNumberPattern = /^(\d{12}|\d{8})\.[\dX]$/;
 
 /** GET /v1/patents/{applicationNumber}: in the caller's scope (404 outside it), in the caller's view. */
 export async function getPatent(
-  deps: { patents: PatentQueryStore },
+  deps: { patents: PatentQueryStore; institutions?: InstitutionLookup },
   caller: Caller,
   applicationNumber: string,
 ): Promise<Patent | PublicPatent> {
@@ -378,6 +430,11 @@ export async function getPatent(
     case 'province':
       if (patent.provinceCode === access.provinceCode) return toFullPatent(patent);
       throw notFound;
+    case 'ministry':
+      if (!deps.institutions) throw new Error('getPatent needs the institutions port for ministry admins');
+      if (supervisedBy(await deps.institutions.get(patent.institutionUscc), access.ministry))
+        return toFullPatent(patent);
+      throw notFound;
     case 'institution':
       if (patent.institutionUscc === access.uscc) return toFullPatent(patent);
       throw notFound;
@@ -394,8 +451,63 @@ export { inventoryDeadlines };
 
 export interface CoverageDeps {
   counter: CoverageCounter;
-  institutions: InstitutionLookup;
+  institutions: InstitutionLookup & Partial<Pick<InstitutionStore, 'listByProvince'>>;
   now: () => Date;
+}
+
+/** Every institution of a province (pages of 100). */
+async function provinceInstitutions(deps: CoverageDeps, provinceCode: string) {
+  if (!deps.institutions.listByProvince) throw new Error('the institutions port lists by province');
+  const all = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.institutions.listByProvince(provinceCode, { limit: 100, cursor });
+    all.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
+}
+
+const zeroCounts = (): CoverageCounts => ({ total: 0, inventoried: 0, inConversionPool: 0 });
+function addCounts(into: CoverageCounts, counts: CoverageCounts) {
+  into.total += counts.total;
+  into.inventoried += counts.inventoried;
+  into.inConversionPool += counts.inConversionPool;
+}
+
+/**
+ * The counts of `byInstitution` (institutions of `provinces`) by supervising department: each ministry,
+ * local (地方所属), and unassigned for an institution with no department recorded (registered before
+ * it existed, or not yet assigned) or not found.
+ */
+async function bySupervision(
+  deps: CoverageDeps,
+  provinces: readonly string[],
+  byInstitution: Record<string, CoverageCounts>,
+): Promise<Record<string, CoverageCounts>> {
+  const listed = await mapLimited(provinces, 8, (code) => provinceInstitutions(deps, code));
+  const groupOf = new Map(listed.flat().map((i) => [i.uscc, supervisionGroupOf(i)]));
+  const groups: Record<string, CoverageCounts> = {};
+  for (const [uscc, counts] of Object.entries(byInstitution)) {
+    const group = groupOf.get(uscc) ?? 'unassigned';
+    groups[group] ??= zeroCounts();
+    addCounts(groups[group], counts);
+  }
+  return groups;
+}
+
+/** Runs `fn` over `items`, `concurrency` at a time, answers in order. */
+async function mapLimited<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>) {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
 }
 
 /** YYYY-MM-DD in China (UTC+8, no daylight saving). */
@@ -415,7 +527,11 @@ const parts = (byCode: Record<string, CoverageCounts>) =>
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([code, counts]) => ({ code, ...figures(counts) }));
 
-function requireParam(value: string | undefined, field: 'province' | 'institution', example: string) {
+function requireParam(
+  value: string | undefined,
+  field: 'province' | 'institution' | 'ministry',
+  example: string,
+) {
   if (value !== undefined) return value;
   throw new ValidationError(`Name the ${field} to report on: add &${field}=${example}.`, [
     { in: 'query', field, message: 'required for this scope' },
@@ -437,6 +553,7 @@ export async function getCoverage(
   const defaultScope: Record<Access['kind'], CoverageScope | undefined> = {
     national: 'national',
     province: 'province',
+    ministry: 'ministry',
     institution: 'institution',
     public: undefined,
   };
@@ -460,11 +577,14 @@ export async function getCoverage(
     } else {
       uscc = requireParam(query.institution, 'institution', '12100000400000624D');
       if (access.kind === 'province') await assertInProvince(deps.institutions, uscc, access.provinceCode);
+      if (access.kind === 'ministry') await assertSupervised(deps.institutions, uscc, access.ministry);
     }
     result = { scope, institutionUscc: uscc, ...figures(await deps.counter.institution(uscc)) };
   } else if (scope === 'province') {
     let province: string;
     if (access.kind === 'institution') throw refuse('Province coverage is for administrators');
+    if (access.kind === 'ministry')
+      throw refuse('Province coverage is for province and national administrators');
     if (access.kind === 'province') {
       if (query.province !== undefined && query.province !== access.provinceCode) {
         throw refuse(`You may see the coverage of province ${access.provinceCode} only`);
@@ -479,11 +599,59 @@ export async function getCoverage(
       provinceCode: province,
       ...figures(counts),
       byInstitution: parts(counts.byInstitution),
+      bySupervision: parts(await bySupervision(deps, [province], counts.byInstitution)),
+    };
+  } else if (scope === 'ministry') {
+    let ministry: string;
+    if (access.kind === 'ministry') {
+      if (query.ministry !== undefined && query.ministry !== access.ministry) {
+        throw refuse(`You may see the coverage of ${access.ministry}'s institutions only`);
+      }
+      ministry = access.ministry;
+    } else if (access.kind === 'national') {
+      ministry = requireParam(query.ministry, 'ministry', '教育部');
+      if (!(supervisingMinistries as readonly string[]).includes(ministry)) {
+        throw new ValidationError(
+          `"${ministry}" is not a supervising ministry of the Work Plan: use one of ${supervisingMinistries.join(', ')}.`,
+          [{ in: 'query', field: 'ministry', message: 'unknown ministry' }],
+        );
+      }
+    } else {
+      throw refuse('Ministry coverage is for ministry and national administrators');
+    }
+    const institutions = await ministryInstitutions(deps.institutions, ministry);
+    const counted = await mapLimited(institutions, 8, (i) => deps.counter.institution(i.uscc));
+    const total = zeroCounts();
+    const byInstitution: Record<string, CoverageCounts> = {};
+    const byProvince: Record<string, CoverageCounts> = {};
+    institutions.forEach((institution, index) => {
+      const counts = counted[index]!;
+      byInstitution[institution.uscc] = counts;
+      byProvince[institution.provinceCode] ??= zeroCounts();
+      addCounts(byProvince[institution.provinceCode]!, counts);
+      addCounts(total, counts);
+    });
+    result = {
+      scope,
+      ministry,
+      ...figures(total),
+      byInstitution: parts(byInstitution),
+      byProvince: parts(byProvince),
     };
   } else {
     if (access.kind !== 'national') throw refuse('National coverage is for national administrators');
     const counts = await deps.counter.national();
-    result = { scope, ...figures(counts), byProvince: parts(counts.byProvince) };
+    const provincesWithData = Object.entries(counts.byProvince)
+      .filter(([, c]) => c.total > 0 || c.inventoried > 0 || c.inConversionPool > 0)
+      .map(([code]) => code);
+    result = {
+      scope,
+      ...figures(counts),
+      byProvince: parts(counts.byProvince),
+      ...(counts.byInstitution
+        ? { bySupervision: parts(await bySupervision(deps, provincesWithData, counts.byInstitution)) }
+        : {}),
+    };
   }
 
   const today = chinaDate(deps.now());
@@ -507,6 +675,8 @@ function describe(access: Access): string {
       return 'national';
     case 'province':
       return `province ${access.provinceCode}`;
+    case 'ministry':
+      return `the institutions ${access.ministry} supervises`;
     case 'institution':
       return `institution ${access.uscc}`;
     case 'public':

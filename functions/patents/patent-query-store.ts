@@ -212,18 +212,20 @@ export function metricsCoverageCounter(
     async national() {
       const counts = zero();
       const byProvince: Record<string, CoverageCounts> = {};
+      const byInstitution: Record<string, CoverageCounts> = {};
       const codes = [...provinceNames.keys()].sort();
       let next = 0;
       const worker = async () => {
         while (next < codes.length) {
           const code = codes[next++]!;
-          const { byInstitution, ...figures } = await province(code);
+          const { byInstitution: institutions, ...figures } = await province(code);
           byProvince[code] = figures;
+          Object.assign(byInstitution, institutions);
           addAll(counts, figures);
         }
       };
       await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
-      return { ...counts, byProvince };
+      return { ...counts, byProvince, byInstitution };
     },
   };
 }

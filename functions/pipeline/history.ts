@@ -3,7 +3,8 @@
  * with its time, who (organization and role, never the account id), event, the fields it changed
  * (before / after) and the execution that ran it, read from the audit entries written in
  * the same transaction as each transition (functions/pipeline/transitions.ts). Scope as for GET
- * /v1/patents/{n}: the owning institution and the admins of its scope; enterprises, experts and
+ * /v1/patents/{n}: the owning institution and the admins of its scope (a ministry admin: the institutions
+ * its ministry supervises); enterprises, experts and
  * everybody else get 404. Only lifecycle entries are shown: the other audit entries (evaluations,
  * requests) would name evaluators, whose identity is shared only with their consent.
  */
@@ -13,6 +14,7 @@ import { type OpenLicense, publicOpenLicense } from '../../schemas/open-license.
 import type { HistoryEntry } from '../../schemas/pipeline.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { isStorageAttribute } from '../../schemas/storage.ts';
+import { type InstitutionStore, ministrySupervises } from '../institutions/institutions.ts';
 import { actorName } from '../shared/audit.ts';
 import { NotFoundError } from '../shared/errors.ts';
 
@@ -117,14 +119,19 @@ export function historyEntry(audit: StoredAudit): HistoryEntry {
 }
 
 export async function patentHistory(
-  deps: { store: HistoryStore },
+  deps: { store: HistoryStore; institutions?: Pick<InstitutionStore, 'get'> },
   caller: Caller,
   applicationNumber: string,
   page: { limit: number; cursor?: string },
 ) {
   const number = normalizeApplicationNumber(applicationNumber);
   const owner = await deps.store.owner(number);
-  if (!owner || !inScope(caller, owner)) {
+  const visible =
+    owner !== undefined &&
+    (inScope(caller, owner) ||
+      (deps.institutions !== undefined &&
+        (await ministrySupervises(deps.institutions, caller, owner.institutionUscc))));
+  if (!visible) {
     throw new NotFoundError(
       `No patent ${number} in your scope: check the application number, or list patents with GET /v1/patents.`,
     );

@@ -1,7 +1,8 @@
 /** Wires the pipeline use-cases to DynamoDB and Step Functions. */
+
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { institutionKey } from '../institutions/institution-store.ts';
+import { dynamoInstitutionStore, institutionKey } from '../institutions/institution-store.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
@@ -61,7 +62,11 @@ export const failureDeps = (): FailureDeps => ({
   now: () => new Date(),
 });
 
-export const historyDeps = () => ({ store: dynamoHistoryStore(documents, config.tableName('core')) });
+export const historyDeps = () => ({
+  store: dynamoHistoryStore(documents, config.tableName('core')),
+  // Ministry admins: whether the patent's institution is one their ministry supervises.
+  institutions: dynamoInstitutionStore(documents, config.tableName('core')),
+});
 
 export function dynamoNotifyStore(tableName: string): NotifyStore {
   return {

@@ -15,7 +15,7 @@ export interface IdentitySettings {
 
 /**
  * Cognito (and the local dev issuer) unless IDENTITY_PROVIDER=oidc; with oidc the claim names come
- * from CLAIM_GROUPS / CLAIM_USCC / CLAIM_PROVINCE / CLAIM_DEPARTMENT, each defaulting to Cognito's.
+ * from CLAIM_GROUPS / CLAIM_USCC / CLAIM_PROVINCE / CLAIM_DEPARTMENT / CLAIM_MINISTRY, each defaulting to Cognito's.
  */
 export function identitySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): IdentitySettings {
   const provider = env[identityEnvNames.provider] ?? 'cognito';
@@ -31,6 +31,7 @@ export function identitySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): I
       uscc: claim(env[identityEnvNames.claimUscc], cognitoClaimNames.uscc),
       province: claim(env[identityEnvNames.claimProvince], cognitoClaimNames.province),
       department: claim(env[identityEnvNames.claimDepartment], cognitoClaimNames.department),
+      ministry: claim(env[identityEnvNames.claimMinistry], cognitoClaimNames.ministry),
     },
   };
 }
@@ -75,7 +76,7 @@ export function callerFromClaims(
   });
   if (roles.length === 0) {
     throw new UnauthorizedError(
-      'Your account is in no role group: ask an administrator to add you to one of institution, enterprise, expert, province-admin, national-admin.',
+      `Your account is in no role group: ask an administrator to add you to one of ${roleSchema.options.join(', ')}.`,
     );
   }
   const text = (key: string) =>
@@ -86,6 +87,7 @@ export function callerFromClaims(
     orgUscc: text(names.uscc),
     provinceCode: text(names.province),
     department: text(names.department),
+    ministry: text(names.ministry),
     email: text('email'),
     name: text('name'),
   };

@@ -257,6 +257,7 @@ export function createControlServer(options: {
           org: body.org as string | undefined,
           province: body.province as string | undefined,
           department: body.department as string | undefined,
+          ministry: body.ministry as string | undefined,
           email: body.email as string | undefined,
           name: body.name as string | undefined,
           sub: body.sub as string | undefined,

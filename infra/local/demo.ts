@@ -89,6 +89,9 @@ export const demoInstitutions = [
     kind: 'university',
     // The technology transfer office: receives the weekly evaluation feedback (npm run job -- weekly-feedback).
     contactEmail: 'tto@demo-university.example.edu.cn',
+    // 教育部直属, 国家知识产权示范高校 (Work Plan 二、（一）2-3; schemas/supervision.ts).
+    supervision: { department: 'moe-direct' },
+    pilotStatus: 'demonstration',
     rows: 90,
   },
   {
@@ -97,6 +100,7 @@ export const demoInstitutions = [
     provinceCode: '110000',
     kind: 'research-institute',
     contactEmail: 'tto@demo-academy.example.org.cn',
+    supervision: { department: 'other-ministry', ministry: '国家卫生健康委' },
     rows: 50,
   },
   {
@@ -105,6 +109,8 @@ export const demoInstitutions = [
     provinceCode: '310000',
     kind: 'university',
     contactEmail: 'tto@demo-maritime.example.edu.cn',
+    // No supervising department on purpose: it is "unassigned", as institutions registered before
+    // supervision was recorded are (GET /v1/institutions?province=310000&supervision=unassigned).
     rows: 60,
   },
 ] as const;

@@ -1,5 +1,5 @@
 /**
- * The local dev issuer: signs Cognito-shaped ID tokens (cognito:groups, custom:uscc, custom:province,
+ * The local dev issuer: signs Cognito-shaped ID tokens (cognito:groups, custom:uscc, custom:province, custom:ministry,
  * token_use, kid) and verifies them as API Gateway's JWT authorizer would (issuer, audience, expiry).
  * The key pair is kept under .data/ so that tokens survive a restart (in memory with --in-memory).
  */
@@ -16,6 +16,7 @@ export interface TokenRequest {
   org?: string;
   province?: string;
   department?: string;
+  ministry?: string;
   email?: string;
   name?: string;
   sub?: string;
@@ -58,6 +59,7 @@ export class DevIssuer {
       ...(request.org ? { 'custom:uscc': request.org } : {}),
       ...(request.province ? { 'custom:province': request.province } : {}),
       ...(request.department ? { 'custom:department': request.department } : {}),
+      ...(request.ministry ? { 'custom:ministry': request.ministry } : {}),
       ...(request.email ? { email: request.email, email_verified: true } : {}),
       ...(request.name ? { name: request.name } : {}),
       token_use: 'id',

@@ -109,5 +109,6 @@ function identityEnvironment(identity: IdentityChoice): Record<string, string> {
     [identityEnvNames.claimUscc]: identity.claims.uscc,
     [identityEnvNames.claimProvince]: identity.claims.province,
     [identityEnvNames.claimDepartment]: identity.claims.department,
+    [identityEnvNames.claimMinistry]: identity.claims.ministry,
   };
 }

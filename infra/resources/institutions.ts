@@ -8,6 +8,11 @@ export const institutionsFunctions = {
     description: 'POST /v1/institutions: an admin registers an institution',
     tables: { core: 'readWrite' },
   },
+  updateInstitution: {
+    entry: 'functions/institutions/update-institution.handler.ts',
+    description: 'PATCH /v1/institutions/{uscc}: an admin sets the supervising department and pilot status',
+    tables: { core: 'readWrite' },
+  },
   getInstitution: {
     entry: 'functions/institutions/get-institution.handler.ts',
     description: 'GET /v1/institutions/{uscc}',
@@ -15,7 +20,7 @@ export const institutionsFunctions = {
   },
   listInstitutions: {
     entry: 'functions/institutions/list-institutions.handler.ts',
-    description: 'GET /v1/institutions: by province, paginated',
+    description: 'GET /v1/institutions: by province or supervising ministry, paginated',
     tables: { core: 'read' },
   },
 } as const satisfies Record<string, FunctionDeclaration>;

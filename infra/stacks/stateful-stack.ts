@@ -136,6 +136,9 @@ export class StatefulStack extends Stack {
           province: new StringAttribute({ minLen: 6, maxLen: 6, mutable: true }),
           // Department (院系) of an institution user who submits self-assessments; absent for reviewers.
           department: new StringAttribute({ minLen: 1, maxLen: 100, mutable: true }),
+          // The supervising ministry of a ministry admin (e.g. 教育部; schemas/supervision.ts, Work Plan
+          // 二、（一）2): which institutions it reads. Set by administrators only, like uscc and province.
+          ministry: new StringAttribute({ minLen: 1, maxLen: 50, mutable: true }),
         },
         passwordPolicy: {
           minLength: 12,
@@ -175,7 +178,7 @@ export class StatefulStack extends Stack {
         accessTokenValidity: Duration.hours(1),
         idTokenValidity: Duration.hours(1),
         refreshTokenValidity: Duration.days(30),
-        // Tenancy lives in custom:uscc / custom:province / custom:department and group membership: only
+        // Tenancy lives in custom:uscc / custom:province / custom:department / custom:ministry and group membership: only
         // administrators set them (AdminUpdateUserAttributes). Without this list CDK lets the client write
         // every attribute, so a signed-in user could move itself into another institution with
         // UpdateUserAttributes. Email must stay writable because the pool requires it.

@@ -1,7 +1,12 @@
 /** Institutions: the HTTP routes of the area (method, path, roles, request and response schemas). Each handler imports only its own route; schemas/routes/index.ts joins them for the stacks, the local API and OpenAPI. */
 import * as z from 'zod';
 import { errorBodySchema } from '../errors.ts';
-import { institutionPageSchema, institutionSchema, registerInstitutionSchema } from '../institution.ts';
+import {
+  institutionPageSchema,
+  institutionSchema,
+  registerInstitutionSchema,
+  updateInstitutionSchema,
+} from '../institution.ts';
 import { pageQuerySchema } from '../pagination.ts';
 import { adminRoles, type RouteDeclaration, routeErrors } from './route.ts';
 export const registerInstitutionRoute = {
@@ -23,13 +28,19 @@ export const listInstitutionsRoute = {
   method: 'GET',
   path: '/v1/institutions',
   function: 'listInstitutions',
-  roles: adminRoles,
-  summary: 'List institutions of a province (province admins: their own), paginated',
+  roles: [...adminRoles, 'ministry-admin'],
+  summary:
+    'List institutions of a province (province admins: their own) or of a supervising ministry (ministry admins: their own, in every province), paginated',
   tags: ['institutions'],
   request: {
     query: pageQuerySchema.extend({
       province: z.string().optional().meta({
-        description: 'GB/T 2260 code; national admins must name one, province admins get their own',
+        description:
+          'GB/T 2260 code; national admins name one (or a ministry in supervision), province admins get their own, ministry admins may narrow theirs to one province',
+      }),
+      supervision: z.string().optional().meta({
+        description:
+          'Only the institutions of one supervising group: a ministry (教育部, 科技部, 工业和信息化部, 农业农村部, 国家卫生健康委, 中国科学院), local (地方所属) or unassigned (none recorded yet). National admins may name a ministry without a province; local and unassigned need a province (the filter applies after the page is read, so a page may hold fewer than limit: follow nextCursor). Example: unassigned',
       }),
     }),
   },
@@ -43,8 +54,8 @@ export const getInstitutionRoute = {
   method: 'GET',
   path: '/v1/institutions/{uscc}',
   function: 'getInstitution',
-  roles: ['institution', ...adminRoles],
-  summary: 'One institution (institutions: only their own)',
+  roles: ['institution', ...adminRoles, 'ministry-admin'],
+  summary: 'One institution (institutions: only their own; ministry admins: those their ministry supervises)',
   tags: ['institutions'],
   request: { params: z.object({ uscc: z.string().min(1).max(40) }) },
   responses: {
@@ -54,8 +65,29 @@ export const getInstitutionRoute = {
   },
 } as const satisfies RouteDeclaration;
 
+export const updateInstitutionRoute = {
+  method: 'PATCH',
+  path: '/v1/institutions/{uscc}',
+  function: 'updateInstitution',
+  roles: adminRoles,
+  summary:
+    'Set the supervising department (教育部直属 / 其他部委所属 / 中科院院属 / 地方所属) and the pilot / demonstration status (province admins: their province only)',
+  tags: ['institutions'],
+  request: {
+    params: z.object({ uscc: z.string().min(1).max(40) }),
+    body: updateInstitutionSchema,
+  },
+  responses: {
+    200: { description: 'The updated institution', schema: institutionSchema },
+    ...routeErrors,
+    404: { description: 'No such institution in your scope', schema: errorBodySchema },
+    409: { description: 'The institution changed since the version you sent', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
 export const institutionsRoutes = [
   registerInstitutionRoute,
+  updateInstitutionRoute,
   listInstitutionsRoute,
   getInstitutionRoute,
 ] as const;

@@ -34,7 +34,7 @@ export const getJobRoute = {
   method: 'GET',
   path: '/v1/jobs/{jobId}',
   function: 'getJob',
-  roles: ['institution', ...adminRoles],
+  roles: ['institution', ...adminRoles, 'ministry-admin'],
   summary: 'A batch job: status, row counts while it runs, error report link',
   tags: ['intake'],
   request: { params: z.object({ jobId: z.string().min(1).max(64) }) },
@@ -49,7 +49,7 @@ export const listJobsRoute = {
   method: 'GET',
   path: '/v1/jobs',
   function: 'listJobs',
-  roles: ['institution', ...adminRoles],
+  roles: ['institution', ...adminRoles, 'ministry-admin'],
   summary:
     "Batch jobs, newest first, with filters by status and kind: an institution's inventory jobs (uploads and files dropped straight into the bucket) or a province's enterprises and evaluations jobs",
   tags: ['intake'],

@@ -24,7 +24,7 @@ export const listPatentsRoute = {
   method: 'GET',
   path: '/v1/patents',
   function: 'listPatents',
-  roles: ['institution', 'enterprise', 'expert', ...adminRoles],
+  roles: ['institution', 'enterprise', 'expert', ...adminRoles, 'ministry-admin'],
   summary:
     'Patents in your scope, filtered, in a stable order with an opaque cursor (enterprises and experts: the conversion pool, public fields)',
   tags: ['patents'],
@@ -36,7 +36,7 @@ export const getPatentRoute = {
   method: 'GET',
   path: '/v1/patents/{applicationNumber}',
   function: 'getPatent',
-  roles: ['institution', 'enterprise', 'expert', ...adminRoles],
+  roles: ['institution', 'enterprise', 'expert', ...adminRoles, 'ministry-admin'],
   summary:
     'One patent (ZL / CN prefixes accepted); enterprises and experts: conversion-pool patents, public fields',
   tags: ['patents'],
@@ -52,8 +52,9 @@ export const getInventoryCoverageRoute = {
   method: 'GET',
   path: '/v1/inventory/coverage',
   function: 'getInventoryCoverage',
-  roles: ['institution', ...adminRoles],
-  summary: 'Inventory coverage (inventoried / total, conversion pool) against the Work Plan deadlines',
+  roles: ['institution', ...adminRoles, 'ministry-admin'],
+  summary:
+    'Inventory coverage (inventoried / total, conversion pool) against the Work Plan deadlines: of an institution, a province (with each institution and each supervising department), a supervising ministry (ministry admins: theirs) or the nation',
   tags: ['inventory'],
   request: { query: coverageQuerySchema },
   responses: { 200: { description: 'Coverage in your scope', schema: coverageSchema }, ...routeErrors },

@@ -45,7 +45,7 @@ export const getPatentHistoryRoute = {
   method: 'GET',
   path: '/v1/patents/{applicationNumber}/history',
   function: 'getPatentHistory',
-  roles: ['institution', 'enterprise', 'expert', ...adminRoles],
+  roles: ['institution', 'enterprise', 'expert', ...adminRoles, 'ministry-admin'],
   summary:
     'Every lifecycle transition of a patent, oldest first: time, actor, event, states, the execution that ran it (its institution and the admins of its scope; others 404)',
   tags: ['pipeline'],

@@ -8,7 +8,9 @@
  * Refused writes must change nothing: each write case names the item it aims at, read back from
  * DynamoDB before and after the refused request.
  *
- * Fixtures are made once through the API: institutions A and B in province 210000 and C in 220000,
+ * Fixtures are made once through the API: institutions A and B in province 210000 and C in 220000
+ * (A and C 教育部直属, B 其他部委所属 工业和信息化部: the ministry admin of 教育部 sees A and C across
+ * provinces, never B),
  * patents of A in two departments, B's and C's, a verified and a pending enterprise, deals.
  * Serials 95xx, provinces 210000 / 220000: no other integration file uses them.
  */
@@ -49,6 +51,7 @@ const callers = [
   'expert',
   'padmin',
   'nadmin',
+  'madmin',
 ] as const;
 type CallerName = (typeof callers)[number];
 const callerRole: Record<CallerName, string | undefined> = {
@@ -62,6 +65,7 @@ const callerRole: Record<CallerName, string | undefined> = {
   expert: 'expert',
   padmin: 'province-admin',
   nadmin: 'national-admin',
+  madmin: 'ministry-admin',
 };
 type AllowedCaller = Exclude<CallerName, 'none' | 'expired' | 'forged'>;
 
@@ -135,12 +139,24 @@ const p = (own: Outcome, otherDept: Outcome, foreignInst: Outcome, foreignProv: 
   foreignInst,
   foreignProv,
 });
-/** Institution users see their institution, province admins their province, national admins all. */
+/**
+ * Institution users see their institution, province admins their province, national admins all, the
+ * ministry admin (教育部) its ministry's institutions: A and C (another province), not B (工业和信息化部).
+ */
 const institutionScoped = {
   inst: p('ok', 'ok', 404, 404),
   dept: p('ok', 'ok', 404, 404),
   padmin: p('ok', 'ok', 'ok', 404),
   nadmin: p('ok', 'ok', 'ok', 'ok'),
+  madmin: p('ok', 'ok', 404, 'ok'),
+};
+const MINISTRY = '教育部';
+const OTHER_MINISTRY = '工业和信息化部';
+/** The supervision each fixture institution is registered with. */
+const supervisionOf: Record<string, object> = {
+  [A]: { department: 'moe-direct' },
+  [B]: { department: 'other-ministry', ministry: OTHER_MINISTRY },
+  [C]: { department: 'moe-direct' },
 };
 const poolPublic = p('ok', 'ok', 'ok', 'ok');
 const provinceQuery =
@@ -201,8 +217,26 @@ const matrix: Record<string, Entry> = {
     expect: { nadmin: one(['ok', 503]) },
   },
   'GET /v1/institutions': {
-    cases: provinceQuery('/v1/institutions'),
-    expect: adminsByProvince,
+    // The ministry admin lists its ministry's institutions (narrowed to a province if it names one):
+    // never B, another ministry's.
+    cases: () => [
+      { target: 'ownProv', path: `/v1/institutions?province=${P1}`, hidden: [B] },
+      { target: 'foreignProv', path: `/v1/institutions?province=${P2}`, hidden: [B] },
+      {
+        target: 'otherMinistry',
+        path: `/v1/institutions?supervision=${encodeURIComponent(OTHER_MINISTRY)}`,
+      },
+      {
+        target: 'unassigned',
+        path: `/v1/institutions?province=${P1}&supervision=unassigned`,
+        hidden: [A, B],
+      },
+    ],
+    expect: {
+      padmin: { ownProv: 'ok', foreignProv: 403, otherMinistry: 'ok', unassigned: 'scoped' },
+      nadmin: { ownProv: 'ok', foreignProv: 'ok', otherMinistry: 'ok', unassigned: 'scoped' },
+      madmin: { ownProv: 'scoped', foreignProv: 'scoped', otherMinistry: 403, unassigned: 403 },
+    },
   },
   'GET /v1/institutions/{uscc}': {
     cases: () => [
@@ -215,6 +249,8 @@ const matrix: Record<string, Entry> = {
       dept: { own: 'ok', foreignInst: 404, foreignProv: 404 },
       padmin: { own: 'ok', foreignInst: 'ok', foreignProv: 404 },
       nadmin: { own: 'ok', foreignInst: 'ok', foreignProv: 'ok' },
+      // B is another ministry's (404); C, in another province, is its own.
+      madmin: { own: 'ok', foreignInst: 404, foreignProv: 'ok' },
     },
   },
   'GET /v1/jobs': {
@@ -229,6 +265,8 @@ const matrix: Record<string, Entry> = {
       dept: { own: 'ok', foreignInst: 404, foreignProv: 404, ownProvince: 404 },
       padmin: { own: 'ok', foreignInst: 'ok', foreignProv: 404, ownProvince: 'ok' },
       nadmin: { own: 'ok', foreignInst: 'ok', foreignProv: 'ok', ownProvince: 'ok' },
+      // A province's enterprises / evaluations jobs are the province's, never a ministry's.
+      madmin: { own: 'ok', foreignInst: 404, foreignProv: 'ok', ownProvince: 404 },
     },
   },
   'GET /v1/jobs/{jobId}': {
@@ -243,6 +281,7 @@ const matrix: Record<string, Entry> = {
       dept: { own: 404, ownDept: 'ok', foreignProv: 404 },
       padmin: { own: 'ok', ownDept: 'ok', foreignProv: 404 },
       nadmin: { own: 'ok', ownDept: 'ok', foreignProv: 'ok' },
+      madmin: { own: 'ok', ownDept: 'ok', foreignProv: 'ok' },
     },
   },
   'GET /v1/templates/{file}': {
@@ -263,15 +302,23 @@ const matrix: Record<string, Entry> = {
       { target: 'foreignInst', path: `/v1/patents?institution=${B}`, hidden: foreignPatents(f) },
       // Institutions always list their own: the province filter cannot widen that.
       { target: 'foreignProv', path: `/v1/patents?province=${P2}`, hidden: foreignPatents(f) },
+      // B's patents (another ministry's) never reach the ministry admin.
+      {
+        target: 'otherMinistry',
+        path: '/v1/patents?limit=100',
+        hidden: [f.pool.foreignInst, f.selfAssessment.foreignInst],
+      },
     ],
     expect: {
-      inst: { '-': 'scoped', foreignInst: 403, foreignProv: 'scoped' },
-      dept: { '-': 'scoped', foreignInst: 403, foreignProv: 'scoped' },
-      ent: { '-': 'ok', foreignInst: 'ok', foreignProv: 'ok' },
-      entPending: { '-': 'ok', foreignInst: 'ok', foreignProv: 'ok' },
-      expert: { '-': 'ok', foreignInst: 'ok', foreignProv: 'ok' },
-      padmin: { '-': 'ok', foreignInst: 'ok', foreignProv: 403 },
-      nadmin: { '-': 'ok', foreignInst: 'ok', foreignProv: 'ok' },
+      inst: { '-': 'scoped', foreignInst: 403, foreignProv: 'scoped', otherMinistry: 'scoped' },
+      dept: { '-': 'scoped', foreignInst: 403, foreignProv: 'scoped', otherMinistry: 'scoped' },
+      ent: { '-': 'ok', foreignInst: 'ok', foreignProv: 'ok', otherMinistry: 'ok' },
+      entPending: { '-': 'ok', foreignInst: 'ok', foreignProv: 'ok', otherMinistry: 'ok' },
+      expert: { '-': 'ok', foreignInst: 'ok', foreignProv: 'ok', otherMinistry: 'ok' },
+      padmin: { '-': 'ok', foreignInst: 'ok', foreignProv: 403, otherMinistry: 'ok' },
+      nadmin: { '-': 'ok', foreignInst: 'ok', foreignProv: 'ok', otherMinistry: 'ok' },
+      // Its ministry's institutions in every province (C's patents in P2 included), never B's.
+      madmin: { '-': 'ok', foreignInst: 403, foreignProv: 'ok', otherMinistry: 'scoped' },
     },
   },
   'GET /v1/search/patents': {
@@ -320,6 +367,8 @@ const matrix: Record<string, Entry> = {
       dept: { '-': 'ok', foreignInst: 403, foreignProv: 403 },
       padmin: { '-': 'ok', foreignInst: 'ok', foreignProv: 403 },
       nadmin: { '-': 'ok', foreignInst: 'ok', foreignProv: 'ok' },
+      // Its ministry's coverage (the default scope); B's is another ministry's, a province is not its scope.
+      madmin: { '-': 'ok', foreignInst: 403, foreignProv: 403 },
     },
   },
   'GET /v1/enterprises': { cases: provinceQuery('/v1/enterprises'), expect: adminsByProvince },
@@ -469,6 +518,25 @@ const matrix: Record<string, Entry> = {
       },
     ],
     expect: { padmin: { ownProv: 'ok', foreignProv: 403 }, nadmin: { ownProv: 'ok', foreignProv: 'ok' } },
+  },
+  'PATCH /v1/institutions/{uscc}': {
+    // Province admins set the supervision of their province's institutions, national admins any;
+    // ministry admins never (403): a ministry does not choose the institutions it sees.
+    cases: () => [
+      {
+        target: 'own',
+        path: `/v1/institutions/${A}`,
+        body: { pilotStatus: 'demonstration' },
+        item: { pk: `INST#${A}`, sk: 'PROFILE' },
+      },
+      {
+        target: 'foreignProv',
+        path: `/v1/institutions/${C}`,
+        body: { pilotStatus: 'pilot' },
+        item: { pk: `INST#${C}`, sk: 'PROFILE' },
+      },
+    ],
+    expect: { padmin: { own: 'ok', foreignProv: 404 }, nadmin: { own: 'ok', foreignProv: 'ok' } },
   },
   'POST /v1/uploads': {
     cases: () => [{ target: '-', path: '/v1/uploads', body: { fileName: 'inventory.csv', sizeBytes: 100 } }],
@@ -915,6 +983,7 @@ beforeAll(async () => {
           provinceCode,
           kind: 'university',
           contactEmail: 'tto@example.edu.cn',
+          supervision: supervisionOf[uscc],
         },
       }),
       201,
@@ -1073,6 +1142,7 @@ beforeAll(async () => {
     expert: await token('expert', { sub: 'matrix-expert' }),
     padmin: admin1,
     nadmin: national,
+    madmin: await token('ministry-admin', { ministry: MINISTRY }),
   });
   // The expired token must be past its expiry before the first cell.
   await new Promise((r) => setTimeout(r, 1100));

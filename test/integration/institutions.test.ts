@@ -1,7 +1,8 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { demoInventoryRows, templateHeaders } from '../../infra/local/demo-patents.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, clients, tableName, token } from './helpers.ts';
+import { api, clients, eventually, tableName, token } from './helpers.ts';
 
 describe('an API write lands in DynamoDB Local and reads back', () => {
   it('registers an institution: item, audit entry in the same partition, and GET returns it', async () => {
@@ -95,5 +96,146 @@ describe('an API write lands in DynamoDB Local and reads back', () => {
       token: admin,
     });
     expect(foreign.status).toBe(400);
+  });
+});
+
+describe('the supervising structure (issue 14; Work Plan 二、（一）2-3)', () => {
+  const P = '450000'; // 广西: no other test of this file uses it
+  const moe = withUsccCheck('12450000MB0000021');
+  const miit = withUsccCheck('12450000MB0000022');
+  const legacy = withUsccCheck('12450000MB0000023');
+  const cas = withUsccCheck('12530000MB0000024'); // 云南, 中科院院属
+
+  it('an institution with no supervising department is reported under "unassigned"; a ministry admin asking for another ministry\'s institution gets 404', async () => {
+    const admin = await token('national-admin');
+    const register = (uscc: string, provinceCode: string, extra: object = {}) =>
+      api('/v1/institutions', {
+        method: 'POST',
+        token: admin,
+        body: { uscc, name: `监管测试大学${uscc.slice(-3)}`, provinceCode, kind: 'university', ...extra },
+      });
+    const created = await register(moe, P, {
+      supervision: { department: 'moe-direct' },
+      pilotStatus: 'demonstration',
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json.supervision).toEqual({
+      department: 'moe-direct',
+      departmentName: '教育部直属',
+      ministry: '教育部',
+    });
+    expect(
+      (await register(miit, P, { supervision: { department: 'other-ministry', ministry: '工业和信息化部' } }))
+        .status,
+    ).toBe(201);
+    expect((await register(cas, '530000', { supervision: { department: 'cas' } })).status).toBe(201);
+    // No supervision sent: stored without one ("unassigned"), as institutions registered before it existed.
+    const unassigned = await register(legacy, P);
+    expect(unassigned.status, unassigned.text).toBe(201);
+    expect(unassigned.json).not.toHaveProperty('supervision');
+
+    // Bad input: what to send is in the message and the details.
+    const bad = await register(withUsccCheck('12450000MB0000029'), P, {
+      supervision: { department: 'other-ministry' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.details).toEqual([
+      expect.objectContaining({
+        field: 'supervision.ministry',
+        message: expect.stringMatching(/set ministry to one of 科技部/),
+      }),
+    ]);
+    const wrongProvince = await register(withUsccCheck('12450000MB0000029'), P, {
+      supervision: { department: 'local', provinceCode: '110000' },
+    });
+    expect(wrongProvince.status).toBe(400);
+    expect(wrongProvince.json.error.message).toMatch(/supervised by its own province: set it to 450000/);
+
+    const listed = await api(`/v1/institutions?province=${P}&supervision=unassigned`, { token: admin });
+    expect(listed.status, listed.text).toBe(200);
+    expect(listed.json.items.map((i: { uscc: string }) => i.uscc)).toEqual([legacy]);
+
+    // The ministry admin of 教育部: its own institution, never another ministry's or an unassigned one (404).
+    const ministry = await token('ministry-admin', { ministry: '教育部' });
+    expect((await api(`/v1/institutions/${moe}`, { token: ministry })).status).toBe(200);
+    for (const other of [miit, legacy, cas]) {
+      const answer = await api(`/v1/institutions/${other}`, { token: ministry });
+      expect(answer.status, other).toBe(404);
+      expect(answer.json.error.message).toMatch(/list yours with GET \/v1\/institutions/);
+    }
+    const mine = await api('/v1/institutions', { token: ministry });
+    expect(mine.json.items.map((i: { uscc: string }) => i.uscc)).toContain(moe);
+    expect(mine.json.items.map((i: { uscc: string }) => i.uscc)).not.toContain(miit);
+    const otherMinistry = `/v1/institutions?supervision=${encodeURIComponent('工业和信息化部')}`;
+    expect((await api(otherMinistry, { token: ministry })).status).toBe(403);
+    const casAdmin = await token('ministry-admin', { ministry: '中国科学院' });
+    expect((await api(`/v1/institutions/${cas}`, { token: casAdmin })).status).toBe(200);
+    expect((await api(`/v1/institutions/${moe}`, { token: casAdmin })).status).toBe(404);
+
+    // The province admin assigns it; then the ministry sees it. Ministry admins write nothing (403).
+    const province = await token('province-admin', { province: P });
+    expect(
+      (
+        await api(`/v1/institutions/${legacy}`, {
+          method: 'PATCH',
+          token: ministry,
+          body: { pilotStatus: 'pilot' },
+        })
+      ).status,
+    ).toBe(403);
+    const patched = await api(`/v1/institutions/${legacy}`, {
+      method: 'PATCH',
+      token: province,
+      body: { supervision: { department: 'moe-direct' }, pilotStatus: 'pilot', version: 1 },
+    });
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.json).toMatchObject({
+      version: 2,
+      pilotStatus: 'pilot',
+      supervision: { ministry: '教育部' },
+    });
+    expect((await api(`/v1/institutions/${legacy}`, { token: ministry })).status).toBe(200);
+    const stale = await api(`/v1/institutions/${legacy}`, {
+      method: 'PATCH',
+      token: province,
+      body: { pilotStatus: 'none', version: 1 },
+    });
+    expect(stale.status).toBe(409);
+    const empty = await api(`/v1/institutions/${legacy}`, { method: 'PATCH', token: province, body: {} });
+    expect(empty.status).toBe(400);
+    expect(empty.json.error.details[0].message).toMatch(/Nothing to update: send supervision/);
+
+    // Coverage: the ministry's own scope (both of its institutions here), not a province's.
+    const coverage = await api('/v1/inventory/coverage', { token: ministry });
+    expect(coverage.status, coverage.text).toBe(200);
+    expect(coverage.json).toMatchObject({ scope: 'ministry', ministry: '教育部' });
+    expect(coverage.json.byInstitution.map((p: { code: string }) => p.code)).toEqual(
+      expect.arrayContaining([moe, legacy]),
+    );
+    expect(
+      (await api(`/v1/inventory/coverage?scope=province&province=${P}`, { token: ministry })).status,
+    ).toBe(403);
+
+    // An unassigned institution's patents: its coverage is reported under "unassigned".
+    const orphan = withUsccCheck('12450000MB0000025');
+    expect((await register(orphan, P)).status).toBe(201);
+    const cells = demoInventoryRows(1, { seed: 45, serialBase: 4500 })[0]!;
+    const row = Object.fromEntries(templateHeaders.map((h, i) => [h, cells[i]!]));
+    const patent = await api('/v1/patents', {
+      method: 'POST',
+      token: await token('institution', { org: orphan, province: P }),
+      body: row,
+    });
+    expect(patent.status, patent.text).toBe(201);
+    const groups = await eventually(
+      async () => {
+        const answer = await api(`/v1/inventory/coverage?scope=province&province=${P}`, { token: admin });
+        const parts = answer.json?.bySupervision as Array<{ code: string; total: number }> | undefined;
+        return parts?.some((part) => part.code === 'unassigned') ? parts : undefined;
+      },
+      30_000,
+      'the unassigned institution in the province coverage',
+    );
+    expect(groups.find((part) => part.code === 'unassigned')?.total).toBe(1);
   });
 });

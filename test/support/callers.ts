@@ -9,3 +9,11 @@ export const institutionUser = (uscc: string): Caller => ({
   orgUscc: uscc,
 });
 export const enterpriseUser: Caller = { sub: 'ent-1', roles: ['enterprise'], orgUscc: '91110000802100433B' };
+/** A supervising ministry's administrator (custom:ministry), issue 14. */
+export const ministryAdmin = (ministry: string): Caller => ({
+  sub: `ministry-${ministry}`,
+  roles: ['ministry-admin'],
+  ministry,
+});
+export const moeAdmin = ministryAdmin('教育部');
+export const miitAdmin = ministryAdmin('工业和信息化部');

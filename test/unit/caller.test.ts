@@ -25,6 +25,15 @@ describe('callerFromClaims with Cognito (the default)', () => {
     });
   });
 
+  it('reads a ministry admin and the ministry it speaks for (custom:ministry)', () => {
+    expect(
+      callerFromClaims(
+        { sub: 'm-1', token_use: 'id', 'cognito:groups': '[ministry-admin]', 'custom:ministry': '教育部' },
+        cognito,
+      ),
+    ).toMatchObject({ roles: ['ministry-admin'], ministry: '教育部' });
+  });
+
   it('refuses an access token (token_use "access") and a token without token_use: 401', () => {
     expect(() => callerFromClaims({ ...idToken, token_use: 'access' }, cognito)).toThrow(UnauthorizedError);
     expect(() => callerFromClaims({ ...idToken, token_use: 'access' }, cognito)).toThrow(/ID tokens only/);
@@ -40,6 +49,7 @@ describe('callerFromClaims with a generic OIDC issuer', () => {
     CLAIM_USCC: 'org_uscc',
     CLAIM_PROVINCE: 'province',
     CLAIM_DEPARTMENT: 'dept',
+    CLAIM_MINISTRY: 'ministry',
   });
 
   it('needs no token_use and reads the configured claim names', () => {
@@ -51,6 +61,7 @@ describe('callerFromClaims with a generic OIDC issuer', () => {
           org_uscc: '91110000MA0000001X',
           province: '310000',
           dept: '化学学院',
+          ministry: '科技部',
         },
         oidc,
       ),
@@ -59,6 +70,7 @@ describe('callerFromClaims with a generic OIDC issuer', () => {
       orgUscc: '91110000MA0000001X',
       provinceCode: '310000',
       department: '化学学院',
+      ministry: '科技部',
     });
   });
 

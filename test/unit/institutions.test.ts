@@ -4,6 +4,7 @@ import {
   type InstitutionStore,
   listInstitutions,
   registerInstitution,
+  updateInstitution,
 } from '../../functions/institutions/institutions.ts';
 import {
   ConflictError,
@@ -11,8 +12,21 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../functions/shared/errors.ts';
-import type { Institution } from '../../schemas/institution.ts';
-import { beijingAdmin, institutionUser, nationalAdmin, shanghaiAdmin } from '../support/callers.ts';
+import {
+  type Institution,
+  registerInstitutionSchema,
+  updateInstitutionSchema,
+} from '../../schemas/institution.ts';
+import { supervisionGroupOf } from '../../schemas/supervision.ts';
+import {
+  beijingAdmin,
+  institutionUser,
+  miitAdmin,
+  ministryAdmin,
+  moeAdmin,
+  nationalAdmin,
+  shanghaiAdmin,
+} from '../support/callers.ts';
 
 function memoryStore(): InstitutionStore & { items: Map<string, Institution> } {
   const items = new Map<string, Institution>();
@@ -26,11 +40,24 @@ function memoryStore(): InstitutionStore & { items: Map<string, Institution> } {
     async get(uscc) {
       return items.get(uscc);
     },
-    async listByProvince(provinceCode, page) {
+    async listByProvince(provinceCode, page, filter) {
       const all = [...items.values()]
         .filter((i) => i.provinceCode === provinceCode)
+        .filter((i) => !filter?.supervision || supervisionGroupOf(i) === filter.supervision)
         .sort((a, b) => a.uscc.localeCompare(b.uscc));
       return { items: all.slice(0, page.limit) };
+    },
+    async listByMinistry(ministry, page, filter) {
+      const all = [...items.values()]
+        .filter((i) => i.supervision?.department !== 'local' && i.supervision?.ministry === ministry)
+        .filter((i) => !filter?.provinceCode || i.provinceCode === filter.provinceCode)
+        .sort((a, b) => a.uscc.localeCompare(b.uscc));
+      return { items: all.slice(0, page.limit) };
+    },
+    async update(before, after) {
+      if (items.get(before.uscc)?.version !== before.version) return 'conflict';
+      items.set(after.uscc, after);
+      return 'updated';
     },
   };
 }
@@ -125,5 +152,180 @@ describe('getInstitution and listInstitutions scope', () => {
     await expect(
       listInstitutions({ store }, nationalAdmin, { limit: 10, province: '310000' }),
     ).resolves.toEqual({ items: [] });
+  });
+});
+
+describe('supervising structure (issue 14; Work Plan 二、（一）2 and 3)', () => {
+  const moeUniversity = {
+    uscc: '12100000400000624D',
+    name: '部属大学',
+    provinceCode: '110000',
+    kind: 'university' as const,
+    supervision: { department: 'moe-direct' as const },
+    pilotStatus: 'demonstration' as const,
+  };
+  const miitUniversity = {
+    uscc: '12310000425006090Y',
+    name: '工信部属大学',
+    provinceCode: '310000',
+    kind: 'university' as const,
+    supervision: { department: 'other-ministry' as const, ministry: '工业和信息化部' as const },
+  };
+  const localInstitute = {
+    uscc: '12310000425006111A',
+    name: '地方研究所',
+    provinceCode: '310000',
+    kind: 'research-institute' as const,
+    supervision: { department: 'local' as const, provinceCode: '310000' },
+  };
+  /** Registered before supervision existed: no field at all. */
+  const legacy: Institution = {
+    uscc: '12110000400001234X',
+    name: '老大学',
+    provinceCode: '110000',
+    provinceName: '北京市',
+    kind: 'university',
+    usccChecksumValid: true,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    createdBy: 'x',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    version: 1,
+  };
+
+  async function seeded() {
+    const store = memoryStore();
+    for (const input of [moeUniversity, miitUniversity, localInstitute])
+      await registerInstitution({ store, now }, nationalAdmin, input);
+    store.items.set(legacy.uscc, legacy);
+    return store;
+  }
+
+  it('registration stores the department with its name and the implied ministry', async () => {
+    const store = await seeded();
+    expect(store.items.get(moeUniversity.uscc)).toMatchObject({
+      supervision: { department: 'moe-direct', departmentName: '教育部直属', ministry: '教育部' },
+      pilotStatus: 'demonstration',
+    });
+    expect(store.items.get(localInstitute.uscc)?.supervision).toEqual({
+      department: 'local',
+      departmentName: '地方所属',
+      provinceCode: '310000',
+    });
+    expect(store.items.get(miitUniversity.uscc)?.supervision?.ministry).toBe('工业和信息化部');
+  });
+
+  it('refuses incomplete or contradictory supervision with messages that say what to send', () => {
+    const base = { uscc: '12100000400000624D', name: '大学', provinceCode: '110000', kind: 'university' };
+    const issues = (supervision: unknown) => {
+      const parsed = registerInstitutionSchema.safeParse({ ...base, supervision });
+      expect(parsed.success).toBe(false);
+      return parsed.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n');
+    };
+    expect(issues({ department: 'other-ministry' })).toMatch(
+      /supervision.ministry: 其他部委所属 names its ministry: set ministry to one of 科技部/,
+    );
+    expect(issues({ department: 'other-ministry', ministry: '教育部' })).toMatch(/教育部直属 is moe-direct/);
+    expect(issues({ department: 'moe-direct', ministry: '科技部' })).toMatch(/moe-direct means 教育部/);
+    expect(issues({ department: 'local' })).toMatch(/supervision.provinceCode: 地方所属 names its province/);
+    expect(issues({ department: 'cas', provinceCode: '110000' })).toMatch(/provinceCode is for local/);
+    expect(issues({ department: '部属' })).toMatch(/department must be moe-direct \(教育部直属\)/);
+    expect(issues({ department: 'other-ministry', ministry: '外交部' })).toMatch(
+      /supervising ministries of the Work Plan/,
+    );
+    const pilot = registerInstitutionSchema.safeParse({ ...base, pilotStatus: 'yes' });
+    expect(pilot.error?.issues[0]?.message).toMatch(/demonstration \(国家知识产权示范高校\), pilot/);
+    expect(updateInstitutionSchema.safeParse({}).error?.issues[0]?.message).toMatch(
+      /Nothing to update: send supervision/,
+    );
+  });
+
+  it("a local institution is its own province's, and only universities are 试点 / 示范高校", async () => {
+    const store = memoryStore();
+    await expect(
+      registerInstitution({ store, now }, nationalAdmin, {
+        ...localInstitute,
+        supervision: { department: 'local', provinceCode: '110000' },
+      }),
+    ).rejects.toThrow(/supervised by its own province: set it to 310000/);
+    await expect(
+      registerInstitution({ store, now }, nationalAdmin, { ...localInstitute, pilotStatus: 'pilot' }),
+    ).rejects.toThrow(/universities \(高校\) only/);
+    expect(store.items.size).toBe(0);
+  });
+
+  it('an institution with no supervising department is listed under "unassigned"', async () => {
+    const store = await seeded();
+    await expect(
+      listInstitutions({ store }, beijingAdmin, { limit: 10, supervision: 'unassigned' }),
+    ).resolves.toEqual({ items: [legacy] });
+    expect(supervisionGroupOf(legacy)).toBe('unassigned');
+    // and it is read like any other (no crash on the missing field)
+    await expect(getInstitution({ store }, beijingAdmin, legacy.uscc)).resolves.toEqual(legacy);
+    await expect(
+      listInstitutions({ store }, nationalAdmin, { limit: 10, supervision: 'nobody' }),
+    ).rejects.toThrow(/use a ministry \(教育部/);
+  });
+
+  it("a ministry admin reads its own institutions in every province, and another ministry's is 404", async () => {
+    const store = await seeded();
+    await expect(getInstitution({ store }, moeAdmin, moeUniversity.uscc)).resolves.toMatchObject({
+      uscc: moeUniversity.uscc,
+    });
+    for (const other of [miitUniversity.uscc, localInstitute.uscc, legacy.uscc, '12100000000000000X'])
+      await expect(getInstitution({ store }, moeAdmin, other)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getInstitution({ store }, miitAdmin, moeUniversity.uscc)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    expect((await listInstitutions({ store }, moeAdmin, { limit: 10 })).items.map((i) => i.uscc)).toEqual([
+      moeUniversity.uscc,
+    ]);
+    expect((await listInstitutions({ store }, miitAdmin, { limit: 10, province: '110000' })).items).toEqual(
+      [],
+    );
+    await expect(
+      listInstitutions({ store }, moeAdmin, { limit: 10, supervision: '工业和信息化部' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    // A national admin lists a ministry's institutions across provinces.
+    expect(
+      (await listInstitutions({ store }, nationalAdmin, { limit: 10, supervision: '工业和信息化部' })).items,
+    ).toHaveLength(1);
+  });
+
+  it('a ministry admin without custom:ministry is told who sets it', async () => {
+    const store = await seeded();
+    await expect(
+      listInstitutions({ store }, { sub: 'm', roles: ['ministry-admin'] }, { limit: 10 }),
+    ).rejects.toThrow(/ask the national administrators to set it to one of 教育部/);
+    await expect(
+      getInstitution({ store }, ministryAdmin('外交部'), moeUniversity.uscc),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('admins assign an unassigned institution; province admins only in their province; ministry admins never', async () => {
+    const store = await seeded();
+    const later = () => new Date('2026-12-01T00:00:00Z');
+    const updated = await updateInstitution({ store, now: later }, beijingAdmin, legacy.uscc, {
+      supervision: { department: 'moe-direct' },
+      pilotStatus: 'pilot',
+      version: 1,
+    });
+    expect(updated).toMatchObject({ version: 2, pilotStatus: 'pilot', supervision: { ministry: '教育部' } });
+    await expect(getInstitution({ store }, moeAdmin, legacy.uscc)).resolves.toMatchObject({ version: 2 });
+    await expect(
+      updateInstitution({ store, now: later }, beijingAdmin, legacy.uscc, {
+        pilotStatus: 'none',
+        version: 1,
+      }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      updateInstitution({ store, now: later }, shanghaiAdmin, legacy.uscc, { pilotStatus: 'none' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      updateInstitution({ store, now: later }, moeAdmin, legacy.uscc, { pilotStatus: 'none' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      updateInstitution({ store, now: later }, nationalAdmin, localInstitute.uscc, { pilotStatus: 'pilot' }),
+    ).rejects.toThrow(/universities/);
+    expect(store.items.get(localInstitute.uscc)?.version).toBe(1);
   });
 });

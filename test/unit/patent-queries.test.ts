@@ -21,6 +21,8 @@ import {
   beijingAdmin,
   enterpriseUser,
   institutionUser,
+  miitAdmin,
+  moeAdmin,
   nationalAdmin,
   shanghaiAdmin,
 } from '../support/callers.ts';
@@ -125,10 +127,31 @@ const institutions: Record<string, Institution> = Object.fromEntries(
       createdBy: 'x',
       updatedAt: '2026-01-01T00:00:00.000Z',
       version: 1,
+      // A (Beijing) and C (Shanghai) are 教育部直属; B was registered before supervision existed.
+      ...(uscc === B
+        ? {}
+        : {
+            supervision: {
+              department: 'moe-direct' as const,
+              departmentName: '教育部直属',
+              ministry: '教育部' as const,
+            },
+          }),
     },
   ]),
 );
-const institutionLookup = { get: async (uscc: string) => institutions[uscc] };
+const institutionLookup = {
+  get: async (uscc: string) => institutions[uscc],
+  listByProvince: async (code: string) => ({
+    items: Object.values(institutions).filter((i) => i.provinceCode === code),
+  }),
+  listByMinistry: async (ministry: string, _page: unknown, filter?: { provinceCode?: string }) => ({
+    items: Object.values(institutions)
+      .filter((i) => i.supervision?.ministry === ministry)
+      .filter((i) => !filter?.provinceCode || i.provinceCode === filter.provinceCode)
+      .sort((a, b) => a.uscc.localeCompare(b.uscc)),
+  }),
+};
 
 /**
  * The port as DynamoDB behaves: index order, `readLimit` items read before the filter, and a last key
@@ -498,7 +521,11 @@ describe('getCoverage', () => {
       const inProvince = items.filter((p) => p.provinceCode === code);
       return { ...count(inProvince), byInstitution: groupBy(inProvince, (p) => p.institutionUscc) };
     },
-    national: async () => ({ ...count(items), byProvince: groupBy(items, (p) => p.provinceCode) }),
+    national: async () => ({
+      ...count(items),
+      byProvince: groupBy(items, (p) => p.provinceCode),
+      byInstitution: groupBy(items, (p) => p.institutionUscc),
+    }),
   });
   const at = (iso: string) => () => new Date(iso);
   const coverageDeps = (now = at('2024-08-01T00:00:00Z'), items = fixture) => ({
@@ -564,6 +591,11 @@ describe('getCoverage', () => {
       [A, 23],
       [B, 17],
     ]);
+    // B has no supervising department (registered before it existed): reported under "unassigned".
+    expect(result.bySupervision?.map((part) => [part.code, part.total])).toEqual([
+      ['unassigned', 17],
+      ['教育部', 23],
+    ]);
     await expect(
       getCoverage(coverageDeps(), beijingAdmin, { scope: 'institution', institution: B }),
     ).resolves.toMatchObject({ scope: 'institution', institutionUscc: B, total: 17 });
@@ -598,6 +630,11 @@ describe('getCoverage', () => {
       ['110000', 40],
       ['310000', 19],
     ]);
+    // A and C are 教育部直属 (two provinces), B has no department: "unassigned".
+    expect(national.bySupervision?.map((part) => [part.code, part.total])).toEqual([
+      ['unassigned', 17],
+      ['教育部', 23 + 19],
+    ]);
     await expect(getCoverage(coverageDeps(), nationalAdmin, { scope: 'province' })).rejects.toThrow(
       /&province=110000/,
     );
@@ -607,5 +644,72 @@ describe('getCoverage', () => {
     await expect(
       getCoverage(coverageDeps(), nationalAdmin, { scope: 'institution', institution: C }),
     ).resolves.toMatchObject({ scope: 'institution', total: 19 });
+  });
+});
+
+// ------------------------------------------------------------------------------- ministry admins
+
+describe('ministry admins (issue 14): the institutions their ministry supervises, in every province', () => {
+  const ofA = fixture.find((p) => p.institutionUscc === A)!;
+  const ofB = fixture.find((p) => p.institutionUscc === B)!;
+  const ofC = fixture.find((p) => p.institutionUscc === C)!;
+
+  it('lists the patents of its institutions across provinces, full view, and nothing of the others', async () => {
+    const { items: all } = await collect(deps(), moeAdmin);
+    expect(all).toHaveLength(23 + 19);
+    expect(new Set(all.map((p) => p.institutionUscc))).toEqual(new Set([A, C]));
+    expect(all[0]).toHaveProperty('inventors');
+    expect((await collect(deps(), moeAdmin, { province: '310000' })).items).toHaveLength(19);
+    expect((await collect(deps(), moeAdmin, { institution: C })).items).toHaveLength(19);
+    await expect(listPatents(deps(), moeAdmin, query({ institution: B }))).rejects.toThrow(
+      /No institution .* is supervised by 教育部/,
+    );
+    expect((await collect(deps(), miitAdmin)).items).toEqual([]);
+  });
+
+  it("reads one patent of its institutions; another ministry's (or an unassigned institution's) is 404", async () => {
+    const d = { patents: memoryPatents(fixture), institutions: institutionLookup };
+    await expect(getPatent(d, moeAdmin, ofC.applicationNumber)).resolves.toHaveProperty('inventors');
+    await expect(getPatent(d, moeAdmin, ofB.applicationNumber)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getPatent(d, miitAdmin, ofA.applicationNumber)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('coverage per ministry, by institution and province; province scope is not theirs', async () => {
+    const d = {
+      counter: {
+        institution: async (uscc: string) => ({
+          total: fixture.filter((p) => p.institutionUscc === uscc).length,
+          inventoried: 0,
+          inConversionPool: 0,
+        }),
+        province: async () => ({ total: 0, inventoried: 0, inConversionPool: 0, byInstitution: {} }),
+        national: async () => ({ total: 0, inventoried: 0, inConversionPool: 0, byProvince: {} }),
+      },
+      institutions: institutionLookup,
+      now: () => new Date('2024-08-01T00:00:00Z'),
+    };
+    const result = await getCoverage(d, moeAdmin, {});
+    expect(result).toMatchObject({ scope: 'ministry', ministry: '教育部', total: 42 });
+    expect(result.byProvince?.map((p) => [p.code, p.total])).toEqual([
+      ['110000', 23],
+      ['310000', 19],
+    ]);
+    expect(result.byInstitution?.map((p) => p.code)).toEqual([A, C].sort());
+    await expect(getCoverage(d, moeAdmin, { scope: 'province' })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(getCoverage(d, moeAdmin, { scope: 'institution', institution: B })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(getCoverage(d, moeAdmin, { ministry: '工业和信息化部' })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(
+      getCoverage(d, nationalAdmin, { scope: 'ministry', ministry: '教育部' }),
+    ).resolves.toMatchObject({
+      total: 42,
+    });
+    await expect(
+      getCoverage(d, nationalAdmin, { scope: 'ministry', ministry: '外交部' }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    await expect(getCoverage(d, beijingAdmin, { scope: 'ministry' })).rejects.toBeInstanceOf(ForbiddenError);
   });
 });

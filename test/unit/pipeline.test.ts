@@ -392,6 +392,23 @@ describe('patent history', () => {
       expect(JSON.stringify(page)).not.toMatch(/sub-/);
       expect(historyPageSchema.safeParse(page).success).toBe(true);
     }
+    // A ministry admin reads the history of its ministry's institutions' patents (issue 14), another ministry's: 404.
+    const institutions = {
+      get: async (uscc: string) =>
+        uscc === USCC
+          ? ({
+              uscc,
+              supervision: { department: 'cas', departmentName: '中科院院属', ministry: '中国科学院' },
+            } as never)
+          : undefined,
+    };
+    const cas: Caller = { sub: 'cas', roles: ['ministry-admin'], ministry: '中国科学院' };
+    await expect(patentHistory({ store, institutions }, cas, NUMBER, { limit: 25 })).resolves.toMatchObject({
+      applicationNumber: NUMBER,
+    });
+    await expect(
+      patentHistory({ store, institutions }, { ...cas, ministry: '教育部' }, NUMBER, { limit: 25 }),
+    ).rejects.toMatchObject({ statusCode: 404 });
     for (const caller of [stranger, shanghaiAdmin, enterprise, { sub: 'x', roles: ['expert'] } as Caller])
       await expect(patentHistory({ store }, caller, NUMBER, { limit: 25 })).rejects.toMatchObject({
         statusCode: 404,

@@ -11,6 +11,7 @@ import {
 } from '../../functions/intake/receive-upload.ts';
 import { createUpload, type UploadPolicy } from '../../functions/intake/uploads.ts';
 import { ForbiddenError, NotFoundError } from '../../functions/shared/errors.ts';
+import type { Institution } from '../../schemas/institution.ts';
 import type { Caller } from '../../schemas/roles.ts';
 
 type MemoryJob = (BatchJobQueued | BatchJobRefused) & {
@@ -385,5 +386,45 @@ describe('POST /v1/uploads by kind', () => {
     await expect(getJobView(view, materials, 'dropped')).rejects.toThrow(NotFoundError);
     for (const id of ['mine', 'theirs', 'dropped'])
       expect((await getJobView(view, staff, id)).jobId).toBe(id);
+  });
+  it("GET /v1/jobs/{id}: a ministry admin reads the jobs of its ministry's institutions only (issue 14)", async () => {
+    const job: StoredJob = {
+      jobId: 'j2',
+      kind: 'inventory',
+      institutionUscc: '12100000400000624D',
+      bucket: 'drop',
+      key: 'inbox/12100000400000624D/j2/x.csv',
+      fileName: 'x.csv',
+      sizeBytes: 10,
+      status: 'succeeded',
+      createdAt: '2026-11-25T00:00:00.000Z',
+    };
+    const moeUniversity = {
+      uscc: '12100000400000624D',
+      provinceCode: '110000',
+      supervision: { department: 'moe-direct', departmentName: '教育部直属', ministry: '教育部' },
+    } as unknown as Institution;
+    const view = {
+      jobs: { get: async (id: string) => (id === 'j2' ? job : undefined) },
+      institutions: {
+        get: async (uscc: string) => (uscc === moeUniversity.uscc ? moeUniversity : undefined),
+      },
+      presignGet: async () => 'url',
+    };
+    const moe = { sub: 'm', roles: ['ministry-admin' as const], ministry: '教育部' };
+    expect((await getJobView(view, moe, 'j2')).jobId).toBe('j2');
+    await expect(getJobView(view, { ...moe, ministry: '工业和信息化部' }, 'j2')).rejects.toThrow(
+      NotFoundError,
+    );
+    // the province's enterprises / evaluations jobs are the province's, never a ministry's
+    const provinceJob = {
+      ...job,
+      jobId: 'j3',
+      institutionUscc: undefined,
+      provinceCode: '110000',
+      kind: 'evaluations' as const,
+    };
+    const view3 = { ...view, jobs: { get: async () => provinceJob } };
+    await expect(getJobView(view3, moe, 'j3')).rejects.toThrow(NotFoundError);
   });
 });

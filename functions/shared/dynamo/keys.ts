@@ -84,6 +84,8 @@ export const indexes = {
   institutionPatents: (uscc: string) => `${institutionPk(uscc)}#PAT`,
   provincePatents: (provinceCode: string) => `PROV#${provinceCode}#PAT`,
   provinceInstitutions: (provinceCode: string) => `PROV#${provinceCode}#INST`,
+  /** The institutions a ministry supervises (gsi1; schemas/supervision.ts), in every province. */
+  ministryInstitutions: (ministry: string) => `MIN#${ministry}#INST`,
   provinceEnterprises: (provinceCode: string) => `PROV#${provinceCode}#ENT`,
   provinceExperts: (provinceCode: string) => `PROV#${provinceCode}#EXP`,
   institutionEvaluations: (uscc: string) => `${institutionPk(uscc)}#EVAL`,

@@ -1,9 +1,10 @@
 /**
- * npm run token -- --role <role> [--org <USCC>] [--province <code>] [--department <院系>] [--email <address>] [--name <name>]
+ * npm run token -- --role <role> [--org <USCC>] [--province <code>] [--department <院系>] [--ministry <部委>] [--email <address>] [--name <name>]
  * Prints a bearer token (Cognito-shaped ID token) for the local API, signed by the local dev issuer.
  */
 import { parseArgs } from 'node:util';
 import { roles } from '../../../schemas/roles.ts';
+import { supervisingMinistries } from '../../../schemas/supervision.ts';
 import { post, runningCloud } from './running-cloud.ts';
 
 const { values } = parseArgs({
@@ -12,6 +13,7 @@ const { values } = parseArgs({
     org: { type: 'string' },
     province: { type: 'string' },
     department: { type: 'string' },
+    ministry: { type: 'string' },
     email: { type: 'string' },
     name: { type: 'string' },
     sub: { type: 'string' },
@@ -21,12 +23,21 @@ const { values } = parseArgs({
 
 if (!values.role || !(roles as readonly string[]).includes(values.role)) {
   console.error(
-    `Usage: npm run token -- --role <${roles.join('|')}> [--org <USCC>] [--province <GB/T 2260 code>] [--email <address>]`,
+    `Usage: npm run token -- --role <${roles.join('|')}> [--org <USCC>] [--province <GB/T 2260 code>] [--department <院系>] [--ministry <${supervisingMinistries.join('|')}>] [--email <address>]`,
   );
   process.exit(1);
 }
 if (values.role === 'province-admin' && !values.province) {
   console.error('A province admin needs --province <GB/T 2260 code>, e.g. --province 110000.');
+  process.exit(1);
+}
+if (
+  values.role === 'ministry-admin' &&
+  !(supervisingMinistries as readonly string[]).includes(values.ministry ?? '')
+) {
+  console.error(
+    `A ministry admin needs --ministry <supervising ministry>, one of ${supervisingMinistries.join(', ')} (e.g. --ministry 教育部).`,
+  );
   process.exit(1);
 }
 if (['institution', 'enterprise'].includes(values.role) && !values.org) {
@@ -39,6 +50,7 @@ const { token } = (await post(`${cloud.controlUrl}/_local/token`, {
   org: values.org,
   province: values.province,
   department: values.department,
+  ministry: values.ministry,
   email: values.email,
   name: values.name,
   sub: values.sub,
