@@ -38,7 +38,6 @@ import {
   NotFoundError,
   ValidationError,
 } from '../shared/errors.ts';
-import { portalLink } from '../shared/portal.ts';
 import { hashOf, ownOrganization, requireVerifiedEnterprise } from './access.ts';
 import type { EnterpriseProfile, InstitutionProfile, Page } from './ports.ts';
 
@@ -247,7 +246,6 @@ function refuseUnavailable(patent: InterestPatent | undefined, applicationNumber
 
 const institutionMail = (interest: StoredInterest, to: string): MailMessage => {
   const who = interest.enterprise.name ?? interest.enterprise.uscc;
-  const link = portalLink(`interests/${encodeURIComponent(interest.interestId)}`);
   return {
     to: [to],
     subject: `专利 ${interest.applicationNumber} 收到洽谈请求 / A request to negotiate for patent ${interest.applicationNumber}`,
@@ -256,7 +254,7 @@ const institutionMail = (interest: StoredInterest, to: string): MailMessage => {
       `留言：${interest.message}`,
       '',
       `${who} asks ${interest.purpose === 'contact' ? 'for a contact' : 'to negotiate'} about patent ${interest.applicationNumber}.`,
-      `Accept (your contact is then shown to this enterprise only) or decline with a reason: POST /v1/interests/${interest.interestId}/decision, or in the portal: ${link}`,
+      `Accept (your contact is then shown to this enterprise only) or decline with a reason: POST /v1/interests/${interest.interestId}/decision (the request: GET /v1/interests/${interest.interestId}).`,
     ].join('\n'),
     attachments: [],
   };
@@ -377,7 +375,7 @@ const enterpriseMail = (interest: StoredInterest, to: string): MailMessage => {
       accepted
         ? `${who} accepted your request about patent ${interest.applicationNumber}: contact ${contact?.name ?? ''} ${contact?.email ?? ''} ${contact?.phone ?? ''}`.trim()
         : `${who} declined your request about patent ${interest.applicationNumber}: ${interest.declineReason ?? ''}`,
-      `The request: GET /v1/interests/${interest.interestId} (portal: ${portalLink(`interests/${encodeURIComponent(interest.interestId)}`)})`,
+      `The request: GET /v1/interests/${interest.interestId}`,
     ].join('\n'),
     attachments: [],
   };

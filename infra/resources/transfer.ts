@@ -3,7 +3,6 @@
  * filing task of the deadline sweep. Joined with the other areas in infra/resources.ts.
  */
 
-import { settingsOf } from '../../schemas/resource-names.ts';
 import type { FunctionDeclaration } from './declarations.ts';
 
 export const transferFunctions = {
@@ -72,7 +71,6 @@ export const transferFunctions = {
     description:
       'POST /v1/patents/{applicationNumber}/interest: a verified enterprise asks to negotiate (the institution is mailed)',
     tables: { core: 'readWrite' },
-    settings: settingsOf('portal'),
   },
   listInterests: {
     entry: 'functions/transfer/list-interests.handler.ts',
@@ -90,7 +88,6 @@ export const transferFunctions = {
     description:
       'POST /v1/interests/{interestId}/decision: the institution accepts (negotiationOpened, contact revealed) or declines',
     tables: { core: 'readWrite' },
-    settings: settingsOf('portal'),
   },
   getPatentFunnel: {
     entry: 'functions/transfer/get-patent-funnel.handler.ts',
