@@ -19,11 +19,11 @@ const number = (serial: number) => {
   return `${body}.${applicationCheckCharacter(body)}`;
 };
 const PROVINCE = '450000';
-const INST = withUsccCheck('12450000NEGOT0001');
-const OTHER_INST = withUsccCheck('12450000NEGOT0002');
-const ENT = withUsccCheck('91450000NEGOT0003');
-const ENT2 = withUsccCheck('91450000NEGOT0004');
-const PENDING = withUsccCheck('91450000NEGOT0005');
+const INST = withUsccCheck('12450000NEGTN0001');
+const OTHER_INST = withUsccCheck('12450000NEGTN0002');
+const ENT = withUsccCheck('91450000NEGTN0003');
+const ENT2 = withUsccCheck('91450000NEGTN0004');
+const PENDING = withUsccCheck('91450000NEGTN0005');
 const LISTED = number(1);
 const LAPSED = number(2);
 const BASE = number(3);
@@ -122,7 +122,14 @@ beforeAll(async () => {
   await put(patentItem(LISTED));
   await put(patentItem(LAPSED, { legalStatus: 'terminated', lifecycle: 'lapsed' }));
   await put(patentItem(BASE, { poolStatus: 'base', lifecycle: 'base-pool' }));
-  await put(patentItem(EVALUATING, { lifecycle: 'under-evaluation', evaluationStatus: 'open' }));
+  await put(
+    patentItem(EVALUATING, {
+      lifecycle: 'under-evaluation',
+      evaluationStatus: 'open',
+      gsi3pk: 'DUE#evaluation-window',
+      gsi3sk: `2095-06-01T00:00:00.000Z#${EVALUATING}`,
+    }),
+  );
   inst = await token('institution', { org: INST, province: PROVINCE });
   otherInst = await token('institution', { org: OTHER_INST, province: PROVINCE });
   ent = await token('enterprise', { org: ENT, province: PROVINCE });
@@ -303,10 +310,12 @@ describe('negotiation', () => {
     });
     expect(accepted.status, accepted.text).toBe(200);
     expect(accepted.json.institutionContact).toMatchObject({ email: 'tto@gxu.example.edu.cn' });
-    const patent = await api(`/v1/patents/${EVALUATING}`, { token: inst });
-    expect(patent.json).toMatchObject({
+    // The fixture is a bare item (not a full inventory record): read it from the table.
+    const [patent] = await partition(EVALUATING, 'PATENT');
+    expect(patent).toMatchObject({
       lifecycle: 'under-evaluation',
       lifecycleEvent: 'negotiationOpened',
+      gsi3pk: 'DUE#evaluation-window',
       version: 6,
     });
   });
