@@ -119,7 +119,19 @@ beforeAll(async () => {
       status,
       contact: { name: '黄经理', email: `ent-${uscc.slice(-4).toLowerCase()}@example.com` },
     });
-  await put(patentItem(LISTED));
+  await put(
+    patentItem(LISTED, {
+      evaluationOpenedAt: '2095-01-02T00:00:00.000Z',
+      evaluationAggregate: { count: 1, byKind: { enterprise: 1, expert: 0 } },
+    }),
+  );
+  // What the push and an evaluation leave in the patent's partition (the funnel counts them).
+  for (const sk of [`REQ#enterprise#${ENT}`, 'REQ#expert#e-1', `EVAL#enterprise#${ENT}`])
+    await put({
+      pk: `PAT#${LISTED}`,
+      sk,
+      entity: sk.startsWith('REQ') ? 'evaluation-request' : 'evaluation',
+    });
   await put(patentItem(LAPSED, { legalStatus: 'terminated', lifecycle: 'lapsed' }));
   await put(patentItem(BASE, { poolStatus: 'base', lifecycle: 'base-pool' }));
   await put(
@@ -323,13 +335,21 @@ describe('negotiation', () => {
   it('counts the funnel per patent and per institution, in scope only', async () => {
     const funnel = await api(`/v1/patents/${LISTED}/funnel`, { token: inst });
     expect(funnel.status, funnel.text).toBe(200);
-    expect(funnel.json).toMatchObject({ interest: 2, negotiation: 1, declined: 1, pending: 0, deal: 0 });
+    expect(funnel.json).toMatchObject({
+      pushed: 2,
+      evaluated: 1,
+      interest: 2,
+      negotiation: 1,
+      declined: 1,
+      pending: 0,
+      deal: 0,
+    });
     expect((await api(`/v1/patents/${LISTED}/funnel`, { token: otherInst })).status).toBe(404);
     expect((await api(`/v1/patents/${LISTED}/funnel`, { token: ent })).status).toBe(403);
     const institution = await api(`/v1/institutions/${INST}/funnel`, { token: inst });
     expect(institution.status, institution.text).toBe(200);
     expect(institution.json).toMatchObject({
-      patents: { interest: 2, negotiation: 2, deal: 0 },
+      patents: { pushed: 1, evaluated: 1, interest: 2, negotiation: 2, deal: 0 },
       requests: { pending: 0, accepted: 2, declined: 1 },
       complete: true,
     });
