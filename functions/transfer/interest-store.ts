@@ -82,9 +82,8 @@ export function dynamoInterestStore(documents: DynamoDBDocumentClient, tableName
   return {
     async patent(applicationNumber) {
       const item = await get(keys.patent(applicationNumber));
-      return item?.entity === 'patent' || item?.applicationNumber
-        ? (item as unknown as InterestPatent)
-        : undefined;
+      // PAT#<n> / PATENT holds the patent only.
+      return item ? (item as unknown as InterestPatent) : undefined;
     },
     async institution(uscc) {
       const item = await get(keys.institution(uscc));
