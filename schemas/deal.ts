@@ -171,7 +171,15 @@ export const dealSchema = z
       .meta({ description: 'Open licenses: the payment record' }),
     filingKind: z.enum(filingKinds),
     filingStatus: z.enum(filingStatuses),
-    filingDueDate: z.string().meta({ description: 'Last day for the registration / filing' }),
+    filingDueDate: z.string().optional().meta({
+      description:
+        'Licenses: the last day for the contract filing (专利实施许可合同备案, 3 months from the effective date). Absent for assignments and equity: their registration has no legal deadline',
+    }),
+    registrationReminderOn: z.string().optional().meta({
+      description:
+        'Assignments and equity: the day the institution is reminded that the assignment registration (转让登记) is not yet recorded. The assignment takes effect on registration (专利法 art. 10), not on the contract; there is no legal deadline',
+    }),
+    registrationRemindedAt: z.string().optional().meta({ description: 'When that reminder was sent' }),
     filing: filingSchema.extend({ recordedAt: z.string(), recordedBy: z.string() }).optional(),
     overdueFlaggedAt: z.string().optional(),
     createdAt: z.string(),

@@ -114,12 +114,20 @@ export const patentSchema = inventoryRecordSchema
         dealId: z.string(),
         kind: z.enum(['assignment', 'equity']),
         enterpriseUscc: z.string(),
-        effectiveDate: z.string(),
+        effectiveDate: z.string().meta({ description: "The contract's effective date" }),
+        registration: z.enum(['pending', 'registered']).optional().meta({
+          description:
+            'pending: the contract is recorded, the registration (转让登记) not yet: the patent is still the institution’s (专利法 art. 10: the assignment takes effect on registration). Absent on changes recorded before registrations were tracked',
+        }),
+        registeredOn: z.iso
+          .date()
+          .optional()
+          .meta({ description: 'The registration date: the day the enterprise became the patentee' }),
       })
       .optional()
       .meta({
         description:
-          'The assignment (转让) or equity contribution (作价入股) that made the enterprise the patentee: no further deal by the institution',
+          'The assignment (转让) or equity contribution (作价入股) committing the patent to the enterprise: no further deal by the institution; it changes hands on registration',
       }),
     version: z.number().int().positive().meta({ description: 'Incremented by every change' }),
     createdAt: z.iso.datetime(),

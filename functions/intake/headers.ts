@@ -94,6 +94,7 @@ export interface ColumnReading {
 }
 
 export interface InventoryHeaderMapping {
+  /** How the first maxColumnReadings columns are read. */
   readings: ColumnReading[];
   resolution: HeaderResolution;
   /** Headers the profile maps to a field that the file does not have. */
@@ -111,20 +112,32 @@ export interface InventoryHeaderMapping {
 
 const rankConfidence = [1, 0.95, 0.85] as const;
 
+/** Columns whose reading (source, confidence, alternatives) is worked out: what a preview lists. */
+export const maxColumnReadings = 200;
+
 /** Reads a header row with the template's synonyms and, first, the profile's columns. */
 export function mapInventoryHeaders(
   fileHeaders: readonly string[],
   profile?: ProfileInUse,
 ): InventoryHeaderMapping {
   const byLoose = new Map((profile?.columns ?? []).map((c) => [looseHeader(c.header), c.field]));
-  const profiled = fileHeaders.map((header) =>
-    normalizeHeader(header) === '' || byLoose.size === 0 ? undefined : byLoose.get(looseHeader(header)),
-  );
-  const blanked = fileHeaders.map((header, i) => (profiled[i] !== undefined ? '' : header));
+  // Each step is one pass over the header row (a hostile one has a million columns): the header
+  // matching is repeated per column only where a profile claims fields, and the readings (what the
+  // preview lists) are made for the first maxColumnReadings columns.
+  const profiled: Array<string | undefined> =
+    byLoose.size === 0
+      ? []
+      : fileHeaders.map((header) =>
+          normalizeHeader(header) === '' ? undefined : byLoose.get(looseHeader(header)),
+        );
+  const blanked =
+    byLoose.size === 0
+      ? fileHeaders
+      : fileHeaders.map((header, i) => (profiled[i] !== undefined ? '' : header));
   const resolution = inventoryTemplate.resolveHeaders(blanked);
   const claimed = new Set(profiled.filter((field): field is string => !!field && field !== 'ignore'));
   const columns = resolution.columns.slice();
-  const readings: ColumnReading[] = fileHeaders.map((header, index) => ({
+  const readings: ColumnReading[] = fileHeaders.slice(0, maxColumnReadings).map((header, index) => ({
     index,
     header,
     source: 'ignored',
@@ -136,42 +149,48 @@ export function mapInventoryHeaders(
     if (field === undefined) return;
     const column = field === 'ignore' ? undefined : inventoryTemplate.columnByKey(field);
     columns[i] = column;
-    readings[i] = { ...readings[i]!, source: 'profile', confidence: 1, ...(column ? { column } : {}) };
+    if (i < readings.length)
+      readings[i] = { ...readings[i]!, source: 'profile', confidence: 1, ...(column ? { column } : {}) };
     if (column) {
       profileFields.set(fileHeaders[i]!, column.key);
       if (!firstOfField.has(column.key)) firstOfField.set(column.key, i);
     }
   });
   const overridden = new Map<string, string[]>();
-  blanked.forEach((header, j) => {
-    if (header === '' || normalizeHeader(header) === '') return;
+  const matched = claimed.size > 0 ? blanked.length : Math.min(blanked.length, readings.length);
+  for (let j = 0; j < matched; j++) {
+    const header = blanked[j]!;
+    if (header === '' || normalizeHeader(header) === '') continue;
     const match = inventoryTemplate.matchHeader(header);
-    if (!match) return;
+    if (!match) continue;
     if (claimed.has(match.column.key)) {
       columns[j] = undefined;
-      overridden.set(match.column.key, [...(overridden.get(match.column.key) ?? []), header]);
+      const ignored = overridden.get(match.column.key);
+      if (ignored) ignored.push(header);
+      else overridden.set(match.column.key, [header]);
+      if (j >= readings.length) continue;
       readings[j] = {
         ...readings[j]!,
         source: 'duplicate',
         confidence: rankConfidence[match.rank],
         like: match.column,
       };
-    } else if (columns[j]) {
-      readings[j] = {
-        ...readings[j]!,
-        column: match.column,
-        source: match.rank === 0 ? 'template' : 'synonym',
-        confidence: rankConfidence[match.rank],
-      };
-    } else {
-      readings[j] = {
-        ...readings[j]!,
-        source: 'duplicate',
-        confidence: rankConfidence[match.rank],
-        like: match.column,
-      };
+    } else if (j < readings.length) {
+      readings[j] = columns[j]
+        ? {
+            ...readings[j]!,
+            column: match.column,
+            source: match.rank === 0 ? 'template' : 'synonym',
+            confidence: rankConfidence[match.rank],
+          }
+        : {
+            ...readings[j]!,
+            source: 'duplicate',
+            confidence: rankConfidence[match.rank],
+            like: match.column,
+          };
     }
-  });
+  }
   const proposals = resolution.proposals.filter((proposal) => !claimed.has(proposal.column.key));
   const proposalOf = new Map(proposals.map((proposal) => [proposal.header, proposal]));
   readings.forEach((reading, i) => {
@@ -185,7 +204,7 @@ export function mapInventoryHeaders(
           Math.round(headerSimilarity(looseHeader(reading.header), looseHeader(proposal.like)) * 100) / 100,
       };
   });
-  const present = new Set(fileHeaders.map((header) => looseHeader(header)));
+  const present = new Set(profile?.columns.length ? fileHeaders.map((header) => looseHeader(header)) : []);
   const profileMissing = (profile?.columns ?? [])
     .filter((c) => c.field !== 'ignore' && !present.has(looseHeader(c.header)))
     .map((c) => c.header);

@@ -17,7 +17,7 @@ import {
   type TemplateColumn,
 } from '../../schemas/inventory/template.ts';
 import type { UploadPreview } from '../../schemas/mapping-profile.ts';
-import { mapInventoryHeaders, type ProfileInUse, profileValues } from './headers.ts';
+import { mapInventoryHeaders, maxColumnReadings, type ProfileInUse, profileValues } from './headers.ts';
 import { inventoryKindWith, otherDepartmentRow } from './ingest.ts';
 import { chooseHeader, type TableRow, UnreadableFileError } from './table.ts';
 
@@ -35,7 +35,7 @@ export interface PreviewOptions {
 }
 
 /** Columns listed (a hostile header row has a million); alternatives are computed for these only. */
-export const maxListedColumns = 200;
+export const maxListedColumns = maxColumnReadings;
 /** Distinct values listed per enumerated column. */
 const maxListedValues = 50;
 const topReasons = 10;
@@ -194,8 +194,8 @@ export async function previewTable(
     ...profileRef,
     headerRow: header.rowNumber,
     columns,
-    ...(mapping.readings.length > maxListedColumns
-      ? { columnsNotListed: mapping.readings.length - maxListedColumns }
+    ...(header.headers.length > maxListedColumns
+      ? { columnsNotListed: header.headers.length - maxListedColumns }
       : {}),
     missingFields: mapping.resolution.missing.map((c) => ({ field: c.key, zh: c.zh, required: c.required })),
     profileColumnsMissing: mapping.profileMissing.slice(0, maxListedColumns),

@@ -193,11 +193,13 @@ export interface PatentProjection {
   /** 发明 / 实用新型 / 外观设计, as recorded (else read from the application number: patentTypeOf). */
   patentType?: string;
   /**
-   * The date the patentee changed by a recorded assignment or equity deal (the patent item's
-   * patenteeChange.effectiveDate). Seam: when the assignment registration date (转让登记) is recorded,
-   * leftStockOn reads it instead.
+   * The date the patentee changed by an assignment or equity deal: its registration date (转让登记,
+   * patenteeChange.registeredOn; 专利法 art. 10: the assignment takes effect on registration). For a
+   * change recorded before registrations were tracked, the contract's effective date.
    */
   patenteeChangedOn?: string;
+  /** An assignment or equity contract recorded, its registration not yet: still the institution's. */
+  patenteeChangePending?: boolean;
   /** The last day of a recorded exclusive or sole license (the patent item's exclusiveGrant.endDate). */
   licenseEndDate?: string;
   /** The earliest evaluation item's createdAt. */
@@ -242,10 +244,16 @@ export function projectPatent(
 ): PatentProjection {
   const projection: Record<string, unknown> = {};
   for (const field of patentFields) if (image[field] !== undefined) projection[field] = image[field];
-  const change = image.patenteeChange as { effectiveDate?: unknown } | undefined;
-  if (change && typeof change === 'object')
-    projection.patenteeChangedOn =
-      typeof change.effectiveDate === 'string' ? change.effectiveDate : String(image.updatedAt ?? '');
+  const change = image.patenteeChange as
+    | { effectiveDate?: unknown; registration?: unknown; registeredOn?: unknown }
+    | undefined;
+  if (change && typeof change === 'object') {
+    if (typeof change.registeredOn === 'string') projection.patenteeChangedOn = change.registeredOn;
+    else if (change.registration === 'pending') projection.patenteeChangePending = true;
+    else
+      projection.patenteeChangedOn =
+        typeof change.effectiveDate === 'string' ? change.effectiveDate : String(image.updatedAt ?? '');
+  }
   const grant = image.exclusiveGrant as { endDate?: unknown } | undefined;
   if (grant && typeof grant.endDate === 'string') projection.licenseEndDate = grant.endDate;
   if (dates.firstEvaluatedAt) projection.firstEvaluatedAt = dates.firstEvaluatedAt;
@@ -301,14 +309,16 @@ export function patentTypeOf(
 }
 
 /**
- * The day the patent left the institution's stock, if it did: a recorded assignment or equity deal
- * (作价入股 transfers the right too) moves the patentee to the company, so the patent is no longer the
- * institution's valid patent. Today the deal as recorded decides (its effective date, or a lifecycle
- * still `assigned` / `equity`); once the registration date (转让登记, Patent Law art. 10: the
- * assignment takes effect on registration) is recorded on the patent, this is the one place to read it.
+ * The day the patent left the institution's stock, if it did: an assignment or equity deal (作价入股
+ * transfers the right too) moves the patentee to the company on its registration (转让登记, 专利法
+ * art. 10: 专利权的转让自登记之日起生效), so from that day the patent is no longer the institution's
+ * valid patent. A contract recorded but not registered leaves it in the stock. Patents without a
+ * recorded change but a lifecycle still `assigned` / `equity` (recorded before changes were kept on the
+ * patent) count as gone.
  */
 export function leftStockOn(p: PatentProjection): string | undefined {
   if (p.patenteeChangedOn) return p.patenteeChangedOn;
+  if (p.patenteeChangePending) return undefined;
   if (p.lifecycle === 'assigned' || p.lifecycle === 'equity') return 'recorded';
   return undefined;
 }

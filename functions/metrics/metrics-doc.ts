@@ -77,10 +77,12 @@ ${rows.join('\n')}
   and a recorded transaction are counted apart (\`…Evidenced\` vs \`…Declared\`, which add up to the
   rate), so a reader sees how much rests on the institutions' word.
 - **Valid stock**: a patent in force (legal status 有效, neither withdrawn nor expired) that is still
-  the institution's. An assignment or equity deal (作价入股) moves the right to the company: the patent
-  leaves the assignor's stock. Today the recorded deal decides (its effective date); once the
-  registration date (转让登记, Patent Law art. 10) is recorded it will (functions/metrics/counters.ts
-  \`leftStockOn\`, the one place to change).
+  the institution's. An assignment or equity deal (作价入股) moves the right to the company on its
+  registration (转让登记; Patent Law art. 10: 专利权的转让自登记之日起生效): the patent leaves the
+  assignor's stock on the registration date recorded with \`PUT /v1/deals/{id}/filing\`. A contract
+  recorded but not registered leaves it in the stock (counted implemented: it is being transferred).
+  Changes recorded before registrations were tracked count from the contract's effective date
+  (functions/metrics/counters.ts \`leftStockOn\`).
 - **Licenses count while in force**: an exclusive or sole license carries its end date on the patent
   and counts at the end of a quarter while that date is not passed (\`<gauge>@<quarter>\` counters).
   An ordinary license's end date is on the deal only: it counts while the patent stays licensed.

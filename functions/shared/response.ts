@@ -57,15 +57,31 @@ function removeStorage(value: unknown, path: string, found: string[]): unknown {
   return clean;
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * Issues as `path: message` lines. A union that matched no branch says only "Invalid input": the
+ * branch that came closest (fewest issues) is described instead, so a log names the field at fault.
+ */
+function describeIssues(issues: readonly Issue[], prefix: PropertyKey[], depth = 0): string[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    const branches = issue.code === 'invalid_union' ? issue.errors : [];
+    if (branches.length && depth < 3) {
+      const closest = [...branches].sort((a, b) => a.length - b.length)[0]!;
+      if (closest.length) return describeIssues(closest, path, depth + 1);
+    }
+    return [`${path.map(String).join('.') || '(whole)'}: ${issue.message}`];
+  });
+}
+
 export function parseResponseBody(schema: z.ZodType, body: unknown): ParsedResponse {
   const wire: unknown = body === undefined ? undefined : JSON.parse(JSON.stringify(body));
   const result = schema.safeParse(wire);
   if (!result.success)
     return {
       ok: false,
-      issues: result.error.issues.map(
-        (issue) => `${issue.path.map(String).join('.') || '(whole)'}: ${issue.message}`,
-      ),
+      issues: describeIssues(result.error.issues, []),
     };
   const undeclared: string[] = [];
   strippedPaths(wire, result.data, '', undeclared);

@@ -60,6 +60,20 @@ export async function ownPatents(
   return numbers.map((n) => found.get(n)!);
 }
 
+/**
+ * What a new deal waits for. A license contract is filed within 3 months of its effective date
+ * (专利实施许可合同备案办法, SIPO order no. 62 of 2011; `transferSettings.filingMonths`): a deadline, flagged
+ * overdue by the deadline sweep. An assignment or equity contribution takes effect on its registration
+ * (专利法 art. 10) and the law sets no deadline for it: the institution is reminded once, after the
+ * same period, while the patent stays in its stock.
+ */
+export function filingClock(kind: Deal['kind'], effectiveDate: string) {
+  const after = addMonths(effectiveDate, transferSettings.filingMonths);
+  return kind === 'license'
+    ? { filingKind: 'license-filing' as const, filingDueDate: after }
+    : { filingKind: 'assignment-registration' as const, registrationReminderOn: after };
+}
+
 /** Plans every transition first, so that one illegal patent refuses the whole portfolio before any write. */
 export function planAll(patents: TransferPatent[], event: Parameters<typeof planTransition>[1]) {
   for (const patent of patents) planTransition(patent, event);
@@ -95,7 +109,7 @@ export function dealWrites(
           gsi2pk: indexes.provinceDeals(deal.provinceCode),
           gsi2sk: sortKey,
           gsi3pk: indexes.dueFiling,
-          gsi3sk: `${deal.filingDueDate}#${deal.dealId}`,
+          gsi3sk: `${deal.filingDueDate ?? deal.registrationReminderOn}#${deal.dealId}`,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
@@ -146,11 +160,14 @@ export function dealWrites(
       };
     }
     if (deal.kind === 'assignment' || deal.kind === 'equity') {
+      // The right is committed to the enterprise (the patent is no longer offered), but it changes
+      // hands on registration (专利法 art. 10): recordFiling sets registeredOn.
       set.patenteeChange = {
         dealId: deal.dealId,
         kind: deal.kind,
         enterpriseUscc: deal.enterprise.uscc,
         effectiveDate: deal.effectiveDate,
+        registration: 'pending',
       };
     }
     shape.patentIndexes.push(items.length);
@@ -276,9 +293,8 @@ export async function createDeal(
     ...(input.clientReference ? { clientReference: input.clientReference } : {}),
     ...(input.notes ? { notes: input.notes } : {}),
     origin: 'recorded',
-    filingKind: input.kind === 'license' ? 'license-filing' : 'assignment-registration',
     filingStatus: 'pending',
-    filingDueDate: addMonths(input.effectiveDate, transferSettings.filingMonths),
+    ...filingClock(input.kind, input.effectiveDate),
     createdAt,
     createdBy: actorLabel(caller),
     version: 1,
@@ -444,6 +460,19 @@ export async function recordFiling(
           event: 'filingConfirmed',
           eventId: `filing#${dealId}`,
           actor: caller,
+          // The registration is the day the assignment takes effect (专利法 art. 10): the patent
+          // leaves the institution's stock then (functions/metrics/counters.ts leftStockOn).
+          ...(patent.patenteeChange?.dealId === dealId
+            ? {
+                set: {
+                  patenteeChange: {
+                    ...patent.patenteeChange,
+                    registration: 'registered',
+                    registeredOn: filing.date,
+                  },
+                },
+              }
+            : {}),
           details: { dealId, filingKind: deal.filingKind, filingNumber: filing.number },
         },
         at,

@@ -1,6 +1,6 @@
 /**
- * deadline-sweep task (or run alone with `npm run job`): flags registrations / filings past their due
- * date and emails the institution and its province admins. Input `{ now?: ISO time }`; output the counts.
+ * deadline-sweep task (or run alone with `npm run job`): flags license filings past their due date,
+ * reminds pending assignment registrations, and emails the institution and its province admins. Input `{ now?: ISO time }`; output the counts.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -34,6 +34,7 @@ export const handler = middy(
     return {
       due: outcome.due,
       flagged: outcome.flagged,
+      reminded: outcome.reminded,
       skipped: outcome.skipped,
       mailed: outcome.mailed,
       withoutRecipient: outcome.withoutRecipient.length,

@@ -1,9 +1,12 @@
 /**
- * Overdue registrations / filings (task `flagOverdueFilings`, run by the deadline sweep): every deal
- * whose filing is still pending after its due date is flagged overdue once (conditional on the status
- * still being pending), with its audit entry and one email to the institution and the admins of its
- * province, all in one transaction. A flagged deal leaves the DUE#filing index (it moves to
- * OVERDUE#filing), so the next sweep does not read it again; recording the filing removes it.
+ * Overdue license filings and registration reminders (task `flagOverdueFilings`, run by the deadline
+ * sweep). A license whose contract filing is still pending after its due date (专利实施许可合同备案:
+ * 3 months) is flagged overdue once (conditional on the status still being pending), with its audit
+ * entry and one email to the institution and the admins of its province, all in one transaction; it
+ * moves from the DUE#filing index to OVERDUE#filing, so the next sweep does not read it again.
+ * An assignment or equity deal has no legal deadline (专利法 art. 10: it takes effect on registration):
+ * past its reminder day it stays `pending`, the institution and the admins get one reminder, and it
+ * leaves the index. Recording the filing or registration removes either.
  */
 
 import { chinaDate } from '../../schemas/china-date.ts';
@@ -19,9 +22,12 @@ import type { TransferDeps } from './ports.ts';
 import { dealKey } from './transfer-store.ts';
 
 export interface OverdueOutcome {
-  /** Deals past their due date read from the index. */
+  /** Deals past their due date (licenses) or reminder day (assignments) read from the index. */
   due: number;
+  /** License filings flagged overdue. */
   flagged: number;
+  /** Assignment registrations reminded (still pending: no legal deadline). */
+  reminded: number;
   /** Flagged or filed by someone else in the meantime. */
   skipped: number;
   /** Emails queued (one per flagged deal with at least one address). */
@@ -57,6 +63,67 @@ export function overdueMail(deal: Deal, to: string[], today: string): MailMessag
   };
 }
 
+/** One reminder of a pending assignment registration: it stays pending and leaves the sweep's index. */
+function reminderItems(
+  tableName: string,
+  deal: Deal,
+  reminderOn: string,
+  to: string[],
+  at: string,
+): TransactItem[] {
+  const { pk, sk } = dealKey(deal.dealId);
+  return [
+    {
+      Update: {
+        TableName: tableName,
+        Key: { pk, sk },
+        UpdateExpression:
+          'SET registrationRemindedAt = :at, version = version + :one, updatedAt = :at REMOVE gsi3pk, gsi3sk',
+        ConditionExpression: 'filingStatus = :pending AND attribute_not_exists(registrationRemindedAt)',
+        ExpressionAttributeValues: { ':pending': 'pending', ':at': at, ':one': 1 },
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        Item: auditItem({
+          kind: 'updated',
+          pk,
+          action: 'deal.registrationReminded',
+          caller: { sub: 'system:deadline-sweep', roles: [] },
+          at,
+          before: {},
+          after: { registrationRemindedAt: at },
+          context: { reminderOn, notified: to },
+        }),
+      },
+    },
+  ];
+}
+
+/** The reminder of an assignment registration not yet recorded: no deadline, but no effect before it. */
+export function reminderMail(deal: Deal, to: string[], today: string): MailMessage {
+  const lines = [
+    `交易 ${deal.dealId}（${kindZh[deal.kind]}）的合同于 ${deal.effectiveDate} 生效，截至 ${today} 尚未录入转让登记。`,
+    '专利权的转让自登记之日起生效（专利法第十条）：登记前专利仍属本单位，受让方尚未取得专利权。',
+    `Deal ${deal.dealId}: the contract took effect on ${deal.effectiveDate} and no assignment registration is recorded yet (${today}).`,
+    'An assignment takes effect on its registration with CNIPA (Patent Law art. 10): until then the patent is still the institution’s and the enterprise does not hold it.',
+    '',
+    `机构 / Institution: ${deal.institutionName ?? ''} ${deal.institutionUscc}`,
+    `企业 / Enterprise: ${deal.enterprise.name} ${deal.enterprise.uscc}`,
+    `专利 / Patents: ${deal.applicationNumbers.join(', ')}`,
+    '',
+    `请向国家知识产权局办理转让登记，收到通知后录入登记号和登记日：PUT /v1/deals/${deal.dealId}/filing`,
+    `Register the assignment with CNIPA and, once notified, record the registration number and date: PUT /v1/deals/${deal.dealId}/filing`,
+  ];
+  return {
+    to,
+    subject: `转让登记提醒 / Registration reminder: deal ${deal.dealId} (${deal.applicationNumbers.length} patent${deal.applicationNumbers.length > 1 ? 's' : ''})`,
+    text: lines.join('\n'),
+    attachments: [],
+  };
+}
+
 export async function flagOverdueFilings(
   deps: TransferDeps,
   input: { now?: string; limit?: number; shouldStop?: () => boolean } = {},
@@ -67,6 +134,7 @@ export async function flagOverdueFilings(
   const outcome: OverdueOutcome = {
     due: 0,
     flagged: 0,
+    reminded: 0,
     skipped: 0,
     mailed: 0,
     withoutRecipient: [],
@@ -82,7 +150,10 @@ export async function flagOverdueFilings(
     for (const deal of deals) {
       seen.add(deal.dealId);
       outcome.due++;
-      if (deal.filingStatus !== 'pending' || deal.filingDueDate >= today) {
+      // Deals recorded before the registration was tracked apart carry a filingDueDate for assignments too.
+      const remind = deal.filingKind === 'assignment-registration';
+      const dueOn = deal.filingDueDate ?? deal.registrationReminderOn ?? today;
+      if (deal.filingStatus !== 'pending' || dueOn >= today) {
         outcome.skipped++;
         continue;
       }
@@ -101,49 +172,54 @@ export async function flagOverdueFilings(
           ]),
         ];
         const { pk, sk } = dealKey(deal.dealId);
-        const items: TransactItem[] = [
-          {
-            Update: {
-              TableName: deps.store.tableName,
-              Key: { pk, sk },
-              UpdateExpression:
-                'SET filingStatus = :overdue, overdueFlaggedAt = :at, gsi3pk = :flagged, version = version + :one, updatedAt = :at',
-              ConditionExpression: 'filingStatus = :pending',
-              ExpressionAttributeValues: {
-                ':overdue': 'overdue',
-                ':pending': 'pending',
-                ':at': at,
-                ':flagged': indexes.overdueFiling,
-                ':one': 1,
+        const items: TransactItem[] = remind
+          ? reminderItems(deps.store.tableName, deal, dueOn, to, at)
+          : [
+              {
+                Update: {
+                  TableName: deps.store.tableName,
+                  Key: { pk, sk },
+                  UpdateExpression:
+                    'SET filingStatus = :overdue, overdueFlaggedAt = :at, gsi3pk = :flagged, version = version + :one, updatedAt = :at',
+                  ConditionExpression: 'filingStatus = :pending',
+                  ExpressionAttributeValues: {
+                    ':overdue': 'overdue',
+                    ':pending': 'pending',
+                    ':at': at,
+                    ':flagged': indexes.overdueFiling,
+                    ':one': 1,
+                  },
+                },
               },
-            },
-          },
-          {
-            Put: {
-              TableName: deps.store.tableName,
-              Item: auditItem({
-                kind: 'updated',
-                pk,
-                action: 'deal.filingOverdue',
-                caller: { sub: 'system:deadline-sweep', roles: [] },
-                at,
-                // What the condition fixes: the filing was pending (a pending filing was never flagged).
-                before: { filingStatus: 'pending' },
-                after: { filingStatus: 'overdue', overdueFlaggedAt: at },
-                context: { dueDate: deal.filingDueDate, notified: to },
-              }),
-            },
-          },
-        ];
+              {
+                Put: {
+                  TableName: deps.store.tableName,
+                  Item: auditItem({
+                    kind: 'updated',
+                    pk,
+                    action: 'deal.filingOverdue',
+                    caller: { sub: 'system:deadline-sweep', roles: [] },
+                    at,
+                    // What the condition fixes: the filing was pending (a pending filing was never flagged).
+                    before: { filingStatus: 'pending' },
+                    after: { filingStatus: 'overdue', overdueFlaggedAt: at },
+                    context: { dueDate: dueOn, notified: to },
+                  }),
+                },
+              },
+            ];
         if (to.length)
           items.push({
             Put: {
               TableName: deps.store.tableName,
-              Item: mailOutboxItem(newMailItem(overdueMail(deal, to, today), now)),
+              Item: mailOutboxItem(
+                newMailItem(remind ? reminderMail(deal, to, today) : overdueMail(deal, to, today), now),
+              ),
             },
           });
         await deps.store.transact(items, { recordIndexes: [], markerIndexes: [], patentIndexes: [] });
-        outcome.flagged++;
+        if (remind) outcome.reminded++;
+        else outcome.flagged++;
         if (to.length) outcome.mailed++;
         else outcome.withoutRecipient.push(deal.dealId);
       } catch (error) {

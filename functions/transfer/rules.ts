@@ -32,7 +32,15 @@ export interface PatenteeChange {
   dealId: string;
   kind: 'assignment' | 'equity';
   enterpriseUscc: string;
+  /** The contract's effective date. */
   effectiveDate: string;
+  /**
+   * `pending`: the contract is recorded, the registration (转让登记) is not; `registered` on
+   * `registeredOn`, the day the assignment took effect (专利法 art. 10: 专利权的转让自登记之日起生效).
+   * Absent on changes recorded before registration was tracked (read as registered on effectiveDate).
+   */
+  registration?: 'pending' | 'registered';
+  registeredOn?: string;
 }
 
 /** What the rules read on a patent item (written by the transfer transactions through the transition `set`). */

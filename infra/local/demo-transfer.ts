@@ -4,7 +4,8 @@
  * a few patents per institution). The shapes follow DOMAIN.md's realistic deals: an exclusive license
  * with upfront fee and tiered sales royalty, an ordinary license with upfront fee + 1% royalty (filed,
  * then industrialized by a product), an open license taken by an enterprise, and an assignment whose
- * registration is overdue (the deadline sweep flags it and emails the institution and its admin).
+ * registration is not recorded yet (pending: the patent is still the institution's, 专利法 art. 10; the
+ * deadline sweep reminds the institution and its admin once).
  *
  * Call: `await loadTransferDemo(cloud)` after `await loadDemo(cloud)` (in infra/local/demo.ts or the CLI);
  * it returns a one-line summary. Every request carries an idempotency key or a unique reference, so a
@@ -205,7 +206,7 @@ export async function loadTransferDemo(
   }
 
   if (assigned) {
-    // An assignment whose registration was never recorded: the deadline sweep flags it overdue.
+    // An assignment whose registration was never recorded: pending, the sweep sends one reminder.
     const fourth = await call(
       cloud,
       institution,
@@ -228,7 +229,7 @@ export async function loadTransferDemo(
       { 'Idempotency-Key': 'demo-assignment' },
     );
     deals.push(fourth.dealId);
-    lines.push('assignment in installments (registration overdue)');
+    lines.push('assignment in installments (registration pending)');
   }
   return `${deals.length} deals: ${lines.join('; ')}`;
 }

@@ -306,7 +306,17 @@ describe('filing', () => {
     });
     expect(created.status, created.text).toBe(201);
     const id = created.json.dealId as string;
-    expect(created.json.filingKind).toBe('assignment-registration');
+    expect(created.json).toMatchObject({
+      filingKind: 'assignment-registration',
+      filingStatus: 'pending',
+      registrationReminderOn: '2026-06-01',
+    });
+    // No legal deadline for a registration (专利法 art. 10): no due date, never flagged overdue.
+    expect(created.json.filingDueDate).toBeUndefined();
+    expect((await read(`PAT#${number(7)}`, 'PATENT'))?.patenteeChange).toMatchObject({
+      dealId: id,
+      registration: 'pending',
+    });
     const early = await api(`/v1/deals/${id}/filing`, {
       method: 'PUT',
       token: institution,
@@ -325,6 +335,8 @@ describe('filing', () => {
     expect(await read(`PAT#${number(7)}`, 'PATENT')).toMatchObject({
       lifecycle: 'filed',
       implementationStatus: 'assigned',
+      // The day the assignment took effect and the patent left the institution's stock.
+      patenteeChange: { dealId: id, registration: 'registered', registeredOn: '2026-04-02' },
     });
     const again = await api(`/v1/deals/${id}/filing`, { method: 'PUT', token: institution, body: filing });
     expect(again.status).toBe(200);

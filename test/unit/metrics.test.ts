@@ -177,26 +177,39 @@ describe('the delta function (NEW vs OLD image of a patent)', () => {
     });
   });
 
-  it('an assignment or equity deal takes the patent out of the assignor stock', () => {
+  it('an assignment or equity deal takes the patent out of the assignor stock on its registration (专利法 art. 10)', () => {
     const p = patent('202010000001.1', { implementationStatus: 'not-implemented' });
-    const assigned = {
+    const change = {
+      dealId: 'd-2',
+      kind: 'assignment',
+      enterpriseUscc: '91110108MA0000001',
+      effectiveDate: '2025-11-01',
+    };
+    // The contract recorded, not registered: still the institution's valid patent (now implemented).
+    const pending = {
       ...p,
       lifecycle: 'assigned',
       implementationStatus: 'assigned',
-      patenteeChange: {
-        dealId: 'd-2',
-        kind: 'assignment',
-        enterpriseUscc: '91110108MA0000001',
-        effectiveDate: '2025-11-01',
-      },
+      patenteeChange: { ...change, registration: 'pending' },
     };
-    expect(patentDelta(p, assigned)[`NOW#PROV#110000|INST#${A}`]).toEqual({
+    const scope = `NOW#PROV#110000|INST#${A}`;
+    expect(patentDelta(p, pending)[scope]).not.toHaveProperty('g.valid');
+    expect(patentDelta(p, pending)[scope]).not.toHaveProperty('g.base');
+    // Registered: out of the stock.
+    const registered = {
+      ...pending,
+      lifecycle: 'filed',
+      patenteeChange: { ...change, registration: 'registered', registeredOn: '2026-01-20' },
+    };
+    expect(patentDelta(pending, registered)[scope]).toMatchObject({
       'g.valid': -1,
       'g.validInvention': -1,
       'g.base': -1,
     });
-    // Still out once the registration is filed (lifecycle filed).
-    expect(patentDelta(assigned, { ...assigned, lifecycle: 'filed' })).toEqual({});
+    // A change recorded before registrations were tracked (no registration field): out on recording.
+    const legacy = { ...p, lifecycle: 'assigned', implementationStatus: 'assigned', patenteeChange: change };
+    expect(patentDelta(p, legacy)[scope]).toEqual({ 'g.valid': -1, 'g.validInvention': -1, 'g.base': -1 });
+    expect(patentDelta(legacy, { ...legacy, lifecycle: 'filed' })).toEqual({});
   });
 });
 

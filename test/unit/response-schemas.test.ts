@@ -159,3 +159,21 @@ describe('the HTTP layer parses every 2xx answer with its declared schema', () =
     expect((await call({ name: 3, details: {} })).statusCode).toBe(500);
   });
 });
+
+describe('parseResponseBody', () => {
+  it('a union that matches no branch names the field of the closest branch, not only "Invalid input"', async () => {
+    const { parseResponseBody } = await import('../../functions/shared/response.ts');
+    const full = zod.object({ id: zod.string(), title: zod.string(), secret: zod.string() });
+    const open = zod.object({ id: zod.string(), title: zod.string() });
+    const parsed = parseResponseBody(zod.object({ items: zod.array(zod.union([full, open])) }), {
+      items: [
+        { id: 'a', title: 'ok' },
+        { id: 'b', title: 5 },
+      ],
+    });
+    expect(parsed).toEqual({
+      ok: false,
+      issues: ['items.1.title: Invalid input: expected string, received number'],
+    });
+  });
+});

@@ -46,6 +46,7 @@ function sweep(script: Script, handlesFilings = false) {
 const filingsRound = (flagged: number, complete: boolean | undefined) => ({
   due: flagged + 1,
   flagged,
+  reminded: 0,
   skipped: 1,
   mailed: flagged,
   withoutRecipient: 0,
@@ -90,7 +91,7 @@ describe('deadline-sweep workflow paths', () => {
       overdueFilings: {
         branch: 'overdueFilings',
         ok: true,
-        counts: { due: 2, flagged: 1, skipped: 1, mailed: 1, withoutRecipient: 0 },
+        counts: { due: 2, flagged: 1, reminded: 0, skipped: 1, mailed: 1, withoutRecipient: 0 },
         rounds: 1,
       },
     });

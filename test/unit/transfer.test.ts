@@ -91,7 +91,12 @@ function memoryStore() {
       return { items: items as never };
     },
     async dueFilings(before) {
-      return [...deals.values()].filter((d) => d.filingStatus === 'pending' && d.filingDueDate < before);
+      return [...deals.values()].filter(
+        (d) =>
+          d.filingStatus === 'pending' &&
+          !d.registrationRemindedAt &&
+          (d.filingDueDate ?? d.registrationReminderOn ?? '') < before,
+      );
     },
     async transact(items) {
       for (const item of items) {
@@ -152,6 +157,8 @@ function memoryStore() {
             });
           if (values[':overdue'])
             Object.assign(deal, { filingStatus: 'overdue', overdueFlaggedAt: values[':at'] });
+          if (String(update.UpdateExpression).includes('registrationRemindedAt'))
+            Object.assign(deal, { registrationRemindedAt: values[':at'] });
         }
       }
       return 'done';
@@ -392,6 +399,51 @@ describe('filing', () => {
       flagged: 0,
     });
     expect(mem.deals.get(other.deal.dealId)!.filingStatus).toBe('pending');
+  });
+});
+
+describe('assignments take effect on registration (专利法 art. 10)', () => {
+  const assignment = () => license({ kind: 'assignment', licenseType: undefined, endDate: undefined });
+
+  it('a recorded assignment is pending registration: no legal deadline, the patent is committed but still the institution’s', async () => {
+    const { deal } = await createDeal(deps, inst, assignment());
+    expect(deal).toMatchObject({
+      filingKind: 'assignment-registration',
+      filingStatus: 'pending',
+      registrationReminderOn: '2026-06-01',
+    });
+    expect(deal).not.toHaveProperty('filingDueDate');
+    expect(mem.patents.get(A)).toMatchObject({
+      lifecycle: 'assigned',
+      patenteeChange: { dealId: deal.dealId, kind: 'assignment', registration: 'pending' },
+    });
+    expect(mem.patents.get(A)!.patenteeChange).not.toHaveProperty('registeredOn');
+  });
+
+  it('the sweep reminds a pending registration once and never flags it overdue', async () => {
+    const { deal } = await createDeal(deps, inst, assignment());
+    const directory = { provinceAdminEmails: async () => ['bj@example.gov.cn'] };
+    const outcome = await flagOverdueFilings({ ...deps, directory }, { now: '2026-06-02T00:00:00Z' });
+    expect(outcome).toMatchObject({ due: 1, flagged: 0, reminded: 1, mailed: 1 });
+    const mail = mem.transactions.at(-1)!.find((item) => item.Put?.Item?.entity === 'mail')!.Put!.Item!;
+    expect(mail.subject).toContain('Registration reminder');
+    expect(mail.text).toContain('专利法第十条');
+    expect(mail.text).toContain(`PUT /v1/deals/${deal.dealId}/filing`);
+    expect(mem.deals.get(deal.dealId)).toMatchObject({ filingStatus: 'pending' });
+    expect(mem.deals.get(deal.dealId)!.registrationRemindedAt).toBeDefined();
+    expect(await flagOverdueFilings({ ...deps, directory }, { now: '2026-09-02T00:00:00Z' })).toMatchObject({
+      reminded: 0,
+      flagged: 0,
+    });
+  });
+
+  it('recording the registration dates the change of patentee: the day the patent leaves the stock', async () => {
+    const { deal } = await createDeal(deps, inst, assignment());
+    await recordFiling(deps, inst, deal.dealId, { number: 'ZR-2026-1', date: '2026-05-20' });
+    expect(mem.patents.get(A)).toMatchObject({
+      lifecycle: 'filed',
+      patenteeChange: { dealId: deal.dealId, registration: 'registered', registeredOn: '2026-05-20' },
+    });
   });
 });
 
