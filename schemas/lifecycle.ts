@@ -108,6 +108,13 @@ const transferable = [
 const transferred = ['assigned', 'licensed', 'equity', 'filed', 'industrialized'] as const;
 /** Transferred states in which the patent is (also) licensed: an open license may be declared alongside. */
 const licensedStates = ['licensed', 'filed', 'industrialized'] as const satisfies readonly LifecycleState[];
+/** States a negotiation opened on keeps (the window runs on, the open license or licenses hold). */
+const negotiationKeeps = [
+  'under-evaluation',
+  'in-negotiation',
+  'open-license',
+  ...licensedStates,
+] as const satisfies readonly LifecycleState[];
 /** The final states: a patent that left the pipeline by one of its exits. */
 export const terminalStates = ['withdrawn', 'expired', 'lapsed'] as const satisfies readonly LifecycleState[];
 const live = lifecycleStates.filter(
@@ -186,9 +193,20 @@ export const transitionTable = {
     description: 'The open license was withdrawn (licenses already granted stay)',
   },
   negotiationOpened: {
-    from: ['conversion-pool', 'evaluated', ...promoted],
-    to: 'in-negotiation',
-    description: 'The institution records that it negotiates with an enterprise',
+    // The institution accepted an enterprise's request to negotiate (functions/transfer/interests.ts).
+    // A patent still under evaluation keeps its window; one already in negotiation (with another
+    // enterprise), under an open license or licensed non-exclusively keeps its state too: a further
+    // negotiation does not undo what holds.
+    from: [
+      'conversion-pool',
+      'under-evaluation',
+      'evaluated',
+      ...promoted,
+      'in-negotiation',
+      ...licensedStates,
+    ],
+    to: (from) => ((negotiationKeeps as readonly LifecycleState[]).includes(from) ? from : 'in-negotiation'),
+    description: "The institution accepted an enterprise's request to negotiate",
   },
   dealRecorded: {
     // A further (non-exclusive) license or a later assignment is possible after a first transfer;

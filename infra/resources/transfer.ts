@@ -66,6 +66,40 @@ export const transferFunctions = {
     description: 'GET /v1/products: product filings in the caller scope',
     tables: { core: 'read' },
   },
+  expressInterest: {
+    entry: 'functions/transfer/express-interest.handler.ts',
+    description:
+      'POST /v1/patents/{applicationNumber}/interest: a verified enterprise asks to negotiate (the institution is mailed)',
+    tables: { core: 'readWrite' },
+  },
+  listInterests: {
+    entry: 'functions/transfer/list-interests.handler.ts',
+    description: 'GET /v1/interests: the requests to negotiate an institution received / an enterprise sent',
+    tables: { core: 'read' },
+  },
+  getInterest: {
+    entry: 'functions/transfer/get-interest.handler.ts',
+    description:
+      'GET /v1/interests/{interestId}: one request to negotiate, to its institution and its enterprise',
+    tables: { core: 'read' },
+  },
+  decideInterest: {
+    entry: 'functions/transfer/decide-interest.handler.ts',
+    description:
+      'POST /v1/interests/{interestId}/decision: the institution accepts (negotiationOpened, contact revealed) or declines',
+    tables: { core: 'readWrite' },
+  },
+  getPatentFunnel: {
+    entry: 'functions/transfer/get-patent-funnel.handler.ts',
+    description:
+      'GET /v1/patents/{applicationNumber}/funnel: pushed, evaluated, interest, negotiation, deal counts',
+    tables: { core: 'read' },
+  },
+  getInstitutionFunnel: {
+    entry: 'functions/transfer/get-institution-funnel.handler.ts',
+    description: "GET /v1/institutions/{uscc}/funnel: the institution's patents at each step of the funnel",
+    tables: { core: 'read' },
+  },
   flagOverdueFilings: {
     entry: 'functions/transfer/flag-overdue-filings.handler.ts',
     description:

@@ -6,6 +6,7 @@ import { mailRoutes } from './mail.ts';
 import { marketRoutes } from './market.ts';
 import { metricsRoutes } from './metrics.ts';
 import { monitoringRoutes } from './monitoring.ts';
+import { negotiationRoutes } from './negotiation.ts';
 import { patentsRoutes } from './patents.ts';
 import { pipelineRoutes } from './pipeline.ts';
 import { poolRoutes } from './pool.ts';
@@ -28,6 +29,7 @@ export const routes = [
   ...mailRoutes,
   ...pipelineRoutes,
   ...transferRoutes,
+  ...negotiationRoutes,
   ...metricsRoutes,
   ...monitoringRoutes,
   ...reportsRoutes,

@@ -94,6 +94,8 @@ interface Fixtures {
   jobC: string;
   previewA: string;
   previewC: string;
+  /** Pool patents E1 asked to negotiate for (and E3 for `own`): the requests' targets. */
+  negotiation: Record<'own' | 'otherDept' | 'foreignInst' | 'foreignProv', string>;
 }
 
 interface Case {
@@ -493,6 +495,59 @@ const matrix: Record<string, Entry> = {
     expect: { padmin: { ownProv: 404, foreignProv: 404 }, nadmin: { ownProv: 404, foreignProv: 404 } },
   },
 
+  'GET /v1/interests': {
+    // Institutions list the requests they received (department users: their department's), enterprises
+    // their own: no filter widens that.
+    cases: (f) => [
+      {
+        target: 'institutions',
+        path: '/v1/interests',
+        hidden: [f.negotiation.foreignInst, f.negotiation.foreignProv],
+      },
+      { target: 'departments', path: '/v1/interests?limit=99', hidden: [f.negotiation.otherDept] },
+      { target: 'enterprises', path: '/v1/interests?limit=50', hidden: [E3] },
+    ],
+    expect: {
+      inst: { institutions: 'scoped', departments: 'ok', enterprises: 'ok' },
+      dept: { institutions: 'scoped', departments: 'scoped', enterprises: 'ok' },
+      ent: { institutions: 'ok', departments: 'ok', enterprises: 'scoped' },
+      entPending: { institutions: 'scoped', departments: 'scoped', enterprises: 'scoped' },
+    },
+  },
+  'GET /v1/interests/{interestId}': {
+    cases: (f) => [
+      ...patentTargets.map((target) => ({
+        target,
+        path: `/v1/interests/${f.negotiation[target]}~${E1}`,
+      })),
+      { target: 'otherEnt', path: `/v1/interests/${f.negotiation.own}~${E3}` },
+    ],
+    // Its institution (a department user: its department's) and its enterprise; nobody else (404).
+    expect: {
+      inst: { ...p('ok', 'ok', 404, 404), otherEnt: 'ok' },
+      dept: { ...p('ok', 404, 404, 404), otherEnt: 'ok' },
+      ent: { ...p('ok', 'ok', 'ok', 'ok'), otherEnt: 404 },
+      entPending: { ...p(404, 404, 404, 404), otherEnt: 404 },
+    },
+  },
+  'GET /v1/patents/{applicationNumber}/funnel': {
+    cases: patentCases((f) => f.pool, '/funnel'),
+    expect: institutionScoped,
+  },
+  'GET /v1/institutions/{uscc}/funnel': {
+    cases: () => [
+      { target: 'own', path: `/v1/institutions/${A}/funnel` },
+      { target: 'foreignInst', path: `/v1/institutions/${B}/funnel` },
+      { target: 'foreignProv', path: `/v1/institutions/${C}/funnel` },
+    ],
+    expect: {
+      inst: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+      dept: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+      padmin: { own: 'ok', foreignInst: 'ok', foreignProv: 404 },
+      nadmin: { own: 'ok', foreignInst: 'ok', foreignProv: 'ok' },
+    },
+  },
+
   // ----- writes -----
   'POST /v1/institutions': {
     cases: () => [
@@ -856,6 +911,29 @@ const matrix: Record<string, Entry> = {
     ],
     expect: { ent: { held: 'ok', notHeld: 403 }, entPending: { held: 403, notHeld: 403 } },
   },
+  'POST /v1/patents/{applicationNumber}/interest': {
+    cases: patentCases((f) => f.pool, '/interest', {
+      purpose: 'negotiate',
+      message: '矩阵测试：希望洽谈许可',
+    }),
+    // Any verified enterprise asks about any pool patent; a pending one is refused (403).
+    expect: { ent: poolPublic, entPending: p(403, 403, 403, 403) },
+  },
+  'POST /v1/interests/{interestId}/decision': {
+    cases: (f) =>
+      patentTargets.map((target) => ({
+        target,
+        path: `/v1/interests/${f.negotiation[target]}~${E1}/decision`,
+        body:
+          target === 'own'
+            ? { decision: 'accept', contact: { name: '矩阵联系人', email: 'tto@example.edu.cn' } }
+            : { decision: 'decline', reason: '矩阵测试：暂不洽谈' },
+        item: { pk: `PAT#${f.negotiation[target]}`, sk: `INTEREST#${E1}` },
+      })),
+    // Institution-level users answer the requests of their institution (any department); department
+    // users are refused (403 on their own department's, 404 on another's, as for withdrawals).
+    expect: { inst: p('ok', 'ok', 404, 404), dept: p(403, 404, 404, 404) },
+  },
   'POST /v1/pipeline/failures/{eventId}/retry': {
     // No failure exists: every caller the route admits is told so (404); the others 403 / 401.
     cases: () => [{ target: '-', path: '/v1/pipeline/failures/EVT%23none/retry' }],
@@ -1086,6 +1164,32 @@ beforeAll(async () => {
     foreignInst: await licensed(instB, D1, B, E1),
     foreignProv: await licensed(instC, D1, C, E3),
   };
+  fixtures.negotiation = {
+    own: await registerPatent(instA, D1, true),
+    otherDept: await registerPatent(instA, D2, true),
+    foreignInst: await registerPatent(instB, D1, true),
+    foreignProv: await registerPatent(instC, D1, true),
+  };
+  const e1 = await token('enterprise', { org: E1, province: P1 });
+  for (const number of Object.values(fixtures.negotiation))
+    await must(
+      await api(`/v1/patents/${number}/interest`, {
+        method: 'POST',
+        token: e1,
+        body: { message: '矩阵测试：希望洽谈' },
+      }),
+      201,
+      'interest of E1',
+    );
+  await must(
+    await api(`/v1/patents/${fixtures.negotiation.own}/interest`, {
+      method: 'POST',
+      token: await token('enterprise', { org: E3, province: P2 }),
+      body: { purpose: 'contact', message: '矩阵测试：请提供联系方式' },
+    }),
+    201,
+    'interest of E3',
+  );
   const upload = { fileName: 'inventory.csv', sizeBytes: 100 };
   fixtures.jobA = (
     await must(await api('/v1/uploads', { method: 'POST', token: instA, body: upload }), 201, 'upload A')

@@ -189,6 +189,29 @@ describe('lifecycle transition table', () => {
     expect(nextLifecycle('licensed', 'rescreened', { pool: 'base' })).toMatchObject({ ok: false });
   });
 
+  it('negotiationOpened: into in-negotiation from the offered states; kept while evaluating, negotiating, open-licensed or licensed', () => {
+    for (const state of [
+      'conversion-pool',
+      'evaluated',
+      'high-value',
+      'key-industry-pool',
+      'listed',
+    ] as const)
+      expect(nextLifecycle(state, 'negotiationOpened')).toMatchObject({ ok: true, to: 'in-negotiation' });
+    for (const state of [
+      'under-evaluation',
+      'in-negotiation',
+      'open-license',
+      'licensed',
+      'filed',
+      'industrialized',
+    ] as const)
+      expect(nextLifecycle(state, 'negotiationOpened')).toMatchObject({ ok: true, to: state });
+    // Not offered: never approved, base pool, transferred away, or gone.
+    for (const state of ['registered', 'base-pool', 'assigned', 'equity', ...terminal] as const)
+      expect(nextLifecycle(state, 'negotiationOpened')).toMatchObject({ ok: false });
+  });
+
   it('docs/pipeline.md lists every state and every event of the table', () => {
     const doc = readFileSync('docs/pipeline.md', 'utf8');
     const table = doc.slice(doc.indexOf('lifecycle-table:start'), doc.indexOf('lifecycle-table:end'));

@@ -35,6 +35,11 @@ export const keys = {
     pk: patentPk(applicationNumber),
     sk: `REQ#${evaluator.kind}#${evaluator.id}`,
   }),
+  /** An enterprise's request to negotiate for a patent (issue 13, item 8): one per enterprise and patent. */
+  interest: (applicationNumber: string, enterpriseUscc: string) => ({
+    pk: patentPk(applicationNumber),
+    sk: `INTEREST#${enterpriseUscc}`,
+  }),
   institutionPk,
   institution: (uscc: string) => ({ pk: institutionPk(uscc), sk: 'PROFILE' }),
   /** An institution's mapping profile of inventory files (issue 12), by its name. */
@@ -96,6 +101,9 @@ export const indexes = {
   provinceDeals: (provinceCode: string) => `PROV#${provinceCode}#DEAL`,
   enterpriseProducts: (uscc: string) => `${enterprisePk(uscc)}#PRODUCT`,
   provinceProducts: (provinceCode: string) => `PROV#${provinceCode}#PRODUCT`,
+  /** Requests to negotiate received by an institution (gsi1) and sent by an enterprise (gsi2). */
+  institutionInterests: (uscc: string) => `${institutionPk(uscc)}#INTEREST`,
+  enterpriseInterests: (uscc: string) => `${enterprisePk(uscc)}#INTEREST`,
   provincePipelineFailures: (provinceCode: string) => `PROV#${provinceCode}#PIPELINE-FAILURE`,
   pipelineFailures: 'PIPELINE#failed',
   /** Deadlines (gsi3): the promotion window, the evaluation window, the filing deadline of a deal. */
@@ -120,6 +128,8 @@ export const prefixes = {
   admin: 'ADMIN#',
   audit: 'AUDIT#',
   evaluation: 'EVAL#',
+  evaluationRequest: 'REQ#',
+  interest: 'INTEREST#',
   pipelineEvent: 'EVENT#',
   spotCheck: 'CHECK#',
   mappingProfile: 'MAPPING#',
