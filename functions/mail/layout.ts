@@ -57,8 +57,10 @@ export interface MailContent {
   action?: { label: Bilingual; href: string };
   /** Small print under the action, e.g. the API route for integrators. */
   notes?: string[];
-  /** The footer: why the reader gets this email (and how to stop it, where one can). */
+  /** The footer: why the reader gets this email. */
   reason: Bilingual;
+  /** Where the reader stops this kind of email, where one can (a link in the footer). */
+  optOut?: { label: Bilingual; href: string };
 }
 
 const font = "'PingFang SC','Microsoft YaHei','Noto Sans SC',Arial,sans-serif";
@@ -144,7 +146,11 @@ ${content.greeting ? `<p style="margin:0 0 12px 0;font-size:14px;">${e(content.g
 ${content.blocks.map(blockHtml).join('\n')}
 ${action}${notes}
 </td></tr>
-<tr><td style="padding:12px 24px 16px 24px;border-top:1px solid ${color.line};font-size:12px;color:${color.muted};line-height:1.6;">${e(reasonZh)}${reasonEn ? `<br>${e(reasonEn)}` : ''}<br>${e(programmeName.zh)} · ${e(programmeName.en)} · <a href="${e(home)}" style="color:${color.muted};">${e(home)}</a><br>本邮件由系统自动发送，请勿直接回复。This email was sent automatically; replies are not read.</td></tr>
+<tr><td style="padding:12px 24px 16px 24px;border-top:1px solid ${color.line};font-size:12px;color:${color.muted};line-height:1.6;">${e(reasonZh)}${reasonEn ? `<br>${e(reasonEn)}` : ''}${
+    content.optOut
+      ? `<br><a href="${e(safeHref(content.optOut.href))}" style="color:${color.muted};">${e(heading(content.optOut.label))}</a>`
+      : ''
+  }<br>${e(programmeName.zh)} · ${e(programmeName.en)} · <a href="${e(home)}" style="color:${color.muted};">${e(home)}</a><br>本邮件由系统自动发送，请勿直接回复。This email was sent automatically; replies are not read.</td></tr>
 </table>
 </td></tr></table>
 </body></html>`;
@@ -161,6 +167,7 @@ export function renderMailText(content: MailContent): string {
   if (content.notes?.length) lines.push(...content.notes, '');
   lines.push('--', content.reason.zh);
   if (content.reason.en) lines.push(content.reason.en);
+  if (content.optOut) lines.push(`${heading(content.optOut.label)}: ${safeHref(content.optOut.href)}`);
   lines.push(`${programmeName.zh} · ${programmeName.en} · ${safeHref(portalLink(''))}`);
   return lines.join('\n');
 }
