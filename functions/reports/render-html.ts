@@ -7,6 +7,7 @@ import type { ReportModel, ReportRow } from '../../schemas/report.ts';
 import { escapeHtml as e, type MailContent, renderMailHtml, renderMailText } from '../mail/layout.ts';
 import { portalLink, portalPages } from '../shared/portal.ts';
 import { beijingTime, formatDelta, formatValue } from './format.ts';
+import { chartCid, type ReportMailContent, reportTitle } from './report-mail.ts';
 
 const cell = 'padding:6px 10px;border:1px solid #d0d7de;font-size:13px;';
 const head = `${cell}background:#f3f5f8;font-weight:bold;text-align:left;`;
@@ -19,8 +20,16 @@ function deltaStyle(delta: number | null): string {
   return `${num}color:${delta > 0 ? '#1a7f37' : '#cf222e'};`;
 }
 
-export function reportTitle(model: Pick<ReportModel, 'quarter' | 'scopeName'>): string {
-  return `专利转化运用季度报告 ${model.quarter} · ${model.scopeName} / Quarterly patent report`;
+/** The recipient-independent part of the email, stored beside the report by the render step. */
+export function reportMailContent(model: ReportModel): ReportMailContent {
+  return {
+    quarter: model.quarter,
+    scope: model.scope,
+    hasData: model.hasData,
+    subject: `${reportTitle(model)}${model.hasData ? '' : ' (无数据 no data)'}`,
+    text: renderText(model),
+    html: renderHtml(model, { chartSrc: `cid:${chartCid}` }),
+  };
 }
 
 function rankingTable(model: ReportModel, rows: ReportRow[], caption: string): string {

@@ -43,6 +43,7 @@ export const evaluationsFunctions = {
     description: 'Schedule: the weekly summary of new evaluations to each institution',
     tables: { core: 'readWrite' },
     timeoutSeconds: 900,
+    settings: settingsOf('portal'),
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 
