@@ -2,38 +2,16 @@ import { queueTestMailRoute } from '../../schemas/routes/mail.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
-import { portalLink, portalPages } from '../shared/portal.ts';
-import { renderMail } from './layout.ts';
 import { queueMail } from './mail-outbox.ts';
 import { dynamoMailStore } from './mail-store.ts';
+import { testMail } from './test-mail.ts';
 
 const store = dynamoMailStore(documents, config.tableName('core'));
 
 export const handler = httpRoute(queueTestMailRoute, async ({ body, caller }) => {
-  const stage = config.stage();
   const item = await queueMail(
     { store, now: () => new Date() },
-    {
-      to: [body.to],
-      subject: `测试邮件 / Test email (${stage})`,
-      ...renderMail({
-        title: { zh: `测试邮件（${stage}）`, en: `Test email (${stage})` },
-        blocks: [
-          {
-            p: {
-              zh: `这是专利转化系统（${stage}）的测试邮件，由 ${caller.email ?? caller.sub} 发起。收到即说明邮件发送正常，无需处理。`,
-              en: `This is a test email from the patent revitalization system (${stage}), requested by ${caller.email ?? caller.sub}. It arrived, so mail works; nothing to do.`,
-            },
-          },
-        ],
-        action: { label: { zh: '打开平台', en: 'Open the portal' }, href: portalLink(portalPages.home) },
-        reason: {
-          zh: '您收到此邮件，是因为国家管理员通过 POST /v1/admin/mail:test 向此地址发送了测试邮件。',
-          en: 'You get this email because a national administrator sent a test email to this address (POST /v1/admin/mail:test).',
-        },
-      }),
-      attachments: [],
-    },
+    testMail(config.stage(), body.to, caller.email ?? caller.sub),
   );
   return { status: 202, body: { mailId: item.mailId, status: 'queued' } };
 });
