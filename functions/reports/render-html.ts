@@ -141,7 +141,7 @@ function reportBody(model: ReportModel, options: { chartSrc?: string }): string 
   if (options.chartSrc && model.hasData) {
     parts.push(
       `<h2 style="${h2}">${e(model.chart.title)}</h2>`,
-      `<img src="${e(options.chartSrc)}" alt="${e(model.chart.title)}" width="800" style="display:block;max-width:100%;height:auto;border:0;">`,
+      `<img src="${e(options.chartSrc)}" alt="${e(model.chart.title)}" width="800" style="display:block;width:100%;max-width:800px;height:auto;border:0;">`,
     );
   }
 

@@ -84,7 +84,7 @@ export function overdueMail(deal: Deal, to: string[], today: string): MailMessag
         },
         record: {
           zh: '已取得备案证明的：登录平台，打开该交易的页面（点击下方按钮），录入备案证明上的备案号和备案日期并保存。录入后逾期标记即解除，专利状态随之更新。',
-          en: 'Already filed: sign in, open the deal’s page (the button below), enter the filing number and date from the certificate and save. That clears the overdue flag and updates the patents.',
+          en: "Already filed: sign in, open the deal's page (the button below), enter the filing number and date from the certificate and save. That clears the overdue flag and updates the patents.",
         },
         action: { zh: '录入备案号和备案日期', en: 'Record the filing number and date' },
       }
@@ -98,7 +98,7 @@ export function overdueMail(deal: Deal, to: string[], today: string): MailMessag
         },
         record: {
           zh: '已登记的：登录平台，打开该交易的页面（点击下方按钮），录入登记号和登记日并保存。',
-          en: 'Already registered: sign in, open the deal’s page (the button below), enter the registration number and date and save.',
+          en: "Already registered: sign in, open the deal's page (the button below), enter the registration number and date and save.",
         },
         action: { zh: '录入登记号和登记日', en: 'Record the registration number and date' },
       };
@@ -192,7 +192,7 @@ export function reminderMail(deal: Deal, to: string[], today: string): MailMessa
         {
           p: {
             zh: '专利权的转让自登记之日起生效（专利法第十条）：登记前专利仍属本单位，受让方尚未取得专利权。',
-            en: 'An assignment takes effect on its registration with CNIPA (Patent Law art. 10): until then the patent is still the institution’s and the enterprise does not hold it.',
+            en: "An assignment takes effect on its registration with CNIPA (Patent Law art. 10): until then the patent is still the institution's and the enterprise does not hold it.",
           },
         },
         dealFacts(deal),
@@ -206,7 +206,7 @@ export function reminderMail(deal: Deal, to: string[], today: string): MailMessa
         {
           p: {
             zh: '收到通知书后：登录平台，打开该交易的页面（点击下方按钮），录入登记号和登记日并保存。登记日起专利移出本单位的存量。',
-            en: 'Once notified: sign in, open the deal’s page (the button below), enter the registration number and date and save. From that date the patent leaves the institution’s stock.',
+            en: "Once notified: sign in, open the deal's page (the button below), enter the registration number and date and save. From that date the patent leaves the institution’s stock.",
           },
         },
         provinceAdminStep,

@@ -100,7 +100,7 @@ describe('the overdue notice and the registration reminder say what to do in wor
     expect(mail!.text).toContain('应于 2026-05-31 前办理专利实施许可合同备案');
     expect(mail!.text).toContain('国家知识产权局');
     expect(mail!.text).toContain('打开该交易的页面（点击下方按钮），录入备案证明上的备案号和备案日期并保存');
-    expect(mail!.text).toContain('open the deal’s page (the button below), enter the filing number and date');
+    expect(mail!.text).toContain("open the deal's page (the button below), enter the filing number and date");
     expect(mail!.text).toContain('省级管理部门');
     expect(mail!.html).toContain(`>录入备案号和备案日期 / Record the filing number and date</a>`);
     expect(mail!.text).toContain(
