@@ -4,7 +4,8 @@
  * marker item is written in the same transaction that queues the email).
  */
 import type { MailMessage } from '../../schemas/mail.ts';
-import { escapeHtml } from '../market/digest.ts';
+import { renderMail } from '../mail/layout.ts';
+import { portalLink, portalPages } from '../shared/portal.ts';
 
 export interface FeedbackEvaluation {
   applicationNumber: string;
@@ -44,27 +45,52 @@ export function renderFeedback(name: string, week: string, evaluations: Feedback
       return { number, count: list.length, mean: mean.toFixed(1), intents };
     })
     .sort((a, b) => a.number.localeCompare(b.number));
+  const patents = rows.length;
+  const count = evaluations.length;
   return {
     to: [],
-    subject: `本周专利评价反馈：${rows.length} 件专利收到 ${evaluations.length} 条评价（${week}）/ Weekly evaluation feedback`,
-    text: [
-      `${name}：`,
-      `过去一周，贵单位 ${rows.length} 件专利收到 ${evaluations.length} 条企业和专家评价：`,
-      ...rows.map(
-        (r) => `- ${r.number}：${r.count} 条，产业化前景均分 ${r.mean}，合作意向：${r.intents || '无'}`,
-      ),
-      '详细评价与汇总请登录系统查看（GET /v1/patents/{申请号}/evaluations）。',
-      '',
-      `${evaluations.length} evaluation(s) of ${rows.length} of your patents arrived this week; see the details in the system.`,
-    ].join('\n'),
-    html: `<p>${escapeHtml(name)}：</p><p>过去一周，贵单位 ${rows.length} 件专利收到 ${evaluations.length} 条企业和专家评价。</p><table border="1" cellpadding="4" cellspacing="0"><tr><th>申请号</th><th>评价数</th><th>产业化前景均分</th><th>合作意向</th></tr>${rows
-      .map(
-        (r) =>
-          `<tr><td>${escapeHtml(r.number)}</td><td>${r.count}</td><td>${r.mean}</td><td>${escapeHtml(r.intents || '无')}</td></tr>`,
-      )
-      .join(
-        '',
-      )}</table><p>${evaluations.length} evaluation(s) of ${rows.length} of your patents arrived this week.</p>`,
+    subject: `本周专利评价反馈：${patents} 件专利收到 ${count} 条评价（${week}）/ Weekly evaluation feedback`,
+    ...renderMail({
+      title: {
+        zh: `本周专利评价反馈（${week}）`,
+        en: `Evaluation feedback of the week (${week})`,
+      },
+      greeting: `${name}：`,
+      blocks: [
+        {
+          p: {
+            zh: `过去一周，贵单位 ${patents} 件专利收到 ${count} 条企业和专家评价：`,
+            en: `${count} evaluation(s) of ${patents} of your patents arrived this week:`,
+          },
+        },
+        {
+          table: {
+            head: [
+              { zh: '申请号', en: 'Application no.' },
+              { zh: '评价数', en: 'Evaluations' },
+              { zh: '产业化前景均分', en: 'Prospect (mean, 1-5)' },
+              { zh: '合作意向', en: 'Cooperation intents' },
+            ],
+            rows: rows.map((r) => [r.number, r.count, r.mean, r.intents || '无']),
+          },
+        },
+        {
+          p: {
+            zh: '请登录平台查看每条评价的详情与汇总，对有合作意向的企业及时跟进接洽。',
+            en: 'Sign in to read each evaluation and the summary, and follow up with the enterprises that want to cooperate.',
+          },
+        },
+      ],
+      action: {
+        label: { zh: '查看评价详情', en: 'See the evaluations' },
+        href: portalLink(portalPages.evaluationsReceived),
+      },
+      notes: ['系统对接 / For integrators: GET /v1/patents/{applicationNumber}/evaluations'],
+      reason: {
+        zh: '您收到此邮件，是因为您是贵单位在平台登记的联系人，且本周贵单位的专利收到了评价；每周最多一封。',
+        en: "You get this email as your institution's registered contact because its patents were evaluated this week; one email a week at most.",
+      },
+    }),
     attachments: [],
   };
 }

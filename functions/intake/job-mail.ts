@@ -11,8 +11,9 @@
 import type { ErrorRow } from '../../schemas/batch-job.ts';
 import type { Institution } from '../../schemas/institution.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
+import { renderMail } from '../mail/layout.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
-import { portalLink } from '../shared/portal.ts';
+import { portalLink, portalPages } from '../shared/portal.ts';
 import type { BatchJobStore } from './job-store.ts';
 
 /** The outbox id of a job's end-of-job email: one per job. */
@@ -46,50 +47,93 @@ export function jobEndMail(end: JobEnd): MailMessage | undefined {
   if (!to) return undefined;
   const { outcome, jobId } = end;
   if (outcome.status === 'succeeded' && outcome.rowsRejected === 0) return undefined;
-  const link = portalLink(`jobs/${jobId}`);
-  const api = `GET /v1/jobs/${jobId}`;
+  const link = portalLink(portalPages.job(jobId));
+  const notes = [`系统对接 / For integrators: GET /v1/jobs/${jobId}`];
+  const reason = {
+    zh: '您收到此邮件，是因为您是该单位在平台登记的联系人，且该单位上传的盘点文件未能全部导入。全部导入的文件不发邮件。',
+    en: "You get this email as your institution's registered contact because a file it uploaded was not imported in full. Files imported in full send no email.",
+  };
   const file = clip(end.fileName, 120);
   if (outcome.status === 'failed') {
     return {
       to: [to],
       subject: `上传文件未能导入：${file} / Upload not imported: ${file}`,
-      text: [
-        `${end.institution.name}：`,
-        `文件“${file}”（任务 ${jobId}）未能导入，没有任何行被保存。`,
-        `原因：${outcome.failure.messageZh}`,
-        `查看任务：${link}（或 ${api}）`,
-        '',
-        `The file "${file}" (job ${jobId}) was not imported; no row was stored.`,
-        `Why: ${outcome.failure.messageEn}`,
-        `The job: ${link} (or ${api})`,
-        '',
-        `code: ${outcome.failure.code}`,
-      ].join('\n'),
+      ...renderMail({
+        title: { zh: `上传文件未能导入：${file}`, en: `Upload not imported: ${file}` },
+        greeting: `${end.institution.name}：`,
+        blocks: [
+          {
+            p: {
+              zh: `文件“${file}”（任务 ${jobId}）未能导入，没有任何行被保存。`,
+              en: `The file "${file}" (job ${jobId}) was not imported; no row was stored.`,
+            },
+          },
+          {
+            facts: [
+              [{ zh: '原因', en: 'Why' }, `${outcome.failure.messageZh} / ${outcome.failure.messageEn}`],
+              ['code', outcome.failure.code],
+            ],
+          },
+          {
+            p: {
+              zh: '请按原因修改文件后重新上传；任务页面有详细信息。',
+              en: "Correct the file as the reason says and upload it again; the job's page has the details.",
+            },
+          },
+        ],
+        action: { label: { zh: '查看任务', en: 'See the job' }, href: link },
+        notes,
+        reason,
+      }),
       attachments: [],
     };
   }
   const listed = outcome.firstErrors.slice(0, rowsInMail);
-  const lines = listed.map(
-    (e) =>
-      `- 第 ${e.row} 行 / row ${e.row}${e.column ? ` [${clip(e.column, 40)}]` : ''}: ${clip(e.messageZh, 200)} / ${clip(e.messageEn, 200)}`,
-  );
   const more = outcome.errorCount - listed.length;
   return {
     to: [to],
     subject: `上传文件有 ${outcome.rowsRejected} 行未导入：${file} / ${outcome.rowsRejected} row(s) not imported: ${file}`,
-    text: [
-      `${end.institution.name}：`,
-      `文件“${file}”（任务 ${jobId}）已处理：共 ${outcome.rowsTotal} 行，导入 ${outcome.rowsAccepted} 行，未变化 ${outcome.rowsUnchanged} 行，未导入 ${outcome.rowsRejected} 行。`,
-      '请按错误报告逐行修改未导入的行后，重新上传这些行（已导入的行不会重复导入）。',
-      '',
-      `The file "${file}" (job ${jobId}) was processed: ${outcome.rowsTotal} rows, ${outcome.rowsAccepted} stored, ${outcome.rowsUnchanged} unchanged, ${outcome.rowsRejected} not stored.`,
-      'Correct the rows the error report lists, then upload them again (rows already stored are not stored twice).',
-      '',
-      ...lines,
-      ...(more > 0 ? [`… 另有 ${more} 处错误 / ${more} more error(s) in the report`] : []),
-      '',
-      `错误报告 / Error report: ${link} (or ${api}: errorReportUrl)`,
-    ].join('\n'),
+    ...renderMail({
+      title: {
+        zh: `上传文件有 ${outcome.rowsRejected} 行未导入：${file}`,
+        en: `${outcome.rowsRejected} row(s) not imported: ${file}`,
+      },
+      greeting: `${end.institution.name}：`,
+      blocks: [
+        {
+          p: {
+            zh: `文件“${file}”（任务 ${jobId}）已处理：共 ${outcome.rowsTotal} 行，导入 ${outcome.rowsAccepted} 行，未变化 ${outcome.rowsUnchanged} 行，未导入 ${outcome.rowsRejected} 行。`,
+            en: `The file "${file}" (job ${jobId}) was processed: ${outcome.rowsTotal} rows, ${outcome.rowsAccepted} stored, ${outcome.rowsUnchanged} unchanged, ${outcome.rowsRejected} not stored.`,
+          },
+        },
+        {
+          p: {
+            zh: '请按错误报告逐行修改未导入的行后，重新上传这些行（已导入的行不会重复导入）。',
+            en: 'Correct the rows the error report lists, then upload them again (rows already stored are not stored twice).',
+          },
+        },
+        {
+          table: {
+            head: [
+              { zh: '行', en: 'Row' },
+              { zh: '列', en: 'Column' },
+              { zh: '原因', en: 'Why' },
+            ],
+            rows: listed.map((e) => [
+              e.row,
+              e.column ? clip(e.column, 40) : '',
+              `${clip(e.messageZh, 200)} / ${clip(e.messageEn, 200)}`,
+            ]),
+          },
+        },
+        ...(more > 0
+          ? [{ p: { zh: `另有 ${more} 处错误见错误报告。`, en: `${more} more error(s) in the report.` } }]
+          : []),
+      ],
+      action: { label: { zh: '查看错误报告', en: 'See the error report' }, href: link },
+      notes: [`${notes[0]} (errorReportUrl)`],
+      reason,
+    }),
     attachments: [],
   };
 }

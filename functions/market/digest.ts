@@ -4,6 +4,7 @@
  * as digested in the same step that queues the email, so a re-run sends nothing twice.
  */
 import type { MailMessage } from '../../schemas/mail.ts';
+import { renderMail } from '../mail/layout.ts';
 
 export interface DigestRequest {
   applicationNumber: string;
@@ -30,33 +31,53 @@ export function renderDigest(
   requests: DigestRequest[],
   inboxUrl: string,
 ): MailMessage {
-  const rows = requests
-    .map(
-      (r) =>
-        `<tr><td>${escapeHtml(r.applicationNumber)}</td><td>${escapeHtml(r.patent.title)}</td><td>${typeZh[r.patent.patentType] ?? r.patent.patentType}</td><td>${r.patent.trl ?? ''}</td><td>${escapeHtml(r.explanationZh)}</td></tr>`,
-    )
-    .join('');
+  const n = requests.length;
   return {
     to: [],
-    subject: `待评价专利 ${requests.length} 件（${day}）/ ${requests.length} patent(s) to evaluate`,
-    text: [
-      `${name}，您好：`,
-      `${day} 共有 ${requests.length} 件专利按您的行业和技术领域推送给您评价：`,
-      ...requests.map((r) => `- ${r.applicationNumber} ${r.patent.title}（${r.explanationZh}）`),
-      `请登录查看并评价：${inboxUrl}`,
-      '',
-      `${requests.length} patent(s) matched your fields on ${day}. Evaluate them in your inbox: ${inboxUrl}`,
-    ].join('\n'),
-    html: `<p>${escapeHtml(name)}，您好：</p><p>${day} 共有 ${requests.length} 件专利按您的行业和技术领域推送给您评价。</p><table border="1" cellpadding="4" cellspacing="0"><tr><th>申请号</th><th>专利名称</th><th>类型</th><th>TRL</th><th>匹配原因</th></tr>${rows}</table><p><a href="${escapeHtml(inboxUrl)}">${escapeHtml(inboxUrl)}</a></p><p>${requests.length} patent(s) matched your fields on ${day}.</p>`,
+    subject: `待评价专利 ${n} 件（${day}）/ ${n} patent(s) to evaluate`,
+    ...renderMail({
+      title: { zh: `待评价专利 ${n} 件（${day}）`, en: `${n} patent(s) to evaluate (${day})` },
+      greeting: `${name}，您好：`,
+      blocks: [
+        {
+          p: {
+            zh: `${day} 共有 ${n} 件专利按您的行业和技术领域推送给您评价：`,
+            en: `${n} patent(s) matched your industry and technical fields on ${day}:`,
+          },
+        },
+        {
+          table: {
+            head: [
+              { zh: '申请号', en: 'Application no.' },
+              { zh: '专利名称', en: 'Title' },
+              { zh: '类型', en: 'Type' },
+              { zh: 'TRL', en: 'TRL' },
+              { zh: '匹配原因', en: 'Why you' },
+            ],
+            rows: requests.map((r) => [
+              r.applicationNumber,
+              r.patent.title,
+              typeZh[r.patent.patentType] ?? r.patent.patentType,
+              r.patent.trl,
+              r.explanationZh,
+            ]),
+          },
+        },
+        {
+          p: {
+            zh: '请登录平台，在“待评价”收件箱中逐件填写产业化前景和合作意向；不适合您的专利可以直接谢绝。',
+            en: 'Sign in and evaluate each one from your inbox (industrialization prospect, cooperation intent); decline those that do not fit you.',
+          },
+        },
+      ],
+      action: { label: { zh: '打开待评价收件箱', en: 'Open your inbox' }, href: inboxUrl },
+      reason: {
+        zh: '您收到此邮件，是因为您作为企业或专家登记为评价人，且当天有专利按您的行业和技术领域推送给您；每天最多一封。',
+        en: 'You get this email because you are registered as an evaluating enterprise or expert and patents were matched to your fields that day; one email a day at most.',
+      },
+    }),
     attachments: [],
   };
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 }
 
 /** The day before `now` in China: the digest of 08:00 covers yesterday's pushes. */

@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
-import { portalLink } from '../shared/portal.ts';
+import { portalLink, portalPages } from '../shared/portal.ts';
 import { logger } from '../shared/powertools.ts';
 import { sendDailyDigests } from './digest.ts';
 import { dynamoDigestStore } from './digest-store.ts';
@@ -15,7 +15,7 @@ export const handler = middy(async (event: { day?: string } = {}) => {
     {
       store,
       now: () => new Date(),
-      inboxUrl: portalLink('inbox'),
+      inboxUrl: portalLink(portalPages.inbox),
     },
     event.day,
   );

@@ -24,6 +24,7 @@ import type { Caller } from '../../schemas/roles.ts';
 import { actorLabel } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import type { SpotCheckMail, spotCheckMail } from './spot-check-mail.ts';
 
 // ------------------------------------------------------------------------------------------ sample
 
@@ -106,7 +107,7 @@ export interface SpotCheckStore {
     before: SpotCheck,
     after: SpotCheck,
     caller: Caller,
-    mail: { to: string[]; subject: string; text: string } | undefined,
+    mail: SpotCheckMail | undefined,
   ): Promise<'saved' | 'conflict'>;
 }
 
@@ -233,7 +234,7 @@ export async function listSpotChecks(store: SpotCheckStore, caller: Caller, quer
 
 /** PUT /v1/monitoring/spot-checks/{id}: the verdict; needs-correction emails the comment to the institution. */
 export async function decideSpotCheck(
-  deps: { store: SpotCheckStore; now: () => Date },
+  deps: { store: SpotCheckStore; now: () => Date; mail: typeof spotCheckMail },
   caller: Caller,
   id: string,
   body: SpotCheckVerdict,
@@ -251,28 +252,12 @@ export async function decideSpotCheck(
     const comment = body.comment || undefined;
     if (before.status === body.verdict && before.comment === comment) return before;
     const at = deps.now().toISOString();
-    let mail: { to: string[]; subject: string; text: string } | undefined;
+    let mail: SpotCheckMail | undefined;
     let mailSkipped: string | undefined;
     if (body.verdict === 'needs-correction') {
       const institution = await deps.store.institution(before.institutionUscc);
       if (institution?.contactEmail) {
-        mail = {
-          to: [institution.contactEmail],
-          subject: `专利盘点抽查需更正 / Inventory spot check: correction needed (${before.applicationNumber}, ${before.quarter})`,
-          text: [
-            `${institution.name}：`,
-            '',
-            `省级管理部门在 ${before.quarter} 随机抽查中发现专利 ${before.applicationNumber}${before.title ? `（${before.title}）` : ''} 的盘点信息需要更正：`,
-            comment ?? '',
-            '',
-            '请更正后重新提交盘点（PUT /v1/patents/{applicationNumber}/self-assessment 或重新上传盘点表）。',
-            '',
-            `The province administrators checked patent ${before.applicationNumber} in the ${before.quarter} spot check and ask for a correction:`,
-            comment ?? '',
-            '',
-            'Please correct the inventory record and submit it again.',
-          ].join('\n'),
-        };
+        mail = deps.mail({ ...institution, contactEmail: institution.contactEmail }, before, comment);
       } else {
         mailSkipped = 'no-contact-email';
       }

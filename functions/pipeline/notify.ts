@@ -5,6 +5,8 @@
  */
 import type { LifecycleEvent } from '../../schemas/lifecycle.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
+import { renderMail } from '../mail/layout.ts';
+import { portalLink, portalPages } from '../shared/portal.ts';
 import type { PipelineEvent } from './events.ts';
 
 export interface NotifyStore {
@@ -38,10 +40,10 @@ const labels: Partial<Record<LifecycleEvent, { zh: string; en: string; next: { z
 
 export const notifyMailId = (eventId: string) => `pipeline-${eventId.replace(/[^A-Za-z0-9:._-]/g, '_')}`;
 
-function scalarDetails(details: Record<string, unknown>): string[] {
+function scalarDetails(details: Record<string, unknown>): Array<[string, string]> {
   return Object.entries(details)
     .filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))
-    .map(([k, v]) => `${k}: ${String(v)}`);
+    .map(([k, v]) => [k, String(v)]);
 }
 
 export async function notifyTransition(
@@ -54,20 +56,33 @@ export async function notifyTransition(
   if (!institution?.contactEmail) return { eventId: event.eventId, outcome: 'no-contact' };
   const title = (await deps.store.patentTitle(event.applicationNumber)) ?? '';
   const facts = scalarDetails(event.details);
+  const n = event.applicationNumber;
   const message: MailMessage = {
     to: [institution.contactEmail],
-    subject: `专利 ${event.applicationNumber} ${label.zh} / Patent ${event.applicationNumber}: ${label.en}`,
-    text: [
-      `${institution.name}：`,
-      `专利 ${event.applicationNumber}${title ? `《${title}》` : ''}${label.zh}（${event.from} → ${event.to}，${event.at}）。`,
-      label.next.zh,
-      '',
-      `Patent ${event.applicationNumber}${title ? ` "${title}"` : ''}: ${label.en} (${event.from} -> ${event.to}, ${event.at}).`,
-      label.next.en,
-      ...(facts.length ? ['', ...facts] : []),
-      '',
-      `GET /v1/patents/${event.applicationNumber}/history`,
-    ].join('\n'),
+    subject: `专利 ${n} ${label.zh} / Patent ${n}: ${label.en}`,
+    ...renderMail({
+      title: { zh: `专利 ${n} ${label.zh}`, en: `Patent ${n}: ${label.en}` },
+      greeting: `${institution.name}：`,
+      blocks: [
+        {
+          p: {
+            zh: `专利 ${n}${title ? `《${title}》` : ''}${label.zh}（${event.from} → ${event.to}，${event.at}）。`,
+            en: `Patent ${n}${title ? ` "${title}"` : ''}: ${label.en} (${event.from} -> ${event.to}, ${event.at}).`,
+          },
+        },
+        { p: label.next },
+        ...(facts.length ? [{ facts }] : []),
+      ],
+      action: {
+        label: { zh: '查看专利记录', en: "See the patent's record" },
+        href: portalLink(portalPages.patent(n)),
+      },
+      notes: [`系统对接 / For integrators: GET /v1/patents/${n}/history`],
+      reason: {
+        zh: '您收到此邮件，是因为您是该专利所属单位在平台登记的联系人，且该专利的转化状态有了变化。',
+        en: "You get this email as the registered contact of the patent's institution because the patent's transfer status changed.",
+      },
+    }),
     attachments: [],
   };
   const queued = await deps.store.queue(notifyMailId(event.eventId), message, deps.now().toISOString());

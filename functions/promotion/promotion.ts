@@ -17,10 +17,11 @@ import type { LifecycleState } from '../../schemas/lifecycle.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import { aggregateEvaluations } from '../evaluations/aggregate.ts';
 import type { StoredEvaluation } from '../evaluations/ports.ts';
+import { type Block, renderMail } from '../mail/layout.ts';
 import { type MailItem, newMailItem } from '../mail/mail-outbox.ts';
-import { escapeHtml } from '../market/digest.ts';
 import { currentLifecycle, type TransitionRequest } from '../pipeline/transitions.ts';
 import { indexes } from '../shared/dynamo/keys.ts';
+import { portalLink, portalPages } from '../shared/portal.ts';
 import {
   matchProviders,
   type ProviderMatch,
@@ -158,48 +159,80 @@ export function renderTierMail(input: {
       .filter(([, n]) => n > 0)
       .sort((a, b) => b[1] - a[1])
       .map(([k, n]) => `${labels[k] ?? k} ${n}`);
-  const lines = [
-    `${input.institutionName}：`,
-    `贵单位专利 ${label} 的市场评价已结束，分层结果：${tierZh[decision.tier]}。`,
-    ...(input.providers.length
-      ? [
-          '已为该专利匹配以下服务机构：',
-          ...input.providers.map((p) => `- ${serviceProviderKindLabels[p.kind]}：${p.name}`),
-        ]
-      : []),
-    ...(decision.tier === 'key-industry' ? [`重点产业：${decision.keyIndustries.join('、')}`] : []),
-    ...(input.promotionDueAt
-      ? [`推广期至 ${input.promotionDueAt.slice(0, 10)}，期满未成交则转为挂牌展示。`]
-      : []),
-    ...(decision.openLicenseProposal
-      ? [
-          '多家不同行业的企业表达了合作意向，建议贵单位以开放许可方式推广（专利法第五十至五十二条）：声明专利号、许可使用费支付方式和标准、许可期限。',
-        ]
-      : []),
-    '',
-    '评价汇总（不含未同意公开身份的评价人信息）：',
-    `- 评价数 ${aggregate.count}（企业 ${aggregate.byKind.enterprise}，专家 ${aggregate.byKind.expert}）`,
-    `- 产业化前景均分 ${aggregate.prospect.mean ?? '—'}（1-5 分分布：${(['1', '2', '3', '4', '5'] as const)
-      .map((k) => `${k}分 ${aggregate.prospect.distribution[k]}`)
-      .join('，')}）`,
-    `- 合作意向：${counted(aggregate.cooperationIntents, cooperationIntentLabels).join('，') || '无'}`,
-    `- 技术改进需求：${counted(aggregate.improvementNeeds, improvementCategoryLabels).join('，') || '无'}`,
-    `- 原因归类：${counted(aggregate.reasonCodes, reasonCodeLabels).join('，') || '无'}`,
-    ...(input.consentingEnterprises.length
-      ? [`- 同意公开身份的意向企业：${input.consentingEnterprises.join('、')}`]
-      : []),
-    '',
-    `Patent ${patent.applicationNumber}: the evaluation closed; tier: ${tierEn[decision.tier]}.${
-      decision.openLicenseProposal && decision.tier !== 'broad-applicability'
-        ? ' Several enterprises across fields are interested: consider an open license too.'
-        : ''
-    } The evaluations' aggregate is above; details: GET /v1/patents/${patent.applicationNumber}/evaluations.`,
+  const n = patent.applicationNumber;
+  const blocks: Block[] = [
+    {
+      p: {
+        zh: `贵单位专利 ${label} 的市场评价已结束，分层结果：${tierZh[decision.tier]}。`,
+        en: `Patent ${n}: the market evaluation closed; tier: ${tierEn[decision.tier]}.`,
+      },
+    },
   ];
+  if (input.providers.length)
+    blocks.push(
+      { p: { zh: '已为该专利匹配以下服务机构：', en: 'Service providers matched to it:' } },
+      { list: input.providers.map((p) => `${serviceProviderKindLabels[p.kind]}：${p.name}`) },
+    );
+  if (decision.tier === 'key-industry')
+    blocks.push({
+      p: {
+        zh: `重点产业：${decision.keyIndustries.join('、')}`,
+        en: `Key industries: ${decision.keyIndustries.join(', ')}`,
+      },
+    });
+  if (input.promotionDueAt)
+    blocks.push({
+      p: {
+        zh: `推广期至 ${input.promotionDueAt.slice(0, 10)}，期满未成交则转为挂牌展示。`,
+        en: `Promoted until ${input.promotionDueAt.slice(0, 10)}; without a deal by then it is listed in the pool.`,
+      },
+    });
+  if (decision.openLicenseProposal)
+    blocks.push({
+      p: {
+        zh: '多家不同行业的企业表达了合作意向，建议贵单位以开放许可方式推广（专利法第五十至五十二条）：声明专利号、许可使用费支付方式和标准、许可期限。',
+        en: 'Several enterprises in different fields are interested: consider an open license (Patent Law arts. 50-52), declaring the patent, the royalty and how it is paid, and the term.',
+      },
+    });
+  blocks.push(
+    {
+      p: {
+        zh: '评价汇总（不含未同意公开身份的评价人信息）：',
+        en: 'The evaluations in aggregate (evaluators who did not consent are not named):',
+      },
+    },
+    {
+      list: [
+        `评价数 ${aggregate.count}（企业 ${aggregate.byKind.enterprise}，专家 ${aggregate.byKind.expert}）`,
+        `产业化前景均分 ${aggregate.prospect.mean ?? '—'}（1-5 分分布：${(['1', '2', '3', '4', '5'] as const)
+          .map((k) => `${k}分 ${aggregate.prospect.distribution[k]}`)
+          .join('，')}）`,
+        `合作意向：${counted(aggregate.cooperationIntents, cooperationIntentLabels).join('，') || '无'}`,
+        `技术改进需求：${counted(aggregate.improvementNeeds, improvementCategoryLabels).join('，') || '无'}`,
+        `原因归类：${counted(aggregate.reasonCodes, reasonCodeLabels).join('，') || '无'}`,
+        ...(input.consentingEnterprises.length
+          ? [`同意公开身份的意向企业：${input.consentingEnterprises.join('、')}`]
+          : []),
+      ],
+    },
+  );
   return {
     to: [],
-    subject: `专利分层推广结果：${patent.applicationNumber} ${tierZh[decision.tier].split('：')[0]} / Tiering outcome`,
-    text: lines.join('\n'),
-    html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : '')).join(''),
+    subject: `专利分层推广结果：${n} ${tierZh[decision.tier].split('：')[0]} / Tiering outcome`,
+    ...renderMail({
+      title: { zh: `专利分层推广结果：${n}`, en: `Tiering outcome: patent ${n}` },
+      greeting: `${input.institutionName}：`,
+      blocks,
+      action: {
+        label: { zh: '查看评价详情', en: 'See the evaluations' },
+        href: portalLink(portalPages.evaluations(n)),
+      },
+      notes: [`系统对接 / For integrators: GET /v1/patents/${n}/evaluations`],
+      reason: {
+        zh: '您收到此邮件，是因为您是该专利所属单位在平台登记的联系人，且该专利的市场评价已结束。',
+        en: "You get this email as the registered contact of the patent's institution because its market evaluation closed.",
+      },
+    }),
     attachments: [],
   };
 }

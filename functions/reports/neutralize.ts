@@ -9,11 +9,3 @@ const formulaStart = /^[=+\-@\t\r]/;
 export function neutralizeCell(text: string): string {
   return formulaStart.test(text) ? `'${text}` : text;
 }
-
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-}

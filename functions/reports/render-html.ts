@@ -4,8 +4,10 @@
  * but the chart (an inline cid: part in the email, a data: URI in the stored page).
  */
 import type { ReportModel, ReportRow } from '../../schemas/report.ts';
+import { escapeHtml as e, type MailContent, renderMailHtml, renderMailText } from '../mail/layout.ts';
+import { portalLink, portalPages } from '../shared/portal.ts';
 import { beijingTime, formatDelta, formatValue } from './format.ts';
-import { escapeHtml as e } from './neutralize.ts';
+import { chartCid, type ReportMailContent, reportTitle } from './report-mail.ts';
 
 const cell = 'padding:6px 10px;border:1px solid #d0d7de;font-size:13px;';
 const head = `${cell}background:#f3f5f8;font-weight:bold;text-align:left;`;
@@ -18,8 +20,16 @@ function deltaStyle(delta: number | null): string {
   return `${num}color:${delta > 0 ? '#1a7f37' : '#cf222e'};`;
 }
 
-export function reportTitle(model: Pick<ReportModel, 'quarter' | 'scopeName'>): string {
-  return `专利转化运用季度报告 ${model.quarter} · ${model.scopeName} / Quarterly patent report`;
+/** The recipient-independent part of the email, stored beside the report by the render step. */
+export function reportMailContent(model: ReportModel): ReportMailContent {
+  return {
+    quarter: model.quarter,
+    scope: model.scope,
+    hasData: model.hasData,
+    subject: `${reportTitle(model)}${model.hasData ? '' : ' (无数据 no data)'}`,
+    text: renderText(model),
+    html: renderHtml(model, { chartSrc: `cid:${chartCid}` }),
+  };
 }
 
 function rankingTable(model: ReportModel, rows: ReportRow[], caption: string): string {
@@ -39,10 +49,41 @@ function rankingTable(model: ReportModel, rows: ReportRow[], caption: string): s
  * `data:` URI in the stored page (one self-contained file behind a presigned link).
  */
 export function renderHtml(model: ReportModel, options: { chartSrc?: string } = {}): string {
-  const title = reportTitle(model);
+  return renderMailHtml(reportMail(model, reportBody(model, options)));
+}
+
+/** The email around the report: the layout's header, title, link to the report, footer. */
+function reportMail(model: ReportModel, body: string): MailContent {
+  return {
+    title: {
+      zh: `专利转化运用季度报告 ${model.quarter} · ${model.scopeName}`,
+      en: `Quarterly patent report ${model.quarter} · ${model.scopeName}`,
+    },
+    blocks: [{ trustedHtml: body, text: textBody(model) }],
+    action: {
+      label: { zh: '在平台查看报告', en: 'See the report in the portal' },
+      href: portalLink(portalPages.report(model.quarter)),
+    },
+    notes: [
+      '明细与指标定义见附件 XLSX（概况 / 机构 / 期限 / 定义）；实施率、产业化率按国家知识产权局《专利调查报告》口径（有效专利，发明专利优先）。',
+      "Details and the definitions with their sources: the attached workbook (overview, institutions, deadlines, definitions); the rates follow CNIPA's patent survey (valid patents, invention patents first).",
+      '系统对接 / For integrators: GET /v1/reports/{quarter}; PUT /v1/admins/me/report-preferences {"reportsOptOut": true}',
+    ],
+    reason: {
+      zh: `您收到此邮件，是因为您是${model.scopeName}的管理员，且没有退订季度报告；每季度一封。`,
+      en: `You get this email as an administrator of ${model.scopeName} who has not opted out of the quarterly reports; one a quarter.`,
+    },
+    optOut: {
+      label: { zh: '不再接收季度报告', en: 'Stop the quarterly reports' },
+      href: portalLink(portalPages.reportPreferences),
+    },
+  };
+}
+
+/** The report itself (inside the layout): scope, period, figures, deadlines, chart, ranking, anomalies. */
+function reportBody(model: ReportModel, options: { chartSrc?: string }): string {
   const parts: string[] = [];
   parts.push(
-    `<h1 style="font-size:20px;margin:0 0 4px 0;color:#1f2328;">${e(title)}</h1>`,
     `<p style="margin:0 0 4px 0;color:#57606a;font-size:12px;">范围 Scope: ${e(model.scopeName)} · 统计期 Period ${e(model.period.firstDay)} – ${e(model.period.lastDay)} · 生成于 Generated ${e(beijingTime(model.generatedAt))} (UTC+8)</p>`,
     model.complete
       ? `<p style="margin:0 0 16px 0;color:#57606a;font-size:12px;">${e(model.quarter)} 已结束，数据完整 / quarter ended: complete</p>`
@@ -100,7 +141,7 @@ export function renderHtml(model: ReportModel, options: { chartSrc?: string } = 
   if (options.chartSrc && model.hasData) {
     parts.push(
       `<h2 style="${h2}">${e(model.chart.title)}</h2>`,
-      `<img src="${e(options.chartSrc)}" alt="${e(model.chart.title)}" width="800" style="display:block;max-width:100%;height:auto;border:0;">`,
+      `<img src="${e(options.chartSrc)}" alt="${e(model.chart.title)}" width="800" style="display:block;width:100%;max-width:800px;height:auto;border:0;">`,
     );
   }
 
@@ -120,16 +161,16 @@ export function renderHtml(model: ReportModel, options: { chartSrc?: string } = 
       ? `<ul style="margin:0;padding-left:20px;font-size:13px;">${model.anomalies.map((a) => `<li>${e(a)}</li>`).join('')}</ul>`
       : '<p style="font-size:13px;margin:0;">未发现异常 None found.</p>',
   );
-  parts.push(
-    '<p style="margin:24px 0 0 0;color:#57606a;font-size:12px;">明细与指标定义见附件 XLSX（概况 / 机构 / 期限 / 定义）；实施率、产业化率按国家知识产权局《专利调查报告》口径（有效专利，发明专利优先）。Details and the definitions with their sources: the attached workbook (overview, institutions, deadlines, definitions); the rates follow CNIPA\'s patent survey (valid patents, invention patents first). 不再接收季度报告：PUT /v1/admins/me/report-preferences {"reportsOptOut": true}.</p>',
-  );
-  return `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${e(title)}</title></head><body style="margin:0;padding:16px;font-family:'PingFang SC','Microsoft YaHei','Noto Sans SC',Arial,sans-serif;color:#1f2328;background:#ffffff;">${parts.join('\n')}</body></html>`;
+  return parts.join('\n');
 }
 
 /** The plain-text alternative of the email. */
 export function renderText(model: ReportModel): string {
+  return renderMailText(reportMail(model, ''));
+}
+
+function textBody(model: ReportModel): string {
   const lines = [
-    reportTitle(model),
     `${model.period.firstDay} – ${model.period.lastDay} · generated ${beijingTime(model.generatedAt)} (UTC+8)`,
     model.complete
       ? `${model.quarter}: complete`
@@ -142,6 +183,5 @@ export function renderText(model: ReportModel): string {
       `${f.label}: ${formatValue(f.value, f.format)} (QoQ ${formatDelta(f.qoq, f.format)}, YoY ${formatDelta(f.yoy, f.format)})`,
     );
   if (model.anomalies.length) lines.push('', 'Anomalies:', ...model.anomalies.map((a) => `- ${a}`));
-  lines.push('', 'Details: the attached workbook.');
   return lines.join('\n');
 }

@@ -5,9 +5,9 @@
  */
 import { quarterFiguresSchema } from '../../schemas/metrics.ts';
 import { renderChartPng } from './render-chart.ts';
-import { renderHtml } from './render-html.ts';
+import { renderHtml, reportMailContent } from './render-html.ts';
 import { renderXlsx } from './render-xlsx.ts';
-import { type ReportMailContent, reportKeys, reportMailContent, xlsxContentType } from './report-mail.ts';
+import { type ReportMailContent, reportKeys, xlsxContentType } from './report-mail.ts';
 import { buildReportModel } from './report-model.ts';
 import type { ReportDeps } from './reports.ts';
 

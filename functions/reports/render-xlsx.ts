@@ -14,7 +14,7 @@ import type { MetricFormat, ReportModel, ReportRow } from '../../schemas/report.
 import { type WorkbookWriter, workbookInMemory } from '../shared/xlsx-writer.ts';
 import { beijingTime } from './format.ts';
 import { neutralizeCell } from './neutralize.ts';
-import { reportTitle } from './render-html.ts';
+import { reportTitle } from './report-mail.ts';
 
 const numberFormats: Record<MetricFormat, string> = {
   count: '#,##0',

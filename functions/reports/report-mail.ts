@@ -1,11 +1,11 @@
 /**
- * Where a report's files live in the reports bucket, and the email of a report: the HTML body with
+ * Where a report's files live in the reports bucket, and the email of a report (its content is rendered
+ * by render-html.ts, in the render step only): the HTML body with
  * the chart as an inline image (cid), the XLSX workbook attached. Both files are referenced by S3 key
  * (the outbox item stays small; the mail dispatcher reads them when it builds the MIME with nodemailer).
  */
 import type { MailMessage } from '../../schemas/mail.ts';
 import type { ReportModel } from '../../schemas/report.ts';
-import { renderHtml, renderText, reportTitle } from './render-html.ts';
 
 export const chartCid = 'chart@quarterly-report';
 export const xlsxContentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -32,15 +32,8 @@ export interface ReportMailContent {
   html: string;
 }
 
-export function reportMailContent(model: ReportModel): ReportMailContent {
-  return {
-    quarter: model.quarter,
-    scope: model.scope,
-    hasData: model.hasData,
-    subject: `${reportTitle(model)}${model.hasData ? '' : ' (无数据 no data)'}`,
-    text: renderText(model),
-    html: renderHtml(model, { chartSrc: `cid:${chartCid}` }),
-  };
+export function reportTitle(model: Pick<ReportModel, 'quarter' | 'scopeName'>): string {
+  return `专利转化运用季度报告 ${model.quarter} · ${model.scopeName} / Quarterly patent report`;
 }
 
 export function reportMailMessage(content: ReportMailContent, to: string): MailMessage {

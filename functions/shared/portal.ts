@@ -9,3 +9,22 @@ export function portalLink(path: string, env: Record<string, string | undefined>
   const base = env[settingEnvNames.portalUrl]?.trim() || defaultPortalUrl;
   return new URL(path, base.endsWith('/') ? base : `${base}/`).toString();
 }
+
+const segment = (value: string) => encodeURIComponent(value);
+
+/**
+ * The portal pages the emails link to, relative to PORTAL_URL (the portal serves these routes;
+ * README "Configuration" lists them).
+ */
+export const portalPages = {
+  home: '',
+  inbox: 'inbox',
+  job: (jobId: string) => `jobs/${segment(jobId)}`,
+  deal: (dealId: string) => `deals/${segment(dealId)}`,
+  patent: (applicationNumber: string) => `patents/${segment(applicationNumber)}`,
+  evaluations: (applicationNumber: string) => `patents/${segment(applicationNumber)}/evaluations`,
+  /** The institution's evaluations received, newest first. */
+  evaluationsReceived: 'evaluations',
+  report: (quarter: string) => `reports/${segment(quarter)}`,
+  reportPreferences: 'settings/report-preferences',
+} as const;

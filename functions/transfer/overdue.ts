@@ -12,12 +12,14 @@
 import { chinaDate } from '../../schemas/china-date.ts';
 import type { Deal } from '../../schemas/deal.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
+import { type Bilingual, type Block, renderMail } from '../mail/layout.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import type { TransactItem } from '../pipeline/transitions.ts';
 import { auditItem } from '../shared/audit.ts';
 import { indexes } from '../shared/dynamo/keys.ts';
 import { ConflictError } from '../shared/errors.ts';
+import { portalLink, portalPages } from '../shared/portal.ts';
 import type { TransferDeps } from './ports.ts';
 import { dealKey } from './transfer-store.ts';
 
@@ -41,24 +43,93 @@ export interface OverdueOutcome {
 
 const kindZh = { assignment: '转让登记', license: '许可合同备案', equity: '作价入股（转让登记）' } as const;
 
+const patentsEn = (deal: Deal) =>
+  `${deal.applicationNumbers.length} patent${deal.applicationNumbers.length > 1 ? 's' : ''}`;
+
+/** The deal's parties and patents, as label-value pairs. */
+const dealFacts = (deal: Deal, due?: { zh: string; en: string; date: string }): Block => ({
+  facts: [
+    [{ zh: '交易', en: 'Deal' }, `${deal.dealId}（${kindZh[deal.kind]}）`],
+    [{ zh: '机构', en: 'Institution' }, `${deal.institutionName ?? ''} ${deal.institutionUscc}`.trim()],
+    [{ zh: '企业', en: 'Enterprise' }, `${deal.enterprise.name} ${deal.enterprise.uscc}`],
+    [{ zh: '专利', en: 'Patents' }, deal.applicationNumbers.join(', ')],
+    [{ zh: '合同生效日', en: 'Effective' }, deal.effectiveDate],
+    ...(due ? [[{ zh: due.zh, en: due.en }, due.date] as [Bilingual, string]] : []),
+  ],
+});
+
+/** What the province administrators among the recipients do. */
+const provinceAdminStep: Block = {
+  p: {
+    zh: '省级管理部门：请督促该单位办理；单位无法录入时，省级管理员也可以在同一页面代为录入。',
+    en: 'Province administrators: please follow up with the institution; you may also record it yourselves on the same page.',
+  },
+};
+
+const integratorNote = (deal: Deal) =>
+  `系统对接 / For integrators: PUT /v1/deals/${deal.dealId}/filing {"number": "...", "date": "YYYY-MM-DD"}`;
+
+/** The notice of a license filing past its due date (to the institution and its province's admins). */
 export function overdueMail(deal: Deal, to: string[], today: string): MailMessage {
-  const what = deal.filingKind === 'license-filing' ? 'license contract filing' : 'assignment registration';
-  const lines = [
-    `交易 ${deal.dealId}（${kindZh[deal.kind]}）应于 ${deal.filingDueDate} 前办理，截至 ${today} 尚未登记备案。`,
-    `Deal ${deal.dealId}: the ${what} was due by ${deal.filingDueDate} and is still not recorded (${today}).`,
-    '',
-    `机构 / Institution: ${deal.institutionName ?? ''} ${deal.institutionUscc}`,
-    `企业 / Enterprise: ${deal.enterprise.name} ${deal.enterprise.uscc}`,
-    `专利 / Patents: ${deal.applicationNumbers.join(', ')}`,
-    `生效日 / Effective: ${deal.effectiveDate}`,
-    '',
-    `请尽快向国家知识产权局办理并录入登记/备案号：PUT /v1/deals/${deal.dealId}/filing`,
-    `Please file it with CNIPA and record the number and date: PUT /v1/deals/${deal.dealId}/filing`,
-  ];
+  const license = deal.filingKind === 'license-filing';
+  // Deals recorded before registrations were tracked apart: an assignment with a filing due date.
+  const w = license
+    ? {
+        zh: '备案',
+        en: 'filing',
+        what: { zh: '专利实施许可合同备案', en: 'license contract filing' },
+        how: {
+          zh: '尚未办理的：请尽快通过国家知识产权局专利业务办理系统（或知识产权业务受理窗口）提交专利实施许可合同备案，备案完成后会取得《专利实施许可合同备案证明》。',
+          en: 'Not filed yet: file the license contract with CNIPA as soon as possible (its online patent services system or a service counter); CNIPA then issues a filing certificate.',
+        },
+        record: {
+          zh: '已取得备案证明的：登录平台，打开该交易的页面（点击下方按钮），录入备案证明上的备案号和备案日期并保存。录入后逾期标记即解除，专利状态随之更新。',
+          en: "Already filed: sign in, open the deal's page (the button below), enter the filing number and date from the certificate and save. That clears the overdue flag and updates the patents.",
+        },
+        action: { zh: '录入备案号和备案日期', en: 'Record the filing number and date' },
+      }
+    : {
+        zh: '登记',
+        en: 'registration',
+        what: { zh: '专利权转让登记', en: 'assignment registration' },
+        how: {
+          zh: '尚未办理的：请双方通过国家知识产权局专利业务办理系统提交著录项目变更（专利权转移），附转让合同。',
+          en: 'Not registered yet: the parties request the change of patentee with CNIPA (online patent services system), with the contract.',
+        },
+        record: {
+          zh: '已登记的：登录平台，打开该交易的页面（点击下方按钮），录入登记号和登记日并保存。',
+          en: "Already registered: sign in, open the deal's page (the button below), enter the registration number and date and save.",
+        },
+        action: { zh: '录入登记号和登记日', en: 'Record the registration number and date' },
+      };
   return {
     to,
-    subject: `逾期未备案 / Filing overdue: deal ${deal.dealId} (${deal.applicationNumbers.length} patent${deal.applicationNumbers.length > 1 ? 's' : ''})`,
-    text: lines.join('\n'),
+    subject: `逾期未备案 / Filing overdue: deal ${deal.dealId} (${patentsEn(deal)})`,
+    ...renderMail({
+      title: {
+        zh: `${w.what.zh}逾期：交易 ${deal.dealId}`,
+        en: `${w.what.en[0]!.toUpperCase()}${w.what.en.slice(1)} overdue: deal ${deal.dealId}`,
+      },
+      blocks: [
+        {
+          p: {
+            zh: `交易 ${deal.dealId}（${kindZh[deal.kind]}）应于 ${deal.filingDueDate} 前办理${w.what.zh}，截至 ${today} 平台上尚未录入${w.zh}。`,
+            en: `Deal ${deal.dealId}: the ${w.what.en} was due by ${deal.filingDueDate} and is still not recorded (${today}).`,
+          },
+        },
+        dealFacts(deal, { zh: `${w.zh}期限`, en: 'Due by', date: deal.filingDueDate ?? '' }),
+        { p: { zh: '请这样处理：', en: 'What to do:' } },
+        { p: w.how },
+        { p: w.record },
+        provinceAdminStep,
+      ],
+      action: { label: w.action, href: portalLink(portalPages.deal(deal.dealId)) },
+      notes: [integratorNote(deal)],
+      reason: {
+        zh: '您收到此邮件，是因为您是该交易所属单位在平台登记的联系人，或该单位所在省份的管理员。每笔逾期交易只通知一次。',
+        en: "You get this email as the registered contact of the deal's institution or an administrator of its province. Each overdue deal is notified once.",
+      },
+    }),
     attachments: [],
   };
 }
@@ -103,23 +174,53 @@ function reminderItems(
 
 /** The reminder of an assignment registration not yet recorded: no deadline, but no effect before it. */
 export function reminderMail(deal: Deal, to: string[], today: string): MailMessage {
-  const lines = [
-    `交易 ${deal.dealId}（${kindZh[deal.kind]}）的合同于 ${deal.effectiveDate} 生效，截至 ${today} 尚未录入转让登记。`,
-    '专利权的转让自登记之日起生效（专利法第十条）：登记前专利仍属本单位，受让方尚未取得专利权。',
-    `Deal ${deal.dealId}: the contract took effect on ${deal.effectiveDate} and no assignment registration is recorded yet (${today}).`,
-    'An assignment takes effect on its registration with CNIPA (Patent Law art. 10): until then the patent is still the institution’s and the enterprise does not hold it.',
-    '',
-    `机构 / Institution: ${deal.institutionName ?? ''} ${deal.institutionUscc}`,
-    `企业 / Enterprise: ${deal.enterprise.name} ${deal.enterprise.uscc}`,
-    `专利 / Patents: ${deal.applicationNumbers.join(', ')}`,
-    '',
-    `请向国家知识产权局办理转让登记，收到通知后录入登记号和登记日：PUT /v1/deals/${deal.dealId}/filing`,
-    `Register the assignment with CNIPA and, once notified, record the registration number and date: PUT /v1/deals/${deal.dealId}/filing`,
-  ];
   return {
     to,
-    subject: `转让登记提醒 / Registration reminder: deal ${deal.dealId} (${deal.applicationNumbers.length} patent${deal.applicationNumbers.length > 1 ? 's' : ''})`,
-    text: lines.join('\n'),
+    subject: `转让登记提醒 / Registration reminder: deal ${deal.dealId} (${patentsEn(deal)})`,
+    ...renderMail({
+      title: {
+        zh: `转让登记提醒：交易 ${deal.dealId}`,
+        en: `Registration reminder: deal ${deal.dealId}`,
+      },
+      blocks: [
+        {
+          p: {
+            zh: `交易 ${deal.dealId}（${kindZh[deal.kind]}）的合同于 ${deal.effectiveDate} 生效，截至 ${today} 平台上尚未录入转让登记。`,
+            en: `Deal ${deal.dealId}: the contract took effect on ${deal.effectiveDate} and no assignment registration is recorded yet (${today}).`,
+          },
+        },
+        {
+          p: {
+            zh: '专利权的转让自登记之日起生效（专利法第十条）：登记前专利仍属本单位，受让方尚未取得专利权。',
+            en: "An assignment takes effect on its registration with CNIPA (Patent Law art. 10): until then the patent is still the institution's and the enterprise does not hold it.",
+          },
+        },
+        dealFacts(deal),
+        { p: { zh: '请这样处理：', en: 'What to do:' } },
+        {
+          p: {
+            zh: '尚未办理的：请双方通过国家知识产权局专利业务办理系统提交著录项目变更（专利权转移），附转让合同；国家知识产权局登记并公告后发出通知书。',
+            en: 'Not registered yet: the parties request the change of patentee with CNIPA (its online patent services system), with the assignment contract; CNIPA registers and announces it and sends a notice.',
+          },
+        },
+        {
+          p: {
+            zh: '收到通知书后：登录平台，打开该交易的页面（点击下方按钮），录入登记号和登记日并保存。登记日起专利移出本单位的存量。',
+            en: "Once notified: sign in, open the deal's page (the button below), enter the registration number and date and save. From that date the patent leaves the institution’s stock.",
+          },
+        },
+        provinceAdminStep,
+      ],
+      action: {
+        label: { zh: '录入登记号和登记日', en: 'Record the registration number and date' },
+        href: portalLink(portalPages.deal(deal.dealId)),
+      },
+      notes: [integratorNote(deal)],
+      reason: {
+        zh: '您收到此邮件，是因为您是该交易所属单位在平台登记的联系人，或该单位所在省份的管理员。转让登记没有法定期限，此提醒每笔交易只发送一次。',
+        en: "You get this email as the registered contact of the deal's institution or an administrator of its province. An assignment registration has no legal deadline: this reminder is sent once per deal.",
+      },
+    }),
     attachments: [],
   };
 }

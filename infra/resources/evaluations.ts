@@ -40,9 +40,10 @@ export const evaluationsFunctions = {
   },
   sendWeeklyFeedback: {
     entry: 'functions/evaluations/send-weekly-feedback.handler.ts',
-    description: 'Schedule: the weekly summary of new evaluations to each institution',
+    description: 'Schedule: emails the weekly summary of new evaluations to each institution',
     tables: { core: 'readWrite' },
     timeoutSeconds: 900,
+    settings: settingsOf('portal'),
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

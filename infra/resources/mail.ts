@@ -1,3 +1,4 @@
+import { settingsOf } from '../../schemas/resource-names.ts';
 import type { FunctionDeclaration, ScheduleDeclaration } from './declarations.ts';
 
 /** Queued emails are sent by the one core stream reader (infra/resources/streams.ts). */
@@ -7,6 +8,7 @@ export const mailFunctions = {
     entry: 'functions/mail/queue-test-mail.handler.ts',
     description: 'POST /v1/admin/mail:test: queues a test email so an operator can check delivery',
     tables: { core: 'readWrite' },
+    settings: settingsOf('portal'),
   },
   retryMail: {
     entry: 'functions/mail/retry-mail.handler.ts',

@@ -1,5 +1,6 @@
 /** Monitoring flags: quarterly spot checks of inventory quality and the 5-year rule. Joined with the other areas in infra/resources.ts. */
 
+import { settingsOf } from '../../schemas/resource-names.ts';
 import type { FunctionDeclaration, ScheduleDeclaration } from './declarations.ts';
 
 export const monitoringFunctions = {
@@ -20,6 +21,7 @@ export const monitoringFunctions = {
     description:
       'PUT /v1/monitoring/spot-checks/{id}: verdict ok or needs-correction (emailed to the institution)',
     tables: { core: 'readWrite' },
+    settings: settingsOf('portal'),
   },
   setSpotCheckSample: {
     entry: 'functions/monitoring/set-spot-check-sample.handler.ts',

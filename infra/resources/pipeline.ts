@@ -21,6 +21,7 @@ export const pipelineFunctions = {
     description:
       'Pipeline task (dealRecorded, filingConfirmed, productFiled): emails the institution what was recorded and what is due',
     tables: { core: 'readWrite' },
+    settings: settingsOf('portal'),
   },
   recordPipelineFailure: {
     entry: 'functions/pipeline/record-failure.handler.ts',

@@ -12,7 +12,7 @@ export const promotionFunctions = {
     description:
       'Pipeline task (evaluationClosed): tiers the evaluated patent by the tiering rules, records tier and inputs (tiered), emails the institution the outcome and feedback',
     tables: { core: 'readWrite' },
-    settings: settingsOf('market', 'evaluation', 'promotion'),
+    settings: settingsOf('market', 'evaluation', 'promotion', 'portal'),
   },
   expirePromotions: {
     entry: 'functions/promotion/expire-promotions.handler.ts',
@@ -20,7 +20,7 @@ export const promotionFunctions = {
       'Deadline sweep task: promotions past their window (gsi3 DUE#promotion) -> promotionExpired (listed), in bounded rounds',
     tables: { core: 'readWrite' },
     timeoutSeconds: 300,
-    settings: settingsOf('market', 'evaluation', 'promotion'),
+    settings: settingsOf('market', 'evaluation', 'promotion', 'portal'),
   },
   expirePatents: {
     entry: 'functions/patents/expire-patents.handler.ts',

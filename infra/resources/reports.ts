@@ -1,5 +1,6 @@
 /** Quarterly reports: the workflow, its tasks and schedule, the report API, admins' report preferences. Joined with the other areas in infra/resources.ts. */
 
+import { settingsOf } from '../../schemas/resource-names.ts';
 import type { FunctionDeclaration, ScheduleDeclaration, WorkflowDeclaration } from './declarations.ts';
 
 /**
@@ -40,6 +41,7 @@ export const reportsFunctions = {
     timeoutSeconds: 60,
     memoryMb: 1024,
     ...chartBundling,
+    settings: settingsOf('portal'),
   },
   emailReport: {
     entry: 'functions/reports/email-report.handler.ts',

@@ -3,6 +3,7 @@
  * filing task of the deadline sweep. Joined with the other areas in infra/resources.ts.
  */
 
+import { settingsOf } from '../../schemas/resource-names.ts';
 import type { FunctionDeclaration } from './declarations.ts';
 
 export const transferFunctions = {
@@ -107,5 +108,6 @@ export const transferFunctions = {
     tables: { core: 'readWrite' },
     readsUserDirectory: true,
     timeoutSeconds: 900,
+    settings: settingsOf('portal'),
   },
 } as const satisfies Record<string, FunctionDeclaration>;

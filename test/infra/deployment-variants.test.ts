@@ -214,10 +214,13 @@ describe('programme settings reach exactly the functions that read them', () => 
     expect(withVariable('SERVICE_PROVIDERS')).toEqual([]);
   });
 
-  it('the portal URL: the functions whose mail links to it (the digest, the end-of-job mail)', () => {
-    expect(withVariable('PORTAL_URL')).toHaveLength(3);
+  it('the portal URL: the functions that send mail (every email links into the portal), and no other', () => {
+    // The digest, the two end-of-job paths (ingest, failure), weekly feedback, the test mail, tiering and
+    // the promotion expiry (one module), transition notices, overdue filings, spot-check verdicts, the
+    // report's rendering.
+    expect(withVariable('PORTAL_URL')).toHaveLength(11);
     for (const description of withVariable('PORTAL_URL'))
-      expect(description).toMatch(/digest|mails the uploader/);
+      expect(description).toMatch(/digest|mails the uploader|email|mail|promotion|overdue|render/i);
   });
 
   it('a wrong value fails the synth with the setting to fix', () => {

@@ -164,8 +164,8 @@ describe('GET /v1/jobs and end-of-job emails', () => {
     const mail = await mailOf(partJob);
     expect(mail.to && 'text' in mail.to ? mail.to.text : '').toContain(contact);
     expect(mail.subject).toContain('2 row(s) not imported');
-    expect(mail.text).toContain('[技术成熟度]');
-    expect(mail.text).toContain('[申请日]');
+    expect(mail.text).toContain('| 技术成熟度 |');
+    expect(mail.text).toContain('| 申请日 |');
     expect(mail.text).toContain(`GET /v1/jobs/${partJob}`);
     expect(mail.text).toContain('Correct the rows the error report lists');
     expect(await mailsOf(partJob)).toHaveLength(1);

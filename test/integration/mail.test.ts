@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
+import { portalLink, portalPages } from '../../functions/shared/portal.ts';
 import { api, clients, cloud, eventually, tableName, token } from './helpers.ts';
 
 async function emlFor(mailId: string) {
@@ -32,7 +33,11 @@ describe('mail: stream consumer and outbox', () => {
     expect(mail.subject).toBe('测试邮件 / Test email (local)');
     expect(mail.to && 'text' in mail.to ? mail.to.text : '').toBe('recipient@example.org');
     expect(mail.text).toContain('This is a test email');
-    expect(mail.html).toContain('<p>');
+    expect(mail.html).toContain('<p');
+    // The one layout, through nodemailer and the outbox: header, action into the portal, footer.
+    expect(mail.html).toContain('专利转化运用</a>');
+    expect(mail.html).toContain(`href="${portalLink(portalPages.home)}"`);
+    expect(mail.text).toContain('您收到此邮件');
     const stored = await eventually(async () => {
       const { Item } = await clients().documents.send(
         new GetCommand({ TableName: tableName('core'), Key: { pk: `MAIL#${mailId}`, sk: 'MAIL' } }),

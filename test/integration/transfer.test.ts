@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { portalLink, portalPages } from '../../functions/shared/portal.ts';
 import { applicationCheckCharacter } from '../../schemas/codes/application-number.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import { api, clients, cloud, eventually, tableName, token } from './helpers.ts';
@@ -396,7 +397,10 @@ describe('filing', () => {
     const to = mail.to && 'text' in mail.to ? mail.to.text : '';
     expect(to).toContain('tto@xju.example.edu.cn');
     expect(to).toContain('xinjiang-admin@patents.local');
-    expect(mail.text).toContain(`PUT /v1/deals/${id}/filing`);
+    // What to do, in words, with the deal's page in the portal; the API on the integrators' line only.
+    expect(mail.text).toContain('录入备案证明上的备案号和备案日期');
+    expect(mail.html).toContain(`href="${portalLink(portalPages.deal(id))}"`);
+    expect(mail.text).toContain(`For integrators: PUT /v1/deals/${id}/filing`);
     // Flagged once: the next sweep leaves it alone.
     const flaggedAt = stored?.overdueFlaggedAt;
     await fire();

@@ -353,7 +353,8 @@ describe('ingestBatchFile', () => {
     expect(await ingestBatchFile(d, 'j1', 'exec')).toMatchObject({ status: 'succeeded', rowsRejected: 12 });
     expect(mail).toMatchObject({ mailId: 'job-j1', to: ['tto@example.edu.cn'] });
     expect(mail?.subject).toContain('12');
-    expect(mail?.text).toContain('第 2 行 / row 2 [技术成熟度]');
+    expect(mail?.text).toContain('行 Row | 列 Column | 原因 Why');
+    expect(mail?.text).toContain('- 2 | 技术成熟度 | ');
     expect(mail?.text).toContain('2 more error(s) in the report');
     expect(mail?.text).toContain('GET /v1/jobs/j1');
   });

@@ -13,6 +13,7 @@ import {
   sampleSize,
   spotCheckId,
 } from '../../functions/monitoring/monitoring.ts';
+import { spotCheckMail } from '../../functions/monitoring/spot-check-mail.ts';
 import { NotFoundError, ValidationError } from '../../functions/shared/errors.ts';
 import type { Quarter } from '../../schemas/metrics.ts';
 import { defaultSpotCheckSample, type SpotCheck, spotCheckVerdictSchema } from '../../schemas/monitoring.ts';
@@ -143,7 +144,7 @@ describe('spot-check listing and verdicts', () => {
   it('needs-correction sends the comment to the institution once; ok sends nothing; another province is 404', async () => {
     const store = await prepared();
     const check = [...store.checks.values()].find((c) => c.institutionUscc === A)!;
-    const decided = await decideSpotCheck({ store, now }, beijing, check.id, {
+    const decided = await decideSpotCheck({ store, now, mail: spotCheckMail }, beijing, check.id, {
       verdict: 'needs-correction',
       comment: '发明人与证书不一致',
     });
@@ -157,25 +158,28 @@ describe('spot-check listing and verdicts', () => {
     expect(store.mails[0]!.to).toEqual(['kjc@example.edu.cn']);
     expect(store.mails[0]!.text).toContain('发明人与证书不一致');
     // The same verdict again changes nothing and sends nothing.
-    await decideSpotCheck({ store, now }, beijing, check.id, {
+    await decideSpotCheck({ store, now, mail: spotCheckMail }, beijing, check.id, {
       verdict: 'needs-correction',
       comment: '发明人与证书不一致',
     });
     expect(store.mails).toHaveLength(1);
-    expect((await decideSpotCheck({ store, now }, beijing, check.id, { verdict: 'ok' })).status).toBe('ok');
+    expect(
+      (await decideSpotCheck({ store, now, mail: spotCheckMail }, beijing, check.id, { verdict: 'ok' }))
+        .status,
+    ).toBe('ok');
     expect(store.mails).toHaveLength(1);
     await expect(
-      decideSpotCheck({ store, now }, shanghai, check.id, { verdict: 'ok' }),
+      decideSpotCheck({ store, now, mail: spotCheckMail }, shanghai, check.id, { verdict: 'ok' }),
     ).rejects.toBeInstanceOf(NotFoundError);
     await expect(
-      decideSpotCheck({ store, now }, beijing, 'nonsense', { verdict: 'ok' }),
+      decideSpotCheck({ store, now, mail: spotCheckMail }, beijing, 'nonsense', { verdict: 'ok' }),
     ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('an institution without a contact email: the verdict is saved and says why no email went out', async () => {
     const store = await prepared();
     const check = [...store.checks.values()].find((c) => c.institutionUscc === B)!;
-    const decided = await decideSpotCheck({ store, now }, shanghai, check.id, {
+    const decided = await decideSpotCheck({ store, now, mail: spotCheckMail }, shanghai, check.id, {
       verdict: 'needs-correction',
       comment: '请补充',
     });

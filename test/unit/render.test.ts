@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { outboxMailer } from '../../functions/mail/mailer.ts';
 import { neutralizeCell } from '../../functions/reports/neutralize.ts';
 import { renderChartPng, renderChartSvg } from '../../functions/reports/render-chart.ts';
-import { renderHtml, renderText } from '../../functions/reports/render-html.ts';
+import { renderHtml, renderText, reportMailContent } from '../../functions/reports/render-html.ts';
 import { renderXlsx } from '../../functions/reports/render-xlsx.ts';
-import { chartCid, reportMailContent, reportMailMessage } from '../../functions/reports/report-mail.ts';
+import { chartCid, reportMailMessage } from '../../functions/reports/report-mail.ts';
 import { buildReportModel } from '../../functions/reports/report-model.ts';
 import { hyperlinkName, nationalFigures, provinceFigures } from './report.fixtures.ts';
 
