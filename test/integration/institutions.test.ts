@@ -100,10 +100,10 @@ describe('an API write lands in DynamoDB Local and reads back', () => {
 });
 
 describe('the supervising structure (issue 14; Work Plan 二、（一）2-3)', () => {
-  const P = '450000'; // 广西: no other test of this file uses it
-  const moe = withUsccCheck('12450000MB0000021');
-  const miit = withUsccCheck('12450000MB0000022');
-  const legacy = withUsccCheck('12450000MB0000023');
+  const P = '360000'; // 江西: no other integration test uses it (negotiation.test.ts uses 广西)
+  const moe = withUsccCheck('12360000MB0000021');
+  const miit = withUsccCheck('12360000MB0000022');
+  const legacy = withUsccCheck('12360000MB0000023');
   const cas = withUsccCheck('12530000MB0000024'); // 云南, 中科院院属
 
   it('an institution with no supervising department is reported under "unassigned"; a ministry admin asking for another ministry\'s institution gets 404', async () => {
@@ -135,7 +135,7 @@ describe('the supervising structure (issue 14; Work Plan 二、（一）2-3)', (
     expect(unassigned.json).not.toHaveProperty('supervision');
 
     // Bad input: what to send is in the message and the details.
-    const bad = await register(withUsccCheck('12450000MB0000029'), P, {
+    const bad = await register(withUsccCheck('12360000MB0000029'), P, {
       supervision: { department: 'other-ministry' },
     });
     expect(bad.status).toBe(400);
@@ -145,11 +145,11 @@ describe('the supervising structure (issue 14; Work Plan 二、（一）2-3)', (
         message: expect.stringMatching(/set ministry to one of 科技部/),
       }),
     ]);
-    const wrongProvince = await register(withUsccCheck('12450000MB0000029'), P, {
+    const wrongProvince = await register(withUsccCheck('12360000MB0000029'), P, {
       supervision: { department: 'local', provinceCode: '110000' },
     });
     expect(wrongProvince.status).toBe(400);
-    expect(wrongProvince.json.error.message).toMatch(/supervised by its own province: set it to 450000/);
+    expect(wrongProvince.json.error.message).toMatch(/supervised by its own province: set it to 360000/);
 
     const listed = await api(`/v1/institutions?province=${P}&supervision=unassigned`, { token: admin });
     expect(listed.status, listed.text).toBe(200);
@@ -217,7 +217,7 @@ describe('the supervising structure (issue 14; Work Plan 二、（一）2-3)', (
     ).toBe(403);
 
     // An unassigned institution's patents: its coverage is reported under "unassigned".
-    const orphan = withUsccCheck('12450000MB0000025');
+    const orphan = withUsccCheck('12360000MB0000025');
     expect((await register(orphan, P)).status).toBe(201);
     const cells = demoInventoryRows(1, { seed: 45, serialBase: 4500 })[0]!;
     const row = Object.fromEntries(templateHeaders.map((h, i) => [h, cells[i]!]));
