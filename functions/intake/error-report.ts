@@ -1,36 +1,47 @@
 /**
  * The error report: a CSV that opens cleanly in Excel (UTF-8 with BOM), one line per problem, with
  * row, column, value, level, code and the message in Chinese and English (every message says what to
- * do). A value that starts with = + - @ (or a tab / carriage return) is written with a leading
- * apostrophe so that the spreadsheet shows it as text and never evaluates it.
+ * do). Written by csv-stringify (RFC 4180 quoting, CRLF): with `escape_formulas`, a value that starts
+ * with = + - @ (or their full-width forms, a tab or a carriage return) gets a leading apostrophe so that
+ * the spreadsheet shows it as text and never evaluates it.
  *
  * A file's report is streamed to S3 while the rows are read (`ErrorReportStream`): lines are gathered
  * into parts of `partBytes` and each full part is uploaded (S3 multipart upload) before more lines are
  * taken, so memory stays at about two parts whatever the number of bad rows. A report smaller than one
  * part is stored with one PutObject.
  */
+import { stringify } from 'csv-stringify/sync';
 import type { ErrorRow } from '../../schemas/batch-job.ts';
 
 export type ReportLevel = 'error' | 'warning';
 
+/**
+ * The same rule for spreadsheet cells written outside a CSV (the pool export): the characters
+ * csv-stringify's `escape_formulas` escapes.
+ */
 export function neutralizeFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(value) ? `'${value}` : value;
 }
 
-function csvCell(value: string | number): string {
-  const text = typeof value === 'number' ? String(value) : neutralizeFormula(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+const csvLine = (fields: ReadonlyArray<string | number>, bom = false) =>
+  stringify([fields as Array<string | number>], {
+    record_delimiter: 'windows',
+    quoted_match: /[\r\n]/, // a bare LF too, not only the CRLF record delimiter
+    escape_formulas: true,
+    bom,
+  });
 
 const levelText: Record<ReportLevel, string> = { error: '错误 error', warning: '提示 warning' };
 
 /** The first line of the report: the BOM and the column names. */
-export const errorReportHeader =
-  '\uFEFF行号 row,列 column,值 value,级别 level,代码 code,说明 message (zh),message (en)\r\n';
+export const errorReportHeader = csvLine(
+  ['行号 row', '列 column', '值 value', '级别 level', '代码 code', '说明 message (zh)', 'message (en)'],
+  true,
+);
 
 /** One line of the report (with its CRLF). */
 export function errorReportLine(level: ReportLevel, e: ErrorRow): string {
-  return `${[e.row, e.column, e.value, levelText[level], e.code, e.messageZh, e.messageEn].map(csvCell).join(',')}\r\n`;
+  return csvLine([e.row, e.column, e.value, levelText[level], e.code, e.messageZh, e.messageEn]);
 }
 
 /** A whole report in memory (small reports: the JSON paths, tests). */

@@ -1,16 +1,12 @@
+import { create as contentDisposition } from 'content-disposition';
 import { getInventoryTemplateRoute } from '../../schemas/routes/intake.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { type HttpResponse, httpRoute } from '../shared/http.ts';
 import { renderedWorkbooks } from './rendered-workbooks.generated.ts';
 import { renderTemplateCsv, type TemplateDocument, templateDocuments } from './template-documents.ts';
 
-/** RFC 8187 value: percent-encodes everything but attr-chars (encodeURIComponent leaves ! ' ( ) * alone). */
-const encodeRfc8187 = (name: string) =>
-  encodeURIComponent(name).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
-/** The Chinese name for browsers that read filename*, an ASCII one for those that do not. */
-const attachment = (name: string, asciiName: string) =>
-  `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeRfc8187(name)}`;
+/** The Chinese name for browsers that read filename* (RFC 8187), an ASCII one for those that do not. */
+const attachment = (name: string, asciiName: string) => contentDisposition(name, { fallback: asciiName });
 
 interface TemplateFile {
   render: () => HttpResponse;

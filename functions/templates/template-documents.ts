@@ -5,6 +5,7 @@
  * ahead of time into ./rendered-workbooks.generated.ts (`npm run codes`), so the download function
  * carries no exceljs.
  */
+import { stringify } from 'csv-stringify/sync';
 import { inventoryColumns, type TemplateColumn } from '../../schemas/inventory/template.ts';
 import { enterpriseColumns } from '../../schemas/market-templates/enterprise.ts';
 import { evaluationColumns } from '../../schemas/market-templates/evaluation.ts';
@@ -100,11 +101,6 @@ export const evaluationDocument: TemplateDocument = {
 };
 // ------------------------------------------------------------------------------------------- CSV
 
-/** RFC 4180: quote a field holding a comma, quote, CR or LF, doubling the quotes. */
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 /**
  * The standard inventory template as CSV: UTF-8 with BOM (so that Excel reads the Chinese), the header
  * row and the example row, CRLF line ends. `columns` is for tests; callers use the default.
@@ -116,7 +112,7 @@ export function renderInventoryTemplateCsv(columns: readonly TemplateColumn[] = 
 /** Any template as CSV (UTF-8 with BOM, header and example rows, CRLF). */
 export function renderTemplateCsv(columns: readonly TemplateColumn[]): string {
   const lines = [columns.map((column) => column.zh), columns.map((column) => column.example)];
-  return `\uFEFF${lines.map((line) => `${line.map(csvField).join(',')}\r\n`).join('')}`;
+  return stringify(lines, { bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 }
 
 /** Every downloadable template, by the name in its URL (GET /v1/templates/<name>.xlsx|.csv). */

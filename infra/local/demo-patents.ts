@@ -3,6 +3,7 @@
  * TRLs, intents), deterministic for a seed. Used by the demo data of npm start, the integration tests
  * and the ingest benchmark, always through the real template headers.
  */
+import { stringify } from 'csv-stringify/sync';
 import { withApplicationCheck } from '../../schemas/codes/application-number.ts';
 import { inventoryColumns } from '../../schemas/inventory/template.ts';
 
@@ -129,6 +130,5 @@ export function demoInventoryRows(count: number, options: DemoRowOptions = {}): 
 }
 
 export function toCsv(rows: string[][], headers: string[] = templateHeaders): string {
-  const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  return `${[headers, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
+  return stringify([headers, ...rows], { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 }

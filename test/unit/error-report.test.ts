@@ -108,6 +108,16 @@ describe('the error report CSV', () => {
     const [row] = parse(csv, { bom: true, columns: true }) as Array<Record<string, string>>;
     expect(row!['值 value']).toBe('\'=HYPERLINK("http://x","y")');
   });
+
+  it('escapes full-width formula signs too, and keeps a value with a bare line feed in its cell', () => {
+    for (const value of ['＝1+1', '＋1', '－2', '＠cmd']) expect(neutralizeFormula(value)).toBe(`'${value}`);
+    const csv = renderErrorReport([
+      { row: 3, column: '专利名称', value: '＝1+1', code: 'X', messageZh: '第一行\n第二行', messageEn: 'e' },
+    ]);
+    const rows = parse(csv, { bom: true, columns: true }) as Array<Record<string, string>>;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ '值 value': "'＝1+1", '说明 message (zh)': '第一行\n第二行' });
+  });
 });
 
 describe('the streamed error report', () => {
