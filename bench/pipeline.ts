@@ -108,7 +108,6 @@ export async function benchPipeline(): Promise<Record<string, unknown>> {
     POWERTOOLS_DEV: 'false',
     TABLE_CORE: physical('core'),
     TABLE_METRICS: physical('metrics'),
-    TABLE_IDEMPOTENCY: physical('idempotency'),
     EVALUATION_QUORUM: '3',
     DEV_USERS: '[]',
   });

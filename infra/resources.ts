@@ -59,7 +59,6 @@ export {
  *   gsi3 "by status + due date": deadlines and sweeps (sparse: only items with a deadline)
  * metrics: quarterly counters, written by the stream consumer; separate so that counter writes never
  *   feed the core stream back into itself.
- * idempotency: Powertools idempotency records (TTL-expired).
  */
 export const tables = {
   core: {
@@ -80,12 +79,6 @@ export const tables = {
     partitionKey: 'pk',
     sortKey: 'sk',
     globalIndexes: [],
-  },
-  idempotency: {
-    description: 'Powertools idempotency records',
-    partitionKey: 'id',
-    globalIndexes: [],
-    ttlAttribute: 'expiration',
   },
 } as const satisfies Record<string, TableDeclaration>;
 /** Fails to compile when the table names (schemas/resource-names.ts) and the declared tables drift apart. */

@@ -4,7 +4,7 @@
  * Dependency-free on purpose: the Lambda runtime (functions/shared/config.ts) and the deployment
  * (infra/) both read it, and no function bundle ever carries infra/.
  */
-export const tableNames = ['core', 'metrics', 'idempotency'] as const;
+export const tableNames = ['core', 'metrics'] as const;
 export type TableName = (typeof tableNames)[number];
 export const bucketNames = ['drop', 'reports'] as const;
 export type BucketName = (typeof bucketNames)[number];

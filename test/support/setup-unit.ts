@@ -8,7 +8,6 @@ Object.assign(process.env, {
   AWS_SECRET_ACCESS_KEY: 'unit',
   TABLE_CORE: 'unit-core',
   TABLE_METRICS: 'unit-metrics',
-  TABLE_IDEMPOTENCY: 'unit-idempotency',
   BUCKET_DROP: 'unit-drop',
   BUCKET_REPORTS: 'unit-reports',
   WORKFLOW_SYSTEM_PROBE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:unit-system-probe',
