@@ -3,6 +3,7 @@
  * institution with new or updated evaluations in the past week gets one summary, once per week (a
  * marker item is written in the same transaction that queues the email).
  */
+import { chinaIsoWeek } from '../../schemas/china-date.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import { renderMail } from '../mail/layout.ts';
 import { portalLink, portalPages } from '../shared/portal.ts';
@@ -96,19 +97,7 @@ export function renderFeedback(name: string, week: string, evaluations: Feedback
 }
 
 /** ISO week label of a date in China time, e.g. 2026-W48. */
-export function chinaWeek(now: Date): string {
-  const date = new Date(now.getTime() + 8 * 3600_000);
-  const day = (date.getUTCDay() + 6) % 7;
-  date.setUTCDate(date.getUTCDate() - day + 3);
-  const firstThursday = new Date(Date.UTC(date.getUTCFullYear(), 0, 4));
-  const week =
-    1 +
-    Math.round(
-      ((date.getTime() - firstThursday.getTime()) / 86_400_000 - 3 + ((firstThursday.getUTCDay() + 6) % 7)) /
-        7,
-    );
-  return `${date.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
-}
+export const chinaWeek = (now: Date): string => chinaIsoWeek(now);
 
 export async function sendWeeklyFeedback(deps: { store: FeedbackStore; now: () => Date }) {
   const now = deps.now();

@@ -3,6 +3,7 @@
  * listing them (the push cap already bounds how many), sent once: the day's push counter is marked
  * as digested in the same step that queues the email, so a re-run sends nothing twice.
  */
+import { chinaDayBefore } from '../../schemas/china-date.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import { renderMail } from '../mail/layout.ts';
 
@@ -81,8 +82,7 @@ export function renderDigest(
 }
 
 /** The day before `now` in China: the digest of 08:00 covers yesterday's pushes. */
-export const chinaYesterday = (now: Date) =>
-  new Date(now.getTime() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
+export const chinaYesterday = (now: Date) => chinaDayBefore(now);
 
 export async function sendDailyDigests(
   deps: { store: DigestStore; now: () => Date; inboxUrl: string },

@@ -7,6 +7,7 @@
  * `matched` lifecycle transition (functions/pipeline/transitions.ts), whose event id comes from the
  * trigger (the pipeline event), so a replayed trigger opens nothing twice.
  */
+import { chinaDate } from '../../schemas/china-date.ts';
 import { allowedFrom, type LifecycleState } from '../../schemas/lifecycle.ts';
 import { type AvailabilitySubject, unavailability } from '../patents/availability.ts';
 import { currentLifecycle } from '../pipeline/transitions.ts';
@@ -124,13 +125,13 @@ export async function matchAndPush(
   if (!matchable(state)) return { applicationNumber, skipped: `not matched in state ${state}` };
   // Never pushed when not on offer (lapsed, expired, assigned, under an exclusive or sole license ...).
   const now = deps.now();
-  const gone = unavailability(patent, new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10));
+  const gone = unavailability(patent, chinaDate(now));
   if (gone) return { applicationNumber, skipped: `not available: ${gone.reason}` };
   const keys = patentMatchKeys(patent);
   const candidates = await findCandidates(deps.store, keys, deps.settings);
   const matches = scoreCandidates(patent, keys, candidates, deps.settings);
   const at = now.toISOString();
-  const day = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10); // China's calendar day
+  const day = chinaDate(now); // China's calendar day
   const outcome = { pushed: 0, exists: 0, capped: 0 };
   for (const match of matches)
     outcome[await deps.store.push(patent, match, day, deps.settings.capPerDay, at)]++;

@@ -1,4 +1,5 @@
 /** How figures read in the report (HTML, XLSX captions, email subject): counts, ratios, money (10,000 CNY, 万元), days. */
+import { chinaDateTime } from '../../schemas/china-date.ts';
 import type { MetricFormat } from '../../schemas/report.ts';
 
 const integer = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 0 });
@@ -10,7 +11,7 @@ const percent = new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 1, maxim
 export function beijingTime(at: string): string {
   const time = Date.parse(at);
   if (Number.isNaN(time)) return at;
-  return `${new Date(time + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} 北京时间`;
+  return `${chinaDateTime(new Date(time))} 北京时间`;
 }
 
 export function formatValue(value: number | null | undefined, format: MetricFormat): string {

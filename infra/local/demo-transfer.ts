@@ -11,7 +11,9 @@
  * it returns a one-line summary. Every request carries an idempotency key or a unique reference, so a
  * second call changes nothing and answers the same summary.
  */
+
 import { notInForce, statutoryTerm } from '../../functions/patents/availability.ts';
+import { chinaDate } from '../../schemas/china-date.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import type { LifecycleState } from '../../schemas/lifecycle.ts';
 import type { LocalCloud } from './cloud.ts';
@@ -62,7 +64,7 @@ export async function loadTransferDemo(
   cloud: Pick<LocalCloud, 'apiUrl' | 'controlUrl'>,
   options: { today?: string } = {},
 ): Promise<string> {
-  const today = options.today ?? new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const today = options.today ?? chinaDate(new Date());
   const year = Number(today.slice(0, 4));
   const university = demoInstitutions[0];
   const institution = await tokenFor(cloud, 'institution', {
