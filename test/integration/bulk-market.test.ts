@@ -12,7 +12,17 @@ import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoInventoryRows, templateHeaders } from '../../infra/local/demo-patents.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, bucketName, clients, cloud, eventually, postUpload, tableName, token } from './helpers.ts';
+import {
+  api,
+  bucketName,
+  clients,
+  cloud,
+  eventually,
+  postUpload,
+  tableName,
+  token,
+  waitForJob as waitForJobUntil,
+} from './helpers.ts';
 
 const province = '530000';
 const institution = withUsccCheck('12530000MB0000901');
@@ -22,16 +32,7 @@ const E3 = withUsccCheck('91530100MA6K00903');
 const E4 = withUsccCheck('91530100MA6K00904');
 const E5 = withUsccCheck('91530100MA6K00905');
 
-async function waitForJob(jobId: string, bearer: string) {
-  return eventually(
-    async () => {
-      const { status, json } = await api(`/v1/jobs/${jobId}`, { token: bearer });
-      return status === 200 && ['succeeded', 'failed'].includes(json.status) ? json : undefined;
-    },
-    40_000,
-    `job ${jobId}`,
-  );
-}
+const waitForJob = (jobId: string, bearer: string) => waitForJobUntil(jobId, bearer, 40_000);
 
 async function upload(bearer: string, kind: string, fileName: string, body: Buffer) {
   const created = await api('/v1/uploads', {

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
+import { inject, vi } from 'vitest';
 
 export { postUpload } from '../../infra/local/post-upload.ts';
 
@@ -71,19 +71,32 @@ export async function api(
   return { status: response.status, headers: response.headers, json: json as Record<string, any>, text };
 }
 
-/** Polls until check returns a value (not undefined) or the time runs out. */
-export async function eventually<T>(
+/** Polls (vitest's `vi.waitFor`) until check returns a value (not undefined) or the time runs out. */
+export function eventually<T>(
   check: () => Promise<T | undefined>,
   timeoutMs = 15_000,
   what = 'condition',
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return vi.waitFor(
+    async () => {
+      const value = await check();
+      if (value === undefined) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: 100 },
+  );
+}
+
+/** Polls GET /v1/jobs/{jobId} until the job has ended (succeeded or failed): the job as answered. */
+export function waitForJob(jobId: string, bearer: string, timeoutMs = 30_000) {
+  return eventually(
+    async () => {
+      const { status, json } = await api(`/v1/jobs/${jobId}`, { token: bearer });
+      return status === 200 && ['succeeded', 'failed'].includes(json.status) ? json : undefined;
+    },
+    timeoutMs,
+    `job ${jobId}`,
+  );
 }
 
 /**

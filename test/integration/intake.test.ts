@@ -6,21 +6,10 @@ import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoInventoryRows, templateHeaders, toCsv } from '../../infra/local/demo-patents.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, bucketName, clients, eventually, postUpload, tableName, token } from './helpers.ts';
+import { api, bucketName, clients, eventually, postUpload, tableName, token, waitForJob } from './helpers.ts';
 
 const uscc = withUsccCheck('12110000MB0000301');
 const other = withUsccCheck('12110000MB0000302');
-
-async function waitForJob(jobId: string, bearer: string) {
-  return eventually(
-    async () => {
-      const { status, json } = await api(`/v1/jobs/${jobId}`, { token: bearer });
-      return status === 200 && ['succeeded', 'failed'].includes(json.status) ? json : undefined;
-    },
-    30_000,
-    `job ${jobId}`,
-  );
-}
 
 async function uploadViaLink(bearer: string, fileName: string, body: Buffer) {
   const created = await api('/v1/uploads', {

@@ -11,22 +11,11 @@ import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoInventoryRows, templateHeaders, toCsv } from '../../infra/local/demo-patents.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, bucketName, clients, cloud, eventually, postUpload, token } from './helpers.ts';
+import { api, bucketName, clients, cloud, eventually, postUpload, token, waitForJob } from './helpers.ts';
 
 const uscc = withUsccCheck('12110000MJB000401');
 const neighbour = withUsccCheck('12110000MJB000402');
 const contact = 'tto-jobs@example.edu.cn';
-
-async function waitForJob(jobId: string, bearer: string) {
-  return eventually(
-    async () => {
-      const { status, json } = await api(`/v1/jobs/${jobId}`, { token: bearer });
-      return status === 200 && ['succeeded', 'failed'].includes(json.status) ? json : undefined;
-    },
-    30_000,
-    `job ${jobId}`,
-  );
-}
 
 async function mailOf(jobId: string) {
   const outbox = join(cloud().dataDir, 'outbox');

@@ -11,7 +11,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoInventoryRows, templateHeaders, toCsv } from '../../infra/local/demo-patents.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, bucketName, clients, eventually, postUpload, tableName, token } from './helpers.ts';
+import { api, bucketName, clients, eventually, postUpload, tableName, token, waitForJob } from './helpers.ts';
 
 const uscc = withUsccCheck('12110000MPF000501');
 const neighbour = withUsccCheck('12110000MPF000502');
@@ -36,17 +36,6 @@ const profile = {
 };
 const path = (code: string, name: string) =>
   `/v1/institutions/${code}/mapping-profiles/${encodeURIComponent(name)}`;
-
-async function waitForJob(jobId: string, bearer: string) {
-  return eventually(
-    async () => {
-      const { status, json } = await api(`/v1/jobs/${jobId}`, { token: bearer });
-      return status === 200 && ['succeeded', 'failed'].includes(json.status) ? json : undefined;
-    },
-    30_000,
-    `job ${jobId}`,
-  );
-}
 
 describe('mapping profiles and previews', () => {
   let own: string;
