@@ -7,9 +7,10 @@ export type JobStatus = (typeof jobStatuses)[number];
 /**
  * What a batch file holds: the patent inventory of an institution (standard inventory template), or,
  * from a province administrator, enterprises to register verified (enterprise registration template)
- * or evaluations collected offline (evaluation feedback template).
+ * or evaluations collected offline (evaluation feedback template), and, from a province or national
+ * administrator, the legal status of registered patents (legal-status template, e.g. CNIPA's register).
  */
-export const batchKinds = ['inventory', 'enterprises', 'evaluations'] as const;
+export const batchKinds = ['inventory', 'enterprises', 'evaluations', 'legal-status'] as const;
 export type BatchKind = (typeof batchKinds)[number];
 
 /** A row that was not stored, as the error report (CSV) and the batch API list it. */
@@ -34,20 +35,19 @@ export const batchJobSchema = z
     status: z.enum(jobStatuses),
     kind: z.enum(batchKinds).meta({
       description:
-        'inventory (patents of an institution), enterprises (bulk registration) or evaluations (offline feedback) of a province',
+        'inventory (patents of an institution), enterprises (bulk registration), evaluations (offline feedback) or legal-status (legal statuses of registered patents) of a province',
     }),
     institutionUscc: z.string().optional().meta({ description: 'inventory jobs: the institution' }),
-    provinceCode: z
-      .string()
-      .optional()
-      .meta({ description: 'enterprises and evaluations jobs: the province they were uploaded for' }),
+    provinceCode: z.string().optional().meta({
+      description: 'enterprises, evaluations and legal-status jobs: the province they were uploaded for',
+    }),
     fileName: z.string(),
     sizeBytes: z.number().int(),
     rowsTotal: z.number().int().meta({ description: 'Data rows read so far (all of them once finished)' }),
-    rowsAccepted: z
-      .number()
-      .int()
-      .meta({ description: 'Rows that created or updated a patent, an enterprise or an evaluation' }),
+    rowsAccepted: z.number().int().meta({
+      description:
+        'Rows that created or updated a patent, an enterprise or an evaluation, or changed a legal status',
+    }),
     rowsRejected: z.number().int().meta({ description: 'Rows listed in the error report' }),
     rowsUnchanged: z.number().int().meta({ description: 'Rows identical to what is stored' }),
     progress: z.number().min(0).max(1).meta({ description: 'Share of the file read, 0-1' }),
@@ -90,7 +90,7 @@ export const jobsQuerySchema = pageQuerySchema
     }),
     province: z.string().trim().min(1).max(6).optional().meta({
       description:
-        "A province's enterprises and evaluations jobs (province admins: their own, the default without institution; national admins: name one, or an institution)",
+        "A province's enterprises, evaluations and legal-status jobs (province admins: their own, the default without institution; national admins: name one, or an institution)",
     }),
     status: z.enum(jobStatuses).optional().meta({ description: 'Only jobs in this status' }),
     kind: z.enum(batchKinds).optional().meta({ description: 'Only jobs of this kind' }),

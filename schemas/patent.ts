@@ -52,6 +52,10 @@ export const patentSchema = inventoryRecordSchema
     legalStatusChangedAt: z.iso.datetime().optional().meta({
       description: 'When a new legal status was recorded on the approved patent (a lapse, a re-screening)',
     }),
+    legalStatusDate: z.iso.date().optional().meta({
+      description:
+        "The day the recorded legal status was announced, as a legal-status import gave it (CNIPA's register: 法律状态公告日)",
+    }),
     termEndsOn: z.iso.date().optional().meta({
       description: 'The last day of the statutory term (专利法 art. 42), set when the sweep found it expired',
     }),

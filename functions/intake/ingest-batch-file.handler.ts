@@ -9,6 +9,7 @@ import {
   evaluationRowWriter,
   institutions,
   jobs,
+  legalStatusRowWriter,
   openObject,
   patentWriter,
 } from './intake-deps.ts';
@@ -19,6 +20,7 @@ const deps = {
   patents: patentWriter(),
   enterprises: enterpriseRowWriter(),
   evaluations: evaluationRowWriter(),
+  legalStatuses: legalStatusRowWriter(),
   institutions: institutions(),
   profiles: profiles(),
   openObject,

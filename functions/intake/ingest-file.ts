@@ -14,6 +14,7 @@ import type { Institution } from '../../schemas/institution.ts';
 import { defaultProfileName, type MappingProfile } from '../../schemas/mapping-profile.ts';
 import type { EnterpriseRecord } from '../../schemas/market-templates/enterprise.ts';
 import type { EvaluationRecord } from '../../schemas/market-templates/evaluation.ts';
+import type { LegalStatusRecord } from '../../schemas/market-templates/legal-status.ts';
 import type { Role } from '../../schemas/roles.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { enterpriseKind } from './enterprise-kind.ts';
@@ -29,6 +30,7 @@ import {
 } from './ingest.ts';
 import { type JobEnd, jobEndMail, jobMailId } from './job-mail.ts';
 import type { BatchJobStore } from './job-store.ts';
+import { legalStatusKind } from './legal-status-kind.ts';
 import type { MappingProfileStore } from './mapping-profiles.ts';
 import { chooseHeader, readTableRows, UnreadableFileError } from './read-table.ts';
 import { maxFileBytes } from './table.ts';
@@ -41,6 +43,8 @@ export interface IngestFileDeps {
   /** The writers of the province kinds (registry and evaluation use-cases). */
   enterprises?: RowWriter<EnterpriseRecord>;
   evaluations?: RowWriter<EvaluationRecord>;
+  /** The writer of legal-status imports (the patents' status change, functions/patents/legal-status.ts). */
+  legalStatuses?: RowWriter<LegalStatusRecord>;
   institutions: { get(uscc: string): Promise<Institution | undefined> };
   /** Inventory files are read with the institution's mapping profile (the job's, else `default`). */
   profiles?: Pick<MappingProfileStore, 'get'>;
@@ -204,7 +208,13 @@ export async function ingestBatchFile(
   try {
     const readWith = inventoryKindWith(profile);
     const tableKind =
-      kind === 'enterprises' ? enterpriseKind : kind === 'evaluations' ? evaluationKind : readWith;
+      kind === 'enterprises'
+        ? enterpriseKind
+        : kind === 'evaluations'
+          ? evaluationKind
+          : kind === 'legal-status'
+            ? legalStatusKind
+            : readWith;
     // An XLSX whose first sheet is 填表说明: the first sheet naming template columns holds the table.
     const rows = readTableRows(body, {
       isTableSheet: (firstRows) => chooseHeader(firstRows, (h) => tableKind.isKnownHeader(h)) !== undefined,
@@ -239,13 +249,28 @@ export async function ingestBatchFile(
               rows,
               jobId,
             )
-          : await ingestTable(
-              { ...common, kind: readWith, writer: deps.patents, concurrency: deps.concurrency },
-              owner,
-              actor,
-              rows,
-              jobId,
-            );
+          : kind === 'legal-status'
+            ? await ingestTable(
+                {
+                  ...common,
+                  kind: legalStatusKind,
+                  writer: writerOf(deps.legalStatuses),
+                  // Rows name distinct patents (a repeat is refused): batches may run side by side.
+                  batchSize: 25,
+                  concurrency: 4,
+                },
+                owner,
+                actor,
+                rows,
+                jobId,
+              )
+            : await ingestTable(
+                { ...common, kind: readWith, writer: deps.patents, concurrency: deps.concurrency },
+                owner,
+                actor,
+                rows,
+                jobId,
+              );
     const notListed = warningsNotReported
       ? {
           zh: `另有 ${warningsNotReported} 条提示未列出：每个任务的报告最多列出 ${warningRoom} 条提示（错误全部列出）；请先按已列出的提示统一修改文件的写法`,

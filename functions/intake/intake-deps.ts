@@ -5,6 +5,7 @@ import { evaluationDeps } from '../evaluations/evaluation-deps.ts';
 import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
 import { evaluatorDeps } from '../market/market-deps.ts';
 import { dynamoPatentWriter } from '../patents/patent-store.ts';
+import { dynamoReviewStore } from '../patents/review-store.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { s3PresignedPost, s3RequestPresigner, s3Sdk } from '../shared/clients/s3.ts';
 import { sfnSdk } from '../shared/clients/sfn.ts';
@@ -13,6 +14,7 @@ import { enterpriseWriter } from './enterprise-kind.ts';
 import type { ReportObjectStore } from './error-report.ts';
 import { evaluationWriter } from './evaluation-kind.ts';
 import { dynamoJobStore } from './job-store.ts';
+import { legalStatusWriter } from './legal-status-kind.ts';
 import type { PresignedPost, UploadPolicy } from './uploads.ts';
 
 export const jobs = () => dynamoJobStore(documents, config.tableName('core'));
@@ -22,6 +24,9 @@ export const patentWriter = () => dynamoPatentWriter(documents, config.tableName
 export const enterpriseRowWriter = () => enterpriseWriter(evaluatorDeps());
 /** Bulk evaluation feedback: the evaluation use-case over its store and settings. */
 export const evaluationRowWriter = () => evaluationWriter(evaluationDeps());
+/** Legal-status imports: the status change of the patents (lifecycle exits) over the review store. */
+export const legalStatusRowWriter = () =>
+  legalStatusWriter({ store: dynamoReviewStore(documents, config.tableName('core')), now: () => new Date() });
 
 export async function openObject(bucket: string, key: string): Promise<Readable> {
   const { sdk, client } = await s3Sdk();

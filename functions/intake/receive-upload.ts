@@ -1,7 +1,7 @@
 /**
  * An object created under inbox/<USCC>/ (an institution's inventory), inbox-enterprises/<province>/
- * or inbox-evaluations/<province>/ (a province's bulk enterprise registration or evaluation feedback)
- * opens one batch job of that kind. The job id is derived from the object's identity (bucket, key,
+ * inbox-evaluations/<province>/ or inbox-legal-status/<province>/ (a province's bulk enterprise
+ * registration, evaluation feedback or legal-status import) opens one batch job of that kind. The job id is derived from the object's identity (bucket, key,
  * version or sequencer), so a duplicate delivery of the same S3 event finds the job already there and
  * changes nothing.
  *
@@ -35,7 +35,7 @@ export interface BatchJobQueued {
   kind?: BatchKind;
   /** Inventory jobs: the institution the file is for. */
   institutionUscc?: string;
-  /** Enterprises and evaluations jobs: the province the file is for. */
+  /** Enterprises, evaluations and legal-status jobs: the province the file is for. */
   provinceCode?: string;
   /** Who announced the upload (POST /v1/uploads); absent for files dropped straight into the bucket. */
   uploadedBy?: { sub: string; roles: Role[]; department?: string };
@@ -111,15 +111,26 @@ export const kindPrefixes: Readonly<Record<BatchKind, string>> = {
   inventory: 'inbox/',
   enterprises: 'inbox-enterprises/',
   evaluations: 'inbox-evaluations/',
+  'legal-status': 'inbox-legal-status/',
+};
+
+/** The province kinds, by the first segment of their keys. */
+const provinceKindOfSegment: Readonly<Record<string, Exclude<BatchKind, 'inventory'>>> = {
+  'inbox-enterprises': 'enterprises',
+  'inbox-evaluations': 'evaluations',
+  'inbox-legal-status': 'legal-status',
 };
 
 export type KeyOwner =
   | { kind: 'inventory'; institutionUscc: string }
-  | { kind: 'enterprises' | 'evaluations'; provinceCode: string };
+  | { kind: Exclude<BatchKind, 'inventory'>; provinceCode: string };
 
-/** The kind and owner a key names: inbox/<USCC>/..., inbox-enterprises/<province>/..., inbox-evaluations/<province>/... */
+/**
+ * The kind and owner a key names: inbox/<USCC>/..., inbox-enterprises/<province>/...,
+ * inbox-evaluations/<province>/..., inbox-legal-status/<province>/...
+ */
 export function ownerOfKey(key: string): KeyOwner | undefined {
-  const match = /^(inbox|inbox-enterprises|inbox-evaluations)\/([^/]+)\/.+/.exec(key);
+  const match = /^(inbox|inbox-enterprises|inbox-evaluations|inbox-legal-status)\/([^/]+)\/.+/.exec(key);
   if (!match) return undefined;
   const owner = decodeURIComponent(match[2]!).trim();
   if (match[1] === 'inbox') {
@@ -127,7 +138,7 @@ export function ownerOfKey(key: string): KeyOwner | undefined {
     return check.ok ? { kind: 'inventory', institutionUscc: check.code } : undefined;
   }
   if (!provinceNames.has(owner)) return undefined;
-  return { kind: match[1] === 'inbox-enterprises' ? 'enterprises' : 'evaluations', provinceCode: owner };
+  return { kind: provinceKindOfSegment[match[1]!]!, provinceCode: owner };
 }
 
 export function institutionOfKey(key: string): string | undefined {
@@ -137,7 +148,9 @@ export function institutionOfKey(key: string): string | undefined {
 
 /** Keys made by POST /v1/uploads carry the job id: <prefix><owner>/<jobId>/<file>. */
 export const announcedJobId = (key: string) =>
-  /^(?:inbox|inbox-enterprises|inbox-evaluations)\/[^/]+\/([0-9a-f]{24})\/[^/]+$/.exec(key)?.[1];
+  /^(?:inbox|inbox-enterprises|inbox-evaluations|inbox-legal-status)\/[^/]+\/([0-9a-f]{24})\/[^/]+$/.exec(
+    key,
+  )?.[1];
 
 export async function receiveUpload(
   deps: { jobs: JobStore; now: () => Date; startIngest?: (jobId: string) => Promise<void> },
@@ -147,7 +160,7 @@ export async function receiveUpload(
   if (!owner) {
     return {
       outcome: 'ignored',
-      reason: `key ${object.key} is not inbox/<unified social credit code>/<file>, inbox-enterprises/<province code>/<file> or inbox-evaluations/<province code>/<file>`,
+      reason: `key ${object.key} is not inbox/<unified social credit code>/<file>, inbox-enterprises/<province code>/<file>, inbox-evaluations/<province code>/<file> or inbox-legal-status/<province code>/<file>`,
     };
   }
   const fileName = object.key.split('/').pop() ?? object.key;

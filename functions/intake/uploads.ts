@@ -58,6 +58,13 @@ export const templateOfKind: Readonly<Record<BatchKind, string>> = {
   inventory: 'inventory',
   enterprises: 'enterprises',
   evaluations: 'evaluation',
+  'legal-status': 'legal-status',
+};
+
+const bulkWhat: Readonly<Record<Exclude<BatchKind, 'inventory'>, string>> = {
+  enterprises: 'enterprise registrations',
+  evaluations: 'evaluation feedback',
+  'legal-status': 'legal statuses',
 };
 
 /** Whom the caller may upload a file of `kind` for: its institution, or its province. */
@@ -76,7 +83,7 @@ function ownerFor(caller: Caller, kind: BatchKind): { institutionUscc: string } 
     throw new ForbiddenError(
       administers
         ? `Files of ${kind} are uploaded for one province, and your account names none (custom:province): ask for an account with a province.`
-        : `Only province administrators upload ${kind === 'enterprises' ? 'enterprise registrations' : 'evaluation feedback'} in bulk; enterprises register themselves with POST /v1/enterprises, evaluators use PUT /v1/patents/{applicationNumber}/evaluations/mine.`,
+        : `Only province administrators upload ${bulkWhat[kind]} in bulk; enterprises register themselves with POST /v1/enterprises, evaluators use PUT /v1/patents/{applicationNumber}/evaluations/mine, institutions record a patent's legal status in their inventory.`,
     );
   }
   return { provinceCode: caller.provinceCode };

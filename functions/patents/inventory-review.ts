@@ -49,14 +49,17 @@ export interface ReviewChange {
    * The audit entry's action (the store writes `before` / `after` of the fields in `set` and `remove`,
    * from the patent as read: the change is conditioned on its version).
    */
-  audit: { action: string };
+  audit: { action: string; context?: Record<string, unknown> };
   /**
    * A lifecycle transition made with the change (functions/pipeline/transitions.ts: same transaction,
    * its own audit entry, pipeline event and applied marker replace `audit`).
    */
   transition?: {
-    /** inventoried (approval), withdrawn (functions/patents/exits.ts). */
-    event: 'inventoried' | 'withdrawn';
+    /**
+     * inventoried (approval), withdrawn (functions/patents/exits.ts), lapsed / expired / rescreened
+     * (a legal-status import, functions/patents/legal-status.ts).
+     */
+    event: 'inventoried' | 'withdrawn' | 'lapsed' | 'expired' | 'rescreened';
     context: TransitionContext;
     eventId: string;
     details: Record<string, unknown>;

@@ -61,6 +61,7 @@ export function dynamoReviewStore(documents: DynamoDBDocumentClient, tableName: 
                 after: change.set,
                 removed: change.remove,
                 version: version + 1,
+                ...(change.audit.context ? { context: change.audit.context } : {}),
               }),
             },
           },

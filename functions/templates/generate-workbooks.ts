@@ -16,7 +16,8 @@ const lines = [
 ];
 for (const [name, document] of Object.entries(templateDocuments)) {
   const base64 = (await renderTemplateXlsx(document)).toString('base64');
-  lines.push(`  ${name}:`, `    '${base64}',`);
+  // A name that is not an identifier (legal-status) is quoted.
+  lines.push(`  ${/^[A-Za-z_$][\w$]*$/.test(name) ? name : `'${name}'`}:`, `    '${base64}',`);
 }
 lines.push('} as const;', '');
 const file = join(import.meta.dirname, 'rendered-workbooks.generated.ts');

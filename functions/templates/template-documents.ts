@@ -9,6 +9,7 @@ import { stringify } from 'csv-stringify/sync';
 import { inventoryColumns, type TemplateColumn } from '../../schemas/inventory/template.ts';
 import { enterpriseColumns } from '../../schemas/market-templates/enterprise.ts';
 import { evaluationColumns } from '../../schemas/market-templates/evaluation.ts';
+import { legalStatusColumns } from '../../schemas/market-templates/legal-status.ts';
 
 export const templateSheetName = '盘点模板';
 
@@ -115,9 +116,30 @@ export function renderTemplateCsv(columns: readonly TemplateColumn[]): string {
   return stringify(lines, { bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 }
 
+const legalStatusSheet = '法律状态';
+export const legalStatusDocument: TemplateDocument = {
+  columns: legalStatusColumns,
+  sheetName: legalStatusSheet,
+  title: '法律状态导入模板 Legal-status template',
+  instructionsTitle: '法律状态导入模板填写说明 / How to fill in the legal-status template',
+  notes: [
+    ...sharedNotes(legalStatusSheet, { zh: '件专利的法律状态', en: "patent's legal status" }),
+    [
+      '由省级管理员（本省单位的专利）或国家管理员上传（POST /v1/uploads，kind=legal-status），如国家知识产权局专利审查信息查询导出的法律状态：专利须已登记。权利终止（含未缴年费终止）、放弃、无效使专利退出转化流程（lapsed），届满为期限届满（expired），与单位在盘点中更新法律状态的效果相同；已是该状态的专利记为未变更，重复上传同一文件不会重复变更。',
+      "Uploaded by a province administrator (its province's patents) or a national administrator (POST /v1/uploads, kind=legal-status), e.g. legal statuses exported from CNIPA's register: the patents must be registered. Terminated (annual fee not paid included), abandoned and invalidated make the patent leave the pipeline (lapsed), expired is the end of the term (expired), as when the institution updates the legal status in its inventory; a patent already in that status is unchanged, and uploading the same file again changes nothing.",
+    ],
+    [
+      '每件专利一行（同一申请号只写最新的状态）；公告日不能晚于今天，早于已记录状态公告日的行不导入。可上传 XLSX 文件，或 UTF-8/GBK 编码的 CSV 文件。',
+      'One row per patent (its latest status only); the date may not be after today, and a row older than the status already recorded is not imported. Upload the XLSX file, or a CSV file in UTF-8 or GBK.',
+    ],
+  ],
+  fileName: { zh: '法律状态导入模板', ascii: 'legal-status-template' },
+};
+
 /** Every downloadable template, by the name in its URL (GET /v1/templates/<name>.xlsx|.csv). */
 export const templateDocuments = {
   inventory: inventoryDocument,
   enterprises: enterprisesDocument,
   evaluation: evaluationDocument,
+  'legal-status': legalStatusDocument,
 } as const satisfies Record<string, TemplateDocument>;

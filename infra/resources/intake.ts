@@ -11,7 +11,7 @@ export const intakeFunctions = {
   receiveUpload: {
     entry: 'functions/intake/receive-upload.handler.ts',
     description:
-      'S3 object created under inbox/<USCC>/, inbox-enterprises/<province>/ or inbox-evaluations/<province>/: opens a batch job of that kind (once per object), starts batch-ingest',
+      'S3 object created under inbox/<USCC>/, inbox-enterprises/<province>/, inbox-evaluations/<province>/ or inbox-legal-status/<province>/: opens a batch job of that kind (once per object), starts batch-ingest',
     tables: { core: 'readWrite' },
     buckets: { drop: 'read' },
     workflows: ['batch-ingest'],
@@ -20,7 +20,7 @@ export const intakeFunctions = {
   ingestBatchFile: {
     entry: 'functions/intake/ingest-batch-file.handler.ts',
     description:
-      'batch-ingest task: streams the file, validates and writes its rows (patents, enterprises or evaluations), stores the error report, mails the uploader the outcome',
+      'batch-ingest task: streams the file, validates and writes its rows (patents, enterprises, evaluations or legal statuses), stores the error report, mails the uploader the outcome',
     tables: { core: 'readWrite' },
     buckets: { drop: 'readWrite' },
     timeoutSeconds: 900,
@@ -37,7 +37,7 @@ export const intakeFunctions = {
   createUpload: {
     entry: 'functions/intake/create-upload.handler.ts',
     description:
-      'POST /v1/uploads: announces a batch file (inventory, enterprises or evaluations) and returns a presigned POST (policy: key, content type, size) and the job id',
+      'POST /v1/uploads: announces a batch file (inventory, enterprises, evaluations or legal-status) and returns a presigned POST (policy: key, content type, size) and the job id',
     tables: { core: 'readWrite' },
     buckets: { drop: 'write' },
     settings: settingsOf('market', 'evaluation'),
@@ -87,7 +87,7 @@ export const intakeFunctions = {
   getInventoryTemplate: {
     entry: 'functions/templates/get-inventory-template.handler.ts',
     description:
-      'GET /v1/templates/{file}: the inventory, enterprise registration and evaluation feedback templates (XLSX with dropdowns, or CSV)',
+      'GET /v1/templates/{file}: the inventory, enterprise registration, evaluation feedback and legal-status templates (XLSX with dropdowns, or CSV)',
     memoryMb: 1024,
   },
 } as const satisfies Record<string, FunctionDeclaration>;
@@ -96,13 +96,14 @@ export const intakeBucketNotifications = [
   { bucket: 'drop', prefix: 'inbox/', function: 'receiveUpload' },
   { bucket: 'drop', prefix: 'inbox-enterprises/', function: 'receiveUpload' },
   { bucket: 'drop', prefix: 'inbox-evaluations/', function: 'receiveUpload' },
+  { bucket: 'drop', prefix: 'inbox-legal-status/', function: 'receiveUpload' },
 ] as const satisfies readonly BucketNotificationDeclaration[];
 
 export const intakeWorkflows = {
   'batch-ingest': {
     file: 'workflows/batch-ingest.asl.json',
     description:
-      'One uploaded batch file (inventory, enterprises or evaluations): ingest it (progress on the job), or record why it failed',
+      'One uploaded batch file (inventory, enterprises, evaluations or legal-status): ingest it (progress on the job), or record why it failed',
     // Standard: a large file may take longer than Express allows, and the job id as execution name
     // makes a second start of the same job a no-op. Uploads are few, so the open-execution cap is far.
     type: 'STANDARD',

@@ -428,3 +428,45 @@ describe('POST /v1/uploads by kind', () => {
     await expect(getJobView(view3, moe, 'j3')).rejects.toThrow(NotFoundError);
   });
 });
+
+describe('legal-status files (issue 13, item 2): a province kind of their own', () => {
+  const presignPost = async (policy: UploadPolicy) => ({ url: 'u', fields: { key: policy.key } });
+  const tianjin: Caller = { sub: 'tj-admin', roles: ['province-admin'], provinceCode: '120000' };
+
+  it('announced under inbox-legal-status/<province>/<jobId>/ and received as that job; a drop opens one too', async () => {
+    const jobs = memoryJobs();
+    const announced = await createUpload({ jobs, presignPost, bucket: 'drop', now }, tianjin, {
+      fileName: '法律状态.xlsx',
+      kind: 'legal-status',
+    });
+    expect(announced.key).toBe(`inbox-legal-status/120000/${announced.jobId}/法律状态.xlsx`);
+    expect(ownerOfKey(announced.key)).toEqual({ kind: 'legal-status', provinceCode: '120000' });
+    expect(await receiveUpload({ jobs, now }, { ...object, key: announced.key })).toEqual({
+      outcome: 'queued',
+      jobId: announced.jobId,
+    });
+    expect(jobs.jobs.get(announced.jobId)).toMatchObject({ kind: 'legal-status', provinceCode: '120000' });
+    const dropped = await receiveUpload(
+      { jobs, now },
+      { ...object, key: 'inbox-legal-status/120000/cnipa.csv' },
+    );
+    expect(jobs.jobs.get((dropped as { jobId: string }).jobId)).toMatchObject({
+      kind: 'legal-status',
+      provinceCode: '120000',
+      status: 'queued',
+    });
+    expect(ownerOfKey('inbox-legal-status/999999/x.csv')).toBeUndefined();
+  });
+
+  it('institution users may not upload one (403); previews are for inventory files (400)', async () => {
+    const jobs = memoryJobs();
+    const deps = { jobs, presignPost, bucket: 'drop', now };
+    const staff: Caller = { sub: 's', roles: ['institution'], orgUscc: '12100000400000624D' };
+    await expect(createUpload(deps, staff, { fileName: 'a.csv', kind: 'legal-status' })).rejects.toThrow(
+      /legal statuses/,
+    );
+    await expect(
+      createUpload(deps, tianjin, { fileName: 'a.csv', kind: 'legal-status', mode: 'preview' }),
+    ).rejects.toMatchObject({ statusCode: 400 });
+  });
+});
