@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applicationCheckCharacter } from '../../schemas/codes/application-number.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, clients, cloud, eventually, postUpload, tableName, token } from './helpers.ts';
+import { api, clients, cloud, eventually, postUpload, tableName, token, waitForJob } from './helpers.ts';
 
 const core = tableName('core');
 const PROVINCE = '120000';
@@ -77,17 +77,6 @@ const poolPatent = (n: string, fields: Record<string, unknown> = {}) => ({
   version: 5,
   ...fields,
 });
-
-async function waitForJob(jobId: string) {
-  return eventually(
-    async () => {
-      const { status, json } = await api(`/v1/jobs/${jobId}`, { token: admin });
-      return status === 200 && ['succeeded', 'failed'].includes(json.status) ? json : undefined;
-    },
-    40_000,
-    `job ${jobId}`,
-  );
-}
 
 async function upload(bearer: string, fileName: string, body: Buffer) {
   const created = await api('/v1/uploads', {
@@ -181,7 +170,7 @@ describe('a province administrator imports legal statuses', () => {
       [typo!, '权利终止', '2099-01-01'], // 9: date in the future
     ]);
     const jobId = await upload(admin, '法律状态.csv', Buffer.from(file));
-    const job = await waitForJob(jobId);
+    const job = await waitForJob(jobId, admin, 40_000);
     expect(job).toMatchObject({
       status: 'succeeded',
       kind: 'legal-status',
@@ -230,7 +219,7 @@ describe('a province administrator imports legal statuses', () => {
       },
     });
 
-    const again = await waitForJob(await upload(admin, '法律状态.csv', Buffer.from(file)));
+    const again = await waitForJob(await upload(admin, '法律状态.csv', Buffer.from(file)), admin, 40_000);
     expect(again).toMatchObject({ status: 'succeeded', rowsAccepted: 0, rowsUnchanged: 4, rowsRejected: 4 });
     expect(await events(lapses!)).toEqual(['lapsed']);
     expect((await stored(lapses!)).version).toBe(versionBefore + 1);
