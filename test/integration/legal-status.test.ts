@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applicationCheckCharacter } from '../../schemas/codes/application-number.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, clients, cloud, eventually, postUpload, tableName, token, waitForJob } from './helpers.ts';
+import { api, clients, cloud, postUpload, tableName, token, waitForJob } from './helpers.ts';
 
 const core = tableName('core');
 const PROVINCE = '120000';
