@@ -7,6 +7,7 @@
  *   its audit entries     pk PAT#<n>  sk AUDIT#...  (interest.requested / .accepted / .declined)
  *   on accept             the negotiationOpened transition of the patent (transitions.ts), same transaction
  */
+
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
@@ -16,6 +17,7 @@ import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
 import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import type { InterestPatent, InterestStore, StoredInterest } from './interests.ts';
+import { enterpriseParty, institutionParty } from './party-items.ts';
 
 type Key = Record<string, unknown>;
 
@@ -87,23 +89,13 @@ export function dynamoInterestStore(documents: DynamoDBDocumentClient, tableName
     },
     async institution(uscc) {
       const item = await get(keys.institution(uscc));
-      return item
-        ? {
-            uscc,
-            name: item.name as string | undefined,
-            provinceCode: item.provinceCode as string | undefined,
-            contactEmail: item.contactEmail as string | undefined,
-          }
-        : undefined;
+      return item ? institutionParty(uscc, item) : undefined;
     },
     async enterprise(uscc) {
       const item = await get(keys.enterprise(uscc));
       return item
         ? {
-            uscc,
-            name: item.name as string | undefined,
-            provinceCode: item.provinceCode as string | undefined,
-            status: item.status as string | undefined,
+            ...enterpriseParty(uscc, item),
             ...(item.contact
               ? { contact: item.contact as { name: string; email?: string; phone?: string } }
               : {}),

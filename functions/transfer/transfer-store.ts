@@ -1,4 +1,5 @@
 /** DynamoDB adapter of TransferStore (see ports.ts for the items and keys). */
+
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deal } from '../../schemas/deal.ts';
 import type { Product } from '../../schemas/product.ts';
@@ -8,6 +9,7 @@ import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
 import { transact as transactWrite } from '../shared/dynamo/transact.ts';
 import { ConflictError } from '../shared/errors.ts';
+import { enterpriseParty, institutionParty } from './party-items.ts';
 import type { DealLink, TransferPatent, TransferStore } from './ports.ts';
 
 export const dealKey = keys.deal;
@@ -56,25 +58,11 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
     },
     async institution(uscc) {
       const item = await get(keys.institution(uscc));
-      return item
-        ? {
-            uscc,
-            name: item.name as string | undefined,
-            provinceCode: item.provinceCode as string | undefined,
-            contactEmail: item.contactEmail as string | undefined,
-          }
-        : undefined;
+      return item ? institutionParty(uscc, item) : undefined;
     },
     async enterprise(uscc) {
       const item = await get(keys.enterprise(uscc));
-      return item
-        ? {
-            uscc,
-            name: item.name as string | undefined,
-            provinceCode: item.provinceCode as string | undefined,
-            status: item.status as string | undefined,
-          }
-        : undefined;
+      return item ? enterpriseParty(uscc, item) : undefined;
     },
     async deal(dealId) {
       const item = await get(dealKey(dealId));
