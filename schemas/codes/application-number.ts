@@ -5,10 +5,7 @@
  * digits times weights 2,3,4,5,6,7,8,9,2,3,4,5 (the old form uses 2..9) mod 11, with 10 written as 'X'.
  * A grant number (专利号) is 'ZL' + the application number, and exports often carry a 'CN' prefix.
  */
-import { toHalfWidth } from './uscc.ts';
-
-/** toHalfWidth, skipped for the common case of a string without full-width characters. */
-const halfWidth = (value: string) => (/[\u3000\uff01-\uff5e]/.test(value) ? toHalfWidth(value) : value);
+import { toHalfWidth as halfWidth } from './uscc.ts';
 
 export type PatentTypeCode = 'invention' | 'utility-model' | 'design';
 

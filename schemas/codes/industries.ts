@@ -4,9 +4,7 @@
  * names industries does not carry the IPC concordance tables.
  */
 import { industryRows } from './industries.generated.ts';
-import { toHalfWidth } from './uscc.ts';
-
-const halfWidth = (value: string) => (/[\u3000\uff01-\uff5e]/.test(value) ? toHalfWidth(value) : value);
+import { toHalfWidth as halfWidth } from './uscc.ts';
 
 export type IndustryLevel = 'section' | 'division' | 'group' | 'class';
 

@@ -13,10 +13,7 @@ import {
   strategicPatterns,
 } from './ipc-strategic.generated.ts';
 import { strategicIndustryRows } from './strategic-industries.generated.ts';
-import { toHalfWidth } from './uscc.ts';
-
-/** toHalfWidth, skipped for the common case of a string without full-width characters. */
-const halfWidth = (value: string) => (/[\u3000\uff01-\uff5e]/.test(value) ? toHalfWidth(value) : value);
+import { toHalfWidth as halfWidth } from './uscc.ts';
 
 // ---------------------------------------------------------------------------------------------- IPC
 

@@ -34,8 +34,10 @@ export function withUsccCheck(body17: string): string {
   return `${result.code.slice(0, 17)}${result.expectedCheck}`;
 }
 
+/**
+ * Full-width letters, digits and signs (and the ideographic space) as ASCII, as people type them with a
+ * Chinese input method: Unicode compatibility folding (NFKC), which also folds ① to 1 and Ⅱ to II.
+ */
 export function toHalfWidth(value: string): string {
-  return value
-    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/\u3000/g, ' ');
+  return value.normalize('NFKC');
 }

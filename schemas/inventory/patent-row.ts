@@ -10,7 +10,14 @@ import {
   resolveIndustry,
   resolveStrategicIndustry,
 } from '../codes/ipc.ts';
-import { toHalfWidth } from '../codes/uscc.ts';
+import { toHalfWidth as halfWidth } from '../codes/uscc.ts';
+import {
+  earliestPatentDate,
+  type InventoryRecord,
+  inventoryRecordSchema,
+  type StrategicIndustryAssignment,
+  stockCutoffDate,
+} from './record.ts';
 import {
   allowedWording,
   type ConversionIntent,
@@ -31,17 +38,6 @@ import {
   type Wording,
   yesNoOptions,
 } from './template.ts';
-
-/** toHalfWidth, skipped for the common case of a string without full-width characters. */
-const halfWidth = (value: string) => (/[\u3000\uff01-\uff5e]/.test(value) ? toHalfWidth(value) : value);
-
-import {
-  earliestPatentDate,
-  type InventoryRecord,
-  inventoryRecordSchema,
-  type StrategicIndustryAssignment,
-  stockCutoffDate,
-} from './record.ts';
 
 export { strategicIndustryAssignmentSchema } from './record.ts';
 export {

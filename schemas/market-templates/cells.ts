@@ -6,7 +6,7 @@
  * fix, in Chinese and English, worded by the same describeCellIssue as the inventory's.
  */
 import type { ErrorRow } from '../batch-job.ts';
-import { toHalfWidth } from '../codes/uscc.ts';
+import { toHalfWidth as halfWidth } from '../codes/uscc.ts';
 
 import {
   allowedWording,
@@ -18,8 +18,6 @@ import {
   type TemplateColumn,
   type Wording,
 } from '../inventory/template.ts';
-
-const halfWidth = (value: string) => (/[\u3000\uff01-\uff5e]/.test(value) ? toHalfWidth(value) : value);
 
 /** Placeholders people type into cells they mean to leave empty; honoured in optional typed columns. */
 const placeholders = new Set(['-', '--', '—', '/', 'n/a', 'na', '无', 'null']);

@@ -7,7 +7,7 @@
 import type { ErrorRow } from '../batch-job.ts';
 import { resolveIndustry, resolveStrategicIndustry } from '../codes/ipc.ts';
 import { provinceRows } from '../codes/provinces.generated.ts';
-import { checkUscc, toHalfWidth } from '../codes/uscc.ts';
+import { checkUscc, toHalfWidth as halfWidth } from '../codes/uscc.ts';
 import { defineTemplate, type EnumOption, type TemplateColumn } from '../inventory/template.ts';
 import {
   enterpriseTypeLabels,
@@ -245,8 +245,6 @@ export interface EnterpriseRowResult {
   errors: ErrorRow[];
   warnings: ErrorRow[];
 }
-
-const halfWidth = (value: string) => (/[\u3000\uff01-\uff5e]/.test(value) ? toHalfWidth(value) : value);
 
 /** IPC class (H01), subclass (H01M) or main group (H01M 4); a full code (H01M 4/525) gives its main group. */
 export function parseIpcPrefix(value: string): { prefix: string; shortened: boolean } | undefined {
