@@ -6,8 +6,10 @@ import { Cron } from 'croner';
 import { type ScheduleDeclaration, type ScheduleName, schedules } from '../resources.ts';
 
 /**
- * EventBridge cron(min hour day-of-month month day-of-week year) -> croner's 5 fields.
- * Day-of-week: AWS counts 1-7 from Sunday, croner 0-6; names (MON-FRI) mean the same in both.
+ * EventBridge cron(min hour day-of-month month day-of-week year) -> croner's 7-part pattern (seconds
+ * first). The six AWS fields are passed as they are: croner reads `?`, the year field, and with
+ * `cronerOptions` AWS's day-of-week numbering (1-7 from Sunday, croner's Quartz mode `alternativeWeekdays`)
+ * and numeric-prefix steps such as 0/15 (`sloppyRanges`).
  */
 export function toCronerPattern(awsCron: string): string {
   const match = /^cron\((.+)\)$/.exec(awsCron.trim());
@@ -15,10 +17,11 @@ export function toCronerPattern(awsCron: string): string {
   const fields = match[1]!.trim().split(/\s+/);
   if (fields.length !== 6)
     throw new Error(`${awsCron} must have 6 fields: minutes hours day-of-month month day-of-week year`);
-  const [minute, hour, dayOfMonth, month, dayOfWeek] = fields as [string, string, string, string, string];
-  const dow = dayOfWeek.replace(/\b([1-7])\b/g, (d) => String(Number(d) - 1));
-  return [minute, hour, dayOfMonth === '?' ? '*' : dayOfMonth, month, dow === '?' ? '*' : dow].join(' ');
+  return `0 ${fields.join(' ')}`;
 }
+
+/** How croner must read a toCronerPattern pattern to mean what EventBridge Scheduler means. */
+export const cronerOptions = { mode: '7-part', alternativeWeekdays: true, sloppyRanges: true } as const;
 
 export interface ScheduleRun {
   name: ScheduleName;
@@ -51,7 +54,7 @@ export class LocalScheduler {
       this.jobs.push(
         new Cron(
           toCronerPattern(declaration.cron),
-          { timezone: declaration.timezone, name, protect: true, sloppyRanges: true },
+          { ...cronerOptions, timezone: declaration.timezone, name, protect: true },
           async () => {
             await this.fire(name).catch(() => undefined);
           },

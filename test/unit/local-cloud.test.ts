@@ -10,7 +10,7 @@ import { buildEvent, compileRoutes, createApiServer } from '../../infra/local/ap
 import { stateFile } from '../../infra/local/cli/running-cloud.ts';
 import { claimsAsApiGatewayPassesThem } from '../../infra/local/issuer.ts';
 import { toAwsS3Event } from '../../infra/local/s3-local.ts';
-import { LocalScheduler, toCronerPattern } from '../../infra/local/scheduler.ts';
+import { cronerOptions, LocalScheduler, toCronerPattern } from '../../infra/local/scheduler.ts';
 import { substitute, taskStates } from '../../infra/local/step-functions.ts';
 import { matchesPattern } from '../../infra/local/streams.ts';
 import { type DeployedRoute, routes } from '../../infra/resources.ts';
@@ -141,18 +141,29 @@ describe('local scheduler', () => {
   });
 
   it('converts EventBridge cron to croner and fires at the same instants', () => {
-    expect(toCronerPattern('cron(0/15 * * * ? *)')).toBe('0/15 * * * *');
-    expect(toCronerPattern('cron(0 1 1 1,4,7,10 ? *)')).toBe('0 1 1 1,4,7,10 *');
-    expect(toCronerPattern('cron(0 2 ? * 2 *)')).toBe('0 2 * * 1'); // AWS 2 = Monday
+    expect(toCronerPattern('cron(0/15 * * * ? *)')).toBe('0 0/15 * * * ? *');
     expect(() => toCronerPattern('rate(5 minutes)')).toThrow(/cron/);
-    const quarterly = new Cron(toCronerPattern('cron(0 1 1 1,4,7,10 ? *)'), {
-      timezone: 'Asia/Shanghai',
-      paused: true,
-    });
-    expect(quarterly.nextRun(new Date('2026-11-25T00:00:00Z'))?.toISOString()).toBe(
-      '2026-12-31T17:00:00.000Z',
-    ); // 2027-01-01 01:00 +08:00
-    quarterly.stop();
+    expect(() => toCronerPattern('cron(0 2 * * ?)')).toThrow(/6 fields/);
+    const next = (awsCron: string, from: string, count = 1) => {
+      const job = new Cron(toCronerPattern(awsCron), {
+        ...cronerOptions,
+        timezone: 'Asia/Shanghai',
+        paused: true,
+      });
+      const runs = job.nextRuns(count, new Date(from)).map((d) => d.toISOString());
+      job.stop();
+      return runs;
+    };
+    // Quarterly at 01:00 China time on the first day of a quarter: 2027-01-01 01:00 +08:00.
+    expect(next('cron(0 1 1 1,4,7,10 ? *)', '2026-11-25T00:00:00Z')).toEqual(['2026-12-31T17:00:00.000Z']);
+    // AWS counts the day of week from Sunday = 1: 2 is Monday (2026-12-07 is a Monday).
+    expect(next('cron(0 2 ? * 2 *)', '2026-12-06T00:00:00Z')).toEqual(['2026-12-06T18:00:00.000Z']);
+    expect(next('cron(0 8 ? * MON-FRI *)', '2026-12-05T00:00:00Z', 2)).toEqual([
+      '2026-12-07T00:00:00.000Z',
+      '2026-12-08T00:00:00.000Z',
+    ]);
+    // The year field is honoured, as EventBridge does.
+    expect(next('cron(30 0 1 1 ? 2028)', '2026-12-06T00:00:00Z')).toEqual(['2027-12-31T16:30:00.000Z']);
   });
 });
 
