@@ -9,25 +9,25 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
+type Next = (args: unknown) => Promise<unknown>;
+
 export const itemConflictErrors: ReadonlySet<string> = new Set(['TransactionConflictException']);
 
 export function retryItemConflicts<C extends Pick<DynamoDBClient, 'middlewareStack'>>(client: C): C {
-  client.middlewareStack.addRelativeTo(
-    (next) => async (args) => {
-      try {
-        return await next(args);
-      } catch (error) {
-        if (error instanceof Error && itemConflictErrors.has(error.name))
-          Object.assign(error, { $retryable: { throttling: false } });
-        throw error;
-      }
-    },
-    {
-      name: 'retryItemConflictsMiddleware',
-      relation: 'after',
-      toMiddleware: 'retryMiddleware',
-      override: true,
-    },
-  );
+  const markRetryable = (next: Next) => async (args: unknown) => {
+    try {
+      return await next(args);
+    } catch (error) {
+      if (error instanceof Error && itemConflictErrors.has(error.name))
+        Object.assign(error, { $retryable: { throttling: false } });
+      throw error;
+    }
+  };
+  client.middlewareStack.addRelativeTo(markRetryable as never, {
+    name: 'retryItemConflictsMiddleware',
+    relation: 'after',
+    toMiddleware: 'retryMiddleware',
+    override: true,
+  });
   return client;
 }
