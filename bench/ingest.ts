@@ -15,9 +15,12 @@
  *     to S3).
  *
  * The ceilings run first into fresh tables that are deleted afterwards, so the path does not profit
- * from a JVM that has done less work. Memory: the functions share this process, so its RSS covers the
- * API, s3rver, the workflow runner and every worker; the peaks are sampled during (a) and (d), along
- * with the V8 heap (used + external) of the ingestBatchFile worker, the part attributable to the ingest.
+ * from a JVM that has done less work. Memory: the ingestBatchFile function runs in a child process of
+ * its own (the local cloud's `processFunctions`), so its resident set is the ingest's alone, as a
+ * Lambda environment's is: its peak RSS during (a) and (d) (the kernel's high-water mark, VmHWM, reset
+ * when the upload starts, and samples every 100 ms) is what the 512 MB goals are held against. The
+ * other functions share this process, whose RSS (API, s3rver, the workflow runner, every other worker)
+ * is reported beside it, not as the ingest's.
  */
 
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -39,6 +42,7 @@ import { dynamoPatentWriter, writesInFlightPerBatch } from '../functions/patents
 import { startLocalCloud } from '../infra/local/cloud.ts';
 import { demoInventoryRows, templateHeaders, toCsv } from '../infra/local/demo-patents.ts';
 import { createTables } from '../infra/local/dynamodb-local.ts';
+import { processMemory, resetPeakRss } from '../infra/local/lambda-runtime.ts';
 import { freePort } from '../infra/local/ports.ts';
 import { tables } from '../infra/resources.ts';
 import { withUsccCheck } from '../schemas/codes/uscc.ts';
@@ -88,7 +92,13 @@ async function replayLines(file: string, limit: number, task: (line: string) => 
 
 export async function benchIngest() {
   const scratch = mkdtempSync(join(tmpdir(), 'patents-bench-ingest-'));
-  const cloud = await startLocalCloud({ inMemory: true, port: await freePort(), log: () => undefined });
+  const cloud = await startLocalCloud({
+    inMemory: true,
+    port: await freePort(),
+    log: () => undefined,
+    // The ingest's memory measured alone: its environment is a process of its own.
+    processFunctions: ['ingestBatchFile'],
+  });
   try {
     const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
     const dynamodb = new DynamoDBClient({
@@ -150,22 +160,32 @@ export async function benchIngest() {
         await new Promise((r) => setTimeout(r, 100));
       }
     };
-    /** The whole path with the peaks of the process RSS and of the ingest worker's heap. */
+    /**
+     * The whole path with the peak RSS of the ingest function's own process (its environment, warm
+     * from the warm-up: the high-water mark reset now, read at the end, and sampled meanwhile in case
+     * the environment is replaced) and, beside it, the peak RSS of this process (everything else).
+     */
     const measured = async (name: string, file: string) => {
-      const worker = peakDuring(
+      const pid = () => cloud.functionProcess('ingestBatchFile');
+      const first = pid();
+      const reset = first !== undefined && resetPeakRss(first);
+      const ingestProcess = peakDuring(
         async () => {
-          const heap = await cloud.functionHeap('ingestBatchFile');
-          return heap ? heap.used_heap_size + heap.external_memory : undefined;
+          const id = pid();
+          return id === undefined ? undefined : processMemory(id)?.rss;
         },
         ingest(name, file),
       );
       const before = process.memoryUsage.rss();
-      const rss = await peakDuring(async () => process.memoryUsage.rss(), worker);
+      const rss = await peakDuring(async () => process.memoryUsage.rss(), ingestProcess);
+      const last = pid();
+      const highWater = reset && last === first ? (processMemory(last!)?.peakRss ?? 0) : 0;
       return {
         ...rss.result.result,
-        peakRss: rss.peak,
-        rssGrowth: rss.peak - before,
-        peakWorkerHeap: rss.result.peak,
+        ingestPeakRss: Math.max(rss.result.peak, highWater),
+        ingestPeakFrom: highWater ? 'VmHWM' : 'samples every 100 ms',
+        processPeakRss: rss.peak,
+        processRssGrowth: rss.peak - before,
       };
     };
 
@@ -320,9 +340,9 @@ export async function benchIngest() {
       rawCeiling: { rowsPerSecond: Math.round(rawRowsPerSecond), itemsPerRequest: 25, requestsInFlight: 8 },
       safeRatio: Number(safeRatio.toFixed(3)),
       rawRatio: Number(rawRatio.toFixed(3)),
-      peakRssMb: mb(path.peakRss),
-      rssGrowthMb: mb(path.rssGrowth),
-      ingestWorkerPeakHeapMb: mb(path.peakWorkerHeap),
+      peakRssMb: mb(path.ingestPeakRss),
+      peakRssFrom: path.ingestPeakFrom,
+      otherFunctionsProcess: { peakRssMb: mb(path.processPeakRss), rssGrowthMb: mb(path.processRssGrowth) },
       job: {
         status: path.job.status,
         rowsTotal: path.job.rowsTotal,
@@ -337,19 +357,19 @@ export async function benchIngest() {
         status: junk.job.status,
         rowsRejected: junk.job.rowsRejected,
         errorCount: junk.job.errorCount,
-        peakRssMb: mb(junk.peakRss),
-        rssGrowthMb: mb(junk.rssGrowth),
-        ingestWorkerPeakHeapMb: mb(junk.peakWorkerHeap),
+        peakRssMb: mb(junk.ingestPeakRss),
+        peakRssFrom: junk.ingestPeakFrom,
+        otherFunctionsProcess: { peakRssMb: mb(junk.processPeakRss), rssGrowthMb: mb(junk.processRssGrowth) },
       },
       processMaxRssMb: mb(process.resourceUsage().maxRSS * 1024),
       goals,
       met: {
         safeRatio: safeRatio >= goals.safeRatio,
         rawRatio: rawRatio >= goals.rawRatio,
-        peakRssMb: path.peakRss / 1024 / 1024 <= goals.peakRssMb,
-        junkPeakRssMb: junk.peakRss / 1024 / 1024 <= goals.junkPeakRssMb,
+        peakRssMb: path.ingestPeakRss / 1024 / 1024 <= goals.peakRssMb,
+        junkPeakRssMb: junk.ingestPeakRss / 1024 / 1024 <= goals.junkPeakRssMb,
       },
-      note: 'peakRssMb: the Node process sampled every 100 ms during the ingest (API, s3rver, workflow runner and every function worker share it; DynamoDB Local is its own JVM). rssGrowthMb: the peak less the RSS when the upload started. ingestWorkerPeakHeapMb: V8 heap used + external memory of the ingestBatchFile worker thread, the part attributable to the ingest (a Lambda of its own would add the runtime, ~50 MB). processMaxRssMb: the high-water mark of the whole run (includes the ceilings).',
+      note: 'peakRssMb: the peak resident set of the ingestBatchFile function\u2019s own process during the ingest (a child process running only that function, as a Lambda environment: Node runtime, SDK, handler; its heap bounded by the declared memory), from the kernel\u2019s high-water mark (VmHWM, reset when the upload starts) or, where that cannot be reset, samples every 100 ms. otherFunctionsProcess: the local cloud\u2019s own process (API, s3rver, workflow runner, every other function\u2019s worker; DynamoDB Local is its own JVM), for context only. processMaxRssMb: that process\u2019s high-water mark over the whole run (includes the ceilings).',
     };
   } finally {
     await cloud.stop();
