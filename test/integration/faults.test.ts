@@ -365,13 +365,13 @@ describe('20 % injected faults: nothing lost, nothing duplicated', () => {
     expect(counts.injected).toBeGreaterThan(100);
     expect(counts.injected / counts.eligible).toBeGreaterThan(0.15);
     expect(counts.injected / counts.eligible).toBeLessThan(0.25);
+    // Lost answers land on the transactions here (patents, audit entries, metrics: ~30 a run), each
+    // re-sent by the SDK with its ClientRequestToken. This file's paths make few single-item writes (the
+    // job's progress, ~10), so a TransactionConflictException on one is not certain in a run: that kind
+    // is held by test/unit/faults.test.ts and test/unit/dynamo-item-conflicts.test.ts.
     for (const kind of ['throttle', 'conflict', 'unprocessed', 'server', 'lost'])
       expect(counts.byKind[kind], kind).toBeGreaterThan(0);
-    // A TransactionConflictException on a single-item write, besides the cancelled transactions.
-    expect(
-      Object.keys(counts.byOperation).filter((k) => /^dynamodb:(Put|Update|Delete)Item:conflict$/.test(k)),
-      JSON.stringify(counts.byOperation),
-    ).not.toEqual([]);
+    expect(counts.byOperation['dynamodb:TransactWriteItems:lost']).toBeGreaterThan(0);
     // S3 has its own PRNG stream: with this seed its second and third calls are faulted.
     expect(
       Object.keys(counts.byOperation).filter((k) => k.startsWith('s3:')),
