@@ -17,8 +17,9 @@
  * minutes: an attempt whose answer was lost on the way back (a 500 or a reset connection after DynamoDB
  * applied it) is not applied a second time by a later attempt, which DynamoDB answers as committed.
  * With a token per attempt, the later attempt met the transaction's own writes and failed their
- * conditions: an applied create was answered "exists" (owned by another institution), an applied edit
- * "changed concurrently" (found by the `lost` faults of infra/local/faults.ts).
+ * conditions: an applied create was answered as existing already (a patent of POST /v1/patents came
+ * back "unchanged", 200 instead of 201), an applied edit as "changed meanwhile" (409 though recorded)
+ * (found by the `lost` faults of infra/local/faults.ts).
  */
 
 import { randomUUID } from 'node:crypto';
