@@ -78,8 +78,7 @@ describe('dynamoPatentWriter when the answer of its create was lost', () => {
     // Found by the `lost` faults (infra/local/faults.ts): each attempt of the kit's transact() had its
     // own ClientRequestToken, so the attempt after the conflict met the patent its first attempt had
     // created, its condition failed, and the row was read again: same owner, same hash, no job ->
-    // 'unchanged' (POST /v1/patents answered 200 instead of 201; an upload row of another job's
-    // patent would have been counted unchanged).
+    // 'unchanged' (POST /v1/patents answered 200 instead of 201).
     const dynamo = lostThenConflicted();
     ddb.on(TransactWriteCommand).callsFake(dynamo.fake);
     ddb
