@@ -280,7 +280,7 @@ export async function benchIngest() {
     const safeStarted = performance.now();
     await replayLines(recorded, concurrency, async (line) => {
       const { kind, input } = JSON.parse(retarget(line, safeTable));
-      await pastLocalLocks(() =>
+      await pastLocalLocks<unknown>(() =>
         kind === 'PutCommand'
           ? documents.send(new PutCommand(input))
           : documents.send(new TransactWriteCommand(input)),
