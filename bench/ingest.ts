@@ -15,9 +15,12 @@
  *     to S3).
  *
  * The ceilings run first into fresh tables that are deleted afterwards, so the path does not profit
- * from a JVM that has done less work. Memory: the functions share this process, so its RSS covers the
- * API, s3rver, the workflow runner and every worker; the peaks are sampled during (a) and (d), along
- * with the V8 heap (used + external) of the ingestBatchFile worker, the part attributable to the ingest.
+ * from a JVM that has done less work. Memory: the ingestBatchFile function runs in a child process of
+ * its own (the local cloud's `processFunctions`), so its resident set is the ingest's alone, as a
+ * Lambda environment's is: its peak RSS during (a) and (d) (the kernel's high-water mark, VmHWM, reset
+ * when the upload starts, and samples every 100 ms) is what the 512 MB goals are held against. The
+ * other functions share this process, whose RSS (API, s3rver, the workflow runner, every other worker)
+ * is reported beside it, not as the ingest's.
  */
 
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -39,6 +42,7 @@ import { dynamoPatentWriter, writesInFlightPerBatch } from '../functions/patents
 import { startLocalCloud } from '../infra/local/cloud.ts';
 import { demoInventoryRows, templateHeaders, toCsv } from '../infra/local/demo-patents.ts';
 import { createTables } from '../infra/local/dynamodb-local.ts';
+import { processMemory, resetPeakRss } from '../infra/local/lambda-runtime.ts';
 import { freePort } from '../infra/local/ports.ts';
 import { tables } from '../infra/resources.ts';
 import { withUsccCheck } from '../schemas/codes/uscc.ts';
@@ -74,6 +78,22 @@ async function peakDuring<T>(
   }
 }
 
+/**
+ * DynamoDB Local answers a write that waited too long for its lock with a 500 InternalServerError
+ * ("This request will succeed in actual DynamoDB API"), and under load the SDK's retry quota runs out
+ * on them: the ceilings' replays send such a write again (the wait counts in the ceiling's time).
+ */
+async function pastLocalLocks<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (attempt >= 10 || !/waiting for a lock/.test((error as Error).message)) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 100 * attempt));
+    }
+  }
+}
+
 /** Runs `task` for every line of a file with `limit` in flight. */
 async function replayLines(file: string, limit: number, task: (line: string) => Promise<void>) {
   const inFlight = new Set<Promise<void>>();
@@ -88,7 +108,13 @@ async function replayLines(file: string, limit: number, task: (line: string) => 
 
 export async function benchIngest() {
   const scratch = mkdtempSync(join(tmpdir(), 'patents-bench-ingest-'));
-  const cloud = await startLocalCloud({ inMemory: true, port: await freePort(), log: () => undefined });
+  const cloud = await startLocalCloud({
+    inMemory: true,
+    port: await freePort(),
+    log: () => undefined,
+    // The ingest's memory measured alone: its environment is a process of its own.
+    processFunctions: ['ingestBatchFile'],
+  });
   try {
     const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
     const dynamodb = new DynamoDBClient({
@@ -150,22 +176,32 @@ export async function benchIngest() {
         await new Promise((r) => setTimeout(r, 100));
       }
     };
-    /** The whole path with the peaks of the process RSS and of the ingest worker's heap. */
+    /**
+     * The whole path with the peak RSS of the ingest function's own process (its environment, warm
+     * from the warm-up: the high-water mark reset now, read at the end, and sampled meanwhile in case
+     * the environment is replaced) and, beside it, the peak RSS of this process (everything else).
+     */
     const measured = async (name: string, file: string) => {
-      const worker = peakDuring(
+      const pid = () => cloud.functionProcess('ingestBatchFile');
+      const first = pid();
+      const reset = first !== undefined && resetPeakRss(first);
+      const ingestProcess = peakDuring(
         async () => {
-          const heap = await cloud.functionHeap('ingestBatchFile');
-          return heap ? heap.used_heap_size + heap.external_memory : undefined;
+          const id = pid();
+          return id === undefined ? undefined : processMemory(id)?.rss;
         },
         ingest(name, file),
       );
       const before = process.memoryUsage.rss();
-      const rss = await peakDuring(async () => process.memoryUsage.rss(), worker);
+      const rss = await peakDuring(async () => process.memoryUsage.rss(), ingestProcess);
+      const last = pid();
+      const highWater = reset && last === first ? (processMemory(last!)?.peakRss ?? 0) : 0;
       return {
         ...rss.result.result,
-        peakRss: rss.peak,
-        rssGrowth: rss.peak - before,
-        peakWorkerHeap: rss.result.peak,
+        ingestPeakRss: Math.max(rss.result.peak, highWater),
+        ingestPeakFrom: highWater ? 'VmHWM' : 'samples every 100 ms',
+        processPeakRss: rss.peak,
+        processRssGrowth: rss.peak - before,
       };
     };
 
@@ -205,6 +241,7 @@ export async function benchIngest() {
     // per line (JSON), to disk, so that the replay holds nothing but the requests in flight.
     const recorded = join(scratch, 'writes.jsonl');
     let recordedRequests = 0;
+    const recordedKinds = new Map<string, number>();
     {
       const out = createWriteStream(recorded);
       const recorder = {
@@ -214,6 +251,7 @@ export async function benchIngest() {
           if (kind !== 'PutCommand' && kind !== 'TransactWriteCommand')
             throw new Error(`the ceiling does not know how to replay ${kind}`);
           recordedRequests++;
+          recordedKinds.set(kind, (recordedKinds.get(kind) ?? 0) + 1);
           out.write(`${JSON.stringify({ kind, input: command.input })}\n`);
           return {};
         },
@@ -242,8 +280,11 @@ export async function benchIngest() {
     const safeStarted = performance.now();
     await replayLines(recorded, concurrency, async (line) => {
       const { kind, input } = JSON.parse(retarget(line, safeTable));
-      if (kind === 'PutCommand') await documents.send(new PutCommand(input));
-      else await documents.send(new TransactWriteCommand(input));
+      await pastLocalLocks<unknown>(() =>
+        kind === 'PutCommand'
+          ? documents.send(new PutCommand(input))
+          : documents.send(new TransactWriteCommand(input)),
+      );
     });
     const safeRowsPerSecond = (rows - 3) / ((performance.now() - safeStarted) / 1000);
     await dynamodb.send(new DeleteTableCommand({ TableName: safeTable }));
@@ -253,21 +294,21 @@ export async function benchIngest() {
     const rawTable = await freshTable('raw-ceiling');
     const rawStarted = performance.now();
     {
-      let chunk: Array<{ PutRequest: { Item: Record<string, unknown> } }> = [];
+      const chunk: Array<{ PutRequest: { Item: Record<string, unknown> } }> = [];
       const send = async (requests: typeof chunk) => {
         while (requests.length) {
-          const { UnprocessedItems } = await documents.send(
-            new BatchWriteCommand({ RequestItems: { [rawTable]: requests } }),
+          const { UnprocessedItems } = await pastLocalLocks(() =>
+            documents.send(new BatchWriteCommand({ RequestItems: { [rawTable]: requests } })),
           );
           requests = (UnprocessedItems?.[rawTable] ?? []) as typeof requests;
         }
       };
       const inFlight = new Set<Promise<void>>();
+      /** Sends the first 25 requests (a transaction of creates records 50 items: two requests). */
       const flush = async () => {
         while (inFlight.size >= 8) await Promise.race(inFlight);
-        const p: Promise<void> = send(chunk).finally(() => inFlight.delete(p));
+        const p: Promise<void> = send(chunk.splice(0, 25)).finally(() => inFlight.delete(p));
         inFlight.add(p);
-        chunk = [];
       };
       for await (const line of createInterface({ input: createReadStream(recorded), crlfDelay: Infinity })) {
         if (!line) continue;
@@ -277,9 +318,9 @@ export async function benchIngest() {
             ? [input.Item]
             : input.TransactItems.flatMap((t: { Put?: { Item: unknown } }) => (t.Put ? [t.Put.Item] : []));
         for (const Item of items) chunk.push({ PutRequest: { Item } });
-        if (chunk.length >= 25) await flush();
+        while (chunk.length >= 25) await flush();
       }
-      if (chunk.length) await flush();
+      while (chunk.length) await flush();
       await Promise.all(inFlight);
     }
     const rawRowsPerSecond = (rows - 3) / ((performance.now() - rawStarted) / 1000);
@@ -314,15 +355,15 @@ export async function benchIngest() {
       safeCeiling: {
         rowsPerSecond: Math.round(safeRowsPerSecond),
         requests: recordedRequests,
-        kinds: 'the writer’s own requests (conditional PutItem per new patent)',
+        kinds: `the writer’s own requests: ${[...recordedKinds].map(([kind, n]) => `${n} ${kind}`).join(', ')} (TransactWriteCommand: conditional creates with their audit entries)`,
         inFlight: concurrency,
       },
       rawCeiling: { rowsPerSecond: Math.round(rawRowsPerSecond), itemsPerRequest: 25, requestsInFlight: 8 },
       safeRatio: Number(safeRatio.toFixed(3)),
       rawRatio: Number(rawRatio.toFixed(3)),
-      peakRssMb: mb(path.peakRss),
-      rssGrowthMb: mb(path.rssGrowth),
-      ingestWorkerPeakHeapMb: mb(path.peakWorkerHeap),
+      peakRssMb: mb(path.ingestPeakRss),
+      peakRssFrom: path.ingestPeakFrom,
+      otherFunctionsProcess: { peakRssMb: mb(path.processPeakRss), rssGrowthMb: mb(path.processRssGrowth) },
       job: {
         status: path.job.status,
         rowsTotal: path.job.rowsTotal,
@@ -337,19 +378,19 @@ export async function benchIngest() {
         status: junk.job.status,
         rowsRejected: junk.job.rowsRejected,
         errorCount: junk.job.errorCount,
-        peakRssMb: mb(junk.peakRss),
-        rssGrowthMb: mb(junk.rssGrowth),
-        ingestWorkerPeakHeapMb: mb(junk.peakWorkerHeap),
+        peakRssMb: mb(junk.ingestPeakRss),
+        peakRssFrom: junk.ingestPeakFrom,
+        otherFunctionsProcess: { peakRssMb: mb(junk.processPeakRss), rssGrowthMb: mb(junk.processRssGrowth) },
       },
       processMaxRssMb: mb(process.resourceUsage().maxRSS * 1024),
       goals,
       met: {
         safeRatio: safeRatio >= goals.safeRatio,
         rawRatio: rawRatio >= goals.rawRatio,
-        peakRssMb: path.peakRss / 1024 / 1024 <= goals.peakRssMb,
-        junkPeakRssMb: junk.peakRss / 1024 / 1024 <= goals.junkPeakRssMb,
+        peakRssMb: path.ingestPeakRss / 1024 / 1024 <= goals.peakRssMb,
+        junkPeakRssMb: junk.ingestPeakRss / 1024 / 1024 <= goals.junkPeakRssMb,
       },
-      note: 'peakRssMb: the Node process sampled every 100 ms during the ingest (API, s3rver, workflow runner and every function worker share it; DynamoDB Local is its own JVM). rssGrowthMb: the peak less the RSS when the upload started. ingestWorkerPeakHeapMb: V8 heap used + external memory of the ingestBatchFile worker thread, the part attributable to the ingest (a Lambda of its own would add the runtime, ~50 MB). processMaxRssMb: the high-water mark of the whole run (includes the ceilings).',
+      note: 'peakRssMb: the peak resident set of the ingestBatchFile function\u2019s own process during the ingest (a child process running only that function, as a Lambda environment: Node runtime, SDK, handler; its heap bounded by the declared memory), from the kernel\u2019s high-water mark (VmHWM, reset when the upload starts) or, where that cannot be reset, samples every 100 ms. otherFunctionsProcess: the local cloud\u2019s own process (API, s3rver, workflow runner, every other function\u2019s worker; DynamoDB Local is its own JVM), for context only. processMaxRssMb: that process\u2019s high-water mark over the whole run (includes the ceilings).',
     };
   } finally {
     await cloud.stop();

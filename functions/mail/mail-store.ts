@@ -1,4 +1,5 @@
 /** DynamoDB adapter of MailOutboxStore. Pending items carry gsi3 (MAIL#pending, due time) so the retry job finds them. */
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -14,7 +15,7 @@ const key = keys.mail;
 const pending = indexes.pendingMail;
 
 function toItem(record: Record<string, unknown>): MailItem {
-  const { pk, sk, entity, gsi3pk, gsi3sk, leaseUntil, ...rest } = record;
+  const { pk, sk, entity, gsi3pk, gsi3sk, leaseUntil, claim, ...rest } = record;
   return rest as unknown as MailItem;
 }
 
@@ -36,13 +37,23 @@ export function mailOutboxItem(item: MailItem) {
 export function dynamoMailStore(documents: DynamoDBDocumentClient, tableName: string): MailOutboxStore {
   return {
     async put(item) {
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: mailOutboxItem(item),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      try {
+        await documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: mailOutboxItem(item),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        // The mail id is new (a UUID): an item under it is this very put, applied by an attempt whose
+        // answer was lost (the SDK sent it again), found by the `lost` faults. Anything else is surfaced.
+        const { Item } = await documents.send(
+          new GetCommand({ TableName: tableName, Key: key(item.mailId), ConsistentRead: true }),
+        );
+        if (Item?.queuedAt !== item.queuedAt || Item.subject !== item.subject) throw error;
+      }
     },
     async get(mailId) {
       const { Item } = await documents.send(
@@ -51,12 +62,16 @@ export function dynamoMailStore(documents: DynamoDBDocumentClient, tableName: st
       return Item ? toItem(Item) : undefined;
     },
     async claim(mailId, now, leaseUntil) {
+      // A token of this claim: when DynamoDB applied it but its answer was lost, the SDK's re-send
+      // fails the condition (a live lease), and only the token tells the lease is this sender's (the
+      // mail was otherwise left unsent for a lease; found by the `lost` faults).
+      const claim = randomUUID();
       try {
         await documents.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(mailId),
-            UpdateExpression: 'SET #status = :sending, leaseUntil = :lease, gsi3sk = :lease',
+            UpdateExpression: 'SET #status = :sending, leaseUntil = :lease, gsi3sk = :lease, claim = :claim',
             ConditionExpression:
               'attribute_exists(pk) AND #status <> :sent AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
             ExpressionAttributeNames: { '#status': 'status' },
@@ -65,13 +80,17 @@ export function dynamoMailStore(documents: DynamoDBDocumentClient, tableName: st
               ':sent': 'sent',
               ':lease': leaseUntil,
               ':now': now,
+              ':claim': claim,
             },
           }),
         );
         return true;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const { Item } = await documents.send(
+          new GetCommand({ TableName: tableName, Key: key(mailId), ConsistentRead: true }),
+        );
+        return Item?.status === 'sending' && Item.claim === claim;
       }
     },
     async markSent(mailId, at, messageId) {
@@ -80,7 +99,7 @@ export function dynamoMailStore(documents: DynamoDBDocumentClient, tableName: st
           TableName: tableName,
           Key: key(mailId),
           UpdateExpression:
-            'SET #status = :sent, sentAt = :at, messageId = :mid REMOVE leaseUntil, gsi3pk, gsi3sk, lastError',
+            'SET #status = :sent, sentAt = :at, messageId = :mid REMOVE leaseUntil, gsi3pk, gsi3sk, lastError, claim',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sent': 'sent', ':at': at, ':mid': messageId },
         }),

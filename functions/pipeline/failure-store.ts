@@ -5,6 +5,7 @@
  *                 gsi2 PROV#<code>#PIPELINE-FAILURE / <failedAt>#<eventId> (province list)
  * Both index keys are removed when the failure is retried, and set again if the retry fails too.
  */
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
@@ -16,7 +17,7 @@ export const failedPartition = indexes.pipelineFailures;
 export const provinceFailedPartition = indexes.provincePipelineFailures;
 
 function toFailure(item: Record<string, unknown>): StoredFailure {
-  const { pk, sk, entity, gsi2pk, gsi2sk, gsi3pk, gsi3sk, ...rest } = item;
+  const { pk, sk, entity, gsi2pk, gsi2sk, gsi3pk, gsi3sk, retryClaim, ...rest } = item;
   return rest as unknown as StoredFailure;
 }
 
@@ -118,13 +119,17 @@ export function dynamoFailureStore(documents: DynamoDBDocumentClient, tableName:
       };
     },
     async claimRetry(eventId, failures, by, at) {
+      // The claim carries a token of its own: when DynamoDB applied it but its answer was lost, the
+      // SDK's re-send fails the condition (the item is retried already), and only the token tells that
+      // the claim is this one, whose retry is still to be started (not someone else's).
+      const claim = randomUUID();
       try {
         await documents.send(
           new UpdateCommand({
             TableName: tableName,
             Key: failureKey(eventId),
             UpdateExpression:
-              'SET #status = :retried, retriedAt = :at, retriedBy = :by ADD retries :one REMOVE gsi2pk, gsi2sk, gsi3pk, gsi3sk, retryExecutionArn',
+              'SET #status = :retried, retriedAt = :at, retriedBy = :by, retryClaim = :claim ADD retries :one REMOVE gsi2pk, gsi2sk, gsi3pk, gsi3sk, retryExecutionArn',
             ConditionExpression: '#status = :failed AND failures = :failures',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
@@ -133,14 +138,18 @@ export function dynamoFailureStore(documents: DynamoDBDocumentClient, tableName:
               ':failures': failures,
               ':at': at,
               ':by': by,
+              ':claim': claim,
               ':one': 1,
             },
           }),
         );
         return true;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const { Item } = await documents.send(
+          new GetCommand({ TableName: tableName, Key: failureKey(eventId), ConsistentRead: true }),
+        );
+        return Item?.status === 'retried' && Item.retryClaim === claim;
       }
     },
     async noteRetryExecution(eventId, executionArn) {
@@ -159,21 +168,29 @@ export function dynamoFailureStore(documents: DynamoDBDocumentClient, tableName:
       );
       if (!Item) return;
       const listed = `${Item.failedAt}#${eventId}`;
-      await documents.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: failureKey(eventId),
-          UpdateExpression: `SET #status = :failed, gsi3pk = :g3, gsi3sk = :listed${Item.provinceCode ? ', gsi2pk = :g2, gsi2sk = :listed' : ''} ADD retries :minus`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':failed': 'failed',
-            ':g3': failedPartition,
-            ':listed': listed,
-            ':minus': -1,
-            ...(Item.provinceCode ? { ':g2': provinceFailedPartition(Item.provinceCode as string) } : {}),
-          },
-        }),
-      );
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: failureKey(eventId),
+            UpdateExpression: `SET #status = :failed, gsi3pk = :g3, gsi3sk = :listed${Item.provinceCode ? ', gsi2pk = :g2, gsi2sk = :listed' : ''} ADD retries :minus`,
+            // Only the claim read (a re-send after a lost answer finds it released: not counted twice).
+            ConditionExpression: '#status = :retried AND retries = :retries',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':failed': 'failed',
+              ':retried': 'retried',
+              ':retries': Item.retries,
+              ':g3': failedPartition,
+              ':listed': listed,
+              ':minus': -1,
+              ...(Item.provinceCode ? { ':g2': provinceFailedPartition(Item.provinceCode as string) } : {}),
+            },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     },
   };
 }

@@ -14,7 +14,7 @@ import type { Caller } from '../../schemas/roles.ts';
 import { type RouteDeclaration, takesCursor } from '../../schemas/routes/route.ts';
 import { callerFromClaims } from './caller.ts';
 import { loadCursorSigningKey } from './cursor.ts';
-import { isThrottling } from './dynamo/throttling.ts';
+import { isTransientServiceError } from './dynamo/throttling.ts';
 import { errorResponse } from './error-response.ts';
 import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from './errors.ts';
 import { httpApiEventSchema, jsonBody } from './http-event.ts';
@@ -123,9 +123,10 @@ export function httpRoute<const R extends RouteDeclaration>(
           request.response = errorResponse(error.statusCode, error.code, error.message, error.details);
           return;
         }
-        if (isThrottling(error)) {
-          // DynamoDB or S3 throttled this request longer than the SDK's retries waited: a busy moment,
-          // not a defect: answered as the retryable 503 the API documents, never as a 500.
+        if (isTransientServiceError(error)) {
+          // DynamoDB or S3 throttled this request (or held its item in a transaction, or failed on its
+          // side) longer than the SDK's retries waited: a busy moment, not a defect: answered as the
+          // retryable 503 the API documents, never as a 500.
           logger.warn('request throttled', { error });
           request.response = errorResponse(
             503,

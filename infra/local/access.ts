@@ -23,10 +23,15 @@ import {
 } from '../resources.ts';
 import {
   allUnprocessed,
+  dynamoServerError,
   dynamoThrottle,
   type FaultInjector,
+  type FaultService,
+  itemTransactionConflict,
+  lostAnswer,
   mergeUnprocessed,
   s3Operation,
+  s3ServerError,
   s3SlowDown,
   splitBatch,
   transactionConflict,
@@ -258,6 +263,45 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, body?: 
   else req.pipe(upstream);
 }
 
+/**
+ * A lost answer (faults.ts, kind `lost`): the request is sent on and applied; when it succeeded, its
+ * answer is dropped and the client gets a 500 or a reset connection instead (the SDK sends it again).
+ * An answer that was already an error passes (nothing was applied, nothing to lose).
+ */
+function forwardLost(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: URL,
+  body: Buffer | undefined,
+  service: FaultService,
+  random: () => number,
+) {
+  const upstream = request(
+    { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+    (reply) => {
+      const chunks: Buffer[] = [];
+      reply.on('data', (c: Buffer) => chunks.push(c));
+      reply.on('end', () => {
+        const status = reply.statusCode ?? 502;
+        if (status < 200 || status >= 300) {
+          res.writeHead(status, reply.headers);
+          res.end(Buffer.concat(chunks));
+          return;
+        }
+        const lost = lostAnswer(service, req.method ?? 'GET', random);
+        if (lost.kind === 'error') answer(res, lost.answer);
+        else res.socket?.destroy();
+      });
+    },
+  );
+  upstream.on('error', (error) => {
+    if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+    res.end(`local endpoint unreachable: ${error.message}`);
+  });
+  if (body) upstream.end(body);
+  else req.pipe(upstream);
+}
+
 function answer(res: ServerResponse, wire: WireAnswer) {
   res.writeHead(wire.status, wire.headers);
   res.end(wire.body || undefined);
@@ -359,7 +403,15 @@ export function createDynamoGate(options: {
       if (kind) {
         const random = () => options.faults!.next();
         const requestId = randomUUID();
-        if (kind === 'conflict') return answer(res, transactionConflict(parsed, random, requestId));
+        if (kind === 'conflict')
+          return answer(
+            res,
+            operation === 'TransactWriteItems'
+              ? transactionConflict(parsed, random, requestId)
+              : itemTransactionConflict(requestId),
+          );
+        if (kind === 'server') return answer(res, dynamoServerError(random, requestId));
+        if (kind === 'lost') return forwardLost(req, res, target, body, 'dynamodb', random);
         if (kind === 'unprocessed' && (operation === 'BatchWriteItem' || operation === 'BatchGetItem')) {
           const split = splitBatch(operation, parsed, random);
           if (!split.forward)
@@ -465,9 +517,17 @@ export function createS3Gate(options: {
         deny(req, res, 403, 'AccessDenied', 'Access Denied');
         return;
       }
-      if (req.headers.authorization && options.faults?.decide('s3', s3Operation(req.method ?? 'GET', url))) {
+      const kind = req.headers.authorization
+        ? options.faults?.decide('s3', s3Operation(req.method ?? 'GET', url))
+        : undefined;
+      if (kind === 'lost')
+        return forwardLost(req, res, target, undefined, 's3', () => options.faults!.next('s3'));
+      if (kind) {
+        const method = req.method ?? 'GET';
+        const wire =
+          kind === 'server' ? s3ServerError(method, () => options.faults!.next('s3')) : s3SlowDown(method);
         // The body (a PutObject's) is read to its end first, so the client sees the answer, not a reset.
-        req.on('end', () => answer(res, s3SlowDown(req.method ?? 'GET')));
+        req.on('end', () => answer(res, wire));
         req.resume();
         return;
       }

@@ -81,6 +81,11 @@ export interface LocalCloudOptions {
   signal?: AbortSignal;
   /** Faults injected into the functions' DynamoDB and S3 calls from the start (faults.ts; also /_local/faults). */
   faults?: FaultConfig;
+  /**
+   * Functions run in a child process of their own instead of a worker thread (also
+   * LOCAL_PROCESS_FUNCTIONS): their memory is then their own (benches: `functionProcess`).
+   */
+  processFunctions?: FunctionName[];
 }
 
 export interface LocalCloud {
@@ -99,6 +104,8 @@ export interface LocalCloud {
   faults: FaultInjector;
   /** The V8 heap of a function's warm worker (benches), undefined when it has none. */
   functionHeap(name: FunctionName): Promise<HeapInfo | undefined>;
+  /** The process id of a function run in a process of its own (`processFunctions`), while warm. */
+  functionProcess(name: FunctionName): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -315,6 +322,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       stage,
       region,
       bundles: options.bundles ? bundleMap(options.bundles) : undefined,
+      ...(options.processFunctions ? { processes: new Set(options.processFunctions) } : {}),
       environment: (name) => ({
         // What Lambda's runtime sets in every environment (credentials naming the function: access.ts).
         AWS_REGION: region,
@@ -502,6 +510,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       startupMs: Math.round(performance.now() - started),
       faults,
       functionHeap: (name) => runtime.heapStatistics(name),
+      functionProcess: (name) => runtime.processId(name),
       stop: stopAll,
     };
   } catch (error) {

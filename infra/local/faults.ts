@@ -6,19 +6,28 @@
  *
  * - throttle     DynamoDB `ProvisionedThroughputExceededException` / `ThrottlingException` (400, JSON),
  *                S3 `SlowDown` (503, XML)
- * - conflict     TransactWriteItems: `TransactionCanceledException` with a `TransactionConflict` reason
+ * - conflict     TransactWriteItems: `TransactionCanceledException` with a `TransactionConflict` reason;
+ *                PutItem / UpdateItem / DeleteItem: `TransactionConflictException` (the item is being
+ *                written by a transaction)
  * - unprocessed  BatchWriteItem / BatchGetItem: part of the request is done, the rest comes back in
  *                `UnprocessedItems` / `UnprocessedKeys`
+ * - server       every operation: DynamoDB 500 `InternalServerError` / 503 `ServiceUnavailable`, S3 500
+ *                `InternalError` / 503 `ServiceUnavailable` (nothing applied)
+ * - lost         the writes (DynamoDB PutItem, UpdateItem, DeleteItem, TransactWriteItems, BatchWriteItem;
+ *                S3 PutObject, DeleteObject): the call IS applied, then its answer is lost: a 500
+ *                `InternalServerError` / `InternalError` or a connection reset instead of DynamoDB's /
+ *                S3's answer, so the SDK sends the same request again (a conditioned create then meets
+ *                its own item, a transaction its own ClientRequestToken)
  *
- * A fault is answered instead of the call: nothing of a faulted request is applied (but the processed
- * part of a batch). Only calls signed by a function's key in the Authorization header are eligible: the
+ * A fault but `lost` is answered instead of the call: nothing of a faulted request is applied (but the
+ * processed part of a batch). Only calls signed by a function's key in the Authorization header are eligible: the
  * tests, the demo loader, the stream poller and browsers using presigned URLs or forms are never faulted.
  * Decisions come from a seeded PRNG (mulberry32), so a run's sequence of decisions is reproducible.
  */
 
 export type FaultService = 'dynamodb' | 's3';
-export type FaultKind = 'throttle' | 'conflict' | 'unprocessed';
-export const faultKinds: readonly FaultKind[] = ['throttle', 'conflict', 'unprocessed'];
+export type FaultKind = 'throttle' | 'conflict' | 'unprocessed' | 'server' | 'lost';
+export const faultKinds: readonly FaultKind[] = ['throttle', 'conflict', 'unprocessed', 'server', 'lost'];
 
 export interface FaultConfig {
   /** The share of eligible calls answered with a fault, 0..1. */
@@ -30,7 +39,7 @@ export interface FaultConfig {
   shares?: Partial<Record<FaultService, number>>;
   /** Only these operations (e.g. `PutItem`, `TransactWriteItems`, `s3:GetObject`); default all. */
   operations?: string[];
-  /** Default all three; an operation with none of its kinds allowed is never faulted. */
+  /** Default all; an operation with none of its kinds allowed is never faulted. */
   kinds?: FaultKind[];
 }
 
@@ -64,11 +73,19 @@ export function mulberry32(seed: number): () => number {
 
 /** The fault kinds an operation can be answered with. */
 export function kindsFor(service: FaultService, operation: string): FaultKind[] {
-  if (service === 's3') return ['throttle'];
-  if (operation === 'TransactWriteItems') return ['throttle', 'conflict'];
-  if (operation === 'BatchWriteItem' || operation === 'BatchGetItem') return ['throttle', 'unprocessed'];
-  return ['throttle'];
+  if (service === 's3')
+    return operation === 'PutObject' || operation === 'DeleteObject'
+      ? ['throttle', 'server', 'lost']
+      : ['throttle', 'server'];
+  if (singleItemWrites.has(operation) || operation === 'TransactWriteItems')
+    return ['throttle', 'conflict', 'server', 'lost'];
+  if (operation === 'BatchWriteItem') return ['throttle', 'unprocessed', 'server', 'lost'];
+  if (operation === 'BatchGetItem') return ['throttle', 'unprocessed', 'server'];
+  return ['throttle', 'server'];
 }
+
+/** The DynamoDB operations that write one item (a TransactionConflictException when a transaction holds it). */
+const singleItemWrites: ReadonlySet<string> = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 
 const emptyCounts = (): FaultCounts => ({ eligible: 0, injected: 0, byKind: {}, byOperation: {} });
 
@@ -211,6 +228,54 @@ export function transactionConflict(body: Body, random: () => number, requestId:
   );
 }
 
+/** A PutItem / UpdateItem / DeleteItem refused because a transaction is writing its item (not applied). */
+export function itemTransactionConflict(requestId: string): WireAnswer {
+  return dynamoJson(
+    400,
+    {
+      __type: 'com.amazonaws.dynamodb.v20120810#TransactionConflictException',
+      message: 'Transaction is ongoing for the item',
+    },
+    requestId,
+  );
+}
+
+/** DynamoDB's server-side failures, as AWS sends them (not applied; the SDK retries 5xx). */
+export function dynamoServerError(random: () => number, requestId: string): WireAnswer {
+  return random() < 0.5
+    ? dynamoJson(
+        500,
+        {
+          __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+          message: 'Internal server error (injected locally)',
+        },
+        requestId,
+      )
+    : dynamoJson(
+        503,
+        {
+          __type: 'com.amazon.coral.availability#ServiceUnavailableException',
+          message: 'Service unavailable (injected locally)',
+        },
+        requestId,
+      );
+}
+
+/** How a lost answer reaches the client: a 500 instead of the answer, or the connection reset. */
+export type LostAnswer = { kind: 'error'; answer: WireAnswer } | { kind: 'reset' };
+
+/** The answer of an applied write that is lost on its way back (DynamoDB: 500 JSON; S3: 500 XML). */
+export function lostAnswer(service: FaultService, method: string, random: () => number): LostAnswer {
+  if (random() < 0.5) return { kind: 'reset' };
+  return {
+    kind: 'error',
+    answer:
+      service === 'dynamodb'
+        ? dynamoServerError(() => 0, randomId())
+        : s3Error(method, 500, 'InternalError', 'We encountered an internal error. Please try again.'),
+  };
+}
+
 /**
  * Splits a BatchWriteItem / BatchGetItem request: what is sent on to DynamoDB (undefined: nothing)
  * and what comes back unprocessed, as AWS shapes it (per table; for reads with the table's
@@ -293,19 +358,32 @@ export function mergeUnprocessed(
   return { ...answer, [field]: merged };
 }
 
-/** S3's SlowDown (503, XML; no body for HEAD), as S3 answers a request rate it does not take. */
-export function s3SlowDown(method: string): WireAnswer {
-  const requestId = Array.from({ length: 16 }, () => '0123456789ABCDEF'[Math.floor(Math.random() * 16)]).join(
-    '',
-  );
+const randomId = () =>
+  Array.from({ length: 16 }, () => '0123456789ABCDEF'[Math.floor(Math.random() * 16)]).join('');
+
+/** An S3 error answer (XML; no body for HEAD). */
+function s3Error(method: string, status: number, code: string, message: string): WireAnswer {
+  const requestId = randomId();
   return {
-    status: 503,
+    status,
     headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId },
     body:
       method === 'HEAD'
         ? ''
-        : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>${requestId}</RequestId><HostId>local</HostId></Error>`,
+        : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId><HostId>local</HostId></Error>`,
   };
+}
+
+/** S3's SlowDown (503, XML; no body for HEAD), as S3 answers a request rate it does not take. */
+export function s3SlowDown(method: string): WireAnswer {
+  return s3Error(method, 503, 'SlowDown', 'Please reduce your request rate.');
+}
+
+/** S3's server-side failures: 500 InternalError or 503 ServiceUnavailable (not applied). */
+export function s3ServerError(method: string, random: () => number): WireAnswer {
+  return random() < 0.5
+    ? s3Error(method, 500, 'InternalError', 'We encountered an internal error. Please try again.')
+    : s3Error(method, 503, 'ServiceUnavailable', 'Service is unable to handle request.');
 }
 
 /** The S3 operation of a path-style request, in the names of S3's API (for selection and counters). */

@@ -6,10 +6,11 @@
  * warm in a least-recently-used set (LOCAL_WARM_FUNCTIONS, default 24); a timed-out environment is
  * discarded, as Lambda discards it.
  */
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type FunctionDeclaration, type FunctionName, functionDefaults, functions } from '../resources.ts';
 import type { InvokeMessage, SerializedError, WorkerInput, WorkerReply } from './lambda-worker.ts';
@@ -32,6 +33,70 @@ export interface LambdaRuntimeOptions {
   bundles?: ReadonlyMap<FunctionName, { file: string; handlerName: string }>;
   /** Warm workers kept at most (LOCAL_WARM_FUNCTIONS, default 24). */
   maxWarm?: number;
+  /**
+   * Functions run in a child process of their own instead of a worker thread (LOCAL_PROCESS_FUNCTIONS,
+   * comma-separated): that process's RSS is the function's alone, as a Lambda environment's is
+   * (benches measure a function's memory there: `processMemory`). Its heap is bounded the same way.
+   */
+  processes?: ReadonlySet<FunctionName>;
+}
+
+/** What an execution environment is to the runtime: a worker thread, or a child process. */
+interface Environment {
+  postMessage(message: InvokeMessage): void;
+  on(event: 'message', listener: (reply: WorkerReply) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'exit', listener: () => void): unknown;
+  once(event: 'exit', listener: () => void): unknown;
+  terminate(): Promise<unknown>;
+  unref(): void;
+  /** The V8 heap (worker threads only). */
+  getHeapStatistics?: Worker['getHeapStatistics'];
+  /** The process id (child processes only). */
+  pid?: number;
+}
+
+/** A child process as an Environment: IPC messages, SIGKILL on terminate. */
+function processEnvironment(child: ChildProcess): Environment {
+  return {
+    pid: child.pid,
+    postMessage: (message) => void child.send(message),
+    on: (event: string, listener: (...args: never[]) => void) =>
+      child.on(event, listener as (...args: unknown[]) => void),
+    once: (event, listener) => child.once(event, listener),
+    terminate: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(undefined);
+        child.once('exit', resolve);
+        child.kill('SIGKILL');
+      }),
+    unref: () => {
+      child.unref();
+      (child.channel as { unref?: () => void } | undefined)?.unref?.();
+    },
+  };
+}
+
+/** A process's resident set now and its high-water mark since the last reset (Linux /proc), in bytes. */
+export function processMemory(pid: number): { rss: number; peakRss: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    return { rss: kb('VmRSS'), peakRss: kb('VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resets a process's RSS high-water mark (VmHWM) to its current RSS; false where that is not possible. */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 interface Pending {
@@ -40,7 +105,7 @@ interface Pending {
 }
 
 class FunctionWorker {
-  readonly worker: Worker;
+  readonly worker: Environment;
   readonly ready: Promise<void>;
   readonly pending = new Map<number, Pending>();
   retired = false;
@@ -52,22 +117,36 @@ class FunctionWorker {
     env: Record<string, string>,
     memoryMb: number,
     private readonly onGone: (worker: FunctionWorker) => void,
+    ownProcess = false,
   ) {
-    this.worker = new Worker(new URL('./lambda-worker.ts', import.meta.url), {
-      env,
-      workerData: {
-        moduleUrl: pathToFileURL(code.file).href,
-        handlerName: code.handlerName,
-        ...(code.typescript
-          ? {}
-          : { runtimeSdkFrom: pathToFileURL(join(import.meta.dirname, '../../package.json')).href }),
-      } satisfies WorkerInput,
-      // This worker module is plain enough for Node's own type stripping; bundles run without tsx.
-      execArgv: code.typescript ? ['--import', tsxLoader()] : [],
-      // Lambda's memory setting bounds the heap of the environment.
-      resourceLimits: { maxOldGenerationSizeMb: memoryMb },
-      name: `lambda:${name}`,
-    });
+    const input: WorkerInput = {
+      moduleUrl: pathToFileURL(code.file).href,
+      handlerName: code.handlerName,
+      ...(code.typescript
+        ? {}
+        : { runtimeSdkFrom: pathToFileURL(join(import.meta.dirname, '../../package.json')).href }),
+    };
+    // This worker module is plain enough for Node's own type stripping; bundles run without tsx.
+    const execArgv = code.typescript ? ['--import', tsxLoader()] : [];
+    const module = new URL('./lambda-worker.ts', import.meta.url);
+    this.worker = ownProcess
+      ? processEnvironment(
+          fork(fileURLToPath(module), [JSON.stringify(input)], {
+            env,
+            // Lambda's memory setting bounds the heap of the environment.
+            execArgv: [...execArgv, `--max-old-space-size=${memoryMb}`],
+            serialization: 'advanced',
+            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          }),
+        )
+      : new Worker(module, {
+          env,
+          workerData: input,
+          execArgv,
+          // Lambda's memory setting bounds the heap of the environment.
+          resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+          name: `lambda:${name}`,
+        });
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.on('message', (reply: WorkerReply) => {
@@ -147,10 +226,19 @@ export class LambdaRuntime {
   private readonly warmWorkers = new Map<FunctionName, FunctionWorker>();
   private readonly all = new Set<FunctionWorker>();
   private readonly maxWarm: number;
+  private readonly processes: ReadonlySet<string>;
   started = 0;
 
   constructor(private readonly options: LambdaRuntimeOptions) {
     this.maxWarm = Math.max(1, options.maxWarm ?? (Number(process.env.LOCAL_WARM_FUNCTIONS) || 24));
+    this.processes =
+      options.processes ??
+      new Set(
+        (process.env.LOCAL_PROCESS_FUNCTIONS ?? '')
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean),
+      );
   }
 
   code(name: FunctionName): FunctionCode {
@@ -173,7 +261,13 @@ export class LambdaRuntime {
    */
   async heapStatistics(name: FunctionName) {
     const worker = this.warmWorkers.get(name);
-    return worker && !worker.retired ? worker.worker.getHeapStatistics() : undefined;
+    return worker && !worker.retired ? worker.worker.getHeapStatistics?.() : undefined;
+  }
+
+  /** The process id of a function's warm environment when it runs in a process of its own (`processes`). */
+  processId(name: FunctionName): number | undefined {
+    const worker = this.warmWorkers.get(name);
+    return worker && !worker.retired ? worker.worker.pid : undefined;
   }
 
   /** The warm workers, least recently used first (for tests and status). */
@@ -197,6 +291,7 @@ export class LambdaRuntime {
       (gone) => {
         if (this.warmWorkers.get(name) === gone) this.warmWorkers.delete(name);
       },
+      this.processes.has(name),
     );
     this.all.add(worker);
     worker.worker.once('exit', () => this.all.delete(worker!));

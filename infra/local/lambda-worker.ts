@@ -1,5 +1,7 @@
 /**
- * One function's execution environment in the local cloud: a worker thread whose process.env is the
+ * One function's execution environment in the local cloud: a worker thread (or, for the functions
+ * named in LOCAL_PROCESS_FUNCTIONS, a child process of its own, whose memory is then the function's
+ * alone: infra/local/lambda-runtime.ts) whose process.env is the
  * function's own (infra/resources/environment.ts plus what Lambda's runtime sets), which imports the
  * function's module (the source, or its synthesized bundle with --bundles) and runs its `handler` for
  * each invocation the parent (infra/local/lambda-runtime.ts) posts. A failure of the module's init is
@@ -40,8 +42,23 @@ const serialize = (error: unknown): SerializedError =>
     ? { name: error.name, message: error.message, stack: error.stack }
     : { name: 'Error', message: String(error) };
 
-const port = parentPort!;
-const { moduleUrl, handlerName, runtimeSdkFrom } = workerData as WorkerInput;
+/** A worker thread's port, or a child process's IPC channel (its input is then argv[2], as JSON). */
+interface Port {
+  postMessage(message: WorkerReply): void;
+  onMessage(listener: (message: InvokeMessage) => void): void;
+}
+const port: Port = parentPort
+  ? {
+      postMessage: (message) => parentPort!.postMessage(message),
+      onMessage: (listener) => parentPort!.on('message', listener),
+    }
+  : {
+      postMessage: (message) => void process.send!(message),
+      onMessage: (listener) => void process.on('message', listener as (message: unknown) => void),
+    };
+if (!parentPort) process.on('disconnect', () => process.exit(0));
+const { moduleUrl, handlerName, runtimeSdkFrom } = (workerData ??
+  JSON.parse(process.argv[2] ?? '{}')) as WorkerInput;
 if (runtimeSdkFrom)
   registerHooks({
     resolve: (specifier, context, next) =>
@@ -59,7 +76,7 @@ try {
   port.postMessage({ type: 'initError', error: serialize(error) } satisfies WorkerReply);
 }
 
-port.on('message', async ({ id, event, context }: InvokeMessage) => {
+port.onMessage(async ({ id, event, context }: InvokeMessage) => {
   const { deadline, ...fields } = context;
   try {
     const result = await handler(event, {

@@ -13,7 +13,7 @@ import { applicationNumberOf, indexes, keys } from '../../functions/shared/dynam
 import { stripStorage } from '../../functions/shared/dynamo/strip.ts';
 import { TransactionRefusedError, transact } from '../../functions/shared/dynamo/transact.ts';
 import { ServiceUnavailableError } from '../../functions/shared/errors.ts';
-import { cancelled } from '../support/dynamo-cancellations.ts';
+import { cancelled, lostThenConflicted } from '../support/dynamo-cancellations.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
@@ -94,6 +94,25 @@ describe('transact', () => {
     ddb.on(TransactWriteCommand).rejects(cancelled('None', code));
     await expect(run(() => 'exists')).rejects.toThrow(new RegExp(`item 1: ${code}`));
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('a lost answer: the attempts share one ClientRequestToken, so a re-send of an applied transaction is committed, not "exists"', async () => {
+    // The first attempt was applied, its answer lost, the SDK's re-send conflicted: with a token per
+    // attempt, the kit's next attempt met its own create and answered 'exists' (for patents: owned by
+    // another institution / unchanged instead of created).
+    const dynamo = lostThenConflicted();
+    ddb.on(TransactWriteCommand).callsFake(dynamo.fake);
+    await expect(run(() => 'exists')).resolves.toBe('committed');
+    expect(dynamo.tokens).toHaveLength(2);
+    expect(dynamo.tokens[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(dynamo.tokens[1]).toBe(dynamo.tokens[0]);
+    // Another transaction gets a token of its own.
+    ddb.reset();
+    ddb.on(TransactWriteCommand).resolves({});
+    await run();
+    expect(ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.ClientRequestToken).not.toBe(
+      dynamo.tokens[0],
+    );
   });
 
   it('other errors pass through untouched (the SDK retried the call itself)', async () => {

@@ -8,13 +8,16 @@ import type { AddressInfo } from 'node:net';
 import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
+  DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
   ProvisionedThroughputExceededException,
   PutItemCommand,
   ThrottlingException,
   TransactionCanceledException,
+  TransactionConflictException,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -82,9 +85,11 @@ describe('fault decisions', () => {
     });
     expect(faults.decide('s3', 'GetObject')).toBeUndefined();
     expect(faults.decide('dynamodb', 'PutItem')).toBeUndefined();
-    expect(['throttle', 'conflict']).toContain(faults.decide('dynamodb', 'TransactWriteItems'));
+    expect(['throttle', 'conflict', 'server', 'lost']).toContain(
+      faults.decide('dynamodb', 'TransactWriteItems'),
+    );
     faults.configure({ share: 1, kinds: ['conflict'] });
-    expect(faults.decide('dynamodb', 'PutItem')).toBeUndefined(); // no conflict kind for a PutItem
+    expect(faults.decide('dynamodb', 'GetItem')).toBeUndefined(); // no conflict kind for a read
     expect(faults.decide('dynamodb', 'TransactWriteItems')).toBe('conflict');
     expect(faults.state().counts).toEqual({
       eligible: 1,
@@ -95,8 +100,12 @@ describe('fault decisions', () => {
     expect(faults.disable()).toMatchObject({ enabled: false, counts: { injected: 1 } });
     expect(faults.decide('dynamodb', 'TransactWriteItems')).toBeUndefined();
     expect(() => faults.configure({ share: 2 })).toThrow(/share/);
-    expect(() => faults.configure({ share: 0.1, kinds: ['lost' as never] })).toThrow(/kinds/);
-    expect(kindsFor('s3', 'PutObject')).toEqual(['throttle']);
+    expect(() => faults.configure({ share: 0.1, kinds: ['gone' as never] })).toThrow(/kinds/);
+    expect(kindsFor('s3', 'PutObject')).toEqual(['throttle', 'server', 'lost']);
+    expect(kindsFor('s3', 'GetObject')).toEqual(['throttle', 'server']);
+    expect(kindsFor('dynamodb', 'UpdateItem')).toEqual(['throttle', 'conflict', 'server', 'lost']);
+    expect(kindsFor('dynamodb', 'BatchWriteItem')).toEqual(['throttle', 'unprocessed', 'server', 'lost']);
+    expect(kindsFor('dynamodb', 'Query')).toEqual(['throttle', 'server']);
     expect(s3Operation('GET', new URL('http://h/b/k/x.csv'))).toBe('GetObject');
     expect(s3Operation('PUT', new URL('http://h/b/errors/x.csv'))).toBe('PutObject');
   });
@@ -252,6 +261,98 @@ describe('faults on the wire, as the SDK reads them', () => {
     expect((answer.Responses?.[table] ?? []).length + left!.Keys!.length).toBe(40);
   });
 
+  it('a single-item write that meets a transaction: TransactionConflictException, nothing forwarded', async () => {
+    faults.configure({ share: 1, kinds: ['conflict'] });
+    for (const command of [
+      new PutItemCommand({ TableName: table, Item: key(1) }),
+      new UpdateItemCommand({
+        TableName: table,
+        Key: key(1),
+        UpdateExpression: 'SET v = :v',
+        ExpressionAttributeValues: { ':v': { N: '1' } },
+      }),
+      new DeleteItemCommand({ TableName: table, Key: key(1) }),
+    ]) {
+      const error = await client.send(command as never).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransactionConflictException);
+      expect((error as TransactionConflictException).$metadata.httpStatusCode).toBe(400);
+    }
+    expect(dynamo.seen).toEqual([]);
+    expect(faults.state().counts.byOperation).toEqual({
+      'dynamodb:PutItem:conflict': 1,
+      'dynamodb:UpdateItem:conflict': 1,
+      'dynamodb:DeleteItem:conflict': 1,
+    });
+  });
+
+  it('server errors: DynamoDB 500 InternalServerError / 503, S3 500 InternalError / 503 ServiceUnavailable; nothing forwarded', async () => {
+    faults.configure({ share: 1, seed: 3, kinds: ['server'] });
+    const seen = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      const error = await client
+        .send(new GetItemCommand({ TableName: table, Key: key(i) }))
+        .catch((e: unknown) => e);
+      expect((error as { $fault: string }).$fault).toBe('server');
+      seen.add(
+        `${(error as Error).name} ${(error as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode}`,
+      );
+    }
+    expect(seen).toEqual(new Set(['InternalServerError 500', 'ServiceUnavailableException 503']));
+    const s3Seen = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      const error = await s3Client
+        .send(new GetObjectCommand({ Bucket: 'patents-local-drop', Key: 'errors/a.csv' }))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(S3ServiceException);
+      s3Seen.add(`${(error as Error).name} ${(error as S3ServiceException).$metadata.httpStatusCode}`);
+    }
+    expect(s3Seen).toEqual(new Set(['InternalError 500', 'ServiceUnavailable 503']));
+    expect(dynamo.seen).toEqual([]);
+    expect(s3.seen).toEqual([]);
+  });
+
+  it('lost answers: the write reaches DynamoDB / S3, the client gets a 500 or a reset connection (and the SDK sends it again)', async () => {
+    faults.configure({ share: 1, seed: 4, kinds: ['lost'] });
+    const outcomes = new Set<string>();
+    for (let i = 0; i < 10; i++) {
+      const error = await client
+        .send(new PutItemCommand({ TableName: table, Item: key(i) }))
+        .catch((e: unknown) => e);
+      const { name, code, $metadata } = error as {
+        name: string;
+        code?: string;
+        $metadata?: { httpStatusCode?: number };
+      };
+      outcomes.add($metadata?.httpStatusCode === 500 ? `${name} 500` : (code ?? name));
+    }
+    expect(outcomes).toEqual(new Set(['InternalServerError 500', 'ECONNRESET']));
+    // Every one was applied.
+    expect(dynamo.seen.map((s) => (s.body.Item as { pk: { S: string } }).pk.S)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `PAT#${i}`),
+    );
+    // The SDK's standard strategy sends it again (here every attempt's answer is lost: 3 applied).
+    dynamo.seen.length = 0;
+    const retrying = new DynamoDBClient({
+      endpoint: await client.config.endpoint!().then((e) => `http://${e.hostname}:${e.port}`),
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 3,
+    });
+    const error = await retrying
+      .send(new PutItemCommand({ TableName: table, Item: key(99) }))
+      .catch((e: unknown) => e);
+    expect((error as { $metadata: { attempts: number } }).$metadata.attempts).toBe(3);
+    expect(dynamo.seen).toHaveLength(3);
+    // Reads are never "lost" (nothing applied to lose), and S3 writes are.
+    expect(kindsFor('dynamodb', 'GetItem')).not.toContain('lost');
+    s3.seen.length = 0;
+    const s3Error = await s3Client
+      .send(new PutObjectCommand({ Bucket: 'patents-local-drop', Key: 'errors/b.csv', Body: 'x' }))
+      .catch((e: unknown) => e);
+    expect(s3Error).toBeInstanceOf(Error);
+    expect(s3.seen.map((s) => s.method)).toEqual(['PUT']);
+  }, 20_000);
+
   it('calls not signed by a function (tests, the demo loader) are never faulted', async () => {
     faults.configure({ share: 1 });
     await tests.send(new PutItemCommand({ TableName: table, Item: key(1) }));
@@ -260,7 +361,7 @@ describe('faults on the wire, as the SDK reads them', () => {
   });
 
   it('S3: SlowDown (503, XML) for GetObject and PutObject; presigned URLs are not faulted', async () => {
-    faults.configure({ share: 1 });
+    faults.configure({ share: 1, kinds: ['throttle'] });
     for (const command of [
       new GetObjectCommand({ Bucket: 'patents-local-drop', Key: 'errors/a.csv' }),
       new PutObjectCommand({ Bucket: 'patents-local-drop', Key: 'errors/a.csv', Body: 'x'.repeat(100_000) }),

@@ -17,7 +17,7 @@ import {
 } from '../../infra/local/access.ts';
 import { byPrecedence, compileRoutes, matchRoute, preflightHeaders } from '../../infra/local/api-gateway.ts';
 import { createControlServer } from '../../infra/local/control-server.ts';
-import { LambdaRuntime } from '../../infra/local/lambda-runtime.ts';
+import { LambdaRuntime, processMemory, resetPeakRss } from '../../infra/local/lambda-runtime.ts';
 import { LocalLogs, parseFilterPattern } from '../../infra/local/logs.ts';
 import { LocalStepFunctions, maxTimerSeconds, taskStates } from '../../infra/local/step-functions.ts';
 import { StreamsPoller, unsupportedFilter } from '../../infra/local/streams.ts';
@@ -101,6 +101,47 @@ describe('a function gets only its declared environment', () => {
       await runtime.stop();
     }
   });
+});
+
+describe('a function in a process of its own (LOCAL_PROCESS_FUNCTIONS, benches)', () => {
+  it("runs there with only its environment; its memory is its own process's, the others stay threads", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strict-'));
+    const file = join(dir, 'index.mjs');
+    writeFileSync(
+      file,
+      'export const handler = async (event) => ({ pid: process.pid, env: { ...process.env }, big: event.big ? Buffer.alloc(event.big, 1).length : 0 });',
+    );
+    const declared = functionEnvironment(functions.listReports, names);
+    const runtime = new LambdaRuntime({
+      root: dir,
+      stage: 'local',
+      region: 'us-east-1',
+      environment: () => declared,
+      bundles: new Map(
+        (['listReports', 'getReport'] as const).map((name) => [name, { file, handlerName: 'handler' }]),
+      ),
+      processes: new Set(['listReports']),
+    });
+    try {
+      const own = (await runtime.invoke('listReports', {})) as { pid: number; env: Record<string, string> };
+      expect(own.pid).not.toBe(process.pid);
+      expect(runtime.processId('listReports')).toBe(own.pid);
+      expect(own.env).toEqual(declared);
+      const before = processMemory(own.pid)!;
+      expect(before.rss).toBeGreaterThan(10 * 1024 * 1024);
+      expect(before.peakRss).toBeGreaterThanOrEqual(before.rss);
+      // 200 MB touched in that process raise its high-water mark, not this one's.
+      resetPeakRss(own.pid);
+      await runtime.invoke('listReports', { big: 200 * 1024 * 1024 });
+      expect(processMemory(own.pid)!.peakRss - before.rss).toBeGreaterThan(150 * 1024 * 1024);
+      const thread = (await runtime.invoke('getReport', {})) as { pid: number };
+      expect(thread.pid).toBe(process.pid);
+      expect(runtime.processId('getReport')).toBeUndefined();
+    } finally {
+      await runtime.stop();
+    }
+    expect(processMemory(runtime.processId('listReports') ?? -1)).toBeUndefined();
+  }, 30_000);
 });
 
 describe('each SDK call is checked against the grants', () => {

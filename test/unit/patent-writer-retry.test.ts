@@ -3,10 +3,11 @@
  * the file from the start: the rows the same job already wrote count as what that first run did
  * (created / updated), so the job's counts stay exact; rows another job wrote are unchanged.
  */
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { dynamoPatentWriter } from '../../functions/patents/patent-store.ts';
+import { lostThenConflicted } from '../support/dynamo-cancellations.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const owner = { uscc: '12100000400000624D', provinceCode: '110000' };
@@ -69,5 +70,25 @@ describe("dynamoPatentWriter for a department user's rows", () => {
       'belongs to department 化学学院, not yours (材料学院)',
     );
     expect(ddb.calls()).toHaveLength(1);
+  });
+});
+
+describe('dynamoPatentWriter when the answer of its create was lost', () => {
+  it('a create applied at the first attempt (answer lost, the re-send conflicted) is created, never "unchanged" or another institution\'s', async () => {
+    // Found by the `lost` faults (infra/local/faults.ts): each attempt of the kit's transact() had its
+    // own ClientRequestToken, so the attempt after the conflict met the patent its first attempt had
+    // created, its condition failed, and the row was read again: same owner, same hash, no job ->
+    // 'unchanged' (POST /v1/patents answered 200 instead of 201).
+    const dynamo = lostThenConflicted();
+    ddb.on(TransactWriteCommand).callsFake(dynamo.fake);
+    ddb
+      .on(BatchGetCommand)
+      .resolvesOnce({ Responses: { core: [] } })
+      .resolves({ Responses: { core: [{ ...stored('N', 1, 'x'), sourceJobId: undefined }] } });
+    const writer = dynamoPatentWriter(ddb as unknown as DynamoDBDocumentClient, 'core');
+    const outcomes = await writer.writeBatch([patent(2, 'N')], owner, actor, undefined);
+    expect(outcomes).toEqual([{ row: 2, outcome: 'created' }]);
+    expect(dynamo.tokens).toHaveLength(2);
+    expect(new Set(dynamo.tokens).size).toBe(1);
   });
 });

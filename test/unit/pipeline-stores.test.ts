@@ -106,11 +106,45 @@ describe('dynamoFailureStore', () => {
       .on(UpdateCommand)
       .resolvesOnce({})
       .rejectsOnce(new ConditionalCheckFailedException({ message: 'x', $metadata: {} }));
+    // The second finds the first one's claim.
+    ddb.on(GetCommand).resolves({ Item: { ...failure, status: 'retried', retryClaim: 'the first claim' } });
     await expect(store.claimRetry(failure.eventId, 1, 'admin', 'now')).resolves.toBe(true);
     await expect(store.claimRetry(failure.eventId, 1, 'admin', 'now')).resolves.toBe(false);
     const input = ddb.commandCalls(UpdateCommand)[0]!.args[0].input as UpdateCommandInput;
     expect(input.ConditionExpression).toBe('#status = :failed AND failures = :failures');
     expect(input.UpdateExpression).toContain('REMOVE gsi2pk, gsi2sk, gsi3pk, gsi3sk');
+  });
+
+  it("claimRetry after a lost answer: the SDK's re-send fails the condition, the claim token tells it was this claim (its retry is started)", async () => {
+    // Found by the `lost` faults: the claim was applied, its answer lost, the re-send failed the
+    // condition and the claim was taken for someone else's: no retry started, the failure left both
+    // lists as 'retried' for ever.
+    let stored: Record<string, unknown> = { ...failureKey(failure.eventId), ...failure };
+    ddb.on(UpdateCommand).callsFakeOnce((input: UpdateCommandInput) => {
+      const values = input.ExpressionAttributeValues!;
+      stored = { ...stored, status: 'retried', retryClaim: values[':claim'], retries: 1 };
+      throw new ConditionalCheckFailedException({ message: 'the re-send', $metadata: {} });
+    });
+    ddb.on(GetCommand).callsFake(() => ({ Item: stored }));
+    await expect(store.claimRetry(failure.eventId, 1, 'admin', 'now')).resolves.toBe(true);
+    // Another claim's token: someone else's.
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'x', $metadata: {} }));
+    await expect(store.claimRetry(failure.eventId, 1, 'admin', 'now')).resolves.toBe(false);
+    // The token stays in the store.
+    await expect(store.get(failure.eventId)).resolves.not.toHaveProperty('retryClaim');
+  });
+
+  it('releaseRetry is conditioned on the claim read: a re-send after a lost answer does not count the retry back twice', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...failure, status: 'retried', retries: 1 } });
+    ddb
+      .on(UpdateCommand)
+      .resolvesOnce({})
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'x', $metadata: {} }));
+    await store.releaseRetry(failure.eventId);
+    await store.releaseRetry(failure.eventId);
+    const input = ddb.commandCalls(UpdateCommand)[0]!.args[0].input as UpdateCommandInput;
+    expect(input.ConditionExpression).toBe('#status = :retried AND retries = :retries');
+    expect(input.ExpressionAttributeValues).toMatchObject({ ':retries': 1, ':minus': -1 });
   });
 });
 

@@ -5,9 +5,11 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { retryItemConflicts } from '../dynamo/item-conflicts.ts';
 import { traced } from '../powertools.ts';
 
-export const dynamodb = traced(new DynamoDBClient({}));
+/** Single-item writes that meet a transaction are sent again by the SDK (dynamo/item-conflicts.ts). */
+export const dynamodb = traced(retryItemConflicts(new DynamoDBClient({})));
 export const documents = DynamoDBDocumentClient.from(dynamodb, {
   marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
 });

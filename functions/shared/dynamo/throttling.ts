@@ -19,6 +19,25 @@ export function isThrottling(error: unknown): boolean {
   return error instanceof Error && throttlingErrors.has(error.name);
 }
 
+const networkErrors = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * What DynamoDB or S3 answers for a moment and not the next (the SDK retried it as far as its
+ * strategy goes): throttling, an item held by a transaction (TransactionConflictException), a 5xx of
+ * the service (InternalServerError, ServiceUnavailable), a reset connection. Not a defect of the request.
+ */
+export function isTransientServiceError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (isThrottling(error) || error.name === 'TransactionConflictException') return true;
+  const { $metadata, $fault, code } = error as {
+    $metadata?: { httpStatusCode?: number };
+    $fault?: string;
+    code?: string;
+  };
+  if ($fault === 'server' && ($metadata?.httpStatusCode ?? 0) >= 500) return true;
+  return code !== undefined && networkErrors.has(code);
+}
+
 export async function withThrottlingRetry<T>(
   send: () => Promise<T>,
   options: BackoffOptions = {},

@@ -12,7 +12,17 @@
  * - anything else (ValidationError, ItemCollectionSizeLimitExceeded, ...): surfaced.
  *
  * Throttling of the call itself (not of an item) is retried by the SDK's own retry strategy.
+ *
+ * Every attempt carries the same ClientRequestToken, which makes the transaction idempotent for 10
+ * minutes: an attempt whose answer was lost on the way back (a 500 or a reset connection after DynamoDB
+ * applied it) is not applied a second time by a later attempt, which DynamoDB answers as committed.
+ * With a token per attempt, the later attempt met the transaction's own writes and failed their
+ * conditions: an applied create was answered as existing already (a patent of POST /v1/patents came
+ * back "unchanged", 200 instead of 201), an applied edit as "changed meanwhile" (409 though recorded)
+ * (found by the `lost` faults of infra/local/faults.ts).
  */
+
+import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -78,9 +88,11 @@ export async function transact<Answer = never>(
   options: TransactOptions<Answer>,
 ): Promise<'committed' | Answer> {
   const attempts = options.attempts ?? 6;
+  // One token for every attempt (the SDK keeps it for its own retries of one attempt): see above.
+  const ClientRequestToken = randomUUID();
   for (let attempt = 1; ; attempt++) {
     try {
-      await documents.send(new TransactWriteCommand({ TransactItems: items }));
+      await documents.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken }));
       return 'committed';
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
