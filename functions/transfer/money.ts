@@ -25,17 +25,17 @@ import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import type { TransactItem } from '../pipeline/transitions.ts';
 import { type AuditActor, actorLabel, auditItem } from '../shared/audit.ts';
-import { indexes, keys } from '../shared/dynamo/keys.ts';
+import { keys } from '../shared/dynamo/keys.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { portalLink, portalPages } from '../shared/portal.ts';
 import { canSeeDeal, hashOf, isAdmin, requireInstitutionLevel } from './access.ts';
+import { ledgerPut } from './ledger-item.ts';
 import {
   allocatePayment,
   applyRoyaltyReport,
   type Ledger,
   MoneyRefusal,
   newLedger,
-  nextReminderDate,
   obligationsView,
   overdueToRemind,
   regenerate,
@@ -99,25 +99,6 @@ async function dealForMoney(deps: MoneyDeps, caller: Caller, dealId: string, wri
 
 const ledgerOf = async (deps: MoneyDeps, deal: Deal) =>
   (await deps.store.ledger(deal.dealId)) ?? newLedger(deal);
-
-/** The ledger Put, conditioned on the version read (or on its absence), with its due-date index entry. */
-function ledgerPut(tableName: string, ledger: Ledger, readVersion: number): TransactItem {
-  const next = nextReminderDate(ledger);
-  return {
-    Put: {
-      TableName: tableName,
-      Item: {
-        ...keys.dealLedger(ledger.dealId),
-        entity: 'deal-ledger',
-        ...ledger,
-        version: readVersion + 1,
-        ...(next ? { gsi3pk: indexes.duePayment, gsi3sk: `${next}#${ledger.dealId}` } : {}),
-      },
-      ConditionExpression: readVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :version',
-      ...(readVersion === 0 ? {} : { ExpressionAttributeValues: { ':version': readVersion } }),
-    },
-  };
-}
 
 function refusal(error: unknown): never {
   if (error instanceof MoneyRefusal) {

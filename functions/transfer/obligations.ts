@@ -127,14 +127,25 @@ const upfront = (effectiveDate: string, amountFen: number): StoredObligation => 
   paidFen: 0,
 });
 
-export const newLedger = (deal: DealTerms & Pick<Deal, 'institutionUscc' | 'provinceCode'>): Ledger => ({
-  dealId: deal.dealId,
-  institutionUscc: deal.institutionUscc,
-  provinceCode: deal.provinceCode,
-  obligations: generateObligations(deal),
-  overpaidFen: 0,
-  version: 0,
-});
+/**
+ * The ledger of a deal before any write: its obligations as generated. A deal taken under an open
+ * license carries the payment the enterprise declared when taking it: it counts as paid.
+ */
+export function newLedger(
+  deal: DealTerms & Pick<Deal, 'institutionUscc' | 'provinceCode'> & { payment?: Deal['payment'] },
+): Ledger {
+  const ledger: Ledger = {
+    dealId: deal.dealId,
+    institutionUscc: deal.institutionUscc,
+    provinceCode: deal.provinceCode,
+    obligations: generateObligations(deal),
+    overpaidFen: 0,
+    version: 0,
+  };
+  return deal.payment && deal.payment.amountFen > 0
+    ? allocatePayment(ledger, { amountFen: deal.payment.amountFen }).ledger
+    : ledger;
+}
 
 const outstanding = (o: StoredObligation) =>
   o.cancelled || o.amountFen === undefined ? 0 : Math.max(0, o.amountFen - o.paidFen);
