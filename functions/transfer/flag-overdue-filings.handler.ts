@@ -6,9 +6,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '../shared/powertools.ts';
-import { remindOverduePayments } from './money.ts';
 import { moneyDeps } from './money-deps.ts';
 import { flagOverdueFilings } from './overdue.ts';
+import { remindOverduePayments } from './payment-reminders.ts';
 import { provinceAdminDirectory, transferDeps } from './transfer-deps.ts';
 
 const deps = transferDeps();

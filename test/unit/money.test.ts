@@ -19,11 +19,11 @@ import {
   type MoneyStore,
   receivables,
   recordPayment,
-  remindOverduePayments,
   reportRoyalties,
   terminateDeal,
 } from '../../functions/transfer/money.ts';
 import { generateObligations, type Ledger, tieredRoyalty } from '../../functions/transfer/obligations.ts';
+import { remindOverduePayments } from '../../functions/transfer/payment-reminders.ts';
 import type { Deal } from '../../schemas/deal.ts';
 import { paymentInputSchema, royaltyReportInputSchema } from '../../schemas/money.ts';
 import type { Caller } from '../../schemas/roles.ts';
