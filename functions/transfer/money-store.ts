@@ -49,7 +49,10 @@ export function dynamoMoneyStore(documents: DynamoDBDocumentClient, tableName: s
     tableName,
     async deal(dealId) {
       const item = await get(keys.deal(dealId));
-      return item ? stripStorage<Deal>(item) : undefined;
+      if (!item) return undefined;
+      // The request hash (idempotency of POST /v1/deals) is not part of the deal as answered.
+      const { requestHash: _, ...deal } = stripStorage<Deal & { requestHash?: string }>(item);
+      return deal;
     },
     async ledger(dealId) {
       const item = await get(keys.dealLedger(dealId));
