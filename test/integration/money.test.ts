@@ -19,9 +19,9 @@ const number = (serial: number) => {
   return `${body}.${applicationCheckCharacter(body)}`;
 };
 const PROVINCE = '140000'; // 山西省: no other file uses it
-const INST = withUsccCheck('12140000MONEYF001');
-const OTHER_INST = withUsccCheck('12140000MONEYF002');
-const ENT = withUsccCheck('91140000MONEYF003');
+const INST = withUsccCheck('12140000MNYPAY001');
+const OTHER_INST = withUsccCheck('12140000MNYPAY002');
+const ENT = withUsccCheck('91140000MNYPAY003');
 const ENT_NAME = '山西某某新材料有限公司';
 
 async function put(item: Record<string, unknown>) {
@@ -54,7 +54,7 @@ async function newDeal(body: Record<string, unknown>) {
     lifecycle: 'listed',
     implementationStatus: 'not-implemented',
     applicationDate: '2020-01-01',
-    legalStatus: '有效',
+    legalStatus: 'valid',
     version: 5,
   });
   const created = await api('/v1/deals', {
@@ -194,7 +194,9 @@ describe('royalty reports, amendment, termination', () => {
     expect(period).toMatchObject({ amountFen: 340_000, status: 'open', dueDate: '2027-01-30' });
     const outside = await report({ periodStart: '2030-03-01', periodEnd: '2030-12-31', netSalesFen: 1 });
     expect(outside.status).toBe(400);
-    expect(outside.json.message).toContain('outside the license, which runs from 2026-03-01 to 2030-02-28');
+    expect(outside.json.error.message).toContain(
+      'outside the license, which runs from 2026-03-01 to 2030-02-28',
+    );
   });
 
   it('amends with a reason; refuses a termination before the effective date; a termination ends the exclusive grant', async () => {
@@ -214,7 +216,7 @@ describe('royalty reports, amendment, termination', () => {
       body: { date: '2026-02-01', reason: '协商解除' },
     });
     expect(early.status).toBe(400);
-    expect(early.json.message).toContain('before the effective date 2026-03-01');
+    expect(early.json.error.message).toContain('before the effective date 2026-03-01');
     const ended = await api(`/v1/deals/${dealId}/termination`, {
       method: 'POST',
       token: institution,
