@@ -8,12 +8,11 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deal } from '../../schemas/deal.ts';
-import type { Payment } from '../../schemas/money.ts';
 import { batchGetAll } from '../shared/dynamo/batch.ts';
 import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
 import { transact } from '../shared/dynamo/transact.ts';
-import type { GrantHolder, MoneyStore, StoredPayment } from './money.ts';
+import { type GrantHolder, type MoneyStore, type StoredPayment, toPaymentView } from './money.ts';
 import type { Ledger } from './obligations.ts';
 
 type Key = Record<string, unknown>;
@@ -72,10 +71,7 @@ export function dynamoMoneyStore(documents: DynamoDBDocumentClient, tableName: s
         ExpressionAttributeValues: { ':pk': keys.deal(dealId).pk, ':prefix': prefixes.dealPayment },
         ConsistentRead: true,
       });
-      return items.map((item) => {
-        const { requestHash: _, ...payment } = stripStorage<StoredPayment>(item);
-        return payment as Payment;
-      });
+      return items.map((item) => toPaymentView(stripStorage<StoredPayment>(item)));
     },
     async institution(uscc) {
       const item = await get(keys.institution(uscc));

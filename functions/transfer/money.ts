@@ -35,7 +35,22 @@ import {
   regenerate,
 } from './obligations.ts';
 
-export type StoredPayment = Payment & { requestHash: string };
+/**
+ * A payment as stored: with the request hash (idempotency) and its institution and province, so that
+ * the metrics can count income received from the payment item alone (not yet done: docs/transfer.md).
+ */
+export type StoredPayment = Payment & {
+  requestHash: string;
+  institutionUscc?: string;
+  provinceCode?: string;
+};
+/** The API view of a stored payment. */
+export const toPaymentView = ({
+  requestHash,
+  institutionUscc,
+  provinceCode,
+  ...payment
+}: StoredPayment): Payment => payment;
 
 /** A patent's exclusive / sole grant, as far as a termination or amendment changes its end date. */
 export interface GrantHolder {
@@ -194,8 +209,7 @@ export async function recordPayment(
         { paymentId },
       );
     }
-    const { requestHash: _, ...payment } = existing;
-    return { created: false, payment };
+    return { created: false, payment: toPaymentView(existing) };
   };
   if (idempotencyKey) {
     const existing = await replay();
@@ -227,7 +241,14 @@ export async function recordPayment(
       {
         Put: {
           TableName: deps.store.tableName,
-          Item: { ...keys.dealPayment(dealId, paymentId), entity: 'deal-payment', ...payment, requestHash },
+          Item: {
+            ...keys.dealPayment(dealId, paymentId),
+            entity: 'deal-payment',
+            ...payment,
+            requestHash,
+            institutionUscc: deal.institutionUscc,
+            provinceCode: deal.provinceCode,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
