@@ -182,6 +182,25 @@ export const dealSchema = z
     registrationRemindedAt: z.string().optional().meta({ description: 'When that reminder was sent' }),
     filing: filingSchema.extend({ recordedAt: z.string(), recordedBy: z.string() }).optional(),
     overdueFlaggedAt: z.string().optional(),
+    // After the deal (schemas/money.ts): amendments and termination, each a new version with its reason.
+    status: z.enum(['active', 'terminated']).optional().meta({ description: 'Absent: active' }),
+    termination: z
+      .object({ date: z.string(), reason: z.string(), recordedAt: z.string(), recordedBy: z.string() })
+      .optional()
+      .meta({ description: 'The last day in force, and why (合同解除 / 终止)' }),
+    amendments: z
+      .array(
+        z.object({
+          number: z.number().int(),
+          reason: z.string(),
+          changed: z.array(z.string()),
+          version: z.number().int(),
+          recordedAt: z.string(),
+          recordedBy: z.string(),
+        }),
+      )
+      .optional()
+      .meta({ description: 'Supplementary agreements (补充协议); the values before are in the audit trail' }),
     createdAt: z.string(),
     createdBy: z.string(),
     updatedAt: z.string().optional().meta({ description: 'The last change (filing, overdue flag)' }),

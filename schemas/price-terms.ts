@@ -77,6 +77,9 @@ export const upfrontRoyaltyTermsSchema = z
     type: z.literal('upfront-royalty'),
     upfrontFen: fen('Entry fee paid on signature (入门费); 0 for a pure royalty'),
     royalty: royaltySchema,
+    minimumAnnualRoyaltyFen: fen(
+      'Minimum annual royalty (最低年度提成费): a royalty period whose tiered royalty is lower owes this amount instead (pro rata for a period shorter than a year)',
+    ).optional(),
   })
   .meta({ id: 'UpfrontRoyaltyTerms', description: 'Upfront fee plus royalty (入门费 + 提成)' });
 export const installmentsTermsSchema = z

@@ -31,6 +31,8 @@ import {
   requireInstitutionLevel,
   requireVerifiedEnterprise,
 } from './access.ts';
+import { ledgerPut } from './ledger-item.ts';
+import { newLedger } from './obligations.ts';
 import type { TransferDeps, TransferPatent } from './ports.ts';
 import { addMonths, dealRefusal, legalRefusal, type Refusal, transferSettings } from './rules.ts';
 import { dealKey } from './transfer-store.ts';
@@ -301,6 +303,8 @@ export async function createDeal(
     requestHash,
   };
   const { items, shape } = dealWrites(deps.store.tableName, deal, patents, caller);
+  // After the deal: its obligations, stored with it so that the deadline sweep finds them (money.ts).
+  items.push(ledgerPut(deps.store.tableName, newLedger(deal), 0));
   if ((await deps.store.transact(items, shape)) === 'duplicate') {
     const existing = await replay();
     if (existing) return existing;

@@ -1,15 +1,18 @@
 /**
  * deadline-sweep task (or run alone with `npm run job`): flags license filings past their due date,
- * reminds pending assignment registrations, and emails the institution and its province admins. Input `{ now?: ISO time }`; output the counts.
+ * reminds pending assignment registrations and overdue payments (money.ts), and emails the institution and its province admins. Input `{ now?: ISO time }`; output the counts.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '../shared/powertools.ts';
+import { moneyDeps } from './money-deps.ts';
 import { flagOverdueFilings } from './overdue.ts';
+import { remindOverduePayments } from './payment-reminders.ts';
 import { provinceAdminDirectory, transferDeps } from './transfer-deps.ts';
 
 const deps = transferDeps();
+const money = moneyDeps();
 
 export const handler = middy(
   async (event: { now?: string; rounds?: number } | null | undefined, context: Context) => {
@@ -22,6 +25,13 @@ export const handler = middy(
       },
     );
     logger.info('overdue filings flagged', { ...outcome, failed: outcome.failed.length });
+    // Overdue payments and royalty reports: one reminder per obligation to the deal's institution.
+    const payments = await remindOverduePayments(money, {
+      now: typeof event?.now === 'string' ? event.now : undefined,
+      shouldStop: () => context.getRemainingTimeInMillis() < 30_000,
+    });
+    logger.info('overdue payments reminded', { ...payments, failed: payments.failed.length });
+    outcome.failed.push(...payments.failed);
     if (outcome.failed.length) {
       // Fail so that the workflow's Retry / the alarms see it; flagging is conditional, a retry is safe.
       throw new Error(
@@ -38,7 +48,9 @@ export const handler = middy(
       skipped: outcome.skipped,
       mailed: outcome.mailed,
       withoutRecipient: outcome.withoutRecipient.length,
-      complete: outcome.complete,
+      complete: outcome.complete && payments.complete,
+      paymentsReminded: payments.reminded,
+      paymentReminderMails: payments.mailed,
     };
   },
 ).use(injectLambdaContext(logger));

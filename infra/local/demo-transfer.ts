@@ -137,7 +137,28 @@ export async function loadTransferDemo(
     number: `${year - 1}99000${exclusive.applicationNumber.slice(-6, -2)}`,
     date: `${year - 1}-04-15`,
   });
-  lines.push('exclusive license (filed)');
+  // After the deal: the upfront fee received, and the royalty report of the first year (a second run
+  // answers the same payment, by its Idempotency-Key, and the same report).
+  await call(
+    cloud,
+    institution,
+    'POST',
+    `/v1/deals/${first.dealId}/payments`,
+    {
+      amountFen: 230_000_000,
+      paidOn: `${year - 1}-03-20`,
+      evidenceReference: `银行回单 ${year - 1}-0320-001`,
+      obligationId: 'upfront',
+    },
+    { 'Idempotency-Key': 'demo-exclusive-upfront' },
+  );
+  await call(cloud, institution, 'POST', `/v1/deals/${first.dealId}/royalty-reports`, {
+    periodStart: effective,
+    periodEnd: `${year - 1}-12-31`,
+    netSalesFen: 12_000_000_000,
+    evidenceReference: `${year - 1} 年度销售报表`,
+  });
+  lines.push('exclusive license (filed; upfront paid, first-year royalty reported)');
 
   if (ordinary) {
     // Zhongshan Hospital shape: upfront fee plus a 1% sales royalty; filed, then a product.
@@ -231,7 +252,20 @@ export async function loadTransferDemo(
       { 'Idempotency-Key': 'demo-assignment' },
     );
     deals.push(fourth.dealId);
-    lines.push('assignment in installments (registration pending)');
+    // The first installment received; the second is due (overdue once its date passes: one reminder).
+    await call(
+      cloud,
+      institution,
+      'POST',
+      `/v1/deals/${fourth.dealId}/payments`,
+      {
+        amountFen: 60_000_000,
+        paidOn: `${year - 1}-02-10`,
+        evidenceReference: `银行回单 ${year - 1}-0210-007`,
+      },
+      { 'Idempotency-Key': 'demo-assignment-installment-1' },
+    );
+    lines.push('assignment in installments (registration pending; first installment paid)');
   }
   return `${deals.length} deals: ${lines.join('; ')}`;
 }

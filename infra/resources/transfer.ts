@@ -101,6 +101,44 @@ export const transferFunctions = {
     description: "GET /v1/institutions/{uscc}/funnel: the institution's patents at each step of the funnel",
     tables: { core: 'read' },
   },
+  // ----- after the deal (issue 13, item 6): functions/transfer/money.ts -----
+  listObligations: {
+    entry: 'functions/transfer/list-obligations.handler.ts',
+    description: "GET /v1/deals/{dealId}/obligations: what the deal's price terms oblige, paid, outstanding",
+    tables: { core: 'read' },
+  },
+  recordPayment: {
+    entry: 'functions/transfer/record-payment.handler.ts',
+    description: 'POST /v1/deals/{dealId}/payments: a payment received, allocated to the obligations',
+    tables: { core: 'readWrite' },
+  },
+  listPayments: {
+    entry: 'functions/transfer/list-payments.handler.ts',
+    description: 'GET /v1/deals/{dealId}/payments: the payments recorded on a deal',
+    tables: { core: 'read' },
+  },
+  reportRoyalties: {
+    entry: 'functions/transfer/report-royalties.handler.ts',
+    description: 'POST /v1/deals/{dealId}/royalty-reports: net sales of a period, its tiered royalty due',
+    tables: { core: 'readWrite' },
+  },
+  amendDeal: {
+    entry: 'functions/transfer/amend-deal.handler.ts',
+    description:
+      'POST /v1/deals/{dealId}/amendments: a supplementary agreement, with its reason (new version)',
+    tables: { core: 'readWrite' },
+  },
+  terminateDeal: {
+    entry: 'functions/transfer/terminate-deal.handler.ts',
+    description: 'POST /v1/deals/{dealId}/termination: the last day in force and why; exclusive grants end',
+    tables: { core: 'readWrite' },
+  },
+  getReceivables: {
+    entry: 'functions/transfer/get-receivables.handler.ts',
+    description: 'GET /v1/institutions/{uscc}/receivables: what an institution is owed on its deals',
+    tables: { core: 'read' },
+  },
+  // ----- end of after the deal -----
   flagOverdueFilings: {
     entry: 'functions/transfer/flag-overdue-filings.handler.ts',
     description:

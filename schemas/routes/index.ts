@@ -5,6 +5,7 @@ import { intakeRoutes } from './intake.ts';
 import { mailRoutes } from './mail.ts';
 import { marketRoutes } from './market.ts';
 import { metricsRoutes } from './metrics.ts';
+import { moneyRoutes } from './money.ts';
 import { monitoringRoutes } from './monitoring.ts';
 import { negotiationRoutes } from './negotiation.ts';
 import { patentsRoutes } from './patents.ts';
@@ -30,6 +31,7 @@ export const routes = [
   ...pipelineRoutes,
   ...transferRoutes,
   ...negotiationRoutes,
+  ...moneyRoutes,
   ...metricsRoutes,
   ...monitoringRoutes,
   ...reportsRoutes,

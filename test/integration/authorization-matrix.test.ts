@@ -934,6 +934,71 @@ const matrix: Record<string, Entry> = {
     // users are refused (403 on their own department's, 404 on another's, as for withdrawals).
     expect: { inst: p('ok', 'ok', 404, 404), dept: p(403, 404, 404, 404) },
   },
+  // ----- after the deal (issue 13, item 6): only institution-level users of the deal's institution
+  // act; they and the admins in scope read (department users 403: money binds the institution).
+  ...((): Record<string, Entry> => {
+    const dealCases =
+      (suffix: string, body?: object, sk = 'LEDGER') =>
+      (f: Fixtures): Case[] => [
+        { target: 'own', path: `/v1/deals/${f.dealA}${suffix}`, body, item: { pk: `DEAL#${f.dealA}`, sk } },
+        {
+          target: 'foreignProv',
+          path: `/v1/deals/${f.dealC}${suffix}`,
+          body,
+          item: { pk: `DEAL#${f.dealC}`, sk },
+        },
+      ];
+    const read = {
+      inst: { own: 'ok', foreignProv: 404 },
+      dept: { own: 403, foreignProv: 403 },
+      padmin: { own: 'ok', foreignProv: 404 },
+      nadmin: { own: 'ok', foreignProv: 'ok' },
+    } as const;
+    const write = { inst: { own: 'ok', foreignProv: 404 }, dept: { own: 403, foreignProv: 403 } } as const;
+    return {
+      'GET /v1/deals/{dealId}/obligations': { cases: dealCases('/obligations'), expect: read },
+      'GET /v1/deals/{dealId}/payments': { cases: dealCases('/payments'), expect: read },
+      'POST /v1/deals/{dealId}/payments': {
+        cases: dealCases('/payments', {
+          amountFen: 1_000,
+          paidOn: '2026-03-15',
+          evidenceReference: '矩阵回单',
+        }),
+        expect: write,
+      },
+      'POST /v1/deals/{dealId}/royalty-reports': {
+        // A lump-sum deal has no royalty: 409 for the deal's institution (past authorization).
+        cases: dealCases('/royalty-reports', {
+          periodStart: '2026-03-01',
+          periodEnd: '2026-12-31',
+          netSalesFen: 100,
+        }),
+        expect: write,
+      },
+      'POST /v1/deals/{dealId}/amendments': {
+        cases: dealCases('/amendments', { reason: '矩阵测试：补充协议', notes: '矩阵测试' }, 'DEAL'),
+        expect: write,
+      },
+      'POST /v1/deals/{dealId}/termination': {
+        cases: dealCases('/termination', { date: '2029-12-31', reason: '矩阵测试：协商解除' }, 'DEAL'),
+        expect: write,
+      },
+      'GET /v1/institutions/{uscc}/receivables': {
+        cases: () => [
+          { target: 'own', path: `/v1/institutions/${A}/receivables` },
+          { target: 'foreignInst', path: `/v1/institutions/${B}/receivables` },
+          { target: 'foreignProv', path: `/v1/institutions/${C}/receivables` },
+        ],
+        expect: {
+          inst: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+          dept: { own: 403, foreignInst: 403, foreignProv: 403 },
+          padmin: { own: 'ok', foreignInst: 'ok', foreignProv: 404 },
+          nadmin: { own: 'ok', foreignInst: 'ok', foreignProv: 'ok' },
+        },
+      },
+    };
+  })(),
+  // ----- end of after the deal
   'POST /v1/pipeline/failures/{eventId}/retry': {
     // No failure exists: every caller the route admits is told so (404); the others 403 / 401.
     cases: () => [{ target: '-', path: '/v1/pipeline/failures/EVT%23none/retry' }],

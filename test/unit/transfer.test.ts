@@ -263,7 +263,9 @@ describe('deals', () => {
       implementationStatus: 'licensed',
     });
     const items = mem.transactions[0]!;
-    expect(items).toHaveLength(3 + 2 * 4);
+    // deal, party link, audit, 4 items per patent, and the deal's ledger of obligations (money.ts).
+    expect(items).toHaveLength(3 + 2 * 4 + 1);
+    expect(items.at(-1)!.Put!.Item).toMatchObject({ sk: 'LEDGER', version: 1 });
     expect(items[0]!.Put!.Item).toMatchObject({ gsi3pk: 'DUE#filing', gsi3sk: `2026-06-01#${deal.dealId}` });
   });
 

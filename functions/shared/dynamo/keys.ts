@@ -62,6 +62,10 @@ export const keys = {
   /** The weekly feedback mail of an institution was sent (one per week). */
   feedbackSent: (uscc: string, week: string) => ({ pk: `FEEDBACK#${uscc}`, sk: week }),
   deal: (dealId: string) => ({ pk: `DEAL#${dealId}`, sk: 'DEAL' }),
+  /** A deal's obligations and what was paid on them (issue 13, item 6): one item, versioned. */
+  dealLedger: (dealId: string) => ({ pk: `DEAL#${dealId}`, sk: 'LEDGER' }),
+  /** A payment received on a deal (its id is derived from the Idempotency-Key when one is sent). */
+  dealPayment: (dealId: string, paymentId: string) => ({ pk: `DEAL#${dealId}`, sk: `PAYMENT#${paymentId}` }),
   /** A deal's link item in its enterprise's partition of gsi1. */
   dealPartySk: (enterpriseUscc: string) => `PARTY#${enterprisePk(enterpriseUscc)}`,
   product: (productId: string) => ({ pk: `PRODUCT#${productId}`, sk: 'PRODUCT' }),
@@ -111,6 +115,8 @@ export const indexes = {
   dueEvaluationWindow: 'DUE#evaluation-window',
   dueFiling: 'DUE#filing',
   overdueFiling: 'OVERDUE#filing',
+  /** Deal ledgers with an unpaid obligation not yet reminded, by its due date (the overdue reminders). */
+  duePayment: 'DUE#payment',
   openLicenses: 'OPENLIC',
   pendingMail: 'MAIL#pending',
   /** An evaluator's inbox of evaluation requests (gsi1). */
@@ -136,6 +142,7 @@ export const prefixes = {
   spotCheckOf: (uscc: string) => `CHECK#${uscc}#`,
   reportSentOf: (scope: string) => `SENT#${scope}#`,
   deal: 'DEAL#',
+  dealPayment: 'PAYMENT#',
   product: 'PRODUCT#',
 };
 

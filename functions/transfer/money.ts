@@ -1,0 +1,565 @@
+/**
+ * After the deal (issue 13, item 6): obligations, payments, royalty reports, receivables, amendments,
+ * termination, and the overdue reminders of the deadline sweep. The rules are in obligations.ts (pure);
+ * this file reads and writes through MoneyStore (money-store.ts). docs/transfer.md, "After the deal".
+ *
+ * Every write is one transaction: the ledger (versioned: conditioned on the version read, so two
+ * payments at the same moment never overwrite each other: the loser reads again and is applied on
+ * top), the record (payment, deal), its audit entry and, on termination, the patents' grants.
+ */
+import { chinaDate } from '../../schemas/china-date.ts';
+import { contractValueFen, type Deal, priceTermIssues } from '../../schemas/deal.ts';
+import type {
+  AmendmentInput,
+  ObligationsView,
+  Payment,
+  PaymentInput,
+  Receivables,
+  RoyaltyReportInput,
+  TerminationInput,
+} from '../../schemas/money.ts';
+import type { Caller } from '../../schemas/roles.ts';
+import type { TransactItem } from '../pipeline/transitions.ts';
+import { type AuditActor, actorLabel, auditItem } from '../shared/audit.ts';
+import { keys } from '../shared/dynamo/keys.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { canSeeDeal, hashOf, isAdmin, requireInstitutionLevel } from './access.ts';
+import { ledgerPut } from './ledger-item.ts';
+import {
+  allocatePayment,
+  applyRoyaltyReport,
+  type Ledger,
+  MoneyRefusal,
+  newLedger,
+  obligationsView,
+  regenerate,
+} from './obligations.ts';
+
+/**
+ * A payment as stored: with the request hash (idempotency) and its institution and province, so that
+ * the metrics can count income received from the payment item alone (not yet done: docs/transfer.md).
+ */
+export type StoredPayment = Payment & {
+  requestHash: string;
+  institutionUscc?: string;
+  provinceCode?: string;
+};
+/** The API view of a stored payment. */
+export const toPaymentView = ({
+  requestHash,
+  institutionUscc,
+  provinceCode,
+  ...payment
+}: StoredPayment): Payment => payment;
+
+/** A patent's exclusive / sole grant, as far as a termination or amendment changes its end date. */
+export interface GrantHolder {
+  applicationNumber: string;
+  exclusiveGrant?: { dealId: string; endDate?: string };
+}
+
+export interface MoneyStore {
+  readonly tableName: string;
+  deal(dealId: string): Promise<Deal | undefined>;
+  ledger(dealId: string): Promise<Ledger | undefined>;
+  ledgers(dealIds: string[]): Promise<Ledger[]>;
+  payment(dealId: string, paymentId: string): Promise<StoredPayment | undefined>;
+  payments(dealId: string): Promise<Payment[]>;
+  institution(
+    uscc: string,
+  ): Promise<{ provinceCode?: string; contactEmail?: string; name?: string } | undefined>;
+  /** Every deal of an institution (all pages). */
+  institutionDeals(uscc: string): Promise<Deal[]>;
+  patents(numbers: string[]): Promise<GrantHolder[]>;
+  /** Ledgers whose next reminder date is before `date` (gsi3 DUE#payment), read again consistently. */
+  dueLedgers(beforeDate: string, limit: number): Promise<Ledger[]>;
+  /** 'duplicate' when the item at `recordIndex` exists already, 'conflict' when a version moved on. */
+  transact(items: TransactItem[], recordIndex?: number): Promise<'done' | 'duplicate' | 'conflict'>;
+}
+
+export interface MoneyDeps {
+  store: MoneyStore;
+  now: () => Date;
+  ids: () => string;
+}
+
+const attempts = 5;
+
+// ------------------------------------------------------------------------------------------ access
+
+/** The deal, if the caller may see its money: its institution's institution-level users, admins in scope. */
+async function dealForMoney(deps: MoneyDeps, caller: Caller, dealId: string, write: boolean): Promise<Deal> {
+  requireInstitutionLevel(
+    caller,
+    write ? "record a deal's payments, reports and changes" : "see a deal's money",
+  );
+  const deal = await deps.store.deal(dealId);
+  const own = caller.roles.includes('institution') && caller.orgUscc === deal?.institutionUscc;
+  if (!deal || !(own || (!write && isAdmin(caller) && canSeeDeal(caller, deal)))) {
+    throw new NotFoundError(
+      `No deal ${dealId} among ${write ? "your institution's" : 'the deals in your scope'}: check the id, or list the deals with GET /v1/deals.`,
+    );
+  }
+  if (!write && !own && !isAdmin(caller))
+    throw new ForbiddenError('Only the institution and admins see this.');
+  return deal;
+}
+
+const ledgerOf = async (deps: MoneyDeps, deal: Deal) =>
+  (await deps.store.ledger(deal.dealId)) ?? newLedger(deal);
+
+function refusal(error: unknown): never {
+  if (error instanceof MoneyRefusal) {
+    if (error.kind === 'conflict') throw new ConflictError(error.message);
+    throw new ValidationError(error.message, [{ in: 'body', field: error.field, message: error.message }]);
+  }
+  throw error;
+}
+
+async function retrying<T>(what: string, attempt: () => Promise<T | 'conflict'>): Promise<T> {
+  for (let i = 0; i < attempts; i++) {
+    const outcome = await attempt();
+    if (outcome !== 'conflict') return outcome;
+  }
+  throw new ConflictError(
+    `${what} changed at the same moment ${attempts} times in a row: retry the request.`,
+  );
+}
+
+// ------------------------------------------------------------------------------------------- reads
+
+export async function listObligations(
+  deps: MoneyDeps,
+  caller: Caller,
+  dealId: string,
+): Promise<ObligationsView> {
+  const deal = await dealForMoney(deps, caller, dealId, false);
+  return obligationsView(await ledgerOf(deps, deal), chinaDate(deps.now()));
+}
+
+export async function listPayments(deps: MoneyDeps, caller: Caller, dealId: string) {
+  await dealForMoney(deps, caller, dealId, false);
+  const items = await deps.store.payments(dealId);
+  return { items: items.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt)) };
+}
+
+/** What the institution is owed, per deal and in total (its institution-level users, admins in scope). */
+export async function receivables(deps: MoneyDeps, caller: Caller, uscc: string): Promise<Receivables> {
+  requireInstitutionLevel(caller, "see the institution's receivables");
+  const own = caller.roles.includes('institution') && caller.orgUscc === uscc;
+  const institution = await deps.store.institution(uscc);
+  const inScope =
+    own ||
+    caller.roles.includes('national-admin') ||
+    (caller.roles.includes('province-admin') && institution?.provinceCode === caller.provinceCode);
+  if (!institution || !inScope) {
+    throw new NotFoundError(`No institution ${uscc} in your scope: check the code.`);
+  }
+  const today = chinaDate(deps.now());
+  const deals = await deps.store.institutionDeals(uscc);
+  const stored = new Map((await deps.store.ledgers(deals.map((d) => d.dealId))).map((l) => [l.dealId, l]));
+  const rows = deals.map((deal) => {
+    const { totals } = obligationsView(stored.get(deal.dealId) ?? newLedger(deal), today);
+    return { dealId: deal.dealId, enterprise: deal.enterprise, status: deal.status ?? 'active', ...totals };
+  });
+  const sum = (field: keyof (typeof rows)[number] & `${string}Fen`) => rows.reduce((t, r) => t + r[field], 0);
+  return {
+    institutionUscc: uscc,
+    asOf: today,
+    deals: rows,
+    totals: {
+      dueFen: sum('dueFen'),
+      paidFen: sum('paidFen'),
+      outstandingFen: sum('outstandingFen'),
+      overdueFen: sum('overdueFen'),
+      overpaidFen: sum('overpaidFen'),
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------------ writes
+
+/**
+ * POST /v1/deals/{id}/payments: a payment received, allocated to what is due; beyond that it is kept
+ * and flagged `overpayment`. The same Idempotency-Key twice records one payment (the second answers it).
+ */
+export async function recordPayment(
+  deps: MoneyDeps,
+  caller: Caller,
+  dealId: string,
+  input: PaymentInput,
+  idempotencyKey?: string,
+): Promise<{ created: boolean; payment: Payment }> {
+  const deal = await dealForMoney(deps, caller, dealId, true);
+  const today = chinaDate(deps.now());
+  if (input.paidOn > today) {
+    throw new ValidationError(
+      `The payment date ${input.paidOn} is in the future: enter the day it was received.`,
+      [{ in: 'body', field: 'paidOn', message: 'in the future' }],
+    );
+  }
+  const requestHash = hashOf(input);
+  const paymentId = idempotencyKey ? `p-${hashOf(['payment', dealId, idempotencyKey])}` : deps.ids();
+  const replay = async () => {
+    const existing = await deps.store.payment(dealId, paymentId);
+    if (!existing) return undefined;
+    if (existing.requestHash !== requestHash) {
+      throw new ConflictError(
+        `The Idempotency-Key "${idempotencyKey}" already recorded payment ${paymentId} with other contents: use a new key for a new payment.`,
+        { paymentId },
+      );
+    }
+    return { created: false, payment: toPaymentView(existing) };
+  };
+  if (idempotencyKey) {
+    const existing = await replay();
+    if (existing) return existing;
+  }
+  return retrying(`The payments of deal ${dealId}`, async () => {
+    const ledger = await ledgerOf(deps, deal);
+    let allocated: ReturnType<typeof allocatePayment>;
+    try {
+      allocated = allocatePayment(ledger, input);
+    } catch (error) {
+      refusal(error);
+    }
+    const at = deps.now().toISOString();
+    const payment: Payment = {
+      paymentId,
+      dealId,
+      amountFen: input.amountFen,
+      paidOn: input.paidOn,
+      evidenceReference: input.evidenceReference,
+      ...(input.note ? { note: input.note } : {}),
+      allocations: allocated.allocations,
+      overpaidFen: allocated.overpaidFen,
+      flags: allocated.overpaidFen > 0 ? ['overpayment'] : [],
+      recordedAt: at,
+      recordedBy: actorLabel(caller),
+    };
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: deps.store.tableName,
+          Item: {
+            ...keys.dealPayment(dealId, paymentId),
+            entity: 'deal-payment',
+            ...payment,
+            requestHash,
+            institutionUscc: deal.institutionUscc,
+            provinceCode: deal.provinceCode,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ledgerPut(deps.store.tableName, allocated.ledger, ledger.version),
+      {
+        Put: {
+          TableName: deps.store.tableName,
+          Item: auditItem({
+            kind: 'created',
+            pk: keys.deal(dealId).pk,
+            action: 'deal.paymentRecorded',
+            caller,
+            at,
+            after: payment,
+            version: ledger.version + 1,
+          }),
+        },
+      },
+    ];
+    const outcome = await deps.store.transact(items, 0);
+    if (outcome === 'conflict') return 'conflict';
+    if (outcome === 'duplicate') {
+      const existing = await replay();
+      if (existing) return existing;
+      return 'conflict';
+    }
+    return { created: true, payment };
+  });
+}
+
+/** POST /v1/deals/{id}/royalty-reports: the net sales of a period; its royalty becomes due. */
+export async function reportRoyalties(
+  deps: MoneyDeps,
+  caller: Caller,
+  dealId: string,
+  input: RoyaltyReportInput,
+): Promise<{ created: boolean; obligations: ObligationsView }> {
+  const deal = await dealForMoney(deps, caller, dealId, true);
+  return retrying(`The royalty reports of deal ${dealId}`, async () => {
+    const ledger = await ledgerOf(deps, deal);
+    const at = deps.now().toISOString();
+    let applied: ReturnType<typeof applyRoyaltyReport>;
+    try {
+      applied = applyRoyaltyReport(ledger, deal, input, { at, label: actorLabel(caller) });
+    } catch (error) {
+      refusal(error);
+    }
+    const today = chinaDate(deps.now());
+    if (applied.replay) return { created: false, obligations: obligationsView(ledger, today) };
+    const outcome = await deps.store.transact([
+      ledgerPut(deps.store.tableName, applied.ledger, ledger.version),
+      {
+        Put: {
+          TableName: deps.store.tableName,
+          Item: auditItem({
+            kind: 'updated',
+            pk: keys.deal(dealId).pk,
+            action: 'deal.royaltyReported',
+            caller,
+            at,
+            before: {
+              obligation: ledger.obligations.find((o) => o.obligationId === applied.obligation.obligationId),
+            },
+            after: { obligation: applied.obligation },
+            version: ledger.version + 1,
+          }),
+        },
+      },
+    ]);
+    if (outcome !== 'done') return 'conflict';
+    return {
+      created: true,
+      obligations: obligationsView({ ...applied.ledger, version: ledger.version + 1 }, today),
+    };
+  });
+}
+
+/** The patents' exclusive / sole grants of this deal, set to end on `endDate` (the metrics and the licensing rules read it). */
+async function grantEndWrites(
+  deps: MoneyDeps,
+  deal: Deal,
+  endDate: string,
+  at: string,
+): Promise<TransactItem[]> {
+  if (deal.licenseType !== 'exclusive' && deal.licenseType !== 'sole') return [];
+  const patents = await deps.store.patents(deal.applicationNumbers);
+  return patents
+    .filter((p) => p.exclusiveGrant?.dealId === deal.dealId && p.exclusiveGrant.endDate !== endDate)
+    .map((p) => ({
+      Update: {
+        TableName: deps.store.tableName,
+        Key: keys.patent(p.applicationNumber),
+        UpdateExpression: 'SET exclusiveGrant.endDate = :end, version = version + :one, updatedAt = :at',
+        ConditionExpression: 'exclusiveGrant.dealId = :dealId',
+        ExpressionAttributeValues: { ':end': endDate, ':one': 1, ':at': at, ':dealId': deal.dealId },
+      },
+    }));
+}
+
+function requireActive(deal: Deal, what: string) {
+  if (deal.status === 'terminated') {
+    throw new ConflictError(
+      `Deal ${deal.dealId} was terminated on ${deal.termination?.date}: it cannot ${what} any more.`,
+    );
+  }
+}
+
+/** POST /v1/deals/{id}/amendments: a supplementary agreement (price terms, end date, notes), with its reason. */
+export async function amendDeal(
+  deps: MoneyDeps,
+  caller: Caller,
+  dealId: string,
+  input: AmendmentInput,
+): Promise<Deal> {
+  return retrying(`Deal ${dealId}`, async () => {
+    const deal = await dealForMoney(deps, caller, dealId, true);
+    requireActive(deal, 'be amended');
+    const priceTerms = input.priceTerms ?? deal.priceTerms;
+    const endDate = input.endDate ?? deal.endDate;
+    const issues: Array<{ field: string; message: string }> = [];
+    if ((deal.kind === 'equity') !== (priceTerms.type === 'equity')) {
+      issues.push({
+        field: 'priceTerms.type',
+        message: `a ${deal.kind} deal cannot be priced "${priceTerms.type}"`,
+      });
+    }
+    if (endDate !== undefined && endDate <= deal.effectiveDate) {
+      issues.push({ field: 'endDate', message: `must be after the effective date ${deal.effectiveDate}` });
+    }
+    for (const issue of priceTermIssues(priceTerms, {
+      effectiveDate: deal.effectiveDate,
+      ...(endDate ? { endDate } : {}),
+    })) {
+      issues.push({ field: ['priceTerms', ...issue.path].join('.'), message: issue.message });
+    }
+    if (issues.length) {
+      throw new ValidationError(
+        `The amended deal would not be valid: ${issues[0]!.field} ${issues[0]!.message}.`,
+        issues.map((i) => ({ in: 'body' as const, ...i })),
+      );
+    }
+    const at = deps.now().toISOString();
+    const changed = (['priceTerms', 'endDate', 'notes'] as const).filter(
+      (field) => input[field] !== undefined && JSON.stringify(input[field]) !== JSON.stringify(deal[field]),
+    );
+    if (changed.length === 0) return deal;
+    const version = deal.version + 1;
+    const amendments = [
+      ...(deal.amendments ?? []),
+      {
+        number: (deal.amendments?.length ?? 0) + 1,
+        reason: input.reason,
+        changed,
+        version,
+        recordedAt: at,
+        recordedBy: actorLabel(caller),
+      },
+    ];
+    const after: Deal = {
+      ...deal,
+      priceTerms,
+      contractValueFen: contractValueFen(priceTerms),
+      ...(endDate ? { endDate } : {}),
+      ...(input.notes !== undefined ? { notes: input.notes } : {}),
+      amendments,
+      version,
+      updatedAt: at,
+    };
+    const ledger = await ledgerOf(deps, deal);
+    const items: TransactItem[] = [
+      dealUpdate(
+        deps.store.tableName,
+        deal,
+        {
+          priceTerms,
+          contractValueFen: after.contractValueFen,
+          ...(endDate ? { endDate } : {}),
+          ...(input.notes !== undefined ? { notes: input.notes } : {}),
+          amendments,
+        },
+        at,
+      ),
+      ledgerPut(deps.store.tableName, regenerate(ledger, after), ledger.version),
+      auditPut(
+        deps.store.tableName,
+        caller,
+        deal,
+        'deal.amended',
+        at,
+        Object.fromEntries(changed.map((f) => [f, after[f]])),
+        {
+          reason: input.reason,
+        },
+      ),
+      ...(endDate && endDate !== deal.endDate ? await grantEndWrites(deps, deal, endDate, at) : []),
+    ];
+    if ((await deps.store.transact(items)) !== 'done') return 'conflict';
+    return after;
+  });
+}
+
+/**
+ * POST /v1/deals/{id}/termination: the last day the contract is in force and why (合同解除, 民法典 art.
+ * 562-566). Obligations due after it are cancelled unless paid; an exclusive / sole grant ends on that
+ * day, so the patent stops counting as licensed after it (functions/metrics/counters.ts
+ * transactionEvidence) and may be licensed again.
+ */
+export async function terminateDeal(
+  deps: MoneyDeps,
+  caller: Caller,
+  dealId: string,
+  input: TerminationInput,
+): Promise<{ changed: boolean; deal: Deal }> {
+  return retrying(`Deal ${dealId}`, async () => {
+    const deal = await dealForMoney(deps, caller, dealId, true);
+    if (deal.status === 'terminated') {
+      if (deal.termination?.date === input.date) return { changed: false, deal };
+      throw new ConflictError(
+        `Deal ${dealId} was terminated already on ${deal.termination?.date}: a correction is recorded by the admins of province ${deal.provinceCode}.`,
+      );
+    }
+    if (input.date < deal.effectiveDate) {
+      throw new ValidationError(
+        `The termination date ${input.date} is before the effective date ${deal.effectiveDate}: a contract ends after it takes effect.`,
+        [{ in: 'body', field: 'date', message: `before the effective date ${deal.effectiveDate}` }],
+      );
+    }
+    if (deal.endDate && input.date > deal.endDate) {
+      throw new ValidationError(
+        `The termination date ${input.date} is after the end date ${deal.endDate}: the deal ends on its own then; to extend it, amend the end date.`,
+        [{ in: 'body', field: 'date', message: `after the end date ${deal.endDate}` }],
+      );
+    }
+    const at = deps.now().toISOString();
+    const termination = {
+      date: input.date,
+      reason: input.reason,
+      recordedAt: at,
+      recordedBy: actorLabel(caller),
+    };
+    const after: Deal = {
+      ...deal,
+      status: 'terminated',
+      termination,
+      version: deal.version + 1,
+      updatedAt: at,
+    };
+    const ledger = await ledgerOf(deps, deal);
+    const items: TransactItem[] = [
+      dealUpdate(deps.store.tableName, deal, { status: 'terminated', termination }, at),
+      ledgerPut(deps.store.tableName, regenerate(ledger, after), ledger.version),
+      auditPut(
+        deps.store.tableName,
+        caller,
+        deal,
+        'deal.terminated',
+        at,
+        { status: 'terminated', termination },
+        {
+          reason: input.reason,
+        },
+      ),
+      ...(await grantEndWrites(deps, deal, input.date, at)),
+    ];
+    if ((await deps.store.transact(items)) !== 'done') return 'conflict';
+    return { changed: true, deal: after };
+  });
+}
+
+function dealUpdate(tableName: string, deal: Deal, set: Record<string, unknown>, at: string): TransactItem {
+  const fields = Object.keys(set);
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.deal(deal.dealId),
+      UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(', ')}, version = :next, updatedAt = :at`,
+      ConditionExpression: 'version = :version',
+      ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])),
+      ExpressionAttributeValues: {
+        ...Object.fromEntries(fields.map((f, i) => [`:v${i}`, set[f]])),
+        ':next': deal.version + 1,
+        ':version': deal.version,
+        ':at': at,
+      },
+    },
+  };
+}
+
+function auditPut(
+  tableName: string,
+  caller: AuditActor,
+  deal: Deal,
+  action: string,
+  at: string,
+  after: object,
+  context: Record<string, unknown>,
+): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: auditItem({
+        kind: 'updated',
+        pk: keys.deal(deal.dealId).pk,
+        action,
+        caller,
+        at,
+        before: deal,
+        after,
+        context,
+        version: deal.version + 1,
+      }),
+    },
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * After the deal (issue 13, item 6): the obligations a deal's price terms generate, the payments
+ * recorded against them, royalty reports, receivables, amendments and termination. Amounts are
+ * integer fen (分) in fields ending in `Fen`; dates `YYYY-MM-DD` (China time). docs/transfer.md,
+ * "After the deal".
+ */
+import * as z from 'zod';
+import { usccSchema } from './institution.ts';
+import { dateField, priceTermsSchema } from './price-terms.ts';
+import { singleLineText } from './text.ts';
+
+const fenAmount = (description: string) =>
+  z
+    .number()
+    .int('must be a whole number of fen (1 CNY = 100 fen): 1234.56 CNY is 123456')
+    .min(1, 'must be more than 0 fen')
+    .max(Number.MAX_SAFE_INTEGER)
+    .meta({ description: `${description}, in fen (1 CNY = 100 fen)` });
+
+export const obligationKinds = ['upfront', 'lump-sum', 'installment', 'milestone', 'royalty'] as const;
+export type ObligationKind = (typeof obligationKinds)[number];
+export const obligationStatuses = ['awaiting-report', 'open', 'paid', 'cancelled'] as const;
+export type ObligationStatus = (typeof obligationStatuses)[number];
+
+export const obligationSchema = z
+  .object({
+    obligationId: z.string().meta({
+      description:
+        'Stable within the deal: upfront, lump-sum, installment-<dueDate>, milestone-<n>, royalty-<periodStart>',
+      example: 'installment-2026-09-01',
+    }),
+    kind: z.enum(obligationKinds),
+    label: z.string().meta({ example: '第 2 期分期付款 / installment 2' }),
+    dueDate: z.string().optional().meta({
+      description: 'When it is due (milestones: the target date, if any; royalties: the report deadline)',
+    }),
+    amountFen: z.number().int().optional().meta({
+      description: 'What is owed; absent for a royalty period not yet reported',
+    }),
+    paidFen: z.number().int(),
+    outstandingFen: z.number().int().meta({ description: 'amountFen - paidFen (0 when not yet known)' }),
+    status: z.enum(obligationStatuses),
+    period: z
+      .object({ start: z.string(), end: z.string() })
+      .optional()
+      .meta({ description: 'Royalties: the period reported (both days included)' }),
+    report: z
+      .object({
+        netSalesFen: z.number().int(),
+        royaltyFen: z.number().int().meta({ description: 'The tiered royalty on the net sales' }),
+        minimumTopUpFen: z.number().int().meta({
+          description: 'Added to reach the minimum annual royalty (pro rata), else 0',
+        }),
+        reportedAt: z.string(),
+        reportedBy: z.string(),
+        evidenceReference: z.string().optional(),
+      })
+      .optional(),
+    remindedAt: z.string().optional().meta({ description: 'When the overdue reminder was sent (once)' }),
+  })
+  .meta({ id: 'Obligation' });
+export type Obligation = z.infer<typeof obligationSchema>;
+
+export const obligationsViewSchema = z
+  .object({
+    dealId: z.string(),
+    obligations: z.array(obligationSchema),
+    totals: z.object({
+      dueFen: z.number().int().meta({ description: 'Known amounts of open obligations (reported, fixed)' }),
+      paidFen: z.number().int(),
+      outstandingFen: z.number().int(),
+      overdueFen: z.number().int().meta({ description: 'Outstanding with a due date before today' }),
+      overpaidFen: z.number().int().meta({ description: 'Paid beyond what was due: kept, flagged' }),
+    }),
+    version: z.number().int(),
+  })
+  .meta({ id: 'DealObligations' });
+export type ObligationsView = z.infer<typeof obligationsViewSchema>;
+
+export const paymentInputSchema = z
+  .object({
+    amountFen: fenAmount('The amount received'),
+    paidOn: dateField('The day the money was received'),
+    evidenceReference: singleLineText(1, 200).meta({
+      description: 'The bank slip / voucher / invoice number proving the payment',
+      example: '工行回单 2026-0317-0042',
+    }),
+    obligationId: z.string().trim().min(1).max(80).optional().meta({
+      description: 'The obligation paid (GET .../obligations); absent: the oldest due first',
+    }),
+    note: z.string().trim().max(500).optional(),
+  })
+  .meta({
+    id: 'PaymentInput',
+    description:
+      'A payment received. Send an Idempotency-Key header: the same key twice records one payment.',
+  });
+export type PaymentInput = z.output<typeof paymentInputSchema>;
+
+export const paymentSchema = z
+  .object({
+    paymentId: z.string(),
+    dealId: z.string(),
+    amountFen: z.number().int(),
+    paidOn: z.string(),
+    evidenceReference: z.string(),
+    note: z.string().optional(),
+    allocations: z.array(z.object({ obligationId: z.string(), amountFen: z.number().int() })),
+    overpaidFen: z.number().int().meta({ description: 'The part beyond what was due: kept and flagged' }),
+    flags: z.array(z.enum(['overpayment'])),
+    recordedAt: z.string(),
+    recordedBy: z.string(),
+  })
+  .meta({ id: 'Payment' });
+export type Payment = z.infer<typeof paymentSchema>;
+
+export const paymentPageSchema = z
+  .object({ items: z.array(paymentSchema) })
+  .meta({ id: 'PaymentList', description: 'Every payment of the deal, in the order received' });
+
+export const royaltyReportInputSchema = z
+  .object({
+    periodStart: dateField('First day of the period reported'),
+    periodEnd: dateField('Last day of the period reported'),
+    netSalesFen: z
+      .number()
+      .int('must be a whole number of fen')
+      .min(0, 'net sales are 0 or more')
+      .max(Number.MAX_SAFE_INTEGER)
+      .meta({ description: 'Net sales of the licensed products in the period, in fen' }),
+    evidenceReference: z.string().trim().max(200).optional().meta({ example: '2026 年度销售报表' }),
+  })
+  .meta({
+    id: 'RoyaltyReportInput',
+    description:
+      "The licensee's net sales of one royalty period (a calendar year within the term, GET .../obligations lists them)",
+  });
+export type RoyaltyReportInput = z.output<typeof royaltyReportInputSchema>;
+
+export const amendmentInputSchema = z
+  .object({
+    reason: singleLineText(2, 500).meta({ example: '双方协商调整付款计划（补充协议 2026-05-10）' }),
+    priceTerms: priceTermsSchema.optional(),
+    endDate: dateField('The new last day of the term').optional(),
+    notes: z.string().trim().max(2000).optional(),
+  })
+  .refine((a) => a.priceTerms !== undefined || a.endDate !== undefined || a.notes !== undefined, {
+    message: 'an amendment changes priceTerms, endDate or notes',
+    path: ['priceTerms'],
+  })
+  .meta({ id: 'AmendmentInput', description: 'A supplementary agreement (补充协议), with its reason' });
+export type AmendmentInput = z.output<typeof amendmentInputSchema>;
+
+export const terminationInputSchema = z
+  .object({
+    date: dateField('The last day the contract is in force'),
+    reason: singleLineText(2, 500).meta({ example: '被许可方未按期付款，依约解除合同' }),
+  })
+  .meta({ id: 'TerminationInput' });
+export type TerminationInput = z.output<typeof terminationInputSchema>;
+
+export const receivablesSchema = z
+  .object({
+    institutionUscc: z.string(),
+    asOf: z.string(),
+    deals: z.array(
+      z.object({
+        dealId: z.string(),
+        enterprise: z.object({ uscc: z.string(), name: z.string() }),
+        status: z.string(),
+        dueFen: z.number().int(),
+        paidFen: z.number().int(),
+        outstandingFen: z.number().int(),
+        overdueFen: z.number().int(),
+        overpaidFen: z.number().int(),
+      }),
+    ),
+    totals: z.object({
+      dueFen: z.number().int(),
+      paidFen: z.number().int(),
+      outstandingFen: z.number().int(),
+      overdueFen: z.number().int(),
+      overpaidFen: z.number().int(),
+    }),
+  })
+  .meta({ id: 'Receivables' });
+export type Receivables = z.infer<typeof receivablesSchema>;
+
+export const receivablesParamsSchema = z.object({ uscc: usccSchema });

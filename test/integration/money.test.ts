@@ -1,0 +1,285 @@
+/**
+ * After the deal on the local cloud, through the API (issue 13, item 6): obligations from the price
+ * terms, payments (fen, idempotent, concurrent, overpaid), royalty reports, amendment, termination
+ * (the exclusive grant ends), receivables, and the overdue reminder of the deadline sweep in the outbox.
+ * Province 140000 (山西), application numbers of year 2096: no other file uses them.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { simpleParser } from 'mailparser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { applicationCheckCharacter } from '../../schemas/codes/application-number.ts';
+import { withUsccCheck } from '../../schemas/codes/uscc.ts';
+import { api, clients, cloud, eventually, tableName, token } from './helpers.ts';
+
+const core = tableName('core');
+const number = (serial: number) => {
+  const body = `20961${String(serial).padStart(7, '0')}`;
+  return `${body}.${applicationCheckCharacter(body)}`;
+};
+const PROVINCE = '140000'; // 山西省: no other file uses it
+const INST = withUsccCheck('12140000MNYPAY001');
+const OTHER_INST = withUsccCheck('12140000MNYPAY002');
+const ENT = withUsccCheck('91140000MNYPAY003');
+const ENT_NAME = '山西某某新材料有限公司';
+
+async function put(item: Record<string, unknown>) {
+  await clients().documents.send(new PutCommand({ TableName: core, Item: item }));
+}
+async function read(pk: string, sk: string) {
+  const { Item } = await clients().documents.send(
+    new GetCommand({ TableName: core, Key: { pk, sk }, ConsistentRead: true }),
+  );
+  return Item;
+}
+
+let institution: string;
+let otherInstitution: string;
+let serial = 0;
+
+async function newDeal(body: Record<string, unknown>) {
+  const n = number(++serial);
+  await put({
+    pk: `PAT#${n}`,
+    sk: 'PATENT',
+    entity: 'patent',
+    applicationNumber: n,
+    title: `资金测试 ${n}`,
+    patentType: 'invention',
+    institutionUscc: INST,
+    provinceCode: PROVINCE,
+    reviewStatus: 'approved',
+    poolStatus: 'conversion',
+    lifecycle: 'listed',
+    implementationStatus: 'not-implemented',
+    applicationDate: '2020-01-01',
+    legalStatus: 'valid',
+    version: 5,
+  });
+  const created = await api('/v1/deals', {
+    method: 'POST',
+    token: institution,
+    body: {
+      kind: 'license',
+      licenseType: 'exclusive',
+      applicationNumbers: [n],
+      enterprise: { uscc: ENT, name: ENT_NAME },
+      effectiveDate: '2026-03-01',
+      endDate: '2030-02-28',
+      ...body,
+    },
+  });
+  expect(created.status, created.text).toBe(201);
+  return { dealId: created.json.dealId as string, patent: n };
+}
+const installments = {
+  type: 'installments',
+  totalFen: 3_000_000,
+  installments: [
+    { dueDate: '2026-03-01', amountFen: 1_000_000 },
+    { dueDate: '2026-09-01', amountFen: 2_000_000 },
+  ],
+};
+const pay = (dealId: string, body: Record<string, unknown>, key?: string, as = institution) =>
+  api(`/v1/deals/${dealId}/payments`, {
+    method: 'POST',
+    token: as,
+    body: { paidOn: '2026-03-05', evidenceReference: '回单', ...body },
+    ...(key ? { headers: { 'idempotency-key': key } } : {}),
+  });
+
+beforeAll(async () => {
+  for (const [uscc, email] of [
+    [INST, 'tto@sxu.example.edu.cn'],
+    [OTHER_INST, 'tto@tyut.example.edu.cn'],
+  ] as const) {
+    await put({
+      pk: `INST#${uscc}`,
+      sk: 'PROFILE',
+      entity: 'institution',
+      uscc,
+      name: `山西测试大学 ${uscc.slice(-4)}`,
+      provinceCode: PROVINCE,
+      contactEmail: email,
+      version: 1,
+      gsi2pk: `PROV#${PROVINCE}#INST`,
+      gsi2sk: uscc,
+    });
+  }
+  await put({
+    pk: `ENT#${ENT}`,
+    sk: 'PROFILE',
+    entity: 'enterprise',
+    uscc: ENT,
+    name: ENT_NAME,
+    provinceCode: PROVINCE,
+    status: 'verified',
+  });
+  institution = await token('institution', { org: INST, province: PROVINCE });
+  otherInstitution = await token('institution', { org: OTHER_INST, province: PROVINCE });
+});
+
+describe('payments', () => {
+  it('obligations from the price terms; payments allocated, an overpayment kept and flagged', async () => {
+    const { dealId } = await newDeal({ priceTerms: installments });
+    const obligations = await api(`/v1/deals/${dealId}/obligations`, { token: institution });
+    expect(obligations.status, obligations.text).toBe(200);
+    expect(obligations.json.obligations.map((o: { obligationId: string }) => o.obligationId)).toEqual([
+      'installment-2026-03-01',
+      'installment-2026-09-01',
+    ]);
+    expect((await pay(dealId, { amountFen: 1_000_000 })).status).toBe(201);
+    const over = await pay(dealId, { amountFen: 2_500_000, paidOn: '2026-09-02' });
+    expect(over.status, over.text).toBe(201);
+    expect(over.json).toMatchObject({ overpaidFen: 500_000, flags: ['overpayment'] });
+    const after = await api(`/v1/deals/${dealId}/obligations`, { token: institution });
+    expect(after.json.totals).toMatchObject({ outstandingFen: 0, paidFen: 3_500_000, overpaidFen: 500_000 });
+    const payments = await api(`/v1/deals/${dealId}/payments`, { token: institution });
+    expect(payments.json.items).toHaveLength(2);
+  });
+
+  it('refuses negative or fractional fen (400) and answers 404 on another institution deal', async () => {
+    const { dealId } = await newDeal({ priceTerms: installments });
+    for (const amountFen of [-100, 100.5]) {
+      const refused = await pay(dealId, { amountFen });
+      expect(refused.status, refused.text).toBe(400);
+    }
+    const foreign = await pay(dealId, { amountFen: 100 }, undefined, otherInstitution);
+    expect(foreign.status).toBe(404);
+    expect((await api(`/v1/deals/${dealId}/payments`, { token: institution })).json.items).toHaveLength(0);
+  });
+
+  it('stores a payment once per Idempotency-Key, and loses none of concurrent payments', async () => {
+    const { dealId } = await newDeal({ priceTerms: installments });
+    const first = await pay(dealId, { amountFen: 10_000 }, 'money-key-1');
+    const again = await pay(dealId, { amountFen: 10_000 }, 'money-key-1');
+    expect([first.status, again.status]).toEqual([201, 200]);
+    expect(again.json.paymentId).toBe(first.json.paymentId);
+    const concurrent = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) => pay(dealId, { amountFen: 10_000, evidenceReference: `并发 ${i}` })),
+    );
+    expect(concurrent.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    const payments = await api(`/v1/deals/${dealId}/payments`, { token: institution });
+    expect(payments.json.items).toHaveLength(6);
+    const view = await api(`/v1/deals/${dealId}/obligations`, { token: institution });
+    expect(view.json.totals.paidFen).toBe(60_000);
+    expect(view.json.obligations[0].paidFen).toBe(60_000);
+  }, 30_000);
+});
+
+describe('royalty reports, amendment, termination', () => {
+  it('reports a period at the tiered rate; a period outside the license is refused', async () => {
+    const { dealId } = await newDeal({
+      priceTerms: {
+        type: 'upfront-royalty',
+        upfrontFen: 100_000,
+        royalty: {
+          basis: 'sales',
+          tiers: [
+            { fromFen: 0, toFen: 10_000_000, ratePercent: 3 },
+            { fromFen: 10_000_000, ratePercent: 2 },
+          ],
+        },
+      },
+    });
+    const report = (body: Record<string, unknown>) =>
+      api(`/v1/deals/${dealId}/royalty-reports`, { method: 'POST', token: institution, body });
+    const ok = await report({ periodStart: '2026-03-01', periodEnd: '2026-12-31', netSalesFen: 12_000_000 });
+    expect(ok.status, ok.text).toBe(201);
+    const period = ok.json.obligations.find(
+      (o: { obligationId: string }) => o.obligationId === 'royalty-2026-03-01',
+    );
+    // 10,000,000 at 3% + 2,000,000 at 2%.
+    expect(period).toMatchObject({ amountFen: 340_000, status: 'open', dueDate: '2027-01-30' });
+    const outside = await report({ periodStart: '2030-03-01', periodEnd: '2030-12-31', netSalesFen: 1 });
+    expect(outside.status).toBe(400);
+    expect(outside.json.error.message).toContain(
+      'outside the license, which runs from 2026-03-01 to 2030-02-28',
+    );
+  });
+
+  it('amends with a reason; refuses a termination before the effective date; a termination ends the exclusive grant', async () => {
+    const { dealId, patent } = await newDeal({ priceTerms: installments });
+    const amended = await api(`/v1/deals/${dealId}/amendments`, {
+      method: 'POST',
+      token: institution,
+      body: { reason: '补充协议：延长期限', endDate: '2031-02-28' },
+    });
+    expect(amended.status, amended.text).toBe(200);
+    expect(amended.json).toMatchObject({ version: 2, endDate: '2031-02-28', amendments: [{ number: 1 }] });
+    expect((await read(`PAT#${patent}`, 'PATENT'))?.exclusiveGrant).toMatchObject({ endDate: '2031-02-28' });
+
+    const early = await api(`/v1/deals/${dealId}/termination`, {
+      method: 'POST',
+      token: institution,
+      body: { date: '2026-02-01', reason: '协商解除' },
+    });
+    expect(early.status).toBe(400);
+    expect(early.json.error.message).toContain('before the effective date 2026-03-01');
+    const ended = await api(`/v1/deals/${dealId}/termination`, {
+      method: 'POST',
+      token: institution,
+      body: { date: '2026-06-30', reason: '被许可方违约，依约解除' },
+    });
+    expect(ended.status, ended.text).toBe(200);
+    expect(ended.json).toMatchObject({
+      status: 'terminated',
+      version: 3,
+      termination: { date: '2026-06-30' },
+    });
+    // The metrics count the license in force until that day (exclusiveGrant.endDate).
+    expect((await read(`PAT#${patent}`, 'PATENT'))?.exclusiveGrant).toMatchObject({
+      dealId,
+      endDate: '2026-06-30',
+    });
+    const view = await api(`/v1/deals/${dealId}/obligations`, { token: institution });
+    expect(view.json.obligations.map((o: { status: string }) => o.status)).toEqual(['open', 'cancelled']);
+  });
+});
+
+describe('receivables and the overdue reminder', () => {
+  it('sums per institution, and the deadline sweep mails the institution once about an overdue installment', async () => {
+    const { dealId } = await newDeal({ priceTerms: installments });
+    const receivables = await api(`/v1/institutions/${INST}/receivables`, { token: institution });
+    expect(receivables.status, receivables.text).toBe(200);
+    expect(receivables.json.deals.find((d: { dealId: string }) => d.dealId === dealId)).toMatchObject({
+      dueFen: 3_000_000,
+      outstandingFen: 3_000_000,
+      overdueFen: 3_000_000,
+    });
+    expect((await api(`/v1/institutions/${INST}/receivables`, { token: otherInstitution })).status).toBe(404);
+
+    const fire = async () => {
+      const response = await fetch(`${cloud().controlUrl}/_local/schedules/deadline-sweep/fire`, {
+        method: 'POST',
+        body: JSON.stringify({}),
+      });
+      return (await response.json()) as { ok: boolean };
+    };
+    expect((await fire()).ok).toBe(true);
+    const ledger = await read(`DEAL#${dealId}`, 'LEDGER');
+    expect(ledger?.obligations[0].remindedAt).toBeDefined();
+    const outbox = join(cloud().dataDir, 'outbox');
+    const mail = await eventually(
+      async () => {
+        for (const file of (await readdir(outbox).catch(() => [] as string[])).filter((f) =>
+          f.endsWith('.eml'),
+        )) {
+          const parsed = await simpleParser(await readFile(join(outbox, file)));
+          if (parsed.subject?.includes(dealId) && parsed.subject.includes('Payment overdue')) return parsed;
+        }
+        return undefined;
+      },
+      20_000,
+      'the payment reminder',
+    );
+    expect(mail.to && 'text' in mail.to ? mail.to.text : '').toContain('tto@sxu.example.edu.cn');
+    expect(mail.text).toContain('第 2 期分期付款');
+    // Reminded once: the next sweep leaves it alone.
+    await fire();
+    expect((await read(`DEAL#${dealId}`, 'LEDGER'))?.obligations[0].remindedAt).toBe(
+      ledger?.obligations[0].remindedAt,
+    );
+  }, 60_000);
+});

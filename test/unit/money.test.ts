@@ -1,0 +1,491 @@
+/**
+ * After the deal (functions/transfer/money.ts, obligations.ts): obligations from the price terms,
+ * payments, royalty reports, amendments, termination, receivables, overdue reminders. In memory: the
+ * fake store checks the same conditions DynamoDB would (absent item, version).
+ */
+import { describe, expect, it } from 'vitest';
+import type { TransactItem } from '../../functions/pipeline/transitions.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../functions/shared/errors.ts';
+import {
+  amendDeal,
+  listObligations,
+  listPayments,
+  type MoneyDeps,
+  type MoneyStore,
+  receivables,
+  recordPayment,
+  reportRoyalties,
+  terminateDeal,
+} from '../../functions/transfer/money.ts';
+import { generateObligations, type Ledger, tieredRoyalty } from '../../functions/transfer/obligations.ts';
+import { remindOverduePayments } from '../../functions/transfer/payment-reminders.ts';
+import type { Deal } from '../../schemas/deal.ts';
+import { paymentInputSchema, royaltyReportInputSchema } from '../../schemas/money.ts';
+import type { Caller } from '../../schemas/roles.ts';
+
+const INST = '12140000MB0000001A';
+const OTHER = '12140000MB0000002B';
+const ENT = '91140000MA0000001C';
+
+const inst: Caller = { sub: 'tto', roles: ['institution'], orgUscc: INST, provinceCode: '140000' };
+const other: Caller = { sub: 'tto2', roles: ['institution'], orgUscc: OTHER, provinceCode: '140000' };
+const dept: Caller = { ...inst, sub: 'dept', department: '化学学院' };
+const padmin: Caller = { sub: 'padmin', roles: ['province-admin'], provinceCode: '140000' };
+
+const baseDeal = (over: Partial<Deal> = {}): Deal => ({
+  dealId: 'd-1',
+  kind: 'license',
+  licenseType: 'exclusive',
+  applicationNumbers: ['202010000001.1'],
+  institutionUscc: INST,
+  provinceCode: '140000',
+  enterprise: { uscc: ENT, name: '山西某某科技有限公司' },
+  priceTerms: {
+    type: 'installments',
+    totalFen: 300_000,
+    installments: [
+      { dueDate: '2026-03-01', amountFen: 100_000 },
+      { dueDate: '2026-09-01', amountFen: 200_000 },
+    ],
+  },
+  contractValueFen: 300_000,
+  effectiveDate: '2026-03-01',
+  endDate: '2030-02-28',
+  origin: 'recorded',
+  filingKind: 'license-filing',
+  filingStatus: 'pending',
+  createdAt: '2026-03-01T00:00:00.000Z',
+  createdBy: 'tto',
+  version: 1,
+  ...over,
+});
+
+const royaltyDeal = baseDeal({
+  dealId: 'd-roy',
+  priceTerms: {
+    type: 'upfront-royalty',
+    upfrontFen: 50_000,
+    minimumAnnualRoyaltyFen: 365_000,
+    royalty: {
+      basis: 'sales',
+      tiers: [
+        { fromFen: 0, toFen: 10_000_000, ratePercent: 3 },
+        { fromFen: 10_000_000, ratePercent: 2 },
+      ],
+    },
+  },
+  contractValueFen: 50_000,
+  effectiveDate: '2026-07-01',
+  endDate: '2028-06-30',
+});
+
+/** DynamoDB in memory, with the conditions money.ts writes. */
+function fakeStore(deals: Deal[], contactEmail = 'tto@sxu.example.edu.cn') {
+  const items = new Map<string, Record<string, unknown>>();
+  const key = (k: { pk: unknown; sk: unknown }) => `${k.pk}|${k.sk}`;
+  for (const deal of deals)
+    items.set(`DEAL#${deal.dealId}|DEAL`, { pk: `DEAL#${deal.dealId}`, sk: 'DEAL', ...deal });
+  items.set('PAT#202010000001.1|PATENT', {
+    pk: 'PAT#202010000001.1',
+    sk: 'PATENT',
+    applicationNumber: '202010000001.1',
+    version: 3,
+    exclusiveGrant: { dealId: 'd-1', licenseType: 'exclusive', endDate: '2030-02-28' },
+  });
+  const mails: Array<Record<string, unknown>> = [];
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+  const strip = <T>(item?: Record<string, unknown>) => {
+    if (!item) return undefined;
+    const { pk, sk, entity, gsi3pk, gsi3sk, ...rest } = item;
+    return structuredClone(rest) as T;
+  };
+  const store: MoneyStore & { items: typeof items; mails: typeof mails } = {
+    tableName: 'core',
+    items,
+    mails,
+    async deal(id) {
+      await tick();
+      return strip<Deal>(items.get(`DEAL#${id}|DEAL`));
+    },
+    async ledger(id) {
+      await tick();
+      return strip<Ledger>(items.get(`DEAL#${id}|LEDGER`));
+    },
+    async ledgers(ids) {
+      return ids.flatMap((id) => {
+        const l = strip<Ledger>(items.get(`DEAL#${id}|LEDGER`));
+        return l ? [l] : [];
+      });
+    },
+    async payment(dealId, paymentId) {
+      return strip(items.get(`DEAL#${dealId}|PAYMENT#${paymentId}`));
+    },
+    async payments(dealId) {
+      return [...items.values()]
+        .filter((i) => i.pk === `DEAL#${dealId}` && String(i.sk).startsWith('PAYMENT#'))
+        .map((i) => {
+          const { requestHash, ...p } = strip<Record<string, unknown>>(i)!;
+          return p as never;
+        });
+    },
+    async institution(uscc) {
+      return uscc === INST || uscc === OTHER ? { provinceCode: '140000', contactEmail } : undefined;
+    },
+    async institutionDeals(uscc) {
+      return [...items.values()]
+        .filter((i) => i.sk === 'DEAL' && i.institutionUscc === uscc)
+        .map((i) => strip<Deal>(i)!);
+    },
+    async patents(numbers) {
+      return numbers.flatMap((n) => {
+        const p = strip<{ applicationNumber: string }>(items.get(`PAT#${n}|PATENT`));
+        return p ? [p] : [];
+      });
+    },
+    async dueLedgers(before) {
+      return [...items.values()]
+        .filter((i) => i.gsi3pk === 'DUE#payment' && String(i.gsi3sk) < before)
+        .map((i) => strip<Ledger>(i)!);
+    },
+    async transact(list: TransactItem[], recordIndex?: number) {
+      await tick();
+      const failed: number[] = [];
+      list.forEach((item, index) => {
+        const op = (item.Put ?? item.Update)!;
+        const k = item.Put ? key(item.Put.Item as never) : key(item.Update!.Key as never);
+        const existing = items.get(k);
+        const condition = op.ConditionExpression;
+        const values = op.ExpressionAttributeValues ?? {};
+        if (condition === 'attribute_not_exists(pk)' && existing) failed.push(index);
+        if (condition === 'version = :version' && existing?.version !== values[':version'])
+          failed.push(index);
+        if (condition === 'exclusiveGrant.dealId = :dealId') {
+          const grant = existing?.exclusiveGrant as { dealId?: string } | undefined;
+          if (grant?.dealId !== values[':dealId']) failed.push(index);
+        }
+      });
+      if (failed.length)
+        return recordIndex !== undefined && failed.includes(recordIndex) ? 'duplicate' : 'conflict';
+      for (const item of list) {
+        if (item.Put) {
+          const put = item.Put.Item as Record<string, unknown>;
+          if (put.entity === 'mail' || String(put.pk).startsWith('MAIL')) mails.push(put);
+          items.set(key(put as never), structuredClone(put));
+        } else {
+          const update = item.Update!;
+          const k = key(update.Key as never);
+          const existing = items.get(k)!;
+          const values = update.ExpressionAttributeValues!;
+          const names = update.ExpressionAttributeNames ?? {};
+          const next = { ...existing };
+          if (update.UpdateExpression!.includes('exclusiveGrant.endDate')) {
+            next.exclusiveGrant = { ...(existing.exclusiveGrant as object), endDate: values[':end'] };
+            next.version = (existing.version as number) + 1;
+          } else {
+            for (const [alias, field] of Object.entries(names)) next[field] = values[`:v${alias.slice(2)}`];
+            next.version = values[':next'];
+            next.updatedAt = values[':at'];
+          }
+          items.set(k, next);
+        }
+      }
+      return 'done';
+    },
+  };
+  return store;
+}
+
+const depsOf = (store: ReturnType<typeof fakeStore>, today = '2026-10-15'): MoneyDeps => {
+  let n = 0;
+  return { store, now: () => new Date(`${today}T04:00:00Z`), ids: () => `p-${++n}` };
+};
+
+describe('obligations from the price terms', () => {
+  it('generates upfront, installments, milestones and one royalty period per calendar year', () => {
+    expect(generateObligations(baseDeal()).map((o) => [o.obligationId, o.dueDate, o.amountFen])).toEqual([
+      ['installment-2026-03-01', '2026-03-01', 100_000],
+      ['installment-2026-09-01', '2026-09-01', 200_000],
+    ]);
+    const royalty = generateObligations(royaltyDeal);
+    expect(royalty.map((o) => o.obligationId)).toEqual([
+      'upfront',
+      'royalty-2026-07-01',
+      'royalty-2027-01-01',
+      'royalty-2028-01-01',
+    ]);
+    expect(royalty[3]!.period).toEqual({ start: '2028-01-01', end: '2028-06-30' });
+    expect(royalty[1]!.dueDate).toBe('2027-01-30');
+    const milestones = generateObligations(
+      baseDeal({
+        priceTerms: {
+          type: 'milestones',
+          upfrontFen: 10_000,
+          milestones: [{ description: '中试完成', amountFen: 90_000, targetDate: '2027-01-01' }],
+        },
+      }),
+    );
+    expect(milestones.map((o) => [o.kind, o.amountFen])).toEqual([
+      ['upfront', 10_000],
+      ['milestone', 90_000],
+    ]);
+    expect(generateObligations(baseDeal({ priceTerms: { type: 'free' } }))).toEqual([]);
+  });
+
+  it('applies sales tiers to cumulative sales and date tiers by days', () => {
+    const terms = royaltyDeal.priceTerms as Extract<Deal['priceTerms'], { type: 'upfront-royalty' }>;
+    // 8,000,000 before: 2,000,000 at 3% + 3,000,000 at 2%.
+    expect(tieredRoyalty(terms, { start: '2027-01-01', end: '2027-12-31' }, 5_000_000, 8_000_000)).toBe(
+      120_000,
+    );
+    const byDate = {
+      type: 'upfront-royalty' as const,
+      upfrontFen: 0,
+      royalty: {
+        basis: 'date' as const,
+        tiers: [
+          { fromDate: '2026-01-01', toDate: '2026-07-01', ratePercent: 4 },
+          { fromDate: '2026-07-01', ratePercent: 2 },
+        ],
+      },
+    };
+    // 181 days at 4%, 184 at 2% of 3,650,000.
+    expect(tieredRoyalty(byDate, { start: '2026-01-01', end: '2026-12-31' }, 3_650_000, 0)).toBe(
+      Math.round((3_650_000 * 181 * 4) / 36_500 + (3_650_000 * 184 * 2) / 36_500),
+    );
+  });
+});
+
+describe('payments', () => {
+  it('refuses negative or fractional fen (schema)', () => {
+    const base = { paidOn: '2026-03-02', evidenceReference: '回单 1' };
+    expect(paymentInputSchema.safeParse({ ...base, amountFen: -100 }).success).toBe(false);
+    expect(paymentInputSchema.safeParse({ ...base, amountFen: 100.5 }).success).toBe(false);
+    expect(paymentInputSchema.safeParse({ ...base, amountFen: 0 }).success).toBe(false);
+    expect(paymentInputSchema.safeParse({ ...base, amountFen: 100 }).success).toBe(true);
+    expect(
+      royaltyReportInputSchema.safeParse({
+        periodStart: '2026-07-01',
+        periodEnd: '2026-12-31',
+        netSalesFen: 1.5,
+      }).success,
+    ).toBe(false);
+  });
+
+  it('allocates to the oldest due, keeps and flags an overpayment, and the totals follow', async () => {
+    const store = fakeStore([baseDeal()]);
+    const deps = depsOf(store);
+    const first = await recordPayment(deps, inst, 'd-1', {
+      amountFen: 100_000,
+      paidOn: '2026-03-05',
+      evidenceReference: '回单 1',
+    });
+    expect(first.payment).toMatchObject({
+      allocations: [{ obligationId: 'installment-2026-03-01', amountFen: 100_000 }],
+      overpaidFen: 0,
+      flags: [],
+    });
+    const over = await recordPayment(deps, inst, 'd-1', {
+      amountFen: 250_000,
+      paidOn: '2026-09-03',
+      evidenceReference: '回单 2',
+    });
+    expect(over.payment).toMatchObject({ overpaidFen: 50_000, flags: ['overpayment'] });
+    const view = await listObligations(deps, inst, 'd-1');
+    expect(view.totals).toEqual({
+      dueFen: 300_000,
+      paidFen: 350_000,
+      outstandingFen: 0,
+      overdueFen: 0,
+      overpaidFen: 50_000,
+    });
+    expect(view.obligations.map((o) => o.status)).toEqual(['paid', 'paid']);
+    expect((await listPayments(deps, padmin, 'd-1')).items).toHaveLength(2);
+  });
+
+  it('stores a payment once per Idempotency-Key; the key with other contents is a conflict', async () => {
+    const store = fakeStore([baseDeal()]);
+    const deps = depsOf(store);
+    const input = { amountFen: 40_000, paidOn: '2026-03-05', evidenceReference: '回单 7' };
+    const a = await recordPayment(deps, inst, 'd-1', input, 'key-1');
+    const b = await recordPayment(deps, inst, 'd-1', input, 'key-1');
+    expect(a.created).toBe(true);
+    expect(b).toEqual({ created: false, payment: a.payment });
+    expect((await listPayments(deps, inst, 'd-1')).items).toHaveLength(1);
+    expect((await listObligations(deps, inst, 'd-1')).totals.paidFen).toBe(40_000);
+    await expect(recordPayment(deps, inst, 'd-1', { ...input, amountFen: 1 }, 'key-1')).rejects.toThrow(
+      ConflictError,
+    );
+  });
+
+  it('loses no payment made at the same moment (versioned ledger, the loser applied on top)', async () => {
+    const store = fakeStore([baseDeal()]);
+    const deps = depsOf(store);
+    await Promise.all(
+      [1, 2, 3, 4].map((i) =>
+        recordPayment(deps, inst, 'd-1', {
+          amountFen: 10_000,
+          paidOn: '2026-03-05',
+          evidenceReference: `回单 ${i}`,
+        }),
+      ),
+    );
+    expect((await listPayments(deps, inst, 'd-1')).items).toHaveLength(4);
+    expect((await listObligations(deps, inst, 'd-1')).totals.paidFen).toBe(40_000);
+  });
+
+  it("is 404 on another institution's deal, 403 for department users", async () => {
+    const deps = depsOf(fakeStore([baseDeal()]));
+    const input = { amountFen: 1_000, paidOn: '2026-03-05', evidenceReference: '回单' };
+    await expect(recordPayment(deps, other, 'd-1', input)).rejects.toThrow(NotFoundError);
+    await expect(recordPayment(deps, padmin, 'd-1', input)).rejects.toThrow(NotFoundError);
+    await expect(recordPayment(deps, dept, 'd-1', input)).rejects.toThrow(ForbiddenError);
+    await expect(listObligations(deps, other, 'd-1')).rejects.toThrow(NotFoundError);
+    await expect(recordPayment(deps, inst, 'd-1', { ...input, paidOn: '2027-01-01' })).rejects.toThrow(
+      /in the future/,
+    );
+  });
+});
+
+describe('royalty reports', () => {
+  it('makes the tiered royalty due, topped up to the pro-rata minimum; a period outside the license is refused', async () => {
+    const deps = depsOf(fakeStore([royaltyDeal]), '2027-02-01');
+    const { obligations } = await reportRoyalties(deps, inst, 'd-roy', {
+      periodStart: '2026-07-01',
+      periodEnd: '2026-12-31',
+      netSalesFen: 2_000_000,
+    });
+    const period = obligations.obligations.find((o) => o.obligationId === 'royalty-2026-07-01')!;
+    // 3% of 2,000,000 = 60,000; the minimum for 184 days of 365: 184,000.
+    expect(period.report).toMatchObject({ royaltyFen: 60_000, minimumTopUpFen: 124_000 });
+    expect(period.amountFen).toBe(184_000);
+    expect(period.status).toBe('open');
+    const again = await reportRoyalties(deps, inst, 'd-roy', {
+      periodStart: '2026-07-01',
+      periodEnd: '2026-12-31',
+      netSalesFen: 2_000_000,
+    });
+    expect(again.created).toBe(false);
+
+    const outside = reportRoyalties(deps, inst, 'd-roy', {
+      periodStart: '2028-07-01',
+      periodEnd: '2028-12-31',
+      netSalesFen: 1,
+    });
+    await expect(outside).rejects.toThrow(ValidationError);
+    await expect(outside).rejects.toThrow(/outside the license, which runs from 2026-07-01 to 2028-06-30/);
+    await expect(
+      reportRoyalties(deps, inst, 'd-roy', {
+        periodStart: '2026-01-01',
+        periodEnd: '2026-12-31',
+        netSalesFen: 1,
+      }),
+    ).rejects.toThrow(/outside the license/);
+    // Sales tiers are cumulative: 2028 before 2027 is refused.
+    await expect(
+      reportRoyalties(deps, inst, 'd-roy', {
+        periodStart: '2028-01-01',
+        periodEnd: '2028-06-30',
+        netSalesFen: 1,
+      }),
+    ).rejects.toThrow(/report the earlier period 2027-01-01/);
+  });
+});
+
+describe('amendment and termination', () => {
+  it('amends with a reason (new version), regenerating the obligations and keeping what was paid', async () => {
+    const store = fakeStore([baseDeal()]);
+    const deps = depsOf(store);
+    await recordPayment(deps, inst, 'd-1', {
+      amountFen: 100_000,
+      paidOn: '2026-03-05',
+      evidenceReference: '回单',
+    });
+    const amended = await amendDeal(deps, inst, 'd-1', {
+      reason: '补充协议：第二期拆分',
+      priceTerms: {
+        type: 'installments',
+        totalFen: 300_000,
+        installments: [
+          { dueDate: '2026-03-01', amountFen: 100_000 },
+          { dueDate: '2026-12-01', amountFen: 100_000 },
+          { dueDate: '2027-06-01', amountFen: 100_000 },
+        ],
+      },
+    });
+    expect(amended.version).toBe(2);
+    expect(amended.amendments).toMatchObject([
+      { number: 1, reason: '补充协议：第二期拆分', changed: ['priceTerms'] },
+    ]);
+    const view = await listObligations(deps, inst, 'd-1');
+    expect(view.obligations.map((o) => [o.obligationId, o.paidFen, o.status])).toEqual([
+      ['installment-2026-03-01', 100_000, 'paid'],
+      ['installment-2026-12-01', 0, 'open'],
+      ['installment-2027-06-01', 0, 'open'],
+    ]);
+    await expect(amendDeal(deps, inst, 'd-1', { reason: '延期', endDate: '2026-01-01' })).rejects.toThrow(
+      ValidationError,
+    );
+  });
+
+  it('refuses a termination before the effective date; a termination cancels later obligations and ends the grant', async () => {
+    const store = fakeStore([baseDeal()]);
+    const deps = depsOf(store);
+    await expect(terminateDeal(deps, inst, 'd-1', { date: '2026-02-28', reason: '解除' })).rejects.toThrow(
+      /before the effective date 2026-03-01/,
+    );
+    const { deal } = await terminateDeal(deps, inst, 'd-1', {
+      date: '2026-06-30',
+      reason: '被许可方违约，依约解除',
+    });
+    expect(deal).toMatchObject({ status: 'terminated', termination: { date: '2026-06-30' }, version: 2 });
+    const view = await listObligations(deps, inst, 'd-1');
+    expect(view.obligations.map((o) => o.status)).toEqual(['open', 'cancelled']);
+    expect(store.items.get('PAT#202010000001.1|PATENT')).toMatchObject({
+      exclusiveGrant: { dealId: 'd-1', endDate: '2026-06-30' },
+      version: 4,
+    });
+    expect((await terminateDeal(deps, inst, 'd-1', { date: '2026-06-30', reason: '再次' })).changed).toBe(
+      false,
+    );
+    await expect(terminateDeal(deps, inst, 'd-1', { date: '2026-07-30', reason: '再次' })).rejects.toThrow(
+      ConflictError,
+    );
+    await expect(amendDeal(deps, inst, 'd-1', { reason: '改', notes: 'x' })).rejects.toThrow(/terminated/);
+  });
+});
+
+describe('receivables and overdue reminders', () => {
+  it('sums per deal and institution, and reminds each overdue obligation once by mail to the institution', async () => {
+    const store = fakeStore([baseDeal(), royaltyDeal]);
+    const deps = depsOf(store, '2026-10-15');
+    await recordPayment(deps, inst, 'd-1', {
+      amountFen: 100_000,
+      paidOn: '2026-03-05',
+      evidenceReference: '回单',
+    });
+    const r = await receivables(deps, inst, INST);
+    expect(r.totals).toMatchObject({
+      dueFen: 350_000,
+      paidFen: 100_000,
+      outstandingFen: 250_000,
+      overdueFen: 250_000,
+    });
+    await expect(receivables(deps, other, INST)).rejects.toThrow(NotFoundError);
+    expect((await receivables(deps, padmin, INST)).deals).toHaveLength(2);
+
+    const outcome = await remindOverduePayments(deps, { now: '2026-10-15T04:00:00Z' });
+    expect(outcome).toMatchObject({ reminded: 1, mailed: 1, failed: [] });
+    expect(store.mails).toHaveLength(1);
+    expect(String(store.mails[0]!.subject)).toContain('d-1');
+    expect(String(store.mails[0]!.html)).toContain('第 2 期分期付款');
+    // d-roy's upfront (2026-07-01) has no ledger yet: ledgers are stored with their first write.
+    const again = await remindOverduePayments(deps, { now: '2026-10-16T04:00:00Z' });
+    expect(again.reminded).toBe(0);
+    expect(store.mails).toHaveLength(1);
+  });
+});
