@@ -18,6 +18,7 @@ import {
   type QuarterFigures,
   quarterFiguresSchema,
 } from '../../schemas/metrics.ts';
+import { isMinistryScope, ministryScopes, unassignedScope } from '../../schemas/report.ts';
 import type { AdminDirectory, DirectoryAdmin } from '../shared/directory.ts';
 import { type ReportMailContent, reportKeys, reportMailMessage } from './report-mail.ts';
 import { scopeName } from './report-model.ts';
@@ -109,6 +110,13 @@ export interface ReportDeps {
 /** Report scopes besides national: every province of GB/T 2260 (a province with no data gets a report that says so). */
 export const provinceScopes = (): string[] => [...provinceNames.keys()];
 
+/**
+ * The scopes after the provinces (issue 14): each supervising ministry (Work Plan 二（一）2 责任分工) and
+ * `unassigned` (institutions with no supervising department recorded). They go through the same
+ * per-scope steps (the workflow's Map) as the provinces.
+ */
+export const ministryReportScopes = (): string[] => [...ministryScopes];
+
 export interface RunInput {
   quarter?: unknown;
   resend?: unknown;
@@ -130,7 +138,7 @@ export function prepareRun(input: RunInput, now: Date) {
     quarter,
     resend: input.resend === true,
     runId: typeof input.runId === 'string' ? input.runId : `run-${now.toISOString()}`,
-    scopes: provinceScopes(),
+    scopes: [...provinceScopes(), ...ministryReportScopes()],
   };
 }
 
@@ -155,9 +163,22 @@ function checkedQuarter(value: string): Quarter {
 
 // -------------------------------------------------------------------------------------- email
 
-/** National admins receive the national report; a province's admins receive their province's. */
-export async function recipientsOf(directory: AdminDirectory, scope: string): Promise<DirectoryAdmin[]> {
-  if (scope === 'national') return (await directory.listAdmins()).filter((a) => a.role === 'national-admin');
+/**
+ * National admins receive the national report; a province's admins their province's; a ministry's
+ * admins (ministry-admin, custom:ministry) their ministry's. The `unassigned` report goes to the
+ * national admins, who assign supervising departments (PATCH /v1/institutions/{uscc}), and only when
+ * it has institutions in it.
+ */
+export async function recipientsOf(
+  directory: AdminDirectory,
+  scope: string,
+  hasData = true,
+): Promise<DirectoryAdmin[]> {
+  const nationalAdmins = async () =>
+    (await directory.listAdmins()).filter((a) => a.role === 'national-admin');
+  if (scope === 'national') return nationalAdmins();
+  if (scope === unassignedScope) return hasData ? nationalAdmins() : [];
+  if (isMinistryScope(scope)) return directory.listAdmins({ ministry: scope });
   return directory.listAdmins({ provinceCode: scope });
 }
 
@@ -169,7 +190,7 @@ export async function emailScope(
   const stored = await deps.files.get(keys.mail);
   if (!stored) throw new Error(`${keys.mail} is missing: the render step did not store it`);
   const content = JSON.parse(stored.toString('utf8')) as ReportMailContent & { generatedAt: string };
-  const admins = await recipientsOf(deps.directory, input.scope);
+  const admins = await recipientsOf(deps.directory, input.scope, content.hasData);
   const markers = await deps.store.sentMarkers(input.quarter, input.scope);
   const recipients: RecipientOutcome[] = [];
   for (const admin of admins) {
