@@ -28,6 +28,37 @@ export const institutionSpotCheckSampleSchema = z
   .meta({ id: 'InstitutionSpotCheckSample' });
 export const defaultSpotCheckSample: SpotCheckSample = { rate: 0.02, min: 1, max: 20 };
 
+/**
+ * Spot checks are stratified by institution size (issue 14, item 3; Work Plan 三（四）加强监测评价:
+ * "定期监测……并随机进行抽查监督"): the number of inventoried patents puts an institution in a stratum, and
+ * each stratum has its own sample, so that a small institution is checked at all (a minimum) and a
+ * large one is not checked thousands of times (a maximum), with a rate in between. The Work Plan names
+ * no sizes: these are the platform's defaults; an institution's own settings
+ * (PUT /v1/monitoring/spot-check-settings/{uscc}) or the job's input override them.
+ */
+export const sizeStrata = [
+  {
+    id: 'small',
+    label: '小型 small (< 100 inventoried)',
+    below: 100,
+    sample: { rate: 0.05, min: 2, max: 5 },
+  },
+  {
+    id: 'medium',
+    label: '中型 medium (100–999 inventoried)',
+    below: 1000,
+    sample: { rate: 0.02, min: 5, max: 20 },
+  },
+  {
+    id: 'large',
+    label: '大型 large (≥ 1000 inventoried)',
+    below: Number.POSITIVE_INFINITY,
+    sample: { rate: 0.01, min: 20, max: 40 },
+  },
+] as const satisfies ReadonlyArray<{ id: string; label: string; below: number; sample: SpotCheckSample }>;
+export type SizeStratum = (typeof sizeStrata)[number]['id'];
+export const stratumOf = (inventoried: number) => sizeStrata.find((s) => inventoried < s.below)!;
+
 export const spotCheckVerdicts = ['ok', 'needs-correction'] as const;
 export const spotCheckStatuses = ['pending', ...spotCheckVerdicts] as const;
 export type SpotCheckStatus = (typeof spotCheckStatuses)[number];

@@ -150,7 +150,7 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
       }
     },
 
-    async assign(quarter, institution, checks, population, at) {
+    async assign(quarter, institution, checks, population, at, drawn) {
       const pk = spotCheckPartition(quarter, institution.provinceCode);
       const system = { sub: 'system:spot-checks', roles: ['system'] };
       const items: TransactItem[] = [
@@ -166,6 +166,8 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
               population,
               size: checks.length,
               at,
+              // The size stratum and the fingerprint of the key that drew the sample (not the key).
+              ...(drawn ? { stratum: drawn.stratum, sampleKeyId: drawn.keyId } : {}),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },

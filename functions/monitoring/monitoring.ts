@@ -8,16 +8,17 @@
  * Scope: province admins see their province only (404 for another: ids do not leak); national admins
  * name the province; institution users see their own institution's 5-year list.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { chinaDate } from '../../schemas/china-date.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { Quarter } from '../../schemas/metrics.ts';
 import {
-  defaultSpotCheckSample,
+  type SizeStratum,
   type SpotCheck,
   type SpotCheckListQuery,
   type SpotCheckSample,
   type SpotCheckVerdict,
+  stratumOf,
   type UnimplementedFundedQuery,
 } from '../../schemas/monitoring.ts';
 import type { Caller } from '../../schemas/roles.ts';
@@ -35,18 +36,29 @@ export function sampleSize(population: number, sample: SpotCheckSample): number 
   return Math.min(population, sample.max, wanted);
 }
 
+/** The purpose the sample key is derived for from the server-side secret (functions/shared/cursor.ts). */
+export const sampleKeyPurpose = 'spot-check-sample/v1';
+
+/** A short public fingerprint of the sample key, recorded with each sample (which key drew it). */
+export const sampleKeyId = (key: Buffer) => createHash('sha256').update(key).digest('hex').slice(0, 12);
+
 /**
- * The sample: the `size` patents with the smallest sha256(quarter#uscc#number). Reproducible (the seed
- * is the quarter and the institution), independent of the order patents are read in, and a larger
- * sample of the same quarter contains the smaller one.
+ * The sample: the `size` patents with the smallest HMAC-SHA256(key, quarter#uscc#number), the key a
+ * server-side secret (sampleKeyPurpose derived from the cursor signing secret: Secrets Manager in AWS).
+ * Unpredictable to an institution (every input but the key is public: it cannot know which patents
+ * will be drawn and tidy only those), reproducible by an operator who reads the secret (same key, same
+ * sample), independent of the order patents are read in, and a larger sample of the same quarter
+ * contains the smaller one.
  */
 export function pickSample(
+  key: Buffer,
   quarter: Quarter,
   uscc: string,
   numbers: readonly string[],
   size: number,
 ): string[] {
-  const rank = (number: string) => createHash('sha256').update(`${quarter}#${uscc}#${number}`).digest('hex');
+  const rank = (number: string) =>
+    createHmac('sha256', key).update(`${quarter}#${uscc}#${number}`).digest('hex');
   return [...new Set(numbers)]
     .map((number) => ({ number, rank: rank(number) }))
     .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0))
@@ -93,6 +105,7 @@ export interface SpotCheckStore {
     checks: SpotCheck[],
     population: number,
     at: string,
+    drawn?: { stratum: SizeStratum; keyId: string },
   ): Promise<'created' | 'exists'>;
   list(
     quarter: Quarter,
@@ -149,7 +162,9 @@ const otherProvince = (provinceCode: string) =>
 export interface AssignDeps {
   store: SpotCheckStore;
   now: () => Date;
-  /** Default sample when an institution has no settings of its own. */
+  /** The server-side sample key (sampleKeyPurpose): see pickSample. */
+  sampleKey: Buffer;
+  /** The sample when an institution has no settings of its own (the job's input); else its size stratum's. */
   sample?: SpotCheckSample;
   /** Provinces to sample (default: all). */
   provinces?: string[];
@@ -158,13 +173,28 @@ export interface AssignDeps {
 /** Samples every institution for the quarter; institutions sampled before in the quarter are left as they are. */
 export async function assignSpotChecks(deps: AssignDeps, quarter: Quarter) {
   const at = deps.now().toISOString();
-  const outcome = { quarter, institutions: 0, sampled: 0, alreadySampled: 0, checks: 0, withoutInventory: 0 };
+  const keyId = sampleKeyId(deps.sampleKey);
+  const byStratum: Record<SizeStratum, { institutions: number; checks: number }> = {
+    small: { institutions: 0, checks: 0 },
+    medium: { institutions: 0, checks: 0 },
+    large: { institutions: 0, checks: 0 },
+  };
+  const outcome = {
+    quarter,
+    keyId,
+    institutions: 0,
+    sampled: 0,
+    alreadySampled: 0,
+    checks: 0,
+    withoutInventory: 0,
+    byStratum,
+  };
   for (const provinceCode of deps.provinces ?? [...provinceNames.keys()].sort()) {
     for (const institution of await deps.store.institutions(provinceCode)) {
       outcome.institutions += 1;
       const patents = await deps.store.inventoried(institution.uscc);
-      const sample =
-        (await deps.store.sampleSettings(institution.uscc)) ?? deps.sample ?? defaultSpotCheckSample;
+      const stratum = stratumOf(patents.length);
+      const sample = (await deps.store.sampleSettings(institution.uscc)) ?? deps.sample ?? stratum.sample;
       const size = sampleSize(patents.length, sample);
       if (size === 0) {
         outcome.withoutInventory += 1;
@@ -172,6 +202,7 @@ export async function assignSpotChecks(deps: AssignDeps, quarter: Quarter) {
       }
       const titles = new Map(patents.map((p) => [p.applicationNumber, p.title]));
       const picked = pickSample(
+        deps.sampleKey,
         quarter,
         institution.uscc,
         patents.map((p) => p.applicationNumber),
@@ -189,11 +220,16 @@ export async function assignSpotChecks(deps: AssignDeps, quarter: Quarter) {
           version: 1,
         };
       });
-      const written = await deps.store.assign(quarter, institution, checks, patents.length, at);
+      const written = await deps.store.assign(quarter, institution, checks, patents.length, at, {
+        stratum: stratum.id,
+        keyId,
+      });
       if (written === 'exists') outcome.alreadySampled += 1;
       else {
         outcome.sampled += 1;
         outcome.checks += checks.length;
+        byStratum[stratum.id].institutions += 1;
+        byStratum[stratum.id].checks += checks.length;
       }
     }
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   assignSpotChecks,
@@ -10,17 +11,26 @@ import {
   parseSpotCheckId,
   pickSample,
   type SpotCheckStore,
+  sampleKeyId,
+  sampleKeyPurpose,
   sampleSize,
   spotCheckId,
 } from '../../functions/monitoring/monitoring.ts';
 import { spotCheckMail } from '../../functions/monitoring/spot-check-mail.ts';
+import { derivedKey } from '../../functions/shared/cursor.ts';
 import { NotFoundError, ValidationError } from '../../functions/shared/errors.ts';
 import type { Quarter } from '../../schemas/metrics.ts';
-import { defaultSpotCheckSample, type SpotCheck, spotCheckVerdictSchema } from '../../schemas/monitoring.ts';
+import {
+  defaultSpotCheckSample,
+  type SpotCheck,
+  spotCheckVerdictSchema,
+  stratumOf,
+} from '../../schemas/monitoring.ts';
 import type { Caller } from '../../schemas/roles.ts';
 
 const A = '12100000400000624D';
 const B = '12310000425006117A';
+const sampleKey = Buffer.alloc(32, 1);
 const numbers = Array.from({ length: 120 }, (_, i) => `2020${String(10000000 + i)}.${i % 10}`);
 
 class MemoryStore implements SpotCheckStore {
@@ -44,10 +54,19 @@ class MemoryStore implements SpotCheckStore {
     return uscc === B ? { rate: 1, min: 1, max: 2 } : undefined;
   }
   async saveSampleSettings() {}
-  async assign(quarter: Quarter, institution: MonitoredInstitution, checks: SpotCheck[]) {
+  drawn = new Map<string, unknown>();
+  async assign(
+    quarter: Quarter,
+    institution: MonitoredInstitution,
+    checks: SpotCheck[],
+    _population: number,
+    _at: string,
+    drawn?: unknown,
+  ) {
     const key = `${quarter}|${institution.uscc}`;
     if (this.samples.has(key)) return 'exists' as const;
     this.samples.add(key);
+    this.drawn.set(key, drawn);
     for (const check of checks) this.checks.set(check.id, check);
     return 'created' as const;
   }
@@ -91,18 +110,54 @@ describe('spot-check samples', () => {
     expect(sampleSize(2, { rate: 1, min: 5, max: 10 })).toBe(2);
   });
 
-  it('reproducible per quarter and institution, independent of order, nested as it grows', () => {
-    const first = pickSample('2025Q4', A, numbers, 5);
-    expect(pickSample('2025Q4', A, [...numbers].reverse(), 5)).toEqual(first);
-    expect(pickSample('2025Q4', A, numbers, 8).slice(0, 5)).toEqual(first);
-    expect(pickSample('2026Q1', A, numbers, 5)).not.toEqual(first);
-    expect(pickSample('2025Q4', B, numbers, 5)).not.toEqual(first);
+  it('reproducible per key, quarter and institution, independent of order, nested as it grows', () => {
+    const first = pickSample(sampleKey, '2025Q4', A, numbers, 5);
+    expect(pickSample(Buffer.from(sampleKey), '2025Q4', A, [...numbers].reverse(), 5)).toEqual(first);
+    expect(pickSample(sampleKey, '2025Q4', A, numbers, 8).slice(0, 5)).toEqual(first);
+    expect(pickSample(sampleKey, '2026Q1', A, numbers, 5)).not.toEqual(first);
+    expect(pickSample(sampleKey, '2025Q4', B, numbers, 5)).not.toEqual(first);
   });
 
-  it('the job samples each institution once per quarter (its own settings first)', async () => {
+  it('unpredictable without the server-side key: public values alone do not give the sample', () => {
+    const first = pickSample(sampleKey, '2025Q4', A, numbers, 5);
+    // The old public seed: sha256(quarter#uscc#number).
+    const publicRank = (n: string) => createHash('sha256').update(`2025Q4#${A}#${n}`).digest('hex');
+    const predicted = [...numbers].sort((a, b) => (publicRank(a) < publicRank(b) ? -1 : 1)).slice(0, 5);
+    expect(first).not.toEqual(predicted);
+    expect(pickSample(Buffer.alloc(32, 7), '2025Q4', A, numbers, 5)).not.toEqual(first);
+    expect(sampleKeyId(sampleKey)).toMatch(/^[0-9a-f]{12}$/);
+  });
+
+  it('the sample key is derived from the server-side secret, per purpose', async () => {
+    const env = { CURSOR_SIGNING_KEY: 'k'.repeat(40) };
+    const key = await derivedKey(sampleKeyPurpose, env);
+    expect(key).toHaveLength(32);
+    expect(await derivedKey(sampleKeyPurpose, env)).toEqual(key);
+    expect(await derivedKey('another-purpose', env)).not.toEqual(key);
+  });
+
+  it('strata by institution size: a sample each, small ones checked at all, large ones bounded', () => {
+    expect(stratumOf(3).id).toBe('small');
+    expect(sampleSize(3, stratumOf(3).sample)).toBe(2);
+    expect(sampleSize(80, stratumOf(80).sample)).toBe(4);
+    expect(stratumOf(120).id).toBe('medium');
+    expect(sampleSize(120, stratumOf(120).sample)).toBe(5);
+    expect(stratumOf(1000).id).toBe('large');
+    expect(sampleSize(30_000, stratumOf(30_000).sample)).toBe(40);
+  });
+
+  it('the job samples each institution once per quarter (its own settings first, else its stratum)', async () => {
     const store = new MemoryStore();
-    const deps = { store, now, provinces: ['110000', '310000'] };
-    expect(await assignSpotChecks(deps, '2025Q4')).toMatchObject({ institutions: 2, sampled: 2, checks: 5 });
+    const deps = { store, now, sampleKey, provinces: ['110000', '310000'] };
+    // A: 120 inventoried, medium stratum, 5; B: its own settings, 2.
+    expect(await assignSpotChecks(deps, '2025Q4')).toMatchObject({
+      institutions: 2,
+      sampled: 2,
+      checks: 7,
+      keyId: sampleKeyId(sampleKey),
+      byStratum: { small: { institutions: 1, checks: 2 }, medium: { institutions: 1, checks: 5 } },
+    });
+    expect(store.drawn.get(`2025Q4|${A}`)).toEqual({ stratum: 'medium', keyId: sampleKeyId(sampleKey) });
     expect(await assignSpotChecks(deps, '2025Q4')).toMatchObject({
       sampled: 0,
       alreadySampled: 2,
@@ -121,14 +176,14 @@ describe('spot-check samples', () => {
 describe('spot-check listing and verdicts', () => {
   async function prepared() {
     const store = new MemoryStore();
-    await assignSpotChecks({ store, now, provinces: ['110000', '310000'] }, '2025Q4');
+    await assignSpotChecks({ store, now, sampleKey, provinces: ['110000', '310000'] }, '2025Q4');
     return store;
   }
 
   it('a province admin lists its own province; another province is 404; national admins name one', async () => {
     const store = await prepared();
     const page = await listSpotChecks(store, beijing, { quarter: '2025Q4', limit: 25 } as never);
-    expect(page.items).toHaveLength(3);
+    expect(page.items).toHaveLength(5);
     await expect(
       listSpotChecks(store, beijing, { quarter: '2025Q4', province: '310000', limit: 25 } as never),
     ).rejects.toBeInstanceOf(NotFoundError);
