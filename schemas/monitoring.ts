@@ -63,6 +63,43 @@ export const spotCheckVerdicts = ['ok', 'needs-correction'] as const;
 export const spotCheckStatuses = ['pending', ...spotCheckVerdicts] as const;
 export type SpotCheckStatus = (typeof spotCheckStatuses)[number];
 
+/**
+ * A correction request (issue 14, item 3b; Work Plan 三（四）: "建立相关数据通报反馈机制"): a verdict of
+ * needs-correction opens one with a deadline; the institution answers by then (a later answer is
+ * refused: the administrators reopen it with a new deadline by giving needs-correction again); the
+ * administrators re-check and close it with ok. Open past its deadline it is overdue, and the
+ * quarterly report of its province says so.
+ */
+export const correctionDays = 30;
+export const correctionStatuses = ['open', 'answered', 'closed'] as const;
+export const correctionSchema = z
+  .object({
+    status: z.enum(correctionStatuses),
+    requestedAt: z.iso.datetime(),
+    dueDate: z.iso.date().meta({
+      description: `The last China date an answer is accepted (${correctionDays} days after the request)`,
+    }),
+    round: z.number().int().positive().meta({ description: '1 for the first request, +1 each reopening' }),
+    answer: z.string().optional(),
+    answeredAt: z.iso.datetime().optional(),
+    answeredBy: z.string().optional(),
+    closedAt: z.iso.datetime().optional(),
+    closedBy: z.string().optional(),
+  })
+  .meta({ id: 'SpotCheckCorrection' });
+export type Correction = z.infer<typeof correctionSchema>;
+
+export const correctionAnswerSchema = z
+  .object({
+    answer: z
+      .string()
+      .trim()
+      .min(1, 'say what was corrected (e.g. "inventory record resubmitted with the licence date")')
+      .max(2000),
+  })
+  .meta({ id: 'SpotCheckCorrectionAnswer' });
+export type CorrectionAnswer = z.output<typeof correctionAnswerSchema>;
+
 export const spotCheckSchema = z
   .object({
     id: z.string().meta({
@@ -87,6 +124,9 @@ export const spotCheckSchema = z
       .string()
       .optional()
       .meta({ description: 'Why no email went out (e.g. the institution has no contact email)' }),
+    correction: correctionSchema.optional().meta({
+      description: 'The correction request a needs-correction verdict opened (and its answer, closure)',
+    }),
     version: z.number().int().positive(),
   })
   .meta({ id: 'SpotCheck' });

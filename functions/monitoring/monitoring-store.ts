@@ -258,7 +258,7 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
       return Item?.entity === 'spot-check' ? toCheck(Item) : undefined;
     },
 
-    async decide(before, after, caller, mail) {
+    async decide(before, after, caller, mail, audit) {
       const pk = spotCheckPartition(before.quarter, before.provinceCode);
       const mailItem = mail
         ? newMailItem({ ...mail, attachments: [] }, new Date(after.reviewedAt ?? Date.now()))
@@ -284,9 +284,9 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
             Item: auditItem({
               kind: 'updated',
               pk,
-              action: 'monitoring.spotCheckVerdict',
+              action: audit?.action ?? 'monitoring.spotCheckVerdict',
               caller,
-              at: after.reviewedAt ?? new Date().toISOString(),
+              at: audit?.at ?? after.reviewedAt ?? new Date().toISOString(),
               // The check as read: the write is conditioned on its version.
               before,
               after: stored,

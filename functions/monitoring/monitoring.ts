@@ -13,6 +13,8 @@ import { chinaDate } from '../../schemas/china-date.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { Quarter } from '../../schemas/metrics.ts';
 import {
+  type CorrectionAnswer,
+  correctionDays,
   type SizeStratum,
   type SpotCheck,
   type SpotCheckListQuery,
@@ -24,7 +26,7 @@ import {
 import type { Caller } from '../../schemas/roles.ts';
 import { actorLabel } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import type { SpotCheckMail, spotCheckMail } from './spot-check-mail.ts';
 
 // ------------------------------------------------------------------------------------------ sample
@@ -115,12 +117,16 @@ export interface SpotCheckStore {
     limit: number,
   ): Promise<{ items: SpotCheck[]; lastKey?: Record<string, unknown> }>;
   get(id: ReturnType<typeof parseSpotCheckId> & {}): Promise<SpotCheck | undefined>;
-  /** Conditional on the version read; with the audit entry and the mail (if any) in one transaction. */
+  /**
+   * Conditional on the version read; with the audit entry and the mail (if any) in one transaction.
+   * `audit`: the action and time of the entry (default: the verdict, at reviewedAt).
+   */
   decide(
     before: SpotCheck,
     after: SpotCheck,
     caller: Caller,
     mail: SpotCheckMail | undefined,
+    audit?: { action: string; at: string },
   ): Promise<'saved' | 'conflict'>;
 }
 
@@ -268,7 +274,22 @@ export async function listSpotChecks(store: SpotCheckStore, caller: Caller, quer
   return { items: page.items, ...(nextCursor ? { nextCursor } : {}) };
 }
 
-/** PUT /v1/monitoring/spot-checks/{id}: the verdict; needs-correction emails the comment to the institution. */
+/** The China date `days` after a China date. */
+export function addChinaDays(date: string, days: number): string {
+  const at = new Date(`${date}T00:00:00Z`);
+  at.setUTCDate(at.getUTCDate() + days);
+  return at.toISOString().slice(0, 10);
+}
+
+/** An open correction whose deadline has passed (China date `today`): the report lists it. */
+export const correctionOverdue = (check: Pick<SpotCheck, 'correction'>, today: string) =>
+  check.correction?.status === 'open' && check.correction.dueDate < today;
+
+/**
+ * PUT /v1/monitoring/spot-checks/{id}: the verdict. needs-correction opens a correction request with
+ * a deadline (correctionDays; a new round when one was answered or closed) and emails the comment and
+ * the deadline to the institution; ok closes an open or answered correction (the re-check).
+ */
 export async function decideSpotCheck(
   deps: { store: SpotCheckStore; now: () => Date; mail: typeof spotCheckMail },
   caller: Caller,
@@ -286,14 +307,36 @@ export async function decideSpotCheck(
     const before = await deps.store.get(parts);
     if (!before) throw notFound;
     const comment = body.comment || undefined;
-    if (before.status === body.verdict && before.comment === comment) return before;
-    const at = deps.now().toISOString();
+    // The same verdict again changes nothing, unless it re-checks an answered correction.
+    const unchanged =
+      body.verdict === 'ok'
+        ? before.correction === undefined || before.correction.status === 'closed'
+        : before.correction?.status === 'open';
+    if (before.status === body.verdict && before.comment === comment && unchanged) return before;
+    const now = deps.now();
+    const at = now.toISOString();
+    let correction: SpotCheck['correction'] = before.correction;
+    if (body.verdict === 'needs-correction' && before.correction?.status !== 'open') {
+      correction = {
+        status: 'open',
+        requestedAt: at,
+        dueDate: addChinaDays(chinaDate(now), correctionDays),
+        round: (before.correction?.round ?? 0) + 1,
+      };
+    } else if (body.verdict === 'ok' && correction && correction.status !== 'closed') {
+      correction = { ...correction, status: 'closed', closedAt: at, closedBy: actorLabel(caller) };
+    }
     let mail: SpotCheckMail | undefined;
     let mailSkipped: string | undefined;
     if (body.verdict === 'needs-correction') {
       const institution = await deps.store.institution(before.institutionUscc);
       if (institution?.contactEmail) {
-        mail = deps.mail({ ...institution, contactEmail: institution.contactEmail }, before, comment);
+        mail = deps.mail(
+          { ...institution, contactEmail: institution.contactEmail },
+          before,
+          comment,
+          correction?.dueDate,
+        );
       } else {
         mailSkipped = 'no-contact-email';
       }
@@ -306,11 +349,70 @@ export async function decideSpotCheck(
       reviewedBy: actorLabel(caller),
       version: before.version + 1,
       ...(mailSkipped ? { mailSkipped } : {}),
+      ...(correction ? { correction } : {}),
     };
     if (comment === undefined) delete after.comment;
     if (!mailSkipped) delete after.mailSkipped;
     delete after.mailId;
     const saved = await deps.store.decide(before, after, caller, mail);
+    if (saved === 'saved') return (await deps.store.get(parts)) ?? after;
+  }
+  throw new Error(`spot check ${id} kept changing; try again`);
+}
+
+export class CorrectionRefusedError extends ConflictError {}
+
+/**
+ * POST /v1/monitoring/spot-checks/{id}/correction: the institution answers an open correction request
+ * by its deadline (China date). Another institution's check is 404; no open request, or an answer
+ * after the deadline, is 409 (the administrators reopen it with a new deadline).
+ */
+export async function answerCorrection(
+  deps: { store: SpotCheckStore; now: () => Date },
+  caller: Caller,
+  id: string,
+  body: CorrectionAnswer,
+): Promise<SpotCheck> {
+  const scope = scopeOf(caller, true);
+  const parts = parseSpotCheckId(id);
+  const notFound = new NotFoundError(
+    `No spot check ${id} of your institution: the id is in the correction email (quarter.province.USCC.number).`,
+  );
+  if (!parts || scope.kind !== 'institution' || parts.institutionUscc !== scope.uscc) throw notFound;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const before = await deps.store.get(parts);
+    if (!before) throw notFound;
+    const correction = before.correction;
+    if (!correction || correction.status === 'closed')
+      throw new CorrectionRefusedError(
+        `Spot check ${id} has no open correction request: nothing to answer (the administrators found it ${before.status}).`,
+      );
+    if (correction.status === 'answered')
+      throw new CorrectionRefusedError(
+        `You answered the correction request of ${id} on ${correction.answeredAt}: the province administrators re-check it now.`,
+      );
+    const now = deps.now();
+    const today = chinaDate(now);
+    if (today > correction.dueDate)
+      throw new CorrectionRefusedError(
+        `更正期限 ${correction.dueDate} 已过 / The deadline of this correction request was ${correction.dueDate} (China date; today is ${today}): the answer is refused. Ask your province administrators to reopen it with a new deadline.`,
+      );
+    const at = now.toISOString();
+    const after: SpotCheck = {
+      ...before,
+      correction: {
+        ...correction,
+        status: 'answered',
+        answer: body.answer,
+        answeredAt: at,
+        answeredBy: actorLabel(caller),
+      },
+      version: before.version + 1,
+    };
+    const saved = await deps.store.decide(before, after, caller, undefined, {
+      action: 'monitoring.correctionAnswered',
+      at,
+    });
     if (saved === 'saved') return (await deps.store.get(parts)) ?? after;
   }
   throw new Error(`spot check ${id} kept changing; try again`);

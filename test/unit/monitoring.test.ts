@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  answerCorrection,
   assignSpotChecks,
+  CorrectionRefusedError,
+  correctionOverdue,
   decideSpotCheck,
   type FundedListStore,
   fiveYearsBefore,
@@ -83,19 +86,27 @@ class MemoryStore implements SpotCheckStore {
   async get(id: NonNullable<ReturnType<typeof parseSpotCheckId>>) {
     return this.checks.get(spotCheckId(id));
   }
+  audits: Array<{ action: string; at: string } | undefined> = [];
   async decide(
     before: SpotCheck,
     after: SpotCheck,
     _caller: Caller,
     mail?: { to: string[]; subject: string; text: string },
+    audit?: { action: string; at: string },
   ) {
     if (this.checks.get(before.id)?.version !== before.version) return 'conflict' as const;
+    this.audits.push(audit);
     this.checks.set(after.id, after);
     if (mail) this.mails.push(mail);
     return 'saved' as const;
   }
 }
 
+const institutionOf = (uscc: string): Caller => ({
+  sub: `inst-${uscc}`,
+  roles: ['institution'],
+  orgUscc: uscc,
+});
 const beijing: Caller = { sub: 'admin-bj', roles: ['province-admin'], provinceCode: '110000' };
 const shanghai: Caller = { sub: 'admin-sh', roles: ['province-admin'], provinceCode: '310000' };
 const national: Caller = { sub: 'nat', roles: ['national-admin'] };
@@ -240,6 +251,71 @@ describe('spot-check listing and verdicts', () => {
     });
     expect(decided).toMatchObject({ status: 'needs-correction', mailSkipped: 'no-contact-email' });
     expect(store.mails).toHaveLength(0);
+  });
+
+  it('a correction goes request -> answer -> re-check -> closure (Work Plan 三（四）通报反馈)', async () => {
+    const store = await prepared();
+    const check = [...store.checks.values()].find((c) => c.institutionUscc === A)!;
+    const deps = { store, now, mail: spotCheckMail };
+    const opened = await decideSpotCheck(deps, beijing, check.id, {
+      verdict: 'needs-correction',
+      comment: '许可日期缺失',
+    });
+    // Requested 2025-10-01 (China): due 30 days later.
+    expect(opened.correction).toMatchObject({ status: 'open', dueDate: '2025-10-31', round: 1 });
+    expect(store.mails[0]!.text).toContain('2025-10-31');
+    expect(store.mails[0]!.text).toContain(`/v1/monitoring/spot-checks/${check.id}/correction`);
+    expect(correctionOverdue(opened, '2025-10-31')).toBe(false);
+    expect(correctionOverdue(opened, '2025-11-01')).toBe(true);
+
+    // Another institution (or an admin) cannot answer it: 404.
+    await expect(
+      answerCorrection({ store, now }, institutionOf(B), check.id, { answer: 'x' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    const later = () => new Date('2025-10-20T09:00:00+08:00');
+    const answered = await answerCorrection({ store, now: later }, institutionOf(A), check.id, {
+      answer: '已补充许可日期并重新提交',
+    });
+    expect(answered.correction).toMatchObject({ status: 'answered', answer: '已补充许可日期并重新提交' });
+    expect(answered.correction?.answeredBy).toBeTruthy();
+    expect(store.audits.at(-1)).toEqual({
+      action: 'monitoring.correctionAnswered',
+      at: later().toISOString(),
+    });
+    // Answered once: a second answer is refused until the administrators re-check.
+    await expect(
+      answerCorrection({ store, now: later }, institutionOf(A), check.id, { answer: 'again' }),
+    ).rejects.toBeInstanceOf(CorrectionRefusedError);
+
+    // The re-check: ok closes it; nothing more to answer.
+    const closed = await decideSpotCheck({ ...deps, now: later }, beijing, check.id, { verdict: 'ok' });
+    expect(closed).toMatchObject({ status: 'ok', correction: { status: 'closed', round: 1 } });
+    expect(closed.correction?.closedBy).toBeTruthy();
+    await expect(
+      answerCorrection({ store, now: later }, institutionOf(A), check.id, { answer: 'x' }),
+    ).rejects.toBeInstanceOf(CorrectionRefusedError);
+  });
+
+  it('an answer after the deadline is refused (409); reopening gives a new round and deadline', async () => {
+    const store = await prepared();
+    const check = [...store.checks.values()].find((c) => c.institutionUscc === A)!;
+    const deps = { store, now, mail: spotCheckMail };
+    await decideSpotCheck(deps, beijing, check.id, { verdict: 'needs-correction', comment: '请更正' });
+    // 2025-11-01 00:30 China time: one day past 2025-10-31 (still 10-31 in UTC).
+    const late = () => new Date('2025-10-31T16:30:00Z');
+    await expect(
+      answerCorrection({ store, now: late }, institutionOf(A), check.id, { answer: '已更正' }),
+    ).rejects.toThrow(/2025-10-31/);
+    expect(store.checks.get(check.id)!.correction?.status).toBe('open');
+    // On the last day itself (23:59 China time) it is accepted.
+    const lastMinute = () => new Date('2025-10-31T15:59:00Z');
+    // A re-check of an answered correction that still needs work opens round 2 with a new deadline.
+    await answerCorrection({ store, now: lastMinute }, institutionOf(A), check.id, { answer: '已更正' });
+    const reopened = await decideSpotCheck({ ...deps, now: late }, beijing, check.id, {
+      verdict: 'needs-correction',
+      comment: '请更正',
+    });
+    expect(reopened.correction).toMatchObject({ status: 'open', round: 2, dueDate: '2025-12-01' });
   });
 
   it('needs-correction requires a comment (400)', () => {
