@@ -954,6 +954,23 @@ const matrix: Record<string, Entry> = {
     ],
     expect: { padmin: one(404), nadmin: one(404) },
   },
+  'POST /v1/monitoring/spot-checks/{id}/correction': {
+    // Institutions answer their own correction requests (issue 14). No spot check exists for 2026Q1
+    // in the fixtures: own and foreign both 404, the cell proves the role gate (403 for the others).
+    cases: () => [
+      {
+        target: 'own',
+        path: `/v1/monitoring/spot-checks/2026Q1.${P1}.${A}.202010000000.1/correction`,
+        body: { answer: '已更正' },
+      },
+      {
+        target: 'foreignInst',
+        path: `/v1/monitoring/spot-checks/2026Q1.${P1}.${B}.202010000000.1/correction`,
+        body: { answer: '已更正' },
+      },
+    ],
+    expect: { inst: { own: 404, foreignInst: 404 }, dept: { own: 404, foreignInst: 404 } },
+  },
   'PUT /v1/monitoring/spot-check-settings/{uscc}': {
     cases: () => [
       { target: 'own', path: `/v1/monitoring/spot-check-settings/${A}`, body: { rate: 0.05 } },
