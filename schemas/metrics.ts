@@ -842,6 +842,8 @@ export const anomalyCodes = [
   'STOCK_DECREASED',
   'FIVE_YEAR_RULE',
   'RECONCILIATION_DIFFERENCE',
+  /** Spot-check correction requests open past their deadline (issue 14; functions/monitoring). */
+  'CORRECTIONS_OVERDUE',
 ] as const;
 export const anomalySchema = z
   .object({
@@ -865,13 +867,10 @@ export const quarterFiguresSchema = z
         'false when nothing was recorded in the scope by the end of the quarter: the report says so',
     }),
     figures: figuresSchema,
-    provinces: z
-      .array(figureRowSchema)
-      .optional()
-      .meta({
-        description:
-          "National and ministry scope: one row per province with data (the ministry's institutions there)",
-      }),
+    provinces: z.array(figureRowSchema).optional().meta({
+      description:
+        "National and ministry scope: one row per province with data (the ministry's institutions there)",
+    }),
     institutions: z
       .array(figureRowSchema)
       .optional()

@@ -329,3 +329,39 @@ export function dynamoFundedListStore(
     },
   };
 }
+
+/**
+ * The correction requests of `provinces` open past their deadline on `asOf` (China date), over the spot
+ * checks of `quarters` (one Query per province and quarter, filtered on the correction), for the
+ * quarterly report (functions/reports/reports.ts computeScope).
+ */
+export function dynamoOverdueCorrections(documents: DynamoDBDocumentClient, tableName: string) {
+  return async (provinces: readonly string[], quarters: readonly Quarter[], asOf: string) => {
+    const found: Array<{ id: string; institutionUscc: string; applicationNumber: string; dueDate: string }> =
+      [];
+    for (const provinceCode of provinces)
+      for (const quarter of quarters) {
+        const items = await queryAll(documents, {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          FilterExpression: 'correction.#status = :open AND correction.dueDate < :asOf',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':pk': spotCheckPartition(quarter, provinceCode),
+            ':prefix': prefixes.spotCheck,
+            ':open': 'open',
+            ':asOf': asOf,
+          },
+          ProjectionExpression: 'id, institutionUscc, applicationNumber, correction',
+        });
+        for (const item of items)
+          found.push({
+            id: String(item.id),
+            institutionUscc: String(item.institutionUscc),
+            applicationNumber: String(item.applicationNumber),
+            dueDate: String((item.correction as { dueDate: string }).dueDate),
+          });
+      }
+    return found;
+  };
+}

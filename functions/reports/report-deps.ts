@@ -5,6 +5,7 @@ import { reportScopeKind } from '../../schemas/report.ts';
 import { type Supervision, type SupervisionGroup, supervisionGroupOf } from '../../schemas/supervision.ts';
 import { computeQuarterFigures } from '../metrics/figures.ts';
 import { dynamoMetricsReadPort } from '../metrics/metrics-store.ts';
+import { dynamoOverdueCorrections } from '../monitoring/monitoring-store.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { sfnSdk } from '../shared/clients/sfn.ts';
 import { config } from '../shared/config.ts';
@@ -82,6 +83,9 @@ export function computeFigures() {
   });
   return (quarter: Quarter, scope: string) => computeQuarterFigures(port, quarter, metricScopeOf(scope));
 }
+
+/** Overdue spot-check corrections (core table), for the report's anomalies. */
+export const overdueCorrections = () => dynamoOverdueCorrections(documents, config.tableName('core'));
 
 export async function emailDeps() {
   return {

@@ -9,16 +9,21 @@
  * present means "already sent" unless the run asks to resend. A resend run marks the markers with its
  * run id, so that a retried email task within that run does not send twice either.
  */
+
+import { chinaDate } from '../../schemas/china-date.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import {
+  addQuarters,
   checkQuarter,
   lastEndedQuarter,
   type Quarter,
   type QuarterFigures,
+  quarterBounds,
   quarterFiguresSchema,
+  quartersBetween,
 } from '../../schemas/metrics.ts';
-import { isMinistryScope, ministryScopes, unassignedScope } from '../../schemas/report.ts';
+import { isMinistryScope, ministryScopes, reportScopeKind, unassignedScope } from '../../schemas/report.ts';
 import type { AdminDirectory, DirectoryAdmin } from '../shared/directory.ts';
 import { type ReportMailContent, reportKeys, reportMailMessage } from './report-mail.ts';
 import { scopeName } from './report-model.ts';
@@ -97,12 +102,48 @@ export interface ReportStore {
   }): Promise<void>;
 }
 
+/** A spot-check correction request open past its deadline (functions/monitoring). */
+export interface OverdueCorrection {
+  id: string;
+  institutionUscc: string;
+  applicationNumber: string;
+  dueDate: string;
+}
+
 export interface ReportDeps {
   files: ReportFiles;
   store: ReportStore;
   directory: AdminDirectory;
   computeFigures: (quarter: Quarter, scope: string) => Promise<QuarterFigures>;
+  /**
+   * The correction requests of the provinces still open past their deadline on `asOf` (China date),
+   * over the spot checks of `quarters`; optional (no monitoring port: the report says nothing of them).
+   */
+  overdueCorrections?: (
+    provinces: readonly string[],
+    quarters: readonly Quarter[],
+    asOf: string,
+  ) => Promise<OverdueCorrection[]>;
   now: () => Date;
+}
+
+/** Spot checks of this many quarters up to the report's are searched for overdue corrections. */
+export const correctionQuarters = 8;
+
+/**
+ * The report's anomaly for overdue corrections (Work Plan 三（四）加强监测评价: 随机抽查监督, 通报反馈): the
+ * national and province reports; ministry reports leave it to the provinces that ran the checks.
+ */
+export function overdueAnomaly(scope: string, asOf: string, overdue: readonly OverdueCorrection[]) {
+  const listed = overdue
+    .slice(0, 20)
+    .map((c) => `${c.institutionUscc} ${c.applicationNumber}（${c.dueDate}）`)
+    .join('；');
+  return {
+    code: 'CORRECTIONS_OVERDUE' as const,
+    scope,
+    message: `${overdue.length} 项抽查更正逾期未答复（截至 ${asOf}）/ ${overdue.length} spot-check correction request(s) past their deadline without an answer at ${asOf}: ${listed}${overdue.length > 20 ? ' …' : ''} (GET /v1/monitoring/spot-checks?status=needs-correction).`,
+  };
 }
 
 // ------------------------------------------------------------------------------------ prepare
@@ -145,11 +186,22 @@ export function prepareRun(input: RunInput, now: Date) {
 // ------------------------------------------------------------------------------------ compute
 
 export async function computeScope(
-  deps: Pick<ReportDeps, 'files' | 'computeFigures'>,
+  deps: Pick<ReportDeps, 'files' | 'computeFigures' | 'overdueCorrections'> & { now?: () => Date },
   input: { quarter: string; scope: string },
 ) {
   const quarter = checkedQuarter(input.quarter);
   const figures = quarterFiguresSchema.parse(await deps.computeFigures(quarter, input.scope));
+  const kind = reportScopeKind(input.scope);
+  if (deps.overdueCorrections && kind !== 'ministry') {
+    // Overdue at the report's cut-off: the quarter's last day, or today while it runs.
+    const today = chinaDate((deps.now ?? (() => new Date()))());
+    const lastDay = quarterBounds(quarter).lastDay;
+    const asOf = [today, lastDay].sort()[0]!;
+    const provinces = kind === 'national' ? provinceScopes() : [input.scope];
+    const quarters = quartersBetween(addQuarters(quarter, 1 - correctionQuarters), quarter);
+    const overdue = await deps.overdueCorrections(provinces, quarters, asOf);
+    if (overdue.length) figures.anomalies.push(overdueAnomaly(input.scope, asOf, overdue));
+  }
   const keys = reportKeys(quarter, input.scope);
   await deps.files.put(keys.figures, JSON.stringify(figures), 'application/json');
   return { quarter, scope: input.scope, hasData: figures.hasData };
