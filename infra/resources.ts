@@ -202,9 +202,11 @@ export const schedules = {
 export type ScheduleName = keyof typeof schedules;
 
 /** Functions behind a route that takes a cursor: they sign and check cursors (functions/shared/cursor.ts). */
-const cursorSigningFunctions: ReadonlySet<string> = new Set(
-  (routes as readonly RouteDeclaration[]).filter(takesCursor).map((route) => route.function),
-);
+const cursorSigningFunctions: ReadonlySet<string> = new Set([
+  ...(routes as readonly RouteDeclaration[]).filter(takesCursor).map((route) => route.function),
+  // The spot-check sampler derives its sample key from the same secret (derivedKey, issue 14).
+  'assignSpotChecks',
+]);
 
 /** What a function does beyond its declaration (functionEnvironment, AppFunction). */
 export function functionTraits(name: string): FunctionTraits {

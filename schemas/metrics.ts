@@ -120,12 +120,24 @@ export const quarterSchema = z
 
 // ------------------------------------------------------------------------------------------- scope
 
-export const metricScopeLevels = ['national', 'province', 'institution'] as const;
+/**
+ * ministry: the institutions a supervising ministry supervises, in every province (Work Plan 二（一）2
+ * 责任分工: 教育部、科技部、工业和信息化部、农业农村部、国家卫生健康委、中国科学院 "依职责做好所属高校和科研机构
+ * ……督促指导工作"), or `unassigned`: the institutions with no supervising department recorded (they are
+ * reported there, never dropped). Local institutions (地方所属) are reported by their province.
+ */
+export const metricScopeLevels = ['national', 'province', 'ministry', 'institution'] as const;
 export type MetricScopeLevel = (typeof metricScopeLevels)[number];
 
 export const metricScopeSchema = z.discriminatedUnion('level', [
   z.object({ level: z.literal('national') }),
   z.object({ level: z.literal('province'), provinceCode: z.string() }),
+  z.object({
+    level: z.literal('ministry'),
+    ministry: z
+      .string()
+      .meta({ description: "A supervising ministry (schemas/supervision.ts) or 'unassigned'" }),
+  }),
   z.object({ level: z.literal('institution'), provinceCode: z.string(), institutionUscc: z.string() }),
 ]);
 export type MetricScope = z.infer<typeof metricScopeSchema>;
@@ -830,6 +842,8 @@ export const anomalyCodes = [
   'STOCK_DECREASED',
   'FIVE_YEAR_RULE',
   'RECONCILIATION_DIFFERENCE',
+  /** Spot-check correction requests open past their deadline (issue 14; functions/monitoring). */
+  'CORRECTIONS_OVERDUE',
 ] as const;
 export const anomalySchema = z
   .object({
@@ -853,14 +867,14 @@ export const quarterFiguresSchema = z
         'false when nothing was recorded in the scope by the end of the quarter: the report says so',
     }),
     figures: figuresSchema,
-    provinces: z
-      .array(figureRowSchema)
-      .optional()
-      .meta({ description: 'National scope: one row per province with data' }),
+    provinces: z.array(figureRowSchema).optional().meta({
+      description:
+        "National and ministry scope: one row per province with data (the ministry's institutions there)",
+    }),
     institutions: z
       .array(figureRowSchema)
       .optional()
-      .meta({ description: 'National and province scope: one row per institution with data' }),
+      .meta({ description: 'National, province and ministry scope: one row per institution with data' }),
     deadlineCompliance: z.array(deadlineComplianceSchema),
     anomalies: z.array(anomalySchema),
     computedAt: z.iso.datetime(),

@@ -28,9 +28,77 @@ export const institutionSpotCheckSampleSchema = z
   .meta({ id: 'InstitutionSpotCheckSample' });
 export const defaultSpotCheckSample: SpotCheckSample = { rate: 0.02, min: 1, max: 20 };
 
+/**
+ * Spot checks are stratified by institution size (issue 14, item 3; Work Plan 三（四）加强监测评价:
+ * "定期监测……并随机进行抽查监督"): the number of inventoried patents puts an institution in a stratum, and
+ * each stratum has its own sample, so that a small institution is checked at all (a minimum) and a
+ * large one is not checked thousands of times (a maximum), with a rate in between. The Work Plan names
+ * no sizes: these are the platform's defaults; an institution's own settings
+ * (PUT /v1/monitoring/spot-check-settings/{uscc}) or the job's input override them.
+ */
+export const sizeStrata = [
+  {
+    id: 'small',
+    label: '小型 small (< 100 inventoried)',
+    below: 100,
+    sample: { rate: 0.05, min: 2, max: 5 },
+  },
+  {
+    id: 'medium',
+    label: '中型 medium (100–999 inventoried)',
+    below: 1000,
+    sample: { rate: 0.02, min: 5, max: 20 },
+  },
+  {
+    id: 'large',
+    label: '大型 large (≥ 1000 inventoried)',
+    below: Number.POSITIVE_INFINITY,
+    sample: { rate: 0.01, min: 20, max: 40 },
+  },
+] as const satisfies ReadonlyArray<{ id: string; label: string; below: number; sample: SpotCheckSample }>;
+export type SizeStratum = (typeof sizeStrata)[number]['id'];
+export const stratumOf = (inventoried: number) => sizeStrata.find((s) => inventoried < s.below)!;
+
 export const spotCheckVerdicts = ['ok', 'needs-correction'] as const;
 export const spotCheckStatuses = ['pending', ...spotCheckVerdicts] as const;
 export type SpotCheckStatus = (typeof spotCheckStatuses)[number];
+
+/**
+ * A correction request (issue 14, item 3b; Work Plan 三（四）: "建立相关数据通报反馈机制"): a verdict of
+ * needs-correction opens one with a deadline; the institution answers by then (a later answer is
+ * refused: the administrators reopen it with a new deadline by giving needs-correction again); the
+ * administrators re-check and close it with ok. Open past its deadline it is overdue, and the
+ * quarterly report of its province says so.
+ */
+export const correctionDays = 30;
+export const correctionStatuses = ['open', 'answered', 'closed'] as const;
+export const correctionSchema = z
+  .object({
+    status: z.enum(correctionStatuses),
+    requestedAt: z.iso.datetime(),
+    dueDate: z.iso.date().meta({
+      description: `The last China date an answer is accepted (${correctionDays} days after the request)`,
+    }),
+    round: z.number().int().positive().meta({ description: '1 for the first request, +1 each reopening' }),
+    answer: z.string().optional(),
+    answeredAt: z.iso.datetime().optional(),
+    answeredBy: z.string().optional(),
+    closedAt: z.iso.datetime().optional(),
+    closedBy: z.string().optional(),
+  })
+  .meta({ id: 'SpotCheckCorrection' });
+export type Correction = z.infer<typeof correctionSchema>;
+
+export const correctionAnswerSchema = z
+  .object({
+    answer: z
+      .string()
+      .trim()
+      .min(1, 'say what was corrected (e.g. "inventory record resubmitted with the licence date")')
+      .max(2000),
+  })
+  .meta({ id: 'SpotCheckCorrectionAnswer' });
+export type CorrectionAnswer = z.output<typeof correctionAnswerSchema>;
 
 export const spotCheckSchema = z
   .object({
@@ -56,6 +124,9 @@ export const spotCheckSchema = z
       .string()
       .optional()
       .meta({ description: 'Why no email went out (e.g. the institution has no contact email)' }),
+    correction: correctionSchema.optional().meta({
+      description: 'The correction request a needs-correction verdict opened (and its answer, closure)',
+    }),
     version: z.number().int().positive(),
   })
   .meta({ id: 'SpotCheck' });

@@ -6,12 +6,45 @@
 import * as z from 'zod';
 import { quarterFiguresSchema } from './metrics.ts';
 import { answerKeySchema } from './storage.ts';
+import { supervisingMinistries } from './supervision.ts';
 
-/** 'national' or a GB/T 2260 province code. */
+/**
+ * The scopes of a quarterly report: national, a province, and (issue 14) each supervising ministry's
+ * institutions across provinces (Work Plan 二（一）2 责任分工: 教育部、科技部、工业和信息化部、农业农村部、国家卫生
+ * 健康委、中国科学院 supervise their own institutions) plus `unassigned`: the institutions with no
+ * supervising department recorded, reported there rather than dropped, for the national
+ * administrators to assign.
+ */
+export const unassignedScope = 'unassigned';
+export const ministryScopes = [...supervisingMinistries, unassignedScope] as const;
+export type MinistryScope = (typeof ministryScopes)[number];
+export const isMinistryScope = (scope: string): scope is MinistryScope =>
+  (ministryScopes as readonly string[]).includes(scope);
+export type ReportScopeKind = 'national' | 'province' | 'ministry';
+export const reportScopeKind = (scope: string): ReportScopeKind =>
+  scope === 'national' ? 'national' : isMinistryScope(scope) ? 'ministry' : 'province';
+
+/** ASCII file names of the ministry scopes in the reports bucket (keys stay plain ASCII). */
+const ministryFileNames: Record<MinistryScope, string> = {
+  教育部: 'ministry-moe',
+  科技部: 'ministry-most',
+  工业和信息化部: 'ministry-miit',
+  农业农村部: 'ministry-moa',
+  国家卫生健康委: 'ministry-nhc',
+  中国科学院: 'ministry-cas',
+  unassigned: 'ministry-unassigned',
+};
+/** The file name of a scope's report files: the scope itself, a slug for a ministry. */
+export const scopeFileName = (scope: string): string =>
+  isMinistryScope(scope) ? ministryFileNames[scope] : scope;
+
+/** 'national', a GB/T 2260 province code, a supervising ministry or 'unassigned'. */
 export const reportScopeSchema = z
-  .string()
-  .regex(/^(national|\d{6})$/)
-  .meta({ description: "'national' or a GB/T 2260 province code", example: '110000' });
+  .union([z.string().regex(/^(national|\d{6})$/), z.enum(ministryScopes)])
+  .meta({
+    description: `'national', a GB/T 2260 province code, a supervising ministry (${supervisingMinistries.join(', ')}) or 'unassigned' (institutions with no supervising department)`,
+    example: '110000',
+  });
 
 export const metricFormats = ['count', 'ratio', 'money', 'days'] as const;
 export type MetricFormat = (typeof metricFormats)[number];
@@ -150,7 +183,8 @@ export const reportDetailSchema = reportSummarySchema
 
 export const reportQuerySchema = z.object({
   scope: reportScopeSchema.optional().meta({
-    description: "National admins: 'national' (default) or a province code; province admins get their own",
+    description:
+      "National admins: 'national' (default), a province code, a ministry (教育部 ...) or 'unassigned'; province admins get their own province, ministry admins their own ministry (any other scope: 404)",
   }),
 });
 

@@ -38,6 +38,7 @@ import {
   unrecordedCategories,
   workPlanDeadlines,
 } from '../../schemas/metrics.ts';
+import type { SupervisionGroup } from '../../schemas/supervision.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
   flows,
@@ -86,6 +87,12 @@ export interface MetricsReadPort {
   institutionNames?(provinceCode: string): Promise<Map<string, string>>;
   /** The last reconciliation (recompute) and where it found differences; optional. */
   lastReconciliation?(): Promise<ReconciliationSummary | undefined>;
+  /**
+   * The supervision group of each institution of a province (a ministry's name, 'local' or
+   * 'unassigned'; schemas/supervision.ts supervisionGroupOf): needed for a ministry scope only. An
+   * institution with counters and no entry is 'unassigned'.
+   */
+  supervisionGroups?(provinceCode: string): Promise<Map<string, SupervisionGroup>>;
 }
 
 // ------------------------------------------------------------------------------------- raw figures
@@ -340,14 +347,29 @@ export async function computeQuarterFigures(
       [{ in: 'path', field: 'quarter', message: 'future quarter' }],
     );
   }
-  if (scope.level !== 'national' && !provinceNames.has(scope.provinceCode)) {
+  if (scope.level !== 'national' && scope.level !== 'ministry' && !provinceNames.has(scope.provinceCode)) {
     throw new NotFoundError(
       `No province ${scope.provinceCode}: use a GB/T 2260 province code such as 110000.`,
     );
   }
   const prev = previousQuarter(quarter);
   const year = sameQuarterLastYear(quarter);
-  const provinces = scope.level === 'national' ? [...provinceNames.keys()].sort() : [scope.provinceCode];
+  // A ministry's institutions are in every province: it reads what the nation reads, then keeps its own.
+  const provinces =
+    scope.level === 'national' || scope.level === 'ministry'
+      ? [...provinceNames.keys()].sort()
+      : [scope.provinceCode];
+  let member: ((uscc: string) => boolean) | undefined;
+  if (scope.level === 'ministry') {
+    if (!port.supervisionGroups) throw new Error('a ministry scope needs the supervisionGroups port');
+    const groups = new Map<string, SupervisionGroup>();
+    for (const map of await pool(provinces, options.concurrency ?? 16, (code) =>
+      port.supervisionGroups!(code),
+    ))
+      for (const [uscc, group] of map) groups.set(uscc, group);
+    // No supervision recorded, or no institution item at all: 'unassigned' (reported, never dropped).
+    member = (uscc) => (groups.get(uscc) ?? 'unassigned') === scope.ministry;
+  }
 
   const concurrency = options.concurrency ?? 16;
   // The deadlines passed by the end of the quarter are judged at their date (the last quarter end on
@@ -426,6 +448,7 @@ export async function computeQuarterFigures(
   // Histograms per province and quarter: of every institution (medians of the aggregates).
   const provinceHistograms = new Map<string, Raw['histograms']>();
   for (const [uscc, entry] of byInstitution) {
+    if (member && !member(uscc)) continue;
     for (const when of whens) {
       if (closed.has(`${entry.provinceCode}|${when}`)) continue;
       const raw = rawAt(entry.now, entry.quarters, targetOf(when), current);
@@ -440,9 +463,13 @@ export async function computeQuarterFigures(
   }
   for (const [key, snapshot] of closed) {
     const when = key.slice(key.indexOf('|') + 1) as When;
-    for (const row of snapshot.rows)
+    for (const row of snapshot.rows) {
+      if (member && !member(row.institutionUscc)) continue;
       stateOf(row.institutionUscc, row.provinceCode).at[when] = rawFromSnapshot(row.counters);
-    provinceHistograms.set(key, histogramsOf(snapshot.histograms));
+    }
+    // A snapshot keeps the province's merged histograms, not each institution's: a ministry scope has
+    // no median for a closed quarter (null), rather than one that counts other institutions.
+    if (!member) provinceHistograms.set(key, histogramsOf(snapshot.histograms));
   }
   const institutions: InstitutionState[] = [...states.values()]
     // Any quarter read: an institution with stock only at a deadline's date counts there too.
@@ -503,9 +530,11 @@ export async function computeQuarterFigures(
   const scopeLabel =
     scope.level === 'national'
       ? 'national'
-      : scope.level === 'province'
-        ? scope.provinceCode
-        : scope.institutionUscc;
+      : scope.level === 'ministry'
+        ? scope.ministry
+        : scope.level === 'province'
+          ? scope.provinceCode
+          : scope.institutionUscc;
   const bounds = quarterBounds(quarter);
   const hasData = hasAnything(total.q!);
   // A deadline's basis: the snapshot when the quarter of its date is closed for every province read.
@@ -548,7 +577,7 @@ export async function computeQuarterFigures(
     complete: compareQuarters(quarter, current) < 0,
     hasData,
     figures,
-    ...(scope.level === 'national' ? { provinces: provinceRows } : {}),
+    ...(scope.level === 'national' || scope.level === 'ministry' ? { provinces: provinceRows } : {}),
     ...(scope.level !== 'institution' && options.institutionRows !== false
       ? { institutions: institutionRows }
       : {}),

@@ -70,7 +70,7 @@ function snapshotOf(store: MemoryMetricsStore, provinceCode: string, quarter: Qu
 /** The figures' read port over a memory store (counters and snapshots). */
 export function memoryMetricsReadPort(
   store: MemoryMetricsStore,
-  extras: Pick<MetricsReadPort, 'institutionNames' | 'lastReconciliation'> = {},
+  extras: Pick<MetricsReadPort, 'institutionNames' | 'lastReconciliation' | 'supervisionGroups'> = {},
 ): MetricsReadPort {
   const pkOf = (province: string, item: 'now' | Quarter) =>
     item === 'now' ? `NOW#PROV#${province}` : `Q#${item}#PROV#${province}`;

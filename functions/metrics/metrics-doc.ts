@@ -131,8 +131,17 @@ minus 5 years) per institution or province.
 The figures carry anomalies for the report: \`NO_DATA\` (nothing recorded in the scope: the report says
 so), \`BEHIND_DEADLINE\` (institutions below a passed deadline's target), \`DEALS_DROPPED\` (deals at most
 half of the previous quarter's, from at least 4), \`STOCK_DECREASED\` (recorded or inventoried patents
-fewer than a quarter earlier), \`FIVE_YEAR_RULE\` (patents under the 5-year rule) and
-\`RECONCILIATION_DIFFERENCE\` (the last recompute corrected counters of the scope).
+fewer than a quarter earlier), \`FIVE_YEAR_RULE\` (patents under the 5-year rule),
+\`RECONCILIATION_DIFFERENCE\` (the last recompute corrected counters of the scope) and, added by the
+report's compute step, \`CORRECTIONS_OVERDUE\` (spot-check correction requests open past their deadline at
+the report's cut-off, national and province reports; Work Plan 三（四）加强监测评价: 随机抽查监督).
+
+## Scopes
+
+National, a province, an institution, and (issue 14) a supervising ministry: the institutions it
+supervises in every province (Work Plan 二（一）2 责任分工), or \`unassigned\`, the institutions with no
+supervising department recorded. A ministry scope's medians are null for a closed quarter (its
+snapshot keeps only the province's merged histograms).
 `;
 }
 

@@ -230,7 +230,7 @@ function snapshotFrom(provinceCode: string, items: Record<string, unknown>[]): Q
 export function dynamoMetricsReadPort(
   documents: DynamoDBDocumentClient,
   tableName: string,
-  extras: { institutionNames?: (provinceCode: string) => Promise<Map<string, string>> } = {},
+  extras: Pick<MetricsReadPort, 'institutionNames' | 'supervisionGroups'> = {},
 ): MetricsReadPort {
   return {
     async provinceItems(provinceCode, item) {
@@ -282,6 +282,7 @@ export function dynamoMetricsReadPort(
       return Item ? toRow(provinceCode, Item) : undefined;
     },
     ...(extras.institutionNames ? { institutionNames: extras.institutionNames } : {}),
+    ...(extras.supervisionGroups ? { supervisionGroups: extras.supervisionGroups } : {}),
     async lastReconciliation() {
       const record = await latestReconciliation(documents, tableName);
       return record

@@ -1,14 +1,16 @@
 /**
  * Schedule spot-checks (01:30 China time on the first day of each quarter): samples every institution's
- * inventoried patents for the quarter that starts; idempotent per quarter and institution.
+ * inventoried patents for the quarter that starts, by size stratum, with the server-side sample key;
+ * idempotent per quarter and institution.
  * Input (npm run job -- spot-checks --quarter 2025Q4 --rate 0.05 --min 1 --max 20 --province 110000).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { checkQuarter, quarterOf } from '../../schemas/metrics.ts';
 import { spotCheckSampleSchema } from '../../schemas/monitoring.ts';
+import { derivedKey } from '../shared/cursor.ts';
 import { logger } from '../shared/powertools.ts';
-import { assignSpotChecks } from './monitoring.ts';
+import { assignSpotChecks, sampleKeyPurpose } from './monitoring.ts';
 import { spotCheckDeps } from './monitoring-deps.ts';
 
 const deps = spotCheckDeps();
@@ -35,9 +37,12 @@ export const handler = middy(async (input: Input = {}) => {
         ...(input.max !== undefined ? { max: Number(input.max) } : {}),
       })
     : undefined;
+  // The sample key, from the server-side secret (loaded once per cold start): see pickSample.
+  const sampleKey = await derivedKey(sampleKeyPurpose);
   const outcome = await assignSpotChecks(
     {
       ...deps,
+      sampleKey,
       ...(sample ? { sample } : {}),
       ...(input.province ? { provinces: [String(input.province)] } : {}),
     },

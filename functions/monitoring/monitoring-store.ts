@@ -150,7 +150,7 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
       }
     },
 
-    async assign(quarter, institution, checks, population, at) {
+    async assign(quarter, institution, checks, population, at, drawn) {
       const pk = spotCheckPartition(quarter, institution.provinceCode);
       const system = { sub: 'system:spot-checks', roles: ['system'] };
       const items: TransactItem[] = [
@@ -166,6 +166,8 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
               population,
               size: checks.length,
               at,
+              // The size stratum and the fingerprint of the key that drew the sample (not the key).
+              ...(drawn ? { stratum: drawn.stratum, sampleKeyId: drawn.keyId } : {}),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
@@ -256,7 +258,7 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
       return Item?.entity === 'spot-check' ? toCheck(Item) : undefined;
     },
 
-    async decide(before, after, caller, mail) {
+    async decide(before, after, caller, mail, audit) {
       const pk = spotCheckPartition(before.quarter, before.provinceCode);
       const mailItem = mail
         ? newMailItem({ ...mail, attachments: [] }, new Date(after.reviewedAt ?? Date.now()))
@@ -282,9 +284,9 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
             Item: auditItem({
               kind: 'updated',
               pk,
-              action: 'monitoring.spotCheckVerdict',
+              action: audit?.action ?? 'monitoring.spotCheckVerdict',
               caller,
-              at: after.reviewedAt ?? new Date().toISOString(),
+              at: audit?.at ?? after.reviewedAt ?? new Date().toISOString(),
               // The check as read: the write is conditioned on its version.
               before,
               after: stored,
@@ -325,5 +327,41 @@ export function dynamoFundedListStore(
       );
       return { items: Items, ...(LastEvaluatedKey ? { lastKey: LastEvaluatedKey } : {}) };
     },
+  };
+}
+
+/**
+ * The correction requests of `provinces` open past their deadline on `asOf` (China date), over the spot
+ * checks of `quarters` (one Query per province and quarter, filtered on the correction), for the
+ * quarterly report (functions/reports/reports.ts computeScope).
+ */
+export function dynamoOverdueCorrections(documents: DynamoDBDocumentClient, tableName: string) {
+  return async (provinces: readonly string[], quarters: readonly Quarter[], asOf: string) => {
+    const found: Array<{ id: string; institutionUscc: string; applicationNumber: string; dueDate: string }> =
+      [];
+    for (const provinceCode of provinces)
+      for (const quarter of quarters) {
+        const items = await queryAll(documents, {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          FilterExpression: 'correction.#status = :open AND correction.dueDate < :asOf',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':pk': spotCheckPartition(quarter, provinceCode),
+            ':prefix': prefixes.spotCheck,
+            ':open': 'open',
+            ':asOf': asOf,
+          },
+          ProjectionExpression: 'id, institutionUscc, applicationNumber, correction',
+        });
+        for (const item of items)
+          found.push({
+            id: String(item.id),
+            institutionUscc: String(item.institutionUscc),
+            applicationNumber: String(item.applicationNumber),
+            dueDate: String((item.correction as { dueDate: string }).dueDate),
+          });
+      }
+    return found;
   };
 }

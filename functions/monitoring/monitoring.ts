@@ -8,22 +8,25 @@
  * Scope: province admins see their province only (404 for another: ids do not leak); national admins
  * name the province; institution users see their own institution's 5-year list.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { chinaDate } from '../../schemas/china-date.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { Quarter } from '../../schemas/metrics.ts';
 import {
-  defaultSpotCheckSample,
+  type CorrectionAnswer,
+  correctionDays,
+  type SizeStratum,
   type SpotCheck,
   type SpotCheckListQuery,
   type SpotCheckSample,
   type SpotCheckVerdict,
+  stratumOf,
   type UnimplementedFundedQuery,
 } from '../../schemas/monitoring.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { actorLabel } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import type { SpotCheckMail, spotCheckMail } from './spot-check-mail.ts';
 
 // ------------------------------------------------------------------------------------------ sample
@@ -35,18 +38,29 @@ export function sampleSize(population: number, sample: SpotCheckSample): number 
   return Math.min(population, sample.max, wanted);
 }
 
+/** The purpose the sample key is derived for from the server-side secret (functions/shared/cursor.ts). */
+export const sampleKeyPurpose = 'spot-check-sample/v1';
+
+/** A short public fingerprint of the sample key, recorded with each sample (which key drew it). */
+export const sampleKeyId = (key: Buffer) => createHash('sha256').update(key).digest('hex').slice(0, 12);
+
 /**
- * The sample: the `size` patents with the smallest sha256(quarter#uscc#number). Reproducible (the seed
- * is the quarter and the institution), independent of the order patents are read in, and a larger
- * sample of the same quarter contains the smaller one.
+ * The sample: the `size` patents with the smallest HMAC-SHA256(key, quarter#uscc#number), the key a
+ * server-side secret (sampleKeyPurpose derived from the cursor signing secret: Secrets Manager in AWS).
+ * Unpredictable to an institution (every input but the key is public: it cannot know which patents
+ * will be drawn and tidy only those), reproducible by an operator who reads the secret (same key, same
+ * sample), independent of the order patents are read in, and a larger sample of the same quarter
+ * contains the smaller one.
  */
 export function pickSample(
+  key: Buffer,
   quarter: Quarter,
   uscc: string,
   numbers: readonly string[],
   size: number,
 ): string[] {
-  const rank = (number: string) => createHash('sha256').update(`${quarter}#${uscc}#${number}`).digest('hex');
+  const rank = (number: string) =>
+    createHmac('sha256', key).update(`${quarter}#${uscc}#${number}`).digest('hex');
   return [...new Set(numbers)]
     .map((number) => ({ number, rank: rank(number) }))
     .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0))
@@ -93,6 +107,7 @@ export interface SpotCheckStore {
     checks: SpotCheck[],
     population: number,
     at: string,
+    drawn?: { stratum: SizeStratum; keyId: string },
   ): Promise<'created' | 'exists'>;
   list(
     quarter: Quarter,
@@ -102,12 +117,16 @@ export interface SpotCheckStore {
     limit: number,
   ): Promise<{ items: SpotCheck[]; lastKey?: Record<string, unknown> }>;
   get(id: ReturnType<typeof parseSpotCheckId> & {}): Promise<SpotCheck | undefined>;
-  /** Conditional on the version read; with the audit entry and the mail (if any) in one transaction. */
+  /**
+   * Conditional on the version read; with the audit entry and the mail (if any) in one transaction.
+   * `audit`: the action and time of the entry (default: the verdict, at reviewedAt).
+   */
   decide(
     before: SpotCheck,
     after: SpotCheck,
     caller: Caller,
     mail: SpotCheckMail | undefined,
+    audit?: { action: string; at: string },
   ): Promise<'saved' | 'conflict'>;
 }
 
@@ -149,7 +168,9 @@ const otherProvince = (provinceCode: string) =>
 export interface AssignDeps {
   store: SpotCheckStore;
   now: () => Date;
-  /** Default sample when an institution has no settings of its own. */
+  /** The server-side sample key (sampleKeyPurpose): see pickSample. */
+  sampleKey: Buffer;
+  /** The sample when an institution has no settings of its own (the job's input); else its size stratum's. */
   sample?: SpotCheckSample;
   /** Provinces to sample (default: all). */
   provinces?: string[];
@@ -158,13 +179,28 @@ export interface AssignDeps {
 /** Samples every institution for the quarter; institutions sampled before in the quarter are left as they are. */
 export async function assignSpotChecks(deps: AssignDeps, quarter: Quarter) {
   const at = deps.now().toISOString();
-  const outcome = { quarter, institutions: 0, sampled: 0, alreadySampled: 0, checks: 0, withoutInventory: 0 };
+  const keyId = sampleKeyId(deps.sampleKey);
+  const byStratum: Record<SizeStratum, { institutions: number; checks: number }> = {
+    small: { institutions: 0, checks: 0 },
+    medium: { institutions: 0, checks: 0 },
+    large: { institutions: 0, checks: 0 },
+  };
+  const outcome = {
+    quarter,
+    keyId,
+    institutions: 0,
+    sampled: 0,
+    alreadySampled: 0,
+    checks: 0,
+    withoutInventory: 0,
+    byStratum,
+  };
   for (const provinceCode of deps.provinces ?? [...provinceNames.keys()].sort()) {
     for (const institution of await deps.store.institutions(provinceCode)) {
       outcome.institutions += 1;
       const patents = await deps.store.inventoried(institution.uscc);
-      const sample =
-        (await deps.store.sampleSettings(institution.uscc)) ?? deps.sample ?? defaultSpotCheckSample;
+      const stratum = stratumOf(patents.length);
+      const sample = (await deps.store.sampleSettings(institution.uscc)) ?? deps.sample ?? stratum.sample;
       const size = sampleSize(patents.length, sample);
       if (size === 0) {
         outcome.withoutInventory += 1;
@@ -172,6 +208,7 @@ export async function assignSpotChecks(deps: AssignDeps, quarter: Quarter) {
       }
       const titles = new Map(patents.map((p) => [p.applicationNumber, p.title]));
       const picked = pickSample(
+        deps.sampleKey,
         quarter,
         institution.uscc,
         patents.map((p) => p.applicationNumber),
@@ -189,11 +226,16 @@ export async function assignSpotChecks(deps: AssignDeps, quarter: Quarter) {
           version: 1,
         };
       });
-      const written = await deps.store.assign(quarter, institution, checks, patents.length, at);
+      const written = await deps.store.assign(quarter, institution, checks, patents.length, at, {
+        stratum: stratum.id,
+        keyId,
+      });
       if (written === 'exists') outcome.alreadySampled += 1;
       else {
         outcome.sampled += 1;
         outcome.checks += checks.length;
+        byStratum[stratum.id].institutions += 1;
+        byStratum[stratum.id].checks += checks.length;
       }
     }
   }
@@ -232,7 +274,22 @@ export async function listSpotChecks(store: SpotCheckStore, caller: Caller, quer
   return { items: page.items, ...(nextCursor ? { nextCursor } : {}) };
 }
 
-/** PUT /v1/monitoring/spot-checks/{id}: the verdict; needs-correction emails the comment to the institution. */
+/** The China date `days` after a China date. */
+export function addChinaDays(date: string, days: number): string {
+  const at = new Date(`${date}T00:00:00Z`);
+  at.setUTCDate(at.getUTCDate() + days);
+  return at.toISOString().slice(0, 10);
+}
+
+/** An open correction whose deadline has passed (China date `today`): the report lists it. */
+export const correctionOverdue = (check: Pick<SpotCheck, 'correction'>, today: string) =>
+  check.correction?.status === 'open' && check.correction.dueDate < today;
+
+/**
+ * PUT /v1/monitoring/spot-checks/{id}: the verdict. needs-correction opens a correction request with
+ * a deadline (correctionDays; a new round when one was answered or closed) and emails the comment and
+ * the deadline to the institution; ok closes an open or answered correction (the re-check).
+ */
 export async function decideSpotCheck(
   deps: { store: SpotCheckStore; now: () => Date; mail: typeof spotCheckMail },
   caller: Caller,
@@ -250,14 +307,36 @@ export async function decideSpotCheck(
     const before = await deps.store.get(parts);
     if (!before) throw notFound;
     const comment = body.comment || undefined;
-    if (before.status === body.verdict && before.comment === comment) return before;
-    const at = deps.now().toISOString();
+    // The same verdict again changes nothing, unless it re-checks an answered correction.
+    const unchanged =
+      body.verdict === 'ok'
+        ? before.correction === undefined || before.correction.status === 'closed'
+        : before.correction?.status === 'open';
+    if (before.status === body.verdict && before.comment === comment && unchanged) return before;
+    const now = deps.now();
+    const at = now.toISOString();
+    let correction: SpotCheck['correction'] = before.correction;
+    if (body.verdict === 'needs-correction' && before.correction?.status !== 'open') {
+      correction = {
+        status: 'open',
+        requestedAt: at,
+        dueDate: addChinaDays(chinaDate(now), correctionDays),
+        round: (before.correction?.round ?? 0) + 1,
+      };
+    } else if (body.verdict === 'ok' && correction && correction.status !== 'closed') {
+      correction = { ...correction, status: 'closed', closedAt: at, closedBy: actorLabel(caller) };
+    }
     let mail: SpotCheckMail | undefined;
     let mailSkipped: string | undefined;
     if (body.verdict === 'needs-correction') {
       const institution = await deps.store.institution(before.institutionUscc);
       if (institution?.contactEmail) {
-        mail = deps.mail({ ...institution, contactEmail: institution.contactEmail }, before, comment);
+        mail = deps.mail(
+          { ...institution, contactEmail: institution.contactEmail },
+          before,
+          comment,
+          correction?.dueDate,
+        );
       } else {
         mailSkipped = 'no-contact-email';
       }
@@ -270,11 +349,70 @@ export async function decideSpotCheck(
       reviewedBy: actorLabel(caller),
       version: before.version + 1,
       ...(mailSkipped ? { mailSkipped } : {}),
+      ...(correction ? { correction } : {}),
     };
     if (comment === undefined) delete after.comment;
     if (!mailSkipped) delete after.mailSkipped;
     delete after.mailId;
     const saved = await deps.store.decide(before, after, caller, mail);
+    if (saved === 'saved') return (await deps.store.get(parts)) ?? after;
+  }
+  throw new Error(`spot check ${id} kept changing; try again`);
+}
+
+export class CorrectionRefusedError extends ConflictError {}
+
+/**
+ * POST /v1/monitoring/spot-checks/{id}/correction: the institution answers an open correction request
+ * by its deadline (China date). Another institution's check is 404; no open request, or an answer
+ * after the deadline, is 409 (the administrators reopen it with a new deadline).
+ */
+export async function answerCorrection(
+  deps: { store: SpotCheckStore; now: () => Date },
+  caller: Caller,
+  id: string,
+  body: CorrectionAnswer,
+): Promise<SpotCheck> {
+  const scope = scopeOf(caller, true);
+  const parts = parseSpotCheckId(id);
+  const notFound = new NotFoundError(
+    `No spot check ${id} of your institution: the id is in the correction email (quarter.province.USCC.number).`,
+  );
+  if (!parts || scope.kind !== 'institution' || parts.institutionUscc !== scope.uscc) throw notFound;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const before = await deps.store.get(parts);
+    if (!before) throw notFound;
+    const correction = before.correction;
+    if (!correction || correction.status === 'closed')
+      throw new CorrectionRefusedError(
+        `Spot check ${id} has no open correction request: nothing to answer (the administrators found it ${before.status}).`,
+      );
+    if (correction.status === 'answered')
+      throw new CorrectionRefusedError(
+        `You answered the correction request of ${id} on ${correction.answeredAt}: the province administrators re-check it now.`,
+      );
+    const now = deps.now();
+    const today = chinaDate(now);
+    if (today > correction.dueDate)
+      throw new CorrectionRefusedError(
+        `更正期限 ${correction.dueDate} 已过 / The deadline of this correction request was ${correction.dueDate} (China date; today is ${today}): the answer is refused. Ask your province administrators to reopen it with a new deadline.`,
+      );
+    const at = now.toISOString();
+    const after: SpotCheck = {
+      ...before,
+      correction: {
+        ...correction,
+        status: 'answered',
+        answer: body.answer,
+        answeredAt: at,
+        answeredBy: actorLabel(caller),
+      },
+      version: before.version + 1,
+    };
+    const saved = await deps.store.decide(before, after, caller, undefined, {
+      action: 'monitoring.correctionAnswered',
+      at,
+    });
     if (saved === 'saved') return (await deps.store.get(parts)) ?? after;
   }
   throw new Error(`spot check ${id} kept changing; try again`);

@@ -2,10 +2,15 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../shared/powertools.ts';
-import { computeFigures, reportFiles } from './report-deps.ts';
+import { computeFigures, overdueCorrections, reportFiles } from './report-deps.ts';
 import { computeScope } from './reports.ts';
 
-const deps = { files: reportFiles(), computeFigures: computeFigures() };
+const deps = {
+  files: reportFiles(),
+  computeFigures: computeFigures(),
+  overdueCorrections: overdueCorrections(),
+  now: () => new Date(),
+};
 
 export const handler = middy(async (event: { quarter: string; scope: string }) =>
   computeScope(deps, event),

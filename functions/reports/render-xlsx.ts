@@ -10,7 +10,13 @@
 
 import type ExcelJS from 'exceljs';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
-import type { MetricFormat, ReportModel, ReportRow } from '../../schemas/report.ts';
+import {
+  type MetricFormat,
+  type ReportModel,
+  type ReportRow,
+  reportScopeKind,
+  unassignedScope,
+} from '../../schemas/report.ts';
 import { type WorkbookWriter, workbookInMemory } from '../shared/xlsx-writer.ts';
 import { beijingTime } from './format.ts';
 import { neutralizeCell } from './neutralize.ts';
@@ -39,11 +45,17 @@ const titleRows = 4;
 
 /** The sheet names of a report: per scope (Excel allows 31 characters, none of []:*?/\). */
 export function sheetNames(model: Pick<ReportModel, 'scope'>) {
+  const kind = reportScopeKind(model.scope);
   const place =
-    model.scope === 'national' ? '全国' : (provinceNames.get(model.scope) ?? model.scope).slice(0, 10);
+    model.scope === 'national'
+      ? '全国'
+      : model.scope === unassignedScope
+        ? '未指定'
+        : (provinceNames.get(model.scope) ?? model.scope).slice(0, 10);
   return {
     overview: `${place} 概况 Overview`,
-    provinces: model.scope === 'national' ? '各省 Provinces' : undefined,
+    // A ministry's institutions span provinces: its report has the provinces sheet too.
+    provinces: kind === 'province' ? undefined : '各省 Provinces',
     institutions: `${place} 机构 Institutions`,
     deadlines: '期限 Deadlines',
     definitions: '定义 Definitions',
@@ -224,10 +236,10 @@ export async function renderXlsx(model: ReportModel): Promise<Buffer> {
     columns: [
       { header: '统一社会信用代码 USCC', width: 21 },
       { header: '机构 Institution', width: 26, wrap: true },
-      ...(model.scope === 'national' ? [{ header: '省份 Province', width: 10 }] : []),
+      ...(reportScopeKind(model.scope) !== 'province' ? [{ header: '省份 Province', width: 10 }] : []),
       ...metricColumns,
     ],
-    rows: tableRows(model, model.institutions, model.scope === 'national'),
+    rows: tableRows(model, model.institutions, reportScopeKind(model.scope) !== 'province'),
     frozenColumns: 2,
   });
 

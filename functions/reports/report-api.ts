@@ -6,6 +6,7 @@
 import type { Quarter, QuarterFigures } from '../../schemas/metrics.ts';
 import type { ReportSummary } from '../../schemas/report.ts';
 import type { Caller } from '../../schemas/roles.ts';
+import { callerMinistry } from '../institutions/institutions.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import type { ReportReads, StoredReport } from './report-store.ts';
@@ -19,6 +20,9 @@ export interface ReportApiDeps {
 }
 
 const isNational = (caller: Caller) => caller.roles.includes('national-admin');
+/** A ministry admin and nothing wider (a province admin keeps its province). */
+const isMinistryAdmin = (caller: Caller) =>
+  caller.roles.includes('ministry-admin') && !caller.roles.includes('province-admin');
 
 function ownProvince(caller: Caller): string {
   if (!caller.provinceCode)
@@ -30,11 +34,13 @@ function ownProvince(caller: Caller): string {
 
 /**
  * The scope the caller asks for, within what it may see. National admins: the given scope, or
- * `fallback`; province admins: their own province (another one answers 404 as if absent).
+ * `fallback`; province admins: their own province; ministry admins: their own ministry's report
+ * (custom:ministry; Work Plan 二（一）2: a ministry supervises its own institutions). Another scope
+ * answers 404 as if absent.
  */
 function scopeFor(caller: Caller, asked: string | undefined, fallback: string | undefined) {
   if (isNational(caller)) return asked ?? fallback;
-  const own = ownProvince(caller);
+  const own = isMinistryAdmin(caller) ? callerMinistry(caller) : ownProvince(caller);
   if (asked !== undefined && asked !== own) throw notFound(asked);
   return own;
 }

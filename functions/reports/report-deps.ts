@@ -1,8 +1,11 @@
 /** Wires the report use-cases to DynamoDB, S3, Step Functions, the user directory and the metrics counters. */
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Quarter } from '../../schemas/metrics.ts';
+import type { MetricScope, Quarter } from '../../schemas/metrics.ts';
+import { reportScopeKind } from '../../schemas/report.ts';
+import { type Supervision, type SupervisionGroup, supervisionGroupOf } from '../../schemas/supervision.ts';
 import { computeQuarterFigures } from '../metrics/figures.ts';
 import { dynamoMetricsReadPort } from '../metrics/metrics-store.ts';
+import { dynamoOverdueCorrections } from '../monitoring/monitoring-store.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { sfnSdk } from '../shared/clients/sfn.ts';
 import { config } from '../shared/config.ts';
@@ -38,17 +41,51 @@ export function institutionNames(client: DynamoDBDocumentClient, tableName: stri
   };
 }
 
+/**
+ * The supervision group of each institution of a province (gsi2 PROV#<code>#INST): a ministry's name,
+ * 'local' or 'unassigned' (schemas/supervision.ts), for the ministry reports.
+ */
+export function supervisionGroups(client: DynamoDBDocumentClient, tableName: string) {
+  return async (provinceCode: string) => {
+    const groups = new Map<string, SupervisionGroup>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
+          ProjectionExpression: 'uscc, supervision',
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? [])
+        groups.set(String(item.uscc), supervisionGroupOf(item as { supervision?: Supervision }));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return groups;
+  };
+}
+
+/** A report scope -> the metric scope it computes (schemas/report.ts reportScopeKind). */
+export function metricScopeOf(scope: string): MetricScope {
+  const kind = reportScopeKind(scope);
+  if (kind === 'national') return { level: 'national' };
+  if (kind === 'ministry') return { level: 'ministry', ministry: scope };
+  return { level: 'province', provinceCode: scope };
+}
+
 export function computeFigures() {
   const port = dynamoMetricsReadPort(documents, config.tableName('metrics'), {
     institutionNames: institutionNames(documents, config.tableName('core')),
+    supervisionGroups: supervisionGroups(documents, config.tableName('core')),
   });
-  return (quarter: Quarter, scope: string) =>
-    computeQuarterFigures(
-      port,
-      quarter,
-      scope === 'national' ? { level: 'national' } : { level: 'province', provinceCode: scope },
-    );
+  return (quarter: Quarter, scope: string) => computeQuarterFigures(port, quarter, metricScopeOf(scope));
 }
+
+/** Overdue spot-check corrections (core table), for the report's anomalies. */
+export const overdueCorrections = () => dynamoOverdueCorrections(documents, config.tableName('core'));
 
 export async function emailDeps() {
   return {

@@ -5,13 +5,13 @@
  * (the outbox item stays small; the mail dispatcher reads them when it builds the MIME with nodemailer).
  */
 import type { MailMessage } from '../../schemas/mail.ts';
-import type { ReportModel } from '../../schemas/report.ts';
+import { type ReportModel, scopeFileName } from '../../schemas/report.ts';
 
 export const chartCid = 'chart@quarterly-report';
 export const xlsxContentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function reportKeys(quarter: string, scope: string) {
-  const base = `reports/${quarter}/${scope}`;
+  const base = `reports/${quarter}/${scopeFileName(scope)}`;
   return {
     html: `${base}.html`,
     xlsx: `${base}.xlsx`,

@@ -12,7 +12,13 @@ import {
   metricDefinitions,
   type QuarterFigures,
 } from '../../schemas/metrics.ts';
-import type { MetricFormat, ReportModel, ReportRow } from '../../schemas/report.ts';
+import {
+  isMinistryScope,
+  type MetricFormat,
+  type ReportModel,
+  type ReportRow,
+  unassignedScope,
+} from '../../schemas/report.ts';
 
 const formats: Record<MetricUnit, MetricFormat> = {
   count: 'count',
@@ -79,11 +85,19 @@ const label = (id: MetricId) => {
 };
 
 export function scopeCode(figures: Pick<QuarterFigures, 'scope'>): string {
-  return figures.scope.level === 'national' ? 'national' : figures.scope.provinceCode;
+  const scope = figures.scope;
+  return scope.level === 'national'
+    ? 'national'
+    : scope.level === 'ministry'
+      ? scope.ministry
+      : scope.provinceCode;
 }
 
 export function scopeName(scope: string): string {
-  return scope === 'national' ? '全国 National' : `${provinceNames.get(scope) ?? scope} ${scope}`;
+  if (scope === 'national') return '全国 National';
+  if (scope === unassignedScope) return '未指定主管部门 No supervising department recorded';
+  if (isMinistryScope(scope)) return `${scope}所属单位 Institutions supervised by ${scope}`;
+  return `${provinceNames.get(scope) ?? scope} ${scope}`;
 }
 
 const filings = (row: Pick<FigureRow, 'values'>) =>

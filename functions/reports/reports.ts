@@ -9,15 +9,21 @@
  * present means "already sent" unless the run asks to resend. A resend run marks the markers with its
  * run id, so that a retried email task within that run does not send twice either.
  */
+
+import { chinaDate } from '../../schemas/china-date.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import {
+  addQuarters,
   checkQuarter,
   lastEndedQuarter,
   type Quarter,
   type QuarterFigures,
+  quarterBounds,
   quarterFiguresSchema,
+  quartersBetween,
 } from '../../schemas/metrics.ts';
+import { isMinistryScope, ministryScopes, reportScopeKind, unassignedScope } from '../../schemas/report.ts';
 import type { AdminDirectory, DirectoryAdmin } from '../shared/directory.ts';
 import { type ReportMailContent, reportKeys, reportMailMessage } from './report-mail.ts';
 import { scopeName } from './report-model.ts';
@@ -96,18 +102,61 @@ export interface ReportStore {
   }): Promise<void>;
 }
 
+/** A spot-check correction request open past its deadline (functions/monitoring). */
+export interface OverdueCorrection {
+  id: string;
+  institutionUscc: string;
+  applicationNumber: string;
+  dueDate: string;
+}
+
 export interface ReportDeps {
   files: ReportFiles;
   store: ReportStore;
   directory: AdminDirectory;
   computeFigures: (quarter: Quarter, scope: string) => Promise<QuarterFigures>;
+  /**
+   * The correction requests of the provinces still open past their deadline on `asOf` (China date),
+   * over the spot checks of `quarters`; optional (no monitoring port: the report says nothing of them).
+   */
+  overdueCorrections?: (
+    provinces: readonly string[],
+    quarters: readonly Quarter[],
+    asOf: string,
+  ) => Promise<OverdueCorrection[]>;
   now: () => Date;
+}
+
+/** Spot checks of this many quarters up to the report's are searched for overdue corrections. */
+export const correctionQuarters = 8;
+
+/**
+ * The report's anomaly for overdue corrections (Work Plan 三（四）加强监测评价: 随机抽查监督, 通报反馈): the
+ * national and province reports; ministry reports leave it to the provinces that ran the checks.
+ */
+export function overdueAnomaly(scope: string, asOf: string, overdue: readonly OverdueCorrection[]) {
+  const listed = overdue
+    .slice(0, 20)
+    .map((c) => `${c.institutionUscc} ${c.applicationNumber}（${c.dueDate}）`)
+    .join('；');
+  return {
+    code: 'CORRECTIONS_OVERDUE' as const,
+    scope,
+    message: `${overdue.length} 项抽查更正逾期未答复（截至 ${asOf}）/ ${overdue.length} spot-check correction request(s) past their deadline without an answer at ${asOf}: ${listed}${overdue.length > 20 ? ' …' : ''} (GET /v1/monitoring/spot-checks?status=needs-correction).`,
+  };
 }
 
 // ------------------------------------------------------------------------------------ prepare
 
 /** Report scopes besides national: every province of GB/T 2260 (a province with no data gets a report that says so). */
 export const provinceScopes = (): string[] => [...provinceNames.keys()];
+
+/**
+ * The scopes after the provinces (issue 14): each supervising ministry (Work Plan 二（一）2 责任分工) and
+ * `unassigned` (institutions with no supervising department recorded). They go through the same
+ * per-scope steps (the workflow's Map) as the provinces.
+ */
+export const ministryReportScopes = (): string[] => [...ministryScopes];
 
 export interface RunInput {
   quarter?: unknown;
@@ -130,18 +179,29 @@ export function prepareRun(input: RunInput, now: Date) {
     quarter,
     resend: input.resend === true,
     runId: typeof input.runId === 'string' ? input.runId : `run-${now.toISOString()}`,
-    scopes: provinceScopes(),
+    scopes: [...provinceScopes(), ...ministryReportScopes()],
   };
 }
 
 // ------------------------------------------------------------------------------------ compute
 
 export async function computeScope(
-  deps: Pick<ReportDeps, 'files' | 'computeFigures'>,
+  deps: Pick<ReportDeps, 'files' | 'computeFigures' | 'overdueCorrections'> & { now?: () => Date },
   input: { quarter: string; scope: string },
 ) {
   const quarter = checkedQuarter(input.quarter);
   const figures = quarterFiguresSchema.parse(await deps.computeFigures(quarter, input.scope));
+  const kind = reportScopeKind(input.scope);
+  if (deps.overdueCorrections && kind !== 'ministry') {
+    // Overdue at the report's cut-off: the quarter's last day, or today while it runs.
+    const today = chinaDate((deps.now ?? (() => new Date()))());
+    const lastDay = quarterBounds(quarter).lastDay;
+    const asOf = [today, lastDay].sort()[0]!;
+    const provinces = kind === 'national' ? provinceScopes() : [input.scope];
+    const quarters = quartersBetween(addQuarters(quarter, 1 - correctionQuarters), quarter);
+    const overdue = await deps.overdueCorrections(provinces, quarters, asOf);
+    if (overdue.length) figures.anomalies.push(overdueAnomaly(input.scope, asOf, overdue));
+  }
   const keys = reportKeys(quarter, input.scope);
   await deps.files.put(keys.figures, JSON.stringify(figures), 'application/json');
   return { quarter, scope: input.scope, hasData: figures.hasData };
@@ -155,9 +215,22 @@ function checkedQuarter(value: string): Quarter {
 
 // -------------------------------------------------------------------------------------- email
 
-/** National admins receive the national report; a province's admins receive their province's. */
-export async function recipientsOf(directory: AdminDirectory, scope: string): Promise<DirectoryAdmin[]> {
-  if (scope === 'national') return (await directory.listAdmins()).filter((a) => a.role === 'national-admin');
+/**
+ * National admins receive the national report; a province's admins their province's; a ministry's
+ * admins (ministry-admin, custom:ministry) their ministry's. The `unassigned` report goes to the
+ * national admins, who assign supervising departments (PATCH /v1/institutions/{uscc}), and only when
+ * it has institutions in it.
+ */
+export async function recipientsOf(
+  directory: AdminDirectory,
+  scope: string,
+  hasData = true,
+): Promise<DirectoryAdmin[]> {
+  const nationalAdmins = async () =>
+    (await directory.listAdmins()).filter((a) => a.role === 'national-admin');
+  if (scope === 'national') return nationalAdmins();
+  if (scope === unassignedScope) return hasData ? nationalAdmins() : [];
+  if (isMinistryScope(scope)) return directory.listAdmins({ ministry: scope });
   return directory.listAdmins({ provinceCode: scope });
 }
 
@@ -169,7 +242,7 @@ export async function emailScope(
   const stored = await deps.files.get(keys.mail);
   if (!stored) throw new Error(`${keys.mail} is missing: the render step did not store it`);
   const content = JSON.parse(stored.toString('utf8')) as ReportMailContent & { generatedAt: string };
-  const admins = await recipientsOf(deps.directory, input.scope);
+  const admins = await recipientsOf(deps.directory, input.scope, content.hasData);
   const markers = await deps.store.sentMarkers(input.quarter, input.scope);
   const recipients: RecipientOutcome[] = [];
   for (const admin of admins) {

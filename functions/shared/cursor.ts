@@ -119,3 +119,18 @@ export function decodeCursor(listing: string, cursor: string | undefined, what?:
   }
   throw new InvalidCursorError(what);
 }
+
+/**
+ * A key for another purpose derived from the same server-side secret (HMAC-SHA256 of `purpose` under
+ * it): e.g. the spot-check sample key (functions/monitoring/monitoring.ts). Domain-separated, so a
+ * value of one purpose never serves another; loaded like the cursor key (Secrets Manager in AWS, env
+ * CURSOR_SIGNING_KEY locally). Operators who can read the secret reproduce what it drew.
+ */
+export async function derivedKey(
+  purpose: string,
+  env: Record<string, string | undefined> = process.env,
+  readSecret?: SecretReader,
+): Promise<Buffer> {
+  await loadCursorSigningKey(env, readSecret);
+  return createHmac('sha256', currentKey()).update(purpose).digest();
+}

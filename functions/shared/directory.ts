@@ -22,7 +22,8 @@ import type { Caller } from '../../schemas/roles.ts';
 import { batchGetAll } from './dynamo/batch.ts';
 import { keys, prefixes } from './dynamo/keys.ts';
 
-export const adminGroups = ['national-admin', 'province-admin'] as const;
+/** ministry-admin (issue 14): receives its ministry's quarterly report (custom:ministry). */
+export const adminGroups = ['national-admin', 'province-admin', 'ministry-admin'] as const;
 export type AdminGroup = (typeof adminGroups)[number];
 
 export interface DirectoryUser {
@@ -31,14 +32,19 @@ export interface DirectoryUser {
   name?: string;
   role: AdminGroup;
   provinceCode?: string;
+  /** ministry-admin: the supervising ministry it speaks for (custom:ministry). */
+  ministry?: string;
 }
 export interface DirectoryAdmin extends DirectoryUser {
   reportsOptOut: boolean;
 }
 
 export interface AdminDirectory {
-  /** National and province admins; with provinceCode, the admins of that province only (province-admin). */
-  listAdmins(filter?: { provinceCode?: string }): Promise<DirectoryAdmin[]>;
+  /**
+   * National, province and ministry admins; with provinceCode, the admins of that province only
+   * (province-admin); with ministry, the admins of that ministry only (ministry-admin).
+   */
+  listAdmins(filter?: { provinceCode?: string; ministry?: string }): Promise<DirectoryAdmin[]>;
 }
 
 /** Where the admin accounts come from (Cognito or the dev user list). */
@@ -56,8 +62,9 @@ export function adminDirectory(source: AdminUserSource, optOuts: ReportOptOuts):
     async listAdmins(filter = {}) {
       const users = (await source.listAdminUsers()).filter(
         (u) =>
-          filter.provinceCode === undefined ||
-          (u.role === 'province-admin' && u.provinceCode === filter.provinceCode),
+          (filter.provinceCode === undefined ||
+            (u.role === 'province-admin' && u.provinceCode === filter.provinceCode)) &&
+          (filter.ministry === undefined || (u.role === 'ministry-admin' && u.ministry === filter.ministry)),
       );
       const out = await optOuts.optedOut([...new Set(users.map((u) => u.sub))]);
       return users.map((u) => ({ ...u, reportsOptOut: out.has(u.sub) }));
@@ -102,6 +109,7 @@ export function cognitoAdminUsers(
               email: attribute(user, 'email'),
               name: attribute(user, 'name'),
               provinceCode: attribute(user, 'custom:province'),
+              ministry: attribute(user, 'custom:ministry'),
             });
           }
           token = page.NextToken;
@@ -129,6 +137,7 @@ export function registeredAdminProfile(caller: Caller): Record<string, string> {
     ...(caller.email ? { email: caller.email } : {}),
     ...(caller.name ? { name: caller.name } : {}),
     ...(caller.provinceCode ? { provinceCode: caller.provinceCode } : {}),
+    ...(caller.ministry ? { ministry: caller.ministry } : {}),
   };
 }
 
@@ -156,6 +165,7 @@ export function registeredAdminUsers(documents: DynamoDBDocumentClient, tableNam
             email: typeof item.email === 'string' ? item.email : undefined,
             name: typeof item.name === 'string' ? item.name : undefined,
             provinceCode: typeof item.provinceCode === 'string' ? item.provinceCode : undefined,
+            ministry: typeof item.ministry === 'string' ? item.ministry : undefined,
           });
         }
         startKey = page.LastEvaluatedKey;
@@ -172,6 +182,7 @@ export interface DevUser {
   email?: string;
   name?: string;
   province?: string;
+  ministry?: string;
 }
 
 export function localAdminUsers(users: readonly DevUser[]): AdminUserSource {
@@ -186,6 +197,7 @@ export function localAdminUsers(users: readonly DevUser[]): AdminUserSource {
                 email: u.email,
                 name: u.name,
                 provinceCode: u.province,
+                ministry: u.ministry,
               },
             ]
           : [],

@@ -52,4 +52,19 @@ export const devUsers: readonly DevUser[] = [
     email: 'xinjiang-admin@patents.local',
     name: '新疆维吾尔自治区知识产权局',
   },
+  // Ministry admins (issue 14): each receives its ministry's quarterly report.
+  {
+    sub: 'dev-ministry-moe',
+    role: 'ministry-admin',
+    ministry: '教育部',
+    email: 'moe-admin@patents.local',
+    name: '教育部科技司',
+  },
+  {
+    sub: 'dev-ministry-cas',
+    role: 'ministry-admin',
+    ministry: '中国科学院',
+    email: 'cas-admin@patents.local',
+    name: '中国科学院科技促进发展局',
+  },
 ];

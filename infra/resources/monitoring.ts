@@ -34,6 +34,12 @@ export const monitoringFunctions = {
       'GET /v1/monitoring/unimplemented-funded: the 5-year-rule list of an institution or province',
     tables: { core: 'read', metrics: 'read' },
   },
+  answerCorrection: {
+    entry: 'functions/monitoring/answer-correction.handler.ts',
+    description:
+      'POST /v1/monitoring/spot-checks/{id}/correction: the institution answers a correction request by its deadline',
+    tables: { core: 'readWrite' },
+  },
 } as const satisfies Record<string, FunctionDeclaration>;
 
 export const monitoringSchedules = {

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { errorBodySchema } from '../errors.ts';
 import { usccSchema } from '../institution.ts';
 import {
+  correctionAnswerSchema,
   institutionSpotCheckSampleSchema,
   spotCheckListQuerySchema,
   spotCheckPageSchema,
@@ -76,9 +77,30 @@ export const listUnimplementedFundedRoute = {
   },
 } as const satisfies RouteDeclaration;
 
+export const answerCorrectionRoute = {
+  method: 'POST',
+  path: '/v1/monitoring/spot-checks/{id}/correction',
+  function: 'answerCorrection',
+  roles: ['institution'],
+  summary:
+    'Answer a correction request of a spot check (needs-correction) by its deadline; the province administrators then re-check and close it',
+  tags: ['monitoring'],
+  request: { params: spotCheckParamsSchema, body: correctionAnswerSchema },
+  responses: {
+    200: { description: 'The spot check with the answered correction', schema: spotCheckSchema },
+    ...routeErrors,
+    404: { description: 'No such spot check of your institution', schema: errorBodySchema },
+    409: {
+      description: 'No open correction request, already answered, or its deadline has passed',
+      schema: errorBodySchema,
+    },
+  },
+} as const satisfies RouteDeclaration;
+
 export const monitoringRoutes = [
   listSpotChecksRoute,
   decideSpotCheckRoute,
   setSpotCheckSampleRoute,
   listUnimplementedFundedRoute,
+  answerCorrectionRoute,
 ] as const;

@@ -20,9 +20,9 @@ export const listReportsRoute = {
   method: 'GET',
   path: '/v1/reports',
   function: 'listReports',
-  roles: adminRoles,
+  roles: [...adminRoles, 'ministry-admin'],
   summary:
-    'Quarterly reports in your scope, newest first (national admins: every scope, or ?scope=; province admins: their province)',
+    'Quarterly reports in your scope, newest first (national admins: every scope, or ?scope=; province admins: their province; ministry admins: their ministry)',
   tags: ['reports'],
   request: { query: pageQuerySchema.extend(reportQuerySchema.shape) },
   responses: {
@@ -36,7 +36,7 @@ export const getReportRoute = {
   method: 'GET',
   path: '/v1/reports/{quarter}',
   function: 'getReport',
-  roles: adminRoles,
+  roles: [...adminRoles, 'ministry-admin'],
   summary:
     "One quarter's report: the computed figures and presigned links (15 minutes) to the HTML, XLSX and chart",
   tags: ['reports'],
@@ -68,7 +68,7 @@ export const putReportPreferencesRoute = {
   method: 'PUT',
   path: '/v1/admins/me/report-preferences',
   function: 'putReportPreferences',
-  roles: adminRoles,
+  roles: [...adminRoles, 'ministry-admin'],
   summary: 'Opt out of (reportsOptOut true) or back into the quarterly report emails',
   tags: ['reports'],
   request: { body: reportPreferencesSchema },

@@ -79,9 +79,11 @@ const arnRef = (name: FunctionName) => ({
 });
 
 /** Functions behind a list route: they sign cursors with the key in the stateful stack's secret. */
-const listingFunctions = new Set<string>(
-  (routes as readonly RouteDeclaration[]).filter(takesCursor).map((route) => route.function),
-);
+const listingFunctions = new Set<string>([
+  ...(routes as readonly RouteDeclaration[]).filter(takesCursor).map((route) => route.function),
+  // The spot-check sampler derives its sample key from the same secret (issue 14).
+  'assignSpotChecks',
+]);
 const functionEntries = Object.entries(functions) as Array<[FunctionName, FunctionDeclaration]>;
 const workflowEntries = Object.entries(workflows) as Array<[WorkflowName, WorkflowDeclaration]>;
 const scheduleEntries = Object.entries(schedules) as Array<[string, ScheduleDeclaration]>;

@@ -479,10 +479,14 @@ const matrix: Record<string, Entry> = {
       { target: 'ownProv', path: `/v1/reports?scope=${P1}` },
       { target: 'foreignProv', path: `/v1/reports?scope=${P2}` },
       { target: 'national', path: '/v1/reports?scope=national' },
+      { target: 'ownMinistry', path: `/v1/reports?scope=${encodeURIComponent(MINISTRY)}` },
+      { target: 'otherMinistry', path: `/v1/reports?scope=${encodeURIComponent(OTHER_MINISTRY)}` },
     ],
     expect: {
-      padmin: { ownProv: 'ok', foreignProv: 404, national: 404 },
-      nadmin: { ownProv: 'ok', foreignProv: 'ok', national: 'ok' },
+      padmin: { ownProv: 'ok', foreignProv: 404, national: 404, ownMinistry: 404, otherMinistry: 404 },
+      nadmin: { ownProv: 'ok', foreignProv: 'ok', national: 'ok', ownMinistry: 'ok', otherMinistry: 'ok' },
+      // A ministry admin (issue 14) reads its own ministry's reports only.
+      madmin: { ownProv: 404, foreignProv: 404, national: 404, ownMinistry: 'ok', otherMinistry: 404 },
     },
   },
   'GET /v1/reports/{quarter}': {
@@ -491,8 +495,13 @@ const matrix: Record<string, Entry> = {
     cases: () => [
       { target: 'ownProv', path: `/v1/reports/2019Q1?scope=${P1}` },
       { target: 'foreignProv', path: `/v1/reports/2019Q1?scope=${P2}` },
+      { target: 'otherMinistry', path: `/v1/reports/2019Q1?scope=${encodeURIComponent(OTHER_MINISTRY)}` },
     ],
-    expect: { padmin: { ownProv: 404, foreignProv: 404 }, nadmin: { ownProv: 404, foreignProv: 404 } },
+    expect: {
+      padmin: { ownProv: 404, foreignProv: 404, otherMinistry: 404 },
+      nadmin: { ownProv: 404, foreignProv: 404, otherMinistry: 404 },
+      madmin: { ownProv: 404, foreignProv: 404, otherMinistry: 404 },
+    },
   },
 
   'GET /v1/interests': {
@@ -1010,6 +1019,23 @@ const matrix: Record<string, Entry> = {
     ],
     expect: { padmin: one(404), nadmin: one(404) },
   },
+  'POST /v1/monitoring/spot-checks/{id}/correction': {
+    // Institutions answer their own correction requests (issue 14). No spot check exists for 2026Q1
+    // in the fixtures: own and foreign both 404, the cell proves the role gate (403 for the others).
+    cases: () => [
+      {
+        target: 'own',
+        path: `/v1/monitoring/spot-checks/2026Q1.${P1}.${A}.202010000000.1/correction`,
+        body: { answer: '已更正' },
+      },
+      {
+        target: 'foreignInst',
+        path: `/v1/monitoring/spot-checks/2026Q1.${P1}.${B}.202010000000.1/correction`,
+        body: { answer: '已更正' },
+      },
+    ],
+    expect: { inst: { own: 404, foreignInst: 404 }, dept: { own: 404, foreignInst: 404 } },
+  },
   'PUT /v1/monitoring/spot-check-settings/{uscc}': {
     cases: () => [
       { target: 'own', path: `/v1/monitoring/spot-check-settings/${A}`, body: { rate: 0.05 } },
@@ -1019,7 +1045,7 @@ const matrix: Record<string, Entry> = {
   },
   'PUT /v1/admins/me/report-preferences': {
     cases: () => [{ target: '-', path: '/v1/admins/me/report-preferences', body: { reportsOptOut: false } }],
-    expect: { padmin: one('ok'), nadmin: one('ok') },
+    expect: { padmin: one('ok'), nadmin: one('ok'), madmin: one('ok') },
   },
   'POST /v1/admin/mail:test': {
     cases: () => [{ target: '-', path: '/v1/admin/mail:test', body: { to: 'matrix@example.com' } }],

@@ -51,16 +51,22 @@ describe('Cognito admin users', () => {
       .resolves({
         Users: [user('p2', { 'custom:province': '310000' }), user('p3', { email: 'x@example.org' }, false)],
       });
+    // Ministry admins (issue 14): their ministry from custom:ministry.
+    cognito
+      .on(ListUsersInGroupCommand, { GroupName: 'ministry-admin' })
+      .resolves({ Users: [user('m1', { email: 'm1@example.org', 'custom:ministry': '教育部' })] });
     const users = await cognitoAdminUsers(
       new CognitoIdentityProviderClient({}),
       'cn-north-1_pool',
     ).listAdminUsers();
+    const none = { name: undefined, provinceCode: undefined, ministry: undefined };
     expect(users).toEqual([
-      { sub: 'n1', role: 'national-admin', email: 'n1@example.org', name: 'N One', provinceCode: undefined },
-      { sub: 'p1', role: 'province-admin', email: 'p1@example.org', name: undefined, provinceCode: '110000' },
-      { sub: 'p2', role: 'province-admin', email: undefined, name: undefined, provinceCode: '310000' },
+      { ...none, sub: 'n1', role: 'national-admin', email: 'n1@example.org', name: 'N One' },
+      { ...none, sub: 'p1', role: 'province-admin', email: 'p1@example.org', provinceCode: '110000' },
+      { ...none, sub: 'p2', role: 'province-admin', email: undefined, provinceCode: '310000' },
+      { ...none, sub: 'm1', role: 'ministry-admin', email: 'm1@example.org', ministry: '教育部' },
     ]);
-    expect(cognito.commandCalls(ListUsersInGroupCommand)).toHaveLength(3);
+    expect(cognito.commandCalls(ListUsersInGroupCommand)).toHaveLength(4);
     for (const call of cognito.commandCalls(ListUsersInGroupCommand))
       expect(call.args[0].input.UserPoolId).toBe('cn-north-1_pool');
   });
@@ -104,7 +110,7 @@ describe('admin directory', () => {
     await expect((await configuredAdminUsers({ USER_POOL_ID: 'pool' })).listAdminUsers()).resolves.toEqual(
       [],
     );
-    expect(cognito.commandCalls(ListUsersInGroupCommand)).toHaveLength(2);
+    expect(cognito.commandCalls(ListUsersInGroupCommand)).toHaveLength(3);
     const local = await configuredAdminUsers({ DEV_USERS: JSON.stringify(devUsers) });
     expect((await local.listAdminUsers()).length).toBe(devUsers.length);
     expect(devUsersFromEnv({})).toBeUndefined();
