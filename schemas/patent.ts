@@ -228,37 +228,54 @@ export const patentParamsSchema = z.object({
   }),
 });
 
-export const patentListQuerySchema = pageQuerySchema
-  .extend({
-    institution: usccSchema.optional().meta({
-      description:
-        "Institution (USCC). Institution users get their own; province admins: one of their province's",
-    }),
-    province: provinceCodeSchema.optional().meta({
-      description: 'GB/T 2260 province code. Province admins get their own',
-      example: '110000',
-    }),
-    poolStatus: z.enum(poolStatusValues).optional().meta({
-      description: 'Enterprises and experts see the conversion pool only',
-    }),
-    reviewStatus: z.enum(reviewStatusValues).optional(),
-    patentType: z.enum(patentTypeValues).optional(),
-    trlMin: z.coerce.number().int().min(1).max(9).optional().meta({ description: 'Lowest TRL (1-9)' }),
-    trlMax: z.coerce.number().int().min(1).max(9).optional().meta({ description: 'Highest TRL (1-9)' }),
-    intent: z.enum(conversionIntentValues).optional().meta({ description: 'One conversion intent' }),
-    industry: z.string().trim().min(1).max(5).optional().meta({
-      description:
-        'GB/T 4754-2017 code prefix: a section letter (C), division (39), group (391) or class (3911)',
-      example: '39',
-    }),
-    strategicIndustry: z
-      .string()
-      .trim()
-      .regex(/^\d(\.\d{1,2})?$/, 'must be a strategic emerging industry code such as 1 or 1.5')
-      .optional()
-      .meta({ description: 'Strategic emerging industry (2018) code prefix: 1 or 1.5', example: '1' }),
-    grantedYear: z.coerce.number().int().min(1985).max(2100).optional().meta({ example: 2021 }),
-  })
+const patentListQueryShape = pageQuerySchema.extend({
+  institution: usccSchema.optional().meta({
+    description:
+      "Institution (USCC). Institution users get their own; province admins: one of their province's",
+  }),
+  province: provinceCodeSchema.optional().meta({
+    description: 'GB/T 2260 province code. Province admins get their own',
+    example: '110000',
+  }),
+  poolStatus: z.enum(poolStatusValues).optional().meta({
+    description: 'Enterprises and experts see the conversion pool only',
+  }),
+  reviewStatus: z.enum(reviewStatusValues).optional(),
+  patentType: z.enum(patentTypeValues).optional(),
+  trlMin: z.coerce.number().int().min(1).max(9).optional().meta({ description: 'Lowest TRL (1-9)' }),
+  trlMax: z.coerce.number().int().min(1).max(9).optional().meta({ description: 'Highest TRL (1-9)' }),
+  intent: z.enum(conversionIntentValues).optional().meta({ description: 'One conversion intent' }),
+  industry: z.string().trim().min(1).max(5).optional().meta({
+    description:
+      'GB/T 4754-2017 code prefix: a section letter (C), division (39), group (391) or class (3911)',
+    example: '39',
+  }),
+  strategicIndustry: z
+    .string()
+    .trim()
+    .regex(/^\d(\.\d{1,2})?$/, 'must be a strategic emerging industry code such as 1 or 1.5')
+    .optional()
+    .meta({ description: 'Strategic emerging industry (2018) code prefix: 1 or 1.5', example: '1' }),
+  grantedYear: z.coerce.number().int().min(1985).max(2100).optional().meta({ example: 2021 }),
+}).shape;
+
+/**
+ * A parameter the listing does not know is refused, never ignored: `?q=电池` once answered an
+ * unrelated page of patents as if it had searched. Text search is its own route (ranked, with
+ * reasons); the listing is a filtered walk in a stable order with a cursor.
+ */
+function unknownListParameter(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== 'unrecognized_keys') return undefined;
+  const keys = issue.keys as string[];
+  const known = Object.keys(patentListQueryShape).join(', ');
+  if (keys.includes('q'))
+    return `GET /v1/patents lists patents by filters and does not search text: search with GET /v1/search/patents?q=${'<words>'} (it takes industry, strategicIndustry, province, trlMin and trlMax too).${keys.length > 1 ? ` Unknown as well: ${keys.filter((k) => k !== 'q').join(', ')}.` : ''}`;
+  return `unknown query parameter${keys.length > 1 ? 's' : ''} ${keys.join(', ')}: GET /v1/patents takes ${known}.`;
+}
+
+export const patentListQuerySchema = z
+  .object(patentListQueryShape, { error: unknownListParameter })
+  .strict()
   .meta({
     id: 'PatentListQuery',
     description:
