@@ -1,6 +1,7 @@
 /**
  * Patents as the API returns them: the full view (the owning institution and the administrators), the
- * public view (enterprises and experts: no contacts, no amounts, no prices, no bookkeeping), the list
+ * public view (enterprises and experts: the institution's name and fee standard, no contacts, no
+ * amounts, no bookkeeping, inventors only when the institution publishes them), the list
  * query and page, and inventory coverage. The public projection is declared here once
  * (publicPatentSchema / toPublicPatent) and is a whitelist, so a field added to patents later stays
  * private until someone adds it here on purpose.
@@ -12,7 +13,7 @@ import { usccSchema } from './institution.ts';
 import { inventoryRecordSchema } from './inventory/record.ts';
 import { conversionIntentValues, patentTypeValues } from './inventory/template.ts';
 import { lifecycleEventSchema, lifecycleStateSchema, tierValues } from './lifecycle.ts';
-import { openLicenseSchema, publicOpenLicense } from './open-license.ts';
+import { type OpenLicense, openLicenseSchema, publicOpenLicense } from './open-license.ts';
 import { pageQuerySchema } from './pagination.ts';
 import { answerKeySchema, isStorageAttribute } from './storage.ts';
 
@@ -154,12 +155,13 @@ export const publicPatentSchema = patentSchema
     applicationDate: true,
     grantDate: true,
     legalStatus: true,
-    // Not inventors: enterprises and experts see no inventor names (personal data; the institution
-    // is the party to talk to).
+    // Inventors only through toPublicPatent, when the institution publishes them (below).
     department: true,
     publiclyFunded: true,
     implementationStatus: true,
     conversionIntents: true,
+    // What the institution asks (期望的转让价格或许可费用): an enterprise weighs a patent by its price.
+    feeStandard: true,
     trl: true,
     selfAssessedValue: true,
     applicationScenarios: true,
@@ -177,20 +179,60 @@ export const publicPatentSchema = patentSchema
     tier: true,
     updatedAt: true,
   })
+  .extend({
+    institutionName: z.string().optional().meta({
+      description: 'The owning institution, by name: the party an enterprise talks to',
+      example: '郑州大学',
+    }),
+    inventors: z.array(z.string()).optional().meta({
+      description:
+        "The inventors' names (发明人), only when the institution publishes them (Institution.publishInventors); absent by default (personal data)",
+    }),
+    openLicense: openLicenseSchema.optional().meta({
+      description:
+        'The open license (开放许可) while it is active: its fee standard, payment method, term and contact; anyone may take it (POST /v1/patents/{applicationNumber}/open-license/take)',
+    }),
+  })
   .meta({
     id: 'PublicPatent',
     description:
-      'A conversion-pool patent as enterprises and experts see it: no inventors, contacts, amounts, fee standard, intended partners or bookkeeping',
+      'An available patent as enterprises and experts see it: the institution and its fee standard, an active open license, the abstract; never contacts, amounts, intended partners or bookkeeping, nor inventors unless the institution publishes them',
   });
 export type PublicPatent = z.infer<typeof publicPatentSchema>;
 
 /** The fields of the public view, in declaration order. */
 export const publicPatentFields = Object.keys(publicPatentSchema.shape) as Array<keyof PublicPatent>;
 
-/** The public view of a stored patent: only the whitelisted fields that are present. */
-export function toPublicPatent(patent: Readonly<Record<string, unknown>>): PublicPatent {
+/** Fields of the public view that toPublicPatent decides itself instead of copying them as stored. */
+const decidedFields: ReadonlySet<string> = new Set(['institutionName', 'inventors', 'openLicense']);
+/** The public fields copied as stored (what a reader of the public view fetches, the pool export's columns). */
+export const storedPublicFields = publicPatentFields.filter((field) => !decidedFields.has(field));
+
+/** What the public view shows of the owning institution (functions/patents/publishers.ts reads it). */
+export interface PatentPublisher {
+  name: string;
+  /** The institution publishes its inventors' names (default: no). */
+  publishInventors?: boolean;
+}
+
+/**
+ * The public view of a stored patent: the whitelisted fields that are present, the open license while
+ * active, and with the publisher known its name and (when it publishes them) the inventors.
+ */
+export function toPublicPatent(
+  patent: Readonly<Record<string, unknown>>,
+  publisher?: PatentPublisher,
+): PublicPatent {
   const view: Record<string, unknown> = {};
-  for (const field of publicPatentFields) if (patent[field] !== undefined) view[field] = patent[field];
+  for (const field of storedPublicFields) if (patent[field] !== undefined) view[field] = patent[field];
+  const openLicense = patent.openLicense as OpenLicense | undefined;
+  if (openLicense?.status === 'active') view.openLicense = publicOpenLicense(openLicense);
+  if (publisher) {
+    view.institutionName = publisher.name;
+    const inventors = patent.inventors;
+    if (publisher.publishInventors === true && Array.isArray(inventors) && inventors.length)
+      view.inventors = inventors;
+  }
   return view as PublicPatent;
 }
 
