@@ -50,6 +50,11 @@ export const registerInstitutionSchema = z
   });
 export type RegisterInstitution = z.infer<typeof registerInstitutionSchema>;
 
+const publishInventorsSchema = z.boolean().meta({
+  description:
+    "true: enterprises and experts see the inventors' names (发明人) on this institution's available patents. Default (absent or false): hidden, the institution is the party to talk to",
+});
+
 export const institutionSchema = z
   .object({
     uscc: z.string(),
@@ -60,6 +65,7 @@ export const institutionSchema = z
     contactEmail: z.string().optional(),
     supervision: supervisionSchema.optional(),
     pilotStatus: pilotStatusSchema.optional(),
+    publishInventors: publishInventorsSchema.optional(),
     usccChecksumValid: z
       .boolean()
       .meta({ description: 'false when the code fails the GB 32100 checksum (kept, with a warning)' }),
@@ -77,16 +83,23 @@ export const updateInstitutionSchema = z
   .object({
     supervision: supervisionInputSchema.optional(),
     pilotStatus: pilotStatusSchema.optional(),
+    publishInventors: publishInventorsSchema.optional(),
     version: z.number().int().positive().optional().meta({
       description:
         'The version you read (GET /v1/institutions/{uscc}): the update is refused (409) if the institution changed since. Leave it out to update whatever the version',
     }),
   })
-  .refine((value) => value.supervision !== undefined || value.pilotStatus !== undefined, {
-    message:
-      'Nothing to update: send supervision (e.g. {"department": "moe-direct"}) and/or pilotStatus (demonstration, pilot or none)',
-    path: ['supervision'],
-  })
+  .refine(
+    (value) =>
+      value.supervision !== undefined ||
+      value.pilotStatus !== undefined ||
+      value.publishInventors !== undefined,
+    {
+      message:
+        'Nothing to update: send supervision (e.g. {"department": "moe-direct"}), pilotStatus (demonstration, pilot or none) and/or publishInventors (true or false)',
+      path: ['supervision'],
+    },
+  )
   .meta({ id: 'UpdateInstitution' });
 export type UpdateInstitution = z.infer<typeof updateInstitutionSchema>;
 

@@ -1,6 +1,7 @@
 /**
  * Patents as the API returns them: the full view (the owning institution and the administrators), the
- * public view (enterprises and experts: no contacts, no amounts, no prices, no bookkeeping), the list
+ * public view (enterprises and experts: the institution's name and fee standard, no contacts, no
+ * amounts, no bookkeeping, inventors only when the institution publishes them), the list
  * query and page, and inventory coverage. The public projection is declared here once
  * (publicPatentSchema / toPublicPatent) and is a whitelist, so a field added to patents later stays
  * private until someone adds it here on purpose.
@@ -12,7 +13,7 @@ import { usccSchema } from './institution.ts';
 import { inventoryRecordSchema } from './inventory/record.ts';
 import { conversionIntentValues, patentTypeValues } from './inventory/template.ts';
 import { lifecycleEventSchema, lifecycleStateSchema, tierValues } from './lifecycle.ts';
-import { openLicenseSchema, publicOpenLicense } from './open-license.ts';
+import { type OpenLicense, openLicenseSchema, publicOpenLicense } from './open-license.ts';
 import { pageQuerySchema } from './pagination.ts';
 import { answerKeySchema, isStorageAttribute } from './storage.ts';
 
@@ -154,12 +155,13 @@ export const publicPatentSchema = patentSchema
     applicationDate: true,
     grantDate: true,
     legalStatus: true,
-    // Not inventors: enterprises and experts see no inventor names (personal data; the institution
-    // is the party to talk to).
+    // Inventors only through toPublicPatent, when the institution publishes them (below).
     department: true,
     publiclyFunded: true,
     implementationStatus: true,
     conversionIntents: true,
+    // What the institution asks (期望的转让价格或许可费用): an enterprise weighs a patent by its price.
+    feeStandard: true,
     trl: true,
     selfAssessedValue: true,
     applicationScenarios: true,
@@ -177,20 +179,60 @@ export const publicPatentSchema = patentSchema
     tier: true,
     updatedAt: true,
   })
+  .extend({
+    institutionName: z.string().optional().meta({
+      description: 'The owning institution, by name: the party an enterprise talks to',
+      example: '郑州大学',
+    }),
+    inventors: z.array(z.string()).optional().meta({
+      description:
+        "The inventors' names (发明人), only when the institution publishes them (Institution.publishInventors); absent by default (personal data)",
+    }),
+    openLicense: openLicenseSchema.optional().meta({
+      description:
+        'The open license (开放许可) while it is active: its fee standard, payment method, term and contact; anyone may take it (POST /v1/patents/{applicationNumber}/open-license/take)',
+    }),
+  })
   .meta({
     id: 'PublicPatent',
     description:
-      'A conversion-pool patent as enterprises and experts see it: no inventors, contacts, amounts, fee standard, intended partners or bookkeeping',
+      'An available patent as enterprises and experts see it: the institution and its fee standard, an active open license, the abstract; never contacts, amounts, intended partners or bookkeeping, nor inventors unless the institution publishes them',
   });
 export type PublicPatent = z.infer<typeof publicPatentSchema>;
 
 /** The fields of the public view, in declaration order. */
 export const publicPatentFields = Object.keys(publicPatentSchema.shape) as Array<keyof PublicPatent>;
 
-/** The public view of a stored patent: only the whitelisted fields that are present. */
-export function toPublicPatent(patent: Readonly<Record<string, unknown>>): PublicPatent {
+/** Fields of the public view that toPublicPatent decides itself instead of copying them as stored. */
+const decidedFields: ReadonlySet<string> = new Set(['institutionName', 'inventors', 'openLicense']);
+/** The public fields copied as stored (what a reader of the public view fetches, the pool export's columns). */
+export const storedPublicFields = publicPatentFields.filter((field) => !decidedFields.has(field));
+
+/** What the public view shows of the owning institution (functions/patents/publishers.ts reads it). */
+export interface PatentPublisher {
+  name: string;
+  /** The institution publishes its inventors' names (default: no). */
+  publishInventors?: boolean;
+}
+
+/**
+ * The public view of a stored patent: the whitelisted fields that are present, the open license while
+ * active, and with the publisher known its name and (when it publishes them) the inventors.
+ */
+export function toPublicPatent(
+  patent: Readonly<Record<string, unknown>>,
+  publisher?: PatentPublisher,
+): PublicPatent {
   const view: Record<string, unknown> = {};
-  for (const field of publicPatentFields) if (patent[field] !== undefined) view[field] = patent[field];
+  for (const field of storedPublicFields) if (patent[field] !== undefined) view[field] = patent[field];
+  const openLicense = patent.openLicense as OpenLicense | undefined;
+  if (openLicense?.status === 'active') view.openLicense = publicOpenLicense(openLicense);
+  if (publisher) {
+    view.institutionName = publisher.name;
+    const inventors = patent.inventors;
+    if (publisher.publishInventors === true && Array.isArray(inventors) && inventors.length)
+      view.inventors = inventors;
+  }
   return view as PublicPatent;
 }
 
@@ -228,37 +270,54 @@ export const patentParamsSchema = z.object({
   }),
 });
 
-export const patentListQuerySchema = pageQuerySchema
-  .extend({
-    institution: usccSchema.optional().meta({
-      description:
-        "Institution (USCC). Institution users get their own; province admins: one of their province's",
-    }),
-    province: provinceCodeSchema.optional().meta({
-      description: 'GB/T 2260 province code. Province admins get their own',
-      example: '110000',
-    }),
-    poolStatus: z.enum(poolStatusValues).optional().meta({
-      description: 'Enterprises and experts see the conversion pool only',
-    }),
-    reviewStatus: z.enum(reviewStatusValues).optional(),
-    patentType: z.enum(patentTypeValues).optional(),
-    trlMin: z.coerce.number().int().min(1).max(9).optional().meta({ description: 'Lowest TRL (1-9)' }),
-    trlMax: z.coerce.number().int().min(1).max(9).optional().meta({ description: 'Highest TRL (1-9)' }),
-    intent: z.enum(conversionIntentValues).optional().meta({ description: 'One conversion intent' }),
-    industry: z.string().trim().min(1).max(5).optional().meta({
-      description:
-        'GB/T 4754-2017 code prefix: a section letter (C), division (39), group (391) or class (3911)',
-      example: '39',
-    }),
-    strategicIndustry: z
-      .string()
-      .trim()
-      .regex(/^\d(\.\d{1,2})?$/, 'must be a strategic emerging industry code such as 1 or 1.5')
-      .optional()
-      .meta({ description: 'Strategic emerging industry (2018) code prefix: 1 or 1.5', example: '1' }),
-    grantedYear: z.coerce.number().int().min(1985).max(2100).optional().meta({ example: 2021 }),
-  })
+const patentListQueryShape = pageQuerySchema.extend({
+  institution: usccSchema.optional().meta({
+    description:
+      "Institution (USCC). Institution users get their own; province admins: one of their province's",
+  }),
+  province: provinceCodeSchema.optional().meta({
+    description: 'GB/T 2260 province code. Province admins get their own',
+    example: '110000',
+  }),
+  poolStatus: z.enum(poolStatusValues).optional().meta({
+    description: 'Enterprises and experts see the conversion pool only',
+  }),
+  reviewStatus: z.enum(reviewStatusValues).optional(),
+  patentType: z.enum(patentTypeValues).optional(),
+  trlMin: z.coerce.number().int().min(1).max(9).optional().meta({ description: 'Lowest TRL (1-9)' }),
+  trlMax: z.coerce.number().int().min(1).max(9).optional().meta({ description: 'Highest TRL (1-9)' }),
+  intent: z.enum(conversionIntentValues).optional().meta({ description: 'One conversion intent' }),
+  industry: z.string().trim().min(1).max(5).optional().meta({
+    description:
+      'GB/T 4754-2017 code prefix: a section letter (C), division (39), group (391) or class (3911)',
+    example: '39',
+  }),
+  strategicIndustry: z
+    .string()
+    .trim()
+    .regex(/^\d(\.\d{1,2})?$/, 'must be a strategic emerging industry code such as 1 or 1.5')
+    .optional()
+    .meta({ description: 'Strategic emerging industry (2018) code prefix: 1 or 1.5', example: '1' }),
+  grantedYear: z.coerce.number().int().min(1985).max(2100).optional().meta({ example: 2021 }),
+}).shape;
+
+/**
+ * A parameter the listing does not know is refused, never ignored: `?q=电池` once answered an
+ * unrelated page of patents as if it had searched. Text search is its own route (ranked, with
+ * reasons); the listing is a filtered walk in a stable order with a cursor.
+ */
+function unknownListParameter(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== 'unrecognized_keys') return undefined;
+  const keys = issue.keys as string[];
+  const known = Object.keys(patentListQueryShape).join(', ');
+  if (keys.includes('q'))
+    return `GET /v1/patents lists patents by filters and does not search text: search with GET /v1/search/patents?q=${'<words>'} (it takes industry, strategicIndustry, province, trlMin and trlMax too).${keys.length > 1 ? ` Unknown as well: ${keys.filter((k) => k !== 'q').join(', ')}.` : ''}`;
+  return `unknown query parameter${keys.length > 1 ? 's' : ''} ${keys.join(', ')}: GET /v1/patents takes ${known}.`;
+}
+
+export const patentListQuerySchema = z
+  .object(patentListQueryShape, { error: unknownListParameter })
+  .strict()
   .meta({
     id: 'PatentListQuery',
     description:

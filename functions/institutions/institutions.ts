@@ -192,7 +192,8 @@ export async function getInstitution(
 
 /**
  * PATCH /v1/institutions/{uscc}: sets the supervising department and / or the pilot / demonstration
- * status. National admins: any institution; province admins: their province's (404 elsewhere).
+ * status, and whether enterprises see its inventors' names (publishInventors, on the institution's
+ * request). National admins: any institution; province admins: their province's (404 elsewhere).
  * Ministry admins never (the route does not admit them): a ministry does not pick its institutions.
  */
 export async function updateInstitution(
@@ -220,6 +221,7 @@ export async function updateInstitution(
   const after: Institution = {
     ...before,
     ...checkedSupervision(before, input),
+    ...(input.publishInventors !== undefined ? { publishInventors: input.publishInventors } : {}),
     updatedAt: deps.now().toISOString(),
     version: before.version + 1,
   };

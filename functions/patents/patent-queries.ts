@@ -35,6 +35,7 @@ import {
 import type { Caller } from '../../schemas/roles.ts';
 import { supervisedBy, supervisingMinistries, supervisionGroupOf } from '../../schemas/supervision.ts';
 import { callerMinistry, type InstitutionStore } from '../institutions/institutions.ts';
+import { publishersOf } from '../institutions/publishers.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../shared/cursor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 
@@ -397,8 +398,25 @@ export async function listPatents(
     index < plan.partitions.length
       ? encodeCursor(plan.listing, { p: partitionId(plan.partitions[index]!), k: startKey ?? null })
       : undefined;
-  const view = plan.view === 'public' ? toPublicPatent : toFullPatent;
-  return { items: found.map((patent) => view(patent)), ...(nextCursor ? { nextCursor } : {}) };
+  const items =
+    plan.view === 'public'
+      ? await publicViews(deps.institutions, found)
+      : found.map((patent) => toFullPatent(patent));
+  return { items, ...(nextCursor ? { nextCursor } : {}) };
+}
+
+/** Public views of patents with their institutions' names (and inventors where they publish them). */
+async function publicViews(
+  institutions: InstitutionLookup | undefined,
+  patents: readonly StoredPatent[],
+): Promise<PublicPatent[]> {
+  const publishers = institutions
+    ? await publishersOf(
+        institutions,
+        patents.map((patent) => patent.institutionUscc),
+      )
+    : new Map();
+  return patents.map((patent) => toPublicPatent(patent, publishers.get(patent.institutionUscc)));
 }
 
 // ------------------------------------------------------------------------------------- one patent
@@ -439,7 +457,7 @@ export async function getPatent(
       if (patent.institutionUscc === access.uscc) return toFullPatent(patent);
       throw notFound;
     case 'public':
-      if (patent.poolStatus === 'conversion') return toPublicPatent(patent);
+      if (patent.poolStatus === 'conversion') return (await publicViews(deps.institutions, [patent]))[0]!;
       throw notFound;
   }
 }

@@ -3,7 +3,7 @@ import { industryByCode } from '../../schemas/codes/industries.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import { cooperationIntentLabels, improvementCategoryLabels } from '../../schemas/evaluation.ts';
 import { inventoryColumns } from '../../schemas/inventory/template.ts';
-import { type PublicPatent, publicPatentFields } from '../../schemas/patent.ts';
+import { type PublicPatent, storedPublicFields } from '../../schemas/patent.ts';
 import type { PoolExportQuery, PoolPatent } from '../../schemas/pool.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { neutralizeFormula } from '../intake/error-report.ts';
@@ -60,7 +60,7 @@ const widthOf = (key: string) =>
 
 /** The template's own columns that are public, in template order, then the pool's. */
 const templateColumns: ExportColumn[] = inventoryColumns
-  .filter((column) => (publicPatentFields as readonly string[]).includes(column.key))
+  .filter((column) => (storedPublicFields as readonly string[]).includes(column.key))
   .map((column) => ({
     zh: column.zh,
     en: column.en,

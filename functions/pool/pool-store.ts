@@ -6,14 +6,16 @@
  */
 
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { publicPatentFields } from '../../schemas/patent.ts';
+import { storedPublicFields } from '../../schemas/patent.ts';
 import { InvalidCursorError } from '../shared/cursor.ts';
 import { indexes, prefixes } from '../shared/dynamo/keys.ts';
 import type { PoolStore, StoredPoolPatent, StoreKey } from './pool-feed.ts';
 
 const keyAttributes = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
 const viewAttributes = [
-  ...publicPatentFields,
+  ...storedPublicFields,
+  // Shown while active (schemas/patent.ts toPublicPatent).
+  'openLicense',
   'evaluationStatus',
   'evaluationDeadline',
   'evaluationAggregate',

@@ -6,14 +6,24 @@
  * (`available=true` narrows to those available); enterprises, experts and administrators search the
  * available patents of every institution (./availability.ts), in the public view (schemas/patent.ts).
  */
-import { patentSchema, publicPatentSchema, toFullPatent, toPublicPatent } from '../../schemas/patent.ts';
+import {
+  type PatentPublisher,
+  patentSchema,
+  publicPatentSchema,
+  toFullPatent,
+  toPublicPatent,
+} from '../../schemas/patent.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { maxSearchDepth, type PatentSearchQuery, type PatentSearchResult } from '../../schemas/search.ts';
+import type { InstitutionStore } from '../institutions/institutions.ts';
+import { publishersOf } from '../institutions/publishers.ts';
 import { ForbiddenError, ValidationError } from '../shared/errors.ts';
 import type { PatentSearchIndex, SearchScope } from './ports.ts';
 
 export interface SearchDeps {
   index: PatentSearchIndex;
+  /** The hits' institutions, for their names in the public view (absent: hits without names). */
+  institutions?: Pick<InstitutionStore, 'get'>;
   /**
    * Told of an indexed patent that its view schema cannot read (a corrupt item, see below): the
    * handler logs it as an error, so the operators' error alarm fires with the application number.
@@ -71,10 +81,21 @@ export async function searchPatents(
       `The query holds only common words (like 的, 一种, 方法) that every patent has: add what the technology does or is for, ${example}.`,
       [{ in: 'query', field: 'q', message: 'only stop words' }],
     );
+  const publishers =
+    scope.kind !== 'institution' && deps.institutions
+      ? await publishersOf(
+          deps.institutions,
+          answer.hits.map((hit) => String(hit.patent.institutionUscc)),
+        )
+      : new Map<string, PatentPublisher>();
   const [view, schema] =
     scope.kind === 'institution'
       ? [toFullPatent, patentSchema as typeof patentSchema | typeof publicPatentSchema]
-      : [toPublicPatent, publicPatentSchema];
+      : [
+          (patent: Readonly<Record<string, unknown>>) =>
+            toPublicPatent(patent, publishers.get(String(patent.institutionUscc))),
+          publicPatentSchema,
+        ];
   // A search answers for every institution at once: one stored patent its schema cannot read (written
   // around the API, e.g. by a repair or a bad migration) is left out and reported, instead of turning
   // every enterprise's search into a 500 as a single-patent read rightly does.

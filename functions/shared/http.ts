@@ -72,7 +72,12 @@ function toResult(response: HttpResponse): APIGatewayProxyStructuredResultV2 {
   };
 }
 
-type Issue = { message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> };
+type Issue = {
+  message: string;
+  path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
+  /** zod's unrecognized_keys: the keys a strict schema refused (named as the field). */
+  keys?: readonly string[];
+};
 
 /** Turns schema issues (zod or Standard Schema) into `details` that name where, which field and what is wrong. */
 export function issuesToDetails(issues: readonly Issue[]) {
@@ -83,7 +88,8 @@ export function issuesToDetails(issues: readonly Issue[]) {
     const where = (
       { body: 'body', queryStringParameters: 'query', pathParameters: 'path' } as Record<string, string>
     )[path[0] ?? ''];
-    const field = (where ? path.slice(1) : path).join('.') || '(whole)';
+    const inside = [...(where ? path.slice(1) : path), ...(issue.keys?.length ? [issue.keys.join(',')] : [])];
+    const field = inside.join('.') || '(whole)';
     return { in: where ?? 'request', field, message: issue.message };
   });
 }

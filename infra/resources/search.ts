@@ -7,5 +7,7 @@ export const searchFunctions = {
     entry: 'functions/search/search-patents.handler.ts',
     description:
       'GET /v1/search/patents: full-text search through the search port (locally the embedded engine; on AWS 503 until the OpenSearch slice)',
+    // The hits' institutions (their names in the public view).
+    tables: { core: 'read' },
   },
 } as const satisfies Record<string, FunctionDeclaration>;

@@ -52,6 +52,7 @@ describe('GET /v1/search/patents', () => {
       cells[templateHeaders.indexOf('所属院系')] = department;
       cells[templateHeaders.indexOf('转化意愿')] = '许可';
       cells[templateHeaders.indexOf('法律状态')] = '有效';
+      cells[templateHeaders.indexOf('费用标准')] = '许可费 30 万元';
       const created = await api('/v1/patents', { method: 'POST', token: staff, body: row(cells) });
       expect(created.status, created.text).toBe(201);
     }
@@ -84,6 +85,8 @@ describe('GET /v1/search/patents', () => {
     expect(hit!.patent).not.toHaveProperty('inventors');
     expect(hit!.patent).not.toHaveProperty('contactInfo');
     expect(hit!.patent.abstract).toContain('全钒液流电池');
+    // What an enterprise sees (issue 15 item 8): who to talk to and what it costs.
+    expect(hit!.patent).toMatchObject({ institutionName: '检索测试大学', feeStandard: '许可费 30 万元' });
     expect(hit!.reasons.terms.map((t) => t.term)).toEqual(expect.arrayContaining(['电解液']));
     expect(hit!.reasons.fields).toEqual(expect.arrayContaining(['title', 'abstract']));
     const title = hit!.highlights.find((h) => h.field === 'title')!;
@@ -149,5 +152,34 @@ describe('GET /v1/search/patents', () => {
     expect(injected.status).toBe(200);
     expect(injected.json.terms).not.toContain('*');
     expect(numbersOf(injected.json as { items: Hit[] })).toContain(pooled);
+  });
+
+  it('GET /v1/patents?q= does not pretend to search: 400 pointing here', async () => {
+    const r = await api(`/v1/patents?q=${encodeURIComponent('液流电池')}`, { token: enterprise });
+    expect(r.status, r.text).toBe(400);
+    expect(r.text).toContain('GET /v1/search/patents?q=');
+  });
+
+  // Last: it changes the institution the tests above read.
+  it("inventors appear once the institution publishes them, in search and in the patent's read", async () => {
+    const admin = await token('national-admin');
+    const set = await api(`/v1/institutions/${uscc}`, {
+      method: 'PATCH',
+      token: admin,
+      body: { publishInventors: true },
+    });
+    expect(set.status, set.text).toBe(200);
+    expect(set.json.publishInventors).toBe(true);
+    const r = await api(`/v1/search/patents?q=${encodeURIComponent('液流电池 电解液')}`, {
+      token: enterprise,
+    });
+    expect(r.status, r.text).toBe(200);
+    const hit = (r.json as { items: Hit[] }).items.find((h) => h.patent.applicationNumber === pooled)!;
+    expect(hit.patent.inventors).toEqual(expect.arrayContaining([expect.any(String)]));
+    expect(hit.patent).not.toHaveProperty('contactInfo');
+    const read = await api(`/v1/patents/${pooled}`, { token: enterprise });
+    expect(read.status, read.text).toBe(200);
+    expect(read.json).toMatchObject({ institutionName: '检索测试大学', inventors: hit.patent.inventors });
+    expect(read.json).not.toHaveProperty('contactName');
   });
 });

@@ -328,4 +328,21 @@ describe('supervising structure (issue 14; Work Plan 二、（一）2 and 3)', (
     ).rejects.toThrow(/universities/);
     expect(store.items.get(localInstitute.uscc)?.version).toBe(1);
   });
+
+  it('publishInventors is recorded on its own and leaves the supervision as it was (issue 15, 8)', async () => {
+    const store = await seeded();
+    const later = () => new Date('2026-12-01T00:00:00Z');
+    expect(updateInstitutionSchema.safeParse({ publishInventors: true }).success).toBe(true);
+    const before = store.items.get(moeUniversity.uscc)!;
+    expect(before.publishInventors).toBeUndefined();
+    const updated = await updateInstitution({ store, now: later }, nationalAdmin, moeUniversity.uscc, {
+      publishInventors: true,
+    });
+    expect(updated).toMatchObject({ publishInventors: true, version: before.version + 1 });
+    expect(updated.supervision).toEqual(before.supervision);
+    const hidden = await updateInstitution({ store, now: later }, nationalAdmin, moeUniversity.uscc, {
+      publishInventors: false,
+    });
+    expect(hidden.publishInventors).toBe(false);
+  });
 });

@@ -15,7 +15,7 @@ import { InvalidCursorError } from '../../functions/shared/cursor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../functions/shared/errors.ts';
 import { withApplicationCheck } from '../../schemas/codes/application-number.ts';
 import type { Institution } from '../../schemas/institution.ts';
-import { type PatentListQuery, publicPatentFields } from '../../schemas/patent.ts';
+import { type PatentListQuery, publicPatentFields, publicPatentSchema } from '../../schemas/patent.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import {
   beijingAdmin,
@@ -40,7 +40,6 @@ const privateFields = [
   'contactName',
   'contactInfo',
   'implementationAmountWan',
-  'feeStandard',
   'intendedPartners',
   'createdBy',
   'updatedBy',
@@ -499,6 +498,110 @@ describe('getPatent', () => {
       for (const field of privateFields) expect(view).not.toHaveProperty(field);
       for (const field of Object.keys(view)) expect(publicPatentFields).toContain(field);
     }
+  });
+});
+
+// ------------------------------------------------------------- what an enterprise sees (issue 15, 8)
+
+describe('the public view: institution, fee standard, open license, inventors only when published', () => {
+  const pooled = fixture.find((p) => p.institutionUscc === C && p.poolStatus === 'conversion')!;
+  const openLicense = {
+    status: 'active' as const,
+    applicationNumber: pooled.applicationNumber,
+    patenteeUscc: C,
+    patenteeName: '上海某大学',
+    feeStandard: { type: 'lump-sum' as const, amountFen: 5_000_000 },
+    paymentMethod: '许可生效后 30 日内一次性支付',
+    startDate: '2026-01-01',
+    endDate: '2028-12-31',
+    declaredAt: '2026-01-01T00:00:00.000Z',
+    declaredBy: '上海某大学（机构管理员 / institution administrator）',
+  };
+  const named = (publishInventors?: boolean) => ({
+    ...institutionLookup,
+    get: async (uscc: string) => {
+      const institution = institutions[uscc];
+      return institution && { ...institution, name: `机构 ${uscc.slice(-4)}`, publishInventors };
+    },
+  });
+  const stored = (extra: Record<string, unknown>) => ({
+    get: async (n: string) =>
+      n === pooled.applicationNumber ? ({ ...pooled, ...extra } as StoredPatent) : undefined,
+    readPage: async () => ({ items: [] }),
+  });
+
+  it("an enterprise sees the institution's name, the fee standard and the abstract; inventors hidden by default", async () => {
+    const patents = stored({ abstract: '一种锂电池隔膜涂层' });
+    const view = (await getPatent(
+      { patents, institutions: named() },
+      enterpriseUser,
+      pooled.applicationNumber,
+    )) as Record<string, unknown>;
+    expect(view).toMatchObject({
+      institutionName: `机构 ${C.slice(-4)}`,
+      feeStandard: '面议',
+      abstract: '一种锂电池隔膜涂层',
+    });
+    for (const field of privateFields) expect(view).not.toHaveProperty(field);
+    expect(publicPatentSchema.strict().parse(view)).toEqual(view);
+  });
+
+  it('inventors appear when the institution publishes them', async () => {
+    const view = await getPatent(
+      { patents: stored({}), institutions: named(true) },
+      expert,
+      pooled.applicationNumber,
+    );
+    expect(view).toMatchObject({ inventors: ['张三'] });
+    const hidden = await getPatent(
+      { patents: stored({}), institutions: named(false) },
+      expert,
+      pooled.applicationNumber,
+    );
+    expect(hidden).not.toHaveProperty('inventors');
+  });
+
+  it('the open license while active (terms and fee), never once withdrawn', async () => {
+    const active = await getPatent(
+      { patents: stored({ openLicense, openLicenseHash: 'h' }), institutions: named() },
+      enterpriseUser,
+      pooled.applicationNumber,
+    );
+    expect(active).toMatchObject({
+      openLicense: { feeStandard: { amountFen: 5_000_000 }, endDate: '2028-12-31' },
+    });
+    expect(active).not.toHaveProperty('openLicenseHash');
+    const withdrawn = await getPatent(
+      { patents: stored({ openLicense: { ...openLicense, status: 'withdrawn' } }), institutions: named() },
+      enterpriseUser,
+      pooled.applicationNumber,
+    );
+    expect(withdrawn).not.toHaveProperty('openLicense');
+  });
+
+  it('a listing names each institution with one read per institution, never their private fields', async () => {
+    let reads = 0;
+    const lookup = named(false);
+    const counted = {
+      ...lookup,
+      get: async (uscc: string) => {
+        reads += 1;
+        return lookup.get(uscc);
+      },
+    };
+    const { items } = await listPatents(
+      { patents: memoryPatents(fixture), institutions: counted },
+      enterpriseUser,
+      query({ limit: 20 }),
+    );
+    expect(items.length).toBeGreaterThan(3);
+    for (const item of items) {
+      const patent = item as Record<string, unknown>;
+      expect(patent.institutionName).toBe(`机构 ${String(patent.institutionUscc).slice(-4)}`);
+      expect(patent.feeStandard).toBe('面议');
+      for (const field of privateFields) expect(patent).not.toHaveProperty(field);
+    }
+    expect(reads).toBe(new Set(items.map((i) => i.institutionUscc)).size);
   });
 });
 

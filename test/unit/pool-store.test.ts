@@ -60,9 +60,12 @@ describe('dynamoPoolStore.readPage', () => {
       'poolRemoval',
       'exclusiveGrant',
       'patenteeChange',
+      // Public since issue 15 item 8 (the open license shown while active).
+      'feeStandard',
+      'openLicense',
     ])
       expect(projected).toContain(attribute);
-    for (const attribute of ['contactName', 'contactInfo', 'feeStandard'])
+    for (const attribute of ['contactName', 'contactInfo', 'inventors', 'intendedPartners'])
       expect(projected).not.toContain(attribute);
     expect(input.ExclusiveStartKey).toBeUndefined();
     expect(page.items[0]!.patent).not.toHaveProperty('gsi2pk');

@@ -239,14 +239,41 @@ describe('the embedded engine', () => {
 describe('searchPatents (GET /v1/search/patents)', () => {
   const deps = { index: all() };
 
-  it('an enterprise gets the public view: no inventors, contacts or fee standard', async () => {
+  it('an enterprise gets the public view: the fee standard and abstract, no inventors or contacts', async () => {
     const result = await searchPatents(deps, enterpriseUser, query('锂电池 隔膜'));
     expect(result.items[0]!.patent.applicationNumber).toBe(separator.applicationNumber);
+    expect(result.items[0]!.patent).toMatchObject({
+      feeStandard: '许可费 30 万元',
+      abstract: separator.abstract,
+    });
     for (const item of result.items) {
       expect(item.patent).not.toHaveProperty('inventors');
       expect(item.patent).not.toHaveProperty('contactInfo');
-      expect(item.patent).not.toHaveProperty('feeStandard');
+      expect(item.patent).not.toHaveProperty('version');
     }
+  });
+
+  it('each hit names its institution; inventors only of an institution that publishes them (issue 15, 8)', async () => {
+    const reads: string[] = [];
+    const institutions = {
+      get: async (uscc: string) => {
+        reads.push(uscc);
+        const name = uscc === A ? '北京某大学' : '上海某研究院';
+        return { uscc, name, publishInventors: uscc === B } as never;
+      },
+    };
+    const result = await searchPatents({ ...deps, institutions }, enterpriseUser, query('隔膜 涂层'));
+    const ofA = result.items.find((i) => i.patent.institutionUscc === A)!.patent;
+    const ofB = result.items.find((i) => i.patent.institutionUscc === B)!.patent;
+    expect(ofA).toMatchObject({ institutionName: '北京某大学' });
+    expect(ofA).not.toHaveProperty('inventors');
+    expect(ofB).toMatchObject({ institutionName: '上海某研究院', inventors: ['张三'] });
+    expect(ofB).not.toHaveProperty('contactInfo');
+    expect(reads.sort()).toEqual([A, B].sort());
+    // An institution searching its own patents gets the full view, without asking for names.
+    reads.length = 0;
+    await searchPatents({ ...deps, institutions }, institutionUser(A), query('隔膜 涂层'));
+    expect(reads).toEqual([]);
   });
 
   it('a stored patent its schema cannot read is left out and reported, not a 500 for every searcher', async () => {
