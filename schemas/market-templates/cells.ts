@@ -6,6 +6,7 @@
  * fix, in Chinese and English, worded by the same describeCellIssue as the inventory's.
  */
 import type { ErrorRow } from '../batch-job.ts';
+import { checkApplicationNumber } from '../codes/application-number.ts';
 import { toHalfWidth as halfWidth } from '../codes/uscc.ts';
 
 import {
@@ -93,6 +94,22 @@ export class RowCells {
 
   text(key: string): string | undefined {
     return this.cell(key) || undefined;
+  }
+
+  /** A CNIPA application number (check character verified), normalized; a wrong one is reported. */
+  applicationNumber(key: string): string | undefined {
+    const value = this.cell(key);
+    if (!value) return undefined;
+    const check = checkApplicationNumber(value);
+    if (check.ok) return check.normalized;
+    this.error(
+      key,
+      value,
+      'APPLICATION_NUMBER_INVALID',
+      { zh: check.reasonZh, en: check.reason },
+      { zh: '请核对申请号（如 202010123456.2）', en: 'check the application number (e.g. 202010123456.2)' },
+    );
+    return undefined;
   }
 
   enumValue<V extends string>(key: string): V | undefined {

@@ -5,7 +5,6 @@
  * an `evaluationInputSchema` input: the same fields and rules as PUT /v1/patents/{n}/evaluations/mine.
  */
 import type { ErrorRow } from '../batch-job.ts';
-import { checkApplicationNumber } from '../codes/application-number.ts';
 import { checkUscc } from '../codes/uscc.ts';
 import {
   type CooperationIntent,
@@ -285,23 +284,7 @@ export function validateEvaluationRow(
 ): EvaluationRowResult {
   const cells = new RowCells(evaluationTemplate, raw, rowNumber);
 
-  const numberValue = cells.cell('applicationNumber');
-  let applicationNumber: string | undefined;
-  if (numberValue) {
-    const check = checkApplicationNumber(numberValue);
-    if (!check.ok) {
-      cells.error(
-        'applicationNumber',
-        numberValue,
-        'APPLICATION_NUMBER_INVALID',
-        { zh: check.reasonZh, en: check.reason },
-        {
-          zh: '请核对申请号（如 202010123456.2）',
-          en: 'check the application number (e.g. 202010123456.2)',
-        },
-      );
-    } else applicationNumber = check.normalized;
-  }
+  const applicationNumber = cells.applicationNumber('applicationNumber');
   const kind = cells.enumValue<EvaluatorKind>('evaluatorKind');
   const idValue = cells.cell('evaluatorId');
   let evaluatorId: string | undefined;

@@ -13,7 +13,6 @@
  * unpaid annual fee; restoration may still be asked for, which a later row with 有效 records).
  */
 import type { ErrorRow } from '../batch-job.ts';
-import { checkApplicationNumber } from '../codes/application-number.ts';
 import { parseTemplateDate } from '../inventory/patent-row.ts';
 import {
   allowedWording,
@@ -152,23 +151,7 @@ export function validateLegalStatusRow(
   today: string,
 ): LegalStatusRowResult {
   const cells = new RowCells(legalStatusTemplate, raw, rowNumber);
-  const numberValue = cells.cell('applicationNumber');
-  let applicationNumber: string | undefined;
-  if (numberValue) {
-    const check = checkApplicationNumber(numberValue);
-    if (!check.ok) {
-      cells.error(
-        'applicationNumber',
-        numberValue,
-        'APPLICATION_NUMBER_INVALID',
-        { zh: check.reasonZh, en: check.reason },
-        {
-          zh: '请核对申请号（如 202010123456.2）',
-          en: 'check the application number (e.g. 202010123456.2)',
-        },
-      );
-    } else applicationNumber = check.normalized;
-  }
+  const applicationNumber = cells.applicationNumber('applicationNumber');
   const legalStatus = statusCell(cells);
   const dateValue = cells.cell('date');
   let date: string | undefined;
