@@ -8,6 +8,7 @@
  *   `FU#INST#<USCC>` / `<grant date>#<number>` and `FU#PROV#<code>` / `<grant date>#<USCC>#<number>`,
  *   read with `sk < <cutoff date>$` (grant date on or before the cutoff).
  */
+
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Quarter } from '../../schemas/metrics.ts';
 import type { SpotCheck, SpotCheckSample } from '../../schemas/monitoring.ts';
@@ -15,6 +16,7 @@ import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import { actorLabel, auditItem } from '../shared/audit.ts';
 import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
+import { queryAll } from '../shared/dynamo/query.ts';
 import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import type { FundedListStore, MonitoredInstitution, SpotCheckStore } from './monitoring.ts';
 
@@ -34,31 +36,17 @@ const toInstitution = (item: Record<string, unknown>): MonitoredInstitution => (
   ...(typeof item.contactEmail === 'string' && item.contactEmail ? { contactEmail: item.contactEmail } : {}),
 });
 
-async function queryAll(
-  documents: DynamoDBDocumentClient,
-  input: ConstructorParameters<typeof QueryCommand>[0],
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const { Items = [], LastEvaluatedKey } = await documents.send(
-      new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
-    );
-    items.push(...Items);
-    startKey = LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
-
 export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableName: string): SpotCheckStore {
   return {
     async institutions(provinceCode) {
-      const items = await queryAll(documents, {
-        TableName: tableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
-      });
+      const items = (
+        await queryAll(documents, {
+          TableName: tableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
+        })
+      ).items;
       return items.map(toInstitution);
     },
 
@@ -70,14 +58,16 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
     },
 
     async inventoried(uscc) {
-      const items = await queryAll(documents, {
-        TableName: tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        FilterExpression: 'reviewStatus = :approved',
-        ProjectionExpression: 'applicationNumber, title',
-        ExpressionAttributeValues: { ':pk': indexes.institutionPatents(uscc), ':approved': 'approved' },
-      });
+      const items = (
+        await queryAll(documents, {
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          FilterExpression: 'reviewStatus = :approved',
+          ProjectionExpression: 'applicationNumber, title',
+          ExpressionAttributeValues: { ':pk': indexes.institutionPatents(uscc), ':approved': 'approved' },
+        })
+      ).items;
       return items.map((item) => ({
         applicationNumber: String(item.applicationNumber),
         ...(typeof item.title === 'string' ? { title: item.title } : {}),
@@ -341,19 +331,21 @@ export function dynamoOverdueCorrections(documents: DynamoDBDocumentClient, tabl
       [];
     for (const provinceCode of provinces)
       for (const quarter of quarters) {
-        const items = await queryAll(documents, {
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          FilterExpression: 'correction.#status = :open AND correction.dueDate < :asOf',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':pk': spotCheckPartition(quarter, provinceCode),
-            ':prefix': prefixes.spotCheck,
-            ':open': 'open',
-            ':asOf': asOf,
-          },
-          ProjectionExpression: 'id, institutionUscc, applicationNumber, correction',
-        });
+        const items = (
+          await queryAll(documents, {
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            FilterExpression: 'correction.#status = :open AND correction.dueDate < :asOf',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':pk': spotCheckPartition(quarter, provinceCode),
+              ':prefix': prefixes.spotCheck,
+              ':open': 'open',
+              ':asOf': asOf,
+            },
+            ProjectionExpression: 'id, institutionUscc, applicationNumber, correction',
+          })
+        ).items;
         for (const item of items)
           found.push({
             id: String(item.id),

@@ -14,6 +14,7 @@ import { mailOutboxItem } from '../mail/mail-store.ts';
 import { transitionWrites } from '../pipeline/transitions.ts';
 import { auditItem } from '../shared/audit.ts';
 import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
+import { queryAll } from '../shared/dynamo/query.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
 import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
 import type { InterestPatent, InterestStore, StoredInterest } from './interests.ts';
@@ -39,22 +40,6 @@ export function dynamoInterestStore(documents: DynamoDBDocumentClient, tableName
       new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
     );
     return Item;
-  }
-  /** Every item of a query (bounded by `max` items read), projected. */
-  async function queryAll(
-    input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>,
-    max = Number.POSITIVE_INFINITY,
-  ) {
-    const items: Key[] = [];
-    let start: Key | undefined;
-    do {
-      const page = await documents.send(
-        new QueryCommand({ TableName: tableName, ...input, ...(start ? { ExclusiveStartKey: start } : {}) }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start && items.length < max);
-    return { items, complete: start === undefined };
   }
   async function count(
     pk: string,
@@ -254,7 +239,8 @@ export function dynamoInterestStore(documents: DynamoDBDocumentClient, tableName
       const [pushed, evaluated, interests, deals] = await Promise.all([
         count(pk, prefixes.evaluationRequest),
         count(pk, prefixes.evaluation),
-        queryAll({
+        queryAll(documents, {
+          TableName: tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ExpressionAttributeValues: { ':pk': pk, ':prefix': prefixes.interest },
           ProjectionExpression: '#status',
@@ -275,7 +261,9 @@ export function dynamoInterestStore(documents: DynamoDBDocumentClient, tableName
     },
     async institutionPatents(uscc, max) {
       const { items, complete } = await queryAll(
+        documents,
         {
+          TableName: tableName,
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :pk',
           ExpressionAttributeValues: { ':pk': indexes.institutionPatents(uscc) },
@@ -295,7 +283,8 @@ export function dynamoInterestStore(documents: DynamoDBDocumentClient, tableName
       };
     },
     async institutionDealPatents(uscc) {
-      const { items } = await queryAll({
+      const { items } = await queryAll(documents, {
+        TableName: tableName,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': indexes.institutionDeals(uscc) },
@@ -304,7 +293,8 @@ export function dynamoInterestStore(documents: DynamoDBDocumentClient, tableName
       return items.flatMap((item) => (item.applicationNumbers as string[] | undefined) ?? []);
     },
     async institutionInterests(uscc) {
-      const { items } = await queryAll({
+      const { items } = await queryAll(documents, {
+        TableName: tableName,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': indexes.institutionInterests(uscc) },

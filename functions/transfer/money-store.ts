@@ -6,16 +6,16 @@
  *   payment  pk DEAL#<id>  sk PAYMENT#<paymentId> (id from the Idempotency-Key when sent)
  *   audit    pk DEAL#<id>  sk AUDIT#...           deal.paymentRecorded / royaltyReported / amended / terminated
  */
+
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deal } from '../../schemas/deal.ts';
 import { batchGetAll } from '../shared/dynamo/batch.ts';
 import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
+import { queryAll } from '../shared/dynamo/query.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import { type GrantHolder, type MoneyStore, type StoredPayment, toPaymentView } from './money.ts';
 import type { Ledger } from './obligations.ts';
-
-type Key = Record<string, unknown>;
 
 const toLedger = (item: Record<string, unknown>): Ledger => {
   const { requestHash: _, ...rest } = stripStorage<Ledger & { requestHash?: string }>(item);
@@ -28,18 +28,6 @@ export function dynamoMoneyStore(documents: DynamoDBDocumentClient, tableName: s
       new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
     );
     return Item;
-  }
-  async function queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
-    const items: Key[] = [];
-    let start: Key | undefined;
-    do {
-      const page = await documents.send(
-        new QueryCommand({ TableName: tableName, ...input, ...(start ? { ExclusiveStartKey: start } : {}) }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
   }
   const batchGet = (list: Array<Record<string, string>>) =>
     batchGetAll(documents, tableName, list, { consistentRead: true });
@@ -66,11 +54,14 @@ export function dynamoMoneyStore(documents: DynamoDBDocumentClient, tableName: s
       return item ? stripStorage<StoredPayment>(item) : undefined;
     },
     async payments(dealId) {
-      const items = await queryAll({
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.deal(dealId).pk, ':prefix': prefixes.dealPayment },
-        ConsistentRead: true,
-      });
+      const items = (
+        await queryAll(documents, {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.deal(dealId).pk, ':prefix': prefixes.dealPayment },
+          ConsistentRead: true,
+        })
+      ).items;
       return items.map((item) => toPaymentView(stripStorage<StoredPayment>(item)));
     },
     async institution(uscc) {
@@ -84,11 +75,14 @@ export function dynamoMoneyStore(documents: DynamoDBDocumentClient, tableName: s
         : undefined;
     },
     async institutionDeals(uscc) {
-      const items = await queryAll({
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': indexes.institutionDeals(uscc) },
-      });
+      const items = (
+        await queryAll(documents, {
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': indexes.institutionDeals(uscc) },
+        })
+      ).items;
       return items.map((item) => stripStorage<Deal>(item));
     },
     async patents(numbers) {

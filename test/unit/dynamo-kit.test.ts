@@ -4,12 +4,14 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
+  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { batchGetAll, batchWriteAll } from '../../functions/shared/dynamo/batch.ts';
 import { applicationNumberOf, indexes, keys } from '../../functions/shared/dynamo/keys.ts';
+import { queryAll } from '../../functions/shared/dynamo/query.ts';
 import { stripStorage } from '../../functions/shared/dynamo/strip.ts';
 import { TransactionRefusedError, transact } from '../../functions/shared/dynamo/transact.ts';
 import { ServiceUnavailableError } from '../../functions/shared/errors.ts';
@@ -123,6 +125,44 @@ describe('transact', () => {
 });
 
 const key = (n: number) => ({ pk: `K#${n}`, sk: 'K' });
+
+describe('queryAll', () => {
+  const input = {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': 'P' },
+  };
+  /** Three pages; the start key of each request as sent (the SDK's paginator reuses one input object). */
+  const pages = () => {
+    const starts: unknown[] = [];
+    const answers = [
+      { Items: [{ n: 1 }, { n: 2 }], LastEvaluatedKey: { pk: 'P', sk: '2' } },
+      { Items: [{ n: 3 }], LastEvaluatedKey: { pk: 'P', sk: '3' } },
+      { Items: [{ n: 4 }] },
+    ];
+    ddb.on(QueryCommand).callsFake((sent: { ExclusiveStartKey?: unknown }) => {
+      starts.push(sent.ExclusiveStartKey);
+      return answers.shift();
+    });
+    return starts;
+  };
+
+  it("reads every page, each from where the last one stopped, and leaves the caller's input alone", async () => {
+    const starts = pages();
+    expect(await queryAll(documents, input)).toEqual({
+      items: [1, 2, 3, 4].map((n) => ({ n })),
+      complete: true,
+    });
+    expect(starts).toEqual([undefined, { pk: 'P', sk: '2' }, { pk: 'P', sk: '3' }]);
+    expect(input).not.toHaveProperty('ExclusiveStartKey');
+  });
+
+  it('stops after the page that reaches max and says the partition was not read to its end', async () => {
+    const starts = pages();
+    expect(await queryAll(documents, input, 2)).toEqual({ items: [{ n: 1 }, { n: 2 }], complete: false });
+    expect(starts).toHaveLength(1);
+  });
+});
 
 describe('batchGetAll', () => {
   it('chunks at 100 keys and sends unprocessed keys again until none is left', async () => {
