@@ -1,6 +1,10 @@
 /** batch-ingest task: ingests the job's file (see ingest-file.ts), whatever its kind. */
+
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
+import type * as z from 'zod';
+import { ingestTaskInputSchema } from '../../schemas/task-inputs.ts';
 import { logger } from '../shared/powertools.ts';
 import { ingestBatchFile } from './ingest-file.ts';
 import {
@@ -28,8 +32,10 @@ const deps = {
   now: () => new Date(),
 };
 
-export const handler = middy(async (event: { jobId: string; executionId: string }) => {
+export const handler = middy(async (event: z.infer<typeof ingestTaskInputSchema>) => {
   const result = await ingestBatchFile(deps, event.jobId, event.executionId);
   logger.info('batch file ingested', { ...result });
   return result;
-}).use(injectLambdaContext(logger));
+})
+  .use(injectLambdaContext(logger))
+  .use(parser({ schema: ingestTaskInputSchema }));

@@ -1,6 +1,10 @@
 /** Schedule evaluation-digest (daily, 08:00 China time): yesterday's new evaluation requests, one email per evaluator. */
+
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
+import type * as z from 'zod';
+import { digestInputSchema } from '../../schemas/task-inputs.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { portalLink, portalPages } from '../shared/portal.ts';
@@ -10,7 +14,7 @@ import { dynamoDigestStore } from './digest-store.ts';
 
 const store = dynamoDigestStore(documents, config.tableName('core'));
 
-export const handler = middy(async (event: { day?: string } = {}) => {
+export const handler = middy(async (event: z.infer<typeof digestInputSchema>) => {
   const outcome = await sendDailyDigests(
     {
       store,
@@ -21,4 +25,6 @@ export const handler = middy(async (event: { day?: string } = {}) => {
   );
   logger.info('evaluation digests', outcome);
   return outcome;
-}).use(injectLambdaContext(logger));
+})
+  .use(injectLambdaContext(logger))
+  .use(parser({ schema: digestInputSchema }));
