@@ -15,13 +15,7 @@ import type { ErrorRow } from '../../schemas/batch-job.ts';
 
 export type ReportLevel = 'error' | 'warning';
 
-/**
- * The same rule for spreadsheet cells written outside a CSV (the pool export): the characters
- * csv-stringify's `escape_formulas` escapes.
- */
-export function neutralizeFormula(value: string): string {
-  return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(value) ? `'${value}` : value;
-}
+export { neutralizeFormula } from '../shared/formula.ts';
 
 const csvLine = (fields: ReadonlyArray<string | number>, bom = false) =>
   stringify([fields as Array<string | number>], {

@@ -6,8 +6,8 @@ import { inventoryColumns } from '../../schemas/inventory/template.ts';
 import { type PublicPatent, storedPublicFields } from '../../schemas/patent.ts';
 import type { PoolExportQuery, PoolPatent } from '../../schemas/pool.ts';
 import type { Caller } from '../../schemas/roles.ts';
-import { neutralizeFormula } from '../intake/error-report.ts';
 import { PayloadTooLargeError } from '../shared/errors.ts';
+import { neutralizeFormula } from '../shared/formula.ts';
 import { workbookInMemory } from '../shared/xlsx-writer.ts';
 import { type PoolStore, poolProvince, removal, type StoreKey, toPoolPatent } from './pool-feed.ts';
 
