@@ -1,5 +1,6 @@
 /** Wires the report use-cases to DynamoDB, S3, Step Functions, the user directory and the metrics counters. */
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MetricScope, Quarter } from '../../schemas/metrics.ts';
 import { reportScopeKind } from '../../schemas/report.ts';
 import { type Supervision, type SupervisionGroup, supervisionGroupOf } from '../../schemas/supervision.ts';
@@ -11,6 +12,7 @@ import { sfnSdk } from '../shared/clients/sfn.ts';
 import { config } from '../shared/config.ts';
 import { adminDirectory, configuredAdminUsers, dynamoReportOptOuts } from '../shared/directory.ts';
 import { indexes } from '../shared/dynamo/keys.ts';
+import { queryAll } from '../shared/dynamo/query.ts';
 import type { ReportApiDeps } from './report-api.ts';
 import { dynamoReportStore, s3ReportFiles } from './report-store.ts';
 
@@ -20,24 +22,15 @@ export const reportStore = () => dynamoReportStore(documents, config.tableName('
 /** Institution names of a province (gsi2 PROV#<code>#INST), for the report's institution rows. */
 export function institutionNames(client: DynamoDBDocumentClient, tableName: string) {
   return async (provinceCode: string) => {
-    const names = new Map<string, string>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
-          ProjectionExpression: 'uscc, #name',
-          ExpressionAttributeNames: { '#name': 'name' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) names.set(String(item.uscc), String(item.name));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return names;
+    const { items } = await queryAll(client, {
+      TableName: tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
+      ProjectionExpression: 'uscc, #name',
+      ExpressionAttributeNames: { '#name': 'name' },
+    });
+    return new Map(items.map((item) => [String(item.uscc), String(item.name)]));
   };
 }
 
@@ -47,24 +40,16 @@ export function institutionNames(client: DynamoDBDocumentClient, tableName: stri
  */
 export function supervisionGroups(client: DynamoDBDocumentClient, tableName: string) {
   return async (provinceCode: string) => {
-    const groups = new Map<string, SupervisionGroup>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
-          ProjectionExpression: 'uscc, supervision',
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? [])
-        groups.set(String(item.uscc), supervisionGroupOf(item as { supervision?: Supervision }));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return groups;
+    const { items } = await queryAll(client, {
+      TableName: tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
+      ProjectionExpression: 'uscc, supervision',
+    });
+    return new Map<string, SupervisionGroup>(
+      items.map((item) => [String(item.uscc), supervisionGroupOf(item as { supervision?: Supervision })]),
+    );
   };
 }
 
