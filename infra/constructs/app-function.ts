@@ -99,7 +99,7 @@ export class AppFunction extends Construct {
         // The tracing switch is fixed per deployment: baked in, esbuild drops the Powertools Tracer and
         // the X-Ray SDK from every bundle of a deployment without SDK tracing (functions/shared/powertools.ts).
         define: { 'process.env.POWERTOOLS_TRACE_ENABLED': JSON.stringify(String(props.names.sdkTracing)) },
-        ...(declaration.readsSpreadsheets ? { esbuildArgs: spreadsheetReaderAliases } : {}),
+        esbuildArgs: exceljsAliases,
         ...nativeBundling(declaration),
       },
       // Every variable, the resources' names included, from the one function the local cloud uses too.
@@ -261,18 +261,21 @@ export function workflowArn(stack: Stack, stage: string, name: WorkflowName): st
 
 /** declaration.bundleFiles are copied beside index.mjs (offline: no install step in the asset folder). */
 /**
- * Packages replaced in the bundles of the functions that read spreadsheets (esbuild `--alias`,
- * resolved from the project root; declaration.readsSpreadsheets):
- * - `readable-stream` (a copy of Node's streams for old Node versions, which exceljs' reader and
- *   unzipper require by its root entry only: about 100 KB) by Node's own `stream`;
- * - `unzipper` by the one function exceljs' streaming reader uses (functions/intake/unzipper-parse.cjs).
- * Together they take previewUpload from about 960 KB to about 750 KB (docs/bundles.md). Not for the
- * workbook writers: archiver's dependencies require readable-stream's subpaths. Both readers run as
- * bundles in test/aws/bundles-smoke.test.ts (an XLSX previewed and ingested).
+ * Packages replaced in every bundle (esbuild `--alias`, resolved from the project root), so that exceljs'
+ * streaming reader and writer carry only what they call:
+ * - `readable-stream` (a copy of Node's streams for old Node versions, which exceljs and unzipper
+ *   require by its root entry only: about 100 KB) by Node's own `stream`;
+ * - `unzipper` by the one function exceljs' streaming reader uses (functions/intake/unzipper-parse.cjs);
+ * - `archiver` by the zip writer exceljs' streaming writer uses, on yazl (functions/shared/archiver-yazl.cjs).
+ * previewUpload went from about 960 KB to about 750 KB, exportPool from 800 KB to about 500 KB
+ * (docs/bundles.md). A bundle that imports none of them is unchanged. The readers and writers run as
+ * bundles in test/aws/bundles-smoke.test.ts (an XLSX previewed and ingested, the pool exported, a report
+ * workbook and the template downloaded, each read back).
  */
-const spreadsheetReaderAliases = {
+const exceljsAliases = {
   '--alias:readable-stream': 'stream',
   '--alias:unzipper': './functions/intake/unzipper-parse.cjs',
+  '--alias:archiver': './functions/shared/archiver-yazl.cjs',
 };
 
 function nativeBundling(declaration: FunctionDeclaration) {

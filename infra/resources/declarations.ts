@@ -56,12 +56,6 @@ export interface FunctionDeclaration {
    * synth time. Native modules are replaced by their WebAssembly builds.
    */
   bundleFiles?: readonly string[];
-  /**
-   * Reads XLSX files with exceljs' streaming reader (functions/intake/read-table.ts): bundled with
-   * `readable-stream` replaced by Node's own `stream` and `unzipper` by the one function the reader
-   * uses (infra/constructs/app-function.ts `spreadsheetReaderAliases`).
-   */
-  readsSpreadsheets?: boolean;
 }
 
 export type { HttpMethod, RouteDeclaration } from '../../schemas/routes/route.ts';

@@ -25,7 +25,6 @@ export const intakeFunctions = {
     buckets: { drop: 'readWrite' },
     timeoutSeconds: 900,
     memoryMb: 1024,
-    readsSpreadsheets: true,
     settings: settingsOf('market', 'evaluation', 'portal'),
   },
   failBatchJob: {
@@ -51,7 +50,6 @@ export const intakeFunctions = {
     // Reads within a 20 s budget (then answers with what it has); the API waits 29 s.
     timeoutSeconds: 29,
     memoryMb: 1024,
-    readsSpreadsheets: true,
   },
   putMappingProfile: {
     entry: 'functions/intake/put-mapping-profile.handler.ts',

@@ -12,7 +12,14 @@ import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoInventoryRows, templateHeaders, toCsv } from '../../infra/local/demo-patents.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, clients, eventually, postUpload, token } from '../integration/helpers.ts';
+import { api, clients, cloud, eventually, postUpload, token } from '../integration/helpers.ts';
+
+/** A workbook as a person's spreadsheet program gets it: read whole by exceljs' own reader. */
+async function readWorkbook(bytes: Buffer): Promise<ExcelJS.Workbook> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(bytes as never);
+  return workbook;
+}
 
 const province = '630000';
 const institution = withUsccCheck('12630000MB0000901');
@@ -84,6 +91,14 @@ describe('the synthesized bundles on the local cloud', () => {
     });
     expect(approved.status, approved.text).toBe(200);
     expect(approved.json.poolStatus).toBe('conversion');
+
+    // The pool export: exceljs' streaming writer zipped by yazl (the bundles' `archiver` alias).
+    const exported = await fetch(`${cloud().apiUrl}/v1/pool/export.xlsx`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(exported.status).toBe(200);
+    const sheet = (await readWorkbook(Buffer.from(await exported.arrayBuffer()))).worksheets[0]!;
+    expect(sheet.getColumn(1).values).toContain(number);
   });
 
   it('a verified enterprise licenses it: the deal is recorded once', async () => {
@@ -151,6 +166,11 @@ describe('the synthesized bundles on the local cloud', () => {
     expect(JSON.parse(execution.output!)).toMatchObject({ quarter, failedScopes: 0 });
     const report = await api(`/v1/reports/${quarter}?scope=${province}`, { token: national });
     expect(report.status, report.text).toBe(200);
+    const download = await fetch(report.json.links.xlsx);
+    expect(download.status).toBe(200);
+    const workbook = await readWorkbook(Buffer.from(await download.arrayBuffer()));
+    expect(workbook.worksheets.length).toBeGreaterThan(0);
+    expect(workbook.worksheets.map((w) => w.rowCount).reduce((a, b) => a + b)).toBeGreaterThan(2);
   });
 
   it('an XLSX file is previewed and ingested by the bundles (exceljs with the bundle aliases)', async () => {
