@@ -154,7 +154,14 @@ export const publicPatentSchema = patentSchema
     patentType: true,
     applicationDate: true,
     grantDate: true,
+    grantPublicationNumber: true,
     legalStatus: true,
+    maintenanceYears: true,
+    annualFeeStatus: true,
+    // Who holds the right: a license or assignment of a co-owned patent needs the co-owners' consent
+    // (专利法 art. 14), so an enterprise sees them before it asks. The funded project stays private.
+    patentees: true,
+    coOwners: true,
     // Inventors only through toPublicPatent, when the institution publishes them (below).
     department: true,
     publiclyFunded: true,

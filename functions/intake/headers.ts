@@ -335,15 +335,16 @@ export function readInventoryHeaders(
   const fieldOf = mapping.profileFields.size
     ? (header: string) => mapping.profileFields.get(header)
     : undefined;
-  const context = (today: string): RowContext => ({
+  const context = (today: string, institutionName: string | undefined): RowContext => ({
     today,
+    ...(institutionName ? { institutionName } : {}),
     file: { absentColumns, ...(fieldOf ? { fieldOf } : {}), ...(valueMeaning ? { valueMeaning } : {}) },
   });
   return {
     headers: fileHeaders.map((header, i) => (resolution.columns[i] ? header : '')),
     warnings,
-    validate: (raw, row, today) => {
-      const result = validateInventoryRow(raw, row, context(today));
+    validate: (raw, row, today, owner) => {
+      const result = validateInventoryRow(raw, row, context(today, owner.name));
       return { record: result.patent, errors: result.errors, warnings: result.warnings };
     },
   };

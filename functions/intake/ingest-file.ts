@@ -121,7 +121,7 @@ export async function ingestBatchFile(
         `Institution ${job.institutionUscc} is not registered: ask your province administrator to register it, then upload again`,
       );
     }
-    owner = { uscc: institution.uscc, provinceCode: institution.provinceCode };
+    owner = { uscc: institution.uscc, provinceCode: institution.provinceCode, name: institution.name };
     if (deps.profiles) {
       const named = job.profile?.name;
       profile = await deps.profiles.get(institution.uscc, named ?? defaultProfileName);

@@ -26,6 +26,8 @@ import { chooseHeader, type TableRow, UnreadableFileError } from './table.ts';
 export interface Owner {
   uscc: string;
   provinceCode: string;
+  /** The institution's registered name: an inventory row's patentees other than it are co-owners. */
+  name?: string;
 }
 
 export interface RowToWrite<R> {
@@ -247,8 +249,11 @@ export const inventoryKind: TableKind<InventoryRecord> = {
   isKnownHeader: (header) => columnByHeader(header) !== undefined,
   headerIssues: (headers) => mapHeaders(headers).issues,
   resolveHeaders: (headers) => readInventoryHeaders(headers),
-  validate: (raw, row, today) => {
-    const result = validateInventoryRow(raw, row, { today });
+  validate: (raw, row, today, owner) => {
+    const result = validateInventoryRow(raw, row, {
+      today,
+      ...(owner.name ? { institutionName: owner.name } : {}),
+    });
     return { record: result.patent, errors: result.errors, warnings: result.warnings };
   },
   keyOf: (record) => record.applicationNumber,

@@ -2,13 +2,14 @@ import { previewUploadRoute } from '../../schemas/routes/intake.ts';
 import { config } from '../shared/config.ts';
 import { httpRoute } from '../shared/http.ts';
 import { previewUpload } from './preview-upload.ts';
-import { findObject, openObject, profiles } from './profile-deps.ts';
+import { findObject, institutionName, openObject, profiles } from './profile-deps.ts';
 
 const deps = {
   bucket: config.bucketName('drop'),
   findObject,
   openObject,
   profiles: profiles(),
+  institutionName: institutionName(),
   now: () => new Date(),
 };
 

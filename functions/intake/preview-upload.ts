@@ -21,6 +21,8 @@ export interface PreviewUploadDeps {
   findObject(bucket: string, prefix: string): Promise<{ key: string; size: number } | undefined>;
   openObject(bucket: string, key: string): Promise<Readable>;
   profiles: Pick<MappingProfileStore, 'get'>;
+  /** The institution's registered name (co-owners are the patentees other than it). */
+  institutionName(uscc: string): Promise<string | undefined>;
   now: () => Date;
   /** How long the preview may read before answering with what it has (the API waits 29 s). */
   budgetMs?: number;
@@ -47,6 +49,7 @@ export async function previewUpload(
   const saved = request.mapping ? undefined : await profileForUpload(deps.profiles, uscc, request.profile);
   const profile: ProfileInUse | undefined = request.mapping ?? saved;
   const kind = inventoryKindWith(profile);
+  const institutionName = await deps.institutionName(uscc);
   const started = deps.now().getTime();
   const budget = deps.budgetMs ?? 20_000;
   const body = await deps.openObject(deps.bucket, object.key);
@@ -56,6 +59,7 @@ export async function previewUpload(
     });
     const preview = await previewTable(rows, {
       today: chinaDate(deps.now()),
+      ...(institutionName ? { institutionName } : {}),
       ...(profile ? { profile } : {}),
       ...(caller.department !== undefined ? { department: caller.department } : {}),
       sampleRows: request.sampleRows,

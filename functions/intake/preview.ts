@@ -23,6 +23,8 @@ import { chooseHeader, type TableRow, UnreadableFileError } from './table.ts';
 
 export interface PreviewOptions {
   today: string;
+  /** The institution's registered name: patentees other than it are shown as co-owners, as on import. */
+  institutionName?: string;
   profile?: ProfileInUse;
   /** The department of a department user: rows of other departments would be refused (as on import). */
   department?: string;
@@ -256,7 +258,11 @@ export async function previewTable(
     for (const row of firstRows) if (row.rowNumber > header.rowNumber) yield row;
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
   })();
-  const owner = { uscc: '', provinceCode: '' };
+  const owner = {
+    uscc: '',
+    provinceCode: '',
+    ...(options.institutionName ? { name: options.institutionName } : {}),
+  };
   try {
     for await (const row of remaining) {
       if (row.cells.every((cell) => cell.trim() === '')) continue;

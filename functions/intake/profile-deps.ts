@@ -3,12 +3,19 @@
  * the market and evaluation writers and their settings): the profile and preview functions bundle this.
  */
 import type { Readable } from 'node:stream';
+import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { s3Sdk } from '../shared/clients/s3.ts';
 import { config } from '../shared/config.ts';
 import { dynamoMappingProfileStore } from './mapping-profile-store.ts';
 
 export const profiles = () => dynamoMappingProfileStore(documents, config.tableName('core'));
+
+/** The registered name of an institution (the preview shows co-owners as an import stores them). */
+export function institutionName(): (uscc: string) => Promise<string | undefined> {
+  const store = dynamoInstitutionStore(documents, config.tableName('core'));
+  return async (uscc) => (await store.get(uscc))?.name;
+}
 
 /** The one object under a preview's prefix (inbox-preview/<USCC>/<previewId>/), if it was sent. */
 export async function findObject(bucket: string, prefix: string) {

@@ -14,10 +14,10 @@
  *   existed.
  */
 import type { LifecycleState } from '../../schemas/lifecycle.ts';
+import { designFifteenYearsFrom, statutoryTermYears } from '../../schemas/patent-term.ts';
 import { DomainError } from '../shared/errors.ts';
 
-/** Designs filed from this day have the 15-year term of the 2020 revision (in force 2021-06-01). */
-export const designFifteenYearsFrom = '2021-06-01';
+export { designFifteenYearsFrom };
 
 /** The legal statuses (schemas/inventory/template.ts) that say the right ended before its term. */
 export const lapseStatuses = ['terminated', 'abandoned', 'invalidated', 'lapsed'] as const;
@@ -44,16 +44,7 @@ export function statutoryTerm(
   applicationDate: string | undefined,
 ): StatutoryTerm | undefined {
   if (!applicationDate || !isoDate.test(applicationDate)) return undefined;
-  const years =
-    patentType === 'invention'
-      ? 20
-      : patentType === 'utility-model'
-        ? 10
-        : patentType === 'design'
-          ? applicationDate >= designFifteenYearsFrom
-            ? 15
-            : 10
-          : undefined;
+  const years = statutoryTermYears(patentType, applicationDate);
   if (years === undefined) return undefined;
   const [y, m, d] = applicationDate.split('-').map(Number) as [number, number, number];
   // The anniversary (29 Feb in a common year rolls to 1 March), then the day before it.

@@ -11,6 +11,7 @@ import {
   resolveStrategicIndustry,
 } from '../codes/ipc.ts';
 import { toHalfWidth as halfWidth } from '../codes/uscc.ts';
+import { statutoryTermYears } from '../patent-term.ts';
 import {
   earliestPatentDate,
   type InventoryRecord,
@@ -20,6 +21,7 @@ import {
 } from './record.ts';
 import {
   allowedWording,
+  annualFeeStatusOptions,
   type ConversionIntent,
   cellChecks,
   columnByHeader,
@@ -70,6 +72,8 @@ export type RowIssueCode =
   | 'WRONG_CLASSIFICATION_SCHEME'
   | 'UNKNOWN_INDUSTRY'
   | 'UNKNOWN_STRATEGIC_INDUSTRY'
+  | 'INVALID_PUBLICATION_NUMBER'
+  | 'PUBLICATION_KIND_MISMATCH'
   // warnings
   | 'APPLICATION_YEAR_MISMATCH'
   | 'PENDING_WITH_GRANT_DATE'
@@ -79,6 +83,10 @@ export type RowIssueCode =
   | 'STRATEGIC_NAME_MISMATCH'
   | 'APPLICATION_NUMBER_CHECK_RESTORED'
   | 'IMPLEMENTATION_MANNER_MISSING'
+  | 'PENDING_WITH_PUBLICATION_NUMBER'
+  | 'APPLICATION_PUBLICATION_NUMBER'
+  | 'MAINTENANCE_BEYOND_TERM'
+  | 'INSTITUTION_NOT_A_PATENTEE'
   /** A value read from another wording than the template's (七级, 2024年3月5日, √, 50万元): stored converted. */
   | 'VALUE_CONVERTED';
 
@@ -96,6 +104,11 @@ export interface RowIssue {
 export interface RowContext {
   /** YYYY-MM-DD, in China time: dates after it are in the future. */
   today: string;
+  /**
+   * The institution the row is stored for, by its registered name: the patentees (专利权人) other than
+   * it are its co-owners. Without it only the 共有专利权人 column names co-owners.
+   */
+  institutionName?: string;
   /**
    * A file's row (not a JSON body): issues name the column by the file's own header, and the
    * columns the file does not have at all (keys) are read as follows: no 发明人 column stores the
@@ -215,10 +228,18 @@ const columns = {
   patentType: col('patentType'),
   applicationDate: col('applicationDate'),
   grantDate: col('grantDate'),
+  grantPublicationNumber: col('grantPublicationNumber'),
   legalStatus: col('legalStatus'),
+  maintenanceYears: col('maintenanceYears'),
+  annualFeeStatus: col('annualFeeStatus'),
+  patentees: col('patentees'),
+  coOwners: col('coOwners'),
   inventors: col('inventors'),
   department: col('department'),
   publiclyFunded: col('publiclyFunded'),
+  fundedProjectName: col('fundedProjectName'),
+  fundedProjectNumber: col('fundedProjectNumber'),
+  fundingSource: col('fundingSource'),
   implementationStatus: col('implementationStatus'),
   implementationAmountWan: col('implementationAmountWan'),
   conversionIntents: col('conversionIntents'),
@@ -592,6 +613,171 @@ export function validateInventoryRow(
     );
   }
 
+  // ---- grant publication number, maintenance and fees
+  const publicationValue = typedCell(columns.grantPublicationNumber);
+  let grantPublicationNumber: string | undefined;
+  if (publicationValue) {
+    const publication = parseGrantPublicationNumber(publicationValue);
+    if (!publication) {
+      issues.error(
+        columns.grantPublicationNumber,
+        publicationValue,
+        'INVALID_PUBLICATION_NUMBER',
+        { zh: '不是授权公告号', en: 'is not a grant publication number' },
+        {
+          zh: '请按专利证书或公告填写，如 CN112345678B（CN、数字和种类代码），或留空',
+          en: 'enter it as on the certificate or the gazette, e.g. CN112345678B (CN, digits, kind code), or leave it empty',
+        },
+      );
+    } else if (publication.kind === 'A') {
+      // CNIPA's and the databases' exports name the column 公开（公告）号 and give the application's
+      // publication (A) for an invention: the row is right, the number just is not the grant's.
+      issues.warn(
+        columns.grantPublicationNumber,
+        publicationValue,
+        'APPLICATION_PUBLICATION_NUMBER',
+        {
+          zh: '是申请公布号（公开号，种类代码 A），不是授权公告号，未保存',
+          en: "is the application's publication number (公开号, kind A), not the grant's, so it was not stored",
+        },
+        {
+          zh: '如已授权，请填写授权公告号（发明以 B 结尾）',
+          en: 'once granted, enter the grant publication number (an invention ends in B)',
+        },
+      );
+    } else if (effectiveType && !grantKinds[effectiveType].includes(publication.kind)) {
+      issues.error(
+        columns.grantPublicationNumber,
+        publicationValue,
+        'PUBLICATION_KIND_MISMATCH',
+        {
+          zh: `的种类代码 ${publication.kind} 不是${patentTypeZh[effectiveType]}的授权公告（应为 ${grantKinds[effectiveType].join(' 或 ')}）`,
+          en: `has kind code ${publication.kind}, which is not a grant of a ${effectiveType} (${grantKinds[effectiveType].join(' or ')})`,
+        },
+        { zh: '请核对授权公告号或专利类型', en: 'check the publication number or the patent type' },
+      );
+    } else {
+      grantPublicationNumber = publication.normalized;
+      if (foldExact(publicationValue) !== publication.normalized.toLowerCase()) {
+        issues.converted(
+          columns.grantPublicationNumber,
+          publicationValue,
+          { zh: publication.normalized, en: publication.normalized },
+          {
+            zh: 'CN、数字和种类代码，不加空格，如 CN112345678B',
+            en: 'CN, digits and kind code without spaces, e.g. CN112345678B',
+          },
+        );
+      }
+      if (legalStatus === 'pending') {
+        issues.warn(
+          columns.grantPublicationNumber,
+          publicationValue,
+          'PENDING_WITH_PUBLICATION_NUMBER',
+          { zh: '已填写，但法律状态为「审中」', en: 'is filled in, but the legal status is 审中 (pending)' },
+          { zh: '请核对法律状态或授权公告号', en: 'check the legal status or the publication number' },
+        );
+      }
+    }
+  }
+  const yearsValue = typedCell(columns.maintenanceYears);
+  let maintenanceYears: number | undefined;
+  if (yearsValue) {
+    const years = parseYears(yearsValue);
+    if (years === undefined) {
+      issues.error(
+        columns.maintenanceYears,
+        yearsValue,
+        'INVALID_INTEGER',
+        { zh: '不是年数', en: 'is not a number of years' },
+        {
+          zh: '请填写 1 至 20 的整数（也可写 6年 或 第6年），或留空',
+          en: 'enter a whole number from 1 to 20 (6年 or 第6年 are read too), or leave it empty',
+        },
+      );
+    } else if (years < 1 || years > 20) {
+      issues.error(
+        columns.maintenanceYears,
+        yearsValue,
+        'OUT_OF_RANGE',
+        { zh: '超出 1 至 20 的范围', en: 'is outside 1 to 20' },
+        {
+          zh: '专利最长维持 20 年（专利法第四十二条），请核对',
+          en: 'a patent lasts at most 20 years (Patent Law art. 42): check the value',
+        },
+      );
+    } else {
+      maintenanceYears = years;
+      if (!isExact(yearsValue, String(years))) {
+        issues.converted(
+          columns.maintenanceYears,
+          yearsValue,
+          { zh: String(years), en: String(years) },
+          { zh: '1 至 20 的整数，如 6', en: 'a whole number from 1 to 20, e.g. 6' },
+        );
+      }
+      const term = statutoryTermYears(effectiveType, applicationDate);
+      if (term !== undefined && years > term) {
+        issues.warn(
+          columns.maintenanceYears,
+          yearsValue,
+          'MAINTENANCE_BEYOND_TERM',
+          {
+            zh: `（${years} 年）超过${patentTypeZh[effectiveType!]}的保护期 ${term} 年`,
+            en: `(${years}) is longer than the ${term}-year term of a ${effectiveType}`,
+          },
+          {
+            zh: '请核对维持年限或专利类型（专利法第四十二条）',
+            en: 'check the years or the patent type (Patent Law art. 42)',
+          },
+        );
+      }
+    }
+  }
+  const annualFeeStatus = enumCell(columns.annualFeeStatus, annualFeeStatusOptions);
+
+  // ---- owners: the patentees, and those of them that are not the institution
+  const nameList = (column: TemplateColumn): string[] => {
+    const value = typedCell(column);
+    if (!value) return [];
+    const names = splitList(value);
+    if (names.some((name) => name.length > 200)) {
+      issues.error(
+        column,
+        value,
+        'TOO_LONG',
+        { zh: '中有超过 200 字的名称', en: 'holds a name longer than 200 characters' },
+        { zh: '多个名称请用“；”分隔', en: 'separate several names with ；' },
+      );
+      return [];
+    }
+    return names;
+  };
+  const patentees = nameList(columns.patentees);
+  const coOwners = nameList(columns.coOwners);
+  if (patentees.length > 0 && context.institutionName) {
+    const own = sameOrganization(context.institutionName);
+    if (!patentees.some(own)) {
+      issues.warn(
+        columns.patentees,
+        cells.get(columns.patentees.key) ?? '',
+        'INSTITUTION_NOT_A_PATENTEE',
+        {
+          zh: `中没有本单位（${context.institutionName}）；已全部记为共有专利权人`,
+          en: `does not name the institution (${context.institutionName}); all were recorded as co-owners`,
+        },
+        {
+          zh: '请核对专利权人：本单位名称须与登记的名称一致',
+          en: "check the patentees: the institution's name must be written as registered",
+        },
+      );
+    }
+    for (const name of patentees) {
+      if (!own(name) && !coOwners.some(sameOrganization(name))) coOwners.push(name);
+    }
+  }
+  const ownCoOwner = context.institutionName ? sameOrganization(context.institutionName) : () => false;
+
   // ---- people and organization
   const title = textCell(columns.title);
   // A file without an inventor column stores the patent without inventors (the job warns once).
@@ -609,6 +795,9 @@ export function validateInventoryRow(
   }
   const department = textCell(columns.department);
   const funded = enumCell(columns.publiclyFunded, yesNoOptions);
+  const fundedProjectName = textCell(columns.fundedProjectName);
+  const fundedProjectNumber = textCell(columns.fundedProjectNumber);
+  const fundingSource = textCell(columns.fundingSource);
 
   // ---- implementation and intents
   const implementationValue = cells.get(columns.implementationStatus.key) ?? '';
@@ -913,10 +1102,20 @@ export function validateInventoryRow(
     patentType,
     applicationDate,
     grantDate,
+    grantPublicationNumber,
     legalStatus,
+    maintenanceYears,
+    annualFeeStatus,
+    patentees: patentees.length > 0 ? patentees : undefined,
+    coOwners: coOwners.some((name) => !ownCoOwner(name))
+      ? coOwners.filter((name) => !ownCoOwner(name))
+      : undefined,
     inventors,
     department,
     publiclyFunded: funded === undefined ? undefined : funded === 'yes',
+    fundedProjectName,
+    fundedProjectNumber,
+    fundingSource,
     implementationStatus,
     implementationAmountWan,
     conversionIntents,
@@ -953,6 +1152,56 @@ export function validateInventoryRow(
     return issues.sorted();
   }
   return { patent: parsed.data, ...issues.sorted() };
+}
+
+/**
+ * The kind codes of CNIPA's grant publications, per patent type: B (invention), U (utility model), S
+ * (design) under CNIPA's kind codes in force since 1 April 2010 (中国专利文献种类标识代码); C, Y, D in
+ * the publications of 1993-2010. A is the application's publication (公开号), never a grant.
+ */
+const grantKinds: Readonly<Record<PatentTypeCode, readonly string[]>> = {
+  invention: ['B', 'C'],
+  'utility-model': ['U', 'Y'],
+  design: ['S', 'D'],
+};
+
+/** `CN112345678B`, `CN 112345678 B`, `112345678B`, `ＣＮ１１２３４５６７８Ｂ`: normalized, with its kind. */
+export function parseGrantPublicationNumber(value: string): { normalized: string; kind: string } | undefined {
+  const text = halfWidth(value.normalize('NFKC'))
+    .toUpperCase()
+    .replace(/[\s.\-－_]/g, '');
+  const match = /^(?:CN)?(\d{6,9})([ABCUYSD])$/.exec(text);
+  if (!match) return undefined;
+  return { normalized: `CN${match[1]}${match[2]}`, kind: match[2]! };
+}
+
+/**
+ * The years of a term as written: 6, 6.0, 6年, 6 年, 第6年, 六, 六年, 第六年, 十二年, 二十. Undefined when
+ * it is not a whole number of years.
+ */
+export function parseYears(value: string): number | undefined {
+  const text = value.normalize('NFKC').replace(/\s+/g, '');
+  const match = /^第?(\d+(?:\.0+)?|[一二两三四五六七八九十]{1,3})(?:个)?(?:年度?|年)?$/.exec(text);
+  if (!match) return undefined;
+  const number = match[1]!;
+  if (/^\d/.test(number)) return Number.parseInt(number, 10);
+  const digit = (ch: string | undefined) =>
+    ch === undefined || ch === '' ? undefined : Number(chineseDigits[ch]);
+  const ten = number.indexOf('十');
+  if (ten < 0) return number.length === 1 ? digit(number) : undefined;
+  const tens = ten === 0 ? 1 : digit(number.slice(0, ten));
+  const ones = number.slice(ten + 1);
+  const onesValue = ones === '' ? 0 : digit(ones);
+  if (tens === undefined || onesValue === undefined || ones.length > 1) return undefined;
+  const years = tens * 10 + onesValue;
+  return Number.isInteger(years) ? years : undefined;
+}
+
+/** Whether a name is the given organization's: width, case, spaces and bracket forms do not matter. */
+function sameOrganization(name: string): (other: string) => boolean {
+  const fold = (text: string) => foldExact(text).replace(/\s+/g, '');
+  const folded = fold(name);
+  return (other) => fold(other) === folded;
 }
 
 const chineseDigits: Readonly<Record<string, string>> = {

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import {
+  annualFeeStatusValues,
   conversionIntentValues,
   implementationStatusValues,
   legalStatusValues,
@@ -48,12 +49,44 @@ export const inventoryRecordSchema = z
       .date()
       .optional()
       .meta({ description: 'Absent only while the legal status is pending (审中)' }),
+    grantPublicationNumber: z
+      .string()
+      .regex(/^CN\d{6,9}[BCUYSD]$/)
+      .optional()
+      .meta({
+        description:
+          "CNIPA's grant publication number (授权公告号): CN, digits, kind code B/U/S (C/Y/D before 2010)",
+        example: 'CN112345678B',
+      }),
     legalStatus: z.enum(legalStatusValues),
+    maintenanceYears: z.number().int().min(1).max(20).optional().meta({
+      description: 'Years the patent has been kept in force (维持年限), counted from the application date',
+    }),
+    annualFeeStatus: z.enum(annualFeeStatusValues).optional().meta({
+      description:
+        'Where the annual fee stands (年费缴纳状态): paid, due, late (the 6-month surcharge period), stopped',
+    }),
+    patentees: z.array(text(200)).optional().meta({
+      description: 'Every patentee as the institution gave them (专利权人; the applicants while pending)',
+    }),
+    coOwners: z.array(text(200)).optional().meta({
+      description:
+        'Patentees other than the institution (共有专利权人): given, or the patentees not named as the institution. Their consent is needed to license or assign (Patent Law art. 14)',
+    }),
     inventors: z
       .array(text(100))
       .meta({ description: 'Empty only when the uploaded file had no inventor column (发明人)' }),
     department: text(200),
     publiclyFunded: z.boolean().meta({ description: '是否属于财政资助科研项目形成专利' }),
+    fundedProjectName: text(500)
+      .optional()
+      .meta({ description: 'The research project the patent came from (资助项目名称)' }),
+    fundedProjectNumber: text(100)
+      .optional()
+      .meta({ description: "The project's approval number (项目编号)" }),
+    fundingSource: text(200)
+      .optional()
+      .meta({ description: 'Who funded the project (资助来源), e.g. 国家自然科学基金' }),
     implementationStatus: z.enum(implementationStatusValues),
     implementationAmountWan: z
       .number()

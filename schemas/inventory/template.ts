@@ -205,6 +205,40 @@ export const yesNoOptions: readonly EnumOption<'yes' | 'no'>[] = [
   { value: 'no', zh: '否', en: 'no', synonyms: ['n', 'false', '0', '×', '✗', '✘', '无', '不是'] },
 ];
 
+/**
+ * Where the annual fee (年费) stands. Patent Law art. 43: the patentee pays an annual fee from the year
+ * of grant; Implementing Regulations (2023) art. 116: a fee not paid in time may be paid within 6 months
+ * with a surcharge (滞纳期); after that the right ends (art. 44 (1)), which is the legal status 权利终止.
+ */
+export const annualFeeStatusValues = ['paid', 'due', 'late', 'stopped'] as const;
+export type AnnualFeeStatus = (typeof annualFeeStatusValues)[number];
+export const annualFeeStatusOptions: readonly EnumOption<AnnualFeeStatus>[] = [
+  {
+    value: 'paid',
+    zh: '已缴纳',
+    en: 'paid',
+    synonyms: ['已缴', '已缴费', '正常', '正常缴费', '正常缴纳', '按期缴纳', '已交', '已交费', '缴费正常'],
+  },
+  {
+    value: 'due',
+    zh: '待缴纳',
+    en: 'due',
+    synonyms: ['待缴', '待缴费', '未缴', '未缴纳', '未缴费', '应缴', '应缴纳', '待交费', 'unpaid'],
+  },
+  {
+    value: 'late',
+    zh: '滞纳期',
+    en: 'late',
+    synonyms: ['滞纳', '滞纳期内', '滞纳金', '逾期未缴', '逾期', 'overdue', 'in grace period'],
+  },
+  {
+    value: 'stopped',
+    zh: '停止缴纳',
+    en: 'stopped',
+    synonyms: ['停缴', '不再缴纳', '放弃缴费', '拟放弃', '拟放弃缴费', '不缴', 'abandon'],
+  },
+];
+
 const allowed = (options: readonly EnumOption[]) => options.map((option) => option.zh);
 
 // ----------------------------------------------------------------------------------------- columns
@@ -339,6 +373,29 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     },
   },
   {
+    key: 'grantPublicationNumber',
+    zh: '授权公告号',
+    en: 'grant_publication_number',
+    aliases: [
+      '公告号',
+      '授权公告号码',
+      '授权公布号',
+      '公开（公告）号',
+      '公开公告号',
+      'grantPublicationNumber',
+      'publication_number',
+      'grant_number',
+    ],
+    type: 'text',
+    required: false,
+    maxLength: 30,
+    example: 'CN112345678B',
+    help: {
+      zh: '国家知识产权局的授权公告号：CN、数字和种类代码（发明 B、实用新型 U、外观设计 S，2010 年前为 C、Y、D），如 CN112345678B',
+      en: "CNIPA's grant publication number: CN, digits and the kind code (invention B, utility model U, design S; before 2010 C, Y, D), e.g. CN112345678B",
+    },
+  },
+  {
     key: 'legalStatus',
     zh: '法律状态',
     en: 'legal_status',
@@ -352,6 +409,104 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     help: {
       zh: '有效、审中、权利终止、放弃、无效、届满或失效',
       en: 'valid, pending, terminated, abandoned, invalidated, expired or lapsed',
+    },
+  },
+  {
+    key: 'maintenanceYears',
+    zh: '维持年限',
+    en: 'maintenance_years',
+    aliases: [
+      '维持年数',
+      '已维持年限',
+      '专利维持年限',
+      '缴费年度',
+      '年费年度',
+      'maintenanceYears',
+      'years_maintained',
+    ],
+    type: 'integer',
+    required: false,
+    min: 1,
+    max: 20,
+    maxLength: 20,
+    example: '6',
+    help: {
+      zh: '专利已维持的年数（按申请日起算的年度，1 至 20；也可写 6年 或 第6年）',
+      en: 'The years the patent has been kept in force, counted in years from the application date (1 to 20; 6年 or 第6年 are read too)',
+    },
+  },
+  {
+    key: 'annualFeeStatus',
+    zh: '年费缴纳状态',
+    en: 'annual_fee_status',
+    aliases: [
+      '年费状态',
+      '缴费状态',
+      '年费缴纳情况',
+      '年费缴纳',
+      '是否缴纳年费',
+      'annualFeeStatus',
+      'fee_status',
+    ],
+    type: 'enum',
+    required: false,
+    allowed: allowed(annualFeeStatusOptions),
+    options: annualFeeStatusOptions,
+    maxLength: 20,
+    example: '已缴纳',
+    help: {
+      zh: '已缴纳、待缴纳、滞纳期（应缴期满后 6 个月内补缴）或停止缴纳（停缴后专利权终止）',
+      en: 'paid, due, late (within the 6 months after the due date, with a surcharge) or stopped (the right ends when fees stop)',
+    },
+  },
+  {
+    key: 'patentees',
+    zh: '专利权人',
+    en: 'patentees',
+    aliases: [
+      '权利人',
+      '专利权人（申请人）',
+      '申请人',
+      '申请（专利权）人',
+      '申请人/专利权人',
+      '当前专利权人',
+      '当前权利人',
+      'patentee',
+      'assignee',
+      'owner',
+    ],
+    type: 'text',
+    multiple: true,
+    required: false,
+    maxLength: 1000,
+    example: '某某大学；某某医疗科技有限公司',
+    help: {
+      zh: '全部专利权人（审中时为申请人），多个用“；”分隔；本单位以外的专利权人即共有人',
+      en: 'Every patentee (the applicants while pending), separated by ；; patentees other than the institution are co-owners',
+    },
+  },
+  {
+    key: 'coOwners',
+    zh: '共有专利权人',
+    en: 'co_owners',
+    aliases: [
+      '共有权人',
+      '共有人',
+      '共同专利权人',
+      '共同权利人',
+      '共同申请人',
+      '其他专利权人',
+      'coOwners',
+      'co_owner',
+    ],
+    type: 'text',
+    multiple: true,
+    required: false,
+    maxLength: 1000,
+    example: '某某医疗科技有限公司',
+    help: {
+      zh: '与本单位共有该专利的单位或个人，多个用“；”分隔。共有专利的许可、转让须经共有人同意（专利法第十四条）',
+      en: 'Organizations or persons owning the patent together with the institution, separated by ；. Licensing or assigning a co-owned patent needs their consent (Patent Law art. 14)',
     },
   },
   {
@@ -426,6 +581,74 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     help: {
       zh: '是或否。财政资助项目形成、授权满 5 年且无正当理由未实施的专利，国家可无偿实施',
       en: 'yes or no. Publicly funded patents granted over 5 years ago and never implemented without good reason may be implemented by the state free of charge',
+    },
+  },
+  // The funded project (Work Plan 二、（四）1, 财政资助科研项目形成的专利声明制度: "应在提交专利申请时对
+  // 依托的项目信息进行声明"): the facts the 5-year rule (授权超过5年没有实施且无正当理由) is judged on.
+  {
+    key: 'fundedProjectName',
+    zh: '资助项目名称',
+    en: 'funded_project_name',
+    aliases: [
+      '项目名称',
+      '依托项目',
+      '依托项目名称',
+      '来源项目',
+      '来源项目名称',
+      '科研项目名称',
+      'fundedProjectName',
+      'project_name',
+    ],
+    type: 'text',
+    required: false,
+    maxLength: 500,
+    example: '高分辨率医学影像重建关键技术研究',
+    help: {
+      zh: '形成该专利的科研项目名称（财政资助项目请填写）',
+      en: 'The research project the patent came from (fill in for publicly funded projects)',
+    },
+  },
+  {
+    key: 'fundedProjectNumber',
+    zh: '项目编号',
+    en: 'funded_project_number',
+    aliases: [
+      '资助项目编号',
+      '项目批准号',
+      '项目号',
+      '课题编号',
+      '批准号',
+      'fundedProjectNumber',
+      'project_number',
+      'grant_id',
+    ],
+    type: 'text',
+    required: false,
+    maxLength: 100,
+    example: '62071234',
+    help: { zh: '项目的批准号或编号', en: "The project's approval or reference number" },
+  },
+  {
+    key: 'fundingSource',
+    zh: '资助来源',
+    en: 'funding_source',
+    aliases: [
+      '项目来源',
+      '资助机构',
+      '资助单位',
+      '项目类别',
+      '经费来源',
+      '项目资助来源',
+      'fundingSource',
+      'funder',
+    ],
+    type: 'text',
+    required: false,
+    maxLength: 200,
+    example: '国家自然科学基金',
+    help: {
+      zh: '资助项目的来源或资助机构，如国家自然科学基金、国家重点研发计划、省科技厅',
+      en: 'Where the project money came from, e.g. 国家自然科学基金 (NSFC), 国家重点研发计划, a provincial science department',
     },
   },
   {

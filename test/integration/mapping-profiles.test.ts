@@ -251,4 +251,47 @@ describe('mapping profiles and previews', () => {
       profile: { name: 'default', version: 2 },
     });
   });
+
+  // (The neighbour has no default profile: the template's own headers are read.)
+  it('the patentees other than the institution are its co-owners, in the preview and once imported', async () => {
+    const headers = templateHeaders;
+    const rows = demoInventoryRows(2, { seed: 67, serialBase: 6660 });
+    const at = (name: string) => headers.indexOf(name);
+    rows[0]![at('专利权人')] = '映射方案邻校；北京某某科技有限公司';
+    rows[1]![at('专利权人')] = '北京大学';
+    const csv = Buffer.from(toCsv(rows, headers));
+    const numbers = rows.map((r) => r[at('申请号')]!);
+
+    const announcedPreview = await api('/v1/uploads', {
+      method: 'POST',
+      token: other,
+      body: { fileName: '共有.csv', mode: 'preview' },
+    });
+    expect((await postUpload(announcedPreview.json, csv)).status).toBe(204);
+    const preview = await api(announcedPreview.json.previewPath, {
+      method: 'POST',
+      token: other,
+      body: { sampleRows: 2 },
+    });
+    expect(preview.status, preview.text).toBe(200);
+    expect(preview.json.sampleRows[0].record.coOwners).toEqual(['北京某某科技有限公司']);
+
+    const announced = await api('/v1/uploads', {
+      method: 'POST',
+      token: other,
+      body: { fileName: '共有.csv', sizeBytes: csv.length },
+    });
+    expect(announced.status, announced.text).toBe(201);
+    expect((await postUpload(announced.json, csv)).status).toBe(204);
+    const job = await waitForJob(announced.json.jobId, other);
+    expect(job).toMatchObject({ status: 'succeeded', rowsAccepted: 2 });
+    expect(job.warningCount).toBeGreaterThanOrEqual(1);
+    const first = await api(`/v1/patents/${encodeURIComponent(numbers[0]!)}`, { token: other });
+    expect(first.json).toMatchObject({
+      patentees: ['映射方案邻校', '北京某某科技有限公司'],
+      coOwners: ['北京某某科技有限公司'],
+    });
+    const second = await api(`/v1/patents/${encodeURIComponent(numbers[1]!)}`, { token: other });
+    expect(second.json.coOwners).toEqual(['北京大学']);
+  });
 });

@@ -122,6 +122,7 @@ describe('the inventory template as XLSX', () => {
     expect(listColumns.map((column) => column.key)).toEqual([
       'patentType',
       'legalStatus',
+      'annualFeeStatus',
       'publiclyFunded',
       'implementationStatus',
       'selfAssessedValue',

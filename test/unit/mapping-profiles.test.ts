@@ -563,6 +563,7 @@ describe('uploads with profiles and previews', () => {
           : undefined;
       },
       openObject: async () => Readable.from([Buffer.from(csv)]),
+      institutionName: async () => undefined,
     };
     const id = 'a'.repeat(24);
     const preview = await previewUpload(deps, admin, id, { sampleRows: 2 });

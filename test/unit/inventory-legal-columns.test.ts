@@ -1,0 +1,198 @@
+/**
+ * The inventory columns beyond the Work Plan's list (docs/intake.md, "Columns beyond the Work Plan"):
+ * grant publication number, maintenance years, annual fee, patentees and co-owners, the funded project.
+ */
+import { describe, expect, it } from 'vitest';
+import { withApplicationCheck } from '../../schemas/codes/application-number.ts';
+import {
+  parseGrantPublicationNumber,
+  parseYears,
+  type RowIssue,
+  validateInventoryRow,
+} from '../../schemas/inventory/patent-row.ts';
+import { statutoryTermYears } from '../../schemas/patent-term.ts';
+
+const row: Record<string, string> = {
+  申请号: 'ZL202010123456.2',
+  专利名称: '一种基于深度学习的图像去噪方法',
+  专利类型: '发明',
+  申请日: '2020-03-18',
+  授权日: '2022-06-07',
+  法律状态: '有效',
+  发明人: '张三；李四',
+  所属院系: '计算机科学与技术学院',
+  是否属于财政资助科研项目形成专利: '是',
+  实施状态: '未实施',
+  转化意愿: '许可',
+  技术成熟度: '6',
+  'IPC/洛迦诺分类': 'G06T 5/00',
+};
+
+const institutionName = '清华大学';
+const validate = (
+  changes: Record<string, string>,
+  context: { institutionName?: string } = { institutionName },
+) => validateInventoryRow({ ...row, ...changes }, 7, { today: '2026-11-20', ...context });
+const codes = (issues: RowIssue[]) => issues.map((issue) => `${issue.column}:${issue.code}`);
+
+describe('parseGrantPublicationNumber', () => {
+  it('reads the forms people copy from certificates and databases', () => {
+    for (const value of [
+      'CN112345678B',
+      'cn112345678b',
+      'CN 112345678 B',
+      '112345678B',
+      'ＣＮ１１２３４５６７８Ｂ',
+      'CN-112345678-B',
+    ])
+      expect(parseGrantPublicationNumber(value), value).toEqual({ normalized: 'CN112345678B', kind: 'B' });
+    expect(parseGrantPublicationNumber('CN1234567C')).toEqual({ normalized: 'CN1234567C', kind: 'C' });
+    expect(parseGrantPublicationNumber('CN212345678U')?.kind).toBe('U');
+  });
+  it('refuses what is not a publication number', () => {
+    for (const value of [
+      '202010123456.2',
+      'CN112345678',
+      'CN112345678X',
+      'US10123456B2',
+      'CN12345B',
+      '公告号',
+    ])
+      expect(parseGrantPublicationNumber(value), value).toBeUndefined();
+  });
+});
+
+describe('parseYears', () => {
+  it('reads years as people write them', () => {
+    const cases: [string, number][] = [
+      ['6', 6],
+      ['6.0', 6],
+      ['6年', 6],
+      ['6 年', 6],
+      ['第6年', 6],
+      ['第6年度', 6],
+      ['六', 6],
+      ['六年', 6],
+      ['第六年', 6],
+      ['十', 10],
+      ['十二', 12],
+      ['十二年', 12],
+      ['二十', 20],
+      ['２０', 20],
+    ];
+    for (const [value, years] of cases) expect(parseYears(value), value).toBe(years);
+  });
+  it('refuses fractions and words', () => {
+    for (const value of ['6.5', '六点五', '约6年', 'six', '', '十二三', '-3'])
+      expect(parseYears(value), value).toBeUndefined();
+  });
+});
+
+describe('statutoryTermYears (专利法 art. 42)', () => {
+  it('20 for inventions, 10 for utility models, designs 15 from 2021-06-01 and 10 before', () => {
+    expect(statutoryTermYears('invention', undefined)).toBe(20);
+    expect(statutoryTermYears('utility-model', '2024-01-01')).toBe(10);
+    expect(statutoryTermYears('design', '2021-06-01')).toBe(15);
+    expect(statutoryTermYears('design', '2021-05-31')).toBe(10);
+    expect(statutoryTermYears('design', undefined)).toBeUndefined();
+  });
+});
+
+describe('validateInventoryRow: grant publication number', () => {
+  it('stores a grant number as written and converts other forms with a warning', () => {
+    expect(validate({ 授权公告号: 'CN112345678B' })).toMatchObject({
+      patent: { grantPublicationNumber: 'CN112345678B' },
+      errors: [],
+      warnings: [],
+    });
+    const spaced = validate({ 授权公告号: 'cn 112345678 b' });
+    expect(spaced.patent?.grantPublicationNumber).toBe('CN112345678B');
+    expect(codes(spaced.warnings)).toEqual(['授权公告号:VALUE_CONVERTED']);
+  });
+  it('a kind code of another patent type is an error naming both', () => {
+    const result = validate({ 授权公告号: 'CN212345678U' });
+    expect(result.patent).toBeUndefined();
+    expect(codes(result.errors)).toEqual(['授权公告号:PUBLICATION_KIND_MISMATCH']);
+    expect(result.errors[0]!.messageEn).toContain('kind code U');
+  });
+  it('an application publication (kind A, as 公开（公告）号 exports hold) is a warning and not stored', () => {
+    const result = validate({ 授权公告号: 'CN111234567A' });
+    expect(result.errors).toEqual([]);
+    expect(result.patent?.grantPublicationNumber).toBeUndefined();
+    expect(codes(result.warnings)).toEqual(['授权公告号:APPLICATION_PUBLICATION_NUMBER']);
+  });
+  it('garbage is an error that says the form; a pending patent with a grant number is a warning', () => {
+    expect(codes(validate({ 授权公告号: '已授权' }).errors)).toEqual([
+      '授权公告号:INVALID_PUBLICATION_NUMBER',
+    ]);
+    const pending = validate({ 授权公告号: 'CN112345678B', 法律状态: '审中', 授权日: '' });
+    expect(codes(pending.warnings)).toContain('授权公告号:PENDING_WITH_PUBLICATION_NUMBER');
+  });
+});
+
+describe('validateInventoryRow: maintenance years and the annual fee', () => {
+  it('reads years and fee status as written', () => {
+    const result = validate({ 维持年限: '第六年', 年费缴纳状态: '正常缴费' });
+    expect(result.patent).toMatchObject({ maintenanceYears: 6, annualFeeStatus: 'paid' });
+    expect(codes(result.warnings)).toEqual(['维持年限:VALUE_CONVERTED', '年费缴纳状态:VALUE_CONVERTED']);
+    expect(validate({ 维持年限: '6', 年费缴纳状态: '滞纳期' }).warnings).toEqual([]);
+  });
+  it('more years than the type allows is a warning; over 20 or not a number is an error', () => {
+    const utility = validate({
+      申请号: withApplicationCheck('202020123456'),
+      专利类型: '实用新型',
+      维持年限: '12',
+    });
+    expect(utility.errors).toEqual([]);
+    expect(codes(utility.warnings)).toEqual(['维持年限:MAINTENANCE_BEYOND_TERM']);
+    expect(codes(validate({ 维持年限: '21' }).errors)).toEqual(['维持年限:OUT_OF_RANGE']);
+    expect(codes(validate({ 维持年限: '很久' }).errors)).toEqual(['维持年限:INVALID_INTEGER']);
+  });
+});
+
+describe('validateInventoryRow: patentees and co-owners (专利法 art. 14)', () => {
+  it('the patentees other than the institution are its co-owners, whatever the width or brackets', () => {
+    const result = validate({ 专利权人: '清华大学；北京某某科技有限公司（北京）' });
+    expect(result.warnings).toEqual([]);
+    expect(result.patent).toMatchObject({
+      patentees: ['清华大学', '北京某某科技有限公司（北京）'],
+      coOwners: ['北京某某科技有限公司（北京）'],
+    });
+    const wide = validate({
+      专利权人: '清华大学 、 北京某某科技有限公司(北京)',
+      共有专利权人: '北京某某科技有限公司（北京）',
+    });
+    expect(wide.patent?.coOwners).toEqual(['北京某某科技有限公司（北京）']);
+  });
+  it('the institution alone is no co-owner; the 共有专利权人 column alone is kept as given', () => {
+    expect(validate({ 专利权人: '清华大学' }).patent?.coOwners).toBeUndefined();
+    expect(validate({ 共有专利权人: '张三' }).patent?.coOwners).toEqual(['张三']);
+    expect(validate({ 共有专利权人: '清华大学' }).patent?.coOwners).toBeUndefined();
+  });
+  it('patentees without the institution: all recorded as co-owners, with a warning naming it', () => {
+    const result = validate({ 专利权人: '北京大学；某某公司' });
+    expect(result.patent?.coOwners).toEqual(['北京大学', '某某公司']);
+    expect(codes(result.warnings)).toEqual(['专利权人:INSTITUTION_NOT_A_PATENTEE']);
+    expect(result.warnings[0]!.messageZh).toContain('清华大学');
+  });
+  it('without the institution name (a JSON row checked alone) only the given co-owners count', () => {
+    const result = validate({ 专利权人: '北京大学；某某公司' }, {});
+    expect(result.warnings).toEqual([]);
+    expect(result.patent?.coOwners).toBeUndefined();
+  });
+});
+
+describe('validateInventoryRow: the funded project', () => {
+  it('is stored as given', () => {
+    const result = validate({
+      资助项目名称: '图像重建关键技术研究',
+      项目批准号: '62071234',
+      资助来源: '国家自然科学基金',
+    });
+    expect(result.patent).toMatchObject({
+      fundedProjectName: '图像重建关键技术研究',
+      fundedProjectNumber: '62071234',
+      fundingSource: '国家自然科学基金',
+    });
+  });
+});
