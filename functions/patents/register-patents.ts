@@ -37,7 +37,7 @@ async function ownerOf(deps: RegisterPatentsDeps, caller: Caller) {
       `Your institution ${caller.orgUscc} is not registered: ask your province administrator to register it first.`,
     );
   }
-  return { uscc: institution.uscc, provinceCode: institution.provinceCode };
+  return { uscc: institution.uscc, provinceCode: institution.provinceCode, name: institution.name };
 }
 
 export async function registerPatents(

@@ -293,5 +293,17 @@ describe('mapping profiles and previews', () => {
     });
     const second = await api(`/v1/patents/${encodeURIComponent(numbers[1]!)}`, { token: other });
     expect(second.json.coOwners).toEqual(['北京大学']);
+
+    // The JSON route reads the patentees the same way (and the English keys).
+    const json = demoInventoryRows(1, { seed: 68, serialBase: 6670 })[0]!;
+    const body = Object.fromEntries(headers.map((h, i) => [h, json[i]!]));
+    const posted = await api('/v1/patents', {
+      method: 'POST',
+      token: other,
+      body: { ...body, patentees: ['映射方案邻校', '某某研究院'] },
+    });
+    expect(posted.status, posted.text).toBe(201);
+    const third = await api(`/v1/patents/${encodeURIComponent(json[at('申请号')]!)}`, { token: other });
+    expect(third.json.coOwners).toEqual(['某某研究院']);
   });
 });
