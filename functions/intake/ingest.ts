@@ -14,6 +14,7 @@ import {
   validateInventoryRow,
 } from '../../schemas/inventory/patent-row.ts';
 import {
+  boundedList,
   columnByHeader,
   inventoryColumns,
   looseHeader,
@@ -73,7 +74,14 @@ export interface TableKind<R> {
   /** The template's Chinese headers, listed when no header row is found. */
   headersZh: readonly string[];
   isKnownHeader(header: string): boolean;
-  headerIssues(headers: readonly string[]): Array<{ messageZh: string; messageEn: string }>;
+  /**
+   * The header row's problems. Unknown columns (UNKNOWN_HEADERS) never refuse a file: they are ignored
+   * and listed as a warning (a 序号 column, a note the office added); missing required columns and two
+   * columns naming one field refuse it.
+   */
+  headerIssues(
+    headers: readonly string[],
+  ): Array<{ code?: string; headers?: string[]; messageZh: string; messageEn: string }>;
   /**
    * When given, the header row never refuses the file by itself (./headers.ts): the headers to read
    * rows by ('' for ignored columns), warnings for the job, a refusal only when the key column is
@@ -349,7 +357,16 @@ export async function ingestTable<R = InventoryRecord>(
     headerWarnings = reading.warnings;
     if (reading.validate) fileKind = { ...kind, validate: reading.validate };
   } else {
-    const issues = kind.headerIssues(headers.filter((h) => h !== ''));
+    const found = kind.headerIssues(headers.filter((h) => h !== ''));
+    const issues = found.filter((issue) => issue.code !== 'UNKNOWN_HEADERS');
+    if (found.length > issues.length) {
+      const ignored = headers.filter((h) => h.trim() !== '' && !kind.isKnownHeader(h));
+      const listed = boundedList(ignored);
+      headerWarnings = [
+        `已忽略 ${ignored.length} 个不在模板中的列：${listed.zh}；这些列的内容未读取 | Ignored ${ignored.length} column(s) that are not in the template: ${listed.en}; their cells were not read`,
+      ];
+      headers = headers.map((h) => (kind.isKnownHeader(h) ? h : ''));
+    }
     if (issues.length) {
       throw new UnreadableFileError(
         'BAD_HEADERS',

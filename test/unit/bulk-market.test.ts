@@ -262,6 +262,27 @@ describe('bulk enterprise registration through the intake', () => {
     expect(memory.index.get('IPC#H02J')?.has(E1)).toBe(true);
   });
 
+  it('extra columns (序号, a note) are ignored and listed as a warning; the rows go in', async () => {
+    const memory = memoryEnterprises();
+    const deps = {
+      kind: enterpriseKind,
+      writer: enterpriseWriter({ store: memory.store, now: () => new Date('2026-11-25T02:00:00Z') }),
+      today: '2026-11-25',
+    };
+    const file = csv([
+      ['序号', ...entHeaders, '备注'],
+      ['1', ...entRow(E1), '=cmd|x'],
+      ['2', ...entRow(E2), '老客户'],
+    ]);
+    const result = await ingestTable(deps, owner, admin, rowsOf(file));
+    expect(result).toMatchObject({ rowsAccepted: 2, rowsRejected: 0 });
+    expect(result.headerWarnings).toEqual([
+      expect.stringContaining('Ignored 2 column(s) that are not in the template: 序号, 备注'),
+    ]);
+    expect(memory.enterprises.get(E1)).toMatchObject({ status: 'verified' });
+    expect(JSON.stringify([...memory.enterprises.values()])).not.toContain('老客户');
+  });
+
   it('an inventory file is not an enterprise file: the header check lists the expected columns', async () => {
     const memory = memoryEnterprises();
     await expect(
