@@ -193,6 +193,15 @@ export const unimplementedFundedSchema = z
     yearsSinceGrant: z.number().meta({ description: 'Whole years since the grant date (China date)' }),
     implementationStatus: z.string().optional(),
     lifecycle: z.string().optional(),
+    fundedProjectName: z.string().optional().meta({
+      description:
+        'The funded project the patent relied on (资助项目名称; Work Plan 二、（四）1 专利声明制度), as the inventory gives it',
+    }),
+    fundedProjectNumber: z
+      .string()
+      .optional()
+      .meta({ description: "The project's approval number (项目编号)" }),
+    fundingSource: z.string().optional().meta({ description: 'The funder (资助来源)' }),
   })
   .meta({ id: 'UnimplementedFundedPatent' });
 

@@ -202,6 +202,13 @@ export interface PatentProjection {
   patenteeChangePending?: boolean;
   /** The last day of a recorded exclusive or sole license (the patent item's exclusiveGrant.endDate). */
   licenseEndDate?: string;
+  /**
+   * The funded project of a publicly funded patent (Work Plan 二、（四）1, 专利声明制度): shown on the
+   * 5-year-rule list so an administrator sees which project and funder it concerns.
+   */
+  fundedProjectName?: string;
+  fundedProjectNumber?: string;
+  fundingSource?: string;
   /** The earliest evaluation item's createdAt. */
   firstEvaluatedAt?: string;
   /** The earliest dealRecorded pipeline event's time. */
@@ -224,6 +231,9 @@ const patentFields = [
   'patentType',
 ] as const;
 
+/** Kept on the projection of publicly funded patents only (the 5-year-rule list shows them). */
+const fundedProjectFields = ['fundedProjectName', 'fundedProjectNumber', 'fundingSource'] as const;
+
 export const isPatentItem = (item: Record<string, unknown> | undefined) =>
   !!item && item.sk === 'PATENT' && typeof item.pk === 'string' && item.pk.startsWith(prefixes.patent);
 export const isEvaluationItem = (item: Record<string, unknown> | undefined) =>
@@ -244,6 +254,8 @@ export function projectPatent(
 ): PatentProjection {
   const projection: Record<string, unknown> = {};
   for (const field of patentFields) if (image[field] !== undefined) projection[field] = image[field];
+  if (image.publiclyFunded === true)
+    for (const field of fundedProjectFields) if (image[field] !== undefined) projection[field] = image[field];
   const change = image.patenteeChange as
     | { effectiveDate?: unknown; registration?: unknown; registeredOn?: unknown }
     | undefined;

@@ -124,7 +124,8 @@ Patents from publicly funded projects (财政资助) granted over 5 years ago an
 implemented by the state free of charge. \`fiveYearRulePatents\` counts, at the end of a quarter, the
 valid, publicly funded, not implemented patents whose grant quarter is at least ${fiveYearRuleQuarters}
 quarters before it; \`GET /v1/monitoring/unimplemented-funded\` lists them (granted on or before today
-minus 5 years) per institution or province.
+minus 5 years) per institution or province, each with the funded project the inventory gives
+(资助项目名称, 项目编号, 资助来源: the facts of the 专利声明制度, Work Plan 二、（四）1).
 
 ## Anomalies
 

@@ -53,6 +53,9 @@ export interface FundedEntry {
   title?: string;
   implementationStatus?: string;
   lifecycle?: string;
+  fundedProjectName?: string;
+  fundedProjectNumber?: string;
+  fundingSource?: string;
 }
 
 export interface MetricsCommit {
@@ -109,6 +112,9 @@ export function fundedEntry(
     ...(p.title !== undefined ? { title: p.title } : {}),
     ...(p.implementationStatus !== undefined ? { implementationStatus: p.implementationStatus } : {}),
     ...(p.lifecycle !== undefined ? { lifecycle: p.lifecycle } : {}),
+    ...(p.fundedProjectName !== undefined ? { fundedProjectName: p.fundedProjectName } : {}),
+    ...(p.fundedProjectNumber !== undefined ? { fundedProjectNumber: p.fundedProjectNumber } : {}),
+    ...(p.fundingSource !== undefined ? { fundingSource: p.fundingSource } : {}),
   };
 }
 

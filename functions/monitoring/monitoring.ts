@@ -446,6 +446,8 @@ export interface FundedListStore {
   ): Promise<{ items: Array<Record<string, unknown>>; lastKey?: Record<string, unknown> }>;
 }
 
+const fundedProjectKeys = ['fundedProjectName', 'fundedProjectNumber', 'fundingSource'] as const;
+
 /** The China date five years before `today` (29 February goes to 28 February). */
 export function fiveYearsBefore(today: string): string {
   const year = Number(today.slice(0, 4)) - 5;
@@ -522,6 +524,9 @@ export async function listUnimplementedFunded(
         ? { implementationStatus: String(item.implementationStatus) }
         : {}),
       ...(item.lifecycle !== undefined ? { lifecycle: String(item.lifecycle) } : {}),
+      ...Object.fromEntries(
+        fundedProjectKeys.filter((key) => item[key] !== undefined).map((key) => [key, String(item[key])]),
+      ),
     })),
     asOf: today,
     grantedOnOrBefore: cutoff,

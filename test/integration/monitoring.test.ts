@@ -53,6 +53,9 @@ describe('monitoring flags', () => {
     rows[0]![templateHeaders.indexOf('实施金额（万元）')] = '';
     rows[0]![templateHeaders.indexOf('申请日')] = '2014-03-02';
     rows[0]![templateHeaders.indexOf('授权日')] = '2016-05-04';
+    rows[0]![templateHeaders.indexOf('资助项目名称')] = '西部干旱区节水灌溉关键技术';
+    rows[0]![templateHeaders.indexOf('项目编号')] = '2015BAD22B01';
+    rows[0]![templateHeaders.indexOf('资助来源')] = '国家科技支撑计划';
     for (const other of rows.slice(1))
       other[templateHeaders.indexOf('是否属于财政资助科研项目形成专利')] = '否';
     for (const cells of rows) {
@@ -141,6 +144,9 @@ describe('monitoring flags', () => {
         applicationNumber: numbers[0],
         grantDate: '2016-05-04',
         institutionUscc: uscc,
+        fundedProjectName: '西部干旱区节水灌溉关键技术',
+        fundedProjectNumber: '2015BAD22B01',
+        fundingSource: '国家科技支撑计划',
       }),
     ]);
     const own = await api('/v1/monitoring/unimplemented-funded', {
