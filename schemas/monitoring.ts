@@ -202,8 +202,91 @@ export const unimplementedFundedSchema = z
       .optional()
       .meta({ description: "The project's approval number (项目编号)" }),
     fundingSource: z.string().optional().meta({ description: 'The funder (资助来源)' }),
+    justificationStatus: z.enum(['filed', 'rejected']).optional().meta({
+      description:
+        'A justification (正当理由) the institution filed: filed (awaiting the province review) or rejected. Accepted ones leave the list',
+    }),
   })
   .meta({ id: 'UnimplementedFundedPatent' });
+
+/**
+ * The 正当理由 of the 5-year rule (Work Plan 二、（四）1: "对于授权超过5年没有实施且无正当理由的专利，国家可以无偿
+ * 实施"): the institution files why a listed patent is not implemented; the province administrators
+ * accept it (the patent leaves the list and the fiveYearRulePatents figure) or reject it with a comment.
+ */
+export const fiveYearJustificationStatuses = ['filed', 'accepted', 'rejected'] as const;
+export type FiveYearJustificationStatus = (typeof fiveYearJustificationStatuses)[number];
+
+export const fiveYearJustificationSchema = z
+  .object({
+    status: z.enum(fiveYearJustificationStatuses),
+    reason: z
+      .string()
+      .meta({ description: 'Why the patent is not implemented (正当理由), as the institution filed it' }),
+    evidence: z
+      .string()
+      .optional()
+      .meta({ description: 'Where the evidence is (a document number, a link)' }),
+    filedAt: z.iso.datetime(),
+    filedBy: z.string().meta({ description: 'Organization and role of the filer (never a person id)' }),
+    reviewedAt: z.iso.datetime().optional(),
+    reviewedBy: z.string().optional(),
+    reviewComment: z
+      .string()
+      .optional()
+      .meta({ description: "The reviewer's comment (required on rejection)" }),
+  })
+  .meta({ id: 'FiveYearJustification' });
+export type FiveYearJustification = z.output<typeof fiveYearJustificationSchema>;
+
+export const fileJustificationSchema = z
+  .object({
+    reason: z
+      .string()
+      .trim()
+      .min(
+        10,
+        'say why the patent is not implemented (at least 10 characters), e.g. "药品注册审批中，预计 2027 年上市"',
+      )
+      .max(2000),
+    evidence: z.string().trim().min(1).max(500).optional(),
+    expectedVersion: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: "The patent's version as read: refused (409) when it changed since" }),
+  })
+  .meta({ id: 'FiveYearJustificationFiling' });
+export type FileJustification = z.output<typeof fileJustificationSchema>;
+
+export const reviewJustificationSchema = z
+  .object({
+    decision: z.enum(['accepted', 'rejected']),
+    comment: z
+      .string()
+      .trim()
+      .max(1000)
+      .optional()
+      .meta({ description: 'Required when rejected: what is missing' }),
+    expectedVersion: z.number().int().positive().optional(),
+  })
+  .refine((body) => body.decision === 'accepted' || (body.comment !== undefined && body.comment.length > 0), {
+    message: 'a rejection needs a comment that tells the institution what is missing',
+    path: ['comment'],
+  })
+  .meta({ id: 'FiveYearJustificationReview' });
+export type ReviewJustification = z.output<typeof reviewJustificationSchema>;
+
+export const justifiedPatentSchema = z
+  .object({
+    applicationNumber: z.string(),
+    institutionUscc: z.string(),
+    provinceCode: z.string(),
+    version: z.number().int().meta({ description: "The patent's version after the change" }),
+    fiveYearJustification: fiveYearJustificationSchema,
+  })
+  .meta({ id: 'FiveYearJustifiedPatent' });
 
 export const unimplementedFundedPageSchema = z
   .object({

@@ -13,6 +13,7 @@ import { usccSchema } from './institution.ts';
 import { inventoryRecordSchema } from './inventory/record.ts';
 import { conversionIntentValues, patentTypeValues } from './inventory/template.ts';
 import { lifecycleEventSchema, lifecycleStateSchema, tierValues } from './lifecycle.ts';
+import { fiveYearJustificationSchema } from './monitoring.ts';
 import { type OpenLicense, openLicenseSchema, publicOpenLicense } from './open-license.ts';
 import { pageQuerySchema } from './pagination.ts';
 import { answerKeySchema, isStorageAttribute } from './storage.ts';
@@ -134,6 +135,10 @@ export const patentSchema = inventoryRecordSchema
         description:
           'The assignment (转让) or equity contribution (作价入股) committing the patent to the enterprise: no further deal by the institution; it changes hands on registration',
       }),
+    fiveYearJustification: fiveYearJustificationSchema.optional().meta({
+      description:
+        'Why a publicly funded patent granted over 5 years ago is not implemented (正当理由, Work Plan 二、（四）1), and the province review',
+    }),
     version: z.number().int().positive().meta({ description: 'Incremented by every change' }),
     createdAt: z.iso.datetime(),
     createdBy: z.string(),

@@ -209,6 +209,11 @@ export interface PatentProjection {
   fundedProjectName?: string;
   fundedProjectNumber?: string;
   fundingSource?: string;
+  /**
+   * The status of a justification (正当理由) filed for the 5-year rule (functions/monitoring/
+   * five-year-justification.ts): an accepted one takes the patent off the list and the figure.
+   */
+  fiveYearJustification?: 'filed' | 'accepted' | 'rejected';
   /** The earliest evaluation item's createdAt. */
   firstEvaluatedAt?: string;
   /** The earliest dealRecorded pipeline event's time. */
@@ -266,6 +271,9 @@ export function projectPatent(
       projection.patenteeChangedOn =
         typeof change.effectiveDate === 'string' ? change.effectiveDate : String(image.updatedAt ?? '');
   }
+  const justification = image.fiveYearJustification as { status?: unknown } | undefined;
+  if (justification && typeof justification.status === 'string')
+    projection.fiveYearJustification = justification.status;
   const grant = image.exclusiveGrant as { endDate?: unknown } | undefined;
   if (grant && typeof grant.endDate === 'string') projection.licenseEndDate = grant.endDate;
   if (dates.firstEvaluatedAt) projection.firstEvaluatedAt = dates.firstEvaluatedAt;
@@ -295,9 +303,18 @@ export function isImplemented(p: PatentProjection) {
 export function isInPool(p: PatentProjection) {
   return p.poolStatus === 'conversion' && !gone.includes(p.lifecycle ?? '');
 }
-/** Publicly funded, valid, granted and never implemented: on the 5-year-rule watch list once 5 years pass. */
+/**
+ * Publicly funded, valid, granted, never implemented and without an accepted justification: on the
+ * 5-year-rule watch list once 5 years pass (Work Plan 二、（四）1: "授权超过5年没有实施且无正当理由").
+ */
 export function isFundedUnimplemented(p: PatentProjection) {
-  return isValid(p) && p.publiclyFunded === true && !!p.grantDate && !isImplemented(p);
+  return (
+    isValid(p) &&
+    p.publiclyFunded === true &&
+    !!p.grantDate &&
+    !isImplemented(p) &&
+    p.fiveYearJustification !== 'accepted'
+  );
 }
 
 /**

@@ -127,6 +127,15 @@ quarters before it; \`GET /v1/monitoring/unimplemented-funded\` lists them (gran
 minus 5 years) per institution or province, each with the funded project the inventory gives
 (资助项目名称, 项目编号, 资助来源: the facts of the 专利声明制度, Work Plan 二、（四）1).
 
+The rule applies to patents unimplemented **without good reason** (无正当理由). An institution files its
+reason for a listed patent (\`POST /v1/monitoring/unimplemented-funded/{applicationNumber}/justification\`:
+the reason and where the evidence is); the list marks it \`filed\`. The administrators of its province
+(or national ones) review it (\`PUT\` on the same path): **accepted**, the patent leaves the list and
+\`fiveYearRulePatents\` in the figures computed after the decision (through the metrics consumer); **rejected** with a
+comment, it stays listed, marked \`rejected\`, and the institution may file again. Each step is a
+versioned change of the patent with its audit entry (before / after). No email is sent yet: the
+institution reads the decision on the list and the patent.
+
 ## Anomalies
 
 The figures carry anomalies for the report: \`NO_DATA\` (nothing recorded in the scope: the report says

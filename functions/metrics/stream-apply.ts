@@ -56,6 +56,8 @@ export interface FundedEntry {
   fundedProjectName?: string;
   fundedProjectNumber?: string;
   fundingSource?: string;
+  /** A justification filed (awaiting review) or rejected; accepted ones are not on the list. */
+  justificationStatus?: 'filed' | 'rejected';
 }
 
 export interface MetricsCommit {
@@ -115,6 +117,9 @@ export function fundedEntry(
     ...(p.fundedProjectName !== undefined ? { fundedProjectName: p.fundedProjectName } : {}),
     ...(p.fundedProjectNumber !== undefined ? { fundedProjectNumber: p.fundedProjectNumber } : {}),
     ...(p.fundingSource !== undefined ? { fundingSource: p.fundingSource } : {}),
+    ...(p.fiveYearJustification === 'filed' || p.fiveYearJustification === 'rejected'
+      ? { justificationStatus: p.fiveYearJustification }
+      : {}),
   };
 }
 

@@ -447,6 +447,8 @@ export interface FundedListStore {
 }
 
 const fundedProjectKeys = ['fundedProjectName', 'fundedProjectNumber', 'fundingSource'] as const;
+const justificationStatusOf = (value: unknown) =>
+  value === 'filed' || value === 'rejected' ? { justificationStatus: value } : {};
 
 /** The China date five years before `today` (29 February goes to 28 February). */
 export function fiveYearsBefore(today: string): string {
@@ -527,6 +529,7 @@ export async function listUnimplementedFunded(
       ...Object.fromEntries(
         fundedProjectKeys.filter((key) => item[key] !== undefined).map((key) => [key, String(item[key])]),
       ),
+      ...justificationStatusOf(item.justificationStatus),
     })),
     asOf: today,
     grantedOnOrBefore: cutoff,

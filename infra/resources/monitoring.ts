@@ -40,6 +40,18 @@ export const monitoringFunctions = {
       'POST /v1/monitoring/spot-checks/{id}/correction: the institution answers a correction request by its deadline',
     tables: { core: 'readWrite' },
   },
+  fileFiveYearJustification: {
+    entry: 'functions/monitoring/file-five-year-justification.handler.ts',
+    description:
+      'POST /v1/monitoring/unimplemented-funded/{applicationNumber}/justification: the institution files why a 5-year-rule patent is not implemented',
+    tables: { core: 'readWrite' },
+  },
+  reviewFiveYearJustification: {
+    entry: 'functions/monitoring/review-five-year-justification.handler.ts',
+    description:
+      'PUT /v1/monitoring/unimplemented-funded/{applicationNumber}/justification: the province accepts or rejects a justification',
+    tables: { core: 'readWrite' },
+  },
 } as const satisfies Record<string, FunctionDeclaration>;
 
 export const monitoringSchedules = {

@@ -4,7 +4,10 @@ import { errorBodySchema } from '../errors.ts';
 import { usccSchema } from '../institution.ts';
 import {
   correctionAnswerSchema,
+  fileJustificationSchema,
   institutionSpotCheckSampleSchema,
+  justifiedPatentSchema,
+  reviewJustificationSchema,
   spotCheckListQuerySchema,
   spotCheckPageSchema,
   spotCheckParamsSchema,
@@ -97,10 +100,55 @@ export const answerCorrectionRoute = {
   },
 } as const satisfies RouteDeclaration;
 
+const justificationParams = z.object({ applicationNumber: z.string().min(8).max(40) });
+
+export const fileFiveYearJustificationRoute = {
+  method: 'POST',
+  path: '/v1/monitoring/unimplemented-funded/{applicationNumber}/justification',
+  function: 'fileFiveYearJustification',
+  roles: ['institution'],
+  summary:
+    'File why a patent on the 5-year-rule list is not implemented (正当理由): the province administrators review it; filed again after a rejection',
+  tags: ['monitoring'],
+  request: { params: justificationParams, body: fileJustificationSchema },
+  responses: {
+    200: { description: 'The filed justification, awaiting review', schema: justifiedPatentSchema },
+    ...routeErrors,
+    404: { description: 'No such patent of your institution (or your department)', schema: errorBodySchema },
+    409: {
+      description:
+        'Not on the 5-year-rule list (not publicly funded, implemented, not in force, or granted less than 5 years ago), already accepted, or changed since you read it',
+      schema: errorBodySchema,
+    },
+  },
+} as const satisfies RouteDeclaration;
+
+export const reviewFiveYearJustificationRoute = {
+  method: 'PUT',
+  path: '/v1/monitoring/unimplemented-funded/{applicationNumber}/justification',
+  function: 'reviewFiveYearJustification',
+  roles: adminRoles,
+  summary:
+    'Accept a filed justification (the patent leaves the 5-year-rule list and figure) or reject it with a comment',
+  tags: ['monitoring'],
+  request: { params: justificationParams, body: reviewJustificationSchema },
+  responses: {
+    200: { description: 'The reviewed justification', schema: justifiedPatentSchema },
+    ...routeErrors,
+    404: { description: 'No such patent in your province', schema: errorBodySchema },
+    409: {
+      description: 'No justification awaiting review, or changed since you read it',
+      schema: errorBodySchema,
+    },
+  },
+} as const satisfies RouteDeclaration;
+
 export const monitoringRoutes = [
   listSpotChecksRoute,
   decideSpotCheckRoute,
   setSpotCheckSampleRoute,
   listUnimplementedFundedRoute,
   answerCorrectionRoute,
+  fileFiveYearJustificationRoute,
+  reviewFiveYearJustificationRoute,
 ] as const;

@@ -1036,6 +1036,34 @@ const matrix: Record<string, Entry> = {
     ],
     expect: { inst: { own: 404, foreignInst: 404 }, dept: { own: 404, foreignInst: 404 } },
   },
+  // The 5-year rule's justification (issue 14 item 3). The pool patents are not on the list, so an
+  // admitted caller gets 409 (counted as ok for a write); the cells prove who is admitted at all.
+  'POST /v1/monitoring/unimplemented-funded/{applicationNumber}/justification': {
+    cases: (f) =>
+      patentTargets.map((target) => ({
+        target,
+        path: `/v1/monitoring/unimplemented-funded/${f.pool[target]}/justification`,
+        body: { reason: '矩阵测试：样机中试中，尚未实施' },
+        item: patentItem(f.pool[target]),
+      })),
+    expect: {
+      inst: p('ok', 'ok', 404, 404),
+      dept: p('ok', 404, 404, 404),
+    },
+  },
+  'PUT /v1/monitoring/unimplemented-funded/{applicationNumber}/justification': {
+    cases: (f) =>
+      patentTargets.map((target) => ({
+        target,
+        path: `/v1/monitoring/unimplemented-funded/${f.pool[target]}/justification`,
+        body: { decision: 'accepted' },
+        item: patentItem(f.pool[target]),
+      })),
+    expect: {
+      padmin: p('ok', 'ok', 'ok', 404),
+      nadmin: p('ok', 'ok', 'ok', 'ok'),
+    },
+  },
   'PUT /v1/monitoring/spot-check-settings/{uscc}': {
     cases: () => [
       { target: 'own', path: `/v1/monitoring/spot-check-settings/${A}`, body: { rate: 0.05 } },

@@ -164,4 +164,59 @@ describe('monitoring flags', () => {
     });
     expect(national.json.items).toHaveLength(1);
   });
+
+  it('a justification (正当理由): filed by the institution, refused elsewhere, accepted by the province: off the list', async () => {
+    const path = `/v1/monitoring/unimplemented-funded/${encodeURIComponent(numbers[0]!)}/justification`;
+    const institution = await token('institution', { org: uscc });
+    const reason = '该专利为节水灌溉装备的核心部件，样机中试中，预计 2027 年实施';
+    const short = await api(path, { method: 'POST', token: institution, body: { reason: '中试' } });
+    expect(short.status).toBe(400);
+    // A patent that is not on the list (not publicly funded): 409 saying why.
+    const notListed = await api(
+      `/v1/monitoring/unimplemented-funded/${encodeURIComponent(numbers[1]!)}/justification`,
+      { method: 'POST', token: institution, body: { reason } },
+    );
+    expect(notListed.status, notListed.text).toBe(409);
+    expect(notListed.json.error.message).toContain('not on the 5-year-rule list');
+    const filed = await api(path, { method: 'POST', token: institution, body: { reason } });
+    expect(filed.status, filed.text).toBe(200);
+    expect(filed.json.fiveYearJustification).toMatchObject({ status: 'filed', reason });
+    const listedFiled = await eventually(
+      async () => {
+        const r = await api(`/v1/monitoring/unimplemented-funded?province=${province}`, { token: admin });
+        return r.json.items[0]?.justificationStatus === 'filed' ? r : undefined;
+      },
+      20_000,
+      'the list marks the filed justification',
+    );
+    expect(listedFiled.json.items).toHaveLength(1);
+
+    const elsewhere = await api(path, {
+      method: 'PUT',
+      token: await token('province-admin', { province: '650000' }),
+      body: { decision: 'accepted' },
+    });
+    expect(elsewhere.status).toBe(404);
+    const noComment = await api(path, { method: 'PUT', token: admin, body: { decision: 'rejected' } });
+    expect(noComment.status).toBe(400);
+    const accepted = await api(path, {
+      method: 'PUT',
+      token: admin,
+      body: { decision: 'accepted', comment: '属实' },
+    });
+    expect(accepted.status, accepted.text).toBe(200);
+    expect(accepted.json.fiveYearJustification).toMatchObject({ status: 'accepted', reviewComment: '属实' });
+    const twice = await api(path, { method: 'PUT', token: admin, body: { decision: 'accepted' } });
+    expect(twice.status).toBe(409);
+    await eventually(
+      async () => {
+        const r = await api(`/v1/monitoring/unimplemented-funded?province=${province}`, { token: admin });
+        return r.json.items.length === 0 ? r : undefined;
+      },
+      20_000,
+      'the justified patent off the list',
+    );
+    const patent = await api(`/v1/patents/${encodeURIComponent(numbers[0]!)}`, { token: institution });
+    expect(patent.json.fiveYearJustification).toMatchObject({ status: 'accepted', reason });
+  });
 });

@@ -1,0 +1,19 @@
+import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
+import { fileFiveYearJustificationRoute } from '../../schemas/routes/monitoring.ts';
+import { dynamoReviewStore } from '../patents/review-store.ts';
+import { documents } from '../shared/clients/dynamodb.ts';
+import { config } from '../shared/config.ts';
+import { httpRoute } from '../shared/http.ts';
+import { fileFiveYearJustification } from './five-year-justification.ts';
+
+const store = dynamoReviewStore(documents, config.tableName('core'));
+
+export const handler = httpRoute(fileFiveYearJustificationRoute, async ({ caller, params, body }) => ({
+  status: 200,
+  body: await fileFiveYearJustification(
+    { store, now: () => new Date() },
+    caller,
+    normalizeApplicationNumber(params.applicationNumber),
+    body,
+  ),
+}));
