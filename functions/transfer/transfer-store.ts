@@ -89,8 +89,31 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
     (outcome: 'committed' | 'duplicate') =>
       outcome === 'committed' ? done : ('duplicate' as const);
   const noShape = (): TransactionShape => ({ recordIndexes: [], markerIndexes: [], patentIndexes: [] });
-  /** A sweep's write: the deal's update and audit entry, and the notice's mail; 'changed' when its condition failed. */
-  async function sweepWrite<Done extends string>(done: Done, items: TransactItem[], notice: SweepNotice) {
+  const auditPut = (entry: Parameters<typeof auditItem>[0]): TransactItem => ({
+    Put: { TableName: tableName, Item: auditItem(entry) },
+  });
+  /**
+   * A write of the deadline sweep: the deal's conditioned update, its audit entry (the sweep's actor)
+   * and the notice's mail; 'changed' when the condition failed (filed or flagged meanwhile).
+   */
+  async function sweepWrite<Done extends string>(
+    done: Done,
+    { deal, at, notice }: { deal: Deal; at: string; notice: SweepNotice },
+    update: { expression: string; condition: string; values: Record<string, unknown> },
+    audit: { action: string; before: object; after: object; context: Record<string, unknown> },
+  ) {
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.deal(deal.dealId),
+          UpdateExpression: update.expression,
+          ConditionExpression: update.condition,
+          ExpressionAttributeValues: update.values,
+        },
+      },
+      auditPut({ kind: 'updated', pk: keys.deal(deal.dealId).pk, caller: notice.actor, at, ...audit }),
+    ];
     if (notice.mail)
       items.push({
         Put: { TableName: tableName, Item: mailOutboxItem(newMailItem(notice.mail, notice.now)) },
@@ -101,15 +124,6 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
     });
     return outcome === 'committed' ? done : outcome;
   }
-  const auditPut = (entry: Parameters<typeof auditItem>[0]): TransactItem => ({
-    Put: { TableName: tableName, Item: auditItem(entry) },
-  });
-  const sweepAudit = (deal: Deal, actor: AuditActor, at: string) => ({
-    kind: 'updated' as const,
-    pk: keys.deal(deal.dealId).pk,
-    caller: actor,
-    at,
-  });
 
   /** The items of a new deal: the deal, its party link, its audit entry. */
   function dealItems(deal: StoredDeal, actor: AuditActor): TransactItem[] {
@@ -410,59 +424,45 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
     async flagOverdueFiling(deal, at, notice) {
       return sweepWrite(
         'flagged',
-        [
-          {
-            Update: {
-              TableName: tableName,
-              Key: keys.deal(deal.dealId),
-              UpdateExpression:
-                'SET filingStatus = :overdue, overdueFlaggedAt = :at, gsi3pk = :flagged, version = version + :one, updatedAt = :at',
-              ConditionExpression: 'filingStatus = :pending',
-              ExpressionAttributeValues: {
-                ':overdue': 'overdue',
-                ':pending': 'pending',
-                ':at': at,
-                ':flagged': indexes.overdueFiling,
-                ':one': 1,
-              },
-            },
+        { deal, at, notice },
+        {
+          expression:
+            'SET filingStatus = :overdue, overdueFlaggedAt = :at, gsi3pk = :flagged, version = version + :one, updatedAt = :at',
+          condition: 'filingStatus = :pending',
+          values: {
+            ':overdue': 'overdue',
+            ':pending': 'pending',
+            ':at': at,
+            ':flagged': indexes.overdueFiling,
+            ':one': 1,
           },
-          auditPut({
-            ...sweepAudit(deal, notice.actor, at),
-            action: 'deal.filingOverdue',
-            // What the condition fixes: the filing was pending (a pending filing was never flagged).
-            before: { filingStatus: 'pending' },
-            after: { filingStatus: 'overdue', overdueFlaggedAt: at },
-            context: { dueDate: notice.dueOn, notified: notice.notified },
-          }),
-        ],
-        notice,
+        },
+        {
+          action: 'deal.filingOverdue',
+          // What the condition fixes: the filing was pending (a pending filing was never flagged).
+          before: { filingStatus: 'pending' },
+          after: { filingStatus: 'overdue', overdueFlaggedAt: at },
+          context: { dueDate: notice.dueOn, notified: notice.notified },
+        },
       );
     },
     async remindRegistration(deal, at, notice) {
       // It stays pending and leaves the sweep's index.
       return sweepWrite(
         'reminded',
-        [
-          {
-            Update: {
-              TableName: tableName,
-              Key: keys.deal(deal.dealId),
-              UpdateExpression:
-                'SET registrationRemindedAt = :at, version = version + :one, updatedAt = :at REMOVE gsi3pk, gsi3sk',
-              ConditionExpression: 'filingStatus = :pending AND attribute_not_exists(registrationRemindedAt)',
-              ExpressionAttributeValues: { ':pending': 'pending', ':at': at, ':one': 1 },
-            },
-          },
-          auditPut({
-            ...sweepAudit(deal, notice.actor, at),
-            action: 'deal.registrationReminded',
-            before: {},
-            after: { registrationRemindedAt: at },
-            context: { reminderOn: notice.dueOn, notified: notice.notified },
-          }),
-        ],
-        notice,
+        { deal, at, notice },
+        {
+          expression:
+            'SET registrationRemindedAt = :at, version = version + :one, updatedAt = :at REMOVE gsi3pk, gsi3sk',
+          condition: 'filingStatus = :pending AND attribute_not_exists(registrationRemindedAt)',
+          values: { ':pending': 'pending', ':at': at, ':one': 1 },
+        },
+        {
+          action: 'deal.registrationReminded',
+          before: {},
+          after: { registrationRemindedAt: at },
+          context: { reminderOn: notice.dueOn, notified: notice.notified },
+        },
       );
     },
   };

@@ -36,6 +36,7 @@ import type { Deal } from '../../schemas/deal.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import { paymentInputSchema, royaltyReportInputSchema } from '../../schemas/money.ts';
 import type { Caller } from '../../schemas/roles.ts';
+import { recordedDeal, royaltyTerms } from '../support/deals.ts';
 
 const INST = '12140000MB0000001A';
 const OTHER = '12140000MB0000002B';
@@ -46,48 +47,20 @@ const other: Caller = { sub: 'tto2', roles: ['institution'], orgUscc: OTHER, pro
 const dept: Caller = { ...inst, sub: 'dept', department: '化学学院' };
 const padmin: Caller = { sub: 'padmin', roles: ['province-admin'], provinceCode: '140000' };
 
-const baseDeal = (over: Partial<Deal> = {}): Deal => ({
-  dealId: 'd-1',
-  kind: 'license',
-  licenseType: 'exclusive',
-  applicationNumbers: ['202010000001.1'],
-  institutionUscc: INST,
-  provinceCode: '140000',
-  enterprise: { uscc: ENT, name: '山西某某科技有限公司' },
-  priceTerms: {
-    type: 'installments',
-    totalFen: 300_000,
-    installments: [
-      { dueDate: '2026-03-01', amountFen: 100_000 },
-      { dueDate: '2026-09-01', amountFen: 200_000 },
-    ],
-  },
-  contractValueFen: 300_000,
-  effectiveDate: '2026-03-01',
-  endDate: '2030-02-28',
-  origin: 'recorded',
-  filingKind: 'license-filing',
-  filingStatus: 'pending',
-  createdAt: '2026-03-01T00:00:00.000Z',
-  createdBy: 'tto',
-  version: 1,
-  ...over,
-});
+const baseDeal = (over: Partial<Deal> = {}): Deal =>
+  recordedDeal(
+    {
+      applicationNumbers: ['202010000001.1'],
+      institutionUscc: INST,
+      provinceCode: '140000',
+      enterprise: { uscc: ENT, name: '山西某某科技有限公司' },
+    },
+    over,
+  );
 
 const royaltyDeal = baseDeal({
   dealId: 'd-roy',
-  priceTerms: {
-    type: 'upfront-royalty',
-    upfrontFen: 50_000,
-    minimumAnnualRoyaltyFen: 365_000,
-    royalty: {
-      basis: 'sales',
-      tiers: [
-        { fromFen: 0, toFen: 10_000_000, ratePercent: 3 },
-        { fromFen: 10_000_000, ratePercent: 2 },
-      ],
-    },
-  },
+  priceTerms: royaltyTerms,
   contractValueFen: 50_000,
   effectiveDate: '2026-07-01',
   endDate: '2028-06-30',

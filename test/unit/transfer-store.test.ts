@@ -14,7 +14,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConflictError } from '../../functions/shared/errors.ts';
 import { dynamoMoneyStore } from '../../functions/transfer/money-store.ts';
 import { dynamoTransferStore } from '../../functions/transfer/transfer-store.ts';
-import type { Deal } from '../../schemas/deal.ts';
+import { recordedDeal } from '../support/deals.ts';
 import { cancelled } from '../support/dynamo-cancellations.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -26,25 +26,15 @@ beforeEach(() => ddb.reset());
 const none = 'None';
 const failed = 'ConditionalCheckFailed';
 
-const deal = {
-  dealId: 'd-1',
-  kind: 'license',
-  licenseType: 'ordinary',
-  applicationNumbers: ['1'],
-  institutionUscc: 'I',
-  provinceCode: '110000',
-  enterprise: { uscc: 'E', name: 'E' },
-  priceTerms: { type: 'free' },
-  contractValueFen: 0,
-  effectiveDate: '2026-03-01',
-  origin: 'recorded',
-  filingKind: 'license-filing',
-  filingStatus: 'pending',
-  filingDueDate: '2026-06-01',
-  createdAt: '2026-03-01T00:00:00.000Z',
-  createdBy: 'tto',
-  version: 1,
-} as Deal;
+const deal = recordedDeal(
+  {
+    applicationNumbers: ['1'],
+    institutionUscc: 'I',
+    provinceCode: '110000',
+    enterprise: { uscc: 'E', name: 'E' },
+  },
+  { licenseType: 'ordinary', priceTerms: { type: 'free' }, contractValueFen: 0, filingDueDate: '2026-06-01' },
+);
 const actor = { sub: 'tto', roles: ['institution' as const] };
 // deal Put, party link, audit, then one transition: patent update (3), audit, event, marker (6)
 const recordDeal = () =>

@@ -39,6 +39,7 @@ import { dynamoTransferStore } from '../../functions/transfer/transfer-store.ts'
 import type { Deal } from '../../schemas/deal.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { institutionUser } from '../support/callers.ts';
+import { openLicenseDeclaration, recordedDeal, royaltyTerms } from '../support/deals.ts';
 
 vi.mock('node:crypto', async (original) => ({
   ...(await original<typeof import('node:crypto')>()),
@@ -115,35 +116,16 @@ const moneyDeps = (now = '2026-06-10T02:00:00Z'): MoneyDeps => ({
   ids: () => 'p-fixed',
 });
 
-const storedDeal = (over: Partial<Deal> = {}): Deal => ({
-  dealId: 'd-1',
-  kind: 'license',
-  licenseType: 'exclusive',
-  applicationNumbers: [A],
-  institutionUscc: INST,
-  institutionName: '某某大学',
-  provinceCode: '110000',
-  enterprise: { uscc: ENT, name: '北京某某科技有限公司' },
-  priceTerms: {
-    type: 'installments',
-    totalFen: 300_000,
-    installments: [
-      { dueDate: '2026-03-01', amountFen: 100_000 },
-      { dueDate: '2026-09-01', amountFen: 200_000 },
-    ],
-  },
-  contractValueFen: 300_000,
-  effectiveDate: '2026-03-01',
-  endDate: '2030-02-28',
-  origin: 'recorded',
-  filingKind: 'license-filing',
-  filingStatus: 'pending',
-  filingDueDate: '2026-06-01',
-  createdAt: '2026-03-01T00:00:00.000Z',
-  createdBy: 'tto',
-  version: 1,
-  ...over,
-});
+const storedDeal = (over: Partial<Deal> = {}): Deal =>
+  recordedDeal(
+    {
+      applicationNumbers: [A],
+      institutionUscc: INST,
+      provinceCode: '110000',
+      enterprise: { uscc: ENT, name: '北京某某科技有限公司' },
+    },
+    { institutionName: '某某大学', filingDueDate: '2026-06-01', ...over },
+  );
 const putDeal = (deal: Deal) => put({ ...keys.deal(deal.dealId), entity: 'deal', ...deal });
 
 describe('transfer store writes', () => {
@@ -201,44 +183,31 @@ describe('transfer store writes', () => {
     expect(transactions()).toMatchSnapshot();
   });
 
-  const declaration = {
-    feeStandard: { type: 'lump-sum' as const, amountFen: 10_000_00 },
-    paymentMethod: '一次性支付',
-    startDate: '2026-01-01',
-    endDate: '2028-12-31',
-  };
-
-  it('declareOpenLicense and withdrawOpenLicense', async () => {
-    await declareOpenLicense(transferDeps(), inst, A, declaration);
+  const declaration = openLicenseDeclaration;
+  /** The patent under an active open license, declared on 2026-01-02. */
+  const openLicensed = (n: string) =>
     put({
-      ...items.get(`PAT#${B}|PATENT`)!,
+      ...items.get(`PAT#${n}|PATENT`)!,
       lifecycle: 'open-license',
       openLicense: {
         status: 'active',
-        applicationNumber: B,
+        applicationNumber: n,
         patenteeUscc: INST,
         ...declaration,
         declaredAt: '2026-01-02T00:00:00.000Z',
         declaredBy: '某某大学（机构管理员 / institution administrator）',
       },
     });
+
+  it('declareOpenLicense and withdrawOpenLicense', async () => {
+    await declareOpenLicense(transferDeps(), inst, A, declaration);
+    openLicensed(B);
     await withdrawOpenLicense(transferDeps(), inst, B, '拟独占许可');
     expect(transactions()).toMatchSnapshot();
   });
 
   it('takeOpenLicense: an open license deal, no ledger', async () => {
-    put({
-      ...items.get(`PAT#${A}|PATENT`)!,
-      lifecycle: 'open-license',
-      openLicense: {
-        status: 'active',
-        applicationNumber: A,
-        patenteeUscc: INST,
-        ...declaration,
-        declaredAt: '2026-01-02T00:00:00.000Z',
-        declaredBy: '某某大学（机构管理员 / institution administrator）',
-      },
-    });
+    openLicensed(A);
     await takeOpenLicense(transferDeps(), enterprise, A, {
       noticeDate: '2026-05-01',
       payment: { amountFen: 10_000_00, paidOn: '2026-05-02', reference: 'TX-9' },
@@ -298,18 +267,7 @@ describe('money store writes', () => {
   it('reportRoyalties: the ledger on its version, the audit entry', async () => {
     const deal = storedDeal({
       dealId: 'd-roy',
-      priceTerms: {
-        type: 'upfront-royalty',
-        upfrontFen: 50_000,
-        minimumAnnualRoyaltyFen: 365_000,
-        royalty: {
-          basis: 'sales',
-          tiers: [
-            { fromFen: 0, toFen: 10_000_000, ratePercent: 3 },
-            { fromFen: 10_000_000, ratePercent: 2 },
-          ],
-        },
-      },
+      priceTerms: royaltyTerms,
       contractValueFen: 50_000,
       effectiveDate: '2026-07-01',
       endDate: '2028-06-30',

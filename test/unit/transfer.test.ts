@@ -33,6 +33,7 @@ import type { MailMessage } from '../../schemas/mail.ts';
 import type { OpenLicense } from '../../schemas/open-license.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { beijingAdmin, institutionUser, shanghaiAdmin } from '../support/callers.ts';
+import { openLicenseDeclaration } from '../support/deals.ts';
 
 const INST = '12100000400000624D';
 const OTHER_INST = '12100000400001186K';
@@ -225,12 +226,7 @@ const inst = institutionUser(INST);
 
 describe('only verified enterprises are parties', () => {
   it('a rejected or pending enterprise cannot be party to a deal, take an open license or file a product (403)', async () => {
-    await declareOpenLicense(deps, inst, A, {
-      feeStandard: { type: 'lump-sum' as const, amountFen: 10_000_00 },
-      paymentMethod: '一次性支付',
-      startDate: '2026-01-01',
-      endDate: '2028-12-31',
-    });
+    await declareOpenLicense(deps, inst, A, openLicenseDeclaration);
     for (const status of ['rejected', 'pending']) {
       enterpriseStatus = status;
       try {
@@ -301,12 +297,7 @@ describe('deals', () => {
   });
 
   it('an exclusive license on an openly licensed patent: 409 OPEN_LICENSE_ACTIVE; ordinary is fine', async () => {
-    await declareOpenLicense(deps, inst, A, {
-      feeStandard: { type: 'lump-sum', amountFen: 10_000_00 },
-      paymentMethod: '一次性支付',
-      startDate: '2026-01-01',
-      endDate: '2028-12-31',
-    });
+    await declareOpenLicense(deps, inst, A, openLicenseDeclaration);
     expect(mem.patents.get(A)!.lifecycle).toBe('open-license');
     const error = await createDeal(deps, inst, license({ licenseType: 'exclusive' })).catch((e) => e);
     expect(error.statusCode).toBe(409);
@@ -472,12 +463,7 @@ describe('assignments take effect on registration (专利法 art. 10)', () => {
 });
 
 describe('open licensing', () => {
-  const declaration = {
-    feeStandard: { type: 'lump-sum' as const, amountFen: 10_000_00 },
-    paymentMethod: '一次性支付',
-    startDate: '2026-01-01',
-    endDate: '2028-12-31',
-  };
+  const declaration = openLicenseDeclaration;
 
   it('utility models and designs need an evaluation report reference', async () => {
     addPatent(C, { patentType: 'utility-model' });
