@@ -126,6 +126,17 @@ const storedDeal = (over: Partial<Deal> = {}): Deal =>
     },
     { institutionName: '某某大学', filingDueDate: '2026-06-01', ...over },
   );
+/** An assignment of the same terms, pending registration (reminded from 2026-06-01). */
+const assignmentDeal = (over: Partial<Deal> = {}) =>
+  storedDeal({
+    kind: 'assignment',
+    licenseType: undefined,
+    endDate: undefined,
+    filingKind: 'assignment-registration',
+    filingDueDate: undefined,
+    registrationReminderOn: '2026-06-01',
+    ...over,
+  });
 const putDeal = (deal: Deal) => put({ ...keys.deal(deal.dealId), entity: 'deal', ...deal });
 
 describe('transfer store writes', () => {
@@ -159,14 +170,7 @@ describe('transfer store writes', () => {
   });
 
   it('recordFiling: the registration of an assignment', async () => {
-    const deal = storedDeal({
-      kind: 'assignment',
-      licenseType: undefined,
-      endDate: undefined,
-      filingKind: 'assignment-registration',
-      filingDueDate: undefined,
-      registrationReminderOn: '2026-06-01',
-    });
+    const deal = assignmentDeal();
     putDeal(deal);
     put({
       ...items.get(`PAT#${A}|PATENT`)!,
@@ -233,15 +237,7 @@ describe('transfer store writes', () => {
 
   it('flagOverdueFiling and remindRegistration: the sweep', async () => {
     const license = storedDeal();
-    const assignment = storedDeal({
-      dealId: 'd-2',
-      kind: 'assignment',
-      licenseType: undefined,
-      endDate: undefined,
-      filingKind: 'assignment-registration',
-      filingDueDate: undefined,
-      registrationReminderOn: '2026-06-01',
-    });
+    const assignment = assignmentDeal({ dealId: 'd-2' });
     putDeal(license);
     putDeal(assignment);
     queries.push([{ dealId: 'd-1' }, { dealId: 'd-2' }]);
