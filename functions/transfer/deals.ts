@@ -34,7 +34,6 @@ import { newLedger } from './obligations.ts';
 import type { PatentChange, StoredDeal, TransferDeps, TransferPatent } from './ports.ts';
 import { addMonths, dealRefusal, legalRefusal, type Refusal, transferSettings } from './rules.ts';
 
-export type { StoredDeal };
 /** The API view of a stored deal: no request hash, no keys, index keys or item type (found by the strict response check). */
 export const toDealView = ({ requestHash, ...deal }: StoredDeal): Deal =>
   Object.fromEntries(Object.entries(deal).filter(([field]) => !isStorageAttribute(field))) as Deal;
