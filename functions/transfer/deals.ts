@@ -16,10 +16,9 @@ import {
 import type { TransitionContext } from '../../schemas/lifecycle.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { isStorageAttribute } from '../../schemas/storage.ts';
-import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
-import { type AuditActor, actorLabel, auditItem } from '../shared/audit.ts';
+import { planTransition } from '../pipeline/transitions.ts';
+import { type AuditActor, actorLabel } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
   canSeeDeal,
@@ -31,14 +30,10 @@ import {
   requireInstitutionLevel,
   requireVerifiedEnterprise,
 } from './access.ts';
-import { ledgerPut } from './ledger-item.ts';
 import { newLedger } from './obligations.ts';
-import type { TransferDeps, TransferPatent } from './ports.ts';
+import type { PatentChange, StoredDeal, TransferDeps, TransferPatent } from './ports.ts';
 import { addMonths, dealRefusal, legalRefusal, type Refusal, transferSettings } from './rules.ts';
-import { dealKey } from './transfer-store.ts';
 
-/** The deal as stored: the view plus the hash of the request that created it (idempotency). */
-export type StoredDeal = Deal & { requestHash?: string };
 /** The API view of a stored deal: no request hash, no keys, index keys or item type (found by the strict response check). */
 export const toDealView = ({ requestHash, ...deal }: StoredDeal): Deal =>
   Object.fromEntries(Object.entries(deal).filter(([field]) => !isStorageAttribute(field))) as Deal;
@@ -85,70 +80,14 @@ export function refuseIfAny(refusals: Refusal[]) {
   if (refusals.length) throw new LicensingRefusedError(refusals[0]!, refusals.slice(1));
 }
 
-/** The items of a deal and the dealRecorded transitions of its patents (shared with open licenses). */
-export function dealWrites(
-  tableName: string,
+/** The dealRecorded transition of each patent of a deal: what the deal makes of it (shared with open licenses). */
+export function dealTransitions(
   deal: StoredDeal,
   patents: TransferPatent[],
   caller: AuditActor,
-): {
-  items: TransactItem[];
-  shape: { recordIndexes: number[]; markerIndexes: number[]; patentIndexes: number[] };
-} {
-  const { pk, sk } = dealKey(deal.dealId);
-  const sortKey = `${deal.createdAt}#${deal.dealId}`;
-  const items: TransactItem[] = [
-    {
-      Put: {
-        TableName: tableName,
-        Item: {
-          pk,
-          sk,
-          entity: 'deal',
-          ...deal,
-          gsi1pk: indexes.institutionDeals(deal.institutionUscc),
-          gsi1sk: sortKey,
-          gsi2pk: indexes.provinceDeals(deal.provinceCode),
-          gsi2sk: sortKey,
-          gsi3pk: indexes.dueFiling,
-          gsi3sk: `${deal.filingDueDate ?? deal.registrationReminderOn}#${deal.dealId}`,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    {
-      Put: {
-        TableName: tableName,
-        Item: {
-          pk,
-          sk: keys.dealPartySk(deal.enterprise.uscc),
-          entity: 'deal-party',
-          dealId: deal.dealId,
-          kind: deal.kind,
-          applicationNumbers: deal.applicationNumbers,
-          gsi1pk: indexes.enterpriseDeals(deal.enterprise.uscc),
-          gsi1sk: sortKey,
-        },
-      },
-    },
-    {
-      Put: {
-        TableName: tableName,
-        Item: auditItem({
-          kind: 'created',
-          pk,
-          action: 'deal.recorded',
-          caller,
-          at: deal.createdAt,
-          after: deal,
-          version: deal.version,
-        }),
-      },
-    },
-  ];
+): PatentChange[] {
   const context: TransitionContext = { dealKind: deal.kind };
-  const shape = { recordIndexes: [0], markerIndexes: [] as number[], patentIndexes: [] as number[] };
-  for (const patent of patents) {
+  return patents.map((patent) => {
     const set: Record<string, unknown> = {};
     if (patent.implementationStatus !== 'industrialized') {
       set.implementationStatus = implementationByKind[deal.kind];
@@ -172,30 +111,23 @@ export function dealWrites(
         registration: 'pending',
       };
     }
-    shape.patentIndexes.push(items.length);
-    shape.markerIndexes.push(items.length + 3);
-    items.push(
-      ...transitionWrites(
-        tableName,
-        patent,
-        {
-          event: 'dealRecorded',
-          context,
-          eventId: `deal#${deal.dealId}`,
-          actor: caller,
-          set,
-          details: {
-            dealId: deal.dealId,
-            dealKind: deal.kind,
-            ...(deal.licenseType ? { licenseType: deal.licenseType } : {}),
-            enterpriseUscc: deal.enterprise.uscc,
-          },
+    return {
+      patent,
+      transition: {
+        event: 'dealRecorded',
+        context,
+        eventId: `deal#${deal.dealId}`,
+        actor: caller,
+        set,
+        details: {
+          dealId: deal.dealId,
+          dealKind: deal.kind,
+          ...(deal.licenseType ? { licenseType: deal.licenseType } : {}),
+          enterpriseUscc: deal.enterprise.uscc,
         },
-        deal.createdAt,
-      ),
-    );
-  }
-  return { items, shape };
+      },
+    };
+  });
 }
 
 /** Records a new deal, or returns the one an earlier identical request recorded. */
@@ -302,10 +234,14 @@ export async function createDeal(
     version: 1,
     requestHash,
   };
-  const { items, shape } = dealWrites(deps.store.tableName, deal, patents, caller);
-  // After the deal: its obligations, stored with it so that the deadline sweep finds them (money.ts).
-  items.push(ledgerPut(deps.store.tableName, newLedger(deal), 0));
-  if ((await deps.store.transact(items, shape)) === 'duplicate') {
+  const outcome = await deps.store.recordDeal({
+    deal,
+    patents: dealTransitions(deal, patents, caller),
+    actor: caller,
+    // Its obligations, stored with it so that the deadline sweep finds them (money.ts).
+    ledger: newLedger(deal),
+  });
+  if (outcome === 'duplicate') {
     const existing = await replay();
     if (existing) return existing;
     throw new ConflictError(
@@ -413,77 +349,38 @@ export async function recordFiling(
   planAll(patents, { event: 'filingConfirmed' });
   const at = now.toISOString();
   const recorded = { ...filing, recordedAt: at, recordedBy: actorLabel(caller) };
-  const { pk, sk } = dealKey(dealId);
-  const items: TransactItem[] = [
-    {
-      Update: {
-        TableName: deps.store.tableName,
-        Key: { pk, sk },
-        UpdateExpression:
-          'SET filing = :filing, filingStatus = :filed, version = :next, updatedAt = :at REMOVE gsi3pk, gsi3sk',
-        ConditionExpression: 'version = :version',
-        ExpressionAttributeValues: {
-          ':filing': recorded,
-          ':filed': 'filed',
-          ':next': deal.version + 1,
-          ':version': deal.version,
-          ':at': at,
-        },
-      },
-    },
-    {
-      Put: {
-        TableName: deps.store.tableName,
-        Item: auditItem({
-          kind: 'updated',
-          pk,
-          action: 'deal.filed',
-          caller,
-          at,
-          // The deal as read: the update is conditioned on its version.
-          before: deal,
-          after: { filing: recorded, filingStatus: 'filed' },
-          version: deal.version + 1,
-        }),
-      },
-    },
-  ];
-  const shape = {
-    recordIndexes: [] as number[],
-    markerIndexes: [] as number[],
-    patentIndexes: [] as number[],
-  };
-  for (const patent of patents) {
-    shape.patentIndexes.push(items.length);
-    shape.markerIndexes.push(items.length + 3);
-    items.push(
-      ...transitionWrites(
-        deps.store.tableName,
-        patent,
-        {
-          event: 'filingConfirmed',
-          eventId: `filing#${dealId}`,
-          actor: caller,
-          // The registration is the day the assignment takes effect (专利法 art. 10): the patent
-          // leaves the institution's stock then (functions/metrics/counters.ts leftStockOn).
-          ...(patent.patenteeChange?.dealId === dealId
-            ? {
-                set: {
-                  patenteeChange: {
-                    ...patent.patenteeChange,
-                    registration: 'registered',
-                    registeredOn: filing.date,
-                  },
+  const patentChanges = patents.map(
+    (patent): PatentChange => ({
+      patent,
+      transition: {
+        event: 'filingConfirmed',
+        eventId: `filing#${dealId}`,
+        actor: caller,
+        // The registration is the day the assignment takes effect (专利法 art. 10): the patent
+        // leaves the institution's stock then (functions/metrics/counters.ts leftStockOn).
+        ...(patent.patenteeChange?.dealId === dealId
+          ? {
+              set: {
+                patenteeChange: {
+                  ...patent.patenteeChange,
+                  registration: 'registered',
+                  registeredOn: filing.date,
                 },
-              }
-            : {}),
-          details: { dealId, filingKind: deal.filingKind, filingNumber: filing.number },
-        },
-        at,
-      ),
-    );
-  }
-  if ((await deps.store.transact(items, shape)) === 'duplicate') {
+              },
+            }
+          : {}),
+        details: { dealId, filingKind: deal.filingKind, filingNumber: filing.number },
+      },
+    }),
+  );
+  const outcome = await deps.store.recordFiling({
+    deal,
+    filing: recorded,
+    patents: patentChanges,
+    actor: caller,
+    at,
+  });
+  if (outcome === 'duplicate') {
     const again = await dealInScope(deps, caller, dealId);
     return { changed: false, deal: toDealView(again) };
   }

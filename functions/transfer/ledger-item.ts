@@ -1,10 +1,14 @@
-/** The stored item of a deal's ledger (money-store.ts lists the items), shared by deals.ts (created with the deal) and money.ts. */
+/** The stored item of a deal's ledger (money-store.ts lists the items), shared by both stores: transfer-store.ts (created with the deal) and money-store.ts. */
 import type { TransactItem } from '../pipeline/transitions.ts';
 import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { type Ledger, nextReminderDate } from './obligations.ts';
 
-/** The ledger Put, conditioned on the version read (or on its absence), with its due-date index entry. */
-export function ledgerPut(tableName: string, ledger: Ledger, readVersion: number): TransactItem {
+/**
+ * The ledger Put, conditioned on the version it was read at (`ledger.version`; 0: not stored yet, so
+ * on its absence), stored as the next version with its due-date index entry.
+ */
+export function ledgerPut(tableName: string, ledger: Ledger): TransactItem {
+  const readVersion = ledger.version;
   const next = nextReminderDate(ledger);
   return {
     Put: {

@@ -9,12 +9,23 @@
 
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Deal } from '../../schemas/deal.ts';
+import { newMailItem } from '../mail/mail-outbox.ts';
+import { mailOutboxItem } from '../mail/mail-store.ts';
+import type { TransactItem } from '../pipeline/transitions.ts';
+import { auditItem } from '../shared/audit.ts';
 import { batchGetAll } from '../shared/dynamo/batch.ts';
 import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
 import { queryAll } from '../shared/dynamo/query.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
 import { transact } from '../shared/dynamo/transact.ts';
-import { type GrantHolder, type MoneyStore, type StoredPayment, toPaymentView } from './money.ts';
+import { ledgerPut } from './ledger-item.ts';
+import {
+  type DealChange,
+  type GrantHolder,
+  type MoneyStore,
+  type StoredPayment,
+  toPaymentView,
+} from './money.ts';
 import type { Ledger } from './obligations.ts';
 
 const toLedger = (item: Record<string, unknown>): Ledger => {
@@ -31,9 +42,77 @@ export function dynamoMoneyStore(documents: DynamoDBDocumentClient, tableName: s
   }
   const batchGet = (list: Array<Record<string, string>>) =>
     batchGetAll(documents, tableName, list, { consistentRead: true });
+  /** 'duplicate' when the item at `recordIndex` exists already, 'conflict' when a version moved on. */
+  async function run(items: TransactItem[], recordIndex?: number) {
+    return transact(documents, items, {
+      what: "a deal's payments and obligations",
+      conditionFailed: (failed) =>
+        recordIndex !== undefined && failed.includes(recordIndex)
+          ? ('duplicate' as const)
+          : ('conflict' as const),
+    });
+  }
+  const auditPut = (entry: Parameters<typeof auditItem>[0]): TransactItem => ({
+    Put: { TableName: tableName, Item: auditItem(entry) },
+  });
+  /** The deal's update (on the version read), its ledger, its audit entry, the grants' end: an amendment or a termination. */
+  async function changeDeal(
+    { deal, ledger, grantsEnding, actor, at }: DealChange,
+    set: Record<string, unknown>,
+    action: string,
+    after: object,
+    reason: string,
+  ) {
+    const fields = Object.keys(set);
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.deal(deal.dealId),
+          UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(', ')}, version = :next, updatedAt = :at`,
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])),
+          ExpressionAttributeValues: {
+            ...Object.fromEntries(fields.map((f, i) => [`:v${i}`, set[f]])),
+            ':next': deal.version + 1,
+            ':version': deal.version,
+            ':at': at,
+          },
+        },
+      },
+      ledgerPut(tableName, ledger),
+      auditPut({
+        kind: 'updated',
+        pk: keys.deal(deal.dealId).pk,
+        action,
+        caller: actor,
+        at,
+        before: deal,
+        after,
+        context: { reason },
+        version: deal.version + 1,
+      }),
+      ...(grantsEnding?.applicationNumbers ?? []).map(
+        (applicationNumber): TransactItem => ({
+          Update: {
+            TableName: tableName,
+            Key: keys.patent(applicationNumber),
+            UpdateExpression: 'SET exclusiveGrant.endDate = :end, version = version + :one, updatedAt = :at',
+            ConditionExpression: 'exclusiveGrant.dealId = :dealId',
+            ExpressionAttributeValues: {
+              ':end': grantsEnding!.endDate,
+              ':one': 1,
+              ':at': at,
+              ':dealId': deal.dealId,
+            },
+          },
+        }),
+      ),
+    ];
+    return (await run(items)) === 'committed' ? 'recorded' : 'conflict';
+  }
 
   return {
-    tableName,
     async deal(dealId) {
       const item = await get(keys.deal(dealId));
       if (!item) return undefined;
@@ -103,13 +182,78 @@ export function dynamoMoneyStore(documents: DynamoDBDocumentClient, tableName: s
       const ids = (response.Items ?? []).map((item) => item.dealId as string);
       return ids.length ? (await batchGet(ids.map(keys.dealLedger))).map(toLedger) : [];
     },
-    async transact(items, recordIndex) {
-      const outcome = await transact(documents, items, {
-        what: "a deal's payments and obligations",
-        conditionFailed: (failed) =>
-          recordIndex !== undefined && failed.includes(recordIndex) ? 'duplicate' : 'conflict',
-      });
-      return outcome === 'committed' ? 'done' : (outcome as 'duplicate' | 'conflict');
+    async recordPayment({ deal, payment, requestHash, ledger, actor }) {
+      const items: TransactItem[] = [
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...keys.dealPayment(deal.dealId, payment.paymentId),
+              entity: 'deal-payment',
+              ...payment,
+              requestHash,
+              institutionUscc: deal.institutionUscc,
+              provinceCode: deal.provinceCode,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ledgerPut(tableName, ledger),
+        auditPut({
+          kind: 'created',
+          pk: keys.deal(deal.dealId).pk,
+          action: 'deal.paymentRecorded',
+          caller: actor,
+          at: payment.recordedAt,
+          after: payment,
+          version: ledger.version + 1,
+        }),
+      ];
+      const outcome = await run(items, 0);
+      return outcome === 'committed' ? 'recorded' : outcome;
+    },
+    async reportRoyalties({ dealId, ledger, before, after, actor, at }) {
+      const outcome = await run([
+        ledgerPut(tableName, ledger),
+        auditPut({
+          kind: 'updated',
+          pk: keys.deal(dealId).pk,
+          action: 'deal.royaltyReported',
+          caller: actor,
+          at,
+          before: { obligation: before },
+          after: { obligation: after },
+          version: ledger.version + 1,
+        }),
+      ]);
+      return outcome === 'committed' ? 'recorded' : 'conflict';
+    },
+    amendDeal: ({ set, changes, reason, ...change }) =>
+      changeDeal(change, set, 'deal.amended', changes, reason),
+    terminateDeal: ({ termination, ...change }) => {
+      const set = { status: 'terminated', termination };
+      return changeDeal(change, set, 'deal.terminated', set, termination.reason);
+    },
+    async remindPayments({ deal, ledger, reminded, notified, mail, actor, now }) {
+      const at = now.toISOString();
+      const items: TransactItem[] = [
+        ledgerPut(tableName, ledger),
+        auditPut({
+          kind: 'updated',
+          pk: keys.deal(deal.dealId).pk,
+          action: 'deal.paymentOverdueReminded',
+          caller: actor,
+          at,
+          before: {},
+          after: { reminded },
+          context: { notified },
+        }),
+      ];
+      if (mail) items.push({ Put: { TableName: tableName, Item: mailOutboxItem(newMailItem(mail, now)) } });
+      return (await run(items)) === 'committed' ? 'reminded' : 'conflict';
+    },
+    async reindexLedger(ledger) {
+      return (await run([ledgerPut(tableName, ledger)])) === 'committed' ? 'reindexed' : 'conflict';
     },
   };
 }

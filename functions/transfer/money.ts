@@ -9,6 +9,7 @@
  */
 import { chinaDate } from '../../schemas/china-date.ts';
 import { contractValueFen, type Deal, priceTermIssues } from '../../schemas/deal.ts';
+import type { MailMessage } from '../../schemas/mail.ts';
 import type {
   AmendmentInput,
   ObligationsView,
@@ -19,12 +20,9 @@ import type {
   TerminationInput,
 } from '../../schemas/money.ts';
 import type { Caller } from '../../schemas/roles.ts';
-import type { TransactItem } from '../pipeline/transitions.ts';
-import { type AuditActor, actorLabel, auditItem } from '../shared/audit.ts';
-import { keys } from '../shared/dynamo/keys.ts';
+import { type AuditActor, actorLabel } from '../shared/audit.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { canSeeDeal, hashOf, isAdmin, requireInstitutionLevel } from './access.ts';
-import { ledgerPut } from './ledger-item.ts';
 import {
   allocatePayment,
   applyRoyaltyReport,
@@ -33,6 +31,7 @@ import {
   newLedger,
   obligationsView,
   regenerate,
+  type StoredObligation,
 } from './obligations.ts';
 
 /**
@@ -59,7 +58,6 @@ export interface GrantHolder {
 }
 
 export interface MoneyStore {
-  readonly tableName: string;
   deal(dealId: string): Promise<Deal | undefined>;
   ledger(dealId: string): Promise<Ledger | undefined>;
   ledgers(dealIds: string[]): Promise<Ledger[]>;
@@ -73,8 +71,58 @@ export interface MoneyStore {
   patents(numbers: string[]): Promise<GrantHolder[]>;
   /** Ledgers whose next reminder date is before `date` (gsi3 DUE#payment), read again consistently. */
   dueLedgers(beforeDate: string, limit: number): Promise<Ledger[]>;
-  /** 'duplicate' when the item at `recordIndex` exists already, 'conflict' when a version moved on. */
-  transact(items: TransactItem[], recordIndex?: number): Promise<'done' | 'duplicate' | 'conflict'>;
+  /*
+   * The writes: each one transaction with its audit entry, the ledger conditioned on the version it was
+   * read at (`ledger.version`, 0 when not stored yet) and the deal on its own: 'conflict' when either
+   * moved on since (read again and apply on top).
+   */
+  /** A payment received and the ledger it was allocated to; 'duplicate' when the payment exists already. */
+  recordPayment(write: {
+    deal: Deal;
+    payment: Payment;
+    requestHash: string;
+    ledger: Ledger;
+    actor: AuditActor;
+  }): Promise<'recorded' | 'duplicate' | 'conflict'>;
+  /** A royalty report: the ledger with the reported obligation (`before` as read, `after` as reported). */
+  reportRoyalties(write: {
+    dealId: string;
+    ledger: Ledger;
+    before: StoredObligation | undefined;
+    after: StoredObligation;
+    actor: AuditActor;
+    at: string;
+  }): Promise<'recorded' | 'conflict'>;
+  /** A supplementary agreement: the deal as read with `set` written, its regenerated ledger, the grants' new end. */
+  amendDeal(
+    write: DealChange & { set: Partial<Deal>; changes: Partial<Deal>; reason: string },
+  ): Promise<'recorded' | 'conflict'>;
+  /** The termination of the deal as read, its regenerated ledger, the grants' end. */
+  terminateDeal(
+    write: DealChange & { termination: NonNullable<Deal['termination']> },
+  ): Promise<'recorded' | 'conflict'>;
+  /** The overdue obligations reminded (on the ledger), the audit entry and the mail to the institution. */
+  remindPayments(write: {
+    deal: Deal;
+    ledger: Ledger;
+    reminded: string[];
+    notified: string[];
+    mail?: MailMessage;
+    actor: AuditActor;
+    now: Date;
+  }): Promise<'reminded' | 'conflict'>;
+  /** The ledger written unchanged, so that its due-date index entry follows its next reminder date. */
+  reindexLedger(ledger: Ledger): Promise<'reindexed' | 'conflict'>;
+}
+
+/** A change of a deal as read (its version), with its ledger regenerated and the patents whose grants end. */
+export interface DealChange {
+  deal: Deal;
+  ledger: Ledger;
+  /** The patents whose exclusive / sole grant of this deal now ends on `endDate`. */
+  grantsEnding?: { applicationNumbers: string[]; endDate: string };
+  actor: AuditActor;
+  at: string;
 }
 
 export interface MoneyDeps {
@@ -237,38 +285,13 @@ export async function recordPayment(
       recordedAt: at,
       recordedBy: actorLabel(caller),
     };
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: deps.store.tableName,
-          Item: {
-            ...keys.dealPayment(dealId, paymentId),
-            entity: 'deal-payment',
-            ...payment,
-            requestHash,
-            institutionUscc: deal.institutionUscc,
-            provinceCode: deal.provinceCode,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      ledgerPut(deps.store.tableName, allocated.ledger, ledger.version),
-      {
-        Put: {
-          TableName: deps.store.tableName,
-          Item: auditItem({
-            kind: 'created',
-            pk: keys.deal(dealId).pk,
-            action: 'deal.paymentRecorded',
-            caller,
-            at,
-            after: payment,
-            version: ledger.version + 1,
-          }),
-        },
-      },
-    ];
-    const outcome = await deps.store.transact(items, 0);
+    const outcome = await deps.store.recordPayment({
+      deal,
+      payment,
+      requestHash,
+      ledger: allocated.ledger,
+      actor: caller,
+    });
     if (outcome === 'conflict') return 'conflict';
     if (outcome === 'duplicate') {
       const existing = await replay();
@@ -298,27 +321,15 @@ export async function reportRoyalties(
     }
     const today = chinaDate(deps.now());
     if (applied.replay) return { created: false, obligations: obligationsView(ledger, today) };
-    const outcome = await deps.store.transact([
-      ledgerPut(deps.store.tableName, applied.ledger, ledger.version),
-      {
-        Put: {
-          TableName: deps.store.tableName,
-          Item: auditItem({
-            kind: 'updated',
-            pk: keys.deal(dealId).pk,
-            action: 'deal.royaltyReported',
-            caller,
-            at,
-            before: {
-              obligation: ledger.obligations.find((o) => o.obligationId === applied.obligation.obligationId),
-            },
-            after: { obligation: applied.obligation },
-            version: ledger.version + 1,
-          }),
-        },
-      },
-    ]);
-    if (outcome !== 'done') return 'conflict';
+    const outcome = await deps.store.reportRoyalties({
+      dealId,
+      ledger: applied.ledger,
+      before: ledger.obligations.find((o) => o.obligationId === applied.obligation.obligationId),
+      after: applied.obligation,
+      actor: caller,
+      at,
+    });
+    if (outcome === 'conflict') return 'conflict';
     return {
       created: true,
       obligations: obligationsView({ ...applied.ledger, version: ledger.version + 1 }, today),
@@ -326,26 +337,21 @@ export async function reportRoyalties(
   });
 }
 
-/** The patents' exclusive / sole grants of this deal, set to end on `endDate` (the metrics and the licensing rules read it). */
-async function grantEndWrites(
+/** The patents whose exclusive / sole grant of this deal is to end on `endDate` (the metrics and the licensing rules read it). */
+async function grantsEnding(
   deps: MoneyDeps,
   deal: Deal,
   endDate: string,
-  at: string,
-): Promise<TransactItem[]> {
-  if (deal.licenseType !== 'exclusive' && deal.licenseType !== 'sole') return [];
+): Promise<NonNullable<DealChange['grantsEnding']>> {
+  if (deal.licenseType !== 'exclusive' && deal.licenseType !== 'sole')
+    return { applicationNumbers: [], endDate };
   const patents = await deps.store.patents(deal.applicationNumbers);
-  return patents
-    .filter((p) => p.exclusiveGrant?.dealId === deal.dealId && p.exclusiveGrant.endDate !== endDate)
-    .map((p) => ({
-      Update: {
-        TableName: deps.store.tableName,
-        Key: keys.patent(p.applicationNumber),
-        UpdateExpression: 'SET exclusiveGrant.endDate = :end, version = version + :one, updatedAt = :at',
-        ConditionExpression: 'exclusiveGrant.dealId = :dealId',
-        ExpressionAttributeValues: { ':end': endDate, ':one': 1, ':at': at, ':dealId': deal.dealId },
-      },
-    }));
+  return {
+    applicationNumbers: patents
+      .filter((p) => p.exclusiveGrant?.dealId === deal.dealId && p.exclusiveGrant.endDate !== endDate)
+      .map((p) => p.applicationNumber),
+    endDate,
+  };
 }
 
 function requireActive(deal: Deal, what: string) {
@@ -418,34 +424,25 @@ export async function amendDeal(
       updatedAt: at,
     };
     const ledger = await ledgerOf(deps, deal);
-    const items: TransactItem[] = [
-      dealUpdate(
-        deps.store.tableName,
-        deal,
-        {
-          priceTerms,
-          contractValueFen: after.contractValueFen,
-          ...(endDate ? { endDate } : {}),
-          ...(input.notes !== undefined ? { notes: input.notes } : {}),
-          amendments,
-        },
-        at,
-      ),
-      ledgerPut(deps.store.tableName, regenerate(ledger, after), ledger.version),
-      auditPut(
-        deps.store.tableName,
-        caller,
-        deal,
-        'deal.amended',
-        at,
-        Object.fromEntries(changed.map((f) => [f, after[f]])),
-        {
-          reason: input.reason,
-        },
-      ),
-      ...(endDate && endDate !== deal.endDate ? await grantEndWrites(deps, deal, endDate, at) : []),
-    ];
-    if ((await deps.store.transact(items)) !== 'done') return 'conflict';
+    const outcome = await deps.store.amendDeal({
+      deal,
+      set: {
+        priceTerms,
+        contractValueFen: after.contractValueFen,
+        ...(endDate ? { endDate } : {}),
+        ...(input.notes !== undefined ? { notes: input.notes } : {}),
+        amendments,
+      },
+      changes: Object.fromEntries(changed.map((f) => [f, after[f]])),
+      reason: input.reason,
+      ledger: regenerate(ledger, after),
+      ...(endDate && endDate !== deal.endDate
+        ? { grantsEnding: await grantsEnding(deps, deal, endDate) }
+        : {}),
+      actor: caller,
+      at,
+    });
+    if (outcome === 'conflict') return 'conflict';
     return after;
   });
 }
@@ -497,69 +494,15 @@ export async function terminateDeal(
       updatedAt: at,
     };
     const ledger = await ledgerOf(deps, deal);
-    const items: TransactItem[] = [
-      dealUpdate(deps.store.tableName, deal, { status: 'terminated', termination }, at),
-      ledgerPut(deps.store.tableName, regenerate(ledger, after), ledger.version),
-      auditPut(
-        deps.store.tableName,
-        caller,
-        deal,
-        'deal.terminated',
-        at,
-        { status: 'terminated', termination },
-        {
-          reason: input.reason,
-        },
-      ),
-      ...(await grantEndWrites(deps, deal, input.date, at)),
-    ];
-    if ((await deps.store.transact(items)) !== 'done') return 'conflict';
+    const outcome = await deps.store.terminateDeal({
+      deal,
+      termination,
+      ledger: regenerate(ledger, after),
+      grantsEnding: await grantsEnding(deps, deal, input.date),
+      actor: caller,
+      at,
+    });
+    if (outcome === 'conflict') return 'conflict';
     return { changed: true, deal: after };
   });
-}
-
-function dealUpdate(tableName: string, deal: Deal, set: Record<string, unknown>, at: string): TransactItem {
-  const fields = Object.keys(set);
-  return {
-    Update: {
-      TableName: tableName,
-      Key: keys.deal(deal.dealId),
-      UpdateExpression: `SET ${fields.map((_, i) => `#f${i} = :v${i}`).join(', ')}, version = :next, updatedAt = :at`,
-      ConditionExpression: 'version = :version',
-      ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])),
-      ExpressionAttributeValues: {
-        ...Object.fromEntries(fields.map((f, i) => [`:v${i}`, set[f]])),
-        ':next': deal.version + 1,
-        ':version': deal.version,
-        ':at': at,
-      },
-    },
-  };
-}
-
-function auditPut(
-  tableName: string,
-  caller: AuditActor,
-  deal: Deal,
-  action: string,
-  at: string,
-  after: object,
-  context: Record<string, unknown>,
-): TransactItem {
-  return {
-    Put: {
-      TableName: tableName,
-      Item: auditItem({
-        kind: 'updated',
-        pk: keys.deal(deal.dealId).pk,
-        action,
-        caller,
-        at,
-        before: deal,
-        after,
-        context,
-        version: deal.version + 1,
-      }),
-    },
-  };
 }

@@ -16,10 +16,9 @@ import {
   type TakeOpenLicense,
 } from '../../schemas/open-license.ts';
 import type { Caller } from '../../schemas/roles.ts';
-import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
+import { planTransition } from '../pipeline/transitions.ts';
 import { actorLabel } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { keys } from '../shared/dynamo/keys.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
   hashOf,
@@ -29,8 +28,8 @@ import {
   requireInstitutionLevel,
   requireVerifiedEnterprise,
 } from './access.ts';
-import { dealWrites, type StoredDeal, toDealView } from './deals.ts';
-import type { TransferDeps, TransferPatent } from './ports.ts';
+import { dealTransitions, toDealView } from './deals.ts';
+import type { StoredDeal, TransferDeps, TransferPatent } from './ports.ts';
 import {
   addMonths,
   dealRefusal,
@@ -125,25 +124,20 @@ export async function declareOpenLicense(
     // Who declared it, as the public may read it: the organization and the role, never a Cognito sub.
     declaredBy: `${institution?.name ?? patent.institutionUscc}（机构管理员 / institution administrator）`,
   };
-  const items: TransactItem[] = transitionWrites(
-    deps.store.tableName,
-    patent,
-    {
-      event: 'openLicenseDeclared',
-      eventId: `open-license#${requestHash}#${patent.version}`,
-      actor: caller,
-      set: { openLicense, openLicenseHash: requestHash },
-      details: { startDate: input.startDate, endDate: input.endDate, feeType: input.feeStandard.type },
+  const outcome = await deps.store.declareOpenLicense({
+    patent: {
+      patent,
+      transition: {
+        event: 'openLicenseDeclared',
+        eventId: `open-license#${requestHash}#${patent.version}`,
+        actor: caller,
+        set: { openLicense, openLicenseHash: requestHash },
+        details: { startDate: input.startDate, endDate: input.endDate, feeType: input.feeStandard.type },
+      },
     },
+    openLicense,
+    provinceCode: patent.provinceCode,
     at,
-  );
-  items.push({
-    Put: { TableName: deps.store.tableName, Item: openLicenseListingItem(openLicense, patent.provinceCode) },
-  });
-  const outcome = await deps.store.transact(items, {
-    recordIndexes: [],
-    markerIndexes: [3],
-    patentIndexes: [0],
   });
   // The same declaration sent twice at the same moment: the first one recorded it.
   if (outcome === 'duplicate') return { changed: false, openLicense };
@@ -180,23 +174,18 @@ export async function withdrawOpenLicense(
     withdrawnAt: at,
     withdrawalReason: reason,
   };
-  const items: TransactItem[] = transitionWrites(
-    deps.store.tableName,
-    patent,
-    {
-      event: 'openLicenseWithdrawn',
-      eventId: `open-license-withdrawal#${current.declaredAt}`,
-      actor: caller,
-      set: { openLicense },
-      details: { reason },
+  const outcome = await deps.store.withdrawOpenLicense({
+    patent: {
+      patent,
+      transition: {
+        event: 'openLicenseWithdrawn',
+        eventId: `open-license-withdrawal#${current.declaredAt}`,
+        actor: caller,
+        set: { openLicense },
+        details: { reason },
+      },
     },
     at,
-  );
-  items.push({ Delete: { TableName: deps.store.tableName, Key: openLicenseListingKey(n) } });
-  const outcome = await deps.store.transact(items, {
-    recordIndexes: [],
-    markerIndexes: [3],
-    patentIndexes: [0],
   });
   if (outcome === 'duplicate') return { changed: false, openLicense };
   return { changed: true, openLicense };
@@ -303,29 +292,16 @@ export async function takeOpenLicense(
     version: 1,
     requestHash,
   };
-  const { items, shape } = dealWrites(deps.store.tableName, deal, [patent], caller);
-  if ((await deps.store.transact(items, shape)) === 'duplicate') {
+  const outcome = await deps.store.recordDeal({
+    deal,
+    patents: dealTransitions(deal, [patent], caller),
+    actor: caller,
+  });
+  if (outcome === 'duplicate') {
     const again = (await deps.store.deal(dealId)) as StoredDeal | undefined;
     if (again) return { created: false, deal: toDealView(again) };
   }
   return { created: true, deal: toDealView(deal) };
-}
-
-export const openLicenseListingKey = keys.openLicenseListing;
-
-/**
- * The public listing entry of an active open license (one partition of gsi2, `OPENLIC`, sorted by
- * province and declaration time): written with the declaration, deleted with the withdrawal.
- */
-export function openLicenseListingItem(openLicense: OpenLicense, provinceCode: string) {
-  return {
-    ...openLicenseListingKey(openLicense.applicationNumber),
-    entity: 'open-license-listing',
-    ...openLicense,
-    provinceCode,
-    gsi2pk: 'OPENLIC',
-    gsi2sk: `${provinceCode}#${openLicense.declaredAt}#${openLicense.applicationNumber}`,
-  };
 }
 
 /** GET /v1/open-licenses: the active open licenses (of a province), for enterprises looking for one. */

@@ -13,15 +13,8 @@ import { chinaDate } from '../../schemas/china-date.ts';
 import type { Deal } from '../../schemas/deal.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import { type Bilingual, type Block, renderMail } from '../mail/layout.ts';
-import { newMailItem } from '../mail/mail-outbox.ts';
-import { mailOutboxItem } from '../mail/mail-store.ts';
-import type { TransactItem } from '../pipeline/transitions.ts';
-import { auditItem } from '../shared/audit.ts';
-import { indexes } from '../shared/dynamo/keys.ts';
-import { ConflictError } from '../shared/errors.ts';
 import { portalLink, portalPages } from '../shared/portal.ts';
 import type { TransferDeps } from './ports.ts';
-import { dealKey } from './transfer-store.ts';
 
 export interface OverdueOutcome {
   /** Deals past their due date (licenses) or reminder day (assignments) read from the index. */
@@ -40,6 +33,9 @@ export interface OverdueOutcome {
   /** false when the time budget ran out with deals possibly left (the sweep calls again). */
   complete: boolean;
 }
+
+/** Who flags and reminds (the audit entries' actor). */
+const sweepActor = { sub: 'system:deadline-sweep', roles: [] };
 
 const kindZh = { assignment: '转让登记', license: '许可合同备案', equity: '作价入股（转让登记）' } as const;
 
@@ -132,44 +128,6 @@ export function overdueMail(deal: Deal, to: string[], today: string): MailMessag
     }),
     attachments: [],
   };
-}
-
-/** One reminder of a pending assignment registration: it stays pending and leaves the sweep's index. */
-function reminderItems(
-  tableName: string,
-  deal: Deal,
-  reminderOn: string,
-  to: string[],
-  at: string,
-): TransactItem[] {
-  const { pk, sk } = dealKey(deal.dealId);
-  return [
-    {
-      Update: {
-        TableName: tableName,
-        Key: { pk, sk },
-        UpdateExpression:
-          'SET registrationRemindedAt = :at, version = version + :one, updatedAt = :at REMOVE gsi3pk, gsi3sk',
-        ConditionExpression: 'filingStatus = :pending AND attribute_not_exists(registrationRemindedAt)',
-        ExpressionAttributeValues: { ':pending': 'pending', ':at': at, ':one': 1 },
-      },
-    },
-    {
-      Put: {
-        TableName: tableName,
-        Item: auditItem({
-          kind: 'updated',
-          pk,
-          action: 'deal.registrationReminded',
-          caller: { sub: 'system:deadline-sweep', roles: [] },
-          at,
-          before: {},
-          after: { registrationRemindedAt: at },
-          context: { reminderOn, notified: to },
-        }),
-      },
-    },
-  ];
 }
 
 /** The reminder of an assignment registration not yet recorded: no deadline, but no effect before it. */
@@ -272,64 +230,29 @@ export async function flagOverdueFilings(
             ...adminEmails.get(deal.provinceCode)!,
           ]),
         ];
-        const { pk, sk } = dealKey(deal.dealId);
-        const items: TransactItem[] = remind
-          ? reminderItems(deps.store.tableName, deal, dueOn, to, at)
-          : [
-              {
-                Update: {
-                  TableName: deps.store.tableName,
-                  Key: { pk, sk },
-                  UpdateExpression:
-                    'SET filingStatus = :overdue, overdueFlaggedAt = :at, gsi3pk = :flagged, version = version + :one, updatedAt = :at',
-                  ConditionExpression: 'filingStatus = :pending',
-                  ExpressionAttributeValues: {
-                    ':overdue': 'overdue',
-                    ':pending': 'pending',
-                    ':at': at,
-                    ':flagged': indexes.overdueFiling,
-                    ':one': 1,
-                  },
-                },
-              },
-              {
-                Put: {
-                  TableName: deps.store.tableName,
-                  Item: auditItem({
-                    kind: 'updated',
-                    pk,
-                    action: 'deal.filingOverdue',
-                    caller: { sub: 'system:deadline-sweep', roles: [] },
-                    at,
-                    // What the condition fixes: the filing was pending (a pending filing was never flagged).
-                    before: { filingStatus: 'pending' },
-                    after: { filingStatus: 'overdue', overdueFlaggedAt: at },
-                    context: { dueDate: dueOn, notified: to },
-                  }),
-                },
-              },
-            ];
-        if (to.length)
-          items.push({
-            Put: {
-              TableName: deps.store.tableName,
-              Item: mailOutboxItem(
-                newMailItem(remind ? reminderMail(deal, to, today) : overdueMail(deal, to, today), now),
-              ),
-            },
-          });
-        await deps.store.transact(items, { recordIndexes: [], markerIndexes: [], patentIndexes: [] });
-        if (remind) outcome.reminded++;
-        else outcome.flagged++;
-        if (to.length) outcome.mailed++;
-        else outcome.withoutRecipient.push(deal.dealId);
-      } catch (error) {
-        if (error instanceof ConflictError) {
+        const notice = {
+          actor: sweepActor,
+          dueOn,
+          notified: to,
+          ...(to.length
+            ? { mail: remind ? reminderMail(deal, to, today) : overdueMail(deal, to, today) }
+            : {}),
+          now,
+        };
+        const written = remind
+          ? await deps.store.remindRegistration(deal, at, notice)
+          : await deps.store.flagOverdueFiling(deal, at, notice);
+        if (written === 'changed') {
           // Filed or flagged at the same moment: nothing left to do for it.
           outcome.skipped++;
         } else {
-          outcome.failed.push({ dealId: deal.dealId, error: (error as Error).message });
+          if (written === 'reminded') outcome.reminded++;
+          else outcome.flagged++;
+          if (to.length) outcome.mailed++;
+          else outcome.withoutRecipient.push(deal.dealId);
         }
+      } catch (error) {
+        outcome.failed.push({ dealId: deal.dealId, error: (error as Error).message });
       }
       if (input.shouldStop?.()) return { ...outcome, complete: false };
     }

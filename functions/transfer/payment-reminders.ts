@@ -8,13 +8,7 @@ import { chinaDate } from '../../schemas/china-date.ts';
 import type { Deal } from '../../schemas/deal.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import { renderMail } from '../mail/layout.ts';
-import { newMailItem } from '../mail/mail-outbox.ts';
-import { mailOutboxItem } from '../mail/mail-store.ts';
-import type { TransactItem } from '../pipeline/transitions.ts';
-import { auditItem } from '../shared/audit.ts';
-import { keys } from '../shared/dynamo/keys.ts';
 import { portalLink, portalPages } from '../shared/portal.ts';
-import { ledgerPut } from './ledger-item.ts';
 import type { MoneyDeps } from './money.ts';
 import { type Ledger, overdueToRemind, type StoredObligation } from './obligations.ts';
 
@@ -123,7 +117,7 @@ export async function remindOverduePayments(
         if (!deal || overdue.length === 0) {
           outcome.skipped++;
           // Re-index it (its next date moved on, e.g. paid meanwhile): written unchanged otherwise.
-          if (deal) await deps.store.transact([ledgerPut(deps.store.tableName, ledger, ledger.version)]);
+          if (deal) await deps.store.reindexLedger(ledger);
           continue;
         }
         const institution = await deps.store.institution(deal.institutionUscc);
@@ -135,33 +129,16 @@ export async function remindOverduePayments(
             ids.has(o.obligationId) ? { ...o, remindedAt: at } : o,
           ),
         };
-        const items: TransactItem[] = [
-          ledgerPut(deps.store.tableName, after, ledger.version),
-          {
-            Put: {
-              TableName: deps.store.tableName,
-              Item: auditItem({
-                kind: 'updated',
-                pk: keys.deal(deal.dealId).pk,
-                action: 'deal.paymentOverdueReminded',
-                caller: { sub: 'system:deadline-sweep', roles: [] },
-                at,
-                before: {},
-                after: { reminded: [...ids] },
-                context: { notified: to },
-              }),
-            },
-          },
-        ];
-        if (to.length) {
-          items.push({
-            Put: {
-              TableName: deps.store.tableName,
-              Item: mailOutboxItem(newMailItem(paymentReminderMail(deal, overdue, to, today), now)),
-            },
-          });
-        }
-        if ((await deps.store.transact(items)) !== 'done') {
+        const written = await deps.store.remindPayments({
+          deal,
+          ledger: after,
+          reminded: [...ids],
+          notified: to,
+          ...(to.length ? { mail: paymentReminderMail(deal, overdue, to, today) } : {}),
+          actor: { sub: 'system:deadline-sweep', roles: [] },
+          now,
+        });
+        if (written === 'conflict') {
           outcome.skipped++;
           continue;
         }

@@ -11,10 +11,13 @@
  *   open license    pk OPENLIC#<n>   sk OPENLIC        gsi2 OPENLIC / <province>#<declaredAt>#<n> while active
  *   on the patent   openLicense, exclusiveGrant, patenteeChange, implementationStatus (through transitions)
  */
-import type { Deal, DealKind } from '../../schemas/deal.ts';
+import type { Deal, DealKind, FilingInput } from '../../schemas/deal.ts';
+import type { MailMessage } from '../../schemas/mail.ts';
 import type { OpenLicense } from '../../schemas/open-license.ts';
 import type { Product } from '../../schemas/product.ts';
-import type { TransactItem, TransitionSubject } from '../pipeline/transitions.ts';
+import type { TransitionRequest, TransitionSubject } from '../pipeline/transitions.ts';
+import type { AuditActor } from '../shared/audit.ts';
+import type { Ledger } from './obligations.ts';
 import type { LicensingState } from './rules.ts';
 
 export interface TransferPatent extends TransitionSubject, LicensingState {
@@ -57,16 +60,31 @@ export type DealListing =
   | { by: 'enterprise'; uscc: string }
   | { by: 'province'; code: string };
 
-/** Which items of a transaction tell what when it is cancelled. */
-export interface TransactionShape {
-  /** Items whose condition failing means "this was recorded before" (the deal / product Put). */
-  recordIndexes: number[];
-  markerIndexes: number[];
-  patentIndexes: number[];
+/** The deal as stored: the view plus the hash of the request that created it (idempotency). */
+export type StoredDeal = Deal & { requestHash?: string };
+/** The product as stored: the view plus the hash of the request that filed it (idempotency). */
+export type StoredProduct = Product & { requestHash?: string };
+
+/** A patent of a transfer act and its transition, planned by the use-case (the patent as read: its version conditions the write). */
+export interface PatentChange {
+  patent: TransferPatent;
+  transition: TransitionRequest;
+}
+
+/** A registration / filing as recorded on the deal. */
+export type RecordedFiling = FilingInput & { recordedAt: string; recordedBy: string };
+
+/** A notice of the deadline sweep: who was told, and the mail queued with the write (none without a recipient). */
+export interface SweepNotice {
+  actor: AuditActor;
+  /** The date the deal was due (flagged) or reminded for (the audit context). */
+  dueOn: string;
+  notified: string[];
+  mail?: MailMessage;
+  now: Date;
 }
 
 export interface TransferStore {
-  readonly tableName: string;
   patents(numbers: string[]): Promise<Map<string, TransferPatent>>;
   institution(uscc: string): Promise<InstitutionProfile | undefined>;
   enterprise(uscc: string): Promise<EnterpriseProfile | undefined>;
@@ -93,11 +111,45 @@ export interface TransferStore {
   ): Promise<Page<OpenLicense & { provinceCode: string }>>;
   /** Deals whose filing is due before `date` and still pending (gsi3 DUE#filing). */
   dueFilings(beforeDate: string, limit: number): Promise<Deal[]>;
-  /**
-   * Runs one transaction: 'done', or 'duplicate' when a record or marker condition failed (it was
-   * recorded before); a version conflict throws ConflictError (try again).
+  /*
+   * The writes: each one transaction, with its audit entries and the patents' transitions. 'duplicate'
+   * when it was recorded before (the record or a transition's applied marker exists); a patent or the
+   * deal changed since it was read throws ConflictError (read again and retry).
    */
-  transact(items: TransactItem[], shape: TransactionShape): Promise<'done' | 'duplicate'>;
+  /** A new deal, its party link, its audit entry, the dealRecorded transitions and (recorded deals) its ledger. */
+  recordDeal(write: {
+    deal: StoredDeal;
+    patents: PatentChange[];
+    actor: AuditActor;
+    ledger?: Ledger;
+  }): Promise<'recorded' | 'duplicate'>;
+  /** The registration / filing on the deal as read (its version), with the filingConfirmed transitions. */
+  recordFiling(write: {
+    deal: StoredDeal;
+    filing: RecordedFiling;
+    patents: PatentChange[];
+    actor: AuditActor;
+    at: string;
+  }): Promise<'recorded' | 'duplicate'>;
+  /** The openLicenseDeclared transition and the public listing entry. */
+  declareOpenLicense(write: {
+    patent: PatentChange;
+    openLicense: OpenLicense;
+    provinceCode: string;
+    at: string;
+  }): Promise<'declared' | 'duplicate'>;
+  /** The openLicenseWithdrawn transition; the listing entry goes. */
+  withdrawOpenLicense(write: { patent: PatentChange; at: string }): Promise<'withdrawn' | 'duplicate'>;
+  /** A patent-intensive product, its audit entry and the productFiled transitions. */
+  recordProduct(write: {
+    product: StoredProduct;
+    patents: PatentChange[];
+    actor: AuditActor;
+  }): Promise<'recorded' | 'duplicate'>;
+  /** A license filing still pending flagged overdue; 'changed' when it is no longer pending. */
+  flagOverdueFiling(deal: Deal, at: string, notice: SweepNotice): Promise<'flagged' | 'changed'>;
+  /** A pending registration reminded once; 'changed' when filed or reminded meanwhile. */
+  remindRegistration(deal: Deal, at: string, notice: SweepNotice): Promise<'reminded' | 'changed'>;
 }
 
 /** Province admins' email addresses (helper directory); absent until the directory exists. */

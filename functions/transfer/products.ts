@@ -7,16 +7,13 @@
 import { chinaDate } from '../../schemas/china-date.ts';
 import type { Product, ProductInput, ProductListQuery } from '../../schemas/product.ts';
 import type { Caller } from '../../schemas/roles.ts';
-import { planTransition, type TransactItem, transitionWrites } from '../pipeline/transitions.ts';
-import { actorLabel, auditItem } from '../shared/audit.ts';
+import { planTransition } from '../pipeline/transitions.ts';
+import { actorLabel } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
-import { indexes } from '../shared/dynamo/keys.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { distinctNumbers, hashOf, isAdmin, ownOrganization, requireVerifiedEnterprise } from './access.ts';
-import type { TransferDeps } from './ports.ts';
-import { productKey } from './transfer-store.ts';
+import type { StoredProduct, TransferDeps } from './ports.ts';
 
-type StoredProduct = Product & { requestHash?: string };
 const toView = ({ requestHash, ...product }: StoredProduct): Product => product;
 
 export async function createProduct(
@@ -85,60 +82,21 @@ export async function createProduct(
     createdBy: actorLabel(caller),
     requestHash,
   };
-  const { pk, sk } = productKey(productId);
-  const sortKey = `${createdAt}#${productId}`;
-  const table = deps.store.tableName;
-  const items: TransactItem[] = [
-    {
-      Put: {
-        TableName: table,
-        Item: {
-          pk,
-          sk,
-          entity: 'product',
-          ...product,
-          gsi1pk: indexes.enterpriseProducts(enterpriseUscc),
-          gsi1sk: sortKey,
-          gsi2pk: indexes.provinceProducts(product.provinceCode),
-          gsi2sk: sortKey,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
+  const outcome = await deps.store.recordProduct({
+    product,
+    patents: numbers.map((n) => ({
+      patent: patents.get(n)!,
+      transition: {
+        event: 'productFiled',
+        eventId: `product#${productId}`,
+        actor: caller,
+        set: { implementationStatus: 'industrialized' },
+        details: { productId, productName: input.name, filingNumber: input.filingNumber, enterpriseUscc },
       },
-    },
-    {
-      Put: {
-        TableName: table,
-        Item: auditItem({
-          kind: 'created',
-          pk,
-          action: 'product.filed',
-          caller,
-          at: createdAt,
-          after: product,
-        }),
-      },
-    },
-  ];
-  const shape = { recordIndexes: [0], markerIndexes: [] as number[], patentIndexes: [] as number[] };
-  for (const n of numbers) {
-    shape.patentIndexes.push(items.length);
-    shape.markerIndexes.push(items.length + 3);
-    items.push(
-      ...transitionWrites(
-        table,
-        patents.get(n)!,
-        {
-          event: 'productFiled',
-          eventId: `product#${productId}`,
-          actor: caller,
-          set: { implementationStatus: 'industrialized' },
-          details: { productId, productName: input.name, filingNumber: input.filingNumber, enterpriseUscc },
-        },
-        createdAt,
-      ),
-    );
-  }
-  if ((await deps.store.transact(items, shape)) === 'duplicate') {
+    })),
+    actor: caller,
+  });
+  if (outcome === 'duplicate') {
     const again = await replay();
     if (again) return again;
   }

@@ -4,7 +4,6 @@
  * fake store checks the same conditions DynamoDB would (absent item, version).
  */
 import { describe, expect, it } from 'vitest';
-import type { TransactItem } from '../../functions/pipeline/transitions.ts';
 import {
   ConflictError,
   ForbiddenError,
@@ -13,6 +12,8 @@ import {
 } from '../../functions/shared/errors.ts';
 import {
   amendDeal,
+  type DealChange,
+  type GrantHolder,
   listObligations,
   listPayments,
   type MoneyDeps,
@@ -20,13 +21,22 @@ import {
   receivables,
   recordPayment,
   reportRoyalties,
+  type StoredPayment,
   terminateDeal,
+  toPaymentView,
 } from '../../functions/transfer/money.ts';
-import { generateObligations, type Ledger, tieredRoyalty } from '../../functions/transfer/obligations.ts';
+import {
+  generateObligations,
+  type Ledger,
+  nextReminderDate,
+  tieredRoyalty,
+} from '../../functions/transfer/obligations.ts';
 import { remindOverduePayments } from '../../functions/transfer/payment-reminders.ts';
 import type { Deal } from '../../schemas/deal.ts';
+import type { MailMessage } from '../../schemas/mail.ts';
 import { paymentInputSchema, royaltyReportInputSchema } from '../../schemas/money.ts';
 import type { Caller } from '../../schemas/roles.ts';
+import { recordedDeal, royaltyTerms } from '../support/deals.ts';
 
 const INST = '12140000MB0000001A';
 const OTHER = '12140000MB0000002B';
@@ -37,164 +47,139 @@ const other: Caller = { sub: 'tto2', roles: ['institution'], orgUscc: OTHER, pro
 const dept: Caller = { ...inst, sub: 'dept', department: '化学学院' };
 const padmin: Caller = { sub: 'padmin', roles: ['province-admin'], provinceCode: '140000' };
 
-const baseDeal = (over: Partial<Deal> = {}): Deal => ({
-  dealId: 'd-1',
-  kind: 'license',
-  licenseType: 'exclusive',
-  applicationNumbers: ['202010000001.1'],
-  institutionUscc: INST,
-  provinceCode: '140000',
-  enterprise: { uscc: ENT, name: '山西某某科技有限公司' },
-  priceTerms: {
-    type: 'installments',
-    totalFen: 300_000,
-    installments: [
-      { dueDate: '2026-03-01', amountFen: 100_000 },
-      { dueDate: '2026-09-01', amountFen: 200_000 },
-    ],
-  },
-  contractValueFen: 300_000,
-  effectiveDate: '2026-03-01',
-  endDate: '2030-02-28',
-  origin: 'recorded',
-  filingKind: 'license-filing',
-  filingStatus: 'pending',
-  createdAt: '2026-03-01T00:00:00.000Z',
-  createdBy: 'tto',
-  version: 1,
-  ...over,
-});
+const baseDeal = (over: Partial<Deal> = {}): Deal =>
+  recordedDeal(
+    {
+      applicationNumbers: ['202010000001.1'],
+      institutionUscc: INST,
+      provinceCode: '140000',
+      enterprise: { uscc: ENT, name: '山西某某科技有限公司' },
+    },
+    over,
+  );
 
 const royaltyDeal = baseDeal({
   dealId: 'd-roy',
-  priceTerms: {
-    type: 'upfront-royalty',
-    upfrontFen: 50_000,
-    minimumAnnualRoyaltyFen: 365_000,
-    royalty: {
-      basis: 'sales',
-      tiers: [
-        { fromFen: 0, toFen: 10_000_000, ratePercent: 3 },
-        { fromFen: 10_000_000, ratePercent: 2 },
-      ],
-    },
-  },
+  priceTerms: royaltyTerms,
   contractValueFen: 50_000,
   effectiveDate: '2026-07-01',
   endDate: '2028-06-30',
 });
 
-/** DynamoDB in memory, with the conditions money.ts writes. */
-function fakeStore(deals: Deal[], contactEmail = 'tto@sxu.example.edu.cn') {
-  const items = new Map<string, Record<string, unknown>>();
-  const key = (k: { pk: unknown; sk: unknown }) => `${k.pk}|${k.sk}`;
-  for (const deal of deals)
-    items.set(`DEAL#${deal.dealId}|DEAL`, { pk: `DEAL#${deal.dealId}`, sk: 'DEAL', ...deal });
-  items.set('PAT#202010000001.1|PATENT', {
-    pk: 'PAT#202010000001.1',
-    sk: 'PATENT',
-    applicationNumber: '202010000001.1',
-    version: 3,
-    exclusiveGrant: { dealId: 'd-1', licenseType: 'exclusive', endDate: '2030-02-28' },
-  });
-  const mails: Array<Record<string, unknown>> = [];
+/**
+ * The store as plain maps of domain objects, with the answers of the adapter's conditions: a payment
+ * recorded before is 'duplicate'; a deal, ledger or grant changed since read is 'conflict'.
+ */
+function fakeStore(dealList: Deal[], contactEmail = 'tto@sxu.example.edu.cn') {
+  const deals = new Map(dealList.map((deal) => [deal.dealId, structuredClone(deal)]));
+  const ledgers = new Map<string, Ledger>();
+  const payments = new Map<string, StoredPayment>();
+  const patents = new Map<string, GrantHolder & { version: number }>([
+    [
+      '202010000001.1',
+      {
+        applicationNumber: '202010000001.1',
+        version: 3,
+        exclusiveGrant: { dealId: 'd-1', licenseType: 'exclusive', endDate: '2030-02-28' } as never,
+      },
+    ],
+  ]);
+  const mails: MailMessage[] = [];
   const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
-  const strip = <T>(item?: Record<string, unknown>) => {
-    if (!item) return undefined;
-    const { pk, sk, entity, gsi3pk, gsi3sk, ...rest } = item;
-    return structuredClone(rest) as T;
-  };
-  const store: MoneyStore & { items: typeof items; mails: typeof mails } = {
-    tableName: 'core',
-    items,
+  /** The ledger stored on the next version, if it was read at the stored one (0: none stored). */
+  const ledgerMoved = (ledger: Ledger) => (ledgers.get(ledger.dealId)?.version ?? 0) !== ledger.version;
+  const storeLedger = (ledger: Ledger) =>
+    ledgers.set(ledger.dealId, structuredClone({ ...ledger, version: ledger.version + 1 }));
+  async function changeDeal(change: DealChange, set: Partial<Deal>) {
+    await tick();
+    const { deal, ledger, grantsEnding, at } = change;
+    const grants = (grantsEnding?.applicationNumbers ?? []).map((n) => patents.get(n));
+    if (
+      deals.get(deal.dealId)?.version !== deal.version ||
+      ledgerMoved(ledger) ||
+      grants.some((p) => p?.exclusiveGrant?.dealId !== deal.dealId)
+    )
+      return 'conflict' as const;
+    deals.set(deal.dealId, {
+      ...deals.get(deal.dealId)!,
+      ...structuredClone(set),
+      version: deal.version + 1,
+      updatedAt: at,
+    });
+    storeLedger(ledger);
+    for (const patent of grants) {
+      patent!.exclusiveGrant = { ...patent!.exclusiveGrant!, endDate: grantsEnding!.endDate };
+      patent!.version++;
+    }
+    return 'recorded' as const;
+  }
+  const store: MoneyStore & { grantHolders: typeof patents; mails: typeof mails } = {
+    grantHolders: patents,
     mails,
     async deal(id) {
       await tick();
-      return strip<Deal>(items.get(`DEAL#${id}|DEAL`));
+      return structuredClone(deals.get(id));
     },
     async ledger(id) {
       await tick();
-      return strip<Ledger>(items.get(`DEAL#${id}|LEDGER`));
+      return structuredClone(ledgers.get(id));
     },
     async ledgers(ids) {
-      return ids.flatMap((id) => {
-        const l = strip<Ledger>(items.get(`DEAL#${id}|LEDGER`));
-        return l ? [l] : [];
-      });
+      return ids.flatMap((id) => (ledgers.has(id) ? [structuredClone(ledgers.get(id)!)] : []));
     },
     async payment(dealId, paymentId) {
-      return strip(items.get(`DEAL#${dealId}|PAYMENT#${paymentId}`));
+      return structuredClone(payments.get(`${dealId}|${paymentId}`));
     },
     async payments(dealId) {
-      return [...items.values()]
-        .filter((i) => i.pk === `DEAL#${dealId}` && String(i.sk).startsWith('PAYMENT#'))
-        .map((i) => {
-          const { requestHash, ...p } = strip<Record<string, unknown>>(i)!;
-          return p as never;
-        });
+      return [...payments.values()].filter((p) => p.dealId === dealId).map(toPaymentView);
     },
     async institution(uscc) {
       return uscc === INST || uscc === OTHER ? { provinceCode: '140000', contactEmail } : undefined;
     },
     async institutionDeals(uscc) {
-      return [...items.values()]
-        .filter((i) => i.sk === 'DEAL' && i.institutionUscc === uscc)
-        .map((i) => strip<Deal>(i)!);
+      return [...deals.values()].filter((d) => d.institutionUscc === uscc).map((d) => structuredClone(d));
     },
     async patents(numbers) {
-      return numbers.flatMap((n) => {
-        const p = strip<{ applicationNumber: string }>(items.get(`PAT#${n}|PATENT`));
-        return p ? [p] : [];
-      });
+      return numbers.flatMap((n) => (patents.has(n) ? [structuredClone(patents.get(n)!)] : []));
     },
     async dueLedgers(before) {
-      return [...items.values()]
-        .filter((i) => i.gsi3pk === 'DUE#payment' && String(i.gsi3sk) < before)
-        .map((i) => strip<Ledger>(i)!);
+      return [...ledgers.values()]
+        .filter((l) => (nextReminderDate(l) ?? '9999') < before)
+        .map((l) => structuredClone(l));
     },
-    async transact(list: TransactItem[], recordIndex?: number) {
+    async recordPayment({ deal, payment, requestHash, ledger }) {
       await tick();
-      const failed: number[] = [];
-      list.forEach((item, index) => {
-        const op = (item.Put ?? item.Update)!;
-        const k = item.Put ? key(item.Put.Item as never) : key(item.Update!.Key as never);
-        const existing = items.get(k);
-        const condition = op.ConditionExpression;
-        const values = op.ExpressionAttributeValues ?? {};
-        if (condition === 'attribute_not_exists(pk)' && existing) failed.push(index);
-        if (condition === 'version = :version' && existing?.version !== values[':version'])
-          failed.push(index);
-        if (condition === 'exclusiveGrant.dealId = :dealId') {
-          const grant = existing?.exclusiveGrant as { dealId?: string } | undefined;
-          if (grant?.dealId !== values[':dealId']) failed.push(index);
-        }
+      if (payments.has(`${deal.dealId}|${payment.paymentId}`)) return 'duplicate';
+      if (ledgerMoved(ledger)) return 'conflict';
+      const { institutionUscc, provinceCode } = deal;
+      payments.set(`${deal.dealId}|${payment.paymentId}`, {
+        ...structuredClone(payment),
+        requestHash,
+        institutionUscc,
+        provinceCode,
       });
-      if (failed.length)
-        return recordIndex !== undefined && failed.includes(recordIndex) ? 'duplicate' : 'conflict';
-      for (const item of list) {
-        if (item.Put) {
-          const put = item.Put.Item as Record<string, unknown>;
-          if (put.entity === 'mail' || String(put.pk).startsWith('MAIL')) mails.push(put);
-          items.set(key(put as never), structuredClone(put));
-        } else {
-          const update = item.Update!;
-          const k = key(update.Key as never);
-          const existing = items.get(k)!;
-          const values = update.ExpressionAttributeValues!;
-          const names = update.ExpressionAttributeNames ?? {};
-          const next = { ...existing };
-          if (update.UpdateExpression!.includes('exclusiveGrant.endDate')) {
-            next.exclusiveGrant = { ...(existing.exclusiveGrant as object), endDate: values[':end'] };
-            next.version = (existing.version as number) + 1;
-          } else {
-            for (const [alias, field] of Object.entries(names)) next[field] = values[`:v${alias.slice(2)}`];
-            next.version = values[':next'];
-            next.updatedAt = values[':at'];
-          }
-          items.set(k, next);
-        }
-      }
-      return 'done';
+      storeLedger(ledger);
+      return 'recorded';
+    },
+    async reportRoyalties({ ledger }) {
+      await tick();
+      if (ledgerMoved(ledger)) return 'conflict';
+      storeLedger(ledger);
+      return 'recorded';
+    },
+    amendDeal: ({ set, changes, reason, ...change }) => changeDeal(change, set),
+    terminateDeal: ({ termination, ...change }) => changeDeal(change, { status: 'terminated', termination }),
+    async remindPayments({ ledger, mail }) {
+      await tick();
+      if (ledgerMoved(ledger)) return 'conflict';
+      storeLedger(ledger);
+      if (mail) mails.push(mail);
+      return 'reminded';
+    },
+    async reindexLedger(ledger) {
+      if (ledgerMoved(ledger)) return 'conflict';
+      storeLedger(ledger);
+      return 'reindexed';
     },
   };
   return store;
@@ -445,7 +430,7 @@ describe('amendment and termination', () => {
     expect(deal).toMatchObject({ status: 'terminated', termination: { date: '2026-06-30' }, version: 2 });
     const view = await listObligations(deps, inst, 'd-1');
     expect(view.obligations.map((o) => o.status)).toEqual(['open', 'cancelled']);
-    expect(store.items.get('PAT#202010000001.1|PATENT')).toMatchObject({
+    expect(store.grantHolders.get('202010000001.1')).toMatchObject({
       exclusiveGrant: { dealId: 'd-1', endDate: '2026-06-30' },
       version: 4,
     });

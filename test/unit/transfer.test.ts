@@ -1,6 +1,6 @@
 /** Transfer use-cases over an in-memory store: scope, licensing rules, atomic portfolios, idempotency, filing, products. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { IllegalTransitionError, type TransactItem } from '../../functions/pipeline/transitions.ts';
+import { IllegalTransitionError, planTransition } from '../../functions/pipeline/transitions.ts';
 import {
   ConflictError,
   ForbiddenError,
@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '../../functions/shared/errors.ts';
 import { createDeal, getDeal, listDeals, recordFiling } from '../../functions/transfer/deals.ts';
+import type { Ledger } from '../../functions/transfer/obligations.ts';
 import {
   declareOpenLicense,
   getOpenLicense,
@@ -17,13 +18,22 @@ import {
   withdrawOpenLicense,
 } from '../../functions/transfer/open-license.ts';
 import { flagOverdueFilings } from '../../functions/transfer/overdue.ts';
-import type { TransferDeps, TransferPatent, TransferStore } from '../../functions/transfer/ports.ts';
+import type {
+  PatentChange,
+  StoredDeal,
+  StoredProduct,
+  TransferDeps,
+  TransferPatent,
+  TransferStore,
+} from '../../functions/transfer/ports.ts';
 import { createProduct } from '../../functions/transfer/products.ts';
 import { dealRefusal, legalRefusal } from '../../functions/transfer/rules.ts';
 import type { Deal, DealInput } from '../../schemas/deal.ts';
-import type { Product } from '../../schemas/product.ts';
+import type { MailMessage } from '../../schemas/mail.ts';
+import type { OpenLicense } from '../../schemas/open-license.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { beijingAdmin, institutionUser, shanghaiAdmin } from '../support/callers.ts';
+import { openLicenseDeclaration } from '../support/deals.ts';
 
 const INST = '12100000400000624D';
 const OTHER_INST = '12100000400001186K';
@@ -35,17 +45,41 @@ const enterprise: Caller = { sub: 'ent-user', roles: ['enterprise'], orgUscc: EN
 /** The registration status of ENT (a province administrator's decision). */
 let enterpriseStatus = 'verified';
 
-/** Keeps the adapter's conditions that matter here: record Puts once, patent versions, applied markers. */
+/**
+ * The store as plain maps of domain objects, with the answers of the adapter's conditions that matter
+ * here: a record or an applied transition is 'duplicate', a patent or deal changed since read a conflict.
+ */
 function memoryStore() {
   const patents = new Map<string, TransferPatent>();
-  const deals = new Map<string, Deal>();
-  const products = new Map<string, Product>();
+  const deals = new Map<string, StoredDeal>();
+  const products = new Map<string, StoredProduct>();
+  const ledgers = new Map<string, Ledger>();
   const links: Array<{ uscc: string; dealId: string; kind: Deal['kind']; applicationNumbers: string[] }> = [];
-  const markers = new Set<string>();
-  const listings = new Map<string, Record<string, unknown>>();
-  const transactions: TransactItem[][] = [];
+  /** Applied transitions: `<application number>|<event id>`. */
+  const applied = new Set<string>();
+  const listings = new Map<string, OpenLicense & { provinceCode: string }>();
+  const mails: MailMessage[] = [];
+  /** The port's writes, in order (the names of the methods called and committed). */
+  const writes: string[] = [];
+  /** 'duplicate' when a change was applied before; a patent changed since read is a conflict. */
+  const check = (changes: PatentChange[]) => {
+    if (changes.some((c) => applied.has(`${c.patent.applicationNumber}|${c.transition.eventId}`)))
+      return 'duplicate' as const;
+    if (changes.some((c) => patents.get(c.patent.applicationNumber)!.version !== c.patent.version))
+      throw new ConflictError('changed meanwhile');
+    return undefined;
+  };
+  const apply = (changes: PatentChange[]) => {
+    for (const { patent, transition } of changes) {
+      const stored = patents.get(patent.applicationNumber)!;
+      const { to } = planTransition(patent, transition);
+      Object.assign(stored, transition.set ?? {}, { version: patent.version + 1, lifecycle: to });
+      for (const field of transition.remove ?? [])
+        delete (stored as unknown as Record<string, unknown>)[field];
+      applied.add(`${patent.applicationNumber}|${transition.eventId}`);
+    }
+  };
   const store: TransferStore = {
-    tableName: 'core',
     async patents(numbers) {
       return new Map(
         numbers.flatMap((n) => (patents.has(n) ? [[n, structuredClone(patents.get(n)!)] as const] : [])),
@@ -87,8 +121,7 @@ function memoryStore() {
       return { items: [...products.values()] };
     },
     async listOpenLicenses(province) {
-      const items = [...listings.values()].filter((l) => !province || l.provinceCode === province);
-      return { items: items as never };
+      return { items: [...listings.values()].filter((l) => !province || l.provinceCode === province) };
     },
     async dueFilings(before) {
       return [...deals.values()].filter(
@@ -98,73 +131,65 @@ function memoryStore() {
           (d.filingDueDate ?? d.registrationReminderOn ?? '') < before,
       );
     },
-    async transact(items) {
-      for (const item of items) {
-        const put = item.Put;
-        if (put?.ConditionExpression === 'attribute_not_exists(pk)') {
-          const key = `${put.Item!.pk}|${put.Item!.sk}`;
-          if ((put.Item!.entity === 'deal' && deals.has(put.Item!.dealId)) || markers.has(key))
-            return 'duplicate';
-        }
-        const update = item.Update;
-        if (update && String(update.Key!.pk).startsWith('PAT#')) {
-          const patent = patents.get(String(update.Key!.pk).slice(4))!;
-          if (patent.version !== update.ExpressionAttributeValues![':version']) {
-            throw new ConflictError('changed meanwhile');
-          }
-        }
-      }
-      transactions.push(items);
-      for (const item of items) {
-        const put = item.Put;
-        if (put?.Item?.entity === 'deal') {
-          const { pk, sk, entity, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, ...deal } = put.Item!;
-          deals.set(deal.dealId as string, deal as unknown as Deal);
-        }
-        if (put?.Item?.entity === 'deal-party') {
-          links.push({
-            uscc: String(put.Item!.sk).slice('PARTY#ENT#'.length),
-            dealId: put.Item!.dealId,
-            kind: put.Item!.kind,
-            applicationNumbers: put.Item!.applicationNumbers,
-          });
-        }
-        if (put?.Item?.entity === 'product')
-          products.set(put.Item!.productId, put.Item as unknown as Product);
-        if (put?.Item?.entity === 'applied-event') markers.add(`${put.Item!.pk}|${put.Item!.sk}`);
-        if (put?.Item?.entity === 'open-license-listing') listings.set(put.Item.pk, put.Item);
-        if (item.Delete) listings.delete(String(item.Delete.Key!.pk));
-        const update = item.Update;
-        if (update && String(update.Key!.pk).startsWith('PAT#')) {
-          const patent = patents.get(String(update.Key!.pk).slice(4))!;
-          const values = update.ExpressionAttributeValues!;
-          const names = update.ExpressionAttributeNames!;
-          patent.version = values[':next'];
-          if (values[':to']) patent.lifecycle = values[':to'];
-          for (const [alias, field] of Object.entries(names ?? {})) {
-            if (alias.startsWith('#s'))
-              (patent as unknown as Record<string, unknown>)[field] = values[`:s${alias.slice(2)}`];
-          }
-        }
-        if (update && String(update.Key!.pk).startsWith('DEAL#')) {
-          const deal = deals.get(String(update.Key!.pk).slice(5))!;
-          const values = update.ExpressionAttributeValues!;
-          if (values[':filing'])
-            Object.assign(deal, {
-              filing: values[':filing'],
-              filingStatus: 'filed',
-              version: values[':next'],
-            });
-          if (values[':overdue'])
-            Object.assign(deal, { filingStatus: 'overdue', overdueFlaggedAt: values[':at'] });
-          if (String(update.UpdateExpression).includes('registrationRemindedAt'))
-            Object.assign(deal, { registrationRemindedAt: values[':at'] });
-        }
-      }
-      return 'done';
+    async recordDeal({ deal, patents: changes, ledger }) {
+      if (deals.has(deal.dealId)) return 'duplicate';
+      if (check(changes)) return 'duplicate';
+      writes.push('recordDeal');
+      deals.set(deal.dealId, structuredClone(deal));
+      const { uscc } = deal.enterprise;
+      links.push({ uscc, dealId: deal.dealId, kind: deal.kind, applicationNumbers: deal.applicationNumbers });
+      apply(changes);
+      if (ledger) ledgers.set(deal.dealId, { ...ledger, version: ledger.version + 1 });
+      return 'recorded';
+    },
+    async recordFiling({ deal, filing, patents: changes }) {
+      if (check(changes)) return 'duplicate';
+      const stored = deals.get(deal.dealId)!;
+      if (stored.version !== deal.version) throw new ConflictError('changed meanwhile');
+      writes.push('recordFiling');
+      Object.assign(stored, { filing, filingStatus: 'filed', version: deal.version + 1 });
+      apply(changes);
+      return 'recorded';
+    },
+    async declareOpenLicense({ patent, openLicense, provinceCode }) {
+      if (check([patent])) return 'duplicate';
+      writes.push('declareOpenLicense');
+      apply([patent]);
+      listings.set(openLicense.applicationNumber, { ...openLicense, provinceCode });
+      return 'declared';
+    },
+    async withdrawOpenLicense({ patent }) {
+      if (check([patent])) return 'duplicate';
+      writes.push('withdrawOpenLicense');
+      apply([patent]);
+      listings.delete(patent.patent.applicationNumber);
+      return 'withdrawn';
+    },
+    async recordProduct({ product, patents: changes }) {
+      if (products.has(product.productId) || check(changes)) return 'duplicate';
+      writes.push('recordProduct');
+      products.set(product.productId, structuredClone(product));
+      apply(changes);
+      return 'recorded';
+    },
+    async flagOverdueFiling(deal, at, notice) {
+      const stored = deals.get(deal.dealId)!;
+      if (stored.filingStatus !== 'pending') return 'changed';
+      writes.push('flagOverdueFiling');
+      Object.assign(stored, { filingStatus: 'overdue', overdueFlaggedAt: at });
+      if (notice.mail) mails.push(notice.mail);
+      return 'flagged';
+    },
+    async remindRegistration(deal, at, notice) {
+      const stored = deals.get(deal.dealId)!;
+      if (stored.filingStatus !== 'pending' || stored.registrationRemindedAt) return 'changed';
+      writes.push('remindRegistration');
+      Object.assign(stored, { registrationRemindedAt: at });
+      if (notice.mail) mails.push(notice.mail);
+      return 'reminded';
     },
   };
-  return { store, patents, deals, transactions };
+  return { store, patents, deals, ledgers, mails, writes };
 }
 
 let mem: ReturnType<typeof memoryStore>;
@@ -201,12 +226,7 @@ const inst = institutionUser(INST);
 
 describe('only verified enterprises are parties', () => {
   it('a rejected or pending enterprise cannot be party to a deal, take an open license or file a product (403)', async () => {
-    await declareOpenLicense(deps, inst, A, {
-      feeStandard: { type: 'lump-sum' as const, amountFen: 10_000_00 },
-      paymentMethod: '一次性支付',
-      startDate: '2026-01-01',
-      endDate: '2028-12-31',
-    });
+    await declareOpenLicense(deps, inst, A, openLicenseDeclaration);
     for (const status of ['rejected', 'pending']) {
       enterpriseStatus = status;
       try {
@@ -262,11 +282,9 @@ describe('deals', () => {
       version: 4,
       implementationStatus: 'licensed',
     });
-    const items = mem.transactions[0]!;
-    // deal, party link, audit, 4 items per patent, and the deal's ledger of obligations (money.ts).
-    expect(items).toHaveLength(3 + 2 * 4 + 1);
-    expect(items.at(-1)!.Put!.Item).toMatchObject({ sk: 'LEDGER', version: 1 });
-    expect(items[0]!.Put!.Item).toMatchObject({ gsi3pk: 'DUE#filing', gsi3sk: `2026-06-01#${deal.dealId}` });
+    // Recorded with the deal's ledger of obligations (money.ts); the items: transfer-writes.test.ts.
+    expect(mem.writes).toEqual(['recordDeal']);
+    expect(mem.ledgers.get(deal.dealId)).toMatchObject({ dealId: deal.dealId, version: 1 });
   });
 
   it("another institution's patent: 404 without saying whose, nothing written", async () => {
@@ -275,16 +293,11 @@ describe('deals', () => {
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.message).not.toContain(OTHER_INST);
     expect(error.details).toEqual({ applicationNumbers: [C] });
-    expect(mem.transactions).toHaveLength(0);
+    expect(mem.writes).toHaveLength(0);
   });
 
   it('an exclusive license on an openly licensed patent: 409 OPEN_LICENSE_ACTIVE; ordinary is fine', async () => {
-    await declareOpenLicense(deps, inst, A, {
-      feeStandard: { type: 'lump-sum', amountFen: 10_000_00 },
-      paymentMethod: '一次性支付',
-      startDate: '2026-01-01',
-      endDate: '2028-12-31',
-    });
+    await declareOpenLicense(deps, inst, A, openLicenseDeclaration);
     expect(mem.patents.get(A)!.lifecycle).toBe('open-license');
     const error = await createDeal(deps, inst, license({ licenseType: 'exclusive' })).catch((e) => e);
     expect(error.statusCode).toBe(409);
@@ -314,7 +327,7 @@ describe('deals', () => {
     const error = await createDeal(deps, inst, license({ applicationNumbers: [A, B, C] })).catch((e) => e);
     expect(error).toBeInstanceOf(IllegalTransitionError);
     expect(error.details).toMatchObject({ applicationNumber: C, current: 'withdrawn', allowed: [] });
-    expect(mem.transactions).toHaveLength(0);
+    expect(mem.writes).toHaveLength(0);
     expect(mem.patents.get(A)!.lifecycle).toBe('listed');
   });
 
@@ -323,7 +336,7 @@ describe('deals', () => {
     const second = await createDeal(deps, inst, license(), 'key-1');
     expect(second).toEqual({ created: false, deal: first.deal });
     expect(mem.deals.size).toBe(1);
-    expect(mem.transactions).toHaveLength(1);
+    expect(mem.writes).toHaveLength(1);
     await expect(createDeal(deps, inst, license({ notes: 'changed' }), 'key-1')).rejects.toBeInstanceOf(
       ConflictError,
     );
@@ -383,7 +396,7 @@ describe('filing', () => {
     const directory = { provinceAdminEmails: async () => ['bj@example.gov.cn'] };
     const outcome = await flagOverdueFilings({ ...deps, directory }, { now: '2026-06-02T00:00:00Z' });
     expect(outcome).toMatchObject({ due: 1, flagged: 1, mailed: 1 });
-    const mail = mem.transactions.at(-1)!.find((item) => item.Put?.Item?.entity === 'mail')!.Put!.Item!;
+    const mail = mem.mails.at(-1)!;
     expect(mail.to).toEqual(['tto@example.edu.cn', 'bj@example.gov.cn']);
     expect(mail.text).toContain(`PUT /v1/deals/${deal.dealId}/filing`);
     expect(mem.deals.get(deal.dealId)!.filingStatus).toBe('overdue');
@@ -427,7 +440,7 @@ describe('assignments take effect on registration (专利法 art. 10)', () => {
     const directory = { provinceAdminEmails: async () => ['bj@example.gov.cn'] };
     const outcome = await flagOverdueFilings({ ...deps, directory }, { now: '2026-06-02T00:00:00Z' });
     expect(outcome).toMatchObject({ due: 1, flagged: 0, reminded: 1, mailed: 1 });
-    const mail = mem.transactions.at(-1)!.find((item) => item.Put?.Item?.entity === 'mail')!.Put!.Item!;
+    const mail = mem.mails.at(-1)!;
     expect(mail.subject).toContain('Registration reminder');
     expect(mail.text).toContain('专利法第十条');
     expect(mail.text).toContain(`PUT /v1/deals/${deal.dealId}/filing`);
@@ -450,12 +463,7 @@ describe('assignments take effect on registration (专利法 art. 10)', () => {
 });
 
 describe('open licensing', () => {
-  const declaration = {
-    feeStandard: { type: 'lump-sum' as const, amountFen: 10_000_00 },
-    paymentMethod: '一次性支付',
-    startDate: '2026-01-01',
-    endDate: '2028-12-31',
-  };
+  const declaration = openLicenseDeclaration;
 
   it('utility models and designs need an evaluation report reference', async () => {
     addPatent(C, { patentType: 'utility-model' });
