@@ -38,6 +38,23 @@ const applicationNumbers = z
     example: ['202010123456.2'],
   });
 
+/**
+ * The co-owners' consent to a transfer act on a co-owned patent (专利法 art. 14: without an agreement
+ * among them, a co-owner alone may implement the patent or grant ordinary licenses; any other exercise
+ * of the right needs the consent of all co-owners). Recorded with the act: when, and the document.
+ */
+export const coOwnerConsentSchema = z
+  .object({
+    applicationNumber: z.string().trim().min(1).max(40),
+    consentedOn: dateField('The day the last co-owner consented'),
+    reference: singleLineText(1, 200).meta({
+      description: 'The consent document (共有人同意书), e.g. its number or file name',
+      example: '共有人同意书 2026-017',
+    }),
+  })
+  .meta({ id: 'CoOwnerConsent' });
+export type CoOwnerConsent = z.output<typeof coOwnerConsentSchema>;
+
 export const dealInputSchema = z
   .object({
     kind: z.enum(dealKinds).meta({ description: 'assignment 转让, license 许可, equity 作价入股' }),
@@ -65,6 +82,10 @@ export const dealInputSchema = z
       example: 'PKU-2026-017',
     }),
     notes: z.string().trim().max(2000).optional(),
+    coOwnerConsents: z.array(coOwnerConsentSchema).max(maxPortfolioPatents).optional().meta({
+      description:
+        "For each co-owned patent (its coOwners) in an assignment, equity contribution, exclusive or sole license: the co-owners' consent (专利法 art. 14). Ordinary licenses need none",
+    }),
   })
   .superRefine((deal, ctx) => {
     const issue = (path: Array<string | number>, message: string) =>
@@ -162,6 +183,7 @@ export const dealSchema = z
     endDate: z.string().optional(),
     clientReference: z.string().optional(),
     notes: z.string().optional(),
+    coOwnerConsents: z.array(coOwnerConsentSchema).optional(),
     origin: z.enum(['recorded', 'open-license']).meta({
       description: 'recorded by the institution / an admin, or taken by the enterprise under an open license',
     }),

@@ -34,6 +34,21 @@ export const openLicenseDeclarationSchema = z
       example: 'PJ2026000123',
     }),
     contact: z.string().trim().max(200).optional().meta({ description: 'Contact for licensees' }),
+    coOwnerConsent: z
+      .object({
+        consentedOn: date('The day the last co-owner consented'),
+        reference: z
+          .string()
+          .trim()
+          .min(1)
+          .max(200)
+          .meta({ description: 'The consent document (共有人同意书)' }),
+      })
+      .optional()
+      .meta({
+        description:
+          "A co-owned patent (its coOwners): the co-owners' consent to the declaration (专利法 art. 14: beyond implementing it or granting ordinary licenses, a co-owned right is exercised with every co-owner's consent)",
+      }),
   })
   .superRefine((declaration, ctx) => {
     if (declaration.endDate <= declaration.startDate) {
@@ -61,6 +76,7 @@ export const openLicenseSchema = z
     endDate: z.string(),
     evaluationReportRef: z.string().optional(),
     contact: z.string().optional(),
+    coOwnerConsent: z.object({ consentedOn: z.string(), reference: z.string() }).optional(),
     declaredAt: z.string(),
     declaredBy: z.string().meta({
       description: 'The declaring organization and role (never an account id)',

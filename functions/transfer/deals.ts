@@ -5,6 +5,7 @@
  */
 
 import { chinaDate } from '../../schemas/china-date.ts';
+import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
 import {
   contractValueFen,
   type Deal,
@@ -32,7 +33,14 @@ import {
 } from './access.ts';
 import { newLedger } from './obligations.ts';
 import type { PatentChange, StoredDeal, TransferDeps, TransferPatent } from './ports.ts';
-import { addMonths, dealRefusal, legalRefusal, type Refusal, transferSettings } from './rules.ts';
+import {
+  addMonths,
+  coOwnerRefusal,
+  dealRefusal,
+  legalRefusal,
+  type Refusal,
+  transferSettings,
+} from './rules.ts';
 
 /** The API view of a stored deal: no request hash, no keys, index keys or item type (found by the strict response check). */
 export const toDealView = ({ requestHash, ...deal }: StoredDeal): Deal =>
@@ -191,6 +199,23 @@ export async function createDeal(
 
   const patents = await ownPatents(deps, numbers, institutionUscc);
   const today = chinaDate(deps.now());
+  const consents = (input.coOwnerConsents ?? []).map((c) => ({
+    ...c,
+    applicationNumber: normalizeApplicationNumber(c.applicationNumber),
+  }));
+  const unknownConsent = consents.find((c) => !numbers.includes(c.applicationNumber));
+  if (unknownConsent)
+    throw new ValidationError(
+      `coOwnerConsents names ${unknownConsent.applicationNumber}, which is not a patent of this deal: give the consent for a patent of applicationNumbers, or leave it out.`,
+      [
+        {
+          in: 'body',
+          field: 'coOwnerConsents',
+          message: `${unknownConsent.applicationNumber} is not in applicationNumbers`,
+        },
+      ],
+    );
+  const consentFor = (n: string) => consents.find((c) => c.applicationNumber === n);
   refuseIfAny(
     patents.flatMap(
       (patent) =>
@@ -205,6 +230,15 @@ export async function createDeal(
           today,
         ) ??
         dealRefusal(patent, input) ??
+        coOwnerRefusal(
+          patent,
+          {
+            what: 'deal',
+            kind: input.kind,
+            ...(input.licenseType ? { licenseType: input.licenseType } : {}),
+          },
+          consentFor(patent.applicationNumber),
+        ) ??
         [],
     ),
   );
@@ -226,6 +260,7 @@ export async function createDeal(
     ...(input.endDate ? { endDate: input.endDate } : {}),
     ...(input.clientReference ? { clientReference: input.clientReference } : {}),
     ...(input.notes ? { notes: input.notes } : {}),
+    ...(consents.length ? { coOwnerConsents: consents } : {}),
     origin: 'recorded',
     filingStatus: 'pending',
     ...filingClock(input.kind, input.effectiveDate),

@@ -32,6 +32,7 @@ import { dealTransitions, toDealView } from './deals.ts';
 import type { StoredDeal, TransferDeps, TransferPatent } from './ports.ts';
 import {
   addMonths,
+  coOwnerRefusal,
   dealRefusal,
   declarationRefusal,
   legalRefusal,
@@ -101,7 +102,9 @@ export async function declareOpenLicense(
       patent,
       { what: 'open-license', effectiveDate: input.startDate, endDate: input.endDate },
       chinaDate(deps.now()),
-    ) ?? declarationRefusal(patent, input.startDate);
+    ) ??
+    declarationRefusal(patent, input.startDate) ??
+    coOwnerRefusal(patent, { what: 'open-license' }, input.coOwnerConsent);
   if (refusal) throw new LicensingRefusedError(refusal);
   planTransition(patent, { event: 'openLicenseDeclared' });
 
@@ -120,6 +123,7 @@ export async function declareOpenLicense(
     endDate: input.endDate,
     ...(input.evaluationReportRef ? { evaluationReportRef: input.evaluationReportRef } : {}),
     ...(input.contact ? { contact: input.contact } : {}),
+    ...(input.coOwnerConsent ? { coOwnerConsent: input.coOwnerConsent } : {}),
     declaredAt: at,
     // Who declared it, as the public may read it: the organization and the role, never a Cognito sub.
     declaredBy: `${institution?.name ?? patent.institutionUscc}（机构管理员 / institution administrator）`,

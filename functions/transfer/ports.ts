@@ -29,6 +29,8 @@ export interface TransferPatent extends TransitionSubject, LicensingState {
   /** Read by the legal checks (rules.ts `legalRefusal`: in force, term). */
   applicationDate?: string;
   legalStatus?: string;
+  /** The patentees other than the institution (专利法 art. 14: their consent, rules.ts `coOwnerRefusal`). */
+  coOwners?: string[];
 }
 
 export interface InstitutionProfile {

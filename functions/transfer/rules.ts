@@ -10,6 +10,11 @@
  *    the patentee: it records no further deal and declares no open license on it.
  * Assignments and equity contributions are not refused because of licenses in force: licenses granted
  * before survive a change of patentee.
+ * 5. A co-owned patent (`coOwners`, from the inventory's 专利权人 / 共有专利权人) is assigned, contributed,
+ *    licensed exclusively or solely, or declared open only with the co-owners' consent recorded
+ *    (`coOwnerRefusal`; 专利法 art. 14: "没有约定的，共有人可以单独实施或者以普通许可方式许可他人实施该专利；
+ *    ……除前款规定的情形外，行使共有的专利申请权或者专利权应当取得全体共有人的同意"). An ordinary license
+ *    needs none; its fees are shared among the co-owners (same article), which the deal does not track.
  * 4. The right must be in force (`legalRefusal`): no license, open license or filing on a patent that
  *    lapsed (权利终止 / 未缴年费终止, 放弃: 专利法 art. 44; 无效: art. 45-47) or whose term ended (art. 42),
  *    and no agreement running past the end of the term: a license (or an open license) whose end date
@@ -57,7 +62,8 @@ export interface Refusal {
     | 'EXCLUSIVE_LICENSE_IN_FORCE'
     | 'PATENTEE_CHANGED'
     | 'PATENT_NOT_IN_FORCE'
-    | 'TERM_ENDS_BEFORE_AGREEMENT';
+    | 'TERM_ENDS_BEFORE_AGREEMENT'
+    | 'CO_OWNER_CONSENT_REQUIRED';
   message: string;
   details: Record<string, unknown>;
 }
@@ -161,6 +167,31 @@ export function legalRefusal(
     };
   }
   return undefined;
+}
+
+/**
+ * Why an act on a co-owned patent is refused for want of the co-owners' consent (rule 5), or undefined:
+ * the patent has no co-owners, the act is an ordinary license, or the consent is given.
+ */
+export function coOwnerRefusal(
+  patent: { applicationNumber: string; coOwners?: readonly string[] },
+  act: { what: 'deal'; kind: DealKind; licenseType?: LicenseType } | { what: 'open-license' },
+  consent: { consentedOn: string; reference: string } | undefined,
+): Refusal | undefined {
+  const coOwners = patent.coOwners ?? [];
+  if (coOwners.length === 0 || consent) return undefined;
+  if (act.what === 'deal' && act.kind === 'license' && act.licenseType === 'ordinary') return undefined;
+  const n = patent.applicationNumber;
+  const names = coOwners.join('、');
+  const field =
+    act.what === 'deal'
+      ? `coOwnerConsents: [{ applicationNumber: "${n}", consentedOn, reference }]`
+      : 'coOwnerConsent: { consentedOn, reference }';
+  return {
+    code: 'CO_OWNER_CONSENT_REQUIRED',
+    message: `专利 ${n} 为共有专利（共有人：${names}），须经全体共有人同意（专利法第十四条）/ Patent ${n} is co-owned with ${names}: ${act.what === 'open-license' ? 'an open license' : 'this act'} needs the consent of every co-owner (Patent Law art. 14; without it only the institution's own implementation or an ordinary license is allowed). Obtain their written consent and record it with ${field}.`,
+    details: { applicationNumber: n, coOwners },
+  };
 }
 
 /** Utility models and designs need a patent evaluation report (专利权评价报告) before an open license. */

@@ -462,6 +462,65 @@ describe('assignments take effect on registration (专利法 art. 10)', () => {
   });
 });
 
+describe("co-owned patents need the co-owners' consent (专利法 art. 14)", () => {
+  const consent = { consentedOn: '2026-02-20', reference: '共有人同意书 2026-017' };
+
+  it('an assignment, equity, exclusive or sole license without consent: 409 naming the co-owners; nothing written', async () => {
+    addPatent(A, { coOwners: ['北京某某医疗科技有限公司'] });
+    for (const input of [
+      license({ licenseType: 'exclusive' }),
+      license({ licenseType: 'sole' }),
+      license({ kind: 'assignment', licenseType: undefined, endDate: undefined }),
+    ]) {
+      const error = await createDeal(deps, inst, input).catch((e) => e);
+      expect(error.statusCode, input.licenseType ?? input.kind).toBe(409);
+      expect(error.code).toBe('CO_OWNER_CONSENT_REQUIRED');
+      expect(error.message).toContain('北京某某医疗科技有限公司');
+      expect(error.message).toContain('coOwnerConsents');
+    }
+    expect(mem.writes).toHaveLength(0);
+  });
+
+  it('an ordinary license needs none; with the consent the deal is recorded and keeps it', async () => {
+    addPatent(A, { coOwners: ['北京某某医疗科技有限公司'] });
+    expect((await createDeal(deps, inst, license())).created).toBe(true);
+    addPatent(B, { coOwners: ['张三'] });
+    const { deal } = await createDeal(
+      deps,
+      inst,
+      license({
+        kind: 'assignment',
+        licenseType: undefined,
+        endDate: undefined,
+        applicationNumbers: [B],
+        coOwnerConsents: [{ applicationNumber: `ZL${B}`, ...consent }],
+      }),
+    );
+    expect(deal.coOwnerConsents).toEqual([{ applicationNumber: B, ...consent }]);
+  });
+
+  it('a consent for a patent that is not in the deal is 400', async () => {
+    const error = await createDeal(
+      deps,
+      inst,
+      license({ coOwnerConsents: [{ applicationNumber: B, ...consent }] }),
+    ).catch((e) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toContain(B);
+  });
+
+  it('an open license of a co-owned patent needs the consent too', async () => {
+    addPatent(A, { coOwners: ['某某研究院'] });
+    const error = await declareOpenLicense(deps, inst, A, openLicenseDeclaration).catch((e) => e);
+    expect(error.code).toBe('CO_OWNER_CONSENT_REQUIRED');
+    const ok = await declareOpenLicense(deps, inst, A, {
+      ...openLicenseDeclaration,
+      coOwnerConsent: consent,
+    });
+    expect(ok.openLicense.coOwnerConsent).toEqual(consent);
+  });
+});
+
 describe('open licensing', () => {
   const declaration = openLicenseDeclaration;
 
