@@ -8,7 +8,7 @@
  */
 import * as z from 'zod';
 import { provinceCodeSchema } from './codes/provinces.ts';
-import { evaluationAggregateSchema, windowCloseReasons } from './evaluation.ts';
+import { evaluationAggregateSchema, tierStateSchema, windowCloseReasons } from './evaluation.ts';
 import { usccSchema } from './institution.ts';
 import { inventoryRecordSchema } from './inventory/record.ts';
 import { conversionIntentValues, patentTypeValues } from './inventory/template.ts';
@@ -81,6 +81,12 @@ export const patentSchema = inventoryRecordSchema
       description: 'The inputs that decided the tier (aggregate prospect, cooperation intent, fields)',
     }),
     tieredAt: z.iso.datetime().optional(),
+    tierVersion: z.number().int().positive().optional().meta({
+      description: 'The tier version: 1 for the first tiering, + 1 per re-tier after late evaluations',
+    }),
+    tierReason: tierStateSchema.shape.tierReason,
+    retieredAt: z.iso.datetime().optional().meta({ description: 'When the last re-tier happened' }),
+    tierDeferred: tierStateSchema.shape.deferred,
     promotionDueAt: z.iso.datetime().optional().meta({
       description: 'End of the promotion window (high value, key-industry pool): then listed',
     }),

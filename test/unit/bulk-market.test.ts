@@ -348,6 +348,12 @@ function memoryEvaluations(now: Date) {
       actors.push(caller.sub);
       return 'saved';
     },
+    async saveLateEvaluation() {
+      throw new Error('no late evaluation in these tests (test/unit/evaluations.test.ts has them)');
+    },
+    async retieredOn() {
+      return false;
+    },
     async declineRequest() {
       return false;
     },

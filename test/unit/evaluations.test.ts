@@ -23,6 +23,7 @@ import {
   closeEvaluationWindow,
   windowClosedError,
 } from '../../functions/evaluations/window.ts';
+import { planTransition } from '../../functions/pipeline/transitions.ts';
 import { type AuditEntry, auditItem } from '../../functions/shared/audit.ts';
 import {
   ConflictError,
@@ -72,7 +73,17 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
   const requests = new Map<string, EvaluationRequest>();
   const evaluations = new Map<string, StoredEvaluation>();
   const audits: AuditEntry[] = [];
-  const events: Array<{ sk: string; type: string; reason: string; aggregate: unknown }> = [];
+  const events: Array<{
+    sk: string;
+    type: string;
+    reason?: string;
+    aggregate?: unknown;
+    from?: string;
+    to?: string;
+    details?: Record<string, unknown>;
+  }> = [];
+  const retierDays = new Set<string>();
+  const applied = new Set<string>();
   const due = () =>
     [...patents.values()].filter((p) => p.evaluationStatus === 'open' && p.evaluationDeadline !== undefined);
   const store: EvaluationStore = {
@@ -135,6 +146,71 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
       if (write.markRequestEvaluated && request)
         Object.assign(request, { status: 'evaluated', evaluatedAt: at });
       return 'saved';
+    },
+    async saveLateEvaluation(evaluation, write, caller, at) {
+      const n = evaluation.applicationNumber;
+      const k = key(n, { kind: evaluation.evaluatorKind, id: evaluation.evaluatorId });
+      if (evaluations.get(k)?.version !== write.previous?.version) return 'stale';
+      const patent = patents.get(n);
+      // As the adapter: the transition on the version read, the window closed, still in the pool; the
+      // day's marker absent; the applied marker absent.
+      if (
+        !patent ||
+        patent.version !== write.patent.version ||
+        patent.evaluationStatus !== 'closed' ||
+        patent.poolStatus !== 'conversion' ||
+        applied.has(write.transition.eventId) ||
+        (write.retierDay !== undefined && retierDays.has(`${n}|${write.retierDay}`))
+      )
+        return 'retry';
+      const { from, to } = planTransition(write.patent, write.transition);
+      for (const field of write.transition.remove ?? []) delete (patent as unknown as Record<string, unknown>)[field];
+      Object.assign(patent, write.transition.set, { lifecycle: to, version: patent.version + 1 });
+      if (write.retierDay !== undefined) retierDays.add(`${n}|${write.retierDay}`);
+      applied.add(write.transition.eventId);
+      evaluations.set(k, structuredClone(evaluation));
+      audits.push(
+        auditItem({
+          ...(write.previous
+            ? { kind: 'updated', before: write.previous, replaces: true }
+            : { kind: 'created' as const }),
+          pk: `PAT#${n}`,
+          action: write.audit.action,
+          caller,
+          at,
+          after: evaluation,
+          version: evaluation.version,
+          context: write.audit.context,
+        }),
+        auditItem({
+          kind: 'transition',
+          pk: `PAT#${n}`,
+          action: `lifecycle.${write.transition.event}`,
+          caller: write.transition.actor,
+          at,
+          from,
+          to,
+          before: write.patent,
+          after: write.transition.set ?? {},
+          removed: write.transition.remove,
+          version: patent.version,
+          context: { event: write.transition.event, details: write.transition.details },
+        }),
+      );
+      events.push({
+        sk: `EVENT#${String(patent.version).padStart(6, '0')}#${write.transition.event}`,
+        type: write.transition.event,
+        from,
+        to,
+        ...(write.transition.details ? { details: write.transition.details } : {}),
+      });
+      const request = requests.get(k);
+      if (write.markRequestEvaluated && request)
+        Object.assign(request, { status: 'evaluated', evaluatedAt: at });
+      return 'saved';
+    },
+    async retieredOn(n, day) {
+      return retierDays.has(`${n}|${day}`);
     },
     async declineRequest(n, e, decline, caller) {
       const request = requests.get(key(n, e));
