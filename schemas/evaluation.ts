@@ -208,7 +208,12 @@ export const lateTieringSchema = z
     }),
     tier: tier.optional().meta({ description: "The patent's tier after your evaluation" }),
     previousTier: tier.optional().meta({ description: 'retiered: the tier before' }),
-    tierVersion: z.number().int().positive().optional().meta({ description: 'retiered: the new tier version' }),
+    tierVersion: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: 'retiered: the new tier version' }),
     outcomeTier: tier.optional().meta({ description: 'deferred: the tier the evaluations now give' }),
     retierFrom: z.iso
       .date()
@@ -310,7 +315,11 @@ export type PatentEvaluation = z.infer<typeof patentEvaluationSchema>;
 export const tierStateSchema = z
   .object({
     tier: tier,
-    tierVersion: z.number().int().positive().meta({ description: '1 for the first tiering, + 1 per re-tier' }),
+    tierVersion: z
+      .number()
+      .int()
+      .positive()
+      .meta({ description: '1 for the first tiering, + 1 per re-tier' }),
     tieredAt: z.string().optional(),
     retieredAt: z.string().optional(),
     tierReason: z
@@ -337,7 +346,10 @@ export const tierStateSchema = z
           'The evaluations give another tier but the patent was re-tiered that day already (once a day): the next evaluation on a later day re-tiers it',
       }),
   })
-  .meta({ id: 'PatentTierState', description: 'The tier of the patent and its re-tiers after late evaluations' });
+  .meta({
+    id: 'PatentTierState',
+    description: 'The tier of the patent and its re-tiers after late evaluations',
+  });
 
 export type PatentTierState = z.infer<typeof tierStateSchema>;
 

@@ -145,7 +145,11 @@ const lateEvaluable = [
   ...licensedStates,
 ] as const satisfies readonly LifecycleState[];
 /** The states a tier decides (tierState): a re-tier moves between them; elsewhere the state is kept. */
-const tierDecidedStates = ['high-value', 'key-industry-pool', 'listed'] as const satisfies readonly LifecycleState[];
+const tierDecidedStates = [
+  'high-value',
+  'key-industry-pool',
+  'listed',
+] as const satisfies readonly LifecycleState[];
 
 export interface TransitionRule {
   from: readonly LifecycleState[];

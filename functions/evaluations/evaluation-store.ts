@@ -5,6 +5,7 @@
  * market's evaluator store.
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Caller } from '../../schemas/roles.ts';
 import { dynamoEvaluatorStore } from '../market/evaluator-store.ts';
 import { patentKey } from '../patents/patent-store.ts';
 import { transitionWrites } from '../pipeline/transitions.ts';
@@ -12,7 +13,6 @@ import { auditItem } from '../shared/audit.ts';
 import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
 import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
-import type { Caller } from '../../schemas/roles.ts';
 import {
   type EvaluatedPatent,
   type EvaluationRequest,
@@ -229,7 +229,10 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
         ':closed': 'closed',
         ':conversion': 'conversion',
       };
-      const items: TransactItem[] = [...evaluationWrites(tableName, evaluation, write, caller, at), ...transition];
+      const items: TransactItem[] = [
+        ...evaluationWrites(tableName, evaluation, write, caller, at),
+        ...transition,
+      ];
       if (write.retierDay) {
         items.push({
           Put: {

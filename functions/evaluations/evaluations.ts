@@ -28,6 +28,7 @@ import { notAvailableError } from '../patents/availability.ts';
 import { currentLifecycle } from '../pipeline/transitions.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { aggregateEvaluations } from './aggregate.ts';
+import { lateEvaluationPlan, takesLateEvaluations } from './late.ts';
 import type {
   EvaluatedPatent,
   EvaluationDeps,
@@ -35,7 +36,6 @@ import type {
   EvaluatorRef,
   StoredEvaluation,
 } from './ports.ts';
-import { lateEvaluationPlan, takesLateEvaluations } from './late.ts';
 import { closeEvaluationWindow, windowClosedError, windowView } from './window.ts';
 
 const applicationNumberPattern = /^(\d{12}|\d{8})\.[\dX]$/;

@@ -59,7 +59,10 @@ export function lateDecision(input: {
   outcomeTier: Tier;
   retieredToday: boolean;
 }): LateDecision {
-  if (input.currentTier === undefined || !nextLifecycle(input.state, 'retiered', { tier: input.outcomeTier }).ok)
+  if (
+    input.currentTier === undefined ||
+    !nextLifecycle(input.state, 'retiered', { tier: input.outcomeTier }).ok
+  )
     return 'pending';
   if (input.outcomeTier === input.currentTier) return 'unchanged';
   return input.retieredToday ? 'deferred' : 'retier';
@@ -210,7 +213,9 @@ export function planLateEvaluation(input: {
       details: {
         ...base,
         tiering: decision,
-        ...(decision === 'deferred' ? { from: patent.tier, to: outcomeTier, retierFrom: nextChinaDay(day) } : {}),
+        ...(decision === 'deferred'
+          ? { from: patent.tier, to: outcomeTier, retierFrom: nextChinaDay(day) }
+          : {}),
       },
     },
     aggregate,

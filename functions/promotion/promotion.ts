@@ -21,12 +21,7 @@ import { type MailItem, newMailItem } from '../mail/mail-outbox.ts';
 import { currentLifecycle, type TransitionRequest } from '../pipeline/transitions.ts';
 import { indexes } from '../shared/dynamo/keys.ts';
 import { portalLink, portalPages } from '../shared/portal.ts';
-import {
-
-  type ProviderMatch,
-  type ServiceProvider,
-  serviceProviderKindLabels,
-} from './service-providers.ts';
+import { type ProviderMatch, type ServiceProvider, serviceProviderKindLabels } from './service-providers.ts';
 import { type InterestedEnterprise, interestedEvaluators, tierOutcome } from './tier-fields.ts';
 import type { Tier, TierDecision, TieringRules } from './tiering-rules.ts';
 
@@ -250,7 +245,11 @@ export async function tierPatent(deps: PromotionDeps, input: TierInput): Promise
       providers: deps.providers,
       now,
     });
-    const set: Record<string, unknown> = { ...tiering.set, tieredAt: at, tierVersion: (patent.tierVersion ?? 0) + 1 };
+    const set: Record<string, unknown> = {
+      ...tiering.set,
+      tieredAt: at,
+      tierVersion: (patent.tierVersion ?? 0) + 1,
+    };
     const institution = await deps.store.institution(patent.institutionUscc);
     const consenting = evaluations
       .filter((e) => e.evaluatorKind === 'enterprise' && e.consentToShareIdentity)
