@@ -1064,7 +1064,7 @@ describe('late evaluations: re-tiering (issue 13 item 3, 持续完善)', () => {
       previousTier: 'ordinary',
       tierVersion: 2,
     });
-    const patent = w.patents.get(NUMBER) as Record<string, unknown>;
+    const patent = w.patents.get(NUMBER) as unknown as Record<string, unknown>;
     expect(patent).toMatchObject({
       lifecycle: 'high-value',
       tier: 'high-value',
@@ -1156,7 +1156,7 @@ describe('late evaluations: re-tiering (issue 13 item 3, 持续完善)', () => {
       input({ industrializationProspect: 2, cooperationIntents: ['none'] }),
     );
     expect(next.evaluation.tiering).toMatchObject({ outcome: 'retiered', tier: 'ordinary', tierVersion: 3 });
-    const patent = w.patents.get(NUMBER) as Record<string, unknown>;
+    const patent = w.patents.get(NUMBER) as unknown as Record<string, unknown>;
     expect(patent).toMatchObject({ lifecycle: 'listed', tier: 'ordinary', tierVersion: 3 });
     expect(patent.tierDeferred).toBeUndefined();
     expect(patent.promotionDueAt).toBeUndefined();
