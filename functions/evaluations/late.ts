@@ -23,21 +23,18 @@ import type { EvaluationAggregate } from '../../schemas/evaluation.ts';
 import type { PatentType } from '../../schemas/inventory/template.ts';
 import { type LifecycleState, nextLifecycle, type Tier } from '../../schemas/lifecycle.ts';
 import type { TransitionRequest } from '../pipeline/transitions.ts';
-import { demoServiceProviders, type ServiceProvider } from '../promotion/service-providers.ts';
-import {
-  type InterestedEnterprise,
-  interestedEvaluators,
-  isPromotedTier,
-  tierOutcome,
-} from '../promotion/tier-fields.ts';
-import { defaultTieringRules, type TieringRules } from '../promotion/tiering-rules.ts';
-import { aggregateEvaluations } from './aggregate.ts';
+// Types only: the rules (which read settings) come in through deps.tiering (./tiering-deps.ts).
+import type { InterestedEnterprise } from '../promotion/tier-fields.ts';
+import { aggregateEvaluations, interestedEvaluators } from './aggregate.ts';
 import {
   type EvaluatedPatent,
   type EvaluationDeps,
+  type LateTierer,
   lateEvaluationActor,
   type StoredEvaluation,
 } from './ports.ts';
+
+const isPromotedTier = (tier: Tier) => tier === 'high-value' || tier === 'key-industry';
 
 /** What a late evaluation did to the tier (the `tiering` of the answer). */
 export type LateTiering =
@@ -96,8 +93,7 @@ export function planLateEvaluation(input: {
   state: LifecycleState;
   evaluations: readonly StoredEvaluation[];
   enterprises: ReadonlyMap<string, InterestedEnterprise>;
-  rules: TieringRules;
-  providers: readonly ServiceProvider[];
+  tiering: LateTierer;
   now: Date;
   retieredToday: boolean;
 }): LatePlan {
@@ -113,7 +109,7 @@ export function planLateEvaluation(input: {
     (state === 'high-value' || state === 'key-industry-pool') && patent.promotionDueAt
       ? patent.promotionDueAt
       : undefined;
-  const outcome = tierOutcome({
+  const outcome = input.tiering.outcome({
     patent: {
       applicationNumber: n,
       provinceCode: patent.provinceCode,
@@ -122,8 +118,6 @@ export function planLateEvaluation(input: {
     },
     evaluations: input.evaluations,
     enterprises: input.enterprises,
-    rules: input.rules,
-    providers: input.providers,
     now,
     promotion: movesState,
     ...(runningPromotion ? { keepPromotionDueAt: runningPromotion } : {}),
@@ -234,6 +228,10 @@ export async function lateEvaluationPlan(
   now: Date,
 ): Promise<LatePlan> {
   const n = patent.applicationNumber;
+  if (!deps.tiering)
+    throw new Error(
+      'Late evaluations need deps.tiering (functions/evaluations/tiering-deps.ts): the function is wired without it',
+    );
   const evaluations = [
     ...(await deps.store.evaluations(n)).filter(
       (e) => !(e.evaluatorKind === evaluation.evaluatorKind && e.evaluatorId === evaluation.evaluatorId),
@@ -255,8 +253,7 @@ export async function lateEvaluationPlan(
     state,
     evaluations,
     enterprises,
-    rules: deps.tiering?.rules ?? defaultTieringRules,
-    providers: deps.tiering?.providers ?? demoServiceProviders,
+    tiering: deps.tiering,
     now,
     retieredToday: await deps.store.retieredOn(n, chinaDate(now)),
   });

@@ -31,8 +31,7 @@ import type { Caller } from '../../schemas/roles.ts';
 import { marketSettings } from '../market/push.ts';
 import type { AvailabilitySubject } from '../patents/availability.ts';
 import type { TransitionRequest } from '../pipeline/transitions.ts';
-import type { ServiceProvider } from '../promotion/service-providers.ts';
-import type { TieringRules } from '../promotion/tiering-rules.ts';
+import type { TierOutcome, TierOutcomeInput } from '../promotion/tier-fields.ts';
 
 /** The patent as read whole: the availability rules (functions/patents/availability.ts) read it too. */
 export interface EvaluatedPatent extends Omit<AvailabilitySubject, 'applicationNumber' | 'lifecycle'> {
@@ -224,10 +223,16 @@ export interface EvaluationDeps {
   settings: EvaluationSettings;
   newId?: () => string;
   /**
-   * The tiering rules and service providers a re-tier after late evaluations runs (the same as the
-   * pipeline's TierPatent task: functions/promotion/tiering-rules.ts); the defaults when absent.
+   * The tiering a late evaluation re-tiers by (functions/evaluations/tiering-deps.ts: the rules and
+   * providers of the pipeline's TierPatent task). Required by the functions that take evaluations: a
+   * late evaluation without it fails loudly (a wiring defect), never skips the re-tier silently.
    */
-  tiering?: { rules: TieringRules; providers: readonly ServiceProvider[] };
+  tiering?: LateTierer;
+}
+
+/** Tiers a patent by the rules in force (functions/promotion/tier-fields.ts, tierOutcome). */
+export interface LateTierer {
+  outcome(input: Omit<TierOutcomeInput, 'rules' | 'providers'>): TierOutcome;
 }
 
 /** The actor of the window's own transitions (quorum or deadline), in audit entries. */

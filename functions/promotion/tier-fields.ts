@@ -7,6 +7,9 @@
 import type { EvaluationAggregate } from '../../schemas/evaluation.ts';
 import type { PatentType } from '../../schemas/inventory/template.ts';
 import { aggregateEvaluations } from '../evaluations/aggregate.ts';
+
+export { interestedEvaluators } from '../evaluations/aggregate.ts';
+
 import type { StoredEvaluation } from '../evaluations/ports.ts';
 import { indexes } from '../shared/dynamo/keys.ts';
 import { matchProviders, type ProviderMatch, type ServiceProvider } from './service-providers.ts';
@@ -56,15 +59,6 @@ export function tieringInputs(
   };
 }
 
-/** The enterprises with a cooperation intent among the evaluators (their industry decides the fields). */
-export const interestedEvaluators = (evaluations: readonly StoredEvaluation[]) => [
-  ...new Set(
-    evaluations
-      .filter((e) => e.evaluatorKind === 'enterprise' && e.cooperationIntents.some((i) => i !== 'none'))
-      .map((e) => e.evaluatorId),
-  ),
-];
-
 export const isPromotedTier = (tier: Tier) => tier === 'high-value' || tier === 'key-industry';
 
 export interface TierOutcome {
@@ -86,7 +80,7 @@ export interface TierOutcome {
  * negotiation or licensed), so no promotion window is started; `keepPromotionDueAt`: a running
  * promotion (high value <-> key industry) keeps its end.
  */
-export function tierOutcome(input: {
+export interface TierOutcomeInput {
   patent: {
     applicationNumber: string;
     provinceCode?: string;
@@ -100,7 +94,9 @@ export function tierOutcome(input: {
   now: Date;
   promotion?: boolean;
   keepPromotionDueAt?: string;
-}): TierOutcome {
+}
+
+export function tierOutcome(input: TierOutcomeInput): TierOutcome {
   const { patent, rules, now } = input;
   const inputs = tieringInputs(patent, input.evaluations, input.enterprises);
   const decision = decideTier(inputs, rules);

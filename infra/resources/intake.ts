@@ -25,7 +25,7 @@ export const intakeFunctions = {
     buckets: { drop: 'readWrite' },
     timeoutSeconds: 900,
     memoryMb: 1024,
-    settings: settingsOf('market', 'evaluation', 'portal'),
+    settings: settingsOf('market', 'evaluation', 'promotion', 'portal'),
   },
   failBatchJob: {
     entry: 'functions/intake/fail-batch-job.handler.ts',

@@ -18,12 +18,14 @@ import {
   evaluationSettings,
   type StoredEvaluation,
 } from '../../functions/evaluations/ports.ts';
+import { lateTiering } from '../../functions/evaluations/tiering-deps.ts';
 import {
   closeDueEvaluationWindows,
   closeEvaluationWindow,
   windowClosedError,
 } from '../../functions/evaluations/window.ts';
 import { planTransition } from '../../functions/pipeline/transitions.ts';
+import { defaultTieringRules } from '../../functions/promotion/tiering-rules.ts';
 import { type AuditEntry, auditItem } from '../../functions/shared/audit.ts';
 import {
   ConflictError,
@@ -280,6 +282,7 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
     store,
     now: () => clock,
     settings: evaluationSettings(options.env ?? {}),
+    tiering: lateTiering(defaultTieringRules, []),
   };
   const addPatent = (n: string, fields: Partial<EvaluatedPatent> = {}) =>
     patents.set(n, {

@@ -7,6 +7,7 @@ import {
   takesLateEvaluations,
 } from '../../functions/evaluations/late.ts';
 import type { EvaluatedPatent, StoredEvaluation } from '../../functions/evaluations/ports.ts';
+import { lateTiering } from '../../functions/evaluations/tiering-deps.ts';
 import { defaultTieringRules } from '../../functions/promotion/tiering-rules.ts';
 import { nextLifecycle } from '../../schemas/lifecycle.ts';
 
@@ -47,8 +48,7 @@ const plan = (p: EvaluatedPatent, evaluations: StoredEvaluation[], retieredToday
     state: p.lifecycle!,
     evaluations,
     enterprises: new Map([[ENT, { uscc: ENT, name: '企业', industryCodes: ['C38'] }]]),
-    rules: defaultTieringRules,
-    providers: [],
+    tiering: lateTiering(defaultTieringRules, []),
     now: new Date('2026-03-10T02:00:00.000Z'),
     retieredToday,
   });
