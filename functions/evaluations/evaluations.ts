@@ -8,6 +8,10 @@
  * Who may evaluate: a matched evaluator (the patent was pushed to it: a request exists), or a verified
  * enterprise that found the patent in the pool itself. Never the patent's own institution (an enterprise
  * whose code is the institution's, an expert affiliated with it): conflict of interest.
+ *
+ * When: while the window is open, and after it closed as long as the patent is available (issue 13
+ * item 3, 持续完善): a late evaluation updates the aggregate and may re-tier the patent, at most once a
+ * China calendar day (./late.ts).
  */
 
 import { randomUUID } from 'node:crypto';
@@ -188,8 +192,9 @@ const sameEvaluation = (e: StoredEvaluation, input: EvaluationInput) =>
  * province administrator feeding back an evaluation collected offline (bulk evaluation template,
  * functions/intake/evaluation-kind.ts) with `provinceCode` set: patents of other provinces are then
  * not found. `skipUnchanged`: an evaluation identical to the stored one is not written again
- * (`unchanged: true`). Same rules either way: pool membership, conflict of interest, verification,
- * experts only on request, one evaluation per evaluator and patent (versioned), the window.
+ * (`unchanged: true`). Same rules either way: pool membership, availability, conflict of interest,
+ * verification, experts only on request, one evaluation per evaluator and patent (versioned), the
+ * window; after it closed, a late evaluation (./late.ts: reevaluated or retiered, in the same transaction).
  */
 export async function submitEvaluationAs(
   deps: EvaluationDeps,
