@@ -82,7 +82,18 @@ describe('late evaluations re-tier on the local cloud', () => {
         patentType: 'invention',
         applicationDate: '2023-05-01',
         legalStatus: 'valid',
+        department: '材料科学与工程学院',
+        inventors: ['张三'],
+        publiclyFunded: false,
+        implementationStatus: 'not-implemented',
+        conversionIntents: ['license'],
+        classifications: ['H01M 4/36'],
+        incrementalStock: false,
         strategicIndustries: [],
+        createdAt: inDays(-30),
+        createdBy: 'seed',
+        updatedAt: inDays(-5),
+        updatedBy: 'seed',
         institutionUscc: INSTITUTION,
         provinceCode: PROVINCE,
         reviewStatus: 'approved',
@@ -190,6 +201,16 @@ describe('late evaluations re-tier on the local cloud', () => {
       tiering: { tier: 'high-value', tierVersion: 2, deferred: { tier: 'ordinary' } },
     });
     expect(listed.json.items).toHaveLength(5);
+    // The patent's full view carries the tier version, the reason and the deferred re-tier (and the
+    // tiering's other fields, declared: the local cloud answers in strict response mode).
+    const full = await api(`/v1/patents/${N}`, { token: staff });
+    expect(full.status, full.text).toBe(200);
+    expect(full.json).toMatchObject({
+      tier: 'high-value',
+      tierVersion: 2,
+      tierReason: { from: 'ordinary', to: 'high-value' },
+      tierDeferred: { tier: 'ordinary' },
+    });
 
     // One re-tier, one day marker; the events of the patent in order.
     expect(await partition('RETIERED#')).toHaveLength(1);
