@@ -395,6 +395,8 @@ function memoryEvaluations(now: Date) {
   patent(P1);
   patent(P2, { evaluationStatus: undefined, evaluationOpenedAt: undefined, evaluationDeadline: undefined });
   patent(P_BJ, { provinceCode: '110000' });
+  // Closed, and (no reviewStatus, no lifecycle) in a state that takes no late evaluations: still the
+  // WINDOW_CLOSED refusal. An available tiered patent takes them (test/unit/evaluations.test.ts).
   patent(P_CLOSED, {
     evaluationStatus: 'closed',
     evaluationClosedAt: '2026-11-20T00:00:00.000Z',
