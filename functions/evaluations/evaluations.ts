@@ -216,11 +216,14 @@ export async function submitEvaluationAs(
   let patent = await deps.store.patent(number);
   if (!inScope(patent)) throw notInPool();
   // Withdrawn, lapsed, expired, assigned, under an exclusive or sole license: no longer evaluated.
-  const unavailable = notAvailableError(patent, chinaDate(deps.now()), {
-    en: 'no longer evaluated',
-    next: 'look for other patents of the conversion pool (GET /v1/patents?poolStatus=conversion) or your inbox (GET /v1/inbox).',
-  });
-  if (unavailable) throw unavailable;
+  const checkAvailable = (p: EvaluatedPatent) => {
+    const unavailable = notAvailableError(p, chinaDate(deps.now()), {
+      en: 'no longer evaluated',
+      next: 'look for other patents of the conversion pool (GET /v1/patents?poolStatus=conversion) or your inbox (GET /v1/inbox).',
+    });
+    if (unavailable) throw unavailable;
+  };
+  checkAvailable(patent);
   await checkEvaluator(deps, evaluator, patent);
   const request = await deps.store.request(number, evaluator);
   if (evaluator.kind === 'expert' && !request) {
@@ -305,8 +308,10 @@ export async function submitEvaluationAs(
         };
       if (outcome === 'stale') throw staleError(number);
       if (attempt >= 2) throw busyError(number);
+      // The patent moved on (another evaluation, a deal ...): read it again, still available?
       patent = await deps.store.patent(number);
       if (!inScope(patent)) throw notInPool();
+      checkAvailable(patent);
       continue;
     }
     const openWindow =

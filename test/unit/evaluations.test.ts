@@ -1223,6 +1223,28 @@ describe('late evaluations: re-tiering (issue 13 item 3, 持续完善)', () => {
     expect(w.events).toHaveLength(0);
   });
 
+  it('an exclusive license recorded while a late evaluation was saved: re-read, 409 PATENT_NOT_AVAILABLE, nothing stored', async () => {
+    const w = world({ now: '2026-03-10T02:00:00.000Z' });
+    await tiered(w);
+    const save = w.deps.store.saveLateEvaluation.bind(w.deps.store);
+    w.deps.store.saveLateEvaluation = async (...args) => {
+      // The deal's transaction commits first: the patent's version moved on.
+      const patent = w.patents.get(NUMBER)!;
+      Object.assign(patent, {
+        lifecycle: 'licensed',
+        version: patent.version + 1,
+        exclusiveGrant: { dealId: 'd-2', licenseType: 'exclusive', endDate: '2031-01-01' },
+      });
+      w.deps.store.saveLateEvaluation = save;
+      return save(...args);
+    };
+    await expect(
+      submitEvaluation(w.deps, entA, NUMBER, input({ industrializationProspect: 5 })),
+    ).rejects.toMatchObject({ code: 'PATENT_NOT_AVAILABLE', details: { reason: 'exclusive-license' } });
+    expect(w.evaluations.size).toBe(3);
+    expect(w.events).toHaveLength(0);
+  });
+
   it('authorization is unchanged after the window: an unrequested expert 403, the own institution 403', async () => {
     const w = world({ now: '2026-03-10T02:00:00.000Z' });
     await tiered(w);
