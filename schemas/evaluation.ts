@@ -5,6 +5,7 @@
  * matchmaking platforms (DOMAIN.md, licensing facts).
  */
 import * as z from 'zod';
+import { tierValues } from './lifecycle.ts';
 
 export const improvementCategories = [
   'pilot-scale-up',
@@ -198,6 +199,33 @@ export const evaluationWindowSchema = z
   .meta({ id: 'EvaluationWindow' });
 export type EvaluationWindow = z.infer<typeof evaluationWindowSchema>;
 
+const tier = z.enum(tierValues);
+export const lateTieringSchema = z
+  .object({
+    outcome: z.enum(['pending', 'unchanged', 'retiered', 'deferred']).meta({
+      description:
+        'pending: the patent is evaluated and its tiering still runs (it reads your evaluation); unchanged: the evaluations give the current tier; retiered: they changed it and the patent was re-tiered; deferred: they changed it but the patent was re-tiered today already (once a day): the next evaluation from retierFrom re-tiers it',
+    }),
+    tier: tier.optional().meta({ description: "The patent's tier after your evaluation" }),
+    previousTier: tier.optional().meta({ description: 'retiered: the tier before' }),
+    tierVersion: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: 'retiered: the new tier version' }),
+    outcomeTier: tier.optional().meta({ description: 'deferred: the tier the evaluations now give' }),
+    retierFrom: z.iso
+      .date()
+      .optional()
+      .meta({ description: 'deferred: the China calendar day from which a further evaluation re-tiers' }),
+  })
+  .meta({
+    id: 'LateEvaluationTiering',
+    description:
+      'Only for an evaluation sent after the window closed (持续完善): what it did to the tier of the patent',
+  });
+
 export const myEvaluationSchema = z
   .object({
     evaluationId: z.string(),
@@ -210,6 +238,7 @@ export const myEvaluationSchema = z
     updatedAt: z.string(),
     version: z.number().int().positive(),
     window: evaluationWindowSchema,
+    tiering: lateTieringSchema.optional(),
   })
   .meta({ id: 'MyEvaluation', description: 'Your own evaluation of a patent' });
 export type MyEvaluation = z.infer<typeof myEvaluationSchema>;
@@ -283,10 +312,52 @@ export const patentEvaluationSchema = z
   });
 export type PatentEvaluation = z.infer<typeof patentEvaluationSchema>;
 
+export const tierStateSchema = z
+  .object({
+    tier: tier,
+    tierVersion: z
+      .number()
+      .int()
+      .positive()
+      .meta({ description: '1 for the first tiering, + 1 per re-tier' }),
+    tieredAt: z.string().optional(),
+    retieredAt: z.string().optional(),
+    tierReason: z
+      .object({
+        from: tier,
+        to: tier,
+        evaluations: z.number().int().nonnegative(),
+        prospectMean: z.number().optional(),
+        rulesVersion: z.string().optional(),
+        summary: z.string(),
+      })
+      .optional()
+      .meta({ description: 'Why the last re-tier happened' }),
+    deferred: z
+      .object({
+        tier: tier,
+        since: z.string(),
+        evaluations: z.number().int().nonnegative(),
+        prospectMean: z.number().optional(),
+      })
+      .optional()
+      .meta({
+        description:
+          'The evaluations give another tier but the patent was re-tiered that day already (once a day): the next evaluation on a later day re-tiers it',
+      }),
+  })
+  .meta({
+    id: 'PatentTierState',
+    description: 'The tier of the patent and its re-tiers after late evaluations',
+  });
+
+export type PatentTierState = z.infer<typeof tierStateSchema>;
+
 export const patentEvaluationsSchema = z
   .object({
     applicationNumber: z.string(),
     window: evaluationWindowSchema,
+    tiering: tierStateSchema.optional().meta({ description: 'Once the patent is tiered' }),
     aggregate: evaluationAggregateSchema,
     items: z.array(patentEvaluationSchema),
   })

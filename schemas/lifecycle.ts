@@ -76,6 +76,8 @@ export const lifecycleEvents = [
   'expired',
   'lapsed',
   'rescreened',
+  'reevaluated',
+  'retiered',
 ] as const;
 export type LifecycleEvent = (typeof lifecycleEvents)[number];
 export const lifecycleEventSchema = z.enum(lifecycleEvents);
@@ -88,7 +90,7 @@ export type Tier = (typeof tierValues)[number];
 export interface TransitionContext {
   /** inventoried, rescreened: screened into the conversion pool or kept in (moved to) the base pool. */
   pool?: 'base' | 'conversion';
-  /** tiered: the tier computed from the evaluations. */
+  /** tiered, retiered: the tier computed from the evaluations. */
   tier?: Tier;
   /** dealRecorded: the kind of deal. */
   dealKind?: 'assignment' | 'license' | 'equity';
@@ -126,6 +128,24 @@ const screenable = [
   'conversion-pool',
   'under-evaluation',
   'evaluated',
+  'high-value',
+  'key-industry-pool',
+  'listed',
+] as const satisfies readonly LifecycleState[];
+
+/**
+ * States in which a patent whose window closed still takes evaluations (issue 13, item 3: 持续完善),
+ * as long as it is available (functions/patents/availability.ts): evaluated and waiting for its tier,
+ * tiered, under an open license, in negotiation, or licensed non-exclusively.
+ */
+const lateEvaluable = [
+  'evaluated',
+  ...promoted,
+  'in-negotiation',
+  ...licensedStates,
+] as const satisfies readonly LifecycleState[];
+/** The states a tier decides (tierState): a re-tier moves between them; elsewhere the state is kept. */
+const tierDecidedStates = [
   'high-value',
   'key-industry-pool',
   'listed',
@@ -267,6 +287,28 @@ export const transitionTable = {
           : undefined,
     description: 'An approved patent screened again after its intent or legal status changed',
   },
+  reevaluated: {
+    // A late evaluation (the window closed, the patent still available) updated the aggregate; the
+    // tier it gives is the current one, the re-tier is deferred to a later day, or tiering is pending.
+    from: lateEvaluable,
+    to: (from) => from,
+    description:
+      'A late evaluation updated the aggregate (window closed, patent still available); the state is kept',
+  },
+  retiered: {
+    // Late evaluations changed the tier outcome (at most once a China calendar day per patent): a
+    // tier-decided state moves to the new tier's; an open license, a negotiation or licenses keep theirs
+    // (the new tier is recorded on the patent).
+    from: lateEvaluable.filter((state) => state !== 'evaluated'),
+    to: (from, { tier }) =>
+      !tier
+        ? undefined
+        : (tierDecidedStates as readonly LifecycleState[]).includes(from)
+          ? tierState[tier]
+          : from,
+    description:
+      'Late evaluations changed the tier outcome: re-tiered (versioned, with the reason; at most once a day)',
+  },
 } as const satisfies Record<LifecycleEvent, TransitionRule>;
 
 export type TransitionOutcome =
@@ -316,7 +358,7 @@ export function nextLifecycle(
       reason:
         event === 'rescreened'
           ? `The event "rescreened" needs the other pool than the one the patent is in (now "${from}") to decide the next state`
-          : `The event "${event}" needs ${event === 'inventoried' ? 'the pool' : event === 'tiered' ? 'the tier' : 'the deal kind'} to decide the next state`,
+          : `The event "${event}" needs ${event === 'inventoried' ? 'the pool' : event === 'tiered' || event === 'retiered' ? 'the tier' : 'the deal kind'} to decide the next state`,
     };
   }
   return { ok: true, from, to, event };

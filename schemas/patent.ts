@@ -8,7 +8,7 @@
  */
 import * as z from 'zod';
 import { provinceCodeSchema } from './codes/provinces.ts';
-import { evaluationAggregateSchema, windowCloseReasons } from './evaluation.ts';
+import { evaluationAggregateSchema, tierStateSchema, windowCloseReasons } from './evaluation.ts';
 import { usccSchema } from './institution.ts';
 import { inventoryRecordSchema } from './inventory/record.ts';
 import { conversionIntentValues, patentTypeValues } from './inventory/template.ts';
@@ -82,6 +82,42 @@ export const patentSchema = inventoryRecordSchema
       description: 'The inputs that decided the tier (aggregate prospect, cooperation intent, fields)',
     }),
     tieredAt: z.iso.datetime().optional(),
+    // Written by the tiering (functions/promotion/tier-fields.ts) since issue 5: undeclared, the full
+    // view of a tiered patent failed in strict response mode (the local cloud).
+    tierChecks: z
+      .record(answerKeySchema, z.boolean())
+      .optional()
+      .meta({ description: 'Each tiering condition, held or not (docs/pipeline.md, "Tiering rules")' }),
+    tierRulesVersion: z
+      .string()
+      .optional()
+      .meta({ description: '<version>#<hash of the effective rules> that decided the tier' }),
+    openLicenseProposed: z
+      .boolean()
+      .optional()
+      .meta({ description: 'The broad-applicability condition held: an open license was proposed' }),
+    serviceProviders: z
+      .array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          kind: z.enum(['investor', 'pledge-financing', 'insurance', 'listing']),
+          basis: z.enum(['industry', 'general']),
+        }),
+      )
+      .optional()
+      .meta({ description: 'Service providers matched to a high-value patent' }),
+    poolNomination: z
+      .object({ industries: z.array(z.string()), at: z.string() })
+      .optional()
+      .meta({ description: 'Key-industry patents: the nomination for an industry patent pool' }),
+    tierMailId: z.string().optional().meta({ description: 'The outcome email queued with the tiering' }),
+    tierVersion: z.number().int().positive().optional().meta({
+      description: 'The tier version: 1 for the first tiering, + 1 per re-tier after late evaluations',
+    }),
+    tierReason: tierStateSchema.shape.tierReason,
+    retieredAt: z.iso.datetime().optional().meta({ description: 'When the last re-tier happened' }),
+    tierDeferred: tierStateSchema.shape.deferred,
     promotionDueAt: z.iso.datetime().optional().meta({
       description: 'End of the promotion window (high value, key-industry pool): then listed',
     }),

@@ -62,3 +62,14 @@ export function quorumReached(
 ): boolean {
   return aggregate.count >= settings.quorum && aggregate.byKind.enterprise >= settings.quorumEnterprises;
 }
+
+/** The enterprises with a cooperation intent among the evaluators (their industry decides the tiering fields). */
+export const interestedEvaluators = (
+  evaluations: ReadonlyArray<Counted & Pick<StoredEvaluation, 'evaluatorId'>>,
+) => [
+  ...new Set(
+    evaluations
+      .filter((e) => e.evaluatorKind === 'enterprise' && e.cooperationIntents.some((i) => i !== 'none'))
+      .map((e) => e.evaluatorId),
+  ),
+];

@@ -5,6 +5,7 @@
  * market's evaluator store.
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Caller } from '../../schemas/roles.ts';
 import { dynamoEvaluatorStore } from '../market/evaluator-store.ts';
 import { patentKey } from '../patents/patent-store.ts';
 import { transitionWrites } from '../pipeline/transitions.ts';
@@ -16,6 +17,7 @@ import {
   type EvaluatedPatent,
   type EvaluationRequest,
   type EvaluationStore,
+  type SaveEvaluation,
   type StoredEvaluation,
   windowActor,
 } from './ports.ts';
@@ -40,10 +42,74 @@ export function evaluationItem(evaluation: StoredEvaluation) {
   };
 }
 
+/** The evaluation (conditioned on the version read, or new) and its audit entry: items 0 and 1. */
+function evaluationWrites(
+  tableName: string,
+  evaluation: StoredEvaluation,
+  write: Pick<SaveEvaluation, 'previous' | 'audit'>,
+  caller: Pick<Caller, 'sub' | 'roles'>,
+  at: string,
+): TransactItem[] {
+  const number = evaluation.applicationNumber;
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: evaluationItem(evaluation),
+        ...(write.previous === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: 'version = :previous',
+              ExpressionAttributeValues: { ':previous': write.previous.version },
+            }),
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        // In the patent's partition, as the evaluation item: the patent's history is one Query.
+        Item: auditItem({
+          ...(write.previous
+            ? { kind: 'updated', before: write.previous, replaces: true }
+            : { kind: 'created' as const }),
+          pk: keys.patentPk(number),
+          action: write.audit.action,
+          caller,
+          at,
+          after: evaluation,
+          version: evaluation.version,
+          context: write.audit.context,
+        }),
+      },
+    },
+  ];
+}
+
+/** The evaluator's request (it exists) set to evaluated. */
+function requestEvaluatedWrite(
+  tableName: string,
+  applicationNumber: string,
+  evaluator: { kind: string; id: string },
+  at: string,
+): TransactItem {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: requestKey(applicationNumber, evaluator),
+      UpdateExpression: 'SET #status = :evaluated, evaluatedAt = :at',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':evaluated': 'evaluated', ':at': at },
+    },
+  };
+}
+
 export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableName: string): EvaluationStore {
   const evaluators = dynamoEvaluatorStore(documents, tableName);
   const get = async (Key: Record<string, string>) =>
     (await documents.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }))).Item;
+  const requestEvaluated = (n: string, evaluator: { kind: string; id: string }, at: string) =>
+    requestEvaluatedWrite(tableName, n, evaluator, at);
 
   return {
     async patent(applicationNumber) {
@@ -139,56 +205,63 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
             },
           ];
       const items: TransactItem[] = [
-        {
-          Put: {
-            TableName: tableName,
-            Item: evaluationItem(evaluation),
-            ...(write.previous === undefined
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : {
-                  ConditionExpression: 'version = :previous',
-                  ExpressionAttributeValues: { ':previous': write.previous.version },
-                }),
-          },
-        },
-        {
-          Put: {
-            TableName: tableName,
-            // In the patent's partition, as the evaluation item: the patent's history is one Query.
-            Item: auditItem({
-              ...(write.previous
-                ? { kind: 'updated', before: write.previous, replaces: true }
-                : { kind: 'created' as const }),
-              pk: keys.patentPk(number),
-              action: write.audit.action,
-              caller,
-              at,
-              after: evaluation,
-              version: evaluation.version,
-              context: write.audit.context,
-            }),
-          },
-        },
+        ...evaluationWrites(tableName, evaluation, write, caller, at),
         ...patentItems,
       ];
-      if (write.markRequestEvaluated) {
-        items.push({
-          Update: {
-            TableName: tableName,
-            Key: requestKey(number, evaluator),
-            UpdateExpression: 'SET #status = :evaluated, evaluatedAt = :at',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':evaluated': 'evaluated', ':at': at },
-          },
-        });
-      }
+      if (write.markRequestEvaluated) items.push(requestEvaluated(number, evaluator, at));
       const outcome = await transact(documents, items, {
         what: `the evaluation of patent ${number}`,
         // The evaluation itself changed (item 0), or the patent or the request moved on (re-read).
         conditionFailed: (failed) => (failed.includes(0) ? 'stale' : 'retry'),
       });
       return outcome === 'committed' ? 'saved' : outcome;
+    },
+    async saveLateEvaluation(evaluation, write, caller, at) {
+      const number = evaluation.applicationNumber;
+      const evaluator = { kind: evaluation.evaluatorKind, id: evaluation.evaluatorId };
+      // The reevaluated / retiered transition (patent update on the version read, audit, event, applied
+      // marker), with the window still closed and the patent still in the conversion pool.
+      const transition = transitionWrites(tableName, write.patent, write.transition, at);
+      const update = transition[0]!.Update!;
+      update.ConditionExpression = `${update.ConditionExpression} AND evaluationStatus = :closed AND poolStatus = :conversion`;
+      update.ExpressionAttributeValues = {
+        ...update.ExpressionAttributeValues,
+        ':closed': 'closed',
+        ':conversion': 'conversion',
+      };
+      const items: TransactItem[] = [
+        ...evaluationWrites(tableName, evaluation, write, caller, at),
+        ...transition,
+      ];
+      if (write.retierDay) {
+        items.push({
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...keys.retierDay(number, write.retierDay),
+              entity: 'retier-marker',
+              applicationNumber: number,
+              day: write.retierDay,
+              at,
+              eventId: write.transition.eventId,
+              ...(write.transition.context?.tier ? { tier: write.transition.context.tier } : {}),
+            },
+            // Once a day: a second re-tier the same day fails here and is re-read as deferred.
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      }
+      if (write.markRequestEvaluated) items.push(requestEvaluated(number, evaluator, at));
+      const outcome = await transact(documents, items, {
+        what: `the late evaluation of patent ${number}`,
+        // The evaluation itself changed (item 0); otherwise the patent moved on (version, window), the
+        // day's re-tier was used meanwhile (marker) or the request went: re-read and decide again.
+        conditionFailed: (failed) => (failed.includes(0) ? 'stale' : 'retry'),
+      });
+      return outcome === 'committed' ? 'saved' : outcome;
+    },
+    async retieredOn(applicationNumber, day) {
+      return Boolean(await get(keys.retierDay(applicationNumber, day)));
     },
     async declineRequest(applicationNumber, evaluator, decline, caller) {
       const outcome = await transact(

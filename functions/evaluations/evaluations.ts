@@ -8,6 +8,10 @@
  * Who may evaluate: a matched evaluator (the patent was pushed to it: a request exists), or a verified
  * enterprise that found the patent in the pool itself. Never the patent's own institution (an enterprise
  * whose code is the institution's, an expert affiliated with it): conflict of interest.
+ *
+ * When: while the window is open, and after it closed as long as the patent is available (issue 13
+ * item 3, 持续完善): a late evaluation updates the aggregate and may re-tier the patent, at most once a
+ * China calendar day (./late.ts).
  */
 
 import { randomUUID } from 'node:crypto';
@@ -21,11 +25,14 @@ import type {
   MyEvaluation,
   PatentEvaluation,
   PatentEvaluations,
+  PatentTierState,
 } from '../../schemas/evaluation.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { notAvailableError } from '../patents/availability.ts';
+import { currentLifecycle } from '../pipeline/transitions.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { aggregateEvaluations } from './aggregate.ts';
+import { lateEvaluationPlan, takesLateEvaluations } from './late.ts';
 import type {
   EvaluatedPatent,
   EvaluationDeps,
@@ -185,8 +192,9 @@ const sameEvaluation = (e: StoredEvaluation, input: EvaluationInput) =>
  * province administrator feeding back an evaluation collected offline (bulk evaluation template,
  * functions/intake/evaluation-kind.ts) with `provinceCode` set: patents of other provinces are then
  * not found. `skipUnchanged`: an evaluation identical to the stored one is not written again
- * (`unchanged: true`). Same rules either way: pool membership, conflict of interest, verification,
- * experts only on request, one evaluation per evaluator and patent (versioned), the window.
+ * (`unchanged: true`). Same rules either way: pool membership, availability, conflict of interest,
+ * verification, experts only on request, one evaluation per evaluator and patent (versioned), the
+ * window; after it closed, a late evaluation (./late.ts: reevaluated or retiered, in the same transaction).
  */
 export async function submitEvaluationAs(
   deps: EvaluationDeps,
@@ -208,11 +216,14 @@ export async function submitEvaluationAs(
   let patent = await deps.store.patent(number);
   if (!inScope(patent)) throw notInPool();
   // Withdrawn, lapsed, expired, assigned, under an exclusive or sole license: no longer evaluated.
-  const unavailable = notAvailableError(patent, chinaDate(deps.now()), {
-    en: 'no longer evaluated',
-    next: 'look for other patents of the conversion pool (GET /v1/patents?poolStatus=conversion) or your inbox (GET /v1/inbox).',
-  });
-  if (unavailable) throw unavailable;
+  const checkAvailable = (p: EvaluatedPatent) => {
+    const unavailable = notAvailableError(p, chinaDate(deps.now()), {
+      en: 'no longer evaluated',
+      next: 'look for other patents of the conversion pool (GET /v1/patents?poolStatus=conversion) or your inbox (GET /v1/inbox).',
+    });
+    if (unavailable) throw unavailable;
+  };
+  checkAvailable(patent);
   await checkEvaluator(deps, evaluator, patent);
   const request = await deps.store.request(number, evaluator);
   if (evaluator.kind === 'expert' && !request) {
@@ -221,13 +232,23 @@ export async function submitEvaluationAs(
       { reason: 'not-requested' },
     );
   }
+  // The deadline passed but the daily sweep has not closed the window yet: close it now (as the sweep
+  // would), so that the evaluation is taken as a late one.
+  if (windowDue(patent, deps.now())) {
+    await closeEvaluationWindow(deps, number, 'deadline');
+    patent = await deps.store.patent(number);
+    if (!inScope(patent)) throw notInPool();
+  }
   const { expectedVersion, consentToShareIdentity, ...fields } = input;
   for (let attempt = 0; ; attempt++) {
     const now = deps.now();
     const existing = await deps.store.evaluation(number, evaluator);
     if (options.skipUnchanged && existing && expectedVersion === undefined && sameEvaluation(existing, input))
       return { created: false, unchanged: true, evaluation: myView(existing, windowView(patent)) };
-    const closed = windowClosedError(patent, now);
+    // After the window closed, evaluations are still taken while the patent is available (checked
+    // above) and its state allows (functions/evaluations/late.ts); otherwise 409 as before.
+    const late = patent.evaluationStatus === 'closed' && takesLateEvaluations(currentLifecycle(patent));
+    const closed = late ? undefined : windowClosedError(patent, now);
     if (closed) throw closed;
     if (expectedVersion !== undefined && expectedVersion !== existing?.version) {
       throw new ConflictError(
@@ -261,6 +282,38 @@ export async function submitEvaluationAs(
       updatedAt: at,
       version: (existing?.version ?? 0) + 1,
     };
+    const audit = {
+      action: existing ? 'evaluation.updated' : 'evaluation.submitted',
+      context: { evaluatorKind: evaluator.kind, evaluatorId: evaluator.id, ...(late ? { late: true } : {}) },
+    };
+    if (late) {
+      const plan = await lateEvaluationPlan(deps, patent, currentLifecycle(patent), evaluation, now);
+      const outcome = await deps.store.saveLateEvaluation(
+        evaluation,
+        {
+          previous: existing,
+          markRequestEvaluated: Boolean(request),
+          audit,
+          patent,
+          transition: plan.transition,
+          ...(plan.retierDay ? { retierDay: plan.retierDay } : {}),
+        },
+        caller,
+        at,
+      );
+      if (outcome === 'saved')
+        return {
+          created: !existing,
+          evaluation: { ...myView(evaluation, windowView(patent)), tiering: plan.tiering },
+        };
+      if (outcome === 'stale') throw staleError(number);
+      if (attempt >= 2) throw busyError(number);
+      // The patent moved on (another evaluation, a deal ...): read it again, still available?
+      patent = await deps.store.patent(number);
+      if (!inScope(patent)) throw notInPool();
+      checkAvailable(patent);
+      continue;
+    }
     const openWindow =
       patent.evaluationStatus === undefined
         ? {
@@ -275,10 +328,7 @@ export async function submitEvaluationAs(
         previous: existing,
         markRequestEvaluated: Boolean(request),
         openWindow,
-        audit: {
-          action: existing ? 'evaluation.updated' : 'evaluation.submitted',
-          context: { evaluatorKind: evaluator.kind, evaluatorId: evaluator.id },
-        },
+        audit,
       },
       caller,
       at,
@@ -290,20 +340,25 @@ export async function submitEvaluationAs(
       const closing = await closeEvaluationWindow(deps, number, 'quorum');
       return { created: !existing, evaluation: myView(evaluation, closing.window ?? known) };
     }
-    if (outcome === 'stale') {
-      throw new ConflictError(
-        `Your evaluation of ${number} was changed at the same moment (another session of yours?): read it again (GET .../evaluations/mine) and send your change again.`,
-      );
-    }
-    if (attempt >= 2) {
-      throw new ConflictError(
-        `Patent ${number} changed while your evaluation was saved: send it again in a moment.`,
-      );
-    }
+    if (outcome === 'stale') throw staleError(number);
+    if (attempt >= 2) throw busyError(number);
     patent = await deps.store.patent(number);
     if (!inScope(patent)) throw notInPool();
   }
 }
+
+const staleError = (number: string) =>
+  new ConflictError(
+    `Your evaluation of ${number} was changed at the same moment (another session of yours?): read it again (GET .../evaluations/mine) and send your change again.`,
+  );
+const busyError = (number: string) =>
+  new ConflictError(`Patent ${number} changed while your evaluation was saved: send it again in a moment.`);
+
+/** The window is open but its deadline passed (the daily sweep has not closed it yet). */
+const windowDue = (patent: EvaluatedPatent, now: Date) =>
+  patent.evaluationStatus === 'open' &&
+  patent.evaluationDeadline !== undefined &&
+  Date.parse(patent.evaluationDeadline) <= now.getTime();
 
 /** GET /v1/patents/{applicationNumber}/evaluations/mine: the caller's own evaluation, 404 if none. */
 export async function getMyEvaluation(
@@ -396,8 +451,21 @@ export async function listEvaluations(
   return {
     applicationNumber: number,
     window: windowView(patent),
+    ...(patent.tier ? { tiering: tierState(patent, patent.tier) } : {}),
     aggregate: aggregateEvaluations(evaluations),
     items: await Promise.all(evaluations.map((e) => institutionView(deps, e))),
+  };
+}
+
+/** The tier of a tiered patent, its version and its last re-tier (or deferred one). */
+function tierState(patent: EvaluatedPatent, tier: NonNullable<EvaluatedPatent['tier']>): PatentTierState {
+  return {
+    tier,
+    tierVersion: patent.tierVersion ?? 1,
+    ...(patent.tieredAt ? { tieredAt: patent.tieredAt } : {}),
+    ...(patent.retieredAt ? { retieredAt: patent.retieredAt } : {}),
+    ...(patent.tierReason ? { tierReason: patent.tierReason } : {}),
+    ...(patent.tierDeferred ? { deferred: patent.tierDeferred } : {}),
   };
 }
 

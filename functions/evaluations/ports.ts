@@ -11,6 +11,9 @@
  *   lifecycle           opening the window is the `matched` transition when the first evaluation
  *                       opens it, closing it the `evaluationClosed` transition
  *                       (functions/pipeline/transitions.ts: audit, pipeline event, applied marker)
+ *   late evaluation     after the window closed (patent still available): the `reevaluated` or
+ *                       `retiered` transition in the evaluation's transaction (functions/evaluations/late.ts);
+ *                       re-tier day marker pk PAT#<n>  sk RETIERED#<China date> (once a day)
  */
 
 import type {
@@ -18,14 +21,17 @@ import type {
   EvaluationAggregate,
   EvaluatorKind,
   ImprovementCategory,
+  PatentTierState,
   ReasonCode,
   WindowCloseReason,
 } from '../../schemas/evaluation.ts';
-import type { LifecycleState } from '../../schemas/lifecycle.ts';
+import type { LifecycleState, Tier } from '../../schemas/lifecycle.ts';
 import type { Enterprise, Expert } from '../../schemas/market.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { marketSettings } from '../market/push.ts';
 import type { AvailabilitySubject } from '../patents/availability.ts';
+import type { TransitionRequest } from '../pipeline/transitions.ts';
+import type { TierOutcome, TierOutcomeInput } from '../promotion/tier-fields.ts';
 
 /** The patent as read whole: the availability rules (functions/patents/availability.ts) read it too. */
 export interface EvaluatedPatent extends Omit<AvailabilitySubject, 'applicationNumber' | 'lifecycle'> {
@@ -43,6 +49,20 @@ export interface EvaluatedPatent extends Omit<AvailabilitySubject, 'applicationN
   lifecycle?: LifecycleState;
   /** Read with it: the lifecycle of items written before it existed derives from it. */
   reviewStatus?: string;
+  /** The tiering inputs read from the patent (a re-tier runs the same rules). */
+  strategicIndustries?: Array<{ code: string }>;
+  evaluationAggregate?: EvaluationAggregate;
+  tier?: Tier;
+  /** 1 for the first tiering, + 1 per re-tier. */
+  tierVersion?: number;
+  tieredAt?: string;
+  retieredAt?: string;
+  tierReason?: PatentTierState['tierReason'];
+  promotionDueAt?: string;
+  /** A deadline index entry (a running promotion's, a deal's filing): kept or moved by a re-tier. */
+  gsi3pk?: string;
+  /** The tier the evaluations give when it differs and today's re-tier was used (functions/evaluations/late.ts). */
+  tierDeferred?: PatentTierState['deferred'];
 }
 
 export interface EvaluatorRef {
@@ -85,7 +105,8 @@ export interface EvaluationRequest {
 export type EnterpriseProfile = Pick<
   Enterprise,
   'uscc' | 'name' | 'provinceCode' | 'status' | 'rejectionReason' | 'contact'
->;
+> &
+  Partial<Pick<Enterprise, 'industryCodes'>>;
 export type ExpertProfile = Pick<
   Expert,
   'expertId' | 'name' | 'title' | 'affiliationUscc' | 'email' | 'active'
@@ -103,6 +124,18 @@ export interface SaveEvaluation {
   openWindow?: { openedAt: string; deadline: string; patent: EvaluatedPatent };
   /** The audit entry's action and context (created / updated with before and after: the store's). */
   audit: { action: string; context: Record<string, unknown> };
+}
+
+/**
+ * An evaluation after the window closed (functions/evaluations/late.ts): the evaluation and its audit
+ * entry with the `reevaluated` or `retiered` transition of the patent (conditioned on the version read,
+ * the window still closed, the patent still in the conversion pool) in one transaction.
+ */
+export interface SaveLateEvaluation extends Omit<SaveEvaluation, 'openWindow'> {
+  patent: EvaluatedPatent;
+  transition: TransitionRequest;
+  /** A re-tier: the China calendar day whose marker (RETIERED#<day>) must not exist yet. */
+  retierDay?: string;
 }
 
 /** saved; stale: the evaluation changed since it was read; retry: the patent or request moved on. */
@@ -130,6 +163,15 @@ export interface EvaluationStore {
     caller: Pick<Caller, 'sub' | 'roles'>,
     at: string,
   ): Promise<SaveOutcome>;
+  /** A late evaluation with its transition (and the day's re-tier marker), in one transaction. */
+  saveLateEvaluation(
+    evaluation: StoredEvaluation,
+    write: SaveLateEvaluation,
+    caller: Pick<Caller, 'sub' | 'roles'>,
+    at: string,
+  ): Promise<SaveOutcome>;
+  /** Was the patent re-tiered on this China calendar day (its RETIERED#<day> marker exists)? */
+  retieredOn(applicationNumber: string, day: string): Promise<boolean>;
   /** pending -> declined with its audit entry; false when the request is no longer pending. */
   declineRequest(
     applicationNumber: string,
@@ -180,7 +222,23 @@ export interface EvaluationDeps {
   now: () => Date;
   settings: EvaluationSettings;
   newId?: () => string;
+  /**
+   * The tiering a late evaluation re-tiers by (functions/evaluations/tiering-deps.ts: the rules and
+   * providers of the pipeline's TierPatent task). Required by the functions that take evaluations: a
+   * late evaluation without it fails loudly (a wiring defect), never skips the re-tier silently.
+   */
+  tiering?: LateTierer;
+}
+
+/** Tiers a patent by the rules in force (functions/promotion/tier-fields.ts, tierOutcome). */
+export interface LateTierer {
+  outcome(input: Omit<TierOutcomeInput, 'rules' | 'providers'>): TierOutcome;
 }
 
 /** The actor of the window's own transitions (quorum or deadline), in audit entries. */
 export const windowActor = { sub: 'system:evaluation-window', roles: ['system'] };
+/**
+ * The actor of the transitions of late evaluations (reevaluated, retiered): the system, so that the
+ * patent's history never names an evaluator (the evaluation's own audit entry does).
+ */
+export const lateEvaluationActor = { sub: 'system:late-evaluation', roles: ['system'] };

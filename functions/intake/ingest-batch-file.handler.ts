@@ -5,6 +5,7 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import type * as z from 'zod';
 import { ingestTaskInputSchema } from '../../schemas/task-inputs.ts';
+import { lateTiering } from '../evaluations/tiering-deps.ts';
 import { logger } from '../shared/powertools.ts';
 import { ingestBatchFile } from './ingest-file.ts';
 import {
@@ -23,7 +24,7 @@ const deps = {
   jobs: jobs(),
   patents: patentWriter(),
   enterprises: enterpriseRowWriter(),
-  evaluations: evaluationRowWriter(),
+  evaluations: evaluationRowWriter(lateTiering()),
   legalStatuses: legalStatusRowWriter(),
   institutions: institutions(),
   profiles: profiles(),

@@ -2,6 +2,7 @@
 
 import type { Readable } from 'node:stream';
 import { evaluationDeps } from '../evaluations/evaluation-deps.ts';
+import type { LateTierer } from '../evaluations/ports.ts';
 import { dynamoInstitutionStore } from '../institutions/institution-store.ts';
 import { evaluatorDeps } from '../market/market-deps.ts';
 import { dynamoPatentWriter } from '../patents/patent-store.ts';
@@ -22,8 +23,13 @@ export const institutions = () => dynamoInstitutionStore(documents, config.table
 export const patentWriter = () => dynamoPatentWriter(documents, config.tableName('core'));
 /** Bulk enterprise registration: the registry's use-case over its store. */
 export const enterpriseRowWriter = () => enterpriseWriter(evaluatorDeps());
-/** Bulk evaluation feedback: the evaluation use-case over its store and settings. */
-export const evaluationRowWriter = () => evaluationWriter(evaluationDeps());
+/**
+ * Bulk evaluation feedback: the evaluation use-case over its store and settings; `tiering` (the rules a
+ * late evaluation re-tiers by, functions/evaluations/tiering-deps.ts) is wired by the ingesting function
+ * only, so the other intake functions do not carry the tiering settings.
+ */
+export const evaluationRowWriter = (tiering?: LateTierer) =>
+  evaluationWriter({ ...evaluationDeps(), ...(tiering ? { tiering } : {}) });
 /** Legal-status imports: the status change of the patents (lifecycle exits) over the review store. */
 export const legalStatusRowWriter = () =>
   legalStatusWriter({ store: dynamoReviewStore(documents, config.tableName('core')), now: () => new Date() });

@@ -15,28 +15,17 @@ import {
 import type { PatentType } from '../../schemas/inventory/template.ts';
 import type { LifecycleState } from '../../schemas/lifecycle.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
-import { aggregateEvaluations } from '../evaluations/aggregate.ts';
 import type { StoredEvaluation } from '../evaluations/ports.ts';
 import { type Block, renderMail } from '../mail/layout.ts';
 import { type MailItem, newMailItem } from '../mail/mail-outbox.ts';
 import { currentLifecycle, type TransitionRequest } from '../pipeline/transitions.ts';
 import { indexes } from '../shared/dynamo/keys.ts';
 import { portalLink, portalPages } from '../shared/portal.ts';
-import {
-  matchProviders,
-  type ProviderMatch,
-  type ServiceProvider,
-  serviceProviderKindLabels,
-} from './service-providers.ts';
-import {
-  decideTier,
-  industryField,
-  rulesVersion,
-  type Tier,
-  type TierDecision,
-  type TieringInputs,
-  type TieringRules,
-} from './tiering-rules.ts';
+import { type ProviderMatch, type ServiceProvider, serviceProviderKindLabels } from './service-providers.ts';
+import { type InterestedEnterprise, interestedEvaluators, tierOutcome } from './tier-fields.ts';
+import type { Tier, TierDecision, TieringRules } from './tiering-rules.ts';
+
+export { type InterestedEnterprise, tieringInputs } from './tier-fields.ts';
 
 export const promotionActor = { sub: 'system:promotion', roles: ['system'] };
 export const duePromotionPartition = indexes.duePromotion;
@@ -55,14 +44,9 @@ export interface PromotedPatent {
   provinceCode?: string;
   evaluationAggregate?: EvaluationAggregate;
   tier?: Tier;
+  tierVersion?: number;
   promotionDueAt?: string;
   gsi3pk?: string;
-}
-
-export interface InterestedEnterprise {
-  uscc: string;
-  name: string;
-  industryCodes: string[];
 }
 
 export type WriteOutcome = 'applied' | 'duplicate' | 'conflict';
@@ -96,36 +80,6 @@ export interface PromotionDeps {
   now: () => Date;
   rules: TieringRules;
   providers: readonly ServiceProvider[];
-}
-
-/** The inputs of the tiering rules, from the patent, its evaluations and the interested enterprises. Pure. */
-export function tieringInputs(
-  patent: Pick<PromotedPatent, 'patentType' | 'strategicIndustries'>,
-  evaluations: readonly StoredEvaluation[],
-  enterprises: ReadonlyMap<string, InterestedEnterprise>,
-): TieringInputs {
-  const aggregate = aggregateEvaluations(evaluations);
-  const interested = new Set<string>();
-  const fields = new Set<string>();
-  for (const e of evaluations) {
-    if (e.evaluatorKind !== 'enterprise' || !e.cooperationIntents.some((i) => i !== 'none')) continue;
-    interested.add(e.evaluatorId);
-    const first = enterprises.get(e.evaluatorId)?.industryCodes[0];
-    if (first) fields.add(industryField(first));
-  }
-  return {
-    ...(patent.patentType ? { patentType: patent.patentType } : {}),
-    strategicIndustries: [...new Set((patent.strategicIndustries ?? []).map((s) => s.code))].sort(),
-    evaluations: aggregate.count,
-    ...(aggregate.prospect.mean === undefined ? {} : { prospectMean: aggregate.prospect.mean }),
-    prospectDistribution: aggregate.prospect.distribution,
-    evaluationsWithIntent: evaluations.filter((e) => e.cooperationIntents.some((i) => i !== 'none')).length,
-    cooperationIntents: Object.fromEntries(
-      Object.entries(aggregate.cooperationIntents).filter(([, n]) => n > 0),
-    ),
-    interestedEnterprises: interested.size,
-    interestedFields: [...fields].sort(),
-  };
 }
 
 const tierZh: Record<Tier, string> = {
@@ -277,45 +231,24 @@ export async function tierPatent(deps: PromotionDeps, input: TierInput): Promise
       return { outcome: 'not-evaluated', applicationNumber: input.applicationNumber, state };
     const evaluations = await deps.store.evaluations(input.applicationNumber);
     const enterprises = new Map<string, InterestedEnterprise>();
-    for (const e of evaluations) {
-      if (e.evaluatorKind !== 'enterprise' || !e.cooperationIntents.some((i) => i !== 'none')) continue;
-      const enterprise = await deps.store.enterprise(e.evaluatorId);
-      if (enterprise) enterprises.set(e.evaluatorId, enterprise);
+    for (const uscc of interestedEvaluators(evaluations)) {
+      const enterprise = await deps.store.enterprise(uscc);
+      if (enterprise) enterprises.set(uscc, enterprise);
     }
-    const inputs = tieringInputs(patent, evaluations, enterprises);
-    const decision = decideTier(inputs, deps.rules);
     const now = deps.now();
     const at = now.toISOString();
-    const promoted = decision.tier === 'high-value' || decision.tier === 'key-industry';
-    const promotionDueAt = promoted
-      ? new Date(now.getTime() + deps.rules.promotionWindowDays * 86_400_000).toISOString()
-      : undefined;
-    const providers =
-      decision.tier === 'high-value'
-        ? matchProviders(deps.providers, {
-            strategicIndustries: inputs.strategicIndustries,
-            provinceCode: patent.provinceCode,
-          })
-        : [];
-    const aggregate = aggregateEvaluations(evaluations);
+    const { decision, aggregate, providers, promotionDueAt, ...tiering } = tierOutcome({
+      patent,
+      evaluations,
+      enterprises,
+      rules: deps.rules,
+      providers: deps.providers,
+      now,
+    });
     const set: Record<string, unknown> = {
-      tier: decision.tier,
-      tierInputs: inputs,
-      tierChecks: decision.checks,
-      tierRulesVersion: rulesVersion(deps.rules),
+      ...tiering.set,
       tieredAt: at,
-      openLicenseProposed: decision.openLicenseProposal,
-      ...(providers.length ? { serviceProviders: providers } : {}),
-      ...(decision.tier === 'key-industry'
-        ? { poolNomination: { industries: decision.keyIndustries, at } }
-        : {}),
-      ...(promotionDueAt
-        ? {
-            promotionDueAt,
-            gsi3pk: duePromotionPartition,
-            gsi3sk: `${promotionDueAt}#${patent.applicationNumber}`,
-          }
-        : {}),
+      tierVersion: (patent.tierVersion ?? 0) + 1,
     };
     const institution = await deps.store.institution(patent.institutionUscc);
     const consenting = evaluations
@@ -347,7 +280,7 @@ export async function tierPatent(deps: PromotionDeps, input: TierInput): Promise
       actor: promotionActor,
       ...(input.executionArn ? { executionArn: input.executionArn } : {}),
       set,
-      ...(promotionDueAt ? {} : { remove: ['promotionDueAt'] }),
+      ...(tiering.remove.length ? { remove: tiering.remove } : {}),
       details: {
         applicationNumber: patent.applicationNumber,
         institutionUscc: patent.institutionUscc,

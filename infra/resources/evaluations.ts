@@ -7,9 +7,10 @@ export const evaluationsFunctions = {
   submitEvaluation: {
     entry: 'functions/evaluations/submit-evaluation.handler.ts',
     description:
-      'PUT /v1/patents/{applicationNumber}/evaluations/mine: an enterprise or expert evaluates a conversion-pool patent (closes the window on quorum)',
+      'PUT /v1/patents/{applicationNumber}/evaluations/mine: an enterprise or expert evaluates a conversion-pool patent (closes the window on quorum; after it closed, re-tiers by the tiering rules at most once a day)',
     tables: { core: 'readWrite' },
-    settings: settingsOf('market', 'evaluation'),
+    // promotion: a late evaluation re-tiers by the tiering rules and providers (functions/evaluations/late.ts).
+    settings: settingsOf('market', 'evaluation', 'promotion'),
   },
   getMyEvaluation: {
     entry: 'functions/evaluations/get-my-evaluation.handler.ts',

@@ -20,12 +20,12 @@ export const intakeFunctions = {
   ingestBatchFile: {
     entry: 'functions/intake/ingest-batch-file.handler.ts',
     description:
-      'batch-ingest task: streams the file, validates and writes its rows (patents, enterprises, evaluations or legal statuses), stores the error report, mails the uploader the outcome',
+      'batch-ingest task: streams the file, validates and writes its rows (patents, enterprises, evaluations (a late one may re-tier the patent) or legal statuses), stores the error report, mails the uploader the outcome',
     tables: { core: 'readWrite' },
     buckets: { drop: 'readWrite' },
     timeoutSeconds: 900,
     memoryMb: 1024,
-    settings: settingsOf('market', 'evaluation', 'portal'),
+    settings: settingsOf('market', 'evaluation', 'promotion', 'portal'),
   },
   failBatchJob: {
     entry: 'functions/intake/fail-batch-job.handler.ts',

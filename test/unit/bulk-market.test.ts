@@ -369,6 +369,12 @@ function memoryEvaluations(now: Date) {
       actors.push(caller.sub);
       return 'saved';
     },
+    async saveLateEvaluation() {
+      throw new Error('no late evaluation in these tests (test/unit/evaluations.test.ts has them)');
+    },
+    async retieredOn() {
+      return false;
+    },
     async declineRequest() {
       return false;
     },
@@ -410,6 +416,8 @@ function memoryEvaluations(now: Date) {
   patent(P1);
   patent(P2, { evaluationStatus: undefined, evaluationOpenedAt: undefined, evaluationDeadline: undefined });
   patent(P_BJ, { provinceCode: '110000' });
+  // Closed, and (no reviewStatus, no lifecycle) in a state that takes no late evaluations: still the
+  // WINDOW_CLOSED refusal. An available tiered patent takes them (test/unit/evaluations.test.ts).
   patent(P_CLOSED, {
     evaluationStatus: 'closed',
     evaluationClosedAt: '2026-11-20T00:00:00.000Z',

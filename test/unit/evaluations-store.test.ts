@@ -239,6 +239,129 @@ describe('dynamoEvaluationStore.closeWindow', () => {
   });
 });
 
+describe('dynamoEvaluationStore.saveLateEvaluation', () => {
+  const patent: EvaluatedPatent = {
+    applicationNumber: NUMBER,
+    institutionUscc: '12100000400000624D',
+    provinceCode: '110000',
+    poolStatus: 'conversion',
+    version: 9,
+    lifecycle: 'listed',
+    tier: 'ordinary',
+    evaluationStatus: 'closed',
+  };
+  const transition = {
+    event: 'retiered' as const,
+    context: { tier: 'high-value' as const },
+    eventId: `retiered:${NUMBER}:9`,
+    actor: { sub: 'system:late-evaluation', roles: ['system'] },
+    set: { tier: 'high-value', tierVersion: 2, retieredAt: at },
+    remove: ['tierDeferred'],
+    details: { from: 'ordinary', to: 'high-value', evaluations: 4 },
+  };
+
+  it('a re-tier: the evaluation, its audit entry, the retiered transition (closed, in the pool, on the version read) and the day marker (absent) in one transaction', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    await expect(
+      store.saveLateEvaluation(
+        evaluation,
+        { markRequestEvaluated: true, audit, patent, transition, retierDay: '2026-03-01' },
+        caller,
+        at,
+      ),
+    ).resolves.toBe('saved');
+    const [put, auditPut, update, transitionAudit, event, applied, marker, request] =
+      sentTransaction().TransactItems!;
+    expect(put!.Put).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)' });
+    expect(auditPut!.Put!.Item).toMatchObject({ action: 'evaluation.submitted', actor: 'ent-user' });
+    expect(update!.Update).toMatchObject({
+      Key: { pk: `PAT#${NUMBER}`, sk: 'PATENT' },
+      ConditionExpression: 'version = :version AND evaluationStatus = :closed AND poolStatus = :conversion',
+      ExpressionAttributeValues: {
+        ':version': 9,
+        ':next': 10,
+        ':to': 'high-value',
+        ':event': 'retiered',
+        ':closed': 'closed',
+        ':conversion': 'conversion',
+      },
+    });
+    expect(transitionAudit!.Put!.Item).toMatchObject({
+      action: 'lifecycle.retiered',
+      actor: 'system:late-evaluation',
+      changes: {
+        lifecycle: { before: 'listed', after: 'high-value' },
+        tier: { before: 'ordinary', after: 'high-value' },
+      },
+      context: { details: { from: 'ordinary', to: 'high-value', evaluations: 4 } },
+    });
+    expect(event!.Put!.Item).toMatchObject({
+      sk: 'EVENT#000010#retiered',
+      type: 'retiered',
+      to: 'high-value',
+    });
+    expect(applied!.Put!.Item).toMatchObject({ sk: `APPLIED#retiered:${NUMBER}:9` });
+    expect(marker!.Put).toMatchObject({
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: {
+        pk: `PAT#${NUMBER}`,
+        sk: 'RETIERED#2026-03-01',
+        entity: 'retier-marker',
+        day: '2026-03-01',
+        tier: 'high-value',
+      },
+    });
+    expect(request!.Update).toMatchObject({ Key: { sk: `REQ#enterprise#${ENT}` } });
+  });
+
+  it('the evaluation changed: stale; the patent, the day marker or the applied marker failed: retry (re-read, decided again)', async () => {
+    const write = { markRequestEvaluated: false, audit, patent, transition, retierDay: '2026-03-01' };
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('ConditionalCheckFailed', 'None', 'None'))
+      .rejectsOnce(cancelled('None', 'None', 'None', 'None', 'None', 'None', 'ConditionalCheckFailed'))
+      .rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed'));
+    await expect(store.saveLateEvaluation(evaluation, write, caller, at)).resolves.toBe('stale');
+    await expect(store.saveLateEvaluation(evaluation, write, caller, at)).resolves.toBe('retry');
+    await expect(store.saveLateEvaluation(evaluation, write, caller, at)).resolves.toBe('retry');
+  });
+
+  it('no re-tier (reevaluated): no day marker; retieredOn reads the marker', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    await store.saveLateEvaluation(
+      evaluation,
+      {
+        markRequestEvaluated: false,
+        audit,
+        patent,
+        transition: {
+          event: 'reevaluated',
+          eventId: `reevaluated:${NUMBER}:9`,
+          actor: transition.actor,
+          set: { evaluationAggregate: aggregateEvaluations([evaluation]) },
+        },
+      },
+      caller,
+      at,
+    );
+    expect(sentTransaction().TransactItems).toHaveLength(6);
+    expect(sentTransaction().TransactItems![2]!.Update!.ExpressionAttributeValues).toMatchObject({
+      ':to': 'listed',
+      ':event': 'reevaluated',
+    });
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: { pk: `PAT#${NUMBER}`, sk: 'RETIERED#2026-03-01' } })
+      .resolvesOnce({});
+    await expect(store.retieredOn(NUMBER, '2026-03-01')).resolves.toBe(true);
+    await expect(store.retieredOn(NUMBER, '2026-03-02')).resolves.toBe(false);
+    expect(ddb.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({
+      Key: { pk: `PAT#${NUMBER}`, sk: 'RETIERED#2026-03-01' },
+      ConsistentRead: true,
+    });
+  });
+});
+
 describe('dynamoEvaluationStore reads', () => {
   it('dueWindows queries gsi3 DUE#evaluation-window up to now, a page at a time', async () => {
     ddb.on(QueryCommand).resolves({

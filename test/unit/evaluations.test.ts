@@ -18,11 +18,14 @@ import {
   evaluationSettings,
   type StoredEvaluation,
 } from '../../functions/evaluations/ports.ts';
+import { lateTiering } from '../../functions/evaluations/tiering-deps.ts';
 import {
   closeDueEvaluationWindows,
   closeEvaluationWindow,
   windowClosedError,
 } from '../../functions/evaluations/window.ts';
+import { planTransition } from '../../functions/pipeline/transitions.ts';
+import { defaultTieringRules } from '../../functions/promotion/tiering-rules.ts';
 import { type AuditEntry, auditItem } from '../../functions/shared/audit.ts';
 import {
   ConflictError,
@@ -72,7 +75,17 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
   const requests = new Map<string, EvaluationRequest>();
   const evaluations = new Map<string, StoredEvaluation>();
   const audits: AuditEntry[] = [];
-  const events: Array<{ sk: string; type: string; reason: string; aggregate: unknown }> = [];
+  const events: Array<{
+    sk: string;
+    type: string;
+    reason?: string;
+    aggregate?: unknown;
+    from?: string;
+    to?: string;
+    details?: Record<string, unknown>;
+  }> = [];
+  const retierDays = new Set<string>();
+  const applied = new Set<string>();
   const due = () =>
     [...patents.values()].filter((p) => p.evaluationStatus === 'open' && p.evaluationDeadline !== undefined);
   const store: EvaluationStore = {
@@ -135,6 +148,72 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
       if (write.markRequestEvaluated && request)
         Object.assign(request, { status: 'evaluated', evaluatedAt: at });
       return 'saved';
+    },
+    async saveLateEvaluation(evaluation, write, caller, at) {
+      const n = evaluation.applicationNumber;
+      const k = key(n, { kind: evaluation.evaluatorKind, id: evaluation.evaluatorId });
+      if (evaluations.get(k)?.version !== write.previous?.version) return 'stale';
+      const patent = patents.get(n);
+      // As the adapter: the transition on the version read, the window closed, still in the pool; the
+      // day's marker absent; the applied marker absent.
+      if (
+        !patent ||
+        patent.version !== write.patent.version ||
+        patent.evaluationStatus !== 'closed' ||
+        patent.poolStatus !== 'conversion' ||
+        applied.has(write.transition.eventId) ||
+        (write.retierDay !== undefined && retierDays.has(`${n}|${write.retierDay}`))
+      )
+        return 'retry';
+      const { from, to } = planTransition(write.patent, write.transition);
+      for (const field of write.transition.remove ?? [])
+        delete (patent as unknown as Record<string, unknown>)[field];
+      Object.assign(patent, write.transition.set, { lifecycle: to, version: patent.version + 1 });
+      if (write.retierDay !== undefined) retierDays.add(`${n}|${write.retierDay}`);
+      applied.add(write.transition.eventId);
+      evaluations.set(k, structuredClone(evaluation));
+      audits.push(
+        auditItem({
+          ...(write.previous
+            ? { kind: 'updated', before: write.previous, replaces: true }
+            : { kind: 'created' as const }),
+          pk: `PAT#${n}`,
+          action: write.audit.action,
+          caller,
+          at,
+          after: evaluation,
+          version: evaluation.version,
+          context: write.audit.context,
+        }),
+        auditItem({
+          kind: 'transition',
+          pk: `PAT#${n}`,
+          action: `lifecycle.${write.transition.event}`,
+          caller: write.transition.actor,
+          at,
+          from,
+          to,
+          before: write.patent,
+          after: write.transition.set ?? {},
+          removed: write.transition.remove,
+          version: patent.version,
+          context: { event: write.transition.event, details: write.transition.details },
+        }),
+      );
+      events.push({
+        sk: `EVENT#${String(patent.version).padStart(6, '0')}#${write.transition.event}`,
+        type: write.transition.event,
+        from,
+        to,
+        ...(write.transition.details ? { details: write.transition.details } : {}),
+      });
+      const request = requests.get(k);
+      if (write.markRequestEvaluated && request)
+        Object.assign(request, { status: 'evaluated', evaluatedAt: at });
+      return 'saved';
+    },
+    async retieredOn(n, day) {
+      return retierDays.has(`${n}|${day}`);
     },
     async declineRequest(n, e, decline, caller) {
       const request = requests.get(key(n, e));
@@ -203,6 +282,7 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
     store,
     now: () => clock,
     settings: evaluationSettings(options.env ?? {}),
+    tiering: lateTiering(defaultTieringRules, []),
   };
   const addPatent = (n: string, fields: Partial<EvaluatedPatent> = {}) =>
     patents.set(n, {
@@ -541,12 +621,29 @@ describe('PUT .../evaluations/mine', () => {
     expect(w.patents.get(OTHER_NUMBER)).toMatchObject({ evaluationStatus: 'open' });
   });
 
-  it('after the deadline (before the sweep ran) an evaluation is 409 naming the close date', async () => {
+  it('after the deadline (before the sweep ran) the evaluation closes the window (deadline) and is taken as a late one', async () => {
     const w = world({ now: '2026-04-02T00:00:01.000Z' });
+    const { created, evaluation } = await submitEvaluation(w.deps, entA, NUMBER, input());
+    expect(created).toBe(true);
+    expect(evaluation.window).toMatchObject({ status: 'closed', closedReason: 'deadline' });
+    // Not tiered yet: the pipeline's TierPatent task reads every evaluation, this one included.
+    expect(evaluation.tiering).toEqual({ outcome: 'pending' });
+    expect(w.events.map((e) => e.type)).toEqual(['evaluationClosed', 'reevaluated']);
+    expect(w.patents.get(NUMBER)).toMatchObject({ evaluationAggregate: { count: 1 }, version: 6 });
+  });
+
+  it('a closed window of a patent whose state takes no evaluations (not approved) is still 409 naming the close date', async () => {
+    const w = world();
+    w.addPatent(NUMBER, {
+      reviewStatus: 'submitted',
+      evaluationStatus: 'closed',
+      evaluationClosedAt: '2026-02-20T00:00:00.000Z',
+      evaluationClosedReason: 'deadline',
+    });
     const error = await submitEvaluation(w.deps, entA, NUMBER, input()).catch((e) => e);
     expect(error).toBeInstanceOf(ConflictError);
-    expect(error.message).toMatch(/closed on 2026-04-02 \(its deadline passed\)/);
-    expect(error.details).toEqual({ closedAt: '2026-04-02T00:00:00.000Z', closedReason: 'deadline' });
+    expect(error.message).toMatch(/closed on 2026-02-20 \(its deadline passed\)/);
+    expect(w.evaluations.size).toBe(0);
   });
 });
 
@@ -587,17 +684,25 @@ describe('the evaluation window: quorum', () => {
       evaluationAggregate: { count: 4 },
     });
 
-    // Closed: a further evaluation, or a change to one, is a 409 naming the close date.
-    const late = await submitEvaluation(w.deps, entB, NUMBER, input()).catch((e) => e);
-    expect(late).toBeInstanceOf(ConflictError);
-    expect(late.message).toMatch(/closed on 2026-03-05 \(enough evaluations were received\)/);
-    await expect(submitEvaluation(w.deps, entA, NUMBER, input())).rejects.toThrow(/closed on 2026-03-05/);
+    // Closed: a further evaluation, or a change to one, is still taken while the patent is available
+    // (issue 13 item 3): stored, the aggregate on the patent updated, a reevaluated event; the patent is
+    // not tiered yet (evaluated), so the tiering is pending (the TierPatent task reads every evaluation).
+    const late = await submitEvaluation(w.deps, entB, NUMBER, input());
+    expect(late).toMatchObject({ created: true, evaluation: { tiering: { outcome: 'pending' } } });
+    const changed = await submitEvaluation(w.deps, entA, NUMBER, input());
+    expect(changed).toMatchObject({ created: false, evaluation: { version: 2 } });
+    expect(w.patents.get(NUMBER)).toMatchObject({
+      evaluationStatus: 'closed',
+      version: 7,
+      evaluationAggregate: { count: 5 },
+    });
+    expect(w.events.map((e) => e.type)).toEqual(['evaluationClosed', 'reevaluated', 'reevaluated']);
     // Closing again (quorum or deadline) changes nothing.
     expect((await closeEvaluationWindow(w.deps, NUMBER, 'quorum')).outcome).toBe('already-closed');
     w.setNow('2026-05-01T00:00:00.000Z');
     expect((await closeEvaluationWindow(w.deps, NUMBER, 'deadline')).outcome).toBe('already-closed');
-    expect(w.events).toHaveLength(1);
-    expect(w.patents.get(NUMBER)!.version).toBe(5);
+    expect(w.events).toHaveLength(3);
+    expect(w.patents.get(NUMBER)!.version).toBe(7);
   });
 
   it('the quorum is configurable (EVALUATION_QUORUM, EVALUATION_QUORUM_ENTERPRISES)', async () => {
@@ -901,5 +1006,259 @@ describe('POST /v1/inbox/{applicationNumber}/decline', () => {
     const error = await declineRequest(w.deps, entB, NUMBER, {}).catch((e) => e);
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.details).toEqual({ currentState: 'evaluated', allowed: ['pending'] });
+  });
+});
+
+describe('late evaluations: re-tiering (issue 13 item 3, 持续完善)', () => {
+  /** A patent tiered ordinary after 3 evaluations (prospects 4, 4, 3, nobody interested). */
+  async function tiered(w: ReturnType<typeof world>) {
+    w.addPatent(NUMBER, {
+      lifecycle: 'listed',
+      patentType: 'invention',
+      tier: 'ordinary',
+      tierVersion: 1,
+      version: 9,
+      evaluationStatus: 'closed',
+      evaluationClosedAt: '2026-03-01T00:00:00.000Z',
+      evaluationClosedReason: 'quorum',
+    });
+    const none = { cooperationIntents: ['none'] };
+    for (const [id, prospect] of [
+      ['exp-1', 4],
+      ['exp-2', 4],
+      ['exp-3', 3],
+    ] as const) {
+      w.push(NUMBER, { kind: 'expert', id });
+      w.evaluations.set(`${NUMBER}|expert#${id}`, {
+        evaluationId: `e-${id}`,
+        applicationNumber: NUMBER,
+        institutionUscc: INSTITUTION,
+        provinceCode: '110000',
+        evaluatorKind: 'expert',
+        evaluatorId: id,
+        matched: true,
+        industrializationProspect: prospect,
+        maturityTrl: 5,
+        improvementNeeds: { categories: [] },
+        cooperationIntents: none.cooperationIntents as StoredEvaluation['cooperationIntents'],
+        reasonCodes: [],
+        consentToShareIdentity: false,
+        createdAt: '2026-02-20T00:00:00.000Z',
+        updatedAt: '2026-02-20T00:00:00.000Z',
+        version: 1,
+      });
+    }
+  }
+
+  it('a 4th evaluation that changes the outcome re-tiers: versioned, with the reason, event and audit entry', async () => {
+    const w = world({ now: '2026-03-10T02:00:00.000Z' });
+    await tiered(w);
+    const { created, evaluation } = await submitEvaluation(
+      w.deps,
+      entA,
+      NUMBER,
+      input({ industrializationProspect: 5, cooperationIntents: ['license'] }),
+    );
+    expect(created).toBe(true);
+    expect(evaluation.window).toMatchObject({ status: 'closed', closedReason: 'quorum' });
+    expect(evaluation.tiering).toEqual({
+      outcome: 'retiered',
+      tier: 'high-value',
+      previousTier: 'ordinary',
+      tierVersion: 2,
+    });
+    const patent = w.patents.get(NUMBER) as unknown as Record<string, unknown>;
+    expect(patent).toMatchObject({
+      lifecycle: 'high-value',
+      tier: 'high-value',
+      tierVersion: 2,
+      version: 10,
+      retieredAt: '2026-03-10T02:00:00.000Z',
+      tierReason: { from: 'ordinary', to: 'high-value', evaluations: 4, prospectMean: 4 },
+      evaluationAggregate: { count: 4, prospect: { mean: 4 } },
+      // A promotion window starts (180 days), as after a first tiering to high value.
+      promotionDueAt: '2026-09-06T02:00:00.000Z',
+      gsi3pk: 'DUE#promotion',
+    });
+    expect((patent.tierReason as { summary: string }).summary).toMatch(
+      /from ordinary to high-value .*4 evaluations, mean prospect 4/,
+    );
+    expect(w.events.at(-1)).toMatchObject({
+      sk: 'EVENT#000010#retiered',
+      type: 'retiered',
+      from: 'listed',
+      to: 'high-value',
+      details: { from: 'ordinary', to: 'high-value', evaluations: 4, tierVersion: 2 },
+    });
+    // The history names no evaluator for the transition (the evaluation's own entry does).
+    expect(w.audits.map((a) => [a.action, a.actor])).toEqual([
+      ['evaluation.submitted', entA.sub],
+      ['lifecycle.retiered', 'system:late-evaluation'],
+    ]);
+    expect(w.audits[0]!.context).toMatchObject({ late: true });
+  });
+
+  it('a 5th the same day is stored and updates the aggregate, but the re-tier is deferred (once a day); the next day an evaluation re-tiers', async () => {
+    const w = world({ now: '2026-03-10T02:00:00.000Z' });
+    await tiered(w);
+    await submitEvaluation(
+      w.deps,
+      entA,
+      NUMBER,
+      input({ industrializationProspect: 5, cooperationIntents: ['license'] }),
+    );
+    // 15:59 UTC is 23:59 in China: still the same China day.
+    w.setNow('2026-03-10T15:59:00.000Z');
+    const fifth = await submitEvaluation(
+      w.deps,
+      entB,
+      NUMBER,
+      input({ industrializationProspect: 1, cooperationIntents: ['none'] }),
+    );
+    expect(fifth.created).toBe(true);
+    expect(fifth.evaluation.tiering).toEqual({
+      outcome: 'deferred',
+      tier: 'high-value',
+      outcomeTier: 'ordinary',
+      retierFrom: '2026-03-11',
+    });
+    expect(w.evaluations.get(`${NUMBER}|enterprise#${ENT_B}`)).toMatchObject({
+      industrializationProspect: 1,
+    });
+    expect(w.patents.get(NUMBER)).toMatchObject({
+      lifecycle: 'high-value',
+      tier: 'high-value',
+      tierVersion: 2,
+      version: 11,
+      evaluationAggregate: { count: 5, prospect: { mean: 3.4 } },
+      tierDeferred: { tier: 'ordinary', since: '2026-03-10T15:59:00.000Z', evaluations: 5 },
+    });
+    expect(w.events.map((e) => e.type)).toEqual(['retiered', 'reevaluated']);
+    expect(w.events.at(-1)!.details).toMatchObject({
+      tiering: 'deferred',
+      from: 'high-value',
+      to: 'ordinary',
+    });
+    // The institution sees the tier, its version and the deferred re-tier with the evaluations.
+    const listed = await listEvaluations(w.deps, institutionUser(INSTITUTION), NUMBER);
+    expect(listed.tiering).toMatchObject({
+      tier: 'high-value',
+      tierVersion: 2,
+      tierReason: { from: 'ordinary', to: 'high-value' },
+      deferred: { tier: 'ordinary' },
+    });
+    expect(listed.aggregate.count).toBe(5);
+
+    // 16:00 UTC is the next China day: a change of an evaluation re-tiers (back to ordinary: listed,
+    // the promotion ended, nothing deferred any more).
+    w.setNow('2026-03-10T16:00:00.000Z');
+    const next = await submitEvaluation(
+      w.deps,
+      entB,
+      NUMBER,
+      input({ industrializationProspect: 2, cooperationIntents: ['none'] }),
+    );
+    expect(next.evaluation.tiering).toMatchObject({ outcome: 'retiered', tier: 'ordinary', tierVersion: 3 });
+    const patent = w.patents.get(NUMBER) as unknown as Record<string, unknown>;
+    expect(patent).toMatchObject({ lifecycle: 'listed', tier: 'ordinary', tierVersion: 3 });
+    expect(patent.tierDeferred).toBeUndefined();
+    expect(patent.promotionDueAt).toBeUndefined();
+    expect(w.events.map((e) => e.type)).toEqual(['retiered', 'reevaluated', 'retiered']);
+  });
+
+  it('a late evaluation that keeps the outcome changes the aggregate only (reevaluated, unchanged)', async () => {
+    const w = world({ now: '2026-03-10T02:00:00.000Z' });
+    await tiered(w);
+    const { evaluation } = await submitEvaluation(
+      w.deps,
+      entA,
+      NUMBER,
+      input({ industrializationProspect: 2, cooperationIntents: ['none'] }),
+    );
+    expect(evaluation.tiering).toEqual({ outcome: 'unchanged', tier: 'ordinary' });
+    expect(w.patents.get(NUMBER)).toMatchObject({
+      lifecycle: 'listed',
+      tier: 'ordinary',
+      tierVersion: 1,
+      version: 10,
+      evaluationAggregate: { count: 4 },
+    });
+    expect(w.events.map((e) => e.type)).toEqual(['reevaluated']);
+  });
+
+  it('two concurrent evaluations that both change the outcome re-tier once: the other is stored, deferred', async () => {
+    const w = world({ now: '2026-03-10T02:00:00.000Z' });
+    await tiered(w);
+    const strong = input({ industrializationProspect: 5, cooperationIntents: ['license'] });
+    const [a, b] = await Promise.all([
+      submitEvaluation(w.deps, entA, NUMBER, strong),
+      submitEvaluation(w.deps, entB, NUMBER, strong),
+    ]);
+    const outcomes = [a.evaluation.tiering?.outcome, b.evaluation.tiering?.outcome].sort();
+    // The loser re-read the patent: re-tiered already, the same tier: unchanged.
+    expect(outcomes).toEqual(['retiered', 'unchanged']);
+    expect(w.events.filter((e) => e.type === 'retiered')).toHaveLength(1);
+    expect(w.evaluations.size).toBe(5);
+    expect(w.patents.get(NUMBER)).toMatchObject({ tierVersion: 2, evaluationAggregate: { count: 5 } });
+  });
+
+  it('a tiered patent no longer available refuses late evaluations as before (409 PATENT_NOT_AVAILABLE)', async () => {
+    const w = world({ now: '2026-03-10T02:00:00.000Z' });
+    await tiered(w);
+    w.patents.set(NUMBER, { ...w.patents.get(NUMBER)!, legalStatus: 'terminated' });
+    await expect(
+      submitEvaluation(w.deps, entA, NUMBER, input({ industrializationProspect: 5 })),
+    ).rejects.toMatchObject({ statusCode: 409, code: 'PATENT_NOT_AVAILABLE', details: { reason: 'lapsed' } });
+    w.patents.set(NUMBER, {
+      ...w.patents.get(NUMBER)!,
+      legalStatus: undefined,
+      lifecycle: 'licensed',
+      exclusiveGrant: { dealId: 'd-1', licenseType: 'sole', endDate: '2030-01-01' },
+    });
+    await expect(submitEvaluation(w.deps, entA, NUMBER, input())).rejects.toMatchObject({
+      code: 'PATENT_NOT_AVAILABLE',
+      details: { reason: 'sole-license' },
+    });
+    expect(w.evaluations.size).toBe(3);
+    expect(w.events).toHaveLength(0);
+  });
+
+  it('an exclusive license recorded while a late evaluation was saved: re-read, 409 PATENT_NOT_AVAILABLE, nothing stored', async () => {
+    const w = world({ now: '2026-03-10T02:00:00.000Z' });
+    await tiered(w);
+    const save = w.deps.store.saveLateEvaluation.bind(w.deps.store);
+    w.deps.store.saveLateEvaluation = async (...args) => {
+      // The deal's transaction commits first: the patent's version moved on.
+      const patent = w.patents.get(NUMBER)!;
+      Object.assign(patent, {
+        lifecycle: 'licensed',
+        version: patent.version + 1,
+        exclusiveGrant: { dealId: 'd-2', licenseType: 'exclusive', endDate: '2031-01-01' },
+      });
+      w.deps.store.saveLateEvaluation = save;
+      return save(...args);
+    };
+    await expect(
+      submitEvaluation(w.deps, entA, NUMBER, input({ industrializationProspect: 5 })),
+    ).rejects.toMatchObject({ code: 'PATENT_NOT_AVAILABLE', details: { reason: 'exclusive-license' } });
+    expect(w.evaluations.size).toBe(3);
+    expect(w.events).toHaveLength(0);
+  });
+
+  it('authorization is unchanged after the window: an unrequested expert 403, the own institution 403', async () => {
+    const w = world({ now: '2026-03-10T02:00:00.000Z' });
+    await tiered(w);
+    w.addExpert('exp-9');
+    await expect(submitEvaluation(w.deps, expertCaller('exp-9'), NUMBER, input())).rejects.toMatchObject({
+      details: { reason: 'not-requested' },
+    });
+    w.addEnterprise(INSTITUTION);
+    await expect(
+      submitEvaluation(w.deps, enterpriseCaller(INSTITUTION), NUMBER, input()),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      submitEvaluation(w.deps, enterpriseCaller(ENT_PENDING), NUMBER, input()),
+    ).rejects.toMatchObject({ details: { reason: 'enterprise-not-verified' } });
+    expect(w.evaluations.size).toBe(3);
   });
 });

@@ -163,6 +163,8 @@ describe('tierPatent', () => {
       lifecycle: 'high-value',
       version: 4,
       tier: 'high-value',
+      // The first tiering is tier version 1 (a re-tier after late evaluations adds 1).
+      tierVersion: 1,
       tierRulesVersion: rulesVersion(defaultTieringRules),
       promotionDueAt: '2027-05-24T02:30:00.000Z',
       gsi3pk: 'DUE#promotion',

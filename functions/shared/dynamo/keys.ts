@@ -31,6 +31,14 @@ export const keys = {
     pk: patentPk(applicationNumber),
     sk: `EVAL#${evaluator.kind}#${evaluator.id}`,
   }),
+  /**
+   * A patent was re-tiered on this China calendar day (YYYY-MM-DD): written only if absent, in the
+   * transaction of the re-tier, so a patent is re-tiered at most once a day (issue 13, item 3).
+   */
+  retierDay: (applicationNumber: string, day: string) => ({
+    pk: patentPk(applicationNumber),
+    sk: `RETIERED#${day}`,
+  }),
   evaluationRequest: (applicationNumber: string, evaluator: EvaluatorKey) => ({
     pk: patentPk(applicationNumber),
     sk: `REQ#${evaluator.kind}#${evaluator.id}`,
