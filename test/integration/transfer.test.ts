@@ -111,6 +111,7 @@ beforeAll(async () => {
   await put(patentItem(number(21), { lifecycle: 'withdrawn' }));
   await put(patentItem(number(22), { patentType: 'utility-model' }));
   await put(patentItem(number(30), { institutionUscc: OVERDUE_INST, provinceCode: OVERDUE_PROVINCE }));
+  await put(patentItem(number(40), { coOwners: ['云南某某药业有限公司'] }));
   institution = await token('institution', { org: INST, province: PROVINCE });
   otherInstitution = await token('institution', { org: OTHER_INST, province: PROVINCE });
   enterprise = await token('enterprise', { org: ENT, province: PROVINCE });
@@ -155,6 +156,26 @@ describe('deals', () => {
     const admin = await token('province-admin', { province: PROVINCE });
     const province = await api('/v1/deals', { token: admin });
     expect(province.json.items.map((d: { dealId: string }) => d.dealId)).toContain(deal.dealId);
+  });
+
+  it("a co-owned patent: an exclusive license without the co-owners' consent is 409 and writes nothing; with it, recorded", async () => {
+    const n = number(40);
+    const exclusive = license([n], { licenseType: 'exclusive' });
+    const refused = await api('/v1/deals', { method: 'POST', token: institution, body: exclusive });
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.json.error).toMatchObject({
+      code: 'CO_OWNER_CONSENT_REQUIRED',
+      details: { coOwners: ['云南某某药业有限公司'] },
+    });
+    expect(await read(`PAT#${n}`, 'PATENT')).toMatchObject({ lifecycle: 'listed', version: 5 });
+    const consent = { applicationNumber: n, consentedOn: '2026-02-20', reference: '共有人同意书 YN-2026-3' };
+    const created = await api('/v1/deals', {
+      method: 'POST',
+      token: institution,
+      body: { ...exclusive, coOwnerConsents: [consent] },
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json.coOwnerConsents).toEqual([consent]);
   });
 
   it("a deal on another institution's patent: 404, nothing said about whose", async () => {
