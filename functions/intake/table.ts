@@ -14,6 +14,7 @@ export class UnreadableFileError extends Error {
       | 'EMPTY_FILE'
       | 'NOT_A_TABLE'
       | 'LEGACY_XLS'
+      | 'HTML_TABLE'
       | 'NO_HEADER'
       | 'BAD_HEADERS'
       | 'FILE_TOO_LARGE',

@@ -51,7 +51,21 @@ export interface CreateUploadDeps {
   profiles?: Pick<MappingProfileStore, 'get'>;
 }
 
-const allowedExtensions = /\.(csv|xlsx)$/i;
+/**
+ * The file names an upload may have, and the type its presigned POST binds. The reader tells the format
+ * from the bytes (functions/intake/read-table.ts): .xls and .xml may be Excel 2003 XML spreadsheets
+ * (read) or the binary Excel 97-2003 format / a web page (the job fails saying to save as .xlsx); .txt
+ * and .tsv are Excel's and WPS's tab-separated text exports.
+ */
+const contentTypes: Record<string, string> = {
+  csv: 'text/csv',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  xls: 'application/vnd.ms-excel',
+  xml: 'application/xml',
+  txt: 'text/plain',
+  tsv: 'text/tab-separated-values',
+};
+const allowedExtensions = /\.(csv|xlsx|xls|xml|txt|tsv)$/i;
 
 /** The template a kind's file follows (GET /v1/templates/<name>.xlsx). */
 export const templateOfKind: Readonly<Record<BatchKind, string>> = {
@@ -143,8 +157,8 @@ async function announce(deps: CreateUploadDeps, caller: Caller, request: UploadR
   const fileName = request.fileName.replace(/[\\/]/g, '_').trim();
   if (!allowedExtensions.test(fileName)) {
     throw new ValidationError(
-      `Upload the file as .xlsx or .csv (download the template from /v1/templates/${templateOfKind[kind]}.xlsx).`,
-      [{ in: 'body', field: 'fileName', message: 'must end in .xlsx or .csv' }],
+      `Upload the file as .xlsx or .csv (download the template from /v1/templates/${templateOfKind[kind]}.xlsx); Excel 2003 XML (.xls, .xml) and tab-separated text (.txt, .tsv) are read too.`,
+      [{ in: 'body', field: 'fileName', message: 'must end in .xlsx, .csv, .xls, .xml, .txt or .tsv' }],
     );
   }
   if (request.sizeBytes !== undefined && request.sizeBytes > maxFileBytes) {
@@ -155,9 +169,7 @@ async function announce(deps: CreateUploadDeps, caller: Caller, request: UploadR
   }
   const jobId = randomBytes(12).toString('hex');
   const ownerSegment = 'institutionUscc' in owner ? owner.institutionUscc : owner.provinceCode;
-  const contentType = fileName.toLowerCase().endsWith('.csv')
-    ? 'text/csv'
-    : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const contentType = contentTypes[fileName.slice(fileName.lastIndexOf('.') + 1).toLowerCase()]!;
   const post = async (key: string) =>
     deps.presignPost({
       bucket: deps.bucket,

@@ -337,6 +337,48 @@ describe('inventory intake through uploads and S3 drops', () => {
     });
   });
 
+  it('Excel 2003 XML named .xls and Excel\'s UTF-16 "Unicode text" are read; a web page named .xls fails saying what to do', async () => {
+    const rows = demoInventoryRows(6, { seed: 16, serialBase: 5300 });
+    const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    const xmlRow = (cells: string[]) =>
+      `<Row>${cells.map((c) => `<Cell><Data ss:Type="String">${escape(c)}</Data></Cell>`).join('')}</Row>`;
+    const xml = `<?xml version="1.0"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+<Worksheet ss:Name="专利"><Table>
+<Row><Cell ss:MergeAcross="5"><Data ss:Type="String">导入测试大学专利清单（系统导出）</Data></Cell></Row>
+${xmlRow(templateHeaders)}
+${rows.slice(0, 3).map(xmlRow).join('\n')}
+</Table></Worksheet></Workbook>`;
+    const fromXml = await waitForJob(
+      await uploadViaLink(institution, '专利导出.xls', Buffer.from(xml)),
+      institution,
+    );
+    expect(fromXml).toMatchObject({ status: 'succeeded', rowsTotal: 3, rowsAccepted: 3, rowsRejected: 0 });
+
+    const tsv = [templateHeaders, ...rows.slice(3)]
+      .map((cells) => cells.map((c) => c.replace(/[\t\r\n]+/g, ' ')).join('\t'))
+      .join('\r\n');
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tsv, 'utf16le')]);
+    const fromText = await waitForJob(await uploadViaLink(institution, '专利导出.txt', utf16), institution);
+    expect(fromText).toMatchObject({ status: 'succeeded', rowsTotal: 3, rowsAccepted: 3, rowsRejected: 0 });
+    for (const cells of rows) {
+      const patent = await api(`/v1/patents/${encodeURIComponent(cells[0]!)}`, { token: institution });
+      expect(patent.status, cells[0]).toBe(200);
+    }
+
+    const page = await waitForJob(
+      await uploadViaLink(
+        institution,
+        '导出.xls',
+        Buffer.from('<html><body><table><tr><td>申请号</td></tr></table></body></html>'),
+      ),
+      institution,
+    );
+    expect(page).toMatchObject({ status: 'failed', failure: { code: 'HTML_TABLE' } });
+    expect(page.failure.messageEn).toContain('save it as .xlsx or CSV');
+  });
+
   it('an announced upload over the size limit is refused before any byte is sent', async () => {
     const response = await api('/v1/uploads', {
       method: 'POST',
