@@ -290,7 +290,7 @@ export const metricDefinitions = [
     kind: 'flow',
     scopes: allScopes,
     counting:
-      "sum of the payments recorded against the deals (amountFen / 1,000,000), in the quarter of their payment date (paidOn, China date): what arrived, where dealValueWan is what was agreed. 促进科技成果转化法 art. 44-45 ground the inventors' rewards on the net income (净收入) actually obtained from a transfer or license, hence counted from payments, not contract values; gross receipts as recorded (costs are not deducted here)",
+      "sum of the payments recorded against the deals (amountFen / 1,000,000), and of the payment an open license was taken with, in the quarter of their payment date (paidOn, China date): what arrived, where dealValueWan is what was agreed. 促进科技成果转化法 art. 44-45 ground the inventors' rewards on the net income (净收入) actually obtained from a transfer or license, hence counted from payments, not contract values; gross receipts as recorded (costs are not deducted here)",
   },
   {
     id: 'productFilings',

@@ -511,8 +511,9 @@ const fenToWan = (fen: number) => fen / 1_000_000;
 
 /**
  * What a deal item (functions/transfer: one per deal, whatever the number of patents) counts: the deal
- * in the quarter it was recorded (count, contract value, equity, open license taken), and its
- * registration / filing in the quarter of the filing date once filed.
+ * in the quarter it was recorded (count, contract value, equity, open license taken), its
+ * registration / filing in the quarter of the filing date once filed, and the payment an open license
+ * was taken with (income received, in the quarter of its payment date).
  */
 export function dealContribution(deal: Record<string, unknown>): Contribution | undefined {
   if (typeof deal.provinceCode !== 'string' || typeof deal.institutionUscc !== 'string') return undefined;
@@ -531,6 +532,22 @@ export function dealContribution(deal: Record<string, unknown>): Contribution | 
     if (deal.kind === 'license' && (deal.origin === 'open-license' || deal.licenseType === 'open'))
       addQuarter(contribution, q, flowAttribute('openLicensesTaken'), 1);
   }
+  // An open license taken carries the payment made on taking it (专利法 art. 51: notice + payment); the
+  // ledger counts it as paid, so it is income received like a recorded payment, by its own date.
+  const taken = deal.payment as { amountFen?: unknown; paidOn?: unknown } | undefined;
+  if (
+    taken &&
+    typeof taken.amountFen === 'number' &&
+    Number.isFinite(taken.amountFen) &&
+    taken.amountFen > 0 &&
+    typeof taken.paidOn === 'string'
+  )
+    addQuarter(
+      contribution,
+      quarterOf(taken.paidOn),
+      flowAttribute('incomeReceivedWan'),
+      fenToWan(taken.amountFen),
+    );
   const filing = deal.filing as { date?: unknown } | undefined;
   if (deal.filingStatus === 'filed' && typeof filing?.date === 'string') {
     const q = quarterOf(filing.date);

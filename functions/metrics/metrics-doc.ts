@@ -91,7 +91,8 @@ ${rows.join('\n')}
   net income (净收入) actually obtained from a transfer or license, not on what a contract promises.
   \`dealValueWan\` is what the contracts agreed, in the quarter a deal was recorded; \`incomeReceivedWan\`
   is what arrived: the payments recorded against the deals (\`POST /v1/deals/{id}/payments\`, each with
-  its voucher reference), in the quarter of the payment date. It is gross receipts as recorded: costs
+  its voucher reference) and the payment an open license was taken with (专利法 art. 51), in the
+  quarter of the payment date. It is gross receipts as recorded: costs
   (evaluation, agency, taxes) are not deducted here, so it is the starting point of 净收入, not 净收入
   itself. An overpayment is money received and counts in full. Closed quarters before this change
   read 0 until the recompute closes them again (the last five).

@@ -338,6 +338,16 @@ function run(ops: Op[], startDay: number) {
             : { origin: 'recorded' }),
           ...scope,
           contractValueFen: Math.round(o.amount * 1_000_000),
+          // An open license is taken with its payment (income received by its date).
+          ...(o.dealKind === 'license' && o.licenseType === 'open' && o.amount > 0
+            ? {
+                payment: {
+                  amountFen: Math.round(o.amount * 1_000_000),
+                  paidOn: chinaDate(new Date(time - 20 * 86_400_000)),
+                  reference: dealId,
+                },
+              }
+            : {}),
           filingKind: o.dealKind === 'license' ? 'license-filing' : 'assignment-registration',
           filingStatus: 'pending',
           createdAt: at,

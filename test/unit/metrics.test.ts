@@ -293,6 +293,17 @@ describe('deal, product and pipeline-event flows', () => {
     ).toEqual({ 'f.incomeReceivedWan': 7 });
     // Without the scope on the item (written before it was), nothing can be counted.
     expect(recordContributions(payment({ institutionUscc: undefined }))).toEqual([]);
+    // An open license taken carries its payment: income received by its date, beside the contract value.
+    const open = deal({
+      origin: 'open-license',
+      licenseType: 'open',
+      contractValueFen: 3_000_000,
+      payment: { amountFen: 3_000_000, paidOn: '2025-09-30', reference: 'OL-1' },
+    });
+    expect(recordContributions(open)[0]!.quarters).toEqual({
+      '2025Q3': { 'f.incomeReceivedWan': 3 },
+      '2025Q4': { 'f.deals': 1, 'f.dealValueWan': 3, 'f.openLicensesTaken': 1 },
+    });
     // The deal's ledger in the same partition counts nothing.
     expect(recordContributions({ pk: 'DEAL#d-1', sk: 'LEDGER', entity: 'deal-ledger' })).toEqual([]);
   });
