@@ -174,8 +174,8 @@ const allScopes = metricScopeLevels;
  * transactions are counted apart (…Evidenced / …Declared). Coverage follows the Work Plan (国知发运字
  * 〔2024〕5号 二(一)1, 2023年底前授权的存量专利). "Valid" = legal status 有效, the patent neither withdrawn
  * nor expired in the pipeline and still the institution's (not assigned away). Flows are counted from the deal and product items of
- * functions/transfer (one per deal or product) and the pipeline events of the patents, in the quarter
- * of their date in China.
+ * functions/transfer (one per deal or product), its payment items (income received) and the pipeline
+ * events of the patents, in the quarter of their date in China.
  */
 export const metricDefinitions = [
   {
@@ -281,6 +281,16 @@ export const metricDefinitions = [
     scopes: allScopes,
     counting:
       "sum of the deals' fixed contract value (contractValueFen / 1,000,000), in the quarter recorded",
+  },
+  {
+    id: 'incomeReceivedWan',
+    zh: '到账收入（万元）',
+    en: 'income received (10,000 CNY)',
+    unit: 'wan-cny',
+    kind: 'flow',
+    scopes: allScopes,
+    counting:
+      "sum of the payments recorded against the deals (amountFen / 1,000,000), and of the payment an open license was taken with, in the quarter of their payment date (paidOn, China date): what arrived, where dealValueWan is what was agreed. 促进科技成果转化法 art. 44-45 ground the inventors' rewards on the net income (净收入) actually obtained from a transfer or license, hence counted from payments, not contract values; gross receipts as recorded (costs are not deducted here)",
   },
   {
     id: 'productFilings',

@@ -33,7 +33,8 @@ export const quarterPartition = (quarter: Quarter, provinceCode: string) =>
   `Q#${quarter}#PROV#${provinceCode}`;
 /**
  * The metrics consumer's copy of what it last counted for a patent (an application number) or for a
- * deal or product (`DEAL#<id>`, `PRODUCT#<id>`); patents' event markers share their partition.
+ * deal or product (`DEAL#<id>`, `PRODUCT#<id>`) or a payment (`DEAL#<id>#PAYMENT#<paymentId>`);
+ * patents' event markers share their partition.
  */
 export const shadowKey = (subject: string) => ({
   pk: subject.includes('#') ? subject : `PAT#${subject}`,
@@ -112,8 +113,8 @@ export const fundedGaugePrefix = 'fu.';
 export const histograms = ['ttfe', 'ttd'] as const;
 export type Histogram = (typeof histograms)[number];
 
-/** Flow counters of pipeline events and of patents. */
-export const flows = [
+/** Flow counters of pipeline events and of patents, in their snapshot order (quarter-close.ts). */
+export const legacyFlows = [
   'assignmentRegistrations',
   'licenseFilings',
   'licenseFilingsExclusive',
@@ -128,6 +129,12 @@ export const flows = [
   'productFilings',
   'newlyInventoried',
 ] as const;
+/**
+ * Flows added after the definition gauges: a snapshot stores them after those (quarter-close.ts
+ * snapshotAttributes), so that older snapshots still decode (the flow reads 0 there).
+ */
+export const laterFlows = ['incomeReceivedWan'] as const;
+export const flows = [...legacyFlows, ...laterFlows] as const;
 export type Flow = (typeof flows)[number];
 
 export const gaugeAttribute = (gauge: Gauge | `${typeof fundedGaugePrefix}${string}`) => `g.${gauge}`;
@@ -504,8 +511,9 @@ const fenToWan = (fen: number) => fen / 1_000_000;
 
 /**
  * What a deal item (functions/transfer: one per deal, whatever the number of patents) counts: the deal
- * in the quarter it was recorded (count, contract value, equity, open license taken), and its
- * registration / filing in the quarter of the filing date once filed.
+ * in the quarter it was recorded (count, contract value, equity, open license taken), its
+ * registration / filing in the quarter of the filing date once filed, and the payment an open license
+ * was taken with (income received, in the quarter of its payment date).
  */
 export function dealContribution(deal: Record<string, unknown>): Contribution | undefined {
   if (typeof deal.provinceCode !== 'string' || typeof deal.institutionUscc !== 'string') return undefined;
@@ -524,6 +532,22 @@ export function dealContribution(deal: Record<string, unknown>): Contribution | 
     if (deal.kind === 'license' && (deal.origin === 'open-license' || deal.licenseType === 'open'))
       addQuarter(contribution, q, flowAttribute('openLicensesTaken'), 1);
   }
+  // An open license taken carries the payment made on taking it (专利法 art. 51: notice + payment); the
+  // ledger counts it as paid, so it is income received like a recorded payment, by its own date.
+  const taken = deal.payment as { amountFen?: unknown; paidOn?: unknown } | undefined;
+  if (
+    taken &&
+    typeof taken.amountFen === 'number' &&
+    Number.isFinite(taken.amountFen) &&
+    taken.amountFen > 0 &&
+    typeof taken.paidOn === 'string'
+  )
+    addQuarter(
+      contribution,
+      quarterOf(taken.paidOn),
+      flowAttribute('incomeReceivedWan'),
+      fenToWan(taken.amountFen),
+    );
   const filing = deal.filing as { date?: unknown } | undefined;
   if (deal.filingStatus === 'filed' && typeof filing?.date === 'string') {
     const q = quarterOf(filing.date);
@@ -562,9 +586,41 @@ export function productContributions(product: Record<string, unknown>): Contribu
   });
 }
 
-/** The contributions of a deal or product item (empty for anything else). */
+export const isPaymentItem = (item: Record<string, unknown> | undefined) =>
+  !!item &&
+  item.entity === 'deal-payment' &&
+  String(item.pk).startsWith(prefixes.deal) &&
+  String(item.sk).startsWith(prefixes.dealPayment);
+
+/**
+ * What a payment item (functions/transfer/money-store.ts: `DEAL#<id>` / `PAYMENT#<paymentId>`, with
+ * the deal's institution and province written on it) counts: its amount as income received, in the
+ * quarter of its payment date (paidOn, a China date). 促进科技成果转化法 art. 44-45 ground the inventors'
+ * rewards on the net income (净收入) actually obtained from a transfer or license, not on what a contract
+ * promises: income is counted from the payments recorded, gross (no costs deducted here).
+ */
+export function paymentContribution(payment: Record<string, unknown>): Contribution | undefined {
+  if (typeof payment.provinceCode !== 'string' || typeof payment.institutionUscc !== 'string')
+    return undefined;
+  const amount = payment.amountFen;
+  if (typeof amount !== 'number' || !Number.isFinite(amount) || amount === 0) return undefined;
+  if (typeof payment.paidOn !== 'string') return undefined;
+  const contribution: Contribution = {
+    scope: { provinceCode: payment.provinceCode, institutionUscc: payment.institutionUscc },
+    gauges: {},
+    quarters: {},
+  };
+  addQuarter(contribution, quarterOf(payment.paidOn), flowAttribute('incomeReceivedWan'), fenToWan(amount));
+  return contribution;
+}
+
+/** The contributions of a deal, payment or product item (empty for anything else). */
 export function recordContributions(item: Record<string, unknown> | undefined): Contribution[] {
   if (!item) return [];
+  if (isPaymentItem(item)) {
+    const contribution = paymentContribution(item);
+    return contribution ? [contribution] : [];
+  }
   if (isDealItem(item)) {
     const contribution = dealContribution(item);
     return contribution ? [contribution] : [];

@@ -244,6 +244,7 @@ export function metricValues(raw: Raw, x: Quarter): Record<MetricId, number | nu
     equityDeals: f('equityDeals'),
     deals: f('deals'),
     dealValueWan: Math.round(f('dealValueWan') * 100) / 100,
+    incomeReceivedWan: Math.round(f('incomeReceivedWan') * 100) / 100,
     productFilings: f('productFilings'),
     newlyInventoried: f('newlyInventoried'),
     recordedPatents: g('recorded'),

@@ -86,6 +86,16 @@ ${rows.join('\n')}
 - **Licenses count while in force**: an exclusive or sole license carries its end date on the patent
   and counts at the end of a quarter while that date is not passed (\`<gauge>@<quarter>\` counters).
   An ordinary license's end date is on the deal only: it counts while the patent stays licensed.
+- **Income received, not only contract value**: 促进科技成果转化法 (Law on Promoting the Transformation
+  of Scientific and Technological Achievements) art. 44-45 ground the rewards of the inventors on the
+  net income (净收入) actually obtained from a transfer or license, not on what a contract promises.
+  \`dealValueWan\` is what the contracts agreed, in the quarter a deal was recorded; \`incomeReceivedWan\`
+  is what arrived: the payments recorded against the deals (\`POST /v1/deals/{id}/payments\`, each with
+  its voucher reference) and the payment an open license was taken with (专利法 art. 51), in the
+  quarter of the payment date. It is gross receipts as recorded: costs
+  (evaluation, agency, taxes) are not deducted here, so it is the starting point of 净收入, not 净收入
+  itself. An overpayment is money received and counts in full. Closed quarters before this change
+  read 0 until the recompute closes them again (the last five).
 - **Inventory coverage** (Work Plan 二(一)1: 对本单位2023年底前授权的存量专利进行全面盘点; 一: 未转化有效专利
   盘点全覆盖): numerator and denominator over the valid stock granted by 2023-12-31; grants from
   2024-01-01 on (2024年及以后授权的专利，及时纳入盘点范围) are counted apart (\`incremental…\`).

@@ -1,5 +1,5 @@
 /**
- * Core stream consumer (patents, evaluations, pipeline events, deals, products), run by the one core
+ * Core stream consumer (patents, evaluations, pipeline events, deals, payments, products), run by the one core
  * stream reader (functions/streams/fan-out-core-stream.handler.ts): maintains the metrics counters,
  * exactly once per item version (functions/metrics/stream-apply.ts), so a redelivered record counts
  * nothing twice.

@@ -20,7 +20,7 @@ import {
   quarterOf,
   quartersBetween,
 } from '../../schemas/metrics.ts';
-import { definitionGauges, flows, histograms, legacyGauges } from './counters.ts';
+import { definitionGauges, histograms, laterFlows, legacyFlows, legacyGauges } from './counters.ts';
 import { type CounterRow, type MetricsReadPort, rawAt, snapshotCounters } from './figures.ts';
 
 export const snapshotPartition = (quarter: Quarter, provinceCode: string) =>
@@ -28,15 +28,17 @@ export const snapshotPartition = (quarter: Quarter, provinceCode: string) =>
 export const snapshotProvinceSk = 'PROV';
 /**
  * The fixed attributes of an institution's snapshot, in their stored order (metrics-store.ts): the
- * gauges of the rates' definitions (issue 14) come last, so that snapshots written before them still
- * decode (their absent gauges read as 0 until the recompute closes the quarters again).
+ * gauges of the rates' definitions (issue 14) and the flows added later (income received from payments)
+ * come last, so that snapshots written before them still decode (their absent gauges and flows read as
+ * 0 until the recompute closes the quarters again).
  */
 export const snapshotAttributes: readonly string[] = [
   ...legacyGauges.map((gauge) => `g.${gauge}`),
-  ...flows.map((flow) => `f.${flow}`),
+  ...legacyFlows.map((flow) => `f.${flow}`),
   's.fiveYear',
   ...histograms.map((name) => `m.${name}`),
   ...definitionGauges.map((gauge) => `g.${gauge}`),
+  ...laterFlows.map((flow) => `f.${flow}`),
 ];
 
 export interface QuarterClosePorts {

@@ -17,6 +17,7 @@ import {
   isDealItem,
   isEvaluationItem,
   isPatentItem,
+  isPaymentItem,
   isPipelineEventItem,
   isProductItem,
   itemId,
@@ -46,12 +47,15 @@ export class RecomputeAccumulator {
     }
   }
 
-  /** All core items of one partition: `PAT#<number>`, `DEAL#<id>` or `PRODUCT#<id>` (others are ignored). */
+  /**
+   * All core items of one partition: `PAT#<number>`, `DEAL#<id>` (the deal and its payments) or
+   * `PRODUCT#<id>` (others are ignored).
+   */
   addPartition(items: ReadonlyArray<Record<string, unknown>>): void {
     this.items += items.length;
-    const record = items.find((item) => isDealItem(item) || isProductItem(item));
-    if (record) {
-      this.add(contributionDelta(undefined, recordContributions(record), '0Q1' as Quarter));
+    const records = items.filter((item) => isDealItem(item) || isProductItem(item) || isPaymentItem(item));
+    if (records.length) {
+      this.add(contributionDelta(undefined, records.flatMap(recordContributions), '0Q1' as Quarter));
       return;
     }
     const patent = items.find(isPatentItem);

@@ -7,7 +7,10 @@
  *   increments are written in the same transaction as the shadow, on the condition that the shadow is
  *   still the one read (`rev`). A redelivered or older record has a position <= the shadow's and
  *   changes nothing; a concurrent writer makes the condition fail and the record is read again.
- * - a deal or product item is counted the same way, by its own shadow (`DEAL#<id>` / `SHADOW`);
+ * - a deal or product item is counted the same way, by its own shadow (`DEAL#<id>` / `SHADOW`); so is
+ *   a payment (`DEAL#<id>#PAYMENT#<paymentId>` / `SHADOW`: its position is the stream sequence number,
+ *   a payment item carries no version), OLD -> NEW, so a corrected amount or date moves the income
+ *   received from the old quarter / amount to the new one, and a removed payment takes it away;
  * - an evaluation item moves the patent's first-evaluation date (a minimum: applying it twice is
  *   applying it once); a pipeline event is counted with a marker item `SEEN#<event sk>` written on the
  *   condition that it does not exist, in the same transaction as its counters.
@@ -23,6 +26,7 @@ import {
   isEvaluationItem,
   isFundedUnimplemented,
   isPatentItem,
+  isPaymentItem,
   isPipelineEventItem,
   isProductItem,
   type PatentProjection,
@@ -188,10 +192,17 @@ async function applyPatentRecord(store: MetricsWriteStore, record: StreamRecordI
   );
 }
 
-/** A deal or product item (`DEAL#<id>`, `PRODUCT#<id>`): OLD -> NEW contributions, once per version. */
+/** The shadow subject of a deal, product or payment item: its partition, a payment's with its sort key. */
+export const itemSubject = (image: Record<string, unknown>) =>
+  isPaymentItem(image) ? `${String(image.pk)}#${String(image.sk)}` : String(image.pk);
+
+/**
+ * A deal, product or payment item (`DEAL#<id>`, `PRODUCT#<id>`, `DEAL#<id>` / `PAYMENT#<id>`): OLD ->
+ * NEW contributions, once per version.
+ */
 async function applyItemRecord(store: MetricsWriteStore, record: StreamRecordInput, now: Date) {
   const image = (record.newImage ?? record.oldImage)!;
-  const subject = String(image.pk);
+  const subject = itemSubject(image);
   const position = streamPosition(image.version, record.sequenceNumber);
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     const shadow = await store.getShadow(subject);
@@ -283,7 +294,8 @@ export async function applyStreamRecord(
   const image = record.newImage ?? record.oldImage;
   if (!image) return 'ignored';
   if (isPatentItem(image)) return applyPatentRecord(store, record, now);
-  if (isDealItem(image) || isProductItem(image)) return applyItemRecord(store, record, now);
+  if (isDealItem(image) || isProductItem(image) || isPaymentItem(image))
+    return applyItemRecord(store, record, now);
   if (isEvaluationItem(image) && record.newImage && typeof image.createdAt === 'string') {
     return applyDatedRecord(store, numberOf(image), {
       date: { field: 'firstEvaluatedAt', at: image.createdAt },

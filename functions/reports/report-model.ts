@@ -46,6 +46,7 @@ export const headlineMetrics: readonly MetricId[] = [
   'incrementalCoverage',
   'deals',
   'dealValueWan',
+  'incomeReceivedWan',
   'openLicenseDeclarations',
   'openLicensesTaken',
   'equityDeals',
@@ -55,6 +56,15 @@ export const headlineMetrics: readonly MetricId[] = [
   'medianDaysToDeal',
   'fiveYearRulePatents',
 ];
+
+/**
+ * What the two money figures rest on, said beside them: the contract value is what the contracts
+ * agreed, the income what arrived (the payments recorded against the deals).
+ */
+export const headlineQualifiers: Partial<Record<MetricId, string>> = {
+  dealValueWan: '合同约定 as agreed in the contracts',
+  incomeReceivedWan: '以已登记的付款为据 evidenced by recorded payments',
+};
 
 /** The columns of the province and institution tables: what fits an A4 landscape page, readable. */
 export const tableMetrics: readonly MetricId[] = [
@@ -168,9 +178,10 @@ export function buildReportModel(figures: QuarterFigures, generatedAt: string): 
     headline: headlineMetrics.map((id) => {
       const d = metricDefinitions.find((m) => m.id === id)!;
       const figure = figures.figures[id];
+      const qualifier = headlineQualifiers[id];
       return {
         key: id,
-        label: label(id),
+        label: qualifier ? `${label(id)} · ${qualifier}` : label(id),
         format: formats[d.unit],
         value: figure?.value ?? null,
         qoq: figure?.deltaQoQ ?? null,

@@ -22,11 +22,13 @@ export const coreStreamFilters = {
       },
     },
   },
-  /** Every version of the items the counters derive from. Patents, deals and products are never
-   * deleted, so the new image always names the entity. */
+  /** Every version of the items the counters derive from. Patents, deals, payments and products are
+   * never deleted (no route removes them), so the new image always names the entity. */
   metrics: {
     dynamodb: {
-      NewImage: { entity: { S: ['patent', 'evaluation', 'pipeline-event', 'deal', 'product'] } },
+      NewImage: {
+        entity: { S: ['patent', 'evaluation', 'pipeline-event', 'deal', 'deal-payment', 'product'] },
+      },
     },
   },
 } as const satisfies Record<string, StreamFilter>;

@@ -36,7 +36,8 @@ import {
 
 /**
  * A payment as stored: with the request hash (idempotency) and its institution and province, so that
- * the metrics can count income received from the payment item alone (not yet done: docs/transfer.md).
+ * the metrics count income received from the payment item alone (functions/metrics/counters.ts
+ * paymentContribution: incomeReceivedWan in the quarter of paidOn).
  */
 export type StoredPayment = Payment & {
   requestHash: string;

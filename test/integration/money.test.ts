@@ -1,7 +1,8 @@
 /**
  * After the deal on the local cloud, through the API (issue 13, item 6): obligations from the price
  * terms, payments (fen, idempotent, concurrent, overpaid), royalty reports, amendment, termination
- * (the exclusive grant ends), receivables, and the overdue reminder of the deadline sweep in the outbox.
+ * (the exclusive grant ends), receivables, the overdue reminder of the deadline sweep in the outbox, and
+ * a payment counted as income received in the quarterly figures (through the core stream).
  * Province 140000 (山西), application numbers of year 2096: no other file uses them.
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -9,8 +10,13 @@ import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { computeQuarterFigures } from '../../functions/metrics/figures.ts';
+import { dynamoMetricsReadPort } from '../../functions/metrics/metrics-store.ts';
+import { buildReportModel } from '../../functions/reports/report-model.ts';
+import { chinaDate } from '../../schemas/china-date.ts';
 import { applicationCheckCharacter } from '../../schemas/codes/application-number.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
+import { quarterOf } from '../../schemas/metrics.ts';
 import { api, clients, cloud, eventually, tableName, token } from './helpers.ts';
 
 const core = tableName('core');
@@ -166,6 +172,48 @@ describe('payments', () => {
     expect(view.json.totals.paidFen).toBe(60_000);
     expect(view.json.obligations[0].paidFen).toBe(60_000);
   }, 30_000);
+});
+
+describe('income received in the quarterly figures', () => {
+  it('a payment recorded through the API is counted as income received in the quarter of its payment date, beside the contract value', async () => {
+    // Paid today (China date): the current quarter, in which no other test of this file pays.
+    const paidOn = chinaDate(new Date());
+    const quarter = quarterOf(paidOn);
+    const { dealId } = await newDeal({ priceTerms: { type: 'lump-sum', amountFen: 8_000_000 } });
+    const paid = await pay(dealId, { amountFen: 2_345_600, paidOn }, 'income-key-1');
+    expect(paid.status, paid.text).toBe(201);
+    // Its item carries the deal's institution and province (the metrics count from it alone).
+    expect(await read(`DEAL#${dealId}`, `PAYMENT#${paid.json.paymentId}`)).toMatchObject({
+      entity: 'deal-payment',
+      institutionUscc: INST,
+      provinceCode: PROVINCE,
+    });
+    const counterKey = { pk: `Q#${quarter}#PROV#${PROVINCE}`, sk: `INST#${INST}` };
+    const counted = await eventually(
+      async () => {
+        const { Item } = await clients().documents.send(
+          new GetCommand({ TableName: tableName('metrics'), Key: counterKey, ConsistentRead: true }),
+        );
+        return Item?.['f.incomeReceivedWan'] === 2.3456 && Item['f.dealValueWan'] >= 8 ? Item : undefined;
+      },
+      20_000,
+      'the payment counted as income received',
+    );
+    // The contract value (8 万元 agreed, with the other deals of this file) is counted apart.
+    expect(counted['f.dealValueWan']).toBeGreaterThanOrEqual(8);
+    // The same payment again (Idempotency-Key): one payment, counted once.
+    expect((await pay(dealId, { amountFen: 2_345_600, paidOn }, 'income-key-1')).status).toBe(200);
+    const figures = await computeQuarterFigures(
+      dynamoMetricsReadPort(clients().documents, tableName('metrics')),
+      quarter,
+      { level: 'institution', provinceCode: PROVINCE, institutionUscc: INST },
+    );
+    expect(figures.figures.incomeReceivedWan.value).toBe(2.35);
+    const headline = buildReportModel(figures, new Date().toISOString()).headline;
+    const contract = headline.findIndex((f) => f.key === 'dealValueWan');
+    expect(headline[contract + 1]).toMatchObject({ key: 'incomeReceivedWan', value: 2.35, format: 'money' });
+    expect(headline[contract + 1]!.label).toContain('evidenced by recorded payments');
+  }, 40_000);
 });
 
 describe('royalty reports, amendment, termination', () => {

@@ -232,6 +232,27 @@ const deal = (fields: Record<string, unknown> = {}) => ({
   ...fields,
 });
 
+/** A payment item as money-store.ts writes it (the deal's institution and province on it). */
+const payment = (fields: Record<string, unknown> = {}) => ({
+  pk: 'DEAL#d-1',
+  sk: 'PAYMENT#p-1',
+  entity: 'deal-payment',
+  paymentId: 'p-1',
+  dealId: 'd-1',
+  amountFen: 50_000_000,
+  paidOn: '2025-12-20',
+  evidenceReference: '回单 2025-118',
+  allocations: [],
+  overpaidFen: 0,
+  flags: [],
+  recordedAt: '2025-12-21T02:00:00.000Z',
+  recordedBy: A,
+  requestHash: 'h',
+  institutionUscc: A,
+  provinceCode: '110000',
+  ...fields,
+});
+
 describe('deal, product and pipeline-event flows', () => {
   it('a deal counts once (whatever its patents), with its value in 万元, in the quarter it was recorded', () => {
     expect(recordContributions(deal())).toEqual([
@@ -251,6 +272,40 @@ describe('deal, product and pipeline-event flows', () => {
     ).toMatchObject({
       'f.openLicensesTaken': 1,
     });
+  });
+
+  it('a payment counts as income received (万元), gross, in the quarter of its payment date, not of its recording', () => {
+    expect(recordContributions(payment())).toEqual([
+      {
+        scope: { provinceCode: '110000', institutionUscc: A },
+        gauges: {},
+        quarters: { '2025Q4': { 'f.incomeReceivedWan': 50 } },
+      },
+    ]);
+    // paidOn is a China date: 2026-01-01 is 2026Q1 even when recorded in 2025Q4 (UTC).
+    expect(
+      recordContributions(payment({ paidOn: '2026-01-01', recordedAt: '2025-12-31T17:00:00.000Z' }))[0]!
+        .quarters,
+    ).toEqual({ '2026Q1': { 'f.incomeReceivedWan': 50 } });
+    // An overpayment is received money too: the whole amount counts.
+    expect(
+      recordContributions(payment({ amountFen: 7_000_000, overpaidFen: 2_000_000 }))[0]!.quarters['2025Q4'],
+    ).toEqual({ 'f.incomeReceivedWan': 7 });
+    // Without the scope on the item (written before it was), nothing can be counted.
+    expect(recordContributions(payment({ institutionUscc: undefined }))).toEqual([]);
+    // An open license taken carries its payment: income received by its date, beside the contract value.
+    const open = deal({
+      origin: 'open-license',
+      licenseType: 'open',
+      contractValueFen: 3_000_000,
+      payment: { amountFen: 3_000_000, paidOn: '2025-09-30', reference: 'OL-1' },
+    });
+    expect(recordContributions(open)[0]!.quarters).toEqual({
+      '2025Q3': { 'f.incomeReceivedWan': 3 },
+      '2025Q4': { 'f.deals': 1, 'f.dealValueWan': 3, 'f.openLicensesTaken': 1 },
+    });
+    // The deal's ledger in the same partition counts nothing.
+    expect(recordContributions({ pk: 'DEAL#d-1', sk: 'LEDGER', entity: 'deal-ledger' })).toEqual([]);
   });
 
   it('the filing counts in the quarter of its date: license filings by type, assignment registrations', () => {
@@ -431,6 +486,51 @@ describe('applyStreamRecord', () => {
         }),
       ),
     ).toBe('unknown-patent');
+  });
+
+  it('income received: a payment counts its amount in 万元 in the quarter of its payment date; a correction moves it, a redelivery does not', async () => {
+    const store = new MemoryMetricsStore();
+    const paid = payment({
+      amountFen: 12_345_600,
+      paidOn: '2025-12-31',
+      recordedAt: '2026-01-02T01:00:00.000Z',
+    });
+    const insert = record('INSERT', paid);
+    expect(await applyStreamRecord(store, insert)).toBe('applied');
+    expect(await applyStreamRecord(store, insert)).toBe('stale');
+    // Recorded in 2026Q1, paid in 2025Q4: counted in 2025Q4.
+    expect(store.counters.get(`Q#2025Q4#PROV#110000|INST#${A}`)).toEqual({ 'f.incomeReceivedWan': 12.3456 });
+    expect(store.counters.get(`Q#2026Q1#PROV#110000|INST#${A}`)).toBeUndefined();
+    // A second payment of the same deal has its own shadow (not the deal's, not the first payment's).
+    const second = record('INSERT', payment({ sk: 'PAYMENT#p-2', paymentId: 'p-2', amountFen: 1_000_000 }));
+    expect(await applyStreamRecord(store, second)).toBe('applied');
+    expect(store.counters.get(`Q#2025Q4#PROV#110000|INST#${A}`)).toEqual({ 'f.incomeReceivedWan': 13.3456 });
+    // The amount corrected: the counter moves by the difference.
+    const corrected = { ...paid, amountFen: 10_000_000 };
+    const amendAmount = record('MODIFY', corrected, paid);
+    expect(await applyStreamRecord(store, amendAmount)).toBe('applied');
+    expect(store.counters.get(`Q#2025Q4#PROV#110000|INST#${A}`)).toEqual({ 'f.incomeReceivedWan': 11 });
+    // The payment date corrected into the next quarter: the amount moves with it.
+    const redated = { ...corrected, paidOn: '2026-01-01' };
+    expect(await applyStreamRecord(store, record('MODIFY', redated, corrected))).toBe('applied');
+    expect(await applyStreamRecord(store, amendAmount)).toBe('stale');
+    expect(store.counters.get(`Q#2025Q4#PROV#110000|INST#${A}`)).toEqual({ 'f.incomeReceivedWan': 1 });
+    expect(store.counters.get(`Q#2026Q1#PROV#110000|INST#${A}`)).toEqual({ 'f.incomeReceivedWan': 10 });
+    // Removed: nothing left of it.
+    expect(await applyStreamRecord(store, record('REMOVE', undefined, redated))).toBe('applied');
+    expect(store.counters.get(`Q#2026Q1#PROV#110000|INST#${A}`)).toBeUndefined();
+    expect(store.counters.get(`NOW#PROV#110000|INST#${A}`)).toBeUndefined();
+    // The recompute from the stored items gives the same counters.
+    const accumulator = new RecomputeAccumulator();
+    const grouper = new PartitionGrouper(accumulator);
+    for (const item of [deal(), payment({ sk: 'PAYMENT#p-2', paymentId: 'p-2', amountFen: 1_000_000 })])
+      grouper.push(item);
+    grouper.flush();
+    expect(accumulator.counters.get(`Q#2025Q4#PROV#110000|INST#${A}`)).toEqual({
+      'f.deals': 1,
+      'f.dealValueWan': 230,
+      'f.incomeReceivedWan': 1,
+    });
   });
 
   it('other items are ignored', async () => {
@@ -658,6 +758,17 @@ describe('computeQuarterFigures', () => {
       ),
       now,
     );
+    // 40 of the 100 万元 arrived in 2025Q4 (the rest in 2026Q1).
+    await applyStreamRecord(
+      store,
+      record('INSERT', payment({ amountFen: 40_000_000, paidOn: '2025-12-05' })),
+      now,
+    );
+    await applyStreamRecord(
+      store,
+      record('INSERT', payment({ sk: 'PAYMENT#p-2', amountFen: 60_000_000, paidOn: '2026-01-05' })),
+      now,
+    );
     await applyStreamRecord(
       store,
       record('INSERT', {
@@ -687,6 +798,7 @@ describe('computeQuarterFigures', () => {
     expect(national.figures.inventoryCoverage.value).toBe(0.3333);
     expect(national.figures.deals).toMatchObject({ value: 1, previousQuarter: 0, deltaQoQ: 1 });
     expect(national.figures.dealValueWan.value).toBe(100);
+    expect(national.figures.incomeReceivedWan).toMatchObject({ value: 40, previousQuarter: 0 });
     expect(national.figures.medianDaysToDeal.value).toBe(30);
     expect(national.figures.newlyInventoried.value).toBe(1);
     // Granted 2019-06-01 (2019Q2): over 5 years before the end of 2025Q4, not yet at the end of 2024Q1.

@@ -35,6 +35,10 @@ describe('HTML report', () => {
     expect(html).toContain('42.0%');
     expect(html).not.toMatch(/>[\d,]+%</);
     expect(html).toContain('350.5 万元');
+    // Income received beside the contract value: what arrived (the payments recorded) vs what was agreed.
+    expect(html).toMatch(
+      /合同金额（万元） contract value \(10,000 CNY\) · 合同约定 as agreed in the contracts<\/td><td style="[^"]*">350\.5 万元<\/td>.*?<tr><td style="[^"]*">到账收入（万元） income received \(10,000 CNY\) · 以已登记的付款为据 evidenced by recorded payments<\/td><td style="[^"]*">120\.4 万元</,
+    );
     expect(html).toContain('Work Plan deadlines');
     expect(html).toContain('二(一)3 进度安排');
     expect(html).toContain('Evidenced vs declared');
@@ -108,6 +112,14 @@ describe('XLSX report', () => {
     // Signed changes; ratio changes in percentage points.
     expect(overview.getCell('C7').numFmt).toBe('+#,##0;-#,##0;0');
     expect(overview.getCell('A10').value).toBe('有效专利实施率 implementation rate, all types');
+    // Income received on the row after the contract value, each saying what it rests on.
+    const labels: string[] = [];
+    overview.getColumn(1).eachCell((cell) => labels.push(String(cell.value)));
+    const contract = labels.findIndex((l) => l.startsWith('合同金额（万元）'));
+    expect(labels[contract]).toContain('as agreed in the contracts');
+    expect(labels[contract + 1]).toBe(
+      '到账收入（万元） income received (10,000 CNY) · 以已登记的付款为据 evidenced by recorded payments',
+    );
     expect(overview.getCell('B10').numFmt).toBe('0.0%');
     expect(overview.getCell('C10').value).toBe(42);
     expect(overview.getCell('C10').numFmt).toBe('+0.0" pp";-0.0" pp";0.0" pp"');

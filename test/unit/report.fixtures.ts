@@ -70,7 +70,13 @@ export function nationalFigures(quarter: Quarter = '2025Q4', hasData = true): Qu
     complete: true,
     hasData,
     figures: hasData
-      ? figures({ deals: 12, dealValueWan: 350.5, implementationRate: 0.42, licenseFilings: 5 })
+      ? figures({
+          deals: 12,
+          dealValueWan: 350.5,
+          incomeReceivedWan: 120.4,
+          implementationRate: 0.42,
+          licenseFilings: 5,
+        })
       : figures(),
     provinces: hasData
       ? [
