@@ -73,6 +73,7 @@ export type RowIssueCode =
   | 'UNKNOWN_INDUSTRY'
   | 'UNKNOWN_STRATEGIC_INDUSTRY'
   | 'INVALID_PUBLICATION_NUMBER'
+  | 'INVENTOR_SHARES'
   | 'PUBLICATION_KIND_MISMATCH'
   // warnings
   | 'APPLICATION_YEAR_MISMATCH'
@@ -235,6 +236,7 @@ const columns = {
   patentees: col('patentees'),
   coOwners: col('coOwners'),
   inventors: col('inventors'),
+  inventorShares: col('inventorShares'),
   department: col('department'),
   publiclyFunded: col('publiclyFunded'),
   fundedProjectName: col('fundedProjectName'),
@@ -782,7 +784,10 @@ export function validateInventoryRow(
   const title = textCell(columns.title);
   // A file without an inventor column stores the patent without inventors (the job warns once).
   const inventorsValue = absent(columns.inventors) ? '' : cell(columns.inventors);
-  const inventors = inventorsValue ? splitList(inventorsValue, /[;；,，、/\n\r]+/) : [];
+  const namedInventors = (inventorsValue ? splitList(inventorsValue, /[;；,，、/\n\r]+/) : []).map(
+    parseInventorShare,
+  );
+  const inventors = [...new Set(namedInventors.map((inventor) => inventor.name))];
   const longName = inventors.find((name) => name.length > 100);
   if (longName) {
     issues.error(
@@ -793,6 +798,65 @@ export function validateInventoryRow(
       { zh: '多名发明人请用“；”或“、”分隔', en: 'separate several inventors with ； or 、' },
     );
   }
+  // The inventors' contribution shares, after each name or in their own column, in the inventors'
+  // order: all or none, each above 0, summing to 100 (fractions 0.6；0.4 read as percents).
+  const readInventorShares = (): Array<{ name: string; sharePercent: number }> | undefined => {
+    const inline = namedInventors.filter((inventor) => inventor.sharePercent !== undefined);
+    const sharesValue = typedCell(columns.inventorShares);
+    const refuse = (zh: string, en: string, value = sharesValue ?? inventorsValue ?? '') => {
+      issues.error(
+        sharesValue ? columns.inventorShares : columns.inventors,
+        value,
+        'INVENTOR_SHARES',
+        { zh, en },
+        {
+          zh: '请为每位发明人填写贡献比例，合计 100%，如 张三（60%）；李四（40%），或留空',
+          en: 'give every inventor a share, summing to 100%, e.g. 张三（60%）；李四（40%）, or leave the shares out',
+        },
+      );
+      return undefined;
+    };
+    let shares: number[] | undefined;
+    if (sharesValue) {
+      const parts = splitList(sharesValue.replace(/[%％]/g, '%'), /[;；,，、/\s\n\r]+/).map((part) =>
+        /^\d+(?:\.\d+)?%?$/.test(part) ? Number(part.replace('%', '')) : Number.NaN,
+      );
+      if (parts.some(Number.isNaN)) return refuse('中有不是数字的比例', 'holds a share that is not a number');
+      if (parts.length !== namedInventors.length)
+        return refuse(
+          `有 ${parts.length} 个比例，发明人有 ${namedInventors.length} 位`,
+          `gives ${parts.length} share(s) for ${namedInventors.length} inventor(s)`,
+        );
+      if (inline.length > 0)
+        return refuse('与发明人姓名后的比例重复', 'repeats the shares given after the names');
+      shares = parts;
+    } else if (inline.length > 0) {
+      if (inline.length !== namedInventors.length)
+        return refuse(
+          `只为 ${inline.length} 位发明人注明了贡献比例，共 ${namedInventors.length} 位`,
+          `gives a share for ${inline.length} of ${namedInventors.length} inventors`,
+        );
+      shares = namedInventors.map((inventor) => inventor.sharePercent!);
+    }
+    if (!shares) return undefined;
+    const sum = shares.reduce((a, b) => a + b, 0);
+    // Fractions (0.6；0.4) as some systems export them.
+    if (shares.every((share) => share <= 1) && Math.abs(sum - 1) < 0.0001)
+      shares = shares.map((x) => x * 100);
+    const total = shares.reduce((a, b) => a + b, 0);
+    if (shares.some((share) => share <= 0 || share > 100) || Math.abs(total - 100) > 0.01)
+      return refuse(
+        `合计 ${Math.round(total * 100) / 100}%，不是 100%`,
+        `sum to ${Math.round(total * 100) / 100}%, not 100%`,
+      );
+    if (new Set(namedInventors.map((inventor) => inventor.name)).size !== namedInventors.length)
+      return refuse('中有重名的发明人', 'name an inventor twice');
+    return namedInventors.map((inventor, i) => ({
+      name: inventor.name,
+      sharePercent: Math.round(shares![i]! * 100) / 100,
+    }));
+  };
+  const inventorShares = readInventorShares();
   const department = textCell(columns.department);
   const funded = enumCell(columns.publiclyFunded, yesNoOptions);
   const fundedProjectName = textCell(columns.fundedProjectName);
@@ -1111,6 +1175,7 @@ export function validateInventoryRow(
       ? coOwners.filter((name) => !ownCoOwner(name))
       : undefined,
     inventors,
+    inventorShares,
     department,
     publiclyFunded: funded === undefined ? undefined : funded === 'yes',
     fundedProjectName,
@@ -1152,6 +1217,21 @@ export function validateInventoryRow(
     return issues.sorted();
   }
   return { patent: parsed.data, ...issues.sorted() };
+}
+
+/**
+ * An inventor as written in the 发明人 cell, with the contribution share that may follow the name:
+ * 张三（60%）, 张三(60), 张三：60%, 张三 60%. A number is a share only in brackets, after a colon, or
+ * with a percent sign, so names are never cut.
+ */
+export function parseInventorShare(text: string): { name: string; sharePercent?: number } {
+  const match =
+    /^(.+?)\s*(?:[（(]\s*(\d+(?:\.\d+)?)\s*[%％]?\s*[)）]|[:：]\s*(\d+(?:\.\d+)?)\s*[%％]?|\s+(\d+(?:\.\d+)?)\s*[%％])$/.exec(
+      text.trim(),
+    );
+  if (!match) return { name: text.trim() };
+  const share = Number(match[2] ?? match[3] ?? match[4]);
+  return { name: match[1]!.trim(), sharePercent: share };
 }
 
 /**

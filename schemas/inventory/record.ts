@@ -76,6 +76,13 @@ export const inventoryRecordSchema = z
     inventors: z
       .array(text(100))
       .meta({ description: 'Empty only when the uploaded file had no inventor column (发明人)' }),
+    inventorShares: z
+      .array(z.object({ name: text(100), sharePercent: z.number().positive().max(100) }))
+      .optional()
+      .meta({
+        description:
+          "Each inventor's contribution share in percent, summing to 100 (发明人贡献比例): how the inventors split their reward (促进科技成果转化法 art. 44-45). Institution-only",
+      }),
     department: text(200),
     publiclyFunded: z.boolean().meta({ description: '是否属于财政资助科研项目形成专利' }),
     fundedProjectName: text(500)

@@ -528,7 +528,35 @@ export const inventoryColumns: readonly TemplateColumn[] = [
     required: true,
     maxLength: 1000,
     example: '张三；李四',
-    help: { zh: '多人用“；”或“、”分隔', en: 'Several names separated by ； or 、' },
+    help: {
+      zh: '多人用“；”或“、”分隔；可在姓名后注明贡献比例，如 张三（60%）；李四（40%）',
+      en: 'Several names separated by ； or 、; a contribution share may follow each name, e.g. 张三（60%）；李四（40%）',
+    },
+  },
+  // The inventors' contribution shares: how they split the reward the institution's rule gives them
+  // (促进科技成果转化法 art. 44-45; the Work Plan's 激励 of inventors). Institution-only.
+  {
+    key: 'inventorShares',
+    zh: '发明人贡献比例',
+    en: 'inventor_shares',
+    aliases: [
+      '贡献比例',
+      '贡献率',
+      '发明人贡献率',
+      '发明人贡献',
+      '贡献度',
+      'inventorShares',
+      'contribution_shares',
+    ],
+    type: 'text',
+    multiple: true,
+    required: false,
+    maxLength: 500,
+    example: '60%；40%',
+    help: {
+      zh: '按发明人的顺序填写各自的贡献比例，合计 100%，如 60%；40%（也可写在发明人姓名后）',
+      en: "Each inventor's contribution share in the order of the inventors, summing to 100%, e.g. 60%；40% (or after each name in the inventors column)",
+    },
   },
   {
     key: 'department',

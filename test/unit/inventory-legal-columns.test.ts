@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { withApplicationCheck } from '../../schemas/codes/application-number.ts';
 import {
   parseGrantPublicationNumber,
+  parseInventorShare,
   parseYears,
   type RowIssue,
   validateInventoryRow,
@@ -194,5 +195,56 @@ describe('validateInventoryRow: the funded project', () => {
       fundedProjectNumber: '62071234',
       fundingSource: '国家自然科学基金',
     });
+  });
+});
+
+describe("inventors' contribution shares (发明人贡献比例)", () => {
+  it('read after each name in the forms people write, stored as records, names kept clean', () => {
+    for (const value of [
+      '张三（60%）；李四（40%）',
+      '张三(60)、李四(40)',
+      '张三：60%，李四：40%',
+      '张三 60%；李四 40％',
+    ]) {
+      const result = validate({ 发明人: value });
+      expect(result.errors, value).toEqual([]);
+      expect(result.patent?.inventors, value).toEqual(['张三', '李四']);
+      expect(result.patent?.inventorShares, value).toEqual([
+        { name: '张三', sharePercent: 60 },
+        { name: '李四', sharePercent: 40 },
+      ]);
+    }
+    expect(parseInventorShare('张三（教授）')).toEqual({ name: '张三（教授）' });
+    expect(parseInventorShare('John Smith')).toEqual({ name: 'John Smith' });
+  });
+
+  it("or in their own column, in the inventors' order; fractions read as percents", () => {
+    expect(
+      validate({ 发明人: '张三；李四；王五', 发明人贡献比例: '50%；30%；20%' }).patent?.inventorShares,
+    ).toEqual([
+      { name: '张三', sharePercent: 50 },
+      { name: '李四', sharePercent: 30 },
+      { name: '王五', sharePercent: 20 },
+    ]);
+    expect(validate({ 贡献率: '0.7;0.3' }).patent?.inventorShares?.map((s) => s.sharePercent)).toEqual([
+      70, 30,
+    ]);
+    expect(validate({}).patent?.inventorShares).toBeUndefined();
+  });
+
+  it('refused with the reason: not 100 in all, missing for some, a count that does not match, not numbers', () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ 发明人: '张三（60%）；李四（30%）' }, 'sum to 90%'],
+      [{ 发明人: '张三（60%）；李四' }, 'a share for 1 of 2 inventors'],
+      [{ 发明人贡献比例: '100%' }, 'gives 1 share(s) for 2 inventor(s)'],
+      [{ 发明人贡献比例: '六成；四成' }, 'not a number'],
+      [{ 发明人: '张三（60%）；李四（40%）', 发明人贡献比例: '60%；40%' }, 'repeats the shares'],
+    ];
+    for (const [changes, reason] of cases) {
+      const result = validate(changes);
+      expect(result.patent, reason).toBeUndefined();
+      expect(codes(result.errors), reason).toEqual([expect.stringMatching(/:INVENTOR_SHARES$/)]);
+      expect(result.errors[0]!.messageEn, reason).toContain(reason);
+    }
   });
 });
