@@ -89,6 +89,16 @@ export const paymentInputSchema = z
       description: 'The obligation paid (GET .../obligations); absent: the oldest due first',
     }),
     note: z.string().trim().max(500).optional(),
+    declaredCostsFen: z
+      .number()
+      .int('must be a whole number of fen')
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional()
+      .meta({
+        description:
+          "Costs of the transfer borne for this payment (evaluation, agency, registration fees), deducted before the inventors' share: their reward is taken from the net income (净收入, 促进科技成果转化法 art. 45)",
+      }),
   })
   .meta({
     id: 'PaymentInput',
@@ -108,6 +118,36 @@ export const paymentSchema = z
     allocations: z.array(z.object({ obligationId: z.string(), amountFen: z.number().int() })),
     overpaidFen: z.number().int().meta({ description: 'The part beyond what was due: kept and flagged' }),
     flags: z.array(z.enum(['overpayment'])),
+    declaredCostsFen: z.number().int().optional(),
+    inventorRewards: z
+      .object({
+        basis: z.string(),
+        ratePercent: z.number(),
+        netIncomeFen: z.number().int(),
+        poolFen: z.number().int(),
+        lines: z.array(
+          z.object({
+            applicationNumber: z.string(),
+            name: z.string(),
+            sharePercent: z.number(),
+            amountFen: z.number().int(),
+          }),
+        ),
+        equalShares: z.array(z.string()).optional().meta({
+          description: "Patents whose inventors' shares were not recorded: split equally among its inventors",
+        }),
+        unassignedFen: z
+          .number()
+          .int()
+          .meta({
+            description: 'The part of patents without recorded inventors, for the institution to allocate',
+          }),
+      })
+      .optional()
+      .meta({
+        description:
+          "The inventors' share of this payment (assignments and licenses), computed when it was recorded: 50 % of the net income (the 促进科技成果转化法 art. 45 default), split equally among the deal's patents, then by the inventors' contribution shares. The institution and the administrators see it; enterprises never see payments",
+      }),
     recordedAt: z.string(),
     recordedBy: z.string(),
   })

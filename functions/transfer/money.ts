@@ -7,6 +7,7 @@
  * payments at the same moment never overwrite each other: the loser reads again and is applied on
  * top), the record (payment, deal), its audit entry and, on termination, the patents' grants.
  */
+
 import { chinaDate } from '../../schemas/china-date.ts';
 import { contractValueFen, type Deal, priceTermIssues } from '../../schemas/deal.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
@@ -23,6 +24,7 @@ import type { Caller } from '../../schemas/roles.ts';
 import { type AuditActor, actorLabel } from '../shared/audit.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { canSeeDeal, hashOf, isAdmin, requireInstitutionLevel } from './access.ts';
+import { inventorRewards } from './inventor-rewards.ts';
 import {
   allocatePayment,
   applyRoyaltyReport,
@@ -56,6 +58,9 @@ export const toPaymentView = ({
 export interface GrantHolder {
   applicationNumber: string;
   exclusiveGrant?: { dealId: string; endDate?: string };
+  /** Read for the inventors' share of a payment (inventor-rewards.ts). */
+  inventors?: string[];
+  inventorShares?: Array<{ name: string; sharePercent: number }>;
 }
 
 export interface MoneyStore {
@@ -264,6 +269,13 @@ export async function recordPayment(
     const existing = await replay();
     if (existing) return existing;
   }
+  if (input.declaredCostsFen !== undefined && input.declaredCostsFen > input.amountFen) {
+    throw new ValidationError(
+      `The declared costs (${input.declaredCostsFen} fen) exceed the payment (${input.amountFen} fen): declare the costs borne for this payment only.`,
+      [{ in: 'body', field: 'declaredCostsFen', message: 'more than the payment' }],
+    );
+  }
+  const rewards = inventorRewards(deal, await deps.store.patents(deal.applicationNumbers), input);
   return retrying(`The payments of deal ${dealId}`, async () => {
     const ledger = await ledgerOf(deps, deal);
     let allocated: ReturnType<typeof allocatePayment>;
@@ -283,6 +295,8 @@ export async function recordPayment(
       allocations: allocated.allocations,
       overpaidFen: allocated.overpaidFen,
       flags: allocated.overpaidFen > 0 ? ['overpayment'] : [],
+      ...(input.declaredCostsFen !== undefined ? { declaredCostsFen: input.declaredCostsFen } : {}),
+      ...(rewards ? { inventorRewards: rewards } : {}),
       recordedAt: at,
       recordedBy: actorLabel(caller),
     };

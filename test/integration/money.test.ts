@@ -44,7 +44,7 @@ let institution: string;
 let otherInstitution: string;
 let serial = 0;
 
-async function newDeal(body: Record<string, unknown>) {
+async function newDeal(body: Record<string, unknown>, patent: Record<string, unknown> = {}) {
   const n = number(++serial);
   await put({
     pk: `PAT#${n}`,
@@ -62,6 +62,7 @@ async function newDeal(body: Record<string, unknown>) {
     applicationDate: '2020-01-01',
     legalStatus: 'valid',
     version: 5,
+    ...patent,
   });
   const created = await api('/v1/deals', {
     method: 'POST',
@@ -143,6 +144,34 @@ describe('payments', () => {
     expect(after.json.totals).toMatchObject({ outstandingFen: 0, paidFen: 3_500_000, overpaidFen: 500_000 });
     const payments = await api(`/v1/deals/${dealId}/payments`, { token: institution });
     expect(payments.json.items).toHaveLength(2);
+  });
+
+  it("records the inventors' share of a payment: 50 % of the net income, by their contribution shares", async () => {
+    const { dealId } = await newDeal(
+      { priceTerms: installments },
+      {
+        inventors: ['张三', '李四'],
+        inventorShares: [
+          { name: '张三', sharePercent: 70 },
+          { name: '李四', sharePercent: 30 },
+        ],
+      },
+    );
+    const tooCostly = await pay(dealId, { amountFen: 1_000_000, declaredCostsFen: 1_000_001 });
+    expect(tooCostly.status, tooCostly.text).toBe(400);
+    const paid = await pay(dealId, { amountFen: 1_000_000, declaredCostsFen: 200_000 });
+    expect(paid.status, paid.text).toBe(201);
+    expect(paid.json.inventorRewards).toMatchObject({
+      netIncomeFen: 800_000,
+      poolFen: 400_000,
+      lines: [
+        { name: '张三', sharePercent: 70, amountFen: 280_000 },
+        { name: '李四', sharePercent: 30, amountFen: 120_000 },
+      ],
+      unassignedFen: 0,
+    });
+    const listed = await api(`/v1/deals/${dealId}/payments`, { token: institution });
+    expect(listed.json.items[0].inventorRewards.lines).toHaveLength(2);
   });
 
   it('refuses negative or fractional fen (400) and answers 404 on another institution deal', async () => {

@@ -1,0 +1,113 @@
+/**
+ * The inventors' share of a payment received (促进科技成果转化法 art. 45, the default when the
+ * institution has no rule of its own and no agreement with its researchers, art. 44): "将该项职务科技
+ * 成果转让、许可给他人实施的，从该项科技成果转让净收入或者许可净收入中提取不低于百分之五十的比例" (at least
+ * 50 % of the net income of an assignment or license). Pure: computed when a payment is recorded and
+ * stored with it (money.ts `recordPayment`), so the distribution is the one of that day.
+ *
+ * How it is computed (docs/transfer.md, "Inventors' share"):
+ * - net income = the payment minus the costs declared with it (`declaredCostsFen`, e.g. evaluation,
+ *   agency and registration fees; 净收入), never below 0;
+ * - the pool = 50 % of it (the statutory floor; an institution's own rule is not recorded yet);
+ * - split equally among the deal's patents (a contract prices the portfolio as a whole);
+ * - each patent's part by its inventors' contribution shares (`inventorShares`); without shares,
+ *   equally among its inventors (`equalShares: true`); a patent without inventors leaves its part
+ *   unassigned (`unassignedFen`), for the institution to allocate.
+ * Amounts in whole fen: each split hands out the remainder fen by the largest remainders, so the
+ * lines always add up to the pool exactly. Equity contributions (art. 45 (2): at least 50 % of the
+ * shares) are rewarded in shares, not from payments: no lines.
+ */
+
+export const statutoryRewardPercent = 50;
+
+export interface RewardPatent {
+  applicationNumber: string;
+  inventors?: string[];
+  inventorShares?: Array<{ name: string; sharePercent: number }>;
+}
+
+export interface InventorRewardLine {
+  applicationNumber: string;
+  name: string;
+  sharePercent: number;
+  amountFen: number;
+}
+
+export interface InventorRewards {
+  basis: string;
+  ratePercent: number;
+  netIncomeFen: number;
+  poolFen: number;
+  lines: InventorRewardLine[];
+  /** Patents whose inventors' shares were not given: split equally. */
+  equalShares?: string[];
+  unassignedFen: number;
+}
+
+/** `total` fen split by `weights`, in whole fen adding up to `total` (largest remainders first). */
+export function splitFen(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (total <= 0 || sum <= 0) return weights.map(() => 0);
+  const exact = weights.map((w) => (total * w) / sum);
+  const parts = exact.map(Math.floor);
+  let left = total - parts.reduce((a, b) => a + b, 0);
+  const order = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    parts[i]! += 1;
+    left -= 1;
+  }
+  return parts;
+}
+
+export function inventorRewards(
+  deal: { kind: string; applicationNumbers: readonly string[] },
+  patents: readonly RewardPatent[],
+  payment: { amountFen: number; declaredCostsFen?: number },
+): InventorRewards | undefined {
+  if (deal.kind !== 'assignment' && deal.kind !== 'license') return undefined;
+  const netIncomeFen = Math.max(0, payment.amountFen - (payment.declaredCostsFen ?? 0));
+  const poolFen = Math.floor((netIncomeFen * statutoryRewardPercent) / 100);
+  const byNumber = new Map(patents.map((p) => [p.applicationNumber, p]));
+  const perPatent = splitFen(
+    poolFen,
+    deal.applicationNumbers.map(() => 1),
+  );
+  const lines: InventorRewardLine[] = [];
+  const equalShares: string[] = [];
+  let unassignedFen = 0;
+  deal.applicationNumbers.forEach((n, i) => {
+    const part = perPatent[i]!;
+    const patent = byNumber.get(n);
+    const shares =
+      patent?.inventorShares && patent.inventorShares.length > 0
+        ? patent.inventorShares
+        : (patent?.inventors ?? []).map((name, _, all) => ({ name, sharePercent: 100 / all.length }));
+    if (shares.length === 0) {
+      unassignedFen += part;
+      return;
+    }
+    if (!patent?.inventorShares?.length) equalShares.push(n);
+    const amounts = splitFen(
+      part,
+      shares.map((s) => s.sharePercent),
+    );
+    shares.forEach((share, j) =>
+      lines.push({
+        applicationNumber: n,
+        name: share.name,
+        sharePercent: Math.round(share.sharePercent * 100) / 100,
+        amountFen: amounts[j]!,
+      }),
+    );
+  });
+  return {
+    basis: `促进科技成果转化法 art. 45 (1): at least ${statutoryRewardPercent} % of the net income of an assignment or license`,
+    ratePercent: statutoryRewardPercent,
+    netIncomeFen,
+    poolFen,
+    lines,
+    ...(equalShares.length ? { equalShares } : {}),
+    unassignedFen,
+  };
+}
