@@ -38,6 +38,9 @@ export const businessMetricNames = Object.keys(businessMetrics) as BusinessMetri
 
 /** Where a use-case boundary records counts: Powertools in Lambda, an array in tests, nothing locally. */
 export interface MetricsRecorder {
-  /** Adds `value` to the metric (unit Count), under the one dimension the metric declares. */
-  count(name: BusinessMetric, value: number, dimension?: string): void;
+  /**
+   * Adds `value` to the metric (unit Count); `dimensionValue` is the value of the dimension the metric
+   * declares (the job's kind, the lifecycle event), required for those and only for those.
+   */
+  count(name: BusinessMetric, value: number, dimensionValue?: string): void;
 }

@@ -10,7 +10,7 @@
  * without emails. Powertools lets the warnings go to a logger of one's own (the `logger` option): that
  * one drops this warning and passes every other to the function's Powertools logger.
  */
-import { Metrics, type Metrics as MetricsType, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import {
   type BusinessMetric,
   businessMetrics,
@@ -34,7 +34,7 @@ export const metricsWarnings = {
   error: (...content: unknown[]) => logger.error(String(content[0]), { details: content.slice(1) }),
 };
 
-export function newMetrics(): MetricsType {
+export function newMetrics(): Metrics {
   return new Metrics({
     namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? metricsNamespace,
     serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? serviceName,
@@ -50,7 +50,7 @@ export const metrics = newMetrics();
  * ends); one with a dimension (kind, event) is emitted at once as a single metric (`singleMetric()`),
  * since one EMF line carries one value per dimension.
  */
-export function powertoolsRecorder(target: MetricsType = metrics): MetricsRecorder {
+export function powertoolsRecorder(target: Metrics = metrics): MetricsRecorder {
   return {
     count(name: BusinessMetric, value: number, dimensionValue?: string) {
       const dimension: string | undefined = (businessMetrics[name] as { dimension?: string }).dimension;
