@@ -8,6 +8,8 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as z from 'zod';
+import type { pipelineFailureInputSchema } from '../../schemas/task-inputs.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const context = {
@@ -18,7 +20,7 @@ const context = {
   functionVersion: '$LATEST',
   getRemainingTimeInMillis: () => 10_000,
 } as unknown as Context;
-const payload = {
+const payload: z.infer<typeof pipelineFailureInputSchema> = {
   event: {
     eventId: 'ev-1',
     type: 'evaluationClosed',
