@@ -8,6 +8,7 @@
 
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
+import type { BatchKind } from '../../schemas/batch-job.ts';
 import { chinaDate } from '../../schemas/china-date.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { Institution } from '../../schemas/institution.ts';
@@ -74,12 +75,13 @@ export type IngestFileResult =
   | {
       jobId: string;
       status: 'succeeded';
+      kind: BatchKind;
       rowsTotal: number;
       rowsAccepted: number;
       rowsRejected: number;
       rowsUnchanged: number;
     }
-  | { jobId: string; status: 'failed'; code: string }
+  | { jobId: string; status: 'failed'; kind: BatchKind; code: string }
   | { jobId: string; status: 'skipped'; reason: string };
 
 export async function ingestBatchFile(
@@ -109,7 +111,7 @@ export async function ingestBatchFile(
   const fail = async (code: string, messageZh: string, messageEn: string): Promise<IngestFileResult> => {
     const failure = { code, messageZh, messageEn };
     await deps.jobs.fail(jobId, failure, deps.now().toISOString(), endMail({ status: 'failed', failure }));
-    return { jobId, status: 'failed', code };
+    return { jobId, status: 'failed', kind, code };
   };
   let owner: Owner;
   let profile: MappingProfile | undefined;
@@ -330,6 +332,7 @@ export async function ingestBatchFile(
     return {
       jobId,
       status: 'succeeded',
+      kind,
       rowsTotal: result.rowsTotal,
       rowsAccepted: result.rowsAccepted,
       rowsRejected: result.rowsRejected,

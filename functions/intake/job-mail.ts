@@ -8,7 +8,7 @@
  * the API returns is signed by the function's temporary credentials and dies with them (hours), too
  * soon for an email read the next morning.
  */
-import type { ErrorRow } from '../../schemas/batch-job.ts';
+import type { BatchKind, ErrorRow } from '../../schemas/batch-job.ts';
 import type { Institution } from '../../schemas/institution.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import { renderMail } from '../mail/layout.ts';
@@ -150,7 +150,7 @@ export async function recordJobFailure(
   },
   jobId: string,
   failure: { code: string; messageZh: string; messageEn: string },
-): Promise<{ jobId: string; status: 'failed' | 'skipped' }> {
+): Promise<{ jobId: string; status: 'failed' | 'skipped'; kind?: BatchKind }> {
   const job = await deps.jobs.get(jobId);
   const institution =
     job && (job.kind ?? 'inventory') === 'inventory' && job.institutionUscc
@@ -166,5 +166,9 @@ export async function recordJobFailure(
     deps.now().toISOString(),
     message ? { ...newMailItem(message, deps.now()), mailId: jobMailId(jobId) } : undefined,
   );
-  return { jobId, status: recorded ? 'failed' : 'skipped' };
+  return {
+    jobId,
+    status: recorded ? 'failed' : 'skipped',
+    ...(job ? { kind: job.kind ?? 'inventory' } : {}),
+  };
 }

@@ -7,13 +7,15 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import type { MetricsRecorder } from '../../schemas/business-metrics.ts';
 import { logger } from '../shared/powertools.ts';
 import { coreStreamFilters } from '../streams/core-stream-filters.ts';
 import type { StreamConsumer } from '../streams/fan-out-core-stream.ts';
 import { mailDeps } from './mail-deps.ts';
 import { deliverMail, type MailItem } from './mail-outbox.ts';
 
-export function mailStreamConsumer(deps = mailDeps()): StreamConsumer {
+/** `metrics`: where sends and failed sends are counted (the stream reader publishes them). */
+export function mailStreamConsumer(deps = mailDeps(), metrics?: MetricsRecorder): StreamConsumer {
   return {
     name: 'mail',
     filter: coreStreamFilters.mail,
@@ -25,6 +27,8 @@ export function mailStreamConsumer(deps = mailDeps()): StreamConsumer {
       const item = unmarshall(image as Record<string, AttributeValue>) as MailItem;
       const outcome = await deliverMail(deps, item);
       logger.info('mail delivery', { mailId: item.mailId, outcome });
+      if (outcome === 'sent') metrics?.count('MailsSent', 1);
+      else if (outcome === 'failed') metrics?.count('MailsFailed', 1);
     },
   };
 }

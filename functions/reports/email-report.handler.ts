@@ -1,10 +1,12 @@
 /** quarterly-report task: queues a scope's report email to its admins through the mail outbox. */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import type * as z from 'zod';
 import { reportEmailInputSchema } from '../../schemas/task-inputs.ts';
+import { metrics, recorder } from '../shared/business-metrics.ts';
 import { logger } from '../shared/powertools.ts';
 import { emailDeps } from './report-deps.ts';
 import { emailScope } from './reports.ts';
@@ -23,7 +25,9 @@ export const handler = middy(async (event: z.infer<typeof reportEmailInputSchema
     scope: event.scope,
     statuses: outcome.recipients.map((r) => r.status),
   });
+  recorder.count('ReportScopes', 1);
   return outcome;
 })
   .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
   .use(parser({ schema: reportEmailInputSchema }));

@@ -1,14 +1,12 @@
-/** Powertools objects, created once and shared by every handler of this bundle. */
+/**
+ * Powertools objects, created once and shared by every handler of this bundle. Metrics live in
+ * ./business-metrics.ts, imported only by the handlers that emit them (the HTTP bundles carry none).
+ */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'patents';
 
 export const logger = new Logger({ serviceName });
-export const metrics = new Metrics({
-  serviceName,
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Patents',
-});
 
 /**
  * The Powertools Tracer (X-Ray subsegments for every AWS SDK call and the handler), loaded only when

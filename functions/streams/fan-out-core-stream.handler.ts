@@ -1,18 +1,27 @@
 /**
  * The one reader of the core table's stream (see fan-out-core-stream.ts): mail, pipeline and metrics
  * consumers in process, each on the records its filter matches, failures reported per record
- * (ReportBatchItemFailures).
+ * (ReportBatchItemFailures). Business metrics: emails sent / failed (mail consumer) and lifecycle
+ * transitions by event (transition-counts.ts).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { mailDeps } from '../mail/mail-deps.ts';
 import { mailStreamConsumer } from '../mail/mail-stream-consumer.ts';
 import { metricsStreamConsumer } from '../metrics/metrics-stream-consumer.ts';
 import { pipelineStreamConsumer } from '../pipeline/pipeline-stream-consumer.ts';
+import { metrics, recorder } from '../shared/business-metrics.ts';
 import { logger } from '../shared/powertools.ts';
 import { fanOutStreamRecords } from './fan-out-core-stream.ts';
+import { transitionCounts } from './transition-counts.ts';
 
-const consumers = [mailStreamConsumer(), pipelineStreamConsumer(), metricsStreamConsumer()];
+const consumers = [
+  mailStreamConsumer(mailDeps(), recorder),
+  pipelineStreamConsumer(),
+  metricsStreamConsumer(),
+];
 
 export const handler = middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const { batchItemFailures, handled, failures } = await fanOutStreamRecords(consumers, event.Records);
@@ -23,5 +32,9 @@ export const handler = middy(async (event: DynamoDBStreamEvent): Promise<DynamoD
       error: failure.error as Error,
     });
   logger.info('core stream batch', { records: event.Records.length, handled, failed: failures.length });
+  for (const [lifecycleEvent, count] of transitionCounts(event.Records, batchItemFailures))
+    recorder.count('Transitions', count, lifecycleEvent);
   return { batchItemFailures };
-}).use(injectLambdaContext(logger));
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

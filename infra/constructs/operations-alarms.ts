@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -21,6 +21,11 @@ export interface OperationsAlarmsProps {
  */
 export class OperationsAlarms extends Construct {
   readonly topic: Topic;
+  /**
+   * Every alarm created, with its group: `system` for the parent stack's, else the id of the nested
+   * stack that holds it (`<Area>Area`). The dashboard lists them (operations-dashboard.ts).
+   */
+  readonly created: Array<{ alarm: Alarm; group: string }> = [];
 
   constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
     super(scope, id);
@@ -112,5 +117,7 @@ export class OperationsAlarms extends Construct {
       alarmDescription: description,
     });
     alarm.addAlarmAction(new SnsAction(this.topic));
+    const stack = Stack.of(scope);
+    this.created.push({ alarm, group: stack === Stack.of(this) ? 'system' : stack.node.id });
   }
 }

@@ -5,6 +5,8 @@
  * resource it is not granted is as missing locally as it is in AWS (functions/shared/config.ts throws).
  * Only the values differ (physical names, the mail transport, the user directory).
  */
+
+import { metricsNamespace, serviceName } from '../../schemas/business-metrics.ts';
 import {
   type BucketName,
   envNames,
@@ -62,8 +64,8 @@ export function functionEnvironment(
 ): Record<string, string> {
   const environment: Record<string, string> = {
     STAGE: names.stage,
-    POWERTOOLS_SERVICE_NAME: 'patents',
-    POWERTOOLS_METRICS_NAMESPACE: 'Patents',
+    POWERTOOLS_SERVICE_NAME: serviceName,
+    POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
     POWERTOOLS_LOG_LEVEL: names.logLevel,
     POWERTOOLS_TRACE_ENABLED: String(names.sdkTracing),
     NODE_OPTIONS: '--enable-source-maps',

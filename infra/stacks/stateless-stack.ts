@@ -22,6 +22,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -36,6 +37,7 @@ import type { AppFunction } from '../constructs/app-function.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { acknowledge, acknowledgeWildcardResource } from '../constructs/nag.ts';
 import { OperationsAlarms } from '../constructs/operations-alarms.ts';
+import { OperationsDashboard } from '../constructs/operations-dashboard.ts';
 import { repoPath } from '../constructs/repo-path.ts';
 import type { Deployment } from '../deployment.ts';
 import { apiCors } from '../resources/cors.ts';
@@ -119,6 +121,7 @@ export class StatelessStack extends Stack {
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
   readonly scheduleGroup: ScheduleGroup;
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -319,11 +322,18 @@ export class StatelessStack extends Stack {
       alarms.watchDeadLetters(deadLetters, `schedule ${name}`);
     }
 
+    // --- dashboard: the business metrics and every alarm above (and in the area stacks) ------------
+    this.dashboard = new OperationsDashboard(this, 'Operations', { stage, alarms }).dashboard;
+
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduleGroup.scheduleGroupName });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: alarms.topic.topicArn,
       description: 'Subscribe operators here',
+    });
+    new CfnOutput(this, 'DashboardName', {
+      value: this.dashboard.dashboardName,
+      description: 'CloudWatch dashboard: business metrics and alarms (docs/operations.md)',
     });
   }
 

@@ -37,6 +37,14 @@ import {
   assertStreamReaders,
   maxRouteTimeoutSeconds,
 } from '../../infra/stacks/stateless-stack.ts';
+import { batchKinds } from '../../schemas/batch-job.ts';
+import {
+  businessMetricNames,
+  businessMetrics,
+  metricsNamespace,
+  serviceName,
+} from '../../schemas/business-metrics.ts';
+import { lifecycleEvents } from '../../schemas/lifecycle.ts';
 import { type RouteDeclaration, takesCursor } from '../../schemas/routes/route.ts';
 
 /** Synthesized CloudFormation JSON, navigated freely by the assertions. */
@@ -432,6 +440,64 @@ describe('StatelessStack', () => {
       const doc = readFileSync(repoPath('docs/operations.md'), 'utf8');
       expect(doc).toContain(`${all.length} alarms`);
       for (const alarm of all) expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    });
+  });
+
+  describe('dashboard', () => {
+    const dashboards = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
+
+    it('is one per stage and Region, in the parent stack only', () => {
+      expect(dashboards).toHaveLength(1);
+      expect(dashboards[0]!.Properties.DashboardName).toEqual({
+        'Fn::Join': ['', [`patents-${stage}-`, { Ref: 'AWS::Region' }]],
+      });
+      for (const t of areaTemplates.values()) t.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+      expect(Object.keys(template.toJSON().Outputs)).toContain('DashboardName');
+    });
+
+    it('graphs every business metric in the Powertools namespace, by service and its dimension', () => {
+      for (const name of businessMetricNames) {
+        const dimension = (businessMetrics[name] as { dimension?: string }).dimension;
+        expect(body).toContain(`\\"${metricsNamespace}\\",\\"${name}\\"`);
+        expect(body).toMatch(
+          new RegExp(
+            `${name}\\\\",${dimension ? `[^\\]]*${dimension}` : ''}[^\\]]*\\\\"service\\\\",\\\\"${serviceName}`,
+          ),
+        );
+      }
+      for (const kind of batchKinds) expect(body).toContain(`\\"RowsRefused\\",\\"kind\\",\\"${kind}\\"`);
+      for (const event of lifecycleEvents)
+        expect(body).toContain(`\\"Transitions\\",\\"event\\",\\"${event}\\"`);
+    });
+
+    it('shows the state of every alarm of the parent and the area stacks', () => {
+      const alarmIds = (t: Template) =>
+        Object.entries(t.toJSON().Resources as Record<string, { Type: string }>)
+          .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
+          .map(([id]) => id);
+      for (const id of alarmIds(template))
+        expect(body).toContain(JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }));
+      let nested = 0;
+      for (const [area, t] of areaTemplates) {
+        const outputs = Object.entries(
+          (t.toJSON().Outputs ?? {}) as Record<string, { Value: unknown }>,
+        ) as Array<[string, { Value: unknown }]>;
+        const areaId = stateless.resolve(area.nestedStackResource!.logicalId) as string;
+        for (const id of alarmIds(t)) {
+          const output = outputs.find(
+            ([, o]) => JSON.stringify(o.Value) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }),
+          );
+          expect(output, `${areaId}: ${id} is on the dashboard`).toBeDefined();
+          expect(body).toContain(JSON.stringify({ 'Fn::GetAtt': [areaId, `Outputs.${output![0]}`] }));
+          nested++;
+        }
+      }
+      const all = alarmIds(template).length + nested;
+      expect(all).toBeGreaterThan(100);
+      expect((body.match(/\\"type\\":\\"alarm\\"/g) ?? []).length).toBe(
+        1 + areaStacks.filter((area) => alarmIds(areaTemplates.get(area)!).length > 0).length,
+      );
     });
   });
 

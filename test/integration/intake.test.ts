@@ -339,9 +339,9 @@ describe('inventory intake through uploads and S3 drops', () => {
 
   it('Excel 2003 XML named .xls and Excel\'s UTF-16 "Unicode text" are read; a web page named .xls fails saying what to do', async () => {
     const rows = demoInventoryRows(6, { seed: 16, serialBase: 5300 });
-    const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
     const xmlRow = (cells: string[]) =>
-      `<Row>${cells.map((c) => `<Cell><Data ss:Type="String">${escape(c)}</Data></Cell>`).join('')}</Row>`;
+      `<Row>${cells.map((c) => `<Cell><Data ss:Type="String">${escapeXml(c)}</Data></Cell>`).join('')}</Row>`;
     const xml = `<?xml version="1.0"?>
 <?mso-application progid="Excel.Sheet"?>
 <Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
