@@ -136,12 +136,9 @@ export const paymentSchema = z
         equalShares: z.array(z.string()).optional().meta({
           description: "Patents whose inventors' shares were not recorded: split equally among its inventors",
         }),
-        unassignedFen: z
-          .number()
-          .int()
-          .meta({
-            description: 'The part of patents without recorded inventors, for the institution to allocate',
-          }),
+        unassignedFen: z.number().int().meta({
+          description: 'The part of patents without recorded inventors, for the institution to allocate',
+        }),
       })
       .optional()
       .meta({

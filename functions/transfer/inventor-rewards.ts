@@ -92,14 +92,14 @@ export function inventorRewards(
       part,
       shares.map((s) => s.sharePercent),
     );
-    shares.forEach((share, j) =>
+    shares.forEach((share, j) => {
       lines.push({
         applicationNumber: n,
         name: share.name,
         sharePercent: Math.round(share.sharePercent * 100) / 100,
         amountFen: amounts[j]!,
-      }),
-    );
+      });
+    });
   });
   return {
     basis: `促进科技成果转化法 art. 45 (1): at least ${statutoryRewardPercent} % of the net income of an assignment or license`,
