@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { provinceCodeSchema } from './codes/provinces.ts';
+import { fiveYearJustificationSchema } from './five-year-justification.ts';
 import { usccSchema } from './institution.ts';
 import { quarterSchema } from './metrics.ts';
 import { pageQuerySchema } from './pagination.ts';
@@ -209,35 +210,12 @@ export const unimplementedFundedSchema = z
   })
   .meta({ id: 'UnimplementedFundedPatent' });
 
-/**
- * The 正当理由 of the 5-year rule (Work Plan 二、（四）1: "对于授权超过5年没有实施且无正当理由的专利，国家可以无偿
- * 实施"): the institution files why a listed patent is not implemented; the province administrators
- * accept it (the patent leaves the list and the fiveYearRulePatents figure) or reject it with a comment.
- */
-export const fiveYearJustificationStatuses = ['filed', 'accepted', 'rejected'] as const;
-export type FiveYearJustificationStatus = (typeof fiveYearJustificationStatuses)[number];
-
-export const fiveYearJustificationSchema = z
-  .object({
-    status: z.enum(fiveYearJustificationStatuses),
-    reason: z
-      .string()
-      .meta({ description: 'Why the patent is not implemented (正当理由), as the institution filed it' }),
-    evidence: z
-      .string()
-      .optional()
-      .meta({ description: 'Where the evidence is (a document number, a link)' }),
-    filedAt: z.iso.datetime(),
-    filedBy: z.string().meta({ description: 'Organization and role of the filer (never a person id)' }),
-    reviewedAt: z.iso.datetime().optional(),
-    reviewedBy: z.string().optional(),
-    reviewComment: z
-      .string()
-      .optional()
-      .meta({ description: "The reviewer's comment (required on rejection)" }),
-  })
-  .meta({ id: 'FiveYearJustification' });
-export type FiveYearJustification = z.output<typeof fiveYearJustificationSchema>;
+export {
+  type FiveYearJustification,
+  type FiveYearJustificationStatus,
+  fiveYearJustificationSchema,
+  fiveYearJustificationStatuses,
+} from './five-year-justification.ts';
 
 export const fileJustificationSchema = z
   .object({

@@ -9,11 +9,11 @@
 import * as z from 'zod';
 import { provinceCodeSchema } from './codes/provinces.ts';
 import { evaluationAggregateSchema, tierStateSchema, windowCloseReasons } from './evaluation.ts';
+import { fiveYearJustificationSchema } from './five-year-justification.ts';
 import { usccSchema } from './institution.ts';
 import { inventoryRecordSchema } from './inventory/record.ts';
 import { conversionIntentValues, patentTypeValues } from './inventory/template.ts';
 import { lifecycleEventSchema, lifecycleStateSchema, tierValues } from './lifecycle.ts';
-import { fiveYearJustificationSchema } from './monitoring.ts';
 import { type OpenLicense, openLicenseSchema, publicOpenLicense } from './open-license.ts';
 import { pageQuerySchema } from './pagination.ts';
 import { answerKeySchema, isStorageAttribute } from './storage.ts';
