@@ -224,3 +224,50 @@ export const receivablesSchema = z
 export type Receivables = z.infer<typeof receivablesSchema>;
 
 export const receivablesParamsSchema = z.object({ uscc: usccSchema });
+
+export const inventorRewardsQuerySchema = z
+  .object({
+    from: dateField('First payment date counted (paidOn), inclusive').optional(),
+    to: dateField('Last payment date counted (paidOn), inclusive').optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
+  .meta({ id: 'InventorRewardsQuery' });
+export type InventorRewardsQuery = z.output<typeof inventorRewardsQuerySchema>;
+
+export const inventorRewardsReportSchema = z
+  .object({
+    institutionUscc: z.string(),
+    from: z.string().optional(),
+    to: z.string().optional(),
+    inventors: z.array(
+      z.object({
+        name: z.string().meta({ description: 'As the inventory names the inventor (one person per name)' }),
+        totalFen: z.number().int(),
+        lines: z.array(
+          z.object({
+            dealId: z.string(),
+            paymentId: z.string(),
+            paidOn: z.string(),
+            applicationNumber: z.string(),
+            sharePercent: z.number(),
+            amountFen: z.number().int(),
+          }),
+        ),
+      }),
+    ),
+    totalFen: z.number().int().meta({ description: "The inventors' share of the payments counted" }),
+    unassignedFen: z.number().int().meta({
+      description: 'The part of patents without recorded inventors, for the institution to allocate',
+    }),
+    paymentsCounted: z.number().int(),
+    paymentsWithoutRewards: z.number().int().meta({
+      description:
+        "Payments counted with no inventors' share recorded (equity deals, or recorded before shares were computed)",
+    }),
+  })
+  .meta({
+    id: 'InventorRewardsReport',
+    description:
+      "The inventors' share of the payments received, per inventor (促进科技成果转化法 art. 45 default: 50 % of the net income): what the institution owes its inventors",
+  });
+export type InventorRewardsReport = z.infer<typeof inventorRewardsReportSchema>;

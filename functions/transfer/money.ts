@@ -13,6 +13,8 @@ import { contractValueFen, type Deal, priceTermIssues } from '../../schemas/deal
 import type { MailMessage } from '../../schemas/mail.ts';
 import type {
   AmendmentInput,
+  InventorRewardsQuery,
+  InventorRewardsReport,
   ObligationsView,
   Payment,
   PaymentInput,
@@ -197,9 +199,9 @@ export async function listPayments(deps: MoneyDeps, caller: Caller, dealId: stri
   return { items: items.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt)) };
 }
 
-/** What the institution is owed, per deal and in total (its institution-level users, admins in scope). */
-export async function receivables(deps: MoneyDeps, caller: Caller, uscc: string): Promise<Receivables> {
-  requireInstitutionLevel(caller, "see the institution's receivables");
+/** The institution, when the caller may see its money: its institution-level users, admins in scope. */
+async function institutionInScope(deps: MoneyDeps, caller: Caller, uscc: string, what: string) {
+  requireInstitutionLevel(caller, what);
   const own = caller.roles.includes('institution') && caller.orgUscc === uscc;
   const institution = await deps.store.institution(uscc);
   const inScope =
@@ -209,6 +211,12 @@ export async function receivables(deps: MoneyDeps, caller: Caller, uscc: string)
   if (!institution || !inScope) {
     throw new NotFoundError(`No institution ${uscc} in your scope: check the code.`);
   }
+  return institution;
+}
+
+/** What the institution is owed, per deal and in total (its institution-level users, admins in scope). */
+export async function receivables(deps: MoneyDeps, caller: Caller, uscc: string): Promise<Receivables> {
+  await institutionInScope(deps, caller, uscc, "see the institution's receivables");
   const today = chinaDate(deps.now());
   const deals = await deps.store.institutionDeals(uscc);
   const stored = new Map((await deps.store.ledgers(deals.map((d) => d.dealId))).map((l) => [l.dealId, l]));
@@ -520,4 +528,68 @@ export async function terminateDeal(
     if (outcome === 'conflict') return 'conflict';
     return { changed: true, deal: after };
   });
+}
+
+/**
+ * GET /v1/institutions/{uscc}/inventor-rewards: the inventors' share recorded on each payment of the
+ * institution's deals (inventor-rewards.ts), summed per inventor, between two payment dates if given.
+ * An inventor is one name (the inventory records no staff number yet): two inventors of the same name
+ * are added together, which the lines (patent by patent) let the office separate.
+ */
+export async function inventorRewardsReport(
+  deps: MoneyDeps,
+  caller: Caller,
+  uscc: string,
+  query: InventorRewardsQuery,
+): Promise<InventorRewardsReport> {
+  await institutionInScope(deps, caller, uscc, "see the inventors' rewards");
+  const deals = await deps.store.institutionDeals(uscc);
+  const inventors = new Map<string, InventorRewardsReport['inventors'][number]>();
+  let totalFen = 0;
+  let unassignedFen = 0;
+  let paymentsCounted = 0;
+  let paymentsWithoutRewards = 0;
+  // Eight deals' payments read at a time (one query each).
+  for (let i = 0; i < deals.length; i += 8) {
+    const batch = deals.slice(i, i + 8);
+    const paymentsOf = await Promise.all(batch.map((deal) => deps.store.payments(deal.dealId)));
+    for (const payments of paymentsOf) {
+      for (const payment of payments) {
+        if ((query.from && payment.paidOn < query.from) || (query.to && payment.paidOn > query.to)) continue;
+        paymentsCounted++;
+        const rewards = payment.inventorRewards;
+        if (!rewards) {
+          paymentsWithoutRewards++;
+          continue;
+        }
+        unassignedFen += rewards.unassignedFen;
+        for (const line of rewards.lines) {
+          const entry = inventors.get(line.name) ?? { name: line.name, totalFen: 0, lines: [] };
+          entry.totalFen += line.amountFen;
+          entry.lines.push({
+            dealId: payment.dealId,
+            paymentId: payment.paymentId,
+            paidOn: payment.paidOn,
+            applicationNumber: line.applicationNumber,
+            sharePercent: line.sharePercent,
+            amountFen: line.amountFen,
+          });
+          inventors.set(line.name, entry);
+          totalFen += line.amountFen;
+        }
+      }
+    }
+  }
+  return {
+    institutionUscc: uscc,
+    ...(query.from ? { from: query.from } : {}),
+    ...(query.to ? { to: query.to } : {}),
+    inventors: [...inventors.values()].sort(
+      (a, b) => b.totalFen - a.totalFen || a.name.localeCompare(b.name),
+    ),
+    totalFen,
+    unassignedFen,
+    paymentsCounted,
+    paymentsWithoutRewards,
+  };
 }

@@ -138,6 +138,12 @@ export const transferFunctions = {
     description: 'GET /v1/institutions/{uscc}/receivables: what an institution is owed on its deals',
     tables: { core: 'read' },
   },
+  getInventorRewards: {
+    entry: 'functions/transfer/get-inventor-rewards.handler.ts',
+    description:
+      "GET /v1/institutions/{uscc}/inventor-rewards: the inventors' share of the payments received, per inventor",
+    tables: { core: 'read' },
+  },
   // ----- end of after the deal -----
   flagOverdueFilings: {
     entry: 'functions/transfer/flag-overdue-filings.handler.ts',

@@ -3,6 +3,8 @@ import { dealParamsSchema, dealSchema } from '../deal.ts';
 import { errorBodySchema } from '../errors.ts';
 import {
   amendmentInputSchema,
+  inventorRewardsQuerySchema,
+  inventorRewardsReportSchema,
   obligationsViewSchema,
   paymentInputSchema,
   paymentPageSchema,
@@ -143,6 +145,25 @@ export const getReceivablesRoute = {
   },
 } as const satisfies RouteDeclaration;
 
+export const getInventorRewardsRoute = {
+  method: 'GET',
+  path: '/v1/institutions/{uscc}/inventor-rewards',
+  function: 'getInventorRewards',
+  roles: ['institution', ...adminRoles],
+  summary:
+    "The inventors' share of the payments received, per inventor, optionally between two payment dates (its institution-level users, admins in scope)",
+  tags: ['transfer'],
+  request: { params: receivablesParamsSchema, query: inventorRewardsQuerySchema },
+  responses: {
+    200: {
+      description: 'Per inventor, with the payments it comes from',
+      schema: inventorRewardsReportSchema,
+    },
+    ...routeErrors,
+    404: { description: 'No such institution in your scope', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
 export const moneyRoutes = [
   listObligationsRoute,
   recordPaymentRoute,
@@ -151,4 +172,5 @@ export const moneyRoutes = [
   amendDealRoute,
   terminateDealRoute,
   getReceivablesRoute,
+  getInventorRewardsRoute,
 ] as const;

@@ -992,6 +992,20 @@ const matrix: Record<string, Entry> = {
         cases: dealCases('/termination', { date: '2029-12-31', reason: '矩阵测试：协商解除' }, 'DEAL'),
         expect: write,
       },
+      'GET /v1/institutions/{uscc}/inventor-rewards': {
+        // As the receivables: the inventors' names and amounts stay with the institution and its admins.
+        cases: () => [
+          { target: 'own', path: `/v1/institutions/${A}/inventor-rewards` },
+          { target: 'foreignInst', path: `/v1/institutions/${B}/inventor-rewards` },
+          { target: 'foreignProv', path: `/v1/institutions/${C}/inventor-rewards?from=2026-01-01` },
+        ],
+        expect: {
+          inst: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+          dept: { own: 403, foreignInst: 403, foreignProv: 403 },
+          padmin: { own: 'ok', foreignInst: 'ok', foreignProv: 404 },
+          nadmin: { own: 'ok', foreignInst: 'ok', foreignProv: 'ok' },
+        },
+      },
       'GET /v1/institutions/{uscc}/receivables': {
         cases: () => [
           { target: 'own', path: `/v1/institutions/${A}/receivables` },

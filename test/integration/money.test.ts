@@ -172,6 +172,29 @@ describe('payments', () => {
     });
     const listed = await api(`/v1/deals/${dealId}/payments`, { token: institution });
     expect(listed.json.items[0].inventorRewards.lines).toHaveLength(2);
+
+    // Per inventor, for the institution: 张三 gets 280,000 fen from this payment (other tests' payments
+    // have no inventors, so they count without rewards).
+    const report = await api(`/v1/institutions/${INST}/inventor-rewards?from=2026-03-05&to=2026-03-05`, {
+      token: institution,
+    });
+    expect(report.status, report.text).toBe(200);
+    const zhang = report.json.inventors.find((i: { name: string }) => i.name === '张三');
+    expect(zhang).toMatchObject({
+      totalFen: 280_000,
+      lines: [{ dealId, sharePercent: 70, amountFen: 280_000 }],
+    });
+    const later = await api(`/v1/institutions/${INST}/inventor-rewards?from=2026-03-06`, {
+      token: institution,
+    });
+    expect(later.json.inventors.find((i: { name: string }) => i.name === '张三')).toBeUndefined();
+    expect((await api(`/v1/institutions/${INST}/inventor-rewards`, { token: otherInstitution })).status).toBe(
+      404,
+    );
+    const backwards = await api(`/v1/institutions/${INST}/inventor-rewards?from=2026-04-01&to=2026-03-01`, {
+      token: institution,
+    });
+    expect(backwards.status).toBe(400);
   });
 
   it('refuses negative or fractional fen (400) and answers 404 on another institution deal', async () => {
