@@ -144,6 +144,12 @@ export const transferFunctions = {
       "GET /v1/institutions/{uscc}/inventor-rewards: the inventors' share of the payments received, per inventor",
     tables: { core: 'read' },
   },
+  exportInventorRewards: {
+    entry: 'functions/transfer/export-inventor-rewards.handler.ts',
+    description:
+      "GET /v1/institutions/{uscc}/inventor-rewards.xlsx: the inventors' rewards as a workbook (summary and lines)",
+    tables: { core: 'read' },
+  },
   // ----- end of after the deal -----
   flagOverdueFilings: {
     entry: 'functions/transfer/flag-overdue-filings.handler.ts',

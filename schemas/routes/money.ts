@@ -164,6 +164,25 @@ export const getInventorRewardsRoute = {
   },
 } as const satisfies RouteDeclaration;
 
+export const exportInventorRewardsRoute = {
+  method: 'GET',
+  path: '/v1/institutions/{uscc}/inventor-rewards.xlsx',
+  function: 'exportInventorRewards',
+  roles: ['institution', ...adminRoles],
+  summary:
+    "The inventors' rewards as XLSX: a summary per inventor and the payment lines (its institution-level users, admins in scope)",
+  tags: ['transfer'],
+  request: { params: receivablesParamsSchema, query: inventorRewardsQuerySchema },
+  responses: {
+    200: {
+      description: 'The spreadsheet',
+      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    },
+    ...routeErrors,
+    404: { description: 'No such institution in your scope', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
 export const moneyRoutes = [
   listObligationsRoute,
   recordPaymentRoute,
@@ -173,4 +192,5 @@ export const moneyRoutes = [
   terminateDealRoute,
   getReceivablesRoute,
   getInventorRewardsRoute,
+  exportInventorRewardsRoute,
 ] as const;

@@ -1006,6 +1006,19 @@ const matrix: Record<string, Entry> = {
           nadmin: { own: 'ok', foreignInst: 'ok', foreignProv: 'ok' },
         },
       },
+      'GET /v1/institutions/{uscc}/inventor-rewards.xlsx': {
+        cases: () => [
+          { target: 'own', path: `/v1/institutions/${A}/inventor-rewards.xlsx` },
+          { target: 'foreignInst', path: `/v1/institutions/${B}/inventor-rewards.xlsx` },
+          { target: 'foreignProv', path: `/v1/institutions/${C}/inventor-rewards.xlsx` },
+        ],
+        expect: {
+          inst: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+          dept: { own: 403, foreignInst: 403, foreignProv: 403 },
+          padmin: { own: 'ok', foreignInst: 'ok', foreignProv: 404 },
+          nadmin: { own: 'ok', foreignInst: 'ok', foreignProv: 'ok' },
+        },
+      },
       'GET /v1/institutions/{uscc}/receivables': {
         cases: () => [
           { target: 'own', path: `/v1/institutions/${A}/receivables` },

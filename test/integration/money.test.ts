@@ -8,6 +8,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import ExcelJS from 'exceljs';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { computeQuarterFigures } from '../../functions/metrics/figures.ts';
@@ -191,6 +192,16 @@ describe('payments', () => {
     expect((await api(`/v1/institutions/${INST}/inventor-rewards`, { token: otherInstitution })).status).toBe(
       404,
     );
+    const file = await fetch(
+      `${cloud().apiUrl}/v1/institutions/${INST}/inventor-rewards.xlsx?from=2026-03-05&to=2026-03-05`,
+      { headers: { authorization: `Bearer ${institution}` } },
+    );
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toContain('spreadsheetml');
+    expect(file.headers.get('content-disposition')).toContain('inventor-rewards-');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await file.arrayBuffer());
+    expect(book.worksheets[0]!.getColumn(1).values).toContain('张三');
     const backwards = await api(`/v1/institutions/${INST}/inventor-rewards?from=2026-04-01&to=2026-03-01`, {
       token: institution,
     });

@@ -72,3 +72,53 @@ describe("the inventors' share of a payment (促进科技成果转化法 art. 45
     );
   });
 });
+
+describe("the inventors' rewards workbook", () => {
+  it('a summary per inventor (yuan, two decimals) and the lines; formula-like names stay text', async () => {
+    const { default: ExcelJS } = await import('exceljs');
+    const { inventorRewardsWorkbook } = await import('../../functions/transfer/inventor-rewards-export.ts');
+    const xlsx = await inventorRewardsWorkbook(
+      {
+        institutionUscc: '12100000400000624D',
+        from: '2026-01-01',
+        inventors: [
+          {
+            name: '张三',
+            totalFen: 123_456,
+            lines: [
+              {
+                dealId: 'd-1',
+                paymentId: 'p-1',
+                paidOn: '2026-03-05',
+                applicationNumber: 'A',
+                sharePercent: 60,
+                amountFen: 123_456,
+              },
+            ],
+          },
+          { name: '=HYPERLINK("x")', totalFen: 1, lines: [] },
+        ],
+        totalFen: 123_457,
+        unassignedFen: 50,
+        paymentsCounted: 1,
+        paymentsWithoutRewards: 0,
+      },
+      '清华大学',
+      new Date('2026-12-06T02:00:00Z'),
+    );
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx as unknown as ArrayBuffer);
+    const summary = book.worksheets[0]!;
+    expect(summary.name).toBe('汇总 Summary');
+    expect(String(summary.getCell('A1').value)).toContain('清华大学');
+    expect(String(summary.getCell('A1').value)).toContain('2026-01-01');
+    expect(summary.getCell('A5').value).toBe('张三');
+    expect(summary.getCell('B5').value).toBe(1234.56);
+    expect(summary.getCell('B5').numFmt).toBe('#,##0.00');
+    expect(summary.getCell('A6').value).toBe('\'=HYPERLINK("x")');
+    expect(summary.getCell('B7').value).toBe(1234.57);
+    expect(summary.getCell('B8').value).toBe(0.5);
+    const lines = book.worksheets[1]!;
+    expect(lines.getRow(2).values).toEqual([undefined, '张三', 'A', 'd-1', 'p-1', '2026-03-05', 60, 1234.56]);
+  });
+});

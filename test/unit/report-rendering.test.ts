@@ -126,6 +126,45 @@ describe('the report workbook, printed by LibreOffice', () => {
 /** A PNG's size from its IHDR chunk (bytes 16-23, big-endian). */
 const pngSize = (png: Buffer) => ({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) });
 
+describe("the inventors' rewards workbook, printed by LibreOffice", () => {
+  it('shows the title, each inventor with the amount in yuan, the total and the payment lines', async () => {
+    const { inventorRewardsWorkbook } = await import('../../functions/transfer/inventor-rewards-export.ts');
+    const xlsx = await inventorRewardsWorkbook(
+      {
+        institutionUscc: '12100000400000624D',
+        inventors: [
+          {
+            name: '张三',
+            totalFen: 28_000_000,
+            lines: [
+              {
+                dealId: 'd-7f3a',
+                paymentId: 'p-91c2',
+                paidOn: '2026-03-05',
+                applicationNumber: '202010123456.2',
+                sharePercent: 70,
+                amountFen: 28_000_000,
+              },
+            ],
+          },
+        ],
+        totalFen: 28_000_000,
+        unassignedFen: 0,
+        paymentsCounted: 1,
+        paymentsWithoutRewards: 0,
+      },
+      '清华大学',
+      new Date(at),
+    );
+    const pages = (await printed('inventor-rewards', xlsx)).join('\n');
+    expect(pages).toContain('清华大学 发明人奖励');
+    expect(pages).toMatch(/张三\s+280,000\.00/);
+    expect(pages).toMatch(/合计 Total\s+280,000\.00/);
+    expect(pages).toContain('202010123456.2');
+    expect(pages).toContain('2026-03-05');
+  }, 120_000);
+});
+
 describe('the report email page, drawn by Chromium', () => {
   async function screenshot(name: string, html: string): Promise<Buffer> {
     const page = join(dir, `${name}.html`);

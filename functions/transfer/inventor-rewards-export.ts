@@ -1,0 +1,113 @@
+/**
+ * The inventors' rewards as a workbook (GET /v1/institutions/{uscc}/inventor-rewards.xlsx): a summary
+ * sheet (one row per inventor, the total) and a detail sheet (one row per payment line: patent, deal,
+ * payment, date, share, amount), Chinese and English headers, amounts in yuan with two decimals. Names
+ * that start like a formula are written as text (neutralizeFormula).
+ */
+import { chinaDate } from '../../schemas/china-date.ts';
+import type { InventorRewardsQuery, InventorRewardsReport } from '../../schemas/money.ts';
+import type { Caller } from '../../schemas/roles.ts';
+import { neutralizeFormula } from '../shared/formula.ts';
+import { workbookInMemory } from '../shared/xlsx-writer.ts';
+import { inventorRewardsReport, type MoneyDeps } from './money.ts';
+
+const yuan = (fen: number) => fen / 100;
+const money = '#,##0.00';
+
+export async function inventorRewardsWorkbook(
+  report: InventorRewardsReport,
+  institutionName: string | undefined,
+  now: Date,
+): Promise<Buffer> {
+  const { workbook, done } = workbookInMemory();
+  workbook.creator = 'patent-revitalization';
+  workbook.created = now;
+  const period =
+    report.from || report.to ? `${report.from ?? '…'} ~ ${report.to ?? '…'}` : '全部 all payments';
+  const title = `${institutionName ?? report.institutionUscc} 发明人奖励 Inventors' rewards（${period}）`;
+  const basis =
+    '促进科技成果转化法第四十五条：转让、许可净收入的 50%（法定最低比例） / 50 % of the net income (the statutory floor of art. 45), split by patent, then by contribution shares';
+
+  const summary = workbook.addWorksheet('汇总 Summary', { views: [{ state: 'frozen', ySplit: 4 }] });
+  summary.columns = [{ width: 24 }, { width: 22 }, { width: 14 }];
+  summary.addRow([title]).commit();
+  summary.addRow([basis]).commit();
+  summary.addRow([]).commit();
+  const head = summary.addRow(['发明人 Inventor', '奖励金额（元） Reward (CNY)', '笔数 Lines']);
+  head.font = { bold: true };
+  head.commit();
+  for (const inventor of report.inventors) {
+    const row = summary.addRow([
+      neutralizeFormula(inventor.name),
+      yuan(inventor.totalFen),
+      inventor.lines.length,
+    ]);
+    row.getCell(2).numFmt = money;
+    row.commit();
+  }
+  const total = summary.addRow(['合计 Total', yuan(report.totalFen), '']);
+  total.font = { bold: true };
+  total.getCell(2).numFmt = money;
+  total.commit();
+  const unassigned = summary.addRow(['未分配（无发明人记录） Unassigned', yuan(report.unassignedFen), '']);
+  unassigned.getCell(2).numFmt = money;
+  unassigned.commit();
+  if (report.inventors.length === 0) summary.addRow(['（无 none）']).commit();
+  summary.commit();
+
+  const detail = workbook.addWorksheet('明细 Lines', { views: [{ state: 'frozen', ySplit: 1 }] });
+  detail.columns = [
+    { width: 18 },
+    { width: 18 },
+    { width: 22 },
+    { width: 22 },
+    { width: 14 },
+    { width: 12 },
+    { width: 18 },
+  ];
+  const detailHead = detail.addRow([
+    '发明人 Inventor',
+    '申请号 Application number',
+    '交易 Deal',
+    '付款 Payment',
+    '到账日期 Paid on',
+    '贡献比例 Share %',
+    '奖励金额（元） Reward (CNY)',
+  ]);
+  detailHead.font = { bold: true };
+  detailHead.commit();
+  for (const inventor of report.inventors)
+    for (const line of inventor.lines) {
+      const row = detail.addRow([
+        neutralizeFormula(inventor.name),
+        line.applicationNumber,
+        line.dealId,
+        line.paymentId,
+        line.paidOn,
+        line.sharePercent,
+        yuan(line.amountFen),
+      ]);
+      row.getCell(7).numFmt = money;
+      row.commit();
+    }
+  detail.commit();
+  return done();
+}
+
+/** The report (money.ts, same scope rules) as a file to download. */
+export async function exportInventorRewards(
+  deps: MoneyDeps,
+  caller: Caller,
+  uscc: string,
+  query: InventorRewardsQuery,
+) {
+  const report = await inventorRewardsReport(deps, caller, uscc, query);
+  const institution = await deps.store.institution(uscc);
+  const now = deps.now();
+  const date = chinaDate(now);
+  return {
+    fileName: `发明人奖励-${institution?.name ?? uscc}-${date}.xlsx`,
+    asciiFileName: `inventor-rewards-${uscc}-${date}.xlsx`,
+    xlsx: await inventorRewardsWorkbook(report, institution?.name, now),
+  };
+}
