@@ -18,7 +18,12 @@ import type {
 } from '../../schemas/monitoring.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { isFundedUnimplemented, projectPatent } from '../metrics/counters.ts';
-import type { ReviewDeps, ReviewedPatent } from '../patents/inventory-review.ts';
+import {
+  checkVersion,
+  ownPatent,
+  type ReviewDeps,
+  type ReviewedPatent,
+} from '../patents/inventory-review.ts';
 import { actorLabel } from '../shared/audit.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { fiveYearsBefore } from './monitoring.ts';
@@ -36,12 +41,6 @@ export interface JustifiedPatentView {
   version: number;
   fiveYearJustification: FiveYearJustification;
 }
-
-const changedSince = (n: string, expected: number, current: number) =>
-  new ConflictError(
-    `Patent ${n} changed since you read it (version ${expected}, now ${current}): read it again (GET /v1/patents/${n}) and repeat if it still holds.`,
-    { currentVersion: current },
-  );
 
 async function save(
   deps: ReviewDeps,
@@ -81,19 +80,8 @@ export async function fileFiveYearJustification(
   applicationNumber: string,
   input: FileJustification,
 ): Promise<JustifiedPatentView> {
-  const patent = (await deps.store.get(applicationNumber)) as JustifiedPatent | undefined;
-  if (
-    !patent ||
-    !caller.roles.includes('institution') ||
-    caller.orgUscc !== patent.institutionUscc ||
-    (caller.department !== undefined && caller.department !== patent.department)
-  ) {
-    throw new NotFoundError(
-      `No patent ${applicationNumber} of your institution${caller.department !== undefined ? ' and department' : ''}: GET /v1/monitoring/unimplemented-funded lists yours under the 5-year rule.`,
-    );
-  }
-  if (input.expectedVersion !== undefined && input.expectedVersion !== patent.version)
-    throw changedSince(applicationNumber, input.expectedVersion, patent.version);
+  const patent = (await ownPatent(deps, caller, applicationNumber)) as JustifiedPatent;
+  checkVersion(patent, input.expectedVersion);
   const current = patent.fiveYearJustification;
   if (current?.status === 'accepted')
     throw new ConflictError(
@@ -145,8 +133,7 @@ export async function reviewFiveYearJustification(
     throw new NotFoundError(
       `No patent ${applicationNumber} in your province: GET /v1/monitoring/unimplemented-funded lists the 5-year-rule patents.`,
     );
-  if (input.expectedVersion !== undefined && input.expectedVersion !== patent.version)
-    throw changedSince(applicationNumber, input.expectedVersion, patent.version);
+  checkVersion(patent, input.expectedVersion);
   const current = patent.fiveYearJustification;
   if (current?.status !== 'filed')
     throw new ConflictError(

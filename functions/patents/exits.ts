@@ -18,9 +18,9 @@ import { type poolRemovalReasons, toFullPatent } from '../../schemas/patent.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { currentLifecycle, planTransition } from '../pipeline/transitions.ts';
 import { actorLabel } from '../shared/audit.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
+import { ConflictError, ForbiddenError } from '../shared/errors.ts';
 import { isLapseStatus } from './availability.ts';
-import { type ReviewDeps, type ReviewedPatent, screen } from './inventory-review.ts';
+import { checkVersion, ownPatent, type ReviewDeps, type ReviewedPatent, screen } from './inventory-review.ts';
 
 /** Why a patent left the province's conversion pool: the tombstone the province feed carries. */
 export type PoolRemovalReason = (typeof poolRemovalReasons)[number];
@@ -149,29 +149,13 @@ export async function withdrawPatent(
   applicationNumber: string,
   input: WithdrawalInput,
 ) {
-  const patent = (await deps.store.get(applicationNumber)) as WithdrawnPatent | undefined;
-  // A department user's scope is its department's patents: another department's are as absent (404).
-  if (
-    !patent ||
-    !caller.roles.includes('institution') ||
-    caller.orgUscc !== patent.institutionUscc ||
-    (caller.department !== undefined && caller.department !== patent.department)
-  ) {
-    throw new NotFoundError(
-      `No patent ${applicationNumber} of your institution: check the application number (GET /v1/patents lists yours).`,
-    );
-  }
+  const patent = (await ownPatent(deps, caller, applicationNumber)) as WithdrawnPatent;
   if (caller.department !== undefined) {
     throw new ForbiddenError(
       'Only institution-level users withdraw a patent; department (院系) users ask them to.',
     );
   }
-  if (input.expectedVersion !== undefined && input.expectedVersion !== patent.version) {
-    throw new ConflictError(
-      `Patent ${applicationNumber} changed since you read it (version ${input.expectedVersion}, now ${patent.version}): read it again and repeat the withdrawal if it still holds.`,
-      { currentVersion: patent.version },
-    );
-  }
+  checkVersion(patent, input.expectedVersion);
   if (patent.openLicense?.status === 'active') {
     throw new ConflictError(
       `Patent ${applicationNumber} is offered under an open license: withdraw the open license first (POST /v1/patents/${applicationNumber}/open-license/withdrawal, 专利法 art. 51), then the patent.`,

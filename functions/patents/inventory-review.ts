@@ -77,7 +77,8 @@ export interface ReviewDeps {
   now: () => Date;
 }
 
-async function ownPatent(deps: ReviewDeps, caller: Caller, applicationNumber: string) {
+/** The patent, when the caller is a user of its institution (a department user: of its department); else 404. */
+export async function ownPatent(deps: ReviewDeps, caller: Caller, applicationNumber: string) {
   const patent = await deps.store.get(applicationNumber);
   // A department user's scope is its department's patents: another department's are as absent (404).
   if (
@@ -93,7 +94,8 @@ async function ownPatent(deps: ReviewDeps, caller: Caller, applicationNumber: st
   return patent;
 }
 
-function checkVersion(patent: ReviewedPatent, expected: number | undefined) {
+/** 409 when the caller read another version than the stored one. */
+export function checkVersion(patent: ReviewedPatent, expected: number | undefined) {
   if (expected !== undefined && expected !== patent.version) {
     throw new ConflictError(
       `Patent ${patent.applicationNumber} changed since you read it (version ${expected}, now ${patent.version}): read it again and repeat your change.`,
