@@ -9,7 +9,7 @@ import type { InventorRewardsQuery, InventorRewardsReport } from '../../schemas/
 import type { Caller } from '../../schemas/roles.ts';
 import { neutralizeFormula } from '../shared/formula.ts';
 import { workbookInMemory } from '../shared/xlsx-writer.ts';
-import { inventorRewardsReport, type MoneyDeps } from './money.ts';
+import { inventorRewardsOf, type MoneyDeps } from './money.ts';
 
 const yuan = (fen: number) => fen / 100;
 const money = '#,##0.00';
@@ -101,13 +101,12 @@ export async function exportInventorRewards(
   uscc: string,
   query: InventorRewardsQuery,
 ) {
-  const report = await inventorRewardsReport(deps, caller, uscc, query);
-  const institution = await deps.store.institution(uscc);
+  const { institution, report } = await inventorRewardsOf(deps, caller, uscc, query);
   const now = deps.now();
   const date = chinaDate(now);
   return {
-    fileName: `发明人奖励-${institution?.name ?? uscc}-${date}.xlsx`,
+    fileName: `发明人奖励-${institution.name ?? uscc}-${date}.xlsx`,
     asciiFileName: `inventor-rewards-${uscc}-${date}.xlsx`,
-    xlsx: await inventorRewardsWorkbook(report, institution?.name, now),
+    xlsx: await inventorRewardsWorkbook(report, institution.name, now),
   };
 }

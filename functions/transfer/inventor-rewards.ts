@@ -20,6 +20,9 @@
 
 export const statutoryRewardPercent = 50;
 
+/** The deal kinds whose payments are shared with the inventors (art. 45 (1)); equity is rewarded in shares. */
+export const rewardedKinds: ReadonlySet<string> = new Set(['assignment', 'license']);
+
 export interface RewardPatent {
   applicationNumber: string;
   inventors?: string[];
@@ -65,7 +68,7 @@ export function inventorRewards(
   patents: readonly RewardPatent[],
   payment: { amountFen: number; declaredCostsFen?: number },
 ): InventorRewards | undefined {
-  if (deal.kind !== 'assignment' && deal.kind !== 'license') return undefined;
+  if (!rewardedKinds.has(deal.kind)) return undefined;
   const netIncomeFen = Math.max(0, payment.amountFen - (payment.declaredCostsFen ?? 0));
   const poolFen = Math.floor((netIncomeFen * statutoryRewardPercent) / 100);
   const byNumber = new Map(patents.map((p) => [p.applicationNumber, p]));

@@ -26,7 +26,7 @@ import type { Caller } from '../../schemas/roles.ts';
 import { type AuditActor, actorLabel } from '../shared/audit.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { canSeeDeal, hashOf, isAdmin, requireInstitutionLevel } from './access.ts';
-import { inventorRewards } from './inventor-rewards.ts';
+import { inventorRewards, rewardedKinds } from './inventor-rewards.ts';
 import {
   allocatePayment,
   applyRoyaltyReport,
@@ -283,7 +283,10 @@ export async function recordPayment(
       [{ in: 'body', field: 'declaredCostsFen', message: 'more than the payment' }],
     );
   }
-  const rewards = inventorRewards(deal, await deps.store.patents(deal.applicationNumbers), input);
+  // Only assignments and licenses share their income with the inventors: no patent read otherwise.
+  const rewards = rewardedKinds.has(deal.kind)
+    ? inventorRewards(deal, await deps.store.patents(deal.applicationNumbers), input)
+    : undefined;
   return retrying(`The payments of deal ${dealId}`, async () => {
     const ledger = await ledgerOf(deps, deal);
     let allocated: ReturnType<typeof allocatePayment>;
@@ -542,7 +545,17 @@ export async function inventorRewardsReport(
   uscc: string,
   query: InventorRewardsQuery,
 ): Promise<InventorRewardsReport> {
-  await institutionInScope(deps, caller, uscc, "see the inventors' rewards");
+  return (await inventorRewardsOf(deps, caller, uscc, query)).report;
+}
+
+/** The report and the institution it is of (read once for the scope check, named by the export). */
+export async function inventorRewardsOf(
+  deps: MoneyDeps,
+  caller: Caller,
+  uscc: string,
+  query: InventorRewardsQuery,
+): Promise<{ institution: { name?: string }; report: InventorRewardsReport }> {
+  const institution = await institutionInScope(deps, caller, uscc, "see the inventors' rewards");
   const deals = await deps.store.institutionDeals(uscc);
   const inventors = new Map<string, InventorRewardsReport['inventors'][number]>();
   let totalFen = 0;
@@ -580,7 +593,7 @@ export async function inventorRewardsReport(
       }
     }
   }
-  return {
+  const report: InventorRewardsReport = {
     institutionUscc: uscc,
     ...(query.from ? { from: query.from } : {}),
     ...(query.to ? { to: query.to } : {}),
@@ -592,4 +605,5 @@ export async function inventorRewardsReport(
     paymentsCounted,
     paymentsWithoutRewards,
   };
+  return { institution, report };
 }
