@@ -757,8 +757,9 @@ export function validateInventoryRow(
   };
   const patentees = nameList(columns.patentees);
   const coOwners = nameList(columns.coOwners);
+  // The institution itself, by its registered name: never its own co-owner.
+  const own = context.institutionName ? sameOrganization(context.institutionName) : () => false;
   if (patentees.length > 0 && context.institutionName) {
-    const own = sameOrganization(context.institutionName);
     if (!patentees.some(own)) {
       issues.warn(
         columns.patentees,
@@ -778,7 +779,6 @@ export function validateInventoryRow(
       if (!own(name) && !coOwners.some(sameOrganization(name))) coOwners.push(name);
     }
   }
-  const ownCoOwner = context.institutionName ? sameOrganization(context.institutionName) : () => false;
 
   // ---- people and organization
   const title = textCell(columns.title);
@@ -1171,9 +1171,7 @@ export function validateInventoryRow(
     maintenanceYears,
     annualFeeStatus,
     patentees: patentees.length > 0 ? patentees : undefined,
-    coOwners: coOwners.some((name) => !ownCoOwner(name))
-      ? coOwners.filter((name) => !ownCoOwner(name))
-      : undefined,
+    coOwners: coOwners.some((name) => !own(name)) ? coOwners.filter((name) => !own(name)) : undefined,
     inventors,
     inventorShares,
     department,
