@@ -57,6 +57,10 @@ export interface CreateUploadDeps {
  * (read) or the binary Excel 97-2003 format / a web page (the job fails saying to save as .xlsx); .txt
  * and .tsv are Excel's and WPS's tab-separated text exports.
  */
+const extensionOf = (fileName: string) => {
+  const dot = fileName.lastIndexOf('.');
+  return dot < 0 ? '' : fileName.slice(dot + 1).toLowerCase();
+};
 const contentTypes: Record<string, string> = {
   csv: 'text/csv',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -65,7 +69,6 @@ const contentTypes: Record<string, string> = {
   txt: 'text/plain',
   tsv: 'text/tab-separated-values',
 };
-const allowedExtensions = /\.(csv|xlsx|xls|xml|txt|tsv)$/i;
 
 /** The template a kind's file follows (GET /v1/templates/<name>.xlsx). */
 export const templateOfKind: Readonly<Record<BatchKind, string>> = {
@@ -155,7 +158,9 @@ async function announce(deps: CreateUploadDeps, caller: Caller, request: UploadR
     );
   }
   const fileName = request.fileName.replace(/[\\/]/g, '_').trim();
-  if (!allowedExtensions.test(fileName)) {
+  const extension = extensionOf(fileName);
+  const contentType = Object.hasOwn(contentTypes, extension) ? contentTypes[extension] : undefined;
+  if (!contentType) {
     throw new ValidationError(
       `Upload the file as .xlsx or .csv (download the template from /v1/templates/${templateOfKind[kind]}.xlsx); Excel 2003 XML (.xls, .xml) and tab-separated text (.txt, .tsv) are read too.`,
       [{ in: 'body', field: 'fileName', message: 'must end in .xlsx, .csv, .xls, .xml, .txt or .tsv' }],
@@ -169,7 +174,6 @@ async function announce(deps: CreateUploadDeps, caller: Caller, request: UploadR
   }
   const jobId = randomBytes(12).toString('hex');
   const ownerSegment = 'institutionUscc' in owner ? owner.institutionUscc : owner.provinceCode;
-  const contentType = contentTypes[fileName.slice(fileName.lastIndexOf('.') + 1).toLowerCase()]!;
   const post = async (key: string) =>
     deps.presignPost({
       bucket: deps.bucket,
