@@ -1,12 +1,9 @@
-import { create as contentDisposition } from 'content-disposition';
 import { getInventoryTemplateRoute } from '../../schemas/routes/intake.ts';
+import { attachmentHeader, xlsxAttachment } from '../shared/attachment.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import { type HttpResponse, httpRoute } from '../shared/http.ts';
 import { renderedWorkbooks } from './rendered-workbooks.generated.ts';
 import { renderTemplateCsv, type TemplateDocument, templateDocuments } from './template-documents.ts';
-
-/** The Chinese name for browsers that read filename* (RFC 8187), an ASCII one for those that do not. */
-const attachment = (name: string, asciiName: string) => contentDisposition(name, { fallback: asciiName });
 
 interface TemplateFile {
   render: () => HttpResponse;
@@ -22,18 +19,15 @@ function templateFiles(
   const csv = renderTemplateCsv(document.columns);
   return {
     [`${name}.xlsx`]: {
-      render: () => ({
-        status: 200,
-        binaryBase64: renderedWorkbooks[name],
-        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        headers: {
-          'content-disposition': attachment(
-            `${document.fileName.zh}.xlsx`,
-            `${document.fileName.ascii}.xlsx`,
-          ),
-          ...caching,
-        },
-      }),
+      render: () =>
+        xlsxAttachment(
+          {
+            xlsx: renderedWorkbooks[name],
+            fileName: `${document.fileName.zh}.xlsx`,
+            asciiFileName: `${document.fileName.ascii}.xlsx`,
+          },
+          caching,
+        ),
     },
     [`${name}.csv`]: {
       render: () => ({
@@ -41,7 +35,10 @@ function templateFiles(
         text: csv,
         contentType: 'text/csv; charset=utf-8',
         headers: {
-          'content-disposition': attachment(`${document.fileName.zh}.csv`, `${document.fileName.ascii}.csv`),
+          ...attachmentHeader({
+            fileName: `${document.fileName.zh}.csv`,
+            asciiFileName: `${document.fileName.ascii}.csv`,
+          }),
           ...caching,
         },
       }),
