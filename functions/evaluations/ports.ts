@@ -32,6 +32,7 @@ import { marketSettings } from '../market/push.ts';
 import type { AvailabilitySubject } from '../patents/availability.ts';
 import type { TransitionRequest } from '../pipeline/transitions.ts';
 import type { TierOutcome, TierOutcomeInput } from '../promotion/tier-fields.ts';
+import { systemActor } from '../shared/audit.ts';
 
 /** The patent as read whole: the availability rules (functions/patents/availability.ts) read it too. */
 export interface EvaluatedPatent extends Omit<AvailabilitySubject, 'applicationNumber' | 'lifecycle'> {
@@ -236,9 +237,9 @@ export interface LateTierer {
 }
 
 /** The actor of the window's own transitions (quorum or deadline), in audit entries. */
-export const windowActor = { sub: 'system:evaluation-window', roles: ['system'] };
+export const windowActor = systemActor('evaluation-window');
 /**
  * The actor of the transitions of late evaluations (reevaluated, retiered): the system, so that the
  * patent's history never names an evaluator (the evaluation's own audit entry does).
  */
-export const lateEvaluationActor = { sub: 'system:late-evaluation', roles: ['system'] };
+export const lateEvaluationActor = systemActor('late-evaluation');

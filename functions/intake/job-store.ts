@@ -4,7 +4,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } 
 import type { ErrorRow } from '../../schemas/batch-job.ts';
 import type { MailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
-import { auditItem } from '../shared/audit.ts';
+import { auditItem, systemActor } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
@@ -154,7 +154,7 @@ export function dynamoJobStore(
                       ...(job.institutionUscc ? { orgUscc: job.institutionUscc } : {}),
                       ...(job.provinceCode ? { provinceCode: job.provinceCode } : {}),
                     }
-                  : { sub: 'system:receive-upload', roles: [] },
+                  : systemActor('receive-upload'),
                 at: job.createdAt,
                 after: job,
               }),

@@ -2,7 +2,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { patentKey } from '../patents/patent-store.ts';
 import { transitionCause, transitionWrites } from '../pipeline/transitions.ts';
-import { auditItem } from '../shared/audit.ts';
+import { auditItem, systemActor } from '../shared/audit.ts';
 import { indexes, keys as tableKeys } from '../shared/dynamo/keys.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import type { Candidate } from './matching.ts';
@@ -104,7 +104,7 @@ export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: st
                 kind: 'created',
                 pk: request.pk,
                 action: 'evaluation-request.created',
-                caller: { sub: 'system:matching', roles: [] },
+                caller: systemActor('matching'),
                 at,
                 after: request,
               }),

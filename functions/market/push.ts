@@ -11,6 +11,7 @@ import { chinaDate } from '../../schemas/china-date.ts';
 import { allowedFrom, type LifecycleState } from '../../schemas/lifecycle.ts';
 import { type AvailabilitySubject, unavailability } from '../patents/availability.ts';
 import { currentLifecycle } from '../pipeline/transitions.ts';
+import { type AuditActor, systemActor } from '../shared/audit.ts';
 import {
   type Candidate,
   type Match,
@@ -59,7 +60,7 @@ export interface PatentSummary
 /** What caused a match: its event id makes the `matched` transition idempotent. */
 export interface MatchTrigger {
   eventId: string;
-  actor: { sub: string; roles: string[] };
+  actor: AuditActor;
   executionArn?: string;
 }
 
@@ -148,7 +149,7 @@ export async function matchAndPush(
       { openedAt: at, deadline },
       trigger ?? {
         eventId: `matched:${applicationNumber}:${at}`,
-        actor: { sub: 'system:matching', roles: [] },
+        actor: systemActor('matching'),
       },
     );
     if (result !== 'conflict') {

@@ -14,7 +14,7 @@ import type { Quarter } from '../../schemas/metrics.ts';
 import type { SpotCheck, SpotCheckSample } from '../../schemas/monitoring.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
-import { actorLabel, auditItem } from '../shared/audit.ts';
+import { actorLabel, auditItem, systemActor } from '../shared/audit.ts';
 import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
 import { queryAll } from '../shared/dynamo/query.ts';
 import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
@@ -142,7 +142,7 @@ export function dynamoSpotCheckStore(documents: DynamoDBDocumentClient, tableNam
 
     async assign(quarter, institution, checks, population, at, drawn) {
       const pk = spotCheckPartition(quarter, institution.provinceCode);
-      const system = { sub: 'system:spot-checks', roles: ['system'] };
+      const system = systemActor('spot-checks');
       const items: TransactItem[] = [
         {
           Put: {

@@ -10,7 +10,7 @@ import { chinaDate } from '../../schemas/china-date.ts';
 import { terminalStates } from '../../schemas/lifecycle.ts';
 import type { TransitionRequest, TransitionSubject } from '../pipeline/transitions.ts';
 import { currentLifecycle } from '../pipeline/transitions.ts';
-import type { AuditActor } from '../shared/audit.ts';
+import { type AuditActor, systemActor } from '../shared/audit.ts';
 import { statutoryTerm } from './availability.ts';
 import type { PoolRemoval } from './exits.ts';
 
@@ -63,7 +63,7 @@ export interface PatentExpiryInput {
   rounds?: number;
 }
 
-export const expiryActor: AuditActor = { sub: 'system:deadline-sweep', roles: [] };
+export const expiryActor: AuditActor = systemActor('deadline-sweep');
 
 /** China's calendar day (UTC+8, no daylight saving) of a time. */
 

@@ -8,6 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { pushDeps } from '../market/market-deps.ts';
 import { matchAndPush } from '../market/push.ts';
+import { systemActor } from '../shared/audit.ts';
 import { logger } from '../shared/powertools.ts';
 import { taskInput } from './task.ts';
 
@@ -17,7 +18,7 @@ export const handler = middy(async (payload: unknown) => {
   const { event, executionArn } = taskInput(payload, 'MatchAndPush', ['inventoried', 'rescreened']);
   const result = await matchAndPush(deps, event.applicationNumber, {
     eventId: `matched:${event.eventId}`,
-    actor: { sub: 'system:pipeline', roles: [] },
+    actor: systemActor('pipeline'),
     ...(executionArn ? { executionArn } : {}),
   });
   logger.info('matched and pushed', { ...result, eventId: event.eventId });

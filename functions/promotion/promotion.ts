@@ -19,6 +19,7 @@ import type { StoredEvaluation } from '../evaluations/ports.ts';
 import { type Block, renderMail } from '../mail/layout.ts';
 import { type MailItem, newMailItem } from '../mail/mail-outbox.ts';
 import { currentLifecycle, type TransitionRequest } from '../pipeline/transitions.ts';
+import { systemActor } from '../shared/audit.ts';
 import { indexes } from '../shared/dynamo/keys.ts';
 import { portalLink, portalPages } from '../shared/portal.ts';
 import { type ProviderMatch, type ServiceProvider, serviceProviderKindLabels } from './service-providers.ts';
@@ -27,7 +28,7 @@ import type { Tier, TierDecision, TieringRules } from './tiering-rules.ts';
 
 export { type InterestedEnterprise, tieringInputs } from './tier-fields.ts';
 
-export const promotionActor = { sub: 'system:promotion', roles: ['system'] };
+export const promotionActor = systemActor('promotion');
 export const duePromotionPartition = indexes.duePromotion;
 
 export interface PromotedPatent {

@@ -17,7 +17,7 @@ import {
 import type { Caller } from '../../schemas/roles.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
-import { auditItem } from '../shared/audit.ts';
+import { auditItem, systemActor } from '../shared/audit.ts';
 import { s3RequestPresigner, s3Sdk } from '../shared/clients/s3.ts';
 import { registeredAdminProfile, reportPreferencesKey } from '../shared/directory.ts';
 import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
@@ -28,7 +28,7 @@ export const reportPk = keys.reportPk;
 const scopeSk = keys.reportScopeSk;
 const sentSk = keys.reportSentSk;
 /** Who records reports: the workflow, not a person. */
-export const reportSystemActor = { sub: 'system:quarterly-report', roles: ['system'] };
+export const reportSystemActor = systemActor('quarterly-report');
 
 /** Report files in S3; the SDK packages are loaded on first use (functions/shared/clients/s3.ts). */
 export function s3ReportFiles(bucket: string): ReportFiles & { presign(key: string): Promise<string> } {

@@ -36,6 +36,26 @@ export interface AuditActor {
   department?: string;
 }
 
+/**
+ * The actors that are not people, each named once: a scheduled sweep, a pipeline step or the system
+ * receiving a dropped file. Audit entries record them as `system:<name>` with the role `system`.
+ */
+export type SystemActorName =
+  | 'deadline-sweep'
+  | 'evaluation-window'
+  | 'late-evaluation'
+  | 'matching'
+  | 'pipeline'
+  | 'promotion'
+  | 'quarterly-report'
+  | 'receive-upload'
+  | 'spot-checks';
+
+export const systemActor = (name: SystemActorName): AuditActor => ({
+  sub: `system:${name}`,
+  roles: ['system'],
+});
+
 const unknownRole = '角色未知 / unknown role';
 const unknownOrganization = '机构未知 / unknown organization';
 

@@ -13,6 +13,7 @@ import { chinaDate } from '../../schemas/china-date.ts';
 import type { Deal } from '../../schemas/deal.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import { type Bilingual, type Block, renderMail } from '../mail/layout.ts';
+import { systemActor } from '../shared/audit.ts';
 import { portalLink, portalPages } from '../shared/portal.ts';
 import type { TransferDeps } from './ports.ts';
 
@@ -35,7 +36,7 @@ export interface OverdueOutcome {
 }
 
 /** Who flags and reminds (the audit entries' actor). */
-const sweepActor = { sub: 'system:deadline-sweep', roles: [] };
+const sweepActor = systemActor('deadline-sweep');
 
 const kindZh = { assignment: '转让登记', license: '许可合同备案', equity: '作价入股（转让登记）' } as const;
 

@@ -8,6 +8,7 @@ import { chinaDate } from '../../schemas/china-date.ts';
 import type { Deal } from '../../schemas/deal.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import { renderMail } from '../mail/layout.ts';
+import { systemActor } from '../shared/audit.ts';
 import { portalLink, portalPages } from '../shared/portal.ts';
 import type { MoneyDeps } from './money.ts';
 import { type Ledger, overdueToRemind, type StoredObligation } from './obligations.ts';
@@ -135,7 +136,7 @@ export async function remindOverduePayments(
           reminded: [...ids],
           notified: to,
           ...(to.length ? { mail: paymentReminderMail(deal, overdue, to, today) } : {}),
-          actor: { sub: 'system:deadline-sweep', roles: [] },
+          actor: systemActor('deadline-sweep'),
           now,
         });
         if (written === 'conflict') {
