@@ -5,6 +5,7 @@
  * payload fails at once with the field that is wrong instead of somewhere inside the use-case.
  */
 import * as z from 'zod';
+import { provinceNames } from './codes/provinces.ts';
 import { lifecycleEventSchema, lifecycleStateSchema } from './lifecycle.ts';
 
 /** A Step Functions error as a Catch hands it on (`States.Timeout`, a task's error name; its cause). */
@@ -70,3 +71,101 @@ export const overdueSweepInputSchema = z
   .object({ now: z.iso.datetime({ offset: true }).optional() })
   .nullish()
   .transform((input) => input ?? {});
+
+/**
+ * A flag as a schedule input or `npm run job -- <name> --flag` gives it: true/false, or the words
+ * "true"/"false" (the local runner passes strings).
+ */
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((word) => word === 'true')]);
+
+/** A whole number as a schedule input gives it: a number or its digits. */
+const count = (what: string) =>
+  z.coerce.number({ error: `${what}: a whole number such as 5` }).int(`${what}: a whole number such as 5`);
+
+/** A list as a schedule input (an array) or the local runner (`--quarters 2025Q3,2025Q4`) gives it. */
+const commaList = (value: unknown) =>
+  typeof value === 'string' ? value.split(',').map((v) => v.trim()) : value;
+
+/** A schedule's input: absent (EventBridge Scheduler without input, or null) reads as `{}`. */
+const scheduleInput = <T extends z.ZodRawShape>(shape: T) =>
+  z
+    .object(shape)
+    .nullish()
+    .transform((input) => input ?? ({} as z.infer<z.ZodObject<T>>));
+
+/**
+ * Schedule `spot-checks`: the quarter (default: the one that starts), the sample (rate 0-1, min and max
+ * per institution; checked against spotCheckSampleSchema by the use-case) and a province to limit it to.
+ * The quarter is checked (form, not in the future) by checkQuarter in the handler, which knows "now".
+ */
+export const spotCheckRunInputSchema = scheduleInput({
+  quarter: z.string().optional(),
+  rate: z.coerce.number({ error: 'rate: a share of the patents such as 0.05' }).optional(),
+  min: count('min').optional(),
+  max: count('max').optional(),
+  province: z.coerce.string().optional(),
+});
+
+/** Bounds of one round of a sweep (tests and drills make them smaller; the handler caps them). */
+const sweepLimitsSchema = z.object({
+  pageSize: count('limits.pageSize').min(1, 'limits.pageSize: at least 1').optional(),
+  maxPages: count('limits.maxPages').min(1, 'limits.maxPages: at least 1').optional(),
+});
+
+/**
+ * A round of a looping sweep (ExpirePatents, ExpirePromotions): nothing on the first round, then the
+ * previous round's output, which the workflow passes back (running totals, the scan cursor, rounds).
+ */
+export const sweepRoundInputSchema = z
+  .looseObject({
+    totals: z.record(z.string(), z.number()).optional(),
+    cursor: z.record(z.string(), z.unknown()).optional(),
+    rounds: z.number().int().nonnegative().optional(),
+    limits: sweepLimitsSchema.optional(),
+  })
+  .nullish()
+  .transform((input) => input ?? {});
+
+/**
+ * Schedule `quarterly-report` and the workflow's Prepare task: the quarter (default: the one just
+ * ended; form and "not in the future" checked where "now" is known) and whether to send again.
+ */
+export const reportRunInputSchema = scheduleInput({
+  quarter: z
+    .union([z.string(), z.null()])
+    .optional()
+    .transform((value) => (value === null || value === '' ? undefined : value)),
+  resend: flag.optional(),
+});
+
+/** The workflow's Prepare task: the run's input (as the schedule gave it) and the run id. */
+export const prepareReportInputSchema = z.object({
+  input: reportRunInputSchema.optional(),
+  runId: z.string().min(1).optional(),
+});
+
+/** The workflow's Record task: every scope's outcome (loose: the compute and email tasks' output). */
+export const recordReportInputSchema = z.object({
+  quarter,
+  resend: z.boolean().optional(),
+  runId: z.string().min(1),
+  national: z.looseObject({ scope: z.string() }),
+  provinces: z.array(z.looseObject({ scope: z.string() })),
+});
+
+/**
+ * Schedule `metrics-recompute`: `dryRun` neither corrects nor closes; `closeOnly` only closes the
+ * ended `quarters` (default: the last five) of the `provinces` (default: all); `segments` splits the scan.
+ */
+export const recomputeMetricsInputSchema = scheduleInput({
+  dryRun: flag.optional(),
+  closeOnly: flag.optional(),
+  segments: count('segments').min(1, 'segments: at least 1').optional(),
+  quarters: z.preprocess(commaList, z.array(quarter)).optional(),
+  provinces: z
+    .preprocess(
+      commaList,
+      z.array(z.string().refine((code) => provinceNames.has(code), 'a province code such as 110000')),
+    )
+    .optional(),
+});

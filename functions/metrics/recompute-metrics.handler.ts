@@ -6,9 +6,11 @@
  * `{ dryRun: true }` neither corrects nor closes.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
-import { provinceNames } from '../../schemas/codes/provinces.ts';
-import { type Quarter, quarterPattern } from '../../schemas/metrics.ts';
+import type * as z from 'zod';
+import type { Quarter } from '../../schemas/metrics.ts';
+import { recomputeMetricsInputSchema } from '../../schemas/task-inputs.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { logger } from '../shared/powertools.ts';
@@ -26,54 +28,40 @@ import { recomputeMetrics } from './recompute-job.ts';
 const core = config.tableName('core');
 const metrics = config.tableName('metrics');
 
-export const handler = middy(
-  async (
-    event: {
-      dryRun?: boolean | string;
-      segments?: number | string;
-      closeOnly?: boolean | string;
-      quarters?: string[];
-      provinces?: string[];
-    } = {},
-  ) => {
-    const dryRun = event.dryRun === true || event.dryRun === 'true';
-    const close = () => closeQuarters(dynamoQuarterClosePorts(documents, metrics));
-    if (event.closeOnly === true || event.closeOnly === 'true') {
-      for (const quarter of event.quarters ?? [])
-        if (!quarterPattern.test(quarter))
-          throw new Error(`quarters: ${quarter} is not YYYYQn (e.g. 2025Q4)`);
-      for (const code of event.provinces ?? [])
-        if (!provinceNames.has(code))
-          throw new Error(`provinces: ${code} is not a province code (e.g. 110000)`);
-      const closed = await closeQuarters(dynamoQuarterClosePorts(documents, metrics), {
-        ...(event.quarters ? { quarters: event.quarters as Quarter[] } : {}),
-        ...(event.provinces ? { provinces: event.provinces } : {}),
-      });
-      logger.info('metrics quarters closed', closed);
-      return { closed };
-    }
-    const record = await recomputeMetrics(
-      {
-        scanCore: (segment, totalSegments, visit) =>
-          scanSegment(documents, { tableName: core, segment, totalSegments, filter: coreScanFilter }, visit),
-        readCounters: () => readAllCounters(documents, metrics, 4),
-        applyCorrections: (delta) => applyIncrements(documents, metrics, delta),
-        saveReconciliation: (r) => saveReconciliation(documents, metrics, r),
-        now: () => new Date(),
-      },
-      {
-        totalSegments: Math.min(64, Math.max(1, Number(event.segments ?? 8))),
-        correct: !dryRun,
-      },
-    );
-    const closed = dryRun ? undefined : await close();
-    const { differences, ...summary } = record;
-    if (record.differenceCount)
-      logger.warn('metrics reconciliation found differences', {
-        ...summary,
-        first: differences.slice(0, 20),
-      });
-    else logger.info('metrics reconciliation: counters match', summary);
-    return { ...summary, ...(closed ? { closed } : {}) };
-  },
-).use(injectLambdaContext(logger));
+export const handler = middy(async (event: z.infer<typeof recomputeMetricsInputSchema>) => {
+  const dryRun = event.dryRun === true;
+  const close = () => closeQuarters(dynamoQuarterClosePorts(documents, metrics));
+  if (event.closeOnly === true) {
+    const closed = await closeQuarters(dynamoQuarterClosePorts(documents, metrics), {
+      ...(event.quarters ? { quarters: event.quarters as Quarter[] } : {}),
+      ...(event.provinces ? { provinces: event.provinces } : {}),
+    });
+    logger.info('metrics quarters closed', closed);
+    return { closed };
+  }
+  const record = await recomputeMetrics(
+    {
+      scanCore: (segment, totalSegments, visit) =>
+        scanSegment(documents, { tableName: core, segment, totalSegments, filter: coreScanFilter }, visit),
+      readCounters: () => readAllCounters(documents, metrics, 4),
+      applyCorrections: (delta) => applyIncrements(documents, metrics, delta),
+      saveReconciliation: (r) => saveReconciliation(documents, metrics, r),
+      now: () => new Date(),
+    },
+    {
+      totalSegments: Math.min(64, Math.max(1, Number(event.segments ?? 8))),
+      correct: !dryRun,
+    },
+  );
+  const closed = dryRun ? undefined : await close();
+  const { differences, ...summary } = record;
+  if (record.differenceCount)
+    logger.warn('metrics reconciliation found differences', {
+      ...summary,
+      first: differences.slice(0, 20),
+    });
+  else logger.info('metrics reconciliation: counters match', summary);
+  return { ...summary, ...(closed ? { closed } : {}) };
+})
+  .use(injectLambdaContext(logger))
+  .use(parser({ schema: recomputeMetricsInputSchema }));

@@ -5,9 +5,12 @@
  * Input (npm run job -- spot-checks --quarter 2025Q4 --rate 0.05 --min 1 --max 20 --province 110000).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
+import type * as z from 'zod';
 import { checkQuarter, quarterOf } from '../../schemas/metrics.ts';
 import { spotCheckSampleSchema } from '../../schemas/monitoring.ts';
+import { spotCheckRunInputSchema } from '../../schemas/task-inputs.ts';
 import { derivedKey } from '../shared/cursor.ts';
 import { logger } from '../shared/powertools.ts';
 import { assignSpotChecks, sampleKeyPurpose } from './monitoring.ts';
@@ -15,26 +18,18 @@ import { spotCheckDeps } from './monitoring-deps.ts';
 
 const deps = spotCheckDeps();
 
-interface Input {
-  quarter?: string;
-  rate?: string | number;
-  min?: string | number;
-  max?: string | number;
-  province?: string | number;
-}
-
-export const handler = middy(async (input: Input = {}) => {
+export const handler = middy(async (input: z.infer<typeof spotCheckRunInputSchema>) => {
   const now = deps.now();
   const checked = input.quarter
-    ? checkQuarter(String(input.quarter), now)
+    ? checkQuarter(input.quarter, now)
     : { ok: true as const, quarter: quarterOf(now) };
   if (!checked.ok) throw new Error(checked.message);
   const hasSample = input.rate !== undefined || input.min !== undefined || input.max !== undefined;
   const sample = hasSample
     ? spotCheckSampleSchema.parse({
-        ...(input.rate !== undefined ? { rate: Number(input.rate) } : {}),
-        ...(input.min !== undefined ? { min: Number(input.min) } : {}),
-        ...(input.max !== undefined ? { max: Number(input.max) } : {}),
+        ...(input.rate !== undefined ? { rate: input.rate } : {}),
+        ...(input.min !== undefined ? { min: input.min } : {}),
+        ...(input.max !== undefined ? { max: input.max } : {}),
       })
     : undefined;
   // The sample key, from the server-side secret (loaded once per cold start): see pickSample.
@@ -44,10 +39,12 @@ export const handler = middy(async (input: Input = {}) => {
       ...deps,
       sampleKey,
       ...(sample ? { sample } : {}),
-      ...(input.province ? { provinces: [String(input.province)] } : {}),
+      ...(input.province ? { provinces: [input.province] } : {}),
     },
     checked.quarter,
   );
   logger.info('spot checks assigned', outcome);
   return outcome;
-}).use(injectLambdaContext(logger));
+})
+  .use(injectLambdaContext(logger))
+  .use(parser({ schema: spotCheckRunInputSchema }));

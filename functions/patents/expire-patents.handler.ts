@@ -6,8 +6,11 @@
  * SweepItemsFailed naming them (the workflow records it; the next sweep retries).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type * as z from 'zod';
+import { sweepRoundInputSchema } from '../../schemas/task-inputs.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { logger } from '../shared/powertools.ts';
@@ -20,15 +23,12 @@ export class SweepItemsFailed extends Error {
   override name = 'SweepItemsFailed';
 }
 
-export interface ExpirePatentsRoundInput extends PatentExpiryInput {
-  limits?: { pageSize?: number; maxPages?: number };
-}
+/** A limit of the input (a whole number >= 1, checked by the schema), capped at `max`. */
+const bounded = (value: number | undefined, max: number, fallback: number) =>
+  value === undefined ? fallback : Math.min(value, max);
 
-const bounded = (value: unknown, max: number, fallback: number) =>
-  Number.isInteger(value) && (value as number) >= 1 ? Math.min(value as number, max) : fallback;
-
-export const handler = middy(async (input: ExpirePatentsRoundInput | undefined, context: Context) => {
-  const limits = input?.limits;
+export const handler = middy(async (input: z.infer<typeof sweepRoundInputSchema>, context: Context) => {
+  const limits = input.limits;
   const output = await expirePatents(
     {
       store,
@@ -39,9 +39,9 @@ export const handler = middy(async (input: ExpirePatentsRoundInput | undefined, 
       maxPages: bounded(limits?.maxPages, 100, 50),
     },
     {
-      ...(input?.totals ? { totals: input.totals } : {}),
-      ...(input?.cursor ? { cursor: input.cursor } : {}),
-      ...(input?.rounds ? { rounds: input.rounds } : {}),
+      ...(input.totals ? { totals: input.totals as PatentExpiryInput['totals'] } : {}),
+      ...(input.cursor ? { cursor: input.cursor } : {}),
+      ...(input.rounds ? { rounds: input.rounds } : {}),
     },
   );
   logger.info('patent terms swept', { ...output.totals, more: output.more, rounds: output.rounds });
@@ -56,4 +56,6 @@ export const handler = middy(async (input: ExpirePatentsRoundInput | undefined, 
   }
   const { failures: _, ...rest } = output;
   return { ...rest, ...(limits ? { limits } : {}) };
-}).use(injectLambdaContext(logger));
+})
+  .use(injectLambdaContext(logger))
+  .use(parser({ schema: sweepRoundInputSchema }));

@@ -5,8 +5,11 @@
  * are retried by the workflow, then recorded: the task fails with SweepItemsFailed naming them.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type * as z from 'zod';
+import { sweepRoundInputSchema } from '../../schemas/task-inputs.ts';
 import { logger } from '../shared/powertools.ts';
 import { type ExpirySweepInput, expirePromotions } from './promotion.ts';
 import { promotionDeps } from './promotion-deps.ts';
@@ -17,16 +20,12 @@ export class SweepItemsFailed extends Error {
   override name = 'SweepItemsFailed';
 }
 
-/** Execution input of the sweep (or the previous round's output): optional smaller rounds, for tests and drills. */
-export interface ExpireRoundInput extends ExpirySweepInput {
-  limits?: { pageSize?: number; maxPages?: number };
-}
+/** A limit of the input (a whole number >= 1, checked by the schema), capped at `max`. */
+const bounded = (value: number | undefined, max: number, fallback: number) =>
+  value === undefined ? fallback : Math.min(value, max);
 
-const bounded = (value: unknown, max: number, fallback: number) =>
-  Number.isInteger(value) && (value as number) >= 1 ? Math.min(value as number, max) : fallback;
-
-export const handler = middy(async (input: ExpireRoundInput | undefined, context: Context) => {
-  const limits = input?.limits;
+export const handler = middy(async (input: z.infer<typeof sweepRoundInputSchema>, context: Context) => {
+  const limits = input.limits;
   const output = await expirePromotions(
     {
       ...deps,
@@ -35,9 +34,9 @@ export const handler = middy(async (input: ExpireRoundInput | undefined, context
       maxPages: bounded(limits?.maxPages, 50, 10),
     },
     {
-      ...(input?.totals ? { totals: input.totals } : {}),
-      ...(input?.cursor ? { cursor: input.cursor } : {}),
-      ...(input?.rounds ? { rounds: input.rounds } : {}),
+      ...(input.totals ? { totals: input.totals as ExpirySweepInput['totals'] } : {}),
+      ...(input.cursor ? { cursor: input.cursor } : {}),
+      ...(input.rounds ? { rounds: input.rounds } : {}),
     },
   );
   logger.info('promotions swept', { ...output.totals, more: output.more, rounds: output.rounds });
@@ -53,4 +52,6 @@ export const handler = middy(async (input: ExpireRoundInput | undefined, context
   const { failures: _, ...rest } = output;
   // The next round (the workflow passes this output back) keeps the same limits.
   return { ...rest, ...(limits ? { limits } : {}) };
-}).use(injectLambdaContext(logger));
+})
+  .use(injectLambdaContext(logger))
+  .use(parser({ schema: sweepRoundInputSchema }));

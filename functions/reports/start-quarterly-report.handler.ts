@@ -4,20 +4,25 @@
  * `npm run job -- quarterly-report --quarter 2025Q4 [--resend]` passes one.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy from '@middy/core';
+import type * as z from 'zod';
 import { checkQuarter } from '../../schemas/metrics.ts';
+import { reportRunInputSchema } from '../../schemas/task-inputs.ts';
 import { logger } from '../shared/powertools.ts';
 import { startReportRun } from './report-deps.ts';
 import { InvalidReportRunError } from './reports.ts';
 
-export const handler = middy(async (event: { quarter?: unknown; resend?: unknown } | null) => {
-  const resend = event?.resend === true || event?.resend === 'true';
+export const handler = middy(async (event: z.infer<typeof reportRunInputSchema>) => {
+  const resend = event.resend === true;
   let quarter: ReturnType<typeof checkQuarter> | undefined;
-  if (event?.quarter !== undefined && event.quarter !== null && event.quarter !== '') {
-    quarter = checkQuarter(String(event.quarter));
+  if (event.quarter !== undefined) {
+    quarter = checkQuarter(event.quarter);
     if (!quarter.ok) throw new InvalidReportRunError(quarter.message);
   }
   const started = await startReportRun({ quarter: quarter?.ok ? quarter.quarter : undefined, resend });
   logger.info('quarterly report started', { ...started, resend });
   return started;
-}).use(injectLambdaContext(logger));
+})
+  .use(injectLambdaContext(logger))
+  .use(parser({ schema: reportRunInputSchema }));

@@ -10,7 +10,12 @@ import { taskInput } from '../../functions/pipeline/task.ts';
 import {
   digestInputSchema,
   overdueSweepInputSchema,
+  prepareReportInputSchema,
+  recomputeMetricsInputSchema,
+  reportRunInputSchema,
   reportScopeInputSchema,
+  spotCheckRunInputSchema,
+  sweepRoundInputSchema,
 } from '../../schemas/task-inputs.ts';
 import { lambdaContext } from '../support/lambda-context.ts';
 
@@ -68,6 +73,62 @@ describe('schedule and workflow inputs', () => {
   it('report scopes name a quarter as YYYYQn', () => {
     expect(reportScopeInputSchema.safeParse({ quarter: '2025Q4', scope: '110000' }).success).toBe(true);
     expect(reportScopeInputSchema.safeParse({ quarter: '2025-Q4', scope: '110000' }).success).toBe(false);
+  });
+
+  it('spot checks: the local runner strings become numbers; a rate that is not a number is named', () => {
+    expect(spotCheckRunInputSchema.parse(undefined)).toEqual({});
+    expect(
+      spotCheckRunInputSchema.parse({ quarter: '2025Q4', rate: '0.05', min: '1', max: 20, province: 110000 }),
+    ).toEqual({ quarter: '2025Q4', rate: 0.05, min: 1, max: 20, province: '110000' });
+    const wrong = spotCheckRunInputSchema.safeParse({ rate: 'five percent', min: '1.5' });
+    expect(wrong.success).toBe(false);
+    expect(wrong.error?.issues.map((i) => i.path.join('.'))).toEqual(['rate', 'min']);
+    expect(wrong.error?.issues[0]?.message).toContain('such as 0.05');
+  });
+
+  it('sweep rounds: the previous output goes back in; limits are whole numbers from 1', () => {
+    expect(sweepRoundInputSchema.parse(null)).toEqual({});
+    const output = {
+      totals: { expired: 3 },
+      cursor: { pk: 'P#1' },
+      rounds: 2,
+      more: true,
+      limits: { pageSize: 5 },
+    };
+    expect(sweepRoundInputSchema.parse(output)).toEqual(output);
+    expect(sweepRoundInputSchema.safeParse({ limits: { pageSize: 0 } }).success).toBe(false);
+    expect(sweepRoundInputSchema.safeParse({ totals: { expired: 'three' } }).success).toBe(false);
+  });
+
+  it('report runs: no quarter (or an empty one) means the last ended quarter; resend as a flag or its word', () => {
+    expect(reportRunInputSchema.parse(null)).toEqual({});
+    expect(reportRunInputSchema.parse({ quarter: '', resend: 'true' })).toEqual({ resend: true });
+    expect(reportRunInputSchema.parse({ quarter: null })).toEqual({});
+    expect(reportRunInputSchema.safeParse({ resend: 'yes' }).success).toBe(false);
+    expect(
+      prepareReportInputSchema.parse({ input: { quarter: '2025Q4', resend: false }, runId: 'arn:run' }),
+    ).toEqual({ input: { quarter: '2025Q4', resend: false }, runId: 'arn:run' });
+  });
+
+  it('metrics recompute: quarters and provinces as lists or comma-separated words, each checked', () => {
+    expect(recomputeMetricsInputSchema.parse(undefined)).toEqual({});
+    expect(
+      recomputeMetricsInputSchema.parse({
+        closeOnly: 'true',
+        quarters: '2025Q3, 2025Q4',
+        provinces: ['110000'],
+      }),
+    ).toEqual({ closeOnly: true, quarters: ['2025Q3', '2025Q4'], provinces: ['110000'] });
+    const wrong = recomputeMetricsInputSchema.safeParse({
+      quarters: ['2025-4'],
+      provinces: '999999',
+      segments: 0,
+    });
+    expect(wrong.error?.issues.map((i) => i.path.join('.')).sort()).toEqual([
+      'provinces.0',
+      'quarters.0',
+      'segments',
+    ]);
   });
 
   it('the digest schedule target refuses a wrong day before reading anything', async () => {
