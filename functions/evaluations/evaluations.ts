@@ -69,8 +69,6 @@ export function evaluatorOf(caller: Caller): EvaluatorRef {
   throw new ForbiddenError('Evaluations are given by enterprises and experts.');
 }
 
-/** China's calendar day (UTC+8) of a time. */
-
 const unique = <T>(values: readonly T[]) => [...new Set(values)];
 
 function evaluationFields(e: StoredEvaluation) {

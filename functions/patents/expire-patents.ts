@@ -65,8 +65,6 @@ export interface PatentExpiryInput {
 
 export const expiryActor: AuditActor = systemActor('deadline-sweep');
 
-/** China's calendar day (UTC+8, no daylight saving) of a time. */
-
 /** The filing date on or before which a patent may have reached the end of its term by `today`. */
 export function latestFilingThatMayHaveExpired(today: string): string {
   const [y, m, d] = today.split('-').map(Number) as [number, number, number];

@@ -528,8 +528,6 @@ async function mapLimited<T, R>(items: readonly T[], concurrency: number, fn: (i
   return results;
 }
 
-/** YYYY-MM-DD in China (UTC+8, no daylight saving). */
-
 const ratio = (counts: CoverageCounts) =>
   counts.total === 0 ? 0 : Math.round((counts.inventoried / counts.total) * 10_000) / 10_000;
 
