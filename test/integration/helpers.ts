@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject, vi } from 'vitest';
 
@@ -84,6 +84,18 @@ export function eventually<T>(
       return value;
     },
     { timeout: timeoutMs, interval: 100 },
+  );
+}
+
+/** Polls DescribeExecution until the execution has ended: the execution as described. */
+export function waitForExecution(executionArn: string, timeoutMs = 150_000) {
+  return eventually(
+    async () => {
+      const e = await clients().sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return e.status === 'RUNNING' ? undefined : e;
+    },
+    timeoutMs,
+    `execution ${executionArn}`,
   );
 }
 

@@ -5,29 +5,16 @@
  * run through the API. The 教育部 report holds its institution, `unassigned` the other; the 教育部
  * admin is emailed and reads it; the 中国科学院 admin asking for it gets 404.
  */
-import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, clients, eventually, tableName, token } from './helpers.ts';
+import { api, clients, tableName, token, waitForExecution } from './helpers.ts';
 
 const quarter = '2018Q2';
 const province = '350000';
 const moe = withUsccCheck('12350000MR0000001');
 const unassigned = withUsccCheck('12350000MR0000002');
 const MOE = encodeURIComponent('教育部');
-
-async function waitForExecution(executionArn: string) {
-  const { sfn } = clients();
-  return eventually(
-    async () => {
-      const e = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      return e.status === 'RUNNING' ? undefined : e;
-    },
-    170_000,
-    `execution ${executionArn}`,
-  );
-}
 
 describe('quarterly report per ministry', () => {
   let national: string;
@@ -76,7 +63,7 @@ describe('quarterly report per ministry', () => {
   }, async () => {
     const started = await api(`/v1/reports/${quarter}/run`, { method: 'POST', token: national, body: {} });
     expect(started.status, started.text).toBe(202);
-    const execution = await waitForExecution(started.json.executionArn);
+    const execution = await waitForExecution(started.json.executionArn, 170_000);
     expect(execution.status, execution.cause).toBe('SUCCEEDED');
     expect(JSON.parse(execution.output!)).toMatchObject({ quarter, failedScopes: 0 });
 

