@@ -449,3 +449,22 @@ export const coverageSchema = z
   })
   .meta({ id: 'InventoryCoverage' });
 export type Coverage = z.infer<typeof coverageSchema>;
+
+/**
+ * GET /v1/institutions/{uscc}/co-owned-patents (issue 12, item 5): the patents other institutions
+ * recorded that name this institution as a co-owner (共有专利权人), by its registered name.
+ */
+export const coOwnedPatentPageSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        applicationNumber: z.string(),
+        coOwnerName: z.string().meta({ description: 'Your institution as the patent names it' }),
+        patent: publicPatentSchema
+          .optional()
+          .meta({ description: 'The public view of the patent (absent if it is no longer stored)' }),
+      }),
+    ),
+    nextCursor: z.string().optional(),
+  })
+  .meta({ id: 'CoOwnedPatentPage' });

@@ -38,6 +38,7 @@ import { callerMinistry, type InstitutionStore } from '../institutions/instituti
 import { publishersOf } from '../institutions/publishers.ts';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../shared/cursor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { type CoOwnerDeps, isCoOwner } from './co-ownership.ts';
 
 // ------------------------------------------------------------------------------------------ ports
 
@@ -405,6 +406,18 @@ export async function listPatents(
   return { items, ...(nextCursor ? { nextCursor } : {}) };
 }
 
+/** The public views of the patents stored under `numbers` (those no longer stored are left out). */
+export async function publicViewsOf(
+  deps: { patents: PatentQueryStore; institutions?: InstitutionLookup },
+  numbers: readonly string[],
+): Promise<Map<string, PublicPatent>> {
+  const found = (await Promise.all(numbers.map((n) => deps.patents.get(n)))).filter(
+    (patent): patent is StoredPatent => patent !== undefined,
+  );
+  const views = await publicViews(deps.institutions, found);
+  return new Map(views.map((view, i) => [found[i]!.applicationNumber, view]));
+}
+
 /** Public views of patents with their institutions' names (and inventors where they publish them). */
 async function publicViews(
   institutions: InstitutionLookup | undefined,
@@ -425,7 +438,7 @@ const applicationNumberPattern = /^(\d{12}|\d{8})\.[\dX]$/;
 
 /** GET /v1/patents/{applicationNumber}: in the caller's scope (404 outside it), in the caller's view. */
 export async function getPatent(
-  deps: { patents: PatentQueryStore; institutions?: InstitutionLookup },
+  deps: { patents: PatentQueryStore; institutions?: InstitutionLookup; coOwners?: CoOwnerDeps },
   caller: Caller,
   applicationNumber: string,
 ): Promise<Patent | PublicPatent> {
@@ -455,6 +468,9 @@ export async function getPatent(
       throw notFound;
     case 'institution':
       if (patent.institutionUscc === access.uscc) return toFullPatent(patent);
+      // A co-owner (共有专利权人) by its registered name reads the public view (./co-ownership.ts).
+      if (deps.coOwners && (await isCoOwner(deps.coOwners, access.uscc, number)))
+        return (await publicViews(deps.institutions, [patent]))[0]!;
       throw notFound;
     case 'public':
       if (patent.poolStatus === 'conversion') return (await publicViews(deps.institutions, [patent]))[0]!;

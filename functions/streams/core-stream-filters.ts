@@ -31,6 +31,8 @@ export const coreStreamFilters = {
       },
     },
   },
+  /** Every version of a patent: the co-owners' links follow its `coOwners` (functions/patents/co-ownership.ts). */
+  coOwners: { dynamodb: { NewImage: { entity: { S: ['patent'] } } } },
 } as const satisfies Record<string, StreamFilter>;
 export type CoreStreamConsumerName = keyof typeof coreStreamFilters;
 

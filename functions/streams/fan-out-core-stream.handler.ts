@@ -1,7 +1,7 @@
 /**
  * The one reader of the core table's stream (see fan-out-core-stream.ts): mail, pipeline and metrics
  * consumers in process, each on the records its filter matches, failures reported per record
- * (ReportBatchItemFailures). Business metrics: emails sent / failed (mail consumer) and lifecycle
+ * (ReportBatchItemFailures); the co-owners' links of patents (functions/patents/co-ownership.ts). Business metrics: emails sent / failed (mail consumer) and lifecycle
  * transitions by event (transition-counts.ts).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -11,6 +11,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { mailDeps } from '../mail/mail-deps.ts';
 import { mailStreamConsumer } from '../mail/mail-stream-consumer.ts';
 import { metricsStreamConsumer } from '../metrics/metrics-stream-consumer.ts';
+import { coOwnershipConsumer } from '../patents/co-ownership-consumer.ts';
 import { pipelineStreamConsumer } from '../pipeline/pipeline-stream-consumer.ts';
 import { metrics, recorder } from '../shared/business-metrics.ts';
 import { logger } from '../shared/powertools.ts';
@@ -21,6 +22,7 @@ const consumers = [
   mailStreamConsumer(mailDeps(), recorder),
   pipelineStreamConsumer(),
   metricsStreamConsumer(),
+  coOwnershipConsumer(),
 ];
 
 export const handler = middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {

@@ -42,6 +42,12 @@ export const patentsFunctions = {
       'GET /v1/patents/{applicationNumber}: one patent in the caller scope (public view for enterprises and experts)',
     tables: { core: 'read' },
   },
+  listCoOwnedPatents: {
+    entry: 'functions/patents/list-co-owned-patents.handler.ts',
+    description:
+      'GET /v1/institutions/{uscc}/co-owned-patents: patents naming the institution as a co-owner (public view)',
+    tables: { core: 'read' },
+  },
   getInventoryCoverage: {
     entry: 'functions/patents/get-coverage.handler.ts',
     description:

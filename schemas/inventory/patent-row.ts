@@ -11,6 +11,7 @@ import {
   resolveStrategicIndustry,
 } from '../codes/ipc.ts';
 import { toHalfWidth as halfWidth } from '../codes/uscc.ts';
+import { organizationKey } from '../organization-name.ts';
 import { statutoryTermYears } from '../patent-term.ts';
 import {
   earliestPatentDate,
@@ -1277,9 +1278,8 @@ export function parseYears(value: string): number | undefined {
 
 /** Whether a name is the given organization's: width, case, spaces and bracket forms do not matter. */
 function sameOrganization(name: string): (other: string) => boolean {
-  const fold = (text: string) => foldExact(text).replace(/\s+/g, '');
-  const folded = fold(name);
-  return (other) => fold(other) === folded;
+  const key = organizationKey(name);
+  return (other) => organizationKey(other) === key;
 }
 
 const chineseDigits: Readonly<Record<string, string>> = {

@@ -1,7 +1,9 @@
 /** Patents: the HTTP routes of the area (method, path, roles, request and response schemas). Each handler imports only its own route; schemas/routes/index.ts joins them for the stacks, the local API and OpenAPI. */
 import * as z from 'zod';
 import { errorBodySchema } from '../errors.ts';
+import { pageQuerySchema } from '../pagination.ts';
 import {
+  coOwnedPatentPageSchema,
   coverageQuerySchema,
   coverageSchema,
   patentListQuerySchema,
@@ -167,6 +169,22 @@ export const withdrawPatentRoute = {
   },
 } as const satisfies RouteDeclaration;
 
+export const listCoOwnedPatentsRoute = {
+  method: 'GET',
+  path: '/v1/institutions/{uscc}/co-owned-patents',
+  function: 'listCoOwnedPatents',
+  roles: ['institution'],
+  summary:
+    'Patents other institutions recorded that name your institution as a co-owner (共有专利权人), by its registered name: public view, read only',
+  tags: ['patents'],
+  request: { params: z.object({ uscc: z.string().trim().min(1).max(32) }), query: pageQuerySchema },
+  responses: {
+    200: { description: 'A page of co-owned patents', schema: coOwnedPatentPageSchema },
+    ...routeErrors,
+    404: { description: 'No such institution in your scope', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
 export const patentsRoutes = [
   listPatentsRoute,
   getPatentRoute,
@@ -176,4 +194,5 @@ export const patentsRoutes = [
   submitSelfAssessmentRoute,
   reviewInventoryRoute,
   withdrawPatentRoute,
+  listCoOwnedPatentsRoute,
 ] as const;

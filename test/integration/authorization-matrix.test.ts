@@ -659,6 +659,17 @@ const matrix: Record<string, Entry> = {
       dept: { own: 'ok', foreignInst: 404, foreignProv: 404 },
     },
   },
+  'GET /v1/institutions/{uscc}/co-owned-patents': {
+    cases: () => [
+      { target: 'own', path: `/v1/institutions/${A}/co-owned-patents` },
+      { target: 'foreignInst', path: `/v1/institutions/${B}/co-owned-patents` },
+      { target: 'foreignProv', path: `/v1/institutions/${C}/co-owned-patents` },
+    ],
+    expect: {
+      inst: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+      dept: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+    },
+  },
   'POST /v1/patents': {
     cases: (f) => [
       { target: 'own', path: '/v1/patents', body: () => newRow(D1) },

@@ -306,4 +306,56 @@ describe('mapping profiles and previews', () => {
     const third = await api(`/v1/patents/${encodeURIComponent(json[at('申请号')]!)}`, { token: other });
     expect(third.json.coOwners).toEqual(['某某研究院']);
   });
+
+  it('a co-owner reads the patent by its registered name (public view), lists it, and loses it when removed', {
+    timeout: 180_000,
+  }, async () => {
+    const headers = templateHeaders;
+    const at = (name: string) => headers.indexOf(name);
+    const row = demoInventoryRows(1, { seed: 69, serialBase: 6680 })[0]!;
+    const n = row[at('申请号')]!;
+    const body = Object.fromEntries(headers.map((h, i) => [h, row[i]!]));
+    // The neighbour records it; its patentees name us with a space and full-width brackets.
+    const posted = await api('/v1/patents', {
+      method: 'POST',
+      token: other,
+      body: { ...body, patentees: ['映射方案邻校', '映射方案 测试大学'] },
+    });
+    expect(posted.status, posted.text).toBe(201);
+    const path = `/v1/patents/${encodeURIComponent(n)}`;
+    const seen = await eventually(
+      async () => {
+        const r = await api(path, { token: dept });
+        return r.status === 200 ? r.json : undefined;
+      },
+      60_000,
+      'the co-owner link from the stream',
+    );
+    expect(seen).toMatchObject({ applicationNumber: n, title: row[at('专利名称')] });
+    expect(seen).not.toHaveProperty('contactName');
+    const listed = await api(`/v1/institutions/${uscc}/co-owned-patents`, { token: own });
+    expect(listed.status, listed.text).toBe(200);
+    expect(listed.json.items).toContainEqual(
+      expect.objectContaining({ applicationNumber: n, coOwnerName: '映射方案 测试大学' }),
+    );
+    // Read only: the co-owner cannot change it.
+    const edit = await api('/v1/patents', { method: 'POST', token: own, body: { ...body, title: '改名' } });
+    expect(edit.status).not.toBe(201);
+    expect((await api(path, { token: other })).json.title).toBe(row[at('专利名称')]);
+
+    // The neighbour corrects its patentees: we are no longer a co-owner, and the patent leaves our view.
+    const corrected = await api('/v1/patents', {
+      method: 'POST',
+      token: other,
+      body: { ...body, patentees: ['映射方案邻校'] },
+    });
+    expect(corrected.status, corrected.text).toBeLessThan(300);
+    await eventually(
+      async () => ((await api(path, { token: own })).status === 404 ? true : undefined),
+      60_000,
+      'the co-owner link removed',
+    );
+    const after = await api(`/v1/institutions/${uscc}/co-owned-patents`, { token: own });
+    expect(after.json.items.map((i: { applicationNumber: string }) => i.applicationNumber)).not.toContain(n);
+  });
 });

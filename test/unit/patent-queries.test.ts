@@ -491,6 +491,33 @@ describe('getPatent', () => {
     }
   });
 
+  it('a co-owner, by its registered name, reads the public view of a patent in any pool; others still 404', async () => {
+    // B is registered under the name "<B>" (the fixture's names are the codes); full-width and spaces aside.
+    const links = new Set([`${B.toLowerCase()}#${ofA.applicationNumber}`]);
+    const coOwners = {
+      institutions: institutionLookup,
+      coOwnership: {
+        has: async (nameKey: string, n: string) => links.has(`${nameKey}#${n}`),
+        list: async () => ({ items: [] }),
+      },
+    };
+    const view = (await getPatent(
+      { ...store, institutions: institutionLookup, coOwners },
+      institutionUser(B),
+      ofA.applicationNumber,
+    )) as Record<string, unknown>;
+    expect(view).toMatchObject({ applicationNumber: ofA.applicationNumber, poolStatus: 'base' });
+    for (const field of privateFields) expect(view).not.toHaveProperty(field);
+    for (const field of Object.keys(view)) expect(publicPatentFields).toContain(field);
+    await expect(
+      getPatent(
+        { ...store, institutions: institutionLookup, coOwners },
+        institutionUser(C),
+        ofA.applicationNumber,
+      ),
+    ).rejects.toBeInstanceOf(NotFoundError);
+  });
+
   it('enterprises and experts get the public view of a conversion-pool patent', async () => {
     for (const caller of [enterpriseUser, expert]) {
       const view = (await getPatent(store, caller, pooled.applicationNumber)) as Record<string, unknown>;

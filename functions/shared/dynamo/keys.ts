@@ -48,6 +48,15 @@ export const keys = {
     pk: patentPk(applicationNumber),
     sk: `INTEREST#${enterpriseUscc}`,
   }),
+  /**
+   * A co-owner (共有专利权人) of a patent, by the co-owner's name as a key (schemas/organization-name.ts):
+   * an institution registered under that name reads the patent as a co-owner (issue 12, item 5).
+   */
+  coOwnership: (nameKey: string, applicationNumber: string) => ({
+    pk: `COOWNER#${nameKey}`,
+    sk: patentPk(applicationNumber),
+  }),
+  coOwnerPk: (nameKey: string) => `COOWNER#${nameKey}`,
   institutionPk,
   institution: (uscc: string) => ({ pk: institutionPk(uscc), sk: 'PROFILE' }),
   /** An institution's mapping profile of inventory files (issue 12), by its name. */
