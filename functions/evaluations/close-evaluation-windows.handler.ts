@@ -1,14 +1,13 @@
 /** deadline-sweep task (daily): closes the evaluation windows whose deadline has passed. */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '../shared/powertools.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 import { evaluationDeps } from './evaluation-deps.ts';
 import { closeDueEvaluationWindows } from './window.ts';
 
 const deps = evaluationDeps();
 
-export const handler = middy(async (_event: unknown, context: Context) => {
+export const handler = taskHandler(async (_event: unknown, context: Context) => {
   const outcome = await closeDueEvaluationWindows({
     ...deps,
     // Leave a minute for the pages in flight; the next run (or a retry) continues where this one stopped.
@@ -25,4 +24,4 @@ export const handler = middy(async (_event: unknown, context: Context) => {
     );
   }
   return outcome;
-}).use(injectLambdaContext(logger));
+});

@@ -1,20 +1,19 @@
 /** batch-ingest workflow, on an error the retries did not cure: the job says it failed and what to do. */
 
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import middy from '@middy/core';
 import type * as z from 'zod';
 import { failedIngestInputSchema } from '../../schemas/task-inputs.ts';
 import { metrics, recorder } from '../shared/business-metrics.ts';
 import { logger } from '../shared/powertools.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 import { institutions, jobs } from './intake-deps.ts';
 import { recordJobFailure } from './job-mail.ts';
 import { recordJobEnd } from './job-metrics.ts';
 
 const deps = { jobs: jobs(), institutions: institutions(), now: () => new Date() };
 
-export const handler = middy(async (event: z.infer<typeof failedIngestInputSchema>) => {
+export const handler = taskHandler(async (event: z.infer<typeof failedIngestInputSchema>) => {
   logger.error('batch ingest failed', { jobId: event.jobId, error: event.error });
   const result = await recordJobFailure(deps, event.jobId, {
     code: 'INTERNAL_ERROR',
@@ -25,6 +24,5 @@ export const handler = middy(async (event: z.infer<typeof failedIngestInputSchem
   recordJobEnd(recorder, result);
   return result;
 })
-  .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .use(parser({ schema: failedIngestInputSchema }));

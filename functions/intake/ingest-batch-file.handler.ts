@@ -1,14 +1,13 @@
 /** batch-ingest task: ingests the job's file (see ingest-file.ts), whatever its kind. */
 
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import middy from '@middy/core';
 import type * as z from 'zod';
 import { ingestTaskInputSchema } from '../../schemas/task-inputs.ts';
 import { lateTiering } from '../evaluations/tiering-deps.ts';
 import { metrics, recorder } from '../shared/business-metrics.ts';
 import { logger } from '../shared/powertools.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 import { ingestBatchFile } from './ingest-file.ts';
 import {
   enterpriseRowWriter,
@@ -36,12 +35,11 @@ const deps = {
   now: () => new Date(),
 };
 
-export const handler = middy(async (event: z.infer<typeof ingestTaskInputSchema>) => {
+export const handler = taskHandler(async (event: z.infer<typeof ingestTaskInputSchema>) => {
   const result = await ingestBatchFile(deps, event.jobId, event.executionId);
   logger.info('batch file ingested', { ...result });
   recordJobEnd(recorder, result);
   return result;
 })
-  .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .use(parser({ schema: ingestTaskInputSchema }));

@@ -1,20 +1,18 @@
 /** S3 object-created under inbox/<USCC>/ (presigned upload or a direct drop): opens a batch job. */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { S3Schema } from '@aws-lambda-powertools/parser/schemas';
-import middy from '@middy/core';
 import type * as z from 'zod';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { logger } from '../shared/powertools.ts';
+import { taskChain } from '../shared/task-handler.ts';
 import { startIngest } from './intake-deps.ts';
 import { dynamoJobStore } from './job-store.ts';
 import { receiveUpload } from './receive-upload.ts';
 
 const jobs = dynamoJobStore(documents, config.tableName('core'));
 
-export const handler = middy()
-  .use(injectLambdaContext(logger))
+export const handler = taskChain()
   .use(parser({ schema: S3Schema }))
   .handler(async (event: z.infer<typeof S3Schema>) => {
     const outcomes = [];

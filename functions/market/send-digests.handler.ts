@@ -1,20 +1,19 @@
 /** Schedule evaluation-digest (daily, 08:00 China time): yesterday's new evaluation requests, one email per evaluator. */
 
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import middy from '@middy/core';
 import type * as z from 'zod';
 import { digestInputSchema } from '../../schemas/task-inputs.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { portalLink, portalPages } from '../shared/portal.ts';
 import { logger } from '../shared/powertools.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 import { sendDailyDigests } from './digest.ts';
 import { dynamoDigestStore } from './digest-store.ts';
 
 const store = dynamoDigestStore(documents, config.tableName('core'));
 
-export const handler = middy(async (event: z.infer<typeof digestInputSchema>) => {
+export const handler = taskHandler(async (event: z.infer<typeof digestInputSchema>) => {
   const outcome = await sendDailyDigests(
     {
       store,
@@ -25,6 +24,4 @@ export const handler = middy(async (event: z.infer<typeof digestInputSchema>) =>
   );
   logger.info('evaluation digests', outcome);
   return outcome;
-})
-  .use(injectLambdaContext(logger))
-  .use(parser({ schema: digestInputSchema }));
+}).use(parser({ schema: digestInputSchema }));

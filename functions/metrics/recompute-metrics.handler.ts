@@ -5,15 +5,14 @@
  * last five ended quarters or `quarters` (ended ones, YYYYQn), every province or `provinces`;
  * `{ dryRun: true }` neither corrects nor closes.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import middy from '@middy/core';
 import type * as z from 'zod';
 import type { Quarter } from '../../schemas/metrics.ts';
 import { recomputeMetricsInputSchema } from '../../schemas/task-inputs.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { logger } from '../shared/powertools.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 import {
   applyIncrements,
   coreScanFilter,
@@ -28,7 +27,7 @@ import { recomputeMetrics } from './recompute-job.ts';
 const core = config.tableName('core');
 const metrics = config.tableName('metrics');
 
-export const handler = middy(async (event: z.infer<typeof recomputeMetricsInputSchema>) => {
+export const handler = taskHandler(async (event: z.infer<typeof recomputeMetricsInputSchema>) => {
   const dryRun = event.dryRun === true;
   const close = () => closeQuarters(dynamoQuarterClosePorts(documents, metrics));
   if (event.closeOnly === true) {
@@ -62,6 +61,4 @@ export const handler = middy(async (event: z.infer<typeof recomputeMetricsInputS
     });
   else logger.info('metrics reconciliation: counters match', summary);
   return { ...summary, ...(closed ? { closed } : {}) };
-})
-  .use(injectLambdaContext(logger))
-  .use(parser({ schema: recomputeMetricsInputSchema }));
+}).use(parser({ schema: recomputeMetricsInputSchema }));

@@ -4,21 +4,20 @@
  * idempotent per quarter and institution.
  * Input (npm run job -- spot-checks --quarter 2025Q4 --rate 0.05 --min 1 --max 20 --province 110000).
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import middy from '@middy/core';
 import type * as z from 'zod';
 import { checkQuarter, quarterOf } from '../../schemas/metrics.ts';
 import { spotCheckSampleSchema } from '../../schemas/monitoring.ts';
 import { spotCheckRunInputSchema } from '../../schemas/task-inputs.ts';
 import { derivedKey } from '../shared/cursor.ts';
 import { logger } from '../shared/powertools.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 import { assignSpotChecks, sampleKeyPurpose } from './monitoring.ts';
 import { spotCheckDeps } from './monitoring-deps.ts';
 
 const deps = spotCheckDeps();
 
-export const handler = middy(async (input: z.infer<typeof spotCheckRunInputSchema>) => {
+export const handler = taskHandler(async (input: z.infer<typeof spotCheckRunInputSchema>) => {
   const now = deps.now();
   const checked = input.quarter
     ? checkQuarter(input.quarter, now)
@@ -45,6 +44,4 @@ export const handler = middy(async (input: z.infer<typeof spotCheckRunInputSchem
   );
   logger.info('spot checks assigned', outcome);
   return outcome;
-})
-  .use(injectLambdaContext(logger))
-  .use(parser({ schema: spotCheckRunInputSchema }));
+}).use(parser({ schema: spotCheckRunInputSchema }));

@@ -5,15 +5,14 @@
  * loops while more remain). Items that fail are counted, the others handled, then the task fails with
  * SweepItemsFailed naming them (the workflow records it; the next sweep retries).
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { sweepRoundInputSchema } from '../../schemas/task-inputs.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { logger } from '../shared/powertools.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 import { expirePatents, type PatentExpiryInput } from './expire-patents.ts';
 import { dynamoPatentExpiryStore } from './expiry-store.ts';
 
@@ -27,7 +26,7 @@ export class SweepItemsFailed extends Error {
 const bounded = (value: number | undefined, max: number, fallback: number) =>
   value === undefined ? fallback : Math.min(value, max);
 
-export const handler = middy(async (input: z.infer<typeof sweepRoundInputSchema>, context: Context) => {
+export const handler = taskHandler(async (input: z.infer<typeof sweepRoundInputSchema>, context: Context) => {
   const limits = input.limits;
   const output = await expirePatents(
     {
@@ -56,6 +55,4 @@ export const handler = middy(async (input: z.infer<typeof sweepRoundInputSchema>
   }
   const { failures: _, ...rest } = output;
   return { ...rest, ...(limits ? { limits } : {}) };
-})
-  .use(injectLambdaContext(logger))
-  .use(parser({ schema: sweepRoundInputSchema }));
+}).use(parser({ schema: sweepRoundInputSchema }));

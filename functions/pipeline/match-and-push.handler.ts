@@ -4,17 +4,16 @@
  * transition with the event id `matched:<inventoried event id>` and this execution's ARN. A replay
  * pushes nothing new and opens nothing twice.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { pushDeps } from '../market/market-deps.ts';
 import { matchAndPush } from '../market/push.ts';
 import { systemActor } from '../shared/audit.ts';
 import { logger } from '../shared/powertools.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 import { taskInput } from './task.ts';
 
 const deps = pushDeps();
 
-export const handler = middy(async (payload: unknown) => {
+export const handler = taskHandler(async (payload: unknown) => {
   const { event, executionArn } = taskInput(payload, 'MatchAndPush', ['inventoried', 'rescreened']);
   const result = await matchAndPush(deps, event.applicationNumber, {
     eventId: `matched:${event.eventId}`,
@@ -23,4 +22,4 @@ export const handler = middy(async (payload: unknown) => {
   });
   logger.info('matched and pushed', { ...result, eventId: event.eventId });
   return { eventId: event.eventId, ...result };
-}).use(injectLambdaContext(logger));
+});

@@ -1,14 +1,13 @@
 /** Pipeline task `NotifyTransition` (dealRecorded, filingConfirmed, productFiled): emails the institution. */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { logger } from '../shared/powertools.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 import { notifyTransition } from './notify.ts';
 import { notifyDeps } from './pipeline-deps.ts';
 import { taskInput } from './task.ts';
 
 const deps = notifyDeps();
 
-export const handler = middy(async (payload: unknown) => {
+export const handler = taskHandler(async (payload: unknown) => {
   const { event } = taskInput(payload, 'NotifyTransition', [
     'dealRecorded',
     'filingConfirmed',
@@ -17,4 +16,4 @@ export const handler = middy(async (payload: unknown) => {
   const result = await notifyTransition(deps, event);
   logger.info('transition notified', result);
   return result;
-}).use(injectLambdaContext(logger));
+});

@@ -4,13 +4,12 @@
  * nothing; output: running totals and `more` (the workflow loops while more remain). Items that fail
  * are retried by the workflow, then recorded: the task fails with SweepItemsFailed naming them.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { sweepRoundInputSchema } from '../../schemas/task-inputs.ts';
 import { logger } from '../shared/powertools.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 import { type ExpirySweepInput, expirePromotions } from './promotion.ts';
 import { promotionDeps } from './promotion-deps.ts';
 
@@ -24,7 +23,7 @@ export class SweepItemsFailed extends Error {
 const bounded = (value: number | undefined, max: number, fallback: number) =>
   value === undefined ? fallback : Math.min(value, max);
 
-export const handler = middy(async (input: z.infer<typeof sweepRoundInputSchema>, context: Context) => {
+export const handler = taskHandler(async (input: z.infer<typeof sweepRoundInputSchema>, context: Context) => {
   const limits = input.limits;
   const output = await expirePromotions(
     {
@@ -52,6 +51,4 @@ export const handler = middy(async (input: z.infer<typeof sweepRoundInputSchema>
   const { failures: _, ...rest } = output;
   // The next round (the workflow passes this output back) keeps the same limits.
   return { ...rest, ...(limits ? { limits } : {}) };
-})
-  .use(injectLambdaContext(logger))
-  .use(parser({ schema: sweepRoundInputSchema }));
+}).use(parser({ schema: sweepRoundInputSchema }));

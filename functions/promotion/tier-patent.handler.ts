@@ -3,16 +3,15 @@
  * with its inputs, and emails the institution the outcome with the evaluations' feedback. Payload:
  * `{ event: PipelineEvent, executionArn }` (docs/pipeline.md). A replayed event answers `duplicate`.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { taskInput } from '../pipeline/task.ts';
 import { logger } from '../shared/powertools.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 import { tierPatent } from './promotion.ts';
 import { promotionDeps } from './promotion-deps.ts';
 
 const deps = promotionDeps();
 
-export const handler = middy(async (payload: unknown) => {
+export const handler = taskHandler(async (payload: unknown) => {
   const { event, executionArn } = taskInput(payload, 'tierPatent', ['evaluationClosed']);
   const result = await tierPatent(deps, {
     applicationNumber: event.applicationNumber,
@@ -21,4 +20,4 @@ export const handler = middy(async (payload: unknown) => {
   });
   logger.info('patent tiered', { ...result });
   return result;
-}).use(injectLambdaContext(logger));
+});

@@ -1,11 +1,9 @@
 /** quarterly-report task: a scope's figures from the metrics counters, stored as <scope>.figures.json. */
 
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import middy from '@middy/core';
 import type * as z from 'zod';
 import { reportScopeInputSchema } from '../../schemas/task-inputs.ts';
-import { logger } from '../shared/powertools.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 import { computeFigures, overdueCorrections, reportFiles } from './report-deps.ts';
 import { computeScope } from './reports.ts';
 
@@ -16,8 +14,6 @@ const deps = {
   now: () => new Date(),
 };
 
-export const handler = middy(async (event: z.infer<typeof reportScopeInputSchema>) =>
+export const handler = taskHandler(async (event: z.infer<typeof reportScopeInputSchema>) =>
   computeScope(deps, event),
-)
-  .use(injectLambdaContext(logger))
-  .use(parser({ schema: reportScopeInputSchema }));
+).use(parser({ schema: reportScopeInputSchema }));

@@ -1,19 +1,16 @@
 /** quarterly-report task: records REPORT#<quarter> (every scope, its files and recipients) and the run. */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import middy from '@middy/core';
 import { recordReportInputSchema } from '../../schemas/task-inputs.ts';
 import { logger } from '../shared/powertools.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 import { reportStore } from './report-deps.ts';
 import { recordRun } from './reports.ts';
 
 const deps = { store: reportStore(), now: () => new Date() };
 
 // The outcomes are the compute and email tasks' own output: the schema checks the frame, not each field.
-export const handler = middy(async (event: Parameters<typeof recordRun>[1]) => {
+export const handler = taskHandler(async (event: Parameters<typeof recordRun>[1]) => {
   const summary = await recordRun(deps, event);
   logger.info('report recorded', { ...summary });
   return summary;
-})
-  .use(injectLambdaContext(logger))
-  .use(parser({ schema: recordReportInputSchema }));
+}).use(parser({ schema: recordReportInputSchema }));

@@ -3,17 +3,16 @@
  * Without a quarter in the event the workflow reports the quarter just ended;
  * `npm run job -- quarterly-report --quarter 2025Q4 [--resend]` passes one.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import middy from '@middy/core';
 import type * as z from 'zod';
 import { checkQuarter } from '../../schemas/metrics.ts';
 import { reportRunInputSchema } from '../../schemas/task-inputs.ts';
 import { logger } from '../shared/powertools.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 import { startReportRun } from './report-deps.ts';
 import { InvalidReportRunError } from './reports.ts';
 
-export const handler = middy(async (event: z.infer<typeof reportRunInputSchema>) => {
+export const handler = taskHandler(async (event: z.infer<typeof reportRunInputSchema>) => {
   const resend = event.resend === true;
   let quarter: ReturnType<typeof checkQuarter> | undefined;
   if (event.quarter !== undefined) {
@@ -23,6 +22,4 @@ export const handler = middy(async (event: z.infer<typeof reportRunInputSchema>)
   const started = await startReportRun({ quarter: quarter?.ok ? quarter.quarter : undefined, resend });
   logger.info('quarterly report started', { ...started, resend });
   return started;
-})
-  .use(injectLambdaContext(logger))
-  .use(parser({ schema: reportRunInputSchema }));
+}).use(parser({ schema: reportRunInputSchema }));

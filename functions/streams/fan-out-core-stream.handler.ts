@@ -4,9 +4,7 @@
  * (ReportBatchItemFailures); the co-owners' links of patents (functions/patents/co-ownership.ts). Business metrics: emails sent / failed (mail consumer) and lifecycle
  * transitions by event (transition-counts.ts).
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { mailDeps } from '../mail/mail-deps.ts';
 import { mailStreamConsumer } from '../mail/mail-stream-consumer.ts';
@@ -15,6 +13,7 @@ import { coOwnershipConsumer } from '../patents/co-ownership-consumer.ts';
 import { pipelineStreamConsumer } from '../pipeline/pipeline-stream-consumer.ts';
 import { metrics, recorder } from '../shared/business-metrics.ts';
 import { logger } from '../shared/powertools.ts';
+import { taskHandler } from '../shared/task-handler.ts';
 import { fanOutStreamRecords } from './fan-out-core-stream.ts';
 import { transitionCounts } from './transition-counts.ts';
 
@@ -25,7 +24,7 @@ const consumers = [
   coOwnershipConsumer(),
 ];
 
-export const handler = middy(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+export const handler = taskHandler(async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const { batchItemFailures, handled, failures } = await fanOutStreamRecords(consumers, event.Records);
   for (const failure of failures)
     logger.error('stream record failed', {
@@ -37,6 +36,4 @@ export const handler = middy(async (event: DynamoDBStreamEvent): Promise<DynamoD
   for (const [lifecycleEvent, count] of transitionCounts(event.Records, batchItemFailures))
     recorder.count('Transitions', count, lifecycleEvent);
   return { batchItemFailures };
-})
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+}).use(logMetrics(metrics));
