@@ -21,6 +21,7 @@ import type {
 } from './resources/declarations.ts';
 import type { FunctionTraits } from './resources/environment.ts';
 import { evaluationsFunctions, evaluationsSchedules } from './resources/evaluations.ts';
+import { expertsFunctions } from './resources/experts.ts';
 import { institutionsFunctions } from './resources/institutions.ts';
 import { intakeBucketNotifications, intakeFunctions, intakeWorkflows } from './resources/intake.ts';
 import { mailFunctions, mailSchedules } from './resources/mail.ts';
@@ -148,6 +149,7 @@ export const functions = {
   ...patentsFunctions,
   ...searchFunctions,
   ...marketFunctions,
+  ...expertsFunctions,
   ...evaluationsFunctions,
   ...poolFunctions,
   ...mailFunctions,

@@ -106,12 +106,23 @@ export const registerExpertSchema = z
     affiliationUscc: usccSchema.meta({
       description: 'Organization the expert works for: never asked to evaluate its patents',
     }),
+    affiliationName: singleLineText(2, 200)
+      .optional()
+      .meta({ description: 'The name of that organization, shown in the expert pool', example: '某某大学' }),
     provinceCode: provinceCodeSchema,
     ...interestsSchema.shape,
     email: z.email().optional(),
+    phone: z.string().trim().min(3).max(30).optional(),
   })
-  .meta({ id: 'RegisterExpert' });
+  .meta({
+    id: 'RegisterExpert',
+    description:
+      'Your profile. The administrator of your province verifies it before you are listed in the expert pool (GET /v1/experts) and can be commissioned; email and phone are shown only to those whose commission you accept.',
+  });
 export type RegisterExpert = z.infer<typeof registerExpertSchema>;
+
+export const expertStatuses = ['pending', 'verified', 'rejected'] as const;
+export type ExpertStatus = (typeof expertStatuses)[number];
 
 export const expertSchema = z
   .object({
@@ -119,12 +130,20 @@ export const expertSchema = z
     name: z.string(),
     title: z.string(),
     affiliationUscc: z.string(),
+    affiliationName: z.string().optional(),
     provinceCode: z.string(),
     industryCodes: z.array(z.string()),
     strategicIndustries: z.array(z.string()),
     ipcInterests: z.array(z.string()),
     email: z.string().optional(),
+    phone: z.string().optional(),
     active: z.boolean(),
+    status: z.enum(expertStatuses).optional().meta({
+      description:
+        'Verification by the administrator of the province (专家入库): only verified experts are in the expert pool. Absent on profiles saved before verification existed: pending.',
+    }),
+    rejectionReason: z.string().optional(),
+    decidedAt: z.string().optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.number().int(),
@@ -189,6 +208,10 @@ export const inboxRequestSchema = z
     evaluatedAt: z.string().optional(),
     declinedAt: z.string().optional(),
     declineReason: z.string().optional(),
+    commissionId: z.string().optional().meta({
+      description:
+        'Present when the request comes from a commission you accepted (expert pool, GET /v1/commissions) rather than from a push',
+    }),
   })
   .meta({ id: 'InboxRequest' });
 

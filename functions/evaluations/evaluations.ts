@@ -32,6 +32,7 @@ import { notAvailableError } from '../patents/availability.ts';
 import { currentLifecycle } from '../pipeline/transitions.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { aggregateEvaluations } from './aggregate.ts';
+import { expertHasConflict } from './conflict-of-interest.ts';
 import { lateEvaluationPlan, takesLateEvaluations } from './late.ts';
 import type {
   EvaluatedPatent,
@@ -142,7 +143,7 @@ async function checkEvaluator(deps: EvaluationDeps, evaluator: EvaluatorRef, pat
       { reason: 'expert-not-registered' },
     );
   }
-  if (expert.affiliationUscc === patent.institutionUscc) throw conflict('the organization you work for');
+  if (expertHasConflict(expert, patent)) throw conflict('the organization you work for');
   if (expert.active === false) {
     throw new ForbiddenError('Your expert profile is inactive: ask your administrator to reactivate it.', {
       reason: 'expert-inactive',

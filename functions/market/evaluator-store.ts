@@ -5,6 +5,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Enterprise, Expert } from '../../schemas/market.ts';
+import { directoryWrites } from '../experts/directory.ts';
 import { auditItem } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { batchWriteAll, type WriteRequest } from '../shared/dynamo/batch.ts';
@@ -220,6 +221,8 @@ export function dynamoEvaluatorStore(
           previousKeys,
         ),
       );
+      // The expert pool's directory (verified experts by field), as the profile now is.
+      await writeAll(directoryWrites(previous, expert));
     },
   };
 }

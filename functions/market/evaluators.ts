@@ -2,10 +2,12 @@
  * The evaluators: enterprises register themselves and are verified by the admin of their province
  * (pending -> verified | rejected, with a reason; a rejected enterprise may register again); only
  * verified enterprises are in the matching index. Experts (users of the expert group, vetted when
- * their account is made) register their profile and are indexed at once.
+ * their account is made) register their profile and are indexed for matching at once; the expert
+ * pool (listing, commissions: functions/experts) takes them once their province verified them.
  */
 import type { Enterprise, Expert, RegisterEnterprise, RegisterExpert } from '../../schemas/market.ts';
 import type { Caller } from '../../schemas/roles.ts';
+import { statusAfterSave } from '../experts/pool.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { interestKeys } from './matching.ts';
 
@@ -172,6 +174,8 @@ export async function registerExpert(deps: EvaluatorDeps, caller: Caller, input:
     expertId: caller.sub,
     ...input,
     active: true,
+    // Verified by the administrator of its province before it joins the expert pool (functions/experts).
+    ...statusAfterSave(existing, input),
     createdAt: existing?.createdAt ?? at,
     updatedAt: at,
     version: (existing?.version ?? 0) + 1,

@@ -5,11 +5,60 @@ import { transitionCause, transitionWrites } from '../pipeline/transitions.ts';
 import { auditItem, systemActor } from '../shared/audit.ts';
 import { indexes, keys as tableKeys } from '../shared/dynamo/keys.ts';
 import { transact } from '../shared/dynamo/transact.ts';
-import type { Candidate } from './matching.ts';
+import type { Candidate, Match } from './matching.ts';
 import type { PatentSummary, PushStore } from './push.ts';
 
 /** Evaluators read per index key at most: a broad key (IPC class, industry section) is capped. */
 export const maxCandidatesPerKey = 5000;
+
+/**
+ * An evaluation request in an evaluator's inbox (`PAT#<n>` / `REQ#<kind>#<id>`, gsi1 its inbox): what a
+ * push writes, and what an accepted commission of the expert pool writes (functions/experts), so that
+ * the evaluation is delivered through the same route (PUT /v1/patents/{n}/evaluations/mine).
+ */
+export function evaluationRequestItem(
+  patent: Pick<
+    PatentSummary,
+    | 'applicationNumber'
+    | 'title'
+    | 'patentType'
+    | 'provinceCode'
+    | 'industryCode'
+    | 'strategicIndustries'
+    | 'classifications'
+    | 'trl'
+    | 'conversionIntents'
+  >,
+  match: Pick<Match, 'kind' | 'id' | 'score' | 'reasons' | 'explanationZh' | 'explanationEn'>,
+  at: string,
+) {
+  return {
+    ...tableKeys.evaluationRequest(patent.applicationNumber, match),
+    entity: 'evaluation-request',
+    gsi1pk: indexes.inbox(match),
+    gsi1sk: `${at}#${patent.applicationNumber}`,
+    applicationNumber: patent.applicationNumber,
+    evaluatorKind: match.kind,
+    evaluatorId: match.id,
+    status: 'pending',
+    score: match.score,
+    reasons: match.reasons,
+    explanationZh: match.explanationZh,
+    explanationEn: match.explanationEn,
+    // The public fields an inbox shows, copied at push time.
+    patent: {
+      title: patent.title,
+      patentType: patent.patentType,
+      provinceCode: patent.provinceCode,
+      industryCode: patent.industryCode,
+      strategicIndustries: patent.strategicIndustries,
+      classifications: patent.classifications,
+      trl: patent.trl,
+      conversionIntents: patent.conversionIntents,
+    },
+    createdAt: at,
+  };
+}
 
 export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: string): PushStore {
   return {
@@ -44,34 +93,7 @@ export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: st
       return lists.flat();
     },
     async push(patent, match, day, capPerDay, at) {
-      const inbox = indexes.inbox(match);
-      const request = {
-        ...tableKeys.evaluationRequest(patent.applicationNumber, match),
-        entity: 'evaluation-request',
-        gsi1pk: inbox,
-        gsi1sk: `${at}#${patent.applicationNumber}`,
-        applicationNumber: patent.applicationNumber,
-        evaluatorKind: match.kind,
-        evaluatorId: match.id,
-        status: 'pending',
-        score: match.score,
-        reasons: match.reasons,
-        explanationZh: match.explanationZh,
-        explanationEn: match.explanationEn,
-        // The public fields an inbox shows, copied at push time.
-        patent: {
-          title: patent.title,
-          patentType: patent.patentType,
-          provinceCode: patent.provinceCode,
-          industryCode: patent.industryCode,
-          strategicIndustries: patent.strategicIndustries,
-          classifications: patent.classifications,
-          trl: patent.trl,
-          conversionIntents: patent.conversionIntents,
-        },
-        createdAt: at,
-        pushDay: day,
-      };
+      const request = { ...evaluationRequestItem(patent, match, at), pushDay: day };
       const outcome = await transact(
         documents,
         [

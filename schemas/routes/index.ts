@@ -1,5 +1,6 @@
 /** Every HTTP route of the system, joined from the areas: read by the stacks, the local API and the OpenAPI generator (never by a handler). */
 import { evaluationsRoutes } from './evaluations.ts';
+import { expertsRoutes } from './experts.ts';
 import { institutionsRoutes } from './institutions.ts';
 import { intakeRoutes } from './intake.ts';
 import { mailRoutes } from './mail.ts';
@@ -25,6 +26,7 @@ export const routes = [
   ...patentsRoutes,
   ...searchRoutes,
   ...marketRoutes,
+  ...expertsRoutes,
   ...evaluationsRoutes,
   ...poolRoutes,
   ...mailRoutes,

@@ -35,6 +35,15 @@ const E4 = withUsccCheck('91210000MATRX0007'); // pending, P1: target of verific
 const E5 = withUsccCheck('91220000MATRX0008'); // pending, P2: target of verification
 const D1 = '材料科学与工程学院';
 const D2 = '化学学院';
+/** Experts of the pool (issue 15 item 7): pending in P1 / P2, never verified, verified, verified and working for A. */
+const XP1 = 'matrix-pool-p1';
+const XP2 = 'matrix-pool-p2';
+const XW = 'matrix-pool-w';
+const XV = 'matrix-pool-v';
+const XA = 'matrix-pool-a';
+/** The matrix's expert caller (sub), verified in the fixtures so that it can be commissioned. */
+const MX = 'matrix-expert';
+const poolSecret = 'pool-secret@example.org';
 
 /** A mapping profile A and C hold (fixtures), and that the matrix's writes send. */
 const matrixProfile = { columns: [{ header: '序号', field: 'ignore' }] };
@@ -96,6 +105,8 @@ interface Fixtures {
   previewC: string;
   /** Pool patents E1 asked to negotiate for (and E3 for `own`): the requests' targets. */
   negotiation: Record<'own' | 'otherDept' | 'foreignInst' | 'foreignProv', string>;
+  /** A pool patent of A for which experts of the pool are commissioned (issue 15 item 7). */
+  commissioned: string;
 }
 
 interface Case {
@@ -821,6 +832,102 @@ const matrix: Record<string, Entry> = {
       })),
     expect: { ent: p(404, 404, 404, 404), entPending: p(404, 404, 404, 404), expert: p(404, 404, 404, 404) },
   },
+  // ----- the expert pool (issue 15 item 7)
+  'GET /v1/experts': {
+    cases: () => [
+      // The pool: verified experts, never a contact.
+      { target: 'pool', path: '/v1/experts?limit=100', hidden: [poolSecret] },
+      { target: 'pendingOwnProv', path: `/v1/experts?status=pending&province=${P1}` },
+      { target: 'pendingForeignProv', path: `/v1/experts?status=pending&province=${P2}` },
+    ],
+    expect: {
+      inst: { pool: 'scoped', pendingOwnProv: 403, pendingForeignProv: 403 },
+      dept: { pool: 'scoped', pendingOwnProv: 403, pendingForeignProv: 403 },
+      ent: { pool: 'scoped', pendingOwnProv: 403, pendingForeignProv: 403 },
+      entPending: { pool: 'scoped', pendingOwnProv: 403, pendingForeignProv: 403 },
+      padmin: { pool: 'scoped', pendingOwnProv: 'ok', pendingForeignProv: 403 },
+      nadmin: { pool: 'scoped', pendingOwnProv: 'ok', pendingForeignProv: 'ok' },
+    },
+  },
+  'GET /v1/commissions': {
+    // Experts list those they received, enterprises and institutions those they sent: nothing widens it.
+    cases: () => [
+      { target: 'enterprises', path: '/v1/commissions?limit=100', hidden: [`~${A}~`] },
+      { target: 'institutions', path: '/v1/commissions?limit=99', hidden: [`~${E1}~`] },
+      { target: 'experts', path: '/v1/commissions?limit=98', hidden: [`~${XV}`] },
+    ],
+    expect: {
+      inst: { enterprises: 'ok', institutions: 'scoped', experts: 'ok' },
+      dept: { enterprises: 'ok', institutions: 'scoped', experts: 'ok' },
+      ent: { enterprises: 'scoped', institutions: 'ok', experts: 'ok' },
+      entPending: { enterprises: 'scoped', institutions: 'scoped', experts: 'scoped' },
+      expert: { enterprises: 'scoped', institutions: 'ok', experts: 'scoped' },
+    },
+  },
+  'POST /v1/experts/{expertId}/verification': {
+    cases: () => [
+      {
+        target: 'ownProv',
+        path: `/v1/experts/${XP1}/verification`,
+        body: { decision: 'verified' },
+        item: { pk: `EXP#${XP1}`, sk: 'PROFILE' },
+      },
+      {
+        target: 'foreignProv',
+        path: `/v1/experts/${XP2}/verification`,
+        body: { decision: 'verified' },
+        item: { pk: `EXP#${XP2}`, sk: 'PROFILE' },
+      },
+    ],
+    expect: { padmin: { ownProv: 'ok', foreignProv: 404 }, nadmin: { ownProv: 409, foreignProv: 'ok' } },
+  },
+  'POST /v1/experts/{expertId}/commissions': {
+    cases: (f) => [
+      {
+        target: 'verified',
+        path: `/v1/experts/${XV}/commissions`,
+        body: { applicationNumber: f.pool.foreignProv, message: '矩阵测试：请评估' },
+      },
+      {
+        target: 'unverified',
+        path: `/v1/experts/${XW}/commissions`,
+        body: { applicationNumber: f.pool.foreignProv, message: '矩阵测试：请评估' },
+        item: { pk: `COMMISSION#${f.pool.foreignProv}~${E1}~${XW}`, sk: 'COMMISSION' },
+      },
+      {
+        // XA works for A: never commissioned for A's patents (conflict of interest).
+        target: 'conflict',
+        path: `/v1/experts/${XA}/commissions`,
+        body: { applicationNumber: f.pool.own, message: '矩阵测试：请评估' },
+        item: { pk: `COMMISSION#${f.pool.own}~${E1}~${XA}`, sk: 'COMMISSION' },
+      },
+    ],
+    // Verified enterprises and institutions commission verified experts; a pending enterprise is 403.
+    expect: {
+      inst: { verified: 'ok', unverified: 404, conflict: 409 },
+      dept: { verified: 'ok', unverified: 404, conflict: 409 },
+      ent: { verified: 'ok', unverified: 404, conflict: 409 },
+      entPending: { verified: 403, unverified: 403, conflict: 403 },
+    },
+  },
+  'POST /v1/commissions/{commissionId}/decision': {
+    cases: (f) => [
+      {
+        target: 'own',
+        path: `/v1/commissions/${f.commissioned}~${E1}~${MX}/decision`,
+        body: { decision: 'decline', reason: '矩阵测试：时间冲突' },
+        item: { pk: `COMMISSION#${f.commissioned}~${E1}~${MX}`, sk: 'COMMISSION' },
+      },
+      {
+        target: 'otherExpert',
+        path: `/v1/commissions/${f.commissioned}~${E1}~${XV}/decision`,
+        body: { decision: 'decline', reason: '矩阵测试：时间冲突' },
+        item: { pk: `COMMISSION#${f.commissioned}~${E1}~${XV}`, sk: 'COMMISSION' },
+      },
+    ],
+    // Only the commissioned expert answers; another expert does not see it (404).
+    expect: { expert: { own: 'ok', otherExpert: 404 } },
+  },
   'POST /v1/deals': {
     cases: (f) => [
       {
@@ -1347,6 +1454,59 @@ beforeAll(async () => {
     201,
     'interest of E3',
   );
+  // The expert pool: profiles (pending), some verified by the national administrator, commissions.
+  const poolExpert = (provinceCode: string, affiliationUscc: string) => ({
+    name: '矩阵专家',
+    title: '研究员',
+    affiliationUscc,
+    provinceCode,
+    ipcInterests: ['B63B'],
+    email: poolSecret,
+    phone: '024-99990000',
+  });
+  for (const [sub, provinceCode, affiliation] of [
+    [XP1, P1, withUsccCheck('12110000MATRX9002')],
+    [XP2, P2, withUsccCheck('12110000MATRX9002')],
+    [XW, P1, withUsccCheck('12110000MATRX9002')],
+    [XV, P1, withUsccCheck('12110000MATRX9002')],
+    [XA, P1, A],
+    // The matrix's expert caller, as the PUT /v1/experts/me cell saves it (same province, affiliation).
+    [MX, P1, withUsccCheck('12110000MATRX9001')],
+  ] as const)
+    await must(
+      await api('/v1/experts/me', {
+        method: 'PUT',
+        token: await token('expert', { sub }),
+        body: poolExpert(provinceCode, affiliation),
+      }),
+      200,
+      `expert ${sub}`,
+    );
+  for (const sub of [XV, XA, MX])
+    await must(
+      await api(`/v1/experts/${sub}/verification`, {
+        method: 'POST',
+        token: national,
+        body: { decision: 'verified' },
+      }),
+      200,
+      `verification of ${sub}`,
+    );
+  fixtures.commissioned = await registerPatent(instA, D1, true);
+  for (const [bearer, sub] of [
+    [e1, MX],
+    [e1, XV],
+    [instA, XV],
+  ] as const)
+    await must(
+      await api(`/v1/experts/${sub}/commissions`, {
+        method: 'POST',
+        token: bearer,
+        body: { applicationNumber: fixtures.commissioned, message: '矩阵测试：请评估该专利' },
+      }),
+      201,
+      `commission of ${sub}`,
+    );
   const upload = { fileName: 'inventory.csv', sizeBytes: 100 };
   fixtures.jobA = (
     await must(await api('/v1/uploads', { method: 'POST', token: instA, body: upload }), 201, 'upload A')

@@ -69,6 +69,14 @@ export const keys = {
   expert: (expertId: string) => ({ pk: expertPk(expertId), sk: 'PROFILE' }),
   evaluatorProfile: (evaluator: EvaluatorKey) =>
     evaluator.kind === 'enterprise' ? keys.enterprise(evaluator.id) : keys.expert(evaluator.id),
+  /**
+   * A verified expert's entry in the expert pool's directory under one field key (`IND#39`, `SEI#1.2`,
+   * `IPC#H01M`, or `ALL`): sort key the expert id (functions/experts/directory.ts).
+   */
+  expertDirectory: (fieldKey: string, expertId: string) => ({ pk: `EXPDIR#${fieldKey}`, sk: expertId }),
+  expertDirectoryPk: (fieldKey: string) => `EXPDIR#${fieldKey}`,
+  /** A commission of an expert by an enterprise or institution (functions/experts/commissions.ts). */
+  commission: (commissionId: string) => ({ pk: `COMMISSION#${commissionId}`, sk: 'COMMISSION' }),
   /** One evaluator's entry under one matching-index key (e.g. `IPC#H01M`): sort key `ENT#<uscc>` / `EXP#<id>`. */
   matchIndexPk: (interestKey: string) => `IDX#${interestKey}`,
   /** An evaluator's pushes of one day (the per-day cap, the digest's marker). */
@@ -114,6 +122,10 @@ export const indexes = {
   ministryInstitutions: (ministry: string) => `MIN#${ministry}#INST`,
   provinceEnterprises: (provinceCode: string) => `PROV#${provinceCode}#ENT`,
   provinceExperts: (provinceCode: string) => `PROV#${provinceCode}#EXP`,
+  /** Commissions received by an expert (gsi1) and sent by an enterprise or institution (gsi2). */
+  expertCommissions: (expertId: string) => `${expertPk(expertId)}#COMMISSION`,
+  requesterCommissions: (kind: 'enterprise' | 'institution', uscc: string) =>
+    `${kind === 'enterprise' ? enterprisePk(uscc) : institutionPk(uscc)}#COMMISSION`,
   institutionEvaluations: (uscc: string) => `${institutionPk(uscc)}#EVAL`,
   institutionJobs: (uscc: string) => `${institutionPk(uscc)}#JOB`,
   provinceJobs: (provinceCode: string) => `PROV#${provinceCode}#JOB`,
