@@ -16,17 +16,17 @@ import { chinaDate } from '../../schemas/china-date.ts';
 import { implementedStatuses } from '../../schemas/inventory/template.ts';
 import { type LifecycleState, terminalStates } from '../../schemas/lifecycle.ts';
 import { type Quarter, quarterOf } from '../../schemas/metrics.ts';
-import { prefixes } from '../shared/dynamo/keys.ts';
+import { keys, prefixes } from '../shared/dynamo/keys.ts';
 
 // ------------------------------------------------------------------------------------------ keys
 
 export const nowKey = (provinceCode: string, uscc: string) => ({
   pk: `NOW#PROV#${provinceCode}`,
-  sk: `INST#${uscc}`,
+  sk: keys.institutionPk(uscc),
 });
 export const quarterKey = (quarter: Quarter, provinceCode: string, uscc: string) => ({
   pk: `Q#${quarter}#PROV#${provinceCode}`,
-  sk: `INST#${uscc}`,
+  sk: keys.institutionPk(uscc),
 });
 export const nowPartition = (provinceCode: string) => `NOW#PROV#${provinceCode}`;
 export const quarterPartition = (quarter: Quarter, provinceCode: string) =>
@@ -37,11 +37,11 @@ export const quarterPartition = (quarter: Quarter, provinceCode: string) =>
  * patents' event markers share their partition.
  */
 export const shadowKey = (subject: string) => ({
-  pk: subject.includes('#') ? subject : `PAT#${subject}`,
+  pk: subject.includes('#') ? subject : keys.patentPk(subject),
   sk: 'SHADOW',
 });
 export const eventMarkerKey = (applicationNumber: string, eventSk: string) => ({
-  pk: `PAT#${applicationNumber}`,
+  pk: keys.patentPk(applicationNumber),
   sk: `SEEN#${eventSk}`,
 });
 /** The 5-year-rule list: one item per institution partition and one per province partition. */
@@ -51,7 +51,10 @@ export const fundedListKeys = (entry: {
   grantDate: string;
   applicationNumber: string;
 }) => [
-  { pk: `FU#INST#${entry.institutionUscc}`, sk: `${entry.grantDate}#${entry.applicationNumber}` },
+  {
+    pk: `FU#${keys.institutionPk(entry.institutionUscc)}`,
+    sk: `${entry.grantDate}#${entry.applicationNumber}`,
+  },
   {
     pk: `FU#PROV#${entry.provinceCode}`,
     sk: `${entry.grantDate}#${entry.institutionUscc}#${entry.applicationNumber}`,

@@ -3,6 +3,7 @@
  * all-or-nothing commit): unit and property tests run the stream use-case through it.
  */
 import type { Quarter } from '../../schemas/metrics.ts';
+import { keys, prefixes } from '../shared/dynamo/keys.ts';
 import { applyDelta, fundedListKeys, itemId, keyOfItemId } from './counters.ts';
 import type { CounterRow, MetricsReadPort, QuarterSnapshot } from './figures.ts';
 import { type QuarterClosePorts, snapshotPartition, snapshotProvinceSk } from './quarter-close.ts';
@@ -52,7 +53,7 @@ export class MemoryMetricsStore implements MetricsWriteStore {
 
 const rowsOf = (items: Map<string, Record<string, number>>, pk: string): CounterRow[] =>
   [...items]
-    .filter(([id]) => keyOfItemId(id).pk === pk && keyOfItemId(id).sk.startsWith('INST#'))
+    .filter(([id]) => keyOfItemId(id).pk === pk && keyOfItemId(id).sk.startsWith(prefixes.institution))
     .map(([id, counters]) => ({
       provinceCode: pk.slice(pk.indexOf('PROV#') + 5),
       institutionUscc: keyOfItemId(id).sk.slice(5),
@@ -95,7 +96,7 @@ export function memoryQuarterClosePorts(store: MemoryMetricsStore, now: () => Da
       const pk = snapshotPartition(quarter, provinceCode);
       for (const id of [...store.snapshots.keys()]) if (keyOfItemId(id).pk === pk) store.snapshots.delete(id);
       for (const row of institutions)
-        store.snapshots.set(`${pk}|INST#${row.institutionUscc}`, { ...row.counters });
+        store.snapshots.set(`${pk}|${keys.institutionPk(row.institutionUscc)}`, { ...row.counters });
       store.snapshots.set(`${pk}|${snapshotProvinceSk}`, { ...province.histograms });
     },
     now,

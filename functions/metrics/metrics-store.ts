@@ -138,7 +138,7 @@ function toRow(provinceCode: string, item: Record<string, unknown>): CounterRow 
   const counters: Record<string, number> = {};
   for (const [attribute, value] of Object.entries(item))
     if (typeof value === 'number' && /^[gfhms]\./.test(attribute)) counters[attribute] = value;
-  return { provinceCode, institutionUscc: String(item.sk).slice('INST#'.length), counters };
+  return { provinceCode, institutionUscc: String(item.sk).slice(prefixes.institution.length), counters };
 }
 
 /** Every item of one partition (every page). */
@@ -219,7 +219,7 @@ function snapshotFrom(provinceCode: string, items: Record<string, unknown>[]): Q
       .filter((item) => item.sk !== snapshotProvinceSk)
       .map((item) => ({
         provinceCode,
-        institutionUscc: String(item.sk).slice('INST#'.length),
+        institutionUscc: String(item.sk).slice(prefixes.institution.length),
         counters: decodeSnapshot(String(item.v ?? '')),
       })),
     histograms: typeof province?.h === 'string' ? decodeHistograms(province.h) : {},
@@ -259,7 +259,7 @@ export function dynamoMetricsReadPort(
     async institutionSnapshot(provinceCode, uscc, quarter) {
       const pk = snapshotPartition(quarter, provinceCode);
       const [institution, province] = await Promise.all(
-        [`INST#${uscc}`, snapshotProvinceSk].map((sk) =>
+        [keys.institutionPk(uscc), snapshotProvinceSk].map((sk) =>
           documents.send(
             new GetCommand({
               TableName: tableName,
@@ -276,7 +276,7 @@ export function dynamoMetricsReadPort(
       const { Item } = await documents.send(
         new GetCommand({
           TableName: tableName,
-          Key: { pk: quarterOrNow(provinceCode, item), sk: `INST#${uscc}` },
+          Key: { pk: quarterOrNow(provinceCode, item), sk: keys.institutionPk(uscc) },
         }),
       );
       return Item ? toRow(provinceCode, Item) : undefined;
@@ -301,7 +301,7 @@ export function dynamoQuarterClosePorts(
     read: dynamoMetricsReadPort(documents, tableName),
     async writeSnapshot(quarter, provinceCode, institutions, province) {
       const pk = snapshotPartition(quarter, provinceCode);
-      const written = new Set(institutions.map((row) => `INST#${row.institutionUscc}`));
+      const written = new Set(institutions.map((row) => keys.institutionPk(row.institutionUscc)));
       const stale = (await queryPartition(documents, tableName, pk, 'pk, sk'))
         .map((item) => String(item.sk))
         .filter((sk) => sk !== snapshotProvinceSk && !written.has(sk));
@@ -309,7 +309,9 @@ export function dynamoQuarterClosePorts(
       const requests = [
         ...stale.map((sk) => ({ DeleteRequest: { Key: { pk, sk } } })),
         ...institutions.map((row) => ({
-          PutRequest: { Item: { pk, sk: `INST#${row.institutionUscc}`, v: encodeSnapshot(row.counters) } },
+          PutRequest: {
+            Item: { pk, sk: keys.institutionPk(row.institutionUscc), v: encodeSnapshot(row.counters) },
+          },
         })),
       ];
       await batchWriteAll(documents, tableName, requests);

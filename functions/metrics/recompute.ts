@@ -10,6 +10,7 @@
  * a change in the quarter of the recompute, so the figures of past quarters stay as they were reported.
  */
 import type { Quarter } from '../../schemas/metrics.ts';
+import { prefixes } from '../shared/dynamo/keys.ts';
 import {
   type CounterDelta,
   contributionDelta,
@@ -171,7 +172,7 @@ export function corrections(differences: CounterDifference[], currentQuarter: Qu
     add(itemId(d), d.attribute, amount);
     if (d.pk.startsWith('NOW#')) {
       const provinceCode = d.pk.slice('NOW#PROV#'.length);
-      const uscc = d.sk.slice('INST#'.length);
+      const uscc = d.sk.slice(prefixes.institution.length);
       add(itemId(quarterKey(currentQuarter, provinceCode, uscc)), d.attribute, amount);
     }
   }
