@@ -55,6 +55,40 @@ const publishInventorsSchema = z.boolean().meta({
     "true: enterprises and experts see the inventors' names (发明人) on this institution's available patents. Default (absent or false): hidden, the institution is the party to talk to",
 });
 
+/**
+ * The institution's own rule for the inventors' share of transfer income (促进科技成果转化法 art. 44:
+ * 科技成果完成单位可以规定或者与科技人员约定奖励和报酬的方式、数额和时限; art. 45 gives the defaults only
+ * where the institution has no rule and no agreement). Recorded by the institution: the share of the net
+ * income of an assignment or license, the document it comes from, and the day it applies from.
+ */
+export const inventorRewardRuleInputSchema = z
+  .object({
+    ratePercent: z
+      .number()
+      .gt(0, 'ratePercent: a share above 0 %, e.g. 70')
+      .max(100, 'ratePercent: at most 100 %')
+      .multipleOf(0.01, 'ratePercent: at most two decimals, e.g. 70 or 62.5')
+      .meta({
+        description: 'Share of the net income of an assignment or license given to the inventors, in %',
+        example: 70,
+      }),
+    basis: singleLineText(2, 300).meta({
+      description: 'The rule it comes from (document and article), as the institution publishes it',
+      example: '《某大学科技成果转化管理办法》第十二条',
+    }),
+    effectiveFrom: z.iso.date('effectiveFrom: a date such as 2024-01-01').meta({
+      description:
+        'Payments received on or after this day are shared by this rule; earlier ones by the art. 45 default',
+    }),
+  })
+  .meta({ id: 'InventorRewardRuleInput' });
+export type InventorRewardRuleInput = z.infer<typeof inventorRewardRuleInputSchema>;
+
+export const inventorRewardRuleSchema = inventorRewardRuleInputSchema
+  .extend({ setAt: z.iso.datetime(), setBy: z.string() })
+  .meta({ id: 'InventorRewardRule' });
+export type InventorRewardRule = z.infer<typeof inventorRewardRuleSchema>;
+
 export const institutionSchema = z
   .object({
     uscc: z.string(),
@@ -66,6 +100,10 @@ export const institutionSchema = z
     supervision: supervisionSchema.optional(),
     pilotStatus: pilotStatusSchema.optional(),
     publishInventors: publishInventorsSchema.optional(),
+    inventorRewardRule: inventorRewardRuleSchema.optional().meta({
+      description:
+        "The institution's own share for its inventors (art. 44); absent: the art. 45 default, 50 % of the net income",
+    }),
     usccChecksumValid: z
       .boolean()
       .meta({ description: 'false when the code fails the GB 32100 checksum (kept, with a warning)' }),

@@ -91,7 +91,7 @@ export function dynamoInstitutionStore(
       );
       return Item ? stripKeys(Item) : undefined;
     },
-    async update(before, after, caller) {
+    async update(before, after, caller, action = 'institution.supervision-updated') {
       const key = institutionKey(after.uscc);
       const outcome = await transact(
         documents,
@@ -110,7 +110,7 @@ export function dynamoInstitutionStore(
               Item: auditItem({
                 kind: 'updated',
                 pk: key.pk,
-                action: 'institution.supervision-updated',
+                action,
                 caller,
                 at: after.updatedAt,
                 before,

@@ -9,7 +9,12 @@
  * 二、（一）2 责任分工 and 二、（一）3 进度安排).
  */
 import { provinceNames } from '../../schemas/codes/provinces.ts';
-import type { Institution, RegisterInstitution, UpdateInstitution } from '../../schemas/institution.ts';
+import type {
+  Institution,
+  InventorRewardRuleInput,
+  RegisterInstitution,
+  UpdateInstitution,
+} from '../../schemas/institution.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import {
   normalizeSupervision,
@@ -46,7 +51,13 @@ export interface InstitutionStore {
    * Writes `after` (same uscc) with its audit entry, conditioned on `before.version`; 'conflict' when
    * the institution changed since it was read.
    */
-  update(before: Institution, after: Institution, caller: Caller): Promise<'updated' | 'conflict'>;
+  update(
+    before: Institution,
+    after: Institution,
+    caller: Caller,
+    /** The audit entry's action (default `institution.supervision-updated`). */
+    action?: string,
+  ): Promise<'updated' | 'conflict'>;
 }
 
 const isNational = (caller: Caller) => caller.roles.includes('national-admin');
@@ -229,6 +240,47 @@ export async function updateInstitution(
   if (outcome === 'conflict') {
     throw new ConflictError(
       `Institution ${uscc} changed while you updated it: read it again (GET /v1/institutions/${uscc}) and send your change again.`,
+    );
+  }
+  return after;
+}
+
+/**
+ * PUT /v1/institutions/{uscc}/inventor-reward-rule: the institution records its own rule for the
+ * inventors' share (促进科技成果转化法 art. 44). Only its institution-level users (the technology transfer
+ * office: the rule binds every department); another institution's is 404. Versioned with its audit
+ * entry; each payment recorded from then on applies the rule in force on its date (functions/transfer/
+ * inventor-rewards.ts); payments already recorded keep the distribution of their day.
+ */
+export async function setInventorRewardRule(
+  deps: { store: InstitutionStore; now: () => Date },
+  caller: Caller,
+  uscc: string,
+  input: InventorRewardRuleInput,
+): Promise<Institution> {
+  const notFound = new NotFoundError(
+    `No institution ${uscc} in your scope: set your own institution's rule (PUT /v1/institutions/<your USCC>/inventor-reward-rule).`,
+  );
+  if (!caller.roles.includes('institution') || caller.orgUscc !== uscc) throw notFound;
+  if (caller.department !== undefined) {
+    throw new ForbiddenError(
+      `The inventors' reward rule binds the whole institution: it is set by its institution-level users (technology transfer office); your account is scoped to the department ${caller.department}.`,
+    );
+  }
+  const before = await deps.store.get(uscc);
+  if (!before) throw notFound;
+  const at = deps.now().toISOString();
+  const after: Institution = {
+    ...before,
+    inventorRewardRule: { ...input, setAt: at, setBy: actorLabel(caller) },
+    updatedAt: at,
+    version: before.version + 1,
+  };
+  if (
+    (await deps.store.update(before, after, caller, 'institution.inventor-reward-rule-set')) === 'conflict'
+  ) {
+    throw new ConflictError(
+      `Institution ${uscc} changed while you set the rule: read it again (GET /v1/institutions/${uscc}) and send the rule again.`,
     );
   }
   return after;

@@ -8,7 +8,8 @@
  * How it is computed (docs/transfer.md, "Inventors' share"):
  * - net income = the payment minus the costs declared with it (`declaredCostsFen`, e.g. evaluation,
  *   agency and registration fees; 净收入), never below 0;
- * - the pool = 50 % of it (the statutory floor; an institution's own rule is not recorded yet);
+ * - the pool = the institution's own share when it recorded a rule in force on the payment's date
+ *   (art. 44: `inventorRewardRule` on the institution), else 50 % of it (the art. 45 (1) default);
  * - split equally among the deal's patents (a contract prices the portfolio as a whole);
  * - each patent's part by its inventors' contribution shares (`inventorShares`); without shares,
  *   equally among its inventors (`equalShares: true`); a patent without inventors leaves its part
@@ -63,14 +64,29 @@ export function splitFen(total: number, weights: readonly number[]): number[] {
   return parts;
 }
 
+/** An institution's own rule (art. 44), as recorded on the institution. */
+export interface RewardRule {
+  ratePercent: number;
+  basis: string;
+  effectiveFrom: string;
+}
+
+/** The rule that shares a payment received on `paidOn`: the institution's if in force that day. */
+export function ruleOn(rule: RewardRule | undefined, paidOn: string): RewardRule | undefined {
+  return rule && rule.effectiveFrom <= paidOn ? rule : undefined;
+}
+
 export function inventorRewards(
   deal: { kind: string; applicationNumbers: readonly string[] },
   patents: readonly RewardPatent[],
   payment: { amountFen: number; declaredCostsFen?: number },
+  rule?: RewardRule,
 ): InventorRewards | undefined {
   if (!rewardedKinds.has(deal.kind)) return undefined;
+  const ratePercent = rule?.ratePercent ?? statutoryRewardPercent;
   const netIncomeFen = Math.max(0, payment.amountFen - (payment.declaredCostsFen ?? 0));
-  const poolFen = Math.floor((netIncomeFen * statutoryRewardPercent) / 100);
+  // Rates carry at most two decimals: in hundredths of a percent the product stays an exact integer.
+  const poolFen = Math.floor((netIncomeFen * Math.round(ratePercent * 100)) / 10_000);
   const byNumber = new Map(patents.map((p) => [p.applicationNumber, p]));
   const perPatent = splitFen(
     poolFen,
@@ -105,8 +121,10 @@ export function inventorRewards(
     });
   });
   return {
-    basis: `促进科技成果转化法 art. 45 (1): at least ${statutoryRewardPercent} % of the net income of an assignment or license`,
-    ratePercent: statutoryRewardPercent,
+    basis: rule
+      ? `本单位规定 / the institution's own rule (促进科技成果转化法 art. 44), in force from ${rule.effectiveFrom}: ${rule.basis}`
+      : `促进科技成果转化法 art. 45 (1): at least ${statutoryRewardPercent} % of the net income of an assignment or license`,
+    ratePercent,
     netIncomeFen,
     poolFen,
     lines,

@@ -18,6 +18,7 @@ import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
 import { queryAll } from '../shared/dynamo/query.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
 import { transact } from '../shared/dynamo/transact.ts';
+import type { RewardRule } from './inventor-rewards.ts';
 import { ledgerPut } from './ledger-item.ts';
 import {
   type DealChange,
@@ -150,6 +151,7 @@ export function dynamoMoneyStore(documents: DynamoDBDocumentClient, tableName: s
             provinceCode: item.provinceCode as string | undefined,
             contactEmail: item.contactEmail as string | undefined,
             name: item.name as string | undefined,
+            ...(item.inventorRewardRule ? { inventorRewardRule: item.inventorRewardRule as RewardRule } : {}),
           }
         : undefined;
     },

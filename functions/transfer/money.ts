@@ -26,7 +26,7 @@ import type { Caller } from '../../schemas/roles.ts';
 import { type AuditActor, actorLabel } from '../shared/audit.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { canSeeDeal, hashOf, isAdmin, requireInstitutionLevel } from './access.ts';
-import { inventorRewards, rewardedKinds } from './inventor-rewards.ts';
+import { inventorRewards, type RewardRule, rewardedKinds, ruleOn } from './inventor-rewards.ts';
 import {
   allocatePayment,
   applyRoyaltyReport,
@@ -73,7 +73,10 @@ export interface MoneyStore {
   payments(dealId: string): Promise<Payment[]>;
   institution(
     uscc: string,
-  ): Promise<{ provinceCode?: string; contactEmail?: string; name?: string } | undefined>;
+  ): Promise<
+    | { provinceCode?: string; contactEmail?: string; name?: string; inventorRewardRule?: RewardRule }
+    | undefined
+  >;
   /** Every deal of an institution (all pages). */
   institutionDeals(uscc: string): Promise<Deal[]>;
   patents(numbers: string[]): Promise<GrantHolder[]>;
@@ -285,7 +288,12 @@ export async function recordPayment(
   }
   // Only assignments and licenses share their income with the inventors: no patent read otherwise.
   const rewards = rewardedKinds.has(deal.kind)
-    ? inventorRewards(deal, await deps.store.patents(deal.applicationNumbers), input)
+    ? inventorRewards(
+        deal,
+        await deps.store.patents(deal.applicationNumbers),
+        input,
+        ruleOn((await deps.store.institution(deal.institutionUscc))?.inventorRewardRule, input.paidOn),
+      )
     : undefined;
   return retrying(`The payments of deal ${dealId}`, async () => {
     const ledger = await ledgerOf(deps, deal);

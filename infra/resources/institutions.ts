@@ -13,6 +13,12 @@ export const institutionsFunctions = {
     description: 'PATCH /v1/institutions/{uscc}: an admin sets the supervising department and pilot status',
     tables: { core: 'readWrite' },
   },
+  setInventorRewardRule: {
+    entry: 'functions/institutions/set-inventor-reward-rule.handler.ts',
+    description:
+      "PUT /v1/institutions/{uscc}/inventor-reward-rule: the institution's own share for its inventors (art. 44)",
+    tables: { core: 'readWrite' },
+  },
   getInstitution: {
     entry: 'functions/institutions/get-institution.handler.ts',
     description: 'GET /v1/institutions/{uscc}',

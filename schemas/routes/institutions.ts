@@ -4,6 +4,7 @@ import { errorBodySchema } from '../errors.ts';
 import {
   institutionPageSchema,
   institutionSchema,
+  inventorRewardRuleInputSchema,
   registerInstitutionSchema,
   updateInstitutionSchema,
 } from '../institution.ts';
@@ -85,9 +86,30 @@ export const updateInstitutionRoute = {
   },
 } as const satisfies RouteDeclaration;
 
+export const setInventorRewardRuleRoute = {
+  method: 'PUT',
+  path: '/v1/institutions/{uscc}/inventor-reward-rule',
+  function: 'setInventorRewardRule',
+  roles: ['institution'],
+  summary:
+    "Record your institution's own rule for the inventors' share of transfer income (促进科技成果转化法 art. 44); payments received from effectiveFrom on are shared by it, earlier ones by the art. 45 default (50 %)",
+  tags: ['institutions'],
+  request: {
+    params: z.object({ uscc: z.string().min(1).max(40) }),
+    body: inventorRewardRuleInputSchema,
+  },
+  responses: {
+    200: { description: 'The institution with its rule', schema: institutionSchema },
+    ...routeErrors,
+    404: { description: 'No such institution in your scope', schema: errorBodySchema },
+    409: { description: 'The institution changed meanwhile: send the rule again', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
 export const institutionsRoutes = [
   registerInstitutionRoute,
   updateInstitutionRoute,
+  setInventorRewardRuleRoute,
   listInstitutionsRoute,
   getInstitutionRoute,
 ] as const;

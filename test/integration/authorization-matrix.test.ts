@@ -613,6 +613,24 @@ const matrix: Record<string, Entry> = {
     ],
     expect: { padmin: { own: 'ok', foreignProv: 404 }, nadmin: { own: 'ok', foreignProv: 'ok' } },
   },
+  'PUT /v1/institutions/{uscc}/inventor-reward-rule': {
+    // The institution's own rule (art. 44): its institution-level users only; every refusal changes nothing.
+    cases: () =>
+      [
+        ['own', A],
+        ['foreignInst', B],
+        ['foreignProv', C],
+      ].map(([target, uscc]) => ({
+        target: target!,
+        path: `/v1/institutions/${uscc}/inventor-reward-rule`,
+        body: { ratePercent: 70, basis: '《科技成果转化管理办法》第十二条', effectiveFrom: '2026-01-01' },
+        item: { pk: `INST#${uscc}`, sk: 'PROFILE' },
+      })),
+    expect: {
+      inst: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+      dept: { own: 403, foreignInst: 404, foreignProv: 404 },
+    },
+  },
   'POST /v1/uploads': {
     cases: () => [{ target: '-', path: '/v1/uploads', body: { fileName: 'inventory.csv', sizeBytes: 100 } }],
     // Inventories are the institutions' own: administrators announce enterprises or evaluations files.

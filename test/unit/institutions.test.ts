@@ -4,6 +4,7 @@ import {
   type InstitutionStore,
   listInstitutions,
   registerInstitution,
+  setInventorRewardRule,
   updateInstitution,
 } from '../../functions/institutions/institutions.ts';
 import {
@@ -14,6 +15,7 @@ import {
 } from '../../functions/shared/errors.ts';
 import {
   type Institution,
+  inventorRewardRuleInputSchema,
   registerInstitutionSchema,
   updateInstitutionSchema,
 } from '../../schemas/institution.ts';
@@ -344,5 +346,53 @@ describe('supervising structure (issue 14; Work Plan 二、（一）2 and 3)', (
       publishInventors: false,
     });
     expect(hidden.publishInventors).toBe(false);
+  });
+});
+
+describe("the institution's own inventor reward rule (促进科技成果转化法 art. 44)", () => {
+  const rule = {
+    ratePercent: 70,
+    basis: '《示范大学科技成果转化管理办法》第十二条',
+    effectiveFrom: '2026-01-01',
+  };
+
+  it('its institution-level users record it, versioned; departments 403, others 404, nothing changed', async () => {
+    const store = memoryStore();
+    await registerInstitution({ store, now }, beijingAdmin, tsinghua);
+    const set = await setInventorRewardRule(
+      { store, now },
+      institutionUser(tsinghua.uscc),
+      tsinghua.uscc,
+      rule,
+    );
+    expect(set).toMatchObject({
+      version: 2,
+      inventorRewardRule: { ...rule, setAt: '2026-11-25T08:00:00.000Z' },
+    });
+    expect(store.items.get(tsinghua.uscc)?.inventorRewardRule?.ratePercent).toBe(70);
+
+    const dept = { ...institutionUser(tsinghua.uscc), department: '化学学院' };
+    await expect(setInventorRewardRule({ store, now }, dept, tsinghua.uscc, rule)).rejects.toThrow(
+      ForbiddenError,
+    );
+    const other = institutionUser('121100004000018521');
+    await expect(setInventorRewardRule({ store, now }, other, tsinghua.uscc, rule)).rejects.toThrow(
+      NotFoundError,
+    );
+    await expect(setInventorRewardRule({ store, now }, beijingAdmin, tsinghua.uscc, rule)).rejects.toThrow(
+      NotFoundError,
+    );
+    expect(store.items.get(tsinghua.uscc)?.version).toBe(2);
+  });
+
+  it('refuses a share of 0, over 100 or with three decimals, naming what to send', () => {
+    for (const ratePercent of [0, 100.5, 62.125]) {
+      const parsed = inventorRewardRuleInputSchema.safeParse({ ...rule, ratePercent });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toContain('ratePercent');
+    }
+    expect(inventorRewardRuleInputSchema.safeParse({ ...rule, effectiveFrom: '1.1.2026' }).success).toBe(
+      false,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inventorRewards, splitFen } from '../../functions/transfer/inventor-rewards.ts';
+import { inventorRewards, ruleOn, splitFen } from '../../functions/transfer/inventor-rewards.ts';
 
 const license = { kind: 'license', applicationNumbers: ['A', 'B'] };
 
@@ -48,6 +48,24 @@ describe("the inventors' share of a payment (促进科技成果转化法 art. 45
     expect(
       inventorRewards({ kind: 'equity', applicationNumbers: ['A'] }, [], { amountFen: 100 }),
     ).toBeUndefined();
+  });
+
+  it("the institution's own rule (art. 44) sets the share from its effective date; before it, the art. 45 default", () => {
+    const rule = {
+      ratePercent: 62.5,
+      basis: '《某大学科技成果转化管理办法》第十二条',
+      effectiveFrom: '2026-07-01',
+    };
+    const patents = [{ applicationNumber: 'A', inventors: ['张三', '李四'] }];
+    const one = { kind: 'license', applicationNumbers: ['A'] };
+    const own = inventorRewards(one, patents, { amountFen: 100_001 }, ruleOn(rule, '2026-07-01'));
+    expect(own).toMatchObject({ ratePercent: 62.5, netIncomeFen: 100_001, poolFen: 62_500 });
+    expect(own!.basis).toContain('art. 44');
+    expect(own!.basis).toContain(rule.basis);
+    expect(own!.lines.reduce((sum, line) => sum + line.amountFen, 0)).toBe(62_500);
+    const before = inventorRewards(one, patents, { amountFen: 100_001 }, ruleOn(rule, '2026-06-30'));
+    expect(before).toMatchObject({ ratePercent: 50, poolFen: 50_000 });
+    expect(before!.basis).toContain('art. 45 (1)');
   });
 
   it('costs above the payment leave nothing to share (never negative)', () => {
