@@ -143,8 +143,11 @@ the reason and where the evidence is); the list marks it \`filed\`. The administ
 (or national ones) review it (\`PUT\` on the same path): **accepted**, the patent leaves the list and
 \`fiveYearRulePatents\` in the figures computed after the decision (through the metrics consumer); **rejected** with a
 comment, it stays listed, marked \`rejected\`, and the institution may file again. Each step is a
-versioned change of the patent with its audit entry (before / after). No email is sent yet: the
-institution reads the decision on the list and the patent.
+versioned change of the patent with its audit entry (before / after). The decision is emailed to the
+institution's registered contact (queued in the mail outbox in the same transaction as the change:
+functions/monitoring/justification-mail.ts): accepted, nothing more to do; rejected, the comment and
+what to do next (add the evidence and file again, or get the patent implemented). The justification
+records the email's \`mailId\`, or \`mailSkipped\` when the institution has no contact email.
 
 ## Anomalies
 
