@@ -365,3 +365,29 @@ describe('getRankings: who sees what', () => {
     );
   });
 });
+
+describe('the national report carries the rankings (HTML email, text part)', () => {
+  it('a rankings section with ranks, flags, formulas and rules; a province report has none', async () => {
+    const { buildReportModel } = await import('../../functions/reports/report-model.ts');
+    const { renderHtml, reportMailContent } = await import('../../functions/reports/render-html.ts');
+    const { nationalFigures, provinceFigures } = await import('./report.fixtures.ts');
+    const national = {
+      ...nationalFigures(quarter),
+      provinces,
+      ministries: [row('教育部', { recordedPatents: 50, validPatents: 50, implementedDeclared: 40 })],
+    };
+    const model = buildReportModel(national, '2026-10-01T01:00:00.000Z');
+    expect(model.rankings?.map((r) => r.by)).toEqual(['province', 'ministry']);
+    const html = renderHtml(model);
+    expect(html).toContain('排名与考核 Rankings and assessment');
+    expect(html).toContain('30 (#1)'); // 广东's registrations
+    expect(html).toContain('15.0% (#3)'); // 北京 and 上海 share the third rank
+    expect(html).toContain('DECLARED_WITHOUT_EVIDENCE');
+    expect(html).toContain('implementedEvidenced ÷ validPatents');
+    expect(html).toContain('nothing recorded, not ranked');
+    const mail = reportMailContent(model);
+    expect(mail.text).toContain('Rankings 按省份 By province');
+    expect(mail.text).toMatch(/广东省: .*30 \(#1\).*\[SUDDEN_JUMP/);
+    expect(buildReportModel(provinceFigures('110000'), '2026-10-01T01:00:00.000Z').rankings).toBeUndefined();
+  });
+});
