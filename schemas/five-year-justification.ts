@@ -31,12 +31,9 @@ export const fiveYearJustificationSchema = z
       .string()
       .optional()
       .meta({ description: 'The email of the review to the institution, when one was queued' }),
-    mailSkipped: z
-      .string()
-      .optional()
-      .meta({
-        description: 'Why no email of the review went out (e.g. the institution has no contact email)',
-      }),
+    mailSkipped: z.string().optional().meta({
+      description: 'Why no email of the review went out (e.g. the institution has no contact email)',
+    }),
   })
   .meta({ id: 'FiveYearJustification' });
 export type FiveYearJustification = z.output<typeof fiveYearJustificationSchema>;

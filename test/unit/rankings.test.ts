@@ -286,14 +286,14 @@ describe('ranking the ministries (national figures with ministry rows)', () => {
       'unassigned',
     ]);
     const rate = cellsOf(ranking, 'implementationRateEvidenced');
-    expect(rate['中国科学院']).toMatchObject({ value: 0.5, rank: 1 }); // 20 / 40
-    expect(rate['教育部']).toMatchObject({ value: 0.2, rank: 2 }); // 30 / 150
-    expect(rate['科技部']).toMatchObject({ value: null, rank: null });
+    expect(rate.中国科学院).toMatchObject({ value: 0.5, rank: 1 }); // 20 / 40
+    expect(rate.教育部).toMatchObject({ value: 0.2, rank: 2 }); // 30 / 150
+    expect(rate.科技部).toMatchObject({ value: null, rank: null });
     expect(rate.unassigned).toMatchObject({ value: 0.1, rank: null }); // 1 / 10: listed, not ranked
     expect(rate.unassigned!.notRanked).toContain('no supervising department');
     // Licenses: 3 and 3 share the first rank.
     const licenses = cellsOf(ranking, 'licenseFilings');
-    expect([licenses['中国科学院']!.rank, licenses['教育部']!.rank]).toEqual([1, 1]);
+    expect([licenses.中国科学院!.rank, licenses.教育部!.rank]).toEqual([1, 1]);
     // Without being asked, the national figures carry no ministry rows (the report's other scopes).
     const plain = await computeQuarterFigures(port(), quarter, { level: 'national' }, { now });
     expect(plain.ministries).toBeUndefined();
