@@ -179,7 +179,7 @@ export const rankingsSchema = z
     indicators: z.array(rankingIndicatorSchema),
     rows: z.array(rankingRowSchema).meta({
       description:
-        'One row per province (every GB/T 2260 province) or per supervising ministry plus unassigned, in code order',
+        'One row per province (the 31 of the Work Plan; 台湾, 香港, 澳门 only with data) or per supervising ministry plus unassigned, in code order',
     }),
     rules: z.array(z.string()).meta({ description: 'The ranking and anomaly rules, as text' }),
   })

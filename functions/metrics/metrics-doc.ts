@@ -177,8 +177,8 @@ ${assessmentIndicators.map((i) => `| ${i.zh} ${i.en} | \`${i.id}\` | ${i.formula
 **Ranking.** Highest value first; equal values share a rank (competition ranking 1 2 2 4; rates compared
 at their 4 decimals) and are listed by code, so the same figures always give the same table. Counts
 are ranked as counted (the Work Plan states them as numbers), rates per valid patent. Not ranked,
-with the reason in the cell: a scope with nothing recorded at the end of the quarter (every GB/T 2260
-province is listed); on a rate, a scope with no valid patent (a zero denominator is "not ranked",
+with the reason in the cell: a scope with nothing recorded at the end of the quarter (the 31 provinces
+of the Work Plan are always listed; 台湾, 香港, 澳门 only with data); on a rate, a scope with no valid patent (a zero denominator is "not ranked",
 never 0 %); \`unassigned\` (institutions with no supervising department: listed with its values, not
 ranked, since no body answers for them; assign one with \`PATCH /v1/institutions/{uscc}\`). Local
 institutions (地方所属) count in their province only. No composite score: the Work Plan gives no weights.

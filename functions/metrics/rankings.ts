@@ -26,7 +26,7 @@ import { ministryScopes, unassignedScope } from '../../schemas/report.ts';
 
 type Values = Record<string, number | null | undefined>;
 
-/** Every scope of a ranking, in code order: all GB/T 2260 provinces, or the ministries and unassigned. */
+/** The scopes of a ranking, in code order: the GB/T 2260 provinces, or the ministries and unassigned. */
 export function rankingScopes(by: RankingKind): string[] {
   return by === 'province' ? [...provinceNames.keys()].sort() : [...ministryScopes];
 }
@@ -142,7 +142,9 @@ export function rankScopes(
 ): Rankings {
   const source = (by === 'province' ? figures.provinces : figures.ministries) ?? [];
   const byCode = new Map(source.map((row) => [row.code, row]));
-  const codes = rankingScopes(by);
+  // The Work Plan addresses the 31 provinces (各省、自治区、直辖市): 台湾, 香港, 澳门 (71/81/82) are listed
+  // only when something is recorded there.
+  const codes = rankingScopes(by).filter((code) => by === 'ministry' || code < '710000' || byCode.has(code));
   const cells = new Map<string, Record<string, RankingCell>>(codes.map((code) => [code, {}]));
   for (const indicator of assessmentIndicators) {
     const ranked: Array<{ code: string; value: number }> = [];

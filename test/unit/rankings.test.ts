@@ -141,7 +141,10 @@ describe('ranking the provinces', () => {
 
   it('every GB/T 2260 province is a row, in code order; the answer matches its schema', () => {
     expect(ranking.rows.map((r) => r.code)).toEqual([...ranking.rows.map((r) => r.code)].sort());
+    // The 31 provinces of the Work Plan (and 新疆生产建设兵团 where GB/T 2260 lists it apart); 台湾, 香港,
+    // 澳门 only with data.
     expect(ranking.rows.length).toBeGreaterThanOrEqual(31);
+    expect(ranking.rows.map((r) => r.code)).not.toContain('810000');
     expect(rankingsSchema.parse(ranking)).toBeTruthy();
     expect(ranking.indicators.map((i) => i.id)).toEqual(assessmentIndicators.map((i) => i.id));
     for (const indicator of ranking.indicators) expect(indicator.formula).toMatch(/\S+ \/ \S+/);
