@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { computeQuarterFigures } from '../functions/metrics/figures.ts';
+import { institutionNames, supervisionGroups } from '../functions/metrics/institution-groups.ts';
 import { dynamoMetricsReadPort } from '../functions/metrics/metrics-store.ts';
+import { cellText, rankScopes } from '../functions/metrics/rankings.ts';
 import { renderHtml } from '../functions/reports/render-html.ts';
 import { renderXlsx } from '../functions/reports/render-xlsx.ts';
-import { institutionNames } from '../functions/reports/report-deps.ts';
 import { buildReportModel } from '../functions/reports/report-model.ts';
 import { startLocalCloud } from '../infra/local/cloud.ts';
 import { loadDemo } from '../infra/local/demo.ts';
@@ -37,8 +38,9 @@ try {
   );
   const port = dynamoMetricsReadPort(documents, cloud.tableName('metrics'), {
     institutionNames: institutionNames(documents, cloud.tableName('core')),
+    supervisionGroups: supervisionGroups(documents, cloud.tableName('core')),
   });
-  const compute = () => computeQuarterFigures(port, quarter, { level: 'national' });
+  const compute = () => computeQuarterFigures(port, quarter, { level: 'national' }, { ministryRows: true });
   let figures = await compute();
   // The stream consumer counts asynchronously: wait until two reads 5 s apart agree.
   for (let i = 0; i < 24; i++) {
@@ -49,7 +51,23 @@ try {
     if (same) break;
   }
   const pick = Object.fromEntries(Object.entries(figures.figures).map(([id, f]) => [id, f.value]));
-  console.log(JSON.stringify({ quarter, figures: pick, deadlines: figures.deadlineCompliance }, null, 2));
+  // The rankings (functions/metrics/rankings.ts), ranked rows only: "value (#rank)" per indicator, flags.
+  const rankings = (['province', 'ministry'] as const).map((by) => {
+    const ranking = rankScopes(figures, by);
+    return {
+      by,
+      rows: ranking.rows
+        .filter((row) => Object.values(row.cells).some((cell) => cell.rank !== null) || row.flags.length)
+        .map((row) => ({
+          scope: `${row.code} ${row.name}`,
+          ...Object.fromEntries(ranking.indicators.map((i) => [i.id, cellText(i.unit, row.cells[i.id])])),
+          flags: row.flags.map((f) => f.code),
+        })),
+    };
+  });
+  console.log(
+    JSON.stringify({ quarter, figures: pick, deadlines: figures.deadlineCompliance, rankings }, null, 2),
+  );
   if (renderDir) {
     mkdirSync(renderDir, { recursive: true });
     const beijing = await computeQuarterFigures(port, quarter, { level: 'province', provinceCode: '110000' });

@@ -27,6 +27,13 @@ export const fiveYearJustificationSchema = z
       .string()
       .optional()
       .meta({ description: "The reviewer's comment (required on rejection)" }),
+    mailId: z
+      .string()
+      .optional()
+      .meta({ description: 'The email of the review to the institution, when one was queued' }),
+    mailSkipped: z.string().optional().meta({
+      description: 'Why no email of the review went out (e.g. the institution has no contact email)',
+    }),
   })
   .meta({ id: 'FiveYearJustification' });
 export type FiveYearJustification = z.output<typeof fiveYearJustificationSchema>;

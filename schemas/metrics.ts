@@ -881,6 +881,10 @@ export const quarterFiguresSchema = z
       description:
         "National and ministry scope: one row per province with data (the ministry's institutions there)",
     }),
+    ministries: z.array(figureRowSchema).optional().meta({
+      description:
+        "National scope, when asked (the rankings): one row per supervising ministry with data, and 'unassigned' (institutions with no supervising department recorded); local institutions are in their province's row only",
+    }),
     institutions: z
       .array(figureRowSchema)
       .optional()

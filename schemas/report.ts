@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { quarterFiguresSchema } from './metrics.ts';
+import { rankingsSchema } from './rankings.ts';
 import { answerKeySchema } from './storage.ts';
 import { supervisingMinistries } from './supervision.ts';
 
@@ -139,6 +140,11 @@ export const reportModelSchema = z.object({
     bottom: z.array(reportRowSchema),
   }),
   anomalies: z.array(z.string()),
+  /**
+   * National report only: the Work Plan assessment indicators ranked by province and by ministry
+   * (functions/metrics/rankings.ts), with their formulas and anomaly flags.
+   */
+  rankings: z.array(rankingsSchema).optional(),
   /** The two series of the chart: per province (national) or per institution (province). */
   chart: z.object({
     title: z.string(),

@@ -307,6 +307,12 @@ export interface ComputeOptions {
   concurrency?: number;
   /** Leave out the per-institution rows (national scope of a large deployment). */
   institutionRows?: boolean;
+  /**
+   * National scope: add one row per supervising ministry and `unassigned` (the rankings by ministry,
+   * functions/metrics/rankings.ts); needs the supervisionGroups port. Local institutions (地方所属) are
+   * in their province's row only.
+   */
+  ministryRows?: boolean;
 }
 
 async function pool<T, R>(items: T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -506,6 +512,30 @@ export async function computeQuarterFigures(
     metricIds.map((id) => [id, figure(values[id], previousValues[id], yearValues[id])]),
   ) as Record<MetricId, Figure>;
 
+  let ministryRows: FigureRow[] | undefined;
+  if (scope.level === 'national' && options.ministryRows) {
+    if (!port.supervisionGroups) throw new Error('ministry rows need the supervisionGroups port');
+    const groups = new Map<string, SupervisionGroup>();
+    for (const map of await pool(provinces, concurrency, (code) => port.supervisionGroups!(code)))
+      for (const [uscc, group] of map) groups.set(uscc, group);
+    const byMinistry = new Map<string, Record<string, Raw>>();
+    for (const state of institutions) {
+      // No supervision recorded, or no institution item at all: 'unassigned' (reported, never dropped).
+      const group = groups.get(state.uscc) ?? 'unassigned';
+      if (group === 'local') continue;
+      const m = byMinistry.get(group) ?? emptyAt();
+      for (const when of ['q', 'prev']) addRaw(m[when]!, state.at[when]!);
+      byMinistry.set(group, m);
+    }
+    ministryRows = [...byMinistry.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([code, raws]) => ({
+        code,
+        values: metricValues(raws.q!, quarter),
+        previousQuarterValues: metricValues(raws.prev!, prev),
+      }));
+  }
+
   const names = new Map<string, string>();
   if (port.institutionNames && scope.level !== 'institution' && options.institutionRows !== false) {
     const codes = [...new Set(institutions.map((state) => state.provinceCode))];
@@ -579,6 +609,7 @@ export async function computeQuarterFigures(
     hasData,
     figures,
     ...(scope.level === 'national' || scope.level === 'ministry' ? { provinces: provinceRows } : {}),
+    ...(ministryRows ? { ministries: ministryRows } : {}),
     ...(scope.level !== 'institution' && options.institutionRows !== false
       ? { institutions: institutionRows }
       : {}),

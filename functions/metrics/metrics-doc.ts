@@ -10,6 +10,7 @@ import {
   metricDefinitions,
   workPlanDeadlines,
 } from '../../schemas/metrics.ts';
+import { anomalyRules, assessmentIndicators, rankingBasis } from '../../schemas/rankings.ts';
 
 const units = {
   count: 'count',
@@ -143,8 +144,11 @@ the reason and where the evidence is); the list marks it \`filed\`. The administ
 (or national ones) review it (\`PUT\` on the same path): **accepted**, the patent leaves the list and
 \`fiveYearRulePatents\` in the figures computed after the decision (through the metrics consumer); **rejected** with a
 comment, it stays listed, marked \`rejected\`, and the institution may file again. Each step is a
-versioned change of the patent with its audit entry (before / after). No email is sent yet: the
-institution reads the decision on the list and the patent.
+versioned change of the patent with its audit entry (before / after). The decision is emailed to the
+institution's registered contact (queued in the mail outbox in the same transaction as the change:
+functions/monitoring/justification-mail.ts): accepted, nothing more to do; rejected, the comment and
+what to do next (add the evidence and file again, or get the patent implemented). The justification
+records the email's \`mailId\`, or \`mailSkipped\` when the institution has no contact email.
 
 ## Anomalies
 
@@ -155,6 +159,53 @@ fewer than a quarter earlier), \`FIVE_YEAR_RULE\` (patents under the 5-year rule
 \`RECONCILIATION_DIFFERENCE\` (the last recompute corrected counters of the scope) and, added by the
 report's compute step, \`CORRECTIONS_OVERDUE\` (spot-check correction requests open past their deadline at
 the report's cut-off, national and province reports; Work Plan 三（四）加强监测评价: 随机抽查监督).
+
+## Rankings and assessment
+
+Work Plan 三（四）加强监测评价: "按季度统计专利转让登记、许可合同备案、专利实施率、专利产业化率、专利产品备案等数据，
+及时向国务院有关部门和各省级知识产权局反馈，并作为各省（自治区、直辖市）实施成效的重要评价指标"; 三（二）: the
+results are "专利转化运用专项行动绩效考核的重要内容，并作为中央财政资金支持的主要依据". \`GET /v1/rankings/{quarter}?by=province|ministry\`
+and the national quarterly report (sheet \`排名 Rankings\`, a section of the email) rank the provinces,
+and separately the supervising ministries, on these five indicators (\`schemas/rankings.ts\`):
+
+| indicator | metric | formula | source |
+|---|---|---|---|
+${assessmentIndicators.map((i) => `| ${i.zh} ${i.en} | \`${i.id}\` | ${i.formula} | ${i.source} |`).join('\n')}
+
+**Evidenced, not declared.** ${rankingBasis}
+
+**Ranking.** Highest value first; equal values share a rank (competition ranking 1 2 2 4; rates compared
+at their 4 decimals) and are listed by code, so the same figures always give the same table. Counts
+are ranked as counted (the Work Plan states them as numbers), rates per valid patent. Not ranked,
+with the reason in the cell: a scope with nothing recorded at the end of the quarter (the 31 provinces
+of the Work Plan are always listed; 台湾, 香港, 澳门 only with data); on a rate, a scope with no valid patent (a zero denominator is "not ranked",
+never 0 %); \`unassigned\` (institutions with no supervising department: listed with its values, not
+ranked, since no body answers for them; assign one with \`PATCH /v1/institutions/{uscc}\`). Local
+institutions (地方所属) count in their province only. No composite score: the Work Plan gives no weights.
+
+**Flags** (each with its reason and what to check; thresholds are this project's choice, kept in
+\`anomalyRules\`):
+
+- \`SUDDEN_JUMP\`: a count at least ${anomalyRules.jumpFactor}× the previous quarter's and up by at least
+  ${anomalyRules.jumpMinCountIncrease} (0 -> ${anomalyRules.jumpMinCountIncrease} flags, 1 -> 3 does not); a rate up by at least
+  ${anomalyRules.jumpMinRateIncrease * 100} percentage points with its numerator up by at least ${anomalyRules.jumpMinNumeratorIncrease} patents (a small
+  province's 5 -> 8 of 20 does not). Deals filed late in one batch, or one deal split into many,
+  look like this.
+- \`DECLARED_WITHOUT_EVIDENCE\`: valid patents declared implemented (or industrialized) without a
+  recorded transaction (\`implementedDeclared\` / \`industrializedDeclared\`) number at least
+  ${anomalyRules.declaredMinPatents} and at least ${anomalyRules.declaredFactor}× the evidenced ones: the declared rate runs far ahead of what
+  can be checked.
+- \`REPORTING_GAP\`: at least ${anomalyRules.gapMinPrevious} registrations and filings (the three counts together) in the previous
+  quarter, none in an ended quarter: the institutions may have stopped recording (Work Plan 三（一）:
+  "及时准确填报相关数据"). Not raised while the quarter runs.
+
+**Who sees what.** National admins: either ranking, every row and flag. A province admin: the province
+ranking, whole (the Work Plan feeds the figures back to every province, a comparison), the flags of
+its own row only (flags are leads for the national administrators and the scope concerned, not
+published findings); \`?scope=\` another province is 404, \`by=ministry\` 403. A ministry admin: the same
+for the ministry ranking. The route computes the national figures live from the counters (the closed
+quarters' snapshots: O(provinces + institutions) items; a quarter never closed is derived from every
+quarter item since, slower); the report ranks from the figures it stores.
 
 ## Scopes
 

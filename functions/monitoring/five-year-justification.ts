@@ -17,6 +17,7 @@ import type {
   ReviewJustification,
 } from '../../schemas/monitoring.ts';
 import type { Caller } from '../../schemas/roles.ts';
+import { type MailItem, newMailItem } from '../mail/mail-outbox.ts';
 import { isFundedUnimplemented, projectPatent } from '../metrics/counters.ts';
 import {
   checkVersion,
@@ -26,10 +27,12 @@ import {
 } from '../patents/inventory-review.ts';
 import { actorLabel } from '../shared/audit.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
+import type { justificationReviewMail } from './justification-mail.ts';
 import { fiveYearsBefore } from './monitoring.ts';
 
 type JustifiedPatent = ReviewedPatent & {
   provinceCode?: string;
+  title?: string;
   grantDate?: string;
   fiveYearJustification?: FiveYearJustification;
 };
@@ -49,10 +52,11 @@ async function save(
   justification: FiveYearJustification,
   action: string,
   at: string,
+  mail?: MailItem,
 ): Promise<JustifiedPatentView> {
   const applied = await deps.store.apply(
     patent,
-    { set: { fiveYearJustification: justification }, audit: { action } },
+    { set: { fiveYearJustification: justification }, audit: { action }, ...(mail ? { mail } : {}) },
     caller,
     at,
   );
@@ -111,12 +115,21 @@ export async function fileFiveYearJustification(
   return save(deps, caller, patent, justification, 'patent.fiveYearJustificationFiled', at);
 }
 
+/** The review's extra ports: the institution's contact and the email (justification-mail.ts). */
+export interface JustificationReviewDeps extends ReviewDeps {
+  institution(uscc: string): Promise<{ name: string; contactEmail?: string } | undefined>;
+  mail: typeof justificationReviewMail;
+}
+
 /**
  * PUT .../justification: an administrator of the patent's province (or a national one) accepts the
  * filed justification or rejects it with a comment. Only a justification awaiting review is decided.
+ * The decision, the comment and what to do next are emailed to the institution's registered contact
+ * (queued in the outbox with the change); without a contact email the justification records why none
+ * went out (mailSkipped), as a spot-check verdict does.
  */
 export async function reviewFiveYearJustification(
-  deps: ReviewDeps,
+  deps: JustificationReviewDeps,
   caller: Caller,
   applicationNumber: string,
   input: ReviewJustification,
@@ -142,13 +155,32 @@ export async function reviewFiveYearJustification(
         : `No justification of ${applicationNumber} awaits review: the institution files one first (POST .../justification).`,
       { justification: current?.status ?? 'none' },
     );
-  const at = deps.now().toISOString();
-  const justification: FiveYearJustification = {
+  const now = deps.now();
+  const at = now.toISOString();
+  const decided: FiveYearJustification = {
     ...current,
     status: input.decision,
     reviewedAt: at,
     reviewedBy: actorLabel(caller),
     ...(input.comment ? { reviewComment: input.comment } : {}),
+  };
+  const institution = await deps.institution(patent.institutionUscc);
+  const mail = institution?.contactEmail
+    ? newMailItem(
+        {
+          ...deps.mail(
+            { name: institution.name, contactEmail: institution.contactEmail },
+            { applicationNumber, ...(patent.title ? { title: patent.title } : {}) },
+            decided,
+          ),
+          attachments: [],
+        },
+        now,
+      )
+    : undefined;
+  const justification: FiveYearJustification = {
+    ...decided,
+    ...(mail ? { mailId: mail.mailId } : { mailSkipped: 'no-contact-email' }),
   };
   return save(
     deps,
@@ -159,5 +191,6 @@ export async function reviewFiveYearJustification(
       ? 'patent.fiveYearJustificationAccepted'
       : 'patent.fiveYearJustificationRejected',
     at,
+    mail,
   );
 }

@@ -11,6 +11,7 @@ import type { LifecycleState, TransitionContext } from '../../schemas/lifecycle.
 import { type ReviewStatus, toFullPatent } from '../../schemas/patent.ts';
 import type { SelfAssessmentInput } from '../../schemas/patent-input.ts';
 import type { Caller } from '../../schemas/roles.ts';
+import type { MailItem } from '../mail/mail-outbox.ts';
 import { planTransition } from '../pipeline/transitions.ts';
 import { actorLabel } from '../shared/audit.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
@@ -50,6 +51,8 @@ export interface ReviewChange {
    * from the patent as read: the change is conditioned on its version).
    */
   audit: { action: string; context?: Record<string, unknown> };
+  /** An email the change causes, queued in the outbox in the same transaction (functions/mail/mail-outbox.ts). */
+  mail?: MailItem;
   /**
    * A lifecycle transition made with the change (functions/pipeline/transitions.ts: same transaction,
    * its own audit entry, pipeline event and applied marker replace `audit`).

@@ -1,8 +1,10 @@
 /**
  * DynamoDB adapter of ReviewStore: one transaction for the change and its audit entry, or, for an
- * approval, the `inventoried` lifecycle transition (functions/pipeline/transitions.ts) carrying the change.
+ * approval, the `inventoried` lifecycle transition (functions/pipeline/transitions.ts) carrying the change;
+ * an email the change causes goes into the outbox in the same transaction.
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mailOutboxItem } from '../mail/mail-store.ts';
 import { transitionWrites, versionedUpdate } from '../pipeline/transitions.ts';
 import { actorLabel, auditItem } from '../shared/audit.ts';
 import { transact } from '../shared/dynamo/transact.ts';
@@ -39,6 +41,7 @@ export function dynamoReviewStore(documents: DynamoDBDocumentClient, tableName: 
           },
           at,
         );
+        if (change.mail) items.push({ Put: { TableName: tableName, Item: mailOutboxItem(change.mail) } });
         return (
           (await transact(documents, items, { what, conditionFailed: changedMeanwhile })) === 'committed'
         );
@@ -65,6 +68,7 @@ export function dynamoReviewStore(documents: DynamoDBDocumentClient, tableName: 
               }),
             },
           },
+          ...(change.mail ? [{ Put: { TableName: tableName, Item: mailOutboxItem(change.mail) } }] : []),
         ],
         { what, conditionFailed: changedMeanwhile },
       );

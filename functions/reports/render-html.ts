@@ -3,8 +3,10 @@
  * <style> blocks and scripts: tables for layout, inline styles only, no script, no external resource
  * but the chart (an inline cid: part in the email, a data: URI in the stored page).
  */
+import type { Rankings } from '../../schemas/rankings.ts';
 import type { ReportModel, ReportRow } from '../../schemas/report.ts';
 import { escapeHtml as e, type MailContent, renderMailHtml, renderMailText } from '../mail/layout.ts';
+import { cellText } from '../metrics/rankings.ts';
 import { portalLink, portalPages } from '../shared/portal.ts';
 import { beijingTime, formatDelta, formatValue } from './format.ts';
 import { chartCid, type ReportMailContent, reportTitle } from './report-mail.ts';
@@ -155,11 +157,75 @@ function reportBody(model: ReportModel, options: { chartSrc?: string }): string 
     );
   }
 
+  if (model.rankings?.length) parts.push(rankingsSection(model.rankings));
+
   parts.push(`<h2 style="${h2}">异常 Anomalies</h2>`);
   parts.push(
     model.anomalies.length > 0
       ? `<ul style="margin:0;padding-left:20px;font-size:13px;">${model.anomalies.map((a) => `<li>${e(a)}</li>`).join('')}</ul>`
       : '<p style="font-size:13px;margin:0;">未发现异常 None found.</p>',
+  );
+  return parts.join('\n');
+}
+
+const rankingCaptions = {
+  province: '按省份 By province',
+  ministry: '按主管部门 By supervising ministry',
+} as const;
+
+/** Rows with something to show: ranked or listed on an indicator, or flagged. */
+const shown = (ranking: Rankings) =>
+  ranking.rows.filter(
+    (row) => row.flags.length > 0 || Object.values(row.cells).some((cell) => cell.value !== null),
+  );
+
+/**
+ * The assessment of Work Plan 三（四） (national report): each ranking as one table (value and rank per
+ * indicator, the flags with their reasons), the scopes not ranked named under it, then the formulas,
+ * the basis and the rules.
+ */
+function rankingsSection(rankings: Rankings[]): string {
+  const first = rankings[0]!;
+  const parts = [
+    `<h2 style="${h2}">排名与考核 Rankings and assessment</h2>`,
+    `<p style="margin:0 0 8px 0;font-size:12px;color:#57606a;">${e(first.basis)}</p>`,
+  ];
+  for (const ranking of rankings) {
+    const rows = shown(ranking);
+    const hidden = ranking.rows.filter((row) => !rows.includes(row)).map((row) => row.name);
+    const body = rows
+      .map((row) => {
+        const flags = row.flags.map((flag) => `<b>${e(flag.code)}</b> ${e(flag.reason)}`).join('<br>');
+        return `<tr><td style="${cell}">${e(row.name)}</td>${ranking.indicators
+          .map(
+            (indicator) => `<td style="${num}">${e(cellText(indicator.unit, row.cells[indicator.id]))}</td>`,
+          )
+          .join(
+            '',
+          )}<td style="${cell}font-size:12px;${flags ? 'color:#9a6700;' : ''}">${flags || '—'}</td></tr>`;
+      })
+      .join('');
+    parts.push(
+      `<h3 style="font-size:14px;margin:16px 0 8px 0;">${e(rankingCaptions[ranking.by])}</h3>`,
+      rows.length
+        ? `<table style="${table}"><tr><th style="${head}">范围 Scope</th>${ranking.indicators
+            .map((indicator) => `<th style="${head}">${e(indicator.label)}</th>`)
+            .join('')}<th style="${head}">异常 Flags</th></tr>${body}</table>`
+        : '<p style="font-size:13px;margin:0;">无 None.</p>',
+      hidden.length
+        ? `<p style="margin:0 0 8px 0;font-size:12px;color:#57606a;">季末无登记数据、不参与排名 / nothing recorded, not ranked: ${e(hidden.join('、'))}</p>`
+        : '',
+    );
+  }
+  parts.push(
+    `<p style="margin:8px 0 4px 0;font-size:12px;"><b>公式 Formulas</b></p>`,
+    `<ul style="margin:0 0 8px 0;padding-left:20px;font-size:12px;color:#57606a;">${first.indicators
+      .map((indicator) => `<li>${e(indicator.label)}: ${e(indicator.formula)}</li>`)
+      .join('')}</ul>`,
+    `<p style="margin:8px 0 4px 0;font-size:12px;"><b>规则 Rules</b></p>`,
+    `<ul style="margin:0 0 8px 0;padding-left:20px;font-size:12px;color:#57606a;">${first.rules
+      .map((rule) => `<li>${e(rule)}</li>`)
+      .join('')}</ul>`,
   );
   return parts.join('\n');
 }
@@ -182,6 +248,15 @@ function textBody(model: ReportModel): string {
     lines.push(
       `${f.label}: ${formatValue(f.value, f.format)} (QoQ ${formatDelta(f.qoq, f.format)}, YoY ${formatDelta(f.yoy, f.format)})`,
     );
+  for (const ranking of model.rankings ?? []) {
+    lines.push('', `Rankings ${rankingCaptions[ranking.by]}:`);
+    for (const row of shown(ranking))
+      lines.push(
+        `- ${row.name}: ${ranking.indicators
+          .map((indicator) => `${indicator.label} ${cellText(indicator.unit, row.cells[indicator.id])}`)
+          .join('; ')}${row.flags.length ? ` [${row.flags.map((flag) => flag.code).join(', ')}]` : ''}`,
+      );
+  }
   if (model.anomalies.length) lines.push('', 'Anomalies:', ...model.anomalies.map((a) => `- ${a}`));
   return lines.join('\n');
 }

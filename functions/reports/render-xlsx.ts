@@ -10,6 +10,7 @@
 
 import type ExcelJS from 'exceljs';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
+import type { Rankings } from '../../schemas/rankings.ts';
 import {
   type MetricFormat,
   type ReportModel,
@@ -58,6 +59,8 @@ export function sheetNames(model: Pick<ReportModel, 'scope'>) {
     provinces: kind === 'province' ? undefined : '各省 Provinces',
     institutions: `${place} 机构 Institutions`,
     deadlines: '期限 Deadlines',
+    /** National report only: the assessment indicators ranked (functions/metrics/rankings.ts). */
+    rankings: model.scope === 'national' ? '排名 Rankings' : undefined,
     definitions: '定义 Definitions',
   };
 }
@@ -281,6 +284,8 @@ export async function renderXlsx(model: ReportModel): Promise<Buffer> {
     ]),
   });
 
+  if (names.rankings) writeSheet(workbook, model, rankingsSheet(model, names.rankings));
+
   writeSheet(workbook, model, {
     name: names.definitions,
     columns: [
@@ -290,4 +295,76 @@ export async function renderXlsx(model: ReportModel): Promise<Buffer> {
     rows: model.definitions.map((d) => [text(d.label), text(d.counting)]),
   });
   return done();
+}
+
+const rankingTitles = {
+  province: '按省份排名 Ranked by province',
+  ministry: '按主管部门排名 Ranked by supervising ministry',
+} as const;
+
+/**
+ * The rankings sheet of the national report: per ranking (provinces, then ministries) one row per
+ * scope with each indicator's value and rank, the flags and why a cell is not ranked; then each
+ * indicator's formula and source, the basis (evidenced, not declared) and the rules.
+ */
+function rankingsSheet(model: ReportModel, name: string): SheetSpec {
+  const rankings: Rankings[] = model.rankings ?? [];
+  const indicators = rankings[0]?.indicators ?? [];
+  const rows: Cell[][] = [];
+  const rowFormats: Array<string[] | undefined> = [];
+  for (const ranking of rankings) {
+    rows.push([text(rankingTitles[ranking.by])]);
+    rowFormats.push(undefined);
+    for (const row of ranking.rows) {
+      const notRanked = [
+        ...new Set(Object.values(row.cells).flatMap((cell) => (cell.notRanked ? [cell.notRanked] : []))),
+      ];
+      const notes = [
+        ...row.flags.map((flag) => `[${flag.code}] ${flag.reason}`),
+        ...notRanked.map((reason) => `不参与排名 Not ranked: ${reason}`),
+      ];
+      rows.push([
+        text(row.code),
+        text(row.name),
+        ...indicators.flatMap((indicator): Cell[] => {
+          const cell = row.cells[indicator.id];
+          return [cell?.value ?? '—', cell?.rank ?? '—'];
+        }),
+        text(notes.join('\n')),
+      ]);
+      rowFormats.push([
+        'General',
+        ...indicators.flatMap((indicator) => [numberFormats[indicator.unit], '0']),
+        'General',
+      ]);
+    }
+    rows.push([]);
+    rowFormats.push(undefined);
+  }
+  const footer: Cell[][] = [
+    [text('指标与公式 Indicators and formulas')],
+    ...indicators.map((indicator): Cell[] => [
+      text(`${indicator.label}: ${indicator.formula} (${indicator.source})`),
+    ]),
+    [],
+    [text(rankings[0]?.basis ?? '')],
+    [],
+    [text('规则 Rules')],
+    ...(rankings[0]?.rules ?? []).map((rule): Cell[] => [text(rule)]),
+  ];
+  return {
+    name,
+    columns: [
+      { header: '代码 Code', width: 10 },
+      { header: '名称 Name', width: 16, wrap: true },
+      ...indicators.flatMap((indicator): Column[] => [
+        { header: indicator.label, width: 13, format: indicator.unit },
+        { header: '名次 Rank', width: 7 },
+      ]),
+      { header: '异常与说明 Flags and notes', width: 70, wrap: true },
+    ],
+    rows: [...rows, ...footer],
+    rowFormats,
+    frozenColumns: 2,
+  };
 }

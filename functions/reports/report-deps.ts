@@ -1,57 +1,20 @@
 /** Wires the report use-cases to DynamoDB, S3, Step Functions, the user directory and the metrics counters. */
 
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MetricScope, Quarter } from '../../schemas/metrics.ts';
 import { reportScopeKind } from '../../schemas/report.ts';
-import { type Supervision, type SupervisionGroup, supervisionGroupOf } from '../../schemas/supervision.ts';
 import { computeQuarterFigures } from '../metrics/figures.ts';
+import { institutionNames, supervisionGroups } from '../metrics/institution-groups.ts';
 import { dynamoMetricsReadPort } from '../metrics/metrics-store.ts';
 import { dynamoOverdueCorrections } from '../monitoring/monitoring-store.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { sfnSdk } from '../shared/clients/sfn.ts';
 import { config } from '../shared/config.ts';
 import { adminDirectory, configuredAdminUsers, dynamoReportOptOuts } from '../shared/directory.ts';
-import { indexes } from '../shared/dynamo/keys.ts';
-import { queryAll } from '../shared/dynamo/query.ts';
 import type { ReportApiDeps } from './report-api.ts';
 import { dynamoReportStore, s3ReportFiles } from './report-store.ts';
 
 export const reportFiles = () => s3ReportFiles(config.bucketName('reports'));
 export const reportStore = () => dynamoReportStore(documents, config.tableName('core'));
-
-/** Institution names of a province (gsi2 PROV#<code>#INST), for the report's institution rows. */
-export function institutionNames(client: DynamoDBDocumentClient, tableName: string) {
-  return async (provinceCode: string) => {
-    const { items } = await queryAll(client, {
-      TableName: tableName,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
-      ProjectionExpression: 'uscc, #name',
-      ExpressionAttributeNames: { '#name': 'name' },
-    });
-    return new Map(items.map((item) => [String(item.uscc), String(item.name)]));
-  };
-}
-
-/**
- * The supervision group of each institution of a province (gsi2 PROV#<code>#INST): a ministry's name,
- * 'local' or 'unassigned' (schemas/supervision.ts), for the ministry reports.
- */
-export function supervisionGroups(client: DynamoDBDocumentClient, tableName: string) {
-  return async (provinceCode: string) => {
-    const { items } = await queryAll(client, {
-      TableName: tableName,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
-      ProjectionExpression: 'uscc, supervision',
-    });
-    return new Map<string, SupervisionGroup>(
-      items.map((item) => [String(item.uscc), supervisionGroupOf(item as { supervision?: Supervision })]),
-    );
-  };
-}
 
 /** A report scope -> the metric scope it computes (schemas/report.ts reportScopeKind). */
 export function metricScopeOf(scope: string): MetricScope {
@@ -66,7 +29,11 @@ export function computeFigures() {
     institutionNames: institutionNames(documents, config.tableName('core')),
     supervisionGroups: supervisionGroups(documents, config.tableName('core')),
   });
-  return (quarter: Quarter, scope: string) => computeQuarterFigures(port, quarter, metricScopeOf(scope));
+  return (quarter: Quarter, scope: string) =>
+    computeQuarterFigures(port, quarter, metricScopeOf(scope), {
+      // The national report ranks the ministries too (functions/metrics/rankings.ts).
+      ministryRows: scope === 'national',
+    });
 }
 
 /** Overdue spot-check corrections (core table), for the report's anomalies. */

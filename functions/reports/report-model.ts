@@ -19,6 +19,7 @@ import {
   type ReportRow,
   unassignedScope,
 } from '../../schemas/report.ts';
+import { rankScopes } from '../metrics/rankings.ts';
 
 const formats: Record<MetricUnit, MetricFormat> = {
   count: 'count',
@@ -206,6 +207,16 @@ export function buildReportModel(figures: QuarterFigures, generatedAt: string): 
     institutions,
     ranking: { key: rankingMetric, label: label(rankingMetric), top, bottom },
     anomalies: figures.anomalies.map((a) => a.message),
+    // The assessment of 三（四）: the national report ranks the provinces, and the ministries when the
+    // figures carry their rows (computed with ministryRows).
+    ...(scope === 'national'
+      ? {
+          rankings: [
+            rankScopes(figures, 'province'),
+            ...(figures.ministries ? [rankScopes(figures, 'ministry')] : []),
+          ],
+        }
+      : {}),
     chart: {
       title:
         scope === 'national'

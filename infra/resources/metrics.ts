@@ -16,6 +16,15 @@ export const metricsFunctions = {
     description: 'GET /v1/metrics/reconciliation: the last recompute runs and the differences they found',
     tables: { metrics: 'read' },
   },
+  getRankings: {
+    entry: 'functions/metrics/get-rankings.handler.ts',
+    description:
+      'GET /v1/rankings/{quarter}: the assessment indicators ranked by province or ministry, with formulas and anomaly flags',
+    tables: { metrics: 'read', core: 'read' },
+    // A national read of the counters: O(provinces + institutions) items, as the national report.
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
 } as const satisfies Record<string, FunctionDeclaration>;
 
 export const metricsSchedules = {

@@ -49,8 +49,9 @@ export const monitoringFunctions = {
   reviewFiveYearJustification: {
     entry: 'functions/monitoring/review-five-year-justification.handler.ts',
     description:
-      'PUT /v1/monitoring/unimplemented-funded/{applicationNumber}/justification: the province accepts or rejects a justification',
+      'PUT /v1/monitoring/unimplemented-funded/{applicationNumber}/justification: the province accepts or rejects a justification (emailed to the institution)',
     tables: { core: 'readWrite' },
+    settings: settingsOf('portal'),
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

@@ -463,6 +463,26 @@ const matrix: Record<string, Entry> = {
     cases: () => [{ target: '-', path: '/v1/metrics/reconciliation' }],
     expect: { nadmin: one('ok') },
   },
+  'GET /v1/rankings/{quarter}': {
+    // The whole table of its kind is every admin's; ?scope= another's row is 404, the other kind 403.
+    cases: () => [
+      { target: 'ownProv', path: `/v1/rankings/2026Q1?by=province&scope=${P1}` },
+      { target: 'foreignProv', path: `/v1/rankings/2026Q1?by=province&scope=${P2}` },
+      {
+        target: 'ownMinistry',
+        path: `/v1/rankings/2026Q1?by=ministry&scope=${encodeURIComponent(MINISTRY)}`,
+      },
+      {
+        target: 'otherMinistry',
+        path: `/v1/rankings/2026Q1?by=ministry&scope=${encodeURIComponent(OTHER_MINISTRY)}`,
+      },
+    ],
+    expect: {
+      padmin: { ownProv: 'ok', foreignProv: 404, ownMinistry: 403, otherMinistry: 403 },
+      nadmin: { ownProv: 'ok', foreignProv: 'ok', ownMinistry: 'ok', otherMinistry: 'ok' },
+      madmin: { ownProv: 403, foreignProv: 403, ownMinistry: 'ok', otherMinistry: 404 },
+    },
+  },
   'GET /v1/monitoring/spot-checks': {
     cases: () => [
       { target: 'ownProv', path: `/v1/monitoring/spot-checks?quarter=2026Q1&province=${P1}` },

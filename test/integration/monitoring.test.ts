@@ -206,6 +206,17 @@ describe('monitoring flags', () => {
     });
     expect(accepted.status, accepted.text).toBe(200);
     expect(accepted.json.fiveYearJustification).toMatchObject({ status: 'accepted', reviewComment: '属实' });
+    // The institution's contact gets the decision (queued in the outbox with the change).
+    const { Item: mail } = await clients().documents.send(
+      new GetCommand({
+        TableName: tableName('core'),
+        Key: { pk: `MAIL#${accepted.json.fiveYearJustification.mailId}`, sk: 'MAIL' },
+      }),
+    );
+    expect(mail).toMatchObject({ to: ['kjc@nx.example.edu.cn'] });
+    expect(mail!.subject).toContain('accepted');
+    expect(mail!.text).toContain('属实');
+    expect(mail!.text).toContain('off the 5-year-rule list');
     const twice = await api(path, { method: 'PUT', token: admin, body: { decision: 'accepted' } });
     expect(twice.status).toBe(409);
     await eventually(

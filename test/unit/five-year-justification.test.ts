@@ -5,6 +5,7 @@ import {
   fileFiveYearJustification,
   reviewFiveYearJustification,
 } from '../../functions/monitoring/five-year-justification.ts';
+import { justificationReviewMail } from '../../functions/monitoring/justification-mail.ts';
 import type { ReviewChange, ReviewedPatent, ReviewStore } from '../../functions/patents/inventory-review.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../functions/shared/errors.ts';
 import type { Caller } from '../../schemas/roles.ts';
@@ -50,7 +51,16 @@ function memoryStore(patent: Record<string, unknown> = {}) {
       return true;
     },
   };
-  return { deps: { store, now }, item, changes };
+  const contacts: Record<string, { name: string; contactEmail?: string }> = {
+    [uscc]: { name: '北方理工大学', contactEmail: 'kjc@north.example.edu.cn' },
+  };
+  const deps = {
+    store,
+    now,
+    institution: async (code: string) => contacts[code],
+    mail: justificationReviewMail,
+  };
+  return { deps, item, changes, contacts };
 }
 const reason = '药品注册审批中，预计 2027 年取得批件后实施';
 
@@ -190,5 +200,64 @@ describe('reviewing a justification', () => {
       /changed by someone else/,
     );
     expect((item.fiveYearJustification as { status: string }).status).toBe('filed');
+  });
+});
+
+describe('the email of a review (to the institution, through the outbox)', () => {
+  it('a rejection: queued with the change, to the contact, with the comment and what to do next', async () => {
+    const { deps, item, changes } = memoryStore({ title: '一种节水灌溉阀' });
+    await fileFiveYearJustification(deps, institution, n, { reason });
+    const rejected = await reviewFiveYearJustification(deps, padmin, n, {
+      decision: 'rejected',
+      comment: '请提供药品注册受理通知书',
+    });
+    const mail = changes[1]!.mail!;
+    expect(mail).toMatchObject({ to: ['kjc@north.example.edu.cn'], status: 'queued', attachments: [] });
+    expect(rejected.fiveYearJustification.mailId).toBe(mail.mailId);
+    expect((item.fiveYearJustification as { mailId: string }).mailId).toBe(mail.mailId);
+    expect(mail.subject).toContain('未认可');
+    expect(mail.subject).toContain('rejected');
+    for (const text of [mail.text, mail.html!]) {
+      expect(text).toContain('请提供药品注册受理通知书');
+      expect(text).toContain(reason);
+      expect(text).toContain('一种节水灌溉阀');
+      expect(text).toContain('file the justification again');
+      expect(text).toContain(`/v1/monitoring/unimplemented-funded/${n}/justification`);
+    }
+    // The filing itself queues nothing.
+    expect(changes[0]!.mail).toBeUndefined();
+  });
+
+  it('an acceptance says the patent is off the list and nothing more is needed', async () => {
+    const { deps, changes } = memoryStore();
+    await fileFiveYearJustification(deps, institution, n, { reason });
+    await reviewFiveYearJustification(deps, nadmin, n, { decision: 'accepted', comment: '属实' });
+    const mail = changes[1]!.mail!;
+    expect(mail.subject).toContain('已认可');
+    expect(mail.text).toContain('off the 5-year-rule list: nothing more to do');
+    expect(mail.text).toContain('属实');
+    expect(mail.html).toContain('移出');
+  });
+
+  it('no contact email: the review is saved, the justification says why no email went out', async () => {
+    const { deps, changes, contacts } = memoryStore();
+    contacts[uscc] = { name: '北方理工大学' };
+    await fileFiveYearJustification(deps, institution, n, { reason });
+    const accepted = await reviewFiveYearJustification(deps, padmin, n, { decision: 'accepted' });
+    expect(changes[1]!.mail).toBeUndefined();
+    expect(accepted.fiveYearJustification).toMatchObject({
+      status: 'accepted',
+      mailSkipped: 'no-contact-email',
+    });
+    expect(accepted.fiveYearJustification.mailId).toBeUndefined();
+  });
+
+  it('a filing after a rejection drops the old email reference', async () => {
+    const { deps } = memoryStore();
+    await fileFiveYearJustification(deps, institution, n, { reason });
+    await reviewFiveYearJustification(deps, padmin, n, { decision: 'rejected', comment: '理由不充分' });
+    const again = await fileFiveYearJustification(deps, institution, n, { reason: `${reason}（补充材料）` });
+    expect(again.fiveYearJustification.mailId).toBeUndefined();
+    expect(again.fiveYearJustification.status).toBe('filed');
   });
 });

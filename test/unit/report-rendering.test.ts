@@ -16,7 +16,7 @@ import { chartFontPackagePath } from '../../functions/reports/render-chart.ts';
 import { renderHtml } from '../../functions/reports/render-html.ts';
 import { renderXlsx, sheetNames } from '../../functions/reports/render-xlsx.ts';
 import { buildReportModel } from '../../functions/reports/report-model.ts';
-import { nationalFigures, provinceFigures } from './report.fixtures.ts';
+import { nationalFigures, provinceFigures, values } from './report.fixtures.ts';
 
 const run = promisify(execFile);
 const at = '2026-01-01T01:00:00.000Z';
@@ -79,21 +79,121 @@ const sheetOfPage = (pages: string[], sheets: string[]) =>
     return sheets.find((sheet) => first.endsWith(`— ${sheet}`));
   });
 
+/** The national fixture with rankable provinces and ministries (functions/metrics/rankings.ts). */
+function rankedNationalFigures() {
+  const base = nationalFigures();
+  const rates = (v: Record<string, number>) => ({
+    ...v,
+    implementationRateEvidenced: v.implementedEvidenced! / v.validPatents!,
+    industrializationRateEvidenced: 0,
+  });
+  return {
+    ...base,
+    provinces: [
+      {
+        code: '110000',
+        values: values(
+          rates({
+            recordedPatents: 220,
+            validPatents: 200,
+            assignmentRegistrations: 12,
+            implementedEvidenced: 30,
+            implementedDeclared: 95,
+          }),
+        ),
+        previousQuarterValues: values(
+          rates({
+            recordedPatents: 220,
+            validPatents: 200,
+            assignmentRegistrations: 1,
+            implementedEvidenced: 30,
+          }),
+        ),
+      },
+      {
+        code: '310000',
+        values: values(
+          rates({
+            recordedPatents: 100,
+            validPatents: 100,
+            assignmentRegistrations: 5,
+            implementedEvidenced: 20,
+          }),
+        ),
+        previousQuarterValues: values(
+          rates({
+            recordedPatents: 100,
+            validPatents: 100,
+            assignmentRegistrations: 4,
+            implementedEvidenced: 20,
+          }),
+        ),
+      },
+    ],
+    ministries: [
+      {
+        code: '教育部',
+        values: values(
+          rates({
+            recordedPatents: 250,
+            validPatents: 250,
+            assignmentRegistrations: 15,
+            implementedEvidenced: 45,
+          }),
+        ),
+      },
+      {
+        code: 'unassigned',
+        values: values(
+          rates({
+            recordedPatents: 50,
+            validPatents: 50,
+            assignmentRegistrations: 2,
+            implementedEvidenced: 5,
+          }),
+        ),
+      },
+    ],
+  };
+}
+
 describe('the report workbook, printed by LibreOffice', () => {
-  it('national: five sheets, each opening with its title, one page wide; 6-8 A4 pages in all (17 without the print setup)', async () => {
-    const model = buildReportModel(nationalFigures(), at);
+  it('national: six sheets, each opening with its title, one page wide; the rankings with ranks, flags and formulas', async () => {
+    const model = buildReportModel(rankedNationalFigures(), at);
     const names = sheetNames(model);
-    const sheets = [names.overview, names.provinces!, names.institutions, names.deadlines, names.definitions];
+    const sheets = [
+      names.overview,
+      names.provinces!,
+      names.institutions,
+      names.deadlines,
+      names.rankings!,
+      names.definitions,
+    ];
     const pages = await printed('national', await renderXlsx(model));
-    // Without the print setup (fit to width, A4 landscape) the same workbook printed on 17 pages.
-    expect(pages.length).toBeGreaterThanOrEqual(6);
-    expect(pages.length).toBeLessThanOrEqual(8);
+    // Without the print setup (fit to width, A4 landscape) the workbook without rankings printed on 17 pages.
+    expect(pages.length).toBeGreaterThanOrEqual(7);
+    expect(pages.length).toBeLessThanOrEqual(12);
     const owners = sheetOfPage(pages, sheets);
     // Every page carries its sheet's title (the title block repeats), in sheet order, each sheet from
     // its first page on; the overview, provinces, institutions and deadlines fit one page each.
     expect(owners).not.toContain(undefined);
     expect(owners.slice(0, 4)).toEqual(sheets.slice(0, 4));
-    expect(new Set(owners.slice(4))).toEqual(new Set([names.definitions]));
+    const rankingPages = pages.filter((_, i) => owners[i] === names.rankings);
+    expect(rankingPages.length).toBeGreaterThanOrEqual(1);
+    expect(owners.at(-1)).toBe(names.definitions);
+    const rankings = rankingPages.join('\n');
+    expect(rankings).toContain('按省份排名 Ranked by province');
+    expect(rankings).toContain('按主管部门排名 Ranked by supervising ministry');
+    // 北京 12 registrations ranks 1st, 上海 5 2nd; the rates: 上海 20 / 100 = 20.0% 1st, 北京 30 / 200 =
+    // 15.0% 2nd (value, rank; 北京's wrapped name row prints on a line of its own).
+    expect(rankings).toMatch(/110000\s+12\s+1\s+0\s+1\s+15\.0%\s+2\s/);
+    expect(rankings).toMatch(/310000\s+上海市\s+5\s+2\s+0\s+1\s+20\.0%\s+1\s/);
+    // Listed, not ranked: the institutions with no supervising department.
+    expect(rankings).toMatch(/unassigned\s+2\s*—/);
+    expect(rankings).toContain('[SUDDEN_JUMP]');
+    expect(rankings).toContain('[DECLARED_WITHOUT_EVIDENCE]');
+    expect(rankings).toContain('no supervising department');
+    expect(rankings).toContain('implementedEvidenced ÷ validPatents');
     const [overview, provinces, institutions, deadlines] = pages;
     expect(overview).toContain('生成于 Generated 2026-01-01 09:00 北京时间 (UTC+8)');
     expect(overview).toContain('已结束，数据完整');

@@ -1,0 +1,43 @@
+/**
+ * Readers of the institutions of a province (gsi2 PROV#<code>#INST) that the figures need beside the
+ * counters: their names (the report's institution rows) and their supervision groups (the ministry
+ * scopes and the rankings by ministry). Shared by the report workflow and the rankings route.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Supervision, type SupervisionGroup, supervisionGroupOf } from '../../schemas/supervision.ts';
+import { indexes } from '../shared/dynamo/keys.ts';
+import { queryAll } from '../shared/dynamo/query.ts';
+
+/** Institution names of a province (gsi2 PROV#<code>#INST), for the report's institution rows. */
+export function institutionNames(client: DynamoDBDocumentClient, tableName: string) {
+  return async (provinceCode: string) => {
+    const { items } = await queryAll(client, {
+      TableName: tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
+      ProjectionExpression: 'uscc, #name',
+      ExpressionAttributeNames: { '#name': 'name' },
+    });
+    return new Map(items.map((item) => [String(item.uscc), String(item.name)]));
+  };
+}
+
+/**
+ * The supervision group of each institution of a province (gsi2 PROV#<code>#INST): a ministry's name,
+ * 'local' or 'unassigned' (schemas/supervision.ts), for the ministry reports.
+ */
+export function supervisionGroups(client: DynamoDBDocumentClient, tableName: string) {
+  return async (provinceCode: string) => {
+    const { items } = await queryAll(client, {
+      TableName: tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
+      ProjectionExpression: 'uscc, supervision',
+    });
+    return new Map<string, SupervisionGroup>(
+      items.map((item) => [String(item.uscc), supervisionGroupOf(item as { supervision?: Supervision })]),
+    );
+  };
+}
