@@ -20,6 +20,7 @@ export const handler = middy(async (event: z.infer<typeof digestInputSchema>) =>
       store,
       now: () => new Date(),
       inboxUrl: portalLink(portalPages.inbox),
+      portalUrl: portalLink(portalPages.home),
     },
     event.day,
   );

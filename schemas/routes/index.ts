@@ -7,6 +7,7 @@ import { marketRoutes } from './market.ts';
 import { metricsRoutes } from './metrics.ts';
 import { moneyRoutes } from './money.ts';
 import { monitoringRoutes } from './monitoring.ts';
+import { needsRoutes } from './needs.ts';
 import { negotiationRoutes } from './negotiation.ts';
 import { patentsRoutes } from './patents.ts';
 import { pipelineRoutes } from './pipeline.ts';
@@ -25,6 +26,7 @@ export const routes = [
   ...patentsRoutes,
   ...searchRoutes,
   ...marketRoutes,
+  ...needsRoutes,
   ...evaluationsRoutes,
   ...poolRoutes,
   ...mailRoutes,
