@@ -28,6 +28,7 @@ import { mailFunctions, mailSchedules } from './resources/mail.ts';
 import { marketFunctions, marketSchedules } from './resources/market.ts';
 import { metricsFunctions, metricsSchedules } from './resources/metrics.ts';
 import { monitoringFunctions, monitoringSchedules } from './resources/monitoring.ts';
+import { needsFunctions } from './resources/needs.ts';
 import { patentsFunctions } from './resources/patents.ts';
 import { pipelineFunctions, pipelineWorkflows } from './resources/pipeline.ts';
 import { poolFunctions } from './resources/pool.ts';
@@ -150,6 +151,7 @@ export const functions = {
   ...searchFunctions,
   ...marketFunctions,
   ...expertsFunctions,
+  ...needsFunctions,
   ...evaluationsFunctions,
   ...poolFunctions,
   ...mailFunctions,

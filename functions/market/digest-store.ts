@@ -4,7 +4,7 @@ import { newMailItem } from '../mail/mail-outbox.ts';
 import { mailOutboxItem } from '../mail/mail-store.ts';
 import { indexes, keys } from '../shared/dynamo/keys.ts';
 import { transact } from '../shared/dynamo/transact.ts';
-import type { DigestRequest, DigestStore } from './digest.ts';
+import type { DigestRecipientKind, DigestRequest, DigestStore } from './digest.ts';
 
 export function dynamoDigestStore(
   documents: DynamoDBDocumentClient,
@@ -13,7 +13,7 @@ export function dynamoDigestStore(
 ): DigestStore {
   return {
     async pending(day) {
-      const found: Array<{ kind: 'enterprise' | 'expert'; id: string }> = [];
+      const found: Array<{ kind: DigestRecipientKind; id: string }> = [];
       let start: Record<string, unknown> | undefined;
       do {
         const page = await documents.send(
@@ -48,10 +48,12 @@ export function dynamoDigestStore(
       const { Item } = await documents.send(
         new GetCommand({
           TableName: tableName,
-          Key: keys.evaluatorProfile({ kind, id }),
+          // An institution gets the patents matched with enterprises' needs (functions/needs/need-matching.ts).
+          Key: kind === 'institution' ? keys.institution(id) : keys.evaluatorProfile({ kind, id }),
         }),
       );
       if (!Item) return undefined;
+      if (kind === 'institution') return { email: Item.contactEmail, name: Item.name };
       return kind === 'enterprise'
         ? { email: Item.contact?.email, name: Item.name }
         : { email: Item.email, name: Item.name };

@@ -19,6 +19,7 @@ export const handler = taskHandler(async (event: z.infer<typeof digestInputSchem
       store,
       now: () => new Date(),
       inboxUrl: portalLink(portalPages.inbox),
+      portalUrl: portalLink(portalPages.home),
     },
     event.day,
   );

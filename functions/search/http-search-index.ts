@@ -7,13 +7,15 @@ import { ServiceUnavailableError } from '../shared/errors.ts';
 import type { PatentSearchAnswer, PatentSearchIndex, PatentSearchRequest } from './ports.ts';
 
 export const searchPath = '/search/patents';
+/** The same port over the engine's second index, of technology needs (./need-documents.ts). */
+export const needSearchPath = '/search/needs';
 
-export function httpSearchIndex(endpoint: string, timeoutMs = 5000): PatentSearchIndex {
+export function httpSearchIndex(endpoint: string, timeoutMs = 5000, path = searchPath): PatentSearchIndex {
   return {
     async search(request: PatentSearchRequest): Promise<PatentSearchAnswer> {
       let response: Response;
       try {
-        response = await fetch(new URL(searchPath, endpoint), {
+        response = await fetch(new URL(path, endpoint), {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(request),

@@ -5,7 +5,7 @@
  */
 import { searchEnvNames } from '../../schemas/resource-names.ts';
 import { NotConfiguredError } from '../shared/errors.ts';
-import { httpSearchIndex } from './http-search-index.ts';
+import { httpSearchIndex, searchPath } from './http-search-index.ts';
 import type { PatentSearchIndex } from './ports.ts';
 import type { SearchDeps } from './search.ts';
 
@@ -17,7 +17,7 @@ export const unconfiguredSearchIndex: PatentSearchIndex = {
   },
 };
 
-export function searchDeps(env: NodeJS.ProcessEnv = process.env): SearchDeps {
+export function searchDeps(env: NodeJS.ProcessEnv = process.env, path = searchPath): SearchDeps {
   const endpoint = env[searchEnvNames.endpoint];
-  return { index: endpoint ? httpSearchIndex(endpoint) : unconfiguredSearchIndex };
+  return { index: endpoint ? httpSearchIndex(endpoint, undefined, path) : unconfiguredSearchIndex };
 }

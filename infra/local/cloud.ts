@@ -463,7 +463,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         schedules: Object.keys(schedules).map((name) => ({ name, next: scheduler.next(name as never) })),
         scheduleRuns: scheduler.runs.slice(-20),
         streamRecordsDelivered: pollers.reduce((n, p) => n + p.delivered, 0),
-        search: { patents: search.index.size, updates: search.updates, builtInMs: search.builtInMs },
+        search: {
+          patents: search.index.size,
+          needs: search.needs.size,
+          updates: search.updates,
+          builtInMs: search.builtInMs,
+        },
         executions: sfn.executions.size,
         workersStarted: runtime.started,
         warm: runtime.warmFunctions(),

@@ -1,16 +1,18 @@
 /**
  * The embedded search engine of the local cloud (docs/search.md): one EmbeddedPatentIndex in this
- * process, built from the core table when the cloud starts (a scan of the patent items), then kept
- * current from the table's stream (the streams poller hands it every batch it reads, before the
- * Lambda consumers), and served over HTTP to the searchPatents function (SEARCH_ENDPOINT): the port's
- * own JSON, nothing else.
+ * process (and a second one of technology needs, read as documents by
+ * functions/search/need-documents.ts), built from the core table when the cloud starts (a scan of the
+ * patent and need items), then kept current from the table's stream (the streams poller hands it
+ * every batch it reads, before the Lambda consumers), and served over HTTP to the searchPatents and
+ * searchNeeds functions (SEARCH_ENDPOINT): the port's own JSON, nothing else.
  */
 import { createServer, type Server } from 'node:http';
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { EmbeddedPatentIndex } from '../../functions/search/embedded-index.ts';
-import { searchPath } from '../../functions/search/http-search-index.ts';
+import { needSearchPath, searchPath } from '../../functions/search/http-search-index.ts';
+import { needDocument } from '../../functions/search/need-documents.ts';
 import type { IndexedPatent, PatentSearchRequest } from '../../functions/search/ports.ts';
 import { isStorageAttribute } from '../../schemas/storage.ts';
 
@@ -19,12 +21,19 @@ type Item = Record<string, unknown>;
 const isPatentItem = (item: Item | undefined): item is Item =>
   !!item && item.sk === 'PATENT' && typeof item.pk === 'string' && item.pk.startsWith('PAT#');
 
+/** A technology need (NEED#<id> / NEED): indexed in the second index, as a document (need-documents.ts). */
+const isNeedItem = (item: Item | undefined): boolean =>
+  !!item && item.sk === 'NEED' && typeof item.pk === 'string' && item.pk.startsWith('NEED#');
+
 const withoutKeys = (item: Item): IndexedPatent =>
   Object.fromEntries(Object.entries(item).filter(([name]) => !isStorageAttribute(name))) as IndexedPatent;
 
 export class LocalSearch {
   readonly index = new EmbeddedPatentIndex();
+  /** The same engine over technology needs (docs/search.md, "Needs"). */
+  readonly needs = new EmbeddedPatentIndex();
   private readonly versions = new Map<string, number>();
+  private readonly needVersions = new Map<string, number>();
   updates = 0;
   builtInMs = 0;
 
@@ -38,7 +47,17 @@ export class LocalSearch {
     this.updates++;
   }
 
-  /** Every patent of the core table, read page by page. */
+  /** Indexes a version of a need unless a later one is indexed already. */
+  private applyNeed(item: Item): void {
+    const document = needDocument(withoutKeys(item));
+    const version = typeof document.version === 'number' ? document.version : 0;
+    if ((this.needVersions.get(document.applicationNumber) ?? -1) > version) return;
+    this.needVersions.set(document.applicationNumber, version);
+    this.needs.upsert(document);
+    this.updates++;
+  }
+
+  /** Every patent and need of the core table, read page by page. */
   async build(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
     const started = performance.now();
     let startKey: Record<string, never> | undefined;
@@ -46,12 +65,22 @@ export class LocalSearch {
       const page = await dynamodb.send(
         new ScanCommand({
           TableName: tableName,
-          FilterExpression: 'sk = :patent AND begins_with(pk, :prefix)',
-          ExpressionAttributeValues: { ':patent': { S: 'PATENT' }, ':prefix': { S: 'PAT#' } },
+          FilterExpression:
+            '(sk = :patent AND begins_with(pk, :prefix)) OR (sk = :need AND begins_with(pk, :needPrefix))',
+          ExpressionAttributeValues: {
+            ':patent': { S: 'PATENT' },
+            ':prefix': { S: 'PAT#' },
+            ':need': { S: 'NEED' },
+            ':needPrefix': { S: 'NEED#' },
+          },
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      for (const raw of page.Items ?? []) this.apply(unmarshall(raw));
+      for (const raw of page.Items ?? []) {
+        const item = unmarshall(raw);
+        if (isNeedItem(item)) this.applyNeed(item);
+        else this.apply(item);
+      }
       startKey = page.LastEvaluatedKey as Record<string, never> | undefined;
     } while (startKey);
     this.builtInMs = Math.round(performance.now() - started);
@@ -70,6 +99,13 @@ export class LocalSearch {
         log(`local search skipped ${JSON.stringify(record.dynamodb?.Keys)}: ${(error as Error).message}`);
         continue;
       }
+      if (isNeedItem(item)) {
+        if (record.eventName === 'REMOVE') {
+          this.needs.remove(String(item.needId));
+          this.needVersions.delete(String(item.needId));
+        } else this.applyNeed(item);
+        continue;
+      }
       if (!isPatentItem(item)) continue;
       if (record.eventName === 'REMOVE') {
         this.index.remove(String(item.applicationNumber));
@@ -81,9 +117,11 @@ export class LocalSearch {
   /** POST /search/patents: a PatentSearchRequest in, a PatentSearchAnswer out. */
   server(log: (line: string) => void): Server {
     return createServer((request, response) => {
-      if (request.method !== 'POST' || request.url !== searchPath) {
+      const index =
+        request.url === searchPath ? this.index : request.url === needSearchPath ? this.needs : undefined;
+      if (request.method !== 'POST' || !index) {
         response.writeHead(404, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ message: `POST ${searchPath} only` }));
+        response.end(JSON.stringify({ message: `POST ${searchPath} or ${needSearchPath} only` }));
         return;
       }
       const chunks: Buffer[] = [];
@@ -91,7 +129,7 @@ export class LocalSearch {
       request.on('end', () => {
         try {
           const query = JSON.parse(Buffer.concat(chunks).toString('utf8')) as PatentSearchRequest;
-          const answer = this.index.searchNow(query);
+          const answer = index.searchNow(query);
           response.writeHead(200, { 'content-type': 'application/json' });
           response.end(JSON.stringify(answer));
         } catch (error) {

@@ -49,7 +49,8 @@ export const marketFunctions = {
   },
   sendDigests: {
     entry: 'functions/market/send-digests.handler.ts',
-    description: 'Schedule: the daily digest of new evaluation requests, one email per evaluator',
+    description:
+      "Schedule: the daily digest of new evaluation requests (one email per evaluator) and of patents matched with enterprises' needs (one per institution)",
     tables: { core: 'readWrite' },
     timeoutSeconds: 300,
     settings: settingsOf('portal'),
@@ -59,7 +60,7 @@ export const marketFunctions = {
 export const marketSchedules = {
   'evaluation-digest': {
     description:
-      "Daily digest of yesterday's new evaluation requests to each enterprise and expert (08:00 China time)",
+      "Daily digest of yesterday's new evaluation requests to each enterprise and expert, and of patents matched with enterprises' needs to each institution (08:00 China time)",
     cron: 'cron(0 8 * * ? *)',
     timezone: 'Asia/Shanghai',
     target: { function: 'sendDigests' },

@@ -10,4 +10,9 @@ export const searchFunctions = {
     // The hits' institutions (their names in the public view).
     tables: { core: 'read' },
   },
+  searchNeeds: {
+    entry: 'functions/search/search-needs.handler.ts',
+    description:
+      'GET /v1/search/needs: full-text search of enterprise technology needs through the same search port and engine',
+  },
 } as const satisfies Record<string, FunctionDeclaration>;

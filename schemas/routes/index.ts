@@ -8,6 +8,7 @@ import { marketRoutes } from './market.ts';
 import { metricsRoutes } from './metrics.ts';
 import { moneyRoutes } from './money.ts';
 import { monitoringRoutes } from './monitoring.ts';
+import { needsRoutes } from './needs.ts';
 import { negotiationRoutes } from './negotiation.ts';
 import { patentsRoutes } from './patents.ts';
 import { pipelineRoutes } from './pipeline.ts';
@@ -27,6 +28,7 @@ export const routes = [
   ...searchRoutes,
   ...marketRoutes,
   ...expertsRoutes,
+  ...needsRoutes,
   ...evaluationsRoutes,
   ...poolRoutes,
   ...mailRoutes,

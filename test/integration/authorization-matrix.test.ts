@@ -107,6 +107,18 @@ interface Fixtures {
   negotiation: Record<'own' | 'otherDept' | 'foreignInst' | 'foreignProv', string>;
   /** A pool patent of A for which experts of the pool are commissioned (issue 15 item 7). */
   commissioned: string;
+  /** Technology needs of E1 (province P1) and E3 (P2): open or pending; review and closure targets of their own. */
+  needs: Record<
+    | 'ownOpen'
+    | 'ownPending'
+    | 'foreignOpen'
+    | 'foreignPending'
+    | 'reviewOwn'
+    | 'reviewForeign'
+    | 'closeOwn'
+    | 'closeForeign',
+    string
+  >;
 }
 
 interface Case {
@@ -211,6 +223,26 @@ const declaration = {
   startDate: '2026-01-01',
   endDate: '2028-12-31',
 };
+const needBody = (enterpriseUscc?: string) => ({
+  ...(enterpriseUscc ? { enterpriseUscc } : {}),
+  title: '矩阵测试：船舶防腐涂层',
+  description: '矩阵测试：需要一种寿命十年以上的船舶防腐涂层技术',
+  ipcInterests: ['B63B'],
+});
+const needItem = (id: string) => ({ pk: `NEED#${id}`, sk: 'NEED' });
+const needTargets = ['ownOpen', 'ownPending', 'foreignOpen', 'foreignPending'] as const;
+const needCases =
+  (suffix = '') =>
+  (f: Fixtures): Case[] =>
+    needTargets.map((target) => ({ target, path: `/v1/needs/${f.needs[target]}${suffix}` }));
+/** ownOpen, ownPending, foreignOpen, foreignPending in that order. */
+const n = (ownOpen: Outcome, ownPending: Outcome, foreignOpen: Outcome, foreignPending: Outcome) => ({
+  ownOpen,
+  ownPending,
+  foreignOpen,
+  foreignPending,
+});
+
 const evaluation = {
   industrializationProspect: 3,
   maturityTrl: 5,
@@ -347,6 +379,25 @@ const matrix: Record<string, Entry> = {
       nadmin: one('ok'),
     },
   },
+  'GET /v1/search/needs': {
+    // Enterprises search their own needs; everyone else the open ones: a pending need is never a hit.
+    cases: (f) => [
+      {
+        target: '-',
+        path: `/v1/search/needs?q=${encodeURIComponent('船舶防腐涂层')}`,
+        hidden: [f.needs.foreignPending],
+      },
+    ],
+    expect: {
+      inst: one('scoped'),
+      dept: one('scoped'),
+      ent: one('scoped'),
+      entPending: one('scoped'),
+      expert: one('scoped'),
+      padmin: one('scoped'),
+      nadmin: one('scoped'),
+    },
+  },
   'GET /v1/patents/{applicationNumber}': {
     cases: patentCases((f) => f.pool),
     expect: { ...institutionScoped, ent: poolPublic, entPending: poolPublic, expert: poolPublic },
@@ -396,6 +447,63 @@ const matrix: Record<string, Entry> = {
       entPending: { E1: 404, E2: 'ok', E3: 404 },
       padmin: { E1: 'ok', E2: 'ok', E3: 404 },
       nadmin: { E1: 'ok', E2: 'ok', E3: 'ok' },
+    },
+  },
+  'GET /v1/needs': {
+    cases: (f) => [
+      // Enterprises: their own; institutions and experts: the open ones; province admins: their pending.
+      { target: '-', path: '/v1/needs', hidden: [f.needs.foreignPending] },
+      {
+        target: 'foreignProv',
+        path: `/v1/needs?province=${P2}&status=pending`,
+        hidden: [f.needs.foreignPending],
+      },
+    ],
+    expect: {
+      ent: { '-': 'scoped', foreignProv: 'scoped' },
+      entPending: { '-': 'scoped', foreignProv: 'scoped' },
+      inst: { '-': 'scoped', foreignProv: 400 },
+      dept: { '-': 'scoped', foreignProv: 400 },
+      expert: { '-': 'scoped', foreignProv: 400 },
+      padmin: { '-': 'scoped', foreignProv: 403 },
+      nadmin: { '-': 400, foreignProv: 'ok' },
+    },
+  },
+  'GET /v1/needs/{needId}': {
+    cases: needCases(),
+    // Institutions and experts see a need once approved; enterprises their own; admins their province's.
+    expect: {
+      ent: n('ok', 'ok', 404, 404),
+      entPending: n(404, 404, 404, 404),
+      inst: n('ok', 404, 'ok', 404),
+      dept: n('ok', 404, 'ok', 404),
+      expert: n('ok', 404, 'ok', 404),
+      padmin: n('ok', 'ok', 404, 404),
+      nadmin: n('ok', 'ok', 'ok', 'ok'),
+    },
+  },
+  'GET /v1/needs/{needId}/proposals': {
+    cases: needCases('/proposals'),
+    // Institutions read their own proposals (none on foreign needs: an empty page).
+    expect: {
+      ent: n('ok', 'ok', 404, 404),
+      entPending: n(404, 404, 404, 404),
+      inst: n('ok', 404, 'ok', 404),
+      dept: n('ok', 404, 'ok', 404),
+      padmin: n('ok', 'ok', 404, 404),
+      nadmin: n('ok', 'ok', 'ok', 'ok'),
+    },
+  },
+  'GET /v1/needs/{needId}/matches': {
+    cases: needCases('/matches'),
+    // As the proposals: institutions read the matches of their own patents (an empty page elsewhere).
+    expect: {
+      ent: n('ok', 'ok', 404, 404),
+      entPending: n(404, 404, 404, 404),
+      inst: n('ok', 404, 'ok', 404),
+      dept: n('ok', 404, 'ok', 404),
+      padmin: n('ok', 'ok', 404, 404),
+      nadmin: n('ok', 'ok', 'ok', 'ok'),
     },
   },
   'GET /v1/inbox': {
@@ -829,6 +937,78 @@ const matrix: Record<string, Entry> = {
       },
     ],
     expect: { padmin: { ownProv: 'ok', foreignProv: 404 }, nadmin: { ownProv: 409, foreignProv: 'ok' } },
+  },
+  'POST /v1/needs': {
+    cases: () => [
+      { target: 'self', path: '/v1/needs', body: needBody() },
+      { target: 'ownProv', path: '/v1/needs', body: needBody(E1) },
+      { target: 'foreignProv', path: '/v1/needs', body: needBody(E3) },
+    ],
+    // Only a verified enterprise posts (E2 is pending); admins name an enterprise of their province.
+    expect: {
+      ent: { self: 'ok', ownProv: 'ok', foreignProv: 403 },
+      entPending: { self: 403, ownProv: 403, foreignProv: 403 },
+      padmin: { self: 400, ownProv: 'ok', foreignProv: 404 },
+      nadmin: { self: 400, ownProv: 'ok', foreignProv: 'ok' },
+    },
+  },
+  'POST /v1/needs/{needId}/review': {
+    cases: (f) => [
+      {
+        target: 'ownProv',
+        path: `/v1/needs/${f.needs.reviewOwn}/review`,
+        body: { decision: 'approved' },
+        item: needItem(f.needs.reviewOwn),
+      },
+      {
+        target: 'foreignProv',
+        path: `/v1/needs/${f.needs.reviewForeign}/review`,
+        body: { decision: 'approved' },
+        item: needItem(f.needs.reviewForeign),
+      },
+    ],
+    expect: { padmin: { ownProv: 'ok', foreignProv: 404 }, nadmin: { ownProv: 409, foreignProv: 'ok' } },
+  },
+  'POST /v1/needs/{needId}/proposals': {
+    cases: (f) =>
+      [
+        { target: 'own', patent: f.pool.own, need: f.needs.ownOpen },
+        { target: 'otherDept', patent: f.pool.otherDept, need: f.needs.ownOpen },
+        { target: 'foreignInst', patent: f.pool.foreignInst, need: f.needs.ownOpen },
+        { target: 'pendingNeed', patent: f.pool.own, need: f.needs.ownPending },
+      ].map(({ target, patent, need }) => ({
+        target,
+        path: `/v1/needs/${need}/proposals`,
+        body: { applicationNumbers: [patent], message: '矩阵测试：本专利可解决' },
+        item: needItem(need),
+      })),
+    // Institutions propose their own patents (department users: their department's) for open needs.
+    expect: {
+      inst: { own: 'ok', otherDept: 'ok', foreignInst: 403, pendingNeed: 404 },
+      dept: { own: 'ok', otherDept: 403, foreignInst: 403, pendingNeed: 404 },
+    },
+  },
+  'POST /v1/needs/{needId}/closure': {
+    cases: (f) => [
+      {
+        target: 'own',
+        path: `/v1/needs/${f.needs.closeOwn}/closure`,
+        body: { outcome: 'fulfilled' },
+        item: needItem(f.needs.closeOwn),
+      },
+      {
+        target: 'foreign',
+        path: `/v1/needs/${f.needs.closeForeign}/closure`,
+        body: { outcome: 'closed' },
+        item: needItem(f.needs.closeForeign),
+      },
+    ],
+    expect: {
+      ent: { own: 'ok', foreign: 404 },
+      entPending: { own: 404, foreign: 404 },
+      padmin: { own: 409, foreign: 404 },
+      nadmin: { own: 409, foreign: 'ok' },
+    },
   },
   'PUT /v1/experts/me': {
     cases: () => [
@@ -1406,6 +1586,30 @@ beforeAll(async () => {
     'verify E3',
   );
 
+  const needE1 = await token('enterprise', { org: E1, province: P1 });
+  const needE3 = await token('enterprise', { org: E3, province: P2 });
+  const postNeed = async (bearer: string, body: object) =>
+    (await must(await api('/v1/needs', { method: 'POST', token: bearer, body }), 201, 'need'))
+      .needId as string;
+  const approve = async (id: string, bearer: string) => {
+    await must(
+      await api(`/v1/needs/${id}/review`, { method: 'POST', token: bearer, body: { decision: 'approved' } }),
+      200,
+      'approve need',
+    );
+    return id;
+  };
+  fixtures.needs = {
+    ownOpen: await approve(await postNeed(needE1, needBody()), admin1),
+    ownPending: await postNeed(needE1, needBody()),
+    foreignOpen: await postNeed(national, needBody(E3)),
+    foreignPending: await postNeed(needE3, needBody()),
+    reviewOwn: await postNeed(needE1, needBody()),
+    reviewForeign: await postNeed(needE3, needBody()),
+    closeOwn: await postNeed(admin1, needBody(E1)),
+    closeForeign: await postNeed(national, needBody(E3)),
+  };
+
   const instA = await token('institution', { org: A, province: P1 });
   const instB = await token('institution', { org: B, province: P1 });
   const instC = await token('institution', { org: C, province: P2 });
@@ -1757,5 +1961,5 @@ describe('authorization matrix: every route x every caller x every tenant relati
       ),
     ).toEqual([]);
     expect(unchangedFailures).toEqual([]);
-  }, 600_000);
+  }, 900_000); // every cell and each function's cold start: a shared 2-core machine needs the margin
 });

@@ -9,7 +9,7 @@ import type { StoredEvaluation } from '../../functions/evaluations/ports.ts';
 import { renderFeedback } from '../../functions/evaluations/weekly-feedback.ts';
 import { jobEndMail } from '../../functions/intake/job-mail.ts';
 import { testMail } from '../../functions/mail/test-mail.ts';
-import { renderDigest } from '../../functions/market/digest.ts';
+import { renderDigest, renderNeedDigest } from '../../functions/market/digest.ts';
 import { spotCheckMail } from '../../functions/monitoring/spot-check-mail.ts';
 import { notifyTransition } from '../../functions/pipeline/notify.ts';
 import { renderTierMail } from '../../functions/promotion/promotion.ts';
@@ -114,6 +114,21 @@ export async function everyMail(value: string): Promise<Record<string, RenderedM
       ],
       portalLink(portalPages.inbox),
     ),
+    needDigest: renderNeedDigest(
+      `示范大学${value}`,
+      '2026-11-30',
+      [
+        {
+          applicationNumber: N,
+          score: 1.25,
+          explanationZh: `企业需求“防腐涂层${value}”：匹配词 防腐`,
+          explanationEn: 'matched words',
+          patent: { title, patentType: 'invention' },
+          need: { title: `海上风电防腐涂层${value}`, enterpriseName: `示例科技有限公司${value}` },
+        },
+      ],
+      portalLink(portalPages.home),
+    ),
     weeklyFeedback: renderFeedback(institution, '2026-W49', [
       {
         applicationNumber: N,
@@ -205,6 +220,7 @@ export async function everyMail(value: string): Promise<Record<string, RenderedM
 /** Where each email's call to action leads (relative to PORTAL_URL). */
 export const expectedAction: Record<string, string> = {
   digest: portalPages.inbox,
+  needDigest: portalPages.home,
   weeklyFeedback: portalPages.evaluationsReceived,
   tiering: portalPages.evaluations(N),
   overdueFiling: portalPages.deal('deal-0001'),

@@ -98,6 +98,18 @@ export const keys = {
     pk: `OPENLIC#${applicationNumber}`,
     sk: 'OPENLIC',
   }),
+  /** An enterprise's technology need (issue 15 item 4) and the patents proposed for it (揭榜). */
+  needPk: (needId: string) => `NEED#${needId}`,
+  need: (needId: string) => ({ pk: `NEED#${needId}`, sk: 'NEED' }),
+  needProposal: (needId: string, applicationNumber: string) => ({
+    pk: `NEED#${needId}`,
+    sk: `PROPOSAL#${applicationNumber}`,
+  }),
+  /** A pool patent matched with a need and pushed to its institution (issue 15 item 5). */
+  needMatch: (needId: string, applicationNumber: string) => ({
+    pk: `NEED#${needId}`,
+    sk: `MATCH#${applicationNumber}`,
+  }),
   job: (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' }),
   mail: (mailId: string) => ({ pk: `MAIL#${mailId}`, sk: 'MAIL' }),
   adminPk: (sub: string) => `ADMIN#${sub}`,
@@ -137,6 +149,12 @@ export const indexes = {
   /** Requests to negotiate received by an institution (gsi1) and sent by an enterprise (gsi2). */
   institutionInterests: (uscc: string) => `${institutionPk(uscc)}#INTEREST`,
   enterpriseInterests: (uscc: string) => `${enterprisePk(uscc)}#INTEREST`,
+  /** Technology needs: an enterprise's (gsi1), a province's by status (gsi2), the open ones (gsi3). */
+  enterpriseNeeds: (uscc: string) => `${enterprisePk(uscc)}#NEED`,
+  provinceNeeds: (provinceCode: string) => `PROV#${provinceCode}#NEED`,
+  openNeeds: 'NEED#open',
+  /** The patents an institution proposed for needs (gsi1). */
+  institutionProposals: (uscc: string) => `${institutionPk(uscc)}#PROPOSAL`,
   provincePipelineFailures: (provinceCode: string) => `PROV#${provinceCode}#PIPELINE-FAILURE`,
   pipelineFailures: 'PIPELINE#failed',
   /** Deadlines (gsi3): the promotion window, the evaluation window, the filing deadline of a deal. */
@@ -173,6 +191,9 @@ export const prefixes = {
   deal: 'DEAL#',
   dealPayment: 'PAYMENT#',
   product: 'PRODUCT#',
+  need: 'NEED#',
+  needProposal: 'PROPOSAL#',
+  needMatch: 'MATCH#',
 };
 
 /** The application number of a patent partition key (`PAT#<number>`). */

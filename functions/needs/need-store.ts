@@ -1,0 +1,334 @@
+/**
+ * DynamoDB adapter of NeedStore (needs.ts). Items (core table; docs/data-model.md, "Technology needs"):
+ *
+ *   need          pk NEED#<id>  sk NEED
+ *                 gsi1 ENT#<uscc>#NEED / <createdAt>#<id>             (the enterprise's needs)
+ *                 gsi2 PROV#<code>#NEED / <status>#<createdAt>#<id>   (the province's, by status: the review queue)
+ *                 gsi3 NEED#open / <deadline|9999-12-31>#<id>         (open needs only: sparse)
+ *   proposal      pk NEED#<id>  sk PROPOSAL#<application number>      (one per need and patent)
+ *                 gsi1 INST#<uscc>#PROPOSAL / <createdAt>#<id>#<n>    (an institution's proposals)
+ *   match         pk NEED#<id>  sk MATCH#<application number>          (need -> pool: one per need and patent)
+ *                 gsi1 INBOX#institution#<uscc> / <createdAt>#<n>     (the institution's; the digest reads it)
+ *   push counter  PUSHES#institution#<uscc> / <day>: the per-day cap and the digest's marker (gsi3 DIGEST#<day>)
+ *   audit entries pk NEED#<id>  sk AUDIT#...  (need.posted / .approved / .rejected / .closed / .fulfilled / .proposed / .matched)
+ */
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Enterprise } from '../../schemas/market.ts';
+import type { Need, NeedMatch, Proposal } from '../../schemas/need.ts';
+import { auditItem, systemActor } from '../shared/audit.ts';
+import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
+import { stripStorage } from '../shared/dynamo/strip.ts';
+import { transact } from '../shared/dynamo/transact.ts';
+import type { NeedMatchStore } from './need-matching.ts';
+import type { NeedPatent, NeedStore } from './needs.ts';
+
+type Key = Record<string, unknown>;
+
+export function needItem(need: Need) {
+  return {
+    ...keys.need(need.needId),
+    entity: 'need',
+    gsi1pk: indexes.enterpriseNeeds(need.enterpriseUscc),
+    gsi1sk: `${need.createdAt}#${need.needId}`,
+    gsi2pk: indexes.provinceNeeds(need.provinceCode),
+    gsi2sk: `${need.status}#${need.createdAt}#${need.needId}`,
+    ...(need.status === 'open'
+      ? { gsi3pk: indexes.openNeeds, gsi3sk: `${need.deadline ?? '9999-12-31'}#${need.needId}` }
+      : {}),
+    ...need,
+  };
+}
+
+export function dynamoNeedStore(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+): NeedStore & NeedMatchStore {
+  async function get(key: Record<string, string>) {
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+    );
+    return Item;
+  }
+  async function page<T>(
+    listing: string,
+    input: {
+      index?: string;
+      condition: string;
+      values: Key;
+      filter?: string;
+      names?: Record<string, string>;
+    },
+    request: { limit: number; cursor?: string },
+  ) {
+    const { Items = [], LastEvaluatedKey } = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        ...(input.index ? { IndexName: input.index } : {}),
+        KeyConditionExpression: input.condition,
+        ExpressionAttributeValues: input.values,
+        ...(input.filter ? { FilterExpression: input.filter } : {}),
+        ...(input.names ? { ExpressionAttributeNames: input.names } : {}),
+        ScanIndexForward: input.index === 'gsi3',
+        Limit: request.limit,
+        ExclusiveStartKey: decodeCursor(listing, request.cursor),
+      }),
+    );
+    return {
+      items: Items.map((i) => stripStorage<T>(i)),
+      nextCursor: encodeCursor(listing, LastEvaluatedKey),
+    };
+  }
+
+  return {
+    async enterprise(uscc) {
+      const item = await get(keys.enterprise(uscc));
+      return item ? stripStorage<Enterprise>(item) : undefined;
+    },
+    async need(needId) {
+      const item = await get(keys.need(needId));
+      return item?.entity === 'need' ? stripStorage<Need>(item) : undefined;
+    },
+    async create(need, caller) {
+      await transact(
+        documents,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: needItem(need),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: auditItem({
+                kind: 'created',
+                pk: keys.needPk(need.needId),
+                action: 'need.posted',
+                caller,
+                at: need.createdAt,
+                after: need,
+                version: need.version,
+              }),
+            },
+          },
+        ],
+        { what: `the technology need ${need.title}` },
+      );
+    },
+    async update(need, previous, action, caller) {
+      const outcome = await transact(
+        documents,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: needItem(need),
+              ConditionExpression: 'version = :v',
+              ExpressionAttributeValues: { ':v': previous.version },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: auditItem({
+                kind: 'updated',
+                before: previous,
+                after: need,
+                replaces: true,
+                pk: keys.needPk(need.needId),
+                action,
+                caller,
+                at: need.updatedAt,
+                version: need.version,
+              }),
+            },
+          },
+        ],
+        {
+          what: `the technology need ${need.needId}`,
+          conditionFailed: (failed) => (failed.includes(0) ? ('changed' as const) : undefined),
+        },
+      );
+      return outcome === 'committed';
+    },
+    listOfEnterprise(uscc, status, request) {
+      return page<Need>(
+        `needs:enterprise:${uscc}:${status ?? ''}`,
+        {
+          index: 'gsi1',
+          condition: 'gsi1pk = :pk',
+          values: { ':pk': indexes.enterpriseNeeds(uscc), ...(status ? { ':status': status } : {}) },
+          ...(status ? { filter: '#status = :status', names: { '#status': 'status' } } : {}),
+        },
+        request,
+      );
+    },
+    listOfProvince(provinceCode, status, request) {
+      return page<Need>(
+        `needs:province:${provinceCode}:${status}`,
+        {
+          index: 'gsi2',
+          condition: 'gsi2pk = :pk AND begins_with(gsi2sk, :status)',
+          values: { ':pk': indexes.provinceNeeds(provinceCode), ':status': `${status}#` },
+        },
+        request,
+      );
+    },
+    listOpen(request) {
+      return page<Need>(
+        'needs:open',
+        { index: 'gsi3', condition: 'gsi3pk = :pk', values: { ':pk': indexes.openNeeds } },
+        request,
+      );
+    },
+    async patent(applicationNumber) {
+      const item = await get(keys.patent(applicationNumber));
+      return item ? (stripStorage(item) as NeedPatent) : undefined;
+    },
+    async institutionName(uscc) {
+      const item = await get(keys.institution(uscc));
+      return typeof item?.name === 'string' ? item.name : undefined;
+    },
+    async addProposal(proposal, caller) {
+      const key = keys.needProposal(proposal.needId, proposal.applicationNumber);
+      const outcome = await transact(
+        documents,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...key,
+                entity: 'need-proposal',
+                gsi1pk: indexes.institutionProposals(proposal.institutionUscc),
+                gsi1sk: `${proposal.createdAt}#${proposal.needId}#${proposal.applicationNumber}`,
+                ...proposal,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.need(proposal.needId),
+              UpdateExpression: 'ADD proposalCount :one, version :one',
+              ConditionExpression: '#status = :open',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':one': 1, ':open': 'open' },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: auditItem({
+                kind: 'created',
+                pk: keys.needPk(proposal.needId),
+                action: 'need.proposed',
+                caller,
+                at: proposal.createdAt,
+                after: proposal,
+                context: { applicationNumber: proposal.applicationNumber },
+              }),
+            },
+          },
+        ],
+        {
+          what: `the proposal of patent ${proposal.applicationNumber} for need ${proposal.needId}`,
+          conditionFailed: (failed) =>
+            failed.includes(0) ? ('exists' as const) : failed.includes(1) ? ('closed' as const) : undefined,
+        },
+      );
+      return outcome === 'committed' ? 'created' : outcome;
+    },
+    async pushMatch(match: NeedMatch, day: string, capPerDay: number) {
+      const institution = { kind: 'institution', id: match.institutionUscc };
+      const item = {
+        ...keys.needMatch(match.needId, match.applicationNumber),
+        entity: 'need-match',
+        gsi1pk: indexes.inbox(institution),
+        gsi1sk: `${match.createdAt}#${match.applicationNumber}`,
+        ...match,
+      };
+      const outcome = await transact(
+        documents,
+        [
+          { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.pushCounter(institution, day),
+              // As an evaluator's counter (functions/market/push-store.ts): the cap, and on gsi3 under
+              // the day so that the daily digest finds the institution.
+              UpdateExpression:
+                'ADD pushes :one SET entity = :entity, expiresAt = :expires, gsi3pk = :digest, gsi3sk = :who, evaluatorKind = :kind, evaluatorId = :id',
+              ConditionExpression: 'attribute_not_exists(pushes) OR pushes < :cap',
+              ExpressionAttributeValues: {
+                ':one': 1,
+                ':cap': capPerDay,
+                ':entity': 'push-counter',
+                ':expires': Math.floor(Date.parse(match.createdAt) / 1000) + 7 * 86400,
+                ':digest': indexes.digestDay(day),
+                ':who': `institution#${match.institutionUscc}`,
+                ':kind': 'institution',
+                ':id': match.institutionUscc,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: auditItem({
+                kind: 'created',
+                pk: keys.needPk(match.needId),
+                action: 'need.matched',
+                caller: systemActor('need-matching'),
+                at: match.createdAt,
+                after: match,
+                context: { applicationNumber: match.applicationNumber },
+              }),
+            },
+          },
+        ],
+        {
+          what: `the match of patent ${match.applicationNumber} with need ${match.needId}`,
+          conditionFailed: (failed) =>
+            failed.includes(0) ? ('exists' as const) : failed.includes(1) ? ('capped' as const) : undefined,
+        },
+      );
+      return outcome === 'committed' ? 'pushed' : outcome;
+    },
+    listMatches(needId, institutionUscc, request) {
+      return page<NeedMatch>(
+        `needs:matches:${needId}:${institutionUscc ?? ''}`,
+        {
+          condition: 'pk = :pk AND begins_with(sk, :prefix)',
+          values: {
+            ':pk': keys.needPk(needId),
+            ':prefix': prefixes.needMatch,
+            ...(institutionUscc ? { ':inst': institutionUscc } : {}),
+          },
+          ...(institutionUscc ? { filter: 'institutionUscc = :inst' } : {}),
+        },
+        request,
+      );
+    },
+    listProposals(needId, institutionUscc, request) {
+      return page<Proposal>(
+        `needs:proposals:${needId}:${institutionUscc ?? ''}`,
+        {
+          condition: 'pk = :pk AND begins_with(sk, :prefix)',
+          values: {
+            ':pk': keys.needPk(needId),
+            ':prefix': prefixes.needProposal,
+            ...(institutionUscc ? { ':inst': institutionUscc } : {}),
+          },
+          ...(institutionUscc ? { filter: 'institutionUscc = :inst' } : {}),
+        },
+        request,
+      );
+    },
+  };
+}
