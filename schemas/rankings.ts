@@ -145,11 +145,19 @@ export const rankingCellSchema = z
   .meta({ id: 'RankingCell' });
 export type RankingCell = z.infer<typeof rankingCellSchema>;
 
+const indicatorIds: ReadonlySet<string> = new Set(assessmentIndicators.map((indicator) => indicator.id));
+
 export const rankingRowSchema = z
   .object({
     code: z.string().meta({ description: "Province code, a supervising ministry or 'unassigned'" }),
     name: z.string(),
-    cells: z.record(z.string(), rankingCellSchema).meta({ description: 'By indicator id' }),
+    // Keyed by the indicators' ids only: a free string key could carry a storage attribute.
+    cells: z
+      .record(
+        z.string().refine((key) => indicatorIds.has(key), 'an assessment indicator id'),
+        rankingCellSchema,
+      )
+      .meta({ description: 'By indicator id' }),
     flags: z.array(rankingFlagSchema).meta({
       description:
         "The anomaly flags: every row's for national admins; only the caller's own row for province and ministry admins",

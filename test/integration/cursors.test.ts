@@ -4,12 +4,13 @@
  * INVALID_CURSOR and the advice to restart from the first page: never a 500, never a page.
  */
 import { createHmac } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoInventoryRows, templateHeaders } from '../../infra/local/demo-patents.ts';
 import { routes } from '../../infra/resources.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import { type RouteDeclaration, takesCursor } from '../../schemas/routes/route.ts';
-import { api, token } from './helpers.ts';
+import { api, clients, tableName, token } from './helpers.ts';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const uscc = withUsccCheck('12310000MB0000801');
@@ -26,9 +27,13 @@ function forgedCursors(listing: string): Record<string, string> {
   };
 }
 
+/** A need of province 310000, read by the national admin: the target of the routes under /v1/needs/{needId}. */
+const needId = 'cursor-test-need';
+
 describe('list cursors are authenticated', () => {
   let admin: string;
   let enterprise: string;
+  let staff: string;
   let applicationNumber: string;
   beforeAll(async () => {
     admin = await token('national-admin');
@@ -39,7 +44,22 @@ describe('list cursors are authenticated', () => {
       body: { uscc, name: '游标测试大学', provinceCode: '310000', kind: 'university' },
     });
     expect(registered.status, registered.text).toBe(201);
-    const staff = await token('institution', { org: uscc });
+    staff = await token('institution', { org: uscc });
+    await clients().documents.send(
+      new PutCommand({
+        TableName: tableName('core'),
+        Item: {
+          pk: `NEED#${needId}`,
+          sk: 'NEED',
+          entity: 'need',
+          needId,
+          provinceCode: '310000',
+          enterpriseUscc: '91320000MA0000801X',
+          status: 'open',
+          version: 1,
+        },
+      }),
+    );
     for (const cells of demoInventoryRows(3, { seed: 81, serialBase: 8100 })) {
       const created = await api('/v1/patents', {
         method: 'POST',
@@ -59,8 +79,18 @@ describe('list cursors are authenticated', () => {
 
   for (const route of listRoutes) {
     it(`${route.method} ${route.path}: a forged cursor is 400 INVALID_CURSOR, never 500`, async () => {
-      const caller = (route.roles as readonly string[]).includes('national-admin') ? admin : enterprise;
-      const path = route.path.replace('{applicationNumber}', applicationNumber);
+      const roles = route.roles as readonly string[];
+      // The caller who reaches the list: an admin where admins may, else the institution's own users
+      // (their own uscc), else an enterprise.
+      const caller = roles.includes('national-admin')
+        ? admin
+        : roles.includes('institution')
+          ? staff
+          : enterprise;
+      const path = route.path
+        .replace('{applicationNumber}', applicationNumber)
+        .replace('{uscc}', uscc)
+        .replace('{needId}', needId);
       const query = route.request?.query?.shape ?? {};
       const base = `${'province' in query && path !== '/v1/patents' ? 'province=310000&' : ''}${'quarter' in query ? 'quarter=2026Q4&' : ''}`;
       for (const [kind, cursor] of Object.entries(forgedCursors('institutions:310000'))) {

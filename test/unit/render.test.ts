@@ -89,7 +89,7 @@ describe('HTML report', () => {
 });
 
 describe('XLSX report', () => {
-  it('has the overview, provinces, institutions, deadlines and definitions sheets; formula-like names stay text', async () => {
+  it('has the overview, provinces, institutions, deadlines, rankings and definitions sheets; formula-like names stay text', async () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load((await renderXlsx(national)) as never);
     expect(workbook.worksheets.map((s) => s.name)).toEqual([
@@ -97,6 +97,7 @@ describe('XLSX report', () => {
       '各省 Provinces',
       '全国 机构 Institutions',
       '期限 Deadlines',
+      '排名 Rankings',
       '定义 Definitions',
     ]);
 
