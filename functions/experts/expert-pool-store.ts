@@ -12,8 +12,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Expert } from '../../schemas/market.ts';
-import { newMailItem } from '../mail/mail-outbox.ts';
-import { mailOutboxItem } from '../mail/mail-store.ts';
+import { queuedMailPuts } from '../mail/mail-store.ts';
 import { evaluationRequestItem } from '../market/push-store.ts';
 import { auditItem } from '../shared/audit.ts';
 import { batchWriteAll } from '../shared/dynamo/batch.ts';
@@ -204,16 +203,7 @@ export function dynamoExpertPoolStore(
             }),
           },
         },
-        ...(mail
-          ? [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: mailOutboxItem(newMailItem(mail, new Date(commission.createdAt))),
-                },
-              },
-            ]
-          : []),
+        ...queuedMailPuts(tableName, mail, new Date(commission.createdAt)),
       ];
       const outcome = await transact(documents, items, {
         what: `the commission ${commission.commissionId}`,
@@ -250,9 +240,7 @@ export function dynamoExpertPoolStore(
             }),
           },
         },
-        ...(mail
-          ? [{ Put: { TableName: tableName, Item: mailOutboxItem(newMailItem(mail, new Date(at))) } }]
-          : []),
+        ...queuedMailPuts(tableName, mail, new Date(at)),
       ];
       if (request) {
         const item = evaluationRequestItem(

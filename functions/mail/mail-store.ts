@@ -8,8 +8,9 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { MailMessage } from '../../schemas/mail.ts';
 import { indexes, keys } from '../shared/dynamo/keys.ts';
-import { leaseSeconds, type MailItem, type MailOutboxStore } from './mail-outbox.ts';
+import { leaseSeconds, type MailItem, type MailOutboxStore, newMailItem } from './mail-outbox.ts';
 
 const key = keys.mail;
 const pending = indexes.pendingMail;
@@ -32,6 +33,11 @@ export function mailOutboxItem(item: MailItem) {
     gsi3sk: new Date(Date.parse(item.queuedAt) + leaseSeconds * 1000).toISOString(),
     ...item,
   };
+}
+
+/** The Put of an email queued with a change, inside its transaction: none when there is no email. */
+export function queuedMailPuts(tableName: string, mail: MailMessage | undefined, at: Date) {
+  return mail ? [{ Put: { TableName: tableName, Item: mailOutboxItem(newMailItem(mail, at)) } }] : [];
 }
 
 export function dynamoMailStore(documents: DynamoDBDocumentClient, tableName: string): MailOutboxStore {

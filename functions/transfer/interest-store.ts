@@ -9,8 +9,7 @@
  */
 
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { newMailItem } from '../mail/mail-outbox.ts';
-import { mailOutboxItem } from '../mail/mail-store.ts';
+import { queuedMailPuts } from '../mail/mail-store.ts';
 import { transitionWrites } from '../pipeline/transitions.ts';
 import { auditItem } from '../shared/audit.ts';
 import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
@@ -116,16 +115,7 @@ export function dynamoInterestStore(documents: DynamoDBDocumentClient, tableName
             }),
           },
         },
-        ...(mail
-          ? [
-              {
-                Put: {
-                  TableName: tableName,
-                  Item: mailOutboxItem(newMailItem(mail, new Date(interest.createdAt))),
-                },
-              },
-            ]
-          : []),
+        ...queuedMailPuts(tableName, mail, new Date(interest.createdAt)),
       ];
       const outcome = await transact(documents, items, {
         what: `the request to negotiate for patent ${interest.applicationNumber}`,
@@ -164,9 +154,7 @@ export function dynamoInterestStore(documents: DynamoDBDocumentClient, tableName
             }),
           },
         },
-        ...(mail
-          ? [{ Put: { TableName: tableName, Item: mailOutboxItem(newMailItem(mail, new Date(at))) } }]
-          : []),
+        ...queuedMailPuts(tableName, mail, new Date(at)),
       ];
       const transitionStart = items.length;
       if (transition) {
