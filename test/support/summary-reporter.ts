@@ -1,4 +1,7 @@
-/** Prints one plain closing line, "N passed, N failed[, N skipped]", that any CI can read. */
+/**
+ * Prints the slowest test files (to keep CI's time in view: `.ci/run` should stay under 20 minutes) and
+ * one plain closing line, "N passed, N failed[, N skipped]", that any CI can read.
+ */
 import type { Reporter, TestModule } from 'vitest/node';
 
 export default class SummaryReporter implements Reporter {
@@ -12,6 +15,14 @@ export default class SummaryReporter implements Reporter {
         else count.skipped++;
       }
       if (module.state() === 'failed' && [...module.children.allTests()].length === 0) count.failed++;
+    }
+    const slowest = testModules
+      .map((module) => ({ file: module.relativeModuleId, ms: module.diagnostic().duration }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 15);
+    if (testModules.length > 15) {
+      console.log('\nslowest test files:');
+      for (const { file, ms } of slowest) console.log(`${(ms / 1000).toFixed(1).padStart(8)} s  ${file}`);
     }
     console.log(
       `\n${count.passed} passed, ${count.failed} failed${count.skipped ? `, ${count.skipped} skipped` : ''}`,
