@@ -38,7 +38,7 @@ import { createTables } from '../infra/local/dynamodb-local.ts';
 import { freePort } from '../infra/local/ports.ts';
 import { tables } from '../infra/resources.ts';
 import { withApplicationCheck } from '../schemas/codes/application-number.ts';
-import { industries, inferStrategicIndustries, strategicIndustries } from '../schemas/codes/ipc.ts';
+import { allIndustries, inferStrategicIndustries, strategicIndustries } from '../schemas/codes/ipc.ts';
 import { strategicPatterns } from '../schemas/codes/ipc-strategic.generated.ts';
 import { provinceNames } from '../schemas/codes/provinces.ts';
 import { withUsccCheck } from '../schemas/codes/uscc.ts';
@@ -106,7 +106,9 @@ interface Topic {
 function world() {
   const next = random(4754);
   const classes = shuffled(
-    industries.filter((i) => i.level === 'class').map((i) => i.code),
+    allIndustries()
+      .filter((i) => i.level === 'class')
+      .map((i) => i.code),
     next,
   );
   const pickClass = zipf(classes.length, 0.9, next);

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { chinaDate } from '../../schemas/china-date.ts';
 import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
-import { industries, industryByCode, strategicIndustryByCode } from '../../schemas/codes/ipc.ts';
+import { allIndustries, industryByCode, strategicIndustryByCode } from '../../schemas/codes/ipc.ts';
 import { provinceNames } from '../../schemas/codes/provinces.ts';
 import type { ConversionIntent, PatentType } from '../../schemas/inventory/template.ts';
 import { inventoryDeadlines } from '../../schemas/metrics.ts';
@@ -214,7 +214,7 @@ function industryPrefixes(value: string): string[] {
   }
   if (industry.level !== 'section') return [industry.code];
   // Patents store the most specific code given: a bare section letter, or digits of one of its divisions.
-  const divisions = industries.filter((i) => i.level === 'division' && i.section === industry.code);
+  const divisions = allIndustries().filter((i) => i.level === 'division' && i.section === industry.code);
   return [industry.code, ...divisions.map((division) => division.code)];
 }
 

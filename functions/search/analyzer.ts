@@ -13,7 +13,7 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import * as OpenCC from 'opencc-js/t2cn';
-import { industries } from '../../schemas/codes/industries.ts';
+import { allIndustries } from '../../schemas/codes/industries.ts';
 import { strategicIndustries } from '../../schemas/codes/ipc.ts';
 import { strategicKeywordRules } from '../../schemas/codes/ipc-strategic.generated.ts';
 import { synonymGroups } from './synonyms.ts';
@@ -107,7 +107,7 @@ function namesAndParts(name: string): string[] {
 /** The domain dictionary in jieba's format (`word frequency`), from the code lists and the synonyms. */
 export function domainDictionary(): string {
   const words = new Set<string>();
-  for (const industry of industries) for (const word of namesAndParts(industry.name)) words.add(word);
+  for (const industry of allIndustries()) for (const word of namesAndParts(industry.name)) words.add(word);
   for (const industry of strategicIndustries)
     for (const word of namesAndParts(industry.name)) words.add(word);
   for (const rule of strategicKeywordRules) {

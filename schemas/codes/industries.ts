@@ -22,10 +22,23 @@ export interface Industry {
 
 const levelNames: readonly IndustryLevel[] = ['section', 'division', 'group', 'class'];
 
-export const industries: readonly Industry[] = (() => {
+interface IndustryTable {
+  list: readonly Industry[];
+  byCode: ReadonlyMap<string, Industry>;
+  byName: ReadonlyMap<string, Industry>;
+}
+
+/**
+ * The rows as records with their lookups, built on first use, not at import: many functions carry this
+ * module for a path they seldom take, and building ~1,400 records and two maps is most of its load
+ * (bench/results/bundles.json).
+ */
+let table: IndustryTable | undefined;
+function industryTable(): IndustryTable {
+  if (table) return table;
   // Level and parent follow from the code and the order (checked when the rows are generated).
   let section = '';
-  return industryRows.map(([code, name, nameUnamended]) => {
+  const list = industryRows.map(([code, name, nameUnamended]) => {
     const level = /^[A-Z]$/.test(code) ? 1 : code.length;
     if (level === 1) section = code;
     const industry: Industry = { code, level: levelNames[level - 1]!, name, section };
@@ -34,10 +47,14 @@ export const industries: readonly Industry[] = (() => {
     if (nameUnamended) industry.nameUnamended = nameUnamended;
     return industry;
   });
-})();
-const industryMap = new Map(industries.map((industry) => [industry.code, industry]));
-const industryByName = new Map<string, Industry>();
-for (const industry of industries) industryByName.set(industry.name, industry); // the deepest level wins
+  const byName = new Map<string, Industry>();
+  for (const industry of list) byName.set(industry.name, industry); // the deepest level wins
+  table = { list, byCode: new Map(list.map((industry) => [industry.code, industry])), byName };
+  return table;
+}
+
+/** Every industry, in the standard's order. */
+export const allIndustries = (): readonly Industry[] => industryTable().list;
 
 /** `3911`, `C3911` (section letter must fit), `39`, `C`; case, spaces and full-width forms tolerated. */
 export function industryByCode(code: string): Industry | undefined {
@@ -45,8 +62,8 @@ export function industryByCode(code: string): Industry | undefined {
   const match = /^([A-T])?(\d{2,4})?$/.exec(text);
   if (!match || text === '') return undefined;
   const [, letter, digits] = match;
-  if (digits === undefined) return industryMap.get(letter!);
-  const industry = industryMap.get(digits);
+  if (digits === undefined) return industryTable().byCode.get(letter!);
+  const industry = industryTable().byCode.get(digits);
   if (!industry || (letter !== undefined && letter !== industry.section)) return undefined;
   return industry;
 }
@@ -59,7 +76,7 @@ export function resolveIndustry(value: string): { industry: Industry; nameMismat
   const text = halfWidth(value).replace(/\s+/g, ' ').trim();
   const match = /^([A-Ta-t]?\d{2,4}|[A-Ta-t])(?![\dA-Za-z])\s*[-:：]?\s*(.*)$/.exec(text);
   if (!match) {
-    const industry = industryByName.get(text.replace(/\s+/g, ''));
+    const industry = industryTable().byName.get(text.replace(/\s+/g, ''));
     return industry ? { industry } : undefined;
   }
   const industry = industryByCode(match[1]!);

@@ -315,22 +315,32 @@ interface CompiledPattern extends ParsedPattern {
   keywordRule?: string;
 }
 
-const exclusionSets = strategicExclusionSets.map((set) => set.split(';').map(parsePattern));
-
-/** Patterns bucketed by their first 3 (class scope) or 4 characters, so a lookup scans a few dozen. */
-const patternBuckets = new Map<string, CompiledPattern[]>();
-for (const [ipc, category, match, exclusions, keywordRule] of strategicPatterns) {
-  const parsed = parsePattern(ipc);
-  const compiled: CompiledPattern = {
-    ...parsed,
-    printed: match === 'p' ? `${ipc}*` : ipc,
-    category,
-    exclusions: exclusions >= 0 ? exclusionSets[exclusions]! : [],
-  };
-  if (keywordRule >= 0) compiled.keywordRule = strategicKeywordRules[keywordRule]!;
-  const bucket = patternBuckets.get(parsed.head) ?? [];
-  bucket.push(compiled);
-  patternBuckets.set(parsed.head, bucket);
+/**
+ * Patterns bucketed by their first 3 (class scope) or 4 characters, so a lookup scans a few dozen.
+ * Compiled on the first inference, not at import: most functions that carry this module (for the
+ * industry names) never infer, and compiling the ~3,000 patterns is the costliest part of its load
+ * (bench/results/bundles.json, docs/architecture.md "Bundles").
+ */
+let compiledBuckets: Map<string, CompiledPattern[]> | undefined;
+function patternBuckets(): Map<string, CompiledPattern[]> {
+  if (compiledBuckets) return compiledBuckets;
+  const exclusionSets = strategicExclusionSets.map((set) => set.split(';').map(parsePattern));
+  const buckets = new Map<string, CompiledPattern[]>();
+  for (const [ipc, category, match, exclusions, keywordRule] of strategicPatterns) {
+    const parsed = parsePattern(ipc);
+    const compiled: CompiledPattern = {
+      ...parsed,
+      printed: match === 'p' ? `${ipc}*` : ipc,
+      category,
+      exclusions: exclusions >= 0 ? exclusionSets[exclusions]! : [],
+    };
+    if (keywordRule >= 0) compiled.keywordRule = strategicKeywordRules[keywordRule]!;
+    const bucket = buckets.get(parsed.head) ?? [];
+    bucket.push(compiled);
+    buckets.set(parsed.head, bucket);
+  }
+  compiledBuckets = buckets;
+  return buckets;
 }
 
 /**
@@ -345,12 +355,13 @@ export function inferStrategicIndustries(
   options: { includeKeywordRules?: boolean } = {},
 ): StrategicInference[] {
   const found = new Map<string, { pattern: CompiledPattern; ipc: string }>();
+  const buckets = patternBuckets();
   for (const input of ipcCodes) {
     const code = checkIpc(input);
     if (!code.ok) continue;
     const candidates = [
-      ...(patternBuckets.get(code.subclass.slice(0, 3)) ?? []),
-      ...(patternBuckets.get(code.subclass) ?? []),
+      ...(buckets.get(code.subclass.slice(0, 3)) ?? []),
+      ...(buckets.get(code.subclass) ?? []),
     ];
     for (const pattern of candidates) {
       if (pattern.keywordRule !== undefined && !options.includeKeywordRules) continue;
@@ -382,9 +393,9 @@ function compareCategoryCodes(a: string, b: string): number {
 }
 
 export {
+  allIndustries,
   type Industry,
   type IndustryLevel,
-  industries,
   industryByCode,
   resolveIndustry,
 } from './industries.ts';
