@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { synthesizedFunctions } from '../infra/cloud-assembly.ts';
+import { requireBanner } from '../infra/constructs/app-function.ts';
 import { type FunctionName, routes } from '../infra/resources.ts';
 import { lambdaTaskCopy, templateEnvironment } from '../test/support/aws-artefacts.ts';
 
@@ -80,6 +81,55 @@ export async function benchBundles(): Promise<Record<string, unknown>> {
     const bare = lambdaTaskCopy(task, root, '_bare', bareBundle);
     const baseEnv: Record<string, string> = { AWS_REGION: 'us-east-1' };
 
+    // The kit floor: what every HTTP function pays before its own route, i.e. the public liveness
+    // handler (middy, zod, the Powertools logger, the HTTP kit: no store, no domain code) plus the
+    // project's DynamoDB client, bundled as AppFunction bundles. Its ratio to the bare handler is the
+    // lowest ratio a function of this stack can reach.
+    const kitSource = join(task, 'kit.ts');
+    writeFileSync(
+      kitSource,
+      `import { documents } from ${JSON.stringify(join(root, 'functions/shared/clients/dynamodb.ts'))};\nexport { handler } from ${JSON.stringify(join(root, 'functions/system/liveness.handler.ts'))};\nexport const client = documents;\n`,
+    );
+    const kitBundle = join(task, 'kit-bundle.mjs');
+    await build({
+      entryPoints: [kitSource],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      mainFields: ['module', 'main'],
+      minify: true,
+      external: ['@aws-sdk/*'],
+      define: { 'process.env.POWERTOOLS_TRACE_ENABLED': '"false"' },
+      banner: { js: requireBanner },
+      outfile: kitBundle,
+      nodePaths: [join(root, 'node_modules')],
+      logLevel: 'error',
+    });
+    const kit = lambdaTaskCopy(task, root, '_kit', kitBundle);
+    const kitTimes = {
+      kit: [] as number[],
+      bare: [] as number[],
+      kitCpu: [] as number[],
+      bareCpu: [] as number[],
+    };
+    for (let i = 0; i < rounds * 3; i++) {
+      const b = await importMs(bare, baseEnv);
+      const k = await importMs(kit, baseEnv);
+      kitTimes.bare.push(b.wall);
+      kitTimes.bareCpu.push(b.cpu);
+      kitTimes.kit.push(k.wall);
+      kitTimes.kitCpu.push(k.cpu);
+    }
+    const kitFloor = {
+      bundleKb: round1(statSync(kitBundle).size / 1024),
+      importMs: round1(median(kitTimes.kit)),
+      bareImportMs: round1(median(kitTimes.bare)),
+      ratio: Math.round((median(kitTimes.kit) / median(kitTimes.bare)) * 100) / 100,
+      cpuRatio: Math.round((median(kitTimes.kitCpu) / median(kitTimes.bareCpu)) * 100) / 100,
+    };
+    console.log(JSON.stringify({ kitFloor }));
+
     const rows: Array<Record<string, unknown>> = [];
     for (const fn of found) {
       const file = lambdaTaskCopy(task, root, fn.name, fn.bundleFile);
@@ -141,6 +191,7 @@ export async function benchBundles(): Promise<Record<string, unknown>> {
       method:
         'median of rounds; each function and the bare handler imported alternately in fresh processes, bundle alone beside the AWS SDK; wall time, and CPU time (user + system) of the import',
       functions: rows.length,
+      kitFloor,
       http: {
         count: httpRows.length,
         medianBundleKb: median(httpRows.map((r) => r.bundleKb as number)),

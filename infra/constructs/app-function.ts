@@ -47,7 +47,7 @@ export type MailSender =
   | { transport: 'smtp'; secret: ISecret; from: string };
 
 /** ESM bundles have no `require`; CommonJS dependencies inside them still call it. */
-const requireBanner =
+export const requireBanner =
   "import { createRequire as __patentsCreateRequire } from 'node:module'; const require = __patentsCreateRequire(import.meta.url);";
 
 export class AppFunction extends Construct {
