@@ -67,6 +67,7 @@ export const lifecycleEvents = [
   'tiered',
   'openLicenseDeclared',
   'openLicenseWithdrawn',
+  'openLicensePublished',
   'negotiationOpened',
   'dealRecorded',
   'filingConfirmed',
@@ -211,6 +212,14 @@ export const transitionTable = {
     from: ['open-license', ...licensedStates],
     to: (from) => (from === 'open-license' ? 'listed' : from),
     description: 'The open license was withdrawn (licenses already granted stay)',
+  },
+  openLicensePublished: {
+    // CNIPA announces a declaration (专利法 art. 50: 由国务院专利行政部门予以公告); the institution records
+    // the announcement (and the annual-fee reduction, art. 51) while the open license is active. The
+    // state stays: only the declaration on the patent changes.
+    from: ['open-license', ...licensedStates],
+    to: (from) => from,
+    description: "CNIPA's announcement of the open-license declaration recorded (state kept)",
   },
   negotiationOpened: {
     // The institution accepted an enterprise's request to negotiate (functions/transfer/interests.ts).

@@ -19,6 +19,36 @@ export const openLicenseFeeSchema = z
   });
 export type OpenLicenseFee = z.infer<typeof openLicenseFeeSchema>;
 
+const annualFeeReductionSchema = z
+  .object({
+    ratePercent: z.number().gt(0).max(100).meta({
+      description: "The reduction of the annual fees, in percent, as CNIPA's fee notice states it",
+      example: 15,
+    }),
+    reference: z.string().trim().min(1).max(200).optional().meta({
+      description: "CNIPA's fee notice or decision granting it (减缴通知书)",
+    }),
+  })
+  .meta({
+    id: 'AnnualFeeReduction',
+    description:
+      "The annual-fee reduction granted while the open license is in force (专利法 art. 51: 开放许可实施期间，对专利权人缴纳专利年费相应给予减免). The rate is CNIPA's fee rule, recorded as granted, not computed here",
+  });
+
+/** PUT .../open-license/publication: CNIPA's announcement of the declaration, and the fee reduction. */
+export const openLicensePublicationSchema = z
+  .object({
+    reference: z.string().trim().min(1).max(100).meta({
+      description:
+        "CNIPA's announcement of the declaration (开放许可声明公告: its number or the gazette issue)",
+      example: 'CN2026-KFXK-000123',
+    }),
+    publishedOn: date('The day CNIPA published the declaration (公告日)'),
+    annualFeeReduction: annualFeeReductionSchema.optional(),
+  })
+  .meta({ id: 'OpenLicensePublication' });
+export type OpenLicensePublication = z.output<typeof openLicensePublicationSchema>;
+
 export const openLicenseDeclarationSchema = z
   .object({
     feeStandard: openLicenseFeeSchema,
@@ -84,6 +114,14 @@ export const openLicenseSchema = z
     }),
     withdrawnAt: z.string().optional(),
     withdrawalReason: z.string().optional(),
+    publication: z
+      .object({ reference: z.string(), publishedOn: z.string(), recordedAt: z.string() })
+      .optional()
+      .meta({
+        description:
+          "CNIPA's announcement of the declaration (专利法 art. 50), as the institution recorded it: until then the declaration is filed but not yet published",
+      }),
+    annualFeeReduction: annualFeeReductionSchema.optional(),
   })
   .meta({ id: 'OpenLicense' });
 export type OpenLicense = z.infer<typeof openLicenseSchema>;

@@ -12,6 +12,7 @@ import { priceTermIssues } from '../../schemas/deal.ts';
 import {
   type OpenLicense,
   type OpenLicenseDeclaration,
+  type OpenLicensePublication,
   publicOpenLicense,
   type TakeOpenLicense,
 } from '../../schemas/open-license.ts';
@@ -189,6 +190,70 @@ export async function withdrawOpenLicense(
         details: { reason },
       },
     },
+    at,
+  });
+  if (outcome === 'duplicate') return { changed: false, openLicense };
+  return { changed: true, openLicense };
+}
+
+/**
+ * Records CNIPA's announcement of an active declaration (专利法 art. 50: the declaration takes effect as
+ * CNIPA publishes it) and the annual-fee reduction granted for it (art. 51). The same record again
+ * changes nothing; a different one replaces it (a correction), with the audit entry of the change.
+ */
+export async function recordOpenLicensePublication(
+  deps: TransferDeps,
+  caller: Caller,
+  applicationNumber: string,
+  input: OpenLicensePublication,
+): Promise<{ changed: boolean; openLicense: OpenLicense }> {
+  requireInstitutionLevel(caller, 'record the publication of open licenses');
+  const patent = await patenteePatent(deps, caller, applicationNumber);
+  const n = patent.applicationNumber;
+  const current = patent.openLicense && publicOpenLicense(patent.openLicense);
+  if (current?.status !== 'active') {
+    throw new ConflictError(
+      `Patent ${n} has no active open license: declare it first (POST /v1/patents/${n}/open-license), then record CNIPA's announcement of it.`,
+    );
+  }
+  const declaredOn = chinaDate(new Date(current.declaredAt));
+  const today = chinaDate(deps.now());
+  if (input.publishedOn < declaredOn || input.publishedOn > today) {
+    throw new ValidationError(
+      `The announcement date ${input.publishedOn} must lie between the declaration (${declaredOn}) and today (${today}): give the date CNIPA published it.`,
+      [{ in: 'body', field: 'publishedOn', message: `between ${declaredOn} and ${today}` }],
+    );
+  }
+  const same =
+    current.publication?.reference === input.reference &&
+    current.publication.publishedOn === input.publishedOn &&
+    hashOf(current.annualFeeReduction ?? null) === hashOf(input.annualFeeReduction ?? null);
+  if (same) return { changed: false, openLicense: current };
+  planTransition(patent, { event: 'openLicensePublished' });
+  const at = deps.now().toISOString();
+  const { annualFeeReduction: _, ...rest } = current;
+  const openLicense: OpenLicense = {
+    ...rest,
+    publication: { reference: input.reference, publishedOn: input.publishedOn, recordedAt: at },
+    ...(input.annualFeeReduction ? { annualFeeReduction: input.annualFeeReduction } : {}),
+  };
+  const outcome = await deps.store.declareOpenLicense({
+    patent: {
+      patent,
+      transition: {
+        event: 'openLicensePublished',
+        eventId: `open-license-publication#${hashOf(input)}#${patent.version}`,
+        actor: caller,
+        set: { openLicense },
+        details: {
+          reference: input.reference,
+          publishedOn: input.publishedOn,
+          ...(current.publication ? { replaces: current.publication.reference } : {}),
+        },
+      },
+    },
+    openLicense,
+    provinceCode: patent.provinceCode,
     at,
   });
   if (outcome === 'duplicate') return { changed: false, openLicense };

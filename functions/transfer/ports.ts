@@ -133,7 +133,10 @@ export interface TransferStore {
     actor: AuditActor;
     at: string;
   }): Promise<'recorded' | 'duplicate'>;
-  /** The openLicenseDeclared transition and the public listing entry. */
+  /**
+   * The openLicenseDeclared (or openLicensePublished) transition and the public listing entry, which
+   * copies the declaration as it now is.
+   */
   declareOpenLicense(write: {
     patent: PatentChange;
     openLicense: OpenLicense;

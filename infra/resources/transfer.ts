@@ -51,6 +51,12 @@ export const transferFunctions = {
       'POST /v1/patents/{applicationNumber}/open-license/withdrawal: withdraws the open license (openLicenseWithdrawn)',
     tables: { core: 'readWrite' },
   },
+  recordOpenLicensePublication: {
+    entry: 'functions/transfer/record-open-license-publication.handler.ts',
+    description:
+      "PUT /v1/patents/{applicationNumber}/open-license/publication: records CNIPA's announcement and the annual-fee reduction (openLicensePublished)",
+    tables: { core: 'readWrite' },
+  },
   takeOpenLicense: {
     entry: 'functions/transfer/take-open-license.handler.ts',
     description:

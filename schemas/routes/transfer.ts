@@ -12,6 +12,7 @@ import {
   openLicenseDeclarationSchema,
   openLicenseListQuerySchema,
   openLicensePageSchema,
+  openLicensePublicationSchema,
   openLicenseSchema,
   openLicenseWithdrawalSchema,
   takeOpenLicenseSchema,
@@ -163,6 +164,23 @@ export const withdrawOpenLicenseRoute = {
   },
 } as const satisfies RouteDeclaration;
 
+export const recordOpenLicensePublicationRoute = {
+  method: 'PUT',
+  path: '/v1/patents/{applicationNumber}/open-license/publication',
+  function: 'recordOpenLicensePublication',
+  roles: ['institution'],
+  summary:
+    "Record CNIPA's announcement of your active open-license declaration (专利法 art. 50) and the annual-fee reduction granted for it (art. 51); the same record again changes nothing, another one replaces it",
+  tags: ['transfer'],
+  request: { params: patentParamsSchema, body: openLicensePublicationSchema },
+  responses: {
+    200: { description: 'The open license with its publication', schema: openLicenseSchema },
+    ...routeErrors,
+    404: { description: 'No such patent among yours', schema: errorBodySchema },
+    409: { description: 'No active open license', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
 export const takeOpenLicenseRoute = {
   method: 'POST',
   path: '/v1/patents/{applicationNumber}/open-license/licenses',
@@ -229,6 +247,7 @@ export const transferRoutes = [
   getOpenLicenseRoute,
   listOpenLicensesRoute,
   withdrawOpenLicenseRoute,
+  recordOpenLicensePublicationRoute,
   takeOpenLicenseRoute,
   createProductRoute,
   listProductsRoute,

@@ -1229,6 +1229,14 @@ const matrix: Record<string, Entry> = {
     cases: patentCases((f) => f.licensed, '/open-license/withdrawal', { reason: '矩阵测试撤回' }),
     expect: { ...institutionScoped, dept: p(403, 403, 403, 403) },
   },
+  'PUT /v1/patents/{applicationNumber}/open-license/publication': {
+    cases: patentCases((f) => f.licensed, '/open-license/publication', {
+      reference: 'MATRIX-KFXK-1',
+      // Today in China (UTC+8): the announcement lies between the declaration and today.
+      publishedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10),
+    }),
+    expect: { inst: p('ok', 'ok', 404, 404), dept: p(403, 403, 403, 403) },
+  },
   'POST /v1/products': {
     cases: (f) => [
       {

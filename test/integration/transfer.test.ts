@@ -482,6 +482,32 @@ describe('open licensing and products', () => {
         (l: { applicationNumber: string }) => l.applicationNumber,
       );
     expect(await offered()).toContain(number(9));
+    // CNIPA's announcement of the declaration and the annual-fee reduction (专利法 art. 50-51).
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const publication = {
+      reference: 'CN2026-KFXK-000123',
+      publishedOn: today,
+      annualFeeReduction: { ratePercent: 15, reference: '年费减缴通知书 2026-001' },
+    };
+    const publish = (body: object, token = institution) =>
+      api(`/v1/patents/${number(9)}/open-license/publication`, { method: 'PUT', token, body });
+    const published = await publish(publication);
+    expect(published.status, published.text).toBe(200);
+    expect(published.json).toMatchObject({
+      status: 'active',
+      publication: { reference: 'CN2026-KFXK-000123', publishedOn: today },
+      annualFeeReduction: { ratePercent: 15 },
+    });
+    const listing = (await api(`/v1/patents/${number(9)}/open-license`, { token: enterprise })).json;
+    expect(listing.publication).toMatchObject({ reference: 'CN2026-KFXK-000123' });
+    const versionAfter = (await read(`PAT#${number(9)}`, 'PATENT'))!.version;
+    // The same record again changes nothing; a date before the declaration is refused with the range.
+    expect((await publish(publication)).status).toBe(200);
+    expect((await read(`PAT#${number(9)}`, 'PATENT'))!.version).toBe(versionAfter);
+    const early = await publish({ ...publication, publishedOn: '2020-01-01' });
+    expect(early.status).toBe(400);
+    expect(early.json.error.message).toContain('between');
+    expect((await publish(publication, enterprise)).status).toBe(403);
     const withdrawn = await api(`/v1/patents/${number(9)}/open-license/withdrawal`, {
       method: 'POST',
       token: institution,
@@ -491,6 +517,10 @@ describe('open licensing and products', () => {
     expect(withdrawn.json).toMatchObject({ status: 'withdrawn', withdrawalReason: '拟独占许可给合作企业' });
     expect(await offered()).not.toContain(number(9));
     expect(await read(`PAT#${number(9)}`, 'PATENT')).toMatchObject({ lifecycle: 'listed' });
+    // A withdrawn declaration has nothing to publish: 409 saying to declare first.
+    const late = await publish({ ...publication, reference: 'CN2026-KFXK-000124' });
+    expect(late.status).toBe(409);
+    expect(late.json.error.message).toContain('declare it first');
   });
 
   it('an enterprise takes the open license, then files a product: the patent is industrialized', async () => {
