@@ -14,6 +14,7 @@ import {
   getOpenLicense,
   listOpenLicenses,
   publicOpenLicense,
+  recordOpenLicensePublication,
   takeOpenLicense,
   withdrawOpenLicense,
 } from '../../functions/transfer/open-license.ts';
@@ -623,6 +624,50 @@ describe('open licensing', () => {
     expect(openLicense).toMatchObject({ status: 'withdrawn', withdrawalReason: '拟独占许可' });
     expect(mem.patents.get(A)!.lifecycle).toBe('listed');
     expect((await createDeal(deps, inst, license({ licenseType: 'exclusive' }))).created).toBe(true);
+  });
+
+  it("CNIPA's announcement and the annual-fee reduction are recorded once, corrected with the reference replaced (专利法 art. 50-51)", async () => {
+    const today = '2026-06-10';
+    const departmentUser: Caller = { ...institutionUser(INST), department: '材料学院' };
+    const publication = {
+      reference: 'CN2026-KFXK-000123',
+      publishedOn: today,
+      annualFeeReduction: { ratePercent: 15 },
+    };
+    const noLicense = await recordOpenLicensePublication(deps, inst, A, publication).catch((e) => e);
+    expect(noLicense).toBeInstanceOf(ConflictError);
+    expect(noLicense.message).toContain('declare it first');
+    await declareOpenLicense(deps, inst, A, declaration);
+    const department = await recordOpenLicensePublication(deps, departmentUser, A, publication).catch(
+      (e) => e,
+    );
+    expect(department).toBeInstanceOf(ForbiddenError);
+    const early = await recordOpenLicensePublication(deps, inst, A, {
+      ...publication,
+      publishedOn: '2020-01-01',
+    }).catch((e) => e);
+    expect(early).toBeInstanceOf(ValidationError);
+    const before = mem.patents.get(A)!.lifecycle;
+    const first = await recordOpenLicensePublication(deps, inst, A, publication);
+    expect(first.changed).toBe(true);
+    expect(first.openLicense).toMatchObject({
+      status: 'active',
+      publication: { reference: 'CN2026-KFXK-000123', publishedOn: today },
+      annualFeeReduction: { ratePercent: 15 },
+    });
+    expect(mem.patents.get(A)!.lifecycle).toBe(before);
+    expect((await listOpenLicenses(deps, { limit: 25 })).items[0]).toMatchObject({
+      publication: { reference: 'CN2026-KFXK-000123' },
+    });
+    expect((await recordOpenLicensePublication(deps, inst, A, publication)).changed).toBe(false);
+    // A correction without the reduction: the reduction recorded before goes.
+    const corrected = await recordOpenLicensePublication(deps, inst, A, {
+      reference: 'CN2026-KFXK-000124',
+      publishedOn: today,
+    });
+    expect(corrected.changed).toBe(true);
+    expect(corrected.openLicense.publication?.reference).toBe('CN2026-KFXK-000124');
+    expect(corrected.openLicense.annualFeeReduction).toBeUndefined();
   });
 });
 
