@@ -11,6 +11,7 @@
 import * as z from 'zod';
 import { usccSchema } from './institution.ts';
 import { pageQuerySchema } from './pagination.ts';
+import { pledgeeConsentSchema } from './pledge.ts';
 import { dateField, priceTermIssues, priceTermsSchema } from './price-terms.ts';
 import { singleLineText } from './text.ts';
 
@@ -85,6 +86,10 @@ export const dealInputSchema = z
     coOwnerConsents: z.array(coOwnerConsentSchema).max(maxPortfolioPatents).optional().meta({
       description:
         "For each co-owned patent (its coOwners) in an assignment, equity contribution, exclusive or sole license: the co-owners' consent (专利法 art. 14). Ordinary licenses need none",
+    }),
+    pledgeeConsents: z.array(pledgeeConsentSchema).max(maxPortfolioPatents).optional().meta({
+      description:
+        "For each pledged patent (an active pledge) in any deal: the pledgee's consent (民法典 art. 444: a pledged patent is not assigned or licensed without it)",
     }),
   })
   .superRefine((deal, ctx) => {
@@ -184,6 +189,7 @@ export const dealSchema = z
     clientReference: z.string().optional(),
     notes: z.string().optional(),
     coOwnerConsents: z.array(coOwnerConsentSchema).optional(),
+    pledgeeConsents: z.array(pledgeeConsentSchema).optional(),
     origin: z.enum(['recorded', 'open-license']).meta({
       description: 'recorded by the institution / an admin, or taken by the enterprise under an open license',
     }),

@@ -68,6 +68,8 @@ export const lifecycleEvents = [
   'openLicenseDeclared',
   'openLicenseWithdrawn',
   'openLicensePublished',
+  'pledgeRegistered',
+  'pledgeReleased',
   'negotiationOpened',
   'dealRecorded',
   'filingConfirmed',
@@ -221,8 +223,20 @@ export const transitionTable = {
     to: (from) => from,
     description: "CNIPA's announcement of the open-license declaration recorded (state kept)",
   },
+  pledgeRegistered: {
+    // A pledge of the patent right registered with CNIPA (民法典 art. 444), recorded by the patentee:
+    // while the institution holds the patent; the state stays (functions/transfer/pledges.ts).
+    from: ['registered', ...transferable, ...licensedStates],
+    to: (from) => from,
+    description: 'A pledge of the patent right recorded (state kept)',
+  },
+  pledgeReleased: {
+    from: live,
+    to: (from) => from,
+    description: 'A pledge released (its registration cancelled) (state kept)',
+  },
   negotiationOpened: {
-    // The institution accepted an enterprise's request to negotiate (functions/transfer/interests.ts).
+    // The institution accepted an enterprise's request to negotiate (functions/negotiation/interests.ts).
     // A patent still under evaluation keeps its window; one already in negotiation (with another
     // enterprise), under an open license or licensed non-exclusively keeps its state too: a further
     // negotiation does not undo what holds.

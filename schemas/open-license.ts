@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { pageQuerySchema } from './pagination.ts';
+import { pledgeeConsentSchema } from './pledge.ts';
 import { freeTermsSchema, lumpSumTermsSchema, upfrontRoyaltyTermsSchema } from './price-terms.ts';
 
 const date = (description: string) =>
@@ -79,6 +80,10 @@ export const openLicenseDeclarationSchema = z
         description:
           "A co-owned patent (its coOwners): the co-owners' consent to the declaration (专利法 art. 14: beyond implementing it or granting ordinary licenses, a co-owned right is exercised with every co-owner's consent)",
       }),
+    pledgeeConsent: pledgeeConsentSchema.omit({ applicationNumber: true }).optional().meta({
+      description:
+        "A pledged patent (an active pledge): the pledgee's consent to the declaration (民法典 art. 444; 专利法实施细则 (2023) art. 86 lists a pledge without the pledgee's consent among the cases where no open license may be declared, as we read it)",
+    }),
   })
   .superRefine((declaration, ctx) => {
     if (declaration.endDate <= declaration.startDate) {
@@ -107,6 +112,7 @@ export const openLicenseSchema = z
     evaluationReportRef: z.string().optional(),
     contact: z.string().optional(),
     coOwnerConsent: z.object({ consentedOn: z.string(), reference: z.string() }).optional(),
+    pledgeeConsent: z.object({ consentedOn: z.string(), reference: z.string() }).optional(),
     declaredAt: z.string(),
     declaredBy: z.string().meta({
       description: 'The declaring organization and role (never an account id)',

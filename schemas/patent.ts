@@ -16,6 +16,7 @@ import { conversionIntentValues, patentTypeValues } from './inventory/template.t
 import { lifecycleEventSchema, lifecycleStateSchema, tierValues } from './lifecycle.ts';
 import { type OpenLicense, openLicenseSchema, publicOpenLicense } from './open-license.ts';
 import { pageQuerySchema } from './pagination.ts';
+import { pledgeSchema } from './pledge.ts';
 import { answerKeySchema, isStorageAttribute } from './storage.ts';
 
 export const poolStatusValues = ['base', 'conversion'] as const;
@@ -107,6 +108,11 @@ export const patentSchema = inventoryRecordSchema
       )
       .optional()
       .meta({ description: 'Service providers matched to a high-value patent' }),
+    pledges: z
+      .array(pledgeSchema)
+      .max(50)
+      .optional()
+      .meta({ description: 'Pledges of the patent right, active and released (民法典 art. 444)' }),
     poolNomination: z
       .object({ industries: z.array(z.string()), at: z.string() })
       .optional()

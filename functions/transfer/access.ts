@@ -3,8 +3,30 @@ import { createHash } from 'node:crypto';
 import { normalizeApplicationNumber } from '../../schemas/codes/application-number.ts';
 import type { Deal } from '../../schemas/deal.ts';
 import type { Caller } from '../../schemas/roles.ts';
-import { DomainError, ForbiddenError, ValidationError } from '../shared/errors.ts';
+import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import type { TransferPatent, TransferStore } from './ports.ts';
 import type { Refusal } from './rules.ts';
+
+/** The patent of the patentee institution (institution users) or of the admin's province; 404 otherwise. */
+export async function patenteePatent(
+  deps: { store: Pick<TransferStore, 'patents'> },
+  caller: Caller,
+  input: string,
+): Promise<TransferPatent> {
+  const n = normalizeApplicationNumber(input);
+  const patent = (await deps.store.patents([n])).get(n);
+  const visible =
+    patent !== undefined &&
+    (caller.roles.includes('national-admin') ||
+      (caller.roles.includes('province-admin') && caller.provinceCode === patent.provinceCode) ||
+      (caller.roles.includes('institution') && caller.orgUscc === patent.institutionUscc));
+  if (!visible) {
+    throw new NotFoundError(
+      `No patent ${n} among your patents: check the application number (list them with GET /v1/patents).`,
+    );
+  }
+  return patent;
+}
 
 /** A licensing rule refused the request (409): the code names the rule, the message what to do. */
 export class LicensingRefusedError extends DomainError {

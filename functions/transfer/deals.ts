@@ -38,6 +38,7 @@ import {
   coOwnerRefusal,
   dealRefusal,
   legalRefusal,
+  pledgeRefusal,
   type Refusal,
   transferSettings,
 } from './rules.ts';
@@ -216,6 +217,23 @@ export async function createDeal(
       ],
     );
   const consentFor = (n: string) => consents.find((c) => c.applicationNumber === n);
+  const pledgeeConsents = (input.pledgeeConsents ?? []).map((c) => ({
+    ...c,
+    applicationNumber: normalizeApplicationNumber(c.applicationNumber),
+  }));
+  const unknownPledgeeConsent = pledgeeConsents.find((c) => !numbers.includes(c.applicationNumber));
+  if (unknownPledgeeConsent)
+    throw new ValidationError(
+      `pledgeeConsents names ${unknownPledgeeConsent.applicationNumber}, which is not a patent of this deal: give the consent for a patent of applicationNumbers, or leave it out.`,
+      [
+        {
+          in: 'body',
+          field: 'pledgeeConsents',
+          message: `${unknownPledgeeConsent.applicationNumber} is not in applicationNumbers`,
+        },
+      ],
+    );
+  const pledgeeConsentFor = (n: string) => pledgeeConsents.find((c) => c.applicationNumber === n);
   refuseIfAny(
     patents.flatMap(
       (patent) =>
@@ -239,6 +257,7 @@ export async function createDeal(
           },
           consentFor(patent.applicationNumber),
         ) ??
+        pledgeRefusal(patent, { what: 'deal' }, pledgeeConsentFor(patent.applicationNumber)) ??
         [],
     ),
   );
@@ -261,6 +280,7 @@ export async function createDeal(
     ...(input.clientReference ? { clientReference: input.clientReference } : {}),
     ...(input.notes ? { notes: input.notes } : {}),
     ...(consents.length ? { coOwnerConsents: consents } : {}),
+    ...(pledgeeConsents.length ? { pledgeeConsents } : {}),
     origin: 'recorded',
     filingStatus: 'pending',
     ...filingClock(input.kind, input.effectiveDate),

@@ -26,6 +26,7 @@ import {
   isAdmin,
   LicensingRefusedError,
   ownOrganization,
+  patenteePatent,
   requireInstitutionLevel,
   requireVerifiedEnterprise,
 } from './access.ts';
@@ -38,27 +39,11 @@ import {
   declarationRefusal,
   legalRefusal,
   needsEvaluationReport,
+  pledgeRefusal,
   transferSettings,
 } from './rules.ts';
 
 type WithHash = TransferPatent & { openLicenseHash?: string };
-
-/** The patent of the patentee institution (institution users) or of the admin's province; 404 otherwise. */
-async function patenteePatent(deps: TransferDeps, caller: Caller, input: string): Promise<WithHash> {
-  const n = normalizeApplicationNumber(input);
-  const patent = (await deps.store.patents([n])).get(n) as WithHash | undefined;
-  const visible =
-    patent !== undefined &&
-    (caller.roles.includes('national-admin') ||
-      (caller.roles.includes('province-admin') && caller.provinceCode === patent.provinceCode) ||
-      (caller.roles.includes('institution') && caller.orgUscc === patent.institutionUscc));
-  if (!visible) {
-    throw new NotFoundError(
-      `No patent ${n} among your patents: check the application number (list them with GET /v1/patents).`,
-    );
-  }
-  return patent;
-}
 
 export async function declareOpenLicense(
   deps: TransferDeps,
@@ -67,7 +52,7 @@ export async function declareOpenLicense(
   input: OpenLicenseDeclaration,
 ): Promise<{ changed: boolean; openLicense: OpenLicense }> {
   requireInstitutionLevel(caller, 'declare open licenses');
-  const patent = await patenteePatent(deps, caller, applicationNumber);
+  const patent = (await patenteePatent(deps, caller, applicationNumber)) as WithHash;
   const n = patent.applicationNumber;
   const requestHash = hashOf(input);
   if (patent.openLicense?.status === 'active') {
@@ -105,7 +90,8 @@ export async function declareOpenLicense(
       chinaDate(deps.now()),
     ) ??
     declarationRefusal(patent, input.startDate) ??
-    coOwnerRefusal(patent, { what: 'open-license' }, input.coOwnerConsent);
+    coOwnerRefusal(patent, { what: 'open-license' }, input.coOwnerConsent) ??
+    pledgeRefusal(patent, { what: 'open-license' }, input.pledgeeConsent);
   if (refusal) throw new LicensingRefusedError(refusal);
   planTransition(patent, { event: 'openLicenseDeclared' });
 
@@ -125,6 +111,7 @@ export async function declareOpenLicense(
     ...(input.evaluationReportRef ? { evaluationReportRef: input.evaluationReportRef } : {}),
     ...(input.contact ? { contact: input.contact } : {}),
     ...(input.coOwnerConsent ? { coOwnerConsent: input.coOwnerConsent } : {}),
+    ...(input.pledgeeConsent ? { pledgeeConsent: input.pledgeeConsent } : {}),
     declaredAt: at,
     // Who declared it, as the public may read it: the organization and the role, never a Cognito sub.
     declaredBy: `${institution?.name ?? patent.institutionUscc}（机构管理员 / institution administrator）`,
@@ -156,7 +143,7 @@ export async function withdrawOpenLicense(
   reason: string,
 ): Promise<{ changed: boolean; openLicense: OpenLicense }> {
   requireInstitutionLevel(caller, 'withdraw open licenses');
-  const patent = await patenteePatent(deps, caller, applicationNumber);
+  const patent = (await patenteePatent(deps, caller, applicationNumber)) as WithHash;
   const n = patent.applicationNumber;
   const current = patent.openLicense && publicOpenLicense(patent.openLicense);
   if (!current) {
@@ -208,7 +195,7 @@ export async function recordOpenLicensePublication(
   input: OpenLicensePublication,
 ): Promise<{ changed: boolean; openLicense: OpenLicense }> {
   requireInstitutionLevel(caller, 'record the publication of open licenses');
-  const patent = await patenteePatent(deps, caller, applicationNumber);
+  const patent = (await patenteePatent(deps, caller, applicationNumber)) as WithHash;
   const n = patent.applicationNumber;
   const current = patent.openLicense && publicOpenLicense(patent.openLicense);
   if (current?.status !== 'active') {

@@ -14,6 +14,7 @@
 import type { Deal, DealKind, FilingInput } from '../../schemas/deal.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import type { OpenLicense } from '../../schemas/open-license.ts';
+import type { Pledge } from '../../schemas/pledge.ts';
 import type { Product } from '../../schemas/product.ts';
 import type { TransitionRequest, TransitionSubject } from '../pipeline/transitions.ts';
 import type { AuditActor } from '../shared/audit.ts';
@@ -31,6 +32,8 @@ export interface TransferPatent extends TransitionSubject, LicensingState {
   legalStatus?: string;
   /** The patentees other than the institution (专利法 art. 14: their consent, rules.ts `coOwnerRefusal`). */
   coOwners?: string[];
+  /** Pledges of the right (民法典 art. 444: the pledgee's consent, rules.ts `pledgeRefusal`). */
+  pledges?: Pledge[];
 }
 
 export interface InstitutionProfile {
@@ -143,6 +146,8 @@ export interface TransferStore {
     provinceCode: string;
     at: string;
   }): Promise<'declared' | 'duplicate'>;
+  /** A transition that changes only the patent item (a pledge registered or released). */
+  changePatent(write: { patent: PatentChange; at: string }): Promise<'changed' | 'duplicate'>;
   /** The openLicenseWithdrawn transition; the listing entry goes. */
   withdrawOpenLicense(write: { patent: PatentChange; at: string }): Promise<'withdrawn' | 'duplicate'>;
   /** A patent-intensive product, its audit entry and the productFiled transitions. */

@@ -21,10 +21,14 @@
  *    lies after the last day of the statutory term is refused, as a right cannot be licensed for a time
  *    it does not exist. A pending application (审中) may be assigned or contributed (the right to the
  *    application, art. 10), not licensed.
+ * 6. A pledged patent (an active pledge, schemas/pledge.ts) is assigned, contributed, licensed (any
+ *    kind) or declared open only with the pledgee's consent recorded (`pledgeRefusal`; 民法典 art. 444
+ *    ¶2: "知识产权中的财产权出质后，出质人不得转让或者许可他人使用，但是出质人与质权人协商同意的除外").
  */
 
 import type { DealKind, LicenseType } from '../../schemas/deal.ts';
 import type { OpenLicense } from '../../schemas/open-license.ts';
+import { activePledges, type Pledge } from '../../schemas/pledge.ts';
 import { type AvailabilitySubject, notInForce, statutoryTerm } from '../patents/availability.ts';
 
 export interface ExclusiveGrant {
@@ -63,7 +67,8 @@ export interface Refusal {
     | 'PATENTEE_CHANGED'
     | 'PATENT_NOT_IN_FORCE'
     | 'TERM_ENDS_BEFORE_AGREEMENT'
-    | 'CO_OWNER_CONSENT_REQUIRED';
+    | 'CO_OWNER_CONSENT_REQUIRED'
+    | 'PLEDGEE_CONSENT_REQUIRED';
   message: string;
   details: Record<string, unknown>;
 }
@@ -191,6 +196,37 @@ export function coOwnerRefusal(
     code: 'CO_OWNER_CONSENT_REQUIRED',
     message: `专利 ${n} 为共有专利（共有人：${names}），须经全体共有人同意（专利法第十四条）/ Patent ${n} is co-owned with ${names}: ${act.what === 'open-license' ? 'an open license' : 'this act'} needs the consent of every co-owner (Patent Law art. 14; without it only the institution's own implementation or an ordinary license is allowed). Obtain their written consent and record it with ${field}.`,
     details: { applicationNumber: n, coOwners },
+  };
+}
+
+/**
+ * A pledged patent (an active pledge) is neither assigned, contributed, licensed (of any kind) nor
+ * declared open without the pledgee's consent (民法典 art. 444 ¶2). Unlike co-ownership, an ordinary
+ * license needs it too: the article names licensing as such.
+ */
+export function pledgeRefusal(
+  patent: { applicationNumber: string; pledges?: readonly Pledge[] },
+  act: { what: 'deal' } | { what: 'open-license' },
+  consent: { consentedOn: string; reference: string } | undefined,
+): Refusal | undefined {
+  const pledges = activePledges(patent);
+  if (pledges.length === 0 || consent) return undefined;
+  const n = patent.applicationNumber;
+  const pledgees = pledges.map((pledge) => `${pledge.pledgee}（${pledge.registrationNumber}）`).join('、');
+  const field =
+    act.what === 'deal'
+      ? `pledgeeConsents: [{ applicationNumber: "${n}", consentedOn, reference }]`
+      : 'pledgeeConsent: { consentedOn, reference }';
+  return {
+    code: 'PLEDGEE_CONSENT_REQUIRED',
+    message: `专利 ${n} 已出质（质权人：${pledgees}），转让或许可须经质权人同意（民法典第四百四十四条）/ Patent ${n} is pledged to ${pledgees}: ${act.what === 'open-license' ? 'an open license' : 'an assignment, equity contribution or license'} needs the pledgee's consent (Civil Code art. 444). Obtain the pledgee's written consent and record it with ${field}, or record the release of the pledge first (POST /v1/patents/${n}/pledges/release).`,
+    details: {
+      applicationNumber: n,
+      pledges: pledges.map((pledge) => ({
+        pledgee: pledge.pledgee,
+        registrationNumber: pledge.registrationNumber,
+      })),
+    },
   };
 }
 

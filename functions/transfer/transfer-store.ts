@@ -379,6 +379,10 @@ export function dynamoTransferStore(documents: DynamoDBDocumentClient, tableName
       items.push({ Put: { TableName: tableName, Item: openLicenseListingItem(openLicense, provinceCode) } });
       return recorded('declared')(await run(items, shape));
     },
+    async changePatent({ patent, at }) {
+      const shape = noShape();
+      return recorded('changed')(await run(withTransitions([], [patent], at, shape), shape));
+    },
     async withdrawOpenLicense({ patent, at }) {
       const shape = noShape();
       const items = withTransitions([], [patent], at, shape);

@@ -18,6 +18,7 @@ import {
   takeOpenLicenseSchema,
 } from '../open-license.ts';
 import { patentParamsSchema } from '../patent.ts';
+import { pledgeRegistrationSchema, pledgeReleaseSchema, pledgeSchema } from '../pledge.ts';
 import { productInputSchema, productListQuerySchema, productPageSchema, productSchema } from '../product.ts';
 import { adminRoles, type RouteDeclaration, routeErrors } from './route.ts';
 
@@ -181,6 +182,44 @@ export const recordOpenLicensePublicationRoute = {
   },
 } as const satisfies RouteDeclaration;
 
+export const recordPledgeRoute = {
+  method: 'POST',
+  path: '/v1/patents/{applicationNumber}/pledges',
+  function: 'recordPledge',
+  roles: ['institution', ...adminRoles],
+  summary:
+    "Record a pledge of the patent right registered with CNIPA (专利权质押登记): while it is active, deals and open licenses need the pledgee's consent (民法典 art. 444). The same registration number twice records one pledge",
+  tags: ['transfer'],
+  request: { params: patentParamsSchema, body: pledgeRegistrationSchema },
+  responses: {
+    201: { description: 'Recorded', schema: pledgeSchema },
+    200: { description: 'The same pledge was recorded before', schema: pledgeSchema },
+    ...routeErrors,
+    404: { description: 'No such patent among yours', schema: errorBodySchema },
+    409: {
+      description:
+        'The registration number recorded with other details, too many active pledges, or an illegal transition',
+      schema: errorBodySchema,
+    },
+  },
+} as const satisfies RouteDeclaration;
+
+export const releasePledgeRoute = {
+  method: 'POST',
+  path: '/v1/patents/{applicationNumber}/pledges/release',
+  function: 'releasePledge',
+  roles: ['institution', ...adminRoles],
+  summary: 'Record the release of a pledge (its registration cancelled, 注销登记)',
+  tags: ['transfer'],
+  request: { params: patentParamsSchema, body: pledgeReleaseSchema },
+  responses: {
+    200: { description: 'Released (or released before with the same record)', schema: pledgeSchema },
+    ...routeErrors,
+    404: { description: 'No such patent among yours, or no such pledge', schema: errorBodySchema },
+    409: { description: 'The pledge was released before with another record', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
 export const takeOpenLicenseRoute = {
   method: 'POST',
   path: '/v1/patents/{applicationNumber}/open-license/licenses',
@@ -248,6 +287,8 @@ export const transferRoutes = [
   listOpenLicensesRoute,
   withdrawOpenLicenseRoute,
   recordOpenLicensePublicationRoute,
+  recordPledgeRoute,
+  releasePledgeRoute,
   takeOpenLicenseRoute,
   createProductRoute,
   listProductsRoute,

@@ -158,7 +158,7 @@ const patentCases =
       item: patentItem(pick(f)[target]),
     }));
 /** own, otherDept, foreignInst, foreignProv in that order. */
-const p = (own: Outcome, otherDept: Outcome, foreignInst: Outcome, foreignProv: Outcome) => ({
+const p = (own: Expected, otherDept: Expected, foreignInst: Expected, foreignProv: Expected) => ({
   own,
   otherDept,
   foreignInst,
@@ -1236,6 +1236,31 @@ const matrix: Record<string, Entry> = {
       publishedOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10),
     }),
     expect: { inst: p('ok', 'ok', 404, 404), dept: p(403, 403, 403, 403) },
+  },
+  'POST /v1/patents/{applicationNumber}/pledges': {
+    cases: patentCases((f) => f.licensed, '/pledges', {
+      pledgee: '矩阵测试银行',
+      registrationNumber: 'Y-MATRIX-1',
+      registeredOn: '2026-01-05',
+    }),
+    expect: { ...institutionScoped, dept: p(403, 403, 403, 403) },
+  },
+  'POST /v1/patents/{applicationNumber}/pledges/release': {
+    cases: patentCases((f) => f.licensed, '/pledges/release', {
+      registrationNumber: 'Y-MATRIX-1',
+      releasedOn: '2026-02-05',
+      reference: '矩阵测试注销',
+    }),
+    // 404 for "no such pledge" is also what an unauthorized caller gets: an own patent's release is a
+    // write that passed authorization (2xx / 409) or met no pledge yet (404).
+    expect: {
+      ...institutionScoped,
+      inst: p(['ok', 404], ['ok', 404], 404, 404),
+      padmin: p(['ok', 404], ['ok', 404], ['ok', 404], 404),
+      nadmin: p(['ok', 404], ['ok', 404], ['ok', 404], ['ok', 404]),
+      madmin: p(['ok', 404], ['ok', 404], 404, ['ok', 404]),
+      dept: p(403, 403, 403, 403),
+    },
   },
   'POST /v1/products': {
     cases: (f) => [

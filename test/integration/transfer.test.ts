@@ -596,3 +596,63 @@ describe('open licensing and products', () => {
     expect(response.json.error.details).toEqual({ applicationNumbers: [number(11)] });
   });
 });
+
+describe("pledges (民法典 art. 444): the pledgee's consent", () => {
+  it('a recorded pledge refuses a deal without the consent (409 naming it), records it with; the release lifts it', async () => {
+    const n = number(12);
+    const registration = {
+      pledgee: '云南某某银行',
+      registrationNumber: 'Y2026530000012',
+      registeredOn: '2026-01-05',
+    };
+    const pledged = await api(`/v1/patents/${n}/pledges`, {
+      method: 'POST',
+      token: institution,
+      body: registration,
+    });
+    expect(pledged.status, pledged.text).toBe(201);
+    expect(pledged.json).toMatchObject({ status: 'active', registrationNumber: 'Y2026530000012' });
+    const again = await api(`/v1/patents/${n}/pledges`, {
+      method: 'POST',
+      token: institution,
+      body: registration,
+    });
+    expect(again.status).toBe(200);
+    expect((await read(`PAT#${n}`, 'PATENT'))!.pledges).toHaveLength(1);
+    expect(
+      (await api(`/v1/patents/${n}/pledges`, { method: 'POST', token: otherInstitution, body: registration }))
+        .status,
+    ).toBe(404);
+
+    const refused = await api('/v1/deals', { method: 'POST', token: institution, body: license([n]) });
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.json.error.code).toBe('PLEDGEE_CONSENT_REQUIRED');
+    expect(refused.json.error.message).toContain('云南某某银行');
+    const consent = { applicationNumber: n, consentedOn: '2026-02-01', reference: '质权人同意书 2026-12' };
+    const recorded = await api('/v1/deals', {
+      method: 'POST',
+      token: institution,
+      body: license([n], { pledgeeConsents: [consent] }),
+    });
+    expect(recorded.status, recorded.text).toBe(201);
+    expect(recorded.json.pledgeeConsents).toEqual([consent]);
+
+    const released = await api(`/v1/patents/${n}/pledges/release`, {
+      method: 'POST',
+      token: institution,
+      body: { registrationNumber: 'Y2026530000012', releasedOn: '2026-03-10', reference: '注销通知 2026-45' },
+    });
+    expect(released.status, released.text).toBe(200);
+    expect(released.json).toMatchObject({ status: 'released', releasedOn: '2026-03-10' });
+    // (This file's patents are minimal items, outside the full view's schema: read the item.)
+    expect((await read(`PAT#${n}`, 'PATENT'))!.pledges).toEqual([
+      expect.objectContaining({ status: 'released' }),
+    ]);
+    const second = await api('/v1/deals', {
+      method: 'POST',
+      token: institution,
+      body: license([n], { clientReference: 'PLEDGE-2' }),
+    });
+    expect(second.status, second.text).toBe(201);
+  });
+});

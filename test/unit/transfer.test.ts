@@ -19,6 +19,7 @@ import {
   withdrawOpenLicense,
 } from '../../functions/transfer/open-license.ts';
 import { flagOverdueFilings } from '../../functions/transfer/overdue.ts';
+import { recordPledge, releasePledge } from '../../functions/transfer/pledges.ts';
 import type {
   PatentChange,
   StoredDeal,
@@ -158,6 +159,12 @@ function memoryStore() {
       apply([patent]);
       listings.set(openLicense.applicationNumber, { ...openLicense, provinceCode });
       return 'declared';
+    },
+    async changePatent({ patent }) {
+      if (check([patent])) return 'duplicate';
+      writes.push('changePatent');
+      apply([patent]);
+      return 'changed';
     },
     async withdrawOpenLicense({ patent }) {
       if (check([patent])) return 'duplicate';
@@ -519,6 +526,88 @@ describe("co-owned patents need the co-owners' consent (专利法 art. 14)", () 
       coOwnerConsent: consent,
     });
     expect(ok.openLicense.coOwnerConsent).toEqual(consent);
+  });
+});
+
+describe("pledged patents need the pledgee's consent (民法典 art. 444)", () => {
+  const registration = {
+    pledgee: '示例银行北京分行',
+    registrationNumber: 'Y2026110000123',
+    registeredOn: '2026-01-05',
+  };
+  const consent = { consentedOn: '2026-02-20', reference: '质权人同意书 2026-003' };
+
+  it('records a pledge once; then every deal, ordinary licenses included, and an open license need the consent', async () => {
+    const first = await recordPledge(deps, inst, A, registration);
+    expect(first).toMatchObject({ created: true, pledge: { status: 'active', pledgee: '示例银行北京分行' } });
+    expect(mem.patents.get(A)!.lifecycle).toBe('listed');
+    expect((await recordPledge(deps, inst, A, registration)).created).toBe(false);
+    const other = await recordPledge(deps, inst, A, { ...registration, pledgee: '另一银行' }).catch((e) => e);
+    expect(other).toBeInstanceOf(ConflictError);
+    const writes = mem.writes.length;
+    for (const input of [
+      license(),
+      license({ kind: 'assignment', licenseType: undefined, endDate: undefined }),
+    ]) {
+      const error = await createDeal(deps, inst, input).catch((e) => e);
+      expect(error.code, input.kind).toBe('PLEDGEE_CONSENT_REQUIRED');
+      expect(error.message).toContain('Y2026110000123');
+      expect(error.message).toContain('pledgeeConsents');
+    }
+    const open = await declareOpenLicense(deps, inst, A, openLicenseDeclaration).catch((e) => e);
+    expect(open.code).toBe('PLEDGEE_CONSENT_REQUIRED');
+    expect(mem.writes).toHaveLength(writes);
+    const { deal } = await createDeal(
+      deps,
+      inst,
+      license({ pledgeeConsents: [{ applicationNumber: A, ...consent }] }),
+    );
+    expect(deal.pledgeeConsents).toEqual([{ applicationNumber: A, ...consent }]);
+  });
+
+  it('a released pledge needs no consent; dates out of order or in the future are 400; an unknown number 404', async () => {
+    await recordPledge(deps, inst, A, registration);
+    const future = await recordPledge(deps, inst, A, {
+      ...registration,
+      registrationNumber: 'Y2',
+      registeredOn: '2026-07-01',
+    }).catch((e) => e);
+    expect(future).toBeInstanceOf(ValidationError);
+    const early = await releasePledge(deps, inst, A, {
+      registrationNumber: 'Y2026110000123',
+      releasedOn: '2025-12-31',
+      reference: '注销通知',
+    }).catch((e) => e);
+    expect(early).toBeInstanceOf(ValidationError);
+    const unknown = await releasePledge(deps, inst, A, {
+      registrationNumber: 'Y-NONE',
+      releasedOn: '2026-03-01',
+      reference: '注销通知',
+    }).catch((e) => e);
+    expect(unknown).toBeInstanceOf(NotFoundError);
+    const release = {
+      registrationNumber: 'y2026110000123',
+      releasedOn: '2026-03-01',
+      reference: '注销通知 2026-045',
+    };
+    expect(await releasePledge(deps, inst, A, release)).toMatchObject({
+      changed: true,
+      pledge: { status: 'released', releasedOn: '2026-03-01' },
+    });
+    expect((await releasePledge(deps, inst, A, release)).changed).toBe(false);
+    expect((await createDeal(deps, inst, license())).created).toBe(true);
+  });
+
+  it("department users may not record pledges (403); another institution's patent is 404", async () => {
+    const departmentUser: Caller = { ...institutionUser(INST), department: '材料学院' };
+    expect(await recordPledge(deps, departmentUser, A, registration).catch((e) => e)).toBeInstanceOf(
+      ForbiddenError,
+    );
+    const foreign = await recordPledge(deps, institutionUser('91110000000000000X'), A, registration).catch(
+      (e) => e,
+    );
+    expect(foreign).toBeInstanceOf(NotFoundError);
+    expect(mem.patents.get(A)!.pledges).toBeUndefined();
   });
 });
 
