@@ -29,6 +29,7 @@ import { marketFunctions, marketSchedules } from './resources/market.ts';
 import { metricsFunctions, metricsSchedules } from './resources/metrics.ts';
 import { monitoringFunctions, monitoringSchedules } from './resources/monitoring.ts';
 import { needsFunctions } from './resources/needs.ts';
+import { negotiationFunctions } from './resources/negotiation.ts';
 import { patentsFunctions } from './resources/patents.ts';
 import { pipelineFunctions, pipelineWorkflows } from './resources/pipeline.ts';
 import { poolFunctions } from './resources/pool.ts';
@@ -152,6 +153,7 @@ export const functions = {
   ...marketFunctions,
   ...expertsFunctions,
   ...needsFunctions,
+  ...negotiationFunctions,
   ...evaluationsFunctions,
   ...poolFunctions,
   ...mailFunctions,

@@ -16,8 +16,8 @@ import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
 import { queryAll } from '../shared/dynamo/query.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
 import { type TransactItem, transact } from '../shared/dynamo/transact.ts';
+import { enterpriseParty, institutionParty } from '../transfer/party-items.ts';
 import type { InterestPatent, InterestStore, StoredInterest } from './interests.ts';
-import { enterpriseParty, institutionParty } from './party-items.ts';
 
 type Key = Record<string, unknown>;
 

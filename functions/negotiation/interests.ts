@@ -38,8 +38,8 @@ import {
   NotFoundError,
   ValidationError,
 } from '../shared/errors.ts';
-import { hashOf, ownOrganization, requireVerifiedEnterprise } from './access.ts';
-import type { EnterpriseProfile, InstitutionProfile, Page } from './ports.ts';
+import { hashOf, ownOrganization, requireVerifiedEnterprise } from '../transfer/access.ts';
+import type { EnterpriseProfile, InstitutionProfile, Page } from '../transfer/ports.ts';
 
 // --------------------------------------------------------------------------------------------- ports
 

@@ -57,6 +57,18 @@ export const transferFunctions = {
       "PUT /v1/patents/{applicationNumber}/open-license/publication: records CNIPA's announcement and the annual-fee reduction (openLicensePublished)",
     tables: { core: 'readWrite' },
   },
+  recordPledge: {
+    entry: 'functions/transfer/record-pledge.handler.ts',
+    description:
+      'POST /v1/patents/{applicationNumber}/pledges: records a pledge registered with CNIPA (pledgeRegistered)',
+    tables: { core: 'readWrite' },
+  },
+  releasePledge: {
+    entry: 'functions/transfer/release-pledge.handler.ts',
+    description:
+      'POST /v1/patents/{applicationNumber}/pledges/release: records the release of a pledge (pledgeReleased)',
+    tables: { core: 'readWrite' },
+  },
   takeOpenLicense: {
     entry: 'functions/transfer/take-open-license.handler.ts',
     description:
@@ -71,40 +83,6 @@ export const transferFunctions = {
   listProducts: {
     entry: 'functions/transfer/list-products.handler.ts',
     description: 'GET /v1/products: product filings in the caller scope',
-    tables: { core: 'read' },
-  },
-  expressInterest: {
-    entry: 'functions/transfer/express-interest.handler.ts',
-    description:
-      'POST /v1/patents/{applicationNumber}/interest: a verified enterprise asks to negotiate (the institution is mailed)',
-    tables: { core: 'readWrite' },
-  },
-  listInterests: {
-    entry: 'functions/transfer/list-interests.handler.ts',
-    description: 'GET /v1/interests: the requests to negotiate an institution received / an enterprise sent',
-    tables: { core: 'read' },
-  },
-  getInterest: {
-    entry: 'functions/transfer/get-interest.handler.ts',
-    description:
-      'GET /v1/interests/{interestId}: one request to negotiate, to its institution and its enterprise',
-    tables: { core: 'read' },
-  },
-  decideInterest: {
-    entry: 'functions/transfer/decide-interest.handler.ts',
-    description:
-      'POST /v1/interests/{interestId}/decision: the institution accepts (negotiationOpened, contact revealed) or declines',
-    tables: { core: 'readWrite' },
-  },
-  getPatentFunnel: {
-    entry: 'functions/transfer/get-patent-funnel.handler.ts',
-    description:
-      'GET /v1/patents/{applicationNumber}/funnel: pushed, evaluated, interest, negotiation, deal counts',
-    tables: { core: 'read' },
-  },
-  getInstitutionFunnel: {
-    entry: 'functions/transfer/get-institution-funnel.handler.ts',
-    description: "GET /v1/institutions/{uscc}/funnel: the institution's patents at each step of the funnel",
     tables: { core: 'read' },
   },
   // ----- after the deal (issue 13, item 6): functions/transfer/money.ts -----

@@ -1,13 +1,5 @@
 /** Negotiation use-cases over an in-memory store: who asks, who answers, who sees, idempotency, the transition, mail, funnel. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PatentNotAvailableError } from '../../functions/patents/availability.ts';
-import { IllegalTransitionError, planTransition } from '../../functions/pipeline/transitions.ts';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  ValidationError,
-} from '../../functions/shared/errors.ts';
 import {
   decideInterest,
   expressInterest,
@@ -21,7 +13,15 @@ import {
   listInterests,
   patentFunnel,
   type StoredInterest,
-} from '../../functions/transfer/interests.ts';
+} from '../../functions/negotiation/interests.ts';
+import { PatentNotAvailableError } from '../../functions/patents/availability.ts';
+import { IllegalTransitionError, planTransition } from '../../functions/pipeline/transitions.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../functions/shared/errors.ts';
 import { interestSchema } from '../../schemas/interest.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import type { Caller } from '../../schemas/roles.ts';
