@@ -251,9 +251,16 @@ export class StatelessStack extends Stack {
     for (const route of routes) {
       let integration = integrations.get(route.function);
       if (!integration) {
+        // The integration's own permission would land in this stack, one per route (~100 of this
+        // stack's 500 resources): the function's area grants it instead, below.
         integration = new HttpLambdaIntegration(
           `${pascal(route.function)}Integration`,
-          this.functionRef(route.function),
+          LambdaFunction.fromFunctionAttributes(this, `${pascal(route.function)}RouteTarget`, {
+            functionArn: this.areas[areaOf(functions[route.function] as FunctionDeclaration)]!.functionArn(
+              route.function,
+            ),
+            skipPermissions: true,
+          }),
         );
         integrations.set(route.function, integration);
       }
@@ -262,6 +269,16 @@ export class StatelessStack extends Stack {
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
         integration,
         authorizer: route.roles === 'public' ? new HttpNoneAuthorizer() : authorizer,
+      });
+      // API Gateway may invoke the function for this route only: the permission HttpLambdaIntegration
+      // would add (same source ARN), created in the function's area stack.
+      this.functions[route.function].lambda.addPermission(`ApiInvoke${route.method}${route.path}`, {
+        principal: new ServicePrincipal('apigateway.amazonaws.com'),
+        sourceArn: Stack.of(this).formatArn({
+          service: 'execute-api',
+          resource: this.api.apiId,
+          resourceName: `*/*${route.path}`,
+        }),
       });
       if (route.roles === 'public') {
         acknowledge(

@@ -704,6 +704,37 @@ describe('StatelessStack', () => {
       },
     );
 
+    it.each(routes.map((r) => [`${r.method} ${r.path}`, r] as const))(
+      'API Gateway may invoke the function of %s for that route only, granted in its area stack',
+      (_, route) => {
+        const grants = Object.values(
+          templateOf(route.function).toJSON().Resources as Record<
+            string,
+            { Type: string; Properties: TemplateJson }
+          >,
+        ).filter(
+          (r) =>
+            r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 'apigateway.amazonaws.com',
+        );
+        const forRoute = grants.filter(
+          (r) =>
+            JSON.stringify(r.Properties.SourceArn).endsWith(`/*/*${route.path}"]]}`) &&
+            JSON.stringify(r.Properties.FunctionName).includes(functionId(route.function)),
+        );
+        expect(forRoute).toHaveLength(1);
+        expect(forRoute[0]!.Properties.Action).toBe('lambda:InvokeFunction');
+      },
+    );
+
+    it('keeps no per-route permission in the parent stack (its 500-resource limit)', () => {
+      expect(
+        Object.values(resources).filter(
+          (r) =>
+            r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 'apigateway.amazonaws.com',
+        ),
+      ).toEqual([]);
+    });
+
     it('keeps dead letters encrypted, TLS-only and watched by an alarm, in every stack', () => {
       let count = 0;
       for (const stackTemplate of [template, ...areaTemplates.values()]) {
