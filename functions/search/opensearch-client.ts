@@ -40,10 +40,18 @@ const requestTimeoutMs = 5000;
 
 let transport: SearchTransport | undefined;
 
+/**
+ * The transport, built on the first request (not at cold start: a missing region or a malformed
+ * endpoint then fails that request with the client's message, never the function's init).
+ */
 export function openSearchTransport(
   endpoint: string,
   region = process.env.AWS_REGION ?? '',
 ): SearchTransport {
+  return { request: (params, options) => transportOf(endpoint, region).request(params, options) };
+}
+
+function transportOf(endpoint: string, region: string): SearchTransport {
   if (!transport) {
     const signer = AwsSigv4Signer({ region, service: 'es' });
     const emit = () => true;

@@ -24,6 +24,7 @@ import { boostedFields, openSearchIndex } from '../../functions/search/opensearc
 import { bulkLines, forgetCreatedIndices, writeChanges } from '../../functions/search/opensearch-writer.ts';
 import type { IndexedPatent, PatentSearchRequest } from '../../functions/search/ports.ts';
 import { searchPatents } from '../../functions/search/search.ts';
+import { searchDeps, unconfiguredSearchIndex } from '../../functions/search/search-deps.ts';
 import { searchStreamConsumer } from '../../functions/search/search-stream-consumer.ts';
 import { synonymGroups } from '../../functions/search/synonyms.ts';
 import { ServiceUnavailableError, ValidationError } from '../../functions/shared/errors.ts';
@@ -338,6 +339,18 @@ describe('the OpenSearch adapter: answers', () => {
       .catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(ServiceUnavailableError);
     expect((refusal as Error).message).toMatch(/tell the operators/);
+  });
+});
+
+describe('which engine a function gets (search-deps.ts)', () => {
+  it('SEARCH_ENGINE=opensearch: the adapter, built without a request at cold start; no endpoint: 503 NOT_CONFIGURED', () => {
+    const env = {
+      SEARCH_ENGINE: 'opensearch',
+      SEARCH_ENDPOINT: 'search-patents-dev.cn-north-1.es.amazonaws.com.cn',
+    };
+    const { index } = searchDeps(env);
+    expect(index).not.toBe(unconfiguredSearchIndex);
+    expect(searchDeps({ SEARCH_ENGINE: 'opensearch' }).index).toBe(unconfiguredSearchIndex);
   });
 });
 
