@@ -22,6 +22,8 @@
  * | `serviceProviders` | JSON array (string or cdk.json array) | the agreed service providers (functions/promotion/service-providers.ts) |
  * | `matchMaxEnterprises`, `matchMaxExperts`, `pushCapPerDay`, `evaluationWindowDays`, `evaluationQuorum`, `evaluationQuorumEnterprises` | whole numbers | matching, push and evaluation (docs/market.md) |
  * | `sdkTracing` | `false` (default) or `true` | X-Ray subsegments for every AWS SDK call and handler (Powertools Tracer): ~30-50 ms more per cold start (docs/bundles.md); invocations are traced by Lambda either way |
+ * | `searchInstanceType` | OpenSearch instance type (default `t3.small.search`) | the search domain's data nodes (docs/search.md, "AWS") |
+ * | `searchDataNodes` | 1 (default), or a multiple of 2 or 3 | data nodes; 2 or more spread over 2 (or, for a multiple of 3, 3) Availability Zones with a replica of every shard (production) |
  * | `inboxWriterArns` | optional, comma-separated IAM role / user ARNs | integrations that may drop files under the `inbox` prefixes of the drop bucket besides `POST /v1/uploads` (everyone else is denied by the bucket policy) |
  *
  * Cognito user pools and SES do not exist in AWS China: a stack pinned to a China region refuses
@@ -63,6 +65,16 @@ export interface Deployment {
   sdkTracing: boolean;
   /** Principals (role / user ARNs) allowed to drop files under the inbox prefixes directly, besides the upload function. */
   inboxWriterArns: string[];
+  /** The OpenSearch domain of the search routes (docs/search.md, "AWS"). */
+  search: SearchDomainChoice;
+}
+
+/** Data nodes of the search domain: one in dev; zone awareness (2 or 3 AZs) from two nodes on. */
+export interface SearchDomainChoice {
+  instanceType: string;
+  dataNodes: number;
+  /** 1: no zone awareness; 2 or 3: the nodes spread over that many Availability Zones. */
+  availabilityZones: 1 | 2 | 3;
 }
 
 export const mailTransports = ['ses', 'smtp'] as const;
@@ -220,6 +232,21 @@ export function deploymentFromContext(node: Node): Deployment {
         `Context "inboxWriterArns" must list IAM role or user ARNs (arn:aws-cn:iam::123456789012:role/name), comma-separated, got "${arn}"`,
       );
 
+  const searchInstanceType = value('searchInstanceType') ?? 't3.small.search';
+  if (!/^[a-z][a-z0-9]*\.[a-z0-9]+\.search$/.test(searchInstanceType))
+    throw new DeploymentContextError(
+      `Context "searchInstanceType" must be an OpenSearch Service instance type such as t3.small.search or m6g.large.search, got "${searchInstanceType}"`,
+    );
+  const nodes = value('searchDataNodes') ?? '1';
+  const dataNodes = /^\d+$/.test(nodes) ? Number(nodes) : Number.NaN;
+  if (
+    !(dataNodes === 1 || (dataNodes >= 2 && dataNodes <= 30 && (dataNodes % 2 === 0 || dataNodes % 3 === 0)))
+  )
+    throw new DeploymentContextError(
+      `Context "searchDataNodes" must be 1 or a multiple of 2 or 3 up to 30 (the nodes are spread evenly over 2 or 3 Availability Zones), got "${nodes}"`,
+    );
+  const availabilityZones = dataNodes === 1 ? 1 : dataNodes % 2 === 0 ? 2 : 3;
+
   return {
     stage,
     ...(region || account ? { env: { ...(region ? { region } : {}), ...(account ? { account } : {}) } } : {}),
@@ -230,6 +257,7 @@ export function deploymentFromContext(node: Node): Deployment {
     settings: settingsFromContext(node),
     sdkTracing: flag('sdkTracing'),
     inboxWriterArns,
+    search: { instanceType: searchInstanceType, dataNodes, availabilityZones },
   };
 }
 

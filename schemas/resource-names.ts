@@ -123,7 +123,11 @@ export function settingsOf(...groups: Array<keyof typeof settingGroups>): Settin
 }
 
 /**
- * The search engine's endpoint (docs/search.md): set by the local cloud to its embedded engine; not set
- * on AWS until the OpenSearch slice lands, and then GET /v1/search/patents answers 503 NOT_CONFIGURED.
+ * The search engine (docs/search.md): `SEARCH_ENGINE` says which (`opensearch` on AWS: the domain's
+ * endpoint in `SEARCH_ENDPOINT`, requests signed with the function's role; `embedded` in the local
+ * cloud: its engine's HTTP endpoint). Unset (a deployment without a search engine): the search routes
+ * answer 503 NOT_CONFIGURED.
  */
-export const searchEnvNames = { endpoint: 'SEARCH_ENDPOINT' } as const;
+export const searchEnvNames = { engine: 'SEARCH_ENGINE', endpoint: 'SEARCH_ENDPOINT' } as const;
+export const searchEngines = ['opensearch', 'embedded'] as const;
+export type SearchEngine = (typeof searchEngines)[number];

@@ -11,8 +11,8 @@ import type { NeedDeps } from './needs.ts';
 export const needDeps = (): NeedDeps => {
   const store = dynamoNeedStore(documents, config.tableName('core'));
   const now = () => new Date();
-  // The pool is searched through the same port as GET /v1/search/patents (503 NOT_CONFIGURED on AWS
-  // until the OpenSearch slice: the match is then skipped, the need stays open).
+  // The pool is searched through the same port as GET /v1/search/patents (the OpenSearch domain on
+  // AWS; without an engine 503 NOT_CONFIGURED: the match is then skipped, the need stays open).
   const { index } = searchDeps(process.env, searchPath);
   return {
     store,

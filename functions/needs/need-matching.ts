@@ -64,7 +64,7 @@ export async function matchNeedToPool(deps: NeedMatchDeps, need: Need) {
       offset: 0,
     });
   } catch (error) {
-    // No engine in this deployment (503 NOT_CONFIGURED on AWS until the OpenSearch slice) or none
+    // No engine in this deployment (503 NOT_CONFIGURED) or none
     // answering: the need stays open and searchable; the match is skipped, not the review.
     if (error instanceof DomainError && error.statusCode === 503)
       return { needId: need.needId, skipped: `search unavailable: ${error.message}` };

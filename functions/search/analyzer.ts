@@ -12,87 +12,16 @@
  */
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
-import * as OpenCC from 'opencc-js/t2cn';
 import { allIndustries } from '../../schemas/codes/industries.ts';
 import { strategicIndustries } from '../../schemas/codes/ipc.ts';
 import { strategicKeywordRules } from '../../schemas/codes/ipc-strategic.generated.ts';
 import { synonymGroups } from './synonyms.ts';
+import { normalizeText, stopWords } from './text.ts';
+
+export { normalizeText, synonyms } from './text.ts';
 
 /** The longest query the engine reads (the route refuses longer ones; the engine bounds its own work too). */
 export const maxQueryLength = 200;
-
-const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
-
-/** NFKC, lower case, simplified characters. Keeps the length of Chinese text in practice (t2cn maps characters). */
-export function normalizeText(text: string): string {
-  return toSimplified(text.normalize('NFKC').toLowerCase());
-}
-
-/**
- * Words of patent boilerplate and query syntax that carry no meaning for ranking. The English ones
- * include the operators of query languages (and, or, not, to), which are thereby plain stop words.
- */
-const stopWords = new Set([
-  '一种',
-  '及其',
-  '其',
-  '的',
-  '了',
-  '和',
-  '与',
-  '及',
-  '或',
-  '所述',
-  '本发明',
-  '本实用新型',
-  '公开',
-  '包括',
-  '通过',
-  '用于',
-  '具有',
-  '一个',
-  '以及',
-  '进行',
-  '等',
-  '中',
-  '在',
-  '对',
-  '为',
-  '将',
-  '该',
-  '其中',
-  '基于',
-  '方法',
-  '装置',
-  '系统',
-  '制备',
-  '应用',
-  '我们',
-  '需要',
-  '想要',
-  '有没有',
-  '什么',
-  '怎么',
-  '如何',
-  '能',
-  '可以',
-  '用',
-  '有',
-  '是',
-  'a',
-  'an',
-  'the',
-  'and',
-  'or',
-  'not',
-  'of',
-  'for',
-  'to',
-  'in',
-  'on',
-  'with',
-  'by',
-]);
 
 /** A term must hold a letter or digit of some script: punctuation, symbols and emoji alone are not terms. */
 const wordLike = /[\p{L}\p{N}]/u;
@@ -144,16 +73,4 @@ export function termsOfNormalized(normalized: string): string[] {
 /** Terms of any text (a patent field or a query). */
 export function analyze(text: string): string[] {
   return termsOfNormalized(normalizeText(text));
-}
-
-/** Each member of a synonym group -> the other members. */
-const synonymsOf: ReadonlyMap<string, readonly string[]> = (() => {
-  const map = new Map<string, string[]>();
-  for (const group of synonymGroups)
-    for (const word of group) map.set(word, [...(map.get(word) ?? []), ...group.filter((w) => w !== word)]);
-  return map;
-})();
-
-export function synonyms(term: string): readonly string[] {
-  return synonymsOf.get(term) ?? [];
 }

@@ -1,11 +1,16 @@
 /**
- * Wires the search use-case to the engine this deployment has: the endpoint in SEARCH_ENDPOINT (the
- * local cloud's embedded engine), or none: on AWS the OpenSearch adapter is a later slice
- * (docs/search.md), and until then every search answers 503 NOT_CONFIGURED instead of failing.
+ * Wires the search use-cases to the engine this deployment has (schemas/resource-names.ts,
+ * searchEnvNames): on AWS the OpenSearch domain (SEARCH_ENGINE=opensearch, its endpoint in
+ * SEARCH_ENDPOINT, ./opensearch-index.ts); in the local cloud the embedded engine over HTTP
+ * (SEARCH_ENGINE=embedded, ./http-search-index.ts); with neither every search answers 503
+ * NOT_CONFIGURED instead of failing.
  */
 import { searchEnvNames } from '../../schemas/resource-names.ts';
 import { NotConfiguredError } from '../shared/errors.ts';
-import { httpSearchIndex, searchPath } from './http-search-index.ts';
+import { httpSearchIndex, needSearchPath, searchPath } from './http-search-index.ts';
+import { openSearchTransport } from './opensearch-client.ts';
+import { openSearchIndexNames } from './opensearch-documents.ts';
+import { openSearchIndex } from './opensearch-index.ts';
 import type { PatentSearchIndex } from './ports.ts';
 import type { SearchDeps } from './search.ts';
 
@@ -17,7 +22,16 @@ export const unconfiguredSearchIndex: PatentSearchIndex = {
   },
 };
 
+/** The index of patents (`searchPath`) or of needs (`needSearchPath`) of the deployment's engine. */
 export function searchDeps(env: NodeJS.ProcessEnv = process.env, path = searchPath): SearchDeps {
   const endpoint = env[searchEnvNames.endpoint];
-  return { index: endpoint ? httpSearchIndex(endpoint, undefined, path) : unconfiguredSearchIndex };
+  if (!endpoint) return { index: unconfiguredSearchIndex };
+  if (env[searchEnvNames.engine] === 'opensearch')
+    return {
+      index: openSearchIndex({
+        transport: openSearchTransport(endpoint, env.AWS_REGION),
+        index: path === needSearchPath ? openSearchIndexNames.needs : openSearchIndexNames.patents,
+      }),
+    };
+  return { index: httpSearchIndex(endpoint, undefined, path) };
 }

@@ -33,6 +33,9 @@ export const coreStreamFilters = {
   },
   /** Every version of a patent: the co-owners' links follow its `coOwners` (functions/patents/co-ownership.ts). */
   coOwners: { dynamodb: { NewImage: { entity: { S: ['patent'] } } } },
+  /** Every version of a patent or a need: the OpenSearch indices (functions/search/search-stream-consumer.ts).
+   * Neither is ever deleted (no route removes them), so the new image always names the entity. */
+  search: { dynamodb: { NewImage: { entity: { S: ['patent', 'need'] } } } },
 } as const satisfies Record<string, StreamFilter>;
 export type CoreStreamConsumerName = keyof typeof coreStreamFilters;
 

@@ -15,6 +15,7 @@ import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { openSearchIndexNames } from '../../functions/search/opensearch-documents.ts';
 import { type DeploymentNames, type FunctionTraits, functionEnvironment } from '../resources/environment.ts';
 import {
   type Access,
@@ -153,6 +154,36 @@ export class AppFunction extends Construct {
       '/*',
       `Object-level permissions on the ${name} bucket: ${why}.`,
     );
+  }
+
+  /**
+   * Lets the function use the search domain (SEARCH_* come from functionEnvironment): `read` POSTs
+   * _search and _analyze of the two indices, `write` creates them (PUT) and POSTs _bulk. Exact paths,
+   * no wildcard: the domain's access policy admits the account, this policy decides which paths.
+   */
+  allowSearch({ domainArn, access }: { domainArn: string; access: 'read' | 'write' }): void {
+    const indices = Object.values(openSearchIndexNames);
+    if (access === 'read')
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['es:ESHttpPost', 'es:ESHttpGet'],
+          resources: indices.flatMap((index) => [
+            `${domainArn}/${index}/_search`,
+            `${domainArn}/${index}/_analyze`,
+          ]),
+        }),
+      );
+    else {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['es:ESHttpPut'],
+          resources: indices.map((index) => `${domainArn}/${index}`),
+        }),
+      );
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['es:ESHttpPost'], resources: [`${domainArn}/_bulk`] }),
+      );
+    }
   }
 
   /** Lets the function start (also synchronously) and describe one workflow: `WORKFLOW_<NAME>_ARN`. */

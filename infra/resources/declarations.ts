@@ -48,6 +48,11 @@ export interface FunctionDeclaration {
   readsSchedules?: boolean;
   /** Lists the admin groups of the user pool (cognito-idp:ListUsersInGroup; env USER_POOL_ID). */
   readsUserDirectory?: boolean;
+  /**
+   * Reaches the search engine (docs/search.md): `read` searches the patent and need indices (_search,
+   * _analyze), `write` creates them and writes documents (_bulk). Gets SEARCH_ENGINE / SEARCH_ENDPOINT.
+   */
+  search?: 'read' | 'write';
   /** Programme settings it reads (deployment context -> its environment; schemas/resource-names.ts). */
   settings?: readonly SettingName[];
   /**

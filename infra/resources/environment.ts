@@ -12,7 +12,9 @@ import {
   envNames,
   identityEnvNames,
   mailEnvNames,
+  type SearchEngine,
   type SettingName,
+  searchEnvNames,
   settingEnvNames,
   type TableName,
   type WorkflowName,
@@ -47,6 +49,12 @@ export interface DeploymentNames {
   cursorSigning: { secretArn: string } | { key: string };
   /** Powertools Tracer on (SDK call subsegments; `sdkTracing` in infra/deployment.ts). */
   sdkTracing: boolean;
+  /**
+   * The search engine of the functions that declare `search`: AWS: the OpenSearch domain's endpoint;
+   * absent: no engine (the search routes answer 503 NOT_CONFIGURED). The local cloud gives its
+   * embedded engine to every function itself (infra/local/cloud.ts).
+   */
+  search?: { engine: SearchEngine; endpoint: string };
   /** The programme settings given to this deployment (unset ones keep the functions' defaults). */
   settings: Partial<Record<SettingName, string>>;
 }
@@ -84,6 +92,10 @@ export function functionEnvironment(
     if (names.mail.transport === 'smtp') environment[mailEnvNames.smtpSecretArn] = names.mail.smtpSecretArn;
   }
   if (declaration.readsSchedules) environment.SCHEDULE_GROUP = names.scheduleGroup;
+  if (declaration.search && names.search) {
+    environment[searchEnvNames.engine] = names.search.engine;
+    environment[searchEnvNames.endpoint] = names.search.endpoint;
+  }
   if (declaration.readsUserDirectory) {
     const directory = names.directory;
     if ('userPoolId' in directory) environment.USER_POOL_ID = directory.userPoolId;

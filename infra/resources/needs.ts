@@ -8,6 +8,8 @@ export const needsFunctions = {
     description:
       'POST /v1/needs: a verified enterprise (or its province administrator) posts a technology need',
     tables: { core: 'readWrite' },
+    // A need posted open (by its province administrator) is matched with the pool through search.
+    search: 'read',
   },
   listNeeds: {
     entry: 'functions/needs/list-needs.handler.ts',
@@ -23,6 +25,8 @@ export const needsFunctions = {
     entry: 'functions/needs/review-need.handler.ts',
     description: 'POST /v1/needs/{needId}/review: the province approves or rejects a need with a comment',
     tables: { core: 'readWrite' },
+    // An approved need is matched with the pool through search (functions/needs/need-matching.ts).
+    search: 'read',
   },
   closeNeed: {
     entry: 'functions/needs/close-need.handler.ts',

@@ -6,13 +6,15 @@ export const searchFunctions = {
   searchPatents: {
     entry: 'functions/search/search-patents.handler.ts',
     description:
-      'GET /v1/search/patents: full-text search through the search port (locally the embedded engine; on AWS 503 until the OpenSearch slice)',
+      'GET /v1/search/patents: full-text search through the search port (locally the embedded engine; on AWS the OpenSearch domain)',
     // The hits' institutions (their names in the public view).
     tables: { core: 'read' },
+    search: 'read',
   },
   searchNeeds: {
     entry: 'functions/search/search-needs.handler.ts',
     description:
       'GET /v1/search/needs: full-text search of enterprise technology needs through the same search port and engine',
+    search: 'read',
   },
 } as const satisfies Record<string, FunctionDeclaration>;

@@ -11,13 +11,15 @@ export const streamsFunctions = {
   fanOutCoreStream: {
     entry: 'functions/streams/fan-out-core-stream.handler.ts',
     description:
-      'The one core stream reader: queued emails (send), pipeline events (start the pipeline), patents/evaluations/pipeline events/deals/products (metrics counters), each filtered in code',
-    // The union of what the three consumers touch: mail (core, reports attachments, SES), pipeline
-    // (core, start patent-pipeline), metrics (core, metrics).
+      'The one core stream reader: queued emails (send), pipeline events (start the pipeline), patents/evaluations/pipeline events/deals/products (metrics counters), patents and needs (search indices), each filtered in code',
+    // The union of what the consumers touch: mail (core, reports attachments, SES), pipeline
+    // (core, start patent-pipeline), metrics (core, metrics), search (the OpenSearch indices).
     tables: { core: 'readWrite', metrics: 'readWrite' },
     buckets: { reports: 'read' },
     sendsMail: true,
     workflows: ['patent-pipeline'],
+    // The OpenSearch indices of patents and needs (functions/search/search-stream-consumer.ts).
+    search: 'write',
     // A batch of 100 records: up to 100 emails sent one at a time, or 100 counter transactions in order.
     timeoutSeconds: 180,
   },

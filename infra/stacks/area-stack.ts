@@ -109,6 +109,9 @@ export class AreaStack extends NestedStack {
 
     // Every function behind a list route signs its cursors with the key of the stateful stack's secret.
     const cursorSigningSecretArn = Fn.importValue(names.cursorSigningSecretArn);
+    // The search domain (docs/search.md, "AWS"): its endpoint in the environment, its ARN in the policies.
+    const searchDomainEndpoint = Fn.importValue(names.searchDomainEndpoint);
+    const searchDomainArn = Fn.importValue(names.searchDomainArn);
     for (const [name, declaration] of props.functions) {
       const fn = new AppFunction(this, pascal(name), {
         declaration,
@@ -131,6 +134,7 @@ export class AreaStack extends NestedStack {
           cursorSigning: { secretArn: cursorSigningSecretArn },
           settings: props.deployment.settings,
           sdkTracing: props.deployment.sdkTracing,
+          search: { engine: 'opensearch', endpoint: searchDomainEndpoint },
         },
         traits: functionTraits(name),
         ...(namedRoleFunctions.has(name) ? { roleName: functionRoleName(props.stage, name) } : {}),
@@ -144,6 +148,7 @@ export class AreaStack extends NestedStack {
       if (declaration.sendsMail) fn.allowSendMail(mailSender);
       if (functionTraits(name).signsCursors) fn.allowCursorSigning({ secretArn: cursorSigningSecretArn });
       if (declaration.readsSchedules) fn.allowReadSchedules({ group: props.scheduleGroup });
+      if (declaration.search) fn.allowSearch({ domainArn: searchDomainArn, access: declaration.search });
       if (declaration.readsUserDirectory)
         fn.allowReadUserDirectory(
           identity.provider === 'cognito'

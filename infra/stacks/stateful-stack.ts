@@ -4,6 +4,9 @@
  * MFA secrets, group memberships; none with `identity=oidc`), the SES domain identity (its DKIM tokens
  * are published in DNS once; only with `createMailIdentity=true`: one identity per domain and account,
  * so a second stage in the same account would collide) or the SMTP credentials secret (`mail=smtp`).
+ * The OpenSearch Service domain of the search routes (docs/search.md, "AWS") is here too: its indices
+ * are derived from the core table (rebuilt by a replay), but the domain takes ~20 minutes to create
+ * and its endpoint is in every search function's environment.
  * Outside 'dev' all of it is retained on stack deletion and the tables and user pool are
  * deletion-protected.
  *
@@ -24,7 +27,9 @@ import {
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
+import { AccountRootPrincipal, AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type CfnDomain, Domain, EngineVersion, TLSSecurityPolicy } from 'aws-cdk-lib/aws-opensearchservice';
 import {
   BlockPublicAccess,
   Bucket,
@@ -63,7 +68,12 @@ export const exportNames = (stage: string) => ({
   userPoolClientId: `patents-${stage}-user-pool-client-id`,
   smtpSecretArn: `patents-${stage}-smtp-secret-arn`,
   cursorSigningSecretArn: `patents-${stage}-cursor-signing-secret-arn`,
+  searchDomainEndpoint: `patents-${stage}-search-domain-endpoint`,
+  searchDomainArn: `patents-${stage}-search-domain-arn`,
 });
+
+/** The search domain's name (3-28 characters; the stage has at most 16). */
+export const searchDomainName = (stage: string) => `patents-${stage}`;
 export type ExportNames = ReturnType<typeof exportNames>;
 
 /** Only 'dev' may lose its data when the stack is deleted. */
@@ -84,6 +94,7 @@ export class StatefulStack extends Stack {
   readonly smtpSecret?: ISecret;
   readonly deployment: Deployment;
   readonly cursorSigningSecret: Secret;
+  readonly searchDomain: Domain;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -186,6 +197,8 @@ export class StatefulStack extends Stack {
       });
       this.userPool = userPool;
     }
+
+    this.searchDomain = this.searchDomainOf(deployment, removalPolicy);
 
     // The HMAC key of list cursors (functions/shared/cursor.ts): here, because replacing it invalidates
     // every cursor in flight (clients restart from the first page, which is safe but visible).
@@ -333,6 +346,86 @@ export class StatefulStack extends Stack {
     return bucket;
   }
 
+  /**
+   * The OpenSearch Service domain (docs/search.md, "AWS"): OpenSearch 2.19 (the IK analyzer is one of
+   * its default plugins), encrypted at rest with the service key, node-to-node encryption, HTTPS only
+   * (TLS 1.2), public endpoint with IAM authentication only: the access policy admits SigV4-signed
+   * requests of this account's principals, and the functions' identity policies name the paths each
+   * may use (infra/constructs/app-function.ts, allowSearch: the search functions _search and _analyze,
+   * the core stream reader index creation and _bulk). No fine-grained access control: it needs a
+   * master user and, with IAM-only access, adds nothing the identity policies do not already decide.
+   */
+  private searchDomainOf(deployment: Deployment, removalPolicy: RemovalPolicy): Domain {
+    const { instanceType, dataNodes, availabilityZones } = deployment.search;
+    const domainName = searchDomainName(deployment.stage);
+    const domain = new Domain(this, 'SearchDomain', {
+      domainName,
+      version: EngineVersion.OPENSEARCH_2_19,
+      capacity: { dataNodes, dataNodeInstanceType: instanceType, multiAzWithStandbyEnabled: false },
+      ...(availabilityZones > 1
+        ? { zoneAwareness: { enabled: true, availabilityZoneCount: availabilityZones } }
+        : { zoneAwareness: { enabled: false } }),
+      ebs: { volumeSize: 10, volumeType: EbsDeviceVolumeType.GP3 },
+      encryptionAtRest: { enabled: true },
+      nodeToNodeEncryption: true,
+      enforceHttps: true,
+      tlsSecurityPolicy: TLSSecurityPolicy.TLS_1_2,
+      removalPolicy,
+    });
+    // The access policy on the L1 resource, naming the domain by its fixed name: Domain's
+    // `accessPolicies` would add a custom resource (a Lambda function) to set it after creation.
+    (domain.node.defaultChild as CfnDomain).accessPolicies = {
+      Version: '2012-10-17',
+      Statement: [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          principals: [new AccountRootPrincipal()],
+          actions: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut'],
+          resources: [
+            Stack.of(this).formatArn({
+              service: 'es',
+              resource: 'domain',
+              resourceName: `${domainName}/*`,
+            }),
+          ],
+        }).toStatementJson(),
+      ],
+    };
+    acknowledge(
+      domain,
+      'OS1',
+      'Public endpoint with IAM authentication: the functions run outside a VPC (no NAT gateway or VPC endpoints to pay for, docs/costs.md); every request is SigV4-signed and the access policy admits this account only.',
+    );
+    acknowledge(
+      domain,
+      'OS3',
+      'No IP allowlist: the callers are Lambda functions without fixed addresses; access is decided by IAM (signed requests, per-path identity policies).',
+    );
+    acknowledge(
+      domain,
+      'OS4',
+      'No dedicated master nodes: one data node in dev and a few in production hold two small indices; dedicated masters would triple the cost (docs/costs.md). Add them with the data nodes when the domain grows.',
+    );
+    acknowledge(
+      domain,
+      'OS5',
+      'No anonymous access: the access policy names this account (root) as the principal, i.e. IAM principals of the account with a policy that allows the path.',
+    );
+    if (availabilityZones === 1)
+      acknowledge(
+        domain,
+        'OS7',
+        'One data node by default (dev): zone awareness needs two or more (-c searchDataNodes=2 for production); the indices are rebuilt from the core table by a replay.',
+      );
+    for (const log of ['SEARCH_SLOW_LOGS', 'INDEX_SLOW_LOGS'])
+      acknowledge(
+        domain,
+        `OS9[LogExport::${log}]`,
+        'Slow logs are not published: publishing needs a CloudWatch Logs resource policy that CDK sets with a custom resource (one more Lambda function); turn them on for a tuning session.',
+      );
+    return domain;
+  }
+
   /** Exports (and outputs) what the stateless stack and the operators need. */
   private exportAll(): void {
     const names = this.exportNames;
@@ -385,6 +478,18 @@ export class StatefulStack extends Stack {
       this.cursorSigningSecret.secretArn,
       names.cursorSigningSecretArn,
       'Secret with the HMAC key of list cursors',
+    );
+    output(
+      'SearchDomainEndpoint',
+      this.searchDomain.domainEndpoint,
+      names.searchDomainEndpoint,
+      'Endpoint of the OpenSearch domain of the search routes (IAM-signed requests only)',
+    );
+    output(
+      'SearchDomainArn',
+      this.searchDomain.domainArn,
+      names.searchDomainArn,
+      'ARN of the OpenSearch domain of the search routes',
     );
   }
 }

@@ -224,7 +224,61 @@ describe('programme settings reach exactly the functions that read them', () => 
       expect(description).toMatch(/digest|mails the uploader|email|mail|promotion|overdue|render/i);
   });
 
+  it('the search engine: SEARCH_ENGINE=opensearch and the domain endpoint for the search functions, the need functions that match and the stream reader only', () => {
+    const withEngine = withVariable('SEARCH_ENGINE');
+    // searchPatents, searchNeeds, postNeed and reviewNeed (need -> pool matching), fanOutCoreStream (writer).
+    expect(withEngine).toHaveLength(5);
+    expect(withVariable('SEARCH_ENDPOINT')).toEqual(withEngine);
+    for (const description of withEngine) {
+      expect(description).toMatch(/search|need|stream reader/i);
+      expect(variablesByDescription.get(description)!.SEARCH_ENGINE).toBe('opensearch');
+    }
+  });
+
+  it('the search domain paths: _search and _analyze for readers, index creation and _bulk for the writer, never a wildcard', () => {
+    const statements: Array<{ Action: string | string[]; Resource: unknown }> = [];
+    for (const file of files) {
+      const template = JSON.parse(readFileSync(file, 'utf8')) as {
+        Resources: Record<
+          string,
+          { Type: string; Properties: { PolicyDocument?: { Statement: typeof statements } } }
+        >;
+      };
+      for (const resource of Object.values(template.Resources))
+        if (resource.Type === 'AWS::IAM::Policy')
+          for (const statement of resource.Properties.PolicyDocument?.Statement ?? [])
+            if ([statement.Action].flat().some((action) => action.startsWith('es:')))
+              statements.push(statement);
+    }
+    const paths = (resource: unknown) =>
+      [resource].flat().map((r) => {
+        const text = JSON.stringify(r);
+        expect(text).toContain('search-domain-arn');
+        return /"(\/[^"]*)"\]\]\}$/.exec(text)?.[1];
+      });
+    const grants = new Set(
+      statements.flatMap((s) => [s.Action].flat().flatMap((a) => paths(s.Resource).map((p) => `${a} ${p}`))),
+    );
+    expect([...grants].sort()).toEqual([
+      'es:ESHttpGet /needs-v1/_analyze',
+      'es:ESHttpGet /needs-v1/_search',
+      'es:ESHttpGet /patents-v1/_analyze',
+      'es:ESHttpGet /patents-v1/_search',
+      'es:ESHttpPost /_bulk',
+      'es:ESHttpPost /needs-v1/_analyze',
+      'es:ESHttpPost /needs-v1/_search',
+      'es:ESHttpPost /patents-v1/_analyze',
+      'es:ESHttpPost /patents-v1/_search',
+      'es:ESHttpPut /needs-v1',
+      'es:ESHttpPut /patents-v1',
+    ]);
+  });
+
   it('a wrong value fails the synth with the setting to fix', () => {
+    expect(() => buildApp({ ...global, searchDataNodes: '5' })).toThrow(
+      /"searchDataNodes" must be 1 or a multiple of 2 or 3/,
+    );
+    expect(() => buildApp({ ...global, searchInstanceType: 't3.small' })).toThrow(/"searchInstanceType"/);
     expect(() => buildApp({ ...global, portalUrl: 'http://portal.example.cn' })).toThrow(
       /"portalUrl" must be the https URL/,
     );

@@ -51,6 +51,60 @@ const keySchema = (key: { partitionKey: string; sortKey?: string }) => [
   ...(key.sortKey ? [{ AttributeName: key.sortKey, KeyType: 'RANGE' }] : []),
 ];
 
+describe('the search domain (docs/search.md, "AWS")', () => {
+  const domainOf = (template: Template) => {
+    const domains = Object.values(template.findResources('AWS::OpenSearchService::Domain'));
+    expect(domains).toHaveLength(1);
+    // biome-ignore lint/suspicious/noExplicitAny: template JSON has no static type
+    return (domains[0] as any).Properties;
+  };
+
+  it('one small node by default: encrypted at rest and between nodes, HTTPS only, IAM-signed requests of the account only', () => {
+    const domain = domainOf(dev.template);
+    expect(domain.DomainName).toBe('patents-dev');
+    expect(domain.EngineVersion).toBe('OpenSearch_2.19');
+    expect(domain.ClusterConfig).toMatchObject({
+      InstanceType: 't3.small.search',
+      InstanceCount: 1,
+      ZoneAwarenessEnabled: false,
+    });
+    expect(domain.EncryptionAtRestOptions).toEqual({ Enabled: true });
+    expect(domain.NodeToNodeEncryptionOptions).toEqual({ Enabled: true });
+    expect(domain.DomainEndpointOptions).toMatchObject({
+      EnforceHTTPS: true,
+      TLSSecurityPolicy: 'Policy-Min-TLS-1-2-2019-07',
+    });
+    const [statement, ...others] = domain.AccessPolicies.Statement;
+    expect(others).toEqual([]);
+    expect(statement.Effect).toBe('Allow');
+    expect(JSON.stringify(statement.Principal)).toContain(':root');
+    expect(statement.Action).toEqual(['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut']);
+    expect(JSON.stringify(domain)).not.toContain('AdvancedSecurityOptions');
+  });
+
+  it('zone awareness with two or more nodes (production)', () => {
+    const { stateful } = buildApp({
+      ...context('prod'),
+      searchDataNodes: '2',
+      searchInstanceType: 'm6g.large.search',
+    });
+    const domain = domainOf(Template.fromStack(stateful));
+    expect(domain.ClusterConfig).toMatchObject({
+      InstanceType: 'm6g.large.search',
+      InstanceCount: 2,
+      ZoneAwarenessEnabled: true,
+      ZoneAwarenessConfig: { AvailabilityZoneCount: 2 },
+    });
+  });
+
+  it('exports the endpoint and the ARN for the functions', () => {
+    const outputs = dev.template.toJSON().Outputs as Record<string, { Export?: { Name?: string } }>;
+    const exported = Object.values(outputs).map((output) => output.Export?.Name);
+    expect(exported).toContain(exportNames('dev').searchDomainEndpoint);
+    expect(exported).toContain(exportNames('dev').searchDomainArn);
+  });
+});
+
 describe('StatefulStack', () => {
   it('passes cdk-nag (AwsSolutions) with no unacknowledged finding, in dev and in prod', () => {
     for (const stage of ['dev', 'prod']) {

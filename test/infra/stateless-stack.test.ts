@@ -196,6 +196,7 @@ describe('StatelessStack', () => {
         ...(declaration.readsSchedules ? ['SCHEDULE_GROUP'] : []),
         ...(declaration.readsUserDirectory ? ['USER_POOL_ID'] : []),
         ...(listingFunctions.has(name) ? ['CURSOR_SIGNING_SECRET_ARN'] : []),
+        ...(declaration.search ? ['SEARCH_ENGINE', 'SEARCH_ENDPOINT'] : []),
       ];
       const variables = resourcesOf(name)[functionId(name)]!.Properties.Environment.Variables;
       expect(Object.keys(variables).sort()).toEqual(expected.sort());
@@ -203,6 +204,11 @@ describe('StatelessStack', () => {
         expect(variables).toMatchObject({ MAIL_TRANSPORT: 'ses', MAIL_FROM: 'noreply@patents.example.cn' });
       if (declaration.readsSchedules) expect(variables.SCHEDULE_GROUP).toBe(scheduleGroupName(stage));
       expect(variables.IDENTITY_PROVIDER).toBe('cognito');
+      if (declaration.search)
+        expect(variables).toMatchObject({
+          SEARCH_ENGINE: 'opensearch',
+          SEARCH_ENDPOINT: importOf(names.searchDomainEndpoint),
+        });
     });
 
     it('reads the cursor signing secret (GetSecretValue only) if and only if it lists', () => {
