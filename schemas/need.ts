@@ -89,6 +89,10 @@ export const needSchema = z
     reviewedAt: z.string().optional(),
     reviewedBy: z.string().optional(),
     closedAt: z.string().optional(),
+    closeReason: z.enum(['withdrawn', 'expired']).optional().meta({
+      description:
+        'Why a closed need closed: withdrawn by the enterprise or an administrator, or expired (its deadline passed; closed by the daily job)',
+    }),
     closeComment: z.string().optional(),
     proposalCount: z.number().int().meta({ description: 'Patents proposed by institutions (揭榜)' }),
     createdAt: z.string(),

@@ -1,8 +1,15 @@
-/** Schedule evaluation-digest (daily, 08:00 China time): yesterday's new evaluation requests, one email per evaluator. */
+/**
+ * Schedule evaluation-digest (daily, 08:00 China time): first closes the technology needs past their
+ * deadline (functions/needs/need-expiry.ts: one email each to their enterprise), then yesterday's
+ * digests: new evaluation requests, one email per evaluator; patents matched with needs, one per
+ * institution. The expiry runs first so that no digest names a need that closed at its deadline.
+ */
 
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type * as z from 'zod';
 import { digestInputSchema } from '../../schemas/task-inputs.ts';
+import { expireNeeds } from '../needs/need-expiry.ts';
+import { dynamoNeedStore } from '../needs/need-store.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { portalLink, portalPages } from '../shared/portal.ts';
@@ -12,8 +19,15 @@ import { sendDailyDigests } from './digest.ts';
 import { dynamoDigestStore } from './digest-store.ts';
 
 const store = dynamoDigestStore(documents, config.tableName('core'));
+const needs = dynamoNeedStore(documents, config.tableName('core'));
 
 export const handler = taskHandler(async (event: z.infer<typeof digestInputSchema>) => {
+  const expired = await expireNeeds({
+    store: needs,
+    now: () => new Date(),
+    needUrl: (needId) => portalLink(portalPages.need(needId)),
+  });
+  logger.info('needs past their deadline', expired);
   const outcome = await sendDailyDigests(
     {
       store,
@@ -24,5 +38,5 @@ export const handler = taskHandler(async (event: z.infer<typeof digestInputSchem
     event.day,
   );
   logger.info('evaluation digests', outcome);
-  return outcome;
+  return { ...outcome, needsExpired: expired };
 }).use(parser({ schema: digestInputSchema }));

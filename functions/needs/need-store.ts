@@ -2,6 +2,7 @@
  * DynamoDB adapter of NeedStore (needs.ts). Items (core table; docs/data-model.md, "Technology needs"):
  *
  *   need          pk NEED#<id>  sk NEED
+ *   request hash  pk NEED#<id>  sk REQUEST  (POST /v1/needs with an Idempotency-Key: a replay compares it)
  *                 gsi1 ENT#<uscc>#NEED / <createdAt>#<id>             (the enterprise's needs)
  *                 gsi2 PROV#<code>#NEED / <status>#<createdAt>#<id>   (the province's, by status: the review queue)
  *                 gsi3 NEED#open / <deadline|9999-12-31>#<id>         (open needs only: sparse)
@@ -15,6 +16,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Enterprise } from '../../schemas/market.ts';
 import type { Need, NeedMatch, Proposal } from '../../schemas/need.ts';
+import { queuedMailPuts } from '../mail/mail-store.ts';
 import { auditItem, systemActor } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
@@ -89,8 +91,17 @@ export function dynamoNeedStore(
       const item = await get(keys.need(needId));
       return item?.entity === 'need' ? stripStorage<Need>(item) : undefined;
     },
-    async create(need, caller) {
-      await transact(
+    async posted(needId) {
+      const item = await get(keys.need(needId));
+      if (item?.entity !== 'need') return undefined;
+      const request = await get(keys.needRequest(needId));
+      return {
+        need: stripStorage<Need>(item),
+        ...(typeof request?.requestHash === 'string' ? { requestHash: request.requestHash } : {}),
+      };
+    },
+    async create(need, caller, requestHash) {
+      const outcome = await transact(
         documents,
         [
           {
@@ -100,6 +111,22 @@ export function dynamoNeedStore(
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
+          // Kept beside the need (its updates replace the need item): a replay compares with it.
+          ...(requestHash
+            ? [
+                {
+                  Put: {
+                    TableName: tableName,
+                    Item: {
+                      ...keys.needRequest(need.needId),
+                      entity: 'need-request',
+                      requestHash,
+                      createdAt: need.createdAt,
+                    },
+                  },
+                },
+              ]
+            : []),
           {
             Put: {
               TableName: tableName,
@@ -115,10 +142,14 @@ export function dynamoNeedStore(
             },
           },
         ],
-        { what: `the technology need ${need.title}` },
+        {
+          what: `the technology need ${need.title}`,
+          conditionFailed: (failed) => (failed.includes(0) ? ('exists' as const) : undefined),
+        },
       );
+      return outcome === 'committed' ? 'created' : outcome;
     },
-    async update(need, previous, action, caller) {
+    async update(need, previous, action, caller, mail) {
       const outcome = await transact(
         documents,
         [
@@ -146,6 +177,7 @@ export function dynamoNeedStore(
               }),
             },
           },
+          ...queuedMailPuts(tableName, mail, new Date(need.updatedAt)),
         ],
         {
           what: `the technology need ${need.needId}`,
@@ -176,6 +208,19 @@ export function dynamoNeedStore(
         },
         request,
       );
+    },
+    async listOpenDue(day, limit) {
+      const { Items = [] } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi3',
+          // gsi3sk is <deadline>#<id>: "2026-12-05#x" < "2026-12-06"; no deadline sorts as 9999-12-31.
+          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :day',
+          ExpressionAttributeValues: { ':pk': indexes.openNeeds, ':day': day },
+          Limit: limit,
+        }),
+      );
+      return Items.map((i) => stripStorage<Need>(i));
     },
     listOpen(request) {
       return page<Need>(

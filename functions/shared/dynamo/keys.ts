@@ -101,6 +101,8 @@ export const keys = {
   /** An enterprise's technology need (issue 15 item 4) and the patents proposed for it (揭榜). */
   needPk: (needId: string) => `NEED#${needId}`,
   need: (needId: string) => ({ pk: `NEED#${needId}`, sk: 'NEED' }),
+  /** The hash of the POST /v1/needs request (with an Idempotency-Key) that posted the need. */
+  needRequest: (needId: string) => ({ pk: `NEED#${needId}`, sk: 'REQUEST' }),
   needProposal: (needId: string, applicationNumber: string) => ({
     pk: `NEED#${needId}`,
     sk: `PROPOSAL#${applicationNumber}`,
