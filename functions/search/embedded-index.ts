@@ -105,7 +105,7 @@ type FilterReason = { filter: string; value: string; matched: string };
 /** Each filter as a test that returns what passed it, or undefined. */
 function compileFilters(filters: SearchFilters): Array<(entry: Entry) => FilterReason | undefined> {
   const tests: Array<(entry: Entry) => FilterReason | undefined> = [];
-  const { industry, strategicIndustry, ipc, province, trlMin, trlMax, tier } = filters;
+  const { industry, strategicIndustry, ipc, province, trlMin, trlMax, tier, enteredPoolAfter } = filters;
   if (industry !== undefined) {
     const prefix = industry.toUpperCase();
     tests.push(({ patent }) => {
@@ -154,6 +154,12 @@ function compileFilters(filters: SearchFilters): Array<(entry: Entry) => FilterR
   if (tier !== undefined)
     tests.push(({ patent }) =>
       patent.tier === tier ? { filter: 'tier', value: tier, matched: tier } : undefined,
+    );
+  if (enteredPoolAfter !== undefined)
+    tests.push(({ patent }) =>
+      typeof patent.inventoriedAt === 'string' && patent.inventoriedAt > enteredPoolAfter
+        ? { filter: 'enteredPoolAfter', value: enteredPoolAfter, matched: patent.inventoriedAt }
+        : undefined,
     );
   return tests;
 }

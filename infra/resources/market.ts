@@ -50,7 +50,7 @@ export const marketFunctions = {
   sendDigests: {
     entry: 'functions/market/send-digests.handler.ts',
     description:
-      "Schedule: closes technology needs past their deadline (one email each), then the daily digest of new evaluation requests (one email per evaluator) and of patents matched with enterprises' needs (one per institution)",
+      'Schedule: closes needs past their deadline (one email each); the daily digest of new evaluation requests (one email per evaluator), of patents matched with needs (one per institution); saved-search alerts (one per enterprise)',
     tables: { core: 'readWrite' },
     timeoutSeconds: 300,
     settings: settingsOf('portal'),

@@ -65,6 +65,9 @@ export const keys = {
   institutionMonitoring: (uscc: string) => ({ pk: institutionPk(uscc), sk: 'MONITORING' }),
   enterprisePk,
   enterprise: (uscc: string) => ({ pk: enterprisePk(uscc), sk: 'PROFILE' }),
+  /** An enterprise's saved search (issue 15 item 6), and where its alerts stand (count, window). */
+  savedSearch: (uscc: string, id: string) => ({ pk: enterprisePk(uscc), sk: `SAVEDSEARCH#${id}` }),
+  searchAlerts: (uscc: string) => ({ pk: enterprisePk(uscc), sk: 'ALERTS' }),
   expertPk,
   expert: (expertId: string) => ({ pk: expertPk(expertId), sk: 'PROFILE' }),
   evaluatorProfile: (evaluator: EvaluatorKey) =>
@@ -172,6 +175,8 @@ export const indexes = {
   inbox: (evaluator: EvaluatorKey) => `INBOX#${evaluator.kind}#${evaluator.id}`,
   /** Evaluators with pushes on a day (gsi3), for the daily digest. */
   digestDay: (day: string) => `DIGEST#${day}`,
+  /** Enterprises with saved searches (gsi3), for the daily alerts. */
+  searchAlerts: 'ALERTS#saved-search',
   reportsOfScope: (scope: string) => `REPORTS#${scope}`,
   reports: 'REPORTS',
 };
@@ -196,6 +201,7 @@ export const prefixes = {
   need: 'NEED#',
   needProposal: 'PROPOSAL#',
   needMatch: 'MATCH#',
+  savedSearch: 'SAVEDSEARCH#',
 };
 
 /** The application number of a patent partition key (`PAT#<number>`). */
