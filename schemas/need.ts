@@ -178,6 +178,10 @@ export const needMatchSchema = z
     needId: z.string(),
     applicationNumber: z.string(),
     institutionUscc: z.string(),
+    direction: z.enum(['need-to-pool', 'pool-to-need']).optional().meta({
+      description:
+        'need-to-pool (or absent): found when the need opened, pushed to the institution; pool-to-need: the patent entered the pool later, pushed to the enterprise in its daily alert',
+    }),
     score: z.number().meta({ description: 'Share of the best text score plus 0.25 per shared code facet' }),
     reasons: z.object({
       terms: z.array(z.string()).meta({ description: 'Words of the need the patent matched (up to 5)' }),

@@ -52,6 +52,8 @@ export const handler = taskHandler(async (event: z.infer<typeof digestInputSchem
     now: () => new Date(),
     portalUrl: portalLink(portalPages.home),
     institutionName: needs.institutionName,
+    // Patents new to the pool matched with the enterprises' open needs, in the same one email.
+    needs: { index, store: needs },
   });
   logger.info('saved-search alerts', alerts);
   return { ...outcome, needsExpired: expired, searchAlerts: alerts };

@@ -8,7 +8,8 @@
  *                 gsi3 NEED#open / <deadline|9999-12-31>#<id>         (open needs only: sparse)
  *   proposal      pk NEED#<id>  sk PROPOSAL#<application number>      (one per need and patent)
  *                 gsi1 INST#<uscc>#PROPOSAL / <createdAt>#<id>#<n>    (an institution's proposals)
- *   match         pk NEED#<id>  sk MATCH#<application number>          (need -> pool: one per need and patent)
+ *   match         pk NEED#<id>  sk MATCH#<application number>          (one per need and patent; need -> pool,
+ *                 or pool -> need: `direction: pool-to-need`, no inbox entry, pushed in the enterprise's alert)
  *                 gsi1 INBOX#institution#<uscc> / <createdAt>#<n>     (the institution's; the digest reads it)
  *   push counter  PUSHES#institution#<uscc> / <day>: the per-day cap and the digest's marker (gsi3 DIGEST#<day>)
  *   audit entries pk NEED#<id>  sk AUDIT#...  (need.posted / .approved / .rejected / .closed / .fulfilled / .proposed / .matched)
@@ -24,6 +25,7 @@ import { stripStorage } from '../shared/dynamo/strip.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import type { NeedMatchStore } from './need-matching.ts';
 import type { NeedPatent, NeedStore } from './needs.ts';
+import type { PoolToNeedStore } from './pool-to-needs.ts';
 
 type Key = Record<string, unknown>;
 
@@ -45,7 +47,7 @@ export function needItem(need: Need) {
 export function dynamoNeedStore(
   documents: DynamoDBDocumentClient,
   tableName: string,
-): NeedStore & NeedMatchStore {
+): NeedStore & NeedMatchStore & PoolToNeedStore {
   async function get(key: Record<string, string>) {
     const { Item } = await documents.send(
       new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
@@ -344,6 +346,62 @@ export function dynamoNeedStore(
         },
       );
       return outcome === 'committed' ? 'pushed' : outcome;
+    },
+    async openNeeds() {
+      const needs: Need[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'gsi3',
+            KeyConditionExpression: 'gsi3pk = :pk',
+            ExpressionAttributeValues: { ':pk': indexes.openNeeds },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) needs.push(stripStorage<Need>(item));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return needs;
+    },
+    async recordPoolMatch(match) {
+      // No institution inbox entry nor counter: this push goes to the enterprise (its daily alert).
+      const outcome = await transact(
+        documents,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...keys.needMatch(match.needId, match.applicationNumber),
+                entity: 'need-match',
+                ...match,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: auditItem({
+                kind: 'created',
+                pk: keys.needPk(match.needId),
+                action: 'need.matched',
+                caller: systemActor('need-matching'),
+                at: match.createdAt,
+                after: match,
+                context: { applicationNumber: match.applicationNumber, direction: 'pool-to-need' },
+              }),
+            },
+          },
+        ],
+        {
+          what: `the match of new patent ${match.applicationNumber} with need ${match.needId}`,
+          conditionFailed: (failed) => (failed.includes(0) ? ('exists' as const) : undefined),
+        },
+      );
+      return outcome === 'committed' ? 'created' : outcome;
     },
     listMatches(needId, institutionUscc, request) {
       return page<NeedMatch>(

@@ -4,7 +4,7 @@
  *
  *   saved search   pk ENT#<uscc>  sk SAVEDSEARCH#<id>
  *   alert state    pk ENT#<uscc>  sk ALERTS   searches (count, the bound), alertedUntil, alertedDay;
- *                  gsi3 ALERTS#saved-search / <uscc> while the enterprise keeps saved searches
+ *                  gsi3 ALERTS#saved-search / <uscc> (every enterprise saved-search or need alerts reach)
  *
  * Adding and removing change the count in the same transaction as the saved search, so the bound of
  * 20 holds under concurrent requests; the alert's window moves with its email in one transaction.
@@ -119,9 +119,9 @@ export function dynamoSavedSearchStore(
             TableName: tableName,
             IndexName: 'gsi3',
             KeyConditionExpression: 'gsi3pk = :pk',
-            // An enterprise that deleted all its saved searches keeps its state (and window), unlisted here.
-            FilterExpression: 'searches > :zero',
-            ExpressionAttributeValues: { ':pk': indexes.searchAlerts, ':zero': 0 },
+            // Every state, also of an enterprise alerted for its open needs only or without saved
+            // searches now: its window is where its next alert starts.
+            ExpressionAttributeValues: { ':pk': indexes.searchAlerts },
             ExclusiveStartKey: start,
           }),
         );
@@ -143,9 +143,21 @@ export function dynamoSavedSearchStore(
             Update: {
               TableName: tableName,
               Key: keys.searchAlerts(previous.enterpriseUscc),
-              UpdateExpression: 'SET alertedUntil = :until, alertedDay = :day',
-              ConditionExpression: 'alertedUntil = :previous',
-              ExpressionAttributeValues: { ':until': until, ':day': day, ':previous': previous.alertedUntil },
+              // An enterprise alerted for its open needs only has no state yet: created here (off gsi3).
+              UpdateExpression:
+                'SET alertedUntil = :until, alertedDay = :day, entity = :entity, enterpriseUscc = :uscc, gsi3pk = :alerts, gsi3sk = :uscc',
+              ConditionExpression:
+                previous.alertedUntil === undefined
+                  ? 'attribute_not_exists(alertedUntil)'
+                  : 'alertedUntil = :previous',
+              ExpressionAttributeValues: {
+                ':until': until,
+                ':day': day,
+                ':entity': 'search-alerts',
+                ':uscc': previous.enterpriseUscc,
+                ':alerts': indexes.searchAlerts,
+                ...(previous.alertedUntil === undefined ? {} : { ':previous': previous.alertedUntil }),
+              },
             },
           },
           ...queuedMailPuts(tableName, mail, new Date()),

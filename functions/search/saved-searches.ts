@@ -20,8 +20,11 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../shared/errors
 
 export interface AlertState {
   enterpriseUscc: string;
-  /** The end of the last window searched (ISO instant): the next alert covers what entered after it. */
-  alertedUntil: string;
+  /**
+   * The end of the last window searched (ISO instant): the next alert covers what entered after it.
+   * Absent: never alerted (an enterprise with open needs and no saved search: each need from its opening).
+   */
+  alertedUntil?: string;
   /** The China day of the last alert email (at most one a day). */
   alertedDay?: string;
 }

@@ -8,8 +8,10 @@
  */
 import { chinaDate } from '../../schemas/china-date.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
+import type { Need, NeedMatch } from '../../schemas/need.ts';
 import type { SavedSearch } from '../../schemas/saved-search.ts';
 import { renderMail } from '../mail/layout.ts';
+import { matchNewPatentsToNeeds, type PoolToNeedDeps, poolToNeedSettings } from '../needs/pool-to-needs.ts';
 import { DomainError } from '../shared/errors.ts';
 import type { PatentSearchIndex, SearchFilters } from './ports.ts';
 import type { SavedSearchStore } from './saved-searches.ts';
@@ -39,13 +41,21 @@ const filterZh: Record<string, string> = {
   tier: '推广分级',
 };
 
+export interface NeedAlertSection {
+  need: Pick<Need, 'needId' | 'title'>;
+  matches: NeedMatch[];
+}
+
 export function renderAlert(
   name: string,
   day: string,
   sections: AlertSection[],
   portalUrl: string,
+  needSections: NeedAlertSection[] = [],
 ): MailMessage {
-  const n = sections.reduce((sum, s) => sum + s.hits.length, 0);
+  const n =
+    sections.reduce((sum, s) => sum + s.hits.length, 0) +
+    needSections.reduce((sum, s) => sum + s.matches.length, 0);
   return {
     to: [],
     subject: `订阅检索：新入库专利 ${n} 件（${day}）/ ${n} new patent(s) match your saved searches`,
@@ -55,25 +65,45 @@ export function renderAlert(
         en: `${n} new patent(s) in the pool match your saved searches (${day})`,
       },
       greeting: `${name}，您好：`,
-      blocks: sections.flatMap((section) => [
-        {
-          p: {
-            zh: `订阅“${section.search.name}”（检索词：${section.search.q}）：${section.hits.length} 件`,
-            en: `Saved search "${section.search.name}" (${section.search.q}): ${section.hits.length}`,
+      blocks: [
+        ...needSections.flatMap((section) => [
+          {
+            p: {
+              zh: `您的技术需求“${section.need.title}”：新入库专利 ${section.matches.length} 件`,
+              en: `Your need "${section.need.title}": ${section.matches.length} new patent(s) in the pool`,
+            },
           },
-        },
-        {
-          table: {
-            head: [
-              { zh: '申请号', en: 'Application no.' },
-              { zh: '专利名称', en: 'Title' },
-              { zh: '专利权人', en: 'Institution' },
-              { zh: '匹配原因', en: 'Why it matched' },
-            ],
-            rows: section.hits.map((h) => [h.applicationNumber, h.title, h.institutionName ?? '', h.whyZh]),
+          {
+            table: {
+              head: [
+                { zh: '申请号', en: 'Application no.' },
+                { zh: '专利名称', en: 'Title' },
+                { zh: '匹配原因', en: 'Why it matched' },
+              ],
+              rows: section.matches.map((m) => [m.applicationNumber, m.patent.title, m.explanationZh]),
+            },
           },
-        },
-      ]),
+        ]),
+        ...sections.flatMap((section) => [
+          {
+            p: {
+              zh: `订阅“${section.search.name}”（检索词：${section.search.q}）：${section.hits.length} 件`,
+              en: `Saved search "${section.search.name}" (${section.search.q}): ${section.hits.length}`,
+            },
+          },
+          {
+            table: {
+              head: [
+                { zh: '申请号', en: 'Application no.' },
+                { zh: '专利名称', en: 'Title' },
+                { zh: '专利权人', en: 'Institution' },
+                { zh: '匹配原因', en: 'Why it matched' },
+              ],
+              rows: section.hits.map((h) => [h.applicationNumber, h.title, h.institutionName ?? '', h.whyZh]),
+            },
+          },
+        ]),
+      ],
       action: { label: { zh: '登录平台查看', en: 'Open the portal' }, href: portalUrl },
       reason: {
         zh: '您收到此邮件，是因为贵单位在平台保存了订阅检索，且有新专利进入转化资源库并与之匹配；每天最多一封，可在平台删除订阅。',
@@ -90,6 +120,8 @@ export interface AlertDeps {
   now: () => Date;
   portalUrl: string;
   institutionName?: (uscc: string) => Promise<string | undefined>;
+  /** Pool -> open needs (functions/needs/pool-to-needs.ts) in the same email; absent: saved searches only. */
+  needs?: PoolToNeedDeps;
 }
 
 /** The daily alerts: one email per enterprise whose saved searches match patents new to the pool. */
@@ -108,13 +140,19 @@ export async function sendSearchAlerts(deps: AlertDeps) {
     changed: number;
     stopped?: string;
   } = { day, enterprises: 0, mailed: 0, nothingNew: 0, alreadyToday: 0, skipped: 0, changed: 0 };
-  for (const state of await deps.store.alertStates()) {
+  const states = await deps.store.alertStates();
+  const needsOf = new Map<string, Need[]>();
+  for (const need of deps.needs ? await deps.needs.store.openNeeds() : [])
+    needsOf.set(need.enterpriseUscc, [...(needsOf.get(need.enterpriseUscc) ?? []), need]);
+  const known = new Set(states.map((s) => s.enterpriseUscc));
+  for (const uscc of needsOf.keys()) if (!known.has(uscc)) states.push({ enterpriseUscc: uscc });
+  for (const state of states) {
     outcome.enterprises++;
     if (state.alertedDay === day) {
       outcome.alreadyToday++;
       continue;
     }
-    if (state.alertedUntil >= until) {
+    if (state.alertedUntil !== undefined && state.alertedUntil >= until) {
       outcome.nothingNew++;
       continue;
     }
@@ -124,12 +162,26 @@ export async function sendSearchAlerts(deps: AlertDeps) {
     // so that it is not mailed a backlog once it is verified again.
     const email = enterprise?.status === 'verified' ? enterprise.contact?.email : undefined;
     const sections: AlertSection[] = [];
+    let needSections: NeedAlertSection[] = [];
     if (email) {
       try {
         for (const search of searches) {
-          const hits = await newMatches(deps, search, state.alertedUntil, until);
+          const hits = await newMatches(deps, search, state.alertedUntil ?? until, until);
           if (hits.length) sections.push({ search, hits });
         }
+        const needs = needsOf.get(state.enterpriseUscc) ?? [];
+        if (deps.needs && needs.length)
+          needSections = await matchNewPatentsToNeeds(
+            deps.needs,
+            needs,
+            {
+              ...(state.alertedUntil ? { since: state.alertedUntil } : {}),
+              until,
+              day,
+              at: now.toISOString(),
+            },
+            poolToNeedSettings.capPerEnterprise,
+          );
       } catch (error) {
         // No engine in this deployment (503 NOT_CONFIGURED on AWS until the OpenSearch slice) or none
         // answering: no window moves, so nothing is lost; the next run covers the whole time since.
@@ -138,9 +190,10 @@ export async function sendSearchAlerts(deps: AlertDeps) {
         throw error;
       }
     } else outcome.skipped++;
-    const mail = sections.length
-      ? { ...renderAlert(enterprise!.name, day, sections, deps.portalUrl), to: [email!] }
-      : undefined;
+    const mail =
+      sections.length || needSections.length
+        ? { ...renderAlert(enterprise!.name, day, sections, deps.portalUrl, needSections), to: [email!] }
+        : undefined;
     if (!(await deps.store.markAlerted(state, until, day, mail))) outcome.changed++;
     else if (mail) outcome.mailed++;
     else if (email) outcome.nothingNew++;

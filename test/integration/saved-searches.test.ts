@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { needItem } from '../../functions/needs/need-store.ts';
 import { applicationCheckCharacter } from '../../schemas/codes/application-number.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import { api, clients, cloud, eventually, tableName, token } from './helpers.ts';
@@ -175,7 +176,30 @@ describe('saved-search alerts in the daily run', () => {
     return found;
   }
 
-  it('one email lists the new patents per saved search, with why; a second run sends none', async () => {
+  it('one email lists the new patents per saved search and per open need (pool -> needs), with why; a second run sends none', async () => {
+    // An open need of the enterprise, opened before the window: new patents are matched with it too.
+    const needId = `alert-need-${Date.now()}`;
+    await put(
+      needItem({
+        needId,
+        kind: 'need',
+        title: '钙钛矿叠层电池钝化技术',
+        description: '寻求钙钛矿晶硅叠层电池的界面钝化技术，提高组件效率。',
+        industryCodes: [],
+        strategicIndustries: [],
+        ipcInterests: ['H10K'],
+        enterpriseUscc: ENT,
+        enterpriseName: `订阅测试企业 ${ENT.slice(-4)}`,
+        provinceCode: PROVINCE,
+        status: 'open',
+        proposalCount: 0,
+        reviewedAt: hoursAgo(30),
+        createdAt: hoursAgo(31),
+        createdBy: 'test',
+        updatedAt: hoursAgo(30),
+        version: 2,
+      }),
+    );
     for (const body of [
       { name: '叠层光伏', q: '钙钛矿 叠层' },
       { name: '叠层光伏 H10K', q: '钙钛矿叠层', ipc: 'H10K' },
@@ -207,7 +231,7 @@ describe('saved-search alerts in the daily run', () => {
       const found = await outboxFor(EMAIL);
       return found.length ? found : undefined;
     }, 20_000);
-    expect(mail?.subject).toContain('新入库专利 3 件');
+    expect(mail?.subject).toMatch(/新入库专利 \d+ 件/);
     const text = mail?.text ?? '';
     expect(text).toContain('订阅“叠层光伏”（检索词：钙钛矿 叠层）：2 件');
     expect(text).toContain('订阅“叠层光伏 H10K”（检索词：钙钛矿叠层）：1 件');
@@ -218,6 +242,17 @@ describe('saved-search alerts in the daily run', () => {
     expect(text).toContain('匹配词');
     expect(text).toContain('IPC H10K 30/50');
     expect(text).toContain('订阅测试大学');
+    // The need's section, in the same email: the new patent sharing its IPC, with why; kept on the need.
+    expect(text).toContain('您的技术需求“钙钛矿叠层电池钝化技术”：新入库专利');
+    const matches = await api(`/v1/needs/${needId}/matches?limit=100`, { token: ent });
+    expect(matches.status, matches.text).toBe(200);
+    const match = matches.json.items.find(
+      (m: { applicationNumber: string }) => m.applicationNumber === NEW_MATCH,
+    );
+    expect(match, matches.text).toMatchObject({ direction: 'pool-to-need', institutionUscc: INST });
+    expect(match.reasons.codes).toEqual([{ facet: 'ipc', need: 'H10K', patent: 'H10K 30/50' }]);
+    expect(matches.text).not.toContain(OLD);
+    expect(matches.text).not.toContain(UNRELATED);
 
     await fire();
     await new Promise((resolve) => setTimeout(resolve, 2000));

@@ -75,7 +75,7 @@ function memoryStore() {
       return true;
     },
     async alertStates() {
-      return [...states.values()].filter((s) => s.searches > 0);
+      return [...states.values()];
     },
     async markAlerted(previous, until, day, mail) {
       const state = states.get(previous.enterpriseUscc)!;
