@@ -89,6 +89,10 @@ export const needSchema = z
     reviewedAt: z.string().optional(),
     reviewedBy: z.string().optional(),
     closedAt: z.string().optional(),
+    closeReason: z.enum(['withdrawn', 'expired']).optional().meta({
+      description:
+        'Why a closed need closed: withdrawn by the enterprise or an administrator, or expired (its deadline passed; closed by the daily job)',
+    }),
     closeComment: z.string().optional(),
     proposalCount: z.number().int().meta({ description: 'Patents proposed by institutions (揭榜)' }),
     createdAt: z.string(),
@@ -174,6 +178,10 @@ export const needMatchSchema = z
     needId: z.string(),
     applicationNumber: z.string(),
     institutionUscc: z.string(),
+    direction: z.enum(['need-to-pool', 'pool-to-need']).optional().meta({
+      description:
+        'need-to-pool (or absent): found when the need opened, pushed to the institution; pool-to-need: the patent entered the pool later, pushed to the enterprise in its daily alert',
+    }),
     score: z.number().meta({ description: 'Share of the best text score plus 0.25 per shared code facet' }),
     reasons: z.object({
       terms: z.array(z.string()).meta({ description: 'Words of the need the patent matched (up to 5)' }),

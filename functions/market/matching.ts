@@ -42,6 +42,11 @@ export interface Candidate {
   provinceCode: string;
   /** Experts: the organization they work for (conflict of interest). */
   affiliationUscc?: string;
+  /**
+   * Experts: whether the administrator of their province verified them (functions/experts/pool.ts).
+   * false: never pushed (issue 15 item 7: the pool's experts are recommended and verified by a province).
+   */
+  verified?: boolean;
   /** The index key under which it was found. */
   key: string;
 }
@@ -185,6 +190,8 @@ export function scoreCandidates(
     const key = byKey.get(candidate.key);
     if (!key) continue;
     if (candidate.kind === 'expert' && candidate.affiliationUscc === patent.institutionUscc) continue;
+    // An expert not (or no longer) verified by its province receives no pushes.
+    if (candidate.kind === 'expert' && candidate.verified === false) continue;
     if (candidate.kind === 'enterprise' && candidate.id === patent.institutionUscc) continue;
     const id = `${candidate.kind}#${candidate.id}`;
     const entry = grouped.get(id) ?? { candidate, best: new Map<Facet, MatchKey>() };

@@ -1,8 +1,11 @@
 /** DynamoDB adapter of PushStore: index lookups, requests with the per-day cap, the evaluation window. */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Expert } from '../../schemas/market.ts';
+import { expertStatusOf } from '../experts/directory.ts';
 import { patentKey } from '../patents/patent-store.ts';
 import { transitionCause, transitionWrites } from '../pipeline/transitions.ts';
 import { auditItem, systemActor } from '../shared/audit.ts';
+import { batchGetAll } from '../shared/dynamo/batch.ts';
 import { indexes, keys as tableKeys } from '../shared/dynamo/keys.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import type { Candidate, Match } from './matching.ts';
@@ -90,7 +93,22 @@ export function dynamoPushStore(documents: DynamoDBDocumentClient, tableName: st
           return found;
         }),
       );
-      return lists.flat();
+      const found = lists.flat();
+      // The index entries carry no verification (an expert's profile does): read it for the experts found.
+      const experts = [...new Set(found.filter((c) => c.kind === 'expert').map((c) => c.id))];
+      if (!experts.length) return found;
+      const profiles = await batchGetAll(
+        documents,
+        tableName,
+        experts.map((id) => tableKeys.expert(id)),
+        { projection: 'expertId, #s', names: { '#s': 'status' } },
+      );
+      const verified = new Set(
+        profiles
+          .filter((p) => expertStatusOf(p as Pick<Expert, 'status'>) === 'verified')
+          .map((p) => p.expertId),
+      );
+      return found.map((c) => (c.kind === 'expert' ? { ...c, verified: verified.has(c.id) } : c));
     },
     async push(patent, match, day, capPerDay, at) {
       const request = { ...evaluationRequestItem(patent, match, at), pushDay: day };

@@ -2,12 +2,14 @@
  * DynamoDB adapter of NeedStore (needs.ts). Items (core table; docs/data-model.md, "Technology needs"):
  *
  *   need          pk NEED#<id>  sk NEED
+ *   request hash  pk NEED#<id>  sk REQUEST  (POST /v1/needs with an Idempotency-Key: a replay compares it)
  *                 gsi1 ENT#<uscc>#NEED / <createdAt>#<id>             (the enterprise's needs)
  *                 gsi2 PROV#<code>#NEED / <status>#<createdAt>#<id>   (the province's, by status: the review queue)
  *                 gsi3 NEED#open / <deadline|9999-12-31>#<id>         (open needs only: sparse)
  *   proposal      pk NEED#<id>  sk PROPOSAL#<application number>      (one per need and patent)
  *                 gsi1 INST#<uscc>#PROPOSAL / <createdAt>#<id>#<n>    (an institution's proposals)
- *   match         pk NEED#<id>  sk MATCH#<application number>          (need -> pool: one per need and patent)
+ *   match         pk NEED#<id>  sk MATCH#<application number>          (one per need and patent; need -> pool,
+ *                 or pool -> need: `direction: pool-to-need`, no inbox entry, pushed in the enterprise's alert)
  *                 gsi1 INBOX#institution#<uscc> / <createdAt>#<n>     (the institution's; the digest reads it)
  *   push counter  PUSHES#institution#<uscc> / <day>: the per-day cap and the digest's marker (gsi3 DIGEST#<day>)
  *   audit entries pk NEED#<id>  sk AUDIT#...  (need.posted / .approved / .rejected / .closed / .fulfilled / .proposed / .matched)
@@ -15,6 +17,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Enterprise } from '../../schemas/market.ts';
 import type { Need, NeedMatch, Proposal } from '../../schemas/need.ts';
+import { queuedMailPuts } from '../mail/mail-store.ts';
 import { auditItem, systemActor } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
@@ -22,6 +25,7 @@ import { stripStorage } from '../shared/dynamo/strip.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import type { NeedMatchStore } from './need-matching.ts';
 import type { NeedPatent, NeedStore } from './needs.ts';
+import type { PoolToNeedStore } from './pool-to-needs.ts';
 
 type Key = Record<string, unknown>;
 
@@ -43,7 +47,7 @@ export function needItem(need: Need) {
 export function dynamoNeedStore(
   documents: DynamoDBDocumentClient,
   tableName: string,
-): NeedStore & NeedMatchStore {
+): NeedStore & NeedMatchStore & PoolToNeedStore {
   async function get(key: Record<string, string>) {
     const { Item } = await documents.send(
       new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
@@ -89,8 +93,17 @@ export function dynamoNeedStore(
       const item = await get(keys.need(needId));
       return item?.entity === 'need' ? stripStorage<Need>(item) : undefined;
     },
-    async create(need, caller) {
-      await transact(
+    async posted(needId) {
+      const item = await get(keys.need(needId));
+      if (item?.entity !== 'need') return undefined;
+      const request = await get(keys.needRequest(needId));
+      return {
+        need: stripStorage<Need>(item),
+        ...(typeof request?.requestHash === 'string' ? { requestHash: request.requestHash } : {}),
+      };
+    },
+    async create(need, caller, requestHash) {
+      const outcome = await transact(
         documents,
         [
           {
@@ -100,6 +113,22 @@ export function dynamoNeedStore(
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
+          // Kept beside the need (its updates replace the need item): a replay compares with it.
+          ...(requestHash
+            ? [
+                {
+                  Put: {
+                    TableName: tableName,
+                    Item: {
+                      ...keys.needRequest(need.needId),
+                      entity: 'need-request',
+                      requestHash,
+                      createdAt: need.createdAt,
+                    },
+                  },
+                },
+              ]
+            : []),
           {
             Put: {
               TableName: tableName,
@@ -115,10 +144,14 @@ export function dynamoNeedStore(
             },
           },
         ],
-        { what: `the technology need ${need.title}` },
+        {
+          what: `the technology need ${need.title}`,
+          conditionFailed: (failed) => (failed.includes(0) ? ('exists' as const) : undefined),
+        },
       );
+      return outcome === 'committed' ? 'created' : outcome;
     },
-    async update(need, previous, action, caller) {
+    async update(need, previous, action, caller, mail) {
       const outcome = await transact(
         documents,
         [
@@ -146,6 +179,7 @@ export function dynamoNeedStore(
               }),
             },
           },
+          ...queuedMailPuts(tableName, mail, new Date(need.updatedAt)),
         ],
         {
           what: `the technology need ${need.needId}`,
@@ -176,6 +210,19 @@ export function dynamoNeedStore(
         },
         request,
       );
+    },
+    async listOpenDue(day, limit) {
+      const { Items = [] } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi3',
+          // gsi3sk is <deadline>#<id>: "2026-12-05#x" < "2026-12-06"; no deadline sorts as 9999-12-31.
+          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :day',
+          ExpressionAttributeValues: { ':pk': indexes.openNeeds, ':day': day },
+          Limit: limit,
+        }),
+      );
+      return Items.map((i) => stripStorage<Need>(i));
     },
     listOpen(request) {
       return page<Need>(
@@ -299,6 +346,62 @@ export function dynamoNeedStore(
         },
       );
       return outcome === 'committed' ? 'pushed' : outcome;
+    },
+    async openNeeds() {
+      const needs: Need[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'gsi3',
+            KeyConditionExpression: 'gsi3pk = :pk',
+            ExpressionAttributeValues: { ':pk': indexes.openNeeds },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) needs.push(stripStorage<Need>(item));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return needs;
+    },
+    async recordPoolMatch(match) {
+      // No institution inbox entry nor counter: this push goes to the enterprise (its daily alert).
+      const outcome = await transact(
+        documents,
+        [
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...keys.needMatch(match.needId, match.applicationNumber),
+                entity: 'need-match',
+                ...match,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: auditItem({
+                kind: 'created',
+                pk: keys.needPk(match.needId),
+                action: 'need.matched',
+                caller: systemActor('need-matching'),
+                at: match.createdAt,
+                after: match,
+                context: { applicationNumber: match.applicationNumber, direction: 'pool-to-need' },
+              }),
+            },
+          },
+        ],
+        {
+          what: `the match of new patent ${match.applicationNumber} with need ${match.needId}`,
+          conditionFailed: (failed) => (failed.includes(0) ? ('exists' as const) : undefined),
+        },
+      );
+      return outcome === 'committed' ? 'created' : outcome;
     },
     listMatches(needId, institutionUscc, request) {
       return page<NeedMatch>(

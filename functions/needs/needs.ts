@@ -11,13 +11,14 @@
  * - institutions read open needs and propose their own available patents for them; the enterprise and
  *   administrators read every proposal, an institution its own.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { chinaDate } from '../../schemas/china-date.ts';
+import type { MailMessage } from '../../schemas/mail.ts';
 import type { Enterprise } from '../../schemas/market.ts';
 import type { Need, NeedMatch, NeedStatus, PostNeed, Proposal } from '../../schemas/need.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { isAvailable } from '../search/availability.ts';
-import { actorLabel } from '../shared/audit.ts';
+import { type AuditActor, actorLabel } from '../shared/audit.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../shared/errors.ts';
 
 type Page<T> = { items: T[]; nextCursor?: string };
@@ -37,10 +38,26 @@ export interface NeedPatent {
 export interface NeedStore {
   enterprise(uscc: string): Promise<Enterprise | undefined>;
   need(needId: string): Promise<Need | undefined>;
-  /** Creates the need with its `need.posted` audit entry, one transaction. */
-  create(need: Need, caller: Caller): Promise<void>;
-  /** Replaces `previous` (conditioned on its version) with its audit entry; false when it changed meanwhile. */
-  update(need: Need, previous: Need, action: string, caller: Caller): Promise<boolean>;
+  /**
+   * Creates the need with its `need.posted` audit entry, one transaction, keeping the hash of the
+   * request that posted it (Idempotency-Key); 'exists' when a need of that id exists already.
+   */
+  create(need: Need, caller: Caller, requestHash?: string): Promise<'created' | 'exists'>;
+  /** The need with the hash of the request that posted it (for a replayed Idempotency-Key). */
+  posted(needId: string): Promise<{ need: Need; requestHash?: string } | undefined>;
+  /**
+   * Replaces `previous` (conditioned on its version) with its audit entry, and queues `mail` with it when
+   * given (one transaction); false when it changed meanwhile.
+   */
+  update(
+    need: Need,
+    previous: Need,
+    action: string,
+    caller: AuditActor,
+    mail?: MailMessage,
+  ): Promise<boolean>;
+  /** Open needs whose deadline is before `day` (gsi3: soonest first), at most `limit`. */
+  listOpenDue(day: string, limit: number): Promise<Need[]>;
   listOfEnterprise(uscc: string, status: NeedStatus | undefined, page: PageRequest): Promise<Page<Need>>;
   listOfProvince(provinceCode: string, status: NeedStatus, page: PageRequest): Promise<Page<Need>>;
   /** Open needs of every province, soonest deadline first (no deadline last). */
@@ -105,7 +122,26 @@ function checkVersion(need: Need, expectedVersion: number | undefined) {
     );
 }
 
+/** A short stable hash of a value (the need's id from an Idempotency-Key, the request's hash). */
+const hashOf = (value: unknown) =>
+  createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 22);
+
 export async function postNeed(deps: NeedDeps, caller: Caller, input: PostNeed): Promise<Need> {
+  return (await postNeedOnce(deps, caller, input)).need;
+}
+
+/**
+ * POST /v1/needs. With an Idempotency-Key the need's id is derived from the enterprise and the key, so a
+ * retried request (a lost answer, a double click, two concurrent sends) posts one need: the replay answers
+ * the first need (created false, HTTP 200); the same key with another body is refused (409), as for
+ * deals and payments (functions/transfer/deals.ts).
+ */
+export async function postNeedOnce(
+  deps: NeedDeps,
+  caller: Caller,
+  input: PostNeed,
+  idempotencyKey?: string,
+): Promise<{ created: boolean; need: Need }> {
   const enterpriseCaller = caller.roles.includes('enterprise');
   let uscc = input.enterpriseUscc;
   if (enterpriseCaller) {
@@ -146,8 +182,26 @@ export async function postNeed(deps: NeedDeps, caller: Caller, input: PostNeed):
   const at = now.toISOString();
   const byAdmin = !enterpriseCaller;
   const { enterpriseUscc: _named, ...fields } = input;
+  const requestHash = hashOf({ enterpriseUscc: enterprise.uscc, ...fields });
+  const needId = idempotencyKey
+    ? `n-${hashOf(['need', enterprise.uscc, idempotencyKey])}`
+    : (deps.newId?.() ?? randomUUID());
+  const replay = async () => {
+    const existing = await deps.store.posted(needId);
+    if (!existing) return undefined;
+    if (existing.requestHash !== requestHash)
+      throw new ConflictError(
+        `The Idempotency-Key "${idempotencyKey}" already posted need ${needId} with other contents: read it with GET /v1/needs/${needId}, or send a new key for a new need.`,
+        { needId },
+      );
+    return { created: false, need: existing.need };
+  };
+  if (idempotencyKey) {
+    const earlier = await replay();
+    if (earlier) return earlier;
+  }
   const need: Need = {
-    needId: deps.newId?.() ?? randomUUID(),
+    needId,
     ...fields,
     enterpriseUscc: enterprise.uscc,
     enterpriseName: enterprise.name,
@@ -166,9 +220,16 @@ export async function postNeed(deps: NeedDeps, caller: Caller, input: PostNeed):
     updatedAt: at,
     version: 1,
   };
-  await deps.store.create(need, caller);
+  if ((await deps.store.create(need, caller, idempotencyKey ? requestHash : undefined)) === 'exists') {
+    // A concurrent request with the same key posted it first: answer that one.
+    const earlier = idempotencyKey ? await replay() : undefined;
+    if (earlier) return earlier;
+    throw new ConflictError(
+      `Need ${needId} was being posted at the same moment: list your needs with GET /v1/needs and post again if it is absent.`,
+    );
+  }
   await matchOpened(deps, need);
-  return need;
+  return { created: true, need };
 }
 
 /** The need as the caller may see it, or 404 (another enterprise's, another province's, not yet public). */
@@ -289,6 +350,7 @@ export async function closeNeed(
   const closed: Need = {
     ...need,
     status: input.outcome,
+    ...(input.outcome === 'closed' ? { closeReason: 'withdrawn' as const } : {}),
     closedAt: at,
     ...(input.comment ? { closeComment: input.comment } : {}),
     updatedAt: at,

@@ -73,7 +73,7 @@ export function compileFilters(
   filters: SearchFilters,
 ): Array<(entry: FilterEntry) => FilterReason | undefined> {
   const tests: Array<(entry: FilterEntry) => FilterReason | undefined> = [];
-  const { industry, strategicIndustry, ipc, province, trlMin, trlMax, tier } = filters;
+  const { industry, strategicIndustry, ipc, province, trlMin, trlMax, tier, enteredPoolAfter } = filters;
   if (industry !== undefined) {
     const prefix = industry.toUpperCase();
     tests.push(({ patent }) => {
@@ -122,6 +122,12 @@ export function compileFilters(
   if (tier !== undefined)
     tests.push(({ patent }) =>
       patent.tier === tier ? { filter: 'tier', value: tier, matched: tier } : undefined,
+    );
+  if (enteredPoolAfter !== undefined)
+    tests.push(({ patent }) =>
+      typeof patent.inventoriedAt === 'string' && patent.inventoriedAt > enteredPoolAfter
+        ? { filter: 'enteredPoolAfter', value: enteredPoolAfter, matched: patent.inventoriedAt }
+        : undefined,
     );
   return tests;
 }

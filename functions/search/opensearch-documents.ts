@@ -84,6 +84,8 @@ export function openSearchIndexDefinition() {
         provinceCode: keyword,
         trl: { type: 'integer' },
         tier: keyword,
+        /** When the patent entered the pool (saved-search alerts: `enteredPoolAfter`). */
+        inventoriedAt: { type: 'date' },
         version: { type: 'long' },
         /** The stored patent (or need document) as the port answers it: kept, never indexed. */
         patent: { type: 'object', enabled: false },
@@ -102,6 +104,7 @@ export type OpenSearchDocument = Record<SearchField, string> & {
   provinceCode?: string;
   trl?: number;
   tier?: string;
+  inventoriedAt?: string;
   version?: number;
   patent: IndexedPatent;
 };
@@ -148,6 +151,7 @@ export function openSearchDocument(patent: IndexedPatent): OpenSearchDocument {
     ...(text(patent.provinceCode) ? { provinceCode: text(patent.provinceCode) } : {}),
     ...(trl !== undefined ? { trl } : {}),
     ...(text(patent.tier) ? { tier: text(patent.tier) } : {}),
+    ...(text(patent.inventoriedAt) ? { inventoriedAt: text(patent.inventoriedAt) } : {}),
     ...(version !== undefined ? { version } : {}),
     patent,
   };

@@ -79,6 +79,8 @@ export function filterClauses(scope: SearchScope, filters: SearchFilters): Array
       },
     });
   if (filters.tier !== undefined) clauses.push({ term: { tier: filters.tier } });
+  if (filters.enteredPoolAfter !== undefined)
+    clauses.push({ range: { inventoriedAt: { gt: filters.enteredPoolAfter } } });
   return clauses;
 }
 
@@ -159,7 +161,7 @@ function ipcCodeKeys(code: string): string[] {
  */
 export function filterReasons(filters: SearchFilters, patent: IndexedPatent): FilterReason[] {
   const reasons: FilterReason[] = [];
-  const { industry, strategicIndustry, ipc, province, trlMin, trlMax, tier } = filters;
+  const { industry, strategicIndustry, ipc, province, trlMin, trlMax, tier, enteredPoolAfter } = filters;
   if (industry !== undefined && typeof patent.industryCode === 'string')
     reasons.push({ filter: 'industry', value: industry, matched: patent.industryCode });
   if (strategicIndustry !== undefined) {
@@ -183,6 +185,8 @@ export function filterReasons(filters: SearchFilters, patent: IndexedPatent): Fi
     reasons.push({ filter: 'trl', value: `${trlMin ?? 1}-${trlMax ?? 9}`, matched: String(patent.trl) });
   if (tier !== undefined && patent.tier === tier)
     reasons.push({ filter: 'tier', value: tier, matched: tier });
+  if (enteredPoolAfter !== undefined && typeof patent.inventoriedAt === 'string')
+    reasons.push({ filter: 'enteredPoolAfter', value: enteredPoolAfter, matched: patent.inventoriedAt });
   return reasons;
 }
 

@@ -19,6 +19,11 @@ export interface SearchFilters {
   trlMin?: number;
   trlMax?: number;
   tier?: string;
+  /**
+   * Only patents that entered the conversion pool (`inventoriedAt`) after this instant (ISO 8601): the
+   * daily saved-search alerts (./saved-searches.ts). Not a filter of GET /v1/search/patents.
+   */
+  enteredPoolAfter?: string;
 }
 
 /** Whose patents a search may see: available patents of anyone, or one institution's own. */

@@ -45,6 +45,7 @@ export type SystemActorName =
   | 'evaluation-window'
   | 'late-evaluation'
   | 'matching'
+  | 'need-deadline'
   | 'need-matching'
   | 'pipeline'
   | 'promotion'

@@ -22,6 +22,7 @@ export const portalPages = {
   job: (jobId: string) => `jobs/${segment(jobId)}`,
   deal: (dealId: string) => `deals/${segment(dealId)}`,
   patent: (applicationNumber: string) => `patents/${segment(applicationNumber)}`,
+  need: (needId: string) => `needs/${segment(needId)}`,
   evaluations: (applicationNumber: string) => `patents/${segment(applicationNumber)}/evaluations`,
   /** The institution's evaluations received, newest first. */
   evaluationsReceived: 'evaluations',

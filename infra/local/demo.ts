@@ -164,6 +164,9 @@ export async function loadDemo(cloud: LocalCloud): Promise<string> {
       ...expert,
       affiliationUscc: withUsccCheck(affiliationUscc),
     });
+    // Verified by its province: only verified experts receive pushes and are in the expert pool.
+    const provinceAdmin = await tokenFor(cloud, 'province-admin', { province: expert.provinceCode });
+    await call(cloud, provinceAdmin, 'POST', `/v1/experts/${sub}/verification`, { decision: 'verified' });
   }
   let patents = 0;
   let reviewed = 0;

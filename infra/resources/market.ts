@@ -50,7 +50,7 @@ export const marketFunctions = {
   sendDigests: {
     entry: 'functions/market/send-digests.handler.ts',
     description:
-      "Schedule: the daily digest of new evaluation requests (one email per evaluator) and of patents matched with enterprises' needs (one per institution)",
+      'Schedule: closes needs past their deadline (one email each); the daily digest of new evaluation requests (one email per evaluator), of patents matched with needs (one per institution); saved-search alerts (one per enterprise)',
     tables: { core: 'readWrite' },
     timeoutSeconds: 300,
     settings: settingsOf('portal'),
@@ -60,7 +60,7 @@ export const marketFunctions = {
 export const marketSchedules = {
   'evaluation-digest': {
     description:
-      "Daily digest of yesterday's new evaluation requests to each enterprise and expert, and of patents matched with enterprises' needs to each institution (08:00 China time)",
+      "Needs past their deadline closed; daily digest of yesterday's new evaluation requests to each enterprise and expert, and of patents matched with enterprises' needs to each institution (08:00 China time)",
     cron: 'cron(0 8 * * ? *)',
     timezone: 'Asia/Shanghai',
     target: { function: 'sendDigests' },

@@ -17,4 +17,20 @@ export const searchFunctions = {
       'GET /v1/search/needs: full-text search of enterprise technology needs through the same search port and engine',
     search: 'read',
   },
+  saveSearch: {
+    entry: 'functions/search/save-search.handler.ts',
+    description:
+      'POST /v1/saved-searches: a verified enterprise saves a patent search as a daily alert (at most 20)',
+    tables: { core: 'readWrite' },
+  },
+  listSavedSearches: {
+    entry: 'functions/search/list-saved-searches.handler.ts',
+    description: "GET /v1/saved-searches: the enterprise's saved searches",
+    tables: { core: 'read' },
+  },
+  deleteSavedSearch: {
+    entry: 'functions/search/delete-saved-search.handler.ts',
+    description: 'DELETE /v1/saved-searches/{savedSearchId}: a saved search deleted, its alerts stop',
+    tables: { core: 'readWrite' },
+  },
 } as const satisfies Record<string, FunctionDeclaration>;

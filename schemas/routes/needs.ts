@@ -24,13 +24,21 @@ export const postNeedRoute = {
   function: 'postNeed',
   roles: ['enterprise', ...adminRoles],
   summary:
-    'Post a technology need or a 揭榜挂帅 challenge (verified enterprises: waits for the province review; administrators: for an enterprise of their province, open at once)',
+    'Post a technology need or a 揭榜挂帅 challenge (verified enterprises: waits for the province review; administrators: for an enterprise of their province, open at once). Send Idempotency-Key: the same request twice posts one need',
   tags: ['needs'],
   request: { body: postNeedSchema },
   responses: {
     201: { description: 'Posted', schema: needSchema },
+    200: {
+      description: 'The same request (Idempotency-Key) posted it before: that need',
+      schema: needSchema,
+    },
     ...routeErrors,
     404: { description: 'No such enterprise in your province', schema: errorBodySchema },
+    409: {
+      description: 'The Idempotency-Key was used before with other contents',
+      schema: errorBodySchema,
+    },
   },
 } as const satisfies RouteDeclaration;
 

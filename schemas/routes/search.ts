@@ -1,6 +1,13 @@
 /** Search: the HTTP routes of the area (method, path, roles, request and response schemas). Each handler imports only its own route; schemas/routes/index.ts joins them for the stacks, the local API and OpenAPI. */
+import * as z from 'zod';
 import { errorBodySchema } from '../errors.ts';
 import { needSearchQuerySchema, needSearchResultSchema } from '../need-search.ts';
+import {
+  maxSavedSearches,
+  savedSearchInputSchema,
+  savedSearchListSchema,
+  savedSearchSchema,
+} from '../saved-search.ts';
 import { patentSearchQuerySchema, patentSearchResultSchema } from '../search.ts';
 import { adminRoles, type RouteDeclaration, routeErrors } from './route.ts';
 
@@ -44,4 +51,54 @@ export const searchNeedsRoute = {
   },
 } as const satisfies RouteDeclaration;
 
-export const searchRoutes = [searchPatentsRoute, searchNeedsRoute] as const;
+const savedSearchParams = z.object({ savedSearchId: z.string().min(1).max(64) });
+
+export const saveSearchRoute = {
+  method: 'POST',
+  path: '/v1/saved-searches',
+  function: 'saveSearch',
+  roles: ['enterprise'],
+  summary: `Save a patent search (the query and filters of GET /v1/search/patents) as a daily alert: patents newly in the conversion pool that match it arrive in one email a day (verified enterprises; at most ${maxSavedSearches})`,
+  tags: ['search'],
+  request: { body: savedSearchInputSchema },
+  responses: {
+    201: { description: 'Saved', schema: savedSearchSchema },
+    ...routeErrors,
+  },
+} as const satisfies RouteDeclaration;
+
+export const listSavedSearchesRoute = {
+  method: 'GET',
+  path: '/v1/saved-searches',
+  function: 'listSavedSearches',
+  roles: ['enterprise'],
+  summary: `The enterprise's saved searches, oldest first (at most ${maxSavedSearches}: one answer, no paging)`,
+  tags: ['search'],
+  responses: {
+    200: { description: 'The saved searches', schema: savedSearchListSchema },
+    ...routeErrors,
+  },
+} as const satisfies RouteDeclaration;
+
+export const deleteSavedSearchRoute = {
+  method: 'DELETE',
+  path: '/v1/saved-searches/{savedSearchId}',
+  function: 'deleteSavedSearch',
+  roles: ['enterprise'],
+  summary: 'Delete a saved search: its alerts stop',
+  tags: ['search'],
+  request: { params: savedSearchParams },
+  responses: {
+    204: { description: 'Deleted' },
+    ...routeErrors,
+    404: { description: 'No such saved search of your enterprise', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
+export const searchRoutes = [
+  searchPatentsRoute,
+  searchNeedsRoute,
+  saveSearchRoute,
+  listSavedSearchesRoute,
+  deleteSavedSearchRoute,
+] as const;

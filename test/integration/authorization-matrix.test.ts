@@ -938,6 +938,20 @@ const matrix: Record<string, Entry> = {
     ],
     expect: { padmin: { ownProv: 'ok', foreignProv: 404 }, nadmin: { ownProv: 409, foreignProv: 'ok' } },
   },
+  'POST /v1/saved-searches': {
+    cases: () => [{ target: '-', path: '/v1/saved-searches', body: { q: '船舶防腐涂层', ipc: 'C09D' } }],
+    // Verified enterprises only (E2 is pending).
+    expect: { ent: one('ok'), entPending: one(403) },
+  },
+  'GET /v1/saved-searches': {
+    cases: () => [{ target: '-', path: '/v1/saved-searches' }],
+    expect: { ent: one('ok'), entPending: one('ok') },
+  },
+  'DELETE /v1/saved-searches/{savedSearchId}': {
+    // No saved search of that id of the caller's enterprise (another enterprise's id is the same 404).
+    cases: () => [{ target: '-', path: '/v1/saved-searches/matrix-none' }],
+    expect: { ent: one(404), entPending: one(404) },
+  },
   'POST /v1/needs': {
     cases: () => [
       { target: 'self', path: '/v1/needs', body: needBody() },

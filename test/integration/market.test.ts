@@ -117,6 +117,24 @@ describe('market evaluation: registry, matching and push', () => {
         })
       ).status,
     ).toBe(200);
+    // A third, not verified by its province: it receives no pushes (the other two are verified).
+    expect(
+      (
+        await api('/v1/experts/me', {
+          method: 'PUT',
+          token: await token('expert', { sub: 'expert-unverified' }),
+          body: expertBody(withUsccCheck('12440000MB0000699')),
+        })
+      ).status,
+    ).toBe(200);
+    for (const sub of ['expert-conflicted', 'expert-free']) {
+      const decided = await api(`/v1/experts/${sub}/verification`, {
+        method: 'POST',
+        token: admin,
+        body: { decision: 'verified' },
+      });
+      expect(decided.status, decided.text).toBe(200);
+    }
 
     // A battery patent enters the conversion pool: the inventoried event triggers matching.
     const cells = demoInventoryRows(1, { seed: 61, serialBase: 8000 })[0]!;
@@ -172,6 +190,9 @@ describe('market evaluation: registry, matching and push', () => {
     ).toHaveLength(1);
     expect(
       (await api('/v1/inbox', { token: await token('expert', { sub: 'expert-conflicted' }) })).json.items,
+    ).toEqual([]);
+    expect(
+      (await api('/v1/inbox', { token: await token('expert', { sub: 'expert-unverified' }) })).json.items,
     ).toEqual([]);
 
     // A re-match pushes nothing new: every request made before is recognized (other test files'
@@ -291,7 +312,7 @@ describe('market evaluation: registry, matching and push', () => {
     });
     expect(late.status, late.text).toBe(200);
     expect(late.json.tiering.outcome).toMatch(/^(pending|unchanged|retiered)$/);
-  });
+  }, 120_000); // the registry, two expert admissions, matching and the evaluations: many cold starts
 
   it('the daily digest emails each evaluator its new requests once', async () => {
     const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);

@@ -4,11 +4,16 @@
  * the enterprise, fulfilled; matched with the pool when it opens (item 5); every step versioned and audited. Provinces 370000 (山东) and 410000 (河南),
  * application numbers of year 2097: no other integration file uses them.
  */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { needItem } from '../../functions/needs/need-store.ts';
 import { applicationCheckCharacter } from '../../schemas/codes/application-number.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, clients, eventually, tableName, token } from './helpers.ts';
+import type { Need } from '../../schemas/need.ts';
+import { api, clients, cloud, eventually, tableName, token } from './helpers.ts';
 
 const core = tableName('core');
 const number = (serial: number) => {
@@ -209,6 +214,146 @@ describe('technology needs: post, review, propose (揭榜), fulfil', () => {
     );
     // Eight functions start cold here, one after the other.
   }, 300_000);
+});
+
+describe('POST /v1/needs with an Idempotency-Key', () => {
+  const enterpriseNeeds = async () =>
+    (await api('/v1/needs?limit=100', { token: ent })).json.items as Array<{ needId: string; title: string }>;
+
+  it('a replay answers the first need (200) and posts nothing more; another body with the key is 409', async () => {
+    const body = { ...need, title: '重放测试：海工防腐涂层需求' };
+    const send = (b: Record<string, unknown>) =>
+      api('/v1/needs', {
+        method: 'POST',
+        token: ent,
+        headers: { 'Idempotency-Key': 'need-replay-1' },
+        body: b,
+      });
+    const first = await send(body);
+    expect(first.status, first.text).toBe(201);
+    const second = await send(body);
+    expect(second.status, second.text).toBe(200);
+    expect(second.json).toEqual(first.json);
+    expect((await enterpriseNeeds()).filter((n) => n.title === body.title)).toHaveLength(1);
+    const changed = await send({ ...body, description: '另一段描述：同一个键，不同的内容，应当被拒绝。' });
+    expect(changed.status).toBe(409);
+    expect(changed.json.error.message).toContain('new key');
+    const { Items = [] } = await clients().documents.send(
+      new QueryCommand({
+        TableName: core,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+        ExpressionAttributeValues: { ':pk': `NEED#${first.json.needId}`, ':audit': 'AUDIT#' },
+      }),
+    );
+    expect(Items.map((i) => i.action)).toEqual(['need.posted']);
+  });
+
+  it('concurrent duplicates post one need', async () => {
+    const body = { ...need, title: '并发测试：海工防腐涂层需求' };
+    const answers = await Promise.all(
+      [1, 2, 3].map(() =>
+        api('/v1/needs', {
+          method: 'POST',
+          token: ent,
+          headers: { 'Idempotency-Key': 'need-concurrent-1' },
+          body,
+        }),
+      ),
+    );
+    for (const answer of answers) expect([200, 201], answer.text).toContain(answer.status);
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(new Set(answers.map((a) => a.json.needId)).size).toBe(1);
+    expect((await enterpriseNeeds()).filter((n) => n.title === body.title)).toHaveLength(1);
+  });
+});
+
+describe('needs past their deadline', () => {
+  it('the daily job closes an open need past its deadline (expired, audited by the system), keeps its proposals and mails the enterprise once', async () => {
+    const needId = `expiry-${Date.now()}`;
+    const at = '2026-01-02T00:00:00.000Z';
+    const open: Need = {
+      needId,
+      kind: 'challenge',
+      title: '到期测试：船舶防腐涂层揭榜',
+      description: '到期关闭的集成测试需求，截止日期已过。',
+      industryCodes: [],
+      strategicIndustries: [],
+      ipcInterests: ['C09D'],
+      rewardYuan: 1000,
+      deadline: '2026-01-31',
+      enterpriseUscc: ENT,
+      enterpriseName: `需求测试企业 ${ENT.slice(-4)}`,
+      provinceCode: PROVINCE,
+      status: 'open',
+      proposalCount: 1,
+      createdAt: at,
+      createdBy: 'test',
+      updatedAt: at,
+      version: 3,
+    };
+    await put(needItem(open));
+    await put({
+      pk: `NEED#${needId}`,
+      sk: `PROPOSAL#${OWN}`,
+      entity: 'need-proposal',
+      needId,
+      applicationNumber: OWN,
+      institutionUscc: INST,
+      institutionName: '需求测试大学',
+      patentTitle: '防腐涂层',
+      message: '到期前提出',
+      createdAt: at,
+      createdBy: 'test',
+    });
+    // The schedule of the daily digest; a day without pushes, so that only the expiry acts here.
+    const fire = async () => {
+      const response = await fetch(`${cloud().controlUrl}/_local/schedules/evaluation-digest/fire`, {
+        method: 'POST',
+        body: JSON.stringify({ payload: { day: '2001-01-01' } }),
+      });
+      return (await response.json()) as { ok: boolean; result: { needsExpired: { expired: number } } };
+    };
+    const first = await fire();
+    expect(first.ok, JSON.stringify(first)).toBe(true);
+    expect(first.result.needsExpired.expired).toBeGreaterThanOrEqual(1);
+
+    const { Item } = await clients().documents.send(
+      new GetCommand({ TableName: core, Key: { pk: `NEED#${needId}`, sk: 'NEED' } }),
+    );
+    expect(Item).toMatchObject({ status: 'closed', closeReason: 'expired', version: 4 });
+    expect(Item?.gsi3pk).toBeUndefined(); // no longer listed as open
+    const read = await api(`/v1/needs/${needId}`, { token: ent });
+    expect(read.status, read.text).toBe(200);
+    expect(read.json).toMatchObject({ status: 'closed', closeReason: 'expired' });
+    const proposals = await api(`/v1/needs/${needId}/proposals`, { token: ent });
+    expect(proposals.json.items).toHaveLength(1);
+    const { Items = [] } = await clients().documents.send(
+      new QueryCommand({
+        TableName: core,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+        ExpressionAttributeValues: { ':pk': `NEED#${needId}`, ':audit': 'AUDIT#' },
+      }),
+    );
+    expect(Items.map((i) => [i.action, i.actor])).toEqual([['need.expired', 'system:need-deadline']]);
+
+    const mails = async () => {
+      const dir = join(cloud().dataDir, 'outbox');
+      const found = [];
+      for (const file of (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.eml'))) {
+        const parsed = await simpleParser(await readFile(join(dir, file)));
+        if (parsed.subject?.includes(open.title)) found.push(parsed);
+      }
+      return found;
+    };
+    const [mail] = await eventually(async () => ((await mails()).length ? mails() : undefined), 20_000);
+    expect(mail?.to && 'text' in mail.to ? mail.to.text : '').toBe('wang@example.com');
+    expect(mail?.text).toContain('2026-01-31');
+
+    // A second run closes and mails nothing more.
+    await fire();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await mails()).toHaveLength(1);
+  });
 });
 
 describe('technology needs: bad input', () => {

@@ -91,6 +91,19 @@ describe('scoring', () => {
     expect(matches.map((m) => m.id)).toEqual(['e2']);
   });
 
+  it('an expert not verified by its province is never matched; a verified one is', () => {
+    const matches = scoreCandidates(
+      patent,
+      keys,
+      [
+        candidate('expert', 'pending', 'IPC#H01M', { verified: false }),
+        candidate('expert', 'verified', 'IPC#H01M', { verified: true }),
+      ],
+      options,
+    );
+    expect(matches.map((m) => m.id)).toEqual(['verified']);
+  });
+
   it('caps enterprises and experts separately, deterministically', () => {
     fc.assert(
       fc.property(

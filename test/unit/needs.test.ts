@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderNeedDigest } from '../../functions/market/digest.ts';
+import { expireNeeds } from '../../functions/needs/need-expiry.ts';
 import { matchNeedToPool } from '../../functions/needs/need-matching.ts';
 import {
   closeNeed,
@@ -9,6 +10,7 @@ import {
   type NeedPatent,
   type NeedStore,
   postNeed,
+  postNeedOnce,
   proposePatents,
   reviewNeed,
 } from '../../functions/needs/needs.ts';
@@ -22,6 +24,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../functions/shared/errors.ts';
+import type { MailMessage } from '../../schemas/mail.ts';
 import type { Enterprise } from '../../schemas/market.ts';
 import {
   type Need,
@@ -64,9 +67,12 @@ function memoryStore() {
     [E2, enterprise(E2, 'pending')],
   ]);
   const needs = new Map<string, Need>();
+  const requests = new Map<string, string>();
   const proposals = new Map<string, Proposal>();
   const matches = new Map<string, NeedMatch>();
   const audit: string[] = [];
+  const actors: string[] = [];
+  const mails: MailMessage[] = [];
   const patents = new Map<string, NeedPatent>([
     [
       '202010123456.2',
@@ -101,15 +107,30 @@ function memoryStore() {
     async need(id) {
       return needs.get(id);
     },
-    async create(need) {
+    async create(need, _caller, requestHash) {
+      if (needs.has(need.needId)) return 'exists';
       needs.set(need.needId, need);
+      if (requestHash) requests.set(need.needId, requestHash);
       audit.push('need.posted');
+      return 'created';
     },
-    async update(need, previous, action) {
+    async posted(id) {
+      const need = needs.get(id);
+      const requestHash = requests.get(id);
+      return need && { need, ...(requestHash ? { requestHash } : {}) };
+    },
+    async update(need, previous, action, caller, mail) {
       if (needs.get(need.needId)?.version !== previous.version) return false;
       needs.set(need.needId, need);
       audit.push(action);
+      actors.push(caller.sub);
+      if (mail) mails.push(mail);
       return true;
+    },
+    async listOpenDue(day, limit) {
+      return [...needs.values()]
+        .filter((n) => n.status === 'open' && n.deadline !== undefined && n.deadline < day)
+        .slice(0, limit);
     },
     async listOfEnterprise(uscc, status) {
       return page(
@@ -158,7 +179,10 @@ function memoryStore() {
     deps: { store, now: () => new Date('2026-12-06T04:00:00Z'), newId: () => `need-${++id}` },
     needs,
     audit,
+    actors,
+    mails,
     matches,
+    enterprises,
   };
 }
 
@@ -192,6 +216,33 @@ describe('technology needs: posting', () => {
       proposalCount: 0,
     });
     expect(audit).toEqual(['need.posted']);
+  });
+
+  it('an Idempotency-Key posts one need: the replay answers it, another body with the key is 409', async () => {
+    const { deps, needs, audit } = memoryStore();
+    const first = await postNeedOnce(deps, ent(), input(), 'req-1');
+    const again = await postNeedOnce(deps, ent(), input(), 'req-1');
+    expect(first.created).toBe(true);
+    expect(again).toEqual({ created: false, need: first.need });
+    expect(needs.size).toBe(1);
+    expect(audit).toEqual(['need.posted']);
+    const other = postNeedOnce(deps, ent(), input({ title: '另一个需求标题' }), 'req-1');
+    await expect(other).rejects.toBeInstanceOf(ConflictError);
+    await expect(other).rejects.toThrow(/new key/);
+    // The key is the enterprise's: another key posts another need.
+    expect((await postNeedOnce(deps, ent(), input(), 'req-2')).created).toBe(true);
+    expect(needs.size).toBe(2);
+  });
+
+  it('concurrent requests with one Idempotency-Key post one need and both answer it', async () => {
+    const { deps, needs } = memoryStore();
+    const [a, b] = await Promise.all([
+      postNeedOnce(deps, ent(), input(), 'same'),
+      postNeedOnce(deps, ent(), input(), 'same'),
+    ]);
+    expect(needs.size).toBe(1);
+    expect(a.need.needId).toBe(b.need.needId);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
   });
 
   it('refuses an unverified (pending) enterprise with 403 naming its status', async () => {
@@ -563,5 +614,82 @@ describe('need -> pool matching: the best patents pushed to their institutions, 
     expect(mail.subject).toContain('企业技术需求匹配到您的专利 1 件');
     expect(mail.html).toContain('海上风电防腐涂层');
     expect(mail.html).toContain('IPC C09D 5/08');
+  });
+});
+
+describe('needs past their deadline', () => {
+  it('the daily job closes an open need past its deadline as expired: versioned, audited by the system, one email, proposals kept', async () => {
+    const { deps, needs, audit, actors, mails, enterprises } = memoryStore();
+    enterprises.set(E1, {
+      ...enterprise(E1, 'verified'),
+      contact: { name: '张三', email: 'zhang@example.com' },
+    });
+    const due = await postNeed(deps, padmin(), input({ enterpriseUscc: E1, deadline: '2026-12-06' }));
+    const later = await postNeed(deps, padmin(), input({ enterpriseUscc: E1, deadline: '2026-12-07' }));
+    const none = await postNeed(deps, padmin(), input({ enterpriseUscc: E1 }));
+    await proposePatents(deps, inst(), due.needId, {
+      applicationNumbers: ['202010123456.2'],
+      message: '可转化',
+    });
+    const proposed = needs.get(due.needId)!;
+
+    // 2026-12-06 is still the deadline's day in China: nothing closes.
+    const sameDay = await expireNeeds({
+      store: deps.store,
+      now: deps.now,
+      needUrl: (id) => `https://p/needs/${id}`,
+    });
+    expect(sameDay).toMatchObject({ expired: 0, complete: true });
+
+    const nextDay = () => new Date('2026-12-06T16:30:00Z'); // 2026-12-07 00:30 in China
+    const outcome = await expireNeeds({
+      store: deps.store,
+      now: nextDay,
+      needUrl: (id) => `https://p/needs/${id}`,
+    });
+    expect(outcome).toMatchObject({ day: '2026-12-07', expired: 1, mailed: 1, complete: true });
+    expect(needs.get(due.needId)).toMatchObject({
+      status: 'closed',
+      closeReason: 'expired',
+      proposalCount: 1,
+      version: proposed.version + 1,
+      closedAt: '2026-12-06T16:30:00.000Z',
+    });
+    expect(needs.get(later.needId)?.status).toBe('open');
+    expect(needs.get(none.needId)?.status).toBe('open');
+    expect(audit.at(-1)).toBe('need.expired');
+    expect(actors.at(-1)).toBe('system:need-deadline');
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({ to: ['zhang@example.com'] });
+    expect(mails[0]!.subject).toContain(due.title);
+    expect(mails[0]!.text).toContain('1 件');
+    expect(mails[0]!.text).toContain(`https://p/needs/${due.needId}`);
+
+    // A re-run closes and mails nothing more; the proposals stay readable.
+    expect(await expireNeeds({ store: deps.store, now: nextDay, needUrl: () => '' })).toMatchObject({
+      expired: 0,
+    });
+    expect(mails).toHaveLength(1);
+    expect((await listProposals(deps, ent(), due.needId, { limit: 10 })).items).toHaveLength(1);
+    // An expired need takes no more proposals.
+    await expect(
+      proposePatents({ ...deps, now: nextDay }, inst(), due.needId, {
+        applicationNumbers: ['202010123456.2'],
+        message: 'x',
+      }),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('an enterprise without an email address: closed all the same, counted withoutEmail', async () => {
+    const { deps, needs, mails } = memoryStore();
+    const due = await postNeed(deps, padmin(), input({ enterpriseUscc: E1, deadline: '2026-12-06' }));
+    const outcome = await expireNeeds({
+      store: deps.store,
+      now: () => new Date('2026-12-08T00:00:00Z'),
+      needUrl: () => '',
+    });
+    expect(outcome).toMatchObject({ expired: 1, mailed: 0, withoutEmail: 1 });
+    expect(needs.get(due.needId)?.status).toBe('closed');
+    expect(mails).toHaveLength(0);
   });
 });

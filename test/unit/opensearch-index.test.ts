@@ -20,7 +20,12 @@ import {
   highlightPostTag as post,
   highlightPreTag as pre,
 } from '../../functions/search/opensearch-documents.ts';
-import { boostedFields, openSearchIndex } from '../../functions/search/opensearch-index.ts';
+import {
+  boostedFields,
+  filterClauses,
+  filterReasons,
+  openSearchIndex,
+} from '../../functions/search/opensearch-index.ts';
 import { bulkLines, forgetCreatedIndices, writeChanges } from '../../functions/search/opensearch-writer.ts';
 import type { IndexedPatent, PatentSearchRequest } from '../../functions/search/ports.ts';
 import { searchPatents } from '../../functions/search/search.ts';
@@ -190,6 +195,19 @@ describe('the OpenSearch adapter: request mapping', () => {
     expect(Object.keys(body.highlight.fields)).toHaveLength(6);
     const analyze = requests.find((r) => r.path === '/patents-v1/_analyze')!;
     expect(JSON.parse(analyze.body)).toEqual({ analyzer: 'patent_query_terms', text: '锂电池 隔膜' });
+  });
+
+  it('a saved-search alert (enteredPoolAfter) is a range on the indexed pool entry, with its reason', () => {
+    const since = '2026-12-01T00:00:00.000Z';
+    expect(filterClauses({ kind: 'available' }, { enteredPoolAfter: since })).toEqual([
+      { term: { available: true } },
+      { range: { inventoriedAt: { gt: since } } },
+    ]);
+    const patent = { applicationNumber: '202610000001.5', inventoriedAt: '2026-12-02T08:00:00.000Z' };
+    expect(openSearchDocument(patent).inventoriedAt).toBe('2026-12-02T08:00:00.000Z');
+    expect(filterReasons({ enteredPoolAfter: since }, patent)).toEqual([
+      { filter: 'enteredPoolAfter', value: since, matched: '2026-12-02T08:00:00.000Z' },
+    ]);
   });
 
   it('the available scope is one filter; needs go to their own index', async () => {

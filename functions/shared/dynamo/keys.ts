@@ -65,6 +65,9 @@ export const keys = {
   institutionMonitoring: (uscc: string) => ({ pk: institutionPk(uscc), sk: 'MONITORING' }),
   enterprisePk,
   enterprise: (uscc: string) => ({ pk: enterprisePk(uscc), sk: 'PROFILE' }),
+  /** An enterprise's saved search (issue 15 item 6), and where its alerts stand (count, window). */
+  savedSearch: (uscc: string, id: string) => ({ pk: enterprisePk(uscc), sk: `SAVEDSEARCH#${id}` }),
+  searchAlerts: (uscc: string) => ({ pk: enterprisePk(uscc), sk: 'ALERTS' }),
   expertPk,
   expert: (expertId: string) => ({ pk: expertPk(expertId), sk: 'PROFILE' }),
   evaluatorProfile: (evaluator: EvaluatorKey) =>
@@ -101,6 +104,8 @@ export const keys = {
   /** An enterprise's technology need (issue 15 item 4) and the patents proposed for it (揭榜). */
   needPk: (needId: string) => `NEED#${needId}`,
   need: (needId: string) => ({ pk: `NEED#${needId}`, sk: 'NEED' }),
+  /** The hash of the POST /v1/needs request (with an Idempotency-Key) that posted the need. */
+  needRequest: (needId: string) => ({ pk: `NEED#${needId}`, sk: 'REQUEST' }),
   needProposal: (needId: string, applicationNumber: string) => ({
     pk: `NEED#${needId}`,
     sk: `PROPOSAL#${applicationNumber}`,
@@ -170,6 +175,8 @@ export const indexes = {
   inbox: (evaluator: EvaluatorKey) => `INBOX#${evaluator.kind}#${evaluator.id}`,
   /** Evaluators with pushes on a day (gsi3), for the daily digest. */
   digestDay: (day: string) => `DIGEST#${day}`,
+  /** Enterprises with saved searches (gsi3), for the daily alerts. */
+  searchAlerts: 'ALERTS#saved-search',
   reportsOfScope: (scope: string) => `REPORTS#${scope}`,
   reports: 'REPORTS',
 };
@@ -194,6 +201,7 @@ export const prefixes = {
   need: 'NEED#',
   needProposal: 'PROPOSAL#',
   needMatch: 'MATCH#',
+  savedSearch: 'SAVEDSEARCH#',
 };
 
 /** The application number of a patent partition key (`PAT#<number>`). */
