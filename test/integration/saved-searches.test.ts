@@ -2,7 +2,7 @@
  * Saved searches and alerts on the local cloud (issue 15 item 6): the routes (save, list, delete, the
  * bound, validation, roles) and the alert in the daily digest's run: ONE email to the enterprise listing
  * the patents new to the pool per saved search with why they matched, read from the local outbox as
- * test/integration/mail.test.ts reads it. Application numbers of year 2096, province 330000 (浙江):
+ * test/integration/mail.test.ts reads it. Application numbers of year 2094, province 330000 (浙江):
  * no other integration file uses them.
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -17,7 +17,7 @@ import { api, clients, cloud, eventually, tableName, token } from './helpers.ts'
 
 const core = tableName('core');
 const number = (serial: number) => {
-  const body = `20961${String(serial).padStart(7, '0')}`;
+  const body = `20941${String(serial).padStart(7, '0')}`;
   return `${body}.${applicationCheckCharacter(body)}`;
 };
 const PROVINCE = '330000';

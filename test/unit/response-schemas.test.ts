@@ -79,10 +79,14 @@ const answers = declared.flatMap((route) =>
 
 describe('every route declares what its 2xx answers may carry', () => {
   it('each 2xx JSON answer has a response schema (files declare their content type)', () => {
+    // 204 No Content carries no body (RFC 9110 §15.3.5): it declares no schema, and a handler that
+    // sent a body with it would fail in checkedResponse (functions/shared/http.ts).
     const missing = answers
-      .filter(({ response }) => !response.schema && !response.contentType)
+      .filter(({ route, response }) => !route.endsWith(' 204') && !response.schema && !response.contentType)
       .map(({ route }) => route);
     expect(missing).toEqual([]);
+    const noContent = answers.filter(({ route }) => route.endsWith(' 204'));
+    expect(noContent.filter(({ response }) => response.schema || response.contentType)).toEqual([]);
   });
 
   it.each(
