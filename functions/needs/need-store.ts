@@ -21,6 +21,7 @@ import { queuedMailPuts } from '../mail/mail-store.ts';
 import { auditItem, systemActor } from '../shared/audit.ts';
 import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
 import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
+import { queryAll } from '../shared/dynamo/query.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import type { NeedMatchStore } from './need-matching.ts';
@@ -348,22 +349,13 @@ export function dynamoNeedStore(
       return outcome === 'committed' ? 'pushed' : outcome;
     },
     async openNeeds() {
-      const needs: Need[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await documents.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'gsi3',
-            KeyConditionExpression: 'gsi3pk = :pk',
-            ExpressionAttributeValues: { ':pk': indexes.openNeeds },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) needs.push(stripStorage<Need>(item));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return needs;
+      const { items } = await queryAll(documents, {
+        TableName: tableName,
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :pk',
+        ExpressionAttributeValues: { ':pk': indexes.openNeeds },
+      });
+      return items.map((item) => stripStorage<Need>(item));
     },
     async recordPoolMatch(match) {
       // No institution inbox entry nor counter: this push goes to the enterprise (its daily alert).

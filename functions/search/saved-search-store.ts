@@ -14,6 +14,7 @@ import type { Enterprise } from '../../schemas/market.ts';
 import type { SavedSearch } from '../../schemas/saved-search.ts';
 import { queuedMailPuts } from '../mail/mail-store.ts';
 import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
+import { queryAll } from '../shared/dynamo/query.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import type { AlertState, SavedSearchStore } from './saved-searches.ts';
@@ -111,29 +112,21 @@ export function dynamoSavedSearchStore(
       return outcome === 'committed';
     },
     async alertStates() {
-      const states: AlertState[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await documents.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'gsi3',
-            KeyConditionExpression: 'gsi3pk = :pk',
-            // Every state, also of an enterprise alerted for its open needs only or without saved
-            // searches now: its window is where its next alert starts.
-            ExpressionAttributeValues: { ':pk': indexes.searchAlerts },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? [])
-          states.push({
-            enterpriseUscc: item.enterpriseUscc,
-            alertedUntil: item.alertedUntil,
-            ...(item.alertedDay ? { alertedDay: item.alertedDay } : {}),
-          });
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return states;
+      const { items } = await queryAll(documents, {
+        TableName: tableName,
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :pk',
+        // Every state, also of an enterprise alerted for its open needs only or without saved
+        // searches now: its window is where its next alert starts.
+        ExpressionAttributeValues: { ':pk': indexes.searchAlerts },
+      });
+      return items.map(
+        (item): AlertState => ({
+          enterpriseUscc: item.enterpriseUscc as string,
+          alertedUntil: item.alertedUntil as string,
+          ...(item.alertedDay ? { alertedDay: item.alertedDay as string } : {}),
+        }),
+      );
     },
     async markAlerted(previous, until, day, mail) {
       const outcome = await transact(
