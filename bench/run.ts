@@ -1,12 +1,13 @@
 /**
  * npm run bench -- <name> [...]: runs the named benchmarks and writes bench/results/<name>.json.
- * Benchmarks measure speed and memory; tests never do. Names: startup, api, bundles, ingest, ingest-cpu, chaos, matching, pipeline, report, search.
+ * Benchmarks measure speed and memory; tests never do. Names: startup, api, bundles, ingest, ingest-cpu, chaos, dynamodb-local, matching, pipeline, report, search.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchApi } from './api.ts';
 import { benchBundles } from './bundles.ts';
 import { benchChaos } from './chaos.ts';
+import { benchDynamoDbLocal } from './dynamodb-local.ts';
 import { benchIngest } from './ingest.ts';
 import { benchIngestCpu } from './ingest-cpu.ts';
 import { benchMatching } from './matching.ts';
@@ -22,6 +23,7 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   ingest: benchIngest,
   'ingest-cpu': benchIngestCpu,
   chaos: benchChaos,
+  'dynamodb-local': benchDynamoDbLocal,
   matching: benchMatching,
   pipeline: benchPipeline,
   report: benchReport,
