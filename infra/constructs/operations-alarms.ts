@@ -1,6 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -107,12 +107,69 @@ export class OperationsAlarms extends Construct {
     );
   }
 
-  private alarm(scope: Construct, id: string, metric: Metric, description: string, threshold = 1): void {
+  /**
+   * The search domain (OpenSearch Service, namespace AWS/ES, dimensions DomainName and ClientId), with
+   * AWS's recommended alarms that apply to it ("Recommended CloudWatch alarms for Amazon OpenSearch
+   * Service", OpenSearch Service Developer Guide): red cluster status (max >= 1 for 1 minute), index
+   * writes blocked (>= 1 for 5 minutes), free storage on a node at or below 25 % of its volume (min, 1
+   * minute), JVM memory pressure (max >= 95 % for 3 minutes in a row). Yellow status is left out: a
+   * one-node domain cannot place replicas. The domain lives in the stateful stack under a fixed name,
+   * so these need no cross-stack reference.
+   */
+  watchSearchDomain(domainName: string, volumeGib: number): void {
+    const metric = (metricName: string, statistic: string, minutes: number) =>
+      new Metric({
+        namespace: 'AWS/ES',
+        metricName,
+        dimensionsMap: { DomainName: domainName, ClientId: Stack.of(this).account },
+        statistic,
+        period: Duration.minutes(minutes),
+      });
+    this.alarm(
+      this,
+      'SearchClusterRedAlarm',
+      metric('ClusterStatus.red', 'Maximum', 1),
+      'Search domain: cluster status red (a primary shard is not allocated: searches miss patents or fail)',
+    );
+    this.alarm(
+      this,
+      'SearchWritesBlockedAlarm',
+      metric('ClusterIndexWritesBlocked', 'Maximum', 5),
+      'Search domain: index writes blocked (the stream writer cannot index: search results go stale)',
+    );
+    this.alarm(
+      this,
+      'SearchFreeStorageAlarm',
+      metric('FreeStorageSpace', 'Minimum', 1),
+      `Search domain: a node has 25 % or less of its ${volumeGib} GiB free (FreeStorageSpace, MiB)`,
+      { threshold: volumeGib * 1024 * 0.25, comparison: ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD },
+    );
+    this.alarm(
+      this,
+      'SearchJvmMemoryPressureAlarm',
+      metric('JVMMemoryPressure', 'Maximum', 1),
+      'Search domain: JVM memory pressure at 95 % or more for 3 minutes (out-of-memory errors ahead)',
+      { threshold: 95, evaluationPeriods: 3 },
+    );
+  }
+
+  private alarm(
+    scope: Construct,
+    id: string,
+    metric: Metric,
+    description: string,
+    options: number | { threshold: number; evaluationPeriods?: number; comparison?: ComparisonOperator } = 1,
+  ): void {
+    const {
+      threshold,
+      evaluationPeriods = 1,
+      comparison,
+    } = typeof options === 'number' ? { threshold: options } : options;
     const alarm = new Alarm(scope, id.replace(/[^A-Za-z0-9]/g, ''), {
       metric,
       threshold,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods,
+      comparisonOperator: comparison ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: description,
     });

@@ -74,6 +74,8 @@ export const exportNames = (stage: string) => ({
 
 /** The search domain's name (3-28 characters; the stage has at most 16). */
 export const searchDomainName = (stage: string) => `patents-${stage}`;
+/** The EBS volume of each search data node, GiB (the free-storage alarm is a share of it). */
+export const searchVolumeGib = 10;
 export type ExportNames = ReturnType<typeof exportNames>;
 
 /** Only 'dev' may lose its data when the stack is deleted. */
@@ -365,7 +367,7 @@ export class StatefulStack extends Stack {
       ...(availabilityZones > 1
         ? { zoneAwareness: { enabled: true, availabilityZoneCount: availabilityZones } }
         : { zoneAwareness: { enabled: false } }),
-      ebs: { volumeSize: 10, volumeType: EbsDeviceVolumeType.GP3 },
+      ebs: { volumeSize: searchVolumeGib, volumeType: EbsDeviceVolumeType.GP3 },
       encryptionAtRest: { enabled: true },
       nodeToNodeEncryption: true,
       enforceHttps: true,

@@ -61,7 +61,7 @@ import {
   workflowVariables,
 } from '../resources.ts';
 import { AreaStack, areaOf, entriesOf } from './area-stack.ts';
-import { type ExportNames, keepsData } from './stateful-stack.ts';
+import { type ExportNames, keepsData, searchDomainName, searchVolumeGib } from './stateful-stack.ts';
 
 export interface StatelessStackProps extends StackProps {
   /** The deployment choices (infra/deployment.ts): stage, identity provider, mail transport, alarm email. */
@@ -246,6 +246,7 @@ export class StatelessStack extends Stack {
       },
     });
     alarms.watchApi(this.api);
+    alarms.watchSearchDomain(searchDomainName(stage), searchVolumeGib);
     assertRouteTimeouts(routes, functions as Record<FunctionName, FunctionDeclaration>);
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const route of routes) {

@@ -31,7 +31,7 @@ import {
   workflows,
 } from '../../infra/resources.ts';
 import type { AreaStack } from '../../infra/stacks/area-stack.ts';
-import { exportNames } from '../../infra/stacks/stateful-stack.ts';
+import { exportNames, searchDomainName, searchVolumeGib } from '../../infra/stacks/stateful-stack.ts';
 import {
   assertRouteTimeouts,
   assertStreamReaders,
@@ -441,6 +441,30 @@ describe('StatelessStack', () => {
           { ReservedConcurrentExecutions: Match.anyValue() },
           0,
         );
+    });
+
+    it("watch the search domain with AWS's recommended alarms, by its fixed name and this account", () => {
+      const search = all.filter((a) => a.Properties.Namespace === 'AWS/ES');
+      expect(
+        search.map((a) => [
+          a.Properties.MetricName,
+          a.Properties.Statistic,
+          a.Properties.Period,
+          a.Properties.EvaluationPeriods,
+          a.Properties.ComparisonOperator,
+          a.Properties.Threshold,
+        ]),
+      ).toEqual([
+        ['ClusterStatus.red', 'Maximum', 60, 1, 'GreaterThanOrEqualToThreshold', 1],
+        ['ClusterIndexWritesBlocked', 'Maximum', 300, 1, 'GreaterThanOrEqualToThreshold', 1],
+        ['FreeStorageSpace', 'Minimum', 60, 1, 'LessThanOrEqualToThreshold', searchVolumeGib * 1024 * 0.25],
+        ['JVMMemoryPressure', 'Maximum', 60, 3, 'GreaterThanOrEqualToThreshold', 95],
+      ]);
+      for (const alarm of search)
+        expect(alarm.Properties.Dimensions).toEqual([
+          { Name: 'ClientId', Value: { Ref: 'AWS::AccountId' } },
+          { Name: 'DomainName', Value: searchDomainName(stage) },
+        ]);
     });
 
     it('are counted in docs/operations.md (each costs about $0.10 a month)', () => {
