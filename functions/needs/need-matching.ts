@@ -52,12 +52,49 @@ export function sharedCodes(need: Need, patent: IndexedPatent): NeedMatch['reaso
 
 const facetZh = { ipc: 'IPC', industry: '国民经济行业', strategic: '战略性新兴产业' } as const;
 
+/** The words a need is searched with, in both directions: its title, expected outcome and description. */
+export const needQueryText = (need: Need) =>
+  `${need.title} ${need.expectedOutcome ?? ''} ${need.description}`.slice(0, maxSearchQueryLength);
+
+/** What each kind of shared code (IPC, industry, strategic industry) adds to a match's score. */
+export const codeBonus = (codes: NeedMatch['reasons']['codes']) =>
+  0.25 * new Set(codes.map((c) => c.facet)).size;
+
+/**
+ * The part of a match both directions build alike: its reasons (the first 5 matched words and the
+ * shared codes), the explanations after their lead (`lead：matched words ...；IPC ...`), and what the
+ * match shows of the patent and of the need.
+ */
+export function matchContent(
+  need: Need,
+  hit: { patent: IndexedPatent; reasons: { terms: ReadonlyArray<{ term: string }> } },
+  codes: NeedMatch['reasons']['codes'],
+  lead: { zh: string; en: string },
+): Pick<NeedMatch, 'reasons' | 'explanationZh' | 'explanationEn' | 'patent' | 'need'> {
+  const terms = hit.reasons.terms.slice(0, 5).map((t) => t.term);
+  const parts = (words: string, facet: (c: (typeof codes)[number]) => string) =>
+    [terms.length ? words : '', ...codes.map((c) => `${facet(c)} ${c.patent}`)].filter(Boolean);
+  return {
+    reasons: { terms, codes },
+    explanationZh: `${lead.zh}：${parts(`匹配词 ${terms.join('、')}`, (c) => facetZh[c.facet]).join('；')}`,
+    explanationEn: `${lead.en}: ${parts(`matched words ${terms.join(', ')}`, (c) => c.facet).join('; ')}`,
+    patent: { title: String(hit.patent.title ?? ''), patentType: String(hit.patent.patentType ?? '') },
+    need: {
+      title: need.title,
+      kind: need.kind,
+      enterpriseName: need.enterpriseName,
+      ...(need.rewardYuan !== undefined ? { rewardYuan: need.rewardYuan } : {}),
+      ...(need.deadline ? { deadline: need.deadline } : {}),
+    },
+  };
+}
+
 export async function matchNeedToPool(deps: NeedMatchDeps, need: Need) {
   if (need.status !== 'open') return { needId: need.needId, skipped: `the need is ${need.status}` };
   let answer: Awaited<ReturnType<PatentSearchIndex['search']>>;
   try {
     answer = await deps.index.search({
-      text: `${need.title} ${need.expectedOutcome ?? ''} ${need.description}`.slice(0, maxSearchQueryLength),
+      text: needQueryText(need),
       filters: {},
       scope: { kind: 'available' },
       limit: needMatchSettings.searchDepth,
@@ -75,7 +112,7 @@ export async function matchNeedToPool(deps: NeedMatchDeps, need: Need) {
     .map((hit) => {
       const codes = sharedCodes(need, hit.patent);
       const share = top ? hit.score / top : 0;
-      return { hit, codes, share, rank: share + 0.25 * new Set(codes.map((c) => c.facet)).size };
+      return { hit, codes, share, rank: share + codeBonus(codes) };
     })
     .filter((m) => m.share >= needMatchSettings.minShare || m.codes.length > 0)
     .sort(
@@ -87,34 +124,15 @@ export async function matchNeedToPool(deps: NeedMatchDeps, need: Need) {
   const day = chinaDate(now);
   const outcome = { pushed: 0, exists: 0, capped: 0 };
   for (const { hit, codes, rank } of ranked) {
-    const terms = hit.reasons.terms.slice(0, 5).map((t) => t.term);
-    const codeText = codes.map((c) => `${facetZh[c.facet]} ${c.patent}`);
     const match: NeedMatch = {
       needId: need.needId,
       applicationNumber: hit.patent.applicationNumber,
       institutionUscc: String(hit.patent.institutionUscc),
       score: Math.round(rank * 1000) / 1000,
-      reasons: { terms, codes },
-      explanationZh: `企业需求“${need.title}”（${need.enterpriseName}）：${[
-        terms.length ? `匹配词 ${terms.join('、')}` : '',
-        ...codeText,
-      ]
-        .filter(Boolean)
-        .join('；')}`,
-      explanationEn: `Enterprise need "${need.title}" (${need.enterpriseName}): ${[
-        terms.length ? `matched words ${terms.join(', ')}` : '',
-        ...codes.map((c) => `${c.facet} ${c.patent}`),
-      ]
-        .filter(Boolean)
-        .join('; ')}`,
-      patent: { title: String(hit.patent.title ?? ''), patentType: String(hit.patent.patentType ?? '') },
-      need: {
-        title: need.title,
-        kind: need.kind,
-        enterpriseName: need.enterpriseName,
-        ...(need.rewardYuan !== undefined ? { rewardYuan: need.rewardYuan } : {}),
-        ...(need.deadline ? { deadline: need.deadline } : {}),
-      },
+      ...matchContent(need, hit, codes, {
+        zh: `企业需求“${need.title}”（${need.enterpriseName}）`,
+        en: `Enterprise need "${need.title}" (${need.enterpriseName})`,
+      }),
       pushDay: day,
       createdAt: at,
     };

@@ -10,9 +10,8 @@
  * in the alert's window and after the need opened (those before were matched when it opened).
  */
 import type { Need, NeedMatch } from '../../schemas/need.ts';
-import { maxSearchQueryLength } from '../../schemas/search.ts';
 import type { PatentSearchIndex } from '../search/ports.ts';
-import { sharedCodes } from './need-matching.ts';
+import { codeBonus, matchContent, needQueryText, sharedCodes } from './need-matching.ts';
 
 /** Per need a day at most, and per enterprise a day at most (docs/market.md, "Pool -> open needs"). */
 export const poolToNeedSettings = { perNeed: 5, capPerEnterprise: 20, searchDepth: 30, minTerms: 2 };
@@ -29,7 +28,6 @@ export interface PoolToNeedDeps {
   store: PoolToNeedStore;
 }
 
-const facetZh = { ipc: 'IPC', industry: '国民经济行业', strategic: '战略性新兴产业' } as const;
 const openedAt = (need: Need) => need.reviewedAt ?? need.createdAt;
 
 /**
@@ -50,7 +48,7 @@ export async function matchNewPatentsToNeeds(
     const since = window.since && window.since > opened ? window.since : opened;
     if (since >= window.until) continue;
     const answer = await deps.index.search({
-      text: `${need.title} ${need.expectedOutcome ?? ''} ${need.description}`.slice(0, maxSearchQueryLength),
+      text: needQueryText(need),
       filters: { enteredPoolAfter: since },
       scope: { kind: 'available' },
       limit: poolToNeedSettings.searchDepth,
@@ -70,28 +68,11 @@ export async function matchNewPatentsToNeeds(
         applicationNumber: hit.patent.applicationNumber,
         institutionUscc: String(hit.patent.institutionUscc),
         direction: 'pool-to-need',
-        score: Math.round((hit.score + 0.25 * new Set(codes.map((c) => c.facet)).size) * 1000) / 1000,
-        reasons: { terms, codes },
-        explanationZh: `新入库专利（${entered.slice(0, 10)}）与需求“${need.title}”匹配：${[
-          terms.length ? `匹配词 ${terms.join('、')}` : '',
-          ...codes.map((c) => `${facetZh[c.facet]} ${c.patent}`),
-        ]
-          .filter(Boolean)
-          .join('；')}`,
-        explanationEn: `New in the pool (${entered.slice(0, 10)}), matches need "${need.title}": ${[
-          terms.length ? `matched words ${terms.join(', ')}` : '',
-          ...codes.map((c) => `${c.facet} ${c.patent}`),
-        ]
-          .filter(Boolean)
-          .join('; ')}`,
-        patent: { title: String(hit.patent.title ?? ''), patentType: String(hit.patent.patentType ?? '') },
-        need: {
-          title: need.title,
-          kind: need.kind,
-          enterpriseName: need.enterpriseName,
-          ...(need.rewardYuan !== undefined ? { rewardYuan: need.rewardYuan } : {}),
-          ...(need.deadline ? { deadline: need.deadline } : {}),
-        },
+        score: Math.round((hit.score + codeBonus(codes)) * 1000) / 1000,
+        ...matchContent(need, hit, codes, {
+          zh: `新入库专利（${entered.slice(0, 10)}）与需求“${need.title}”匹配`,
+          en: `New in the pool (${entered.slice(0, 10)}), matches need "${need.title}"`,
+        }),
         pushDay: window.day,
         createdAt: window.at,
       };

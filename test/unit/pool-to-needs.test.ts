@@ -123,7 +123,14 @@ describe('pool -> open needs: new patents pushed to the enterprise in its daily 
     const match = matches.get('n1#202010000002.1')!;
     expect(match).toMatchObject({ direction: 'pool-to-need', pushDay: '2026-12-02', institutionUscc: INST });
     expect(match.reasons.codes).toEqual([{ facet: 'ipc', need: 'C09D', patent: 'C09D 5/08' }]);
-    expect(match.explanationZh).toContain('新入库专利');
+    expect(match.explanationZh).toMatch(
+      /^新入库专利（2026-12-01）与需求“海洋工程防腐涂层”匹配：(匹配词 [^；]+；)?IPC C09D 5\/08$/,
+    );
+    expect(match.explanationEn).toMatch(
+      /^New in the pool \(2026-12-01\), matches need "海洋工程防腐涂层": (matched words [^;]+; )?ipc C09D 5\/08$/,
+    );
+    expect(match.need).toMatchObject({ title: '海洋工程防腐涂层' });
+    expect(match.patent).toEqual({ title: '海洋防腐涂层及其制备方法', patentType: expect.any(String) });
     expect(mails).toHaveLength(1);
     expect(mails[0]?.to).toEqual(['need-owner@example.com']);
     expect(mails[0]?.text).toContain('您的技术需求“海洋工程防腐涂层”：新入库专利 1 件');
