@@ -1927,6 +1927,15 @@ describe('authorization matrix: every route x every caller x every tenant relati
     const unchangedFailures: string[] = [];
     const pending: Promise<void>[] = [];
     const limit = limiter(6);
+    // Where the time goes (printed with the summary): waiting for concurrent cells, and the cells run
+    // one at a time.
+    const timing = {
+      started: performance.now(),
+      drainingMs: 0,
+      sequentialMs: 0,
+      sequentialCells: 0,
+      byRoute: new Map<string, number>(),
+    };
     for (const [key, entry] of Object.entries(matrix)) {
       const route = routes.find((r) => `${r.method} ${r.path}` === key);
       if (!route) continue; // reported by the test above
@@ -1939,11 +1948,13 @@ describe('authorization matrix: every route x every caller x every tenant relati
             : c.body;
         const guarded = write && c.item !== undefined && (expected !== 'ok' || c.unchanged === true);
         const before = guarded ? await readItem(c.item!) : undefined;
+        const sent = performance.now();
         const response = await api(c.path, {
           method: route.method,
           token: tokens[caller],
           body: write ? (body ?? {}) : undefined,
         });
+        timing.byRoute.set(key, (timing.byRoute.get(key) ?? 0) + performance.now() - sent);
         cells.push({
           route: key,
           caller,
@@ -1980,8 +1991,16 @@ describe('authorization matrix: every route x every caller x every tenant relati
           (!callerRole[caller] || !(route.roles as readonly string[]).includes(callerRole[caller]!));
         for (const c of cases)
           for (const caller of callers.filter(byRole)) pending.push(limit(() => run(c, caller)));
+        const drained = performance.now();
         await Promise.all(pending.splice(0)); // reads and role-refused cells before this write have finished
-        for (const c of cases) for (const caller of callers.filter((x) => !byRole(x))) await run(c, caller);
+        const sequential = performance.now();
+        timing.drainingMs += sequential - drained;
+        for (const c of cases)
+          for (const caller of callers.filter((x) => !byRole(x))) {
+            await run(c, caller);
+            timing.sequentialCells++;
+          }
+        timing.sequentialMs += performance.now() - sequential;
       } else {
         // Reads change nothing: run them a few at a time, up to the next write.
         for (const c of cases) for (const caller of callers) pending.push(limit(() => run(c, caller)));
@@ -2002,6 +2021,15 @@ describe('authorization matrix: every route x every caller x every tenant relati
       );
     console.info(
       `authorization matrix: ${cells.length} requests, ${wrong.length} wrong cells, ${leaks.length} leaks`,
+    );
+    console.info(
+      `authorization matrix time: ${Math.round((performance.now() - timing.started) / 1000)} s in all; ${timing.sequentialCells} data-dependent write cells one at a time ${Math.round(timing.sequentialMs / 1000)} s; waiting for the concurrent cells before each write ${Math.round(timing.drainingMs / 1000)} s; the routes whose requests took longest in all: ${[
+        ...timing.byRoute,
+      ]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8)
+        .map(([route, ms]) => `${route} ${(ms / 1000).toFixed(1)} s`)
+        .join(', ')}`,
     );
     expect(
       wrong.map(
