@@ -17,7 +17,7 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { createTables, startDynamoDbLocal } from '../infra/local/dynamodb-local.ts';
+import { createTables, startDynamoDbLocal, waitForDynamoDb } from '../infra/local/dynamodb-local.ts';
 import { freePort } from '../infra/local/ports.ts';
 import { tables } from '../infra/resources.ts';
 
@@ -36,15 +36,7 @@ export async function benchDynamoDbLocal() {
   let stop = false;
   let recordsRead = 0;
   try {
-    for (;;) {
-      try {
-        await dynamodb.send(new DescribeTableCommand({ TableName: 'probe' }));
-        break;
-      } catch (error) {
-        if ((error as { name?: string }).name === 'ResourceNotFoundException') break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    await waitForDynamoDb(dynamodb, undefined);
     await createTables(
       dynamodb,
       { none: { ...tables.core, stream: undefined }, unread: tables.core, read: tables.core },

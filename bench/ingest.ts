@@ -112,8 +112,8 @@ function cpuTimes() {
 }
 
 /**
- * Waits until the machine is quiet: three seconds in a row with at least 70 % of the CPU idle (the idle local cloud keeps about 20 % busy: its stream pollers), at
- * most `maxSeconds`. After an ingest the local cloud's stream consumers (search index, matching,
+ * Waits until the machine is quiet: three seconds in a row with at least 70 % of the CPU idle (the
+ * idle local cloud keeps about 20 % busy: its stream pollers), at most `maxSeconds`. After an ingest the local cloud's stream consumers (search index, matching,
  * co-owners, metrics) work through its patents for a while, in this process and DynamoDB Local's JVM,
  * on the same cores: a replay measured meanwhile measures them too (the first 2,000-row run's
  * "ceilings" ran during the warm-up's aftermath and came out at a third of the path's speed).
@@ -312,9 +312,10 @@ export async function benchIngest() {
     const freshTable = async (suffix: string) => {
       const name = `${table}-${suffix}`;
       // Without the stream: DynamoDB Local writes more slowly to a table with a stream (bench
-      // dynamodb-local, p50 of a 25-row create transaction: 56 ms without, 71 ms with, 108 ms while it is read; here
-      // each fresh stream table was slower than the last, 320-740 ms), which AWS does not. The path's
-      // table has its stream, read by the local poller: the ratios are pessimistic for the path.
+      // dynamodb-local, p50 of a 25-row create transaction: 56 ms without, 71 ms with, 108 ms while
+      // it is read; here each fresh stream table was slower than the last, 320-740 ms), which AWS
+      // does not. The path's table has its stream, read by the local poller: the ratios are
+      // pessimistic for the path.
       await createTables(dynamodb, { [name]: { ...tables.core, stream: undefined } }, (n) => n);
       return name;
     };
@@ -341,8 +342,8 @@ export async function benchIngest() {
       let written = 0;
       const started = performance.now();
       await replayLines(recorded, limit, async (line) => {
+        if (written >= maxRows) return; // past the sweep's rows: not parsed (each line is ~70 KB)
         const { kind, input } = JSON.parse(retarget(line, target));
-        if (written >= maxRows) return;
         // Each replay is a new request (the writer's token would make DynamoDB refuse it as a
         // different request under the same token, for 10 minutes).
         if (input.ClientRequestToken) input.ClientRequestToken = randomUUID();

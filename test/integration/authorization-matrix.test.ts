@@ -1881,16 +1881,24 @@ interface Cell {
   hidden: string[];
 }
 
+/** A caller refused for its role alone, whatever the data: 401 without a valid token, 403 for a role the route does not declare. */
+function roleRefusal(route: (typeof routes)[number], caller: CallerName): 401 | 403 | undefined {
+  const role = callerRole[caller];
+  if (route.roles === 'public') return undefined;
+  if (!role) return 401;
+  if (!(route.roles as readonly string[]).includes(role)) return 403;
+  return undefined;
+}
+
 function expectedFor(
   route: (typeof routes)[number],
   entry: Entry,
   caller: CallerName,
   target: string,
 ): Expected {
-  const role = callerRole[caller];
   if (route.roles === 'public') return 'ok';
-  if (!role) return 401;
-  if (!(route.roles as readonly string[]).includes(role)) return 403;
+  const refused = roleRefusal(route, caller);
+  if (refused) return refused;
   const outcome = entry.expect[caller as AllowedCaller]?.[target];
   if (outcome === undefined) {
     throw new Error(
@@ -1986,9 +1994,7 @@ describe('authorization matrix: every route x every caller x every tenant relati
         // is refused whatever the data, so these run a few at a time with the reads before this write
         // (each is still checked to change nothing). The cells whose answer depends on the data (the
         // allowed roles on each tenant) then run one at a time, in order, once those have finished.
-        const byRole = (caller: CallerName) =>
-          (route.roles as unknown) !== 'public' &&
-          (!callerRole[caller] || !(route.roles as readonly string[]).includes(callerRole[caller]!));
+        const byRole = (caller: CallerName) => roleRefusal(route, caller) !== undefined;
         for (const c of cases)
           for (const caller of callers.filter(byRole)) pending.push(limit(() => run(c, caller)));
         const drained = performance.now();
