@@ -1,27 +1,27 @@
 /**
  * Ingest, in one run on the local cloud in memory (DynamoDB Local's JVM, s3rver, the functions in
- * worker threads of this process):
+ * worker threads of this process), like for like: after the warm-up nobody reads the streams, and
+ * every measurement writes into the path's own core table (its stream on, unread), each with
+ * application numbers of its own:
  *
  * (a) the whole path: a generated 50,000-row template file (3 bad rows) as an S3 object ->
  *     receiveUpload -> batch-ingest workflow -> ingestBatchFile -> DynamoDB Local, until the job says
  *     succeeded;
- * (b) the safe-write ceiling: exactly the write requests the patent writer issues for the rows of the
- *     same file (recorded by running the writer over a recording client that answers every
- *     classification read "absent": conditional PutItems today, TransactWriteItems if creates become
- *     transactions), replayed straight at a fresh same-shaped table of the same DynamoDB Local with the
- *     same SDK client settings, at its best concurrency (swept over 1, 2, 4, 8, 16 and the path's own
- *     limit on the first rows, then run over the whole file at the best);
+ * (b) the safe-write ceiling: exactly the write requests the patent writer issues for rows of the
+ *     same contents with other numbers (recorded by running the writer over a recording client that
+ *     answers every classification read "absent": TransactWriteItems of conditional creates with their
+ *     audit entries), replayed straight at the core table with the same SDK client settings, at its
+ *     best concurrency (swept over 1, 2, 4, 8, 16 and the path's own limit on 5,000 rows each, then
+ *     run over as many rows as the file at the best, once before and once after the path);
  * (c) raw BatchWriteItem of the same items (no condition), 25 per request, swept the same way;
  * (d) a file of 50,000 junk rows (every row refused, 14 errors a row, a ~300 MB error report streamed
  *     to S3).
  *
- * The ceilings run first into fresh tables that are deleted afterwards, so the path does not profit
- * from a JVM that has done less work. Memory: the ingestBatchFile function runs in a child process of
- * its own (the local cloud's `processFunctions`), so its resident set is the ingest's alone, as a
- * Lambda environment's is: its peak RSS during (a) and (d) (the kernel's high-water mark, VmHWM, reset
- * when the upload starts, and samples every 100 ms) is what the 512 MB goals are held against. The
- * other functions share this process, whose RSS (API, s3rver, the workflow runner, every other worker)
- * is reported beside it, not as the ingest's.
+ * Memory: the ingestBatchFile function runs in a child process of its own (the local cloud's
+ * `processFunctions`), so its resident set is the ingest's alone, as a Lambda environment's is: its
+ * peak RSS during (a) and (d) (the kernel's high-water mark, VmHWM, reset when the upload starts, and
+ * samples every 100 ms) is what the 512 MB goals are held against. The other functions share this
+ * process, whose RSS (API, s3rver, the workflow runner, every other worker) is reported beside it.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -37,7 +37,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   BatchWriteCommand,
@@ -51,10 +51,8 @@ import { readTableRows } from '../functions/intake/read-table.ts';
 import { dynamoPatentWriter, writesInFlightPerBatch } from '../functions/patents/patent-store.ts';
 import { startLocalCloud } from '../infra/local/cloud.ts';
 import { demoInventoryRows, templateHeaders, toCsv } from '../infra/local/demo-patents.ts';
-import { createTables } from '../infra/local/dynamodb-local.ts';
 import { processMemory, resetPeakRss } from '../infra/local/lambda-runtime.ts';
 import { freePort } from '../infra/local/ports.ts';
-import { tables } from '../infra/resources.ts';
 import { withUsccCheck } from '../schemas/codes/uscc.ts';
 
 const rows = Number(process.env.BENCH_ROWS ?? 50_000);
@@ -118,7 +116,9 @@ function cpuTimes() {
  * on the same cores: a replay measured meanwhile measures them too (the first 2,000-row run's
  * "ceilings" ran during the warm-up's aftermath and came out at a third of the path's speed).
  */
-async function untilQuiet(maxSeconds = 600): Promise<{ waitedSeconds: number; quiet: boolean }> {
+async function untilQuiet(
+  maxSeconds = Number(process.env.BENCH_QUIET_MAX_SECONDS ?? 600),
+): Promise<{ waitedSeconds: number; quiet: boolean }> {
   const started = performance.now();
   let quietSeconds = 0;
   let before = cpuTimes();
@@ -254,36 +254,71 @@ export async function benchIngest() {
       throw new Error(`warm-up ingest: ${JSON.stringify(warm.job)}`);
 
     phase('warmed up');
-    // The file is generated to disk in slices, so the benchmark's own data does not sit in memory.
-    const file = join(scratch, 'bench.csv');
+    /** How long each measurement waited for a quiet machine (reported: a wait that ran out is said). */
+    const quietWaits: Array<{ waitedSeconds: number; quiet: boolean }> = [];
+    // Like for like: from here on, nobody reads the streams. The path, the ceilings and the junk file
+    // all write into the path's own core table (its stream on, unread), with application numbers of
+    // their own. Read, the stream slows DynamoDB Local's writes (bench dynamodb-local: p50 of a create
+    // transaction 71 ms unread, 108 ms read) and its readers (search index, matching, co-owners) share
+    // the two cores with the writer for minutes; on AWS neither touches the writer.
+    quietWaits.push(await untilQuiet());
+    await cloud.stopStreams();
+
+    phase('streams stopped');
     const number = templateHeaders.indexOf('申请号');
-    const bad = new Map<number, (row: string[]) => void>([
-      [10, (r) => (r[number] = `${r[number]!.slice(0, -1)}${r[number]!.endsWith('1') ? '2' : '1'}`)],
-      [Math.floor(rows / 2), (r) => (r[templateHeaders.indexOf('技术成熟度')] = '12')],
-      [rows - 5, (r) => (r[templateHeaders.indexOf('申请日')] = '2020-02-30')],
-    ]);
-    {
-      const out = createWriteStream(file);
+    /**
+     * Writes `count` template rows to `to` in slices of 5,000 (the benchmark's own data never sits in
+     * memory): the same contents for every file, application serials from `serialBase`, `bad` rows
+     * spoiled.
+     */
+    const writeRows = async (
+      to: string,
+      count: number,
+      serialBase: number,
+      bad = new Map<number, (row: string[]) => void>(),
+    ) => {
+      const out = createWriteStream(to);
       out.write(toCsv([]));
-      for (let from = 0; from < rows; from += 5000) {
-        const slice = demoInventoryRows(Math.min(5000, rows - from), {
+      for (let from = 0; from < count; from += 5000) {
+        const slice = demoInventoryRows(Math.min(5000, count - from), {
           seed: 5 + from,
-          serialBase: 100_000 + from,
+          serialBase: serialBase + from,
         });
         for (const [i, row] of slice.entries()) bad.get(from + i)?.(row);
         out.write(toCsv(slice).split('\r\n').slice(1).join('\r\n'));
       }
       await new Promise((r) => out.end(r));
-    }
+    };
+    const file = join(scratch, 'bench.csv');
+    await writeRows(
+      file,
+      rows,
+      100_000,
+      new Map<number, (row: string[]) => void>([
+        [10, (r) => (r[number] = `${r[number]!.slice(0, -1)}${r[number]!.endsWith('1') ? '2' : '1'}`)],
+        [Math.floor(rows / 2), (r) => (r[templateHeaders.indexOf('技术成熟度')] = '12')],
+        [rows - 5, (r) => (r[templateHeaders.indexOf('申请日')] = '2020-02-30')],
+      ]),
+    );
 
     phase('file written');
-    // (b) Record what the patent writer sends for these rows when every number is new: one request
-    // per line (JSON), to disk, so that the replay holds nothing but the requests in flight.
-    const recorded = join(scratch, 'writes.jsonl');
+    /** Serials of the ceilings' rows: past the path's (100,000 + rows) and before the warm-up's (9,000,000). */
+    let nextSerial = 1_000_000;
     let recordedRequests = 0;
     const recordedKinds = new Map<string, number>();
-    {
+    /**
+     * (b) What the patent writer sends for `count` rows of the path's contents with numbers of their
+     * own, every number new: one request per line (JSON), to disk, so that a replay holds nothing but
+     * the requests in flight.
+     */
+    const recordWrites = async (count: number) => {
+      const csv = join(scratch, 'ceiling.csv');
+      await writeRows(csv, count, nextSerial);
+      nextSerial += count;
+      const recorded = join(scratch, `writes-${nextSerial}.jsonl`);
       const out = createWriteStream(recorded);
+      recordedRequests = 0;
+      recordedKinds.clear();
       const recorder = {
         async send(command: { constructor: { name: string }; input: Record<string, unknown> }) {
           const kind = command.constructor.name;
@@ -300,31 +335,18 @@ export async function benchIngest() {
         { writer: dynamoPatentWriter(recorder, table), today: new Date().toISOString().slice(0, 10) },
         owner,
         { sub: 'upload:bench', roles: ['institution'] },
-        readTableRows(createReadStream(file)),
+        readTableRows(createReadStream(csv)),
         'bench',
       );
       await new Promise((r) => out.end(r));
-      if (result.rowsCreated !== rows - 3) throw new Error(`recording: ${JSON.stringify(result)}`);
-    }
+      rmSync(csv);
+      if (result.rowsCreated !== count) throw new Error(`recording: ${JSON.stringify(result)}`);
+      return recorded;
+    };
     /** What the path allows in flight: batches at once, each with its create transactions in flight. */
     const pathInFlight = batchesInFlight * writesInFlightPerBatch;
     const sweepLevels = [...new Set([1, 2, 4, 8, 16, pathInFlight])].sort((a, b) => a - b);
-    const freshTable = async (suffix: string) => {
-      const name = `${table}-${suffix}`;
-      // Without the stream: DynamoDB Local writes more slowly to a table with a stream (bench
-      // dynamodb-local, p50 of a 25-row create transaction: 56 ms without, 71 ms with, 108 ms while
-      // it is read; here each fresh stream table was slower than the last, 320-740 ms), which AWS
-      // does not. The path's table has its stream, read by the local poller: the ratios are
-      // pessimistic for the path.
-      await createTables(dynamodb, { [name]: { ...tables.core, stream: undefined } }, (n) => n);
-      return name;
-    };
-    const retarget = (line: string, to: string) =>
-      line.replaceAll(`"TableName":"${table}"`, `"TableName":"${to}"`);
 
-    phase('writes recorded');
-    /** How long each measurement waited for a quiet machine (reported: a wait that ran out is said). */
-    const quietWaits: Array<{ waitedSeconds: number; quiet: boolean }> = [];
     /** The rows a recorded request writes: its patent items (a create transaction carries 25 with their audit entries). */
     const rowsOf = (
       kind: string,
@@ -335,15 +357,13 @@ export async function benchIngest() {
           ? 1
           : 0
         : (input.TransactItems ?? []).filter((t) => t.Put?.Item.sk === 'PATENT').length;
-    /** (b) The writer's own requests replayed into a fresh table with `limit` in flight, up to `maxRows` rows: rows per second. */
-    const safeReplay = async (limit: number, maxRows: number) => {
-      const target = await freshTable(`safe-${limit}-${maxRows}`);
+    /** (b) The writer's own recorded requests replayed into the core table with `limit` in flight: rows per second. */
+    const safeReplay = async (limit: number, recorded: string) => {
       quietWaits.push(await untilQuiet());
       let written = 0;
       const started = performance.now();
       await replayLines(recorded, limit, async (line) => {
-        if (written >= maxRows) return; // past the sweep's rows: not parsed (each line is ~70 KB)
-        const { kind, input } = JSON.parse(retarget(line, target));
+        const { kind, input } = JSON.parse(line);
         // Each replay is a new request (the writer's token would make DynamoDB refuse it as a
         // different request under the same token, for 10 minutes).
         if (input.ClientRequestToken) input.ClientRequestToken = randomUUID();
@@ -354,13 +374,10 @@ export async function benchIngest() {
             : documents.send(new TransactWriteCommand(input)),
         );
       });
-      const perSecond = written / ((performance.now() - started) / 1000);
-      await dynamodb.send(new DeleteTableCommand({ TableName: target }));
-      return perSecond;
+      return written / ((performance.now() - started) / 1000);
     };
-    /** (c) The same items as unconditional BatchWriteItems of 25, `limit` requests in flight, up to `maxRows` rows. */
-    const rawReplay = async (limit: number, maxRows: number) => {
-      const target = await freshTable(`raw-${limit}-${maxRows}`);
+    /** (c) The same items as unconditional BatchWriteItems of 25 into the core table, `limit` requests in flight. */
+    const rawReplay = async (limit: number, recorded: string) => {
       quietWaits.push(await untilQuiet());
       let written = 0;
       const started = performance.now();
@@ -368,9 +385,9 @@ export async function benchIngest() {
       const send = async (requests: typeof chunk) => {
         while (requests.length) {
           const { UnprocessedItems } = await pastLocalLocks(() =>
-            documents.send(new BatchWriteCommand({ RequestItems: { [target]: requests } })),
+            documents.send(new BatchWriteCommand({ RequestItems: { [table]: requests } })),
           );
-          requests = (UnprocessedItems?.[target] ?? []) as typeof requests;
+          requests = (UnprocessedItems?.[table] ?? []) as typeof requests;
         }
       };
       const inFlight = new Set<Promise<void>>();
@@ -382,7 +399,6 @@ export async function benchIngest() {
       };
       for await (const line of createInterface({ input: createReadStream(recorded), crlfDelay: Infinity })) {
         if (!line) continue;
-        if (written >= maxRows) break;
         const { kind, input } = JSON.parse(line);
         written += rowsOf(kind, input);
         const items =
@@ -394,41 +410,61 @@ export async function benchIngest() {
       }
       while (chunk.length) await flush();
       await Promise.all(inFlight);
-      const perSecond = written / ((performance.now() - started) / 1000);
-      await dynamodb.send(new DeleteTableCommand({ TableName: target }));
-      return perSecond;
+      return written / ((performance.now() - started) / 1000);
+    };
+    /** A replay of `count` rows of their own: recorded, replayed, the recording deleted. */
+    const ceiling = async (
+      replay: (limit: number, recorded: string) => Promise<number>,
+      limit: number,
+      count: number,
+    ) => {
+      const recorded = await recordWrites(count);
+      try {
+        return await replay(limit, recorded);
+      } finally {
+        rmSync(recorded);
+      }
     };
     /**
      * A ceiling is the best a replay reaches, not what it reaches at one guessed concurrency: DynamoDB
      * Local serializes writes behind table locks, so more in flight can be slower (at 64 in flight the
      * 2,000-row run's "ceiling" was a third of the path's speed). Each replay is swept over the levels
-     * on the first rows of the file, then run over the whole file at its best level.
+     * on as many rows as the sweep takes, then run over as many rows as the file at its best level.
      */
     const sweepRows = Math.min(rows, Number(process.env.BENCH_SWEEP_ROWS ?? 5000));
-    const sweep = async (name: string, replay: (limit: number, maxRows: number) => Promise<number>) => {
+    const sweep = async (name: string, replay: (limit: number, recorded: string) => Promise<number>) => {
       const levels: Record<string, number> = {};
       for (const limit of sweepLevels) {
-        levels[limit] = Math.round(await replay(limit, sweepRows));
+        levels[limit] = Math.round(await ceiling(replay, limit, sweepRows));
         phase(`${name} sweep: ${limit} in flight, ${levels[limit]} rows/s`);
       }
       const best = Number(Object.entries(levels).sort((a, b) => b[1] - a[1])[0]![0]);
-      const rowsPerSecond = await replay(best, Number.POSITIVE_INFINITY);
-      return { rowsPerSecond, best, levels };
+      return { best, levels };
     };
     const safe = await sweep('safe ceiling', safeReplay);
-    const safeRowsPerSecond = safe.rowsPerSecond;
-
-    phase('safe ceiling done');
     const raw = await sweep('raw ceiling', rawReplay);
-    const rawRowsPerSecond = raw.rowsPerSecond;
 
-    phase('raw ceiling done');
+    phase('sweeps done');
+    // The full runs, each into the table as the earlier ones left it (it grows by `rows` each time):
+    // raw first (favours the raw ceiling), then the safe ceiling before and after the path, whose
+    // mean is the ratio's ceiling.
+    const rawRowsPerSecond = await ceiling(rawReplay, raw.best, rows);
+    phase(`raw ceiling: ${Math.round(rawRowsPerSecond)} rows/s`);
+    const safeBefore = await ceiling(safeReplay, safe.best, rows);
+    phase(`safe ceiling before the path: ${Math.round(safeBefore)} rows/s`);
+    const safeRequests = recordedRequests;
+    const safeKinds = new Map(recordedKinds);
+
     // (a) The whole path.
     quietWaits.push(await untilQuiet());
     const path = await measured('bench.csv', file);
     const rowsPerSecond = rows / path.seconds;
+    phase(`whole path: ${Math.round(rowsPerSecond)} rows/s`);
 
-    phase('whole path done');
+    const safeAfter = await ceiling(safeReplay, safe.best, rows);
+    phase(`safe ceiling after the path: ${Math.round(safeAfter)} rows/s`);
+    const safeRowsPerSecond = (safeBefore + safeAfter) / 2;
+
     // (d) Junk rows: every row refused with an error per column.
     const junkFile = join(scratch, 'junk.csv');
     {
@@ -438,7 +474,6 @@ export async function benchIngest() {
         out.write(`${templateHeaders.map((_h, c) => (c === 0 ? `junk${i}` : 'x')).join(',')}\r\n`);
       await new Promise((r) => out.end(r));
     }
-    // The path's own aftermath (its patents through the stream consumers) first.
     quietWaits.push(await untilQuiet());
     const junk = await measured('junk.csv', junkFile);
 
@@ -453,8 +488,9 @@ export async function benchIngest() {
       rowsPerSecond: Math.round(rowsPerSecond),
       safeCeiling: {
         rowsPerSecond: Math.round(safeRowsPerSecond),
-        requests: recordedRequests,
-        kinds: `the writer’s own requests: ${[...recordedKinds].map(([kind, n]) => `${n} ${kind}`).join(', ')} (TransactWriteCommand: conditional creates with their audit entries)`,
+        beforeAndAfterThePath: [Math.round(safeBefore), Math.round(safeAfter)],
+        requests: safeRequests,
+        kinds: `the writer’s own requests: ${[...safeKinds].map(([kind, n]) => `${n} ${kind}`).join(', ')} (TransactWriteCommand: conditional creates with their audit entries)`,
         inFlight: safe.best,
         sweep: { rows: sweepRows, rowsPerSecondByInFlight: safe.levels },
         pathInFlight,

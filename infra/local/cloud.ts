@@ -106,6 +106,11 @@ export interface LocalCloud {
   functionHeap(name: FunctionName): Promise<HeapInfo | undefined>;
   /** The process id of a function run in a process of its own (`processFunctions`), while warm. */
   functionProcess(name: FunctionName): number | undefined;
+  /**
+   * Stops reading the tables' streams for the rest of this cloud's life (benches: writes measured with
+   * the streams unread, as on AWS, where the stream's readers do not share the writer's machine).
+   */
+  stopStreams(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -516,6 +521,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       faults,
       functionHeap: (name) => runtime.heapStatistics(name),
       functionProcess: (name) => runtime.processId(name),
+      stopStreams: async () => {
+        await Promise.all(pollers.map((p) => p.stop()));
+      },
       stop: stopAll,
     };
   } catch (error) {
