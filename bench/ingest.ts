@@ -29,6 +29,7 @@ import {
   createReadStream,
   createWriteStream,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -132,6 +133,34 @@ async function untilQuiet(
       return { waitedSeconds: Math.round((performance.now() - started) / 1000), quiet: true };
   }
   return { waitedSeconds: maxSeconds, quiet: false };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 when it is gone. */
+function cpuSecondsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** DynamoDB Local's JVM: the `java` child of this process. */
+function javaChild(): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (comm === 'java' && ppid === process.pid) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
 }
 
 /** Runs `task` for every line of a file with `limit` in flight. */
@@ -426,6 +455,30 @@ export async function benchIngest() {
       }
     };
     /**
+     * The CPU seconds each process spends while `run` runs: DynamoDB Local's JVM, this process (the
+     * local cloud: API, gates, s3rver, workflow runner, the other functions; and the replays'
+     * client) and the ingest function's own process.
+     */
+    const java = javaChild();
+    const cpuDuring = async <T>(run: () => Promise<T>) => {
+      const ingestPid = () => cloud.functionProcess('ingestBatchFile');
+      const before = {
+        java: cpuSecondsOf(java),
+        cloud: cpuSecondsOf(process.pid),
+        ingest: cpuSecondsOf(ingestPid()),
+      };
+      const result = await run();
+      const spent = (now: number, was: number) => Number((now - was).toFixed(1));
+      return {
+        result,
+        cpuSeconds: {
+          dynamodbLocal: spent(cpuSecondsOf(java), before.java),
+          localCloudAndBench: spent(cpuSecondsOf(process.pid), before.cloud),
+          ingestFunction: spent(cpuSecondsOf(ingestPid()), before.ingest),
+        },
+      };
+    };
+    /**
      * A ceiling is the best a replay reaches, not what it reaches at one guessed concurrency: DynamoDB
      * Local serializes writes behind table locks, so more in flight can be slower (at 64 in flight the
      * 2,000-row run's "ceiling" was a third of the path's speed). Each replay is swept over the levels
@@ -448,20 +501,24 @@ export async function benchIngest() {
     // The full runs, each into the table as the earlier ones left it (it grows by `rows` each time):
     // raw first (favours the raw ceiling), then the safe ceiling before and after the path, whose
     // mean is the ratio's ceiling.
-    const rawRowsPerSecond = await ceiling(rawReplay, raw.best, rows);
+    const rawFull = await cpuDuring(() => ceiling(rawReplay, raw.best, rows));
+    const rawRowsPerSecond = rawFull.result;
     phase(`raw ceiling: ${Math.round(rawRowsPerSecond)} rows/s`);
-    const safeBefore = await ceiling(safeReplay, safe.best, rows);
+    const safeBeforeRun = await cpuDuring(() => ceiling(safeReplay, safe.best, rows));
+    const safeBefore = safeBeforeRun.result;
     phase(`safe ceiling before the path: ${Math.round(safeBefore)} rows/s`);
     const safeRequests = recordedRequests;
     const safeKinds = new Map(recordedKinds);
 
     // (a) The whole path.
     quietWaits.push(await untilQuiet());
-    const path = await measured('bench.csv', file);
+    const pathRun = await cpuDuring(() => measured('bench.csv', file));
+    const path = pathRun.result;
     const rowsPerSecond = rows / path.seconds;
     phase(`whole path: ${Math.round(rowsPerSecond)} rows/s`);
 
-    const safeAfter = await ceiling(safeReplay, safe.best, rows);
+    const safeAfterRun = await cpuDuring(() => ceiling(safeReplay, safe.best, rows));
+    const safeAfter = safeAfterRun.result;
     phase(`safe ceiling after the path: ${Math.round(safeAfter)} rows/s`);
     const safeRowsPerSecond = (safeBefore + safeAfter) / 2;
 
@@ -500,6 +557,13 @@ export async function benchIngest() {
         itemsPerRequest: 25,
         requestsInFlight: raw.best,
         sweep: { rows: sweepRows, rowsPerSecondByInFlight: raw.levels },
+      },
+      cpuSeconds: {
+        note: 'CPU (user + system) each process spent during the full runs, the replays from their quiet wait on (3 s of an idle cloud); the path from the upload to the job’s end',
+        path: pathRun.cpuSeconds,
+        safeBefore: safeBeforeRun.cpuSeconds,
+        safeAfter: safeAfterRun.cpuSeconds,
+        raw: rawFull.cpuSeconds,
       },
       safeRatio: Number(safeRatio.toFixed(3)),
       rawRatio: Number(rawRatio.toFixed(3)),
