@@ -5,6 +5,7 @@
  * "After the deal".
  */
 import * as z from 'zod';
+import { dealParamsSchema } from './deal.ts';
 import { usccSchema } from './institution.ts';
 import { dateField, priceTermsSchema } from './price-terms.ts';
 import { singleLineText } from './text.ts';
@@ -147,9 +148,31 @@ export const paymentSchema = z
       }),
     recordedAt: z.string(),
     recordedBy: z.string(),
+    reversal: z
+      .object({ reason: z.string(), reversedAt: z.string(), reversedBy: z.string() })
+      .optional()
+      .meta({
+        description:
+          'Present when the payment was reversed (recorded in error): it no longer counts anywhere (obligations, receivables, income figures, inventors\u2019 rewards) and stays on record',
+      }),
   })
   .meta({ id: 'Payment' });
 export type Payment = z.infer<typeof paymentSchema>;
+
+export const paymentParamsSchema = dealParamsSchema.extend({
+  paymentId: z.string().min(1).max(80).meta({ description: 'The payment id (GET .../payments)' }),
+});
+
+export const paymentReversalInputSchema = z
+  .object({
+    reason: singleLineText(2, 500).meta({ example: '金额录入错误：应为 120,000 元，已按正确金额重新登记' }),
+  })
+  .meta({
+    id: 'PaymentReversalInput',
+    description:
+      'Why the payment is reversed (a wrong amount, date or deal). To correct a payment, reverse it and record the right one',
+  });
+export type PaymentReversalInput = z.output<typeof paymentReversalInputSchema>;
 
 export const paymentPageSchema = z
   .object({ items: z.array(paymentSchema) })
@@ -260,6 +283,9 @@ export const inventorRewardsReportSchema = z
       description: 'The part of patents without recorded inventors, for the institution to allocate',
     }),
     paymentsCounted: z.number().int(),
+    paymentsReversed: z.number().int().meta({
+      description: 'Payments in the period that were reversed (recorded in error): not counted',
+    }),
     paymentsWithoutRewards: z.number().int().meta({
       description:
         "Payments counted with no inventors' share recorded (equity deals, or recorded before shares were computed)",

@@ -605,6 +605,9 @@ export const isPaymentItem = (item: Record<string, unknown> | undefined) =>
 export function paymentContribution(payment: Record<string, unknown>): Contribution | undefined {
   if (typeof payment.provinceCode !== 'string' || typeof payment.institutionUscc !== 'string')
     return undefined;
+  // A reversed payment (recorded in error, functions/transfer/money.ts reversePayment) was not received:
+  // its reversal takes it out of the quarter it was counted in.
+  if (payment.reversal !== undefined) return undefined;
   const amount = payment.amountFen;
   if (typeof amount !== 'number' || !Number.isFinite(amount) || amount === 0) return undefined;
   if (typeof payment.paidOn !== 'string') return undefined;

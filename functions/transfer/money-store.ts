@@ -3,8 +3,8 @@
  *
  *   ledger   pk DEAL#<id>  sk LEDGER              obligations, overpaidFen, version
  *                                                gsi3 DUE#payment / <next reminder date>#<id> while one is unpaid
- *   payment  pk DEAL#<id>  sk PAYMENT#<paymentId> (id from the Idempotency-Key when sent)
- *   audit    pk DEAL#<id>  sk AUDIT#...           deal.paymentRecorded / royaltyReported / amended / terminated
+ *   payment  pk DEAL#<id>  sk PAYMENT#<paymentId> (id from the Idempotency-Key when sent), `reversal` once reversed
+ *   audit    pk DEAL#<id>  sk AUDIT#...           deal.paymentRecorded / paymentReversed / royaltyReported / amended / terminated
  */
 
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -213,6 +213,34 @@ export function dynamoMoneyStore(documents: DynamoDBDocumentClient, tableName: s
       ];
       const outcome = await run(items, 0);
       return outcome === 'committed' ? 'recorded' : outcome;
+    },
+    async reversePayment({ deal, before, after, ledger, actor }) {
+      const at = after.reversal!.reversedAt;
+      const outcome = await run([
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.dealPayment(deal.dealId, before.paymentId),
+            UpdateExpression: 'SET reversal = :reversal',
+            // Reversed once: a second reversal (another request at the same moment) reads it again.
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(reversal)',
+            ExpressionAttributeValues: { ':reversal': after.reversal },
+          },
+        },
+        ledgerPut(tableName, ledger),
+        auditPut({
+          kind: 'updated',
+          pk: keys.deal(deal.dealId).pk,
+          action: 'deal.paymentReversed',
+          caller: actor,
+          at,
+          before: toPaymentView(before),
+          after: toPaymentView(after),
+          context: { paymentId: before.paymentId, reason: after.reversal!.reason },
+          version: ledger.version + 1,
+        }),
+      ]);
+      return outcome === 'committed' ? 'recorded' : 'conflict';
     },
     async reportRoyalties({ dealId, ledger, before, after, actor, at }) {
       const outcome = await run([

@@ -18,6 +18,7 @@ import type {
   ObligationsView,
   Payment,
   PaymentInput,
+  PaymentReversalInput,
   Receivables,
   RoyaltyReportInput,
   TerminationInput,
@@ -35,6 +36,7 @@ import {
   newLedger,
   obligationsView,
   regenerate,
+  reverseAllocations,
   type StoredObligation,
 } from './obligations.ts';
 
@@ -95,6 +97,17 @@ export interface MoneyStore {
     ledger: Ledger;
     actor: AuditActor;
   }): Promise<'recorded' | 'duplicate' | 'conflict'>;
+  /**
+   * A payment reversed: the payment as read (`before`, not reversed) written as `after` (with its
+   * reversal), the ledger it was taken out of; 'conflict' when either moved on since.
+   */
+  reversePayment(write: {
+    deal: Deal;
+    before: StoredPayment;
+    after: StoredPayment;
+    ledger: Ledger;
+    actor: AuditActor;
+  }): Promise<'recorded' | 'conflict'>;
   /** A royalty report: the ledger with the reported obligation (`before` as read, `after` as reported). */
   reportRoyalties(write: {
     dealId: string;
@@ -336,6 +349,56 @@ export async function recordPayment(
   });
 }
 
+/**
+ * POST /v1/deals/{id}/payments/{paymentId}/reversal: a payment recorded in error (冲销). A recorded
+ * payment is never edited or deleted: the reversal keeps it on record, marked, and takes it out of
+ * everything it counted in: its allocations (the obligations are outstanding again), the overpaid
+ * total, the receivables, the income figures (functions/metrics/counters.ts paymentContribution: the
+ * quarter it was paid in is corrected) and the inventors' rewards. The right payment is then recorded
+ * anew. The same reversal again (same reason) changes nothing.
+ */
+export async function reversePayment(
+  deps: MoneyDeps,
+  caller: Caller,
+  dealId: string,
+  paymentId: string,
+  input: PaymentReversalInput,
+): Promise<{ changed: boolean; payment: Payment }> {
+  const deal = await dealForMoney(deps, caller, dealId, true);
+  return retrying(`The payments of deal ${dealId}`, async () => {
+    const before = await deps.store.payment(dealId, paymentId);
+    if (!before) {
+      throw new NotFoundError(
+        `Deal ${dealId} has no payment ${paymentId}: list its payments with GET /v1/deals/${dealId}/payments.`,
+      );
+    }
+    if (before.reversal) {
+      if (before.reversal.reason === input.reason) return { changed: false, payment: toPaymentView(before) };
+      throw new ConflictError(
+        `Payment ${paymentId} was reversed already on ${before.reversal.reversedAt.slice(0, 10)} (${before.reversal.reason}): a reversal is final. Record the right payment with POST /v1/deals/${dealId}/payments.`,
+      );
+    }
+    const ledger = await ledgerOf(deps, deal);
+    const after: StoredPayment = {
+      ...before,
+      reversal: {
+        reason: input.reason,
+        reversedAt: deps.now().toISOString(),
+        reversedBy: actorLabel(caller),
+      },
+    };
+    const outcome = await deps.store.reversePayment({
+      deal,
+      before,
+      after,
+      ledger: reverseAllocations(ledger, before),
+      actor: caller,
+    });
+    if (outcome === 'conflict') return 'conflict';
+    return { changed: true, payment: toPaymentView(after) };
+  });
+}
+
 /** POST /v1/deals/{id}/royalty-reports: the net sales of a period; its royalty becomes due. */
 export async function reportRoyalties(
   deps: MoneyDeps,
@@ -569,6 +632,7 @@ export async function inventorRewardsOf(
   let totalFen = 0;
   let unassignedFen = 0;
   let paymentsCounted = 0;
+  let paymentsReversed = 0;
   let paymentsWithoutRewards = 0;
   // Eight deals' payments read at a time (one query each).
   for (let i = 0; i < deals.length; i += 8) {
@@ -577,6 +641,10 @@ export async function inventorRewardsOf(
     for (const payments of paymentsOf) {
       for (const payment of payments) {
         if ((query.from && payment.paidOn < query.from) || (query.to && payment.paidOn > query.to)) continue;
+        if (payment.reversal) {
+          paymentsReversed++;
+          continue;
+        }
         paymentsCounted++;
         const rewards = payment.inventorRewards;
         if (!rewards) {
@@ -611,6 +679,7 @@ export async function inventorRewardsOf(
     totalFen,
     unassignedFen,
     paymentsCounted,
+    paymentsReversed,
     paymentsWithoutRewards,
   };
   return { institution, report };

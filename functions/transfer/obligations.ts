@@ -238,6 +238,27 @@ export function allocatePayment(
 }
 
 /**
+ * Takes a reversed payment back out of the ledger: what it paid on each obligation is outstanding
+ * again, and its overpaid part leaves the overpaid total. An obligation cancelled since keeps its
+ * cancellation (a termination or amendment kept it only because of what was paid on it).
+ */
+export function reverseAllocations(
+  ledger: Ledger,
+  payment: { allocations: ReadonlyArray<{ obligationId: string; amountFen: number }>; overpaidFen: number },
+): Ledger {
+  const taken = new Map<string, number>();
+  for (const a of payment.allocations)
+    taken.set(a.obligationId, (taken.get(a.obligationId) ?? 0) + a.amountFen);
+  return {
+    ...ledger,
+    obligations: ledger.obligations.map((o) =>
+      taken.has(o.obligationId) ? { ...o, paidFen: Math.max(0, o.paidFen - taken.get(o.obligationId)!) } : o,
+    ),
+    overpaidFen: Math.max(0, ledger.overpaidFen - payment.overpaidFen),
+  };
+}
+
+/**
  * The tiered royalty of one period, rounded to the fen once (half up). Sales tiers apply to cumulative
  * net sales (the earlier periods' sales first); date tiers split the period's sales by days.
  */

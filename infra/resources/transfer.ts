@@ -96,6 +96,12 @@ export const transferFunctions = {
     description: 'POST /v1/deals/{dealId}/payments: a payment received, allocated to the obligations',
     tables: { core: 'readWrite' },
   },
+  reversePayment: {
+    entry: 'functions/transfer/reverse-payment.handler.ts',
+    description:
+      'POST /v1/deals/{dealId}/payments/{paymentId}/reversal: a payment recorded in error, reversed with its reason',
+    tables: { core: 'readWrite' },
+  },
   listPayments: {
     entry: 'functions/transfer/list-payments.handler.ts',
     description: 'GET /v1/deals/{dealId}/payments: the payments recorded on a deal',

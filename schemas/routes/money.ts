@@ -8,6 +8,8 @@ import {
   obligationsViewSchema,
   paymentInputSchema,
   paymentPageSchema,
+  paymentParamsSchema,
+  paymentReversalInputSchema,
   paymentSchema,
   receivablesParamsSchema,
   receivablesSchema,
@@ -56,6 +58,27 @@ export const recordPaymentRoute = {
       description: `The Idempotency-Key was used for other contents, ${changedMeanwhile}`,
       schema: errorBodySchema,
     },
+  },
+} as const satisfies RouteDeclaration;
+
+export const reversePaymentRoute = {
+  method: 'POST',
+  path: '/v1/deals/{dealId}/payments/{paymentId}/reversal',
+  function: 'reversePayment',
+  roles: ['institution'],
+  summary:
+    'Reverse a payment recorded in error (冲销), with the reason: what it paid on the obligations is open again, and it leaves the receivables, the income figures and the inventors\u2019 rewards; it stays listed, marked reversed. To correct a payment, reverse it and record the right one. The same reversal again changes nothing',
+  tags: ['transfer'],
+  request: { params: paymentParamsSchema, body: paymentReversalInputSchema },
+  responses: {
+    200: { description: 'The payment as reversed', schema: paymentSchema },
+    ...routeErrors,
+    404: {
+      description:
+        "No such payment on a deal of your institution's (another institution's is not found either)",
+      schema: errorBodySchema,
+    },
+    409: { description: `Reversed already for another reason, ${changedMeanwhile}`, schema: errorBodySchema },
   },
 } as const satisfies RouteDeclaration;
 
@@ -186,6 +209,7 @@ export const exportInventorRewardsRoute = {
 export const moneyRoutes = [
   listObligationsRoute,
   recordPaymentRoute,
+  reversePaymentRoute,
   listPaymentsRoute,
   reportRoyaltiesRoute,
   amendDealRoute,

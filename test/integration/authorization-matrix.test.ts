@@ -97,6 +97,9 @@ interface Fixtures {
   dealPatent: string;
   dealA: string;
   dealC: string;
+  /** A payment recorded on each deal: the reversal's targets. */
+  paymentA: string;
+  paymentC: string;
   jobA: string;
   /** Announced by a department (D1) user of A. */
   jobADept: string;
@@ -1351,6 +1354,19 @@ const matrix: Record<string, Entry> = {
         }),
         expect: write,
       },
+      'POST /v1/deals/{dealId}/payments/{paymentId}/reversal': {
+        cases: (f) =>
+          (['own', 'foreignProv'] as const).map((target) => {
+            const [dealId, paymentId] = target === 'own' ? [f.dealA, f.paymentA] : [f.dealC, f.paymentC];
+            return {
+              target,
+              path: `/v1/deals/${dealId}/payments/${paymentId}/reversal`,
+              body: { reason: '矩阵测试：金额录入错误' },
+              item: { pk: `DEAL#${dealId}`, sk: `PAYMENT#${paymentId}` },
+            };
+          }),
+        expect: write,
+      },
       'POST /v1/deals/{dealId}/royalty-reports': {
         // A lump-sum deal has no royalty: 409 for the deal's institution (past authorization).
         cases: dealCases('/royalty-reports', {
@@ -1698,6 +1714,20 @@ beforeAll(async () => {
       'deal C',
     )
   ).dealId;
+  const payment = async (dealId: string, inst: string) =>
+    (
+      await must(
+        await api(`/v1/deals/${dealId}/payments`, {
+          method: 'POST',
+          token: inst,
+          body: { amountFen: 2_000, paidOn: '2026-03-10', evidenceReference: '矩阵回单（待冲销）' },
+        }),
+        201,
+        'payment',
+      )
+    ).paymentId;
+  fixtures.paymentA = await payment(fixtures.dealA, instA);
+  fixtures.paymentC = await payment(fixtures.dealC, instC);
   const licensed = async (inst: string, department: string, uscc: string, enterprise: string) => {
     const number = await registerPatent(inst, department, true);
     const body = licenseBody([number], uscc, enterprise);

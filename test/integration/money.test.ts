@@ -7,7 +7,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -235,6 +235,74 @@ describe('payments', () => {
     expect(view.json.totals.paidFen).toBe(60_000);
     expect(view.json.obligations[0].paidFen).toBe(60_000);
   }, 30_000);
+});
+
+describe('a payment recorded in error', () => {
+  it("is reversed with its reason: its obligation is open again, it leaves the income figures and the inventors' rewards, the right one is recorded anew", async () => {
+    // Paid in 2026Q2, a quarter in which no other test of this file pays.
+    const paidOn = '2026-05-20';
+    const { dealId } = await newDeal(
+      { priceTerms: installments },
+      { inventors: ['王五'], inventorShares: [{ name: '王五', sharePercent: 100 }] },
+    );
+    const wrong = await pay(dealId, { amountFen: 1_200_000, paidOn }, 'reversal-key-1');
+    expect(wrong.status, wrong.text).toBe(201);
+    const counterKey = { pk: `Q#2026Q2#PROV#${PROVINCE}`, sk: `INST#${INST}` };
+    const income = async () =>
+      (
+        await clients().documents.send(
+          new GetCommand({ TableName: tableName('metrics'), Key: counterKey, ConsistentRead: true }),
+        )
+      ).Item?.['f.incomeReceivedWan'];
+    await eventually(async () => ((await income()) === 1.2 ? true : undefined), 20_000, 'counted');
+
+    const path = `/v1/deals/${dealId}/payments/${wrong.json.paymentId}/reversal`;
+    const reason = '金额录入错误：应为 100,000 元';
+    const foreign = await api(path, { method: 'POST', token: otherInstitution, body: { reason } });
+    expect(foreign.status, foreign.text).toBe(404);
+    const noReason = await api(path, { method: 'POST', token: institution, body: {} });
+    expect(noReason.status, noReason.text).toBe(400);
+    const reversed = await api(path, { method: 'POST', token: institution, body: { reason } });
+    expect(reversed.status, reversed.text).toBe(200);
+    expect(reversed.json.reversal).toMatchObject({ reason });
+    // The same reversal again changes nothing; another reason is refused.
+    expect((await api(path, { method: 'POST', token: institution, body: { reason } })).json).toEqual(
+      reversed.json,
+    );
+    const other = await api(path, { method: 'POST', token: institution, body: { reason: '另一个理由' } });
+    expect(other.status, other.text).toBe(409);
+    // The same Idempotency-Key does not bring the reversed payment back: it answers it, reversed.
+    const replay = await pay(dealId, { amountFen: 1_200_000, paidOn }, 'reversal-key-1');
+    expect([replay.status, replay.json.reversal?.reason]).toEqual([200, reason]);
+
+    const view = await api(`/v1/deals/${dealId}/obligations`, { token: institution });
+    expect(view.json.totals).toMatchObject({ paidFen: 0, outstandingFen: 3_000_000, overpaidFen: 0 });
+    await eventually(async () => ((await income()) ? undefined : true), 20_000, 'the income taken back');
+    const rewards = await api(`/v1/institutions/${INST}/inventor-rewards?from=${paidOn}&to=${paidOn}`, {
+      token: institution,
+    });
+    expect(rewards.json).toMatchObject({ inventors: [], paymentsCounted: 0, paymentsReversed: 1 });
+    const audit = await clients().documents.send(
+      new QueryCommand({
+        TableName: core,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+        ExpressionAttributeValues: { ':pk': `DEAL#${dealId}`, ':audit': 'AUDIT#' },
+        ConsistentRead: true,
+      }),
+    );
+    expect(audit.Items?.filter((a) => a.action === 'deal.paymentReversed')).toHaveLength(1);
+
+    const right = await pay(dealId, { amountFen: 1_000_000, paidOn }, 'reversal-key-2');
+    expect(right.status, right.text).toBe(201);
+    expect(right.json.allocations).toEqual([
+      { obligationId: 'installment-2026-03-01', amountFen: 1_000_000 },
+    ]);
+    await eventually(
+      async () => ((await income()) === 1 ? true : undefined),
+      20_000,
+      'the right one counted',
+    );
+  }, 60_000);
 });
 
 describe('income received in the quarterly figures', () => {

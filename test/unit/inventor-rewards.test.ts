@@ -119,6 +119,7 @@ describe("the inventors' rewards workbook", () => {
         totalFen: 123_457,
         unassignedFen: 50,
         paymentsCounted: 1,
+        paymentsReversed: 0,
         paymentsWithoutRewards: 0,
       },
       '清华大学',

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  contributionDelta,
   dayBucket,
   eventFlows,
   histogramMedian,
+  itemId,
   keyOfItemId,
   patentDelta,
+  quarterKey,
   recordContributions,
 } from '../../functions/metrics/counters.ts';
 import { computeQuarterFigures, type MetricsReadPort } from '../../functions/metrics/figures.ts';
@@ -293,6 +296,13 @@ describe('deal, product and pipeline-event flows', () => {
     ).toEqual({ 'f.incomeReceivedWan': 7 });
     // Without the scope on the item (written before it was), nothing can be counted.
     expect(recordContributions(payment({ institutionUscc: undefined }))).toEqual([]);
+    // A reversed payment (recorded in error) was not received: its reversal takes it back out of
+    // the quarter it was paid in.
+    const reversal = { reason: '金额录入错误', reversedAt: '2026-02-01T01:00:00.000Z', reversedBy: 'tto' };
+    expect(recordContributions(payment({ reversal }))).toEqual([]);
+    expect(
+      contributionDelta(recordContributions(payment()), recordContributions(payment({ reversal })), '2026Q1'),
+    ).toEqual({ [itemId(quarterKey('2025Q4', '110000', A))]: { 'f.incomeReceivedWan': -50 } });
     // An open license taken carries its payment: income received by its date, beside the contract value.
     const open = deal({
       origin: 'open-license',

@@ -21,6 +21,7 @@ import {
   receivables,
   recordPayment,
   reportRoyalties,
+  reversePayment,
   type StoredPayment,
   terminateDeal,
   toPaymentView,
@@ -158,6 +159,14 @@ function fakeStore(dealList: Deal[], contactEmail = 'tto@sxu.example.edu.cn') {
         institutionUscc,
         provinceCode,
       });
+      storeLedger(ledger);
+      return 'recorded';
+    },
+    async reversePayment({ deal, before, after, ledger }) {
+      await tick();
+      const key = `${deal.dealId}|${before.paymentId}`;
+      if (!payments.has(key) || payments.get(key)!.reversal || ledgerMoved(ledger)) return 'conflict';
+      payments.set(key, structuredClone(after));
       storeLedger(ledger);
       return 'recorded';
     },
@@ -333,6 +342,69 @@ describe('payments', () => {
     await expect(recordPayment(deps, inst, 'd-1', { ...input, paidOn: '2027-01-01' })).rejects.toThrow(
       /in the future/,
     );
+  });
+});
+
+describe('payment reversal (a payment recorded in error)', () => {
+  const received = { amountFen: 150_000, paidOn: '2026-03-05', evidenceReference: '回单 9' };
+  const reason = '金额录入错误，已按正确金额重新登记';
+
+  it('opens what it paid again, takes its overpaid part back, keeps it listed as reversed', async () => {
+    const deps = depsOf(fakeStore([baseDeal()]));
+    const { payment } = await recordPayment(deps, inst, 'd-1', { ...received, amountFen: 350_000 });
+    expect(payment.overpaidFen).toBe(50_000);
+    const reversed = await reversePayment(deps, inst, 'd-1', payment.paymentId, { reason });
+    expect(reversed.changed).toBe(true);
+    expect(reversed.payment.reversal).toMatchObject({ reason, reversedBy: expect.any(String) });
+    const view = await listObligations(deps, inst, 'd-1');
+    expect(view.totals).toMatchObject({ paidFen: 0, outstandingFen: 300_000, overpaidFen: 0 });
+    expect(view.obligations.map((o) => o.status)).toEqual(['open', 'open']);
+    expect((await listPayments(deps, inst, 'd-1')).items.map((p) => p.reversal?.reason)).toEqual([reason]);
+    // The right payment recorded anew is allocated as if the wrong one had never been.
+    const right = await recordPayment(deps, inst, 'd-1', { ...received, amountFen: 100_000 });
+    expect(right.payment.allocations).toEqual([
+      { obligationId: 'installment-2026-03-01', amountFen: 100_000 },
+    ]);
+    expect((await listObligations(deps, inst, 'd-1')).totals.paidFen).toBe(100_000);
+  });
+
+  it('leaves other payments on the same obligation paid', async () => {
+    const deps = depsOf(fakeStore([baseDeal()]));
+    const a = await recordPayment(deps, inst, 'd-1', { ...received, amountFen: 60_000 });
+    await recordPayment(deps, inst, 'd-1', { ...received, amountFen: 40_000, evidenceReference: '回单 10' });
+    await reversePayment(deps, inst, 'd-1', a.payment.paymentId, { reason });
+    const [first] = (await listObligations(deps, inst, 'd-1')).obligations;
+    expect(first).toMatchObject({ paidFen: 40_000, outstandingFen: 60_000, status: 'open' });
+  });
+
+  it('changes nothing the second time; another reason is a conflict; two at once reverse once', async () => {
+    const deps = depsOf(fakeStore([baseDeal()]));
+    const { payment } = await recordPayment(deps, inst, 'd-1', received);
+    const both = await Promise.all([
+      reversePayment(deps, inst, 'd-1', payment.paymentId, { reason }),
+      reversePayment(deps, inst, 'd-1', payment.paymentId, { reason }),
+    ]);
+    expect(both.map((r) => r.changed).sort()).toEqual([false, true]);
+    expect((await listObligations(deps, inst, 'd-1')).totals.paidFen).toBe(0);
+    await expect(
+      reversePayment(deps, inst, 'd-1', payment.paymentId, { reason: '另一个理由' }),
+    ).rejects.toThrow(/reversed already/);
+  });
+
+  it("is 404 for an unknown payment or another institution's deal, 403 for department users", async () => {
+    const deps = depsOf(fakeStore([baseDeal()]));
+    const { payment } = await recordPayment(deps, inst, 'd-1', received);
+    await expect(reversePayment(deps, inst, 'd-1', 'p-none', { reason })).rejects.toThrow(NotFoundError);
+    await expect(reversePayment(deps, other, 'd-1', payment.paymentId, { reason })).rejects.toThrow(
+      NotFoundError,
+    );
+    await expect(reversePayment(deps, padmin, 'd-1', payment.paymentId, { reason })).rejects.toThrow(
+      NotFoundError,
+    );
+    await expect(reversePayment(deps, dept, 'd-1', payment.paymentId, { reason })).rejects.toThrow(
+      ForbiddenError,
+    );
+    expect((await listObligations(deps, inst, 'd-1')).totals.paidFen).toBe(150_000);
   });
 });
 

@@ -251,6 +251,7 @@ describe("the inventors' rewards workbook, printed by LibreOffice", () => {
         totalFen: 28_000_000,
         unassignedFen: 0,
         paymentsCounted: 1,
+        paymentsReversed: 0,
         paymentsWithoutRewards: 0,
       },
       '清华大学',
