@@ -130,6 +130,10 @@ export const paymentSchema = z
           z.object({
             applicationNumber: z.string(),
             name: z.string(),
+            staffNumber: z
+              .string()
+              .optional()
+              .meta({ description: "The inventor's staff number (工号), when recorded" }),
             sharePercent: z.number(),
             amountFen: z.number().int(),
           }),
@@ -264,7 +268,11 @@ export const inventorRewardsReportSchema = z
     to: z.string().optional(),
     inventors: z.array(
       z.object({
-        name: z.string().meta({ description: 'As the inventory names the inventor (one person per name)' }),
+        name: z.string().meta({ description: 'As the inventory names the inventor' }),
+        staffNumber: z.string().optional().meta({
+          description:
+            "The inventor's staff number (工号) when the inventory gives one: one entry per staff number; without, one per name",
+        }),
         totalFen: z.number().int(),
         lines: z.array(
           z.object({

@@ -25,32 +25,45 @@ export async function inventorRewardsWorkbook(
   const period =
     report.from || report.to ? `${report.from ?? '…'} ~ ${report.to ?? '…'}` : '全部 all payments';
   const title = `${institutionName ?? report.institutionUscc} 发明人奖励 Inventors' rewards（${period}）`;
+  // Each payment records the rule it was shared by (the institution's own, art. 44, or the art. 45 (1)
+  // default of 50 %): the workbook states both, the API's payments say which.
   const basis =
-    '促进科技成果转化法第四十五条：转让、许可净收入的 50%（法定最低比例） / 50 % of the net income (the statutory floor of art. 45), split by patent, then by contribution shares';
+    '按到账时有效的规则计提：本单位规定（促进科技成果转化法第四十四条），未规定的按第四十五条转让、许可净收入的 50% / Shared by the rule in force on the payment date: the institution\u2019s own (art. 44), else 50 % of the net income (art. 45 (1)); split by patent, then by contribution shares';
 
   const summary = workbook.addWorksheet('汇总 Summary', { views: [{ state: 'frozen', ySplit: 4 }] });
-  summary.columns = [{ width: 24 }, { width: 22 }, { width: 14 }];
+  summary.columns = [{ width: 24 }, { width: 16 }, { width: 22 }, { width: 14 }];
   summary.addRow([title]).commit();
   summary.addRow([basis]).commit();
   summary.addRow([]).commit();
-  const head = summary.addRow(['发明人 Inventor', '奖励金额（元） Reward (CNY)', '笔数 Lines']);
+  const head = summary.addRow([
+    '发明人 Inventor',
+    '工号 Staff no.',
+    '奖励金额（元） Reward (CNY)',
+    '笔数 Lines',
+  ]);
   head.font = { bold: true };
   head.commit();
   for (const inventor of report.inventors) {
     const row = summary.addRow([
       neutralizeFormula(inventor.name),
+      inventor.staffNumber ?? '',
       yuan(inventor.totalFen),
       inventor.lines.length,
     ]);
-    row.getCell(2).numFmt = money;
+    row.getCell(3).numFmt = money;
     row.commit();
   }
-  const total = summary.addRow(['合计 Total', yuan(report.totalFen), '']);
+  const total = summary.addRow(['合计 Total', '', yuan(report.totalFen), '']);
   total.font = { bold: true };
-  total.getCell(2).numFmt = money;
+  total.getCell(3).numFmt = money;
   total.commit();
-  const unassigned = summary.addRow(['未分配（无发明人记录） Unassigned', yuan(report.unassignedFen), '']);
-  unassigned.getCell(2).numFmt = money;
+  const unassigned = summary.addRow([
+    '未分配（无发明人记录） Unassigned',
+    '',
+    yuan(report.unassignedFen),
+    '',
+  ]);
+  unassigned.getCell(3).numFmt = money;
   unassigned.commit();
   if (report.inventors.length === 0) summary.addRow(['（无 none）']).commit();
   summary.commit();
@@ -58,6 +71,7 @@ export async function inventorRewardsWorkbook(
   const detail = workbook.addWorksheet('明细 Lines', { views: [{ state: 'frozen', ySplit: 1 }] });
   detail.columns = [
     { width: 18 },
+    { width: 14 },
     { width: 18 },
     { width: 22 },
     { width: 22 },
@@ -67,6 +81,7 @@ export async function inventorRewardsWorkbook(
   ];
   const detailHead = detail.addRow([
     '发明人 Inventor',
+    '工号 Staff no.',
     '申请号 Application number',
     '交易 Deal',
     '付款 Payment',
@@ -80,6 +95,7 @@ export async function inventorRewardsWorkbook(
     for (const line of inventor.lines) {
       const row = detail.addRow([
         neutralizeFormula(inventor.name),
+        inventor.staffNumber ?? '',
         line.applicationNumber,
         line.dealId,
         line.paymentId,
@@ -87,7 +103,7 @@ export async function inventorRewardsWorkbook(
         line.sharePercent,
         yuan(line.amountFen),
       ]);
-      row.getCell(7).numFmt = money;
+      row.getCell(8).numFmt = money;
       row.commit();
     }
   detail.commit();

@@ -13,7 +13,9 @@
  * - split equally among the deal's patents (a contract prices the portfolio as a whole);
  * - each patent's part by its inventors' contribution shares (`inventorShares`); without shares,
  *   equally among its inventors (`equalShares: true`); a patent without inventors leaves its part
- *   unassigned (`unassignedFen`), for the institution to allocate.
+ *   unassigned (`unassignedFen`), for the institution to allocate;
+ * - each line carries the inventor's staff number (工号, `inventorStaffNumbers`) when the inventory
+ *   gives one, so that the report sums per person, not per name.
  * Amounts in whole fen: each split hands out the remainder fen by the largest remainders, so the
  * lines always add up to the pool exactly. Equity contributions (art. 45 (2): at least 50 % of the
  * shares) are rewarded in shares, not from payments: no lines.
@@ -28,11 +30,14 @@ export interface RewardPatent {
   applicationNumber: string;
   inventors?: string[];
   inventorShares?: Array<{ name: string; sharePercent: number }>;
+  inventorStaffNumbers?: Array<{ name: string; staffNumber: string }>;
 }
 
 export interface InventorRewardLine {
   applicationNumber: string;
   name: string;
+  /** The inventor's staff number (工号) when the inventory gives one: who is paid, beyond the name. */
+  staffNumber?: string;
   sharePercent: number;
   amountFen: number;
 }
@@ -111,10 +116,13 @@ export function inventorRewards(
       part,
       shares.map((s) => s.sharePercent),
     );
+    const staffNumbers = new Map((patent?.inventorStaffNumbers ?? []).map((s) => [s.name, s.staffNumber]));
     shares.forEach((share, j) => {
+      const staffNumber = staffNumbers.get(share.name);
       lines.push({
         applicationNumber: n,
         name: share.name,
+        ...(staffNumber ? { staffNumber } : {}),
         sharePercent: Math.round(share.sharePercent * 100) / 100,
         amountFen: amounts[j]!,
       });

@@ -65,6 +65,7 @@ export interface GrantHolder {
   /** Read for the inventors' share of a payment (inventor-rewards.ts). */
   inventors?: string[];
   inventorShares?: Array<{ name: string; sharePercent: number }>;
+  inventorStaffNumbers?: Array<{ name: string; staffNumber: string }>;
 }
 
 export interface MoneyStore {
@@ -607,8 +608,10 @@ export async function terminateDeal(
 /**
  * GET /v1/institutions/{uscc}/inventor-rewards: the inventors' share recorded on each payment of the
  * institution's deals (inventor-rewards.ts), summed per inventor, between two payment dates if given.
- * An inventor is one name (the inventory records no staff number yet): two inventors of the same name
- * are added together, which the lines (patent by patent) let the office separate.
+ * An inventor is a staff number (工号) where the inventory gives one, else a name: two inventors of one
+ * name with staff numbers are summed apart; without, they are added together, which the lines (patent
+ * by patent) let the office separate. A line recorded before its patent had a staff number stays
+ * under the name (each payment keeps the distribution of its day).
  */
 export async function inventorRewardsReport(
   deps: MoneyDeps,
@@ -653,7 +656,13 @@ export async function inventorRewardsOf(
         }
         unassignedFen += rewards.unassignedFen;
         for (const line of rewards.lines) {
-          const entry = inventors.get(line.name) ?? { name: line.name, totalFen: 0, lines: [] };
+          const who = line.staffNumber ? `staff:${line.staffNumber}` : `name:${line.name}`;
+          const entry = inventors.get(who) ?? {
+            name: line.name,
+            ...(line.staffNumber ? { staffNumber: line.staffNumber } : {}),
+            totalFen: 0,
+            lines: [],
+          };
           entry.totalFen += line.amountFen;
           entry.lines.push({
             dealId: payment.dealId,
@@ -663,7 +672,7 @@ export async function inventorRewardsOf(
             sharePercent: line.sharePercent,
             amountFen: line.amountFen,
           });
-          inventors.set(line.name, entry);
+          inventors.set(who, entry);
           totalFen += line.amountFen;
         }
       }
@@ -674,7 +683,10 @@ export async function inventorRewardsOf(
     ...(query.from ? { from: query.from } : {}),
     ...(query.to ? { to: query.to } : {}),
     inventors: [...inventors.values()].sort(
-      (a, b) => b.totalFen - a.totalFen || a.name.localeCompare(b.name),
+      (a, b) =>
+        b.totalFen - a.totalFen ||
+        a.name.localeCompare(b.name) ||
+        (a.staffNumber ?? '').localeCompare(b.staffNumber ?? ''),
     ),
     totalFen,
     unassignedFen,

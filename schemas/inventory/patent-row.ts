@@ -75,6 +75,7 @@ export type RowIssueCode =
   | 'UNKNOWN_STRATEGIC_INDUSTRY'
   | 'INVALID_PUBLICATION_NUMBER'
   | 'INVENTOR_SHARES'
+  | 'INVENTOR_STAFF_NUMBERS'
   | 'PUBLICATION_KIND_MISMATCH'
   // warnings
   | 'APPLICATION_YEAR_MISMATCH'
@@ -89,6 +90,7 @@ export type RowIssueCode =
   | 'APPLICATION_PUBLICATION_NUMBER'
   | 'MAINTENANCE_BEYOND_TERM'
   | 'INSTITUTION_NOT_A_PATENTEE'
+  | 'STAFF_NUMBERS_FOR_FIRST_INVENTORS'
   /** A value read from another wording than the template's (七级, 2024年3月5日, √, 50万元): stored converted. */
   | 'VALUE_CONVERTED';
 
@@ -238,6 +240,7 @@ const columns = {
   coOwners: col('coOwners'),
   inventors: col('inventors'),
   inventorShares: col('inventorShares'),
+  inventorStaffNumbers: col('inventorStaffNumbers'),
   department: col('department'),
   publiclyFunded: col('publiclyFunded'),
   fundedProjectName: col('fundedProjectName'),
@@ -858,6 +861,80 @@ export function validateInventoryRow(
     }));
   };
   const inventorShares = readInventorShares();
+  // The inventors' staff numbers (工号), in the inventors' order: one per inventor, 无 (or -) for an
+  // inventor from outside the institution; one person per name (a name given twice must carry one number).
+  const readStaffNumbers = (): Array<{ name: string; staffNumber: string }> | undefined => {
+    const value = typedCell(columns.inventorStaffNumbers);
+    if (!value) return undefined;
+    const refuse = (zh: string, en: string) => {
+      issues.error(
+        columns.inventorStaffNumbers,
+        value,
+        'INVENTOR_STAFF_NUMBERS',
+        { zh, en },
+        {
+          zh: '请按发明人的顺序为每位发明人填写工号，校外发明人写“无”，如 20080123；无',
+          en: 'give each inventor a staff number in the order of the inventors, 无 for an inventor from outside, e.g. 20080123；无',
+        },
+      );
+      return undefined;
+    };
+    const parts = halfWidth(value)
+      .split(/[;；,，、/\n\r]+/)
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
+    // Paired with the names as written (a name written twice is two entries here, one inventor after).
+    const written = (inventorsValue ?? '')
+      .split(/[;；,，、/\n\r]+/)
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+      .map((part) => parseInventorShare(part).name);
+    if (parts.length > written.length)
+      return refuse(
+        `有 ${parts.length} 个工号，发明人只有 ${written.length} 位`,
+        `gives ${parts.length} staff number(s) for ${written.length} inventor(s)`,
+      );
+    // Fewer numbers than inventors: many exports carry the first inventor's alone (第一发明人工号).
+    if (parts.length < written.length)
+      issues.warn(
+        columns.inventorStaffNumbers,
+        value,
+        'STAFF_NUMBERS_FOR_FIRST_INVENTORS',
+        {
+          zh: `只有 ${parts.length} 个工号，已按顺序记为前 ${parts.length} 位发明人的工号，其余 ${written.length - parts.length} 位未记工号`,
+          en: `gives ${parts.length} staff number(s) for ${written.length} inventors: recorded for the first ${parts.length} in order, the others without`,
+        },
+        {
+          zh: '如需按人发放奖励，请为每位发明人填写工号（校外发明人写“无”）',
+          en: 'to pay rewards per person, give every inventor a staff number (无 for an inventor from outside)',
+        },
+      );
+    const byName = new Map<string, string | undefined>();
+    const owners = new Map<string, string>();
+    for (const [i, part] of parts.entries()) {
+      const name = written[i]!;
+      const number = isPlaceholder(part) ? undefined : part.replace(/\s+/g, '');
+      if (number !== undefined && !/^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$/.test(number))
+        return refuse(
+          `中的“${part.slice(0, 40)}”不是工号（字母、数字，至多 40 位）`,
+          `holds "${part.slice(0, 40)}", which is not a staff number (letters and digits, at most 40)`,
+        );
+      if (byName.has(name) && byName.get(name) !== number)
+        return refuse(
+          `为同名发明人“${name}”填写了不同的工号`,
+          `gives the inventor named ${name} two different staff numbers (two people of one name: tell them apart in the name, e.g. ${name}（机械学院）)`,
+        );
+      if (number !== undefined && owners.has(number) && owners.get(number) !== name)
+        return refuse(`中工号 ${number} 属于两位发明人`, `gives staff number ${number} to two inventors`);
+      byName.set(name, number);
+      if (number !== undefined) owners.set(number, name);
+    }
+    const numbered = [...byName].flatMap(([name, staffNumber]) =>
+      staffNumber === undefined ? [] : [{ name, staffNumber }],
+    );
+    return numbered.length > 0 ? numbered : undefined;
+  };
+  const inventorStaffNumbers = readStaffNumbers();
   const department = textCell(columns.department);
   const funded = enumCell(columns.publiclyFunded, yesNoOptions);
   const fundedProjectName = textCell(columns.fundedProjectName);
@@ -1175,6 +1252,7 @@ export function validateInventoryRow(
     coOwners: coOwners.some((name) => !own(name)) ? coOwners.filter((name) => !own(name)) : undefined,
     inventors,
     inventorShares,
+    inventorStaffNumbers,
     department,
     publiclyFunded: funded === undefined ? undefined : funded === 'yes',
     fundedProjectName,

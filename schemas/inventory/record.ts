@@ -83,6 +83,18 @@ export const inventoryRecordSchema = z
         description:
           "Each inventor's contribution share in percent, summing to 100 (发明人贡献比例): how the inventors split their reward (促进科技成果转化法 art. 44-45). Institution-only",
       }),
+    inventorStaffNumbers: z
+      .array(
+        z.object({
+          name: text(100),
+          staffNumber: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$/),
+        }),
+      )
+      .optional()
+      .meta({
+        description:
+          "The staff numbers of the institution's inventors (发明人工号), by name; inventors from outside have none. The inventors' rewards are summed per staff number where there is one. Institution-only",
+      }),
     department: text(200),
     publiclyFunded: z.boolean().meta({ description: '是否属于财政资助科研项目形成专利' }),
     fundedProjectName: text(500)

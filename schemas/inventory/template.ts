@@ -558,6 +558,38 @@ export const inventoryColumns: readonly TemplateColumn[] = [
       en: "Each inventor's contribution share in the order of the inventors, summing to 100%, e.g. 60%；40% (or after each name in the inventors column)",
     },
   },
+  // The inventors' staff numbers (工号): an inventor is then a person of the institution's personnel
+  // records, not a name, so two inventors of one name are rewarded apart and the reward reaches the
+  // right payroll line (促进科技成果转化法 art. 45: the institution pays the reward to its researchers).
+  // Institution-only, like the shares.
+  {
+    key: 'inventorStaffNumbers',
+    zh: '发明人工号',
+    en: 'inventor_staff_numbers',
+    aliases: [
+      '工号',
+      '第一发明人工号',
+      '发明人工号（职工号）',
+      '职工号',
+      '教工号',
+      '人事编号',
+      '发明人职工号',
+      '发明人编号',
+      'inventorStaffNumbers',
+      'staff_numbers',
+      'employee_numbers',
+      'employee_ids',
+    ],
+    type: 'text',
+    multiple: true,
+    required: false,
+    maxLength: 1000,
+    example: '20080123；20150456',
+    help: {
+      zh: '按发明人的顺序填写各自的工号，用“；”分隔；校外发明人写“无”，如 20080123；无',
+      en: "Each inventor's staff number in the order of the inventors, separated by ；; write 无 for an inventor from outside, e.g. 20080123；无",
+    },
+  },
   {
     key: 'department',
     zh: '所属院系',

@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { computeQuarterFigures } from '../../functions/metrics/figures.ts';
 import { dynamoMetricsReadPort } from '../../functions/metrics/metrics-store.ts';
 import { buildReportModel } from '../../functions/reports/report-model.ts';
+import { demoInventoryRows, templateHeaders } from '../../infra/local/demo-patents.ts';
 import { chinaDate } from '../../schemas/china-date.ts';
 import { applicationCheckCharacter } from '../../schemas/codes/application-number.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
@@ -45,7 +46,8 @@ let institution: string;
 let otherInstitution: string;
 let serial = 0;
 
-async function newDeal(body: Record<string, unknown>, patent: Record<string, unknown> = {}) {
+/** A patent of INST in the conversion pool, as the pipeline leaves it (stored directly). */
+async function putPatent(patent: Record<string, unknown> = {}) {
   const n = number(++serial);
   await put({
     pk: `PAT#${n}`,
@@ -65,6 +67,11 @@ async function newDeal(body: Record<string, unknown>, patent: Record<string, unk
     version: 5,
     ...patent,
   });
+  return n;
+}
+
+async function newDeal(body: Record<string, unknown>, patent: Record<string, unknown> = {}) {
+  const n = await putPatent(patent);
   const created = await api('/v1/deals', {
     method: 'POST',
     token: institution,
@@ -235,6 +242,84 @@ describe('payments', () => {
     expect(view.json.totals.paidFen).toBe(60_000);
     expect(view.json.obligations[0].paidFen).toBe(60_000);
   }, 30_000);
+});
+
+describe("inventors' staff numbers (发明人工号)", () => {
+  it('come in with the inventory, key the rewards per person, and never reach an enterprise', async () => {
+    // Through the API: a row of the inventory template with the staff-number column.
+    const cells = demoInventoryRows(1, { seed: 2096, serialBase: 2_096_001 })[0]!;
+    const row: Record<string, string> = Object.fromEntries(templateHeaders.map((h, i) => [h, cells[i]!]));
+    row.发明人 = '张伟；李娜；王强';
+    row.发明人工号 = '20080123；无；T2015-456';
+    const created = await api('/v1/patents', { method: 'POST', token: institution, body: row });
+    expect(created.status, created.text).toBe(201);
+    const own = await api(`/v1/patents/${cells[0]}`, { token: institution });
+    expect(own.json.inventorStaffNumbers).toEqual([
+      { name: '张伟', staffNumber: '20080123' },
+      { name: '王强', staffNumber: 'T2015-456' },
+    ]);
+    const refused = await api('/v1/patents', {
+      method: 'POST',
+      token: institution,
+      body: { ...row, 发明人工号: '20080123；1；2；3' },
+    });
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.text).toContain('gives 4 staff number(s) for 3 inventor(s)');
+
+    // Two inventors named 张伟, one on each patent of a deal: paid apart.
+    const first = await putPatent({
+      inventors: ['张伟'],
+      inventorStaffNumbers: [{ name: '张伟', staffNumber: '20080123' }],
+    });
+    const second = await putPatent({
+      // What a patent through the pipeline holds besides (the enterprise view is checked against its schema).
+      department: '机械工程学院',
+      publiclyFunded: false,
+      conversionIntents: ['license'],
+      strategicIndustries: [],
+      classifications: ['B23K 26/38'],
+      incrementalStock: false,
+      inventors: ['张伟'],
+      inventorStaffNumbers: [{ name: '张伟', staffNumber: '20150456' }],
+    });
+    const pair = await api('/v1/deals', {
+      method: 'POST',
+      token: institution,
+      body: {
+        kind: 'license',
+        licenseType: 'ordinary',
+        applicationNumbers: [first, second],
+        enterprise: { uscc: ENT, name: ENT_NAME },
+        effectiveDate: '2026-03-01',
+        endDate: '2027-02-28',
+        signedDate: '2026-02-20',
+        priceTerms: { type: 'lump-sum', amountFen: 400_000 },
+      },
+    });
+    expect(pair.status, pair.text).toBe(201);
+    const paidOn = '2026-02-27'; // no other test of this file pays on this day
+    expect((await pay(pair.json.dealId, { amountFen: 400_000, paidOn })).status).toBe(201);
+    const report = await api(`/v1/institutions/${INST}/inventor-rewards?from=${paidOn}&to=${paidOn}`, {
+      token: institution,
+    });
+    expect(
+      report.json.inventors.map((i: { name: string; staffNumber?: string; totalFen: number }) => [
+        i.name,
+        i.staffNumber,
+        i.totalFen,
+      ]),
+    ).toEqual([
+      ['张伟', '20080123', 100_000],
+      ['张伟', '20150456', 100_000],
+    ]);
+
+    // An enterprise reads the pool patent: no staff number, no contribution share.
+    const enterprise = await token('enterprise', { org: ENT, province: PROVINCE });
+    const seen = await api(`/v1/patents/${second}`, { token: enterprise });
+    expect(seen.status, seen.text).toBe(200);
+    expect(seen.text).not.toContain('20150456');
+    expect(seen.json.inventorStaffNumbers).toBeUndefined();
+  }, 60_000);
 });
 
 describe('a payment recorded in error', () => {

@@ -68,6 +68,24 @@ describe("the inventors' share of a payment (促进科技成果转化法 art. 45
     expect(before!.basis).toContain('art. 45 (1)');
   });
 
+  it("each line carries the inventor's staff number (工号) where the inventory gives one", () => {
+    const rewards = inventorRewards(
+      { kind: 'license', applicationNumbers: ['A'] },
+      [
+        {
+          applicationNumber: 'A',
+          inventors: ['张伟', '外聘专家'],
+          inventorStaffNumbers: [{ name: '张伟', staffNumber: '20080123' }],
+        },
+      ],
+      { amountFen: 1_000 },
+    );
+    expect(rewards!.lines).toEqual([
+      { applicationNumber: 'A', name: '张伟', staffNumber: '20080123', sharePercent: 50, amountFen: 250 },
+      { applicationNumber: 'A', name: '外聘专家', sharePercent: 50, amountFen: 250 },
+    ]);
+  });
+
   it('costs above the payment leave nothing to share (never negative)', () => {
     expect(inventorRewards(license, [], { amountFen: 100, declaredCostsFen: 500 })).toMatchObject({
       netIncomeFen: 0,
@@ -102,6 +120,7 @@ describe("the inventors' rewards workbook", () => {
         inventors: [
           {
             name: '张三',
+            staffNumber: '20080123',
             totalFen: 123_456,
             lines: [
               {
@@ -132,12 +151,23 @@ describe("the inventors' rewards workbook", () => {
     expect(String(summary.getCell('A1').value)).toContain('清华大学');
     expect(String(summary.getCell('A1').value)).toContain('2026-01-01');
     expect(summary.getCell('A5').value).toBe('张三');
-    expect(summary.getCell('B5').value).toBe(1234.56);
-    expect(summary.getCell('B5').numFmt).toBe('#,##0.00');
+    expect(summary.getCell('B5').value).toBe('20080123');
+    expect(summary.getCell('C5').value).toBe(1234.56);
+    expect(summary.getCell('C5').numFmt).toBe('#,##0.00');
     expect(summary.getCell('A6').value).toBe('\'=HYPERLINK("x")');
-    expect(summary.getCell('B7').value).toBe(1234.57);
-    expect(summary.getCell('B8').value).toBe(0.5);
+    expect(summary.getCell('C7').value).toBe(1234.57);
+    expect(summary.getCell('C8').value).toBe(0.5);
     const lines = book.worksheets[1]!;
-    expect(lines.getRow(2).values).toEqual([undefined, '张三', 'A', 'd-1', 'p-1', '2026-03-05', 60, 1234.56]);
+    expect(lines.getRow(2).values).toEqual([
+      undefined,
+      '张三',
+      '20080123',
+      'A',
+      'd-1',
+      'p-1',
+      '2026-03-05',
+      60,
+      1234.56,
+    ]);
   });
 });

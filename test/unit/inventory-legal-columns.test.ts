@@ -248,3 +248,39 @@ describe("inventors' contribution shares (发明人贡献比例)", () => {
     }
   });
 });
+
+describe("inventors' staff numbers (发明人工号)", () => {
+  it("read in the inventors' order; 无 for an inventor from outside; full-width digits read", () => {
+    const result = validate({ 发明人: '张三；李四；王五', 工号: '２００８０１２３；无；T-2015.456' });
+    expect(result.errors).toEqual([]);
+    expect(result.patent?.inventorStaffNumbers).toEqual([
+      { name: '张三', staffNumber: '20080123' },
+      { name: '王五', staffNumber: 'T-2015.456' },
+    ]);
+    expect(validate({ 发明人工号: '无；-' }).patent?.inventorStaffNumbers).toBeUndefined();
+    expect(validate({}).patent?.inventorStaffNumbers).toBeUndefined();
+  });
+
+  it("the first inventor's alone (第一发明人工号), as many exports carry it: recorded in order, with a warning", () => {
+    const result = validate({ 发明人: '张三；李四；王五', 第一发明人工号: '20080123' });
+    expect(result.errors).toEqual([]);
+    expect(result.patent?.inventorStaffNumbers).toEqual([{ name: '张三', staffNumber: '20080123' }]);
+    expect(codes(result.warnings)).toEqual([expect.stringMatching(/:STAFF_NUMBERS_FOR_FIRST_INVENTORS$/)]);
+    expect(result.warnings[0]!.messageEn).toContain('recorded for the first 1 in order');
+  });
+
+  it('refused with the reason: a count that does not match, not a staff number, one name or number twice', () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ 发明人工号: '20080123；20080124；20080125' }, 'gives 3 staff number(s) for 2 inventor(s)'],
+      [{ 发明人工号: '2008 0123 号；无' }, 'not a staff number'],
+      [{ 发明人工号: '20080123；20080123' }, 'gives staff number 20080123 to two inventors'],
+      [{ 发明人: '张三；张三', 发明人工号: '20080123；20150456' }, 'two different staff numbers'],
+    ];
+    for (const [changes, reason] of cases) {
+      const result = validate(changes);
+      expect(result.patent, reason).toBeUndefined();
+      expect(codes(result.errors), reason).toEqual([expect.stringMatching(/:INVENTOR_STAFF_NUMBERS$/)]);
+      expect(result.errors[0]!.messageEn, reason).toContain(reason);
+    }
+  });
+});

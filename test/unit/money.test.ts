@@ -14,6 +14,7 @@ import {
   amendDeal,
   type DealChange,
   type GrantHolder,
+  inventorRewardsReport,
   listObligations,
   listPayments,
   type MoneyDeps,
@@ -405,6 +406,38 @@ describe('payment reversal (a payment recorded in error)', () => {
       ForbiddenError,
     );
     expect((await listObligations(deps, inst, 'd-1')).totals.paidFen).toBe(150_000);
+  });
+});
+
+describe("the inventors' rewards report", () => {
+  it('sums per staff number (工号) where the inventory gives one: two inventors of one name are paid apart', async () => {
+    const deal = baseDeal({ applicationNumbers: ['202010000001.1', '202010000002.X'] });
+    const store = fakeStore([deal]);
+    store.grantHolders.set('202010000001.1', {
+      ...store.grantHolders.get('202010000001.1')!,
+      inventors: ['张伟', '李娜'],
+      inventorStaffNumbers: [{ name: '张伟', staffNumber: '20080123' }],
+    });
+    store.grantHolders.set('202010000002.X', {
+      applicationNumber: '202010000002.X',
+      version: 1,
+      inventors: ['张伟'],
+      inventorStaffNumbers: [{ name: '张伟', staffNumber: '20150456' }],
+    });
+    const deps = depsOf(store);
+    await recordPayment(deps, inst, 'd-1', {
+      amountFen: 100_000,
+      paidOn: '2026-03-05',
+      evidenceReference: '回单 1',
+    });
+    const report = await inventorRewardsReport(deps, inst, INST, {});
+    // 50 % of 100,000 fen: 25,000 per patent; the first split between 张伟 and 李娜.
+    expect(report.inventors.map((i) => [i.name, i.staffNumber, i.totalFen])).toEqual([
+      ['张伟', '20150456', 25_000],
+      ['张伟', '20080123', 12_500],
+      ['李娜', undefined, 12_500],
+    ]);
+    expect(report.totalFen).toBe(50_000);
   });
 });
 
