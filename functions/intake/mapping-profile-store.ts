@@ -77,5 +77,44 @@ export function dynamoMappingProfileStore(
       );
       return outcome === 'committed' ? 'saved' : 'conflict';
     },
+    async remove(before, caller, at) {
+      const key = keys.mappingProfile(before.institutionUscc, before.name);
+      const outcome = await transact(
+        documents,
+        [
+          {
+            Delete: {
+              TableName: tableName,
+              Key: key,
+              ConditionExpression: 'version = :v',
+              ExpressionAttributeValues: { ':v': before.version },
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: auditItem({
+                // Every field removed: the entry keeps the profile as it was (its before-values).
+                kind: 'updated',
+                before,
+                after: {},
+                replaces: true,
+                pk: key.pk,
+                action: 'mappingProfile.deleted',
+                caller,
+                at,
+                context: { profile: before.name },
+                version: before.version + 1,
+              }),
+            },
+          },
+        ],
+        {
+          what: `the mapping profile "${before.name}" of ${before.institutionUscc}`,
+          conditionFailed: (failed) => (failed.includes(0) ? ('conflict' as const) : undefined),
+        },
+      );
+      return outcome === 'committed' ? 'deleted' : 'conflict';
+    },
   };
 }

@@ -31,6 +31,8 @@ export interface MappingProfileStore {
     caller: Caller,
     at: string,
   ): Promise<'saved' | 'conflict'>;
+  /** Deletes `before` (only if still at its version), with the audit entry; 'conflict' when it moved or went. */
+  remove(before: MappingProfile, caller: Caller, at: string): Promise<'deleted' | 'conflict'>;
 }
 
 export interface MappingProfileDeps {
@@ -158,6 +160,55 @@ export async function putMappingProfile(
     );
   }
   return { created: current === undefined, profile };
+}
+
+/**
+ * DELETE: removes a profile at the version read (If-Match, required: a delete must not remove a change
+ * the caller has not seen). Uploads naming it are then refused with what to do (404); without a
+ * `default` profile, direct S3 drops are read by the headers alone. Jobs read with it keep its name.
+ */
+export async function deleteMappingProfile(
+  deps: MappingProfileDeps,
+  caller: Caller,
+  uscc: string,
+  name: string,
+  ifMatch: string | undefined,
+): Promise<void> {
+  const own = ownInstitution(caller, uscc);
+  if (caller.department !== undefined) {
+    throw new ForbiddenError(
+      `Mapping profiles are deleted by institution-level users (technology transfer office); your account is scoped to the department ${caller.department}: ask them.`,
+    );
+  }
+  const path = profilePath(own, name);
+  const expected = versionOfIfMatch(ifMatch);
+  if (expected === undefined) {
+    throw new ValidationError(
+      `Send If-Match with the profile's ETag to delete it (GET ${path} answers it, e.g. "3"): a delete must not remove a change you have not seen.`,
+      [{ in: 'header', field: 'If-Match', message: 'required: the ETag of the profile read' }],
+    );
+  }
+  const current = await deps.profiles.get(own, name);
+  if (!current) {
+    throw new NotFoundError(
+      `Your institution has no mapping profile "${name}" (deleted already, or never saved): list them with GET /v1/institutions/${own}/mapping-profiles.`,
+    );
+  }
+  const changed = () =>
+    new ConflictError(
+      `The mapping profile "${name}" changed since you read it (version ${expected}, now ${current.version}): read it again (GET ${path}) and delete with If-Match: "${current.version}" if you still want to.`,
+    );
+  if (current.version !== expected) throw changed();
+  if ((await deps.profiles.remove(current, caller, deps.now().toISOString())) === 'conflict') {
+    const now = await deps.profiles.get(own, name);
+    if (!now)
+      throw new NotFoundError(
+        `The mapping profile "${name}" was deleted by someone else a moment ago: nothing is left to delete.`,
+      );
+    throw new ConflictError(
+      `The mapping profile "${name}" was changed by someone else a moment ago (now version ${now.version}): read it again (GET ${path}) and delete with If-Match: "${now.version}" if you still want to.`,
+    );
+  }
 }
 
 /**

@@ -62,6 +62,12 @@ export const intakeFunctions = {
     description: 'GET /v1/institutions/{uscc}/mapping-profiles/{name}: a mapping profile and its version',
     tables: { core: 'read' },
   },
+  deleteMappingProfile: {
+    entry: 'functions/intake/delete-mapping-profile.handler.ts',
+    description:
+      "DELETE /v1/institutions/{uscc}/mapping-profiles/{name}: deletes an institution's mapping profile at the version read (audited)",
+    tables: { core: 'readWrite' },
+  },
   listMappingProfiles: {
     entry: 'functions/intake/list-mapping-profiles.handler.ts',
     description: "GET /v1/institutions/{uscc}/mapping-profiles: an institution's mapping profiles",

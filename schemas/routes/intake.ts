@@ -155,6 +155,26 @@ export const getMappingProfileRoute = {
   },
 } as const satisfies RouteDeclaration;
 
+export const deleteMappingProfileRoute = {
+  method: 'DELETE',
+  path: '/v1/institutions/{uscc}/mapping-profiles/{name}',
+  function: 'deleteMappingProfile',
+  roles: ['institution'],
+  summary:
+    'Delete a mapping profile of your institution, at the version you read (If-Match: its ETag, required). Uploads naming it are then refused; without a profile named default, direct S3 drops are read by their headers alone',
+  tags: ['intake'],
+  request: { params: mappingProfileParamsSchema },
+  responses: {
+    204: { description: 'Deleted (audited with its last content)' },
+    ...routeErrors,
+    404: {
+      description: 'No such profile (deleted already), or no such institution in your scope',
+      schema: errorBodySchema,
+    },
+    409: { description: 'The profile changed since you read it: read it again', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
 export const listMappingProfilesRoute = {
   method: 'GET',
   path: '/v1/institutions/{uscc}/mapping-profiles',
@@ -175,6 +195,7 @@ export const intakeRoutes = [
   previewUploadRoute,
   putMappingProfileRoute,
   getMappingProfileRoute,
+  deleteMappingProfileRoute,
   listMappingProfilesRoute,
   listJobsRoute,
   getJobRoute,

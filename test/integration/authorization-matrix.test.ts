@@ -135,6 +135,8 @@ interface Case {
   unchanged?: boolean;
   /** 'scoped' cells: 2xx, and none of these (another tenant's codes, numbers, ids) in the answer. */
   hidden?: string[];
+  /** Request headers (If-Match ...). */
+  headers?: Record<string, string>;
 }
 interface Entry {
   cases: (f: Fixtures) => Case[];
@@ -792,6 +794,26 @@ const matrix: Record<string, Entry> = {
       },
     ],
     // Institution-level users write their own; department users read only (403).
+    expect: {
+      inst: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+      dept: { own: 403, foreignInst: 404, foreignProv: 404 },
+    },
+  },
+  'DELETE /v1/institutions/{uscc}/mapping-profiles/{name}': {
+    // A profile of its own (matrix-delete, version 1) per institution: the reads above keep theirs.
+    cases: () =>
+      (
+        [
+          ['own', A],
+          ['foreignInst', B],
+          ['foreignProv', C],
+        ] as const
+      ).map(([target, code]) => ({
+        target,
+        path: `/v1/institutions/${code}/mapping-profiles/matrix-delete`,
+        headers: { 'if-match': '"1"' },
+        item: { pk: `INST#${code}`, sk: 'MAPPING#matrix-delete' },
+      })),
     expect: {
       inst: { own: 'ok', foreignInst: 404, foreignProv: 404 },
       dept: { own: 403, foreignInst: 404, foreignProv: 404 },
@@ -1853,15 +1875,16 @@ beforeAll(async () => {
     [instA, A],
     [instC, C],
   ] as const)
-    await must(
-      await api(`/v1/institutions/${code}/mapping-profiles/matrix`, {
-        method: 'PUT',
-        token: bearer,
-        body: matrixProfile,
-      }),
-      201,
-      `profile of ${code}`,
-    );
+    for (const name of ['matrix', 'matrix-delete'])
+      await must(
+        await api(`/v1/institutions/${code}/mapping-profiles/${name}`, {
+          method: 'PUT',
+          token: bearer,
+          body: matrixProfile,
+        }),
+        201,
+        `profile ${name} of ${code}`,
+      );
 
   const expired = await token('national-admin', { expiresIn: '1s' });
   Object.assign(tokens, {
@@ -1991,6 +2014,7 @@ describe('authorization matrix: every route x every caller x every tenant relati
           method: route.method,
           token: tokens[caller],
           body: write ? (body ?? {}) : undefined,
+          ...(c.headers ? { headers: c.headers } : {}),
         });
         timing.byRoute.set(key, (timing.byRoute.get(key) ?? 0) + performance.now() - sent);
         cells.push({

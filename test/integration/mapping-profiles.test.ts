@@ -99,6 +99,66 @@ describe('mapping profiles and previews', () => {
     expect((await api(path(uscc, 'default'), { token: own })).json.version).toBe(2);
   });
 
+  it('DELETE at the version read (If-Match): 204, audited with its last content; then uploads naming it are refused', async () => {
+    const created = await api(path(uscc, 'retired'), { method: 'PUT', token: own, body: profile });
+    expect(created.status, created.text).toBe(201);
+    const missing = await api(path(uscc, 'retired'), { method: 'DELETE', token: own });
+    expect([missing.status, missing.json.error.message]).toEqual([400, expect.stringContaining('If-Match')]);
+    const stale = await api(path(uscc, 'retired'), {
+      method: 'DELETE',
+      token: own,
+      headers: { 'if-match': '"2"' },
+    });
+    expect(stale.status, stale.text).toBe(409);
+    for (const [bearer, status] of [
+      [dept, 403],
+      [other, 404],
+    ] as const) {
+      const refused = await api(path(uscc, 'retired'), {
+        method: 'DELETE',
+        token: bearer,
+        headers: { 'if-match': '"1"' },
+      });
+      expect(refused.status, refused.text).toBe(status);
+    }
+    expect((await api(path(uscc, 'retired'), { token: own })).status).toBe(200);
+    const deleted = await api(path(uscc, 'retired'), {
+      method: 'DELETE',
+      token: own,
+      headers: { 'if-match': '"1"' },
+    });
+    expect(deleted.status, deleted.text).toBe(204);
+    expect((await api(path(uscc, 'retired'), { token: own })).status).toBe(404);
+    const again = await api(path(uscc, 'retired'), {
+      method: 'DELETE',
+      token: own,
+      headers: { 'if-match': '"1"' },
+    });
+    expect([again.status, again.json.error.message]).toEqual([
+      404,
+      expect.stringContaining('deleted already'),
+    ]);
+    const upload = await api('/v1/uploads', {
+      method: 'POST',
+      token: own,
+      body: { fileName: 'x.csv', sizeBytes: 100, profile: 'retired' },
+    });
+    expect(upload.status, upload.text).toBe(404);
+    const { Items = [] } = await clients().documents.send(
+      new QueryCommand({
+        TableName: tableName('core'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+        ExpressionAttributeValues: { ':pk': `INST#${uscc}`, ':audit': 'AUDIT#' },
+        ConsistentRead: true,
+      }),
+    );
+    const entry = Items.find(
+      (i) => i.action === 'mappingProfile.deleted' && i.context?.profile === 'retired',
+    );
+    expect(entry?.changes?.columns?.before).toEqual(created.json.columns);
+    expect(entry?.changes?.columns?.after).toBeUndefined();
+  });
+
   it('bad input: hostile names, oversized or contradictory profiles, department writers, another institution', async () => {
     // ('..' never reaches a handler: the URL itself resolves it to another path.)
     for (const name of ['a#b', '.hidden', '-x', 'x'.repeat(41), 'a b', '<b>', 'a\u0000b']) {

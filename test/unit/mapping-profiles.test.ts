@@ -13,6 +13,7 @@ import { inventoryKindWith } from '../../functions/intake/ingest.ts';
 import { type IngestFileDeps, ingestBatchFile } from '../../functions/intake/ingest-file.ts';
 import type { StoredJob } from '../../functions/intake/job-store.ts';
 import {
+  deleteMappingProfile,
   getMappingProfile,
   type MappingProfileStore,
   putMappingProfile,
@@ -70,6 +71,14 @@ function memoryStore() {
       items.set(key, structuredClone(profile));
       audit.push({ action: before ? 'updated' : 'created', version: profile.version });
       return 'saved';
+    },
+    async remove(before) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const key = `${before.institutionUscc}/${before.name}`;
+      if (items.get(key)?.version !== before.version) return 'conflict';
+      items.delete(key);
+      audit.push({ action: 'deleted', version: before.version + 1 });
+      return 'deleted';
     },
   };
   return { store, items, audit };
@@ -343,6 +352,55 @@ describe('PUT / GET a profile (versioned)', () => {
         '"1"',
       ),
     ).rejects.toMatchObject({ statusCode: 400 });
+  });
+});
+
+describe('DELETE a profile (at the version read)', () => {
+  it('deletes at the version read; without If-Match, at another version, or gone: 400, 409, 404 with what to do', async () => {
+    const { store, items, audit } = memoryStore();
+    const deps = { profiles: store, now };
+    await putMappingProfile(deps, admin, uscc, 'default', parseBody(profileBody));
+    await putMappingProfile(deps, admin, uscc, 'default', parseBody({ ...profileBody, expectedVersion: 1 }));
+    await expect(deleteMappingProfile(deps, admin, uscc, 'default', undefined)).rejects.toMatchObject({
+      statusCode: 400,
+      message: expect.stringContaining('Send If-Match'),
+    });
+    await expect(deleteMappingProfile(deps, admin, uscc, 'default', '"1"')).rejects.toMatchObject({
+      statusCode: 409,
+      message: expect.stringContaining('(version 1, now 2)'),
+    });
+    await expect(deleteMappingProfile(deps, department, uscc, 'default', '"2"')).rejects.toMatchObject({
+      statusCode: 403,
+    });
+    await expect(deleteMappingProfile(deps, stranger, uscc, 'default', '"2"')).rejects.toMatchObject({
+      statusCode: 404,
+    });
+    expect(items.size).toBe(1);
+    await deleteMappingProfile(deps, admin, uscc, 'default', '"2"');
+    expect(items.size).toBe(0);
+    expect(audit.at(-1)).toEqual({ action: 'deleted', version: 3 });
+    await expect(deleteMappingProfile(deps, admin, uscc, 'default', '"2"')).rejects.toMatchObject({
+      statusCode: 404,
+      message: expect.stringContaining('deleted already'),
+    });
+  });
+
+  it('a delete racing a replacement: one of them wins, the other is told', async () => {
+    const { store, items } = memoryStore();
+    const deps = { profiles: store, now };
+    await putMappingProfile(deps, admin, uscc, 'default', parseBody(profileBody));
+    const outcomes = await Promise.allSettled([
+      deleteMappingProfile(deps, admin, uscc, 'default', '"1"'),
+      putMappingProfile(deps, admin, uscc, 'default', parseBody({ ...profileBody, expectedVersion: 1 })),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason.statusCode).toBe(409);
+    // Whoever won, the store holds what the winner left: the replacement, or nothing.
+    const left = items.get(`${uscc}/default`);
+    expect(outcomes[0]!.status === 'fulfilled' ? left : left?.version).toEqual(
+      outcomes[0]!.status === 'fulfilled' ? undefined : 2,
+    );
   });
 });
 
