@@ -4,11 +4,11 @@
  * pipeline event), conditioned on what was read. Enterprise and expert profiles are read through the
  * market's evaluator store.
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Caller } from '../../schemas/roles.ts';
 import { dynamoEvaluatorStore } from '../market/evaluator-store.ts';
 import { patentKey } from '../patents/patent-store.ts';
-import { transitionWrites } from '../pipeline/transitions.ts';
+import { type TransitionRequest, transitionWrites } from '../pipeline/transitions.ts';
 import { auditItem } from '../shared/audit.ts';
 import { indexes, keys, prefixes } from '../shared/dynamo/keys.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
@@ -104,12 +104,51 @@ function requestEvaluatedWrite(
   };
 }
 
+/** The day's re-tier marker: once a day, a second re-tier the same day fails here (re-read as deferred). */
+const retierDayPutOf =
+  (tableName: string) =>
+  (number: string, day: string, transition: TransitionRequest, at: string): TransactItem => ({
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.retierDay(number, day),
+        entity: 'retier-marker',
+        applicationNumber: number,
+        day,
+        at,
+        eventId: transition.eventId,
+        ...(transition.context?.tier ? { tier: transition.context.tier } : {}),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  });
+
+/** A deferred re-tier's entry on gsi3 DUE#retier (replaced by a later deferral: the latest day counts). */
+const retierDuePutOf =
+  (tableName: string) =>
+  (number: string, retierFrom: string, at: string): TransactItem => ({
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.retierDue(number),
+        entity: 'retier-due',
+        applicationNumber: number,
+        retierFrom,
+        at,
+        gsi3pk: indexes.dueRetier,
+        gsi3sk: `${retierFrom}#${number}`,
+      },
+    },
+  });
+
 export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableName: string): EvaluationStore {
   const evaluators = dynamoEvaluatorStore(documents, tableName);
   const get = async (Key: Record<string, string>) =>
     (await documents.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }))).Item;
   const requestEvaluated = (n: string, evaluator: { kind: string; id: string }, at: string) =>
     requestEvaluatedWrite(tableName, n, evaluator, at);
+  const retierDayPut = retierDayPutOf(tableName);
+  const retierDuePut = retierDuePutOf(tableName);
 
   return {
     async patent(applicationNumber) {
@@ -233,24 +272,9 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
         ...evaluationWrites(tableName, evaluation, write, caller, at),
         ...transition,
       ];
-      if (write.retierDay) {
-        items.push({
-          Put: {
-            TableName: tableName,
-            Item: {
-              ...keys.retierDay(number, write.retierDay),
-              entity: 'retier-marker',
-              applicationNumber: number,
-              day: write.retierDay,
-              at,
-              eventId: write.transition.eventId,
-              ...(write.transition.context?.tier ? { tier: write.transition.context.tier } : {}),
-            },
-            // Once a day: a second re-tier the same day fails here and is re-read as deferred.
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        });
-      }
+      if (write.retierDay) items.push(retierDayPut(number, write.retierDay, write.transition, at));
+      // Deferred: the sweep runs the re-tier from retierDueFrom (a later evaluation may do it first).
+      if (write.retierDueFrom) items.push(retierDuePut(number, write.retierDueFrom, at));
       if (write.markRequestEvaluated) items.push(requestEvaluated(number, evaluator, at));
       const outcome = await transact(documents, items, {
         what: `the late evaluation of patent ${number}`,
@@ -259,6 +283,51 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
         conditionFailed: (failed) => (failed.includes(0) ? 'stale' : 'retry'),
       });
       return outcome === 'committed' ? 'saved' : outcome;
+    },
+    async saveDeferredRetier(write, at) {
+      const number = write.patent.applicationNumber;
+      const transition = transitionWrites(tableName, write.patent, write.transition, at);
+      const update = transition[0]!.Update!;
+      update.ConditionExpression = `${update.ConditionExpression} AND evaluationStatus = :closed AND poolStatus = :conversion`;
+      update.ExpressionAttributeValues = {
+        ...update.ExpressionAttributeValues,
+        ':closed': 'closed',
+        ':conversion': 'conversion',
+      };
+      const items: TransactItem[] = [
+        ...transition,
+        { Delete: { TableName: tableName, Key: keys.retierDue(number) } },
+      ];
+      if (write.retierDay) items.push(retierDayPut(number, write.retierDay, write.transition, at));
+      const outcome = await transact(documents, items, {
+        what: `the deferred re-tier of patent ${number}`,
+        // The patent moved on (an evaluation, a deal ...) or the day's re-tier was used: the next sweep.
+        conditionFailed: () => 'retry' as const,
+      });
+      return outcome === 'committed' ? 'saved' : 'retry';
+    },
+    async clearRetierDue(applicationNumber) {
+      await documents.send(
+        new DeleteCommand({ TableName: tableName, Key: keys.retierDue(applicationNumber) }),
+      );
+    },
+    async dueRetiers(day, cursor) {
+      const page = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi3',
+          // gsi3sk is <retierFrom>#<applicationNumber>: every day up to `day` sorts before `day#~`.
+          KeyConditionExpression: 'gsi3pk = :due AND gsi3sk <= :bound',
+          ExpressionAttributeValues: { ':due': indexes.dueRetier, ':bound': `${day}#~` },
+          ProjectionExpression: 'applicationNumber',
+          Limit: 100,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      return {
+        applicationNumbers: (page.Items ?? []).map((i) => i.applicationNumber as string),
+        ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
+      };
     },
     async retieredOn(applicationNumber, day) {
       return Boolean(await get(keys.retierDay(applicationNumber, day)));

@@ -296,6 +296,7 @@ export async function submitEvaluationAs(
           patent,
           transition: plan.transition,
           ...(plan.retierDay ? { retierDay: plan.retierDay } : {}),
+          ...(plan.tiering.outcome === 'deferred' ? { retierDueFrom: plan.tiering.retierFrom } : {}),
         },
         caller,
         at,

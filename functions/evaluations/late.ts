@@ -15,8 +15,8 @@
  *
  * At most one re-tier per patent and China calendar day: the transaction of a re-tier puts the marker
  * RETIERED#<day> only if absent, so two concurrent evaluations cannot both re-tier (the loser re-reads
- * and is stored as deferred). A deferred re-tier is not run by a schedule: the next evaluation (or
- * change of one) on a later day re-tiers if the outcome still differs.
+ * and is stored as deferred). A deferred re-tier is indexed from the next China day (DUE#retier): the
+ * daily deadline sweep runs it then (./deferred-retiers.ts), unless an evaluation on a later day did.
  */
 import { chinaDate } from '../../schemas/china-date.ts';
 import type { EvaluationAggregate } from '../../schemas/evaluation.ts';
@@ -27,6 +27,7 @@ import type { TransitionRequest } from '../pipeline/transitions.ts';
 import type { InterestedEnterprise } from '../promotion/tier-fields.ts';
 import { aggregateEvaluations, interestedEvaluators } from './aggregate.ts';
 import {
+  deferredRetierActor,
   type EvaluatedPatent,
   type EvaluationDeps,
   type LateTierer,
@@ -81,8 +82,11 @@ export interface LatePlan {
   aggregate: EvaluationAggregate;
 }
 
-const reasonText = (from: Tier, to: Tier, aggregate: EvaluationAggregate) =>
-  `Re-tiered from ${from} to ${to} after a late evaluation: ${aggregate.count} evaluations, mean prospect ${aggregate.prospect.mean ?? '-'} (持续完善)`;
+/** What made the re-tier: a late evaluation, or the daily sweep running a deferred one. */
+export type RetierTrigger = 'evaluation' | 'sweep';
+
+const reasonText = (from: Tier, to: Tier, aggregate: EvaluationAggregate, trigger: RetierTrigger) =>
+  `Re-tiered from ${from} to ${to} ${trigger === 'sweep' ? 'by the daily sweep (a re-tier deferred to this day: once a day per patent)' : 'after a late evaluation'}: ${aggregate.count} evaluations, mean prospect ${aggregate.prospect.mean ?? '-'} (持续完善)`;
 
 /**
  * The transition of a late evaluation (pure): `evaluations` are the patent's current evaluations with
@@ -96,8 +100,12 @@ export function planLateEvaluation(input: {
   tiering: LateTierer;
   now: Date;
   retieredToday: boolean;
+  /** Default evaluation; sweep: the transition is the deadline sweep's (actor, reason). */
+  trigger?: RetierTrigger;
 }): LatePlan {
   const { patent, state, now } = input;
+  const trigger = input.trigger ?? 'evaluation';
+  const actor = trigger === 'sweep' ? deferredRetierActor : lateEvaluationActor;
   const at = now.toISOString();
   const day = chinaDate(now);
   const n = patent.applicationNumber;
@@ -147,7 +155,7 @@ export function planLateEvaluation(input: {
       to: outcomeTier,
       ...counts,
       rulesVersion: outcome.set.tierRulesVersion as string,
-      summary: reasonText(previousTier, outcomeTier, aggregate),
+      summary: reasonText(previousTier, outcomeTier, aggregate, trigger),
     };
     const remove = new Set<string>(['tierDeferred']);
     // Leaving a promotion for listed: its end goes (the due index entry goes with the state).
@@ -161,7 +169,7 @@ export function planLateEvaluation(input: {
         event: 'retiered',
         context: { tier: outcomeTier },
         eventId: `retiered:${n}:${patent.version}`,
-        actor: lateEvaluationActor,
+        actor,
         set: {
           ...(movesState ? outcome.set : kept),
           evaluationAggregate: aggregate,
@@ -200,7 +208,7 @@ export function planLateEvaluation(input: {
     transition: {
       event: 'reevaluated',
       eventId: `reevaluated:${n}:${patent.version}`,
-      actor: lateEvaluationActor,
+      actor,
       set: { evaluationAggregate: aggregate, ...(deferred ? { tierDeferred: deferred } : {}) },
       // Back to the current tier (or no tier yet): nothing deferred any more.
       ...(deferred || !patent.tierDeferred ? {} : { remove: ['tierDeferred'] }),

@@ -137,6 +137,16 @@ export interface SaveLateEvaluation extends Omit<SaveEvaluation, 'openWindow'> {
   transition: TransitionRequest;
   /** A re-tier: the China calendar day whose marker (RETIERED#<day>) must not exist yet. */
   retierDay?: string;
+  /** A deferred re-tier: the China day from which the daily sweep runs it (its DUE#retier entry). */
+  retierDueFrom?: string;
+}
+
+/** The transition the daily sweep makes for a deferred re-tier (no evaluation with it). */
+export interface SaveDeferredRetier {
+  patent: EvaluatedPatent;
+  transition: TransitionRequest;
+  /** A re-tier: the day whose marker must not exist yet. */
+  retierDay?: string;
 }
 
 /** saved; stale: the evaluation changed since it was read; retry: the patent or request moved on. */
@@ -186,6 +196,18 @@ export interface EvaluationStore {
    * false when the patent is no longer open at that version.
    */
   closeWindow(patent: EvaluatedPatent, close: WindowClose): Promise<boolean>;
+  /** Deferred re-tiers that may run on `day` (retierFrom <= day), a page at a time. */
+  dueRetiers(
+    day: string,
+    cursor?: Record<string, unknown>,
+  ): Promise<{ applicationNumbers: string[]; next?: Record<string, unknown> }>;
+  /**
+   * The sweep's transition of a deferred re-tier (conditioned as a late evaluation's: version read,
+   * window closed, conversion pool; the day marker for a re-tier) with the DUE#retier entry deleted.
+   */
+  saveDeferredRetier(write: SaveDeferredRetier, at: string): Promise<'saved' | 'retry'>;
+  /** Deletes a DUE#retier entry that has nothing left to run. */
+  clearRetierDue(applicationNumber: string): Promise<void>;
   /** Patents whose window is due (deadline <= `now`), a page at a time. */
   dueWindows(
     now: string,
@@ -243,3 +265,5 @@ export const windowActor = systemActor('evaluation-window');
  * patent's history never names an evaluator (the evaluation's own audit entry does).
  */
 export const lateEvaluationActor = systemActor('late-evaluation');
+/** The daily deadline sweep, running a deferred re-tier. */
+export const deferredRetierActor = systemActor('deadline-sweep');

@@ -39,6 +39,15 @@ export const evaluationsFunctions = {
     timeoutSeconds: 900,
     settings: settingsOf('market', 'evaluation'),
   },
+  runDeferredRetiers: {
+    entry: 'functions/evaluations/run-deferred-retiers.handler.ts',
+    description:
+      'Deadline sweep task (workflow deadline-sweep): runs the re-tiers deferred to this day (once a day per patent) by the tiering rules',
+    tables: { core: 'readWrite' },
+    timeoutSeconds: 300,
+    // The tiering rules and service providers of a re-tier (functions/evaluations/late.ts).
+    settings: settingsOf('market', 'evaluation', 'promotion'),
+  },
   sendWeeklyFeedback: {
     entry: 'functions/evaluations/send-weekly-feedback.handler.ts',
     description: 'Schedule: emails the weekly summary of new evaluations to each institution',

@@ -35,7 +35,7 @@ export const promotionWorkflows = {
   'deadline-sweep': {
     file: 'workflows/deadline-sweep.asl.json',
     description:
-      'Daily: closes evaluation windows past their deadline, expires promotions past their window, flags overdue filings, expires patents past their statutory term; counts per branch',
+      'Daily: closes evaluation windows past their deadline, expires promotions past their window, flags overdue filings, expires patents past their statutory term, runs deferred re-tiers; counts per branch',
     // Standard: a sweep of a large backlog may run longer than the 5 minutes Express allows; one
     // execution a day costs next to nothing.
     type: 'STANDARD',
@@ -44,6 +44,7 @@ export const promotionWorkflows = {
       ExpirePromotionsFunction: 'expirePromotions',
       FlagOverdueFilingsFunction: 'flagOverdueFilings',
       ExpirePatentsFunction: 'expirePatents',
+      RunDeferredRetiersFunction: 'runDeferredRetiers',
     },
   },
 } as const satisfies Record<string, WorkflowDeclaration>;

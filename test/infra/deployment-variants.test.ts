@@ -201,9 +201,10 @@ describe('programme settings reach exactly the functions that read them', () => 
   const withVariable = (name: string) =>
     [...variablesByDescription].filter(([, variables]) => name in variables).map(([d]) => d);
 
-  it('tiering rules and the promotion window: the tiering task, the promotion expiry and the two functions that take (late) evaluations only', () => {
-    // tierPatent, expirePromotions; submitEvaluation and ingestBatchFile re-tier after late evaluations.
-    expect(withVariable('TIERING_RULES')).toHaveLength(4);
+  it('tiering rules and the promotion window: the tiering task, the promotion expiry, the two functions that take (late) evaluations and the deferred re-tiers only', () => {
+    // tierPatent, expirePromotions; submitEvaluation and ingestBatchFile re-tier after late evaluations;
+    // runDeferredRetiers runs the re-tiers deferred to the next day.
+    expect(withVariable('TIERING_RULES')).toHaveLength(5);
     expect(withVariable('PROMOTION_WINDOW_DAYS')).toEqual(withVariable('TIERING_RULES'));
     for (const description of withVariable('TIERING_RULES')) {
       expect(description).toMatch(/tier|promotion/i);

@@ -5,8 +5,14 @@
  * a 5th the same China day is stored and updates the aggregate, but the re-tier is deferred (once a day).
  * Province 430000 (湖南), used by no other integration test.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DescribeExecutionCommand,
+  ListStateMachinesCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { chinaDate } from '../../schemas/china-date.ts';
 import { withApplicationCheck } from '../../schemas/codes/application-number.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import { api, clients, eventually, tableName, token } from './helpers.ts';
@@ -217,5 +223,55 @@ describe('late evaluations re-tier on the local cloud', () => {
     const events = (await partition('EVENT#')).map((e) => e.type);
     expect(events.filter((type) => type === 'retiered')).toHaveLength(1);
     expect(events.slice(-2)).toEqual(['retiered', 'reevaluated']);
+
+    // The deferral is indexed for the daily sweep from the next China day.
+    const due = await read('DUE#RETIER');
+    expect(due).toMatchObject({
+      gsi3pk: 'DUE#retier',
+      retierFrom: fifth.json.tiering.retierFrom,
+      gsi3sk: `${fifth.json.tiering.retierFrom}#${N}`,
+    });
+    // The sweep today: not due yet, nothing changes.
+    const today = await sweep();
+    expect(today.deferredRetiers).toMatchObject({ branch: 'deferredRetiers', ok: true, complete: true });
+    expect(await read()).toMatchObject({ tier: 'high-value', tierVersion: 2, version: deferred!.version });
+
+    // As if the day had passed: the entry due today, today's re-tier marker gone (it was yesterday's).
+    const { documents: docs } = clients();
+    const day = chinaDate(new Date());
+    await docs.send(
+      new PutCommand({ TableName: core, Item: { ...due, retierFrom: day, gsi3sk: `${day}#${N}` } }),
+    );
+    for (const marker of await partition('RETIERED#'))
+      await docs.send(new DeleteCommand({ TableName: core, Key: { pk: marker.pk, sk: marker.sk } }));
+    const next = await sweep();
+    expect(next.deferredRetiers.counts).toMatchObject({ retiered: 1, failed: 0 });
+    const swept = await read();
+    expect(swept).toMatchObject({ lifecycle: 'listed', tier: 'ordinary', tierVersion: 3 });
+    expect(swept).not.toHaveProperty('tierDeferred');
+    expect(swept).not.toHaveProperty('promotionDueAt');
+    expect(await read('DUE#RETIER')).toBeUndefined();
+    const after = await api(`/v1/patents/${N}/history?limit=50`, { token: staff });
+    const retiers = after.json.items.filter((e: { event: string }) => e.event === 'retiered');
+    expect(retiers.map((e: { actor: string }) => e.actor)).toEqual([
+      expect.stringContaining('system:late-evaluation'),
+      expect.stringContaining('system:deadline-sweep'),
+    ]);
   });
 });
+
+/** Runs the deadline-sweep workflow now and answers its output. */
+async function sweep() {
+  const { sfn } = clients();
+  const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
+  const machine = stateMachines.find((m) => m.stateMachineArn?.endsWith('-deadline-sweep'));
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: machine!.stateMachineArn, input: '{}' }),
+  );
+  const done = await eventually(async () => {
+    const e = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return e.status === 'RUNNING' ? undefined : e;
+  }, 120_000);
+  expect(done.status).toBe('SUCCEEDED');
+  return JSON.parse(done.output!);
+}

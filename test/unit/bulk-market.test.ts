@@ -392,6 +392,13 @@ function memoryEvaluations(now: Date) {
     async dueWindows() {
       return { applicationNumbers: [] };
     },
+    async dueRetiers() {
+      return { applicationNumbers: [] };
+    },
+    async saveDeferredRetier() {
+      return 'retry' as const;
+    },
+    async clearRetierDue() {},
   };
   const deps: EvaluationDeps = {
     store,

@@ -1,6 +1,7 @@
 /** Market evaluations: the use-cases over an in-memory store that keeps the adapter's conditions. */
 import { describe, expect, it } from 'vitest';
 import { aggregateEvaluations, quorumReached } from '../../functions/evaluations/aggregate.ts';
+import { runDeferredRetiers } from '../../functions/evaluations/deferred-retiers.ts';
 import {
   declineRequest,
   getMyEvaluation,
@@ -24,7 +25,7 @@ import {
   closeEvaluationWindow,
   windowClosedError,
 } from '../../functions/evaluations/window.ts';
-import { planTransition } from '../../functions/pipeline/transitions.ts';
+import { planTransition, type TransitionRequest } from '../../functions/pipeline/transitions.ts';
 import { defaultTieringRules } from '../../functions/promotion/tiering-rules.ts';
 import { type AuditEntry, auditItem } from '../../functions/shared/audit.ts';
 import {
@@ -85,9 +86,61 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
     details?: Record<string, unknown>;
   }> = [];
   const retierDays = new Set<string>();
+  /** DUE#retier entries: patent -> retierFrom. */
+  const retierDue = new Map<string, string>();
   const applied = new Set<string>();
   const due = () =>
     [...patents.values()].filter((p) => p.evaluationStatus === 'open' && p.evaluationDeadline !== undefined);
+  /**
+   * As the adapter: the transition on the version read, the window closed, still in the pool; the
+   * day's marker absent; the applied marker absent. Its audit entry and event; false: 'retry'.
+   */
+  const applyTransition = (
+    write: { patent: EvaluatedPatent; transition: TransitionRequest; retierDay?: string },
+    at: string,
+  ) => {
+    const n = write.patent.applicationNumber;
+    const patent = patents.get(n);
+    if (
+      !patent ||
+      patent.version !== write.patent.version ||
+      patent.evaluationStatus !== 'closed' ||
+      patent.poolStatus !== 'conversion' ||
+      applied.has(write.transition.eventId) ||
+      (write.retierDay !== undefined && retierDays.has(`${n}|${write.retierDay}`))
+    )
+      return false;
+    const { from, to } = planTransition(write.patent, write.transition);
+    for (const field of write.transition.remove ?? [])
+      delete (patent as unknown as Record<string, unknown>)[field];
+    Object.assign(patent, write.transition.set, { lifecycle: to, version: patent.version + 1 });
+    if (write.retierDay !== undefined) retierDays.add(`${n}|${write.retierDay}`);
+    applied.add(write.transition.eventId);
+    audits.push(
+      auditItem({
+        kind: 'transition',
+        pk: `PAT#${n}`,
+        action: `lifecycle.${write.transition.event}`,
+        caller: write.transition.actor,
+        at,
+        from,
+        to,
+        before: write.patent,
+        after: write.transition.set ?? {},
+        removed: write.transition.remove,
+        version: patent.version,
+        context: { event: write.transition.event, details: write.transition.details },
+      }),
+    );
+    events.push({
+      sk: `EVENT#${String(patent.version).padStart(6, '0')}#${write.transition.event}`,
+      type: write.transition.event,
+      from,
+      to,
+      ...(write.transition.details ? { details: write.transition.details } : {}),
+    });
+    return true;
+  };
   const store: EvaluationStore = {
     async patent(n) {
       const p = patents.get(n);
@@ -153,24 +206,8 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
       const n = evaluation.applicationNumber;
       const k = key(n, { kind: evaluation.evaluatorKind, id: evaluation.evaluatorId });
       if (evaluations.get(k)?.version !== write.previous?.version) return 'stale';
-      const patent = patents.get(n);
-      // As the adapter: the transition on the version read, the window closed, still in the pool; the
-      // day's marker absent; the applied marker absent.
-      if (
-        !patent ||
-        patent.version !== write.patent.version ||
-        patent.evaluationStatus !== 'closed' ||
-        patent.poolStatus !== 'conversion' ||
-        applied.has(write.transition.eventId) ||
-        (write.retierDay !== undefined && retierDays.has(`${n}|${write.retierDay}`))
-      )
-        return 'retry';
-      const { from, to } = planTransition(write.patent, write.transition);
-      for (const field of write.transition.remove ?? [])
-        delete (patent as unknown as Record<string, unknown>)[field];
-      Object.assign(patent, write.transition.set, { lifecycle: to, version: patent.version + 1 });
-      if (write.retierDay !== undefined) retierDays.add(`${n}|${write.retierDay}`);
-      applied.add(write.transition.eventId);
+      if (!applyTransition(write, at)) return 'retry';
+      if (write.retierDueFrom) retierDue.set(n, write.retierDueFrom);
       evaluations.set(k, structuredClone(evaluation));
       audits.push(
         auditItem({
@@ -185,28 +222,9 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
           version: evaluation.version,
           context: write.audit.context,
         }),
-        auditItem({
-          kind: 'transition',
-          pk: `PAT#${n}`,
-          action: `lifecycle.${write.transition.event}`,
-          caller: write.transition.actor,
-          at,
-          from,
-          to,
-          before: write.patent,
-          after: write.transition.set ?? {},
-          removed: write.transition.remove,
-          version: patent.version,
-          context: { event: write.transition.event, details: write.transition.details },
-        }),
       );
-      events.push({
-        sk: `EVENT#${String(patent.version).padStart(6, '0')}#${write.transition.event}`,
-        type: write.transition.event,
-        from,
-        to,
-        ...(write.transition.details ? { details: write.transition.details } : {}),
-      });
+      // The evaluation's entry first, then the transition's (as the adapter's items are ordered).
+      audits.push(audits.splice(audits.length - 2, 1)[0]!);
       const request = requests.get(k);
       if (write.markRequestEvaluated && request)
         Object.assign(request, { status: 'evaluated', evaluatedAt: at });
@@ -214,6 +232,17 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
     },
     async retieredOn(n, day) {
       return retierDays.has(`${n}|${day}`);
+    },
+    async dueRetiers(day) {
+      return { applicationNumbers: [...retierDue].filter(([, from]) => from <= day).map(([n]) => n) };
+    },
+    async saveDeferredRetier(write, at) {
+      if (!applyTransition(write, at)) return 'retry';
+      retierDue.delete(write.patent.applicationNumber);
+      return 'saved';
+    },
+    async clearRetierDue(n) {
+      retierDue.delete(n);
     },
     async declineRequest(n, e, decline, caller) {
       const request = requests.get(key(n, e));
@@ -336,6 +365,7 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
     evaluations,
     audits,
     events,
+    retierDue,
     addPatent,
     addEnterprise,
     addExpert,
@@ -1164,6 +1194,81 @@ describe('late evaluations: re-tiering (issue 13 item 3, 持续完善)', () => {
     expect(patent.tierDeferred).toBeUndefined();
     expect(patent.promotionDueAt).toBeUndefined();
     expect(w.events.map((e) => e.type)).toEqual(['retiered', 'reevaluated', 'retiered']);
+  });
+
+  it('a deferred re-tier is run by the daily sweep from the next China day, once; a stale entry is cleared', async () => {
+    const w = world({ now: '2026-03-10T02:00:00.000Z' });
+    await tiered(w);
+    await submitEvaluation(
+      w.deps,
+      entA,
+      NUMBER,
+      input({ industrializationProspect: 5, cooperationIntents: ['license'] }),
+    );
+    await submitEvaluation(
+      w.deps,
+      entB,
+      NUMBER,
+      input({ industrializationProspect: 1, cooperationIntents: ['none'] }),
+    );
+    expect(w.retierDue.get(NUMBER)).toBe('2026-03-11');
+    // The same China day: not due yet.
+    expect((await runDeferredRetiers(w.deps)).totals).toMatchObject({ retiered: 0, cleared: 0 });
+    expect(w.patents.get(NUMBER)).toMatchObject({ tier: 'high-value', tierDeferred: { tier: 'ordinary' } });
+
+    // 02:30 China time the next day (the sweep's hour): re-tiered by the rules, the entry gone.
+    w.setNow('2026-03-10T18:30:00.000Z');
+    const run = await runDeferredRetiers(w.deps);
+    expect(run).toMatchObject({ totals: { retiered: 1, failed: 0 }, rounds: 1, more: false, failures: [] });
+    const patent = w.patents.get(NUMBER) as unknown as Record<string, unknown>;
+    expect(patent).toMatchObject({ lifecycle: 'listed', tier: 'ordinary', tierVersion: 3 });
+    expect(patent.tierDeferred).toBeUndefined();
+    expect(patent.promotionDueAt).toBeUndefined();
+    expect((patent.tierReason as { summary: string }).summary).toContain('by the daily sweep');
+    expect(w.audits.at(-1)).toMatchObject({ action: 'lifecycle.retiered', actor: 'system:deadline-sweep' });
+    expect(w.events.map((e) => e.type)).toEqual(['retiered', 'reevaluated', 'retiered']);
+    expect(w.retierDue.size).toBe(0);
+    // Run again: nothing to do.
+    expect((await runDeferredRetiers(w.deps)).totals).toMatchObject({ retiered: 0, cleared: 0 });
+
+    // An entry whose patent has nothing deferred any more (a later evaluation re-tiered it): cleared.
+    w.retierDue.set(NUMBER, '2026-03-11');
+    expect((await runDeferredRetiers(w.deps)).totals).toMatchObject({ retiered: 0, cleared: 1 });
+    expect(w.retierDue.size).toBe(0);
+    expect(w.events).toHaveLength(3);
+  });
+
+  it('the sweep finds the outcome back at the current tier: tierDeferred cleared without a re-tier', async () => {
+    const w = world({ now: '2026-03-10T02:00:00.000Z' });
+    await tiered(w);
+    await submitEvaluation(
+      w.deps,
+      entA,
+      NUMBER,
+      input({ industrializationProspect: 5, cooperationIntents: ['license'] }),
+    );
+    await submitEvaluation(
+      w.deps,
+      entB,
+      NUMBER,
+      input({ industrializationProspect: 1, cooperationIntents: ['none'] }),
+    );
+    // Meanwhile (as if the evaluation were changed back the same day, in the store): 5 again.
+    const b = w.evaluations.get(`${NUMBER}|enterprise#${ENT_B}`)!;
+    w.evaluations.set(`${NUMBER}|enterprise#${ENT_B}`, {
+      ...b,
+      industrializationProspect: 5,
+      cooperationIntents: ['license'],
+    });
+    w.setNow('2026-03-10T18:30:00.000Z');
+    const run = await runDeferredRetiers(w.deps);
+    expect(run.totals).toMatchObject({ retiered: 0, unchanged: 1 });
+    const patent = w.patents.get(NUMBER) as unknown as Record<string, unknown>;
+    expect(patent).toMatchObject({ lifecycle: 'high-value', tier: 'high-value', tierVersion: 2 });
+    expect(patent.tierDeferred).toBeUndefined();
+    expect(w.events.map((e) => e.type)).toEqual(['retiered', 'reevaluated', 'reevaluated']);
+    expect(w.events.at(-1)!.details).toMatchObject({ tiering: 'unchanged' });
+    expect(w.retierDue.size).toBe(0);
   });
 
   it('a late evaluation that keeps the outcome changes the aggregate only (reevaluated, unchanged)', async () => {

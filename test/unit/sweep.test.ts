@@ -88,6 +88,13 @@ describe('deadline-sweep workflow paths', () => {
       },
       promotions: { branch: 'promotions', ok: true, counts: { expired: 2 }, rounds: 1, complete: true },
       patentTerms: { branch: 'patentTerms', ok: true, counts: { expired: 2 }, rounds: 1, complete: true },
+      deferredRetiers: {
+        branch: 'deferredRetiers',
+        ok: true,
+        counts: { expired: 2 },
+        rounds: 1,
+        complete: true,
+      },
       overdueFilings: {
         branch: 'overdueFilings',
         ok: true,
@@ -118,6 +125,10 @@ describe('deadline-sweep workflow paths', () => {
         'MorePatentTerms',
         'PatentTermsDone',
         'PatentTermsComplete',
+        'RunDeferredRetiers',
+        'MoreRetiers',
+        'RetiersDone',
+        'RetiersComplete',
         'Summarize',
       ]),
     );
@@ -159,6 +170,12 @@ describe('deadline-sweep workflow paths', () => {
     expect(run.states).toContain('PromotionsRemaining');
     expect(run.output.patentTerms).toMatchObject({ rounds: 20, complete: false, counts: { expired: 20 } });
     expect(run.states).toContain('PatentTermsRemaining');
+    expect(run.output.deferredRetiers).toMatchObject({
+      rounds: 20,
+      complete: false,
+      counts: { expired: 20 },
+    });
+    expect(run.states).toContain('RetiersRemaining');
   });
 
   it('a branch failing after its retry is recorded; the other branch completes', async () => {
@@ -184,14 +201,16 @@ describe('deadline-sweep workflow paths', () => {
     let filingCalls = 0;
     const s = sweep((fn, payload) => {
       if (fn === 'closeEvaluationWindows') return windowsPage(0, true);
-      if (fn === 'expirePromotions' || fn === 'expirePatents') return promotionsRound(payload, 0, false);
+      if (fn === 'expirePromotions' || fn === 'expirePatents' || fn === 'runDeferredRetiers')
+        return promotionsRound(payload, 0, false);
       return filingsRound(2, ++filingCalls >= 2);
     }, true);
     const run = await s.run();
     expect(run.output.overdueFilings).toMatchObject({ ok: true, rounds: 2, counts: { flagged: 4, due: 6 } });
     const failing = sweep((fn, payload) => {
       if (fn === 'closeEvaluationWindows') return windowsPage(0, true);
-      if (fn === 'expirePromotions' || fn === 'expirePatents') return promotionsRound(payload, 0, false);
+      if (fn === 'expirePromotions' || fn === 'expirePatents' || fn === 'runDeferredRetiers')
+        return promotionsRound(payload, 0, false);
       throw new Error('1 overdue deals could not be flagged');
     }, true);
     const failed = await failing.run();
@@ -220,5 +239,12 @@ describe('deadline-sweep workflow paths', () => {
       error: 'SweepItemsFailed',
     });
     expect(run.states).toContain('PatentTermsFailed');
+    // And the deferred re-tiers.
+    expect(run.output.deferredRetiers).toMatchObject({
+      branch: 'deferredRetiers',
+      ok: false,
+      error: 'SweepItemsFailed',
+    });
+    expect(run.states).toContain('RetiersFailed');
   }, 20_000);
 });

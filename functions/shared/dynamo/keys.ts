@@ -39,6 +39,11 @@ export const keys = {
     pk: patentPk(applicationNumber),
     sk: `RETIERED#${day}`,
   }),
+  /**
+   * A re-tier deferred (the day's re-tier was used): indexed on gsi3 `DUE#retier` by the day it may run
+   * (`<retierFrom>#<n>`), so that the daily deadline sweep runs it (functions/evaluations/deferred-retiers.ts).
+   */
+  retierDue: (applicationNumber: string) => ({ pk: patentPk(applicationNumber), sk: 'DUE#RETIER' }),
   evaluationRequest: (applicationNumber: string, evaluator: EvaluatorKey) => ({
     pk: patentPk(applicationNumber),
     sk: `REQ#${evaluator.kind}#${evaluator.id}`,
@@ -166,6 +171,8 @@ export const indexes = {
   duePromotion: 'DUE#promotion',
   dueEvaluationWindow: 'DUE#evaluation-window',
   dueFiling: 'DUE#filing',
+  /** Deferred re-tiers (a marker item per patent, not the patent: its gsi3 may hold its promotion). */
+  dueRetier: 'DUE#retier',
   overdueFiling: 'OVERDUE#filing',
   /** Deal ledgers with an unpaid obligation not yet reminded, by its due date (the overdue reminders). */
   duePayment: 'DUE#payment',
