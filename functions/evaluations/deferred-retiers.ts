@@ -7,7 +7,9 @@
  *
  * For each entry due (retierFrom <= today, China date), one bounded round at a time:
  * - the patent has no `tierDeferred` any more (a later evaluation re-tiered it or brought the outcome
- *   back), left the conversion pool, or its state takes no re-tier: the entry is cleared;
+ *   back), left the conversion pool, is no longer available (functions/patents/availability.ts: no
+ *   evaluation would be taken now) or its state takes no re-tier: the entry is cleared, only as read
+ *   (a deferral written meanwhile has a later retierFrom and stays);
  * - otherwise the same rules as a late evaluation run over the patent's current evaluations
  *   (planLateEvaluation, trigger `sweep`: actor system:deadline-sweep, the reason says so): `retiered`
  *   with the day's marker, or `reevaluated` clearing `tierDeferred` when the outcome is the current tier
@@ -16,10 +18,9 @@
  * - the patent moved on between the read and the write: counted, left for the next sweep.
  */
 import { chinaDate } from '../../schemas/china-date.ts';
+import { unavailability } from '../patents/availability.ts';
 import { currentLifecycle } from '../pipeline/transitions.ts';
-import type { InterestedEnterprise } from '../promotion/tier-fields.ts';
-import { interestedEvaluators } from './aggregate.ts';
-import { planLateEvaluation, takesLateEvaluations } from './late.ts';
+import { interestedEnterprises, planLateEvaluation, takesLateEvaluations } from './late.ts';
 import type { EvaluationDeps } from './ports.ts';
 
 export interface DeferredRetierTotals {
@@ -68,7 +69,7 @@ export async function runDeferredRetiers(
     const page = await deps.store.dueRetiers(today, cursor);
     cursor = page.next;
     pages++;
-    for (const n of page.applicationNumbers) {
+    for (const { applicationNumber: n, retierFrom } of page.entries) {
       try {
         const patent = await deps.store.patent(n);
         const state = patent ? currentLifecycle(patent) : undefined;
@@ -77,28 +78,22 @@ export async function runDeferredRetiers(
           patent.evaluationStatus !== 'closed' ||
           patent.poolStatus !== 'conversion' ||
           !state ||
-          !takesLateEvaluations(state)
+          !takesLateEvaluations(state) ||
+          // No longer available (lapsed, expired, assigned, under an exclusive or sole license): no
+          // evaluation would be taken now, so no re-tier is made for one taken before.
+          unavailability(patent, today) !== undefined
         ) {
-          await deps.store.clearRetierDue(n);
+          // Only the entry as read: a new deferral written meanwhile (a later retierFrom) stays.
+          await deps.store.clearRetierDue(n, retierFrom);
           totals.cleared++;
           continue;
         }
         const evaluations = await deps.store.evaluations(n);
-        const enterprises = new Map<string, InterestedEnterprise>();
-        for (const uscc of interestedEvaluators(evaluations)) {
-          const enterprise = await deps.store.enterprise(uscc);
-          if (enterprise)
-            enterprises.set(uscc, {
-              uscc,
-              name: enterprise.name,
-              industryCodes: enterprise.industryCodes ?? [],
-            });
-        }
         const plan = planLateEvaluation({
           patent,
           state,
           evaluations,
-          enterprises,
+          enterprises: await interestedEnterprises(deps.store, evaluations),
           tiering: deps.tiering,
           now,
           retieredToday: await deps.store.retieredOn(n, today),
@@ -110,7 +105,7 @@ export async function runDeferredRetiers(
           continue;
         }
         if (outcome === 'pending') {
-          await deps.store.clearRetierDue(n);
+          await deps.store.clearRetierDue(n, retierFrom);
           totals.cleared++;
           continue;
         }

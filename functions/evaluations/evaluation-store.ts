@@ -147,6 +147,21 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
     (await documents.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }))).Item;
   const requestEvaluated = (n: string, evaluator: { kind: string; id: string }, at: string) =>
     requestEvaluatedWrite(tableName, n, evaluator, at);
+  /**
+   * The reevaluated / retiered transition (patent update on the version read, audit, event, applied
+   * marker), with the window still closed and the patent still in the conversion pool.
+   */
+  const lateTransition = (patent: EvaluatedPatent, transition: TransitionRequest, at: string) => {
+    const writes = transitionWrites(tableName, patent, transition, at);
+    const update = writes[0]!.Update!;
+    update.ConditionExpression = `${update.ConditionExpression} AND evaluationStatus = :closed AND poolStatus = :conversion`;
+    update.ExpressionAttributeValues = {
+      ...update.ExpressionAttributeValues,
+      ':closed': 'closed',
+      ':conversion': 'conversion',
+    };
+    return writes;
+  };
   const retierDayPut = retierDayPutOf(tableName);
   const retierDuePut = retierDuePutOf(tableName);
 
@@ -258,19 +273,9 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
     async saveLateEvaluation(evaluation, write, caller, at) {
       const number = evaluation.applicationNumber;
       const evaluator = { kind: evaluation.evaluatorKind, id: evaluation.evaluatorId };
-      // The reevaluated / retiered transition (patent update on the version read, audit, event, applied
-      // marker), with the window still closed and the patent still in the conversion pool.
-      const transition = transitionWrites(tableName, write.patent, write.transition, at);
-      const update = transition[0]!.Update!;
-      update.ConditionExpression = `${update.ConditionExpression} AND evaluationStatus = :closed AND poolStatus = :conversion`;
-      update.ExpressionAttributeValues = {
-        ...update.ExpressionAttributeValues,
-        ':closed': 'closed',
-        ':conversion': 'conversion',
-      };
       const items: TransactItem[] = [
         ...evaluationWrites(tableName, evaluation, write, caller, at),
-        ...transition,
+        ...lateTransition(write.patent, write.transition, at),
       ];
       if (write.retierDay) items.push(retierDayPut(number, write.retierDay, write.transition, at));
       // Deferred: the sweep runs the re-tier from retierDueFrom (a later evaluation may do it first).
@@ -286,16 +291,8 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
     },
     async saveDeferredRetier(write, at) {
       const number = write.patent.applicationNumber;
-      const transition = transitionWrites(tableName, write.patent, write.transition, at);
-      const update = transition[0]!.Update!;
-      update.ConditionExpression = `${update.ConditionExpression} AND evaluationStatus = :closed AND poolStatus = :conversion`;
-      update.ExpressionAttributeValues = {
-        ...update.ExpressionAttributeValues,
-        ':closed': 'closed',
-        ':conversion': 'conversion',
-      };
       const items: TransactItem[] = [
-        ...transition,
+        ...lateTransition(write.patent, write.transition, at),
         { Delete: { TableName: tableName, Key: keys.retierDue(number) } },
       ];
       if (write.retierDay) items.push(retierDayPut(number, write.retierDay, write.transition, at));
@@ -306,10 +303,20 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
       });
       return outcome === 'committed' ? 'saved' : 'retry';
     },
-    async clearRetierDue(applicationNumber) {
-      await documents.send(
-        new DeleteCommand({ TableName: tableName, Key: keys.retierDue(applicationNumber) }),
-      );
+    async clearRetierDue(applicationNumber, retierFrom) {
+      try {
+        await documents.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: keys.retierDue(applicationNumber),
+            // A deferral written since the read (a later day) is not this one: it stays.
+            ConditionExpression: 'retierFrom = :from',
+            ExpressionAttributeValues: { ':from': retierFrom },
+          }),
+        );
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
     },
     async dueRetiers(day, cursor) {
       const page = await documents.send(
@@ -319,13 +326,16 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
           // gsi3sk is <retierFrom>#<applicationNumber>: every day up to `day` sorts before `day#~`.
           KeyConditionExpression: 'gsi3pk = :due AND gsi3sk <= :bound',
           ExpressionAttributeValues: { ':due': indexes.dueRetier, ':bound': `${day}#~` },
-          ProjectionExpression: 'applicationNumber',
+          ProjectionExpression: 'applicationNumber, retierFrom',
           Limit: 100,
           ExclusiveStartKey: cursor,
         }),
       );
       return {
-        applicationNumbers: (page.Items ?? []).map((i) => i.applicationNumber as string),
+        entries: (page.Items ?? []).map((i) => ({
+          applicationNumber: i.applicationNumber as string,
+          retierFrom: i.retierFrom as string,
+        })),
         ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
       };
     },

@@ -224,6 +224,20 @@ export function planLateEvaluation(input: {
   };
 }
 
+/** The enterprises that declared an interest in their evaluations, as the tiering rules read them. */
+export async function interestedEnterprises(
+  store: Pick<EvaluationDeps['store'], 'enterprise'>,
+  evaluations: readonly StoredEvaluation[],
+): Promise<Map<string, InterestedEnterprise>> {
+  const enterprises = new Map<string, InterestedEnterprise>();
+  for (const uscc of interestedEvaluators(evaluations)) {
+    const enterprise = await store.enterprise(uscc);
+    if (enterprise)
+      enterprises.set(uscc, { uscc, name: enterprise.name, industryCodes: enterprise.industryCodes ?? [] });
+  }
+  return enterprises;
+}
+
 /**
  * Plans the late evaluation `evaluation` of `patent` (window closed): reads the other evaluations, the
  * interested enterprises and today's re-tier marker.
@@ -246,21 +260,11 @@ export async function lateEvaluationPlan(
     ),
     evaluation,
   ];
-  const enterprises = new Map<string, InterestedEnterprise>();
-  for (const uscc of interestedEvaluators(evaluations)) {
-    const enterprise = await deps.store.enterprise(uscc);
-    if (enterprise)
-      enterprises.set(uscc, {
-        uscc,
-        name: enterprise.name,
-        industryCodes: enterprise.industryCodes ?? [],
-      });
-  }
   return planLateEvaluation({
     patent,
     state,
     evaluations,
-    enterprises,
+    enterprises: await interestedEnterprises(deps.store, evaluations),
     tiering: deps.tiering,
     now,
     retieredToday: await deps.store.retieredOn(n, chinaDate(now)),

@@ -200,14 +200,17 @@ export interface EvaluationStore {
   dueRetiers(
     day: string,
     cursor?: Record<string, unknown>,
-  ): Promise<{ applicationNumbers: string[]; next?: Record<string, unknown> }>;
+  ): Promise<{
+    entries: Array<{ applicationNumber: string; retierFrom: string }>;
+    next?: Record<string, unknown>;
+  }>;
   /**
    * The sweep's transition of a deferred re-tier (conditioned as a late evaluation's: version read,
    * window closed, conversion pool; the day marker for a re-tier) with the DUE#retier entry deleted.
    */
   saveDeferredRetier(write: SaveDeferredRetier, at: string): Promise<'saved' | 'retry'>;
-  /** Deletes a DUE#retier entry that has nothing left to run. */
-  clearRetierDue(applicationNumber: string): Promise<void>;
+  /** Deletes a DUE#retier entry that has nothing left to run, if it is still the one read (`retierFrom`). */
+  clearRetierDue(applicationNumber: string, retierFrom: string): Promise<void>;
   /** Patents whose window is due (deadline <= `now`), a page at a time. */
   dueWindows(
     now: string,

@@ -10,16 +10,12 @@ import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { sweepRoundInputSchema } from '../../schemas/task-inputs.ts';
 import { logger } from '../shared/powertools.ts';
-import { taskHandler } from '../shared/task-handler.ts';
+import { SweepItemsFailed, taskHandler } from '../shared/task-handler.ts';
 import { type DeferredRetierInput, runDeferredRetiers } from './deferred-retiers.ts';
 import { evaluationDeps } from './evaluation-deps.ts';
 import { lateTiering } from './tiering-deps.ts';
 
 const deps = { ...evaluationDeps(), tiering: lateTiering() };
-
-export class SweepItemsFailed extends Error {
-  override name = 'SweepItemsFailed';
-}
 
 export const handler = taskHandler(async (input: z.infer<typeof sweepRoundInputSchema>, context: Context) => {
   const output = await runDeferredRetiers(
@@ -45,5 +41,6 @@ export const handler = taskHandler(async (input: z.infer<typeof sweepRoundInputS
     );
   }
   const { failures: _, ...rest } = output;
-  return rest;
+  // The limits go on to the next round (the workflow passes this output back as its input).
+  return { ...rest, ...(input.limits ? { limits: input.limits } : {}) };
 }).use(parser({ schema: sweepRoundInputSchema }));

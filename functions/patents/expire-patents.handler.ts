@@ -12,15 +12,11 @@ import { sweepRoundInputSchema } from '../../schemas/task-inputs.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
 import { config } from '../shared/config.ts';
 import { logger } from '../shared/powertools.ts';
-import { taskHandler } from '../shared/task-handler.ts';
+import { SweepItemsFailed, taskHandler } from '../shared/task-handler.ts';
 import { expirePatents, type PatentExpiryInput } from './expire-patents.ts';
 import { dynamoPatentExpiryStore } from './expiry-store.ts';
 
 const store = dynamoPatentExpiryStore(documents, config.tableName('core'));
-
-export class SweepItemsFailed extends Error {
-  override name = 'SweepItemsFailed';
-}
 
 /** A limit of the input (a whole number >= 1, checked by the schema), capped at `max`. */
 const bounded = (value: number | undefined, max: number, fallback: number) =>

@@ -9,15 +9,11 @@ import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { sweepRoundInputSchema } from '../../schemas/task-inputs.ts';
 import { logger } from '../shared/powertools.ts';
-import { taskHandler } from '../shared/task-handler.ts';
+import { SweepItemsFailed, taskHandler } from '../shared/task-handler.ts';
 import { type ExpirySweepInput, expirePromotions } from './promotion.ts';
 import { promotionDeps } from './promotion-deps.ts';
 
 const deps = promotionDeps();
-
-export class SweepItemsFailed extends Error {
-  override name = 'SweepItemsFailed';
-}
 
 /** A limit of the input (a whole number >= 1, checked by the schema), capped at `max`. */
 const bounded = (value: number | undefined, max: number, fallback: number) =>

@@ -21,3 +21,12 @@ export function taskChain<TEvent, TResult>() {
     .use(tracerMiddleware ? [tracerMiddleware] : [])
     .use(injectLambdaContext(logger));
 }
+
+/**
+ * A sweep task's round handled every item it could and some failed: the task fails with this error
+ * naming them (its message is JSON: what to do, the round's totals, the failures), after the others
+ * were handled; the workflow records it in the sweep's output and the next sweep retries.
+ */
+export class SweepItemsFailed extends Error {
+  override name = 'SweepItemsFailed';
+}

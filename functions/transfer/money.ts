@@ -392,7 +392,9 @@ export async function reversePayment(
       deal,
       before,
       after,
-      ledger: reverseAllocations(ledger, before),
+      // Against the deal's terms again: an obligation a termination kept only because it was paid is
+      // cancelled once it is not (regenerate keeps paid ones only).
+      ledger: regenerate(reverseAllocations(ledger, before), deal),
       actor: caller,
     });
     if (outcome === 'conflict') return 'conflict';

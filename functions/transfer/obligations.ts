@@ -239,8 +239,11 @@ export function allocatePayment(
 
 /**
  * Takes a reversed payment back out of the ledger: what it paid on each obligation is outstanding
- * again, and its overpaid part leaves the overpaid total. An obligation cancelled since keeps its
- * cancellation (a termination or amendment kept it only because of what was paid on it).
+ * again, and its overpaid part leaves the overpaid total. Credit of it that a later royalty report
+ * used up (applyRoyaltyReport pays a new royalty from the overpaid total first) is taken back from the
+ * obligations it paid, the latest due first, so no obligation stays paid with money that never
+ * arrived. A reopened obligation may be reminded again (`remindedAt` cleared); the caller regenerates
+ * the ledger against the deal's terms afterwards (a termination cancels what is no longer paid).
  */
 export function reverseAllocations(
   ledger: Ledger,
@@ -249,11 +252,26 @@ export function reverseAllocations(
   const taken = new Map<string, number>();
   for (const a of payment.allocations)
     taken.set(a.obligationId, (taken.get(a.obligationId) ?? 0) + a.amountFen);
+  const creditUsed = Math.max(0, payment.overpaidFen - ledger.overpaidFen);
+  let left = creditUsed;
+  const byLatestDue = ledger.obligations
+    .map((o, i) => ({ o, i }))
+    .filter(({ o }) => o.paidFen - (taken.get(o.obligationId) ?? 0) > 0)
+    .sort((a, b) => (b.o.dueDate ?? '').localeCompare(a.o.dueDate ?? '') || b.i - a.i);
+  for (const { o } of byLatestDue) {
+    if (left <= 0) break;
+    const more = Math.min(left, o.paidFen - (taken.get(o.obligationId) ?? 0));
+    taken.set(o.obligationId, (taken.get(o.obligationId) ?? 0) + more);
+    left -= more;
+  }
   return {
     ...ledger,
-    obligations: ledger.obligations.map((o) =>
-      taken.has(o.obligationId) ? { ...o, paidFen: Math.max(0, o.paidFen - taken.get(o.obligationId)!) } : o,
-    ),
+    obligations: ledger.obligations.map((o) => {
+      const back = taken.get(o.obligationId);
+      if (back === undefined) return o;
+      const { remindedAt: _, ...rest } = o;
+      return { ...rest, paidFen: Math.max(0, o.paidFen - back) };
+    }),
     overpaidFen: Math.max(0, ledger.overpaidFen - payment.overpaidFen),
   };
 }

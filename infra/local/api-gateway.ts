@@ -85,6 +85,19 @@ export function matchRoute(compiled: CompiledRoute[], method: string, path: stri
   return { match: candidates.find((c) => c.route.method === method), candidates };
 }
 
+/**
+ * The CORS headers API Gateway adds to every answer of an HTTP API with CORS configured, when the
+ * request carries an Origin (the backend's own CORS headers are replaced by these).
+ */
+export function responseCorsHeaders(origin: string | undefined): Record<string, string> {
+  if (!origin) return {};
+  const anyOrigin = (apiCors.allowOrigins as readonly string[]).includes('*');
+  return {
+    'access-control-allow-origin': anyOrigin ? '*' : origin,
+    'access-control-expose-headers': apiCors.exposeHeaders.join(','),
+  };
+}
+
 /** API Gateway's answer to a CORS preflight, from the declaration the CDK HTTP API uses too. */
 export function preflightHeaders(origin: string | undefined): Record<string, string> {
   const anyOrigin = (apiCors.allowOrigins as readonly string[]).includes('*');
@@ -250,6 +263,8 @@ export function createApiServer(options: {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     let status = 500;
+    for (const [name, value] of Object.entries(responseCorsHeaders(req.headers.origin)))
+      res.setHeader(name, value);
     try {
       if (method === 'GET' && (await serveDocs(url.pathname, res))) return;
       if (method === 'GET' && url.pathname === '/.well-known/jwks.json') {

@@ -7,6 +7,9 @@ export const apiCors = {
   allowOrigins: ['*'],
   /** '*' is CorsHttpMethod.ANY. */
   allowMethods: ['*'],
-  allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+  // if-match: the versioned writes (mapping profiles' PUT and DELETE) take the ETag read.
+  allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match'],
+  /** Response headers a browser's script may read: the version to send back, where a creation is. */
+  exposeHeaders: ['etag', 'location'],
   maxAgeSeconds: 3600,
 } as const;

@@ -213,6 +213,7 @@ export class StatelessStack extends Stack {
         allowOrigins: [...apiCors.allowOrigins],
         allowMethods: apiCors.allowMethods.map(() => CorsHttpMethod.ANY),
         allowHeaders: [...apiCors.allowHeaders],
+        exposeHeaders: [...apiCors.exposeHeaders],
         maxAge: Duration.seconds(apiCors.maxAgeSeconds),
       },
     });

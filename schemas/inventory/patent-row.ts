@@ -879,8 +879,9 @@ export function validateInventoryRow(
       );
       return undefined;
     };
+    // Not split on '/': a staff number has none, and n/a is a placeholder, not two numbers.
     const parts = halfWidth(value)
-      .split(/[;；,，、/\n\r]+/)
+      .split(/[;；,，、\n\r]+/)
       .map((part) => part.trim())
       .filter((part) => part !== '');
     // Paired with the names as written (a name written twice is two entries here, one inventor after).

@@ -10,17 +10,12 @@
  * - withdrawal by the institution, with its reason; re-screening out of the pool and back in;
  * - expiry at the statutory term, found by the daily deadline sweep.
  */
-import {
-  DescribeExecutionCommand,
-  ListStateMachinesCommand,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoInventoryRows, templateHeaders } from '../../infra/local/demo-patents.ts';
 import { applicationCheckCharacter } from '../../schemas/codes/application-number.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, clients, eventually, tableName, token } from './helpers.ts';
+import { api, clients, eventually, runDeadlineSweep, tableName, token } from './helpers.ts';
 
 const core = tableName('core');
 const PROVINCE = '630000'; // 青海省: no other file uses it
@@ -565,16 +560,7 @@ describe('expiry at the statutory term (专利法 art. 42), by the daily sweep',
     );
     await put(poolPatent(newDesign, { patentType: 'design', applicationDate: '2021-06-01' }));
     await put(poolPatent(invention, { applicationDate: '2010-01-10' }));
-    const { sfn } = clients();
-    const machines = await sfn.send(new ListStateMachinesCommand({}));
-    const machine = machines.stateMachines?.find((m) => m.name?.includes('deadline-sweep'));
-    const { executionArn } = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: machine!.stateMachineArn, input: '{}' }),
-    );
-    const done = await eventually(async () => {
-      const e = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      return e.status === 'RUNNING' ? undefined : e;
-    }, 120_000);
+    const done = await runDeadlineSweep();
     expect(done.status).toBe('SUCCEEDED');
     const output = JSON.parse(done.output!);
     expect(output.patentTerms).toMatchObject({ branch: 'patentTerms', ok: true, complete: true });

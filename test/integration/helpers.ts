@@ -1,6 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand, DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject, vi } from 'vitest';
 
@@ -97,6 +103,18 @@ export function waitForExecution(executionArn: string, timeoutMs = 150_000) {
     timeoutMs,
     `execution ${executionArn}`,
   );
+}
+
+/** Starts the deadline-sweep workflow (Standard) now with `input` and waits for its end: the execution. */
+export async function runDeadlineSweep(input: Record<string, unknown> = {}) {
+  const { sfn } = clients();
+  const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
+  const machine = stateMachines.find((m) => m.stateMachineArn?.endsWith('-deadline-sweep'));
+  if (!machine) throw new Error('the local cloud has no deadline-sweep state machine');
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: machine.stateMachineArn, input: JSON.stringify(input) }),
+  );
+  return waitForExecution(executionArn!, 120_000);
 }
 
 /** Polls GET /v1/jobs/{jobId} until the job has ended (succeeded or failed): the job as answered. */

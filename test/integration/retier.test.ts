@@ -5,17 +5,12 @@
  * a 5th the same China day is stored and updates the aggregate, but the re-tier is deferred (once a day).
  * Province 430000 (湖南), used by no other integration test.
  */
-import {
-  DescribeExecutionCommand,
-  ListStateMachinesCommand,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { chinaDate } from '../../schemas/china-date.ts';
 import { withApplicationCheck } from '../../schemas/codes/application-number.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, clients, eventually, tableName, token } from './helpers.ts';
+import { api, clients, eventually, runDeadlineSweep, tableName, token } from './helpers.ts';
 
 const core = tableName('core');
 const PROVINCE = '430000';
@@ -262,16 +257,7 @@ describe('late evaluations re-tier on the local cloud', () => {
 
 /** Runs the deadline-sweep workflow now and answers its output. */
 async function sweep() {
-  const { sfn } = clients();
-  const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
-  const machine = stateMachines.find((m) => m.stateMachineArn?.endsWith('-deadline-sweep'));
-  const { executionArn } = await sfn.send(
-    new StartExecutionCommand({ stateMachineArn: machine!.stateMachineArn, input: '{}' }),
-  );
-  const done = await eventually(async () => {
-    const e = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    return e.status === 'RUNNING' ? undefined : e;
-  }, 120_000);
+  const done = await runDeadlineSweep();
   expect(done.status).toBe('SUCCEEDED');
   return JSON.parse(done.output!);
 }

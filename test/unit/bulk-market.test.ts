@@ -393,7 +393,7 @@ function memoryEvaluations(now: Date) {
       return { applicationNumbers: [] };
     },
     async dueRetiers() {
-      return { applicationNumbers: [] };
+      return { entries: [] };
     },
     async saveDeferredRetier() {
       return 'retry' as const;

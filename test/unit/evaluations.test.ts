@@ -234,15 +234,19 @@ function world(options: { now?: string; env?: Record<string, string> } = {}) {
       return retierDays.has(`${n}|${day}`);
     },
     async dueRetiers(day) {
-      return { applicationNumbers: [...retierDue].filter(([, from]) => from <= day).map(([n]) => n) };
+      return {
+        entries: [...retierDue]
+          .filter(([, from]) => from <= day)
+          .map(([applicationNumber, retierFrom]) => ({ applicationNumber, retierFrom })),
+      };
     },
     async saveDeferredRetier(write, at) {
       if (!applyTransition(write, at)) return 'retry';
       retierDue.delete(write.patent.applicationNumber);
       return 'saved';
     },
-    async clearRetierDue(n) {
-      retierDue.delete(n);
+    async clearRetierDue(n, retierFrom) {
+      if (retierDue.get(n) === retierFrom) retierDue.delete(n);
     },
     async declineRequest(n, e, decline, caller) {
       const request = requests.get(key(n, e));
@@ -1236,6 +1240,29 @@ describe('late evaluations: re-tiering (issue 13 item 3, 持续完善)', () => {
     expect((await runDeferredRetiers(w.deps)).totals).toMatchObject({ retiered: 0, cleared: 1 });
     expect(w.retierDue.size).toBe(0);
     expect(w.events).toHaveLength(3);
+  });
+
+  it('a patent no longer available when the sweep comes (lapsed since) is not re-tiered: the entry is cleared', async () => {
+    const w = world({ now: '2026-03-10T02:00:00.000Z' });
+    await tiered(w);
+    await submitEvaluation(
+      w.deps,
+      entA,
+      NUMBER,
+      input({ industrializationProspect: 5, cooperationIntents: ['license'] }),
+    );
+    await submitEvaluation(
+      w.deps,
+      entB,
+      NUMBER,
+      input({ industrializationProspect: 1, cooperationIntents: ['none'] }),
+    );
+    Object.assign(w.patents.get(NUMBER)!, { legalStatus: 'terminated' });
+    w.setNow('2026-03-10T18:30:00.000Z');
+    expect((await runDeferredRetiers(w.deps)).totals).toMatchObject({ retiered: 0, cleared: 1 });
+    expect(w.patents.get(NUMBER)).toMatchObject({ tier: 'high-value', tierVersion: 2 });
+    expect(w.events.map((e) => e.type)).toEqual(['retiered', 'reevaluated']);
+    expect(w.retierDue.size).toBe(0);
   });
 
   it('the sweep finds the outcome back at the current tier: tierDeferred cleared without a re-tier', async () => {

@@ -258,6 +258,14 @@ describe("inventors' staff numbers (发明人工号)", () => {
       { name: '王五', staffNumber: 'T-2015.456' },
     ]);
     expect(validate({ 发明人工号: '无；-' }).patent?.inventorStaffNumbers).toBeUndefined();
+    // n/a is a placeholder, not the two numbers n and a.
+    expect(
+      validate({ 发明人: '张三；李四；王五', 发明人工号: '20080123；n/a；20150456' }).patent
+        ?.inventorStaffNumbers,
+    ).toEqual([
+      { name: '张三', staffNumber: '20080123' },
+      { name: '王五', staffNumber: '20150456' },
+    ]);
     expect(validate({}).patent?.inventorStaffNumbers).toBeUndefined();
   });
 

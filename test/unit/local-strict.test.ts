@@ -15,7 +15,13 @@ import {
   createS3Gate,
   functionAccessKey,
 } from '../../infra/local/access.ts';
-import { byPrecedence, compileRoutes, matchRoute, preflightHeaders } from '../../infra/local/api-gateway.ts';
+import {
+  byPrecedence,
+  compileRoutes,
+  matchRoute,
+  preflightHeaders,
+  responseCorsHeaders,
+} from '../../infra/local/api-gateway.ts';
 import { createControlServer } from '../../infra/local/control-server.ts';
 import { LambdaRuntime, processMemory, resetPeakRss } from '../../infra/local/lambda-runtime.ts';
 import { LocalLogs, parseFilterPattern } from '../../infra/local/logs.ts';
@@ -411,6 +417,13 @@ describe('the local API routes and answers preflights as API Gateway', () => {
     expect(headers['access-control-allow-headers']).toBe(apiCors.allowHeaders.join(','));
     expect(headers['access-control-allow-headers']).toContain('idempotency-key');
     expect(headers['access-control-max-age']).toBe('3600');
+    // The versioned writes' If-Match passes a browser's preflight; a script reads ETag and Location.
+    expect(headers['access-control-allow-headers']).toContain('if-match');
+    expect(responseCorsHeaders('https://portal.example.org')).toEqual({
+      'access-control-allow-origin': '*',
+      'access-control-expose-headers': 'etag,location',
+    });
+    expect(responseCorsHeaders(undefined)).toEqual({});
   });
 });
 

@@ -392,6 +392,61 @@ describe('payment reversal (a payment recorded in error)', () => {
     ).rejects.toThrow(/reversed already/);
   });
 
+  it('takes back the credit of it that a later royalty report used: nothing stays paid with money that never came', async () => {
+    const deps = depsOf(fakeStore([royaltyDeal]), '2027-02-01');
+    // 50,000 upfront due; 250,000 received: 200,000 overpaid, then the first royalty (184,000) is
+    // settled from that credit.
+    const { payment } = await recordPayment(deps, inst, 'd-roy', { ...received, amountFen: 250_000 });
+    expect(payment.overpaidFen).toBe(200_000);
+    await reportRoyalties(deps, inst, 'd-roy', {
+      periodStart: '2026-07-01',
+      periodEnd: '2026-12-31',
+      netSalesFen: 2_000_000,
+    });
+    const before = await listObligations(deps, inst, 'd-roy');
+    expect(before.totals).toMatchObject({ overpaidFen: 16_000 });
+    await reversePayment(deps, inst, 'd-roy', payment.paymentId, { reason });
+    const after = await listObligations(deps, inst, 'd-roy');
+    expect(after.totals).toMatchObject({ paidFen: 0, overpaidFen: 0, outstandingFen: 234_000 });
+    expect(after.obligations.find((o) => o.obligationId === 'royalty-2026-07-01')).toMatchObject({
+      paidFen: 0,
+      status: 'open',
+    });
+  });
+
+  it('an obligation a termination kept only because this payment paid it is cancelled with the reversal', async () => {
+    const store = fakeStore([baseDeal()]);
+    const deps = depsOf(store, '2026-05-01');
+    // Both installments paid early, then the license is terminated before the second falls due.
+    const { payment } = await recordPayment(deps, inst, 'd-1', {
+      ...received,
+      amountFen: 300_000,
+      paidOn: '2026-04-20',
+    });
+    await terminateDeal(deps, inst, 'd-1', { date: '2026-06-30', reason: '协商解除' });
+    expect((await listObligations(deps, inst, 'd-1')).obligations.map((o) => o.status)).toEqual([
+      'paid',
+      'paid',
+    ]);
+    await reversePayment(deps, inst, 'd-1', payment.paymentId, { reason });
+    const view = await listObligations(deps, inst, 'd-1');
+    expect(view.obligations.map((o) => o.status)).toEqual(['open', 'cancelled']);
+    expect(view.totals).toMatchObject({ outstandingFen: 100_000, paidFen: 0 });
+  });
+
+  it('a reopened obligation that was reminded once is reminded again', async () => {
+    const store = fakeStore([baseDeal()]);
+    const deps = depsOf(store);
+    await recordPayment(deps, inst, 'd-1', { ...received, amountFen: 100_000 });
+    expect(await remindOverduePayments(deps, { now: '2026-10-15T04:00:00Z' })).toMatchObject({ reminded: 1 });
+    // The overdue second installment paid late, then that payment reversed: overdue again.
+    const late = await recordPayment(deps, inst, 'd-1', { ...received, amountFen: 200_000 });
+    await reversePayment(deps, inst, 'd-1', late.payment.paymentId, { reason });
+    expect(nextReminderDate((await store.ledger('d-1'))!)).toBe('2026-09-01');
+    expect(await remindOverduePayments(deps, { now: '2026-10-16T04:00:00Z' })).toMatchObject({ reminded: 1 });
+    expect(store.mails).toHaveLength(2);
+  });
+
   it("is 404 for an unknown payment or another institution's deal, 403 for department users", async () => {
     const deps = depsOf(fakeStore([baseDeal()]));
     const { payment } = await recordPayment(deps, inst, 'd-1', received);
