@@ -162,6 +162,27 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
     };
     return writes;
   };
+  /**
+   * A page (100) of a gsi3 due partition up to `until`: gsi3sk is <date or day>#<applicationNumber>, so
+   * every entry due by `until` sorts before `until#~`.
+   */
+  const dueEntries = (
+    partition: string,
+    until: string,
+    projection: string,
+    cursor: Record<string, unknown> | undefined,
+  ) =>
+    documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :due AND gsi3sk <= :bound',
+        ExpressionAttributeValues: { ':due': partition, ':bound': `${until}#~` },
+        ProjectionExpression: projection,
+        Limit: 100,
+        ExclusiveStartKey: cursor,
+      }),
+    );
   const retierDayPut = retierDayPutOf(tableName);
   const retierDuePut = retierDuePutOf(tableName);
 
@@ -319,18 +340,7 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
       }
     },
     async dueRetiers(day, cursor) {
-      const page = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi3',
-          // gsi3sk is <retierFrom>#<applicationNumber>: every day up to `day` sorts before `day#~`.
-          KeyConditionExpression: 'gsi3pk = :due AND gsi3sk <= :bound',
-          ExpressionAttributeValues: { ':due': indexes.dueRetier, ':bound': `${day}#~` },
-          ProjectionExpression: 'applicationNumber, retierFrom',
-          Limit: 100,
-          ExclusiveStartKey: cursor,
-        }),
-      );
+      const page = await dueEntries(indexes.dueRetier, day, 'applicationNumber, retierFrom', cursor);
       return {
         entries: (page.Items ?? []).map((i) => ({
           applicationNumber: i.applicationNumber as string,
@@ -427,18 +437,7 @@ export function dynamoEvaluationStore(documents: DynamoDBDocumentClient, tableNa
       return outcome === 'committed';
     },
     async dueWindows(now, cursor) {
-      const page = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi3',
-          // gsi3sk is <deadline>#<applicationNumber>: every deadline up to `now` sorts before `now#~`.
-          KeyConditionExpression: 'gsi3pk = :due AND gsi3sk <= :bound',
-          ExpressionAttributeValues: { ':due': dueWindowPartition, ':bound': `${now}#~` },
-          ProjectionExpression: 'applicationNumber',
-          Limit: 100,
-          ExclusiveStartKey: cursor,
-        }),
-      );
+      const page = await dueEntries(dueWindowPartition, now, 'applicationNumber', cursor);
       return {
         applicationNumbers: (page.Items ?? []).map((i) => i.applicationNumber as string),
         ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),

@@ -1044,6 +1044,28 @@ describe('POST /v1/inbox/{applicationNumber}/decline', () => {
 });
 
 describe('late evaluations: re-tiering (issue 13 item 3, 持续完善)', () => {
+  /**
+   * On 2026-03-10 (China date): a 4th evaluation re-tiers the patent high-value, a 5th gives ordinary
+   * again and is deferred to 2026-03-11 (the day's re-tier used).
+   */
+  async function deferredRetier() {
+    const w = world({ now: '2026-03-10T02:00:00.000Z' });
+    await tiered(w);
+    await submitEvaluation(
+      w.deps,
+      entA,
+      NUMBER,
+      input({ industrializationProspect: 5, cooperationIntents: ['license'] }),
+    );
+    await submitEvaluation(
+      w.deps,
+      entB,
+      NUMBER,
+      input({ industrializationProspect: 1, cooperationIntents: ['none'] }),
+    );
+    return w;
+  }
+
   /** A patent tiered ordinary after 3 evaluations (prospects 4, 4, 3, nobody interested). */
   async function tiered(w: ReturnType<typeof world>) {
     w.addPatent(NUMBER, {
@@ -1201,20 +1223,7 @@ describe('late evaluations: re-tiering (issue 13 item 3, 持续完善)', () => {
   });
 
   it('a deferred re-tier is run by the daily sweep from the next China day, once; a stale entry is cleared', async () => {
-    const w = world({ now: '2026-03-10T02:00:00.000Z' });
-    await tiered(w);
-    await submitEvaluation(
-      w.deps,
-      entA,
-      NUMBER,
-      input({ industrializationProspect: 5, cooperationIntents: ['license'] }),
-    );
-    await submitEvaluation(
-      w.deps,
-      entB,
-      NUMBER,
-      input({ industrializationProspect: 1, cooperationIntents: ['none'] }),
-    );
+    const w = await deferredRetier();
     expect(w.retierDue.get(NUMBER)).toBe('2026-03-11');
     // The same China day: not due yet.
     expect((await runDeferredRetiers(w.deps)).totals).toMatchObject({ retiered: 0, cleared: 0 });
@@ -1243,20 +1252,7 @@ describe('late evaluations: re-tiering (issue 13 item 3, 持续完善)', () => {
   });
 
   it('a patent no longer available when the sweep comes (lapsed since) is not re-tiered: the entry is cleared', async () => {
-    const w = world({ now: '2026-03-10T02:00:00.000Z' });
-    await tiered(w);
-    await submitEvaluation(
-      w.deps,
-      entA,
-      NUMBER,
-      input({ industrializationProspect: 5, cooperationIntents: ['license'] }),
-    );
-    await submitEvaluation(
-      w.deps,
-      entB,
-      NUMBER,
-      input({ industrializationProspect: 1, cooperationIntents: ['none'] }),
-    );
+    const w = await deferredRetier();
     Object.assign(w.patents.get(NUMBER)!, { legalStatus: 'terminated' });
     w.setNow('2026-03-10T18:30:00.000Z');
     expect((await runDeferredRetiers(w.deps)).totals).toMatchObject({ retiered: 0, cleared: 1 });
@@ -1266,20 +1262,7 @@ describe('late evaluations: re-tiering (issue 13 item 3, 持续完善)', () => {
   });
 
   it('the sweep finds the outcome back at the current tier: tierDeferred cleared without a re-tier', async () => {
-    const w = world({ now: '2026-03-10T02:00:00.000Z' });
-    await tiered(w);
-    await submitEvaluation(
-      w.deps,
-      entA,
-      NUMBER,
-      input({ industrializationProspect: 5, cooperationIntents: ['license'] }),
-    );
-    await submitEvaluation(
-      w.deps,
-      entB,
-      NUMBER,
-      input({ industrializationProspect: 1, cooperationIntents: ['none'] }),
-    );
+    const w = await deferredRetier();
     // Meanwhile (as if the evaluation were changed back the same day, in the store): 5 again.
     const b = w.evaluations.get(`${NUMBER}|enterprise#${ENT_B}`)!;
     w.evaluations.set(`${NUMBER}|enterprise#${ENT_B}`, {
