@@ -31,6 +31,19 @@ export const pledgeRegistrationSchema = z
       .max(1e15)
       .optional()
       .meta({ description: 'The secured debt (被担保债权数额), in fen' }),
+    coOwnerConsent: z
+      .object({
+        consentedOn: dateField('The day the last co-owner consented to the pledge'),
+        reference: singleLineText(1, 200).meta({
+          description: 'The consent document (共有人同意书)',
+          example: '共有人同意书 2026-021',
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          "Required when the patent is co-owned: pledging a co-owned right is an exercise of it that needs every co-owner's consent (专利法 art. 14 ¶2; only implementing it and ordinary licenses are open to one co-owner alone)",
+      }),
   })
   .meta({ id: 'PledgeRegistration' });
 export type PledgeRegistration = z.output<typeof pledgeRegistrationSchema>;
@@ -56,6 +69,7 @@ export const pledgeSchema = z
     status: z.enum(['active', 'released']),
     releasedOn: z.string().optional(),
     releaseReference: z.string().optional(),
+    coOwnerConsent: z.object({ consentedOn: z.string(), reference: z.string() }).optional(),
     recordedAt: z.string(),
   })
   .meta({ id: 'Pledge', description: 'A pledge of the patent right as recorded (民法典 art. 444)' });

@@ -1,7 +1,8 @@
 /**
  * Pledges of a patent right (专利权质押, schemas/pledge.ts): the patentee institution records a pledge
  * registered with CNIPA and its release. Each is a versioned transition of the patent (pledgeRegistered
- * / pledgeReleased, state kept) with its audit entry; while a pledge is active, deals and open-license
+ * / pledgeReleased, state kept) with its audit entry; a co-owned patent is pledged only with every
+ * co-owner's consent recorded (专利法 art. 14 ¶2, rules.ts `coOwnerRefusal`); while a pledge is active, deals and open-license
  * declarations need the pledgee's consent (rules.ts `pledgeRefusal`, 民法典 art. 444).
  */
 import { chinaDate } from '../../schemas/china-date.ts';
@@ -15,8 +16,9 @@ import {
 import type { Caller } from '../../schemas/roles.ts';
 import { planTransition } from '../pipeline/transitions.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
-import { hashOf, patenteePatent, requireInstitutionLevel } from './access.ts';
+import { hashOf, LicensingRefusedError, patenteePatent, requireInstitutionLevel } from './access.ts';
 import type { TransferDeps } from './ports.ts';
+import { coOwnerRefusal } from './rules.ts';
 
 const sameNumber = (a: string, b: string) =>
   a.replace(/\s+/g, '').toUpperCase() === b.replace(/\s+/g, '').toUpperCase();
@@ -40,20 +42,27 @@ export async function recordPledge(
   requireInstitutionLevel(caller, 'record pledges');
   const patent = await patenteePatent(deps, caller, applicationNumber);
   const n = patent.applicationNumber;
-  notInFuture('registeredOn', input.registeredOn, chinaDate(deps.now()));
+  const today = chinaDate(deps.now());
+  notInFuture('registeredOn', input.registeredOn, today);
+  if (input.coOwnerConsent) notInFuture('coOwnerConsent.consentedOn', input.coOwnerConsent.consentedOn, today);
   const pledges = patent.pledges ?? [];
   const existing = pledges.find((pledge) => sameNumber(pledge.registrationNumber, input.registrationNumber));
   if (existing) {
     const same =
       existing.pledgee === input.pledgee &&
       existing.registeredOn === input.registeredOn &&
-      existing.securedAmountFen === input.securedAmountFen;
+      existing.securedAmountFen === input.securedAmountFen &&
+      existing.coOwnerConsent?.consentedOn === input.coOwnerConsent?.consentedOn &&
+      existing.coOwnerConsent?.reference === input.coOwnerConsent?.reference;
     if (same) return { created: false, pledge: existing };
     throw new ConflictError(
       `Patent ${n} already has the pledge ${existing.registrationNumber} (pledgee ${existing.pledgee}, registered ${existing.registeredOn}), recorded with other details: check the registration number; a registration is recorded once.`,
       { pledge: existing },
     );
   }
+  // 专利法 art. 14 ¶2: pledging a co-owned right needs every co-owner's consent (rules.ts, rule 5).
+  const refusal = coOwnerRefusal(patent, { what: 'pledge' }, input.coOwnerConsent);
+  if (refusal) throw new LicensingRefusedError(refusal);
   if (activePledges(patent).length >= maxActivePledges) {
     throw new ConflictError(
       `Patent ${n} has ${maxActivePledges} active pledges, the most recorded here: record the release of one first (POST /v1/patents/${n}/pledges/release).`,
@@ -66,6 +75,7 @@ export async function recordPledge(
     registrationNumber: input.registrationNumber,
     registeredOn: input.registeredOn,
     ...(input.securedAmountFen !== undefined ? { securedAmountFen: input.securedAmountFen } : {}),
+    ...(input.coOwnerConsent ? { coOwnerConsent: input.coOwnerConsent } : {}),
     status: 'active',
     recordedAt: at,
   };

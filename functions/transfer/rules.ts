@@ -11,7 +11,7 @@
  * Assignments and equity contributions are not refused because of licenses in force: licenses granted
  * before survive a change of patentee.
  * 5. A co-owned patent (`coOwners`, from the inventory's 专利权人 / 共有专利权人) is assigned, contributed,
- *    licensed exclusively or solely, or declared open only with the co-owners' consent recorded
+ *    licensed exclusively or solely, declared open or pledged (functions/transfer/pledges.ts) only with the co-owners' consent recorded
  *    (`coOwnerRefusal`; 专利法 art. 14: "没有约定的，共有人可以单独实施或者以普通许可方式许可他人实施该专利；
  *    ……除前款规定的情形外，行使共有的专利申请权或者专利权应当取得全体共有人的同意"). An ordinary license
  *    needs none; its fees are shared among the co-owners (same article), which the deal does not track.
@@ -180,7 +180,10 @@ export function legalRefusal(
  */
 export function coOwnerRefusal(
   patent: { applicationNumber: string; coOwners?: readonly string[] },
-  act: { what: 'deal'; kind: DealKind; licenseType?: LicenseType } | { what: 'open-license' },
+  act:
+    | { what: 'deal'; kind: DealKind; licenseType?: LicenseType }
+    | { what: 'open-license' }
+    | { what: 'pledge' },
   consent: { consentedOn: string; reference: string } | undefined,
 ): Refusal | undefined {
   const coOwners = patent.coOwners ?? [];
@@ -192,9 +195,10 @@ export function coOwnerRefusal(
     act.what === 'deal'
       ? `coOwnerConsents: [{ applicationNumber: "${n}", consentedOn, reference }]`
       : 'coOwnerConsent: { consentedOn, reference }';
+  const acting = { deal: 'this act', 'open-license': 'an open license', pledge: 'a pledge' }[act.what];
   return {
     code: 'CO_OWNER_CONSENT_REQUIRED',
-    message: `专利 ${n} 为共有专利（共有人：${names}），须经全体共有人同意（专利法第十四条）/ Patent ${n} is co-owned with ${names}: ${act.what === 'open-license' ? 'an open license' : 'this act'} needs the consent of every co-owner (Patent Law art. 14; without it only the institution's own implementation or an ordinary license is allowed). Obtain their written consent and record it with ${field}.`,
+    message: `专利 ${n} 为共有专利（共有人：${names}），须经全体共有人同意（专利法第十四条）/ Patent ${n} is co-owned with ${names}: ${acting} needs the consent of every co-owner (Patent Law art. 14; without it only the institution's own implementation or an ordinary license is allowed). Obtain their written consent and record it with ${field}.`,
     details: { applicationNumber: n, coOwners },
   };
 }

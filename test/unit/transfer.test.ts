@@ -598,6 +598,35 @@ describe("pledged patents need the pledgee's consent (民法典 art. 444)", () =
     expect((await createDeal(deps, inst, license())).created).toBe(true);
   });
 
+  it("a co-owned patent is pledged only with every co-owner's consent (专利法 art. 14 ¶2), kept on the pledge", async () => {
+    addPatent(B, { coOwners: ['北京某某医疗科技有限公司', '张三'] });
+    const writes = mem.writes.length;
+    const refused = await recordPledge(deps, inst, B, registration).catch((e) => e);
+    expect(refused.code).toBe('CO_OWNER_CONSENT_REQUIRED');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.message).toContain('a pledge needs the consent of every co-owner');
+    expect(refused.message).toContain('北京某某医疗科技有限公司、张三');
+    expect(refused.message).toContain('coOwnerConsent: { consentedOn, reference }');
+    expect(mem.writes).toHaveLength(writes);
+    const future = await recordPledge(deps, inst, B, {
+      ...registration,
+      coOwnerConsent: { consentedOn: '2026-07-01', reference: '共有人同意书' },
+    }).catch((e) => e);
+    expect(future).toBeInstanceOf(ValidationError);
+    const coOwnerConsent = { consentedOn: '2026-01-02', reference: '共有人同意书 2026-021' };
+    const { created, pledge } = await recordPledge(deps, inst, B, { ...registration, coOwnerConsent });
+    expect(created).toBe(true);
+    expect(pledge.coOwnerConsent).toEqual(coOwnerConsent);
+    expect(mem.patents.get(B)!.pledges![0]!.coOwnerConsent).toEqual(coOwnerConsent);
+    // The same registration with another consent document is not the same record.
+    const other = await recordPledge(deps, inst, B, {
+      ...registration,
+      coOwnerConsent: { ...coOwnerConsent, reference: '另一同意书' },
+    }).catch((e) => e);
+    expect(other).toBeInstanceOf(ConflictError);
+    expect((await recordPledge(deps, inst, B, { ...registration, coOwnerConsent })).created).toBe(false);
+  });
+
   it("department users may not record pledges (403); another institution's patent is 404", async () => {
     const departmentUser: Caller = { ...institutionUser(INST), department: '材料学院' };
     expect(await recordPledge(deps, departmentUser, A, registration).catch((e) => e)).toBeInstanceOf(
