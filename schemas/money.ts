@@ -108,6 +108,38 @@ export const paymentInputSchema = z
   });
 export type PaymentInput = z.output<typeof paymentInputSchema>;
 
+/** The inventors' share as computed and stored with a payment or an own-implementation year. */
+const inventorRewardsSchema = z
+  .object({
+    basis: z.string(),
+    ratePercent: z.number(),
+    netIncomeFen: z.number().int(),
+    poolFen: z.number().int(),
+    lines: z.array(
+      z.object({
+        applicationNumber: z.string(),
+        name: z.string(),
+        staffNumber: z
+          .string()
+          .optional()
+          .meta({ description: "The inventor's staff number (工号), when recorded" }),
+        sharePercent: z.number(),
+        amountFen: z.number().int(),
+      }),
+    ),
+    equalShares: z.array(z.string()).optional().meta({
+      description: "Patents whose inventors' shares were not recorded: split equally among its inventors",
+    }),
+    unassignedFen: z.number().int().meta({
+      description: 'The part of patents without recorded inventors, for the institution to allocate',
+    }),
+  })
+  .meta({
+    id: 'InventorRewards',
+    description:
+      "The inventors' share: `netIncomeFen` is the payment's net income (art. 45 (1)) or the year's operating profit (art. 45 (3)), `poolFen` the inventors' part of it at `ratePercent`",
+  });
+
 export const paymentSchema = z
   .object({
     paymentId: z.string(),
@@ -120,36 +152,10 @@ export const paymentSchema = z
     overpaidFen: z.number().int().meta({ description: 'The part beyond what was due: kept and flagged' }),
     flags: z.array(z.enum(['overpayment'])),
     declaredCostsFen: z.number().int().optional(),
-    inventorRewards: z
-      .object({
-        basis: z.string(),
-        ratePercent: z.number(),
-        netIncomeFen: z.number().int(),
-        poolFen: z.number().int(),
-        lines: z.array(
-          z.object({
-            applicationNumber: z.string(),
-            name: z.string(),
-            staffNumber: z
-              .string()
-              .optional()
-              .meta({ description: "The inventor's staff number (工号), when recorded" }),
-            sharePercent: z.number(),
-            amountFen: z.number().int(),
-          }),
-        ),
-        equalShares: z.array(z.string()).optional().meta({
-          description: "Patents whose inventors' shares were not recorded: split equally among its inventors",
-        }),
-        unassignedFen: z.number().int().meta({
-          description: 'The part of patents without recorded inventors, for the institution to allocate',
-        }),
-      })
-      .optional()
-      .meta({
-        description:
-          "The inventors' share of this payment (assignments and licenses), computed when it was recorded: 50 % of the net income (the 促进科技成果转化法 art. 45 default), split equally among the deal's patents, then by the inventors' contribution shares. The institution and the administrators see it; enterprises never see payments",
-      }),
+    inventorRewards: inventorRewardsSchema.optional().meta({
+      description:
+        "The inventors' share of this payment (assignments and licenses), computed when it was recorded: 50 % of the net income (the 促进科技成果转化法 art. 45 default), split equally among the deal's patents, then by the inventors' contribution shares. The institution and the administrators see it; enterprises never see payments",
+    }),
     recordedAt: z.string(),
     recordedBy: z.string(),
     reversal: z
@@ -276,9 +282,14 @@ export const inventorRewardsReportSchema = z
         totalFen: z.number().int(),
         lines: z.array(
           z.object({
-            dealId: z.string(),
-            paymentId: z.string(),
-            paidOn: z.string(),
+            source: z.enum(['payment', 'own-implementation']).meta({
+              description:
+                "payment: a share of a payment received (art. 45 (1)); own-implementation: a share of a year's operating profit from implementing the patent itself (art. 45 (3))",
+            }),
+            dealId: z.string().optional(),
+            paymentId: z.string().optional(),
+            paidOn: z.string().optional().meta({ description: 'Payments: the day it was received' }),
+            year: z.number().int().optional().meta({ description: 'Own implementation: the profit year' }),
             applicationNumber: z.string(),
             sharePercent: z.number(),
             amountFen: z.number().int(),
@@ -286,7 +297,10 @@ export const inventorRewardsReportSchema = z
         ),
       }),
     ),
-    totalFen: z.number().int().meta({ description: "The inventors' share of the payments counted" }),
+    totalFen: z
+      .number()
+      .int()
+      .meta({ description: "The inventors' share of the payments and own-implementation years counted" }),
     unassignedFen: z.number().int().meta({
       description: 'The part of patents without recorded inventors, for the institution to allocate',
     }),
@@ -298,6 +312,10 @@ export const inventorRewardsReportSchema = z
       description:
         "Payments counted with no inventors' share recorded (equity deals, or recorded before shares were computed)",
     }),
+    implementationYearsCounted: z.number().int().meta({
+      description:
+        'Own-implementation profit years counted (PUT /v1/patents/{n}/implementation-profits/{year}): a year counts when its last day lies between from and to',
+    }),
   })
   .meta({
     id: 'InventorRewardsReport',
@@ -305,3 +323,84 @@ export const inventorRewardsReportSchema = z
       "The inventors' share of the payments received, per inventor (促进科技成果转化法 art. 45 default: 50 % of the net income): what the institution owes its inventors",
   });
 export type InventorRewardsReport = z.infer<typeof inventorRewardsReportSchema>;
+
+/**
+ * Own implementation (促进科技成果转化法 art. 45 (3): "将该项职务科技成果自行实施或者与他人合作实施的，应当在
+ * 实施转化成功投产后连续三至五年，每年从实施该项科技成果的营业利润中提取不低于百分之五的比例"): when the
+ * institution implements a patent itself or with a partner, its inventors receive, for 3 to 5 consecutive
+ * years from the start of production, at least 5 % of the operating profit of that implementation each
+ * year. The institution records each year's profit; the share is computed and stored with it.
+ */
+export const implementationProfitParamsSchema = z.object({
+  applicationNumber: z.string().min(1).max(40).meta({
+    description: 'Application number; ZL / CN prefixes, spaces and full-width characters are accepted',
+    example: '202010123456.2',
+  }),
+  year: z.coerce
+    .number('year: a calendar year such as 2025')
+    .int('year: a calendar year such as 2025')
+    .min(1985, 'year: from 1985 on (the Patent Law took effect on 1985-04-01)')
+    .max(2200, 'year: a calendar year such as 2025')
+    .meta({ description: 'The financial year of the operating profit (calendar year)', example: 2025 }),
+});
+
+export const implementationProfitInputSchema = z
+  .object({
+    productionStartedOn: dateField(
+      'The day the implementation went into production (实施转化成功投产): the 3 to 5 years count from its year',
+    ),
+    operatingProfitFen: z
+      .number()
+      .int('operatingProfitFen: a whole number of fen (1 CNY = 100 fen)')
+      .min(0, 'operatingProfitFen: 0 or more (a year with a loss is recorded as 0: nothing to share)')
+      .max(Number.MAX_SAFE_INTEGER)
+      .meta({
+        description:
+          "The year's operating profit (营业利润) from implementing this patent, in fen: a loss is 0",
+      }),
+    evidenceReference: singleLineText(1, 200).meta({
+      description: 'Where the figure comes from: the audited accounts, the cost-accounting report',
+      example: '2025 年度专项审计报告 审字(2026)第 018 号',
+    }),
+    implementedWith: singleLineText(2, 200).optional().meta({
+      description: 'The partner, when the institution implements it together with another (与他人合作实施)',
+    }),
+    ratePercent: z
+      .number()
+      .gt(0, 'ratePercent: a share above 0 %, e.g. 5')
+      .max(100, 'ratePercent: at most 100 %')
+      .multipleOf(0.01, 'ratePercent: at most two decimals')
+      .optional()
+      .meta({
+        description:
+          "The inventors' share of the profit, in %. Absent: 5 %, the art. 45 (3) default; below 5 % only with `basis` (the institution's own rule or an agreement with the inventors, art. 44)",
+      }),
+    basis: singleLineText(2, 300).optional().meta({
+      description: "The institution's rule or the agreement the rate comes from (art. 44)",
+      example: '《某大学科技成果转化管理办法》第十五条',
+    }),
+  })
+  .meta({ id: 'ImplementationProfitInput' });
+export type ImplementationProfitInput = z.output<typeof implementationProfitInputSchema>;
+
+export const implementationProfitSchema = implementationProfitInputSchema
+  .omit({ ratePercent: true, basis: true })
+  .extend({
+    applicationNumber: z.string(),
+    institutionUscc: z.string(),
+    year: z.number().int(),
+    yearOfImplementation: z.number().int().meta({
+      description:
+        '1 for the year production started, up to 5 (art. 45 (3): three to five consecutive years)',
+    }),
+    inventorRewards: inventorRewardsSchema,
+    version: z.number().int().meta({ description: 'Starts at 1; each correction adds 1' }),
+    recordedAt: z.string(),
+    recordedBy: z.string(),
+  })
+  .meta({
+    id: 'ImplementationProfit',
+    description:
+      "A year's operating profit from the institution's own implementation of a patent and the inventors' share of it (促进科技成果转化法 art. 45 (3))",
+  });
+export type ImplementationProfit = z.infer<typeof implementationProfitSchema>;

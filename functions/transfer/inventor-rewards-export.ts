@@ -1,7 +1,7 @@
 /**
  * The inventors' rewards as a workbook (GET /v1/institutions/{uscc}/inventor-rewards.xlsx): a summary
- * sheet (one row per inventor, the total) and a detail sheet (one row per payment line: patent, deal,
- * payment, date, share, amount), Chinese and English headers, amounts in yuan with two decimals. Names
+ * sheet (one row per inventor, the total) and a detail sheet (one row per line: patent, then the deal,
+ * payment and date it was received, or the own-implementation year (art. 45 (3)); share, amount), Chinese and English headers, amounts in yuan with two decimals. Names
  * that start like a formula are written as text (neutralizeFormula).
  */
 import { chinaDate } from '../../schemas/china-date.ts';
@@ -22,13 +22,12 @@ export async function inventorRewardsWorkbook(
   const { workbook, done } = workbookInMemory();
   workbook.creator = 'patent-revitalization';
   workbook.created = now;
-  const period =
-    report.from || report.to ? `${report.from ?? '…'} ~ ${report.to ?? '…'}` : '全部 all payments';
+  const period = report.from || report.to ? `${report.from ?? '…'} ~ ${report.to ?? '…'}` : '全部 all';
   const title = `${institutionName ?? report.institutionUscc} 发明人奖励 Inventors' rewards（${period}）`;
   // Each payment records the rule it was shared by (the institution's own, art. 44, or the art. 45 (1)
   // default of 50 %): the workbook states both, the API's payments say which.
   const basis =
-    '按到账时有效的规则计提：本单位规定（促进科技成果转化法第四十四条），未规定的按第四十五条转让、许可净收入的 50% / Shared by the rule in force on the payment date: the institution\u2019s own (art. 44), else 50 % of the net income (art. 45 (1)); split by patent, then by contribution shares';
+    '按到账时有效的规则计提：本单位规定（促进科技成果转化法第四十四条），未规定的按第四十五条转让、许可净收入的 50%；自行实施的，投产后连续三至五年每年营业利润的 5%（第四十五条第三项） / Shared by the rule in force on the payment date: the institution\u2019s own (art. 44), else 50 % of the net income (art. 45 (1)); own implementation: 5 % of each year\u2019s operating profit for 3 to 5 years (art. 45 (3)); split by patent, then by contribution shares';
 
   const summary = workbook.addWorksheet('汇总 Summary', { views: [{ state: 'frozen', ySplit: 4 }] });
   summary.columns = [{ width: 24 }, { width: 16 }, { width: 22 }, { width: 14 }];
@@ -85,7 +84,7 @@ export async function inventorRewardsWorkbook(
     '申请号 Application number',
     '交易 Deal',
     '付款 Payment',
-    '到账日期 Paid on',
+    '到账日期/年度 Paid on / year',
     '贡献比例 Share %',
     '奖励金额（元） Reward (CNY)',
   ]);
@@ -97,9 +96,9 @@ export async function inventorRewardsWorkbook(
         neutralizeFormula(inventor.name),
         inventor.staffNumber ?? '',
         line.applicationNumber,
-        line.dealId,
-        line.paymentId,
-        line.paidOn,
+        line.source === 'own-implementation' ? '自行实施 Own implementation' : (line.dealId ?? ''),
+        line.paymentId ?? '',
+        line.source === 'own-implementation' ? `${line.year} 年度` : (line.paidOn ?? ''),
         line.sharePercent,
         yuan(line.amountFen),
       ]);

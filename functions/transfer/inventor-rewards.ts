@@ -23,6 +23,13 @@
 
 export const statutoryRewardPercent = 50;
 
+/**
+ * 促进科技成果转化法 art. 45 (3): own implementation shares at least 5 % of the operating profit each year,
+ * for three to five consecutive years from the start of production (实施转化成功投产后连续三至五年).
+ */
+export const ownImplementationMinimumPercent = 5;
+export const ownImplementationMaxYears = 5;
+
 /** The deal kinds whose payments are shared with the inventors (art. 45 (1)); equity is rewarded in shares. */
 export const rewardedKinds: ReadonlySet<string> = new Set(['assignment', 'license']);
 
@@ -81,26 +88,25 @@ export function ruleOn(rule: RewardRule | undefined, paidOn: string): RewardRule
   return rule && rule.effectiveFrom <= paidOn ? rule : undefined;
 }
 
-export function inventorRewards(
-  deal: { kind: string; applicationNumbers: readonly string[] },
+/**
+ * `poolFen` split equally among `numbers` (a contract prices the portfolio as a whole), then each
+ * patent's part by its inventors' contribution shares, equally without shares, unassigned without
+ * inventors.
+ */
+function distribute(
+  poolFen: number,
+  numbers: readonly string[],
   patents: readonly RewardPatent[],
-  payment: { amountFen: number; declaredCostsFen?: number },
-  rule?: RewardRule,
-): InventorRewards | undefined {
-  if (!rewardedKinds.has(deal.kind)) return undefined;
-  const ratePercent = rule?.ratePercent ?? statutoryRewardPercent;
-  const netIncomeFen = Math.max(0, payment.amountFen - (payment.declaredCostsFen ?? 0));
-  // Rates carry at most two decimals: in hundredths of a percent the product stays an exact integer.
-  const poolFen = Math.floor((netIncomeFen * Math.round(ratePercent * 100)) / 10_000);
+): Pick<InventorRewards, 'lines' | 'equalShares' | 'unassignedFen'> {
   const byNumber = new Map(patents.map((p) => [p.applicationNumber, p]));
   const perPatent = splitFen(
     poolFen,
-    deal.applicationNumbers.map(() => 1),
+    numbers.map(() => 1),
   );
   const lines: InventorRewardLine[] = [];
   const equalShares: string[] = [];
   let unassignedFen = 0;
-  deal.applicationNumbers.forEach((n, i) => {
+  numbers.forEach((n, i) => {
     const part = perPatent[i]!;
     const patent = byNumber.get(n);
     const shares =
@@ -128,6 +134,21 @@ export function inventorRewards(
       });
     });
   });
+  return { lines, ...(equalShares.length ? { equalShares } : {}), unassignedFen };
+}
+
+export function inventorRewards(
+  deal: { kind: string; applicationNumbers: readonly string[] },
+  patents: readonly RewardPatent[],
+  payment: { amountFen: number; declaredCostsFen?: number },
+  rule?: RewardRule,
+): InventorRewards | undefined {
+  if (!rewardedKinds.has(deal.kind)) return undefined;
+  const ratePercent = rule?.ratePercent ?? statutoryRewardPercent;
+  const netIncomeFen = Math.max(0, payment.amountFen - (payment.declaredCostsFen ?? 0));
+  // Rates carry at most two decimals: in hundredths of a percent the product stays an exact integer.
+  const poolFen = Math.floor((netIncomeFen * Math.round(ratePercent * 100)) / 10_000);
+  const { lines, equalShares, unassignedFen } = distribute(poolFen, deal.applicationNumbers, patents);
   return {
     basis: rule
       ? `本单位规定 / the institution's own rule (促进科技成果转化法 art. 44), in force from ${rule.effectiveFrom}: ${rule.basis}`
@@ -136,7 +157,35 @@ export function inventorRewards(
     netIncomeFen,
     poolFen,
     lines,
-    ...(equalShares.length ? { equalShares } : {}),
+    ...(equalShares ? { equalShares } : {}),
+    unassignedFen,
+  };
+}
+
+/**
+ * The inventors' share of a year's operating profit from the institution's own implementation of a
+ * patent (促进科技成果转化法 art. 45 (3): "每年从实施该项科技成果的营业利润中提取不低于百分之五的比例", for three
+ * to five consecutive years from the start of production): `ratePercent` of the profit (5 %, the
+ * statutory default, unless the institution's rule or agreement says otherwise: art. 44), split by the
+ * patent's inventors' contribution shares as a payment's share is.
+ */
+export function ownImplementationRewards(
+  patent: RewardPatent,
+  operatingProfitFen: number,
+  rate: { ratePercent: number; basis?: string },
+): InventorRewards {
+  const profit = Math.max(0, operatingProfitFen);
+  const poolFen = Math.floor((profit * Math.round(rate.ratePercent * 100)) / 10_000);
+  const { lines, equalShares, unassignedFen } = distribute(poolFen, [patent.applicationNumber], [patent]);
+  return {
+    basis: rate.basis
+      ? `本单位规定或约定 / the institution's own rule or agreement (促进科技成果转化法 art. 44): ${rate.basis}`
+      : `促进科技成果转化法 art. 45 (3): at least ${ownImplementationMinimumPercent} % of the year's operating profit from implementing it, for 3 to 5 years from the start of production`,
+    ratePercent: rate.ratePercent,
+    netIncomeFen: profit,
+    poolFen,
+    lines,
+    ...(equalShares ? { equalShares } : {}),
     unassignedFen,
   };
 }

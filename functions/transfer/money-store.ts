@@ -5,6 +5,8 @@
  *                                                gsi3 DUE#payment / <next reminder date>#<id> while one is unpaid
  *   payment  pk DEAL#<id>  sk PAYMENT#<paymentId> (id from the Idempotency-Key when sent), `reversal` once reversed
  *   audit    pk DEAL#<id>  sk AUDIT#...           deal.paymentRecorded / paymentReversed / royaltyReported / amended / terminated
+ *   own implementation  pk INST#<USCC>  sk IMPLPROFIT#<number>#<year>  (art. 45 (3), own-implementation.ts),
+ *            `version`; its audit entries patent.implementationProfitRecorded / Corrected in PAT#<number>
  */
 
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -24,10 +26,13 @@ import {
   type DealChange,
   type GrantHolder,
   type MoneyStore,
+  type StoredImplementationProfit,
   type StoredPayment,
   toPaymentView,
 } from './money.ts';
 import type { Ledger } from './obligations.ts';
+
+const withoutHash = ({ requestHash: _, ...record }: StoredImplementationProfit) => record;
 
 const toLedger = (item: Record<string, unknown>): Ledger => {
   const { requestHash: _, ...rest } = stripStorage<Ledger & { requestHash?: string }>(item);
@@ -169,6 +174,65 @@ export function dynamoMoneyStore(documents: DynamoDBDocumentClient, tableName: s
     async patents(numbers) {
       const items = await batchGet(numbers.map(keys.patent));
       return items.map((item) => item as unknown as GrantHolder);
+    },
+    async implementationProfits(uscc, applicationNumber) {
+      const items = (
+        await queryAll(documents, {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': keys.institutionPk(uscc),
+            ':prefix': `${prefixes.implementationProfit}${applicationNumber ? `${applicationNumber}#` : ''}`,
+          },
+          ConsistentRead: true,
+        })
+      ).items;
+      return items.map((item) => stripStorage<StoredImplementationProfit>(item));
+    },
+    async putImplementationProfit({ before, after, actor }) {
+      const outcome = await run([
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...keys.implementationProfit(after.institutionUscc, after.applicationNumber, after.year),
+              entity: 'implementation-profit',
+              ...after,
+            },
+            ...(before
+              ? {
+                  ConditionExpression: 'version = :version',
+                  ExpressionAttributeValues: { ':version': before.version },
+                }
+              : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          },
+        },
+        auditPut(
+          before
+            ? {
+                kind: 'updated',
+                pk: keys.patent(after.applicationNumber).pk,
+                action: 'patent.implementationProfitCorrected',
+                caller: actor,
+                at: after.recordedAt,
+                before: withoutHash(before),
+                after: withoutHash(after),
+                context: { year: after.year },
+                version: after.version,
+              }
+            : {
+                kind: 'created',
+                pk: keys.patent(after.applicationNumber).pk,
+                action: 'patent.implementationProfitRecorded',
+                caller: actor,
+                at: after.recordedAt,
+                after: withoutHash(after),
+                context: { year: after.year },
+                version: after.version,
+              },
+        ),
+      ]);
+      return outcome === 'committed' ? 'recorded' : 'conflict';
     },
     async dueLedgers(beforeDate, limit) {
       const response = await documents.send(

@@ -13,6 +13,7 @@ import { contractValueFen, type Deal, priceTermIssues } from '../../schemas/deal
 import type { MailMessage } from '../../schemas/mail.ts';
 import type {
   AmendmentInput,
+  ImplementationProfit,
   InventorRewardsQuery,
   InventorRewardsReport,
   ObligationsView,
@@ -50,6 +51,9 @@ export type StoredPayment = Payment & {
   institutionUscc?: string;
   provinceCode?: string;
 };
+/** An own-implementation year as stored: with the request hash (a replay changes nothing). */
+export type StoredImplementationProfit = ImplementationProfit & { requestHash: string };
+
 /** The API view of a stored payment. */
 export const toPaymentView = ({
   requestHash,
@@ -61,6 +65,9 @@ export const toPaymentView = ({
 /** A patent's exclusive / sole grant, as far as a termination or amendment changes its end date. */
 export interface GrantHolder {
   applicationNumber: string;
+  /** The patentee institution and its province (own implementation: own-implementation.ts). */
+  institutionUscc?: string;
+  provinceCode?: string;
   exclusiveGrant?: { dealId: string; endDate?: string };
   /** Read for the inventors' share of a payment (inventor-rewards.ts). */
   inventors?: string[];
@@ -83,6 +90,20 @@ export interface MoneyStore {
   /** Every deal of an institution (all pages). */
   institutionDeals(uscc: string): Promise<Deal[]>;
   patents(numbers: string[]): Promise<GrantHolder[]>;
+  /**
+   * An institution's own-implementation profit years (own-implementation.ts), all of them or one
+   * patent's: at most five per patent, in the institution's partition.
+   */
+  implementationProfits(uscc: string, applicationNumber?: string): Promise<StoredImplementationProfit[]>;
+  /**
+   * One year written with its audit entry: created when `before` is absent (and no record exists), else
+   * replacing `before` on its version; 'conflict' when another write came first.
+   */
+  putImplementationProfit(write: {
+    before?: StoredImplementationProfit;
+    after: StoredImplementationProfit;
+    actor: AuditActor;
+  }): Promise<'recorded' | 'conflict'>;
   /** Ledgers whose next reminder date is before `date` (gsi3 DUE#payment), read again consistently. */
   dueLedgers(beforeDate: string, limit: number): Promise<Ledger[]>;
   /*
@@ -609,7 +630,8 @@ export async function terminateDeal(
 
 /**
  * GET /v1/institutions/{uscc}/inventor-rewards: the inventors' share recorded on each payment of the
- * institution's deals (inventor-rewards.ts), summed per inventor, between two payment dates if given.
+ * institution's deals (inventor-rewards.ts) and on each year of its own implementations
+ * (own-implementation.ts, art. 45 (3)), summed per inventor, between two dates if given.
  * An inventor is a staff number (工号) where the inventory gives one, else a name: two inventors of one
  * name with staff numbers are summed apart; without, they are added together, which the lines (patent
  * by patent) let the office separate. A line recorded before its patent had a staff number stays
@@ -634,6 +656,21 @@ export async function inventorRewardsOf(
   const institution = await institutionInScope(deps, caller, uscc, "see the inventors' rewards");
   const deals = await deps.store.institutionDeals(uscc);
   const inventors = new Map<string, InventorRewardsReport['inventors'][number]>();
+  /** An inventor is a staff number where recorded, else a name. */
+  const inventorEntry = (line: { name: string; staffNumber?: string }) => {
+    const who = line.staffNumber ? `staff:${line.staffNumber}` : `name:${line.name}`;
+    let entry = inventors.get(who);
+    if (!entry) {
+      entry = {
+        name: line.name,
+        ...(line.staffNumber ? { staffNumber: line.staffNumber } : {}),
+        totalFen: 0,
+        lines: [],
+      };
+      inventors.set(who, entry);
+    }
+    return entry;
+  };
   let totalFen = 0;
   let unassignedFen = 0;
   let paymentsCounted = 0;
@@ -658,15 +695,10 @@ export async function inventorRewardsOf(
         }
         unassignedFen += rewards.unassignedFen;
         for (const line of rewards.lines) {
-          const who = line.staffNumber ? `staff:${line.staffNumber}` : `name:${line.name}`;
-          const entry = inventors.get(who) ?? {
-            name: line.name,
-            ...(line.staffNumber ? { staffNumber: line.staffNumber } : {}),
-            totalFen: 0,
-            lines: [],
-          };
+          const entry = inventorEntry(line);
           entry.totalFen += line.amountFen;
           entry.lines.push({
+            source: 'payment',
             dealId: payment.dealId,
             paymentId: payment.paymentId,
             paidOn: payment.paidOn,
@@ -674,10 +706,29 @@ export async function inventorRewardsOf(
             sharePercent: line.sharePercent,
             amountFen: line.amountFen,
           });
-          inventors.set(who, entry);
           totalFen += line.amountFen;
         }
       }
+    }
+  }
+  // Own implementation (art. 45 (3)): a year counts when its last day lies in the period.
+  let implementationYearsCounted = 0;
+  for (const year of await deps.store.implementationProfits(uscc)) {
+    const closes = `${year.year}-12-31`;
+    if ((query.from && closes < query.from) || (query.to && closes > query.to)) continue;
+    implementationYearsCounted++;
+    unassignedFen += year.inventorRewards.unassignedFen;
+    for (const line of year.inventorRewards.lines) {
+      const entry = inventorEntry(line);
+      entry.totalFen += line.amountFen;
+      entry.lines.push({
+        source: 'own-implementation',
+        year: year.year,
+        applicationNumber: line.applicationNumber,
+        sharePercent: line.sharePercent,
+        amountFen: line.amountFen,
+      });
+      totalFen += line.amountFen;
     }
   }
   const report: InventorRewardsReport = {
@@ -695,6 +746,7 @@ export async function inventorRewardsOf(
     paymentsCounted,
     paymentsReversed,
     paymentsWithoutRewards,
+    implementationYearsCounted,
   };
   return { institution, report };
 }

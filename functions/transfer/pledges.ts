@@ -44,7 +44,8 @@ export async function recordPledge(
   const n = patent.applicationNumber;
   const today = chinaDate(deps.now());
   notInFuture('registeredOn', input.registeredOn, today);
-  if (input.coOwnerConsent) notInFuture('coOwnerConsent.consentedOn', input.coOwnerConsent.consentedOn, today);
+  if (input.coOwnerConsent)
+    notInFuture('coOwnerConsent.consentedOn', input.coOwnerConsent.consentedOn, today);
   const pledges = patent.pledges ?? [];
   const existing = pledges.find((pledge) => sameNumber(pledge.registrationNumber, input.registrationNumber));
   if (existing) {

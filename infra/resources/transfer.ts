@@ -96,6 +96,12 @@ export const transferFunctions = {
     description: 'POST /v1/deals/{dealId}/payments: a payment received, allocated to the obligations',
     tables: { core: 'readWrite' },
   },
+  recordImplementationProfit: {
+    entry: 'functions/transfer/record-implementation-profit.handler.ts',
+    description:
+      "PUT /v1/patents/{n}/implementation-profits/{year}: a year's operating profit of an own implementation and the inventors' share (art. 45 (3))",
+    tables: { core: 'readWrite' },
+  },
   reversePayment: {
     entry: 'functions/transfer/reverse-payment.handler.ts',
     description:

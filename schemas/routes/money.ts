@@ -3,6 +3,9 @@ import { dealParamsSchema, dealSchema } from '../deal.ts';
 import { errorBodySchema } from '../errors.ts';
 import {
   amendmentInputSchema,
+  implementationProfitInputSchema,
+  implementationProfitParamsSchema,
+  implementationProfitSchema,
   inventorRewardsQuerySchema,
   inventorRewardsReportSchema,
   obligationsViewSchema,
@@ -174,7 +177,7 @@ export const getInventorRewardsRoute = {
   function: 'getInventorRewards',
   roles: ['institution', ...adminRoles],
   summary:
-    "The inventors' share of the payments received, per inventor, optionally between two payment dates (its institution-level users, admins in scope)",
+    "The inventors' share of the payments received and of the own-implementation profit years, per inventor, optionally between two dates (its institution-level users, admins in scope)",
   tags: ['transfer'],
   request: { params: receivablesParamsSchema, query: inventorRewardsQuerySchema },
   responses: {
@@ -184,6 +187,28 @@ export const getInventorRewardsRoute = {
     },
     ...routeErrors,
     404: { description: 'No such institution in your scope', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
+export const recordImplementationProfitRoute = {
+  method: 'PUT',
+  path: '/v1/patents/{applicationNumber}/implementation-profits/{year}',
+  function: 'recordImplementationProfit',
+  roles: ['institution'],
+  summary:
+    "Record a year's operating profit from implementing the patent yourselves or with a partner (自行实施或者与他人合作实施): the inventors' share, 5 % by default for three to five years from the start of production (促进科技成果转化法 art. 45 (3)), is computed by their contribution shares and counted in the inventors' rewards. The same request again changes nothing; another one corrects the year",
+  tags: ['transfer'],
+  request: { params: implementationProfitParamsSchema, body: implementationProfitInputSchema },
+  responses: {
+    201: { description: 'Recorded', schema: implementationProfitSchema },
+    200: { description: 'Corrected, or the same year recorded before', schema: implementationProfitSchema },
+    ...routeErrors,
+    404: { description: 'No such patent among your institution\u2019s', schema: errorBodySchema },
+    409: {
+      description:
+        'Another year of the patent counts from another production start, or another request recorded the year at the same moment',
+      schema: errorBodySchema,
+    },
   },
 } as const satisfies RouteDeclaration;
 
@@ -217,4 +242,5 @@ export const moneyRoutes = [
   getReceivablesRoute,
   getInventorRewardsRoute,
   exportInventorRewardsRoute,
+  recordImplementationProfitRoute,
 ] as const;

@@ -1294,6 +1294,25 @@ const matrix: Record<string, Entry> = {
     // allowed release finds it (the first one releases it, the others repeat the same record: 200).
     expect: { ...institutionScoped, dept: p(403, 403, 403, 403) },
   },
+  'PUT /v1/patents/{applicationNumber}/implementation-profits/{year}': {
+    // The institution records its own accounts: institution-level users of the patentee only.
+    cases: (f) =>
+      patentTargets.map((target) => {
+        const n = f.licensed[target];
+        const owner = { own: A, otherDept: A, foreignInst: B, foreignProv: C }[target];
+        return {
+          target,
+          path: `/v1/patents/${n}/implementation-profits/2025`,
+          body: {
+            productionStartedOn: '2024-03-01',
+            operatingProfitFen: 1_000_000,
+            evidenceReference: '矩阵测试审计报告',
+          },
+          item: { pk: `INST#${owner}`, sk: `IMPLPROFIT#${n}#2025` },
+        };
+      }),
+    expect: { inst: p('ok', 'ok', 404, 404), dept: p(403, 403, 403, 403) },
+  },
   'POST /v1/products': {
     cases: (f) => [
       {

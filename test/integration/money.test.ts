@@ -244,6 +244,105 @@ describe('payments', () => {
   }, 30_000);
 });
 
+describe('own implementation (促进科技成果转化法 art. 45 (3))', () => {
+  it("records a year's operating profit once, with its inventors' share and audit entry; a correction is version 2; the report and the workbook carry it", async () => {
+    const n = await putPatent({
+      inventors: ['王五', '赵六'],
+      inventorShares: [
+        { name: '王五', sharePercent: 60 },
+        { name: '赵六', sharePercent: 40 },
+      ],
+      implementationStatus: 'self-implemented',
+    });
+    const path = `/v1/patents/${n}/implementation-profits/2025`;
+    const body = {
+      productionStartedOn: '2024-04-01',
+      operatingProfitFen: 3_000_000,
+      evidenceReference: '2025 年度专项审计报告',
+    };
+    const [first, again] = await Promise.all([
+      api(path, { method: 'PUT', token: institution, body }),
+      api(path, { method: 'PUT', token: institution, body }),
+    ]);
+    expect([first.status, again.status].sort(), first.text + again.text).toEqual([200, 201]);
+    expect(first.json).toMatchObject({
+      applicationNumber: n,
+      year: 2025,
+      yearOfImplementation: 2,
+      version: 1,
+      inventorRewards: {
+        ratePercent: 5,
+        poolFen: 150_000,
+        lines: [
+          { name: '王五', amountFen: 90_000 },
+          { name: '赵六', amountFen: 60_000 },
+        ],
+      },
+    });
+    expect(first.json.requestHash).toBeUndefined();
+    const corrected = await api(path, {
+      method: 'PUT',
+      token: institution,
+      body: { ...body, operatingProfitFen: 2_000_000 },
+    });
+    expect(corrected.status, corrected.text).toBe(200);
+    expect(corrected.json).toMatchObject({ version: 2, inventorRewards: { poolFen: 100_000 } });
+    const stored = await read(`INST#${INST}`, `IMPLPROFIT#${n}#2025`);
+    expect(stored).toMatchObject({ version: 2, operatingProfitFen: 2_000_000 });
+    const audit = await clients().documents.send(
+      new QueryCommand({
+        TableName: core,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :a)',
+        ExpressionAttributeValues: { ':pk': `PAT#${n}`, ':a': 'AUDIT#' },
+      }),
+    );
+    expect((audit.Items ?? []).map((i) => i.action).sort()).toEqual([
+      'patent.implementationProfitCorrected',
+      'patent.implementationProfitRecorded',
+    ]);
+    const early = await api(`/v1/patents/${n}/implementation-profits/2023`, {
+      method: 'PUT',
+      token: institution,
+      body,
+    });
+    expect(early.status).toBe(400);
+    expect(early.json.error.message).toContain('before production started');
+    const low = await api(path, { method: 'PUT', token: institution, body: { ...body, ratePercent: 2 } });
+    expect(low.status).toBe(400);
+    expect(low.json.error.details[0].field).toBe('basis');
+    const foreign = await api(path, { method: 'PUT', token: otherInstitution, body });
+    expect(foreign.status).toBe(404);
+
+    const report = await api(`/v1/institutions/${INST}/inventor-rewards?from=2025-12-31&to=2025-12-31`, {
+      token: institution,
+    });
+    expect(report.status, report.text).toBe(200);
+    expect(report.json.implementationYearsCounted).toBe(1);
+    expect(report.json.inventors.find((i: { name: string }) => i.name === '王五')).toMatchObject({
+      totalFen: 60_000,
+      lines: [{ source: 'own-implementation', year: 2025, applicationNumber: n, amountFen: 60_000 }],
+    });
+    const file = await fetch(
+      `${cloud().apiUrl}/v1/institutions/${INST}/inventor-rewards.xlsx?from=2025-12-31&to=2025-12-31`,
+      { headers: { authorization: `Bearer ${institution}` } },
+    );
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await file.arrayBuffer());
+    const lines = book.getWorksheet('明细 Lines')!;
+    expect(lines.getRow(2).values).toEqual([
+      undefined,
+      '王五',
+      undefined, // no staff number: an empty cell
+      n,
+      '自行实施 Own implementation',
+      undefined, // no payment
+      '2025 年度',
+      60,
+      600,
+    ]);
+  });
+});
+
 describe("inventors' staff numbers (发明人工号)", () => {
   it('come in with the inventory, key the rewards per person, and never reach an enterprise', async () => {
     // Through the API: a row of the inventory template with the staff-number column.

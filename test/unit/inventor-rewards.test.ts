@@ -124,6 +124,7 @@ describe("the inventors' rewards workbook", () => {
             totalFen: 123_456,
             lines: [
               {
+                source: 'payment',
                 dealId: 'd-1',
                 paymentId: 'p-1',
                 paidOn: '2026-03-05',
@@ -140,6 +141,7 @@ describe("the inventors' rewards workbook", () => {
         paymentsCounted: 1,
         paymentsReversed: 0,
         paymentsWithoutRewards: 0,
+        implementationYearsCounted: 0,
       },
       '清华大学',
       new Date('2026-12-06T02:00:00Z'),

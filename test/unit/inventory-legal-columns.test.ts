@@ -235,6 +235,8 @@ describe("inventors' contribution shares (发明人贡献比例)", () => {
   it('refused with the reason: not 100 in all, missing for some, a count that does not match, not numbers', () => {
     const cases: Array<[Record<string, string>, string]> = [
       [{ 发明人: '张三（60%）；李四（30%）' }, 'sum to 90%'],
+      [{ 发明人: '张三（60%）；李四（39%）' }, 'sum to 99%'],
+      [{ 发明人: '张三（61%）；李四（40%）' }, 'sum to 101%'],
       [{ 发明人: '张三（60%）；李四' }, 'a share for 1 of 2 inventors'],
       [{ 发明人贡献比例: '100%' }, 'gives 1 share(s) for 2 inventor(s)'],
       [{ 发明人贡献比例: '六成；四成' }, 'not a number'],

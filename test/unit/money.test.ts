@@ -23,6 +23,7 @@ import {
   recordPayment,
   reportRoyalties,
   reversePayment,
+  type StoredImplementationProfit,
   type StoredPayment,
   terminateDeal,
   toPaymentView,
@@ -33,10 +34,16 @@ import {
   nextReminderDate,
   tieredRoyalty,
 } from '../../functions/transfer/obligations.ts';
+import { recordImplementationProfit } from '../../functions/transfer/own-implementation.ts';
 import { remindOverduePayments } from '../../functions/transfer/payment-reminders.ts';
 import type { Deal } from '../../schemas/deal.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
-import { paymentInputSchema, royaltyReportInputSchema } from '../../schemas/money.ts';
+import {
+  implementationProfitInputSchema,
+  implementationProfitParamsSchema,
+  paymentInputSchema,
+  royaltyReportInputSchema,
+} from '../../schemas/money.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { recordedDeal, royaltyTerms } from '../support/deals.ts';
 
@@ -87,6 +94,7 @@ function fakeStore(dealList: Deal[], contactEmail = 'tto@sxu.example.edu.cn') {
     ],
   ]);
   const mails: MailMessage[] = [];
+  const profits = new Map<string, StoredImplementationProfit>();
   const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
   /** The ledger stored on the next version, if it was read at the stored one (0: none stored). */
   const ledgerMoved = (ledger: Ledger) => (ledgers.get(ledger.dealId)?.version ?? 0) !== ledger.version;
@@ -143,6 +151,19 @@ function fakeStore(dealList: Deal[], contactEmail = 'tto@sxu.example.edu.cn') {
     },
     async patents(numbers) {
       return numbers.flatMap((n) => (patents.has(n) ? [structuredClone(patents.get(n)!)] : []));
+    },
+    async implementationProfits(uscc, n) {
+      await tick();
+      return [...profits.values()]
+        .filter((p) => p.institutionUscc === uscc && (!n || p.applicationNumber === n))
+        .map((p) => structuredClone(p));
+    },
+    async putImplementationProfit({ before, after }) {
+      await tick();
+      const key = `${after.institutionUscc}|${after.applicationNumber}|${after.year}`;
+      if ((profits.get(key)?.version ?? 0) !== (before?.version ?? 0)) return 'conflict';
+      profits.set(key, structuredClone(after));
+      return 'recorded';
     },
     async dueLedgers(before) {
       return [...ledgers.values()]
@@ -493,6 +514,159 @@ describe("the inventors' rewards report", () => {
       ['李娜', undefined, 12_500],
     ]);
     expect(report.totalFen).toBe(50_000);
+  });
+});
+
+describe("own implementation: the inventors' share of the operating profit (促进科技成果转化法 art. 45 (3))", () => {
+  const N = '202010000001.1';
+  const year2025 = {
+    productionStartedOn: '2024-05-20',
+    operatingProfitFen: 2_000_001,
+    evidenceReference: '2025 年度专项审计报告 审字(2026)第 018 号',
+  };
+  const withInventors = () => {
+    const store = fakeStore([baseDeal()]);
+    store.grantHolders.set(N, {
+      ...store.grantHolders.get(N)!,
+      institutionUscc: INST,
+      provinceCode: '140000',
+      inventors: ['张伟', '李娜'],
+      inventorShares: [
+        { name: '张伟', sharePercent: 70 },
+        { name: '李娜', sharePercent: 30 },
+      ],
+      inventorStaffNumbers: [{ name: '张伟', staffNumber: '20080123' }],
+    });
+    return store;
+  };
+
+  it('records a year at 5 % by default, split by the contribution shares; the report and its lines count it beside the payments', async () => {
+    const store = withInventors();
+    const deps = depsOf(store);
+    const first = await recordImplementationProfit(deps, inst, 'ZL 2020 1000 0001.1', 2025, year2025);
+    expect(first).toMatchObject({ created: true, changed: true });
+    // 5 % of 2,000,001 fen = 100,000.05: whole fen, floored; 70 / 30.
+    expect(first.record).toMatchObject({
+      applicationNumber: N,
+      year: 2025,
+      yearOfImplementation: 2,
+      version: 1,
+      inventorRewards: { ratePercent: 5, netIncomeFen: 2_000_001, poolFen: 100_000, unassignedFen: 0 },
+    });
+    expect(first.record.inventorRewards.basis).toContain('art. 45 (3)');
+    expect(first.record.inventorRewards.lines.map((l) => [l.name, l.staffNumber, l.amountFen])).toEqual([
+      ['张伟', '20080123', 70_000],
+      ['李娜', undefined, 30_000],
+    ]);
+    // The same request again changes nothing.
+    expect(await recordImplementationProfit(deps, inst, N, 2025, year2025)).toMatchObject({
+      created: false,
+      changed: false,
+      record: { version: 1 },
+    });
+    await recordPayment(deps, inst, 'd-1', {
+      amountFen: 100_000,
+      paidOn: '2026-03-05',
+      evidenceReference: '回单 1',
+    });
+    const report = await inventorRewardsReport(deps, inst, INST, {});
+    expect(report.implementationYearsCounted).toBe(1);
+    expect(report.paymentsCounted).toBe(1);
+    const zhang = report.inventors.find((i) => i.staffNumber === '20080123')!;
+    expect(zhang.lines.map((l) => [l.source, l.year ?? l.paidOn, l.amountFen])).toEqual([
+      ['payment', '2026-03-05', 35_000],
+      ['own-implementation', 2025, 70_000],
+    ]);
+    expect(report.totalFen).toBe(150_000);
+    // A period that ends before the year closes leaves it out.
+    const before = await inventorRewardsReport(deps, inst, INST, { to: '2025-12-30' });
+    expect([before.implementationYearsCounted, before.totalFen]).toEqual([0, 0]);
+  });
+
+  it('a correction replaces the year (version 2), recomputed; two corrections at once: one wins, the other 409 or a replay', async () => {
+    const store = withInventors();
+    const deps = depsOf(store);
+    await recordImplementationProfit(deps, inst, N, 2025, year2025);
+    const corrected = await recordImplementationProfit(deps, inst, N, 2025, {
+      ...year2025,
+      operatingProfitFen: 1_000_000,
+      ratePercent: 8,
+      basis: '《某大学科技成果转化管理办法》第十五条',
+    });
+    expect(corrected).toMatchObject({ created: false, changed: true, record: { version: 2 } });
+    expect(corrected.record.inventorRewards).toMatchObject({ ratePercent: 8, poolFen: 80_000 });
+    expect(corrected.record.inventorRewards.basis).toContain('第十五条');
+    const results = await Promise.allSettled([
+      recordImplementationProfit(deps, inst, N, 2025, { ...year2025, operatingProfitFen: 10 }),
+      recordImplementationProfit(deps, inst, N, 2025, { ...year2025, operatingProfitFen: 20 }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const loser = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(loser.reason).toBeInstanceOf(ConflictError);
+    expect(loser.reason.message).toContain('send yours again');
+    const same = await Promise.all([
+      recordImplementationProfit(deps, inst, N, 2024, year2025),
+      recordImplementationProfit(deps, inst, N, 2024, year2025),
+    ]);
+    expect(same.map((r) => r.created).sort()).toEqual([false, true]);
+  });
+
+  it('refuses years outside the three to five years, the future, a rate below 5 % without its basis, another start day; 404 and 403 for others', async () => {
+    const store = withInventors();
+    const deps = depsOf(store);
+    const refused = async (year: number, body: object) =>
+      recordImplementationProfit(deps, inst, N, year, { ...year2025, ...body }).catch((e) => e);
+    const early = await refused(2023, {});
+    expect(early).toBeInstanceOf(ValidationError);
+    expect(early.message).toContain('before production started');
+    const late = await refused(2025, { productionStartedOn: '2020-03-01' });
+    expect(late).toBeInstanceOf(ValidationError);
+    expect(late.message).toContain('year 6');
+    expect(late.message).toContain('2020 to 2024');
+    expect(await refused(2027, {})).toBeInstanceOf(ValidationError); // 2026-10-15 today: 2027 has not begun
+    expect(await refused(2026, { productionStartedOn: '2026-11-01' })).toBeInstanceOf(ValidationError);
+    const low = await refused(2025, { ratePercent: 3 });
+    expect(low).toBeInstanceOf(ValidationError);
+    expect(low.details[0].field).toBe('basis');
+    expect(
+      (
+        await recordImplementationProfit(deps, inst, N, 2026, {
+          ...year2025,
+          ratePercent: 3,
+          basis: '与发明人约定 2024-05',
+        })
+      ).record.inventorRewards.poolFen,
+    ).toBe(60_000);
+    const otherStart = await refused(2025, { productionStartedOn: '2024-06-01' });
+    expect(otherStart).toBeInstanceOf(ConflictError);
+    expect(otherStart.message).toContain('2024-05-20');
+    expect(await recordImplementationProfit(deps, other, N, 2025, year2025).catch((e) => e)).toBeInstanceOf(
+      NotFoundError,
+    );
+    expect(
+      await recordImplementationProfit(deps, inst, '202010000009.9', 2025, year2025).catch((e) => e),
+    ).toBeInstanceOf(NotFoundError);
+    expect(await recordImplementationProfit(deps, dept, N, 2025, year2025).catch((e) => e)).toBeInstanceOf(
+      ForbiddenError,
+    );
+    expect((await inventorRewardsReport(deps, inst, INST, {})).implementationYearsCounted).toBe(1);
+  });
+
+  it('the schema: whole fen, a loss is 0, the year a calendar year from the path', () => {
+    expect(implementationProfitInputSchema.safeParse({ ...year2025, operatingProfitFen: -5 }).success).toBe(
+      false,
+    );
+    expect(implementationProfitInputSchema.safeParse({ ...year2025, operatingProfitFen: 1.5 }).success).toBe(
+      false,
+    );
+    expect(implementationProfitInputSchema.safeParse({ ...year2025, ratePercent: 0 }).success).toBe(false);
+    expect(implementationProfitParamsSchema.parse({ applicationNumber: N, year: '2025' }).year).toBe(2025);
+    expect(implementationProfitParamsSchema.safeParse({ applicationNumber: N, year: '2025.5' }).success).toBe(
+      false,
+    );
+    expect(implementationProfitParamsSchema.safeParse({ applicationNumber: N, year: 'abc' }).success).toBe(
+      false,
+    );
   });
 });
 

@@ -238,6 +238,7 @@ describe("the inventors' rewards workbook, printed by LibreOffice", () => {
             totalFen: 28_000_000,
             lines: [
               {
+                source: 'payment',
                 dealId: 'd-7f3a',
                 paymentId: 'p-91c2',
                 paidOn: '2026-03-05',
@@ -253,6 +254,7 @@ describe("the inventors' rewards workbook, printed by LibreOffice", () => {
         paymentsCounted: 1,
         paymentsReversed: 0,
         paymentsWithoutRewards: 0,
+        implementationYearsCounted: 0,
       },
       '清华大学',
       new Date(at),

@@ -467,6 +467,20 @@ describe('assignments take effect on registration (专利法 art. 10)', () => {
       lifecycle: 'filed',
       patenteeChange: { dealId: deal.dealId, registration: 'registered', registeredOn: '2026-05-20' },
     });
+    // Bad input: the assignment registered twice. The same record again changes nothing; another
+    // registration is 409; a second assignment of the patent is refused (the institution is no longer
+    // the patentee).
+    const writes = mem.writes.length;
+    const again = await recordFiling(deps, inst, deal.dealId, { number: 'ZR-2026-1', date: '2026-05-20' });
+    expect(again.changed).toBe(false);
+    const other = await recordFiling(deps, inst, deal.dealId, {
+      number: 'ZR-2026-2',
+      date: '2026-05-21',
+    }).catch((e) => e);
+    expect(other).toBeInstanceOf(ConflictError);
+    const second = await createDeal(deps, inst, assignment()).catch((e) => e);
+    expect(second.statusCode).toBe(409);
+    expect(mem.writes).toHaveLength(writes);
   });
 });
 

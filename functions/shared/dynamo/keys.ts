@@ -66,6 +66,11 @@ export const keys = {
   institution: (uscc: string) => ({ pk: institutionPk(uscc), sk: 'PROFILE' }),
   /** An institution's mapping profile of inventory files (issue 12), by its name. */
   mappingProfile: (uscc: string, name: string) => ({ pk: institutionPk(uscc), sk: `MAPPING#${name}` }),
+  /** A year's operating profit of the institution's own implementation of a patent (art. 45 (3)). */
+  implementationProfit: (uscc: string, applicationNumber: string, year: number) => ({
+    pk: institutionPk(uscc),
+    sk: `IMPLPROFIT#${applicationNumber}#${year}`,
+  }),
   /** An institution's spot-check sample settings. */
   institutionMonitoring: (uscc: string) => ({ pk: institutionPk(uscc), sk: 'MONITORING' }),
   enterprisePk,
@@ -200,6 +205,7 @@ export const prefixes = {
   pipelineEvent: 'EVENT#',
   spotCheck: 'CHECK#',
   mappingProfile: 'MAPPING#',
+  implementationProfit: 'IMPLPROFIT#',
   spotCheckOf: (uscc: string) => `CHECK#${uscc}#`,
   reportSentOf: (scope: string) => `SENT#${scope}#`,
   deal: 'DEAL#',
