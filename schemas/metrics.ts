@@ -648,9 +648,11 @@ export const metricById = new Map<MetricId, MetricDefinition>(
 );
 
 /**
- * The institution categories the Work Plan's deadlines name. Institutions do not record their
- * pilot / demonstration status yet (issue 14, item 2): for those categories the figure of every
- * institution of the scope is shown and not judged.
+ * The institution categories the Work Plan's deadlines name, from each institution's recorded
+ * `pilotStatus` (schemas/supervision.ts): demonstration = 国家知识产权示范高校; pilot-demonstration =
+ * 试点示范高校, pilot or demonstration; other = every other institution (status none or not recorded);
+ * all. A figure computed without the statuses (a port that does not read them) shows every
+ * institution of the scope for the first two and does not judge them.
  */
 export const deadlineCategories = ['demonstration', 'pilot-demonstration', 'other', 'all'] as const;
 export type DeadlineCategory = (typeof deadlineCategories)[number];
@@ -660,7 +662,7 @@ export const deadlineCategoryLabels: Record<DeadlineCategory, string> = {
   other: '其他高校和科研机构 other universities and institutes',
   all: '全国高校和科研机构 all universities and institutes',
 };
-/** Categories an institution cannot be placed in yet (no pilot / demonstration status recorded). */
+/** Categories judged only where the institutions' pilot / demonstration statuses are read. */
 export const unrecordedCategories: readonly DeadlineCategory[] = ['demonstration', 'pilot-demonstration'];
 
 export interface WorkPlanDeadline {
@@ -831,16 +833,23 @@ export const deadlineComplianceSchema = z
     }),
     met: z.boolean().nullable().meta({
       description:
-        'Whether the scope reaches the target at the deadline; null while not passed, without a numeric target, or for a category institutions do not record yet',
+        "Whether the category's institutions of the scope reach the target together at the deadline (their counters summed); null while not passed, without a numeric target, or when the statuses were not read",
+    }),
+    institutionsInCategory: z.number().int().nonnegative().optional().meta({
+      description:
+        "Institutions of the scope in the deadline's category (with counters), when the statuses were read; institutions without a recorded pilotStatus count as other",
     }),
     institutionsMeeting: z.number().int().nonnegative().meta({
-      description: 'Institutions (with stock) whose own value at `at` reaches the target',
+      description: 'Institutions of the category (with stock) whose own value at `at` reaches the target',
     }),
     institutionsBehind: z.array(z.string()).meta({
       description: 'USCCs of institutions below the target at `at`, lowest first (at most 50)',
     }),
     institutionsBehindCount: z.number().int().nonnegative(),
-    note: z.string().optional().meta({ description: 'How to read the row (basis, category not recorded)' }),
+    note: z
+      .string()
+      .optional()
+      .meta({ description: 'How to read the row (basis, statuses not recorded, empty category)' }),
   })
   .meta({ id: 'DeadlineCompliance' });
 export type DeadlineCompliance = z.infer<typeof deadlineComplianceSchema>;

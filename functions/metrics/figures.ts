@@ -18,6 +18,7 @@ import {
   type Anomaly,
   addQuarters,
   compareQuarters,
+  type DeadlineCategory,
   type DeadlineCompliance,
   type Figure,
   type FigureRow,
@@ -38,7 +39,7 @@ import {
   unrecordedCategories,
   workPlanDeadlines,
 } from '../../schemas/metrics.ts';
-import type { SupervisionGroup } from '../../schemas/supervision.ts';
+import type { PilotStatus, SupervisionGroup } from '../../schemas/supervision.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import {
   flows,
@@ -93,6 +94,26 @@ export interface MetricsReadPort {
    * institution with counters and no entry is 'unassigned'.
    */
   supervisionGroups?(provinceCode: string): Promise<Map<string, SupervisionGroup>>;
+  /**
+   * The pilot / demonstration status of each institution of a province that recorded one
+   * (schemas/supervision.ts): the Work Plan deadlines of those categories are judged on their
+   * institutions. Optional: without it those deadlines are shown for every institution, not judged.
+   */
+  pilotStatuses?(provinceCode: string): Promise<Map<string, PilotStatus>>;
+}
+
+/** Whether an institution of `status` is in a deadline category (absent or none: other). */
+export function inDeadlineCategory(category: DeadlineCategory, status: PilotStatus | undefined): boolean {
+  switch (category) {
+    case 'demonstration':
+      return status === 'demonstration';
+    case 'pilot-demonstration':
+      return status === 'pilot' || status === 'demonstration';
+    case 'other':
+      return status !== 'pilot' && status !== 'demonstration';
+    case 'all':
+      return true;
+  }
 }
 
 // ------------------------------------------------------------------------------------- raw figures
@@ -573,9 +594,31 @@ export async function computeQuarterFigures(
     provinces.every((code) => closed.has(`${code}|${x === quarter ? 'q' : `d:${x}`}`))
       ? 'snapshot'
       : 'computed';
+  // The pilot / demonstration statuses, for the deadlines of those categories (one query a province).
+  let statuses: Map<string, PilotStatus> | undefined;
+  if (port.pilotStatuses) {
+    statuses = new Map();
+    const codes = [...new Set(institutions.map((state) => state.provinceCode))];
+    for (const map of await pool(codes, concurrency, (code) => port.pilotStatuses!(code)))
+      for (const [uscc, status] of map) statuses.set(uscc, status);
+  }
+  const categories = statuses && {
+    members: (category: DeadlineCategory, uscc: string) => inDeadlineCategory(category, statuses.get(uscc)),
+    count: (category: DeadlineCategory) =>
+      institutions.filter((state) => inDeadlineCategory(category, statuses.get(state.uscc))).length,
+    unrecorded: institutions.filter((state) => !statuses.has(state.uscc)).length,
+    valuesAt: (category: DeadlineCategory, x: Quarter | undefined) => {
+      const when = x === undefined ? 'q' : `d:${x}`;
+      const sum = emptyRaw();
+      for (const state of institutions)
+        if (inDeadlineCategory(category, statuses.get(state.uscc))) addRaw(sum, state.at[when]!);
+      return metricValues(sum, x ?? quarter);
+    },
+  };
   const deadlineCompliance = compliance({
     quarter,
     lastDay: bounds.lastDay,
+    ...(categories ? { categories } : {}),
     values,
     valuesAt: (x) => metricValues(total[`d:${x}`]!, x),
     institutionsAt: (x) =>
@@ -627,6 +670,15 @@ interface ComplianceInput {
   institutionsAt: (x: Quarter) => Array<Pick<FigureRow, 'code' | 'values'>>;
   institutionsNow: Array<Pick<FigureRow, 'code' | 'values'>>;
   basisOf: (x: Quarter) => 'snapshot' | 'computed';
+  /** The deadline categories' institutions and summed figures, when the statuses were read. */
+  categories?: {
+    members: (category: DeadlineCategory, uscc: string) => boolean;
+    count: (category: DeadlineCategory) => number;
+    /** Institutions with counters and no recorded status (counted as other). */
+    unrecorded: number;
+    /** The category's figures at a deadline's quarter, or at the report quarter (undefined). */
+    valuesAt: (category: DeadlineCategory, x: Quarter | undefined) => Record<MetricId, number | null>;
+  };
 }
 
 /** The stock a measure is a share of, for an institution row: it is judged only when it has one. */
@@ -645,12 +697,22 @@ function compliance(input: ComplianceInput): DeadlineCompliance[] {
   return workPlanDeadlines.map((deadline) => {
     const passed = deadline.date <= input.lastDay;
     const x = passed ? quarterEndingBy(deadline.date) : input.quarter;
-    const values = passed ? input.valuesAt(x) : input.values;
-    const rows = passed ? input.institutionsAt(x) : input.institutionsNow;
+    // A category's deadline is judged on its institutions alone, their counters summed (the statuses read).
+    const categories = deadline.category === 'all' ? undefined : input.categories;
+    const values = categories
+      ? categories.valuesAt(deadline.category, passed ? x : undefined)
+      : passed
+        ? input.valuesAt(x)
+        : input.values;
+    const rows = (passed ? input.institutionsAt(x) : input.institutionsNow).filter(
+      (row) => !categories || categories.members(deadline.category, row.code),
+    );
+    const inCategory = input.categories?.count(deadline.category);
     const value = values[deadline.measure];
     const target = deadline.targetPercent === null ? null : deadline.targetPercent / 100;
-    const unrecorded = unrecordedCategories.includes(deadline.category);
-    const judged = target !== null && !unrecorded;
+    const unrecorded = unrecordedCategories.includes(deadline.category) && !input.categories;
+    // A category without institutions in the scope has nothing to judge (a province without 示范高校).
+    const judged = target !== null && !unrecorded && !(categories && inCategory === 0);
     const withStock = rows.filter((row) => (row.values[denominators[deadline.measure]] ?? 0) > 0);
     // Integer-safe comparison: ratios carry 4 decimals, targets whole percents.
     const meets = (v: number | null | undefined) =>
@@ -680,7 +742,15 @@ function compliance(input: ComplianceInput): DeadlineCompliance[] {
       notes.push(`${at} 本范围尚无可计的存量 / nothing to measure in the scope at ${at}: not met`);
     if (unrecorded)
       notes.push(
-        '机构未登记试点示范类别：显示全部机构，不作判定 / institutions do not record this category yet: all institutions shown, not judged',
+        "未读取机构试点示范类别：显示全部机构，不作判定 / the institutions' pilot / demonstration statuses were not read: all institutions shown, not judged",
+      );
+    if (categories && inCategory === 0)
+      notes.push(
+        '本范围内无该类别机构 / no institution of this category in the scope (PATCH /v1/institutions/{uscc} records pilotStatus)',
+      );
+    if (deadline.category === 'other' && input.categories && input.categories.unrecorded > 0)
+      notes.push(
+        `${input.categories.unrecorded} 家机构未登记试点示范类别，按其他机构计 / ${input.categories.unrecorded} institution(s) without a recorded pilotStatus are counted as other`,
       );
     if (target === null) notes.push('方案未给出数值目标 / the Work Plan names no number: not judged');
     const baseline =
@@ -701,6 +771,7 @@ function compliance(input: ComplianceInput): DeadlineCompliance[] {
       coverage: value,
       ...(baseline !== undefined ? { baseline } : {}),
       met: passed && judged ? meets(value) : null,
+      ...(inCategory !== undefined ? { institutionsInCategory: inCategory } : {}),
       institutionsMeeting: judged ? withStock.length - behind.length : 0,
       institutionsBehind: behind.slice(0, 50).map((row) => row.code),
       institutionsBehindCount: behind.length,

@@ -125,9 +125,15 @@ ${workPlanDeadlines
   )
   .join('\n')}
 
-Institutions do not record their pilot / demonstration status yet: those rows show the figure of all
-institutions of the scope and are not judged. A numeric target decides by \`value >= target\` on
-4-decimal shares; the report lists the institutions below it at the deadline (lowest first).
+A category's deadline is judged on the institutions of that category alone, from the pilot /
+demonstration status each records (\`pilotStatus\`, PATCH /v1/institutions/{uscc}; schemas/supervision.ts):
+示范高校 = \`demonstration\`, 试点示范高校 = \`pilot\` or \`demonstration\`, 其他 = every other institution
+(\`none\`, or no status recorded: the row's note counts those), 全国 = all. The category's figure is its
+institutions' counters summed (\`institutionsInCategory\` says how many); a category without
+institutions in the scope has no figure and is not judged. A numeric target decides by \`value >= target\`
+on 4-decimal shares; the report lists the category's institutions below it at the deadline (lowest
+first). The quarterly reports read the statuses; a figure computed without them (no status reader)
+shows every institution for the pilot / demonstration rows and does not judge them.
 
 ## The 5-year rule
 

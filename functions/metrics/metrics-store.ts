@@ -230,7 +230,7 @@ function snapshotFrom(provinceCode: string, items: Record<string, unknown>[]): Q
 export function dynamoMetricsReadPort(
   documents: DynamoDBDocumentClient,
   tableName: string,
-  extras: Pick<MetricsReadPort, 'institutionNames' | 'supervisionGroups'> = {},
+  extras: Pick<MetricsReadPort, 'institutionNames' | 'supervisionGroups' | 'pilotStatuses'> = {},
 ): MetricsReadPort {
   return {
     async provinceItems(provinceCode, item) {
@@ -283,6 +283,7 @@ export function dynamoMetricsReadPort(
     },
     ...(extras.institutionNames ? { institutionNames: extras.institutionNames } : {}),
     ...(extras.supervisionGroups ? { supervisionGroups: extras.supervisionGroups } : {}),
+    ...(extras.pilotStatuses ? { pilotStatuses: extras.pilotStatuses } : {}),
     async lastReconciliation() {
       const record = await latestReconciliation(documents, tableName);
       return record

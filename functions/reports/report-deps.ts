@@ -3,7 +3,7 @@
 import type { MetricScope, Quarter } from '../../schemas/metrics.ts';
 import { reportScopeKind } from '../../schemas/report.ts';
 import { computeQuarterFigures } from '../metrics/figures.ts';
-import { institutionNames, supervisionGroups } from '../metrics/institution-groups.ts';
+import { institutionNames, pilotStatuses, supervisionGroups } from '../metrics/institution-groups.ts';
 import { dynamoMetricsReadPort } from '../metrics/metrics-store.ts';
 import { dynamoOverdueCorrections } from '../monitoring/monitoring-store.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
@@ -28,6 +28,7 @@ export function computeFigures() {
   const port = dynamoMetricsReadPort(documents, config.tableName('metrics'), {
     institutionNames: institutionNames(documents, config.tableName('core')),
     supervisionGroups: supervisionGroups(documents, config.tableName('core')),
+    pilotStatuses: pilotStatuses(documents, config.tableName('core')),
   });
   return (quarter: Quarter, scope: string) =>
     computeQuarterFigures(port, quarter, metricScopeOf(scope), {

@@ -661,6 +661,112 @@ function memoryReadPort(store: MemoryMetricsStore): MetricsReadPort {
   };
 }
 
+describe('Work Plan deadlines by institution category (示范 / 试点示范 / 其他)', () => {
+  const now = new Date('2025-02-01T00:00:00Z');
+  const C = '12110000MB0000003C';
+  async function stores() {
+    const store = new MemoryMetricsStore();
+    const recorded = (n: string, uscc: string) =>
+      patent(n, { institutionUscc: uscc, updatedAt: '2024-02-01T00:00:00Z' });
+    const inventoried = async (item: ReturnType<typeof patent>, at: string) =>
+      applyStreamRecord(
+        store,
+        record(
+          'MODIFY',
+          {
+            ...item,
+            reviewStatus: 'approved',
+            poolStatus: 'conversion',
+            inventoriedAt: at,
+            version: 2,
+            updatedAt: at,
+          },
+          item,
+        ),
+        now,
+      );
+    const a = recorded('202010000011.1', A);
+    const b = recorded('202010000012.1', B);
+    const c1 = recorded('202010000013.1', C);
+    const c2 = recorded('202010000014.1', C);
+    for (const item of [a, b, c1, c2]) await applyStreamRecord(store, record('INSERT', item), now);
+    await inventoried(a, '2024-03-01T00:00:00Z');
+    await inventoried(c1, '2024-05-01T00:00:00Z');
+    return store;
+  }
+
+  it('judges each category on its own institutions, counters summed; an institution without a status counts as other', async () => {
+    const store = await stores();
+    const port: MetricsReadPort = {
+      ...memoryReadPort(store),
+      // A is a demonstration university, B a pilot one; C recorded no status.
+      pilotStatuses: async () =>
+        new Map([
+          [A, 'demonstration' as const],
+          [B, 'pilot' as const],
+        ]),
+    };
+    const figures = await computeQuarterFigures(
+      port,
+      '2024Q4',
+      { level: 'province', provinceCode: '110000' },
+      { now },
+    );
+    const deadline = (id: string) => figures.deadlineCompliance.find((d) => d.id === id)!;
+    // 示范高校 by 2024-03-31: A alone, inventoried on 2024-03-01 (no numeric target: not judged).
+    expect(deadline('demonstration-staged')).toMatchObject({
+      coverage: 1,
+      met: null,
+      institutionsInCategory: 1,
+    });
+    // 试点示范高校 100 % by 2024-06-30: A and B together 1 of 2: not met, B behind.
+    expect(deadline('pilot-demonstration-complete')).toMatchObject({
+      coverage: 0.5,
+      met: false,
+      institutionsInCategory: 2,
+      institutionsMeeting: 1,
+      institutionsBehind: [B],
+    });
+    // 其他 30 % by 2024-06-30: C alone, 1 of 2: met; C's missing status is said.
+    expect(deadline('others-30')).toMatchObject({
+      coverage: 0.5,
+      met: true,
+      institutionsInCategory: 1,
+      institutionsBehindCount: 0,
+      note: expect.stringContaining('1 institution(s) without a recorded pilotStatus are counted as other'),
+    });
+    // 全国 100 % by 2024-12-31: all four patents, 2 inventoried.
+    expect(deadline('all-complete')).toMatchObject({ coverage: 0.5, met: false, institutionsBehindCount: 2 });
+    expect(quarterFiguresSchema.safeParse(figures).success).toBe(true);
+  });
+
+  it('without the statuses the pilot / demonstration rows are shown for everyone and not judged; nor is an empty category', async () => {
+    const store = await stores();
+    const without = await computeQuarterFigures(
+      memoryReadPort(store),
+      '2024Q4',
+      { level: 'province', provinceCode: '110000' },
+      { now },
+    );
+    const row = without.deadlineCompliance.find((d) => d.id === 'pilot-demonstration-complete')!;
+    expect(row).toMatchObject({ met: null, coverage: 0.5 });
+    expect(row.institutionsInCategory).toBeUndefined();
+    expect(row.note).toContain('statuses were not read');
+    const none = await computeQuarterFigures(
+      { ...memoryReadPort(store), pilotStatuses: async () => new Map() },
+      '2024Q4',
+      { level: 'province', provinceCode: '110000' },
+      { now },
+    );
+    expect(none.deadlineCompliance.find((d) => d.id === 'pilot-demonstration-complete')).toMatchObject({
+      coverage: null,
+      met: null,
+      institutionsInCategory: 0,
+      note: expect.stringContaining('no institution of this category'),
+    });
+  });
+});
+
 describe('computeQuarterFigures', () => {
   const now = new Date('2026-02-01T00:00:00Z');
 
