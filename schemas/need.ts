@@ -214,3 +214,40 @@ export type NeedMatch = z.infer<typeof needMatchSchema>;
 export const needMatchPageSchema = z
   .object({ items: z.array(needMatchSchema), nextCursor: z.string().optional() })
   .meta({ id: 'NeedMatchPage' });
+
+/**
+ * The funnel of one need (issue 15 item 5): need -> patents matched and proposed -> requests to
+ * negotiate -> negotiations opened -> deals, each counted over the need's patents (matched from the
+ * pool or proposed by institutions) and the need's enterprise, from the day the need was posted.
+ */
+export const needFunnelSchema = z
+  .object({
+    needId: z.string(),
+    enterpriseUscc: z.string(),
+    status: z.enum(needStatuses),
+    matched: z.number().int().meta({ description: 'Pool patents matched with the need (both directions)' }),
+    proposed: z.number().int().meta({ description: 'Patents proposed by institutions (揭榜)' }),
+    proposingInstitutions: z.number().int().meta({ description: 'Institutions that proposed at least one' }),
+    patents: z
+      .number()
+      .int()
+      .meta({ description: 'The need\u2019s patents: matched or proposed, each once' }),
+    interest: z.number().int().meta({
+      description:
+        'Of those, the patents the enterprise asked to negotiate about (or for a contact) since the need was posted',
+    }),
+    negotiation: z
+      .number()
+      .int()
+      .meta({ description: 'Of those, the requests the institution accepted (negotiation opened)' }),
+    deal: z.number().int().meta({
+      description:
+        'Of the need\u2019s patents, those in a deal with the enterprise recorded since the need was posted',
+    }),
+    complete: z.boolean().meta({
+      description:
+        'false when a list read was cut at its bound (5,000 items): the counts are then lower bounds',
+    }),
+  })
+  .meta({ id: 'NeedFunnel' });
+export type NeedFunnel = z.infer<typeof needFunnelSchema>;

@@ -12,6 +12,8 @@
  *                 or pool -> need: `direction: pool-to-need`, no inbox entry, pushed in the enterprise's alert)
  *                 gsi1 INBOX#institution#<uscc> / <createdAt>#<n>     (the institution's; the digest reads it)
  *   push counter  PUSHES#institution#<uscc> / <day>: the per-day cap and the digest's marker (gsi3 DIGEST#<day>)
+ *   funnel        reads the matches and proposals above, the enterprise's requests (gsi2 ENT#<uscc>#INTEREST)
+ *                 and deals (gsi1 ENT#<uscc>#DEAL, party items) created since the need was posted
  *   audit entries pk NEED#<id>  sk AUDIT#...  (need.posted / .approved / .rejected / .closed / .fulfilled / .proposed / .matched)
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -409,6 +411,53 @@ export function dynamoNeedStore(
         },
         request,
       );
+    },
+    async funnelReads(need, since, max) {
+      const partition = (prefix: string, projection: string) =>
+        queryAll(
+          documents,
+          {
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': keys.needPk(need.needId), ':prefix': prefix },
+            ProjectionExpression: projection,
+          },
+          max,
+        );
+      // The enterprise's requests (gsi2) and deals (gsi1, the deal's party item) from `since` on: their
+      // sort keys begin with the creation time.
+      const ofEnterprise = (index: 'gsi1' | 'gsi2', pk: string, projection: string) =>
+        queryAll(
+          documents,
+          {
+            TableName: tableName,
+            IndexName: index,
+            KeyConditionExpression: `${index}pk = :pk AND ${index}sk >= :since`,
+            ExpressionAttributeValues: { ':pk': pk, ':since': since },
+            ProjectionExpression: projection,
+            ExpressionAttributeNames: { '#status': 'status' },
+          },
+          max,
+        );
+      const [matches, proposals, interests, deals] = await Promise.all([
+        partition(prefixes.needMatch, 'applicationNumber'),
+        partition(prefixes.needProposal, 'applicationNumber, institutionUscc'),
+        ofEnterprise('gsi2', indexes.enterpriseInterests(need.enterpriseUscc), 'applicationNumber, #status'),
+        ofEnterprise('gsi1', indexes.enterpriseDeals(need.enterpriseUscc), 'applicationNumbers, #status'),
+      ]);
+      return {
+        matched: matches.items.map((item) => String(item.applicationNumber)),
+        proposals: proposals.items.map((item) => ({
+          applicationNumber: String(item.applicationNumber),
+          institutionUscc: String(item.institutionUscc),
+        })),
+        interests: interests.items.map((item) => ({
+          applicationNumber: String(item.applicationNumber),
+          status: String(item.status),
+        })),
+        dealPatents: deals.items.flatMap((item) => (item.applicationNumbers as string[] | undefined) ?? []),
+        complete: [matches, proposals, interests, deals].every((read) => read.complete),
+      };
     },
     listProposals(needId, institutionUscc, request) {
       return page<Proposal>(

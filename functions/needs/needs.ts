@@ -15,7 +15,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { chinaDate } from '../../schemas/china-date.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import type { Enterprise } from '../../schemas/market.ts';
-import type { Need, NeedMatch, NeedStatus, PostNeed, Proposal } from '../../schemas/need.ts';
+import type { Need, NeedFunnel, NeedMatch, NeedStatus, PostNeed, Proposal } from '../../schemas/need.ts';
 import type { Caller } from '../../schemas/roles.ts';
 import { isAvailable } from '../search/availability.ts';
 import { type AuditActor, actorLabel } from '../shared/audit.ts';
@@ -81,6 +81,22 @@ export interface NeedStore {
     institutionUscc: string | undefined,
     page: PageRequest,
   ): Promise<Page<NeedMatch>>;
+  /**
+   * What the need's funnel counts (each list read up to `max` items; complete false beyond): its
+   * matched and proposed patents (with the proposing institution), and the enterprise's requests to
+   * negotiate (patent, status) and deals (their patents) created on or after `since`.
+   */
+  funnelReads(
+    need: Need,
+    since: string,
+    max: number,
+  ): Promise<{
+    matched: string[];
+    proposals: Array<{ applicationNumber: string; institutionUscc: string }>;
+    interests: Array<{ applicationNumber: string; status: string }>;
+    dealPatents: string[];
+    complete: boolean;
+  }>;
 }
 
 export interface NeedDeps {
@@ -458,4 +474,36 @@ export async function listMatches(
   throw new NotFoundError(
     `No matches of need ${needId} in your scope: the enterprise and institutions read them.`,
   );
+}
+
+/** How many items each list of a need's funnel reads at most (bounded cost; `complete: false` beyond). */
+export const needFunnelLimit = 5_000;
+
+/**
+ * GET /v1/needs/{id}/funnel: need -> patents matched and proposed -> the enterprise's requests to
+ * negotiate about them -> negotiations opened (accepted) -> deals with the enterprise, counted from the
+ * day the need was posted. The enterprise that posted it and the administrators of its province.
+ */
+export async function needFunnel(deps: NeedDeps, caller: Caller, needId: string): Promise<NeedFunnel> {
+  const need = await deps.store.need(needId);
+  if (!need || !(ownsNeed(caller, need) || administers(caller, need.provinceCode)))
+    throw new NotFoundError(
+      `No need ${needId} of yours: the enterprise that posted it and its province's administrators read its funnel (GET /v1/needs lists yours).`,
+    );
+  const reads = await deps.store.funnelReads(need, need.createdAt, needFunnelLimit);
+  const patents = new Set([...reads.matched, ...reads.proposals.map((p) => p.applicationNumber)]);
+  const asked = reads.interests.filter((i) => patents.has(i.applicationNumber));
+  return {
+    needId,
+    enterpriseUscc: need.enterpriseUscc,
+    status: need.status,
+    matched: new Set(reads.matched).size,
+    proposed: new Set(reads.proposals.map((p) => p.applicationNumber)).size,
+    proposingInstitutions: new Set(reads.proposals.map((p) => p.institutionUscc)).size,
+    patents: patents.size,
+    interest: new Set(asked.map((i) => i.applicationNumber)).size,
+    negotiation: new Set(asked.filter((i) => i.status === 'accepted').map((i) => i.applicationNumber)).size,
+    deal: new Set(reads.dealPatents.filter((n) => patents.has(n))).size,
+    complete: reads.complete,
+  };
 }

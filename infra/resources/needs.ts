@@ -44,6 +44,12 @@ export const needsFunctions = {
     description: 'GET /v1/needs/{needId}/proposals: the patents proposed for a need',
     tables: { core: 'read' },
   },
+  getNeedFunnel: {
+    entry: 'functions/needs/get-need-funnel.handler.ts',
+    description:
+      'GET /v1/needs/{needId}/funnel: patents matched and proposed, requests to negotiate, negotiations, deals',
+    tables: { core: 'read' },
+  },
   listNeedMatches: {
     entry: 'functions/needs/list-need-matches.handler.ts',
     description: 'GET /v1/needs/{needId}/matches: the pool patents matched with a need, with why',

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { errorBodySchema } from '../errors.ts';
 import {
   closeNeedSchema,
+  needFunnelSchema,
   needMatchPageSchema,
   needPageSchema,
   needSchema,
@@ -154,6 +155,22 @@ export const listNeedMatchesRoute = {
   },
 } as const satisfies RouteDeclaration;
 
+export const getNeedFunnelRoute = {
+  method: 'GET',
+  path: '/v1/needs/{needId}/funnel',
+  function: 'getNeedFunnel',
+  roles: ['enterprise', ...adminRoles],
+  summary:
+    'The funnel of a need: patents matched and proposed, then the requests to negotiate the enterprise sent about them, the negotiations opened and the deals recorded since it was posted (the enterprise and the administrators of its province)',
+  tags: ['needs'],
+  request: { params: needParams },
+  responses: {
+    200: { description: 'The counts', schema: needFunnelSchema },
+    ...routeErrors,
+    404: { description: 'Not in your scope', schema: errorBodySchema },
+  },
+} as const satisfies RouteDeclaration;
+
 export const needsRoutes = [
   postNeedRoute,
   listNeedsRoute,
@@ -163,4 +180,5 @@ export const needsRoutes = [
   proposePatentsRoute,
   listProposalsRoute,
   listNeedMatchesRoute,
+  getNeedFunnelRoute,
 ] as const;

@@ -511,6 +511,16 @@ const matrix: Record<string, Entry> = {
       nadmin: n('ok', 'ok', 'ok', 'ok'),
     },
   },
+  'GET /v1/needs/{needId}/funnel': {
+    cases: needCases('/funnel'),
+    // The enterprise that posted the need (any status) and the administrators of its province.
+    expect: {
+      ent: n('ok', 'ok', 404, 404),
+      entPending: n(404, 404, 404, 404),
+      padmin: n('ok', 'ok', 404, 404),
+      nadmin: n('ok', 'ok', 'ok', 'ok'),
+    },
+  },
   'GET /v1/inbox': {
     cases: () => [{ target: '-', path: '/v1/inbox' }],
     expect: { ent: one('ok'), entPending: one('ok'), expert: one('ok') },

@@ -193,6 +193,41 @@ describe('technology needs: post, review, propose (揭榜), fulfil', () => {
     ]);
     expect((await api(`/v1/needs/${id}`, { token: ent })).json.proposalCount).toBe(1);
 
+    // The funnel: the proposed patent is asked about, then the negotiation opens.
+    const funnel = async () => {
+      const response = await api(`/v1/needs/${id}/funnel`, { token: ent });
+      expect(response.status, response.text).toBe(200);
+      return response.json;
+    };
+    expect(await funnel()).toMatchObject({ proposed: 1, proposingInstitutions: 1, interest: 0, deal: 0 });
+    const asked = await api(`/v1/patents/${OWN}/interest`, {
+      method: 'POST',
+      token: ent,
+      body: { message: '希望就石墨烯防腐涂层专利洽谈普通许可。', foundVia: 'other' },
+    });
+    expect(asked.status, asked.text).toBe(201);
+    expect(await funnel()).toMatchObject({ interest: 1, negotiation: 0 });
+    const accepted = await api(`/v1/interests/${asked.json.interestId}/decision`, {
+      method: 'POST',
+      token: inst,
+      body: { decision: 'accept', contact: { name: '技术转移中心', email: 'tto@need.example.edu.cn' } },
+    });
+    expect(accepted.status, accepted.text).toBe(200);
+    const counted = await funnel();
+    expect(counted).toMatchObject({
+      needId: id,
+      status: 'open',
+      interest: 1,
+      negotiation: 1,
+      complete: true,
+    });
+    expect(counted.patents).toBe(
+      new Set([OWN, ...matches.json.items.map((m: { applicationNumber: string }) => m.applicationNumber)])
+        .size,
+    );
+    expect((await api(`/v1/needs/${id}/funnel`, { token: inst })).status).toBe(403);
+    expect((await api(`/v1/needs/${id}/funnel`, { token: otherAdmin })).status).toBe(404);
+
     const fulfilled = await api(`/v1/needs/${id}/closure`, {
       method: 'POST',
       token: ent,

@@ -9,6 +9,7 @@ import {
   listProposals,
   type NeedPatent,
   type NeedStore,
+  needFunnel,
   postNeed,
   postNeedOnce,
   proposePatents,
@@ -29,6 +30,7 @@ import type { Enterprise } from '../../schemas/market.ts';
 import {
   type Need,
   type NeedMatch,
+  needFunnelSchema,
   type PostNeed,
   type Proposal,
   postNeedSchema,
@@ -72,6 +74,14 @@ function memoryStore() {
   const matches = new Map<string, NeedMatch>();
   const audit: string[] = [];
   const actors: string[] = [];
+  /** The enterprises' requests to negotiate and deals, as the funnel reads them. */
+  const interests: Array<{
+    applicationNumber: string;
+    status: string;
+    enterpriseUscc: string;
+    createdAt: string;
+  }> = [];
+  const deals: Array<{ applicationNumbers: string[]; enterpriseUscc: string; createdAt: string }> = [];
   const mails: MailMessage[] = [];
   const patents = new Map<string, NeedPatent>([
     [
@@ -173,6 +183,19 @@ function memoryStore() {
         ),
       );
     },
+    async funnelReads(need, since) {
+      return {
+        matched: [...matches.values()]
+          .filter((m) => m.needId === need.needId)
+          .map((m) => m.applicationNumber),
+        proposals: [...proposals.values()].filter((p) => p.needId === need.needId),
+        interests: interests.filter((i) => i.enterpriseUscc === need.enterpriseUscc && i.createdAt >= since),
+        dealPatents: deals
+          .filter((d) => d.enterpriseUscc === need.enterpriseUscc && d.createdAt >= since)
+          .flatMap((d) => d.applicationNumbers),
+        complete: true,
+      };
+    },
   };
   let id = 0;
   return {
@@ -183,6 +206,8 @@ function memoryStore() {
     mails,
     matches,
     enterprises,
+    interests,
+    deals,
   };
 }
 
@@ -404,6 +429,62 @@ describe('揭榜: institutions propose their patents', () => {
     await expect(
       proposePatents(deps, inst(), pending.needId, { applicationNumbers: ['202010123456.2'], message: 'x' }),
     ).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('the funnel of a need: matched and proposed -> interest -> negotiation -> deal', () => {
+  it("counts the need's patents and what the enterprise did about them since it was posted; others 404", async () => {
+    const store = memoryStore();
+    const { deps, matches, interests, deals } = store;
+    const need = await postNeed(deps, padmin(), input({ enterpriseUscc: E1 }));
+    await proposePatents(deps, inst(), need.needId, {
+      applicationNumbers: ['202010123456.2'],
+      message: '可用',
+    });
+    await proposePatents(deps, inst(OTHER_INST), need.needId, {
+      applicationNumbers: ['202010123457.0'],
+      message: '可用',
+    });
+    // The pool matched one of the proposed patents too: it counts once.
+    matches.set('m', { needId: need.needId, applicationNumber: '202010123456.2' } as NeedMatch);
+    const after = '2026-12-06T05:00:00Z';
+    interests.push(
+      { applicationNumber: '202010123456.2', status: 'accepted', enterpriseUscc: E1, createdAt: after },
+      { applicationNumber: '202010123457.0', status: 'pending', enterpriseUscc: E1, createdAt: after },
+      // Not the need's patent; another enterprise's request; one before the need: none counts.
+      { applicationNumber: '202010999999.9', status: 'accepted', enterpriseUscc: E1, createdAt: after },
+      { applicationNumber: '202010123457.0', status: 'accepted', enterpriseUscc: E2, createdAt: after },
+      {
+        applicationNumber: '202010123457.0',
+        status: 'accepted',
+        enterpriseUscc: E1,
+        createdAt: '2026-01-01T00:00:00Z',
+      },
+    );
+    deals.push(
+      { applicationNumbers: ['202010123456.2', '202010999999.9'], enterpriseUscc: E1, createdAt: after },
+      { applicationNumbers: ['202010123457.0'], enterpriseUscc: E1, createdAt: '2026-01-01T00:00:00Z' },
+    );
+    const funnel = await needFunnel(deps, ent(), need.needId);
+    expect(funnel).toEqual({
+      needId: need.needId,
+      enterpriseUscc: E1,
+      status: 'open',
+      matched: 1,
+      proposed: 2,
+      proposingInstitutions: 2,
+      patents: 2,
+      interest: 2,
+      negotiation: 1,
+      deal: 1,
+      complete: true,
+    });
+    expect(needFunnelSchema.parse(funnel)).toEqual(funnel);
+    expect(await needFunnel(deps, padmin(), need.needId)).toEqual(funnel);
+    for (const caller of [ent(E2), padmin(P2), inst(), expert]) {
+      await expect(needFunnel(deps, caller, need.needId), caller.sub).rejects.toBeInstanceOf(NotFoundError);
+    }
+    await expect(needFunnel(deps, ent(), 'no-such-need')).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 
