@@ -12,7 +12,11 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { computeQuarterFigures } from '../functions/metrics/figures.ts';
-import { institutionNames, pilotStatuses, supervisionGroups } from '../functions/metrics/institution-groups.ts';
+import {
+  institutionNames,
+  pilotStatuses,
+  supervisionGroups,
+} from '../functions/metrics/institution-groups.ts';
 import { dynamoMetricsReadPort } from '../functions/metrics/metrics-store.ts';
 import { cellText, rankScopes } from '../functions/metrics/rankings.ts';
 import { renderHtml } from '../functions/reports/render-html.ts';
@@ -39,7 +43,7 @@ try {
   const port = dynamoMetricsReadPort(documents, cloud.tableName('metrics'), {
     institutionNames: institutionNames(documents, cloud.tableName('core')),
     supervisionGroups: supervisionGroups(documents, cloud.tableName('core')),
-pilotStatuses: pilotStatuses(documents, cloud.tableName('core')),
+    pilotStatuses: pilotStatuses(documents, cloud.tableName('core')),
   });
   const compute = () => computeQuarterFigures(port, quarter, { level: 'national' }, { ministryRows: true });
   let figures = await compute();
