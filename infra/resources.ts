@@ -98,18 +98,19 @@ export const tableNamesMatch: [TableName] extends [keyof typeof tables]
 export const buckets = {
   drop: {
     description:
-      'Batch files dropped by institutions (inbox/<USCC>/...) and province administrators (inbox-enterprises/<province>/..., inbox-evaluations/<province>/..., inbox-legal-status/<province>/...) and the error reports of their jobs',
+      'Batch files dropped by institutions (inbox/<USCC>/...) and province administrators (inbox-enterprises/<province>/..., inbox-evaluations/<province>/..., inbox-legal-status/<province>/..., inbox-needs/<province>/...) and the error reports of their jobs',
     expireAfterDays: {
       'inbox/': 90,
       'inbox-enterprises/': 90,
       'inbox-evaluations/': 90,
       'inbox-legal-status/': 90,
+      'inbox-needs/': 90,
       'errors/': 90,
       // Files sent only to be previewed (POST /v1/uploads, mode preview): never imported, kept a day.
       'inbox-preview/': 1,
     },
     browserUploads: true,
-    // inbox/, inbox-enterprises/, inbox-evaluations/, inbox-legal-status/, inbox-preview/: the presigned POSTs of POST /v1/uploads (signed by
+    // inbox/, inbox-enterprises/, inbox-evaluations/, inbox-legal-status/, inbox-needs/, inbox-preview/: the presigned POSTs of POST /v1/uploads (signed by
     // createUpload's role) and the declared integrations; never another function (ingestBatchFile
     // writes errors/ only) or another principal of the account.
     writeProtected: { prefix: 'inbox', writers: ['createUpload'] },

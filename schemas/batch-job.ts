@@ -8,9 +8,10 @@ export type JobStatus = (typeof jobStatuses)[number];
  * What a batch file holds: the patent inventory of an institution (standard inventory template), or,
  * from a province administrator, enterprises to register verified (enterprise registration template)
  * or evaluations collected offline (evaluation feedback template), and, from a province or national
- * administrator, the legal status of registered patents (legal-status template, e.g. CNIPA's register).
+ * administrator, the legal status of registered patents (legal-status template, e.g. CNIPA's register);
+ * technology needs of a province's verified enterprises, posted by its administrator (needs template).
  */
-export const batchKinds = ['inventory', 'enterprises', 'evaluations', 'legal-status'] as const;
+export const batchKinds = ['inventory', 'enterprises', 'evaluations', 'legal-status', 'needs'] as const;
 export type BatchKind = (typeof batchKinds)[number];
 
 /** A row that was not stored, as the error report (CSV) and the batch API list it. */
@@ -35,11 +36,12 @@ export const batchJobSchema = z
     status: z.enum(jobStatuses),
     kind: z.enum(batchKinds).meta({
       description:
-        'inventory (patents of an institution), enterprises (bulk registration), evaluations (offline feedback) or legal-status (legal statuses of registered patents) of a province',
+        'inventory (patents of an institution), enterprises (bulk registration), evaluations (offline feedback), legal-status (legal statuses of registered patents) or needs (technology needs of its enterprises) of a province',
     }),
     institutionUscc: z.string().optional().meta({ description: 'inventory jobs: the institution' }),
     provinceCode: z.string().optional().meta({
-      description: 'enterprises, evaluations and legal-status jobs: the province they were uploaded for',
+      description:
+        'enterprises, evaluations, legal-status and needs jobs: the province they were uploaded for',
     }),
     fileName: z.string(),
     sizeBytes: z.number().int(),

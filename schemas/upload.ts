@@ -14,7 +14,7 @@ export const createUploadSchema = z
       .meta({ description: 'Size of the file, to be told early when it is too large' }),
     kind: z.enum(batchKinds).default('inventory').meta({
       description:
-        "inventory (institutions; default), enterprises, evaluations or legal-status (province administrators, and national administrators whose account names a province; a national administrator's legal-status file may name patents of any province)",
+        "inventory (institutions; default), enterprises, evaluations, legal-status or needs (technology needs of the province's verified enterprises, posted open) (province administrators, and national administrators whose account names a province; a national administrator's legal-status file may name patents of any province)",
     }),
     mode: z.enum(['import', 'preview']).default('import').meta({
       description:

@@ -5,6 +5,7 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type * as z from 'zod';
 import { ingestTaskInputSchema } from '../../schemas/task-inputs.ts';
 import { lateTiering } from '../evaluations/tiering-deps.ts';
+import { needDeps } from '../needs/need-deps.ts';
 import { metrics, recorder } from '../shared/business-metrics.ts';
 import { logger } from '../shared/powertools.ts';
 import { taskHandler } from '../shared/task-handler.ts';
@@ -20,6 +21,7 @@ import {
   patentWriter,
 } from './intake-deps.ts';
 import { recordJobEnd } from './job-metrics.ts';
+import { needWriter } from './need-kind.ts';
 import { profiles } from './profile-deps.ts';
 
 const deps = {
@@ -28,6 +30,9 @@ const deps = {
   enterprises: enterpriseRowWriter(),
   evaluations: evaluationRowWriter(lateTiering()),
   legalStatuses: legalStatusRowWriter(),
+  // Technology needs posted in bulk: posted open and matched with the pool through search (only this
+  // function carries the search client, not the other intake functions).
+  needs: needWriter(needDeps()),
   institutions: institutions(),
   profiles: profiles(),
   openObject,

@@ -16,6 +16,7 @@ import { defaultProfileName, type MappingProfile } from '../../schemas/mapping-p
 import type { EnterpriseRecord } from '../../schemas/market-templates/enterprise.ts';
 import type { EvaluationRecord } from '../../schemas/market-templates/evaluation.ts';
 import type { LegalStatusRecord } from '../../schemas/market-templates/legal-status.ts';
+import type { NeedRecord } from '../../schemas/market-templates/need.ts';
 import type { Role } from '../../schemas/roles.ts';
 import { newMailItem } from '../mail/mail-outbox.ts';
 import { enterpriseKind } from './enterprise-kind.ts';
@@ -33,6 +34,7 @@ import { type JobEnd, jobEndMail, jobMailId } from './job-mail.ts';
 import type { BatchJobStore } from './job-store.ts';
 import { legalStatusKind } from './legal-status-kind.ts';
 import type { MappingProfileStore } from './mapping-profiles.ts';
+import { needKind } from './need-kind.ts';
 import { chooseHeader, readTableRows, UnreadableFileError } from './read-table.ts';
 import { maxFileBytes } from './table.ts';
 
@@ -46,6 +48,8 @@ export interface IngestFileDeps {
   evaluations?: RowWriter<EvaluationRecord>;
   /** The writer of legal-status imports (the patents' status change, functions/patents/legal-status.ts). */
   legalStatuses?: RowWriter<LegalStatusRecord>;
+  /** The writer of technology needs posted in bulk (functions/intake/need-kind.ts). */
+  needs?: RowWriter<NeedRecord>;
   institutions: { get(uscc: string): Promise<Institution | undefined> };
   /** Inventory files are read with the institution's mapping profile (the job's, else `default`). */
   profiles?: Pick<MappingProfileStore, 'get'>;
@@ -216,7 +220,9 @@ export async function ingestBatchFile(
           ? evaluationKind
           : kind === 'legal-status'
             ? legalStatusKind
-            : readWith;
+            : kind === 'needs'
+              ? needKind
+              : readWith;
     // An XLSX whose first sheet is 填表说明: the first sheet naming template columns holds the table.
     const rows = readTableRows(body, {
       isTableSheet: (firstRows) => chooseHeader(firstRows, (h) => tableKind.isKnownHeader(h)) !== undefined,
@@ -266,13 +272,28 @@ export async function ingestBatchFile(
                 rows,
                 jobId,
               )
-            : await ingestTable(
-                { ...common, kind: readWith, writer: deps.patents, concurrency: deps.concurrency },
-                owner,
-                actor,
-                rows,
-                jobId,
-              );
+            : kind === 'needs'
+              ? await ingestTable(
+                  {
+                    ...common,
+                    kind: needKind,
+                    writer: writerOf(deps.needs),
+                    // Each need is matched with the pool as it opens: one row at a time.
+                    batchSize: 25,
+                    concurrency: 1,
+                  },
+                  owner,
+                  actor,
+                  rows,
+                  jobId,
+                )
+              : await ingestTable(
+                  { ...common, kind: readWith, writer: deps.patents, concurrency: deps.concurrency },
+                  owner,
+                  actor,
+                  rows,
+                  jobId,
+                );
     const notListed = warningsNotReported
       ? {
           zh: `另有 ${warningsNotReported} 条提示未列出：每个任务的报告最多列出 ${warningRoom} 条提示（错误全部列出）；请先按已列出的提示统一修改文件的写法`,

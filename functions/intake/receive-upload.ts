@@ -1,7 +1,7 @@
 /**
  * An object created under inbox/<USCC>/ (an institution's inventory), inbox-enterprises/<province>/
- * inbox-evaluations/<province>/ or inbox-legal-status/<province>/ (a province's bulk enterprise
- * registration, evaluation feedback or legal-status import) opens one batch job of that kind. The job id is derived from the object's identity (bucket, key,
+ * inbox-evaluations/<province>/, inbox-legal-status/<province>/ or inbox-needs/<province>/ (a province's
+ * bulk enterprise registration, evaluation feedback, legal-status import or technology needs) opens one batch job of that kind. The job id is derived from the object's identity (bucket, key,
  * version or sequencer), so a duplicate delivery of the same S3 event finds the job already there and
  * changes nothing.
  *
@@ -112,6 +112,7 @@ export const kindPrefixes: Readonly<Record<BatchKind, string>> = {
   enterprises: 'inbox-enterprises/',
   evaluations: 'inbox-evaluations/',
   'legal-status': 'inbox-legal-status/',
+  needs: 'inbox-needs/',
 };
 
 /** The province kinds, by the first segment of their keys. */
@@ -119,6 +120,7 @@ const provinceKindOfSegment: Readonly<Record<string, Exclude<BatchKind, 'invento
   'inbox-enterprises': 'enterprises',
   'inbox-evaluations': 'evaluations',
   'inbox-legal-status': 'legal-status',
+  'inbox-needs': 'needs',
 };
 
 export type KeyOwner =
@@ -130,7 +132,8 @@ export type KeyOwner =
  * inbox-evaluations/<province>/..., inbox-legal-status/<province>/...
  */
 export function ownerOfKey(key: string): KeyOwner | undefined {
-  const match = /^(inbox|inbox-enterprises|inbox-evaluations|inbox-legal-status)\/([^/]+)\/.+/.exec(key);
+  const match =
+    /^(inbox|inbox-enterprises|inbox-evaluations|inbox-legal-status|inbox-needs)\/([^/]+)\/.+/.exec(key);
   if (!match) return undefined;
   const owner = decodeURIComponent(match[2]!).trim();
   if (match[1] === 'inbox') {
@@ -148,7 +151,7 @@ export function institutionOfKey(key: string): string | undefined {
 
 /** Keys made by POST /v1/uploads carry the job id: <prefix><owner>/<jobId>/<file>. */
 export const announcedJobId = (key: string) =>
-  /^(?:inbox|inbox-enterprises|inbox-evaluations|inbox-legal-status)\/[^/]+\/([0-9a-f]{24})\/[^/]+$/.exec(
+  /^(?:inbox|inbox-enterprises|inbox-evaluations|inbox-legal-status|inbox-needs)\/[^/]+\/([0-9a-f]{24})\/[^/]+$/.exec(
     key,
   )?.[1];
 
@@ -160,7 +163,7 @@ export async function receiveUpload(
   if (!owner) {
     return {
       outcome: 'ignored',
-      reason: `key ${object.key} is not inbox/<unified social credit code>/<file>, inbox-enterprises/<province code>/<file>, inbox-evaluations/<province code>/<file> or inbox-legal-status/<province code>/<file>`,
+      reason: `key ${object.key} is not inbox/<unified social credit code>/<file>, inbox-enterprises/<province code>/<file>, inbox-evaluations/<province code>/<file>, inbox-legal-status/<province code>/<file> or inbox-needs/<province code>/<file>`,
     };
   }
   const fileName = object.key.split('/').pop() ?? object.key;

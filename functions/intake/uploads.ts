@@ -76,12 +76,14 @@ export const templateOfKind: Readonly<Record<BatchKind, string>> = {
   enterprises: 'enterprises',
   evaluations: 'evaluation',
   'legal-status': 'legal-status',
+  needs: 'needs',
 };
 
 const bulkWhat: Readonly<Record<Exclude<BatchKind, 'inventory'>, string>> = {
   enterprises: 'enterprise registrations',
   evaluations: 'evaluation feedback',
   'legal-status': 'legal statuses',
+  needs: 'technology needs',
 };
 
 /** Whom the caller may upload a file of `kind` for: its institution, or its province. */
@@ -100,7 +102,7 @@ function ownerFor(caller: Caller, kind: BatchKind): { institutionUscc: string } 
     throw new ForbiddenError(
       administers
         ? `Files of ${kind} are uploaded for one province, and your account names none (custom:province): ask for an account with a province.`
-        : `Only province administrators upload ${bulkWhat[kind]} in bulk; enterprises register themselves with POST /v1/enterprises, evaluators use PUT /v1/patents/{applicationNumber}/evaluations/mine, institutions record a patent's legal status in their inventory.`,
+        : `Only province administrators upload ${bulkWhat[kind]} in bulk; enterprises register themselves with POST /v1/enterprises, evaluators use PUT /v1/patents/{applicationNumber}/evaluations/mine, institutions record a patent's legal status in their inventory, enterprises post their needs with POST /v1/needs.`,
     );
   }
   return { provinceCode: caller.provinceCode };

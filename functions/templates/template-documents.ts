@@ -10,6 +10,7 @@ import { inventoryColumns, type TemplateColumn } from '../../schemas/inventory/t
 import { enterpriseColumns } from '../../schemas/market-templates/enterprise.ts';
 import { evaluationColumns } from '../../schemas/market-templates/evaluation.ts';
 import { legalStatusColumns } from '../../schemas/market-templates/legal-status.ts';
+import { needColumns } from '../../schemas/market-templates/need.ts';
 
 export const templateSheetName = '盘点模板';
 
@@ -136,10 +137,31 @@ export const legalStatusDocument: TemplateDocument = {
   fileName: { zh: '法律状态导入模板', ascii: 'legal-status-template' },
 };
 
+const needsSheet = '技术需求';
+export const needsDocument: TemplateDocument = {
+  columns: needColumns,
+  sheetName: needsSheet,
+  title: '技术需求批量发布模板 Technology-needs template',
+  instructionsTitle: '技术需求批量发布模板填写说明 / How to fill in the technology-needs template',
+  notes: [
+    ...sharedNotes(needsSheet, { zh: '项技术需求', en: 'technology need' }),
+    [
+      '由省级管理员为本省已登记并通过审核的企业上传（POST /v1/uploads，kind=needs）：每行发布一项需求，直接公开（视同管理员审核通过），并与转化资源库匹配、推送给相关高校。企业也可自行通过 POST /v1/needs 发布（须经本省审核）。',
+      "Uploaded by a province administrator for its province's registered and verified enterprises (POST /v1/uploads, kind=needs): each row posts one need, open at once (the administrator is the reviewer), matched with the conversion pool and pushed to the institutions concerned. An enterprise may also post its own with POST /v1/needs (reviewed by its province).",
+    ],
+    [
+      '同一企业同一需求名称只发布一次：重复上传同一文件不会重复发布；名称相同而内容不同的行不导入（请先关闭原需求再以新名称发布）。揭榜挂帅须填写悬赏金额（元）和截止日期；截止日期不能早于今天。行业、战新分类和 IPC 可留空，填写后匹配更准确。可上传 XLSX 文件，或 UTF-8/GBK 编码的 CSV 文件。',
+      'One need per enterprise and title: uploading the same file again posts nothing twice; a row with the same title and other contents is not imported (close the need first and post it under a new title). A 揭榜挂帅 challenge gives its reward (yuan) and deadline; the deadline may not be before today. Industry, strategic industry and IPC may be left empty; given, they make the matching sharper. Upload the XLSX file, or a CSV file in UTF-8 or GBK.',
+    ],
+  ],
+  fileName: { zh: '技术需求批量发布模板', ascii: 'technology-needs-template' },
+};
+
 /** Every downloadable template, by the name in its URL (GET /v1/templates/<name>.xlsx|.csv). */
 export const templateDocuments = {
   inventory: inventoryDocument,
   enterprises: enterprisesDocument,
   evaluation: evaluationDocument,
   'legal-status': legalStatusDocument,
+  needs: needsDocument,
 } as const satisfies Record<string, TemplateDocument>;

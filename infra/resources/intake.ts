@@ -11,7 +11,7 @@ export const intakeFunctions = {
   receiveUpload: {
     entry: 'functions/intake/receive-upload.handler.ts',
     description:
-      'S3 object created under inbox/<USCC>/, inbox-enterprises/<province>/, inbox-evaluations/<province>/ or inbox-legal-status/<province>/: opens a batch job of that kind (once per object), starts batch-ingest',
+      'S3 object created under inbox/<USCC>/, inbox-enterprises/<province>/, inbox-evaluations/<province>/, inbox-legal-status/<province>/ or inbox-needs/<province>/: opens a batch job of that kind (once per object), starts batch-ingest',
     tables: { core: 'readWrite' },
     buckets: { drop: 'read' },
     workflows: ['batch-ingest'],
@@ -20,12 +20,14 @@ export const intakeFunctions = {
   ingestBatchFile: {
     entry: 'functions/intake/ingest-batch-file.handler.ts',
     description:
-      'batch-ingest task: streams the file, validates and writes its rows (patents, enterprises, evaluations (a late one may re-tier the patent) or legal statuses), stores the error report, mails the uploader the outcome',
+      'batch-ingest task: streams the file, validates and writes its rows (patents, enterprises, evaluations (a late one may re-tier the patent), legal statuses or technology needs), stores the error report, mails the uploader the outcome',
     tables: { core: 'readWrite' },
     buckets: { drop: 'readWrite' },
     timeoutSeconds: 900,
     memoryMb: 1024,
     settings: settingsOf('market', 'evaluation', 'promotion', 'portal'),
+    // A technology need posted in bulk is matched with the pool through search, as POST /v1/needs does.
+    search: 'read',
   },
   failBatchJob: {
     entry: 'functions/intake/fail-batch-job.handler.ts',
@@ -36,7 +38,7 @@ export const intakeFunctions = {
   createUpload: {
     entry: 'functions/intake/create-upload.handler.ts',
     description:
-      'POST /v1/uploads: announces a batch file (inventory, enterprises, evaluations or legal-status) and returns a presigned POST (policy: key, content type, size) and the job id',
+      'POST /v1/uploads: announces a batch file (inventory, enterprises, evaluations, legal-status or needs) and returns a presigned POST (policy: key, content type, size) and the job id',
     tables: { core: 'readWrite' },
     buckets: { drop: 'write' },
     settings: settingsOf('market', 'evaluation'),
@@ -101,6 +103,7 @@ export const intakeBucketNotifications = [
   { bucket: 'drop', prefix: 'inbox-enterprises/', function: 'receiveUpload' },
   { bucket: 'drop', prefix: 'inbox-evaluations/', function: 'receiveUpload' },
   { bucket: 'drop', prefix: 'inbox-legal-status/', function: 'receiveUpload' },
+  { bucket: 'drop', prefix: 'inbox-needs/', function: 'receiveUpload' },
 ] as const satisfies readonly BucketNotificationDeclaration[];
 
 export const intakeWorkflows = {

@@ -93,6 +93,55 @@ export const enterpriseTypeOptions: readonly EnumOption<(typeof enterpriseTypes)
   { value: 'other', zh: enterpriseTypeLabels.other, en: 'other', synonyms: ['其他企业'] },
 ];
 
+/** The three code columns that say what an enterprise (or a need) is about: industry, strategic industry, IPC. */
+export const interestColumns: readonly TemplateColumn[] = [
+  {
+    key: 'industryCodes',
+    zh: '国民经济行业分类',
+    en: 'industry_codes',
+    aliases: ['行业分类', '行业代码', '所属行业', 'industryCodes', 'industry_code'],
+    type: 'industry',
+    multiple: true,
+    required: false,
+    maxLength: 500,
+    example: 'C3841；38',
+    help: {
+      zh: 'GB/T 4754-2017 代码（任一层级，门类字母可省略），多个用“；”分隔。行业、战新分类和 IPC 至少填一项：据此推送专利',
+      en: 'GB/T 4754-2017 codes at any level (section letter optional), separated by ；. Give at least one of industry, strategic industry or IPC: they decide which patents are pushed',
+    },
+  },
+  {
+    key: 'strategicIndustries',
+    zh: '战略性新兴产业分类',
+    en: 'strategic_industries',
+    aliases: ['战新分类', '战略性新兴产业', 'strategicIndustries', 'strategic_industry'],
+    type: 'strategicIndustry',
+    multiple: true,
+    required: false,
+    maxLength: 500,
+    example: '6.3 新能源汽车装置、配件制造',
+    help: {
+      zh: '战略性新兴产业分类（2018）一级或二级代码或名称，如 1 或 1.5 人工智能，多个用“；”分隔',
+      en: 'Code or name (level 1 or 2) of the 2018 strategic emerging industries, e.g. 1 or 1.5, separated by ；',
+    },
+  },
+  {
+    key: 'ipcInterests',
+    zh: '关注的IPC分类',
+    en: 'ipc_interests',
+    aliases: ['IPC', '技术领域（IPC）', '关注技术领域', 'ipcInterests', 'ipc_prefixes'],
+    type: 'ipcPrefix',
+    multiple: true,
+    required: false,
+    maxLength: 500,
+    example: 'H01M；G06F 16',
+    help: {
+      zh: 'IPC 大类（H01）、小类（H01M）或大组（H01M 4），多个用“；”分隔；填完整分类号时按其大组保存',
+      en: 'IPC class (H01), subclass (H01M) or main group (H01M 4), separated by ；; a full code is kept as its main group',
+    },
+  },
+];
+
 export const enterpriseColumns: readonly TemplateColumn[] = [
   {
     key: 'uscc',
@@ -150,51 +199,7 @@ export const enterpriseColumns: readonly TemplateColumn[] = [
       en: 'One or more, separated by ；: IP advantage/demonstration, specialized SME, high-tech, state-owned/central, other',
     },
   },
-  {
-    key: 'industryCodes',
-    zh: '国民经济行业分类',
-    en: 'industry_codes',
-    aliases: ['行业分类', '行业代码', '所属行业', 'industryCodes', 'industry_code'],
-    type: 'industry',
-    multiple: true,
-    required: false,
-    maxLength: 500,
-    example: 'C3841；38',
-    help: {
-      zh: 'GB/T 4754-2017 代码（任一层级，门类字母可省略），多个用“；”分隔。行业、战新分类和 IPC 至少填一项：据此推送专利',
-      en: 'GB/T 4754-2017 codes at any level (section letter optional), separated by ；. Give at least one of industry, strategic industry or IPC: they decide which patents are pushed',
-    },
-  },
-  {
-    key: 'strategicIndustries',
-    zh: '战略性新兴产业分类',
-    en: 'strategic_industries',
-    aliases: ['战新分类', '战略性新兴产业', 'strategicIndustries', 'strategic_industry'],
-    type: 'strategicIndustry',
-    multiple: true,
-    required: false,
-    maxLength: 500,
-    example: '6.3 新能源汽车装置、配件制造',
-    help: {
-      zh: '战略性新兴产业分类（2018）一级或二级代码或名称，如 1 或 1.5 人工智能，多个用“；”分隔',
-      en: 'Code or name (level 1 or 2) of the 2018 strategic emerging industries, e.g. 1 or 1.5, separated by ；',
-    },
-  },
-  {
-    key: 'ipcInterests',
-    zh: '关注的IPC分类',
-    en: 'ipc_interests',
-    aliases: ['IPC', '技术领域（IPC）', '关注技术领域', 'ipcInterests', 'ipc_prefixes'],
-    type: 'ipcPrefix',
-    multiple: true,
-    required: false,
-    maxLength: 500,
-    example: 'H01M；G06F 16',
-    help: {
-      zh: 'IPC 大类（H01）、小类（H01M）或大组（H01M 4），多个用“；”分隔；填完整分类号时按其大组保存',
-      en: 'IPC class (H01), subclass (H01M) or main group (H01M 4), separated by ；; a full code is kept as its main group',
-    },
-  },
+  ...interestColumns,
   {
     key: 'contactName',
     zh: '联系人',
@@ -268,25 +273,16 @@ function splitStrategic(value: string): string[] {
   return parts;
 }
 
-/**
- * Validates one enterprise row. `provinceCode` is the uploader's province: a row of another province is
- * refused (a province registers its own enterprises).
- */
-export function validateEnterpriseRow(
-  raw: Readonly<Record<string, string>>,
-  rowNumber: number,
-  context: { provinceCode?: string } = {},
-): EnterpriseRowResult {
-  const cells = new RowCells(enterpriseTemplate, raw, rowNumber);
-
-  const usccValue = cells.cell('uscc');
-  let uscc: string | undefined;
-  let usccChecksumValid = true;
+/** A unified social credit code cell (GB 32100): the code, or an error; a wrong check character is a warning. */
+export function readUscc(cells: RowCells, key: string): { code?: string; checksumValid: boolean } {
+  const usccValue = cells.cell(key);
+  let code: string | undefined;
+  let checksumValid = true;
   if (usccValue) {
     const check = checkUscc(usccValue);
     if (!check.ok) {
       cells.error(
-        'uscc',
+        key,
         usccValue,
         'INVALID_USCC',
         {
@@ -299,11 +295,11 @@ export function validateEnterpriseRow(
         },
       );
     } else {
-      uscc = check.code;
-      usccChecksumValid = check.checksumValid;
+      code = check.code;
+      checksumValid = check.checksumValid;
       if (!check.checksumValid) {
         cells.warn(
-          'uscc',
+          key,
           usccValue,
           'USCC_CHECKSUM',
           {
@@ -315,26 +311,15 @@ export function validateEnterpriseRow(
       }
     }
   }
-  const name = cells.text('name');
-  const provinceCode = cells.enumValue<string>('provinceCode');
-  if (provinceCode && context.provinceCode && provinceCode !== context.provinceCode) {
-    const theirs = provinceOptions.find((o) => o.value === context.provinceCode);
-    cells.error(
-      'provinceCode',
-      cells.raw('provinceCode'),
-      'OTHER_PROVINCE',
-      {
-        zh: `不是您管理的省份（${theirs?.zh ?? context.provinceCode}）`,
-        en: `is not the province you administer (${theirs?.en ?? context.provinceCode}, ${context.provinceCode})`,
-      },
-      {
-        zh: '本行未导入：其他省份的企业由该省管理员登记，或由企业自行注册（POST /v1/enterprises）',
-        en: 'the row was not imported: enterprises of another province are registered by that province or register themselves (POST /v1/enterprises)',
-      },
-    );
-  }
-  const types = cells.enumList<(typeof enterpriseTypes)[number]>('types');
+  return { ...(code ? { code } : {}), checksumValid };
+}
 
+/** The industry, strategic-industry and IPC cells of a row (interestColumns), each resolved or an error. */
+export function readInterests(cells: RowCells): {
+  industryCodes: string[];
+  strategicIndustries: string[];
+  ipcInterests: string[];
+} {
   const industryCodes: string[] = [];
   const industryValue = cells.typed('industryCodes');
   if (industryValue) {
@@ -421,6 +406,42 @@ export function validateEnterpriseRow(
       );
     }
   }
+  return { industryCodes, strategicIndustries, ipcInterests };
+}
+
+/**
+ * Validates one enterprise row. `provinceCode` is the uploader's province: a row of another province is
+ * refused (a province registers its own enterprises).
+ */
+export function validateEnterpriseRow(
+  raw: Readonly<Record<string, string>>,
+  rowNumber: number,
+  context: { provinceCode?: string } = {},
+): EnterpriseRowResult {
+  const cells = new RowCells(enterpriseTemplate, raw, rowNumber);
+
+  const { code: uscc, checksumValid: usccChecksumValid } = readUscc(cells, 'uscc');
+  const name = cells.text('name');
+  const provinceCode = cells.enumValue<string>('provinceCode');
+  if (provinceCode && context.provinceCode && provinceCode !== context.provinceCode) {
+    const theirs = provinceOptions.find((o) => o.value === context.provinceCode);
+    cells.error(
+      'provinceCode',
+      cells.raw('provinceCode'),
+      'OTHER_PROVINCE',
+      {
+        zh: `不是您管理的省份（${theirs?.zh ?? context.provinceCode}）`,
+        en: `is not the province you administer (${theirs?.en ?? context.provinceCode}, ${context.provinceCode})`,
+      },
+      {
+        zh: '本行未导入：其他省份的企业由该省管理员登记，或由企业自行注册（POST /v1/enterprises）',
+        en: 'the row was not imported: enterprises of another province are registered by that province or register themselves (POST /v1/enterprises)',
+      },
+    );
+  }
+  const types = cells.enumList<(typeof enterpriseTypes)[number]>('types');
+
+  const { industryCodes, strategicIndustries, ipcInterests } = readInterests(cells);
 
   const contactName = cells.text('contactName');
   const contactPhone = cells.text('contactPhone');

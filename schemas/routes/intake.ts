@@ -67,7 +67,7 @@ export const getInventoryTemplateRoute = {
   function: 'getInventoryTemplate',
   roles: ['institution', 'enterprise', 'expert', ...adminRoles],
   summary:
-    'A standard template: inventory, enterprises (bulk registration), evaluation (feedback) or legal-status (import of legal statuses), as .xlsx (dropdowns, instructions) or .csv (UTF-8 with BOM)',
+    'A standard template: inventory, enterprises (bulk registration), evaluation (feedback), legal-status (import of legal statuses) or needs (technology needs in bulk), as .xlsx (dropdowns, instructions) or .csv (UTF-8 with BOM)',
   tags: ['intake'],
   request: {
     params: z.object({
@@ -80,6 +80,8 @@ export const getInventoryTemplateRoute = {
         'evaluation.csv',
         'legal-status.xlsx',
         'legal-status.csv',
+        'needs.xlsx',
+        'needs.csv',
       ]),
     }),
   },

@@ -7,13 +7,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { needItem } from '../../functions/needs/need-store.ts';
 import { applicationCheckCharacter } from '../../schemas/codes/application-number.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import type { Need } from '../../schemas/need.ts';
-import { api, clients, cloud, eventually, tableName, token } from './helpers.ts';
+import { api, clients, cloud, eventually, postUpload, tableName, token, waitForJob } from './helpers.ts';
 
 const core = tableName('core');
 const number = (serial: number) => {
@@ -503,4 +505,144 @@ describe('GET /v1/search/needs: Chinese full-text search of needs, through the s
     expect(response.status).toBe(400);
     expect(JSON.stringify(response.json.error.details)).toMatch(/at most 200 characters/);
   });
+});
+
+describe('technology needs in bulk: the template through the intake (a province administrator)', () => {
+  const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const csv = (rows: string[][]) => `\uFEFF${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+  async function upload(bearer: string, body: Buffer) {
+    const created = await api('/v1/uploads', {
+      method: 'POST',
+      token: bearer,
+      body: { fileName: '技术需求.csv', sizeBytes: body.length, kind: 'needs' },
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json.key).toMatch(new RegExp(`^inbox-needs/${PROVINCE}/[0-9a-f]{24}/`));
+    const posted = await postUpload(created.json, body);
+    expect(posted.status, posted.text).toBe(204);
+    return created.json.jobId as string;
+  }
+  async function errorReport(url: string) {
+    const bytes = Buffer.from(await (await fetch(url)).arrayBuffer());
+    const lines = parse(bytes, { columns: true, bom: true }) as Array<Record<string, string>>;
+    return lines
+      .filter((l) => l['级别 level'] === '错误 error')
+      .map((l) => [l['行号 row'], l['列 column'], l['代码 code']])
+      .sort((a, b) => Number(a[0]) - Number(b[0]));
+  }
+
+  it('serves the template; good rows are posted open (matched), bad rows reported; the same file again posts nothing', async () => {
+    const xlsx = await fetch(`${cloud().apiUrl}/v1/templates/needs.xlsx`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(xlsx.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await xlsx.arrayBuffer());
+    expect(workbook.worksheets[0]!.getRow(1).values).toEqual(
+      expect.arrayContaining([
+        '企业统一社会信用代码',
+        '需求类型',
+        '需求名称',
+        '需求描述',
+        '悬赏金额（元）',
+        '截止日期',
+      ]),
+    );
+    // An enterprise posts its own needs through the API, not in bulk.
+    const refused = await api('/v1/uploads', {
+      method: 'POST',
+      token: ent,
+      body: { fileName: 'x.csv', sizeBytes: 10, kind: 'needs' },
+    });
+    expect(refused.status).toBe(403);
+
+    const file = Buffer.from(
+      csv([
+        [
+          '序号',
+          '企业统一社会信用代码',
+          '需求类型',
+          '需求名称',
+          '需求描述',
+          '关注的IPC分类',
+          '悬赏金额（元）',
+          '截止日期',
+        ],
+        [
+          '1',
+          ENT,
+          '揭榜挂帅',
+          '批量揭榜：海洋平台长效防腐涂层',
+          '海上平台钢结构腐蚀严重，需要十年以上的长效防腐涂层方案。',
+          'C09D',
+          '50万元',
+          '2030/6/30',
+        ],
+        [
+          '2',
+          ENT,
+          '',
+          '批量需求：船舶涂层在线检测',
+          '需要在船舶坞修期间快速检测涂层厚度与破损的技术。',
+          '',
+          '',
+          '',
+        ],
+        [
+          '3',
+          PENDING,
+          '技术需求',
+          '批量需求：未审核企业',
+          '该企业尚未通过审核，这一行不应发布。',
+          '',
+          '',
+          '',
+        ],
+        [
+          '4',
+          ENT,
+          '揭榜',
+          '批量揭榜：没有截止日期',
+          '揭榜挂帅须写明截止日期，这一行应被拒绝。',
+          '',
+          '100000',
+          '',
+        ],
+        ['5', ENT, '', '批量需求：截止日期已过', '截止日期早于今天，这一行应被拒绝。', '', '', '2020-01-01'],
+        ['6', '123', '', '批量需求：代码错误', '统一社会信用代码不正确，这一行应被拒绝。', '', '', ''],
+      ]),
+    );
+    const jobId = await upload(admin, file);
+    const job = await waitForJob(jobId, admin, 60_000);
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      kind: 'needs',
+      provinceCode: PROVINCE,
+      rowsTotal: 6,
+      rowsAccepted: 2,
+      rowsRejected: 4,
+    });
+    expect(await errorReport(job.errorReportUrl)).toEqual([
+      ['4', '企业统一社会信用代码', 'NEED_REFUSED'],
+      ['5', '截止日期', 'CHALLENGE_TERMS'],
+      ['6', '截止日期', 'DEADLINE_IN_PAST'],
+      ['7', '企业统一社会信用代码', 'INVALID_USCC'],
+    ]);
+    const mine = await api('/v1/needs?limit=100', { token: ent });
+    const posted = (mine.json.items as Need[]).filter((n) => n.title.startsWith('批量'));
+    expect(posted.map((n) => [n.title, n.kind, n.status, n.rewardYuan, n.deadline]).sort()).toEqual([
+      ['批量揭榜：海洋平台长效防腐涂层', 'challenge', 'open', 500000, '2030-06-30'],
+      ['批量需求：船舶涂层在线检测', 'need', 'open', undefined, undefined],
+    ]);
+    const challenge = posted.find((n) => n.kind === 'challenge')!;
+    expect(challenge.ipcInterests).toEqual(['C09D']);
+    // Opened, it was matched with the pool as POST /v1/needs matches it.
+    const matches = await api(`/v1/needs/${challenge.needId}/matches?limit=100`, { token: ent });
+    expect(matches.json.items.map((m: { applicationNumber: string }) => m.applicationNumber)).toContain(OWN);
+
+    const again = await waitForJob(await upload(admin, file), admin, 60_000);
+    expect(again).toMatchObject({ status: 'succeeded', rowsAccepted: 0, rowsUnchanged: 2, rowsRejected: 4 });
+    const after = await api('/v1/needs?limit=100', { token: ent });
+    expect((after.json.items as Need[]).filter((n) => n.title.startsWith('批量'))).toHaveLength(2);
+  }, 180_000);
 });
