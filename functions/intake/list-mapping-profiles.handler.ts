@@ -1,9 +1,9 @@
 import { listMappingProfilesRoute } from '../../schemas/routes/intake.ts';
 import { httpRoute } from '../shared/http.ts';
 import { listMappingProfiles } from './mapping-profiles.ts';
-import { profiles } from './profile-deps.ts';
+import { institutionProvince, profiles } from './profile-deps.ts';
 
-const deps = { profiles: profiles(), now: () => new Date() };
+const deps = { profiles: profiles(), now: () => new Date(), institutionProvince: institutionProvince() };
 
 export const handler = httpRoute(listMappingProfilesRoute, async ({ caller, params }) => ({
   status: 200,

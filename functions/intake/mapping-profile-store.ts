@@ -1,8 +1,13 @@
-/** DynamoDB adapter of mapping profiles: core `INST#<USCC>` / `MAPPING#<name>`, audit entries in the same partition. */
+/**
+ * DynamoDB adapter of mapping profiles: core `INST#<USCC>` / `MAPPING#<name>`, audit entries in the same
+ * partition. A deleted profile is a tombstone (`deleted: true`, the next version, no content): read as
+ * absent, its version continued by a profile created again under the name.
+ */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { MappingProfile } from '../../schemas/mapping-profile.ts';
 import { auditItem } from '../shared/audit.ts';
 import { keys, prefixes } from '../shared/dynamo/keys.ts';
+import { queryAll } from '../shared/dynamo/query.ts';
 import { stripStorage } from '../shared/dynamo/strip.ts';
 import { transact } from '../shared/dynamo/transact.ts';
 import { type MappingProfileStore, maxProfilesPerInstitution } from './mapping-profiles.ts';
@@ -22,18 +27,33 @@ export function dynamoMappingProfileStore(
       const { Item } = await documents.send(
         new GetCommand({ TableName: tableName, Key: keys.mappingProfile(uscc, name), ConsistentRead: true }),
       );
-      return Item ? profileOf(Item) : undefined;
+      return Item && Item.deleted !== true ? profileOf(Item) : undefined;
     },
-    async list(uscc) {
-      const { Items } = await documents.send(
-        new QueryCommand({
+    async deletedVersion(uscc, name) {
+      const { Item } = await documents.send(
+        new GetCommand({
           TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.institutionPk(uscc), ':prefix': prefixes.mappingProfile },
-          Limit: maxProfilesPerInstitution + 1,
+          Key: keys.mappingProfile(uscc, name),
+          ConsistentRead: true,
+          ProjectionExpression: 'deleted, version',
         }),
       );
-      return (Items ?? []).map(profileOf);
+      return Item?.deleted === true ? Number(Item.version) : 0;
+    },
+    async list(uscc) {
+      // Tombstones are filtered out; an institution keeps at most 50 profiles and its tombstones are
+      // bounded by its deletes (one per name), so the read stays small.
+      const { items } = await queryAll(
+        documents,
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          FilterExpression: 'attribute_not_exists(deleted)',
+          ExpressionAttributeValues: { ':pk': keys.institutionPk(uscc), ':prefix': prefixes.mappingProfile },
+        },
+        maxProfilesPerInstitution + 1,
+      );
+      return items.slice(0, maxProfilesPerInstitution + 1).map(profileOf);
     },
     async save(profile, before, caller, at) {
       const key = keys.mappingProfile(profile.institutionUscc, profile.name);
@@ -49,7 +69,13 @@ export function dynamoMappingProfileStore(
                     ConditionExpression: 'version = :v',
                     ExpressionAttributeValues: { ':v': before.version },
                   }
-                : { ConditionExpression: 'attribute_not_exists(pk)' }),
+                : profile.version > 1
+                  ? {
+                      // Created again under a deleted name: over its tombstone, at the version after it.
+                      ConditionExpression: 'attribute_not_exists(pk) OR (deleted = :yes AND version = :prev)',
+                      ExpressionAttributeValues: { ':yes': true, ':prev': profile.version - 1 },
+                    }
+                  : { ConditionExpression: 'attribute_not_exists(pk)' }),
             },
           },
           {
@@ -83,10 +109,19 @@ export function dynamoMappingProfileStore(
         documents,
         [
           {
-            Delete: {
+            // A tombstone at the next version, not a delete: the name's version sequence goes on.
+            Put: {
               TableName: tableName,
-              Key: key,
-              ConditionExpression: 'version = :v',
+              Item: {
+                ...key,
+                entity: 'mapping-profile',
+                institutionUscc: before.institutionUscc,
+                name: before.name,
+                deleted: true,
+                version: before.version + 1,
+                deletedAt: at,
+              },
+              ConditionExpression: 'version = :v AND attribute_not_exists(deleted)',
               ExpressionAttributeValues: { ':v': before.version },
             },
           },

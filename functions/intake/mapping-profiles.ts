@@ -6,8 +6,10 @@
  * replacing one takes the version read (body `expectedVersion` or `If-Match`), so of two concurrent
  * writers one wins and the other gets 409 with what to do. Every write carries its audit entry
  * (functions/shared/audit.ts) in the same transaction. Scope: the institution's own users read
- * (department users included: they upload too); institution-level users write; anyone else's
- * institution is as absent (404).
+ * (department users included: they upload too), and so do the administrators of its province and the
+ * national administrators (they help an office map its exports); institution-level users write; anyone
+ * else's institution is as absent (404). A deleted profile leaves a tombstone with its last version: a
+ * profile created again under the name continues the version sequence (its audit trail stays one).
  */
 import { findOption, inventoryColumns } from '../../schemas/inventory/template.ts';
 import type { MappingProfile, PutMappingProfile } from '../../schemas/mapping-profile.ts';
@@ -31,13 +33,20 @@ export interface MappingProfileStore {
     caller: Caller,
     at: string,
   ): Promise<'saved' | 'conflict'>;
-  /** Deletes `before` (only if still at its version), with the audit entry; 'conflict' when it moved or went. */
+  /**
+   * Deletes `before` (only if still at its version), leaving a tombstone at the next version, with the
+   * audit entry; 'conflict' when it moved or went.
+   */
   remove(before: MappingProfile, caller: Caller, at: string): Promise<'deleted' | 'conflict'>;
+  /** The version a deleted profile of that name left (its tombstone), 0 when none: a new one continues it. */
+  deletedVersion(uscc: string, name: string): Promise<number>;
 }
 
 export interface MappingProfileDeps {
   profiles: MappingProfileStore;
   now: () => Date;
+  /** The province of an institution (for the administrators who may read its profiles); absent: none may. */
+  institutionProvince?: (uscc: string) => Promise<string | undefined>;
 }
 
 const sameUscc = (a: string | undefined, b: string) =>
@@ -51,6 +60,24 @@ function ownInstitution(caller: Caller, uscc: string): string {
     );
   }
   return caller.orgUscc!;
+}
+
+/**
+ * The institution whose profiles the caller may read: its own; for a province administrator an
+ * institution of its province; for a national administrator any; anything else is as absent.
+ */
+async function readableInstitution(deps: MappingProfileDeps, caller: Caller, uscc: string): Promise<string> {
+  if (caller.roles.includes('institution') && sameUscc(caller.orgUscc, uscc)) return caller.orgUscc!;
+  const code = uscc.trim().toUpperCase();
+  const national = caller.roles.includes('national-admin');
+  const provincial = caller.roles.includes('province-admin') && caller.provinceCode !== undefined;
+  if ((national || provincial) && deps.institutionProvince) {
+    const province = await deps.institutionProvince(code);
+    if (province !== undefined && (national || province === caller.provinceCode)) return code;
+  }
+  throw new NotFoundError(
+    `No institution ${uscc} in your scope: an institution reads its own mapping profiles, administrators those of their province's institutions.`,
+  );
 }
 
 const profilePath = (uscc: string, name: string) => `/v1/institutions/${uscc}/mapping-profiles/${name}`;
@@ -76,18 +103,18 @@ export async function getMappingProfile(
   uscc: string,
   name: string,
 ): Promise<MappingProfile> {
-  const own = ownInstitution(caller, uscc);
+  const own = await readableInstitution(deps, caller, uscc);
   const profile = await deps.profiles.get(own, name);
   if (!profile) {
     throw new NotFoundError(
-      `Your institution has no mapping profile "${name}": list them with GET /v1/institutions/${own}/mapping-profiles, or create it with PUT ${profilePath(own, name)}.`,
+      `Institution ${own} has no mapping profile "${name}": list them with GET /v1/institutions/${own}/mapping-profiles, or create it with PUT ${profilePath(own, name)}.`,
     );
   }
   return profile;
 }
 
 export async function listMappingProfiles(deps: MappingProfileDeps, caller: Caller, uscc: string) {
-  const own = ownInstitution(caller, uscc);
+  const own = await readableInstitution(deps, caller, uscc);
   return { items: await deps.profiles.list(own) };
 }
 
@@ -137,10 +164,12 @@ export async function putMappingProfile(
     );
   }
   const at = deps.now().toISOString();
+  // A name deleted before continues its version sequence (the tombstone's version).
+  const base = current?.version ?? (await deps.profiles.deletedVersion(own, name));
   const profile: MappingProfile = {
     institutionUscc: own,
     name,
-    version: (current?.version ?? 0) + 1,
+    version: base + 1,
     columns: body.columns.map((column) => ({ header: column.header, field: column.field })),
     // Values are stored as the field's code (licensed), whichever name the request used (许可实施).
     values: body.values.map((value) => {

@@ -11,6 +11,12 @@ import { dynamoMappingProfileStore } from './mapping-profile-store.ts';
 
 export const profiles = () => dynamoMappingProfileStore(documents, config.tableName('core'));
 
+/** The province of an institution: administrators read the profiles of their province's institutions. */
+export function institutionProvince(): (uscc: string) => Promise<string | undefined> {
+  const store = dynamoInstitutionStore(documents, config.tableName('core'));
+  return async (uscc) => (await store.get(uscc))?.provinceCode;
+}
+
 /** The registered name of an institution (the preview shows co-owners as an import stores them). */
 export function institutionName(): (uscc: string) => Promise<string | undefined> {
   const store = dynamoInstitutionStore(documents, config.tableName('core'));

@@ -146,8 +146,9 @@ export const getMappingProfileRoute = {
   method: 'GET',
   path: '/v1/institutions/{uscc}/mapping-profiles/{name}',
   function: 'getMappingProfile',
-  roles: ['institution'],
-  summary: 'A mapping profile of your institution (ETag: its version, for If-Match)',
+  roles: ['institution', ...adminRoles],
+  summary:
+    "A mapping profile of your institution (ETag: its version, for If-Match); administrators read those of their province's institutions (national: any)",
   tags: ['intake'],
   request: { params: mappingProfileParamsSchema },
   responses: {
@@ -181,8 +182,9 @@ export const listMappingProfilesRoute = {
   method: 'GET',
   path: '/v1/institutions/{uscc}/mapping-profiles',
   function: 'listMappingProfiles',
-  roles: ['institution'],
-  summary: "Your institution's mapping profiles, by name (at most 50)",
+  roles: ['institution', ...adminRoles],
+  summary:
+    "Your institution's mapping profiles, by name (at most 50); administrators list those of their province's institutions (national: any)",
   tags: ['intake'],
   request: { params: z.object({ uscc: z.string().trim().min(1).max(32) }) },
   responses: {

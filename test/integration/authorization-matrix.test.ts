@@ -835,9 +835,13 @@ const matrix: Record<string, Entry> = {
       { target: 'foreignInst', path: `/v1/institutions/${B}/mapping-profiles/matrix` },
       { target: 'foreignProv', path: `/v1/institutions/${C}/mapping-profiles/matrix` },
     ],
+    // Only A keeps a profile "matrix" (the PUT above): B and C answer 404 to anyone; administrators read
+    // A's (their province's, or any for national ones).
     expect: {
       inst: { own: 'ok', foreignInst: 404, foreignProv: 404 },
       dept: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+      padmin: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+      nadmin: { own: 'ok', foreignInst: 404, foreignProv: 404 },
     },
   },
   'GET /v1/institutions/{uscc}/mapping-profiles': {
@@ -846,9 +850,12 @@ const matrix: Record<string, Entry> = {
       { target: 'foreignInst', path: `/v1/institutions/${B}/mapping-profiles` },
       { target: 'foreignProv', path: `/v1/institutions/${C}/mapping-profiles` },
     ],
+    // Administrators read the profiles of their province's institutions (national ones: all).
     expect: {
       inst: { own: 'ok', foreignInst: 404, foreignProv: 404 },
       dept: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+      padmin: { own: 'ok', foreignInst: 'ok', foreignProv: 404 },
+      nadmin: { own: 'ok', foreignInst: 'ok', foreignProv: 'ok' },
     },
   },
   'GET /v1/institutions/{uscc}/co-owned-patents': {

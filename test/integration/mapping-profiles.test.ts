@@ -159,6 +159,35 @@ describe('mapping profiles and previews', () => {
     expect(entry?.changes?.columns?.after).toBeUndefined();
   });
 
+  it('a name deleted and created again continues its versions; administrators of its province read the profiles, others do not', async () => {
+    const name = 'reborn';
+    expect((await api(path(uscc, name), { method: 'PUT', token: own, body: profile })).status).toBe(201);
+    const deleted = await api(path(uscc, name), {
+      method: 'DELETE',
+      token: own,
+      headers: { 'if-match': '"1"' },
+    });
+    expect(deleted.status, deleted.text).toBe(204);
+    const listed = await api(`/v1/institutions/${uscc}/mapping-profiles`, { token: own });
+    expect(listed.json.items.map((p: { name: string }) => p.name)).not.toContain(name);
+    // Two creates at once over the tombstone (version 2): one is version 3, the other 409.
+    const [a, b] = await Promise.all([
+      api(path(uscc, name), { method: 'PUT', token: own, body: profile }),
+      api(path(uscc, name), { method: 'PUT', token: own, body: profile }),
+    ]);
+    expect([a.status, b.status].sort(), a.text + b.text).toEqual([201, 409]);
+    const read = await api(path(uscc, name), { token: own });
+    expect([read.status, read.json.version, read.headers.get('etag')]).toEqual([200, 3, '"3"']);
+
+    const beijing = await token('province-admin', { province: '110000' });
+    const shanghai = await token('province-admin', { province: '310000' });
+    expect((await api(path(uscc, name), { token: beijing })).json.version).toBe(3);
+    expect((await api(`/v1/institutions/${uscc}/mapping-profiles`, { token: beijing })).status).toBe(200);
+    expect((await api(path(uscc, name), { token: shanghai })).status).toBe(404);
+    const write = await api(path(uscc, 'by-admin'), { method: 'PUT', token: beijing, body: profile });
+    expect(write.status).toBe(403);
+  });
+
   it('bad input: hostile names, oversized or contradictory profiles, department writers, another institution', async () => {
     // ('..' never reaches a handler: the URL itself resolves it to another path.)
     for (const name of ['a#b', '.hidden', '-x', 'x'.repeat(41), 'a b', '<b>', 'a\u0000b']) {

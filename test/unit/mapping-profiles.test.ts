@@ -15,6 +15,7 @@ import type { StoredJob } from '../../functions/intake/job-store.ts';
 import {
   deleteMappingProfile,
   getMappingProfile,
+  listMappingProfiles,
   type MappingProfileStore,
   putMappingProfile,
   versionOfIfMatch,
@@ -53,8 +54,13 @@ const profileBody = {
 /** A store with the adapter's conditions: create only if absent, replace only at the version read. */
 function memoryStore() {
   const items = new Map<string, MappingProfile>();
+  /** Tombstones: the version a deleted profile left. */
+  const deleted = new Map<string, number>();
   const audit: Array<{ action: string; version: number }> = [];
   const store: MappingProfileStore = {
+    async deletedVersion(u, name) {
+      return deleted.get(`${u}/${name}`) ?? 0;
+    },
     async get(u, name) {
       const item = items.get(`${u}/${name}`);
       return item && structuredClone(item);
@@ -67,7 +73,13 @@ function memoryStore() {
       await new Promise((resolve) => setImmediate(resolve));
       const key = `${profile.institutionUscc}/${profile.name}`;
       const current = items.get(key);
-      if (before ? current?.version !== before.version : current !== undefined) return 'conflict';
+      if (
+        before
+          ? current?.version !== before.version
+          : current !== undefined || (deleted.get(key) ?? 0) !== profile.version - 1
+      )
+        return 'conflict';
+      deleted.delete(key);
       items.set(key, structuredClone(profile));
       audit.push({ action: before ? 'updated' : 'created', version: profile.version });
       return 'saved';
@@ -77,6 +89,7 @@ function memoryStore() {
       const key = `${before.institutionUscc}/${before.name}`;
       if (items.get(key)?.version !== before.version) return 'conflict';
       items.delete(key);
+      deleted.set(key, before.version + 1);
       audit.push({ action: 'deleted', version: before.version + 1 });
       return 'deleted';
     },
@@ -355,6 +368,35 @@ describe('PUT / GET a profile (versioned)', () => {
   });
 });
 
+describe('administrators read the profiles of their institutions', () => {
+  it("a province administrator reads its province's institutions' profiles, a national one any; nobody else's; no admin writes", async () => {
+    const { store } = memoryStore();
+    const provinces: Record<string, string> = { [uscc]: '110000', [other]: '310000' };
+    const deps = { profiles: store, now, institutionProvince: async (code: string) => provinces[code] };
+    await putMappingProfile(deps, admin, uscc, 'default', parseBody(profileBody));
+    const beijing: Caller = { sub: 'pa', roles: ['province-admin'], provinceCode: '110000' };
+    const shanghai: Caller = { sub: 'pa2', roles: ['province-admin'], provinceCode: '310000' };
+    const national: Caller = { sub: 'na', roles: ['national-admin'] };
+    expect((await getMappingProfile(deps, beijing, uscc, 'default')).version).toBe(1);
+    expect((await listMappingProfiles(deps, national, uscc)).items).toHaveLength(1);
+    expect((await listMappingProfiles(deps, shanghai, other)).items).toEqual([]);
+    for (const [caller, code] of [
+      [shanghai, uscc],
+      [national, '12100000400000626X'], // no such institution
+      [{ sub: 'e', roles: ['enterprise'], orgUscc: uscc } as Caller, uscc],
+    ] as const) {
+      await expect(listMappingProfiles(deps, caller, code)).rejects.toMatchObject({ statusCode: 404 });
+    }
+    // Without the province reader (a deployment wiring none) administrators are refused, never let in.
+    await expect(listMappingProfiles({ profiles: store, now }, national, uscc)).rejects.toMatchObject({
+      statusCode: 404,
+    });
+    await expect(
+      putMappingProfile(deps, beijing, uscc, 'other', parseBody(profileBody)),
+    ).rejects.toMatchObject({ statusCode: 404 });
+  });
+});
+
 describe('DELETE a profile (at the version read)', () => {
   it('deletes at the version read; without If-Match, at another version, or gone: 400, 409, 404 with what to do', async () => {
     const { store, items, audit } = memoryStore();
@@ -383,6 +425,33 @@ describe('DELETE a profile (at the version read)', () => {
       statusCode: 404,
       message: expect.stringContaining('deleted already'),
     });
+  });
+
+  it('a profile created again under a deleted name continues its versions (4 after the tombstone 3); two such creates: one wins', async () => {
+    const { store, audit } = memoryStore();
+    const deps = { profiles: store, now };
+    await putMappingProfile(deps, admin, uscc, 'default', parseBody(profileBody));
+    await putMappingProfile(deps, admin, uscc, 'default', parseBody({ ...profileBody, expectedVersion: 1 }));
+    await deleteMappingProfile(deps, admin, uscc, 'default', '"2"');
+    expect(await store.deletedVersion(uscc, 'default')).toBe(3);
+    const outcomes = await Promise.allSettled([
+      putMappingProfile(deps, admin, uscc, 'default', parseBody(profileBody)),
+      putMappingProfile(deps, admin, uscc, 'default', parseBody(profileBody)),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const made = (
+      outcomes.find((o) => o.status === 'fulfilled') as PromiseFulfilledResult<{
+        created: boolean;
+        profile: { version: number };
+      }>
+    ).value;
+    expect(made).toMatchObject({ created: true, profile: { version: 4 } });
+    expect(audit.map((a) => `${a.action}@${a.version}`)).toEqual([
+      'created@1',
+      'updated@2',
+      'deleted@3',
+      'created@4',
+    ]);
   });
 
   it('a delete racing a replacement: one of them wins, the other is told', async () => {
