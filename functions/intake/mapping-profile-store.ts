@@ -3,7 +3,7 @@
  * partition. A deleted profile is a tombstone (`deleted: true`, the next version, no content): read as
  * absent, its version continued by a profile created again under the name.
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { MappingProfile } from '../../schemas/mapping-profile.ts';
 import { auditItem } from '../shared/audit.ts';
 import { keys, prefixes } from '../shared/dynamo/keys.ts';
