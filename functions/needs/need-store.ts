@@ -350,6 +350,18 @@ export function dynamoNeedStore(
       );
       return outcome === 'committed' ? 'pushed' : outcome;
     },
+    async proposalsOf(needId) {
+      const { items } = await queryAll(
+        documents,
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.needPk(needId), ':prefix': prefixes.needProposal },
+        },
+        1_000,
+      );
+      return items.map((item) => stripStorage<Proposal>(item));
+    },
     async openNeeds() {
       const { items } = await queryAll(documents, {
         TableName: tableName,

@@ -110,6 +110,11 @@ export interface NeedDeps {
    */
   matchOpened?: (need: Need) => Promise<unknown>;
   onMatchFailed?: (needId: string, error: unknown) => void;
+  /**
+   * The email telling the enterprise of a review (need-mails.ts `renderNeedReviewed`), wired by the
+   * review function only (it carries the portal setting and the mail layout); absent: not mailed.
+   */
+  reviewMail?: (decided: Need, enterpriseName: string) => MailMessage;
 }
 
 async function matchOpened(deps: NeedDeps, need: Need) {
@@ -340,7 +345,12 @@ export async function reviewNeed(
     updatedAt: at,
     version: need.version + 1,
   };
-  if (!(await deps.store.update(decided, need, `need.${input.decision}`, caller)))
+  // The enterprise is told the outcome, in the same transaction as the decision.
+  const enterprise = deps.reviewMail ? await deps.store.enterprise(need.enterpriseUscc) : undefined;
+  const email = enterprise?.contact?.email;
+  const mail =
+    email && deps.reviewMail ? { ...deps.reviewMail(decided, enterprise.name), to: [email] } : undefined;
+  if (!(await deps.store.update(decided, need, `need.${input.decision}`, caller, mail)))
     throw new ConflictError(`Need ${needId} changed while you reviewed it: read it again.`);
   await matchOpened(deps, decided);
   return decided;

@@ -9,7 +9,7 @@
  * port, weighed with the shared codes), restricted to the patents that entered the pool (`inventoriedAt`)
  * in the alert's window and after the need opened (those before were matched when it opened).
  */
-import type { Need, NeedMatch } from '../../schemas/need.ts';
+import type { Need, NeedMatch, Proposal } from '../../schemas/need.ts';
 import type { PatentSearchIndex } from '../search/ports.ts';
 import { codeBonus, matchContent, needQueryText, sharedCodes } from './need-matching.ts';
 
@@ -21,6 +21,8 @@ export interface PoolToNeedStore {
   openNeeds(): Promise<Need[]>;
   /** Keeps the match with its audit entry unless the need and patent were matched before: 'exists'. */
   recordPoolMatch(match: NeedMatch): Promise<'created' | 'exists'>;
+  /** The proposals (揭榜) of a need, for the enterprise's daily alert (at most 1,000). */
+  proposalsOf(needId: string): Promise<Proposal[]>;
 }
 
 export interface PoolToNeedDeps {

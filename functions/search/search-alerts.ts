@@ -8,7 +8,7 @@
  */
 import { chinaDate } from '../../schemas/china-date.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
-import type { Need, NeedMatch } from '../../schemas/need.ts';
+import type { Need, NeedMatch, Proposal } from '../../schemas/need.ts';
 import type { SavedSearch } from '../../schemas/saved-search.ts';
 import { renderMail } from '../mail/layout.ts';
 import { matchNewPatentsToNeeds, type PoolToNeedDeps, poolToNeedSettings } from '../needs/pool-to-needs.ts';
@@ -44,6 +44,8 @@ const filterZh: Record<string, string> = {
 export interface NeedAlertSection {
   need: Pick<Need, 'needId' | 'title'>;
   matches: NeedMatch[];
+  /** Patents institutions proposed for the need (揭榜) since the last alert. */
+  proposals?: Proposal[];
 }
 
 export function renderAlert(
@@ -56,33 +58,67 @@ export function renderAlert(
   const n =
     sections.reduce((sum, s) => sum + s.hits.length, 0) +
     needSections.reduce((sum, s) => sum + s.matches.length, 0);
+  const p = needSections.reduce((sum, s) => sum + (s.proposals?.length ?? 0), 0);
+  const proposed = p
+    ? { zh: `技术需求新揭榜 ${p} 件；`, en: `${p} new proposal(s) for your needs; ` }
+    : { zh: '', en: '' };
   return {
     to: [],
-    subject: `订阅检索：新入库专利 ${n} 件（${day}）/ ${n} new patent(s) match your saved searches`,
+    subject: `${p ? proposed.zh : '订阅检索：'}新入库专利 ${n} 件（${day}）/ ${proposed.en}${n} new patent(s) match your saved searches`,
     ...renderMail({
       title: {
-        zh: `您订阅的检索有 ${n} 件新入库专利（${day}）`,
-        en: `${n} new patent(s) in the pool match your saved searches (${day})`,
+        zh: `${proposed.zh}您订阅的检索有 ${n} 件新入库专利（${day}）`,
+        en: `${proposed.en}${n} new patent(s) in the pool match your saved searches (${day})`,
       },
       greeting: `${name}，您好：`,
       blocks: [
         ...needSections.flatMap((section) => [
-          {
-            p: {
-              zh: `您的技术需求“${section.need.title}”：新入库专利 ${section.matches.length} 件`,
-              en: `Your need "${section.need.title}": ${section.matches.length} new patent(s) in the pool`,
-            },
-          },
-          {
-            table: {
-              head: [
-                { zh: '申请号', en: 'Application no.' },
-                { zh: '专利名称', en: 'Title' },
-                { zh: '匹配原因', en: 'Why it matched' },
-              ],
-              rows: section.matches.map((m) => [m.applicationNumber, m.patent.title, m.explanationZh]),
-            },
-          },
+          ...(section.proposals?.length
+            ? [
+                {
+                  p: {
+                    zh: `您的技术需求“${section.need.title}”：高校院所揭榜提出专利 ${section.proposals.length} 件`,
+                    en: `Your need "${section.need.title}": ${section.proposals.length} patent(s) proposed by institutions`,
+                  },
+                },
+                {
+                  table: {
+                    head: [
+                      { zh: '申请号', en: 'Application no.' },
+                      { zh: '专利名称', en: 'Title' },
+                      { zh: '提出单位', en: 'Institution' },
+                      { zh: '说明', en: 'How it answers' },
+                    ],
+                    rows: section.proposals.map((x) => [
+                      x.applicationNumber,
+                      x.patentTitle,
+                      x.institutionName,
+                      x.message,
+                    ]),
+                  },
+                },
+              ]
+            : []),
+          ...(section.matches.length
+            ? [
+                {
+                  p: {
+                    zh: `您的技术需求“${section.need.title}”：新入库专利 ${section.matches.length} 件`,
+                    en: `Your need "${section.need.title}": ${section.matches.length} new patent(s) in the pool`,
+                  },
+                },
+                {
+                  table: {
+                    head: [
+                      { zh: '申请号', en: 'Application no.' },
+                      { zh: '专利名称', en: 'Title' },
+                      { zh: '匹配原因', en: 'Why it matched' },
+                    ],
+                    rows: section.matches.map((m) => [m.applicationNumber, m.patent.title, m.explanationZh]),
+                  },
+                },
+              ]
+            : []),
         ]),
         ...sections.flatMap((section) => [
           {
@@ -106,8 +142,8 @@ export function renderAlert(
       ],
       action: { label: { zh: '登录平台查看', en: 'Open the portal' }, href: portalUrl },
       reason: {
-        zh: '您收到此邮件，是因为贵单位在平台保存了订阅检索，且有新专利进入转化资源库并与之匹配；每天最多一封，可在平台删除订阅。',
-        en: 'You get this email because your enterprise saved searches and new patents in the conversion pool match them; one email a day at most; delete a saved search to stop it.',
+        zh: '您收到此邮件，是因为贵单位在平台保存了订阅检索或发布了技术需求，且有新专利与之匹配或有高校院所揭榜；每天最多一封，可在平台删除订阅或关闭需求。',
+        en: 'You get this email because your enterprise saved searches or posted technology needs, and new patents match them or institutions proposed patents; one email a day at most; delete a saved search or close a need to stop it.',
       },
     }),
     attachments: [],
@@ -182,6 +218,18 @@ export async function sendSearchAlerts(deps: AlertDeps) {
             },
             poolToNeedSettings.capPerEnterprise,
           );
+        // 揭榜: the proposals institutions made for these needs since the last alert (all of them, with
+        // the first alert), in the same email.
+        if (deps.needs)
+          for (const need of needs) {
+            const proposals = (await deps.needs.store.proposalsOf(need.needId)).filter(
+              (x) => (!state.alertedUntil || x.createdAt > state.alertedUntil) && x.createdAt <= until,
+            );
+            if (!proposals.length) continue;
+            const section = needSections.find((s) => s.need.needId === need.needId);
+            if (section) section.proposals = proposals;
+            else needSections.push({ need, matches: [], proposals });
+          }
       } catch (error) {
         // No engine in this deployment (503 NOT_CONFIGURED on AWS until the OpenSearch slice) or none
         // answering: no window moves, so nothing is lost; the next run covers the whole time since.

@@ -1,5 +1,6 @@
 /** Needs: enterprise technology needs (技术需求 / 揭榜挂帅) and the institutions' proposals (docs/market.md, "Technology needs"). Joined with the other areas in infra/resources.ts. */
 
+import { settingsOf } from '../../schemas/resource-names.ts';
 import type { FunctionDeclaration } from './declarations.ts';
 
 export const needsFunctions = {
@@ -23,10 +24,12 @@ export const needsFunctions = {
   },
   reviewNeed: {
     entry: 'functions/needs/review-need.handler.ts',
-    description: 'POST /v1/needs/{needId}/review: the province approves or rejects a need with a comment',
+    description: 'POST /v1/needs/{needId}/review: the province approves or rejects a need with a comment, mailed to the enterprise',
     tables: { core: 'readWrite' },
     // An approved need is matched with the pool through search (functions/needs/need-matching.ts).
     search: 'read',
+    // The enterprise is mailed the outcome (through the outbox), linking to the need on the portal.
+    settings: settingsOf('portal'),
   },
   closeNeed: {
     entry: 'functions/needs/close-need.handler.ts',

@@ -219,8 +219,8 @@ describe('programme settings reach exactly the functions that read them', () => 
   it('the portal URL: the functions that send mail (every email links into the portal), and no other', () => {
     // The digest, the two end-of-job paths (ingest, failure), weekly feedback, the test mail, tiering and
     // the promotion expiry (one module), transition notices, overdue filings, spot-check verdicts,
-    // 5-year-rule justification reviews, the report's rendering.
-    expect(withVariable('PORTAL_URL')).toHaveLength(12);
+    // 5-year-rule justification reviews, need reviews, the report's rendering.
+    expect(withVariable('PORTAL_URL')).toHaveLength(13);
     for (const description of withVariable('PORTAL_URL'))
       expect(description).toMatch(/digest|mails the uploader|email|mail|promotion|overdue|render/i);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderNeedDigest } from '../../functions/market/digest.ts';
 import { expireNeeds } from '../../functions/needs/need-expiry.ts';
+import { renderNeedReviewed } from '../../functions/needs/need-mails.ts';
 import { matchNeedToPool } from '../../functions/needs/need-matching.ts';
 import {
   closeNeed,
@@ -319,6 +320,32 @@ describe('technology needs: posting', () => {
 });
 
 describe('technology needs: review, visibility, closing', () => {
+  it('the enterprise is mailed the outcome with the review, in the same write; a rejection says what to change', async () => {
+    const { deps, mails, enterprises } = memoryStore();
+    enterprises.set(E1, { ...enterprises.get(E1)!, contact: { name: '张三', email: 'zhang@ent.example.com' } });
+    const mailing = {
+      ...deps,
+      reviewMail: (need: Need, name: string) =>
+        renderNeedReviewed(need, name, `https://portal/needs/${need.needId}`),
+    };
+    const first = await postNeed(deps, ent(), input());
+    await reviewNeed(mailing, padmin(), first.needId, { decision: 'approved', comment: '符合条件' });
+    const second = await postNeed(deps, ent(), input({ title: '另一项需求：电池回收' }));
+    await reviewNeed(mailing, padmin(), second.needId, { decision: 'rejected', comment: '请补充技术指标' });
+    expect(mails.map((m) => m.subject)).toEqual([
+      expect.stringContaining('已通过审核并发布'),
+      expect.stringContaining('未通过审核'),
+    ]);
+    expect(mails[0]!.to).toEqual(['zhang@ent.example.com']);
+    expect(mails[0]!.text).toContain(`https://portal/needs/${first.needId}`);
+    expect(mails[1]!.text).toContain('审核意见：请补充技术指标');
+    expect(mails[1]!.text).toContain('POST /v1/needs');
+    // Without the mail wiring (every other function), a review writes no mail.
+    const third = await postNeed(deps, ent(), input({ title: '第三项需求：涂层检测' }));
+    await reviewNeed(deps, padmin(), third.needId, { decision: 'approved' });
+    expect(mails).toHaveLength(2);
+  });
+
   it('the province approves or rejects (comment required), once; other provinces see nothing', async () => {
     const { deps, audit } = memoryStore();
     const need = await postNeed(deps, ent(), input());

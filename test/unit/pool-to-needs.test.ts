@@ -10,7 +10,7 @@ import type { AlertState, SavedSearchStore } from '../../functions/search/saved-
 import { sendSearchAlerts } from '../../functions/search/search-alerts.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import type { Enterprise } from '../../schemas/market.ts';
-import type { Need, NeedMatch } from '../../schemas/need.ts';
+import type { Need, NeedMatch, Proposal } from '../../schemas/need.ts';
 
 const E1 = '91440300MA5F1BQQ5D';
 const INST = '12440000MB0000001X';
@@ -67,6 +67,7 @@ const patent = (n: string, title: string, inventoriedAt: string, classifications
 function setUp(needs: Need[]) {
   const states = new Map<string, AlertState>();
   const matches = new Map<string, NeedMatch>();
+  const proposals: Proposal[] = [];
   const mails: MailMessage[] = [];
   const store: SavedSearchStore = {
     enterprise: async (uscc) => (uscc === E1 ? enterprise : undefined),
@@ -87,6 +88,7 @@ function setUp(needs: Need[]) {
   };
   const needStore: PoolToNeedStore = {
     openNeeds: async () => needs.filter((n) => n.status === 'open'),
+    proposalsOf: async (needId) => proposals.filter((x) => x.needId === needId),
     async recordPoolMatch(match) {
       const key = `${match.needId}#${match.applicationNumber}`;
       if (matches.has(key)) return 'exists';
@@ -104,7 +106,7 @@ function setUp(needs: Need[]) {
       portalUrl: 'https://portal.example/',
       needs: { index, store: needStore },
     });
-  return { index, matches, mails, states, run, at: (iso: string) => (now = new Date(iso)) };
+  return { index, matches, proposals, mails, states, run, at: (iso: string) => (now = new Date(iso)) };
 }
 
 describe('pool -> open needs: new patents pushed to the enterprise in its daily alert', () => {
@@ -148,6 +150,37 @@ describe('pool -> open needs: new patents pushed to the enterprise in its daily 
     expect(mails).toHaveLength(2);
     expect(mails[1]?.text).toContain('202010000004.1');
     expect(mails[1]?.text).not.toContain('202010000002.1');
+  });
+
+  it('揭榜: the proposals institutions made since the last alert are in the same daily email, each once', async () => {
+    const { proposals, mails, run, at } = setUp([need('n1', '海洋工程防腐涂层')]);
+    const proposal = (n: string, createdAt: string): Proposal => ({
+      needId: 'n1',
+      applicationNumber: n,
+      institutionUscc: INST,
+      institutionName: '示范海洋大学',
+      patentTitle: `防腐涂层 ${n}`,
+      message: '本校涂层已在南海平台中试',
+      createdAt,
+      createdBy: 'institution',
+    });
+    proposals.push(proposal('202010000011.1', '2026-12-01T08:00:00.000Z'));
+    await run();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toContain('技术需求新揭榜 1 件');
+    expect(mails[0]!.text).toContain('您的技术需求“海洋工程防腐涂层”：高校院所揭榜提出专利 1 件');
+    expect(mails[0]!.text).toContain('示范海洋大学');
+    expect(mails[0]!.text).toContain('本校涂层已在南海平台中试');
+    // The next day: a new proposal only, not the first one again.
+    proposals.push(proposal('202010000012.1', '2026-12-02T08:00:00.000Z'));
+    at('2026-12-03T00:00:00Z');
+    await run();
+    expect(mails).toHaveLength(2);
+    expect(mails[1]!.text).toContain('202010000012.1');
+    expect(mails[1]!.text).not.toContain('202010000011.1');
+    at('2026-12-04T00:00:00Z');
+    await run();
+    expect(mails).toHaveLength(2);
   });
 
   it('is capped per need a day', async () => {
