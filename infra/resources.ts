@@ -35,7 +35,7 @@ import { pipelineFunctions, pipelineWorkflows } from './resources/pipeline.ts';
 import { poolFunctions } from './resources/pool.ts';
 import { promotionFunctions, promotionSchedules, promotionWorkflows } from './resources/promotion.ts';
 import { reportsFunctions, reportsSchedules, reportsWorkflows } from './resources/reports.ts';
-import { searchFunctions } from './resources/search.ts';
+import { searchFunctions, searchWorkflows } from './resources/search.ts';
 import { streamsFunctions, streamsStreamConsumers } from './resources/streams.ts';
 import { systemFunctions, systemWorkflows } from './resources/system.ts';
 import { transferFunctions } from './resources/transfer.ts';
@@ -189,6 +189,7 @@ export const workflows = {
   ...promotionWorkflows,
   ...pipelineWorkflows,
   ...reportsWorkflows,
+  ...searchWorkflows,
 } as const satisfies Record<string, WorkflowDeclaration>;
 /** Fails to compile when the workflow names (schemas/resource-names.ts) and the declared workflows drift apart. */
 export const workflowNamesMatch: [WorkflowName] extends [keyof typeof workflows]

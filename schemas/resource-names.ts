@@ -14,6 +14,7 @@ export const workflowNames = [
   'deadline-sweep',
   'patent-pipeline',
   'quarterly-report',
+  'search-refill',
 ] as const;
 export type WorkflowName = (typeof workflowNames)[number];
 

@@ -43,6 +43,12 @@ export const pipelineFailureInputSchema = pipelineTaskInputSchema.extend({
 
 /** The batch-ingest workflow's tasks: the job and the execution that runs it. */
 export const ingestTaskInputSchema = z.object({ jobId: z.string().min(1), executionId: z.string().min(1) });
+/** A run of the search-refill workflow: the cursor and totals of the run before (absent: the start). */
+export const refillInputSchema = z.object({
+  cursor: z.string().min(1).max(4000).optional(),
+  indexed: z.number().int().nonnegative().optional(),
+  runs: z.number().int().nonnegative().optional(),
+});
 export const failedIngestInputSchema = z.object({
   jobId: z.string().min(1),
   error: taskErrorSchema.optional(),

@@ -31,7 +31,14 @@ export function changeOf(record: DynamoDBRecord): IndexChange | undefined {
   const image = record.dynamodb?.NewImage ?? record.dynamodb?.OldImage;
   if (!image) return undefined;
   const item = unmarshall(image as Record<string, AttributeValue>) as Item;
-  const removed = record.eventName === 'REMOVE';
+  return itemChange(item, record.eventName === 'REMOVE');
+}
+
+/**
+ * The index change of a table item (undefined: neither a patent nor a need): its document upserted, or
+ * removed. Shared by the stream consumer and the refill (./refill.ts).
+ */
+export function itemChange(item: Item, removed = false): IndexChange | undefined {
   if (item.entity === 'patent' && typeof item.applicationNumber === 'string') {
     const index = openSearchIndexNames.patents;
     return removed

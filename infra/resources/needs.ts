@@ -24,7 +24,8 @@ export const needsFunctions = {
   },
   reviewNeed: {
     entry: 'functions/needs/review-need.handler.ts',
-    description: 'POST /v1/needs/{needId}/review: the province approves or rejects a need with a comment, mailed to the enterprise',
+    description:
+      'POST /v1/needs/{needId}/review: the province approves or rejects a need with a comment, mailed to the enterprise',
     tables: { core: 'readWrite' },
     // An approved need is matched with the pool through search (functions/needs/need-matching.ts).
     search: 'read',

@@ -4,10 +4,15 @@
  * a change searchable within 2 s, and the bad inputs of issue 15.
  * Serials 98xx, province 640000 (宁夏): no other integration file uses them.
  */
+
+import { ListStateMachinesCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { refillSearchIndex } from '../../functions/search/refill.ts';
+import { dynamoRefillStore } from '../../functions/search/refill-store.ts';
 import { demoInventoryRows, templateHeaders } from '../../infra/local/demo-patents.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, eventually, token } from './helpers.ts';
+import { api, clients, eventually, tableName, token, waitForExecution } from './helpers.ts';
 
 const uscc = withUsccCheck('12640000MQRCH0001');
 const department = '能源与动力学院';
@@ -181,5 +186,81 @@ describe('GET /v1/search/patents', () => {
     expect(read.status, read.text).toBe(200);
     expect(read.json).toMatchObject({ institutionName: '检索测试大学', inventors: hit.patent.inventors });
     expect(read.json).not.toHaveProperty('contactName');
+  });
+});
+
+describe('refilling the search indices from the table (search-refill)', () => {
+  it('the Scan adapter pages through every patent and need of the core table to its end, the cursor carried from run to run', async () => {
+    const { documents } = clients();
+    const marker = `refill-${Date.now()}`;
+    await documents.send(
+      new PutCommand({
+        TableName: tableName('core'),
+        Item: {
+          pk: `PAT#${marker}`,
+          sk: 'PATENT',
+          entity: 'patent',
+          applicationNumber: marker,
+          title: '补建索引测试专利',
+          version: 1,
+        },
+      }),
+    );
+    await documents.send(
+      new PutCommand({
+        TableName: tableName('core'),
+        Item: {
+          pk: `NEED#${marker}-need`,
+          sk: 'NEED',
+          entity: 'need',
+          needId: `${marker}-need`,
+          title: '补建索引测试需求',
+          description: '补建索引测试需求的描述',
+          status: 'open',
+          version: 1,
+        },
+      }),
+    );
+    const seen = new Map<string, string>();
+    let input: { cursor?: string; indexed?: number; runs?: number } = {};
+    let output: Awaited<ReturnType<typeof refillSearchIndex>>;
+    do {
+      output = await refillSearchIndex(
+        {
+          store: dynamoRefillStore(documents, tableName('core')),
+          write: async (changes) => {
+            for (const change of changes)
+              if (change.kind === 'upsert')
+                seen.set(`${change.index}:${String(change.document.applicationNumber)}`, change.index);
+            return changes.map(() => ({ ok: true as const, outcome: 'written' as const }));
+          },
+          clock: Date.now,
+        },
+        input,
+        { pageSize: 500, maxItemsPerRun: 2_000, budgetMs: 60_000 },
+      );
+      input = output;
+    } while (!output.done);
+    expect(seen.has(`patents-v1:${marker}`)).toBe(true);
+    expect(seen.has(`needs-v1:${marker}-need`)).toBe(true);
+    expect([...seen.values()]).toEqual(expect.arrayContaining(['patents-v1', 'needs-v1']));
+    expect(output.indexed).toBe(seen.size);
+    expect(output.runs).toBeGreaterThan(0);
+  });
+
+  it('the workflow runs on the local cloud and ends at once: the embedded engine is rebuilt from the store, nothing to refill', async () => {
+    const { sfn } = clients();
+    const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
+    const machine = stateMachines.find((m) => m.stateMachineArn?.endsWith('-search-refill'));
+    expect(machine, 'a search-refill state machine').toBeDefined();
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: machine!.stateMachineArn, input: '{}' }),
+    );
+    const execution = await waitForExecution(executionArn!, 60_000);
+    expect(execution.status, execution.error ?? '').toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output ?? '{}')).toMatchObject({
+      done: true,
+      skipped: 'no OpenSearch domain',
+    });
   });
 });
