@@ -228,11 +228,11 @@ describe('programme settings reach exactly the functions that read them', () => 
   it('the search engine: SEARCH_ENGINE=opensearch and the domain endpoint for the search functions, the need functions that match and the stream reader only', () => {
     const withEngine = withVariable('SEARCH_ENGINE');
     // searchPatents, searchNeeds, postNeed, reviewNeed and ingestBatchFile (need -> pool matching, the
-    // last for needs posted in bulk), fanOutCoreStream (writer).
-    expect(withEngine).toHaveLength(6);
+    // last for needs posted in bulk), fanOutCoreStream and refillSearchIndex (writers).
+    expect(withEngine).toHaveLength(7);
     expect(withVariable('SEARCH_ENDPOINT')).toEqual(withEngine);
     for (const description of withEngine) {
-      expect(description).toMatch(/search|need|stream reader|batch-ingest/i);
+      expect(description).toMatch(/search|need|stream reader|batch-ingest|refill/i);
       expect(variablesByDescription.get(description)!.SEARCH_ENGINE).toBe('opensearch');
     }
   });
