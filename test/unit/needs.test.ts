@@ -322,7 +322,10 @@ describe('technology needs: posting', () => {
 describe('technology needs: review, visibility, closing', () => {
   it('the enterprise is mailed the outcome with the review, in the same write; a rejection says what to change', async () => {
     const { deps, mails, enterprises } = memoryStore();
-    enterprises.set(E1, { ...enterprises.get(E1)!, contact: { name: '张三', email: 'zhang@ent.example.com' } });
+    enterprises.set(E1, {
+      ...enterprises.get(E1)!,
+      contact: { name: '张三', email: 'zhang@ent.example.com' },
+    });
     const mailing = {
       ...deps,
       reviewMail: (need: Need, name: string) =>
