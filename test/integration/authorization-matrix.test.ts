@@ -835,13 +835,13 @@ const matrix: Record<string, Entry> = {
       { target: 'foreignInst', path: `/v1/institutions/${B}/mapping-profiles/matrix` },
       { target: 'foreignProv', path: `/v1/institutions/${C}/mapping-profiles/matrix` },
     ],
-    // Only A keeps a profile "matrix" (the PUT above): B and C answer 404 to anyone; administrators read
-    // A's (their province's, or any for national ones).
+    // A and C keep a profile "matrix" (the fixtures), B none (404 to anyone). Administrators read those
+    // of their province's institutions (A for P1's), national ones any (A and C).
     expect: {
       inst: { own: 'ok', foreignInst: 404, foreignProv: 404 },
       dept: { own: 'ok', foreignInst: 404, foreignProv: 404 },
       padmin: { own: 'ok', foreignInst: 404, foreignProv: 404 },
-      nadmin: { own: 'ok', foreignInst: 404, foreignProv: 404 },
+      nadmin: { own: 'ok', foreignInst: 404, foreignProv: 'ok' },
     },
   },
   'GET /v1/institutions/{uscc}/mapping-profiles': {
