@@ -15,16 +15,30 @@ import {
 import { indexes } from '../shared/dynamo/keys.ts';
 import { queryAll } from '../shared/dynamo/query.ts';
 
+/** The institutions of a province (gsi2 PROV#<code>#INST, every page), with the attributes named. */
+async function provinceInstitutions(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  provinceCode: string,
+  projection: { expression: string; names?: Record<string, string> },
+) {
+  const { items } = await queryAll(client, {
+    TableName: tableName,
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
+    ProjectionExpression: projection.expression,
+    ...(projection.names ? { ExpressionAttributeNames: projection.names } : {}),
+  });
+  return items;
+}
+
 /** Institution names of a province (gsi2 PROV#<code>#INST), for the report's institution rows. */
 export function institutionNames(client: DynamoDBDocumentClient, tableName: string) {
   return async (provinceCode: string) => {
-    const { items } = await queryAll(client, {
-      TableName: tableName,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
-      ProjectionExpression: 'uscc, #name',
-      ExpressionAttributeNames: { '#name': 'name' },
+    const items = await provinceInstitutions(client, tableName, provinceCode, {
+      expression: 'uscc, #name',
+      names: { '#name': 'name' },
     });
     return new Map(items.map((item) => [String(item.uscc), String(item.name)]));
   };
@@ -36,12 +50,8 @@ export function institutionNames(client: DynamoDBDocumentClient, tableName: stri
  */
 export function supervisionGroups(client: DynamoDBDocumentClient, tableName: string) {
   return async (provinceCode: string) => {
-    const { items } = await queryAll(client, {
-      TableName: tableName,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
-      ProjectionExpression: 'uscc, supervision',
+    const items = await provinceInstitutions(client, tableName, provinceCode, {
+      expression: 'uscc, supervision',
     });
     return new Map<string, SupervisionGroup>(
       items.map((item) => [String(item.uscc), supervisionGroupOf(item as { supervision?: Supervision })]),
@@ -55,12 +65,8 @@ export function supervisionGroups(client: DynamoDBDocumentClient, tableName: str
  */
 export function pilotStatuses(client: DynamoDBDocumentClient, tableName: string) {
   return async (provinceCode: string) => {
-    const { items } = await queryAll(client, {
-      TableName: tableName,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': indexes.provinceInstitutions(provinceCode) },
-      ProjectionExpression: 'uscc, pilotStatus',
+    const items = await provinceInstitutions(client, tableName, provinceCode, {
+      expression: 'uscc, pilotStatus',
     });
     return new Map<string, PilotStatus>(
       items
