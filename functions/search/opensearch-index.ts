@@ -285,6 +285,9 @@ export interface OpenSearchIndexOptions {
 
 export function openSearchIndex({ transport, index }: OpenSearchIndexOptions): PatentSearchIndex {
   return {
+    // The core stream's one reader (infra/resources/streams.ts) retries a failed batch up to 10 times
+    // with backoff before the index sees it, and the index refreshes every second: 10 minutes.
+    indexingLagMs: 10 * 60_000,
     async search(request: PatentSearchRequest): Promise<PatentSearchAnswer> {
       const text = normalizeText(request.text.slice(0, maxSearchQueryLength));
       const analyzed = transport

@@ -53,6 +53,12 @@ export interface PatentSearchAnswer {
 
 export interface PatentSearchIndex {
   search(request: PatentSearchRequest): Promise<PatentSearchAnswer>;
+  /**
+   * How long after a change in the table this engine is known to show it (the stream, the consumer and
+   * the engine's refresh, with the consumer's retries): the daily alerts look no later than this before
+   * their run (../search/search-alerts.ts). Absent: `alertSettings.indexingLagMs` (10 minutes).
+   */
+  readonly indexingLagMs?: number;
 }
 
 /** How the change events of patents reach an index (the same events feed every engine). */

@@ -16,7 +16,10 @@ import { DomainError } from '../shared/errors.ts';
 import type { PatentSearchIndex, SearchFilters } from './ports.ts';
 import type { SavedSearchStore } from './saved-searches.ts';
 
-/** Patents listed per saved search in one alert at most; patents entered this long ago are indexed for sure. */
+/**
+ * Patents listed per saved search in one alert at most; patents entered this long ago are indexed for
+ * sure, unless the engine says how long it takes (`PatentSearchIndex.indexingLagMs`).
+ */
 export const alertSettings = { perSearch: 10, indexingLagMs: 10 * 60_000 };
 
 export interface AlertHit {
@@ -165,7 +168,8 @@ export async function sendSearchAlerts(deps: AlertDeps) {
   const now = deps.now();
   const day = chinaDate(now);
   // The window ends a little before now: a patent that entered the pool just now may not be indexed yet.
-  const until = new Date(now.getTime() - alertSettings.indexingLagMs).toISOString();
+  const lag = deps.index.indexingLagMs ?? alertSettings.indexingLagMs;
+  const until = new Date(now.getTime() - lag).toISOString();
   const outcome: {
     day: string;
     enterprises: number;

@@ -7,39 +7,11 @@
  * utility models and designs filed from 2012). Each shows in `GET /v1/patents/{n}/history` and, for pool
  * patents, as a tombstone in `GET /v1/pool`.
  */
-import type { LocalCloud } from './cloud.ts';
 import { demoInstitutions } from './demo.ts';
+import { type DemoCloud, demoCaller, fireSchedule, tokenFor } from './demo-api.ts';
 import { demoInventoryRows, templateHeaders } from './demo-patents.ts';
 
-async function tokenFor(cloud: Pick<LocalCloud, 'controlUrl'>, role: string, extra: Record<string, string>) {
-  const response = await fetch(`${cloud.controlUrl}/_local/token`, {
-    method: 'POST',
-    body: JSON.stringify({ role, ...extra }),
-  });
-  return ((await response.json()) as { token: string }).token;
-}
-
-async function call(
-  cloud: Pick<LocalCloud, 'apiUrl'>,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-) {
-  const response = await fetch(`${cloud.apiUrl}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: demo responses are read field by field
-  const json = (await response.json().catch(() => ({}))) as Record<string, any>;
-  if (!response.ok)
-    throw new Error(`demo exits: ${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
-  return json;
-}
+const call = demoCaller('demo exits');
 
 /** Approved, in a pool, not transferred: where each exit may be shown. */
 const screenable = new Set([
@@ -51,7 +23,7 @@ const screenable = new Set([
   'listed',
 ]);
 
-export async function loadExitsDemo(cloud: Pick<LocalCloud, 'apiUrl' | 'controlUrl'>): Promise<string> {
+export async function loadExitsDemo(cloud: DemoCloud): Promise<string> {
   const index = 1;
   const institution = demoInstitutions[index];
   const staff = await tokenFor(cloud, 'institution', {
@@ -92,14 +64,7 @@ export async function loadExitsDemo(cloud: Pick<LocalCloud, 'apiUrl' | 'controlU
     );
   }
   // The daily deadline sweep, now: patents past their statutory term expire (and the other deadlines).
-  const fired = await fetch(`${cloud.controlUrl}/_local/schedules/deadline-sweep/fire`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ payload: {} }),
-  });
-  const sweep = (await fired.json().catch(() => ({}))) as Record<string, unknown>;
-  lines.push(
-    `deadline sweep fired (${fired.ok && sweep.ok !== false ? 'patents past their term expired' : 'failed'})`,
-  );
+  const sweep = await fireSchedule(cloud, 'deadline-sweep');
+  lines.push(`deadline sweep fired (${sweep.ok ? 'patents past their term expired' : 'failed'})`);
   return `exits: ${lines.join('; ')}`;
 }

@@ -16,54 +16,16 @@ import { notInForce, statutoryTerm } from '../../functions/patents/availability.
 import { chinaDate } from '../../schemas/china-date.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import type { LifecycleState } from '../../schemas/lifecycle.ts';
-import type { LocalCloud } from './cloud.ts';
 import { demoEnterprises, demoInstitutions } from './demo.ts';
+import { type DemoCloud, demoCaller, tokenFor } from './demo-api.ts';
 
-async function tokenFor(
-  cloud: Pick<LocalCloud, 'controlUrl'>,
-  role: string,
-  extra: Record<string, string> = {},
-) {
-  const response = await fetch(`${cloud.controlUrl}/_local/token`, {
-    method: 'POST',
-    body: JSON.stringify({ role, ...extra }),
-  });
-  return ((await response.json()) as { token: string }).token;
-}
-
-async function call(
-  cloud: Pick<LocalCloud, 'apiUrl'>,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const response = await fetch(`${cloud.apiUrl}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: demo responses are read field by field
-  const json = (await response.json().catch(() => ({}))) as Record<string, any>;
-  if (!response.ok) {
-    throw new Error(`demo transfer: ${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
-  }
-  return json;
-}
+const call = demoCaller('demo transfer');
 
 /** Inventoried and still the institution's (a second run finds the same patents, transferred by the first). */
 const settled = new Set(['registered', 'withdrawn', 'expired', 'lapsed']);
 
 /** Loads the demo deals; `options.today` (YYYY-MM-DD) dates them (default: today). */
-export async function loadTransferDemo(
-  cloud: Pick<LocalCloud, 'apiUrl' | 'controlUrl'>,
-  options: { today?: string } = {},
-): Promise<string> {
+export async function loadTransferDemo(cloud: DemoCloud, options: { today?: string } = {}): Promise<string> {
   const today = options.today ?? chinaDate(new Date());
   const year = Number(today.slice(0, 4));
   const university = demoInstitutions[0];

@@ -7,7 +7,9 @@
 import iconv from 'iconv-lite';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import type { LocalCloud } from './cloud.ts';
+import { demoCaller, tokenFor } from './demo-api.ts';
 import { loadExitsDemo } from './demo-exits.ts';
+import { loadMarketDemo } from './demo-market.ts';
 import { demoInventoryRows, templateHeaders, toCsv } from './demo-patents.ts';
 import { loadTransferDemo } from './demo-transfer.ts';
 import { postUpload } from './post-upload.ts';
@@ -66,6 +68,8 @@ export const demoExperts = [
     name: '陈教授',
     title: '教授',
     affiliationUscc: '12310000425000001',
+    // Shown to a requester once the expert accepts its commission (POST /v1/commissions/{id}/decision).
+    email: 'chen.materials@expert.example.org',
     provinceCode: '310000',
     industryCodes: ['38', '32'],
     ipcInterests: ['H01M', 'C22C'],
@@ -75,6 +79,7 @@ export const demoExperts = [
     name: '刘研究员',
     title: '研究员',
     affiliationUscc: '12100000400000624',
+    email: 'liu.medicine@expert.example.org',
     provinceCode: '110000',
     industryCodes: ['27'],
     ipcInterests: ['A61K'],
@@ -115,28 +120,7 @@ export const demoInstitutions = [
   },
 ] as const;
 
-async function tokenFor(cloud: LocalCloud, role: string, extra: Record<string, string> = {}) {
-  const response = await fetch(`${cloud.controlUrl}/_local/token`, {
-    method: 'POST',
-    body: JSON.stringify({ role, ...extra }),
-  });
-  return ((await response.json()) as { token: string }).token;
-}
-
-async function call(cloud: LocalCloud, token: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${cloud.apiUrl}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!response.ok)
-    throw new Error(`demo: ${method} ${path} answered ${response.status}: ${JSON.stringify(json)}`);
-  return json;
-}
+const call = demoCaller('demo');
 
 export async function loadDemo(cloud: LocalCloud): Promise<string> {
   const admin = await tokenFor(cloud, 'national-admin', {
@@ -250,5 +234,7 @@ export async function loadDemo(cloud: LocalCloud): Promise<string> {
   const transfers = await loadTransferDemo(cloud);
   // One patent leaving the pool by each exit, and the sweep that expires those past their term.
   const exits = await loadExitsDemo(cloud);
-  return `${demoInstitutions.length} institutions in 2 provinces, ${patents} patents uploaded, ${reviewed} in review, ${demoEnterprises.length} verified enterprises, ${demoExperts.length} experts, ${evaluations} evaluations; ${transfers}; ${exits}`;
+  // Find and be found: searchable battery-separator patents, one left for the README to approve; a challenge.
+  const market = await loadMarketDemo(cloud);
+  return `${demoInstitutions.length} institutions in 2 provinces, ${patents} patents uploaded, ${reviewed} in review, ${demoEnterprises.length} verified enterprises, ${demoExperts.length} experts, ${evaluations} evaluations; ${transfers}; ${exits}; ${market}`;
 }

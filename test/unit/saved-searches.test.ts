@@ -246,6 +246,24 @@ describe('saved-search alerts', () => {
     expect(mails[0]?.text).toContain('202010000007.1');
   });
 
+  it('waits as long as the engine says it takes to index: 15 s for the local engine, 10 minutes if it says nothing', async () => {
+    const { deps, index, mails, clock, store } = setUp();
+    await saveSearch(deps, ent(), input());
+    index.upsert(patent('202010000008.1', '锂电池隔膜', '2026-12-02T01:59:40.000Z'));
+    index.upsert(patent('202010000009.1', '锂电池隔膜基膜', '2026-12-02T01:59:50.000Z'));
+    clock.set('2026-12-02T02:00:00Z');
+    const local = { search: index.search.bind(index), indexingLagMs: 15_000 };
+    const outcome = await sendSearchAlerts({ store, index: local, now: deps.now, portalUrl: 'https://p/' });
+    expect(outcome.mailed).toBe(1);
+    // Entered 20 s before the run: listed; 10 s before: in the next alert.
+    expect(mails[0]?.text).toContain('202010000008.1');
+    expect(mails[0]?.text).not.toContain('202010000009.1');
+    clock.set('2026-12-03T02:00:00Z');
+    await sendSearchAlerts({ store, index: local, now: deps.now, portalUrl: 'https://p/' });
+    expect(mails[1]?.text).toContain('202010000009.1');
+    expect(mails[1]?.text).not.toContain('202010000008.1');
+  });
+
   it('an enterprise no longer verified gets no alert, and no backlog later', async () => {
     const { deps, index, alerts, mails, clock, enterprises } = setUp();
     await saveSearch(deps, ent(), input());
