@@ -62,9 +62,11 @@ export function dynamoSavedSearchStore(
             Update: {
               TableName: tableName,
               Key: keys.searchAlerts(search.enterpriseUscc),
-              // The window starts when the first search is saved: no backlog of the whole pool.
+              // No window start here: each search's own window starts when it was saved (no backlog of
+              // the whole pool), and saving one must not hide what came before for the enterprise's
+              // needs (the proposals made for them): functions/search/search-alerts.ts.
               UpdateExpression:
-                'ADD searches :one SET entity = :entity, enterpriseUscc = :uscc, gsi3pk = :alerts, gsi3sk = :uscc, alertedUntil = if_not_exists(alertedUntil, :at)',
+                'ADD searches :one SET entity = :entity, enterpriseUscc = :uscc, gsi3pk = :alerts, gsi3sk = :uscc',
               ConditionExpression: 'attribute_not_exists(searches) OR searches < :max',
               ExpressionAttributeValues: {
                 ':one': 1,
@@ -72,7 +74,6 @@ export function dynamoSavedSearchStore(
                 ':entity': 'search-alerts',
                 ':uscc': search.enterpriseUscc,
                 ':alerts': indexes.searchAlerts,
-                ':at': search.createdAt,
               },
             },
           },

@@ -206,7 +206,10 @@ export async function sendSearchAlerts(deps: AlertDeps) {
     if (email) {
       try {
         for (const search of searches) {
-          const hits = await newMatches(deps, search, state.alertedUntil ?? until, until);
+          // A search's window starts at the later of the last alert and the day it was saved.
+          const since =
+            state.alertedUntil && state.alertedUntil > search.createdAt ? state.alertedUntil : search.createdAt;
+          const hits = await newMatches(deps, search, since, until);
           if (hits.length) sections.push({ search, hits });
         }
         const needs = needsOf.get(state.enterpriseUscc) ?? [];
@@ -280,8 +283,9 @@ async function newMatches(
     const entered = typeof hit.patent.inventoriedAt === 'string' ? hit.patent.inventoriedAt : undefined;
     if (!entered || entered <= since || entered > until) continue;
     const words = hit.reasons.terms.slice(0, 5).map((t) => t.term);
+    // Every alerted patent is available and new to the pool: only the search's own filters say why.
     const filterText = hit.reasons.filters
-      .filter((f) => f.filter !== 'enteredPoolAfter')
+      .filter((f) => f.filter !== 'enteredPoolAfter' && f.filter !== 'available')
       .map((f) => `${filterZh[f.filter] ?? f.filter} ${f.matched}`);
     hits.push({
       applicationNumber: hit.patent.applicationNumber,

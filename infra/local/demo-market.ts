@@ -12,8 +12,8 @@
  */
 import { withApplicationCheck } from '../../schemas/codes/application-number.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { type DemoCloud, demoCaller, tokenFor } from './demo-api.ts';
 import { demoEnterprises, demoInstitutions } from './demo.ts';
+import { type DemoCloud, demoCaller, tokenFor } from './demo-api.ts';
 import { templateHeaders, toCsv } from './demo-patents.ts';
 import { postUpload } from './post-upload.ts';
 

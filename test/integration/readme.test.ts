@@ -13,6 +13,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/ports.ts';
 import { type CloudInfo, root, startCli, stopCli, waitForCloud } from '../support/local-cloud-setup.ts';
@@ -87,7 +88,38 @@ describe('README.md, "Using the local system"', () => {
     expect(run.stdout).toMatch(/"status": ?"succeeded"/);
     expect(readdirSync(join(workDir))).toEqual(expect.arrayContaining(['盘点.csv', '盘点模板.xlsx']));
     expect(readdirSync(join(dataDir, 'outbox')).filter((f) => f.endsWith('.eml')).length).toBeGreaterThan(0);
-  }, 240_000);
+
+    // Find and be found (issue 15, "Done when"): the search found the demo's separator patents first,
+    // with why; the institution proposed one; the expert accepted its commission (contact revealed);
+    // the last digest run mailed the enterprise ONE alert holding the proposal and the new patent.
+    const search = run.stdout.indexOf('"title": "一种耐高温聚酰亚胺纳米纤维电池隔膜的制备方法"');
+    expect(search, run.stdout.slice(-6000)).toBeGreaterThan(0);
+    expect(run.stdout.slice(search, search + 3000)).toContain('"term": "隔膜"');
+    expect(run.stdout).toContain('"message":"聚酰亚胺纳米纤维隔膜耐 300℃，已完成中试，可提供样品。"');
+    expect(run.stdout).toContain('"expertContact":{"email":"chen.materials@expert.example.org"}');
+    const alerts = [...run.stdout.matchAll(/"searchAlerts": \{[^}]*?"mailed": (\d+)/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(alerts.at(-1), run.stdout.slice(-3000)).toBe(1);
+    // Queued by the run, sent by the stream's mail sender a moment later.
+    let text: string | undefined;
+    let subjects: string[] = [];
+    for (let wait = 0; wait < 60 && text === undefined; wait++) {
+      if (wait) await new Promise((resolve) => setTimeout(resolve, 500));
+      const mails = await Promise.all(
+        readdirSync(join(dataDir, 'outbox'))
+          .filter((f) => f.endsWith('.eml'))
+          .map(async (f) => simpleParser(readFileSync(join(dataDir, 'outbox', f)))),
+      );
+      const alert = mails.filter((m) => m.to && 'text' in m.to && m.to.text === 'battery@example.com');
+      subjects = alert.map((m) => m.subject ?? '');
+      text = alert.map((m) => m.text ?? '').find((t) => t.includes('订阅“锂电池隔膜”'));
+    }
+    expect(text, subjects.join('\n')).toBeDefined();
+    expect(text).toContain('一种高安全性锂电池阻燃隔膜');
+    expect(text).toContain('您的技术需求“动力电池用耐高温隔膜”：高校院所揭榜提出专利 1 件');
+    expect(text).toContain('匹配词 锂电池');
+  }, 300_000);
 
   /** bash -c script in the scratch folder; async, so this process keeps reading the cloud's output. */
   function bash(script: string, env: NodeJS.ProcessEnv) {

@@ -7,7 +7,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { needItem } from '../../functions/needs/need-store.ts';
@@ -170,7 +170,7 @@ describe('saved-search alerts in the daily run', () => {
     const found: ParsedMail[] = [];
     for (const file of (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.eml'))) {
       const parsed = await simpleParser(await readFile(join(dir, file)));
-      if (parsed.to && 'text' in parsed.to && parsed.to.text === to && parsed.subject?.includes('订阅检索'))
+      if (parsed.to && 'text' in parsed.to && parsed.to.text === to && parsed.subject?.includes('新入库专利'))
         found.push(parsed);
     }
     return found;
@@ -200,22 +200,42 @@ describe('saved-search alerts in the daily run', () => {
         version: 2,
       }),
     );
+    // 揭榜 before any search is saved: saving one later must not hide it from the first alert.
+    await put({
+      pk: `NEED#${needId}`,
+      sk: `PROPOSAL#${NEW_MATCH}`,
+      entity: 'need-proposal',
+      needId,
+      applicationNumber: NEW_MATCH,
+      institutionUscc: INST,
+      institutionName: '订阅测试大学',
+      patentTitle: '钙钛矿叠层太阳能电池的钝化方法',
+      message: '本校钝化工艺已完成中试',
+      createdAt: hoursAgo(20),
+      createdBy: 'test',
+    });
     for (const body of [
       { name: '叠层光伏', q: '钙钛矿 叠层' },
       { name: '叠层光伏 H10K', q: '钙钛矿叠层', ipc: 'H10K' },
     ]) {
       const saved = await api('/v1/saved-searches', { method: 'POST', token: ent, body });
       expect(saved.status, saved.text).toBe(201);
+      // As if it had been saved a day ago: its window opens then (OLD entered before it).
+      await clients().documents.send(
+        new UpdateCommand({
+          TableName: core,
+          Key: { pk: `ENT#${ENT}`, sk: `SAVEDSEARCH#${saved.json.savedSearchId}` },
+          UpdateExpression: 'SET createdAt = :at',
+          ExpressionAttributeValues: { ':at': hoursAgo(24) },
+        }),
+      );
     }
-    // As if the searches had been saved a day ago: the window opens then (OLD entered before it).
-    await clients().documents.send(
-      new UpdateCommand({
-        TableName: core,
-        Key: { pk: `ENT#${ENT}`, sk: 'ALERTS' },
-        UpdateExpression: 'SET alertedUntil = :since REMOVE alertedDay',
-        ExpressionAttributeValues: { ':since': hoursAgo(24) },
-      }),
+    // Saving opened no window of the enterprise's own (its needs' proposals would fall before it).
+    const { Item: state } = await clients().documents.send(
+      new GetCommand({ TableName: core, Key: { pk: `ENT#${ENT}`, sk: 'ALERTS' } }),
     );
+    expect(state).toMatchObject({ searches: 2 });
+    expect(state?.alertedUntil).toBeUndefined();
     const fire = async () => {
       const response = await fetch(`${cloud().controlUrl}/_local/schedules/evaluation-digest/fire`, {
         method: 'POST',
@@ -244,6 +264,9 @@ describe('saved-search alerts in the daily run', () => {
     expect(text).toContain('订阅测试大学');
     // The need's section, in the same email: the new patent sharing its IPC, with why; kept on the need.
     expect(text).toContain('您的技术需求“钙钛矿叠层电池钝化技术”：新入库专利');
+    expect(text).toContain('您的技术需求“钙钛矿叠层电池钝化技术”：高校院所揭榜提出专利 1 件');
+    expect(text).toContain('本校钝化工艺已完成中试');
+    expect(text).not.toContain('available');
     const matches = await api(`/v1/needs/${needId}/matches?limit=100`, { token: ent });
     expect(matches.status, matches.text).toBe(200);
     const match = matches.json.items.find(

@@ -58,7 +58,6 @@ function memoryStore() {
     async add(search, max) {
       const state = states.get(search.enterpriseUscc) ?? {
         enterpriseUscc: search.enterpriseUscc,
-        alertedUntil: search.createdAt,
         searches: 0,
       };
       if (state.searches >= max) return 'full';
