@@ -3,6 +3,7 @@
  * and the API called as a client calls it (a non-2xx answer stops the demo step with what it said).
  */
 import type { LocalCloud } from './cloud.ts';
+import { postUpload } from './post-upload.ts';
 
 export type DemoCloud = Pick<LocalCloud, 'apiUrl' | 'controlUrl'>;
 
@@ -55,4 +56,32 @@ export async function fireSchedule(cloud: Pick<LocalCloud, 'controlUrl'>, name: 
   });
   const result = (await fired.json().catch(() => ({}))) as Record<string, unknown>;
   return { ok: fired.ok && result.ok !== false, result };
+}
+
+/**
+ * A batch file uploaded as a client does (POST /v1/uploads, then the presigned POST), and its job
+ * followed until it ends (30 s at most); the job as read, or an error naming the step and the outcome.
+ */
+export async function uploadAndWait(
+  cloud: Pick<LocalCloud, 'apiUrl'>,
+  label: string,
+  token: string,
+  fileName: string,
+  file: Buffer,
+) {
+  const call = demoCaller(label);
+  const upload = await call(cloud, token, 'POST', '/v1/uploads', { fileName, sizeBytes: file.length });
+  const posted = await postUpload(upload, file);
+  if (posted.status !== 204) throw new Error(`${label}: upload answered ${posted.status}: ${posted.text}`);
+  let job: Record<string, unknown> = {};
+  for (let wait = 0; wait < 300; wait++) {
+    job = await call(cloud, token, 'GET', `/v1/jobs/${upload.jobId}`);
+    if (job.status === 'succeeded' || job.status === 'failed') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (job.status !== 'succeeded')
+    throw new Error(
+      `${label}: the upload job of ${fileName} ended ${job.status}: ${JSON.stringify(job.failure ?? {})}`,
+    );
+  return job;
 }

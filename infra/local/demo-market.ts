@@ -13,9 +13,8 @@
 import { withApplicationCheck } from '../../schemas/codes/application-number.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import { demoEnterprises, demoInstitutions } from './demo.ts';
-import { type DemoCloud, demoCaller, tokenFor } from './demo-api.ts';
+import { type DemoCloud, demoCaller, tokenFor, uploadAndWait } from './demo-api.ts';
 import { templateHeaders, toCsv } from './demo-patents.ts';
-import { postUpload } from './post-upload.ts';
 
 const call = demoCaller('demo market');
 const DEPARTMENT = '材料科学与工程学院';
@@ -101,20 +100,11 @@ export async function loadMarketDemo(cloud: DemoCloud): Promise<string> {
   const reviewer = await tokenFor(cloud, 'institution', { org: university.uscc });
   const department = await tokenFor(cloud, 'institution', { org: university.uscc, department: DEPARTMENT });
   const file = Buffer.from(toCsv(separatorRows()));
-  const upload = await call(cloud, reviewer, 'POST', '/v1/uploads', {
-    fileName: '示范理工大学-电池隔膜专利.csv',
-    sizeBytes: file.length,
-  });
-  const posted = await postUpload(upload, file);
-  if (posted.status !== 204) throw new Error(`demo market: upload answered ${posted.status}: ${posted.text}`);
-  let job: Record<string, unknown> = {};
-  for (let wait = 0; wait < 300; wait++) {
-    job = await call(cloud, reviewer, 'GET', `/v1/jobs/${upload.jobId}`);
-    if (job.status === 'succeeded' || job.status === 'failed') break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  if (job.status !== 'succeeded' || job.rowsAccepted !== separatorPatents.length)
-    throw new Error(`demo market: the separator upload ended ${job.status}: ${JSON.stringify(job)}`);
+  const job = await uploadAndWait(cloud, 'demo market', reviewer, '示范理工大学-电池隔膜专利.csv', file);
+  if (job.rowsAccepted !== separatorPatents.length)
+    throw new Error(
+      `demo market: the separator upload took ${job.rowsAccepted} rows: ${JSON.stringify(job)}`,
+    );
   for (const [i, number] of separatorNumbers.entries()) {
     await call(cloud, department, 'PUT', `/v1/patents/${number}/self-assessment`, {
       applicationScenarios: separatorPatents[i]!.scene,

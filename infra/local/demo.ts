@@ -7,12 +7,11 @@
 import iconv from 'iconv-lite';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import type { LocalCloud } from './cloud.ts';
-import { demoCaller, tokenFor } from './demo-api.ts';
+import { demoCaller, tokenFor, uploadAndWait } from './demo-api.ts';
 import { loadExitsDemo } from './demo-exits.ts';
 import { loadMarketDemo } from './demo-market.ts';
 import { demoInventoryRows, templateHeaders, toCsv } from './demo-patents.ts';
 import { loadTransferDemo } from './demo-transfer.ts';
-import { postUpload } from './post-upload.ts';
 
 export const demoEnterprises = [
   {
@@ -160,20 +159,13 @@ export async function loadDemo(cloud: LocalCloud): Promise<string> {
     const staff = await tokenFor(cloud, 'institution', { org: institution.uscc });
     const csv = toCsv(demoInventoryRows(rows, { seed: 100 + i, serialBase: 10_000 * (i + 1) }));
     const file = i === 0 ? iconv.encode(csv, 'gb18030') : Buffer.from(csv);
-    const upload = await call(cloud, staff, 'POST', '/v1/uploads', {
-      fileName: `${institution.name.split(' ')[0]}-专利盘点.csv`,
-      sizeBytes: file.length,
-    });
-    const posted = await postUpload(upload, file);
-    if (posted.status !== 204) throw new Error(`demo: upload answered ${posted.status}: ${posted.text}`);
-    let job: Record<string, unknown> = {};
-    for (let wait = 0; wait < 300; wait++) {
-      job = await call(cloud, staff, 'GET', `/v1/jobs/${upload.jobId}`);
-      if (job.status === 'succeeded' || job.status === 'failed') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    if (job.status !== 'succeeded')
-      throw new Error(`demo: the upload job ended ${job.status}: ${JSON.stringify(job.failure ?? {})}`);
+    const job = await uploadAndWait(
+      cloud,
+      'demo',
+      staff,
+      `${institution.name.split(' ')[0]}-专利盘点.csv`,
+      file,
+    );
     patents += job.rowsAccepted as number;
 
     // A few reviews, so that every review state shows up: each by a user of the patent's own
