@@ -208,7 +208,9 @@ export async function sendSearchAlerts(deps: AlertDeps) {
         for (const search of searches) {
           // A search's window starts at the later of the last alert and the day it was saved.
           const since =
-            state.alertedUntil && state.alertedUntil > search.createdAt ? state.alertedUntil : search.createdAt;
+            state.alertedUntil && state.alertedUntil > search.createdAt
+              ? state.alertedUntil
+              : search.createdAt;
           const hits = await newMatches(deps, search, since, until);
           if (hits.length) sections.push({ search, hits });
         }
