@@ -38,6 +38,7 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
+          setupFiles: ['test/support/setup-infra.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
