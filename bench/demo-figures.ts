@@ -12,11 +12,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { computeQuarterFigures } from '../functions/metrics/figures.ts';
-import {
-  institutionNames,
-  pilotStatuses,
-  supervisionGroups,
-} from '../functions/metrics/institution-groups.ts';
+import { provinceInstitutionReaders } from '../functions/metrics/institution-groups.ts';
 import { dynamoMetricsReadPort } from '../functions/metrics/metrics-store.ts';
 import { cellText, rankScopes } from '../functions/metrics/rankings.ts';
 import { renderHtml } from '../functions/reports/render-html.ts';
@@ -40,12 +36,14 @@ try {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     }),
   );
-  const port = dynamoMetricsReadPort(documents, cloud.tableName('metrics'), {
-    institutionNames: institutionNames(documents, cloud.tableName('core')),
-    supervisionGroups: supervisionGroups(documents, cloud.tableName('core')),
-    pilotStatuses: pilotStatuses(documents, cloud.tableName('core')),
-  });
-  const compute = () => computeQuarterFigures(port, quarter, { level: 'national' }, { ministryRows: true });
+  // A port per computation: its institution readers read each province once (institution-groups.ts).
+  const port = () =>
+    dynamoMetricsReadPort(
+      documents,
+      cloud.tableName('metrics'),
+      provinceInstitutionReaders(documents, cloud.tableName('core')),
+    );
+  const compute = () => computeQuarterFigures(port(), quarter, { level: 'national' }, { ministryRows: true });
   let figures = await compute();
   // The stream consumer counts asynchronously: wait until two reads 5 s apart agree.
   for (let i = 0; i < 24; i++) {
@@ -75,7 +73,10 @@ try {
   );
   if (renderDir) {
     mkdirSync(renderDir, { recursive: true });
-    const beijing = await computeQuarterFigures(port, quarter, { level: 'province', provinceCode: '110000' });
+    const beijing = await computeQuarterFigures(port(), quarter, {
+      level: 'province',
+      provinceCode: '110000',
+    });
     for (const [name, scoped] of [
       ['national', figures],
       ['110000', beijing],

@@ -33,15 +33,32 @@ async function provinceInstitutions(
   return items;
 }
 
+type InstitutionItems = (provinceCode: string) => Promise<Record<string, unknown>[]>;
+
+const namesOf = (items: Record<string, unknown>[]) =>
+  new Map(items.map((item) => [String(item.uscc), String(item.name)]));
+
+const groupsOf = (items: Record<string, unknown>[]) =>
+  new Map<string, SupervisionGroup>(
+    items.map((item) => [String(item.uscc), supervisionGroupOf(item as { supervision?: Supervision })]),
+  );
+
+const statusesOf = (items: Record<string, unknown>[]) =>
+  new Map<string, PilotStatus>(
+    items
+      .filter((item) => (statusValues as readonly unknown[]).includes(item.pilotStatus))
+      .map((item) => [String(item.uscc), item.pilotStatus as PilotStatus]),
+  );
+
 /** Institution names of a province (gsi2 PROV#<code>#INST), for the report's institution rows. */
 export function institutionNames(client: DynamoDBDocumentClient, tableName: string) {
-  return async (provinceCode: string) => {
-    const items = await provinceInstitutions(client, tableName, provinceCode, {
-      expression: 'uscc, #name',
-      names: { '#name': 'name' },
-    });
-    return new Map(items.map((item) => [String(item.uscc), String(item.name)]));
-  };
+  return async (provinceCode: string) =>
+    namesOf(
+      await provinceInstitutions(client, tableName, provinceCode, {
+        expression: 'uscc, #name',
+        names: { '#name': 'name' },
+      }),
+    );
 }
 
 /**
@@ -49,14 +66,10 @@ export function institutionNames(client: DynamoDBDocumentClient, tableName: stri
  * 'local' or 'unassigned' (schemas/supervision.ts), for the ministry reports.
  */
 export function supervisionGroups(client: DynamoDBDocumentClient, tableName: string) {
-  return async (provinceCode: string) => {
-    const items = await provinceInstitutions(client, tableName, provinceCode, {
-      expression: 'uscc, supervision',
-    });
-    return new Map<string, SupervisionGroup>(
-      items.map((item) => [String(item.uscc), supervisionGroupOf(item as { supervision?: Supervision })]),
+  return async (provinceCode: string) =>
+    groupsOf(
+      await provinceInstitutions(client, tableName, provinceCode, { expression: 'uscc, supervision' }),
     );
-  };
 }
 
 /**
@@ -64,14 +77,35 @@ export function supervisionGroups(client: DynamoDBDocumentClient, tableName: str
  * institutions without one are left out: they count as other), for the Work Plan deadlines.
  */
 export function pilotStatuses(client: DynamoDBDocumentClient, tableName: string) {
-  return async (provinceCode: string) => {
-    const items = await provinceInstitutions(client, tableName, provinceCode, {
-      expression: 'uscc, pilotStatus',
-    });
-    return new Map<string, PilotStatus>(
-      items
-        .filter((item) => (statusValues as readonly unknown[]).includes(item.pilotStatus))
-        .map((item) => [String(item.uscc), item.pilotStatus as PilotStatus]),
+  return async (provinceCode: string) =>
+    statusesOf(
+      await provinceInstitutions(client, tableName, provinceCode, { expression: 'uscc, pilotStatus' }),
     );
+}
+
+/**
+ * The three readers over ONE query per province: names, supervision groups and pilot statuses read
+ * together, each province once. For one computation (a quarter's figures of one scope): make a new
+ * set per computation, so that a warm function never serves an earlier run's institutions.
+ */
+export function provinceInstitutionReaders(client: DynamoDBDocumentClient, tableName: string) {
+  const read = new Map<string, ReturnType<InstitutionItems>>();
+  const items: InstitutionItems = (provinceCode) => {
+    let pending = read.get(provinceCode);
+    if (!pending) {
+      pending = provinceInstitutions(client, tableName, provinceCode, {
+        expression: 'uscc, #name, supervision, pilotStatus',
+        names: { '#name': 'name' },
+      });
+      // A failed read is not kept: the next reader asks again.
+      pending.catch(() => read.delete(provinceCode));
+      read.set(provinceCode, pending);
+    }
+    return pending;
+  };
+  return {
+    institutionNames: async (provinceCode: string) => namesOf(await items(provinceCode)),
+    supervisionGroups: async (provinceCode: string) => groupsOf(await items(provinceCode)),
+    pilotStatuses: async (provinceCode: string) => statusesOf(await items(provinceCode)),
   };
 }

@@ -3,7 +3,7 @@
 import type { MetricScope, Quarter } from '../../schemas/metrics.ts';
 import { reportScopeKind } from '../../schemas/report.ts';
 import { computeQuarterFigures } from '../metrics/figures.ts';
-import { institutionNames, pilotStatuses, supervisionGroups } from '../metrics/institution-groups.ts';
+import { provinceInstitutionReaders } from '../metrics/institution-groups.ts';
 import { dynamoMetricsReadPort } from '../metrics/metrics-store.ts';
 import { dynamoOverdueCorrections } from '../monitoring/monitoring-store.ts';
 import { documents } from '../shared/clients/dynamodb.ts';
@@ -25,16 +25,19 @@ export function metricScopeOf(scope: string): MetricScope {
 }
 
 export function computeFigures() {
-  const port = dynamoMetricsReadPort(documents, config.tableName('metrics'), {
-    institutionNames: institutionNames(documents, config.tableName('core')),
-    supervisionGroups: supervisionGroups(documents, config.tableName('core')),
-    pilotStatuses: pilotStatuses(documents, config.tableName('core')),
-  });
-  return (quarter: Quarter, scope: string) =>
-    computeQuarterFigures(port, quarter, metricScopeOf(scope), {
+  return (quarter: Quarter, scope: string) => {
+    // One gsi2 query per province for the institutions' names, supervision and pilot statuses, made
+    // afresh for each computation (a warm function must not serve an earlier run's institutions).
+    const port = dynamoMetricsReadPort(
+      documents,
+      config.tableName('metrics'),
+      provinceInstitutionReaders(documents, config.tableName('core')),
+    );
+    return computeQuarterFigures(port, quarter, metricScopeOf(scope), {
       // The national report ranks the ministries too (functions/metrics/rankings.ts).
       ministryRows: scope === 'national',
     });
+  };
 }
 
 /** Overdue spot-check corrections (core table), for the report's anomalies. */
