@@ -6,7 +6,6 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,10 +16,12 @@ import {
   bucketName,
   clients,
   cloud,
+  csvOf,
+  errorReportErrors,
   eventually,
-  postUpload,
   tableName,
   token,
+  uploadBatch,
   waitForJob as waitForJobUntil,
 } from './helpers.ts';
 
@@ -34,34 +35,9 @@ const E5 = withUsccCheck('91530100MA6K00905');
 
 const waitForJob = (jobId: string, bearer: string) => waitForJobUntil(jobId, bearer, 40_000);
 
-async function upload(bearer: string, kind: string, fileName: string, body: Buffer) {
-  const created = await api('/v1/uploads', {
-    method: 'POST',
-    token: bearer,
-    body: { fileName, sizeBytes: body.length, kind },
-  });
-  expect(created.status, created.text).toBe(201);
-  expect(created.json.key).toMatch(new RegExp(`^inbox-${kind}/${province}/[0-9a-f]{24}/`));
-  const posted = await postUpload(created.json, body);
-  expect(posted.status, posted.text).toBe(204);
-  return created.json.jobId as string;
-}
-
-async function errorReport(url: string) {
-  const bytes = Buffer.from(await (await fetch(url)).arrayBuffer());
-  const lines = parse(bytes, { columns: true, bom: true }) as Array<Record<string, string>>;
-  return (
-    lines
-      .filter((l) => l['级别 level'] === '错误 error')
-      .map((l) => [l['行号 row'], l['列 column'], l['代码 code']])
-      // The report is streamed in the order rows are found (checks at read time before those at write
-      // time, docs/intake.md): compare by row.
-      .sort((a, b) => Number(a[0]) - Number(b[0]))
-  );
-}
-
-const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-const csv = (rows: string[][]) => `${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+const upload = (bearer: string, kind: string, fileName: string, body: Buffer) =>
+  uploadBatch(bearer, kind, province, fileName, body);
+const csv = (rows: string[][]) => csvOf(rows);
 
 const enterpriseHeaders = [
   '统一社会信用代码',
@@ -122,7 +98,7 @@ describe('a province administrator registers enterprises and feeds back evaluati
       rowsRejected: 2,
     });
     expect(job.institutionUscc).toBeUndefined();
-    expect(await errorReport(job.errorReportUrl)).toEqual([
+    expect(await errorReportErrors(job.errorReportUrl)).toEqual([
       ['4', '所在省份', 'OTHER_PROVINCE'],
       ['5', '企业类型', 'INVALID_VALUE'],
     ]);
@@ -255,7 +231,7 @@ describe('a province administrator registers enterprises and feeds back evaluati
       rowsAccepted: 2,
       rowsRejected: 4,
     });
-    expect(await errorReport(job.errorReportUrl)).toEqual([
+    expect(await errorReportErrors(job.errorReportUrl)).toEqual([
       ['4', '评价方标识', 'CONFLICT_OF_INTEREST'],
       ['5', '评价方标识', 'EVALUATOR_NOT_VERIFIED'],
       ['6', '产业化前景评分', 'OUT_OF_RANGE'],

@@ -8,7 +8,9 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { inject, vi } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { expect, inject, vi } from 'vitest';
+import { postUpload } from '../../infra/local/post-upload.ts';
 
 export { postUpload } from '../../infra/local/post-upload.ts';
 
@@ -128,6 +130,48 @@ export function waitForJob(jobId: string, bearer: string, timeoutMs = 30_000) {
     `job ${jobId}`,
   );
 }
+
+/**
+ * A batch file of `kind` announced (POST /v1/uploads) and posted through its presigned POST; the job id.
+ * The key must lie under the kind's inbox of the province (`inbox-<kind>/<province>/<24 hex>/`).
+ */
+export async function uploadBatch(
+  bearer: string,
+  kind: string,
+  province: string,
+  fileName: string,
+  body: Buffer,
+) {
+  const created = await api('/v1/uploads', {
+    method: 'POST',
+    token: bearer,
+    body: { fileName, sizeBytes: body.length, kind },
+  });
+  expect(created.status, created.text).toBe(201);
+  expect(created.json.key).toMatch(new RegExp(`^inbox-${kind}/${province}/[0-9a-f]{24}/`));
+  const posted = await postUpload(created.json, body);
+  expect(posted.status, posted.text).toBe(204);
+  return created.json.jobId as string;
+}
+
+/**
+ * The errors of a job's error report (CSV) as [row, column, code], by row: the report is streamed in
+ * the order rows are found (checks at read time before those at write time, docs/intake.md).
+ */
+export async function errorReportErrors(url: string) {
+  const bytes = Buffer.from(await (await fetch(url)).arrayBuffer());
+  const lines = parse(bytes, { columns: true, bom: true }) as Array<Record<string, string>>;
+  return lines
+    .filter((l) => l['级别 level'] === '错误 error')
+    .map((l) => [l['行号 row'], l['列 column'], l['代码 code']])
+    .sort((a, b) => Number(a[0]) - Number(b[0]));
+}
+
+const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/** Rows as CSV text (CRLF, fields quoted where needed); `bom` starts it with the UTF-8 BOM, as Excel saves it. */
+export const csvOf = (rows: string[][], { bom = false } = {}) =>
+  `${bom ? '\uFEFF' : ''}${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 
 /**
  * A history event as Step Functions writes it to a state machine's CloudWatch Logs log group (the

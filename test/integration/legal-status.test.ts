@@ -6,12 +6,21 @@
  * file's own; the "other province" patent is an item without index keys (in no province's lists).
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applicationCheckCharacter } from '../../schemas/codes/application-number.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
-import { api, clients, cloud, postUpload, tableName, token, waitForJob } from './helpers.ts';
+import {
+  api,
+  clients,
+  cloud,
+  csvOf,
+  errorReportErrors,
+  tableName,
+  token,
+  uploadBatch,
+  waitForJob,
+} from './helpers.ts';
 
 const core = tableName('core');
 const PROVINCE = '120000';
@@ -78,30 +87,9 @@ const poolPatent = (n: string, fields: Record<string, unknown> = {}) => ({
   ...fields,
 });
 
-async function upload(bearer: string, fileName: string, body: Buffer) {
-  const created = await api('/v1/uploads', {
-    method: 'POST',
-    token: bearer,
-    body: { fileName, sizeBytes: body.length, kind: 'legal-status' },
-  });
-  expect(created.status, created.text).toBe(201);
-  expect(created.json.key).toMatch(new RegExp(`^inbox-legal-status/${PROVINCE}/[0-9a-f]{24}/`));
-  const posted = await postUpload(created.json, body);
-  expect(posted.status, posted.text).toBe(204);
-  return created.json.jobId as string;
-}
-
-async function errorReport(url: string) {
-  const bytes = Buffer.from(await (await fetch(url)).arrayBuffer());
-  const lines = parse(bytes, { columns: true, bom: true }) as Array<Record<string, string>>;
-  return lines
-    .filter((l) => l['级别 level'] === '错误 error')
-    .map((l) => [l['行号 row'], l['列 column'], l['代码 code']])
-    .sort((a, b) => Number(a[0]) - Number(b[0]));
-}
-
-const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-const csv = (rows: string[][]) => `${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+const upload = (bearer: string, fileName: string, body: Buffer) =>
+  uploadBatch(bearer, 'legal-status', PROVINCE, fileName, body);
+const csv = (rows: string[][]) => csvOf(rows);
 
 beforeAll(async () => {
   await put({
@@ -180,7 +168,7 @@ describe('a province administrator imports legal statuses', () => {
       rowsUnchanged: 1,
       rowsRejected: 4,
     });
-    expect(await errorReport(job.errorReportUrl)).toEqual([
+    expect(await errorReportErrors(job.errorReportUrl)).toEqual([
       ['6', '申请号', 'OTHER_PROVINCE'],
       ['7', '申请号', 'UNKNOWN_PATENT'],
       ['8', '法律状态', 'UNKNOWN_STATUS'],

@@ -7,7 +7,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +14,18 @@ import { needItem } from '../../functions/needs/need-store.ts';
 import { applicationCheckCharacter } from '../../schemas/codes/application-number.ts';
 import { withUsccCheck } from '../../schemas/codes/uscc.ts';
 import type { Need } from '../../schemas/need.ts';
-import { api, clients, cloud, eventually, postUpload, tableName, token, waitForJob } from './helpers.ts';
+import {
+  api,
+  clients,
+  cloud,
+  csvOf,
+  errorReportErrors,
+  eventually,
+  tableName,
+  token,
+  uploadBatch,
+  waitForJob,
+} from './helpers.ts';
 
 const core = tableName('core');
 const number = (serial: number) => {
@@ -508,28 +518,9 @@ describe('GET /v1/search/needs: Chinese full-text search of needs, through the s
 });
 
 describe('technology needs in bulk: the template through the intake (a province administrator)', () => {
-  const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const csv = (rows: string[][]) => `\uFEFF${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
-  async function upload(bearer: string, body: Buffer) {
-    const created = await api('/v1/uploads', {
-      method: 'POST',
-      token: bearer,
-      body: { fileName: '技术需求.csv', sizeBytes: body.length, kind: 'needs' },
-    });
-    expect(created.status, created.text).toBe(201);
-    expect(created.json.key).toMatch(new RegExp(`^inbox-needs/${PROVINCE}/[0-9a-f]{24}/`));
-    const posted = await postUpload(created.json, body);
-    expect(posted.status, posted.text).toBe(204);
-    return created.json.jobId as string;
-  }
-  async function errorReport(url: string) {
-    const bytes = Buffer.from(await (await fetch(url)).arrayBuffer());
-    const lines = parse(bytes, { columns: true, bom: true }) as Array<Record<string, string>>;
-    return lines
-      .filter((l) => l['级别 level'] === '错误 error')
-      .map((l) => [l['行号 row'], l['列 column'], l['代码 code']])
-      .sort((a, b) => Number(a[0]) - Number(b[0]));
-  }
+  const csv = (rows: string[][]) => csvOf(rows, { bom: true });
+  const upload = (bearer: string, body: Buffer) =>
+    uploadBatch(bearer, 'needs', PROVINCE, '技术需求.csv', body);
 
   it('serves the template; good rows are posted open (matched), bad rows reported; the same file again posts nothing', async () => {
     const xlsx = await fetch(`${cloud().apiUrl}/v1/templates/needs.xlsx`, {
@@ -622,7 +613,7 @@ describe('technology needs in bulk: the template through the intake (a province 
       rowsAccepted: 2,
       rowsRejected: 4,
     });
-    expect(await errorReport(job.errorReportUrl)).toEqual([
+    expect(await errorReportErrors(job.errorReportUrl)).toEqual([
       ['4', '企业统一社会信用代码', 'NEED_REFUSED'],
       ['5', '截止日期', 'CHALLENGE_TERMS'],
       ['6', '截止日期', 'DEADLINE_IN_PAST'],
