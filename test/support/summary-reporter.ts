@@ -23,6 +23,17 @@ export default class SummaryReporter implements Reporter {
     if (testModules.length > 15) {
       console.log('\nslowest test files:');
       for (const { file, ms } of slowest) console.log(`${(ms / 1000).toFixed(1).padStart(8)} s  ${file}`);
+      // Per project, the sum of its files' durations: the integration files run one after another, so
+      // their sum is a floor of the run's wall time; the others share the remaining worker.
+      const projects = new Map<string, { files: number; ms: number }>();
+      for (const module of testModules) {
+        const name = module.project.name || 'default';
+        const sum = projects.get(name) ?? { files: 0, ms: 0 };
+        projects.set(name, { files: sum.files + 1, ms: sum.ms + module.diagnostic().duration });
+      }
+      console.log('\ntest file time per project (sum of file durations):');
+      for (const [name, { files, ms }] of [...projects].sort((a, b) => b[1].ms - a[1].ms))
+        console.log(`${(ms / 1000).toFixed(1).padStart(8)} s  ${name} (${files} files)`);
     }
     console.log(
       `\n${count.passed} passed, ${count.failed} failed${count.skipped ? `, ${count.skipped} skipped` : ''}`,
