@@ -7,10 +7,12 @@
  * push counter of the day (at most `capPerDay` a day per institution, as for evaluators) so that the
  * existing daily digest (functions/market/digest.ts) mails it the next morning.
  */
+
 import { chinaDate } from '../../schemas/china-date.ts';
 import type { Need, NeedMatch } from '../../schemas/need.ts';
 import { maxSearchQueryLength } from '../../schemas/search.ts';
 import type { IndexedPatent, PatentSearchIndex } from '../search/ports.ts';
+import { explainingTerms } from '../search/text.ts';
 import { DomainError } from '../shared/errors.ts';
 
 /** Fixed for now (docs/market.md, "Need -> pool matching"): patents pushed per need, pushes per institution a day. */
@@ -71,7 +73,7 @@ export function matchContent(
   codes: NeedMatch['reasons']['codes'],
   lead: { zh: string; en: string },
 ): Pick<NeedMatch, 'reasons' | 'explanationZh' | 'explanationEn' | 'patent' | 'need'> {
-  const terms = hit.reasons.terms.slice(0, 5).map((t) => t.term);
+  const terms = explainingTerms(hit.reasons.terms);
   const parts = (words: string, facet: (c: (typeof codes)[number]) => string) =>
     [terms.length ? words : '', ...codes.map((c) => `${facet(c)} ${c.patent}`)].filter(Boolean);
   return {

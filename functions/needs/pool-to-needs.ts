@@ -9,8 +9,10 @@
  * port, weighed with the shared codes), restricted to the patents that entered the pool (`inventoriedAt`)
  * in the alert's window and after the need opened (those before were matched when it opened).
  */
+
 import type { Need, NeedMatch, Proposal } from '../../schemas/need.ts';
 import type { PatentSearchIndex } from '../search/ports.ts';
+import { explainingTerms } from '../search/text.ts';
 import { codeBonus, matchContent, needQueryText, sharedCodes } from './need-matching.ts';
 
 /** Per need a day at most, and per enterprise a day at most (docs/market.md, "Pool -> open needs"). */
@@ -51,7 +53,7 @@ export async function matchNewPatentsToNeeds(
     if (since >= window.until) continue;
     const answer = await deps.index.search({
       text: needQueryText(need),
-      filters: { enteredPoolAfter: since },
+      filters: { enteredPoolAfter: since, enteredPoolUntil: window.until },
       scope: { kind: 'available' },
       limit: poolToNeedSettings.searchDepth,
       offset: 0,
@@ -62,7 +64,7 @@ export async function matchNewPatentsToNeeds(
       const entered = typeof hit.patent.inventoriedAt === 'string' ? hit.patent.inventoriedAt : undefined;
       if (!entered || entered <= since || entered > window.until) continue;
       const codes = sharedCodes(need, hit.patent);
-      const terms = hit.reasons.terms.slice(0, 5).map((t) => t.term);
+      const terms = explainingTerms(hit.reasons.terms);
       // A long need shares a common word with many patents: a match needs a shared code or 2 words.
       if (!codes.length && terms.length < poolToNeedSettings.minTerms) continue;
       const match: NeedMatch = {
@@ -78,10 +80,11 @@ export async function matchNewPatentsToNeeds(
         pushDay: window.day,
         createdAt: window.at,
       };
-      if ((await deps.store.recordPoolMatch(match)) === 'created') {
-        matches.push(match);
-        left--;
-      }
+      // Recorded before (`exists`) by a run whose email never went out (it failed, or lost the race
+      // to another run): this window has not moved past the patent, so it was never mailed. Listed.
+      await deps.store.recordPoolMatch(match);
+      matches.push(match);
+      left--;
     }
     if (matches.length) found.push({ need, matches });
   }

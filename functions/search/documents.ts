@@ -73,7 +73,17 @@ export function compileFilters(
   filters: SearchFilters,
 ): Array<(entry: FilterEntry) => FilterReason | undefined> {
   const tests: Array<(entry: FilterEntry) => FilterReason | undefined> = [];
-  const { industry, strategicIndustry, ipc, province, trlMin, trlMax, tier, enteredPoolAfter } = filters;
+  const {
+    industry,
+    strategicIndustry,
+    ipc,
+    province,
+    trlMin,
+    trlMax,
+    tier,
+    enteredPoolAfter,
+    enteredPoolUntil,
+  } = filters;
   if (industry !== undefined) {
     const prefix = industry.toUpperCase();
     tests.push(({ patent }) => {
@@ -123,12 +133,14 @@ export function compileFilters(
     tests.push(({ patent }) =>
       patent.tier === tier ? { filter: 'tier', value: tier, matched: tier } : undefined,
     );
-  if (enteredPoolAfter !== undefined)
-    tests.push(({ patent }) =>
-      typeof patent.inventoriedAt === 'string' && patent.inventoriedAt > enteredPoolAfter
-        ? { filter: 'enteredPoolAfter', value: enteredPoolAfter, matched: patent.inventoriedAt }
-        : undefined,
-    );
+  if (enteredPoolAfter !== undefined || enteredPoolUntil !== undefined)
+    tests.push(({ patent }) => {
+      const at = patent.inventoriedAt;
+      if (typeof at !== 'string') return undefined;
+      if (enteredPoolAfter !== undefined && at <= enteredPoolAfter) return undefined;
+      if (enteredPoolUntil !== undefined && at > enteredPoolUntil) return undefined;
+      return { filter: 'enteredPoolAfter', value: enteredPoolAfter ?? '', matched: at };
+    });
   return tests;
 }
 

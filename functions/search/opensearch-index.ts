@@ -79,8 +79,15 @@ export function filterClauses(scope: SearchScope, filters: SearchFilters): Array
       },
     });
   if (filters.tier !== undefined) clauses.push({ term: { tier: filters.tier } });
-  if (filters.enteredPoolAfter !== undefined)
-    clauses.push({ range: { inventoriedAt: { gt: filters.enteredPoolAfter } } });
+  if (filters.enteredPoolAfter !== undefined || filters.enteredPoolUntil !== undefined)
+    clauses.push({
+      range: {
+        inventoriedAt: {
+          ...(filters.enteredPoolAfter !== undefined ? { gt: filters.enteredPoolAfter } : {}),
+          ...(filters.enteredPoolUntil !== undefined ? { lte: filters.enteredPoolUntil } : {}),
+        },
+      },
+    });
   return clauses;
 }
 

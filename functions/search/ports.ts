@@ -24,6 +24,11 @@ export interface SearchFilters {
    * daily saved-search alerts (./saved-searches.ts). Not a filter of GET /v1/search/patents.
    */
   enteredPoolAfter?: string;
+  /**
+   * And at or before this instant: the end of an alert's window, so that patents entered after it (not
+   * surely indexed yet, alerted next time) do not fill the page before those of the window.
+   */
+  enteredPoolUntil?: string;
 }
 
 /** Whose patents a search may see: available patents of anyone, or one institution's own. */

@@ -5,8 +5,8 @@
  * - A verified enterprise saves up to `maxSavedSearches` queries with filters, validated as
  *   GET /v1/search/patents validates them; it lists and deletes its own. Other roles: 403 (the route).
  * - Once a day (the daily digest's schedule) every saved search is run again through the search port,
- *   restricted to the patents that entered the conversion pool (`inventoriedAt`) since the enterprise's
- *   previous alert, and the new matches arrive as ONE email per enterprise, the patents listed per saved
+ *   restricted to the patents that entered the conversion pool (`inventoriedAt`) since the later of the
+ *   enterprise's previous alert and the day the search was saved, and the new matches arrive as ONE email per enterprise, the patents listed per saved
  *   search with why each matched (the words and the filters). The window's end and the email are
  *   written together, so a re-run mails nothing twice and a patent is alerted once per saved search.
  */
@@ -22,7 +22,7 @@ export interface AlertState {
   enterpriseUscc: string;
   /**
    * The end of the last window searched (ISO instant): the next alert covers what entered after it.
-   * Absent: never alerted (an enterprise with open needs and no saved search: each need from its opening).
+   * Absent: never alerted (each saved search from the day it was saved, each need from its opening).
    */
   alertedUntil?: string;
   /** The China day of the last alert email (at most one a day). */
@@ -32,7 +32,7 @@ export interface AlertState {
 export interface SavedSearchStore {
   enterprise(uscc: string): Promise<Enterprise | undefined>;
   list(uscc: string): Promise<SavedSearch[]>;
-  /** Adds it unless the enterprise keeps `max` already ('full'); starts the alert window when first. */
+  /** Adds it unless the enterprise keeps `max` already ('full'); the alert window is left as it is. */
   add(search: SavedSearch, max: number): Promise<'created' | 'full'>;
   /** false when the enterprise has no such saved search. */
   remove(uscc: string, savedSearchId: string): Promise<boolean>;

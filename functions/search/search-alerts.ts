@@ -1,11 +1,13 @@
 /**
  * The daily saved-search alerts (issue 15 item 6; docs/market.md, "Saved searches and alerts"): every
  * saved search (./saved-searches.ts) run again through the search port, restricted to the patents that
- * entered the conversion pool since the enterprise's previous alert; ONE email per enterprise, the
+ * entered the conversion pool in the window (since the enterprise's previous alert or the search's
+ * saving, up to the engine's indexing lag before the run); ONE email per enterprise, the
  * patents listed per saved search with why each matched. Run by the daily digest's schedule
  * (functions/market/send-digests.handler.ts). Apart from the routes' module so that their bundles carry
  * no mail layout (nor its portal setting).
  */
+
 import { chinaDate } from '../../schemas/china-date.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import type { Need, NeedMatch, Proposal } from '../../schemas/need.ts';
@@ -15,6 +17,7 @@ import { matchNewPatentsToNeeds, type PoolToNeedDeps, poolToNeedSettings } from 
 import { DomainError } from '../shared/errors.ts';
 import type { PatentSearchIndex, SearchFilters } from './ports.ts';
 import type { SavedSearchStore } from './saved-searches.ts';
+import { explainingTerms } from './text.ts';
 
 /**
  * Patents listed per saved search in one alert at most; patents entered this long ago are indexed for
@@ -275,7 +278,7 @@ async function newMatches(
   } = search;
   const answer = await deps.index.search({
     text: q,
-    filters: { ...(filters as SearchFilters), enteredPoolAfter: since },
+    filters: { ...(filters as SearchFilters), enteredPoolAfter: since, enteredPoolUntil: until },
     scope: { kind: 'available' },
     limit: alertSettings.perSearch * 2,
     offset: 0,
@@ -284,7 +287,7 @@ async function newMatches(
   for (const hit of answer.hits) {
     const entered = typeof hit.patent.inventoriedAt === 'string' ? hit.patent.inventoriedAt : undefined;
     if (!entered || entered <= since || entered > until) continue;
-    const words = hit.reasons.terms.slice(0, 5).map((t) => t.term);
+    const words = explainingTerms(hit.reasons.terms);
     // Every alerted patent is available and new to the pool: only the search's own filters say why.
     const filterText = hit.reasons.filters
       .filter((f) => f.filter !== 'enteredPoolAfter' && f.filter !== 'available')

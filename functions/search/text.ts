@@ -15,6 +15,35 @@ export function normalizeText(text: string): string {
 }
 
 /**
+ * Function words a long text (a need's description) is full of. Not stop words: the segmenter splits
+ * them off words it does not know, where they carry meaning (从 of 从站, 可 of 可拉伸, 可植入), so they
+ * stay searchable. They are only never named as the words a match was made on (the explanations of
+ * need matches and alerts), nor counted as such.
+ */
+export const functionWords: ReadonlySet<string> = new Set([
+  '可',
+  '能够',
+  '使',
+  '使得',
+  '以',
+  '并',
+  '于',
+  '由',
+  '从',
+  '也',
+  '而',
+  '即',
+  '已',
+]);
+
+/** The matched terms worth naming in an explanation (./ports.ts reasons, best first). */
+export const explainingTerms = (terms: ReadonlyArray<{ term: string }>, most = 5) =>
+  terms
+    .map((t) => t.term)
+    .filter((term) => !functionWords.has(term))
+    .slice(0, most);
+
+/**
  * Words of patent boilerplate and query syntax that carry no meaning for ranking. The English ones
  * include the operators of query languages (and, or, not, to), which are thereby plain stop words.
  */
@@ -62,20 +91,6 @@ export const stopWords: ReadonlySet<string> = new Set([
   '如何',
   '能',
   '可以',
-  // Function words a long text (a need's description) is full of: matched, they explain nothing.
-  '可',
-  '能够',
-  '使',
-  '使得',
-  '以',
-  '并',
-  '于',
-  '由',
-  '从',
-  '也',
-  '而',
-  '即',
-  '已',
   '用',
   '有',
   '是',

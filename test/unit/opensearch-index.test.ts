@@ -197,6 +197,17 @@ describe('the OpenSearch adapter: request mapping', () => {
     expect(JSON.parse(analyze.body)).toEqual({ analyzer: 'patent_query_terms', text: '锂电池 隔膜' });
   });
 
+  it("an alert's window end (enteredPoolUntil) bounds the same range", () => {
+    expect(
+      filterClauses(
+        { kind: 'available' },
+        { enteredPoolAfter: '2026-12-01T00:00:00.000Z', enteredPoolUntil: '2026-12-02T00:00:00.000Z' },
+      ),
+    ).toContainEqual({
+      range: { inventoriedAt: { gt: '2026-12-01T00:00:00.000Z', lte: '2026-12-02T00:00:00.000Z' } },
+    });
+  });
+
   it('a saved-search alert (enteredPoolAfter) is a range on the indexed pool entry, with its reason', () => {
     const since = '2026-12-01T00:00:00.000Z';
     expect(filterClauses({ kind: 'available' }, { enteredPoolAfter: since })).toEqual([

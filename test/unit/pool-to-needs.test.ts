@@ -65,6 +65,7 @@ const patent = (n: string, title: string, inventoriedAt: string, classifications
 });
 
 function setUp(needs: Need[]) {
+  let crash = false;
   const states = new Map<string, AlertState>();
   const matches = new Map<string, NeedMatch>();
   const proposals: Proposal[] = [];
@@ -76,6 +77,10 @@ function setUp(needs: Need[]) {
     remove: async () => false,
     alertStates: async () => [...states.values()],
     async markAlerted(previous, until, day, mail) {
+      if (crash) {
+        crash = false;
+        throw new Error('crashed before its email');
+      }
       if (states.get(previous.enterpriseUscc)?.alertedUntil !== previous.alertedUntil) return false;
       states.set(previous.enterpriseUscc, {
         enterpriseUscc: previous.enterpriseUscc,
@@ -106,7 +111,16 @@ function setUp(needs: Need[]) {
       portalUrl: 'https://portal.example/',
       needs: { index, store: needStore },
     });
-  return { index, matches, proposals, mails, states, run, at: (iso: string) => (now = new Date(iso)) };
+  return {
+    index,
+    matches,
+    proposals,
+    mails,
+    states,
+    run,
+    at: (iso: string) => (now = new Date(iso)),
+    crashNextMark: () => (crash = true),
+  };
 }
 
 describe('pool -> open needs: new patents pushed to the enterprise in its daily alert', () => {
@@ -150,6 +164,21 @@ describe('pool -> open needs: new patents pushed to the enterprise in its daily 
     expect(mails).toHaveLength(2);
     expect(mails[1]?.text).toContain('202010000004.1');
     expect(mails[1]?.text).not.toContain('202010000002.1');
+  });
+
+  it('a match recorded by a run that crashed before its email is mailed by the next run, once', async () => {
+    const { index, matches, mails, run, at, crashNextMark } = setUp([need('n1', '海洋工程防腐涂层')]);
+    index.upsert(patent('202010000021.1', '海洋防腐涂层及其制备方法', '2026-12-01T06:00:00.000Z'));
+    crashNextMark();
+    await expect(run()).rejects.toThrow('crashed before its email');
+    expect([...matches.keys()]).toEqual(['n1#202010000021.1']);
+    expect(mails).toHaveLength(0);
+    await run();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.text).toContain('202010000021.1');
+    at('2026-12-03T00:00:00Z');
+    await run();
+    expect(mails).toHaveLength(1);
   });
 
   it('揭榜: the proposals institutions made since the last alert are in the same daily email, each once', async () => {

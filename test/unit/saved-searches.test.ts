@@ -263,6 +263,35 @@ describe('saved-search alerts', () => {
     expect(mails[1]?.text).not.toContain('202010000008.1');
   });
 
+  it('patents entered after the window (not surely indexed) never crowd out those in it', async () => {
+    const { deps, index, alerts, mails, clock } = setUp();
+    await saveSearch(deps, ent(), input());
+    // One weak match in the window; 25 strong ones in the last minutes, after the window's end; and
+    // unrelated patents, so that the words are rare enough to count (BM25's idf).
+    for (let i = 0; i < 60; i++)
+      index.upsert(
+        patent(`2020100002${String(i).padStart(2, '0')}.1`, '茶叶揉捻机', '2026-11-01T00:00:00.000Z'),
+      );
+    index.upsert(patent('202010000030.1', '锂电池隔膜的检测', '2026-12-01T12:00:00.000Z'));
+    for (let i = 0; i < 25; i++)
+      index.upsert(
+        patent(
+          `2020100001${String(i).padStart(2, '0')}.1`,
+          '锂电池隔膜 锂电池隔膜 隔膜',
+          '2026-12-02T01:55:00.000Z',
+        ),
+      );
+    clock.set('2026-12-02T02:00:00Z');
+    expect(await alerts()).toMatchObject({ mailed: 1 });
+    expect(mails[0]?.text).toContain('202010000030.1');
+    expect(mails[0]?.text).not.toContain('202010000100.1');
+    // The next day: the 25, each once (at most 10 listed per search).
+    clock.set('2026-12-03T02:00:00Z');
+    await alerts();
+    expect(mails[1]?.text).toContain('10 件');
+    expect(mails[1]?.text).not.toContain('202010000030.1');
+  });
+
   it('an enterprise no longer verified gets no alert, and no backlog later', async () => {
     const { deps, index, alerts, mails, clock, enterprises } = setUp();
     await saveSearch(deps, ent(), input());

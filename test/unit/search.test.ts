@@ -8,6 +8,7 @@ import { EmbeddedPatentIndex } from '../../functions/search/embedded-index.ts';
 import type { IndexedPatent, PatentSearchRequest } from '../../functions/search/ports.ts';
 import { searchPatents } from '../../functions/search/search.ts';
 import { searchDeps } from '../../functions/search/search-deps.ts';
+import { explainingTerms } from '../../functions/search/text.ts';
 import { NotConfiguredError, ValidationError } from '../../functions/shared/errors.ts';
 import { type PatentSearchQuery, patentSearchQuerySchema } from '../../schemas/search.ts';
 import { enterpriseUser, institutionUser, nationalAdmin } from '../support/callers.ts';
@@ -110,6 +111,15 @@ describe('the analyzer', () => {
     expect(analyze('一种锂离子电池隔膜及其制备方法')).not.toContain('一种');
     // A word of the domain dictionary stays whole (jieba alone cuts 脱氮除/磷).
     expect(analyze('污水脱氮除磷工艺')).toContain('脱氮除磷');
+  });
+
+  it('keeps the function words the segmenter splits off meaningful words (从站, 可拉伸), naming none of them as a reason', () => {
+    expect(analyze('从站')).toContain('从');
+    expect(analyze('可拉伸电极')).toContain('可');
+    expect(explainingTerms([{ term: '隔膜' }, { term: '可' }, { term: '锂电池' }, { term: '以' }])).toEqual([
+      '隔膜',
+      '锂电池',
+    ]);
   });
 
   it('reads traditional characters, full-width letters and upper case as simplified, ASCII, lower case', () => {

@@ -1,6 +1,7 @@
 /**
- * npm run token -- --role <role> [--org <USCC>] [--province <code>] [--department <院系>] [--ministry <部委>] [--email <address>] [--name <name>]
+ * npm run token -- --role <role> [--org <USCC>] [--province <code>] [--department <院系>] [--ministry <部委>] [--email <address>] [--name <name>] [--sub <user id>] [--expires-in <duration, e.g. 1h>]
  * Prints a bearer token (Cognito-shaped ID token) for the local API, signed by the local dev issuer.
+ * --sub names the user (an expert is its sub: the demo's are demo-expert-materials, demo-expert-medicine).
  */
 import { parseArgs } from 'node:util';
 import { roles } from '../../../schemas/roles.ts';
@@ -23,7 +24,7 @@ const { values } = parseArgs({
 
 if (!values.role || !(roles as readonly string[]).includes(values.role)) {
   console.error(
-    `Usage: npm run token -- --role <${roles.join('|')}> [--org <USCC>] [--province <GB/T 2260 code>] [--department <院系>] [--ministry <${supervisingMinistries.join('|')}>] [--email <address>]`,
+    `Usage: npm run token -- --role <${roles.join('|')}> [--org <USCC>] [--province <GB/T 2260 code>] [--department <院系>] [--ministry <${supervisingMinistries.join('|')}>] [--email <address>] [--name <name>] [--sub <user id, e.g. demo-expert-materials>] [--expires-in <duration, e.g. 1h>]`,
   );
   process.exit(1);
 }
