@@ -7,7 +7,6 @@
  * push counter of the day (at most `capPerDay` a day per institution, as for evaluators) so that the
  * existing daily digest (functions/market/digest.ts) mails it the next morning.
  */
-
 import { chinaDate } from '../../schemas/china-date.ts';
 import type { Need, NeedMatch } from '../../schemas/need.ts';
 import { maxSearchQueryLength } from '../../schemas/search.ts';

@@ -9,7 +9,6 @@
  * port, weighed with the shared codes), restricted to the patents that entered the pool (`inventoriedAt`)
  * in the alert's window and after the need opened (those before were matched when it opened).
  */
-
 import type { Need, NeedMatch, Proposal } from '../../schemas/need.ts';
 import type { PatentSearchIndex } from '../search/ports.ts';
 import { explainingTerms } from '../search/text.ts';

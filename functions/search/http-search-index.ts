@@ -13,7 +13,7 @@ export const needSearchPath = '/search/needs';
 export function httpSearchIndex(endpoint: string, timeoutMs = 5000, path = searchPath): PatentSearchIndex {
   return {
     // The local stream is polled every 200 ms and the engine updated in the same process (a change is
-    // searchable within 2 s: bench/results/search.json); 15 s leaves room for a loaded machine.
+    // searchable within 2 s: test/integration/search.test.ts); 15 s leaves room for a loaded machine.
     indexingLagMs: 15_000,
     async search(request: PatentSearchRequest): Promise<PatentSearchAnswer> {
       let response: Response;

@@ -7,7 +7,6 @@
  * (functions/market/send-digests.handler.ts). Apart from the routes' module so that their bundles carry
  * no mail layout (nor its portal setting).
  */
-
 import { chinaDate } from '../../schemas/china-date.ts';
 import type { MailMessage } from '../../schemas/mail.ts';
 import type { Need, NeedMatch, Proposal } from '../../schemas/need.ts';

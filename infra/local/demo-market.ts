@@ -20,7 +20,7 @@ const call = demoCaller('demo market');
 const DEPARTMENT = '材料科学与工程学院';
 
 /** Separator patents (H01M 50/4xx: separators; GB/T 4754-2017 3841 锂离子电池制造). */
-export const separatorPatents = [
+const separatorPatents = [
   {
     title: '一种锂离子电池陶瓷涂覆隔膜及其制备方法',
     abstract:
@@ -59,7 +59,7 @@ export const separatorPatents = [
 ] as const;
 
 /** The demo's separator patents' application numbers, in the order above (the last stays submitted). */
-export const separatorNumbers = separatorPatents.map((_, i) =>
+const separatorNumbers = separatorPatents.map((_, i) =>
   withApplicationCheck(`20201${String(900_001 + i).padStart(7, '0')}`),
 );
 
