@@ -256,7 +256,12 @@ describe('a province administrator registers enterprises and feeds back evaluati
     expect(mine.json).toMatchObject({ version: 1, reasonCodes: ['commercial-route-unclear'] });
 
     const again = await waitForJob(await upload(admin, 'evaluations', '评价反馈.xlsx', body), admin);
-    expect(again).toMatchObject({ rowsAccepted: 0, rowsUnchanged: 2, rowsRejected: 4 });
+    expect(again, JSON.stringify(again)).toMatchObject({
+      status: 'succeeded',
+      rowsAccepted: 0,
+      rowsUnchanged: 2,
+      rowsRejected: 4,
+    });
   });
 
   it('a file dropped straight under inbox-enterprises/<province>/ is a job of that province', async () => {

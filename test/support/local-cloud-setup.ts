@@ -3,9 +3,9 @@
  * memory, on free ports, with its own data folder) once for the run, and stops it with SIGINT after.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../../infra/local/ports.ts';
 import { functions } from '../../infra/resources.ts';
@@ -25,6 +25,9 @@ declare module 'vitest' {
 }
 
 export const root = resolve(import.meta.dirname, '../..');
+
+/** Where a project's shared cloud keeps its output for the run (overwritten by the next run). */
+export const cloudLogFile = (projectName: string) => join(root, '.tmp', `cloud-${projectName}.log`);
 
 export function startCli(
   env: Record<string, string>,
@@ -96,12 +99,14 @@ export async function provideCloud(project: TestProject, bundles?: string): Prom
     },
     ['--in-memory', '--no-demo', ...(bundles ? ['--bundles', bundles] : [])],
   );
-  // CLOUD_LOG=<file> keeps what the cloud prints (function errors at POWERTOOLS_LOG_LEVEL) for a failing run.
-  if (process.env.CLOUD_LOG) {
-    const log = createWriteStream(process.env.CLOUD_LOG);
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-  }
+  // What the cloud prints (requests, and function errors at POWERTOOLS_LOG_LEVEL) is kept in a file,
+  // CLOUD_LOG or .tmp/cloud-<project>.log: after a failed run the summary reporter prints its error
+  // lines (test/support/summary-reporter.ts), so that a CI log says why a function failed.
+  const logFile = process.env.CLOUD_LOG ?? cloudLogFile(project.name);
+  mkdirSync(dirname(logFile), { recursive: true });
+  const log = createWriteStream(logFile);
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
   const cloud = await waitForCloud(child, dataDir, 120_000);
   project.provide('cloud', cloud);
   return async () => {
