@@ -104,8 +104,10 @@ describe('20 % injected faults: nothing lost, nothing duplicated', () => {
           name: `故障注入医疗器械${i}有限公司`,
           provinceCode: province,
           types: ['high-tech'],
-          industryCodes: ['358'],
-          ipcInterests: ['A61B'],
+          // Fields no other file's evaluators have (matching is national): pipeline.test.ts counts the
+          // pushes of its 3581 / A61B patents exactly.
+          industryCodes: ['3582'],
+          ipcInterests: ['A61C'],
           contact: { name: '李经理', email: `buyer${i}@faults.example.com` },
         },
       });
@@ -179,8 +181,8 @@ describe('20 % injected faults: nothing lost, nothing duplicated', () => {
     for (let seed = 93; cells[0]![4] !== '1'; seed++)
       cells = demoInventoryRows(1, { seed, serialBase: 706_000 })[0]!;
     const values: Record<string, string> = {
-      国民经济行业分类: '3581',
-      'IPC/洛迦诺分类': 'A61B 5/02',
+      国民经济行业分类: '3582',
+      'IPC/洛迦诺分类': 'A61C 8/00',
       转化意愿: '许可',
       专利类型: '发明',
       所属院系: '材料学院',
