@@ -13,8 +13,15 @@ export default defineConfig({
     reporters: ['default', './test/support/summary-reporter.ts'],
     // Every core: vitest's default in a run is one fewer (1 worker on the 2-core CI machine), which ran
     // the unit, infra and aws files one at a time. Measured on that machine, side by side (those three
-    // projects, 2026-12-07): 611 s with 1 worker, 467 s with 2. The integration files keep running one
-    // after another (fileParallelism: false below), after the others, against their one cloud.
+    // projects, 2026-12-07): 611 s with 1 worker, 467 s with 2.
+    // A project without file parallelism (integration, below) is a group of its own, and vitest runs
+    // its groups one after another: in one `vitest run` the integration files waited for all the
+    // others. `npm test` therefore runs three vitest processes side by side (package.json
+    // `test:vitest`, with concurrently): integration, readme, and unit + infra + aws at a lower CPU
+    // priority (nice 10), which use what the two clouds leave idle. Measured on the 2-core machine
+    // (2026-12-07, vitest only): 1,374 s in one process; 1,011 s in two without nice (the integration
+    // files slowed to 1,008 s beside the others); 908 s in three (integration 858 s, readme 289 s,
+    // unit + infra + aws 905 s).
     maxWorkers: '100%',
     projects: [
       {
@@ -56,9 +63,9 @@ export default defineConfig({
         },
       },
       {
-        // The README's walkthrough starts a cloud of its own (`npm start` with the demo), so it runs
-        // beside the integration files instead of after them: they are the run's critical path (the
-        // summary's sums per project: integration 1,038 s, of which this file 253 s, on 2026-12-07).
+        // The README's walkthrough starts a cloud of its own (`npm start` with the demo), so it is not
+        // one of the integration files, which run one after another and are the run's critical path
+        // (the summary's sums per project: integration 1,038 s, of which this file 253 s, on 2026-12-07).
         test: {
           name: 'readme',
           include: ['test/integration/readme.test.ts'],
