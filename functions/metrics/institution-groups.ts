@@ -50,36 +50,15 @@ const statusesOf = (items: Record<string, unknown>[]) =>
       .map((item) => [String(item.uscc), item.pilotStatus as PilotStatus]),
   );
 
-/** Institution names of a province (gsi2 PROV#<code>#INST), for the report's institution rows. */
-export function institutionNames(client: DynamoDBDocumentClient, tableName: string) {
-  return async (provinceCode: string) =>
-    namesOf(
-      await provinceInstitutions(client, tableName, provinceCode, {
-        expression: 'uscc, #name',
-        names: { '#name': 'name' },
-      }),
-    );
-}
-
 /**
  * The supervision group of each institution of a province (gsi2 PROV#<code>#INST): a ministry's name,
- * 'local' or 'unassigned' (schemas/supervision.ts), for the ministry reports.
+ * 'local' or 'unassigned' (schemas/supervision.ts), alone: for the rankings route, which needs no
+ * names or pilot statuses.
  */
 export function supervisionGroups(client: DynamoDBDocumentClient, tableName: string) {
   return async (provinceCode: string) =>
     groupsOf(
       await provinceInstitutions(client, tableName, provinceCode, { expression: 'uscc, supervision' }),
-    );
-}
-
-/**
- * The recorded pilot / demonstration status of each institution of a province (gsi2 PROV#<code>#INST;
- * institutions without one are left out: they count as other), for the Work Plan deadlines.
- */
-export function pilotStatuses(client: DynamoDBDocumentClient, tableName: string) {
-  return async (provinceCode: string) =>
-    statusesOf(
-      await provinceInstitutions(client, tableName, provinceCode, { expression: 'uscc, pilotStatus' }),
     );
 }
 

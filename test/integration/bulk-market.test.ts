@@ -16,7 +16,7 @@ import {
   bucketName,
   clients,
   cloud,
-  csvOf,
+  csvOf as csv,
   errorReportErrors,
   eventually,
   tableName,
@@ -37,7 +37,6 @@ const waitForJob = (jobId: string, bearer: string) => waitForJobUntil(jobId, bea
 
 const upload = (bearer: string, kind: string, fileName: string, body: Buffer) =>
   uploadBatch(bearer, kind, province, fileName, body);
-const csv = (rows: string[][]) => csvOf(rows);
 
 const enterpriseHeaders = [
   '统一社会信用代码',

@@ -12,7 +12,7 @@ import { parse } from 'csv-parse/sync';
 import { expect, inject, vi } from 'vitest';
 import { postUpload } from '../../infra/local/post-upload.ts';
 
-export { postUpload } from '../../infra/local/post-upload.ts';
+export { postUpload };
 
 export const cloud = () => inject('cloud');
 export const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };

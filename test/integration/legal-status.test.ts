@@ -14,7 +14,7 @@ import {
   api,
   clients,
   cloud,
-  csvOf,
+  csvOf as csv,
   errorReportErrors,
   tableName,
   token,
@@ -89,7 +89,6 @@ const poolPatent = (n: string, fields: Record<string, unknown> = {}) => ({
 
 const upload = (bearer: string, fileName: string, body: Buffer) =>
   uploadBatch(bearer, 'legal-status', PROVINCE, fileName, body);
-const csv = (rows: string[][]) => csvOf(rows);
 
 beforeAll(async () => {
   await put({

@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { pilotStatuses, provinceInstitutionReaders } from '../../functions/metrics/institution-groups.ts';
+import { provinceInstitutionReaders, supervisionGroups } from '../../functions/metrics/institution-groups.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
@@ -71,7 +71,7 @@ describe('provinceInstitutionReaders', () => {
   });
 
   it('the single reader (the rankings route) projects only what it needs', async () => {
-    await pilotStatuses(documents, 'unit-core')('110000');
-    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input.ProjectionExpression).toBe('uscc, pilotStatus');
+    await supervisionGroups(documents, 'unit-core')('110000');
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input.ProjectionExpression).toBe('uscc, supervision');
   });
 });
